@@ -1,0 +1,35 @@
+// Bundles the extension client, the language server, the training worker and the CLI with esbuild.
+import * as esbuild from 'esbuild';
+import { chmodSync, existsSync } from 'node:fs';
+
+const watch = process.argv.includes('--watch');
+const production = process.argv.includes('--production');
+
+/** @type {esbuild.BuildOptions} */
+const common = {
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  format: 'cjs',
+  sourcemap: !production,
+  minify: production,
+  logLevel: 'info',
+};
+
+const builds = [
+  { entryPoints: { client: 'client/src/extension.ts' }, external: ['vscode'] },
+  { entryPoints: { server: 'server/src/main.ts' } },
+  { entryPoints: { worker: 'server/src/training/worker.ts' } },
+  { entryPoints: { cli: 'server/src/cli.ts' }, banner: { js: '#!/usr/bin/env node' } },
+].filter((b) => Object.values(b.entryPoints).every((p) => existsSync(p)));
+
+const contexts = await Promise.all(
+  builds.map((b) => esbuild.context({ ...common, ...b, outdir: 'dist' })),
+);
+if (watch) {
+  await Promise.all(contexts.map((c) => c.watch()));
+} else {
+  await Promise.all(contexts.map((c) => c.rebuild()));
+  await Promise.all(contexts.map((c) => c.dispose()));
+  if (existsSync('dist/cli.js')) chmodSync('dist/cli.js', 0o755);
+}

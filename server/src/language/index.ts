@@ -1,0 +1,60 @@
+// The language front end's public surface: text -> syntax tree -> checked spec + problems.
+//
+// Contract (the implementations live in lexer.ts, parser.ts, checker.ts):
+//   parse(text)                 never throws; always a tree and a list of problems.
+//   check(text, options)        parse + every rule of LANGUAGE.md §5; never throws.
+
+import type { Problem } from './problems';
+import type { Dataset, NetworkSpec, RunSpec } from './model';
+import type { Span, SpecFile } from './syntax';
+
+export interface ParseResult {
+  file: SpecFile;
+  problems: Problem[];
+}
+
+/** A name that refers to a declaration (or fails to): for go to definition, references, rename. */
+export interface NameReference {
+  kind: 'network' | 'data';
+  name: string;
+  span: Span;
+  /** Span of the declaring name, or null when it refers to nothing. */
+  declaration: Span | null;
+}
+
+/** Reads a data file for the checker. Returns its text, or a message saying why it cannot. */
+export type ReadFile = (absolutePath: string) => { text: string } | { error: string };
+
+export interface CheckOptions {
+  /** Absolute path of the spec; data paths are relative to its folder. Null for an unsaved document. */
+  specPath: string | null;
+  /**
+   * In the editor: data paths may not leave this folder (the workspace folder, or the
+   * spec's own folder). Null on the command line, which reads whatever it is pointed at.
+   */
+  allowedRoot: string | null;
+  /** How to read CSV files; null means "reading files is not allowed" (untrusted workspace). */
+  readFile: ReadFile | null;
+  /** A network with more trainable parameters than this is refused before any allocation. */
+  maxParameters: number;
+  /** A data set with more rows × columns than this is refused before it is materialized. */
+  maxDataCells: number;
+}
+
+export const DEFAULT_MAX_PARAMETERS = 5_000_000;
+export const DEFAULT_MAX_DATA_CELLS = 50_000_000;
+
+export interface CheckResult extends ParseResult {
+  /** Syntax and meaning problems together, sorted by position. */
+  problems: Problem[];
+  /** Networks that are well-formed, by name. */
+  networks: Map<string, NetworkSpec>;
+  /** Data sets that loaded, by name. */
+  datasets: Map<string, Dataset>;
+  /** Every `train` block whose network, data and settings are free of errors, in file order. */
+  runs: RunSpec[];
+  /** Every use and declaration of a network or data name. */
+  references: NameReference[];
+  /** Number of error-severity problems (a file with errors is not trained). */
+  errorCount: number;
+}

@@ -1,0 +1,97 @@
+// The checked meaning of a spec: plain data that the trainer, the CLI and the server consume.
+//
+// The checker turns a syntax tree into these values with every default
+// resolved, so nothing downstream re-reads syntax or re-applies defaults.
+
+import type { Span } from './syntax';
+
+export type Activation = 'sigmoid' | 'tanh' | 'relu' | 'leaky_relu' | 'linear' | 'softmax';
+export type Init = 'xavier' | 'he' | 'uniform' | 'zeros';
+export type LossKind = 'mse' | 'cross_entropy';
+export type Precision = 'f64' | 'f32';
+export type NormalizeKind = 'minmax' | 'zscore';
+export type GeneratorKind = 'xor' | 'circle' | 'spiral' | 'gauss';
+
+export const ACTIVATIONS: readonly Activation[] = ['sigmoid', 'tanh', 'relu', 'leaky_relu', 'linear', 'softmax'];
+export const INITS: readonly Init[] = ['xavier', 'he', 'uniform', 'zeros'];
+export const LOSSES: readonly LossKind[] = ['mse', 'cross_entropy'];
+export const GENERATORS: readonly GeneratorKind[] = ['xor', 'circle', 'spiral', 'gauss'];
+
+export interface LayerSpec {
+  /** As written, or `layer<k>` for an unnamed layer (k from 1). */
+  name: string;
+  units: number;
+  activation: Activation;
+  /** Resolved: the written one, or the default for the activation (LANGUAGE.md §4). */
+  init: Init;
+  /** Span of the `layer` statement. */
+  span: Span;
+}
+
+export interface NetworkSpec {
+  name: string;
+  input: number;
+  layers: LayerSpec[];
+  /** Span of the whole `network` declaration, and of its name. */
+  span: Span;
+  nameSpan: Span;
+}
+
+export type OptimizerSpec =
+  | { kind: 'sgd'; rate: number; momentum: number }
+  | { kind: 'adam'; rate: number; beta1: number; beta2: number; epsilon: number };
+
+/** The settings of one `train` block with all defaults applied. */
+export interface TrainSettings {
+  loss: LossKind;
+  optimizer: OptimizerSpec;
+  epochs: number;
+  /** Samples per update; `'full'` is the whole training part. */
+  batch: number | 'full';
+  seed: number;
+  /** `stop when loss < T`, or null. */
+  stopLoss: number | null;
+  /** Held-out share in (0, 1), or null. */
+  validate: number | null;
+  precision: Precision;
+}
+
+/**
+ * A data set as loaded: raw (unnormalized) inputs and targets, row-major.
+ * Normalization is fitted by the trainer on the training part only, so the
+ * data set carries the kind and the trainer applies it after the split.
+ */
+export interface Dataset {
+  name: string;
+  rows: number;
+  inputWidth: number;
+  targetWidth: number;
+  /** rows × inputWidth, row-major. */
+  inputs: Float64Array;
+  /** rows × targetWidth, row-major. */
+  targets: Float64Array;
+  /** Column names of the inputs: CSV header names, or x1, x2, … */
+  inputNames: string[];
+  /** Class labels in output order, for `target … onehot`; null otherwise. */
+  classes: string[] | null;
+  normalize: NormalizeKind | null;
+  /** For inline data: the span of each row, so results can be shown beside it. */
+  rowSpans: Span[] | null;
+}
+
+/** One `train` block that passed every check and can be trained. */
+export interface RunSpec {
+  /** 1-based position among the file's `train` blocks (the CLI's `--run N`). */
+  index: number;
+  network: NetworkSpec;
+  data: Dataset;
+  settings: TrainSettings;
+  /** Span of the whole `train` declaration and of its `train` keyword. */
+  span: Span;
+  keywordSpan: Span;
+  /**
+   * A digest of everything that determines the result (network, data values,
+   * settings): equal keys give bit-identical training, so results are cached by it.
+   */
+  key: string;
+}

@@ -1,0 +1,77 @@
+// Problems found in a spec (syntax, meaning, data, results), returned as data, never thrown or printed.
+
+import type { Span } from './syntax';
+
+export type Severity = 'error' | 'warning' | 'info';
+
+/** A text edit the editor can apply as a quick fix. */
+export interface TextEdit {
+  span: Span;
+  newText: string;
+}
+
+/** A quick fix computed by the core; the server only converts it to a CodeAction. */
+export interface Fix {
+  title: string;
+  edits: TextEdit[];
+  /** The one fix the editor should apply on "auto fix" (a single obvious correction). */
+  preferred?: boolean;
+}
+
+/**
+ * A stable code per kind of problem: tests, quick fixes and docs refer to it.
+ * Names are kebab-case and say what is wrong.
+ */
+export type ProblemCode =
+  // lexical and syntax
+  | 'invalid-token'
+  | 'unterminated-string'
+  | 'unexpected-token'
+  | 'expected'
+  | 'unterminated-block'
+  | 'unknown-keyword'
+  | 'unknown-value'
+  | 'whole-number-needed'
+  | 'duplicate-statement'
+  // meaning
+  | 'duplicate-name'
+  | 'unknown-name'
+  | 'input-missing'
+  | 'input-not-first'
+  | 'no-layers'
+  | 'size-too-small'
+  | 'softmax-not-last'
+  | 'input-width-mismatch'
+  | 'target-width-mismatch'
+  | 'ragged-rows'
+  | 'non-finite'
+  | 'empty-data'
+  | 'csv-missing'
+  | 'csv-unreadable'
+  | 'csv-bad-row'
+  | 'csv-not-a-number'
+  | 'csv-unknown-column'
+  | 'out-of-range'
+  | 'path-outside-workspace'
+  | 'network-too-large'
+  | 'data-too-large'
+  | 'unknown-parameter'
+  // warnings
+  | 'softmax-without-cross-entropy'
+  | 'cross-entropy-without-softmax'
+  | 'targets-outside-unit-interval'
+  | 'batch-larger-than-data'
+  | 'unused'
+  // results of training
+  | 'trained'
+  | 'target-missed'
+  | 'diverged'
+  | 'training-failed';
+
+export interface Problem {
+  span: Span;
+  severity: Severity;
+  code: ProblemCode;
+  message: string;
+  fixes?: Fix[];
+}

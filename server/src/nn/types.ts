@@ -1,0 +1,100 @@
+// What the trainer reports: plain data that crosses the worker boundary (structured-clone safe).
+//
+// Contract (implemented in trainer.ts):
+//   const trainer = new Trainer(run.network, run.data, run.settings)  // weights drawn from settings.seed
+//   trainer.train(control): TrainResult      // whole run; polls control.shouldStop() between batches
+//   trainer.step(): StepReport               // exactly one update (one batch), for the editor's ⏭ Step
+//   trainer.layers(): LayerState[]           // W, b, last δ and gradients of every layer
+//   trainer.explain(x, y): SampleExplanation // forward + backward of one sample, no update
+// nn/ is pure: no timers, no I/O, no Math.random; time limits and cancellation come in through control.
+
+export type StopReason = 'target' | 'epochs' | 'diverged' | 'time' | 'cancelled';
+
+export interface EpochReport {
+  /** 1-based epoch number. */
+  epoch: number;
+  /** Mean per-sample training loss of the epoch (LANGUAGE.md §4). */
+  loss: number;
+  validationLoss: number | null;
+  /** On the training part, for classification; null otherwise. */
+  accuracy: number | null;
+  validationAccuracy: number | null;
+}
+
+export interface TrainControl {
+  /** Called after every epoch. */
+  onEpoch?(report: EpochReport): void;
+  /** Polled between batches; a non-null answer ends the run with that reason. */
+  shouldStop?(): 'cancelled' | 'time' | null;
+}
+
+/** The state of one layer, in the math's names. Matrices are row-major, units × inputs. */
+export interface LayerState {
+  name: string;
+  /** n_k and n_{k-1}. */
+  units: number;
+  inputs: number;
+  activation: string;
+  weights: Float64Array;
+  biases: Float64Array;
+  /** δ⁽ᵏ⁾ of the last update, averaged over its batch; zeros before the first update. */
+  delta: Float64Array;
+  /** ∂L/∂W⁽ᵏ⁾ and ∂L/∂b⁽ᵏ⁾ of the last update. */
+  weightGradient: Float64Array;
+  biasGradient: Float64Array;
+  /** Frobenius norm of weightGradient. */
+  gradientNorm: number;
+}
+
+export interface Normalization {
+  kind: 'zscore' | 'minmax';
+  /** x' = (x − offset) / scale, per input, fitted on the training part. */
+  offset: number[];
+  scale: number[];
+}
+
+export interface TrainResult {
+  stopped: StopReason;
+  /** Epochs completed; for a diverged run, the epoch whose loss stopped being finite. */
+  epochs: number;
+  /** Loss of the last completed epoch; null when not finite. */
+  loss: number | null;
+  accuracy: number | null;
+  validationLoss: number | null;
+  validationAccuracy: number | null;
+  /** Mean loss of the final weights on the training part (CLI.md `finalLoss`). */
+  finalLoss: number | null;
+  /** Every epoch's report, in order. */
+  history: EpochReport[];
+  layers: LayerState[];
+  normalization: Normalization | null;
+  /** Number of rows trained on and held out. */
+  trainRows: number;
+  validationRows: number;
+}
+
+/** One update of ⏭ Step: every layer's W before, the gradient and W after. */
+export interface StepReport {
+  /** 1-based count of updates so far, and the epoch the update belongs to. */
+  update: number;
+  epoch: number;
+  /** Mean loss of the batch before the update. */
+  batchLoss: number;
+  batchSize: number;
+  learningRate: number;
+  before: LayerState[];
+  after: LayerState[];
+}
+
+/** Forward and backward pass of one sample through the current weights, without an update. */
+export interface SampleExplanation {
+  input: number[];
+  target: number[];
+  /** ŷ: the network's output. */
+  output: number[];
+  loss: number;
+  /** δ⁽ᵏ⁾ of this sample for every layer k = 1..L (index 0 is layer 1). */
+  deltas: number[][];
+  /** a⁽ᵏ⁾ of every layer for this sample. */
+  activations: number[][];
+}
