@@ -1,0 +1,102 @@
+// Every custom message between the nn language server and its clients, declared once (vscode-eslint's customMessages.ts).
+//
+// Standard LSP carries most of the product (diagnostics, CodeLens, hover, inlay
+// hints, executeCommand nn.train / nn.stopTraining, $/progress). These custom
+// messages feed what LSP has no words for: the status bar, the loss-curve view
+// and the training panel. A client that ignores them loses nothing else.
+// This file imports nothing but types, so both sides can include it.
+
+/** Server commands (workspace/executeCommand). Arguments: [uri: string, line?: number (0-based line of `train`)]. */
+export const Commands = {
+  train: 'nn.train',
+  stopTraining: 'nn.stopTraining',
+  /** One update (one batch) of the run at the line; arguments [uri, line]. */
+  step: 'nn.step',
+} as const;
+
+export type RunPhase = 'idle' | 'queued' | 'running' | 'done' | 'diverged' | 'cancelled' | 'failed';
+
+/** The state of one `train` block, as the status bar and views show it. */
+export interface RunStatus {
+  /** 0-based line of the `train` keyword, in the document version below. */
+  line: number;
+  /** 1-based index among the file's runs. */
+  index: number;
+  network: string;
+  data: string;
+  phase: RunPhase;
+  epoch: number;
+  epochs: number;
+  loss: number | null;
+  validationLoss: number | null;
+  accuracy: number | null;
+  seconds: number;
+  /** A one-line summary, as the CodeLens shows it. */
+  summary: string;
+}
+
+/**
+ * Server -> client notification `nn/runStatus`: the runs of one document changed
+ * state (sent at most ~10 times a second per document while training).
+ */
+export const RunStatusNotification = 'nn/runStatus';
+export interface RunStatusParams {
+  uri: string;
+  version: number;
+  runs: RunStatus[];
+}
+
+/** One point of a loss curve. */
+export interface CurvePoint {
+  epoch: number;
+  loss: number;
+  validationLoss: number | null;
+  accuracy: number | null;
+  validationAccuracy: number | null;
+}
+
+/** A layer as the training panel draws it. Matrices are row-major, units × inputs. */
+export interface PanelLayer {
+  name: string;
+  units: number;
+  inputs: number;
+  activation: string;
+  /** Span of the `layer` statement as 0-based line, for click-to-reveal. */
+  line: number;
+  weights: number[];
+  biases: number[];
+  /** Gradient and last update of each weight, same layout as weights; null before any update. */
+  weightGradient: number[] | null;
+  lastUpdate: number[] | null;
+}
+
+/** The network as it was at one epoch (snapshots are kept at a bounded budget). */
+export interface Snapshot {
+  epoch: number;
+  layers: PanelLayer[];
+  /** For two-input data: the network's first output on a grid×grid lattice over the data's box, row-major from the top. */
+  boundary: number[] | null;
+}
+
+/**
+ * Client -> server request `nn/training`: everything the loss-curve view and the
+ * training panel show for one run. Returns null when the document or run is unknown.
+ */
+export const TrainingRequest = 'nn/training';
+export interface TrainingParams {
+  uri: string;
+  /** 0-based line of the `train` keyword (any line inside the block is accepted). */
+  line: number;
+}
+export interface TrainingView {
+  uri: string;
+  version: number;
+  status: RunStatus;
+  inputNames: string[];
+  curve: CurvePoint[];
+  snapshots: Snapshot[];
+  /** For two-input data: the points to draw over the boundary, and the grid's box. */
+  points: { x: number; y: number; label: number }[] | null;
+  box: { xMin: number; xMax: number; yMin: number; yMax: number } | null;
+  grid: number;
+}
