@@ -1,0 +1,81 @@
+// Keeps the architecture invariants of docs/ARCHITECTURE.md true: forbidden imports fail the build's tests.
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, relative, sep } from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+const root = join(__dirname, '..', '..');
+
+function sourceFiles(dir: string): string[] {
+  const out: string[] = [];
+  for (const entry of readdirSync(dir)) {
+    const path = join(dir, entry);
+    if (statSync(path).isDirectory()) out.push(...sourceFiles(path));
+    else if (/\.ts$/.test(entry)) out.push(path);
+  }
+  return out;
+}
+
+/** Every module specifier a file imports (static imports, re-exports, dynamic import(), require()). */
+function importsOf(text: string): string[] {
+  const specs: string[] = [];
+  const patterns = [
+    /^\s*(?:import|export)\s[^'"]*?from\s*['"]([^'"]+)['"]/gm,
+    /^\s*import\s*['"]([^'"]+)['"]/gm,
+    /\bimport\(\s*['"]([^'"]+)['"]\s*\)/g,
+    /\brequire\(\s*['"]([^'"]+)['"]\s*\)/g,
+  ];
+  for (const pattern of patterns) for (const m of text.matchAll(pattern)) specs.push(m[1]);
+  return specs;
+}
+
+const serverFiles = sourceFiles(join(root, 'server', 'src')).map((path) => ({
+  path: relative(root, path).split(sep).join('/'),
+  imports: importsOf(readFileSync(path, 'utf8')),
+  text: readFileSync(path, 'utf8'),
+}));
+
+describe('architecture invariants', () => {
+  it('nn/ is pure math: no editor, protocol, file system, timers or Math.random', () => {
+    const offenders: string[] = [];
+    for (const file of serverFiles.filter((f) => f.path.startsWith('server/src/nn/'))) {
+      for (const spec of file.imports) {
+        if (/^(node:)?(fs|path|os|child_process|worker_threads|timers)$/.test(spec) || /vscode/.test(spec) || /\/(lsp|training|cli|protocol)\b/.test(spec)) {
+          offenders.push(`${file.path} imports ${spec}`);
+        }
+      }
+      if (/Math\.random\s*\(/.test(file.text)) offenders.push(`${file.path} calls Math.random`);
+      if (/\b(setTimeout|setInterval|setImmediate|performance\.now|Date\.now)\b/.test(file.text)) offenders.push(`${file.path} reads a clock or timer`);
+    }
+    expect(offenders).toEqual([]);
+  });
+
+  it('only lsp/ and main.ts import vscode-languageserver; nothing on the server imports vscode', () => {
+    const offenders: string[] = [];
+    for (const file of serverFiles) {
+      const mayUseLsp = file.path.startsWith('server/src/lsp/') || file.path === 'server/src/main.ts';
+      for (const spec of file.imports) {
+        if (spec === 'vscode') offenders.push(`${file.path} imports vscode`);
+        if (/^vscode-languageserver(\/|$)/.test(spec) && !mayUseLsp) offenders.push(`${file.path} imports ${spec}`);
+      }
+    }
+    expect(offenders).toEqual([]);
+  });
+
+  it('language/ and data/ do not touch the editor, the file system or the trainer thread', () => {
+    const offenders: string[] = [];
+    for (const file of serverFiles.filter((f) => /^server\/src\/(language|data)\//.test(f.path))) {
+      for (const spec of file.imports) {
+        if (/vscode/.test(spec) || /^(node:)?(worker_threads|child_process)$/.test(spec) || /\/(lsp|training)\//.test(spec)) {
+          offenders.push(`${file.path} imports ${spec}`);
+        }
+      }
+    }
+    expect(offenders).toEqual([]);
+  });
+
+  it('protocol.ts, shared by both sides, imports at most protocol types', () => {
+    const protocol = serverFiles.find((f) => f.path === 'server/src/protocol.ts');
+    expect(protocol).toBeDefined();
+    expect(protocol!.imports.filter((s) => s !== 'vscode-languageserver-protocol')).toEqual([]);
+  });
+});
