@@ -1,0 +1,77 @@
+// The snapshot of one open document that every editor feature reads: text, checked spec, training outcomes and run statuses, all at one version.
+//
+// Features are pure functions `(state: DocumentState, params) => LSP value`; main.ts
+// builds a fresh DocumentState per document version and hands it in. Nothing here
+// changes after it is built, so a feature may keep references to it freely.
+
+import type { CheckResult } from '../language';
+import type { RunSpec } from '../language/model';
+import type { LineIndex } from '../language/positions';
+import type { Problem } from '../language/problems';
+import type { RunStatus } from '../protocol';
+import type { RunOutcome } from '../training/outcome';
+
+/** What the client said it can do, as far as features need to know. */
+export interface ClientFeatures {
+  /** Hover and completion documentation may be markdown. */
+  markdown: boolean;
+  /** The client runs commands from markdown links (`command:` URIs), as VS Code does. */
+  commandLinks: boolean;
+}
+
+export interface DocumentState {
+  uri: string;
+  version: number;
+  text: string;
+  /** Offsets <-> LSP positions for this version's text (the only converter; see language/positions.ts). */
+  lines: LineIndex;
+  /** parse + check of this version's text. */
+  check: CheckResult;
+  /**
+   * Finished (or stepped) outcomes of this document's runs, keyed by RunSpec.key.
+   * Only keys of `check.runs` appear, so every outcome belongs to this text.
+   */
+  outcomes: ReadonlyMap<string, RunOutcome>;
+  /** One status per run of `check.runs`, in the same order. */
+  statuses: readonly RunStatus[];
+  /**
+   * Problems that describe training results ('trained', 'target-missed', 'diverged',
+   * 'training-failed'), on the `train` keyword of their run, with quick fixes where
+   * one exists (lower the rate, add normalize). Diagnostics publish these beside
+   * `check.problems`; code actions read their `fixes` just like a check problem's.
+   */
+  results: readonly Problem[];
+  /** False in an untrusted workspace: no data files are read and nothing trains. */
+  trusted: boolean;
+  client: ClientFeatures;
+}
+
+/** Every problem shown for this version: the check's and the training results'. */
+export function allProblems(state: DocumentState): Problem[] {
+  return [...state.check.problems, ...state.results];
+}
+
+/** The run whose `train` block contains `line` (0-based), if it passed its checks. */
+export function runAtLine(state: DocumentState, line: number): RunSpec | undefined {
+  return state.check.runs.find((run) => {
+    const first = state.lines.lineOf(run.span.start);
+    const last = state.lines.lineOf(Math.max(run.span.start, run.span.end - 1));
+    return line >= first && line <= last;
+  });
+}
+
+/** The run whose `train` declaration contains the offset, if it passed its checks. */
+export function runAtOffset(state: DocumentState, offset: number): RunSpec | undefined {
+  return state.check.runs.find((run) => offset >= run.span.start && offset <= run.span.end);
+}
+
+/** The finished or stepped outcome of a run of this document, if there is one. */
+export function outcomeOf(state: DocumentState, run: RunSpec): RunOutcome | undefined {
+  return state.outcomes.get(run.key);
+}
+
+/** The status of a run of this document (same order as check.runs). */
+export function statusOf(state: DocumentState, run: RunSpec): RunStatus | undefined {
+  const i = state.check.runs.indexOf(run);
+  return i >= 0 ? state.statuses[i] : undefined;
+}
