@@ -1,0 +1,63 @@
+// "Did you mean …?": the closest known word to a misspelled one, by edit distance.
+
+/**
+ * Optimal-string-alignment distance: insertions, deletions, substitutions and
+ * swaps of two neighbours each cost 1, so `inptu` is one edit from `input`.
+ */
+export function editDistance(a: string, b: string): number {
+  if (a === b) return 0;
+  if (a.length === 0) return b.length;
+  if (b.length === 0) return a.length;
+  let previous2: number[] = [];
+  let previous: number[] = [];
+  for (let j = 0; j <= b.length; j++) previous.push(j);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a.charCodeAt(i - 1) === b.charCodeAt(j - 1) ? 0 : 1;
+      let d = Math.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) {
+        d = Math.min(d, previous2[j - 2] + 1);
+      }
+      current.push(d);
+    }
+    previous2 = previous;
+    previous = current;
+  }
+  return previous[b.length];
+}
+
+/** How many edits still read as a typo of a word this long (short words allow fewer). */
+function tolerance(length: number): number {
+  if (length <= 3) return 1;
+  if (length <= 6) return 2;
+  return 3;
+}
+
+/**
+ * The candidate closest to `word` (ignoring case), or null when none is close
+ * enough to be a likely typo. Ties go to the earlier candidate.
+ */
+export function suggest(word: string, candidates: Iterable<string>): string | null {
+  const lower = word.toLowerCase();
+  let best: string | null = null;
+  let bestDistance = Infinity;
+  for (const candidate of candidates) {
+    if (candidate === word) continue;
+    // Names are short; skip candidates whose length alone rules them out.
+    if (Math.abs(candidate.length - word.length) > tolerance(word.length)) continue;
+    const d = editDistance(lower, candidate.toLowerCase());
+    if (d < bestDistance) {
+      bestDistance = d;
+      best = candidate;
+    }
+  }
+  if (best === null) return null;
+  return bestDistance <= Math.min(tolerance(word.length), tolerance(best.length)) ? best : null;
+}
+
+/** "a, b or c" for messages that list the allowed words. */
+export function listWords(words: readonly string[], conjunction = 'or'): string {
+  if (words.length <= 1) return words.join('');
+  return `${words.slice(0, -1).join(', ')} ${conjunction} ${words[words.length - 1]}`;
+}

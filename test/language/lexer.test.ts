@@ -1,0 +1,83 @@
+// The lexical rules of LANGUAGE.md §2, one case per rule: what each piece of text becomes.
+import { describe, expect, it } from 'vitest';
+import { lex } from '../../server/src/language/lexer';
+
+/** Tokens as `kind:text` (newlines and the end left out unless asked for), plus the lexer's problems. */
+function tokens(text: string): string[] {
+  return lex(text)
+    .tokens.filter((t) => t.kind !== 'eof')
+    .map((t) => (t.kind === t.text ? t.kind : `${t.kind}:${t.text}`));
+}
+
+describe('lexer', () => {
+  const cases: [string, string[]][] = [
+    ['1e-3', ['number:1e-3']],
+    ['2.5E+4', ['number:2.5E+4']],
+    ['-0.5', ['number:-0.5']],
+    ['-0.25 3', ['number:-0.25', 'number:3']],
+    ['.5', ['invalid:.5']],
+    ['5.', ['invalid:5.']],
+    ['0..29', ['number:0', '..', 'number:29']],
+    ['a..b', ['name:a', '..', 'name:b']],
+    ['12abc', ['invalid:12abc']],
+    ['1e', ['invalid:1e']],
+    ['1.2.3', ['invalid:1.2.3']],
+    ['20%', ['percent:20%']],
+    ['20 %', ['number:20', 'invalid:%']],
+    ['0 1 -> 1', ['number:0', 'number:1', '->', 'number:1']],
+    ['1->-1', ['number:1', '->', 'number:-1']],
+    ['a - b', ['name:a', 'invalid:-', 'name:b']],
+    ['{ } ( ) , < =', ['{', '}', '(', ')', ',', '<', '=']],
+    ['leaky_relu _x x_1', ['name:leaky_relu', 'name:_x', 'name:x_1']],
+    ['# only a comment', []],
+    ['a # comment\nb', ['name:a', 'newline:\n', 'name:b']],
+    ['a\r\nb', ['name:a', 'newline:\r\n', 'name:b']],
+    ['a\rb', ['name:a', 'newline:\r', 'name:b']],
+    ['\ta\t1', ['name:a', 'number:1']],
+    ['"x.csv"', ['string:"x.csv"']],
+    ['@@ a', ['invalid:@@', 'name:a']],
+    ['é', ['invalid:é']],
+  ];
+  it.each(cases)('%j', (text, expected) => {
+    expect(tokens(text)).toEqual(expected);
+  });
+
+  it('gives number values and marks whole numbers', () => {
+    const [a, b, c, d] = lex('3 -4 1e3 0.5').tokens;
+    expect([a.value, a.isInt]).toEqual([3, true]);
+    expect([b.value, b.isInt]).toEqual([-4, false]);
+    expect([c.value, c.isInt]).toEqual([1000, false]);
+    expect([d.value, d.isInt]).toEqual([0.5, false]);
+    expect(lex('20%').tokens[0].value).toBe(20);
+  });
+
+  it('resolves \\" and \\\\ in strings and keeps other backslashes', () => {
+    const string = lex('"a\\"b\\\\c\\d"').tokens[0];
+    expect(string.stringValue).toBe('a"b\\c\\d');
+    expect(string.terminated).toBe(true);
+  });
+
+  it('reports an unterminated string at the line end, with a fix that closes it', () => {
+    const { tokens: ts, problems } = lex('"abc\nx');
+    expect(ts[0]).toMatchObject({ kind: 'string', terminated: false, stringValue: 'abc', end: 4 });
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toMatchObject({ code: 'unterminated-string', span: { start: 0, end: 4 } });
+    expect(problems[0].fixes?.[0].edits[0]).toEqual({ span: { start: 4, end: 4 }, newText: '"' });
+  });
+
+  it('reports each invalid token once, saying what to write instead', () => {
+    const messages = lex('.5 5. 12abc').problems.map((p) => p.message);
+    expect(messages).toEqual([
+      "'.5' is not a number: write a digit before the point, as in '0.5'",
+      "'5.' is not a number: write '5' or '5.0'",
+      "'12abc' is not a number or a name: put a space between a number and a word, and start names with a letter",
+    ]);
+  });
+
+  it('measures positions in UTF-16 units after non-ASCII comments', () => {
+    const text = '# é 😀\nlayer';
+    const layer = lex(text).tokens.find((t) => t.text === 'layer');
+    expect(layer?.start).toBe(text.indexOf('layer'));
+    expect(layer?.start).toBe(7);
+  });
+});
