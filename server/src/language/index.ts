@@ -58,3 +58,6 @@ export interface CheckResult extends ParseResult {
   /** Number of error-severity problems (a file with errors is not trained). */
   errorCount: number;
 }
+
+export { parse } from './parser';
+export { check } from './checker';

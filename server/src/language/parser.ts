@@ -1,0 +1,955 @@
+// Builds the syntax tree of a `.nn` file (LANGUAGE.md §3) with error recovery; total: never throws.
+//
+// Recovery is line-based, as the language is: a statement never spans lines,
+// so after a mistake the parser reports it once and skips to the end of the
+// line. A block whose `}` is missing ends where the next declaration starts.
+// Misspelled keywords are reported with a suggestion and then parsed as the
+// suggested keyword, so one typo does not turn into a cascade of errors.
+
+import type { ParseResult } from './index';
+import { lex, type Token } from './lexer';
+import { LineIndex } from './positions';
+import type { Fix, Problem, ProblemCode } from './problems';
+import { listWords, suggest } from './suggest';
+import type {
+  BatchStmt,
+  BlockSpan,
+  ColumnRange,
+  ColumnRef,
+  DataDecl,
+  DataRow,
+  DataSource,
+  Declaration,
+  FileData,
+  GeneratedData,
+  GeneratorArg,
+  InlineData,
+  NetworkDecl,
+  NetworkStatement,
+  NormalizeStmt,
+  NumberLit,
+  PercentLit,
+  Span,
+  StringLit,
+  TrainDecl,
+  TrainStatement,
+  Word,
+} from './syntax';
+import { ACTIVATIONS, GENERATORS, INITS, LOSSES } from './model';
+
+
+const DECLARATION_KEYWORDS = ['network', 'data', 'train'] as const;
+const NETWORK_STATEMENTS = ['input', 'layer'] as const;
+const INLINE_STATEMENTS = ['normalize'] as const;
+const FILE_STATEMENTS = ['inputs', 'target', 'normalize', 'header'] as const;
+const TRAIN_STATEMENTS = ['loss', 'optimizer', 'epochs', 'batch', 'seed', 'stop', 'validate', 'precision'] as const;
+const NORMALIZE_METHODS = ['minmax', 'zscore'] as const;
+const OPTIMIZERS = ['sgd', 'adam'] as const;
+const PRECISIONS = ['f64', 'f32'] as const;
+const HEADER_VALUES = ['yes', 'no'] as const;
+
+/** Parses a whole file: always a tree (possibly incomplete) and the problems, sorted by position. */
+export function parse(text: string): ParseResult {
+  return new Parser(text).parseFile();
+}
+
+class Parser {
+  private readonly tokens: Token[];
+  private readonly problems: Problem[];
+  private pos = 0;
+  private lines: LineIndex | null = null;
+  private lastReportedLine = -1;
+
+  constructor(private readonly text: string) {
+    const lexed = lex(text);
+    this.tokens = lexed.tokens;
+    this.problems = lexed.problems;
+  }
+
+  // ------------------------------------------------------------ helpers
+
+  private peek(ahead = 0): Token {
+    const index = this.pos + ahead;
+    return index < this.tokens.length ? this.tokens[index] : this.tokens[this.tokens.length - 1];
+  }
+
+  private advance(): Token {
+    const token = this.peek();
+    if (token.kind !== 'eof') this.pos++;
+    return token;
+  }
+
+  private isWord(token: Token, word: string): boolean {
+    return token.kind === 'name' && token.text === word;
+  }
+
+  /** End of the current statement: a line break, a closing brace or the end of the text. */
+  private atStatementEnd(): boolean {
+    const kind = this.peek().kind;
+    return kind === 'newline' || kind === '}' || kind === 'eof';
+  }
+
+  private lineOf(offset: number): number {
+    if (this.lines === null) this.lines = new LineIndex(this.text);
+    return this.lines.lineOf(offset) + 1;
+  }
+
+  private report(span: Span, code: ProblemCode, message: string, fixes?: Fix[]): void {
+    // One syntax error per line: after the first, the rest of a bad line is noise.
+    const line = this.lineOf(span.start);
+    if (line === this.lastReportedLine && (code === 'expected' || code === 'unexpected-token')) return;
+    this.lastReportedLine = line;
+    const problem: Problem = { span, severity: 'error', code, message };
+    if (fixes !== undefined && fixes.length > 0) problem.fixes = fixes;
+    this.problems.push(problem);
+  }
+
+  /**
+   * Reports that `token` is not what the statement needs. Invalid tokens were
+   * already reported by the lexer, so they are not reported twice.
+   */
+  private unexpected(token: Token, expected: string): void {
+    if (token.kind === 'invalid') return;
+    const found = describe(token);
+    this.report(spanOf(token), token.kind === 'eof' || token.kind === 'newline' ? 'expected' : 'unexpected-token', `expected ${expected}${found}`);
+  }
+
+  /** Skips to the end of the current line (not past `}` or the line break). */
+  private skipRestOfStatement(): void {
+    while (!this.atStatementEnd()) this.advance();
+  }
+
+  /** After a complete statement: anything left on the line is reported once and skipped. */
+  private finishStatement(what: string): void {
+    if (this.atStatementEnd()) return;
+    const token = this.peek();
+    if (token.kind !== 'invalid') {
+      this.report(spanOf(token), 'unexpected-token', `unexpected ${quoteToken(token)} after ${what}; put each statement on its own line`);
+    }
+    this.skipRestOfStatement();
+  }
+
+  private word(token: Token): Word {
+    return { span: spanOf(token), text: token.text };
+  }
+
+  private numberLit(token: Token): NumberLit {
+    return { span: spanOf(token), text: token.text, value: token.value, isInt: token.isInt };
+  }
+
+  /**
+   * A word from a fixed set (`sigmoid`, `mse`, …). Unknown words are reported
+   * with the closest known one as a quick fix. Returns the word as written.
+   */
+  private vocabulary(token: Token, what: string, allowed: readonly string[]): { word: Word; valid: boolean } {
+    const word = this.word(token);
+    if (allowed.includes(token.text)) return { word, valid: true };
+    const guess = suggest(token.text, allowed);
+    if (guess !== null) {
+      this.report(word.span, 'unknown-value', `unknown ${what} '${token.text}'; did you mean '${guess}'?`, [
+        { title: `Change to '${guess}'`, edits: [{ span: word.span, newText: guess }], preferred: true },
+      ]);
+    } else {
+      this.report(word.span, 'unknown-value', `unknown ${what} '${token.text}'; use ${listWords(allowed.map((a) => `'${a}'`))}`);
+    }
+    return { word, valid: false };
+  }
+
+  /** Reads a required word of a fixed set; reports a missing one. */
+  private expectVocabulary(what: string, allowed: readonly string[], example: string): { word?: Word; valid: boolean } {
+    const token = this.peek();
+    if (token.kind !== 'name') {
+      this.unexpected(token, `${what} (${listWords(allowed.map((a) => `'${a}'`))}), as in '${example}'`);
+      return { valid: false };
+    }
+    this.advance();
+    return this.vocabulary(token, what, allowed);
+  }
+
+  /**
+   * A number where the grammar asks for a whole number (INT). The literal is
+   * kept whatever it is; a fraction or exponent is reported here, with the
+   * whole number as a fix when the value is one (`epochs 1e4`).
+   */
+  private expectInt(what: string, example: string): NumberLit | undefined {
+    const token = this.peek();
+    if (token.kind !== 'number') {
+      this.unexpected(token, `${what}, as in '${example}'`);
+      return undefined;
+    }
+    this.advance();
+    const literal = this.numberLit(token);
+    this.checkWhole(literal, what);
+    return literal;
+  }
+
+  checkWhole(literal: NumberLit, what: string): void {
+    if (/[.eE]/.test(literal.text)) {
+      const fixes: Fix[] = [];
+      if (Number.isSafeInteger(literal.value)) {
+        fixes.push({ title: `Change to ${literal.value}`, edits: [{ span: literal.span, newText: String(literal.value) }], preferred: true });
+      }
+      this.report(literal.span, 'whole-number-needed', `${what} must be a whole number, not ${literal.text}`, fixes);
+    }
+  }
+
+  private expectNumber(what: string, example: string): NumberLit | undefined {
+    const token = this.peek();
+    if (token.kind !== 'number') {
+      this.unexpected(token, `${what}, as in '${example}'`);
+      return undefined;
+    }
+    this.advance();
+    return this.numberLit(token);
+  }
+
+  /**
+   * Newlines between the words of a declaration's header are skipped (they are
+   * outside any block), but a line that starts with `network`, `data` or
+   * `train` begins the next declaration. Returns false in that case.
+   */
+  private skipHeaderNewlines(): boolean {
+    let skipped = false;
+    while (this.peek().kind === 'newline') {
+      this.advance();
+      skipped = true;
+    }
+    if (!skipped) return true;
+    const next = this.peek();
+    return !(next.kind === 'name' && (DECLARATION_KEYWORDS as readonly string[]).includes(next.text));
+  }
+
+  /** True when the current token is a declaration keyword at the start of a line. */
+  private atLineStartDeclaration(): boolean {
+    const token = this.peek();
+    if (token.kind !== 'name' || !(DECLARATION_KEYWORDS as readonly string[]).includes(token.text)) return false;
+    const previous = this.pos > 0 ? this.tokens[this.pos - 1] : undefined;
+    return previous === undefined || previous.kind === 'newline' || previous.kind === '}';
+  }
+
+  // ------------------------------------------------------------ file
+
+  parseFile(): ParseResult {
+    const declarations: Declaration[] = [];
+    for (;;) {
+      const token = this.peek();
+      if (token.kind === 'eof') break;
+      if (token.kind === 'newline') {
+        this.advance();
+        continue;
+      }
+      const declaration = this.parseDeclaration();
+      if (declaration !== null) declarations.push(declaration);
+    }
+    const problems = this.problems.sort((a, b) => a.span.start - b.span.start || a.span.end - b.span.end);
+    return { file: { span: { start: 0, end: this.text.length }, declarations }, problems };
+  }
+
+  private parseDeclaration(): Declaration | null {
+    const token = this.peek();
+    if (token.kind === 'name') {
+      let keyword = token.text;
+      if (!(DECLARATION_KEYWORDS as readonly string[]).includes(keyword)) {
+        const guess = suggest(keyword, DECLARATION_KEYWORDS);
+        if (guess !== null) {
+          this.report(spanOf(token), 'unknown-keyword', `unknown declaration '${keyword}'; did you mean '${guess}'?`, [
+            { title: `Change to '${guess}'`, edits: [{ span: spanOf(token), newText: guess }], preferred: true },
+          ]);
+          keyword = guess;
+        } else {
+          this.report(spanOf(token), 'unknown-keyword', `unknown declaration '${keyword}'; a file holds 'network', 'data' and 'train' declarations`);
+          this.skipUnknownDeclaration();
+          return null;
+        }
+      }
+      if (keyword === 'network') return this.parseNetwork();
+      if (keyword === 'data') return this.parseData();
+      return this.parseTrain();
+    }
+    if (token.kind === '}') {
+      this.report(spanOf(token), 'unexpected-token', `unmatched '}': no block is open here`, [
+        { title: "Remove the '}'", edits: [{ span: spanOf(token), newText: '' }] },
+      ]);
+      this.advance();
+      return null;
+    }
+    if (token.kind !== 'invalid') {
+      this.report(spanOf(token), 'unexpected-token', `unexpected ${quoteToken(token)}; a file holds 'network', 'data' and 'train' declarations`);
+    }
+    this.skipUnknownDeclaration();
+    return null;
+  }
+
+  /** Skips the rest of an unknown declaration: its line, and its block if it opens one. */
+  private skipUnknownDeclaration(): void {
+    this.advance();
+    let depth = 0;
+    for (;;) {
+      const token = this.peek();
+      if (token.kind === 'eof') return;
+      if (depth === 0 && token.kind === 'newline') return;
+      if (depth > 0 && this.atLineStartDeclaration()) return;
+      if (token.kind === '{') depth++;
+      if (token.kind === '}') {
+        depth--;
+        if (depth <= 0) {
+          this.advance();
+          return;
+        }
+      }
+      this.advance();
+    }
+  }
+
+  /** The declaration's name; any word may be a name (`network data` is fine). */
+  private parseDeclarationName(what: string, example: string): Word | undefined {
+    if (!this.skipHeaderNewlines()) {
+      this.unexpected(this.tokens[this.pos - 1], `a name for the ${what}, as in '${example}'`);
+      return undefined;
+    }
+    const token = this.peek();
+    if (token.kind === 'name') {
+      this.advance();
+      return this.word(token);
+    }
+    this.unexpected(token, `a name for the ${what}, as in '${example}'`);
+    return undefined;
+  }
+
+  /**
+   * The `{` of a declaration's block. When it is missing, the rest of the line
+   * is skipped up to a `{` if there is one, so `network my net {` still parses its block.
+   */
+  private parseOpenBrace(what: string): Token | null {
+    if (!this.skipHeaderNewlines()) {
+      this.unexpected(this.tokens[this.pos - 1], `'{' to open ${what}`);
+      return null;
+    }
+    const token = this.peek();
+    if (token.kind === '{') return this.advance();
+    this.unexpected(token, `'{' to open ${what}`);
+    while (!this.atStatementEnd() && this.peek().kind !== '{') this.advance();
+    if (this.peek().kind === '{') return this.advance();
+    return null;
+  }
+
+  /**
+   * The statements of a block, one per line, up to its `}`. `statement` parses
+   * one statement starting at the current token and stops at the line's end.
+   */
+  private parseBlock(open: Token, what: string, ownKeywords: readonly string[], statement: () => void): BlockSpan {
+    const block: BlockSpan = { open: spanOf(open) };
+    for (;;) {
+      const token = this.peek();
+      if (token.kind === 'newline') {
+        this.advance();
+        continue;
+      }
+      if (token.kind === '}') {
+        block.close = spanOf(this.advance());
+        return block;
+      }
+      if (token.kind === 'eof' || (this.atLineStartDeclaration() && !ownKeywords.includes(token.text))) {
+        this.report(block.open, 'unterminated-block', `${what} has no closing '}'`, [
+          { title: "Add the closing '}'", edits: [{ span: { start: this.blockEndInsertion(), end: this.blockEndInsertion() }, newText: '}\n' }] },
+        ]);
+        return block;
+      }
+      const before = this.pos;
+      statement();
+      this.finishStatement('the statement');
+      // A statement parser always consumes at least one token, but make sure of progress.
+      if (this.pos === before) this.advance();
+    }
+  }
+
+  /** Where to insert a missing `}`: at the start of the line that begins the next declaration, or at the end. */
+  private blockEndInsertion(): number {
+    const token = this.peek();
+    if (token.kind === 'eof') return this.text.length;
+    return token.start;
+  }
+
+  // ------------------------------------------------------------ network
+
+  private parseNetwork(): NetworkDecl {
+    const keyword = this.advance();
+    const decl: NetworkDecl = { kind: 'network', span: spanOf(keyword), keyword: spanOf(keyword), statements: [] };
+    decl.name = this.parseDeclarationName('network', 'network xor {');
+    const what = decl.name ? `network '${decl.name.text}'` : 'the network';
+    const open = this.parseOpenBrace(what);
+    if (open !== null) {
+      decl.block = this.parseBlock(open, what, NETWORK_STATEMENTS, () => {
+        const statement = this.parseNetworkStatement();
+        if (statement !== null) decl.statements.push(statement);
+      });
+    } else {
+      this.skipRestOfStatement();
+    }
+    decl.span = this.spanFrom(keyword.start);
+    return decl;
+  }
+
+  private statementKeyword(allowed: readonly string[], where: string): string | null {
+    const token = this.peek();
+    if (token.kind !== 'name') {
+      if (token.kind !== 'invalid') {
+        const hint = where === 'a data block' ? `; rows are written like '0 1 -> 1'` : '';
+        this.report(spanOf(token), 'unexpected-token', `unexpected ${quoteToken(token)} in ${where}; expected ${listWords(allowed.map((a) => `'${a}'`))}${hint}`);
+      }
+      this.skipRestOfStatement();
+      return null;
+    }
+    if (allowed.includes(token.text)) return token.text;
+    const guess = suggest(token.text, allowed);
+    if (guess !== null) {
+      this.report(spanOf(token), 'unknown-keyword', `unknown statement '${token.text}' in ${where}; did you mean '${guess}'?`, [
+        { title: `Change to '${guess}'`, edits: [{ span: spanOf(token), newText: guess }], preferred: true },
+      ]);
+      return guess;
+    }
+    this.report(spanOf(token), 'unknown-keyword', `unknown statement '${token.text}' in ${where}; expected ${listWords(allowed.map((a) => `'${a}'`))}`);
+    this.skipRestOfStatement();
+    return null;
+  }
+
+  private parseNetworkStatement(): NetworkStatement | null {
+    const keyword = this.statementKeyword(NETWORK_STATEMENTS, 'a network');
+    if (keyword === null) return null;
+    const keywordToken = this.advance();
+    const start = keywordToken.start;
+    if (keyword === 'input') {
+      const statement: NetworkStatement = { kind: 'input', span: spanOf(keywordToken), keyword: spanOf(keywordToken) };
+      statement.size = this.expectInt('the input width', 'input 2');
+      statement.span = this.spanFrom(start);
+      return statement;
+    }
+    const layer: NetworkStatement = { kind: 'layer', span: spanOf(keywordToken), keyword: spanOf(keywordToken) };
+    if (this.peek().kind === 'name') {
+      // `layer hidden 3 sigmoid`: a word before the units is the layer's name, unless the units are
+      // missing and the word is an activation (`layer sigmoid`), which reads as a forgotten size.
+      const next = this.peek(1);
+      if (next.kind === 'number' || !(ACTIVATIONS as readonly string[]).includes(this.peek().text)) {
+        layer.name = this.word(this.advance());
+      }
+    }
+    layer.units = this.expectInt('the number of units', 'layer hidden 3 sigmoid');
+    if (layer.units !== undefined) {
+      if (this.peek().kind === 'name') {
+        const token = this.advance();
+        layer.activation = this.word(token);
+        this.vocabulary(token, 'activation', ACTIVATIONS);
+      } else {
+        this.unexpected(this.peek(), `an activation after the units (${listWords(ACTIVATIONS.map((a) => `'${a}'`))}), as in 'layer hidden 3 sigmoid'`);
+        this.skipRestOfStatement();
+      }
+    } else {
+      this.skipRestOfStatement();
+    }
+    if (this.isWord(this.peek(), 'init')) {
+      layer.initKeyword = spanOf(this.advance());
+      const init = this.expectVocabulary('initialization', INITS, 'init xavier');
+      layer.init = init.word;
+    } else if (this.peek().kind === 'name' && (INITS as readonly string[]).includes(this.peek().text)) {
+      const token = this.peek();
+      this.report(spanOf(token), 'expected', `write 'init ${token.text}' to choose the initial weights`, [
+        { title: `Change to 'init ${token.text}'`, edits: [{ span: { start: token.start, end: token.start }, newText: 'init ' }], preferred: true },
+      ]);
+      this.skipRestOfStatement();
+    }
+    layer.span = this.spanFrom(start);
+    return layer;
+  }
+
+  /** From `start` to the end of the last token consumed, not counting line breaks. */
+  private spanFrom(start: number): Span {
+    let index = this.pos - 1;
+    while (index > 0 && this.tokens[index].kind === 'newline' && this.tokens[index].start > start) index--;
+    const end = index >= 0 ? this.tokens[index].end : start;
+    return { start, end: Math.max(start, end) };
+  }
+
+  // ------------------------------------------------------------ data
+
+  private parseData(): DataDecl {
+    const keyword = this.advance();
+    const decl: DataDecl = { kind: 'data', span: spanOf(keyword), keyword: spanOf(keyword) };
+    decl.name = this.parseDeclarationName('data set', 'data table {');
+    const what = decl.name ? `data '${decl.name.text}'` : 'the data set';
+    if (!this.skipHeaderNewlines()) {
+      this.unexpected(this.tokens[this.pos - 1], `'{', 'from' or '=' after ${what}`);
+    } else {
+      const token = this.peek();
+      let source: DataSource | undefined;
+      if (token.kind === '{') source = this.parseInline(what);
+      else if (this.isWord(token, 'from')) source = this.parseFileData(what);
+      else if (token.kind === '=') source = this.parseGenerated();
+      else {
+        this.unexpected(token, `'{' (rows), 'from "file.csv"' or '= spiral(…)' after ${what}`);
+        this.skipRestOfStatement();
+      }
+      if (source !== undefined) decl.source = source;
+    }
+    decl.span = this.spanFrom(keyword.start);
+    return decl;
+  }
+
+  private parseInline(what: string): InlineData {
+    const open = this.advance();
+    const data: InlineData = { kind: 'inline', span: spanOf(open), block: { open: spanOf(open) }, rows: [] };
+    data.block = this.parseBlock(open, what, INLINE_STATEMENTS, () => {
+      const token = this.peek();
+      if (token.kind === 'number' || token.kind === '->') {
+        data.rows.push(this.parseRow());
+        return;
+      }
+      const keyword = this.statementKeyword(INLINE_STATEMENTS, 'a data block');
+      if (keyword === null) return;
+      const normalize = this.parseNormalize();
+      if (data.normalize !== undefined) this.duplicate(normalize.keyword, 'normalize', data.normalize.span);
+      else data.normalize = normalize;
+    });
+    data.span = this.spanFrom(open.start);
+    return data;
+  }
+
+  private parseRow(): DataRow {
+    const start = this.peek().start;
+    const row: DataRow = { span: spanOf(this.peek()), inputs: [], targets: [] };
+    let side = row.inputs;
+    let reported = false;
+    while (!this.atStatementEnd()) {
+      const token = this.advance();
+      if (token.kind === 'number') side.push(this.numberLit(token));
+      else if (token.kind === '->' && row.arrow === undefined) {
+        row.arrow = spanOf(token);
+        side = row.targets;
+      } else if (!reported) {
+        reported = true;
+        if (token.kind === '->') this.report(spanOf(token), 'unexpected-token', `a row has one '->' between its inputs and its targets`);
+        else if (token.kind === 'percent') this.report(spanOf(token), 'unexpected-token', `a data row holds plain numbers; write ${token.value / 100} instead of ${token.text}`);
+        else if (token.kind !== 'invalid') this.report(spanOf(token), 'unexpected-token', `unexpected ${quoteToken(token)} in a data row; rows hold numbers, as in '0 1 -> 1'`);
+      }
+    }
+    row.span = this.spanFrom(start);
+    if (!reported) {
+      if (row.arrow === undefined) {
+        this.report(row.span, 'expected', `a row needs '->' between its inputs and its targets, as in '0 1 -> 1'`);
+      } else if (row.inputs.length === 0) {
+        this.report(row.arrow, 'expected', `expected input numbers before '->', as in '0 1 -> 1'`);
+      } else if (row.targets.length === 0) {
+        this.report(row.arrow, 'expected', `expected at least one target number after '->', as in '0 1 -> 1'`);
+      }
+    }
+    return row;
+  }
+
+  private parseNormalize(): NormalizeStmt {
+    const keyword = this.advance();
+    const statement: NormalizeStmt = { kind: 'normalize', span: spanOf(keyword), keyword: spanOf(keyword) };
+    const method = this.expectVocabulary('normalization', NORMALIZE_METHODS, 'normalize zscore');
+    if (method.valid) statement.method = method.word;
+    statement.span = this.spanFrom(keyword.start);
+    return statement;
+  }
+
+  private duplicate(span: Span, what: string, first: Span): void {
+    this.report(span, 'duplicate-statement', `'${what}' is already set on line ${this.lineOf(first.start)}; keep one of them`);
+  }
+
+  private parseFileData(what: string): FileData {
+    const from = this.advance();
+    const data: FileData = { kind: 'file', span: spanOf(from), fromKeyword: spanOf(from) };
+    if (!this.skipHeaderNewlines()) {
+      this.unexpected(this.tokens[this.pos - 1], `a file name in quotes, as in 'from "houses.csv"'`);
+      data.span = this.spanFrom(from.start);
+      return data;
+    }
+    const pathToken = this.peek();
+    if (pathToken.kind === 'string') {
+      this.advance();
+      const path: StringLit = { span: spanOf(pathToken), value: pathToken.stringValue, terminated: pathToken.terminated };
+      data.path = path;
+    } else if (pathToken.kind === 'name') {
+      this.advance();
+      this.report(spanOf(pathToken), 'expected', `put the file name in quotes: from "${pathToken.text}"`, [
+        { title: `Change to "${pathToken.text}"`, edits: [{ span: spanOf(pathToken), newText: `"${pathToken.text}"` }], preferred: true },
+      ]);
+    } else {
+      this.unexpected(pathToken, `a file name in quotes, as in 'from "houses.csv"'`);
+    }
+    // The block is optional: `data d from "d.csv"` takes every default (see docs/language.md, Decisions).
+    let lookahead = 0;
+    while (this.peek(lookahead).kind === 'newline') lookahead++;
+    const next = this.peek(lookahead);
+    if (next.kind === '{') {
+      this.skipHeaderNewlines();
+      const open = this.advance();
+      data.block = this.parseBlock(open, what, FILE_STATEMENTS, () => this.parseFileStatement(data));
+    } else if (lookahead === 0 && !this.atStatementEnd()) {
+      this.unexpected(this.peek(), `'{' or the end of the line after the file name`);
+      this.skipRestOfStatement();
+    }
+    data.span = this.spanFrom(from.start);
+    return data;
+  }
+
+  private parseFileStatement(data: FileData): void {
+    const keyword = this.statementKeyword(FILE_STATEMENTS, 'a data file block');
+    if (keyword === null) return;
+    if (keyword === 'normalize') {
+      const normalize = this.parseNormalize();
+      if (data.normalize !== undefined) this.duplicate(normalize.keyword, 'normalize', data.normalize.span);
+      else data.normalize = normalize;
+      return;
+    }
+    const keywordToken = this.advance();
+    if (keyword === 'header') {
+      const header = { kind: 'header' as const, span: spanOf(keywordToken), keyword: spanOf(keywordToken), value: undefined as Word | undefined };
+      const value = this.expectVocabulary('header setting', HEADER_VALUES, 'header no');
+      if (value.valid) header.value = value.word;
+      header.span = this.spanFrom(keywordToken.start);
+      if (data.header !== undefined) this.duplicate(header.keyword, 'header', data.header.span);
+      else data.header = header.value === undefined ? { kind: 'header', span: header.span, keyword: header.keyword } : header;
+      return;
+    }
+    const columns = this.parseColumns(keyword === 'target');
+    if (keyword === 'inputs') {
+      const statement = { kind: 'inputs' as const, span: this.spanFrom(keywordToken.start), keyword: spanOf(keywordToken), columns };
+      if (data.inputs !== undefined) this.duplicate(statement.keyword, 'inputs', data.inputs.span);
+      else data.inputs = statement;
+      return;
+    }
+    const target: NonNullable<FileData['target']> = { kind: 'target', span: spanOf(keywordToken), keyword: spanOf(keywordToken), columns };
+    if (this.isWord(this.peek(), 'onehot')) target.onehot = spanOf(this.advance());
+    target.span = this.spanFrom(keywordToken.start);
+    if (data.target !== undefined) this.duplicate(target.keyword, 'target', data.target.span);
+    else data.target = target;
+  }
+
+  /** `a b..c "d e" 3`; in a target, the word `onehot` ends the list (the keyword wins). */
+  private parseColumns(inTarget: boolean): ColumnRange[] {
+    const ranges: ColumnRange[] = [];
+    for (;;) {
+      if (this.atStatementEnd() || (inTarget && this.isWord(this.peek(), 'onehot'))) break;
+      const from = this.parseColumn();
+      if (from === null) {
+        this.skipRestOfStatement();
+        break;
+      }
+      const range: ColumnRange = { span: from.span, from };
+      if (this.peek().kind === '..') {
+        const dots = this.advance();
+        const to = this.parseColumn();
+        if (to === null) {
+          if (this.peek().kind !== 'invalid') this.report(spanOf(dots), 'expected', `expected a column after '..', as in 'x1..x4'`);
+          this.skipRestOfStatement();
+        } else {
+          range.to = to;
+          range.span = { start: from.span.start, end: to.span.end };
+        }
+      }
+      ranges.push(range);
+    }
+    if (ranges.length === 0 && this.peek().kind !== 'invalid') {
+      this.unexpected(this.peek(), `at least one column (a header name, a 0-based index or a "quoted name")`);
+    }
+    return ranges;
+  }
+
+  private parseColumn(): ColumnRef | null {
+    const token = this.peek();
+    if (token.kind === 'name') {
+      this.advance();
+      return { kind: 'name', span: spanOf(token), name: token.text };
+    }
+    if (token.kind === 'string') {
+      this.advance();
+      return { kind: 'quoted', span: spanOf(token), name: token.stringValue };
+    }
+    if (token.kind === 'number') {
+      this.advance();
+      const literal = this.numberLit(token);
+      if (token.text.startsWith('-')) {
+        this.report(literal.span, 'out-of-range', `column indexes count from 0; ${token.text} is not one`);
+      } else {
+        this.checkWhole(literal, 'a column index');
+      }
+      return { kind: 'index', span: literal.span, index: literal.value, literal };
+    }
+    if (token.kind !== 'invalid' && !this.atStatementEnd()) {
+      this.report(spanOf(token), 'unexpected-token', `unexpected ${quoteToken(token)}; a column is a header name, a 0-based index or a "quoted name"`);
+    }
+    return null;
+  }
+
+  private parseGenerated(): GeneratedData {
+    const equals = this.advance();
+    const data: GeneratedData = { kind: 'generated', span: spanOf(equals), equals: spanOf(equals), args: [], closed: false };
+    const generator = this.expectVocabulary('generator', GENERATORS, '= spiral(samples 300)');
+    if (generator.valid) data.generator = generator.word;
+    if (generator.word === undefined) {
+      this.skipRestOfStatement();
+      data.span = this.spanFrom(equals.start);
+      return data;
+    }
+    if (this.peek().kind !== '(') {
+      if (this.atStatementEnd()) {
+        // `= spiral` alone reads as "with every default"; the parentheses are still required by the grammar.
+        const at = this.tokens[this.pos - 1].end;
+        this.report({ start: generator.word.span.start, end: at }, 'expected', `expected '(' after '${generator.word.text}', as in '${generator.word.text}(samples 200)'`, [
+          { title: "Add '()'", edits: [{ span: { start: at, end: at }, newText: '()' }], preferred: true },
+        ]);
+      } else {
+        this.unexpected(this.peek(), `'(' after '${generator.word.text}'`);
+        this.skipRestOfStatement();
+      }
+      data.span = this.spanFrom(equals.start);
+      return data;
+    }
+    this.advance();
+    let expectArgument = true;
+    let reported = false;
+    for (;;) {
+      // Arguments may run over several lines, but a line starting a declaration ends them.
+      while (this.peek().kind === 'newline') this.advance();
+      const token = this.peek();
+      if (token.kind === ')') {
+        this.advance();
+        data.closed = true;
+        break;
+      }
+      if (token.kind === 'eof' || token.kind === '{' || token.kind === '}' || this.atLineStartDeclaration()) {
+        if (!reported) this.report(data.equals, 'expected', `the arguments of '${generator.word.text}(' have no closing ')'`);
+        break;
+      }
+      if (token.kind === ',') {
+        if (expectArgument && !reported) {
+          reported = true;
+          this.report(spanOf(token), 'unexpected-token', `unexpected ','; write arguments as 'samples 300, noise 0.1'`);
+        }
+        this.advance();
+        expectArgument = true;
+        continue;
+      }
+      if (token.kind === 'name') {
+        if (!expectArgument && !reported) {
+          reported = true;
+          this.report({ start: token.start, end: token.start }, 'expected', `expected ',' before '${token.text}'`, [
+            { title: "Insert ','", edits: [{ span: { start: this.tokens[this.pos - 1].end, end: this.tokens[this.pos - 1].end }, newText: ',' }], preferred: true },
+          ]);
+        }
+        this.advance();
+        const arg: GeneratorArg = { span: spanOf(token), name: this.word(token) };
+        if (this.peek().kind === 'number') arg.value = this.numberLit(this.advance());
+        else if (!reported) {
+          reported = true;
+          this.unexpected(this.peek(), `a number after '${token.text}', as in '${token.text} ${token.text === 'noise' ? '0.1' : '200'}'`);
+        }
+        arg.span = this.spanFrom(token.start);
+        data.args.push(arg);
+        expectArgument = false;
+        continue;
+      }
+      if (!reported && token.kind !== 'invalid') {
+        reported = true;
+        this.report(spanOf(token), 'unexpected-token', `unexpected ${quoteToken(token)}; arguments are written 'samples 300, noise 0.1, seed 1'`);
+      }
+      this.advance();
+    }
+    data.span = this.spanFrom(equals.start);
+    return data;
+  }
+
+  // ------------------------------------------------------------ train
+
+  private parseTrain(): TrainDecl {
+    const keyword = this.advance();
+    const decl: TrainDecl = { kind: 'train', span: spanOf(keyword), keyword: spanOf(keyword), statements: [] };
+    decl.network = this.parseDeclarationName('network to train', 'train xor on table {');
+    if (decl.network !== undefined && this.skipHeaderNewlines()) {
+      const token = this.peek();
+      if (this.isWord(token, 'on')) {
+        decl.onKeyword = spanOf(this.advance());
+      } else if (token.kind === 'name' && this.peek(1).kind === 'name') {
+        // `train n onn d`: a misspelled `on`.
+        this.advance();
+        decl.onKeyword = spanOf(token);
+        this.report(spanOf(token), 'unknown-keyword', `expected 'on' between the network and the data set, found '${token.text}'`, [
+          { title: "Change to 'on'", edits: [{ span: spanOf(token), newText: 'on' }], preferred: true },
+        ]);
+      } else if (token.kind === 'name') {
+        this.report({ start: token.start, end: token.start }, 'expected', `expected 'on' before the data set, as in 'train ${decl.network.text} on ${token.text}'`, [
+          { title: "Insert 'on'", edits: [{ span: { start: token.start, end: token.start }, newText: 'on ' }], preferred: true },
+        ]);
+      } else {
+        this.unexpected(token, `'on' and the data set to train on, as in 'train ${decl.network.text} on table {'`);
+      }
+      if (decl.onKeyword !== undefined || this.peek().kind === 'name') {
+        decl.data = this.parseDeclarationName('data set to train on', `train ${decl.network.text} on table {`);
+      }
+    }
+    const what = decl.network ? `train '${decl.network.text}'` : 'the train block';
+    const open = this.parseOpenBrace(what);
+    if (open !== null) {
+      const seen = new Map<string, Span>();
+      decl.block = this.parseBlock(open, what, TRAIN_STATEMENTS, () => {
+        const statement = this.parseTrainStatement();
+        if (statement === null) return;
+        const first = seen.get(statement.kind);
+        if (first !== undefined) {
+          this.duplicate(statement.keyword, statement.kind, first);
+        } else {
+          seen.set(statement.kind, statement.span);
+          decl.statements.push(statement);
+        }
+      });
+    } else {
+      this.skipRestOfStatement();
+    }
+    decl.span = this.spanFrom(keyword.start);
+    return decl;
+  }
+
+  private parseTrainStatement(): TrainStatement | null {
+    const keyword = this.statementKeyword(TRAIN_STATEMENTS, 'a train block');
+    if (keyword === null) return null;
+    const token = this.advance();
+    const start = token.start;
+    const base = { span: spanOf(token), keyword: spanOf(token) };
+    let statement: TrainStatement;
+    switch (keyword) {
+      case 'loss': {
+        const value = this.expectVocabulary('loss', LOSSES, 'loss mse');
+        statement = { kind: 'loss', ...base, ...(value.valid ? { value: value.word } : {}) };
+        break;
+      }
+      case 'optimizer': {
+        const name = this.expectVocabulary('optimizer', OPTIMIZERS, 'optimizer sgd rate 0.5');
+        statement = { kind: 'optimizer', ...base, params: [], ...(name.valid ? { name: name.word } : {}) };
+        if (name.word === undefined) break;
+        while (!this.atStatementEnd()) {
+          const paramToken = this.peek();
+          if (paramToken.kind !== 'name') {
+            this.unexpected(paramToken, `a parameter name such as 'rate' or 'momentum'`);
+            this.skipRestOfStatement();
+            break;
+          }
+          this.advance();
+          const param = { span: spanOf(paramToken), name: this.word(paramToken), value: undefined as NumberLit | undefined };
+          param.value = this.expectNumber(`a number after '${paramToken.text}'`, `${paramToken.text} 0.5`);
+          param.span = this.spanFrom(paramToken.start);
+          statement.params.push(param.value === undefined ? { span: param.span, name: param.name } : param);
+          if (param.value === undefined) {
+            this.skipRestOfStatement();
+            break;
+          }
+        }
+        break;
+      }
+      case 'epochs':
+        statement = { kind: 'epochs', ...base, ...optional('value', this.expectInt('the number of epochs', 'epochs 1000')) };
+        break;
+      case 'seed':
+        statement = { kind: 'seed', ...base, ...optional('value', this.expectInt('the seed', 'seed 1')) };
+        break;
+      case 'batch': {
+        const batch: BatchStmt = { kind: 'batch', ...base };
+        const next = this.peek();
+        if (next.kind === 'name') {
+          this.advance();
+          const full = this.vocabulary(next, 'batch size', ['full']);
+          if (full.valid) batch.value = full.word;
+        } else {
+          const size = this.expectInt(`the batch size or 'full'`, 'batch 32');
+          if (size !== undefined) batch.value = size;
+        }
+        statement = batch;
+        break;
+      }
+      case 'stop': {
+        statement = { kind: 'stop', ...base };
+        const ok = this.expectSequence([
+          ['when', "'when', as in 'stop when loss < 0.001'"],
+          ['loss', "'loss', as in 'stop when loss < 0.001'"],
+        ]);
+        if (!ok) break;
+        if (this.peek().kind !== '<') {
+          this.unexpected(this.peek(), `'<', as in 'stop when loss < 0.001'`);
+          this.skipRestOfStatement();
+          break;
+        }
+        this.advance();
+        const threshold = this.expectNumber('the loss to reach', 'stop when loss < 0.001');
+        if (threshold !== undefined) statement.threshold = threshold;
+        break;
+      }
+      case 'validate': {
+        statement = { kind: 'validate', ...base };
+        const next = this.peek();
+        if (next.kind === 'percent') {
+          this.advance();
+          const value: PercentLit = { span: spanOf(next), value: next.value };
+          statement.value = value;
+        } else if (next.kind === 'number') {
+          this.advance();
+          this.report(spanOf(next), 'expected', `write the share held out as a percentage: ${next.text}%`, [
+            { title: `Change to ${next.text}%`, edits: [{ span: spanOf(next), newText: `${next.text}%` }], preferred: true },
+          ]);
+        } else {
+          this.unexpected(next, `the share of the data to hold out, as in 'validate 20%'`);
+        }
+        break;
+      }
+      default: {
+        const value = this.expectVocabulary('precision', PRECISIONS, 'precision f64');
+        statement = { kind: 'precision', ...base, ...(value.valid ? { value: value.word } : {}) };
+        break;
+      }
+    }
+    statement.span = this.spanFrom(start);
+    return statement;
+  }
+
+  /** Reads fixed words in order (`when loss`); reports and skips the line at the first one missing. */
+  private expectSequence(words: [string, string][]): boolean {
+    for (const [word, expected] of words) {
+      const token = this.peek();
+      if (this.isWord(token, word)) {
+        this.advance();
+        continue;
+      }
+      if (token.kind === 'name' && suggest(token.text, [word]) !== null) {
+        this.report(spanOf(token), 'unknown-keyword', `unknown word '${token.text}'; did you mean '${word}'?`, [
+          { title: `Change to '${word}'`, edits: [{ span: spanOf(token), newText: word }], preferred: true },
+        ]);
+        this.advance();
+        continue;
+      }
+      this.unexpected(token, expected);
+      this.skipRestOfStatement();
+      return false;
+    }
+    return true;
+  }
+}
+
+function optional<K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } {
+  return (value === undefined ? {} : { [key]: value }) as { [P in K]?: V };
+}
+
+function spanOf(token: Token): Span {
+  return { start: token.start, end: token.end };
+}
+
+/** How a token is named in a message: `'foo'`, `a line break`, `the end of the file`. */
+function quoteToken(token: Token): string {
+  if (token.kind === 'newline') return 'the end of the line';
+  if (token.kind === 'eof') return 'the end of the file';
+  const text = token.text.length > 30 ? `${token.text.slice(0, 27)}...` : token.text;
+  return `'${text}'`;
+}
+
+function describe(token: Token): string {
+  return `, found ${quoteToken(token)}`;
+}
