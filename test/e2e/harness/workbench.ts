@@ -1,0 +1,266 @@
+// Drives the VS Code workbench in Debian's Chromium through playwright-core: open files, read squiggles, Problems, CodeLens, hovers, run palette commands, take screenshots.
+//
+// Every wait has a deadline and waits for an element or a condition, never a
+// fixed time. Selectors are the ones E2E.md found to work in VS Code 1.139.
+import { chromium, type Browser, type Frame, type Locator, type Page } from 'playwright-core';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { pollUntil, repoRoot, type RunDirs } from './codeServer';
+
+export const CHROMIUM = process.env.NN_E2E_CHROMIUM ?? '/usr/bin/chromium';
+export const screenshotDir = join(repoRoot, 'test-results', 'e2e');
+
+const CHROMIUM_FLAGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--disable-dev-shm-usage',
+];
+
+export async function launchBrowser(dirs: RunDirs): Promise<Browser> {
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    args: CHROMIUM_FLAGS,
+    env: { ...dirs.env, CHROME_CONFIG_HOME: dirs.env.XDG_CONFIG_HOME } as Record<string, string>,
+    timeout: 60_000,
+  });
+}
+
+/** Short default deadlines: a step that waits longer says so. */
+export const T = { ui: 15_000, lsp: 30_000, train: 60_000 } as const;
+
+export class Workbench {
+  constructor(
+    readonly page: Page,
+    readonly baseUrl: string,
+  ) {}
+
+  static async open(browser: Browser, baseUrl: string, folder: string): Promise<Workbench> {
+    const context = await browser.newContext({ viewport: { width: 1400, height: 900 }, deviceScaleFactor: 1 });
+    const page = await context.newPage();
+    await page.goto(`${baseUrl}/?folder=${encodeURIComponent(folder)}`);
+    await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
+    // The explorer lists the folder once the remote file system answers.
+    await page.locator('.explorer-folders-view .monaco-list-row').first().waitFor({ timeout: 60_000 });
+    return new Workbench(page, baseUrl);
+  }
+
+  /** Saves a screenshot as test-results/e2e/NAME.png (one per journey step). */
+  async screenshot(name: string): Promise<string> {
+    mkdirSync(screenshotDir, { recursive: true });
+    const path = join(screenshotDir, `${name}.png`);
+    await this.page.screenshot({ path });
+    return path;
+  }
+
+  // ---- explorer and editors ------------------------------------------------
+
+  explorerRow(name: string): Locator {
+    return this.page.locator('.explorer-folders-view .monaco-list-row', { hasText: name }).first();
+  }
+
+  /** Opens a file as a user does: double-click in the explorer, then wait for its tab and editor. */
+  async openFromExplorer(name: string): Promise<void> {
+    const row = this.explorerRow(name);
+    await row.waitFor({ timeout: T.ui });
+    await row.dblclick();
+    await this.page.locator('.tabs-container .tab.active', { hasText: name }).waitFor({ timeout: T.ui });
+    await this.editor().locator('.view-lines .view-line').first().waitFor({ timeout: T.ui });
+  }
+
+  /** The active text editor. */
+  editor(): Locator {
+    return this.page.locator('.editor-group-container.active .monaco-editor:not(.inline-diff)').first();
+  }
+
+  /** The rendered line that contains `text` (lines are rendered as `.view-line`). */
+  line(text: string): Locator {
+    return this.editor().locator('.view-lines .view-line', { hasText: text }).first();
+  }
+
+  /** A token span in a line; Monaco renders tokens as `span.mtkN` inside `.view-line > span`. */
+  token(lineText: string, tokenText: string): Locator {
+    return this.line(lineText).locator('span > span', { hasText: new RegExp(`^\\s*${escapeRegExp(tokenText)}\\s*$`) }).first();
+  }
+
+  async tokenClass(lineText: string, tokenText: string): Promise<string> {
+    const token = this.token(lineText, tokenText);
+    await token.waitFor({ timeout: T.ui });
+    const cls = (await token.getAttribute('class')) ?? '';
+    const mtk = cls.split(/\s+/).find((c) => /^mtk\d+$/.test(c));
+    if (!mtk) throw new Error(`token '${tokenText}' on line '${lineText}' has no mtk class (class="${cls}")`);
+    return mtk;
+  }
+
+  /** Text of the whole document as rendered (all lines are visible for small files). */
+  async editorText(): Promise<string> {
+    const lines = await this.editor().locator('.view-lines .view-line').allInnerTexts();
+    return lines.map((l) => l.replace(/\u00a0/g, ' ')).join('\n');
+  }
+
+  /** Places the cursor with the palette's "go to line:column" (`:L:C`, 1-based), as a keyboard user would. */
+  async goTo(line: number, column: number): Promise<void> {
+    await this.focusEditor();
+    await this.page.keyboard.press('Control+g');
+    const input = this.page.locator('.quick-input-widget input');
+    await input.waitFor({ state: 'visible', timeout: T.ui });
+    await input.fill(`:${line}:${column}`);
+    await input.press('Enter');
+    await this.page.locator('.quick-input-widget').waitFor({ state: 'hidden', timeout: T.ui });
+  }
+
+  async focusEditor(): Promise<void> {
+    await this.editor().locator('.view-lines').first().click({ position: { x: 5, y: 5 } });
+    await this.editor().locator('textarea, .native-edit-context').first().focus();
+  }
+
+  /** Puts the cursor at the end of the line containing `text`. */
+  async cursorAtEndOf(text: string): Promise<void> {
+    const line = this.line(text);
+    await line.waitFor({ timeout: T.ui });
+    await line.click();
+    await this.page.keyboard.press('End');
+  }
+
+  async save(): Promise<void> {
+    await this.page.keyboard.press('Control+s');
+    await this.page
+      .locator('.tabs-container .tab.active.dirty')
+      .waitFor({ state: 'detached', timeout: T.ui });
+  }
+
+  // ---- diagnostics ---------------------------------------------------------
+
+  squiggles(kind: 'error' | 'warning' | 'info' = 'error'): Locator {
+    return this.editor().locator(`.squiggly-${kind}`);
+  }
+
+  async openProblems(): Promise<Locator> {
+    const panel = this.page.locator('.markers-panel');
+    if (!(await panel.isVisible())) {
+      await this.runCommand('View: Focus Problems');
+    }
+    await panel.waitFor({ state: 'visible', timeout: T.ui });
+    return panel;
+  }
+
+  problemRow(message: string | RegExp): Locator {
+    return this.page.locator('.markers-panel .monaco-list-row', { hasText: message }).first();
+  }
+
+  async closePanel(): Promise<void> {
+    if (await this.page.locator('.part.panel').isVisible()) {
+      await this.runCommand('View: Close Panel');
+      await this.page.locator('.part.panel').waitFor({ state: 'hidden', timeout: T.ui });
+    }
+  }
+
+  // ---- CodeLens, hover, quick fix -------------------------------------------
+
+  codeLenses(): Locator {
+    return this.editor().locator('.codelens-decoration');
+  }
+
+  /** Waits until some CodeLens text matches, returns all lens text joined (lenses re-render as training proceeds). */
+  async waitForLens(pattern: RegExp, timeoutMs: number = T.lsp): Promise<string> {
+    return pollUntil(
+      `a CodeLens matching ${pattern}`,
+      async () => {
+        const text = (await this.codeLenses().allInnerTexts()).join(' | ');
+        return pattern.test(text) ? text : undefined;
+      },
+      timeoutMs,
+      150,
+    );
+  }
+
+  async lensText(): Promise<string> {
+    return (await this.codeLenses().allInnerTexts()).join(' | ');
+  }
+
+  async clickLens(label: RegExp): Promise<void> {
+    const link = this.editor().locator('.codelens-decoration a', { hasText: label }).first();
+    await link.waitFor({ timeout: T.lsp });
+    await link.click();
+  }
+
+  /** Hovers a token and returns the hover's text once it matches `expect` (hover content arrives from the server). */
+  async hover(target: Locator, expect: RegExp, timeoutMs: number = T.lsp): Promise<string> {
+    const hover = this.page.locator('.monaco-hover:not(.hidden), .monaco-resizable-hover').filter({ hasText: expect });
+    return pollUntil(
+      `a hover matching ${expect}`,
+      async () => {
+        await this.page.mouse.move(0, 0);
+        await target.hover();
+        await hover.first().waitFor({ state: 'visible', timeout: 3_000 });
+        return (await hover.first().innerText()).trim();
+      },
+      timeoutMs,
+      50,
+    );
+  }
+
+  async dismissHover(): Promise<void> {
+    await this.page.keyboard.press('Escape');
+    await this.page.mouse.move(0, 0);
+  }
+
+  /** Opens the quick-fix menu at the cursor (Ctrl+.) and picks the action with this label. */
+  async applyQuickFix(label: string): Promise<void> {
+    await this.page.keyboard.press('Control+.');
+    const item = this.page
+      .locator('.action-widget .monaco-list-row, .context-view .action-item', { hasText: label })
+      .first();
+    await item.waitFor({ state: 'visible', timeout: T.lsp });
+    await item.click();
+    await item.waitFor({ state: 'hidden', timeout: T.ui });
+  }
+
+  // ---- palette, status bar, notifications -------------------------------------
+
+  /** Runs a command from the palette (F1) by its label, exactly as shown. */
+  async runCommand(label: string): Promise<void> {
+    const widget = this.page.locator('.quick-input-widget');
+    await this.page.keyboard.press('F1');
+    const input = widget.locator('input');
+    await input.waitFor({ state: 'visible', timeout: T.ui });
+    await input.fill(`>${label}`);
+    const row = widget.locator('.quick-input-list .monaco-list-row', {
+      has: this.page.locator('.label-name', { hasText: new RegExp(`^${escapeRegExp(label)}`) }),
+    });
+    await row.first().waitFor({ state: 'visible', timeout: T.ui });
+    await row.first().click();
+    await widget.waitFor({ state: 'hidden', timeout: T.ui });
+  }
+
+  statusBarItem(text: string | RegExp): Locator {
+    return this.page.locator('.statusbar-item', { hasText: text }).first();
+  }
+
+  languageMode(): Locator {
+    return this.page.locator('.statusbar-item[id="status.editor.mode"]');
+  }
+
+  /** Every frame (webviews are nested iframes) that has an element matching `selector`. */
+  async frameWith(selector: string, timeoutMs: number = T.ui): Promise<Frame> {
+    return pollUntil(
+      `a webview frame with ${selector}`,
+      async () => {
+        for (const frame of this.page.frames()) {
+          if (await frame.$(selector).catch(() => null)) return frame;
+        }
+        return undefined;
+      },
+      timeoutMs,
+      200,
+    );
+  }
+}
+
+export function escapeRegExp(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
