@@ -100,3 +100,25 @@ export interface TrainingView {
   box: { xMin: number; xMax: number; yMin: number; yMax: number } | null;
   grid: number;
 }
+
+/**
+ * `initializationOptions` of the VS Code client. A client that sends none (Neovim,
+ * other editors) has no Workspace Trust, and its workspace counts as trusted.
+ */
+export interface InitializationOptions {
+  /** False in VS Code's Restricted Mode: read no data files, train nothing. */
+  workspaceTrusted?: boolean;
+}
+
+/**
+ * The `nn` settings section as `workspace/configuration` returns it (package.json
+ * contributes.configuration). The VS Code client adds `workspaceTrusted` to every
+ * answer and sends `workspace/didChangeConfiguration` when the user grants trust.
+ */
+export interface NnSettings {
+  autoTrain: 'onChange' | 'onSave' | 'off';
+  autoTrainBudgetSeconds: number;
+  maxTrainingSeconds: number;
+  maxParameters: number;
+  workspaceTrusted?: boolean;
+}

@@ -1,0 +1,131 @@
+// The VS Code side of nn-lang: starts the language server and wires the palette commands, status bar and training panel. Thin on purpose.
+
+import * as vscode from 'vscode';
+import {
+  ExecuteCommandRequest,
+  LanguageClient,
+  TransportKind,
+  type LanguageClientOptions,
+  type ServerOptions,
+} from 'vscode-languageclient/node';
+import {
+  Commands,
+  RunStatusNotification,
+  type InitializationOptions,
+  type RunStatusParams,
+} from '../../server/src/protocol';
+import { enclosingTrainLine, trainLines } from './runLocator';
+import { RunStatusStore } from './runStatusStore';
+import { TrainingStatusBar } from './statusBar';
+import { TrainingPanels } from './trainingPanel';
+
+let client: LanguageClient | undefined;
+
+export async function activate(context: vscode.ExtensionContext): Promise<void> {
+  const store = new RunStatusStore();
+  context.subscriptions.push(store);
+
+  client = createClient(context);
+  const languageClient = client;
+  context.subscriptions.push(
+    languageClient.onNotification(RunStatusNotification, (params: RunStatusParams) => store.update(params)),
+  );
+
+  const executeServerCommand = async (command: string, args: unknown[]): Promise<unknown> =>
+    languageClient.sendRequest(ExecuteCommandRequest.type, { command, arguments: args });
+
+  const panels = new TrainingPanels(context.extensionUri, languageClient, store, executeServerCommand);
+  context.subscriptions.push(panels, new TrainingStatusBar(store));
+
+  context.subscriptions.push(
+    vscode.commands.registerCommand('nn.trainNetwork', () => runOnActiveEditor(Commands.train, executeServerCommand)),
+    vscode.commands.registerCommand('nn.stopTrainingActive', () =>
+      runOnActiveEditor(Commands.stopTraining, executeServerCommand),
+    ),
+    vscode.commands.registerCommand('nn.showTraining', async (uri?: unknown, line?: unknown) => {
+      const target = typeof uri === 'string' ? { uri, line: typeof line === 'number' ? line : 0 } : runAtCursor(store);
+      if (!target) {
+        void vscode.window.showInformationMessage('Put the cursor in a `train` block of a .nn file to show its training.');
+        return;
+      }
+      await panels.show(target.uri, target.line);
+    }),
+    vscode.workspace.onDidCloseTextDocument((document) => store.forget(document.uri.toString())),
+    // Restricted Mode trains nothing, so restarting on trust loses no work and the server starts over trusted.
+    vscode.workspace.onDidGrantWorkspaceTrust(async () => {
+      if (languageClient.isRunning()) await languageClient.restart();
+    }),
+  );
+
+  try {
+    await languageClient.start();
+  } catch (error) {
+    void vscode.window.showErrorMessage(`The nn language server did not start: ${String(error)}`);
+  }
+}
+
+export async function deactivate(): Promise<void> {
+  await client?.stop();
+  client = undefined;
+}
+
+function createClient(context: vscode.ExtensionContext): LanguageClient {
+  const module = context.asAbsolutePath('dist/server.js');
+  const serverOptions: ServerOptions = {
+    run: { module, transport: TransportKind.ipc },
+    debug: { module, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6009'] } },
+  };
+  const clientOptions: LanguageClientOptions = {
+    documentSelector: [{ language: 'nn' }],
+    synchronize: { configurationSection: 'nn' },
+    // Evaluated at every (re)start, so a restart after granting trust says so.
+    initializationOptions: (): InitializationOptions => ({ workspaceTrusted: vscode.workspace.isTrusted }),
+    middleware: {
+      workspace: {
+        // The server reads settings per resource; trust travels with them so it is never stale.
+        configuration: async (params, token, next) => {
+          const answers = await next(params, token);
+          if (!Array.isArray(answers)) return answers;
+          return answers.map((answer, i) =>
+            params.items[i]?.section === 'nn' && answer && typeof answer === 'object'
+              ? { ...answer, workspaceTrusted: vscode.workspace.isTrusted }
+              : answer,
+          );
+        },
+      },
+    },
+  };
+  return new LanguageClient('nn', 'NN Language Server', serverOptions, clientOptions);
+}
+
+/** Train or stop the run under the cursor (every run of the file when the cursor is outside them). */
+async function runOnActiveEditor(
+  command: string,
+  executeServerCommand: (command: string, args: unknown[]) => Promise<unknown>,
+): Promise<void> {
+  const editor = vscode.window.activeTextEditor;
+  if (!editor || editor.document.languageId !== 'nn') {
+    void vscode.window.showInformationMessage('Open a .nn file to train its networks.');
+    return;
+  }
+  const uri = editor.document.uri.toString();
+  const line = enclosingTrainLine(editor.document.getText(), editor.selection.active.line);
+  try {
+    await executeServerCommand(command, line === undefined ? [uri] : [uri, line]);
+  } catch (error) {
+    void vscode.window.showErrorMessage(`nn: ${command} failed: ${String(error)}`);
+  }
+}
+
+/** The run the palette's "Show Training" means: the one under the cursor, else the one training, else the first. */
+function runAtCursor(store: RunStatusStore): { uri: string; line: number } | undefined {
+  const editor = vscode.window.activeTextEditor;
+  if (!editor || editor.document.languageId !== 'nn') return undefined;
+  const uri = editor.document.uri.toString();
+  const text = editor.document.getText();
+  const line =
+    enclosingTrainLine(text, editor.selection.active.line) ??
+    store.runs(uri).find((r) => r.phase === 'running')?.line ??
+    trainLines(text)[0];
+  return line === undefined ? undefined : { uri, line };
+}

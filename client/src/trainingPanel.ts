@@ -1,0 +1,231 @@
+// The training panel (a webview per run): fetches nn/training, refreshes on nn/runStatus at most 10 times a second, and links diagram and editor.
+
+import { randomBytes } from 'node:crypto';
+import * as vscode from 'vscode';
+import type { LanguageClient } from 'vscode-languageclient/node';
+import {
+  Commands,
+  TrainingRequest,
+  type TrainingParams,
+  type TrainingView,
+} from '../../server/src/protocol';
+import type { RunStatusStore } from './runStatusStore';
+import { throttle, type Throttled } from './throttle';
+import type { FromWebview, ToWebview } from './webview/messages';
+
+/** 100 ms: the panel never gets more than 10 pictures a second, however fast the trainer reports. */
+const REFRESH_INTERVAL_MS = 100;
+
+type ExecuteServerCommand = (command: string, args: unknown[]) => Promise<unknown>;
+
+export class TrainingPanels implements vscode.Disposable {
+  private readonly panels = new Set<RunPanel>();
+  private readonly subscriptions: vscode.Disposable[] = [];
+
+  constructor(
+    private readonly extensionUri: vscode.Uri,
+    private readonly client: LanguageClient,
+    private readonly store: RunStatusStore,
+    private readonly executeServerCommand: ExecuteServerCommand,
+  ) {
+    this.subscriptions.push(
+      store.onDidChange((uri) => {
+        for (const panel of this.panels) if (panel.uri === uri) panel.statusChanged();
+      }),
+      vscode.window.onDidChangeTextEditorSelection((e) => {
+        const uri = e.textEditor.document.uri.toString();
+        for (const panel of this.panels) if (panel.uri === uri) panel.cursorMoved(e.selections[0]?.active.line ?? null);
+      }),
+    );
+  }
+
+  /** Opens (or reveals) the panel of the run whose `train` block holds `line`. */
+  async show(uri: string, line: number): Promise<void> {
+    const view = await this.fetch(uri, line);
+    const index = view?.status.index;
+    const existing = [...this.panels].find((p) => p.uri === uri && (index === undefined ? p.line === line : p.index === index));
+    if (existing) {
+      existing.reveal();
+      return;
+    }
+    const panel = new RunPanel(this, uri, line, index ?? 1, view);
+    this.panels.add(panel);
+    panel.onDispose(() => this.panels.delete(panel));
+  }
+
+  fetch(uri: string, line: number): Promise<TrainingView | null> {
+    const params: TrainingParams = { uri, line };
+    return this.client.sendRequest<TrainingView | null>(TrainingRequest, params);
+  }
+
+  runs(uri: string) {
+    return this.store.runs(uri);
+  }
+
+  get webviewRoot(): vscode.Uri {
+    return vscode.Uri.joinPath(this.extensionUri, 'dist', 'webview');
+  }
+
+  command(command: string, uri: string, line: number): Promise<unknown> {
+    return this.executeServerCommand(command, [uri, line]);
+  }
+
+  dispose(): void {
+    for (const panel of [...this.panels]) panel.dispose();
+    for (const s of this.subscriptions) s.dispose();
+  }
+}
+
+class RunPanel {
+  private readonly panel: vscode.WebviewPanel;
+  private readonly refresh: Throttled;
+  private readonly disposables: vscode.Disposable[] = [];
+  private readonly disposeListeners: (() => void)[] = [];
+  private lastView: TrainingView | null;
+  private cursorLine: number | null = null;
+
+  constructor(
+    private readonly owner: TrainingPanels,
+    readonly uri: string,
+    /** 0-based line of the run's `train` keyword; follows edits through the run statuses. */
+    public line: number,
+    /** The run's 1-based index in its file: stabler than the line while the user types above it. */
+    readonly index: number,
+    initial: TrainingView | null,
+  ) {
+    this.lastView = initial;
+    this.panel = vscode.window.createWebviewPanel('nn.training', this.title(initial), {
+      viewColumn: vscode.ViewColumn.Beside,
+      preserveFocus: true,
+    }, {
+      enableScripts: true,
+      localResourceRoots: [owner.webviewRoot],
+    });
+    this.panel.webview.html = this.html();
+    this.refresh = throttle(() => this.fetchAndPost(), REFRESH_INTERVAL_MS);
+    this.disposables.push(
+      this.panel.webview.onDidReceiveMessage((message: FromWebview) => this.received(message)),
+      this.panel.onDidChangeViewState(() => {
+        if (this.panel.visible) this.refresh.trigger();
+      }),
+      this.panel.onDidDispose(() => this.dispose()),
+    );
+  }
+
+  onDispose(listener: () => void): void {
+    this.disposeListeners.push(listener);
+  }
+
+  reveal(): void {
+    this.panel.reveal(undefined, true);
+    this.refresh.trigger();
+  }
+
+  statusChanged(): void {
+    const run = this.owner.runs(this.uri).find((r) => r.index === this.index);
+    if (run) this.line = run.line;
+    if (this.panel.visible) this.refresh.trigger();
+  }
+
+  cursorMoved(line: number | null): void {
+    this.cursorLine = line;
+    this.post({ type: 'cursor', line });
+  }
+
+  private async fetchAndPost(): Promise<void> {
+    if (!this.panel.visible) return;
+    const view = await this.owner.fetch(this.uri, this.line);
+    if (!view) {
+      this.post({ type: 'missing', message: 'This run is not in the file any more, or its spec has errors.' });
+      return;
+    }
+    this.lastView = view;
+    this.panel.title = this.title(view);
+    this.post({ type: 'view', view });
+  }
+
+  private received(message: FromWebview): void {
+    switch (message.type) {
+      case 'ready':
+        if (this.lastView) this.post({ type: 'view', view: this.lastView });
+        this.post({ type: 'cursor', line: this.cursorLine });
+        this.refresh.trigger();
+        break;
+      case 'revealLine':
+        void this.revealLine(message.line);
+        break;
+      case 'train':
+        void this.owner.command(Commands.train, this.uri, this.line);
+        break;
+      case 'stop':
+        void this.owner.command(Commands.stopTraining, this.uri, this.line);
+        break;
+    }
+  }
+
+  /** Shows a line of the spec in the editor that already displays it, or opens one beside the panel. */
+  private async revealLine(line: number): Promise<void> {
+    const uri = vscode.Uri.parse(this.uri);
+    const visible = vscode.window.visibleTextEditors.find((e) => e.document.uri.toString() === this.uri);
+    const document = visible?.document ?? (await vscode.workspace.openTextDocument(uri));
+    const position = new vscode.Position(line, document.lineAt(Math.min(line, document.lineCount - 1)).firstNonWhitespaceCharacterIndex);
+    const editor = await vscode.window.showTextDocument(document, {
+      viewColumn: visible?.viewColumn ?? vscode.ViewColumn.One,
+      selection: new vscode.Range(position, position),
+      preserveFocus: false,
+    });
+    editor.revealRange(new vscode.Range(position, position), vscode.TextEditorRevealType.InCenterIfOutsideViewport);
+  }
+
+  private post(message: ToWebview): void {
+    void this.panel.webview.postMessage(message);
+  }
+
+  private title(view: TrainingView | null): string {
+    return view ? `Training: ${view.status.network} on ${view.status.data}` : 'NN: Training';
+  }
+
+  private html(): string {
+    const webview = this.panel.webview;
+    const nonce = makeNonce();
+    const script = webview.asWebviewUri(vscode.Uri.joinPath(this.owner.webviewRoot, 'panel.js'));
+    const style = webview.asWebviewUri(vscode.Uri.joinPath(this.owner.webviewRoot, 'panel.css'));
+    const csp = [
+      "default-src 'none'",
+      `script-src 'nonce-${nonce}'`,
+      `style-src ${webview.cspSource} 'nonce-${nonce}'`,
+      `img-src ${webview.cspSource} data:`,
+      `font-src ${webview.cspSource}`,
+    ].join('; ');
+    return `<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="UTF-8">
+<meta http-equiv="Content-Security-Policy" content="${csp}">
+<meta name="viewport" content="width=device-width, initial-scale=1.0">
+<link rel="stylesheet" nonce="${nonce}" href="${style.toString()}">
+<title>NN: Training</title>
+</head>
+<body>
+<div id="nn-root" data-mode="panel"></div>
+<script nonce="${nonce}" src="${script.toString()}"></script>
+</body>
+</html>`;
+  }
+
+  private disposed = false;
+
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    this.refresh.dispose();
+    for (const d of this.disposables) d.dispose();
+    this.disposables.length = 0;
+    this.panel.dispose();
+    for (const listener of this.disposeListeners.splice(0)) listener();
+  }
+}
+
+function makeNonce(): string {
+  return randomBytes(18).toString('base64');
+}

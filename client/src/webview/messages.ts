@@ -1,0 +1,21 @@
+// Messages between the extension host and the training panel's webview (plain data, no DOM or vscode imports).
+
+import type { TrainingView } from '../../../server/src/protocol';
+
+/** Extension -> webview. */
+export type ToWebview =
+  /** The run's current picture; sent at most 10 times a second. */
+  | { type: 'view'; view: TrainingView }
+  /** The run is gone (its block was deleted or no longer checks). */
+  | { type: 'missing'; message: string }
+  /** The editor's cursor is on this 0-based line (null: not on a layer line); the diagram highlights that layer. */
+  | { type: 'cursor'; line: number | null };
+
+/** Webview -> extension. */
+export type FromWebview =
+  | { type: 'ready' }
+  /** The user clicked a layer: show its `layer` line in the editor. */
+  | { type: 'revealLine'; line: number }
+  /** Buttons of the panel's header. */
+  | { type: 'train' }
+  | { type: 'stop' };
