@@ -1,0 +1,196 @@
+// The canonical layout of a `.nn` file: two-space indents, single spaces, aligned data rows; pure, idempotent, never changes a token.
+//
+// The formatter works on the token stream, line by line: a statement never
+// spans lines, so changing only the whitespace inside lines (and the number of
+// blank lines) cannot change what a file means. It does not need a valid
+// syntax tree, so a file with a half-typed statement still formats. What it
+// will not touch: text the lexer could not read (invalid tokens, unterminated
+// strings) and unbalanced braces, where the indentation would be a guess. As a
+// last guard the result is lexed again and must give the same tokens, or the
+// formatter declines (returns null) rather than risk an edit that loses one.
+
+import { lex } from './lexer';
+import type { Token } from './lexer';
+import type { Span } from './syntax';
+
+export interface FormatOptions {
+  /** Spaces per block level. */
+  indent?: number;
+}
+
+interface Line {
+  tokens: Token[];
+  /** The comment at the end of the line (from `#`), trailing blanks removed; null when none. */
+  comment: string | null;
+}
+
+interface Block {
+  inlineData: boolean;
+  /** Row lines of an inline data block, aligned together once the block closes. */
+  rows: number[];
+}
+
+/** Spans of every comment (from `#` to the end of its line), given the text's tokens. */
+export function commentSpans(text: string, tokens: readonly Token[]): Span[] {
+  const spans: Span[] = [];
+  let position = 0;
+  for (const token of tokens) {
+    const hash = text.indexOf('#', position);
+    if (hash >= 0 && hash < token.start) {
+      // The lexer skips a comment up to the line break, so the gap's end is the comment's end.
+      let end = token.start;
+      while (end > hash && /[ \t\v\f\u00a0\ufeff]/.test(text[end - 1])) end--;
+      spans.push({ start: hash, end });
+    }
+    position = token.end;
+  }
+  return spans;
+}
+
+/** The formatted text, or null when the text cannot be formatted safely (see the file comment). */
+export function format(text: string, options: FormatOptions = {}): string | null {
+  const unit = ' '.repeat(options.indent ?? 2);
+  const { tokens } = lex(text);
+  if (tokens.some((t) => t.kind === 'invalid' || (t.kind === 'string' && !t.terminated))) return null;
+
+  const lines = splitLines(text, tokens);
+  const rendered: string[] = [];
+  const indents: number[] = [];
+  const stack: Block[] = [];
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i];
+    let leadingCloses = 0;
+    while (leadingCloses < line.tokens.length && line.tokens[leadingCloses].kind === '}') leadingCloses++;
+    indents.push(Math.max(0, stack.length - leadingCloses));
+    const block = stack[stack.length - 1];
+    if (block?.inlineData && isRow(line)) block.rows.push(i);
+    rendered.push(renderTokens(line.tokens));
+    for (const token of line.tokens) {
+      if (token.kind === '{') {
+        stack.push({ inlineData: opensInlineData(line.tokens), rows: [] });
+      } else if (token.kind === '}') {
+        const closed = stack.pop();
+        if (!closed) return null;
+        alignRows(closed.rows, lines, rendered);
+      }
+    }
+  }
+  if (stack.length > 0) return null;
+
+  const eol = /\r\n/.test(text) && !/(^|[^\r])\n/.test(text) ? '\r\n' : '\n';
+  const out: string[] = [];
+  let pendingBlank = false;
+  for (let i = 0; i < lines.length; i++) {
+    const body = rendered[i];
+    const comment = lines[i].comment;
+    if (body === '' && comment === null) {
+      pendingBlank = out.length > 0;
+      continue;
+    }
+    const opensBlockBefore = out.length > 0 && out[out.length - 1].endsWith('{');
+    const closesBlock = lines[i].tokens[0]?.kind === '}';
+    // One blank line at most, and none just inside a block's braces.
+    if (pendingBlank && !opensBlockBefore && !closesBlock) out.push('');
+    pendingBlank = false;
+    const content = comment === null ? body : body === '' ? comment : `${body} ${comment}`;
+    out.push(unit.repeat(indents[i]) + content);
+  }
+  const result = out.length === 0 ? '' : out.join(eol) + eol;
+
+  // The guard: the same tokens, in the same order, on the same lines.
+  if (!sameTokens(text, result)) return null;
+  return result;
+}
+
+function splitLines(text: string, tokens: readonly Token[]): Line[] {
+  const lines: Line[] = [];
+  let current: Line = { tokens: [], comment: null };
+  let position = 0;
+  for (const token of tokens) {
+    const hash = text.indexOf('#', position);
+    if (hash >= 0 && hash < token.start) current.comment = text.slice(hash, token.start).trimEnd();
+    position = token.end;
+    if (token.kind === 'newline' || token.kind === 'eof') {
+      lines.push(current);
+      current = { tokens: [], comment: null };
+    } else {
+      current.tokens.push(token);
+    }
+  }
+  return lines;
+}
+
+function isRow(line: Line): boolean {
+  return line.tokens.some((t) => t.kind === '->') && line.tokens.every((t) => t.kind !== '{' && t.kind !== '}');
+}
+
+/** `data NAME {` opens inline rows; `data NAME from "f" {` and every other block do not. */
+function opensInlineData(tokens: readonly Token[]): boolean {
+  const first = tokens[0];
+  if (!first || first.kind !== 'name' || first.text !== 'data') return false;
+  return !tokens.some((t) => (t.kind === 'name' && t.text === 'from') || t.kind === '=' || t.kind === 'string');
+}
+
+/** Single spaces, except inside calls `f(a 1, b 2)` and around `..`. */
+function renderTokens(tokens: readonly Token[]): string {
+  let out = '';
+  for (let i = 0; i < tokens.length; i++) {
+    const token = tokens[i];
+    if (i > 0) out += spaceBetween(tokens[i - 1], token);
+    out += token.text;
+  }
+  return out;
+}
+
+function spaceBetween(previous: Token, next: Token): string {
+  if (previous.kind === '(' || next.kind === ')' || next.kind === ',') return '';
+  if (next.kind === '(' && previous.kind === 'name') return '';
+  if (previous.kind === '..' || next.kind === '..') return '';
+  return ' ';
+}
+
+/**
+ * Right-aligns each column of numbers across the rows of one inline data block,
+ * so the `->` arrows line up and a table reads as a table.
+ */
+function alignRows(rowIndices: readonly number[], lines: readonly Line[], rendered: string[]): void {
+  if (rowIndices.length === 0) return;
+  const split = rowIndices.map((i) => {
+    const tokens = lines[i].tokens;
+    const arrow = tokens.findIndex((t) => t.kind === '->');
+    return { inputs: tokens.slice(0, arrow).map((t) => t.text), targets: tokens.slice(arrow + 1).map((t) => t.text) };
+  });
+  const widths = (cells: string[][]): number[] => {
+    const w: number[] = [];
+    for (const row of cells) row.forEach((cell, k) => (w[k] = Math.max(w[k] ?? 0, cell.length)));
+    return w;
+  };
+  const inputWidths = widths(split.map((r) => r.inputs));
+  const targetWidths = widths(split.map((r) => r.targets));
+  // Column k of the inputs ends at the same place in every row; a short (ragged) row pads before its arrow.
+  const inputsWidth = inputWidths.reduce((sum, w) => sum + w, 0) + Math.max(0, inputWidths.length - 1);
+  split.forEach((row, n) => {
+    const inputs = row.inputs.map((cell, k) => cell.padStart(inputWidths[k])).join(' ').padEnd(inputsWidth);
+    const targets = row.targets.map((cell, k) => cell.padStart(targetWidths[k])).join(' ');
+    rendered[rowIndices[n]] = `${inputs} -> ${targets}`.replace(/\s+$/, '');
+  });
+}
+
+function sameTokens(before: string, after: string): boolean {
+  const significant = (text: string): string[] => {
+    const lines: string[] = [];
+    let current: string[] = [];
+    for (const token of lex(text).tokens) {
+      if (token.kind === 'newline' || token.kind === 'eof') {
+        if (current.length > 0) lines.push(current.join('\u0000'));
+        current = [];
+      } else {
+        current.push(token.text);
+      }
+    }
+    return lines;
+  };
+  const a = significant(before);
+  const b = significant(after);
+  return a.length === b.length && a.every((line, i) => line === b[i]);
+}

@@ -1,0 +1,541 @@
+// Documentation of every word of the language, shown by hover and by completion items.
+//
+// One table, so hover and completion never disagree. A word can mean different
+// things in different places (`seed` is a train statement and a generator
+// argument; `loss` starts a statement and appears in `stop when loss <`), so
+// entries are looked up by (category, word); `docFor` picks by category first.
+
+export type DocCategory =
+  | 'declaration'
+  | 'network-statement'
+  | 'data-statement'
+  | 'train-statement'
+  | 'activation'
+  | 'init'
+  | 'loss'
+  | 'optimizer'
+  | 'optimizer-parameter'
+  | 'generator'
+  | 'generator-argument'
+  | 'value';
+
+export interface KeywordDoc {
+  word: string;
+  category: DocCategory;
+  /** How the word is written in context, as a one-line syntax sketch. */
+  syntax: string;
+  /** What it means, in one or two sentences. */
+  summary: string;
+  /** The math, when there is some (Unicode, shown in a code block). */
+  formula?: string;
+  /** What applies when the statement or argument is left out. */
+  defaults?: string;
+  /** A line of `.nn` that uses it. */
+  example: string;
+}
+
+const CATEGORY_LABEL: Record<DocCategory, string> = {
+  declaration: 'declaration',
+  'network-statement': 'network statement',
+  'data-statement': 'data statement',
+  'train-statement': 'train statement',
+  activation: 'activation',
+  init: 'weight initialization',
+  loss: 'loss',
+  optimizer: 'optimizer',
+  'optimizer-parameter': 'optimizer parameter',
+  generator: 'data generator',
+  'generator-argument': 'generator argument',
+  value: 'value',
+};
+
+export const KEYWORD_DOCS: readonly KeywordDoc[] = [
+  // ------------------------------------------------------------ declarations
+  {
+    word: 'network',
+    category: 'declaration',
+    syntax: 'network NAME { input N · layer [NAME] UNITS ACTIVATION [init INIT] … }',
+    summary:
+      'A feed-forward network: an input width, then fully connected layers from first to last. Layer k computes z⁽ᵏ⁾ = W⁽ᵏ⁾a⁽ᵏ⁻¹⁾ + b⁽ᵏ⁾ and a⁽ᵏ⁾ = act(z⁽ᵏ⁾), with a⁽⁰⁾ = x.',
+    formula: 'z⁽ᵏ⁾ = W⁽ᵏ⁾ a⁽ᵏ⁻¹⁾ + b⁽ᵏ⁾,  a⁽ᵏ⁾ = act(z⁽ᵏ⁾)',
+    example: 'network xor {\n  input 2\n  layer hidden 3 sigmoid\n  layer output 1 sigmoid\n}',
+  },
+  {
+    word: 'data',
+    category: 'declaration',
+    syntax: 'data NAME { rows } | data NAME from "file.csv" { … } | data NAME = GENERATOR(args)',
+    summary:
+      'A data set: inline rows `inputs -> targets`, a CSV file relative to this spec, or one of the classic 2-D toy sets.',
+    example: 'data xor_table {\n  0 0 -> 0\n  0 1 -> 1\n  1 0 -> 1\n  1 1 -> 0\n}',
+  },
+  {
+    word: 'train',
+    category: 'declaration',
+    syntax: 'train NETWORK on DATA { loss … · optimizer … · epochs … · batch … · seed … · stop when loss < T · validate P% · precision … }',
+    summary:
+      'A training run: a fresh copy of the network, with weights drawn from the seed, trained on the data set by backpropagation. Runs are independent; a file may hold many.',
+    defaults: 'loss mse, optimizer sgd rate 0.1 (adam rate 0.001), epochs 1000, batch full, seed 0, precision f64',
+    example: 'train xor on xor_table {\n  loss mse\n  optimizer sgd rate 0.5\n  epochs 20000\n  stop when loss < 0.001\n}',
+  },
+  {
+    word: 'on',
+    category: 'declaration',
+    syntax: 'train NETWORK on DATA { … }',
+    summary: 'Names the data set a run trains on. Its input width must equal the network\'s `input`, its target width the last layer\'s units.',
+    example: 'train xor on xor_table { … }',
+  },
+  // ------------------------------------------------------------ network statements
+  {
+    word: 'input',
+    category: 'network-statement',
+    syntax: 'input N',
+    summary: 'The width of the input vector x (a⁽⁰⁾). It is the first statement of a network and appears once.',
+    example: 'input 2',
+  },
+  {
+    word: 'layer',
+    category: 'network-statement',
+    syntax: 'layer [NAME] UNITS ACTIVATION [init INIT]',
+    summary:
+      'A fully connected layer of UNITS units. W⁽ᵏ⁾ is units × (width of the previous layer), b⁽ᵏ⁾ has one entry per unit. Layers are numbered from 1; an unnamed layer is called `layer1`, `layer2`, … by its position.',
+    formula: 'z⁽ᵏ⁾ = W⁽ᵏ⁾ a⁽ᵏ⁻¹⁾ + b⁽ᵏ⁾,  a⁽ᵏ⁾ = act(z⁽ᵏ⁾)\nparameters = units × (inputs + 1)',
+    example: 'layer hidden 4 sigmoid',
+  },
+  {
+    word: 'init',
+    category: 'network-statement',
+    syntax: 'layer … ACTIVATION init INIT',
+    summary: 'How the layer\'s initial weights are drawn (from the run\'s seed). Biases always start at 0.',
+    defaults: '`xavier` for sigmoid, tanh, linear, softmax; `he` for relu and leaky_relu',
+    example: 'layer hidden 16 relu init he',
+  },
+  // ------------------------------------------------------------ activations
+  {
+    word: 'sigmoid',
+    category: 'activation',
+    syntax: 'layer NAME UNITS sigmoid',
+    summary: 'The logistic function: squashes z into (0, 1). The classic activation of the backpropagation derivation; a natural output for 0/1 targets.',
+    formula: 'σ(z) = 1 / (1 + e⁻ᶻ)\nσ′(z) = σ(z)(1 − σ(z)) = h ⊙ (1 − h)',
+    defaults: 'init xavier',
+    example: 'layer hidden 4 sigmoid',
+  },
+  {
+    word: 'tanh',
+    category: 'activation',
+    syntax: 'layer NAME UNITS tanh',
+    summary: 'The hyperbolic tangent: squashes z into (−1, 1), centred at 0, which often trains faster than sigmoid in hidden layers.',
+    formula: 'tanh(z) = (eᶻ − e⁻ᶻ) / (eᶻ + e⁻ᶻ)\ntanh′(z) = 1 − tanh²(z) = 1 − h²',
+    defaults: 'init xavier',
+    example: 'layer hidden 8 tanh',
+  },
+  {
+    word: 'relu',
+    category: 'activation',
+    syntax: 'layer NAME UNITS relu',
+    summary: 'The rectified linear unit: passes positive z, zeroes the rest. Units whose z stays negative stop learning ("dead" units).',
+    formula: 'relu(z) = max(0, z)\nrelu′(z) = 𝟙[z > 0]',
+    defaults: 'init he',
+    example: 'layer hidden 16 relu',
+  },
+  {
+    word: 'leaky_relu',
+    category: 'activation',
+    syntax: 'layer NAME UNITS leaky_relu',
+    summary: 'Like relu, but with a small slope (0.01) below 0, so no unit stops learning entirely.',
+    formula: 'leaky_relu(z) = z if z > 0, else 0.01 z\nleaky_relu′(z) = 1 if z > 0, else 0.01',
+    defaults: 'init he',
+    example: 'layer hidden 16 leaky_relu',
+  },
+  {
+    word: 'linear',
+    category: 'activation',
+    syntax: 'layer NAME UNITS linear',
+    summary: 'The identity: a = z. The usual output for regression targets that are not limited to (0, 1).',
+    formula: 'linear(z) = z\nlinear′(z) = 1',
+    defaults: 'init xavier',
+    example: 'layer out 1 linear',
+  },
+  {
+    word: 'softmax',
+    category: 'activation',
+    syntax: 'layer NAME UNITS softmax   (last layer only)',
+    summary:
+      'Turns the last layer\'s z into a probability distribution over the classes. Only on the last layer; pair it with `loss cross_entropy`, whose output δ is then simply ŷ − y.',
+    formula: 'softmax(z)ᵢ = eᶻⁱ / Σⱼ eᶻʲ\nwith cross_entropy: δ⁽ᴸ⁾ = ŷ − y',
+    defaults: 'init xavier',
+    example: 'layer out 3 softmax',
+  },
+  // ------------------------------------------------------------ inits
+  {
+    word: 'xavier',
+    category: 'init',
+    syntax: 'init xavier',
+    summary: 'Glorot/Xavier uniform initialization: keeps the variance of activations roughly constant through sigmoid and tanh layers.',
+    formula: 'W ~ U(−√(6/(n_in + n_out)), +√(6/(n_in + n_out)))',
+    defaults: 'the default for sigmoid, tanh, linear and softmax layers',
+    example: 'layer hidden 4 tanh init xavier',
+  },
+  {
+    word: 'he',
+    category: 'init',
+    syntax: 'init he',
+    summary: 'He uniform initialization: scaled for relu-like units, half of which are zero.',
+    formula: 'W ~ U(−√(6/n_in), +√(6/n_in))',
+    defaults: 'the default for relu and leaky_relu layers',
+    example: 'layer hidden 16 relu init he',
+  },
+  {
+    word: 'uniform',
+    category: 'init',
+    syntax: 'init uniform',
+    summary: 'Plain uniform weights in ±0.5, as in the early backpropagation papers.',
+    formula: 'W ~ U(−0.5, +0.5)',
+    example: 'layer hidden 3 sigmoid init uniform',
+  },
+  {
+    word: 'zeros',
+    category: 'init',
+    syntax: 'init zeros',
+    summary: 'All weights 0. Every unit of the layer then computes the same thing and gets the same update, so they never become different: a lesson in why weights start random.',
+    formula: 'W = 0',
+    example: 'layer hidden 3 sigmoid init zeros',
+  },
+  // ------------------------------------------------------------ data statements
+  {
+    word: 'from',
+    category: 'data-statement',
+    syntax: 'data NAME from "path.csv" { inputs … · target … [onehot] · normalize … · header yes|no }',
+    summary: 'Reads a comma-separated file, relative to this spec. The first line is a header unless `header no`. Without `target`, the last column is the target.',
+    example: 'data iris from "iris.csv" {\n  target species onehot\n  normalize zscore\n}',
+  },
+  {
+    word: 'inputs',
+    category: 'data-statement',
+    syntax: 'inputs COLUMN [.. COLUMN] …',
+    summary: 'The CSV columns that form x, by header name, 0-based index or quoted name; `a..b` is every column from a to b inclusive.',
+    defaults: 'every column but the target',
+    example: 'inputs sepal_length..petal_width',
+  },
+  {
+    word: 'target',
+    category: 'data-statement',
+    syntax: 'target COLUMN … [onehot]',
+    summary: 'The CSV columns that form the target y.',
+    defaults: 'the last column',
+    example: 'target species onehot',
+  },
+  {
+    word: 'onehot',
+    category: 'data-statement',
+    syntax: 'target COLUMN onehot',
+    summary: 'Turns one column of class labels (numbers or words) into one output per distinct class, classes ordered by first appearance. Pairs with a softmax output and cross_entropy.',
+    formula: 'label c ↦ y = eᶜ  (1 at the class\'s position, 0 elsewhere)',
+    example: 'target species onehot',
+  },
+  {
+    word: 'header',
+    category: 'data-statement',
+    syntax: 'header yes | header no',
+    summary: 'Whether the CSV\'s first line names the columns.',
+    defaults: 'yes',
+    example: 'header no',
+  },
+  {
+    word: 'yes',
+    category: 'value',
+    syntax: 'header yes',
+    summary: 'The CSV\'s first line is a header of column names.',
+    example: 'header yes',
+  },
+  {
+    word: 'no',
+    category: 'value',
+    syntax: 'header no',
+    summary: 'The CSV has no header line; refer to columns by 0-based index.',
+    example: 'header no',
+  },
+  {
+    word: 'normalize',
+    category: 'data-statement',
+    syntax: 'normalize minmax | normalize zscore',
+    summary: 'Rescales each input column, with statistics fitted on the training part only (the rows a run does not hold out). A constant column maps to 0. Large raw inputs are the usual reason a run diverges.',
+    defaults: 'no normalization',
+    example: 'normalize zscore',
+  },
+  {
+    word: 'minmax',
+    category: 'value',
+    syntax: 'normalize minmax',
+    summary: 'Maps each input column onto [0, 1].',
+    formula: 'x′ = (x − min) / (max − min)',
+    example: 'normalize minmax',
+  },
+  {
+    word: 'zscore',
+    category: 'value',
+    syntax: 'normalize zscore',
+    summary: 'Centres each input column at 0 with unit standard deviation.',
+    formula: 'x′ = (x − mean) / std',
+    example: 'normalize zscore',
+  },
+  // ------------------------------------------------------------ generators
+  {
+    word: 'xor',
+    category: 'generator',
+    syntax: 'data NAME = xor(samples N, noise S, seed K)',
+    summary: 'Points in the square, labelled 1 in two opposite quadrants and 0 in the other two: not linearly separable, so it needs a hidden layer. 2 inputs, 1 target in {0, 1}.',
+    defaults: 'samples 200, noise 0, seed 0',
+    example: 'data quadrants = xor(samples 400, noise 0.1)',
+  },
+  {
+    word: 'circle',
+    category: 'generator',
+    syntax: 'data NAME = circle(samples N, noise S, seed K)',
+    summary: 'Points labelled 1 inside a circle and 0 outside it. 2 inputs, 1 target in {0, 1}.',
+    defaults: 'samples 200, noise 0, seed 0',
+    example: 'data ring = circle(samples 300, noise 0.05)',
+  },
+  {
+    word: 'spiral',
+    category: 'generator',
+    syntax: 'data NAME = spiral(samples N, noise S, seed K)',
+    summary: 'Two interleaved spiral arms, one per class: hard for a small network. 2 inputs, 1 target in {0, 1}.',
+    defaults: 'samples 200, noise 0, seed 0',
+    example: 'data arms = spiral(samples 400, noise 0.1, seed 3)',
+  },
+  {
+    word: 'gauss',
+    category: 'generator',
+    syntax: 'data NAME = gauss(samples N, noise S, seed K)',
+    summary: 'Two Gaussian blobs, one per class: nearly linearly separable. 2 inputs, 1 target in {0, 1}.',
+    defaults: 'samples 200, noise 0, seed 0',
+    example: 'data blobs = gauss(samples 200, noise 0.2)',
+  },
+  {
+    word: 'samples',
+    category: 'generator-argument',
+    syntax: 'GENERATOR(samples N)',
+    summary: 'How many points to generate (a whole number).',
+    defaults: '200',
+    example: 'data blobs = gauss(samples 400)',
+  },
+  {
+    word: 'noise',
+    category: 'generator-argument',
+    syntax: 'GENERATOR(noise S)',
+    summary: 'How far points are jittered from their ideal place; 0 gives clean classes.',
+    defaults: '0',
+    example: 'data ring = circle(noise 0.1)',
+  },
+  {
+    word: 'seed',
+    category: 'generator-argument',
+    syntax: 'GENERATOR(seed K)',
+    summary: 'The seed of the generator: the same seed gives the same points.',
+    defaults: '0',
+    example: 'data arms = spiral(seed 3)',
+  },
+  // ------------------------------------------------------------ train statements
+  {
+    word: 'loss',
+    category: 'train-statement',
+    syntax: 'loss mse | loss cross_entropy',
+    summary: 'The function of ŷ and y that training minimizes, averaged over the samples of a batch.',
+    defaults: 'mse',
+    example: 'loss cross_entropy',
+  },
+  {
+    word: 'mse',
+    category: 'loss',
+    syntax: 'loss mse',
+    summary: 'The sum-of-squares loss of the classic derivation, per sample, averaged over the batch. With a sigmoid output the output δ carries the factor ŷ(1 − ŷ).',
+    formula: 'L = ½ Σₗ (ŷₗ − yₗ)²\n∂L/∂ŷ = ŷ − y\nwith sigmoid: δ⁽ᴸ⁾ = (ŷ − y) ⊙ ŷ(1 − ŷ)',
+    example: 'loss mse',
+  },
+  {
+    word: 'cross_entropy',
+    category: 'loss',
+    syntax: 'loss cross_entropy',
+    summary: 'The negative log-likelihood of the targets: categorical with a softmax output, binary on a single sigmoid output. Either way the output δ is simply ŷ − y.',
+    formula: 'softmax:  L = −Σₗ yₗ log ŷₗ\nsigmoid:  L = −(y log ŷ + (1 − y) log(1 − ŷ))\nδ⁽ᴸ⁾ = ŷ − y',
+    example: 'loss cross_entropy',
+  },
+  {
+    word: 'optimizer',
+    category: 'train-statement',
+    syntax: 'optimizer sgd [rate η] [momentum μ] | optimizer adam [rate η] [beta1 β₁] [beta2 β₂] [epsilon ε]',
+    summary: 'How each gradient becomes an update of W and b.',
+    defaults: 'sgd rate 0.1 (adam rate 0.001)',
+    example: 'optimizer sgd rate 0.5 momentum 0.9',
+  },
+  {
+    word: 'sgd',
+    category: 'optimizer',
+    syntax: 'optimizer sgd [rate η] [momentum μ]',
+    summary: 'Gradient descent: a step against the gradient of each batch. With momentum, a velocity accumulates past steps.',
+    formula: 'W ← W − η ∂L/∂W\nwith momentum: v ← μv − η ∂L/∂W,  W ← W + v',
+    defaults: 'rate 0.1, momentum 0',
+    example: 'optimizer sgd rate 0.5 momentum 0.9',
+  },
+  {
+    word: 'adam',
+    category: 'optimizer',
+    syntax: 'optimizer adam [rate η] [beta1 β₁] [beta2 β₂] [epsilon ε]',
+    summary: 'Adam: per-weight step sizes from running averages of the gradient and of its square, bias-corrected.',
+    formula: 'm ← β₁m + (1 − β₁)g,  v ← β₂v + (1 − β₂)g²\nm̂ = m/(1 − β₁ᵗ),  v̂ = v/(1 − β₂ᵗ)\nW ← W − η m̂ / (√v̂ + ε)',
+    defaults: 'rate 0.001, beta1 0.9, beta2 0.999, epsilon 1e-8',
+    example: 'optimizer adam rate 0.01',
+  },
+  {
+    word: 'rate',
+    category: 'optimizer-parameter',
+    syntax: 'optimizer … rate η',
+    summary: 'The learning rate η: how far each update moves against the gradient. Too small trains slowly; too large makes the loss jump or become NaN. Must be > 0.',
+    formula: 'W ← W − η ∂L/∂W',
+    defaults: '0.1 for sgd, 0.001 for adam',
+    example: 'optimizer sgd rate 0.5',
+  },
+  {
+    word: 'momentum',
+    category: 'optimizer-parameter',
+    syntax: 'optimizer sgd … momentum μ',
+    summary: 'The share μ ∈ [0, 1) of the previous step kept in the next one (sgd only); it speeds up travel along shallow valleys.',
+    formula: 'v ← μv − η ∂L/∂W,  W ← W + v',
+    defaults: '0',
+    example: 'optimizer sgd rate 0.1 momentum 0.9',
+  },
+  {
+    word: 'beta1',
+    category: 'optimizer-parameter',
+    syntax: 'optimizer adam … beta1 β₁',
+    summary: 'Adam\'s decay rate of the running mean of the gradient (adam only).',
+    formula: 'm ← β₁m + (1 − β₁)g',
+    defaults: '0.9',
+    example: 'optimizer adam rate 0.01 beta1 0.9',
+  },
+  {
+    word: 'beta2',
+    category: 'optimizer-parameter',
+    syntax: 'optimizer adam … beta2 β₂',
+    summary: 'Adam\'s decay rate of the running mean of the squared gradient (adam only).',
+    formula: 'v ← β₂v + (1 − β₂)g²',
+    defaults: '0.999',
+    example: 'optimizer adam rate 0.01 beta2 0.999',
+  },
+  {
+    word: 'epsilon',
+    category: 'optimizer-parameter',
+    syntax: 'optimizer adam … epsilon ε',
+    summary: 'Adam\'s small constant that keeps the step finite where the squared gradient is near 0 (adam only).',
+    formula: 'W ← W − η m̂ / (√v̂ + ε)',
+    defaults: '1e-8',
+    example: 'optimizer adam epsilon 1e-7',
+  },
+  {
+    word: 'epochs',
+    category: 'train-statement',
+    syntax: 'epochs N',
+    summary: 'At most N passes over the training data (a whole number ≥ 1). `stop when` may end the run earlier.',
+    defaults: '1000',
+    example: 'epochs 20000',
+  },
+  {
+    word: 'batch',
+    category: 'train-statement',
+    syntax: 'batch B | batch full',
+    summary: 'Samples per update. Gradients are averaged over the batch. With B, the training rows are reshuffled every epoch from the seed, and a last, smaller batch is kept.',
+    defaults: 'full',
+    example: 'batch 32',
+  },
+  {
+    word: 'full',
+    category: 'value',
+    syntax: 'batch full',
+    summary: 'One update per epoch from the whole training part: full-batch gradient descent, with no shuffling.',
+    example: 'batch full',
+  },
+  {
+    word: 'seed',
+    category: 'train-statement',
+    syntax: 'seed N',
+    summary: 'The seed of the run: initial weights, the validation split and the shuffling all come from it. Same file, same seed, same precision ⇒ the same numbers, bit for bit.',
+    defaults: '0',
+    example: 'seed 1',
+  },
+  {
+    word: 'stop',
+    category: 'train-statement',
+    syntax: 'stop when loss < T',
+    summary: 'Ends the run at the end of the first epoch whose mean training loss is below T.',
+    defaults: 'run all epochs',
+    example: 'stop when loss < 0.001',
+  },
+  {
+    word: 'when',
+    category: 'train-statement',
+    syntax: 'stop when loss < T',
+    summary: 'Part of `stop when loss < T`: the run ends at the first epoch whose loss is below T.',
+    example: 'stop when loss < 0.001',
+  },
+  {
+    word: 'validate',
+    category: 'train-statement',
+    syntax: 'validate P%',
+    summary: 'Holds out round(P% of the rows), chosen by the seed, and reports their loss (and accuracy for classification) each epoch. P is in (0%, 100%).',
+    defaults: 'no validation',
+    example: 'validate 20%',
+  },
+  {
+    word: 'precision',
+    category: 'train-statement',
+    syntax: 'precision f64 | precision f32',
+    summary: 'The number type of the weights and the arithmetic.',
+    defaults: 'f64',
+    example: 'precision f32',
+  },
+  {
+    word: 'f64',
+    category: 'value',
+    syntax: 'precision f64',
+    summary: '64-bit floating point: exact enough to check gradients to 1e-9.',
+    example: 'precision f64',
+  },
+  {
+    word: 'f32',
+    category: 'value',
+    syntax: 'precision f32',
+    summary: '32-bit floating point: faster, less exact.',
+    example: 'precision f32',
+  },
+];
+
+/** The documentation of a word, preferring the given categories in order (first match wins). */
+export function docFor(word: string, ...categories: DocCategory[]): KeywordDoc | undefined {
+  for (const category of categories) {
+    const doc = KEYWORD_DOCS.find((d) => d.word === word && d.category === category);
+    if (doc) return doc;
+  }
+  return categories.length === 0 ? KEYWORD_DOCS.find((d) => d.word === word) : undefined;
+}
+
+/** Every documented word of a category, in table order (the order completion offers them in). */
+export function docsOf(category: DocCategory): KeywordDoc[] {
+  return KEYWORD_DOCS.filter((d) => d.category === category);
+}
+
+/** Markdown for hover and completion: title, meaning, formula, defaults, example. */
+export function docMarkdown(doc: KeywordDoc, options: { title?: boolean } = {}): string {
+  const parts: string[] = [];
+  if (options.title !== false) parts.push(`**${doc.word}** — ${CATEGORY_LABEL[doc.category]}`);
+  parts.push('```nn\n' + doc.syntax + '\n```');
+  parts.push(doc.summary);
+  if (doc.formula) parts.push('```\n' + doc.formula + '\n```');
+  if (doc.defaults) parts.push(`Default: ${doc.defaults}.`);
+  parts.push('Example:\n```nn\n' + doc.example + '\n```');
+  return parts.join('\n\n');
+}
+
+/** A short label for completion item details: the category and the syntax sketch. */
+export function docDetail(doc: KeywordDoc): string {
+  return `${CATEGORY_LABEL[doc.category]} · ${doc.syntax.split('\n')[0]}`;
+}

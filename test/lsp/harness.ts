@@ -1,0 +1,63 @@
+// Builds a DocumentState from a spec written inline in a test, with the cursor marked `$0` (rust-analyzer style).
+
+import { check, DEFAULT_MAX_DATA_CELLS, DEFAULT_MAX_PARAMETERS } from '../../server/src/language';
+import type { CheckOptions } from '../../server/src/language';
+import { LineIndex } from '../../server/src/language/positions';
+import type { Position } from '../../server/src/language/positions';
+import type { DocumentState } from '../../server/src/lsp/state';
+import type { RunOutcome } from '../../server/src/training/outcome';
+
+export const URI = 'file:///work/spec.nn';
+
+export interface Fixture {
+  state: DocumentState;
+  /** Offset and position of `$0`, or of the text's start when there is no marker. */
+  offset: number;
+  position: Position;
+}
+
+/** Removes common leading indentation, so specs can be indented like the test code around them. */
+export function dedent(text: string): string {
+  const lines = text.replace(/^\n/, '').split('\n');
+  const indents = lines.filter((l) => l.trim() !== '').map((l) => /^ */.exec(l)![0].length);
+  const common = indents.length ? Math.min(...indents) : 0;
+  return lines.map((l) => l.slice(common)).join('\n').replace(/[ ]+$/, '');
+}
+
+export function fixture(
+  spec: string,
+  options: { files?: Record<string, string>; outcomes?: (state: DocumentState) => Map<string, RunOutcome> } = {},
+): Fixture {
+  const marked = dedent(spec);
+  const cursor = marked.indexOf('$0');
+  const text = cursor >= 0 ? marked.slice(0, cursor) + marked.slice(cursor + 2) : marked;
+  const files = options.files ?? {};
+  const checkOptions: CheckOptions = {
+    specPath: '/work/spec.nn',
+    allowedRoot: '/work',
+    readFile: (path) => (path in files ? { text: files[path] } : { error: `no such file: ${path}` }),
+    maxParameters: DEFAULT_MAX_PARAMETERS,
+    maxDataCells: DEFAULT_MAX_DATA_CELLS,
+  };
+  const lines = new LineIndex(text);
+  const state: DocumentState = {
+    uri: URI,
+    version: 1,
+    text,
+    lines,
+    check: check(text, checkOptions),
+    outcomes: new Map(),
+    statuses: [],
+    results: [],
+    trusted: true,
+    client: { markdown: true, commandLinks: true },
+  };
+  const withOutcomes = options.outcomes ? { ...state, outcomes: options.outcomes(state) } : state;
+  const offset = Math.max(0, cursor);
+  return { state: withOutcomes, offset, position: lines.positionAt(offset) };
+}
+
+/** The text of a span-like range of the fixture (for readable assertions). */
+export function textOf(state: DocumentState, range: { start: Position; end: Position }): string {
+  return state.text.slice(state.lines.offsetAt(range.start), state.lines.offsetAt(range.end));
+}
