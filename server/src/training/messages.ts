@@ -1,0 +1,64 @@
+// The messages between the training host (LSP thread) and a training worker, declared once for both sides.
+//
+// Every job message carries the job id and the document version (the generation)
+// it was started for; the worker echoes both, and the host drops whatever no longer
+// belongs to the live job of its run. Cancellation does not travel as a message (a
+// synchronous training loop never sees one): it is a SharedArrayBuffer flag the
+// trainer polls between batches.
+
+import type { RunSpec } from '../language/model';
+import type { CurvePoint, Snapshot } from '../protocol';
+import type { RunOutcome } from './outcome';
+
+/** Values of the shared cancel flag (Int32Array of length 1). */
+export const CancelFlag = { run: 0, cancel: 1 } as const;
+
+/** What the panel shows of a run besides its outcome: curve, snapshots, the data's points. Computed in the worker. */
+export interface RunRecord {
+  inputNames: string[];
+  curve: CurvePoint[];
+  snapshots: Snapshot[];
+  points: { x: number; y: number; label: number }[] | null;
+  box: { xMin: number; xMax: number; yMin: number; yMax: number } | null;
+  grid: number;
+}
+
+interface JobMessage {
+  job: number;
+  /** Document version the job was started for (echoed back, so the host can drop stale answers). */
+  version: number;
+  run: RunSpec;
+  /** Int32Array(1) over this buffer: CancelFlag.cancel asks the run to stop after the current batch. */
+  cancel: SharedArrayBuffer;
+}
+
+export type HostMessage =
+  /** Train the run from fresh weights; `maxSeconds` stops it with reason 'time'. */
+  | (JobMessage & { type: 'train'; maxSeconds: number })
+  /**
+   * One update of ⏭ Step. `from` says where the weights come from when this worker
+   * holds no trainer for the key: 'trained' retrains first (deterministic, same result),
+   * 'fresh' starts from the seed. A worker that holds the key's trainer continues it.
+   */
+  | (JobMessage & { type: 'step'; from: 'trained' | 'fresh' })
+  /** Forget the trainer kept for this key (a new training discards the stepped state). */
+  | { type: 'forget'; key: string }
+  /** Test hook: crash this worker (used only by tests of the host's crash handling). */
+  | { type: 'crash' };
+
+export interface ProgressReport {
+  epoch: number;
+  epochs: number;
+  loss: number;
+  validationLoss: number | null;
+  accuracy: number | null;
+  seconds: number;
+}
+
+export type WorkerMessage =
+  /** Sent once at start: the measured speed, in parameter·sample updates per second. */
+  | { type: 'ready'; throughput: number }
+  /** At most ~10 per second per job. */
+  | { type: 'progress'; job: number; version: number; key: string; progress: ProgressReport }
+  | { type: 'done'; job: number; version: number; key: string; outcome: RunOutcome; record: RunRecord }
+  | { type: 'failed'; job: number; version: number; key: string; message: string };

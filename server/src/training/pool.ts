@@ -1,0 +1,247 @@
+// A fixed pool of training worker threads: queues jobs, cancels them through a shared flag, and replaces workers that crash or hang.
+//
+// The pool knows nothing about documents: it runs jobs and reports back through the
+// handlers given with each job. The per-document actor (actor.ts) decides which
+// answers still matter.
+
+import { availableParallelism } from 'node:os';
+import { Worker } from 'node:worker_threads';
+import { CancelFlag, type HostMessage, type ProgressReport, type RunRecord, type WorkerMessage } from './messages';
+import type { RunSpec } from '../language/model';
+import type { RunOutcome } from './outcome';
+
+export interface JobHandlers {
+  onStart?(): void;
+  onProgress(progress: ProgressReport): void;
+  onDone(outcome: RunOutcome, record: RunRecord): void;
+  /** The job ended without an outcome: `crashed` when its worker died, otherwise the error. */
+  onFailed(message: string, crashed: boolean): void;
+  /** Cancelled before it started, or its worker had to be terminated to stop it. */
+  onAbandoned(): void;
+}
+
+export type JobRequest =
+  | { type: 'train'; version: number; run: RunSpec; maxSeconds: number }
+  | { type: 'step'; version: number; run: RunSpec; from: 'trained' | 'fresh' };
+
+export interface JobHandle {
+  readonly id: number;
+  /** Ask the job to stop after its current batch; terminates the worker if it does not within the grace period. */
+  cancel(): void;
+}
+
+export interface PoolOptions {
+  /** Path of the bundled worker script (dist/worker.js). */
+  workerPath: string;
+  size: number;
+  /** After a cancel, how long a worker may take to stop before it is terminated (ms). */
+  cancelGraceMs?: number;
+  /** The speed a worker measured at start, in parameter·sample updates per second. */
+  onThroughput?(throughput: number): void;
+}
+
+interface Job {
+  id: number;
+  request: JobRequest;
+  handlers: JobHandlers;
+  cancel: SharedArrayBuffer;
+  cancelled: boolean;
+  slot: Slot | null;
+  killTimer: NodeJS.Timeout | null;
+}
+
+interface Slot {
+  index: number;
+  worker: Worker;
+  job: Job | null;
+  /** Keys whose trainer this worker keeps (for ⏭ Step), as far as the host knows. */
+  holds: Set<string>;
+}
+
+/** Sized to the machine: one core stays with the LSP thread and the editor. */
+export function defaultPoolSize(): number {
+  return Math.max(1, availableParallelism() - 1);
+}
+
+export class WorkerPool {
+  private readonly slots: Slot[] = [];
+  private readonly queue: Job[] = [];
+  private nextId = 1;
+  private disposed = false;
+  private readonly grace: number;
+
+  constructor(private readonly options: PoolOptions) {
+    this.grace = options.cancelGraceMs ?? 1000;
+    for (let i = 0; i < Math.max(1, options.size); i++) {
+      const slot: Slot = { index: i, worker: undefined as unknown as Worker, job: null, holds: new Set() };
+      this.slots.push(slot);
+      this.spawn(slot);
+    }
+  }
+
+  get size(): number {
+    return this.slots.length;
+  }
+
+  /** Jobs running or waiting. */
+  get pending(): number {
+    return this.queue.length + this.slots.filter((s) => s.job).length;
+  }
+
+  submit(request: JobRequest, handlers: JobHandlers): JobHandle {
+    const job: Job = {
+      id: this.nextId++,
+      request,
+      handlers,
+      cancel: new SharedArrayBuffer(4),
+      cancelled: false,
+      slot: null,
+      killTimer: null,
+    };
+    if (request.type === 'train') this.forget(request.run.key);
+    this.queue.push(job);
+    this.pump();
+    return { id: job.id, cancel: () => this.cancel(job) };
+  }
+
+  /** Forget every kept trainer of the key (a new training discards the stepped state). */
+  forget(key: string): void {
+    for (const slot of this.slots) {
+      if (slot.holds.delete(key)) this.post(slot, { type: 'forget', key });
+    }
+  }
+
+  /** Test hook: make the worker running job `id` crash. */
+  crashWorkerOf(id: number): boolean {
+    const slot = this.slots.find((s) => s.job?.id === id);
+    if (!slot) return false;
+    this.post(slot, { type: 'crash' });
+    return true;
+  }
+
+  dispose(): void {
+    this.disposed = true;
+    for (const job of this.queue.splice(0)) job.handlers.onAbandoned();
+    for (const slot of this.slots) {
+      const job = slot.job;
+      slot.job = null;
+      if (job) {
+        if (job.killTimer) clearTimeout(job.killTimer);
+        job.handlers.onAbandoned();
+      }
+      void slot.worker.terminate();
+    }
+  }
+
+  private cancel(job: Job): void {
+    if (job.cancelled) return;
+    job.cancelled = true;
+    const queued = this.queue.indexOf(job);
+    if (queued >= 0) {
+      this.queue.splice(queued, 1);
+      job.handlers.onAbandoned();
+      return;
+    }
+    if (!job.slot) return; // already finished
+    Atomics.store(new Int32Array(job.cancel), 0, CancelFlag.cancel);
+    // The flag is read between batches; a batch that never ends (a huge network) is
+    // the one case where only terminating the thread stops it.
+    const slot = job.slot;
+    job.killTimer = setTimeout(() => {
+      if (slot.job !== job) return;
+      slot.job = null;
+      job.slot = null;
+      this.replace(slot);
+      job.handlers.onAbandoned();
+      this.pump();
+    }, this.grace);
+  }
+
+  private pump(): void {
+    if (this.disposed) return;
+    while (this.queue.length > 0) {
+      const idle = this.slots.filter((s) => !s.job);
+      if (idle.length === 0) return;
+      const job = this.queue.shift()!;
+      // A step continues the trainer a worker kept, when that worker is free.
+      const key = job.request.run.key;
+      const slot = idle.find((s) => s.holds.has(key)) ?? idle[0];
+      this.start(slot, job);
+    }
+  }
+
+  private start(slot: Slot, job: Job): void {
+    slot.job = job;
+    job.slot = slot;
+    const base = { job: job.id, version: job.request.version, run: job.request.run, cancel: job.cancel };
+    if (job.request.type === 'train') {
+      this.post(slot, { ...base, type: 'train', maxSeconds: job.request.maxSeconds });
+    } else {
+      this.post(slot, { ...base, type: 'step', from: slot.holds.has(job.request.run.key) ? 'trained' : job.request.from });
+    }
+    job.handlers.onStart?.();
+  }
+
+  private post(slot: Slot, message: HostMessage): void {
+    slot.worker.postMessage(message);
+  }
+
+  private spawn(slot: Slot): void {
+    const worker = new Worker(this.options.workerPath);
+    slot.worker = worker;
+    slot.holds = new Set();
+    worker.on('message', (message: WorkerMessage) => {
+      if (slot.worker === worker) this.receive(slot, message);
+    });
+    worker.on('error', (error: Error) => {
+      if (slot.worker === worker) this.crashed(slot, error.message);
+    });
+    worker.on('exit', (code) => {
+      if (slot.worker === worker && !this.disposed) this.crashed(slot, `it exited with code ${code}`);
+    });
+  }
+
+  /** Terminate the slot's worker (if alive) and start a fresh one in its place. */
+  private replace(slot: Slot): void {
+    const old = slot.worker;
+    this.spawn(slot);
+    void old.terminate();
+  }
+
+  private crashed(slot: Slot, reason: string): void {
+    const job = slot.job;
+    slot.job = null;
+    this.replace(slot);
+    if (job) {
+      job.slot = null;
+      if (job.killTimer) clearTimeout(job.killTimer);
+      if (job.cancelled) job.handlers.onAbandoned();
+      else job.handlers.onFailed(`the training worker crashed (${reason}); it has been restarted`, true);
+    }
+    this.pump();
+  }
+
+  private receive(slot: Slot, message: WorkerMessage): void {
+    if (message.type === 'ready') {
+      this.options.onThroughput?.(message.throughput);
+      return;
+    }
+    const job = slot.job;
+    // An answer for a job this slot no longer runs is stale: drop it.
+    if (!job || job.id !== message.job || job.request.version !== message.version) return;
+    if (message.type === 'progress') {
+      job.handlers.onProgress(message.progress);
+      return;
+    }
+    slot.job = null;
+    job.slot = null;
+    if (job.killTimer) clearTimeout(job.killTimer);
+    if (message.type === 'done') {
+      slot.holds.add(message.key);
+      job.handlers.onDone(message.outcome, message.record);
+    } else {
+      job.handlers.onFailed(message.message, false);
+    }
+    this.pump();
+  }
+}
