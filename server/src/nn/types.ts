@@ -6,6 +6,10 @@
 //   trainer.step(): StepReport               // exactly one update (one batch), for the editor's ⏭ Step
 //   trainer.layers(): LayerState[]           // W, b, last δ and gradients of every layer
 //   trainer.explain(x, y): SampleExplanation // forward + backward of one sample, no update
+//   trainer.predict(x): number[]             // ŷ for a raw input x (normalized inside)
+//   trainer.trainingLoss(): number           // mean loss of the current weights on the training part
+//   trainer.setLayer(k, weights, biases)     // overwrite W⁽ᵏ⁾, b⁽ᵏ⁾ (k from 1): tests, experiments
+//   trainer.trainingRows / validationRows    // the split (row indices into the data set), for export
 // nn/ is pure: no timers, no I/O, no Math.random; time limits and cancellation come in through control.
 
 export type StopReason = 'target' | 'epochs' | 'diverged' | 'time' | 'cancelled';
@@ -26,6 +30,30 @@ export interface TrainControl {
   onEpoch?(report: EpochReport): void;
   /** Polled between batches; a non-null answer ends the run with that reason. */
   shouldStop?(): 'cancelled' | 'time' | null;
+  /**
+   * Record the weights as training goes, for the training panel's animation:
+   * the initial weights, every N-th epoch and the final weights, with N doubling
+   * (and every other snapshot dropped) whenever the budget is exceeded, so the
+   * snapshots stay evenly spaced. Absent: no snapshots (the default, free).
+   */
+  snapshots?: SnapshotOptions;
+}
+
+export interface SnapshotOptions {
+  /** At most this many snapshots (default and upper bound 200). */
+  maxSnapshots?: number;
+  /** At most this many numbers over all snapshots (default 1,000,000). */
+  maxValues?: number;
+}
+
+/** The network's parameters at the end of an epoch (epoch 0: the initial weights). */
+export interface WeightSnapshot {
+  epoch: number;
+  /** The epoch's training loss (NaN for epoch 0). */
+  loss: number;
+  /** Per layer 1..L (index 0 is layer 1): W row-major units × inputs, and b. */
+  weights: Float64Array[];
+  biases: Float64Array[];
 }
 
 /** The state of one layer, in the math's names. Matrices are row-major, units × inputs. */
@@ -71,9 +99,14 @@ export interface TrainResult {
   /** Number of rows trained on and held out. */
   trainRows: number;
   validationRows: number;
+  /** Present when TrainControl.snapshots asked for them, oldest first. */
+  snapshots?: WeightSnapshot[];
 }
 
-/** One update of ⏭ Step: every layer's W before, the gradient and W after. */
+/**
+ * One update of ⏭ Step: every layer's W before, the gradient and W after.
+ * `before` and `after` both carry this update's δ and gradients; they differ in weights and biases.
+ */
 export interface StepReport {
   /** 1-based count of updates so far, and the epoch the update belongs to. */
   update: number;
@@ -95,6 +128,6 @@ export interface SampleExplanation {
   loss: number;
   /** δ⁽ᵏ⁾ of this sample for every layer k = 1..L (index 0 is layer 1). */
   deltas: number[][];
-  /** a⁽ᵏ⁾ of every layer for this sample. */
+  /** a⁽ᵏ⁾ of every layer k = 1..L for this sample (index 0 is layer 1; x itself is `input`). */
   activations: number[][];
 }

@@ -1,0 +1,115 @@
+// Activation functions: each value and its derivative side by side, under the formula they implement.
+//
+// The derivative takes both z and a = act(z), so each can use whichever is
+// cheaper and stable (σ′ from a, relu′ from z). Softmax is not elementwise: its
+// value is computed per column (per sample) and its Jacobian only ever appears
+// multiplied by a vector, in the loss (losses.ts).
+
+import type { Activation } from '../language/model';
+
+/** Storage of every vector and matrix: f64 by default, f32 with `precision f32`. */
+export type Vector = Float64Array | Float32Array;
+
+export interface ElementwiseActivation {
+  /** a = act(z) */
+  value(z: number): number;
+  /** act′(z), given z and a = act(z) */
+  derivative(z: number, a: number): number;
+}
+
+export const ELEMENTWISE: Record<Exclude<Activation, 'softmax'>, ElementwiseActivation> = {
+  // σ(z) = 1/(1 + e^−z);  σ′(z) = σ(z)(1 − σ(z)). Written so that e^x never overflows.
+  sigmoid: {
+    value: (z) => (z >= 0 ? 1 / (1 + Math.exp(-z)) : Math.exp(z) / (1 + Math.exp(z))),
+    derivative: (_z, a) => a * (1 - a),
+  },
+  // tanh(z);  tanh′(z) = 1 − tanh²(z)
+  tanh: {
+    value: (z) => Math.tanh(z),
+    derivative: (_z, a) => 1 - a * a,
+  },
+  // relu(z) = max(0, z);  relu′(z) = 1 if z > 0 else 0
+  relu: {
+    value: (z) => (z > 0 ? z : 0),
+    derivative: (z) => (z > 0 ? 1 : 0),
+  },
+  // leaky_relu(z) = z if z > 0 else 0.01z;  leaky_relu′(z) = 1 if z > 0 else 0.01
+  leaky_relu: {
+    value: (z) => (z > 0 ? z : 0.01 * z),
+    derivative: (z) => (z > 0 ? 1 : 0.01),
+  },
+  // linear(z) = z;  linear′(z) = 1
+  linear: {
+    value: (z) => z,
+    derivative: () => 1,
+  },
+};
+
+/**
+ * softmax(z)_l = e^{z_l − max z} / Σ_j e^{z_j − max z}, for column `column` of a
+ * units × columns matrix (one column per sample). Its Jacobian
+ * ∂a_l/∂z_j = a_l(δ_lj − a_j) is applied in losses.ts.
+ */
+export function softmaxColumn(z: Vector, a: Vector, units: number, columns: number, column: number): void {
+  let max = -Infinity;
+  for (let l = 0, i = column; l < units; l++, i += columns) if (z[i] > max) max = z[i];
+  if (!Number.isFinite(max)) {
+    // An infinite or NaN pre-activation: let the NaN show up in the loss (divergence).
+    for (let l = 0, i = column; l < units; l++, i += columns) a[i] = NaN;
+    return;
+  }
+  let sum = 0;
+  for (let l = 0, i = column; l < units; l++, i += columns) sum += Math.exp(z[i] - max);
+  for (let l = 0, i = column; l < units; l++, i += columns) a[i] = Math.exp(z[i] - max) / sum;
+}
+
+/** log Σ_l e^{z_l} of one column, without overflow (log-sum-exp). */
+export function logSumExpColumn(z: Vector, units: number, columns: number, column: number): number {
+  let max = -Infinity;
+  for (let l = 0, i = column; l < units; l++, i += columns) if (z[i] > max) max = z[i];
+  if (!Number.isFinite(max)) return max === -Infinity ? -Infinity : NaN;
+  let sum = 0;
+  for (let l = 0, i = column; l < units; l++, i += columns) sum += Math.exp(z[i] - max);
+  return max + Math.log(sum);
+}
+
+/**
+ * The forward step of one layer after the matrix product, fused into one pass:
+ * z ← z + b (z holds W a⁽ᵏ⁻¹⁾ on entry), a = act(z). z and a are units × columns.
+ */
+export function addBiasAndActivate(
+  activation: Activation,
+  biases: Vector,
+  z: Vector,
+  a: Vector,
+  units: number,
+  columns: number,
+): void {
+  if (activation === 'softmax') {
+    for (let l = 0, i = 0; l < units; l++) {
+      const b = biases[l];
+      for (let s = 0; s < columns; s++, i++) z[i] += b;
+    }
+    for (let s = 0; s < columns; s++) softmaxColumn(z, a, units, columns, s);
+    return;
+  }
+  const value = ELEMENTWISE[activation].value;
+  for (let l = 0, i = 0; l < units; l++) {
+    const b = biases[l];
+    for (let s = 0; s < columns; s++, i++) {
+      z[i] += b;
+      a[i] = value(z[i]);
+    }
+  }
+}
+
+/**
+ * The hidden-layer half of the delta rule: δ ← δ ⊙ act′(z), in place, on the
+ * first `count` values (softmax never reaches here: it is only allowed last).
+ */
+export function multiplyByDerivative(activation: Activation, z: Vector, a: Vector, delta: Vector, count: number): void {
+  if (activation === 'softmax') throw new Error('softmax is only allowed on the last layer');
+  if (activation === 'linear') return;
+  const derivative = ELEMENTWISE[activation].derivative;
+  for (let i = 0; i < count; i++) delta[i] *= derivative(z[i], a[i]);
+}

@@ -1,0 +1,61 @@
+// Optimizers: how a layer's parameters move given their gradient (sgd with momentum, adam).
+
+import type { OptimizerSpec } from '../language/model';
+import type { Vector } from './activations';
+
+export interface Optimizer {
+  /**
+   * Moves `parameters` against `gradient` (∂L/∂θ, already averaged over the batch).
+   * `slot` identifies the parameter array (each keeps its own velocity or moments);
+   * `update` is the 1-based count of updates so far.
+   */
+  apply(slot: number, parameters: Vector, gradient: Vector, update: number): void;
+}
+
+type Allocate = (length: number) => Vector;
+
+/** One optimizer for a list of parameter arrays with the given lengths; all state is allocated here, once. */
+export function createOptimizer(spec: OptimizerSpec, lengths: number[], allocate: Allocate): Optimizer {
+  if (spec.kind === 'sgd') {
+    const learningRate = spec.rate;
+    const momentum = spec.momentum;
+    const velocities = lengths.map((n) => allocate(n));
+    return {
+      // v ← μv − η ∂L/∂θ;  θ ← θ + v   (plain sgd when μ = 0: θ ← θ − η ∂L/∂θ)
+      apply(slot, parameters, gradient) {
+        const velocity = velocities[slot];
+        for (let i = 0; i < parameters.length; i++) {
+          velocity[i] = momentum * velocity[i] - learningRate * gradient[i];
+          parameters[i] += velocity[i];
+        }
+      },
+    };
+  }
+  const { rate: learningRate, beta1, beta2, epsilon } = spec;
+  const firstMoments = lengths.map((n) => allocate(n));
+  const secondMoments = lengths.map((n) => allocate(n));
+  // β^t by repeated multiplication rather than Math.pow, so it is exact to the last bit everywhere.
+  let beta1Power = 1;
+  let beta2Power = 1;
+  let powerUpdate = 0;
+  return {
+    // m ← β1 m + (1 − β1) g;  v ← β2 v + (1 − β2) g²;  θ ← θ − η m̂ / (√v̂ + ε), m̂ = m/(1 − β1ᵗ), v̂ = v/(1 − β2ᵗ)
+    apply(slot, parameters, gradient, update) {
+      while (powerUpdate < update) {
+        beta1Power *= beta1;
+        beta2Power *= beta2;
+        powerUpdate++;
+      }
+      const m = firstMoments[slot];
+      const v = secondMoments[slot];
+      const correction1 = 1 - beta1Power;
+      const correction2 = 1 - beta2Power;
+      for (let i = 0; i < parameters.length; i++) {
+        const g = gradient[i];
+        m[i] = beta1 * m[i] + (1 - beta1) * g;
+        v[i] = beta2 * v[i] + (1 - beta2) * g * g;
+        parameters[i] -= (learningRate * (m[i] / correction1)) / (Math.sqrt(v[i] / correction2) + epsilon);
+      }
+    },
+  };
+}

@@ -1,0 +1,588 @@
+// The backpropagation trainer: batched forward pass, the delta rule, gradients and updates, epochs and stop rules.
+//
+// Shapes follow the math with one column per sample: for layer k (numbered from
+// 1, as in LANGUAGE.md), W⁽ᵏ⁾ is n_k × n_{k−1}, and z⁽ᵏ⁾, a⁽ᵏ⁾, δ⁽ᵏ⁾ are
+// n_k × B for a chunk of B samples, so one step of the derivation is one matrix
+// product over the whole chunk:
+//   forward   z⁽ᵏ⁾ = W⁽ᵏ⁾ a⁽ᵏ⁻¹⁾ + b⁽ᵏ⁾,  a⁽ᵏ⁾ = act(z⁽ᵏ⁾)
+//   output    δ⁽ᴸ⁾ = ∂L/∂z⁽ᴸ⁾                                (losses.ts)
+//   hidden    δ⁽ᵏ⁾ = (W⁽ᵏ⁺¹⁾ᵀ δ⁽ᵏ⁺¹⁾) ⊙ act′(z⁽ᵏ⁾)
+//   gradients ∂L/∂W⁽ᵏ⁾ = mean over the batch of δ⁽ᵏ⁾ a⁽ᵏ⁻¹⁾ᵀ,  ∂L/∂b⁽ᵏ⁾ = mean of δ⁽ᵏ⁾
+//   update    W ← W − η ∂L/∂W (or momentum, adam: optimizers.ts)
+// Every buffer is allocated once, in the constructor: the training loop
+// allocates nothing per batch or sample. A batch larger than CHUNK_COLUMNS
+// samples (`batch full` on a big data set) is processed in chunks whose
+// gradients are summed, so memory stays bounded; the order of every sum is
+// fixed, so the same run gives the same bits every time.
+
+import type { Activation, Dataset, NetworkSpec, TrainSettings } from '../language/model';
+import { addBiasAndActivate, multiplyByDerivative, type Vector } from './activations';
+import { initializeWeights } from './initializers';
+import { outputLoss, type OutputLoss } from './losses';
+import { multiply, multiplyTransposedLeft, multiplyTransposedRight } from './matmul';
+import { fitNormalization, normalizeInput } from './normalize';
+import { createOptimizer, type Optimizer } from './optimizers';
+import { Rng, STREAM } from './rng';
+import type {
+  EpochReport,
+  LayerState,
+  Normalization,
+  SampleExplanation,
+  StepReport,
+  StopReason,
+  TrainControl,
+  TrainResult,
+  WeightSnapshot,
+} from './types';
+
+/** The most samples that go through one forward/backward pass; larger batches are split into chunks. */
+export const CHUNK_COLUMNS = 256;
+
+/** How accuracy is judged, decided from the targets (LANGUAGE.md §4), or null for regression. */
+export type Classification = 'binary' | 'onehot' | null;
+
+export function classificationOf(data: Dataset): Classification {
+  if (data.rows === 0) return null;
+  const t = data.targets;
+  if (data.targetWidth === 1) {
+    for (let r = 0; r < data.rows; r++) if (t[r] !== 0 && t[r] !== 1) return null;
+    return 'binary';
+  }
+  for (let r = 0; r < data.rows; r++) {
+    let ones = 0;
+    for (let c = 0; c < data.targetWidth; c++) {
+      const v = t[r * data.targetWidth + c];
+      if (v === 1) ones++;
+      else if (v !== 0) return null;
+    }
+    if (ones !== 1) return null;
+  }
+  return 'onehot';
+}
+
+/**
+ * Splits rows 0..rows−1 into training and validation parts: round(share × rows)
+ * rows, chosen by the seed, are held out (at least one row is always kept for
+ * training). Both parts are in data order.
+ */
+export function splitRows(rows: number, share: number | null, seed: number): { training: Int32Array; validation: Int32Array } {
+  const held = share === null || rows === 0 ? 0 : Math.min(Math.max(Math.round(share * rows), 0), rows - 1);
+  const order = new Int32Array(rows);
+  for (let i = 0; i < rows; i++) order[i] = i;
+  if (held > 0) new Rng(seed, STREAM.split).shuffle(order);
+  const validation = order.slice(0, held).sort();
+  const training = order.slice(held).sort();
+  return { training, validation };
+}
+
+export class Trainer {
+  readonly network: NetworkSpec;
+  readonly data: Dataset;
+  readonly settings: TrainSettings;
+  /** Fitted on the training part; null without `normalize`. */
+  readonly normalization: Normalization | null;
+  /** Row indices into the data set of the training and held-out parts, in data order. */
+  readonly trainingRows: Int32Array;
+  readonly validationRows: Int32Array;
+  /** Samples per update (the whole training part for `batch full`). */
+  readonly batchSize: number;
+  readonly classification: Classification;
+
+  /** Samples one pass can hold (columns of every z, a, δ buffer). */
+  private readonly capacity: number;
+  /** Layer sizes n_0 (inputs) … n_L. */
+  private readonly sizes: number[];
+  private readonly layerCount: number;
+  /** Per layer k = 1..L; index 0 is unused so the code reads like the math. */
+  private readonly activationKinds: Activation[];
+  private readonly weights: Vector[];
+  private readonly biases: Vector[];
+  private readonly weightGradients: Vector[];
+  private readonly biasGradients: Vector[];
+  /** z⁽ᵏ⁾ and δ⁽ᵏ⁾ of the chunk in flight, n_k × B. */
+  private readonly preActivations: Vector[];
+  private readonly deltas: Vector[];
+  /** a⁽ᵏ⁾ for k = 0..L; a⁽⁰⁾ is the chunk's inputs. */
+  private readonly activations: Vector[];
+  /** y of the chunk in flight, n_L × B. */
+  private readonly targetColumns: Vector;
+  private readonly output: OutputLoss;
+  private readonly optimizer: Optimizer;
+  private readonly shuffleRng: Rng;
+
+  /** Normalized inputs and targets of each part, row-major (row i is trainingRows[i]). */
+  private readonly trainInputs: Float64Array;
+  private readonly trainTargets: Float64Array;
+  private readonly validationInputs: Float64Array;
+  private readonly validationTargets: Float64Array;
+  /** The order of the training part in the epoch in progress (positions into trainInputs). */
+  private readonly order: Int32Array;
+
+  /** Epochs completed, position in `order` of the next batch, updates made. */
+  private epoch = 0;
+  private cursor = 0;
+  private updates = 0;
+  private epochLossSum = 0;
+  private epochCorrect = 0;
+  private readonly epochHistory: EpochReport[] = [];
+  /** Set when a batch's loss was not finite: the 1-based epoch it happened in. */
+  private divergedEpoch: number | null = null;
+
+  constructor(network: NetworkSpec, data: Dataset, settings: TrainSettings) {
+    this.network = network;
+    this.data = data;
+    this.settings = settings;
+    this.sizes = [network.input, ...network.layers.map((layer) => layer.units)];
+    this.layerCount = network.layers.length;
+    const L = this.layerCount;
+    const n = this.sizes;
+    const allocate = (length: number): Vector =>
+      settings.precision === 'f32' ? new Float32Array(length) : new Float64Array(length);
+
+    // The split and the normalization come first: the normalization sees only the training part.
+    const split = splitRows(data.rows, settings.validate, settings.seed);
+    this.trainingRows = split.training;
+    this.validationRows = split.validation;
+    this.normalization = data.normalize
+      ? fitNormalization(data.normalize, data.inputs, data.inputWidth, this.trainingRows)
+      : null;
+    [this.trainInputs, this.trainTargets] = this.gatherPart(this.trainingRows);
+    [this.validationInputs, this.validationTargets] = this.gatherPart(this.validationRows);
+    this.classification = classificationOf(data);
+
+    const trainCount = this.trainingRows.length;
+    this.batchSize = settings.batch === 'full' ? trainCount : Math.min(settings.batch, trainCount);
+    // Room for a whole batch (or a chunk of one), and for evaluating a part in as few passes.
+    const columns = Math.max(1, Math.min(CHUNK_COLUMNS, Math.max(trainCount, this.validationRows.length)));
+    this.capacity = columns;
+
+    const empty = allocate(0);
+    this.activationKinds = ['linear', ...network.layers.map((layer) => layer.activation)];
+    this.weights = [empty];
+    this.biases = [empty];
+    this.weightGradients = [empty];
+    this.biasGradients = [empty];
+    this.preActivations = [empty];
+    this.deltas = [empty];
+    this.activations = [allocate(n[0] * columns)];
+    const initRng = new Rng(settings.seed, STREAM.init);
+    for (let k = 1; k <= L; k++) {
+      const weights = allocate(n[k] * n[k - 1]);
+      initializeWeights(weights, network.layers[k - 1].init, n[k - 1], n[k], initRng);
+      this.weights.push(weights);
+      this.biases.push(allocate(n[k]));
+      this.weightGradients.push(allocate(n[k] * n[k - 1]));
+      this.biasGradients.push(allocate(n[k]));
+      this.preActivations.push(allocate(n[k] * columns));
+      this.deltas.push(allocate(n[k] * columns));
+      this.activations.push(allocate(n[k] * columns));
+    }
+    this.targetColumns = allocate(n[L] * columns);
+    this.output = outputLoss(settings.loss, this.activationKinds[L]);
+    const lengths: number[] = [];
+    for (let k = 1; k <= L; k++) lengths.push(n[k] * n[k - 1], n[k]);
+    this.optimizer = createOptimizer(settings.optimizer, lengths, allocate);
+    this.shuffleRng = new Rng(settings.seed, STREAM.shuffle);
+    this.order = new Int32Array(trainCount);
+    for (let i = 0; i < trainCount; i++) this.order[i] = i;
+  }
+
+  /** Trains until `epochs`, the stop rule, divergence, or control.shouldStop(); continues after step(). */
+  train(control: TrainControl = {}): TrainResult {
+    const recorder = control.snapshots ? new SnapshotRecorder(control.snapshots, this.parameterCount()) : null;
+    recorder?.record(this.epoch, this.lastLoss(), this.weights, this.biases);
+    let stopped: StopReason = 'epochs';
+    while (this.epoch < this.settings.epochs && this.trainingRows.length > 0 && this.divergedEpoch === null) {
+      const reason = control.shouldStop?.() ?? null;
+      if (reason) {
+        stopped = reason;
+        break;
+      }
+      const epochBefore = this.epoch;
+      this.runBatch();
+      if (this.divergedEpoch !== null) {
+        control.onEpoch?.(this.epochHistory[this.epochHistory.length - 1]);
+        break;
+      }
+      if (this.epoch > epochBefore) {
+        const report = this.epochHistory[this.epochHistory.length - 1];
+        control.onEpoch?.(report);
+        recorder?.record(this.epoch, report.loss, this.weights, this.biases);
+        if (this.settings.stopLoss !== null && report.loss < this.settings.stopLoss) {
+          stopped = 'target';
+          break;
+        }
+      }
+    }
+    if (this.divergedEpoch !== null) stopped = 'diverged';
+    recorder?.finish(this.epoch, this.lastLoss(), this.weights, this.biases);
+    return this.result(stopped, recorder);
+  }
+
+  /** Exactly one update (one batch), continuing where the last step or train left off. */
+  step(): StepReport {
+    const learningRate = this.settings.optimizer.rate;
+    if (this.trainingRows.length === 0) {
+      const layers = this.layers();
+      return { update: this.updates, epoch: this.epoch, batchLoss: NaN, batchSize: 0, learningRate, before: layers, after: layers };
+    }
+    const weightsBefore = this.weights.map((w) => Float64Array.from(w));
+    const biasesBefore = this.biases.map((b) => Float64Array.from(b));
+    const epoch = this.epoch + 1;
+    const batchSize = Math.min(this.batchSize, this.trainingRows.length - this.cursor);
+    const batchLoss = this.runBatch();
+    const after = this.layers();
+    const before = after.map((layer, index) => ({
+      ...layer,
+      weights: weightsBefore[index + 1],
+      biases: biasesBefore[index + 1],
+    }));
+    return { update: this.updates, epoch, batchLoss, batchSize, learningRate, before, after };
+  }
+
+  /** W, b, the last update's δ (= ∂L/∂b, the batch mean) and gradients of every layer, as copies. */
+  layers(): LayerState[] {
+    const states: LayerState[] = [];
+    for (let k = 1; k <= this.layerCount; k++) {
+      const spec = this.network.layers[k - 1];
+      const weightGradient = Float64Array.from(this.weightGradients[k]);
+      let squares = 0;
+      for (let i = 0; i < weightGradient.length; i++) squares += weightGradient[i] * weightGradient[i];
+      states.push({
+        name: spec.name,
+        units: this.sizes[k],
+        inputs: this.sizes[k - 1],
+        activation: spec.activation,
+        weights: Float64Array.from(this.weights[k]),
+        biases: Float64Array.from(this.biases[k]),
+        delta: Float64Array.from(this.biasGradients[k]),
+        weightGradient,
+        biasGradient: Float64Array.from(this.biasGradients[k]),
+        gradientNorm: Math.sqrt(squares),
+      });
+    }
+    return states;
+  }
+
+  /** Forward and backward pass of one raw sample (normalized here), with no update. */
+  explain(x: ArrayLike<number>, y: ArrayLike<number>): SampleExplanation {
+    this.loadSample(x, y);
+    this.forward(1);
+    const loss = this.output.lossAndDelta(
+      this.preActivations[this.layerCount], this.activations[this.layerCount], this.targetColumns,
+      this.deltas[this.layerCount], this.sizes[this.layerCount], 1, 0,
+    );
+    this.backpropagate(1);
+    const deltas: number[][] = [];
+    const activations: number[][] = [];
+    for (let k = 1; k <= this.layerCount; k++) {
+      deltas.push(Array.from(this.deltas[k].subarray(0, this.sizes[k])));
+      activations.push(Array.from(this.activations[k].subarray(0, this.sizes[k])));
+    }
+    return {
+      input: Array.from(x),
+      target: Array.from(y),
+      output: activations[activations.length - 1].slice(),
+      loss,
+      deltas,
+      activations,
+    };
+  }
+
+  /** ŷ for one raw input (normalized here with the fitted normalization). */
+  predict(x: ArrayLike<number>): number[] {
+    this.loadSample(x, null);
+    this.forward(1);
+    return Array.from(this.activations[this.layerCount].subarray(0, this.sizes[this.layerCount]));
+  }
+
+  /** Mean per-sample loss of the current weights on the training part (CLI.md `finalLoss`). */
+  trainingLoss(): number {
+    return this.evaluate(this.trainInputs, this.trainTargets, this.trainingRows.length).loss;
+  }
+
+  /** Overwrites W⁽ᵏ⁾ (row-major, units × inputs) and b⁽ᵏ⁾ of layer k (from 1). */
+  setLayer(k: number, weights: ArrayLike<number>, biases: ArrayLike<number>): void {
+    if (k < 1 || k > this.layerCount) throw new RangeError(`layer ${k} does not exist (1..${this.layerCount})`);
+    if (weights.length !== this.weights[k].length || biases.length !== this.biases[k].length) {
+      throw new RangeError(`layer ${k} has ${this.weights[k].length} weights and ${this.biases[k].length} biases`);
+    }
+    this.weights[k].set(weights);
+    this.biases[k].set(biases);
+  }
+
+  /** Epoch reports so far. */
+  history(): readonly EpochReport[] {
+    return this.epochHistory;
+  }
+
+  // ---- one update ---------------------------------------------------------
+
+  /**
+   * Forward, backward and update for the next batch of the epoch; finishes
+   * the epoch when it was its last batch. Returns the batch's mean loss. A
+   * batch whose loss is not finite is not applied: the run has diverged.
+   */
+  private runBatch(): number {
+    const trainCount = this.trainingRows.length;
+    if (this.cursor === 0 && this.batchSize < trainCount) this.shuffleRng.shuffle(this.order);
+    const start = this.cursor;
+    const end = Math.min(start + this.batchSize, trainCount);
+    const L = this.layerCount;
+    let lossSum = 0;
+    for (let chunk = start; chunk < end; chunk += this.capacity) {
+      const columns = Math.min(this.capacity, end - chunk);
+      this.gather(this.trainInputs, this.trainTargets, this.order, chunk, columns);
+      this.forward(columns);
+      for (let s = 0; s < columns; s++) {
+        lossSum += this.output.lossAndDelta(
+          this.preActivations[L], this.activations[L], this.targetColumns, this.deltas[L], this.sizes[L], columns, s,
+        );
+        if (this.isCorrect(columns, s)) this.epochCorrect++;
+      }
+      this.backpropagate(columns);
+      this.accumulateGradients(columns, chunk > start);
+    }
+    const size = end - start;
+    this.epochLossSum += lossSum;
+    this.cursor = end;
+    if (!Number.isFinite(lossSum)) {
+      this.divergedEpoch = this.epoch + 1;
+      this.epochHistory.push(this.epochReport(this.epoch + 1, this.epochLossSum / end, this.epochCorrect / end, false));
+      return lossSum / size;
+    }
+    this.updates++;
+    for (let k = 1; k <= L; k++) {
+      const weightGradient = this.weightGradients[k];
+      const biasGradient = this.biasGradients[k];
+      for (let i = 0; i < weightGradient.length; i++) weightGradient[i] /= size;
+      for (let i = 0; i < biasGradient.length; i++) biasGradient[i] /= size;
+      this.optimizer.apply(2 * (k - 1), this.weights[k], weightGradient, this.updates);
+      this.optimizer.apply(2 * (k - 1) + 1, this.biases[k], biasGradient, this.updates);
+    }
+    if (end === trainCount) this.finishEpoch();
+    return lossSum / size;
+  }
+
+  private finishEpoch(): void {
+    const count = this.trainingRows.length;
+    const loss = this.epochLossSum / count;
+    this.epoch++;
+    this.epochHistory.push(this.epochReport(this.epoch, loss, this.epochCorrect / count, true));
+    if (!Number.isFinite(loss)) this.divergedEpoch = this.epoch;
+    this.cursor = 0;
+    this.epochLossSum = 0;
+    this.epochCorrect = 0;
+  }
+
+  private epochReport(epoch: number, loss: number, accuracy: number, withValidation: boolean): EpochReport {
+    const validation =
+      withValidation && this.validationRows.length > 0
+        ? this.evaluate(this.validationInputs, this.validationTargets, this.validationRows.length)
+        : null;
+    return {
+      epoch,
+      loss,
+      accuracy: this.classification ? accuracy : null,
+      validationLoss: validation ? validation.loss : null,
+      validationAccuracy: validation && this.classification ? validation.accuracy : null,
+    };
+  }
+
+  // ---- the passes -----------------------------------------------------------
+
+  /** z⁽ᵏ⁾ = W⁽ᵏ⁾ a⁽ᵏ⁻¹⁾ + b⁽ᵏ⁾, a⁽ᵏ⁾ = act(z⁽ᵏ⁾), for k = 1..L, over `columns` samples. */
+  private forward(columns: number): void {
+    const n = this.sizes;
+    for (let k = 1; k <= this.layerCount; k++) {
+      multiply(this.preActivations[k], this.weights[k], this.activations[k - 1], n[k], columns, n[k - 1]);
+      addBiasAndActivate(this.activationKinds[k], this.biases[k], this.preActivations[k], this.activations[k], n[k], columns);
+    }
+  }
+
+  /** δ⁽ᵏ⁾ = (W⁽ᵏ⁺¹⁾ᵀ δ⁽ᵏ⁺¹⁾) ⊙ act′(z⁽ᵏ⁾) for k = L−1..1; δ⁽ᴸ⁾ is already in place. */
+  private backpropagate(columns: number): void {
+    const n = this.sizes;
+    for (let k = this.layerCount - 1; k >= 1; k--) {
+      multiplyTransposedLeft(this.deltas[k], this.weights[k + 1], this.deltas[k + 1], n[k], columns, n[k + 1]);
+      multiplyByDerivative(this.activationKinds[k], this.preActivations[k], this.activations[k], this.deltas[k], n[k] * columns);
+    }
+  }
+
+  /** ∂L/∂W⁽ᵏ⁾ (+)= δ⁽ᵏ⁾ a⁽ᵏ⁻¹⁾ᵀ and ∂L/∂b⁽ᵏ⁾ (+)= Σ δ⁽ᵏ⁾ over the chunk's samples (divided by the batch size later). */
+  private accumulateGradients(columns: number, accumulate: boolean): void {
+    const n = this.sizes;
+    for (let k = 1; k <= this.layerCount; k++) {
+      multiplyTransposedRight(this.weightGradients[k], this.deltas[k], this.activations[k - 1], n[k], n[k - 1], columns, accumulate);
+      const delta = this.deltas[k];
+      const biasGradient = this.biasGradients[k];
+      for (let j = 0; j < n[k]; j++) {
+        let sum = 0;
+        for (let s = 0, i = j * columns; s < columns; s++, i++) sum += delta[i];
+        biasGradient[j] = accumulate ? biasGradient[j] + sum : sum;
+      }
+    }
+  }
+
+  /** Mean loss and accuracy of the current weights on one part, in chunks, without touching gradients. */
+  private evaluate(inputs: Float64Array, targets: Float64Array, rows: number): { loss: number; accuracy: number } {
+    const L = this.layerCount;
+    let lossSum = 0;
+    let correct = 0;
+    for (let chunk = 0; chunk < rows; chunk += this.capacity) {
+      const columns = Math.min(this.capacity, rows - chunk);
+      this.gather(inputs, targets, null, chunk, columns);
+      this.forward(columns);
+      for (let s = 0; s < columns; s++) {
+        lossSum += this.output.lossAndDelta(
+          this.preActivations[L], this.activations[L], this.targetColumns, this.deltas[L], this.sizes[L], columns, s,
+        );
+        if (this.isCorrect(columns, s)) correct++;
+      }
+    }
+    return { loss: rows > 0 ? lossSum / rows : NaN, accuracy: rows > 0 ? correct / rows : NaN };
+  }
+
+  /** Whether the network's output for sample `s` of the chunk picks the target's class. */
+  private isCorrect(columns: number, s: number): boolean {
+    const L = this.layerCount;
+    const a = this.activations[L];
+    const y = this.targetColumns;
+    if (this.classification === 'binary') return (a[s] >= 0.5 ? 1 : 0) === y[s];
+    if (this.classification === 'onehot') {
+      let best = 0;
+      let target = 0;
+      for (let l = 1, i = columns + s; l < this.sizes[L]; l++, i += columns) {
+        if (a[i] > a[best * columns + s]) best = l;
+        if (y[i] > y[target * columns + s]) target = l;
+      }
+      return best === target && Number.isFinite(a[best * columns + s]);
+    }
+    return false;
+  }
+
+  // ---- data movement --------------------------------------------------------
+
+  /** Copies `columns` samples (positions order[start..] or start.. when order is null) into a⁽⁰⁾ and y, one column each. */
+  private gather(inputs: Float64Array, targets: Float64Array, order: Int32Array | null, start: number, columns: number): void {
+    const inputWidth = this.sizes[0];
+    const targetWidth = this.sizes[this.layerCount];
+    const x = this.activations[0];
+    const y = this.targetColumns;
+    for (let s = 0; s < columns; s++) {
+      const row = order ? order[start + s] : start + s;
+      for (let c = 0, i = s; c < inputWidth; c++, i += columns) x[i] = inputs[row * inputWidth + c];
+      for (let c = 0, i = s; c < targetWidth; c++, i += columns) y[i] = targets[row * targetWidth + c];
+    }
+  }
+
+  /** Puts one raw sample (normalized here) into column 0; y may be absent (predict). */
+  private loadSample(x: ArrayLike<number>, y: ArrayLike<number> | null): void {
+    const inputWidth = this.sizes[0];
+    const targetWidth = this.sizes[this.layerCount];
+    if (x.length !== inputWidth) throw new RangeError(`the network takes ${inputWidth} inputs, got ${x.length}`);
+    if (y && y.length !== targetWidth) throw new RangeError(`the network has ${targetWidth} outputs, got ${y.length} targets`);
+    const normalized = new Float64Array(inputWidth);
+    normalizeInput(this.normalization, x, normalized);
+    this.activations[0].set(normalized);
+    if (y) for (let c = 0; c < targetWidth; c++) this.targetColumns[c] = y[c];
+  }
+
+  /** The rows of one part, normalized, as row-major input and target matrices. */
+  private gatherPart(rows: Int32Array): [Float64Array, Float64Array] {
+    const { inputWidth, targetWidth } = this.data;
+    const inputs = new Float64Array(rows.length * inputWidth);
+    const targets = new Float64Array(rows.length * targetWidth);
+    for (let r = 0; r < rows.length; r++) {
+      const source = this.data.inputs.subarray(rows[r] * inputWidth, (rows[r] + 1) * inputWidth);
+      normalizeInput(this.normalization, source, inputs.subarray(r * inputWidth, (r + 1) * inputWidth));
+      targets.set(this.data.targets.subarray(rows[r] * targetWidth, (rows[r] + 1) * targetWidth), r * targetWidth);
+    }
+    return [inputs, targets];
+  }
+
+  // ---- results --------------------------------------------------------------
+
+  private parameterCount(): number {
+    let count = 0;
+    for (let k = 1; k <= this.layerCount; k++) count += this.weights[k].length + this.biases[k].length;
+    return count;
+  }
+
+  /** The loss of the last completed epoch, or NaN. */
+  private lastLoss(): number {
+    for (let i = this.epochHistory.length - 1; i >= 0; i--) {
+      if (this.epochHistory[i].epoch <= this.epoch) return this.epochHistory[i].loss;
+    }
+    return NaN;
+  }
+
+  private result(stopped: StopReason, recorder: SnapshotRecorder | null): TrainResult {
+    const diverged = this.divergedEpoch !== null;
+    let last: EpochReport | null = null;
+    for (let i = this.epochHistory.length - 1; i >= 0 && !last; i--) {
+      if (this.epochHistory[i].epoch <= this.epoch) last = this.epochHistory[i];
+    }
+    const finite = (x: number | null | undefined): number | null => (x !== null && x !== undefined && Number.isFinite(x) ? x : null);
+    const finalLoss = this.trainingRows.length > 0 && !diverged ? finite(this.trainingLoss()) : null;
+    const result: TrainResult = {
+      stopped,
+      epochs: diverged ? (this.divergedEpoch as number) : this.epoch,
+      loss: diverged ? null : finite(last?.loss),
+      accuracy: diverged ? null : (last?.accuracy ?? null),
+      validationLoss: diverged ? null : finite(last?.validationLoss),
+      validationAccuracy: diverged ? null : (last?.validationAccuracy ?? null),
+      finalLoss,
+      history: this.epochHistory.slice(),
+      layers: this.layers(),
+      normalization: this.normalization,
+      trainRows: this.trainingRows.length,
+      validationRows: this.validationRows.length,
+    };
+    if (recorder) result.snapshots = recorder.snapshots;
+    return result;
+  }
+}
+
+/** Keeps evenly spaced copies of the weights within a budget (TrainControl.snapshots). */
+class SnapshotRecorder {
+  readonly snapshots: WeightSnapshot[] = [];
+  private every = 1;
+  private readonly limit: number;
+
+  constructor(options: { maxSnapshots?: number; maxValues?: number }, parameters: number) {
+    const bySize = Math.floor((options.maxValues ?? 1_000_000) / Math.max(parameters, 1));
+    this.limit = Math.max(2, Math.min(options.maxSnapshots ?? 200, 200, bySize));
+  }
+
+  record(epoch: number, loss: number, weights: Vector[], biases: Vector[]): void {
+    if (epoch % this.every !== 0) return;
+    if (this.snapshots.length > 0 && this.snapshots[this.snapshots.length - 1].epoch === epoch) return;
+    this.snapshots.push(this.copy(epoch, loss, weights, biases));
+    while (this.snapshots.length > this.limit) this.thin();
+  }
+
+  /** The final weights are always the last snapshot, on the grid or not. */
+  finish(epoch: number, loss: number, weights: Vector[], biases: Vector[]): void {
+    const last = this.snapshots[this.snapshots.length - 1];
+    if (last && last.epoch === epoch) return;
+    if (this.snapshots.length >= this.limit) this.thin();
+    this.snapshots.push(this.copy(epoch, loss, weights, biases));
+  }
+
+  private thin(): void {
+    this.every *= 2;
+    const kept = this.snapshots.filter((snapshot) => snapshot.epoch % this.every === 0);
+    this.snapshots.length = 0;
+    this.snapshots.push(...kept);
+  }
+
+  private copy(epoch: number, loss: number, weights: Vector[], biases: Vector[]): WeightSnapshot {
+    return {
+      epoch,
+      loss,
+      weights: weights.slice(1).map((w) => Float64Array.from(w)),
+      biases: biases.slice(1).map((b) => Float64Array.from(b)),
+    };
+  }
+}
