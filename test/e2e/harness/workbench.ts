@@ -77,17 +77,18 @@ export class Workbench {
     return this.page.locator('.editor-group-container.active .monaco-editor:not(.inline-diff)').first();
   }
 
-  /** The rendered line that contains `text` (lines are rendered as `.view-line`). */
-  line(text: string): Locator {
-    return this.editor().locator('.view-lines .view-line', { hasText: text }).first();
+  /** The rendered line that contains `text` (lines are rendered as `.view-line`, spaces often as U+00A0). */
+  line(text: string | RegExp): Locator {
+    const pattern = typeof text === 'string' ? spacedPattern(text) : text;
+    return this.editor().locator('.view-lines .view-line', { hasText: pattern }).first();
   }
 
   /** A token span in a line; Monaco renders tokens as `span.mtkN` inside `.view-line > span`. */
-  token(lineText: string, tokenText: string): Locator {
+  token(lineText: string | RegExp, tokenText: string): Locator {
     return this.line(lineText).locator('span > span', { hasText: new RegExp(`^\\s*${escapeRegExp(tokenText)}\\s*$`) }).first();
   }
 
-  async tokenClass(lineText: string, tokenText: string): Promise<string> {
+  async tokenClass(lineText: string | RegExp, tokenText: string): Promise<string> {
     const token = this.token(lineText, tokenText);
     await token.waitFor({ timeout: T.ui });
     const cls = (await token.getAttribute('class')) ?? '';
@@ -259,6 +260,11 @@ export class Workbench {
       200,
     );
   }
+}
+
+/** A pattern for `text` where any run of spaces also matches Monaco's non-breaking spaces. */
+export function spacedPattern(text: string): RegExp {
+  return new RegExp(text.trim().split(/\s+/).map(escapeRegExp).join('[\\s\\u00a0]+'));
 }
 
 export function escapeRegExp(s: string): string {

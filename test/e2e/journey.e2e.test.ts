@@ -1,0 +1,195 @@
+// A new user's first session in a real VS Code (code-server 1.139 + Chromium): install the .vsix, open the examples, and use every feature once.
+//
+// The steps run in order on one workbench, as a person would go through them;
+// each saves a screenshot under test-results/e2e/ that shows what the step claims.
+// Every wait is for an element or condition with a deadline (see harness/).
+import { cpSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  installVsix,
+  locateVsix,
+  makeRunDirs,
+  pollUntil,
+  removeRunDirs,
+  repoRoot,
+  startCodeServer,
+  writeUserSettings,
+  type CodeServer,
+} from './harness/codeServer';
+import { launchBrowser, screenshotDir, spacedPattern, T, Workbench } from './harness/workbench';
+
+/** The text of a line of a file, and its 1-based number, found by a pattern (the example's own layout decides). */
+function findLine(file: string, pattern: RegExp): { text: string; line: number } {
+  const lines = readFileSync(file, 'utf8').split(/\r?\n/);
+  const index = lines.findIndex((l) => pattern.test(l));
+  if (index < 0) throw new Error(`${file} has no line matching ${pattern}`);
+  return { text: lines[index]!.replace(/#.*/, '').trim(), line: index + 1 };
+}
+
+/** Numbers written out in a text (ASCII or typographic minus). */
+function numbersIn(text: string): number[] {
+  return (text.match(/[−-]?\d+\.\d+(?:e[−-]?\d+)?/g) ?? []).map((n) => Number(n.replace('−', '-')));
+}
+
+describe('a new user in VS Code', () => {
+  const dirs = makeRunDirs();
+  const folder = join(dirs.workspace, 'examples');
+  const xorFile = join(folder, 'xor.nn');
+  let server: CodeServer | undefined;
+  let browser: Browser | undefined;
+  let wb: Workbench;
+  let step = 0;
+  const shot = (name: string): Promise<string> => wb.screenshot(`${String(++step).padStart(2, '0')}-${name}`);
+
+  beforeAll(async () => {
+    const vsix = locateVsix();
+    // The user's examples folder, copied so the journey's edits never touch the repository.
+    cpSync(join(repoRoot, 'examples'), folder, { recursive: true });
+    cpSync(join(__dirname, 'fixtures', 'long-run.nn'), join(folder, 'long-run.nn'));
+    writeUserSettings(dirs);
+    installVsix(dirs, vsix);
+    server = await startCodeServer(dirs, folder);
+    browser = await launchBrowser(dirs);
+    wb = await Workbench.open(browser, server.url, folder);
+  });
+
+  afterAll(async () => {
+    await browser?.close().catch(() => undefined);
+    await server?.stop();
+    // Keep code-server's and the extension host's logs beside the screenshots for whoever reads a failure.
+    mkdirSync(screenshotDir, { recursive: true });
+    if (existsSync(dirs.logs)) cpSync(dirs.logs, join(screenshotDir, 'logs'), { recursive: true });
+    const userLogs = join(dirs.userData, 'logs');
+    if (existsSync(userLogs)) cpSync(userLogs, join(screenshotDir, 'logs', 'vscode'), { recursive: true });
+    removeRunDirs(dirs);
+  });
+
+  it('opens xor.nn from the examples folder in NN mode, coloured by the grammar', async () => {
+    expect(existsSync(xorFile), 'examples/xor.nn is the file a new user opens first').toBe(true);
+    await wb.openFromExplorer('xor.nn');
+    await pollUntil('the language mode NN', async () => (await wb.languageMode().innerText()).trim() === 'NN', T.ui);
+    const network = findLine(xorFile, /^\s*network\s/);
+    const input = findLine(xorFile, /^\s*input\s+\d+/);
+    const keyword = await wb.tokenClass(network.text, 'network');
+    const number = await wb.tokenClass(input.text, input.text.split(/\s+/)[1]!);
+    const inputKeyword = await wb.tokenClass(input.text, 'input');
+    // Keywords and numbers get different colours (different mtk classes); plain text would give one class.
+    expect(keyword).not.toBe(number);
+    expect(inputKeyword).not.toBe(number);
+    await shot('open-xor');
+  });
+
+  it('shows a typed mistake as a squiggle and as a Problems entry with its message', async () => {
+    const hidden = findLine(xorFile, /^\s*layer\s+hidden\b/);
+    const raw = readFileSync(xorFile, 'utf8').split(/\r?\n/)[hidden.line - 1]!;
+    const column = raw.indexOf('sigmoid') + 'sigmoid'.length + 1;
+    expect(column, 'the hidden layer of xor.nn uses sigmoid').toBeGreaterThan('sigmoid'.length);
+    await wb.goTo(hidden.line, column);
+    await wb.page.keyboard.type('d');
+    await wb.line(hidden.text.replace('sigmoid', 'sigmoidd')).waitFor({ timeout: T.ui });
+    await wb.squiggles('error').first().waitFor({ timeout: T.lsp });
+    await wb.openProblems();
+    const row = wb.problemRow("unknown activation 'sigmoidd'");
+    await row.waitFor({ timeout: T.lsp });
+    expect(await row.innerText()).toMatch(/did you mean 'sigmoid'\?/);
+    await shot('mistake-squiggle-and-problem');
+  });
+
+  it("fixes it with the quick fix \"Change to 'sigmoid'\"", async () => {
+    const hidden = findLine(xorFile, /^\s*layer\s+hidden\b/);
+    const raw = readFileSync(xorFile, 'utf8').split(/\r?\n/)[hidden.line - 1]!;
+    // The cursor goes back onto the misspelt word, as a user clicking it would.
+    await wb.goTo(hidden.line, raw.indexOf('sigmoid') + 3);
+    await wb.applyQuickFix("Change to 'sigmoid'");
+    await wb.line(hidden.text).waitFor({ timeout: T.ui });
+    expect(await wb.editorText()).not.toContain('sigmoidd');
+    await wb.squiggles('error').first().waitFor({ state: 'detached', timeout: T.lsp });
+    await wb.problemRow("unknown activation 'sigmoidd'").waitFor({ state: 'detached', timeout: T.lsp });
+    await shot('quick-fix-applied');
+    await wb.save();
+  });
+
+  it('trains the run and shows the result in the CodeLens above train', async () => {
+    await wb.closePanel();
+    // Auto-training (the default) retrains a cheap run by itself; otherwise the user clicks ▶ Train.
+    const before = await wb.waitForLens(/▶ (Train|Retrain)|■ Stop/, T.lsp);
+    if (/▶ Train\b/.test(before) && !/loss \d/.test(before)) await wb.clickLens(/▶ Train/);
+    const lens = await wb.waitForLens(/Retrain[\s\S]*loss \d|loss \d[\s\S]*Retrain/, T.train);
+    expect(lens).toMatch(/loss [\d.]+(e-?\d+)? (at epoch \d+|after \d+ epochs)/);
+    await wb.openProblems();
+    const result = wb.problemRow(/trained: loss/);
+    await result.waitFor({ timeout: T.lsp });
+    expect(await result.innerText()).toMatch(/trained: loss [\d.]+/);
+    await shot('trained-result-lens');
+    await wb.closePanel();
+  });
+
+  it('hovering the hidden layer shows its weights W and error terms δ', async () => {
+    const hidden = findLine(xorFile, /^\s*layer\s+hidden\b/);
+    const units = Number(hidden.text.split(/\s+/)[2]);
+    const inputs = Number(findLine(xorFile, /^\s*input\s+\d+/).text.split(/\s+/)[1]);
+    const text = await wb.hover(wb.token(hidden.text, 'hidden'), /δ/, T.lsp);
+    expect(text).toMatch(/hidden/);
+    expect(text).toMatch(/W/);
+    // The trained matrix is there, with its numbers: units × inputs weights at least.
+    expect(numbersIn(text).length).toBeGreaterThanOrEqual(units * inputs);
+    await shot('hover-hidden-layer');
+    await wb.dismissHover();
+  });
+
+  it('hovering a data row shows the prediction ŷ for that sample', async () => {
+    const row = findLine(xorFile, /^\s*0\s+1\s*->\s*1\b/);
+    const text = await wb.hover(wb.token(row.text, '->'), /ŷ/, T.lsp);
+    const prediction = /ŷ\s*=\s*([−-]?\d+(?:\.\d+)?)/.exec(text);
+    expect(prediction, `hover text: ${text}`).not.toBeNull();
+    const yHat = Number(prediction![1]!.replace('−', '-'));
+    // A trained XOR net predicts (0,1) -> 1 well.
+    expect(yHat).toBeGreaterThan(0.5);
+    expect(yHat).toBeLessThanOrEqual(1);
+    await shot('hover-data-row');
+    await wb.dismissHover();
+  });
+
+  it('starts a long run from the palette and stops it with "NN: Stop Training"', async () => {
+    const file = join(folder, 'long-run.nn');
+    await wb.openFromExplorer('long-run.nn');
+    // Over the auto-train budget: the run waits for the user.
+    await wb.waitForLens(/▶ Train/, T.lsp);
+    const train = findLine(file, /^\s*train\s/);
+    await wb.goTo(train.line + 1, 3);
+    await wb.runCommand('NN: Train Network');
+    const running = await wb.waitForLens(/■ Stop[\s\S]*epoch \d+/, T.train);
+    expect(running).toMatch(/loss [\d.]/);
+    await wb.statusBarItem(/epoch \d+/).waitFor({ timeout: T.ui });
+    await shot('long-run-training');
+    await wb.runCommand('NN: Stop Training');
+    const stopped = await pollUntil(
+      'the run to stop',
+      async () => {
+        const text = await wb.lensText();
+        return !/■ Stop/.test(text) && /▶ (Train|Retrain)/.test(text) ? text : undefined;
+      },
+      T.lsp,
+    );
+    expect(stopped).not.toMatch(/■ Stop/);
+    await wb.statusBarItem(/epoch \d+/).waitFor({ state: 'detached', timeout: T.ui });
+    await shot('long-run-stopped');
+  });
+
+  it('opens the training panel with the loss curve ("NN: Show Training")', async () => {
+    await wb.page.locator('.tabs-container .tab', { hasText: 'xor.nn' }).click();
+    await wb.page.locator('.tabs-container .tab.active', { hasText: 'xor.nn' }).waitFor({ timeout: T.ui });
+    const train = findLine(xorFile, /^\s*train\s/);
+    await wb.goTo(train.line + 1, 3);
+    await wb.runCommand('NN: Show Training');
+    await wb.page.locator('.tabs-container .tab', { hasText: /training/i }).first().waitFor({ timeout: T.ui });
+    // The panel is a webview (nested iframes); the loss curve is drawn on a canvas.
+    const frame = await wb.frameWith('canvas', T.lsp);
+    const body = await frame.locator('body').innerText();
+    expect(body).toMatch(/loss/i);
+    expect(body).toMatch(spacedPattern('xor'));
+    await shot('training-panel');
+  });
+});
