@@ -1,0 +1,284 @@
+// Training-speed comparison: the nn-lang trainer against the JavaScript libraries a user would otherwise pick.
+//
+// Every library trains the same networks on the same seeded data with the same batch
+// size and plain SGD; each (library, workload) pair runs in a fresh child process so
+// one library's JIT state, heap or thread pool cannot slow the next. See README.md.
+//
+//   node trainer.mjs                      all libraries, all workloads, print the table
+//   node trainer.mjs --readme             ... and write the table into README.md
+//   node trainer.mjs --libs nn-f64,tfjs-wasm --workloads b,c
+import { spawnSync } from 'node:child_process';
+import { createRequire } from 'node:module';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import os from 'node:os';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const root = join(here, '..');
+
+// ---------------------------------------------------------------------------
+// Workloads: identical for every library.
+
+/** sizes: input width then units per layer; hidden layers use `hidden`, the output layer sigmoid; loss ½Σ(ŷ−y)². */
+export const WORKLOADS = {
+  a: { title: '(a) XOR 2-4-1, full batch, 10,000 epochs', sizes: [2, 4, 1], hidden: 'sigmoid', rows: 4, batch: 4, epochs: 10_000, rate: 0.5, xor: true },
+  b: { title: '(b) 64-128-64-10, 4,096 samples, batch 32, 5 epochs', sizes: [64, 128, 64, 10], hidden: 'relu', rows: 4096, batch: 32, epochs: 5, rate: 0.1 },
+  c: { title: '(c) 784-256-10, 2,048 samples, batch 64, 3 epochs', sizes: [784, 256, 10], hidden: 'relu', rows: 2048, batch: 64, epochs: 3, rate: 0.1 },
+};
+
+/** Trainable parameters: weights and biases of every layer. */
+export function parameterCount(sizes) {
+  let n = 0;
+  for (let k = 1; k < sizes.length; k++) n += sizes[k] * (sizes[k - 1] + 1);
+  return n;
+}
+
+/** mulberry32: a small seeded generator, so every library sees the same data. */
+function rng(seed) {
+  let s = seed >>> 0;
+  return () => {
+    s = (s + 0x6d2b79f5) >>> 0;
+    let t = s;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** Seeded synthetic classification data: one Gaussian blob per class, one-hot targets. */
+export function makeData(w) {
+  const d = w.sizes[0];
+  const out = w.sizes[w.sizes.length - 1];
+  if (w.xor) {
+    return { rows: 4, d, out, x: Float64Array.of(0, 0, 0, 1, 1, 0, 1, 1), y: Float64Array.of(0, 1, 1, 0) };
+  }
+  const rand = rng(12345 + d);
+  const gauss = () => Math.sqrt(-2 * Math.log(1 - rand())) * Math.cos(2 * Math.PI * rand());
+  const centers = Array.from({ length: out }, () => Array.from({ length: d }, () => rand() * 2 - 1));
+  const x = new Float64Array(w.rows * d);
+  const y = new Float64Array(w.rows * out);
+  for (let r = 0; r < w.rows; r++) {
+    const c = Math.floor(rand() * out);
+    for (let i = 0; i < d; i++) x[r * d + i] = centers[c][i] + 0.7 * gauss();
+    y[r * out + c] = 1;
+  }
+  return { rows: w.rows, d, out, x, y };
+}
+
+const rowsOf = (flat, rows, width) => Array.from({ length: rows }, (_, r) => Array.from(flat.subarray(r * width, (r + 1) * width)));
+
+// ---------------------------------------------------------------------------
+// One runner per library. Each returns { seconds, loss } where seconds is the time from
+// data in memory to a trained model (building the model included, loading the library not).
+
+const RUNNERS = {
+  async 'nn-f64'(w, data) { return runNn(w, data, 'f64'); },
+  async 'nn-f32'(w, data) { return runNn(w, data, 'f32'); },
+  async 'tfjs-cpu'(w, data) { return runTf(w, data, 'cpu'); },
+  async 'tfjs-wasm'(w, data) { return runTf(w, data, 'wasm'); },
+  async brain(w, data) {
+    const brain = (await import('brain.js')).default;
+    const set = rowsOf(data.x, data.rows, data.d).map((input, r) => ({ input, output: Array.from(data.y.subarray(r * data.out, (r + 1) * data.out)) }));
+    const t0 = performance.now();
+    // brain.js 1.x: one activation for every layer, updates after every sample (batch 1);
+    // it rejects momentum 0 and errorThresh 0, so both are set to 1e-300 (no effect on the numbers).
+    const net = new brain.NeuralNetwork({ hiddenLayers: w.sizes.slice(1, -1), activation: 'sigmoid' });
+    const res = net.train(set, { iterations: w.epochs, errorThresh: 1e-300, learningRate: w.rate, momentum: 1e-300, log: false, timeout: Infinity });
+    return { seconds: (performance.now() - t0) / 1000, loss: res.error, iterations: res.iterations };
+  },
+  async synaptic(w, data) {
+    const { Layer, Network, Trainer, Neuron } = (await import('synaptic')).default;
+    const set = rowsOf(data.x, data.rows, data.d).map((input, r) => ({ input, output: Array.from(data.y.subarray(r * data.out, (r + 1) * data.out)) }));
+    const t0 = performance.now();
+    const layers = w.sizes.map((n) => new Layer(n));
+    for (let k = 1; k < layers.length; k++) {
+      const last = k === layers.length - 1;
+      layers[k].set({ squash: last || w.hidden === 'sigmoid' ? Neuron.squash.LOGISTIC : Neuron.squash.RELU });
+      layers[k - 1].project(layers[k]);
+    }
+    const net = new Network({ input: layers[0], hidden: layers.slice(1, -1), output: layers[layers.length - 1] });
+    // synaptic: online updates only (batch 1); `error` must be > 0 or it falls back to 0.005.
+    const res = new Trainer(net).train(set, { rate: w.rate, iterations: w.epochs, error: 1e-300, shuffle: !w.xor, cost: Trainer.cost.MSE });
+    return { seconds: (performance.now() - t0) / 1000, loss: res.error, iterations: res.iterations };
+  },
+};
+
+/** Bundles server/src/nn with esbuild's API, so the benchmark runs the code as it is now. */
+async function loadNn() {
+  const entry = join(root, 'server/src/nn/trainer.ts');
+  if (!existsSync(entry)) throw new Error('server/src/nn/trainer.ts does not exist yet');
+  const esbuild = createRequire(join(root, 'package.json'))('esbuild');
+  const outfile = join(here, 'results', 'nn-trainer.mjs');
+  mkdirSync(dirname(outfile), { recursive: true });
+  await esbuild.build({ entryPoints: [entry], bundle: true, platform: 'node', format: 'esm', target: 'node20', outfile, logLevel: 'error' });
+  return import(pathToFileURL(outfile).href);
+}
+
+async function runNn(w, data, precision) {
+  const { Trainer } = await loadNn();
+  const span = { start: 0, end: 0 };
+  const network = {
+    name: 'bench', input: w.sizes[0], span, nameSpan: span,
+    layers: w.sizes.slice(1).map((units, k) => {
+      const activation = k === w.sizes.length - 2 ? 'sigmoid' : w.hidden;
+      return { name: `layer${k + 1}`, units, activation, init: activation === 'relu' ? 'he' : 'xavier', span };
+    }),
+  };
+  const dataset = {
+    name: 'bench', rows: data.rows, inputWidth: data.d, targetWidth: data.out, inputs: data.x, targets: data.y,
+    inputNames: Array.from({ length: data.d }, (_, i) => `x${i + 1}`), classes: null, normalize: null, rowSpans: null,
+  };
+  const settings = {
+    loss: 'mse', optimizer: { kind: 'sgd', rate: w.rate, momentum: 0 }, epochs: w.epochs,
+    batch: w.batch >= data.rows ? 'full' : w.batch, seed: 1, stopLoss: null, validate: null, precision,
+  };
+  const t0 = performance.now();
+  const trainer = new Trainer(network, dataset, settings);
+  const res = trainer.train({});
+  return { seconds: (performance.now() - t0) / 1000, loss: res.loss, iterations: res.epochs };
+}
+
+async function runTf(w, data, backend) {
+  const tf = await import('@tensorflow/tfjs');
+  if (backend === 'wasm') await import('@tensorflow/tfjs-backend-wasm');
+  if (!(await tf.setBackend(backend))) throw new Error(`tfjs backend ${backend} unavailable`);
+  await tf.ready();
+  const t0 = performance.now();
+  // The fastest way to drive tfjs: a hand-written loop over optimizer.minimize (model.fit adds per-batch callbacks).
+  const model = tf.sequential();
+  for (let k = 1; k < w.sizes.length; k++) {
+    const activation = k === w.sizes.length - 1 ? 'sigmoid' : w.hidden;
+    model.add(tf.layers.dense({ units: w.sizes[k], activation, ...(k === 1 ? { inputShape: [w.sizes[0]] } : {}) }));
+  }
+  const xs = tf.tensor2d(Float32Array.from(data.x), [data.rows, data.d], 'float32');
+  const ys = tf.tensor2d(Float32Array.from(data.y), [data.rows, data.out], 'float32');
+  const opt = tf.train.sgd(w.rate);
+  // The spec's loss: ½ Σ (ŷ − y)² per sample, averaged over the batch.
+  const lossOf = (xb, yb, n) => tf.square(tf.sub(model.apply(xb), yb)).sum().mul(0.5 / n);
+  const rand = rng(1);
+  const perm = Int32Array.from({ length: data.rows }, (_, i) => i);
+  let last = null;
+  for (let e = 0; e < w.epochs; e++) {
+    if (w.batch >= data.rows) {
+      last?.dispose();
+      last = opt.minimize(() => lossOf(xs, ys, data.rows), true);
+      continue;
+    }
+    for (let i = perm.length - 1; i > 0; i--) {
+      const j = Math.floor(rand() * (i + 1));
+      [perm[i], perm[j]] = [perm[j], perm[i]];
+    }
+    for (let s = 0; s < data.rows; s += w.batch) {
+      const n = Math.min(w.batch, data.rows - s);
+      const idx = tf.tensor1d(perm.subarray(s, s + n), 'int32');
+      last?.dispose();
+      last = tf.tidy(() => opt.minimize(() => lossOf(tf.gather(xs, idx), tf.gather(ys, idx), n), true));
+      idx.dispose();
+    }
+  }
+  const loss = (await last.data())[0];
+  const seconds = (performance.now() - t0) / 1000;
+  return { seconds, loss, iterations: w.epochs };
+}
+
+// ---------------------------------------------------------------------------
+// Driver.
+
+const LIBS = ['nn-f64', 'nn-f32', 'tfjs-cpu', 'tfjs-wasm', 'brain', 'synaptic'];
+
+const MATCHES = {
+  'nn-f64': 'exact workload (64-bit floats)',
+  'nn-f32': 'exact workload (32-bit floats)',
+  'tfjs-cpu': 'exact workload (32-bit floats; TF.js has no float64)',
+  'tfjs-wasm': 'exact workload (32-bit floats)',
+  brain: 'batch 1 (no mini-batches), sigmoid in every layer (one activation per net), no shuffling',
+  synaptic: 'batch 1 (online updates only), its own output-layer error (target − ŷ, no σ′)',
+};
+
+function arg(name, fallback) {
+  const i = process.argv.indexOf(name);
+  return i >= 0 ? process.argv[i + 1] : fallback;
+}
+
+async function child() {
+  const [lib, key] = arg('--one').split(':');
+  const w = WORKLOADS[key];
+  const data = makeData(w);
+  const res = await RUNNERS[lib](w, data);
+  process.stdout.write(JSON.stringify(res) + '\n');
+  process.exit(0);
+}
+
+function fmt(n, digits = 3) {
+  if (n == null || !Number.isFinite(n)) return '—';
+  if (n >= 1000) return Math.round(n).toLocaleString('en-US');
+  return n.toPrecision(digits);
+}
+
+async function main() {
+  const libs = arg('--libs', LIBS.join(',')).split(',');
+  const keys = arg('--workloads', 'a,b,c').split(',');
+  const timeout = Number(arg('--timeout', '600')) * 1000;
+  const results = {};
+  for (const key of keys) {
+    const w = WORKLOADS[key];
+    results[key] = {};
+    for (const lib of libs) {
+      const p = spawnSync(process.execPath, [fileURLToPath(import.meta.url), '--one', `${lib}:${key}`], { encoding: 'utf8', timeout, cwd: here });
+      let r;
+      if (p.status === 0) r = JSON.parse(p.stdout.trim().split('\n').pop());
+      else r = { error: p.error ? String(p.error.message) : (p.stderr.trim().split('\n').find((l) => /Error/.test(l)) ?? `exit ${p.status}`) };
+      if (r.seconds != null) {
+        const samples = w.rows * w.epochs;
+        r.samplesPerSecond = samples / r.seconds;
+        r.gflops = (6 * parameterCount(w.sizes) * samples) / r.seconds / 1e9;
+      }
+      results[key][lib] = r;
+      process.stderr.write(`${key} ${lib}: ${r.error ?? `${r.seconds.toFixed(3)} s, ${fmt(r.samplesPerSecond)} samples/s, ${fmt(r.gflops)} GFLOP/s, loss ${fmt(r.loss)}`}\n`);
+    }
+  }
+  const table = render(results, libs, keys);
+  process.stdout.write(table + '\n');
+  if (process.argv.includes('--readme')) {
+    const path = join(here, 'README.md');
+    const text = readFileSync(path, 'utf8');
+    const begin = '<!-- bench:begin -->';
+    const end = '<!-- bench:end -->';
+    const a = text.indexOf(begin);
+    const b = text.indexOf(end);
+    if (a < 0 || b < 0) throw new Error('README.md lacks the bench markers');
+    writeFileSync(path, text.slice(0, a + begin.length) + '\n' + table + '\n' + text.slice(b));
+  }
+  mkdirSync(join(here, 'results'), { recursive: true });
+  writeFileSync(join(here, 'results', 'last.json'), JSON.stringify({ date: new Date().toISOString(), results }, null, 2));
+}
+
+function render(results, libs, keys) {
+  const cpu = os.cpus()[0]?.model ?? 'unknown CPU';
+  const lines = [
+    `Measured ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC on ${cpu} (${os.cpus().length} cores), Node ${process.version}.`,
+    '',
+  ];
+  for (const key of keys) {
+    const w = WORKLOADS[key];
+    const ours = results[key]['nn-f64'];
+    lines.push(`**${w.title}** — ${parameterCount(w.sizes).toLocaleString('en-US')} parameters, ${(w.rows * w.epochs).toLocaleString('en-US')} samples`, '');
+    lines.push('| library | seconds | samples/s | GFLOP/s | nn-lang f64 is … × faster | matches the workload? |', '|---|---:|---:|---:|---:|---|');
+    for (const lib of libs) {
+      const r = results[key][lib];
+      if (!r) continue;
+      if (r.error) {
+        lines.push(`| ${lib} | — | — | — | — | failed: ${r.error.replace(/\|/g, '/')} |`);
+        continue;
+      }
+      const ratio = ours?.seconds ? r.seconds / ours.seconds : null;
+      lines.push(`| ${lib} | ${r.seconds.toFixed(3)} | ${fmt(r.samplesPerSecond)} | ${fmt(r.gflops)} | ${lib === 'nn-f64' ? '1' : fmt(ratio, 2)} | ${MATCHES[lib]} |`);
+    }
+    lines.push('');
+  }
+  return lines.join('\n');
+}
+
+if (process.argv.includes('--one')) await child();
+else await main();
