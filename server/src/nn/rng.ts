@@ -91,7 +91,7 @@ export class Rng {
   }
 
   /** Shuffles `values` in place (Fisher–Yates). */
-  shuffle(values: Int32Array | number[]): void {
+  shuffle(values: { length: number; [index: number]: unknown }): void {
     for (let i = values.length - 1; i > 0; i--) {
       const j = this.int(i + 1);
       const t = values[i];
