@@ -1,0 +1,344 @@
+// Context-aware completion: the words that may stand at the cursor, each with its documentation from keywordDocs.
+//
+// A statement never spans lines, so the context is the current line's tokens
+// before the cursor plus the kind of block the cursor is in (from the syntax
+// tree, which survives the half-typed line). Everything offered is valid at
+// that place: statements already written in a block are not offered again,
+// optimizer parameters follow the optimizer, `on` names data sets.
+
+import { CompletionItemKind, InsertTextFormat, MarkupKind } from 'vscode-languageserver';
+import type { CompletionItem, CompletionParams, Range } from 'vscode-languageserver';
+import type { CheckResult } from '../language';
+import { lex } from '../language/lexer';
+import type { Token } from '../language/lexer';
+import type { Declaration, SpecFile } from '../language/syntax';
+import { datasetSummary, networkParameters, networkShape, params } from './describe';
+import { docDetail, docFor, docMarkdown, docsOf } from './keywordDocs';
+import type { DocCategory, KeywordDoc } from './keywordDocs';
+import { rangeOf } from './spans';
+import type { DocumentState } from './state';
+
+export type BlockKind = 'top' | 'network' | 'inline-data' | 'file-data' | 'train';
+
+/** Where the cursor is, in the terms completion needs. */
+export interface CompletionContext {
+  block: BlockKind;
+  /** The declaration whose block holds the cursor (null at top level). */
+  declaration: Declaration | null;
+  /** The tokens of the current line before the word being typed. */
+  before: Token[];
+  /** The word being typed (possibly empty) and where it starts. */
+  prefix: string;
+  prefixStart: number;
+}
+
+export function completion(state: DocumentState, params: CompletionParams): CompletionItem[] {
+  const offset = state.lines.offsetAt(params.position);
+  const context = completionContext(state.text, state.check.file, offset);
+  if (!context) return [];
+  const range = rangeOf(state.lines, { start: context.prefixStart, end: offset });
+  return complete(context, state.check).map((item) => toItem(item, range, state.client.markdown));
+}
+
+/** The context at `offset`, or null where nothing can be completed (comments, strings). */
+export function completionContext(text: string, file: SpecFile, offset: number): CompletionContext | null {
+  let lineStart = offset;
+  while (lineStart > 0 && text[lineStart - 1] !== '\n' && text[lineStart - 1] !== '\r') lineStart--;
+  const lineText = text.slice(lineStart, offset);
+  const tokens = lex(lineText).tokens.filter((t) => t.kind !== 'eof' && t.kind !== 'newline');
+  // Inside a comment or a string there is nothing to offer.
+  const lastEnd = tokens.length ? tokens[tokens.length - 1].end : 0;
+  if (lineText.indexOf('#', lastEnd) >= 0) return null;
+  const last = tokens[tokens.length - 1];
+  if (last && last.kind === 'string' && (!last.terminated || last.end === lineText.length)) return null;
+  let prefix = '';
+  let before = tokens.map((t) => ({ ...t, start: t.start + lineStart, end: t.end + lineStart }));
+  const typed = before[before.length - 1];
+  if (typed && typed.end === offset && (typed.kind === 'name' || typed.kind === 'invalid')) {
+    prefix = typed.text;
+    before = before.slice(0, -1);
+  } else if (typed && typed.end === offset && typed.kind === 'number') {
+    // Right after a number (`layer h 4`) there is nothing to complete until a space is typed.
+    return null;
+  }
+  const { block, declaration } = blockAt(file, offset, lineStart);
+  return { block, declaration, before, prefix, prefixStart: offset - prefix.length };
+}
+
+/** The block that holds the cursor; a declaration's own header line counts as top level. */
+function blockAt(file: SpecFile, offset: number, lineStart: number): { block: BlockKind; declaration: Declaration | null } {
+  for (const declaration of file.declarations) {
+    const source = declaration.kind === 'data' ? declaration.source : undefined;
+    const block = declaration.kind === 'data' ? (source && source.kind !== 'generated' ? source.block : undefined) : declaration.block;
+    if (!block) continue;
+    // The line must start after `{` (the header line is top level) and the cursor be before `}`.
+    if (lineStart < block.open.end || (block.close && offset > block.close.start)) continue;
+    // An unterminated block ends where the next declaration starts.
+    const next = file.declarations[file.declarations.indexOf(declaration) + 1];
+    if (!block.close && next && next.span.start <= offset) continue;
+    if (declaration.kind === 'network') return { block: 'network', declaration };
+    if (declaration.kind === 'train') return { block: 'train', declaration };
+    return { block: source?.kind === 'file' ? 'file-data' : 'inline-data', declaration };
+  }
+  return { block: 'top', declaration: null };
+}
+
+/** A completion before conversion: what to insert and how to describe it. */
+export interface Candidate {
+  label: string;
+  kind: CompletionItemKind;
+  detail?: string;
+  documentation?: string;
+  /** A snippet (`${1:name}`); plain `label` is inserted otherwise. */
+  snippet?: string;
+  /** Orders items; lower first. */
+  sortText?: string;
+}
+
+const words = (category: DocCategory, kind: CompletionItemKind = CompletionItemKind.EnumMember): Candidate[] =>
+  docsOf(category).map((doc) => fromDoc(doc, kind));
+
+function fromDoc(doc: KeywordDoc, kind: CompletionItemKind, label = doc.word): Candidate {
+  return { label, kind, detail: docDetail(doc), documentation: docMarkdown(doc) };
+}
+
+function keyword(word: string, ...categories: DocCategory[]): Candidate {
+  const doc = docFor(word, ...categories);
+  return doc ? fromDoc(doc, CompletionItemKind.Keyword) : { label: word, kind: CompletionItemKind.Keyword };
+}
+
+function isWord(token: Token | undefined, ...texts: string[]): boolean {
+  return token !== undefined && token.kind === 'name' && texts.includes(token.text);
+}
+
+/** Every candidate for the context, in the order they should be offered. */
+export function complete(context: CompletionContext, check: CheckResult): Candidate[] {
+  switch (context.block) {
+    case 'top':
+      return completeTop(context, check);
+    case 'network':
+      return completeNetwork(context);
+    case 'inline-data':
+      return completeInlineData(context);
+    case 'file-data':
+      return completeFileData(context, check);
+    case 'train':
+      return completeTrain(context);
+  }
+}
+
+const ACTIVATION_CHOICE = '${3|sigmoid,tanh,relu,leaky_relu,linear,softmax|}';
+
+function completeTop(context: CompletionContext, check: CheckResult): Candidate[] {
+  const b = context.before;
+  if (b.length === 0) {
+    const snippet = (label: string, word: string, body: string, detail: string): Candidate => ({
+      ...keyword(word, 'declaration'),
+      label,
+      kind: CompletionItemKind.Snippet,
+      snippet: body,
+      detail,
+      sortText: `1${label}`,
+    });
+    return [
+      { ...keyword('network', 'declaration'), sortText: '0network' },
+      { ...keyword('data', 'declaration'), sortText: '0data' },
+      { ...keyword('train', 'declaration'), sortText: '0train' },
+      snippet('network block', 'network', 'network ${1:name} {\n  input ${2:2}\n  layer ${3:hidden} ${4:4} ${5|sigmoid,tanh,relu,leaky_relu,linear|}\n  layer ${6:output} ${7:1} ${8|sigmoid,linear,softmax|}\n}\n', 'network NAME { input · layers }'),
+      snippet('data block (rows)', 'data', 'data ${1:name} {\n  ${2:0 0} -> ${3:0}\n}\n', 'data NAME { inputs -> targets }'),
+      snippet('data from CSV', 'data', 'data ${1:name} from "${2:file.csv}" {\n  target ${3:column}\n}\n', 'data NAME from "file.csv" { … }'),
+      snippet('data generated', 'data', 'data ${1:name} = ${2|xor,circle,spiral,gauss|}(samples ${3:200}, noise ${4:0.1})\n', 'data NAME = GENERATOR(samples N, noise S)'),
+      snippet('train block', 'train', `train \${1:${firstName(check, 'network')}} on \${2:${firstName(check, 'data')}} {\n  loss \${3|mse,cross_entropy|}\n  optimizer \${4|sgd,adam|} rate \${5:0.1}\n  epochs \${6:1000}\n}\n`, 'train NETWORK on DATA { … }'),
+    ];
+  }
+  const first = b[0];
+  if (isWord(first, 'train')) {
+    if (b.length === 1) return networkNames(check);
+    if (b.length === 2 && b[1].kind === 'name') return [keyword('on', 'declaration')];
+    if (b.length === 3 && isWord(b[2], 'on')) return dataNames(check);
+    return [];
+  }
+  if (isWord(first, 'data')) {
+    if (b.length === 2 && b[1].kind === 'name') return [keyword('from', 'data-statement')];
+    if (b.length === 3 && b[2].kind === '=') return docsOf('generator').map((doc) => ({
+      ...fromDoc(doc, CompletionItemKind.Function),
+      snippet: `${doc.word}(samples \${1:200}, noise \${2:0})`,
+    }));
+    const open = b.findIndex((t) => t.kind === '(');
+    if (b[2]?.kind === '=' && open >= 0 && !b.some((t) => t.kind === ')')) {
+      const lastToken = b[b.length - 1];
+      if (lastToken.kind === '(' || lastToken.kind === ',') {
+        const used = new Set(b.filter((t, i) => i > open && t.kind === 'name').map((t) => t.text));
+        return docsOf('generator-argument')
+          .filter((doc) => !used.has(doc.word))
+          .map((doc) => ({ ...fromDoc(doc, CompletionItemKind.Property), snippet: `${doc.word} \${1:${doc.defaults ?? ''}}` }));
+      }
+    }
+    return [];
+  }
+  return [];
+}
+
+function completeNetwork(context: CompletionContext): Candidate[] {
+  const b = context.before;
+  if (b.length === 0) {
+    const hasInput = context.declaration?.kind === 'network' && context.declaration.statements.some((s) => s.kind === 'input');
+    const items = [
+      { ...keyword('layer', 'network-statement') },
+      {
+        ...keyword('layer', 'network-statement'),
+        label: 'layer (snippet)',
+        kind: CompletionItemKind.Snippet,
+        snippet: `layer \${1:name} \${2:4} ${ACTIVATION_CHOICE}`,
+      },
+    ];
+    return hasInput ? items : [keyword('input', 'network-statement'), ...items];
+  }
+  if (!isWord(b[0], 'layer')) return [];
+  const lastToken = b[b.length - 1];
+  // `layer [NAME] UNITS ▮` → an activation; `… ACTIVATION ▮` → `init`; `init ▮` → an initialization.
+  if (lastToken.kind === 'number' && (b.length === 2 || (b.length === 3 && b[1].kind === 'name'))) return words('activation');
+  if (isWord(lastToken, 'init')) return words('init');
+  if (lastToken.kind === 'name' && docFor(lastToken.text, 'activation') && !b.some((t) => isWord(t, 'init'))) {
+    return [keyword('init', 'network-statement')];
+  }
+  return [];
+}
+
+function normalizeMethods(): Candidate[] {
+  return [fromDoc(docFor('minmax', 'value')!, CompletionItemKind.EnumMember), fromDoc(docFor('zscore', 'value')!, CompletionItemKind.EnumMember)];
+}
+
+function completeInlineData(context: CompletionContext): Candidate[] {
+  const b = context.before;
+  const data = context.declaration?.kind === 'data' ? context.declaration.source : undefined;
+  if (b.length === 0) return data?.kind === 'inline' && data.normalize ? [] : [keyword('normalize', 'data-statement')];
+  if (b.length === 1 && isWord(b[0], 'normalize')) return normalizeMethods();
+  return [];
+}
+
+function completeFileData(context: CompletionContext, check: CheckResult): Candidate[] {
+  const b = context.before;
+  const source = context.declaration?.kind === 'data' ? context.declaration.source : undefined;
+  const file = source?.kind === 'file' ? source : undefined;
+  if (b.length === 0) {
+    const present = new Set<string>();
+    if (file?.inputs) present.add('inputs');
+    if (file?.target) present.add('target');
+    if (file?.normalize) present.add('normalize');
+    if (file?.header) present.add('header');
+    return ['inputs', 'target', 'normalize', 'header'].filter((w) => !present.has(w)).map((w) => keyword(w, 'data-statement'));
+  }
+  const first = b[0];
+  if (b.length === 1 && isWord(first, 'normalize')) return normalizeMethods();
+  if (b.length === 1 && isWord(first, 'header')) {
+    return [fromDoc(docFor('yes', 'value')!, CompletionItemKind.EnumMember), fromDoc(docFor('no', 'value')!, CompletionItemKind.EnumMember)];
+  }
+  if (isWord(first, 'inputs', 'target')) {
+    if (isWord(first, 'target') && b.some((t) => isWord(t, 'onehot'))) return [];
+    const name = context.declaration?.kind === 'data' ? context.declaration.name?.text : undefined;
+    const data = name ? check.datasets.get(name) : undefined;
+    const used = new Set(b.slice(1).map((t) => (t.kind === 'string' ? t.stringValue : t.text)));
+    const columns: Candidate[] = (data?.inputNames ?? [])
+      .filter((column) => !used.has(column))
+      .map((column, i) => ({
+        label: column,
+        kind: CompletionItemKind.Field,
+        detail: `column ${i} of ${name}`,
+        // A column name that is not an identifier, or that a keyword would shadow, must be quoted.
+        snippet: /^[A-Za-z_][A-Za-z0-9_]*$/.test(column) && column !== 'onehot' ? undefined : JSON.stringify(column),
+      }));
+    const extra = isWord(first, 'target') && b.length > 1 ? [keyword('onehot', 'data-statement')] : [];
+    return [...columns, ...extra];
+  }
+  return [];
+}
+
+function completeTrain(context: CompletionContext): Candidate[] {
+  const b = context.before;
+  const decl = context.declaration?.kind === 'train' ? context.declaration : undefined;
+  if (b.length === 0) {
+    const present = new Set(decl?.statements.map((s) => s.kind) ?? []);
+    const snippets: Record<string, string> = {
+      loss: 'loss ${1|mse,cross_entropy|}',
+      optimizer: 'optimizer ${1|sgd,adam|} rate ${2:0.1}',
+      epochs: 'epochs ${1:1000}',
+      batch: 'batch ${1:full}',
+      seed: 'seed ${1:0}',
+      stop: 'stop when loss < ${1:0.001}',
+      validate: 'validate ${1:20}%',
+      precision: 'precision ${1|f64,f32|}',
+    };
+    return Object.keys(snippets)
+      .filter((w) => !present.has(w as never))
+      .map((w) => ({ ...keyword(w, 'train-statement'), snippet: snippets[w] }));
+  }
+  const first = b[0];
+  const lastToken = b[b.length - 1];
+  if (b.length === 1 && isWord(first, 'loss')) return words('loss');
+  if (b.length === 1 && isWord(first, 'precision')) return [fromDoc(docFor('f64', 'value')!, CompletionItemKind.EnumMember), fromDoc(docFor('f32', 'value')!, CompletionItemKind.EnumMember)];
+  if (b.length === 1 && isWord(first, 'batch')) return [fromDoc(docFor('full', 'value')!, CompletionItemKind.EnumMember)];
+  if (b.length === 1 && isWord(first, 'stop')) return [{ ...keyword('when', 'train-statement'), snippet: 'when loss < ${1:0.001}' }];
+  if (b.length === 2 && isWord(first, 'stop') && isWord(b[1], 'when')) return [keyword('loss', 'train-statement')];
+  if (isWord(first, 'optimizer')) {
+    if (b.length === 1) return words('optimizer');
+    const optimizer = b[1].text;
+    // After a parameter's name its value is due, not another name.
+    if (lastToken.kind === 'name' && b.length > 2) return [];
+    const allowed = optimizer === 'adam' ? ['rate', 'beta1', 'beta2', 'epsilon'] : optimizer === 'sgd' ? ['rate', 'momentum'] : [];
+    const used = new Set(b.slice(2).filter((t) => t.kind === 'name').map((t) => t.text));
+    return allowed
+      .filter((p) => !used.has(p))
+      .map((p) => {
+        const doc = docFor(p, 'optimizer-parameter')!;
+        const value = optimizer === 'adam' && p === 'rate' ? '0.001' : (doc.defaults ?? '').split(/[ ,]/)[0];
+        return { ...fromDoc(doc, CompletionItemKind.Property), snippet: `${p} \${1:${value}}` };
+      });
+  }
+  return [];
+}
+
+function firstName(check: CheckResult, kind: 'network' | 'data'): string {
+  return declaredNames(check, kind)[0] ?? (kind === 'network' ? 'network' : 'data');
+}
+
+function declaredNames(check: CheckResult, kind: 'network' | 'data'): string[] {
+  const names: string[] = [];
+  for (const d of check.file.declarations) if (d.kind === kind && d.name && !names.includes(d.name.text)) names.push(d.name.text);
+  return names;
+}
+
+function networkNames(check: CheckResult): Candidate[] {
+  return declaredNames(check, 'network').map((name) => {
+    const network = check.networks.get(name);
+    return {
+      label: name,
+      kind: CompletionItemKind.Class,
+      detail: network ? `network ${networkShape(network)} · ${params(networkParameters(network))}` : 'network',
+    };
+  });
+}
+
+function dataNames(check: CheckResult): Candidate[] {
+  return declaredNames(check, 'data').map((name) => {
+    const data = check.datasets.get(name);
+    return { label: name, kind: CompletionItemKind.Variable, detail: data ? `data ${datasetSummary(data)}` : 'data' };
+  });
+}
+
+function toItem(candidate: Candidate, range: Range, markdown: boolean): CompletionItem {
+  const item: CompletionItem = { label: candidate.label, kind: candidate.kind };
+  if (candidate.detail) item.detail = candidate.detail;
+  if (candidate.documentation) {
+    item.documentation = markdown ? { kind: MarkupKind.Markdown, value: candidate.documentation } : candidate.documentation;
+  }
+  if (candidate.sortText) item.sortText = candidate.sortText;
+  const newText = candidate.snippet ?? candidate.label;
+  item.textEdit = { range, newText };
+  if (candidate.snippet) {
+    item.insertTextFormat = InsertTextFormat.Snippet;
+    // Filter on the word itself, not on the snippet's label (`layer (snippet)` still matches `la`).
+    item.filterText = candidate.snippet.split(/[ ($]/)[0];
+  }
+  return item;
+}

@@ -1,0 +1,91 @@
+// Completion offers exactly the words valid at the cursor `$0`, each with its documentation.
+import { describe, expect, it } from 'vitest';
+import { InsertTextFormat, MarkupKind } from 'vscode-languageserver';
+import type { CompletionItem, MarkupContent } from 'vscode-languageserver';
+import { completion } from '../../server/src/lsp/completion';
+import { fixture, textOf, URI } from './harness';
+
+function items(spec: string, files?: Record<string, string>): { list: CompletionItem[]; fx: ReturnType<typeof fixture> } {
+  const fx = fixture(spec, { files });
+  return { list: completion(fx.state, { textDocument: { uri: URI }, position: fx.position }), fx };
+}
+
+function check(spec: string, expected: string[], files?: Record<string, string>): void {
+  expect(items(spec, files).list.map((i) => i.label)).toEqual(expected);
+}
+
+const NET = `
+network xor {
+  input 2
+  layer out 1 sigmoid
+}
+data table {
+  0 0 -> 0
+}
+`;
+
+describe('completion', () => {
+  it.each<[string, string, string[]]>([
+    ['declarations at top level', '$0', ['network', 'data', 'train', 'network block', 'data block (rows)', 'data from CSV', 'data generated', 'train block']],
+    ['network names after train', `${NET}train $0`, ['xor']],
+    ['`on` after the network', `${NET}train xor $0`, ['on']],
+    ['data names after on', `${NET}train xor on t$0`, ['table']],
+    ['`from` after a data name', 'data d $0', ['from']],
+    ['generators after =', 'data d = $0', ['xor', 'circle', 'spiral', 'gauss']],
+    ['generator arguments', 'data d = circle($0', ['samples', 'noise', 'seed']],
+    ['unused generator arguments', 'data d = circle(samples 10, $0', ['noise', 'seed']],
+    ['nothing after an argument name', 'data d = circle(samples $0', []],
+    ['network statements, input first', 'network n {\n  $0\n}', ['input', 'layer', 'layer (snippet)']],
+    ['no second input', 'network n {\n  input 2\n  $0\n}', ['layer', 'layer (snippet)']],
+    ['activations after the units', 'network n {\n  input 2\n  layer h 4 $0\n}', ['sigmoid', 'tanh', 'relu', 'leaky_relu', 'linear', 'softmax']],
+    ['activations after units of an unnamed layer', 'network n {\n  input 2\n  layer 4 s$0\n}', ['sigmoid', 'tanh', 'relu', 'leaky_relu', 'linear', 'softmax']],
+    ['init after the activation', 'network n {\n  input 2\n  layer h 4 relu $0\n}', ['init']],
+    ['inits after init', 'network n {\n  input 2\n  layer h 4 relu init $0\n}', ['xavier', 'he', 'uniform', 'zeros']],
+    ['nothing while typing a layer name', 'network n {\n  input 2\n  layer $0\n}', []],
+    ['train statements not yet written', `${NET}train xor on table {\n  loss mse\n  $0\n}`, ['optimizer', 'epochs', 'batch', 'seed', 'stop', 'validate', 'precision']],
+    ['losses', `${NET}train xor on table {\n  loss $0\n}`, ['mse', 'cross_entropy']],
+    ['optimizers', `${NET}train xor on table {\n  optimizer $0\n}`, ['sgd', 'adam']],
+    ['sgd parameters', `${NET}train xor on table {\n  optimizer sgd $0\n}`, ['rate', 'momentum']],
+    ['adam parameters not yet given', `${NET}train xor on table {\n  optimizer adam rate 0.01 $0\n}`, ['beta1', 'beta2', 'epsilon']],
+    ['nothing after a parameter name', `${NET}train xor on table {\n  optimizer sgd rate $0\n}`, []],
+    ['full after batch', `${NET}train xor on table {\n  batch $0\n}`, ['full']],
+    ['precisions', `${NET}train xor on table {\n  precision $0\n}`, ['f64', 'f32']],
+    ['`when` after stop', `${NET}train xor on table {\n  stop $0\n}`, ['when']],
+    ['`loss` after stop when', `${NET}train xor on table {\n  stop when $0\n}`, ['loss']],
+    ['normalize in inline data', 'data d {\n  0 -> 1\n  $0\n}', ['normalize']],
+    ['methods after normalize', 'data d {\n  normalize $0\n}', ['minmax', 'zscore']],
+    ['nothing inside a comment', 'network n {\n  # layer $0\n}', []],
+    ['file statements', 'data d from "d.csv" {\n  $0\n}', ['inputs', 'target', 'normalize', 'header']],
+    ['header values', 'data d from "d.csv" {\n  header $0\n}', ['yes', 'no']],
+  ])('%s', (_, spec, expected) => check(spec, expected));
+
+  it('offers the CSV columns inside a from block, quoting names that are not identifiers', () => {
+    const files = { '/work/d.csv': 'a,b c,label\n1,2,x\n3,4,y\n' };
+    const { list } = items('data d from "d.csv" {\n  target label onehot\n  inputs $0\n}', files);
+    expect(list.map((i) => [i.label, i.textEdit?.newText])).toEqual([
+      ['a', 'a'],
+      ['b c', '"b c"'],
+    ]);
+  });
+
+  it('replaces the word being typed and documents every keyword', () => {
+    const { list, fx } = items('network n {\n  input 2\n  layer h 4 sig$0\n}');
+    const sigmoid = list.find((i) => i.label === 'sigmoid')!;
+    const edit = sigmoid.textEdit as { range: { start: { line: number; character: number }; end: { line: number; character: number } }; newText: string };
+    expect(textOf(fx.state, edit.range)).toBe('sig');
+    expect(edit.newText).toBe('sigmoid');
+    const doc = sigmoid.documentation as MarkupContent;
+    expect(doc.kind).toBe(MarkupKind.Markdown);
+    expect(doc.value).toContain('σ(z) = 1 / (1 + e⁻ᶻ)');
+    expect(sigmoid.detail).toContain('activation');
+  });
+
+  it('inserts statement snippets with placeholders', () => {
+    const { list } = items(`${NET}train xor on table {\n  $0\n}`);
+    const stop = list.find((i) => i.label === 'stop')!;
+    expect(stop.insertTextFormat).toBe(InsertTextFormat.Snippet);
+    expect(stop.textEdit?.newText).toBe('stop when loss < ${1:0.001}');
+    const train = items(`${NET}$0`).list.find((i) => i.label === 'train block')!;
+    expect(train.textEdit?.newText).toMatch(/^train \$\{1:xor\} on \$\{2:table\} \{/);
+  });
+});
