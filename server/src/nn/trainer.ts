@@ -301,6 +301,11 @@ export class Trainer {
     return this.evaluate(this.trainInputs, this.trainTargets, this.trainingRows.length).loss;
   }
 
+  /** The training part as the run trains on it (normalized, validation rows held out), row-major copies; for `nn export`. */
+  trainingPart(): { inputs: Float64Array; targets: Float64Array } {
+    return { inputs: this.trainInputs.slice(), targets: this.trainTargets.slice() };
+  }
+
   /** Overwrites W⁽ᵏ⁾ (row-major, units × inputs) and b⁽ᵏ⁾ of layer k (from 1). */
   setLayer(k: number, weights: ArrayLike<number>, biases: ArrayLike<number>): void {
     if (k < 1 || k > this.layerCount) throw new RangeError(`layer ${k} does not exist (1..${this.layerCount})`);
