@@ -1,0 +1,189 @@
+// Formatting: the canonical layout, idempotent, never changing a token; no edits where it would not be safe.
+import { readdirSync, readFileSync, existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { format } from '../../server/src/language/format';
+import { lex } from '../../server/src/language/lexer';
+import { LineIndex } from '../../server/src/language/positions';
+import { formatting } from '../../server/src/lsp/formatting';
+import { dedent, fixture, URI } from './harness';
+
+function check(messy: string, expected: string): void {
+  const input = dedent(messy);
+  const want = dedent(expected);
+  expect(format(input)).toBe(want);
+  expect(format(want)).toBe(want);
+}
+
+/** The tokens of a text, line breaks left out (blank lines may change, nothing else). */
+function tokenTexts(text: string): string[] {
+  return lex(text).tokens.filter((t) => t.kind !== 'newline' && t.kind !== 'eof').map((t) => t.text);
+}
+
+function applyEdits(text: string, edits: ReturnType<typeof formatting>): string {
+  const lines = new LineIndex(text);
+  let out = text;
+  for (const e of [...edits].reverse()) out = out.slice(0, lines.offsetAt(e.range.start)) + e.newText + out.slice(lines.offsetAt(e.range.end));
+  return out;
+}
+
+describe('format', () => {
+  it('indents blocks by two spaces, single-spaces tokens and aligns data rows', () => {
+    check(
+      `
+      # XOR
+      network   xor{
+      input 2
+            layer hidden   4 sigmoid   # four units
+      layer out 1 sigmoid
+      }
+
+
+
+      data table {
+      0 0 -> 0
+        0.5   1->1
+      -1 1 -> 1 # odd one
+      }
+      data pts =   circle ( samples 40 ,noise 0.1 )
+      data csv from "x.csv" {
+          inputs   a .. c
+        target "label"  onehot
+      }
+      train xor on table {
+
+        optimizer sgd rate 0.5
+        stop when loss<0.001
+        validate 20%
+
+      }
+      `,
+      `
+      # XOR
+      network xor {
+        input 2
+        layer hidden 4 sigmoid # four units
+        layer out 1 sigmoid
+      }
+
+      data table {
+          0 0 -> 0
+        0.5 1 -> 1
+         -1 1 -> 1 # odd one
+      }
+      data pts = circle(samples 40, noise 0.1)
+      data csv from "x.csv" {
+        inputs a..c
+        target "label" onehot
+      }
+      train xor on table {
+        optimizer sgd rate 0.5
+        stop when loss < 0.001
+        validate 20%
+      }
+      `,
+    );
+  });
+
+  it('keeps comments, one blank line at most, and ends with one newline', () => {
+    check('\n\n# a\n\n\n# b\nnetwork n {\n  # inside\n\n\n  input 1\n}\n\n\n', '# a\n\n# b\nnetwork n {\n  # inside\n\n  input 1\n}\n');
+  });
+
+  it('keeps \\r\\n line ends', () => {
+    expect(format('network n {\r\ninput 1\r\n}')).toBe('network n {\r\n  input 1\r\n}\r\n');
+  });
+
+  it.each([
+    ['an invalid token', 'network n {\n  input 2x\n}\n'],
+    ['an unterminated string', 'data d from "x.csv {\n}\n'],
+    ['an unterminated block', 'network n {\n   input 2\n'],
+    ['a stray closing brace', 'network n {\n input 2\n}\n}\n'],
+  ])('declines to format text with %s', (_, text) => {
+    expect(format(text)).toBeNull();
+  });
+
+  it('formats a file with a syntax error that lexes cleanly, without changing its tokens', () => {
+    const text = 'network n {\n input\n    layer 2  sigmoidd\n}\n';
+    expect(format(text)).toBe('network n {\n  input\n  layer 2 sigmoidd\n}\n');
+  });
+});
+
+/** A deterministic generator of messy layouts (a small LCG, so failures reproduce). */
+function messUp(text: string, seed: number): string {
+  let state = seed >>> 0 || 1;
+  const next = (): number => (state = (Math.imul(state, 1664525) + 1013904223) >>> 0) / 2 ** 32;
+  const blanks = ['', ' ', '  ', '\t', '   '];
+  const tokens = lex(text).tokens;
+  let out = '';
+  let position = 0;
+  for (const token of tokens) {
+    const gap = text.slice(position, token.start);
+    // Comments stay as they are; only horizontal whitespace between tokens changes.
+    if (gap.includes('#')) out += gap;
+    else if (token.kind === 'newline' || token.kind === 'eof') out += blanks[Math.floor(next() * blanks.length)];
+    else {
+      const mustSeparate = gap.length > 0 || position === 0;
+      const pick = blanks[Math.floor(next() * blanks.length)];
+      out += mustSeparate && pick === '' && position !== 0 ? ' ' : pick;
+    }
+    out += token.text;
+    position = token.end;
+  }
+  return out;
+}
+
+const examplesDir = join(__dirname, '..', '..', 'examples');
+const examples = existsSync(examplesDir) ? readdirSync(examplesDir).filter((f) => f.endsWith('.nn')) : [];
+
+const SAMPLES = [
+  'network xor {\n  input 2\n  layer hidden 3 sigmoid\n  layer output 1 sigmoid\n}\n\ndata xor_table {\n  0 0 -> 0\n  0 1 -> 1\n  1 0 -> 1\n  1 1 -> 0\n}\n\ntrain xor on xor_table {\n  loss mse\n  optimizer sgd rate 0.5\n  epochs 20000\n  batch full\n  seed 1\n  stop when loss < 0.001\n}\n',
+  'data iris from "iris.csv" {\n  inputs 0..3\n  target species onehot # labels\n  normalize zscore\n  header yes\n}\ndata g = gauss(samples 100, noise 0.2, seed 3)\n',
+  'network r {\n  input 3\n  layer 8 relu init he\n  layer 2 softmax\n}\ndata d {\n  -1.5 2e3 0 -> 1 0\n  1 2 3 -> 0 1\n  normalize minmax\n}\ntrain r on d {\n  loss cross_entropy\n  optimizer adam rate 0.01 beta1 0.9 beta2 0.999 epsilon 1e-8\n  validate 25%\n  precision f32\n}\n',
+];
+
+describe('format properties', () => {
+  const corpus = [...SAMPLES, ...examples.map((f) => readFileSync(join(examplesDir, f), 'utf8'))];
+
+  it.each(examples)('examples/%s is formatted idempotently', (name) => {
+    const text = readFileSync(join(examplesDir, name), 'utf8');
+    const once = format(text);
+    expect(once).not.toBeNull();
+    expect(format(once!)).toBe(once);
+    expect(tokenTexts(once!)).toEqual(tokenTexts(text));
+  });
+
+  it('never changes the token sequence, and the layout does not depend on the whitespace it started from', () => {
+    let checked = 0;
+    for (const [n, text] of corpus.entries()) {
+      const canonical = format(text);
+      expect(canonical).not.toBeNull();
+      for (let seed = 1; seed <= 40; seed++) {
+        const messy = messUp(text, seed * 7919 + n);
+        expect(tokenTexts(messy)).toEqual(tokenTexts(text)); // the generator itself keeps tokens
+        const formatted = format(messy);
+        expect(formatted).toBe(canonical);
+        expect(tokenTexts(formatted!)).toEqual(tokenTexts(text));
+        expect(format(formatted!)).toBe(formatted);
+        checked++;
+      }
+    }
+    expect(checked).toBeGreaterThanOrEqual(120);
+  });
+});
+
+describe('formatting handler', () => {
+  it('returns one edit that produces the formatted text', () => {
+    const { state } = fixture('network n {\ninput 1\n  layer 1 linear\n}\n');
+    const edits = formatting(state, { textDocument: { uri: URI }, options: { tabSize: 4, insertSpaces: true } });
+    expect(edits).toHaveLength(1);
+    expect(edits[0].range.start).toEqual({ line: 1, character: 0 });
+    expect(applyEdits(state.text, edits)).toBe('network n {\n  input 1\n  layer 1 linear\n}\n');
+  });
+
+  it('returns no edits for formatted text and for text it cannot format safely', () => {
+    for (const text of ['network n {\n  input 1\n}\n', 'network n {\n  input 1x\n}\n']) {
+      const { state } = fixture(text);
+      expect(formatting(state, { textDocument: { uri: URI }, options: { tabSize: 2, insertSpaces: true } })).toEqual([]);
+    }
+  });
+});
