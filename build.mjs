@@ -1,6 +1,7 @@
 // Bundles the extension client, the language server, the training worker and the CLI with esbuild.
 import * as esbuild from 'esbuild';
 import { chmodSync, existsSync } from 'node:fs';
+import { writeKernelsModule } from './server/wasm/compile.mjs';
 
 const watch = process.argv.includes('--watch');
 const production = process.argv.includes('--production');
@@ -22,6 +23,9 @@ const builds = [
   { entryPoints: { worker: 'server/src/training/worker.ts' } },
   { entryPoints: { cli: 'server/src/cli.ts' }, banner: { js: '#!/usr/bin/env node' } },
 ].filter((b) => Object.values(b.entryPoints).every((p) => existsSync(p)));
+
+// The SIMD matrix kernels: AssemblyScript → wasm → a base64 module the bundles (and tests) import.
+await writeKernelsModule();
 
 const contexts = await Promise.all(
   builds.map((b) => esbuild.context({ ...common, ...b, outdir: 'dist' })),

@@ -27,12 +27,14 @@ export type Epilogue = (typeof Epilogue)[keyof typeof Epilogue];
 
 /**
  * C[i][j] (i < m, j < n) = Σ_t P(i, t) · Q[t][j], then the epilogue, where
- * P(i, t) = p[i·pRow + t·pStep], Q[t][j] = q[t·qStride + j], C[i][j] = c[i·cStride + j].
+ * P(i, t) = p[i·pRow + t·pStep], Q[t][j] = q[t·qStep + j·qColumn], C[i][j] = c[i·cStride + j].
+ * (The wasm reads Q rows contiguously, qColumn = 1; here any stride works, so
+ * A·Bᵀ reads B in place.)
  */
 export type Product = (
   c: Vector, cStride: number,
   p: Vector, pRow: number, pStep: number,
-  q: Vector, qStride: number,
+  q: Vector, qStep: number, qColumn: number,
   m: number, n: number, k: number,
   epilogue: Epilogue, bias: Vector | null,
 ) => void;
@@ -44,7 +46,7 @@ function finish(c: Vector, index: number, sum: number, epilogue: Epilogue, bias:
 }
 
 /** f64: one product, every element summed in increasing t. */
-export const product64: Product = (c, cStride, p, pRow, pStep, q, qStride, m, n, k, epilogue, bias) => {
+export const product64: Product = (c, cStride, p, pRow, pStep, q, qStep, qColumn, m, n, k, epilogue, bias) => {
   const m4 = m - (m % 4);
   const n4 = n - (n % 4);
   for (let j = 0; j < n4; j += 4) {
@@ -53,8 +55,8 @@ export const product64: Product = (c, cStride, p, pRow, pStep, q, qStride, m, n,
       let s10 = 0, s11 = 0, s12 = 0, s13 = 0;
       let s20 = 0, s21 = 0, s22 = 0, s23 = 0;
       let s30 = 0, s31 = 0, s32 = 0, s33 = 0;
-      for (let t = 0, pp = i * pRow, qp = j; t < k; t++, pp += pStep, qp += qStride) {
-        const y0 = q[qp], y1 = q[qp + 1], y2 = q[qp + 2], y3 = q[qp + 3];
+      for (let t = 0, pp = i * pRow, qp = j * qColumn; t < k; t++, pp += pStep, qp += qStep) {
+        const y0 = q[qp], y1 = q[qp + qColumn], y2 = q[qp + 2 * qColumn], y3 = q[qp + 3 * qColumn];
         const x0 = p[pp];
         s00 += x0 * y0; s01 += x0 * y1; s02 += x0 * y2; s03 += x0 * y3;
         const x1 = p[pp + pRow];
@@ -79,18 +81,18 @@ export const product64: Product = (c, cStride, p, pRow, pStep, q, qStride, m, n,
     }
   }
   // Edges: the last m mod 4 rows of the blocked columns, then the last n mod 4 columns.
-  cells64(c, cStride, p, pRow, pStep, q, qStride, m4, m, 0, n4, k, epilogue, bias);
-  cells64(c, cStride, p, pRow, pStep, q, qStride, 0, m, n4, n, k, epilogue, bias);
+  cells64(c, cStride, p, pRow, pStep, q, qStep, qColumn, m4, m, 0, n4, k, epilogue, bias);
+  cells64(c, cStride, p, pRow, pStep, q, qStep, qColumn, 0, m, n4, n, k, epilogue, bias);
 };
 
 function cells64(
-  c: Vector, cStride: number, p: Vector, pRow: number, pStep: number, q: Vector, qStride: number,
+  c: Vector, cStride: number, p: Vector, pRow: number, pStep: number, q: Vector, qStep: number, qColumn: number,
   i0: number, i1: number, j0: number, j1: number, k: number, epilogue: Epilogue, bias: Vector | null,
 ): void {
   for (let i = i0; i < i1; i++) {
     for (let j = j0; j < j1; j++) {
       let s = 0;
-      for (let t = 0, pp = i * pRow, qp = j; t < k; t++, pp += pStep, qp += qStride) s += p[pp] * q[qp];
+      for (let t = 0, pp = i * pRow, qp = j * qColumn; t < k; t++, pp += pStep, qp += qStep) s += p[pp] * q[qp];
       finish(c, i * cStride + j, s, epilogue, bias, i);
     }
   }
@@ -99,7 +101,7 @@ function cells64(
 const f = Math.fround;
 
 /** f32: the same loops with every product and partial sum rounded to single precision. */
-export const product32: Product = (c, cStride, p, pRow, pStep, q, qStride, m, n, k, epilogue, bias) => {
+export const product32: Product = (c, cStride, p, pRow, pStep, q, qStep, qColumn, m, n, k, epilogue, bias) => {
   const m4 = m - (m % 4);
   const n4 = n - (n % 4);
   for (let j = 0; j < n4; j += 4) {
@@ -108,8 +110,8 @@ export const product32: Product = (c, cStride, p, pRow, pStep, q, qStride, m, n,
       let s10 = 0, s11 = 0, s12 = 0, s13 = 0;
       let s20 = 0, s21 = 0, s22 = 0, s23 = 0;
       let s30 = 0, s31 = 0, s32 = 0, s33 = 0;
-      for (let t = 0, pp = i * pRow, qp = j; t < k; t++, pp += pStep, qp += qStride) {
-        const y0 = q[qp], y1 = q[qp + 1], y2 = q[qp + 2], y3 = q[qp + 3];
+      for (let t = 0, pp = i * pRow, qp = j * qColumn; t < k; t++, pp += pStep, qp += qStep) {
+        const y0 = q[qp], y1 = q[qp + qColumn], y2 = q[qp + 2 * qColumn], y3 = q[qp + 3 * qColumn];
         const x0 = p[pp];
         s00 = f(s00 + f(x0 * y0)); s01 = f(s01 + f(x0 * y1)); s02 = f(s02 + f(x0 * y2)); s03 = f(s03 + f(x0 * y3));
         const x1 = p[pp + pRow];
@@ -134,18 +136,18 @@ export const product32: Product = (c, cStride, p, pRow, pStep, q, qStride, m, n,
       finish(c, o + 2, s32, epilogue, bias, i + 3); finish(c, o + 3, s33, epilogue, bias, i + 3);
     }
   }
-  cells32(c, cStride, p, pRow, pStep, q, qStride, m4, m, 0, n4, k, epilogue, bias);
-  cells32(c, cStride, p, pRow, pStep, q, qStride, 0, m, n4, n, k, epilogue, bias);
+  cells32(c, cStride, p, pRow, pStep, q, qStep, qColumn, m4, m, 0, n4, k, epilogue, bias);
+  cells32(c, cStride, p, pRow, pStep, q, qStep, qColumn, 0, m, n4, n, k, epilogue, bias);
 };
 
 function cells32(
-  c: Vector, cStride: number, p: Vector, pRow: number, pStep: number, q: Vector, qStride: number,
+  c: Vector, cStride: number, p: Vector, pRow: number, pStep: number, q: Vector, qStep: number, qColumn: number,
   i0: number, i1: number, j0: number, j1: number, k: number, epilogue: Epilogue, bias: Vector | null,
 ): void {
   for (let i = i0; i < i1; i++) {
     for (let j = j0; j < j1; j++) {
       let s = 0;
-      for (let t = 0, pp = i * pRow, qp = j; t < k; t++, pp += pStep, qp += qStride) s = f(s + f(p[pp] * q[qp]));
+      for (let t = 0, pp = i * pRow, qp = j * qColumn; t < k; t++, pp += pStep, qp += qStep) s = f(s + f(p[pp] * q[qp]));
       finish(c, i * cStride + j, s, epilogue, bias, i);
     }
   }

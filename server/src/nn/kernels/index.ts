@@ -1,0 +1,109 @@
+// The matrix kernels of the trainer's forward and backward passes: one interface, a WebAssembly SIMD implementation and a plain TypeScript one with bit-identical results.
+//
+// Every matrix is row-major and packed (row stride = its column count), as in
+// the trainer, where activations and deltas are units × samples:
+//   forward   Z = W A (+ b)      multiply / multiplyAddBias
+//   deltas    D⁽ᵏ⁻¹⁾ = Wᵀ D⁽ᵏ⁾  multiplyTransposedLeft
+//   gradient  G (+)= D Aᵀ        multiplyTransposedRight
+// Contract on the numbers (LANGUAGE.md §4: same file, seed and precision give
+// the same numbers bit for bit): each element of C is ONE sum over the shared
+// dimension in increasing order, started at +0, with a separate multiply and
+// add per term; then + C (accumulate) or + b. `f32` kernels use Float32Array
+// storage and single-precision arithmetic throughout. Both implementations obey
+// it exactly (test/kernels), so which one runs never shows in the results.
+//
+// Buffers: `allocate` returns zeroed vectors that the WebAssembly kernels use in
+// place. Any other Float64Array/Float32Array of the right precision works too
+// (it is copied in and out), only slower. C must not overlap A, B or b.
+
+import type { Vector } from '../activations';
+import { Epilogue, product32, product64, type Product } from './reference';
+import { createWasmKernels } from './wasm';
+
+export type Precision = 'f64' | 'f32';
+export type KernelImplementation = 'wasm-simd' | 'typescript';
+
+export interface MatrixKernels {
+  readonly precision: Precision;
+  /** Which implementation runs; results are the same either way. */
+  readonly implementation: KernelImplementation;
+  /** A zeroed vector of `length` elements that the kernels read and write without copying. */
+  allocate(length: number): Vector;
+  /** C (m×n) = A (m×k) · B (k×n). */
+  multiply(c: Vector, a: Vector, b: Vector, m: number, n: number, k: number): void;
+  /** C (m×n) = A (m×k) · B (k×n) + bias (one per row of C): z = W a + b, the sum formed first. */
+  multiplyAddBias(c: Vector, a: Vector, b: Vector, bias: Vector, m: number, n: number, k: number): void;
+  /** C (m×n) = Aᵀ · B, with A stored k×m and B k×n. */
+  multiplyTransposedLeft(c: Vector, a: Vector, b: Vector, m: number, n: number, k: number): void;
+  /** C (m×n) = A · Bᵀ, with A stored m×k and B n×k; with `accumulate`, C += A · Bᵀ (the sum formed first). */
+  multiplyTransposedRight(c: Vector, a: Vector, b: Vector, m: number, n: number, k: number, accumulate: boolean): void;
+}
+
+/**
+ * The kernels for one precision. 'auto' (the default) picks WebAssembly SIMD
+ * where it can run and the TypeScript path otherwise; naming an implementation
+ * forces it (and throws if WebAssembly SIMD is unavailable).
+ */
+export function createKernels(precision: Precision, implementation: KernelImplementation | 'auto' = 'auto'): MatrixKernels {
+  if (implementation !== 'typescript') {
+    const wasm = createWasmKernels(precision);
+    if (wasm) return wasm;
+    if (implementation === 'wasm-simd') throw new Error('WebAssembly SIMD kernels are not available in this runtime');
+  }
+  return new TypeScriptKernels(precision);
+}
+
+/** Throws unless every vector has the precision's type and holds the matrix it is said to. */
+export function checkOperands(precision: Precision, operands: [Vector, number, string][]): void {
+  const type = precision === 'f32' ? Float32Array : Float64Array;
+  for (const [vector, length, name] of operands) {
+    if (!(vector instanceof type)) throw new TypeError(`${name}: expected a ${type.name} for ${precision} kernels`);
+    if (vector.length < length) throw new RangeError(`${name}: ${vector.length} elements, the product needs ${length}`);
+  }
+}
+
+/** Checks that the dimensions are whole non-negative numbers. */
+export function checkDimensions(m: number, n: number, k: number): void {
+  if (!(Number.isInteger(m) && Number.isInteger(n) && Number.isInteger(k) && m >= 0 && n >= 0 && k >= 0)) {
+    throw new RangeError(`matrix dimensions must be non-negative integers, got ${m}, ${n}, ${k}`);
+  }
+}
+
+/** The plain TypeScript path (reference.ts), on ordinary typed arrays. */
+class TypeScriptKernels implements MatrixKernels {
+  readonly implementation = 'typescript';
+  private readonly product: Product;
+
+  constructor(readonly precision: Precision) {
+    this.product = precision === 'f32' ? product32 : product64;
+  }
+
+  allocate(length: number): Vector {
+    return this.precision === 'f32' ? new Float32Array(length) : new Float64Array(length);
+  }
+
+  multiply(c: Vector, a: Vector, b: Vector, m: number, n: number, k: number): void {
+    checkDimensions(m, n, k);
+    checkOperands(this.precision, [[c, m * n, 'C'], [a, m * k, 'A'], [b, k * n, 'B']]);
+    this.product(c, n, a, k, 1, b, n, 1, m, n, k, Epilogue.Store, null);
+  }
+
+  multiplyAddBias(c: Vector, a: Vector, b: Vector, bias: Vector, m: number, n: number, k: number): void {
+    checkDimensions(m, n, k);
+    checkOperands(this.precision, [[c, m * n, 'C'], [a, m * k, 'A'], [b, k * n, 'B'], [bias, m, 'bias']]);
+    this.product(c, n, a, k, 1, b, n, 1, m, n, k, Epilogue.Bias, bias);
+  }
+
+  multiplyTransposedLeft(c: Vector, a: Vector, b: Vector, m: number, n: number, k: number): void {
+    checkDimensions(m, n, k);
+    checkOperands(this.precision, [[c, m * n, 'C'], [a, k * m, 'A'], [b, k * n, 'B']]);
+    this.product(c, n, a, 1, m, b, n, 1, m, n, k, Epilogue.Store, null);
+  }
+
+  multiplyTransposedRight(c: Vector, a: Vector, b: Vector, m: number, n: number, k: number, accumulate: boolean): void {
+    checkDimensions(m, n, k);
+    checkOperands(this.precision, [[c, m * n, 'C'], [a, m * k, 'A'], [b, n * k, 'B']]);
+    // Q[t][j] = B[j][t]: B read in place, a step of 1 along t and k between columns.
+    this.product(c, n, a, k, 1, b, 1, k, m, n, k, accumulate ? Epilogue.Add : Epilogue.Store, null);
+  }
+}

@@ -1,0 +1,207 @@
+// Loads the WebAssembly SIMD matrix kernels and places the trainer's matrices in their memory.
+//
+// One compiled module per thread (compiled on first use, synchronously: it is a
+// few kilobytes); one instance and one memory per MatrixKernels, so a finished
+// trainer's memory is freed with it. The memory is shared (a SharedArrayBuffer):
+// growing it never detaches the views handed out earlier, so `allocate` can be
+// called at any time, and worker threads could run kernels on the same memory.
+
+import type { Vector } from '../activations';
+import type { KernelImplementation, MatrixKernels, Precision } from './index';
+import { checkDimensions, checkOperands } from './index';
+import { Epilogue } from './reference';
+import { KERNELS_WASM_BASE64 } from './wasmBinary';
+
+interface KernelExports {
+  product_f64: WasmProduct;
+  product_f32: WasmProduct;
+  transpose_f64: WasmTranspose;
+  transpose_f32: WasmTranspose;
+}
+type WasmProduct = (
+  c: number, cStride: number, p: number, pRow: number, pStep: number, q: number, qStride: number,
+  m: number, n: number, k: number, mode: number, bias: number,
+) => void;
+type WasmTranspose = (dst: number, src: number, rows: number, cols: number) => void;
+
+// The few WebAssembly APIs used here (the project's `lib` has no DOM types, where they are declared).
+interface WasmMemory {
+  readonly buffer: ArrayBuffer | SharedArrayBuffer;
+  grow(pages: number): number;
+}
+type WasmModule = object;
+interface WasmApi {
+  validate(bytes: Uint8Array): boolean;
+  Module: new (bytes: Uint8Array) => WasmModule;
+  Memory: new (descriptor: { initial: number; maximum: number; shared: boolean }) => WasmMemory;
+  Instance: new (module: WasmModule, imports: object) => { exports: object };
+}
+const WebAssembly = (globalThis as { WebAssembly?: WasmApi }).WebAssembly;
+
+const PAGE = 65536;
+/** The module declares at most 65536 pages (4 GiB, all of wasm32). */
+const MAXIMUM_PAGES = 65536;
+/** Every vector starts on a cache line; the first line stays unused so no vector sits at address 0. */
+const ALIGN = 64;
+
+let compiled: WasmModule | null | undefined;
+
+/** The compiled module, or null where this runtime lacks WebAssembly SIMD or shared memory. */
+function kernelModule(): WasmModule | null {
+  if (compiled !== undefined) return compiled;
+  compiled = null;
+  try {
+    if (!WebAssembly || typeof SharedArrayBuffer !== 'function') return null;
+    const text = atob(KERNELS_WASM_BASE64);
+    const bytes = new Uint8Array(text.length);
+    for (let i = 0; i < text.length; i++) bytes[i] = text.charCodeAt(i);
+    if (!WebAssembly.validate(bytes)) return null;
+    compiled = new WebAssembly.Module(bytes);
+  } catch {
+    compiled = null;
+  }
+  return compiled;
+}
+
+/** The SIMD kernels for one precision, or null where they cannot run. */
+export function createWasmKernels(precision: Precision): MatrixKernels | null {
+  const module = kernelModule();
+  if (!module || !WebAssembly) return null;
+  try {
+    const memory = new WebAssembly.Memory({ initial: 1, maximum: MAXIMUM_PAGES, shared: true });
+    const instance = new WebAssembly.Instance(module, { env: { memory } });
+    return new WasmKernels(precision, memory, instance.exports as unknown as KernelExports);
+  } catch {
+    return null;
+  }
+}
+
+/** A region of the memory reused across calls for operands that live outside it. */
+interface Scratch {
+  address: number;
+  bytes: number;
+}
+
+class WasmKernels implements MatrixKernels {
+  readonly implementation: KernelImplementation = 'wasm-simd';
+  private readonly size: number;
+  private readonly product: WasmProduct;
+  private readonly transpose: WasmTranspose;
+  /** Every buffer object the memory has had (one per size it grew to): a vector on one of them is in place. */
+  private readonly buffers = new WeakSet<ArrayBufferLike>();
+  /** The next free byte. Nothing is ever freed: vectors live as long as the kernels. */
+  private top = ALIGN;
+  /** Copies of operands that live outside the memory (A, B, C, bias), and Bᵀ for multiplyTransposedRight. */
+  private readonly scratch: Scratch[] = [0, 1, 2, 3, 4].map(() => ({ address: 0, bytes: 0 }));
+
+  constructor(
+    readonly precision: Precision,
+    private readonly memory: WasmMemory,
+    exports: KernelExports,
+  ) {
+    this.size = precision === 'f32' ? 4 : 8;
+    this.product = precision === 'f32' ? exports.product_f32 : exports.product_f64;
+    this.transpose = precision === 'f32' ? exports.transpose_f32 : exports.transpose_f64;
+    this.buffers.add(memory.buffer);
+  }
+
+  allocate(length: number): Vector {
+    if (!Number.isInteger(length) || length < 0) throw new RangeError(`cannot allocate ${length} elements`);
+    const address = this.reserve(length * this.size);
+    return this.view(address, length);
+  }
+
+  multiply(c: Vector, a: Vector, b: Vector, m: number, n: number, k: number): void {
+    checkDimensions(m, n, k);
+    checkOperands(this.precision, [[c, m * n, 'C'], [a, m * k, 'A'], [b, k * n, 'B']]);
+    const pa = this.place(a, m * k, 0);
+    const pb = this.place(b, k * n, 1);
+    const pc = this.place(c, m * n, 2, false);
+    this.product(pc, n, pa, k, 1, pb, n, m, n, k, Epilogue.Store, 0);
+    this.copyBack(c, pc, m * n);
+  }
+
+  multiplyAddBias(c: Vector, a: Vector, b: Vector, bias: Vector, m: number, n: number, k: number): void {
+    checkDimensions(m, n, k);
+    checkOperands(this.precision, [[c, m * n, 'C'], [a, m * k, 'A'], [b, k * n, 'B'], [bias, m, 'bias']]);
+    const pa = this.place(a, m * k, 0);
+    const pb = this.place(b, k * n, 1);
+    const pc = this.place(c, m * n, 2, false);
+    const pbias = this.place(bias, m, 3);
+    this.product(pc, n, pa, k, 1, pb, n, m, n, k, Epilogue.Bias, pbias);
+    this.copyBack(c, pc, m * n);
+  }
+
+  multiplyTransposedLeft(c: Vector, a: Vector, b: Vector, m: number, n: number, k: number): void {
+    checkDimensions(m, n, k);
+    checkOperands(this.precision, [[c, m * n, 'C'], [a, k * m, 'A'], [b, k * n, 'B']]);
+    const pa = this.place(a, k * m, 0);
+    const pb = this.place(b, k * n, 1);
+    const pc = this.place(c, m * n, 2, false);
+    // P(i, t) = A[t][i]: a row stride of 1 and a step of m; the rows of B are read as they are.
+    this.product(pc, n, pa, 1, m, pb, n, m, n, k, Epilogue.Store, 0);
+    this.copyBack(c, pc, m * n);
+  }
+
+  multiplyTransposedRight(c: Vector, a: Vector, b: Vector, m: number, n: number, k: number, accumulate: boolean): void {
+    checkDimensions(m, n, k);
+    checkOperands(this.precision, [[c, m * n, 'C'], [a, m * k, 'A'], [b, n * k, 'B']]);
+    const pa = this.place(a, m * k, 0);
+    const pb = this.place(b, n * k, 1);
+    const pc = this.place(c, m * n, 2, accumulate);
+    // The vectors run along the rows of Q = Bᵀ (k × n), so B (n × k, samples
+    // contiguous) is transposed once: n·k moves against m·n·k multiply-adds.
+    const bt = this.scratchFor(4, n * k);
+    this.transpose(bt, pb, n, k);
+    this.product(pc, n, pa, k, 1, bt, n, m, n, k, accumulate ? Epilogue.Add : Epilogue.Store, 0);
+    this.copyBack(c, pc, m * n);
+  }
+
+  // ---- the memory -----------------------------------------------------------
+
+  private view(address: number, length: number): Vector {
+    const buffer = this.memory.buffer;
+    return this.precision === 'f32' ? new Float32Array(buffer, address, length) : new Float64Array(buffer, address, length);
+  }
+
+  /** Reserves `bytes` (zeroed: fresh memory is zero and nothing is reused) and returns their address. */
+  private reserve(bytes: number): number {
+    const address = this.top;
+    const end = address + Math.ceil(bytes / ALIGN) * ALIGN;
+    const have = this.memory.buffer.byteLength;
+    if (end > have) {
+      const pages = Math.ceil((end - have) / PAGE);
+      if (have / PAGE + pages > MAXIMUM_PAGES) throw new RangeError('matrix kernels: out of WebAssembly memory (4 GiB)');
+      this.memory.grow(pages);
+      this.buffers.add(this.memory.buffer);
+    }
+    this.top = end;
+    return address;
+  }
+
+  /** A scratch region of at least `length` elements; grows (by doubling) and is reused across calls. */
+  private scratchFor(slot: number, length: number): number {
+    const scratch = this.scratch[slot];
+    const bytes = length * this.size;
+    if (scratch.bytes < bytes) {
+      const grown = Math.max(bytes, 2 * scratch.bytes);
+      scratch.address = this.reserve(grown);
+      scratch.bytes = grown;
+    }
+    return scratch.address;
+  }
+
+  /** The address of a vector in the memory: itself when it lives there, else a scratch copy (copied in when read). */
+  private place(vector: Vector, length: number, slot: number, read = true): number {
+    if (this.buffers.has(vector.buffer)) return vector.byteOffset;
+    const address = this.scratchFor(slot, length);
+    if (read) this.view(address, length).set(vector.subarray(0, length));
+    return address;
+  }
+
+  /** Copies a product out of scratch into a C that lives outside the memory. */
+  private copyBack(c: Vector, address: number, length: number): void {
+    if (c.byteOffset === address && this.buffers.has(c.buffer)) return;
+    c.set(this.view(address, length));
+  }
+}

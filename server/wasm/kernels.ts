@@ -1,0 +1,211 @@
+// Matrix products of the trainer (forward, deltas, weight gradients) as WebAssembly SIMD kernels, in AssemblyScript.
+//
+// Compiled by build.mjs (`asc`, -O3, SIMD on) for f64 (f64x2) and f32 (f32x4)
+// from this one generic source. The numbers must equal, bit for bit, those of
+// the TypeScript reference path (server/src/nn/kernels/reference.ts), so the
+// rule is: every output element is ONE sum over t = 0..k−1 in increasing
+// order, started at +0, with a separate multiply and add per term (WebAssembly
+// has no fused multiply-add). The vectors run across independent output
+// elements (the columns j of C), never across the sum, and register tiles,
+// edges and scalar tails all keep that order; this is also why the result
+// cannot depend on tiling or on a split of the columns between threads.
+//
+// Addresses are byte offsets into the imported (shared) memory; the JavaScript
+// loader owns the memory and places every matrix. Matrices are row-major.
+//
+// product:  C[i][j] (i < m, j < n) = Σ_t P(i, t) · Q[t][j],  then the epilogue
+//   P(i, t) = p[i·pRowStride + t·pStepStride]   (W, or Wᵀ read in place)
+//   Q[t][j] = q[t·qStride + j]                   (a row of Q is contiguous)
+//   C row stride cStride.
+// epilogue: STORE  C = Σ
+//           ADD    C = C + Σ      (a gradient accumulated over chunks)
+//           BIAS   C = Σ + bias[i] (z = W a + b, bias per row)
+
+const STORE: i32 = 0;
+const ADD: i32 = 1;
+const BIAS: i32 = 2;
+
+// @ts-ignore: decorator
+@inline function finish<T>(sum: v128, c: usize, bias: usize, i: i32, mode: i32): void {
+  if (mode == ADD) sum = v128.add<T>(v128.load(c), sum);
+  else if (mode == BIAS) sum = v128.add<T>(sum, v128.load_splat<T>(bias + (<usize>i << alignof<T>())));
+  v128.store(c, sum);
+}
+
+// @ts-ignore: decorator
+@inline function finishScalar<T>(sum: T, c: usize, bias: usize, i: i32, mode: i32): void {
+  if (mode == ADD) sum = load<T>(c) + sum;
+  else if (mode == BIAS) sum = sum + load<T>(bias + (<usize>i << alignof<T>()));
+  store<T>(c, sum);
+}
+
+// @ts-ignore: decorator
+@inline function product<T>(
+  c: usize, cStride: i32,
+  p: usize, pRowStride: i32, pStepStride: i32,
+  q: usize, qStride: i32,
+  m: i32, n: i32, k: i32,
+  mode: i32, bias: usize,
+): void {
+  const shift = alignof<T>();
+  const lanes = 16 / sizeof<T>();
+  const pRow = <usize>pRowStride << shift;
+  const pStep = <usize>pStepStride << shift;
+  const qStep = <usize>qStride << shift;
+  const cRow = <usize>cStride << shift;
+  const zero = v128.splat<T>(<T>0);
+
+  let j = 0;
+  // Main tiles: 4 rows × 2 vectors of columns (8 accumulators), the columns outer
+  // so the strip of Q being read stays in the L1 cache across all rows.
+  for (; j + 2 * lanes <= n; j += 2 * lanes) {
+    const qj = q + (<usize>j << shift);
+    const cj = c + (<usize>j << shift);
+    let i = 0;
+    for (; i + 4 <= m; i += 4) {
+      let s00 = zero, s01 = zero, s10 = zero, s11 = zero;
+      let s20 = zero, s21 = zero, s30 = zero, s31 = zero;
+      let pp = p + <usize>i * pRow;
+      let qp = qj;
+      for (let t = 0; t < k; t++) {
+        const q0 = v128.load(qp);
+        const q1 = v128.load(qp, 16);
+        const x0 = v128.load_splat<T>(pp);
+        s00 = v128.add<T>(s00, v128.mul<T>(x0, q0));
+        s01 = v128.add<T>(s01, v128.mul<T>(x0, q1));
+        const x1 = v128.load_splat<T>(pp + pRow);
+        s10 = v128.add<T>(s10, v128.mul<T>(x1, q0));
+        s11 = v128.add<T>(s11, v128.mul<T>(x1, q1));
+        const x2 = v128.load_splat<T>(pp + 2 * pRow);
+        s20 = v128.add<T>(s20, v128.mul<T>(x2, q0));
+        s21 = v128.add<T>(s21, v128.mul<T>(x2, q1));
+        const x3 = v128.load_splat<T>(pp + 3 * pRow);
+        s30 = v128.add<T>(s30, v128.mul<T>(x3, q0));
+        s31 = v128.add<T>(s31, v128.mul<T>(x3, q1));
+        pp += pStep;
+        qp += qStep;
+      }
+      let cp = cj + <usize>i * cRow;
+      finish<T>(s00, cp, bias, i, mode);
+      finish<T>(s01, cp + 16, bias, i, mode);
+      cp += cRow;
+      finish<T>(s10, cp, bias, i + 1, mode);
+      finish<T>(s11, cp + 16, bias, i + 1, mode);
+      cp += cRow;
+      finish<T>(s20, cp, bias, i + 2, mode);
+      finish<T>(s21, cp + 16, bias, i + 2, mode);
+      cp += cRow;
+      finish<T>(s30, cp, bias, i + 3, mode);
+      finish<T>(s31, cp + 16, bias, i + 3, mode);
+    }
+    for (; i < m; i++) {
+      let s0 = zero, s1 = zero;
+      let pp = p + <usize>i * pRow;
+      let qp = qj;
+      for (let t = 0; t < k; t++) {
+        const x = v128.load_splat<T>(pp);
+        s0 = v128.add<T>(s0, v128.mul<T>(x, v128.load(qp)));
+        s1 = v128.add<T>(s1, v128.mul<T>(x, v128.load(qp, 16)));
+        pp += pStep;
+        qp += qStep;
+      }
+      const cp = cj + <usize>i * cRow;
+      finish<T>(s0, cp, bias, i, mode);
+      finish<T>(s1, cp + 16, bias, i, mode);
+    }
+  }
+  // One vector of columns left.
+  for (; j + lanes <= n; j += lanes) {
+    const qj = q + (<usize>j << shift);
+    const cj = c + (<usize>j << shift);
+    let i = 0;
+    for (; i + 4 <= m; i += 4) {
+      let s0 = zero, s1 = zero, s2 = zero, s3 = zero;
+      let pp = p + <usize>i * pRow;
+      let qp = qj;
+      for (let t = 0; t < k; t++) {
+        const q0 = v128.load(qp);
+        s0 = v128.add<T>(s0, v128.mul<T>(v128.load_splat<T>(pp), q0));
+        s1 = v128.add<T>(s1, v128.mul<T>(v128.load_splat<T>(pp + pRow), q0));
+        s2 = v128.add<T>(s2, v128.mul<T>(v128.load_splat<T>(pp + 2 * pRow), q0));
+        s3 = v128.add<T>(s3, v128.mul<T>(v128.load_splat<T>(pp + 3 * pRow), q0));
+        pp += pStep;
+        qp += qStep;
+      }
+      let cp = cj + <usize>i * cRow;
+      finish<T>(s0, cp, bias, i, mode);
+      cp += cRow;
+      finish<T>(s1, cp, bias, i + 1, mode);
+      cp += cRow;
+      finish<T>(s2, cp, bias, i + 2, mode);
+      cp += cRow;
+      finish<T>(s3, cp, bias, i + 3, mode);
+    }
+    for (; i < m; i++) {
+      let s = zero;
+      let pp = p + <usize>i * pRow;
+      let qp = qj;
+      for (let t = 0; t < k; t++) {
+        s = v128.add<T>(s, v128.mul<T>(v128.load_splat<T>(pp), v128.load(qp)));
+        pp += pStep;
+        qp += qStep;
+      }
+      finish<T>(s, cj + <usize>i * cRow, bias, i, mode);
+    }
+  }
+  // Fewer columns than a vector: scalar sums, same order.
+  for (; j < n; j++) {
+    const qj = q + (<usize>j << shift);
+    const cj = c + (<usize>j << shift);
+    for (let i = 0; i < m; i++) {
+      let s = <T>0;
+      let pp = p + <usize>i * pRow;
+      let qp = qj;
+      for (let t = 0; t < k; t++) {
+        s = s + load<T>(pp) * load<T>(qp);
+        pp += pStep;
+        qp += qStep;
+      }
+      finishScalar<T>(s, cj + <usize>i * cRow, bias, i, mode);
+    }
+  }
+}
+
+/** dst (cols × rows) = srcᵀ, src rows × cols; blocked so both sides stay in cache. */
+// @ts-ignore: decorator
+@inline function transpose<T>(dst: usize, src: usize, rows: i32, cols: i32): void {
+  const shift = alignof<T>();
+  for (let i0 = 0; i0 < rows; i0 += 16) {
+    const i1 = min(i0 + 16, rows);
+    for (let j0 = 0; j0 < cols; j0 += 16) {
+      const j1 = min(j0 + 16, cols);
+      for (let i = i0; i < i1; i++) {
+        for (let j = j0; j < j1; j++) {
+          store<T>(dst + ((<usize>j * rows + i) << shift), load<T>(src + ((<usize>i * cols + j) << shift)));
+        }
+      }
+    }
+  }
+}
+
+export function product_f64(
+  c: usize, cStride: i32, p: usize, pRowStride: i32, pStepStride: i32, q: usize, qStride: i32,
+  m: i32, n: i32, k: i32, mode: i32, bias: usize,
+): void {
+  product<f64>(c, cStride, p, pRowStride, pStepStride, q, qStride, m, n, k, mode, bias);
+}
+
+export function product_f32(
+  c: usize, cStride: i32, p: usize, pRowStride: i32, pStepStride: i32, q: usize, qStride: i32,
+  m: i32, n: i32, k: i32, mode: i32, bias: usize,
+): void {
+  product<f32>(c, cStride, p, pRowStride, pStepStride, q, qStride, m, n, k, mode, bias);
+}
+
+export function transpose_f64(dst: usize, src: usize, rows: i32, cols: i32): void {
+  transpose<f64>(dst, src, rows, cols);
+}
+
+export function transpose_f32(dst: usize, src: usize, rows: i32, cols: i32): void {
+  transpose<f32>(dst, src, rows, cols);
+}
