@@ -191,13 +191,31 @@ export class Trainer {
   train(control: TrainControl = {}): TrainResult {
     const recorder = control.snapshots ? new SnapshotRecorder(control.snapshots, this.parameterCount()) : null;
     recorder?.record(this.epoch, this.lastLoss(), this.weights, this.biases);
-    let stopped: StopReason = 'epochs';
+    const stopped = this.loop(control, null, recorder);
+    recorder?.finish(this.epoch, this.lastLoss(), this.weights, this.biases);
+    return this.result(stopped as StopReason, recorder);
+  }
+
+  /**
+   * Like train(), but also returns 'paused' as soon as `pause()` (polled between
+   * batches, after shouldStop) says so, without building a result: a caller that
+   * must let its event loop run (the CLI, to see Ctrl+C) trains in slices and
+   * calls finish() once. Training resumes exactly where it paused.
+   */
+  advance(control: TrainControl, pause: () => boolean): StopReason | 'paused' {
+    return this.loop(control, pause, null);
+  }
+
+  /** The result of the training so far, as train() returns it, for a run ended with `stopped`. */
+  finish(stopped: StopReason): TrainResult {
+    return this.result(this.divergedEpoch !== null ? 'diverged' : stopped, null);
+  }
+
+  private loop(control: TrainControl, pause: (() => boolean) | null, recorder: SnapshotRecorder | null): StopReason | 'paused' {
     while (this.epoch < this.settings.epochs && this.trainingRows.length > 0 && this.divergedEpoch === null) {
       const reason = control.shouldStop?.() ?? null;
-      if (reason) {
-        stopped = reason;
-        break;
-      }
+      if (reason) return reason;
+      if (pause?.()) return 'paused';
       const epochBefore = this.epoch;
       this.runBatch();
       if (this.divergedEpoch !== null) {
@@ -208,15 +226,10 @@ export class Trainer {
         const report = this.epochHistory[this.epochHistory.length - 1];
         control.onEpoch?.(report);
         recorder?.record(this.epoch, report.loss, this.weights, this.biases);
-        if (this.settings.stopLoss !== null && report.loss < this.settings.stopLoss) {
-          stopped = 'target';
-          break;
-        }
+        if (this.settings.stopLoss !== null && report.loss < this.settings.stopLoss) return 'target';
       }
     }
-    if (this.divergedEpoch !== null) stopped = 'diverged';
-    recorder?.finish(this.epoch, this.lastLoss(), this.weights, this.biases);
-    return this.result(stopped, recorder);
+    return this.divergedEpoch !== null ? 'diverged' : 'epochs';
   }
 
   /** Exactly one update (one batch), continuing where the last step or train left off. */

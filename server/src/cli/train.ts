@@ -1,0 +1,354 @@
+// `nn train FILE …`: check a spec, train its runs on the command line, print a summary (or one JSON document) per CLI.md.
+//
+// Training is synchronous, so a Ctrl+C could not be seen while a run is in the
+// middle of it: the trainer is advanced in slices of SLICE_MS, and between slices
+// the event loop runs (SIGINT handler, progress bar). Slicing only decides where
+// training pauses; the numbers are the same as one uninterrupted train().
+// `--threads N` is accepted and validated; the trainer runs on one thread for
+// now, which LANGUAGE.md §4 allows since results never depend on the count.
+
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { check, type ReadFile } from '../language/index';
+import { DEFAULT_MAX_DATA_CELLS, DEFAULT_MAX_PARAMETERS } from '../language/index';
+import type { RunSpec } from '../language/model';
+import { LineIndex } from '../language/positions';
+import type { Problem } from '../language/problems';
+import { Trainer } from '../nn/trainer';
+import type { EpochReport, StopReason, TrainResult } from '../nn/types';
+import { formatPercent, formatSeconds } from '../training/summary';
+
+/** Four significant digits: enough to tell 0.0009999 from the `stop when loss < 0.001` it beat. */
+function formatLoss(value: number | null | undefined): string {
+  if (value === null || value === undefined) return 'n/a';
+  if (!Number.isFinite(value)) return String(value);
+  return String(Number(value.toPrecision(4)));
+}
+
+/** Longest stretch of synchronous training between two looks at the event loop. */
+const SLICE_MS = 50;
+
+export const TRAIN_USAGE =
+  'usage: nn train FILE [--run N] [--json] [--epochs N] [--max-seconds S] [--threads N] [--report PATH] [--quiet]';
+
+/** Where the command reads and writes; the real process by default, a fake in tests. */
+export interface CliIo {
+  stdout(text: string): void;
+  stderr(text: string): void;
+  /** Whether stderr is a terminal (the progress bar is drawn only then), and its width. */
+  stderrIsTTY: boolean;
+  stderrColumns: number;
+  /** Calls `handler` on Ctrl+C until the returned function is called. */
+  onInterrupt(handler: () => void): () => void;
+  /** Milliseconds from an arbitrary origin. */
+  now(): number;
+  cwd: string;
+}
+
+export function processIo(): CliIo {
+  return {
+    stdout: (text) => process.stdout.write(text),
+    stderr: (text) => process.stderr.write(text),
+    stderrIsTTY: Boolean(process.stderr.isTTY),
+    stderrColumns: process.stderr.columns || 80,
+    onInterrupt(handler) {
+      process.on('SIGINT', handler);
+      return () => process.off('SIGINT', handler);
+    },
+    now: () => performance.now(),
+    cwd: process.cwd(),
+  };
+}
+
+/** One trained run, as `--report` receives it. */
+export interface TrainedRun {
+  run: RunSpec;
+  result: TrainResult;
+  seconds: number;
+  trainer: Trainer;
+}
+
+/**
+ * Writes the `--report PATH` page. The report module (owned elsewhere) provides it:
+ *   export function writeReport(path: string, specPath: string, text: string, runs: TrainedRun[]): void
+ * and cli.ts passes it in `hooks`; without it, --report is refused as not available yet.
+ */
+export type ReportWriter = (path: string, specPath: string, text: string, runs: TrainedRun[]) => void | Promise<void>;
+
+export interface TrainHooks {
+  writeReport?: ReportWriter;
+}
+
+interface TrainOptions {
+  file: string;
+  run: number | null;
+  json: boolean;
+  epochs: number | null;
+  maxSeconds: number | null;
+  threads: number;
+  report: string | null;
+  quiet: boolean;
+}
+
+class UsageError extends Error {}
+
+/** Parses the arguments after `train`; throws UsageError with a message for the user. */
+export function parseTrainArgs(argv: string[]): TrainOptions {
+  const options: TrainOptions = {
+    file: '', run: null, json: false, epochs: null, maxSeconds: null, threads: 1, report: null, quiet: false,
+  };
+  const files: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    if (!arg.startsWith('--') || arg === '--') {
+      files.push(arg);
+      continue;
+    }
+    const equals = arg.indexOf('=');
+    const name = equals >= 0 ? arg.slice(0, equals) : arg;
+    const value = (): string => {
+      if (equals >= 0) return arg.slice(equals + 1);
+      if (i + 1 >= argv.length) throw new UsageError(`${name} needs a value`);
+      return argv[++i];
+    };
+    const wholeNumber = (): number => {
+      const text = value();
+      if (!/^[0-9]+$/.test(text) || Number(text) < 1) throw new UsageError(`${name} needs a whole number ≥ 1, got '${text}'`);
+      return Number(text);
+    };
+    switch (name) {
+      case '--json':
+      case '--quiet':
+        if (equals >= 0) throw new UsageError(`${name} takes no value`);
+        options[name === '--json' ? 'json' : 'quiet'] = true;
+        break;
+      case '--run':
+        options.run = wholeNumber();
+        break;
+      case '--epochs':
+        options.epochs = wholeNumber();
+        break;
+      case '--threads':
+        options.threads = wholeNumber();
+        break;
+      case '--max-seconds': {
+        const text = value();
+        const seconds = Number(text);
+        if (text.trim() === '' || !Number.isFinite(seconds) || seconds <= 0) {
+          throw new UsageError(`--max-seconds needs a number of seconds > 0, got '${text}'`);
+        }
+        options.maxSeconds = seconds;
+        break;
+      }
+      case '--report':
+        options.report = value();
+        if (options.report === '') throw new UsageError('--report needs a path');
+        break;
+      default:
+        throw new UsageError(`unknown option ${name}`);
+    }
+  }
+  if (files.length !== 1) throw new UsageError(files.length === 0 ? 'no spec file given' : 'nn train takes one spec file');
+  options.file = files[0];
+  return options;
+}
+
+/** `path:LINE:COL: severity: message`, the format of `nn check`. */
+export function problemLine(path: string, lines: LineIndex, problem: Problem): string {
+  const { line, column } = lines.cliPosition(problem.span.start);
+  return `${path}:${line}:${column}: ${problem.severity}: ${problem.message}\n`;
+}
+
+const readDataFile: ReadFile = (absolutePath) => {
+  try {
+    return { text: readFileSync(absolutePath, 'utf8') };
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    return { error: (error as Error).message, missing: code === 'ENOENT' };
+  }
+};
+
+/** Runs `nn train` and returns the exit status: 0, 1 (spec errors, diverged), 130 (Ctrl+C), 2 (usage). */
+export async function trainCommand(argv: string[], io: CliIo = processIo(), hooks: TrainHooks = {}): Promise<number> {
+  let options: TrainOptions;
+  try {
+    options = parseTrainArgs(argv);
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    io.stderr(`nn train: ${error.message}\n${TRAIN_USAGE}\n`);
+    return 2;
+  }
+  if (options.report !== null && !hooks.writeReport) {
+    io.stderr('nn train: --report is not available yet in this build\n');
+    return 2;
+  }
+
+  const specPath = resolve(io.cwd, options.file);
+  let text: string;
+  try {
+    text = readFileSync(specPath, 'utf8');
+  } catch (error) {
+    io.stderr(`nn train: cannot read ${options.file}: ${(error as Error).message}\n`);
+    return 2;
+  }
+
+  const checked = check(text, {
+    specPath,
+    allowedRoot: null,
+    readFile: readDataFile,
+    maxParameters: DEFAULT_MAX_PARAMETERS,
+    maxDataCells: DEFAULT_MAX_DATA_CELLS,
+  });
+  const lines = new LineIndex(text);
+  const problems = checked.problems.filter((p) => p.severity === 'error' || p.severity === 'warning');
+  const jsonProblems = problems.map((p) => {
+    const { line, column } = lines.cliPosition(p.span.start);
+    return { line, column, severity: p.severity, message: p.message };
+  });
+  const writeJson = (runs: object[]) =>
+    io.stdout(`${JSON.stringify({ file: options.file, problems: jsonProblems, runs }, null, 2)}\n`);
+
+  if (checked.errorCount > 0) {
+    if (options.json) writeJson([]);
+    else for (const problem of problems) io.stdout(problemLine(options.file, lines, problem));
+    return 1;
+  }
+  if (!options.json && !options.quiet) {
+    for (const problem of problems) io.stderr(problemLine(options.file, lines, problem));
+  }
+
+  let runs = checked.runs;
+  if (options.run !== null) {
+    runs = runs.filter((run) => run.index === options.run);
+    if (runs.length === 0) {
+      const count = checked.runs.length;
+      io.stderr(`nn train: there is no run ${options.run} in ${options.file} (it has ${count} train block${count === 1 ? '' : 's'})\n`);
+      return 2;
+    }
+  } else if (runs.length === 0 && !options.json) {
+    io.stdout(`${options.file}: no train blocks to run\n`);
+  }
+
+  let interrupted = false;
+  const stopListening = io.onInterrupt(() => {
+    if (interrupted) process.exit(130); // a second Ctrl+C does not wait for the run to wind down
+    interrupted = true;
+  });
+  const trained: TrainedRun[] = [];
+  try {
+    for (const run of runs) {
+      const settings = options.epochs !== null ? { ...run.settings, epochs: options.epochs } : run.settings;
+      const runWithSettings: RunSpec = { ...run, settings };
+      const showProgress = io.stderrIsTTY && !options.quiet;
+      const outcome = await trainSliced(runWithSettings, options.maxSeconds, io, () => interrupted, showProgress);
+      trained.push({ run: runWithSettings, ...outcome });
+      if (!options.json) io.stdout(summary(options.file, lines, runWithSettings, outcome.result, outcome.seconds, trained.length > 1));
+      if (outcome.result.stopped === 'cancelled') break;
+    }
+  } finally {
+    stopListening();
+  }
+
+  if (options.json) {
+    writeJson(
+      trained.map(({ run, result, seconds }) => ({
+        network: run.network.name,
+        data: run.data.name,
+        line: lines.cliPosition(run.keywordSpan.start).line,
+        epochs: result.epochs,
+        loss: result.loss,
+        accuracy: result.accuracy,
+        validationLoss: result.validationLoss,
+        validationAccuracy: result.validationAccuracy,
+        stopped: result.stopped,
+        seconds: Math.round(seconds * 1000) / 1000,
+      })),
+    );
+  }
+  if (options.report !== null && hooks.writeReport) await hooks.writeReport(resolve(io.cwd, options.report), specPath, text, trained);
+
+  if (trained.some((t) => t.result.stopped === 'cancelled')) return 130;
+  if (trained.some((t) => t.result.stopped === 'diverged')) return 1;
+  return 0;
+}
+
+/** Trains one run in slices, polling for Ctrl+C and the time limit between batches. */
+async function trainSliced(
+  run: RunSpec,
+  maxSeconds: number | null,
+  io: CliIo,
+  interrupted: () => boolean,
+  showProgress: boolean,
+): Promise<{ result: TrainResult; seconds: number; trainer: Trainer }> {
+  const trainer = new Trainer(run.network, run.data, run.settings);
+  const started = io.now();
+  const deadline = maxSeconds === null ? Infinity : started + maxSeconds * 1000;
+  let latest: EpochReport | null = null;
+  let stopped: StopReason | 'paused';
+  for (;;) {
+    const sliceEnd = io.now() + SLICE_MS;
+    stopped = trainer.advance(
+      {
+        onEpoch: (report) => {
+          latest = report;
+        },
+        shouldStop: () => (interrupted() ? 'cancelled' : io.now() >= deadline ? 'time' : null),
+      },
+      () => io.now() >= sliceEnd,
+    );
+    if (showProgress) io.stderr(progressBar(run, latest, (io.now() - started) / 1000, io.stderrColumns));
+    if (stopped !== 'paused') break;
+    await new Promise((resolveSlice) => setImmediate(resolveSlice));
+  }
+  const seconds = (io.now() - started) / 1000;
+  if (showProgress) io.stderr('\r\x1b[K');
+  return { result: trainer.finish(stopped), seconds, trainer };
+}
+
+function progressBar(run: RunSpec, latest: EpochReport | null, seconds: number, columns: number): string {
+  const total = run.settings.epochs;
+  const epoch = latest?.epoch ?? 0;
+  const label = `${run.network.name} on ${run.data.name}`;
+  const status = ` epoch ${epoch}/${total} · loss ${formatLoss(latest?.loss)} · ${formatSeconds(seconds)}`;
+  const width = Math.max(10, Math.min(30, columns - label.length - status.length - 4));
+  const filled = Math.min(width, Math.round((epoch / total) * width));
+  const line = `${label} [${'█'.repeat(filled)}${'·'.repeat(width - filled)}]${status}`;
+  return `\r\x1b[K${line.slice(0, Math.max(columns - 1, 20))}`;
+}
+
+const STOPPED_TEXT: Record<StopReason, (run: RunSpec, result: TrainResult) => string> = {
+  target: (run) => `loss < ${run.settings.stopLoss} (target reached)`,
+  epochs: (run) => `all ${run.settings.epochs} epochs run${run.settings.stopLoss !== null ? `, target loss < ${run.settings.stopLoss} not reached` : ''}`,
+  diverged: (_run, result) => `diverged: the loss became NaN or infinite in epoch ${result.epochs}`,
+  time: () => 'time limit (--max-seconds)',
+  cancelled: () => 'cancelled (Ctrl+C)',
+};
+
+/** The human-readable summary of one run. */
+function summary(file: string, lines: LineIndex, run: RunSpec, result: TrainResult, seconds: number, separate: boolean): string {
+  const line = lines.cliPosition(run.keywordSpan.start).line;
+  const sizes = [run.network.input, ...run.network.layers.map((layer) => layer.units)];
+  let parameters = 0;
+  for (let k = 1; k < sizes.length; k++) parameters += sizes[k] * (sizes[k - 1] + 1);
+  const rows =
+    result.validationRows > 0
+      ? `${run.data.rows} rows (${result.trainRows} trained on, ${result.validationRows} held out)`
+      : `${run.data.rows} rows`;
+  const out: string[] = [];
+  if (separate) out.push('');
+  out.push(`${file}:${line}: train ${run.network.name} on ${run.data.name}`);
+  out.push(`  network   ${sizes.join('-')} (${parameters} parameters, ${run.network.layers.map((l) => l.activation).join('/')})`);
+  out.push(`  data      ${rows}`);
+  out.push(
+    `  loss      ${formatLoss(result.loss)}${result.finalLoss !== null ? ` (final weights: ${formatLoss(result.finalLoss)})` : ''}`,
+  );
+  out.push(`  epoch     ${result.epochs} of ${run.settings.epochs}`);
+  out.push(`  stopped   ${STOPPED_TEXT[result.stopped](run, result)}`);
+  if (result.accuracy !== null) out.push(`  accuracy  ${formatPercent(result.accuracy)}`);
+  if (result.validationLoss !== null) {
+    const accuracy = result.validationAccuracy !== null ? `, accuracy ${formatPercent(result.validationAccuracy)}` : '';
+    out.push(`  validation loss ${formatLoss(result.validationLoss)}${accuracy}`);
+  }
+  out.push(`  time      ${formatSeconds(seconds)}`);
+  return `${out.join('\n')}\n`;
+}
