@@ -68,8 +68,8 @@ describe('document symbols', () => {
       }
       `,
       [
-        'network broken — 2 → 3 · 9 params [broken]',
-        '  layer h — 2 → 3, sigmoidd · 9 params [h]',
+        'network broken — network [broken]',
+        '  layer h — 3 sigmoidd [h]',
         'data pts — 50 rows · 2 → 1 · = circle(…) [pts]',
         'run train broken on nowhere —  [train]',
       ],
