@@ -22,6 +22,8 @@ const builds = [
   { entryPoints: { server: 'server/src/main.ts' } },
   { entryPoints: { worker: 'server/src/training/worker.ts' } },
   { entryPoints: { cli: 'server/src/cli.ts' }, banner: { js: '#!/usr/bin/env node' } },
+  // The training panel's browser bundle (and its CSS, uPlot's included); the static report inlines both.
+  { entryPoints: { 'webview/panel': 'client/src/webview/main.ts' }, platform: 'browser', format: 'iife', target: 'es2020' },
 ].filter((b) => Object.values(b.entryPoints).every((p) => existsSync(p)));
 
 // The SIMD matrix kernels: AssemblyScript → wasm → a base64 module the bundles (and tests) import.

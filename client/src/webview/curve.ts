@@ -1,0 +1,161 @@
+// The loss curve: training and validation loss (log axis when it can), accuracy on a second axis, drawn with uPlot in theme colours.
+
+import uPlot from 'uplot';
+import type { TrainingView } from '../../../server/src/protocol';
+import { curveColumns, formatNumber, formatPercent } from './layout';
+import type { Theme } from './theme';
+
+export class LossCurve {
+  private plot: uPlot | undefined;
+  private shapeKey = '';
+  private markerEpoch: number | null = null;
+  private readonly resizeObserver: ResizeObserver;
+
+  constructor(
+    private readonly container: HTMLElement,
+    private readonly theme: Theme,
+  ) {
+    this.resizeObserver = new ResizeObserver(() => {
+      if (this.plot) this.plot.setSize(this.size());
+    });
+    this.resizeObserver.observe(container);
+  }
+
+  update(view: TrainingView): void {
+    const columns = curveColumns(view);
+    const data: uPlot.AlignedData = [
+      columns.epochs,
+      columns.loss,
+      ...(columns.validationLoss ? [columns.validationLoss] : []),
+      ...(columns.accuracy ? [columns.accuracy] : []),
+      ...(columns.validationAccuracy ? [columns.validationAccuracy] : []),
+    ];
+    // The series set (and log or linear axis) decides the chart's options; rebuild only when it changes.
+    const key = [!!columns.validationLoss, !!columns.accuracy, !!columns.validationAccuracy, columns.logScale].join();
+    if (!this.plot || key !== this.shapeKey) {
+      this.plot?.destroy();
+      this.shapeKey = key;
+      this.plot = new uPlot(this.options(columns), data, this.container);
+    } else {
+      this.plot.setData(data);
+    }
+    this.showLatestInLegend();
+  }
+
+  /** Without a cursor over the chart, the legend shows the last epoch's numbers rather than dashes. */
+  private showLatestInLegend(): void {
+    const plot = this.plot;
+    if (!plot || (plot.cursor.left ?? -1) >= 0) return;
+    const count = plot.data[0].length;
+    if (count > 0) plot.setLegend({ idx: count - 1 });
+  }
+
+  /** A vertical line at the epoch the snapshot slider shows. */
+  setMarker(epoch: number | null): void {
+    this.markerEpoch = epoch;
+    this.plot?.redraw(false);
+  }
+
+  private size(): { width: number; height: number } {
+    return { width: Math.max(240, this.container.clientWidth), height: 290 };
+  }
+
+  private options(columns: ReturnType<typeof curveColumns>): uPlot.Options {
+    const t = this.theme;
+    const font = `12px ${t.fontFamily}`;
+    const axis = (extra: uPlot.Axis): uPlot.Axis => ({
+      stroke: t.muted,
+      font,
+      labelFont: `600 12px ${t.fontFamily}`,
+      grid: { stroke: t.grid, width: 1 },
+      ticks: { stroke: t.grid, width: 1 },
+      ...extra,
+    });
+    const lossValue = (_u: uPlot, v: number | null) => (v === null ? '–' : formatNumber(v));
+    const percentValue = (_u: uPlot, v: number | null) => (v === null ? '–' : formatPercent(v));
+    const series: uPlot.Series[] = [
+      { label: 'epoch', value: (_u, v) => (v === null ? '–' : String(v)) },
+      { label: 'training loss', stroke: t.training, width: 2, scale: 'loss', value: lossValue, spanGaps: false },
+    ];
+    if (columns.validationLoss) {
+      series.push({ label: 'validation loss', stroke: t.validation, width: 2, scale: 'loss', value: lossValue });
+    }
+    if (columns.accuracy) {
+      series.push({ label: 'accuracy', stroke: t.accuracy, width: 1.5, dash: [6, 4], scale: 'acc', value: percentValue });
+    }
+    if (columns.validationAccuracy) {
+      series.push({
+        label: 'validation accuracy',
+        stroke: t.validationAccuracy,
+        width: 1.5,
+        dash: [2, 3],
+        scale: 'acc',
+        value: percentValue,
+      });
+    }
+    const hasAccuracy = !!(columns.accuracy || columns.validationAccuracy);
+    const axes: uPlot.Axis[] = [
+      axis({ label: 'epoch', labelSize: 20, values: (_u, splits) => splits.map((v) => (v >= 10000 ? `${v / 1000}k` : String(v))) }),
+      axis({
+        scale: 'loss',
+        label: columns.logScale ? 'loss (log scale)' : 'loss',
+        labelSize: 22,
+        size: 60,
+        values: (_u, splits) => splits.map((v) => formatNumber(v, 2)),
+      }),
+    ];
+    if (hasAccuracy) {
+      axes.push(
+        axis({
+          scale: 'acc',
+          side: 1,
+          label: 'accuracy',
+          labelSize: 22,
+          size: 50,
+          grid: { show: false },
+          values: (_u, splits) => splits.map((v) => `${Math.round(v * 100)}%`),
+        }),
+      );
+    }
+    return {
+      ...this.size(),
+      series,
+      axes,
+      scales: {
+        x: { time: false },
+        loss: columns.logScale ? { distr: 3, log: 10 } : { auto: true },
+        acc: { auto: false, range: [0, 1] },
+      },
+      legend: { live: true },
+      cursor: { drag: { x: true, y: false }, points: { size: 7 } },
+      hooks: {
+        setCursor: [
+          (u: uPlot) => {
+            if ((u.cursor.left ?? -1) < 0 && u.data[0].length > 0) queueMicrotask(() => this.showLatestInLegend());
+          },
+        ],
+        draw: [
+          (u: uPlot) => {
+            if (this.markerEpoch === null) return;
+            const x = u.valToPos(this.markerEpoch, 'x', true);
+            const ctx = u.ctx;
+            ctx.save();
+            ctx.strokeStyle = t.focus;
+            ctx.setLineDash([4, 3]);
+            ctx.lineWidth = 1.5 * devicePixelRatio;
+            ctx.beginPath();
+            ctx.moveTo(x, u.bbox.top);
+            ctx.lineTo(x, u.bbox.top + u.bbox.height);
+            ctx.stroke();
+            ctx.restore();
+          },
+        ],
+      },
+    };
+  }
+
+  dispose(): void {
+    this.resizeObserver.disconnect();
+    this.plot?.destroy();
+  }
+}

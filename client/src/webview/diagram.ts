@@ -1,0 +1,265 @@
+// The network diagram in SVG: a node per unit, an edge per weight coloured by sign and as thick as |w|, biases on the nodes, W_ji on hover.
+
+import type { PanelLayer } from '../../../server/src/protocol';
+import {
+  edgeWidth,
+  formatNumber,
+  inputName,
+  layoutDiagram,
+  maxAbsBias,
+  maxAbsWeight,
+  mixRgb,
+  subscript,
+  superscript,
+  type EdgeLayout,
+} from './layout';
+import type { Theme } from './theme';
+
+const SVG = 'http://www.w3.org/2000/svg';
+
+function svg<K extends keyof SVGElementTagNameMap>(tag: K, attributes: Record<string, string | number> = {}): SVGElementTagNameMap[K] {
+  const element = document.createElementNS(SVG, tag);
+  for (const [name, value] of Object.entries(attributes)) element.setAttribute(name, String(value));
+  return element;
+}
+
+interface EdgeElements {
+  edge: EdgeLayout;
+  line: SVGLineElement;
+}
+
+interface NodeElements {
+  column: number;
+  unit: number;
+  circle: SVGCircleElement;
+  label: SVGTextElement | null;
+}
+
+export interface DiagramOptions {
+  /** Clicking a layer's column: reveal its `layer` line in the editor. */
+  onLayerClick?: (line: number) => void;
+}
+
+export class NetworkDiagram {
+  private readonly root: SVGSVGElement;
+  private readonly tooltip: HTMLDivElement;
+  private topologyKey = '';
+  private edges: EdgeElements[] = [];
+  private nodes: NodeElements[] = [];
+  private columns = new Map<number, SVGGElement>();
+  private layers: readonly PanelLayer[] = [];
+  private inputNames: readonly string[] = [];
+  private highlightedLine: number | null = null;
+
+  constructor(
+    private readonly container: HTMLElement,
+    private readonly theme: Theme,
+    private readonly options: DiagramOptions = {},
+  ) {
+    this.root = svg('svg', { class: 'nn-diagram', role: 'img' });
+    this.tooltip = document.createElement('div');
+    this.tooltip.className = 'nn-tooltip';
+    this.tooltip.hidden = true;
+    container.append(this.root, this.tooltip);
+    container.classList.add('nn-diagram-host');
+  }
+
+  update(inputNames: readonly string[], layers: readonly PanelLayer[]): void {
+    this.layers = layers;
+    this.inputNames = inputNames;
+    const key = `${inputNames.join(',')}|${layers.map((l) => `${l.name}:${l.inputs}x${l.units}:${l.activation}:${l.line}`).join('|')}`;
+    if (key !== this.topologyKey) {
+      this.topologyKey = key;
+      this.build();
+    }
+    this.paint();
+  }
+
+  /** Emphasises the layer whose `layer` statement is on this 0-based line (the editor's cursor). */
+  highlight(line: number | null): void {
+    this.highlightedLine = line;
+    for (const [column, group] of this.columns) {
+      const layer = this.layers[column - 1];
+      group.classList.toggle('highlighted', line !== null && layer !== undefined && layer.line === line);
+    }
+  }
+
+  private build(): void {
+    this.root.replaceChildren();
+    this.edges = [];
+    this.nodes = [];
+    this.columns.clear();
+    const layout = layoutDiagram(this.inputNames, this.layers);
+    this.root.setAttribute('viewBox', `0 0 ${layout.width} ${layout.height}`);
+    this.root.setAttribute('aria-label', `network diagram: ${layout.columns.map((c) => `${c.label} ${c.units}`).join(', ')}`);
+
+    const columnLayer = svg('g');
+    const edgeLayer = svg('g', { class: 'edges' });
+    const nodeLayer = svg('g', { class: 'nodes' });
+    this.root.append(columnLayer, edgeLayer, nodeLayer);
+
+    for (const column of layout.columns) {
+      const group = svg('g', { class: column.line === null ? 'column input' : 'column layer' });
+      const lastY = column.nodes[column.nodes.length - 1]?.y ?? 0;
+      const background = svg('rect', {
+        class: 'column-bg',
+        x: column.x - 52,
+        y: 6,
+        width: 104,
+        height: Math.max(lastY + 30, layout.height - 12) - 6,
+        rx: 8,
+      });
+      const title = svg('text', { class: 'column-title', x: column.x, y: 24, 'text-anchor': 'middle' });
+      title.textContent = column.label;
+      const detail = svg('text', { class: 'column-detail', x: column.x, y: 40, 'text-anchor': 'middle' });
+      detail.textContent = column.detail;
+      group.append(background, title, detail);
+      if (column.shown < column.units) {
+        const more = svg('text', { class: 'column-detail', x: column.x, y: lastY + 26, 'text-anchor': 'middle' });
+        more.textContent = `+${column.units - column.shown} more`;
+        group.append(more);
+      }
+      if (column.line !== null) {
+        const line = column.line;
+        const tip = svg('title');
+        tip.textContent = `layer ${column.label} (line ${line + 1}) — click to show it in the editor`;
+        group.append(tip);
+        group.addEventListener('click', () => this.options.onLayerClick?.(line));
+      }
+      columnLayer.append(group);
+      this.columns.set(column.column, group);
+    }
+
+    for (const edge of layout.edges) {
+      const from = layout.columns[edge.layer - 1].nodes[edge.from];
+      const to = layout.columns[edge.layer].nodes[edge.to];
+      const coordinates = { x1: from.x + layout.radius, y1: from.y, x2: to.x - layout.radius, y2: to.y };
+      const line = svg('line', { class: 'edge', ...coordinates });
+      // A wide transparent twin makes thin edges easy to hover.
+      const hit = svg('line', { class: 'edge-hit', ...coordinates });
+      const elements = { edge, line };
+      hit.addEventListener('mouseenter', (e) => {
+        line.classList.add('hovered');
+        this.showTooltip(e, this.edgeTooltip(edge));
+      });
+      hit.addEventListener('mousemove', (e) => this.moveTooltip(e));
+      hit.addEventListener('mouseleave', () => {
+        line.classList.remove('hovered');
+        this.hideTooltip();
+      });
+      edgeLayer.append(line);
+      this.edges.push(elements);
+      edgeLayer.append(hit);
+    }
+
+    const lastColumn = layout.columns.length - 1;
+    for (const column of layout.columns) {
+      for (const node of column.nodes) {
+        const circle = svg('circle', { class: 'node', cx: node.x, cy: node.y, r: layout.radius });
+        nodeLayer.append(circle);
+        let label: SVGTextElement | null = null;
+        if (column.column > 0 && layout.radius >= 13) {
+          label = svg('text', { class: 'bias', x: node.x, y: node.y + 3.5, 'text-anchor': 'middle' });
+          nodeLayer.append(label);
+        }
+        if (column.column === 0) {
+          const name = svg('text', { class: 'unit-name', x: node.x - layout.radius - 8, y: node.y + 4, 'text-anchor': 'end' });
+          name.textContent = inputName(this.inputNames, node.unit);
+          nodeLayer.append(name);
+        } else if (column.column === lastColumn) {
+          const name = svg('text', { class: 'unit-name', x: node.x + layout.radius + 8, y: node.y + 4 });
+          name.textContent = column.units > 1 ? `ŷ${subscript(node.unit + 1)}` : 'ŷ';
+          nodeLayer.append(name);
+        }
+        const nodeElements: NodeElements = { column: column.column, unit: node.unit, circle, label };
+        circle.addEventListener('mouseenter', (e) => this.showTooltip(e, this.nodeTooltip(nodeElements)));
+        circle.addEventListener('mousemove', (e) => this.moveTooltip(e));
+        circle.addEventListener('mouseleave', () => this.hideTooltip());
+        this.nodes.push(nodeElements);
+      }
+    }
+    this.highlight(this.highlightedLine);
+  }
+
+  /** Colours, widths and bias labels for the current weights (cheap; runs on every update). */
+  private paint(): void {
+    const t = this.theme;
+    const maxW = maxAbsWeight(this.layers);
+    const maxB = maxAbsBias(this.layers);
+    for (const { edge, line } of this.edges) {
+      const w = this.layers[edge.layer - 1]?.weights[edge.index] ?? 0;
+      line.setAttribute('stroke', w >= 0 ? t.positive : t.negative);
+      line.setAttribute('stroke-width', edgeWidth(w, maxW).toFixed(2));
+      const strength = maxW > 0 && Number.isFinite(w) ? Math.abs(w) / maxW : 0;
+      line.setAttribute('stroke-opacity', (0.25 + 0.7 * strength).toFixed(2));
+    }
+    for (const node of this.nodes) {
+      if (node.column === 0) {
+        node.circle.setAttribute('fill', t.background);
+        continue;
+      }
+      const b = this.layers[node.column - 1]?.biases[node.unit] ?? 0;
+      const tint = b >= 0 ? t.rgb.positive : t.rgb.negative;
+      const strength = maxB > 0 && Number.isFinite(b) ? Math.abs(b) / maxB : 0;
+      const [r, g, bl] = mixRgb(t.rgb.background, tint, 0.15 + 0.6 * strength);
+      node.circle.setAttribute('fill', `rgb(${r},${g},${bl})`);
+      if (node.label) node.label.textContent = formatNumber(b, 2);
+    }
+  }
+
+  private edgeTooltip(edge: EdgeLayout): string {
+    const layer = this.layers[edge.layer - 1];
+    if (!layer) return '';
+    const k = superscript(edge.layer);
+    const j = edge.to + 1;
+    const i = edge.from + 1;
+    const source = edge.layer === 1 ? inputName(this.inputNames, edge.from) : `${this.layers[edge.layer - 2].name} ${i}`;
+    const rows: [string, string][] = [
+      [`W⁽${k}⁾${subscript(j)}${subscript(i)}`, formatNumber(layer.weights[edge.index])],
+      ['∂L/∂W', layer.weightGradient ? formatNumber(layer.weightGradient[edge.index]) : 'no update yet'],
+      ['last update ΔW', layer.lastUpdate ? formatNumber(layer.lastUpdate[edge.index]) : 'no update yet'],
+    ];
+    return tooltipHtml(`${source} → ${layer.name} ${j}`, rows);
+  }
+
+  private nodeTooltip(node: NodeElements): string {
+    if (node.column === 0) return tooltipHtml(inputName(this.inputNames, node.unit), [['input', `x${subscript(node.unit + 1)}`]]);
+    const layer = this.layers[node.column - 1];
+    if (!layer) return '';
+    const k = superscript(node.column);
+    return tooltipHtml(`${layer.name} ${node.unit + 1}`, [
+      [`b⁽${k}⁾${subscript(node.unit + 1)}`, formatNumber(layer.biases[node.unit])],
+      ['activation', layer.activation],
+    ]);
+  }
+
+  private showTooltip(event: MouseEvent, html: string): void {
+    this.tooltip.innerHTML = html;
+    this.tooltip.hidden = false;
+    this.moveTooltip(event);
+  }
+
+  private moveTooltip(event: MouseEvent): void {
+    const box = this.container.getBoundingClientRect();
+    const x = event.clientX - box.left + 14;
+    const y = event.clientY - box.top + 14;
+    const maxX = box.width - this.tooltip.offsetWidth - 4;
+    this.tooltip.style.left = `${Math.max(0, Math.min(x, maxX))}px`;
+    this.tooltip.style.top = `${y}px`;
+  }
+
+  private hideTooltip(): void {
+    this.tooltip.hidden = true;
+  }
+}
+
+function escapeHtml(text: string): string {
+  return text.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c] ?? c);
+}
+
+function tooltipHtml(title: string, rows: [string, string][]): string {
+  const body = rows
+    .map(([name, value]) => `<tr><th>${escapeHtml(name)}</th><td>${escapeHtml(value)}</td></tr>`)
+    .join('');
+  return `<div class="nn-tooltip-title">${escapeHtml(title)}</div><table>${body}</table>`;
+}

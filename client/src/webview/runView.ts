@@ -1,0 +1,243 @@
+// One run's card: header and numbers, loss curve, decision boundary, snapshot slider and network diagram; used by the panel and the static report alike.
+
+import type { RunPhase, Snapshot, TrainingView } from '../../../server/src/protocol';
+import { BoundaryMap } from './boundary';
+import { LossCurve } from './curve';
+import { NetworkDiagram } from './diagram';
+import { formatNumber, formatPercent } from './layout';
+import { readTheme, type Theme } from './theme';
+
+export interface RunViewOptions {
+  /** Panel only: the header's buttons and click-to-reveal. The report leaves them out. */
+  onLayerClick?: (line: number) => void;
+  onTrain?: () => void;
+  onStop?: () => void;
+}
+
+const phaseLabels: Record<RunPhase, string> = {
+  idle: 'not trained',
+  queued: 'queued',
+  running: 'training',
+  done: 'done',
+  diverged: 'diverged',
+  cancelled: 'stopped',
+  failed: 'failed',
+};
+
+function element<K extends keyof HTMLElementTagNameMap>(tag: K, className?: string, text?: string): HTMLElementTagNameMap[K] {
+  const e = document.createElement(tag);
+  if (className) e.className = className;
+  if (text !== undefined) e.textContent = text;
+  return e;
+}
+
+export class RunView {
+  readonly element: HTMLElement;
+  private readonly theme: Theme;
+  private readonly title = element('h2', 'nn-title');
+  private readonly phase = element('span', 'nn-phase');
+  private readonly summary = element('p', 'nn-summary');
+  private readonly stats = element('dl', 'nn-stats');
+  private readonly trainButton = element('button', 'nn-button primary', '▶ Train');
+  private readonly stopButton = element('button', 'nn-button', '■ Stop');
+  private readonly empty = element('p', 'nn-empty');
+  private readonly body = element('div', 'nn-body');
+  private readonly boundaryFigure = element('figure', 'nn-figure nn-boundary-figure');
+  private readonly boundaryCaption = element('figcaption');
+  private readonly diagramCaption = element('figcaption');
+  private readonly sliderRow = element('div', 'nn-slider');
+  private readonly slider = element('input');
+  private readonly sliderOutput = element('output');
+  private readonly latestButton = element('button', 'nn-button small', 'Latest');
+  private readonly replayButton = element('button', 'nn-button small', '▶ Replay');
+  private readonly curve: LossCurve;
+  private readonly boundary: BoundaryMap;
+  private readonly diagram: NetworkDiagram;
+  private view: TrainingView | undefined;
+  private followLatest = true;
+  private replayTimer: ReturnType<typeof setInterval> | undefined;
+
+  constructor(options: RunViewOptions = {}) {
+    this.theme = readTheme();
+    this.element = element('section', 'nn-run');
+
+    const header = element('header', 'nn-header');
+    const actions = element('div', 'nn-actions');
+    if (options.onTrain) {
+      this.trainButton.addEventListener('click', () => options.onTrain?.());
+      actions.append(this.trainButton);
+    }
+    if (options.onStop) {
+      this.stopButton.addEventListener('click', () => options.onStop?.());
+      actions.append(this.stopButton);
+    }
+    header.append(this.title, this.phase, actions);
+
+    const charts = element('div', 'nn-charts');
+    const curveFigure = element('figure', 'nn-figure nn-curve-figure');
+    const curveHost = element('div', 'nn-curve');
+    curveFigure.append(element('figcaption', undefined, 'Loss per epoch'), curveHost);
+    const boundaryHost = element('div', 'nn-boundary-host');
+    const legend = element('div', 'nn-legend');
+    legend.innerHTML =
+      '<span><i class="swatch negative"></i>class 0</span><span><i class="swatch positive"></i>class 1</span><span class="muted">shading: the network\u2019s output ŷ; the boundary ŷ = 0.5 lies where the colours meet</span>';
+    this.boundaryFigure.append(this.boundaryCaption, boundaryHost, legend);
+    charts.append(curveFigure, this.boundaryFigure);
+
+    this.slider.type = 'range';
+    this.slider.min = '0';
+    this.slider.step = '1';
+    this.slider.setAttribute('aria-label', 'epoch of the snapshot shown');
+    this.slider.addEventListener('input', () => {
+      this.stopReplay();
+      this.followLatest = Number(this.slider.value) === Number(this.slider.max);
+      this.showSnapshot();
+    });
+    this.latestButton.addEventListener('click', () => {
+      this.stopReplay();
+      this.followLatest = true;
+      this.slider.value = this.slider.max;
+      this.showSnapshot();
+    });
+    this.replayButton.addEventListener('click', () => this.toggleReplay());
+    this.sliderRow.append(element('label', undefined, 'Snapshot'), this.slider, this.sliderOutput, this.latestButton, this.replayButton);
+
+    const diagramFigure = element('figure', 'nn-figure nn-diagram-figure');
+    const diagramHost = element('div');
+    const diagramLegend = element('div', 'nn-legend');
+    diagramLegend.innerHTML =
+      '<span><i class="line positive"></i>positive weight</span><span><i class="line negative"></i>negative weight</span><span class="muted">thickness ∝ |w| · number in a node: its bias b · hover an edge for W, ∂L/∂W and the last update' +
+      (options.onLayerClick ? ' · click a layer to show it in the editor' : '') +
+      '</span>';
+    diagramFigure.append(this.diagramCaption, diagramHost, diagramLegend);
+
+    this.body.append(charts, this.sliderRow, diagramFigure);
+    this.element.append(header, this.summary, this.stats, this.empty, this.body);
+
+    this.curve = new LossCurve(curveHost, this.theme);
+    this.boundary = new BoundaryMap(boundaryHost, this.theme);
+    this.diagram = new NetworkDiagram(diagramHost, this.theme, { onLayerClick: options.onLayerClick });
+  }
+
+  update(view: TrainingView): void {
+    this.view = view;
+    const status = view.status;
+    this.title.replaceChildren(
+      element('span', 'nn-network', status.network),
+      element('span', 'muted', ' on '),
+      element('span', 'nn-data', status.data),
+    );
+    this.phase.textContent = phaseLabels[status.phase];
+    this.phase.className = `nn-phase phase-${status.phase}`;
+    this.summary.textContent = status.summary;
+    const running = status.phase === 'running' || status.phase === 'queued';
+    this.trainButton.textContent = status.phase === 'idle' ? '▶ Train' : '▶ Retrain';
+    this.trainButton.disabled = running;
+    this.stopButton.hidden = !running;
+    this.renderStats(view);
+
+    const hasPicture = view.curve.length > 0 || view.snapshots.length > 0;
+    this.empty.hidden = hasPicture;
+    this.body.hidden = !hasPicture;
+    this.empty.textContent =
+      status.phase === 'queued' || status.phase === 'running'
+        ? 'Training is starting…'
+        : 'Not trained yet: ▶ Train draws the loss curve, the network and its decision boundary here.';
+    if (!hasPicture) return;
+
+    this.curve.update(view);
+    const count = view.snapshots.length;
+    this.sliderRow.hidden = count <= 1;
+    this.slider.max = String(Math.max(0, count - 1));
+    if (this.followLatest || Number(this.slider.value) > count - 1) this.slider.value = this.slider.max;
+    this.boundaryFigure.hidden = !view.box;
+    this.showSnapshot();
+  }
+
+  /** The editor's cursor moved to this line: highlight the layer declared there. */
+  highlightLine(line: number | null): void {
+    this.diagram.highlight(line);
+  }
+
+  private selectedSnapshot(): Snapshot | undefined {
+    const view = this.view;
+    if (!view || view.snapshots.length === 0) return undefined;
+    return view.snapshots[Math.min(view.snapshots.length - 1, Number(this.slider.value) || 0)];
+  }
+
+  private showSnapshot(): void {
+    const view = this.view;
+    if (!view) return;
+    const snapshot = this.selectedSnapshot();
+    const latest = view.snapshots[view.snapshots.length - 1];
+    const epochText = snapshot ? (snapshot.epoch === 0 ? 'before training' : `at epoch ${snapshot.epoch}`) : '';
+    this.sliderOutput.textContent = snapshot
+      ? `${snapshot.epoch === 0 ? 'initial weights' : `epoch ${snapshot.epoch}`} of ${latest?.epoch ?? 0}`
+      : '';
+    this.latestButton.disabled = snapshot === latest;
+    this.diagramCaption.textContent = `Network ${epochText}`.trim();
+    this.boundaryCaption.textContent = `Decision boundary ${epochText}`.trim();
+    if (snapshot) this.diagram.update(view.inputNames, snapshot.layers);
+    if (view.box) this.boundary.update(view, snapshot?.boundary ?? null);
+    this.curve.setMarker(snapshot && snapshot !== latest ? snapshot.epoch : null);
+  }
+
+  private toggleReplay(): void {
+    if (this.replayTimer !== undefined) {
+      this.stopReplay();
+      return;
+    }
+    const last = Number(this.slider.max);
+    if (last <= 0) return;
+    this.followLatest = false;
+    this.slider.value = '0';
+    this.replayButton.textContent = '■ Pause';
+    this.showSnapshot();
+    // About four seconds for the whole run, whatever the number of snapshots.
+    const interval = Math.max(40, Math.min(400, 4000 / last));
+    this.replayTimer = setInterval(() => {
+      const next = Number(this.slider.value) + 1;
+      this.slider.value = String(next);
+      if (next >= Number(this.slider.max)) {
+        this.followLatest = true;
+        this.stopReplay();
+      }
+      this.showSnapshot();
+    }, interval);
+  }
+
+  private stopReplay(): void {
+    if (this.replayTimer !== undefined) clearInterval(this.replayTimer);
+    this.replayTimer = undefined;
+    this.replayButton.textContent = '▶ Replay';
+  }
+
+  private renderStats(view: TrainingView): void {
+    const status = view.status;
+    const last = view.curve[view.curve.length - 1];
+    const items: [string, string, string?][] = [
+      ['epoch', status.epochs > 0 ? `${status.epoch} / ${status.epochs}` : String(status.epoch)],
+      ['loss', formatNumber(status.loss ?? last?.loss ?? null), 'training'],
+    ];
+    const validationLoss = status.validationLoss ?? last?.validationLoss ?? null;
+    if (validationLoss !== null) items.push(['validation loss', formatNumber(validationLoss), 'validation']);
+    const accuracy = status.accuracy ?? last?.accuracy ?? null;
+    if (accuracy !== null) items.push(['accuracy', formatPercent(accuracy), 'accuracy']);
+    const validationAccuracy = last?.validationAccuracy ?? null;
+    if (validationAccuracy !== null) items.push(['validation accuracy', formatPercent(validationAccuracy), 'validation-accuracy']);
+    items.push(['time', `${status.seconds < 10 ? status.seconds.toFixed(2) : status.seconds.toFixed(1)} s`]);
+    this.stats.replaceChildren(
+      ...items.map(([name, value, kind]) => {
+        const item = element('div', `nn-stat${kind ? ` ${kind}` : ''}`);
+        item.append(element('dt', undefined, name), element('dd', undefined, value));
+        return item;
+      }),
+    );
+  }
+
+  dispose(): void {
+    this.stopReplay();
+    this.curve.dispose();
+    this.boundary.dispose();
+  }
+}
