@@ -1,0 +1,151 @@
+// `nn export FILE --run N --format json|pytorch [--out PATH] [--epochs N]`: train one run and write the model (CLI.md).
+
+import { readFileSync, writeFileSync } from 'node:fs';
+import { basename, dirname, extname, join, resolve } from 'node:path';
+import { ExportError, exportJson } from '../export/json';
+import { pytorchScript } from '../export/pytorch';
+import { check, DEFAULT_MAX_DATA_CELLS, DEFAULT_MAX_PARAMETERS, type CheckResult } from '../language/index';
+import type { RunSpec } from '../language/model';
+import { LineIndex } from '../language/positions';
+import { Trainer } from '../nn/trainer';
+
+export const EXPORT_USAGE = 'usage: nn export FILE --run N --format json|pytorch [--out PATH] [--epochs N]';
+
+/** Where the command writes; the CLI passes process.stdout/stderr, tests pass collectors. */
+export interface ExportIo {
+  stdout: (text: string) => void;
+  stderr: (text: string) => void;
+}
+
+interface ExportArgs {
+  file: string;
+  run: number;
+  format: 'json' | 'pytorch';
+  out: string | null;
+  epochs: number | null;
+}
+
+/** Reads the arguments after `export`; a string is the usage error to print. */
+export function parseExportArgs(args: string[]): ExportArgs | string {
+  let file: string | null = null;
+  let run: number | null = null;
+  let format: string | null = null;
+  let out: string | null = null;
+  let epochs: number | null = null;
+  const wholeNumber = (flag: string, value: string | undefined): number | string => {
+    if (value === undefined || !/^[0-9]+$/.test(value) || Number(value) < 1) return `${flag} needs a whole number ≥ 1`;
+    return Number(value);
+  };
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i];
+    if (a === '--run' || a === '--epochs') {
+      const n = wholeNumber(a, args[++i]);
+      if (typeof n === 'string') return n;
+      if (a === '--run') run = n;
+      else epochs = n;
+    } else if (a === '--format') {
+      format = args[++i] ?? null;
+      if (format !== 'json' && format !== 'pytorch') return '--format must be json or pytorch';
+    } else if (a === '--out') {
+      out = args[++i] ?? null;
+      if (!out) return '--out needs a path';
+    } else if (a.startsWith('-')) {
+      return `unknown option ${a}`;
+    } else if (file === null) {
+      file = a;
+    } else {
+      return `one spec file only (got ${file} and ${a})`;
+    }
+  }
+  if (file === null) return 'no spec file given';
+  if (run === null) return '--run N is required';
+  if (format === null) return '--format json|pytorch is required';
+  return { file, run, format: format as 'json' | 'pytorch', out, epochs };
+}
+
+/** Runs the command; returns the exit status (0 written, 1 spec error or diverged run, 2 bad usage or unreadable file). */
+export function exportCommand(argv: string[], io: ExportIo): number {
+  const args = parseExportArgs(argv);
+  if (typeof args === 'string') {
+    io.stderr(`nn export: ${args}\n${EXPORT_USAGE}\n`);
+    return 2;
+  }
+  const specPath = resolve(args.file);
+  let text: string;
+  try {
+    text = readFileSync(specPath, 'utf8');
+  } catch (error) {
+    io.stderr(`nn export: cannot read ${args.file}: ${(error as NodeJS.ErrnoException).code ?? String(error)}\n`);
+    return 2;
+  }
+  const result = check(text, {
+    specPath,
+    allowedRoot: null,
+    readFile: (path) => {
+      try {
+        return { text: readFileSync(path, 'utf8') };
+      } catch (error) {
+        const code = (error as NodeJS.ErrnoException).code;
+        return { error: code === 'ENOENT' ? 'no such file' : String((error as Error).message), missing: code === 'ENOENT' };
+      }
+    },
+    maxParameters: DEFAULT_MAX_PARAMETERS,
+    maxDataCells: DEFAULT_MAX_DATA_CELLS,
+  });
+  printProblems(args.file, text, result, io);
+  if (result.errorCount > 0) return 1;
+
+  const run = result.runs.find((r) => r.index === args.run);
+  if (!run) {
+    const count = result.runs.length;
+    io.stderr(`nn export: ${args.file} has no run ${args.run} (it has ${count} train block${count === 1 ? '' : 's'})\n`);
+    return 2;
+  }
+  const spec: RunSpec = args.epochs === null ? run : { ...run, settings: { ...run.settings, epochs: args.epochs } };
+  const trainer = new Trainer(spec.network, spec.data, spec.settings);
+  const trained = trainer.train();
+
+  let output: string;
+  try {
+    output =
+      args.format === 'json'
+        ? exportJson(spec, trained)
+        : pytorchScript(spec, trained, trainer.trainingPart(), { specPath: args.file });
+  } catch (error) {
+    if (error instanceof ExportError) {
+      io.stderr(`nn export: ${error.message}\n`);
+      return 1;
+    }
+    throw error;
+  }
+
+  const out = args.out ?? (args.format === 'pytorch' ? defaultScriptPath(args.file, args.run) : null);
+  if (out === null) {
+    io.stdout(output);
+    return 0;
+  }
+  try {
+    writeFileSync(out, output, { mode: args.format === 'pytorch' ? 0o755 : 0o644 });
+  } catch (error) {
+    io.stderr(`nn export: cannot write ${out}: ${(error as NodeJS.ErrnoException).code ?? String(error)}\n`);
+    return 2;
+  }
+  io.stderr(`nn export: wrote ${out} (run ${args.run}, ${trained.epochs} epochs, loss ${trained.finalLoss})\n`);
+  return 0;
+}
+
+/** `<spec name>.run<N>.py` beside the spec. */
+export function defaultScriptPath(file: string, run: number): string {
+  const name = basename(file, extname(file));
+  return join(dirname(file), `${name}.run${run}.py`);
+}
+
+/** Problems in `nn check`'s format: errors and warnings to stderr, since stdout may hold the export. */
+function printProblems(file: string, text: string, result: CheckResult, io: ExportIo): void {
+  const lines = new LineIndex(text);
+  for (const problem of result.problems) {
+    if (problem.severity === 'info') continue;
+    const at = lines.cliPosition(problem.span.start);
+    io.stderr(`${file}:${at.line}:${at.column}: ${problem.severity}: ${problem.message}\n`);
+  }
+}

@@ -1,0 +1,343 @@
+// `nn export --format pytorch`: a standalone Python 3 script that rebuilds a trained run in PyTorch (CLI.md).
+//
+// The script carries the network, the trained weights and the run's training part as the
+// trainer held it (normalized, one-hot, validation rows left out), and reproduces the
+// spec's loss definitions (LANGUAGE.md §4) with the same numerically stable formulas as
+// server/src/nn/losses.ts, so its loss equals the trainer's `finalLoss` to rounding.
+// Small arrays are written as Python literals, so a reader can see them; large ones as
+// base64 of little-endian float64, which is exact and keeps the file a sane size.
+
+import type { RunSpec } from '../language/model';
+import type { TrainResult } from '../nn/types';
+import { exportDocument } from './json';
+
+/** The training part as the trainer holds it (Trainer.trainingPart()). */
+export interface TrainingPart {
+  inputs: Float64Array;
+  targets: Float64Array;
+}
+
+/** Arrays with more numbers than this are embedded as base64 instead of literals. */
+export const LITERAL_LIMIT = 4096;
+
+/** Where the spec came from, for the script's header comment. */
+export interface ScriptOrigin {
+  /** The spec's path as the user gave it. */
+  specPath: string;
+}
+
+/** The whole script. Throws ExportError for a diverged run (see json.ts). */
+export function pytorchScript(run: RunSpec, result: TrainResult, part: TrainingPart, origin: ScriptOrigin): string {
+  const doc = exportDocument(run, result);
+  const rows = result.trainRows;
+  const inputWidth = run.network.input;
+  const outputWidth = run.network.layers[run.network.layers.length - 1].units;
+  if (part.inputs.length !== rows * inputWidth || part.targets.length !== rows * outputWidth) {
+    throw new RangeError(`the training part holds ${part.inputs.length / inputWidth} rows, the result says ${rows}`);
+  }
+  const optimizer = run.settings.optimizer;
+  const optimizerLiteral =
+    optimizer.kind === 'sgd'
+      ? `{"name": "sgd", "rate": ${num(optimizer.rate)}, "momentum": ${num(optimizer.momentum)}}`
+      : `{"name": "adam", "rate": ${num(optimizer.rate)}, "beta1": ${num(optimizer.beta1)}, "beta2": ${num(optimizer.beta2)}, "epsilon": ${num(optimizer.epsilon)}}`;
+  const layers = doc.layers
+    .map((layer, k) => {
+      const inputs = k === 0 ? inputWidth : doc.layers[k - 1].units;
+      return [
+        `    {`,
+        `        "name": ${str(layer.name)}, "units": ${layer.units}, "inputs": ${inputs}, "activation": ${str(layer.activation)},`,
+        `        # weights[j][i] = W_ji: row j is unit j of this layer, column i is unit i of the layer before.`,
+        `        "weights": ${matrix(layer.weights.flat(), layer.units, inputs, '        ')},`,
+        `        "biases": ${vector(layer.biases)},`,
+        `    },`,
+      ].join('\n');
+    })
+    .join('\n');
+  const validation = result.validationRows > 0 ? `; ${result.validationRows} rows held out for validation are not included` : '';
+  const normalization = doc.normalization
+    ? `inputs normalized (${doc.normalization.kind}, fitted on these rows) as the trainer saw them`
+    : 'inputs as written in the spec (no normalization)';
+  const header = [
+    `#!/usr/bin/env python3`,
+    `# Network "${oneLine(doc.network)}" trained on "${oneLine(doc.training.data)}": run ${run.index} of ${oneLine(origin.specPath)}, exported by nn-lang.`,
+    `#`,
+    `# Needs only PyTorch. The trained weights and the run's training part are embedded below.`,
+    `#`,
+    `#   python3 SCRIPT                          prints {"loss": L}: the mean training loss of these weights`,
+    `#                                           (the nn trainer's finalLoss, up to rounding)`,
+    `#   python3 SCRIPT --train EPOCHS            goes on training with the spec's optimizer, batch and loss,`,
+    `#                                           printing {"epoch": e, "loss": L} per epoch`,
+    `#   python3 SCRIPT --train EPOCHS --workers K   the same, data-parallel (DistributedDataParallel, gloo, CPU)`,
+    `#                                           over K processes it starts itself`,
+    `#   torchrun --nproc_per_node K --redirects 1 --tee 1 SCRIPT --train EPOCHS`,
+    `#                                           the same under torchrun (torch 1.13's torchrun needs the two flags)`,
+    `#   add --save PATH to write the trained state_dict with torch.save.`,
+  ].join('\n');
+
+  return `${header}
+
+import argparse
+import base64
+import json
+import os
+import socket
+import sys
+
+import torch
+import torch.distributed as dist
+import torch.multiprocessing as mp
+import torch.nn.functional as F
+from torch import nn
+from torch.nn.parallel import DistributedDataParallel
+
+# ---- the run, as the spec and the trainer defined it --------------------------------------
+
+
+def _decode(text, rows, columns):
+    """Base64 of little-endian float64 values, as nn-lang embeds large arrays (exact, compact)."""
+    values = torch.frombuffer(bytearray(base64.b64decode(text)), dtype=torch.float64)
+    if sys.byteorder == "big":
+        values = values.view(torch.uint8).view(-1, 8).flip(1).reshape(-1).view(torch.float64)
+    return values.reshape(rows, columns).tolist() if columns else values.tolist()
+
+
+DTYPE = torch.${run.settings.precision === 'f32' ? 'float32' : 'float64'}  # precision ${run.settings.precision}
+LOSS = ${str(run.settings.loss)}
+OPTIMIZER = ${optimizerLiteral}
+BATCH = ${run.settings.batch === 'full' ? 'None  # full: the whole training part per update' : String(run.settings.batch)}
+SEED = ${run.settings.seed}
+EPOCHS_TRAINED = ${doc.training.epochs}
+FINAL_LOSS = ${num(doc.training.finalLoss)}  # the nn trainer's loss of these weights on the data below
+INPUT_NAMES = ${pyValue(doc.inputs)}
+CLASSES = ${pyValue(doc.classes)}
+NORMALIZATION = ${pyValue(doc.normalization)}
+
+LAYERS = [
+${layers}
+]
+
+# The training part: ${rows} rows, ${normalization}${validation}.
+INPUTS = ${matrix(part.inputs, rows, inputWidth, '')}
+TARGETS = ${matrix(part.targets, rows, outputWidth, '')}
+
+# ---- the network ----------------------------------------------------------------------------
+
+
+def activate(kind, z):
+    if kind == "sigmoid":
+        return torch.sigmoid(z)
+    if kind == "tanh":
+        return torch.tanh(z)
+    if kind == "relu":
+        return F.relu(z)
+    if kind == "leaky_relu":
+        return F.leaky_relu(z, 0.01)
+    if kind == "linear":
+        return z
+    if kind == "softmax":
+        return torch.softmax(z, dim=1)
+    raise ValueError("unknown activation " + kind)
+
+
+class Network(nn.Module):
+    """z(k) = W(k) a(k-1) + b(k), a(k) = act(z(k)) for every layer, as in the spec."""
+
+    def __init__(self, layers):
+        super().__init__()
+        self.layers = nn.ModuleList(nn.Linear(layer["inputs"], layer["units"], dtype=DTYPE) for layer in layers)
+        self.kinds = [layer["activation"] for layer in layers]
+        with torch.no_grad():
+            for linear, layer in zip(self.layers, layers):
+                linear.weight.copy_(torch.tensor(layer["weights"], dtype=DTYPE))
+                linear.bias.copy_(torch.tensor(layer["biases"], dtype=DTYPE))
+
+    def forward(self, x, logits=False):
+        """The output y-hat, or with logits=True the last layer's z (the losses need it to stay finite)."""
+        for k, (linear, kind) in enumerate(zip(self.layers, self.kinds)):
+            z = linear(x)
+            if logits and k == len(self.layers) - 1:
+                return z
+            x = activate(kind, z)
+        return x
+
+
+def sample_losses(z, y):
+    """Each sample's loss from the last layer's z, with the spec's definitions (LANGUAGE.md section 4)."""
+    kind = LAYERS[-1]["activation"]
+    if LOSS == "mse":
+        # L = 1/2 sum_l (y-hat_l - y_l)^2
+        return 0.5 * ((activate(kind, z) - y) ** 2).sum(dim=1)
+    if kind == "softmax":
+        # L = -sum_l y_l log softmax(z)_l
+        return -(y * F.log_softmax(z, dim=1)).sum(dim=1)
+    if kind == "sigmoid":
+        # L = sum_l softplus(z_l) - y_l z_l (binary cross-entropy), softplus(z) = max(z, 0) + log1p(e^-|z|);
+        # written with where() so the gradient is exactly sigmoid(z) - y, also at z = 0.
+        positive = z > 0
+        softplus = torch.where(positive, z, torch.zeros_like(z)) + torch.log1p(torch.exp(torch.where(positive, -z, z)))
+        return (softplus - y * z).sum(dim=1)
+    # L = -sum_l y_l log y-hat_l, with y-hat floored at 1e-12
+    return -(y * torch.log(torch.clamp(activate(kind, z), min=1e-12))).sum(dim=1)
+
+
+def make_optimizer(parameters):
+    """The spec's optimizer. For sgd with momentum the spec writes v <- mu v - rate g, W <- W + v; torch's
+    SGD keeps u <- mu u + g, W <- W - rate u. With a constant rate these are the same (v = -rate u)."""
+    if OPTIMIZER["name"] == "sgd":
+        return torch.optim.SGD(parameters, lr=OPTIMIZER["rate"], momentum=OPTIMIZER["momentum"])
+    return torch.optim.Adam(
+        parameters, lr=OPTIMIZER["rate"], betas=(OPTIMIZER["beta1"], OPTIMIZER["beta2"]), eps=OPTIMIZER["epsilon"]
+    )
+
+
+def data():
+    return torch.tensor(INPUTS, dtype=DTYPE).reshape(-1, LAYERS[0]["inputs"]), torch.tensor(TARGETS, dtype=DTYPE).reshape(
+        -1, LAYERS[-1]["units"]
+    )
+
+
+# ---- what the script does -------------------------------------------------------------------
+
+
+def mean_loss(model, x, y):
+    with torch.no_grad():
+        return sample_losses(model(x, logits=True), y).mean().item()
+
+
+def train(epochs, rank=0, world=1, save=None):
+    """Mini-batch training as the nn trainer does it: shuffled every epoch (not with batch full), a last
+    smaller batch kept, the epoch's loss the mean of every sample's loss in its batch's forward pass.
+    With several processes each takes every world-th sample of a batch; its loss is scaled so that
+    DDP's average of the gradients is exactly the gradient of the whole batch."""
+    x, y = data()
+    rows = x.shape[0]
+    batch = rows if BATCH is None else min(BATCH, rows)
+    network = Network(LAYERS)
+    model = DistributedDataParallel(network) if world > 1 else network
+    optimizer = make_optimizer(model.parameters())
+    order_generator = torch.Generator().manual_seed(SEED)
+    for epoch in range(1, epochs + 1):
+        order = torch.randperm(rows, generator=order_generator) if batch < rows else torch.arange(rows)
+        total = torch.zeros((), dtype=torch.float64)
+        for start in range(0, rows, batch):
+            indices = order[start : start + batch]
+            mine = indices[rank::world]
+            losses = sample_losses(model(x[mine], logits=True), y[mine])
+            optimizer.zero_grad()
+            (losses.sum() * (world / len(indices))).backward()
+            optimizer.step()
+            total += losses.detach().sum().to(torch.float64)
+        if world > 1:
+            dist.all_reduce(total)
+        if rank == 0:
+            print(json.dumps({"epoch": epoch, "loss": total.item() / rows}), flush=True)
+    if save and rank == 0:
+        torch.save(network.state_dict(), save)
+
+
+def _free_port():
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _worker(rank, world, epochs, save):
+    dist.init_process_group("gloo", rank=rank, world_size=world)
+    torch.set_num_threads(1)  # K processes share the machine's cores
+    try:
+        train(epochs, rank, world, save)
+    finally:
+        dist.destroy_process_group()
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__ or "nn-lang export")
+    parser.add_argument("--train", type=int, metavar="EPOCHS", help="go on training for EPOCHS epochs")
+    parser.add_argument("--workers", type=int, default=1, metavar="K", help="data-parallel over K processes (with --train)")
+    parser.add_argument("--save", metavar="PATH", help="write the trained state_dict here (with --train)")
+    args = parser.parse_args()
+    if args.workers < 1 or (args.train is not None and args.train < 0):
+        parser.error("--workers and --train take a positive number")
+    if "RANK" in os.environ and "WORLD_SIZE" in os.environ:
+        # Started by torchrun: it has set MASTER_ADDR, MASTER_PORT, RANK and WORLD_SIZE.
+        rank, world = int(os.environ["RANK"]), int(os.environ["WORLD_SIZE"])
+        dist.init_process_group("gloo")
+        torch.set_num_threads(1)
+        try:
+            if args.train is None:
+                if rank == 0:
+                    print(json.dumps({"loss": mean_loss(Network(LAYERS), *data())}), flush=True)
+            else:
+                train(args.train, rank, world, args.save)
+        finally:
+            dist.destroy_process_group()
+        return
+    if args.train is None:
+        if args.workers != 1:
+            parser.error("--workers needs --train")
+        print(json.dumps({"loss": mean_loss(Network(LAYERS), *data())}), flush=True)
+    elif args.workers == 1:
+        train(args.train, save=args.save)
+    else:
+        os.environ["MASTER_ADDR"] = "127.0.0.1"
+        os.environ["MASTER_PORT"] = str(_free_port())
+        mp.spawn(_worker, args=(args.workers, args.train, args.save), nprocs=args.workers, join=True)
+
+
+if __name__ == "__main__":
+    main()
+`;
+}
+
+// ---- Python literals ----------------------------------------------------------------------
+
+/** A finite double as Python reads it back to the same bits (JavaScript's shortest round-trip form). */
+function num(x: number): string {
+  if (!Number.isFinite(x)) throw new RangeError(`cannot export the non-finite number ${x}`);
+  if (Object.is(x, -0)) return '-0.0';
+  return String(x);
+}
+
+function str(s: string): string {
+  // A JSON string literal is a valid Python string literal.
+  return JSON.stringify(s);
+}
+
+function oneLine(s: string): string {
+  return s.replace(/[\r\n]+/g, ' ');
+}
+
+function pyValue(value: unknown): string {
+  if (value === null || value === undefined) return 'None';
+  if (typeof value === 'boolean') return value ? 'True' : 'False';
+  if (typeof value === 'number') return num(value);
+  if (typeof value === 'string') return str(value);
+  if (Array.isArray(value)) return `[${value.map(pyValue).join(', ')}]`;
+  return `{${Object.entries(value as Record<string, unknown>).map(([k, v]) => `${str(k)}: ${pyValue(v)}`).join(', ')}}`;
+}
+
+function base64(values: ArrayLike<number>): string {
+  const bytes = new Float64Array(Array.from(values));
+  const view = new DataView(bytes.buffer);
+  // Float64Array uses the machine's byte order; the script reads little-endian.
+  for (let i = 0; i < bytes.length; i++) view.setFloat64(i * 8, bytes[i], true);
+  return Buffer.from(bytes.buffer).toString('base64');
+}
+
+function vector(values: ArrayLike<number>): string {
+  if (values.length > LITERAL_LIMIT) return `_decode("${base64(values)}", ${values.length}, 0)`;
+  return `[${Array.from(values, num).join(', ')}]`;
+}
+
+/** A rows × columns row-major matrix: one Python list per row, or base64 when large. */
+function matrix(values: ArrayLike<number>, rows: number, columns: number, indent: string): string {
+  if (values.length > LITERAL_LIMIT) return `_decode("${base64(values)}", ${rows}, ${columns})`;
+  if (rows === 0) return '[]';
+  const lines: string[] = [];
+  for (let r = 0; r < rows; r++) {
+    const row: string[] = [];
+    for (let c = 0; c < columns; c++) row.push(num(values[r * columns + c]));
+    lines.push(`${indent}    [${row.join(', ')}],`);
+  }
+  return `[\n${lines.join('\n')}\n${indent}]`;
+}
