@@ -9,6 +9,7 @@ import {
   type TrainingParams,
   type TrainingView,
 } from '../../server/src/protocol';
+import { panelHtml } from './panelHtml';
 import type { RunStatusStore } from './runStatusStore';
 import { throttle, type Throttled } from './throttle';
 import type { FromWebview, ToWebview } from './webview/messages';
@@ -187,30 +188,13 @@ class RunPanel {
 
   private html(): string {
     const webview = this.panel.webview;
-    const nonce = makeNonce();
-    const script = webview.asWebviewUri(vscode.Uri.joinPath(this.owner.webviewRoot, 'panel.js'));
-    const style = webview.asWebviewUri(vscode.Uri.joinPath(this.owner.webviewRoot, 'panel.css'));
-    const csp = [
-      "default-src 'none'",
-      `script-src 'nonce-${nonce}'`,
-      `style-src ${webview.cspSource} 'nonce-${nonce}'`,
-      `img-src ${webview.cspSource} data:`,
-      `font-src ${webview.cspSource}`,
-    ].join('; ');
-    return `<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="UTF-8">
-<meta http-equiv="Content-Security-Policy" content="${csp}">
-<meta name="viewport" content="width=device-width, initial-scale=1.0">
-<link rel="stylesheet" nonce="${nonce}" href="${style.toString()}">
-<title>NN: Training</title>
-</head>
-<body>
-<div id="nn-root" data-mode="panel"></div>
-<script nonce="${nonce}" src="${script.toString()}"></script>
-</body>
-</html>`;
+    const asset = (name: string) => webview.asWebviewUri(vscode.Uri.joinPath(this.owner.webviewRoot, name)).toString();
+    return panelHtml({
+      cspSource: webview.cspSource,
+      scriptUri: asset('panel.js'),
+      styleUri: asset('panel.css'),
+      nonce: randomBytes(18).toString('base64'),
+    });
   }
 
   private disposed = false;
@@ -224,8 +208,4 @@ class RunPanel {
     this.panel.dispose();
     for (const listener of this.disposeListeners.splice(0)) listener();
   }
-}
-
-function makeNonce(): string {
-  return randomBytes(18).toString('base64');
 }

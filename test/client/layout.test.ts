@@ -1,0 +1,142 @@
+// Geometry and number formatting of the training panel's drawings.
+import { describe, expect, it } from 'vitest';
+import type { PanelLayer } from '../../server/src/protocol';
+import {
+  MAX_UNITS_SHOWN,
+  boundaryColor,
+  curveColumns,
+  edgeWidth,
+  formatNumber,
+  formatPercent,
+  layoutDiagram,
+  parseColor,
+} from '../../client/src/webview/layout';
+import { fourInputView, twoInputView } from '../report/fixtures';
+
+function layer(name: string, inputs: number, units: number, line: number): PanelLayer {
+  return {
+    name,
+    inputs,
+    units,
+    activation: 'sigmoid',
+    line,
+    weights: Array.from({ length: inputs * units }, (_, i) => (i % 2 ? -1 : 1) * (i + 1)),
+    biases: Array.from({ length: units }, () => 0),
+    weightGradient: null,
+    lastUpdate: null,
+  };
+}
+
+describe('layoutDiagram', () => {
+  it('draws a node per unit and an edge per weight (W_ji indexed row-major, units × inputs)', () => {
+    const layout = layoutDiagram(['a', 'b'], [layer('hidden', 2, 4, 2), layer('out', 4, 1, 3)]);
+    expect(layout.columns.map((c) => c.nodes.length)).toEqual([2, 4, 1]);
+    expect(layout.edges).toHaveLength(2 * 4 + 4 * 1);
+    const edge = layout.edges.find((e) => e.layer === 1 && e.to === 2 && e.from === 1);
+    expect(edge?.index).toBe(2 * 2 + 1);
+    expect(layout.columns.map((c) => c.line)).toEqual([null, 2, 3]);
+    // Columns go left to right, nodes within a column top to bottom.
+    expect(layout.columns[0].x).toBeLessThan(layout.columns[1].x);
+    const ys = layout.columns[1].nodes.map((n) => n.y);
+    expect([...ys].sort((p, q) => p - q)).toEqual(ys);
+  });
+
+  it('caps tall columns and their edges, keeping the true unit count', () => {
+    const layout = layoutDiagram([], [layer('wide', 3, 40, 1), layer('out', 40, 2, 2)]);
+    expect(layout.columns[1].units).toBe(40);
+    expect(layout.columns[1].shown).toBe(MAX_UNITS_SHOWN);
+    expect(layout.edges).toHaveLength(3 * MAX_UNITS_SHOWN + MAX_UNITS_SHOWN * 2);
+    // Edges into a capped column still index the real weight matrix (40 × 3).
+    const last = layout.edges.filter((e) => e.layer === 2).at(-1)!;
+    expect(last.index).toBe(1 * 40 + (MAX_UNITS_SHOWN - 1));
+  });
+
+  it('keeps every node inside the drawing', () => {
+    const layout = layoutDiagram(fourInputView().inputNames, fourInputView().snapshots[0].layers);
+    for (const node of layout.columns.flatMap((c) => c.nodes)) {
+      expect(node.y - layout.radius).toBeGreaterThan(40);
+      expect(node.y + layout.radius).toBeLessThan(layout.height);
+      expect(node.x).toBeGreaterThan(0);
+      expect(node.x).toBeLessThan(layout.width);
+    }
+  });
+});
+
+describe('edgeWidth', () => {
+  it('grows with |w| and treats signs alike', () => {
+    expect(edgeWidth(0, 4)).toBeLessThan(edgeWidth(1, 4));
+    expect(edgeWidth(-2, 4)).toBe(edgeWidth(2, 4));
+    expect(edgeWidth(4, 4)).toBeCloseTo(7);
+    expect(edgeWidth(Number.NaN, 4)).toBe(edgeWidth(0, 0));
+  });
+});
+
+describe('formatNumber', () => {
+  it.each([
+    [5.91234, '5.912'],
+    [-2.4312, '−2.431'],
+    [0.00098, '0.00098'],
+    [1.5e-7, '1.5e−7'],
+    [123456, '1.23e+5'],
+    [0, '0'],
+    [null, '–'],
+    [Number.POSITIVE_INFINITY, '∞'],
+  ])('%s -> %s', (value, expected) => {
+    expect(formatNumber(value)).toBe(expected);
+  });
+
+  it('formats percentages of accuracy', () => {
+    expect(formatPercent(1)).toBe('100%');
+    expect(formatPercent(0.9625)).toBe('96.3%');
+    expect(formatPercent(null)).toBe('–');
+  });
+});
+
+describe('curveColumns', () => {
+  const view = twoInputView({ data: 'xor', hidden: 3, epochs: 50, rate: 0.5, validate: true, grid: 4 });
+
+  it('aligns epochs, losses and accuracies, with a log axis for positive losses', () => {
+    const columns = curveColumns(view);
+    expect(columns.epochs).toHaveLength(50);
+    expect(columns.loss).toHaveLength(50);
+    expect(columns.validationLoss).toHaveLength(50);
+    expect(columns.accuracy).not.toBeNull();
+    expect(columns.logScale).toBe(true);
+  });
+
+  it('turns non-finite losses into gaps and leaves out series the run does not have', () => {
+    const diverged = {
+      ...view,
+      curve: view.curve.map((p, i) => ({ ...p, loss: i === 3 ? Number.NaN : p.loss, validationLoss: null, accuracy: null, validationAccuracy: null })),
+    };
+    const columns = curveColumns(diverged);
+    expect(columns.loss[3]).toBeNull();
+    expect(columns.validationLoss).toBeNull();
+    expect(columns.accuracy).toBeNull();
+  });
+
+  it('falls back to a linear axis when a loss is zero', () => {
+    const zero = { ...view, curve: view.curve.map((p, i) => ({ ...p, loss: i === 10 ? 0 : p.loss })) };
+    expect(curveColumns(zero).logScale).toBe(false);
+  });
+});
+
+describe('colours', () => {
+  it('parses the forms theme variables take', () => {
+    expect(parseColor('#3794ff', [0, 0, 0])).toEqual([55, 148, 255]);
+    expect(parseColor('#fff', [0, 0, 0])).toEqual([255, 255, 255]);
+    expect(parseColor('rgba(10, 20, 30, 0.5)', [0, 0, 0])).toEqual([10, 20, 30]);
+    expect(parseColor('var(--nope)', [1, 2, 3])).toEqual([1, 2, 3]);
+  });
+
+  it('shades the boundary from class 0 through the background to class 1', () => {
+    const class0 = [200, 100, 0];
+    const class1 = [0, 100, 200];
+    const background = [255, 255, 255];
+    expect(boundaryColor(0.5, class0, class1, background)).toEqual([255, 255, 255]);
+    const low = boundaryColor(0, class0, class1, background);
+    const high = boundaryColor(1, class0, class1, background);
+    expect(low[2]).toBeLessThan(low[0]);
+    expect(high[0]).toBeLessThan(high[2]);
+  });
+});
