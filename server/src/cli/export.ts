@@ -13,8 +13,10 @@ export const EXPORT_USAGE = 'usage: nn export FILE --run N --format json|pytorch
 
 /** Where the command writes; the CLI passes process.stdout/stderr, tests pass collectors. */
 export interface ExportIo {
-  stdout: (text: string) => void;
-  stderr: (text: string) => void;
+  stdout(text: string): void;
+  stderr(text: string): void;
+  /** Relative paths (the spec, --out) are resolved against this; the process's cwd when absent. */
+  cwd?: string;
 }
 
 interface ExportArgs {
@@ -70,7 +72,8 @@ export function exportCommand(argv: string[], io: ExportIo): number {
     io.stderr(`nn export: ${args}\n${EXPORT_USAGE}\n`);
     return 2;
   }
-  const specPath = resolve(args.file);
+  const cwd = io.cwd ?? process.cwd();
+  const specPath = resolve(cwd, args.file);
   let text: string;
   try {
     text = readFileSync(specPath, 'utf8');
@@ -120,12 +123,13 @@ export function exportCommand(argv: string[], io: ExportIo): number {
   }
 
   const out = args.out ?? (args.format === 'pytorch' ? defaultScriptPath(args.file, args.run) : null);
-  if (out === null) {
+  const outPath = out === null ? null : resolve(cwd, out);
+  if (outPath === null) {
     io.stdout(output);
     return 0;
   }
   try {
-    writeFileSync(out, output, { mode: args.format === 'pytorch' ? 0o755 : 0o644 });
+    writeFileSync(outPath, output, { mode: args.format === 'pytorch' ? 0o755 : 0o644 });
   } catch (error) {
     io.stderr(`nn export: cannot write ${out}: ${(error as NodeJS.ErrnoException).code ?? String(error)}\n`);
     return 2;
