@@ -19,7 +19,7 @@ import type { Activation, Dataset, NetworkSpec, TrainSettings } from '../languag
 import { addBiasAndActivate, multiplyByDerivative, type Vector } from './activations';
 import { initializeWeights } from './initializers';
 import { outputLoss, type OutputLoss } from './losses';
-import { multiply, multiplyTransposedLeft, multiplyTransposedRight } from './matmul';
+import { createKernels, type MatrixKernels } from './kernels';
 import { fitNormalization, normalizeInput } from './normalize';
 import { createOptimizer, type Optimizer } from './optimizers';
 import { Rng, STREAM } from './rng';
@@ -108,6 +108,8 @@ export class Trainer {
   private readonly targetColumns: Vector;
   private readonly output: OutputLoss;
   private readonly optimizer: Optimizer;
+  /** The matrix products (WebAssembly SIMD where it runs, same bits either way); every buffer below lives in their memory. */
+  private readonly kernels: MatrixKernels;
   private readonly shuffleRng: Rng;
 
   /** Normalized inputs and targets of each part, row-major (row i is trainingRows[i]). */
@@ -136,8 +138,8 @@ export class Trainer {
     this.layerCount = network.layers.length;
     const L = this.layerCount;
     const n = this.sizes;
-    const allocate = (length: number): Vector =>
-      settings.precision === 'f32' ? new Float32Array(length) : new Float64Array(length);
+    this.kernels = createKernels(settings.precision);
+    const allocate = (length: number): Vector => this.kernels.allocate(length);
 
     // The split and the normalization come first: the normalization sees only the training part.
     const split = splitRows(data.rows, settings.validate, settings.seed);
@@ -413,7 +415,7 @@ export class Trainer {
   private forward(columns: number): void {
     const n = this.sizes;
     for (let k = 1; k <= this.layerCount; k++) {
-      multiply(this.preActivations[k], this.weights[k], this.activations[k - 1], n[k], columns, n[k - 1]);
+      this.kernels.multiply(this.preActivations[k], this.weights[k], this.activations[k - 1], n[k], columns, n[k - 1]);
       addBiasAndActivate(this.activationKinds[k], this.biases[k], this.preActivations[k], this.activations[k], n[k], columns);
     }
   }
@@ -422,7 +424,7 @@ export class Trainer {
   private backpropagate(columns: number): void {
     const n = this.sizes;
     for (let k = this.layerCount - 1; k >= 1; k--) {
-      multiplyTransposedLeft(this.deltas[k], this.weights[k + 1], this.deltas[k + 1], n[k], columns, n[k + 1]);
+      this.kernels.multiplyTransposedLeft(this.deltas[k], this.weights[k + 1], this.deltas[k + 1], n[k], columns, n[k + 1]);
       multiplyByDerivative(this.activationKinds[k], this.preActivations[k], this.activations[k], this.deltas[k], n[k] * columns);
     }
   }
@@ -431,7 +433,7 @@ export class Trainer {
   private accumulateGradients(columns: number, accumulate: boolean): void {
     const n = this.sizes;
     for (let k = 1; k <= this.layerCount; k++) {
-      multiplyTransposedRight(this.weightGradients[k], this.deltas[k], this.activations[k - 1], n[k], n[k - 1], columns, accumulate);
+      this.kernels.multiplyTransposedRight(this.weightGradients[k], this.deltas[k], this.activations[k - 1], n[k], n[k - 1], columns, accumulate);
       const delta = this.deltas[k];
       const biasGradient = this.biasGradients[k];
       for (let j = 0; j < n[k]; j++) {
