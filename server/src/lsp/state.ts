@@ -34,6 +34,8 @@ export interface DocumentState {
   outcomes: ReadonlyMap<string, RunOutcome>;
   /** One status per run of `check.runs`, in the same order. */
   statuses: readonly RunStatus[];
+  /** Estimated seconds to train each run of `check.runs` on this machine, same order. */
+  estimates?: readonly number[];
   /**
    * Problems that describe training results ('trained', 'target-missed', 'diverged',
    * 'training-failed'), on the `train` keyword of their run, with quick fixes where

@@ -5,7 +5,8 @@ import type { RunOutcome } from './outcome';
 
 export interface CachedRun {
   outcome: RunOutcome;
-  record: RunRecord;
+  /** Null until the worker sent it (right after the outcome). */
+  record: RunRecord | null;
 }
 
 /** A small least-recently-used map; outcomes carry weights and snapshots, so it is bounded. */

@@ -9,7 +9,7 @@ import type { RunPhase } from '../protocol';
 import { DocumentRuns, type LiveJob } from './actor';
 import { OutcomeCache, type CachedRun } from './cache';
 import { SpeedEstimate } from './estimate';
-import type { ProgressReport, RunRecord } from './messages';
+import type { ProgressReport } from './messages';
 import type { RunOutcome } from './outcome';
 import { WorkerPool, defaultPoolSize } from './pool';
 
@@ -20,7 +20,7 @@ export interface HostOptions {
   cacheSize?: number;
 }
 
-export type RunEventKind = 'queued' | 'started' | 'progress' | 'done' | 'failed' | 'cancelled';
+export type RunEventKind = 'queued' | 'started' | 'progress' | 'done' | 'record' | 'failed' | 'cancelled';
 
 export interface RunEvent {
   uri: string;
@@ -221,6 +221,8 @@ export class TrainingHost {
     // Every answer goes through `owns`: once the job is no longer the run's live job
     // (the run changed, was restarted or stopped), what it sends is dropped.
     const live = () => doc === this.docs.get(uri) && doc.owns(key, job);
+    let stored: CachedRun | null = null;
+    const previousRecord = this.cache.peek(key)?.record ?? null;
     const request =
       kind === 'train'
         ? { type: 'train' as const, version: doc.version, run, maxSeconds }
@@ -237,11 +239,21 @@ export class TrainingHost {
         job.curve.push({ epoch: progress.epoch, loss: progress.loss, validationLoss: progress.validationLoss, accuracy: progress.accuracy, validationAccuracy: null });
         this.emit({ uri, key, kind: 'progress' });
       },
-      onDone: (outcome, record) => {
+      onDone: (outcome) => {
         if (!live()) return;
         doc.live.delete(key);
-        this.store(run, outcome, record);
+        stored = this.store(run, outcome);
         this.emit({ uri, key, kind: 'done' });
+      },
+      onRecord: (record) => {
+        // The record belongs to the outcome this job stored, if that is still the cached one.
+        const entry = this.cache.peek(key);
+        if (!stored || entry !== stored) return;
+        const merged = stored.outcome.step && previousRecord ? { ...previousRecord, snapshots: [...previousRecord.snapshots, ...record.snapshots] } : record;
+        const updated: CachedRun = { outcome: stored.outcome, record: merged };
+        this.cache.set(key, updated);
+        stored = updated;
+        this.emit({ uri, key, kind: 'record' });
       },
       onFailed: (message) => {
         if (!live()) return;
@@ -258,19 +270,18 @@ export class TrainingHost {
     if (!job.started) this.emit({ uri, key, kind: 'queued' });
   }
 
-  private store(run: RunSpec, outcome: RunOutcome, record: RunRecord): void {
+  private store(run: RunSpec, outcome: RunOutcome): CachedRun {
+    const previous = this.cache.peek(run.key);
+    let entry: CachedRun;
     if (outcome.step) {
-      // A step keeps the finished result beside it, and adds its snapshot to the panel's.
-      const previous = this.cache.peek(run.key);
-      const merged: RunOutcome = { ...outcome, result: previous?.outcome.result ?? null };
-      const mergedRecord: RunRecord = previous
-        ? { ...previous.record, snapshots: [...previous.record.snapshots, ...record.snapshots] }
-        : record;
-      this.cache.set(run.key, { outcome: merged, record: mergedRecord });
-      return;
+      // A step keeps the finished result beside it (and, until its own record comes, the panel's record).
+      entry = { outcome: { ...outcome, result: previous?.outcome.result ?? null }, record: previous?.record ?? null };
+    } else {
+      if (outcome.result) this.speed.finished(run, outcome.result.epochs, outcome.seconds);
+      entry = { outcome, record: null };
     }
-    if (outcome.result) this.speed.finished(run, outcome.result.epochs, outcome.seconds);
-    this.cache.set(run.key, { outcome, record });
+    this.cache.set(run.key, entry);
+    return entry;
   }
 
   private emit(event: RunEvent): void {

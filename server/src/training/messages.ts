@@ -60,5 +60,8 @@ export type WorkerMessage =
   | { type: 'ready'; throughput: number }
   /** At most ~10 per second per job. */
   | { type: 'progress'; job: number; version: number; key: string; progress: ProgressReport }
-  | { type: 'done'; job: number; version: number; key: string; outcome: RunOutcome; record: RunRecord }
+  /** The outcome first (diagnostics, hovers and lenses wait for it)… */
+  | { type: 'done'; job: number; version: number; key: string; outcome: RunOutcome }
+  /** …then, right after, what only the panel needs (curve, snapshots, boundary grids). */
+  | { type: 'record'; job: number; version: number; key: string; record: RunRecord }
   | { type: 'failed'; job: number; version: number; key: string; message: string };

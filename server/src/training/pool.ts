@@ -13,7 +13,9 @@ import type { RunOutcome } from './outcome';
 export interface JobHandlers {
   onStart?(): void;
   onProgress(progress: ProgressReport): void;
-  onDone(outcome: RunOutcome, record: RunRecord): void;
+  onDone(outcome: RunOutcome): void;
+  /** The panel's record of a finished job, sent by the worker right after onDone. */
+  onRecord(record: RunRecord): void;
   /** The job ended without an outcome: `crashed` when its worker died, otherwise the error. */
   onFailed(message: string, crashed: boolean): void;
   /** Cancelled before it started, or its worker had to be terminated to stop it. */
@@ -66,6 +68,8 @@ export function defaultPoolSize(): number {
 export class WorkerPool {
   private readonly slots: Slot[] = [];
   private readonly queue: Job[] = [];
+  /** Finished jobs whose record is still on its way, by job id. */
+  private readonly awaitingRecord = new Map<number, JobHandlers>();
   private nextId = 1;
   private disposed = false;
   private readonly grace: number;
@@ -226,6 +230,12 @@ export class WorkerPool {
       this.options.onThroughput?.(message.throughput);
       return;
     }
+    if (message.type === 'record') {
+      const handlers = this.awaitingRecord.get(message.job);
+      this.awaitingRecord.delete(message.job);
+      handlers?.onRecord(message.record);
+      return;
+    }
     const job = slot.job;
     // An answer for a job this slot no longer runs is stale: drop it.
     if (!job || job.id !== message.job || job.request.version !== message.version) return;
@@ -238,7 +248,8 @@ export class WorkerPool {
     if (job.killTimer) clearTimeout(job.killTimer);
     if (message.type === 'done') {
       slot.holds.add(message.key);
-      job.handlers.onDone(message.outcome, message.record);
+      this.awaitingRecord.set(job.id, job.handlers);
+      job.handlers.onDone(message.outcome);
     } else {
       job.handlers.onFailed(message.message, false);
     }

@@ -67,7 +67,14 @@ port.on('message', (message: HostMessage) => {
   }
 });
 
-post({ type: 'ready', throughput: measureThroughput() });
+// The speed measurement waits until the thread is idle, so a run sent at start-up is not delayed by it.
+let measured = false;
+function measureWhenIdle(): void {
+  if (measured) return;
+  measured = true;
+  post({ type: 'ready', throughput: measureThroughput() });
+}
+setTimeout(measureWhenIdle, 200);
 
 function stopControl(cancel: SharedArrayBuffer, started: number, maxSeconds: number) {
   const flag = new Int32Array(cancel);
@@ -121,7 +128,8 @@ function train(message: Extract<HostMessage, { type: 'train' }>): void {
   delete result.snapshots;
   keep(run.key, trainer);
   const outcome: RunOutcome = { key: run.key, result, step: null, seconds, rows: explainRows(run, trainer) };
-  post({ type: 'done', job, version, key: run.key, outcome, record: record(run, result, snapshots, result.normalization) });
+  post({ type: 'done', job, version, key: run.key, outcome });
+  post({ type: 'record', job, version, key: run.key, record: record(run, result, snapshots, result.normalization) });
 }
 
 function step(message: Extract<HostMessage, { type: 'step' }>): void {
@@ -144,7 +152,8 @@ function step(message: Extract<HostMessage, { type: 'step' }>): void {
   const outcome: RunOutcome = { key: run.key, result: null, step: report, seconds, rows: explainRows(run, trainer) };
   const layers = panelLayers(run, report.after);
   const snapshots = [{ epoch: report.epoch, layers }];
-  post({ type: 'done', job, version, key: run.key, outcome, record: record(run, null, snapshots, trainer.normalization) });
+  post({ type: 'done', job, version, key: run.key, outcome });
+  post({ type: 'record', job, version, key: run.key, record: record(run, null, snapshots, trainer.normalization) });
 }
 
 /** Forward and backward pass of every inline row through the current weights (hover on a row, ŷ hints). */

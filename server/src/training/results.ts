@@ -1,0 +1,160 @@
+// A run's result as a Problem on its `train` keyword (LANGUAGE.md §6): Information when trained, Warning when the target was missed, Error on divergence, with quick fixes.
+
+import type { CheckResult } from '../language';
+import type { RunSpec } from '../language/model';
+import type { Fix, Problem } from '../language/problems';
+import type { DataDecl, SpecFile, TrainDecl } from '../language/syntax';
+import type { RunState } from './host';
+import { formatLoss, formatLossAgainst, formatPercent, formatSeconds, lossWord } from './summary';
+
+/** The result problem of one run, or null while it has no result. */
+export function resultProblem(check: CheckResult, run: RunSpec, state: RunState, text: string): Problem | null {
+  const span = run.keywordSpan;
+  if (state.phase === 'failed') {
+    return { span, severity: 'error', code: 'training-failed', message: `training failed: ${state.failure ?? 'unknown error'}. ▶ Train to try again.` };
+  }
+  // While a run trains again, its previous result (same key, so the same numbers) stays shown.
+  const outcome = state.outcome;
+  const result = outcome?.result;
+  if (!outcome || !result) return null;
+  const target = run.settings.stopLoss;
+  const seconds = formatSeconds(outcome.seconds);
+  const scores = scoreText(result);
+  switch (result.stopped) {
+    case 'target':
+      return {
+        span,
+        severity: 'info',
+        code: 'trained',
+        message: `trained: loss ${formatLossAgainst(result.loss, target)} at epoch ${result.epochs} (target < ${formatLoss(target)} reached) in ${seconds}${scores}`,
+      };
+    case 'epochs':
+      if (target === null) {
+        return { span, severity: 'info', code: 'trained', message: `trained: loss ${formatLoss(result.loss)} after ${result.epochs} epochs in ${seconds}${scores}` };
+      }
+      return {
+        span,
+        severity: 'warning',
+        code: 'target-missed',
+        message: `loss ${formatLossAgainst(result.loss, target)} after ${result.epochs} epochs did not reach ${formatLoss(target)}. ${missAdvice(result.history)}`,
+      };
+    case 'time':
+      return {
+        span,
+        severity: 'warning',
+        code: 'target-missed',
+        message: `stopped at the time limit after ${seconds}, at epoch ${result.epochs} of ${run.settings.epochs}: loss ${formatLoss(result.loss)}. Raise nn.maxTrainingSeconds to let it finish.`,
+      };
+    case 'cancelled':
+      return { span, severity: 'info', code: 'trained', message: `stopped at epoch ${result.epochs} of ${run.settings.epochs}: loss ${formatLoss(result.loss)}${scores}` };
+    case 'diverged':
+      return divergence(check, run, result.epochs, lossWord(result.history), text);
+  }
+}
+
+function scoreText(result: NonNullable<RunState['outcome']>['result']): string {
+  if (!result) return '';
+  const parts: string[] = [];
+  if (result.accuracy !== null) parts.push(`accuracy ${formatPercent(result.accuracy)}`);
+  if (result.validationLoss !== null) parts.push(`validation loss ${formatLoss(result.validationLoss)}`);
+  if (result.validationAccuracy !== null) parts.push(`validation accuracy ${formatPercent(result.validationAccuracy)}`);
+  return parts.length > 0 ? `; ${parts.join(', ')}` : '';
+}
+
+/** Still falling at the end means "more epochs"; flat means stuck. */
+function missAdvice(history: readonly { loss: number }[]): string {
+  const n = history.length;
+  if (n >= 20) {
+    const late = history[n - 1].loss;
+    const earlier = history[Math.floor(n * 0.9) - 1].loss;
+    if (Number.isFinite(late) && Number.isFinite(earlier) && late < earlier * 0.95) {
+      return 'The loss was still falling: try more epochs or a higher rate.';
+    }
+  }
+  return 'The run may be stuck: try another seed, more hidden units, or momentum.';
+}
+
+function divergence(check: CheckResult, run: RunSpec, epoch: number, word: string, text: string): Problem {
+  const rate = run.settings.optimizer.rate;
+  const largest = largestInput(run);
+  const normalized = run.data.normalize !== null;
+  const fixes: Fix[] = [];
+  const newRate = rate > 1 ? 0.01 : Number((rate / 10).toPrecision(2));
+  const rateFix = setRateFix(check.file, run, newRate, text);
+  if (rateFix) fixes.push(rateFix);
+  const dataDecl = findData(check.file, run.data.name);
+  const normalizeFix = !normalized && largest > 10 && dataDecl ? addNormalizeFix(dataDecl, text) : null;
+  if (normalizeFix) fixes.push(normalizeFix);
+  let message = `loss became ${word} at epoch ${epoch}: `;
+  if (normalizeFix) {
+    message += `rate ${formatLoss(rate)} is too high for inputs this large (up to ${formatLoss(largest)}). Lower the rate, or add 'normalize zscore' to data '${run.data.name}'.`;
+  } else {
+    message += `rate ${formatLoss(rate)} is too high for this network. Lower the rate.`;
+  }
+  return { span: run.keywordSpan, severity: 'error', code: 'diverged', message, fixes };
+}
+
+function largestInput(run: RunSpec): number {
+  let largest = 0;
+  for (const x of run.data.inputs) if (Math.abs(x) > largest) largest = Math.abs(x);
+  return largest;
+}
+
+function findTrain(file: SpecFile, run: RunSpec): TrainDecl | undefined {
+  return file.declarations.find((d): d is TrainDecl => d.kind === 'train' && d.keyword.start === run.keywordSpan.start);
+}
+
+function findData(file: SpecFile, name: string): DataDecl | undefined {
+  return file.declarations.find((d): d is DataDecl => d.kind === 'data' && d.name?.text === name);
+}
+
+/** The indentation of the line holding `offset`. */
+function indentAt(text: string, offset: number): string {
+  let start = offset;
+  while (start > 0 && text[start - 1] !== '\n' && text[start - 1] !== '\r') start--;
+  const match = /^[ \t]*/.exec(text.slice(start, offset));
+  return match ? match[0] : '';
+}
+
+/** The indentation statements inside a block use: that of its first statement, else two more spaces than the block's line. */
+function bodyIndent(text: string, openBrace: number, firstStatement: number | undefined): string {
+  return firstStatement !== undefined ? indentAt(text, firstStatement) : `${indentAt(text, openBrace)}  `;
+}
+
+function lineBreakAfter(text: string, offset: number): number {
+  const i = text.indexOf('\n', offset);
+  return i < 0 ? text.length : i + 1;
+}
+
+function setRateFix(file: SpecFile, run: RunSpec, rate: number, text: string): Fix | null {
+  const decl = findTrain(file, run);
+  if (!decl) return null;
+  const title = `Set rate to ${rate}`;
+  const optimizer = decl.statements.find((s) => s.kind === 'optimizer');
+  if (optimizer && optimizer.kind === 'optimizer') {
+    const param = optimizer.params.find((p) => p.name.text === 'rate');
+    if (param?.value) return { title, edits: [{ span: param.value.span, newText: String(rate) }], preferred: true };
+    const after = optimizer.name?.span.end ?? optimizer.keyword.end;
+    return { title, edits: [{ span: { start: after, end: after }, newText: ` rate ${rate}` }], preferred: true };
+  }
+  if (!decl.block) return null;
+  const at = lineBreakAfter(text, decl.block.open.end);
+  const indent = bodyIndent(text, decl.block.open.start, decl.statements[0]?.span.start);
+  return { title, edits: [{ span: { start: at, end: at }, newText: `${indent}optimizer sgd rate ${rate}\n` }], preferred: true };
+}
+
+function addNormalizeFix(decl: DataDecl, text: string): Fix | null {
+  const source = decl.source;
+  const title = `Add normalize zscore to data '${decl.name?.text ?? ''}'`;
+  if (!source || source.kind === 'generated') return null;
+  if (source.kind === 'inline') {
+    const at = lineBreakAfter(text, source.block.open.end);
+    const indent = bodyIndent(text, source.block.open.start, source.rows[0]?.span.start);
+    return { title, edits: [{ span: { start: at, end: at }, newText: `${indent}normalize zscore\n` }] };
+  }
+  if (!source.block) return null;
+  const at = lineBreakAfter(text, source.block.open.end);
+  const first = [source.inputs, source.target, source.header].filter((s) => s).map((s) => s!.span.start).sort((a, b) => a - b)[0];
+  const indent = bodyIndent(text, source.block.open.start, first);
+  return { title, edits: [{ span: { start: at, end: at }, newText: `${indent}normalize zscore\n` }] };
+}

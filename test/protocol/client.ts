@@ -1,0 +1,216 @@
+// A minimal LSP client for tests and benchmarks: starts the built server (`node dist/server.js --stdio`) and talks JSON-RPC to it.
+//
+// It answers the server's requests as an editor would (configuration, progress
+// creation, CodeLens refresh) and records what the server pushes, so a test can
+// wait for "the diagnostics that say X" with a deadline instead of sleeping.
+
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { existsSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { createMessageConnection, StreamMessageReader, StreamMessageWriter, type MessageConnection } from 'vscode-jsonrpc/node';
+import type { ClientCapabilities, PublishDiagnosticsParams } from 'vscode-languageserver-protocol';
+import type { NnSettings, RunStatusParams } from '../../server/src/protocol';
+
+export const ROOT = join(__dirname, '..', '..');
+export const SERVER = join(ROOT, 'dist', 'server.js');
+
+/**
+ * Builds dist/ once per test process (npm run build); throws with the build's output when it fails,
+ * so a broken build reads as one clear failure rather than a hanging test.
+ */
+let built = false;
+export function buildServer(): void {
+  if (built) return;
+  const result = spawnSync('node', ['build.mjs'], { cwd: ROOT, encoding: 'utf8' });
+  const ok = (file: string) => existsSync(file) && statSync(file).size > 0;
+  if (result.status !== 0 || !ok(SERVER) || !ok(join(ROOT, 'dist', 'worker.js'))) {
+    throw new Error(`npm run build failed (exit ${result.status}):\n${result.stdout}\n${result.stderr}`);
+  }
+  built = true;
+}
+
+/** Full capabilities, as VS Code announces them (the ones the server looks at). */
+export const VSCODE_CAPABILITIES: ClientCapabilities = {
+  workspace: { configuration: true, workspaceFolders: true, codeLens: { refreshSupport: true }, inlayHint: { refreshSupport: true } },
+  window: { workDoneProgress: true },
+  textDocument: {
+    hover: { contentFormat: ['markdown', 'plaintext'] },
+    publishDiagnostics: { versionSupport: true },
+    semanticTokens: { requests: { full: true }, tokenTypes: [], tokenModifiers: [], formats: ['relative'] },
+    inlayHint: {},
+    rename: { prepareSupport: true },
+    codeLens: {},
+    synchronization: { didSave: true },
+  },
+};
+
+export interface StartOptions {
+  settings?: Partial<NnSettings>;
+  capabilities?: ClientCapabilities;
+  initializationOptions?: unknown;
+  workspaceFolder?: string;
+  clientName?: string;
+}
+
+interface Waiter<T> {
+  accept(value: T): boolean;
+}
+
+export class LspClient {
+  readonly diagnostics: PublishDiagnosticsParams[] = [];
+  readonly runStatuses: RunStatusParams[] = [];
+  readonly progress: { token: unknown; value: { kind: string; message?: string; percentage?: number; cancellable?: boolean } }[] = [];
+  codeLensRefreshes = 0;
+  /** Settings the client answers workspace/configuration with; tests may change them. */
+  settings: Partial<NnSettings>;
+  private readonly waiters = new Set<Waiter<void>>();
+  private readonly versions = new Map<string, number>();
+  private readonly texts = new Map<string, string>();
+  readonly stderr: string[] = [];
+
+  private constructor(
+    readonly process: ChildProcess,
+    readonly connection: MessageConnection,
+    settings: Partial<NnSettings>,
+  ) {
+    this.settings = settings;
+  }
+
+  static async start(options: StartOptions = {}): Promise<LspClient> {
+    buildServer();
+    const child = spawn(process.execPath, [SERVER, '--stdio'], { cwd: ROOT, stdio: ['pipe', 'pipe', 'pipe'] });
+    const connection = createMessageConnection(new StreamMessageReader(child.stdout!), new StreamMessageWriter(child.stdin!));
+    const client = new LspClient(child, connection, options.settings ?? {});
+    child.stderr!.on('data', (chunk: Buffer) => client.stderr.push(chunk.toString()));
+    connection.onNotification('textDocument/publishDiagnostics', (params: PublishDiagnosticsParams) => {
+      client.diagnostics.push(params);
+      client.wake();
+    });
+    connection.onNotification('nn/runStatus', (params: RunStatusParams) => {
+      client.runStatuses.push(params);
+      client.wake();
+    });
+    connection.onNotification('$/progress', (params: LspClient['progress'][number]) => {
+      client.progress.push(params);
+      client.wake();
+    });
+    connection.onNotification('window/logMessage', () => undefined);
+    connection.onNotification('window/showMessage', () => undefined);
+    connection.onRequest('workspace/configuration', (params: { items: { section?: string }[] }) =>
+      params.items.map((item) => (item.section === 'nn' ? client.settings : null)),
+    );
+    connection.onRequest('window/workDoneProgress/create', () => null);
+    connection.onRequest('workspace/codeLens/refresh', () => {
+      client.codeLensRefreshes++;
+      client.wake();
+      return null;
+    });
+    connection.onRequest('workspace/inlayHint/refresh', () => null);
+    connection.onRequest('workspace/semanticTokens/refresh', () => null);
+    connection.onRequest('client/registerCapability', () => null);
+    connection.onRequest('window/showMessageRequest', () => null);
+    connection.listen();
+    const folder = options.workspaceFolder ?? ROOT;
+    await connection.sendRequest('initialize', {
+      processId: process.pid,
+      clientInfo: { name: options.clientName ?? 'nn-lang tests' },
+      rootUri: pathToFileURL(folder).href,
+      workspaceFolders: [{ uri: pathToFileURL(folder).href, name: 'workspace' }],
+      capabilities: options.capabilities ?? VSCODE_CAPABILITIES,
+      initializationOptions: options.initializationOptions,
+    });
+    await connection.sendNotification('initialized', {});
+    return client;
+  }
+
+  open(uri: string, text: string, version = 1): void {
+    this.versions.set(uri, version);
+    this.texts.set(uri, text);
+    void this.connection.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'nn', version, text } });
+  }
+
+  /** Replaces the whole text; returns the new version. */
+  change(uri: string, text: string): number {
+    const version = (this.versions.get(uri) ?? 0) + 1;
+    this.versions.set(uri, version);
+    this.texts.set(uri, text);
+    void this.connection.sendNotification('textDocument/didChange', { textDocument: { uri, version }, contentChanges: [{ text }] });
+    return version;
+  }
+
+  save(uri: string): void {
+    void this.connection.sendNotification('textDocument/didSave', { textDocument: { uri } });
+  }
+
+  version(uri: string): number {
+    return this.versions.get(uri) ?? 0;
+  }
+
+  request<T>(method: string, params: unknown): Promise<T> {
+    return this.connection.sendRequest(method, params) as Promise<T>;
+  }
+
+  command<T = unknown>(command: string, ...args: unknown[]): Promise<T> {
+    return this.request<T>('workspace/executeCommand', { command, arguments: args });
+  }
+
+  /** Resolves with the first value `probe` returns (checked now and after every message), or rejects at the deadline. */
+  waitFor<T>(what: string, probe: () => T | undefined | null | false, timeoutMs = 10_000): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      const first = probe();
+      if (first) return resolve(first);
+      const waiter: Waiter<void> = {
+        accept: () => {
+          const value = probe();
+          if (!value) return false;
+          clearTimeout(timer);
+          resolve(value);
+          return true;
+        },
+      };
+      const timer = setTimeout(() => {
+        this.waiters.delete(waiter);
+        reject(new Error(`timed out after ${timeoutMs} ms waiting for ${what}\nserver stderr:\n${this.stderr.join('')}`));
+      }, timeoutMs);
+      this.waiters.add(waiter);
+    });
+  }
+
+  /** The latest diagnostics published for the uri at its current version that satisfy `predicate`. */
+  waitForDiagnostics(uri: string, predicate: (params: PublishDiagnosticsParams) => boolean, timeoutMs?: number): Promise<PublishDiagnosticsParams> {
+    let seen = 0;
+    return this.waitFor(
+      `diagnostics of ${uri} (version ${this.version(uri)})`,
+      () => {
+        for (; seen < this.diagnostics.length; seen++) {
+          const params = this.diagnostics[seen];
+          if (params.uri === uri && params.version === this.version(uri) && predicate(params)) return params;
+        }
+        return undefined;
+      },
+      timeoutMs,
+    );
+  }
+
+  async stop(): Promise<void> {
+    try {
+      await Promise.race([this.connection.sendRequest('shutdown'), new Promise((r) => setTimeout(r, 2000))]);
+      void this.connection.sendNotification('exit');
+    } catch {
+      // The server may be gone already.
+    }
+    const exited = new Promise<void>((resolve) => {
+      if (this.process.exitCode !== null) resolve();
+      else this.process.once('exit', () => resolve());
+    });
+    const timer = setTimeout(() => this.process.kill('SIGKILL'), 2000);
+    await exited;
+    clearTimeout(timer);
+    this.connection.dispose();
+  }
+
+  private wake(): void {
+    for (const waiter of [...this.waiters]) if (waiter.accept()) this.waiters.delete(waiter);
+  }
+}
