@@ -46,7 +46,7 @@ describe('a new user in VS Code', () => {
   beforeAll(async () => {
     const vsix = locateVsix();
     // The user's examples folder, copied so the journey's edits never touch the repository.
-    cpSync(join(repoRoot, 'examples'), folder, { recursive: true });
+    cpSync(process.env.NN_E2E_EXAMPLES ?? join(repoRoot, 'examples'), folder, { recursive: true });
     cpSync(join(__dirname, 'fixtures', 'long-run.nn'), join(folder, 'long-run.nn'));
     writeUserSettings(dirs);
     installVsix(dirs, vsix);
@@ -162,7 +162,9 @@ describe('a new user in VS Code', () => {
     await wb.runCommand('NN: Train Network');
     const running = await wb.waitForLens(/■ Stop[\s\S]*epoch \d+/, T.train);
     expect(running).toMatch(/loss [\d.]/);
-    await wb.statusBarItem(/epoch \d+/).waitFor({ timeout: T.ui });
+    // The status bar pulses while the run trains.
+    const pulsing = wb.page.locator('.statusbar-item', { has: wb.page.locator('.codicon-pulse'), hasText: /epoch \d+/ });
+    await pulsing.first().waitFor({ timeout: T.ui });
     await shot('long-run-training');
     await wb.runCommand('NN: Stop Training');
     const stopped = await pollUntil(
@@ -174,7 +176,7 @@ describe('a new user in VS Code', () => {
       T.lsp,
     );
     expect(stopped).not.toMatch(/■ Stop/);
-    await wb.statusBarItem(/epoch \d+/).waitFor({ state: 'detached', timeout: T.ui });
+    await pulsing.first().waitFor({ state: 'detached', timeout: T.ui });
     await shot('long-run-stopped');
   });
 
