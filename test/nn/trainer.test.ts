@@ -1,0 +1,275 @@
+// Training semantics of LANGUAGE.md §4 through the Trainer API: batches, epoch loss, split, normalization, stop rules, determinism.
+
+import { describe, expect, it } from 'vitest';
+import type { TrainSettings } from '../../server/src/language/model';
+import { Trainer } from '../../server/src/nn/trainer';
+import { XOR_ROWS, dataset, network, randomOneHot, randomRows, settings } from './helpers';
+
+/** Ten rows of a noisy line y = 0.5 x1 − 0.25 x2, for regression runs. */
+const LINE_ROWS = randomRows(10, 2, 5, () => [0]).map(([x]): [number[], number[]] => [x, [0.5 * x[0] - 0.25 * x[1]]]);
+
+function allWeights(trainer: Trainer): number[] {
+  return trainer.layers().flatMap((layer) => [...layer.weights, ...layer.biases]);
+}
+
+describe('determinism', () => {
+  const run = (overrides: Partial<TrainSettings>) => {
+    const trainer = new Trainer(
+      network(3, [5, 'tanh'], [4, 'relu'], [3, 'softmax']),
+      dataset(randomRows(23, 3, 1, randomOneHot(3)), { normalize: 'zscore' }),
+      settings({
+        loss: 'cross_entropy',
+        optimizer: { kind: 'adam', rate: 0.01, beta1: 0.9, beta2: 0.999, epsilon: 1e-8 },
+        epochs: 40,
+        batch: 5,
+        validate: 0.2,
+        seed: 11,
+        ...overrides,
+      }),
+    );
+    const result = trainer.train();
+    return { weights: allWeights(trainer), losses: result.history.map((h) => [h.loss, h.validationLoss]), result };
+  };
+
+  it.each(['f64', 'f32'] as const)('two %s runs give bit-identical weights and losses', (precision) => {
+    const first = run({ precision });
+    const second = run({ precision });
+    expect(first.weights.length).toBeGreaterThan(0);
+    expect(Object.is(first.result.finalLoss, second.result.finalLoss)).toBe(true);
+    expect(second.weights).toEqual(first.weights);
+    expect(second.losses).toEqual(first.losses);
+  });
+
+  it('f32 stores every weight as a single-precision number, and differs from f64', () => {
+    const f32 = run({ precision: 'f32' });
+    const f64 = run({ precision: 'f64' });
+    expect(f32.weights.every((w) => Math.fround(w) === w)).toBe(true);
+    expect(f64.weights.some((w) => Math.fround(w) !== w)).toBe(true);
+    expect(f32.weights).not.toEqual(f64.weights);
+  });
+
+  it('another seed gives other initial weights', () => {
+    const make = (seed: number) => allWeights(new Trainer(network(2, [3, 'sigmoid'], [1, 'sigmoid']), dataset(XOR_ROWS), settings({ seed })));
+    expect(make(1)).not.toEqual(make(2));
+    expect(make(1)).toEqual(make(1));
+  });
+
+  it('train() after step()s continues exactly where the steps left off', () => {
+    const make = () => new Trainer(network(2, [4, 'tanh'], [1, 'linear']), dataset(LINE_ROWS), settings({ batch: 4, epochs: 5 }));
+    const straight = make();
+    straight.train();
+    const stepped = make();
+    for (let i = 0; i < 4; i++) stepped.step(); // one epoch (4, 4, 2) and one batch of the second
+    const result = stepped.train();
+    expect(result.epochs).toBe(5);
+    expect(allWeights(stepped)).toEqual(allWeights(straight));
+  });
+});
+
+describe('batches and the epoch loss', () => {
+  it('keeps a last, smaller batch, and the epoch loss is the mean of per-sample losses before each update', () => {
+    const trainer = new Trainer(network(2, [3, 'tanh'], [1, 'linear']), dataset(LINE_ROWS), settings({ batch: 4 }));
+    const steps = [trainer.step(), trainer.step(), trainer.step()];
+    expect(steps.map((s) => s.batchSize)).toEqual([4, 4, 2]);
+    expect(steps.map((s) => s.epoch)).toEqual([1, 1, 1]);
+    expect(steps.map((s) => s.update)).toEqual([1, 2, 3]);
+    const [epoch] = trainer.history();
+    expect(epoch.epoch).toBe(1);
+    expect(epoch.loss).toBeCloseTo((4 * steps[0].batchLoss + 4 * steps[1].batchLoss + 2 * steps[2].batchLoss) / 10, 15);
+    expect(trainer.step().epoch).toBe(2);
+  });
+
+  it('reshuffles the training rows every epoch (batch 1: the per-row losses come in a new order)', () => {
+    const trainer = new Trainer(
+      network(2, [1, 'linear']),
+      dataset(LINE_ROWS.slice(0, 6)),
+      settings({ batch: 1, optimizer: { kind: 'sgd', rate: 1e-300, momentum: 0 } }), // weights stay put
+    );
+    const orders = Array.from({ length: 4 }, () => Array.from({ length: 6 }, () => trainer.step().batchLoss));
+    const sorted = orders.map((o) => [...o].sort((a, b) => a - b));
+    for (const s of sorted) expect(s).toEqual(sorted[0]); // each epoch sees every row once
+    expect(new Set(orders.map((o) => o.join())).size).toBeGreaterThan(1);
+  });
+
+  it('with batch full, one update per epoch over every row', () => {
+    const trainer = new Trainer(network(2, [1, 'linear']), dataset(LINE_ROWS), settings());
+    expect(trainer.batchSize).toBe(10);
+    const step = trainer.step();
+    expect(step.batchSize).toBe(10);
+    expect(trainer.history().length).toBe(1);
+  });
+
+  it('a batch larger than a pass holds is summed over chunks into one update (batch full on 600 rows)', () => {
+    const rows = randomRows(600, 3, 2, (rng) => [rng.uniform(-1, 1)]);
+    const make = (batch: number | 'full') => new Trainer(network(3, [4, 'tanh'], [1, 'linear']), dataset(rows), settings({ batch }));
+    const full = make('full');
+    const before = full.layers();
+    const step = full.step();
+    expect(step.batchSize).toBe(600);
+    // The same gradient as the mean over the rows, computed row by row through explain().
+    const explainer = make('full');
+    let meanBiasDelta = 0;
+    for (const [x, y] of rows) meanBiasDelta += explainer.explain(x, y).deltas[1][0] / rows.length;
+    expect(step.after[1].biasGradient[0]).toBeCloseTo(meanBiasDelta, 13);
+    expect(Array.from(before[1].weights)).toEqual(Array.from(step.before[1].weights));
+  });
+});
+
+describe('validation split and normalization', () => {
+  const rows = randomRows(40, 3, 4, (rng) => [rng.int(2)]).map(([x, y], r): [number[], number[]] => [[x[0] * 10 + 3, x[1], 7], y]);
+  const make = (seed: number, normalize: 'zscore' | 'minmax' = 'zscore') =>
+    new Trainer(network(3, [1, 'linear']), dataset(rows, { normalize }), settings({ validate: 0.25, seed, epochs: 1 }));
+
+  it('holds out round(P% of the rows), chosen by the seed, disjoint from the training part', () => {
+    const trainer = make(1);
+    expect(trainer.validationRows.length).toBe(10);
+    expect(trainer.trainingRows.length).toBe(30);
+    const all = [...trainer.trainingRows, ...trainer.validationRows].sort((a, b) => a - b);
+    expect(all).toEqual(Array.from({ length: 40 }, (_, i) => i));
+    expect(Array.from(make(1).validationRows)).toEqual(Array.from(trainer.validationRows));
+    expect(Array.from(make(2).validationRows)).not.toEqual(Array.from(trainer.validationRows));
+  });
+
+  it('reports a validation loss (and accuracy for classification) every epoch', () => {
+    const result = make(1).train();
+    expect(result.validationRows).toBe(10);
+    expect(result.history[0].validationLoss).toEqual(expect.any(Number));
+    expect(result.validationAccuracy).toEqual(expect.any(Number));
+  });
+
+  it('fits zscore on the training part only', () => {
+    const trainer = make(3);
+    const column = Array.from(trainer.trainingRows, (r) => rows[r][0][0]);
+    const mean = column.reduce((s, x) => s + x, 0) / column.length;
+    const std = Math.sqrt(column.reduce((s, x) => s + (x - mean) ** 2, 0) / column.length);
+    const allMean = rows.reduce((s, [x]) => s + x[0], 0) / rows.length;
+    expect(trainer.normalization?.offset[0]).toBeCloseTo(mean, 12);
+    expect(trainer.normalization?.scale[0]).toBeCloseTo(std, 12);
+    expect(Math.abs(mean - allMean)).toBeGreaterThan(1e-6);
+  });
+
+  it('fits minmax on the training part only, maps a constant column to 0, and predict() normalizes raw inputs', () => {
+    const trainer = make(3, 'minmax');
+    const column = Array.from(trainer.trainingRows, (r) => rows[r][0][0]);
+    const [min, max] = [Math.min(...column), Math.max(...column)];
+    expect(trainer.normalization).toMatchObject({ kind: 'minmax', offset: [min, expect.any(Number), 7], scale: [max - min, expect.any(Number), 1] });
+    // A 3-1 linear network that outputs its first input, then its third.
+    trainer.setLayer(1, [1, 0, 0], [0]);
+    expect(trainer.predict([max, 0, 7])[0]).toBeCloseTo(1, 15);
+    expect(trainer.predict([min, 0, 7])[0]).toBeCloseTo(0, 15);
+    trainer.setLayer(1, [0, 0, 1], [0]);
+    expect(trainer.predict([5, 0, 7])[0]).toBe(0);
+  });
+});
+
+describe('stopping', () => {
+  it('stop when loss < T ends at the end of the first epoch below T', () => {
+    const result = new Trainer(
+      network(2, [3, 'sigmoid'], [1, 'sigmoid']),
+      dataset(XOR_ROWS),
+      settings({ optimizer: { kind: 'sgd', rate: 0.5, momentum: 0.9 }, epochs: 20000, seed: 1, stopLoss: 0.01 }),
+    ).train();
+    expect(result.stopped).toBe('target');
+    expect(result.epochs).toBe(result.history.length);
+    expect(result.loss).toBeLessThan(0.01);
+    expect(result.history.slice(0, -1).every((h) => h.loss >= 0.01)).toBe(true);
+  });
+
+  it('runs all epochs when the target is not met', () => {
+    const result = new Trainer(network(2, [1, 'linear']), dataset(LINE_ROWS), settings({ epochs: 7, stopLoss: 1e-30 })).train();
+    expect(result.stopped).toBe('epochs');
+    expect(result.epochs).toBe(7);
+    expect(result.history.map((h) => h.epoch)).toEqual([1, 2, 3, 4, 5, 6, 7]);
+  });
+
+  it('divergence stops at once, reports the epoch, and leaves the loss null', () => {
+    const epochs: number[] = [];
+    const result = new Trainer(
+      network(2, [8, 'linear'], [1, 'linear']),
+      dataset(LINE_ROWS.map(([x, y]) => [x.map((v) => v * 100), y])),
+      settings({ optimizer: { kind: 'sgd', rate: 10, momentum: 0 }, epochs: 1000, batch: 2 }),
+    ).train({ onEpoch: (report) => epochs.push(report.epoch) });
+    expect(result.stopped).toBe('diverged');
+    expect(result.loss).toBeNull();
+    expect(result.finalLoss).toBeNull();
+    const last = result.history[result.history.length - 1];
+    expect(last.epoch).toBe(result.epochs);
+    expect(Number.isFinite(last.loss)).toBe(false);
+    expect(result.history.slice(0, -1).every((h) => Number.isFinite(h.loss))).toBe(true);
+    expect(result.epochs).toBeLessThan(1000);
+    expect(epochs[epochs.length - 1]).toBe(result.epochs);
+  });
+
+  it('shouldStop is polled between batches: cancelled after 5 updates', () => {
+    let polls = 0;
+    const trainer = new Trainer(network(2, [1, 'linear']), dataset(LINE_ROWS), settings({ batch: 3 }));
+    const result = trainer.train({ shouldStop: () => (++polls > 5 ? 'cancelled' : null) });
+    expect(result.stopped).toBe('cancelled');
+    expect(result.epochs).toBe(1); // 4 batches per epoch: one epoch done, one batch into the second
+    expect(trainer.step().update).toBe(6);
+  });
+
+  it('a time limit reports time', () => {
+    const result = new Trainer(network(2, [1, 'linear']), dataset(LINE_ROWS), settings()).train({ shouldStop: () => 'time' });
+    expect(result).toMatchObject({ stopped: 'time', epochs: 0, loss: null, history: [] });
+  });
+});
+
+describe('results', () => {
+  it('accuracy: single output thresholded at 0.5 against 0/1 targets', () => {
+    const rows: [number[], number[]][] = [[[-2], [0]], [[-1], [1]], [[1], [1]], [[2], [1]], [[3], [0]]];
+    const trainer = new Trainer(network(1, [1, 'sigmoid']), dataset(rows), settings({ optimizer: { kind: 'sgd', rate: 1e-300, momentum: 0 }, epochs: 1 }));
+    trainer.setLayer(1, [1], [0]);
+    expect(trainer.train().accuracy).toBeCloseTo(3 / 5, 15);
+  });
+
+  it('accuracy: argmax against one-hot targets; regression has none', () => {
+    const rows: [number[], number[]][] = [[[1, 0], [1, 0]], [[0, 1], [0, 1]], [[1, 1], [0, 1]], [[2, 0], [0, 1]]];
+    const trainer = new Trainer(network(2, [2, 'softmax']), dataset(rows), settings({ loss: 'cross_entropy', optimizer: { kind: 'sgd', rate: 1e-300, momentum: 0 }, epochs: 1 }));
+    trainer.setLayer(1, [1, 0, 0, 1], [0, 0]); // class = the larger input; ties go to the first
+    expect(trainer.train().accuracy).toBeCloseTo(2 / 4, 15);
+    expect(new Trainer(network(2, [1, 'linear']), dataset(LINE_ROWS), settings({ epochs: 1 })).train().accuracy).toBeNull();
+  });
+
+  it('finalLoss is the loss of the final weights on the training part', () => {
+    const trainer = new Trainer(network(2, [3, 'tanh'], [1, 'linear']), dataset(LINE_ROWS), settings({ epochs: 20, validate: 0.2 }));
+    const result = trainer.train();
+    expect(result.finalLoss).toBe(trainer.trainingLoss());
+    let sum = 0;
+    for (const r of trainer.trainingRows) sum += trainer.explain(LINE_ROWS[r][0], LINE_ROWS[r][1]).loss;
+    expect(result.finalLoss).toBeCloseTo(sum / trainer.trainingRows.length, 15);
+    expect(result.finalLoss).not.toBe(result.loss);
+  });
+
+  it('explain() and predict() do not change the weights or the last gradients', () => {
+    const trainer = new Trainer(network(2, [3, 'sigmoid'], [1, 'sigmoid']), dataset(XOR_ROWS), settings());
+    trainer.step();
+    const before = trainer.layers();
+    const explained = trainer.explain([1, 0], [1]);
+    expect(explained.output).toEqual(trainer.predict([1, 0]));
+    expect(explained.deltas.map((d) => d.length)).toEqual([3, 1]);
+    expect(trainer.layers()).toEqual(before);
+  });
+
+  it('adam: the first update moves each parameter by about η against its gradient', () => {
+    const trainer = new Trainer(network(2, [1, 'linear']), dataset(LINE_ROWS), settings({ optimizer: { kind: 'adam', rate: 0.01, beta1: 0.9, beta2: 0.999, epsilon: 1e-8 } }));
+    const step = trainer.step();
+    step.after[0].weights.forEach((w, i) => {
+      const g = step.after[0].weightGradient[i];
+      expect(w - step.before[0].weights[i]).toBeCloseTo((-0.01 * g) / (Math.abs(g) + 1e-8), 12);
+    });
+  });
+
+  it('snapshots: initial and final weights, evenly spaced, within the budget', () => {
+    const trainer = new Trainer(network(2, [3, 'sigmoid'], [1, 'sigmoid']), dataset(XOR_ROWS), settings({ epochs: 1001 }));
+    const result = trainer.train({ snapshots: { maxSnapshots: 10 } });
+    const epochs = result.snapshots!.map((s) => s.epoch);
+    expect(epochs.length).toBeLessThanOrEqual(10);
+    expect(epochs[0]).toBe(0);
+    expect(epochs[epochs.length - 1]).toBe(1001);
+    const gaps = new Set(epochs.slice(1, -1).map((e, i) => e - epochs[i]));
+    expect(gaps.size).toBe(1);
+    expect(Array.from(result.snapshots![epochs.length - 1].weights[0])).toEqual(Array.from(result.layers[0].weights));
+    expect(new Trainer(network(2, [1, 'linear']), dataset(LINE_ROWS), settings({ epochs: 3 })).train().snapshots).toBeUndefined();
+  });
+});
