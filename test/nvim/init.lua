@@ -40,8 +40,15 @@ local function on_diagnostics(err, result, ctx, config)
   return vim.lsp.diagnostic.on_publish_diagnostics(err, result, ctx, config)
 end
 
+-- Neovim 0.7 answers workspace/configuration but does not advertise it; like
+-- nvim-lspconfig, say so, or the server cannot ask for the settings below.
+local capabilities = vim.lsp.protocol.make_client_capabilities()
+capabilities.workspace = capabilities.workspace or {}
+capabilities.workspace.configuration = true
+
 local client_id = vim.lsp.start_client({
   name = 'nn',
+  capabilities = capabilities,
   cmd = { 'node', server, '--stdio' },
   root_dir = vim.fn.fnamemodify(file, ':p:h'),
   -- Answered to workspace/configuration: train only when asked, so the
