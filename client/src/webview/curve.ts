@@ -95,13 +95,14 @@ export class LossCurve {
     }
     const hasAccuracy = !!(columns.accuracy || columns.validationAccuracy);
     const axes: uPlot.Axis[] = [
-      axis({ label: 'epoch', labelSize: 20, values: (_u, splits) => splits.map((v) => (v >= 10000 ? `${v / 1000}k` : String(v))) }),
+      axis({ label: 'epoch', labelSize: 20, values: (_u, splits) => splits.map((v) => (v == null ? '' : v >= 10000 ? `${v / 1000}k` : String(v))) }),
       axis({
         scale: 'loss',
         label: columns.logScale ? 'loss (log scale)' : 'loss',
         labelSize: 22,
         size: 60,
-        values: (_u, splits) => splits.map((v) => formatNumber(v, 2)),
+        // uPlot hands null for log-axis ticks it leaves unlabelled.
+        values: (_u, splits) => splits.map((v) => (v == null ? '' : formatNumber(v, 2))),
       }),
     ];
     if (hasAccuracy) {
@@ -113,7 +114,7 @@ export class LossCurve {
           labelSize: 22,
           size: 50,
           grid: { show: false },
-          values: (_u, splits) => splits.map((v) => `${Math.round(v * 100)}%`),
+          values: (_u, splits) => splits.map((v) => (v == null ? '' : `${Math.round(v * 100)}%`)),
         }),
       );
     }

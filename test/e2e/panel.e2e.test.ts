@@ -1,0 +1,233 @@
+// The training panel's webview in a real Chromium, under the exact HTML and Content Security Policy VS Code gets: messages in, drawings, clicks and messages out.
+//
+// No code-server here: the page is served from a local HTTP origin that plays the
+// part of webview.cspSource, and acquireVsCodeApi is a stub that records what the
+// panel posts. The full editor journey lives in journey.e2e.test.ts.
+import * as esbuild from 'esbuild';
+import { createServer, type Server } from 'node:http';
+import { mkdirSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { panelHtml } from '../../client/src/panelHtml';
+import type { ToWebview } from '../../client/src/webview/messages';
+import { renderReport } from '../../server/src/report/html';
+import { fourInputView, twoInputView } from '../report/fixtures';
+
+const CHROMIUM = process.env.NN_E2E_CHROMIUM ?? '/usr/bin/chromium';
+const screenshots = join(__dirname, '..', '..', 'test-results', 'e2e');
+
+/** Dark Modern's variables, set through the CSSOM as VS Code does (inline style attributes would break the CSP). */
+const darkModern: Record<string, string> = {
+  '--vscode-foreground': '#cccccc',
+  '--vscode-descriptionForeground': '#9d9d9d',
+  '--vscode-editor-background': '#1f1f1f',
+  '--vscode-editorWidget-background': '#202020',
+  '--vscode-widget-border': '#313131',
+  '--vscode-focusBorder': '#0078d4',
+  '--vscode-charts-blue': '#3794ff',
+  '--vscode-charts-orange': '#d18616',
+  '--vscode-charts-green': '#89d185',
+  '--vscode-charts-purple': '#b180d7',
+  '--vscode-font-family': 'system-ui, sans-serif',
+  '--vscode-editor-font-family': 'monospace',
+  '--vscode-button-background': '#0078d4',
+  '--vscode-button-foreground': '#ffffff',
+};
+
+let server: Server;
+let origin: string;
+let browser: Browser;
+const files = new Map<string, { type: string; body: string }>();
+
+beforeAll(async () => {
+  const bundle = await esbuild.build({
+    entryPoints: ['client/src/webview/main.ts'],
+    bundle: true,
+    platform: 'browser',
+    format: 'iife',
+    target: 'es2020',
+    outdir: 'out',
+    write: false,
+    logLevel: 'silent',
+  });
+  const output = (ext: string) => bundle.outputFiles.find((f) => f.path.endsWith(ext))!.text;
+  files.set('/panel.js', { type: 'text/javascript', body: output('.js') });
+  files.set('/panel.css', { type: 'text/css', body: output('.css') });
+  server = createServer((request, response) => {
+    if (request.url === '/favicon.ico') {
+      // The browser asks for it by itself; a webview never does.
+      response.writeHead(204).end();
+      return;
+    }
+    const file = files.get(request.url ?? '');
+    response.writeHead(file ? 200 : 404, { 'content-type': file?.type ?? 'text/plain' });
+    response.end(file?.body ?? 'not found');
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  files.set('/index.html', {
+    type: 'text/html',
+    body: panelHtml({ cspSource: origin, scriptUri: `${origin}/panel.js`, styleUri: `${origin}/panel.css`, nonce: 'bm9uY2Utb2YtdGhlLXRlc3Q=' }),
+  });
+  browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update'] });
+  mkdirSync(screenshots, { recursive: true });
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
+});
+
+interface PanelPage {
+  page: Page;
+  problems: string[];
+  posted: () => Promise<{ type: string; line?: number }[]>;
+  send: (message: ToWebview) => Promise<void>;
+}
+
+async function openPanel(): Promise<PanelPage> {
+  const page = await browser.newPage({ viewport: { width: 1100, height: 1300 } });
+  const problems: string[] = [];
+  page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
+  page.on('console', (message) => {
+    if (message.type() === 'error') problems.push(`console: ${message.text()}`);
+  });
+  await page.addInitScript((variables: Record<string, string>) => {
+    const w = window as unknown as { __posted: unknown[]; __violations: string[]; acquireVsCodeApi: () => unknown };
+    w.__posted = [];
+    w.__violations = [];
+    w.acquireVsCodeApi = () => ({ postMessage: (m: unknown) => w.__posted.push(m), getState: () => undefined, setState: () => {} });
+    document.addEventListener('securitypolicyviolation', (e) => w.__violations.push(`${e.violatedDirective} ${e.blockedURI}`));
+    // Init scripts run before <html> exists; set the theme as soon as it does, before the panel's script reads it.
+    const apply = () => {
+      for (const [name, value] of Object.entries(variables)) document.documentElement.style.setProperty(name, value);
+    };
+    if (document.documentElement) apply();
+    else {
+      new MutationObserver((_records, observer) => {
+        if (!document.documentElement) return;
+        observer.disconnect();
+        apply();
+      }).observe(document, { childList: true });
+    }
+  }, darkModern);
+  await page.goto(`${origin}/index.html`);
+  const posted = () => page.evaluate(() => (window as unknown as { __posted: { type: string; line?: number }[] }).__posted);
+  const send = (message: ToWebview) => page.evaluate((m) => window.postMessage(m, '*'), message);
+  return { page, problems, posted, send };
+}
+
+async function violations(page: Page): Promise<string[]> {
+  return page.evaluate(() => (window as unknown as { __violations: string[] }).__violations);
+}
+
+describe('training panel webview', () => {
+  const view = twoInputView({ data: 'circle', hidden: 5, epochs: 1500, rate: 0.8, validate: true, grid: 32 });
+
+  it('says it is ready, then draws curve, boundary and diagram under the strict CSP', async () => {
+    const { page, problems, posted, send } = await openPanel();
+    await expect.poll(async () => (await posted()).map((m) => m.type), { timeout: 10_000 }).toContain('ready');
+    await send({ type: 'view', view });
+    await page.locator('.nn-diagram line.edge').first().waitFor({ timeout: 10_000 });
+    // 2 inputs × 5 hidden + 5 hidden × 1 output: one edge per weight.
+    expect(await page.locator('.nn-diagram line.edge').count()).toBe(15);
+    expect(await page.locator('.nn-diagram circle.node').count()).toBe(8);
+    expect(await page.locator('.nn-curve canvas').count()).toBeGreaterThan(0);
+    expect(await page.locator('canvas.nn-boundary').isVisible()).toBe(true);
+    expect(await page.locator('.nn-stat dd').first().textContent()).toBe('1500 / 1500');
+    await page.screenshot({ path: join(screenshots, 'panel-dark.png'), fullPage: true });
+    expect(await violations(page)).toEqual([]);
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+
+  it('shows W, its gradient and last update when hovering an edge', async () => {
+    const { page, send, posted } = await openPanel();
+    await expect.poll(async () => (await posted()).length, { timeout: 10_000 }).toBeGreaterThan(0);
+    await send({ type: 'view', view });
+    const hit = page.locator('.nn-diagram line.edge-hit').first();
+    await hit.waitFor({ timeout: 10_000 });
+    await hit.hover({ force: true });
+    const tooltip = page.locator('.nn-tooltip');
+    await expect.poll(() => tooltip.isVisible(), { timeout: 5_000 }).toBe(true);
+    const text = (await tooltip.textContent()) ?? '';
+    const w11 = view.snapshots.at(-1)!.layers[0].weights[0];
+    expect(text).toContain('W⁽¹⁾₁₁');
+    expect(text).toContain(Number(w11.toPrecision(4)).toString().replace('-', '−'));
+    expect(text).toContain('∂L/∂W');
+    expect(text).toContain('last update');
+    await page.close();
+  });
+
+  it('reveals a layer on click and highlights the layer under the editor cursor', async () => {
+    const { page, send, posted } = await openPanel();
+    await expect.poll(async () => (await posted()).length, { timeout: 10_000 }).toBeGreaterThan(0);
+    await send({ type: 'view', view });
+    const columns = page.locator('.nn-diagram g.column.layer');
+    await columns.first().waitFor({ timeout: 10_000 });
+    await columns.nth(1).locator('.column-title').click();
+    await expect.poll(async () => (await posted()).filter((m) => m.type === 'revealLine')).toEqual([{ type: 'revealLine', line: 3 }]);
+    await send({ type: 'cursor', line: 2 });
+    await expect.poll(() => columns.nth(0).getAttribute('class')).toContain('highlighted');
+    expect(await columns.nth(1).getAttribute('class')).not.toContain('highlighted');
+    await send({ type: 'cursor', line: null });
+    await expect.poll(() => columns.nth(0).getAttribute('class')).not.toContain('highlighted');
+    await page.close();
+  });
+
+  it('shows the network as it was at an earlier epoch when the slider moves, and returns to the latest', async () => {
+    const { page, send, posted } = await openPanel();
+    await expect.poll(async () => (await posted()).length, { timeout: 10_000 }).toBeGreaterThan(0);
+    await send({ type: 'view', view });
+    const edge = page.locator('.nn-diagram line.edge').first();
+    await edge.waitFor({ timeout: 10_000 });
+    const latestWidth = await edge.getAttribute('stroke-width');
+    await page.locator('.nn-slider input').fill('0');
+    await expect.poll(() => page.locator('.nn-diagram-figure figcaption').textContent()).toBe('Network before training');
+    expect(await edge.getAttribute('stroke-width')).not.toBe(latestWidth);
+    // A new picture while looking at the past keeps the chosen epoch.
+    await send({ type: 'view', view });
+    expect(await page.locator('.nn-diagram-figure figcaption').textContent()).toBe('Network before training');
+    await page.locator('.nn-slider button', { hasText: 'Latest' }).click();
+    await expect.poll(() => page.locator('.nn-diagram-figure figcaption').textContent()).toBe('Network at epoch 1500');
+    await page.close();
+  });
+
+  it('posts train and stop from its buttons', async () => {
+    const { page, send, posted } = await openPanel();
+    await expect.poll(async () => (await posted()).length, { timeout: 10_000 }).toBeGreaterThan(0);
+    await send({ type: 'view', view: { ...view, status: { ...view.status, phase: 'running' } } });
+    await page.locator('.nn-button', { hasText: 'Stop' }).click();
+    await send({ type: 'view', view });
+    await page.locator('.nn-button', { hasText: 'Retrain' }).click();
+    await expect.poll(async () => (await posted()).map((m) => m.type).filter((t) => t !== 'ready')).toEqual(['stop', 'train']);
+    await page.close();
+  });
+});
+
+describe('static report', () => {
+  it('draws every run from the file alone, without errors', async () => {
+    const html = renderReport([twoInputView({ data: 'xor', hidden: 4, epochs: 800, rate: 1, validate: false, grid: 32 }), fourInputView()], {
+      assets: { script: files.get('/panel.js')!.body, style: files.get('/panel.css')!.body },
+    });
+    files.set('/report.html', { type: 'text/html', body: html });
+    const page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
+    const problems: string[] = [];
+    const requests: string[] = [];
+    page.on('pageerror', (error) => problems.push(error.message));
+    page.on('request', (request) => requests.push(request.url()));
+    await page.goto(`${origin}/report.html`);
+    await expect.poll(() => page.locator('section.nn-run').count(), { timeout: 10_000 }).toBe(2);
+    // The 4-16-3 network shows 12 of its 16 hidden units, and says so.
+    expect(await page.locator('section.nn-run').nth(1).locator('text=+4 more').count()).toBe(1);
+    // Four inputs: no decision boundary to draw.
+    expect(await page.locator('section.nn-run').nth(1).locator('canvas.nn-boundary').isVisible()).toBe(false);
+    expect(await page.locator('section.nn-run').nth(0).locator('canvas.nn-boundary').isVisible()).toBe(true);
+    expect(requests.filter((url) => !url.endsWith('/favicon.ico'))).toEqual([`${origin}/report.html`]);
+    expect(problems).toEqual([]);
+    await page.screenshot({ path: join(screenshots, 'report-light.png'), fullPage: true });
+    await page.close();
+  });
+});
