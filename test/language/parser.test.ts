@@ -138,7 +138,7 @@ describe('parse', () => {
     [
       'a fraction where a whole number is needed',
       'train n on d {\n  epochs 1e4\n  batch 2.5\n}\n',
-      ['2:10 the number of epochs must be a whole number, not 1e4', "3:9 the batch size or 'full' must be a whole number, not 2.5"],
+      ['2:10 the number of epochs must be a whole number, not 1e4', "3:9 the batch size must be a whole number, not 2.5"],
     ],
     [
       'a duplicate statement',

@@ -1,8 +1,772 @@
-// Placeholder until the checker lands: parse only.
-import type { CheckOptions, CheckResult } from './index';
-import { parse } from './parser';
+// Checks the meaning of a parsed spec (LANGUAGE.md §4–§5) and resolves it into model values; never throws.
+//
+// The checker walks the tree once: networks, then data sets, then runs. Each
+// declaration becomes a model value only when it is free of errors, and a run
+// only when its network, its data and its own settings are. Problems are data,
+// sorted by position; the editor, the CLI and the tests all read the same list.
 
-export function check(text: string, _options: CheckOptions): CheckResult {
-  const parsed = parse(text);
-  return { ...parsed, networks: new Map(), datasets: new Map(), runs: [], references: [], errorCount: parsed.problems.filter((p) => p.severity === 'error').length };
+import * as nodePath from 'node:path';
+import { loadCsv, type ColumnName, type ColumnSelector } from '../data/csv';
+import { inlineDataset, type InlineRow } from '../data/inline';
+import { generateDataset } from '../data/generators';
+import { Digest } from './digest';
+import type { CheckOptions, CheckResult, NameReference } from './index';
+import type { Activation, Dataset, GeneratorKind, Init, LayerSpec, LossKind, NetworkSpec, NormalizeKind, OptimizerSpec, Precision, RunSpec, TrainSettings } from './model';
+import { parse } from './parser';
+import { LineIndex } from './positions';
+import type { Fix, Problem, ProblemCode, Severity } from './problems';
+import { listWords, suggest } from './suggest';
+import type { ColumnRange, ColumnRef, DataDecl, FileData, GeneratedData, InlineData, NetworkDecl, NumberLit, Span, TrainDecl, Word } from './syntax';
+
+const DEFAULT_INIT: Record<Activation, Init> = {
+  sigmoid: 'xavier',
+  tanh: 'xavier',
+  linear: 'xavier',
+  softmax: 'xavier',
+  relu: 'he',
+  leaky_relu: 'he',
+};
+
+const OPTIMIZER_PARAMETERS = { sgd: ['rate', 'momentum'], adam: ['rate', 'beta1', 'beta2', 'epsilon'] } as const;
+
+const GENERATOR_DEFAULTS = { samples: 200, noise: 0, seed: 0 };
+
+/** What the checker knows about a declared data set beyond its values: where its rows are written. */
+interface DataInfo {
+  decl: DataDecl;
+  dataset: Dataset;
+  /** Largest and smallest target with the line that holds it, for the sigmoid-range warning. */
+  targetRange: { min: number; max: number; maxSpan: Span | null } | null;
+}
+
+export function check(text: string, options: CheckOptions): CheckResult {
+  return new Checker(text, options).run();
+}
+
+class Checker {
+  private readonly problems: Problem[] = [];
+  private readonly references: NameReference[] = [];
+  private readonly networks = new Map<string, NetworkSpec>();
+  private readonly datasets = new Map<string, Dataset>();
+  private readonly dataInfo = new Map<string, DataInfo>();
+  private readonly networkDecls = new Map<string, NetworkDecl>();
+  private readonly dataDecls = new Map<string, DataDecl>();
+  private readonly used = new Set<DataDecl | NetworkDecl>();
+  private readonly lines: LineIndex;
+  private readonly parsed;
+  /** Error spans, to decide which declarations are free of errors. */
+  private errorSpans: Span[] = [];
+
+  constructor(
+    private readonly text: string,
+    private readonly options: CheckOptions,
+  ) {
+    this.parsed = parse(text);
+    this.problems.push(...this.parsed.problems);
+    this.lines = new LineIndex(text);
+  }
+
+  private line(offset: number): number {
+    return this.lines.lineOf(offset) + 1;
+  }
+
+  private report(span: Span, code: ProblemCode, message: string, fixes?: Fix[], severity: Severity = 'error'): void {
+    const problem: Problem = { span, severity, code, message };
+    if (fixes !== undefined && fixes.length > 0) problem.fixes = fixes;
+    this.problems.push(problem);
+  }
+
+  private warn(span: Span, code: ProblemCode, message: string, fixes?: Fix[]): void {
+    this.report(span, code, message, fixes, 'warning');
+  }
+
+  /** True when no error lies inside `span` (syntax errors included). */
+  private clean(span: Span): boolean {
+    for (const error of this.errorSpans) {
+      if (error.start >= span.start && error.start < Math.max(span.end, span.start + 1)) return false;
+    }
+    return true;
+  }
+
+  private refreshErrors(): void {
+    this.errorSpans = this.problems.filter((p) => p.severity === 'error').map((p) => p.span);
+  }
+
+  run(): CheckResult {
+    const declarations = this.parsed.file.declarations;
+    this.refreshErrors();
+    // Names first, so a train block may come before what it names.
+    for (const decl of declarations) {
+      if (decl.kind === 'train' || decl.name === undefined) continue;
+      const table: Map<string, NetworkDecl | DataDecl> = decl.kind === 'network' ? this.networkDecls : this.dataDecls;
+      const what = decl.kind === 'network' ? 'network' : 'data set';
+      const first = table.get(decl.name.text);
+      if (first !== undefined && first.name !== undefined) {
+        this.report(decl.name.span, 'duplicate-name', `a ${what} named '${decl.name.text}' is already declared on line ${this.line(first.name.span.start)}; give this one another name`);
+      } else {
+        table.set(decl.name.text, decl);
+      }
+      this.references.push({ kind: decl.kind, name: decl.name.text, span: decl.name.span, declaration: decl.name.span });
+    }
+    for (const decl of declarations) if (decl.kind === 'network') this.checkNetwork(decl);
+    for (const decl of declarations) if (decl.kind === 'data') this.checkData(decl);
+    this.refreshErrors();
+    const runs: RunSpec[] = [];
+    const dataKeys = new Map<Dataset, string>();
+    let index = 0;
+    for (const decl of declarations) {
+      if (decl.kind !== 'train') continue;
+      index++;
+      const run = this.checkTrain(decl, index, dataKeys);
+      if (run !== null) runs.push(run);
+    }
+    this.reportUnused();
+    // Runs were accepted against the errors known before their own checks; drop any that gained one.
+    this.refreshErrors();
+    const cleanRuns = runs.filter((run) => this.clean(run.span));
+    this.problems.sort((a, b) => a.span.start - b.span.start || a.span.end - b.span.end);
+    return {
+      file: this.parsed.file,
+      problems: this.problems,
+      networks: this.networks,
+      datasets: this.datasets,
+      runs: cleanRuns,
+      references: this.references,
+      errorCount: this.problems.reduce((n, p) => n + (p.severity === 'error' ? 1 : 0), 0),
+    };
+  }
+
+  // ------------------------------------------------------------ networks
+
+  private checkNetwork(decl: NetworkDecl): void {
+    const name = decl.name?.text;
+    const label = name !== undefined ? `network '${name}'` : 'the network';
+    const at = decl.name?.span ?? decl.keyword;
+    let ok = decl.name !== undefined && this.networkDecls.get(decl.name.text) === decl && decl.block !== undefined;
+
+    const inputs = decl.statements.filter((s) => s.kind === 'input');
+    const layers = decl.statements.filter((s) => s.kind === 'layer');
+    let input: number | null = null;
+    if (inputs.length === 0) {
+      if (decl.block !== undefined) {
+        this.report(at, 'input-missing', `${label} has no 'input'; add 'input N' (the width of x) as its first line`);
+      }
+      ok = false;
+    } else {
+      const first = inputs[0];
+      if (decl.statements[0] !== first) {
+        this.report(first.span, 'input-not-first', `'input' must come before the layers of ${label}; move it to the first line`);
+        ok = false;
+      }
+      for (const extra of inputs.slice(1)) {
+        this.report(extra.keyword, 'duplicate-statement', `${label} already has its input on line ${this.line(first.span.start)}; keep one of them`);
+        ok = false;
+      }
+      if (first.size !== undefined) {
+        if (first.size.value < 1) {
+          this.report(first.size.span, 'size-too-small', `the input width must be at least 1, not ${first.size.text}`);
+          ok = false;
+        } else input = first.size.value;
+      } else ok = false;
+    }
+    if (layers.length === 0 && decl.block !== undefined) {
+      this.report(at, 'no-layers', `${label} has no layers; add one, as in 'layer out 1 sigmoid'`);
+      ok = false;
+    }
+
+    const specs: LayerSpec[] = [];
+    const layerNames = new Map<string, Span>();
+    layers.forEach((layer, k) => {
+      const layerName = layer.name?.text ?? `layer${k + 1}`;
+      const nameSpan = layer.name?.span ?? layer.keyword;
+      const previous = layerNames.get(layerName);
+      if (previous !== undefined) {
+        this.report(nameSpan, 'duplicate-name', `${label} already has a layer named '${layerName}' on line ${this.line(previous.start)}; give this one another name`);
+        ok = false;
+      } else layerNames.set(layerName, nameSpan);
+      if (layer.units === undefined || layer.activation === undefined) {
+        ok = false;
+        return;
+      }
+      if (layer.units.value < 1) {
+        this.report(layer.units.span, 'size-too-small', `a layer needs at least 1 unit, not ${layer.units.text}`);
+        ok = false;
+      }
+      const activation = layer.activation.text as Activation;
+      if (activation === 'softmax' && k !== layers.length - 1) {
+        this.report(layer.activation.span, 'softmax-not-last', `softmax belongs on the last layer only (it turns the outputs into class probabilities); use sigmoid, tanh or relu here`);
+        ok = false;
+      }
+      let init: Init = DEFAULT_INIT[activation] ?? 'xavier';
+      if (layer.initKeyword !== undefined) {
+        if (layer.init === undefined) ok = false;
+        else init = layer.init.text as Init;
+      }
+      specs.push({ name: layerName, units: layer.units.value, activation, init, span: layer.span });
+    });
+
+    if (!ok || input === null || specs.length !== layers.length || !this.clean(decl.span) || name === undefined || decl.name === undefined) return;
+
+    // Count before anything is allocated: Σ units × (inputs + 1) per layer.
+    let parameters = 0;
+    let fanIn = input;
+    for (const layer of specs) {
+      parameters += layer.units * (fanIn + 1);
+      fanIn = layer.units;
+    }
+    if (!(parameters <= this.options.maxParameters) || !specs.every((l) => Number.isSafeInteger(l.units)) || !Number.isSafeInteger(input)) {
+      this.report(
+        decl.name.span,
+        'network-too-large',
+        `${label} has ${formatCount(parameters)} parameters, more than the limit of ${formatCount(this.options.maxParameters)} that can be trained here; use fewer or smaller layers`,
+      );
+      return;
+    }
+    this.networks.set(name, { name, input, layers: specs, span: decl.span, nameSpan: decl.name.span });
+  }
+
+  // ------------------------------------------------------------ data
+
+  private checkData(decl: DataDecl): void {
+    const source = decl.source;
+    if (source === undefined || decl.name === undefined) return;
+    const name = decl.name.text;
+    const primary = this.dataDecls.get(name) === decl;
+    const errorsBefore = this.problems.length;
+    let info: DataInfo | null = null;
+    if (source.kind === 'inline') info = this.checkInline(decl, name, source);
+    else if (source.kind === 'file') info = this.checkFile(decl, name, source);
+    else info = this.checkGenerated(decl, name, source);
+    const newErrors = this.problems.slice(errorsBefore).some((p) => p.severity === 'error');
+    this.refreshErrors();
+    if (info !== null && primary && !newErrors && this.clean(decl.span)) {
+      this.datasets.set(name, info.dataset);
+      this.dataInfo.set(name, info);
+    }
+  }
+
+  private checkInline(decl: DataDecl, name: string, source: InlineData): DataInfo | null {
+    const label = `data set '${name}'`;
+    const rows: InlineRow[] = [];
+    let first: { inputs: number; targets: number; line: number } | null = null;
+    let ok = true;
+    let min = Infinity;
+    let max = -Infinity;
+    let maxSpan: Span | null = null;
+    for (const row of source.rows) {
+      if (row.malformed === true) {
+        ok = false; // reported by the parser
+        continue;
+      }
+      for (const literal of [...row.inputs, ...row.targets]) {
+        if (!Number.isFinite(literal.value)) {
+          this.report(literal.span, 'non-finite', `${literal.text} is too large to be a number (it overflows to infinity)`);
+          ok = false;
+        }
+      }
+      if (first === null) {
+        first = { inputs: row.inputs.length, targets: row.targets.length, line: this.line(row.span.start) };
+      } else if (row.inputs.length !== first.inputs || row.targets.length !== first.targets) {
+        this.report(
+          row.span,
+          'ragged-rows',
+          `this row has ${shape(row.inputs.length, row.targets.length)}, but the first row (line ${first.line}) has ${shape(first.inputs, first.targets)}; every row needs the same counts`,
+        );
+        ok = false;
+        continue;
+      }
+      for (const target of row.targets) {
+        if (target.value < min) min = target.value;
+        if (target.value > max) {
+          max = target.value;
+          maxSpan = row.span;
+        }
+      }
+      rows.push({ inputs: row.inputs.map(valueOf), targets: row.targets.map(valueOf), span: row.span });
+    }
+    if (source.rows.length === 0) {
+      this.report(decl.name?.span ?? decl.keyword, 'empty-data', `${label} has no rows; add rows such as '0 1 -> 1' (inputs -> targets)`);
+      return null;
+    }
+    if (!ok || first === null) return null;
+    const cells = rows.length * (first.inputs + first.targets);
+    if (cells > this.options.maxDataCells) {
+      this.report(decl.name?.span ?? decl.keyword, 'data-too-large', `${label} holds ${formatCount(cells)} numbers, more than the limit of ${formatCount(this.options.maxDataCells)}; use fewer rows`);
+      return null;
+    }
+    const normalize = (source.normalize?.method?.text ?? null) as NormalizeKind | null;
+    return { decl, dataset: inlineDataset(name, rows, normalize), targetRange: { min, max, maxSpan } };
+  }
+
+  /** The span problems about a CSV file's contents are shown on: `data d from "file.csv"`. */
+  private fileStatementSpan(decl: DataDecl, source: FileData): Span {
+    return { start: decl.keyword.start, end: (source.path?.span ?? source.fromKeyword).end };
+  }
+
+  private checkFile(decl: DataDecl, name: string, source: FileData): DataInfo | null {
+    const path = source.path;
+    if (path === undefined || !path.terminated) return null;
+    // A block with a syntax error may say something else than meant (`heder no`): do not read the file by it.
+    if (!this.clean(decl.span)) return null;
+    const statement = this.fileStatementSpan(decl, source);
+    if (path.value.trim() === '') {
+      this.report(path.span, 'csv-missing', `the file name is empty; write the CSV's path, as in from "houses.csv"`);
+      return null;
+    }
+    let absolute: string;
+    if (nodePath.isAbsolute(path.value)) absolute = nodePath.normalize(path.value);
+    else if (this.options.specPath !== null) absolute = nodePath.resolve(nodePath.dirname(this.options.specPath), path.value);
+    else {
+      this.report(path.span, 'csv-unreadable', `'${path.value}' is relative to the spec's folder, and this spec is not saved yet; save it to load the file`);
+      return null;
+    }
+    if (this.options.allowedRoot !== null) {
+      const relative = nodePath.relative(this.options.allowedRoot, absolute);
+      if (relative === '..' || relative.startsWith(`..${nodePath.sep}`) || relative.startsWith('../') || nodePath.isAbsolute(relative)) {
+        this.report(
+          path.span,
+          'path-outside-workspace',
+          `'${path.value}' is outside the workspace folder; the editor only reads data files inside it (the nn command line reads any path). Move the file into the workspace`,
+        );
+        return null;
+      }
+    }
+    if (this.options.readFile === null) {
+      this.report(statement, 'csv-unreadable', `'${path.value}' is not read because the workspace is not trusted; trust the workspace to load data files`);
+      return null;
+    }
+    const read = this.options.readFile(absolute);
+    if ('error' in read) {
+      this.report(statement, read.missing === true ? 'csv-missing' : 'csv-unreadable', `cannot read '${path.value}': ${read.error}`);
+      return null;
+    }
+
+    // Selectors carry an index into `refs` so problems land on the column the spec names.
+    const refs: ColumnRange[] = [];
+    const selectors = (ranges: ColumnRange[] | undefined): ColumnSelector[] | null => {
+      if (ranges === undefined) return null;
+      return ranges.map((range) => {
+        refs.push(range);
+        const selector: ColumnSelector = { tag: refs.length - 1, from: columnName(range.from) };
+        if (range.to !== undefined) selector.to = columnName(range.to);
+        return selector;
+      });
+    };
+    const inputs = source.inputs !== undefined && source.inputs.columns.length > 0 ? selectors(source.inputs.columns) : null;
+    const target = source.target !== undefined && source.target.columns.length > 0 ? selectors(source.target.columns) : null;
+    if ((source.inputs !== undefined && inputs === null) || (source.target !== undefined && target === null)) return null;
+    const load = loadCsv({
+      name,
+      fileLabel: path.value,
+      path: absolute,
+      text: read.text,
+      header: source.header?.value?.text !== 'no',
+      inputs,
+      target,
+      onehot: source.target?.onehot !== undefined,
+      normalize: (source.normalize?.method?.text ?? null) as NormalizeKind | null,
+      maxDataCells: this.options.maxDataCells,
+    });
+    for (const problem of load.problems) {
+      const span = problem.tag !== null ? refs[problem.tag].span : statement;
+      this.report(span, problem.code, problem.message, undefined, problem.severity);
+    }
+    if (load.dataset === null) return null;
+    const dataset = load.dataset;
+    let min = Infinity;
+    let max = -Infinity;
+    for (const value of dataset.targets) {
+      if (value < min) min = value;
+      if (value > max) max = value;
+    }
+    return { decl, dataset, targetRange: { min, max, maxSpan: null } };
+  }
+
+  private checkGenerated(decl: DataDecl, name: string, source: GeneratedData): DataInfo | null {
+    if (source.generator === undefined) return null;
+    const values = { ...GENERATOR_DEFAULTS };
+    const seen = new Map<string, Span>();
+    let ok = true;
+    for (const arg of source.args) {
+      const argName = arg.name.text;
+      if (!(argName in GENERATOR_DEFAULTS)) {
+        this.unknownParameter(arg.name, `'${source.generator.text}'`, Object.keys(GENERATOR_DEFAULTS));
+        ok = false;
+        continue;
+      }
+      const first = seen.get(argName);
+      if (first !== undefined) {
+        this.report(arg.name.span, 'duplicate-statement', `'${argName}' is already given in this call; keep one of them`);
+        ok = false;
+        continue;
+      }
+      seen.set(argName, arg.span);
+      if (arg.value === undefined) {
+        ok = false;
+        continue;
+      }
+      const value = arg.value;
+      if (argName === 'noise') {
+        if (!(value.value >= 0) || !Number.isFinite(value.value)) {
+          this.report(value.span, 'out-of-range', `noise must be 0 or more, not ${value.text}`);
+          ok = false;
+        }
+      } else if (!this.wholeNumber(value, argName, argName === 'samples' ? 1 : 0, false)) {
+        ok = false;
+      }
+      values[argName as keyof typeof GENERATOR_DEFAULTS] = value.value;
+    }
+    if (!ok || !source.closed) return null;
+    const cells = values.samples * 3;
+    if (cells > this.options.maxDataCells) {
+      this.report(decl.name?.span ?? decl.keyword, 'data-too-large', `data set '${name}' would hold ${formatCount(cells)} numbers, more than the limit of ${formatCount(this.options.maxDataCells)}; use fewer rows`);
+      return null;
+    }
+    // Drawn afresh on every check (a few hundred points): no shared, mutable cache.
+    const dataset = generateDataset(name, source.generator.text as GeneratorKind, values);
+    return { decl, dataset, targetRange: { min: 0, max: 1, maxSpan: null } };
+  }
+
+  /** A whole number of at least `minimum`; reports and returns false otherwise. */
+  private wholeNumber(literal: NumberLit, what: string, minimum: number, fractionReported = true): boolean {
+    if (/[.eE]/.test(literal.text)) {
+      // Where the grammar asks for INT the parser has already said so.
+      if (fractionReported) return false;
+      const fixes: Fix[] = Number.isSafeInteger(literal.value)
+        ? [{ title: `Change to ${literal.value}`, edits: [{ span: literal.span, newText: String(literal.value) }], preferred: true }]
+        : [];
+      this.report(literal.span, 'whole-number-needed', `${what} must be a whole number, not ${literal.text}`, fixes);
+      return false;
+    }
+    if (literal.value < minimum) {
+      this.report(literal.span, 'out-of-range', `${what} must be ${minimum === 0 ? '0 or more' : `at least ${minimum}`}, not ${literal.text}`);
+      return false;
+    }
+    if (!Number.isSafeInteger(literal.value)) {
+      this.report(literal.span, 'out-of-range', `${what} ${literal.text} is too large`);
+      return false;
+    }
+    return true;
+  }
+
+  private unknownParameter(word: Word, owner: string, allowed: readonly string[]): void {
+    const guess = suggest(word.text, allowed);
+    const list = listWords(allowed.map((a) => `'${a}'`), 'and');
+    if (guess !== null) {
+      this.report(word.span, 'unknown-parameter', `${owner} has no parameter '${word.text}'; did you mean '${guess}'?`, [
+        { title: `Change to '${guess}'`, edits: [{ span: word.span, newText: guess }], preferred: true },
+      ]);
+    } else {
+      this.report(word.span, 'unknown-parameter', `${owner} has no parameter '${word.text}'; it takes ${list}`);
+    }
+  }
+
+  // ------------------------------------------------------------ runs
+
+  private resolveName(word: Word | undefined, kind: 'network' | 'data'): NetworkDecl | DataDecl | null {
+    if (word === undefined) return null;
+    const table: Map<string, NetworkDecl | DataDecl> = kind === 'network' ? this.networkDecls : this.dataDecls;
+    const other: Map<string, NetworkDecl | DataDecl> = kind === 'network' ? this.dataDecls : this.networkDecls;
+    const decl = table.get(word.text) ?? null;
+    this.references.push({ kind, name: word.text, span: word.span, declaration: decl?.name?.span ?? null });
+    if (decl !== null) {
+      this.used.add(decl);
+      return decl;
+    }
+    const what = kind === 'network' ? 'network' : 'data set';
+    if (other.has(word.text)) {
+      this.report(word.span, 'unknown-name', `'${word.text}' is a ${kind === 'network' ? 'data set' : 'network'}, not a ${what}; write 'train NETWORK on DATA'`);
+      return null;
+    }
+    const guess = suggest(word.text, table.keys());
+    if (guess !== null) {
+      this.report(word.span, 'unknown-name', `no ${what} named '${word.text}'; did you mean '${guess}'?`, [
+        { title: `Change to '${guess}'`, edits: [{ span: word.span, newText: guess }], preferred: true },
+      ]);
+    } else {
+      const known = [...table.keys()];
+      this.report(
+        word.span,
+        'unknown-name',
+        `no ${what} named '${word.text}'` + (known.length > 0 ? `; the file declares ${listWords(known.slice(0, 5).map((k) => `'${k}'`), 'and')}${known.length > 5 ? ', …' : ''}` : `; declare it with '${kind} ${word.text} …'`),
+      );
+    }
+    return null;
+  }
+
+  private checkTrain(decl: TrainDecl, index: number, dataKeys: Map<Dataset, string>): RunSpec | null {
+    const networkDecl = this.resolveName(decl.network, 'network') as NetworkDecl | null;
+    const dataDecl = this.resolveName(decl.data, 'data') as DataDecl | null;
+    const settings = this.checkSettings(decl);
+    const network = networkDecl !== null && decl.network !== undefined ? this.networks.get(decl.network.text) : undefined;
+    const info = dataDecl !== null && decl.data !== undefined ? this.dataInfo.get(decl.data.text) : undefined;
+    if (network === undefined || info === undefined || decl.data === undefined || decl.network === undefined) return null;
+    const data = info.dataset;
+    const last = network.layers[network.layers.length - 1];
+    let ok = settings !== null;
+
+    // Shapes: the data's widths against the network's ends.
+    if (data.inputWidth !== network.input) {
+      const inputStmt = networkDecl?.statements.find((s) => s.kind === 'input');
+      const size = inputStmt?.kind === 'input' ? inputStmt.size : undefined;
+      this.report(
+        decl.data.span,
+        'input-width-mismatch',
+        `data set '${data.name}' has ${plural(data.inputWidth, 'input')} but network '${network.name}' takes ${network.input} (input ${network.input}, line ${this.line(size?.span.start ?? network.span.start)})`,
+        size !== undefined ? [{ title: `Change input to ${data.inputWidth}`, edits: [{ span: size.span, newText: String(data.inputWidth) }] }] : undefined,
+      );
+      ok = false;
+    }
+    if (data.targetWidth !== last.units) {
+      const lastStmt = networkDecl?.statements.filter((s) => s.kind === 'layer').pop();
+      const units = lastStmt?.kind === 'layer' ? lastStmt.units : undefined;
+      const targets = data.classes !== null ? `${plural(data.targetWidth, 'target')} (${plural(data.classes.length, 'class', 'classes')}, one-hot)` : plural(data.targetWidth, 'target');
+      this.report(
+        decl.data.span,
+        'target-width-mismatch',
+        `data set '${data.name}' has ${targets} but network '${network.name}' gives ${plural(last.units, 'output')} (${this.text.slice(last.span.start, last.span.end)}, line ${this.line(last.span.start)})`,
+        units !== undefined ? [{ title: `Change ${lastStmt?.kind === 'layer' && lastStmt.name !== undefined ? `layer '${last.name}'` : 'the last layer'} to ${plural(data.targetWidth, 'unit')}`, edits: [{ span: units.span, newText: String(data.targetWidth) }] }] : undefined,
+      );
+      ok = false;
+    }
+    if (settings === null) return null;
+
+    this.warnAboutLoss(decl, network, settings.loss);
+    const range = info.targetRange;
+    if (last.activation === 'sigmoid' && range !== null && (range.min < 0 || range.max > 1)) {
+      const extreme = range.max > 1 ? `up to ${range.max}` : `down to ${range.min}`;
+      const where = range.max > 1 && range.maxSpan !== null ? ` (line ${this.line(range.maxSpan.start)})` : '';
+      this.warn(
+        decl.data.span,
+        'targets-outside-unit-interval',
+        `network '${network.name}' ends in sigmoid, whose outputs lie between 0 and 1, but data set '${data.name}' has targets ${extreme}${where}; use a linear last layer or scale the targets`,
+      );
+    }
+
+    const held = settings.validate !== null ? Math.round(settings.validate * data.rows) : 0;
+    const trainingRows = data.rows - held;
+    const validateStmt = decl.statements.find((s) => s.kind === 'validate');
+    if (settings.validate !== null && validateStmt !== undefined) {
+      if (trainingRows < 1) {
+        this.report(validateStmt.span, 'out-of-range', `validate ${settings.validate * 100}% holds out all ${data.rows} rows of data set '${data.name}', leaving none to train on; hold out less`);
+        ok = false;
+      } else if (held === 0) {
+        this.warn(validateStmt.span, 'validation-empty', `validate ${settings.validate * 100}% of ${plural(data.rows, 'row')} holds out no row, so nothing is validated; hold out more or remove it`);
+      }
+    }
+    const batchStmt = decl.statements.find((s) => s.kind === 'batch');
+    if (typeof settings.batch === 'number' && settings.batch > trainingRows && batchStmt !== undefined && trainingRows >= 1) {
+      this.warn(
+        batchStmt.span,
+        'batch-larger-than-data',
+        `batch ${settings.batch} is larger than the ${plural(trainingRows, 'training row')} of data set '${data.name}'; every update uses all of them, as with 'batch full'`,
+        [{ title: "Change to 'batch full'", edits: [{ span: batchStmt.span, newText: 'batch full' }] }],
+      );
+    }
+    if (!ok) return null;
+
+    let dataKey = dataKeys.get(data);
+    if (dataKey === undefined) {
+      dataKey = datasetDigest(data);
+      dataKeys.set(data, dataKey);
+    }
+    const key = new Digest().string(networkCanonical(network)).string(settingsCanonical(settings)).string(dataKey).hex();
+    return { index, network, data, settings, span: decl.span, keywordSpan: decl.keyword, key };
+  }
+
+  private warnAboutLoss(decl: TrainDecl, network: NetworkSpec, loss: LossKind): void {
+    const last = network.layers[network.layers.length - 1];
+    const lossStmt = decl.statements.find((s) => s.kind === 'loss');
+    const lossValue = lossStmt?.kind === 'loss' ? lossStmt.value : undefined;
+    const setLoss = (value: LossKind): Fix[] => {
+      if (lossValue !== undefined) return [{ title: `Set loss to ${value}`, edits: [{ span: lossValue.span, newText: value }], preferred: true }];
+      if (decl.block === undefined) return [];
+      const insertAt = decl.block.open.end;
+      return [{ title: `Set loss to ${value}`, edits: [{ span: { start: insertAt, end: insertAt }, newText: `\n  loss ${value}` }], preferred: true }];
+    };
+    const at = lossStmt?.span ?? decl.keyword;
+    if (last.activation === 'softmax' && loss !== 'cross_entropy') {
+      this.warn(
+        at,
+        'softmax-without-cross-entropy',
+        `network '${network.name}' ends in softmax, which is meant to go with loss cross_entropy, but this run uses ${lossStmt === undefined ? 'the default loss mse' : 'mse'}; set 'loss cross_entropy'`,
+        setLoss('cross_entropy'),
+      );
+    }
+    if (loss === 'cross_entropy' && last.activation !== 'softmax' && !(last.activation === 'sigmoid' && last.units === 1)) {
+      const ending = `${plural(last.units, `${last.activation} unit`)}`;
+      this.warn(
+        at,
+        'cross-entropy-without-softmax',
+        `cross_entropy expects a softmax last layer or a single sigmoid unit, but network '${network.name}' ends in ${ending}; use loss mse or end the network in softmax`,
+        setLoss('mse'),
+      );
+    }
+  }
+
+  /** The settings with defaults applied, or null when a statement is wrong (each one reported). */
+  private checkSettings(decl: TrainDecl): TrainSettings | null {
+    let ok = true;
+    let loss: LossKind = 'mse';
+    let optimizer: OptimizerSpec = { kind: 'sgd', rate: 0.1, momentum: 0 };
+    let epochs = 1000;
+    let batch: number | 'full' = 'full';
+    let seed = 0;
+    let stopLoss: number | null = null;
+    let validate: number | null = null;
+    let precision: Precision = 'f64';
+    for (const statement of decl.statements) {
+      switch (statement.kind) {
+        case 'loss':
+          if (statement.value === undefined) ok = false;
+          else loss = statement.value.text as LossKind;
+          break;
+        case 'optimizer': {
+          if (statement.name === undefined) {
+            ok = false;
+            break;
+          }
+          const kind = statement.name.text as 'sgd' | 'adam';
+          const values: Record<string, number> = kind === 'sgd' ? { rate: 0.1, momentum: 0 } : { rate: 0.001, beta1: 0.9, beta2: 0.999, epsilon: 1e-8 };
+          const allowed = OPTIMIZER_PARAMETERS[kind];
+          const seen = new Set<string>();
+          for (const param of statement.params) {
+            const paramName = param.name.text;
+            if (!(allowed as readonly string[]).includes(paramName)) {
+              this.unknownParameter(param.name, kind, allowed);
+              ok = false;
+              continue;
+            }
+            if (seen.has(paramName)) {
+              this.report(param.name.span, 'duplicate-statement', `'${paramName}' is already given for ${kind}; keep one of them`);
+              ok = false;
+              continue;
+            }
+            seen.add(paramName);
+            if (param.value === undefined) {
+              ok = false;
+              continue;
+            }
+            const value = param.value.value;
+            const problem = optimizerRangeProblem(paramName, value);
+            if (problem !== null) {
+              this.report(param.value.span, 'out-of-range', `${paramName} ${problem}, not ${param.value.text}`);
+              ok = false;
+              continue;
+            }
+            values[paramName] = value;
+          }
+          optimizer =
+            kind === 'sgd'
+              ? { kind, rate: values.rate, momentum: values.momentum }
+              : { kind, rate: values.rate, beta1: values.beta1, beta2: values.beta2, epsilon: values.epsilon };
+          break;
+        }
+        case 'epochs':
+          if (statement.value === undefined || !this.wholeNumber(statement.value, 'epochs', 1)) ok = false;
+          else epochs = statement.value.value;
+          break;
+        case 'batch':
+          if (statement.value === undefined) ok = false;
+          else if ('isInt' in statement.value) {
+            if (!this.wholeNumber(statement.value, 'batch', 1)) ok = false;
+            else batch = statement.value.value;
+          } else batch = 'full';
+          break;
+        case 'seed':
+          if (statement.value === undefined || !this.wholeNumber(statement.value, 'seed', 0)) ok = false;
+          else seed = statement.value.value;
+          break;
+        case 'stop':
+          if (statement.threshold === undefined) ok = false;
+          else if (!Number.isFinite(statement.threshold.value)) {
+            this.report(statement.threshold.span, 'non-finite', `the loss to reach must be a finite number, not ${statement.threshold.text}`);
+            ok = false;
+          } else stopLoss = statement.threshold.value;
+          break;
+        case 'validate':
+          if (statement.value === undefined) ok = false;
+          else if (!(statement.value.value > 0 && statement.value.value < 100)) {
+            this.report(statement.value.span, 'out-of-range', `validate must hold out more than 0% and less than 100% of the data, not ${statement.value.value}%`);
+            ok = false;
+          } else validate = statement.value.value / 100;
+          break;
+        case 'precision':
+          if (statement.value === undefined) ok = false;
+          else precision = statement.value.text as Precision;
+          break;
+      }
+    }
+    return ok ? { loss, optimizer, epochs, batch, seed, stopLoss, validate, precision } : null;
+  }
+
+  private reportUnused(): void {
+    for (const [name, decl] of this.networkDecls) {
+      if (!this.used.has(decl) && decl.name !== undefined && this.clean(decl.span)) {
+        this.warn(decl.name.span, 'unused', `network '${name}' is not trained by any 'train' block; add 'train ${name} on DATA { … }' or remove it`);
+      }
+    }
+    for (const [name, decl] of this.dataDecls) {
+      if (!this.used.has(decl) && decl.name !== undefined && this.clean(decl.span)) {
+        this.warn(decl.name.span, 'unused', `data set '${name}' is not used by any 'train' block; add 'train NETWORK on ${name} { … }' or remove it`);
+      }
+    }
+  }
+}
+
+function optimizerRangeProblem(name: string, value: number): string | null {
+  if (!Number.isFinite(value)) return 'must be a finite number';
+  switch (name) {
+    case 'rate':
+      return value > 0 ? null : 'must be above 0';
+    case 'momentum':
+    case 'beta1':
+    case 'beta2':
+      return value >= 0 && value < 1 ? null : 'must be at least 0 and below 1';
+    case 'epsilon':
+      return value > 0 ? null : 'must be above 0';
+    default:
+      return null;
+  }
+}
+
+function columnName(ref: ColumnRef): ColumnName {
+  return ref.kind === 'index' ? { kind: 'index', index: ref.index } : { kind: 'name', name: ref.name };
+}
+
+function valueOf(literal: NumberLit): number {
+  return literal.value;
+}
+
+function plural(n: number, noun: string, pluralNoun = `${noun}s`): string {
+  return `${n} ${n === 1 ? noun : pluralNoun}`;
+}
+
+function shape(inputs: number, targets: number): string {
+  return `${plural(inputs, 'input')} and ${plural(targets, 'target')}`;
+}
+
+function formatCount(n: number): string {
+  return Number.isFinite(n) ? n.toLocaleString('en-US') : 'more than 10^308';
+}
+
+// ------------------------------------------------------------ run keys
+
+/** Everything of a network that training depends on, in a fixed order (spans left out: moving text does not retrain). */
+function networkCanonical(network: NetworkSpec): string {
+  return `net ${network.name} ${network.input}|${network.layers.map((l) => `${l.name} ${l.units} ${l.activation} ${l.init}`).join('|')}`;
+}
+
+function settingsCanonical(settings: TrainSettings): string {
+  const o = settings.optimizer;
+  const optimizer = o.kind === 'sgd' ? `sgd ${o.rate} ${o.momentum}` : `adam ${o.rate} ${o.beta1} ${o.beta2} ${o.epsilon}`;
+  return `train ${settings.loss} ${optimizer} ${settings.epochs} ${settings.batch} ${settings.seed} ${settings.stopLoss} ${settings.validate} ${settings.precision}`;
+}
+
+function datasetDigest(data: Dataset): string {
+  return new Digest()
+    .string(`data ${data.name} ${data.rows} ${data.inputWidth} ${data.targetWidth} ${data.normalize} ${data.inputNames.join(',')} ${data.classes?.join(',') ?? ''}`)
+    .numbers(data.inputs)
+    .numbers(data.targets)
+    .hex();
 }

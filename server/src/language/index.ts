@@ -22,8 +22,11 @@ export interface NameReference {
   declaration: Span | null;
 }
 
-/** Reads a data file for the checker. Returns its text, or a message saying why it cannot. */
-export type ReadFile = (absolutePath: string) => { text: string } | { error: string };
+/**
+ * Reads a data file for the checker. Returns its text, or a message saying why it cannot
+ * (`missing` when the file does not exist, so the problem can say so).
+ */
+export type ReadFile = (absolutePath: string) => { text: string } | { error: string; missing?: boolean };
 
 export interface CheckOptions {
   /** Absolute path of the spec; data paths are relative to its folder. Null for an unsaved document. */

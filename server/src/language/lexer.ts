@@ -230,7 +230,16 @@ export function lex(text: string): LexResult {
     let terminated = false;
     while (j < length) {
       const d = text.charCodeAt(j);
-      if (d === CH_LF || d === CH_CR) break;
+      if (d === CH_LF || d === CH_CR) {
+        // `from "x.csv {`: an unclosed string that ends in ` {` most likely was meant to stop before the brace.
+        const rest = text.slice(start, j);
+        const brace = /\s+\{\s*$/.exec(rest);
+        if (brace !== null && brace.index > 1) {
+          j = start + brace.index;
+          value = value.slice(0, Math.max(0, value.length - (rest.length - brace.index)));
+        }
+        break;
+      }
       if (d === CH_QUOTE) {
         terminated = true;
         j++;

@@ -114,6 +114,14 @@ class Parser {
     this.report(spanOf(token), token.kind === 'eof' || token.kind === 'newline' ? 'expected' : 'unexpected-token', `expected ${expected}${found}`);
   }
 
+  /** Reports something missing at the end of a line that has already been passed (the header ran out). */
+  private missingAtLineEnd(expected: string): void {
+    let index = this.pos - 1;
+    while (index > 0 && this.tokens[index].kind === 'newline') index--;
+    const at = index >= 0 ? this.tokens[index].end : 0;
+    this.report({ start: at, end: at }, 'expected', `expected ${expected}, found the end of the line`);
+  }
+
   /** Skips to the end of the current line (not past `}` or the line break). */
   private skipRestOfStatement(): void {
     while (!this.atStatementEnd()) this.advance();
@@ -304,7 +312,7 @@ class Parser {
   /** The declaration's name; any word may be a name (`network data` is fine). */
   private parseDeclarationName(what: string, example: string): Word | undefined {
     if (!this.skipHeaderNewlines()) {
-      this.unexpected(this.tokens[this.pos - 1], `a name for the ${what}, as in '${example}'`);
+      this.missingAtLineEnd(`a name for the ${what}, as in '${example}'`);
       return undefined;
     }
     const token = this.peek();
@@ -322,7 +330,7 @@ class Parser {
    */
   private parseOpenBrace(what: string): Token | null {
     if (!this.skipHeaderNewlines()) {
-      this.unexpected(this.tokens[this.pos - 1], `'{' to open ${what}`);
+      this.missingAtLineEnd(`'{' to open ${what}`);
       return null;
     }
     const token = this.peek();
@@ -477,7 +485,7 @@ class Parser {
     decl.name = this.parseDeclarationName('data set', 'data table {');
     const what = decl.name ? `data '${decl.name.text}'` : 'the data set';
     if (!this.skipHeaderNewlines()) {
-      this.unexpected(this.tokens[this.pos - 1], `'{', 'from' or '=' after ${what}`);
+      this.missingAtLineEnd(`'{', 'from' or '=' after ${what}`);
     } else {
       const token = this.peek();
       let source: DataSource | undefined;
@@ -524,7 +532,9 @@ class Parser {
       else if (token.kind === '->' && row.arrow === undefined) {
         row.arrow = spanOf(token);
         side = row.targets;
-      } else if (!reported) {
+      } else {
+        row.malformed = true;
+        if (reported) continue;
         reported = true;
         if (token.kind === '->') this.report(spanOf(token), 'unexpected-token', `a row has one '->' between its inputs and its targets`);
         else if (token.kind === 'percent') this.report(spanOf(token), 'unexpected-token', `a data row holds plain numbers; write ${token.value / 100} instead of ${token.text}`);
@@ -532,6 +542,7 @@ class Parser {
       }
     }
     row.span = this.spanFrom(start);
+    if (row.arrow === undefined || row.inputs.length === 0 || row.targets.length === 0) row.malformed = true;
     if (!reported) {
       if (row.arrow === undefined) {
         this.report(row.span, 'expected', `a row needs '->' between its inputs and its targets, as in '0 1 -> 1'`);
@@ -561,7 +572,7 @@ class Parser {
     const from = this.advance();
     const data: FileData = { kind: 'file', span: spanOf(from), fromKeyword: spanOf(from) };
     if (!this.skipHeaderNewlines()) {
-      this.unexpected(this.tokens[this.pos - 1], `a file name in quotes, as in 'from "houses.csv"'`);
+      this.missingAtLineEnd(`a file name in quotes, as in 'from "houses.csv"'`);
       data.span = this.spanFrom(from.start);
       return data;
     }
@@ -766,7 +777,14 @@ class Parser {
   private parseTrain(): TrainDecl {
     const keyword = this.advance();
     const decl: TrainDecl = { kind: 'train', span: spanOf(keyword), keyword: spanOf(keyword), statements: [] };
-    decl.network = this.parseDeclarationName('network to train', 'train xor on table {');
+    if (this.isWord(this.peek(), 'on') && this.peek(1).kind === 'name' && this.peek(2).kind !== 'name') {
+      // `train on table {`: the network is missing, not named `on`.
+      this.report(spanOf(this.peek()), 'expected', `expected the network to train before 'on', as in 'train xor on ${this.peek(1).text}'`);
+      decl.onKeyword = spanOf(this.advance());
+      decl.data = this.parseDeclarationName('data set to train on', 'train xor on table {');
+    } else {
+      decl.network = this.parseDeclarationName('network to train', 'train xor on table {');
+    }
     if (decl.network !== undefined && this.skipHeaderNewlines()) {
       const token = this.peek();
       if (this.isWord(token, 'on')) {
@@ -861,8 +879,13 @@ class Parser {
           const full = this.vocabulary(next, 'batch size', ['full']);
           if (full.valid) batch.value = full.word;
         } else {
-          const size = this.expectInt(`the batch size or 'full'`, 'batch 32');
-          if (size !== undefined) batch.value = size;
+          if (next.kind === 'number') {
+            const size = this.numberLit(this.advance());
+            this.checkWhole(size, 'the batch size');
+            batch.value = size;
+          } else {
+            this.unexpected(next, `the batch size or 'full', as in 'batch 32'`);
+          }
         }
         statement = batch;
         break;

@@ -56,12 +56,15 @@ export type ProblemCode =
   | 'network-too-large'
   | 'data-too-large'
   | 'unknown-parameter'
+  | 'column-conflict'
   // warnings
   | 'softmax-without-cross-entropy'
   | 'cross-entropy-without-softmax'
   | 'targets-outside-unit-interval'
   | 'batch-larger-than-data'
   | 'unused'
+  | 'csv-header-looks-like-data'
+  | 'validation-empty'
   // results of training
   | 'trained'
   | 'target-missed'

@@ -111,6 +111,8 @@ export interface DataRow {
   inputs: NumberLit[];
   arrow?: Span;
   targets: NumberLit[];
+  /** True when the row holds something other than numbers and one arrow (already reported). */
+  malformed?: boolean;
 }
 
 export interface NormalizeStmt {

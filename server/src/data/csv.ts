@@ -1,0 +1,312 @@
+// Loads a CSV file into a Dataset: RFC 4180 parsing (csv-parse), column selection, numbers, onehot classes.
+//
+// Every problem names the CSV's own line, since that is where the user has to
+// look. Parsed files are cached by path and text, so re-checking a spec on
+// every keystroke does not re-parse an unchanged file.
+
+import { parse as parseCsvText } from 'csv-parse/sync';
+import type { Dataset, NormalizeKind } from '../language/model';
+import type { ProblemCode, Severity } from '../language/problems';
+import { suggest } from '../language/suggest';
+import { defaultInputNames } from './inline';
+
+/** A column as the spec names it: a header name (quoted or not) or a 0-based index. */
+export type ColumnName = { kind: 'name'; name: string } | { kind: 'index'; index: number };
+
+/** `a` or `a..b` in an `inputs`/`target` statement; `tag` lets the caller map problems back to the spec. */
+export interface ColumnSelector {
+  tag: number;
+  from: ColumnName;
+  to?: ColumnName;
+}
+
+export interface CsvRequest {
+  /** The data set's name in the spec. */
+  name: string;
+  /** How messages name the file: the path as the spec writes it. */
+  fileLabel: string;
+  /** Absolute path, the cache key together with the text. */
+  path: string;
+  text: string;
+  header: boolean;
+  /** null: every column but the target. */
+  inputs: ColumnSelector[] | null;
+  /** null: the last column. */
+  target: ColumnSelector[] | null;
+  onehot: boolean;
+  normalize: NormalizeKind | null;
+  /** Refuse before materializing when rows × (inputs + targets) is larger. */
+  maxDataCells: number;
+}
+
+export interface CsvProblem {
+  code: ProblemCode;
+  severity: Severity;
+  message: string;
+  /** The selector the problem is about, or null for the file as a whole (the `data` statement). */
+  tag: number | null;
+}
+
+export interface CsvLoad {
+  /** null when any error was found. */
+  dataset: Dataset | null;
+  problems: CsvProblem[];
+}
+
+// ------------------------------------------------------------------ parsing (cached)
+
+interface ParsedCsv {
+  records: string[][];
+  /** 1-based line of the file where each record ends. */
+  lines: number[];
+  error: { line: number | null; message: string } | null;
+}
+
+const CACHE_SIZE = 16;
+const cache = new Map<string, ParsedCsv>();
+
+function parseCached(path: string, text: string): ParsedCsv {
+  const key = `${path}\u0000${text}`;
+  const hit = cache.get(key);
+  if (hit !== undefined) {
+    // Re-insert to keep the most recently used entries.
+    cache.delete(key);
+    cache.set(key, hit);
+    return hit;
+  }
+  const parsed = parseText(text);
+  cache.set(key, parsed);
+  if (cache.size > CACHE_SIZE) cache.delete(cache.keys().next().value as string);
+  return parsed;
+}
+
+function parseText(text: string): ParsedCsv {
+  try {
+    // Ragged rows are allowed through the parser only so that they can be reported with their line below.
+    const output = parseCsvText(text, {
+      info: true,
+      bom: true,
+      trim: true,
+      skip_empty_lines: true,
+      relax_column_count: true,
+    }) as unknown as { record: string[]; info: { lines: number } }[];
+    return { records: output.map((o) => o.record), lines: output.map((o) => o.info.lines), error: null };
+  } catch (error) {
+    // csv-parse signals malformed input (an unclosed quote, a quote inside a field) by throwing.
+    const e = error as { code?: string; lines?: number; message?: string };
+    return { records: [], lines: [], error: { line: typeof e.lines === 'number' ? e.lines : null, message: describeCsvError(e.code, e.message) } };
+  }
+}
+
+function describeCsvError(code: string | undefined, message: string | undefined): string {
+  switch (code) {
+    case 'CSV_QUOTE_NOT_CLOSED':
+      return 'a quoted field is opened but never closed';
+    case 'INVALID_OPENING_QUOTE':
+      return 'a quote appears inside an unquoted field; quote the whole field and double inner quotes ("")';
+    case 'CSV_INVALID_CLOSING_QUOTE':
+      return 'a closing quote is followed by more text; double quotes inside a quoted field ("")';
+    case 'CSV_NON_TRIMABLE_CHAR_AFTER_CLOSING_QUOTE':
+      return 'a closing quote is followed by more text before the comma';
+    default:
+      return (message ?? 'the file is not valid CSV').replace(/\s+/g, ' ');
+  }
+}
+
+/** Forget every cached file (tests). */
+export function clearCsvCache(): void {
+  cache.clear();
+}
+
+// ------------------------------------------------------------------ numbers
+
+/** Decimal numbers as spreadsheets write them: `3`, `-0.5`, `.5`, `5.`, `1e-3`. Nothing else (no hex, no "Infinity"). */
+const CSV_NUMBER = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
+
+export function parseCsvNumber(value: string): number | null {
+  if (!CSV_NUMBER.test(value)) return null;
+  const number = Number(value);
+  return Number.isFinite(number) ? number : null;
+}
+
+// ------------------------------------------------------------------ loading
+
+export function loadCsv(request: CsvRequest): CsvLoad {
+  const problems: CsvProblem[] = [];
+  const file = request.fileLabel;
+  const error = (message: string, code: ProblemCode = 'csv-bad-row', tag: number | null = null): CsvLoad => {
+    problems.push({ code, severity: 'error', message, tag });
+    return { dataset: null, problems };
+  };
+
+  const parsed = parseCached(request.path, request.text);
+  if (parsed.error !== null) {
+    return error(parsed.error.line !== null ? `${file} line ${parsed.error.line}: ${parsed.error.message}` : `${file}: ${parsed.error.message}`);
+  }
+  const { records, lines } = parsed;
+  if (records.length === 0) return error(`${file} is empty`, 'empty-data');
+  const header = request.header ? records[0] : null;
+  const firstRow = request.header ? 1 : 0;
+  if (records.length === firstRow) return error(`${file} has a header line but no rows of data`, 'empty-data');
+  const columnCount = records[0].length;
+
+  if (header !== null && header.every((cell) => parseCsvNumber(cell) !== null)) {
+    problems.push({
+      code: 'csv-header-looks-like-data',
+      severity: 'warning',
+      message: `the first line of ${file} holds only numbers but is read as the header; add 'header no' if it is data`,
+      tag: null,
+    });
+  }
+
+  // Rows with a different number of values than the first line.
+  let ragged = 0;
+  let firstRagged = -1;
+  for (let r = firstRow; r < records.length; r++) {
+    if (records[r].length !== columnCount) {
+      if (ragged === 0) firstRagged = r;
+      ragged++;
+    }
+  }
+  if (ragged > 0) {
+    const against = header !== null ? `the header has ${columnCount} columns` : `line ${lines[0]} has ${columnCount}`;
+    return error(`${file} line ${lines[firstRagged]} has ${plural(records[firstRagged].length, 'value')}, but ${against}${more(ragged - 1, 'row')}`);
+  }
+
+  const columnLabel = (index: number): string => (header !== null ? `'${header[index]}'` : `${index}`);
+
+  // Resolve names and ranges to column indexes.
+  const resolveName = (name: ColumnName, tag: number, inTarget: boolean): number | null => {
+    if (name.kind === 'index') {
+      if (name.index < columnCount) return name.index;
+      error(`column ${name.index} does not exist: ${file} has ${plural(columnCount, 'column')} (0 to ${columnCount - 1})`, 'csv-unknown-column', tag);
+      return null;
+    }
+    if (header === null) {
+      error(`${file} is read without a header ('header no'), so its columns are named by 0-based index, not '${name.name}'`, 'csv-unknown-column', tag);
+      return null;
+    }
+    const index = header.indexOf(name.name);
+    if (index >= 0) return index;
+    // In a target, a misspelled `onehot` reads as a column name; say so rather than listing columns.
+    const guess = suggest(name.name, header) ?? (inTarget ? suggest(name.name, ['onehot']) : null);
+    error(
+      `column '${name.name}' is not in ${file}` + (guess !== null ? `; did you mean '${guess}'?` : `; its columns are ${header.map((h) => `'${h}'`).join(', ')}`),
+      'csv-unknown-column',
+      tag,
+    );
+    return null;
+  };
+  const resolve = (selectors: ColumnSelector[], inTarget: boolean): number[] | null => {
+    const columns: number[] = [];
+    let ok = true;
+    for (const selector of selectors) {
+      const from = resolveName(selector.from, selector.tag, inTarget);
+      const to = selector.to !== undefined ? resolveName(selector.to, selector.tag, inTarget) : from;
+      if (from === null || to === null) {
+        ok = false;
+        continue;
+      }
+      if (to < from) {
+        error(`the range runs backwards: column ${columnLabel(from)} comes after ${columnLabel(to)}; write them the other way round`, 'out-of-range', selector.tag);
+        ok = false;
+        continue;
+      }
+      for (let c = from; c <= to; c++) columns.push(c);
+    }
+    return ok ? columns : null;
+  };
+
+  const targetColumns = request.target !== null ? resolve(request.target, true) : [columnCount - 1];
+  const explicitInputs = request.inputs !== null ? resolve(request.inputs, false) : null;
+  if (targetColumns === null || (request.inputs !== null && explicitInputs === null)) return { dataset: null, problems };
+  const inputColumns = explicitInputs ?? range(columnCount).filter((c) => !targetColumns.includes(c));
+  for (const c of inputColumns) {
+    if (targetColumns.includes(c)) {
+      return error(`column ${columnLabel(c)} is both an input and the target; leave it out of 'inputs'`, 'column-conflict', request.inputs?.[0]?.tag ?? null);
+    }
+  }
+  if (inputColumns.length === 0) return error(`${file} has no column left for the inputs once the target is taken`, 'column-conflict');
+  if (request.onehot && targetColumns.length !== 1) {
+    return error(`'onehot' turns one column of class labels into outputs, but the target has ${targetColumns.length} columns`, 'column-conflict', request.target?.[0]?.tag ?? null);
+  }
+
+  const rowCount = records.length - firstRow;
+  const rowLine = (r: number): number => lines[r + firstRow];
+
+  // Class labels by first appearance, before anything is allocated.
+  let classes: string[] | null = null;
+  const seen = new Map<string, number>();
+  if (request.onehot) {
+    const column = targetColumns[0];
+    for (let r = 0; r < rowCount; r++) {
+      const label = records[r + firstRow][column];
+      if (label === '') return error(`${file} line ${rowLine(r)}: the class label in column ${columnLabel(column)} is empty`, 'csv-bad-row');
+      if (!seen.has(label)) seen.set(label, seen.size);
+    }
+    classes = [...seen.keys()];
+  }
+  const targetWidth = classes !== null ? classes.length : targetColumns.length;
+  const inputWidth = inputColumns.length;
+  const cells = rowCount * (inputWidth + targetWidth);
+  if (cells > request.maxDataCells) {
+    return error(
+      `data set '${request.name}' would hold ${cells.toLocaleString('en-US')} numbers (${rowCount.toLocaleString('en-US')} rows × ${inputWidth + targetWidth}), more than the limit of ${request.maxDataCells.toLocaleString('en-US')}; use fewer rows`,
+      'data-too-large',
+    );
+  }
+
+  const inputs = new Float64Array(rowCount * inputWidth);
+  const targets = new Float64Array(rowCount * targetWidth);
+  let badValues = 0;
+  let firstBad = '';
+  const numeric = (r: number, column: number): number => {
+    const text = records[r + firstRow][column];
+    const value = parseCsvNumber(text);
+    if (value !== null) return value;
+    if (badValues++ === 0) {
+      firstBad =
+        text === ''
+          ? `${file} line ${rowLine(r)}: column ${columnLabel(column)} is empty`
+          : `${file} line ${rowLine(r)}: '${text}' in column ${columnLabel(column)} is not a number`;
+    }
+    return 0;
+  };
+  for (let r = 0; r < rowCount; r++) {
+    for (let i = 0; i < inputWidth; i++) inputs[r * inputWidth + i] = numeric(r, inputColumns[i]);
+    if (classes !== null) {
+      targets[r * targetWidth + (seen.get(records[r + firstRow][targetColumns[0]]) ?? 0)] = 1;
+    } else {
+      for (let t = 0; t < targetWidth; t++) targets[r * targetWidth + t] = numeric(r, targetColumns[t]);
+    }
+  }
+  if (badValues > 0) return error(`${firstBad}${more(badValues - 1, 'value')}`, 'csv-not-a-number');
+
+  return {
+    dataset: {
+      name: request.name,
+      rows: rowCount,
+      inputWidth,
+      targetWidth,
+      inputs,
+      targets,
+      inputNames: header !== null ? inputColumns.map((c) => header[c]) : defaultInputNames(inputWidth),
+      classes,
+      normalize: request.normalize,
+      rowSpans: null,
+    },
+    problems,
+  };
+}
+
+function range(n: number): number[] {
+  return Array.from({ length: n }, (_, i) => i);
+}
+
+function plural(n: number, noun: string): string {
+  return `${n} ${noun}${n === 1 ? '' : 's'}`;
+}
+
+function more(n: number, noun: string): string {
+  return n > 0 ? ` (and ${plural(n, 'more ' + noun)} like it)` : '';
+}

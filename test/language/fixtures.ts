@@ -1,0 +1,97 @@
+// Reads the expectations written inside a fixture spec and renders check() results in the same form.
+//
+// A fixture is a small `.nn` file. Each expected problem is a comment line
+// right below the line it is about:
+//
+//     layer 3 sigmoidd
+//   #         ^^^^^^^^ error: unknown activation 'sigmoidd'; did you mean 'sigmoid'? [fix: Change to 'sigmoid']
+//
+// The carets give the column and the length of the problem's span; without
+// carets (`# error: …`) only the line is checked (for spans at column 1 or
+// over several lines). `[fix: title]` also checks the problem's first fix.
+// Directives on lines starting with `#!` set check options:
+//   #! editor             data paths must stay inside the fixture folder
+//   #! untrusted          files may not be read
+//   #! maxParameters N    #! maxDataCells N
+//   #! runs N             the number of runs that pass every check
+
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { DEFAULT_MAX_DATA_CELLS, DEFAULT_MAX_PARAMETERS, type CheckOptions, type CheckResult } from '../../server/src/language';
+import { LineIndex } from '../../server/src/language/positions';
+
+const ANNOTATION = /^(\s*#\s*)(\^*)\s*(error|warning|info): (.*?)(?: \[fix: (.*)\])?\s*$/;
+
+export interface Fixture {
+  options: CheckOptions;
+  expected: string[];
+  runs: number | null;
+}
+
+export function nodeReadFile(file: string): { text: string } | { error: string; missing?: boolean } {
+  try {
+    return { text: readFileSync(file, 'utf8') };
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') return { error: 'no such file', missing: true };
+    if (code === 'EISDIR') return { error: 'it is a folder, not a file' };
+    if (code === 'EACCES') return { error: 'permission denied' };
+    return { error: String((error as Error).message) };
+  }
+}
+
+export function readFixture(file: string, text: string): Fixture {
+  const options: CheckOptions = {
+    specPath: file,
+    allowedRoot: null,
+    readFile: nodeReadFile,
+    maxParameters: DEFAULT_MAX_PARAMETERS,
+    maxDataCells: DEFAULT_MAX_DATA_CELLS,
+  };
+  let runs: number | null = null;
+  const expected: string[] = [];
+  const lines = text.split(/\r?\n/);
+  let subject = -1;
+  lines.forEach((line, index) => {
+    const directive = /^#!\s*(\w+)(?:\s+(\d+))?/.exec(line);
+    if (directive !== null) {
+      const [, name, value] = directive;
+      if (name === 'editor') options.allowedRoot = path.dirname(file);
+      else if (name === 'untrusted') options.readFile = null;
+      else if (name === 'maxParameters') options.maxParameters = Number(value);
+      else if (name === 'maxDataCells') options.maxDataCells = Number(value);
+      else if (name === 'runs') runs = Number(value);
+      else throw new Error(`${file}:${index + 1}: unknown directive '${name}'`);
+      return;
+    }
+    const annotation = ANNOTATION.exec(line);
+    if (annotation === null) {
+      subject = index;
+      return;
+    }
+    const [, prefix, carets, severity, message, fix] = annotation;
+    const at = carets.length > 0 ? `${subject + 1}:${prefix.length + 1}+${carets.length}` : `${subject + 1}`;
+    expected.push(`${at} ${severity}: ${message}${fix !== undefined ? ` [fix: ${fix}]` : ''}`);
+  });
+  return { options, expected, runs };
+}
+
+/**
+ * The problems of a result in annotation form, as precise as each expectation asks:
+ * with a column and length where the expected line has carets, with the fix where it names one.
+ */
+export function renderProblems(text: string, result: CheckResult, expected: string[]): string[] {
+  const index = new LineIndex(text);
+  const wantsColumn = new Set(expected.filter((e) => /^\d+:/.test(e)).map((e) => e.replace(/^(\d+):\d+\+\d+ /, '$1 ').replace(/ \[fix: .*\]$/, '')));
+  const wantsFix = new Set(expected.filter((e) => / \[fix: .*\]$/.test(e)).map((e) => e.replace(/^(\d+)(:\d+\+\d+)? /, '$1 ').replace(/ \[fix: .*\]$/, '')));
+  return result.problems.map((problem) => {
+    const start = index.positionAt(problem.span.start);
+    const end = index.positionAt(problem.span.end);
+    const key = `${start.line + 1} ${problem.severity}: ${problem.message}`;
+    const sameLine = start.line === end.line;
+    let at = `${start.line + 1}`;
+    if (wantsColumn.has(key) && sameLine) at = `${start.line + 1}:${start.character + 1}+${Math.max(1, end.character - start.character)}`;
+    const fix = wantsFix.has(key) && problem.fixes?.[0] !== undefined ? ` [fix: ${problem.fixes[0].title}]` : '';
+    return `${at} ${problem.severity}: ${problem.message}${fix}`;
+  });
+}
