@@ -1,0 +1,118 @@
+// The checked model: defaults resolved, names given, data loaded, run keys and name references.
+import * as path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { check, DEFAULT_MAX_DATA_CELLS, DEFAULT_MAX_PARAMETERS, type CheckOptions } from '../../server/src/language';
+import { nodeReadFile } from './fixtures';
+
+const fixtures = path.join(__dirname, 'fixtures');
+const options: CheckOptions = {
+  specPath: path.join(fixtures, 'spec.nn'),
+  allowedRoot: null,
+  readFile: nodeReadFile,
+  maxParameters: DEFAULT_MAX_PARAMETERS,
+  maxDataCells: DEFAULT_MAX_DATA_CELLS,
+};
+
+const NET = 'network n {\n  input 2\n  layer 3 relu\n  layer hidden 2 leaky_relu\n  layer 1 sigmoid init uniform\n}\n';
+const DATA = 'data d {\n  0 0 -> 0\n  0 1 -> 1\n  1 0 -> 1\n  1 1 -> 0\n}\n';
+
+function only(text: string) {
+  const result = check(text, options);
+  expect(result.problems.filter((p) => p.severity === 'error')).toEqual([]);
+  expect(result.runs).toHaveLength(1);
+  return result.runs[0];
+}
+
+describe('check', () => {
+  it('resolves every default of LANGUAGE.md §4', () => {
+    const run = only(`${NET}${DATA}train n on d {\n}\n`);
+    expect(run.settings).toEqual({
+      loss: 'mse',
+      optimizer: { kind: 'sgd', rate: 0.1, momentum: 0 },
+      epochs: 1000,
+      batch: 'full',
+      seed: 0,
+      stopLoss: null,
+      validate: null,
+      precision: 'f64',
+    });
+    expect(run.network.layers.map((l) => [l.name, l.units, l.activation, l.init])).toEqual([
+      ['layer1', 3, 'relu', 'he'],
+      ['hidden', 2, 'leaky_relu', 'he'],
+      ['layer3', 1, 'sigmoid', 'uniform'],
+    ]);
+    expect(run.index).toBe(1);
+    expect(run.data.inputNames).toEqual(['x1', 'x2']);
+    expect([...run.data.inputs]).toEqual([0, 0, 0, 1, 1, 0, 1, 1]);
+    expect([...run.data.targets]).toEqual([0, 1, 1, 0]);
+    expect(run.data.rowSpans).toHaveLength(4);
+  });
+
+  it('gives adam its defaults and keeps what is written', () => {
+    const run = only(`${NET}${DATA}train n on d {\n  optimizer adam beta2 0.99\n  validate 25%\n  batch 2\n  stop when loss < 1e-3\n  precision f32\n}\n`);
+    expect(run.settings.optimizer).toEqual({ kind: 'adam', rate: 0.001, beta1: 0.9, beta2: 0.99, epsilon: 1e-8 });
+    expect([run.settings.validate, run.settings.batch, run.settings.stopLoss, run.settings.precision]).toEqual([0.25, 2, 0.001, 'f32']);
+  });
+
+  it('defaults init to xavier for sigmoid, tanh, linear and softmax', () => {
+    const run = only('network n {\n input 1\n layer 2 sigmoid\n layer 2 tanh\n layer 2 linear\n layer 2 softmax\n}\ndata d {\n 1 -> 0 1\n}\ntrain n on d {\n loss cross_entropy\n}\n');
+    expect(run.network.layers.map((l) => l.init)).toEqual(['xavier', 'xavier', 'xavier', 'xavier']);
+  });
+
+  it('loads CSV columns, onehot classes by first appearance, and header names', () => {
+    const run = only('network n {\n input 3\n layer 3 softmax\n}\ndata f from "flowers.csv" {\n  inputs "petal length" 0..1\n  target species onehot\n  normalize zscore\n}\ntrain n on f {\n  loss cross_entropy\n}\n');
+    expect(run.data.inputNames).toEqual(['petal length', 'sepal_length', 'sepal_width']);
+    expect(run.data.classes).toEqual(['setosa', 'versicolor', 'virginica']);
+    expect(run.data.normalize).toBe('zscore');
+    expect([...run.data.inputs.slice(0, 3)]).toEqual([1.4, 5.1, 3.5]);
+    expect([...run.data.targets.slice(0, 6)]).toEqual([1, 0, 0, 1, 0, 0]);
+    expect([...run.data.targets.slice(6, 9)]).toEqual([0, 1, 0]);
+  });
+
+  it('keys runs by what determines training: not by layout or comments', () => {
+    const base = `${NET}${DATA}train n on d {\n  seed 1\n}\n`;
+    const key = only(base).key;
+    expect(key).toMatch(/^[0-9a-f]{16}$/);
+    expect(only(`# a comment\n\n${base.replace('seed 1', '  seed   1  # same')}`).key).toBe(key);
+    expect(only(base.replace('seed 1', 'seed 2')).key).not.toBe(key);
+    expect(only(base.replace('1 1 -> 0', '1 1 -> 0.5')).key).not.toBe(key);
+    expect(only(base.replace('layer 3 relu', 'layer 4 relu')).key).not.toBe(key);
+    expect(only(base.replace('seed 1', 'seed 1\n  optimizer sgd rate 0.1')).key).toBe(key);
+  });
+
+  it('lists references for go to definition and rename', () => {
+    const text = `${NET}${DATA}train n on d {\n}\ntrain n on missing {\n}\n`;
+    const result = check(text, options);
+    const at = (span: { start: number; end: number } | null) => (span === null ? null : text.slice(span.start, span.end) + '@' + span.start);
+    expect(result.references.map((r) => [r.kind, r.name, at(r.span), at(r.declaration)])).toEqual([
+      ['network', 'n', `n@${text.indexOf('n {')}`, `n@${text.indexOf('n {')}`],
+      ['data', 'd', `d@${text.indexOf('d {')}`, `d@${text.indexOf('d {')}`],
+      ['network', 'n', `n@${text.indexOf('train n') + 6}`, `n@${text.indexOf('n {')}`],
+      ['data', 'd', `d@${text.indexOf('on d') + 3}`, `d@${text.indexOf('d {')}`],
+      ['network', 'n', `n@${text.lastIndexOf('train n') + 6}`, `n@${text.indexOf('n {')}`],
+      ['data', 'missing', `missing@${text.indexOf('missing')}`, null],
+    ]);
+  });
+
+  it('checks CRLF text with the same problems at the same lines', () => {
+    const text = 'network n {\n  input 2\n  layer 1 sigmoidd\n}\n';
+    const lf = check(text, options).problems.map((p) => [p.code, text.slice(p.span.start, p.span.end)]);
+    const crlfText = text.replace(/\n/g, '\r\n');
+    const crlf = check(crlfText, options).problems.map((p) => [p.code, crlfText.slice(p.span.start, p.span.end)]);
+    expect(crlf).toEqual(lf);
+  });
+
+  it('sorts problems by position and counts errors', () => {
+    const result = check('train a on b {\n  epochs 0\n}\nnetwork n {\n}\n', options);
+    const starts = result.problems.map((p) => p.span.start);
+    expect(starts).toEqual([...starts].sort((a, b) => a - b));
+    expect(result.errorCount).toBe(result.problems.filter((p) => p.severity === 'error').length);
+    expect(result.errorCount).toBeGreaterThan(2);
+  });
+
+  it('reads the CSV through options.readFile with an absolute path beside the spec', () => {
+    const seen: string[] = [];
+    check('data f from "flowers.csv"\n', { ...options, readFile: (p) => (seen.push(p), nodeReadFile(p)) });
+    expect(seen).toEqual([path.join(fixtures, 'flowers.csv')]);
+  });
+});
