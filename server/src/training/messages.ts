@@ -11,7 +11,12 @@ import type { CurvePoint, Snapshot } from '../protocol';
 import type { RunOutcome } from './outcome';
 
 /** Values of the shared cancel flag (Int32Array of length 1). */
-export const CancelFlag = { run: 0, cancel: 1 } as const;
+export const CancelFlag = {
+  run: 0,
+  cancel: 1,
+  /** Test hook: the worker exits as if it had crashed, at the next check between batches. */
+  crash: 2,
+} as const;
 
 /** What the panel shows of a run besides its outcome: curve, snapshots, the data's points. Computed in the worker. */
 export interface RunRecord {
@@ -42,9 +47,7 @@ export type HostMessage =
    */
   | (JobMessage & { type: 'step'; from: 'trained' | 'fresh' })
   /** Forget the trainer kept for this key (a new training discards the stepped state). */
-  | { type: 'forget'; key: string }
-  /** Test hook: crash this worker (used only by tests of the host's crash handling). */
-  | { type: 'crash' };
+  | { type: 'forget'; key: string };
 
 export interface ProgressReport {
   epoch: number;

@@ -118,8 +118,8 @@ export class WorkerPool {
   /** Test hook: make the worker running job `id` crash. */
   crashWorkerOf(id: number): boolean {
     const slot = this.slots.find((s) => s.job?.id === id);
-    if (!slot) return false;
-    this.post(slot, { type: 'crash' });
+    if (!slot?.job) return false;
+    Atomics.store(new Int32Array(slot.job.cancel), 0, CancelFlag.crash);
     return true;
   }
 

@@ -47,12 +47,6 @@ port.on('message', (message: HostMessage) => {
     case 'forget':
       kept.delete(message.key);
       return;
-    case 'crash':
-      // Thrown outside the handler so it becomes the worker's uncaught error, as a real crash would.
-      setImmediate(() => {
-        throw new Error('crash requested by the host');
-      });
-      return;
     case 'train':
     case 'step': {
       const { job, version, run } = message;
@@ -79,7 +73,10 @@ setTimeout(measureWhenIdle, 200);
 function stopControl(cancel: SharedArrayBuffer, started: number, maxSeconds: number) {
   const flag = new Int32Array(cancel);
   return (): 'cancelled' | 'time' | null => {
-    if (Atomics.load(flag, 0) === CancelFlag.cancel) return 'cancelled';
+    const value = Atomics.load(flag, 0);
+    if (value === CancelFlag.cancel) return 'cancelled';
+    // The host's crash test: leave the way an out-of-memory or a native fault would.
+    if (value === CancelFlag.crash) process.exit(70);
     if (performance.now() - started > maxSeconds * 1000) return 'time';
     return null;
   };

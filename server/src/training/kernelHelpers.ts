@@ -1,0 +1,51 @@
+// Starts the helper threads of the SIMD matrix kernels (nn/kernels/threads.ts), for `--threads N`: worker_threads may be used here, not in nn/.
+import { Worker } from 'node:worker_threads';
+import { CONTROL, JOB_WORDS, type HelperData, type StartHelpers } from '../nn/kernels/threads';
+
+/**
+ * A helper's program (CommonJS, evaluated): instantiate the kernels on the
+ * shared memory, then for each new generation run its job and count down.
+ */
+const HELPER_SOURCE = `
+const { workerData } = require('node:worker_threads');
+const { module, memory, control, index } = workerData;
+const words = new Int32Array(control);
+let exports = null;
+try { exports = new WebAssembly.Instance(module, { env: { memory } }).exports; } catch { exports = null; }
+if (exports) Atomics.add(words, ${CONTROL.ready}, 1);
+let seen = 0;
+for (;;) {
+  Atomics.wait(words, ${CONTROL.generation}, seen);
+  const generation = Atomics.load(words, ${CONTROL.generation});
+  if (generation < 0) break;
+  if (generation === seen) continue;
+  seen = generation;
+  const base = ${CONTROL.jobs} + index * ${JOB_WORDS};
+  try {
+    const product = words[base] === 1 ? exports.product_f32 : exports.product_f64;
+    product(words[base + 1], words[base + 2], words[base + 3], words[base + 4], words[base + 5], words[base + 6],
+      words[base + 7], words[base + 8], words[base + 9], words[base + 10], words[base + 11], words[base + 12]);
+  } catch {
+    Atomics.store(words, ${CONTROL.failed}, 1);
+  }
+  if (Atomics.sub(words, ${CONTROL.pending}, 1) === 1) Atomics.notify(words, ${CONTROL.pending});
+}
+`;
+
+/** Worker threads that never keep the process alive (unref) and end with stop(). */
+export const startKernelHelpers: StartHelpers = (data: HelperData, count: number) => {
+  const workers: Worker[] = [];
+  for (let index = 0; index < count; index++) {
+    const worker = new Worker(HELPER_SOURCE, { eval: true, workerData: { ...data, index } });
+    worker.unref();
+    workers.push(worker);
+  }
+  return {
+    stop() {
+      const words = new Int32Array(data.control);
+      Atomics.store(words, CONTROL.generation, -1);
+      Atomics.notify(words, CONTROL.generation);
+      for (const worker of workers) void worker.terminate();
+    },
+  };
+};
