@@ -1,0 +1,256 @@
+// `nn train` (CLI.md) through trainCommand with a fake terminal: summaries, JSON, exit codes, Ctrl+C, time limits, usage errors.
+
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { trainCommand, type CliIo } from '../../server/src/cli/train';
+
+const XOR_SPEC = `network xor {
+  input 2
+  layer hidden 3 sigmoid
+  layer output 1 sigmoid
+}
+
+data xor_table {
+  0 0 -> 0
+  0 1 -> 1
+  1 0 -> 1
+  1 1 -> 0
+}
+
+train xor on xor_table {
+  optimizer sgd rate 0.5 momentum 0.9
+  epochs 5000
+  seed 1
+  stop when loss < 0.001
+}
+`;
+
+const LONG_RUN = `train xor on xor_table {
+  epochs 100000000
+}
+`;
+
+const dir = mkdtempSync(join(tmpdir(), 'nn-cli-train-'));
+function spec(name: string, text: string): string {
+  writeFileSync(join(dir, name), text);
+  return name;
+}
+
+interface Fake {
+  io: CliIo;
+  stdout: () => string;
+  stderr: () => string;
+}
+
+/** A terminal whose clock advances `tick` ms per reading; `interruptAfter` readings, it presses Ctrl+C. */
+function fakeIo(options: { tty?: boolean; tick?: number; interruptAfter?: number } = {}): Fake {
+  let out = '';
+  let err = '';
+  let clock = 0;
+  let readings = 0;
+  let interrupt: (() => void) | null = null;
+  const io: CliIo = {
+    stdout: (text) => void (out += text),
+    stderr: (text) => void (err += text),
+    stderrIsTTY: options.tty ?? false,
+    stderrColumns: 100,
+    onInterrupt(handler) {
+      interrupt = handler;
+      return () => void (interrupt = null);
+    },
+    now() {
+      readings++;
+      if (options.interruptAfter !== undefined && readings === options.interruptAfter) interrupt?.();
+      clock += options.tick ?? 0;
+      return clock;
+    },
+    cwd: dir,
+  };
+  return { io, stdout: () => out, stderr: () => err };
+}
+
+describe('nn train', () => {
+  it('trains every run and prints a human summary per run', async () => {
+    const file = spec('xor.nn', XOR_SPEC + '\n' + XOR_SPEC.slice(XOR_SPEC.indexOf('train')));
+    const fake = fakeIo();
+    expect(await trainCommand([file], fake.io)).toBe(0);
+    const out = fake.stdout();
+    expect(out.match(/^xor\.nn:\d+: train xor on xor_table$/gm)).toHaveLength(2);
+    expect(out).toContain('xor.nn:14: train xor on xor_table');
+    expect(out).toMatch(/network +2-3-1 \(13 parameters/);
+    expect(out).toMatch(/stopped +loss < 0\.001 \(target reached\)/);
+    expect(out).toMatch(/accuracy +100%/);
+    expect(out).toMatch(/loss +0\.000\d+/);
+    expect(fake.stderr()).toBe('');
+  });
+
+  it('--json writes exactly one document with the fields of CLI.md', async () => {
+    const file = spec('xor.nn', XOR_SPEC);
+    const fake = fakeIo({ tty: false });
+    expect(await trainCommand([file, '--json'], fake.io)).toBe(0);
+    const document = JSON.parse(fake.stdout());
+    expect(document).toEqual({
+      file: 'xor.nn',
+      problems: [],
+      runs: [
+        {
+          network: 'xor',
+          data: 'xor_table',
+          line: 14,
+          epochs: expect.any(Number),
+          loss: expect.any(Number),
+          accuracy: 1,
+          validationLoss: null,
+          validationAccuracy: null,
+          stopped: 'target',
+          seconds: expect.any(Number),
+        },
+      ],
+    });
+    expect(document.runs[0].loss).toBeLessThan(0.001);
+  });
+
+  it('the same file trains to the same numbers every time', async () => {
+    const file = spec('xor.nn', XOR_SPEC);
+    const runs = [];
+    for (let i = 0; i < 2; i++) {
+      const fake = fakeIo();
+      await trainCommand([file, '--json'], fake.io);
+      runs.push(JSON.parse(fake.stdout()).runs[0]);
+    }
+    expect(runs[1].loss).toBe(runs[0].loss);
+    expect(runs[1].epochs).toBe(runs[0].epochs);
+  });
+
+  it('spec errors are printed like nn check, nothing is trained, exit 1', async () => {
+    const file = spec('broken.nn', XOR_SPEC.replace('train xor on xor_table', 'train xor on missing_table'));
+    const fake = fakeIo();
+    expect(await trainCommand([file], fake.io)).toBe(1);
+    expect(fake.stdout()).toMatch(/^broken\.nn:14:\d+: error: .*missing_table/m);
+    expect(fake.stdout()).not.toContain('stopped');
+    const json = fakeIo();
+    expect(await trainCommand([file, '--json'], json.io)).toBe(1);
+    const document = JSON.parse(json.stdout());
+    expect(document.runs).toEqual([]);
+    expect(document.problems).toContainEqual({ line: 14, column: expect.any(Number), severity: 'error', message: expect.stringContaining('missing_table') });
+  });
+
+  it('warnings go to stderr in check format; with --json only into the document', async () => {
+    const file = spec('warn.nn', XOR_SPEC + '\ndata unused_table {\n  1 1 -> 1\n}\n');
+    const fake = fakeIo();
+    expect(await trainCommand([file], fake.io)).toBe(0);
+    expect(fake.stderr()).toMatch(/^warn\.nn:\d+:\d+: warning: /m);
+    expect(fake.stdout()).not.toContain('warning');
+    const json = fakeIo();
+    await trainCommand([file, '--json'], json.io);
+    expect(json.stderr()).toBe('');
+    expect(JSON.parse(json.stdout()).problems.some((p: { severity: string }) => p.severity === 'warning')).toBe(true);
+  });
+
+  it('--run N trains only the N-th train block; a run that does not exist is a usage error', async () => {
+    const file = spec('two.nn', XOR_SPEC + '\n' + XOR_SPEC.slice(XOR_SPEC.indexOf('train')).replace('seed 1', 'seed 2'));
+    const fake = fakeIo();
+    expect(await trainCommand([file, '--run', '2', '--json'], fake.io)).toBe(0);
+    const runs = JSON.parse(fake.stdout()).runs;
+    expect(runs).toHaveLength(1);
+    expect(runs[0].line).toBe(21);
+    const missing = fakeIo();
+    expect(await trainCommand([file, '--run=3'], missing.io)).toBe(2);
+    expect(missing.stderr()).toContain('there is no run 3');
+  });
+
+  it('--epochs N overrides every run\'s epochs', async () => {
+    const file = spec('xor.nn', XOR_SPEC);
+    const fake = fakeIo();
+    expect(await trainCommand([file, '--epochs', '7', '--json'], fake.io)).toBe(0);
+    expect(JSON.parse(fake.stdout()).runs[0]).toMatchObject({ epochs: 7, stopped: 'epochs' });
+  });
+
+  it('a diverged run reports its epoch and exits 1', async () => {
+    const file = spec(
+      'diverge.nn',
+      'network line {\n  input 1\n  layer 4 linear\n  layer 1 linear\n}\ndata big {\n  100 -> 1\n  -200 -> 3\n}\ntrain line on big {\n  optimizer sgd rate 5\n  epochs 1000\n}\n',
+    );
+    const fake = fakeIo();
+    expect(await trainCommand([file, '--json'], fake.io)).toBe(1);
+    const run = JSON.parse(fake.stdout()).runs[0];
+    expect(run).toMatchObject({ stopped: 'diverged', loss: null });
+    expect(run.epochs).toBeGreaterThan(0);
+    expect(run.epochs).toBeLessThan(1000);
+    const human = fakeIo();
+    await trainCommand([file], human.io);
+    expect(human.stdout()).toContain(`diverged: the loss became NaN or infinite in epoch ${run.epochs}`);
+  });
+
+  it('Ctrl+C stops the run in progress, reports it as cancelled and exits 130', async () => {
+    const file = spec('long.nn', XOR_SPEC.slice(0, XOR_SPEC.indexOf('train')) + LONG_RUN + LONG_RUN);
+    const fake = fakeIo({ tick: 1, interruptAfter: 5000 });
+    expect(await trainCommand([file, '--json'], fake.io)).toBe(130);
+    const runs = JSON.parse(fake.stdout()).runs;
+    expect(runs).toHaveLength(1); // the second run never starts
+    expect(runs[0].stopped).toBe('cancelled');
+    expect(runs[0].epochs).toBeGreaterThan(0);
+  });
+
+  it('--max-seconds stops a run as time, exit 0', async () => {
+    const file = spec('long.nn', XOR_SPEC.slice(0, XOR_SPEC.indexOf('train')) + LONG_RUN);
+    const fake = fakeIo({ tick: 1 }); // 1 ms per clock reading: the 0.5 s pass after ~500 readings
+    expect(await trainCommand([file, '--max-seconds', '0.5'], fake.io)).toBe(0);
+    expect(fake.stdout()).toMatch(/stopped +time limit/);
+    const json = fakeIo({ tick: 1 });
+    await trainCommand([file, '--max-seconds=0.5', '--json'], json.io);
+    expect(JSON.parse(json.stdout()).runs[0]).toMatchObject({ stopped: 'time', seconds: expect.closeTo(0.5, 1) });
+  });
+
+  it('draws a progress bar on stderr only when it is a terminal, and not with --quiet', async () => {
+    const file = spec('xor.nn', XOR_SPEC);
+    const tty = fakeIo({ tty: true });
+    await trainCommand([file], tty.io);
+    expect(tty.stderr()).toMatch(/xor on xor_table \[.*\] epoch \d+\/5000/);
+    const quiet = fakeIo({ tty: true });
+    await trainCommand([file, '--quiet'], quiet.io);
+    expect(quiet.stderr()).toBe('');
+    expect(quiet.stdout()).toContain('stopped');
+  });
+
+  it.each([
+    [['--json'], 'no spec file given'],
+    [['a.nn', 'b.nn'], 'one spec file'],
+    [['xor.nn', '--epochs', '0'], '--epochs needs a whole number'],
+    [['xor.nn', '--epochs', '1e3'], '--epochs needs a whole number'],
+    [['xor.nn', '--max-seconds', 'soon'], '--max-seconds needs a number'],
+    [['xor.nn', '--frobnicate'], 'unknown option --frobnicate'],
+    [['xor.nn', '--run'], '--run needs a value'],
+    [['nothere.nn'], 'cannot read nothere.nn'],
+  ])('usage error %j: exit 2 with "%s"', async (args, message) => {
+    spec('xor.nn', XOR_SPEC);
+    const fake = fakeIo();
+    expect(await trainCommand(args, fake.io)).toBe(2);
+    expect(fake.stderr()).toContain(message);
+    expect(fake.stdout()).toBe('');
+  });
+
+  it('accepts --threads N with the same numbers', async () => {
+    const file = spec('xor.nn', XOR_SPEC);
+    const one = fakeIo();
+    const two = fakeIo();
+    await trainCommand([file, '--json'], one.io);
+    expect(await trainCommand([file, '--json', '--threads', '2'], two.io)).toBe(0);
+    expect(JSON.parse(two.stdout()).runs[0].loss).toBe(JSON.parse(one.stdout()).runs[0].loss);
+  });
+
+  it('--report hands the trained runs to the report writer', async () => {
+    const file = spec('xor.nn', XOR_SPEC);
+    const refused = fakeIo();
+    expect(await trainCommand([file, '--report', 'out.html'], refused.io)).toBe(2);
+    const fake = fakeIo();
+    const written: { path: string; runs: number }[] = [];
+    const code = await trainCommand([file, '--report', 'out.html'], fake.io, {
+      writeReport: (path, _spec, _text, runs) => void written.push({ path, runs: runs.length }),
+    });
+    expect(code).toBe(0);
+    expect(written).toEqual([{ path: join(dir, 'out.html'), runs: 1 }]);
+  });
+});
