@@ -61,3 +61,41 @@ export function fixture(
 export function textOf(state: DocumentState, range: { start: Position; end: Position }): string {
   return state.text.slice(state.lines.offsetAt(range.start), state.lines.offsetAt(range.end));
 }
+
+import { Trainer } from '../../server/src/nn/trainer';
+
+/**
+ * Outcomes as the worker makes them, from the real Trainer: each run trained
+ * (or stepped `steps` times instead), then every inline row explained through
+ * the final weights. Returned with the trainers, so tests can compare numbers.
+ */
+export function trainAll(state: DocumentState, options: { steps?: number } = {}): { outcomes: Map<string, RunOutcome>; trainers: Map<string, Trainer> } {
+  const outcomes = new Map<string, RunOutcome>();
+  const trainers = new Map<string, Trainer>();
+  for (const run of state.check.runs) {
+    const trainer = new Trainer(run.network, run.data, run.settings);
+    let result = null;
+    let step = null;
+    if (options.steps) for (let i = 0; i < options.steps; i++) step = trainer.step();
+    else result = trainer.train();
+    const data = run.data;
+    const rows = data.rowSpans
+      ? Array.from({ length: data.rows }, (_, r) =>
+          trainer.explain(
+            Array.from(data.inputs.subarray(r * data.inputWidth, (r + 1) * data.inputWidth)),
+            Array.from(data.targets.subarray(r * data.targetWidth, (r + 1) * data.targetWidth)),
+          ),
+        )
+      : null;
+    outcomes.set(run.key, { key: run.key, result, step, seconds: 0.01, rows });
+    trainers.set(run.key, trainer);
+  }
+  return { outcomes, trainers };
+}
+
+/** The fixture with every run trained (or stepped). */
+export function trainedFixture(spec: string, options: { steps?: number; files?: Record<string, string> } = {}): Fixture & { trainers: Map<string, Trainer> } {
+  const untrained = fixture(spec, { files: options.files });
+  const { outcomes, trainers } = trainAll(untrained.state, options);
+  return { ...untrained, state: { ...untrained.state, outcomes }, trainers };
+}

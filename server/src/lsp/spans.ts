@@ -9,7 +9,7 @@ export function rangeOf(lines: LineIndex, span: Span): Range {
 }
 
 /** True when `offset` lies in the span or touches its end (a cursor right after a word is on it). */
-export function touches(span: Span | undefined, offset: number): span is Span {
+export function touches(span: Span | undefined, offset: number): boolean {
   return span !== undefined && offset >= span.start && offset <= span.end;
 }
 

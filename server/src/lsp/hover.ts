@@ -1,0 +1,427 @@
+// Hover: a layer's W, b and δ with their formulas in the layer's own names, a data row's forward and backward pass, a name's summary, a keyword's documentation.
+//
+// Three steps, as every handler here: find what is under the cursor in the
+// syntax tree (hoverTarget), build the text from the checked model and the
+// run outcomes (pure functions of DocumentState), convert it to an LSP Hover.
+
+import { MarkupKind } from 'vscode-languageserver';
+import type { Hover, HoverParams } from 'vscode-languageserver';
+import type { Dataset, NetworkSpec, RunSpec } from '../language/model';
+import type { DataDecl, DataRow, LayerStmt, NetworkDecl, Span, SpecFile } from '../language/syntax';
+import type { LayerState } from '../nn/types';
+import { Commands } from '../protocol';
+import type { RunOutcome } from '../training/outcome';
+import { datasetSummary, fixed, formatNumber, layerInputs, layerParameters, networkParameters, networkShape } from './describe';
+import { docFor, docMarkdown } from './keywordDocs';
+import type { DocCategory } from './keywordDocs';
+import { deltaFormula, forwardFormula, layerMark, lossFormula, outputSymbol, sub, unitLabel } from './notation';
+import { rangeOf, touches } from './spans';
+import type { DocumentState } from './state';
+
+/** The client command that opens the training panel at a run (registered by the VS Code client). */
+export const SHOW_TRAINING = 'nn.showTraining';
+
+/** Matrices larger than this show their corners. */
+export const MAX_ROWS = 8;
+export const MAX_COLUMNS = 6;
+
+export type HoverTarget =
+  | { kind: 'keyword'; word: string; categories: DocCategory[]; span: Span }
+  | { kind: 'layer'; decl: NetworkDecl; statement: LayerStmt; span: Span }
+  | { kind: 'row'; decl: DataDecl; row: DataRow; span: Span }
+  | { kind: 'network'; name: string; span: Span }
+  | { kind: 'data'; name: string; span: Span };
+
+export function hover(state: DocumentState, params: HoverParams): Hover | null {
+  const offset = state.lines.offsetAt(params.position);
+  const target = hoverTarget(state.check.file, offset);
+  if (!target) return null;
+  const text = hoverText(state, target);
+  if (!text) return null;
+  return {
+    contents: { kind: state.client.markdown ? MarkupKind.Markdown : MarkupKind.PlainText, value: text },
+    range: rangeOf(state.lines, target.span),
+  };
+}
+
+// ------------------------------------------------------------------ what is under the cursor
+
+/** The thing under the cursor, from the syntax tree; null on blanks, numbers of settings, punctuation. */
+export function hoverTarget(file: SpecFile, offset: number): HoverTarget | null {
+  const keyword = (span: Span | undefined, word: string, ...categories: DocCategory[]): HoverTarget | null =>
+    span && touches(span, offset) ? { kind: 'keyword', word, categories, span } : null;
+  for (const decl of file.declarations) {
+    if (offset < decl.span.start || offset > decl.span.end) continue;
+    if (touches(decl.keyword, offset)) return { kind: 'keyword', word: decl.kind, categories: ['declaration'], span: decl.keyword };
+    if (decl.kind === 'network') {
+      if (touches(decl.name?.span, offset)) return { kind: 'network', name: decl.name!.text, span: decl.name!.span };
+      for (const statement of decl.statements) {
+        if (!touches(statement.span, offset)) continue;
+        if (statement.kind === 'input') return keyword(statement.span, 'input', 'network-statement');
+        const hit =
+          keyword(statement.activation?.span, statement.activation?.text ?? '', 'activation') ??
+          keyword(statement.initKeyword, 'init', 'network-statement') ??
+          keyword(statement.init?.span, statement.init?.text ?? '', 'init');
+        return hit ?? { kind: 'layer', decl, statement, span: statement.span };
+      }
+    } else if (decl.kind === 'data') {
+      if (touches(decl.name?.span, offset)) return { kind: 'data', name: decl.name!.text, span: decl.name!.span };
+      const source = decl.source;
+      if (!source) continue;
+      if (source.kind === 'inline') {
+        for (const row of source.rows) if (touches(row.span, offset)) return { kind: 'row', decl, row, span: row.span };
+      }
+      if (source.kind === 'inline' || source.kind === 'file') {
+        const n = source.normalize;
+        const hit = keyword(n?.keyword, 'normalize', 'data-statement') ?? keyword(n?.method?.span, n?.method?.text ?? '', 'value');
+        if (hit) return hit;
+      }
+      if (source.kind === 'file') {
+        if (touches(source.path?.span, offset) && decl.name) return { kind: 'data', name: decl.name.text, span: source.path!.span };
+        const hit =
+          keyword(source.fromKeyword, 'from', 'data-statement') ??
+          keyword(source.inputs?.keyword, 'inputs', 'data-statement') ??
+          keyword(source.target?.keyword, 'target', 'data-statement') ??
+          keyword(source.target?.onehot, 'onehot', 'data-statement') ??
+          keyword(source.header?.keyword, 'header', 'data-statement') ??
+          keyword(source.header?.value?.span, source.header?.value?.text ?? '', 'value');
+        if (hit) return hit;
+      }
+      if (source.kind === 'generated') {
+        const hit = keyword(source.generator?.span, source.generator?.text ?? '', 'generator');
+        if (hit) return hit;
+        for (const arg of source.args) {
+          const argHit = keyword(arg.name.span, arg.name.text, 'generator-argument');
+          if (argHit) return argHit;
+        }
+      }
+    } else {
+      if (touches(decl.network?.span, offset)) return { kind: 'network', name: decl.network!.text, span: decl.network!.span };
+      if (touches(decl.data?.span, offset)) return { kind: 'data', name: decl.data!.text, span: decl.data!.span };
+      const on = keyword(decl.onKeyword, 'on', 'declaration');
+      if (on) return on;
+      for (const statement of decl.statements) {
+        if (!touches(statement.span, offset)) continue;
+        if (touches(statement.keyword, offset)) return keyword(statement.keyword, statement.kind, 'train-statement');
+        switch (statement.kind) {
+          case 'loss':
+            return keyword(statement.value?.span, statement.value?.text ?? '', 'loss');
+          case 'optimizer': {
+            const hit = keyword(statement.name?.span, statement.name?.text ?? '', 'optimizer');
+            if (hit) return hit;
+            for (const param of statement.params) {
+              const paramHit = keyword(param.name.span, param.name.text, 'optimizer-parameter');
+              if (paramHit) return paramHit;
+            }
+            return null;
+          }
+          case 'batch':
+            return statement.value && !('isInt' in statement.value) ? keyword(statement.value.span, statement.value.text, 'value') : null;
+          case 'precision':
+            return keyword(statement.value?.span, statement.value?.text ?? '', 'value');
+          case 'stop': {
+            // `when loss <` belongs to `stop`: explain the whole statement there.
+            const words = { start: statement.keyword.end, end: statement.threshold?.span.start ?? statement.span.end };
+            return offset < words.end ? { kind: 'keyword', word: 'stop', categories: ['train-statement'], span: statement.keyword } : null;
+          }
+          default:
+            return null;
+        }
+      }
+    }
+  }
+  return null;
+}
+
+// ------------------------------------------------------------------ text of each kind
+
+export function hoverText(state: DocumentState, target: HoverTarget): string | null {
+  switch (target.kind) {
+    case 'keyword':
+      return keywordText(state, target.word, target.categories, target.span);
+    case 'layer':
+      return layerText(state, target.decl, target.statement);
+    case 'row':
+      return rowText(state, target.decl, target.row);
+    case 'network':
+      return networkText(state, target.name);
+    case 'data':
+      return dataText(state, target.name);
+  }
+}
+
+function keywordText(state: DocumentState, word: string, categories: DocCategory[], span: Span): string | null {
+  const doc = docFor(word, ...categories);
+  if (!doc) return null;
+  const parts = [docMarkdown(doc)];
+  // On `train`, say where the run stands before explaining the keyword.
+  if (word === 'train' && categories.includes('declaration')) {
+    const index = state.check.runs.findIndex((r) => r.keywordSpan.start === span.start);
+    const status = index >= 0 ? state.statuses[index] : undefined;
+    if (status?.summary) parts.unshift(`**run ${index + 1}** · ${status.summary}`);
+  }
+  return parts.join('\n\n---\n\n');
+}
+
+/** The run whose numbers a hover on this network shows: the first that has an outcome, else the first that uses it. */
+export function runForNetwork(state: DocumentState, network: string): { run: RunSpec; outcome: RunOutcome | undefined } | null {
+  const runs = state.check.runs.filter((r) => r.network.name === network);
+  const trained = runs.find((r) => state.outcomes.has(r.key));
+  const run = trained ?? runs[0];
+  return run ? { run, outcome: state.outcomes.get(run.key) } : null;
+}
+
+/** The run whose per-row explanations a data row shows: the first on this data set with rows explained. */
+export function runForData(state: DocumentState, data: string): { run: RunSpec; outcome: RunOutcome | undefined } | null {
+  const runs = state.check.runs.filter((r) => r.data.name === data);
+  const explained = runs.find((r) => state.outcomes.get(r.key)?.rows);
+  const run = explained ?? runs[0];
+  return run ? { run, outcome: state.outcomes.get(run.key) } : null;
+}
+
+function commandLink(state: DocumentState, title: string, command: string, run: RunSpec): string {
+  if (!state.client.commandLinks || !state.client.markdown) return title;
+  const args = encodeURIComponent(JSON.stringify([state.uri, state.lines.positionAt(run.keywordSpan.start).line]));
+  return `[${title}](command:${command}?${args})`;
+}
+
+function runName(state: DocumentState, run: RunSpec): string {
+  return `train ${run.network.name} on ${run.data.name} (line ${state.lines.positionAt(run.keywordSpan.start).line + 1})`;
+}
+
+function checkedNetwork(state: DocumentState, decl: NetworkDecl): NetworkSpec | undefined {
+  const network = decl.name ? state.check.networks.get(decl.name.text) : undefined;
+  return network && network.nameSpan.start === decl.name!.span.start ? network : undefined;
+}
+
+function code(lines: string[]): string {
+  return '```text\n' + lines.join('\n') + '\n```';
+}
+
+function layerText(state: DocumentState, decl: NetworkDecl, statement: LayerStmt): string | null {
+  const network = checkedNetwork(state, decl);
+  if (!network) {
+    // An unchecked network still has a shape worth naming, as written.
+    const written = [statement.name?.text, statement.units?.text, statement.activation?.text].filter(Boolean).join(' ');
+    return `**layer** ${written}\n\nFix the errors in network '${decl.name?.text ?? ''}' to see its shape and weights.`;
+  }
+  const index = network.layers.findIndex((l) => l.span.start === statement.span.start);
+  if (index < 0) return null;
+  const k = index + 1;
+  const layer = network.layers[index];
+  const inputs = layerInputs(network, index);
+  const header = `**layer ${layer.name}** — dense ${inputs} → ${layer.units}, ${layer.activation} · ${layerParameters(network, index)} parameters`;
+  const parts = [header, code([forwardFormula(network, k)])];
+  const found = runForNetwork(state, network.name);
+  if (!found) {
+    parts.push(`W${layerMark(k)} is ${layer.units} × ${inputs}, b${layerMark(k)} has ${layer.units}; init ${layer.init}.`);
+    parts.push(`No \`train\` block uses network '${network.name}' yet.`);
+    return parts.join('\n\n');
+  }
+  const { run, outcome } = found;
+  const loss = run.settings.loss;
+  const rows = Array.from({ length: layer.units }, (_, i) => unitLabel(network, k, i));
+  const columns = [...Array.from({ length: inputs }, (_, j) => unitLabel(network, k - 1, j)), 'b'];
+  if (outcome?.step) {
+    const before = outcome.step.before[index];
+    const after = outcome.step.after[index];
+    const opt = run.settings.optimizer;
+    const rule =
+      opt.kind === 'adam'
+        ? `W${layerMark(k)} ← W${layerMark(k)} − η m̂ / (√v̂ + ε)  (Adam; b likewise)`
+        : opt.momentum > 0
+          ? `v ← μv − η ∂L/∂W${layerMark(k)},  W${layerMark(k)} ← W${layerMark(k)} + v  (μ = ${opt.momentum}; b likewise)`
+          : `W${layerMark(k)} ← W${layerMark(k)} − η ∂L/∂W${layerMark(k)},  b${layerMark(k)} ← b${layerMark(k)} − η ∂L/∂b${layerMark(k)}`;
+    parts.push(
+      `⏭ update ${outcome.step.update} (epoch ${outcome.step.epoch}) · batch of ${outcome.step.batchSize} · batch loss ${formatNumber(outcome.step.batchLoss)} · η = ${outcome.step.learningRate}`,
+      code([rule]),
+      `W${layerMark(k)} before:`,
+      code(matrixLines(rows, columns, before)),
+      `∂L/∂W${layerMark(k)} = δ${layerMark(k)} ${outputSymbol(network, k - 1)}ᵀ (column b: ∂L/∂b${layerMark(k)} = δ${layerMark(k)}), batch mean:`,
+      code(matrixLines(rows, columns, { ...after, weights: after.weightGradient, biases: after.biasGradient })),
+      `W${layerMark(k)} after:`,
+      code(matrixLines(rows, columns, after)),
+      code([`δ${layerMark(k)} of this update (batch mean): ${vector(after.delta)}`, deltaFormula(network, k, loss)]),
+    );
+  } else if (outcome?.result) {
+    const state_ = outcome.result.layers[index];
+    parts.push(code(matrixLines(rows, columns, state_)));
+    parts.push(
+      code([
+        `δ${layerMark(k)} of the last update (batch mean): ${vector(state_.delta)}`,
+        deltaFormula(network, k, loss),
+        `‖∂L/∂W${layerMark(k)}‖ = ${formatNumber(state_.gradientNorm)} · epoch ${outcome.result.epochs} · rate ${run.settings.optimizer.rate}`,
+      ]),
+    );
+  } else {
+    parts.push(code([deltaFormula(network, k, loss)]));
+    parts.push(`W${layerMark(k)} is ${layer.units} × ${inputs}, b${layerMark(k)} has ${layer.units}; init ${layer.init}.`);
+    parts.push(`not trained yet — ${commandLink(state, '▶ Train', Commands.train, run)} · ${commandLink(state, '⏭ Step', Commands.step, run)}`);
+    return parts.join('\n\n');
+  }
+  const abbreviated = layer.units > MAX_ROWS || inputs > MAX_COLUMNS;
+  const footer = [`from ${runName(state, run)}`];
+  if (abbreviated) footer.push(commandLink(state, 'Show all weights', SHOW_TRAINING, run));
+  else footer.push(commandLink(state, '📈 Show training', SHOW_TRAINING, run));
+  parts.push(footer.join(' · '));
+  return parts.join('\n\n');
+}
+
+/** Indices shown along one axis: all of them, or the first three, a gap (-1) and the last two. */
+function shownIndices(count: number, max: number): number[] {
+  if (count <= max) return Array.from({ length: count }, (_, i) => i);
+  return [0, 1, 2, -1, count - 2, count - 1];
+}
+
+/** W with b as a last column, labelled rows and columns, numbers right-aligned; corners only when large. */
+export function matrixLines(rowLabels: string[], columnLabels: string[], layer: Pick<LayerState, 'weights' | 'biases' | 'units' | 'inputs'>): string[] {
+  const inputs = layer.inputs;
+  const rowsShown = shownIndices(layer.units, MAX_ROWS);
+  const columnsShown = shownIndices(inputs, MAX_COLUMNS);
+  let largest = 0;
+  for (const v of layer.weights) if (Number.isFinite(v)) largest = Math.max(largest, Math.abs(v));
+  for (const v of layer.biases) if (Number.isFinite(v)) largest = Math.max(largest, Math.abs(v));
+  const cell = (v: number): string => (largest >= 0.001 && largest < 1e5 ? fixed(v, largest >= 100 ? 1 : 3) : formatNumber(v));
+  const table: string[][] = [];
+  table.push(['', ...columnsShown.map((j) => (j < 0 ? '…' : columnLabels[j])), 'b']);
+  for (const i of rowsShown) {
+    if (i < 0) {
+      table.push(['⋮', ...columnsShown.map(() => '⋮'), '⋮']);
+      continue;
+    }
+    table.push([rowLabels[i], ...columnsShown.map((j) => (j < 0 ? '…' : cell(layer.weights[i * inputs + j]))), cell(layer.biases[i])]);
+  }
+  const widths = table[0].map((_, c) => Math.max(...table.map((row) => [...row[c]].length)));
+  return table.map((row) =>
+    row
+      .map((text, c) => (c === 0 ? text + ' '.repeat(widths[0] - [...text].length) : ' '.repeat(widths[c] - [...text].length) + text))
+      .join('   ')
+      .trimEnd(),
+  );
+}
+
+/**
+ * `[0.0012, −0.0004]`, or `0.0012` for one value; long vectors keep their ends.
+ * All entries share one number of decimals (enough for `digits` significant
+ * digits of the largest), so small entries read as small next to large ones.
+ */
+export function vector(values: ArrayLike<number>, digits = 3): string {
+  const all = Array.from(values);
+  if (all.length === 1) return formatNumber(all[0], digits);
+  const cell = sharedScale(all, digits);
+  const shown = all.length > 8 ? [...all.slice(0, 6).map(cell), '…', cell(all[all.length - 1])] : all.map(cell);
+  return `[${shown.join(', ')}]`;
+}
+
+/** A formatter with the decimals that give the largest finite value `digits` significant digits. */
+export function sharedScale(values: readonly number[], digits = 3): (value: number) => string {
+  let largest = 0;
+  for (const v of values) if (Number.isFinite(v)) largest = Math.max(largest, Math.abs(v));
+  if (largest === 0 || largest >= 1e6 || largest < 1e-7) return (v) => formatNumber(v, digits);
+  const decimals = Math.max(0, digits - 1 - Math.floor(Math.log10(largest)));
+  return (v) => fixed(v, decimals);
+}
+
+/** `(0, 1)` for x; a single number stays bare. */
+function tuple(values: readonly number[], digits = 4): string {
+  if (values.length === 1) return formatNumber(values[0], digits);
+  const shown = values.length > 8 ? [...values.slice(0, 6).map((v) => formatNumber(v, digits)), '…', formatNumber(values[values.length - 1], digits)] : values.map((v) => formatNumber(v, digits));
+  return `(${shown.join(', ')})`;
+}
+
+function rowText(state: DocumentState, decl: DataDecl, row: DataRow): string | null {
+  const name = decl.name?.text;
+  const data = name ? state.check.datasets.get(name) : undefined;
+  const index = data?.rowSpans ? data.rowSpans.findIndex((s) => s.start === row.span.start) : -1;
+  const inputs = index >= 0 && data ? Array.from(data.inputs.subarray(index * data.inputWidth, (index + 1) * data.inputWidth)) : row.inputs.map((n) => n.value);
+  const targets = index >= 0 && data ? Array.from(data.targets.subarray(index * data.targetWidth, (index + 1) * data.targetWidth)) : row.targets.map((n) => n.value);
+  const ordinal = index >= 0 ? index + 1 : (decl.source?.kind === 'inline' ? decl.source.rows.indexOf(row) + 1 : 0);
+  const lines = [`sample ${ordinal}: x = ${tuple(inputs)}, target y = ${tuple(targets)}`];
+  const found = name ? runForData(state, name) : null;
+  const explanation = found?.outcome?.rows?.[index];
+  if (!found || !explanation || index < 0) {
+    const parts = [code(lines)];
+    if (found) parts.push(`not trained yet — ${commandLink(state, '▶ Train', Commands.train, found.run)}`);
+    else if (data) parts.push(`No \`train\` block uses data set '${name}' yet.`);
+    return parts.join('\n\n');
+  }
+  const { run } = found;
+  const network = run.network;
+  const L = network.layers.length;
+  lines.push(`ŷ = ${tuple(explanation.output)}, loss ${lossFormula(network, run.settings.loss)} = ${formatNumber(explanation.loss, 3)}`);
+  for (let k = L; k >= 1; k--) {
+    lines.push(`${deltaFormula(network, k, run.settings.loss)} = ${vector(explanation.deltas[k - 1])}`);
+  }
+  const parts = [code(lines)];
+  const notes = [`through the ${found.outcome?.step && !found.outcome.result ? 'stepped' : 'trained'} weights of ${runName(state, run)}`];
+  if (data?.normalize) notes.push(`inputs normalized (${data.normalize}) before the first layer`);
+  parts.push(notes.join(' · '));
+  return parts.join('\n\n');
+}
+
+function networkText(state: DocumentState, name: string): string | null {
+  const network = state.check.networks.get(name);
+  if (!network) return state.check.file.declarations.some((d) => d.kind === 'network' && d.name?.text === name) ? `**network ${name}** — has errors` : `no network named '${name}'`;
+  const labels = ['input', ...network.layers.map((l) => l.name)];
+  const width = Math.max(...labels.map((l) => l.length));
+  const lines = [`${'input'.padEnd(width)}  ${network.input}`];
+  network.layers.forEach((layer, i) => {
+    const shape = `W${layerMark(i + 1)} ${layer.units}×${layerInputs(network, i)} + b ${layer.units} = ${layerParameters(network, i)}`;
+    lines.push(`${layer.name.padEnd(width)}  ${String(layer.units).padEnd(4)} ${layer.activation.padEnd(10)} ${shape}`);
+  });
+  const parts = [`**network ${name}** — ${networkShape(network)} · ${networkParameters(network).toLocaleString('en-US')} parameters`, code(lines)];
+  const runs = state.check.runs.filter((r) => r.network.name === name);
+  if (runs.length > 0) {
+    parts.push(runs.map((r) => `${runName(state, r)}${statusSuffix(state, r)}`).join('  \n'));
+  }
+  return parts.join('\n\n');
+}
+
+function statusSuffix(state: DocumentState, run: RunSpec): string {
+  const status = state.statuses[state.check.runs.indexOf(run)];
+  return status?.summary && status.phase !== 'idle' ? `: ${status.summary}` : '';
+}
+
+function dataText(state: DocumentState, name: string): string | null {
+  const data = state.check.datasets.get(name);
+  const decl = state.check.file.declarations.find((d): d is DataDecl => d.kind === 'data' && d.name?.text === name);
+  if (!data) return decl ? `**data ${name}** — not loaded (see the problems on its declaration)` : `no data set named '${name}'`;
+  const parts = [`**data ${name}** — ${datasetSummary(data)}`];
+  const lines: string[] = [];
+  const source = decl?.source;
+  if (source?.kind === 'file' && source.path) lines.push(`from "${source.path.value}"`);
+  if (source?.kind === 'generated' && source.generator) {
+    lines.push(`generated: ${source.generator.text}(${source.args.map((a) => `${a.name.text} ${a.value?.text ?? ''}`.trim()).join(', ')})`);
+  }
+  if (source?.kind === 'inline') lines.push('inline rows');
+  lines.push(`inputs: ${shortList(data.inputNames)}`);
+  if (data.classes) lines.push(`classes: ${shortList(data.classes)} (one-hot)`);
+  if (data.normalize) lines.push(`normalize ${data.normalize} (fitted on the training part)`);
+  lines.push(...rangeLines(data));
+  parts.push(code(lines));
+  const runs = state.check.runs.filter((r) => r.data.name === name);
+  if (runs.length > 0) parts.push(runs.map((r) => `${runName(state, r)}${statusSuffix(state, r)}`).join('  \n'));
+  return parts.join('\n\n');
+}
+
+function shortList(items: readonly string[]): string {
+  return items.length > 10 ? `${items.slice(0, 8).join(', ')}, … (${items.length})` : items.join(', ');
+}
+
+/** The range of each input column (at most four), so an unnormalized wide range is visible. */
+function rangeLines(data: Dataset): string[] {
+  const lines: string[] = [];
+  const columns = Math.min(data.inputWidth, 4);
+  for (let c = 0; c < columns; c++) {
+    let min = Infinity;
+    let max = -Infinity;
+    for (let r = 0; r < data.rows; r++) {
+      const v = data.inputs[r * data.inputWidth + c];
+      if (v < min) min = v;
+      if (v > max) max = v;
+    }
+    if (data.rows > 0) lines.push(`  ${data.inputNames[c] ?? `x${sub(c + 1)}`} ∈ [${formatNumber(min)}, ${formatNumber(max)}]`);
+  }
+  if (data.inputWidth > columns) lines.push('  …');
+  return lines;
+}

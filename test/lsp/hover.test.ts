@@ -1,0 +1,224 @@
+// Hover: layers (before and after training, after a step), data rows, names and keywords, with the cursor at `$0`.
+import { describe, expect, it } from 'vitest';
+import type { MarkupContent } from 'vscode-languageserver';
+import { hover, vector } from '../../server/src/lsp/hover';
+import { fixed, formatNumber } from '../../server/src/lsp/describe';
+import { fixture, trainedFixture, URI } from './harness';
+import type { Fixture } from './harness';
+
+const XOR = `
+network xor {
+  input 2
+  layer hidden 4 sigmoid
+  layer out 1 sigmoid
+}
+
+data table {
+  0 0 -> 0
+  0 1 -> 1
+  1 0 -> 1
+  1 1 -> 0
+}
+
+train xor on table {
+  loss mse
+  optimizer sgd rate 0.5
+  epochs 300
+  seed 1
+}
+`;
+
+/** The spec with `$0` put just after the first occurrence of `at`. */
+function at(spec: string, marker: string): string {
+  const i = spec.indexOf(marker);
+  if (i < 0) throw new Error(`marker ${marker} not in spec`);
+  return spec.slice(0, i + marker.length) + '$0' + spec.slice(i + marker.length);
+}
+
+function hoverText(fx: Fixture): string | null {
+  const result = hover(fx.state, { textDocument: { uri: URI }, position: fx.position });
+  return result ? (result.contents as MarkupContent).value : null;
+}
+
+/** Every line of the text that contains all the given pieces, for readable assertions. */
+function check(fx: Fixture, expectedLines: string[]): string {
+  const text = hoverText(fx);
+  expect(text).not.toBeNull();
+  for (const line of expectedLines) expect(text!.split('\n')).toContain(line);
+  return text!;
+}
+
+/** The numeric cells of the table row labelled `label` (in the first table of the text after `after`). */
+function tableRow(text: string, label: string, after = ''): number[] {
+  const start = text.indexOf(after);
+  const line = text.slice(start).split('\n').find((l) => l.startsWith(label + ' '));
+  if (!line) throw new Error(`no row ${label}`);
+  return line.slice(label.length).trim().split(/\s+/).map((cell) => Number(cell.replace('−', '-')));
+}
+
+describe('hover on a layer', () => {
+  it('before training: shape, parameters, formulas and a Train link', () => {
+    const fx = fixture(at(XOR, 'layer hid'));
+    const text = check(fx, ['z⁽¹⁾ = W⁽¹⁾x + b⁽¹⁾,  h = σ(z⁽¹⁾)', 'δ⁽¹⁾ = (W⁽²⁾ᵀ δ⁽²⁾) ⊙ h ⊙ (1 − h)']);
+    expect(text).toContain('**layer hidden** — dense 2 → 4, sigmoid · 12 parameters');
+    expect(text).toContain('not trained yet — [▶ Train](command:nn.train?');
+    expect(decodeURIComponent(/command:nn\.train\?([^)]+)/.exec(text)![1])).toBe(JSON.stringify([URI, 13]));
+  });
+
+  it('after training: W and b as the trainer has them, δ of the last update, the gradient norm', () => {
+    const fx = trainedFixture(at(XOR, 'layer hid'));
+    const run = fx.state.check.runs[0];
+    const layer = fx.state.outcomes.get(run.key)!.result!.layers[0];
+    const trainerLayer = fx.trainers.get(run.key)!.layers()[0];
+    expect(Array.from(layer.weights)).toEqual(Array.from(trainerLayer.weights));
+    const text = check(fx, [
+      `δ⁽¹⁾ of the last update (batch mean): ${vector(layer.delta)}`,
+      'δ⁽¹⁾ = (W⁽²⁾ᵀ δ⁽²⁾) ⊙ h ⊙ (1 − h)',
+      `‖∂L/∂W⁽¹⁾‖ = ${formatNumber(layer.gradientNorm)} · epoch 300 · rate 0.5`,
+    ]);
+    // Column labels x₁ x₂ b, row labels h₁…h₄, each row W's row then b, to the shown precision.
+    expect(text.split('\n')).toContainEqual(expect.stringMatching(/^\s+x₁\s+x₂\s+b$/));
+    for (let i = 0; i < 4; i++) {
+      const cells = tableRow(text, `h${'₁₂₃₄'[i]}`);
+      expect(cells).toHaveLength(3);
+      expect(cells[0]).toBeCloseTo(layer.weights[i * 2], 3);
+      expect(cells[1]).toBeCloseTo(layer.weights[i * 2 + 1], 3);
+      expect(cells[2]).toBeCloseTo(layer.biases[i], 3);
+    }
+    expect(text).toContain('from train xor on table (line 14)');
+  });
+
+  it('names the output layer ŷ and its columns after the hidden layer', () => {
+    const fx = trainedFixture(at(XOR, 'layer ou'));
+    const text = check(fx, ['z⁽²⁾ = W⁽²⁾h + b⁽²⁾,  ŷ = σ(z⁽²⁾)', 'δ⁽²⁾ = (ŷ − y) ⊙ ŷ(1 − ŷ)']);
+    expect(text.split('\n')).toContainEqual(expect.stringMatching(/^\s+h₁\s+h₂\s+h₃\s+h₄\s+b$/));
+    const layer = fx.state.outcomes.get(fx.state.check.runs[0].key)!.result!.layers[1];
+    expect(tableRow(text, 'ŷ₁').map((v) => fixed(v, 3))).toEqual([...Array.from(layer.weights), layer.biases[0]].map((v) => fixed(v, 3)));
+  });
+
+  it('writes δ for the loss and activation of the run', () => {
+    const spec = `
+      network n {
+        input 2
+        layer a 3 tanh
+        layer b 3 relu
+        layer c 2 softmax
+      }
+      data d {
+        0 1 -> 1 0
+        1 0 -> 0 1
+      }
+      train n on d {
+        loss cross_entropy
+      }
+    `;
+    expect(hoverText(fixture(at(spec, 'layer a')))).toContain('δ⁽¹⁾ = (W⁽²⁾ᵀ δ⁽²⁾) ⊙ (1 − a⁽¹⁾²)');
+    expect(hoverText(fixture(at(spec, 'layer b')))).toContain('δ⁽²⁾ = (W⁽³⁾ᵀ δ⁽³⁾) ⊙ 𝟙[z⁽²⁾ > 0]');
+    expect(hoverText(fixture(at(spec, 'layer c')))).toContain('δ⁽³⁾ = ŷ − y');
+    expect(hoverText(fixture(at(spec, 'layer c')))).toContain('ŷ = softmax(z⁽³⁾)');
+  });
+
+  it('abbreviates a large matrix to its corners with a Show all weights link', () => {
+    const spec = `
+      network wide {
+        input 10
+        layer h 12 relu
+        layer out 1 sigmoid
+      }
+      data d = gauss(samples 20)
+      train wide on d {
+        epochs 2
+      }
+    `;
+    const fx = fixture(at(spec, 'layer h'), {});
+    // The data has 2 inputs: the run does not pass its checks, so train a network that does.
+    expect(hoverText(fx)).toContain('dense 10 → 12');
+    const trainable = spec.replace('input 10', 'input 2');
+    const text = hoverText(trainedFixture(at(trainable, 'layer h')))!;
+    const rowLabels = text.split('\n').map((l) => /^(h\S*|⋮)/.exec(l)?.[1]).filter(Boolean);
+    expect(rowLabels).toEqual(['h₁', 'h₂', 'h₃', '⋮', 'h₁₁', 'h₁₂']);
+    expect(text).toContain('[Show all weights](command:nn.showTraining?');
+    const output = hoverText(trainedFixture(at(trainable, 'layer ou')))!;
+    expect(output.split('\n')).toContainEqual(expect.stringMatching(/^\s+h₁\s+h₂\s+h₃\s+…\s+h₁₁\s+h₁₂\s+b$/));
+  });
+
+  it('after a step: W before, the gradient and W after, which differ by −η × gradient', () => {
+    const fx = trainedFixture(at(XOR, 'layer ou'), { steps: 1 });
+    const step = fx.state.outcomes.get(fx.state.check.runs[0].key)!.step!;
+    const text = check(fx, ['W⁽²⁾ ← W⁽²⁾ − η ∂L/∂W⁽²⁾,  b⁽²⁾ ← b⁽²⁾ − η ∂L/∂b⁽²⁾']);
+    expect(text).toContain('⏭ update 1 (epoch 1) · batch of 4');
+    const before = tableRow(text, 'ŷ₁', 'before:');
+    const gradient = tableRow(text, 'ŷ₁', '∂L/∂W⁽²⁾ =');
+    const after = tableRow(text, 'ŷ₁', 'after:');
+    const weightsBefore = [...Array.from(step.before[1].weights), step.before[1].biases[0]];
+    const weightsAfter = [...Array.from(step.after[1].weights), step.after[1].biases[0]];
+    before.forEach((v, j) => expect(v).toBeCloseTo(weightsBefore[j], 3));
+    after.forEach((v, j) => expect(v).toBeCloseTo(weightsAfter[j], 3));
+    // The rule shown is the rule applied: W_after = W_before − η ∂L/∂W.
+    weightsAfter.forEach((w, j) => {
+      const g = j < 4 ? step.after[1].weightGradient[j] : step.after[1].biasGradient[0];
+      expect(w).toBeCloseTo(weightsBefore[j] - 0.5 * g, 12);
+      expect(gradient[j]).toBeCloseTo(g, 3);
+    });
+  });
+});
+
+describe('hover on a data row', () => {
+  it('before training: the sample and a Train link', () => {
+    const text = hoverText(fixture(at(XOR, '  0 1')));
+    expect(text).toContain('sample 2: x = (0, 1), target y = 1');
+    expect(text).toContain('not trained yet');
+  });
+
+  it('after training: ŷ, the loss and every layer\'s δ for that sample, as the trainer explains it', () => {
+    const fx = trainedFixture(at(XOR, '  0 1'));
+    const run = fx.state.check.runs[0];
+    const expected = fx.trainers.get(run.key)!.explain([0, 1], [1]);
+    check(fx, [
+      'sample 2: x = (0, 1), target y = 1',
+      `ŷ = ${formatNumber(expected.output[0])}, loss ½(ŷ − y)² = ${formatNumber(expected.loss, 3)}`,
+      `δ⁽²⁾ = (ŷ − y) ⊙ ŷ(1 − ŷ) = ${formatNumber(expected.deltas[1][0], 3)}`,
+      `δ⁽¹⁾ = (W⁽²⁾ᵀ δ⁽²⁾) ⊙ h ⊙ (1 − h) = ${vector(expected.deltas[0])}`,
+    ]);
+    // The shown δ⁽¹⁾ entries are the trainer's, to the shown precision.
+    const shown = /δ⁽¹⁾ = .* = \[(.*)\]/.exec(hoverText(fx)!)![1].split(', ').map((v) => Number(v.replace('−', '-')));
+    const largest = Math.max(...expected.deltas[0].map(Math.abs));
+    shown.forEach((v, i) => expect(Math.abs(v - expected.deltas[0][i])).toBeLessThanOrEqual(largest * 0.005 + 1e-12));
+    expect(expected.loss).toBeCloseTo(0.5 * (expected.output[0] - 1) ** 2, 12);
+  });
+});
+
+describe('hover on names and keywords', () => {
+  it('summarizes the network and the data set named in a train line', () => {
+    const net = hoverText(fixture(at(XOR, 'train xo')))!;
+    expect(net).toContain('**network xor** — 2 → 4 → 1 · 17 parameters');
+    expect(net).toContain('train xor on table (line 14)');
+    const data = hoverText(fixture(at(XOR, 'on tab')))!;
+    expect(data).toContain('**data table** — 4 rows · 2 → 1');
+    expect(data).toContain('inputs: x1, x2');
+  });
+
+  it.each([
+    ['sigm', 'σ(z) = 1 / (1 + e⁻ᶻ)'],
+    ['optimizer sg', 'W ← W − η ∂L/∂W'],
+    ['los', 'The function of ŷ and y that training minimizes'],
+    ['loss ms', 'L = ½ Σₗ (ŷₗ − yₗ)²'],
+    ['rat', 'The learning rate η'],
+    ['epo', 'At most N passes over the training data'],
+    ['netw', 'A feed-forward network'],
+  ])('documents the word at %s', (marker, expected) => {
+    expect(hoverText(fixture(at(XOR, marker)))).toContain(expected);
+  });
+
+  it('documents generators, their arguments and stop when loss', () => {
+    const spec = 'data d = spiral(samples 40, noise 0.1)\ntrain n on d {\n  stop when loss < 0.01\n}\n';
+    expect(hoverText(fixture(at(spec, 'spir')))).toContain('Two interleaved spiral arms');
+    expect(hoverText(fixture(at(spec, 'nois')))).toContain('jittered');
+    expect(hoverText(fixture(at(spec, 'when lo')))).toContain('Ends the run at the end of the first epoch');
+  });
+
+  it('shows nothing on blanks and numbers of settings', () => {
+    expect(hoverText(fixture(at(XOR, 'epochs 30')))).toBeNull();
+    expect(hoverText(fixture('\n$0\n'))).toBeNull();
+  });
+});
