@@ -1,0 +1,139 @@
+// Turns runs the command line trained into the TrainingViews the report draws (the same shape nn/training gives the panel).
+
+import { writeFileSync } from 'node:fs';
+import { pathToFileURL } from 'node:url';
+import type { RunSpec } from '../language/model';
+import { LineIndex } from '../language/positions';
+import { Trainer } from '../nn/trainer';
+import type { LayerState, TrainResult, WeightSnapshot } from '../nn/types';
+import type { CurvePoint, PanelLayer, RunPhase, Snapshot, TrainingView } from '../protocol';
+import { BOUNDARY_GRID, boundaryGrid, dataPoints } from '../training/boundary';
+import type { RunState } from '../training/host';
+import { resultText } from '../training/summary';
+import { renderReport } from './html';
+
+/** A run as `nn train --report` hands it over (structurally the CLI's TrainedRun). */
+export interface ReportRun {
+  run: RunSpec;
+  result: TrainResult;
+  seconds: number;
+}
+
+/** Curve points kept per run, as the editor keeps them. */
+const CURVE_POINTS = 2000;
+/** Snapshots for the report's slider; the panel keeps as many. */
+const SNAPSHOTS = 40;
+const SNAPSHOT_VALUES = 2_000_000;
+/**
+ * The CLI trains in slices without recording weights, so the slider's snapshots come
+ * from training the run again (same seed, same numbers). Only runs that took less than
+ * this are replayed; longer ones show their final weights alone.
+ */
+const REPLAY_SECONDS = 20;
+
+const phases: Record<TrainResult['stopped'], RunPhase> = {
+  target: 'done',
+  epochs: 'done',
+  time: 'done',
+  diverged: 'diverged',
+  cancelled: 'cancelled',
+};
+
+function panelLayer(layer: LayerState, line: number, weights: ArrayLike<number>, biases: ArrayLike<number>, withGradient: boolean): PanelLayer {
+  return {
+    name: layer.name,
+    units: layer.units,
+    inputs: layer.inputs,
+    activation: layer.activation,
+    line,
+    weights: Array.from(weights),
+    biases: Array.from(biases),
+    weightGradient: withGradient ? Array.from(layer.weightGradient) : null,
+    lastUpdate: null,
+  };
+}
+
+/** Evenly spaced weight snapshots of the run, replayed when it was quick enough; always ends with the final weights. */
+function weightSnapshots(run: RunSpec, result: TrainResult, seconds: number): WeightSnapshot[] {
+  if (result.snapshots && result.snapshots.length > 0) return result.snapshots;
+  if (seconds > REPLAY_SECONDS || result.stopped === 'diverged' || result.epochs === 0) return [];
+  const replay = new Trainer(run.network, run.data, { ...run.settings, epochs: result.epochs });
+  const replayed = replay.train({ snapshots: { maxSnapshots: SNAPSHOTS, maxValues: SNAPSHOT_VALUES } });
+  return replayed.snapshots ?? [];
+}
+
+export function trainingView(uri: string, text: string, report: ReportRun): TrainingView {
+  const { run, result, seconds } = report;
+  const lines = new LineIndex(text);
+  const layerLines = run.network.layers.map((layer) => lines.lineOf(layer.span.start));
+  const final = result.layers.map((layer, k) => panelLayer(layer, layerLines[k] ?? 0, layer.weights, layer.biases, true));
+  const recorded = weightSnapshots(run, result, seconds);
+  const layerSnapshots: { epoch: number; layers: PanelLayer[] }[] = recorded
+    .filter((s) => s.epoch < result.epochs)
+    .map((s) => ({
+      epoch: s.epoch,
+      layers: result.layers.map((layer, k) => panelLayer(layer, layerLines[k] ?? 0, s.weights[k], s.biases[k], false)),
+    }));
+  layerSnapshots.push({ epoch: result.epochs, layers: final });
+
+  const data = dataPoints(run.data);
+  const snapshots: Snapshot[] = layerSnapshots.map((s, i) => {
+    const previous = layerSnapshots[i - 1];
+    // As in the editor: the change since the previous snapshot.
+    const layers = s.layers.map((layer, k) => ({
+      ...layer,
+      lastUpdate: previous ? layer.weights.map((w, j) => w - previous.layers[k].weights[j]) : null,
+    }));
+    return { epoch: s.epoch, layers, boundary: data ? boundaryGrid(layers, result.normalization, data.box, BOUNDARY_GRID) : null };
+  });
+
+  const every = Math.max(1, Math.ceil(result.history.length / CURVE_POINTS));
+  const curve: CurvePoint[] = result.history
+    .filter((_r, i) => i % every === 0 || i === result.history.length - 1)
+    .map((r) => ({
+      epoch: r.epoch,
+      loss: r.loss,
+      validationLoss: r.validationLoss,
+      accuracy: r.accuracy,
+      validationAccuracy: r.validationAccuracy,
+    }));
+
+  const phase = phases[result.stopped];
+  const state: RunState = {
+    phase,
+    progress: null,
+    outcome: { key: run.key, result, step: null, seconds, rows: null },
+    failure: null,
+    estimate: seconds,
+  };
+  return {
+    uri,
+    version: 0,
+    status: {
+      line: lines.lineOf(run.keywordSpan.start),
+      index: run.index,
+      network: run.network.name,
+      data: run.data.name,
+      phase,
+      epoch: result.epochs,
+      epochs: run.settings.epochs,
+      loss: result.loss,
+      validationLoss: result.validationLoss,
+      accuracy: result.accuracy,
+      seconds,
+      summary: resultText(state, run) ?? '',
+    },
+    inputNames: run.data.inputNames,
+    curve,
+    snapshots,
+    points: data ? data.points : null,
+    box: data ? data.box : null,
+    grid: data ? BOUNDARY_GRID : 0,
+  };
+}
+
+/** `nn train FILE --report PATH`: the CLI's ReportWriter. */
+export function writeReport(path: string, specPath: string, text: string, runs: ReportRun[]): void {
+  const uri = pathToFileURL(specPath).toString();
+  writeFileSync(path, renderReport(runs.map((r) => trainingView(uri, text, r))));
+}
