@@ -1,0 +1,77 @@
+// `nn`: the command line entry; dispatches to the subcommands in cli/ (CLI.md).
+//
+// To add a command, add one entry to COMMANDS.
+
+import { version } from '../../package.json';
+import { CHECK_USAGE, checkCommand } from './cli/check';
+import { EXPORT_USAGE, exportCommand } from './cli/export';
+import { TRAIN_USAGE, trainCommand } from './cli/train';
+import { suggest } from './language/suggest';
+
+interface Command {
+  name: string;
+  summary: string;
+  usage: string;
+  /** Returns the exit status. */
+  run(argv: string[]): number | Promise<number>;
+}
+
+const stdio = {
+  stdout: (text: string) => void process.stdout.write(text),
+  stderr: (text: string) => void process.stderr.write(text),
+};
+
+const COMMANDS: Command[] = [
+  { name: 'check', summary: 'check specs and print their problems', usage: CHECK_USAGE, run: (argv) => checkCommand(argv) },
+  { name: 'train', summary: 'train the runs of a spec and print a summary', usage: TRAIN_USAGE, run: (argv) => trainCommand(argv) },
+  { name: 'export', summary: 'train one run and write the model as JSON or PyTorch', usage: EXPORT_USAGE, run: (argv) => exportCommand(argv, stdio) },
+];
+
+function usage(): string {
+  const width = Math.max(...COMMANDS.map((c) => c.name.length));
+  return [
+    'usage: nn COMMAND [ARGS]',
+    '',
+    'Commands:',
+    ...COMMANDS.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`),
+    '',
+    ...COMMANDS.map((c) => `  ${c.usage.replace(/^usage: /, '')}`),
+    '',
+    "Run 'nn COMMAND --help' for a command's options.",
+    '',
+  ].join('\n');
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined) {
+    process.stderr.write(usage());
+    return 2;
+  }
+  if (name === '--help' || name === '-h' || name === 'help') {
+    process.stdout.write(usage());
+    return 0;
+  }
+  if (name === '--version' || name === '-v') {
+    process.stdout.write(`nn ${version}\n`);
+    return 0;
+  }
+  const command = COMMANDS.find((c) => c.name === name);
+  if (command === undefined) {
+    const guess = suggest(name, COMMANDS.map((c) => c.name));
+    process.stderr.write(`nn: unknown command '${name}'${guess !== null ? `; did you mean '${guess}'?` : ''}\n\n${usage()}`);
+    return 2;
+  }
+  return command.run(rest);
+}
+
+main(process.argv.slice(2)).then(
+  (status) => {
+    process.exitCode = status;
+  },
+  (error: unknown) => {
+    // A bug, not a user error: say so plainly and keep the stack for the report.
+    process.stderr.write(`nn: internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    process.exitCode = 70;
+  },
+);
