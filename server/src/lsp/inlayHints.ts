@@ -1,0 +1,79 @@
+// Inlay hints: each layer's shape and parameter count, each inline row's trained prediction ŷ, each loaded file or generated set's size.
+
+import type { InlayHint, InlayHintParams } from 'vscode-languageserver';
+import type { DataDecl, NetworkDecl, Span } from '../language/syntax';
+import { datasetSummary, fixed, formatNumber, layerInputs, layerParameters, params } from './describe';
+import { runForData } from './hover';
+import type { DocumentState } from './state';
+
+/** A hint before conversion: where (an offset) and what. */
+export interface Hint {
+  offset: number;
+  label: string;
+  tooltip?: string;
+}
+
+export function inlayHints(state: DocumentState, params_: InlayHintParams): InlayHint[] {
+  const start = state.lines.offsetAt(params_.range.start);
+  const end = state.lines.offsetAt(params_.range.end);
+  return hints(state)
+    .filter((h) => h.offset >= start && h.offset <= end)
+    .map((h) => {
+      const hint: InlayHint = { position: state.lines.positionAt(h.offset), label: h.label, paddingLeft: true };
+      if (h.tooltip) hint.tooltip = h.tooltip;
+      return hint;
+    });
+}
+
+/** Every hint of the document, in document order. */
+export function hints(state: DocumentState): Hint[] {
+  const out: Hint[] = [];
+  for (const decl of state.check.file.declarations) {
+    if (decl.kind === 'network') out.push(...layerHints(state, decl));
+    else if (decl.kind === 'data') out.push(...dataHints(state, decl));
+  }
+  return out;
+}
+
+function layerHints(state: DocumentState, decl: NetworkDecl): Hint[] {
+  const network = decl.name ? state.check.networks.get(decl.name.text) : undefined;
+  if (!network || network.nameSpan.start !== decl.name!.span.start) return [];
+  return network.layers.map((layer, i) => ({
+    offset: layer.span.end,
+    label: `${layerInputs(network, i)}→${layer.units} · ${params(layerParameters(network, i))}`,
+    tooltip: `W is ${layer.units} × ${layerInputs(network, i)} and b has ${layer.units}: ${layer.units} × (${layerInputs(network, i)} + 1) = ${layerParameters(network, i)} trainable parameters; init ${layer.init}`,
+  }));
+}
+
+/** A prediction as the hint shows it: three decimals for the usual (0, 1) outputs. */
+function prediction(value: number): string {
+  return Number.isFinite(value) && Math.abs(value) < 1000 ? fixed(value, 3) : formatNumber(value);
+}
+
+function dataHints(state: DocumentState, decl: DataDecl): Hint[] {
+  const name = decl.name?.text;
+  const data = name ? state.check.datasets.get(name) : undefined;
+  const source = decl.source;
+  if (!data || !source) return [];
+  if (source.kind === 'file' || source.kind === 'generated') {
+    const anchor: Span | undefined = source.kind === 'file' ? source.path?.span : source.span;
+    return anchor ? [{ offset: anchor.end, label: datasetSummary(data) }] : [];
+  }
+  const found = runForData(state, data.name);
+  const rows = found?.outcome?.rows;
+  if (!found || !rows || !data.rowSpans) return [];
+  const out: Hint[] = [];
+  data.rowSpans.forEach((span, r) => {
+    const explanation = rows[r];
+    if (!explanation) return;
+    const y = explanation.output;
+    const label = y.length === 1 ? `ŷ ${prediction(y[0])}` : `ŷ (${y.map(prediction).join(', ')})`;
+    const lineOfRun = state.lines.positionAt(found.run.keywordSpan.start).line + 1;
+    out.push({
+      offset: span.end,
+      label,
+      tooltip: `prediction of train ${found.run.network.name} on ${found.run.data.name} (line ${lineOfRun}); loss ${formatNumber(explanation.loss, 3)}`,
+    });
+  });
+  return out;
+}
