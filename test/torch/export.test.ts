@@ -1,0 +1,252 @@
+// The exported PyTorch script: it reproduces finalLoss, trains on, and trains data-parallel (DDP, torchrun) to the same numbers.
+import { readFileSync } from 'node:fs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { ExportDocument } from '../../server/src/export/json';
+import { exportRun, jsonLines, PYTHON, relativeError, runWithDeadline, TORCHRUN, workspace } from './helpers';
+
+const XOR = `network xor {
+  input 2
+  layer hidden 3 sigmoid
+  layer output 1 sigmoid
+}
+
+data xor_table {
+  0 0 -> 0
+  0 1 -> 1
+  1 0 -> 1
+  1 1 -> 0
+}
+
+train xor on xor_table {
+  loss mse
+  optimizer sgd rate 0.5
+  epochs 20000
+  batch full
+  seed 1
+  stop when loss < 0.001
+}
+`;
+
+const REGRESSION = `network fit {
+  input 2
+  layer 4 tanh
+  layer 1 linear
+}
+
+data points {
+  normalize zscore
+  1 10 -> 0.5
+  2 30 -> 0.9
+  3 20 -> 1.4
+  4 50 -> 2.2
+  5 40 -> 2.4
+  6 60 -> 3.1
+  7 70 -> 3.3
+  8 55 -> 4.1
+  9 90 -> 4.4
+}
+
+train fit on points {
+  optimizer sgd rate 0.05 momentum 0.9
+  epochs 100
+  batch 2
+  validate 25%
+  seed 7
+}
+`;
+
+const FLOWERS_CSV = `sepal_length,sepal_width,petal length,species
+5.1,3.5,1.4,setosa
+4.9,3.0,1.4,setosa
+7.0,3.2,4.7,versicolor
+6.4,3.2,4.5,versicolor
+6.3,3.3,6.0,virginica
+5.8,2.7,5.1,virginica
+5.0,3.4,1.5,setosa
+6.9,3.1,4.9,versicolor
+7.1,3.0,5.9,virginica
+5.4,3.9,1.7,setosa
+5.5,2.3,4.0,versicolor
+6.5,3.0,5.8,virginica
+`;
+
+const FLOWERS = `network flower {
+  input 3
+  layer hidden 5 relu
+  layer out 3 softmax
+}
+
+data flowers from "flowers.csv" {
+  target species onehot
+  normalize minmax
+}
+
+train flower on flowers {
+  loss cross_entropy
+  optimizer adam rate 0.01
+  epochs 150
+  batch 3
+  validate 20%
+  seed 3
+}
+`;
+
+const BINARY = `network gate {
+  input 2
+  layer 2 leaky_relu
+  layer 1 sigmoid
+}
+
+data and_table {
+  0 0 -> 0
+  0 1 -> 0
+  1 0 -> 0
+  1 1 -> 1
+}
+
+train gate on and_table {
+  loss cross_entropy
+  optimizer sgd rate 0.3
+  epochs 300
+}
+
+train gate on and_table {
+  loss cross_entropy
+  optimizer sgd rate 0.3
+  epochs 300
+  precision f32
+}
+`;
+
+// 6,000 inputs and a 50 × 100 weight matrix: both are embedded as base64, not literals.
+const SPIRAL = `network big {
+  input 2
+  layer 100 relu
+  layer 50 tanh
+  layer 1 sigmoid
+}
+
+data arms = spiral(samples 3000, noise 0.1, seed 2)
+
+train big on arms {
+  loss cross_entropy
+  optimizer sgd rate 0.1 momentum 0.5
+  epochs 3
+  batch 64
+  seed 5
+}
+`;
+
+interface Case {
+  name: string;
+  spec: string;
+  files?: Record<string, string>;
+  run: number;
+  tolerance: number;
+}
+
+const CASES: Case[] = [
+  { name: 'xor: mse on sigmoid, full batch', spec: XOR, run: 1, tolerance: 1e-9 },
+  { name: 'zscore regression: tanh/linear, momentum, batch 2, 25% held out', spec: REGRESSION, run: 1, tolerance: 1e-9 },
+  { name: 'CSV one-hot: softmax cross-entropy, adam, 20% held out', spec: FLOWERS, files: { 'flowers.csv': FLOWERS_CSV }, run: 1, tolerance: 1e-9 },
+  { name: 'binary cross-entropy on one sigmoid', spec: BINARY, run: 1, tolerance: 1e-9 },
+  { name: 'binary cross-entropy at precision f32', spec: BINARY, run: 2, tolerance: 1e-5 },
+  { name: 'spiral 3000 rows, 2-100-50-1 (base64-embedded arrays)', spec: SPIRAL, run: 1, tolerance: 1e-9 },
+];
+
+/** Each case exported once: its folder, script and JSON document. */
+const exported = new Map<string, { dir: string; script: string; doc: ExportDocument }>();
+
+beforeAll(() => {
+  const check = runWithDeadline(PYTHON, ['-c', 'import torch, torch.distributed; print(torch.__version__)'], { seconds: 60 });
+  expect(check.status, `PyTorch is missing for ${PYTHON}: run .ci/torch-setup.sh\n${check.stderr}`).toBe(0);
+  for (const c of CASES) {
+    const dir = workspace(c.spec, c.files);
+    const doc = JSON.parse(exportRun(dir, c.run, 'json')) as ExportDocument;
+    exported.set(c.name, { dir, script: exportRun(dir, c.run, 'pytorch'), doc });
+  }
+});
+
+function script(name: string) {
+  const e = exported.get(name);
+  if (!e) throw new Error(`no export for ${name}`);
+  return e;
+}
+
+describe('the exported PyTorch script', () => {
+  it.each(CASES)('$name: prints {"loss"} equal to finalLoss', ({ name, tolerance }) => {
+    const { script: path, doc, dir } = script(name);
+    const p = runWithDeadline(PYTHON, [path], { seconds: 120, cwd: dir });
+    expect(p.status, p.stderr).toBe(0);
+    const lines = jsonLines(p.stdout);
+    expect(lines).toHaveLength(1);
+    expect(Object.keys(lines[0])).toEqual(['loss']);
+    expect(relativeError(lines[0].loss, doc.training.finalLoss)).toBeLessThan(tolerance);
+  });
+
+  it('embeds large arrays as base64 and small ones as readable literals', () => {
+    const big = readFileSync(script(CASES[5].name).script, 'utf8');
+    expect(big).toMatch(/^INPUTS = _decode\("[A-Za-z0-9+/=]+", 3000, 2\)$/m);
+    expect(big).toMatch(/"weights": _decode\("[A-Za-z0-9+/=]+", 50, 100\)/);
+    const small = readFileSync(script(CASES[0].name).script, 'utf8');
+    const doc = script(CASES[0].name).doc;
+    expect(small).toContain(`[${doc.layers[0].weights[0].join(', ')}],`);
+  });
+
+  it('--train goes on from the exported weights, and the loss goes down', () => {
+    const { script: path, doc } = script(CASES[0].name);
+    const p = runWithDeadline(PYTHON, [path, '--train', '300'], { seconds: 120 });
+    expect(p.status, p.stderr).toBe(0);
+    const epochs = jsonLines(p.stdout);
+    expect(epochs.map((e) => e.epoch)).toEqual(Array.from({ length: 300 }, (_, i) => i + 1));
+    // Full batch: epoch 1's loss is the loss of the exported weights, before the first update.
+    expect(relativeError(epochs[0].loss, doc.training.finalLoss)).toBeLessThan(1e-9);
+    for (let i = 1; i < epochs.length; i++) expect(epochs[i].loss).toBeLessThan(epochs[i - 1].loss);
+  });
+
+  it('--train with mini-batches, momentum and big embedded arrays lowers the loss', () => {
+    const { script: path, doc } = script(CASES[5].name);
+    const p = runWithDeadline(PYTHON, [path, '--train', '4'], { seconds: 120 });
+    expect(p.status, p.stderr).toBe(0);
+    const epochs = jsonLines(p.stdout);
+    expect(epochs).toHaveLength(4);
+    expect(epochs[3].loss).toBeLessThan(doc.training.finalLoss);
+  });
+
+  // DDP splits every batch across the processes and rescales each share's loss, so the
+  // averaged gradient is the whole batch's: the losses match single-process training.
+  it.each([
+    ['zscore regression, batch 2', CASES[1].name],
+    ['CSV one-hot with adam, batch 3 split 2 + 1', CASES[2].name],
+  ])('--train --workers 2 (%s) gives the single-process losses', (_label, name) => {
+    const { script: path } = script(name);
+    const single = runWithDeadline(PYTHON, [path, '--train', '20'], { seconds: 120 });
+    expect(single.status, single.stderr).toBe(0);
+    const ddp = runWithDeadline(PYTHON, [path, '--train', '20', '--workers', '2'], { seconds: 180 });
+    expect(ddp.status, ddp.stderr).toBe(0);
+    const a = jsonLines(single.stdout);
+    const b = jsonLines(ddp.stdout);
+    expect(b.map((e) => e.epoch)).toEqual(a.map((e) => e.epoch));
+    expect(a).toHaveLength(20);
+    for (let i = 0; i < a.length; i++) expect(relativeError(b[i].loss, a[i].loss)).toBeLessThan(1e-9);
+  });
+
+  it('runs under torchrun --nproc_per_node 2 with the same losses', () => {
+    const { script: path, dir } = script(CASES[2].name);
+    const single = jsonLines(runWithDeadline(PYTHON, [path, '--train', '10'], { seconds: 120 }).stdout);
+    const p = runWithDeadline(TORCHRUN, ['--nproc_per_node', '2', '--redirects', '1', '--tee', '1', path, '--train', '10'], {
+      seconds: 180,
+      cwd: dir,
+    });
+    expect(p.status, p.stderr).toBe(0);
+    const lines = jsonLines(p.stdout);
+    expect(lines).toHaveLength(10);
+    for (let i = 0; i < lines.length; i++) expect(relativeError(lines[i].loss, single[i].loss)).toBeLessThan(1e-9);
+  });
+
+  it('refuses --workers without --train', () => {
+    const p = runWithDeadline(PYTHON, [script(CASES[0].name).script, '--workers', '2'], { seconds: 60 });
+    expect(p.status).toBe(2);
+    expect(p.stderr).toContain('--workers needs --train');
+  });
+});

@@ -1,0 +1,111 @@
+// An independent reference: the trainer's updates (sgd, momentum, adam) on a fixed network and batch equal PyTorch's to 1e-9.
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { Trainer } from '../../server/src/nn/trainer';
+import { PYTHON, runsOf, runWithDeadline, workspace } from './helpers';
+
+const HELPER = join(__dirname, 'reference_step.py');
+
+interface Case {
+  name: string;
+  network: string;
+  data: string;
+  train: string;
+  steps: number;
+}
+
+const CASES: Case[] = [
+  {
+    name: 'one sgd step: mse on sigmoid (the classic derivation)',
+    network: 'input 2\n  layer hidden 3 sigmoid\n  layer output 1 sigmoid',
+    data: '0 0 -> 0\n  0 1 -> 1\n  1 0 -> 1\n  1 1 -> 0',
+    train: 'loss mse\n  optimizer sgd rate 0.5',
+    steps: 1,
+  },
+  {
+    name: 'one sgd step: two hidden layers, linear output',
+    network: 'input 3\n  layer 4 tanh\n  layer 3 relu\n  layer 2 linear',
+    data: '0.5 -1 2 -> 1 -0.5\n  1.5 0.2 -0.3 -> 0.3 0.8\n  -0.7 0.9 0.1 -> -1 2\n  0.2 0.4 0.6 -> 0 1\n  -1.2 -0.4 0.8 -> 0.5 0.5',
+    train: 'loss mse\n  optimizer sgd rate 0.2',
+    steps: 1,
+  },
+  {
+    name: 'momentum steps: softmax cross-entropy, tanh hidden',
+    network: 'input 3\n  layer 4 tanh\n  layer 3 softmax',
+    data: '0.5 -1 2 -> 1 0 0\n  1.5 0.2 -0.3 -> 0 1 0\n  -0.7 0.9 0.1 -> 0 0 1\n  0.2 0.4 0.6 -> 0 1 0\n  -1.2 -0.4 0.8 -> 1 0 0',
+    train: 'loss cross_entropy\n  optimizer sgd rate 0.3 momentum 0.9',
+    steps: 3,
+  },
+  {
+    name: 'adam steps: binary cross-entropy on one sigmoid, relu hidden',
+    network: 'input 2\n  layer 5 relu\n  layer 1 sigmoid',
+    data: '0.1 0.9 -> 1\n  0.8 0.3 -> 0\n  -0.4 0.5 -> 1\n  0.6 -0.7 -> 0\n  0.3 0.3 -> 1',
+    train: 'loss cross_entropy\n  optimizer adam rate 0.05 beta1 0.8 beta2 0.99 epsilon 1e-7',
+    steps: 3,
+  },
+  {
+    name: 'adam steps: mse through a softmax (its Jacobian), leaky_relu hidden',
+    network: 'input 2\n  layer 4 leaky_relu\n  layer 3 softmax',
+    data: '0.1 0.9 -> 1 0 0\n  0.8 0.3 -> 0 1 0\n  -0.4 0.5 -> 0 0 1\n  0.6 -0.7 -> 0 1 0',
+    train: 'loss mse\n  optimizer adam rate 0.01',
+    steps: 2,
+  },
+];
+
+/** A fixed, irregular starting point: W_ji and b_j of layer k from a formula, not from any seed. */
+function fixedWeights(k: number, units: number, inputs: number): { weights: number[]; biases: number[] } {
+  const weights = Array.from({ length: units * inputs }, (_, i) => 0.8 * Math.sin(1.7 * (i + 1) + 0.9 * k));
+  const biases = Array.from({ length: units }, (_, j) => 0.3 * Math.cos(2.3 * (j + 1) + k));
+  return { weights, biases };
+}
+
+describe('the trainer against PyTorch on a fixed network and batch', () => {
+  it.each(CASES)('$name', ({ network, data, train, steps }) => {
+    const spec = `network net {\n  ${network}\n}\n\ndata rows {\n  ${data}\n}\n\ntrain net on rows {\n  ${train}\n  batch full\n  epochs ${steps}\n}\n`;
+    const dir = workspace(spec);
+    const [run] = runsOf(spec, dir);
+    const trainer = new Trainer(run.network, run.data, run.settings);
+    const sizes = [run.network.input, ...run.network.layers.map((l) => l.units)];
+    const start = run.network.layers.map((_, k) => fixedWeights(k + 1, sizes[k + 1], sizes[k]));
+    start.forEach((layer, k) => trainer.setLayer(k + 1, layer.weights, layer.biases));
+    const batchLosses: number[] = [];
+    for (let s = 0; s < steps; s++) batchLosses.push(trainer.step().batchLoss);
+    const ours = trainer.layers();
+
+    const input = {
+      layers: start.map((layer, k) => ({
+        weights: Array.from({ length: sizes[k + 1] }, (_, j) => layer.weights.slice(j * sizes[k], (j + 1) * sizes[k])),
+        biases: layer.biases,
+        activation: run.network.layers[k].activation,
+      })),
+      loss: run.settings.loss,
+      optimizer:
+        run.settings.optimizer.kind === 'sgd'
+          ? { name: 'sgd', rate: run.settings.optimizer.rate, momentum: run.settings.optimizer.momentum }
+          : { name: 'adam', ...run.settings.optimizer },
+      inputs: Array.from({ length: run.data.rows }, (_, r) => Array.from(run.data.inputs.subarray(r * sizes[0], (r + 1) * sizes[0]))),
+      targets: Array.from({ length: run.data.rows }, (_, r) => Array.from(run.data.targets.subarray(r * run.data.targetWidth, (r + 1) * run.data.targetWidth))),
+      steps,
+    };
+    const p = runWithDeadline(PYTHON, [HELPER], { seconds: 120, input: JSON.stringify(input) });
+    expect(p.status, p.stderr).toBe(0);
+    const torch = JSON.parse(p.stdout) as { layers: { weights: number[][]; biases: number[] }[]; losses: number[] };
+
+    for (let s = 0; s < steps; s++) expect(Math.abs(batchLosses[s] - torch.losses[s])).toBeLessThan(1e-9 * Math.max(1, Math.abs(torch.losses[s])));
+    let moved = 0;
+    ours.forEach((layer, k) => {
+      const theirs = torch.layers[k];
+      for (let j = 0; j < layer.units; j++) {
+        const b = theirs.biases[j];
+        expect(Math.abs(layer.biases[j] - b), `b${k + 1}[${j}]`).toBeLessThan(1e-9 * Math.max(1, Math.abs(b)));
+        for (let i = 0; i < layer.inputs; i++) {
+          const w = theirs.weights[j][i];
+          expect(Math.abs(layer.weights[j * layer.inputs + i] - w), `W${k + 1}[${j}][${i}]`).toBeLessThan(1e-9 * Math.max(1, Math.abs(w)));
+          moved = Math.max(moved, Math.abs(w - start[k].weights[j * layer.inputs + i]));
+        }
+      }
+    });
+    // The update really happened: agreement is not just two copies of the starting point.
+    expect(moved).toBeGreaterThan(1e-4);
+  });
+});
