@@ -9,6 +9,7 @@ import {
   formatNumber,
   formatPercent,
   layoutDiagram,
+  niceTicks,
   parseColor,
 } from '../../client/src/webview/layout';
 import { fourInputView, twoInputView } from '../report/fixtures';
@@ -138,5 +139,16 @@ describe('colours', () => {
     const high = boundaryColor(1, class0, class1, background);
     expect(low[2]).toBeLessThan(low[0]);
     expect(high[0]).toBeLessThan(high[2]);
+  });
+});
+
+describe('niceTicks', () => {
+  it.each([
+    [-5.92, 5.95, 4, [-5, 0, 5]],
+    [-0.1, 1.1, 4, [0, 0.5, 1]],
+    [0, 1, 5, [0, 0.2, 0.4, 0.6, 0.8, 1]],
+    [-1.2, 1.2, 4, [-1, 0, 1]],
+  ])('[%s, %s] about %s ticks -> %j', (min, max, count, expected) => {
+    expect(niceTicks(min, max, count)).toEqual(expected);
   });
 });

@@ -1,10 +1,10 @@
 // The decision boundary of a two-input network: its output over the data's box as a heatmap on a canvas, with the data points on top.
 
 import type { TrainingView } from '../../../server/src/protocol';
-import { boundaryColor, formatNumber, inputName } from './layout';
+import { boundaryColor, formatNumber, inputName, niceTicks } from './layout';
 import type { Theme } from './theme';
 
-const MARGIN = { left: 46, right: 12, top: 10, bottom: 40 };
+const MARGIN = { left: 58, right: 12, top: 10, bottom: 42 };
 
 export class BoundaryMap {
   private readonly canvas: HTMLCanvasElement;
@@ -95,22 +95,38 @@ export class BoundaryMap {
       ctx.stroke();
     }
 
-    // Axes: the box's ends and middle, and the inputs' names.
+    // Axes: round ticks inside the box, and the inputs' names.
     ctx.fillStyle = t.muted;
+    ctx.strokeStyle = t.muted;
+    ctx.lineWidth = 1;
     ctx.font = `11px ${t.fontFamily}`;
     ctx.textAlign = 'center';
     ctx.textBaseline = 'top';
-    for (const x of [xMin, (xMin + xMax) / 2, xMax]) ctx.fillText(formatNumber(x, 3), toX(x), plot.y + plot.height + 4);
+    for (const x of niceTicks(xMin, xMax, 4)) {
+      const px = Math.round(toX(x)) + 0.5;
+      ctx.beginPath();
+      ctx.moveTo(px, plot.y + plot.height);
+      ctx.lineTo(px, plot.y + plot.height + 4);
+      ctx.stroke();
+      ctx.fillText(formatNumber(x, 3), px, plot.y + plot.height + 6);
+    }
     ctx.textAlign = 'right';
     ctx.textBaseline = 'middle';
-    for (const y of [yMin, (yMin + yMax) / 2, yMax]) ctx.fillText(formatNumber(y, 3), plot.x - 5, toY(y));
+    for (const y of niceTicks(yMin, yMax, 4)) {
+      const py = Math.round(toY(y)) + 0.5;
+      ctx.beginPath();
+      ctx.moveTo(plot.x - 4, py);
+      ctx.lineTo(plot.x, py);
+      ctx.stroke();
+      ctx.fillText(formatNumber(y, 3), plot.x - 6, py);
+    }
     ctx.fillStyle = t.foreground;
     ctx.font = `600 12px ${t.fontFamily}`;
     ctx.textAlign = 'center';
     ctx.textBaseline = 'bottom';
     ctx.fillText(inputName(view.inputNames, 0), plot.x + plot.width / 2, cssSize - 4);
     ctx.save();
-    ctx.translate(12, plot.y + plot.height / 2);
+    ctx.translate(11, plot.y + plot.height / 2);
     ctx.rotate(-Math.PI / 2);
     ctx.textBaseline = 'middle';
     ctx.fillText(inputName(view.inputNames, 1), 0, 0);

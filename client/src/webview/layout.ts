@@ -212,3 +212,17 @@ export function boundaryColor(
   // Saturate to 55% at the extremes so the data points, in the full colours, stay visible on top.
   return v < 0.5 ? mixRgb(background, class0, ((0.5 - v) / 0.5) * 0.55) : mixRgb(background, class1, ((v - 0.5) / 0.5) * 0.55);
 }
+
+/** Round tick values (1, 2 or 5 × 10^k apart) inside [min, max], about `count` of them. */
+export function niceTicks(min: number, max: number, count = 5): number[] {
+  if (!Number.isFinite(min) || !Number.isFinite(max) || max <= min) return [min];
+  const rough = (max - min) / Math.max(1, count);
+  const power = 10 ** Math.floor(Math.log10(rough));
+  const step = [1, 2, 5, 10].map((m) => m * power).find((s) => s >= rough) ?? 10 * power;
+  const ticks: number[] = [];
+  for (let v = Math.ceil(min / step) * step; v <= max + step * 1e-9; v += step) {
+    // Snap away floating-point dust (0.30000000000000004).
+    ticks.push(Number((Math.round(v / step) * step).toPrecision(12)));
+  }
+  return ticks;
+}
