@@ -390,6 +390,11 @@ export function startServer(connection: Connection, options: ServerOptions): voi
     if (!target || !host) return null;
     const state = states.get(target.uri);
     if (!state) return null;
+    if (params.command === Commands.stopTraining) {
+      // Stopping needs no settings: do it before anything that waits on the client.
+      const runs = target.line === null ? null : selectRuns(state, target.line).map((r) => r.key);
+      return { stopped: host.stop(target.uri, runs) };
+    }
     const settings = await readSettings(connection, support.configuration, target.uri, init);
     switch (params.command) {
       case Commands.train: {
@@ -405,10 +410,6 @@ export function startServer(connection: Connection, options: ServerOptions): voi
         const runs = selectRuns(state, target.line);
         const started = host.train(target.uri, runs.map((r) => r.key), settings.maxTrainingSeconds);
         return { started: started.length };
-      }
-      case Commands.stopTraining: {
-        const runs = target.line === null ? null : selectRuns(state, target.line).map((r) => r.key);
-        return { stopped: host.stop(target.uri, runs) };
       }
       case Commands.step: {
         if (!settings.trusted || state.check.errorCount > 0 || target.line === null) return { stepped: false };

@@ -1,0 +1,230 @@
+// The built language server over stdio, as an editor drives it: diagnostics, CodeLens, commands, training results, stale results, stop latency, trust, small clients.
+
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { CodeLens, Diagnostic } from 'vscode-languageserver-protocol';
+import { buildServer, LspClient, ROOT } from './client';
+
+/** examples/xor.nn once the examples exist; until then the same file (LANGUAGE.md §1) from the fixtures. */
+const XOR_FILE = existsSync(join(ROOT, 'examples', 'xor.nn')) ? join(ROOT, 'examples', 'xor.nn') : join(__dirname, 'fixtures', 'xor.nn');
+const XOR = readFileSync(XOR_FILE, 'utf8');
+const XOR_URI = pathToFileURL(XOR_FILE).href;
+
+/** A run that trains far longer than any test waits (XOR never reaches loss < 0). */
+const LONG = XOR.replace(/epochs \d+/, 'epochs 100000000').replace(/\n\s*stop when loss < [\d.e-]+/, '');
+
+const INFO = 3;
+const WARNING = 2;
+const ERROR = 1;
+
+let client: LspClient | null = null;
+afterEach(async () => {
+  await client?.stop();
+  client = null;
+});
+
+beforeAll(() => buildServer(), 120_000);
+
+function lineOf(text: string, needle: RegExp): number {
+  return text.split('\n').findIndex((l) => needle.test(l));
+}
+
+const titles = (lenses: CodeLens[]) => lenses.map((l) => l.command?.title ?? '');
+const result = (d: Diagnostic) => ['trained', 'target-missed', 'diverged', 'training-failed'].includes(String(d.code));
+
+async function lenses(c: LspClient, uri: string): Promise<CodeLens[]> {
+  return c.request<CodeLens[]>('textDocument/codeLens', { textDocument: { uri } });
+}
+
+describe('language server over stdio', () => {
+  it('checks, offers ▶ Train, trains on nn.train and reports the result on the train line', async () => {
+    client = await LspClient.start({ settings: { autoTrain: 'off' } });
+    const trainLine = lineOf(XOR, /^train /);
+    client.open(XOR_URI, XOR);
+    const first = await client.waitForDiagnostics(XOR_URI, () => true);
+    expect(first.diagnostics.filter((d) => d.severity === ERROR)).toEqual([]);
+
+    const before = await lenses(client, XOR_URI);
+    expect(before.every((l) => l.range.start.line === trainLine)).toBe(true);
+    expect(titles(before).slice(0, 2)).toEqual(['▶ Train', '⏭ Step']);
+    expect(titles(before)[2]).toMatch(/^est\. [\d.]+ s$/);
+    expect(before[0].command).toMatchObject({ command: 'nn.train', arguments: [XOR_URI, trainLine] });
+
+    const answer = await client.command<{ started: number }>('nn.train', XOR_URI, trainLine);
+    expect(answer.started).toBe(1);
+    const done = await client.waitForDiagnostics(XOR_URI, (p) => p.diagnostics.some(result));
+    const info = done.diagnostics.find(result)!;
+    expect(info.severity).toBe(INFO);
+    expect(info.range.start.line).toBe(trainLine);
+    expect(info.message).toMatch(/^trained: loss 0\.000\d+ at epoch \d+ \(target < 0\.001 reached\) in [\d.]+ s; accuracy 100%$/);
+
+    const after = titles(await lenses(client, XOR_URI));
+    expect(after.slice(0, 3)).toEqual(['▶ Retrain', '⏭ Step', '📈 Show training']);
+    expect(after[3]).toMatch(/^loss 0\.000\d+ at epoch \d+, target < 0\.001 reached · [\d.]+ s$/);
+
+    // The panel's data (sent right after the result): the curve ends at the reported epoch,
+    // and two inputs give a boundary grid for every snapshot.
+    const epoch = Number(/at epoch (\d+)/.exec(info.message)![1]);
+    type View = { curve: { epoch: number }[]; snapshots: { epoch: number; boundary: number[] | null }[]; grid: number; points: unknown[] | null };
+    let view: View | null = null;
+    for (const deadline = performance.now() + 5000; performance.now() < deadline; ) {
+      view = await client.request<View>('nn/training', { uri: XOR_URI, line: trainLine + 2 });
+      if (view.snapshots.length > 0) break;
+      const seen = client.runStatuses.length;
+      await client.waitFor('the next run status', () => client!.runStatuses.length > seen, 5000);
+    }
+    expect(view!.curve[view!.curve.length - 1].epoch).toBe(epoch);
+    expect(view!.snapshots[view!.snapshots.length - 1].epoch).toBe(epoch);
+    expect(view!.snapshots.every((s) => s.boundary?.length === view!.grid * view!.grid)).toBe(true);
+    expect(view!.points).toHaveLength(4);
+  });
+
+  it('trains by itself after opening when the run is under the budget (nn.autoTrain onChange)', async () => {
+    client = await LspClient.start();
+    const opened = performance.now();
+    client.open(XOR_URI, XOR);
+    const done = await client.waitForDiagnostics(XOR_URI, (p) => p.diagnostics.some(result));
+    console.info(`didOpen → first result diagnostic: ${(performance.now() - opened).toFixed(0)} ms`);
+    expect(done.diagnostics.find(result)!.message).toMatch(/^trained: /);
+  });
+
+  it('leaves runs over the budget for ▶ Train and shows their estimate', async () => {
+    client = await LspClient.start({ settings: { autoTrainBudgetSeconds: 0 } });
+    client.open(XOR_URI, XOR);
+    await client.waitForDiagnostics(XOR_URI, () => true);
+    const shown = titles(await lenses(client, XOR_URI));
+    expect(shown).toEqual(['▶ Train', '⏭ Step', expect.stringMatching(/^est\. /)]);
+    expect(client.runStatuses.flatMap((s) => s.runs).every((r) => r.phase === 'idle')).toBe(true);
+  });
+
+  it('never lets a result land on text that changed while it trained', async () => {
+    client = await LspClient.start({ settings: { autoTrain: 'off' } });
+    const uri = 'file:///tmp/nn-protocol/stale.nn';
+    client.open(uri, LONG);
+    await client.waitForDiagnostics(uri, () => true);
+    await client.command('nn.train', uri);
+    await client.waitFor('the run to train', () => client!.runStatuses.some((s) => s.uri === uri && s.runs[0]?.phase === 'running'));
+
+    // Change the run itself (its seed): the running job no longer belongs to the text.
+    const changed = LONG.replace(/seed 1/, 'seed 2');
+    const version = client.change(uri, changed);
+    await client.waitForDiagnostics(uri, () => true);
+    await client.waitFor('the stale run to be dropped', () =>
+      client!.runStatuses.some((s) => s.uri === uri && s.version === version && s.runs[0]?.phase === 'idle'),
+    );
+
+    // A short run of the new text trains to the end; the old one must never have reported.
+    const short = changed.replace(/epochs \d+/, 'epochs 500');
+    const shortVersion = client.change(uri, short);
+    await client.waitForDiagnostics(uri, () => true);
+    await client.command('nn.train', uri);
+    const done = await client.waitForDiagnostics(uri, (p) => p.diagnostics.some(result));
+    expect(done.version).toBe(shortVersion);
+    expect(done.diagnostics.find(result)!.message).toMatch(/after 500 epochs/);
+    const landed = client.diagnostics.filter((p) => p.uri === uri).flatMap((p) => p.diagnostics.filter(result).map((d) => d.message));
+    expect(landed.every((m) => /after 500 epochs/.test(m))).toBe(true);
+  });
+
+  it('puts a result on the train line of the current text when lines moved during training', async () => {
+    client = await LspClient.start({ settings: { autoTrain: 'off' } });
+    const uri = 'file:///tmp/nn-protocol/moved.nn';
+    const text = XOR.replace(/epochs \d+/, 'epochs 3000').replace(/\n\s*stop when loss < [\d.e-]+/, '');
+    client.open(uri, text);
+    await client.waitForDiagnostics(uri, () => true);
+    await client.command('nn.train', uri);
+    // Three comment lines above everything: the run's key is the same, its line is not.
+    const moved = `# one\n# two\n# three\n${text}`;
+    const version = client.change(uri, moved);
+    const done = await client.waitForDiagnostics(uri, (p) => p.diagnostics.some(result));
+    expect(done.version).toBe(version);
+    expect(done.diagnostics.find(result)!.range.start.line).toBe(lineOf(moved, /^train /));
+  });
+
+  it('stops a run promptly on nn.stopTraining', async () => {
+    client = await LspClient.start({ settings: { autoTrain: 'off' } });
+    const uri = 'file:///tmp/nn-protocol/stop.nn';
+    const trainLine = lineOf(LONG, /^train /);
+    client.open(uri, LONG);
+    await client.waitForDiagnostics(uri, () => true);
+    await client.command('nn.train', uri, trainLine);
+    await client.waitFor('progress', () => client!.runStatuses.some((s) => s.uri === uri && (s.runs[0]?.epoch ?? 0) > 0));
+    const running = titles(await lenses(client, uri));
+    expect(running[0]).toBe('■ Stop');
+    expect(running[1]).toMatch(/^epoch \d+\/100000000 · loss [\d.e-]+ · [\d.]+ s$/);
+
+    const asked = performance.now();
+    const answer = await client.command<{ stopped: number }>('nn.stopTraining', uri, trainLine);
+    expect(answer.stopped).toBe(1);
+    const stopped = await client.waitForDiagnostics(uri, (p) => p.diagnostics.some(result));
+    const latency = performance.now() - asked;
+    console.info(`nn.stopTraining → stopped result: ${latency.toFixed(1)} ms`);
+    expect(latency).toBeLessThan(250);
+    expect(stopped.diagnostics.find(result)!.message).toMatch(/^stopped at epoch \d+ of 100000000: loss /);
+    expect(titles(await lenses(client, uri))[0]).toBe('▶ Train');
+  });
+
+  it('says how many errors stand between the spec and training', async () => {
+    client = await LspClient.start();
+    const uri = 'file:///tmp/nn-protocol/errors.nn';
+    const broken = XOR.replace('layer hidden 3 sigmoid', 'layer hidden 3 sigmoidd').replace('epochs 20000', 'epochs 0');
+    client.open(uri, broken);
+    const published = await client.waitForDiagnostics(uri, () => true);
+    const errors = published.diagnostics.filter((d) => d.severity === ERROR).length;
+    expect(errors).toBe(2);
+    expect(titles(await lenses(client, uri))).toEqual(['fix 2 errors to train']);
+    const answer = await client.command<{ started: number }>('nn.train', uri);
+    expect(answer.started).toBe(0);
+  });
+
+  it('reads no data and trains nothing in an untrusted workspace, and says so', async () => {
+    client = await LspClient.start({ initializationOptions: { workspaceTrusted: false } });
+    client.open(XOR_URI, XOR);
+    const published = await client.waitForDiagnostics(XOR_URI, () => true);
+    expect(published.diagnostics.some((d) => /not trusted/.test(d.message))).toBe(true);
+    expect(titles(await lenses(client, XOR_URI))).toEqual(['training is off in Restricted Mode (untrusted workspace)']);
+    expect((await client.command<{ started: number }>('nn.train', XOR_URI)).started).toBe(0);
+  });
+
+  it('serves a client without configuration, refresh or progress support (Neovim 0.7)', async () => {
+    client = await LspClient.start({
+      capabilities: { textDocument: { publishDiagnostics: {}, hover: { contentFormat: ['plaintext'] } } },
+      clientName: 'Neovim',
+    });
+    client.open(XOR_URI, XOR);
+    const done = await client.waitForDiagnostics(XOR_URI, (p) => p.diagnostics.some(result));
+    expect(done.diagnostics.find(result)!.severity).toBe(INFO);
+    expect(client.codeLensRefreshes).toBe(0);
+    expect(client.progress).toEqual([]);
+  });
+
+  it('reports a missed target as a Warning with advice', async () => {
+    client = await LspClient.start();
+    const uri = 'file:///tmp/nn-protocol/missed.nn';
+    client.open(uri, XOR.replace(/epochs \d+/, 'epochs 50'));
+    const done = await client.waitForDiagnostics(uri, (p) => p.diagnostics.some(result));
+    const warning = done.diagnostics.find(result)!;
+    expect(warning.severity).toBe(WARNING);
+    expect(warning.message).toMatch(/^loss [\d.]+ after 50 epochs did not reach 0\.001\. /);
+    const shown = titles(await lenses(client, uri));
+    expect(shown.slice(0, 2)).toEqual(['▶ Retrain', '📈 Show training']);
+    expect(shown[2]).toMatch(/^loss [\d.]+ after 50 epochs \(target 0\.001 not reached\)$/);
+  });
+
+  it('reports divergence as an Error with the epoch and a rate fix', async () => {
+    client = await LspClient.start();
+    const uri = 'file:///tmp/nn-protocol/diverged.nn';
+    // Linear units do not saturate, so inputs this large with this rate blow up.
+    const text = XOR.replace('0 1 -> 1', '0 3000 -> 1').replace(/sigmoid/g, 'linear').replace('rate 0.5', 'rate 100').replace(/\n\s*stop when loss < [\d.e-]+/, '');
+    client.open(uri, text);
+    const done = await client.waitForDiagnostics(uri, (p) => p.diagnostics.some(result), 20_000);
+    const error = done.diagnostics.find(result)!;
+    expect(error.code).toBe('diverged');
+    expect(error.severity).toBe(ERROR);
+    expect(error.message).toMatch(
+      /^loss became (NaN|infinite) at epoch \d+: rate 100 is too high for inputs this large \(up to 3000\)\. Lower the rate, or add 'normalize zscore' to data 'xor_table'\.$/,
+    );
+    expect(titles(await lenses(client, uri))).toEqual(['▶ Retrain', expect.stringMatching(/^loss became (NaN|infinite) at epoch \d+$/)]);
+  });
+});
