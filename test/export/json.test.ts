@@ -312,6 +312,12 @@ describe('nn export --format json', () => {
     expect(res.stderr).toMatch(/diverged in epoch \d+/);
   });
 
+  it('--help prints the usage on stdout and exits 0', () => {
+    const res = run(['--help'], workspace(XOR).dir);
+    expect(res.status).toBe(0);
+    expect(res.stdout).toContain('usage: nn export FILE --run N --format json|pytorch [--out PATH] [--epochs N]');
+  });
+
   it('parses arguments in any order', () => {
     expect(parseExportArgs(['--format', 'pytorch', '--out', 'x.py', 'a.nn', '--run', '3', '--epochs', '9'])).toEqual({
       file: 'a.nn', run: 3, format: 'pytorch', out: 'x.py', epochs: 9,

@@ -52,7 +52,7 @@ export function parseExportArgs(args: string[]): ExportArgs | string {
       out = args[++i] ?? null;
       if (!out) return '--out needs a path';
     } else if (a.startsWith('-')) {
-      return `unknown option ${a}`;
+      return `unknown option '${a}'`;
     } else if (file === null) {
       file = a;
     } else {
@@ -67,6 +67,15 @@ export function parseExportArgs(args: string[]): ExportArgs | string {
 
 /** Runs the command; returns the exit status (0 written, 1 spec error or diverged run, 2 bad usage or unreadable file). */
 export function exportCommand(argv: string[], io: ExportIo): number {
+  if (argv.includes('--help') || argv.includes('-h')) {
+    io.stdout(
+      `${EXPORT_USAGE}\n` +
+        'Trains run N (1-based) and writes the trained model: json to stdout (or --out PATH), pytorch to\n' +
+        '<spec name>.run<N>.py beside the spec (or --out PATH), a script needing only torch.\n' +
+        '--epochs N overrides the run\'s epochs. Exit status: 0 written, 1 spec errors or a diverged run, 2 bad usage.\n',
+    );
+    return 0;
+  }
   const args = parseExportArgs(argv);
   if (typeof args === 'string') {
     io.stderr(`nn export: ${args}\n${EXPORT_USAGE}\n`);
