@@ -116,7 +116,7 @@ describe('batches and the epoch loss', () => {
 });
 
 describe('validation split and normalization', () => {
-  const rows = randomRows(40, 3, 4, (rng) => [rng.int(2)]).map(([x, y], r): [number[], number[]] => [[x[0] * 10 + 3, x[1], 7], y]);
+  const rows = randomRows(40, 3, 4, (rng) => [rng.int(2)]).map(([x, y]): [number[], number[]] => [[x[0] * 10 + 3, x[1], 7], y]);
   const make = (seed: number, normalize: 'zscore' | 'minmax' = 'zscore') =>
     new Trainer(network(3, [1, 'linear']), dataset(rows, { normalize }), settings({ validate: 0.25, seed, epochs: 1 }));
 

@@ -76,6 +76,8 @@ export function logSumExpColumn(z: Vector, units: number, columns: number, colum
 /**
  * The forward step of one layer after the matrix product, fused into one pass:
  * z ← z + b (z holds W a⁽ᵏ⁻¹⁾ on entry), a = act(z). z and a are units × columns.
+ * The loops repeat the formulas of ELEMENTWISE inline (a call per element costs
+ * more than the arithmetic); test/nn/activations.test.ts holds them equal, bit for bit.
  */
 export function addBiasAndActivate(
   activation: Activation,
@@ -85,31 +87,63 @@ export function addBiasAndActivate(
   units: number,
   columns: number,
 ): void {
-  if (activation === 'softmax') {
-    for (let l = 0, i = 0; l < units; l++) {
-      const b = biases[l];
-      for (let s = 0; s < columns; s++, i++) z[i] += b;
-    }
-    for (let s = 0; s < columns; s++) softmaxColumn(z, a, units, columns, s);
-    return;
-  }
-  const value = ELEMENTWISE[activation].value;
-  for (let l = 0, i = 0; l < units; l++) {
+  for (let l = 0; l < units; l++) {
     const b = biases[l];
-    for (let s = 0; s < columns; s++, i++) {
-      z[i] += b;
-      a[i] = value(z[i]);
+    const start = l * columns;
+    const end = start + columns;
+    switch (activation) {
+      case 'sigmoid':
+        for (let i = start; i < end; i++) {
+          const v = (z[i] += b);
+          a[i] = v >= 0 ? 1 / (1 + Math.exp(-v)) : Math.exp(v) / (1 + Math.exp(v));
+        }
+        break;
+      case 'tanh':
+        for (let i = start; i < end; i++) a[i] = Math.tanh((z[i] += b));
+        break;
+      case 'relu':
+        for (let i = start; i < end; i++) {
+          const v = (z[i] += b);
+          a[i] = v > 0 ? v : 0;
+        }
+        break;
+      case 'leaky_relu':
+        for (let i = start; i < end; i++) {
+          const v = (z[i] += b);
+          a[i] = v > 0 ? v : 0.01 * v;
+        }
+        break;
+      case 'linear':
+      case 'softmax':
+        for (let i = start; i < end; i++) a[i] = z[i] += b;
+        break;
     }
   }
+  if (activation === 'softmax') for (let s = 0; s < columns; s++) softmaxColumn(z, a, units, columns, s);
 }
 
 /**
  * The hidden-layer half of the delta rule: δ ← δ ⊙ act′(z), in place, on the
  * first `count` values (softmax never reaches here: it is only allowed last).
+ * Inline copies of ELEMENTWISE's derivatives, as in addBiasAndActivate.
  */
 export function multiplyByDerivative(activation: Activation, z: Vector, a: Vector, delta: Vector, count: number): void {
-  if (activation === 'softmax') throw new Error('softmax is only allowed on the last layer');
-  if (activation === 'linear') return;
-  const derivative = ELEMENTWISE[activation].derivative;
-  for (let i = 0; i < count; i++) delta[i] *= derivative(z[i], a[i]);
+  switch (activation) {
+    case 'sigmoid':
+      for (let i = 0; i < count; i++) delta[i] *= a[i] * (1 - a[i]);
+      return;
+    case 'tanh':
+      for (let i = 0; i < count; i++) delta[i] *= 1 - a[i] * a[i];
+      return;
+    case 'relu':
+      for (let i = 0; i < count; i++) delta[i] *= z[i] > 0 ? 1 : 0;
+      return;
+    case 'leaky_relu':
+      for (let i = 0; i < count; i++) delta[i] *= z[i] > 0 ? 1 : 0.01;
+      return;
+    case 'linear':
+      return;
+    case 'softmax':
+      throw new Error('softmax is only allowed on the last layer');
+  }
 }
