@@ -1,0 +1,146 @@
+// Quick fixes: every fix the checker and the training results attach to a problem, plus a few the editor adds (remove an unused declaration, a linear output for targets beyond [0, 1], another seed or momentum for a stuck run).
+//
+// Fixes are matched to problems by Problem.code and computed from the syntax
+// tree, never by re-reading messages.
+
+import { CodeActionKind } from 'vscode-languageserver';
+import type { CodeAction, CodeActionParams, Diagnostic } from 'vscode-languageserver';
+import type { CheckResult } from '../language';
+import type { Fix, Problem } from '../language/problems';
+import type { Declaration, NetworkDecl, Span, TrainDecl } from '../language/syntax';
+import { toDiagnostic, toWorkspaceEdit } from './convert';
+import { allProblems } from './state';
+import type { DocumentState } from './state';
+
+export function codeActions(state: DocumentState, params: CodeActionParams): CodeAction[] {
+  const start = state.lines.offsetAt(params.range.start);
+  const end = state.lines.offsetAt(params.range.end);
+  const only = params.context.only;
+  if (only && !only.some((kind) => kind === CodeActionKind.QuickFix || CodeActionKind.QuickFix.startsWith(`${kind}.`) || kind === CodeActionKind.Empty)) {
+    return [];
+  }
+  const actions: CodeAction[] = [];
+  for (const problem of allProblems(state)) {
+    if (problem.span.end < start || problem.span.start > end) continue;
+    const diagnostic = matchingDiagnostic(params.context.diagnostics, state, problem);
+    for (const fix of fixesFor(state, problem)) {
+      const action: CodeAction = {
+        title: fix.title,
+        kind: CodeActionKind.QuickFix,
+        diagnostics: [diagnostic],
+        edit: toWorkspaceEdit(state.uri, state.lines, fix),
+      };
+      if (fix.preferred) action.isPreferred = true;
+      actions.push(action);
+    }
+  }
+  return actions;
+}
+
+/** The client's own diagnostic object when it sent one for this problem (clients match fixes by identity), else ours. */
+function matchingDiagnostic(sent: Diagnostic[], state: DocumentState, problem: Problem): Diagnostic {
+  const ours = toDiagnostic(state.lines, problem);
+  return (
+    sent.find(
+      (d) =>
+        d.code === problem.code &&
+        d.range.start.line === ours.range.start.line &&
+        d.range.start.character === ours.range.start.character &&
+        d.range.end.line === ours.range.end.line &&
+        d.range.end.character === ours.range.end.character,
+    ) ?? ours
+  );
+}
+
+/** The problem's own fixes, then the editor's extra ones for its code, without two of the same title. */
+export function fixesFor(state: Pick<DocumentState, 'text' | 'check'>, problem: Problem): Fix[] {
+  const fixes = [...(problem.fixes ?? []), ...extraFixes(state.text, state.check, problem)];
+  return fixes.filter((fix, i) => fixes.findIndex((f) => f.title === fix.title) === i);
+}
+
+function extraFixes(text: string, check: CheckResult, problem: Problem): Fix[] {
+  switch (problem.code) {
+    case 'unused': {
+      const decl = check.file.declarations.find((d) => d.kind !== 'train' && d.name && sameSpan(d.name.span, problem.span));
+      return decl ? [removeDeclaration(text, decl)] : [];
+    }
+    case 'targets-outside-unit-interval': {
+      const train = trainAt(check, problem.span);
+      const network = train && networkOf(check, train);
+      const last = network?.statements.filter((s) => s.kind === 'layer').pop();
+      if (last?.kind !== 'layer' || !last.activation) return [];
+      const name = last.name ? `layer '${last.name.text}'` : 'the last layer';
+      return [{ title: `Make ${name} linear`, edits: [{ span: last.activation.span, newText: 'linear' }] }];
+    }
+    case 'target-missed': {
+      const train = trainAt(check, problem.span);
+      const run = check.runs.find((r) => r.keywordSpan.start === problem.span.start);
+      if (!train || !run) return [];
+      const fixes: Fix[] = [];
+      const seed = train.statements.find((s) => s.kind === 'seed');
+      const nextSeed = run.settings.seed + 1;
+      fixes.push(
+        seed?.kind === 'seed' && seed.value
+          ? { title: `Try seed ${nextSeed}`, edits: [{ span: seed.value.span, newText: String(nextSeed) }] }
+          : insertStatement(text, train, `seed ${nextSeed}`, `Try seed ${nextSeed}`),
+      );
+      const optimizer = train.statements.find((s) => s.kind === 'optimizer');
+      if (run.settings.optimizer.kind === 'sgd' && run.settings.optimizer.momentum === 0 && optimizer?.kind === 'optimizer') {
+        const at = optimizer.span.end;
+        fixes.push({ title: 'Add momentum 0.9', edits: [{ span: { start: at, end: at }, newText: ' momentum 0.9' }] });
+      }
+      const epochs = train.statements.find((s) => s.kind === 'epochs');
+      const more = run.settings.epochs * 2;
+      fixes.push(
+        epochs?.kind === 'epochs' && epochs.value
+          ? { title: `Set epochs to ${more}`, edits: [{ span: epochs.value.span, newText: String(more) }] }
+          : insertStatement(text, train, `epochs ${more}`, `Set epochs to ${more}`),
+      );
+      return fixes.filter((f) => f.edits.length > 0);
+    }
+    default:
+      return [];
+  }
+}
+
+function sameSpan(a: Span, b: Span): boolean {
+  return a.start === b.start && a.end === b.end;
+}
+
+function trainAt(check: CheckResult, span: Span): TrainDecl | undefined {
+  return check.file.declarations.find((d): d is TrainDecl => d.kind === 'train' && d.span.start <= span.start && span.end <= d.span.end);
+}
+
+function networkOf(check: CheckResult, train: TrainDecl): NetworkDecl | undefined {
+  const name = train.network?.text;
+  return check.file.declarations.find((d): d is NetworkDecl => d.kind === 'network' && d.name?.text === name);
+}
+
+/** A new statement as the first line of the train block, indented like its first statement. */
+function insertStatement(text: string, train: TrainDecl, statement: string, title: string): Fix {
+  if (!train.block) return { title, edits: [] };
+  const at = train.block.open.end;
+  const first = train.statements[0];
+  let indent = '  ';
+  if (first) {
+    let lineStart = first.span.start;
+    while (lineStart > 0 && text[lineStart - 1] !== '\n') lineStart--;
+    indent = text.slice(lineStart, first.span.start);
+  }
+  return { title, edits: [{ span: { start: at, end: at }, newText: `\n${indent}${statement}` }] };
+}
+
+/** Deletes a declaration with its line break and one blank line after it, so no gap is left. */
+function removeDeclaration(text: string, decl: Declaration): Fix {
+  let end = decl.span.end;
+  for (let breaks = 0; breaks < 2; breaks++) {
+    let probe = end;
+    while (probe < text.length && (text[probe] === ' ' || text[probe] === '\t')) probe++;
+    if (text[probe] === '\r' && text[probe + 1] === '\n') end = probe + 2;
+    else if (text[probe] === '\n') end = probe + 1;
+    else break;
+  }
+  const what = decl.kind === 'network' ? 'network' : 'data set';
+  const name = decl.kind !== 'train' ? decl.name?.text : undefined;
+  return { title: `Remove ${what} '${name ?? ''}'`, edits: [{ span: { start: decl.span.start, end }, newText: '' }] };
+}

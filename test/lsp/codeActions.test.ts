@@ -1,0 +1,162 @@
+// Quick fixes: the checker's fixes for common mistakes and the editor's extra ones, applied to the text at `$0`.
+import { describe, expect, it } from 'vitest';
+import type { CodeAction, TextEdit } from 'vscode-languageserver';
+import { LineIndex } from '../../server/src/language/positions';
+import { codeActions } from '../../server/src/lsp/codeActions';
+import { toDiagnostic } from '../../server/src/lsp/convert';
+import type { DocumentState } from '../../server/src/lsp/state';
+import { resultProblem } from '../../server/src/training/results';
+import { dedent, fixture, trainAll, URI } from './harness';
+
+function actionsAt(state: DocumentState, offset: number): CodeAction[] {
+  const position = state.lines.positionAt(offset);
+  const diagnostics = [...state.check.problems, ...state.results].map((p) => toDiagnostic(state.lines, p));
+  return codeActions(state, { textDocument: { uri: URI }, range: { start: position, end: position }, context: { diagnostics } });
+}
+
+function apply(text: string, edits: TextEdit[]): string {
+  const lines = new LineIndex(text);
+  let out = text;
+  for (const e of [...edits].sort((a, b) => lines.offsetAt(b.range.start) - lines.offsetAt(a.range.start))) {
+    out = out.slice(0, lines.offsetAt(e.range.start)) + e.newText + out.slice(lines.offsetAt(e.range.end));
+  }
+  return out;
+}
+
+/** The titles offered at `$0`, and the text after applying the one titled `chosen`. */
+function check(spec: string, titles: string[], chosen: string, expected: string, state?: DocumentState): void {
+  const fx = fixture(spec);
+  const s = state ?? fx.state;
+  const actions = actionsAt(s, fx.offset);
+  expect(actions.map((a) => a.title)).toEqual(titles);
+  const action = actions.find((a) => a.title === chosen)!;
+  expect(action.kind).toBe('quickfix');
+  expect(action.diagnostics).toHaveLength(1);
+  expect(apply(s.text, action.edit!.changes![URI])).toBe(dedent(expected));
+}
+
+const TAIL = `
+data table {
+  0 0 -> 0
+  1 1 -> 1
+}
+train xor on table {
+  epochs 10
+}
+`;
+
+describe('quick fixes', () => {
+  it('corrects a misspelled activation', () => {
+    check(
+      `network xor {\n  input 2\n  layer 1 sigm$0oidd\n}\n${TAIL}`,
+      ["Change to 'sigmoid'"],
+      "Change to 'sigmoid'",
+      `network xor {\n  input 2\n  layer 1 sigmoid\n}\n${TAIL}`,
+    );
+  });
+
+  it('corrects a misspelled keyword', () => {
+    check(
+      `network xor {\n  inptu$0 2\n  layer 1 sigmoid\n}\n${TAIL}`,
+      ["Change to 'input'"],
+      "Change to 'input'",
+      `network xor {\n  input 2\n  layer 1 sigmoid\n}\n${TAIL}`,
+    );
+  });
+
+  it('changes the input width to the data\'s', () => {
+    const spec = `network xor {\n  input 3\n  layer 1 sigmoid\n}\n${TAIL}`.replace('train xor on table', 'train xor on t$0able');
+    check(spec, ['Change input to 2'], 'Change input to 2', `network xor {\n  input 2\n  layer 1 sigmoid\n}\n${TAIL}`);
+  });
+
+  it('sets the loss to cross_entropy for a softmax output', () => {
+    const spec = `network n {\n  input 2\n  layer 2 softmax\n}\ndata d {\n  0 1 -> 1 0\n}\ntrain n on d {\n  loss m$0se\n}\n`;
+    check(spec, ['Set loss to cross_entropy'], 'Set loss to cross_entropy', spec.replace('$0', '').replace('loss mse', 'loss cross_entropy'));
+  });
+
+  it('removes an unused data set', () => {
+    const spec = `network xor {\n  input 2\n  layer 1 sigmoid\n}\ndata sp$0are {\n  1 1 -> 1\n}\n\n${TAIL}`;
+    check(spec, ["Remove data set 'spare'"], "Remove data set 'spare'", `network xor {\n  input 2\n  layer 1 sigmoid\n}\n${TAIL}`);
+  });
+
+  it('offers a linear output when targets leave [0, 1]', () => {
+    const spec = `network n {\n  input 1\n  layer out 1 sigmoid\n}\ndata d {\n  1 -> 5\n  2 -> 9\n}\ntrain n on d$0 {\n}\n`;
+    const fx = fixture(spec);
+    const titles = actionsAt(fx.state, fx.offset).map((a) => a.title);
+    expect(titles).toContain("Make layer 'out' linear");
+    check(spec, titles, "Make layer 'out' linear", spec.replace('$0', '').replace('out 1 sigmoid', 'out 1 linear'));
+  });
+
+  it('offers nothing where there is no problem', () => {
+    const fx = fixture(`network xor {\n  input 2\n  layer 1 sig$0moid\n}\n${TAIL}`);
+    expect(actionsAt(fx.state, fx.offset)).toEqual([]);
+  });
+
+  it('fixes a run that diverged: a lower rate, or normalized data', () => {
+    const spec = `
+      network n {
+        input 1
+        layer 1 linear
+      }
+      data big {
+        1000 -> 1
+        3000 -> 2
+      }
+      tr$0ain n on big {
+        optimizer sgd rate 100
+        epochs 50
+      }
+    `;
+    const fx = fixture(spec);
+    const { outcomes } = trainAll(fx.state);
+    const run = fx.state.check.runs[0];
+    const outcome = outcomes.get(run.key)!;
+    expect(outcome.result!.stopped).toBe('diverged');
+    const problem = resultProblem(fx.state.check, run, { phase: 'diverged', progress: null, outcome, failure: null, estimate: 0 }, fx.state.text);
+    expect(problem?.code).toBe('diverged');
+    const state: DocumentState = { ...fx.state, outcomes, results: [problem!] };
+    const actions = actionsAt(state, fx.offset);
+    const titles = actions.map((a) => a.title);
+    expect(titles).toContain("Add normalize zscore to data 'big'");
+    const rate = titles.find((t) => t.startsWith('Set rate to '))!;
+    expect(Number(rate.slice('Set rate to '.length))).toBeLessThan(100);
+    expect(actions.find((a) => a.title === rate)!.isPreferred).toBe(true);
+    const fixed = apply(state.text, actions.find((a) => a.title === "Add normalize zscore to data 'big'")!.edit!.changes![URI]);
+    expect(fixed).toContain('normalize zscore');
+    expect(fixture(fixed).state.check.datasets.get('big')?.normalize).toBe('zscore');
+  });
+
+  it('offers another seed, momentum and more epochs when the target was missed', () => {
+    const spec = `
+      network xor {
+        input 2
+        layer h 2 sigmoid
+        layer 1 sigmoid
+      }
+      data t {
+        0 0 -> 0
+        0 1 -> 1
+        1 0 -> 1
+        1 1 -> 0
+      }
+      tr$0ain xor on t {
+        optimizer sgd rate 0.1
+        epochs 5
+        stop when loss < 0.00001
+      }
+    `;
+    const fx = fixture(spec);
+    const { outcomes } = trainAll(fx.state);
+    const run = fx.state.check.runs[0];
+    const outcome = outcomes.get(run.key)!;
+    const problem = resultProblem(fx.state.check, run, { phase: 'done', progress: null, outcome, failure: null, estimate: 0 }, fx.state.text);
+    expect(problem?.code).toBe('target-missed');
+    const state: DocumentState = { ...fx.state, outcomes, results: [problem!] };
+    const actions = actionsAt(state, fx.offset);
+    expect(actions.map((a) => a.title)).toEqual(expect.arrayContaining(['Try seed 1', 'Add momentum 0.9', 'Set epochs to 10']));
+    const seeded = apply(state.text, actions.find((a) => a.title === 'Try seed 1')!.edit!.changes![URI]);
+    expect(fixture(seeded).state.check.runs[0].settings.seed).toBe(1);
+    const momentum = apply(state.text, actions.find((a) => a.title === 'Add momentum 0.9')!.edit!.changes![URI]);
+    expect(momentum).toContain('optimizer sgd rate 0.1 momentum 0.9');
+  });
+});
