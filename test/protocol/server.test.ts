@@ -32,6 +32,8 @@ function lineOf(text: string, needle: RegExp): number {
 }
 
 const titles = (lenses: CodeLens[]) => lenses.map((l) => l.command?.title ?? '');
+/** LSP 3.18 allows markup in messages; this server sends plain strings. */
+const messageOf = (d: Diagnostic): string => (typeof d.message === 'string' ? d.message : d.message.value);
 const result = (d: Diagnostic) => ['trained', 'target-missed', 'diverged', 'training-failed'].includes(String(d.code));
 
 async function lenses(c: LspClient, uri: string): Promise<CodeLens[]> {
@@ -66,7 +68,7 @@ describe('language server over stdio', () => {
 
     // The panel's data (sent right after the result): the curve ends at the reported epoch,
     // and two inputs give a boundary grid for every snapshot.
-    const epoch = Number(/at epoch (\d+)/.exec(info.message)![1]);
+    const epoch = Number(/at epoch (\d+)/.exec(messageOf(info))![1]);
     type View = { curve: { epoch: number }[]; snapshots: { epoch: number; boundary: number[] | null }[]; grid: number; points: unknown[] | null };
     let view: View | null = null;
     for (const deadline = performance.now() + 5000; performance.now() < deadline; ) {
@@ -123,7 +125,7 @@ describe('language server over stdio', () => {
     const done = await client.waitForDiagnostics(uri, (p) => p.diagnostics.some(result));
     expect(done.version).toBe(shortVersion);
     expect(done.diagnostics.find(result)!.message).toMatch(/after 500 epochs/);
-    const landed = client.diagnostics.filter((p) => p.uri === uri).flatMap((p) => p.diagnostics.filter(result).map((d) => d.message));
+    const landed = client.diagnostics.filter((p) => p.uri === uri).flatMap((p) => p.diagnostics.filter(result).map(messageOf));
     expect(landed.every((m) => /after 500 epochs/.test(m))).toBe(true);
   });
 
@@ -182,7 +184,7 @@ describe('language server over stdio', () => {
     client = await LspClient.start({ initializationOptions: { workspaceTrusted: false } });
     client.open(XOR_URI, XOR);
     const published = await client.waitForDiagnostics(XOR_URI, () => true);
-    expect(published.diagnostics.some((d) => /not trusted/.test(d.message))).toBe(true);
+    expect(published.diagnostics.some((d) => /not trusted/.test(messageOf(d)))).toBe(true);
     expect(titles(await lenses(client, XOR_URI))).toEqual(['training is off in Restricted Mode (untrusted workspace)']);
     expect((await client.command<{ started: number }>('nn.train', XOR_URI)).started).toBe(0);
   });
