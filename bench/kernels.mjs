@@ -1,6 +1,6 @@
 // GFLOP/s of the trainer's three matrix products (forward, deltas, weight gradients) on the benchmark workloads, WebAssembly SIMD against plain TypeScript.
 //
-//   node bench/kernels.mjs [--seconds 0.5] [--json]
+//   node bench/kernels.mjs [--seconds 0.5] [--threads N] [--json]
 //
 // The kernels are bundled from server/src/nn/kernels with esbuild (no build
 // step needed). Shapes are those of one batch of each workload, activations
@@ -10,7 +10,8 @@
 //   gradient  D⁽ᵏ⁾ A⁽ᵏ⁻¹⁾ᵀ             (units × batch)·(batch × inputs)
 // A multiply-add counts as 2 floating-point operations. "matmul.ts" is the
 // trainer's own register-tiled TypeScript (f64 arithmetic in both precisions),
-// for comparison.
+// for comparison. With --threads N, the SIMD kernels also run with N − 1
+// helper threads (large products split by columns; same numbers).
 import * as esbuild from 'esbuild';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -27,6 +28,8 @@ async function load(entry) {
 }
 
 const { createKernels } = await load('server/src/nn/kernels/index.ts');
+const { startKernelHelpers } = await load('server/src/training/kernelHelpers.ts');
+const threads = args.includes('--threads') ? Math.max(1, Number(args[args.indexOf('--threads') + 1]) | 0) : 1;
 let matmul = null;
 try {
   matmul = await load('server/src/nn/matmul.ts');
@@ -113,6 +116,12 @@ for (const workload of WORKLOADS) {
       ['wasm-simd', createKernels(precision, 'wasm-simd')],
       ['typescript', createKernels(precision, 'typescript')],
     ];
+    if (threads > 1) {
+      const shared = createKernels(precision, 'wasm-simd', { start: startKernelHelpers, count: threads - 1 });
+      const deadline = Date.now() + 20_000;
+      while (shared.threads !== threads && Date.now() < deadline) await new Promise((resolve) => setImmediate(resolve));
+      implementations.splice(1, 0, [`wasm-simd ×${shared.threads}`, shared]);
+    }
     if (matmul) {
       const allocate = (n) => (precision === 'f32' ? new Float32Array(n) : new Float64Array(n));
       implementations.push(['matmul.ts', { ...matmul, allocate }]);

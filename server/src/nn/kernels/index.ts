@@ -18,7 +18,10 @@
 
 import type { Vector } from '../activations';
 import { Epilogue, product32, product64, type Product } from './reference';
-import { createWasmKernels } from './wasm';
+import { createWasmKernels, type KernelHelpers } from './wasm';
+
+export type { KernelHelpers } from './wasm';
+export type { StartHelpers } from './threads';
 
 export type Precision = 'f64' | 'f32';
 export type KernelImplementation = 'wasm-simd' | 'typescript';
@@ -27,6 +30,8 @@ export interface MatrixKernels {
   readonly precision: Precision;
   /** Which implementation runs; results are the same either way. */
   readonly implementation: KernelImplementation;
+  /** Threads that large products are shared between right now (1, or 1 + helpers once they have started). */
+  readonly threads: number;
   /** A zeroed vector of `length` elements that the kernels read and write without copying. */
   allocate(length: number): Vector;
   /** C (m×n) = A (m×k) · B (k×n). */
@@ -42,11 +47,17 @@ export interface MatrixKernels {
 /**
  * The kernels for one precision. 'auto' (the default) picks WebAssembly SIMD
  * where it can run and the TypeScript path otherwise; naming an implementation
- * forces it (and throws if WebAssembly SIMD is unavailable).
+ * forces it (and throws if WebAssembly SIMD is unavailable). With `helpers`,
+ * the SIMD kernels share large products with that many more threads (same
+ * numbers; the TypeScript path ignores them).
  */
-export function createKernels(precision: Precision, implementation: KernelImplementation | 'auto' = 'auto'): MatrixKernels {
+export function createKernels(
+  precision: Precision,
+  implementation: KernelImplementation | 'auto' = 'auto',
+  helpers?: KernelHelpers,
+): MatrixKernels {
   if (implementation !== 'typescript') {
-    const wasm = createWasmKernels(precision);
+    const wasm = createWasmKernels(precision, helpers);
     if (wasm) return wasm;
     if (implementation === 'wasm-simd') throw new Error('WebAssembly SIMD kernels are not available in this runtime');
   }
@@ -72,6 +83,7 @@ export function checkDimensions(m: number, n: number, k: number): void {
 /** The plain TypeScript path (reference.ts), on ordinary typed arrays. */
 class TypeScriptKernels implements MatrixKernels {
   readonly implementation = 'typescript';
+  readonly threads = 1;
   private readonly product: Product;
 
   constructor(readonly precision: Precision) {

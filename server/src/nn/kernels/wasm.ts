@@ -10,6 +10,7 @@ import type { Vector } from '../activations';
 import type { KernelImplementation, MatrixKernels, Precision } from './index';
 import { checkDimensions, checkOperands } from './index';
 import { Epilogue } from './reference';
+import { CONTROL, JOB_WORDS, controlBytes, type StartHelpers } from './threads';
 import { KERNELS_WASM_BASE64 } from './wasmBinary';
 
 interface KernelExports {
@@ -63,17 +64,38 @@ function kernelModule(): WasmModule | null {
   return compiled;
 }
 
+/** Helper threads for the kernels: how to start them and how many (besides the calling thread). */
+export interface KernelHelpers {
+  start: StartHelpers;
+  count: number;
+}
+
+/** A product smaller than this many multiply-adds runs on the calling thread alone: waking helpers costs more. */
+const PARALLEL_MINIMUM = 1 << 17;
+
+/** Stops a collected kernel set's helper threads. */
+const helperStopper = new FinalizationRegistry<{ stop(): void }>((helpers) => helpers.stop());
+
 /** The SIMD kernels for one precision, or null where they cannot run. */
-export function createWasmKernels(precision: Precision): MatrixKernels | null {
+export function createWasmKernels(precision: Precision, helpers?: KernelHelpers): MatrixKernels | null {
   const module = kernelModule();
   if (!module || !WebAssembly) return null;
+  let kernels: WasmKernels;
+  let memory: WasmMemory;
   try {
-    const memory = new WebAssembly.Memory({ initial: 1, maximum: MAXIMUM_PAGES, shared: true });
+    memory = new WebAssembly.Memory({ initial: 1, maximum: MAXIMUM_PAGES, shared: true });
     const instance = new WebAssembly.Instance(module, { env: { memory } });
-    return new WasmKernels(precision, memory, instance.exports as unknown as KernelExports);
+    kernels = new WasmKernels(precision, memory, instance.exports as unknown as KernelExports);
   } catch {
     return null;
   }
+  if (helpers && helpers.count > 0) {
+    const control = new SharedArrayBuffer(controlBytes(helpers.count));
+    const running = helpers.start({ module, memory, control }, helpers.count);
+    kernels.useHelpers(new Int32Array(control), helpers.count);
+    helperStopper.register(kernels, running);
+  }
+  return kernels;
 }
 
 /** A region of the memory reused across calls for operands that live outside it. */
@@ -93,6 +115,9 @@ class WasmKernels implements MatrixKernels {
   private top = ALIGN;
   /** Copies of operands that live outside the memory (A, B, C, bias), and Bᵀ for multiplyTransposedRight. */
   private readonly scratch: Scratch[] = [0, 1, 2, 3, 4].map(() => ({ address: 0, bytes: 0 }));
+  /** The helper threads' control block (threads.ts), and how many there are. */
+  private control: Int32Array | null = null;
+  private helperCount = 0;
 
   constructor(
     readonly precision: Precision,
@@ -117,7 +142,7 @@ class WasmKernels implements MatrixKernels {
     const pa = this.place(a, m * k, 0);
     const pb = this.place(b, k * n, 1);
     const pc = this.place(c, m * n, 2, false);
-    this.product(pc, n, pa, k, 1, pb, n, m, n, k, Epilogue.Store, 0);
+    this.run(pc, n, pa, k, 1, pb, n, m, n, k, Epilogue.Store, 0);
     this.copyBack(c, pc, m * n);
   }
 
@@ -128,7 +153,7 @@ class WasmKernels implements MatrixKernels {
     const pb = this.place(b, k * n, 1);
     const pc = this.place(c, m * n, 2, false);
     const pbias = this.place(bias, m, 3);
-    this.product(pc, n, pa, k, 1, pb, n, m, n, k, Epilogue.Bias, pbias);
+    this.run(pc, n, pa, k, 1, pb, n, m, n, k, Epilogue.Bias, pbias);
     this.copyBack(c, pc, m * n);
   }
 
@@ -139,7 +164,7 @@ class WasmKernels implements MatrixKernels {
     const pb = this.place(b, k * n, 1);
     const pc = this.place(c, m * n, 2, false);
     // P(i, t) = A[t][i]: a row stride of 1 and a step of m; the rows of B are read as they are.
-    this.product(pc, n, pa, 1, m, pb, n, m, n, k, Epilogue.Store, 0);
+    this.run(pc, n, pa, 1, m, pb, n, m, n, k, Epilogue.Store, 0);
     this.copyBack(c, pc, m * n);
   }
 
@@ -153,8 +178,56 @@ class WasmKernels implements MatrixKernels {
     // contiguous) is transposed once: n·k moves against m·n·k multiply-adds.
     const bt = this.scratchFor(4, n * k);
     this.transpose(bt, pb, n, k);
-    this.product(pc, n, pa, k, 1, bt, n, m, n, k, accumulate ? Epilogue.Add : Epilogue.Store, 0);
+    this.run(pc, n, pa, k, 1, bt, n, m, n, k, accumulate ? Epilogue.Add : Epilogue.Store, 0);
     this.copyBack(c, pc, m * n);
+  }
+
+  get threads(): number {
+    const control = this.control;
+    return control && Atomics.load(control, CONTROL.ready) === this.helperCount ? this.helperCount + 1 : 1;
+  }
+
+  /** Lets products be shared with `count` helper threads through `control`. */
+  useHelpers(control: Int32Array, count: number): void {
+    this.control = control;
+    this.helperCount = count;
+  }
+
+  // ---- the threads ----------------------------------------------------------
+
+  /**
+   * One product, its columns cut into contiguous ranges, one per thread (this
+   * one takes the first). Each element is computed whole by one thread, in the
+   * same order, so the split never shows in the numbers.
+   */
+  private run(
+    c: number, cStride: number, p: number, pRow: number, pStep: number, q: number, qStride: number,
+    m: number, n: number, k: number, mode: number, bias: number,
+  ): void {
+    const control = this.control;
+    if (!control || m * n * k < PARALLEL_MINIMUM || n < 16 || Atomics.load(control, CONTROL.ready) !== this.helperCount) {
+      this.product(c, cStride, p, pRow, pStep, q, qStride, m, n, k, mode, bias);
+      return;
+    }
+    // Ranges of whole 8-column tiles (two f32x4 or four f64x2 vectors); a helper past the end gets 0 columns.
+    const width = Math.ceil(n / (this.helperCount + 1) / 8) * 8;
+    const flag = this.precision === 'f32' ? 1 : 0;
+    for (let h = 0; h < this.helperCount; h++) {
+      const start = Math.min((h + 1) * width, n);
+      const offset = start * this.size;
+      const columns = Math.min(width, n - start);
+      control.set([flag, c + offset, cStride, p, pRow, pStep, q + offset, qStride, m, columns, k, mode, bias], CONTROL.jobs + h * JOB_WORDS);
+    }
+    Atomics.store(control, CONTROL.failed, 0);
+    Atomics.store(control, CONTROL.pending, this.helperCount);
+    const generation = Atomics.load(control, CONTROL.generation);
+    Atomics.store(control, CONTROL.generation, generation >= 0x3fffffff ? 1 : generation + 1);
+    Atomics.notify(control, CONTROL.generation);
+    this.product(c, cStride, p, pRow, pStep, q, qStride, m, Math.min(width, n), k, mode, bias);
+    for (let pending = Atomics.load(control, CONTROL.pending); pending !== 0; pending = Atomics.load(control, CONTROL.pending)) {
+      Atomics.wait(control, CONTROL.pending, pending);
+    }
+    if (Atomics.load(control, CONTROL.failed) !== 0) throw new Error('matrix kernels: a helper thread failed');
   }
 
   // ---- the memory -----------------------------------------------------------
