@@ -222,3 +222,16 @@ describe('hover on names and keywords', () => {
     expect(hoverText(fixture('\n$0\n'))).toBeNull();
   });
 });
+
+describe('hover for clients without markdown', () => {
+  it('sends plain text: no fences, no emphasis, link titles only', () => {
+    const fx = fixture(at(XOR, 'layer hid'));
+    const plain = { ...fx, state: { ...fx.state, client: { markdown: false, commandLinks: false } } };
+    const result = hover(plain.state, { textDocument: { uri: URI }, position: plain.position })!;
+    const value = (result.contents as MarkupContent).value;
+    expect((result.contents as MarkupContent).kind).toBe('plaintext');
+    expect(value).toContain('layer hidden — dense 2 → 4, sigmoid · 12 parameters');
+    expect(value).toContain('not trained yet — ▶ Train');
+    expect(value).not.toMatch(/```|\*\*|command:/);
+  });
+});

@@ -39,9 +39,19 @@ export function hover(state: DocumentState, params: HoverParams): Hover | null {
   const text = hoverText(state, target);
   if (!text) return null;
   return {
-    contents: { kind: state.client.markdown ? MarkupKind.Markdown : MarkupKind.PlainText, value: text },
+    contents: state.client.markdown ? { kind: MarkupKind.Markdown, value: text } : { kind: MarkupKind.PlainText, value: plainText(text) },
     range: rangeOf(state.lines, target.span),
   };
+}
+
+/** The markdown as plain text for clients without markdown (Neovim's plain floats): no fences, no emphasis, link titles only. */
+export function plainText(markdown: string): string {
+  return markdown
+    .split('\n')
+    .filter((line) => !/^```/.test(line))
+    .map((line) => line.replace(/\*\*([^*]+)\*\*/g, '$1').replace(/\[([^\]]+)\]\([^)]*\)/g, '$1').replace(/`([^`]+)`/g, '$1'))
+    .join('\n')
+    .replace(/\n---\n/g, '\n');
 }
 
 // ------------------------------------------------------------------ what is under the cursor
