@@ -6,7 +6,7 @@
 //
 //   node trainer.mjs                      all libraries, all workloads, print the table
 //   node trainer.mjs --readme             ... and write the table into README.md
-//   node trainer.mjs --libs nn-f64,tfjs-wasm --workloads b,c
+//   node trainer.mjs --libs nn-f64,tfjs-wasm --workloads b,c --repeat 5
 import { spawnSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -220,22 +220,34 @@ async function main() {
   const libs = arg('--libs', LIBS.join(',')).split(',');
   const keys = arg('--workloads', 'a,b,c').split(',');
   const timeout = Number(arg('--timeout', '600')) * 1000;
+  // Best of `--repeat` runs (the machine may be shared), interleaved across libraries so a burst of
+  // load hits all of them alike; a library that needs more than SLOW seconds runs once.
+  const repeat = Number(arg('--repeat', '3'));
+  const SLOW = 15;
   const results = {};
   for (const key of keys) {
     const w = WORKLOADS[key];
     results[key] = {};
-    for (const lib of libs) {
-      const p = spawnSync(process.execPath, [fileURLToPath(import.meta.url), '--one', `${lib}:${key}`], { encoding: 'utf8', timeout, cwd: here });
-      let r;
-      if (p.status === 0) r = JSON.parse(p.stdout.trim().split('\n').pop());
-      else r = { error: p.error ? String(p.error.message) : (p.stderr.trim().split('\n').find((l) => /Error/.test(l)) ?? `exit ${p.status}`) };
-      if (r.seconds != null) {
-        const samples = w.rows * w.epochs;
-        r.samplesPerSecond = samples / r.seconds;
-        r.gflops = (6 * parameterCount(w.sizes) * samples) / r.seconds / 1e9;
+    for (let attempt = 1; attempt <= repeat; attempt++) {
+      for (const lib of libs) {
+        const best = results[key][lib];
+        if (best && (best.error || best.seconds > SLOW)) continue;
+        const p = spawnSync(process.execPath, [fileURLToPath(import.meta.url), '--one', `${lib}:${key}`], { encoding: 'utf8', timeout, cwd: here });
+        let r;
+        if (p.status === 0) r = JSON.parse(p.stdout.trim().split('\n').pop());
+        else r = { error: p.error ? String(p.error.message) : (p.stderr.trim().split('\n').find((l) => /Error/.test(l)) ?? `exit ${p.status}`) };
+        if (r.seconds != null) {
+          const samples = w.rows * w.epochs;
+          r.samplesPerSecond = samples / r.seconds;
+          r.gflops = (6 * parameterCount(w.sizes) * samples) / r.seconds / 1e9;
+          r.runs = (best?.runs ?? 0) + 1;
+        }
+        if (r.error) {
+          if (!best) results[key][lib] = r;
+        } else if (!best || r.seconds < best.seconds) results[key][lib] = r;
+        else best.runs = r.runs;
+        process.stderr.write(`${key} ${lib} #${attempt}: ${r.error ?? `${r.seconds.toFixed(3)} s, ${fmt(r.samplesPerSecond)} samples/s, ${fmt(r.gflops)} GFLOP/s, loss ${fmt(r.loss)}`}\n`);
       }
-      results[key][lib] = r;
-      process.stderr.write(`${key} ${lib}: ${r.error ?? `${r.seconds.toFixed(3)} s, ${fmt(r.samplesPerSecond)} samples/s, ${fmt(r.gflops)} GFLOP/s, loss ${fmt(r.loss)}`}\n`);
     }
   }
   const table = render(results, libs, keys);
@@ -257,7 +269,8 @@ async function main() {
 function render(results, libs, keys) {
   const cpu = os.cpus()[0]?.model ?? 'unknown CPU';
   const lines = [
-    `Measured ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC on ${cpu} (${os.cpus().length} cores), Node ${process.version}.`,
+    `Measured ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC on ${cpu} (${os.cpus().length} cores), Node ${process.version}; ` +
+      `best of up to ${arg('--repeat', '3')} runs per library (runs over 15 s: one), load average at the end ${os.loadavg().map((l) => l.toFixed(1)).join(' / ')}.`,
     '',
   ];
   for (const key of keys) {
