@@ -95,18 +95,22 @@ async function openPanel(): Promise<PanelPage> {
     if (message.type() === 'error') problems.push(`console: ${message.text()}`);
   });
   await page.addInitScript((variables: Record<string, string>) => {
-    const w = window as unknown as { __posted: unknown[]; __violations: string[]; acquireVsCodeApi: () => unknown };
+    // Runs in Chromium; the project's type-check has no DOM library, so the page's globals are untyped here.
+    const w = globalThis as any;
+    const document = w.document;
     w.__posted = [];
     w.__violations = [];
     w.acquireVsCodeApi = () => ({ postMessage: (m: unknown) => w.__posted.push(m), getState: () => undefined, setState: () => {} });
-    document.addEventListener('securitypolicyviolation', (e) => w.__violations.push(`${e.violatedDirective} ${e.blockedURI}`));
+    document.addEventListener('securitypolicyviolation', (e: { violatedDirective: string; blockedURI: string }) =>
+      w.__violations.push(`${e.violatedDirective} ${e.blockedURI}`),
+    );
     // Init scripts run before <html> exists; set the theme as soon as it does, before the panel's script reads it.
     const apply = () => {
       for (const [name, value] of Object.entries(variables)) document.documentElement.style.setProperty(name, value);
     };
     if (document.documentElement) apply();
     else {
-      new MutationObserver((_records, observer) => {
+      new w.MutationObserver((_records: unknown, observer: { disconnect(): void }) => {
         if (!document.documentElement) return;
         observer.disconnect();
         apply();
@@ -114,13 +118,14 @@ async function openPanel(): Promise<PanelPage> {
     }
   }, darkModern);
   await page.goto(`${origin}/index.html`);
-  const posted = () => page.evaluate(() => (window as unknown as { __posted: { type: string; line?: number }[] }).__posted);
-  const send = (message: ToWebview) => page.evaluate((m) => window.postMessage(m, '*'), message);
+  const posted = () => page.evaluate(() => (globalThis as unknown as { __posted: { type: string; line?: number }[] }).__posted);
+  const send = (message: ToWebview) =>
+    page.evaluate((m) => (globalThis as unknown as { postMessage(m: unknown, origin: string): void }).postMessage(m, '*'), message);
   return { page, problems, posted, send };
 }
 
 async function violations(page: Page): Promise<string[]> {
-  return page.evaluate(() => (window as unknown as { __violations: string[] }).__violations);
+  return page.evaluate(() => (globalThis as unknown as { __violations: string[] }).__violations);
 }
 
 describe('training panel webview', () => {
@@ -192,6 +197,26 @@ describe('training panel webview', () => {
     expect(await page.locator('.nn-diagram-figure figcaption').textContent()).toBe('Network before training');
     await page.locator('.nn-slider button', { hasText: 'Latest' }).click();
     await expect.poll(() => page.locator('.nn-diagram-figure figcaption').textContent()).toBe('Network at epoch 1500');
+    await page.close();
+  });
+
+  it('keeps the previous network, marked as such, while a retraining sends only its live curve', async () => {
+    const { page, send, posted } = await openPanel();
+    await expect.poll(async () => (await posted()).length, { timeout: 10_000 }).toBeGreaterThan(0);
+    await send({ type: 'view', view });
+    await page.locator('.nn-diagram line.edge').first().waitFor({ timeout: 10_000 });
+    const live = { ...view, status: { ...view.status, phase: 'running' as const, epoch: 10 }, curve: view.curve.slice(0, 10), snapshots: [] };
+    await send({ type: 'view', view: live });
+    await expect.poll(() => page.locator('.nn-diagram-figure figcaption').textContent()).toContain('previous training');
+    expect(await page.locator('.nn-diagram line.edge').count()).toBe(15);
+    expect(await page.locator('.nn-stat dd').first().textContent()).toBe('10 / 1500');
+    // A first training has no earlier picture: the diagram waits for weights.
+    const fresh = await openPanel();
+    await expect.poll(async () => (await fresh.posted()).length, { timeout: 10_000 }).toBeGreaterThan(0);
+    await fresh.send({ type: 'view', view: live });
+    await fresh.page.locator('.nn-curve canvas').first().waitFor({ timeout: 10_000 });
+    expect(await fresh.page.locator('.nn-diagram-figure').isVisible()).toBe(false);
+    await fresh.page.close();
     await page.close();
   });
 

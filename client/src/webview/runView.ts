@@ -45,6 +45,7 @@ export class RunView {
   private readonly boundaryFigure = element('figure', 'nn-figure nn-boundary-figure');
   private readonly boundaryCaption = element('figcaption');
   private readonly diagramCaption = element('figcaption');
+  private readonly diagramFigure = element('figure', 'nn-figure nn-diagram-figure');
   private readonly sliderRow = element('div', 'nn-slider');
   private readonly slider = element('input');
   private readonly sliderOutput = element('output');
@@ -56,6 +57,7 @@ export class RunView {
   private view: TrainingView | undefined;
   private followLatest = true;
   private replayTimer: ReturnType<typeof setInterval> | undefined;
+  private showingPrevious = false;
 
   constructor(options: RunViewOptions = {}) {
     this.theme = readTheme();
@@ -102,7 +104,7 @@ export class RunView {
     this.replayButton.addEventListener('click', () => this.toggleReplay());
     this.sliderRow.append(element('label', undefined, 'Snapshot'), this.slider, this.sliderOutput, this.latestButton, this.replayButton);
 
-    const diagramFigure = element('figure', 'nn-figure nn-diagram-figure');
+    const diagramFigure = this.diagramFigure;
     const diagramHost = element('div');
     const diagramLegend = element('div', 'nn-legend');
     diagramLegend.innerHTML =
@@ -119,7 +121,16 @@ export class RunView {
     this.diagram = new NetworkDiagram(diagramHost, this.theme, { onLayerClick: options.onLayerClick });
   }
 
-  update(view: TrainingView): void {
+  update(incoming: TrainingView): void {
+    // While a run trains the server sends the live curve only; keep drawing the previous
+    // training's network and boundary (marked as such) instead of blanking them.
+    const training = incoming.status.phase === 'running' || incoming.status.phase === 'queued';
+    const previous = this.view;
+    const keepPrevious = training && incoming.snapshots.length === 0 && previous !== undefined && previous.snapshots.length > 0;
+    this.showingPrevious = keepPrevious;
+    const view: TrainingView = keepPrevious
+      ? { ...incoming, snapshots: previous.snapshots, points: incoming.points ?? previous.points, box: incoming.box ?? previous.box, grid: incoming.box ? incoming.grid : previous.grid }
+      : incoming;
     this.view = view;
     const status = view.status;
     this.title.replaceChildren(
@@ -151,6 +162,8 @@ export class RunView {
     this.slider.max = String(Math.max(0, count - 1));
     if (this.followLatest || Number(this.slider.value) > count - 1) this.slider.value = this.slider.max;
     this.boundaryFigure.hidden = !view.box;
+    // The first training of a run has a curve before it has any weights to draw.
+    this.diagramFigure.hidden = count === 0;
     this.showSnapshot();
   }
 
@@ -170,7 +183,8 @@ export class RunView {
     if (!view) return;
     const snapshot = this.selectedSnapshot();
     const latest = view.snapshots[view.snapshots.length - 1];
-    const epochText = snapshot ? (snapshot.epoch === 0 ? 'before training' : `at epoch ${snapshot.epoch}`) : '';
+    let epochText = snapshot ? (snapshot.epoch === 0 ? 'before training' : `at epoch ${snapshot.epoch}`) : '';
+    if (this.showingPrevious) epochText += ' of the previous training (updates when this one ends)';
     this.sliderOutput.textContent = snapshot
       ? `${snapshot.epoch === 0 ? 'initial weights' : `epoch ${snapshot.epoch}`} of ${latest?.epoch ?? 0}`
       : '';
