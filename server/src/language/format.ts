@@ -78,7 +78,8 @@ export function format(text: string, options: FormatOptions = {}): string | null
   if (stack.length > 0) return null;
 
   const eol = /\r\n/.test(text) && !/(^|[^\r])\n/.test(text) ? '\r\n' : '\n';
-  const out: string[] = [];
+  /** Output lines as code and trailing comment, so comments can be aligned once the lines are known. */
+  const out: { code: string; comment: string | null }[] = [];
   let pendingBlank = false;
   for (let i = 0; i < lines.length; i++) {
     const body = rendered[i];
@@ -87,19 +88,43 @@ export function format(text: string, options: FormatOptions = {}): string | null
       pendingBlank = out.length > 0;
       continue;
     }
-    const opensBlockBefore = out.length > 0 && out[out.length - 1].endsWith('{');
+    const previous = out[out.length - 1];
+    const opensBlockBefore = previous !== undefined && previous.code.endsWith('{');
     const closesBlock = lines[i].tokens[0]?.kind === '}';
     // One blank line at most, and none just inside a block's braces.
-    if (pendingBlank && !opensBlockBefore && !closesBlock) out.push('');
+    if (pendingBlank && !opensBlockBefore && !closesBlock) out.push({ code: '', comment: null });
     pendingBlank = false;
-    const content = comment === null ? body : body === '' ? comment : `${body} ${comment}`;
-    out.push(unit.repeat(indents[i]) + content);
+    const indent = unit.repeat(indents[i]);
+    if (body === '') out.push({ code: '', comment: indent + comment });
+    else out.push({ code: indent + body, comment });
   }
-  const result = out.length === 0 ? '' : out.join(eol) + eol;
+  alignTrailingComments(out);
+  const result = out.length === 0 ? '' : out.map((l) => (l.comment === null ? l.code : l.code === '' ? l.comment : `${l.code}${l.comment}`)).join(eol) + eol;
 
   // The guard: the same tokens, in the same order, on the same lines.
   if (!sameTokens(text, result)) return null;
   return result;
+}
+
+/**
+ * Trailing comments on consecutive lines start in one column, two spaces after
+ * the longest code of the run (gofmt does the same), so a commented block reads
+ * as two columns. The padding is stored in `code`.
+ */
+function alignTrailingComments(lines: { code: string; comment: string | null }[]): void {
+  let i = 0;
+  while (i < lines.length) {
+    const trailing = (l: { code: string; comment: string | null }): boolean => l.code !== '' && l.comment !== null;
+    if (!trailing(lines[i])) {
+      i++;
+      continue;
+    }
+    let j = i;
+    while (j < lines.length && trailing(lines[j])) j++;
+    const width = Math.max(...lines.slice(i, j).map((l) => l.code.length));
+    for (let k = i; k < j; k++) lines[k].code = lines[k].code.padEnd(width + 2);
+    i = j;
+  }
 }
 
 function splitLines(text: string, tokens: readonly Token[]): Line[] {
