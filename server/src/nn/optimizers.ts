@@ -5,11 +5,12 @@ import type { Vector } from './activations';
 
 export interface Optimizer {
   /**
-   * Moves `parameters` against `gradient` (∂L/∂θ, already averaged over the batch).
-   * `slot` identifies the parameter array (each keeps its own velocity or moments);
-   * `update` is the 1-based count of updates so far.
+   * Moves `parameters` against the gradient ∂L/∂θ = gradientSum / batchSize (the
+   * sum over the batch's samples, averaged here in the same pass, and written
+   * back so the layer shows the mean). `slot` identifies the parameter array
+   * (each keeps its own velocity or moments); `update` is the 1-based count of updates so far.
    */
-  apply(slot: number, parameters: Vector, gradient: Vector, update: number): void;
+  apply(slot: number, parameters: Vector, gradientSum: Vector, batchSize: number, update: number): void;
 }
 
 type Allocate = (length: number) => Vector;
@@ -22,10 +23,11 @@ export function createOptimizer(spec: OptimizerSpec, lengths: number[], allocate
     const velocities = lengths.map((n) => allocate(n));
     return {
       // v ← μv − η ∂L/∂θ;  θ ← θ + v   (plain sgd when μ = 0: θ ← θ − η ∂L/∂θ)
-      apply(slot, parameters, gradient) {
+      apply(slot, parameters, gradient, batchSize) {
         const velocity = velocities[slot];
         for (let i = 0; i < parameters.length; i++) {
-          velocity[i] = momentum * velocity[i] - learningRate * gradient[i];
+          const g = (gradient[i] /= batchSize);
+          velocity[i] = momentum * velocity[i] - learningRate * g;
           parameters[i] += velocity[i];
         }
       },
@@ -40,7 +42,7 @@ export function createOptimizer(spec: OptimizerSpec, lengths: number[], allocate
   let powerUpdate = 0;
   return {
     // m ← β1 m + (1 − β1) g;  v ← β2 v + (1 − β2) g²;  θ ← θ − η m̂ / (√v̂ + ε), m̂ = m/(1 − β1ᵗ), v̂ = v/(1 − β2ᵗ)
-    apply(slot, parameters, gradient, update) {
+    apply(slot, parameters, gradient, batchSize, update) {
       while (powerUpdate < update) {
         beta1Power *= beta1;
         beta2Power *= beta2;
@@ -51,7 +53,7 @@ export function createOptimizer(spec: OptimizerSpec, lengths: number[], allocate
       const correction1 = 1 - beta1Power;
       const correction2 = 1 - beta2Power;
       for (let i = 0; i < parameters.length; i++) {
-        const g = gradient[i];
+        const g = (gradient[i] /= batchSize);
         m[i] = beta1 * m[i] + (1 - beta1) * g;
         v[i] = beta2 * v[i] + (1 - beta2) * g * g;
         parameters[i] -= (learningRate * (m[i] / correction1)) / (Math.sqrt(v[i] / correction2) + epsilon);

@@ -19,7 +19,7 @@ import type { Activation, Dataset, NetworkSpec, TrainSettings } from '../languag
 import { addBiasAndActivate, multiplyByDerivative, type Vector } from './activations';
 import { initializeWeights } from './initializers';
 import { outputLoss, type OutputLoss } from './losses';
-import { createKernels, type MatrixKernels } from './kernels';
+import { createKernels, type KernelHelpers, type MatrixKernels } from './kernels';
 import { fitNormalization, normalizeInput } from './normalize';
 import { createOptimizer, type Optimizer } from './optimizers';
 import { Rng, STREAM } from './rng';
@@ -73,6 +73,12 @@ export function splitRows(rows: number, share: number | null, seed: number): { t
   const validation = order.slice(0, held).sort();
   const training = order.slice(held).sort();
   return { training, validation };
+}
+
+/** How the trainer may run, beyond the run's own settings; none of it changes the numbers. */
+export interface TrainerOptions {
+  /** Helper threads for the large matrix products (`nn train --threads N`: N − 1 helpers). */
+  helpers?: KernelHelpers;
 }
 
 export class Trainer {
@@ -130,7 +136,7 @@ export class Trainer {
   /** Set when a batch's loss was not finite: the 1-based epoch it happened in. */
   private divergedEpoch: number | null = null;
 
-  constructor(network: NetworkSpec, data: Dataset, settings: TrainSettings) {
+  constructor(network: NetworkSpec, data: Dataset, settings: TrainSettings, options: TrainerOptions = {}) {
     this.network = network;
     this.data = data;
     this.settings = settings;
@@ -138,7 +144,7 @@ export class Trainer {
     this.layerCount = network.layers.length;
     const L = this.layerCount;
     const n = this.sizes;
-    this.kernels = createKernels(settings.precision);
+    this.kernels = createKernels(settings.precision, 'auto', options.helpers);
     const allocate = (length: number): Vector => this.kernels.allocate(length);
 
     // The split and the normalization come first: the normalization sees only the training part.
@@ -373,12 +379,8 @@ export class Trainer {
     }
     this.updates++;
     for (let k = 1; k <= L; k++) {
-      const weightGradient = this.weightGradients[k];
-      const biasGradient = this.biasGradients[k];
-      for (let i = 0; i < weightGradient.length; i++) weightGradient[i] /= size;
-      for (let i = 0; i < biasGradient.length; i++) biasGradient[i] /= size;
-      this.optimizer.apply(2 * (k - 1), this.weights[k], weightGradient, this.updates);
-      this.optimizer.apply(2 * (k - 1) + 1, this.biases[k], biasGradient, this.updates);
+      this.optimizer.apply(2 * (k - 1), this.weights[k], this.weightGradients[k], size, this.updates);
+      this.optimizer.apply(2 * (k - 1) + 1, this.biases[k], this.biasGradients[k], size, this.updates);
     }
     if (end === trainCount) this.finishEpoch();
     return lossSum / size;
