@@ -117,12 +117,14 @@ export function exportCommand(argv: string[], io: ExportIo): number {
   const trainer = new Trainer(spec.network, spec.data, spec.settings);
   const trained = trainer.train();
 
+  const out = args.out ?? (args.format === 'pytorch' ? defaultScriptPath(args.file, args.run) : null);
+  const outPath = out === null ? null : resolve(cwd, out);
   let output: string;
   try {
     output =
       args.format === 'json'
         ? exportJson(spec, trained)
-        : pytorchScript(spec, trained, trainer.trainingPart(), { specPath: args.file });
+        : pytorchScript(spec, trained, trainer.trainingPart(), { specPath: args.file, scriptName: basename(outPath ?? 'SCRIPT') });
   } catch (error) {
     if (error instanceof ExportError) {
       io.stderr(`nn export: ${error.message}\n`);
@@ -131,8 +133,6 @@ export function exportCommand(argv: string[], io: ExportIo): number {
     throw error;
   }
 
-  const out = args.out ?? (args.format === 'pytorch' ? defaultScriptPath(args.file, args.run) : null);
-  const outPath = out === null ? null : resolve(cwd, out);
   if (outPath === null) {
     io.stdout(output);
     return 0;

@@ -24,6 +24,8 @@ export const LITERAL_LIMIT = 4096;
 export interface ScriptOrigin {
   /** The spec's path as the user gave it. */
   specPath: string;
+  /** The script's own file name, for its usage lines ("SCRIPT" when unknown). */
+  scriptName?: string;
 }
 
 /** The whole script. Throws ExportError for a diverged run (see json.ts). */
@@ -57,20 +59,25 @@ export function pytorchScript(run: RunSpec, result: TrainResult, part: TrainingP
   const normalization = doc.normalization
     ? `inputs normalized (${doc.normalization.kind}, fitted on these rows) as the trainer saw them`
     : 'inputs as written in the spec (no normalization)';
+  const self = origin.scriptName ?? 'SCRIPT';
+  const pad = (text: string) => text.padEnd(8);
   const header = [
     `#!/usr/bin/env python3`,
     `# Network "${oneLine(doc.network)}" trained on "${oneLine(doc.training.data)}": run ${run.index} of ${oneLine(origin.specPath)}, exported by nn-lang.`,
     `#`,
     `# Needs only PyTorch. The trained weights and the run's training part are embedded below.`,
     `#`,
-    `#   python3 SCRIPT                          prints {"loss": L}: the mean training loss of these weights`,
-    `#                                           (the nn trainer's finalLoss, up to rounding)`,
-    `#   python3 SCRIPT --train EPOCHS            goes on training with the spec's optimizer, batch and loss,`,
-    `#                                           printing {"epoch": e, "loss": L} per epoch`,
-    `#   python3 SCRIPT --train EPOCHS --workers K   the same, data-parallel (DistributedDataParallel, gloo, CPU)`,
-    `#                                           over K processes it starts itself`,
-    `#   torchrun --nproc_per_node K --redirects 1 --tee 1 SCRIPT --train EPOCHS`,
-    `#                                           the same under torchrun (torch 1.13's torchrun needs the two flags)`,
+    `#   python3 ${self}`,
+    `${pad('#')}prints {"loss": L}: the mean training loss of these weights`,
+    `${pad('#')}(the nn trainer's finalLoss, up to rounding)`,
+    `#   python3 ${self} --train EPOCHS`,
+    `${pad('#')}goes on training with the spec's optimizer, batch and loss,`,
+    `${pad('#')}printing {"epoch": e, "loss": L} per epoch`,
+    `#   python3 ${self} --train EPOCHS --workers K`,
+    `${pad('#')}the same, data-parallel (DistributedDataParallel, gloo, CPU)`,
+    `${pad('#')}over K processes it starts itself`,
+    `#   torchrun --nproc_per_node K --redirects 1 --tee 1 ${self} --train EPOCHS`,
+    `${pad('#')}the same under torchrun (torch 1.13's torchrun needs the two flags)`,
     `#   add --save PATH to write the trained state_dict with torch.save.`,
   ].join('\n');
 
