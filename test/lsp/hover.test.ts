@@ -235,3 +235,16 @@ describe('hover for clients without markdown', () => {
     expect(value).not.toMatch(/```|\*\*|command:/);
   });
 });
+
+describe('hover on train', () => {
+  it('shows the run with every default resolved and marked', () => {
+    const text = hoverText(fixture(at(XOR, 'trai')))!;
+    expect(text).toContain('**run 1** · train xor on table');
+    const lines = text.split('\n');
+    expect(lines).toContain('loss mse');
+    expect(lines).toContain('optimizer sgd rate 0.5');
+    expect(lines).toContainEqual(expect.stringMatching(/^batch full\s+\(default\)$/));
+    expect(lines).toContainEqual(expect.stringMatching(/^precision f64\s+\(default\)$/));
+    expect(text).toContain('A training run');
+  });
+});

@@ -7,7 +7,7 @@
 import { MarkupKind } from 'vscode-languageserver';
 import type { Hover, HoverParams } from 'vscode-languageserver';
 import type { Dataset, NetworkSpec, RunSpec } from '../language/model';
-import type { DataDecl, DataRow, LayerStmt, NetworkDecl, Span, SpecFile } from '../language/syntax';
+import type { DataDecl, DataRow, LayerStmt, NetworkDecl, Span, SpecFile, TrainDecl } from '../language/syntax';
 import type { LayerState } from '../nn/types';
 import { Commands } from '../protocol';
 import type { RunOutcome } from '../training/outcome';
@@ -164,13 +164,38 @@ function keywordText(state: DocumentState, word: string, categories: DocCategory
   const doc = docFor(word, ...categories);
   if (!doc) return null;
   const parts = [docMarkdown(doc)];
-  // On `train`, say where the run stands before explaining the keyword.
+  // On `train`, say where the run stands and what it will do (defaults resolved) before explaining the keyword.
   if (word === 'train' && categories.includes('declaration')) {
     const index = state.check.runs.findIndex((r) => r.keywordSpan.start === span.start);
-    const status = index >= 0 ? state.statuses[index] : undefined;
-    if (status?.summary) parts.unshift(`**run ${index + 1}** · ${status.summary}`);
+    const run = index >= 0 ? state.check.runs[index] : undefined;
+    if (run) {
+      const status = state.statuses[index];
+      const title = `**run ${run.index}** · train ${run.network.name} on ${run.data.name}${status?.summary ? ` · ${status.summary}` : ''}`;
+      parts.unshift(`${title}\n\n${code(settingsLines(state, run))}`);
+    }
   }
   return parts.join('\n\n---\n\n');
+}
+
+/** The run's settings with every default resolved, defaults marked, one per line. */
+function settingsLines(state: DocumentState, run: RunSpec): string[] {
+  const decl = state.check.file.declarations.find((d): d is TrainDecl => d.kind === 'train' && d.keyword.start === run.keywordSpan.start);
+  const written = new Set<string>(decl?.statements.map((st) => st.kind) ?? []);
+  const s = run.settings;
+  const o = s.optimizer;
+  const optimizer = o.kind === 'sgd' ? `sgd rate ${o.rate}${o.momentum ? ` momentum ${o.momentum}` : ''}` : `adam rate ${o.rate} beta1 ${o.beta1} beta2 ${o.beta2} epsilon ${o.epsilon}`;
+  const entries: [string, string][] = [
+    ['loss', `loss ${s.loss}`],
+    ['optimizer', `optimizer ${optimizer}`],
+    ['epochs', `epochs ${s.epochs}`],
+    ['batch', `batch ${s.batch}`],
+    ['seed', `seed ${s.seed}`],
+    ['stop', s.stopLoss === null ? 'no stop target' : `stop when loss < ${s.stopLoss}`],
+    ['validate', s.validate === null ? 'no validation' : `validate ${Math.round(s.validate * 1000) / 10}%`],
+    ['precision', `precision ${s.precision}`],
+  ];
+  const width = Math.max(...entries.map(([, text]) => text.length));
+  return entries.map(([kind, text]) => (written.has(kind) ? text : `${text.padEnd(width)}  (default)`));
 }
 
 /** The run whose numbers a hover on this network shows: the first that has an outcome, else the first that uses it. */
