@@ -60,6 +60,19 @@ interface ParsedCsv {
   /** 1-based line of the file where each record ends. */
   lines: number[];
   error: { line: number | null; message: string } | null;
+  /** Every cell as a number (NaN when it is not one), row-major; computed once per file text. */
+  numbers?: Float64Array;
+}
+
+function numericTable(parsed: ParsedCsv, columnCount: number): Float64Array {
+  if (parsed.numbers === undefined) {
+    const numbers = new Float64Array(parsed.records.length * columnCount);
+    parsed.records.forEach((record, r) => {
+      for (let c = 0; c < columnCount; c++) numbers[r * columnCount + c] = parseCsvNumber(record[c] ?? '') ?? NaN;
+    });
+    parsed.numbers = numbers;
+  }
+  return parsed.numbers;
 }
 
 const CACHE_SIZE = 16;
@@ -260,10 +273,11 @@ export function loadCsv(request: CsvRequest): CsvLoad {
   const targets = new Float64Array(rowCount * targetWidth);
   let badValues = 0;
   let firstBad = '';
+  const table = numericTable(parsed, columnCount);
   const numeric = (r: number, column: number): number => {
+    const value = table[(r + firstRow) * columnCount + column];
+    if (value === value) return value; // not NaN
     const text = records[r + firstRow][column];
-    const value = parseCsvNumber(text);
-    if (value !== null) return value;
     if (badValues++ === 0) {
       firstBad =
         text === ''

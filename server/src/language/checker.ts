@@ -63,6 +63,7 @@ class Checker {
   ) {
     this.parsed = parse(text);
     this.problems.push(...this.parsed.problems);
+    for (const problem of this.parsed.problems) if (problem.severity === 'error') this.errorSpans.push(problem.span);
     this.lines = new LineIndex(text);
   }
 
@@ -74,6 +75,7 @@ class Checker {
     const problem: Problem = { span, severity, code, message };
     if (fixes !== undefined && fixes.length > 0) problem.fixes = fixes;
     this.problems.push(problem);
+    if (severity === 'error') this.errorSpans.push(span);
   }
 
   private warn(span: Span, code: ProblemCode, message: string, fixes?: Fix[]): void {
@@ -88,13 +90,8 @@ class Checker {
     return true;
   }
 
-  private refreshErrors(): void {
-    this.errorSpans = this.problems.filter((p) => p.severity === 'error').map((p) => p.span);
-  }
-
   run(): CheckResult {
     const declarations = this.parsed.file.declarations;
-    this.refreshErrors();
     // Names first, so a train block may come before what it names.
     for (const decl of declarations) {
       if (decl.kind === 'train' || decl.name === undefined) continue;
@@ -110,9 +107,9 @@ class Checker {
     }
     for (const decl of declarations) if (decl.kind === 'network') this.checkNetwork(decl);
     for (const decl of declarations) if (decl.kind === 'data') this.checkData(decl);
-    this.refreshErrors();
     const runs: RunSpec[] = [];
-    const dataKeys = new Map<Dataset, string>();
+    /** Digests of data sets and networks, computed once per check however many runs share them. */
+    const dataKeys = new Map<Dataset | NetworkSpec, string>();
     let index = 0;
     for (const decl of declarations) {
       if (decl.kind !== 'train') continue;
@@ -122,7 +119,6 @@ class Checker {
     }
     this.reportUnused();
     // Runs were accepted against the errors known before their own checks; drop any that gained one.
-    this.refreshErrors();
     const cleanRuns = runs.filter((run) => this.clean(run.span));
     this.problems.sort((a, b) => a.span.start - b.span.start || a.span.end - b.span.end);
     return {
@@ -232,13 +228,12 @@ class Checker {
     if (source === undefined || decl.name === undefined) return;
     const name = decl.name.text;
     const primary = this.dataDecls.get(name) === decl;
-    const errorsBefore = this.problems.length;
+    const errorsBefore = this.errorSpans.length;
     let info: DataInfo | null = null;
     if (source.kind === 'inline') info = this.checkInline(decl, name, source);
     else if (source.kind === 'file') info = this.checkFile(decl, name, source);
     else info = this.checkGenerated(decl, name, source);
-    const newErrors = this.problems.slice(errorsBefore).some((p) => p.severity === 'error');
-    this.refreshErrors();
+    const newErrors = this.errorSpans.length > errorsBefore;
     if (info !== null && primary && !newErrors && this.clean(decl.span)) {
       this.datasets.set(name, info.dataset);
       this.dataInfo.set(name, info);
@@ -258,10 +253,12 @@ class Checker {
         ok = false; // reported by the parser
         continue;
       }
-      for (const literal of [...row.inputs, ...row.targets]) {
-        if (!Number.isFinite(literal.value)) {
-          this.report(literal.span, 'non-finite', `${literal.text} is too large to be a number (it overflows to infinity)`);
-          ok = false;
+      for (const side of [row.inputs, row.targets]) {
+        for (const literal of side) {
+          if (!Number.isFinite(literal.value)) {
+            this.report(literal.span, 'non-finite', `${literal.text} is too large to be a number (it overflows to infinity)`);
+            ok = false;
+          }
         }
       }
       if (first === null) {
@@ -494,7 +491,7 @@ class Checker {
     return null;
   }
 
-  private checkTrain(decl: TrainDecl, index: number, dataKeys: Map<Dataset, string>): RunSpec | null {
+  private checkTrain(decl: TrainDecl, index: number, dataKeys: Map<Dataset | NetworkSpec, string>): RunSpec | null {
     const networkDecl = this.resolveName(decl.network, 'network') as NetworkDecl | null;
     const dataDecl = this.resolveName(decl.data, 'data') as DataDecl | null;
     const settings = this.checkSettings(decl);
@@ -570,7 +567,12 @@ class Checker {
       dataKey = datasetDigest(data);
       dataKeys.set(data, dataKey);
     }
-    const key = new Digest().string(networkCanonical(network)).string(settingsCanonical(settings)).string(dataKey).hex();
+    let networkKey = dataKeys.get(network);
+    if (networkKey === undefined) {
+      networkKey = new Digest().string(networkCanonical(network)).hex();
+      dataKeys.set(network, networkKey);
+    }
+    const key = new Digest().string(networkKey).string(settingsCanonical(settings)).string(dataKey).hex();
     return { index, network, data, settings, span: decl.span, keywordSpan: decl.keyword, key };
   }
 
