@@ -1,5 +1,6 @@
 // The exported PyTorch script: it reproduces finalLoss, trains on, and trains data-parallel (DDP, torchrun) to the same numbers.
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { ExportDocument } from '../../server/src/export/json';
 import { exportRun, jsonLines, PYTHON, relativeError, runWithDeadline, TORCHRUN, workspace } from './helpers';
@@ -202,6 +203,27 @@ describe('the exported PyTorch script', () => {
     // Full batch: epoch 1's loss is the loss of the exported weights, before the first update.
     expect(relativeError(epochs[0].loss, doc.training.finalLoss)).toBeLessThan(1e-9);
     for (let i = 1; i < epochs.length; i++) expect(epochs[i].loss).toBeLessThan(epochs[i - 1].loss);
+  });
+
+  it('--save writes the trained state_dict, which torch.load reads back', () => {
+    const { script: path, doc, dir } = script(CASES[0].name);
+    const saved = join(dir, 'trained.pt');
+    const p = runWithDeadline(PYTHON, [path, '--train', '5', '--save', saved], { seconds: 120 });
+    expect(p.status, p.stderr).toBe(0);
+    const read = runWithDeadline(
+      PYTHON,
+      ['-c', 'import json, sys, torch; s = torch.load(sys.argv[1]); print(json.dumps({k: v.tolist() for k, v in s.items()}))', saved],
+      { seconds: 60 },
+    );
+    expect(read.status, read.stderr).toBe(0);
+    const state = JSON.parse(read.stdout) as Record<string, number[][] | number[]>;
+    expect(Object.keys(state)).toEqual(['layers.0.weight', 'layers.0.bias', 'layers.1.weight', 'layers.1.bias']);
+    const w = state['layers.0.weight'] as number[][];
+    expect(w.map((row) => row.length)).toEqual(doc.layers[0].weights.map((row) => row.length));
+    // Five more updates moved the weights away from the exported ones, but not far.
+    const change = Math.max(...w.flatMap((row, j) => row.map((v, i) => Math.abs(v - doc.layers[0].weights[j][i]))));
+    expect(change).toBeGreaterThan(0);
+    expect(change).toBeLessThan(0.1);
   });
 
   it('--train with mini-batches, momentum and big embedded arrays lowers the loss', () => {
