@@ -62,6 +62,8 @@ export class LspClient {
   readonly runStatuses: RunStatusParams[] = [];
   readonly progress: { token: unknown; value: { kind: string; message?: string; percentage?: number; cancellable?: boolean } }[] = [];
   codeLensRefreshes = 0;
+  /** What the server announced in its initialize answer. */
+  capabilities: Record<string, unknown> = {};
   /** Settings the client answers workspace/configuration with; tests may change them. */
   settings: Partial<NnSettings>;
   private readonly waiters = new Set<Waiter<void>>();
@@ -112,7 +114,7 @@ export class LspClient {
     connection.onRequest('window/showMessageRequest', () => null);
     connection.listen();
     const folder = options.workspaceFolder ?? ROOT;
-    await connection.sendRequest('initialize', {
+    const initialized = await connection.sendRequest<{ capabilities: Record<string, unknown> }>('initialize', {
       processId: process.pid,
       clientInfo: { name: options.clientName ?? 'nn-lang tests' },
       rootUri: pathToFileURL(folder).href,
@@ -120,6 +122,7 @@ export class LspClient {
       capabilities: options.capabilities ?? VSCODE_CAPABILITIES,
       initializationOptions: options.initializationOptions,
     });
+    client.capabilities = initialized.capabilities;
     await connection.sendNotification('initialized', {});
     return client;
   }

@@ -66,6 +66,25 @@ describe('language server over stdio', () => {
     expect(after.slice(0, 3)).toEqual(['▶ Retrain', '⏭ Step', '📈 Show training']);
     expect(after[3]).toMatch(/^loss 0\.000\d+ at epoch \d+, target < 0\.001 reached · [\d.]+ s$/);
 
+    // Hover on the hidden layer now shows its trained W (one row per unit) and δ.
+    const layerLine = lineOf(XOR, /layer hidden/);
+    const hover = await client.request<{ contents: { kind: string; value: string } } | null>('textDocument/hover', {
+      textDocument: { uri: XOR_URI },
+      position: { line: layerLine, character: 4 },
+    });
+    expect(hover?.contents.kind).toBe('markdown');
+    expect(hover!.contents.value).toMatch(/layer hidden/);
+    expect(hover!.contents.value).toMatch(/δ⁽¹⁾ of the last update \(batch mean\): \[/);
+    expect(hover!.contents.value).toMatch(/epoch \d+ · rate 0\.5/);
+
+    // Inlay hints: each inline row's trained prediction.
+    const hints = await client.request<{ label: string; position: { line: number } }[]>('textDocument/inlayHint', {
+      textDocument: { uri: XOR_URI },
+      range: { start: { line: 0, character: 0 }, end: { line: 40, character: 0 } },
+    });
+    const rowLine = lineOf(XOR, /^\s*0 1 -> 1/);
+    expect(hints.some((h) => h.position.line === rowLine && /ŷ/.test(h.label))).toBe(true);
+
     // The panel's data (sent right after the result): the curve ends at the reported epoch,
     // and two inputs give a boundary grid for every snapshot.
     const epoch = Number(/at epoch (\d+)/.exec(messageOf(info))![1]);
@@ -199,6 +218,8 @@ describe('language server over stdio', () => {
     expect(done.diagnostics.find(result)!.severity).toBe(INFO);
     expect(client.codeLensRefreshes).toBe(0);
     expect(client.progress).toEqual([]);
+    expect(client.capabilities.inlayHintProvider).toBeUndefined();
+    expect(client.capabilities.semanticTokensProvider).toBeUndefined();
   });
 
   it('reports a missed target as a Warning with advice', async () => {
@@ -218,7 +239,7 @@ describe('language server over stdio', () => {
     client = await LspClient.start();
     const uri = 'file:///tmp/nn-protocol/diverged.nn';
     // Linear units do not saturate, so inputs this large with this rate blow up.
-    const text = XOR.replace('0 1 -> 1', '0 3000 -> 1').replace(/sigmoid/g, 'linear').replace('rate 0.5', 'rate 100').replace(/\n\s*stop when loss < [\d.e-]+/, '');
+    const text = XOR.replace('0 1 -> 1', '0 3000 -> 1').replace(/sigmoid/g, 'linear').replace(/optimizer sgd rate [\d.]+/, 'optimizer sgd rate 100').replace(/\n\s*stop when loss < [\d.e-]+/, '');
     client.open(uri, text);
     const done = await client.waitForDiagnostics(uri, (p) => p.diagnostics.some(result), 20_000);
     const error = done.diagnostics.find(result)!;
@@ -228,5 +249,11 @@ describe('language server over stdio', () => {
       /^loss became (NaN|infinite) at epoch \d+: rate 100 is too high for inputs this large \(up to 3000\)\. Lower the rate, or add 'normalize zscore' to data 'xor_table'\.$/,
     );
     expect(titles(await lenses(client, uri))).toEqual(['▶ Retrain', expect.stringMatching(/^loss became (NaN|infinite) at epoch \d+$/)]);
+    const actions = await client.request<{ title: string; isPreferred?: boolean }[]>('textDocument/codeAction', {
+      textDocument: { uri },
+      range: error.range,
+      context: { diagnostics: [error], only: ['quickfix'] },
+    });
+    expect(actions.map((a) => a.title)).toEqual(expect.arrayContaining(['Set rate to 0.01', "Add normalize zscore to data 'xor_table'"]));
   });
 });

@@ -9,7 +9,9 @@ import { readFileSync, statSync } from 'node:fs';
 import { dirname, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
+  CodeActionKind,
   CodeLensRefreshRequest,
+  InlayHintRefreshRequest,
   TextDocuments,
   TextDocumentSyncKind,
   type ClientCapabilities,
@@ -36,11 +38,15 @@ import {
 import { TrainingHost, type RunEvent } from '../training/host';
 import { resultProblem } from '../training/results';
 import { progressText, statusSummary } from '../training/summary';
+import { codeActions } from './codeActions';
 import { codeLenses } from './codeLens';
 import { commandTarget, selectRuns } from './commands';
 import { completion } from './completion';
 import { diagnostics } from './diagnostics';
 import { foldingRanges } from './folding';
+import { formatting } from './formatting';
+import { hover } from './hover';
+import { inlayHints } from './inlayHints';
 import { definition, prepareRename, references, rename } from './navigation';
 import { readSettings, type ResolvedSettings } from './settings';
 import { SEMANTIC_TOKENS_LEGEND, semanticTokens } from './semanticTokens';
@@ -63,6 +69,7 @@ const PROGRESS_INTERVAL_MS = 100;
 interface ClientSupport {
   configuration: boolean;
   codeLensRefresh: boolean;
+  inlayHintRefresh: boolean;
   workDoneProgress: boolean;
   workspaceFolders: boolean;
   features: ClientFeatures;
@@ -73,6 +80,7 @@ function clientSupport(capabilities: ClientCapabilities, clientName = ''): Clien
   return {
     configuration: capabilities.workspace?.configuration === true,
     codeLensRefresh: capabilities.workspace?.codeLens?.refreshSupport === true,
+    inlayHintRefresh: capabilities.workspace?.inlayHint?.refreshSupport === true,
     workDoneProgress: capabilities.window?.workDoneProgress === true,
     workspaceFolders: capabilities.workspace?.workspaceFolders === true,
     features: {
@@ -91,6 +99,9 @@ function serverCapabilities(capabilities: ClientCapabilities): ServerCapabilitie
     codeLensProvider: { resolveProvider: false },
     executeCommandProvider: { commands: [Commands.train, Commands.stopTraining, Commands.step] },
     completionProvider: { triggerCharacters: [' '] },
+    hoverProvider: true,
+    codeActionProvider: text?.codeAction?.codeActionLiteralSupport ? { codeActionKinds: [CodeActionKind.QuickFix] } : true,
+    documentFormattingProvider: true,
     foldingRangeProvider: true,
     definitionProvider: true,
     referencesProvider: true,
@@ -98,6 +109,8 @@ function serverCapabilities(capabilities: ClientCapabilities): ServerCapabilitie
     documentSymbolProvider: true,
     workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
   };
+  // Neovim 0.7 and other older clients have no inlay hints: do not offer them.
+  if (text?.inlayHint) result.inlayHintProvider = true;
   if (text?.semanticTokens) {
     result.semanticTokensProvider = { legend: SEMANTIC_TOKENS_LEGEND, full: true };
   }
@@ -285,6 +298,7 @@ export function startServer(connection: Connection, options: ServerOptions): voi
       results,
       trusted,
       client: support.features,
+      checkOptions: lastOptions.get(uri),
     };
     states.set(uri, state);
     return state;
@@ -309,6 +323,11 @@ export function startServer(connection: Connection, options: ServerOptions): voi
     void connection.sendNotification(RunStatusNotification, params);
     if (support.codeLensRefresh) void connection.sendRequest(CodeLensRefreshRequest.type).catch(() => undefined);
     updateReporters(state);
+  }
+
+  /** A run's outcome changed: ŷ hints beside the data rows show new numbers. */
+  function refreshHints(): void {
+    if (support.inlayHintRefresh) void connection.sendRequest(InlayHintRefreshRequest.type).catch(() => undefined);
   }
 
   // ---------------------------------------------------------------- training
@@ -343,6 +362,7 @@ export function startServer(connection: Connection, options: ServerOptions): voi
     }
     const state = refreshState(event.uri);
     if (state) publish(state);
+    if (event.kind === 'done') refreshHints();
   }
 
   /** One work-done progress per training run, while it runs; its Cancel stops the run. */
@@ -456,6 +476,22 @@ export function startServer(connection: Connection, options: ServerOptions): voi
   connection.onCompletion((params) => {
     const state = current(params.textDocument.uri);
     return state ? completion(state, params) : [];
+  });
+  connection.onHover((params) => {
+    const state = current(params.textDocument.uri);
+    return state ? hover(state, params) : null;
+  });
+  connection.onCodeAction((params) => {
+    const state = current(params.textDocument.uri);
+    return state ? codeActions(state, params) : [];
+  });
+  connection.onDocumentFormatting((params) => {
+    const state = current(params.textDocument.uri);
+    return state ? formatting(state, params) : [];
+  });
+  connection.languages.inlayHint.on((params) => {
+    const state = current(params.textDocument.uri);
+    return state ? inlayHints(state, params) : [];
   });
   connection.onFoldingRanges((params) => {
     const state = current(params.textDocument.uri);
