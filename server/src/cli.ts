@@ -5,8 +5,9 @@
 import { version } from '../../package.json';
 import { CHECK_USAGE, checkCommand } from './cli/check';
 import { EXPORT_USAGE, exportCommand } from './cli/export';
-import { TRAIN_USAGE, trainCommand } from './cli/train';
+import { TRAIN_USAGE, processIo, trainCommand } from './cli/train';
 import { suggest } from './language/suggest';
+import { writeReport } from './report/views';
 
 interface Command {
   name: string;
@@ -23,7 +24,7 @@ const stdio = {
 
 const COMMANDS: Command[] = [
   { name: 'check', summary: 'check specs and print their problems', usage: CHECK_USAGE, run: (argv) => checkCommand(argv) },
-  { name: 'train', summary: 'train the runs of a spec and print a summary', usage: TRAIN_USAGE, run: (argv) => trainCommand(argv) },
+  { name: 'train', summary: 'train the runs of a spec and print a summary', usage: TRAIN_USAGE, run: (argv) => trainCommand(argv, processIo(), { writeReport }) },
   { name: 'export', summary: 'train one run and write the model as JSON or PyTorch', usage: EXPORT_USAGE, run: (argv) => exportCommand(argv, stdio) },
 ];
 

@@ -254,3 +254,27 @@ describe('nn train', () => {
     expect(written).toEqual([{ path: join(dir, 'out.html'), runs: 1 }]);
   });
 });
+
+describe('nn train, more', () => {
+  it('--help prints the options and exits 0', async () => {
+    const fake = fakeIo();
+    expect(await trainCommand(['--help'], fake.io)).toBe(0);
+    expect(fake.stdout()).toContain('--max-seconds S');
+    expect(fake.stderr()).toBe('');
+  });
+
+  it('--report runs carry evenly spaced weight snapshots recorded while training', async () => {
+    const file = spec('xor.nn', XOR_SPEC);
+    const snapshots: number[][] = [];
+    await trainCommand([file, '--report', 'out.html'], fakeIo().io, {
+      writeReport: (_path, _spec, _text, runs) => void snapshots.push(...runs.map((r) => (r.result.snapshots ?? []).map((s) => s.epoch))),
+    });
+    const [epochs] = snapshots;
+    expect(epochs[0]).toBe(0);
+    expect(epochs.length).toBeGreaterThan(2);
+    expect(epochs.length).toBeLessThanOrEqual(40);
+    const plain = fakeIo();
+    await trainCommand([file, '--json'], plain.io);
+    expect(epochs[epochs.length - 1]).toBe(JSON.parse(plain.stdout()).runs[0].epochs);
+  });
+});

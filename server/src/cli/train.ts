@@ -4,8 +4,8 @@
 // middle of it: the trainer is advanced in slices of SLICE_MS, and between slices
 // the event loop runs (SIGINT handler, progress bar). Slicing only decides where
 // training pauses; the numbers are the same as one uninterrupted train().
-// `--threads N` is accepted and validated; the trainer runs on one thread for
-// now, which LANGUAGE.md §4 allows since results never depend on the count.
+// `--threads N` gives the trainer's matrix kernels N − 1 helper threads; results
+// never depend on the count (LANGUAGE.md §4; each product element is summed whole by one thread).
 
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -15,6 +15,7 @@ import type { RunSpec } from '../language/model';
 import { LineIndex } from '../language/positions';
 import type { Problem } from '../language/problems';
 import { Trainer } from '../nn/trainer';
+import { startKernelHelpers } from '../training/kernelHelpers';
 import type { EpochReport, StopReason, TrainResult } from '../nn/types';
 import { formatPercent, formatSeconds } from '../training/summary';
 
@@ -24,6 +25,9 @@ function formatLoss(value: number | null | undefined): string {
   if (!Number.isFinite(value)) return String(value);
   return String(Number(value.toPrecision(4)));
 }
+
+/** Weight snapshots recorded for `--report` (its slider), within this budget of numbers. */
+const REPORT_SNAPSHOTS = { maxSnapshots: 40, maxValues: 2_000_000 };
 
 /** Longest stretch of synchronous training between two looks at the event loop. */
 const SLICE_MS = 50;
@@ -91,6 +95,19 @@ interface TrainOptions {
 }
 
 class UsageError extends Error {}
+class HelpRequested extends Error {}
+
+const TRAIN_HELP = `${TRAIN_USAGE}
+Checks FILE, then trains each of its train blocks and prints a summary per run.
+  --run N          train only the N-th train block (1-based)
+  --json           print one JSON document on stdout instead of summaries
+  --epochs N       override every run's epochs
+  --max-seconds S  stop a run after S seconds of training
+  --threads N      threads for the trainer (results stay bit-identical)
+  --report PATH    also write an HTML page with each run's curve, network and boundary
+  --quiet          no progress bar and no warnings on stderr
+Exit status: 0 trained, 1 spec errors or a diverged run, 130 cancelled (Ctrl+C), 2 bad usage.
+`;
 
 /** Parses the arguments after `train`; throws UsageError with a message for the user. */
 export function parseTrainArgs(argv: string[]): TrainOptions {
@@ -100,6 +117,7 @@ export function parseTrainArgs(argv: string[]): TrainOptions {
   const files: string[] = [];
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
+    if (arg === '--help' || arg === '-h') throw new HelpRequested();
     if (!arg.startsWith('--') || arg === '--') {
       files.push(arg);
       continue;
@@ -174,6 +192,10 @@ export async function trainCommand(argv: string[], io: CliIo = processIo(), hook
   try {
     options = parseTrainArgs(argv);
   } catch (error) {
+    if (error instanceof HelpRequested) {
+      io.stdout(TRAIN_HELP);
+      return 0;
+    }
     if (!(error instanceof UsageError)) throw error;
     io.stderr(`nn train: ${error.message}\n${TRAIN_USAGE}\n`);
     return 2;
@@ -240,7 +262,7 @@ export async function trainCommand(argv: string[], io: CliIo = processIo(), hook
       const settings = options.epochs !== null ? { ...run.settings, epochs: options.epochs } : run.settings;
       const runWithSettings: RunSpec = { ...run, settings };
       const showProgress = io.stderrIsTTY && !options.quiet;
-      const outcome = await trainSliced(runWithSettings, options.maxSeconds, io, () => interrupted, showProgress);
+      const outcome = await trainSliced(runWithSettings, options.maxSeconds, io, () => interrupted, showProgress, options.threads, options.report !== null);
       trained.push({ run: runWithSettings, ...outcome });
       if (!options.json) io.stdout(summary(options.file, lines, runWithSettings, outcome.result, outcome.seconds, trained.length > 1));
       if (outcome.result.stopped === 'cancelled') break;
@@ -279,8 +301,11 @@ async function trainSliced(
   io: CliIo,
   interrupted: () => boolean,
   showProgress: boolean,
+  threads = 1,
+  recordSnapshots = false,
 ): Promise<{ result: TrainResult; seconds: number; trainer: Trainer }> {
-  const trainer = new Trainer(run.network, run.data, run.settings);
+  const helpers = threads > 1 ? { start: startKernelHelpers, count: threads - 1 } : undefined;
+  const trainer = new Trainer(run.network, run.data, run.settings, { helpers });
   const started = io.now();
   const deadline = maxSeconds === null ? Infinity : started + maxSeconds * 1000;
   let latest: EpochReport | null = null;
@@ -293,6 +318,7 @@ async function trainSliced(
           latest = report;
         },
         shouldStop: () => (interrupted() ? 'cancelled' : io.now() >= deadline ? 'time' : null),
+        snapshots: recordSnapshots ? REPORT_SNAPSHOTS : undefined,
       },
       () => io.now() >= sliceEnd,
     );

@@ -133,6 +133,8 @@ export class Trainer {
   private epochLossSum = 0;
   private epochCorrect = 0;
   private readonly epochHistory: EpochReport[] = [];
+  /** Snapshots being recorded across advance() slices, until finish(). */
+  private sliceRecorder: SnapshotRecorder | null = null;
   /** Set when a batch's loss was not finite: the 1-based epoch it happened in. */
   private divergedEpoch: number | null = null;
 
@@ -208,15 +210,23 @@ export class Trainer {
    * Like train(), but also returns 'paused' as soon as `pause()` (polled between
    * batches, after shouldStop) says so, without building a result: a caller that
    * must let its event loop run (the CLI, to see Ctrl+C) trains in slices and
-   * calls finish() once. Training resumes exactly where it paused.
+   * calls finish() once. Training resumes exactly where it paused. Snapshots
+   * asked for in the first call's control are kept across the slices.
    */
   advance(control: TrainControl, pause: () => boolean): StopReason | 'paused' {
-    return this.loop(control, pause, null);
+    if (control.snapshots && !this.sliceRecorder) {
+      this.sliceRecorder = new SnapshotRecorder(control.snapshots, this.parameterCount());
+      this.sliceRecorder.record(this.epoch, this.lastLoss(), this.weights, this.biases);
+    }
+    return this.loop(control, pause, this.sliceRecorder);
   }
 
   /** The result of the training so far, as train() returns it, for a run ended with `stopped`. */
   finish(stopped: StopReason): TrainResult {
-    return this.result(this.divergedEpoch !== null ? 'diverged' : stopped, null);
+    const recorder = this.sliceRecorder;
+    this.sliceRecorder = null;
+    recorder?.finish(this.epoch, this.lastLoss(), this.weights, this.biases);
+    return this.result(this.divergedEpoch !== null ? 'diverged' : stopped, recorder);
   }
 
   private loop(control: TrainControl, pause: (() => boolean) | null, recorder: SnapshotRecorder | null): StopReason | 'paused' {

@@ -1,0 +1,51 @@
+// The real command line under a real Ctrl+C: the run in progress is reported as cancelled and the exit status is 130.
+
+import { spawn } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import * as esbuild from 'esbuild';
+import { describe, expect, it } from 'vitest';
+
+const SPEC = `network xor {
+  input 2
+  layer 3 sigmoid
+  layer 1 sigmoid
+}
+data xor_table {
+  0 0 -> 0
+  0 1 -> 1
+  1 0 -> 1
+  1 1 -> 0
+}
+train xor on xor_table {
+  epochs 10
+}
+train xor on xor_table {
+  epochs 100000000
+}
+`;
+
+describe('nn train and SIGINT', () => {
+  it("cancels the second run when interrupted after the first one's summary", async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'nn-sigint-'));
+    const cli = join(dir, 'cli.js');
+    await esbuild.build({ entryPoints: [join(__dirname, '../../server/src/cli.ts')], bundle: true, platform: 'node', format: 'cjs', outfile: cli, logLevel: 'silent' });
+    writeFileSync(join(dir, 'xor.nn'), SPEC);
+    const child = spawn(process.execPath, [cli, 'train', 'xor.nn'], { cwd: dir });
+    let stdout = '';
+    let interrupted = false;
+    child.stdout.on('data', (chunk: Buffer) => {
+      stdout += chunk.toString();
+      // The first summary is printed: the second, endless run is under way.
+      if (!interrupted && stdout.includes('time ')) {
+        interrupted = true;
+        child.kill('SIGINT');
+      }
+    });
+    const status = await new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    expect(status).toBe(130);
+    expect(stdout).toContain('xor.nn:12: train xor on xor_table');
+    expect(stdout).toMatch(/xor\.nn:15: train xor on xor_table[\s\S]*stopped +cancelled \(Ctrl\+C\)/);
+  });
+});
