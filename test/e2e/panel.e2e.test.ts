@@ -177,6 +177,15 @@ describe('training panel webview', () => {
     await send({ type: 'cursor', line: 2 });
     await expect.poll(() => columns.nth(0).getAttribute('class')).toContain('highlighted');
     expect(await columns.nth(1).getAttribute('class')).not.toContain('highlighted');
+    // The cursor's layer also opens its weights as numbers: 5 units × (2 inputs + b).
+    const hiddenWeights = page.locator('.nn-weights details').nth(0);
+    expect(await hiddenWeights.getAttribute('open')).not.toBeNull();
+    expect(await hiddenWeights.locator('tbody td').count()).toBe(5 * 3);
+    const w21 = view.snapshots.at(-1)!.layers[0].weights[1 * 2 + 0];
+    expect(await hiddenWeights.locator('tbody tr').nth(1).locator('td').first().textContent()).toBe(
+      Number(w21.toPrecision(3)).toString().replace('-', '−'),
+    );
+    expect(await page.locator('.nn-weights details').nth(1).getAttribute('open')).toBeNull();
     await send({ type: 'cursor', line: null });
     await expect.poll(() => columns.nth(0).getAttribute('class')).not.toContain('highlighted');
     await page.close();

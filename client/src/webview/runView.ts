@@ -6,6 +6,7 @@ import { LossCurve } from './curve';
 import { NetworkDiagram } from './diagram';
 import { formatNumber, formatPercent } from './layout';
 import { readTheme, type Theme } from './theme';
+import { WeightTables } from './weights';
 
 export interface RunViewOptions {
   /** Panel only: the header's buttons and click-to-reveal. The report leaves them out. */
@@ -54,6 +55,7 @@ export class RunView {
   private readonly curve: LossCurve;
   private readonly boundary: BoundaryMap;
   private readonly diagram: NetworkDiagram;
+  private readonly weights: WeightTables;
   private view: TrainingView | undefined;
   private followLatest = true;
   private replayTimer: ReturnType<typeof setInterval> | undefined;
@@ -111,7 +113,8 @@ export class RunView {
       '<span><i class="line positive"></i>positive weight</span><span><i class="line negative"></i>negative weight</span><span class="muted">thickness ∝ |w| · number in a node: its bias b · hover an edge for W, ∂L/∂W and the last update' +
       (options.onLayerClick ? ' · click a layer to show it in the editor' : '') +
       '</span>';
-    diagramFigure.append(this.diagramCaption, diagramHost, diagramLegend);
+    const weightsHost = element('div', 'nn-weights-host');
+    diagramFigure.append(this.diagramCaption, diagramHost, diagramLegend, weightsHost);
 
     this.body.append(charts, this.sliderRow, diagramFigure);
     this.element.append(header, this.summary, this.stats, this.empty, this.body);
@@ -119,6 +122,7 @@ export class RunView {
     this.curve = new LossCurve(curveHost, this.theme);
     this.boundary = new BoundaryMap(boundaryHost, this.theme);
     this.diagram = new NetworkDiagram(diagramHost, this.theme, { onLayerClick: options.onLayerClick });
+    this.weights = new WeightTables(weightsHost, this.theme);
   }
 
   update(incoming: TrainingView): void {
@@ -170,6 +174,7 @@ export class RunView {
   /** The editor's cursor moved to this line: highlight the layer declared there. */
   highlightLine(line: number | null): void {
     this.diagram.highlight(line);
+    this.weights.highlight(line);
   }
 
   private selectedSnapshot(): Snapshot | undefined {
@@ -191,7 +196,10 @@ export class RunView {
     this.latestButton.disabled = snapshot === latest;
     this.diagramCaption.textContent = `Network ${epochText}`.trim();
     this.boundaryCaption.textContent = `Decision boundary ${epochText}`.trim();
-    if (snapshot) this.diagram.update(view.inputNames, snapshot.layers);
+    if (snapshot) {
+      this.diagram.update(view.inputNames, snapshot.layers);
+      this.weights.update(view.inputNames, snapshot.layers, snapshot.epoch);
+    }
     if (view.box) this.boundary.update(view, snapshot?.boundary ?? null);
     this.curve.setMarker(snapshot && snapshot !== latest ? snapshot.epoch : null);
   }
