@@ -59,7 +59,7 @@ export interface ServerOptions {
   poolSize?: number;
 }
 
-/** Text changes closer together than this are checked once. */
+/** A document is checked at most this often while its text changes. */
 const CHECK_DEBOUNCE_MS = 20;
 /** Auto-train waits this long after the text stops changing (UX.md "Training on its own"). */
 const AUTO_TRAIN_DELAY_MS = 300;
@@ -121,6 +121,8 @@ export function startServer(connection: Connection, options: ServerOptions): voi
   const documents = new TextDocuments(TextDocument);
   const states = new Map<string, DocumentState>();
   const checkTimers = new Map<string, NodeJS.Timeout>();
+  /** When each document was last checked (performance.now()), for the check interval. */
+  const lastChecked = new Map<string, number>();
   const autoTimers = new Map<string, NodeJS.Timeout>();
   const progressTimers = new Map<string, NodeJS.Timeout>();
   const reporters = new Map<string, WorkDoneProgressServerReporter>();
@@ -193,21 +195,31 @@ export function startServer(connection: Connection, options: ServerOptions): voi
     }
     states.delete(uri);
     lastOptions.delete(uri);
+    lastChecked.delete(uri);
     void connection.sendDiagnostics({ uri, diagnostics: [] });
   });
 
+  /**
+   * Checks soon: at once when the document was not checked in the last few milliseconds
+   * (a keystroke after a pause is answered immediately), otherwise once the interval has
+   * passed, with whatever text is latest then (a burst of changes is checked once).
+   */
   function scheduleCheck(uri: string, delay: number, reason: 'open' | 'change' | 'settings' = 'settings'): void {
-    clearTimeout(checkTimers.get(uri));
     // A pending auto-train belongs to text that is changing again: wait for the new text.
     if (reason === 'change') {
       clearTimeout(autoTimers.get(uri));
       autoTimers.delete(uri);
+      if (checkTimers.has(uri)) return;
+      delay = Math.max(0, delay - (performance.now() - (lastChecked.get(uri) ?? -Infinity)));
+    } else {
+      clearTimeout(checkTimers.get(uri));
     }
     const run = () => {
       checkTimers.delete(uri);
+      lastChecked.set(uri, performance.now());
       void checkDocument(uri, reason);
     };
-    if (delay <= 0) run();
+    if (delay <= 0 && reason !== 'change') run();
     else checkTimers.set(uri, setTimeout(run, delay));
   }
 
