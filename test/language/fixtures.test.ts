@@ -18,7 +18,7 @@ describe('fixtures', () => {
     const text = readFileSync(file, 'utf8');
     const fixture = readFixture(file, text);
     const result = check(text, fixture.options);
-    expect(renderProblems(text, result, fixture.expected)).toEqual(fixture.expected);
+    expect(renderProblems(text, result, fixture.expected, folder)).toEqual(fixture.expected);
     if (fixture.runs !== null) expect(result.runs.length).toBe(fixture.runs);
   });
 });

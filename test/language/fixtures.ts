@@ -9,6 +9,7 @@
 // The carets give the column and the length of the problem's span; without
 // carets (`# error: …`) only the line is checked (for spans at column 1 or
 // over several lines). `[fix: title]` also checks the problem's first fix.
+// The fixtures folder's absolute path is written `<fixtures>` in messages.
 // Directives on lines starting with `#!` set check options:
 //   #! editor             data paths must stay inside the fixture folder
 //   #! untrusted          files may not be read
@@ -80,18 +81,20 @@ export function readFixture(file: string, text: string): Fixture {
  * The problems of a result in annotation form, as precise as each expectation asks:
  * with a column and length where the expected line has carets, with the fix where it names one.
  */
-export function renderProblems(text: string, result: CheckResult, expected: string[]): string[] {
+export function renderProblems(text: string, result: CheckResult, expected: string[], folder: string): string[] {
   const index = new LineIndex(text);
   const wantsColumn = new Set(expected.filter((e) => /^\d+:/.test(e)).map((e) => e.replace(/^(\d+):\d+\+\d+ /, '$1 ').replace(/ \[fix: .*\]$/, '')));
   const wantsFix = new Set(expected.filter((e) => / \[fix: .*\]$/.test(e)).map((e) => e.replace(/^(\d+)(:\d+\+\d+)? /, '$1 ').replace(/ \[fix: .*\]$/, '')));
   return result.problems.map((problem) => {
     const start = index.positionAt(problem.span.start);
     const end = index.positionAt(problem.span.end);
-    const key = `${start.line + 1} ${problem.severity}: ${problem.message}`;
+    // Messages that name an absolute path name it from the fixtures folder, wherever the checkout is.
+    const message = problem.message.split(folder).join('<fixtures>');
+    const key = `${start.line + 1} ${problem.severity}: ${message}`;
     const sameLine = start.line === end.line;
     let at = `${start.line + 1}`;
     if (wantsColumn.has(key) && sameLine) at = `${start.line + 1}:${start.character + 1}+${Math.max(1, end.character - start.character)}`;
     const fix = wantsFix.has(key) && problem.fixes?.[0] !== undefined ? ` [fix: ${problem.fixes[0].title}]` : '';
-    return `${at} ${problem.severity}: ${problem.message}${fix}`;
+    return `${at} ${problem.severity}: ${message}${fix}`;
   });
 }

@@ -76,6 +76,7 @@ function numericTable(parsed: ParsedCsv, columnCount: number): Float64Array {
 }
 
 const CACHE_SIZE = 16;
+const MAX_CACHED_CHARS = 8_000_000;
 const cache = new Map<string, ParsedCsv>();
 
 function parseCached(path: string, text: string): ParsedCsv {
@@ -88,6 +89,8 @@ function parseCached(path: string, text: string): ParsedCsv {
     return hit;
   }
   const parsed = parseText(text);
+  // Very large files are not kept: the cache holds the text twice (key and records).
+  if (text.length > MAX_CACHED_CHARS) return parsed;
   cache.set(key, parsed);
   if (cache.size > CACHE_SIZE) cache.delete(cache.keys().next().value as string);
   return parsed;

@@ -334,7 +334,8 @@ class Checker {
     }
     const read = this.options.readFile(absolute);
     if ('error' in read) {
-      this.report(statement, read.missing === true ? 'csv-missing' : 'csv-unreadable', `cannot read '${path.value}': ${read.error}`);
+      const where = read.missing === true && !nodePath.isAbsolute(path.value) ? ` (looked for ${absolute}; the path is relative to the spec's folder)` : '';
+      this.report(statement, read.missing === true ? 'csv-missing' : 'csv-unreadable', `cannot read '${path.value}': ${read.error}${where}`);
       return null;
     }
 

@@ -156,7 +156,8 @@ export function lex(text: string): LexResult {
       i++;
     }
     const written = text.slice(start, i);
-    invalid(start, i, `unexpected character${written.length > 1 ? 's' : ''} '${written}'`);
+    if (written === '>') invalid(start, i, `unexpected '>'; a stop condition is written 'stop when loss < 0.001'`);
+    else invalid(start, i, `unexpected character${written.length > 1 ? 's' : ''} '${written}'; remove ${written.length > 1 ? 'them' : 'it'}`);
   }
   push('eof', length, length);
   return { tokens, problems };

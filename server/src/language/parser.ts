@@ -731,7 +731,13 @@ class Parser {
         break;
       }
       if (token.kind === 'eof' || token.kind === '{' || token.kind === '}' || this.atLineStartDeclaration()) {
-        if (!reported) this.report(data.equals, 'expected', `the arguments of '${generator.word.text}(' have no closing ')'`);
+        if (!reported) {
+          const span = this.spanFrom(generator.word.span.start);
+          const at = span.end;
+          this.report(span, 'expected', `the arguments of '${generator.word.text}(' have no closing ')'; add it`, [
+            { title: "Add ')'", edits: [{ span: { start: at, end: at }, newText: ')' }], preferred: true },
+          ]);
+        }
         break;
       }
       if (token.kind === ',') {
@@ -848,6 +854,14 @@ class Parser {
         if (name.word === undefined) break;
         while (!this.atStatementEnd()) {
           const paramToken = this.peek();
+          if (paramToken.kind === 'number') {
+            const at = paramToken.start;
+            this.report(spanOf(paramToken), 'expected', `expected a parameter name before ${paramToken.text}, as in 'optimizer ${name.word.text} rate ${paramToken.text}'`, [
+              { title: "Insert 'rate'", edits: [{ span: { start: at, end: at }, newText: 'rate ' }], preferred: true },
+            ]);
+            this.skipRestOfStatement();
+            break;
+          }
           if (paramToken.kind !== 'name') {
             this.unexpected(paramToken, `a parameter name such as 'rate' or 'momentum'`);
             this.skipRestOfStatement();
