@@ -59,11 +59,26 @@ describe('completion', () => {
     ['header values', 'data d from "d.csv" {\n  header $0\n}', ['yes', 'no']],
   ])('%s', (_, spec, expected) => check(spec, expected));
 
-  it('offers no CSV columns while the statement is half-typed (FIXME: columns come from the loaded Dataset only)', () => {
-    // FIXME: `inputs ▮` alone stops the data set from loading, so no column is known here.
-    // The fix needs the CSV header in DocumentState (the check reads it, but CheckResult does not carry it).
-    const files = { '/work/d.csv': 'a,b c,label\n1,2,x\n3,4,y\n' };
-    expect(items('data d from "d.csv" {\n  target label onehot\n  inputs $0\n}', files).list).toEqual([]);
+  it('offers every CSV column inside a from block, even while the statement is half-typed', () => {
+    const files = { '/work/d.csv': 'a,b c,"say ""hi""",label\n1,2,3,x\n3,4,5,y\n' };
+    const labels = (spec: string): string[][] => items(spec, files).list.map((i) => [i.label, i.textEdit!.newText]);
+    // `inputs` alone does not load: the columns still come from the file.
+    expect(labels('data d from "d.csv" {\n  inputs $0\n}')).toEqual([
+      ['a', 'a'],
+      ['b c', '"b c"'],
+      ['say "hi"', '"say \\"hi\\""'],
+      ['label', 'label'],
+    ]);
+    // Columns already named on the line are not offered again; after the target's columns, onehot.
+    expect(labels('data d from "d.csv" {\n  target label $0\n}').map(([l]) => l)).toEqual(['a', 'b c', 'say "hi"', 'onehot']);
+  });
+
+  it('offers no names for a CSV without a header, nor for a file that cannot be read', () => {
+    const files = { '/work/d.csv': '1,2,3\n4,5,6\n' };
+    expect(items('data d from "d.csv" {\n  header no\n  inputs $0\n}', files).list).toEqual([]);
+    expect(items('data d from "missing.csv" {\n  inputs $0\n}', files).list).toEqual([]);
+    // A file outside the workspace is not read for completion either (the check refuses it too).
+    expect(items('data d from "../elsewhere/d.csv" {\n  inputs $0\n}', { '/elsewhere/d.csv': 'a,b\n1,2\n' }).list).toEqual([]);
   });
 
   it('replaces the word being typed and documents every keyword', () => {

@@ -51,6 +51,7 @@ export function fixture(
     results: [],
     trusted: true,
     client: { markdown: true, commandLinks: true },
+    checkOptions,
   };
   const withOutcomes = options.outcomes ? { ...state, outcomes: options.outcomes(state) } : state;
   const offset = Math.max(0, cursor);

@@ -8,10 +8,11 @@
 
 import { CompletionItemKind, InsertTextFormat, MarkupKind } from 'vscode-languageserver';
 import type { CompletionItem, CompletionParams, Range } from 'vscode-languageserver';
+import { dirname, resolve, sep } from 'node:path';
 import type { CheckResult } from '../language';
 import { lex } from '../language/lexer';
 import type { Token } from '../language/lexer';
-import type { Declaration, SpecFile } from '../language/syntax';
+import type { DataDecl, Declaration, SpecFile } from '../language/syntax';
 import { datasetSummary, networkParameters, networkShape, params } from './describe';
 import { docDetail, docFor, docMarkdown, docsOf } from './keywordDocs';
 import type { DocCategory, KeywordDoc } from './keywordDocs';
@@ -37,7 +38,60 @@ export function completion(state: DocumentState, params: CompletionParams): Comp
   const context = completionContext(state.text, state.check.file, offset);
   if (!context) return [];
   const range = rangeOf(state.lines, { start: context.prefixStart, end: offset });
-  return complete(context, state.check).map((item) => toItem(item, range, state.client.markdown));
+  return complete(context, state.check, (decl) => csvColumns(state, decl)).map((item) => toItem(item, range, state.client.markdown));
+}
+
+/** How a string is written in the language: quotes, with `"` and `\\` escaped. */
+function quote(value: string): string {
+  return `"${value.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
+}
+
+/**
+ * Every column of a data block's CSV file, in file order, from its header line.
+ * The block itself may be half-typed (that is when completion runs), so its data
+ * set may not have loaded; the header is read through the same reader, path
+ * rules and trust as the check's. Null when unknown or not allowed.
+ */
+export function csvColumns(state: Pick<DocumentState, 'check' | 'checkOptions'>, decl: DataDecl): string[] | null {
+  const source = decl.source;
+  const options = state.checkOptions;
+  if (source?.kind !== 'file' || !source.path?.terminated || !options?.readFile || !options.specPath) {
+    return decl.name ? (state.check.datasets.get(decl.name.text)?.inputNames ?? null) : null;
+  }
+  // Without a header the columns have no names; they are referred to by index.
+  if (source.header?.value?.text === 'no') return null;
+  const absolute = resolve(dirname(options.specPath), source.path.value);
+  if (options.allowedRoot !== null) {
+    const root = options.allowedRoot.endsWith(sep) ? options.allowedRoot : options.allowedRoot + sep;
+    if (!absolute.startsWith(root)) return null;
+  }
+  const read = options.readFile(absolute);
+  return 'text' in read ? headerFields(read.text) : null;
+}
+
+/** The fields of a CSV text's first record (RFC 4180: quoted fields, "" for a quote, line breaks inside quotes). */
+export function headerFields(text: string): string[] {
+  const fields: string[] = [];
+  let field = '';
+  let quoted = false;
+  let i = text.charCodeAt(0) === 0xfeff ? 1 : 0;
+  for (; i < text.length; i++) {
+    const c = text[i];
+    if (quoted) {
+      if (c === '"' && text[i + 1] === '"') {
+        field += '"';
+        i++;
+      } else if (c === '"') quoted = false;
+      else field += c;
+    } else if (c === '"' && field === '') quoted = true;
+    else if (c === ',') {
+      fields.push(field);
+      field = '';
+    } else if (c === '\n' || c === '\r') break;
+    else field += c;
+  }
+  fields.push(field);
+  return fields.length === 1 && fields[0] === '' ? [] : fields;
 }
 
 /** The context at `offset`, or null where nothing can be completed (comments, strings). */
@@ -89,8 +143,9 @@ export interface Candidate {
   kind: CompletionItemKind;
   detail?: string;
   documentation?: string;
-  /** A snippet (`${1:name}`); plain `label` is inserted otherwise. */
+  /** A snippet (`${1:name}`); plain `insert` or `label` is inserted otherwise. */
   snippet?: string;
+  insert?: string;
   /** Orders items; lower first. */
   sortText?: string;
 }
@@ -112,7 +167,11 @@ function isWord(token: Token | undefined, ...texts: string[]): boolean {
 }
 
 /** Every candidate for the context, in the order they should be offered. */
-export function complete(context: CompletionContext, check: CheckResult): Candidate[] {
+export function complete(
+  context: CompletionContext,
+  check: CheckResult,
+  columnsOf: (decl: DataDecl) => string[] | null = () => null,
+): Candidate[] {
   switch (context.block) {
     case 'top':
       return completeTop(context, check);
@@ -121,7 +180,7 @@ export function complete(context: CompletionContext, check: CheckResult): Candid
     case 'inline-data':
       return completeInlineData(context);
     case 'file-data':
-      return completeFileData(context, check);
+      return completeFileData(context, columnsOf);
     case 'train':
       return completeTrain(context);
   }
@@ -217,7 +276,7 @@ function completeInlineData(context: CompletionContext): Candidate[] {
   return [];
 }
 
-function completeFileData(context: CompletionContext, check: CheckResult): Candidate[] {
+function completeFileData(context: CompletionContext, columnsOf: (decl: DataDecl) => string[] | null): Candidate[] {
   const b = context.before;
   const source = context.declaration?.kind === 'data' ? context.declaration.source : undefined;
   const file = source?.kind === 'file' ? source : undefined;
@@ -236,17 +295,18 @@ function completeFileData(context: CompletionContext, check: CheckResult): Candi
   }
   if (isWord(first, 'inputs', 'target')) {
     if (isWord(first, 'target') && b.some((t) => isWord(t, 'onehot'))) return [];
-    const name = context.declaration?.kind === 'data' ? context.declaration.name?.text : undefined;
-    const data = name ? check.datasets.get(name) : undefined;
+    const decl = context.declaration?.kind === 'data' ? context.declaration : undefined;
+    const name = decl?.name?.text ?? 'the data set';
     const used = new Set(b.slice(1).map((t) => (t.kind === 'string' ? t.stringValue : t.text)));
-    const columns: Candidate[] = (data?.inputNames ?? [])
-      .filter((column) => !used.has(column))
-      .map((column, i) => ({
+    const columns: Candidate[] = ((decl && columnsOf(decl)) ?? [])
+      .map((column, i) => ({ column, i }))
+      .filter(({ column }) => !used.has(column))
+      .map(({ column, i }) => ({
         label: column,
         kind: CompletionItemKind.Field,
         detail: `column ${i} of ${name}`,
         // A column name that is not an identifier, or that a keyword would shadow, must be quoted.
-        snippet: /^[A-Za-z_][A-Za-z0-9_]*$/.test(column) && column !== 'onehot' ? undefined : JSON.stringify(column),
+        insert: /^[A-Za-z_][A-Za-z0-9_]*$/.test(column) && column !== 'onehot' ? undefined : quote(column),
       }));
     const extra = isWord(first, 'target') && b.length > 1 ? [keyword('onehot', 'data-statement')] : [];
     return [...columns, ...extra];
@@ -333,7 +393,7 @@ function toItem(candidate: Candidate, range: Range, markdown: boolean): Completi
     item.documentation = markdown ? { kind: MarkupKind.Markdown, value: candidate.documentation } : candidate.documentation;
   }
   if (candidate.sortText) item.sortText = candidate.sortText;
-  const newText = candidate.snippet ?? candidate.label;
+  const newText = candidate.snippet ?? candidate.insert ?? candidate.label;
   item.textEdit = { range, newText };
   if (candidate.snippet) {
     item.insertTextFormat = InsertTextFormat.Snippet;

@@ -4,7 +4,7 @@
 // builds a fresh DocumentState per document version and hands it in. Nothing here
 // changes after it is built, so a feature may keep references to it freely.
 
-import type { CheckResult } from '../language';
+import type { CheckOptions, CheckResult } from '../language';
 import type { RunSpec } from '../language/model';
 import type { LineIndex } from '../language/positions';
 import type { Problem } from '../language/problems';
@@ -46,6 +46,8 @@ export interface DocumentState {
   /** False in an untrusted workspace: no data files are read and nothing trains. */
   trusted: boolean;
   client: ClientFeatures;
+  /** The options this version was checked with; completion reads a CSV header through their reader and path rules (to list its columns). */
+  checkOptions?: CheckOptions;
 }
 
 /** Every problem shown for this version: the check's and the training results'. */
