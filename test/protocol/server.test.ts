@@ -186,6 +186,44 @@ describe('language server over stdio', () => {
     expect(titles(await lenses(client, uri))[0]).toBe('▶ Train');
   });
 
+  it('shows a cancellable work-done progress while training, and its Cancel stops the run', async () => {
+    client = await LspClient.start({ settings: { autoTrain: 'off' } });
+    const uri = 'file:///tmp/nn-protocol/progress.nn';
+    client.open(uri, LONG);
+    await client.waitForDiagnostics(uri, () => true);
+    await client.command('nn.train', uri);
+    const begin = await client.waitFor('a progress begin', () => client!.progress.find((p) => p.value.kind === 'begin'));
+    expect(begin.value).toMatchObject({ kind: 'begin', cancellable: true });
+    await client.waitFor('a progress report', () => client!.progress.find((p) => p.token === begin.token && p.value.kind === 'report' && /^epoch \d+/.test(p.value.message ?? '')));
+    void client.connection.sendNotification('window/workDoneProgress/cancel', { token: begin.token });
+    const stopped = await client.waitForDiagnostics(uri, (p) => p.diagnostics.some(result));
+    expect(messageOf(stopped.diagnostics.find(result)!)).toMatch(/^stopped at epoch \d+/);
+    await client.waitFor('the progress to end', () => client!.progress.find((p) => p.token === begin.token && p.value.kind === 'end'));
+  });
+
+  it('steps one update at a time with ⏭ Step', async () => {
+    client = await LspClient.start({ settings: { autoTrain: 'off' } });
+    const uri = 'file:///tmp/nn-protocol/step.nn';
+    const trainLine = lineOf(XOR, /^train /);
+    client.open(uri, XOR);
+    await client.waitForDiagnostics(uri, () => true);
+    for (const update of [1, 2]) {
+      const seen = client.runStatuses.length;
+      expect(await client.command<{ stepped: boolean }>('nn.step', uri, trainLine)).toEqual({ stepped: true });
+      await client.waitFor(`step ${update}`, () => client!.runStatuses.slice(seen).some((s) => s.uri === uri && s.runs[0].summary.startsWith(`step ${update} `)));
+      const shown = titles(await lenses(client, uri));
+      expect(shown).toContain('⏭ Step');
+      expect(shown.some((t) => new RegExp(`^step ${update} · batch loss [\\d.]+$`).test(t))).toBe(true);
+    }
+    // Hover on the hidden layer shows W before, the gradient and W after of the last step.
+    const hover = await client.request<{ contents: { value: string } }>('textDocument/hover', {
+      textDocument: { uri },
+      position: { line: lineOf(XOR, /layer hidden/), character: 4 },
+    });
+    expect(hover.contents.value).toMatch(/update 2/);
+    expect(hover.contents.value).toMatch(/before:[\s\S]*after:/);
+  });
+
   it('says how many errors stand between the spec and training', async () => {
     client = await LspClient.start();
     const uri = 'file:///tmp/nn-protocol/errors.nn';
