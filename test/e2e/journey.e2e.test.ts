@@ -3,10 +3,10 @@
 // The steps run in order on one workbench, as a person would go through them;
 // each saves a screenshot under test-results/e2e/ that shows what the step claims.
 // Every wait is for an element or condition with a deadline (see harness/).
-import { cpSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {
   installVsix,
   locateVsix,
@@ -40,10 +40,14 @@ describe('a new user in VS Code', () => {
   let server: CodeServer | undefined;
   let browser: Browser | undefined;
   let wb: Workbench;
-  let step = 0;
-  const shot = (name: string): Promise<string> => wb.screenshot(`${String(++step).padStart(2, '0')}-${name}`);
+  const shot = (name: string): Promise<string> => wb.screenshot(name);
 
   beforeAll(async () => {
+    // Pictures of an earlier run would be mistaken for this one's.
+    if (existsSync(screenshotDir)) {
+      for (const f of readdirSync(screenshotDir)) if (/^(\d\d-|FAILED-).*\.png$/.test(f)) rmSync(join(screenshotDir, f));
+      rmSync(join(screenshotDir, 'logs'), { recursive: true, force: true });
+    }
     const vsix = locateVsix();
     // The user's examples folder, copied so the journey's edits never touch the repository.
     cpSync(process.env.NN_E2E_EXAMPLES ?? join(repoRoot, 'examples'), folder, { recursive: true });
@@ -53,6 +57,14 @@ describe('a new user in VS Code', () => {
     server = await startCodeServer(dirs, folder);
     browser = await launchBrowser(dirs);
     wb = await Workbench.open(browser, server.url, folder);
+  });
+
+  // A failed step leaves a picture of what the user would have seen at that moment.
+  afterEach(async (context) => {
+    if (context.task.result?.state === 'fail' && wb) {
+      const name = context.task.name.replace(/[^a-zA-Z0-9]+/g, '-').slice(0, 60);
+      await wb.screenshot(`FAILED-${name}`).catch(() => undefined);
+    }
   });
 
   afterAll(async () => {
@@ -78,7 +90,7 @@ describe('a new user in VS Code', () => {
     // Keywords and numbers get different colours (different mtk classes); plain text would give one class.
     expect(keyword).not.toBe(number);
     expect(inputKeyword).not.toBe(number);
-    await shot('open-xor');
+    await shot('01-open-xor');
   });
 
   it('shows a typed mistake as a squiggle and as a Problems entry with its message', async () => {
@@ -94,7 +106,7 @@ describe('a new user in VS Code', () => {
     const row = wb.problemRow("unknown activation 'sigmoidd'");
     await row.waitFor({ timeout: T.lsp });
     expect(await row.innerText()).toMatch(/did you mean 'sigmoid'\?/);
-    await shot('mistake-squiggle-and-problem');
+    await shot('02-mistake-squiggle-and-problem');
   });
 
   it("fixes it with the quick fix \"Change to 'sigmoid'\"", async () => {
@@ -107,7 +119,7 @@ describe('a new user in VS Code', () => {
     expect(await wb.editorText()).not.toContain('sigmoidd');
     await wb.squiggles('error').first().waitFor({ state: 'detached', timeout: T.lsp });
     await wb.problemRow("unknown activation 'sigmoidd'").waitFor({ state: 'detached', timeout: T.lsp });
-    await shot('quick-fix-applied');
+    await shot('03-quick-fix-applied');
     await wb.save();
   });
 
@@ -122,7 +134,7 @@ describe('a new user in VS Code', () => {
     const result = wb.problemRow(/trained: loss/);
     await result.waitFor({ timeout: T.lsp });
     expect(await result.innerText()).toMatch(/trained: loss [\d.]+/);
-    await shot('trained-result-lens');
+    await shot('04-trained-result-lens');
     await wb.closePanel();
   });
 
@@ -135,7 +147,7 @@ describe('a new user in VS Code', () => {
     expect(text).toMatch(/W/);
     // The trained matrix is there, with its numbers: units × inputs weights at least.
     expect(numbersIn(text).length).toBeGreaterThanOrEqual(units * inputs);
-    await shot('hover-hidden-layer');
+    await shot('05-hover-hidden-layer');
     await wb.dismissHover();
   });
 
@@ -148,7 +160,7 @@ describe('a new user in VS Code', () => {
     // A trained XOR net predicts (0,1) -> 1 well.
     expect(yHat).toBeGreaterThan(0.5);
     expect(yHat).toBeLessThanOrEqual(1);
-    await shot('hover-data-row');
+    await shot('06-hover-data-row');
     await wb.dismissHover();
   });
 
@@ -165,7 +177,7 @@ describe('a new user in VS Code', () => {
     // The status bar pulses while the run trains.
     const pulsing = wb.page.locator('.statusbar-item', { has: wb.page.locator('.codicon-pulse'), hasText: /epoch \d+/ });
     await pulsing.first().waitFor({ timeout: T.ui });
-    await shot('long-run-training');
+    await shot('07-long-run-training');
     await wb.runCommand('NN: Stop Training');
     const stopped = await pollUntil(
       'the run to stop',
@@ -177,10 +189,11 @@ describe('a new user in VS Code', () => {
     );
     expect(stopped).not.toMatch(/■ Stop/);
     await pulsing.first().waitFor({ state: 'detached', timeout: T.ui });
-    await shot('long-run-stopped');
+    await shot('08-long-run-stopped');
   });
 
   it('opens the training panel with the loss curve ("NN: Show Training")', async () => {
+    await wb.closePanel();
     await wb.page.locator('.tabs-container .tab', { hasText: 'xor.nn' }).click();
     await wb.page.locator('.tabs-container .tab.active', { hasText: 'xor.nn' }).waitFor({ timeout: T.ui });
     const train = findLine(xorFile, /^\s*train\s/);
@@ -188,10 +201,12 @@ describe('a new user in VS Code', () => {
     await wb.runCommand('NN: Show Training');
     await wb.page.locator('.tabs-container .tab', { hasText: /training/i }).first().waitFor({ timeout: T.ui });
     // The panel is a webview (nested iframes); the loss curve is drawn on a canvas.
+    await wb.page.locator('iframe.webview.ready').first().waitFor({ timeout: T.lsp });
     const frame = await wb.frameWith('canvas', T.lsp);
+    await frame.locator('canvas').first().waitFor({ state: 'visible', timeout: T.ui });
     const body = await frame.locator('body').innerText();
     expect(body).toMatch(/loss/i);
     expect(body).toMatch(spacedPattern('xor'));
-    await shot('training-panel');
+    await shot('09-training-panel');
   });
 });

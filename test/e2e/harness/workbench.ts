@@ -155,7 +155,7 @@ export class Workbench {
 
   async closePanel(): Promise<void> {
     if (await this.page.locator('.part.panel').isVisible()) {
-      await this.runCommand('View: Close Panel');
+      await this.runCommand('View: Toggle Panel Visibility');
       await this.page.locator('.part.panel').waitFor({ state: 'hidden', timeout: T.ui });
     }
   }
@@ -246,12 +246,14 @@ export class Workbench {
     return this.page.locator('.statusbar-item[id="status.editor.mode"]');
   }
 
-  /** Every frame (webviews are nested iframes) that has an element matching `selector`. */
+  /** The first webview frame (webviews are nested iframes) that has an element matching `selector`. */
   async frameWith(selector: string, timeoutMs: number = T.ui): Promise<Frame> {
     return pollUntil(
       `a webview frame with ${selector}`,
       async () => {
         for (const frame of this.page.frames()) {
+          // The workbench itself has canvases too (overview ruler): only webview frames count.
+          if (frame === this.page.mainFrame()) continue;
           if (await frame.$(selector).catch(() => null)) return frame;
         }
         return undefined;
