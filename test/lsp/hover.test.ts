@@ -248,3 +248,13 @@ describe('hover on train', () => {
     expect(text).toContain('A training run');
   });
 });
+
+describe('hover without a trainable run', () => {
+  it('says whether no run uses the network or its run has errors', () => {
+    const alone = XOR.replace(/train xor on table \{[^}]*\}/, '');
+    expect(hoverText(fixture(at(alone, 'layer hid')))).toContain("No `train` block uses network 'xor' yet.");
+    const broken = XOR.replace('epochs 300', 'epochs 0');
+    expect(hoverText(fixture(at(broken, 'layer hid')))).toContain('Not trainable yet: fix the errors of `train` on line 14');
+    expect(hoverText(fixture(at(broken, '  0 1')))).toContain('Not trainable yet');
+  });
+});

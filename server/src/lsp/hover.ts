@@ -214,6 +214,17 @@ export function runForData(state: DocumentState, data: string): { run: RunSpec; 
   return run ? { run, outcome: state.outcomes.get(run.key) } : null;
 }
 
+/** Why there are no numbers yet: no run uses the name, or the runs that do have errors. */
+function unusedNote(state: DocumentState, kind: 'network' | 'data', name: string): string {
+  const what = kind === 'network' ? 'network' : 'data set';
+  const users = state.check.file.declarations.filter(
+    (d): d is TrainDecl => d.kind === 'train' && (kind === 'network' ? d.network?.text : d.data?.text) === name,
+  );
+  if (users.length === 0) return `No \`train\` block uses ${what} '${name}' yet.`;
+  const line = state.lines.positionAt(users[0].keyword.start).line + 1;
+  return `Not trainable yet: fix the errors of \`train\` on line ${line} to see the numbers.`;
+}
+
 function commandLink(state: DocumentState, title: string, command: string, run: RunSpec): string {
   if (!state.client.commandLinks || !state.client.markdown) return title;
   const args = encodeURIComponent(JSON.stringify([state.uri, state.lines.positionAt(run.keywordSpan.start).line]));
@@ -250,7 +261,7 @@ function layerText(state: DocumentState, decl: NetworkDecl, statement: LayerStmt
   const found = runForNetwork(state, network.name);
   if (!found) {
     parts.push(`W${layerMark(k)} is ${layer.units} × ${inputs}, b${layerMark(k)} has ${layer.units}; init ${layer.init}.`);
-    parts.push(`No \`train\` block uses network '${network.name}' yet.`);
+    parts.push(unusedNote(state, 'network', network.name));
     return parts.join('\n\n');
   }
   const { run, outcome } = found;
@@ -377,7 +388,7 @@ function rowText(state: DocumentState, decl: DataDecl, row: DataRow): string | n
   if (!found || !explanation || index < 0) {
     const parts = [code(lines)];
     if (found) parts.push(`not trained yet — ${commandLink(state, '▶ Train', Commands.train, found.run)}`);
-    else if (data) parts.push(`No \`train\` block uses data set '${name}' yet.`);
+    else if (name) parts.push(unusedNote(state, 'data', name));
     return parts.join('\n\n');
   }
   const { run } = found;
