@@ -223,7 +223,7 @@ describe('nn train', () => {
     [['xor.nn', '--max-seconds', 'soon'], '--max-seconds needs a number'],
     [['xor.nn', '--frobnicate'], 'unknown option --frobnicate'],
     [['xor.nn', '--run'], '--run needs a value'],
-    [['nothere.nn'], 'cannot read nothere.nn'],
+    [['nothere.nn'], "cannot read 'nothere.nn': no such file"],
   ])('usage error %j: exit 2 with "%s"', async (args, message) => {
     spec('xor.nn', XOR_SPEC);
     const fake = fakeIo();

@@ -9,7 +9,8 @@
 
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { check, type ReadFile } from '../language/index';
+import { check } from '../language/index';
+import { describeReadError, readDataFile } from './check';
 import { DEFAULT_MAX_DATA_CELLS, DEFAULT_MAX_PARAMETERS } from '../language/index';
 import type { RunSpec } from '../language/model';
 import { LineIndex } from '../language/positions';
@@ -177,15 +178,6 @@ export function problemLine(path: string, lines: LineIndex, problem: Problem): s
   return `${path}:${line}:${column}: ${problem.severity}: ${problem.message}\n`;
 }
 
-const readDataFile: ReadFile = (absolutePath) => {
-  try {
-    return { text: readFileSync(absolutePath, 'utf8') };
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    return { error: (error as Error).message, missing: code === 'ENOENT' };
-  }
-};
-
 /** Runs `nn train` and returns the exit status: 0, 1 (spec errors, diverged), 130 (Ctrl+C), 2 (usage). */
 export async function trainCommand(argv: string[], io: CliIo = processIo(), hooks: TrainHooks = {}): Promise<number> {
   let options: TrainOptions;
@@ -210,7 +202,7 @@ export async function trainCommand(argv: string[], io: CliIo = processIo(), hook
   try {
     text = readFileSync(specPath, 'utf8');
   } catch (error) {
-    io.stderr(`nn train: cannot read ${options.file}: ${(error as Error).message}\n`);
+    io.stderr(`nn train: cannot read '${options.file}': ${describeReadError(error).message}\n`);
     return 2;
   }
 
