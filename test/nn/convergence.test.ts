@@ -67,7 +67,7 @@ describe('Fisher Iris (examples/iris.csv)', () => {
     for (let c = 0; c < 3; c++) expect(rows.filter(([, y]) => y[c] === 1).length).toBe(50);
   });
 
-  it('a 4-8-3 softmax network reaches at least 95% accuracy on training and held-out rows', () => {
+  it.each(['f64', 'f32'] as const)('%s: a 4-8-3 softmax network reaches at least 95 percent accuracy on training and held-out rows', (precision) => {
     const trainer = new Trainer(
       network(4, [8, 'tanh'], [3, 'softmax']),
       dataset(rows, { normalize: 'zscore' }),
@@ -77,10 +77,11 @@ describe('Fisher Iris (examples/iris.csv)', () => {
         epochs: 300,
         batch: 16,
         validate: 0.2,
+        precision,
       }),
     );
     const result = trainer.train();
-    if (process.env.NN_PRINT_CONVERGENCE) console.log(`Iris: accuracy ${result.accuracy}, validation ${result.validationAccuracy}`);
+    if (process.env.NN_PRINT_CONVERGENCE) console.log(`Iris ${precision}: accuracy ${result.accuracy}, validation ${result.validationAccuracy}`);
     expect(result.trainRows).toBe(120);
     expect(result.validationRows).toBe(30);
     expect(result.accuracy).toBeGreaterThanOrEqual(0.95);
