@@ -226,7 +226,7 @@ export class TrainingHost {
     const request =
       kind === 'train'
         ? { type: 'train' as const, version: doc.version, run, maxSeconds }
-        : { type: 'step' as const, version: doc.version, run, from: this.cache.peek(key)?.outcome.result ? ('trained' as const) : ('fresh' as const) };
+        : { type: 'step' as const, version: doc.version, run, from: this.stepStart(key) };
     job.handle = this.pool.submit(request, {
       onStart: () => {
         if (!live()) return;
@@ -268,6 +268,16 @@ export class TrainingHost {
       },
     });
     if (!job.started) this.emit({ uri, key, kind: 'queued' });
+  }
+
+  /**
+   * Where a step starts when no worker keeps the run's trainer: from the trained weights
+   * when the run finished (retraining reproduces them), else from fresh ones. A run that
+   * was stopped or hit its time limit cannot be reproduced by retraining, so it starts fresh.
+   */
+  private stepStart(key: string): 'trained' | 'fresh' {
+    const stopped = this.cache.peek(key)?.outcome.result?.stopped;
+    return stopped === 'target' || stopped === 'epochs' || stopped === 'diverged' ? 'trained' : 'fresh';
   }
 
   private store(run: RunSpec, outcome: RunOutcome): CachedRun {
