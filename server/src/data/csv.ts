@@ -165,6 +165,13 @@ export function loadCsv(request: CsvRequest): CsvLoad {
   const firstRow = request.header ? 1 : 0;
   if (records.length === firstRow) return error(`${file} has a header line but no rows of data`, 'empty-data');
   const columnCount = records[0].length;
+  if (columnCount === 1) {
+    // A spreadsheet saved with semicolons or tabs reads as one column; say so instead of "not a number".
+    const separator = [';', '\t'].find((candidate) => records[0][0].includes(candidate));
+    if (separator !== undefined) {
+      return error(`${file} line ${lines[0]} separates its values with ${separator === ';' ? "';'" : 'tabs'}, but data files are comma-separated; save it as CSV with commas`);
+    }
+  }
 
   if (header !== null && header.every((cell) => parseCsvNumber(cell) !== null)) {
     problems.push({
