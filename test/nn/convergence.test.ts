@@ -7,7 +7,7 @@ import { Trainer } from '../../server/src/nn/trainer';
 import { XOR_ROWS, dataset, network, settings } from './helpers';
 
 describe('XOR with the 2-3-1 sigmoid network and sgd with momentum', () => {
-  const seeds = Array.from({ length: 10 }, (_, seed) => seed);
+  const seeds = Array.from({ length: 50 }, (_, seed) => seed);
   const outcomes = seeds.map((seed) => {
     const trainer = new Trainer(
       network(2, [3, 'sigmoid'], [1, 'sigmoid']),
@@ -19,12 +19,14 @@ describe('XOR with the 2-3-1 sigmoid network and sgd with momentum', () => {
     return { seed, result, outputs };
   });
 
-  it('converges (loss < 0.001, every row on the right side of 0.5) in at least 9 of 10 seeds', () => {
+  it('converges (loss < 0.001, every row on the right side of 0.5) for at least 9 in 10 of 50 seeds', () => {
     const converged = outcomes.filter(
       ({ result, outputs }) => result.stopped === 'target' && outputs.every((y, r) => Math.round(y) === XOR_ROWS[r][1][0]),
     );
-    if (process.env.NN_PRINT_CONVERGENCE) console.log(`XOR: ${converged.length}/10 seeds converged`);
-    expect(converged.length).toBeGreaterThanOrEqual(9);
+    if (process.env.NN_PRINT_CONVERGENCE) console.log(`XOR: ${converged.length}/50 seeds converged`);
+    expect(converged.length).toBeGreaterThanOrEqual(45);
+    // The first ten seeds alone, as the classic claim is usually stated.
+    expect(converged.filter((o) => o.seed < 10).length).toBeGreaterThanOrEqual(9);
   });
 
   it('reports accuracy 1 when it converged', () => {
