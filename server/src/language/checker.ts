@@ -193,6 +193,12 @@ class Checker {
         this.report(layer.activation.span, 'softmax-not-last', `softmax belongs on the last layer only (it turns the outputs into class probabilities); use sigmoid, tanh or relu here`);
         ok = false;
       }
+      if (activation === 'softmax' && k === layers.length - 1 && layer.units.value === 1) {
+        // Softmax normalizes over the layer's units: over one unit it is the constant 1, and nothing is learned.
+        this.warn(layer.activation.span, 'softmax-single-unit', `softmax over a single unit always outputs 1, so this network cannot learn; use sigmoid for one output`, [
+          { title: "Change to 'sigmoid'", edits: [{ span: layer.activation.span, newText: 'sigmoid' }], preferred: true },
+        ]);
+      }
       let init: Init = DEFAULT_INIT[activation] ?? 'xavier';
       if (layer.initKeyword !== undefined) {
         if (layer.init === undefined) ok = false;

@@ -65,6 +65,7 @@ export type ProblemCode =
   | 'unused'
   | 'csv-header-looks-like-data'
   | 'validation-empty'
+  | 'softmax-single-unit'
   // results of training
   | 'trained'
   | 'target-missed'
