@@ -1,4 +1,9 @@
-// Matrix products of the batched forward and backward passes, register-tiled in plain TypeScript.
+// Matrix products of the batched forward and backward passes, register-tiled in plain TypeScript: an independent check on the kernels.
+//
+// The trainer runs its products through kernels/ (WebAssembly SIMD, with a
+// TypeScript path); this file was its first implementation and stays as a
+// third, independently written one: test/nn/matmul.test.ts holds all three
+// bit-identical in f64, and bench/kernels.mjs compares their speed.
 //
 // Every matrix is row-major and packed (row stride = its column count). Three
 // shapes cover backpropagation with activations stored units × samples:
