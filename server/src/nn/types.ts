@@ -3,6 +3,7 @@
 // Contract (implemented in trainer.ts):
 //   const trainer = new Trainer(run.network, run.data, run.settings)  // weights drawn from settings.seed
 //   trainer.train(control): TrainResult      // whole run; polls control.shouldStop() between batches
+//   trainer.advance(control, pause) / finish(stopped)  // the same run in slices (the CLI, to see Ctrl+C)
 //   trainer.step(): StepReport               // exactly one update (one batch), for the editor's ⏭ Step
 //   trainer.layers(): LayerState[]           // W, b, last δ and gradients of every layer
 //   trainer.explain(x, y): SampleExplanation // forward + backward of one sample, no update
@@ -10,6 +11,8 @@
 //   trainer.trainingLoss(): number           // mean loss of the current weights on the training part
 //   trainer.setLayer(k, weights, biases)     // overwrite W⁽ᵏ⁾, b⁽ᵏ⁾ (k from 1): tests, experiments
 //   trainer.trainingRows / validationRows    // the split (row indices into the data set), for export
+//   trainer.trainingPart()                   // the normalized training rows as trained on, for export
+//   trainer.history()                        // every epoch's report so far
 // nn/ is pure: no timers, no I/O, no Math.random; time limits and cancellation come in through control.
 
 export type StopReason = 'target' | 'epochs' | 'diverged' | 'time' | 'cancelled';
