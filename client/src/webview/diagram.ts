@@ -50,6 +50,8 @@ export class NetworkDiagram {
   private layers: readonly PanelLayer[] = [];
   private inputNames: readonly string[] = [];
   private highlightedLine: number | null = null;
+  private layoutWidth = 0;
+  private readonly resizeObserver: ResizeObserver;
 
   constructor(
     private readonly container: HTMLElement,
@@ -62,6 +64,18 @@ export class NetworkDiagram {
     this.tooltip.hidden = true;
     container.append(this.root, this.tooltip);
     container.classList.add('nn-diagram-host');
+    // The drawing is laid out at the panel's real width, so its text keeps its size in a narrow panel.
+    this.resizeObserver = new ResizeObserver(() => {
+      if (this.layers.length > 0 && this.width() !== this.layoutWidth) {
+        this.build();
+        this.paint();
+      }
+    });
+    this.resizeObserver.observe(container);
+  }
+
+  private width(): number {
+    return Math.max(360, Math.round(this.container.clientWidth || 900));
   }
 
   update(inputNames: readonly string[], layers: readonly PanelLayer[]): void {
@@ -89,7 +103,9 @@ export class NetworkDiagram {
     this.edges = [];
     this.nodes = [];
     this.columns.clear();
-    const layout = layoutDiagram(this.inputNames, this.layers);
+    this.layoutWidth = this.width();
+    const layout = layoutDiagram(this.inputNames, this.layers, this.layoutWidth);
+    const columnWidth = Math.min(104, (layout.columns.length > 1 ? layout.columns[1].x - layout.columns[0].x : 200) * 0.8);
     this.root.setAttribute('viewBox', `0 0 ${layout.width} ${layout.height}`);
     this.root.setAttribute('aria-label', `network diagram: ${layout.columns.map((c) => `${c.label} ${c.units}`).join(', ')}`);
 
@@ -103,9 +119,9 @@ export class NetworkDiagram {
       const lastY = column.nodes[column.nodes.length - 1]?.y ?? 0;
       const background = svg('rect', {
         class: 'column-bg',
-        x: column.x - 52,
+        x: column.x - columnWidth / 2,
         y: 6,
-        width: 104,
+        width: columnWidth,
         height: Math.max(lastY + 30, layout.height - 12) - 6,
         rx: 8,
       });
@@ -250,6 +266,10 @@ export class NetworkDiagram {
 
   private hideTooltip(): void {
     this.tooltip.hidden = true;
+  }
+
+  dispose(): void {
+    this.resizeObserver.disconnect();
   }
 }
 

@@ -55,8 +55,9 @@ export function layoutDiagram(inputNames: readonly string[], layers: readonly Pa
   const bottom = 28;
   const height = Math.max(220, top + bottom + (tallest - 1) * spacing + 20);
   const radius = tallest > 8 ? 10 : 13;
-  const marginLeft = 120;
-  const marginRight = 110;
+  // Room for input names on the left and ŷ labels on the right, shrinking with a narrow panel.
+  const marginLeft = Math.max(70, Math.min(130, width * 0.15));
+  const marginRight = Math.max(50, Math.min(110, width * 0.12));
   const step = counts.length > 1 ? (width - marginLeft - marginRight) / (counts.length - 1) : 0;
   const middle = top + ((tallest - 1) * spacing) / 2 + 10;
 

@@ -261,5 +261,6 @@ export class RunView {
     this.stopReplay();
     this.curve.dispose();
     this.boundary.dispose();
+    this.diagram.dispose();
   }
 }

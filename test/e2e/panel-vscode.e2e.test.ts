@@ -1,0 +1,127 @@
+// The training panel inside a real VS Code (code-server + Chromium): opened from the palette, fed by nn/training, linked both ways with the editor.
+//
+// panel.e2e.test.ts checks the webview alone under its CSP; this suite checks the
+// wiring that only the editor has: the client's command, the server's request, the
+// reveal of a `layer` line on click, and the highlight that follows the cursor.
+import { cpSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Browser, Frame } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import {
+  installVsix,
+  locateVsix,
+  makeRunDirs,
+  pollUntil,
+  removeRunDirs,
+  startCodeServer,
+  writeUserSettings,
+  type CodeServer,
+} from './harness/codeServer';
+import { launchBrowser, screenshotDir, T, Workbench } from './harness/workbench';
+
+const ringSpec = `# Two rings: a small network learns a round decision boundary.
+network ring {
+  input 2
+  layer hidden 6 tanh
+  layer out 1 sigmoid
+}
+
+data rings = circle(samples 300, noise 0.1, seed 3)
+
+train ring on rings {
+  optimizer sgd rate 0.5 momentum 0.9
+  epochs 400
+  batch 32
+  seed 1
+  validate 20%
+}
+`;
+/** 1-based lines of the spec above. */
+const LINES = { hiddenLayer: 4, outLayer: 5, train: 10, epochs: 12 };
+
+describe('the training panel in VS Code', () => {
+  const dirs = makeRunDirs('nn-panel-e2e-');
+  const folder = join(dirs.workspace, 'rings');
+  let server: CodeServer | undefined;
+  let browser: Browser | undefined;
+  let wb: Workbench;
+  let panel: Frame;
+
+  const shot = (name: string) => wb.screenshot(`panel-vscode-${name}`);
+
+  beforeAll(async () => {
+    mkdirSync(folder, { recursive: true });
+    writeFileSync(join(folder, 'ring.nn'), ringSpec);
+    writeUserSettings(dirs);
+    installVsix(dirs, locateVsix());
+    server = await startCodeServer(dirs, folder);
+    browser = await launchBrowser(dirs);
+    wb = await Workbench.open(browser, server.url, folder);
+  });
+
+  afterEach(async (context) => {
+    if (context.task.result?.state === 'fail' && wb) {
+      await wb.screenshot(`FAILED-panel-vscode-${context.task.name.replace(/[^a-zA-Z0-9]+/g, '-').slice(0, 50)}`).catch(() => undefined);
+    }
+  });
+
+  afterAll(async () => {
+    await browser?.close().catch(() => undefined);
+    await server?.stop();
+    mkdirSync(screenshotDir, { recursive: true });
+    if (existsSync(dirs.logs)) cpSync(dirs.logs, join(screenshotDir, 'logs-panel'), { recursive: true });
+    removeRunDirs(dirs);
+  });
+
+  it('opens from "NN: Show Training" with the trained run: curve, boundary and one edge per weight', async () => {
+    await wb.openFromExplorer('ring.nn');
+    // Cheap enough to train by itself (nn.autoTrain onChange).
+    await wb.waitForLens(/Retrain/, T.train);
+    await wb.goTo(LINES.train + 1, 3);
+    await wb.runCommand('NN: Show Training');
+    await wb.page.locator('.tabs-container .tab', { hasText: 'Training: ring on rings' }).first().waitFor({ timeout: T.ui });
+    panel = await wb.frameWith('.nn-diagram line.edge', T.lsp);
+    expect(await panel.locator('.nn-diagram line.edge').count()).toBe(2 * 6 + 6 * 1);
+    expect(await panel.locator('canvas.nn-boundary').isVisible()).toBe(true);
+    expect(await panel.locator('.nn-title').innerText()).toMatch(/ring\s+on\s+rings/);
+    expect(await panel.locator('.nn-stat dd').first().innerText()).toMatch(/^\d+ \/ 400$/);
+    // The slider has the run's snapshots, from the initial weights on.
+    expect(Number(await panel.locator('.nn-slider input').getAttribute('max'))).toBeGreaterThan(3);
+    await shot('opened');
+  });
+
+  it('reveals the layer line in the editor when its column is clicked', async () => {
+    await panel.locator('.nn-diagram g.column.layer .column-title', { hasText: 'out' }).click();
+    const position = wb.page.locator('.statusbar-item[id="status.editor.selection"]');
+    await pollUntil(
+      'the cursor on the out layer',
+      async () => ((await position.innerText()).includes(`Ln ${LINES.outLayer},`) ? true : undefined),
+      T.ui,
+    );
+  });
+
+  it('highlights the layer the cursor is on', async () => {
+    await wb.goTo(LINES.hiddenLayer, 5);
+    const hidden = panel.locator('.nn-diagram g.column.layer', { hasText: 'hidden' });
+    await pollUntil('the hidden column highlighted', async () => ((await hidden.getAttribute('class'))?.includes('highlighted') ? true : undefined), T.ui);
+    expect(await panel.locator('.nn-diagram g.column.layer', { hasText: 'out' }).getAttribute('class')).not.toContain('highlighted');
+    await shot('cursor-on-hidden');
+  });
+
+  it('follows a retraining started from the panel to its new result', async () => {
+    const before = await panel.locator('.nn-summary').innerText();
+    await wb.goTo(LINES.epochs, 1);
+    // A different number of epochs: a new run whose result the panel must pick up.
+    await wb.page.keyboard.press('End');
+    await wb.page.keyboard.press('Backspace');
+    await wb.page.keyboard.type('1');
+    await wb.waitForLens(/after 401 epochs|at epoch \d+/, T.train);
+    await pollUntil(
+      'the panel to show the new run',
+      async () => ((await panel.locator('.nn-stat dd').first().innerText()) === '401 / 401' ? true : undefined),
+      T.train,
+    );
+    expect(await panel.locator('.nn-summary').innerText()).not.toBe(before);
+    await shot('retrained');
+  });
+});
