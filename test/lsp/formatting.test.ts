@@ -110,6 +110,10 @@ describe('format', () => {
     );
   });
 
+  it('aligns the rows of a data block whose brace is on the next line', () => {
+    check('data d\n{\n0 -> 1\n-0.5 -> 0\n}\n', 'data d\n{\n     0 -> 1\n  -0.5 -> 0\n}\n');
+  });
+
   it('keeps \\r\\n line ends', () => {
     expect(format('network n {\r\ninput 1\r\n}')).toBe('network n {\r\n  input 1\r\n}\r\n');
   });

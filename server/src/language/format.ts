@@ -57,6 +57,8 @@ export function format(text: string, options: FormatOptions = {}): string | null
   const rendered: string[] = [];
   const indents: number[] = [];
   const stack: Block[] = [];
+  /** The tokens of the top-level declaration being read, up to its `{`. */
+  let header: Token[] = [];
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i];
     let leadingCloses = 0;
@@ -67,11 +69,15 @@ export function format(text: string, options: FormatOptions = {}): string | null
     rendered.push(renderTokens(line.tokens));
     for (const token of line.tokens) {
       if (token.kind === '{') {
-        stack.push({ inlineData: opensInlineData(line.tokens), rows: [] });
+        // Outside blocks line breaks are skipped, so a declaration's header may end on an earlier line than its `{`.
+        stack.push({ inlineData: stack.length === 0 && opensInlineData(header), rows: [] });
+        header = [];
       } else if (token.kind === '}') {
         const closed = stack.pop();
         if (!closed) return null;
         alignRows(closed.rows, lines, rendered);
+      } else if (stack.length === 0) {
+        header.push(token);
       }
     }
   }
@@ -151,6 +157,10 @@ function isRow(line: Line): boolean {
 
 /** `data NAME {` opens inline rows; `data NAME from "f" {` and every other block do not. */
 function opensInlineData(tokens: readonly Token[]): boolean {
+  // The header is everything since the previous block; the declaration starts at its last `data`.
+  const start = tokens.map((t) => t.kind === 'name' && t.text === 'data').lastIndexOf(true);
+  if (start < 0) return false;
+  tokens = tokens.slice(start);
   const first = tokens[0];
   if (!first || first.kind !== 'name' || first.text !== 'data') return false;
   return !tokens.some((t) => (t.kind === 'name' && t.text === 'from') || t.kind === '=' || t.kind === 'string');
