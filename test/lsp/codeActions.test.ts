@@ -160,3 +160,19 @@ describe('quick fixes', () => {
     expect(momentum).toContain('optimizer sgd rate 0.1 momentum 0.9');
   });
 });
+
+describe('declaring what a run names but the file lacks', () => {
+  it('declares a network shaped for the data, above the run', () => {
+    const spec = `data table {\n  0 0 -> 0\n  1 1 -> 1\n}\n\ntrain ne$0t on table {\n}\n`;
+    check(spec, ["Declare network 'net'"], "Declare network 'net'", `data table {\n  0 0 -> 0\n  1 1 -> 1\n}\n\nnetwork net {\n  input 2\n  layer hidden 4 sigmoid\n  layer output 1 sigmoid\n}\n\ntrain net on table {\n}\n`);
+  });
+
+  it('declares a data block shaped for the network, and the result checks', () => {
+    const spec = `network n {\n  input 3\n  layer 2 sigmoid\n}\ntrain n on pts$0 {\n}\n`;
+    const fx = fixture(spec);
+    const action = actionsAt(fx.state, fx.offset).find((a) => a.title === "Declare data set 'pts'")!;
+    const fixed = apply(fx.state.text, action.edit!.changes![URI]);
+    expect(fixed).toContain('data pts {\n  0 0 0 -> 0 0\n}\n');
+    expect(fixture(fixed).state.check.errorCount).toBe(0);
+  });
+});

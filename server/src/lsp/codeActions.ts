@@ -1,4 +1,4 @@
-// Quick fixes: every fix the checker and the training results attach to a problem, plus a few the editor adds (remove an unused declaration, a linear output for targets beyond [0, 1], another seed or momentum for a stuck run).
+// Quick fixes: every fix the checker and the training results attach to a problem, plus a few the editor adds (remove an unused declaration, declare a missing network or data set, a linear output for targets beyond [0, 1], another seed or momentum for a stuck run).
 //
 // Fixes are matched to problems by Problem.code and computed from the syntax
 // tree, never by re-reading messages.
@@ -98,9 +98,44 @@ function extraFixes(text: string, check: CheckResult, problem: Problem): Fix[] {
       );
       return fixes.filter((f) => f.edits.length > 0);
     }
+    case 'unknown-name': {
+      const fix = declareMissing(text, check, problem);
+      return fix ? [fix] : [];
+    }
     default:
       return [];
   }
+}
+
+/**
+ * `train mynet on table` with no network `mynet`: declare one shaped for the
+ * data (and a data block shaped for the network, the other way round), just
+ * above the run, so the learner starts from something that checks.
+ */
+function declareMissing(text: string, check: CheckResult, problem: Problem): Fix | null {
+  const train = trainAt(check, problem.span);
+  if (!train) return null;
+  const missingNetwork = train.network && sameSpan(train.network.span, problem.span);
+  const missingData = train.data && sameSpan(train.data.span, problem.span);
+  if (!missingNetwork && !missingData) return null;
+  const name = text.slice(problem.span.start, problem.span.end);
+  // A name declared as the other kind is a mix-up, not a missing declaration.
+  if (check.file.declarations.some((d) => d.kind !== 'train' && d.name?.text === name)) return null;
+  let block: string;
+  if (missingNetwork) {
+    const data = train.data ? check.datasets.get(train.data.text) : undefined;
+    const inputs = data?.inputWidth ?? 2;
+    const outputs = data?.targetWidth ?? 1;
+    const output = data?.classes ? 'softmax' : 'sigmoid';
+    block = `network ${name} {\n  input ${inputs}\n  layer hidden 4 sigmoid\n  layer output ${outputs} ${output}\n}\n\n`;
+  } else {
+    const network = train.network ? check.networks.get(train.network.text) : undefined;
+    const inputs = Array(network?.input ?? 2).fill('0').join(' ');
+    const targets = Array(network?.layers[network.layers.length - 1]?.units ?? 1).fill('0').join(' ');
+    block = `data ${name} {\n  ${inputs} -> ${targets}\n}\n\n`;
+  }
+  const at = train.span.start;
+  return { title: `Declare ${missingNetwork ? 'network' : 'data set'} '${name}'`, edits: [{ span: { start: at, end: at }, newText: block }] };
 }
 
 function sameSpan(a: Span, b: Span): boolean {
