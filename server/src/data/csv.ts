@@ -62,6 +62,8 @@ interface ParsedCsv {
   error: { line: number | null; message: string } | null;
   /** Every cell as a number (NaN when it is not one), row-major; computed once per file text. */
   numbers?: Float64Array;
+  /** Loads of this text by request (columns, header, …): a re-check with the same spec reuses the Dataset. */
+  loads?: Map<string, CsvLoad>;
 }
 
 function numericTable(parsed: ParsedCsv, columnCount: number): Float64Array {
@@ -147,7 +149,23 @@ export function parseCsvNumber(value: string): number | null {
 
 // ------------------------------------------------------------------ loading
 
+/**
+ * Loads the data set a spec asks for. Loads are cached with the parsed file,
+ * so the returned Dataset may be shared between checks: it is read-only.
+ */
 export function loadCsv(request: CsvRequest): CsvLoad {
+  const parsed = parseCached(request.path, request.text);
+  const key = JSON.stringify([request.name, request.fileLabel, request.header, request.inputs, request.target, request.onehot, request.normalize, request.maxDataCells]);
+  const cached = parsed.loads?.get(key);
+  if (cached !== undefined) return cached;
+  const load = loadParsed(request, parsed);
+  parsed.loads ??= new Map();
+  if (parsed.loads.size >= 8) parsed.loads.clear();
+  parsed.loads.set(key, load);
+  return load;
+}
+
+function loadParsed(request: CsvRequest, parsed: ParsedCsv): CsvLoad {
   const problems: CsvProblem[] = [];
   const file = request.fileLabel;
   const error = (message: string, code: ProblemCode = 'csv-bad-row', tag: number | null = null): CsvLoad => {
@@ -155,7 +173,6 @@ export function loadCsv(request: CsvRequest): CsvLoad {
     return { dataset: null, problems };
   };
 
-  const parsed = parseCached(request.path, request.text);
   if (parsed.error !== null) {
     return error(parsed.error.line !== null ? `${file} line ${parsed.error.line}: ${parsed.error.message}` : `${file}: ${parsed.error.message}`);
   }

@@ -426,8 +426,7 @@ class Checker {
       this.report(decl.name?.span ?? decl.keyword, 'data-too-large', `data set '${name}' would hold ${formatCount(cells)} numbers, more than the limit of ${formatCount(this.options.maxDataCells)}; use fewer rows`);
       return null;
     }
-    // Drawn afresh on every check (a few hundred points): no shared, mutable cache.
-    const dataset = generateDataset(name, source.generator.text as GeneratorKind, values);
+    const dataset = generated(name, source.generator.text as GeneratorKind, values);
     return { decl, dataset, targetRange: { min: 0, max: 1, maxSpan: null } };
   }
 
@@ -723,6 +722,28 @@ class Checker {
   }
 }
 
+/**
+ * Generated data sets by name and arguments, so re-checking on every keystroke
+ * does not redraw them. Datasets are read-only for every consumer (the trainer
+ * copies rows out), so sharing one between checks is safe.
+ */
+const generatedCache = new Map<string, Dataset>();
+
+function generated(name: string, kind: GeneratorKind, args: { samples: number; noise: number; seed: number }): Dataset {
+  const key = `${name}\u0000${kind}\u0000${args.samples}\u0000${args.noise}\u0000${args.seed}`;
+  let dataset = generatedCache.get(key);
+  if (dataset === undefined) {
+    dataset = generateDataset(name, kind, args);
+    // Only small sets are kept; a large one is cheap to redraw relative to its training.
+    if (args.samples <= 100_000) generatedCache.set(key, dataset);
+    if (generatedCache.size > 64) generatedCache.delete(generatedCache.keys().next().value as string);
+  }
+  return dataset;
+}
+
+/** Digests of data sets across checks: a cached Dataset keeps its digest. */
+const datasetDigests = new WeakMap<Dataset, string>();
+
 function optimizerRangeProblem(name: string, value: number): string | null {
   if (!Number.isFinite(value)) return 'must be a finite number';
   switch (name) {
@@ -773,9 +794,13 @@ function settingsCanonical(settings: TrainSettings): string {
 }
 
 function datasetDigest(data: Dataset): string {
-  return new Digest()
+  const known = datasetDigests.get(data);
+  if (known !== undefined) return known;
+  const digest = new Digest()
     .string(`data ${data.name} ${data.rows} ${data.inputWidth} ${data.targetWidth} ${data.normalize} ${data.inputNames.join(',')} ${data.classes?.join(',') ?? ''}`)
     .numbers(data.inputs)
     .numbers(data.targets)
     .hex();
+  datasetDigests.set(data, digest);
+  return digest;
 }
