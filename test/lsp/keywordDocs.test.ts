@@ -1,0 +1,83 @@
+// Every word of the language has documentation, and hovering any keyword or value in a spec shows it.
+import { describe, expect, it } from 'vitest';
+import type { MarkupContent } from 'vscode-languageserver';
+import { ACTIVATIONS, GENERATORS, INITS, LOSSES } from '../../server/src/language/model';
+import { hover } from '../../server/src/lsp/hover';
+import { docFor, docMarkdown, KEYWORD_DOCS } from '../../server/src/lsp/keywordDocs';
+import { classify } from '../../server/src/lsp/semanticTokens';
+import { fixture, URI } from './harness';
+
+/** Every word of LANGUAGE.md §3, with the category its slot documents it under. */
+const GRAMMAR_WORDS: [string, Parameters<typeof docFor>[1]][] = [
+  ...(['network', 'data', 'train', 'on'] as const).map((w) => [w, 'declaration'] as [string, 'declaration']),
+  ...(['input', 'layer', 'init'] as const).map((w) => [w, 'network-statement'] as [string, 'network-statement']),
+  ...ACTIVATIONS.map((w) => [w, 'activation'] as [string, 'activation']),
+  ...INITS.map((w) => [w, 'init'] as [string, 'init']),
+  ...(['from', 'inputs', 'target', 'onehot', 'header', 'normalize'] as const).map((w) => [w, 'data-statement'] as [string, 'data-statement']),
+  ...(['minmax', 'zscore', 'yes', 'no', 'full', 'f64', 'f32'] as const).map((w) => [w, 'value'] as [string, 'value']),
+  ...GENERATORS.map((w) => [w, 'generator'] as [string, 'generator']),
+  ...(['samples', 'noise', 'seed'] as const).map((w) => [w, 'generator-argument'] as [string, 'generator-argument']),
+  ...(['loss', 'optimizer', 'epochs', 'batch', 'seed', 'stop', 'when', 'validate', 'precision'] as const).map((w) => [w, 'train-statement'] as [string, 'train-statement']),
+  ...LOSSES.map((w) => [w, 'loss'] as [string, 'loss']),
+  ...(['sgd', 'adam'] as const).map((w) => [w, 'optimizer'] as [string, 'optimizer']),
+  ...(['rate', 'momentum', 'beta1', 'beta2', 'epsilon'] as const).map((w) => [w, 'optimizer-parameter'] as [string, 'optimizer-parameter']),
+];
+
+describe('keyword documentation', () => {
+  it.each(GRAMMAR_WORDS)('documents %s (%s) with a meaning, a syntax sketch and an example', (word, category) => {
+    const doc = docFor(word, category);
+    expect(doc, `${word} as ${category}`).toBeDefined();
+    expect(doc!.summary.length).toBeGreaterThan(20);
+    expect(doc!.example).toMatch(new RegExp(`\\b${word}\\b`));
+    expect(docMarkdown(doc!)).toContain(`**${word}**`);
+  });
+
+  it('has no entry twice', () => {
+    const keys = KEYWORD_DOCS.map((d) => `${d.category}:${d.word}`);
+    expect(new Set(keys).size).toBe(keys.length);
+  });
+
+  it('shows documentation when hovering any keyword or value of a spec', () => {
+    const spec = [
+      'network n {',
+      '  input 2',
+      '  layer h 4 leaky_relu init he',
+      '  layer 3 softmax',
+      '}',
+      'data rows {',
+      '  0 1 -> 1 0 0',
+      '  normalize minmax',
+      '}',
+      'data csv from "c.csv" {',
+      '  inputs a..b',
+      '  target label onehot',
+      '  normalize zscore',
+      '  header yes',
+      '}',
+      'data g = circle(samples 10, noise 0.1, seed 2)',
+      'train n on rows {',
+      '  loss cross_entropy',
+      '  optimizer adam rate 0.01 beta1 0.9 beta2 0.99 epsilon 1e-7',
+      '  epochs 10',
+      '  batch full',
+      '  seed 3',
+      '  stop when loss < 0.1',
+      '  validate 20%',
+      '  precision f32',
+      '}',
+      '',
+    ].join('\n');
+    const { state } = fixture(spec);
+    const words = classify(state.text, state.check.file).filter((c) => ['keyword', 'enumMember', 'parameter'].includes(c.type));
+    expect(words.length).toBe(45);
+    for (const { span } of words) {
+      const word = state.text.slice(span.start, span.end);
+      const result = hover(state, { textDocument: { uri: URI }, position: state.lines.positionAt(span.start + 1) });
+      expect(result, `hover on '${word}' at ${span.start}`).not.toBeNull();
+      const value = (result!.contents as MarkupContent).value;
+      // `when` and the `loss` of `stop when loss <` are explained by `stop`; `layer` shows the layer itself.
+      const expected = state.text.slice(span.start - 5, span.start) === 'stop ' || state.text.slice(span.start - 10, span.start) === 'stop when ' ? 'stop' : word;
+      if (word !== 'layer') expect(value, `hover on '${word}'`).toContain(`**${expected}**`);
+    }
+  });
+});
