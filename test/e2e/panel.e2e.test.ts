@@ -161,8 +161,9 @@ describe('training panel webview', () => {
     const w11 = view.snapshots.at(-1)!.layers[0].weights[0];
     expect(text).toContain('W⁽¹⁾₁₁');
     expect(text).toContain(Number(w11.toPrecision(4)).toString().replace('-', '−'));
-    expect(text).toContain('∂L/∂W');
-    expect(text).toContain('last update');
+    expect(text).toContain('∂L/∂W⁽¹⁾₁₁ (last update)');
+    const previous = view.snapshots.at(-2)!.epoch;
+    expect(text).toContain(`ΔW since epoch ${previous}`);
     await page.close();
   });
 

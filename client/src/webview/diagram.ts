@@ -51,6 +51,8 @@ export class NetworkDiagram {
   private inputNames: readonly string[] = [];
   private highlightedLine: number | null = null;
   private layoutWidth = 0;
+  private epoch = 0;
+  private previousEpoch: number | null = null;
   private readonly resizeObserver: ResizeObserver;
 
   constructor(
@@ -78,7 +80,13 @@ export class NetworkDiagram {
     return Math.max(360, Math.round(this.container.clientWidth || 900));
   }
 
-  update(inputNames: readonly string[], layers: readonly PanelLayer[]): void {
+  /**
+   * `epoch` is the snapshot's; `previousEpoch` the one before it, since the snapshots'
+   * lastUpdate is the change of W between the two (null for the first snapshot).
+   */
+  update(inputNames: readonly string[], layers: readonly PanelLayer[], epoch = 0, previousEpoch: number | null = null): void {
+    this.epoch = epoch;
+    this.previousEpoch = previousEpoch;
     this.layers = layers;
     this.inputNames = inputNames;
     const key = `${inputNames.join(',')}|${layers.map((l) => `${l.name}:${l.inputs}x${l.units}:${l.activation}:${l.line}`).join('|')}`;
@@ -230,11 +238,15 @@ export class NetworkDiagram {
     const j = edge.to + 1;
     const i = edge.from + 1;
     const source = edge.layer === 1 ? inputName(this.inputNames, edge.from) : `${this.layers[edge.layer - 2].name} ${i}`;
-    const rows: [string, string][] = [
-      [`W⁽${k}⁾${subscript(j)}${subscript(i)}`, formatNumber(layer.weights[edge.index])],
-      ['∂L/∂W', layer.weightGradient ? formatNumber(layer.weightGradient[edge.index]) : 'no update yet'],
-      ['last update ΔW', layer.lastUpdate ? formatNumber(layer.lastUpdate[edge.index]) : 'no update yet'],
-    ];
+    const name = `W⁽${k}⁾${subscript(j)}${subscript(i)}`;
+    const rows: [string, string][] = [[name, formatNumber(layer.weights[edge.index])]];
+    if (layer.weightGradient) rows.push([`∂L/∂${name} (last update)`, formatNumber(layer.weightGradient[edge.index])]);
+    else rows.push(['∂L/∂W', this.epoch === 0 ? 'no update yet' : 'kept for the last epoch only']);
+    if (layer.lastUpdate && this.previousEpoch !== null) {
+      rows.push([`ΔW since epoch ${this.previousEpoch}`, formatNumber(layer.lastUpdate[edge.index])]);
+    } else if (layer.lastUpdate) {
+      rows.push(['last update ΔW', formatNumber(layer.lastUpdate[edge.index])]);
+    }
     return tooltipHtml(`${source} → ${layer.name} ${j}`, rows);
   }
 

@@ -110,7 +110,7 @@ export class RunView {
     const diagramHost = element('div');
     const diagramLegend = element('div', 'nn-legend');
     diagramLegend.innerHTML =
-      '<span><i class="line positive"></i>positive weight</span><span><i class="line negative"></i>negative weight</span><span class="muted">thickness ∝ |w| · number in a node: its bias b · hover an edge for W, ∂L/∂W and the last update' +
+      '<span><i class="line positive"></i>positive weight</span><span><i class="line negative"></i>negative weight</span><span class="muted">thickness ∝ |w| · number in a node: its bias b · hover an edge for W, ∂L/∂W and how it changed' +
       (options.onLayerClick ? ' · click a layer to show it in the editor' : '') +
       '</span>';
     const weightsHost = element('div', 'nn-weights-host');
@@ -197,7 +197,9 @@ export class RunView {
     this.diagramCaption.textContent = `Network ${epochText}`.trim();
     this.boundaryCaption.textContent = `Decision boundary ${epochText}`.trim();
     if (snapshot) {
-      this.diagram.update(view.inputNames, snapshot.layers);
+      const index = view.snapshots.indexOf(snapshot);
+      const previousEpoch = index > 0 ? view.snapshots[index - 1].epoch : null;
+      this.diagram.update(view.inputNames, snapshot.layers, snapshot.epoch, previousEpoch);
       this.weights.update(view.inputNames, snapshot.layers, snapshot.epoch);
     }
     if (view.box) this.boundary.update(view, snapshot?.boundary ?? null);
