@@ -10,6 +10,7 @@ import { dirname, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
   CodeActionKind,
+  DidChangeWatchedFilesNotification,
   CodeLensRefreshRequest,
   InlayHintRefreshRequest,
   TextDocuments,
@@ -129,6 +130,7 @@ export function startServer(connection: Connection, options: ServerOptions): voi
   /** The options of each document's last check, for the synchronous re-check of `current`. */
   const lastOptions = new Map<string, CheckOptions>();
   let support: ClientSupport = clientSupport({});
+  let watchFiles = false;
   let init: InitializationOptions | undefined;
   let folders: string[] = [];
   let host: TrainingHost | null = null;
@@ -136,6 +138,7 @@ export function startServer(connection: Connection, options: ServerOptions): voi
 
   connection.onInitialize((params: InitializeParams): InitializeResult => {
     support = clientSupport(params.capabilities, params.clientInfo?.name);
+    watchFiles = params.capabilities.workspace?.didChangeWatchedFiles?.dynamicRegistration === true;
     init = (params.initializationOptions ?? undefined) as InitializationOptions | undefined;
     folders = (params.workspaceFolders ?? []).map((f) => uriToPath(f.uri)).filter((p): p is string => p !== null);
     if (folders.length === 0 && params.rootUri) {
@@ -148,6 +151,12 @@ export function startServer(connection: Connection, options: ServerOptions): voi
   });
 
   connection.onInitialized(() => {
+    // A data file edited outside the spec changes what the spec means: re-check open specs.
+    if (watchFiles) {
+      void connection.client.register(DidChangeWatchedFilesNotification.type, {
+        watchers: [{ globPattern: '**/*.{csv,CSV,tsv,txt}' }],
+      });
+    }
     if (support.workspaceFolders) {
       connection.workspace.onDidChangeWorkspaceFolders((event) => {
         const removed = new Set(event.removed.map((f) => uriToPath(f.uri)));
@@ -165,6 +174,11 @@ export function startServer(connection: Connection, options: ServerOptions): voi
     shuttingDown = true;
     for (const timer of [...checkTimers.values(), ...autoTimers.values(), ...progressTimers.values()]) clearTimeout(timer);
     host?.dispose();
+  });
+
+  connection.onDidChangeWatchedFiles(() => {
+    clearDataFileCache();
+    for (const doc of documents.all()) scheduleCheck(doc.uri, 0);
   });
 
   // Settings (and trust) can change at any time; re-check everything with the new ones.
@@ -232,9 +246,13 @@ export function startServer(connection: Connection, options: ServerOptions): voi
     const text = document.getText();
     const specPath = uriToPath(uri);
     const options = checkOptions(specPath, settings);
+    // A request may have checked this very version already (see `current`): reuse it.
+    const previous = states.get(uri);
+    const reuse =
+      reason === 'change' && previous?.version === document.version && previous.text === text && sameOptions(lastOptions.get(uri), options);
     lastOptions.set(uri, options);
-    const result = check(text, options);
-    const lines = new LineIndex(text);
+    const result = reuse ? previous.check : check(text, options);
+    const lines = reuse ? previous.lines : new LineIndex(text);
     // Nothing trains in an untrusted workspace, and nothing in a file with errors.
     const trainable = settings.trusted && result.errorCount === 0 ? result.runs : [];
     host.update(uri, document.version, trainable);
@@ -261,6 +279,17 @@ export function startServer(connection: Connection, options: ServerOptions): voi
       maxParameters: settings.maxParameters,
       maxDataCells: DEFAULT_MAX_DATA_CELLS,
     };
+  }
+
+  function sameOptions(a: CheckOptions | undefined, b: CheckOptions): boolean {
+    return (
+      a !== undefined &&
+      a.specPath === b.specPath &&
+      a.allowedRoot === b.allowedRoot &&
+      (a.readFile === null) === (b.readFile === null) &&
+      a.maxParameters === b.maxParameters &&
+      a.maxDataCells === b.maxDataCells
+    );
   }
 
   /** The workspace folder that holds the spec (the innermost), or the spec's own folder. */
@@ -567,6 +596,9 @@ function uriToPath(uri: string): string | null {
 
 /** Reads a CSV for the checker; unchanged files (same size and mtime) come from memory, since check() runs on every keystroke. */
 const fileCache = new Map<string, { size: number; mtime: number; text: string }>();
+function clearDataFileCache(): void {
+  fileCache.clear();
+}
 const readDataFile: ReadFile = (path) => {
   try {
     const stat = statSync(path);

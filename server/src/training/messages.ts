@@ -63,7 +63,11 @@ export type WorkerMessage =
   | { type: 'ready'; throughput: number }
   /** At most ~10 per second per job. */
   | { type: 'progress'; job: number; version: number; key: string; progress: ProgressReport }
-  /** The outcome first (diagnostics, hovers and lenses wait for it)… */
+  /**
+   * The outcome first (diagnostics, hovers and lenses wait for it)… Its
+   * `result.history` is thinned to at most 2,000 evenly spaced epochs (the last always
+   * kept): a long run's every epoch is too much to copy while the user waits.
+   */
   | { type: 'done'; job: number; version: number; key: string; outcome: RunOutcome }
   /** …then, right after, what only the panel needs (curve, snapshots, boundary grids). */
   | { type: 'record'; job: number; version: number; key: string; record: RunRecord }

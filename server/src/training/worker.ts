@@ -112,20 +112,26 @@ function train(message: Extract<HostMessage, { type: 'train' }>): void {
     snapshots: { maxSnapshots: SNAPSHOTS, maxValues: SNAPSHOT_VALUES },
   });
   const seconds = (performance.now() - started) / 1000;
-  const final = panelLayers(run, result.layers);
-  const snapshots = (result.snapshots ?? []).map((snapshot) => ({
-    epoch: snapshot.epoch,
-    // The last snapshot holds the final weights: give it the last update's gradients too.
-    layers: snapshot.epoch === result.epochs
-      ? final
-      : final.map((layer, k) => ({ ...layer, weights: Array.from(snapshot.weights[k]), biases: Array.from(snapshot.biases[k]), weightGradient: null })),
-  }));
-  if (snapshots.length === 0) snapshots.push({ epoch: result.epochs, layers: final });
+  const weightSnapshots = result.snapshots ?? [];
   // The weights travel once, in the record; the outcome keeps the final layers only.
   delete result.snapshots;
   keep(run.key, trainer);
-  const outcome: RunOutcome = { key: run.key, result, step: null, seconds, rows: explainRows(run, trainer) };
+  // Every epoch's report of a long run is a large message to copy across threads just
+  // when the user waits for the result; the LSP side needs only the curve's shape.
+  const outcome: RunOutcome = { key: run.key, result: { ...result, history: thin(result.history) }, step: null, seconds, rows: explainRows(run, trainer) };
   post({ type: 'done', job, version, key: run.key, outcome });
+
+  // What only the panel needs comes second.
+  const final = panelLayers(run, result.layers);
+  const snapshots = weightSnapshots.map((snapshot) => ({
+    epoch: snapshot.epoch,
+    // The last snapshot holds the final weights: give it the last update's gradients too.
+    layers:
+      snapshot.epoch === result.epochs
+        ? final
+        : final.map((layer, k) => ({ ...layer, weights: Array.from(snapshot.weights[k]), biases: Array.from(snapshot.biases[k]), weightGradient: null })),
+  }));
+  if (snapshots.length === 0) snapshots.push({ epoch: result.epochs, layers: final });
   post({ type: 'record', job, version, key: run.key, record: record(run, result, snapshots, result.normalization) });
 }
 
@@ -187,23 +193,25 @@ function hasNonZero(values: ArrayLike<number>): boolean {
   return false;
 }
 
+/** At most CURVE_POINTS evenly spaced entries, always with the last one. */
+function thin<T>(items: readonly T[]): T[] {
+  const every = Math.max(1, Math.ceil(items.length / CURVE_POINTS));
+  return items.filter((_item, i) => i % every === 0 || i === items.length - 1);
+}
+
 function record(
   run: RunSpec,
   result: TrainResult | null,
   snapshots: { epoch: number; layers: PanelLayer[] }[],
   normalization: TrainResult['normalization'],
 ): RunRecord {
-  const history = result?.history ?? [];
-  const every = Math.max(1, Math.ceil(history.length / CURVE_POINTS));
-  const curve = history
-    .filter((_report, i) => i % every === 0 || i === history.length - 1)
-    .map((r) => ({
-      epoch: r.epoch,
-      loss: r.loss,
-      validationLoss: r.validationLoss,
-      accuracy: r.accuracy,
-      validationAccuracy: r.validationAccuracy,
-    }));
+  const curve = thin(result?.history ?? []).map((r) => ({
+    epoch: r.epoch,
+    loss: r.loss,
+    validationLoss: r.validationLoss,
+    accuracy: r.accuracy,
+    validationAccuracy: r.validationAccuracy,
+  }));
   const points = dataPoints(run.data);
   const box = points ? points.box : null;
   // The weight change since the previous snapshot, so the panel can show what moved.
