@@ -9,13 +9,16 @@ export interface StatusBarContent {
   run: RunStatus;
 }
 
-/** Loss values span many decades; three significant digits read well at every scale. */
+/**
+ * Loss values span many decades. Four significant digits, so a loss just under a
+ * `stop when loss < 0.001` target reads 0.0009999, never a misleading 0.001.
+ */
 export function formatLoss(loss: number | null): string {
   if (loss === null || !Number.isFinite(loss)) return String(loss ?? '–');
   if (loss === 0) return '0';
   const magnitude = Math.abs(loss);
   if (magnitude >= 1e4 || magnitude < 1e-4) return loss.toExponential(2);
-  return Number(loss.toPrecision(3)).toString();
+  return Number(loss.toPrecision(4)).toString();
 }
 
 const icons: Record<RunStatus['phase'], string> = {

@@ -24,7 +24,7 @@ function run(overrides: Partial<RunStatus>): RunStatus {
 describe('statusBarContent', () => {
   it('shows the running run as in UX.md', () => {
     const content = statusBarContent([run({ phase: 'running', epoch: 1200, loss: 0.02134 })]);
-    expect(content?.text).toBe('$(pulse) xor: epoch 1200 · loss 0.0213');
+    expect(content?.text).toBe('$(pulse) xor: epoch 1200 · loss 0.02134');
   });
 
   it('prefers a running run over a finished one and counts other active runs', () => {
@@ -57,10 +57,11 @@ describe('statusBarContent', () => {
 
 describe('formatLoss', () => {
   it.each([
-    [0.021344, '0.0213'],
+    [0.021344, '0.02134'],
+    [0.0009999, '0.0009999'],
     [0.00098, '0.00098'],
     [1.5e-7, '1.50e-7'],
-    [12.3456, '12.3'],
+    [12.3456, '12.35'],
     [0, '0'],
     [Number.NaN, 'NaN'],
   ])('%s -> %s', (loss, expected) => {
