@@ -22,10 +22,10 @@ function load(text: string, overrides: Partial<CsvRequest> = {}) {
 
 describe('loadCsv', () => {
   it('reads quoted fields with commas and doubled quotes, CRLF line ends and a byte-order mark', () => {
-    const second = load('\ufeff"size, m²","say ""hi""",y\r\n1.5,2,0\r\n3,4,1\r\n');
-    expect(second.dataset?.inputNames).toEqual(['size, m²', 'say "hi"']);
-    expect([...(second.dataset?.inputs ?? [])]).toEqual([1.5, 2, 3, 4]);
-    expect(second.problems).toEqual([]);
+    const loaded = load('\ufeff"size, m²","say ""hi""",y\r\n1.5,2,0\r\n3,4,1\r\n');
+    expect(loaded.dataset?.inputNames).toEqual(['size, m²', 'say "hi"']);
+    expect([...(loaded.dataset?.inputs ?? [])]).toEqual([1.5, 2, 3, 4]);
+    expect(loaded.problems).toEqual([]);
   });
 
   it('names the line and column of a value that is not a number', () => {
