@@ -78,6 +78,8 @@ function createClient(context: vscode.ExtensionContext): LanguageClient {
   const clientOptions: LanguageClientOptions = {
     documentSelector: [{ language: 'nn' }],
     synchronize: { configurationSection: 'nn' },
+    // Hovers link to ▶ Train, ⏭ Step and "Show all weights": trust exactly those commands, nothing else.
+    markdown: { isTrusted: { enabledCommands: ['nn.train', 'nn.step', 'nn.showTraining'] } },
     // Evaluated at every (re)start, so a restart after granting trust says so.
     initializationOptions: (): InitializationOptions => ({ workspaceTrusted: vscode.workspace.isTrusted }),
     middleware: {
