@@ -278,3 +278,17 @@ describe('nn train, more', () => {
     expect(epochs[epochs.length - 1]).toBe(JSON.parse(plain.stdout()).runs[0].epochs);
   });
 });
+
+describe('nn train --report failures', () => {
+  it('a report that cannot be written is said plainly, exit 2', async () => {
+    const file = spec('xor.nn', XOR_SPEC);
+    const fake = fakeIo();
+    const code = await trainCommand([file, '--report', 'missing-folder/out.html'], fake.io, {
+      writeReport: () => {
+        throw Object.assign(new Error('ENOENT: no such file or directory'), { code: 'ENOENT' });
+      },
+    });
+    expect(code).toBe(2);
+    expect(fake.stderr()).toContain("cannot write the report 'missing-folder/out.html': no such file");
+  });
+});

@@ -9,9 +9,7 @@
 
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { check } from '../language/index';
-import { describeReadError, readDataFile } from './check';
-import { DEFAULT_MAX_DATA_CELLS, DEFAULT_MAX_PARAMETERS } from '../language/index';
+import { check, DEFAULT_MAX_DATA_CELLS, DEFAULT_MAX_PARAMETERS } from '../language/index';
 import type { RunSpec } from '../language/model';
 import { LineIndex } from '../language/positions';
 import type { Problem } from '../language/problems';
@@ -19,6 +17,7 @@ import { Trainer } from '../nn/trainer';
 import { startKernelHelpers } from '../training/kernelHelpers';
 import type { EpochReport, StopReason, TrainResult } from '../nn/types';
 import { formatPercent, formatSeconds } from '../training/summary';
+import { describeReadError, readDataFile } from './check';
 
 /** Four significant digits: enough to tell 0.0009999 from the `stop when loss < 0.001` it beat. */
 function formatLoss(value: number | null | undefined): string {
@@ -279,7 +278,14 @@ export async function trainCommand(argv: string[], io: CliIo = processIo(), hook
       })),
     );
   }
-  if (options.report !== null && hooks.writeReport) await hooks.writeReport(resolve(io.cwd, options.report), specPath, text, trained);
+  if (options.report !== null && hooks.writeReport) {
+    try {
+      await hooks.writeReport(resolve(io.cwd, options.report), specPath, text, trained);
+    } catch (error) {
+      io.stderr(`nn train: cannot write the report '${options.report}': ${describeReadError(error).message}\n`);
+      return 2;
+    }
+  }
 
   if (trained.some((t) => t.result.stopped === 'cancelled')) return 130;
   if (trained.some((t) => t.result.stopped === 'diverged')) return 1;
