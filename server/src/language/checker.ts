@@ -8,7 +8,7 @@
 import * as nodePath from 'node:path';
 import { loadCsv, type ColumnName, type ColumnSelector } from '../data/csv';
 import { inlineDataset, type InlineRow } from '../data/inline';
-import { generateDataset } from '../data/generators';
+import { GENERATOR_DEFAULTS, generateDataset } from '../data/generators';
 import { Digest } from './digest';
 import type { CheckOptions, CheckResult, NameReference } from './index';
 import type { Activation, Dataset, GeneratorKind, Init, LayerSpec, LossKind, NetworkSpec, NormalizeKind, OptimizerSpec, Precision, RunSpec, TrainSettings } from './model';
@@ -28,8 +28,6 @@ const DEFAULT_INIT: Record<Activation, Init> = {
 };
 
 const OPTIMIZER_PARAMETERS = { sgd: ['rate', 'momentum'], adam: ['rate', 'beta1', 'beta2', 'epsilon'] } as const;
-
-const GENERATOR_DEFAULTS = { samples: 200, noise: 0, seed: 0 };
 
 /** What the checker knows about a declared data set beyond its values: where its rows are written. */
 interface DataInfo {
@@ -388,7 +386,7 @@ class Checker {
 
   private checkGenerated(decl: DataDecl, name: string, source: GeneratedData): DataInfo | null {
     if (source.generator === undefined) return null;
-    const values = { ...GENERATOR_DEFAULTS };
+    const values: { samples: number; noise: number; seed: number } = { ...GENERATOR_DEFAULTS };
     const seen = new Map<string, Span>();
     let ok = true;
     for (const arg of source.args) {
