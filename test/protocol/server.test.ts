@@ -120,6 +120,31 @@ describe('language server over stdio', () => {
     expect(client.runStatuses.flatMap((s) => s.runs).every((r) => r.phase === 'idle')).toBe(true);
   });
 
+  it('trains on save only, with nn.autoTrain onSave', async () => {
+    client = await LspClient.start({ settings: { autoTrain: 'onSave' } });
+    const uri = 'file:///tmp/nn-protocol/on-save.nn';
+    client.open(uri, XOR);
+    await client.waitForDiagnostics(uri, () => true);
+    const edited = client.change(uri, `${XOR}\n# edited\n`);
+    await client.waitForDiagnostics(uri, (p) => p.version === edited);
+    expect(client.runStatuses.flatMap((s) => s.runs).every((r) => r.phase === 'idle')).toBe(true);
+    client.save(uri);
+    const done = await client.waitForDiagnostics(uri, (p) => p.diagnostics.some(result));
+    expect(messageOf(done.diagnostics.find(result)!)).toMatch(/^trained: /);
+  });
+
+  it('stops a run at nn.maxTrainingSeconds with a Warning that says so', async () => {
+    client = await LspClient.start({ settings: { autoTrain: 'off', maxTrainingSeconds: 0.3 } });
+    const uri = 'file:///tmp/nn-protocol/time.nn';
+    client.open(uri, LONG);
+    await client.waitForDiagnostics(uri, () => true);
+    await client.command('nn.train', uri);
+    const done = await client.waitForDiagnostics(uri, (p) => p.diagnostics.some(result));
+    const warning = done.diagnostics.find(result)!;
+    expect(warning.severity).toBe(WARNING);
+    expect(messageOf(warning)).toMatch(/^stopped at the time limit after 0\.\d+ s, at epoch \d+ of 100000000: loss [\d.e-]+\. Raise nn\.maxTrainingSeconds/);
+  });
+
   it('never lets a result land on text that changed while it trained', async () => {
     client = await LspClient.start({ settings: { autoTrain: 'off' } });
     const uri = 'file:///tmp/nn-protocol/stale.nn';
