@@ -130,3 +130,28 @@ describe('inlay hints', () => {
     expect(inRange.map((h) => h.label)).toEqual(['4→1 · 5 params']);
   });
 });
+
+describe('inlay hints in train blocks', () => {
+  it('says how many rows validate holds out and how many updates an epoch makes', () => {
+    const text = render(
+      fixture(`
+        network n {
+          input 2
+          layer 1 sigmoid
+        }
+        data g = gauss(samples 150)
+        train n on g {
+          validate 20%
+          batch 16
+        }
+        train n on g {
+          batch full
+        }
+      `),
+    );
+    expect(text).toContain('validate 20% ‹30 of 150 rows held out›');
+    // 120 training rows in batches of 16: 7 full batches and a last one of 8.
+    expect(text).toContain('batch 16 ‹8 updates/epoch›');
+    expect(text).toContain('batch full ‹1 update/epoch›');
+  });
+});

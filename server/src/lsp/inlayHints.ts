@@ -1,7 +1,7 @@
-// Inlay hints: each layer's shape and parameter count, each inline row's trained prediction ŷ, each loaded file or generated set's size.
+// Inlay hints: each layer's shape and parameter count, each inline row's trained prediction ŷ, each loaded file or generated set's size, and what batch and validate mean in rows.
 
 import type { InlayHint, InlayHintParams } from 'vscode-languageserver';
-import type { DataDecl, NetworkDecl, Span } from '../language/syntax';
+import type { DataDecl, NetworkDecl, Span, TrainDecl } from '../language/syntax';
 import { datasetSummary, fixed, formatNumber, layerInputs, layerParameters, params } from './describe';
 import { runForData } from './hover';
 import type { DocumentState } from './state';
@@ -31,6 +31,31 @@ export function hints(state: DocumentState): Hint[] {
   for (const decl of state.check.file.declarations) {
     if (decl.kind === 'network') out.push(...layerHints(state, decl));
     else if (decl.kind === 'data') out.push(...dataHints(state, decl));
+    else out.push(...trainHints(state, decl));
+  }
+  return out;
+}
+
+/** What `validate` and `batch` mean for this data: rows held out, updates per epoch. */
+function trainHints(state: DocumentState, decl: TrainDecl): Hint[] {
+  const run = state.check.runs.find((r) => r.keywordSpan.start === decl.keyword.start);
+  if (!run) return [];
+  const rows = run.data.rows;
+  const held = run.settings.validate !== null ? Math.round(run.settings.validate * rows) : 0;
+  const training = rows - held;
+  const out: Hint[] = [];
+  for (const statement of decl.statements) {
+    if (statement.kind === 'validate' && run.settings.validate !== null) {
+      out.push({ offset: statement.span.end, label: `${held} of ${rows} rows held out`, tooltip: `${training} rows train, ${held} validate (chosen by seed ${run.settings.seed})` });
+    } else if (statement.kind === 'batch') {
+      const batch = run.settings.batch === 'full' ? training : Math.min(run.settings.batch, training);
+      const updates = batch > 0 ? Math.ceil(training / batch) : 0;
+      out.push({
+        offset: statement.span.end,
+        label: `${updates} ${updates === 1 ? 'update' : 'updates'}/epoch`,
+        tooltip: `${training} training rows in batches of ${batch}${training % batch !== 0 ? `, the last one of ${training % batch}` : ''}`,
+      });
+    }
   }
   return out;
 }
