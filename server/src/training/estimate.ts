@@ -19,8 +19,8 @@ export function runWork(run: RunSpec): number {
   return parameterCount(run.network) * trainRows * run.settings.epochs;
 }
 
-/** A speed to start from before anything was measured (a modest laptop core, f64). */
-export const DEFAULT_THROUGHPUT = 3e7;
+/** A speed to start from before the worker measured one (a modest laptop core, f64, small batches). */
+export const DEFAULT_THROUGHPUT = 1e7;
 
 /** Turns work into seconds, from the worker's measurement and then from finished runs. */
 export class SpeedEstimate {
