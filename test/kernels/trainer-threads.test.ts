@@ -1,0 +1,41 @@
+// A run trained with helper threads (`nn train --threads N`) ends with the same weights, bit for bit, as on one thread (LANGUAGE.md §4).
+import { describe, expect, it } from 'vitest';
+import type { Precision } from '../../server/src/nn/kernels';
+import { Trainer } from '../../server/src/nn/trainer';
+import { startKernelHelpers } from '../../server/src/training/kernelHelpers';
+import { dataset, network, randomOneHot, randomRows, settings } from '../nn/helpers';
+
+/** Wide enough layers that the products are shared between threads (≥ 2¹⁷ multiply-adds). */
+const NET = network(96, [160, 'relu'], [64, 'tanh'], [5, 'softmax']);
+const DATA = dataset(randomRows(300, 96, 4, randomOneHot(5)));
+
+async function trained(precision: Precision, threads: number): Promise<{ weights: number[][]; losses: number[]; threads: number }> {
+  const trainer = new Trainer(
+    NET, DATA,
+    settings({ precision, batch: 100, epochs: 3, loss: 'cross_entropy', optimizer: { kind: 'adam', rate: 0.01, beta1: 0.9, beta2: 0.999, epsilon: 1e-8 } }),
+    threads > 1 ? { helpers: { start: startKernelHelpers, count: threads - 1 } } : {},
+  );
+  // Poll (with a deadline) until the helpers run, so the shared path is the one tested.
+  const kernels = (trainer as unknown as { kernels: { threads: number } }).kernels;
+  const deadline = Date.now() + 20_000;
+  while (kernels.threads !== threads && Date.now() < deadline) await new Promise((resolve) => setImmediate(resolve));
+  const result = trainer.train();
+  return {
+    weights: result.layers.map((layer) => [...layer.weights, ...layer.biases]),
+    losses: result.history.map((epoch) => epoch.loss),
+    threads: kernels.threads,
+  };
+}
+
+describe.each(['f64', 'f32'] as Precision[])('%s', (precision) => {
+  it('3 threads train to the same bits as 1', async () => {
+    const one = await trained(precision, 1);
+    const three = await trained(precision, 3);
+    expect(three.threads).toBe(3);
+    expect(three.losses).toEqual(one.losses);
+    const expected = one.weights.flat();
+    const actual = three.weights.flat();
+    expect(actual.length).toBe(96 * 160 + 160 + 160 * 64 + 64 + 64 * 5 + 5);
+    expect(actual.filter((w, i) => !Object.is(w, expected[i])).length).toBe(0);
+  });
+});
