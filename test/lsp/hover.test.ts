@@ -258,3 +258,18 @@ describe('hover without a trainable run', () => {
     expect(hoverText(fixture(at(broken, '  0 1')))).toContain('Not trainable yet');
   });
 });
+
+describe('hover with incomplete outcomes', () => {
+  it('falls back to the untrained view when an outcome has no layer states', () => {
+    const fx = fixture(at(XOR, 'layer hid'));
+    const run = fx.state.check.runs[0];
+    const empty = {
+      stopped: 'diverged' as const, epochs: 1, loss: null, accuracy: null, validationLoss: null, validationAccuracy: null,
+      finalLoss: null, history: [], layers: [], normalization: null, trainRows: 4, validationRows: 0,
+    };
+    const state = { ...fx.state, outcomes: new Map([[run.key, { key: run.key, result: empty, step: null, seconds: 0, rows: [] }]]) };
+    expect(hover(state, { textDocument: { uri: URI }, position: fx.position })).not.toBeNull();
+    const row = fixture(at(XOR, '  0 1'));
+    expect(hover({ ...row.state, outcomes: state.outcomes }, { textDocument: { uri: URI }, position: row.position })).not.toBeNull();
+  });
+});

@@ -268,7 +268,8 @@ function layerText(state: DocumentState, decl: NetworkDecl, statement: LayerStmt
   const loss = run.settings.loss;
   const rows = Array.from({ length: layer.units }, (_, i) => unitLabel(network, k, i));
   const columns = [...Array.from({ length: inputs }, (_, j) => unitLabel(network, k - 1, j)), 'b'];
-  if (outcome?.step) {
+  // An outcome without this layer's state (a failed run) shows the untrained view.
+  if (outcome?.step && outcome.step.before[index] && outcome.step.after[index]) {
     const before = outcome.step.before[index];
     const after = outcome.step.after[index];
     const opt = run.settings.optimizer;
@@ -289,7 +290,7 @@ function layerText(state: DocumentState, decl: NetworkDecl, statement: LayerStmt
       code(matrixLines(rows, columns, after)),
       code([`δ${layerMark(k)} of this update (batch mean): ${vector(after.delta)}`, deltaFormula(network, k, loss)]),
     );
-  } else if (outcome?.result) {
+  } else if (outcome?.result && outcome.result.layers[index]) {
     const state_ = outcome.result.layers[index];
     parts.push(code(matrixLines(rows, columns, state_)));
     parts.push(
@@ -395,7 +396,7 @@ function rowText(state: DocumentState, decl: DataDecl, row: DataRow): string | n
   const network = run.network;
   const L = network.layers.length;
   lines.push(`ŷ = ${tuple(explanation.output)}, loss ${lossFormula(network, run.settings.loss)} = ${formatNumber(explanation.loss, 3)}`);
-  for (let k = L; k >= 1; k--) {
+  for (let k = L; k >= 1 && explanation.deltas[k - 1]; k--) {
     lines.push(`${deltaFormula(network, k, run.settings.loss)} = ${vector(explanation.deltas[k - 1])}`);
   }
   const parts = [code(lines)];
