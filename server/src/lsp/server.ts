@@ -37,6 +37,7 @@ import {
   type TrainingView,
 } from '../protocol';
 import { TrainingHost, type RunEvent } from '../training/host';
+import type { RunOutcome } from '../training/outcome';
 import { resultProblem } from '../training/results';
 import { progressText, statusSummary } from '../training/summary';
 import { codeActions } from './codeActions';
@@ -304,9 +305,12 @@ export function startServer(connection: Connection, options: ServerOptions): voi
     const statuses: RunStatus[] = [];
     const results: Problem[] = [];
     const estimates: number[] = [];
-    const outcomes = host ? host.outcomes(uri) : new Map();
+    // Outcomes by key, for every run the text has, also while an error elsewhere stops
+    // training: a layer's trained weights stay in its hover while the user types.
+    const outcomes = new Map<string, RunOutcome>();
     result.runs.forEach((run, i) => {
       const runState = host!.state(uri, run);
+      if (runState.outcome) outcomes.set(run.key, runState.outcome);
       estimates.push(runState.estimate);
       const problem = trusted && result.errorCount === 0 ? resultProblem(result, run, runState, text) : null;
       if (problem) results.push(problem);
