@@ -93,6 +93,8 @@ export interface TrainingView {
   version: number;
   status: RunStatus;
   inputNames: string[];
+  /** Class labels in output order (`target … onehot`), to name the outputs; absent or null otherwise. */
+  classes?: string[] | null;
   curve: CurvePoint[];
   snapshots: Snapshot[];
   /** For two-input data: the points to draw over the boundary, and the grid's box. */

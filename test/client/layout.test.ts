@@ -152,3 +152,15 @@ describe('niceTicks', () => {
     expect(niceTicks(min, max, count)).toEqual(expected);
   });
 });
+
+describe('layoutDiagram margins', () => {
+  it('makes room for long input names and class labels', () => {
+    const layers = [layer('hidden', 2, 3, 1), layer('species', 3, 3, 2)];
+    const plain = layoutDiagram(['a', 'b'], layers, 600);
+    const named = layoutDiagram(['sepal_length', 'sepal_width'], layers, 600, ['ŷ₁ setosa', 'ŷ₂ versicolor', 'ŷ₃ virginica']);
+    expect(named.columns[0].x).toBeGreaterThan(plain.columns[0].x);
+    expect(named.columns.at(-1)!.x).toBeLessThan(plain.columns.at(-1)!.x);
+    // 'ŷ₂ versicolor' (13 characters, ~8 px each) fits right of the last column.
+    expect(named.width - named.columns.at(-1)!.x).toBeGreaterThanOrEqual(13 * 8);
+  });
+});

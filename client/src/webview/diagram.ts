@@ -53,6 +53,7 @@ export class NetworkDiagram {
   private layoutWidth = 0;
   private epoch = 0;
   private previousEpoch: number | null = null;
+  private classes: readonly string[] | null = null;
   private readonly resizeObserver: ResizeObserver;
 
   constructor(
@@ -84,7 +85,16 @@ export class NetworkDiagram {
    * `epoch` is the snapshot's; `previousEpoch` the one before it, since the snapshots'
    * lastUpdate is the change of W between the two (null for the first snapshot).
    */
-  update(inputNames: readonly string[], layers: readonly PanelLayer[], epoch = 0, previousEpoch: number | null = null): void {
+  update(
+    inputNames: readonly string[],
+    layers: readonly PanelLayer[],
+    epoch = 0,
+    previousEpoch: number | null = null,
+    classes: readonly string[] | null = null,
+  ): void {
+    // Compared by content: every message brings a fresh array.
+    if ((classes ?? []).join('\u0000') !== (this.classes ?? []).join('\u0000')) this.topologyKey = '';
+    this.classes = classes;
     this.epoch = epoch;
     this.previousEpoch = previousEpoch;
     this.layers = layers;
@@ -112,7 +122,9 @@ export class NetworkDiagram {
     this.nodes = [];
     this.columns.clear();
     this.layoutWidth = this.width();
-    const layout = layoutDiagram(this.inputNames, this.layers, this.layoutWidth);
+    const outputs = this.layers.at(-1)?.units ?? 0;
+    const outputLabels = Array.from({ length: outputs }, (_, unit) => this.outputLabel(unit, outputs));
+    const layout = layoutDiagram(this.inputNames, this.layers, this.layoutWidth, outputLabels);
     const columnWidth = Math.min(104, (layout.columns.length > 1 ? layout.columns[1].x - layout.columns[0].x : 200) * 0.8);
     this.root.setAttribute('viewBox', `0 0 ${layout.width} ${layout.height}`);
     this.root.setAttribute('aria-label', `network diagram: ${layout.columns.map((c) => `${c.label} ${c.units}`).join(', ')}`);
@@ -192,7 +204,7 @@ export class NetworkDiagram {
           nodeLayer.append(name);
         } else if (column.column === lastColumn) {
           const name = svg('text', { class: 'unit-name', x: node.x + layout.radius + 8, y: node.y + 4 });
-          name.textContent = column.units > 1 ? `ŷ${subscript(node.unit + 1)}` : 'ŷ';
+          name.textContent = this.outputLabel(node.unit, column.units);
           nodeLayer.append(name);
         }
         const nodeElements: NodeElements = { column: column.column, unit: node.unit, circle, label };
@@ -203,6 +215,13 @@ export class NetworkDiagram {
       }
     }
     this.highlight(this.highlightedLine);
+  }
+
+  /** ŷ, or ŷ₁ ŷ₂ … with the class each output stands for (`target … onehot`). */
+  private outputLabel(unit: number, outputs: number): string {
+    if (outputs <= 1) return 'ŷ';
+    const label = this.classes?.[unit];
+    return label !== undefined ? `ŷ${subscript(unit + 1)} ${label}` : `ŷ${subscript(unit + 1)}`;
   }
 
   /** Colours, widths and bias labels for the current weights (cheap; runs on every update). */

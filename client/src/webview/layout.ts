@@ -46,7 +46,12 @@ export interface DiagramLayout {
 }
 
 /** Places one column per layer (plus the inputs) and one node per drawn unit, centred vertically. */
-export function layoutDiagram(inputNames: readonly string[], layers: readonly PanelLayer[], width = 900): DiagramLayout {
+export function layoutDiagram(
+  inputNames: readonly string[],
+  layers: readonly PanelLayer[],
+  width = 900,
+  outputLabels: readonly string[] = [],
+): DiagramLayout {
   const inputCount = layers[0]?.inputs ?? inputNames.length;
   const counts = [inputCount, ...layers.map((l) => l.units)];
   const tallest = Math.max(1, ...counts.map((c) => Math.min(c, MAX_UNITS_SHOWN)));
@@ -55,9 +60,11 @@ export function layoutDiagram(inputNames: readonly string[], layers: readonly Pa
   const bottom = 28;
   const height = Math.max(220, top + bottom + (tallest - 1) * spacing + 20);
   const radius = tallest > 8 ? 10 : 13;
-  // Room for input names on the left and ŷ labels on the right, shrinking with a narrow panel.
-  const marginLeft = Math.max(70, Math.min(130, width * 0.15));
-  const marginRight = Math.max(50, Math.min(110, width * 0.12));
+  // Room for input names on the left and output labels on the right (about 8 px a character
+  // at 13 px monospace), within a third of the width in a narrow panel.
+  const longest = (names: readonly string[]) => Math.max(0, ...names.map((n) => n.length));
+  const marginLeft = Math.min(width * 0.3, Math.max(70, width * 0.1, 40 + 8 * longest(inputNames)));
+  const marginRight = Math.min(width * 0.3, Math.max(50, width * 0.08, 36 + 8 * longest(outputLabels)));
   const step = counts.length > 1 ? (width - marginLeft - marginRight) / (counts.length - 1) : 0;
   const middle = top + ((tallest - 1) * spacing) / 2 + 10;
 

@@ -199,7 +199,7 @@ export class RunView {
     if (snapshot) {
       const index = view.snapshots.indexOf(snapshot);
       const previousEpoch = index > 0 ? view.snapshots[index - 1].epoch : null;
-      this.diagram.update(view.inputNames, snapshot.layers, snapshot.epoch, previousEpoch);
+      this.diagram.update(view.inputNames, snapshot.layers, snapshot.epoch, previousEpoch, view.classes ?? null);
       this.weights.update(view.inputNames, snapshot.layers, snapshot.epoch);
     }
     if (view.box) this.boundary.update(view, snapshot?.boundary ?? null);

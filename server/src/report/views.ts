@@ -124,6 +124,7 @@ export function trainingView(uri: string, text: string, report: ReportRun): Trai
       summary: resultText(state, run) ?? '',
     },
     inputNames: run.data.inputNames,
+    classes: run.data.classes,
     curve,
     snapshots,
     points: data ? data.points : null,
