@@ -5,6 +5,7 @@ import type { CheckOptions } from '../../server/src/language';
 import { LineIndex } from '../../server/src/language/positions';
 import type { Position } from '../../server/src/language/positions';
 import type { DocumentState } from '../../server/src/lsp/state';
+import { Trainer } from '../../server/src/nn/trainer';
 import type { RunOutcome } from '../../server/src/training/outcome';
 
 export const URI = 'file:///work/spec.nn';
@@ -63,7 +64,6 @@ export function textOf(state: DocumentState, range: { start: Position; end: Posi
   return state.text.slice(state.lines.offsetAt(range.start), state.lines.offsetAt(range.end));
 }
 
-import { Trainer } from '../../server/src/nn/trainer';
 
 /**
  * Outcomes as the worker makes them, from the real Trainer: each run trained
