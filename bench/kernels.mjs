@@ -1,6 +1,6 @@
 // GFLOP/s of the trainer's three matrix products (forward, deltas, weight gradients) on the benchmark workloads, WebAssembly SIMD against plain TypeScript.
 //
-//   node bench/kernels.mjs [--seconds 0.5] [--threads N] [--json]
+//   node bench/kernels.mjs [--seconds 0.5] [--threads N] [--cpu] [--json]
 //
 // The kernels are bundled from server/src/nn/kernels with esbuild (no build
 // step needed). Shapes are those of one batch of each workload, activations
@@ -11,7 +11,10 @@
 // A multiply-add counts as 2 floating-point operations. "matmul.ts" is the
 // trainer's own register-tiled TypeScript (f64 arithmetic in both precisions),
 // for comparison. With --threads N, the SIMD kernels also run with N − 1
-// helper threads (large products split by columns; same numbers).
+// helper threads (large products split by columns; same numbers). With
+// --cpu, time is the process's CPU time rather than the wall clock: on a busy
+// shared machine that is what a single thread's speed would be on an idle one
+// (it is not meaningful with --threads).
 import * as esbuild from 'esbuild';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -29,6 +32,7 @@ async function load(entry) {
 
 const { createKernels } = await load('server/src/nn/kernels/index.ts');
 const { startKernelHelpers } = await load('server/src/training/kernelHelpers.ts');
+const cpu = args.includes('--cpu');
 const threads = args.includes('--threads') ? Math.max(1, Number(args[args.indexOf('--threads') + 1]) | 0) : 1;
 let matmul = null;
 try {
@@ -87,6 +91,10 @@ function call(impl, kind, L, m, n, kk, k) {
   else impl.multiplyTransposedRight(L[k].gradient, L[k].delta, L[k - 1].activations, m, n, kk, false);
 }
 
+function cpuSeconds(usage) {
+  return (usage.user + usage.system) / 1e6;
+}
+
 /**
  * Seconds per call of `fn`: the best of 5 rounds of at least `seconds`/5 each,
  * after a warm-up, so other processes on a shared machine skew it least.
@@ -96,9 +104,9 @@ function time(fn) {
   let reps = 1;
   let best = Infinity;
   for (let round = 0; round < 5; ) {
-    const start = process.hrtime.bigint();
+    const start = cpu ? process.cpuUsage() : process.hrtime.bigint();
     for (let i = 0; i < reps; i++) fn();
-    const elapsed = Number(process.hrtime.bigint() - start) / 1e9;
+    const elapsed = cpu ? cpuSeconds(process.cpuUsage(start)) : Number(process.hrtime.bigint() - start) / 1e9;
     if (elapsed < seconds / 5) {
       reps = Math.max(reps * 2, Math.ceil((reps * seconds) / 5 / Math.max(elapsed, 1e-6)));
       continue;
@@ -155,7 +163,7 @@ if (args.includes('--json')) {
   console.log(JSON.stringify(rows, null, 2));
 } else {
   const f = (x) => x.toFixed(2).padStart(8);
-  console.log(`node ${process.version}, GFLOP/s (a multiply-add = 2 FLOP), one thread\n`);
+  console.log(`node ${process.version}, GFLOP/s (a multiply-add = 2 FLOP), ${cpu ? 'per CPU second' : 'wall clock'}, best of 5\n`);
   console.log('workload                      prec  implementation   forward   deltas  gradient   all 3   ms/step');
   for (const r of rows) {
     console.log(
