@@ -102,3 +102,16 @@ describe('completion', () => {
     expect(train.textEdit?.newText).toMatch(/^train \$\{1:xor\} on \$\{2:table\} \{/);
   });
 });
+
+describe('completion for clients without snippets (Neovim 0.7)', () => {
+  it('offers plain words only: no templates, no placeholders', () => {
+    const fx = fixture(`${NET}train xor on table {\n  $0\n}`);
+    const state = { ...fx.state, client: { ...fx.state.client, snippets: false } };
+    const list = completion(state, { textDocument: { uri: URI }, position: fx.position });
+    expect(list.map((i) => i.textEdit?.newText)).toEqual(['loss', 'optimizer', 'epochs', 'batch', 'seed', 'stop', 'validate', 'precision']);
+    expect(list.every((i) => i.insertTextFormat !== InsertTextFormat.Snippet)).toBe(true);
+    const top = fixture('$0');
+    const topList = completion({ ...top.state, client: { ...top.state.client, snippets: false } }, { textDocument: { uri: URI }, position: top.position });
+    expect(topList.map((i) => i.label)).toEqual(['network', 'data', 'train']);
+  });
+});

@@ -38,7 +38,10 @@ export function completion(state: DocumentState, params: CompletionParams): Comp
   const context = completionContext(state.text, state.check.file, offset);
   if (!context) return [];
   const range = rangeOf(state.lines, { start: context.prefixStart, end: offset });
-  return complete(context, state.check, (decl) => csvColumns(state, decl)).map((item) => toItem(item, range, state.client.markdown));
+  const snippets = state.client.snippets !== false;
+  return complete(context, state.check, (decl) => csvColumns(state, decl))
+    .filter((item) => snippets || item.kind !== CompletionItemKind.Snippet)
+    .map((item) => toItem(snippets ? item : { ...item, snippet: undefined }, range, state.client.markdown));
 }
 
 /** How a string is written in the language: quotes, with `"` and `\\` escaped. */

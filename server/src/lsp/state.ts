@@ -15,8 +15,13 @@ import type { RunOutcome } from '../training/outcome';
 export interface ClientFeatures {
   /** Hover and completion documentation may be markdown. */
   markdown: boolean;
-  /** The client runs commands from markdown links (`command:` URIs), as VS Code does. */
+  /**
+   * The client runs commands from markdown links (`command:` URIs) and has the
+   * client-side commands such as `nn.showTraining` (the training panel): VS Code.
+   */
   commandLinks: boolean;
+  /** Completion may insert snippets (`${1:name}` placeholders); when false, plain words only. Absent means yes. */
+  snippets?: boolean;
 }
 
 export interface DocumentState {
