@@ -58,6 +58,7 @@ export class BoundaryMap {
     const toY = (y: number) => plot.y + (1 - (y - yMin) / (yMax - yMin || 1)) * plot.height;
 
     const grid = view.grid;
+    const oneHot = (view.classes?.length ?? 0) >= 2;
     const boundary = this.lastBoundary;
     if (boundary && grid > 0 && boundary.length === grid * grid) {
       this.lattice.width = grid;
@@ -66,7 +67,10 @@ export class BoundaryMap {
       if (latticeContext) {
         const image = latticeContext.createImageData(grid, grid);
         for (let cell = 0; cell < grid * grid; cell++) {
-          const [r, g, b] = boundaryColor(boundary[cell], t.rgb.negative, t.rgb.positive, t.rgb.background);
+          // With one-hot classes the grid holds ŷ₁, the chance of the first class, whose points are drawn in
+          // the class-0 colour: shade by 1 − ŷ₁ so region and points agree.
+          const value = oneHot ? 1 - boundary[cell] : boundary[cell];
+          const [r, g, b] = boundaryColor(value, t.rgb.negative, t.rgb.positive, t.rgb.background);
           image.data.set([r, g, b, 255], cell * 4);
         }
         latticeContext.putImageData(image, 0, 0);

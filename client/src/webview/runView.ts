@@ -45,6 +45,7 @@ export class RunView {
   private readonly body = element('div', 'nn-body');
   private readonly boundaryFigure = element('figure', 'nn-figure nn-boundary-figure');
   private readonly boundaryCaption = element('figcaption');
+  private readonly boundaryLegend = element('div', 'nn-legend');
   private readonly diagramCaption = element('figcaption');
   private readonly diagramFigure = element('figure', 'nn-figure nn-diagram-figure');
   private readonly sliderRow = element('div', 'nn-slider');
@@ -82,10 +83,7 @@ export class RunView {
     const curveHost = element('div', 'nn-curve');
     curveFigure.append(element('figcaption', undefined, 'Loss per epoch'), curveHost);
     const boundaryHost = element('div', 'nn-boundary-host');
-    const legend = element('div', 'nn-legend');
-    legend.innerHTML =
-      '<span><i class="swatch negative"></i>class 0</span><span><i class="swatch positive"></i>class 1</span><span class="muted">shading: the network\u2019s output ŷ; the boundary ŷ = 0.5 lies where the colours meet</span>';
-    this.boundaryFigure.append(this.boundaryCaption, boundaryHost, legend);
+    this.boundaryFigure.append(this.boundaryCaption, boundaryHost, this.boundaryLegend);
     charts.append(curveFigure, this.boundaryFigure);
 
     this.slider.type = 'range';
@@ -166,6 +164,7 @@ export class RunView {
     this.slider.max = String(Math.max(0, count - 1));
     if (this.followLatest || Number(this.slider.value) > count - 1) this.slider.value = this.slider.max;
     this.boundaryFigure.hidden = !view.box;
+    this.renderBoundaryLegend(view.classes ?? null);
     // The first training of a run has a curve before it has any weights to draw.
     this.diagramFigure.hidden = count === 0;
     this.showSnapshot();
@@ -234,6 +233,22 @@ export class RunView {
     if (this.replayTimer !== undefined) clearInterval(this.replayTimer);
     this.replayTimer = undefined;
     this.replayButton.textContent = '▶ Replay';
+  }
+
+  /** Which colour is which class, and what the shading means (ŷ, or 1 − ŷ₁ for one-hot classes). */
+  private renderBoundaryLegend(classes: readonly string[] | null): void {
+    const swatch = (kind: string, label: string) => {
+      const item = element('span');
+      item.append(element('i', `swatch ${kind}`), document.createTextNode(label));
+      return item;
+    };
+    const oneHot = classes !== null && classes.length >= 2;
+    const first = oneHot ? classes[0] : 'class 0';
+    const second = oneHot ? (classes.length === 2 ? classes[1] : `not ${classes[0]}`) : 'class 1';
+    const shading = oneHot
+      ? `shading: 1 − ŷ₁, the network\u2019s chance that a point is not ${classes[0]}; the boundary lies where the colours meet`
+      : 'shading: the network\u2019s output ŷ; the boundary ŷ = 0.5 lies where the colours meet';
+    this.boundaryLegend.replaceChildren(swatch('negative', first), swatch('positive', second), element('span', 'muted', shading));
   }
 
   private renderStats(view: TrainingView): void {
