@@ -148,7 +148,7 @@ function lineOf(text, pattern) {
   // ------------------------------------------------------------ 3. stop
   const stops = [];
   const trainLine = lineOf(LONG, /^train /);
-  for (let i = 0; i < 5; i++) {
+  for (let i = 0; i < 10; i++) {
     if (i > 0) {
       const again = server.waitFor('runStatus', (p) => p.uri === uri && p.runs[0]?.phase === 'running' && p.runs[0].epoch > 0);
       await server.connection.sendRequest('workspace/executeCommand', { command: 'nn.train', arguments: [uri, trainLine] });

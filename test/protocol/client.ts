@@ -116,7 +116,8 @@ export class LspClient {
     const folder = options.workspaceFolder ?? ROOT;
     const initialized = await connection.sendRequest<{ capabilities: Record<string, unknown> }>('initialize', {
       processId: process.pid,
-      clientInfo: { name: options.clientName ?? 'nn-lang tests' },
+      // vscode-languageclient sends the editor's app name; the server recognises VS Code by it.
+      clientInfo: { name: options.clientName ?? 'Visual Studio Code' },
       rootUri: pathToFileURL(folder).href,
       workspaceFolders: [{ uri: pathToFileURL(folder).href, name: 'workspace' }],
       capabilities: options.capabilities ?? VSCODE_CAPABILITIES,

@@ -283,6 +283,10 @@ describe('language server over stdio', () => {
     expect(client.progress).toEqual([]);
     expect(client.capabilities.inlayHintProvider).toBeUndefined();
     expect(client.capabilities.semanticTokensProvider).toBeUndefined();
+    // No training panel outside VS Code: no lens that would open one.
+    const shown = titles(await lenses(client, XOR_URI));
+    expect(shown.slice(0, 2)).toEqual(['▶ Retrain', '⏭ Step']);
+    expect(shown).not.toContain('📈 Show training');
   });
 
   it('reports a missed target as a Warning with advice', async () => {

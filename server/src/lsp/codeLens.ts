@@ -47,7 +47,9 @@ function runCommands(state: DocumentState, run: RunSpec, status: RunStatus | und
   const train = (title: string): Command => ({ title, command: Commands.train, arguments: args });
   const step: Command = { title: '⏭ Step', command: Commands.step, arguments: args };
   const stop: Command = { title: '■ Stop', command: Commands.stopTraining, arguments: args };
-  const show: Command = { title: '📈 Show training', command: SHOW_TRAINING_COMMAND, arguments: args };
+  // The training panel is the VS Code client's; other editors get no lens that would do nothing.
+  const showLens: Command = { title: '📈 Show training', command: SHOW_TRAINING_COMMAND, arguments: args };
+  const show: Command[] = state.client.commandLinks ? [showLens] : [];
   const outcome = state.outcomes.get(run.key);
   const stepped = outcome?.step ? [label(`step ${outcome.step.update} · batch loss ${formatLoss(outcome.step.batchLoss)}`)] : [];
   const phase = status?.phase ?? 'idle';
@@ -68,16 +70,16 @@ function runCommands(state: DocumentState, run: RunSpec, status: RunStatus | und
     case 'diverged':
       return [train('▶ Retrain'), label(resultText(runState, run) ?? 'diverged')];
     case 'cancelled':
-      return [train('▶ Train'), step, show, ...stepped, label(resultText(runState, run) ?? 'stopped')];
+      return [train('▶ Train'), step, ...show, ...stepped, label(resultText(runState, run) ?? 'stopped')];
     case 'done': {
       const result = outcome?.result;
       const missed = result && (result.stopped === 'time' || (result.stopped === 'epochs' && run.settings.stopLoss !== null));
       const text = label(resultText(runState, run) ?? 'trained');
-      return missed ? [train('▶ Retrain'), show, ...stepped, text] : [train('▶ Retrain'), step, show, ...stepped, text];
+      return missed ? [train('▶ Retrain'), ...show, ...stepped, text] : [train('▶ Retrain'), step, ...show, ...stepped, text];
     }
     default: {
       const lenses = [train('▶ Train'), step];
-      if (outcome?.step) lenses.push(show, ...stepped);
+      if (outcome?.step) lenses.push(...show, ...stepped);
       if (estimate !== null) lenses.push(label(`est. ${formatSeconds(estimate)}`));
       return lenses;
     }
