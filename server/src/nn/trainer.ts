@@ -19,7 +19,7 @@ import type { Activation, Dataset, NetworkSpec, TrainSettings } from '../languag
 import { addBiasAndActivate, multiplyByDerivative, type Vector } from './activations';
 import { initializeWeights } from './initializers';
 import { outputLoss, type OutputLoss } from './losses';
-import { createKernels, type KernelHelpers, type MatrixKernels } from './kernels';
+import { createKernels, type KernelHelpers, type KernelImplementation, type MatrixKernels } from './kernels';
 import { fitNormalization, normalizeInput } from './normalize';
 import { createOptimizer, type Optimizer } from './optimizers';
 import { Rng, STREAM } from './rng';
@@ -79,6 +79,8 @@ export function splitRows(rows: number, share: number | null, seed: number): { t
 export interface TrainerOptions {
   /** Helper threads for the large matrix products (`nn train --threads N`: N − 1 helpers). */
   helpers?: KernelHelpers;
+  /** Which matrix kernels run (default: WebAssembly SIMD where available); the numbers are the same. */
+  kernels?: KernelImplementation | 'auto';
 }
 
 export class Trainer {
@@ -146,7 +148,7 @@ export class Trainer {
     this.layerCount = network.layers.length;
     const L = this.layerCount;
     const n = this.sizes;
-    this.kernels = createKernels(settings.precision, 'auto', options.helpers);
+    this.kernels = createKernels(settings.precision, options.kernels ?? 'auto', options.helpers);
     const allocate = (length: number): Vector => this.kernels.allocate(length);
 
     // The split and the normalization come first: the normalization sees only the training part.
