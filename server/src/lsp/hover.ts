@@ -291,13 +291,13 @@ function layerText(state: DocumentState, decl: NetworkDecl, statement: LayerStmt
       code([`δ${layerMark(k)} of this update (batch mean): ${vector(after.delta)}`, deltaFormula(network, k, loss)]),
     );
   } else if (outcome?.result && outcome.result.layers[index]) {
-    const state_ = outcome.result.layers[index];
-    parts.push(code(matrixLines(rows, columns, state_)));
+    const trained = outcome.result.layers[index];
+    parts.push(code(matrixLines(rows, columns, trained)));
     parts.push(
       code([
-        `δ${layerMark(k)} of the last update (batch mean): ${vector(state_.delta)}`,
+        `δ${layerMark(k)} of the last update (batch mean): ${vector(trained.delta)}`,
         deltaFormula(network, k, loss),
-        `‖∂L/∂W${layerMark(k)}‖ = ${formatNumber(state_.gradientNorm)} · epoch ${outcome.result.epochs} · rate ${run.settings.optimizer.rate}`,
+        `‖∂L/∂W${layerMark(k)}‖ = ${formatNumber(trained.gradientNorm)} · epoch ${outcome.result.epochs} · rate ${run.settings.optimizer.rate}`,
       ]),
     );
   } else {
@@ -308,8 +308,10 @@ function layerText(state: DocumentState, decl: NetworkDecl, statement: LayerStmt
   }
   const abbreviated = layer.units > MAX_ROWS || inputs > MAX_COLUMNS;
   const footer = [`from ${runName(state, run)}`];
-  if (abbreviated) footer.push(commandLink(state, 'Show all weights', SHOW_TRAINING, run));
-  else footer.push(commandLink(state, '📈 Show training', SHOW_TRAINING, run));
+  // The panel opens only from a client that runs command links; elsewhere a link title would be noise.
+  if (state.client.commandLinks && state.client.markdown) {
+    footer.push(commandLink(state, abbreviated ? 'Show all weights' : '📈 Show training', SHOW_TRAINING, run));
+  }
   parts.push(footer.join(' · '));
   return parts.join('\n\n');
 }
