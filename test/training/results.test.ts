@@ -1,0 +1,119 @@
+// Result wording and quick fixes of a run's outcome (LANGUAGE.md §6, UX.md): numbers as people read them, fixes that edit the right place.
+
+import { describe, expect, it } from 'vitest';
+import type { RunSpec } from '../../server/src/language/model';
+import type { Fix } from '../../server/src/language/problems';
+import type { TrainResult } from '../../server/src/nn/types';
+import type { RunState } from '../../server/src/training/host';
+import { resultProblem } from '../../server/src/training/results';
+import { formatLoss, formatLossAgainst, formatSeconds } from '../../server/src/training/summary';
+import { checked } from './helpers';
+
+describe('numbers in results', () => {
+  it.each([
+    [0.00098, '0.00098'],
+    [0.126, '0.126'],
+    [0.02134, '0.0213'],
+    [12.3456, '12.3'],
+    [3412, '3410'],
+    [0, '0'],
+    [2.5e-7, '2.5e-7'],
+    [NaN, 'NaN'],
+    [Infinity, '∞'],
+  ])('loss %s reads %s', (value, text) => {
+    expect(formatLoss(value)).toBe(text);
+  });
+
+  it.each([
+    [0.00099991, 0.001, '0.0009999'],
+    [0.00098, 0.001, '0.00098'],
+    [0.1261, 0.001, '0.126'],
+  ])('loss %s beside target %s reads %s, never the target itself', (value, target, text) => {
+    expect(formatLossAgainst(value, target)).toBe(text);
+  });
+
+  it.each([
+    [0.213, '0.21 s'],
+    [0.004, '< 0.01 s'],
+    [1.54, '1.5 s'],
+    [40.2, '40 s'],
+    [300, '5 min'],
+  ])('%s seconds read %s', (seconds, text) => {
+    expect(formatSeconds(seconds)).toBe(text);
+  });
+});
+
+/** A spec whose data has large inputs, with the train block's optimizer line as given. */
+function spec(optimizer: string): string {
+  return `network n {
+  input 2
+  layer 3 linear
+  layer 1 linear
+}
+
+data big {
+  0 3000 -> 1
+  1 2 -> 0
+}
+
+train n on big {
+${optimizer}  epochs 100
+}
+`;
+}
+
+function diverged(run: RunSpec, epoch: number): RunState {
+  const result: TrainResult = {
+    stopped: 'diverged',
+    epochs: epoch,
+    loss: null,
+    accuracy: null,
+    validationLoss: null,
+    validationAccuracy: null,
+    finalLoss: null,
+    history: [{ epoch, loss: NaN, validationLoss: null, accuracy: null, validationAccuracy: null }],
+    layers: [],
+    normalization: null,
+    trainRows: 2,
+    validationRows: 0,
+  };
+  return { phase: 'diverged', progress: null, outcome: { key: run.key, result, step: null, seconds: 0.01, rows: null }, failure: null, estimate: 0 };
+}
+
+function apply(text: string, fix: Fix): string {
+  const edits = [...fix.edits].sort((a, b) => b.span.start - a.span.start);
+  return edits.reduce((t, e) => t.slice(0, e.span.start) + e.newText + t.slice(e.span.end), text);
+}
+
+describe('divergence', () => {
+  it.each([
+    ['a written rate', '  optimizer sgd rate 100\n', '  optimizer sgd rate 0.01\n'],
+    ['an optimizer without rate', '  optimizer sgd momentum 0.9\n', '  optimizer sgd rate 0.01 momentum 0.9\n'],
+    ['no optimizer line', '', '  optimizer sgd rate 0.01\n'],
+  ])('offers "Set rate" that edits %s', (_case, optimizer, expected) => {
+    const text = spec(optimizer);
+    const check = checked(text);
+    const run = check.runs[0];
+    // With no written rate the default (0.1) is what diverged: the fix still sets a lower one.
+    const problem = resultProblem(check, run, diverged(run, 37), text)!;
+    expect(problem.severity).toBe('error');
+    expect(problem.code).toBe('diverged');
+    expect(problem.span).toEqual(run.keywordSpan);
+    expect(problem.message).toMatch(/^loss became NaN at epoch 37: rate [\d.]+ is too high for inputs this large \(up to 3000\)\. Lower the rate, or add 'normalize zscore' to data 'big'\.$/);
+    const setRate = problem.fixes!.find((f) => f.title.startsWith('Set rate to'))!;
+    const rate = run.settings.optimizer.rate > 1 ? '0.01' : String(run.settings.optimizer.rate / 10);
+    expect(apply(text, setRate)).toBe(spec(expected.replace('0.01', rate)));
+    expect(checked(apply(text, setRate)).runs[0].settings.optimizer.rate).toBe(Number(rate));
+  });
+
+  it('offers "Add normalize zscore" that lands inside the data block', () => {
+    const text = spec('  optimizer sgd rate 100\n');
+    const check = checked(text);
+    const run = check.runs[0];
+    const problem = resultProblem(check, run, diverged(run, 3), text)!;
+    const normalize = problem.fixes!.find((f) => f.title === "Add normalize zscore to data 'big'")!;
+    const fixed = apply(text, normalize);
+    expect(fixed).toContain('data big {\n  normalize zscore\n  0 3000 -> 1');
+    expect(checked(fixed).runs[0].data.normalize).toBe('zscore');
+  });
+});
