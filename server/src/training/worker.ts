@@ -19,7 +19,7 @@ import { measureThroughput } from './measure';
 /** Snapshots kept per run, evenly spaced over its epochs (the panel's scrubber). */
 const SNAPSHOTS = 40;
 /** At most this many weights over all of a run's snapshots. */
-const SNAPSHOT_VALUES = 2_000_000;
+const SNAPSHOT_VALUES = 1_000_000;
 /** Curve points kept per run; longer runs are thinned evenly. */
 const CURVE_POINTS = 2000;
 /** Trainers kept for ⏭ Step (most recently used). */
