@@ -17,7 +17,7 @@ import {
 import { enclosingTrainLine, trainLines } from './runLocator';
 import { RunStatusStore } from './runStatusStore';
 import { TrainingStatusBar } from './statusBar';
-import { TrainingPanels } from './trainingPanel';
+import { PANEL_VIEW_TYPE, TrainingPanels } from './trainingPanel';
 
 let client: LanguageClient | undefined;
 
@@ -35,7 +35,13 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     languageClient.sendRequest(ExecuteCommandRequest.type, { command, arguments: args });
 
   const panels = new TrainingPanels(context.extensionUri, languageClient, store, executeServerCommand);
-  context.subscriptions.push(panels, new TrainingStatusBar(store));
+  context.subscriptions.push(
+    panels,
+    new TrainingStatusBar(store),
+    vscode.window.registerWebviewPanelSerializer(PANEL_VIEW_TYPE, {
+      deserializeWebviewPanel: (panel, state) => panels.restore(panel, state),
+    }),
+  );
 
   context.subscriptions.push(
     vscode.commands.registerCommand('nn.trainNetwork', () => runOnActiveEditor(Commands.train, executeServerCommand)),

@@ -12,7 +12,10 @@ import {
 import { panelHtml } from './panelHtml';
 import type { RunStatusStore } from './runStatusStore';
 import { throttle, type Throttled } from './throttle';
-import type { FromWebview, ToWebview } from './webview/messages';
+import type { FromWebview, PanelState, ToWebview } from './webview/messages';
+
+/** The webview's type; VS Code restores panels of this type after a reload through TrainingPanels.restore. */
+export const PANEL_VIEW_TYPE = 'nn.training';
 
 /** 100 ms: the panel never gets more than 10 pictures a second, however fast the trainer reports. */
 const REFRESH_INTERVAL_MS = 100;
@@ -54,6 +57,25 @@ export class TrainingPanels implements vscode.Disposable {
     panel.onDispose(() => this.panels.delete(panel));
   }
 
+  /**
+   * Brings back a panel VS Code kept across a reload. The webview saved which run it
+   * showed (PanelState); the document is opened so the server checks (and may retrain) it.
+   */
+  async restore(panel: vscode.WebviewPanel, state: unknown): Promise<void> {
+    if (!isPanelState(state)) {
+      panel.dispose();
+      return;
+    }
+    const runPanel = new RunPanel(this, state.uri, state.line, state.index, null, panel);
+    this.panels.add(runPanel);
+    runPanel.onDispose(() => this.panels.delete(runPanel));
+    try {
+      await vscode.workspace.openTextDocument(vscode.Uri.parse(state.uri));
+    } catch {
+      // The file is gone: the panel says the run is missing when it asks for it.
+    }
+  }
+
   fetch(uri: string, line: number): Promise<TrainingView | null> {
     const params: TrainingParams = { uri, line };
     return this.client.sendRequest<TrainingView | null>(TrainingRequest, params);
@@ -93,15 +115,22 @@ class RunPanel {
     /** The run's 1-based index in its file: stabler than the line while the user types above it. */
     readonly index: number,
     initial: TrainingView | null,
+    /** A panel VS Code restored after a reload (see TrainingPanels.restore). */
+    restored?: vscode.WebviewPanel,
   ) {
     this.lastView = initial;
-    this.panel = vscode.window.createWebviewPanel('nn.training', this.title(initial), {
-      viewColumn: vscode.ViewColumn.Beside,
-      preserveFocus: true,
-    }, {
-      enableScripts: true,
-      localResourceRoots: [owner.webviewRoot],
-    });
+    const options: vscode.WebviewOptions = { enableScripts: true, localResourceRoots: [owner.webviewRoot] };
+    if (restored) {
+      this.panel = restored;
+      this.panel.webview.options = options;
+    } else {
+      this.panel = vscode.window.createWebviewPanel(
+        PANEL_VIEW_TYPE,
+        this.title(initial),
+        { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true },
+        options,
+      );
+    }
     this.panel.webview.html = this.html();
     this.refresh = throttle(() => this.fetchAndPost(), REFRESH_INTERVAL_MS);
     this.disposables.push(
@@ -208,4 +237,10 @@ class RunPanel {
     this.panel.dispose();
     for (const listener of this.disposeListeners.splice(0)) listener();
   }
+}
+
+function isPanelState(state: unknown): state is PanelState {
+  if (typeof state !== 'object' || state === null) return false;
+  const s = state as Record<string, unknown>;
+  return typeof s.uri === 'string' && typeof s.line === 'number' && typeof s.index === 'number';
 }

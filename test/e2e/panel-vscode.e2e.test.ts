@@ -124,4 +124,15 @@ describe('the training panel in VS Code', () => {
     expect(await panel.locator('.nn-summary').innerText()).not.toBe(before);
     await shot('retrained');
   });
+
+  it('comes back after the window reloads, showing the same run', async () => {
+    await wb.save();
+    await wb.page.reload();
+    await wb.page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
+    await wb.page.locator('.tabs-container .tab', { hasText: 'Training: ring on rings' }).first().waitFor({ timeout: T.lsp });
+    // The server checks the reopened file and trains the cheap run again; the panel follows.
+    panel = await wb.frameWith('.nn-diagram line.edge', T.train);
+    expect(await panel.locator('.nn-title').innerText()).toMatch(/ring\s+on\s+rings/);
+    await shot('restored');
+  });
 });

@@ -3,11 +3,12 @@
 import 'uplot/dist/uPlot.min.css';
 import './panel.css';
 import type { TrainingView } from '../../../server/src/protocol';
-import type { FromWebview, ToWebview } from './messages';
+import type { FromWebview, PanelState, ToWebview } from './messages';
 import { RunView } from './runView';
 
 interface VsCodeApi {
   postMessage(message: FromWebview): void;
+  setState(state: PanelState): void;
 }
 declare function acquireVsCodeApi(): VsCodeApi;
 
@@ -28,6 +29,7 @@ function startPanel(root: HTMLElement): void {
       case 'view':
         notice.hidden = true;
         view.update(message.view);
+        vscode.setState({ uri: message.view.uri, line: message.view.status.line, index: message.view.status.index });
         break;
       case 'missing':
         notice.textContent = message.message;

@@ -19,3 +19,11 @@ export type FromWebview =
   /** Buttons of the panel's header. */
   | { type: 'train' }
   | { type: 'stop' };
+
+/** What the webview keeps with vscode.setState, so VS Code can restore the panel after a reload. */
+export interface PanelState {
+  uri: string;
+  /** 0-based line of the run's `train` keyword, and its 1-based index in the file. */
+  line: number;
+  index: number;
+}
