@@ -273,3 +273,11 @@ describe('hover with incomplete outcomes', () => {
     expect(hover({ ...row.state, outcomes: state.outcomes }, { textDocument: { uri: URI }, position: row.position })).not.toBeNull();
   });
 });
+
+describe('hover on input', () => {
+  it('says what x is for the network\'s run, then documents input', () => {
+    const text = hoverText(fixture(at(XOR, 'inp')))!;
+    expect(text).toContain("**input 2** — x = (x₁, x₂): x1, x2 of data 'table', in train xor on table (line 14)");
+    expect(text).toContain('The width of the input vector x');
+  });
+});

@@ -27,6 +27,7 @@ export const MAX_COLUMNS = 6;
 
 export type HoverTarget =
   | { kind: 'keyword'; word: string; categories: DocCategory[]; span: Span }
+  | { kind: 'input'; decl: NetworkDecl; span: Span }
   | { kind: 'layer'; decl: NetworkDecl; statement: LayerStmt; span: Span }
   | { kind: 'row'; decl: DataDecl; row: DataRow; span: Span }
   | { kind: 'network'; name: string; span: Span }
@@ -67,7 +68,7 @@ export function hoverTarget(file: SpecFile, offset: number): HoverTarget | null 
       if (touches(decl.name?.span, offset)) return { kind: 'network', name: decl.name!.text, span: decl.name!.span };
       for (const statement of decl.statements) {
         if (!touches(statement.span, offset)) continue;
-        if (statement.kind === 'input') return keyword(statement.span, 'input', 'network-statement');
+        if (statement.kind === 'input') return { kind: 'input', decl, span: statement.span };
         const hit =
           keyword(statement.activation?.span, statement.activation?.text ?? '', 'activation') ??
           keyword(statement.initKeyword, 'init', 'network-statement') ??
@@ -149,6 +150,8 @@ export function hoverText(state: DocumentState, target: HoverTarget): string | n
   switch (target.kind) {
     case 'keyword':
       return keywordText(state, target.word, target.categories, target.span);
+    case 'input':
+      return inputText(state, target.decl);
     case 'layer':
       return layerText(state, target.decl, target.statement);
     case 'row':
@@ -242,6 +245,22 @@ function checkedNetwork(state: DocumentState, decl: NetworkDecl): NetworkSpec | 
 
 function code(lines: string[]): string {
   return '```text\n' + lines.join('\n') + '\n```';
+}
+
+/** `input N`: what x is for this network's run (the data's input columns), then the keyword's documentation. */
+function inputText(state: DocumentState, decl: NetworkDecl): string | null {
+  const doc = docFor('input', 'network-statement');
+  const network = checkedNetwork(state, decl);
+  const found = network ? runForNetwork(state, network.name) : null;
+  const parts: string[] = [];
+  if (network && found) {
+    const data = found.run.data;
+    const columns = data.inputNames.length === network.input ? data.inputNames.join(', ') : '';
+    const normalized = data.normalize ? `, normalized (${data.normalize})` : '';
+    parts.push(`**input ${network.input}** — x = (${Array.from({ length: network.input }, (_, j) => `x${sub(j + 1)}`).join(', ')}): ${columns ? `${columns} of ` : ''}data '${data.name}'${normalized}, in ${runName(state, found.run)}`);
+  }
+  if (doc) parts.push(docMarkdown(doc));
+  return parts.length > 0 ? parts.join('\n\n---\n\n') : null;
 }
 
 function layerText(state: DocumentState, decl: NetworkDecl, statement: LayerStmt): string | null {
