@@ -1,6 +1,7 @@
 // The built language server over stdio, as an editor drives it: diagnostics, CodeLens, commands, training results, stale results, stop latency, trust, small clients.
 
-import { existsSync, readFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -269,6 +270,40 @@ describe('language server over stdio', () => {
     expect(published.diagnostics.some((d) => /not trusted/.test(messageOf(d)))).toBe(true);
     expect(titles(await lenses(client, XOR_URI))).toEqual(['training is off in Restricted Mode (untrusted workspace)']);
     expect((await client.command<{ started: number }>('nn.train', XOR_URI)).started).toBe(0);
+  });
+
+  it('reads CSV data inside the workspace, refuses a path that leaves it, and reads nothing when untrusted', async () => {
+    const iris = join(ROOT, 'examples', 'iris.nn');
+    const irisUri = pathToFileURL(iris).href;
+    client = await LspClient.start({ settings: { autoTrain: 'off' } });
+    client.open(irisUri, readFileSync(iris, 'utf8'));
+    const trusted = await client.waitForDiagnostics(irisUri, () => true);
+    expect(trusted.diagnostics.filter((d) => d.severity === ERROR)).toEqual([]);
+    expect(titles(await lenses(client, irisUri))[0]).toBe('▶ Train');
+
+    // The same folder layout, with the data one level above the workspace folder.
+    const workspace = mkdtempSync(join(tmpdir(), 'nn-workspace-'));
+    mkdirSync(join(workspace, 'specs'));
+    copyFileSync(join(ROOT, 'examples', 'iris.csv'), join(workspace, 'iris.csv'));
+    const inside = join(workspace, 'specs', 'inside.nn');
+    const insideText = readFileSync(iris, 'utf8').replace('"iris.csv"', '"../iris.csv"');
+    await client.stop();
+    client = await LspClient.start({ settings: { autoTrain: 'off' }, workspaceFolder: workspace });
+    client.open(pathToFileURL(inside).href, insideText);
+    const allowed = await client.waitForDiagnostics(pathToFileURL(inside).href, () => true);
+    expect(allowed.diagnostics.filter((d) => d.severity === ERROR)).toEqual([]);
+    await client.stop();
+    client = await LspClient.start({ settings: { autoTrain: 'off' }, workspaceFolder: join(workspace, 'specs') });
+    client.open(pathToFileURL(inside).href, insideText);
+    const outside = await client.waitForDiagnostics(pathToFileURL(inside).href, () => true);
+    expect(outside.diagnostics.map((d) => d.code)).toContain('path-outside-workspace');
+    await client.stop();
+    rmSync(workspace, { recursive: true, force: true });
+
+    client = await LspClient.start({ settings: { autoTrain: 'off', workspaceTrusted: false } });
+    client.open(irisUri, readFileSync(iris, 'utf8'));
+    const untrusted = await client.waitForDiagnostics(irisUri, () => true);
+    expect(untrusted.diagnostics.some((d) => /not read because the workspace is not trusted/.test(messageOf(d)))).toBe(true);
   });
 
   it('serves a client without configuration, refresh or progress support (Neovim 0.7)', async () => {
