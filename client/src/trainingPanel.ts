@@ -190,6 +190,9 @@ class RunPanel {
       case 'stop':
         void this.owner.command(Commands.stopTraining, this.uri, this.line);
         break;
+      case 'step':
+        void this.owner.command(Commands.step, this.uri, this.line);
+        break;
     }
   }
 

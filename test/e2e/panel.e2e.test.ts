@@ -230,14 +230,20 @@ describe('training panel webview', () => {
     await page.close();
   });
 
-  it('posts train and stop from its buttons', async () => {
+  it('posts train, stop and step from its buttons, and reveals a layer from the keyboard', async () => {
     const { page, send, posted } = await openPanel();
     await expect.poll(async () => (await posted()).length, { timeout: 10_000 }).toBeGreaterThan(0);
     await send({ type: 'view', view: { ...view, status: { ...view.status, phase: 'running' } } });
     await page.locator('.nn-button', { hasText: 'Stop' }).click();
     await send({ type: 'view', view });
     await page.locator('.nn-button', { hasText: 'Retrain' }).click();
-    await expect.poll(async () => (await posted()).map((m) => m.type).filter((t) => t !== 'ready')).toEqual(['stop', 'train']);
+    await page.locator('.nn-button', { hasText: 'Step' }).click();
+    // Keyboard: Tab onto a layer, Enter reveals it.
+    await page.locator('.nn-diagram g.column.layer').first().focus();
+    await page.keyboard.press('Enter');
+    await expect
+      .poll(async () => (await posted()).map((m) => m.type).filter((t) => t !== 'ready'))
+      .toEqual(['stop', 'train', 'step', 'revealLine']);
     await page.close();
   });
 });

@@ -161,6 +161,18 @@ export class NetworkDiagram {
         tip.textContent = `layer ${column.label} (line ${line + 1}) — click to show it in the editor`;
         group.append(tip);
         group.addEventListener('click', () => this.options.onLayerClick?.(line));
+        if (this.options.onLayerClick) {
+          // Reachable from the keyboard too: Tab to a layer, Enter shows it in the editor.
+          group.setAttribute('tabindex', '0');
+          group.setAttribute('role', 'button');
+          group.setAttribute('aria-label', `layer ${column.label}, ${column.detail}: show line ${line + 1} in the editor`);
+          group.addEventListener('keydown', (event) => {
+            if (event.key === 'Enter' || event.key === ' ') {
+              event.preventDefault();
+              this.options.onLayerClick?.(line);
+            }
+          });
+        }
       }
       columnLayer.append(group);
       this.columns.set(column.column, group);

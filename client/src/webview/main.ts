@@ -18,6 +18,7 @@ function startPanel(root: HTMLElement): void {
     onLayerClick: (line) => vscode.postMessage({ type: 'revealLine', line }),
     onTrain: () => vscode.postMessage({ type: 'train' }),
     onStop: () => vscode.postMessage({ type: 'stop' }),
+    onStep: () => vscode.postMessage({ type: 'step' }),
   });
   const notice = document.createElement('p');
   notice.className = 'nn-notice';

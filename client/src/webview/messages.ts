@@ -18,7 +18,9 @@ export type FromWebview =
   | { type: 'revealLine'; line: number }
   /** Buttons of the panel's header. */
   | { type: 'train' }
-  | { type: 'stop' };
+  | { type: 'stop' }
+  /** One update (one batch): ⏭ Step. */
+  | { type: 'step' };
 
 /** What the webview keeps with vscode.setState, so VS Code can restore the panel after a reload. */
 export interface PanelState {

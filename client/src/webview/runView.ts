@@ -13,6 +13,7 @@ export interface RunViewOptions {
   onLayerClick?: (line: number) => void;
   onTrain?: () => void;
   onStop?: () => void;
+  onStep?: () => void;
 }
 
 const phaseLabels: Record<RunPhase, string> = {
@@ -41,6 +42,7 @@ export class RunView {
   private readonly stats = element('dl', 'nn-stats');
   private readonly trainButton = element('button', 'nn-button primary', '▶ Train');
   private readonly stopButton = element('button', 'nn-button', '■ Stop');
+  private readonly stepButton = element('button', 'nn-button', '⏭ Step');
   private readonly empty = element('p', 'nn-empty');
   private readonly body = element('div', 'nn-body');
   private readonly boundaryFigure = element('figure', 'nn-figure nn-boundary-figure');
@@ -71,6 +73,11 @@ export class RunView {
     if (options.onTrain) {
       this.trainButton.addEventListener('click', () => options.onTrain?.());
       actions.append(this.trainButton);
+    }
+    if (options.onStep) {
+      this.stepButton.title = 'One update (one batch): W ← W − η ∂L/∂W';
+      this.stepButton.addEventListener('click', () => options.onStep?.());
+      actions.append(this.stepButton);
     }
     if (options.onStop) {
       this.stopButton.addEventListener('click', () => options.onStop?.());
@@ -147,6 +154,7 @@ export class RunView {
     this.trainButton.textContent = status.phase === 'idle' ? '▶ Train' : '▶ Retrain';
     this.trainButton.disabled = running;
     this.stopButton.hidden = !running;
+    this.stepButton.disabled = running;
     this.renderStats(view);
 
     const hasPicture = view.curve.length > 0 || view.snapshots.length > 0;
