@@ -30,12 +30,26 @@ interface Block {
   rows: number[];
 }
 
+/**
+ * The first `#` at or after a position, for positions that only grow. Caches the
+ * last answer, so a text with few comments is not scanned to its end per token.
+ */
+function hashFinder(text: string): (from: number) => number {
+  let found = -2;
+  return (from) => {
+    if (found === -1) return -1;
+    if (found < from) found = text.indexOf('#', from);
+    return found;
+  };
+}
+
 /** Spans of every comment (from `#` to the end of its line), given the text's tokens. */
 export function commentSpans(text: string, tokens: readonly Token[]): Span[] {
   const spans: Span[] = [];
   let position = 0;
+  const nextHash = hashFinder(text);
   for (const token of tokens) {
-    const hash = text.indexOf('#', position);
+    const hash = nextHash(position);
     if (hash >= 0 && hash < token.start) {
       // The lexer skips a comment up to the line break, so the gap's end is the comment's end.
       let end = token.start;
@@ -108,7 +122,7 @@ export function format(text: string, options: FormatOptions = {}): string | null
   const result = out.length === 0 ? '' : out.map((l) => (l.comment === null ? l.code : l.code === '' ? l.comment : `${l.code}${l.comment}`)).join(eol) + eol;
 
   // The guard: the same tokens, in the same order, on the same lines.
-  if (!sameTokens(text, result)) return null;
+  if (!sameTokens(tokens, lex(result).tokens)) return null;
   return result;
 }
 
@@ -137,8 +151,9 @@ function splitLines(text: string, tokens: readonly Token[]): Line[] {
   const lines: Line[] = [];
   let current: Line = { tokens: [], comment: null };
   let position = 0;
+  const nextHash = hashFinder(text);
   for (const token of tokens) {
-    const hash = text.indexOf('#', position);
+    const hash = nextHash(position);
     if (hash >= 0 && hash < token.start) current.comment = text.slice(hash, token.start).trimEnd();
     position = token.end;
     if (token.kind === 'newline' || token.kind === 'eof') {
@@ -211,11 +226,11 @@ function alignRows(rowIndices: readonly number[], lines: readonly Line[], render
   });
 }
 
-function sameTokens(before: string, after: string): boolean {
-  const significant = (text: string): string[] => {
+function sameTokens(before: readonly Token[], after: readonly Token[]): boolean {
+  const significant = (tokens: readonly Token[]): string[] => {
     const lines: string[] = [];
     let current: string[] = [];
-    for (const token of lex(text).tokens) {
+    for (const token of tokens) {
       if (token.kind === 'newline' || token.kind === 'eof') {
         if (current.length > 0) lines.push(current.join('\u0000'));
         current = [];
