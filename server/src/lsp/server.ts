@@ -5,8 +5,8 @@
 // when its text is checked (debounced lightly) and whenever its runs move; training
 // itself happens in the TrainingHost's workers, never here.
 
-import { readFileSync, statSync } from 'node:fs';
-import { dirname, resolve, sep } from 'node:path';
+import { readFileSync, realpathSync, statSync } from 'node:fs';
+import { dirname, isAbsolute, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
   CodeActionKind,
@@ -276,7 +276,7 @@ export function startServer(connection: Connection, options: ServerOptions): voi
     return {
       specPath,
       allowedRoot: specPath ? allowedRoot(specPath) : null,
-      readFile: settings.trusted ? readDataFile : null,
+      readFile: settings.trusted ? (specPath ? confinedReader(allowedRoot(specPath)) : readDataFile) : null,
       maxParameters: settings.maxParameters,
       maxDataCells: DEFAULT_MAX_DATA_CELLS,
     };
@@ -596,6 +596,29 @@ function uriToPath(uri: string): string | null {
   } catch {
     return null;
   }
+}
+
+/**
+ * The checker tests data paths as written; a symbolic link inside the workspace can still
+ * lead out of it. Every link is followed (realpath) before reading, and a file that really
+ * lies outside `root` is refused with a message that says where it leads.
+ */
+function confinedReader(root: string): ReadFile {
+  return (path) => {
+    let real: string;
+    let realRoot: string;
+    try {
+      real = realpathSync(path);
+      realRoot = realpathSync(root);
+    } catch {
+      return readDataFile(path); // missing or unreadable: readDataFile says which
+    }
+    const inside = relative(realRoot, real);
+    if (inside === '..' || inside.startsWith(`..${sep}`) || isAbsolute(inside)) {
+      return { error: `it is a link to ${real}, outside the workspace folder; the editor only reads data files inside it (the nn command line reads any path)` };
+    }
+    return readDataFile(real);
+  };
 }
 
 /** Reads a CSV for the checker; unchanged files (same size and mtime) come from memory, since check() runs on every keystroke. */
