@@ -255,7 +255,7 @@ function inputText(state: DocumentState, decl: NetworkDecl): string | null {
   const parts: string[] = [];
   if (network && found) {
     const data = found.run.data;
-    const columns = data.inputNames.length === network.input ? data.inputNames.join(', ') : '';
+    const columns = data.inputNames.length === network.input ? data.inputNames.map(markdownName).join(', ') : '';
     const normalized = data.normalize ? `, normalized (${data.normalize})` : '';
     parts.push(`**input ${network.input}** — x = (${Array.from({ length: network.input }, (_, j) => `x${sub(j + 1)}`).join(', ')}): ${columns ? `${columns} of ` : ''}data '${data.name}'${normalized}, in ${runName(state, found.run)}`);
   }
@@ -462,14 +462,29 @@ function dataText(state: DocumentState, name: string): string | null {
     lines.push(`generated: ${source.generator.text}(${source.args.map((a) => `${a.name.text} ${a.value?.text ?? ''}`.trim()).join(', ')})`);
   }
   if (source?.kind === 'inline') lines.push('inline rows');
-  lines.push(`inputs: ${shortList(data.inputNames)}`);
-  if (data.classes) lines.push(`classes: ${shortList(data.classes)} (one-hot)`);
+  lines.push(`inputs: ${shortList(data.inputNames.map(codeName))}`);
+  if (data.classes) lines.push(`classes: ${shortList(data.classes.map(codeName))} (one-hot)`);
   if (data.normalize) lines.push(`normalize ${data.normalize} (fitted on the training part)`);
   lines.push(...rangeLines(data));
   parts.push(code(lines));
   const runs = state.check.runs.filter((r) => r.data.name === name);
   if (runs.length > 0) parts.push(runs.map((r) => `${runName(state, r)}${statusSuffix(state, r)}`).join('  \n'));
   return parts.join('\n\n');
+}
+
+/**
+ * Column names and class labels come from a CSV's header and cells, which may hold anything
+ * (HTML, markdown links, quoted line breaks). In markdown they are shown as text: every
+ * markdown character escaped and line breaks made visible, so a name can neither render as
+ * HTML nor become a link (a `command:` one included).
+ */
+export function markdownName(name: string): string {
+  return codeName(name).replace(/[\\`*_{}[\]()#+\-.!|<>~&]/g, (c) => `\\${c}`);
+}
+
+/** Inside a code block only a line break could end the block early: show it as ↵. */
+export function codeName(name: string): string {
+  return name.replace(/\r\n|[\r\n\u2028\u2029]/g, '↵');
 }
 
 function shortList(items: readonly string[]): string {
@@ -488,7 +503,7 @@ function rangeLines(data: Dataset): string[] {
       if (v < min) min = v;
       if (v > max) max = v;
     }
-    if (data.rows > 0) lines.push(`  ${data.inputNames[c] ?? `x${sub(c + 1)}`} ∈ [${formatNumber(min)}, ${formatNumber(max)}]`);
+    if (data.rows > 0) lines.push(`  ${codeName(data.inputNames[c] ?? `x${sub(c + 1)}`)} ∈ [${formatNumber(min)}, ${formatNumber(max)}]`);
   }
   if (data.inputWidth > columns) lines.push('  …');
   return lines;
