@@ -89,6 +89,7 @@ function clientSupport(capabilities: ClientCapabilities, clientName = ''): Clien
       markdown: hoverFormats.includes('markdown'),
       // Only VS Code (desktop, or code-server in a browser) runs `command:` links in markdown.
       commandLinks: /code/i.test(clientName),
+      snippets: capabilities.textDocument?.completion?.completionItem?.snippetSupport === true,
     },
   };
 }
@@ -123,6 +124,8 @@ export function startServer(connection: Connection, options: ServerOptions): voi
   const documents = new TextDocuments(TextDocument);
   const states = new Map<string, DocumentState>();
   const checkTimers = new Map<string, NodeJS.Timeout>();
+  /** What was last published for each document (version and diagnostics), so nothing is sent twice. */
+  const published = new Map<string, string>();
   /** When each document was last checked (performance.now()), for the check interval. */
   const lastChecked = new Map<string, number>();
   const autoTimers = new Map<string, NodeJS.Timeout>();
@@ -211,6 +214,7 @@ export function startServer(connection: Connection, options: ServerOptions): voi
     states.delete(uri);
     lastOptions.delete(uri);
     lastChecked.delete(uri);
+    published.delete(uri);
     void connection.sendDiagnostics({ uri, diagnostics: [] });
   });
 
@@ -359,7 +363,13 @@ export function startServer(connection: Connection, options: ServerOptions): voi
   function publish(state: DocumentState): void {
     // Only the document's current version may be published: a state of older text is stale.
     if (documents.get(state.uri)?.version !== state.version) return;
-    void connection.sendDiagnostics({ uri: state.uri, version: state.version, diagnostics: diagnostics(state) });
+    const list = diagnostics(state);
+    // Runs change state often (queued, started, …); the editor hears about diagnostics only when they change.
+    const signature = `${state.version}\n${JSON.stringify(list)}`;
+    if (published.get(state.uri) !== signature) {
+      published.set(state.uri, signature);
+      void connection.sendDiagnostics({ uri: state.uri, version: state.version, diagnostics: list });
+    }
     sendProgress(state);
   }
 
@@ -621,6 +631,13 @@ function confinedReader(root: string): ReadFile {
   };
 }
 
+/** The largest data file the editor reads (the nn command line has no such limit). */
+const MAX_DATA_FILE_BYTES = 64 * 1024 * 1024;
+
+function megabytes(bytes: number): string {
+  return `${(bytes / (1024 * 1024)).toFixed(bytes < 10 * 1024 * 1024 ? 1 : 0)} MB`;
+}
+
 /** Reads a CSV for the checker; unchanged files (same size and mtime) come from memory, since check() runs on every keystroke. */
 const fileCache = new Map<string, { size: number; mtime: number; text: string }>();
 function clearDataFileCache(): void {
@@ -630,11 +647,23 @@ const readDataFile: ReadFile = (path) => {
   try {
     const stat = statSync(path);
     if (!stat.isFile()) return { error: `${path} is not a file` };
+    // Parsing a CSV takes many times its size in memory, before its rows × columns can be
+    // counted against the data limit: a huge file is refused by its size, unread.
+    if (stat.size > MAX_DATA_FILE_BYTES) {
+      return { error: `it is ${megabytes(stat.size)}, more than the ${megabytes(MAX_DATA_FILE_BYTES)} the editor reads; use a sample of the data (the nn command line reads any size)` };
+    }
     const cached = fileCache.get(path);
     if (cached && cached.size === stat.size && cached.mtime === stat.mtimeMs) return { text: cached.text };
     const text = readFileSync(path, 'utf8');
     fileCache.set(path, { size: stat.size, mtime: stat.mtimeMs, text });
-    if (fileCache.size > 32) fileCache.delete(fileCache.keys().next().value as string);
+    // At most 32 files and 128 MB of text stay in memory.
+    let cachedBytes = 0;
+    for (const entry of fileCache.values()) cachedBytes += entry.size;
+    while (fileCache.size > 32 || (cachedBytes > 128 * 1024 * 1024 && fileCache.size > 1)) {
+      const oldest = fileCache.keys().next().value as string;
+      cachedBytes -= fileCache.get(oldest)!.size;
+      fileCache.delete(oldest);
+    }
     return { text };
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
