@@ -7,6 +7,7 @@
 
 import { spawn, spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { availableParallelism, loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -207,6 +208,7 @@ function lineOf(text, pattern) {
 }
 
 console.log('');
+console.log(`load average ${loadavg()[0].toFixed(1)} on ${availableParallelism()} cores (the machine may be shared: read p95 in that light)`);
 console.log('| measurement | n | p50 ms | p95 ms | target ms | |');
 console.log('| --- | ---: | ---: | ---: | ---: | --- |');
 for (const r of rows) {
