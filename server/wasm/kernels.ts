@@ -239,3 +239,152 @@ export function transpose_f64(dst: usize, src: usize, rows: i32, cols: i32): voi
 export function transpose_f32(dst: usize, src: usize, rows: i32, cols: i32): void {
   transpose<f32>(dst, src, rows, cols);
 }
+
+// ---- optimizer updates ------------------------------------------------------
+//
+// The optimizers' elementwise passes (server/src/nn/optimizers.ts), with the
+// numbers of their JavaScript: every step in f64, a stored value rounded to
+// the storage type and read back rounded, exactly as a Float32Array does. So
+// f32 storage is widened to f64x2 lanes, computed, and narrowed when stored.
+// No sum runs across elements, so the order question does not arise.
+
+// @ts-ignore: decorator
+@inline function widenLow(x: v128): v128 {
+  return f64x2.promote_low_f32x4(x);
+}
+// @ts-ignore: decorator
+@inline function widenHigh(x: v128): v128 {
+  return f64x2.promote_low_f32x4(v128.shuffle<f64>(x, x, 1, 1));
+}
+/** Two f64x2 narrowed to one f32x4 (round to nearest, as a Float32Array store does). */
+// @ts-ignore: decorator
+@inline function narrow(low: v128, high: v128): v128 {
+  return v128.shuffle<f64>(f32x4.demote_f64x2_zero(low), f32x4.demote_f64x2_zero(high), 0, 2);
+}
+
+/** sgd: g ← Σg / batch (stored back); v ← μv − ηg; θ ← θ + v. */
+export function sgd_f64(theta: usize, gradient: usize, velocity: usize, length: i32, batch: f64, momentum: f64, rate: f64): void {
+  const B = f64x2.splat(batch), M = f64x2.splat(momentum), R = f64x2.splat(rate);
+  let i = 0;
+  for (; i + 2 <= length; i += 2) {
+    const at = <usize>i << 3;
+    const g = f64x2.div(v128.load(gradient + at), B);
+    v128.store(gradient + at, g);
+    const v = f64x2.sub(f64x2.mul(M, v128.load(velocity + at)), f64x2.mul(R, g));
+    v128.store(velocity + at, v);
+    v128.store(theta + at, f64x2.add(v128.load(theta + at), v));
+  }
+  for (; i < length; i++) {
+    const at = <usize>i << 3;
+    const g = load<f64>(gradient + at) / batch;
+    store<f64>(gradient + at, g);
+    const v = momentum * load<f64>(velocity + at) - rate * g;
+    store<f64>(velocity + at, v);
+    store<f64>(theta + at, load<f64>(theta + at) + v);
+  }
+}
+
+export function sgd_f32(theta: usize, gradient: usize, velocity: usize, length: i32, batch: f64, momentum: f64, rate: f64): void {
+  const B = f64x2.splat(batch), M = f64x2.splat(momentum), R = f64x2.splat(rate);
+  let i = 0;
+  for (; i + 4 <= length; i += 4) {
+    const at = <usize>i << 2;
+    const sums = v128.load(gradient + at);
+    const gLow = f64x2.div(widenLow(sums), B);
+    const gHigh = f64x2.div(widenHigh(sums), B);
+    v128.store(gradient + at, narrow(gLow, gHigh));
+    const old = v128.load(velocity + at);
+    const v = narrow(
+      f64x2.sub(f64x2.mul(M, widenLow(old)), f64x2.mul(R, gLow)),
+      f64x2.sub(f64x2.mul(M, widenHigh(old)), f64x2.mul(R, gHigh)),
+    );
+    v128.store(velocity + at, v);
+    const t = v128.load(theta + at);
+    v128.store(theta + at, narrow(f64x2.add(widenLow(t), widenLow(v)), f64x2.add(widenHigh(t), widenHigh(v))));
+  }
+  for (; i < length; i++) {
+    const at = <usize>i << 2;
+    const g = <f64>load<f32>(gradient + at) / batch;
+    store<f32>(gradient + at, <f32>g);
+    store<f32>(velocity + at, <f32>(momentum * <f64>load<f32>(velocity + at) - rate * g));
+    store<f32>(theta + at, <f32>(<f64>load<f32>(theta + at) + <f64>load<f32>(velocity + at)));
+  }
+}
+
+/**
+ * adam: g ← Σg / batch (stored back); m ← β1 m + (1 − β1) g; v ← β2 v + (1 − β2) g g;
+ * θ ← θ − η (m / c1) / (√(v / c2) + ε), with m and v as stored.
+ */
+export function adam_f64(
+  theta: usize, gradient: usize, first: usize, second: usize, length: i32, batch: f64,
+  beta1: f64, oneMinusBeta1: f64, beta2: f64, oneMinusBeta2: f64, rate: f64, epsilon: f64, correction1: f64, correction2: f64,
+): void {
+  const B = f64x2.splat(batch), B1 = f64x2.splat(beta1), C1 = f64x2.splat(oneMinusBeta1);
+  const B2 = f64x2.splat(beta2), C2 = f64x2.splat(oneMinusBeta2), R = f64x2.splat(rate), E = f64x2.splat(epsilon);
+  const K1 = f64x2.splat(correction1), K2 = f64x2.splat(correction2);
+  let i = 0;
+  for (; i + 2 <= length; i += 2) {
+    const at = <usize>i << 3;
+    const g = f64x2.div(v128.load(gradient + at), B);
+    v128.store(gradient + at, g);
+    const m = f64x2.add(f64x2.mul(B1, v128.load(first + at)), f64x2.mul(C1, g));
+    v128.store(first + at, m);
+    const v = f64x2.add(f64x2.mul(B2, v128.load(second + at)), f64x2.mul(f64x2.mul(C2, g), g));
+    v128.store(second + at, v);
+    const step = f64x2.div(f64x2.mul(R, f64x2.div(m, K1)), f64x2.add(f64x2.sqrt(f64x2.div(v, K2)), E));
+    v128.store(theta + at, f64x2.sub(v128.load(theta + at), step));
+  }
+  for (; i < length; i++) {
+    const at = <usize>i << 3;
+    const g = load<f64>(gradient + at) / batch;
+    store<f64>(gradient + at, g);
+    const m = beta1 * load<f64>(first + at) + oneMinusBeta1 * g;
+    store<f64>(first + at, m);
+    const v = beta2 * load<f64>(second + at) + oneMinusBeta2 * g * g;
+    store<f64>(second + at, v);
+    store<f64>(theta + at, load<f64>(theta + at) - (rate * (m / correction1)) / (Math.sqrt(v / correction2) + epsilon));
+  }
+}
+
+export function adam_f32(
+  theta: usize, gradient: usize, first: usize, second: usize, length: i32, batch: f64,
+  beta1: f64, oneMinusBeta1: f64, beta2: f64, oneMinusBeta2: f64, rate: f64, epsilon: f64, correction1: f64, correction2: f64,
+): void {
+  const B = f64x2.splat(batch), B1 = f64x2.splat(beta1), C1 = f64x2.splat(oneMinusBeta1);
+  const B2 = f64x2.splat(beta2), C2 = f64x2.splat(oneMinusBeta2), R = f64x2.splat(rate), E = f64x2.splat(epsilon);
+  const K1 = f64x2.splat(correction1), K2 = f64x2.splat(correction2);
+  let i = 0;
+  for (; i + 4 <= length; i += 4) {
+    const at = <usize>i << 2;
+    const sums = v128.load(gradient + at);
+    const gLow = f64x2.div(widenLow(sums), B);
+    const gHigh = f64x2.div(widenHigh(sums), B);
+    v128.store(gradient + at, narrow(gLow, gHigh));
+    const m0 = v128.load(first + at);
+    const m = narrow(
+      f64x2.add(f64x2.mul(B1, widenLow(m0)), f64x2.mul(C1, gLow)),
+      f64x2.add(f64x2.mul(B1, widenHigh(m0)), f64x2.mul(C1, gHigh)),
+    );
+    v128.store(first + at, m);
+    const v0 = v128.load(second + at);
+    const v = narrow(
+      f64x2.add(f64x2.mul(B2, widenLow(v0)), f64x2.mul(f64x2.mul(C2, gLow), gLow)),
+      f64x2.add(f64x2.mul(B2, widenHigh(v0)), f64x2.mul(f64x2.mul(C2, gHigh), gHigh)),
+    );
+    v128.store(second + at, v);
+    const stepLow = f64x2.div(f64x2.mul(R, f64x2.div(widenLow(m), K1)), f64x2.add(f64x2.sqrt(f64x2.div(widenLow(v), K2)), E));
+    const stepHigh = f64x2.div(f64x2.mul(R, f64x2.div(widenHigh(m), K1)), f64x2.add(f64x2.sqrt(f64x2.div(widenHigh(v), K2)), E));
+    const t = v128.load(theta + at);
+    v128.store(theta + at, narrow(f64x2.sub(widenLow(t), stepLow), f64x2.sub(widenHigh(t), stepHigh)));
+  }
+  for (; i < length; i++) {
+    const at = <usize>i << 2;
+    const g = <f64>load<f32>(gradient + at) / batch;
+    store<f32>(gradient + at, <f32>g);
+    store<f32>(first + at, <f32>(beta1 * <f64>load<f32>(first + at) + oneMinusBeta1 * g));
+    store<f32>(second + at, <f32>(beta2 * <f64>load<f32>(second + at) + oneMinusBeta2 * g * g));
+    const m = <f64>load<f32>(first + at);
+    const v = <f64>load<f32>(second + at);
+    store<f32>(theta + at, <f32>(<f64>load<f32>(theta + at) - (rate * (m / correction1)) / (Math.sqrt(v / correction2) + epsilon)));
+  }
+}

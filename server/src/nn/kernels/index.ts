@@ -17,7 +17,7 @@
 // (it is copied in and out), only slower. C must not overlap A, B or b.
 
 import type { Vector } from '../activations';
-import { Epilogue, product32, product64, type Product } from './reference';
+import { adamUpdate, Epilogue, product32, product64, sgdUpdate, type Product } from './reference';
 import { createWasmKernels, type KernelHelpers } from './wasm';
 
 export type { KernelHelpers } from './wasm';
@@ -42,6 +42,17 @@ export interface MatrixKernels {
   multiplyTransposedLeft(c: Vector, a: Vector, b: Vector, m: number, n: number, k: number): void;
   /** C (m×n) = A · Bᵀ, with A stored m×k and B n×k; with `accumulate`, C += A · Bᵀ (the sum formed first). */
   multiplyTransposedRight(c: Vector, a: Vector, b: Vector, m: number, n: number, k: number, accumulate: boolean): void;
+  /**
+   * The sgd step of optimizers.ts on whole arrays: g ← Σg / batchSize (written
+   * back), v ← μv − ηg, θ ← θ + v. Each element on its own, with the numbers of
+   * that JavaScript (f64 steps, stored values rounded by their array).
+   */
+  sgdUpdate(parameters: Vector, gradientSum: Vector, velocity: Vector, batchSize: number, momentum: number, learningRate: number): void;
+  /** The adam step of optimizers.ts: g ← Σg / batchSize; m, v updated; θ ← θ − η (m / c1) / (√(v / c2) + ε). */
+  adamUpdate(
+    parameters: Vector, gradientSum: Vector, firstMoments: Vector, secondMoments: Vector, batchSize: number,
+    beta1: number, beta2: number, learningRate: number, epsilon: number, correction1: number, correction2: number,
+  ): void;
 }
 
 /**
@@ -117,5 +128,20 @@ class TypeScriptKernels implements MatrixKernels {
     checkOperands(this.precision, [[c, m * n, 'C'], [a, m * k, 'A'], [b, n * k, 'B']]);
     // Q[t][j] = B[j][t]: B read in place, a step of 1 along t and k between columns.
     this.product(c, n, a, k, 1, b, 1, k, m, n, k, accumulate ? Epilogue.Add : Epilogue.Store, null);
+  }
+
+  sgdUpdate(parameters: Vector, gradientSum: Vector, velocity: Vector, batchSize: number, momentum: number, learningRate: number): void {
+    const n = parameters.length;
+    checkOperands(this.precision, [[parameters, n, 'parameters'], [gradientSum, n, 'gradient'], [velocity, n, 'velocity']]);
+    sgdUpdate(parameters, gradientSum, velocity, batchSize, momentum, learningRate);
+  }
+
+  adamUpdate(
+    parameters: Vector, gradientSum: Vector, firstMoments: Vector, secondMoments: Vector, batchSize: number,
+    beta1: number, beta2: number, learningRate: number, epsilon: number, correction1: number, correction2: number,
+  ): void {
+    const n = parameters.length;
+    checkOperands(this.precision, [[parameters, n, 'parameters'], [gradientSum, n, 'gradient'], [firstMoments, n, 'first moments'], [secondMoments, n, 'second moments']]);
+    adamUpdate(parameters, gradientSum, firstMoments, secondMoments, batchSize, beta1, beta2, learningRate, epsilon, correction1, correction2);
   }
 }

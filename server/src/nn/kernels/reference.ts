@@ -152,3 +152,34 @@ function cells32(
     }
   }
 }
+
+// ---- optimizer updates -------------------------------------------------------
+//
+// The optimizers' elementwise passes exactly as server/src/nn/optimizers.ts
+// writes them: every step in f64, each stored value rounded by its typed array
+// and read back as stored. The wasm versions (sgd_*, adam_* in kernels.ts)
+// repeat these steps in f64x2 lanes.
+
+/** g ← Σg / batch (written back, so the layer shows the mean); v ← μv − ηg; θ ← θ + v. */
+export function sgdUpdate(
+  parameters: Vector, gradient: Vector, velocity: Vector, batchSize: number, momentum: number, learningRate: number,
+): void {
+  for (let i = 0; i < parameters.length; i++) {
+    const g = (gradient[i] /= batchSize);
+    velocity[i] = momentum * velocity[i] - learningRate * g;
+    parameters[i] += velocity[i];
+  }
+}
+
+/** g ← Σg / batch; m ← β1 m + (1 − β1) g; v ← β2 v + (1 − β2) g²; θ ← θ − η (m / c1) / (√(v / c2) + ε). */
+export function adamUpdate(
+  parameters: Vector, gradient: Vector, m: Vector, v: Vector, batchSize: number,
+  beta1: number, beta2: number, learningRate: number, epsilon: number, correction1: number, correction2: number,
+): void {
+  for (let i = 0; i < parameters.length; i++) {
+    const g = (gradient[i] /= batchSize);
+    m[i] = beta1 * m[i] + (1 - beta1) * g;
+    v[i] = beta2 * v[i] + (1 - beta2) * g * g;
+    parameters[i] -= (learningRate * (m[i] / correction1)) / (Math.sqrt(v[i] / correction2) + epsilon);
+  }
+}

@@ -18,7 +18,17 @@ interface KernelExports {
   product_f32: WasmProduct;
   transpose_f64: WasmTranspose;
   transpose_f32: WasmTranspose;
+  sgd_f64: WasmSgd;
+  sgd_f32: WasmSgd;
+  adam_f64: WasmAdam;
+  adam_f32: WasmAdam;
 }
+type WasmSgd = (theta: number, gradient: number, velocity: number, length: number, batch: number, momentum: number, rate: number) => void;
+type WasmAdam = (
+  theta: number, gradient: number, first: number, second: number, length: number, batch: number,
+  beta1: number, oneMinusBeta1: number, beta2: number, oneMinusBeta2: number, rate: number, epsilon: number,
+  correction1: number, correction2: number,
+) => void;
 type WasmProduct = (
   c: number, cStride: number, p: number, pRow: number, pStep: number, q: number, qStride: number,
   m: number, n: number, k: number, mode: number, bias: number,
@@ -109,6 +119,8 @@ class WasmKernels implements MatrixKernels {
   private readonly size: number;
   private readonly product: WasmProduct;
   private readonly transpose: WasmTranspose;
+  private readonly sgd: WasmSgd;
+  private readonly adam: WasmAdam;
   /** Every buffer object the memory has had (one per size it grew to): a vector on one of them is in place. */
   private readonly buffers = new WeakSet<ArrayBufferLike>();
   /** The next free byte. Nothing is ever freed: vectors live as long as the kernels. */
@@ -127,6 +139,8 @@ class WasmKernels implements MatrixKernels {
     this.size = precision === 'f32' ? 4 : 8;
     this.product = precision === 'f32' ? exports.product_f32 : exports.product_f64;
     this.transpose = precision === 'f32' ? exports.transpose_f32 : exports.transpose_f64;
+    this.sgd = precision === 'f32' ? exports.sgd_f32 : exports.sgd_f64;
+    this.adam = precision === 'f32' ? exports.adam_f32 : exports.adam_f64;
     this.buffers.add(memory.buffer);
   }
 
@@ -185,6 +199,29 @@ class WasmKernels implements MatrixKernels {
   get threads(): number {
     const control = this.control;
     return control && Atomics.load(control, CONTROL.ready) === this.helperCount ? this.helperCount + 1 : 1;
+  }
+
+  sgdUpdate(parameters: Vector, gradientSum: Vector, velocity: Vector, batchSize: number, momentum: number, learningRate: number): void {
+    const n = parameters.length;
+    checkOperands(this.precision, [[parameters, n, 'parameters'], [gradientSum, n, 'gradient'], [velocity, n, 'velocity']]);
+    const operands: [Vector, number][] = [parameters, gradientSum, velocity].map((v, slot) => [v, this.place(v, n, slot)]);
+    this.sgd(operands[0][1], operands[1][1], operands[2][1], n, batchSize, momentum, learningRate);
+    for (const [vector, address] of operands) this.copyBack(vector, address, n);
+  }
+
+  adamUpdate(
+    parameters: Vector, gradientSum: Vector, firstMoments: Vector, secondMoments: Vector, batchSize: number,
+    beta1: number, beta2: number, learningRate: number, epsilon: number, correction1: number, correction2: number,
+  ): void {
+    const n = parameters.length;
+    checkOperands(this.precision, [[parameters, n, 'parameters'], [gradientSum, n, 'gradient'], [firstMoments, n, 'first moments'], [secondMoments, n, 'second moments']]);
+    const operands: [Vector, number][] = [parameters, gradientSum, firstMoments, secondMoments].map((v, slot) => [v, this.place(v, n, slot)]);
+    // 1 − β is formed here, in f64, as optimizers.ts forms it.
+    this.adam(
+      operands[0][1], operands[1][1], operands[2][1], operands[3][1], n, batchSize,
+      beta1, 1 - beta1, beta2, 1 - beta2, learningRate, epsilon, correction1, correction2,
+    );
+    for (const [vector, address] of operands) this.copyBack(vector, address, n);
   }
 
   /** Lets products be shared with `count` helper threads through `control`. */
