@@ -125,7 +125,31 @@ describe('the training panel in VS Code', () => {
     await shot('retrained');
   });
 
+  it('steps one update from the panel: the lens counts it and the panel gains that snapshot', async () => {
+    const snapshotsBefore = Number(await panel.locator('.nn-slider input').getAttribute('max'));
+    await panel.locator('.nn-button', { hasText: 'Step' }).click();
+    // The count goes on from the trained run's updates: "step 3009 · batch loss …".
+    // The panel has the focus now, so look for the lens in every editor, not just the active one.
+    await pollUntil(
+      'the step lens',
+      async () => {
+        const lenses = (await wb.page.locator('.codelens-decoration').allInnerTexts()).join(' | ');
+        return /step[\s\u00a0]\d+[\s\u00a0]·[\s\u00a0]batch loss/.test(lenses) ? lenses : undefined;
+      },
+      T.lsp,
+    );
+    await pollUntil(
+      'the stepped snapshot in the panel',
+      async () => (Number(await panel.locator('.nn-slider input').getAttribute('max')) === snapshotsBefore + 1 ? true : undefined),
+      T.lsp,
+    );
+    await shot('stepped');
+  });
+
   it('comes back after the window reloads, showing the same run', async () => {
+    // The Step click left the focus in the webview; Ctrl+S belongs to the editor.
+    await wb.page.locator('.tabs-container .tab', { hasText: 'ring.nn' }).first().click();
+    await wb.page.locator('.tabs-container .tab.active', { hasText: 'ring.nn' }).waitFor({ timeout: T.ui });
     await wb.save();
     await wb.page.reload();
     await wb.page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });

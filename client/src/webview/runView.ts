@@ -272,7 +272,8 @@ export class RunView {
     if (accuracy !== null) items.push(['accuracy', formatPercent(accuracy), 'accuracy']);
     const validationAccuracy = last?.validationAccuracy ?? null;
     if (validationAccuracy !== null) items.push(['validation accuracy', formatPercent(validationAccuracy), 'validation-accuracy']);
-    items.push(['time', `${status.seconds < 10 ? status.seconds.toFixed(2) : status.seconds.toFixed(1)} s`]);
+    const seconds = status.seconds < 0.01 ? '< 0.01' : status.seconds < 10 ? status.seconds.toFixed(2) : status.seconds.toFixed(1);
+    items.push(['time', `${seconds} s`]);
     this.stats.replaceChildren(
       ...items.map(([name, value, kind]) => {
         const item = element('div', `nn-stat${kind ? ` ${kind}` : ''}`);
