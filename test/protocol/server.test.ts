@@ -250,6 +250,19 @@ describe('language server over stdio', () => {
     expect(hover.contents.value).toMatch(/before:[\s\S]*after:/);
   });
 
+  it('re-checks with new settings when they change (nn.maxParameters)', async () => {
+    client = await LspClient.start({ settings: { autoTrain: 'off' } });
+    const uri = 'file:///tmp/nn-protocol/settings.nn';
+    client.open(uri, XOR);
+    const before = await client.waitForDiagnostics(uri, () => true);
+    expect(before.diagnostics.filter((d) => d.severity === ERROR)).toEqual([]);
+    client.settings = { ...client.settings, maxParameters: 10 };
+    void client.connection.sendNotification('workspace/didChangeConfiguration', { settings: null });
+    const after = await client.waitForDiagnostics(uri, (p) => p.diagnostics.some((d) => d.code === 'network-too-large'));
+    expect(messageOf(after.diagnostics.find((d) => d.code === 'network-too-large')!)).toMatch(/^network 'xor' has \d+ parameters.*\b10\b/);
+    expect(titles(await lenses(client, uri))).toEqual(['fix 1 error to train']);
+  });
+
   it('says how many errors stand between the spec and training', async () => {
     client = await LspClient.start();
     const uri = 'file:///tmp/nn-protocol/errors.nn';

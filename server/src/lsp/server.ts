@@ -10,6 +10,7 @@ import { dirname, isAbsolute, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
   CodeActionKind,
+  DidChangeConfigurationNotification,
   DidChangeWatchedFilesNotification,
   CodeLensRefreshRequest,
   InlayHintRefreshRequest,
@@ -135,6 +136,7 @@ export function startServer(connection: Connection, options: ServerOptions): voi
   const lastOptions = new Map<string, CheckOptions>();
   let support: ClientSupport = clientSupport({});
   let watchFiles = false;
+  let watchSettings = false;
   let init: InitializationOptions | undefined;
   let folders: string[] = [];
   let host: TrainingHost | null = null;
@@ -143,6 +145,7 @@ export function startServer(connection: Connection, options: ServerOptions): voi
   connection.onInitialize((params: InitializeParams): InitializeResult => {
     support = clientSupport(params.capabilities, params.clientInfo?.name);
     watchFiles = params.capabilities.workspace?.didChangeWatchedFiles?.dynamicRegistration === true;
+    watchSettings = params.capabilities.workspace?.didChangeConfiguration?.dynamicRegistration === true;
     init = (params.initializationOptions ?? undefined) as InitializationOptions | undefined;
     folders = (params.workspaceFolders ?? []).map((f) => uriToPath(f.uri)).filter((p): p is string => p !== null);
     if (folders.length === 0 && params.rootUri) {
@@ -155,6 +158,8 @@ export function startServer(connection: Connection, options: ServerOptions): voi
   });
 
   connection.onInitialized(() => {
+    // Hear about changed `nn.*` settings (a new nn.maxParameters changes what is an error).
+    if (watchSettings) void connection.client.register(DidChangeConfigurationNotification.type, { section: 'nn' });
     // A data file edited outside the spec changes what the spec means: re-check open specs.
     if (watchFiles) {
       void connection.client.register(DidChangeWatchedFilesNotification.type, {
