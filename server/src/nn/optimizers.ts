@@ -2,6 +2,7 @@
 
 import type { OptimizerSpec } from '../language/model';
 import type { Vector } from './activations';
+import type { MatrixKernels } from './kernels';
 
 export interface Optimizer {
   /**
@@ -15,8 +16,17 @@ export interface Optimizer {
 
 type Allocate = (length: number) => Vector;
 
-/** One optimizer for a list of parameter arrays with the given lengths; all state is allocated here, once. */
-export function createOptimizer(spec: OptimizerSpec, lengths: number[], allocate: Allocate): Optimizer {
+/**
+ * One optimizer for a list of parameter arrays with the given lengths; all state is allocated here, once.
+ * With `kernels`, each update runs as their SIMD pass, which gives the same bits as the loops below
+ * (test/kernels/optimizer.test.ts holds them equal).
+ */
+export function createOptimizer(
+  spec: OptimizerSpec,
+  lengths: number[],
+  allocate: Allocate,
+  kernels?: Pick<MatrixKernels, 'sgdUpdate' | 'adamUpdate'>,
+): Optimizer {
   if (spec.kind === 'sgd') {
     const learningRate = spec.rate;
     const momentum = spec.momentum;
@@ -25,6 +35,7 @@ export function createOptimizer(spec: OptimizerSpec, lengths: number[], allocate
       // v ← μv − η ∂L/∂θ;  θ ← θ + v   (plain sgd when μ = 0: θ ← θ − η ∂L/∂θ)
       apply(slot, parameters, gradient, batchSize) {
         const velocity = velocities[slot];
+        if (kernels) return kernels.sgdUpdate(parameters, gradient, velocity, batchSize, momentum, learningRate);
         for (let i = 0; i < parameters.length; i++) {
           const g = (gradient[i] /= batchSize);
           velocity[i] = momentum * velocity[i] - learningRate * g;
@@ -52,6 +63,9 @@ export function createOptimizer(spec: OptimizerSpec, lengths: number[], allocate
       const v = secondMoments[slot];
       const correction1 = 1 - beta1Power;
       const correction2 = 1 - beta2Power;
+      if (kernels) {
+        return kernels.adamUpdate(parameters, gradient, m, v, batchSize, beta1, beta2, learningRate, epsilon, correction1, correction2);
+      }
       for (let i = 0; i < parameters.length; i++) {
         const g = (gradient[i] /= batchSize);
         m[i] = beta1 * m[i] + (1 - beta1) * g;

@@ -193,7 +193,7 @@ export class Trainer {
     this.output = outputLoss(settings.loss, this.activationKinds[L]);
     const lengths: number[] = [];
     for (let k = 1; k <= L; k++) lengths.push(n[k] * n[k - 1], n[k]);
-    this.optimizer = createOptimizer(settings.optimizer, lengths, allocate);
+    this.optimizer = createOptimizer(settings.optimizer, lengths, allocate, this.kernels);
     this.shuffleRng = new Rng(settings.seed, STREAM.shuffle);
     this.order = new Int32Array(trainCount);
     for (let i = 0; i < trainCount; i++) this.order[i] = i;
