@@ -19,9 +19,13 @@ export class TrainingStatusBar implements vscode.Disposable {
     this.render();
   }
 
+  /** The .nn document last active; kept while a non-text editor (the training panel) has the focus. */
+  private lastUri: string | undefined;
+
   private activeUri(): string | undefined {
     const editor = vscode.window.activeTextEditor;
-    return editor?.document.languageId === 'nn' ? editor.document.uri.toString() : undefined;
+    if (editor) this.lastUri = editor.document.languageId === 'nn' ? editor.document.uri.toString() : undefined;
+    return this.lastUri;
   }
 
   private render(): void {
