@@ -137,6 +137,21 @@ describe('training host', () => {
     await events.next((e) => e.key === short[0].key && e.kind === 'done', 20_000, 'a run on the replacement worker');
   });
 
+  it('runs a short run beside a long one instead of queueing it behind (the express worker)', async () => {
+    const { host, events } = start();
+    const long = checked(xorSpec(LONG)).runs;
+    host.update('file:///long.nn', 1, long);
+    host.train('file:///long.nn', null, 60);
+    await events.next((e) => e.key === long[0].key && e.kind === 'progress', 10_000, 'the long run to train');
+
+    const short = checked(xorSpec(SHORT)).runs;
+    host.update(URI, 1, short);
+    host.train(URI, null, 60);
+    await events.next((e) => e.key === short[0].key && e.kind === 'done', 20_000, 'the short run to finish');
+    expect(host.running('file:///long.nn')).toEqual([long[0].key]);
+    expect(host.state('file:///long.nn', long[0]).phase).toBe('running');
+  });
+
   it('steps from fresh weights, continues, and starts from the trained weights after training', async () => {
     const { host, events } = start();
     const runs = checked(xorSpec(SHORT)).runs;

@@ -13,6 +13,9 @@ import type { ProgressReport } from './messages';
 import type { RunOutcome } from './outcome';
 import { WorkerPool, defaultPoolSize } from './pool';
 
+/** Runs estimated at most this long count as short: they need not wait behind a long one. */
+export const EXPRESS_SECONDS = 2;
+
 export interface HostOptions {
   workerPath: string;
   poolSize?: number;
@@ -223,10 +226,12 @@ export class TrainingHost {
     const live = () => doc === this.docs.get(uri) && doc.owns(key, job);
     let stored: CachedRun | null = null;
     const previousRecord = this.cache.peek(key)?.record ?? null;
+    // Steps and short runs may use the express worker rather than wait behind a long run.
+    const express = kind === 'step' || this.speed.seconds(run) <= EXPRESS_SECONDS;
     const request =
       kind === 'train'
-        ? { type: 'train' as const, version: doc.version, run, maxSeconds }
-        : { type: 'step' as const, version: doc.version, run, from: this.stepStart(key) };
+        ? { type: 'train' as const, version: doc.version, run, maxSeconds, express }
+        : { type: 'step' as const, version: doc.version, run, from: this.stepStart(key), express };
     job.handle = this.pool.submit(request, {
       onStart: () => {
         if (!live()) return;

@@ -22,9 +22,16 @@ export interface JobHandlers {
   onAbandoned(): void;
 }
 
-export type JobRequest =
+export type JobRequest = (
   | { type: 'train'; version: number; run: RunSpec; maxSeconds: number }
-  | { type: 'step'; version: number; run: RunSpec; from: 'trained' | 'fresh' };
+  | { type: 'step'; version: number; run: RunSpec; from: 'trained' | 'fresh' }
+) & {
+  /**
+   * A short job (a step, a run estimated at a couple of seconds): when every regular
+   * worker is busy, it may run on the express worker instead of waiting behind a long run.
+   */
+  express?: boolean;
+};
 
 export interface JobHandle {
   readonly id: number;
@@ -54,6 +61,8 @@ interface Job {
 
 interface Slot {
   index: number;
+  /** The express slot takes only short jobs, and only when the regular slots are busy. */
+  express: boolean;
   worker: Worker;
   job: Job | null;
   /** Keys whose trainer this worker keeps (for ⏭ Step), as far as the host knows. */
@@ -67,6 +76,7 @@ export function defaultPoolSize(): number {
 
 export class WorkerPool {
   private readonly slots: Slot[] = [];
+  private expressSlot: Slot | null;
   private readonly queue: Job[] = [];
   /** Finished jobs whose record is still on its way, by job id. */
   private readonly awaitingRecord = new Map<number, JobHandlers>();
@@ -77,14 +87,17 @@ export class WorkerPool {
   constructor(private readonly options: PoolOptions) {
     this.grace = options.cancelGraceMs ?? 1000;
     for (let i = 0; i < Math.max(1, options.size); i++) {
-      const slot: Slot = { index: i, worker: undefined as unknown as Worker, job: null, holds: new Set() };
+      const slot: Slot = { index: i, express: false, worker: undefined as unknown as Worker, job: null, holds: new Set() };
       this.slots.push(slot);
       this.spawn(slot);
     }
+    // Started on first use: most sessions never have a short run waiting behind a long one.
+    this.expressSlot = null;
   }
 
+  /** Regular workers (the express worker, started on demand, is not counted). */
   get size(): number {
-    return this.slots.length;
+    return this.slots.filter((s) => !s.express).length;
   }
 
   /** Jobs running or waiting. */
@@ -163,15 +176,34 @@ export class WorkerPool {
 
   private pump(): void {
     if (this.disposed) return;
-    while (this.queue.length > 0) {
-      const idle = this.slots.filter((s) => !s.job);
-      if (idle.length === 0) return;
-      const job = this.queue.shift()!;
-      // A step continues the trainer a worker kept, when that worker is free.
-      const key = job.request.run.key;
-      const slot = idle.find((s) => s.holds.has(key)) ?? idle[0];
+    for (let i = 0; i < this.queue.length; ) {
+      const job = this.queue[i];
+      const slot = this.slotFor(job);
+      if (!slot) {
+        i++;
+        continue;
+      }
+      this.queue.splice(i, 1);
       this.start(slot, job);
     }
+  }
+
+  /**
+   * An idle regular worker (the one that keeps the run's trainer, for a step), else for
+   * a short job the express worker; jobs keep their queue order within each kind.
+   */
+  private slotFor(job: Job): Slot | null {
+    const key = job.request.run.key;
+    const idle = this.slots.filter((s) => !s.job && !s.express);
+    const regular = idle.find((s) => s.holds.has(key)) ?? idle[0];
+    if (regular) return regular;
+    if (!job.request.express) return null;
+    if (!this.expressSlot) {
+      this.expressSlot = { index: this.slots.length, express: true, worker: undefined as unknown as Worker, job: null, holds: new Set() };
+      this.slots.push(this.expressSlot);
+      this.spawn(this.expressSlot);
+    }
+    return this.expressSlot.job ? null : this.expressSlot;
   }
 
   private start(slot: Slot, job: Job): void {
