@@ -76,7 +76,8 @@ export function defaultPoolSize(): number {
 
 export class WorkerPool {
   private readonly slots: Slot[] = [];
-  private expressSlot: Slot | null;
+  /** Started on first use: most sessions never have a short run waiting behind a long one. */
+  private expressSlot: Slot | null = null;
   private readonly queue: Job[] = [];
   /** Finished jobs whose record is still on its way, by job id. */
   private readonly awaitingRecord = new Map<number, JobHandlers>();
@@ -91,8 +92,6 @@ export class WorkerPool {
       this.slots.push(slot);
       this.spawn(slot);
     }
-    // Started on first use: most sessions never have a short run waiting behind a long one.
-    this.expressSlot = null;
   }
 
   /** Regular workers (the express worker, started on demand, is not counted). */
