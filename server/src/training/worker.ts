@@ -2,8 +2,9 @@
 //
 // It runs off the LSP thread (dist/worker.js). A run is synchronous; it stops when the
 // host raises the shared cancel flag (read between batches) or when it passes its time
-// limit. Progress goes out at most ~10 times a second. The finished outcome carries
-// the per-row explanations and the panel's snapshots, so the LSP thread only reads numbers.
+// limit. Progress goes out at most ~10 times a second. A finished job sends its outcome
+// (result and per-row explanations) first, then the panel's record (curve, snapshots,
+// boundary grids), so the LSP thread only reads numbers and results are not held up.
 
 import { parentPort } from 'node:worker_threads';
 import { performance } from 'node:perf_hooks';
