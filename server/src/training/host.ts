@@ -226,8 +226,9 @@ export class TrainingHost {
     const live = () => doc === this.docs.get(uri) && doc.owns(key, job);
     let stored: CachedRun | null = null;
     const previousRecord = this.cache.peek(key)?.record ?? null;
-    // Steps and short runs may use the express worker rather than wait behind a long run.
-    const express = kind === 'step' || this.speed.seconds(run) <= EXPRESS_SECONDS;
+    // Short runs (and their steps, which may retrain to reach the finished weights) may use
+    // the express worker rather than wait behind a long run.
+    const express = this.speed.seconds(run) <= EXPRESS_SECONDS;
     const request =
       kind === 'train'
         ? { type: 'train' as const, version: doc.version, run, maxSeconds, express }
