@@ -276,7 +276,7 @@ describe('protocol fuzz', () => {
     record(
       'protocol-fuzz',
       `${seconds.toFixed(0)} s: ${counts.edits} edits, ${counts.requests} requests, ${counts.commands} commands, ${counts.opens} opens, ${counts.closes} closes; ` +
-        `answer median ${p(0.5)} ms, p95 ${p(0.95)} ms, max ${p(1)} ms; RSS ${rss[0].mb.toFixed(0)} MB at start, ${start.toFixed(0)} MB after warm-up, ${end.toFixed(0)} MB at end, peak ${peak.toFixed(0)} MB; load ${loadAverage()}`,
+        `answer median ${p(0.5)} ms, p95 ${p(0.95)} ms, max ${p(1)} ms; RSS ${rss[0].mb.toFixed(0)} MB at start, ${start.toFixed(0)} MB after warm-up, ${end.toFixed(0)} MB at end, peak ${peak.toFixed(0)} MB (samples ${rss.map((r) => `${r.seconds.toFixed(0)}s ${r.mb.toFixed(0)}`).join(', ')}); load ${loadAverage()}`,
     );
 
     expect(failures, failures.join('\n')).toEqual([]);
@@ -296,7 +296,11 @@ describe('protocol fuzz', () => {
     expect(logErrors, logErrors.join('\n')).toEqual([]);
     const stderr = client.stderr.join('');
     expect(stderr).not.toMatch(/unhandled|rejection|TypeError|RangeError|ReferenceError|Error:/i);
-    // Flat: the end is within 50% (or 100 MB) of the level after warm-up.
-    expect(end).toBeLessThan(Math.max(start * 1.5, start + 100));
+    // Flat. The outcome cache (64 runs, 256 MB by estimate) fills during the first minute or so,
+    // so the bound is loose against the level after warm-up; and the last third of the run may
+    // not climb above the middle third by more than GC noise (a steady leak would).
+    expect(end).toBeLessThan(Math.max(start * 1.5, start + 150));
+    const third = (k: number) => rss.filter((r) => r.seconds >= (k * seconds) / 3 && r.seconds < ((k + 1) * seconds) / 3 + 1).map((r) => r.mb);
+    if (seconds >= 60) expect(Math.max(...third(2))).toBeLessThan(Math.max(...third(1)) + 60);
   });
 });
