@@ -20,22 +20,41 @@
 // epilogue: STORE  C = Σ
 //           ADD    C = C + Σ      (a gradient accumulated over chunks)
 //           BIAS   C = Σ + bias[i] (z = W a + b, bias per row)
+//           BIAS_RELU  z = C = Σ + bias[i];  O = z > 0 ? z : +0   (a = relu(z))
+//           BIAS_COPY  z = C = Σ + bias[i];  O = z                (a = z: linear)
+//           RELU_MASK  C = Σ · (O > 0 ? 1 : 0)                    (δ = Wᵀδ ⊙ relu′(z), O = z)
+// O is a second matrix with C's layout, at byte offset `other` from C.
 
 const STORE: i32 = 0;
 const ADD: i32 = 1;
 const BIAS: i32 = 2;
+const BIAS_RELU: i32 = 3;
+const BIAS_COPY: i32 = 4;
+const RELU_MASK: i32 = 5;
 
 // @ts-ignore: decorator
-@inline function finish<T>(sum: v128, c: usize, bias: usize, i: i32, mode: i32): void {
+@inline function finish<T>(sum: v128, c: usize, bias: usize, i: i32, mode: i32, other: usize): void {
   if (mode == ADD) sum = v128.add<T>(v128.load(c), sum);
-  else if (mode == BIAS) sum = v128.add<T>(sum, v128.load_splat<T>(bias + (<usize>i << alignof<T>())));
+  else if (mode == RELU_MASK) {
+    const one = v128.and(v128.splat<T>(<T>1), v128.gt<T>(v128.load(c + other), v128.splat<T>(<T>0)));
+    sum = v128.mul<T>(sum, one);
+  } else if (mode >= BIAS) {
+    sum = v128.add<T>(sum, v128.load_splat<T>(bias + (<usize>i << alignof<T>())));
+    if (mode == BIAS_RELU) v128.store(c + other, v128.and(sum, v128.gt<T>(sum, v128.splat<T>(<T>0))));
+    else if (mode == BIAS_COPY) v128.store(c + other, sum);
+  }
   v128.store(c, sum);
 }
 
 // @ts-ignore: decorator
-@inline function finishScalar<T>(sum: T, c: usize, bias: usize, i: i32, mode: i32): void {
+@inline function finishScalar<T>(sum: T, c: usize, bias: usize, i: i32, mode: i32, other: usize): void {
   if (mode == ADD) sum = load<T>(c) + sum;
-  else if (mode == BIAS) sum = sum + load<T>(bias + (<usize>i << alignof<T>()));
+  else if (mode == RELU_MASK) sum = sum * (load<T>(c + other) > <T>0 ? <T>1 : <T>0);
+  else if (mode >= BIAS) {
+    sum = sum + load<T>(bias + (<usize>i << alignof<T>()));
+    if (mode == BIAS_RELU) store<T>(c + other, sum > <T>0 ? sum : <T>0);
+    else if (mode == BIAS_COPY) store<T>(c + other, sum);
+  }
   store<T>(c, sum);
 }
 
@@ -45,7 +64,7 @@ const BIAS: i32 = 2;
   p: usize, pRowStride: i32, pStepStride: i32,
   q: usize, qStride: i32,
   m: i32, n: i32, k: i32,
-  mode: i32, bias: usize,
+  mode: i32, bias: usize, other: usize,
 ): void {
   const shift = alignof<T>();
   const lanes = 16 / sizeof<T>();
@@ -86,17 +105,17 @@ const BIAS: i32 = 2;
         qp += qStep;
       }
       let cp = cj + <usize>i * cRow;
-      finish<T>(s00, cp, bias, i, mode);
-      finish<T>(s01, cp + 16, bias, i, mode);
+      finish<T>(s00, cp, bias, i, mode, other);
+      finish<T>(s01, cp + 16, bias, i, mode, other);
       cp += cRow;
-      finish<T>(s10, cp, bias, i + 1, mode);
-      finish<T>(s11, cp + 16, bias, i + 1, mode);
+      finish<T>(s10, cp, bias, i + 1, mode, other);
+      finish<T>(s11, cp + 16, bias, i + 1, mode, other);
       cp += cRow;
-      finish<T>(s20, cp, bias, i + 2, mode);
-      finish<T>(s21, cp + 16, bias, i + 2, mode);
+      finish<T>(s20, cp, bias, i + 2, mode, other);
+      finish<T>(s21, cp + 16, bias, i + 2, mode, other);
       cp += cRow;
-      finish<T>(s30, cp, bias, i + 3, mode);
-      finish<T>(s31, cp + 16, bias, i + 3, mode);
+      finish<T>(s30, cp, bias, i + 3, mode, other);
+      finish<T>(s31, cp + 16, bias, i + 3, mode, other);
     }
     for (; i < m; i++) {
       let s0 = zero, s1 = zero;
@@ -110,8 +129,8 @@ const BIAS: i32 = 2;
         qp += qStep;
       }
       const cp = cj + <usize>i * cRow;
-      finish<T>(s0, cp, bias, i, mode);
-      finish<T>(s1, cp + 16, bias, i, mode);
+      finish<T>(s0, cp, bias, i, mode, other);
+      finish<T>(s1, cp + 16, bias, i, mode, other);
     }
   }
   // One vector of columns left.
@@ -133,13 +152,13 @@ const BIAS: i32 = 2;
         qp += qStep;
       }
       let cp = cj + <usize>i * cRow;
-      finish<T>(s0, cp, bias, i, mode);
+      finish<T>(s0, cp, bias, i, mode, other);
       cp += cRow;
-      finish<T>(s1, cp, bias, i + 1, mode);
+      finish<T>(s1, cp, bias, i + 1, mode, other);
       cp += cRow;
-      finish<T>(s2, cp, bias, i + 2, mode);
+      finish<T>(s2, cp, bias, i + 2, mode, other);
       cp += cRow;
-      finish<T>(s3, cp, bias, i + 3, mode);
+      finish<T>(s3, cp, bias, i + 3, mode, other);
     }
     for (; i < m; i++) {
       let s = zero;
@@ -150,7 +169,7 @@ const BIAS: i32 = 2;
         pp += pStep;
         qp += qStep;
       }
-      finish<T>(s, cj + <usize>i * cRow, bias, i, mode);
+      finish<T>(s, cj + <usize>i * cRow, bias, i, mode, other);
     }
   }
   // Fewer columns than a vector: scalar sums, same order.
@@ -166,7 +185,7 @@ const BIAS: i32 = 2;
         pp += pStep;
         qp += qStep;
       }
-      finishScalar<T>(s, cj + <usize>i * cRow, bias, i, mode);
+      finishScalar<T>(s, cj + <usize>i * cRow, bias, i, mode, other);
     }
   }
 }
@@ -220,16 +239,16 @@ const BIAS: i32 = 2;
 
 export function product_f64(
   c: usize, cStride: i32, p: usize, pRowStride: i32, pStepStride: i32, q: usize, qStride: i32,
-  m: i32, n: i32, k: i32, mode: i32, bias: usize,
+  m: i32, n: i32, k: i32, mode: i32, bias: usize, other: usize,
 ): void {
-  product<f64>(c, cStride, p, pRowStride, pStepStride, q, qStride, m, n, k, mode, bias);
+  product<f64>(c, cStride, p, pRowStride, pStepStride, q, qStride, m, n, k, mode, bias, other);
 }
 
 export function product_f32(
   c: usize, cStride: i32, p: usize, pRowStride: i32, pStepStride: i32, q: usize, qStride: i32,
-  m: i32, n: i32, k: i32, mode: i32, bias: usize,
+  m: i32, n: i32, k: i32, mode: i32, bias: usize, other: usize,
 ): void {
-  product<f32>(c, cStride, p, pRowStride, pStepStride, q, qStride, m, n, k, mode, bias);
+  product<f32>(c, cStride, p, pRowStride, pStepStride, q, qStride, m, n, k, mode, bias, other);
 }
 
 export function transpose_f64(dst: usize, src: usize, rows: i32, cols: i32): void {

@@ -3,8 +3,13 @@ import { describe, expect, it } from 'vitest';
 import type { Vector } from '../../server/src/nn/activations';
 import { createKernels, type MatrixKernels, type Precision } from '../../server/src/nn/kernels';
 
-type Operation = 'multiply' | 'multiplyAddBias' | 'multiplyTransposedLeft' | 'multiplyTransposedRight' | 'accumulateTransposedRight';
-const OPERATIONS: Operation[] = ['multiply', 'multiplyAddBias', 'multiplyTransposedLeft', 'multiplyTransposedRight', 'accumulateTransposedRight'];
+type Operation =
+  | 'multiply' | 'multiplyAddBias' | 'multiplyTransposedLeft' | 'multiplyTransposedRight' | 'accumulateTransposedRight'
+  | 'multiplyAddBiasRelu' | 'multiplyAddBiasLinear' | 'multiplyTransposedLeftRelu';
+const OPERATIONS: Operation[] = [
+  'multiply', 'multiplyAddBias', 'multiplyTransposedLeft', 'multiplyTransposedRight', 'accumulateTransposedRight',
+  'multiplyAddBiasRelu', 'multiplyAddBiasLinear', 'multiplyTransposedLeftRelu',
+];
 const PRECISIONS: Precision[] = ['f64', 'f32'];
 
 /** A small seeded generator (xorshift32), so every failure can be replayed. */
@@ -28,7 +33,7 @@ function fill(vector: Vector, random: () => number): void {
   }
 }
 
-/** The operands of one operation: A, B (as the kernel takes them), C's initial value, the bias. */
+/** The operands of one operation: A, B (as the kernel takes them), C's initial value, the bias, z (for relu′). */
 interface Case {
   operation: Operation;
   m: number;
@@ -38,6 +43,7 @@ interface Case {
   b: number[];
   c: number[];
   bias: number[];
+  z: number[];
 }
 
 function makeCase(operation: Operation, m: number, n: number, k: number, seed: number, values?: (v: Vector) => void): Case {
@@ -48,11 +54,14 @@ function makeCase(operation: Operation, m: number, n: number, k: number, seed: n
     values?.(v);
     return Array.from(v);
   };
-  return { operation, m, n, k, a: make(m * k), b: make(k * n), c: make(m * n), bias: make(m) };
+  return { operation, m, n, k, a: make(m * k), b: make(k * n), c: make(m * n), bias: make(m), z: make(m * n) };
 }
 
-/** Runs a case on kernels, with operands placed in the kernels' memory (or, `foreign`, in ordinary arrays). */
-function run(kernels: MatrixKernels, test: Case, foreign = false): Vector {
+/**
+ * Runs a case on kernels, with operands placed in the kernels' memory (or, `foreign`, in ordinary arrays);
+ * returns C, followed by act(z) for the fused forward operations.
+ */
+function run(kernels: MatrixKernels, test: Case, foreign = false): number[] {
   const make = (values: number[]): Vector => {
     const v = foreign
       ? kernels.precision === 'f32' ? new Float32Array(values.length) : new Float64Array(values.length)
@@ -61,40 +70,46 @@ function run(kernels: MatrixKernels, test: Case, foreign = false): Vector {
     return v;
   };
   const { m, n, k } = test;
-  const a = make(test.a), b = make(test.b), c = make(test.c), bias = make(test.bias);
+  const a = make(test.a), b = make(test.b), c = make(test.c), bias = make(test.bias), z = make(test.z);
   switch (test.operation) {
     case 'multiply': kernels.multiply(c, a, b, m, n, k); break;
     case 'multiplyAddBias': kernels.multiplyAddBias(c, a, b, bias, m, n, k); break;
     case 'multiplyTransposedLeft': kernels.multiplyTransposedLeft(c, a, b, m, n, k); break;
     case 'multiplyTransposedRight': kernels.multiplyTransposedRight(c, a, b, m, n, k, false); break;
     case 'accumulateTransposedRight': kernels.multiplyTransposedRight(c, a, b, m, n, k, true); break;
+    case 'multiplyAddBiasRelu': kernels.multiplyAddBiasActivate(c, z, a, b, bias, m, n, k, 'relu'); return [...c, ...z];
+    case 'multiplyAddBiasLinear': kernels.multiplyAddBiasActivate(c, z, a, b, bias, m, n, k, 'linear'); return [...c, ...z];
+    case 'multiplyTransposedLeftRelu': kernels.multiplyTransposedLeftRelu(c, a, b, z, m, n, k); break;
   }
-  return c;
+  return [...c];
 }
 
 /**
  * The contract written as the plainest loop: one sum per element over t in
  * increasing order from +0, then the epilogue; f32 rounds every step.
  */
-function naive(precision: Precision, test: Case): Float64Array {
+function naive(precision: Precision, test: Case): number[] {
   const round = precision === 'f32' ? Math.fround : (x: number) => x;
   const { m, n, k, operation } = test;
-  const a = test.a.map(round), b = test.b.map(round), c0 = test.c.map(round), bias = test.bias.map(round);
+  const a = test.a.map(round), b = test.b.map(round), c0 = test.c.map(round), bias = test.bias.map(round), z = test.z.map(round);
   const out = new Float64Array(m * n);
+  const activated = new Float64Array(m * n);
   for (let i = 0; i < m; i++) {
     for (let j = 0; j < n; j++) {
       let sum = 0;
       for (let t = 0; t < k; t++) {
-        const x = operation === 'multiplyTransposedLeft' ? a[t * m + i] : a[i * k + t];
+        const x = operation.startsWith('multiplyTransposedLeft') ? a[t * m + i] : a[i * k + t];
         const y = operation.endsWith('TransposedRight') ? b[j * k + t] : b[t * n + j];
         sum = round(sum + round(x * y));
       }
-      if (operation === 'multiplyAddBias') sum = round(sum + bias[i]);
+      if (operation.startsWith('multiplyAddBias')) sum = round(sum + bias[i]);
       if (operation === 'accumulateTransposedRight') sum = round(c0[i * n + j] + sum);
+      if (operation === 'multiplyTransposedLeftRelu') sum = round(sum * (z[i * n + j] > 0 ? 1 : 0));
       out[i * n + j] = sum;
+      activated[i * n + j] = operation === 'multiplyAddBiasRelu' ? (sum > 0 ? sum : 0) : sum;
     }
   }
-  return out;
+  return operation === 'multiplyAddBiasRelu' || operation === 'multiplyAddBiasLinear' ? [...out, ...activated] : [...out];
 }
 
 /** Indexes where two results differ in any bit (Object.is: −0 ≠ +0, NaN = NaN). */
@@ -176,7 +191,7 @@ describe.each(PRECISIONS)('%s kernels', (precision) => {
       const c = whole.subarray(1, 1 + m * n);
       kernels.multiply(c, a, b, m, n, k);
       expect([whole[0], whole[m * n + 1]]).toEqual([7, 7]);
-      const expected = naive(precision, { operation: 'multiply', m, n, k, a: Array.from(a), b: Array.from(b), c: [], bias: [] });
+      const expected = naive(precision, { operation: 'multiply', m, n, k, a: Array.from(a), b: Array.from(b), c: [], bias: [], z: [] });
       expect(differences(c, expected)).toEqual([]);
     }
   });

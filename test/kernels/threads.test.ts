@@ -23,7 +23,7 @@ function filled(kernels: MatrixKernels, length: number, seed: number): Vector {
   return v;
 }
 
-/** Every product of the trainer on one shape: forward with bias, deltas, gradient stored and accumulated. */
+/** Every product of the trainer on one shape: forward with bias (and relu), deltas (and relu′), gradient stored and accumulated. */
 function allProducts(kernels: MatrixKernels, m: number, n: number, k: number): number[] {
   const out: number[] = [];
   const c = kernels.allocate(m * n);
@@ -34,6 +34,11 @@ function allProducts(kernels: MatrixKernels, m: number, n: number, k: number): n
   kernels.multiplyTransposedRight(c, filled(kernels, m * k, 6), filled(kernels, n * k, 7), m, n, k, false);
   out.push(...c);
   kernels.multiplyTransposedRight(c, filled(kernels, m * k, 8), filled(kernels, n * k, 9), m, n, k, true);
+  out.push(...c);
+  const activated = kernels.allocate(m * n);
+  kernels.multiplyAddBiasActivate(c, activated, filled(kernels, m * k, 10), filled(kernels, k * n, 11), filled(kernels, m, 12), m, n, k, 'relu');
+  out.push(...c, ...activated);
+  kernels.multiplyTransposedLeftRelu(c, filled(kernels, k * m, 13), filled(kernels, k * n, 14), activated.map((x, i) => (i % 3 ? x : -x)), m, n, k);
   out.push(...c);
   return out;
 }

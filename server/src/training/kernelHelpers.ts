@@ -24,7 +24,8 @@ for (;;) {
   try {
     const product = words[base] === 1 ? exports.product_f32 : exports.product_f64;
     product(words[base + 1], words[base + 2], words[base + 3], words[base + 4], words[base + 5], words[base + 6],
-      words[base + 7], words[base + 8], words[base + 9], words[base + 10], words[base + 11], words[base + 12]);
+      words[base + 7], words[base + 8], words[base + 9], words[base + 10], words[base + 11], words[base + 12],
+      words[base + 13]);
   } catch {
     Atomics.store(words, ${CONTROL.failed}, 1);
   }

@@ -38,8 +38,18 @@ export interface MatrixKernels {
   multiply(c: Vector, a: Vector, b: Vector, m: number, n: number, k: number): void;
   /** C (m×n) = A (m×k) · B (k×n) + bias (one per row of C): z = W a + b, the sum formed first. */
   multiplyAddBias(c: Vector, a: Vector, b: Vector, bias: Vector, m: number, n: number, k: number): void;
+  /**
+   * The forward step of a layer in one pass: z = C (m×n) = A (m×k) · B (k×n) + bias,
+   * and out = act(z) for act = relu (z > 0 ? z : +0) or linear (z): the numbers of
+   * multiplyAddBias followed by that activation on the stored z.
+   */
+  multiplyAddBiasActivate(
+    c: Vector, out: Vector, a: Vector, b: Vector, bias: Vector, m: number, n: number, k: number, activation: 'relu' | 'linear',
+  ): void;
   /** C (m×n) = Aᵀ · B, with A stored k×m and B k×n. */
   multiplyTransposedLeft(c: Vector, a: Vector, b: Vector, m: number, n: number, k: number): void;
+  /** C = (Aᵀ · B) ⊙ relu′(z): each sum times (z > 0 ? 1 : 0), z m×n; the hidden delta of a relu layer in one pass. */
+  multiplyTransposedLeftRelu(c: Vector, a: Vector, b: Vector, z: Vector, m: number, n: number, k: number): void;
   /** C (m×n) = A · Bᵀ, with A stored m×k and B n×k; with `accumulate`, C += A · Bᵀ (the sum formed first). */
   multiplyTransposedRight(c: Vector, a: Vector, b: Vector, m: number, n: number, k: number, accumulate: boolean): void;
   /**
@@ -84,6 +94,13 @@ export function checkOperands(precision: Precision, operands: [Vector, number, s
   }
 }
 
+/** The epilogue that writes act(z) beside z. */
+export function activationEpilogue(activation: 'relu' | 'linear'): Epilogue {
+  if (activation === 'relu') return Epilogue.BiasRelu;
+  if (activation === 'linear') return Epilogue.BiasCopy;
+  throw new RangeError(`no fused epilogue for ${String(activation)}`);
+}
+
 /** Checks that the dimensions are whole non-negative numbers. */
 export function checkDimensions(m: number, n: number, k: number): void {
   if (!(Number.isInteger(m) && Number.isInteger(n) && Number.isInteger(k) && m >= 0 && n >= 0 && k >= 0)) {
@@ -108,26 +125,40 @@ class TypeScriptKernels implements MatrixKernels {
   multiply(c: Vector, a: Vector, b: Vector, m: number, n: number, k: number): void {
     checkDimensions(m, n, k);
     checkOperands(this.precision, [[c, m * n, 'C'], [a, m * k, 'A'], [b, k * n, 'B']]);
-    this.product(c, n, a, k, 1, b, n, 1, m, n, k, Epilogue.Store, null);
+    this.product(c, n, a, k, 1, b, n, 1, m, n, k, Epilogue.Store, null, null);
   }
 
   multiplyAddBias(c: Vector, a: Vector, b: Vector, bias: Vector, m: number, n: number, k: number): void {
     checkDimensions(m, n, k);
     checkOperands(this.precision, [[c, m * n, 'C'], [a, m * k, 'A'], [b, k * n, 'B'], [bias, m, 'bias']]);
-    this.product(c, n, a, k, 1, b, n, 1, m, n, k, Epilogue.Bias, bias);
+    this.product(c, n, a, k, 1, b, n, 1, m, n, k, Epilogue.Bias, bias, null);
+  }
+
+  multiplyAddBiasActivate(
+    c: Vector, out: Vector, a: Vector, b: Vector, bias: Vector, m: number, n: number, k: number, activation: 'relu' | 'linear',
+  ): void {
+    checkDimensions(m, n, k);
+    checkOperands(this.precision, [[c, m * n, 'C'], [out, m * n, 'out'], [a, m * k, 'A'], [b, k * n, 'B'], [bias, m, 'bias']]);
+    this.product(c, n, a, k, 1, b, n, 1, m, n, k, activationEpilogue(activation), bias, out);
+  }
+
+  multiplyTransposedLeftRelu(c: Vector, a: Vector, b: Vector, z: Vector, m: number, n: number, k: number): void {
+    checkDimensions(m, n, k);
+    checkOperands(this.precision, [[c, m * n, 'C'], [a, k * m, 'A'], [b, k * n, 'B'], [z, m * n, 'z']]);
+    this.product(c, n, a, 1, m, b, n, 1, m, n, k, Epilogue.ReluMask, null, z);
   }
 
   multiplyTransposedLeft(c: Vector, a: Vector, b: Vector, m: number, n: number, k: number): void {
     checkDimensions(m, n, k);
     checkOperands(this.precision, [[c, m * n, 'C'], [a, k * m, 'A'], [b, k * n, 'B']]);
-    this.product(c, n, a, 1, m, b, n, 1, m, n, k, Epilogue.Store, null);
+    this.product(c, n, a, 1, m, b, n, 1, m, n, k, Epilogue.Store, null, null);
   }
 
   multiplyTransposedRight(c: Vector, a: Vector, b: Vector, m: number, n: number, k: number, accumulate: boolean): void {
     checkDimensions(m, n, k);
     checkOperands(this.precision, [[c, m * n, 'C'], [a, m * k, 'A'], [b, n * k, 'B']]);
     // Q[t][j] = B[j][t]: B read in place, a step of 1 along t and k between columns.
-    this.product(c, n, a, k, 1, b, 1, k, m, n, k, accumulate ? Epilogue.Add : Epilogue.Store, null);
+    this.product(c, n, a, k, 1, b, 1, k, m, n, k, accumulate ? Epilogue.Add : Epilogue.Store, null, null);
   }
 
   sgdUpdate(parameters: Vector, gradientSum: Vector, velocity: Vector, batchSize: number, momentum: number, learningRate: number): void {

@@ -22,6 +22,12 @@ export const Epilogue = {
   Add: 1,
   /** C = Σ + bias[i] */
   Bias: 2,
+  /** z = C = Σ + bias[i]; O = relu(z) = z > 0 ? z : +0 */
+  BiasRelu: 3,
+  /** z = C = Σ + bias[i]; O = z */
+  BiasCopy: 4,
+  /** C = Σ · (O > 0 ? 1 : 0): a delta times relu′(z), O = z */
+  ReluMask: 5,
 } as const;
 export type Epilogue = (typeof Epilogue)[keyof typeof Epilogue];
 
@@ -36,17 +42,31 @@ export type Product = (
   p: Vector, pRow: number, pStep: number,
   q: Vector, qStep: number, qColumn: number,
   m: number, n: number, k: number,
-  epilogue: Epilogue, bias: Vector | null,
+  epilogue: Epilogue, bias: Vector | null, other: Vector | null,
 ) => void;
 
-function finish(c: Vector, index: number, sum: number, epilogue: Epilogue, bias: Vector | null, i: number): void {
-  if (epilogue === Epilogue.Add) c[index] = c[index] + sum;
-  else if (epilogue === Epilogue.Bias) c[index] = sum + bias![i];
-  else c[index] = sum;
+/** Writes one finished sum through the epilogue. Values are read back from their arrays, so f32 sees them rounded as stored. */
+function finish(c: Vector, index: number, sum: number, epilogue: Epilogue, bias: Vector | null, i: number, other: Vector | null): void {
+  switch (epilogue) {
+    case Epilogue.Store: c[index] = sum; return;
+    case Epilogue.Add: c[index] = c[index] + sum; return;
+    case Epilogue.Bias: c[index] = sum + bias![i]; return;
+    case Epilogue.ReluMask: c[index] = sum * (other![index] > 0 ? 1 : 0); return;
+    case Epilogue.BiasRelu: {
+      c[index] = sum + bias![i];
+      const z = c[index];
+      other![index] = z > 0 ? z : 0;
+      return;
+    }
+    case Epilogue.BiasCopy:
+      c[index] = sum + bias![i];
+      other![index] = c[index];
+      return;
+  }
 }
 
 /** f64: one product, every element summed in increasing t. */
-export const product64: Product = (c, cStride, p, pRow, pStep, q, qStep, qColumn, m, n, k, epilogue, bias) => {
+export const product64: Product = (c, cStride, p, pRow, pStep, q, qStep, qColumn, m, n, k, epilogue, bias, other) => {
   const m4 = m - (m % 4);
   const n4 = n - (n % 4);
   for (let j = 0; j < n4; j += 4) {
@@ -67,33 +87,33 @@ export const product64: Product = (c, cStride, p, pRow, pStep, q, qStep, qColumn
         s30 += x3 * y0; s31 += x3 * y1; s32 += x3 * y2; s33 += x3 * y3;
       }
       let o = i * cStride + j;
-      finish(c, o, s00, epilogue, bias, i); finish(c, o + 1, s01, epilogue, bias, i);
-      finish(c, o + 2, s02, epilogue, bias, i); finish(c, o + 3, s03, epilogue, bias, i);
+      finish(c, o, s00, epilogue, bias, i, other); finish(c, o + 1, s01, epilogue, bias, i, other);
+      finish(c, o + 2, s02, epilogue, bias, i, other); finish(c, o + 3, s03, epilogue, bias, i, other);
       o += cStride;
-      finish(c, o, s10, epilogue, bias, i + 1); finish(c, o + 1, s11, epilogue, bias, i + 1);
-      finish(c, o + 2, s12, epilogue, bias, i + 1); finish(c, o + 3, s13, epilogue, bias, i + 1);
+      finish(c, o, s10, epilogue, bias, i + 1, other); finish(c, o + 1, s11, epilogue, bias, i + 1, other);
+      finish(c, o + 2, s12, epilogue, bias, i + 1, other); finish(c, o + 3, s13, epilogue, bias, i + 1, other);
       o += cStride;
-      finish(c, o, s20, epilogue, bias, i + 2); finish(c, o + 1, s21, epilogue, bias, i + 2);
-      finish(c, o + 2, s22, epilogue, bias, i + 2); finish(c, o + 3, s23, epilogue, bias, i + 2);
+      finish(c, o, s20, epilogue, bias, i + 2, other); finish(c, o + 1, s21, epilogue, bias, i + 2, other);
+      finish(c, o + 2, s22, epilogue, bias, i + 2, other); finish(c, o + 3, s23, epilogue, bias, i + 2, other);
       o += cStride;
-      finish(c, o, s30, epilogue, bias, i + 3); finish(c, o + 1, s31, epilogue, bias, i + 3);
-      finish(c, o + 2, s32, epilogue, bias, i + 3); finish(c, o + 3, s33, epilogue, bias, i + 3);
+      finish(c, o, s30, epilogue, bias, i + 3, other); finish(c, o + 1, s31, epilogue, bias, i + 3, other);
+      finish(c, o + 2, s32, epilogue, bias, i + 3, other); finish(c, o + 3, s33, epilogue, bias, i + 3, other);
     }
   }
   // Edges: the last m mod 4 rows of the blocked columns, then the last n mod 4 columns.
-  cells64(c, cStride, p, pRow, pStep, q, qStep, qColumn, m4, m, 0, n4, k, epilogue, bias);
-  cells64(c, cStride, p, pRow, pStep, q, qStep, qColumn, 0, m, n4, n, k, epilogue, bias);
+  cells64(c, cStride, p, pRow, pStep, q, qStep, qColumn, m4, m, 0, n4, k, epilogue, bias, other);
+  cells64(c, cStride, p, pRow, pStep, q, qStep, qColumn, 0, m, n4, n, k, epilogue, bias, other);
 };
 
 function cells64(
   c: Vector, cStride: number, p: Vector, pRow: number, pStep: number, q: Vector, qStep: number, qColumn: number,
-  i0: number, i1: number, j0: number, j1: number, k: number, epilogue: Epilogue, bias: Vector | null,
+  i0: number, i1: number, j0: number, j1: number, k: number, epilogue: Epilogue, bias: Vector | null, other: Vector | null,
 ): void {
   for (let i = i0; i < i1; i++) {
     for (let j = j0; j < j1; j++) {
       let s = 0;
       for (let t = 0, pp = i * pRow, qp = j * qColumn; t < k; t++, pp += pStep, qp += qStep) s += p[pp] * q[qp];
-      finish(c, i * cStride + j, s, epilogue, bias, i);
+      finish(c, i * cStride + j, s, epilogue, bias, i, other);
     }
   }
 }
@@ -101,7 +121,7 @@ function cells64(
 const f = Math.fround;
 
 /** f32: the same loops with every product and partial sum rounded to single precision. */
-export const product32: Product = (c, cStride, p, pRow, pStep, q, qStep, qColumn, m, n, k, epilogue, bias) => {
+export const product32: Product = (c, cStride, p, pRow, pStep, q, qStep, qColumn, m, n, k, epilogue, bias, other) => {
   const m4 = m - (m % 4);
   const n4 = n - (n % 4);
   for (let j = 0; j < n4; j += 4) {
@@ -123,32 +143,32 @@ export const product32: Product = (c, cStride, p, pRow, pStep, q, qStep, qColumn
       }
       // Storing into a Float32Array rounds the epilogue's one f64 operation on two f32 values: the f32 result.
       let o = i * cStride + j;
-      finish(c, o, s00, epilogue, bias, i); finish(c, o + 1, s01, epilogue, bias, i);
-      finish(c, o + 2, s02, epilogue, bias, i); finish(c, o + 3, s03, epilogue, bias, i);
+      finish(c, o, s00, epilogue, bias, i, other); finish(c, o + 1, s01, epilogue, bias, i, other);
+      finish(c, o + 2, s02, epilogue, bias, i, other); finish(c, o + 3, s03, epilogue, bias, i, other);
       o += cStride;
-      finish(c, o, s10, epilogue, bias, i + 1); finish(c, o + 1, s11, epilogue, bias, i + 1);
-      finish(c, o + 2, s12, epilogue, bias, i + 1); finish(c, o + 3, s13, epilogue, bias, i + 1);
+      finish(c, o, s10, epilogue, bias, i + 1, other); finish(c, o + 1, s11, epilogue, bias, i + 1, other);
+      finish(c, o + 2, s12, epilogue, bias, i + 1, other); finish(c, o + 3, s13, epilogue, bias, i + 1, other);
       o += cStride;
-      finish(c, o, s20, epilogue, bias, i + 2); finish(c, o + 1, s21, epilogue, bias, i + 2);
-      finish(c, o + 2, s22, epilogue, bias, i + 2); finish(c, o + 3, s23, epilogue, bias, i + 2);
+      finish(c, o, s20, epilogue, bias, i + 2, other); finish(c, o + 1, s21, epilogue, bias, i + 2, other);
+      finish(c, o + 2, s22, epilogue, bias, i + 2, other); finish(c, o + 3, s23, epilogue, bias, i + 2, other);
       o += cStride;
-      finish(c, o, s30, epilogue, bias, i + 3); finish(c, o + 1, s31, epilogue, bias, i + 3);
-      finish(c, o + 2, s32, epilogue, bias, i + 3); finish(c, o + 3, s33, epilogue, bias, i + 3);
+      finish(c, o, s30, epilogue, bias, i + 3, other); finish(c, o + 1, s31, epilogue, bias, i + 3, other);
+      finish(c, o + 2, s32, epilogue, bias, i + 3, other); finish(c, o + 3, s33, epilogue, bias, i + 3, other);
     }
   }
-  cells32(c, cStride, p, pRow, pStep, q, qStep, qColumn, m4, m, 0, n4, k, epilogue, bias);
-  cells32(c, cStride, p, pRow, pStep, q, qStep, qColumn, 0, m, n4, n, k, epilogue, bias);
+  cells32(c, cStride, p, pRow, pStep, q, qStep, qColumn, m4, m, 0, n4, k, epilogue, bias, other);
+  cells32(c, cStride, p, pRow, pStep, q, qStep, qColumn, 0, m, n4, n, k, epilogue, bias, other);
 };
 
 function cells32(
   c: Vector, cStride: number, p: Vector, pRow: number, pStep: number, q: Vector, qStep: number, qColumn: number,
-  i0: number, i1: number, j0: number, j1: number, k: number, epilogue: Epilogue, bias: Vector | null,
+  i0: number, i1: number, j0: number, j1: number, k: number, epilogue: Epilogue, bias: Vector | null, other: Vector | null,
 ): void {
   for (let i = i0; i < i1; i++) {
     for (let j = j0; j < j1; j++) {
       let s = 0;
       for (let t = 0, pp = i * pRow, qp = j * qColumn; t < k; t++, pp += pStep, qp += qStep) s = f(s + f(p[pp] * q[qp]));
-      finish(c, i * cStride + j, s, epilogue, bias, i);
+      finish(c, i * cStride + j, s, epilogue, bias, i, other);
     }
   }
 }

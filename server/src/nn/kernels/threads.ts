@@ -32,8 +32,8 @@ export const CONTROL = {
   jobs: 4,
 } as const;
 
-/** A job: precision (0 f64, 1 f32), then the 12 arguments of product_f64/product_f32. */
-export const JOB_WORDS = 13;
+/** A job: precision (0 f64, 1 f32), then the 13 arguments of product_f64/product_f32. */
+export const JOB_WORDS = 14;
 
 export function controlBytes(helpers: number): number {
   return (CONTROL.jobs + JOB_WORDS * helpers) * 4;

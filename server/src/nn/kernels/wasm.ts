@@ -8,7 +8,7 @@
 
 import type { Vector } from '../activations';
 import type { KernelImplementation, MatrixKernels, Precision } from './index';
-import { checkDimensions, checkOperands } from './index';
+import { activationEpilogue, checkDimensions, checkOperands } from './index';
 import { Epilogue } from './reference';
 import { CONTROL, JOB_WORDS, controlBytes, type StartHelpers } from './threads';
 import { KERNELS_WASM_BASE64 } from './wasmBinary';
@@ -31,7 +31,7 @@ type WasmAdam = (
 ) => void;
 type WasmProduct = (
   c: number, cStride: number, p: number, pRow: number, pStep: number, q: number, qStride: number,
-  m: number, n: number, k: number, mode: number, bias: number,
+  m: number, n: number, k: number, mode: number, bias: number, other: number,
 ) => void;
 type WasmTranspose = (dst: number, src: number, rows: number, cols: number) => void;
 
@@ -125,8 +125,8 @@ class WasmKernels implements MatrixKernels {
   private readonly buffers = new WeakSet<ArrayBufferLike>();
   /** The next free byte. Nothing is ever freed: vectors live as long as the kernels. */
   private top = ALIGN;
-  /** Copies of operands that live outside the memory (A, B, C, bias), and Bᵀ for multiplyTransposedRight. */
-  private readonly scratch: Scratch[] = [0, 1, 2, 3, 4].map(() => ({ address: 0, bytes: 0 }));
+  /** Copies of operands that live outside the memory (A, B, C, bias), Bᵀ for multiplyTransposedRight, and z or act(z). */
+  private readonly scratch: Scratch[] = [0, 1, 2, 3, 4, 5].map(() => ({ address: 0, bytes: 0 }));
   /** The helper threads' control block (threads.ts), and how many there are. */
   private control: Int32Array | null = null;
   private helperCount = 0;
@@ -168,6 +168,33 @@ class WasmKernels implements MatrixKernels {
     const pc = this.place(c, m * n, 2, false);
     const pbias = this.place(bias, m, 3);
     this.run(pc, n, pa, k, 1, pb, n, m, n, k, Epilogue.Bias, pbias);
+    this.copyBack(c, pc, m * n);
+  }
+
+  multiplyAddBiasActivate(
+    c: Vector, out: Vector, a: Vector, b: Vector, bias: Vector, m: number, n: number, k: number, activation: 'relu' | 'linear',
+  ): void {
+    checkDimensions(m, n, k);
+    checkOperands(this.precision, [[c, m * n, 'C'], [out, m * n, 'out'], [a, m * k, 'A'], [b, k * n, 'B'], [bias, m, 'bias']]);
+    const epilogue = activationEpilogue(activation);
+    const pa = this.place(a, m * k, 0);
+    const pb = this.place(b, k * n, 1);
+    const pc = this.place(c, m * n, 2, false);
+    const pbias = this.place(bias, m, 3);
+    const pout = this.place(out, m * n, 5, false);
+    this.run(pc, n, pa, k, 1, pb, n, m, n, k, epilogue, pbias, pout - pc);
+    this.copyBack(c, pc, m * n);
+    this.copyBack(out, pout, m * n);
+  }
+
+  multiplyTransposedLeftRelu(c: Vector, a: Vector, b: Vector, z: Vector, m: number, n: number, k: number): void {
+    checkDimensions(m, n, k);
+    checkOperands(this.precision, [[c, m * n, 'C'], [a, k * m, 'A'], [b, k * n, 'B'], [z, m * n, 'z']]);
+    const pa = this.place(a, k * m, 0);
+    const pb = this.place(b, k * n, 1);
+    const pc = this.place(c, m * n, 2, false);
+    const pz = this.place(z, m * n, 5);
+    this.run(pc, n, pa, 1, m, pb, n, m, n, k, Epilogue.ReluMask, 0, pz - pc);
     this.copyBack(c, pc, m * n);
   }
 
@@ -239,11 +266,11 @@ class WasmKernels implements MatrixKernels {
    */
   private run(
     c: number, cStride: number, p: number, pRow: number, pStep: number, q: number, qStride: number,
-    m: number, n: number, k: number, mode: number, bias: number,
+    m: number, n: number, k: number, mode: number, bias: number, other = 0,
   ): void {
     const control = this.control;
     if (!control || m * n * k < PARALLEL_MINIMUM || n < 16 || Atomics.load(control, CONTROL.ready) !== this.helperCount) {
-      this.product(c, cStride, p, pRow, pStep, q, qStride, m, n, k, mode, bias);
+      this.product(c, cStride, p, pRow, pStep, q, qStride, m, n, k, mode, bias, other);
       return;
     }
     // Ranges of whole 8-column tiles (two f32x4 or four f64x2 vectors); a helper past the end gets 0 columns.
@@ -253,14 +280,14 @@ class WasmKernels implements MatrixKernels {
       const start = Math.min((h + 1) * width, n);
       const offset = start * this.size;
       const columns = Math.min(width, n - start);
-      control.set([flag, c + offset, cStride, p, pRow, pStep, q + offset, qStride, m, columns, k, mode, bias], CONTROL.jobs + h * JOB_WORDS);
+      control.set([flag, c + offset, cStride, p, pRow, pStep, q + offset, qStride, m, columns, k, mode, bias, other], CONTROL.jobs + h * JOB_WORDS);
     }
     Atomics.store(control, CONTROL.failed, 0);
     Atomics.store(control, CONTROL.pending, this.helperCount);
     const generation = Atomics.load(control, CONTROL.generation);
     Atomics.store(control, CONTROL.generation, generation >= 0x3fffffff ? 1 : generation + 1);
     Atomics.notify(control, CONTROL.generation);
-    this.product(c, cStride, p, pRow, pStep, q, qStride, m, Math.min(width, n), k, mode, bias);
+    this.product(c, cStride, p, pRow, pStep, q, qStride, m, Math.min(width, n), k, mode, bias, other);
     for (let pending = Atomics.load(control, CONTROL.pending); pending !== 0; pending = Atomics.load(control, CONTROL.pending)) {
       Atomics.wait(control, CONTROL.pending, pending);
     }
