@@ -90,6 +90,13 @@ describe('a new user in VS Code', () => {
     // Keywords and numbers get different colours (different mtk classes); plain text would give one class.
     expect(keyword).not.toBe(number);
     expect(inputKeyword).not.toBe(number);
+    // And those colours come from the extension's grammar: the scopes are the grammar's own.
+    const rawInput = readFileSync(xorFile, 'utf8').split(/\r?\n/)[input.line - 1]!;
+    const numberScopes = await wb.inspectToken(input.line, rawInput.search(/\d/) + 1);
+    expect(numberScopes).toMatch(/constant\.numeric\.nn/);
+    expect(numberScopes).toMatch(/source\.nn/);
+    const keywordScopes = await wb.inspectToken(input.line, rawInput.indexOf('input') + 1);
+    expect(keywordScopes).toMatch(/keyword\.other\.input\.nn/);
     await shot('01-open-xor');
   });
 
@@ -204,9 +211,16 @@ describe('a new user in VS Code', () => {
     await wb.page.locator('iframe.webview.ready').first().waitFor({ timeout: T.lsp });
     const frame = await wb.frameWith('canvas', T.lsp);
     await frame.locator('canvas').first().waitFor({ state: 'visible', timeout: T.ui });
-    const body = await frame.locator('body').innerText();
-    expect(body).toMatch(/loss/i);
-    expect(body).toMatch(spacedPattern('xor'));
+    // The panel draws its frame first and fills in the run when nn/training answers.
+    const body = await pollUntil(
+      'the panel to show the xor run and its loss',
+      async () => {
+        const text = await frame.locator('body').innerText();
+        return spacedPattern('xor on xor_table').test(text) && /loss \d/i.test(text) ? text : undefined;
+      },
+      T.lsp,
+    );
+    expect(body).toMatch(/loss per epoch/i);
     await shot('09-training-panel');
   });
 });

@@ -27,8 +27,13 @@ export function locateInstall(): { node: string; entry: string; root: string } {
   return { node, entry, root };
 }
 
-/** The .vsix that `npm run package` wrote (the file a user would install). */
+/** The .vsix that `npm run package` wrote (the file a user would install), or NN_E2E_VSIX (a private copy). */
 export function locateVsix(): string {
+  const override = process.env.NN_E2E_VSIX;
+  if (override) {
+    if (!existsSync(override)) throw new Error(`NN_E2E_VSIX=${override} not found`);
+    return override;
+  }
   const pkg = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as { name: string; version: string };
   const vsix = join(repoRoot, `${pkg.name}-${pkg.version}.vsix`);
   if (!existsSync(vsix)) throw new Error(`${vsix} not found. Run: npm run package`);
@@ -134,7 +139,7 @@ export interface CodeServer {
 }
 
 const liveGroups = new Set<number>();
-process.on('exit', () => {
+function killLiveGroups(): void {
   for (const pid of liveGroups) {
     try {
       process.kill(-pid, 'SIGKILL');
@@ -142,7 +147,16 @@ process.on('exit', () => {
       /* already gone */
     }
   }
-});
+  liveGroups.clear();
+}
+process.on('exit', killLiveGroups);
+// A test run interrupted (Ctrl+C, a CI timeout) must not leave code-server and its extension hosts behind.
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+  process.once(signal, () => {
+    killLiveGroups();
+    process.kill(process.pid, signal);
+  });
+}
 
 /** Waits for a predicate with a deadline (never a fixed sleep): polls every `interval` ms. */
 export async function pollUntil<T>(

@@ -97,6 +97,21 @@ export class Workbench {
     return mtk;
   }
 
+  /**
+   * The TextMate scopes and colour of the token at a 1-based position, as the
+   * "Developer: Inspect Editor Tokens and Scopes" widget shows them.
+   */
+  async inspectToken(line: number, column: number): Promise<string> {
+    await this.goTo(line, column);
+    await this.runCommand('Developer: Inspect Editor Tokens and Scopes');
+    const widget = this.page.locator('.token-inspect-widget');
+    await widget.filter({ hasText: /textmate scopes/i }).waitFor({ state: 'visible', timeout: T.ui });
+    const text = await widget.innerText();
+    await this.page.keyboard.press('Escape');
+    await widget.waitFor({ state: 'hidden', timeout: T.ui });
+    return text;
+  }
+
   /** Text of the whole document as rendered (all lines are visible for small files). */
   async editorText(): Promise<string> {
     const lines = await this.editor().locator('.view-lines .view-line').allInnerTexts();
