@@ -284,7 +284,8 @@ export function startServer(connection: Connection, options: ServerOptions): voi
   function checkOptions(specPath: string | null, settings: ResolvedSettings): CheckOptions {
     return {
       specPath,
-      allowedRoot: specPath ? allowedRoot(specPath) : null,
+      // An unsaved spec has no folder: its absolute data paths stay inside the first workspace folder.
+      allowedRoot: specPath ? allowedRoot(specPath) : folders[0] ?? null,
       readFile: settings.trusted ? (specPath ? confinedReader(allowedRoot(specPath)) : readDataFile) : null,
       maxParameters: settings.maxParameters,
       maxDataCells: DEFAULT_MAX_DATA_CELLS,
