@@ -429,8 +429,16 @@ export class Trainer {
   private forward(columns: number): void {
     const n = this.sizes;
     for (let k = 1; k <= this.layerCount; k++) {
+      const activation = this.activationKinds[k];
+      if (activation === 'relu' || activation === 'linear') {
+        // Bias and activation in the product's own pass (same numbers as the two passes below).
+        this.kernels.multiplyAddBiasActivate(
+          this.preActivations[k], this.activations[k], this.weights[k], this.activations[k - 1], this.biases[k], n[k], columns, n[k - 1], activation,
+        );
+        continue;
+      }
       this.kernels.multiply(this.preActivations[k], this.weights[k], this.activations[k - 1], n[k], columns, n[k - 1]);
-      addBiasAndActivate(this.activationKinds[k], this.biases[k], this.preActivations[k], this.activations[k], n[k], columns);
+      addBiasAndActivate(activation, this.biases[k], this.preActivations[k], this.activations[k], n[k], columns);
     }
   }
 
@@ -438,6 +446,11 @@ export class Trainer {
   private backpropagate(columns: number): void {
     const n = this.sizes;
     for (let k = this.layerCount - 1; k >= 1; k--) {
+      if (this.activationKinds[k] === 'relu') {
+        // relu′(z) applied in the product's own pass (same numbers as the two passes below).
+        this.kernels.multiplyTransposedLeftRelu(this.deltas[k], this.weights[k + 1], this.deltas[k + 1], this.preActivations[k], n[k], columns, n[k + 1]);
+        continue;
+      }
       this.kernels.multiplyTransposedLeft(this.deltas[k], this.weights[k + 1], this.deltas[k + 1], n[k], columns, n[k + 1]);
       multiplyByDerivative(this.activationKinds[k], this.preActivations[k], this.activations[k], this.deltas[k], n[k] * columns);
     }
