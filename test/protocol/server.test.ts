@@ -1,6 +1,6 @@
 // The built language server over stdio, as an editor drives it: diagnostics, CodeLens, commands, training results, stale results, stop latency, trust, small clients.
 
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -8,8 +8,8 @@ import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { CodeLens, Diagnostic } from 'vscode-languageserver-protocol';
 import { buildServer, LspClient, ROOT } from './client';
 
-/** examples/xor.nn once the examples exist; until then the same file (LANGUAGE.md §1) from the fixtures. */
-const XOR_FILE = existsSync(join(ROOT, 'examples', 'xor.nn')) ? join(ROOT, 'examples', 'xor.nn') : join(__dirname, 'fixtures', 'xor.nn');
+/** The file a new user opens first. */
+const XOR_FILE = join(ROOT, 'examples', 'xor.nn');
 const XOR = readFileSync(XOR_FILE, 'utf8');
 const XOR_URI = pathToFileURL(XOR_FILE).href;
 
