@@ -80,7 +80,7 @@ export class WorkerPool {
   private expressSlot: Slot | null = null;
   private readonly queue: Job[] = [];
   /** Finished jobs whose record is still on its way, by job id. */
-  private readonly awaitingRecord = new Map<number, JobHandlers>();
+  private readonly awaitingRecord = new Map<number, { slot: Slot; handlers: JobHandlers }>();
   private nextId = 1;
   private disposed = false;
   private readonly grace: number;
@@ -244,6 +244,8 @@ export class WorkerPool {
   }
 
   private crashed(slot: Slot, reason: string): void {
+    // Records this worker still owed will not come.
+    for (const [id, waiting] of this.awaitingRecord) if (waiting.slot === slot) this.awaitingRecord.delete(id);
     const job = slot.job;
     slot.job = null;
     this.replace(slot);
@@ -262,9 +264,9 @@ export class WorkerPool {
       return;
     }
     if (message.type === 'record') {
-      const handlers = this.awaitingRecord.get(message.job);
+      const waiting = this.awaitingRecord.get(message.job);
       this.awaitingRecord.delete(message.job);
-      handlers?.onRecord(message.record);
+      waiting?.handlers.onRecord(message.record);
       return;
     }
     const job = slot.job;
@@ -279,7 +281,7 @@ export class WorkerPool {
     if (job.killTimer) clearTimeout(job.killTimer);
     if (message.type === 'done') {
       slot.holds.add(message.key);
-      this.awaitingRecord.set(job.id, job.handlers);
+      this.awaitingRecord.set(job.id, { slot, handlers: job.handlers });
       job.handlers.onDone(message.outcome);
     } else {
       job.handlers.onFailed(message.message, false);
