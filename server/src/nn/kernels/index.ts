@@ -2,9 +2,11 @@
 //
 // Every matrix is row-major and packed (row stride = its column count), as in
 // the trainer, where activations and deltas are units × samples:
-//   forward   Z = W A (+ b)      multiply / multiplyAddBias
-//   deltas    D⁽ᵏ⁻¹⁾ = Wᵀ D⁽ᵏ⁾  multiplyTransposedLeft
+//   forward   Z = W A (+ b)      multiply / multiplyAddBias / …Activate (relu, linear fused)
+//   deltas    D⁽ᵏ⁻¹⁾ = Wᵀ D⁽ᵏ⁾  multiplyTransposedLeft / …Relu (⊙ relu′(z) fused)
 //   gradient  G (+)= D Aᵀ        multiplyTransposedRight
+// and the optimizers' elementwise updates (sgdUpdate, adamUpdate), which only
+// repeat optimizers.ts's JavaScript steps in SIMD lanes.
 // Contract on the numbers (LANGUAGE.md §4: same file, seed and precision give
 // the same numbers bit for bit): each element of C is ONE sum over the shared
 // dimension in increasing order, started at +0, with a separate multiply and
