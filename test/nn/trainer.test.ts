@@ -272,4 +272,30 @@ describe('results', () => {
     expect(Array.from(result.snapshots![epochs.length - 1].weights[0])).toEqual(Array.from(result.layers[0].weights));
     expect(new Trainer(network(2, [1, 'linear']), dataset(LINE_ROWS), settings({ epochs: 3 })).train().snapshots).toBeUndefined();
   });
+
+  it('snapshots carry the last single update: ΔW = −η ∂L/∂W of the epoch\'s last batch, not the change since the previous snapshot', () => {
+    // Two batches an epoch: the epoch's change is two updates, the recorded ΔW one.
+    const trainer = new Trainer(network(2, [3, 'sigmoid'], [1, 'sigmoid']), dataset(XOR_ROWS), settings({ epochs: 6, batch: 2, optimizer: { kind: 'sgd', rate: 0.5, momentum: 0 } }));
+    const snapshots = trainer.train({ snapshots: { maxSnapshots: 10 } }).snapshots!;
+    expect(snapshots.map((s) => s.epoch)).toEqual([0, 1, 2, 3, 4, 5, 6]);
+    expect(snapshots[0].lastUpdates).toBeUndefined();
+    for (const snapshot of snapshots.slice(1)) {
+      snapshot.lastUpdates!.forEach((update, k) =>
+        update.forEach((delta, i) => expect(delta).toBeCloseTo(-0.5 * snapshot.weightGradients![k][i], 14)),
+      );
+    }
+    const epochChange = snapshots[2].weights[0].map((w, i) => w - snapshots[1].weights[0][i]);
+    expect(Array.from(snapshots[2].lastUpdates![0])).not.toEqual(Array.from(epochChange));
+  });
+
+  it('layers() gives ΔW of a step as W after − W before; none before the first update', () => {
+    const trainer = new Trainer(network(2, [3, 'tanh'], [1, 'sigmoid']), dataset(XOR_ROWS), settings({ batch: 1, optimizer: { kind: 'adam', rate: 0.01, beta1: 0.9, beta2: 0.999, epsilon: 1e-8 } }));
+    expect(trainer.layers()[0].lastUpdate).toBeUndefined();
+    for (let n = 0; n < 3; n++) {
+      const step = trainer.step();
+      step.after.forEach((layer, k) => {
+        expect(Array.from(layer.lastUpdate!)).toEqual(Array.from(layer.weights, (w, i) => w - step.before[k].weights[i]));
+      });
+    }
+  });
 });

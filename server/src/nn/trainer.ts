@@ -107,6 +107,9 @@ export class Trainer {
   private readonly biases: Vector[];
   private readonly weightGradients: Vector[];
   private readonly biasGradients: Vector[];
+  /** ΔW⁽ᵏ⁾ of the recorded update (W after − W before), and which update that was (0: none). */
+  private readonly weightUpdates: Float64Array[];
+  private recordedUpdate = 0;
   /** z⁽ᵏ⁾ and δ⁽ᵏ⁾ of the chunk in flight, n_k × B. */
   private readonly preActivations: Vector[];
   private readonly deltas: Vector[];
@@ -174,6 +177,7 @@ export class Trainer {
     this.biases = [empty];
     this.weightGradients = [empty];
     this.biasGradients = [empty];
+    this.weightUpdates = [new Float64Array(0)];
     this.preActivations = [empty];
     this.deltas = [empty];
     this.activations = [allocate(n[0] * columns)];
@@ -185,6 +189,7 @@ export class Trainer {
       this.biases.push(allocate(n[k]));
       this.weightGradients.push(allocate(n[k] * n[k - 1]));
       this.biasGradients.push(allocate(n[k]));
+      this.weightUpdates.push(new Float64Array(n[k] * n[k - 1]));
       this.preActivations.push(allocate(n[k] * columns));
       this.deltas.push(allocate(n[k] * columns));
       this.activations.push(allocate(n[k] * columns));
@@ -202,9 +207,9 @@ export class Trainer {
   /** Trains until `epochs`, the stop rule, divergence, or control.shouldStop(); continues after step(). */
   train(control: TrainControl = {}): TrainResult {
     const recorder = control.snapshots ? new SnapshotRecorder(control.snapshots, this.parameterCount()) : null;
-    recorder?.record(this.epoch, this.lastLoss(), this.weights, this.biases);
+    recorder?.record(this.epoch, this.lastLoss(), this.snapshotSource());
     const stopped = this.loop(control, null, recorder);
-    recorder?.finish(this.epoch, this.lastLoss(), this.weights, this.biases);
+    recorder?.finish(this.epoch, this.lastLoss(), this.snapshotSource());
     return this.result(stopped as StopReason, recorder);
   }
 
@@ -218,7 +223,7 @@ export class Trainer {
   advance(control: TrainControl, pause: () => boolean): StopReason | 'paused' {
     if (control.snapshots && !this.sliceRecorder) {
       this.sliceRecorder = new SnapshotRecorder(control.snapshots, this.parameterCount());
-      this.sliceRecorder.record(this.epoch, this.lastLoss(), this.weights, this.biases);
+      this.sliceRecorder.record(this.epoch, this.lastLoss(), this.snapshotSource());
     }
     return this.loop(control, pause, this.sliceRecorder);
   }
@@ -227,7 +232,7 @@ export class Trainer {
   finish(stopped: StopReason): TrainResult {
     const recorder = this.sliceRecorder;
     this.sliceRecorder = null;
-    recorder?.finish(this.epoch, this.lastLoss(), this.weights, this.biases);
+    recorder?.finish(this.epoch, this.lastLoss(), this.snapshotSource());
     return this.result(this.divergedEpoch !== null ? 'diverged' : stopped, recorder);
   }
 
@@ -245,7 +250,7 @@ export class Trainer {
       if (this.epoch > epochBefore) {
         const report = this.epochHistory[this.epochHistory.length - 1];
         control.onEpoch?.(report);
-        recorder?.record(this.epoch, report.loss, this.weights, this.biases);
+        recorder?.record(this.epoch, report.loss, this.snapshotSource());
         if (this.settings.stopLoss !== null && report.loss < this.settings.stopLoss) return 'target';
       }
     }
@@ -263,7 +268,7 @@ export class Trainer {
     const biasesBefore = this.biases.map((b) => Float64Array.from(b));
     const epoch = this.epoch + 1;
     const batchSize = Math.min(this.batchSize, this.trainingRows.length - this.cursor);
-    const batchLoss = this.runBatch();
+    const batchLoss = this.runBatch(true);
     const after = this.layers();
     const before = after.map((layer, index) => ({
       ...layer,
@@ -292,9 +297,15 @@ export class Trainer {
         weightGradient,
         biasGradient: Float64Array.from(this.biasGradients[k]),
         gradientNorm: Math.sqrt(squares),
+        ...(this.hasLastUpdate() ? { lastUpdate: Float64Array.from(this.weightUpdates[k]) } : {}),
       });
     }
     return states;
+  }
+
+  /** True when weightUpdates hold the most recent update's ΔW. */
+  private hasLastUpdate(): boolean {
+    return this.updates > 0 && this.recordedUpdate === this.updates;
   }
 
   /** Forward and backward pass of one raw sample (normalized here), with no update. */
@@ -361,7 +372,7 @@ export class Trainer {
    * the epoch when it was its last batch. Returns the batch's mean loss. A
    * batch whose loss is not finite is not applied: the run has diverged.
    */
-  private runBatch(): number {
+  private runBatch(recordUpdate = false): number {
     const trainCount = this.trainingRows.length;
     if (this.cursor === 0 && this.batchSize < trainCount) this.shuffleRng.shuffle(this.order);
     const start = this.cursor;
@@ -390,10 +401,20 @@ export class Trainer {
       return lossSum / size;
     }
     this.updates++;
+    // ΔW of the epoch's last update (what a snapshot shows) and of every step: two passes
+    // over W once per epoch, nothing next to an epoch's products.
+    const record = recordUpdate || end === trainCount;
     for (let k = 1; k <= L; k++) {
+      if (record) this.weightUpdates[k].set(this.weights[k]);
       this.optimizer.apply(2 * (k - 1), this.weights[k], this.weightGradients[k], size, this.updates);
       this.optimizer.apply(2 * (k - 1) + 1, this.biases[k], this.biasGradients[k], size, this.updates);
+      if (record) {
+        const update = this.weightUpdates[k];
+        const weights = this.weights[k];
+        for (let i = 0; i < update.length; i++) update[i] = weights[i] - update[i];
+      }
     }
+    if (record) this.recordedUpdate = this.updates;
     if (end === trainCount) this.finishEpoch();
     return lossSum / size;
   }
@@ -550,6 +571,17 @@ export class Trainer {
 
   // ---- results --------------------------------------------------------------
 
+  /** What a snapshot copies: W and b, and the last update's gradient and ΔW when they are current. */
+  private snapshotSource(): SnapshotSource {
+    const current = this.hasLastUpdate();
+    return {
+      weights: this.weights,
+      biases: this.biases,
+      weightGradients: current ? this.weightGradients : null,
+      weightUpdates: current ? this.weightUpdates : null,
+    };
+  }
+
   private parameterCount(): number {
     let count = 0;
     for (let k = 1; k <= this.layerCount; k++) count += this.weights[k].length + this.biases[k].length;
@@ -591,6 +623,14 @@ export class Trainer {
   }
 }
 
+/** Per layer 0..L (index 0 unused), as the trainer holds them; gradients and ΔW null when they are not of the last update. */
+interface SnapshotSource {
+  weights: readonly Vector[];
+  biases: readonly Vector[];
+  weightGradients: readonly Vector[] | null;
+  weightUpdates: readonly Float64Array[] | null;
+}
+
 /** Keeps evenly spaced copies of the weights within a budget (TrainControl.snapshots). */
 class SnapshotRecorder {
   readonly snapshots: WeightSnapshot[] = [];
@@ -598,23 +638,24 @@ class SnapshotRecorder {
   private readonly limit: number;
 
   constructor(options: { maxSnapshots?: number; maxValues?: number }, parameters: number) {
-    const bySize = Math.floor((options.maxValues ?? 1_000_000) / Math.max(parameters, 1));
+    // A snapshot holds W, b, ∂L/∂W and ΔW: about three times the parameters.
+    const bySize = Math.floor((options.maxValues ?? 1_000_000) / Math.max(3 * parameters, 1));
     this.limit = Math.max(2, Math.min(options.maxSnapshots ?? 200, 200, bySize));
   }
 
-  record(epoch: number, loss: number, weights: Vector[], biases: Vector[]): void {
+  record(epoch: number, loss: number, source: SnapshotSource): void {
     if (epoch % this.every !== 0) return;
     if (this.snapshots.length > 0 && this.snapshots[this.snapshots.length - 1].epoch === epoch) return;
-    this.snapshots.push(this.copy(epoch, loss, weights, biases));
+    this.snapshots.push(this.copy(epoch, loss, source));
     while (this.snapshots.length > this.limit) this.thin();
   }
 
   /** The final weights are always the last snapshot, on the grid or not. */
-  finish(epoch: number, loss: number, weights: Vector[], biases: Vector[]): void {
+  finish(epoch: number, loss: number, source: SnapshotSource): void {
     const last = this.snapshots[this.snapshots.length - 1];
     if (last && last.epoch === epoch) return;
     if (this.snapshots.length >= this.limit) this.thin();
-    this.snapshots.push(this.copy(epoch, loss, weights, biases));
+    this.snapshots.push(this.copy(epoch, loss, source));
   }
 
   private thin(): void {
@@ -624,12 +665,13 @@ class SnapshotRecorder {
     this.snapshots.push(...kept);
   }
 
-  private copy(epoch: number, loss: number, weights: Vector[], biases: Vector[]): WeightSnapshot {
-    return {
-      epoch,
-      loss,
-      weights: weights.slice(1).map((w) => Float64Array.from(w)),
-      biases: biases.slice(1).map((b) => Float64Array.from(b)),
-    };
+  private copy(epoch: number, loss: number, source: SnapshotSource): WeightSnapshot {
+    const copies = (vectors: readonly ArrayLike<number>[]) => vectors.slice(1).map((v) => Float64Array.from(v));
+    const snapshot: WeightSnapshot = { epoch, loss, weights: copies(source.weights), biases: copies(source.biases) };
+    if (source.weightGradients && source.weightUpdates) {
+      snapshot.weightGradients = copies(source.weightGradients);
+      snapshot.lastUpdates = copies(source.weightUpdates);
+    }
+    return snapshot;
   }
 }

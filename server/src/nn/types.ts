@@ -57,6 +57,9 @@ export interface WeightSnapshot {
   /** Per layer 1..L (index 0 is layer 1): W row-major units × inputs, and b. */
   weights: Float64Array[];
   biases: Float64Array[];
+  /** Per layer: ∂L/∂W of the last update before the snapshot, and that update's ΔW (W after − W before); absent for epoch 0. */
+  weightGradients?: Float64Array[];
+  lastUpdates?: Float64Array[];
 }
 
 /** The state of one layer, in the math's names. Matrices are row-major, units × inputs. */
@@ -75,6 +78,12 @@ export interface LayerState {
   biasGradient: Float64Array;
   /** Frobenius norm of weightGradient. */
   gradientNorm: number;
+  /**
+   * ΔW of the last update: W after − W before the optimizer's step (−η ∂L/∂W for plain
+   * sgd; momentum and adam differ). Recorded for the last batch of every epoch and for
+   * every step(); absent before the first update or when the last one was not recorded.
+   */
+  lastUpdate?: Float64Array;
 }
 
 export interface Normalization {
