@@ -82,6 +82,7 @@ describe('protocol fuzz', () => {
     const pid = client.process.pid!;
     const counts = { edits: 0, requests: 0, opens: 0, closes: 0, commands: 0 };
     const latencies: number[] = [];
+    let slowest = { ms: 0, method: '' };
     const failures: string[] = [];
     const inFlight = new Set<Promise<void>>();
 
@@ -191,7 +192,9 @@ describe('protocol fuzz', () => {
         .request<unknown>(method, params)
         .then(
           (answer) => {
-            latencies.push(performance.now() - started);
+            const ms = performance.now() - started;
+            latencies.push(ms);
+            if (ms > slowest.ms) slowest = { ms, method: `${method} (${doc.text.length} chars)` };
             if (!(valid as (r: unknown) => boolean)(answer)) failures.push(`${method}: invalid answer ${JSON.stringify(answer).slice(0, 300)}`);
           },
           (error: { code?: number; message?: string }) => {
@@ -276,7 +279,7 @@ describe('protocol fuzz', () => {
     record(
       'protocol-fuzz',
       `${seconds.toFixed(0)} s: ${counts.edits} edits, ${counts.requests} requests, ${counts.commands} commands, ${counts.opens} opens, ${counts.closes} closes; ` +
-        `answer median ${p(0.5)} ms, p95 ${p(0.95)} ms, max ${p(1)} ms; RSS ${rss[0].mb.toFixed(0)} MB at start, ${start.toFixed(0)} MB after warm-up, ${end.toFixed(0)} MB at end, peak ${peak.toFixed(0)} MB (samples ${rss.map((r) => `${r.seconds.toFixed(0)}s ${r.mb.toFixed(0)}`).join(', ')}); load ${loadAverage()}`,
+        `answer median ${p(0.5)} ms, p95 ${p(0.95)} ms, max ${p(1)} ms (${slowest.method}); RSS ${rss[0].mb.toFixed(0)} MB at start, ${start.toFixed(0)} MB after warm-up, ${end.toFixed(0)} MB at end, peak ${peak.toFixed(0)} MB (samples ${rss.map((r) => `${r.seconds.toFixed(0)}s ${r.mb.toFixed(0)}`).join(', ')}); load ${loadAverage()}`,
     );
 
     expect(failures, failures.join('\n')).toEqual([]);
