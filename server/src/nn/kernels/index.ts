@@ -87,13 +87,12 @@ export function createKernels(
   return new TypeScriptKernels(precision);
 }
 
-/** Throws unless every vector has the precision's type and holds the matrix it is said to. */
-export function checkOperands(precision: Precision, operands: [Vector, number, string][]): void {
-  const type = precision === 'f32' ? Float32Array : Float64Array;
-  for (const [vector, length, name] of operands) {
-    if (!(vector instanceof type)) throw new TypeError(`${name}: expected a ${type.name} for ${precision} kernels`);
-    if (vector.length < length) throw new RangeError(`${name}: ${vector.length} elements, the product needs ${length}`);
+/** Throws unless the vector has the precision's type and holds the matrix it is said to (no allocation: it runs on every call). */
+export function checkOperand(precision: Precision, vector: Vector, length: number, name: string): void {
+  if (!(precision === 'f32' ? vector instanceof Float32Array : vector instanceof Float64Array)) {
+    throw new TypeError(`${name}: expected a ${precision === 'f32' ? 'Float32Array' : 'Float64Array'} for ${precision} kernels`);
   }
+  if (vector.length < length) throw new RangeError(`${name}: ${vector.length} elements, the product needs ${length}`);
 }
 
 /** The epilogue that writes act(z) beside z. */
@@ -126,13 +125,18 @@ class TypeScriptKernels implements MatrixKernels {
 
   multiply(c: Vector, a: Vector, b: Vector, m: number, n: number, k: number): void {
     checkDimensions(m, n, k);
-    checkOperands(this.precision, [[c, m * n, 'C'], [a, m * k, 'A'], [b, k * n, 'B']]);
+    checkOperand(this.precision, c, m * n, 'C');
+    checkOperand(this.precision, a, m * k, 'A');
+    checkOperand(this.precision, b, k * n, 'B');
     this.product(c, n, a, k, 1, b, n, 1, m, n, k, Epilogue.Store, null, null);
   }
 
   multiplyAddBias(c: Vector, a: Vector, b: Vector, bias: Vector, m: number, n: number, k: number): void {
     checkDimensions(m, n, k);
-    checkOperands(this.precision, [[c, m * n, 'C'], [a, m * k, 'A'], [b, k * n, 'B'], [bias, m, 'bias']]);
+    checkOperand(this.precision, c, m * n, 'C');
+    checkOperand(this.precision, a, m * k, 'A');
+    checkOperand(this.precision, b, k * n, 'B');
+    checkOperand(this.precision, bias, m, 'bias');
     this.product(c, n, a, k, 1, b, n, 1, m, n, k, Epilogue.Bias, bias, null);
   }
 
@@ -140,32 +144,45 @@ class TypeScriptKernels implements MatrixKernels {
     c: Vector, out: Vector, a: Vector, b: Vector, bias: Vector, m: number, n: number, k: number, activation: 'relu' | 'linear',
   ): void {
     checkDimensions(m, n, k);
-    checkOperands(this.precision, [[c, m * n, 'C'], [out, m * n, 'out'], [a, m * k, 'A'], [b, k * n, 'B'], [bias, m, 'bias']]);
+    checkOperand(this.precision, c, m * n, 'C');
+    checkOperand(this.precision, out, m * n, 'out');
+    checkOperand(this.precision, a, m * k, 'A');
+    checkOperand(this.precision, b, k * n, 'B');
+    checkOperand(this.precision, bias, m, 'bias');
     this.product(c, n, a, k, 1, b, n, 1, m, n, k, activationEpilogue(activation), bias, out);
   }
 
   multiplyTransposedLeftRelu(c: Vector, a: Vector, b: Vector, z: Vector, m: number, n: number, k: number): void {
     checkDimensions(m, n, k);
-    checkOperands(this.precision, [[c, m * n, 'C'], [a, k * m, 'A'], [b, k * n, 'B'], [z, m * n, 'z']]);
+    checkOperand(this.precision, c, m * n, 'C');
+    checkOperand(this.precision, a, k * m, 'A');
+    checkOperand(this.precision, b, k * n, 'B');
+    checkOperand(this.precision, z, m * n, 'z');
     this.product(c, n, a, 1, m, b, n, 1, m, n, k, Epilogue.ReluMask, null, z);
   }
 
   multiplyTransposedLeft(c: Vector, a: Vector, b: Vector, m: number, n: number, k: number): void {
     checkDimensions(m, n, k);
-    checkOperands(this.precision, [[c, m * n, 'C'], [a, k * m, 'A'], [b, k * n, 'B']]);
+    checkOperand(this.precision, c, m * n, 'C');
+    checkOperand(this.precision, a, k * m, 'A');
+    checkOperand(this.precision, b, k * n, 'B');
     this.product(c, n, a, 1, m, b, n, 1, m, n, k, Epilogue.Store, null, null);
   }
 
   multiplyTransposedRight(c: Vector, a: Vector, b: Vector, m: number, n: number, k: number, accumulate: boolean): void {
     checkDimensions(m, n, k);
-    checkOperands(this.precision, [[c, m * n, 'C'], [a, m * k, 'A'], [b, n * k, 'B']]);
+    checkOperand(this.precision, c, m * n, 'C');
+    checkOperand(this.precision, a, m * k, 'A');
+    checkOperand(this.precision, b, n * k, 'B');
     // Q[t][j] = B[j][t]: B read in place, a step of 1 along t and k between columns.
     this.product(c, n, a, k, 1, b, 1, k, m, n, k, accumulate ? Epilogue.Add : Epilogue.Store, null, null);
   }
 
   sgdUpdate(parameters: Vector, gradientSum: Vector, velocity: Vector, batchSize: number, momentum: number, learningRate: number): void {
     const n = parameters.length;
-    checkOperands(this.precision, [[parameters, n, 'parameters'], [gradientSum, n, 'gradient'], [velocity, n, 'velocity']]);
+    checkOperand(this.precision, parameters, n, 'parameters');
+    checkOperand(this.precision, gradientSum, n, 'gradient');
+    checkOperand(this.precision, velocity, n, 'velocity');
     sgdUpdate(parameters, gradientSum, velocity, batchSize, momentum, learningRate);
   }
 
@@ -174,7 +191,10 @@ class TypeScriptKernels implements MatrixKernels {
     beta1: number, beta2: number, learningRate: number, epsilon: number, correction1: number, correction2: number,
   ): void {
     const n = parameters.length;
-    checkOperands(this.precision, [[parameters, n, 'parameters'], [gradientSum, n, 'gradient'], [firstMoments, n, 'first moments'], [secondMoments, n, 'second moments']]);
+    checkOperand(this.precision, parameters, n, 'parameters');
+    checkOperand(this.precision, gradientSum, n, 'gradient');
+    checkOperand(this.precision, firstMoments, n, 'first moments');
+    checkOperand(this.precision, secondMoments, n, 'second moments');
     adamUpdate(parameters, gradientSum, firstMoments, secondMoments, batchSize, beta1, beta2, learningRate, epsilon, correction1, correction2);
   }
 }

@@ -8,7 +8,7 @@
 
 import type { Vector } from '../activations';
 import type { KernelImplementation, MatrixKernels, Precision } from './index';
-import { activationEpilogue, checkDimensions, checkOperands } from './index';
+import { activationEpilogue, checkDimensions, checkOperand } from './index';
 import { Epilogue } from './reference';
 import { CONTROL, JOB_WORDS, controlBytes, type StartHelpers } from './threads';
 import { KERNELS_WASM_BASE64 } from './wasmBinary';
@@ -152,7 +152,9 @@ class WasmKernels implements MatrixKernels {
 
   multiply(c: Vector, a: Vector, b: Vector, m: number, n: number, k: number): void {
     checkDimensions(m, n, k);
-    checkOperands(this.precision, [[c, m * n, 'C'], [a, m * k, 'A'], [b, k * n, 'B']]);
+    checkOperand(this.precision, c, m * n, 'C');
+    checkOperand(this.precision, a, m * k, 'A');
+    checkOperand(this.precision, b, k * n, 'B');
     const pa = this.place(a, m * k, 0);
     const pb = this.place(b, k * n, 1);
     const pc = this.place(c, m * n, 2, false);
@@ -162,7 +164,10 @@ class WasmKernels implements MatrixKernels {
 
   multiplyAddBias(c: Vector, a: Vector, b: Vector, bias: Vector, m: number, n: number, k: number): void {
     checkDimensions(m, n, k);
-    checkOperands(this.precision, [[c, m * n, 'C'], [a, m * k, 'A'], [b, k * n, 'B'], [bias, m, 'bias']]);
+    checkOperand(this.precision, c, m * n, 'C');
+    checkOperand(this.precision, a, m * k, 'A');
+    checkOperand(this.precision, b, k * n, 'B');
+    checkOperand(this.precision, bias, m, 'bias');
     const pa = this.place(a, m * k, 0);
     const pb = this.place(b, k * n, 1);
     const pc = this.place(c, m * n, 2, false);
@@ -175,7 +180,11 @@ class WasmKernels implements MatrixKernels {
     c: Vector, out: Vector, a: Vector, b: Vector, bias: Vector, m: number, n: number, k: number, activation: 'relu' | 'linear',
   ): void {
     checkDimensions(m, n, k);
-    checkOperands(this.precision, [[c, m * n, 'C'], [out, m * n, 'out'], [a, m * k, 'A'], [b, k * n, 'B'], [bias, m, 'bias']]);
+    checkOperand(this.precision, c, m * n, 'C');
+    checkOperand(this.precision, out, m * n, 'out');
+    checkOperand(this.precision, a, m * k, 'A');
+    checkOperand(this.precision, b, k * n, 'B');
+    checkOperand(this.precision, bias, m, 'bias');
     const epilogue = activationEpilogue(activation);
     const pa = this.place(a, m * k, 0);
     const pb = this.place(b, k * n, 1);
@@ -189,7 +198,10 @@ class WasmKernels implements MatrixKernels {
 
   multiplyTransposedLeftRelu(c: Vector, a: Vector, b: Vector, z: Vector, m: number, n: number, k: number): void {
     checkDimensions(m, n, k);
-    checkOperands(this.precision, [[c, m * n, 'C'], [a, k * m, 'A'], [b, k * n, 'B'], [z, m * n, 'z']]);
+    checkOperand(this.precision, c, m * n, 'C');
+    checkOperand(this.precision, a, k * m, 'A');
+    checkOperand(this.precision, b, k * n, 'B');
+    checkOperand(this.precision, z, m * n, 'z');
     const pa = this.place(a, k * m, 0);
     const pb = this.place(b, k * n, 1);
     const pc = this.place(c, m * n, 2, false);
@@ -200,7 +212,9 @@ class WasmKernels implements MatrixKernels {
 
   multiplyTransposedLeft(c: Vector, a: Vector, b: Vector, m: number, n: number, k: number): void {
     checkDimensions(m, n, k);
-    checkOperands(this.precision, [[c, m * n, 'C'], [a, k * m, 'A'], [b, k * n, 'B']]);
+    checkOperand(this.precision, c, m * n, 'C');
+    checkOperand(this.precision, a, k * m, 'A');
+    checkOperand(this.precision, b, k * n, 'B');
     const pa = this.place(a, k * m, 0);
     const pb = this.place(b, k * n, 1);
     const pc = this.place(c, m * n, 2, false);
@@ -211,7 +225,9 @@ class WasmKernels implements MatrixKernels {
 
   multiplyTransposedRight(c: Vector, a: Vector, b: Vector, m: number, n: number, k: number, accumulate: boolean): void {
     checkDimensions(m, n, k);
-    checkOperands(this.precision, [[c, m * n, 'C'], [a, m * k, 'A'], [b, n * k, 'B']]);
+    checkOperand(this.precision, c, m * n, 'C');
+    checkOperand(this.precision, a, m * k, 'A');
+    checkOperand(this.precision, b, n * k, 'B');
     const pa = this.place(a, m * k, 0);
     const pb = this.place(b, n * k, 1);
     const pc = this.place(c, m * n, 2, accumulate);
@@ -230,10 +246,14 @@ class WasmKernels implements MatrixKernels {
 
   sgdUpdate(parameters: Vector, gradientSum: Vector, velocity: Vector, batchSize: number, momentum: number, learningRate: number): void {
     const n = parameters.length;
-    checkOperands(this.precision, [[parameters, n, 'parameters'], [gradientSum, n, 'gradient'], [velocity, n, 'velocity']]);
-    const operands: [Vector, number][] = [parameters, gradientSum, velocity].map((v, slot) => [v, this.place(v, n, slot)]);
-    this.sgd(operands[0][1], operands[1][1], operands[2][1], n, batchSize, momentum, learningRate);
-    for (const [vector, address] of operands) this.copyBack(vector, address, n);
+    checkOperand(this.precision, parameters, n, 'parameters');
+    checkOperand(this.precision, gradientSum, n, 'gradient');
+    checkOperand(this.precision, velocity, n, 'velocity');
+    const pp = this.place(parameters, n, 0), pg = this.place(gradientSum, n, 1), pv = this.place(velocity, n, 2);
+    this.sgd(pp, pg, pv, n, batchSize, momentum, learningRate);
+    this.copyBack(parameters, pp, n);
+    this.copyBack(gradientSum, pg, n);
+    this.copyBack(velocity, pv, n);
   }
 
   adamUpdate(
@@ -241,14 +261,18 @@ class WasmKernels implements MatrixKernels {
     beta1: number, beta2: number, learningRate: number, epsilon: number, correction1: number, correction2: number,
   ): void {
     const n = parameters.length;
-    checkOperands(this.precision, [[parameters, n, 'parameters'], [gradientSum, n, 'gradient'], [firstMoments, n, 'first moments'], [secondMoments, n, 'second moments']]);
-    const operands: [Vector, number][] = [parameters, gradientSum, firstMoments, secondMoments].map((v, slot) => [v, this.place(v, n, slot)]);
+    checkOperand(this.precision, parameters, n, 'parameters');
+    checkOperand(this.precision, gradientSum, n, 'gradient');
+    checkOperand(this.precision, firstMoments, n, 'first moments');
+    checkOperand(this.precision, secondMoments, n, 'second moments');
+    const pp = this.place(parameters, n, 0), pg = this.place(gradientSum, n, 1);
+    const pm = this.place(firstMoments, n, 2), pv = this.place(secondMoments, n, 3);
     // 1 − β is formed here, in f64, as optimizers.ts forms it.
-    this.adam(
-      operands[0][1], operands[1][1], operands[2][1], operands[3][1], n, batchSize,
-      beta1, 1 - beta1, beta2, 1 - beta2, learningRate, epsilon, correction1, correction2,
-    );
-    for (const [vector, address] of operands) this.copyBack(vector, address, n);
+    this.adam(pp, pg, pm, pv, n, batchSize, beta1, 1 - beta1, beta2, 1 - beta2, learningRate, epsilon, correction1, correction2);
+    this.copyBack(parameters, pp, n);
+    this.copyBack(gradientSum, pg, n);
+    this.copyBack(firstMoments, pm, n);
+    this.copyBack(secondMoments, pv, n);
   }
 
   /** Lets products be shared with `count` helper threads through `control`. */
