@@ -267,18 +267,25 @@ export function transpose_f32(dst: usize, src: usize, rows: i32, cols: i32): voi
 // f32 storage is widened to f64x2 lanes, computed, and narrowed when stored.
 // No sum runs across elements, so the order question does not arise.
 
+// Two f32 at a time: loaded into the low half and widened, or narrowed and
+// stored from the low half. (Moving the high half down instead costs a shuffle
+// per vector, and shuffles share one execution port with the conversions.)
 // @ts-ignore: decorator
-@inline function widenLow(x: v128): v128 {
-  return f64x2.promote_low_f32x4(x);
+@inline function widen(ptr: usize): v128 {
+  return f64x2.promote_low_f32x4(v128.load64_zero(ptr));
 }
 // @ts-ignore: decorator
-@inline function widenHigh(x: v128): v128 {
-  return f64x2.promote_low_f32x4(v128.shuffle<f64>(x, x, 1, 1));
+@inline function narrow(x: v128): v128 {
+  return f32x4.demote_f64x2_zero(x);
 }
-/** Two f64x2 narrowed to one f32x4 (round to nearest, as a Float32Array store does). */
 // @ts-ignore: decorator
-@inline function narrow(low: v128, high: v128): v128 {
-  return v128.shuffle<f64>(f32x4.demote_f64x2_zero(low), f32x4.demote_f64x2_zero(high), 0, 2);
+@inline function store2(ptr: usize, narrowed: v128): void {
+  v128.store64_lane(ptr, narrowed, 0);
+}
+/** The value a Float32Array would hold after storing x, read back: x rounded to f32, in f64. */
+// @ts-ignore: decorator
+@inline function rounded(narrowed: v128): v128 {
+  return f64x2.promote_low_f32x4(narrowed);
 }
 
 /** sgd: g ← Σg / batch (stored back); v ← μv − ηg; θ ← θ + v. */
@@ -306,20 +313,13 @@ export function sgd_f64(theta: usize, gradient: usize, velocity: usize, length: 
 export function sgd_f32(theta: usize, gradient: usize, velocity: usize, length: i32, batch: f64, momentum: f64, rate: f64): void {
   const B = f64x2.splat(batch), M = f64x2.splat(momentum), R = f64x2.splat(rate);
   let i = 0;
-  for (; i + 4 <= length; i += 4) {
+  for (; i + 2 <= length; i += 2) {
     const at = <usize>i << 2;
-    const sums = v128.load(gradient + at);
-    const gLow = f64x2.div(widenLow(sums), B);
-    const gHigh = f64x2.div(widenHigh(sums), B);
-    v128.store(gradient + at, narrow(gLow, gHigh));
-    const old = v128.load(velocity + at);
-    const v = narrow(
-      f64x2.sub(f64x2.mul(M, widenLow(old)), f64x2.mul(R, gLow)),
-      f64x2.sub(f64x2.mul(M, widenHigh(old)), f64x2.mul(R, gHigh)),
-    );
-    v128.store(velocity + at, v);
-    const t = v128.load(theta + at);
-    v128.store(theta + at, narrow(f64x2.add(widenLow(t), widenLow(v)), f64x2.add(widenHigh(t), widenHigh(v))));
+    const g = f64x2.div(widen(gradient + at), B);
+    store2(gradient + at, narrow(g));
+    const v = narrow(f64x2.sub(f64x2.mul(M, widen(velocity + at)), f64x2.mul(R, g)));
+    store2(velocity + at, v);
+    store2(theta + at, narrow(f64x2.add(widen(theta + at), rounded(v))));
   }
   for (; i < length; i++) {
     const at = <usize>i << 2;
@@ -373,28 +373,16 @@ export function adam_f32(
   const B2 = f64x2.splat(beta2), C2 = f64x2.splat(oneMinusBeta2), R = f64x2.splat(rate), E = f64x2.splat(epsilon);
   const K1 = f64x2.splat(correction1), K2 = f64x2.splat(correction2);
   let i = 0;
-  for (; i + 4 <= length; i += 4) {
+  for (; i + 2 <= length; i += 2) {
     const at = <usize>i << 2;
-    const sums = v128.load(gradient + at);
-    const gLow = f64x2.div(widenLow(sums), B);
-    const gHigh = f64x2.div(widenHigh(sums), B);
-    v128.store(gradient + at, narrow(gLow, gHigh));
-    const m0 = v128.load(first + at);
-    const m = narrow(
-      f64x2.add(f64x2.mul(B1, widenLow(m0)), f64x2.mul(C1, gLow)),
-      f64x2.add(f64x2.mul(B1, widenHigh(m0)), f64x2.mul(C1, gHigh)),
-    );
-    v128.store(first + at, m);
-    const v0 = v128.load(second + at);
-    const v = narrow(
-      f64x2.add(f64x2.mul(B2, widenLow(v0)), f64x2.mul(f64x2.mul(C2, gLow), gLow)),
-      f64x2.add(f64x2.mul(B2, widenHigh(v0)), f64x2.mul(f64x2.mul(C2, gHigh), gHigh)),
-    );
-    v128.store(second + at, v);
-    const stepLow = f64x2.div(f64x2.mul(R, f64x2.div(widenLow(m), K1)), f64x2.add(f64x2.sqrt(f64x2.div(widenLow(v), K2)), E));
-    const stepHigh = f64x2.div(f64x2.mul(R, f64x2.div(widenHigh(m), K1)), f64x2.add(f64x2.sqrt(f64x2.div(widenHigh(v), K2)), E));
-    const t = v128.load(theta + at);
-    v128.store(theta + at, narrow(f64x2.sub(widenLow(t), stepLow), f64x2.sub(widenHigh(t), stepHigh)));
+    const g = f64x2.div(widen(gradient + at), B);
+    store2(gradient + at, narrow(g));
+    const m = narrow(f64x2.add(f64x2.mul(B1, widen(first + at)), f64x2.mul(C1, g)));
+    store2(first + at, m);
+    const v = narrow(f64x2.add(f64x2.mul(B2, widen(second + at)), f64x2.mul(f64x2.mul(C2, g), g)));
+    store2(second + at, v);
+    const step = f64x2.div(f64x2.mul(R, f64x2.div(rounded(m), K1)), f64x2.add(f64x2.sqrt(f64x2.div(rounded(v), K2)), E));
+    store2(theta + at, narrow(f64x2.sub(widen(theta + at), step)));
   }
   for (; i < length; i++) {
     const at = <usize>i << 2;
