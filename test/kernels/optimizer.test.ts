@@ -24,7 +24,7 @@ const SPECS: OptimizerSpec[] = [
 ];
 
 /** Three updates of one array through the kernels; returns parameters, gradients and optimizer state, concatenated. */
-function withKernels(kernels: MatrixKernels, spec: OptimizerSpec, length: number, specials: boolean): number[] {
+function withKernels(kernels: MatrixKernels, spec: OptimizerSpec, length: number, specials: boolean, batch: number): number[] {
   const make = (seed: number): Vector => {
     const v = kernels.allocate(length);
     v.set(values(length, seed, specials));
@@ -36,18 +36,18 @@ function withKernels(kernels: MatrixKernels, spec: OptimizerSpec, length: number
   for (let update = 1; update <= 3; update++) {
     gradient.set(values(length, 10 + update, specials));
     if (spec.kind === 'sgd') {
-      kernels.sgdUpdate(theta, gradient, state1, 7, spec.momentum, spec.rate);
+      kernels.sgdUpdate(theta, gradient, state1, batch, spec.momentum, spec.rate);
     } else {
       beta1Power *= spec.beta1;
       beta2Power *= spec.beta2;
-      kernels.adamUpdate(theta, gradient, state1, state2, 7, spec.beta1, spec.beta2, spec.rate, spec.epsilon, 1 - beta1Power, 1 - beta2Power);
+      kernels.adamUpdate(theta, gradient, state1, state2, batch, spec.beta1, spec.beta2, spec.rate, spec.epsilon, 1 - beta1Power, 1 - beta2Power);
     }
   }
   return [...theta, ...gradient, ...state1, ...(spec.kind === 'adam' ? state2 : [])];
 }
 
 /** The same through optimizers.ts itself, its state seeded the same way through its allocator. */
-function withOptimizer(precision: Precision, spec: OptimizerSpec, length: number, specials: boolean): number[] {
+function withOptimizer(precision: Precision, spec: OptimizerSpec, length: number, specials: boolean, batch: number): number[] {
   const type = precision === 'f32' ? Float32Array : Float64Array;
   const states: Vector[] = [];
   const optimizer = createOptimizer(spec, [length], (n) => {
@@ -60,7 +60,7 @@ function withOptimizer(precision: Precision, spec: OptimizerSpec, length: number
   const gradient = new type(length);
   for (let update = 1; update <= 3; update++) {
     gradient.set(values(length, 10 + update, specials));
-    optimizer.apply(0, theta, gradient, 7, update);
+    optimizer.apply(0, theta, gradient, batch, update);
   }
   return [...theta, ...gradient, ...states.flatMap((s) => [...s])];
 }
@@ -75,11 +75,15 @@ describe.each(['f64', 'f32'] as Precision[])('%s', (precision) => {
   const typescript = createKernels(precision, 'typescript');
   for (const spec of SPECS) {
     it(`${JSON.stringify(spec)}: wasm, TypeScript and optimizers.ts agree in every bit`, () => {
-      for (const length of [1, 3, 4, 7, 65, 1000]) {
-        for (const specials of [false, true]) {
-          const reference = withOptimizer(precision, spec, length, specials);
-          expect(differing(withKernels(wasm, spec, length, specials), reference), `wasm, ${length}, specials ${specials}`).toBe(0);
-          expect(differing(withKernels(typescript, spec, length, specials), reference), `typescript, ${length}`).toBe(0);
+      // Batch sizes with and without an exact reciprocal, and 1 (the mean is the sum).
+      for (const batch of [7, 64, 1, 100, 2 ** 20]) {
+        for (const length of [1, 3, 4, 7, 65, 1000]) {
+          for (const specials of [false, true]) {
+            const reference = withOptimizer(precision, spec, length, specials, batch);
+            const where = `batch ${batch}, length ${length}, specials ${specials}`;
+            expect(differing(withKernels(wasm, spec, length, specials, batch), reference), `wasm, ${where}`).toBe(0);
+            expect(differing(withKernels(typescript, spec, length, specials, batch), reference), `typescript, ${where}`).toBe(0);
+          }
         }
       }
     });
