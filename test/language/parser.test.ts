@@ -110,6 +110,22 @@ describe('parse', () => {
     ]);
   });
 
+  it('reads a generator call broken over lines, as any text outside blocks may be (LANGUAGE.md §2)', () => {
+    const { file, problems: found } = parse('data s =\n  spiral\n  (samples 300,\n   noise 0.1)\ntrain n on s {\n}\n');
+    expect(found).toEqual([]);
+    const source = (file.declarations[0] as DataDecl).source;
+    expect(source?.kind === 'generated' && [source.generator?.text, source.closed, source.args.map((a) => a.name.text)]).toEqual([
+      'spiral',
+      true,
+      ['samples', 'noise'],
+    ]);
+    // A line that starts a declaration still ends the header.
+    expect(problems('data s =\ndata t = xor()\n')).toEqual([
+      "1:9 expected a generator ('xor', 'circle', 'spiral' or 'gauss'), as in '= spiral(samples 300)', found the end of the line",
+    ]);
+    expect(problems('data s = xor\ndata t = xor()\n')).toEqual(["1:10 expected '(' after 'xor', as in 'xor(samples 200)'"]);
+  });
+
   it('accepts a block brace on the next line and CRLF line ends', () => {
     expect(problems(XOR.replace(/\n/g, '\r\n').replace('network xor {', 'network xor\r\n{'))).toEqual([]);
   });

@@ -697,6 +697,12 @@ class Parser {
   private parseGenerated(): GeneratedData {
     const equals = this.advance();
     const data: GeneratedData = { kind: 'generated', span: spanOf(equals), equals: spanOf(equals), args: [], closed: false };
+    // The call is outside any block, so line breaks before the generator and its '(' are skipped (LANGUAGE.md §2).
+    if (!this.skipHeaderNewlines()) {
+      this.missingAtLineEnd(`a generator (${listWords(GENERATORS.map((g) => `'${g}'`))}), as in '= spiral(samples 300)'`);
+      data.span = this.spanFrom(equals.start);
+      return data;
+    }
     const generator = this.expectVocabulary('generator', GENERATORS, '= spiral(samples 300)');
     if (generator.valid) data.generator = generator.word;
     if (generator.word === undefined) {
@@ -704,6 +710,9 @@ class Parser {
       data.span = this.spanFrom(equals.start);
       return data;
     }
+    let lookahead = 0;
+    while (this.peek(lookahead).kind === 'newline') lookahead++;
+    if (lookahead > 0 && this.peek(lookahead).kind === '(') this.skipHeaderNewlines();
     if (this.peek().kind !== '(') {
       if (this.atStatementEnd()) {
         // `= spiral` alone reads as "with every default"; the parentheses are still required by the grammar.
