@@ -110,6 +110,17 @@ describe('check', () => {
     expect(result.errorCount).toBeGreaterThan(2);
   });
 
+  it('reports each row that starts with a bad number once, and not also an empty data set', () => {
+    const text = 'data d {\n  .5 0 -> 1\n  5. 1 -> 0\n  12abc 1 -> 0\n  20% 1 -> 0\n}\n';
+    const found = check(text, options).problems.map((p) => [p.code, text.slice(p.span.start, p.span.end)]);
+    expect(found).toEqual([
+      ['invalid-token', '.5'],
+      ['invalid-token', '5.'],
+      ['invalid-token', '12abc'],
+      ['unexpected-token', '20%'],
+    ]);
+  });
+
   it('reads the CSV through options.readFile with an absolute path beside the spec', () => {
     const seen: string[] = [];
     check('data f from "flowers.csv"\n', { ...options, readFile: (p) => (seen.push(p), nodeReadFile(p)) });

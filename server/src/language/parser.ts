@@ -507,7 +507,9 @@ class Parser {
     const data: InlineData = { kind: 'inline', span: spanOf(open), block: { open: spanOf(open) }, rows: [] };
     data.block = this.parseBlock(open, what, INLINE_STATEMENTS, () => {
       const token = this.peek();
-      if (token.kind === 'number' || token.kind === '->') {
+      // A line that starts with a bad number ('.5', '12abc') or a percentage is still a row, reported as one,
+      // so a block of such rows does not also read as having no rows.
+      if (token.kind === 'number' || token.kind === '->' || token.kind === 'invalid' || token.kind === 'percent') {
         data.rows.push(this.parseRow());
         return;
       }
