@@ -74,6 +74,13 @@ describe('lexer', () => {
     ]);
   });
 
+  it("reads '=>' as one mistaken arrow, with the fix to '->'", () => {
+    const { tokens: ts, problems } = lex('0 1 => 1');
+    expect(ts.map((t) => t.kind)).toEqual(['number', 'number', 'invalid', 'number', 'eof']);
+    expect(problems.map((p) => p.message)).toEqual(["unexpected '=>'; the arrow between inputs and targets is written '->', as in '0 1 -> 1'"]);
+    expect(problems[0].fixes?.[0].edits[0]).toEqual({ span: { start: 4, end: 6 }, newText: '->' });
+  });
+
   it('measures positions in UTF-16 units after non-ASCII comments', () => {
     const text = '# é 😀\nlayer';
     const layer = lex(text).tokens.find((t) => t.text === 'layer');

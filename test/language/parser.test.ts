@@ -187,6 +187,11 @@ describe('parse', () => {
       ['2:12 write the share held out as a percentage: 20%'],
     ],
     [
+      "'=>' written for the arrow of a row: one error",
+      'data d {\n  0 1 => 1\n}\n',
+      ["2:7 unexpected '=>'; the arrow between inputs and targets is written '->', as in '0 1 -> 1'"],
+    ],
+    [
       'a missing on',
       'train n d {\n}\n',
       ["1:9 expected 'on' before the data set, as in 'train n on d'"],

@@ -136,6 +136,19 @@ export function lex(text: string): LexResult {
       i = lexString(i);
       continue;
     }
+    if (c === 61 /* = */ && text.charCodeAt(i + 1) === 62 /* > */) {
+      // `=>` is the arrow of other languages: one token, one message, and the fix (not '=' then a stray '>').
+      push('invalid', i, i + 2);
+      problems.push({
+        span: { start: i, end: i + 2 },
+        severity: 'error',
+        code: 'invalid-token',
+        message: `unexpected '=>'; the arrow between inputs and targets is written '->', as in '0 1 -> 1'`,
+        fixes: [{ title: "Change to '->'", edits: [{ span: { start: i, end: i + 2 }, newText: '->' }], preferred: true }],
+      });
+      i += 2;
+      continue;
+    }
     const single = SINGLE[text[i]];
     if (single !== undefined) {
       push(single, i, i + 1);
