@@ -192,6 +192,11 @@ describe('parse', () => {
       ["2:7 unexpected '=>'; the arrow between inputs and targets is written '->', as in '0 1 -> 1'"],
     ],
     [
+      "'target onehot': the keyword wins, and the message says to quote a column of that name",
+      'data d from "d.csv" {\n  target onehot\n}\n',
+      [`2:10 expected the target column before 'onehot', as in 'target species onehot'; for a column named onehot, write it in quotes: "onehot"`],
+    ],
+    [
       'a missing on',
       'train n d {\n}\n',
       ["1:9 expected 'on' before the data set, as in 'train n on d'"],

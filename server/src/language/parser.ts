@@ -664,7 +664,10 @@ class Parser {
       }
       ranges.push(range);
     }
-    if (ranges.length === 0 && this.peek().kind !== 'invalid') {
+    if (ranges.length === 0 && inTarget && this.isWord(this.peek(), 'onehot')) {
+      // The keyword wins over a column of that name (LANGUAGE.md §2): say how to mean the column.
+      this.report(spanOf(this.peek()), 'expected', `expected the target column before 'onehot', as in 'target species onehot'; for a column named onehot, write it in quotes: "onehot"`);
+    } else if (ranges.length === 0 && this.peek().kind !== 'invalid') {
       this.unexpected(this.peek(), `at least one column (a header name, a 0-based index or a "quoted name")`);
     }
     return ranges;
