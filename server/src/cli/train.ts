@@ -16,7 +16,7 @@ import type { Problem } from '../language/problems';
 import { Trainer } from '../nn/trainer';
 import { startKernelHelpers } from '../training/kernelHelpers';
 import type { EpochReport, StopReason, TrainResult } from '../nn/types';
-import { formatPercent, formatSeconds } from '../training/summary';
+import { formatPercent, formatSeconds, lossWord } from '../training/summary';
 import { describeReadError, readDataFile } from './check';
 
 /** Four significant digits: enough to tell 0.0009999 from the `stop when loss < 0.001` it beat. */
@@ -343,10 +343,18 @@ function progressBar(run: RunSpec, latest: EpochReport | null, seconds: number, 
 const STOPPED_TEXT: Record<StopReason, (run: RunSpec, result: TrainResult) => string> = {
   target: (run) => `loss < ${run.settings.stopLoss} (target reached)`,
   epochs: (run) => `all ${run.settings.epochs} epochs run${run.settings.stopLoss !== null ? `, target loss < ${run.settings.stopLoss} not reached` : ''}`,
-  diverged: (_run, result) => `diverged: the loss became NaN or infinite in epoch ${result.epochs}`,
+  diverged: (run, result) => `diverged: the loss became ${lossWord(result.history)} in epoch ${result.epochs}; ${divergenceAdvice(run)}`,
   time: () => 'time limit (--max-seconds)',
   cancelled: () => 'cancelled (Ctrl+C)',
 };
+
+/** What to change after a divergence, as the editor's diagnostic says it: a lower rate, and normalized inputs when they are large. */
+function divergenceAdvice(run: RunSpec): string {
+  let largest = 0;
+  for (const x of run.data.inputs) if (Math.abs(x) > largest) largest = Math.abs(x);
+  const rate = `lower the rate (now ${run.settings.optimizer.rate})`;
+  return run.data.normalize === null && largest > 10 ? `${rate}, or add 'normalize zscore' to data '${run.data.name}' (inputs up to ${largest})` : rate;
+}
 
 /** The human-readable summary of one run. */
 function summary(file: string, lines: LineIndex, run: RunSpec, result: TrainResult, seconds: number, separate: boolean): string {
