@@ -1,5 +1,5 @@
 // `nn export --format json`: the document has CLI.md's shape, and its weights alone reproduce finalLoss.
-import { mkdtempSync, readFileSync, writeFileSync, existsSync, statSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync, existsSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -288,12 +288,25 @@ describe('nn export --format json', () => {
     [['spec.nn', '--run', '1', '--format', 'onnx'], 2, '--format must be json or pytorch'],
     [['spec.nn', '--run', '0', '--format', 'json'], 2, '--run needs a whole number'],
     [['spec.nn', '--run', '2', '--format', 'json'], 2, 'has no run 2 (it has 1 train block)'],
-    [['missing.nn', '--run', '1', '--format', 'json'], 2, 'cannot read missing.nn'],
+    [['missing.nn', '--run', '1', '--format', 'json'], 2, "nn export: cannot read 'missing.nn': no such file\n"],
+    [['spec.nn', '--run', '1', '--format', 'json', '--out', 'no-folder/m.json'], 2, "nn export: cannot write 'no-folder/m.json': there is no folder 'no-folder'; create it first\n"],
   ])('%j exits %i', (args, status, message) => {
     const res = run(args, workspace(XOR).dir);
     expect(res.status).toBe(status);
     expect(res.stdout).toBe('');
     expect(res.stderr).toContain(message);
+  });
+
+  it('words a data file that cannot be read as nn check does, and counts one epoch as one', () => {
+    const { dir } = workspace('network n {\n  input 1\n  layer 1 linear\n}\ndata d from "sub"\ntrain n on d {\n}\n');
+    mkdirSync(join(dir, 'sub'));
+    const folder = run(['spec.nn', '--run', '1', '--format', 'json'], dir);
+    expect(folder.status).toBe(1);
+    expect(folder.stderr).toBe("spec.nn:5:1: error: cannot read 'sub': it is a folder, not a file\n");
+
+    const one = run(['spec.nn', '--run', '1', '--format', 'json', '--epochs', '1', '--out', 'm.json'], workspace(REGRESSION).dir);
+    expect(one.status).toBe(0);
+    expect(one.stderr).toMatch(/^nn export: wrote m\.json \(run 1, 1 epoch, loss [\d.e-]+\)\n$/);
   });
 
   it('a spec with errors prints them in check format and exits 1', () => {

@@ -8,6 +8,7 @@ import { check, DEFAULT_MAX_DATA_CELLS, DEFAULT_MAX_PARAMETERS, type CheckResult
 import type { RunSpec } from '../language/model';
 import { LineIndex } from '../language/positions';
 import { Trainer } from '../nn/trainer';
+import { describeReadError, readDataFile } from './check';
 
 export const EXPORT_USAGE = 'usage: nn export FILE --run N --format json|pytorch [--out PATH] [--epochs N]';
 
@@ -87,20 +88,14 @@ export function exportCommand(argv: string[], io: ExportIo): number {
   try {
     text = readFileSync(specPath, 'utf8');
   } catch (error) {
-    io.stderr(`nn export: cannot read ${args.file}: ${(error as NodeJS.ErrnoException).code ?? String(error)}\n`);
+    // Worded as `nn check` and `nn train` word it, not as an error code.
+    io.stderr(`nn export: cannot read '${args.file}': ${describeReadError(error).message}\n`);
     return 2;
   }
   const result = check(text, {
     specPath,
     allowedRoot: null,
-    readFile: (path) => {
-      try {
-        return { text: readFileSync(path, 'utf8') };
-      } catch (error) {
-        const code = (error as NodeJS.ErrnoException).code;
-        return { error: code === 'ENOENT' ? 'no such file' : String((error as Error).message), missing: code === 'ENOENT' };
-      }
-    },
+    readFile: readDataFile, // the same words for a data file as `nn check` and `nn train`
     maxParameters: DEFAULT_MAX_PARAMETERS,
     maxDataCells: DEFAULT_MAX_DATA_CELLS,
   });
@@ -140,11 +135,18 @@ export function exportCommand(argv: string[], io: ExportIo): number {
   try {
     writeFileSync(outPath, output, { mode: args.format === 'pytorch' ? 0o755 : 0o644 });
   } catch (error) {
-    io.stderr(`nn export: cannot write ${out}: ${(error as NodeJS.ErrnoException).code ?? String(error)}\n`);
+    io.stderr(`nn export: cannot write '${out}': ${describeWriteError(error, dirname(out!))}\n`);
     return 2;
   }
-  io.stderr(`nn export: wrote ${out} (run ${args.run}, ${trained.epochs} epochs, loss ${trained.finalLoss})\n`);
+  io.stderr(`nn export: wrote ${out} (run ${args.run}, ${trained.epochs} epoch${trained.epochs === 1 ? '' : 's'}, loss ${trained.finalLoss})\n`);
   return 0;
+}
+
+/** Why --out could not be written, in words (a missing folder is the usual reason). */
+function describeWriteError(error: unknown, folder: string): string {
+  const code = (error as NodeJS.ErrnoException | null)?.code;
+  if (code === 'ENOENT') return `there is no folder '${folder}'; create it first`;
+  return describeReadError(error).message;
 }
 
 /** `<spec name>.run<N>.py` beside the spec. */
