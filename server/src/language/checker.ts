@@ -444,7 +444,7 @@ class Checker {
       return false;
     }
     if (!Number.isSafeInteger(literal.value)) {
-      this.report(literal.span, 'out-of-range', `${what} ${literal.text} is too large`);
+      this.report(literal.span, 'out-of-range', `${what} ${literal.text} is too large; use at most ${Number.MAX_SAFE_INTEGER} (2^53 − 1)`);
       return false;
     }
     return true;
