@@ -1,6 +1,6 @@
 // Faults and limits: a worker that dies mid-run, a CSV changed or deleted while it trains, the time limit, and data or networks too large refused before any memory is taken.
 
-import { mkdtempSync, realpathSync, rmSync, truncateSync, unlinkSync, writeFileSync, openSync, closeSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, realpathSync, rmSync, truncateSync, unlinkSync, writeFileSync, openSync, closeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -129,10 +129,19 @@ describe('data files that change under a run, the time limit', () => {
     // No didChangeWatchedFiles (a client without file watching): the next edit re-checks.
     client.change(uri, `${text}# edited\n`);
     const missing = await client.waitForDiagnostics(uri, (p) => p.diagnostics.some((d) => d.code === 'csv-missing'), 30_000);
-    expect(messageOf(missing.diagnostics.find((d) => d.code === 'csv-missing')!)).toMatch(/^cannot read 'data\.csv': file not found \(looked for .*data\.csv/);
+    expect(messageOf(missing.diagnostics.find((d) => d.code === 'csv-missing')!)).toMatch(/^cannot read 'data\.csv': no such file \(looked for .*data\.csv/);
     // A spec with an error trains nothing: the running job was cancelled.
     await client.waitFor('the run to be cancelled', () => phase(client!, uri) === 'none', 30_000);
     expect(missing.diagnostics.some((d) => ['trained', 'target-missed', 'training-failed'].includes(String(d.code)))).toBe(false);
+  });
+
+  it('a data path that is a folder is worded as the command line words it', async () => {
+    mkdirSync(join(folder, 'folder.csv'), { recursive: true });
+    client = await LspClient.start({ settings: { autoTrain: 'off' }, workspaceFolder: folder });
+    const uri = pathToFileURL(join(folder, 'folder.nn')).href;
+    client.open(uri, spec(10).replace('"data.csv"', '"folder.csv"'));
+    const published = await client.waitForDiagnostics(uri, (p) => p.diagnostics.some((d) => d.severity === ERROR), 30_000);
+    expect(published.diagnostics.filter((d) => d.severity === ERROR).map(messageOf)).toEqual(["cannot read 'folder.csv': it is a folder, not a file"]);
   });
 
   it('a run past nn.maxTrainingSeconds stops with a Warning that says so', async () => {

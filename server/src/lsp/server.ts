@@ -652,7 +652,8 @@ function clearDataFileCache(): void {
 const readDataFile: ReadFile = (path) => {
   try {
     const stat = statSync(path);
-    if (!stat.isFile()) return { error: `${path} is not a file` };
+    // Worded as the command line words it (cli/check.ts describeReadError), so both say the same.
+    if (!stat.isFile()) return { error: stat.isDirectory() ? 'it is a folder, not a file' : 'it is not a regular file' };
     // Parsing a CSV takes many times its size in memory, before its rows × columns can be
     // counted against the data limit: a huge file is refused by its size, unread.
     if (stat.size > MAX_DATA_FILE_BYTES) {
@@ -673,7 +674,8 @@ const readDataFile: ReadFile = (path) => {
     return { text };
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') return { error: 'file not found', missing: true };
+    if (code === 'ENOENT') return { error: 'no such file', missing: true };
+    if (code === 'EACCES' || code === 'EPERM') return { error: 'permission denied' };
     return { error: error instanceof Error ? error.message : String(error) };
   }
 };
