@@ -1,4 +1,8 @@
 // The training panel (a webview per run): fetches nn/training, refreshes on nn/runStatus at most 10 times a second, and links diagram and editor.
+//
+// Snapshots travel incrementally: the panel asks only for those it lacks (TrainingParams.held)
+// and passes the answer on as is; the webview merges it into what it holds (series.ts), so a
+// long training's snapshots cross each boundary once, not ten times a second.
 
 import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
@@ -13,6 +17,7 @@ import { panelHtml } from './panelHtml';
 import type { RunStatusStore } from './runStatusStore';
 import { throttle, type Throttled } from './throttle';
 import type { FromWebview, PanelState, ToWebview } from './webview/messages';
+import { heldOf, mergeView } from './webview/series';
 
 /** The webview's type; VS Code restores panels of this type after a reload through TrainingPanels.restore. */
 export const PANEL_VIEW_TYPE = 'nn.training';
@@ -76,8 +81,8 @@ export class TrainingPanels implements vscode.Disposable {
     }
   }
 
-  fetch(uri: string, line: number): Promise<TrainingView | null> {
-    const params: TrainingParams = { uri, line };
+  fetch(uri: string, line: number, held?: TrainingParams['held']): Promise<TrainingView | null> {
+    const params: TrainingParams = held ? { uri, line, held } : { uri, line };
     return this.client.sendRequest<TrainingView | null>(TrainingRequest, params);
   }
 
@@ -164,18 +169,29 @@ class RunPanel {
 
   private async fetchAndPost(): Promise<void> {
     if (!this.panel.visible) return;
-    const view = await this.owner.fetch(this.uri, this.line);
-    if (!view) {
+    const answer = await this.owner.fetch(this.uri, this.line, heldOf(this.lastView));
+    if (!answer) {
       this.post({ type: 'missing', message: 'This run is not in the file any more, or its spec has errors.' });
+      return;
+    }
+    const view = mergeView(this.lastView, answer);
+    if (!view) {
+      // The answer does not fit what is held (cannot normally happen): ask for all of it.
+      this.lastView = null;
+      this.refresh.trigger();
       return;
     }
     this.lastView = view;
     this.panel.title = this.title(view);
-    this.post({ type: 'view', view });
+    // The webview holds what lastView held before: the answer is enough for it.
+    this.post({ type: 'view', view: answer });
   }
 
   private received(message: FromWebview): void {
     switch (message.type) {
+      case 'resync':
+        if (this.lastView) this.post({ type: 'view', view: this.lastView });
+        break;
       case 'ready':
         if (this.lastView) this.post({ type: 'view', view: this.lastView });
         this.post({ type: 'cursor', line: this.cursorLine });

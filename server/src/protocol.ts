@@ -65,12 +65,15 @@ export interface PanelLayer {
   line: number;
   weights: number[];
   biases: number[];
-  /** Gradient and last update of each weight, same layout as weights; null before any update. */
+  /**
+   * ∂L/∂W of the last single update at the snapshot's time, and that update's ΔW (W after − W before),
+   * same layout as weights; null before any update.
+   */
   weightGradient: number[] | null;
   lastUpdate: number[] | null;
 }
 
-/** The network as it was at one epoch (snapshots are kept at a bounded budget). */
+/** The network as it was at one epoch (snapshots are kept at a bounded budget; while a run trains, the ones so far). */
 export interface Snapshot {
   epoch: number;
   layers: PanelLayer[];
@@ -87,6 +90,11 @@ export interface TrainingParams {
   uri: string;
   /** 0-based line of the `train` keyword (any line inside the block is accepted). */
   line: number;
+  /**
+   * The snapshots the asker holds from an earlier answer: that answer's `series` and the
+   * highest sequence number it has. When the series is still current, only newer snapshots come.
+   */
+  held?: { series: number; upTo: number };
 }
 export interface TrainingView {
   uri: string;
@@ -97,6 +105,17 @@ export interface TrainingView {
   classes?: string[] | null;
   curve: CurvePoint[];
   snapshots: Snapshot[];
+  /**
+   * Incremental snapshots (absent from views that are always whole, e.g. the static report):
+   * `series` names the snapshot series (a training's live snapshots, a finished record);
+   * `seqs` are the sequence numbers of every snapshot the server keeps in it, oldest first.
+   * When `after` is present, `snapshots` holds only those with a sequence number above it:
+   * the asker keeps the ones it holds whose numbers are still in `seqs` and appends these.
+   * Otherwise `snapshots` is the whole series, in the order of `seqs`.
+   */
+  series?: number;
+  seqs?: number[];
+  after?: number;
   /** For two-input data: the points to draw over the boundary, and the grid's box. */
   points: { x: number; y: number; label: number }[] | null;
   box: { xMin: number; xMax: number; yMin: number; yMax: number } | null;

@@ -93,7 +93,8 @@ describe('language server over stdio', () => {
     let view: View | null = null;
     for (const deadline = performance.now() + 5000; performance.now() < deadline; ) {
       view = await client.request<View>('nn/training', { uri: XOR_URI, line: trainLine + 2 });
-      if (view.snapshots.length > 0) break;
+      // Until the worker's record comes, the live snapshots stand in for it.
+      if (view.snapshots.at(-1)?.epoch === epoch) break;
       const seen = client.runStatuses.length;
       await client.waitFor('the next run status', () => client!.runStatuses.length > seen, 5000);
     }
@@ -132,6 +133,49 @@ describe('language server over stdio', () => {
     client.save(uri);
     const done = await client.waitForDiagnostics(uri, (p) => p.diagnostics.some(result));
     expect(messageOf(done.diagnostics.find(result)!)).toMatch(/^trained: /);
+  });
+
+  it('nn/training carries the network and boundary while a run trains, sending each snapshot once', async () => {
+    client = await LspClient.start({ settings: { autoTrain: 'off' } });
+    const uri = 'file:///tmp/nn-protocol/live.nn';
+    const trainLine = lineOf(LONG, /^train /);
+    client.open(uri, LONG);
+    await client.waitForDiagnostics(uri, () => true);
+    await client.command('nn.train', uri, trainLine);
+    type View = {
+      status: { phase: string };
+      classes?: string[] | null;
+      snapshots: { epoch: number; boundary: number[] | null }[];
+      series?: number;
+      seqs?: number[];
+      after?: number;
+      grid: number;
+    };
+    const ask = (held?: { series: number; upTo: number }) => client!.request<View>('nn/training', { uri, line: trainLine, ...(held ? { held } : {}) });
+    let whole: View | null = null;
+    for (const deadline = performance.now() + 10_000; performance.now() < deadline; ) {
+      whole = await ask();
+      if (whole.status.phase === 'running' && whole.snapshots.length >= 2) break;
+      const seen = client.runStatuses.length;
+      await client.waitFor('the next run status', () => client!.runStatuses.length > seen, 5000);
+    }
+    expect(whole!.status.phase).toBe('running');
+    expect(whole!.classes).toBeNull();
+    expect(whole!.snapshots[0].epoch).toBe(0);
+    expect(whole!.seqs).toHaveLength(whole!.snapshots.length);
+    expect(whole!.snapshots.every((s) => s.boundary?.length === whole!.grid ** 2)).toBe(true);
+    expect(whole!.snapshots.at(-1)!.boundary).not.toEqual(whole!.snapshots[0].boundary);
+
+    // Asking again with what is held: only newer snapshots come.
+    const upTo = whole!.seqs!.at(-1)!;
+    const seen = client.runStatuses.length;
+    await client.waitFor('the next run status', () => client!.runStatuses.length > seen + 2, 5000);
+    const next = await ask({ series: whole!.series!, upTo });
+    expect(next.series).toBe(whole!.series);
+    expect(next.after).toBe(upTo);
+    expect(next.snapshots.length).toBe(next.seqs!.filter((seq) => seq > upTo).length);
+    expect(next.snapshots.length).toBeLessThan(next.seqs!.length);
+    await client.command('nn.stopTraining', uri);
   });
 
   it('stops a run at nn.maxTrainingSeconds with a Warning that says so', async () => {
@@ -293,6 +337,10 @@ describe('language server over stdio', () => {
     const trusted = await client.waitForDiagnostics(irisUri, () => true);
     expect(trusted.diagnostics.filter((d) => d.severity === ERROR)).toEqual([]);
     expect(titles(await lenses(client, irisUri))[0]).toBe('▶ Train');
+    // The panel names the one-hot outputs by their classes, before any training too.
+    const irisTrainLine = lineOf(readFileSync(iris, 'utf8'), /^train /);
+    const irisView = await client.request<{ classes?: string[] | null }>('nn/training', { uri: irisUri, line: irisTrainLine });
+    expect(irisView.classes).toEqual(['setosa', 'versicolor', 'virginica']);
 
     // The same folder layout, with the data one level above the workspace folder.
     const workspace = mkdtempSync(join(tmpdir(), 'nn-workspace-'));

@@ -52,7 +52,6 @@ export class NetworkDiagram {
   private highlightedLine: number | null = null;
   private layoutWidth = 0;
   private epoch = 0;
-  private previousEpoch: number | null = null;
   private classes: readonly string[] | null = null;
   private readonly resizeObserver: ResizeObserver;
 
@@ -81,22 +80,12 @@ export class NetworkDiagram {
     return Math.max(360, Math.round(this.container.clientWidth || 900));
   }
 
-  /**
-   * `epoch` is the snapshot's; `previousEpoch` the one before it, since the snapshots'
-   * lastUpdate is the change of W between the two (null for the first snapshot).
-   */
-  update(
-    inputNames: readonly string[],
-    layers: readonly PanelLayer[],
-    epoch = 0,
-    previousEpoch: number | null = null,
-    classes: readonly string[] | null = null,
-  ): void {
+  /** `epoch` is the snapshot's: its layers' weightGradient and lastUpdate are those of the last update by then. */
+  update(inputNames: readonly string[], layers: readonly PanelLayer[], epoch = 0, classes: readonly string[] | null = null): void {
     // Compared by content: every message brings a fresh array.
     if ((classes ?? []).join('\u0000') !== (this.classes ?? []).join('\u0000')) this.topologyKey = '';
     this.classes = classes;
     this.epoch = epoch;
-    this.previousEpoch = previousEpoch;
     this.layers = layers;
     this.inputNames = inputNames;
     const key = `${inputNames.join(',')}|${layers.map((l) => `${l.name}:${l.inputs}x${l.units}:${l.activation}:${l.line}`).join('|')}`;
@@ -270,13 +259,15 @@ export class NetworkDiagram {
     const i = edge.from + 1;
     const source = edge.layer === 1 ? inputName(this.inputNames, edge.from) : `${this.layers[edge.layer - 2].name} ${i}`;
     const name = `W⁽${k}⁾${subscript(j)}${subscript(i)}`;
+    // W now, then the last single update that led here: its gradient and the step it took.
     const rows: [string, string][] = [[name, formatNumber(layer.weights[edge.index])]];
-    if (layer.weightGradient) rows.push([`∂L/∂${name} (last update)`, formatNumber(layer.weightGradient[edge.index])]);
-    else rows.push(['∂L/∂W', this.epoch === 0 ? 'no update yet' : 'kept for the last epoch only']);
-    if (layer.lastUpdate && this.previousEpoch !== null) {
-      rows.push([`ΔW since epoch ${this.previousEpoch}`, formatNumber(layer.lastUpdate[edge.index])]);
-    } else if (layer.lastUpdate) {
-      rows.push(['last update ΔW', formatNumber(layer.lastUpdate[edge.index])]);
+    if (this.epoch === 0 && !layer.lastUpdate) {
+      rows.push(['last update', 'none yet (initial weights)']);
+    } else {
+      rows.push(['last update', `in epoch ${this.epoch}`]);
+      const missing = 'not recorded';
+      rows.push([`∂L/∂${name}`, layer.weightGradient ? formatNumber(layer.weightGradient[edge.index]) : missing]);
+      rows.push([`Δ${name}`, layer.lastUpdate ? formatNumber(layer.lastUpdate[edge.index]) : missing]);
     }
     return tooltipHtml(`${source} → ${layer.name} ${j}`, rows);
   }

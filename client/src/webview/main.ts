@@ -5,6 +5,7 @@ import './panel.css';
 import type { TrainingView } from '../../../server/src/protocol';
 import type { FromWebview, PanelState, ToWebview } from './messages';
 import { RunView } from './runView';
+import { mergeView } from './series';
 
 interface VsCodeApi {
   postMessage(message: FromWebview): void;
@@ -24,14 +25,29 @@ function startPanel(root: HTMLElement): void {
   notice.className = 'nn-notice';
   notice.hidden = true;
   root.append(notice, view.element);
+  // Every message is merged as it comes; drawing waits for the next animation frame, so
+  // however many arrive, the panel draws at most once a frame and only the latest.
+  let held: TrainingView | null = null;
+  let frame: number | undefined;
+  const draw = () => {
+    frame = undefined;
+    if (held) view.update(held);
+  };
   window.addEventListener('message', (event: MessageEvent<ToWebview>) => {
     const message = event.data;
     switch (message.type) {
-      case 'view':
+      case 'view': {
         notice.hidden = true;
-        view.update(message.view);
-        vscode.setState({ uri: message.view.uri, line: message.view.status.line, index: message.view.status.index });
+        const merged = mergeView(held, message.view);
+        if (!merged) {
+          vscode.postMessage({ type: 'resync' });
+          break;
+        }
+        held = merged;
+        frame ??= requestAnimationFrame(draw);
+        vscode.setState({ uri: merged.uri, line: merged.status.line, index: merged.status.index });
         break;
+      }
       case 'missing':
         notice.textContent = message.message;
         notice.hidden = false;

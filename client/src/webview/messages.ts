@@ -4,7 +4,10 @@ import type { TrainingView } from '../../../server/src/protocol';
 
 /** Extension -> webview. */
 export type ToWebview =
-  /** The run's current picture; sent at most 10 times a second. */
+  /**
+   * The run's current picture; sent at most 10 times a second. Its snapshots may be only
+   * the new ones (TrainingView.after): merge them into the view held (series.ts).
+   */
   | { type: 'view'; view: TrainingView }
   /** The run is gone (its block was deleted or no longer checks). */
   | { type: 'missing'; message: string }
@@ -14,6 +17,8 @@ export type ToWebview =
 /** Webview -> extension. */
 export type FromWebview =
   | { type: 'ready' }
+  /** A view did not fit what the webview holds: send the whole view again. */
+  | { type: 'resync' }
   /** The user clicked a layer: show its `layer` line in the editor. */
   | { type: 'revealLine'; line: number }
   /** Buttons of the panel's header. */

@@ -115,7 +115,7 @@ export class RunView {
     const diagramHost = element('div');
     const diagramLegend = element('div', 'nn-legend');
     diagramLegend.innerHTML =
-      '<span><i class="line positive"></i>positive weight</span><span><i class="line negative"></i>negative weight</span><span class="muted">thickness ∝ |w| · number in a node: its bias b · hover an edge for W, ∂L/∂W and how it changed' +
+      '<span><i class="line positive"></i>positive weight</span><span><i class="line negative"></i>negative weight</span><span class="muted">thickness ∝ |w| · number in a node: its bias b · hover an edge for W and its last update (∂L/∂W, ΔW)' +
       (options.onLayerClick ? ' · click a layer to show it in the editor' : '') +
       '</span>';
     const weightsHost = element('div', 'nn-weights-host');
@@ -135,6 +135,8 @@ export class RunView {
     // training's network and boundary (marked as such) instead of blanking them.
     const training = incoming.status.phase === 'running' || incoming.status.phase === 'queued';
     const previous = this.view;
+    // Off the latest, the slider stays on the epoch it shows while snapshots come and are thinned.
+    const shownEpoch = this.followLatest ? null : (this.selectedSnapshot()?.epoch ?? null);
     const keepPrevious = training && incoming.snapshots.length === 0 && previous !== undefined && previous.snapshots.length > 0;
     this.showingPrevious = keepPrevious;
     const view: TrainingView = keepPrevious
@@ -170,7 +172,14 @@ export class RunView {
     const count = view.snapshots.length;
     this.sliderRow.hidden = count <= 1;
     this.slider.max = String(Math.max(0, count - 1));
-    if (this.followLatest || Number(this.slider.value) > count - 1) this.slider.value = this.slider.max;
+    if (this.followLatest || shownEpoch === null) this.slider.value = this.slider.max;
+    else {
+      let index = 0;
+      view.snapshots.forEach((s, i) => {
+        if (s.epoch <= shownEpoch) index = i;
+      });
+      this.slider.value = String(index);
+    }
     this.boundaryFigure.hidden = !view.box;
     this.renderBoundaryLegend(view.classes ?? null);
     // The first training of a run has a curve before it has any weights to draw.
@@ -196,7 +205,9 @@ export class RunView {
     const snapshot = this.selectedSnapshot();
     const latest = view.snapshots[view.snapshots.length - 1];
     let epochText = snapshot ? (snapshot.epoch === 0 ? 'before training' : `at epoch ${snapshot.epoch}`) : '';
-    if (this.showingPrevious) epochText += ' of the previous training (updates when this one ends)';
+    const training = view.status.phase === 'running' || view.status.phase === 'queued';
+    if (this.showingPrevious) epochText += ' of the previous training (until this one sends its first)';
+    else if (training && snapshot === latest) epochText += ' · live';
     this.sliderOutput.textContent = snapshot
       ? `${snapshot.epoch === 0 ? 'initial weights' : `epoch ${snapshot.epoch}`} of ${latest?.epoch ?? 0}`
       : '';
@@ -204,9 +215,7 @@ export class RunView {
     this.diagramCaption.textContent = `Network ${epochText}`.trim();
     this.boundaryCaption.textContent = `Decision boundary ${epochText}`.trim();
     if (snapshot) {
-      const index = view.snapshots.indexOf(snapshot);
-      const previousEpoch = index > 0 ? view.snapshots[index - 1].epoch : null;
-      this.diagram.update(view.inputNames, snapshot.layers, snapshot.epoch, previousEpoch, view.classes ?? null);
+      this.diagram.update(view.inputNames, snapshot.layers, snapshot.epoch, view.classes ?? null);
       this.weights.update(view.inputNames, snapshot.layers, snapshot.epoch);
     }
     if (view.box) this.boundary.update(view, snapshot?.boundary ?? null);

@@ -5,9 +5,10 @@ import { pathToFileURL } from 'node:url';
 import type { RunSpec } from '../language/model';
 import { LineIndex } from '../language/positions';
 import { Trainer } from '../nn/trainer';
-import type { LayerState, TrainResult, WeightSnapshot } from '../nn/types';
+import type { TrainResult, WeightSnapshot } from '../nn/types';
 import type { CurvePoint, PanelLayer, RunPhase, Snapshot, TrainingView } from '../protocol';
 import { BOUNDARY_GRID, boundaryGrid, dataPoints } from '../training/boundary';
+import { panelLayer, snapshotLayers } from '../training/snapshots';
 import type { RunState } from '../training/host';
 import { resultText } from '../training/summary';
 import { renderReport } from './html';
@@ -39,20 +40,6 @@ const phases: Record<TrainResult['stopped'], RunPhase> = {
   cancelled: 'cancelled',
 };
 
-function panelLayer(layer: LayerState, line: number, weights: ArrayLike<number>, biases: ArrayLike<number>, withGradient: boolean): PanelLayer {
-  return {
-    name: layer.name,
-    units: layer.units,
-    inputs: layer.inputs,
-    activation: layer.activation,
-    line,
-    weights: Array.from(weights),
-    biases: Array.from(biases),
-    weightGradient: withGradient ? Array.from(layer.weightGradient) : null,
-    lastUpdate: null,
-  };
-}
-
 /** Evenly spaced weight snapshots of the run, replayed when it was quick enough; always ends with the final weights. */
 function weightSnapshots(run: RunSpec, result: TrainResult, seconds: number): WeightSnapshot[] {
   if (result.snapshots && result.snapshots.length > 0) return result.snapshots;
@@ -66,26 +53,20 @@ export function trainingView(uri: string, text: string, report: ReportRun): Trai
   const { run, result, seconds } = report;
   const lines = new LineIndex(text);
   const layerLines = run.network.layers.map((layer) => lines.lineOf(layer.span.start));
-  const final = result.layers.map((layer, k) => panelLayer(layer, layerLines[k] ?? 0, layer.weights, layer.biases, true));
+  const final = result.layers.map((layer, k) => panelLayer(layer, layerLines[k] ?? 0));
   const recorded = weightSnapshots(run, result, seconds);
+  // As in the editor: each snapshot shows the last single update at its time (the trainer records it).
   const layerSnapshots: { epoch: number; layers: PanelLayer[] }[] = recorded
     .filter((s) => s.epoch < result.epochs)
-    .map((s) => ({
-      epoch: s.epoch,
-      layers: result.layers.map((layer, k) => panelLayer(layer, layerLines[k] ?? 0, s.weights[k], s.biases[k], false)),
-    }));
+    .map((s) => ({ epoch: s.epoch, layers: snapshotLayers(final, s) }));
   layerSnapshots.push({ epoch: result.epochs, layers: final });
 
   const data = dataPoints(run.data);
-  const snapshots: Snapshot[] = layerSnapshots.map((s, i) => {
-    const previous = layerSnapshots[i - 1];
-    // As in the editor: the change since the previous snapshot.
-    const layers = s.layers.map((layer, k) => ({
-      ...layer,
-      lastUpdate: previous ? layer.weights.map((w, j) => w - previous.layers[k].weights[j]) : null,
-    }));
-    return { epoch: s.epoch, layers, boundary: data ? boundaryGrid(layers, result.normalization, data.box, BOUNDARY_GRID) : null };
-  });
+  const snapshots: Snapshot[] = layerSnapshots.map((s) => ({
+    epoch: s.epoch,
+    layers: s.layers,
+    boundary: data ? boundaryGrid(s.layers, result.normalization, data.box, BOUNDARY_GRID) : null,
+  }));
 
   const every = Math.max(1, Math.ceil(result.history.length / CURVE_POINTS));
   const curve: CurvePoint[] = result.history

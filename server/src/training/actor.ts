@@ -8,8 +8,9 @@
 
 import type { RunSpec } from '../language/model';
 import type { CurvePoint } from '../protocol';
-import type { ProgressReport } from './messages';
+import type { ProgressReport, RunFrame } from './messages';
 import type { JobHandle } from './pool';
+import type { LiveSnapshots } from './snapshots';
 
 export interface LiveJob {
   kind: 'train' | 'step';
@@ -20,6 +21,9 @@ export interface LiveJob {
   progress: ProgressReport | null;
   /** The loss curve so far, from progress reports (the panel's live view). */
   curve: CurvePoint[];
+  /** The network and boundary as training goes (bounded), and the data's points they are drawn with. */
+  snapshots: LiveSnapshots;
+  frame: RunFrame | null;
 }
 
 export class DocumentRuns {

@@ -12,6 +12,10 @@ import { SpeedEstimate } from './estimate';
 import type { ProgressReport } from './messages';
 import type { RunOutcome } from './outcome';
 import { WorkerPool, defaultPoolSize } from './pool';
+import { LiveSnapshots, type LiveSnapshotBudget } from './snapshots';
+
+/** Live snapshots kept per training: as many slider stops as a finished run has, within a million numbers. */
+export const LIVE_SNAPSHOTS: LiveSnapshotBudget = { maxSnapshots: 40, maxValues: 1_000_000 };
 
 /** Runs estimated at most this long count as short: they need not wait behind a long one. */
 export const EXPRESS_SECONDS = 2;
@@ -23,7 +27,7 @@ export interface HostOptions {
   cacheSize?: number;
 }
 
-export type RunEventKind = 'queued' | 'started' | 'progress' | 'done' | 'record' | 'failed' | 'cancelled';
+export type RunEventKind = 'queued' | 'started' | 'progress' | 'snapshot' | 'done' | 'record' | 'failed' | 'cancelled';
 
 export interface RunEvent {
   uri: string;
@@ -219,7 +223,16 @@ export class TrainingHost {
   private submit(doc: DocumentRuns, run: RunSpec, kind: 'train' | 'step', maxSeconds: number): void {
     const uri = doc.uri;
     const key = run.key;
-    const job: LiveJob = { kind, version: doc.version, handle: null, started: false, progress: null, curve: [] };
+    const job: LiveJob = {
+      kind,
+      version: doc.version,
+      handle: null,
+      started: false,
+      progress: null,
+      curve: [],
+      snapshots: new LiveSnapshots(LIVE_SNAPSHOTS),
+      frame: null,
+    };
     doc.live.set(key, job);
     // Every answer goes through `owns`: once the job is no longer the run's live job
     // (the run changed, was restarted or stopped), what it sends is dropped.
@@ -245,10 +258,22 @@ export class TrainingHost {
         job.curve.push({ epoch: progress.epoch, loss: progress.loss, validationLoss: progress.validationLoss, accuracy: progress.accuracy, validationAccuracy: null });
         this.emit({ uri, key, kind: 'progress' });
       },
+      onSnapshot: (snapshot, frame) => {
+        if (!live()) return;
+        job.snapshots.add(snapshot);
+        if (frame) job.frame = frame;
+        this.emit({ uri, key, kind: 'snapshot' });
+      },
       onDone: (outcome) => {
         if (!live()) return;
         doc.live.delete(key);
         stored = this.store(run, outcome);
+        // Until the worker's record comes (right after), the panel keeps the live picture
+        // rather than losing its network for a moment.
+        if (kind === 'train' && job.snapshots.length > 0 && job.frame) {
+          stored = { outcome: stored.outcome, record: { inputNames: run.data.inputNames, curve: job.curve, snapshots: job.snapshots.snapshotsAfter(null).map((e) => e.snapshot), ...job.frame } };
+          this.cache.set(key, stored);
+        }
         this.emit({ uri, key, kind: 'done' });
       },
       onRecord: (record) => {

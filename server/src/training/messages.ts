@@ -18,14 +18,18 @@ export const CancelFlag = {
   crash: 2,
 } as const;
 
-/** What the panel shows of a run besides its outcome: curve, snapshots, the data's points. Computed in the worker. */
-export interface RunRecord {
-  inputNames: string[];
-  curve: CurvePoint[];
-  snapshots: Snapshot[];
+/** The data's points and the boundary grid's box, for two-input data (what the boundary is drawn on). */
+export interface RunFrame {
   points: { x: number; y: number; label: number }[] | null;
   box: { xMin: number; xMax: number; yMin: number; yMax: number } | null;
   grid: number;
+}
+
+/** What the panel shows of a run besides its outcome: curve, snapshots, the data's points. Computed in the worker. */
+export interface RunRecord extends RunFrame {
+  inputNames: string[];
+  curve: CurvePoint[];
+  snapshots: Snapshot[];
 }
 
 interface JobMessage {
@@ -63,6 +67,12 @@ export type WorkerMessage =
   | { type: 'ready'; throughput: number }
   /** At most ~10 per second per job. */
   | { type: 'progress'; job: number; version: number; key: string; progress: ProgressReport }
+  /**
+   * While a run trains: the network and its boundary as they are now (the initial weights
+   * first, then at most ~10 per second, fewer when a snapshot is costly). The first one
+   * carries the frame (points and box), which does not change during the run.
+   */
+  | { type: 'snapshot'; job: number; version: number; key: string; snapshot: Snapshot; frame?: RunFrame }
   /**
    * The outcome first (diagnostics, hovers and lenses wait for it)… Its
    * `result.history` is thinned to at most 2,000 evenly spaced epochs (the last always

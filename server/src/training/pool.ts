@@ -6,13 +6,16 @@
 
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
-import { CancelFlag, type HostMessage, type ProgressReport, type RunRecord, type WorkerMessage } from './messages';
+import { CancelFlag, type HostMessage, type ProgressReport, type RunFrame, type RunRecord, type WorkerMessage } from './messages';
+import type { Snapshot } from '../protocol';
 import type { RunSpec } from '../language/model';
 import type { RunOutcome } from './outcome';
 
 export interface JobHandlers {
   onStart?(): void;
   onProgress(progress: ProgressReport): void;
+  /** A live snapshot of a training job (weights and boundary so far); `frame` comes with the first. */
+  onSnapshot?(snapshot: Snapshot, frame: RunFrame | undefined): void;
   onDone(outcome: RunOutcome): void;
   /** The panel's record of a finished job, sent by the worker right after onDone. */
   onRecord(record: RunRecord): void;
@@ -274,6 +277,10 @@ export class WorkerPool {
     if (!job || job.id !== message.job || job.request.version !== message.version) return;
     if (message.type === 'progress') {
       job.handlers.onProgress(message.progress);
+      return;
+    }
+    if (message.type === 'snapshot') {
+      job.handlers.onSnapshot?.(message.snapshot, message.frame);
       return;
     }
     slot.job = null;

@@ -5,17 +5,21 @@
 // limit. Progress goes out at most ~10 times a second. A finished job sends its outcome
 // (result and per-row explanations) first, then the panel's record (curve, snapshots,
 // boundary grids), so the LSP thread only reads numbers and results are not held up.
+// While a run trains, live snapshots (weights, the last update, the boundary) go out
+// too: the initial weights at once, then at most ~10 a second, and never more often than
+// keeps their cost under a tenth of the training time.
 
 import { parentPort } from 'node:worker_threads';
 import { performance } from 'node:perf_hooks';
 import { Trainer } from '../nn/trainer';
 import type { LayerState, TrainResult } from '../nn/types';
 import type { RunSpec } from '../language/model';
-import type { PanelLayer } from '../protocol';
-import { CancelFlag, type HostMessage, type RunRecord, type WorkerMessage } from './messages';
+import type { PanelLayer, Snapshot } from '../protocol';
+import { CancelFlag, type HostMessage, type RunFrame, type RunRecord, type WorkerMessage } from './messages';
 import type { RunOutcome } from './outcome';
 import { boundaryGrid, dataPoints, BOUNDARY_GRID } from './boundary';
 import { measureThroughput } from './measure';
+import { panelLayer, snapshotLayers } from './snapshots';
 
 /** Snapshots kept per run, evenly spaced over its epochs (the panel's scrubber). */
 const SNAPSHOTS = 40;
@@ -26,6 +30,10 @@ const CURVE_POINTS = 2000;
 /** Trainers kept for ⏭ Step (most recently used). */
 const KEPT_TRAINERS = 4;
 const PROGRESS_INTERVAL_MS = 100;
+/** Live snapshots: at most one per this many ms… */
+const LIVE_SNAPSHOT_INTERVAL_MS = 100;
+/** …and at most this share of the training time goes into them (a large network's boundary is a costly pass). */
+const LIVE_SNAPSHOT_SHARE = 0.1;
 
 const port = parentPort;
 if (!port) throw new Error('worker.ts runs as a worker thread');
@@ -89,8 +97,11 @@ function train(message: Extract<HostMessage, { type: 'train' }>): void {
   const trainer = new Trainer(run.network, run.data, run.settings);
   let lastPost = started;
   const shouldStop = stopControl(message.cancel, started, message.maxSeconds);
+  const live = liveSnapshots(message, trainer);
+  live.send(0);
   const result = trainer.train({
     onEpoch(report) {
+      live.maybeSend(report.epoch);
       const now = performance.now();
       if (now - lastPost < PROGRESS_INTERVAL_MS) return;
       lastPost = now;
@@ -126,11 +137,8 @@ function train(message: Extract<HostMessage, { type: 'train' }>): void {
   const final = panelLayers(run, result.layers);
   const snapshots = weightSnapshots.map((snapshot) => ({
     epoch: snapshot.epoch,
-    // The last snapshot holds the final weights: give it the last update's gradients too.
-    layers:
-      snapshot.epoch === result.epochs
-        ? final
-        : final.map((layer, k) => ({ ...layer, weights: Array.from(snapshot.weights[k]), biases: Array.from(snapshot.biases[k]), weightGradient: null })),
+    // The last snapshot holds the final weights: the final layers say the same and more.
+    layers: snapshot.epoch === result.epochs ? final : snapshotLayers(final, snapshot),
   }));
   if (snapshots.length === 0) snapshots.push({ epoch: result.epochs, layers: final });
   post({ type: 'record', job, version, key: run.key, record: record(run, result, snapshots, result.normalization) });
@@ -175,23 +183,38 @@ function explainRows(run: RunSpec, trainer: Trainer): RunOutcome['rows'] {
 
 function panelLayers(run: RunSpec, layers: LayerState[]): PanelLayer[] {
   const lines = run.network.layers;
-  return layers.map((layer, k) => ({
-    name: layer.name,
-    units: layer.units,
-    inputs: layer.inputs,
-    activation: layer.activation,
-    // The panel reveals the layer by its statement; the host turns offsets into lines.
-    line: lines[k]?.span.start ?? 0,
-    weights: Array.from(layer.weights),
-    biases: Array.from(layer.biases),
-    weightGradient: layer.gradientNorm > 0 || hasNonZero(layer.weightGradient) ? Array.from(layer.weightGradient) : null,
-    lastUpdate: null,
-  }));
+  // The panel reveals the layer by its statement; the host turns offsets into lines.
+  return layers.map((layer, k) => panelLayer(layer, lines[k]?.span.start ?? 0));
 }
 
-function hasNonZero(values: ArrayLike<number>): boolean {
-  for (let i = 0; i < values.length; i++) if (values[i] !== 0) return true;
-  return false;
+/**
+ * The live snapshots of one training: the current weights, the last update and the
+ * boundary, sent when due. Due means at least LIVE_SNAPSHOT_INTERVAL_MS since the last
+ * one and, when a snapshot is costly, enough training between two that snapshots take
+ * at most LIVE_SNAPSHOT_SHARE of the time.
+ */
+function liveSnapshots(message: Extract<HostMessage, { type: 'train' }>, trainer: Trainer) {
+  const { job, version, run } = message;
+  const data = dataPoints(run.data);
+  let frame: RunFrame | undefined = { points: data ? data.points : null, box: data ? data.box : null, grid: data ? BOUNDARY_GRID : 0 };
+  let lastSent = -Infinity;
+  let wait = LIVE_SNAPSHOT_INTERVAL_MS;
+  const send = (epoch: number) => {
+    const began = performance.now();
+    const layers = panelLayers(run, trainer.layers());
+    const snapshot: Snapshot = { epoch, layers, boundary: data ? boundaryGrid(layers, trainer.normalization, data.box, BOUNDARY_GRID) : null };
+    post({ type: 'snapshot', job, version, key: run.key, snapshot, ...(frame ? { frame } : {}) });
+    frame = undefined;
+    const now = performance.now();
+    wait = Math.max(LIVE_SNAPSHOT_INTERVAL_MS, (now - began) / LIVE_SNAPSHOT_SHARE);
+    lastSent = now;
+  };
+  return {
+    send,
+    maybeSend(epoch: number) {
+      if (performance.now() - lastSent >= wait) send(epoch);
+    },
+  };
 }
 
 /** At most CURVE_POINTS evenly spaced entries, always with the last one. */
@@ -215,19 +238,15 @@ function record(
   }));
   const points = dataPoints(run.data);
   const box = points ? points.box : null;
-  // The weight change since the previous snapshot, so the panel can show what moved.
-  const withUpdates = snapshots.map((s, i) => {
-    const previous = snapshots[i - 1];
-    const layers = s.layers.map((layer, k) => ({
-      ...layer,
-      lastUpdate: previous ? layer.weights.map((w, j) => w - previous.layers[k].weights[j]) : null,
-    }));
-    return { epoch: s.epoch, layers, boundary: box ? boundaryGrid(layers, normalization, box, BOUNDARY_GRID) : null };
-  });
+  const withBoundaries = snapshots.map((s) => ({
+    epoch: s.epoch,
+    layers: s.layers,
+    boundary: box ? boundaryGrid(s.layers, normalization, box, BOUNDARY_GRID) : null,
+  }));
   return {
     inputNames: run.data.inputNames,
     curve,
-    snapshots: withUpdates,
+    snapshots: withBoundaries,
     points: points ? points.points : null,
     box,
     grid: box ? BOUNDARY_GRID : 0,
