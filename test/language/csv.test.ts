@@ -33,6 +33,11 @@ describe('loadCsv', () => {
     expect(problems.map((p) => [p.code, p.message])).toEqual([['csv-not-a-number', "d.csv line 3: '1,5' in column 'a' is not a number"]]);
   });
 
+  it('says a number too large for a double overflows, as for inline rows (LANGUAGE.md §5: non-finite numbers)', () => {
+    const { problems } = load('a,b,y\n1,2,0\n1e999,2,0\n');
+    expect(problems.map((p) => p.message)).toEqual(["d.csv line 3: '1e999' in column 'a' is too large to be a number (it overflows to infinity)"]);
+  });
+
   it('skips blank lines but counts them in line numbers', () => {
     const { problems } = load('a,y\n1,0\n\n\nx,1\n');
     expect(problems[0]?.message).toBe("d.csv line 5: 'x' in column 'a' is not a number");

@@ -309,7 +309,9 @@ function loadParsed(request: CsvRequest, parsed: ParsedCsv): CsvLoad {
       firstBad =
         text === ''
           ? `${file} line ${rowLine(r)}: column ${columnLabel(column)} is empty`
-          : `${file} line ${rowLine(r)}: '${text}' in column ${columnLabel(column)} is not a number`;
+          : CSV_NUMBER.test(text)
+            ? `${file} line ${rowLine(r)}: '${text}' in column ${columnLabel(column)} is too large to be a number (it overflows to infinity)`
+            : `${file} line ${rowLine(r)}: '${text}' in column ${columnLabel(column)} is not a number`;
     }
     return 0;
   };
