@@ -197,6 +197,11 @@ describe('parse', () => {
       [`2:10 expected the target column before 'onehot', as in 'target species onehot'; for a column named onehot, write it in quotes: "onehot"`],
     ],
     [
+      'a space before the % of validate: one error, whose fix closes the gap',
+      'train n on d {\n  validate 20 %\n}\n',
+      ['2:12 write the percentage without a space: 20%'],
+    ],
+    [
       'a missing on',
       'train n d {\n}\n',
       ["1:9 expected 'on' before the data set, as in 'train n on d'"],

@@ -942,6 +942,16 @@ class Parser {
           this.advance();
           const value: PercentLit = { span: spanOf(next), value: next.value };
           statement.value = value;
+        } else if (next.kind === 'number' && this.peek(1).kind === 'invalid' && this.peek(1).text === '%') {
+          // `validate 20 %`: one error for the space, not one for the number and one for a stray '%'.
+          this.advance();
+          const percent = this.advance();
+          const stray = this.problems.findIndex((p) => p.span.start === percent.start && p.span.end === percent.end);
+          if (stray >= 0) this.problems.splice(stray, 1);
+          const span = { start: next.start, end: percent.end };
+          this.report(span, 'expected', `write the percentage without a space: ${next.text}%`, [
+            { title: `Change to ${next.text}%`, edits: [{ span, newText: `${next.text}%` }], preferred: true },
+          ]);
         } else if (next.kind === 'number') {
           this.advance();
           this.report(spanOf(next), 'expected', `write the share held out as a percentage: ${next.text}%`, [
