@@ -202,7 +202,7 @@ export function startServer(connection: Connection, options: ServerOptions): voi
     if (!states.has(event.document.uri)) return; // the open handler checks it
     scheduleCheck(event.document.uri, CHECK_DEBOUNCE_MS, 'change');
   });
-  documents.onDidSave((event) => void autoTrain(event.document.uri, 'onSave'));
+  documents.onDidSave((event) => guarded(`auto-training ${event.document.uri}`, autoTrain(event.document.uri, 'onSave')));
   documents.onDidClose((event) => {
     const uri = event.document.uri;
     for (const timers of [checkTimers, autoTimers, progressTimers]) {
@@ -224,6 +224,14 @@ export function startServer(connection: Connection, options: ServerOptions): voi
   });
 
   /**
+   * A fault in one check or auto-train (a message no editor sends, a bug) must not take the
+   * server down as an unhandled rejection would: it is logged, and the next change checks again.
+   */
+  function guarded(what: string, work: Promise<void>): void {
+    work.catch((error: unknown) => connection.console.error(`nn: ${what} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`));
+  }
+
+  /**
    * Checks soon: at once when the document was not checked in the last few milliseconds
    * (a keystroke after a pause is answered immediately), otherwise once the interval has
    * passed, with whatever text is latest then (a burst of changes is checked once).
@@ -241,7 +249,7 @@ export function startServer(connection: Connection, options: ServerOptions): voi
     const run = () => {
       checkTimers.delete(uri);
       lastChecked.set(uri, performance.now());
-      void checkDocument(uri, reason);
+      guarded(`checking ${uri}`, checkDocument(uri, reason));
     };
     if (delay <= 0 && reason !== 'change') run();
     else checkTimers.set(uri, setTimeout(run, delay));
@@ -274,7 +282,7 @@ export function startServer(connection: Connection, options: ServerOptions): voi
       const version = document.version;
       const start = () => {
         autoTimers.delete(uri);
-        if (documents.get(uri)?.version === version) void autoTrain(uri, 'onChange');
+        if (documents.get(uri)?.version === version) guarded(`auto-training ${uri}`, autoTrain(uri, 'onChange'));
       };
       if (delay === 0) start();
       else autoTimers.set(uri, setTimeout(start, delay));
