@@ -144,12 +144,12 @@ describe('parse', () => {
     [
       'a missing } closes the block at the next declaration',
       'network n {\n  input 2\n\ndata d {\n  1 -> 2\n}\n',
-      ["1:11 network 'n' has no closing '}'"],
+      ["1:11 network 'n' has no closing '}'; add it after the block's last line"],
     ],
     [
       'a missing } at the end of the file',
       'train n on d {\n  epochs 5\n',
-      ["1:14 train 'n' has no closing '}'"],
+      ["1:14 train 'n' has no closing '}'; add it after the block's last line"],
     ],
     [
       'a fraction where a whole number is needed',

@@ -177,10 +177,10 @@ function loadParsed(request: CsvRequest, parsed: ParsedCsv): CsvLoad {
     return error(parsed.error.line !== null ? `${file} line ${parsed.error.line}: ${parsed.error.message}` : `${file}: ${parsed.error.message}`);
   }
   const { records, lines } = parsed;
-  if (records.length === 0) return error(`${file} is empty`, 'empty-data');
+  if (records.length === 0) return error(`${file} is empty; give it a header line and rows of data, or point 'from' at another file`, 'empty-data');
   const header = request.header ? records[0] : null;
   const firstRow = request.header ? 1 : 0;
-  if (records.length === firstRow) return error(`${file} has a header line but no rows of data`, 'empty-data');
+  if (records.length === firstRow) return error(`${file} has a header line but no rows of data; add rows below the header`, 'empty-data');
   const columnCount = records[0].length;
   if (columnCount === 1) {
     // A spreadsheet saved with semicolons or tabs reads as one column; say so instead of "not a number".

@@ -358,7 +358,7 @@ class Parser {
         return block;
       }
       if (token.kind === 'eof' || (this.atLineStartDeclaration() && !ownKeywords.includes(token.text))) {
-        this.report(block.open, 'unterminated-block', `${what} has no closing '}'`, [
+        this.report(block.open, 'unterminated-block', `${what} has no closing '}'; add it after the block's last line`, [
           { title: "Add the closing '}'", edits: [{ span: { start: this.blockEndInsertion(), end: this.blockEndInsertion() }, newText: '}\n' }] },
         ]);
         return block;
