@@ -159,6 +159,11 @@ describe('nn train', () => {
     const missing = fakeIo();
     expect(await trainCommand([file, '--run=3'], missing.io)).toBe(2);
     expect(missing.stderr()).toContain('there is no run 3');
+    // Said alone, not below the spec's warnings.
+    const warned = spec('warned.nn', `network lonely {\n  input 1\n  layer 1 linear\n}\n${XOR_SPEC}`);
+    const usage = fakeIo();
+    expect(await trainCommand([warned, '--run', '2'], usage.io)).toBe(2);
+    expect(usage.stderr()).toBe(`nn train: there is no run 2 in ${warned} (it has 1 train block)\n`);
   });
 
   it('--epochs N overrides every run\'s epochs', async () => {

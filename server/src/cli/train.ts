@@ -226,19 +226,20 @@ export async function trainCommand(argv: string[], io: CliIo = processIo(), hook
     else for (const problem of problems) io.stdout(problemLine(options.file, lines, problem));
     return 1;
   }
-  if (!options.json && !options.quiet) {
-    for (const problem of problems) io.stderr(problemLine(options.file, lines, problem));
-  }
-
   let runs = checked.runs;
   if (options.run !== null) {
     runs = runs.filter((run) => run.index === options.run);
     if (runs.length === 0) {
+      // A usage error, said alone: the spec's warnings would only bury it.
       const count = checked.runs.length;
       io.stderr(`nn train: there is no run ${options.run} in ${options.file} (it has ${count} train block${count === 1 ? '' : 's'})\n`);
       return 2;
     }
-  } else if (runs.length === 0 && !options.json) {
+  }
+  if (!options.json && !options.quiet) {
+    for (const problem of problems) io.stderr(problemLine(options.file, lines, problem));
+  }
+  if (options.run === null && runs.length === 0 && !options.json) {
     io.stdout(`${options.file}: no train blocks to run\n`);
   }
 
