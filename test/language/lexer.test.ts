@@ -81,6 +81,11 @@ describe('lexer', () => {
     expect(problems[0].fixes?.[0].edits[0]).toEqual({ span: { start: 4, end: 6 }, newText: '->' });
   });
 
+  it('counts a stray character outside the BMP as one character', () => {
+    expect(lex('layer 😀 1').problems.map((p) => p.message)).toEqual(["unexpected character '😀'; remove it"]);
+    expect(lex('layer @😀 1').problems.map((p) => p.message)).toEqual(["unexpected characters '@😀'; remove them"]);
+  });
+
   it('measures positions in UTF-16 units after non-ASCII comments', () => {
     const text = '# é 😀\nlayer';
     const layer = lex(text).tokens.find((t) => t.text === 'layer');

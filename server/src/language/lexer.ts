@@ -170,7 +170,10 @@ export function lex(text: string): LexResult {
     }
     const written = text.slice(start, i);
     if (written === '>') invalid(start, i, `unexpected '>'; a stop condition is written 'stop when loss < 0.001'`);
-    else invalid(start, i, `unexpected character${written.length > 1 ? 's' : ''} '${written}'; remove ${written.length > 1 ? 'them' : 'it'}`);
+    else {
+      const several = [...written].length > 1; // counted in characters, not UTF-16 units: '😀' is one
+      invalid(start, i, `unexpected character${several ? 's' : ''} '${written}'; remove ${several ? 'them' : 'it'}`);
+    }
   }
   push('eof', length, length);
   return { tokens, problems };
