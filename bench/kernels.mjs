@@ -10,7 +10,9 @@
 //   gradient  D⁽ᵏ⁾ A⁽ᵏ⁻¹⁾ᵀ             (units × batch)·(batch × inputs)
 // A multiply-add counts as 2 floating-point operations. "matmul.ts" is the
 // trainer's own register-tiled TypeScript (f64 arithmetic in both precisions),
-// for comparison. With --threads N, the SIMD kernels also run with N − 1
+// for comparison. "sgd ms/step" is the optimizer's pass over every weight and
+// bias (sgd with momentum; kernels.sgdUpdate), which the matmul.ts row lacks.
+// With --threads N, the SIMD kernels also run with N − 1
 // helper threads (large products split by columns; same numbers). With
 // --cpu, time is the process's CPU time rather than the wall clock: on a busy
 // shared machine that is what a single thread's speed would be on an idle one
@@ -150,10 +152,21 @@ for (const workload of WORKLOADS) {
         totalFlops += flops;
         totalTime += t;
       }
+      // The sgd-with-momentum update of every weight and bias (the optimizer's pass), where the kernels have it.
+      let updateMs = null;
+      if (impl.sgdUpdate) {
+        const velocities = L.map((layer) => [layer.weights && impl.allocate(layer.weights.length), impl.allocate(layer.biases.length)]);
+        updateMs = 1e3 * time(() => {
+          for (let k = 1; k < L.length; k++) {
+            impl.sgdUpdate(L[k].weights, L[k].gradient, velocities[k][0], 1, 0.9, 0.01);
+            impl.sgdUpdate(L[k].biases, L[k].delta.subarray(0, L[k].biases.length), velocities[k][1], 1, 0.9, 0.01);
+          }
+        });
+      }
       rows.push({
         workload: workload.name, precision, implementation: name,
         forward: byKind.forward, deltas: byKind.deltas, gradient: byKind.gradient,
-        all: totalFlops / totalTime / 1e9, msPerStep: totalTime * 1e3,
+        all: totalFlops / totalTime / 1e9, msPerStep: totalTime * 1e3, updateMs,
       });
     }
   }
@@ -164,10 +177,10 @@ if (args.includes('--json')) {
 } else {
   const f = (x) => x.toFixed(2).padStart(8);
   console.log(`node ${process.version}, GFLOP/s (a multiply-add = 2 FLOP), ${cpu ? 'per CPU second' : 'wall clock'}, best of 5\n`);
-  console.log('workload                      prec  implementation   forward   deltas  gradient   all 3   ms/step');
+  console.log('workload                      prec  implementation   forward   deltas  gradient   all 3   ms/step  sgd ms/step');
   for (const r of rows) {
     console.log(
-      `${r.workload.padEnd(29)} ${r.precision}   ${r.implementation.padEnd(14)} ${f(r.forward)} ${f(r.deltas)} ${f(r.gradient)} ${f(r.all)} ${r.msPerStep.toFixed(3).padStart(9)}`,
+      `${r.workload.padEnd(29)} ${r.precision}   ${r.implementation.padEnd(14)} ${f(r.forward)} ${f(r.deltas)} ${f(r.gradient)} ${f(r.all)} ${r.msPerStep.toFixed(3).padStart(9)} ${r.updateMs === null ? '        —' : r.updateMs.toFixed(3).padStart(12)}`,
     );
   }
 }
