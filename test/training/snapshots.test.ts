@@ -3,7 +3,10 @@
 import { describe, expect, it } from 'vitest';
 import { heldOf, mergeView } from '../../client/src/webview/series';
 import type { PanelLayer, Snapshot, TrainingView } from '../../server/src/protocol';
-import { LiveSnapshots, seriesId, snapshotsToSend, snapshotSize } from '../../server/src/training/snapshots';
+import { Trainer } from '../../server/src/nn/trainer';
+import { boundaryGrid, dataPoints, trainerBoundary } from '../../server/src/training/boundary';
+import { LiveSnapshots, panelLayer, seriesId, snapshotsToSend, snapshotSize } from '../../server/src/training/snapshots';
+import { dataset, network, randomRows, settings } from '../nn/helpers';
 
 function layer(weights: number): PanelLayer {
   const w = Array.from({ length: weights }, (_, i) => i);
@@ -91,5 +94,21 @@ describe('incremental nn/training snapshots', () => {
     expect(mergeView(null, view(part))).toBeNull();
     const holdsOnlyFirst = view({ series: seriesId(live), seqs: [0], snapshots: [snapshot(0)] });
     expect(mergeView(holdsOnlyFirst, view(part))).toBeNull();
+  });
+});
+
+describe('trainerBoundary', () => {
+  it.each(['f64', 'f32'] as const)('gives the grid boundaryGrid computes from the same weights (%s, zscore inputs, several chunks)', (precision) => {
+    const rows = randomRows(40, 2, 7, (rng) => [rng.uniform(0, 1) > 0.5 ? 1 : 0]).map(([x, y]): [number[], number[]] => [[3 * x[0] + 10, x[1] - 4], y]);
+    const data = dataset(rows, { normalize: 'zscore' });
+    const trainer = new Trainer(network(2, [6, 'tanh'], [5, 'relu'], [1, 'sigmoid']), data, settings({ epochs: 30, batch: 8, precision }));
+    trainer.train();
+    const box = dataPoints(data)!.box;
+    const layers = trainer.layers().map((layer) => panelLayer(layer, 0));
+    const expected = boundaryGrid(layers, trainer.normalization, box, 30);
+    const actual = trainerBoundary(trainer, box, 30);
+    expect(actual).toHaveLength(900);
+    actual.forEach((v, i) => expect(Math.abs(v - expected[i])).toBeLessThanOrEqual(precision === 'f64' ? 1e-4 : 1e-3));
+    expect(new Set(actual).size).toBeGreaterThan(10);
   });
 });

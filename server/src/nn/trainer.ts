@@ -340,6 +340,31 @@ export class Trainer {
     return Array.from(this.activations[this.layerCount].subarray(0, this.sizes[this.layerCount]));
   }
 
+  /**
+   * The first output ŷ₁ of the current weights for many raw inputs (row-major, normalized
+   * here), through the training's own passes a chunk at a time: the decision boundary's
+   * grid at the kernels' speed. Overwrites only the forward scratch buffers.
+   */
+  firstOutputs(inputs: ArrayLike<number>, rows: number): Float64Array {
+    const width = this.sizes[0];
+    const out = new Float64Array(rows);
+    const raw = new Float64Array(width);
+    const normalized = new Float64Array(width);
+    const x = this.activations[0];
+    const y = this.activations[this.layerCount];
+    for (let chunk = 0; chunk < rows; chunk += this.capacity) {
+      const columns = Math.min(this.capacity, rows - chunk);
+      for (let s = 0; s < columns; s++) {
+        for (let c = 0; c < width; c++) raw[c] = inputs[(chunk + s) * width + c];
+        normalizeInput(this.normalization, raw, normalized);
+        for (let c = 0, i = s; c < width; c++, i += columns) x[i] = normalized[c];
+      }
+      this.forward(columns);
+      for (let s = 0; s < columns; s++) out[chunk + s] = y[s];
+    }
+    return out;
+  }
+
   /** Mean per-sample loss of the current weights on the training part (CLI.md `finalLoss`). */
   trainingLoss(): number {
     return this.evaluate(this.trainInputs, this.trainTargets, this.trainingRows.length).loss;

@@ -2,6 +2,7 @@
 
 import type { Dataset } from '../language/model';
 import { addBiasAndActivate } from '../nn/activations';
+import type { Trainer } from '../nn/trainer';
 import type { Normalization } from '../nn/types';
 import type { PanelLayer } from '../protocol';
 
@@ -79,5 +80,33 @@ export function boundaryGrid(layers: PanelLayer[], normalization: Normalization 
   }
   // For softmax outputs with several classes the first output is "probability of class 0";
   // the panel colours by it either way.
-  return Array.from(activations.subarray(0, columns), (v) => (Number.isFinite(v) ? Math.round(v * 1e4) / 1e4 : 0));
+  return rounded(activations.subarray(0, columns));
+}
+
+/** Four decimals are all a colour can show; a non-finite output is drawn as 0. */
+function rounded(values: Float64Array): number[] {
+  return Array.from(values, (v) => (Number.isFinite(v) ? Math.round(v * 1e4) / 1e4 : 0));
+}
+
+/** The centres of the grid × grid cells over the box, row-major from the top, as raw (x, y) rows. */
+export function latticePoints(box: Box, grid: number): Float64Array {
+  const points = new Float64Array(2 * grid * grid);
+  for (let row = 0; row < grid; row++) {
+    const y = box.yMax - ((row + 0.5) / grid) * (box.yMax - box.yMin);
+    for (let col = 0; col < grid; col++) {
+      const c = row * grid + col;
+      points[2 * c] = box.xMin + ((col + 0.5) / grid) * (box.xMax - box.xMin);
+      points[2 * c + 1] = y;
+    }
+  }
+  return points;
+}
+
+/**
+ * The same grid as boundaryGrid, computed by the trainer with its current weights and its
+ * own kernels: a large network's grid in a few milliseconds instead of hundreds (the
+ * worker's live snapshots and records).
+ */
+export function trainerBoundary(trainer: Trainer, box: Box, grid: number): number[] {
+  return rounded(trainer.firstOutputs(latticePoints(box, grid), grid * grid));
 }

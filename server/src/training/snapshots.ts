@@ -19,7 +19,8 @@ export function panelLayer(layer: LayerState, line: number): PanelLayer {
     line,
     weights: Array.from(layer.weights),
     biases: Array.from(layer.biases),
-    weightGradient: layer.gradientNorm > 0 || hasNonZero(layer.weightGradient) ? Array.from(layer.weightGradient) : null,
+    // All zeros means "no update yet", unless an update was recorded (a zero input gives a zero gradient).
+    weightGradient: layer.lastUpdate || layer.gradientNorm > 0 || hasNonZero(layer.weightGradient) ? Array.from(layer.weightGradient) : null,
     lastUpdate: layer.lastUpdate ? Array.from(layer.lastUpdate) : null,
   };
 }

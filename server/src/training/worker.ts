@@ -6,20 +6,20 @@
 // (result and per-row explanations) first, then the panel's record (curve, snapshots,
 // boundary grids), so the LSP thread only reads numbers and results are not held up.
 // While a run trains, live snapshots (weights, the last update, the boundary) go out
-// too: the initial weights at once, then at most ~10 a second, and never more often than
-// keeps their cost under a tenth of the training time.
+// too: the initial weights at once, then at most ~10 a second, fewer for a large network
+// (a tenth of the training time, a bounded number of values a second).
 
 import { parentPort } from 'node:worker_threads';
 import { performance } from 'node:perf_hooks';
 import { Trainer } from '../nn/trainer';
-import type { LayerState, TrainResult } from '../nn/types';
+import type { LayerState, TrainResult, WeightSnapshot } from '../nn/types';
 import type { RunSpec } from '../language/model';
 import type { PanelLayer, Snapshot } from '../protocol';
 import { CancelFlag, type HostMessage, type RunFrame, type RunRecord, type WorkerMessage } from './messages';
 import type { RunOutcome } from './outcome';
-import { boundaryGrid, dataPoints, BOUNDARY_GRID } from './boundary';
+import { dataPoints, trainerBoundary, BOUNDARY_GRID, type Box } from './boundary';
 import { measureThroughput } from './measure';
-import { panelLayer, snapshotLayers } from './snapshots';
+import { panelLayer, snapshotLayers, snapshotSize } from './snapshots';
 
 /** Snapshots kept per run, evenly spaced over its epochs (the panel's scrubber). */
 const SNAPSHOTS = 40;
@@ -32,8 +32,10 @@ const KEPT_TRAINERS = 4;
 const PROGRESS_INTERVAL_MS = 100;
 /** Live snapshots: at most one per this many ms… */
 const LIVE_SNAPSHOT_INTERVAL_MS = 100;
-/** …and at most this share of the training time goes into them (a large network's boundary is a costly pass). */
+/** …at most this share of the training time goes into them… */
 const LIVE_SNAPSHOT_SHARE = 0.1;
+/** …and at most this many numbers a second go out in them (a large network's W, ∂L/∂W and ΔW are a lot to send on to the editor). */
+const LIVE_VALUES_PER_SECOND = 250_000;
 
 const port = parentPort;
 if (!port) throw new Error('worker.ts runs as a worker thread');
@@ -135,13 +137,30 @@ function train(message: Extract<HostMessage, { type: 'train' }>): void {
 
   // What only the panel needs comes second.
   const final = panelLayers(run, result.layers);
-  const snapshots = weightSnapshots.map((snapshot) => ({
+  const box = dataPoints(run.data)?.box ?? null;
+  const boundaries = box ? snapshotBoundaries(trainer, result.layers, weightSnapshots, box) : null;
+  const snapshots = weightSnapshots.map((snapshot, i) => ({
     epoch: snapshot.epoch,
     // The last snapshot holds the final weights: the final layers say the same and more.
     layers: snapshot.epoch === result.epochs ? final : snapshotLayers(final, snapshot),
+    boundary: boundaries ? boundaries[i] : null,
   }));
-  if (snapshots.length === 0) snapshots.push({ epoch: result.epochs, layers: final });
-  post({ type: 'record', job, version, key: run.key, record: record(run, result, snapshots, result.normalization) });
+  if (snapshots.length === 0) snapshots.push({ epoch: result.epochs, layers: final, boundary: box ? trainerBoundary(trainer, box, BOUNDARY_GRID) : null });
+  post({ type: 'record', job, version, key: run.key, record: record(run, result, snapshots) });
+}
+
+/**
+ * The boundary of every recorded snapshot, computed by the trainer itself (its kernels)
+ * with the snapshot's weights loaded, then the final weights put back exactly, so ⏭ Step
+ * continues from them.
+ */
+function snapshotBoundaries(trainer: Trainer, finalLayers: readonly LayerState[], snapshots: readonly WeightSnapshot[], box: Box): number[][] {
+  const boundaries = snapshots.map((snapshot) => {
+    snapshot.weights.forEach((weights, k) => trainer.setLayer(k + 1, weights, snapshot.biases[k]));
+    return trainerBoundary(trainer, box, BOUNDARY_GRID);
+  });
+  finalLayers.forEach((layer, k) => trainer.setLayer(k + 1, layer.weights, layer.biases));
+  return boundaries;
 }
 
 function step(message: Extract<HostMessage, { type: 'step' }>): void {
@@ -163,9 +182,10 @@ function step(message: Extract<HostMessage, { type: 'step' }>): void {
   const seconds = (performance.now() - started) / 1000;
   const outcome: RunOutcome = { key: run.key, result: null, step: report, seconds, rows: explainRows(run, trainer) };
   const layers = panelLayers(run, report.after);
-  const snapshots = [{ epoch: report.epoch, layers }];
+  const box = dataPoints(run.data)?.box ?? null;
+  const snapshots = [{ epoch: report.epoch, layers, boundary: box ? trainerBoundary(trainer, box, BOUNDARY_GRID) : null }];
   post({ type: 'done', job, version, key: run.key, outcome });
-  post({ type: 'record', job, version, key: run.key, record: record(run, null, snapshots, trainer.normalization) });
+  post({ type: 'record', job, version, key: run.key, record: record(run, null, snapshots) });
 }
 
 /** Forward and backward pass of every inline row through the current weights (hover on a row, ŷ hints). */
@@ -190,8 +210,8 @@ function panelLayers(run: RunSpec, layers: LayerState[]): PanelLayer[] {
 /**
  * The live snapshots of one training: the current weights, the last update and the
  * boundary, sent when due. Due means at least LIVE_SNAPSHOT_INTERVAL_MS since the last
- * one and, when a snapshot is costly, enough training between two that snapshots take
- * at most LIVE_SNAPSHOT_SHARE of the time.
+ * one and, for a large network, enough time between two that snapshots take at most
+ * LIVE_SNAPSHOT_SHARE of the time and LIVE_VALUES_PER_SECOND of the traffic.
  */
 function liveSnapshots(message: Extract<HostMessage, { type: 'train' }>, trainer: Trainer) {
   const { job, version, run } = message;
@@ -202,11 +222,11 @@ function liveSnapshots(message: Extract<HostMessage, { type: 'train' }>, trainer
   const send = (epoch: number) => {
     const began = performance.now();
     const layers = panelLayers(run, trainer.layers());
-    const snapshot: Snapshot = { epoch, layers, boundary: data ? boundaryGrid(layers, trainer.normalization, data.box, BOUNDARY_GRID) : null };
+    const snapshot: Snapshot = { epoch, layers, boundary: data ? trainerBoundary(trainer, data.box, BOUNDARY_GRID) : null };
     post({ type: 'snapshot', job, version, key: run.key, snapshot, ...(frame ? { frame } : {}) });
     frame = undefined;
     const now = performance.now();
-    wait = Math.max(LIVE_SNAPSHOT_INTERVAL_MS, (now - began) / LIVE_SNAPSHOT_SHARE);
+    wait = Math.max(LIVE_SNAPSHOT_INTERVAL_MS, (now - began) / LIVE_SNAPSHOT_SHARE, (1000 * snapshotSize(snapshot)) / LIVE_VALUES_PER_SECOND);
     lastSent = now;
   };
   return {
@@ -223,12 +243,7 @@ function thin<T>(items: readonly T[]): T[] {
   return items.filter((_item, i) => i % every === 0 || i === items.length - 1);
 }
 
-function record(
-  run: RunSpec,
-  result: TrainResult | null,
-  snapshots: { epoch: number; layers: PanelLayer[] }[],
-  normalization: TrainResult['normalization'],
-): RunRecord {
+function record(run: RunSpec, result: TrainResult | null, snapshots: Snapshot[]): RunRecord {
   const curve = thin(result?.history ?? []).map((r) => ({
     epoch: r.epoch,
     loss: r.loss,
@@ -238,15 +253,10 @@ function record(
   }));
   const points = dataPoints(run.data);
   const box = points ? points.box : null;
-  const withBoundaries = snapshots.map((s) => ({
-    epoch: s.epoch,
-    layers: s.layers,
-    boundary: box ? boundaryGrid(s.layers, normalization, box, BOUNDARY_GRID) : null,
-  }));
   return {
     inputNames: run.data.inputNames,
     curve,
-    snapshots: withBoundaries,
+    snapshots,
     points: points ? points.points : null,
     box,
     grid: box ? BOUNDARY_GRID : 0,
