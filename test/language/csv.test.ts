@@ -1,6 +1,6 @@
 // Loading CSV text into a Dataset: RFC 4180 quoting, line ends, numbers as spreadsheets write them, classes.
 import { describe, expect, it } from 'vitest';
-import { loadCsv, parseCsvNumber, type CsvRequest } from '../../server/src/data/csv';
+import { loadCsv, parseCsvNumber, type ColumnSelector, type CsvRequest } from '../../server/src/data/csv';
 
 let file = 0;
 function load(text: string, overrides: Partial<CsvRequest> = {}) {
@@ -36,6 +36,17 @@ describe('loadCsv', () => {
   it('says a number too large for a double overflows, as for inline rows (LANGUAGE.md §5: non-finite numbers)', () => {
     const { problems } = load('a,b,y\n1,2,0\n1e999,2,0\n');
     expect(problems.map((p) => p.message)).toEqual(["d.csv line 3: '1e999' in column 'a' is too large to be a number (it overflows to infinity)"]);
+  });
+
+  it('names the ends of a backwards range as written: by index or by name', () => {
+    const range = (from: ColumnSelector['from'], to: ColumnSelector['to']) =>
+      load('a,b,y\n1,2,0\n', { inputs: [{ tag: 0, from, to }] }).problems.map((p) => p.message);
+    expect(range({ kind: 'index', index: 1 }, { kind: 'index', index: 0 })).toEqual([
+      'the range runs backwards: column 1 comes after 0; write them the other way round',
+    ]);
+    expect(range({ kind: 'name', name: 'b' }, { kind: 'name', name: 'a' })).toEqual([
+      "the range runs backwards: column 'b' comes after 'a'; write them the other way round",
+    ]);
   });
 
   it('skips blank lines but counts them in line numbers', () => {

@@ -248,7 +248,9 @@ function loadParsed(request: CsvRequest, parsed: ParsedCsv): CsvLoad {
         continue;
       }
       if (to < from) {
-        error(`the range runs backwards: column ${columnLabel(from)} comes after ${columnLabel(to)}; write them the other way round`, 'out-of-range', selector.tag);
+        // Each end named as the user wrote it (`1..0` says 1 and 0, not the header names behind them).
+        const written = (name: ColumnName, index: number) => (name.kind === 'index' ? `${index}` : columnLabel(index));
+        error(`the range runs backwards: column ${written(selector.from, from)} comes after ${written(selector.to!, to)}; write them the other way round`, 'out-of-range', selector.tag);
         ok = false;
         continue;
       }
