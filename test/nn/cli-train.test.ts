@@ -173,6 +173,16 @@ describe('nn train', () => {
     expect(JSON.parse(fake.stdout()).runs[0]).toMatchObject({ epochs: 7, stopped: 'epochs' });
   });
 
+  it('a run that misses its stop target says so and what to try', async () => {
+    const file = spec(
+      'short.nn',
+      'network line {\n  input 1\n  layer 1 linear\n}\ndata d {\n  1 -> 2\n  2 -> 4\n}\ntrain line on d {\n  optimizer sgd rate 0.05\n  epochs 5\n  stop when loss < 0.000001\n}\n',
+    );
+    const fake = fakeIo();
+    expect(await trainCommand([file], fake.io)).toBe(0);
+    expect(fake.stdout()).toContain('stopped   all 5 epochs run, target loss < 0.000001 not reached. The loss was still falling: try more epochs or a higher rate.\n');
+  });
+
   it('a diverged run reports its epoch and exits 1', async () => {
     const file = spec(
       'diverge.nn',

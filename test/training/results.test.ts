@@ -5,7 +5,7 @@ import type { RunSpec } from '../../server/src/language/model';
 import type { Fix } from '../../server/src/language/problems';
 import type { TrainResult } from '../../server/src/nn/types';
 import type { RunState } from '../../server/src/training/host';
-import { resultProblem } from '../../server/src/training/results';
+import { missAdvice, resultProblem } from '../../server/src/training/results';
 import { formatLoss, formatLossAgainst, formatSeconds } from '../../server/src/training/summary';
 import { checked } from './helpers';
 
@@ -115,5 +115,19 @@ describe('divergence', () => {
     const fixed = apply(text, normalize);
     expect(fixed).toContain('data big {\n  normalize zscore\n  0 3000 -> 1');
     expect(checked(fixed).runs[0].data.normalize).toBe('zscore');
+  });
+});
+
+describe('advice when a run misses its target', () => {
+  const losses = (values: number[]) => values.map((loss) => ({ loss }));
+  const falling = Array.from({ length: 100 }, (_, i) => 1 / (i + 1));
+  const flat = Array.from({ length: 100 }, () => 0.126);
+  it.each([
+    ['a long run still falling', falling, 'still falling'],
+    ['a long run that went flat', flat, 'may be stuck'],
+    ['a short run still falling (5 epochs are not stuck)', [0.3, 0.25, 0.2, 0.16, 0.13], 'still falling'],
+    ['a short flat run', [0.126, 0.126, 0.126], 'may be stuck'],
+  ])('%s', (_name, history, words) => {
+    expect(missAdvice(losses(history))).toContain(words);
   });
 });

@@ -16,6 +16,7 @@ import type { Problem } from '../language/problems';
 import { Trainer } from '../nn/trainer';
 import { startKernelHelpers } from '../training/kernelHelpers';
 import type { EpochReport, StopReason, TrainResult } from '../nn/types';
+import { missAdvice } from '../training/results';
 import { formatPercent, formatSeconds, lossWord } from '../training/summary';
 import { describeReadError, readDataFile } from './check';
 
@@ -343,7 +344,8 @@ function progressBar(run: RunSpec, latest: EpochReport | null, seconds: number, 
 
 const STOPPED_TEXT: Record<StopReason, (run: RunSpec, result: TrainResult) => string> = {
   target: (run) => `loss < ${run.settings.stopLoss} (target reached)`,
-  epochs: (run) => `all ${run.settings.epochs} epochs run${run.settings.stopLoss !== null ? `, target loss < ${run.settings.stopLoss} not reached` : ''}`,
+  epochs: (run, result) =>
+    `all ${run.settings.epochs} epochs run${run.settings.stopLoss !== null ? `, target loss < ${run.settings.stopLoss} not reached. ${missAdvice(result.history)}` : ''}`,
   diverged: (run, result) => `diverged: the loss became ${lossWord(result.history)} in epoch ${result.epochs}; ${divergenceAdvice(run)}`,
   time: () => 'time limit (--max-seconds)',
   cancelled: () => 'cancelled (Ctrl+C)',

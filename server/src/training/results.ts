@@ -61,12 +61,13 @@ function scoreText(result: NonNullable<RunState['outcome']>['result']): string {
   return parts.length > 0 ? `; ${parts.join(', ')}` : '';
 }
 
-/** Still falling at the end means "more epochs"; flat means stuck. */
-function missAdvice(history: readonly { loss: number }[]): string {
+/** Still falling at the end means "more epochs"; flat means stuck. (Also the command line's summary.) */
+export function missAdvice(history: readonly { loss: number }[]): string {
   const n = history.length;
-  if (n >= 20) {
+  // Over the last tenth of a long run; over the whole of a short one (5 epochs are not "stuck").
+  if (n >= 2) {
     const late = history[n - 1].loss;
-    const earlier = history[Math.floor(n * 0.9) - 1].loss;
+    const earlier = history[n >= 20 ? Math.floor(n * 0.9) - 1 : 0].loss;
     if (Number.isFinite(late) && Number.isFinite(earlier) && late < earlier * 0.95) {
       return 'The loss was still falling: try more epochs or a higher rate.';
     }
