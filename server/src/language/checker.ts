@@ -50,7 +50,8 @@ class Checker {
   private readonly networkDecls = new Map<string, NetworkDecl>();
   private readonly dataDecls = new Map<string, DataDecl>();
   private readonly used = new Set<DataDecl | NetworkDecl>();
-  private readonly lines: LineIndex;
+  /** Built on the first line number a message needs: a clean file needs none. */
+  private lines: LineIndex | null = null;
   private readonly parsed;
   /** Error spans, to decide which declarations are free of errors. */
   private errorSpans: Span[] = [];
@@ -62,10 +63,10 @@ class Checker {
     this.parsed = parse(text);
     this.problems.push(...this.parsed.problems);
     for (const problem of this.parsed.problems) if (problem.severity === 'error') this.errorSpans.push(problem.span);
-    this.lines = new LineIndex(text);
   }
 
   private line(offset: number): number {
+    if (this.lines === null) this.lines = new LineIndex(this.text);
     return this.lines.lineOf(offset) + 1;
   }
 
@@ -247,7 +248,7 @@ class Checker {
   private checkInline(decl: DataDecl, name: string, source: InlineData): DataInfo | null {
     const label = `data set '${name}'`;
     const rows: InlineRow[] = [];
-    let first: { inputs: number; targets: number; line: number } | null = null;
+    let first: { inputs: number; targets: number; start: number } | null = null;
     let ok = true;
     let min = Infinity;
     let max = -Infinity;
@@ -266,12 +267,12 @@ class Checker {
         }
       }
       if (first === null) {
-        first = { inputs: row.inputs.length, targets: row.targets.length, line: this.line(row.span.start) };
+        first = { inputs: row.inputs.length, targets: row.targets.length, start: row.span.start };
       } else if (row.inputs.length !== first.inputs || row.targets.length !== first.targets) {
         this.report(
           row.span,
           'ragged-rows',
-          `this row has ${shape(row.inputs.length, row.targets.length)}, but the first row (line ${first.line}) has ${shape(first.inputs, first.targets)}; every row needs the same counts`,
+          `this row has ${shape(row.inputs.length, row.targets.length)}, but the first row (line ${this.line(first.start)}) has ${shape(first.inputs, first.targets)}; every row needs the same counts`,
         );
         ok = false;
         continue;
