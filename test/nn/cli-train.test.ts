@@ -164,6 +164,10 @@ describe('nn train', () => {
     const usage = fakeIo();
     expect(await trainCommand([warned, '--run', '2'], usage.io)).toBe(2);
     expect(usage.stderr()).toBe(`nn train: there is no run 2 in ${warned} (it has 1 train block)\n`);
+    // With --json too: no document on a usage error (docs/language.md, Decisions); the exit status says it.
+    const jsonUsage = fakeIo();
+    expect(await trainCommand([warned, '--run', '2', '--json'], jsonUsage.io)).toBe(2);
+    expect(jsonUsage.stdout()).toBe('');
   });
 
   it('--epochs N overrides every run\'s epochs', async () => {
