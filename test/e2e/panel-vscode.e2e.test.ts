@@ -159,4 +159,52 @@ describe('the training panel in VS Code', () => {
     expect(await panel.locator('.nn-title').innerText()).toMatch(/ring\s+on\s+rings/);
     await shot('restored');
   });
+
+  it('draws the network and the decision boundary live while a run still trains', async () => {
+    // Far over the auto-train budget: it waits for ▶ Train, and trains long enough to watch.
+    await wb.page.locator('.tabs-container .tab', { hasText: 'ring.nn' }).first().click();
+    await wb.goTo(LINES.epochs, 1);
+    await wb.page.keyboard.press('End');
+    for (let i = 0; i < 3; i++) await wb.page.keyboard.press('Backspace');
+    await wb.page.keyboard.type('2000000');
+    await wb.waitForLens(/est\./, T.lsp);
+    const trainButton = panel.locator('.nn-button.primary');
+    await pollUntil('the panel to offer training', async () => ((await trainButton.isEnabled()) ? true : undefined), T.lsp);
+    await trainButton.click();
+    const phase = panel.locator('.nn-phase');
+    // textContent: the badge is shown upper-case.
+    await pollUntil('the run to train', async () => ((await phase.textContent()) === 'training' ? true : undefined), T.lsp);
+
+    const boundaryNow = () => panel.locator('canvas.nn-boundary').evaluate((canvas: HTMLCanvasElement) => canvas.toDataURL());
+    const caption = panel.locator('.nn-boundary-figure figcaption');
+    await pollUntil('a live boundary', async () => (/live/.test(await caption.innerText()) ? true : undefined), T.lsp);
+    const first = await boundaryNow();
+    const firstCaption = await caption.innerText();
+    const firstEdges = await panel.locator('.nn-diagram line.edge').first().getAttribute('stroke-width');
+    // The boundary and the caption's epoch move on while the run is still training.
+    await pollUntil(
+      'the boundary to change while training',
+      async () => ((await boundaryNow()) !== first && (await caption.innerText()) !== firstCaption ? true : undefined),
+      T.lsp,
+    );
+    expect(await phase.textContent()).toBe('training');
+    expect(await caption.innerText()).toMatch(/^Decision boundary at epoch \d+ · live$/);
+    expect(Number(await panel.locator('.nn-slider input').getAttribute('max'))).toBeGreaterThan(1);
+    expect(firstEdges).not.toBeNull();
+    await panel.locator('canvas.nn-boundary').scrollIntoViewIfNeeded();
+    await shot('live-training');
+
+    // An edge's tooltip: W, and the last single update (∂L/∂W, ΔW).
+    await panel.locator('.nn-diagram line.edge-hit').first().hover();
+    const tooltip = panel.locator('.nn-tooltip');
+    await tooltip.waitFor({ state: 'visible', timeout: T.ui });
+    const tip = await tooltip.innerText();
+    expect(tip).toMatch(/last update/);
+    expect(tip).toMatch(/∂L\/∂W/);
+    expect(tip).toMatch(/ΔW/);
+    await shot('live-tooltip');
+
+    await panel.locator('.nn-button', { hasText: 'Stop' }).click();
+    await pollUntil('the run to stop', async () => ((await phase.textContent()) === 'stopped' ? true : undefined), T.lsp);
+  });
 });

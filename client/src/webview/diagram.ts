@@ -43,6 +43,8 @@ export interface DiagramOptions {
 export class NetworkDiagram {
   private readonly root: SVGSVGElement;
   private readonly tooltip: HTMLDivElement;
+  /** The edge under the pointer, whose tooltip follows live updates. */
+  private hoveredEdge: EdgeLayout | null = null;
   private topologyKey = '';
   private edges: EdgeElements[] = [];
   private nodes: NodeElements[] = [];
@@ -106,6 +108,8 @@ export class NetworkDiagram {
   }
 
   private build(): void {
+    this.hoveredEdge = null;
+    this.hideTooltip();
     this.root.replaceChildren();
     this.edges = [];
     this.nodes = [];
@@ -177,11 +181,13 @@ export class NetworkDiagram {
       const elements = { edge, line };
       hit.addEventListener('mouseenter', (e) => {
         line.classList.add('hovered');
+        this.hoveredEdge = edge;
         this.showTooltip(e, this.edgeTooltip(edge));
       });
       hit.addEventListener('mousemove', (e) => this.moveTooltip(e));
       hit.addEventListener('mouseleave', () => {
         line.classList.remove('hovered');
+        this.hoveredEdge = null;
         this.hideTooltip();
       });
       edgeLayer.append(line);
@@ -227,6 +233,8 @@ export class NetworkDiagram {
 
   /** Colours, widths and bias labels for the current weights (cheap; runs on every update). */
   private paint(): void {
+    // While a run trains the numbers under the pointer change: keep the open tooltip current.
+    if (this.hoveredEdge && !this.tooltip.hidden) this.tooltip.innerHTML = this.edgeTooltip(this.hoveredEdge);
     const t = this.theme;
     const maxW = maxAbsWeight(this.layers);
     const maxB = maxAbsBias(this.layers);
