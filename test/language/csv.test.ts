@@ -49,6 +49,16 @@ describe('loadCsv', () => {
     ]);
   });
 
+  it('refuses a column named twice, also through a range', () => {
+    const named = (inputs: ColumnSelector[]) => load('a,b,y\n1,2,0\n', { inputs }).problems.map((p) => p.message);
+    expect(named([{ tag: 0, from: { kind: 'name', name: 'a' } }, { tag: 1, from: { kind: 'name', name: 'a' } }])).toEqual([
+      "column 'a' is named twice in 'inputs'; name each column once",
+    ]);
+    expect(named([{ tag: 0, from: { kind: 'index', index: 0 }, to: { kind: 'index', index: 1 } }, { tag: 1, from: { kind: 'name', name: 'b' } }])).toEqual([
+      "column 'b' is named twice in 'inputs'; name each column once",
+    ]);
+  });
+
   it('skips blank lines but counts them in line numbers', () => {
     const { problems } = load('a,y\n1,0\n\n\nx,1\n');
     expect(problems[0]?.message).toBe("d.csv line 5: 'x' in column 'a' is not a number");

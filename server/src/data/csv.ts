@@ -239,6 +239,7 @@ function loadParsed(request: CsvRequest, parsed: ParsedCsv): CsvLoad {
   };
   const resolve = (selectors: ColumnSelector[], inTarget: boolean): number[] | null => {
     const columns: number[] = [];
+    const named = new Set<number>();
     let ok = true;
     for (const selector of selectors) {
       const from = resolveName(selector.from, selector.tag, inTarget);
@@ -254,7 +255,16 @@ function loadParsed(request: CsvRequest, parsed: ParsedCsv): CsvLoad {
         ok = false;
         continue;
       }
-      for (let c = from; c <= to; c++) columns.push(c);
+      for (let c = from; c <= to; c++) {
+        // `inputs a a` would feed the same column twice: surely a slip, never what the user meant.
+        if (named.has(c)) {
+          error(`column ${columnLabel(c)} is named twice in '${inTarget ? 'target' : 'inputs'}'; name each column once`, 'column-conflict', selector.tag);
+          ok = false;
+          break;
+        }
+        named.add(c);
+        columns.push(c);
+      }
     }
     return ok ? columns : null;
   };
