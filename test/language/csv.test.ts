@@ -59,6 +59,11 @@ describe('loadCsv', () => {
     ]);
   });
 
+  it('says what to add to an empty file or one with only a header', () => {
+    expect(load('').problems.map((p) => p.message)).toEqual(["d.csv is empty; give it a header line and rows of data, or point 'from' at another file"]);
+    expect(load('a,b,y\n').problems.map((p) => p.message)).toEqual(['d.csv has a header line but no rows of data; add rows below the header']);
+  });
+
   it('skips blank lines but counts them in line numbers', () => {
     const { problems } = load('a,y\n1,0\n\n\nx,1\n');
     expect(problems[0]?.message).toBe("d.csv line 5: 'x' in column 'a' is not a number");
