@@ -9,6 +9,7 @@ import * as nodePath from 'node:path';
 import { loadCsv, type ColumnName, type ColumnSelector } from '../data/csv';
 import { inlineDataset, type InlineRow } from '../data/inline';
 import { GENERATOR_DEFAULTS, generateDataset } from '../data/generators';
+import { cachedDataset, rememberDataset } from './checkCache';
 import { Digest } from './digest';
 import type { CheckOptions, CheckResult, NameReference } from './index';
 import type { Activation, Dataset, GeneratorKind, Init, LayerSpec, LossKind, NetworkSpec, NormalizeKind, OptimizerSpec, Precision, RunSpec, TrainSettings } from './model';
@@ -245,7 +246,40 @@ class Checker {
     }
   }
 
+  /** The rows as a data set; the same declaration text as in an earlier check reuses that check's values (checkCache.ts). */
   private checkInline(decl: DataDecl, name: string, source: InlineData): DataInfo | null {
+    const declText = this.text.slice(decl.span.start, decl.span.end);
+    const maxDataCells = this.options.maxDataCells;
+    const known = cachedDataset(declText, (entry) => entry.kind === 'inline' && entry.maxDataCells === maxDataCells);
+    if (known !== null) {
+      let dataset = known.dataset;
+      // The same text elsewhere in the file: the same values, with this text's row spans.
+      if (dataset.rowSpans?.[0]?.start !== source.rows[0].span.start) {
+        dataset = { ...dataset, rowSpans: source.rows.map((row) => row.span) };
+        known.dataset = dataset;
+      }
+      const maxSpan = known.maxRow !== null ? source.rows[known.maxRow].span : null;
+      return { decl, dataset, targetRange: { ...known.targetRange, maxSpan } };
+    }
+    const info = this.loadInline(decl, name, source);
+    // Not null means nothing was reported: every row is well-formed and within the limit.
+    if (info !== null && info.targetRange !== null) {
+      const maxSpan = info.targetRange.maxSpan;
+      const maxRow = maxSpan !== null ? source.rows.findIndex((row) => row.span === maxSpan) : -1;
+      rememberDataset(declText, {
+        kind: 'inline',
+        dataset: info.dataset,
+        targetRange: { min: info.targetRange.min, max: info.targetRange.max },
+        maxRow: maxRow >= 0 ? maxRow : null,
+        path: null,
+        fileText: null,
+        maxDataCells,
+      });
+    }
+    return info;
+  }
+
+  private loadInline(decl: DataDecl, name: string, source: InlineData): DataInfo | null {
     const label = `data set '${name}'`;
     const rows: InlineRow[] = [];
     let first: { inputs: number; targets: number; start: number } | null = null;
@@ -358,6 +392,14 @@ class Checker {
     const inputs = source.inputs !== undefined && source.inputs.columns.length > 0 ? selectors(source.inputs.columns) : null;
     const target = source.target !== undefined && source.target.columns.length > 0 ? selectors(source.target.columns) : null;
     if ((source.inputs !== undefined && inputs === null) || (source.target !== undefined && target === null)) return null;
+    const declText = this.text.slice(decl.span.start, decl.span.end);
+    const maxDataCells = this.options.maxDataCells;
+    const fileText = read.text;
+    const known = cachedDataset(
+      declText,
+      (entry) => entry.kind === 'file' && entry.path === absolute && entry.fileText === fileText && entry.maxDataCells === maxDataCells,
+    );
+    if (known !== null) return { decl, dataset: known.dataset, targetRange: { ...known.targetRange, maxSpan: null } };
     const load = loadCsv({
       name,
       fileLabel: path.value,
@@ -381,6 +423,9 @@ class Checker {
     for (const value of dataset.targets) {
       if (value < min) min = value;
       if (value > max) max = value;
+    }
+    if (load.problems.length === 0) {
+      rememberDataset(declText, { kind: 'file', dataset, targetRange: { min, max }, maxRow: null, path: absolute, fileText, maxDataCells });
     }
     return { decl, dataset, targetRange: { min, max, maxSpan: null } };
   }

@@ -1,0 +1,84 @@
+// check() reuses the data sets and run keys of unchanged declarations between calls: the answers must be those of a fresh check.
+import { beforeEach, describe, expect, it } from 'vitest';
+import { check, DEFAULT_MAX_DATA_CELLS, DEFAULT_MAX_PARAMETERS, type CheckOptions, type CheckResult } from '../../server/src/language';
+import { clearCheckCache } from '../../server/src/language/checkCache';
+
+const files = new Map<string, string>();
+const options: CheckOptions = {
+  specPath: '/work/spec.nn',
+  allowedRoot: '/work',
+  readFile: (path) => {
+    const text = files.get(path);
+    return text === undefined ? { error: 'file not found', missing: true } : { text };
+  },
+  maxParameters: DEFAULT_MAX_PARAMETERS,
+  maxDataCells: DEFAULT_MAX_DATA_CELLS,
+};
+
+const NET = 'network n {\n  input 2\n  layer hidden 3 tanh\n  layer out 1 sigmoid\n}\n';
+const DATA = 'data d {\n  0 0 -> 0\n  0 1 -> 1\n  1 0 -> 3\n  1 1 -> 0\n}\n';
+const CSV_DATA = 'data c from "t.csv" {\n  inputs a b\n  target y\n}\n';
+const TRAIN = 'train n on d {\n  epochs 10\n}\ntrain n on c {\n}\n';
+const SPEC = `${NET}${DATA}${CSV_DATA}${TRAIN}`;
+
+/** Everything a user sees of a check, with the data sets' values and row spans. */
+function seen(result: CheckResult) {
+  return {
+    problems: result.problems,
+    runs: result.runs.map((run) => ({ key: run.key, span: run.span, data: { ...run.data } })),
+    datasets: [...result.datasets].map(([name, data]) => [name, { ...data }]),
+    references: result.references,
+  };
+}
+
+/** Checks each version in turn with whatever the earlier versions left cached, and each again from nothing. */
+function expectSameAsFresh(versions: string[], optionsOf: (i: number) => CheckOptions = () => options): void {
+  versions.forEach((text, i) => {
+    const warm = seen(check(text, optionsOf(i)));
+    clearCheckCache();
+    const fresh = seen(check(text, optionsOf(i)));
+    expect(warm, `version ${i}`).toEqual(fresh);
+    // Leave the cache as an editor would have it: filled by every version so far.
+    for (const earlier of versions.slice(0, i + 1)) check(earlier, optionsOf(i));
+  });
+}
+
+describe('check() between edits', () => {
+  beforeEach(() => {
+    clearCheckCache();
+    files.set('/work/t.csv', 'a,b,y\n0,0,0\n0,1,1\n1,0,1\n1,1,0\n');
+  });
+
+  it.each([
+    ['an edit in a network', [SPEC, SPEC.replace('hidden 3', 'hidden 4'), SPEC]],
+    ['lines inserted above the data (row spans and line numbers move)', [SPEC, `# a\n\n${SPEC}`, `${NET}\n\n\n${DATA}${CSV_DATA}${TRAIN}`]],
+    ['a data row edited and back', [SPEC, SPEC.replace('1 0 -> 3', '1 0 -> 2'), SPEC.replace('1 0 -> 3', '1 0 -> x'), SPEC]],
+    ['a duplicate of a data block', [SPEC, `${SPEC}${DATA}`, SPEC]],
+    ['the same data block under two names', [SPEC, `${SPEC}${DATA.replace('data d', 'data e')}train n on e {\n}\n`]],
+  ])('%s: the same problems, runs and data as a fresh check', (_name, versions) => {
+    expectSameAsFresh(versions);
+  });
+
+  it('moves the warning about a target above 1 with its row', () => {
+    check(SPEC, options);
+    const moved = check(`\n\n${SPEC}`, options);
+    const warning = moved.problems.find((p) => p.code === 'targets-outside-unit-interval');
+    expect(warning?.message).toContain('up to 3 (line 11)');
+    expect(moved.datasets.get('d')?.rowSpans?.[2].start).toBe(`\n\n${SPEC}`.indexOf('1 0 -> 3'));
+  });
+
+  it('reads a changed CSV again', () => {
+    const before = check(SPEC, options).datasets.get('c');
+    files.set('/work/t.csv', 'a,b,y\n0,0,1\n0,1,1\n1,0,1\n1,1,1\n');
+    const after = check(SPEC, options).datasets.get('c');
+    expect([...(before?.targets ?? [])]).toEqual([0, 1, 1, 0]);
+    expect([...(after?.targets ?? [])]).toEqual([1, 1, 1, 1]);
+  });
+
+  it('holds a data set against a lower nn limit again', () => {
+    const small = { ...options, maxDataCells: 8 };
+    expectSameAsFresh([SPEC, SPEC, SPEC], (i) => (i === 1 ? small : options));
+    check(SPEC, options);
+    expect(check(SPEC, small).problems.map((p) => p.code)).toContain('data-too-large');
+  });
+});
