@@ -66,6 +66,15 @@ export async function main(argv: string[]): Promise<number> {
   return command.run(rest);
 }
 
+// `nn train spec.nn | head -1`: when the reader goes away, stop at once and quietly, with the
+// status a Unix tool killed by SIGPIPE reports (141), instead of an EPIPE stack trace.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE') process.exit(141);
+    throw error;
+  });
+}
+
 main(process.argv.slice(2)).then(
   (status) => {
     process.exitCode = status;
