@@ -311,6 +311,6 @@ describe('nn train --report failures', () => {
       },
     });
     expect(code).toBe(2);
-    expect(fake.stderr()).toContain("cannot write the report 'missing-folder/out.html': no such file");
+    expect(fake.stderr()).toContain("cannot write the report 'missing-folder/out.html': there is no folder 'missing-folder'; create it first");
   });
 });

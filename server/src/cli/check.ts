@@ -39,6 +39,13 @@ export function describeReadError(error: unknown): { message: string; missing: b
   }
 }
 
+/** Why an output file (--out, --report) could not be written, in words (a missing folder is the usual reason). */
+export function describeWriteError(error: unknown, folder: string): string {
+  const code = (error as NodeJS.ErrnoException | null)?.code;
+  if (code === 'ENOENT') return `there is no folder '${folder}'; create it first`;
+  return describeReadError(error).message;
+}
+
 /** The command line reads data files wherever the spec points (LANGUAGE.md §4: like any compiler). */
 export const readDataFile: ReadFile = (absolutePath) => {
   try {

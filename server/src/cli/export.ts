@@ -8,7 +8,7 @@ import { check, DEFAULT_MAX_DATA_CELLS, DEFAULT_MAX_PARAMETERS, type CheckResult
 import type { RunSpec } from '../language/model';
 import { LineIndex } from '../language/positions';
 import { Trainer } from '../nn/trainer';
-import { describeReadError, readDataFile } from './check';
+import { describeReadError, describeWriteError, readDataFile } from './check';
 
 export const EXPORT_USAGE = 'usage: nn export FILE --run N --format json|pytorch [--out PATH] [--epochs N]';
 
@@ -140,13 +140,6 @@ export function exportCommand(argv: string[], io: ExportIo): number {
   }
   io.stderr(`nn export: wrote ${out} (run ${args.run}, ${trained.epochs} epoch${trained.epochs === 1 ? '' : 's'}, loss ${trained.finalLoss})\n`);
   return 0;
-}
-
-/** Why --out could not be written, in words (a missing folder is the usual reason). */
-function describeWriteError(error: unknown, folder: string): string {
-  const code = (error as NodeJS.ErrnoException | null)?.code;
-  if (code === 'ENOENT') return `there is no folder '${folder}'; create it first`;
-  return describeReadError(error).message;
 }
 
 /** `<spec name>.run<N>.py` beside the spec. */

@@ -8,7 +8,7 @@
 // never depend on the count (LANGUAGE.md §4; each product element is summed whole by one thread).
 
 import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { check, DEFAULT_MAX_DATA_CELLS, DEFAULT_MAX_PARAMETERS } from '../language/index';
 import type { RunSpec } from '../language/model';
 import { LineIndex } from '../language/positions';
@@ -18,7 +18,7 @@ import { startKernelHelpers } from '../training/kernelHelpers';
 import type { EpochReport, StopReason, TrainResult } from '../nn/types';
 import { missAdvice } from '../training/results';
 import { formatPercent, formatSeconds, lossWord } from '../training/summary';
-import { describeReadError, readDataFile } from './check';
+import { describeReadError, describeWriteError, readDataFile } from './check';
 
 /** Four significant digits: enough to tell 0.0009999 from the `stop when loss < 0.001` it beat. */
 function formatLoss(value: number | null | undefined): string {
@@ -284,7 +284,7 @@ export async function trainCommand(argv: string[], io: CliIo = processIo(), hook
     try {
       await hooks.writeReport(resolve(io.cwd, options.report), specPath, text, trained);
     } catch (error) {
-      io.stderr(`nn train: cannot write the report '${options.report}': ${describeReadError(error).message}\n`);
+      io.stderr(`nn train: cannot write the report '${options.report}': ${describeWriteError(error, dirname(options.report))}\n`);
       return 2;
     }
   }
