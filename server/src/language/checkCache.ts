@@ -1,4 +1,4 @@
-// What check() keeps between calls: data sets of unchanged `data` declarations, so a keystroke re-reads only what it changed.
+// What check() keeps between calls: data sets of unchanged `data` declarations and run-key digests, so a keystroke re-reads only what it changed.
 //
 // The editor checks the whole spec on every edit. In a 5,000-line spec nearly every
 // declaration is the same text as a keystroke ago, and building its data set again
@@ -9,6 +9,7 @@
 // consumer (the trainer copies rows out), so sharing one between checks is safe.
 
 import type { Dataset } from './model';
+import { Digest } from './digest';
 
 export interface CachedDataset {
   kind: 'inline' | 'file';
@@ -65,4 +66,26 @@ export function rememberDataset(declText: string, entry: CachedDataset): void {
 export function clearCheckCache(): void {
   dataSets.clear();
   cachedCells = 0;
+  digests.clear();
+}
+
+/**
+ * Digests of strings chained in order, as `new Digest().string(a).string(b)….hex()`
+ * computes them, remembered: a run's key is the same from one keystroke to the next.
+ */
+const digests = new Map<string, string>();
+const MAX_DIGESTS = 16_384;
+
+export function digestOfStrings(...parts: string[]): string {
+  // NUL cannot occur in a name or a number, so the joined key is unambiguous.
+  const key = parts.join('\u0000');
+  let hex = digests.get(key);
+  if (hex === undefined) {
+    const digest = new Digest();
+    for (const part of parts) digest.string(part);
+    hex = digest.hex();
+    if (digests.size >= MAX_DIGESTS) digests.clear();
+    digests.set(key, hex);
+  }
+  return hex;
 }

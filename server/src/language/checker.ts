@@ -9,7 +9,7 @@ import * as nodePath from 'node:path';
 import { loadCsv, type ColumnName, type ColumnSelector } from '../data/csv';
 import { inlineDataset, type InlineRow } from '../data/inline';
 import { GENERATOR_DEFAULTS, generateDataset } from '../data/generators';
-import { cachedDataset, rememberDataset } from './checkCache';
+import { cachedDataset, digestOfStrings, rememberDataset } from './checkCache';
 import { Digest } from './digest';
 import type { CheckOptions, CheckResult, NameReference } from './index';
 import type { Activation, Dataset, GeneratorKind, Init, LayerSpec, LossKind, NetworkSpec, NormalizeKind, OptimizerSpec, Precision, RunSpec, TrainSettings } from './model';
@@ -619,10 +619,10 @@ class Checker {
     }
     let networkKey = dataKeys.get(network);
     if (networkKey === undefined) {
-      networkKey = new Digest().string(networkCanonical(network)).hex();
+      networkKey = digestOfStrings(networkCanonical(network));
       dataKeys.set(network, networkKey);
     }
-    const key = new Digest().string(networkKey).string(settingsCanonical(settings)).string(dataKey).hex();
+    const key = digestOfStrings(networkKey, settingsCanonical(settings), dataKey);
     return { index, network, data, settings, span: decl.span, keywordSpan: decl.keyword, key };
   }
 
