@@ -255,7 +255,9 @@ class Checker {
       let dataset = known.dataset;
       // The same text elsewhere in the file: the same values, with this text's row spans.
       if (dataset.rowSpans?.[0]?.start !== source.rows[0].span.start) {
+        const digest = datasetDigests.get(dataset);
         dataset = { ...dataset, rowSpans: source.rows.map((row) => row.span) };
+        if (digest !== undefined) datasetDigests.set(dataset, digest);
         known.dataset = dataset;
       }
       const maxSpan = known.maxRow !== null ? source.rows[known.maxRow].span : null;
