@@ -36,3 +36,25 @@ describe.each(['f64', 'f32'] as Precision[])('%s', (precision) => {
     expect(wasm.some((v) => v !== 0 && Number.isFinite(v))).toBe(true);
   });
 });
+
+describe('firstOutputs (the decision boundary grid)', () => {
+  it.each([
+    ['f64', 'wasm-simd'],
+    ['f32', 'wasm-simd'],
+    ['f64', 'typescript'],
+  ] as const)('on a 4-row training set gives predict()’s numbers for 600 inputs, bit for bit (%s, %s)', (precision, kernels) => {
+    // The training's buffers hold 4 columns; the grid goes through wider passes of its own.
+    const trainer = new Trainer(network(2, [3, 'tanh'], [4, 'relu'], [1, 'sigmoid']), dataset(XOR_ROWS, { normalize: 'zscore' }), settings({ precision, batch: 'full', epochs: 20 }), { kernels });
+    trainer.train();
+    const inputs = Array.from({ length: 1200 }, (_, i) => Math.sin(i * 0.37) * 3);
+    const outputs = trainer.firstOutputs(inputs, 600);
+    const expected = Array.from({ length: 600 }, (_, r) => trainer.predict(inputs.slice(2 * r, 2 * r + 2))[0]);
+    expect(outputs.length).toBe(600);
+    expect(Array.from(outputs).filter((v, i) => !Object.is(v, expected[i])).length).toBe(0);
+    expect(new Set(expected).size).toBeGreaterThan(100);
+    // The training's own passes are untouched: the next explanation is the one before the grid.
+    const before = trainer.explain([1, 0], [1]);
+    trainer.firstOutputs(inputs, 600);
+    expect(trainer.explain([1, 0], [1])).toEqual(before);
+  });
+});

@@ -142,6 +142,8 @@ export class Trainer {
   private sliceRecorder: SnapshotRecorder | null = null;
   /** Set when a batch's loss was not finite: the 1-based epoch it happened in. */
   private divergedEpoch: number | null = null;
+  /** firstOutputs' own wider forward buffers, when the training's are narrow (see widePass). */
+  private wide: WidePass | null = null;
 
   constructor(network: NetworkSpec, data: Dataset, settings: TrainSettings, options: TrainerOptions = {}) {
     this.network = network;
@@ -350,19 +352,39 @@ export class Trainer {
     const out = new Float64Array(rows);
     const raw = new Float64Array(width);
     const normalized = new Float64Array(width);
-    const x = this.activations[0];
-    const y = this.activations[this.layerCount];
-    for (let chunk = 0; chunk < rows; chunk += this.capacity) {
-      const columns = Math.min(this.capacity, rows - chunk);
+    // A tiny training set leaves room for a few columns only: a grid goes through wider buffers of its own
+    // (each column's numbers do not depend on how many go through a pass with it).
+    const pass = rows > this.capacity ? this.widePass() : { capacity: this.capacity, preActivations: this.preActivations, activations: this.activations };
+    const x = pass.activations[0];
+    const y = pass.activations[this.layerCount];
+    for (let chunk = 0; chunk < rows; chunk += pass.capacity) {
+      const columns = Math.min(pass.capacity, rows - chunk);
       for (let s = 0; s < columns; s++) {
         for (let c = 0; c < width; c++) raw[c] = inputs[(chunk + s) * width + c];
         normalizeInput(this.normalization, raw, normalized);
         for (let c = 0, i = s; c < width; c++, i += columns) x[i] = normalized[c];
       }
-      this.forward(columns);
+      this.forward(columns, pass.preActivations, pass.activations);
       for (let s = 0; s < columns; s++) out[chunk + s] = y[s];
     }
     return out;
+  }
+
+  /** z and a buffers of CHUNK_COLUMNS columns for firstOutputs, allocated on first use (its own capacity otherwise). */
+  private widePass(): WidePass {
+    if (this.wide) return this.wide;
+    if (this.capacity >= CHUNK_COLUMNS) {
+      this.wide = { capacity: this.capacity, preActivations: this.preActivations, activations: this.activations };
+      return this.wide;
+    }
+    const preActivations: Vector[] = [this.preActivations[0]];
+    const activations: Vector[] = [this.kernels.allocate(this.sizes[0] * CHUNK_COLUMNS)];
+    for (let k = 1; k <= this.layerCount; k++) {
+      preActivations.push(this.kernels.allocate(this.sizes[k] * CHUNK_COLUMNS));
+      activations.push(this.kernels.allocate(this.sizes[k] * CHUNK_COLUMNS));
+    }
+    this.wide = { capacity: CHUNK_COLUMNS, preActivations, activations };
+    return this.wide;
   }
 
   /** Mean per-sample loss of the current weights on the training part (CLI.md `finalLoss`). */
@@ -471,20 +493,20 @@ export class Trainer {
 
   // ---- the passes -----------------------------------------------------------
 
-  /** z⁽ᵏ⁾ = W⁽ᵏ⁾ a⁽ᵏ⁻¹⁾ + b⁽ᵏ⁾, a⁽ᵏ⁾ = act(z⁽ᵏ⁾), for k = 1..L, over `columns` samples. */
-  private forward(columns: number): void {
+  /** z⁽ᵏ⁾ = W⁽ᵏ⁾ a⁽ᵏ⁻¹⁾ + b⁽ᵏ⁾, a⁽ᵏ⁾ = act(z⁽ᵏ⁾), for k = 1..L, over `columns` samples (in the training's buffers unless given others). */
+  private forward(columns: number, preActivations: Vector[] = this.preActivations, activations: Vector[] = this.activations): void {
     const n = this.sizes;
     for (let k = 1; k <= this.layerCount; k++) {
       const activation = this.activationKinds[k];
       if (activation === 'relu' || activation === 'linear') {
         // Bias and activation in the product's own pass (same numbers as the two passes below).
         this.kernels.multiplyAddBiasActivate(
-          this.preActivations[k], this.activations[k], this.weights[k], this.activations[k - 1], this.biases[k], n[k], columns, n[k - 1], activation,
+          preActivations[k], activations[k], this.weights[k], activations[k - 1], this.biases[k], n[k], columns, n[k - 1], activation,
         );
         continue;
       }
-      this.kernels.multiply(this.preActivations[k], this.weights[k], this.activations[k - 1], n[k], columns, n[k - 1]);
-      addBiasAndActivate(activation, this.biases[k], this.preActivations[k], this.activations[k], n[k], columns);
+      this.kernels.multiply(preActivations[k], this.weights[k], activations[k - 1], n[k], columns, n[k - 1]);
+      addBiasAndActivate(activation, this.biases[k], preActivations[k], activations[k], n[k], columns);
     }
   }
 
@@ -646,6 +668,13 @@ export class Trainer {
     if (recorder) result.snapshots = recorder.snapshots;
     return result;
   }
+}
+
+/** Forward buffers of `capacity` columns: z⁽ᵏ⁾ and a⁽ᵏ⁾ per layer (a⁽⁰⁾ the inputs; z⁽⁰⁾ unused). */
+interface WidePass {
+  capacity: number;
+  preActivations: Vector[];
+  activations: Vector[];
 }
 
 /** Per layer 0..L (index 0 unused), as the trainer holds them; gradients and ΔW null when they are not of the last update. */
