@@ -161,13 +161,7 @@ export function twoInputView(options: FixtureOptions): TrainingView {
     });
     if (snapshotEpochs.has(epoch)) snapshots.push({ epoch, layers: panelLayers(layers), boundary: boundary() });
   }
-  // As the server does: a snapshot's lastUpdate is the change of W since the previous snapshot.
-  snapshots.forEach((snapshot, i) => {
-    const previous = snapshots[i - 1];
-    for (const [k, layer] of snapshot.layers.entries()) {
-      layer.lastUpdate = previous ? layer.weights.map((w, j) => w - previous.layers[k].weights[j]) : null;
-    }
-  });
+  // As the server does: a snapshot's lastUpdate is the last single update before it (here −η ∂L/∂W, full batch).
   const last = curve[curve.length - 1];
   const phase = options.phase ?? 'done';
   return {

@@ -39,8 +39,21 @@ export class WeightTables {
     for (const details of this.details.values()) {
       const matches = line !== null && Number(details.dataset.line) === line;
       details.classList.toggle('highlighted', matches);
-      if (matches) details.open = true;
+      if (matches) {
+        details.open = true;
+        this.fill(details);
+      }
     }
+  }
+
+  /** Tables are built when opened: while a run trains, closed ones cost nothing per update. */
+  private readonly fillers = new WeakMap<HTMLDetailsElement, () => void>();
+
+  private fill(details: HTMLDetailsElement): void {
+    const filler = this.fillers.get(details);
+    if (!filler) return;
+    this.fillers.delete(details);
+    filler();
   }
 
   private table(inputNames: readonly string[], layers: readonly PanelLayer[], layer: PanelLayer, k: number, open: boolean): HTMLDetailsElement {
@@ -52,7 +65,15 @@ export class WeightTables {
     summary.textContent = `W⁽${superscript(n)}⁾ and b⁽${superscript(n)}⁾ of ${layer.name}: ${layer.units} × ${layer.inputs} weights, ${layer.units} biases`;
     details.append(summary);
     this.details.set(k, details);
+    this.fillers.set(details, () => this.fillTable(details, inputNames, layers, layer, k));
+    details.addEventListener('toggle', () => {
+      if (details.open) this.fill(details);
+    });
+    if (open) this.fill(details);
+    return details;
+  }
 
+  private fillTable(details: HTMLDetailsElement, inputNames: readonly string[], layers: readonly PanelLayer[], layer: PanelLayer, k: number): void {
     const rows = Math.min(layer.units, Math.max(1, Math.floor(MAX_CELLS / (layer.inputs + 1))));
     const columns = Math.min(layer.inputs, MAX_CELLS);
     let max = 0;
@@ -95,7 +116,6 @@ export class WeightTables {
       note.textContent = `Showing ${rows} of ${layer.units} units and ${columns} of ${layer.inputs} inputs; \`nn export\` writes every weight as JSON.`;
       details.append(note);
     }
-    return details;
   }
 
   private cell(value: number, max: number): HTMLTableCellElement {
