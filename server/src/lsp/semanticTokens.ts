@@ -61,11 +61,31 @@ export function classify(text: string, file: SpecFile): ClassifiedSpan[] {
     if (w && (type !== 'enumMember' || VALUE_WORDS.has(w.text))) add(w.span, type, modifiers);
   };
   for (const declaration of file.declarations) classifyDeclaration(text, declaration, add, word);
-  const tokens = lex(text).tokens;
-  for (const span of commentSpans(text, tokens)) add(span, 'comment');
+  for (const span of comments(text)) add(span, 'comment');
   out.sort((a, b) => a.span.start - b.span.start);
   // A defensive pass: a recovered tree could in principle offer the same span twice.
   return out.filter((entry, i) => i === 0 || entry.span.start >= out[i - 1].span.end);
+}
+
+/**
+ * Spans of the comments. Only lines with a `#` are lexed, each on its own: no token
+ * crosses a line break, so a line's tokens (and whether its `#` is in a string) are
+ * the same as in the whole text, and a spec of thousands of lines is not lexed again
+ * for every request.
+ */
+function comments(text: string): Span[] {
+  const spans: Span[] = [];
+  let hash = text.indexOf('#');
+  while (hash >= 0) {
+    let start = hash;
+    while (start > 0 && text[start - 1] !== '\n' && text[start - 1] !== '\r') start--;
+    let end = hash;
+    while (end < text.length && text[end] !== '\n' && text[end] !== '\r') end++;
+    const line = text.slice(start, end);
+    for (const span of commentSpans(line, lex(line).tokens)) spans.push({ start: start + span.start, end: start + span.end });
+    hash = text.indexOf('#', end);
+  }
+  return spans;
 }
 
 type Add = (span: Span | undefined, type: TokenType, modifiers?: TokenModifier[]) => void;
@@ -184,19 +204,31 @@ function classifyDeclaration(text: string, declaration: Declaration, add: Add, w
 /** LSP's relative encoding: [deltaLine, deltaStart, length, type, modifiers] per token; no token crosses a line. */
 export function encode(spans: ClassifiedSpan[], lines: LineIndex): number[] {
   const data: number[] = [];
+  const starts = lines.lineStarts;
+  const length = lines.text.length;
   let previousLine = 0;
   let previousStart = 0;
+  // Spans come in document order, so the line of each is found by walking forward from
+  // the previous one's (thousands of binary searches and positions were most of the time).
+  let line = 0;
   for (const { span, type, modifiers } of spans) {
-    const start = lines.positionAt(span.start);
-    const end = lines.positionAt(span.end);
-    if (end.line !== start.line || end.character <= start.character) continue;
-    const deltaLine = start.line - previousLine;
-    const deltaStart = deltaLine === 0 ? start.character - previousStart : start.character;
+    const startOffset = Math.min(Math.max(span.start, 0), length);
+    const endOffset = Math.min(Math.max(span.end, 0), length);
+    if (startOffset < starts[line]) line = lines.lineOf(startOffset);
+    while (line + 1 < starts.length && starts[line + 1] <= startOffset) line++;
+    // The end on another line (a token never crosses one) or not after the start: skipped.
+    if (line + 1 < starts.length && starts[line + 1] <= endOffset) continue;
+    const contentEnd = lines.lineContentEnd(line);
+    const startCharacter = Math.min(startOffset, contentEnd) - starts[line];
+    const endCharacter = Math.min(endOffset, contentEnd) - starts[line];
+    if (endCharacter <= startCharacter) continue;
+    const deltaLine = line - previousLine;
+    const deltaStart = deltaLine === 0 ? startCharacter - previousStart : startCharacter;
     let modifierBits = 0;
     for (const m of modifiers) modifierBits |= 1 << TOKEN_MODIFIERS.indexOf(m);
-    data.push(deltaLine, deltaStart, end.character - start.character, TOKEN_TYPES.indexOf(type), modifierBits);
-    previousLine = start.line;
-    previousStart = start.character;
+    data.push(deltaLine, deltaStart, endCharacter - startCharacter, TOKEN_TYPES.indexOf(type), modifierBits);
+    previousLine = line;
+    previousStart = startCharacter;
   }
   return data;
 }
