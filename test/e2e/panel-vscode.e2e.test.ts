@@ -175,7 +175,8 @@ describe('the training panel in VS Code', () => {
     // textContent: the badge is shown upper-case.
     await pollUntil('the run to train', async () => ((await phase.textContent()) === 'training' ? true : undefined), T.lsp);
 
-    const boundaryNow = () => panel.locator('canvas.nn-boundary').evaluate((canvas: HTMLCanvasElement) => canvas.toDataURL());
+    // Runs in the webview; the project's type-check has no DOM library.
+    const boundaryNow = () => panel.locator('canvas.nn-boundary').evaluate((canvas) => (canvas as unknown as { toDataURL(): string }).toDataURL());
     const caption = panel.locator('.nn-boundary-figure figcaption');
     await pollUntil('a live boundary', async () => (/live/.test(await caption.innerText()) ? true : undefined), T.lsp);
     const first = await boundaryNow();
