@@ -120,13 +120,56 @@ export class Workbench {
 
   /** Places the cursor with the palette's "go to line:column" (`:L:C`, 1-based), as a keyboard user would. */
   async goTo(line: number, column: number): Promise<void> {
-    await this.focusEditor();
-    await this.page.keyboard.press('Control+g');
-    const input = this.page.locator('.quick-input-widget input');
-    await input.waitFor({ state: 'visible', timeout: T.ui });
-    await input.fill(`:${line}:${column}`);
-    await input.press('Enter');
-    await this.page.locator('.quick-input-widget').waitFor({ state: 'hidden', timeout: T.ui });
+    // Done when the status bar says the cursor is there; a gesture lost under load is repeated.
+    await pollUntil(
+      `the cursor at ${line}:${column}`,
+      async () => {
+        await this.closeQuickInput();
+        await this.focusEditor();
+        await this.page.keyboard.press('Control+g');
+        const input = this.page.locator('.quick-input-widget input');
+        await input.waitFor({ state: 'visible', timeout: T.ui });
+        await input.fill(`:${line}:${column}`);
+        await input.press('Enter');
+        await this.page.locator('.quick-input-widget').waitFor({ state: 'hidden', timeout: T.ui });
+        return this.cursorIs(line, column, 2_000);
+      },
+      T.lsp,
+      0,
+    );
+  }
+
+  /** Whether the status bar shows the cursor at line:column (1-based) within `timeoutMs`. */
+  async cursorIs(line: number, column: number, timeoutMs: number): Promise<boolean> {
+    return this.page
+      .locator('.statusbar-item[id="status.editor.selection"]', { hasText: new RegExp(`Ln ${line}, Col ${column}(?!\\d)`) })
+      .waitFor({ timeout: timeoutMs })
+      .then(() => true, () => false);
+  }
+
+  /** Closes the palette or go-to input if one is open (a step never starts inside another's widget). */
+  async closeQuickInput(): Promise<void> {
+    const widget = this.page.locator('.quick-input-widget');
+    if (await widget.isVisible()) {
+      await this.page.keyboard.press('Escape');
+      await widget.waitFor({ state: 'hidden', timeout: T.ui });
+    }
+  }
+
+  /** The start of the file in view, cursor at 1:1, no widget open: where a step that reads lines begins. */
+  async revealTop(): Promise<void> {
+    await pollUntil(
+      'the cursor at the top of the file',
+      async () => {
+        await this.closeQuickInput();
+        await this.page.keyboard.press('Escape');
+        await this.focusEditor();
+        await this.page.keyboard.press('Control+Home');
+        return this.cursorIs(1, 1, 2_000);
+      },
+      T.ui,
+      0,
+    );
   }
 
   async focusEditor(): Promise<void> {
@@ -241,6 +284,7 @@ export class Workbench {
   /** Runs a command from the palette (F1) by its label, exactly as shown. */
   async runCommand(label: string): Promise<void> {
     const widget = this.page.locator('.quick-input-widget');
+    await this.closeQuickInput();
     await this.page.keyboard.press('F1');
     const input = widget.locator('input');
     await input.waitFor({ state: 'visible', timeout: T.ui });
