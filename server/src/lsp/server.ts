@@ -68,6 +68,12 @@ const CHECK_DEBOUNCE_MS = 20;
 const AUTO_TRAIN_DELAY_MS = 300;
 /** Lens refreshes and nn/runStatus notifications per document, at most this often while training. */
 const PROGRESS_INTERVAL_MS = 100;
+/**
+ * CodeLens refreshes, at most this often. VS Code answers each refresh by cancelling its
+ * lens request and re-arming a debounce of at least 250 ms, so refreshes every 100 ms
+ * starve the lens: it froze on "▶ Train" for a whole run while the status bar counted epochs.
+ */
+const LENS_REFRESH_INTERVAL_MS = 750;
 
 interface ClientSupport {
   configuration: boolean;
@@ -390,8 +396,22 @@ export function startServer(connection: Connection, options: ServerOptions): voi
   function sendProgress(state: DocumentState): void {
     const params: RunStatusParams = { uri: state.uri, version: state.version, runs: [...state.statuses] };
     void connection.sendNotification(RunStatusNotification, params);
-    if (support.codeLensRefresh) void connection.sendRequest(CodeLensRefreshRequest.type).catch(() => undefined);
+    refreshLenses();
     updateReporters(state);
+  }
+
+  let lensRefreshTimer: NodeJS.Timeout | undefined;
+  let lastLensRefresh = 0;
+  /** Asks the client to refetch lenses, throttled with a trailing call so the last state always lands. */
+  function refreshLenses(): void {
+    if (!support.codeLensRefresh || lensRefreshTimer) return;
+    const wait = Math.max(0, lastLensRefresh + LENS_REFRESH_INTERVAL_MS - Date.now());
+    lensRefreshTimer = setTimeout(() => {
+      lensRefreshTimer = undefined;
+      lastLensRefresh = Date.now();
+      void connection.sendRequest(CodeLensRefreshRequest.type).catch(() => undefined);
+    }, wait);
+    lensRefreshTimer.unref();
   }
 
   /** A run's outcome changed: ŷ hints beside the data rows show new numbers. */
