@@ -2,6 +2,7 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { check, DEFAULT_MAX_DATA_CELLS, DEFAULT_MAX_PARAMETERS, type CheckOptions, type CheckResult } from '../../server/src/language';
 import { clearCheckCache } from '../../server/src/language/checkCache';
+import { csvFiles, mutate, random, seeds, tokenSoup } from './fuzzInputs';
 
 const files = new Map<string, string>();
 const options: CheckOptions = {
@@ -80,5 +81,38 @@ describe('check() between edits', () => {
     expectSameAsFresh([SPEC, SPEC, SPEC], (i) => (i === 1 ? small : options));
     check(SPEC, options);
     expect(check(SPEC, small).problems.map((p) => p.code)).toContain('data-too-large');
+  });
+
+  it('answers mutated specs, one after another, as a fresh check does', () => {
+    const next = random(99);
+    const csvMutations = new Map<string, string>();
+    const fuzzOptions: CheckOptions = {
+      ...options,
+      specPath: '/work/fuzz.nn',
+      allowedRoot: null,
+      readFile: (file) => {
+        const name = file.slice(file.lastIndexOf('/') + 1);
+        const text = csvMutations.get(name) ?? csvFiles.get(name);
+        return text === undefined ? { error: 'no such file', missing: true } : { text };
+      },
+      maxDataCells: 200_000,
+    };
+    const recent: string[] = [];
+    for (let i = 0; i < 1500; i++) {
+      // Mostly small edits of one seed, as typing makes them, so declarations repeat.
+      const text = i % 10 === 0 ? tokenSoup(next) : mutate(seeds[i % seeds.length], next);
+      csvMutations.clear();
+      if (next() < 0.2) {
+        const [name, csv] = [...csvFiles][Math.floor(next() * csvFiles.size)];
+        csvMutations.set(name, mutate(csv, next));
+      }
+      const warm = seen(check(text, fuzzOptions));
+      clearCheckCache();
+      const fresh = seen(check(text, fuzzOptions));
+      if (JSON.stringify(warm) !== JSON.stringify(fresh)) expect(warm, JSON.stringify(text)).toEqual(fresh);
+      recent.push(text);
+      if (recent.length > 4) recent.shift();
+      for (const earlier of recent) check(earlier, fuzzOptions);
+    }
   });
 });
