@@ -59,6 +59,8 @@ class Parser {
   private pos = 0;
   private lines: LineIndex | null = null;
   private lastReportedLine = -1;
+  /** A row's numbers as they are read; each row then gets arrays of exactly its size (a spec is mostly rows). */
+  private readonly rowNumbers: NumberLit[] = [];
 
   constructor(private readonly text: string) {
     const lexed = lex(text);
@@ -526,14 +528,17 @@ class Parser {
   private parseRow(): DataRow {
     const start = this.peek().start;
     const row: DataRow = { span: spanOf(this.peek()), inputs: [], targets: [] };
-    let side = row.inputs;
+    // Written by index up to `count` and never emptied: emptying an array frees its storage.
+    const numbers = this.rowNumbers;
+    let count = 0;
+    let targetsFrom = -1;
     let reported = false;
     while (!this.atStatementEnd()) {
       const token = this.advance();
-      if (token.kind === 'number') side.push(this.numberLit(token));
+      if (token.kind === 'number') numbers[count++] = this.numberLit(token);
       else if (token.kind === '->' && row.arrow === undefined) {
         row.arrow = spanOf(token);
-        side = row.targets;
+        targetsFrom = count;
       } else {
         row.malformed = true;
         if (reported) continue;
@@ -542,6 +547,11 @@ class Parser {
         else if (token.kind === 'percent') this.report(spanOf(token), 'unexpected-token', `a data row holds plain numbers; write ${token.value / 100} instead of ${token.text}`);
         else if (token.kind !== 'invalid') this.report(spanOf(token), 'unexpected-token', `unexpected ${quoteToken(token)} in a data row; rows hold numbers, as in '0 1 -> 1'`);
       }
+    }
+    if (targetsFrom < 0) row.inputs = numbers.slice(0, count);
+    else {
+      row.inputs = numbers.slice(0, targetsFrom);
+      row.targets = numbers.slice(targetsFrom, count);
     }
     row.span = this.spanFrom(start);
     if (row.arrow === undefined || row.inputs.length === 0 || row.targets.length === 0) row.malformed = true;
