@@ -60,4 +60,22 @@ describe.each(['f64', 'f32'] as Precision[])('%s kernels with helper threads', (
     }
     expect(shared.threads).toBe(helpers + 1);
   });
+
+  it.each([1, 2, 3])('%i helper(s) give the sgd pass of one thread, bit for bit (shared when ≥ 2¹⁵ parameters)', async (helpers) => {
+    const single = createKernels(precision, 'wasm-simd');
+    const shared = createKernels(precision, 'wasm-simd', { start: startKernelHelpers, count: helpers });
+    await whenThreads(shared, helpers + 1);
+    for (const n of [50_003, 32_768, 1_000]) {
+      const states = [single, shared].map((kernels) => {
+        const [theta, gradient, velocity] = [filled(kernels, n, 21), filled(kernels, n, 22), filled(kernels, n, 23)];
+        // Two steps: the second reads the velocity the first wrote.
+        kernels.sgdUpdate(theta, gradient, velocity, 64, 0.9, 0.05);
+        gradient.set(filled(kernels, n, 24));
+        kernels.sgdUpdate(theta, gradient, velocity, 7, 0.9, 0.05);
+        return [...theta, ...gradient, ...velocity];
+      });
+      expect(states[1].filter((v, i) => !Object.is(v, states[0][i])).length, `${n} parameters`).toBe(0);
+      expect(states[0].some((v, i) => i < n && v !== 0)).toBe(true);
+    }
+  });
 });

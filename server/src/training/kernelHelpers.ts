@@ -1,15 +1,17 @@
 // Starts the helper threads of the SIMD matrix kernels (nn/kernels/threads.ts), for `--threads N`: worker_threads may be used here, not in nn/.
 import { Worker } from 'node:worker_threads';
-import { CONTROL, JOB_WORDS, type HelperData, type StartHelpers } from '../nn/kernels/threads';
+import { CONTROL, JOB, JOB_FLOATS, JOB_WORDS, floatsOffset, type HelperData, type StartHelpers } from '../nn/kernels/threads';
 
 /**
  * A helper's program (CommonJS, evaluated): instantiate the kernels on the
- * shared memory, then for each new generation run its job and count down.
+ * shared memory, then for each new generation run its job (a product's columns
+ * or an sgd pass's elements) and count down.
  */
 const HELPER_SOURCE = `
 const { workerData } = require('node:worker_threads');
-const { module, memory, control, index } = workerData;
+const { module, memory, control, index, floats: floatsAt } = workerData;
 const words = new Int32Array(control);
+const floats = new Float64Array(control, floatsAt + index * ${JOB_FLOATS} * 8, ${JOB_FLOATS});
 let exports = null;
 try { exports = new WebAssembly.Instance(module, { env: { memory } }).exports; } catch { exports = null; }
 if (exports) Atomics.add(words, ${CONTROL.ready}, 1);
@@ -22,10 +24,16 @@ for (;;) {
   seen = generation;
   const base = ${CONTROL.jobs} + index * ${JOB_WORDS};
   try {
-    const product = words[base] === 1 ? exports.product_f32 : exports.product_f64;
-    product(words[base + 1], words[base + 2], words[base + 3], words[base + 4], words[base + 5], words[base + 6],
-      words[base + 7], words[base + 8], words[base + 9], words[base + 10], words[base + 11], words[base + 12],
-      words[base + 13]);
+    const kind = words[base];
+    if (kind === ${JOB.sgdF64} || kind === ${JOB.sgdF32}) {
+      const sgd = kind === ${JOB.sgdF32} ? exports.sgd_f32 : exports.sgd_f64;
+      sgd(words[base + 1], words[base + 2], words[base + 3], words[base + 4], floats[0], floats[1], floats[2]);
+    } else {
+      const product = kind === ${JOB.productF32} ? exports.product_f32 : exports.product_f64;
+      product(words[base + 1], words[base + 2], words[base + 3], words[base + 4], words[base + 5], words[base + 6],
+        words[base + 7], words[base + 8], words[base + 9], words[base + 10], words[base + 11], words[base + 12],
+        words[base + 13]);
+    }
   } catch {
     Atomics.store(words, ${CONTROL.failed}, 1);
   }
@@ -37,7 +45,7 @@ for (;;) {
 export const startKernelHelpers: StartHelpers = (data: HelperData, count: number) => {
   const workers: Worker[] = [];
   for (let index = 0; index < count; index++) {
-    const worker = new Worker(HELPER_SOURCE, { eval: true, workerData: { ...data, index } });
+    const worker = new Worker(HELPER_SOURCE, { eval: true, workerData: { ...data, index, floats: floatsOffset(count) } });
     worker.unref();
     workers.push(worker);
   }

@@ -11,7 +11,7 @@
 /** Starts `count` helper threads that run the jobs of the control block on the given kernel memory; stop() ends them. */
 export type StartHelpers = (data: HelperData, count: number) => { stop(): void };
 
-/** What a helper needs: the compiled kernels, the memory they work on, the control block, its index. */
+/** What a helper needs: the compiled kernels, the memory they work on, the control block (its index and the helper count are added by the starter). */
 export interface HelperData {
   module: object;
   memory: object;
@@ -32,9 +32,24 @@ export const CONTROL = {
   jobs: 4,
 } as const;
 
-/** A job: precision (0 f64, 1 f32), then the 13 arguments of product_f64/product_f32. */
+/**
+ * A job: its kind (JOB), then its integer arguments: the 13 of product_f64/product_f32,
+ * or for an sgd pass theta, gradient, velocity and length, with batch, momentum and
+ * rate as three f64 at the helper's place in the float area (floatsOffset).
+ */
 export const JOB_WORDS = 14;
 
+/** The first word of a job. */
+export const JOB = { productF64: 0, productF32: 1, sgdF64: 2, sgdF32: 3 } as const;
+
+/** Doubles per helper in the float area. */
+export const JOB_FLOATS = 3;
+
+/** Byte offset of the float area (after the words, 8-byte aligned). */
+export function floatsOffset(helpers: number): number {
+  return Math.ceil(((CONTROL.jobs + JOB_WORDS * helpers) * 4) / 8) * 8;
+}
+
 export function controlBytes(helpers: number): number {
-  return (CONTROL.jobs + JOB_WORDS * helpers) * 4;
+  return floatsOffset(helpers) + JOB_FLOATS * 8 * helpers;
 }

@@ -10,7 +10,7 @@ import type { Vector } from '../activations';
 import type { KernelImplementation, MatrixKernels, Precision } from './index';
 import { activationEpilogue, checkDimensions, checkOperand } from './index';
 import { Epilogue } from './reference';
-import { CONTROL, JOB_WORDS, controlBytes, type StartHelpers } from './threads';
+import { CONTROL, JOB, JOB_FLOATS, JOB_WORDS, controlBytes, floatsOffset, type StartHelpers } from './threads';
 import { KERNELS_WASM_BASE64 } from './wasmBinary';
 
 interface KernelExports {
@@ -82,6 +82,8 @@ export interface KernelHelpers {
 
 /** A product smaller than this many multiply-adds runs on the calling thread alone: waking helpers costs more. */
 const PARALLEL_MINIMUM = 1 << 17;
+/** An sgd pass over fewer parameters than this runs on the calling thread alone. */
+const PARALLEL_SGD_MINIMUM = 1 << 15;
 
 /** Stops a collected kernel set's helper threads. */
 const helperStopper = new FinalizationRegistry<{ stop(): void }>((helpers) => helpers.stop());
@@ -129,6 +131,8 @@ class WasmKernels implements MatrixKernels {
   private readonly scratch: Scratch[] = [0, 1, 2, 3, 4, 5].map(() => ({ address: 0, bytes: 0 }));
   /** The helper threads' control block (threads.ts), and how many there are. */
   private control: Int32Array | null = null;
+  /** The helpers' f64 job arguments (JOB_FLOATS per helper). */
+  private floats: Float64Array | null = null;
   private helperCount = 0;
 
   constructor(
@@ -250,7 +254,7 @@ class WasmKernels implements MatrixKernels {
     checkOperand(this.precision, gradientSum, n, 'gradient');
     checkOperand(this.precision, velocity, n, 'velocity');
     const pp = this.place(parameters, n, 0), pg = this.place(gradientSum, n, 1), pv = this.place(velocity, n, 2);
-    this.sgd(pp, pg, pv, n, batchSize, momentum, learningRate);
+    this.sgdShared(pp, pg, pv, n, batchSize, momentum, learningRate);
     this.copyBack(parameters, pp, n);
     this.copyBack(gradientSum, pg, n);
     this.copyBack(velocity, pv, n);
@@ -278,6 +282,7 @@ class WasmKernels implements MatrixKernels {
   /** Lets products be shared with `count` helper threads through `control`. */
   useHelpers(control: Int32Array, count: number): void {
     this.control = control;
+    this.floats = new Float64Array(control.buffer, floatsOffset(count), JOB_FLOATS * count);
     this.helperCount = count;
   }
 
@@ -299,19 +304,62 @@ class WasmKernels implements MatrixKernels {
     }
     // Ranges of whole 8-column tiles (two f32x4 or four f64x2 vectors); a helper past the end gets 0 columns.
     const width = Math.ceil(n / (this.helperCount + 1) / 8) * 8;
-    const flag = this.precision === 'f32' ? 1 : 0;
+    const flag = this.precision === 'f32' ? JOB.productF32 : JOB.productF64;
     for (let h = 0; h < this.helperCount; h++) {
       const start = Math.min((h + 1) * width, n);
       const offset = start * this.size;
       const columns = Math.min(width, n - start);
       control.set([flag, c + offset, cStride, p, pRow, pStep, q + offset, qStride, m, columns, k, mode, bias, other], CONTROL.jobs + h * JOB_WORDS);
     }
+    this.wakeHelpers(control);
+    this.product(c, cStride, p, pRow, pStep, q, qStride, m, Math.min(width, n), k, mode, bias, other);
+    this.awaitHelpers(control);
+  }
+
+  /**
+   * The sgd pass, its elements cut into contiguous ranges, one per thread (this one
+   * takes the first). Each element's update reads and writes only that element, so
+   * the split never shows in the numbers.
+   */
+  private sgdShared(theta: number, gradient: number, velocity: number, n: number, batch: number, momentum: number, rate: number): void {
+    const control = this.control;
+    const floats = this.floats;
+    if (!control || !floats || n < PARALLEL_SGD_MINIMUM || Atomics.load(control, CONTROL.ready) !== this.helperCount) {
+      this.sgd(theta, gradient, velocity, n, batch, momentum, rate);
+      return;
+    }
+    // Ranges of whole cache lines (16 f32 or 8 f64); a helper past the end gets 0 elements.
+    const width = Math.ceil(n / (this.helperCount + 1) / 16) * 16;
+    const kind = this.precision === 'f32' ? JOB.sgdF32 : JOB.sgdF64;
+    for (let h = 0; h < this.helperCount; h++) {
+      const start = Math.min((h + 1) * width, n);
+      const offset = start * this.size;
+      const base = CONTROL.jobs + h * JOB_WORDS;
+      control[base] = kind;
+      control[base + 1] = theta + offset;
+      control[base + 2] = gradient + offset;
+      control[base + 3] = velocity + offset;
+      control[base + 4] = Math.min(width, n - start);
+      floats[h * JOB_FLOATS] = batch;
+      floats[h * JOB_FLOATS + 1] = momentum;
+      floats[h * JOB_FLOATS + 2] = rate;
+    }
+    this.wakeHelpers(control);
+    this.sgd(theta, gradient, velocity, Math.min(width, n), batch, momentum, rate);
+    this.awaitHelpers(control);
+  }
+
+  /** Publishes the jobs written into the control block (the generation's store orders them) and wakes the helpers. */
+  private wakeHelpers(control: Int32Array): void {
     Atomics.store(control, CONTROL.failed, 0);
     Atomics.store(control, CONTROL.pending, this.helperCount);
     const generation = Atomics.load(control, CONTROL.generation);
     Atomics.store(control, CONTROL.generation, generation >= 0x3fffffff ? 1 : generation + 1);
     Atomics.notify(control, CONTROL.generation);
-    this.product(c, cStride, p, pRow, pStep, q, qStride, m, Math.min(width, n), k, mode, bias, other);
+  }
+
+  /** Waits until every helper has finished its part. */
+  private awaitHelpers(control: Int32Array): void {
     for (let pending = Atomics.load(control, CONTROL.pending); pending !== 0; pending = Atomics.load(control, CONTROL.pending)) {
       Atomics.wait(control, CONTROL.pending, pending);
     }
