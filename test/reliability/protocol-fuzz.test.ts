@@ -306,14 +306,14 @@ describe('protocol fuzz', () => {
     expect(logErrors, logErrors.join('\n')).toEqual([]);
     const stderr = client.stderr.join('');
     expect(stderr).not.toMatch(/unhandled|rejection|TypeError|RangeError|ReferenceError|Error:/i);
-    // Flat. The outcome cache (64 runs, 256 MB by estimate) fills during the first minute or so,
-    // so the bound against the level after warm-up is loose; and the last third of the run may
-    // not sit above the middle third by more than GC noise (a steady leak would). Medians, since
-    // single samples ride the garbage collector's sawtooth.
+    // Flat. The server's caches (outcomes, data sets, files) fill during the first minutes, so
+    // the level after a 5 s warm-up is no baseline: the run stays under an absolute ceiling, and
+    // its last third may not sit above its middle third by more than GC noise (a steady leak
+    // would). Medians, since single samples ride the garbage collector's sawtooth.
     const median = (values: number[]) => [...values].sort((x, y) => x - y)[Math.floor(values.length / 2)];
     const third = (k: number) => rss.filter((r) => r.seconds >= (k * seconds) / 3 && r.seconds < ((k + 1) * seconds) / 3 + 1).map((r) => r.mb);
     const lastThird = median(third(2));
-    expect(lastThird).toBeLessThan(Math.max(start * 1.5, start + 150));
+    expect(lastThird).toBeLessThan(512);
     if (seconds >= 60) expect(lastThird).toBeLessThan(median(third(1)) * 1.15 + 30);
   }, (BUDGET_SECONDS + 180) * 1000);
 });
