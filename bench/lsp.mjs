@@ -27,7 +27,8 @@ if (build.status !== 0) {
 
 /** A server process and a client that answers what an editor answers, and can wait for notifications. */
 async function startServer(settings = {}) {
-  const child = spawn(process.execPath, [join(ROOT, 'dist', 'server.js'), '--stdio'], { cwd: ROOT, stdio: ['pipe', 'pipe', 'inherit'] });
+  // With the V8 flag the VS Code client starts it with (client/src/extension.ts).
+  const child = spawn(process.execPath, ['--max-semi-space-size=32', join(ROOT, 'dist', 'server.js'), '--stdio'], { cwd: ROOT, stdio: ['pipe', 'pipe', 'inherit'] });
   const connection = createMessageConnection(new StreamMessageReader(child.stdout), new StreamMessageWriter(child.stdin));
   const listeners = new Set();
   const emit = (method, params) => {

@@ -77,9 +77,13 @@ export async function deactivate(): Promise<void> {
 
 function createClient(context: vscode.ExtensionContext): LanguageClient {
   const module = context.asAbsolutePath('dist/server.js');
+  // A larger young generation: each check of a long spec makes megabytes of short-lived
+  // objects, and with Node's default 16 MB they are copied and promoted at nearly every
+  // edit (the server's CPU per edit of a 5,000-line spec: 18.6 -> 14.5 ms, bench/README.md).
+  const execArgv = ['--max-semi-space-size=32'];
   const serverOptions: ServerOptions = {
-    run: { module, transport: TransportKind.ipc },
-    debug: { module, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6009'] } },
+    run: { module, transport: TransportKind.ipc, options: { execArgv } },
+    debug: { module, transport: TransportKind.ipc, options: { execArgv: [...execArgv, '--nolazy', '--inspect=6009'] } },
   };
   const clientOptions: LanguageClientOptions = {
     documentSelector: [{ language: 'nn' }],
