@@ -8,6 +8,7 @@
 //   node trainer.mjs --readme             ... and write the table into README.md
 //   node trainer.mjs --libs nn-f64,tfjs-wasm --workloads b,c --repeat 5
 //   node trainer.mjs --clock cpu          rates from CPU time instead of wall time (on a busy machine)
+//   node trainer.mjs --render --readme    the table of the last run again (from results/last.json)
 import { spawnSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -227,7 +228,7 @@ async function child() {
 
 function fmt(n, digits = 3) {
   if (n == null || !Number.isFinite(n)) return '—';
-  if (n >= 1000) return Math.round(n).toLocaleString('en-US');
+  if (n >= 100) return Math.round(n).toLocaleString('en-US');
   return n.toPrecision(digits);
 }
 
@@ -267,7 +268,15 @@ async function main() {
       }
     }
   }
-  const table = render(results, libs, keys);
+  const meta = { date: new Date().toISOString(), load: os.loadavg(), repeat, clock: clockKind, libs, keys };
+  mkdirSync(join(here, 'results'), { recursive: true });
+  writeFileSync(join(here, 'results', 'last.json'), JSON.stringify({ ...meta, results }, null, 2));
+  report(results, meta);
+}
+
+/** Prints the table (and with --readme writes it into README.md); `--render` redoes this from results/last.json. */
+function report(results, meta) {
+  const table = render(results, meta);
   process.stdout.write(table + '\n');
   if (process.argv.includes('--readme')) {
     const path = join(here, 'README.md');
@@ -279,16 +288,14 @@ async function main() {
     if (a < 0 || b < 0) throw new Error('README.md lacks the bench markers');
     writeFileSync(path, text.slice(0, a + begin.length) + '\n' + table + '\n' + text.slice(b));
   }
-  mkdirSync(join(here, 'results'), { recursive: true });
-  writeFileSync(join(here, 'results', 'last.json'), JSON.stringify({ date: new Date().toISOString(), results }, null, 2));
 }
 
-function render(results, libs, keys) {
+function render(results, { date, load, repeat, clock, libs, keys }) {
   const cpu = os.cpus()[0]?.model ?? 'unknown CPU';
   const lines = [
-    `Measured ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC on ${cpu} (${os.cpus().length} cores), Node ${process.version}; ` +
-      `best of up to ${arg('--repeat', '3')} runs per library (runs over 15 s: one), load average at the end ${os.loadavg().map((l) => l.toFixed(1)).join(' / ')}; ` +
-      (arg('--clock', 'wall') === 'cpu'
+    `Measured ${date.slice(0, 16).replace('T', ' ')} UTC on ${cpu} (${os.cpus().length} cores), Node ${process.version}; ` +
+      `best of up to ${repeat} runs per library (runs over 15 s: one), load average at the end ${load.map((l) => l.toFixed(1)).join(' / ')}; ` +
+      (clock === 'cpu'
         ? 'samples/s, GFLOP/s and ratios from **CPU seconds** (the machine was shared; every library here trains on one thread).'
         : 'samples/s, GFLOP/s and ratios from wall seconds.'),
     '',
@@ -316,4 +323,7 @@ function render(results, libs, keys) {
 }
 
 if (process.argv.includes('--one')) await child();
-else await main();
+else if (process.argv.includes('--render')) {
+  const { results, ...meta } = JSON.parse(readFileSync(join(here, 'results', 'last.json'), 'utf8'));
+  report(results, meta);
+} else await main();
