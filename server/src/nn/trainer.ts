@@ -38,6 +38,9 @@ import type {
 /** The most samples that go through one forward/backward pass; larger batches are split into chunks. */
 export const CHUNK_COLUMNS = 256;
 
+/** Each layer's W and b start on a multiple of this many elements in the parameter block (a 64-byte line in f32). */
+const PIECE_ALIGN = 16;
+
 /** How accuracy is judged, decided from the targets (LANGUAGE.md §4), or null for regression. */
 export type Classification = 'binary' | 'onehot' | null;
 
@@ -107,6 +110,9 @@ export class Trainer {
   private readonly biases: Vector[];
   private readonly weightGradients: Vector[];
   private readonly biasGradients: Vector[];
+  /** Every W and b (and, in the same places, every ∂L/∂W and ∂L/∂b): the arrays above are views of these. */
+  private readonly parameterBlock: Vector;
+  private readonly gradientBlock: Vector;
   /** ΔW⁽ᵏ⁾ of the recorded update (W after − W before), and which update that was (0: none). */
   private readonly weightUpdates: Float64Array[];
   private recordedUpdate = 0;
@@ -183,14 +189,29 @@ export class Trainer {
     this.preActivations = [empty];
     this.deltas = [empty];
     this.activations = [allocate(n[0] * columns)];
+    // W⁽ᵏ⁾ and b⁽ᵏ⁾ of every layer are views of one block, their gradients of another (each piece
+    // starting on a 64-byte line; the gaps stay 0), so the optimizer moves all parameters in one
+    // pass: its steps are elementwise, so one pass gives the numbers of one pass per array.
+    const pieceStart: number[] = [];
+    let blockLength = 0;
+    for (let k = 1; k <= L; k++) {
+      pieceStart.push(blockLength);
+      blockLength += Math.ceil((n[k] * n[k - 1]) / PIECE_ALIGN) * PIECE_ALIGN;
+      pieceStart.push(blockLength);
+      blockLength += Math.ceil(n[k] / PIECE_ALIGN) * PIECE_ALIGN;
+    }
+    this.parameterBlock = allocate(blockLength);
+    this.gradientBlock = allocate(blockLength);
+    const piece = (block: Vector, start: number, length: number): Vector => block.subarray(start, start + length);
     const initRng = new Rng(settings.seed, STREAM.init);
     for (let k = 1; k <= L; k++) {
-      const weights = allocate(n[k] * n[k - 1]);
+      const [weightStart, biasStart] = [pieceStart[2 * (k - 1)], pieceStart[2 * (k - 1) + 1]];
+      const weights = piece(this.parameterBlock, weightStart, n[k] * n[k - 1]);
       initializeWeights(weights, network.layers[k - 1].init, n[k - 1], n[k], initRng);
       this.weights.push(weights);
-      this.biases.push(allocate(n[k]));
-      this.weightGradients.push(allocate(n[k] * n[k - 1]));
-      this.biasGradients.push(allocate(n[k]));
+      this.biases.push(piece(this.parameterBlock, biasStart, n[k]));
+      this.weightGradients.push(piece(this.gradientBlock, weightStart, n[k] * n[k - 1]));
+      this.biasGradients.push(piece(this.gradientBlock, biasStart, n[k]));
       this.weightUpdates.push(new Float64Array(n[k] * n[k - 1]));
       this.preActivations.push(allocate(n[k] * columns));
       this.deltas.push(allocate(n[k] * columns));
@@ -198,9 +219,7 @@ export class Trainer {
     }
     this.targetColumns = allocate(n[L] * columns);
     this.output = outputLoss(settings.loss, this.activationKinds[L]);
-    const lengths: number[] = [];
-    for (let k = 1; k <= L; k++) lengths.push(n[k] * n[k - 1], n[k]);
-    this.optimizer = createOptimizer(settings.optimizer, lengths, allocate, this.kernels);
+    this.optimizer = createOptimizer(settings.optimizer, [blockLength], allocate, this.kernels);
     this.shuffleRng = new Rng(settings.seed, STREAM.shuffle);
     this.order = new Int32Array(trainCount);
     for (let i = 0; i < trainCount; i++) this.order[i] = i;
@@ -451,17 +470,16 @@ export class Trainer {
     // ΔW of the epoch's last update (what a snapshot shows) and of every step: two passes
     // over W once per epoch, nothing next to an epoch's products.
     const record = recordUpdate || end === trainCount;
-    for (let k = 1; k <= L; k++) {
-      if (record) this.weightUpdates[k].set(this.weights[k]);
-      this.optimizer.apply(2 * (k - 1), this.weights[k], this.weightGradients[k], size, this.updates);
-      this.optimizer.apply(2 * (k - 1) + 1, this.biases[k], this.biasGradients[k], size, this.updates);
-      if (record) {
+    if (record) for (let k = 1; k <= L; k++) this.weightUpdates[k].set(this.weights[k]);
+    this.optimizer.apply(0, this.parameterBlock, this.gradientBlock, size, this.updates);
+    if (record) {
+      for (let k = 1; k <= L; k++) {
         const update = this.weightUpdates[k];
         const weights = this.weights[k];
         for (let i = 0; i < update.length; i++) update[i] = weights[i] - update[i];
       }
+      this.recordedUpdate = this.updates;
     }
-    if (record) this.recordedUpdate = this.updates;
     if (end === trainCount) this.finishEpoch();
     return lossSum / size;
   }
