@@ -1,28 +1,38 @@
 // "Did you mean …?": the closest known word to a misspelled one, by edit distance.
 
+/** Three rows of the distance table, reused by every call (suggest runs once per unknown word, over every candidate). */
+let rows = [new Int32Array(32), new Int32Array(32), new Int32Array(32)];
+
 /**
  * Optimal-string-alignment distance: insertions, deletions, substitutions and
  * swaps of two neighbours each cost 1, so `inptu` is one edit from `input`.
+ * With `limit`, any distance above it may be returned as `limit + 1` (sooner).
  */
-export function editDistance(a: string, b: string): number {
+export function editDistance(a: string, b: string, limit = Infinity): number {
   if (a === b) return 0;
   if (a.length === 0) return b.length;
   if (b.length === 0) return a.length;
-  let previous2: number[] = [];
-  let previous: number[] = [];
-  for (let j = 0; j <= b.length; j++) previous.push(j);
+  if (rows[0].length <= b.length) rows = rows.map(() => new Int32Array(2 * (b.length + 1)));
+  let [previous2, previous, current] = rows;
+  for (let j = 0; j <= b.length; j++) previous[j] = j;
+  let previousMin = 0;
   for (let i = 1; i <= a.length; i++) {
-    const current = [i];
+    current[0] = i;
+    let rowMin = i;
     for (let j = 1; j <= b.length; j++) {
       const cost = a.charCodeAt(i - 1) === b.charCodeAt(j - 1) ? 0 : 1;
       let d = Math.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost);
       if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) {
         d = Math.min(d, previous2[j - 2] + 1);
       }
-      current.push(d);
+      current[j] = d;
+      if (d < rowMin) rowMin = d;
     }
-    previous2 = previous;
-    previous = current;
+    // A cell comes from its own row, the row above, or (a swap) two rows up plus 1: once
+    // two rows in a row are all above the limit, every later one is too.
+    if (rowMin > limit && previousMin > limit) return limit + 1;
+    previousMin = rowMin;
+    [previous2, previous, current] = [previous, current, previous2];
   }
   return previous[b.length];
 }
@@ -46,7 +56,8 @@ export function suggest(word: string, candidates: Iterable<string>): string | nu
     if (candidate === word) continue;
     // Names are short; skip candidates whose length alone rules them out.
     if (Math.abs(candidate.length - word.length) > tolerance(word.length)) continue;
-    const d = editDistance(lower, candidate.toLowerCase());
+    // Farther than the word's own tolerance can never be suggested (see the last line).
+    const d = editDistance(lower, candidate.toLowerCase(), tolerance(word.length));
     if (d < bestDistance) {
       bestDistance = d;
       best = candidate;
