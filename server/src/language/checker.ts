@@ -56,6 +56,12 @@ class Checker {
   private readonly parsed;
   /** Error spans, to decide which declarations are free of errors. */
   private errorSpans: Span[] = [];
+  /**
+   * The starts of errorSpans[0, sortedCount), sorted: every declaration asks clean(),
+   * and a file with thousands of errors made that a scan of all of them each time.
+   */
+  private sortedErrorStarts: number[] = [];
+  private sortedCount = 0;
 
   constructor(
     private readonly text: string,
@@ -84,8 +90,23 @@ class Checker {
 
   /** True when no error lies inside `span` (syntax errors included). */
   private clean(span: Span): boolean {
-    for (const error of this.errorSpans) {
-      if (error.start >= span.start && error.start < Math.max(span.end, span.start + 1)) return false;
+    const end = Math.max(span.end, span.start + 1);
+    // Errors reported since the last sort are scanned; once there are many, sort again.
+    if (this.errorSpans.length - this.sortedCount > 32) {
+      this.sortedErrorStarts = this.errorSpans.map((error) => error.start).sort((a, b) => a - b);
+      this.sortedCount = this.errorSpans.length;
+    }
+    let low = 0;
+    let high = this.sortedCount;
+    while (low < high) {
+      const mid = (low + high) >> 1;
+      if (this.sortedErrorStarts[mid] < span.start) low = mid + 1;
+      else high = mid;
+    }
+    if (low < this.sortedCount && this.sortedErrorStarts[low] < end) return false;
+    for (let i = this.sortedCount; i < this.errorSpans.length; i++) {
+      const error = this.errorSpans[i];
+      if (error.start >= span.start && error.start < end) return false;
     }
     return true;
   }
