@@ -3,18 +3,10 @@ import { readdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { check, parse, type CheckOptions } from '../../server/src/language';
 import { LineIndex } from '../../server/src/language/positions';
+import { random } from '../support/random';
 
-/** mulberry32: a small seeded generator, so every run of a fuzz test sees the same inputs. */
-export function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+// mulberry32, shared with the report fixtures; re-exported because the fuzz tests import it from here.
+export { random };
 
 export const root = path.join(__dirname, '..', '..');
 const folders = [path.join(root, 'examples'), path.join(__dirname, 'fixtures')];

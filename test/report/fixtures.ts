@@ -1,18 +1,7 @@
 // Realistic TrainingView fixtures for the report and panel tests: a tiny, seeded backpropagation run computed right here, so the numbers behave like real training.
 
 import type { CurvePoint, PanelLayer, Snapshot, TrainingView } from '../../server/src/protocol';
-
-/** mulberry32: a small seeded generator, so fixtures are the same on every run. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { random as rng } from '../support/random';
 
 type Activation = 'tanh' | 'sigmoid';
 const act = (a: Activation, z: number) => (a === 'tanh' ? Math.tanh(z) : 1 / (1 + Math.exp(-z)));
