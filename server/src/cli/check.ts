@@ -2,7 +2,7 @@
 
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { check, DEFAULT_MAX_DATA_CELLS, DEFAULT_MAX_PARAMETERS, type ReadFile } from '../language/index';
+import { check, DEFAULT_MAX_DATA_CELLS, DEFAULT_MAX_PARAMETERS, type CheckResult, type ReadFile } from '../language/index';
 import { LineIndex } from '../language/positions';
 
 export const CHECK_USAGE = 'usage: nn check FILE...';
@@ -57,6 +57,30 @@ export const readDataFile: ReadFile = (absolutePath) => {
 };
 
 /**
+ * The spec's text, or undefined after saying on stderr why it cannot be read, worded
+ * the same way by `nn check`, `nn train` and `nn export` (as words, not error codes).
+ */
+export function readSpec(command: string, file: string, specPath: string, stderr: (text: string) => void): string | undefined {
+  try {
+    return readFileSync(specPath, 'utf8');
+  } catch (error) {
+    stderr(`nn ${command}: cannot read '${file}': ${describeReadError(error).message}\n`);
+    return undefined;
+  }
+}
+
+/** Checks a spec as every command does: data files read wherever the spec points, the default size limits. */
+export function checkSpec(text: string, specPath: string): CheckResult {
+  return check(text, {
+    specPath,
+    allowedRoot: null,
+    readFile: readDataFile,
+    maxParameters: DEFAULT_MAX_PARAMETERS,
+    maxDataCells: DEFAULT_MAX_DATA_CELLS,
+  });
+}
+
+/**
  * Runs `nn check` and returns the exit status: 0 when no file has an error
  * (warnings allowed), 1 when any has, 2 for bad usage or an unreadable spec.
  */
@@ -82,21 +106,12 @@ export function checkCommand(argv: string[], io: CheckIo = processCheckIo()): nu
   let errors = false;
   for (const file of files) {
     const specPath = resolve(io.cwd, file);
-    let text: string;
-    try {
-      text = readFileSync(specPath, 'utf8');
-    } catch (error) {
-      io.stderr(`nn check: cannot read '${file}': ${describeReadError(error).message}\n`);
+    const text = readSpec('check', file, specPath, (message) => io.stderr(message));
+    if (text === undefined) {
       unreadable = true;
       continue;
     }
-    const result = check(text, {
-      specPath,
-      allowedRoot: null,
-      readFile: readDataFile,
-      maxParameters: DEFAULT_MAX_PARAMETERS,
-      maxDataCells: DEFAULT_MAX_DATA_CELLS,
-    });
+    const result = checkSpec(text, specPath);
     const lines = new LineIndex(text);
     let output = '';
     for (const problem of result.problems) {

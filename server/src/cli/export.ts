@@ -1,14 +1,14 @@
 // `nn export FILE --run N --format json|pytorch [--out PATH] [--epochs N]`: train one run and write the model (CLI.md).
 
-import { readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { basename, dirname, extname, join, resolve } from 'node:path';
 import { ExportError, exportJson } from '../export/json';
 import { pytorchScript } from '../export/pytorch';
-import { check, DEFAULT_MAX_DATA_CELLS, DEFAULT_MAX_PARAMETERS, type CheckResult } from '../language/index';
+import type { CheckResult } from '../language/index';
 import type { RunSpec } from '../language/model';
 import { LineIndex } from '../language/positions';
 import { Trainer } from '../nn/trainer';
-import { describeReadError, describeWriteError, readDataFile } from './check';
+import { checkSpec, describeWriteError, readSpec } from './check';
 
 export const EXPORT_USAGE = 'usage: nn export FILE --run N --format json|pytorch [--out PATH] [--epochs N]';
 
@@ -84,21 +84,9 @@ export function exportCommand(argv: string[], io: ExportIo): number {
   }
   const cwd = io.cwd ?? process.cwd();
   const specPath = resolve(cwd, args.file);
-  let text: string;
-  try {
-    text = readFileSync(specPath, 'utf8');
-  } catch (error) {
-    // Worded as `nn check` and `nn train` word it, not as an error code.
-    io.stderr(`nn export: cannot read '${args.file}': ${describeReadError(error).message}\n`);
-    return 2;
-  }
-  const result = check(text, {
-    specPath,
-    allowedRoot: null,
-    readFile: readDataFile, // the same words for a data file as `nn check` and `nn train`
-    maxParameters: DEFAULT_MAX_PARAMETERS,
-    maxDataCells: DEFAULT_MAX_DATA_CELLS,
-  });
+  const text = readSpec('export', args.file, specPath, (message) => io.stderr(message));
+  if (text === undefined) return 2;
+  const result = checkSpec(text, specPath);
   printProblems(args.file, text, result, io);
   if (result.errorCount > 0) return 1;
 

@@ -7,9 +7,7 @@
 // `--threads N` gives the trainer's matrix kernels N − 1 helper threads; results
 // never depend on the count (LANGUAGE.md §4; each product element is summed whole by one thread).
 
-import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { check, DEFAULT_MAX_DATA_CELLS, DEFAULT_MAX_PARAMETERS } from '../language/index';
 import type { RunSpec } from '../language/model';
 import { LineIndex } from '../language/positions';
 import type { Problem } from '../language/problems';
@@ -18,7 +16,7 @@ import { startKernelHelpers } from '../training/kernelHelpers';
 import type { EpochReport, StopReason, TrainResult } from '../nn/types';
 import { missAdvice } from '../training/results';
 import { formatPercent, formatSeconds, lossWord } from '../training/summary';
-import { describeReadError, describeWriteError, readDataFile } from './check';
+import { checkSpec, describeWriteError, readSpec } from './check';
 
 /** Four significant digits: enough to tell 0.0009999 from the `stop when loss < 0.001` it beat. */
 function formatLoss(value: number | null | undefined): string {
@@ -198,21 +196,10 @@ export async function trainCommand(argv: string[], io: CliIo = processIo(), hook
   }
 
   const specPath = resolve(io.cwd, options.file);
-  let text: string;
-  try {
-    text = readFileSync(specPath, 'utf8');
-  } catch (error) {
-    io.stderr(`nn train: cannot read '${options.file}': ${describeReadError(error).message}\n`);
-    return 2;
-  }
+  const text = readSpec('train', options.file, specPath, (message) => io.stderr(message));
+  if (text === undefined) return 2;
 
-  const checked = check(text, {
-    specPath,
-    allowedRoot: null,
-    readFile: readDataFile,
-    maxParameters: DEFAULT_MAX_PARAMETERS,
-    maxDataCells: DEFAULT_MAX_DATA_CELLS,
-  });
+  const checked = checkSpec(text, specPath);
   const lines = new LineIndex(text);
   const problems = checked.problems.filter((p) => p.severity === 'error' || p.severity === 'warning');
   const jsonProblems = problems.map((p) => {
