@@ -40,6 +40,7 @@ import {
 import { TrainingHost, type RunEvent } from '../training/host';
 import type { RunOutcome } from '../training/outcome';
 import { resultProblem } from '../training/results';
+import { seriesId, snapshotsToSend } from '../training/snapshots';
 import { progressText, statusSummary } from '../training/summary';
 import { codeActions } from './codeActions';
 import { codeLenses } from './codeLens';
@@ -435,7 +436,7 @@ export function startServer(connection: Connection, options: ServerOptions): voi
   }
 
   function onRunEvent(event: RunEvent): void {
-    if (event.kind === 'progress' || event.kind === 'record') {
+    if (event.kind === 'progress' || event.kind === 'snapshot' || event.kind === 'record') {
       // Progress comes up to ~10 times a second per run; coalesce per document. A record
       // changes only what the panel shows, which refetches on nn/runStatus.
       if (progressTimers.has(event.uri)) return;
@@ -539,20 +540,27 @@ export function startServer(connection: Connection, options: ServerOptions): voi
     const { cached, live } = host.record(params.uri, run.key);
     const layerLines = run.network.layers.map((layer) => state.lines.positionAt(layer.span.start).line);
     const record = cached?.record;
-    // While a run trains, the panel gets the live curve; otherwise the finished record.
+    // While a run trains, the panel gets the live curve and snapshots; otherwise the finished record.
+    // Either way only the snapshots the panel does not hold yet travel (TrainingParams.held).
     const training = live !== null;
+    const part = training
+      ? snapshotsToSend(seriesId(live.snapshots), live.snapshots.snapshotsAfter(null), params.held)
+      : record
+        ? snapshotsToSend(seriesId(record), record.snapshots.map((snapshot, seq) => ({ seq, snapshot })), params.held)
+        : { snapshots: [] };
+    const frame = (training ? live.frame : null) ?? record;
     return {
       uri: state.uri,
       version: state.version,
       status: state.statuses[index],
       inputNames: run.data.inputNames,
+      classes: run.data.classes,
       curve: training ? live.curve : record?.curve ?? [],
-      snapshots: training
-        ? []
-        : (record?.snapshots ?? []).map((s) => ({ ...s, layers: s.layers.map((l, k) => ({ ...l, line: layerLines[k] ?? 0 })) })),
-      points: record?.points ?? null,
-      box: record?.box ?? null,
-      grid: record?.grid ?? 0,
+      ...part,
+      snapshots: part.snapshots.map((s) => ({ ...s, layers: s.layers.map((l, k) => ({ ...l, line: layerLines[k] ?? 0 })) })),
+      points: frame?.points ?? null,
+      box: frame?.box ?? null,
+      grid: frame?.grid ?? 0,
     };
   });
 
