@@ -7,30 +7,7 @@ import { defaultScriptPath, exportCommand, parseExportArgs } from '../../server/
 import { exportDocument, type ExportDocument } from '../../server/src/export/json';
 import { check, DEFAULT_MAX_DATA_CELLS, DEFAULT_MAX_PARAMETERS } from '../../server/src/language/index';
 import { Trainer } from '../../server/src/nn/trainer';
-
-const XOR = `# The classic three-layer network, learning XOR.
-network xor {
-  input 2
-  layer hidden 3 sigmoid
-  layer output 1 sigmoid
-}
-
-data xor_table {
-  0 0 -> 0
-  0 1 -> 1
-  1 0 -> 1
-  1 1 -> 0
-}
-
-train xor on xor_table {
-  loss mse
-  optimizer sgd rate 0.5
-  epochs 20000
-  batch full
-  seed 1
-  stop when loss < 0.001
-}
-`;
+import { XOR_EXAMPLE as XOR } from '../support/specs';
 
 const REGRESSION = `network fit {
   input 2

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { parse } from '../../server/src/language';
 import { LineIndex } from '../../server/src/language/positions';
 import type { DataDecl, NetworkDecl, TrainDecl } from '../../server/src/language/syntax';
+import { XOR_EXAMPLE as XOR } from '../support/specs';
 
 /** Problems as `line:col message` (1-based), the way `nn check` prints them. */
 function problems(text: string): string[] {
@@ -12,30 +13,6 @@ function problems(text: string): string[] {
     return `${at.line}:${at.column} ${p.message}`;
   });
 }
-
-const XOR = `# The classic three-layer network, learning XOR.
-network xor {
-  input 2
-  layer hidden 3 sigmoid
-  layer output 1 sigmoid
-}
-
-data xor_table {
-  0 0 -> 0
-  0 1 -> 1
-  1 0 -> 1
-  1 1 -> 0
-}
-
-train xor on xor_table {
-  loss mse
-  optimizer sgd rate 0.5
-  epochs 20000
-  batch full
-  seed 1
-  stop when loss < 0.001
-}
-`;
 
 describe('parse', () => {
   it('builds the tree of LANGUAGE.md §1 without problems', () => {
