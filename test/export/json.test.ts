@@ -1,12 +1,12 @@
 // `nn export --format json`: the document has CLI.md's shape, and its weights alone reproduce finalLoss.
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync, existsSync, statSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { defaultScriptPath, exportCommand, parseExportArgs } from '../../server/src/cli/export';
 import { exportDocument, type ExportDocument } from '../../server/src/export/json';
-import { check, DEFAULT_MAX_DATA_CELLS, DEFAULT_MAX_PARAMETERS } from '../../server/src/language/index';
 import { Trainer } from '../../server/src/nn/trainer';
+import { checkedWithoutErrors } from '../support/check';
 import { XOR_EXAMPLE as XOR } from '../support/specs';
 
 const REGRESSION = `network fit {
@@ -95,18 +95,6 @@ function workspace(spec: string): { dir: string; file: string } {
   return { dir, file };
 }
 
-function checked(text: string, dir: string) {
-  const result = check(text, {
-    specPath: join(dir, 'spec.nn'),
-    allowedRoot: null,
-    readFile: (path) => (existsSync(path) ? { text: readFileSync(path, 'utf8') } : { error: 'no such file', missing: true }),
-    maxParameters: DEFAULT_MAX_PARAMETERS,
-    maxDataCells: DEFAULT_MAX_DATA_CELLS,
-  });
-  expect(result.problems.filter((p) => p.severity === 'error')).toEqual([]);
-  return result;
-}
-
 function run(args: string[], cwd: string) {
   let stdout = '';
   let stderr = '';
@@ -156,7 +144,7 @@ const CASES = [
 describe('nn export --format json', () => {
   it.each(CASES)('$name: CLI.md shape, and the weights alone give finalLoss', ({ spec, tolerance }) => {
     const { dir } = workspace(spec);
-    const result = checked(spec, dir);
+    const result = checkedWithoutErrors(spec, dir);
     const runSpec = result.runs[0];
     const { status, stdout, stderr } = run(['spec.nn', '--run', '1', '--format', 'json'], dir);
     expect(stderr).toBe('');

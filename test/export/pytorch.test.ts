@@ -1,18 +1,11 @@
 // The PyTorch script's embedded numbers, read back without Python: exactly the trained weights and the run's training part.
 import { describe, expect, it } from 'vitest';
 import { pytorchScript } from '../../server/src/export/pytorch';
-import { check, DEFAULT_MAX_DATA_CELLS, DEFAULT_MAX_PARAMETERS } from '../../server/src/language/index';
 import { Trainer } from '../../server/src/nn/trainer';
+import { checkedWithoutErrors } from '../support/check';
 
 function trained(spec: string) {
-  const result = check(spec, {
-    specPath: null,
-    allowedRoot: null,
-    readFile: null,
-    maxParameters: DEFAULT_MAX_PARAMETERS,
-    maxDataCells: DEFAULT_MAX_DATA_CELLS,
-  });
-  expect(result.problems.filter((p) => p.severity === 'error')).toEqual([]);
+  const result = checkedWithoutErrors(spec);
   const run = result.runs[0];
   const trainer = new Trainer(run.network, run.data, run.settings);
   const outcome = trainer.train();

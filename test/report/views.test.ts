@@ -3,9 +3,9 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { check, DEFAULT_MAX_DATA_CELLS, DEFAULT_MAX_PARAMETERS } from '../../server/src/language';
 import { Trainer } from '../../server/src/nn/trainer';
 import { trainingView, writeReport } from '../../server/src/report/views';
+import { checkedWithoutErrors } from '../support/check';
 
 const spec = `# a ring of points
 network ring {
@@ -25,14 +25,7 @@ train ring on rings {
 `;
 
 function trained(text: string) {
-  const checked = check(text, {
-    specPath: null,
-    allowedRoot: null,
-    readFile: null,
-    maxParameters: DEFAULT_MAX_PARAMETERS,
-    maxDataCells: DEFAULT_MAX_DATA_CELLS,
-  });
-  expect(checked.problems.filter((p) => p.severity === 'error')).toEqual([]);
+  const checked = checkedWithoutErrors(text);
   return checked.runs.map((run) => {
     const trainer = new Trainer(run.network, run.data, run.settings);
     const result = trainer.train();

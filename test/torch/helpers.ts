@@ -1,12 +1,12 @@
 // Shared by the PyTorch suites: run Debian's python3 (never a pyenv one) with a deadline, and check specs without files.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'vitest';
 import { exportCommand } from '../../server/src/cli/export';
-import { check, DEFAULT_MAX_DATA_CELLS, DEFAULT_MAX_PARAMETERS } from '../../server/src/language/index';
 import type { RunSpec } from '../../server/src/language/model';
+import { checkedWithoutErrors } from '../support/check';
 
 /** python3-torch is installed for Debian's interpreter; another python3 may come first on PATH. */
 export const PYTHON = '/usr/bin/python3';
@@ -57,15 +57,7 @@ export function workspace(spec: string, files: Record<string, string> = {}): str
 
 /** The runs of a spec that must check without errors. */
 export function runsOf(spec: string, dir: string): RunSpec[] {
-  const result = check(spec, {
-    specPath: join(dir, 'spec.nn'),
-    allowedRoot: null,
-    readFile: (path) => (existsSync(path) ? { text: readFileSync(path, 'utf8') } : { error: 'no such file', missing: true }),
-    maxParameters: DEFAULT_MAX_PARAMETERS,
-    maxDataCells: DEFAULT_MAX_DATA_CELLS,
-  });
-  expect(result.problems.filter((p) => p.severity === 'error')).toEqual([]);
-  return result.runs;
+  return checkedWithoutErrors(spec, dir).runs;
 }
 
 /** `nn export spec.nn --run N --format F` in `dir`; returns stdout (json) or the script's path (pytorch). */

@@ -1,0 +1,24 @@
+// Checking a test's spec the way the command line does, failing the test on any error, so suites share one set of check options.
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { expect } from 'vitest';
+import { check, DEFAULT_MAX_DATA_CELLS, DEFAULT_MAX_PARAMETERS, type CheckResult } from '../../server/src/language/index';
+
+/**
+ * The checked spec, which must have no errors (warnings allowed). With `dir`, the spec
+ * is taken to be `dir/spec.nn` and data files are read from disk; without, nothing is read.
+ */
+export function checkedWithoutErrors(text: string, dir?: string): CheckResult {
+  const result = check(text, {
+    specPath: dir === undefined ? null : join(dir, 'spec.nn'),
+    allowedRoot: null,
+    readFile:
+      dir === undefined
+        ? null
+        : (path) => (existsSync(path) ? { text: readFileSync(path, 'utf8') } : { error: 'no such file', missing: true }),
+    maxParameters: DEFAULT_MAX_PARAMETERS,
+    maxDataCells: DEFAULT_MAX_DATA_CELLS,
+  });
+  expect(result.problems.filter((p) => p.severity === 'error')).toEqual([]);
+  return result;
+}
