@@ -4,8 +4,8 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import * as esbuild from 'esbuild';
 import { describe, expect, it } from 'vitest';
+import { buildCli } from '../support/cli';
 
 const RUN = (epochs: number) => `train xor on xor_table {\n  epochs ${epochs}\n}\n`;
 const SPEC = `network xor {\n  input 2\n  layer 3 sigmoid\n  layer 1 sigmoid\n}\ndata xor_table {\n  0 0 -> 0\n  0 1 -> 1\n  1 0 -> 1\n  1 1 -> 0\n}\n${RUN(10)}${RUN(20000)}${RUN(20000)}`;
@@ -13,8 +13,7 @@ const SPEC = `network xor {\n  input 2\n  layer 3 sigmoid\n  layer 1 sigmoid\n}\
 describe('nn train into a closed pipe', () => {
   it('stops quietly with status 141 once the reader has gone', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'nn-pipe-'));
-    const cli = join(dir, 'cli.js');
-    await esbuild.build({ entryPoints: [join(__dirname, '../../server/src/cli.ts')], bundle: true, platform: 'node', format: 'cjs', outfile: cli, logLevel: 'silent' });
+    const cli = await buildCli(dir);
     writeFileSync(join(dir, 'xor.nn'), SPEC);
     const child = spawn(process.execPath, [cli, 'train', 'xor.nn'], { cwd: dir });
     let stderr = '';

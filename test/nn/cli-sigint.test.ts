@@ -4,8 +4,8 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import * as esbuild from 'esbuild';
 import { describe, expect, it } from 'vitest';
+import { buildCli } from '../support/cli';
 
 const SPEC = `network xor {
   input 2
@@ -29,8 +29,7 @@ train xor on xor_table {
 describe('nn train and SIGINT', () => {
   it("cancels the second run when interrupted after the first one's summary", async () => {
     const dir = mkdtempSync(join(tmpdir(), 'nn-sigint-'));
-    const cli = join(dir, 'cli.js');
-    await esbuild.build({ entryPoints: [join(__dirname, '../../server/src/cli.ts')], bundle: true, platform: 'node', format: 'cjs', outfile: cli, logLevel: 'silent' });
+    const cli = await buildCli(dir);
     writeFileSync(join(dir, 'xor.nn'), SPEC);
     const child = spawn(process.execPath, [cli, 'train', 'xor.nn'], { cwd: dir });
     let stdout = '';
