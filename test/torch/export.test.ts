@@ -4,29 +4,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { ExportDocument } from '../../server/src/export/json';
 import { exportRun, jsonLines, PYTHON, relativeError, runWithDeadline, TORCHRUN, workspace } from './helpers';
-
-const XOR = `network xor {
-  input 2
-  layer hidden 3 sigmoid
-  layer output 1 sigmoid
-}
-
-data xor_table {
-  0 0 -> 0
-  0 1 -> 1
-  1 0 -> 1
-  1 1 -> 0
-}
-
-train xor on xor_table {
-  loss mse
-  optimizer sgd rate 0.5
-  epochs 20000
-  batch full
-  seed 1
-  stop when loss < 0.001
-}
-`;
+import { XOR_EXAMPLE as XOR } from '../support/specs';
 
 const REGRESSION = `network fit {
   input 2
