@@ -15,6 +15,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import os from 'node:os';
+import { random as rng } from './random.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, '..');
@@ -34,18 +35,6 @@ export function parameterCount(sizes) {
   let n = 0;
   for (let k = 1; k < sizes.length; k++) n += sizes[k] * (sizes[k - 1] + 1);
   return n;
-}
-
-/** mulberry32: a small seeded generator, so every library sees the same data. */
-function rng(seed) {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /** Seeded synthetic classification data: one Gaussian blob per class, one-hot targets. */
