@@ -38,6 +38,15 @@ import type {
 /** The most samples that go through one forward/backward pass; larger batches are split into chunks. */
 export const CHUNK_COLUMNS = 256;
 
+/**
+ * With kernels 'auto' and no helper threads, a network whose largest product (units × inputs ×
+ * samples of a pass) is at most this many multiply-adds trains on the TypeScript kernels: for
+ * products this small the WebAssembly call (operand placement, the JS-to-wasm boundary) costs
+ * more than the arithmetic, and a fresh process runs a tiny net's first thousands of epochs
+ * before V8 has compiled either path (XOR 2-4-1: 32 multiply-adds). Same bits either way.
+ */
+export const TINY_PRODUCT = 1024;
+
 /** Each layer's W and b start on a multiple of this many elements in the parameter block (a 64-byte line in f32). */
 const PIECE_ALIGN = 16;
 
@@ -76,6 +85,16 @@ export function splitRows(rows: number, share: number | null, seed: number): { t
   const validation = order.slice(0, held).sort();
   const training = order.slice(held).sort();
   return { training, validation };
+}
+
+/** The kernels asked for, or for 'auto' the TypeScript path when every product is tiny (TINY_PRODUCT). */
+function kernelChoice(sizes: number[], rows: number, options: TrainerOptions): KernelImplementation | 'auto' {
+  const asked = options.kernels ?? 'auto';
+  if (asked !== 'auto' || options.helpers) return asked;
+  // The widest pass a run makes: its training or validation part, at most CHUNK_COLUMNS (the data set bounds both).
+  const columns = Math.max(1, Math.min(CHUNK_COLUMNS, rows));
+  for (let k = 1; k < sizes.length; k++) if (sizes[k] * sizes[k - 1] * columns > TINY_PRODUCT) return 'auto';
+  return 'typescript';
 }
 
 /** How the trainer may run, beyond the run's own settings; none of it changes the numbers. */
@@ -159,7 +178,7 @@ export class Trainer {
     this.layerCount = network.layers.length;
     const L = this.layerCount;
     const n = this.sizes;
-    this.kernels = createKernels(settings.precision, options.kernels ?? 'auto', options.helpers);
+    this.kernels = createKernels(settings.precision, kernelChoice(n, data.rows, options), options.helpers);
     const allocate = (length: number): Vector => this.kernels.allocate(length);
 
     // The split and the normalization come first: the normalization sees only the training part.
