@@ -25,12 +25,7 @@
 //           RELU_MASK  C = Σ · (O > 0 ? 1 : 0)                    (δ = Wᵀδ ⊙ relu′(z), O = z)
 // O is a second matrix with C's layout, at byte offset `other` from C.
 
-const STORE: i32 = 0;
-const ADD: i32 = 1;
-const BIAS: i32 = 2;
-const BIAS_RELU: i32 = 3;
-const BIAS_COPY: i32 = 4;
-const RELU_MASK: i32 = 5;
+import { ADD, BIAS, BIAS_COPY, BIAS_RELU, RELU_MASK } from './modes';
 
 // @ts-ignore: decorator
 @inline function finish<T>(sum: v128, c: usize, bias: usize, i: i32, mode: i32, other: usize): void {
@@ -395,3 +390,7 @@ export function adam_f32(
     store<f32>(theta + at, <f32>(<f64>load<f32>(theta + at) - (rate * (m / correction1)) / (Math.sqrt(v / correction2) + epsilon)));
   }
 }
+
+// ---- whole batches ------------------------------------------------------------
+// The trainer's batch and epoch loop for small networks, on these kernels (batches.ts).
+export { run_f64, run_f32, evaluate_f64, evaluate_f32 } from './batches';

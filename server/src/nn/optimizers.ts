@@ -12,6 +12,8 @@ export interface Optimizer {
    * (each keeps its own velocity or moments); `update` is the 1-based count of updates so far.
    */
   apply(slot: number, parameters: Vector, gradientSum: Vector, batchSize: number, update: number): void;
+  /** The state kept for a slot: sgd's velocity, or adam's first and second moments (for the batch program, which moves them too). */
+  state(slot: number): Vector[];
 }
 
 type Allocate = (length: number) => Vector;
@@ -32,6 +34,7 @@ export function createOptimizer(
     const momentum = spec.momentum;
     const velocities = lengths.map((n) => allocate(n));
     return {
+      state: (slot) => [velocities[slot]],
       // v ← μv − η ∂L/∂θ;  θ ← θ + v   (plain sgd when μ = 0: θ ← θ − η ∂L/∂θ)
       apply(slot, parameters, gradient, batchSize) {
         const velocity = velocities[slot];
@@ -52,6 +55,7 @@ export function createOptimizer(
   let beta2Power = 1;
   let powerUpdate = 0;
   return {
+    state: (slot) => [firstMoments[slot], secondMoments[slot]],
     // m ← β1 m + (1 − β1) g;  v ← β2 v + (1 − β2) g²;  θ ← θ − η m̂ / (√v̂ + ε), m̂ = m/(1 − β1ᵗ), v̂ = v/(1 − β2ᵗ)
     apply(slot, parameters, gradient, batchSize, update) {
       while (powerUpdate < update) {

@@ -17,6 +17,7 @@
 
 import type { Activation, Dataset, NetworkSpec, TrainSettings } from '../language/model';
 import { addBiasAndActivate, multiplyByDerivative, type Vector } from './activations';
+import { BatchPlan, Status, type BatchState } from './batchPlan';
 import { initializeWeights } from './initializers';
 import { outputLoss, type OutputLoss } from './losses';
 import { createKernels, type KernelHelpers, type KernelImplementation, type MatrixKernels } from './kernels';
@@ -39,13 +40,11 @@ import type {
 export const CHUNK_COLUMNS = 256;
 
 /**
- * With kernels 'auto' and no helper threads, a network whose largest product (units × inputs ×
- * samples of a pass) is at most this many multiply-adds trains on the TypeScript kernels: for
- * products this small the WebAssembly call (operand placement, the JS-to-wasm boundary) costs
- * more than the arithmetic, and a fresh process runs a tiny net's first thousands of epochs
- * before V8 has compiled either path (XOR 2-4-1: 32 multiply-adds). Same bits either way.
+ * The most multiply-adds (about 3 × parameters × samples per batch) that one call of the
+ * whole-batch program may do: it checks for a stop between calls, so this bounds how long a
+ * cancelled run goes on (2²⁰ is well under a millisecond of arithmetic).
  */
-export const TINY_PRODUCT = 1024;
+export const CALL_WORK = 1 << 20;
 
 /** Each layer's W and b start on a multiple of this many elements in the parameter block (a 64-byte line in f32). */
 const PIECE_ALIGN = 16;
@@ -85,16 +84,6 @@ export function splitRows(rows: number, share: number | null, seed: number): { t
   const validation = order.slice(0, held).sort();
   const training = order.slice(held).sort();
   return { training, validation };
-}
-
-/** The kernels asked for, or for 'auto' the TypeScript path when every product is tiny (TINY_PRODUCT). */
-function kernelChoice(sizes: number[], rows: number, options: TrainerOptions): KernelImplementation | 'auto' {
-  const asked = options.kernels ?? 'auto';
-  if (asked !== 'auto' || options.helpers) return asked;
-  // The widest pass a run makes: its training or validation part, at most CHUNK_COLUMNS (the data set bounds both).
-  const columns = Math.max(1, Math.min(CHUNK_COLUMNS, rows));
-  for (let k = 1; k < sizes.length; k++) if (sizes[k] * sizes[k - 1] * columns > TINY_PRODUCT) return 'auto';
-  return 'typescript';
 }
 
 /** How the trainer may run, beyond the run's own settings; none of it changes the numbers. */
@@ -146,6 +135,12 @@ export class Trainer {
   private readonly optimizer: Optimizer;
   /** The matrix products (WebAssembly SIMD where it runs, same bits either way); every buffer below lives in their memory. */
   private readonly kernels: MatrixKernels;
+  /**
+   * The batch loop below as one WebAssembly call (batchPlan.ts), where the kernels run on this
+   * thread alone: it trains a small network many times faster than calling a kernel per product,
+   * with the same numbers. null on the TypeScript path and with helper threads.
+   */
+  private readonly plan: BatchPlan | null;
   private readonly shuffleRng: Rng;
 
   /** Normalized inputs and targets of each part, row-major (row i is trainingRows[i]). */
@@ -178,7 +173,7 @@ export class Trainer {
     this.layerCount = network.layers.length;
     const L = this.layerCount;
     const n = this.sizes;
-    this.kernels = createKernels(settings.precision, kernelChoice(n, data.rows, options), options.helpers);
+    this.kernels = createKernels(settings.precision, options.kernels ?? 'auto', options.helpers);
     const allocate = (length: number): Vector => this.kernels.allocate(length);
 
     // The split and the normalization come first: the normalization sees only the training part.
@@ -231,7 +226,7 @@ export class Trainer {
       this.biases.push(piece(this.parameterBlock, biasStart, n[k]));
       this.weightGradients.push(piece(this.gradientBlock, weightStart, n[k] * n[k - 1]));
       this.biasGradients.push(piece(this.gradientBlock, biasStart, n[k]));
-      this.weightUpdates.push(new Float64Array(n[k] * n[k - 1]));
+      this.weightUpdates.push(this.kernels.allocateFloat64(n[k] * n[k - 1]));
       this.preActivations.push(allocate(n[k] * columns));
       this.deltas.push(allocate(n[k] * columns));
       this.activations.push(allocate(n[k] * columns));
@@ -240,8 +235,21 @@ export class Trainer {
     this.output = outputLoss(settings.loss, this.activationKinds[L]);
     this.optimizer = createOptimizer(settings.optimizer, [blockLength], allocate, this.kernels);
     this.shuffleRng = new Rng(settings.seed, STREAM.shuffle);
-    this.order = new Int32Array(trainCount);
+    this.order = this.kernels.allocateInt32(trainCount);
     for (let i = 0; i < trainCount; i++) this.order[i] = i;
+    const program = this.kernels.batches;
+    this.plan = program
+      ? new BatchPlan(program, this.kernels, {
+          sizes: n, activations: this.activationKinds, loss: settings.loss, classification: this.classification,
+          optimizer: settings.optimizer, optimizerState: this.optimizer.state(0), capacity: columns,
+          parameterBlock: this.parameterBlock, gradientBlock: this.gradientBlock, weights: this.weights, biases: this.biases,
+          weightGradients: this.weightGradients, biasGradients: this.biasGradients, preActivations: this.preActivations,
+          activationValues: this.activations, deltas: this.deltas, weightUpdates: this.weightUpdates, targetColumns: this.targetColumns,
+          trainCount, batchSize: this.batchSize, order: this.order, trainInputs: this.trainInputs, trainTargets: this.trainTargets,
+          validationCount: this.validationRows.length, validationInputs: this.validationInputs, validationTargets: this.validationTargets,
+          stopLoss: settings.stopLoss,
+        })
+      : null;
   }
 
   /** Trains until `epochs`, the stop rule, divergence, or control.shouldStop(); continues after step(). */
@@ -281,16 +289,15 @@ export class Trainer {
       const reason = control.shouldStop?.() ?? null;
       if (reason) return reason;
       if (pause?.()) return 'paused';
-      const epochBefore = this.epoch;
-      this.runBatch();
-      if (this.divergedEpoch !== null) {
-        control.onEpoch?.(this.epochHistory[this.epochHistory.length - 1]);
-        break;
-      }
-      if (this.epoch > epochBefore) {
-        const report = this.epochHistory[this.epochHistory.length - 1];
+      const reported = this.epochHistory.length;
+      if (this.plan) this.runPlanned(this.plan, recorder);
+      else this.runBatch();
+      // The epochs finished (a diverged batch's report, last, ends the run).
+      for (let r = reported; r < this.epochHistory.length; r++) {
+        const report = this.epochHistory[r];
         control.onEpoch?.(report);
-        recorder?.record(this.epoch, report.loss, this.snapshotSource());
+        if (this.divergedEpoch !== null && r === this.epochHistory.length - 1) break;
+        recorder?.record(report.epoch, report.loss, this.snapshotSource());
         if (this.settings.stopLoss !== null && report.loss < this.settings.stopLoss) return 'target';
       }
     }
@@ -503,6 +510,43 @@ export class Trainer {
     return lossSum / size;
   }
 
+  /**
+   * runBatch's work, as far as one call of the batch program goes (CALL_WORK, the run's epochs,
+   * the next snapshot), with the same numbers; then the same bookkeeping: the reports of the
+   * epochs finished, ΔW of the last update, a diverged batch.
+   */
+  private runPlanned(plan: BatchPlan, recorder: SnapshotRecorder | null): void {
+    const trainCount = this.trainingRows.length;
+    if (this.cursor === 0 && this.batchSize < trainCount) this.shuffleRng.shuffle(this.order);
+    const parameters = this.parameterBlock.length;
+    const batchWork = 3 * parameters * this.batchSize;
+    const epochWork = 3 * parameters * trainCount + parameters * this.validationRows.length;
+    const maxBatches = Math.max(1, Math.floor(CALL_WORK / batchWork));
+    let maxEpochs = Math.max(1, Math.min(Math.floor(CALL_WORK / epochWork), this.settings.epochs - this.epoch));
+    if (recorder) maxEpochs = Math.min(maxEpochs, recorder.nextEpoch(this.epoch) - this.epoch);
+    const state: BatchState = { cursor: this.cursor, updates: this.updates, correct: this.epochCorrect, epochLoss: this.epochLossSum };
+    const outcome = plan.run(state, maxBatches, maxEpochs);
+    this.cursor = state.cursor;
+    this.updates = state.updates;
+    this.epochCorrect = state.correct;
+    this.epochLossSum = state.epochLoss;
+    const validationRows = this.validationRows.length;
+    const records = outcome.records;
+    for (let e = 0; e < outcome.epochs; e++) {
+      const loss = records[4 * e];
+      this.epoch++;
+      const validation =
+        validationRows > 0 ? { loss: records[4 * e + 2] / validationRows, accuracy: records[4 * e + 3] / validationRows } : null;
+      this.epochHistory.push(this.report(this.epoch, loss, records[4 * e + 1] / trainCount, validation));
+      if (!Number.isFinite(loss)) this.divergedEpoch = this.epoch;
+    }
+    if (outcome.epochs > 0) this.recordedUpdate = this.updates;
+    if (outcome.status === Status.divergedBatch) {
+      this.divergedEpoch = this.epoch + 1;
+      this.epochHistory.push(this.report(this.epoch + 1, this.epochLossSum / this.cursor, this.epochCorrect / this.cursor, null));
+    }
+  }
+
   private finishEpoch(): void {
     const count = this.trainingRows.length;
     const loss = this.epochLossSum / count;
@@ -519,6 +563,10 @@ export class Trainer {
       withValidation && this.validationRows.length > 0
         ? this.evaluate(this.validationInputs, this.validationTargets, this.validationRows.length)
         : null;
+    return this.report(epoch, loss, accuracy, validation);
+  }
+
+  private report(epoch: number, loss: number, accuracy: number, validation: { loss: number; accuracy: number } | null): EpochReport {
     return {
       epoch,
       loss,
@@ -578,6 +626,10 @@ export class Trainer {
 
   /** Mean loss and accuracy of the current weights on one part, in chunks, without touching gradients. */
   private evaluate(inputs: Float64Array, targets: Float64Array, rows: number): { loss: number; accuracy: number } {
+    if (this.plan) {
+      const { lossSum, correct } = this.plan.evaluate(inputs, targets, rows);
+      return { loss: rows > 0 ? lossSum / rows : NaN, accuracy: rows > 0 ? correct / rows : NaN };
+    }
     const L = this.layerCount;
     let lossSum = 0;
     let correct = 0;
@@ -643,8 +695,8 @@ export class Trainer {
   /** The rows of one part, normalized, as row-major input and target matrices. */
   private gatherPart(rows: Int32Array): [Float64Array, Float64Array] {
     const { inputWidth, targetWidth } = this.data;
-    const inputs = new Float64Array(rows.length * inputWidth);
-    const targets = new Float64Array(rows.length * targetWidth);
+    const inputs = this.kernels.allocateFloat64(rows.length * inputWidth);
+    const targets = this.kernels.allocateFloat64(rows.length * targetWidth);
     for (let r = 0; r < rows.length; r++) {
       const source = this.data.inputs.subarray(rows[r] * inputWidth, (rows[r] + 1) * inputWidth);
       normalizeInput(this.normalization, source, inputs.subarray(r * inputWidth, (r + 1) * inputWidth));
@@ -732,6 +784,11 @@ class SnapshotRecorder {
     // A snapshot holds W, b, ∂L/∂W and ΔW: about three times the parameters.
     const bySize = Math.floor((options.maxValues ?? 1_000_000) / Math.max(3 * parameters, 1));
     this.limit = Math.max(2, Math.min(options.maxSnapshots ?? 200, 200, bySize));
+  }
+
+  /** The first epoch after `epoch` that record() keeps (the grid may widen when it does). */
+  nextEpoch(epoch: number): number {
+    return (Math.floor(epoch / this.every) + 1) * this.every;
   }
 
   record(epoch: number, loss: number, source: SnapshotSource): void {

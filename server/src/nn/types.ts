@@ -2,7 +2,7 @@
 //
 // Contract (implemented in trainer.ts):
 //   const trainer = new Trainer(run.network, run.data, run.settings)  // weights drawn from settings.seed
-//   trainer.train(control): TrainResult      // whole run; polls control.shouldStop() between batches
+//   trainer.train(control): TrainResult      // whole run; polls control.shouldStop() between batches (or calls of the batch program)
 //   trainer.advance(control, pause) / finish(stopped)  // the same run in slices (the CLI, to see Ctrl+C)
 //   trainer.step(): StepReport               // exactly one update (one batch), for the editor's ⏭ Step
 //   trainer.layers(): LayerState[]           // W, b, last δ and gradients of every layer
@@ -31,7 +31,10 @@ export interface EpochReport {
 export interface TrainControl {
   /** Called after every epoch. */
   onEpoch?(report: EpochReport): void;
-  /** Polled between batches; a non-null answer ends the run with that reason. */
+  /**
+   * Polled between batches (on the whole-batch program: between its calls, each at most
+   * CALL_WORK multiply-adds, under a millisecond); a non-null answer ends the run with that reason.
+   */
   shouldStop?(): 'cancelled' | 'time' | null;
   /**
    * Record the weights as training goes, for the training panel's animation:

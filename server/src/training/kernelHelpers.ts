@@ -13,7 +13,8 @@ const { module, memory, control, index, floats: floatsAt } = workerData;
 const words = new Int32Array(control);
 const floats = new Float64Array(control, floatsAt + index * ${JOB_FLOATS} * 8, ${JOB_FLOATS});
 let exports = null;
-try { exports = new WebAssembly.Instance(module, { env: { memory } }).exports; } catch { exports = null; }
+const imports = { env: { memory, exp: Math.exp, tanh: Math.tanh, log: Math.log, log1p: Math.log1p } }; // kernelImports in nn/kernels/wasm.ts
+try { exports = new WebAssembly.Instance(module, imports).exports; } catch { exports = null; }
 if (exports) Atomics.add(words, ${CONTROL.ready}, 1);
 let seen = 0;
 for (;;) {

@@ -36,6 +36,15 @@ export interface MatrixKernels {
   readonly threads: number;
   /** A zeroed vector of `length` elements that the kernels read and write without copying. */
   allocate(length: number): Vector;
+  /** Zeroed f64 and i32 arrays beside the vectors (data, ΔW, a shuffle order), for the batch program. */
+  allocateFloat64(length: number): Float64Array;
+  allocateInt32(length: number): Int32Array;
+  /**
+   * The trainer's batch and epoch loop in one call (server/wasm/batches.ts, driven by
+   * nn/batchPlan.ts), or null where it cannot run: on the TypeScript path, and with
+   * helper threads (whose products are shared from JavaScript).
+   */
+  readonly batches: BatchProgram | null;
   /** C (m×n) = A (m×k) · B (k×n). */
   multiply(c: Vector, a: Vector, b: Vector, m: number, n: number, k: number): void;
   /** C (m×n) = A (m×k) · B (k×n) + bias (one per row of C): z = W a + b, the sum formed first. */
@@ -65,6 +74,16 @@ export interface MatrixKernels {
     parameters: Vector, gradientSum: Vector, firstMoments: Vector, secondMoments: Vector, batchSize: number,
     beta1: number, beta2: number, learningRate: number, epsilon: number, correction1: number, correction2: number,
   ): void;
+}
+
+/** The whole-batch program of the WebAssembly kernels; every address is a byte offset in their memory. */
+export interface BatchProgram {
+  /** Runs batches (and, with a whole-part batch, epochs) as the plan says; returns the batches run. */
+  run(plan: number, floats: number, maxBatches: number, maxEpochs: number): number;
+  /** The loss sum (into the f64 block) and correct count of `rows` samples at inputs/targets. */
+  evaluate(plan: number, floats: number, inputs: number, targets: number, rows: number): number;
+  /** The address of a vector, f64 or i32 array allocated by these kernels (throws for any other). */
+  address(vector: Vector | Float64Array | Int32Array): number;
 }
 
 /**
@@ -113,6 +132,7 @@ export function checkDimensions(m: number, n: number, k: number): void {
 class TypeScriptKernels implements MatrixKernels {
   readonly implementation = 'typescript';
   readonly threads = 1;
+  readonly batches = null;
   private readonly product: Product;
 
   constructor(readonly precision: Precision) {
@@ -121,6 +141,14 @@ class TypeScriptKernels implements MatrixKernels {
 
   allocate(length: number): Vector {
     return this.precision === 'f32' ? new Float32Array(length) : new Float64Array(length);
+  }
+
+  allocateFloat64(length: number): Float64Array {
+    return new Float64Array(length);
+  }
+
+  allocateInt32(length: number): Int32Array {
+    return new Int32Array(length);
   }
 
   multiply(c: Vector, a: Vector, b: Vector, m: number, n: number, k: number): void {

@@ -7,7 +7,7 @@
 // called at any time, and worker threads could run kernels on the same memory.
 
 import type { Vector } from '../activations';
-import type { KernelImplementation, MatrixKernels, Precision } from './index';
+import type { BatchProgram, KernelImplementation, MatrixKernels, Precision } from './index';
 import { activationEpilogue, checkDimensions, checkOperand } from './index';
 import { Epilogue } from './reference';
 import { CONTROL, JOB, JOB_FLOATS, JOB_WORDS, controlBytes, floatsOffset, type StartHelpers } from './threads';
@@ -22,6 +22,10 @@ interface KernelExports {
   sgd_f32: WasmSgd;
   adam_f64: WasmAdam;
   adam_f32: WasmAdam;
+  run_f64: BatchProgram['run'];
+  run_f32: BatchProgram['run'];
+  evaluate_f64: BatchProgram['evaluate'];
+  evaluate_f32: BatchProgram['evaluate'];
 }
 type WasmSgd = (theta: number, gradient: number, velocity: number, length: number, batch: number, momentum: number, rate: number) => void;
 type WasmAdam = (
@@ -42,7 +46,6 @@ interface WasmMemory {
 }
 type WasmModule = object;
 interface WasmApi {
-  validate(bytes: Uint8Array): boolean;
   Module: new (bytes: Uint8Array) => WasmModule;
   Memory: new (descriptor: { initial: number; maximum: number; shared: boolean }) => WasmMemory;
   Instance: new (module: WasmModule, imports: object) => { exports: object };
@@ -63,15 +66,30 @@ function kernelModule(): WasmModule | null {
   compiled = null;
   try {
     if (!WebAssembly || typeof SharedArrayBuffer !== 'function') return null;
-    const text = atob(KERNELS_WASM_BASE64);
-    const bytes = new Uint8Array(text.length);
-    for (let i = 0; i < text.length; i++) bytes[i] = text.charCodeAt(i);
-    if (!WebAssembly.validate(bytes)) return null;
+    // Node's Buffer decodes in native code (a character loop costs milliseconds before V8 optimizes it).
+    const nodeBuffer = (globalThis as { Buffer?: { from(text: string, encoding: 'base64'): Uint8Array } }).Buffer;
+    let bytes: Uint8Array;
+    if (nodeBuffer) bytes = nodeBuffer.from(KERNELS_WASM_BASE64, 'base64');
+    else {
+      const text = atob(KERNELS_WASM_BASE64);
+      bytes = new Uint8Array(text.length);
+      for (let i = 0; i < text.length; i++) bytes[i] = text.charCodeAt(i);
+    }
+    // Compiling validates (and throws on bytes this runtime cannot run, SIMD included).
     compiled = new WebAssembly.Module(bytes);
   } catch {
     compiled = null;
   }
   return compiled;
+}
+
+/**
+ * What the module imports besides its memory: the JavaScript functions the trainer's
+ * elementwise formulas call (server/wasm/batches.ts), so both paths compute the same values.
+ * Every instance, on any thread, is given these.
+ */
+function kernelImports(memory: WasmMemory): object {
+  return { env: { memory, exp: Math.exp, tanh: Math.tanh, log: Math.log, log1p: Math.log1p } };
 }
 
 /** Helper threads for the kernels: how to start them and how many (besides the calling thread). */
@@ -96,7 +114,7 @@ export function createWasmKernels(precision: Precision, helpers?: KernelHelpers)
   let memory: WasmMemory;
   try {
     memory = new WebAssembly.Memory({ initial: 1, maximum: MAXIMUM_PAGES, shared: true });
-    const instance = new WebAssembly.Instance(module, { env: { memory } });
+    const instance = new WebAssembly.Instance(module, kernelImports(memory));
     kernels = new WasmKernels(precision, memory, instance.exports as unknown as KernelExports);
   } catch {
     return null;
@@ -134,6 +152,7 @@ class WasmKernels implements MatrixKernels {
   /** The helpers' f64 job arguments (JOB_FLOATS per helper). */
   private floats: Float64Array | null = null;
   private helperCount = 0;
+  private readonly program: BatchProgram;
 
   constructor(
     readonly precision: Precision,
@@ -145,13 +164,38 @@ class WasmKernels implements MatrixKernels {
     this.transpose = precision === 'f32' ? exports.transpose_f32 : exports.transpose_f64;
     this.sgd = precision === 'f32' ? exports.sgd_f32 : exports.sgd_f64;
     this.adam = precision === 'f32' ? exports.adam_f32 : exports.adam_f64;
+    this.program = {
+      run: precision === 'f32' ? exports.run_f32 : exports.run_f64,
+      evaluate: precision === 'f32' ? exports.evaluate_f32 : exports.evaluate_f64,
+      address: (vector) => {
+        if (!this.buffers.has(vector.buffer)) throw new RangeError('the batch program reads only vectors allocated by its kernels');
+        return vector.byteOffset;
+      },
+    };
     this.buffers.add(memory.buffer);
+  }
+
+  /** The whole-batch program, on this thread only: with helper threads, products go through run() to be shared. */
+  get batches(): BatchProgram | null {
+    return this.helperCount === 0 ? this.program : null;
   }
 
   allocate(length: number): Vector {
     if (!Number.isInteger(length) || length < 0) throw new RangeError(`cannot allocate ${length} elements`);
     const address = this.reserve(length * this.size);
     return this.view(address, length);
+  }
+
+  allocateFloat64(length: number): Float64Array {
+    if (!Number.isInteger(length) || length < 0) throw new RangeError(`cannot allocate ${length} elements`);
+    const address = this.reserve(length * 8); // before reading the buffer: reserving may grow it
+    return new Float64Array(this.memory.buffer, address, length);
+  }
+
+  allocateInt32(length: number): Int32Array {
+    if (!Number.isInteger(length) || length < 0) throw new RangeError(`cannot allocate ${length} elements`);
+    const address = this.reserve(length * 4);
+    return new Int32Array(this.memory.buffer, address, length);
   }
 
   multiply(c: Vector, a: Vector, b: Vector, m: number, n: number, k: number): void {

@@ -1,0 +1,179 @@
+// Drives the whole-batch program (server/wasm/batches.ts): describes a trainer's buffers to it once, then runs batches and epochs in single calls.
+//
+// The program repeats trainer.ts's batch loop step for step, so the trainer
+// can hand it any stretch of training and get the numbers it would have
+// computed itself (test/kernels/batches.test.ts). The plan below is the
+// program's view of the trainer; the layout must match batches.ts word for word.
+
+import type { Activation, LossKind, OptimizerSpec } from '../language/model';
+import type { Vector } from './activations';
+import type { BatchProgram, MatrixKernels } from './kernels';
+
+// ---- the plan's layout (batches.ts, "the plan") --------------------------------
+
+const P = {
+  layers: 0, capacity: 1, loss: 2, classification: 3, optimizer: 4, blockLength: 5, parameters: 6, gradients: 7,
+  state1: 8, state2: 9, targetColumns: 10, scratch: 11, trainCount: 12, batchSize: 13, order: 14, trainInputs: 15,
+  trainTargets: 16, validationCount: 17, validationInputs: 18, validationTargets: 19, cursor: 20, updates: 21,
+  correct: 22, status: 23, epochsDone: 24, records: 25, layerBase: 32,
+} as const;
+const L = { size: 0, activation: 1, weights: 2, biases: 3, weightGradients: 4, biasGradients: 5, z: 6, a: 7, delta: 8, weightUpdates: 9 } as const;
+const LAYER_WORDS = 10;
+const F = { rate: 0, momentum: 1, beta1: 2, beta2: 3, epsilon: 4, epochLoss: 5, beta1Power: 6, beta2Power: 7, powerUpdate: 8, stopLoss: 9, evaluatedLoss: 10 } as const;
+const FLOATS = 11;
+const RECORD_FLOATS = 4;
+
+const ACTIVATION_CODES: Record<Activation, number> = { sigmoid: 0, tanh: 1, relu: 2, leaky_relu: 3, linear: 4, softmax: 5 };
+
+/** How a call ended (batches.ts STATUS_*). */
+export const Status = { running: 0, divergedBatch: 1, stopped: 2 } as const;
+
+/** Epochs one call can finish and report (the records' room). */
+export const EPOCHS_PER_CALL = 1024;
+
+/** The loss and δ⁽ᴸ⁾ formula of losses.ts that a loss and output activation select. */
+function lossCode(loss: LossKind, output: Activation): number {
+  if (loss === 'mse') return output === 'softmax' ? 1 : 0;
+  if (output === 'softmax') return 2;
+  return output === 'sigmoid' ? 3 : 4;
+}
+
+/** Everything of a trainer the program reads or writes; per-layer arrays are indexed 0..L like the trainer's (index 0: inputs). */
+export interface PlanBuffers {
+  sizes: number[];
+  activations: Activation[];
+  loss: LossKind;
+  classification: 'binary' | 'onehot' | null;
+  optimizer: OptimizerSpec;
+  optimizerState: Vector[];
+  capacity: number;
+  parameterBlock: Vector;
+  gradientBlock: Vector;
+  weights: Vector[];
+  biases: Vector[];
+  weightGradients: Vector[];
+  biasGradients: Vector[];
+  preActivations: Vector[];
+  activationValues: Vector[];
+  deltas: Vector[];
+  weightUpdates: Float64Array[];
+  targetColumns: Vector;
+  trainCount: number;
+  batchSize: number;
+  order: Int32Array;
+  trainInputs: Float64Array;
+  trainTargets: Float64Array;
+  validationCount: number;
+  validationInputs: Float64Array;
+  validationTargets: Float64Array;
+  stopLoss: number | null;
+}
+
+/** The trainer's counters that a call reads and moves on. */
+export interface BatchState {
+  cursor: number;
+  updates: number;
+  correct: number;
+  epochLoss: number;
+}
+
+/** What a call did: its status, the batches run and, per epoch finished, [mean loss, correct, validation loss sum, validation correct]. */
+export interface CallOutcome {
+  status: number;
+  batches: number;
+  epochs: number;
+  records: Float64Array;
+}
+
+export class BatchPlan {
+  private readonly words: Int32Array;
+  private readonly floats: Float64Array;
+  private readonly records: Float64Array;
+  private readonly planAddress: number;
+  private readonly floatsAddress: number;
+
+  constructor(
+    private readonly program: BatchProgram,
+    kernels: MatrixKernels,
+    buffers: PlanBuffers,
+  ) {
+    const layerCount = buffers.sizes.length - 1;
+    const address = (vector: Vector | Float64Array | Int32Array): number => program.address(vector);
+    this.words = kernels.allocateInt32(P.layerBase + (layerCount + 1) * LAYER_WORDS);
+    this.floats = kernels.allocateFloat64(FLOATS);
+    this.records = kernels.allocateFloat64(EPOCHS_PER_CALL * RECORD_FLOATS);
+    this.planAddress = address(this.words);
+    this.floatsAddress = address(this.floats);
+    const w = this.words;
+    const widest = Math.max(...buffers.sizes.slice(0, layerCount));
+    const scratch = kernels.allocate(widest * buffers.capacity);
+    w[P.layers] = layerCount;
+    w[P.capacity] = buffers.capacity;
+    w[P.loss] = lossCode(buffers.loss, buffers.activations[layerCount]);
+    w[P.classification] = buffers.classification === 'binary' ? 1 : buffers.classification === 'onehot' ? 2 : 0;
+    w[P.optimizer] = buffers.optimizer.kind === 'sgd' ? 0 : 1;
+    w[P.blockLength] = buffers.parameterBlock.length;
+    w[P.parameters] = address(buffers.parameterBlock);
+    w[P.gradients] = address(buffers.gradientBlock);
+    w[P.state1] = address(buffers.optimizerState[0]);
+    w[P.state2] = buffers.optimizerState.length > 1 ? address(buffers.optimizerState[1]) : 0;
+    w[P.targetColumns] = address(buffers.targetColumns);
+    w[P.scratch] = address(scratch);
+    w[P.trainCount] = buffers.trainCount;
+    w[P.batchSize] = buffers.batchSize;
+    w[P.order] = address(buffers.order);
+    w[P.trainInputs] = address(buffers.trainInputs);
+    w[P.trainTargets] = address(buffers.trainTargets);
+    w[P.validationCount] = buffers.validationCount;
+    w[P.validationInputs] = address(buffers.validationInputs);
+    w[P.validationTargets] = address(buffers.validationTargets);
+    w[P.records] = address(this.records);
+    for (let k = 0; k <= layerCount; k++) {
+      const base = P.layerBase + k * LAYER_WORDS;
+      w[base + L.size] = buffers.sizes[k];
+      w[base + L.a] = address(buffers.activationValues[k]);
+      if (k === 0) continue;
+      w[base + L.activation] = ACTIVATION_CODES[buffers.activations[k]];
+      w[base + L.weights] = address(buffers.weights[k]);
+      w[base + L.biases] = address(buffers.biases[k]);
+      w[base + L.weightGradients] = address(buffers.weightGradients[k]);
+      w[base + L.biasGradients] = address(buffers.biasGradients[k]);
+      w[base + L.z] = address(buffers.preActivations[k]);
+      w[base + L.delta] = address(buffers.deltas[k]);
+      w[base + L.weightUpdates] = address(buffers.weightUpdates[k]);
+    }
+    const f = this.floats;
+    const spec = buffers.optimizer;
+    f[F.rate] = spec.rate;
+    if (spec.kind === 'sgd') f[F.momentum] = spec.momentum;
+    else [f[F.beta1], f[F.beta2], f[F.epsilon]] = [spec.beta1, spec.beta2, spec.epsilon];
+    f[F.beta1Power] = 1;
+    f[F.beta2Power] = 1;
+    f[F.stopLoss] = buffers.stopLoss ?? NaN;
+  }
+
+  /**
+   * Runs at most `maxBatches` batches from state.cursor, never past the epoch in progress unless the
+   * batch is the whole training part, and then at most `maxEpochs` epochs (≤ EPOCHS_PER_CALL).
+   * Moves `state` on; the outcome's records are valid until the next call.
+   */
+  run(state: BatchState, maxBatches: number, maxEpochs: number): CallOutcome {
+    const w = this.words;
+    w[P.cursor] = state.cursor;
+    w[P.updates] = state.updates;
+    w[P.correct] = state.correct;
+    this.floats[F.epochLoss] = state.epochLoss;
+    const batches = this.program.run(this.planAddress, this.floatsAddress, maxBatches, Math.min(maxEpochs, EPOCHS_PER_CALL));
+    state.cursor = w[P.cursor];
+    state.updates = w[P.updates];
+    state.correct = w[P.correct];
+    state.epochLoss = this.floats[F.epochLoss];
+    return { status: w[P.status], batches, epochs: w[P.epochsDone], records: this.records };
+  }
+
+  /** trainer.ts evaluate on rows of a part held in the kernels' memory: the loss sum and correct count. */
+  evaluate(inputs: Float64Array, targets: Float64Array, rows: number): { lossSum: number; correct: number } {
+    const correct = this.program.evaluate(this.planAddress, this.floatsAddress, this.program.address(inputs), this.program.address(targets), rows);
+    return { lossSum: this.floats[F.evaluatedLoss], correct };
+  }
+}

@@ -1,0 +1,547 @@
+// Whole batches and epochs of the trainer in one WebAssembly call: the loop of server/src/nn/trainer.ts, step for step.
+//
+// For a small network the arithmetic of a batch is a few hundred multiply-adds,
+// and calling a kernel per product (ten calls a batch, each across the
+// JavaScript boundary) and running the trainer's JavaScript between them costs
+// far more than the arithmetic. This runs what trainer.ts runs for a batch —
+// gather, forward, loss and δ⁽ᴸ⁾, backpropagation, gradients, the optimizer —
+// and, where the batch is the whole training part (no shuffling), whole epochs
+// with their validation pass, then returns. The numbers are the trainer's, bit
+// for bit (test/kernels/batches.test.ts): the same products (kernels.ts), and
+// each elementwise formula below is the JavaScript one of activations.ts,
+// losses.ts and optimizers.ts, in the same order, in f64, each stored value
+// rounded by the storage type (f32 with `precision f32`) and read back rounded,
+// as a Float32Array does. e^x, tanh, log and log1p are imported from the
+// JavaScript Math object, so they are the functions the JavaScript path calls.
+//
+// The trainer describes itself once, in a plan (i32 words, layout below and in
+// server/src/nn/batchPlan.ts), and passes run-time numbers in an f64 block.
+
+import { adam_f32, adam_f64, product_f32, product_f64, sgd_f32, sgd_f64, transpose_f32, transpose_f64 } from './kernels';
+import { ADD, BIAS_COPY, BIAS_RELU, RELU_MASK, STORE } from './modes';
+
+// @ts-ignore: decorator
+@external('env', 'exp') declare function exp(x: f64): f64;
+// @ts-ignore: decorator
+@external('env', 'tanh') declare function tanh(x: f64): f64;
+// @ts-ignore: decorator
+@external('env', 'log') declare function log(x: f64): f64;
+// @ts-ignore: decorator
+@external('env', 'log1p') declare function log1p(x: f64): f64;
+
+// ---- the plan (i32 words); keep in step with server/src/nn/batchPlan.ts ------
+
+const P_LAYERS: i32 = 0; // L
+const P_CAPACITY: i32 = 1; // columns of every z, a, δ buffer
+const P_LOSS: i32 = 2; // LOSS_*
+const P_CLASSIFICATION: i32 = 3; // 0 regression, 1 binary, 2 one-hot
+const P_OPTIMIZER: i32 = 4; // 0 sgd, 1 adam
+const P_BLOCK_LENGTH: i32 = 5; // parameters in the block (with the alignment gaps)
+const P_PARAMETERS: i32 = 6; // the parameter block (every W and b)
+const P_GRADIENTS: i32 = 7; // the gradient block
+const P_STATE1: i32 = 8; // sgd velocity, adam m
+const P_STATE2: i32 = 9; // adam v
+const P_TARGET_COLUMNS: i32 = 10; // y of the chunk in flight, n_L × capacity
+const P_SCRATCH: i32 = 11; // a⁽ᵏ⁻¹⁾ᵀ for the gradient products
+const P_TRAIN_COUNT: i32 = 12;
+const P_BATCH_SIZE: i32 = 13;
+const P_ORDER: i32 = 14; // i32 positions into the training part, the epoch's order
+const P_TRAIN_INPUTS: i32 = 15; // f64, row-major
+const P_TRAIN_TARGETS: i32 = 16;
+const P_VALIDATION_COUNT: i32 = 17;
+const P_VALIDATION_INPUTS: i32 = 18;
+const P_VALIDATION_TARGETS: i32 = 19;
+const P_CURSOR: i32 = 20; // in/out: position in the epoch of the next batch
+const P_UPDATES: i32 = 21; // in/out: updates made
+const P_CORRECT: i32 = 22; // in/out: correct samples so far this epoch
+const P_STATUS: i32 = 23; // out: STATUS_*
+const P_EPOCHS_DONE: i32 = 24; // out: epochs completed by the call
+const P_RECORDS: i32 = 25; // f64 × RECORD_FLOATS per epoch completed by the call
+const P_LAYER_BASE: i32 = 32;
+// Per layer k = 0..L, LAYER_WORDS words from P_LAYER_BASE + k · LAYER_WORDS (layer 0: size and A only).
+const L_SIZE: i32 = 0;
+const L_ACTIVATION: i32 = 1; // ACT_*
+const L_WEIGHTS: i32 = 2;
+const L_BIASES: i32 = 3;
+const L_WEIGHT_GRADIENTS: i32 = 4;
+const L_BIAS_GRADIENTS: i32 = 5;
+const L_Z: i32 = 6;
+const L_A: i32 = 7;
+const L_DELTA: i32 = 8;
+const L_WEIGHT_UPDATES: i32 = 9; // f64: ΔW of the epoch's last update
+const LAYER_WORDS: i32 = 10;
+
+// The f64 block.
+const F_RATE: i32 = 0;
+const F_MOMENTUM: i32 = 1;
+const F_BETA1: i32 = 2;
+const F_BETA2: i32 = 3;
+const F_EPSILON: i32 = 4;
+const F_EPOCH_LOSS: i32 = 5; // in/out: the epoch's loss sum so far
+const F_BETA1_POWER: i32 = 6; // adam's β1ᵗ, β2ᵗ and t, advanced by repeated multiplication as optimizers.ts does
+const F_BETA2_POWER: i32 = 7;
+const F_POWER_UPDATE: i32 = 8;
+const F_STOP_LOSS: i32 = 9; // the stop rule's loss, or NaN for none
+const F_EVALUATED_LOSS: i32 = 10; // out of evaluate: the loss sum
+
+// Per completed epoch: loss (mean), correct count, validation loss sum, validation correct count.
+const RECORD_FLOATS: i32 = 4;
+
+const ACT_SIGMOID: i32 = 0;
+const ACT_TANH: i32 = 1;
+const ACT_RELU: i32 = 2;
+const ACT_LEAKY_RELU: i32 = 3;
+const ACT_LINEAR: i32 = 4;
+const ACT_SOFTMAX: i32 = 5;
+
+const LOSS_MSE: i32 = 0; // ½Σ(ŷ − y)², δ = (ŷ − y) · act′
+const LOSS_MSE_SOFTMAX: i32 = 1;
+const LOSS_CE_SOFTMAX: i32 = 2;
+const LOSS_CE_SIGMOID: i32 = 3;
+const LOSS_CE_OTHER: i32 = 4; // −Σ y log ŷ, ŷ floored
+
+const STATUS_RUNNING: i32 = 0; // stopped at the batch or epoch limit of the call
+const STATUS_DIVERGED_BATCH: i32 = 1; // a batch's loss was not finite: not applied, the epoch not finished
+const STATUS_STOPPED: i32 = 2; // the last completed epoch's loss was not finite or met the stop rule
+
+const LOG_FLOOR: f64 = 1e-12;
+
+// @ts-ignore: decorator
+@inline function word(plan: usize, index: i32): i32 {
+  return load<i32>(plan + (<usize>index << 2));
+}
+// @ts-ignore: decorator
+@inline function setWord(plan: usize, index: i32, value: i32): void {
+  store<i32>(plan + (<usize>index << 2), value);
+}
+// @ts-ignore: decorator
+@inline function layer(plan: usize, k: i32, field: i32): i32 {
+  return word(plan, P_LAYER_BASE + k * LAYER_WORDS + field);
+}
+// @ts-ignore: decorator
+@inline function float(floats: usize, index: i32): f64 {
+  return load<f64>(floats + (<usize>index << 3));
+}
+// @ts-ignore: decorator
+@inline function setFloat(floats: usize, index: i32, value: f64): void {
+  store<f64>(floats + (<usize>index << 3), value);
+}
+/** Element i of a vector of the storage type, as the f64 JavaScript reads from it. */
+// @ts-ignore: decorator
+@inline function get<T>(base: usize, i: i32): f64 {
+  return <f64>load<T>(base + (<usize>i << alignof<T>()));
+}
+/** Stores an f64 into a vector of the storage type: rounded to f32 there, as a Float32Array does. */
+// @ts-ignore: decorator
+@inline function put<T>(base: usize, i: i32, value: f64): void {
+  store<T>(base + (<usize>i << alignof<T>()), <T>value);
+}
+
+/** A product of kernels.ts, called (not inlined: one copy of its code keeps the module small and quick to compile). */
+// @ts-ignore: decorator
+@inline function multiply<T>(
+  c: usize, cStride: i32, p: usize, pRow: i32, pStep: i32, q: usize, qStride: i32,
+  m: i32, n: i32, k: i32, mode: i32, bias: usize, other: usize,
+): void {
+  if (sizeof<T>() == 4) product_f32(c, cStride, p, pRow, pStep, q, qStride, m, n, k, mode, bias, other);
+  else product_f64(c, cStride, p, pRow, pStep, q, qStride, m, n, k, mode, bias, other);
+}
+
+// @ts-ignore: decorator
+@inline function transposeInto<T>(dst: usize, src: usize, rows: i32, cols: i32): void {
+  if (sizeof<T>() == 4) transpose_f32(dst, src, rows, cols);
+  else transpose_f64(dst, src, rows, cols);
+}
+
+// ---- activations.ts -----------------------------------------------------------
+
+/** σ(z) = 1/(1 + e^−z), written so that e^x never overflows (one e^z where the JavaScript computes it twice: same value). */
+// @ts-ignore: decorator
+@inline function sigmoid(z: f64): f64 {
+  if (z >= 0) return 1 / (1 + exp(-z));
+  const e = exp(z);
+  return e / (1 + e);
+}
+
+/** act′(z) given z and a = act(z), for the elementwise activations. */
+// @ts-ignore: decorator
+@inline function derivative(activation: i32, z: f64, a: f64): f64 {
+  if (activation == ACT_SIGMOID) return a * (1 - a);
+  if (activation == ACT_TANH) return 1 - a * a;
+  if (activation == ACT_RELU) return z > 0 ? 1 : 0;
+  if (activation == ACT_LEAKY_RELU) return z > 0 ? 1 : 0.01;
+  return 1;
+}
+
+/** softmaxColumn: a = e^{z − max z} / Σ e^{z − max z} down one column; NaN throughout when max z is not finite. */
+function softmaxColumn<T>(z: usize, a: usize, units: i32, columns: i32, column: i32): void {
+  let max = -Infinity;
+  for (let l = 0, i = column; l < units; l++, i += columns) if (get<T>(z, i) > max) max = get<T>(z, i);
+  if (!isFinite<f64>(max)) {
+    for (let l = 0, i = column; l < units; l++, i += columns) put<T>(a, i, NaN);
+    return;
+  }
+  let sum: f64 = 0;
+  for (let l = 0, i = column; l < units; l++, i += columns) sum += exp(get<T>(z, i) - max);
+  for (let l = 0, i = column; l < units; l++, i += columns) put<T>(a, i, exp(get<T>(z, i) - max) / sum);
+}
+
+/** logSumExpColumn: log Σ e^z of one column, without overflow. */
+function logSumExpColumn<T>(z: usize, units: i32, columns: i32, column: i32): f64 {
+  let max = -Infinity;
+  for (let l = 0, i = column; l < units; l++, i += columns) if (get<T>(z, i) > max) max = get<T>(z, i);
+  if (!isFinite<f64>(max)) return max == -Infinity ? -Infinity : NaN;
+  let sum: f64 = 0;
+  for (let l = 0, i = column; l < units; l++, i += columns) sum += exp(get<T>(z, i) - max);
+  return max + log(sum);
+}
+
+/** addBiasAndActivate: z ← z + b (z holds W a on entry), a = act(z); the activation sees the sum before z's rounding. */
+function addBiasAndActivate<T>(activation: i32, biases: usize, z: usize, a: usize, units: i32, columns: i32): void {
+  for (let l = 0; l < units; l++) {
+    const b = get<T>(biases, l);
+    const end = (l + 1) * columns;
+    for (let i = l * columns; i < end; i++) {
+      const v = get<T>(z, i) + b;
+      put<T>(z, i, v);
+      let out = v;
+      if (activation == ACT_SIGMOID) out = sigmoid(v);
+      else if (activation == ACT_TANH) out = tanh(v);
+      else if (activation == ACT_RELU) out = v > 0 ? v : 0;
+      else if (activation == ACT_LEAKY_RELU) out = v > 0 ? v : 0.01 * v;
+      put<T>(a, i, out);
+    }
+  }
+  if (activation == ACT_SOFTMAX) for (let s = 0; s < columns; s++) softmaxColumn<T>(z, a, units, columns, s);
+}
+
+/** multiplyByDerivative: δ ← δ ⊙ act′(z), in place (never softmax: it is only allowed last). */
+function multiplyByDerivative<T>(activation: i32, z: usize, a: usize, delta: usize, count: i32): void {
+  if (activation == ACT_LINEAR) return;
+  for (let i = 0; i < count; i++) put<T>(delta, i, get<T>(delta, i) * derivative(activation, get<T>(z, i), get<T>(a, i)));
+}
+
+// ---- losses.ts ----------------------------------------------------------------
+
+/** lossAndDelta of sample `column`: writes δ⁽ᴸ⁾ and returns the sample's loss. */
+function lossAndDelta<T>(kind: i32, activation: i32, z: usize, a: usize, y: usize, delta: usize, units: i32, columns: i32, column: i32): f64 {
+  let sum: f64 = 0;
+  if (kind == LOSS_MSE) {
+    for (let l = 0, i = column; l < units; l++, i += columns) {
+      const error = get<T>(a, i) - get<T>(y, i);
+      sum += error * error;
+      put<T>(delta, i, error * derivative(activation, get<T>(z, i), get<T>(a, i)));
+    }
+    return 0.5 * sum;
+  }
+  if (kind == LOSS_MSE_SOFTMAX) {
+    let weighted: f64 = 0;
+    for (let l = 0, i = column; l < units; l++, i += columns) {
+      const error = get<T>(a, i) - get<T>(y, i);
+      sum += error * error;
+      weighted += get<T>(a, i) * error;
+    }
+    for (let l = 0, i = column; l < units; l++, i += columns) put<T>(delta, i, get<T>(a, i) * (get<T>(a, i) - get<T>(y, i) - weighted));
+    return 0.5 * sum;
+  }
+  if (kind == LOSS_CE_SOFTMAX) {
+    const lse = logSumExpColumn<T>(z, units, columns, column);
+    let targetSum: f64 = 0;
+    for (let l = 0, i = column; l < units; l++, i += columns) {
+      const target = get<T>(y, i);
+      targetSum += target;
+      if (target != 0) sum += target * (lse - get<T>(z, i));
+    }
+    for (let l = 0, i = column; l < units; l++, i += columns) put<T>(delta, i, get<T>(a, i) * targetSum - get<T>(y, i));
+    return sum;
+  }
+  if (kind == LOSS_CE_SIGMOID) {
+    for (let l = 0, i = column; l < units; l++, i += columns) {
+      const zi = get<T>(z, i);
+      // softplus(z) = log(1 + e^z) = max(z, 0) + log1p(e^−|z|)
+      sum += (zi > 0 ? zi : 0) + log1p(exp(-abs<f64>(zi))) - get<T>(y, i) * zi;
+      put<T>(delta, i, get<T>(a, i) - get<T>(y, i));
+    }
+    return sum;
+  }
+  // LOSS_CE_OTHER
+  for (let l = 0, i = column; l < units; l++, i += columns) {
+    const target = get<T>(y, i);
+    const output = get<T>(a, i);
+    if (target == 0) {
+      put<T>(delta, i, 0);
+      continue;
+    }
+    sum -= target * log(max<f64>(output, LOG_FLOOR)); // f64.max keeps a NaN, as Math.max does
+    put<T>(delta, i, output > LOG_FLOOR ? (-target / output) * derivative(activation, get<T>(z, i), output) : 0);
+  }
+  return sum;
+}
+
+/** isCorrect: whether the output of sample `s` picks the target's class. */
+function isCorrect<T>(classification: i32, a: usize, y: usize, units: i32, columns: i32, s: i32): bool {
+  if (classification == 1) return (get<T>(a, s) >= 0.5 ? 1 : 0) == get<T>(y, s);
+  if (classification == 2) {
+    let best = 0;
+    let target = 0;
+    for (let l = 1, i = columns + s; l < units; l++, i += columns) {
+      if (get<T>(a, i) > get<T>(a, best * columns + s)) best = l;
+      if (get<T>(y, i) > get<T>(y, target * columns + s)) target = l;
+    }
+    return best == target && isFinite<f64>(get<T>(a, best * columns + s));
+  }
+  return false;
+}
+
+// ---- trainer.ts: the passes ---------------------------------------------------
+
+/** gather: samples start.. of a part (through `order` when it is not 0) into a⁽⁰⁾ and y, one column each. */
+function gather<T>(plan: usize, inputs: usize, targets: usize, order: usize, start: i32, columns: i32): void {
+  const L = word(plan, P_LAYERS);
+  const inputWidth = layer(plan, 0, L_SIZE);
+  const targetWidth = layer(plan, L, L_SIZE);
+  const x = <usize>layer(plan, 0, L_A);
+  const y = <usize>word(plan, P_TARGET_COLUMNS);
+  for (let s = 0; s < columns; s++) {
+    const row = order ? load<i32>(order + (<usize>(start + s) << 2)) : start + s;
+    for (let c = 0, i = s; c < inputWidth; c++, i += columns) put<T>(x, i, load<f64>(inputs + (<usize>(row * inputWidth + c) << 3)));
+    for (let c = 0, i = s; c < targetWidth; c++, i += columns) put<T>(y, i, load<f64>(targets + (<usize>(row * targetWidth + c) << 3)));
+  }
+}
+
+/** forward: z⁽ᵏ⁾ = W⁽ᵏ⁾ a⁽ᵏ⁻¹⁾ + b⁽ᵏ⁾, a⁽ᵏ⁾ = act(z⁽ᵏ⁾), k = 1..L (relu and linear in the product's own pass). */
+function forward<T>(plan: usize, columns: i32): void {
+  const L = word(plan, P_LAYERS);
+  for (let k = 1; k <= L; k++) {
+    const units = layer(plan, k, L_SIZE);
+    const inputs = layer(plan, k - 1, L_SIZE);
+    const activation = layer(plan, k, L_ACTIVATION);
+    const z = <usize>layer(plan, k, L_Z);
+    const a = <usize>layer(plan, k, L_A);
+    const w = <usize>layer(plan, k, L_WEIGHTS);
+    const b = <usize>layer(plan, k, L_BIASES);
+    const previous = <usize>layer(plan, k - 1, L_A);
+    if (activation == ACT_RELU || activation == ACT_LINEAR) {
+      multiply<T>(z, columns, w, inputs, 1, previous, columns, units, columns, inputs, activation == ACT_RELU ? BIAS_RELU : BIAS_COPY, b, a - z);
+      continue;
+    }
+    multiply<T>(z, columns, w, inputs, 1, previous, columns, units, columns, inputs, STORE, 0, 0);
+    addBiasAndActivate<T>(activation, b, z, a, units, columns);
+  }
+}
+
+/** backpropagate: δ⁽ᵏ⁾ = (W⁽ᵏ⁺¹⁾ᵀ δ⁽ᵏ⁺¹⁾) ⊙ act′(z⁽ᵏ⁾), k = L−1..1. */
+function backpropagate<T>(plan: usize, columns: i32): void {
+  const L = word(plan, P_LAYERS);
+  for (let k = L - 1; k >= 1; k--) {
+    const units = layer(plan, k, L_SIZE);
+    const above = layer(plan, k + 1, L_SIZE);
+    const activation = layer(plan, k, L_ACTIVATION);
+    const delta = <usize>layer(plan, k, L_DELTA);
+    const z = <usize>layer(plan, k, L_Z);
+    const w = <usize>layer(plan, k + 1, L_WEIGHTS);
+    const deltaAbove = <usize>layer(plan, k + 1, L_DELTA);
+    if (activation == ACT_RELU) {
+      multiply<T>(delta, columns, w, 1, units, deltaAbove, columns, units, columns, above, RELU_MASK, 0, z - delta);
+      continue;
+    }
+    multiply<T>(delta, columns, w, 1, units, deltaAbove, columns, units, columns, above, STORE, 0, 0);
+    multiplyByDerivative<T>(activation, z, <usize>layer(plan, k, L_A), delta, units * columns);
+  }
+}
+
+/** accumulateGradients: ∂L/∂W⁽ᵏ⁾ (+)= δ⁽ᵏ⁾ a⁽ᵏ⁻¹⁾ᵀ, ∂L/∂b⁽ᵏ⁾ (+)= Σ δ⁽ᵏ⁾ over the chunk. */
+function accumulateGradients<T>(plan: usize, columns: i32, accumulate: bool): void {
+  const L = word(plan, P_LAYERS);
+  const scratch = <usize>word(plan, P_SCRATCH);
+  for (let k = 1; k <= L; k++) {
+    const units = layer(plan, k, L_SIZE);
+    const inputs = layer(plan, k - 1, L_SIZE);
+    const delta = <usize>layer(plan, k, L_DELTA);
+    // The kernel reads rows of Q: a⁽ᵏ⁻¹⁾ᵀ is made once (n·k moves against m·n·k multiply-adds).
+    transposeInto<T>(scratch, <usize>layer(plan, k - 1, L_A), inputs, columns);
+    multiply<T>(<usize>layer(plan, k, L_WEIGHT_GRADIENTS), inputs, delta, columns, 1, scratch, inputs, units, inputs, columns, accumulate ? ADD : STORE, 0, 0);
+    const biasGradient = <usize>layer(plan, k, L_BIAS_GRADIENTS);
+    for (let j = 0; j < units; j++) {
+      let sum: f64 = 0;
+      for (let s = 0, i = j * columns; s < columns; s++, i++) sum += get<T>(delta, i);
+      put<T>(biasGradient, j, accumulate ? get<T>(biasGradient, j) + sum : sum);
+    }
+  }
+}
+
+/** The loss sum and correct count of `rows` samples of a part under the current weights (trainer.ts evaluate). */
+function evaluatePart<T>(plan: usize, floats: usize, inputs: usize, targets: usize, rows: i32): i32 {
+  const L = word(plan, P_LAYERS);
+  const capacity = word(plan, P_CAPACITY);
+  const kind = word(plan, P_LOSS);
+  const classification = word(plan, P_CLASSIFICATION);
+  const activation = layer(plan, L, L_ACTIVATION);
+  const units = layer(plan, L, L_SIZE);
+  const z = <usize>layer(plan, L, L_Z), a = <usize>layer(plan, L, L_A), delta = <usize>layer(plan, L, L_DELTA);
+  const y = <usize>word(plan, P_TARGET_COLUMNS);
+  let lossSum: f64 = 0;
+  let correct = 0;
+  for (let chunk = 0; chunk < rows; chunk += capacity) {
+    const columns = min(capacity, rows - chunk);
+    gather<T>(plan, inputs, targets, 0, chunk, columns);
+    forward<T>(plan, columns);
+    for (let s = 0; s < columns; s++) {
+      lossSum += lossAndDelta<T>(kind, activation, z, a, y, delta, units, columns, s);
+      if (isCorrect<T>(classification, a, y, units, columns, s)) correct++;
+    }
+  }
+  setFloat(floats, F_EVALUATED_LOSS, lossSum);
+  return correct;
+}
+
+/** The optimizer's step on the whole parameter block (optimizers.ts apply, as the kernels run it). */
+function applyOptimizer<T>(plan: usize, floats: usize, batchSize: i32, update: i32): void {
+  const parameters = <usize>word(plan, P_PARAMETERS);
+  const gradients = <usize>word(plan, P_GRADIENTS);
+  const length = word(plan, P_BLOCK_LENGTH);
+  const rate = float(floats, F_RATE);
+  if (word(plan, P_OPTIMIZER) == 0) {
+    if (sizeof<T>() == 4) sgd_f32(parameters, gradients, <usize>word(plan, P_STATE1), length, <f64>batchSize, float(floats, F_MOMENTUM), rate);
+    else sgd_f64(parameters, gradients, <usize>word(plan, P_STATE1), length, <f64>batchSize, float(floats, F_MOMENTUM), rate);
+    return;
+  }
+  const beta1 = float(floats, F_BETA1);
+  const beta2 = float(floats, F_BETA2);
+  let beta1Power = float(floats, F_BETA1_POWER);
+  let beta2Power = float(floats, F_BETA2_POWER);
+  let powerUpdate = <i32>float(floats, F_POWER_UPDATE);
+  while (powerUpdate < update) {
+    beta1Power *= beta1;
+    beta2Power *= beta2;
+    powerUpdate++;
+  }
+  setFloat(floats, F_BETA1_POWER, beta1Power);
+  setFloat(floats, F_BETA2_POWER, beta2Power);
+  setFloat(floats, F_POWER_UPDATE, <f64>powerUpdate);
+  const epsilon = float(floats, F_EPSILON);
+  const m = <usize>word(plan, P_STATE1), v = <usize>word(plan, P_STATE2);
+  if (sizeof<T>() == 4) adam_f32(parameters, gradients, m, v, length, <f64>batchSize, beta1, 1 - beta1, beta2, 1 - beta2, rate, epsilon, 1 - beta1Power, 1 - beta2Power);
+  else adam_f64(parameters, gradients, m, v, length, <f64>batchSize, beta1, 1 - beta1, beta2, 1 - beta2, rate, epsilon, 1 - beta1Power, 1 - beta2Power);
+}
+
+/** ΔW bookkeeping of an epoch's last update: W before it (as f64) into the ΔW buffers, or ΔW = W after − W before. */
+function recordWeights<T>(plan: usize, after: bool): void {
+  const L = word(plan, P_LAYERS);
+  for (let k = 1; k <= L; k++) {
+    const count = layer(plan, k, L_SIZE) * layer(plan, k - 1, L_SIZE);
+    const w = <usize>layer(plan, k, L_WEIGHTS);
+    const dw = <usize>layer(plan, k, L_WEIGHT_UPDATES);
+    for (let i = 0; i < count; i++) {
+      const at = dw + (<usize>i << 3);
+      store<f64>(at, after ? get<T>(w, i) - load<f64>(at) : get<T>(w, i));
+    }
+  }
+}
+
+/**
+ * trainer.ts runBatch, up to `maxBatches` batches from the cursor, never past the
+ * end of the epoch in progress; with a whole-part batch (nothing to shuffle), up
+ * to `maxEpochs` epochs, each finished as finishEpoch does (its record, the
+ * validation pass, the stop rule). Leaves the state in the plan and f64 block;
+ * returns the batches run (a diverged one included).
+ */
+function run<T>(plan: usize, floats: usize, maxBatches: i32, maxEpochs: i32): i32 {
+  const L = word(plan, P_LAYERS);
+  const capacity = word(plan, P_CAPACITY);
+  const kind = word(plan, P_LOSS);
+  const classification = word(plan, P_CLASSIFICATION);
+  const activation = layer(plan, L, L_ACTIVATION);
+  const units = layer(plan, L, L_SIZE);
+  const z = <usize>layer(plan, L, L_Z), a = <usize>layer(plan, L, L_A), delta = <usize>layer(plan, L, L_DELTA);
+  const y = <usize>word(plan, P_TARGET_COLUMNS);
+  const trainCount = word(plan, P_TRAIN_COUNT);
+  const batchSize = word(plan, P_BATCH_SIZE);
+  const order = <usize>word(plan, P_ORDER);
+  const inputs = <usize>word(plan, P_TRAIN_INPUTS), targets = <usize>word(plan, P_TRAIN_TARGETS);
+  const validationCount = word(plan, P_VALIDATION_COUNT);
+  const records = <usize>word(plan, P_RECORDS);
+  const stopLoss = float(floats, F_STOP_LOSS);
+  let cursor = word(plan, P_CURSOR);
+  let updates = word(plan, P_UPDATES);
+  let correct = word(plan, P_CORRECT);
+  let epochLoss = float(floats, F_EPOCH_LOSS);
+  let status = STATUS_RUNNING;
+  let epochs = 0;
+  let batches = 0;
+  while (batches < maxBatches) {
+    const start = cursor;
+    const end = min(start + batchSize, trainCount);
+    let lossSum: f64 = 0;
+    for (let chunk = start; chunk < end; chunk += capacity) {
+      const columns = min(capacity, end - chunk);
+      gather<T>(plan, inputs, targets, order, chunk, columns);
+      forward<T>(plan, columns);
+      for (let s = 0; s < columns; s++) {
+        lossSum += lossAndDelta<T>(kind, activation, z, a, y, delta, units, columns, s);
+        if (isCorrect<T>(classification, a, y, units, columns, s)) correct++;
+      }
+      backpropagate<T>(plan, columns);
+      accumulateGradients<T>(plan, columns, chunk > start);
+    }
+    batches++;
+    epochLoss += lossSum;
+    cursor = end;
+    if (!isFinite<f64>(lossSum)) {
+      status = STATUS_DIVERGED_BATCH;
+      break;
+    }
+    updates++;
+    const last = end == trainCount;
+    if (last) recordWeights<T>(plan, false);
+    applyOptimizer<T>(plan, floats, end - start, updates);
+    if (!last) continue;
+    recordWeights<T>(plan, true);
+    // finishEpoch, and the epoch report's validation pass.
+    const loss = epochLoss / <f64>trainCount;
+    const record = records + (<usize>(epochs * RECORD_FLOATS) << 3);
+    store<f64>(record, loss);
+    store<f64>(record, <f64>correct, 8);
+    if (validationCount > 0) {
+      const validationCorrect = evaluatePart<T>(
+        plan, floats, <usize>word(plan, P_VALIDATION_INPUTS), <usize>word(plan, P_VALIDATION_TARGETS), validationCount,
+      );
+      store<f64>(record, float(floats, F_EVALUATED_LOSS), 16);
+      store<f64>(record, <f64>validationCorrect, 24);
+    }
+    epochs++;
+    cursor = 0;
+    epochLoss = 0;
+    correct = 0;
+    if (!isFinite<f64>(loss) || loss < stopLoss) {
+      status = STATUS_STOPPED;
+      break;
+    }
+    // Another epoch only when its order needs no shuffle (the batch is the whole part).
+    if (epochs >= maxEpochs || batchSize < trainCount) break;
+  }
+  setWord(plan, P_CURSOR, cursor);
+  setWord(plan, P_UPDATES, updates);
+  setWord(plan, P_CORRECT, correct);
+  setWord(plan, P_STATUS, status);
+  setWord(plan, P_EPOCHS_DONE, epochs);
+  setFloat(floats, F_EPOCH_LOSS, epochLoss);
+  return batches;
+}
+
+export function run_f64(plan: usize, floats: usize, maxBatches: i32, maxEpochs: i32): i32 {
+  return run<f64>(plan, floats, maxBatches, maxEpochs);
+}
+
+export function run_f32(plan: usize, floats: usize, maxBatches: i32, maxEpochs: i32): i32 {
+  return run<f32>(plan, floats, maxBatches, maxEpochs);
+}
+
+/** trainer.ts evaluate on `rows` samples at inputs/targets (f64, row-major): returns the correct count, the loss sum in the f64 block. */
+export function evaluate_f64(plan: usize, floats: usize, inputs: usize, targets: usize, rows: i32): i32 {
+  return evaluatePart<f64>(plan, floats, inputs, targets, rows);
+}
+
+export function evaluate_f32(plan: usize, floats: usize, inputs: usize, targets: usize, rows: i32): i32 {
+  return evaluatePart<f32>(plan, floats, inputs, targets, rows);
+}

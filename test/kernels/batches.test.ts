@@ -1,0 +1,130 @@
+// The whole-batch program (server/wasm/batches.ts) trains to the numbers of the trainer's own batch loop, bit for bit, whatever the run does.
+import { describe, expect, it } from 'vitest';
+import type { Activation, LossKind, OptimizerSpec, TrainSettings } from '../../server/src/language/model';
+import { CALL_WORK, Trainer, type TrainerOptions } from '../../server/src/nn/trainer';
+import type { TrainControl, TrainResult } from '../../server/src/nn/types';
+import { dataset, network, randomOneHot, randomRows, settings, XOR_ROWS } from '../nn/helpers';
+
+type Rows = [number[], number[]][];
+
+/** Every number a run reports: history, layers (W, b, δ, gradients, ΔW), final loss, snapshots, an explanation. */
+function fingerprint(result: TrainResult, trainer: Trainer, sample: [number[], number[]]): unknown {
+  return { result, explanation: trainer.explain(sample[0], sample[1]) };
+}
+
+/** Trains once with the batch program (kernels 'auto') and once on the TypeScript path; both fingerprints. */
+function both(
+  layers: [number, Activation][],
+  rows: Rows,
+  run: Partial<TrainSettings>,
+  drive: (trainer: Trainer) => TrainResult = (trainer) => trainer.train(),
+): [unknown, unknown, Trainer] {
+  const make = (kernels: TrainerOptions['kernels']) => new Trainer(network(rows[0][0].length, ...layers), dataset(rows), settings(run), { kernels });
+  const program = make('auto');
+  expect((program as unknown as { plan: unknown }).plan).not.toBeNull();
+  const a = fingerprint(drive(program), program, rows[0]);
+  const typescript = make('typescript');
+  const b = fingerprint(drive(typescript), typescript, rows[0]);
+  return [a, b, program];
+}
+
+const REGRESSION = randomRows(23, 3, 7, (rng) => [rng.uniform(-1, 1), rng.uniform(-1, 1)]);
+const BINARY = randomRows(23, 3, 8, (rng) => [rng.int(2)]);
+const ONE_HOT = randomRows(23, 3, 9, randomOneHot(3));
+const HIDDEN: Activation[] = ['sigmoid', 'tanh', 'relu', 'leaky_relu', 'linear'];
+const OUTPUTS: [Activation, Rows][] = [
+  ['sigmoid', BINARY], ['tanh', REGRESSION], ['relu', REGRESSION], ['leaky_relu', REGRESSION], ['linear', REGRESSION], ['softmax', ONE_HOT],
+];
+const LOSSES: LossKind[] = ['mse', 'cross_entropy'];
+
+describe.each(['f64', 'f32'] as const)('%s', (precision) => {
+  const cases = HIDDEN.flatMap((hidden) => OUTPUTS.flatMap(([output, rows]) => LOSSES.map((loss) => ({ hidden, output, rows, loss }))));
+  it.each(cases)('$hidden hidden, $output output, $loss: same bits', ({ hidden, output, rows, loss }) => {
+    const units = output === 'sigmoid' ? 1 : rows[0][1].length;
+    const [a, b] = both([[5, hidden], [4, 'tanh'], [units, output]], rows, { precision, loss, batch: 5, epochs: 6, validate: 0.2, optimizer: { kind: 'sgd', rate: 0.05, momentum: 0.5 } });
+    expect(a).toEqual(b);
+  });
+
+  const optimizers: OptimizerSpec[] = [
+    { kind: 'sgd', rate: 0.3, momentum: 0 },
+    { kind: 'sgd', rate: 0.3, momentum: 0.9 },
+    { kind: 'adam', rate: 0.01, beta1: 0.9, beta2: 0.999, epsilon: 1e-8 },
+  ];
+  it.each(optimizers)('$kind (momentum $momentum), full batch: same bits', (optimizer) => {
+    const [a, b] = both([[4, 'sigmoid'], [1, 'sigmoid']], XOR_ROWS, { precision, optimizer, epochs: 300 });
+    expect(a).toEqual(b);
+  });
+
+  it('a batch larger than a chunk (600 rows in passes of 256), adam, normalized inputs: same bits', () => {
+    const rows = randomRows(600, 6, 11, randomOneHot(4));
+    const make = (kernels: TrainerOptions['kernels']) =>
+      new Trainer(network(6, [9, 'relu'], [4, 'softmax']), dataset(rows, { normalize: 'zscore' }), settings({
+        precision, loss: 'cross_entropy', epochs: 4, validate: 0.1, optimizer: { kind: 'adam', rate: 0.01, beta1: 0.9, beta2: 0.999, epsilon: 1e-8 },
+      }), { kernels });
+    const [program, typescript] = [make('auto'), make('typescript')];
+    expect(fingerprint(program.train(), program, rows[0])).toEqual(fingerprint(typescript.train(), typescript, rows[0]));
+  });
+
+  it('products large enough for the SIMD tiles (64-48-10, batch 40): same bits', () => {
+    const rows = randomRows(120, 64, 12, randomOneHot(10));
+    const [a, b] = both([[48, 'tanh'], [10, 'softmax']], rows, { precision, loss: 'cross_entropy', batch: 40, epochs: 3 });
+    expect(a).toEqual(b);
+  });
+});
+
+describe('runs that end early or are taken apart', () => {
+  it('the stop rule, with mini-batches and with full batches, ends on the same epoch', () => {
+    for (const batch of [3, 'full'] as const) {
+      const [a, b] = both([[4, 'sigmoid'], [1, 'sigmoid']], XOR_ROWS, { batch, stopLoss: 0.05, epochs: 20000, optimizer: { kind: 'sgd', rate: 0.5, momentum: 0.9 } });
+      expect((a as { result: TrainResult }).result.stopped).toBe('target');
+      expect(a).toEqual(b);
+    }
+  });
+
+  it('a diverging run diverges at the same epoch, whether a batch or an epoch total overflows', () => {
+    for (const batch of [2, 'full'] as const) {
+      const [a, b] = both([[6, 'linear'], [2, 'linear']], REGRESSION, { batch, epochs: 500, optimizer: { kind: 'sgd', rate: 3, momentum: 0.9 } });
+      expect((a as { result: TrainResult }).result.stopped).toBe('diverged');
+      expect(a).toEqual(b);
+    }
+  });
+
+  it('snapshots (a thinning grid) hold the same weights at the same epochs', () => {
+    const control: TrainControl = { snapshots: { maxSnapshots: 7 } };
+    const [a, b] = both([[3, 'tanh'], [1, 'sigmoid']], XOR_ROWS, { epochs: 150, optimizer: { kind: 'sgd', rate: 0.5, momentum: 0.5 } }, (trainer) => trainer.train(control));
+    const snapshots = (a as { result: TrainResult }).result.snapshots ?? [];
+    expect(snapshots.map((s) => s.epoch)).toEqual([0, 32, 64, 96, 128, 150]);
+    expect(a).toEqual(b);
+  });
+
+  it('steps, a paused and resumed run, and steps again give the same numbers as the TypeScript path', () => {
+    const drive = (trainer: Trainer): TrainResult => {
+      for (let i = 0; i < 5; i++) trainer.step();
+      let polls = 0;
+      while (trainer.advance({}, () => ++polls % 3 === 0) === 'paused');
+      const result = trainer.finish('epochs');
+      trainer.step();
+      return { ...result, layers: trainer.layers() };
+    };
+    const [a, b] = both([[5, 'relu'], [3, 'softmax']], ONE_HOT, { batch: 4, epochs: 40, loss: 'cross_entropy' }, drive);
+    expect(a).toEqual(b);
+  });
+
+  it('onEpoch sees every epoch, in order, with the reports of the history', () => {
+    const seen: number[] = [];
+    const trainer = new Trainer(network(2, [4, 'sigmoid'], [1, 'sigmoid']), dataset(XOR_ROWS), settings({ epochs: 3000 }));
+    const result = trainer.train({ onEpoch: (report) => seen.push(report.epoch) });
+    expect(seen).toEqual(result.history.map((r) => r.epoch));
+    expect(seen.length).toBe(3000);
+  });
+
+  it('one call does at most CALL_WORK multiply-adds: a large batch is polled between batches', () => {
+    // 3 × (parameters ≈ 120·200) × 64 samples ≫ CALL_WORK: one batch per call.
+    const rows = randomRows(256, 120, 13, randomOneHot(8));
+    let polls = 0;
+    const trainer = new Trainer(network(120, [200, 'relu'], [8, 'softmax']), dataset(rows), settings({ batch: 64, epochs: 2, loss: 'cross_entropy' }));
+    expect(3 * 120 * 200 * 64).toBeGreaterThan(CALL_WORK);
+    trainer.train({ shouldStop: () => (polls++, null) });
+    expect(polls).toBe(8); // 4 batches per epoch, 2 epochs
+  });
+});
