@@ -12,20 +12,34 @@ function fingerprint(result: TrainResult, trainer: Trainer, sample: [number[], n
   return { result, explanation: trainer.explain(sample[0], sample[1]) };
 }
 
-/** Trains once with the batch program (kernels 'auto') and once on the TypeScript path; both fingerprints. */
+/** The batch program a trainer runs: the network's compiled loop, batches.ts's general one, or none (TypeScript). */
+function programOf(trainer: Trainer): 'compiled' | 'general' | 'none' {
+  const plan = (trainer as unknown as { plan: { compiled: boolean } | null }).plan;
+  return plan ? (plan.compiled ? 'compiled' : 'general') : 'none';
+}
+
+/**
+ * Trains with the network compiled to WebAssembly of its own, with batches.ts's general program,
+ * and on the TypeScript path; checks that each ran what it should and that all three agree; returns one fingerprint.
+ */
 function both(
   layers: [number, Activation][],
   rows: Rows,
   run: Partial<TrainSettings>,
   drive: (trainer: Trainer) => TrainResult = (trainer) => trainer.train(),
-): [unknown, unknown, Trainer] {
-  const make = (kernels: TrainerOptions['kernels']) => new Trainer(network(rows[0][0].length, ...layers), dataset(rows), settings(run), { kernels });
-  const program = make('auto');
-  expect((program as unknown as { plan: unknown }).plan).not.toBeNull();
-  const a = fingerprint(drive(program), program, rows[0]);
-  const typescript = make('typescript');
-  const b = fingerprint(drive(typescript), typescript, rows[0]);
-  return [a, b, program];
+): [unknown, unknown] {
+  const make = (options: TrainerOptions) => new Trainer(network(rows[0][0].length, ...layers), dataset(rows), settings(run), options);
+  const fingerprints = ([
+    [{ kernels: 'auto' }, 'compiled'],
+    [{ kernels: 'auto', compile: false }, 'general'],
+    [{ kernels: 'typescript' }, 'none'],
+  ] as const).map(([options, program]) => {
+    const trainer = make(options);
+    expect(programOf(trainer)).toBe(program);
+    return fingerprint(drive(trainer), trainer, rows[0]);
+  });
+  expect(fingerprints[1]).toEqual(fingerprints[2]);
+  return [fingerprints[0], fingerprints[2]];
 }
 
 const REGRESSION = randomRows(23, 3, 7, (rng) => [rng.uniform(-1, 1), rng.uniform(-1, 1)]);
@@ -62,13 +76,17 @@ describe.each(['f64', 'f32'] as const)('%s', (precision) => {
         precision, loss: 'cross_entropy', epochs: 4, validate: 0.1, optimizer: { kind: 'adam', rate: 0.01, beta1: 0.9, beta2: 0.999, epsilon: 1e-8 },
       }), { kernels });
     const [program, typescript] = [make('auto'), make('typescript')];
+    expect(programOf(program)).toBe('compiled');
     expect(fingerprint(program.train(), program, rows[0])).toEqual(fingerprint(typescript.train(), typescript, rows[0]));
   });
 
-  it('products large enough for the SIMD tiles (64-48-10, batch 40): same bits', () => {
+  it('products large enough for the SIMD tiles (64-48-10, batch 40; too large to compile): same bits', () => {
     const rows = randomRows(120, 64, 12, randomOneHot(10));
-    const [a, b] = both([[48, 'tanh'], [10, 'softmax']], rows, { precision, loss: 'cross_entropy', batch: 40, epochs: 3 });
-    expect(a).toEqual(b);
+    const make = (kernels: TrainerOptions['kernels']) =>
+      new Trainer(network(64, [48, 'tanh'], [10, 'softmax']), dataset(rows), settings({ precision, loss: 'cross_entropy', batch: 40, epochs: 3 }), { kernels });
+    const [program, typescript] = [make('auto'), make('typescript')];
+    expect(programOf(program)).toBe('general');
+    expect(fingerprint(program.train(), program, rows[0])).toEqual(fingerprint(typescript.train(), typescript, rows[0]));
   });
 });
 

@@ -7,36 +7,12 @@
 
 import type { Activation, LossKind, OptimizerSpec } from '../language/model';
 import type { Vector } from './activations';
+import { compilable, compileNetwork } from './codegen/compile';
 import type { BatchProgram, MatrixKernels } from './kernels';
 
-// ---- the plan's layout (batches.ts, "the plan") --------------------------------
+import { ACTIVATION_CODES, EPOCHS_PER_CALL, F, FLOATS, L, LAYER_WORDS, P, RECORD_FLOATS, lossCode } from './planLayout';
 
-const P = {
-  layers: 0, capacity: 1, loss: 2, classification: 3, optimizer: 4, blockLength: 5, parameters: 6, gradients: 7,
-  state1: 8, state2: 9, targetColumns: 10, scratch: 11, trainCount: 12, batchSize: 13, order: 14, trainInputs: 15,
-  trainTargets: 16, validationCount: 17, validationInputs: 18, validationTargets: 19, cursor: 20, updates: 21,
-  correct: 22, status: 23, epochsDone: 24, records: 25, layerBase: 32,
-} as const;
-const L = { size: 0, activation: 1, weights: 2, biases: 3, weightGradients: 4, biasGradients: 5, z: 6, a: 7, delta: 8, weightUpdates: 9 } as const;
-const LAYER_WORDS = 10;
-const F = { rate: 0, momentum: 1, beta1: 2, beta2: 3, epsilon: 4, epochLoss: 5, beta1Power: 6, beta2Power: 7, powerUpdate: 8, stopLoss: 9, evaluatedLoss: 10 } as const;
-const FLOATS = 11;
-const RECORD_FLOATS = 4;
-
-const ACTIVATION_CODES: Record<Activation, number> = { sigmoid: 0, tanh: 1, relu: 2, leaky_relu: 3, linear: 4, softmax: 5 };
-
-/** How a call ended (batches.ts STATUS_*). */
-export const Status = { running: 0, divergedBatch: 1, stopped: 2 } as const;
-
-/** Epochs one call can finish and report (the records' room). */
-export const EPOCHS_PER_CALL = 1024;
-
-/** The loss and δ⁽ᴸ⁾ formula of losses.ts that a loss and output activation select. */
-function lossCode(loss: LossKind, output: Activation): number {
-  if (loss === 'mse') return output === 'softmax' ? 1 : 0;
-  if (output === 'softmax') return 2;
-  return output === 'sigmoid' ? 3 : 4;
-}
+export { EPOCHS_PER_CALL, Status } from './planLayout';
 
 /** Everything of a trainer the program reads or writes; per-layer arrays are indexed 0..L like the trainer's (index 0: inputs). */
 export interface PlanBuffers {
@@ -67,6 +43,8 @@ export interface PlanBuffers {
   validationInputs: Float64Array;
   validationTargets: Float64Array;
   stopLoss: number | null;
+  /** Compile a small network's loop to WebAssembly of its own (codegen/compile.ts; same numbers). */
+  compile: boolean;
 }
 
 /** The trainer's counters that a call reads and moves on. */
@@ -91,14 +69,18 @@ export class BatchPlan {
   private readonly records: Float64Array;
   private readonly planAddress: number;
   private readonly floatsAddress: number;
+  /** The network's own compiled loop, or the general one of batches.ts (its evaluate serves both). */
+  private readonly loop: BatchProgram['run'];
+  /** Whether the program is the network's compiled one. */
+  readonly compiled: boolean;
 
   constructor(
-    private readonly program: BatchProgram,
+    private readonly general: BatchProgram,
     kernels: MatrixKernels,
     buffers: PlanBuffers,
   ) {
     const layerCount = buffers.sizes.length - 1;
-    const address = (vector: Vector | Float64Array | Int32Array): number => program.address(vector);
+    const address = (vector: Vector | Float64Array | Int32Array): number => general.address(vector);
     this.words = kernels.allocateInt32(P.layerBase + (layerCount + 1) * LAYER_WORDS);
     this.floats = kernels.allocateFloat64(FLOATS);
     this.records = kernels.allocateFloat64(EPOCHS_PER_CALL * RECORD_FLOATS);
@@ -150,6 +132,12 @@ export class BatchPlan {
     f[F.beta1Power] = 1;
     f[F.beta2Power] = 1;
     f[F.stopLoss] = buffers.stopLoss ?? NaN;
+    this.loop = general.run;
+    this.compiled = false;
+    if (buffers.compile && compilable(buffers.sizes)) {
+      this.loop = general.instantiate(compileNetwork(w, kernels.precision, spec.kind)).run;
+      this.compiled = true;
+    }
   }
 
   /**
@@ -163,7 +151,7 @@ export class BatchPlan {
     w[P.updates] = state.updates;
     w[P.correct] = state.correct;
     this.floats[F.epochLoss] = state.epochLoss;
-    const batches = this.program.run(this.planAddress, this.floatsAddress, maxBatches, Math.min(maxEpochs, EPOCHS_PER_CALL));
+    const batches = this.loop(this.planAddress, this.floatsAddress, maxBatches, Math.min(maxEpochs, EPOCHS_PER_CALL));
     state.cursor = w[P.cursor];
     state.updates = w[P.updates];
     state.correct = w[P.correct];
@@ -173,7 +161,7 @@ export class BatchPlan {
 
   /** trainer.ts evaluate on rows of a part held in the kernels' memory: the loss sum and correct count. */
   evaluate(inputs: Float64Array, targets: Float64Array, rows: number): { lossSum: number; correct: number } {
-    const correct = this.program.evaluate(this.planAddress, this.floatsAddress, this.program.address(inputs), this.program.address(targets), rows);
+    const correct = this.general.evaluate(this.planAddress, this.floatsAddress, this.general.address(inputs), this.general.address(targets), rows);
     return { lossSum: this.floats[F.evaluatedLoss], correct };
   }
 }

@@ -92,6 +92,8 @@ export interface TrainerOptions {
   helpers?: KernelHelpers;
   /** Which matrix kernels run (default: WebAssembly SIMD where available); the numbers are the same. */
   kernels?: KernelImplementation | 'auto';
+  /** Compile a small network's training loop to WebAssembly of its own (default true; the numbers are the same). */
+  compile?: boolean;
 }
 
 export class Trainer {
@@ -247,7 +249,7 @@ export class Trainer {
           activationValues: this.activations, deltas: this.deltas, weightUpdates: this.weightUpdates, targetColumns: this.targetColumns,
           trainCount, batchSize: this.batchSize, order: this.order, trainInputs: this.trainInputs, trainTargets: this.trainTargets,
           validationCount: this.validationRows.length, validationInputs: this.validationInputs, validationTargets: this.validationTargets,
-          stopLoss: settings.stopLoss,
+          stopLoss: settings.stopLoss, compile: options.compile ?? true,
         })
       : null;
   }

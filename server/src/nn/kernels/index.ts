@@ -84,6 +84,11 @@ export interface BatchProgram {
   evaluate(plan: number, floats: number, inputs: number, targets: number, rows: number): number;
   /** The address of a vector, f64 or i32 array allocated by these kernels (throws for any other). */
   address(vector: Vector | Float64Array | Int32Array): number;
+  /**
+   * Instantiates a module of the network compiler (nn/codegen) on these kernels' memory, with
+   * Math's functions and these kernels' optimizer passes as its imports: its run.
+   */
+  instantiate(bytes: Uint8Array): Pick<BatchProgram, 'run'>;
 }
 
 /**

@@ -171,6 +171,13 @@ class WasmKernels implements MatrixKernels {
         if (!this.buffers.has(vector.buffer)) throw new RangeError('the batch program reads only vectors allocated by its kernels');
         return vector.byteOffset;
       },
+      instantiate: (bytes) => {
+        if (!WebAssembly) throw new Error('WebAssembly is not available');
+        const math = { exp: Math.exp, tanh: Math.tanh, log: Math.log, log1p: Math.log1p };
+        const kernels = { sgd_f64: exports.sgd_f64, sgd_f32: exports.sgd_f32, adam_f64: exports.adam_f64, adam_f32: exports.adam_f32 };
+        const instance = new WebAssembly.Instance(new WebAssembly.Module(bytes), { env: { memory }, math, kernels });
+        return instance.exports as unknown as Pick<BatchProgram, 'run'>;
+      },
     };
     this.buffers.add(memory.buffer);
   }
