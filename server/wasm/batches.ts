@@ -56,7 +56,7 @@ const P_UPDATES: i32 = 21; // in/out: updates made
 const P_CORRECT: i32 = 22; // in/out: correct samples so far this epoch
 const P_STATUS: i32 = 23; // out: STATUS_*
 const P_EPOCHS_DONE: i32 = 24; // out: epochs completed by the call
-const P_RECORDS: i32 = 25; // f64 × RECORD_FLOATS per epoch completed by the call
+const P_RECORDS: i32 = 25; // the epochs completed by the call, in columns (EPOCHS_PER_CALL below)
 const P_LAYER_BASE: i32 = 32;
 // Per layer k = 0..L, LAYER_WORDS words from P_LAYER_BASE + k · LAYER_WORDS (layer 0: size and A only).
 const L_SIZE: i32 = 0;
@@ -84,8 +84,9 @@ const F_POWER_UPDATE: i32 = 8;
 const F_STOP_LOSS: i32 = 9; // the stop rule's loss, or NaN for none
 const F_EVALUATED_LOSS: i32 = 10; // out of evaluate: the loss sum
 
-// Per completed epoch: loss (mean), correct count, validation loss sum, validation correct count.
-const RECORD_FLOATS: i32 = 4;
+// Per completed epoch, in four columns of EPOCHS_PER_CALL (planLayout.ts) f64 each: loss (the mean),
+// accuracy, validation loss and validation accuracy, each divided as trainer.ts divides them.
+const EPOCHS_PER_CALL: i32 = 1024;
 
 const ACT_SIGMOID: i32 = 0;
 const ACT_TANH: i32 = 1;
@@ -499,15 +500,16 @@ function run<T>(plan: usize, floats: usize, maxBatches: i32, maxEpochs: i32): i3
     recordWeights<T>(plan, true);
     // finishEpoch, and the epoch report's validation pass.
     const loss = epochLoss / <f64>trainCount;
-    const record = records + (<usize>(epochs * RECORD_FLOATS) << 3);
+    const record = records + (<usize>epochs << 3);
+    const column = <usize>EPOCHS_PER_CALL << 3;
     store<f64>(record, loss);
-    store<f64>(record, <f64>correct, 8);
+    store<f64>(record + column, <f64>correct / <f64>trainCount);
     if (validationCount > 0) {
       const validationCorrect = evaluatePart<T>(
         plan, floats, <usize>word(plan, P_VALIDATION_INPUTS), <usize>word(plan, P_VALIDATION_TARGETS), validationCount,
       );
-      store<f64>(record, float(floats, F_EVALUATED_LOSS), 16);
-      store<f64>(record, <f64>validationCorrect, 24);
+      store<f64>(record + 2 * column, float(floats, F_EVALUATED_LOSS) / <f64>validationCount);
+      store<f64>(record + 3 * column, <f64>validationCorrect / <f64>validationCount);
     }
     epochs++;
     cursor = 0;

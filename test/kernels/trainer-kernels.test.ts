@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { Activation } from '../../server/src/language/model';
 import type { Precision } from '../../server/src/nn/kernels';
 import { Trainer } from '../../server/src/nn/trainer';
+import { reportsOf } from '../../server/src/nn/history';
 import { dataset, network, randomOneHot, randomRows, settings, XOR_ROWS } from '../nn/helpers';
 
 /** Everything a run reports that comes out of the products: losses, weights, biases, gradients, an explanation. */
@@ -10,7 +11,7 @@ function fingerprint(trainer: Trainer, x: number[], y: number[]): number[] {
   const result = trainer.train();
   const explanation = trainer.explain(x, y);
   return [
-    ...result.history.flatMap((e) => [e.loss, e.accuracy ?? -1]),
+    ...reportsOf(result.history).flatMap((e) => [e.loss, e.accuracy ?? -1]),
     ...result.layers.flatMap((l) => [...l.weights, ...l.biases, ...l.weightGradient]),
     ...explanation.deltas.flat(),
     ...explanation.output,

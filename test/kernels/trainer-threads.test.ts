@@ -22,7 +22,7 @@ async function trained(precision: Precision, threads: number): Promise<{ weights
   const result = trainer.train();
   return {
     weights: result.layers.map((layer) => [...layer.weights, ...layer.biases]),
-    losses: result.history.map((epoch) => epoch.loss),
+    losses: Array.from(result.history.loss),
     threads: kernels.threads,
   };
 }

@@ -3,6 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import type { TrainSettings } from '../../server/src/language/model';
 import { Trainer } from '../../server/src/nn/trainer';
+import { reportsOf } from '../../server/src/nn/history';
 import { XOR_ROWS, dataset, network, randomOneHot, randomRows, settings } from './helpers';
 
 /** Ten rows of a noisy line y = 0.5 x1 − 0.25 x2, for regression runs. */
@@ -28,7 +29,7 @@ describe('determinism', () => {
       }),
     );
     const result = trainer.train();
-    return { weights: allWeights(trainer), losses: result.history.map((h) => [h.loss, h.validationLoss]), result };
+    return { weights: allWeights(trainer), losses: reportsOf(result.history).map((h) => [h.loss, h.validationLoss]), result };
   };
 
   it.each(['f64', 'f32'] as const)('two %s runs give bit-identical weights and losses', (precision) => {
@@ -73,7 +74,7 @@ describe('batches and the epoch loss', () => {
     expect(steps.map((s) => s.batchSize)).toEqual([4, 4, 2]);
     expect(steps.map((s) => s.epoch)).toEqual([1, 1, 1]);
     expect(steps.map((s) => s.update)).toEqual([1, 2, 3]);
-    const [epoch] = trainer.history();
+    const [epoch] = reportsOf(trainer.history());
     expect(epoch.epoch).toBe(1);
     expect(epoch.loss).toBeCloseTo((4 * steps[0].batchLoss + 4 * steps[1].batchLoss + 2 * steps[2].batchLoss) / 10, 15);
     expect(trainer.step().epoch).toBe(2);
@@ -96,7 +97,7 @@ describe('batches and the epoch loss', () => {
     expect(trainer.batchSize).toBe(10);
     const step = trainer.step();
     expect(step.batchSize).toBe(10);
-    expect(trainer.history().length).toBe(1);
+    expect(trainer.history().loss.length).toBe(1);
   });
 
   it('a batch larger than a pass holds is summed over chunks into one update (batch full on 600 rows)', () => {
@@ -133,7 +134,7 @@ describe('validation split and normalization', () => {
   it('reports a validation loss (and accuracy for classification) every epoch', () => {
     const result = make(1).train();
     expect(result.validationRows).toBe(10);
-    expect(result.history[0].validationLoss).toEqual(expect.any(Number));
+    expect(result.history.validationLoss?.[0]).toEqual(expect.any(Number));
     expect(result.validationAccuracy).toEqual(expect.any(Number));
   });
 
@@ -170,16 +171,16 @@ describe('stopping', () => {
       settings({ optimizer: { kind: 'sgd', rate: 0.5, momentum: 0.9 }, epochs: 20000, seed: 1, stopLoss: 0.01 }),
     ).train();
     expect(result.stopped).toBe('target');
-    expect(result.epochs).toBe(result.history.length);
+    expect(result.epochs).toBe(result.history.loss.length);
     expect(result.loss).toBeLessThan(0.01);
-    expect(result.history.slice(0, -1).every((h) => h.loss >= 0.01)).toBe(true);
+    expect(Array.from(result.history.loss).slice(0, -1).every((loss) => loss >= 0.01)).toBe(true);
   });
 
   it('runs all epochs when the target is not met', () => {
     const result = new Trainer(network(2, [1, 'linear']), dataset(LINE_ROWS), settings({ epochs: 7, stopLoss: 1e-30 })).train();
     expect(result.stopped).toBe('epochs');
     expect(result.epochs).toBe(7);
-    expect(result.history.map((h) => h.epoch)).toEqual([1, 2, 3, 4, 5, 6, 7]);
+    expect(Array.from(result.history.epoch)).toEqual([1, 2, 3, 4, 5, 6, 7]);
   });
 
   it('divergence stops at once, reports the epoch, and leaves the loss null', () => {
@@ -192,10 +193,11 @@ describe('stopping', () => {
     expect(result.stopped).toBe('diverged');
     expect(result.loss).toBeNull();
     expect(result.finalLoss).toBeNull();
-    const last = result.history[result.history.length - 1];
+    const reports = reportsOf(result.history);
+    const last = reports[reports.length - 1];
     expect(last.epoch).toBe(result.epochs);
     expect(Number.isFinite(last.loss)).toBe(false);
-    expect(result.history.slice(0, -1).every((h) => Number.isFinite(h.loss))).toBe(true);
+    expect(reports.slice(0, -1).every((h) => Number.isFinite(h.loss))).toBe(true);
     expect(result.epochs).toBeLessThan(1000);
     expect(epochs[epochs.length - 1]).toBe(result.epochs);
   });
@@ -240,7 +242,8 @@ describe('stopping', () => {
 
   it('a time limit reports time', () => {
     const result = new Trainer(network(2, [1, 'linear']), dataset(LINE_ROWS), settings()).train({ shouldStop: () => 'time' });
-    expect(result).toMatchObject({ stopped: 'time', epochs: 0, loss: null, history: [] });
+    expect(result).toMatchObject({ stopped: 'time', epochs: 0, loss: null });
+    expect(result.history.loss.length).toBe(0);
   });
 });
 

@@ -89,6 +89,6 @@ describe('trajectory against a naive implementation (50 full-batch epochs)', () 
       layer.biases.forEach((b, j) => expect(b).toBeCloseTo(naive[k].b[j], 10));
     });
     // And the weights did move: the comparison is not between two copies of the initial state.
-    expect(result.history[49].loss).toBeLessThan(result.history[0].loss);
+    expect(result.history.loss[49]).toBeLessThan(result.history.loss[0]);
   });
 });

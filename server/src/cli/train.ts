@@ -332,8 +332,8 @@ function progressBar(run: RunSpec, latest: EpochReport | null, seconds: number, 
 const STOPPED_TEXT: Record<StopReason, (run: RunSpec, result: TrainResult) => string> = {
   target: (run) => `loss < ${run.settings.stopLoss} (target reached)`,
   epochs: (run, result) =>
-    `all ${run.settings.epochs} epochs run${run.settings.stopLoss !== null ? `, target loss < ${run.settings.stopLoss} not reached. ${missAdvice(result.history)}` : ''}`,
-  diverged: (run, result) => `diverged: the loss became ${lossWord(result.history)} in epoch ${result.epochs}; ${divergenceAdvice(run)}`,
+    `all ${run.settings.epochs} epochs run${run.settings.stopLoss !== null ? `, target loss < ${run.settings.stopLoss} not reached. ${missAdvice(result.history.loss)}` : ''}`,
+  diverged: (run, result) => `diverged: the loss became ${lossWord(result.history.loss)} in epoch ${result.epochs}; ${divergenceAdvice(run)}`,
   time: () => 'time limit (--max-seconds)',
   cancelled: () => 'cancelled (Ctrl+C)',
 };

@@ -10,7 +10,7 @@ import type { Vector } from './activations';
 import { compilable, compileNetwork } from './codegen/compile';
 import type { BatchProgram, MatrixKernels } from './kernels';
 
-import { ACTIVATION_CODES, EPOCHS_PER_CALL, F, FLOATS, L, LAYER_WORDS, P, RECORD_FLOATS, lossCode } from './planLayout';
+import { ACTIVATION_CODES, EPOCHS_PER_CALL, F, FLOATS, L, LAYER_WORDS, P, RECORD_COLUMNS, lossCode } from './planLayout';
 
 export { EPOCHS_PER_CALL, Status } from './planLayout';
 
@@ -55,7 +55,7 @@ export interface BatchState {
   epochLoss: number;
 }
 
-/** What a call did: its status, the batches run and, per epoch finished, [mean loss, correct, validation loss sum, validation correct]. */
+/** What a call did: its status, the batches run and the epochs finished, with their numbers in four columns of EPOCHS_PER_CALL (planLayout.ts). */
 export interface CallOutcome {
   status: number;
   batches: number;
@@ -83,7 +83,7 @@ export class BatchPlan {
     const address = (vector: Vector | Float64Array | Int32Array): number => general.address(vector);
     this.words = kernels.allocateInt32(P.layerBase + (layerCount + 1) * LAYER_WORDS);
     this.floats = kernels.allocateFloat64(FLOATS);
-    this.records = kernels.allocateFloat64(EPOCHS_PER_CALL * RECORD_FLOATS);
+    this.records = kernels.allocateFloat64(EPOCHS_PER_CALL * RECORD_COLUMNS);
     this.planAddress = address(this.words);
     this.floatsAddress = address(this.floats);
     const w = this.words;

@@ -16,7 +16,8 @@ export const L = { size: 0, activation: 1, weights: 2, biases: 3, weightGradient
 export const LAYER_WORDS = 10;
 export const F = { rate: 0, momentum: 1, beta1: 2, beta2: 3, epsilon: 4, epochLoss: 5, beta1Power: 6, beta2Power: 7, powerUpdate: 8, stopLoss: 9, evaluatedLoss: 10 } as const;
 export const FLOATS = 11;
-export const RECORD_FLOATS = 4;
+/** A call's epoch records: four columns (loss, accuracy, validation loss, validation accuracy) of EPOCHS_PER_CALL each. */
+export const RECORD_COLUMNS = 4;
 
 export const ACTIVATION_CODES: Record<Activation, number> = { sigmoid: 0, tanh: 1, relu: 2, leaky_relu: 3, linear: 4, softmax: 5 };
 

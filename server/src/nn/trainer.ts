@@ -17,7 +17,8 @@
 
 import type { Activation, Dataset, NetworkSpec, TrainSettings } from '../language/model';
 import { addBiasAndActivate, multiplyByDerivative, type Vector } from './activations';
-import { BatchPlan, Status, type BatchState } from './batchPlan';
+import { BatchPlan, EPOCHS_PER_CALL, Status, type BatchState } from './batchPlan';
+import { HistoryBuilder } from './history';
 import { initializeWeights } from './initializers';
 import { outputLoss, type OutputLoss } from './losses';
 import { createKernels, type KernelHelpers, type KernelImplementation, type MatrixKernels } from './kernels';
@@ -32,6 +33,7 @@ import type {
   StepReport,
   StopReason,
   TrainControl,
+  TrainHistory,
   TrainResult,
   WeightSnapshot,
 } from './types';
@@ -159,7 +161,8 @@ export class Trainer {
   private updates = 0;
   private epochLossSum = 0;
   private epochCorrect = 0;
-  private readonly epochHistory: EpochReport[] = [];
+  /** Every epoch's numbers, and a diverged batch's unfinished epoch last. */
+  private readonly epochHistory: HistoryBuilder;
   /** Snapshots being recorded across advance() slices, until finish(). */
   private sliceRecorder: SnapshotRecorder | null = null;
   /** Set when a batch's loss was not finite: the 1-based epoch it happened in. */
@@ -188,6 +191,7 @@ export class Trainer {
     [this.trainInputs, this.trainTargets] = this.gatherPart(this.trainingRows);
     [this.validationInputs, this.validationTargets] = this.gatherPart(this.validationRows);
     this.classification = classificationOf(data);
+    this.epochHistory = new HistoryBuilder(this.classification !== null, this.validationRows.length > 0);
 
     const trainCount = this.trainingRows.length;
     this.batchSize = settings.batch === 'full' ? trainCount : Math.min(settings.batch, trainCount);
@@ -294,13 +298,18 @@ export class Trainer {
       const reported = this.epochHistory.length;
       if (this.plan) this.runPlanned(this.plan, recorder);
       else this.runBatch();
-      // The epochs finished (a diverged batch's report, last, ends the run).
-      for (let r = reported; r < this.epochHistory.length; r++) {
-        const report = this.epochHistory[r];
-        control.onEpoch?.(report);
-        if (this.divergedEpoch !== null && r === this.epochHistory.length - 1) break;
-        recorder?.record(report.epoch, report.loss, this.snapshotSource());
-        if (this.settings.stopLoss !== null && report.loss < this.settings.stopLoss) return 'target';
+      const history = this.epochHistory;
+      // The epochs finished (a diverged batch's unfinished epoch, last, ends the run).
+      if (control.onEpoch || recorder) {
+        for (let r = reported; r < history.length; r++) {
+          control.onEpoch?.(history.report(r));
+          if (this.divergedEpoch !== null && r === history.length - 1) break;
+          recorder?.record(r + 1, history.lossAt(r), this.snapshotSource());
+          if (this.settings.stopLoss !== null && history.lossAt(r) < this.settings.stopLoss) return 'target';
+        }
+      } else if (this.settings.stopLoss !== null && this.divergedEpoch === null && this.epoch > 0 && history.length > reported) {
+        // Only the last epoch can meet the rule: the batch program stops at the first that does.
+        if (history.lossAt(this.epoch - 1) < this.settings.stopLoss) return 'target';
       }
     }
     return this.divergedEpoch !== null ? 'diverged' : 'epochs';
@@ -454,9 +463,9 @@ export class Trainer {
     this.biases[k].set(biases);
   }
 
-  /** Epoch reports so far. */
-  history(): readonly EpochReport[] {
-    return this.epochHistory;
+  /** Every epoch's numbers so far (a copy). */
+  history(): TrainHistory {
+    return this.epochHistory.snapshot();
   }
 
   // ---- one update ---------------------------------------------------------
@@ -491,7 +500,7 @@ export class Trainer {
     this.cursor = end;
     if (!Number.isFinite(lossSum)) {
       this.divergedEpoch = this.epoch + 1;
-      this.epochHistory.push(this.epochReport(this.epoch + 1, this.epochLossSum / end, this.epochCorrect / end, false));
+      this.recordEpoch(this.epochLossSum / end, this.epochCorrect / end, false);
       return lossSum / size;
     }
     this.updates++;
@@ -532,20 +541,16 @@ export class Trainer {
     this.updates = state.updates;
     this.epochCorrect = state.correct;
     this.epochLossSum = state.epochLoss;
-    const validationRows = this.validationRows.length;
-    const records = outcome.records;
-    for (let e = 0; e < outcome.epochs; e++) {
-      const loss = records[4 * e];
-      this.epoch++;
-      const validation =
-        validationRows > 0 ? { loss: records[4 * e + 2] / validationRows, accuracy: records[4 * e + 3] / validationRows } : null;
-      this.epochHistory.push(this.report(this.epoch, loss, records[4 * e + 1] / trainCount, validation));
-      if (!Number.isFinite(loss)) this.divergedEpoch = this.epoch;
+    if (outcome.epochs > 0) {
+      this.epochHistory.append(outcome.records, EPOCHS_PER_CALL, outcome.epochs);
+      this.epoch += outcome.epochs;
+      this.recordedUpdate = this.updates;
+      // The program stops at an epoch whose loss is not finite: only the last can be.
+      if (!Number.isFinite(this.epochHistory.lossAt(this.epoch - 1))) this.divergedEpoch = this.epoch;
     }
-    if (outcome.epochs > 0) this.recordedUpdate = this.updates;
     if (outcome.status === Status.divergedBatch) {
       this.divergedEpoch = this.epoch + 1;
-      this.epochHistory.push(this.report(this.epoch + 1, this.epochLossSum / this.cursor, this.epochCorrect / this.cursor, null));
+      this.recordEpoch(this.epochLossSum / this.cursor, this.epochCorrect / this.cursor, false);
     }
   }
 
@@ -553,29 +558,20 @@ export class Trainer {
     const count = this.trainingRows.length;
     const loss = this.epochLossSum / count;
     this.epoch++;
-    this.epochHistory.push(this.epochReport(this.epoch, loss, this.epochCorrect / count, true));
+    this.recordEpoch(loss, this.epochCorrect / count, true);
     if (!Number.isFinite(loss)) this.divergedEpoch = this.epoch;
     this.cursor = 0;
     this.epochLossSum = 0;
     this.epochCorrect = 0;
   }
 
-  private epochReport(epoch: number, loss: number, accuracy: number, withValidation: boolean): EpochReport {
+  /** Appends the next epoch to the history, with the validation part's numbers under the current weights when asked. */
+  private recordEpoch(loss: number, accuracy: number, withValidation: boolean): void {
     const validation =
       withValidation && this.validationRows.length > 0
         ? this.evaluate(this.validationInputs, this.validationTargets, this.validationRows.length)
         : null;
-    return this.report(epoch, loss, accuracy, validation);
-  }
-
-  private report(epoch: number, loss: number, accuracy: number, validation: { loss: number; accuracy: number } | null): EpochReport {
-    return {
-      epoch,
-      loss,
-      accuracy: this.classification ? accuracy : null,
-      validationLoss: validation ? validation.loss : null,
-      validationAccuracy: validation && this.classification ? validation.accuracy : null,
-    };
+    this.epochHistory.push(loss, accuracy, validation ? validation.loss : NaN, validation ? validation.accuracy : NaN);
   }
 
   // ---- the passes -----------------------------------------------------------
@@ -726,20 +722,14 @@ export class Trainer {
     return count;
   }
 
-  /** The loss of the last completed epoch, or NaN. */
+  /** The loss of the last completed epoch (entry epoch − 1: a diverged batch's unfinished epoch comes after it), or NaN. */
   private lastLoss(): number {
-    for (let i = this.epochHistory.length - 1; i >= 0; i--) {
-      if (this.epochHistory[i].epoch <= this.epoch) return this.epochHistory[i].loss;
-    }
-    return NaN;
+    return this.epoch > 0 ? this.epochHistory.lossAt(this.epoch - 1) : NaN;
   }
 
   private result(stopped: StopReason, recorder: SnapshotRecorder | null): TrainResult {
     const diverged = this.divergedEpoch !== null;
-    let last: EpochReport | null = null;
-    for (let i = this.epochHistory.length - 1; i >= 0 && !last; i--) {
-      if (this.epochHistory[i].epoch <= this.epoch) last = this.epochHistory[i];
-    }
+    const last: EpochReport | null = this.epoch > 0 ? this.epochHistory.report(this.epoch - 1) : null;
     const finite = (x: number | null | undefined): number | null => (x !== null && x !== undefined && Number.isFinite(x) ? x : null);
     const finalLoss = this.trainingRows.length > 0 && !diverged ? finite(this.trainingLoss()) : null;
     const result: TrainResult = {
@@ -750,7 +740,7 @@ export class Trainer {
       validationLoss: diverged ? null : finite(last?.validationLoss),
       validationAccuracy: diverged ? null : (last?.validationAccuracy ?? null),
       finalLoss,
-      history: this.epochHistory.slice(),
+      history: this.epochHistory.snapshot(),
       layers: this.layers(),
       normalization: this.normalization,
       trainRows: this.trainingRows.length,

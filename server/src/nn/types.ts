@@ -12,7 +12,7 @@
 //   trainer.setLayer(k, weights, biases)     // overwrite W⁽ᵏ⁾, b⁽ᵏ⁾ (k from 1): tests, experiments
 //   trainer.trainingRows / validationRows    // the split (row indices into the data set), for export
 //   trainer.trainingPart()                   // the normalized training rows as trained on, for export
-//   trainer.history()                        // every epoch's report so far
+//   trainer.history(): TrainHistory          // every epoch's numbers so far
 // nn/ is pure: no timers, no I/O, no Math.random; time limits and cancellation come in through control.
 
 export type StopReason = 'target' | 'epochs' | 'diverged' | 'time' | 'cancelled';
@@ -26,6 +26,23 @@ export interface EpochReport {
   /** On the training part, for classification; null otherwise. */
   accuracy: number | null;
   validationAccuracy: number | null;
+}
+
+/**
+ * Every epoch's numbers as columns, entry i for epoch epoch[i]: 1, 2, 3, … in a trainer's result (a
+ * thinned copy keeps some; nn/history.ts). Columns, not an object per epoch: a long run keeps 8 bytes
+ * a number, and a result crosses a worker boundary as a few buffers.
+ */
+export interface TrainHistory {
+  epoch: Float64Array;
+  /** Mean per-sample training loss of each epoch (LANGUAGE.md §4). */
+  loss: Float64Array;
+  /** On the training part, for classification; null for regression. */
+  accuracy: Float64Array | null;
+  /** On the validation part; null without one (NaN for a diverged epoch, reported without it). */
+  validationLoss: Float64Array | null;
+  /** For classification with a validation part; null otherwise. */
+  validationAccuracy: Float64Array | null;
 }
 
 export interface TrainControl {
@@ -107,8 +124,8 @@ export interface TrainResult {
   validationAccuracy: number | null;
   /** Mean loss of the final weights on the training part (CLI.md `finalLoss`). */
   finalLoss: number | null;
-  /** Every epoch's report, in order. */
-  history: EpochReport[];
+  /** Every epoch's numbers, in order. */
+  history: TrainHistory;
   layers: LayerState[];
   normalization: Normalization | null;
   /** Number of rows trained on and held out. */

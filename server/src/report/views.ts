@@ -4,6 +4,7 @@ import { writeFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import type { RunSpec } from '../language/model';
 import { LineIndex } from '../language/positions';
+import { reportsOf, thinHistory } from '../nn/history';
 import { Trainer } from '../nn/trainer';
 import type { TrainResult, WeightSnapshot } from '../nn/types';
 import type { CurvePoint, PanelLayer, RunPhase, Snapshot, TrainingView } from '../protocol';
@@ -68,16 +69,7 @@ export function trainingView(uri: string, text: string, report: ReportRun): Trai
     boundary: data ? boundaryGrid(s.layers, result.normalization, data.box, BOUNDARY_GRID) : null,
   }));
 
-  const every = Math.max(1, Math.ceil(result.history.length / CURVE_POINTS));
-  const curve: CurvePoint[] = result.history
-    .filter((_r, i) => i % every === 0 || i === result.history.length - 1)
-    .map((r) => ({
-      epoch: r.epoch,
-      loss: r.loss,
-      validationLoss: r.validationLoss,
-      accuracy: r.accuracy,
-      validationAccuracy: r.validationAccuracy,
-    }));
+  const curve: CurvePoint[] = reportsOf(thinHistory(result.history, CURVE_POINTS));
 
   const phase = phases[result.stopped];
   const state: RunState = {

@@ -14,7 +14,7 @@ export function entryBytes(entry: CachedRun): number {
   let numbers = 0;
   const layers = [...(entry.outcome.result?.layers ?? []), ...(entry.outcome.step?.before ?? []), ...(entry.outcome.step?.after ?? [])];
   for (const layer of layers) numbers += layer.weights.length * 2 + layer.biases.length * 3 + layer.delta.length;
-  numbers += (entry.outcome.result?.history.length ?? 0) * 5;
+  numbers += (entry.outcome.result?.history.loss.length ?? 0) * 5;
   for (const row of entry.outcome.rows ?? []) for (const a of row.activations) numbers += a.length * 2;
   // The panel's data points and curve are objects (a generated set may have 100,000 points): about six numbers' worth each.
   numbers += ((entry.record?.points?.length ?? 0) + (entry.record?.curve.length ?? 0)) * 6;

@@ -36,7 +36,7 @@ export function resultProblem(check: CheckResult, run: RunSpec, state: RunState,
         span,
         severity: 'warning',
         code: 'target-missed',
-        message: `loss ${formatLossAgainst(result.loss, target)} after ${result.epochs} epochs did not reach ${formatLoss(target)}. ${missAdvice(result.history)}`,
+        message: `loss ${formatLossAgainst(result.loss, target)} after ${result.epochs} epochs did not reach ${formatLoss(target)}. ${missAdvice(result.history.loss)}`,
       };
     case 'time':
       return {
@@ -48,7 +48,7 @@ export function resultProblem(check: CheckResult, run: RunSpec, state: RunState,
     case 'cancelled':
       return { span, severity: 'info', code: 'trained', message: `stopped at epoch ${result.epochs} of ${run.settings.epochs}: loss ${formatLoss(result.loss)}${scores}` };
     case 'diverged':
-      return divergence(check, run, result.epochs, lossWord(result.history), text);
+      return divergence(check, run, result.epochs, lossWord(result.history.loss), text);
   }
 }
 
@@ -61,13 +61,13 @@ function scoreText(result: NonNullable<RunState['outcome']>['result']): string {
   return parts.length > 0 ? `; ${parts.join(', ')}` : '';
 }
 
-/** Still falling at the end means "more epochs"; flat means stuck. (Also the command line's summary.) */
-export function missAdvice(history: readonly { loss: number }[]): string {
-  const n = history.length;
+/** Still falling at the end means "more epochs"; flat means stuck. Takes the epochs' losses. (Also the command line's summary.) */
+export function missAdvice(losses: ArrayLike<number>): string {
+  const n = losses.length;
   // Over the last tenth of a long run; over the whole of a short one (5 epochs are not "stuck").
   if (n >= 2) {
-    const late = history[n - 1].loss;
-    const earlier = history[n >= 20 ? Math.floor(n * 0.9) - 1 : 0].loss;
+    const late = losses[n - 1];
+    const earlier = losses[n >= 20 ? Math.floor(n * 0.9) - 1 : 0];
     if (Number.isFinite(late) && Number.isFinite(earlier) && late < earlier * 0.95) {
       return 'The loss was still falling: try more epochs or a higher rate.';
     }

@@ -67,7 +67,7 @@ export function resultText(state: RunState, run: RunSpec): string | null {
         ? `loss ${formatLossAgainst(result.loss, target)} after ${result.epochs} epochs (target ${formatLoss(target)} not reached)`
         : `loss ${formatLoss(result.loss)} after ${result.epochs} epochs · ${seconds}`;
     case 'diverged':
-      return `loss became ${lossWord(result.history)} at epoch ${result.epochs}`;
+      return `loss became ${lossWord(result.history.loss)} at epoch ${result.epochs}`;
     case 'time':
       return `stopped at the time limit (${seconds}), epoch ${result.epochs}/${run.settings.epochs} · loss ${formatLoss(result.loss)}`;
     case 'cancelled':
@@ -91,8 +91,8 @@ export function statusSummary(state: RunState, run: RunSpec): string {
   }
 }
 
-/** NaN or infinite, as the last epoch's loss was. */
-export function lossWord(history: readonly { loss: number }[]): string {
-  const last = history[history.length - 1]?.loss;
+/** NaN or infinite, as the last epoch's loss (of the epochs' losses) was. */
+export function lossWord(losses: ArrayLike<number>): string {
+  const last = losses.length > 0 ? losses[losses.length - 1] : undefined;
   return last === Infinity || last === -Infinity ? 'infinite' : 'NaN';
 }

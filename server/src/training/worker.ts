@@ -11,6 +11,7 @@
 
 import { parentPort } from 'node:worker_threads';
 import { performance } from 'node:perf_hooks';
+import { reportsOf, thinHistory } from '../nn/history';
 import { Trainer } from '../nn/trainer';
 import type { LayerState, TrainResult, WeightSnapshot } from '../nn/types';
 import type { RunSpec } from '../language/model';
@@ -132,7 +133,7 @@ function train(message: Extract<HostMessage, { type: 'train' }>): void {
   keep(run.key, trainer);
   // Every epoch's report of a long run is a large message to copy across threads just
   // when the user waits for the result; the LSP side needs only the curve's shape.
-  const outcome: RunOutcome = { key: run.key, result: { ...result, history: thin(result.history) }, step: null, seconds, rows: explainRows(run, trainer) };
+  const outcome: RunOutcome = { key: run.key, result: { ...result, history: thinHistory(result.history, CURVE_POINTS) }, step: null, seconds, rows: explainRows(run, trainer) };
   post({ type: 'done', job, version, key: run.key, outcome });
 
   // What only the panel needs comes second.
@@ -237,20 +238,8 @@ function liveSnapshots(message: Extract<HostMessage, { type: 'train' }>, trainer
   };
 }
 
-/** At most CURVE_POINTS evenly spaced entries, always with the last one. */
-function thin<T>(items: readonly T[]): T[] {
-  const every = Math.max(1, Math.ceil(items.length / CURVE_POINTS));
-  return items.filter((_item, i) => i % every === 0 || i === items.length - 1);
-}
-
 function record(run: RunSpec, result: TrainResult | null, snapshots: Snapshot[]): RunRecord {
-  const curve = thin(result?.history ?? []).map((r) => ({
-    epoch: r.epoch,
-    loss: r.loss,
-    validationLoss: r.validationLoss,
-    accuracy: r.accuracy,
-    validationAccuracy: r.validationAccuracy,
-  }));
+  const curve = result ? reportsOf(thinHistory(result.history, CURVE_POINTS)) : [];
   const points = dataPoints(run.data);
   const box = points ? points.box : null;
   return {

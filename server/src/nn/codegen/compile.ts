@@ -23,7 +23,7 @@
 // A sample's z, a and δ stay in locals instead of the trainer's chunk buffers;
 // nothing reads those buffers after a batch (explain and predict run their own pass).
 
-import { ACTIVATION_CODES, F, L, LAYER_WORDS, LOSS, P, RECORD_FLOATS } from '../planLayout';
+import { ACTIVATION_CODES, EPOCHS_PER_CALL, F, L, LAYER_WORDS, LOSS, P } from '../planLayout';
 import { encodeModule, FunctionBody, Op, type FunctionImport, type ValueType } from './assembler';
 
 /** Networks with at most this many parameters (W and b) are compiled: the code grows with them. */
@@ -757,18 +757,20 @@ function runFunction(words: Int32Array, shape: Shape, s: Storage, optimizer: 'sg
   // finishEpoch: its record, the validation pass, the stop rule.
   get(epochLoss).f64(trainCount).op(Op.f64_div);
   set(loss);
-  const record = () => void get(epochs).i32(8 * RECORD_FLOATS).op(Op.i32_mul);
+  // The records' columns (loss, accuracy, validation loss and accuracy), divided as trainer.ts divides.
+  const record = () => void get(epochs).i32(8).op(Op.i32_mul);
+  const recordColumn = (c: number) => words[P.records] + 8 * EPOCHS_PER_CALL * c;
   record();
-  get(loss).memory(Op.f64_store, 3, words[P.records]);
+  get(loss).memory(Op.f64_store, 3, recordColumn(0));
   record();
-  get(correct).op(Op.f64_convert_i32_s).memory(Op.f64_store, 3, words[P.records] + 8);
+  get(correct).op(Op.f64_convert_i32_s).f64(trainCount).op(Op.f64_div).memory(Op.f64_store, 3, recordColumn(1));
   if (validationCount > 0) {
     record();
     get(plan);
     get(floats).i32(words[P.validationInputs]).i32(words[P.validationTargets]).i32(validationCount).index(Op.call, EVALUATE);
-    f.op(Op.f64_convert_i32_s).memory(Op.f64_store, 3, words[P.records] + 24);
+    f.op(Op.f64_convert_i32_s).f64(validationCount).op(Op.f64_div).memory(Op.f64_store, 3, recordColumn(3));
     record();
-    get(floats).memory(Op.f64_load, 3, 8 * F.evaluatedLoss).memory(Op.f64_store, 3, words[P.records] + 16);
+    get(floats).memory(Op.f64_load, 3, 8 * F.evaluatedLoss).f64(validationCount).op(Op.f64_div).memory(Op.f64_store, 3, recordColumn(2));
   }
   get(epochs).i32(1).op(Op.i32_add);
   set(epochs);
