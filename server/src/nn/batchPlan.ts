@@ -73,6 +73,8 @@ export class BatchPlan {
   private readonly loop: BatchProgram['run'];
   /** Whether the program is the network's compiled one. */
   readonly compiled: boolean;
+  /** run()'s answer, one object reused by every call (the training loop allocates nothing per batch). */
+  private readonly outcome: CallOutcome;
 
   constructor(
     private readonly general: BatchProgram,
@@ -84,6 +86,7 @@ export class BatchPlan {
     this.words = kernels.allocateInt32(P.layerBase + (layerCount + 1) * LAYER_WORDS);
     this.floats = kernels.allocateFloat64(FLOATS);
     this.records = kernels.allocateFloat64(EPOCHS_PER_CALL * RECORD_COLUMNS);
+    this.outcome = { status: 0, batches: 0, epochs: 0, records: this.records };
     this.planAddress = address(this.words);
     this.floatsAddress = address(this.floats);
     const w = this.words;
@@ -143,7 +146,7 @@ export class BatchPlan {
   /**
    * Runs at most `maxBatches` batches from state.cursor, never past the epoch in progress unless the
    * batch is the whole training part, and then at most `maxEpochs` epochs (≤ EPOCHS_PER_CALL).
-   * Moves `state` on; the outcome's records are valid until the next call.
+   * Moves `state` on; the outcome (the same object every call) and its records are valid until the next call.
    */
   run(state: BatchState, maxBatches: number, maxEpochs: number): CallOutcome {
     const w = this.words;
@@ -151,12 +154,15 @@ export class BatchPlan {
     w[P.updates] = state.updates;
     w[P.correct] = state.correct;
     this.floats[F.epochLoss] = state.epochLoss;
-    const batches = this.loop(this.planAddress, this.floatsAddress, maxBatches, Math.min(maxEpochs, EPOCHS_PER_CALL));
+    const outcome = this.outcome;
+    outcome.batches = this.loop(this.planAddress, this.floatsAddress, maxBatches, Math.min(maxEpochs, EPOCHS_PER_CALL));
     state.cursor = w[P.cursor];
     state.updates = w[P.updates];
     state.correct = w[P.correct];
     state.epochLoss = this.floats[F.epochLoss];
-    return { status: w[P.status], batches, epochs: w[P.epochsDone], records: this.records };
+    outcome.status = w[P.status];
+    outcome.epochs = w[P.epochsDone];
+    return outcome;
   }
 
   /** trainer.ts evaluate on rows of a part held in the kernels' memory: the loss sum and correct count. */

@@ -145,6 +145,8 @@ export class Trainer {
    * with the same numbers. null on the TypeScript path and with helper threads.
    */
   private readonly plan: BatchPlan | null;
+  /** The counters handed to the batch program and back, one object for every call. */
+  private readonly planState: BatchState = { cursor: 0, updates: 0, correct: 0, epochLoss: 0 };
   private readonly shuffleRng: Rng;
 
   /** Normalized inputs and targets of each part, row-major (row i is trainingRows[i]). */
@@ -535,7 +537,11 @@ export class Trainer {
     const maxBatches = Math.max(1, Math.floor(CALL_WORK / batchWork));
     let maxEpochs = Math.max(1, Math.min(Math.floor(CALL_WORK / epochWork), this.settings.epochs - this.epoch));
     if (recorder) maxEpochs = Math.min(maxEpochs, recorder.nextEpoch(this.epoch) - this.epoch);
-    const state: BatchState = { cursor: this.cursor, updates: this.updates, correct: this.epochCorrect, epochLoss: this.epochLossSum };
+    const state = this.planState;
+    state.cursor = this.cursor;
+    state.updates = this.updates;
+    state.correct = this.epochCorrect;
+    state.epochLoss = this.epochLossSum;
     const outcome = plan.run(state, maxBatches, maxEpochs);
     this.cursor = state.cursor;
     this.updates = state.updates;
