@@ -49,7 +49,8 @@ export interface StartOptions {
   settings?: Partial<NnSettings>;
   capabilities?: ClientCapabilities;
   initializationOptions?: unknown;
-  workspaceFolder?: string;
+  /** The one workspace folder (default: the repository); null opens none, as for a file opened on its own. */
+  workspaceFolder?: string | null;
   clientName?: string;
 }
 
@@ -113,13 +114,14 @@ export class LspClient {
     connection.onRequest('client/registerCapability', () => null);
     connection.onRequest('window/showMessageRequest', () => null);
     connection.listen();
-    const folder = options.workspaceFolder ?? ROOT;
+    // null: no folder open (a file opened on its own).
+    const folder = options.workspaceFolder === undefined ? ROOT : options.workspaceFolder;
     const initialized = await connection.sendRequest<{ capabilities: Record<string, unknown> }>('initialize', {
       processId: process.pid,
       // vscode-languageclient sends the editor's app name; the server recognises VS Code by it.
       clientInfo: { name: options.clientName ?? 'Visual Studio Code' },
-      rootUri: pathToFileURL(folder).href,
-      workspaceFolders: [{ uri: pathToFileURL(folder).href, name: 'workspace' }],
+      rootUri: folder === null ? null : pathToFileURL(folder).href,
+      workspaceFolders: folder === null ? null : [{ uri: pathToFileURL(folder).href, name: 'workspace' }],
       capabilities: options.capabilities ?? VSCODE_CAPABILITIES,
       initializationOptions: options.initializationOptions,
     });

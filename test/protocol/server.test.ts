@@ -358,6 +358,15 @@ describe('language server over stdio', () => {
     client.open(pathToFileURL(inside).href, insideText);
     const outside = await client.waitForDiagnostics(pathToFileURL(inside).href, () => true);
     expect(outside.diagnostics.map((d) => d.code)).toContain('path-outside-workspace');
+    expect(outside.diagnostics.map(messageOf).join('\n')).toMatch(/outside the workspace folder;.*Move the file into the workspace/);
+    await client.stop();
+    // No folder open at all: the spec's own folder is the limit, and the message says so.
+    client = await LspClient.start({ settings: { autoTrain: 'off' }, workspaceFolder: null });
+    client.open(pathToFileURL(inside).href, insideText);
+    const alone = await client.waitForDiagnostics(pathToFileURL(inside).href, () => true);
+    const aloneMessage = alone.diagnostics.filter((d) => d.code === 'path-outside-workspace').map(messageOf).join('\n');
+    expect(aloneMessage).toMatch(/'\.\.\/iris\.csv' is outside the spec's folder; .*open a folder that holds both/);
+    expect(aloneMessage).not.toMatch(/workspace folder/);
     await client.stop();
     rmSync(workspace, { recursive: true, force: true });
 

@@ -19,6 +19,9 @@ import type { Fix, Problem, ProblemCode, Severity } from './problems';
 import { listWords, suggest } from './suggest';
 import type { ColumnRange, ColumnRef, DataDecl, FileData, GeneratedData, InlineData, NetworkDecl, NumberLit, Span, TrainDecl, Word } from './syntax';
 
+/** What data-path messages call the folder the editor reads from, unless CheckOptions names another. */
+const WORKSPACE_FOLDER = 'the workspace folder';
+
 const DEFAULT_INIT: Record<Activation, Init> = {
   sigmoid: 'xavier',
   tanh: 'xavier',
@@ -382,10 +385,12 @@ class Checker {
     if (this.options.allowedRoot !== null) {
       const relative = nodePath.relative(this.options.allowedRoot, absolute);
       if (relative === '..' || relative.startsWith(`..${nodePath.sep}`) || relative.startsWith('../') || nodePath.isAbsolute(relative)) {
+        const root = this.options.allowedRootName ?? WORKSPACE_FOLDER;
+        const fix = root === WORKSPACE_FOLDER ? 'Move the file into the workspace' : `Move the file into ${root}, or open a folder that holds both`;
         this.report(
           path.span,
           'path-outside-workspace',
-          `'${path.value}' is outside the workspace folder; the editor only reads data files inside it (the nn command line reads any path). Move the file into the workspace`,
+          `'${path.value}' is outside ${root}; the editor only reads data files inside it (the nn command line reads any path). ${fix}`,
         );
         return null;
       }

@@ -36,6 +36,11 @@ export interface CheckOptions {
    * spec's own folder). Null on the command line, which reads whatever it is pointed at.
    */
   allowedRoot: string | null;
+  /**
+   * What the messages call allowedRoot: "the workspace folder" (the default), or "the spec's
+   * folder" when no workspace folder holds the spec (a file opened on its own).
+   */
+  allowedRootName?: string;
   /** How to read CSV files; null means "reading files is not allowed" (untrusted workspace). */
   readFile: ReadFile | null;
   /** A network with more trainable parameters than this is refused before any allocation. */

@@ -297,11 +297,14 @@ export function startServer(connection: Connection, options: ServerOptions): voi
   }
 
   function checkOptions(specPath: string | null, settings: ResolvedSettings): CheckOptions {
+    // A spec outside every workspace folder (a file opened on its own) reads from its own folder.
+    const rootName = specPath && !workspaceFolderOf(specPath) ? "the spec's folder" : 'the workspace folder';
     return {
       specPath,
       // An unsaved spec has no folder: its absolute data paths stay inside the first workspace folder.
       allowedRoot: specPath ? allowedRoot(specPath) : folders[0] ?? null,
-      readFile: settings.trusted ? (specPath ? confinedReader(allowedRoot(specPath)) : readDataFile) : null,
+      allowedRootName: rootName,
+      readFile: settings.trusted ? (specPath ? confinedReader(allowedRoot(specPath), rootName) : readDataFile) : null,
       maxParameters: settings.maxParameters,
       maxDataCells: DEFAULT_MAX_DATA_CELLS,
     };
@@ -312,6 +315,7 @@ export function startServer(connection: Connection, options: ServerOptions): voi
       a !== undefined &&
       a.specPath === b.specPath &&
       a.allowedRoot === b.allowedRoot &&
+      a.allowedRootName === b.allowedRootName &&
       (a.readFile === null) === (b.readFile === null) &&
       a.maxParameters === b.maxParameters &&
       a.maxDataCells === b.maxDataCells
@@ -320,9 +324,14 @@ export function startServer(connection: Connection, options: ServerOptions): voi
 
   /** The workspace folder that holds the spec (the innermost), or the spec's own folder. */
   function allowedRoot(specPath: string): string {
+    return workspaceFolderOf(specPath) ?? dirname(specPath);
+  }
+
+  /** The innermost workspace folder that holds the spec, or null (a file opened on its own). */
+  function workspaceFolderOf(specPath: string): string | null {
     const holding = folders.filter((f) => specPath === f || specPath.startsWith(f.endsWith(sep) ? f : f + sep));
     holding.sort((a, b) => b.length - a.length);
-    return holding[0] ?? dirname(specPath);
+    return holding[0] ?? null;
   }
 
   /** Builds the document's state from its latest check and the host's view of its runs. */
@@ -655,7 +664,7 @@ function uriToPath(uri: string): string | null {
  * lead out of it. Every link is followed (realpath) before reading, and a file that really
  * lies outside `root` is refused with a message that says where it leads.
  */
-function confinedReader(root: string): ReadFile {
+function confinedReader(root: string, rootName: string): ReadFile {
   return (path) => {
     let real: string;
     let realRoot: string;
@@ -667,7 +676,7 @@ function confinedReader(root: string): ReadFile {
     }
     const inside = relative(realRoot, real);
     if (inside === '..' || inside.startsWith(`..${sep}`) || isAbsolute(inside)) {
-      return { error: `it is a link to ${real}, outside the workspace folder; the editor only reads data files inside it (the nn command line reads any path)` };
+      return { error: `it is a link to ${real}, outside ${rootName}; the editor only reads data files inside it (the nn command line reads any path)` };
     }
     return readDataFile(real);
   };
