@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { Activation, LossKind, OptimizerSpec, TrainSettings } from '../../server/src/language/model';
 import { CALL_WORK, Trainer, type TrainerOptions } from '../../server/src/nn/trainer';
 import type { TrainControl, TrainResult } from '../../server/src/nn/types';
+import { Rng } from '../../server/src/nn/rng';
 import { dataset, network, randomOneHot, randomRows, settings, XOR_ROWS } from '../nn/helpers';
 
 type Rows = [number[], number[]][];
@@ -146,3 +147,34 @@ describe('runs that end early or are taken apart', () => {
     expect(polls).toBe(8); // 4 batches per epoch, 2 epochs
   });
 });
+
+describe('random runs (seeded): the compiled, general and TypeScript loops agree', () => {
+  // Shapes, activations, losses, optimizers, batch sizes (chunks of 256 included), held-out parts
+  // and precisions the hand-picked cases above do not combine.
+  const rng = new Rng(2024, 7);
+  const pick = <T>(items: readonly T[]): T => items[rng.int(items.length)];
+  const runs = Array.from({ length: 40 }, (_, index) => {
+    const inputs = 1 + rng.int(6);
+    const hidden = Array.from({ length: rng.int(4) }, () => [1 + rng.int(7), pick(HIDDEN)] as [number, Activation]);
+    const [output, kind] = pick([['sigmoid', 'binary'], ['softmax', 'onehot'], ['linear', 'regression'], ['tanh', 'regression'], ['leaky_relu', 'regression'], ['relu', 'regression']] as const);
+    const units = kind === 'binary' ? 1 : 2 + rng.int(3);
+    const rows = randomRows(kind === 'onehot' && rng.int(4) === 0 ? 300 + rng.int(40) : 5 + rng.int(40), inputs, 100 + index, (r) =>
+      kind === 'binary' ? [r.int(2)] : kind === 'onehot' ? randomOneHot(units)(r) : Array.from({ length: units }, () => r.uniform(-1, 1)),
+    );
+    const optimizer: OptimizerSpec = pick([
+      { kind: 'sgd', rate: 0.05, momentum: 0 },
+      { kind: 'sgd', rate: 0.1, momentum: 0.9 },
+      { kind: 'adam', rate: 0.01, beta1: 0.9, beta2: 0.999, epsilon: 1e-8 },
+    ]);
+    const run: Partial<TrainSettings> = {
+      loss: pick(LOSSES), optimizer, epochs: 1 + rng.int(6), batch: rng.int(3) === 0 ? 'full' : 1 + rng.int(12),
+      validate: rng.int(2) === 0 ? null : 0.2, precision: pick(['f64', 'f32'] as const), seed: index,
+    };
+    return { index, layers: [...hidden, [units, output]] as [number, Activation][], rows, run };
+  });
+  it.each(runs)('run $index', ({ layers, rows, run }) => {
+    const [a, b] = both(layers, rows, run);
+    expect(a).toEqual(b);
+  });
+});
+
