@@ -126,8 +126,28 @@ export function activationEpilogue(activation: 'relu' | 'linear'): Epilogue {
   throw new RangeError(`no fused epilogue for ${String(activation)}`);
 }
 
+/**
+ * The operands of C (m×n) = P · Q, checked before any kernel touches memory: whole dimensions,
+ * C of m·n elements, A and B of the lengths their layout needs (k·m for Aᵀ, n·k for Bᵀ).
+ * Both implementations call this, so they refuse the same inputs with the same words.
+ */
+export function checkProduct(
+  precision: Precision, m: number, n: number, k: number, c: Vector, a: Vector, aLength: number, b: Vector, bLength: number,
+): void {
+  checkDimensions(m, n, k);
+  checkOperand(precision, c, m * n, 'C');
+  checkOperand(precision, a, aLength, 'A');
+  checkOperand(precision, b, bLength, 'B');
+}
+
+/** The parameters and gradient of an optimizer pass over n elements (its state arrays are checked beside, by name). */
+export function checkUpdate(precision: Precision, n: number, parameters: Vector, gradientSum: Vector): void {
+  checkOperand(precision, parameters, n, 'parameters');
+  checkOperand(precision, gradientSum, n, 'gradient');
+}
+
 /** Checks that the dimensions are whole non-negative numbers. */
-export function checkDimensions(m: number, n: number, k: number): void {
+function checkDimensions(m: number, n: number, k: number): void {
   if (!(Number.isInteger(m) && Number.isInteger(n) && Number.isInteger(k) && m >= 0 && n >= 0 && k >= 0)) {
     throw new RangeError(`matrix dimensions must be non-negative integers, got ${m}, ${n}, ${k}`);
   }
@@ -157,18 +177,12 @@ class TypeScriptKernels implements MatrixKernels {
   }
 
   multiply(c: Vector, a: Vector, b: Vector, m: number, n: number, k: number): void {
-    checkDimensions(m, n, k);
-    checkOperand(this.precision, c, m * n, 'C');
-    checkOperand(this.precision, a, m * k, 'A');
-    checkOperand(this.precision, b, k * n, 'B');
+    checkProduct(this.precision, m, n, k, c, a, m * k, b, k * n);
     this.product(c, n, a, k, 1, b, n, 1, m, n, k, Epilogue.Store, null, null);
   }
 
   multiplyAddBias(c: Vector, a: Vector, b: Vector, bias: Vector, m: number, n: number, k: number): void {
-    checkDimensions(m, n, k);
-    checkOperand(this.precision, c, m * n, 'C');
-    checkOperand(this.precision, a, m * k, 'A');
-    checkOperand(this.precision, b, k * n, 'B');
+    checkProduct(this.precision, m, n, k, c, a, m * k, b, k * n);
     checkOperand(this.precision, bias, m, 'bias');
     this.product(c, n, a, k, 1, b, n, 1, m, n, k, Epilogue.Bias, bias, null);
   }
@@ -176,45 +190,32 @@ class TypeScriptKernels implements MatrixKernels {
   multiplyAddBiasActivate(
     c: Vector, out: Vector, a: Vector, b: Vector, bias: Vector, m: number, n: number, k: number, activation: 'relu' | 'linear',
   ): void {
-    checkDimensions(m, n, k);
-    checkOperand(this.precision, c, m * n, 'C');
+    checkProduct(this.precision, m, n, k, c, a, m * k, b, k * n);
     checkOperand(this.precision, out, m * n, 'out');
-    checkOperand(this.precision, a, m * k, 'A');
-    checkOperand(this.precision, b, k * n, 'B');
     checkOperand(this.precision, bias, m, 'bias');
     this.product(c, n, a, k, 1, b, n, 1, m, n, k, activationEpilogue(activation), bias, out);
   }
 
   multiplyTransposedLeftRelu(c: Vector, a: Vector, b: Vector, z: Vector, m: number, n: number, k: number): void {
-    checkDimensions(m, n, k);
-    checkOperand(this.precision, c, m * n, 'C');
-    checkOperand(this.precision, a, k * m, 'A');
-    checkOperand(this.precision, b, k * n, 'B');
+    checkProduct(this.precision, m, n, k, c, a, k * m, b, k * n);
     checkOperand(this.precision, z, m * n, 'z');
     this.product(c, n, a, 1, m, b, n, 1, m, n, k, Epilogue.ReluMask, null, z);
   }
 
   multiplyTransposedLeft(c: Vector, a: Vector, b: Vector, m: number, n: number, k: number): void {
-    checkDimensions(m, n, k);
-    checkOperand(this.precision, c, m * n, 'C');
-    checkOperand(this.precision, a, k * m, 'A');
-    checkOperand(this.precision, b, k * n, 'B');
+    checkProduct(this.precision, m, n, k, c, a, k * m, b, k * n);
     this.product(c, n, a, 1, m, b, n, 1, m, n, k, Epilogue.Store, null, null);
   }
 
   multiplyTransposedRight(c: Vector, a: Vector, b: Vector, m: number, n: number, k: number, accumulate: boolean): void {
-    checkDimensions(m, n, k);
-    checkOperand(this.precision, c, m * n, 'C');
-    checkOperand(this.precision, a, m * k, 'A');
-    checkOperand(this.precision, b, n * k, 'B');
+    checkProduct(this.precision, m, n, k, c, a, m * k, b, n * k);
     // Q[t][j] = B[j][t]: B read in place, a step of 1 along t and k between columns.
     this.product(c, n, a, k, 1, b, 1, k, m, n, k, accumulate ? Epilogue.Add : Epilogue.Store, null, null);
   }
 
   sgdUpdate(parameters: Vector, gradientSum: Vector, velocity: Vector, batchSize: number, momentum: number, learningRate: number): void {
     const n = parameters.length;
-    checkOperand(this.precision, parameters, n, 'parameters');
-    checkOperand(this.precision, gradientSum, n, 'gradient');
+    checkUpdate(this.precision, n, parameters, gradientSum);
     checkOperand(this.precision, velocity, n, 'velocity');
     sgdUpdate(parameters, gradientSum, velocity, batchSize, momentum, learningRate);
   }
@@ -224,8 +225,7 @@ class TypeScriptKernels implements MatrixKernels {
     beta1: number, beta2: number, learningRate: number, epsilon: number, correction1: number, correction2: number,
   ): void {
     const n = parameters.length;
-    checkOperand(this.precision, parameters, n, 'parameters');
-    checkOperand(this.precision, gradientSum, n, 'gradient');
+    checkUpdate(this.precision, n, parameters, gradientSum);
     checkOperand(this.precision, firstMoments, n, 'first moments');
     checkOperand(this.precision, secondMoments, n, 'second moments');
     adamUpdate(parameters, gradientSum, firstMoments, secondMoments, batchSize, beta1, beta2, learningRate, epsilon, correction1, correction2);

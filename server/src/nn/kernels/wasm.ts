@@ -8,7 +8,7 @@
 
 import type { Vector } from '../activations';
 import type { BatchProgram, KernelImplementation, MatrixKernels, Precision } from './index';
-import { activationEpilogue, checkDimensions, checkOperand } from './index';
+import { activationEpilogue, checkOperand, checkProduct, checkUpdate } from './index';
 import { Epilogue } from './reference';
 import { CONTROL, JOB, JOB_FLOATS, JOB_WORDS, controlBytes, floatsOffset, type StartHelpers } from './threads';
 import { KERNELS_WASM_BASE64 } from './wasmBinary';
@@ -206,10 +206,7 @@ class WasmKernels implements MatrixKernels {
   }
 
   multiply(c: Vector, a: Vector, b: Vector, m: number, n: number, k: number): void {
-    checkDimensions(m, n, k);
-    checkOperand(this.precision, c, m * n, 'C');
-    checkOperand(this.precision, a, m * k, 'A');
-    checkOperand(this.precision, b, k * n, 'B');
+    checkProduct(this.precision, m, n, k, c, a, m * k, b, k * n);
     const pa = this.place(a, m * k, 0);
     const pb = this.place(b, k * n, 1);
     const pc = this.place(c, m * n, 2, false);
@@ -218,10 +215,7 @@ class WasmKernels implements MatrixKernels {
   }
 
   multiplyAddBias(c: Vector, a: Vector, b: Vector, bias: Vector, m: number, n: number, k: number): void {
-    checkDimensions(m, n, k);
-    checkOperand(this.precision, c, m * n, 'C');
-    checkOperand(this.precision, a, m * k, 'A');
-    checkOperand(this.precision, b, k * n, 'B');
+    checkProduct(this.precision, m, n, k, c, a, m * k, b, k * n);
     checkOperand(this.precision, bias, m, 'bias');
     const pa = this.place(a, m * k, 0);
     const pb = this.place(b, k * n, 1);
@@ -234,11 +228,8 @@ class WasmKernels implements MatrixKernels {
   multiplyAddBiasActivate(
     c: Vector, out: Vector, a: Vector, b: Vector, bias: Vector, m: number, n: number, k: number, activation: 'relu' | 'linear',
   ): void {
-    checkDimensions(m, n, k);
-    checkOperand(this.precision, c, m * n, 'C');
+    checkProduct(this.precision, m, n, k, c, a, m * k, b, k * n);
     checkOperand(this.precision, out, m * n, 'out');
-    checkOperand(this.precision, a, m * k, 'A');
-    checkOperand(this.precision, b, k * n, 'B');
     checkOperand(this.precision, bias, m, 'bias');
     const epilogue = activationEpilogue(activation);
     const pa = this.place(a, m * k, 0);
@@ -252,10 +243,7 @@ class WasmKernels implements MatrixKernels {
   }
 
   multiplyTransposedLeftRelu(c: Vector, a: Vector, b: Vector, z: Vector, m: number, n: number, k: number): void {
-    checkDimensions(m, n, k);
-    checkOperand(this.precision, c, m * n, 'C');
-    checkOperand(this.precision, a, k * m, 'A');
-    checkOperand(this.precision, b, k * n, 'B');
+    checkProduct(this.precision, m, n, k, c, a, k * m, b, k * n);
     checkOperand(this.precision, z, m * n, 'z');
     const pa = this.place(a, k * m, 0);
     const pb = this.place(b, k * n, 1);
@@ -266,10 +254,7 @@ class WasmKernels implements MatrixKernels {
   }
 
   multiplyTransposedLeft(c: Vector, a: Vector, b: Vector, m: number, n: number, k: number): void {
-    checkDimensions(m, n, k);
-    checkOperand(this.precision, c, m * n, 'C');
-    checkOperand(this.precision, a, k * m, 'A');
-    checkOperand(this.precision, b, k * n, 'B');
+    checkProduct(this.precision, m, n, k, c, a, k * m, b, k * n);
     const pa = this.place(a, k * m, 0);
     const pb = this.place(b, k * n, 1);
     const pc = this.place(c, m * n, 2, false);
@@ -279,10 +264,7 @@ class WasmKernels implements MatrixKernels {
   }
 
   multiplyTransposedRight(c: Vector, a: Vector, b: Vector, m: number, n: number, k: number, accumulate: boolean): void {
-    checkDimensions(m, n, k);
-    checkOperand(this.precision, c, m * n, 'C');
-    checkOperand(this.precision, a, m * k, 'A');
-    checkOperand(this.precision, b, n * k, 'B');
+    checkProduct(this.precision, m, n, k, c, a, m * k, b, n * k);
     const pa = this.place(a, m * k, 0);
     const pb = this.place(b, n * k, 1);
     const pc = this.place(c, m * n, 2, accumulate);
@@ -301,8 +283,7 @@ class WasmKernels implements MatrixKernels {
 
   sgdUpdate(parameters: Vector, gradientSum: Vector, velocity: Vector, batchSize: number, momentum: number, learningRate: number): void {
     const n = parameters.length;
-    checkOperand(this.precision, parameters, n, 'parameters');
-    checkOperand(this.precision, gradientSum, n, 'gradient');
+    checkUpdate(this.precision, n, parameters, gradientSum);
     checkOperand(this.precision, velocity, n, 'velocity');
     const pp = this.place(parameters, n, 0), pg = this.place(gradientSum, n, 1), pv = this.place(velocity, n, 2);
     this.sgdShared(pp, pg, pv, n, batchSize, momentum, learningRate);
@@ -316,8 +297,7 @@ class WasmKernels implements MatrixKernels {
     beta1: number, beta2: number, learningRate: number, epsilon: number, correction1: number, correction2: number,
   ): void {
     const n = parameters.length;
-    checkOperand(this.precision, parameters, n, 'parameters');
-    checkOperand(this.precision, gradientSum, n, 'gradient');
+    checkUpdate(this.precision, n, parameters, gradientSum);
     checkOperand(this.precision, firstMoments, n, 'first moments');
     checkOperand(this.precision, secondMoments, n, 'second moments');
     const pp = this.place(parameters, n, 0), pg = this.place(gradientSum, n, 1);
