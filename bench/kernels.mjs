@@ -9,8 +9,8 @@
 //   deltas    Wᵀ⁽ᵏ⁺¹⁾ D⁽ᵏ⁺¹⁾           (inputs × units)·(units × batch), k ≥ 2 only
 //   gradient  D⁽ᵏ⁾ A⁽ᵏ⁻¹⁾ᵀ             (units × batch)·(batch × inputs)
 // A multiply-add counts as 2 floating-point operations. "matmul.ts" is the
-// trainer's own register-tiled TypeScript (f64 arithmetic in both precisions),
-// for comparison. "sgd ms/step" is the optimizer's pass over every weight and
+// trainer's first register-tiled TypeScript (test/support/matmul.ts, f64
+// arithmetic in both precisions), for comparison. "sgd ms/step" is the optimizer's pass over every weight and
 // bias (sgd with momentum; kernels.sgdUpdate), which the matmul.ts row lacks.
 // With --threads N, the SIMD kernels also run with N − 1
 // helper threads (large products split by columns; same numbers). With
@@ -36,12 +36,8 @@ const { createKernels } = await load('server/src/nn/kernels/index.ts');
 const { startKernelHelpers } = await load('server/src/training/kernelHelpers.ts');
 const cpu = args.includes('--cpu');
 const threads = args.includes('--threads') ? Math.max(1, Number(args[args.indexOf('--threads') + 1]) | 0) : 1;
-let matmul = null;
-try {
-  matmul = await load('server/src/nn/matmul.ts');
-} catch {
-  // the trainer's own products are gone once it uses the kernels
-}
+// The first, register-tiled TypeScript products, kept with the tests as an independent check.
+const matmul = await load('test/support/matmul.ts');
 
 const WORKLOADS = [
   { name: '(c) 784-256-10, batch 64', sizes: [784, 256, 10], batch: 64 },
@@ -132,10 +128,8 @@ for (const workload of WORKLOADS) {
       while (shared.threads !== threads && Date.now() < deadline) await new Promise((resolve) => setImmediate(resolve));
       implementations.splice(1, 0, [`wasm-simd ×${shared.threads}`, shared]);
     }
-    if (matmul) {
-      const allocate = (n) => (precision === 'f32' ? new Float32Array(n) : new Float64Array(n));
-      implementations.push(['matmul.ts', { ...matmul, allocate }]);
-    }
+    const allocate = (n) => (precision === 'f32' ? new Float32Array(n) : new Float64Array(n));
+    implementations.push(['matmul.ts', { ...matmul, allocate }]);
     for (const [name, impl] of implementations) {
       const L = buffers((n) => impl.allocate(n), workload.sizes, workload.batch);
       const list = products(workload.sizes, workload.batch);

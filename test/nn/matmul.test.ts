@@ -6,7 +6,7 @@
 
 import { describe, expect, it } from 'vitest';
 import { createKernels } from '../../server/src/nn/kernels';
-import { multiply, multiplyTransposedLeft, multiplyTransposedRight } from '../../server/src/nn/matmul';
+import { multiply, multiplyTransposedLeft, multiplyTransposedRight } from '../support/matmul';
 import { Rng } from '../../server/src/nn/rng';
 
 const SHAPES: [number, number, number][] = [

@@ -1,8 +1,9 @@
 // Matrix products of the batched forward and backward passes, register-tiled in plain TypeScript: an independent check on the kernels.
 //
-// The trainer runs its products through kernels/ (WebAssembly SIMD, with a
-// TypeScript path); this file was its first implementation and stays as a
-// third, independently written one: test/nn/matmul.test.ts holds all three
+// The trainer runs its products through server/src/nn/kernels (WebAssembly
+// SIMD, with a TypeScript path). This was the trainer's first implementation;
+// it is kept here, with the tests rather than in the product, as a third,
+// independently written one: test/nn/matmul.test.ts holds all three
 // bit-identical in f64, and bench/kernels.mjs compares their speed.
 //
 // Every matrix is row-major and packed (row stride = its column count). Three
@@ -16,7 +17,7 @@
 // edge, so the result is bit-identical to the naive triple loop and does not
 // depend on the tiling (or on how work would be split between threads).
 
-import type { Vector } from './activations';
+import type { Vector } from '../../server/src/nn/activations';
 
 /** C (m×n) = A (m×k) · B (k×n). */
 export function multiply(c: Vector, a: Vector, b: Vector, m: number, n: number, k: number): void {
