@@ -264,13 +264,7 @@ class SampleCode {
     this.maxOf(this.z[k]);
     this.finite(this.max);
     f.op(Op.if).op(0x40);
-    f.f64(0).index(Op.local_set, this.sum);
-    for (let l = 0; l < units; l++) {
-      this.get(this.sum);
-      this.wide(this.z[k][l]);
-      this.get(this.max).op(Op.f64_sub).index(Op.call, EXP);
-      f.op(Op.f64_add).index(Op.local_set, this.sum);
-    }
+    this.sumOfExp(this.z[k], this.sum);
     for (let l = 0; l < units; l++) {
       this.wide(this.z[k][l]);
       this.get(this.max).op(Op.f64_sub).index(Op.call, EXP);
@@ -283,6 +277,16 @@ class SampleCode {
       this.narrowInto(this.a[k][l]);
     }
     f.op(Op.end);
+  }
+
+  /** into = Σ e^{value − max} over the values in order, from +0 (this.max holds the max). */
+  private sumOfExp(values: number[], into: number): void {
+    this.f.f64(0).index(Op.local_set, into);
+    for (const value of values) {
+      this.get(into);
+      this.wide(value);
+      this.get(this.max).op(Op.f64_sub).index(Op.call, EXP).op(Op.f64_add).index(Op.local_set, into);
+    }
   }
 
   /** this.max = the largest of the values (−∞ to start; a NaN never replaces it). */
@@ -331,6 +335,16 @@ class SampleCode {
     }
   }
 
+  /** this.e = ŷ_l − y_l, and this.sum += its square (mse's terms). */
+  private squaredError(l: number): void {
+    const Lk = this.shape.layers;
+    this.wide(this.a[Lk][l]);
+    this.wide(this.y[l]).op(Op.f64_sub).index(Op.local_set, this.e);
+    this.get(this.sum);
+    this.get(this.e);
+    this.get(this.e).op(Op.f64_mul).op(Op.f64_add).index(Op.local_set, this.sum);
+  }
+
   /** lossAndDelta: δ⁽ᴸ⁾ into its locals, the sample's loss into sampleLoss. */
   lossAndDelta(): void {
     const f = this.f;
@@ -346,12 +360,7 @@ class SampleCode {
       case LOSS.mse:
         for (let l = 0; l < units; l++) {
           // error = ŷ − y; sum += error²; δ = error · act′
-          A(l)();
-          Y(l)();
-          f.op(Op.f64_sub).index(Op.local_set, this.e);
-          this.get(sum);
-          this.get(this.e);
-          this.get(this.e).op(Op.f64_mul).op(Op.f64_add).index(Op.local_set, sum);
+          this.squaredError(l);
           this.get(this.e);
           this.derivative(act, Z(l), A(l));
           f.op(Op.f64_mul);
@@ -363,12 +372,7 @@ class SampleCode {
       case LOSS.mseSoftmax:
         f.f64(0).index(Op.local_set, this.other);
         for (let l = 0; l < units; l++) {
-          A(l)();
-          Y(l)();
-          f.op(Op.f64_sub).index(Op.local_set, this.e);
-          this.get(sum);
-          this.get(this.e);
-          this.get(this.e).op(Op.f64_mul).op(Op.f64_add).index(Op.local_set, sum);
+          this.squaredError(l);
           this.get(this.other);
           A(l)();
           this.get(this.e).op(Op.f64_mul).op(Op.f64_add).index(Op.local_set, this.other);
@@ -391,12 +395,7 @@ class SampleCode {
         this.maxOf(this.z[Lk]);
         this.finite(this.max);
         f.op(Op.if).op(0x40);
-        f.f64(0).index(Op.local_set, this.e);
-        for (let l = 0; l < units; l++) {
-          this.get(this.e);
-          Z(l)();
-          this.get(this.max).op(Op.f64_sub).index(Op.call, EXP).op(Op.f64_add).index(Op.local_set, this.e);
-        }
+        this.sumOfExp(this.z[Lk], this.e);
         this.get(this.max);
         this.get(this.e).index(Op.call, LOG).op(Op.f64_add).index(Op.local_set, lse);
         f.op(Op.else);
@@ -647,12 +646,10 @@ function runFunction(words: Int32Array, shape: Shape, s: Storage, optimizer: 'sg
   };
 
   // The state of the plan.
-  get(plan).memory(Op.i32_load, 2, 4 * P.cursor);
-  set(cursor);
-  get(plan).memory(Op.i32_load, 2, 4 * P.updates);
-  set(updates);
-  get(plan).memory(Op.i32_load, 2, 4 * P.correct);
-  set(correct);
+  for (const [word, value] of [[P.cursor, cursor], [P.updates, updates], [P.correct, correct]]) {
+    get(plan).memory(Op.i32_load, 2, 4 * word);
+    set(value);
+  }
   get(floats).memory(Op.f64_load, 3, 8 * F.epochLoss);
   set(epochLoss);
   f.i32(0);
@@ -798,16 +795,10 @@ function runFunction(words: Int32Array, shape: Shape, s: Storage, optimizer: 'sg
   f.op(Op.end); // $batch
   f.op(Op.end); // $done
 
-  get(plan);
-  get(cursor).memory(Op.i32_store, 2, 4 * P.cursor);
-  get(plan);
-  get(updates).memory(Op.i32_store, 2, 4 * P.updates);
-  get(plan);
-  get(correct).memory(Op.i32_store, 2, 4 * P.correct);
-  get(plan);
-  get(status).memory(Op.i32_store, 2, 4 * P.status);
-  get(plan);
-  get(epochs).memory(Op.i32_store, 2, 4 * P.epochsDone);
+  for (const [word, value] of [[P.cursor, cursor], [P.updates, updates], [P.correct, correct], [P.status, status], [P.epochsDone, epochs]]) {
+    get(plan);
+    get(value).memory(Op.i32_store, 2, 4 * word);
+  }
   get(floats);
   get(epochLoss).memory(Op.f64_store, 3, 8 * F.epochLoss);
   get(batches);
