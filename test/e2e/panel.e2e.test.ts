@@ -3,13 +3,13 @@
 // No code-server here: the page is served from a local HTTP origin that plays the
 // part of webview.cspSource, and acquireVsCodeApi is a stub that records what the
 // panel posts. The full editor journey lives in journey.e2e.test.ts.
-import * as esbuild from 'esbuild';
 import { createServer, type Server } from 'node:http';
 import { mkdirSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { bundleWebview } from '../support/webview';
 import { panelHtml } from '../../client/src/panelHtml';
 import { formatNumber } from '../../client/src/webview/layout';
 import type { ToWebview } from '../../client/src/webview/messages';
@@ -43,19 +43,9 @@ let browser: Browser;
 const files = new Map<string, { type: string; body: string }>();
 
 beforeAll(async () => {
-  const bundle = await esbuild.build({
-    entryPoints: ['client/src/webview/main.ts'],
-    bundle: true,
-    platform: 'browser',
-    format: 'iife',
-    target: 'es2020',
-    outdir: 'out',
-    write: false,
-    logLevel: 'silent',
-  });
-  const output = (ext: string) => bundle.outputFiles.find((f) => f.path.endsWith(ext))!.text;
-  files.set('/panel.js', { type: 'text/javascript', body: output('.js') });
-  files.set('/panel.css', { type: 'text/css', body: output('.css') });
+  const bundle = await bundleWebview();
+  files.set('/panel.js', { type: 'text/javascript', body: bundle.script });
+  files.set('/panel.css', { type: 'text/css', body: bundle.style });
   server = createServer((request, response) => {
     if (request.url === '/favicon.ico') {
       // The browser asks for it by itself; a webview never does.

@@ -1,25 +1,14 @@
 // The static report: one self-contained page that carries the runs and the panel's own drawing code.
-import * as esbuild from 'esbuild';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { renderReport, type ReportAssets } from '../../server/src/report/html';
+import { bundleWebview } from '../support/webview';
 import { fourInputView, twoInputView } from './fixtures';
 
 let assets: ReportAssets;
 
 beforeAll(async () => {
-  // Bundle the webview exactly as build.mjs does, so the test does not depend on a previous build.
-  const result = await esbuild.build({
-    entryPoints: ['client/src/webview/main.ts'],
-    bundle: true,
-    platform: 'browser',
-    format: 'iife',
-    target: 'es2020',
-    outdir: 'out',
-    write: false,
-    logLevel: 'silent',
-  });
-  const file = (ext: string) => result.outputFiles.find((f) => f.path.endsWith(ext))!.text;
-  assets = { script: file('.js'), style: file('.css') };
+  // Bundled as build.mjs bundles it, so the test does not depend on a previous build.
+  assets = await bundleWebview();
 });
 
 function embeddedViews(html: string): unknown {
