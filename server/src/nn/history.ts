@@ -14,13 +14,18 @@ export function historyLength(history: TrainHistory): number {
 
 /** Entry i as a report (NaN in an optional column, an epoch reported without it, is null). */
 export function reportAt(history: TrainHistory, i: number): EpochReport {
+  return report(history.epoch[i], history, i);
+}
+
+/** The report of entry i of the columns, as epoch `epoch`. */
+function report(epoch: number, columns: Omit<TrainHistory, 'epoch'>, i: number): EpochReport {
   const optional = (column: Float64Array | null): number | null => (column === null || Number.isNaN(column[i]) ? null : column[i]);
   return {
-    epoch: history.epoch[i],
-    loss: history.loss[i],
-    accuracy: optional(history.accuracy),
-    validationLoss: optional(history.validationLoss),
-    validationAccuracy: optional(history.validationAccuracy),
+    epoch,
+    loss: columns.loss[i],
+    accuracy: optional(columns.accuracy),
+    validationLoss: optional(columns.validationLoss),
+    validationAccuracy: optional(columns.validationAccuracy),
   };
 }
 
@@ -87,24 +92,20 @@ export class HistoryBuilder {
     return this.loss[i];
   }
 
-  /** Entry i as a report. */
+  /** Entry i (epoch i + 1) as a report. */
   report(i: number): EpochReport {
-    return reportAt(this.columns(i, i + 1, i + 1), 0);
+    const { loss, accuracy, validationLoss, validationAccuracy } = this;
+    return report(i + 1, { loss, accuracy, validationLoss, validationAccuracy }, i);
   }
 
   /** A copy of entries 0..length−1 (epochs 1..length). */
   snapshot(): TrainHistory {
-    return this.columns(0, this.length, 1);
-  }
-
-  /** Copies of entries [from, to), the first being epoch `firstEpoch`. */
-  private columns(from: number, to: number, firstEpoch: number): TrainHistory {
-    const slice = (column: Float64Array | null) => (column ? column.slice(from, to) : null);
-    const epoch = new Float64Array(to - from);
-    for (let i = 0; i < epoch.length; i++) epoch[i] = firstEpoch + i;
+    const slice = (column: Float64Array | null) => (column ? column.slice(0, this.length) : null);
+    const epoch = new Float64Array(this.length);
+    for (let i = 0; i < epoch.length; i++) epoch[i] = i + 1;
     return {
       epoch,
-      loss: this.loss.slice(from, to),
+      loss: this.loss.slice(0, this.length),
       accuracy: slice(this.accuracy),
       validationLoss: slice(this.validationLoss),
       validationAccuracy: slice(this.validationAccuracy),
