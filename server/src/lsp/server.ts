@@ -575,58 +575,33 @@ export function startServer(connection: Connection, options: ServerOptions): voi
 
   // ---------------------------------------------------------------- features
 
-  connection.onCodeLens((params) => {
-    const state = current(params.textDocument.uri);
-    return state ? codeLenses(state) : [];
-  });
-  connection.onCompletion((params) => {
-    const state = current(params.textDocument.uri);
-    return state ? completion(state, params) : [];
-  });
-  connection.onHover((params) => {
-    const state = current(params.textDocument.uri);
-    return state ? hover(state, params) : null;
-  });
-  connection.onCodeAction((params) => {
-    const state = current(params.textDocument.uri);
-    return state ? codeActions(state, params) : [];
-  });
-  connection.onDocumentFormatting((params) => {
-    const state = current(params.textDocument.uri);
-    return state ? formatting(state, params) : [];
-  });
-  connection.languages.inlayHint.on((params) => {
-    const state = current(params.textDocument.uri);
-    return state ? inlayHints(state, params) : [];
-  });
-  connection.onFoldingRanges((params) => {
-    const state = current(params.textDocument.uri);
-    return state ? foldingRanges(state, params) : [];
-  });
-  connection.onDefinition((params) => {
-    const state = current(params.textDocument.uri);
-    return state ? definition(state, params) : null;
-  });
-  connection.onReferences((params) => {
-    const state = current(params.textDocument.uri);
-    return state ? references(state, params) : [];
-  });
-  connection.onPrepareRename((params) => {
-    const state = current(params.textDocument.uri);
-    return state ? prepareRename(state, params) : null;
-  });
-  connection.onRenameRequest((params) => {
-    const state = current(params.textDocument.uri);
-    return state ? rename(state, params) : null;
-  });
-  connection.onDocumentSymbol((params) => {
-    const state = current(params.textDocument.uri);
-    return state ? documentSymbols(state, params) : [];
-  });
-  connection.languages.semanticTokens.on((params) => {
-    const state = current(params.textDocument.uri);
-    return state ? semanticTokens(state, params) : { data: [] };
-  });
+  /**
+   * A feature's handler: the request's document state (checked at once if an edit is still
+   * waiting for its check) to the feature, or `none` for a document the server does not have.
+   */
+  function answer<P extends { textDocument: { uri: string } }, R, N>(
+    feature: (state: DocumentState, params: P) => R,
+    none: N,
+  ): (params: P) => R | N {
+    return (params) => {
+      const state = current(params.textDocument.uri);
+      return state ? feature(state, params) : none;
+    };
+  }
+
+  connection.onCodeLens(answer(codeLenses, []));
+  connection.onCompletion(answer(completion, []));
+  connection.onHover(answer(hover, null));
+  connection.onCodeAction(answer(codeActions, []));
+  connection.onDocumentFormatting(answer(formatting, []));
+  connection.languages.inlayHint.on(answer(inlayHints, []));
+  connection.onFoldingRanges(answer(foldingRanges, []));
+  connection.onDefinition(answer(definition, null));
+  connection.onReferences(answer(references, []));
+  connection.onPrepareRename(answer(prepareRename, null));
+  connection.onRenameRequest(answer(rename, null));
+  connection.onDocumentSymbol(answer(documentSymbols, []));
+  connection.languages.semanticTokens.on(answer(semanticTokens, { data: [] }));
 
   /**
    * The state of the document as the client sees it now. A request may arrive between
