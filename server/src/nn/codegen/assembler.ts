@@ -1,12 +1,13 @@
 // A small WebAssembly binary writer: the instructions the network compiler emits (compiled.ts), and a module around them.
 //
-// Only what the compiler needs: numeric instructions on i32, f32 and f64, locals,
-// loads and stores at constant or computed addresses, structured control flow,
-// calls to imported functions, an imported shared memory. The encoding follows
+// Only what the compiler needs: numeric instructions on i32, f32 and f64, the
+// f64x2 (SIMD) ones that hold two samples' values, locals, loads and stores at
+// constant or computed addresses, structured control flow, calls to imported
+// functions, an imported shared memory. The encoding follows
 // the WebAssembly core specification (binary format, §5).
 
-export type ValueType = 'i32' | 'f32' | 'f64';
-const TYPE_CODE: Record<ValueType, number> = { i32: 0x7f, f32: 0x7d, f64: 0x7c };
+export type ValueType = 'i32' | 'f32' | 'f64' | 'v128';
+const TYPE_CODE: Record<ValueType, number> = { i32: 0x7f, f32: 0x7d, f64: 0x7c, v128: 0x7b };
 
 /**
  * Opcodes by name (core specification §5.4). A const enum, so the bundle has the numbers
@@ -24,6 +25,16 @@ export const enum Op {
   f32_add = 0x92, f32_sub = 0x93, f32_mul = 0x94, f32_div = 0x95, f32_max = 0x97, f64_abs = 0x99, f64_neg = 0x9a,
   f64_add = 0xa0, f64_sub = 0xa1, f64_mul = 0xa2, f64_div = 0xa3, f64_max = 0xa5, f64_convert_i32_s = 0xb7,
   f32_demote_f64 = 0xb6, f64_promote_f32 = 0xbb,
+}
+
+/** SIMD opcodes by name: each follows the prefix 0xfd as an unsigned LEB128 (core specification §5.4.8). */
+export const enum Simd {
+  v128_load = 0x00, v128_store = 0x0b, v128_load64_splat = 0x0a, v128_const = 0x0c, f64x2_splat = 0x14, i32x4_extract_lane = 0x1b, f64x2_extract_lane = 0x21,
+  f64x2_replace_lane = 0x22, f64x2_eq = 0x47, f64x2_ne = 0x48, f64x2_lt = 0x49, f64x2_gt = 0x4a, f64x2_ge = 0x4c,
+  v128_and = 0x4e, v128_bitselect = 0x52, v128_any_true = 0x53, v128_load64_lane = 0x57, f64x2_trunc = 0x7a,
+  i64x2_extend_low_i32x4_s = 0xc7, i64x2_shl = 0xcb, i64x2_shr_s = 0xcc, i64x2_add = 0xce, i64x2_lt_s = 0xd8,
+  i64x2_gt_s = 0xd9, f64x2_abs = 0xec, f64x2_neg = 0xed, f64x2_add = 0xf0, f64x2_sub = 0xf1, f64x2_mul = 0xf2,
+  f64x2_div = 0xf3, f64x2_max = 0xf5, i32x4_trunc_sat_f64x2_s_zero = 0xfc,
 }
 
 /** A growable byte buffer (typed-array writes: this runs once per trainer, often before V8 has optimized it). */
@@ -89,6 +100,9 @@ const scratch = new DataView(new ArrayBuffer(8));
 export class FunctionBody {
   readonly code = new Bytes();
   private readonly locals: ValueType[] = [];
+  /** The pooled v128 constants' locals by value (−0 as '-0', i64 pairs as 'high:low'), and the code that sets them, run before `code`. */
+  private readonly constants = new Map<number | string, number>();
+  private readonly entry = new Bytes();
 
   constructor(private readonly parameterCount: number) {}
 
@@ -138,11 +152,73 @@ export class FunctionBody {
     return this;
   }
 
-  /** block, loop or if with no result. */
-  begin(code: number): this {
+  /** block, loop or if with no result, or with one of `result`. */
+  begin(code: number, result?: ValueType): this {
     this.code.byte(code);
-    this.code.byte(0x40);
+    this.code.byte(result ? TYPE_CODE[result] : 0x40);
     return this;
+  }
+
+  /** A SIMD instruction (after the 0xfd prefix). */
+  simd(code: Simd): this {
+    this.code.byte(0xfd);
+    this.code.unsigned(code);
+    return this;
+  }
+
+  /** A SIMD instruction with a lane index (extract_lane, replace_lane). */
+  lane(code: Simd, lane: number): this {
+    this.simd(code);
+    this.code.byte(lane);
+    return this;
+  }
+
+  /** A SIMD load with its memarg (and a lane index for load64_lane). */
+  simdMemory(code: Simd, alignLog2: number, offset: number, lane?: number): this {
+    this.simd(code);
+    this.code.byte(alignLog2);
+    this.code.unsigned(offset);
+    if (lane !== undefined) this.code.byte(lane);
+    return this;
+  }
+
+  /** Two f64 lanes of `value` (a pooled constant: see define). */
+  f64x2(value: number): this {
+    const key = Object.is(value, -0) ? '-0' : value;
+    let local = this.constants.get(key);
+    if (local === undefined) {
+      scratch.setFloat64(0, value, true);
+      local = this.define(key);
+    }
+    return this.index(Op.local_get, local);
+  }
+
+  /** Two i64 lanes of the value whose high and low 32-bit words are given (a pooled constant). */
+  i64x2(high: number, low: number): this {
+    const key = `${high >>> 0}:${low >>> 0}`;
+    let local = this.constants.get(key);
+    if (local === undefined) {
+      scratch.setUint32(0, low >>> 0, true);
+      scratch.setUint32(4, high >>> 0, true);
+      local = this.define(key);
+    }
+    return this.index(Op.local_get, local);
+  }
+
+  /**
+   * A v128 local holding the 8 bytes in `scratch` in both lanes, set once at the function's
+   * entry: each use is a 2-byte local.get where v128.const is 18, and the baseline compiler
+   * keeps a local in a register.
+   */
+  private define(key: number | string): number {
+    const local = this.local('v128');
+    this.constants.set(key, local);
+    this.entry.byte(0xfd);
+    this.entry.unsigned(Simd.v128_const);
+    for (let lane = 0; lane < 2; lane++) for (let i = 0; i < 8; i++) this.entry.byte(scratch.getUint8(i));
+    this.entry.byte(Op.local_set);
+    this.entry.unsigned(local);
+    return local;
   }
 
   /** The encoded body: locals grouped by runs of one type, then the code and `end`. */
@@ -162,6 +238,7 @@ export class FunctionBody {
       body.unsigned(counts[i]);
       body.byte(TYPE_CODE[types[i]]);
     }
+    body.bytes(this.entry.view());
     body.bytes(this.code.view());
     body.byte(Op.end);
     out.unsigned(body.length);
@@ -177,7 +254,8 @@ export interface FunctionImport {
 }
 
 export interface ExportedFunction {
-  name: string;
+  /** The export's name, or null for a function only the module's own code calls. */
+  name: string | null;
   parameters: ValueType[];
   results: ValueType[];
   body: FunctionBody;
@@ -227,8 +305,9 @@ export function encodeModule(imports: FunctionImport[], functions: ExportedFunct
   functions.forEach((_f, i) => declarations.unsigned(imports.length + i));
   section(3, declarations);
   const exportBytes = new Bytes();
-  exportBytes.unsigned(functions.length);
+  exportBytes.unsigned(functions.filter((f) => f.name !== null).length);
   functions.forEach((f, i) => {
+    if (f.name === null) return;
     exportBytes.name(f.name);
     exportBytes.byte(0x00);
     exportBytes.unsigned(imports.length + i);
