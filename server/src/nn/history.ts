@@ -54,17 +54,23 @@ export function thinHistory(history: TrainHistory, points: number): TrainHistory
 
 /** The columns of a run in progress: epochs 1, 2, 3, … and, after a diverged batch, that unfinished epoch last. */
 export class HistoryBuilder {
-  private loss: Float64Array = new Float64Array(64);
+  private loss: Float64Array;
   private accuracy: Float64Array | null;
   private validationLoss: Float64Array | null;
   private validationAccuracy: Float64Array | null;
   length = 0;
 
-  /** Which optional columns the run has: accuracy for classification, validation with a held-out part. */
-  constructor(classification: boolean, validation: boolean) {
-    this.accuracy = classification ? new Float64Array(64) : null;
-    this.validationLoss = validation ? new Float64Array(64) : null;
-    this.validationAccuracy = classification && validation ? new Float64Array(64) : null;
+  /**
+   * Which optional columns the run has: accuracy for classification, validation with a held-out
+   * part; room for `epochs` to start with (the run's count, so a run allocates its columns once),
+   * up to 65,536, growing by doubling after that.
+   */
+  constructor(classification: boolean, validation: boolean, epochs = 64) {
+    const room = Math.max(1, Math.min(epochs, 1 << 16));
+    this.loss = new Float64Array(room);
+    this.accuracy = classification ? new Float64Array(room) : null;
+    this.validationLoss = validation ? new Float64Array(room) : null;
+    this.validationAccuracy = classification && validation ? new Float64Array(room) : null;
   }
 
   /** Appends the next epoch (NaN for a value it does not have). */

@@ -193,7 +193,7 @@ export class Trainer {
     [this.trainInputs, this.trainTargets] = this.gatherPart(this.trainingRows);
     [this.validationInputs, this.validationTargets] = this.gatherPart(this.validationRows);
     this.classification = classificationOf(data);
-    this.epochHistory = new HistoryBuilder(this.classification !== null, this.validationRows.length > 0);
+    this.epochHistory = new HistoryBuilder(this.classification !== null, this.validationRows.length > 0, settings.epochs);
 
     const trainCount = this.trainingRows.length;
     this.batchSize = settings.batch === 'full' ? trainCount : Math.min(settings.batch, trainCount);

@@ -6,7 +6,9 @@
 // process runs it in V8's baseline code for its first thousands of epochs.
 // Here the sizes, activations and addresses are constants: one sample's
 // forward pass, loss, δ and gradient terms become straight-line code on
-// locals, inside a loop over the samples of a chunk.
+// locals, inside a loop over the samples of a chunk. In f64, with batches of
+// two or more, the locals are f64x2 and hold two samples, one per lane: each
+// instruction takes both samples a step (SampleCode's `pair`).
 //
 // The numbers are batches.ts's (and so trainer.ts's) bit for bit
 // (test/kernels/batches.test.ts runs every case compiled and not). What makes
@@ -14,17 +16,23 @@
 //   - each element of a product is still one sum over its shared dimension in
 //     increasing order, from +0, a multiply then an add per term, in the
 //     storage type; a gradient's sum runs over the samples of a chunk in order,
-//     as the product D Aᵀ does, and is stored, or added to the stored one, at
-//     the end of the chunk;
+//     as the product D Aᵀ does (a pair's terms are added lane 0 first, then
+//     lane 1), and is stored, or added to the stored one, at the end of the chunk;
 //   - everything else repeats the formulas of batches.ts in the same order in
-//     f64, rounding to the storage type where the JavaScript stores a value;
-//   - e^x, tanh, log and log1p are the same imported Math functions, and the
-//     optimizer step is the kernels' own sgd/adam pass.
+//     f64, rounding to the storage type where the JavaScript stores a value; an
+//     f64x2 instruction is the f64 one in each lane, and where the JavaScript
+//     branches on a value, both sides are computed and one is selected;
+//   - tanh, log and log1p are the imported Math functions (called per lane);
+//     e^x is Math.exp's own method written out for two lanes (exp.ts; one
+//     sample at a time it is the imported Math.exp);
+//   - the sgd step repeats the kernels' sgd pass parameter by parameter; adam
+//     calls the kernels' pass.
 // A sample's z, a and δ stay in locals instead of the trainer's chunk buffers;
 // nothing reads those buffers after a batch (explain and predict run their own pass).
 
 import { ACTIVATION_CODES, EPOCHS_PER_CALL, F, L, LAYER_WORDS, LOSS, P } from '../planLayout';
-import { encodeModule, FunctionBody, Op, type FunctionImport, type ValueType } from './assembler';
+import { encodeModule, FunctionBody, Op, Simd, type ExportedFunction, type FunctionImport, type ValueType } from './assembler';
+import { emitExpPair, expLocals, type ExpLocals } from './exp';
 
 /** Networks with at most this many parameters (W and b) are compiled: the code grows with them. */
 export const MAX_COMPILED_PARAMETERS = 2048;
@@ -33,9 +41,11 @@ export const MAX_COMPILED_UNITS = 512;
 
 const ACT = ACTIVATION_CODES;
 const LOG_FLOOR = 1e-12;
+/** A network with at most this many sigmoid and softmax units has e^x written out at each use, else calls one function. */
+const INLINE_EXPONENTIALS = 8;
 
-/** Function indices: the imports (compiledImports), then run (5) and evaluate. */
-const EXP = 0, TANH = 1, LOG = 2, LOG1P = 3, OPTIMIZER = 4, EVALUATE = 6;
+/** Function indices: the imports (compiledImports: adam's step last, sgd's is written inline), then run and evaluate. */
+const EXP = 0, TANH = 1, LOG = 2, LOG1P = 3, ADAM = 4;
 
 /** Whether compileNetwork takes a network of these layer sizes (n_0 … n_L). */
 export function compilable(sizes: readonly number[]): boolean {
@@ -50,13 +60,13 @@ export function compilable(sizes: readonly number[]): boolean {
 
 /** The functions a compiled module imports, as the kernels' instance provides them (same order as the indices above). */
 export function compiledImports(precision: 'f64' | 'f32', optimizer: 'sgd' | 'adam'): FunctionImport[] {
-  const f64 = (count: number): ValueType[] => Array.from({ length: count }, () => 'f64');
   const math = (name: string): FunctionImport => ({ module: 'math', name, parameters: ['f64'], results: ['f64'] });
-  const step: FunctionImport =
-    optimizer === 'sgd'
-      ? { module: 'kernels', name: `sgd_${precision}`, parameters: ['i32', 'i32', 'i32', 'i32', ...f64(3)], results: [] }
-      : { module: 'kernels', name: `adam_${precision}`, parameters: ['i32', 'i32', 'i32', 'i32', 'i32', ...f64(9)], results: [] };
-  return [math('exp'), math('tanh'), math('log'), math('log1p'), step];
+  const imports = [math('exp'), math('tanh'), math('log'), math('log1p')];
+  if (optimizer === 'adam') {
+    const f64 = Array.from({ length: 9 }, (): ValueType => 'f64');
+    imports.push({ module: 'kernels', name: `adam_${precision}`, parameters: ['i32', 'i32', 'i32', 'i32', 'i32', ...f64], results: [] });
+  }
+  return imports;
 }
 
 /** The storage type's instructions. */
@@ -110,8 +120,16 @@ function shapeOf(words: Int32Array): Shape {
 }
 
 /**
- * One sample's code in a function: its values as locals (a⁽⁰⁾ … a⁽ᴸ⁾, z, δ, y), and the
- * forward pass, loss and δ⁽ᴸ⁾, correctness, backpropagation and gradient terms written out.
+ * One sample's code in a function, or two samples' at once: its values as locals
+ * (a⁽⁰⁾ … a⁽ᴸ⁾, z, δ, y), and the forward pass, loss and δ⁽ᴸ⁾, correctness,
+ * backpropagation and gradient terms written out.
+ *
+ * With `pair` (f64 only), every value local is an f64x2 whose lanes hold two
+ * samples of the chunk: each instruction does both samples' step, lane by lane
+ * the same IEEE operation in the same order, so each lane's numbers are the
+ * one-sample code's. Where that code would branch on a value (softmax's finite
+ * max, cross-entropy's y = 0), both sides are computed and a mask picks per lane;
+ * the one-sample code picks the same way (select), so the two stay one text.
  */
 class SampleCode {
   readonly a: number[][];
@@ -123,7 +141,13 @@ class SampleCode {
   private readonly sum: number;
   private readonly other: number;
   private readonly max: number;
+  private readonly best: number;
+  private readonly target: number;
+  /** The sample's loss (with `pair`, each lane's). */
   readonly sampleLoss: number;
+  private expScratch: ExpLocals | null = null;
+  /** With `pair`: the argument of callEach's two calls. */
+  private callScratch = -1;
 
   constructor(
     private readonly f: FunctionBody,
@@ -131,14 +155,19 @@ class SampleCode {
     private readonly s: Storage,
     private readonly loss: number,
     private readonly classification: number,
+    readonly pair: boolean,
+    /** With `pair`: the module's e^x function to call, or −1 to write e^x out at each use. */
+    private readonly expPair: number,
   ) {
     const n = shape.sizes;
+    const value: ValueType = pair ? 'v128' : s.type;
+    const wide: ValueType = pair ? 'v128' : 'f64';
     const locals = (count: number, type: ValueType) => Array.from({ length: count }, () => f.local(type));
-    this.a = n.map((units) => locals(units, s.type));
-    this.z = n.map((units, k) => (k === 0 ? [] : locals(units, s.type)));
-    this.d = n.map((units, k) => (k === 0 ? [] : locals(units, s.type)));
-    this.y = locals(n[shape.layers], s.type);
-    [this.v, this.e, this.sum, this.other, this.max, this.sampleLoss] = locals(6, 'f64');
+    this.a = n.map((units) => locals(units, value));
+    this.z = n.map((units, k) => (k === 0 ? [] : locals(units, value)));
+    this.d = n.map((units, k) => (k === 0 ? [] : locals(units, value)));
+    this.y = locals(n[shape.layers], value);
+    [this.v, this.e, this.sum, this.other, this.max, this.best, this.target, this.sampleLoss] = locals(8, wide);
   }
 
   private get(local: number): FunctionBody {
@@ -148,34 +177,92 @@ class SampleCode {
   /** A local of the storage type, widened to f64. */
   private wide(local: number): FunctionBody {
     this.get(local);
-    for (const op of this.s.widen) this.f.op(op);
+    if (!this.pair) for (const op of this.s.widen) this.f.op(op);
     return this.f;
   }
 
   /** Stores the f64 on the stack into a storage-type local, rounded. */
   private narrowInto(local: number): void {
-    for (const op of this.s.narrow) this.f.op(op);
+    if (!this.pair) for (const op of this.s.narrow) this.f.op(op);
     this.f.index(Op.local_set, local);
   }
 
-  /** The storage value at a constant address. */
+  /** The storage value at a constant address (in every lane). */
   private loadAt(address: number): void {
-    this.f.i32(0).memory(this.s.load, this.s.align, address);
+    this.f.i32(0);
+    if (this.pair) this.f.simdMemory(Simd.v128_load64_splat, 3, address);
+    else this.f.memory(this.s.load, this.s.align, address);
   }
 
-  /** a⁽⁰⁾ and y of the row whose inputs start at (the i32 on top of `inputBase`) + offset, targets likewise. */
-  loadRow(inputBase: () => void, inputOffset: number, targetBase: () => void, targetOffset: number): void {
+  /** An f64 constant (in every lane). */
+  private constant(value: number): FunctionBody {
+    return this.pair ? this.f.f64x2(value) : this.f.f64(value);
+  }
+
+  /** A constant of the storage type. */
+  private storageConstant(value: 0 | 1): void {
+    if (this.pair) this.f.f64x2(value);
+    else if (this.s.type === 'f32') this.f.f32(value);
+    else this.f.f64(value);
+  }
+
+  /** An f64 operation, or the f64x2 one. */
+  private op(scalar: Op, lanes: Simd): FunctionBody {
+    return this.pair ? this.f.simd(lanes) : this.f.op(scalar);
+  }
+
+  /** An operation of the storage type, or the f64x2 one. */
+  private storageOp(scalar: number, lanes: Simd): FunctionBody {
+    return this.pair ? this.f.simd(lanes) : this.f.op(scalar);
+  }
+
+  /** cond ? first : second, of the two values and the condition on the stack (per lane: a mask). */
+  private select(): void {
+    this.op(Op.select, Simd.v128_bitselect);
+  }
+
+  /** An imported f64 → f64 function of the value on the stack (per lane). */
+  private callEach(index: number): void {
+    const f = this.f;
+    if (!this.pair) {
+      f.index(Op.call, index);
+      return;
+    }
+    if (this.callScratch < 0) this.callScratch = f.local('v128');
+    f.index(Op.local_set, this.callScratch);
+    this.get(this.callScratch).lane(Simd.f64x2_extract_lane, 0).index(Op.call, index).simd(Simd.f64x2_splat);
+    this.get(this.callScratch).lane(Simd.f64x2_extract_lane, 1).index(Op.call, index).lane(Simd.f64x2_replace_lane, 1);
+  }
+
+  /** e^x of the value on the stack: Math.exp, called, or written inline for both lanes (exp.ts). */
+  private exp(): void {
+    if (!this.pair) this.f.index(Op.call, EXP);
+    else if (this.expPair >= 0) this.f.index(Op.call, this.expPair);
+    else {
+      this.expScratch ??= expLocals(this.f);
+      emitExpPair(this.f, this.expScratch, EXP);
+    }
+  }
+
+  /**
+   * a⁽⁰⁾ and y of the sample(s) whose rows start at the i32 each base pushes, plus the
+   * offsets: one base per sample (with `pair`, lane 0's then lane 1's).
+   */
+  loadRows(inputBases: (() => void)[], inputOffset: number, targetBases: (() => void)[], targetOffset: number): void {
     const n = this.shape.sizes;
-    for (let c = 0; c < n[0]; c++) {
-      inputBase();
-      this.f.memory(Op.f64_load, 3, inputOffset + 8 * c);
-      this.narrowInto(this.a[0][c]);
-    }
-    for (let c = 0; c < n[this.shape.layers]; c++) {
-      targetBase();
-      this.f.memory(Op.f64_load, 3, targetOffset + 8 * c);
-      this.narrowInto(this.y[c]);
-    }
+    const load = (bases: (() => void)[], offset: number, into: number) => {
+      if (this.pair) {
+        bases[1]();
+        bases[0]();
+        this.f.memory(Op.f64_load, 3, offset).simd(Simd.f64x2_splat).simdMemory(Simd.v128_load64_lane, 3, offset, 1);
+      } else {
+        bases[0]();
+        this.f.memory(Op.f64_load, 3, offset);
+      }
+      this.narrowInto(into);
+    };
+    for (let c = 0; c < n[0]; c++) load(inputBases, inputOffset + 8 * c, this.a[0][c]);
+    for (let c = 0; c < n[this.shape.layers]; c++) load(targetBases, targetOffset + 8 * c, this.y[c]);
   }
 
   /** z⁽ᵏ⁾ = W⁽ᵏ⁾ a⁽ᵏ⁻¹⁾ + b⁽ᵏ⁾, a⁽ᵏ⁾ = act(z⁽ᵏ⁾), k = 1..L. */
@@ -187,30 +274,32 @@ class SampleCode {
       const act = activations[k];
       for (let l = 0; l < n[k]; l++) {
         // Σ_t W[l][t] a[t], from +0 in increasing t, in the storage type.
-        this.zero();
+        this.storageConstant(0);
         for (let t = 0; t < n[k - 1]; t++) {
           this.loadAt(weights[k] + s.size * (l * n[k - 1] + t));
           this.get(this.a[k - 1][t]);
-          f.op(s.mul).op(s.add);
+          this.storageOp(s.mul, Simd.f64x2_mul);
+          this.storageOp(s.add, Simd.f64x2_add);
         }
         if (act === ACT.relu || act === ACT.linear) {
           // The product's fused epilogue: z = Σ + b in the storage type; a = relu(z) or z.
           this.loadAt(biases[k] + s.size * l);
-          f.op(s.add).index(Op.local_tee, this.z[k][l]);
+          this.storageOp(s.add, Simd.f64x2_add).index(Op.local_tee, this.z[k][l]);
           if (act === ACT.relu) {
-            this.zero();
+            this.storageConstant(0);
             this.get(this.z[k][l]);
-            this.zero();
-            f.op(s.gt).op(Op.select);
+            this.storageConstant(0);
+            this.storageOp(s.gt, Simd.f64x2_gt);
+            this.select();
           }
           f.index(Op.local_set, this.a[k][l]);
           continue;
         }
         // addBiasAndActivate: v = z + b in f64 (z as stored), z ← v rounded, a = act(v) rounded.
-        for (const op of s.widen) f.op(op);
+        if (!this.pair) for (const op of s.widen) f.op(op);
         this.loadAt(biases[k] + s.size * l);
-        for (const op of s.widen) f.op(op);
-        f.op(Op.f64_add).index(Op.local_tee, this.v);
+        if (!this.pair) for (const op of s.widen) f.op(op);
+        this.op(Op.f64_add, Simd.f64x2_add).index(Op.local_tee, this.v);
         this.narrowInto(this.z[k][l]);
         this.activate(act);
         this.narrowInto(this.a[k][l]);
@@ -219,38 +308,42 @@ class SampleCode {
     }
   }
 
-  /** The storage type's +0. */
-  private zero(): void {
-    if (this.s.type === 'f32') this.f.f32(0);
-    else this.f.f64(0);
-  }
-
   /** act(v) on the stack, v in this.v (softmax: v itself, normalized afterwards). */
   private activate(act: number): void {
-    const f = this.f;
     const v = this.v;
     switch (act) {
       case ACT.sigmoid:
-        // v ≥ 0 ? 1/(1 + e^−v) : e^v/(1 + e^v)
-        this.get(v).f64(0).op(Op.f64_ge);
-        f.op(Op.if).op(0x7c);
-        f.f64(1).f64(1);
-        this.get(v).op(Op.f64_neg).index(Op.call, EXP);
-        f.op(Op.f64_add).op(Op.f64_div);
-        f.op(Op.else);
-        this.get(v).index(Op.call, EXP).index(Op.local_tee, this.e);
-        f.f64(1);
-        this.get(this.e).op(Op.f64_add).op(Op.f64_div);
-        f.op(Op.end);
+        // v ≥ 0 ? 1/(1 + e^−v) : e^v/(1 + e^v), as (v ≥ 0 ? 1 : e)/(1 + e) with e = e^−|v|
+        this.get(v);
+        this.op(Op.f64_abs, Simd.f64x2_abs);
+        this.op(Op.f64_neg, Simd.f64x2_neg);
+        this.exp();
+        this.f.index(Op.local_set, this.e);
+        this.constant(1);
+        this.get(this.e);
+        this.get(v);
+        this.constant(0);
+        this.op(Op.f64_ge, Simd.f64x2_ge);
+        this.select();
+        this.constant(1);
+        this.get(this.e);
+        this.op(Op.f64_add, Simd.f64x2_add);
+        this.op(Op.f64_div, Simd.f64x2_div);
         return;
       case ACT.tanh:
-        this.get(v).index(Op.call, TANH);
+        this.get(v);
+        this.callEach(TANH);
         return;
       case ACT.leaky_relu:
         // v > 0 ? v : 0.01 v
-        this.get(v).f64(0.01);
-        this.get(v).op(Op.f64_mul);
-        this.get(v).f64(0).op(Op.f64_gt).op(Op.select);
+        this.get(v);
+        this.constant(0.01);
+        this.get(v);
+        this.op(Op.f64_mul, Simd.f64x2_mul);
+        this.get(v);
+        this.constant(0);
+        this.op(Op.f64_gt, Simd.f64x2_gt);
+        this.select();
         return;
       default:
         this.get(v);
@@ -259,79 +352,87 @@ class SampleCode {
 
   /** softmaxColumn: a = e^{z − max z} / Σ e^{z − max z}, NaN throughout when max z is not finite. */
   private softmax(k: number): void {
-    const f = this.f;
     const units = this.shape.sizes[k];
     this.maxOf(this.z[k]);
-    this.finite(this.max);
-    f.op(Op.if).op(0x40);
     this.sumOfExp(this.z[k], this.sum);
     for (let l = 0; l < units; l++) {
       this.wide(this.z[k][l]);
-      this.get(this.max).op(Op.f64_sub).index(Op.call, EXP);
-      this.get(this.sum).op(Op.f64_div);
+      this.get(this.max);
+      this.op(Op.f64_sub, Simd.f64x2_sub);
+      this.exp();
+      this.get(this.sum);
+      this.op(Op.f64_div, Simd.f64x2_div);
+      this.constant(NaN);
+      this.finite(this.max);
+      this.select();
       this.narrowInto(this.a[k][l]);
     }
-    f.op(Op.else);
-    for (let l = 0; l < units; l++) {
-      f.f64(NaN);
-      this.narrowInto(this.a[k][l]);
-    }
-    f.op(Op.end);
   }
 
   /** into = Σ e^{value − max} over the values in order, from +0 (this.max holds the max). */
   private sumOfExp(values: number[], into: number): void {
-    this.f.f64(0).index(Op.local_set, into);
+    this.constant(0).index(Op.local_set, into);
     for (const value of values) {
       this.get(into);
       this.wide(value);
-      this.get(this.max).op(Op.f64_sub).index(Op.call, EXP).op(Op.f64_add).index(Op.local_set, into);
+      this.get(this.max);
+      this.op(Op.f64_sub, Simd.f64x2_sub);
+      this.exp();
+      this.op(Op.f64_add, Simd.f64x2_add).index(Op.local_set, into);
     }
   }
 
   /** this.max = the largest of the values (−∞ to start; a NaN never replaces it). */
   private maxOf(values: number[]): void {
-    const f = this.f;
-    f.f64(-Infinity).index(Op.local_set, this.max);
+    this.constant(-Infinity).index(Op.local_set, this.max);
     for (const value of values) {
       this.wide(value);
-      this.get(this.max).op(Op.f64_gt);
-      f.op(Op.if).op(0x40);
-      this.wide(value).index(Op.local_set, this.max);
-      f.op(Op.end);
+      this.get(this.max);
+      this.wide(value);
+      this.get(this.max);
+      this.op(Op.f64_gt, Simd.f64x2_gt);
+      this.select();
+      this.f.index(Op.local_set, this.max);
     }
   }
 
-  /** i32: whether the f64 local is finite (x − x = 0). */
+  /** Whether the local is finite (x − x = 0): an i32, or a mask per lane. */
   private finite(local: number): void {
     this.get(local);
-    this.get(local).op(Op.f64_sub).f64(0).op(Op.f64_eq);
+    this.get(local);
+    this.op(Op.f64_sub, Simd.f64x2_sub);
+    this.constant(0);
+    this.op(Op.f64_eq, Simd.f64x2_eq);
   }
 
   /** act′(z) given z and a as f64 (the derivative of activations.ts), onto the stack. */
   private derivative(act: number, z: () => void, a: () => void): void {
-    const f = this.f;
     switch (act) {
       case ACT.sigmoid:
         a();
-        f.f64(1);
+        this.constant(1);
         a();
-        f.op(Op.f64_sub).op(Op.f64_mul);
+        this.op(Op.f64_sub, Simd.f64x2_sub);
+        this.op(Op.f64_mul, Simd.f64x2_mul);
         return;
       case ACT.tanh:
-        f.f64(1);
+        this.constant(1);
         a();
         a();
-        f.op(Op.f64_mul).op(Op.f64_sub);
+        this.op(Op.f64_mul, Simd.f64x2_mul);
+        this.op(Op.f64_sub, Simd.f64x2_sub);
         return;
       case ACT.relu:
       case ACT.leaky_relu:
-        f.f64(1).f64(act === ACT.relu ? 0 : 0.01);
+        this.constant(1);
+        this.constant(act === ACT.relu ? 0 : 0.01);
         z();
-        f.f64(0).op(Op.f64_gt).op(Op.select);
+        this.constant(0);
+        this.op(Op.f64_gt, Simd.f64x2_gt);
+        this.select();
         return;
       default:
-        f.f64(1);
+        this.constant(1);
     }
   }
 
@@ -339,10 +440,13 @@ class SampleCode {
   private squaredError(l: number): void {
     const Lk = this.shape.layers;
     this.wide(this.a[Lk][l]);
-    this.wide(this.y[l]).op(Op.f64_sub).index(Op.local_set, this.e);
+    this.wide(this.y[l]);
+    this.op(Op.f64_sub, Simd.f64x2_sub).index(Op.local_set, this.e);
     this.get(this.sum);
     this.get(this.e);
-    this.get(this.e).op(Op.f64_mul).op(Op.f64_add).index(Op.local_set, this.sum);
+    this.get(this.e);
+    this.op(Op.f64_mul, Simd.f64x2_mul);
+    this.op(Op.f64_add, Simd.f64x2_add).index(Op.local_set, this.sum);
   }
 
   /** lossAndDelta: δ⁽ᴸ⁾ into its locals, the sample's loss into sampleLoss. */
@@ -354,8 +458,17 @@ class SampleCode {
     const A = (l: number) => () => void this.wide(this.a[Lk][l]);
     const Z = (l: number) => () => void this.wide(this.z[Lk][l]);
     const Y = (l: number) => () => void this.wide(this.y[l]);
+    const add = () => void this.op(Op.f64_add, Simd.f64x2_add);
+    const sub = () => void this.op(Op.f64_sub, Simd.f64x2_sub);
+    const mul = () => void this.op(Op.f64_mul, Simd.f64x2_mul);
     const sum = this.sum;
-    f.f64(0).index(Op.local_set, sum);
+    const halfSum = () => {
+      this.constant(0.5);
+      this.get(sum);
+      mul();
+      f.index(Op.local_set, this.sampleLoss);
+    };
+    this.constant(0).index(Op.local_set, sum);
     switch (this.loss) {
       case LOSS.mse:
         for (let l = 0; l < units; l++) {
@@ -363,67 +476,81 @@ class SampleCode {
           this.squaredError(l);
           this.get(this.e);
           this.derivative(act, Z(l), A(l));
-          f.op(Op.f64_mul);
+          mul();
           this.narrowInto(this.d[Lk][l]);
         }
-        f.f64(0.5);
-        this.get(sum).op(Op.f64_mul).index(Op.local_set, this.sampleLoss);
+        halfSum();
         return;
       case LOSS.mseSoftmax:
-        f.f64(0).index(Op.local_set, this.other);
+        this.constant(0).index(Op.local_set, this.other);
         for (let l = 0; l < units; l++) {
           this.squaredError(l);
           this.get(this.other);
           A(l)();
-          this.get(this.e).op(Op.f64_mul).op(Op.f64_add).index(Op.local_set, this.other);
+          this.get(this.e);
+          mul();
+          add();
+          f.index(Op.local_set, this.other);
         }
         for (let l = 0; l < units; l++) {
           // δ = ŷ (ŷ − y − Σ ŷ error)
           A(l)();
           A(l)();
           Y(l)();
-          f.op(Op.f64_sub);
-          this.get(this.other).op(Op.f64_sub).op(Op.f64_mul);
+          sub();
+          this.get(this.other);
+          sub();
+          mul();
           this.narrowInto(this.d[Lk][l]);
         }
-        f.f64(0.5);
-        this.get(sum).op(Op.f64_mul).index(Op.local_set, this.sampleLoss);
+        halfSum();
         return;
       case LOSS.crossEntropySoftmax: {
-        // lse = log Σ e^z without overflow (logSumExpColumn)
+        // lse = log Σ e^z without overflow (logSumExpColumn); max not finite: max = −∞ ? −∞ : NaN
         const lse = this.v;
         this.maxOf(this.z[Lk]);
-        this.finite(this.max);
-        f.op(Op.if).op(0x40);
         this.sumOfExp(this.z[Lk], this.e);
         this.get(this.max);
-        this.get(this.e).index(Op.call, LOG).op(Op.f64_add).index(Op.local_set, lse);
-        f.op(Op.else);
-        // max = −∞ ? −∞ : NaN
-        f.f64(-Infinity).f64(NaN);
-        this.get(this.max).f64(-Infinity).op(Op.f64_eq).op(Op.select).index(Op.local_set, lse);
-        f.op(Op.end);
-        f.f64(0).index(Op.local_set, this.other);
+        this.get(this.e);
+        this.callEach(LOG);
+        add();
+        this.constant(-Infinity);
+        this.constant(NaN);
+        this.get(this.max);
+        this.constant(-Infinity);
+        this.op(Op.f64_eq, Simd.f64x2_eq);
+        this.select();
+        this.finite(this.max);
+        this.select();
+        f.index(Op.local_set, lse);
+        this.constant(0).index(Op.local_set, this.other);
         for (let l = 0; l < units; l++) {
           // targetSum += y; y ≠ 0: sum += y (lse − z)
           this.get(this.other);
           Y(l)();
-          f.op(Op.f64_add).index(Op.local_set, this.other);
-          Y(l)();
-          f.f64(0).op(Op.f64_ne).op(Op.if).op(0x40);
+          add();
+          f.index(Op.local_set, this.other);
           this.get(sum);
           Y(l)();
           this.get(lse);
           Z(l)();
-          f.op(Op.f64_sub).op(Op.f64_mul).op(Op.f64_add).index(Op.local_set, sum);
-          f.op(Op.end);
+          sub();
+          mul();
+          add();
+          this.get(sum);
+          Y(l)();
+          this.constant(0);
+          this.op(Op.f64_ne, Simd.f64x2_ne);
+          this.select();
+          f.index(Op.local_set, sum);
         }
         for (let l = 0; l < units; l++) {
           // δ = ŷ Σy − y
           A(l)();
-          this.get(this.other).op(Op.f64_mul);
+          this.get(this.other);
+          mul();
           Y(l)();
-          f.op(Op.f64_sub);
+          sub();
           this.narrowInto(this.d[Lk][l]);
         }
         this.get(sum).index(Op.local_set, this.sampleLoss);
@@ -434,86 +561,122 @@ class SampleCode {
           // sum += softplus(z) − y z, softplus(z) = max(z, 0) + log1p(e^−|z|); δ = ŷ − y
           this.get(sum);
           Z(l)();
-          f.f64(0);
+          this.constant(0);
           Z(l)();
-          f.f64(0).op(Op.f64_gt).op(Op.select);
+          this.constant(0);
+          this.op(Op.f64_gt, Simd.f64x2_gt);
+          this.select();
           Z(l)();
-          f.op(Op.f64_abs).op(Op.f64_neg).index(Op.call, EXP).index(Op.call, LOG1P).op(Op.f64_add);
+          this.op(Op.f64_abs, Simd.f64x2_abs);
+          this.op(Op.f64_neg, Simd.f64x2_neg);
+          this.exp();
+          this.callEach(LOG1P);
+          add();
           Y(l)();
           Z(l)();
-          f.op(Op.f64_mul).op(Op.f64_sub).op(Op.f64_add).index(Op.local_set, sum);
+          mul();
+          sub();
+          add();
+          f.index(Op.local_set, sum);
           A(l)();
           Y(l)();
-          f.op(Op.f64_sub);
+          sub();
           this.narrowInto(this.d[Lk][l]);
         }
         this.get(sum).index(Op.local_set, this.sampleLoss);
         return;
       default:
         for (let l = 0; l < units; l++) {
-          // y = 0: δ = 0; else sum −= y log max(ŷ, floor); δ = ŷ > floor ? (−y/ŷ) act′ : 0
-          Y(l)();
-          f.f64(0).op(Op.f64_eq).op(Op.if).op(0x40);
-          f.f64(0);
-          this.narrowInto(this.d[Lk][l]);
-          f.op(Op.else);
+          // y = 0: nothing added, δ = 0; else sum −= y log max(ŷ, floor), δ = ŷ > floor ? (−y/ŷ) act′ : 0
+          const targetZero = () => {
+            Y(l)();
+            this.constant(0);
+            this.op(Op.f64_eq, Simd.f64x2_eq);
+          };
+          this.get(sum);
           this.get(sum);
           Y(l)();
           A(l)();
-          f.f64(LOG_FLOOR).op(Op.f64_max).index(Op.call, LOG).op(Op.f64_mul).op(Op.f64_sub).index(Op.local_set, sum);
-          A(l)();
-          f.f64(LOG_FLOOR).op(Op.f64_gt).op(Op.if).op(0x7c);
+          this.constant(LOG_FLOOR);
+          this.op(Op.f64_max, Simd.f64x2_max);
+          this.callEach(LOG);
+          mul();
+          sub();
+          targetZero();
+          this.select();
+          f.index(Op.local_set, sum);
+          this.constant(0);
           Y(l)();
-          f.op(Op.f64_neg);
+          this.op(Op.f64_neg, Simd.f64x2_neg);
           A(l)();
-          f.op(Op.f64_div);
+          this.op(Op.f64_div, Simd.f64x2_div);
           this.derivative(act, Z(l), A(l));
-          f.op(Op.f64_mul);
-          f.op(Op.else).f64(0).op(Op.end);
+          mul();
+          this.constant(0);
+          A(l)();
+          this.constant(LOG_FLOOR);
+          this.op(Op.f64_gt, Simd.f64x2_gt);
+          this.select();
+          targetZero();
+          this.select();
           this.narrowInto(this.d[Lk][l]);
-          f.op(Op.end);
         }
         this.get(sum).index(Op.local_set, this.sampleLoss);
     }
   }
 
-  /** i32 on the stack: whether the output picks the target's class (isCorrect); 0 for regression. */
+  /**
+   * Whether the output picks the target's class (isCorrect): an i32 (0 for regression),
+   * or with `pair` a mask per lane (all ones where correct).
+   */
   correct(): void {
-    const f = this.f;
     const Lk = this.shape.layers;
     if (this.classification === 1) {
-      f.f64(1).f64(0);
-      this.wide(this.a[Lk][0]).f64(0.5).op(Op.f64_ge).op(Op.select);
-      this.wide(this.y[0]).op(Op.f64_eq);
+      this.constant(1);
+      this.constant(0);
+      this.wide(this.a[Lk][0]);
+      this.constant(0.5);
+      this.op(Op.f64_ge, Simd.f64x2_ge);
+      this.select();
+      this.wide(this.y[0]);
+      this.op(Op.f64_eq, Simd.f64x2_eq);
       return;
     }
     if (this.classification !== 2) {
-      f.i32(0);
+      if (this.pair) this.f.f64x2(0);
+      else this.f.i32(0);
       return;
     }
-    // argmax of ŷ (its value in this.max) and of y (in this.other), each the first of equals.
+    // argmax of ŷ (its value in this.max, its index in this.best) and of y (this.other, this.target), each the first of equals.
     const units = this.shape.sizes[Lk];
-    const best = this.f.local('i32');
-    const target = this.f.local('i32');
-    f.i32(0).index(Op.local_set, best).i32(0).index(Op.local_set, target);
-    this.wide(this.a[Lk][0]).index(Op.local_set, this.max);
-    this.wide(this.y[0]).index(Op.local_set, this.other);
-    for (let l = 1; l < units; l++) {
-      this.wide(this.a[Lk][l]);
-      this.get(this.max).op(Op.f64_gt).op(Op.if).op(0x40);
-      f.i32(l).index(Op.local_set, best);
-      this.wide(this.a[Lk][l]).index(Op.local_set, this.max);
-      f.op(Op.end);
-      this.wide(this.y[l]);
-      this.get(this.other).op(Op.f64_gt).op(Op.if).op(0x40);
-      f.i32(l).index(Op.local_set, target);
-      this.wide(this.y[l]).index(Op.local_set, this.other);
-      f.op(Op.end);
-    }
-    this.get(best);
-    this.get(target).op(Op.i32_eq);
+    const argmax = (values: number[], index: number, max: number) => {
+      this.constant(0).index(Op.local_set, index);
+      this.wide(values[0]).index(Op.local_set, max);
+      for (let l = 1; l < units; l++) {
+        const greater = () => {
+          this.wide(values[l]);
+          this.get(max);
+          this.op(Op.f64_gt, Simd.f64x2_gt);
+        };
+        this.constant(l);
+        this.get(index);
+        greater();
+        this.select();
+        this.f.index(Op.local_set, index);
+        this.wide(values[l]);
+        this.get(max);
+        greater();
+        this.select();
+        this.f.index(Op.local_set, max);
+      }
+    };
+    argmax(this.a[Lk], this.best, this.max);
+    argmax(this.y, this.target, this.other);
+    this.get(this.best);
+    this.get(this.target);
+    this.op(Op.f64_eq, Simd.f64x2_eq);
     this.finite(this.max);
-    f.op(Op.i32_and);
+    this.op(Op.i32_and, Simd.v128_and);
   }
 
   /** δ⁽ᵏ⁾ = (W⁽ᵏ⁺¹⁾ᵀ δ⁽ᵏ⁺¹⁾) ⊙ act′(z⁽ᵏ⁾), k = L−1..1. */
@@ -524,19 +687,22 @@ class SampleCode {
     for (let k = this.shape.layers - 1; k >= 1; k--) {
       const act = activations[k];
       for (let i = 0; i < n[k]; i++) {
-        this.zero();
+        this.storageConstant(0);
         for (let t = 0; t < n[k + 1]; t++) {
           this.loadAt(weights[k + 1] + s.size * (t * n[k] + i));
           this.get(this.d[k + 1][t]);
-          f.op(s.mul).op(s.add);
+          this.storageOp(s.mul, Simd.f64x2_mul);
+          this.storageOp(s.add, Simd.f64x2_add);
         }
         if (act === ACT.relu) {
           // The product's fused epilogue: Σ · (z > 0 ? 1 : 0) in the storage type.
-          this.one();
-          this.zero();
+          this.storageConstant(1);
+          this.storageConstant(0);
           this.get(this.z[k][i]);
-          this.zero();
-          f.op(s.gt).op(Op.select).op(s.mul).index(Op.local_set, this.d[k][i]);
+          this.storageConstant(0);
+          this.storageOp(s.gt, Simd.f64x2_gt);
+          this.select();
+          this.storageOp(s.mul, Simd.f64x2_mul).index(Op.local_set, this.d[k][i]);
           continue;
         }
         f.index(Op.local_set, this.d[k][i]);
@@ -544,21 +710,22 @@ class SampleCode {
         // multiplyByDerivative: δ ← δ · act′(z), in f64, rounded.
         this.wide(this.d[k][i]);
         this.derivative(act, () => void this.wide(this.z[k][i]), () => void this.wide(this.a[k][i]));
-        f.op(Op.f64_mul);
+        this.op(Op.f64_mul, Simd.f64x2_mul);
         this.narrowInto(this.d[k][i]);
       }
     }
   }
 
-  private one(): void {
-    if (this.s.type === 'f32') this.f.f32(1);
-    else this.f.f64(1);
-  }
-
-  /** The gradient terms of this sample: ΣW[k][i][j] += δ[k][i] a[k−1][j] (storage type), Σb[k][i] += δ[k][i] (f64). */
-  accumulate(weightSums: number[][], biasSums: number[][]): void {
+  /**
+   * The gradient terms of this sample (with `pair`, of lane `lane`'s): ΣW[k][i][j] += δ[k][i] a[k−1][j]
+   * (storage type), Σb[k][i] += δ[k][i] (f64).
+   */
+  accumulate(weightSums: number[][], biasSums: number[][], lane = 0): void {
     const n = this.shape.sizes;
     const f = this.f;
+    const ofLane = () => {
+      if (this.pair) f.lane(Simd.f64x2_extract_lane, lane);
+    };
     for (let k = 1; k <= this.shape.layers; k++) {
       for (let i = 0; i < n[k]; i++) {
         for (let j = 0; j < n[k - 1]; j++) {
@@ -566,10 +733,14 @@ class SampleCode {
           this.get(sum);
           this.get(this.d[k][i]);
           this.get(this.a[k - 1][j]);
-          f.op(this.s.mul).op(this.s.add).index(Op.local_set, sum);
+          this.storageOp(this.s.mul, Simd.f64x2_mul);
+          ofLane();
+          f.op(this.s.add).index(Op.local_set, sum);
         }
         this.get(biasSums[k][i]);
-        this.wide(this.d[k][i]).op(Op.f64_add).index(Op.local_set, biasSums[k][i]);
+        this.wide(this.d[k][i]);
+        ofLane();
+        f.op(Op.f64_add).index(Op.local_set, biasSums[k][i]);
       }
     }
   }
@@ -582,47 +753,137 @@ class SampleCode {
 export function compileNetwork(words: Int32Array, precision: 'f64' | 'f32', optimizer: 'sgd' | 'adam'): Uint8Array {
   const shape = shapeOf(words);
   const s = precision === 'f32' ? F32 : F64;
-  const functions = [{ name: 'run', parameters: ['i32', 'i32', 'i32', 'i32'] as ValueType[], results: ['i32'] as ValueType[], body: runFunction(words, shape, s, optimizer) }];
-  // evaluate only where run calls it, for the validation part; other evaluations (the final loss) are rare enough for batches.ts's.
-  if (words[P.validationCount] > 0) {
-    functions.push({ name: 'evaluate', parameters: ['i32', 'i32', 'i32', 'i32', 'i32'], results: ['i32'], body: evaluateFunction(words, shape, s) });
+  // f64 samples go two at a time through f64x2 code, where a batch has two (batch 1 would leave
+  // a lane idle); f32 ones one at a time (their roundings are f32 instructions). The validation
+  // pass goes over a whole part, two at a time.
+  const runPairs = precision === 'f64' && words[P.batchSize] >= 2;
+  const evaluatePairs = precision === 'f64';
+  const imports = compiledImports(precision, optimizer);
+  // The functions after the imports: run, evaluate (only where run calls it, for the validation part;
+  // other evaluations, such as the final loss, are rare enough for batches.ts's), and e^x of two
+  // lanes where a sample has more than a few: written out at each use, its code would multiply.
+  const validation = words[P.validationCount] > 0;
+  const evaluate = imports.length + 1;
+  const exponentials = shape.activations.reduce((count, act, k) => count + (act === ACT.sigmoid || act === ACT.softmax ? shape.sizes[k] : 0), 0);
+  const expPair = exponentials > INLINE_EXPONENTIALS ? evaluate + (validation ? 1 : 0) : -1;
+  const functions: ExportedFunction[] = [
+    { name: 'run', parameters: ['i32', 'i32', 'i32', 'i32'], results: ['i32'], body: runFunction(words, shape, s, optimizer, runPairs, evaluate, expPair) },
+  ];
+  if (validation) functions.push({ name: 'evaluate', parameters: ['i32', 'i32', 'i32', 'i32', 'i32'], results: ['i32'], body: evaluateFunction(words, shape, s, evaluatePairs, expPair) });
+  if (expPair >= 0) {
+    const exp = new FunctionBody(1);
+    exp.index(Op.local_get, 0);
+    emitExpPair(exp, expLocals(exp), EXP);
+    functions.push({ name: null, parameters: ['v128'], results: ['v128'], body: exp });
   }
-  return encodeModule(compiledImports(precision, optimizer), functions);
+  return encodeModule(imports, functions);
 }
 
 /** evaluate(plan, floats, inputs, targets, rows): the loss sum into floats, the correct count returned. */
-function evaluateFunction(words: Int32Array, shape: Shape, s: Storage): FunctionBody {
+function evaluateFunction(words: Int32Array, shape: Shape, s: Storage, pairs: boolean, expPair: number): FunctionBody {
   const f = new FunctionBody(5);
   const [floats, inputs, targets, rows] = [1, 2, 3, 4];
-  const sample = new SampleCode(f, shape, s, words[P.loss], words[P.classification]);
-  const row = f.local('i32');
+  const sample = new SampleCode(f, shape, s, words[P.loss], words[P.classification], pairs, expPair);
+  const index = f.local('i32');
   const lossSum = f.local('f64');
   const correct = f.local('i32');
   const n = shape.sizes;
-  f.f64(0).index(Op.local_set, lossSum).i32(0).index(Op.local_set, correct).i32(0).index(Op.local_set, row);
+  const get = (local: number) => f.index(Op.local_get, local);
+  f.f64(0).index(Op.local_set, lossSum).i32(0).index(Op.local_set, correct).i32(0).index(Op.local_set, index);
   f.begin(Op.block);
-  f.index(Op.local_get, rows).op(Op.i32_eqz).index(Op.br_if, 0);
-  f.begin(Op.loop);
-  const base = (part: number, width: number) => () => {
-    f.index(Op.local_get, part).index(Op.local_get, row).i32(8 * width).op(Op.i32_mul).op(Op.i32_add);
-  };
-  sample.loadRow(base(inputs, n[0]), 0, base(targets, n[shape.layers]), 0);
-  sample.forward();
-  sample.lossAndDelta();
-  f.index(Op.local_get, lossSum).index(Op.local_get, sample.sampleLoss).op(Op.f64_add).index(Op.local_set, lossSum);
-  f.index(Op.local_get, correct);
-  sample.correct();
-  f.op(Op.i32_add).index(Op.local_set, correct);
-  f.index(Op.local_get, row).i32(1).op(Op.i32_add).index(Op.local_tee, row);
-  f.index(Op.local_get, rows).op(Op.i32_lt_s).index(Op.br_if, 0);
-  f.op(Op.end).op(Op.end);
-  f.index(Op.local_get, floats).index(Op.local_get, lossSum).memory(Op.f64_store, 3, 8 * F.evaluatedLoss);
-  f.index(Op.local_get, correct);
+  get(rows).op(Op.i32_eqz).index(Op.br_if, 0);
+  const base = (part: number, width: number) => (row: number) => void get(part).index(Op.local_get, row).i32(8 * width).op(Op.i32_mul).op(Op.i32_add);
+  emitSamples(f, sample, index, rows, {
+    row: (offset) => void get(index).i32(offset).op(Op.i32_add),
+    inputs: base(inputs, n[0]),
+    inputOffset: 0,
+    targets: base(targets, n[shape.layers]),
+    targetOffset: 0,
+  }, lossSum, correct, null);
+  f.op(Op.end);
+  get(floats).index(Op.local_get, lossSum).memory(Op.f64_store, 3, 8 * F.evaluatedLoss);
+  get(correct);
   return f;
 }
 
+/** Where emitSamples finds the samples of its positions. */
+interface SampleSource {
+  /** Pushes the row number of the sample at position index + offset. */
+  row(offset: number): void;
+  /** Pushes the address of the inputs (targets) of the row in local `row`, less the constant offset below. */
+  inputs(row: number): void;
+  inputOffset: number;
+  targets(row: number): void;
+  targetOffset: number;
+}
+
+/**
+ * A loop over the positions `index` = 0, 1, … < `count` (count ≥ 1; two at a time with pairs):
+ * each sample's forward pass, its loss and correctness added to lossSum and correct, and with
+ * `gradients` its δ and gradient terms added to the sums, sample after sample in position order.
+ */
+function emitSamples(
+  f: FunctionBody, sample: SampleCode, index: number, count: number, source: SampleSource, lossSum: number, correct: number,
+  gradients: { weightSums: number[][]; biasSums: number[][] } | null,
+): void {
+  const get = (local: number) => f.index(Op.local_get, local);
+  const set = (local: number) => f.index(Op.local_set, local);
+  const rows = sample.pair ? [f.local('i32'), f.local('i32')] : [f.local('i32')];
+  const second = sample.pair ? f.local('i32') : -1;
+  f.begin(Op.loop);
+  source.row(0);
+  set(rows[0]);
+  if (sample.pair) {
+    // A second sample at index + 1? After the last of an odd count, lane 1 repeats it and is not counted.
+    get(index).i32(1).op(Op.i32_add);
+    get(count).op(Op.i32_lt_s).index(Op.local_tee, second);
+    f.begin(Op.if, 'i32');
+    source.row(1);
+    f.op(Op.else);
+    get(rows[0]);
+    f.op(Op.end);
+    set(rows[1]);
+  }
+  sample.loadRows(rows.map((row) => () => source.inputs(row)), source.inputOffset, rows.map((row) => () => source.targets(row)), source.targetOffset);
+  sample.forward();
+  sample.lossAndDelta();
+  const mask = sample.pair ? f.local('v128') : -1;
+  if (sample.pair) {
+    sample.correct();
+    set(mask);
+  }
+  if (gradients) sample.backpropagate();
+  /** Lane `lane`'s loss, correctness and gradient terms into the sums. */
+  const add = (lane: number) => {
+    get(lossSum);
+    get(sample.sampleLoss);
+    if (sample.pair) f.lane(Simd.f64x2_extract_lane, lane);
+    f.op(Op.f64_add);
+    set(lossSum);
+    get(correct);
+    if (sample.pair) {
+      // a lane's mask is all ones (−1 in each i32 of it) where correct
+      get(mask).lane(Simd.i32x4_extract_lane, 2 * lane).op(Op.i32_sub);
+    } else {
+      sample.correct();
+      f.op(Op.i32_add);
+    }
+    set(correct);
+    if (gradients) sample.accumulate(gradients.weightSums, gradients.biasSums, lane);
+  };
+  add(0);
+  if (sample.pair) {
+    get(second).begin(Op.if);
+    add(1);
+    f.op(Op.end);
+  }
+  get(index).i32(sample.pair ? 2 : 1).op(Op.i32_add).index(Op.local_tee, index);
+  get(count).op(Op.i32_lt_s).index(Op.br_if, 0);
+  f.op(Op.end);
+}
+
 /** run(plan, floats, maxBatches, maxEpochs): batches.ts's run<T>, specialized. */
-function runFunction(words: Int32Array, shape: Shape, s: Storage, optimizer: 'sgd' | 'adam'): FunctionBody {
+function runFunction(words: Int32Array, shape: Shape, s: Storage, optimizer: 'sgd' | 'adam', pairs: boolean, evaluate: number, expPair: number): FunctionBody {
   const f = new FunctionBody(4);
   const [plan, floats, maxBatches, maxEpochs] = [0, 1, 2, 3];
   const n = shape.sizes;
@@ -631,9 +892,9 @@ function runFunction(words: Int32Array, shape: Shape, s: Storage, optimizer: 'sg
   const batchSize = words[P.batchSize];
   const capacity = words[P.capacity];
   const validationCount = words[P.validationCount];
-  const sample = new SampleCode(f, shape, s, words[P.loss], words[P.classification]);
+  const sample = new SampleCode(f, shape, s, words[P.loss], words[P.classification], pairs, expPair);
   const local = (type: ValueType) => f.local(type);
-  const [cursor, updates, correct, status, epochs, batches, start, end, chunk, columns, column, row, last] = Array.from({ length: 13 }, () => local('i32'));
+  const [cursor, updates, correct, status, epochs, batches, start, end, chunk, columns, column, last] = Array.from({ length: 12 }, () => local('i32'));
   const [epochLoss, lossSum, loss] = [local('f64'), local('f64'), local('f64')];
   const weightSums = n.map((units, k) => (k === 0 ? [] : Array.from({ length: units * n[k - 1] }, () => local(s.type))));
   const biasSums = n.map((units, k) => (k === 0 ? [] : Array.from({ length: units }, () => local('f64'))));
@@ -694,27 +955,17 @@ function runFunction(words: Int32Array, shape: Shape, s: Storage, optimizer: 'sg
   }
   f.i32(0);
   set(column);
-  f.begin(Op.loop); // $sample
-  // row = order[chunk + column]
-  get(chunk);
-  get(column).op(Op.i32_add).i32(2).op(Op.i32_shl).memory(Op.i32_load, 2, words[P.order]);
-  set(row);
-  const rowBase = (width: number) => () => void get(row).i32(8 * width).op(Op.i32_mul);
-  sample.loadRow(rowBase(n[0]), words[P.trainInputs], rowBase(n[Lk]), words[P.trainTargets]);
-  sample.forward();
-  sample.lossAndDelta();
-  get(lossSum);
-  get(sample.sampleLoss).op(Op.f64_add);
-  set(lossSum);
-  get(correct);
-  sample.correct();
-  f.op(Op.i32_add);
-  set(correct);
-  sample.backpropagate();
-  sample.accumulate(weightSums, biasSums);
-  get(column).i32(1).op(Op.i32_add).index(Op.local_tee, column);
-  get(columns).op(Op.i32_lt_s).index(Op.br_if, 0);
-  f.op(Op.end); // $sample
+  emitSamples(f, sample, column, columns, {
+    // row = order[chunk + column + offset]
+    row: (offset) => {
+      get(chunk);
+      get(column).op(Op.i32_add).i32(2).op(Op.i32_shl).memory(Op.i32_load, 2, words[P.order] + 4 * offset);
+    },
+    inputs: (row) => void get(row).i32(8 * n[0]).op(Op.i32_mul),
+    inputOffset: words[P.trainInputs],
+    targets: (row) => void get(row).i32(8 * n[Lk]).op(Op.i32_mul),
+    targetOffset: words[P.trainTargets],
+  }, lossSum, correct, { weightSums, biasSums });
 
   // The chunk's sums: stored for the batch's first chunk, added to the stored ones after.
   get(chunk);
@@ -764,7 +1015,7 @@ function runFunction(words: Int32Array, shape: Shape, s: Storage, optimizer: 'sg
   if (validationCount > 0) {
     record();
     get(plan);
-    get(floats).i32(words[P.validationInputs]).i32(words[P.validationTargets]).i32(validationCount).index(Op.call, EVALUATE);
+    get(floats).i32(words[P.validationInputs]).i32(words[P.validationTargets]).i32(validationCount).index(Op.call, evaluate);
     f.op(Op.f64_convert_i32_s).f64(validationCount).op(Op.f64_div).memory(Op.f64_store, 3, recordColumn(3));
     record();
     get(floats).memory(Op.f64_load, 3, 8 * F.evaluatedLoss).f64(validationCount).op(Op.f64_div).memory(Op.f64_store, 3, recordColumn(2));
@@ -848,18 +1099,83 @@ function runFunction(words: Int32Array, shape: Shape, s: Storage, optimizer: 'sg
     }
   }
 
-  /** The kernels' sgd or adam pass over the parameter block, with adam's β powers advanced as batches.ts does. */
+  /**
+   * The optimizer step over the parameter block: sgd written out, parameter by parameter, as the
+   * kernels' sgd pass computes each (kernels.ts: g ← Σg/batch, v ← μv − ηg, θ ← θ + v; the block's
+   * padding stays 0 either way, so it is skipped); adam through the kernels' pass, with its β
+   * powers advanced as batches.ts does.
+   */
   function optimizerStep(): void {
     const size = () => void get(end).index(Op.local_get, start).op(Op.i32_sub).op(Op.f64_convert_i32_s);
-    f.i32(words[P.parameters]).i32(words[P.gradients]).i32(words[P.state1]);
     if (optimizer === 'sgd') {
-      f.i32(words[P.blockLength]);
+      // With pairs (f64), two neighbouring parameters at a time in f64x2 lanes, as the kernel goes.
+      const lanes = pairs ? 2 : 1;
+      const type: ValueType = pairs ? 'v128' : 'f64';
+      const [batch, momentum, rate, g, v] = [local(type), local(type), local(type), local(type), local(pairs ? 'v128' : s.type)];
+      const splat = () => void (pairs && f.simd(Simd.f64x2_splat));
       size();
+      splat();
+      set(batch);
       get(floats).memory(Op.f64_load, 3, 8 * F.momentum);
+      splat();
+      set(momentum);
       get(floats).memory(Op.f64_load, 3, 8 * F.rate);
-      f.index(Op.call, OPTIMIZER);
+      splat();
+      set(rate);
+      const load = (address: number) => {
+        f.i32(0);
+        if (pairs) f.simdMemory(Simd.v128_load, 4, address);
+        else f.memory(s.load, s.align, address);
+        for (const op of s.widen) f.op(op);
+      };
+      const store = (address: number) => {
+        for (const op of s.narrow) f.op(op);
+        if (pairs) f.simdMemory(Simd.v128_store, 4, address);
+        else f.memory(s.store, s.align, address);
+      };
+      const op = (scalar: Op, vector: Simd) => (pairs ? f.simd(vector) : f.op(scalar));
+      const velocity = words[P.state1] - words[P.parameters];
+      for (let k = 1; k <= Lk; k++) {
+        const pieces: [number, number, number][] = [
+          [shape.weights[k], shape.weightGradients[k], n[k] * n[k - 1]],
+          [shape.biases[k], shape.biasGradients[k], n[k]],
+        ];
+        for (const [parameters, gradients, count] of pieces) {
+          // (a pair's second lane past the piece's end is padding: 0, and 0 again after the step)
+          for (let i = 0; i < count; i += lanes) {
+            const [theta, gradient] = [parameters + s.size * i, gradients + s.size * i];
+            // g = Σg / batch, stored (rounded) where Σg was
+            f.i32(0);
+            load(gradient);
+            get(batch);
+            op(Op.f64_div, Simd.f64x2_div).index(Op.local_tee, g);
+            store(gradient);
+            // v = μ v − η g, stored rounded
+            f.i32(0);
+            get(momentum);
+            load(theta + velocity);
+            op(Op.f64_mul, Simd.f64x2_mul);
+            get(rate);
+            get(g);
+            op(Op.f64_mul, Simd.f64x2_mul);
+            op(Op.f64_sub, Simd.f64x2_sub);
+            for (const op of s.narrow) f.op(op);
+            f.index(Op.local_tee, v);
+            if (pairs) f.simdMemory(Simd.v128_store, 4, theta + velocity);
+            else f.memory(s.store, s.align, theta + velocity);
+            // θ = θ + v (v as stored)
+            f.i32(0);
+            load(theta);
+            get(v);
+            for (const op of s.widen) f.op(op);
+            op(Op.f64_add, Simd.f64x2_add);
+            store(theta);
+          }
+        }
+      }
       return;
     }
+    f.i32(words[P.parameters]).i32(words[P.gradients]).i32(words[P.state1]);
     const [p1, p2, t] = [8 * F.beta1Power, 8 * F.beta2Power, 8 * F.powerUpdate];
     const float = (offset: number) => void get(floats).memory(Op.f64_load, 3, offset);
     const setFloat = (offset: number, value: () => void) => {
@@ -902,6 +1218,6 @@ function runFunction(words: Int32Array, shape: Shape, s: Storage, optimizer: 'sg
     float(p1);
     f.op(Op.f64_sub).f64(1);
     float(p2);
-    f.op(Op.f64_sub).index(Op.call, OPTIMIZER);
+    f.op(Op.f64_sub).index(Op.call, ADAM);
   }
 }
