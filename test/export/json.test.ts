@@ -1,6 +1,5 @@
 // `nn export --format json`: the document has CLI.md's shape, and its weights alone reproduce finalLoss.
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readFileSync, writeFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { defaultScriptPath, exportCommand, parseExportArgs } from '../../server/src/cli/export';
@@ -8,6 +7,7 @@ import { exportDocument, type ExportDocument } from '../../server/src/export/jso
 import { Trainer } from '../../server/src/nn/trainer';
 import { checkedWithoutErrors } from '../support/check';
 import { XOR_EXAMPLE as XOR } from '../support/specs';
+import { tempDir } from '../support/temp';
 
 const REGRESSION = `network fit {
   input 2
@@ -88,7 +88,7 @@ train gate on and_table {
 
 /** A fresh folder holding the spec (and the CSV the flowers spec reads). */
 function workspace(spec: string): { dir: string; file: string } {
-  const dir = mkdtempSync(join(tmpdir(), 'nn-export-'));
+  const dir = tempDir('nn-export-');
   writeFileSync(join(dir, 'flowers.csv'), FLOWERS_CSV);
   const file = join(dir, 'spec.nn');
   writeFileSync(file, spec);

@@ -1,12 +1,12 @@
 // `nn check` as CLI.md states it: the line format, 1-based positions, and exit statuses 0, 1, 2.
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { checkCommand } from '../../server/src/cli/check';
+import { tempDir } from '../support/temp';
 
 function run(files: Record<string, string>, argv: (dir: string) => string[]) {
-  const dir = mkdtempSync(path.join(tmpdir(), 'nn-check-'));
+  const dir = tempDir('nn-check-');
   for (const [name, text] of Object.entries(files)) writeFileSync(path.join(dir, name), text);
   let stdout = '';
   let stderr = '';

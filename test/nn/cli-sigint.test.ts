@@ -1,11 +1,11 @@
 // The real command line under a real Ctrl+C: the run in progress is reported as cancelled and the exit status is 130.
 
 import { spawn } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { buildCli } from '../support/cli';
+import { tempDir } from '../support/temp';
 
 const SPEC = `network xor {
   input 2
@@ -28,7 +28,7 @@ train xor on xor_table {
 
 describe('nn train and SIGINT', () => {
   it("cancels the second run when interrupted after the first one's summary", async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'nn-sigint-'));
+    const dir = tempDir('nn-sigint-');
     const cli = await buildCli(dir);
     writeFileSync(join(dir, 'xor.nn'), SPEC);
     const child = spawn(process.execPath, [cli, 'train', 'xor.nn'], { cwd: dir });

@@ -1,10 +1,10 @@
 // `nn train` (CLI.md) through trainCommand with a fake terminal: summaries, JSON, exit codes, Ctrl+C, time limits, usage errors.
 
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { trainCommand, type CliIo } from '../../server/src/cli/train';
+import { tempDir } from '../support/temp';
 
 const XOR_SPEC = `network xor {
   input 2
@@ -32,7 +32,7 @@ const LONG_RUN = `train xor on xor_table {
 }
 `;
 
-const dir = mkdtempSync(join(tmpdir(), 'nn-cli-train-'));
+const dir = tempDir('nn-cli-train-');
 function spec(name: string, text: string): string {
   writeFileSync(join(dir, name), text);
   return name;

@@ -1,11 +1,11 @@
 // `nn train --report`: trained runs become the same TrainingViews the panel draws, with snapshots for the slider and a boundary for 2-D data.
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { Trainer } from '../../server/src/nn/trainer';
 import { trainingView, writeReport } from '../../server/src/report/views';
 import { checkedWithoutErrors } from '../support/check';
+import { tempDir } from '../support/temp';
 
 const spec = `# a ring of points
 network ring {
@@ -71,7 +71,7 @@ describe('trainingView for the report', () => {
   });
 
   it('writes one self-contained page for all runs', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'nn-report-'));
+    const dir = tempDir('nn-report-');
     const path = join(dir, 'report.html');
     writeReport(path, join(dir, 'ring.nn'), spec, [ringRun]);
     const html = readFileSync(path, 'utf8');

@@ -1,12 +1,12 @@
 // Shared by the PyTorch suites: run Debian's python3 (never a pyenv one) with a deadline, and check specs without files.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect } from 'vitest';
 import { exportCommand } from '../../server/src/cli/export';
 import type { RunSpec } from '../../server/src/language/model';
 import { checkedWithoutErrors } from '../support/check';
+import { tempDir } from '../support/temp';
 
 /** python3-torch is installed for Debian's interpreter; another python3 may come first on PATH. */
 export const PYTHON = '/usr/bin/python3';
@@ -49,7 +49,7 @@ export function relativeError(a: number, b: number): number {
 
 /** A fresh folder holding the spec as spec.nn, plus any extra files. */
 export function workspace(spec: string, files: Record<string, string> = {}): string {
-  const dir = mkdtempSync(join(tmpdir(), 'nn-torch-'));
+  const dir = tempDir('nn-torch-');
   writeFileSync(join(dir, 'spec.nn'), spec);
   for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);
   return dir;

@@ -1,18 +1,17 @@
 // Shared by the training tests: a freshly bundled worker (from the sources under test) and checked runs from spec text.
 
 import { buildSync } from 'esbuild';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { check, DEFAULT_MAX_DATA_CELLS, DEFAULT_MAX_PARAMETERS, type CheckResult } from '../../server/src/language';
 import type { RunEvent, TrainingHost } from '../../server/src/training/host';
+import { tempDir } from '../support/temp';
 
 let workerPath: string | null = null;
 
 /** Bundles server/src/training/worker.ts into a private temp folder (once per test file), as build.mjs does for dist/. */
 export function bundledWorker(): string {
   if (workerPath) return workerPath;
-  const out = join(mkdtempSync(join(tmpdir(), 'nn-worker-')), 'worker.js');
+  const out = join(tempDir('nn-worker-'), 'worker.js');
   buildSync({
     entryPoints: [join(__dirname, '..', '..', 'server', 'src', 'training', 'worker.ts')],
     bundle: true,
