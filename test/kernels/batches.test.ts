@@ -70,6 +70,22 @@ describe.each(['f64', 'f32'] as const)('%s', (precision) => {
     expect(a).toEqual(b);
   });
 
+  // The compiled code's forms (compile.ts): in f64, two samples per pass with e^x written out at
+  // each use (above: at most 8 sigmoid and softmax units), or called as one function (more units);
+  // one sample per pass for batch 1, for odd batches' last sample, and past 1,024 parameters.
+  const forms: [string, [number, Activation][], Partial<TrainSettings>][] = [
+    ['12 sigmoid units: e^x as one function', [[12, 'sigmoid'], [1, 'sigmoid']], { batch: 4 }],
+    ['softmax over 9 units, cross-entropy: e^x as one function', [[6, 'tanh'], [9, 'softmax']], { batch: 6, loss: 'cross_entropy' }],
+    ['batch 1: one sample per pass', [[5, 'sigmoid'], [1, 'sigmoid']], { batch: 1 }],
+    ['odd batches (3, then the last 2 rows)', [[5, 'sigmoid'], [1, 'sigmoid']], { batch: 3 }],
+    ['1,081 parameters: one sample per pass', [[30, 'sigmoid'], [30, 'tanh'], [1, 'sigmoid']], { batch: 4 }],
+  ];
+  it.each(forms)('%s: same bits', (_name, layers, run) => {
+    const rows = layers[layers.length - 1][1] === 'softmax' ? randomRows(23, 3, 14, randomOneHot(9)) : BINARY;
+    const [a, b] = both(layers, rows, { precision, epochs: 5, validate: 0.2, optimizer: { kind: 'sgd', rate: 0.5, momentum: 0.5 }, ...run });
+    expect(a).toEqual(b);
+  });
+
   it('a batch larger than a chunk (600 rows in passes of 256), adam, normalized inputs: same bits', () => {
     const rows = randomRows(600, 6, 11, randomOneHot(4));
     const make = (kernels: TrainerOptions['kernels']) =>

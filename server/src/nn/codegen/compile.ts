@@ -43,19 +43,27 @@ const ACT = ACTIVATION_CODES;
 const LOG_FLOOR = 1e-12;
 /** A network with at most this many sigmoid and softmax units has e^x written out at each use, else calls one function. */
 const INLINE_EXPONENTIALS = 8;
+/**
+ * Networks with at most this many parameters take two samples per pass. Each gradient term is
+ * written out once per lane, so a larger network's code grows to hundreds of kilobytes, which V8
+ * compiles for longer than the pairs save (8-40-40-1: 414 KB, 50 ms to generate in a fresh process).
+ */
+const PAIR_PARAMETERS = 1024;
 
 /** Function indices: the imports (compiledImports: adam's step last, sgd's is written inline), then run and evaluate. */
 const EXP = 0, TANH = 1, LOG = 2, LOG1P = 3, ADAM = 4;
 
+/** W and b of a network of these layer sizes (n_0 … n_L). */
+function parameterCount(sizes: readonly number[]): number {
+  let parameters = 0;
+  for (let k = 1; k < sizes.length; k++) parameters += sizes[k] * (sizes[k - 1] + 1);
+  return parameters;
+}
+
 /** Whether compileNetwork takes a network of these layer sizes (n_0 … n_L). */
 export function compilable(sizes: readonly number[]): boolean {
-  let parameters = 0;
-  let units = 0;
-  for (let k = 0; k < sizes.length; k++) {
-    units += sizes[k];
-    if (k > 0) parameters += sizes[k] * (sizes[k - 1] + 1);
-  }
-  return parameters <= MAX_COMPILED_PARAMETERS && units <= MAX_COMPILED_UNITS;
+  const units = sizes.reduce((sum, size) => sum + size, 0);
+  return parameterCount(sizes) <= MAX_COMPILED_PARAMETERS && units <= MAX_COMPILED_UNITS;
 }
 
 /** The functions a compiled module imports, as the kernels' instance provides them (same order as the indices above). */
@@ -754,10 +762,11 @@ export function compileNetwork(words: Int32Array, precision: 'f64' | 'f32', opti
   const shape = shapeOf(words);
   const s = precision === 'f32' ? F32 : F64;
   // f64 samples go two at a time through f64x2 code, where a batch has two (batch 1 would leave
-  // a lane idle); f32 ones one at a time (their roundings are f32 instructions). The validation
-  // pass goes over a whole part, two at a time.
-  const runPairs = precision === 'f64' && words[P.batchSize] >= 2;
-  const evaluatePairs = precision === 'f64';
+  // a lane idle) and the network has at most PAIR_PARAMETERS; f32 ones one at a time (their
+  // roundings are f32 instructions). The validation pass goes over a whole part.
+  const pairs = precision === 'f64' && parameterCount(shape.sizes) <= PAIR_PARAMETERS;
+  const runPairs = pairs && words[P.batchSize] >= 2;
+  const evaluatePairs = pairs;
   const imports = compiledImports(precision, optimizer);
   // The functions after the imports: run, evaluate (only where run calls it, for the validation part;
   // other evaluations, such as the final loss, are rare enough for batches.ts's), and e^x of two
