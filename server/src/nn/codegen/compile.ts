@@ -49,9 +49,14 @@ const INLINE_EXPONENTIALS = 8;
  * compiles for longer than the pairs save (8-40-40-1: 414 KB, 50 ms to generate in a fresh process).
  */
 const PAIR_PARAMETERS = 1024;
+/** Networks with at most this many parameters have the sgd step written out. */
+const INLINE_SGD_PARAMETERS = 256;
 
-/** Function indices: the imports (compiledImports: adam's step last, sgd's is written inline), then run and evaluate. */
-const EXP = 0, TANH = 1, LOG = 2, LOG1P = 3, ADAM = 4;
+/** Function indices: the imports (compiledImports; the optimizer's step last, unless written inline), then run and evaluate. */
+const EXP = 0, TANH = 1, LOG = 2, LOG1P = 3, STEP = 4;
+
+/** How run takes the optimizer's step: sgd written out, or a call to the kernels' sgd or adam pass. */
+type Step = 'inline sgd' | 'sgd' | 'adam';
 
 /** W and b of a network of these layer sizes (n_0 … n_L). */
 function parameterCount(sizes: readonly number[]): number {
@@ -67,13 +72,12 @@ export function compilable(sizes: readonly number[]): boolean {
 }
 
 /** The functions a compiled module imports, as the kernels' instance provides them (same order as the indices above). */
-export function compiledImports(precision: 'f64' | 'f32', optimizer: 'sgd' | 'adam'): FunctionImport[] {
+function compiledImports(precision: 'f64' | 'f32', step: Step): FunctionImport[] {
   const math = (name: string): FunctionImport => ({ module: 'math', name, parameters: ['f64'], results: ['f64'] });
+  const f64 = (count: number) => Array.from({ length: count }, (): ValueType => 'f64');
   const imports = [math('exp'), math('tanh'), math('log'), math('log1p')];
-  if (optimizer === 'adam') {
-    const f64 = Array.from({ length: 9 }, (): ValueType => 'f64');
-    imports.push({ module: 'kernels', name: `adam_${precision}`, parameters: ['i32', 'i32', 'i32', 'i32', 'i32', ...f64], results: [] });
-  }
+  if (step === 'sgd') imports.push({ module: 'kernels', name: `sgd_${precision}`, parameters: ['i32', 'i32', 'i32', 'i32', ...f64(3)], results: [] });
+  if (step === 'adam') imports.push({ module: 'kernels', name: `adam_${precision}`, parameters: ['i32', 'i32', 'i32', 'i32', 'i32', ...f64(9)], results: [] });
   return imports;
 }
 
@@ -767,7 +771,10 @@ export function compileNetwork(words: Int32Array, precision: 'f64' | 'f32', opti
   const pairs = precision === 'f64' && parameterCount(shape.sizes) <= PAIR_PARAMETERS;
   const runPairs = pairs && words[P.batchSize] >= 2;
   const evaluatePairs = pairs;
-  const imports = compiledImports(precision, optimizer);
+  // sgd is written out for a small network (the call and the kernel's loop cost more than its
+  // few parameters' steps), called for a larger one (its code would grow by ~40 bytes a parameter).
+  const step: Step = optimizer === 'adam' ? 'adam' : parameterCount(shape.sizes) <= INLINE_SGD_PARAMETERS ? 'inline sgd' : 'sgd';
+  const imports = compiledImports(precision, step);
   // The functions after the imports: run, evaluate (only where run calls it, for the validation part;
   // other evaluations, such as the final loss, are rare enough for batches.ts's), and e^x of two
   // lanes where a sample has more than a few: written out at each use, its code would multiply.
@@ -776,7 +783,7 @@ export function compileNetwork(words: Int32Array, precision: 'f64' | 'f32', opti
   const exponentials = shape.activations.reduce((count, act, k) => count + (act === ACT.sigmoid || act === ACT.softmax ? shape.sizes[k] : 0), 0);
   const expPair = exponentials > INLINE_EXPONENTIALS ? evaluate + (validation ? 1 : 0) : -1;
   const functions: ExportedFunction[] = [
-    { name: 'run', parameters: ['i32', 'i32', 'i32', 'i32'], results: ['i32'], body: runFunction(words, shape, s, optimizer, runPairs, evaluate, expPair) },
+    { name: 'run', parameters: ['i32', 'i32', 'i32', 'i32'], results: ['i32'], body: runFunction(words, shape, s, step, runPairs, evaluate, expPair) },
   ];
   if (validation) functions.push({ name: 'evaluate', parameters: ['i32', 'i32', 'i32', 'i32', 'i32'], results: ['i32'], body: evaluateFunction(words, shape, s, evaluatePairs, expPair) });
   if (expPair >= 0) {
@@ -892,7 +899,7 @@ function emitSamples(
 }
 
 /** run(plan, floats, maxBatches, maxEpochs): batches.ts's run<T>, specialized. */
-function runFunction(words: Int32Array, shape: Shape, s: Storage, optimizer: 'sgd' | 'adam', pairs: boolean, evaluate: number, expPair: number): FunctionBody {
+function runFunction(words: Int32Array, shape: Shape, s: Storage, step: Step, pairs: boolean, evaluate: number, expPair: number): FunctionBody {
   const f = new FunctionBody(4);
   const [plan, floats, maxBatches, maxEpochs] = [0, 1, 2, 3];
   const n = shape.sizes;
@@ -1111,12 +1118,12 @@ function runFunction(words: Int32Array, shape: Shape, s: Storage, optimizer: 'sg
   /**
    * The optimizer step over the parameter block: sgd written out, parameter by parameter, as the
    * kernels' sgd pass computes each (kernels.ts: g ← Σg/batch, v ← μv − ηg, θ ← θ + v; the block's
-   * padding stays 0 either way, so it is skipped); adam through the kernels' pass, with its β
+   * padding stays 0 either way, so it is skipped); or the kernels' sgd or adam pass, adam's β
    * powers advanced as batches.ts does.
    */
   function optimizerStep(): void {
     const size = () => void get(end).index(Op.local_get, start).op(Op.i32_sub).op(Op.f64_convert_i32_s);
-    if (optimizer === 'sgd') {
+    if (step === 'inline sgd') {
       // With pairs (f64), two neighbouring parameters at a time in f64x2 lanes, as the kernel goes.
       const lanes = pairs ? 2 : 1;
       const type: ValueType = pairs ? 'v128' : 'f64';
@@ -1185,6 +1192,14 @@ function runFunction(words: Int32Array, shape: Shape, s: Storage, optimizer: 'sg
       return;
     }
     f.i32(words[P.parameters]).i32(words[P.gradients]).i32(words[P.state1]);
+    if (step === 'sgd') {
+      f.i32(words[P.blockLength]);
+      size();
+      get(floats).memory(Op.f64_load, 3, 8 * F.momentum);
+      get(floats).memory(Op.f64_load, 3, 8 * F.rate);
+      f.index(Op.call, STEP);
+      return;
+    }
     const [p1, p2, t] = [8 * F.beta1Power, 8 * F.beta2Power, 8 * F.powerUpdate];
     const float = (offset: number) => void get(floats).memory(Op.f64_load, 3, offset);
     const setFloat = (offset: number, value: () => void) => {
@@ -1227,6 +1242,6 @@ function runFunction(words: Int32Array, shape: Shape, s: Storage, optimizer: 'sg
     float(p1);
     f.op(Op.f64_sub).f64(1);
     float(p2);
-    f.op(Op.f64_sub).index(Op.call, ADAM);
+    f.op(Op.f64_sub).index(Op.call, STEP);
   }
 }
