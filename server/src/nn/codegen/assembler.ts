@@ -159,6 +159,37 @@ export class FunctionBody {
     return this;
   }
 
+  /**
+   * A term of an unrolled sum: i32.const 0, `load` (opcode and alignment, pre-encoded) at the
+   * constant address, local.get `local`, then `ops`. One call for what would be a dozen.
+   */
+  term(load: Uint8Array, address: number, local: number, ops: Uint8Array): this {
+    const code = this.code;
+    code.byte(Op.i32_const);
+    code.byte(0);
+    code.bytes(load);
+    code.unsigned(address);
+    code.byte(Op.local_get);
+    code.unsigned(local);
+    code.bytes(ops);
+    return this;
+  }
+
+  /** local.get of `into` and of each of `locals`, then `ops`, then local.set `into`: into ← into ⊕ f(locals). */
+  update(into: number, locals: number[], ops: Uint8Array): this {
+    const code = this.code;
+    code.byte(Op.local_get);
+    code.unsigned(into);
+    for (const local of locals) {
+      code.byte(Op.local_get);
+      code.unsigned(local);
+    }
+    code.bytes(ops);
+    code.byte(Op.local_set);
+    code.unsigned(into);
+    return this;
+  }
+
   /** A SIMD instruction (after the 0xfd prefix). */
   simd(code: Simd): this {
     this.code.byte(0xfd);

@@ -157,6 +157,9 @@ class SampleCode {
   private readonly target: number;
   /** The sample's loss (with `pair`, each lane's). */
   readonly sampleLoss: number;
+  /** A weight's load (into every lane) and the multiply-add of a product's term, pre-encoded. */
+  private readonly weightLoad: Uint8Array;
+  private readonly multiplyAdd: Uint8Array;
   private expScratch: ExpLocals | null = null;
   /** With `pair`: the argument of callEach's two calls. */
   private callScratch = -1;
@@ -180,6 +183,8 @@ class SampleCode {
     this.d = n.map((units, k) => (k === 0 ? [] : locals(units, value)));
     this.y = locals(n[shape.layers], value);
     [this.v, this.e, this.sum, this.other, this.max, this.best, this.target, this.sampleLoss] = locals(8, wide);
+    this.weightLoad = pair ? bytes(0xfd, Simd.v128_load64_splat, 3) : bytes(s.load, s.align);
+    this.multiplyAdd = pair ? bytes(0xfd, Simd.f64x2_mul, 0x01, 0xfd, Simd.f64x2_add, 0x01) : bytes(s.mul, s.add);
   }
 
   private get(local: number): FunctionBody {
@@ -288,10 +293,7 @@ class SampleCode {
         // Σ_t W[l][t] a[t], from +0 in increasing t, in the storage type.
         this.storageConstant(0);
         for (let t = 0; t < n[k - 1]; t++) {
-          this.loadAt(weights[k] + s.size * (l * n[k - 1] + t));
-          this.get(this.a[k - 1][t]);
-          this.storageOp(s.mul, Simd.f64x2_mul);
-          this.storageOp(s.add, Simd.f64x2_add);
+          f.term(this.weightLoad, weights[k] + s.size * (l * n[k - 1] + t), this.a[k - 1][t], this.multiplyAdd);
         }
         if (act === ACT.relu || act === ACT.linear) {
           // The product's fused epilogue: z = Σ + b in the storage type; a = relu(z) or z.
@@ -701,10 +703,7 @@ class SampleCode {
       for (let i = 0; i < n[k]; i++) {
         this.storageConstant(0);
         for (let t = 0; t < n[k + 1]; t++) {
-          this.loadAt(weights[k + 1] + s.size * (t * n[k] + i));
-          this.get(this.d[k + 1][t]);
-          this.storageOp(s.mul, Simd.f64x2_mul);
-          this.storageOp(s.add, Simd.f64x2_add);
+          f.term(this.weightLoad, weights[k + 1] + s.size * (t * n[k] + i), this.d[k + 1][t], this.multiplyAdd);
         }
         if (act === ACT.relu) {
           // The product's fused epilogue: Σ · (z > 0 ? 1 : 0) in the storage type.
@@ -735,27 +734,22 @@ class SampleCode {
   accumulate(weightSums: number[][], biasSums: number[][], lane = 0): void {
     const n = this.shape.sizes;
     const f = this.f;
-    const ofLane = () => {
-      if (this.pair) f.lane(Simd.f64x2_extract_lane, lane);
-    };
+    // (the products' instructions pre-encoded: with hundreds of terms, this is the generator's hot path)
+    const [weightTerm, biasTerm] = this.pair
+      ? [bytes(0xfd, Simd.f64x2_mul, 0x01, 0xfd, Simd.f64x2_extract_lane, lane, Op.f64_add), bytes(0xfd, Simd.f64x2_extract_lane, lane, Op.f64_add)]
+      : [bytes(this.s.mul, this.s.add), bytes(...this.s.widen, Op.f64_add)];
     for (let k = 1; k <= this.shape.layers; k++) {
       for (let i = 0; i < n[k]; i++) {
-        for (let j = 0; j < n[k - 1]; j++) {
-          const sum = weightSums[k][i * n[k - 1] + j];
-          this.get(sum);
-          this.get(this.d[k][i]);
-          this.get(this.a[k - 1][j]);
-          this.storageOp(this.s.mul, Simd.f64x2_mul);
-          ofLane();
-          f.op(this.s.add).index(Op.local_set, sum);
-        }
-        this.get(biasSums[k][i]);
-        this.wide(this.d[k][i]);
-        ofLane();
-        f.op(Op.f64_add).index(Op.local_set, biasSums[k][i]);
+        for (let j = 0; j < n[k - 1]; j++) f.update(weightSums[k][i * n[k - 1] + j], [this.d[k][i], this.a[k - 1][j]], weightTerm);
+        f.update(biasSums[k][i], [this.d[k][i]], biasTerm);
       }
     }
   }
+}
+
+/** Instructions as bytes (opcodes below 128 each, SIMD ones with their prefix and LEB128 bytes spelled out). */
+function bytes(...values: number[]): Uint8Array {
+  return Uint8Array.from(values);
 }
 
 /**
