@@ -463,180 +463,214 @@ class SampleCode {
     this.op(Op.f64_add, Simd.f64x2_add).index(Op.local_set, this.sum);
   }
 
-  /** lossAndDelta: δ⁽ᴸ⁾ into its locals, the sample's loss into sampleLoss. */
+  /** lossAndDelta: δ⁽ᴸ⁾ into its locals, the sample's loss into sampleLoss. One method per loss: V8 compiles only the one a network uses. */
   lossAndDelta(): void {
-    const f = this.f;
-    const Lk = this.shape.layers;
-    const units = this.shape.sizes[Lk];
-    const act = this.shape.activations[Lk];
-    const A = (l: number) => () => void this.wide(this.a[Lk][l]);
-    const Z = (l: number) => () => void this.wide(this.z[Lk][l]);
-    const Y = (l: number) => () => void this.wide(this.y[l]);
-    const add = () => void this.op(Op.f64_add, Simd.f64x2_add);
-    const sub = () => void this.op(Op.f64_sub, Simd.f64x2_sub);
-    const mul = () => void this.op(Op.f64_mul, Simd.f64x2_mul);
-    const sum = this.sum;
-    const halfSum = () => {
-      this.constant(0.5);
-      this.get(sum);
-      mul();
-      f.index(Op.local_set, this.sampleLoss);
-    };
-    this.constant(0).index(Op.local_set, sum);
+    this.constant(0).index(Op.local_set, this.sum);
     switch (this.loss) {
       case LOSS.mse:
-        for (let l = 0; l < units; l++) {
-          // error = ŷ − y; sum += error²; δ = error · act′
-          this.squaredError(l);
-          this.get(this.e);
-          this.derivative(act, Z(l), A(l));
-          mul();
-          this.narrowInto(this.d[Lk][l]);
-        }
-        halfSum();
-        return;
+        return this.mse();
       case LOSS.mseSoftmax:
-        this.constant(0).index(Op.local_set, this.other);
-        for (let l = 0; l < units; l++) {
-          this.squaredError(l);
-          this.get(this.other);
-          A(l)();
-          this.get(this.e);
-          mul();
-          add();
-          f.index(Op.local_set, this.other);
-        }
-        for (let l = 0; l < units; l++) {
-          // δ = ŷ (ŷ − y − Σ ŷ error)
-          A(l)();
-          A(l)();
-          Y(l)();
-          sub();
-          this.get(this.other);
-          sub();
-          mul();
-          this.narrowInto(this.d[Lk][l]);
-        }
-        halfSum();
-        return;
-      case LOSS.crossEntropySoftmax: {
-        // lse = log Σ e^z without overflow (logSumExpColumn); max not finite: max = −∞ ? −∞ : NaN
-        const lse = this.v;
-        this.maxOf(this.z[Lk]);
-        this.sumOfExp(this.z[Lk], this.e);
-        this.get(this.max);
-        this.get(this.e);
-        this.callEach(LOG);
-        add();
-        this.constant(-Infinity);
-        this.constant(NaN);
-        this.get(this.max);
-        this.constant(-Infinity);
-        this.op(Op.f64_eq, Simd.f64x2_eq);
-        this.select();
-        this.finite(this.max);
-        this.select();
-        f.index(Op.local_set, lse);
-        this.constant(0).index(Op.local_set, this.other);
-        for (let l = 0; l < units; l++) {
-          // targetSum += y; y ≠ 0: sum += y (lse − z)
-          this.get(this.other);
-          Y(l)();
-          add();
-          f.index(Op.local_set, this.other);
-          this.get(sum);
-          Y(l)();
-          this.get(lse);
-          Z(l)();
-          sub();
-          mul();
-          add();
-          this.get(sum);
-          Y(l)();
-          this.constant(0);
-          this.op(Op.f64_ne, Simd.f64x2_ne);
-          this.select();
-          f.index(Op.local_set, sum);
-        }
-        for (let l = 0; l < units; l++) {
-          // δ = ŷ Σy − y
-          A(l)();
-          this.get(this.other);
-          mul();
-          Y(l)();
-          sub();
-          this.narrowInto(this.d[Lk][l]);
-        }
-        this.get(sum).index(Op.local_set, this.sampleLoss);
-        return;
-      }
+        return this.mseThroughSoftmax();
+      case LOSS.crossEntropySoftmax:
+        return this.crossEntropyThroughSoftmax();
       case LOSS.crossEntropySigmoid:
-        for (let l = 0; l < units; l++) {
-          // sum += softplus(z) − y z, softplus(z) = max(z, 0) + log1p(e^−|z|); δ = ŷ − y
-          this.get(sum);
-          Z(l)();
-          this.constant(0);
-          Z(l)();
-          this.constant(0);
-          this.op(Op.f64_gt, Simd.f64x2_gt);
-          this.select();
-          Z(l)();
-          this.op(Op.f64_abs, Simd.f64x2_abs);
-          this.op(Op.f64_neg, Simd.f64x2_neg);
-          this.exp();
-          this.callEach(LOG1P);
-          add();
-          Y(l)();
-          Z(l)();
-          mul();
-          sub();
-          add();
-          f.index(Op.local_set, sum);
-          A(l)();
-          Y(l)();
-          sub();
-          this.narrowInto(this.d[Lk][l]);
-        }
-        this.get(sum).index(Op.local_set, this.sampleLoss);
-        return;
+        return this.crossEntropyThroughSigmoid();
       default:
-        for (let l = 0; l < units; l++) {
-          // y = 0: nothing added, δ = 0; else sum −= y log max(ŷ, floor), δ = ŷ > floor ? (−y/ŷ) act′ : 0
-          const targetZero = () => {
-            Y(l)();
-            this.constant(0);
-            this.op(Op.f64_eq, Simd.f64x2_eq);
-          };
-          this.get(sum);
-          this.get(sum);
-          Y(l)();
-          A(l)();
-          this.constant(LOG_FLOOR);
-          this.op(Op.f64_max, Simd.f64x2_max);
-          this.callEach(LOG);
-          mul();
-          sub();
-          targetZero();
-          this.select();
-          f.index(Op.local_set, sum);
-          this.constant(0);
-          Y(l)();
-          this.op(Op.f64_neg, Simd.f64x2_neg);
-          A(l)();
-          this.op(Op.f64_div, Simd.f64x2_div);
-          this.derivative(act, Z(l), A(l));
-          mul();
-          this.constant(0);
-          A(l)();
-          this.constant(LOG_FLOOR);
-          this.op(Op.f64_gt, Simd.f64x2_gt);
-          this.select();
-          targetZero();
-          this.select();
-          this.narrowInto(this.d[Lk][l]);
-        }
-        this.get(sum).index(Op.local_set, this.sampleLoss);
+        return this.crossEntropy();
     }
+  }
+
+  /** What the losses' code works with: the output layer's size and activation, its values (widened) by unit, and the f64 operations. */
+  private output() {
+    const Lk = this.shape.layers;
+    return {
+      f: this.f,
+      sum: this.sum,
+      Lk,
+      units: this.shape.sizes[Lk],
+      act: this.shape.activations[Lk],
+      A: (l: number) => () => void this.wide(this.a[Lk][l]),
+      Z: (l: number) => () => void this.wide(this.z[Lk][l]),
+      Y: (l: number) => () => void this.wide(this.y[l]),
+      add: () => void this.op(Op.f64_add, Simd.f64x2_add),
+      sub: () => void this.op(Op.f64_sub, Simd.f64x2_sub),
+      mul: () => void this.op(Op.f64_mul, Simd.f64x2_mul),
+    };
+  }
+
+  /** sampleLoss = ½ sum. */
+  private halfSum(): void {
+    this.constant(0.5);
+    this.get(this.sum);
+    this.op(Op.f64_mul, Simd.f64x2_mul);
+    this.f.index(Op.local_set, this.sampleLoss);
+  }
+
+  /** mse: ½ Σ (ŷ − y)², δ = (ŷ − y) ⊙ act′. */
+  private mse(): void {
+    const { Lk, units, act, A, Z, mul } = this.output();
+    for (let l = 0; l < units; l++) {
+      // error = ŷ − y; sum += error²; δ = error · act′
+      this.squaredError(l);
+      this.get(this.e);
+      this.derivative(act, Z(l), A(l));
+      mul();
+      this.narrowInto(this.d[Lk][l]);
+    }
+    this.halfSum();
+  }
+
+  /** mse through softmax: δ = ŷ ⊙ (ŷ − y − Σ ŷ (ŷ − y)). */
+  private mseThroughSoftmax(): void {
+    const { f, Lk, units, A, Y, add, sub, mul } = this.output();
+    this.constant(0).index(Op.local_set, this.other);
+    for (let l = 0; l < units; l++) {
+      this.squaredError(l);
+      this.get(this.other);
+      A(l)();
+      this.get(this.e);
+      mul();
+      add();
+      f.index(Op.local_set, this.other);
+    }
+    for (let l = 0; l < units; l++) {
+      // δ = ŷ (ŷ − y − Σ ŷ error)
+      A(l)();
+      A(l)();
+      Y(l)();
+      sub();
+      this.get(this.other);
+      sub();
+      mul();
+      this.narrowInto(this.d[Lk][l]);
+    }
+    this.halfSum();
+  }
+
+  /** cross-entropy through softmax: −Σ y log ŷ as Σy·lse − Σ y z, δ = ŷ Σy − y. */
+  private crossEntropyThroughSoftmax(): void {
+    const { f, sum, Lk, units, A, Z, Y, add, sub, mul } = this.output();
+    // lse = log Σ e^z without overflow (logSumExpColumn); max not finite: max = −∞ ? −∞ : NaN
+    const lse = this.v;
+    this.maxOf(this.z[Lk]);
+    this.sumOfExp(this.z[Lk], this.e);
+    this.get(this.max);
+    this.get(this.e);
+    this.callEach(LOG);
+    add();
+    this.constant(-Infinity);
+    this.constant(NaN);
+    this.get(this.max);
+    this.constant(-Infinity);
+    this.op(Op.f64_eq, Simd.f64x2_eq);
+    this.select();
+    this.finite(this.max);
+    this.select();
+    f.index(Op.local_set, lse);
+    this.constant(0).index(Op.local_set, this.other);
+    for (let l = 0; l < units; l++) {
+      // targetSum += y; y ≠ 0: sum += y (lse − z)
+      this.get(this.other);
+      Y(l)();
+      add();
+      f.index(Op.local_set, this.other);
+      this.get(sum);
+      Y(l)();
+      this.get(lse);
+      Z(l)();
+      sub();
+      mul();
+      add();
+      this.get(sum);
+      Y(l)();
+      this.constant(0);
+      this.op(Op.f64_ne, Simd.f64x2_ne);
+      this.select();
+      f.index(Op.local_set, sum);
+    }
+    for (let l = 0; l < units; l++) {
+      // δ = ŷ Σy − y
+      A(l)();
+      this.get(this.other);
+      mul();
+      Y(l)();
+      sub();
+      this.narrowInto(this.d[Lk][l]);
+    }
+    this.get(sum).index(Op.local_set, this.sampleLoss);
+  }
+
+  /** cross-entropy through a sigmoid: softplus(z) − y z, δ = ŷ − y. */
+  private crossEntropyThroughSigmoid(): void {
+    const { f, sum, Lk, units, A, Z, Y, add, sub, mul } = this.output();
+    for (let l = 0; l < units; l++) {
+      // sum += softplus(z) − y z, softplus(z) = max(z, 0) + log1p(e^−|z|); δ = ŷ − y
+      this.get(sum);
+      Z(l)();
+      this.constant(0);
+      Z(l)();
+      this.constant(0);
+      this.op(Op.f64_gt, Simd.f64x2_gt);
+      this.select();
+      Z(l)();
+      this.op(Op.f64_abs, Simd.f64x2_abs);
+      this.op(Op.f64_neg, Simd.f64x2_neg);
+      this.exp();
+      this.callEach(LOG1P);
+      add();
+      Y(l)();
+      Z(l)();
+      mul();
+      sub();
+      add();
+      f.index(Op.local_set, sum);
+      A(l)();
+      Y(l)();
+      sub();
+      this.narrowInto(this.d[Lk][l]);
+    }
+    this.get(sum).index(Op.local_set, this.sampleLoss);
+  }
+
+  /** cross-entropy after any other activation: −Σ y log max(ŷ, 10⁻¹²), δ = (−y/ŷ) act′. */
+  private crossEntropy(): void {
+    const { f, sum, Lk, units, act, A, Z, Y, sub, mul } = this.output();
+    for (let l = 0; l < units; l++) {
+      // y = 0: nothing added, δ = 0; else sum −= y log max(ŷ, floor), δ = ŷ > floor ? (−y/ŷ) act′ : 0
+      const targetZero = () => {
+        Y(l)();
+        this.constant(0);
+        this.op(Op.f64_eq, Simd.f64x2_eq);
+      };
+      this.get(sum);
+      this.get(sum);
+      Y(l)();
+      A(l)();
+      this.constant(LOG_FLOOR);
+      this.op(Op.f64_max, Simd.f64x2_max);
+      this.callEach(LOG);
+      mul();
+      sub();
+      targetZero();
+      this.select();
+      f.index(Op.local_set, sum);
+      this.constant(0);
+      Y(l)();
+      this.op(Op.f64_neg, Simd.f64x2_neg);
+      A(l)();
+      this.op(Op.f64_div, Simd.f64x2_div);
+      this.derivative(act, Z(l), A(l));
+      mul();
+      this.constant(0);
+      A(l)();
+      this.constant(LOG_FLOOR);
+      this.op(Op.f64_gt, Simd.f64x2_gt);
+      this.select();
+      targetZero();
+      this.select();
+      this.narrowInto(this.d[Lk][l]);
+    }
+    this.get(sum).index(Op.local_set, this.sampleLoss);
   }
 
   /**
@@ -1109,91 +1143,102 @@ function runFunction(words: Int32Array, shape: Shape, s: Storage, step: Step, pa
     }
   }
 
-  /**
-   * The optimizer step over the parameter block: sgd written out, parameter by parameter, as the
-   * kernels' sgd pass computes each (kernels.ts: g ← Σg/batch, v ← μv − ηg, θ ← θ + v; the block's
-   * padding stays 0 either way, so it is skipped); or the kernels' sgd or adam pass, adam's β
-   * powers advanced as batches.ts does.
-   */
+  /** The batch's size as an f64. */
+  function pushBatchSize(): void {
+    get(end).index(Op.local_get, start).op(Op.i32_sub).op(Op.f64_convert_i32_s);
+  }
+
+  /** The optimizer step over the parameter block (one function per kind: V8 compiles only the one a network uses). */
   function optimizerStep(): void {
-    const size = () => void get(end).index(Op.local_get, start).op(Op.i32_sub).op(Op.f64_convert_i32_s);
-    if (step === 'inline sgd') {
-      // With pairs (f64), two neighbouring parameters at a time in f64x2 lanes, as the kernel goes.
-      const lanes = pairs ? 2 : 1;
-      const type: ValueType = pairs ? 'v128' : 'f64';
-      const [batch, momentum, rate, g, v] = [local(type), local(type), local(type), local(type), local(pairs ? 'v128' : s.type)];
-      const splat = () => void (pairs && f.simd(Simd.f64x2_splat));
-      size();
-      splat();
-      set(batch);
-      get(floats).memory(Op.f64_load, 3, 8 * F.momentum);
-      splat();
-      set(momentum);
-      get(floats).memory(Op.f64_load, 3, 8 * F.rate);
-      splat();
-      set(rate);
-      const load = (address: number) => {
-        f.i32(0);
-        if (pairs) f.simdMemory(Simd.v128_load, 4, address);
-        else f.memory(s.load, s.align, address);
-        for (const op of s.widen) f.op(op);
-      };
-      const store = (address: number) => {
-        for (const op of s.narrow) f.op(op);
-        if (pairs) f.simdMemory(Simd.v128_store, 4, address);
-        else f.memory(s.store, s.align, address);
-      };
-      const op = (scalar: Op, vector: Simd) => (pairs ? f.simd(vector) : f.op(scalar));
-      const velocity = words[P.state1] - words[P.parameters];
-      for (let k = 1; k <= Lk; k++) {
-        const pieces: [number, number, number][] = [
-          [shape.weights[k], shape.weightGradients[k], n[k] * n[k - 1]],
-          [shape.biases[k], shape.biasGradients[k], n[k]],
-        ];
-        for (const [parameters, gradients, count] of pieces) {
-          // (a pair's second lane past the piece's end is padding: 0, and 0 again after the step)
-          for (let i = 0; i < count; i += lanes) {
-            const [theta, gradient] = [parameters + s.size * i, gradients + s.size * i];
-            // g = Σg / batch, stored (rounded) where Σg was
-            f.i32(0);
-            load(gradient);
-            get(batch);
-            op(Op.f64_div, Simd.f64x2_div).index(Op.local_tee, g);
-            store(gradient);
-            // v = μ v − η g, stored rounded
-            f.i32(0);
-            get(momentum);
-            load(theta + velocity);
-            op(Op.f64_mul, Simd.f64x2_mul);
-            get(rate);
-            get(g);
-            op(Op.f64_mul, Simd.f64x2_mul);
-            op(Op.f64_sub, Simd.f64x2_sub);
-            for (const op of s.narrow) f.op(op);
-            f.index(Op.local_tee, v);
-            if (pairs) f.simdMemory(Simd.v128_store, 4, theta + velocity);
-            else f.memory(s.store, s.align, theta + velocity);
-            // θ = θ + v (v as stored)
-            f.i32(0);
-            load(theta);
-            get(v);
-            for (const op of s.widen) f.op(op);
-            op(Op.f64_add, Simd.f64x2_add);
-            store(theta);
-          }
+    if (step === 'inline sgd') inlineSgd();
+    else if (step === 'sgd') kernelSgd();
+    else adam();
+  }
+
+  /**
+   * sgd written out, parameter by parameter, as the kernels' sgd pass computes each (kernels.ts:
+   * g ← Σg/batch, v ← μv − ηg, θ ← θ + v; the block's padding stays 0 either way, so it is skipped).
+   */
+  function inlineSgd(): void {
+    // With pairs (f64), two neighbouring parameters at a time in f64x2 lanes, as the kernel goes.
+    const lanes = pairs ? 2 : 1;
+    const type: ValueType = pairs ? 'v128' : 'f64';
+    const [batch, momentum, rate, g, v] = [local(type), local(type), local(type), local(type), local(pairs ? 'v128' : s.type)];
+    const splat = () => void (pairs && f.simd(Simd.f64x2_splat));
+    pushBatchSize();
+    splat();
+    set(batch);
+    get(floats).memory(Op.f64_load, 3, 8 * F.momentum);
+    splat();
+    set(momentum);
+    get(floats).memory(Op.f64_load, 3, 8 * F.rate);
+    splat();
+    set(rate);
+    const load = (address: number) => {
+      f.i32(0);
+      if (pairs) f.simdMemory(Simd.v128_load, 4, address);
+      else f.memory(s.load, s.align, address);
+      for (const op of s.widen) f.op(op);
+    };
+    const store = (address: number) => {
+      for (const op of s.narrow) f.op(op);
+      if (pairs) f.simdMemory(Simd.v128_store, 4, address);
+      else f.memory(s.store, s.align, address);
+    };
+    const op = (scalar: Op, vector: Simd) => (pairs ? f.simd(vector) : f.op(scalar));
+    const velocity = words[P.state1] - words[P.parameters];
+    for (let k = 1; k <= Lk; k++) {
+      const pieces: [number, number, number][] = [
+        [shape.weights[k], shape.weightGradients[k], n[k] * n[k - 1]],
+        [shape.biases[k], shape.biasGradients[k], n[k]],
+      ];
+      for (const [parameters, gradients, count] of pieces) {
+        // (a pair's second lane past the piece's end is padding: 0, and 0 again after the step)
+        for (let i = 0; i < count; i += lanes) {
+          const [theta, gradient] = [parameters + s.size * i, gradients + s.size * i];
+          // g = Σg / batch, stored (rounded) where Σg was
+          f.i32(0);
+          load(gradient);
+          get(batch);
+          op(Op.f64_div, Simd.f64x2_div).index(Op.local_tee, g);
+          store(gradient);
+          // v = μ v − η g, stored rounded
+          f.i32(0);
+          get(momentum);
+          load(theta + velocity);
+          op(Op.f64_mul, Simd.f64x2_mul);
+          get(rate);
+          get(g);
+          op(Op.f64_mul, Simd.f64x2_mul);
+          op(Op.f64_sub, Simd.f64x2_sub);
+          for (const op of s.narrow) f.op(op);
+          f.index(Op.local_tee, v);
+          if (pairs) f.simdMemory(Simd.v128_store, 4, theta + velocity);
+          else f.memory(s.store, s.align, theta + velocity);
+          // θ = θ + v (v as stored)
+          f.i32(0);
+          load(theta);
+          get(v);
+          for (const op of s.widen) f.op(op);
+          op(Op.f64_add, Simd.f64x2_add);
+          store(theta);
         }
       }
-      return;
     }
+  }
+
+  /** The kernels' sgd pass. */
+  function kernelSgd(): void {
+    f.i32(words[P.parameters]).i32(words[P.gradients]).i32(words[P.state1]).i32(words[P.blockLength]);
+    pushBatchSize();
+    get(floats).memory(Op.f64_load, 3, 8 * F.momentum);
+    get(floats).memory(Op.f64_load, 3, 8 * F.rate);
+    f.index(Op.call, STEP);
+  }
+
+  /** The kernels' adam pass, its β powers advanced as batches.ts does. */
+  function adam(): void {
     f.i32(words[P.parameters]).i32(words[P.gradients]).i32(words[P.state1]);
-    if (step === 'sgd') {
-      f.i32(words[P.blockLength]);
-      size();
-      get(floats).memory(Op.f64_load, 3, 8 * F.momentum);
-      get(floats).memory(Op.f64_load, 3, 8 * F.rate);
-      f.index(Op.call, STEP);
-      return;
-    }
     const [p1, p2, t] = [8 * F.beta1Power, 8 * F.beta2Power, 8 * F.powerUpdate];
     const float = (offset: number) => void get(floats).memory(Op.f64_load, 3, offset);
     const setFloat = (offset: number, value: () => void) => {
@@ -1221,7 +1266,7 @@ function runFunction(words: Int32Array, shape: Shape, s: Storage, step: Step, pa
     });
     f.index(Op.br, 0).op(Op.end).op(Op.end);
     f.i32(words[P.state2]).i32(words[P.blockLength]);
-    size();
+    pushBatchSize();
     float(8 * F.beta1);
     f.f64(1);
     float(8 * F.beta1);
