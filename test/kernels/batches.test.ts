@@ -79,9 +79,11 @@ describe.each(['f64', 'f32'] as const)('%s', (precision) => {
     ['batch 1: one sample per pass', [[5, 'sigmoid'], [1, 'sigmoid']], { batch: 1 }],
     ['odd batches (3, then the last 2 rows)', [[5, 'sigmoid'], [1, 'sigmoid']], { batch: 3 }],
     ['1,081 parameters: one sample per pass', [[30, 'sigmoid'], [30, 'tanh'], [1, 'sigmoid']], { batch: 4 }],
+    ['a full batch of 261: chunks of 256 and 5, the last pass one sample', [[5, 'sigmoid'], [1, 'sigmoid']], { batch: 'full', validate: null }],
   ];
+  const ROWS_261 = randomRows(261, 3, 15, (rng) => [rng.int(2)]);
   it.each(forms)('%s: same bits', (_name, layers, run) => {
-    const rows = layers[layers.length - 1][1] === 'softmax' ? randomRows(23, 3, 14, randomOneHot(9)) : BINARY;
+    const rows = layers[layers.length - 1][1] === 'softmax' ? randomRows(23, 3, 14, randomOneHot(9)) : run.batch === 'full' ? ROWS_261 : BINARY;
     const [a, b] = both(layers, rows, { precision, epochs: 5, validate: 0.2, optimizer: { kind: 'sgd', rate: 0.5, momentum: 0.5 }, ...run });
     expect(a).toEqual(b);
   });
