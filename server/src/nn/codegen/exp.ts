@@ -4,8 +4,10 @@
 //
 // Why not call Math.exp: the compiled sample code keeps two samples (a, z, δ)
 // and the chunk's gradient sums in locals, and a call makes the engine save and
-// reload every one of them around it; a sigmoid network makes one call per unit
-// and sample. Here e^x is a few dozen instructions on registers, both lanes at once.
+// reload every one of them around it; a sigmoid network made one call per unit
+// and sample. Here e^x is a few dozen instructions on registers, both lanes at
+// once: written out at each use for a network with few sigmoid and softmax
+// units, in one function of the module for more (compile.ts decides).
 //
 // fdlibm's method (its comments, shortened):
 //   1. reduce x to r = x − k·ln2 with |r| ≤ ½ln2, ln2 split into a high part whose
