@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import type { Browser, Frame } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {
+  backupFiles,
   installVsix,
   locateVsix,
   makeRunDirs,
@@ -151,9 +152,13 @@ describe('the training panel in VS Code', () => {
     await wb.page.locator('.tabs-container .tab', { hasText: 'ring.nn' }).first().click();
     await wb.page.locator('.tabs-container .tab.active', { hasText: 'ring.nn' }).waitFor({ timeout: T.ui });
     await wb.save();
+    // Reloading before the workbench drops ring.nn's unsaved-changes backup would bring the file back unsaved.
+    await pollUntil('the backup of the unsaved ring.nn to be discarded', async () => (backupFiles(dirs).length === 0 ? true : undefined), T.ui);
     await wb.page.reload();
     await wb.page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
     await wb.page.locator('.tabs-container .tab', { hasText: 'Training: ring on rings' }).first().waitFor({ timeout: T.lsp });
+    // The saved file comes back saved.
+    expect(await wb.page.locator('.tabs-container .tab.dirty', { hasText: 'ring.nn' }).count()).toBe(0);
     // The server checks the reopened file and trains the cheap run again; the panel follows.
     panel = await wb.frameWith('.nn-diagram line.edge', T.train);
     expect(await panel.locator('.nn-title').innerText()).toMatch(/ring\s+on\s+rings/);

@@ -4,7 +4,7 @@
 // would otherwise outlive the test; we start code-server with `detached` (its own
 // group) and kill the whole group on stop, on failure and on process exit.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync, createWriteStream } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync, createWriteStream } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -251,6 +251,19 @@ export async function startCodeServer(dirs: RunDirs, folder: string): Promise<Co
     throw err;
   }
   return { url, port, stop, log: () => captured };
+}
+
+/**
+ * The hot-exit backups of unsaved editors in the user data (User/Backups/<workspace>/<scheme>/<file>).
+ * The workbench deletes a file's backup shortly after saving it; a window reloaded before that
+ * restores the file as unsaved.
+ */
+export function backupFiles(dirs: RunDirs): string[] {
+  const root = join(dirs.userData, 'User', 'Backups');
+  if (!existsSync(root)) return [];
+  return readdirSync(root, { recursive: true, withFileTypes: true })
+    .filter((entry) => entry.isFile())
+    .map((entry) => join(entry.parentPath ?? entry.path, entry.name));
 }
 
 export function removeRunDirs(dirs: RunDirs): void {
