@@ -223,13 +223,8 @@ class SampleCode {
     else this.f.f64(value);
   }
 
-  /** An f64 operation, or the f64x2 one. */
-  private op(scalar: Op, lanes: Simd): FunctionBody {
-    return this.pair ? this.f.simd(lanes) : this.f.op(scalar);
-  }
-
-  /** An operation of the storage type, or the f64x2 one. */
-  private storageOp(scalar: number, lanes: Simd): FunctionBody {
+  /** A one-sample operation (f64, or of the storage type), or with `pair` its f64x2 one. */
+  private op(scalar: number, lanes: Simd): FunctionBody {
     return this.pair ? this.f.simd(lanes) : this.f.op(scalar);
   }
 
@@ -298,12 +293,12 @@ class SampleCode {
         if (act === ACT.relu || act === ACT.linear) {
           // The product's fused epilogue: z = Σ + b in the storage type; a = relu(z) or z.
           this.loadAt(biases[k] + s.size * l);
-          this.storageOp(s.add, Simd.f64x2_add).index(Op.local_tee, this.z[k][l]);
+          this.op(s.add, Simd.f64x2_add).index(Op.local_tee, this.z[k][l]);
           if (act === ACT.relu) {
             this.storageConstant(0);
             this.get(this.z[k][l]);
             this.storageConstant(0);
-            this.storageOp(s.gt, Simd.f64x2_gt);
+            this.op(s.gt, Simd.f64x2_gt);
             this.select();
           }
           f.index(Op.local_set, this.a[k][l]);
@@ -745,9 +740,9 @@ class SampleCode {
           this.storageConstant(0);
           this.get(this.z[k][i]);
           this.storageConstant(0);
-          this.storageOp(s.gt, Simd.f64x2_gt);
+          this.op(s.gt, Simd.f64x2_gt);
           this.select();
-          this.storageOp(s.mul, Simd.f64x2_mul).index(Op.local_set, this.d[k][i]);
+          this.op(s.mul, Simd.f64x2_mul).index(Op.local_set, this.d[k][i]);
           continue;
         }
         f.index(Op.local_set, this.d[k][i]);

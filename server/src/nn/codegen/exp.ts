@@ -61,12 +61,12 @@ export function expLocals(f: FunctionBody): ExpLocals {
   return { x: v(), bits: v(), sign: v(), k: v(), hi: v(), lo: v(), r: v(), r2: v(), c: v(), y: v() };
 }
 
-/** The high and low 32-bit words of a double's bits. */
-function words(value: number): [number, number] {
+/** The high and low 32-bit words of LARGEST_INLINE's bits. */
+const LARGEST_INLINE_WORDS = ((): [number, number] => {
   const view = new DataView(new ArrayBuffer(8));
-  view.setFloat64(0, value);
+  view.setFloat64(0, LARGEST_INLINE);
   return [view.getUint32(0), view.getUint32(4)];
-}
+})();
 
 /**
  * Replaces the f64x2 on top of the stack with the e^x of each lane, as Math.exp computes it.
@@ -84,7 +84,7 @@ export function emitExpPair(f: FunctionBody, v: ExpLocals, exp: number): void {
   // |x| as bits (the sign cleared); any lane beyond the inline range: both through Math.exp.
   get(v.x).i64x2(0x7fffffff, 0xffffffff).simd(Simd.v128_and);
   tee(v.bits);
-  f.i64x2(...words(LARGEST_INLINE)).simd(Simd.i64x2_gt_s).simd(Simd.v128_any_true).begin(Op.if);
+  f.i64x2(...LARGEST_INLINE_WORDS).simd(Simd.i64x2_gt_s).simd(Simd.v128_any_true).begin(Op.if);
   get(v.x).lane(Simd.f64x2_extract_lane, 0).index(Op.call, exp).simd(Simd.f64x2_splat);
   get(v.x).lane(Simd.f64x2_extract_lane, 1).index(Op.call, exp).lane(Simd.f64x2_replace_lane, 1);
   f.index(Op.br, 1);
