@@ -1,6 +1,6 @@
 // Seeded random numbers for the benchmarks (mulberry32), so every machine and every library sees the same specs and data.
 
-/** mulberry32: a small seeded generator; the same seed gives the same sequence everywhere (test/support/random.ts is the tests' copy). */
+/** mulberry32: a small seeded generator; the same seed gives the same sequence everywhere (the tests take it from here through test/support/random.ts). */
 export function random(seed) {
   let a = seed >>> 0;
   return () => {

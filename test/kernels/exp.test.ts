@@ -2,6 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { encodeModule, FunctionBody, Op, Simd } from '../../server/src/nn/codegen/assembler';
 import { emitExpPair, expLocals } from '../../server/src/nn/codegen/exp';
+import { random as seeded } from '../support/random';
 
 // The WebAssembly API (the project's `lib` has no DOM types, where it is declared).
 const wasm = (globalThis as unknown as {
@@ -82,19 +83,6 @@ function around(x: number): number[] {
   return out;
 }
 
-/** xorshift32, seeded: a failure replays. */
-function generator(seed: number): () => number {
-  let s = seed >>> 0 || 1;
-  return () => {
-    s ^= s << 13;
-    s >>>= 0;
-    s ^= s >>> 17;
-    s ^= s << 5;
-    s >>>= 0;
-    return s / 4294967296;
-  };
-}
-
 describe('inline e^x of two lanes', () => {
   it('equals Math.exp at the edges of every range of fdlibm’s method, in either lane', () => {
     const edges = [
@@ -117,7 +105,7 @@ describe('inline e^x of two lanes', () => {
   });
 
   it('equals Math.exp on 4 million random arguments of every magnitude', () => {
-    const random = generator(20261127);
+    const random = seeded(20261127);
     const xs = new Float64Array(4_000_000);
     const view = new DataView(new ArrayBuffer(8));
     for (let i = 0; i < xs.length; i++) {

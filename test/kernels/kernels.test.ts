@@ -2,6 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Vector } from '../../server/src/nn/activations';
 import { createKernels, type MatrixKernels, type Precision } from '../../server/src/nn/kernels';
+import { random as seeded } from '../support/random';
 
 type Operation =
   | 'multiply' | 'multiplyAddBias' | 'multiplyTransposedLeft' | 'multiplyTransposedRight' | 'accumulateTransposedRight'
@@ -11,19 +12,6 @@ const OPERATIONS: Operation[] = [
   'multiplyAddBiasRelu', 'multiplyAddBiasLinear', 'multiplyTransposedLeftRelu',
 ];
 const PRECISIONS: Precision[] = ['f64', 'f32'];
-
-/** A small seeded generator (xorshift32), so every failure can be replayed. */
-function generator(seed: number): () => number {
-  let s = seed >>> 0 || 1;
-  return () => {
-    s ^= s << 13;
-    s >>>= 0;
-    s ^= s >>> 17;
-    s ^= s << 5;
-    s >>>= 0;
-    return s / 4294967296;
-  };
-}
 
 /** Values of several magnitudes and both signs, with exact zeros, so sums round differently in every order. */
 function fill(vector: Vector, random: () => number): void {
@@ -47,7 +35,7 @@ interface Case {
 }
 
 function makeCase(operation: Operation, m: number, n: number, k: number, seed: number, values?: (v: Vector) => void): Case {
-  const random = generator(seed);
+  const random = seeded(seed);
   const make = (length: number): number[] => {
     const v = new Float64Array(length);
     fill(v, random);
@@ -150,7 +138,7 @@ describe.each(PRECISIONS)('%s kernels', (precision) => {
   });
 
   it.each(OPERATIONS)('%s: random shapes up to 100 agree in every bit', (operation) => {
-    const random = generator(precision === 'f32' ? 4242 : 2424);
+    const random = seeded(precision === 'f32' ? 4242 : 2424);
     for (let trial = 0; trial < 12; trial++) {
       const [m, n, k] = [1, 2, 3].map(() => 1 + Math.floor(random() * 100));
       const test = makeCase(operation, m, n, k, 1000 + trial);
@@ -161,7 +149,7 @@ describe.each(PRECISIONS)('%s kernels', (precision) => {
 
   it.each(OPERATIONS)('%s: signed zeros, subnormals, infinities, NaN and overflow come out the same', (operation) => {
     const specials = [-0, 0, 5e-324, -1e-310, 1e-45, -1.4e-45, Infinity, -Infinity, NaN, 3e38, -3e38, 1e300, 1e-300];
-    const random = generator(7);
+    const random = seeded(7);
     const sprinkle = (v: Vector): void => {
       for (let i = 0; i < v.length; i++) if (random() < 0.3) v[i] = specials[Math.floor(random() * specials.length)];
     };
@@ -185,8 +173,8 @@ describe.each(PRECISIONS)('%s kernels', (precision) => {
       const a = kernels.allocate(m * k + 3).subarray(3);
       const b = kernels.allocate(k * n);
       const whole = kernels.allocate(m * n + 2);
-      fill(a, generator(1));
-      fill(b, generator(2));
+      fill(a, seeded(1));
+      fill(b, seeded(2));
       whole.fill(7);
       const c = whole.subarray(1, 1 + m * n);
       kernels.multiply(c, a, b, m, n, k);

@@ -1,13 +1,2 @@
-// The seeded random numbers the tests share (mulberry32), so fuzz inputs and fixtures are the same on every run.
-
-/** mulberry32: a small seeded generator; the same seed gives the same sequence on every machine. */
-export function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+// The seeded random numbers the tests share: the benchmarks' mulberry32 (bench/random.mjs), so fuzz inputs and fixtures are the same on every run.
+export { random } from '../../bench/random.mjs';
