@@ -196,3 +196,41 @@ describe('random runs (seeded): the compiled, general and TypeScript loops agree
   });
 });
 
+
+describe('what a run instantiates', () => {
+  /** The WebAssembly instances made while `work` runs, by the names of their first exports. */
+  function instancesDuring(work: () => void): string[] {
+    const api = WebAssembly as unknown as { Instance: new (module: object, imports: object) => { exports: object } };
+    const original = api.Instance;
+    const made: string[] = [];
+    api.Instance = new Proxy(original, {
+      construct(target, args: [object, object]) {
+        const instance = new target(...args);
+        made.push(Object.keys(instance.exports).slice(0, 2).join(','));
+        return instance;
+      },
+    });
+    try {
+      work();
+    } finally {
+      api.Instance = original;
+    }
+    return made;
+  }
+  const xor = (run: Partial<TrainSettings>, options: TrainerOptions = {}) => () => {
+    new Trainer(network(2, [4, 'sigmoid'], [1, 'sigmoid']), dataset(XOR_ROWS), settings({ epochs: 50, ...run }), options).train();
+  };
+
+  // The kernels' module costs a fresh process about a millisecond to compile: XOR's whole
+  // run (its final loss included) is the network's own code when the sgd step is written out.
+  it('a small sgd network: its own module only', () => {
+    expect(instancesDuring(xor({}))).toEqual(['run,evaluate']);
+  });
+  it('adam: the kernels too, for the step (made as the network module takes it as an import)', () => {
+    const adam = { kind: 'adam', rate: 0.01, beta1: 0.9, beta2: 0.999, epsilon: 1e-8 } as const;
+    expect(instancesDuring(xor({ optimizer: adam }))).toEqual(['product_f64,product_f32', 'run,evaluate']);
+  });
+  it('without compiled code: the kernels alone', () => {
+    expect(instancesDuring(xor({}, { compile: false }))).toEqual(['product_f64,product_f32']);
+  });
+});

@@ -69,8 +69,9 @@ export class BatchPlan {
   private readonly records: Float64Array;
   private readonly planAddress: number;
   private readonly floatsAddress: number;
-  /** The network's own compiled loop, or the general one of batches.ts (its evaluate serves both). */
+  /** The network's own compiled loop and evaluation, or the general ones of batches.ts. */
   private readonly loop: BatchProgram['run'];
+  private readonly evaluator: BatchProgram['evaluate'];
   /** Whether the program is the network's compiled one. */
   readonly compiled: boolean;
   /** run()'s answer, one object reused by every call (the training loop allocates nothing per batch). */
@@ -135,12 +136,10 @@ export class BatchPlan {
     f[F.beta1Power] = 1;
     f[F.beta2Power] = 1;
     f[F.stopLoss] = buffers.stopLoss ?? NaN;
-    this.loop = general.run;
-    this.compiled = false;
-    if (buffers.compile && compilable(buffers.sizes)) {
-      this.loop = general.instantiate(compileNetwork(w, kernels.precision, spec.kind)).run;
-      this.compiled = true;
-    }
+    this.compiled = buffers.compile && compilable(buffers.sizes);
+    const program = this.compiled ? general.instantiate(compileNetwork(w, kernels.precision, spec.kind)) : general;
+    this.loop = program.run;
+    this.evaluator = program.evaluate;
   }
 
   /**
@@ -167,7 +166,7 @@ export class BatchPlan {
 
   /** trainer.ts evaluate on rows of a part held in the kernels' memory: the loss sum and correct count. */
   evaluate(inputs: Float64Array, targets: Float64Array, rows: number): { lossSum: number; correct: number } {
-    const correct = this.general.evaluate(this.planAddress, this.floatsAddress, this.general.address(inputs), this.general.address(targets), rows);
+    const correct = this.evaluator(this.planAddress, this.floatsAddress, this.general.address(inputs), this.general.address(targets), rows);
     return { lossSum: this.floats[F.evaluatedLoss], correct };
   }
 }

@@ -782,33 +782,33 @@ function bytes(...values: number[]): Uint8Array {
 }
 
 /**
- * The module of a plan whose words are filled (batchPlan.ts). Its export `run` (and `evaluate`,
- * with a validation part) takes the arguments of batches.ts's run_f64 (evaluate_f64) and does what it does.
+ * The module of a plan whose words are filled (batchPlan.ts). Its exports `run` and `evaluate`
+ * take the arguments of batches.ts's run_f64 and evaluate_f64 and do what they do.
  */
 export function compileNetwork(words: Int32Array, precision: 'f64' | 'f32', optimizer: 'sgd' | 'adam'): Uint8Array {
   const shape = shapeOf(words);
   const s = precision === 'f32' ? F32 : F64;
   // f64 samples go two at a time through f64x2 code, where a batch has two (batch 1 would leave
   // a lane idle) and the network has at most PAIR_PARAMETERS; f32 ones one at a time (their
-  // roundings are f32 instructions). The validation pass goes over a whole part.
+  // roundings are f32 instructions). evaluate takes pairs where it runs every epoch, on a
+  // validation part; the final loss alone, once a run, is not worth the longer code.
   const pairs = precision === 'f64' && parameterCount(shape.sizes) <= PAIR_PARAMETERS;
   const runPairs = pairs && words[P.batchSize] >= 2;
-  const evaluatePairs = pairs;
+  const evaluatePairs = pairs && words[P.validationCount] > 0;
   // sgd is written out for a small network (the call and the kernel's loop cost more than its
   // few parameters' steps), called for a larger one (its code would grow by ~40 bytes a parameter).
   const step: Step = optimizer === 'adam' ? 'adam' : parameterCount(shape.sizes) <= INLINE_SGD_PARAMETERS ? 'inline sgd' : 'sgd';
   const imports = compiledImports(precision, step);
-  // The functions after the imports: run, evaluate (only where run calls it, for the validation part;
-  // other evaluations, such as the final loss, are rare enough for batches.ts's), and e^x of two
-  // lanes where a sample has more than a few: written out at each use, its code would multiply.
-  const validation = words[P.validationCount] > 0;
+  // The functions after the imports: run; evaluate, for the validation part and every run's final
+  // loss (batches.ts's would cost a fresh process the kernels' module, see kernels/wasm.ts); and e^x
+  // of two lanes where a sample has more than a few: written out at each use, its code would multiply.
   const evaluate = imports.length + 1;
   const exponentials = shape.activations.reduce((count, act, k) => count + (act === ACT.sigmoid || act === ACT.softmax ? shape.sizes[k] : 0), 0);
-  const expPair = exponentials > INLINE_EXPONENTIALS ? evaluate + (validation ? 1 : 0) : -1;
+  const expPair = exponentials > INLINE_EXPONENTIALS ? evaluate + 1 : -1;
   const functions: ExportedFunction[] = [
     { name: 'run', parameters: ['i32', 'i32', 'i32', 'i32'], results: ['i32'], body: runFunction(words, shape, s, step, runPairs, evaluate, expPair) },
+    { name: 'evaluate', parameters: ['i32', 'i32', 'i32', 'i32', 'i32'], results: ['i32'], body: evaluateFunction(words, shape, s, evaluatePairs, expPair) },
   ];
-  if (validation) functions.push({ name: 'evaluate', parameters: ['i32', 'i32', 'i32', 'i32', 'i32'], results: ['i32'], body: evaluateFunction(words, shape, s, evaluatePairs, expPair) });
   if (expPair >= 0) {
     const exp = new FunctionBody(1);
     exp.index(Op.local_get, 0);

@@ -86,9 +86,9 @@ export interface BatchProgram {
   address(vector: Vector | Float64Array | Int32Array): number;
   /**
    * Instantiates a module of the network compiler (nn/codegen) on these kernels' memory, with
-   * Math's functions and these kernels' optimizer passes as its imports: its run.
+   * Math's functions and these kernels' optimizer passes as its imports: its run and evaluate.
    */
-  instantiate(bytes: Uint8Array): Pick<BatchProgram, 'run'>;
+  instantiate(bytes: Uint8Array): Pick<BatchProgram, 'run' | 'evaluate'>;
 }
 
 /**

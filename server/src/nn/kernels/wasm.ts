@@ -1,8 +1,10 @@
 // Loads the WebAssembly SIMD matrix kernels and places the trainer's matrices in their memory.
 //
 // One compiled module per thread (compiled on first use, synchronously: it is a
-// few kilobytes); one instance and one memory per MatrixKernels, so a finished
-// trainer's memory is freed with it. The memory is shared (a SharedArrayBuffer):
+// few kilobytes); one memory per MatrixKernels, so a finished trainer's memory is
+// freed with it, and one instance on it, made when a kernel is first called: a
+// trainer whose network has code of its own (codegen/) calls none, and compiling
+// the module costs a fresh process about a millisecond. The memory is shared (a SharedArrayBuffer):
 // growing it never detaches the views handed out earlier, so `allocate` can be
 // called at any time, and worker threads could run kernels on the same memory.
 
@@ -46,6 +48,7 @@ interface WasmMemory {
 }
 type WasmModule = object;
 interface WasmApi {
+  validate(bytes: Uint8Array): boolean;
   Module: new (bytes: Uint8Array) => WasmModule;
   Memory: new (descriptor: { initial: number; maximum: number; shared: boolean }) => WasmMemory;
   Instance: new (module: WasmModule, imports: object) => { exports: object };
@@ -58,28 +61,48 @@ const MAXIMUM_PAGES = 65536;
 /** Every vector starts on a cache line; the first line stays unused so no vector sits at address 0. */
 const ALIGN = 64;
 
-let compiled: WasmModule | null | undefined;
+/**
+ * A module that uses what the kernels need of the runtime: it imports a shared memory and
+ * runs a v128 instruction (`(func (drop (v128.const i64x2 0 0))))`, in the binary format).
+ */
+const PROBE = Uint8Array.of(
+  0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
+  0x01, 0x04, 0x01, 0x60, 0x00, 0x00, // type section: () -> ()
+  0x02, 0x10, 0x01, 0x03, 0x65, 0x6e, 0x76, 0x06, 0x6d, 0x65, 0x6d, 0x6f, 0x72, 0x79, 0x02, 0x03, 0x01, 0x01, // env.memory, shared, 1..1 pages
+  0x03, 0x02, 0x01, 0x00, // function section: one function of type 0
+  0x0a, 0x17, 0x01, 0x15, 0x00, 0xfd, 0x0c, ...new Array<number>(16).fill(0), 0x1a, 0x0b, // code: v128.const, drop, end
+);
 
-/** The compiled module, or null where this runtime lacks WebAssembly SIMD or shared memory. */
-function kernelModule(): WasmModule | null {
-  if (compiled !== undefined) return compiled;
-  compiled = null;
-  try {
-    if (!WebAssembly || typeof SharedArrayBuffer !== 'function') return null;
-    // Node's Buffer decodes in native code (a character loop costs milliseconds before V8 optimizes it).
-    const nodeBuffer = (globalThis as { Buffer?: { from(text: string, encoding: 'base64'): Uint8Array } }).Buffer;
-    let bytes: Uint8Array;
-    if (nodeBuffer) bytes = nodeBuffer.from(KERNELS_WASM_BASE64, 'base64');
-    else {
-      const text = atob(KERNELS_WASM_BASE64);
-      bytes = new Uint8Array(text.length);
-      for (let i = 0; i < text.length; i++) bytes[i] = text.charCodeAt(i);
+let runs: boolean | undefined;
+
+/** Whether this runtime has WebAssembly SIMD and shared memory (checked once, without compiling the kernels). */
+function kernelsCanRun(): boolean {
+  if (runs === undefined) {
+    try {
+      runs = !!WebAssembly && typeof SharedArrayBuffer === 'function' && WebAssembly.validate(PROBE);
+    } catch {
+      runs = false;
     }
-    // Compiling validates (and throws on bytes this runtime cannot run, SIMD included).
-    compiled = new WebAssembly.Module(bytes);
-  } catch {
-    compiled = null;
   }
+  return runs;
+}
+
+let compiled: WasmModule | undefined;
+
+/** The compiled module (where kernelsCanRun()). */
+function kernelModule(): WasmModule {
+  if (compiled) return compiled;
+  if (!WebAssembly) throw new Error('WebAssembly is not available');
+  // Node's Buffer decodes in native code (a character loop costs milliseconds before V8 optimizes it).
+  const nodeBuffer = (globalThis as { Buffer?: { from(text: string, encoding: 'base64'): Uint8Array } }).Buffer;
+  let bytes: Uint8Array;
+  if (nodeBuffer) bytes = nodeBuffer.from(KERNELS_WASM_BASE64, 'base64');
+  else {
+    const text = atob(KERNELS_WASM_BASE64);
+    bytes = new Uint8Array(text.length);
+    for (let i = 0; i < text.length; i++) bytes[i] = text.charCodeAt(i);
+  }
+  compiled = new WebAssembly.Module(bytes);
   return compiled;
 }
 
@@ -108,20 +131,17 @@ const helperStopper = new FinalizationRegistry<{ stop(): void }>((helpers) => he
 
 /** The SIMD kernels for one precision, or null where they cannot run. */
 export function createWasmKernels(precision: Precision, helpers?: KernelHelpers): MatrixKernels | null {
-  const module = kernelModule();
-  if (!module || !WebAssembly) return null;
-  let kernels: WasmKernels;
+  if (!kernelsCanRun() || !WebAssembly) return null;
   let memory: WasmMemory;
   try {
     memory = new WebAssembly.Memory({ initial: 1, maximum: MAXIMUM_PAGES, shared: true });
-    const instance = new WebAssembly.Instance(module, kernelImports(memory));
-    kernels = new WasmKernels(precision, memory, instance.exports as unknown as KernelExports);
   } catch {
     return null;
   }
+  const kernels = new WasmKernels(precision, memory);
   if (helpers && helpers.count > 0) {
     const control = new SharedArrayBuffer(controlBytes(helpers.count));
-    const running = helpers.start({ module, memory, control }, helpers.count);
+    const running = helpers.start({ module: kernelModule(), memory, control }, helpers.count);
     kernels.useHelpers(new Int32Array(control), helpers.count);
     helperStopper.register(kernels, running);
   }
@@ -137,10 +157,8 @@ interface Scratch {
 class WasmKernels implements MatrixKernels {
   readonly implementation: KernelImplementation = 'wasm-simd';
   private readonly size: number;
-  private readonly product: WasmProduct;
-  private readonly transpose: WasmTranspose;
-  private readonly sgd: WasmSgd;
-  private readonly adam: WasmAdam;
+  /** The module's instance on this memory, once a kernel has been called. */
+  private instance: KernelExports | null = null;
   /** Every buffer object the memory has had (one per size it grew to): a vector on one of them is in place. */
   private readonly buffers = new WeakSet<ArrayBufferLike>();
   /** The next free byte. Nothing is ever freed: vectors live as long as the kernels. */
@@ -157,16 +175,17 @@ class WasmKernels implements MatrixKernels {
   constructor(
     readonly precision: Precision,
     private readonly memory: WasmMemory,
-    exports: KernelExports,
   ) {
     this.size = precision === 'f32' ? 4 : 8;
-    this.product = precision === 'f32' ? exports.product_f32 : exports.product_f64;
-    this.transpose = precision === 'f32' ? exports.transpose_f32 : exports.transpose_f64;
-    this.sgd = precision === 'f32' ? exports.sgd_f32 : exports.sgd_f64;
-    this.adam = precision === 'f32' ? exports.adam_f32 : exports.adam_f64;
+    const wide = precision === 'f64';
+    const kernel = (): KernelExports => this.kernel;
     this.program = {
-      run: precision === 'f32' ? exports.run_f32 : exports.run_f64,
-      evaluate: precision === 'f32' ? exports.evaluate_f32 : exports.evaluate_f64,
+      get run() {
+        return wide ? kernel().run_f64 : kernel().run_f32;
+      },
+      get evaluate() {
+        return wide ? kernel().evaluate_f64 : kernel().evaluate_f32;
+      },
       address: (vector) => {
         if (!this.buffers.has(vector.buffer)) throw new RangeError('the batch program reads only vectors allocated by its kernels');
         return vector.byteOffset;
@@ -174,12 +193,44 @@ class WasmKernels implements MatrixKernels {
       instantiate: (bytes) => {
         if (!WebAssembly) throw new Error('WebAssembly is not available');
         const math = { exp: Math.exp, tanh: Math.tanh, log: Math.log, log1p: Math.log1p };
-        const kernels = { sgd_f64: exports.sgd_f64, sgd_f32: exports.sgd_f32, adam_f64: exports.adam_f64, adam_f32: exports.adam_f32 };
+        // Instantiating reads only the imports the module declares: a module with its sgd
+        // written out leaves these alone, and the kernels' module uncompiled.
+        const kernels = {
+          get sgd_f64() { return kernel().sgd_f64; },
+          get sgd_f32() { return kernel().sgd_f32; },
+          get adam_f64() { return kernel().adam_f64; },
+          get adam_f32() { return kernel().adam_f32; },
+        };
         const instance = new WebAssembly.Instance(new WebAssembly.Module(bytes), { env: { memory }, math, kernels });
-        return instance.exports as unknown as Pick<BatchProgram, 'run'>;
+        return instance.exports as unknown as Pick<BatchProgram, 'run' | 'evaluate'>;
       },
     };
     this.buffers.add(memory.buffer);
+  }
+
+  /** The kernels' exports, the module instantiated on this memory at the first call. */
+  private get kernel(): KernelExports {
+    if (!this.instance) {
+      if (!WebAssembly) throw new Error('WebAssembly is not available');
+      this.instance = new WebAssembly.Instance(kernelModule(), kernelImports(this.memory)).exports as unknown as KernelExports;
+    }
+    return this.instance;
+  }
+
+  private get product(): WasmProduct {
+    return this.precision === 'f32' ? this.kernel.product_f32 : this.kernel.product_f64;
+  }
+
+  private get transpose(): WasmTranspose {
+    return this.precision === 'f32' ? this.kernel.transpose_f32 : this.kernel.transpose_f64;
+  }
+
+  private get sgd(): WasmSgd {
+    return this.precision === 'f32' ? this.kernel.sgd_f32 : this.kernel.sgd_f64;
+  }
+
+  private get adam(): WasmAdam {
+    return this.precision === 'f32' ? this.kernel.adam_f32 : this.kernel.adam_f64;
   }
 
   /** The whole-batch program, on this thread only: with helper threads, products go through run() to be shared. */
