@@ -200,7 +200,7 @@ describe('random runs (seeded): the compiled, general and TypeScript loops agree
 describe('what a run instantiates', () => {
   /** The WebAssembly instances made while `work` runs, by the names of their first exports. */
   function instancesDuring(work: () => void): string[] {
-    const api = WebAssembly as unknown as { Instance: new (module: object, imports: object) => { exports: object } };
+    const api = (globalThis as unknown as { WebAssembly: { Instance: new (module: object, imports: object) => { exports: object } } }).WebAssembly;
     const original = api.Instance;
     const made: string[] = [];
     api.Instance = new Proxy(original, {
