@@ -193,9 +193,11 @@ describe('the training panel in VS Code', () => {
       async () => ((await boundaryNow()) !== first && (await caption.innerText()) !== firstCaption ? true : undefined),
       T.lsp,
     );
+    // The slider gathers the frames as they come (two when the boundary first changed: wait for a third).
+    const sliderMax = async () => Number(await panel.locator('.nn-slider input').getAttribute('max'));
+    await pollUntil('a third frame on the slider', async () => ((await sliderMax()) >= 2 ? true : undefined), T.lsp);
     expect(await phase.textContent()).toBe('training');
     expect(await caption.innerText()).toMatch(/^Decision boundary at epoch \d+ · live$/);
-    expect(Number(await panel.locator('.nn-slider input').getAttribute('max'))).toBeGreaterThan(1);
     expect(firstEdges).not.toBeNull();
     await panel.locator('canvas.nn-boundary').scrollIntoViewIfNeeded();
     await shot('live-training');

@@ -1006,13 +1006,18 @@ function runFunction(words: Int32Array, shape: Shape, s: Storage, step: Step, pa
     targetOffset: words[P.trainTargets],
   }, lossSum, correct, { weightSums, biasSums });
 
-  // The chunk's sums: stored for the batch's first chunk, added to the stored ones after.
-  get(chunk);
-  get(start).op(Op.i32_gt_s).op(Op.if).op(0x40);
-  writeGradients(true);
-  f.op(Op.else);
-  writeGradients(false);
-  f.op(Op.end);
+  // The chunk's sums: stored for the batch's first chunk, added to the stored ones after (a batch
+  // of at most `capacity` samples is one chunk).
+  if (batchSize > capacity) {
+    get(chunk);
+    get(start).op(Op.i32_gt_s).op(Op.if).op(0x40);
+    writeGradients(true);
+    f.op(Op.else);
+    writeGradients(false);
+    f.op(Op.end);
+  } else {
+    writeGradients(false);
+  }
   get(chunk).i32(capacity).op(Op.i32_add).index(Op.local_tee, chunk);
   get(end).op(Op.i32_lt_s).index(Op.br_if, 0);
   f.op(Op.end); // $chunk
