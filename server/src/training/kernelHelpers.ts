@@ -2,6 +2,9 @@
 import { Worker } from 'node:worker_threads';
 import { CONTROL, JOB, JOB_FLOATS, JOB_WORDS, floatsOffset, type HelperData, type StartHelpers } from '../nn/kernels/threads';
 
+/** Reads of the control block a helper makes, waiting for a job, before it sleeps. */
+const HELPER_SPINS = 200_000;
+
 /**
  * A helper's program (CommonJS, evaluated): instantiate the kernels on the
  * shared memory, then for each new generation run its job (a product's columns
@@ -18,10 +21,15 @@ try { exports = new WebAssembly.Instance(module, imports).exports; } catch { exp
 if (exports) Atomics.add(words, ${CONTROL.ready}, 1);
 let seen = 0;
 for (;;) {
-  Atomics.wait(words, ${CONTROL.generation}, seen);
-  const generation = Atomics.load(words, ${CONTROL.generation});
+  // A training step's products come back to back: watch for the next job a while (about a
+  // millisecond) before sleeping, since waking a sleeping thread costs more than a small product.
+  let generation = Atomics.load(words, ${CONTROL.generation});
+  for (let spin = 0; generation === seen && spin < ${HELPER_SPINS}; spin++) generation = Atomics.load(words, ${CONTROL.generation});
+  if (generation === seen) {
+    Atomics.wait(words, ${CONTROL.generation}, seen);
+    continue;
+  }
   if (generation < 0) break;
-  if (generation === seen) continue;
   seen = generation;
   const base = ${CONTROL.jobs} + index * ${JOB_WORDS};
   try {

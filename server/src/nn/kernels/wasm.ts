@@ -123,6 +123,8 @@ export interface KernelHelpers {
 
 /** A product smaller than this many multiply-adds runs on the calling thread alone: waking helpers costs more. */
 const PARALLEL_MINIMUM = 1 << 17;
+/** Reads of the control block the calling thread makes, waiting for its helpers, before it sleeps. */
+const AWAIT_SPINS = 100_000;
 /** An sgd pass over fewer parameters than this runs on the calling thread alone. */
 const PARALLEL_SGD_MINIMUM = 1 << 15;
 
@@ -440,9 +442,11 @@ class WasmKernels implements MatrixKernels {
     Atomics.notify(control, CONTROL.generation);
   }
 
-  /** Waits until every helper has finished its part. */
+  /** Waits until every helper has finished its part (watching a while first: the parts take about as long). */
   private awaitHelpers(control: Int32Array): void {
-    for (let pending = Atomics.load(control, CONTROL.pending); pending !== 0; pending = Atomics.load(control, CONTROL.pending)) {
+    let pending = Atomics.load(control, CONTROL.pending);
+    for (let spin = 0; pending !== 0 && spin < AWAIT_SPINS; spin++) pending = Atomics.load(control, CONTROL.pending);
+    for (; pending !== 0; pending = Atomics.load(control, CONTROL.pending)) {
       Atomics.wait(control, CONTROL.pending, pending);
     }
     if (Atomics.load(control, CONTROL.failed) !== 0) throw new Error('matrix kernels: a helper thread failed');
