@@ -57,6 +57,8 @@ const P_CORRECT: i32 = 22; // in/out: correct samples so far this epoch
 const P_STATUS: i32 = 23; // out: STATUS_*
 const P_EPOCHS_DONE: i32 = 24; // out: epochs completed by the call
 const P_RECORDS: i32 = 25; // the epochs completed by the call, in columns (EPOCHS_PER_CALL below)
+const P_HELPERS: i32 = 26; // helper threads sharing the large products and the sgd pass (0: none)
+const P_CONTROL: i32 = 27; // their control block, in this memory (nn/kernels/threads.ts)
 const P_LAYER_BASE: i32 = 32;
 // Per layer k = 0..L, LAYER_WORDS words from P_LAYER_BASE + k · LAYER_WORDS (layer 0: size and A only).
 const L_SIZE: i32 = 0;
@@ -140,12 +142,151 @@ const LOG_FLOOR: f64 = 1e-12;
 
 /** A product of kernels.ts, called (not inlined: one copy of its code keeps the module small and quick to compile). */
 // @ts-ignore: decorator
-@inline function multiply<T>(
+@inline function product<T>(
   c: usize, cStride: i32, p: usize, pRow: i32, pStep: i32, q: usize, qStride: i32,
   m: i32, n: i32, k: i32, mode: i32, bias: usize, other: usize,
 ): void {
   if (sizeof<T>() == 4) product_f32(c, cStride, p, pRow, pStep, q, qStride, m, n, k, mode, bias, other);
   else product_f64(c, cStride, p, pRow, pStep, q, qStride, m, n, k, mode, bias, other);
+}
+
+/** A product, its columns shared with the helper threads when it is large enough (the JavaScript kernels' rule). */
+// @ts-ignore: decorator
+@inline function multiply<T>(
+  c: usize, cStride: i32, p: usize, pRow: i32, pStep: i32, q: usize, qStride: i32,
+  m: i32, n: i32, k: i32, mode: i32, bias: usize, other: usize,
+): void {
+  if (helpersReady() && <i64>m * <i64>n * <i64>k >= PARALLEL_MINIMUM && n >= 16) shareProduct<T>(c, cStride, p, pRow, pStep, q, qStride, m, n, k, mode, bias, other);
+  else product<T>(c, cStride, p, pRow, pStep, q, qStride, m, n, k, mode, bias, other);
+}
+
+// ---- helper threads (nn train --threads N) ------------------------------------
+//
+// The protocol of nn/kernels/threads.ts and kernels/wasm.ts, on the same control block
+// in this memory: a product's columns (an sgd pass's elements) are cut into one range
+// per thread, this one taking the first; every element is computed whole by one
+// thread, so the numbers are those of one thread.
+
+const CONTROL_GENERATION: i32 = 0;
+const CONTROL_PENDING: i32 = 1;
+const CONTROL_FAILED: i32 = 2;
+const CONTROL_READY: i32 = 3;
+const CONTROL_JOBS: i32 = 4;
+const JOB_WORDS: i32 = 14;
+const JOB_PRODUCT_F64: i32 = 0;
+const JOB_PRODUCT_F32: i32 = 1;
+const JOB_SGD_F64: i32 = 2;
+const JOB_SGD_F32: i32 = 3;
+const JOB_FLOATS: i32 = 3;
+/** Products below this many multiply-adds, and sgd passes below this many parameters, stay on this thread. */
+const PARALLEL_MINIMUM: i64 = 1 << 17;
+const PARALLEL_SGD_MINIMUM: i32 = 1 << 15;
+/** Reads of the control block this thread makes, waiting for its helpers, before it sleeps. */
+const AWAIT_SPINS: i32 = 100000;
+
+/** The helpers of the call in progress and their control block (set from the plan by run and evaluate). */
+let helpers: i32 = 0;
+let control: usize = 0;
+
+// @ts-ignore: decorator
+@inline function controlWord(index: i32): usize {
+  return control + (<usize>index << 2);
+}
+
+/** Whether every helper has started: until then everything runs on this thread. */
+// @ts-ignore: decorator
+@inline function helpersReady(): bool {
+  return helpers > 0 && atomic.load<i32>(controlWord(CONTROL_READY)) == helpers;
+}
+
+/** Publishes the jobs written into the control block (the generation's store orders them) and wakes the helpers. */
+function wakeHelpers(): void {
+  atomic.store<i32>(controlWord(CONTROL_FAILED), 0);
+  atomic.store<i32>(controlWord(CONTROL_PENDING), helpers);
+  const generation = atomic.load<i32>(controlWord(CONTROL_GENERATION));
+  atomic.store<i32>(controlWord(CONTROL_GENERATION), generation >= 0x3fffffff ? 1 : generation + 1);
+  atomic.notify(controlWord(CONTROL_GENERATION));
+}
+
+/** Waits until every helper has finished its part (watching a while first: the parts take about as long). */
+function awaitHelpers(): void {
+  const at = controlWord(CONTROL_PENDING);
+  let pending = atomic.load<i32>(at);
+  for (let spin = 0; pending != 0 && spin < AWAIT_SPINS; spin++) pending = atomic.load<i32>(at);
+  while (pending != 0) {
+    atomic.wait<i32>(at, pending);
+    pending = atomic.load<i32>(at);
+  }
+  if (atomic.load<i32>(controlWord(CONTROL_FAILED)) != 0) unreachable(); // a helper's kernel threw
+}
+
+/** One product, its columns in ranges of whole 8-column tiles, the first range on this thread. */
+function shareProduct<T>(
+  c: usize, cStride: i32, p: usize, pRow: i32, pStep: i32, q: usize, qStride: i32,
+  m: i32, n: i32, k: i32, mode: i32, bias: usize, other: usize,
+): void {
+  const size = <i32>sizeof<T>();
+  const width = (n + 8 * (helpers + 1) - 1) / (8 * (helpers + 1)) * 8;
+  for (let h = 0; h < helpers; h++) {
+    const start = min((h + 1) * width, n);
+    const offset = <usize>(start * size);
+    const job = controlWord(CONTROL_JOBS + h * JOB_WORDS);
+    store<i32>(job, size == 4 ? JOB_PRODUCT_F32 : JOB_PRODUCT_F64);
+    store<i32>(job, <i32>(c + offset), 4);
+    store<i32>(job, cStride, 8);
+    store<i32>(job, <i32>p, 12);
+    store<i32>(job, pRow, 16);
+    store<i32>(job, pStep, 20);
+    store<i32>(job, <i32>(q + offset), 24);
+    store<i32>(job, qStride, 28);
+    store<i32>(job, m, 32);
+    store<i32>(job, min(width, n - start), 36);
+    store<i32>(job, k, 40);
+    store<i32>(job, mode, 44);
+    store<i32>(job, <i32>bias, 48);
+    store<i32>(job, <i32>other, 52);
+  }
+  wakeHelpers();
+  product<T>(c, cStride, p, pRow, pStep, q, qStride, m, min(width, n), k, mode, bias, other);
+  awaitHelpers();
+}
+
+/** The sgd pass of kernels.ts, its elements shared with the helpers (ranges of whole cache lines) when it is long enough. */
+function sgd<T>(theta: usize, gradient: usize, velocity: usize, n: i32, batch: f64, momentum: f64, rate: f64): void {
+  if (!helpersReady() || n < PARALLEL_SGD_MINIMUM) {
+    if (sizeof<T>() == 4) sgd_f32(theta, gradient, velocity, n, batch, momentum, rate);
+    else sgd_f64(theta, gradient, velocity, n, batch, momentum, rate);
+    return;
+  }
+  const size = <i32>sizeof<T>();
+  const width = (n + 16 * (helpers + 1) - 1) / (16 * (helpers + 1)) * 16;
+  // The f64 area after the jobs, 8-byte aligned (threads.ts floatsOffset).
+  const floats = control + ((<usize>((CONTROL_JOBS + JOB_WORDS * helpers) * 4) + 7) & ~<usize>7);
+  for (let h = 0; h < helpers; h++) {
+    const start = min((h + 1) * width, n);
+    const offset = <usize>(start * size);
+    const job = controlWord(CONTROL_JOBS + h * JOB_WORDS);
+    store<i32>(job, size == 4 ? JOB_SGD_F32 : JOB_SGD_F64);
+    store<i32>(job, <i32>(theta + offset), 4);
+    store<i32>(job, <i32>(gradient + offset), 8);
+    store<i32>(job, <i32>(velocity + offset), 12);
+    store<i32>(job, min(width, n - start), 16);
+    const at = floats + <usize>(h * JOB_FLOATS * 8);
+    store<f64>(at, batch);
+    store<f64>(at, momentum, 8);
+    store<f64>(at, rate, 16);
+  }
+  wakeHelpers();
+  if (sizeof<T>() == 4) sgd_f32(theta, gradient, velocity, min(width, n), batch, momentum, rate);
+  else sgd_f64(theta, gradient, velocity, min(width, n), batch, momentum, rate);
+  awaitHelpers();
+}
+
+/** The helpers of a plan, for the call that starts. */
+// @ts-ignore: decorator
+@inline function useHelpers(plan: usize): void {
+  helpers = word(plan, P_HELPERS);
+  control = <usize>word(plan, P_CONTROL);
 }
 
 // @ts-ignore: decorator
@@ -403,8 +544,7 @@ function applyOptimizer<T>(plan: usize, floats: usize, batchSize: i32, update: i
   const length = word(plan, P_BLOCK_LENGTH);
   const rate = float(floats, F_RATE);
   if (word(plan, P_OPTIMIZER) == 0) {
-    if (sizeof<T>() == 4) sgd_f32(parameters, gradients, <usize>word(plan, P_STATE1), length, <f64>batchSize, float(floats, F_MOMENTUM), rate);
-    else sgd_f64(parameters, gradients, <usize>word(plan, P_STATE1), length, <f64>batchSize, float(floats, F_MOMENTUM), rate);
+    sgd<T>(parameters, gradients, <usize>word(plan, P_STATE1), length, <f64>batchSize, float(floats, F_MOMENTUM), rate);
     return;
   }
   const beta1 = float(floats, F_BETA1);
@@ -532,18 +672,22 @@ function run<T>(plan: usize, floats: usize, maxBatches: i32, maxEpochs: i32): i3
 }
 
 export function run_f64(plan: usize, floats: usize, maxBatches: i32, maxEpochs: i32): i32 {
+  useHelpers(plan);
   return run<f64>(plan, floats, maxBatches, maxEpochs);
 }
 
 export function run_f32(plan: usize, floats: usize, maxBatches: i32, maxEpochs: i32): i32 {
+  useHelpers(plan);
   return run<f32>(plan, floats, maxBatches, maxEpochs);
 }
 
 /** trainer.ts evaluate on `rows` samples at inputs/targets (f64, row-major): returns the correct count, the loss sum in the f64 block. */
 export function evaluate_f64(plan: usize, floats: usize, inputs: usize, targets: usize, rows: i32): i32 {
+  useHelpers(plan);
   return evaluatePart<f64>(plan, floats, inputs, targets, rows);
 }
 
 export function evaluate_f32(plan: usize, floats: usize, inputs: usize, targets: usize, rows: i32): i32 {
+  useHelpers(plan);
   return evaluatePart<f32>(plan, floats, inputs, targets, rows);
 }

@@ -9,7 +9,9 @@ import { dataset, network, randomOneHot, randomRows, settings } from '../nn/help
 const NET = network(96, [160, 'relu'], [64, 'tanh'], [5, 'softmax']);
 const DATA = dataset(randomRows(300, 96, 4, randomOneHot(5)));
 
-async function trained(precision: Precision, threads: number): Promise<{ weights: number[][]; losses: number[]; threads: number }> {
+async function trained(
+  precision: Precision, threads: number,
+): Promise<{ weights: number[][]; losses: number[]; threads: number; batchProgram: boolean }> {
   const trainer = new Trainer(
     NET, DATA,
     settings({ precision, batch: 100, epochs: 3, loss: 'cross_entropy', optimizer: { kind: 'adam', rate: 0.01, beta1: 0.9, beta2: 0.999, epsilon: 1e-8 } }),
@@ -24,6 +26,8 @@ async function trained(precision: Precision, threads: number): Promise<{ weights
     weights: result.layers.map((layer) => [...layer.weights, ...layer.biases]),
     losses: Array.from(result.history.loss),
     threads: kernels.threads,
+    // The batch program (server/wasm/batches.ts) drives the run and shares its products itself.
+    batchProgram: (trainer as unknown as { plan: object | null }).plan !== null,
   };
 }
 
@@ -32,6 +36,7 @@ describe.each(['f64', 'f32'] as Precision[])('%s', (precision) => {
     const one = await trained(precision, 1);
     const three = await trained(precision, 3);
     expect(three.threads).toBe(3);
+    expect(three.batchProgram).toBe(true);
     expect(three.losses).toEqual(one.losses);
     const expected = one.weights.flat();
     const actual = three.weights.flat();

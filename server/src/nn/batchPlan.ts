@@ -114,6 +114,8 @@ export class BatchPlan {
     w[P.validationInputs] = address(buffers.validationInputs);
     w[P.validationTargets] = address(buffers.validationTargets);
     w[P.records] = address(this.records);
+    w[P.helpers] = general.helpers;
+    w[P.control] = general.control;
     for (let k = 0; k <= layerCount; k++) {
       const base = P.layerBase + k * LAYER_WORDS;
       w[base + L.size] = buffers.sizes[k];

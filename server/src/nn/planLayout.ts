@@ -10,7 +10,7 @@ export const P = {
   layers: 0, capacity: 1, loss: 2, classification: 3, optimizer: 4, blockLength: 5, parameters: 6, gradients: 7,
   state1: 8, state2: 9, targetColumns: 10, scratch: 11, trainCount: 12, batchSize: 13, order: 14, trainInputs: 15,
   trainTargets: 16, validationCount: 17, validationInputs: 18, validationTargets: 19, cursor: 20, updates: 21,
-  correct: 22, status: 23, epochsDone: 24, records: 25, layerBase: 32,
+  correct: 22, status: 23, epochsDone: 24, records: 25, helpers: 26, control: 27, layerBase: 32,
 } as const;
 export const L = { size: 0, activation: 1, weights: 2, biases: 3, weightGradients: 4, biasGradients: 5, z: 6, a: 7, delta: 8, weightUpdates: 9 } as const;
 export const LAYER_WORDS = 10;

@@ -13,8 +13,9 @@ const HELPER_SPINS = 200_000;
 const HELPER_SOURCE = `
 const { workerData } = require('node:worker_threads');
 const { module, memory, control, index, floats: floatsAt } = workerData;
-const words = new Int32Array(control);
-const floats = new Float64Array(control, floatsAt + index * ${JOB_FLOATS} * 8, ${JOB_FLOATS});
+// The control block lives at a fixed address of the shared memory: this view of its first buffer stays valid as it grows.
+const words = new Int32Array(memory.buffer, control, ${CONTROL.jobs} + ${JOB_WORDS} * workerData.count);
+const floats = new Float64Array(memory.buffer, control + floatsAt + index * ${JOB_FLOATS} * 8, ${JOB_FLOATS});
 let exports = null;
 const imports = { env: { memory, exp: Math.exp, tanh: Math.tanh, log: Math.log, log1p: Math.log1p } }; // kernelImports in nn/kernels/wasm.ts
 try { exports = new WebAssembly.Instance(module, imports).exports; } catch { exports = null; }
@@ -54,13 +55,13 @@ for (;;) {
 export const startKernelHelpers: StartHelpers = (data: HelperData, count: number) => {
   const workers: Worker[] = [];
   for (let index = 0; index < count; index++) {
-    const worker = new Worker(HELPER_SOURCE, { eval: true, workerData: { ...data, index, floats: floatsOffset(count) } });
+    const worker = new Worker(HELPER_SOURCE, { eval: true, workerData: { ...data, index, count, floats: floatsOffset(count) } });
     worker.unref();
     workers.push(worker);
   }
   return {
     stop() {
-      const words = new Int32Array(data.control);
+      const words = new Int32Array(data.memory.buffer, data.control, CONTROL.jobs);
       Atomics.store(words, CONTROL.generation, -1);
       Atomics.notify(words, CONTROL.generation);
       for (const worker of workers) void worker.terminate();

@@ -41,8 +41,8 @@ export interface MatrixKernels {
   allocateInt32(length: number): Int32Array;
   /**
    * The trainer's batch and epoch loop in one call (server/wasm/batches.ts, driven by
-   * nn/batchPlan.ts), or null where it cannot run: on the TypeScript path, and with
-   * helper threads (whose products are shared from JavaScript).
+   * nn/batchPlan.ts), or null where it cannot run: on the TypeScript path. With helper
+   * threads it shares its large products and sgd passes with them, as the kernels do.
    */
   readonly batches: BatchProgram | null;
   /** C (m×n) = A (m×k) · B (k×n). */
@@ -82,6 +82,9 @@ export interface BatchProgram {
   run(plan: number, floats: number, maxBatches: number, maxEpochs: number): number;
   /** The loss sum (into the f64 block) and correct count of `rows` samples at inputs/targets. */
   evaluate(plan: number, floats: number, inputs: number, targets: number, rows: number): number;
+  /** The helper threads the program shares its work with (0: none), and the address of their control block. */
+  readonly helpers: number;
+  readonly control: number;
   /** The address of a vector, f64 or i32 array allocated by these kernels (throws for any other). */
   address(vector: Vector | Float64Array | Int32Array): number;
   /**

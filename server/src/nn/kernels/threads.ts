@@ -11,11 +11,15 @@
 /** Starts `count` helper threads that run the jobs of the control block on the given kernel memory; stop() ends them. */
 export type StartHelpers = (data: HelperData, count: number) => { stop(): void };
 
-/** What a helper needs: the compiled kernels, the memory they work on, the control block (its index and the helper count are added by the starter). */
+/**
+ * What a helper needs: the compiled kernels, the memory they work on, and the address of the
+ * control block in that memory, where the batch program (server/wasm/batches.ts) finds it too
+ * (the helper's index and the helper count are added by the starter).
+ */
 export interface HelperData {
   module: object;
-  memory: object;
-  control: SharedArrayBuffer;
+  memory: { readonly buffer: ArrayBufferLike };
+  control: number;
 }
 
 /** Layout of the control block (Int32Array). */

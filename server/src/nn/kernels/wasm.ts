@@ -142,9 +142,10 @@ export function createWasmKernels(precision: Precision, helpers?: KernelHelpers)
   }
   const kernels = new WasmKernels(precision, memory);
   if (helpers && helpers.count > 0) {
-    const control = new SharedArrayBuffer(controlBytes(helpers.count));
-    const running = helpers.start({ module: kernelModule(), memory, control }, helpers.count);
-    kernels.useHelpers(new Int32Array(control), helpers.count);
+    // In the kernels' memory, where the batch program shares its products through it too.
+    const control = kernels.allocateInt32(Math.ceil(controlBytes(helpers.count) / 4));
+    const running = helpers.start({ module: kernelModule(), memory, control: control.byteOffset }, helpers.count);
+    kernels.useHelpers(control, helpers.count);
     helperStopper.register(kernels, running);
   }
   return kernels;
@@ -181,7 +182,15 @@ class WasmKernels implements MatrixKernels {
     this.size = precision === 'f32' ? 4 : 8;
     const wide = precision === 'f64';
     const kernel = (): KernelExports => this.kernel;
+    const helpers = (): number => this.helperCount;
+    const control = (): number => (this.control ? this.control.byteOffset : 0);
     this.program = {
+      get helpers() {
+        return helpers();
+      },
+      get control() {
+        return control();
+      },
       get run() {
         return wide ? kernel().run_f64 : kernel().run_f32;
       },
@@ -235,9 +244,9 @@ class WasmKernels implements MatrixKernels {
     return this.precision === 'f32' ? this.kernel.adam_f32 : this.kernel.adam_f64;
   }
 
-  /** The whole-batch program, on this thread only: with helper threads, products go through run() to be shared. */
+  /** The whole-batch program (with helper threads, it shares its products through the same control block). */
   get batches(): BatchProgram | null {
-    return this.helperCount === 0 ? this.program : null;
+    return this.program;
   }
 
   allocate(length: number): Vector {
@@ -366,7 +375,7 @@ class WasmKernels implements MatrixKernels {
   /** Lets products be shared with `count` helper threads through `control`. */
   useHelpers(control: Int32Array, count: number): void {
     this.control = control;
-    this.floats = new Float64Array(control.buffer, floatsOffset(count), JOB_FLOATS * count);
+    this.floats = new Float64Array(control.buffer, control.byteOffset + floatsOffset(count), JOB_FLOATS * count);
     this.helperCount = count;
   }
 
