@@ -322,8 +322,11 @@ function render(results, { date, load, repeat, clock, libs, keys }) {
   return lines.join('\n');
 }
 
-if (process.argv.includes('--one')) await child();
-else if (process.argv.includes('--render')) {
-  const { results, ...meta } = JSON.parse(readFileSync(join(here, 'results', 'last.json'), 'utf8'));
-  report(results, meta);
-} else await main();
+// Run as a script (threads.mjs imports the workloads without running anything).
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  if (process.argv.includes('--one')) await child();
+  else if (process.argv.includes('--render')) {
+    const { results, ...meta } = JSON.parse(readFileSync(join(here, 'results', 'last.json'), 'utf8'));
+    report(results, meta);
+  } else await main();
+}

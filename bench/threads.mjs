@@ -1,0 +1,109 @@
+// Helper threads against one thread on workload (c): the trainer of `nn train --threads N`, in fresh processes.
+//
+//   node threads.mjs                                  1 and 2 threads, f32 and f64, 5 runs each, alternating
+//   node threads.mjs --threads 3 --repeat 9 --epochs 10 --precision f32
+//
+// Each run is a fresh child process that builds the trainer with N − 1 helper
+// threads (training/kernelHelpers.ts), waits until they have started (they
+// take a few milliseconds; that wait is reported, not timed), then times
+// train() by the wall clock: what `--threads` buys once it runs. The children
+// alternate (1, N, 1, N, …) so a burst of load hits both alike. The final
+// losses must be equal: the threads never change a number.
+import { spawnSync } from 'node:child_process';
+import { createRequire } from 'node:module';
+import { mkdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import os from 'node:os';
+import { WORKLOADS, makeData } from './trainer.mjs';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const root = join(here, '..');
+const BUNDLE = join(here, 'results', 'nn-threads.mjs');
+
+function arg(name, fallback) {
+  const i = process.argv.indexOf(name);
+  return i >= 0 ? process.argv[i + 1] : fallback;
+}
+
+/** The trainer and the helper starter, bundled from the sources as they are checked out. */
+async function bundle() {
+  const esbuild = createRequire(join(root, 'package.json'))('esbuild');
+  mkdirSync(dirname(BUNDLE), { recursive: true });
+  await esbuild.build({
+    stdin: {
+      contents: "export { Trainer } from './server/src/nn/trainer';\nexport { startKernelHelpers } from './server/src/training/kernelHelpers';\n",
+      resolveDir: root, loader: 'ts',
+    },
+    bundle: true, platform: 'node', format: 'esm', target: 'node20', outfile: BUNDLE, logLevel: 'error',
+  });
+  await esbuild.stop();
+}
+
+async function child(threads, precision, epochs) {
+  const { Trainer, startKernelHelpers } = await import(pathToFileURL(BUNDLE).href);
+  const w = { ...WORKLOADS.c, epochs };
+  const data = makeData(w);
+  const span = { start: 0, end: 0 };
+  const network = {
+    name: 'c', input: w.sizes[0], span, nameSpan: span,
+    layers: w.sizes.slice(1).map((units, k) => {
+      const activation = k === w.sizes.length - 2 ? 'sigmoid' : w.hidden;
+      return { name: `layer${k + 1}`, units, activation, init: activation === 'relu' ? 'he' : 'xavier', span };
+    }),
+  };
+  const dataset = {
+    name: 'c', rows: data.rows, inputWidth: data.d, targetWidth: data.out, inputs: data.x, targets: data.y,
+    inputNames: Array.from({ length: data.d }, (_, i) => `x${i + 1}`), classes: null, normalize: null, rowSpans: null,
+  };
+  const settings = {
+    loss: 'mse', optimizer: { kind: 'sgd', rate: w.rate, momentum: 0 }, epochs, batch: w.batch, seed: 1,
+    stopLoss: null, validate: null, precision,
+  };
+  const helpers = threads > 1 ? { start: startKernelHelpers, count: threads - 1 } : undefined;
+  const trainer = new Trainer(network, dataset, settings, { helpers });
+  const t0 = performance.now();
+  while (trainer.kernels.threads !== threads) {
+    if (performance.now() - t0 > 10_000) throw new Error(`the helpers did not start (${trainer.kernels.threads} of ${threads} threads)`);
+    await new Promise((resolve) => setTimeout(resolve, 1));
+  }
+  const t1 = performance.now();
+  const result = trainer.train();
+  const t2 = performance.now();
+  process.stdout.write(JSON.stringify({ seconds: (t2 - t1) / 1000, startup: (t1 - t0) / 1000, loss: result.loss }) + '\n');
+  process.exit(0);
+}
+
+async function main() {
+  const threads = Number(arg('--threads', '2'));
+  const repeat = Number(arg('--repeat', '5'));
+  const epochs = Number(arg('--epochs', '10'));
+  const precisions = arg('--precision', 'f32,f64').split(',');
+  await bundle();
+  const median = (values) => [...values].sort((a, b) => a - b)[values.length >> 1];
+  console.log(`${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC, ${os.cpus()[0]?.model ?? 'CPU'} (${os.cpus().length} cores), Node ${process.version}`);
+  console.log(`(c) 784-256-10, 2,048 samples, batch 64, ${epochs} epochs; train() by the wall clock, helpers started; ${repeat} runs each, alternating\n`);
+  console.log('| precision | threads | best s | median s | one thread ÷ these (median) | same loss |');
+  console.log('|---|---:|---:|---:|---:|---|');
+  for (const precision of precisions) {
+    const runs = { 1: [], [threads]: [] };
+    for (let r = 0; r < repeat; r++) {
+      for (const n of [1, threads]) {
+        const p = spawnSync(process.execPath, [fileURLToPath(import.meta.url), '--one', `${n}:${precision}:${epochs}`], { encoding: 'utf8', cwd: here });
+        if (p.status !== 0) throw new Error(`run failed: ${p.stderr}`);
+        runs[n].push(JSON.parse(p.stdout.trim().split('\n').pop()));
+      }
+    }
+    const one = runs[1].map((r) => r.seconds);
+    const many = runs[threads].map((r) => r.seconds);
+    const same = runs[threads].every((r) => r.loss === runs[1][0].loss) && runs[1].every((r) => r.loss === runs[1][0].loss);
+    console.log(`| ${precision} | 1 | ${Math.min(...one).toFixed(3)} | ${median(one).toFixed(3)} | 1 | |`);
+    console.log(`| ${precision} | ${threads} | ${Math.min(...many).toFixed(3)} | ${median(many).toFixed(3)} | ${(median(one) / median(many)).toFixed(2)} | ${same ? 'yes' : 'NO'} |`);
+  }
+  console.log(`\nload average at the end ${os.loadavg().map((x) => x.toFixed(1)).join(' / ')}`);
+}
+
+if (process.argv.includes('--one')) {
+  const [n, precision, epochs] = arg('--one').split(':');
+  await child(Number(n), precision, Number(epochs));
+} else await main();
