@@ -7,6 +7,9 @@
 // thread included. Every element of C is still one sum in the same order,
 // computed whole by one thread, so the numbers do not depend on how many
 // threads there are (LANGUAGE.md §4): no sum is split, nothing is reduced.
+// The control block lives in the kernels' memory; server/wasm/batches.ts spells
+// its layout (CONTROL, JOB_WORDS, JOB, JOB_FLOATS, floatsOffset) out again, since
+// AssemblyScript cannot import this file: keep the two in step.
 
 /** Starts `count` helper threads that run the jobs of the control block on the given kernel memory; stop() ends them. */
 export type StartHelpers = (data: HelperData, count: number) => { stop(): void };
