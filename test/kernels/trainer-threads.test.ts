@@ -1,20 +1,28 @@
 // A run trained with helper threads (`nn train --threads N`) ends with the same weights, bit for bit, as on one thread (LANGUAGE.md §4).
 import { describe, expect, it } from 'vitest';
+import type { OptimizerSpec } from '../../server/src/language/model';
 import type { Precision } from '../../server/src/nn/kernels';
 import { Trainer } from '../../server/src/nn/trainer';
 import { startKernelHelpers } from '../../server/src/training/kernelHelpers';
 import { dataset, network, randomOneHot, randomRows, settings } from '../nn/helpers';
 
-/** Wide enough layers that the products are shared between threads (≥ 2¹⁷ multiply-adds). */
-const NET = network(96, [160, 'relu'], [64, 'tanh'], [5, 'softmax']);
+/**
+ * Wide enough layers that the products are shared between threads (≥ 2¹⁷ multiply-adds), and
+ * enough parameters (47,397, over 2¹⁵) that the sgd pass is shared too.
+ */
+const NET = network(96, [160, 'relu'], [192, 'tanh'], [5, 'softmax']);
 const DATA = dataset(randomRows(300, 96, 4, randomOneHot(5)));
+const OPTIMIZERS: OptimizerSpec[] = [
+  { kind: 'adam', rate: 0.01, beta1: 0.9, beta2: 0.999, epsilon: 1e-8 },
+  { kind: 'sgd', rate: 0.05, momentum: 0.9 },
+];
 
 async function trained(
-  precision: Precision, threads: number,
+  precision: Precision, optimizer: OptimizerSpec, threads: number,
 ): Promise<{ weights: number[][]; losses: number[]; threads: number; batchProgram: boolean }> {
   const trainer = new Trainer(
     NET, DATA,
-    settings({ precision, batch: 100, epochs: 3, loss: 'cross_entropy', optimizer: { kind: 'adam', rate: 0.01, beta1: 0.9, beta2: 0.999, epsilon: 1e-8 } }),
+    settings({ precision, batch: 100, epochs: 3, loss: 'cross_entropy', optimizer }),
     threads > 1 ? { helpers: { start: startKernelHelpers, count: threads - 1 } } : {},
   );
   // Poll (with a deadline) until the helpers run, so the shared path is the one tested.
@@ -32,15 +40,15 @@ async function trained(
 }
 
 describe.each(['f64', 'f32'] as Precision[])('%s', (precision) => {
-  it('3 threads train to the same bits as 1', async () => {
-    const one = await trained(precision, 1);
-    const three = await trained(precision, 3);
+  it.each(OPTIMIZERS)('$kind: 3 threads train to the same bits as 1', async (optimizer) => {
+    const one = await trained(precision, optimizer, 1);
+    const three = await trained(precision, optimizer, 3);
     expect(three.threads).toBe(3);
     expect(three.batchProgram).toBe(true);
     expect(three.losses).toEqual(one.losses);
     const expected = one.weights.flat();
     const actual = three.weights.flat();
-    expect(actual.length).toBe(96 * 160 + 160 + 160 * 64 + 64 + 64 * 5 + 5);
+    expect(actual.length).toBe(96 * 160 + 160 + 160 * 192 + 192 + 192 * 5 + 5);
     expect(actual.filter((w, i) => !Object.is(w, expected[i])).length).toBe(0);
   });
 });
