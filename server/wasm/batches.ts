@@ -220,12 +220,41 @@ function awaitHelpers(): void {
   if (atomic.load<i32>(controlWord(CONTROL_FAILED)) != 0) unreachable(); // a helper's kernel threw
 }
 
-/** One product, its columns in ranges of whole 8-column tiles, the first range on this thread. */
+/**
+ * One product cut into one range per thread, the first on this thread: ranges of rows (whole
+ * 4-row tiles) where P has more rows than Q has columns, else of columns (whole 8-column tiles),
+ * so that each thread reads a part of the larger operand and all of the smaller.
+ */
 function shareProduct<T>(
   c: usize, cStride: i32, p: usize, pRow: i32, pStep: i32, q: usize, qStride: i32,
   m: i32, n: i32, k: i32, mode: i32, bias: usize, other: usize,
 ): void {
   const size = <i32>sizeof<T>();
+  if (m > n) {
+    const height = (m + 4 * (helpers + 1) - 1) / (4 * (helpers + 1)) * 4;
+    for (let h = 0; h < helpers; h++) {
+      const start = min((h + 1) * height, m);
+      const job = controlWord(CONTROL_JOBS + h * JOB_WORDS);
+      store<i32>(job, size == 4 ? JOB_PRODUCT_F32 : JOB_PRODUCT_F64);
+      store<i32>(job, <i32>(c + <usize>(start * cStride * size)), 4);
+      store<i32>(job, cStride, 8);
+      store<i32>(job, <i32>(p + <usize>(start * pRow * size)), 12);
+      store<i32>(job, pRow, 16);
+      store<i32>(job, pStep, 20);
+      store<i32>(job, <i32>q, 24);
+      store<i32>(job, qStride, 28);
+      store<i32>(job, min(height, m - start), 32);
+      store<i32>(job, n, 36);
+      store<i32>(job, k, 40);
+      store<i32>(job, mode, 44);
+      store<i32>(job, bias ? <i32>(bias + <usize>(start * size)) : 0, 48);
+      store<i32>(job, <i32>other, 52);
+    }
+    wakeHelpers();
+    product<T>(c, cStride, p, pRow, pStep, q, qStride, min(height, m), n, k, mode, bias, other);
+    awaitHelpers();
+    return;
+  }
   const width = (n + 8 * (helpers + 1) - 1) / (8 * (helpers + 1)) * 8;
   for (let h = 0; h < helpers; h++) {
     const start = min((h + 1) * width, n);

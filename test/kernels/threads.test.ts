@@ -43,8 +43,9 @@ function allProducts(kernels: MatrixKernels, m: number, n: number, k: number): n
   return out;
 }
 
-// Large enough to be shared (≥ 2¹⁷ multiply-adds), with column counts that leave ragged ranges.
-const SHAPES: [number, number, number][] = [[256, 64, 784], [33, 131, 65], [10, 784, 64], [7, 17, 2000]];
+// Large enough to be shared (≥ 2¹⁷ multiply-adds): cut by rows where m > n, by columns else, with
+// row and column counts that leave ragged ranges.
+const SHAPES: [number, number, number][] = [[256, 64, 784], [131, 33, 65], [33, 131, 65], [10, 784, 64], [7, 17, 2000]];
 
 describe.each(['f64', 'f32'] as Precision[])('%s kernels with helper threads', (precision) => {
   it.each([1, 2, 3])('%i helper(s) give the numbers of one thread, bit for bit', async (helpers) => {

@@ -382,9 +382,12 @@ class WasmKernels implements MatrixKernels {
   // ---- the threads ----------------------------------------------------------
 
   /**
-   * One product, its columns cut into contiguous ranges, one per thread (this
-   * one takes the first). Each element is computed whole by one thread, in the
-   * same order, so the split never shows in the numbers.
+   * One product cut into contiguous ranges, one per thread (this one takes the
+   * first): of rows (whole 4-row tiles) where P has more rows than Q has columns,
+   * else of columns (whole 8-column tiles), so each thread reads a part of the
+   * larger operand and all of the smaller (server/wasm/batches.ts cuts alike).
+   * Each element is computed whole by one thread, in the same order, so the
+   * split never shows in the numbers.
    */
   private run(
     c: number, cStride: number, p: number, pRow: number, pStep: number, q: number, qStride: number,
@@ -395,9 +398,23 @@ class WasmKernels implements MatrixKernels {
       this.product(c, cStride, p, pRow, pStep, q, qStride, m, n, k, mode, bias, other);
       return;
     }
+    const flag = this.precision === 'f32' ? JOB.productF32 : JOB.productF64;
+    if (m > n) {
+      // Ranges of whole 4-row tiles; a helper past the end gets 0 rows.
+      const height = Math.ceil(m / (this.helperCount + 1) / 4) * 4;
+      for (let h = 0; h < this.helperCount; h++) {
+        const start = Math.min((h + 1) * height, m);
+        const rows = Math.min(height, m - start);
+        const [cAt, pAt, biasAt] = [c + start * cStride * this.size, p + start * pRow * this.size, bias ? bias + start * this.size : 0];
+        control.set([flag, cAt, cStride, pAt, pRow, pStep, q, qStride, rows, n, k, mode, biasAt, other], CONTROL.jobs + h * JOB_WORDS);
+      }
+      this.wakeHelpers(control);
+      this.product(c, cStride, p, pRow, pStep, q, qStride, Math.min(height, m), n, k, mode, bias, other);
+      this.awaitHelpers(control);
+      return;
+    }
     // Ranges of whole 8-column tiles (two f32x4 or four f64x2 vectors); a helper past the end gets 0 columns.
     const width = Math.ceil(n / (this.helperCount + 1) / 8) * 8;
-    const flag = this.precision === 'f32' ? JOB.productF32 : JOB.productF64;
     for (let h = 0; h < this.helperCount; h++) {
       const start = Math.min((h + 1) * width, n);
       const offset = start * this.size;
