@@ -177,10 +177,14 @@ const JOB_PRODUCT_F64: i32 = 0;
 const JOB_PRODUCT_F32: i32 = 1;
 const JOB_SGD_F64: i32 = 2;
 const JOB_SGD_F32: i32 = 3;
+const JOB_GATHER_F64: i32 = 4;
+const JOB_GATHER_F32: i32 = 5;
 const JOB_FLOATS: i32 = 3;
 /** Products below this many multiply-adds, and sgd passes below this many parameters, stay on this thread. */
 const PARALLEL_MINIMUM: i64 = 1 << 17;
 const PARALLEL_SGD_MINIMUM: i32 = 1 << 15;
+/** A gather of fewer elements (samples × inputs and targets) than this stays on this thread. */
+const PARALLEL_GATHER_MINIMUM: i32 = 1 << 14;
 /** Reads of the control block this thread makes, waiting for its helpers, before it sleeps. */
 const AWAIT_SPINS: i32 = 100000;
 
@@ -468,12 +472,39 @@ function isCorrect<T>(classification: i32, a: usize, y: usize, units: i32, colum
 
 /** gather: samples start.. of a part (through `order` when it is not 0) into a⁽⁰⁾ and y, one column each. */
 function gather<T>(plan: usize, inputs: usize, targets: usize, order: usize, start: i32, columns: i32): void {
+  const width = layer(plan, 0, L_SIZE) + layer(plan, word(plan, P_LAYERS), L_SIZE);
+  if (!helpersReady() || columns * width < PARALLEL_GATHER_MINIMUM) {
+    gatherColumns<T>(plan, inputs, targets, order, start, columns, 0, columns);
+    return;
+  }
+  // The chunk's columns in one range per thread (whole 16-column runs), the first on this thread.
+  const part = (columns + 16 * (helpers + 1) - 1) / (16 * (helpers + 1)) * 16;
+  const size = <i32>sizeof<T>();
+  for (let h = 0; h < helpers; h++) {
+    const job = controlWord(CONTROL_JOBS + h * JOB_WORDS);
+    store<i32>(job, size == 4 ? JOB_GATHER_F32 : JOB_GATHER_F64);
+    store<i32>(job, <i32>plan, 4);
+    store<i32>(job, <i32>inputs, 8);
+    store<i32>(job, <i32>targets, 12);
+    store<i32>(job, <i32>order, 16);
+    store<i32>(job, start, 20);
+    store<i32>(job, columns, 24);
+    store<i32>(job, min((h + 1) * part, columns), 28);
+    store<i32>(job, min((h + 2) * part, columns), 32);
+  }
+  wakeHelpers();
+  gatherColumns<T>(plan, inputs, targets, order, start, columns, 0, min(part, columns));
+  awaitHelpers();
+}
+
+/** gather's columns from..to−1 of a chunk of `columns` (a helper thread's part, or all of them). */
+function gatherColumns<T>(plan: usize, inputs: usize, targets: usize, order: usize, start: i32, columns: i32, from: i32, to: i32): void {
   const L = word(plan, P_LAYERS);
   const inputWidth = layer(plan, 0, L_SIZE);
   const targetWidth = layer(plan, L, L_SIZE);
   const x = <usize>layer(plan, 0, L_A);
   const y = <usize>word(plan, P_TARGET_COLUMNS);
-  for (let s = 0; s < columns; s++) {
+  for (let s = from; s < to; s++) {
     const row = order ? load<i32>(order + (<usize>(start + s) << 2)) : start + s;
     for (let c = 0, i = s; c < inputWidth; c++, i += columns) put<T>(x, i, load<f64>(inputs + (<usize>(row * inputWidth + c) << 3)));
     for (let c = 0, i = s; c < targetWidth; c++, i += columns) put<T>(y, i, load<f64>(targets + (<usize>(row * targetWidth + c) << 3)));
@@ -719,4 +750,13 @@ export function evaluate_f64(plan: usize, floats: usize, inputs: usize, targets:
 export function evaluate_f32(plan: usize, floats: usize, inputs: usize, targets: usize, rows: i32): i32 {
   useHelpers(plan);
   return evaluatePart<f32>(plan, floats, inputs, targets, rows);
+}
+
+/** A helper thread's part of a gather (JOB_GATHER_*). */
+export function gather_f64(plan: usize, inputs: usize, targets: usize, order: usize, start: i32, columns: i32, from: i32, to: i32): void {
+  gatherColumns<f64>(plan, inputs, targets, order, start, columns, from, to);
+}
+
+export function gather_f32(plan: usize, inputs: usize, targets: usize, order: usize, start: i32, columns: i32, from: i32, to: i32): void {
+  gatherColumns<f32>(plan, inputs, targets, order, start, columns, from, to);
 }

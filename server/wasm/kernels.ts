@@ -393,4 +393,4 @@ export function adam_f32(
 
 // ---- whole batches ------------------------------------------------------------
 // The trainer's batch and epoch loop for small networks, on these kernels (batches.ts).
-export { run_f64, run_f32, evaluate_f64, evaluate_f32 } from './batches';
+export { run_f64, run_f32, evaluate_f64, evaluate_f32, gather_f64, gather_f32 } from './batches';

@@ -7,8 +7,9 @@ import { startKernelHelpers } from '../../server/src/training/kernelHelpers';
 import { dataset, network, randomOneHot, randomRows, settings } from '../nn/helpers';
 
 /**
- * Wide enough layers that the products are shared between threads (≥ 2¹⁷ multiply-adds), and
- * enough parameters (47,397, over 2¹⁵) that the sgd pass is shared too.
+ * Wide enough layers that the products are shared between threads (≥ 2¹⁷ multiply-adds), enough
+ * parameters (47,397, over 2¹⁵) that the sgd pass is shared too, and batches of 200 so the batch
+ * program shares its gather (200 × 101 numbers, over 2¹⁴; the last batch of 100 is not shared).
  */
 const NET = network(96, [160, 'relu'], [192, 'tanh'], [5, 'softmax']);
 const DATA = dataset(randomRows(300, 96, 4, randomOneHot(5)));
@@ -22,7 +23,7 @@ async function trained(
 ): Promise<{ weights: number[][]; losses: number[]; threads: number; batchProgram: boolean }> {
   const trainer = new Trainer(
     NET, DATA,
-    settings({ precision, batch: 100, epochs: 3, loss: 'cross_entropy', optimizer }),
+    settings({ precision, batch: 200, epochs: 3, loss: 'cross_entropy', optimizer }),
     threads > 1 ? { helpers: { start: startKernelHelpers, count: threads - 1 } } : {},
   );
   // Poll (with a deadline) until the helpers run, so the shared path is the one tested.

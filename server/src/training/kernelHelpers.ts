@@ -38,6 +38,9 @@ for (;;) {
     if (kind === ${JOB.sgdF64} || kind === ${JOB.sgdF32}) {
       const sgd = kind === ${JOB.sgdF32} ? exports.sgd_f32 : exports.sgd_f64;
       sgd(words[base + 1], words[base + 2], words[base + 3], words[base + 4], floats[0], floats[1], floats[2]);
+    } else if (kind === ${JOB.gatherF64} || kind === ${JOB.gatherF32}) {
+      const gather = kind === ${JOB.gatherF32} ? exports.gather_f32 : exports.gather_f64;
+      gather(words[base + 1], words[base + 2], words[base + 3], words[base + 4], words[base + 5], words[base + 6], words[base + 7], words[base + 8]);
     } else {
       const product = kind === ${JOB.productF32} ? exports.product_f32 : exports.product_f64;
       product(words[base + 1], words[base + 2], words[base + 3], words[base + 4], words[base + 5], words[base + 6],

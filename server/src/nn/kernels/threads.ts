@@ -40,14 +40,15 @@ export const CONTROL = {
 } as const;
 
 /**
- * A job: its kind (JOB), then its integer arguments: the 13 of product_f64/product_f32,
- * or for an sgd pass theta, gradient, velocity and length, with batch, momentum and
- * rate as three f64 at the helper's place in the float area (floatsOffset).
+ * A job: its kind (JOB), then its integer arguments: the 13 of product_f64/product_f32;
+ * for an sgd pass theta, gradient, velocity and length, with batch, momentum and rate as
+ * three f64 at the helper's place in the float area (floatsOffset); for the batch
+ * program's gather (server/wasm/batches.ts) the 8 of gather_f64/gather_f32.
  */
 export const JOB_WORDS = 14;
 
 /** The first word of a job. */
-export const JOB = { productF64: 0, productF32: 1, sgdF64: 2, sgdF32: 3 } as const;
+export const JOB = { productF64: 0, productF32: 1, sgdF64: 2, sgdF32: 3, gatherF64: 4, gatherF32: 5 } as const;
 
 /** Doubles per helper in the float area. */
 export const JOB_FLOATS = 3;
