@@ -234,53 +234,34 @@ function shareProduct<T>(
   m: i32, n: i32, k: i32, mode: i32, bias: usize, other: usize,
 ): void {
   const size = <i32>sizeof<T>();
-  if (m > n) {
-    const height = (m + 4 * (helpers + 1) - 1) / (4 * (helpers + 1)) * 4;
-    for (let h = 0; h < helpers; h++) {
-      const start = min((h + 1) * height, m);
-      const job = controlWord(CONTROL_JOBS + h * JOB_WORDS);
-      store<i32>(job, size == 4 ? JOB_PRODUCT_F32 : JOB_PRODUCT_F64);
-      store<i32>(job, <i32>(c + <usize>(start * cStride * size)), 4);
-      store<i32>(job, cStride, 8);
-      store<i32>(job, <i32>(p + <usize>(start * pRow * size)), 12);
-      store<i32>(job, pRow, 16);
-      store<i32>(job, pStep, 20);
-      store<i32>(job, <i32>q, 24);
-      store<i32>(job, qStride, 28);
-      store<i32>(job, min(height, m - start), 32);
-      store<i32>(job, n, 36);
-      store<i32>(job, k, 40);
-      store<i32>(job, mode, 44);
-      store<i32>(job, bias ? <i32>(bias + <usize>(start * size)) : 0, 48);
-      store<i32>(job, <i32>other, 52);
-    }
-    wakeHelpers();
-    product<T>(c, cStride, p, pRow, pStep, q, qStride, min(height, m), n, k, mode, bias, other);
-    awaitHelpers();
-    return;
-  }
-  const width = (n + 8 * (helpers + 1) - 1) / (8 * (helpers + 1)) * 8;
+  const byRows = m > n;
+  const tile = byRows ? 4 : 8;
+  const extent = byRows ? m : n;
+  const part = (extent + tile * (helpers + 1) - 1) / (tile * (helpers + 1)) * tile;
   for (let h = 0; h < helpers; h++) {
-    const start = min((h + 1) * width, n);
-    const offset = <usize>(start * size);
+    const start = min((h + 1) * part, extent);
+    const count = min(part, extent - start);
+    // Rows row..row+rows−1 and columns column..column+columns−1 of C.
+    const row = byRows ? start : 0, rows = byRows ? count : m;
+    const column = byRows ? 0 : start, columns = byRows ? n : count;
     const job = controlWord(CONTROL_JOBS + h * JOB_WORDS);
     store<i32>(job, size == 4 ? JOB_PRODUCT_F32 : JOB_PRODUCT_F64);
-    store<i32>(job, <i32>(c + offset), 4);
+    store<i32>(job, <i32>(c + <usize>((row * cStride + column) * size)), 4);
     store<i32>(job, cStride, 8);
-    store<i32>(job, <i32>p, 12);
+    store<i32>(job, <i32>(p + <usize>(row * pRow * size)), 12);
     store<i32>(job, pRow, 16);
     store<i32>(job, pStep, 20);
-    store<i32>(job, <i32>(q + offset), 24);
+    store<i32>(job, <i32>(q + <usize>(column * size)), 24);
     store<i32>(job, qStride, 28);
-    store<i32>(job, m, 32);
-    store<i32>(job, min(width, n - start), 36);
+    store<i32>(job, rows, 32);
+    store<i32>(job, columns, 36);
     store<i32>(job, k, 40);
     store<i32>(job, mode, 44);
-    store<i32>(job, <i32>bias, 48);
+    store<i32>(job, bias ? <i32>(bias + <usize>(row * size)) : 0, 48);
     store<i32>(job, <i32>other, 52);
   }
   wakeHelpers();
-  product<T>(c, cStride, p, pRow, pStep, q, qStride, m, min(width, n), k, mode, bias, other);
+  product<T>(c, cStride, p, pRow, pStep, q, qStride, byRows ? min(part, m) : m, byRows ? n : min(part, n), k, mode, bias, other);
   awaitHelpers();
 }
 

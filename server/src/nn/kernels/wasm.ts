@@ -399,30 +399,23 @@ class WasmKernels implements MatrixKernels {
       return;
     }
     const flag = this.precision === 'f32' ? JOB.productF32 : JOB.productF64;
-    if (m > n) {
-      // Ranges of whole 4-row tiles; a helper past the end gets 0 rows.
-      const height = Math.ceil(m / (this.helperCount + 1) / 4) * 4;
-      for (let h = 0; h < this.helperCount; h++) {
-        const start = Math.min((h + 1) * height, m);
-        const rows = Math.min(height, m - start);
-        const [cAt, pAt, biasAt] = [c + start * cStride * this.size, p + start * pRow * this.size, bias ? bias + start * this.size : 0];
-        control.set([flag, cAt, cStride, pAt, pRow, pStep, q, qStride, rows, n, k, mode, biasAt, other], CONTROL.jobs + h * JOB_WORDS);
-      }
-      this.wakeHelpers(control);
-      this.product(c, cStride, p, pRow, pStep, q, qStride, Math.min(height, m), n, k, mode, bias, other);
-      this.awaitHelpers(control);
-      return;
-    }
-    // Ranges of whole 8-column tiles (two f32x4 or four f64x2 vectors); a helper past the end gets 0 columns.
-    const width = Math.ceil(n / (this.helperCount + 1) / 8) * 8;
+    // Ranges of whole 4-row tiles, or of whole 8-column tiles (two f32x4 or four f64x2 vectors);
+    // a helper past the end gets 0 of them.
+    const byRows = m > n;
+    const tile = byRows ? 4 : 8;
+    const extent = byRows ? m : n;
+    const part = Math.ceil(extent / (this.helperCount + 1) / tile) * tile;
+    const size = this.size;
     for (let h = 0; h < this.helperCount; h++) {
-      const start = Math.min((h + 1) * width, n);
-      const offset = start * this.size;
-      const columns = Math.min(width, n - start);
-      control.set([flag, c + offset, cStride, p, pRow, pStep, q + offset, qStride, m, columns, k, mode, bias, other], CONTROL.jobs + h * JOB_WORDS);
+      const start = Math.min((h + 1) * part, extent);
+      const count = Math.min(part, extent - start);
+      // Rows row..row+rows−1 and columns column..column+columns−1 of C.
+      const [row, rows, column, columns] = byRows ? [start, count, 0, n] : [0, m, start, count];
+      const [cAt, pAt, qAt, biasAt] = [c + (row * cStride + column) * size, p + row * pRow * size, q + column * size, bias ? bias + row * size : 0];
+      control.set([flag, cAt, cStride, pAt, pRow, pStep, qAt, qStride, rows, columns, k, mode, biasAt, other], CONTROL.jobs + h * JOB_WORDS);
     }
     this.wakeHelpers(control);
-    this.product(c, cStride, p, pRow, pStep, q, qStride, m, Math.min(width, n), k, mode, bias, other);
+    this.product(c, cStride, p, pRow, pStep, q, qStride, byRows ? Math.min(part, m) : m, byRows ? n : Math.min(part, n), k, mode, bias, other);
     this.awaitHelpers(control);
   }
 
