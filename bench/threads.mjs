@@ -19,7 +19,7 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import os from 'node:os';
-import { WORKLOADS, makeData } from './trainer.mjs';
+import { WORKLOADS, makeData, nnWorkload } from './trainer.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, '..');
@@ -47,23 +47,7 @@ async function bundle() {
 async function child(threads, precision, epochs) {
   const { Trainer, startKernelHelpers } = await import(pathToFileURL(BUNDLE).href);
   const w = { ...WORKLOADS.c, epochs };
-  const data = makeData(w);
-  const span = { start: 0, end: 0 };
-  const network = {
-    name: 'c', input: w.sizes[0], span, nameSpan: span,
-    layers: w.sizes.slice(1).map((units, k) => {
-      const activation = k === w.sizes.length - 2 ? 'sigmoid' : w.hidden;
-      return { name: `layer${k + 1}`, units, activation, init: activation === 'relu' ? 'he' : 'xavier', span };
-    }),
-  };
-  const dataset = {
-    name: 'c', rows: data.rows, inputWidth: data.d, targetWidth: data.out, inputs: data.x, targets: data.y,
-    inputNames: Array.from({ length: data.d }, (_, i) => `x${i + 1}`), classes: null, normalize: null, rowSpans: null,
-  };
-  const settings = {
-    loss: 'mse', optimizer: { kind: 'sgd', rate: w.rate, momentum: 0 }, epochs, batch: w.batch, seed: 1,
-    stopLoss: null, validate: null, precision,
-  };
+  const { network, dataset, settings } = nnWorkload(w, makeData(w), precision);
   const helpers = threads > 1 ? { start: startKernelHelpers, count: threads - 1 } : undefined;
   const trainer = new Trainer(network, dataset, settings, { helpers });
   const t0 = performance.now();

@@ -123,8 +123,8 @@ async function loadNn() {
   return import(pathToFileURL(NN_BUNDLE).href);
 }
 
-async function runNn(w, data, precision) {
-  const { Trainer } = await loadNn();
+/** A workload as the nn-lang trainer takes it: the network, data set and run settings the checker would build from a spec. */
+export function nnWorkload(w, data, precision) {
   const span = { start: 0, end: 0 };
   const network = {
     name: 'bench', input: w.sizes[0], span, nameSpan: span,
@@ -141,6 +141,12 @@ async function runNn(w, data, precision) {
     loss: 'mse', optimizer: { kind: 'sgd', rate: w.rate, momentum: 0 }, epochs: w.epochs,
     batch: w.batch >= data.rows ? 'full' : w.batch, seed: 1, stopLoss: null, validate: null, precision,
   };
+  return { network, dataset, settings };
+}
+
+async function runNn(w, data, precision) {
+  const { Trainer } = await loadNn();
+  const { network, dataset, settings } = nnWorkload(w, data, precision);
   const t0 = clock();
   const trainer = new Trainer(network, dataset, settings);
   const res = trainer.train({});
