@@ -150,7 +150,7 @@ const LOG_FLOOR: f64 = 1e-12;
   else product_f64(c, cStride, p, pRow, pStep, q, qStride, m, n, k, mode, bias, other);
 }
 
-/** A product, its columns shared with the helper threads when it is large enough (the JavaScript kernels' rule). */
+/** A product, shared with the helper threads when it is large enough (the JavaScript kernels' rule). */
 // @ts-ignore: decorator
 @inline function multiply<T>(
   c: usize, cStride: i32, p: usize, pRow: i32, pStep: i32, q: usize, qStride: i32,
@@ -163,9 +163,9 @@ const LOG_FLOOR: f64 = 1e-12;
 // ---- helper threads (nn train --threads N) ------------------------------------
 //
 // The protocol of nn/kernels/threads.ts and kernels/wasm.ts, on the same control block
-// in this memory: a product's columns (an sgd pass's elements) are cut into one range
-// per thread, this one taking the first; every element is computed whole by one
-// thread, so the numbers are those of one thread.
+// in this memory: a product's rows or columns, an sgd pass's elements and a gather's
+// samples are cut into one range per thread, this one taking the first; every element
+// is computed whole by one thread, so the numbers are those of one thread.
 
 const CONTROL_GENERATION: i32 = 0;
 const CONTROL_PENDING: i32 = 1;
