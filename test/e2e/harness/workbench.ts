@@ -176,7 +176,9 @@ export class Workbench {
     // A click in the training panel can leave its group the active one, with no text editor in
     // it: then go to the first group's editor, as Ctrl+1 does (the webview passes the key on).
     if ((await this.editor().count()) === 0) await this.page.keyboard.press('Control+1');
-    await this.editor().locator('.view-lines').first().click({ position: { x: 5, y: 5 } });
+    // The corner of the visible text area: .view-lines is the whole scrolled content, whose corner
+    // lies above the editor when it is scrolled down (the click then lands on other parts of the page).
+    await this.editor().locator('.editor-scrollable').first().click({ position: { x: 5, y: 5 } });
     await this.editor().locator('textarea, .native-edit-context').first().focus();
   }
 
