@@ -11,9 +11,9 @@
 //   node trainer.mjs --render --readme    the table of the last run again (from results/last.json)
 import { spawnSync } from 'node:child_process';
 import { createRequire } from 'node:module';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
 import os from 'node:os';
 import { random as rng } from './random.mjs';
 
@@ -76,14 +76,14 @@ const RUNNERS = {
   async 'tfjs-cpu'(w, data) { return runTf(w, data, 'cpu'); },
   async 'tfjs-wasm'(w, data) { return runTf(w, data, 'wasm'); },
   async brain(w, data) {
-    const brain = (await import('brain.js')).default;
-    const set = rowsOf(data.x, data.rows, data.d).map((input, r) => ({ input, output: Array.from(data.y.subarray(r * data.out, (r + 1) * data.out)) }));
-    const t0 = clock();
-    // brain.js 1.x: one activation for every layer, updates after every sample (batch 1);
-    // it rejects momentum 0 and errorThresh 0, so both are set to 1e-300 (no effect on the numbers).
-    const net = new brain.NeuralNetwork({ hiddenLayers: w.sizes.slice(1, -1), activation: 'sigmoid' });
-    const res = net.train(set, { iterations: w.epochs, errorThresh: 1e-300, learningRate: w.rate, momentum: 1e-300, log: false, timeout: Infinity });
-    return { ...since(t0), loss: res.error, iterations: res.iterations };
+    return runBrain(w, data, (await import('brain.js')).default);
+  },
+  async 'brain-cached'(w, data) {
+    const launcher = createRequire(import.meta.url)(join(root, 'dist', 'cli.js'));
+    const brain = launcher.requireCached(BRAIN_BUNDLE);
+    if (process.argv.includes('--write-cache')) process.on('exit', () => brain.writeCache());
+    else if (brain.cache !== 'accepted') throw new Error(`brain.js's code cache was ${brain.cache}`);
+    return runBrain(w, data, brain.exports);
   },
   async synaptic(w, data) {
     const { Layer, Network, Trainer, Neuron } = (await import('synaptic')).default;
@@ -102,25 +102,38 @@ const RUNNERS = {
   },
 };
 
-const NN_BUNDLE = join(here, 'results', 'nn-trainer.mjs');
-
-/** Bundles server/src/nn with esbuild's API, so the benchmark runs the code as it is now. */
-async function buildNn() {
-  const entry = join(root, 'server/src/nn/trainer.ts');
-  if (!existsSync(entry)) throw new Error('server/src/nn/trainer.ts does not exist yet');
-  const esbuild = createRequire(join(root, 'package.json'))('esbuild');
-  mkdirSync(dirname(NN_BUNDLE), { recursive: true });
-  await esbuild.build({ entryPoints: [entry], bundle: true, platform: 'node', format: 'esm', target: 'node20', outfile: NN_BUNDLE, logLevel: 'error' });
-  await esbuild.stop();
+/**
+ * The trainer as `nn` loads it: dist/cli.js's program with its code cache (server/src/codeCache.ts),
+ * built by the driver (build.mjs) before it starts the children. The child fails if V8 refused
+ * the cache, so a table never mixes runs with and without it.
+ */
+function loadNn() {
+  const launcher = createRequire(import.meta.url)(join(root, 'dist', 'cli.js'));
+  const program = launcher.loadProgram();
+  if (program.cache !== 'accepted') throw new Error(`nn's code cache was ${program.cache}: run build.mjs with this Node`);
+  return program.exports;
 }
 
+/** Builds dist/ (and nn's code cache) as `npm run build` does, so the benchmark runs the code as it is now. */
+function buildNn() {
+  const build = spawnSync(process.execPath, ['build.mjs'], { cwd: root, encoding: 'utf8' });
+  if (build.status !== 0) throw new Error(`build.mjs failed:\n${build.stdout}\n${build.stderr}`);
+}
+
+const BRAIN_BUNDLE = join(here, 'results', 'brain.cjs');
+
 /**
- * The trainer, bundled by the driver before it starts the children (`--built`), or here. A child
- * that bundles it itself measures with esbuild's garbage in its heap and esbuild's service started.
+ * brain.js with a code cache of its own, as nn-lang has (`brain-cached`, workload (a) only): its
+ * package bundled into one file, and the bytecode of one untimed run of the same workload.
  */
-async function loadNn() {
-  if (!process.argv.includes('--built')) await buildNn();
-  return import(pathToFileURL(NN_BUNDLE).href);
+async function buildBrainCached() {
+  const esbuild = createRequire(join(root, 'package.json'))('esbuild');
+  mkdirSync(dirname(BRAIN_BUNDLE), { recursive: true });
+  await esbuild.build({ entryPoints: [createRequire(import.meta.url).resolve('brain.js')], bundle: true, platform: 'node', format: 'cjs', target: 'node20', outfile: BRAIN_BUNDLE, logLevel: 'error' });
+  await esbuild.stop();
+  rmSync(`${BRAIN_BUNDLE}.cache`, { force: true });
+  const warm = spawnSync(process.execPath, [fileURLToPath(import.meta.url), '--one', 'brain-cached:a', '--write-cache'], { encoding: 'utf8', cwd: here });
+  if (warm.status !== 0) throw new Error(`brain.js's code cache: ${warm.stderr}`);
 }
 
 /** A workload as the nn-lang trainer takes it: the network, data set and run settings the checker would build from a spec. */
@@ -145,12 +158,22 @@ export function nnWorkload(w, data, precision) {
 }
 
 async function runNn(w, data, precision) {
-  const { Trainer } = await loadNn();
+  const { Trainer } = loadNn();
   const { network, dataset, settings } = nnWorkload(w, data, precision);
   const t0 = clock();
   const trainer = new Trainer(network, dataset, settings);
   const res = trainer.train({});
   return { ...since(t0), loss: res.loss, iterations: res.epochs };
+}
+
+/** brain.js 1.x (its module's exports given): one activation for every layer, updates after every sample (batch 1). */
+function runBrain(w, data, brain) {
+  const set = rowsOf(data.x, data.rows, data.d).map((input, r) => ({ input, output: Array.from(data.y.subarray(r * data.out, (r + 1) * data.out)) }));
+  const t0 = clock();
+  // It rejects momentum 0 and errorThresh 0, so both are set to 1e-300 (no effect on the numbers).
+  const net = new brain.NeuralNetwork({ hiddenLayers: w.sizes.slice(1, -1), activation: 'sigmoid' });
+  const res = net.train(set, { iterations: w.epochs, errorThresh: 1e-300, learningRate: w.rate, momentum: 1e-300, log: false, timeout: Infinity });
+  return { ...since(t0), loss: res.error, iterations: res.iterations };
 }
 
 async function runTf(w, data, backend) {
@@ -198,7 +221,10 @@ async function runTf(w, data, backend) {
 // ---------------------------------------------------------------------------
 // Driver.
 
-const LIBS = ['nn-f64', 'nn-f32', 'tfjs-cpu', 'tfjs-wasm', 'brain', 'synaptic'];
+const LIBS = ['nn-f64', 'nn-f32', 'tfjs-cpu', 'tfjs-wasm', 'brain', 'brain-cached', 'synaptic'];
+
+/** Whether `lib` runs workload `key`: brain.js with a code cache only on (a), the one run short enough for compiling to matter. */
+const runs = (lib, key) => lib !== 'brain-cached' || key === 'a';
 
 const MATCHES = {
   'nn-f64': 'exact workload (64-bit floats)',
@@ -206,6 +232,7 @@ const MATCHES = {
   'tfjs-cpu': 'exact workload (32-bit floats; TF.js has no float64)',
   'tfjs-wasm': 'exact workload (32-bit floats)',
   brain: 'batch 1 (no mini-batches), sigmoid in every layer (one activation per net), no shuffling',
+  'brain-cached': "brain.js as above, loaded with a V8 code cache of one earlier run of this workload (as nn-lang loads with the one build.mjs makes)",
   synaptic: 'batch 1 (online updates only), its own output-layer error (target − ŷ, no σ′)',
 };
 
@@ -246,16 +273,19 @@ async function main() {
   const repeat = Number(arg('--repeat', '3'));
   const clockKind = arg('--clock', 'wall');
   const SLOW = 15;
-  if (libs.some((lib) => lib.startsWith('nn-'))) await buildNn();
+  // nn-lang's code cache comes from dist/ (build.mjs); brain.js's from an untimed run of (a).
+  if (libs.some((lib) => lib.startsWith('nn-') || lib === 'brain-cached')) buildNn();
+  if (libs.includes('brain-cached') && keys.includes('a')) await buildBrainCached();
   const results = {};
   for (const key of keys) {
     const w = WORKLOADS[key];
     results[key] = {};
     for (let attempt = 1; attempt <= repeat; attempt++) {
       for (const lib of libs) {
+        if (!runs(lib, key)) continue;
         const best = results[key][lib];
         if (best && (best.error || best.seconds > SLOW)) continue;
-        const p = spawnSync(process.execPath, [fileURLToPath(import.meta.url), '--one', `${lib}:${key}`, '--built'], { encoding: 'utf8', timeout, cwd: here });
+        const p = spawnSync(process.execPath, [fileURLToPath(import.meta.url), '--one', `${lib}:${key}`], { encoding: 'utf8', timeout, cwd: here });
         let r;
         if (p.status === 0) r = JSON.parse(p.stdout.trim().split('\n').pop());
         else r = { error: p.error ? String(p.error.message) : (p.stderr.trim().split('\n').find((l) => /Error/.test(l)) ?? `exit ${p.status}`) };

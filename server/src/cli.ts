@@ -1,4 +1,4 @@
-// `nn`: the command line entry; dispatches to the subcommands in cli/ (CLI.md).
+// `nn`: the command line program; dispatches to the subcommands in cli/ (CLI.md). cliLauncher.ts runs it.
 //
 // To add a command, add one entry to COMMANDS.
 
@@ -66,22 +66,27 @@ export async function main(argv: string[]): Promise<number> {
   return command.run(rest);
 }
 
-// `nn train spec.nn | head -1`: when the reader goes away, stop at once and quietly, with the
-// status a Unix tool killed by SIGPIPE reports (141), instead of an EPIPE stack trace.
-for (const stream of [process.stdout, process.stderr]) {
-  stream.on('error', (error: NodeJS.ErrnoException) => {
-    if (error.code === 'EPIPE') process.exit(141);
-    throw error;
-  });
+/** Runs the command line of this process (dist/cli.js, the launcher, calls it): its arguments, its exit status. */
+export function run(): Promise<void> {
+  // `nn train spec.nn | head -1`: when the reader goes away, stop at once and quietly, with the
+  // status a Unix tool killed by SIGPIPE reports (141), instead of an EPIPE stack trace.
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (error: NodeJS.ErrnoException) => {
+      if (error.code === 'EPIPE') process.exit(141);
+      throw error;
+    });
+  }
+  return main(process.argv.slice(2)).then(
+    (status) => {
+      process.exitCode = status;
+    },
+    (error: unknown) => {
+      // A bug, not a user error: say so plainly and keep the stack for the report.
+      process.stderr.write(`nn: internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+      process.exitCode = 70;
+    },
+  );
 }
 
-main(process.argv.slice(2)).then(
-  (status) => {
-    process.exitCode = status;
-  },
-  (error: unknown) => {
-    // A bug, not a user error: say so plainly and keep the stack for the report.
-    process.stderr.write(`nn: internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
-    process.exitCode = 70;
-  },
-);
+/** The trainer as the command line loads it, for bench/trainer.mjs, which times it that way. */
+export { Trainer } from './nn/trainer';

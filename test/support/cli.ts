@@ -2,9 +2,16 @@
 import { join } from 'node:path';
 import * as esbuild from 'esbuild';
 
-/** Bundles server/src/cli.ts into `dir`/cli.js (no stale dist/ involved) and returns that path. */
+/**
+ * Bundles the launcher (server/src/cliLauncher.ts) into `dir`/cli.js and the program it runs
+ * (server/src/cli.ts) into `dir`/nn.js, as build.mjs does (no stale dist/ involved; no code
+ * cache, which the launcher then does without), and returns the launcher's path.
+ */
 export async function buildCli(dir: string): Promise<string> {
-  const cli = join(dir, 'cli.js');
-  await esbuild.build({ entryPoints: [join(__dirname, '../../server/src/cli.ts')], bundle: true, platform: 'node', format: 'cjs', outfile: cli, logLevel: 'silent' });
-  return cli;
+  const src = join(__dirname, '../../server/src');
+  await esbuild.build({
+    entryPoints: { cli: join(src, 'cliLauncher.ts'), nn: join(src, 'cli.ts') },
+    bundle: true, platform: 'node', format: 'cjs', outdir: dir, logLevel: 'silent',
+  });
+  return join(dir, 'cli.js');
 }
