@@ -2,7 +2,9 @@
 //
 // Every library trains the same networks on the same seeded data with the same batch
 // size and plain SGD; each (library, workload) pair runs in a fresh child process so
-// one library's JIT state, heap or thread pool cannot slow the next. See README.md.
+// one library's JIT state, heap or thread pool cannot slow the next. nn-lang runs as `nn`
+// loads it (dist/, built first, with its V8 code cache); `brain-cached` is brain.js with a code
+// cache of its own, on (a). See README.md.
 //
 //   node trainer.mjs                      all libraries, all workloads, print the table
 //   node trainer.mjs --readme             ... and write the table into README.md
