@@ -1,9 +1,9 @@
 // A run trained with helper threads (`nn train --threads N`) ends with the same weights, bit for bit, as on one thread (LANGUAGE.md §4).
 import { describe, expect, it } from 'vitest';
 import type { OptimizerSpec } from '../../server/src/language/model';
-import type { Precision } from '../../server/src/nn/kernels';
+import { compiledKernels, type KernelHelpers, type Precision } from '../../server/src/nn/kernels';
 import { Trainer } from '../../server/src/nn/trainer';
-import { startKernelHelpers } from '../../server/src/training/kernelHelpers';
+import { startKernelHelpers, startKernelHelpersEarly } from '../../server/src/training/kernelHelpers';
 import { dataset, network, randomOneHot, randomRows, settings } from '../nn/helpers';
 
 /**
@@ -19,12 +19,12 @@ const OPTIMIZERS: OptimizerSpec[] = [
 ];
 
 async function trained(
-  precision: Precision, optimizer: OptimizerSpec, threads: number,
+  precision: Precision, optimizer: OptimizerSpec, threads: number, helpers: KernelHelpers['start'] = startKernelHelpers,
 ): Promise<{ weights: number[][]; losses: number[]; threads: number; batchProgram: boolean }> {
   const trainer = new Trainer(
     NET, DATA,
     settings({ precision, batch: 200, epochs: 3, loss: 'cross_entropy', optimizer }),
-    threads > 1 ? { helpers: { start: startKernelHelpers, count: threads - 1 } } : {},
+    threads > 1 ? { helpers: { start: helpers, count: threads - 1 } } : {},
   );
   // Poll (with a deadline) until the helpers run, so the shared path is the one tested.
   const kernels = (trainer as unknown as { kernels: { threads: number } }).kernels;
@@ -51,5 +51,35 @@ describe.each(['f64', 'f32'] as Precision[])('%s', (precision) => {
     const actual = three.weights.flat();
     expect(actual.length).toBe(96 * 160 + 160 + 160 * 192 + 192 + 192 * 5 + 5);
     expect(actual.filter((w, i) => !Object.is(w, expected[i])).length).toBe(0);
+  });
+});
+
+describe('helpers started before their trainer (nn train --threads N)', () => {
+  const kernels = compiledKernels();
+  if (kernels === null) throw new Error('the SIMD kernels cannot run here');
+
+  it('train to the same bits as one thread, and a second trainer starts its own', async () => {
+    const early = startKernelHelpersEarly(2, kernels);
+    const sgd = OPTIMIZERS[1];
+    const one = await trained('f32', sgd, 1);
+    const first = await trained('f32', sgd, 3, early.start);
+    const second = await trained('f32', sgd, 3, early.start);
+    const expected = one.weights.flat();
+    for (const run of [first, second]) {
+      expect(run.threads).toBe(3);
+      expect(run.batchProgram).toBe(true);
+      expect(run.losses).toEqual(one.losses);
+      expect(run.weights.flat().filter((w, i) => !Object.is(w, expected[i])).length).toBe(0);
+    }
+    // The first trainer took both: none was left to end.
+    expect(await early.dispose()).toBe(0);
+  });
+
+  it('end when no trainer takes them', async () => {
+    const early = startKernelHelpersEarly(2, kernels);
+    expect(await early.dispose()).toBe(2);
+    // Taken by nobody and ended: a trainer that asks now starts its own.
+    const run = await trained('f64', OPTIMIZERS[0], 3, early.start);
+    expect(run.threads).toBe(3);
   });
 });

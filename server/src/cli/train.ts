@@ -11,8 +11,9 @@ import { dirname, resolve } from 'node:path';
 import type { RunSpec } from '../language/model';
 import { LineIndex } from '../language/positions';
 import type { Problem } from '../language/problems';
+import { compiledKernels, type KernelHelpers } from '../nn/kernels';
 import { Trainer } from '../nn/trainer';
-import { startKernelHelpers } from '../training/kernelHelpers';
+import { startKernelHelpers, startKernelHelpersEarly } from '../training/kernelHelpers';
 import type { EpochReport, StopReason, TrainResult } from '../nn/types';
 import { missAdvice } from '../training/results';
 import { formatPercent, formatSeconds, lossWord } from '../training/summary';
@@ -194,7 +195,18 @@ export async function trainCommand(argv: string[], io: CliIo = processIo(), hook
     io.stderr('nn train: --report is not available yet in this build\n');
     return 2;
   }
+  // --threads N: the helper threads boot while the spec is read and checked (startKernelHelpersEarly).
+  const kernels = options.threads > 1 ? compiledKernels() : null;
+  const early = kernels ? startKernelHelpersEarly(options.threads - 1, kernels) : null;
+  try {
+    return await trainSpec(options, io, hooks, options.threads > 1 ? { start: early?.start ?? startKernelHelpers, count: options.threads - 1 } : undefined);
+  } finally {
+    await early?.dispose();
+  }
+}
 
+/** `nn train` once its arguments are read: check the spec, train its runs, print and write what was asked. */
+async function trainSpec(options: TrainOptions, io: CliIo, hooks: TrainHooks, helpers: KernelHelpers | undefined): Promise<number> {
   const specPath = resolve(io.cwd, options.file);
   const text = readSpec('train', options.file, specPath, (message) => io.stderr(message));
   if (text === undefined) return 2;
@@ -242,7 +254,7 @@ export async function trainCommand(argv: string[], io: CliIo = processIo(), hook
       const settings = options.epochs !== null ? { ...run.settings, epochs: options.epochs } : run.settings;
       const runWithSettings: RunSpec = { ...run, settings };
       const showProgress = io.stderrIsTTY && !options.quiet;
-      const outcome = await trainSliced(runWithSettings, options.maxSeconds, io, () => interrupted, showProgress, options.threads, options.report !== null);
+      const outcome = await trainSliced(runWithSettings, options.maxSeconds, io, () => interrupted, showProgress, helpers, options.report !== null);
       trained.push({ run: runWithSettings, ...outcome });
       if (!options.json) io.stdout(summary(options.file, lines, runWithSettings, outcome.result, outcome.seconds, trained.length > 1));
       if (outcome.result.stopped === 'cancelled') break;
@@ -288,10 +300,9 @@ async function trainSliced(
   io: CliIo,
   interrupted: () => boolean,
   showProgress: boolean,
-  threads = 1,
+  helpers: KernelHelpers | undefined,
   recordSnapshots = false,
 ): Promise<{ result: TrainResult; seconds: number; trainer: Trainer }> {
-  const helpers = threads > 1 ? { start: startKernelHelpers, count: threads - 1 } : undefined;
   const trainer = new Trainer(run.network, run.data, run.settings, { helpers });
   const started = io.now();
   const deadline = maxSeconds === null ? Infinity : started + maxSeconds * 1000;

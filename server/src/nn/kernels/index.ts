@@ -22,6 +22,8 @@ import type { Vector } from '../activations';
 import { adamUpdate, Epilogue, product32, product64, sgdUpdate, type Product } from './reference';
 import { createWasmKernels, type KernelHelpers } from './wasm';
 
+export { compiledKernels } from './wasm';
+
 export type { KernelHelpers } from './wasm';
 export type { StartHelpers } from './threads';
 

@@ -23,6 +23,8 @@ export interface HelperData {
   module: object;
   memory: { readonly buffer: ArrayBufferLike };
   control: number;
+  /** The run's precision, whose kernels a helper has V8 optimize before it takes work. */
+  precision: 'f32' | 'f64';
 }
 
 /** Layout of the control block (Int32Array). */

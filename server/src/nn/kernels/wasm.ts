@@ -89,6 +89,14 @@ function kernelsCanRun(): boolean {
 
 let compiled: WasmModule | undefined;
 
+/**
+ * The compiled kernels, where they can run, for helper threads started before a trainer
+ * (training/kernelHelpers.ts); null where they cannot.
+ */
+export function compiledKernels(): object | null {
+  return kernelsCanRun() ? kernelModule() : null;
+}
+
 /** The compiled module (where kernelsCanRun()). */
 function kernelModule(): WasmModule {
   if (compiled) return compiled;
@@ -144,7 +152,7 @@ export function createWasmKernels(precision: Precision, helpers?: KernelHelpers)
   if (helpers && helpers.count > 0) {
     // In the kernels' memory, where the batch program shares its products through it too.
     const control = kernels.allocateInt32(Math.ceil(controlBytes(helpers.count) / 4));
-    const running = helpers.start({ module: kernelModule(), memory, control: control.byteOffset }, helpers.count);
+    const running = helpers.start({ module: kernelModule(), memory, control: control.byteOffset, precision }, helpers.count);
     kernels.useHelpers(control, helpers.count);
     helperStopper.register(kernels, running);
   }
