@@ -2,6 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import type { OptimizerSpec } from '../../server/src/language/model';
 import { compiledKernels, type KernelHelpers, type Precision } from '../../server/src/nn/kernels';
+import { encodeModule, FunctionBody, type ValueType } from '../../server/src/nn/codegen/assembler';
 import { Trainer } from '../../server/src/nn/trainer';
 import { startKernelHelpers, startKernelHelpersEarly } from '../../server/src/training/kernelHelpers';
 import { dataset, network, randomOneHot, randomRows, settings } from '../nn/helpers';
@@ -81,5 +82,31 @@ describe('helpers started before their trainer (nn train --threads N)', () => {
     // Taken by nobody and ended: a trainer that asks now starts its own.
     const run = await trained('f64', OPTIMIZERS[0], 3, early.start);
     expect(run.threads).toBe(3);
+  });
+});
+
+describe('a helper whose kernel throws', () => {
+  /** The kernels a helper calls, each a WebAssembly trap: what a bug in one would look like. */
+  function trappingKernels(): object {
+    const kernel = (name: string, parameters: ValueType[]) => {
+      const body = new FunctionBody(parameters.length);
+      body.op(0x00); // unreachable
+      return { name, parameters, results: [] as ValueType[], body };
+    };
+    const product = Array<ValueType>(13).fill('i32');
+    const sgd: ValueType[] = ['i32', 'i32', 'i32', 'i32', 'f64', 'f64', 'f64'];
+    const gather = Array<ValueType>(8).fill('i32');
+    // The WebAssembly API (the project's `lib` has no DOM types, where it is declared).
+    const api = (globalThis as unknown as { WebAssembly: { Module: new (bytes: Uint8Array) => object } }).WebAssembly;
+    return new api.Module(encodeModule([], [
+      kernel('product_f64', product), kernel('product_f32', product), kernel('sgd_f64', sgd), kernel('sgd_f32', sgd),
+      kernel('gather_f64', gather), kernel('gather_f32', gather),
+    ]));
+  }
+
+  it('stops the run with the kernels\' message, not a bare WebAssembly trap', async () => {
+    const module = trappingKernels();
+    const start: KernelHelpers['start'] = (data, count) => startKernelHelpers({ ...data, module }, count);
+    await expect(trained('f32', OPTIMIZERS[1], 2, start)).rejects.toThrow('matrix kernels: a helper thread failed');
   });
 });

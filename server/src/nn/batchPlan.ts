@@ -8,7 +8,7 @@
 import type { Activation, LossKind, OptimizerSpec } from '../language/model';
 import type { Vector } from './activations';
 import { compilable, compileNetwork } from './codegen/compile';
-import type { BatchProgram, MatrixKernels } from './kernels';
+import { helperFailure, type BatchProgram, type MatrixKernels } from './kernels';
 
 import { ACTIVATION_CODES, EPOCHS_PER_CALL, F, FLOATS, L, LAYER_WORDS, P, RECORD_COLUMNS, lossCode } from './planLayout';
 
@@ -156,7 +156,11 @@ export class BatchPlan {
     w[P.correct] = state.correct;
     this.floats[F.epochLoss] = state.epochLoss;
     const outcome = this.outcome;
-    outcome.batches = this.loop(this.planAddress, this.floatsAddress, maxBatches, Math.min(maxEpochs, EPOCHS_PER_CALL));
+    try {
+      outcome.batches = this.loop(this.planAddress, this.floatsAddress, maxBatches, Math.min(maxEpochs, EPOCHS_PER_CALL));
+    } catch (error) {
+      throw this.explained(error);
+    }
     state.cursor = w[P.cursor];
     state.updates = w[P.updates];
     state.correct = w[P.correct];
@@ -168,7 +172,17 @@ export class BatchPlan {
 
   /** trainer.ts evaluate on rows of a part held in the kernels' memory: the loss sum and correct count. */
   evaluate(inputs: Float64Array, targets: Float64Array, rows: number): { lossSum: number; correct: number } {
-    const correct = this.evaluator(this.planAddress, this.floatsAddress, this.general.address(inputs), this.general.address(targets), rows);
+    let correct: number;
+    try {
+      correct = this.evaluator(this.planAddress, this.floatsAddress, this.general.address(inputs), this.general.address(targets), rows);
+    } catch (error) {
+      throw this.explained(error);
+    }
     return { lossSum: this.floats[F.evaluatedLoss], correct };
+  }
+
+  /** The program's error, or, for the trap that a helper's failed kernel ends it with, the kernels' own words. */
+  private explained(error: unknown): unknown {
+    return this.general.helperFailed ? helperFailure(error) : error;
   }
 }

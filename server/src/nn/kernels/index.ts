@@ -22,7 +22,7 @@ import type { Vector } from '../activations';
 import { adamUpdate, Epilogue, product32, product64, sgdUpdate, type Product } from './reference';
 import { createWasmKernels, type KernelHelpers } from './wasm';
 
-export { compiledKernels } from './wasm';
+export { compiledKernels, helperFailure } from './wasm';
 
 export type { KernelHelpers } from './wasm';
 export type { StartHelpers } from './threads';
@@ -87,6 +87,11 @@ export interface BatchProgram {
   /** The helper threads the program shares its work with (0: none), and the address of their control block. */
   readonly helpers: number;
   readonly control: number;
+  /**
+   * Whether a helper's kernel threw during the last shared job. The program then stops with a
+   * WebAssembly trap (server/wasm/batches.ts awaitHelpers), which says nothing of why.
+   */
+  readonly helperFailed: boolean;
   /** The address of a vector, f64 or i32 array allocated by these kernels (throws for any other). */
   address(vector: Vector | Float64Array | Int32Array): number;
   /**

@@ -136,6 +136,11 @@ const AWAIT_SPINS = 100_000;
 /** An sgd pass over fewer parameters than this runs on the calling thread alone. */
 const PARALLEL_SGD_MINIMUM = 1 << 15;
 
+/** What a caller sees when a helper thread's kernel threw (a bug in the kernels: the operands are checked before). */
+export function helperFailure(cause?: unknown): Error {
+  return new Error('matrix kernels: a helper thread failed', cause === undefined ? undefined : { cause });
+}
+
 /** Stops a collected kernel set's helper threads. */
 const helperStopper = new FinalizationRegistry<{ stop(): void }>((helpers) => helpers.stop());
 
@@ -192,12 +197,16 @@ class WasmKernels implements MatrixKernels {
     const kernel = (): KernelExports => this.kernel;
     const helpers = (): number => this.helperCount;
     const control = (): number => (this.control ? this.control.byteOffset : 0);
+    const failed = (): boolean => this.control !== null && Atomics.load(this.control, CONTROL.failed) !== 0;
     this.program = {
       get helpers() {
         return helpers();
       },
       get control() {
         return control();
+      },
+      get helperFailed() {
+        return failed();
       },
       get run() {
         return wide ? kernel().run_f64 : kernel().run_f32;
@@ -476,7 +485,7 @@ class WasmKernels implements MatrixKernels {
     for (; pending !== 0; pending = Atomics.load(control, CONTROL.pending)) {
       Atomics.wait(control, CONTROL.pending, pending);
     }
-    if (Atomics.load(control, CONTROL.failed) !== 0) throw new Error('matrix kernels: a helper thread failed');
+    if (Atomics.load(control, CONTROL.failed) !== 0) throw helperFailure();
   }
 
   // ---- the memory -----------------------------------------------------------
