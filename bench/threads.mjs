@@ -7,7 +7,8 @@
 //
 // Each run is a fresh child process that builds the trainer with N − 1 helper
 // threads (training/kernelHelpers.ts), waits until they have started (they
-// take a few milliseconds; that wait is reported, not timed), then times
+// take a few milliseconds, and have V8 optimize their kernels before they
+// report ready; that wait is reported, not timed, while --cli times it), then times
 // train() by the wall clock: what `--threads` buys once it runs. With --cli,
 // each run is `nn train` on a spec whose data is (c)'s, written to a CSV file,
 // and the time is the one it reports (training, the helpers' start included).

@@ -81,8 +81,7 @@ const RUNNERS = {
     return runBrain(w, data, (await import('brain.js')).default);
   },
   async 'brain-cached'(w, data) {
-    const launcher = createRequire(import.meta.url)(join(root, 'dist', 'cli.js'));
-    const brain = launcher.requireCached(BRAIN_BUNDLE);
+    const brain = launcher().requireCached(BRAIN_BUNDLE);
     if (process.argv.includes('--write-cache')) process.on('exit', () => brain.writeCache());
     else if (brain.cache !== 'accepted') throw new Error(`brain.js's code cache was ${brain.cache}`);
     return runBrain(w, data, brain.exports);
@@ -104,14 +103,16 @@ const RUNNERS = {
   },
 };
 
+/** dist/cli.js, the `nn` launcher: its loadProgram() and requireCached() (server/src/codeCache.ts). */
+const launcher = () => createRequire(import.meta.url)(join(root, 'dist', 'cli.js'));
+
 /**
  * The trainer as `nn` loads it: dist/cli.js's program with its code cache (server/src/codeCache.ts),
  * built by the driver (build.mjs) before it starts the children. The child fails if V8 refused
  * the cache, so a table never mixes runs with and without it.
  */
 function loadNn() {
-  const launcher = createRequire(import.meta.url)(join(root, 'dist', 'cli.js'));
-  const program = launcher.loadProgram();
+  const program = launcher().loadProgram();
   if (program.cache !== 'accepted') throw new Error(`nn's code cache was ${program.cache}: run build.mjs with this Node`);
   return program.exports;
 }
