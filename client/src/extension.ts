@@ -10,11 +10,13 @@ import {
 } from 'vscode-languageclient/node';
 import {
   Commands,
+  RunsRequest,
   RunStatusNotification,
   type InitializationOptions,
+  type RunLocation,
+  type RunsParams,
   type RunStatusParams,
 } from '../../server/src/protocol';
-import { enclosingTrainLine, trainLines } from './runLocator';
 import { RunStatusStore } from './runStatusStore';
 import { TrainingStatusBar } from './statusBar';
 import { PANEL_VIEW_TYPE, TrainingPanels } from './trainingPanel';
@@ -33,6 +35,12 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
 
   const executeServerCommand = async (command: string, args: unknown[]): Promise<unknown> =>
     languageClient.sendRequest(ExecuteCommandRequest.type, { command, arguments: args });
+  /** The runs of the document (the one whose block holds `position`, when given), from the server's syntax tree. */
+  const runsOf = async (document: vscode.TextDocument, position?: vscode.Position): Promise<RunLocation[]> => {
+    const params: RunsParams = { textDocument: { uri: document.uri.toString() } };
+    if (position) params.position = { line: position.line, character: position.character };
+    return (await languageClient.sendRequest<RunLocation[] | null>(RunsRequest, params)) ?? [];
+  };
 
   const panels = new TrainingPanels(context.extensionUri, languageClient, store, executeServerCommand);
   context.subscriptions.push(
@@ -44,12 +52,18 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   );
 
   context.subscriptions.push(
-    vscode.commands.registerCommand('nn.trainNetwork', () => runOnActiveEditor(Commands.train, executeServerCommand)),
+    vscode.commands.registerCommand('nn.trainNetwork', () => runOnActiveEditor(Commands.train, executeServerCommand, runsOf)),
     vscode.commands.registerCommand('nn.stopTrainingActive', () =>
-      runOnActiveEditor(Commands.stopTraining, executeServerCommand),
+      runOnActiveEditor(Commands.stopTraining, executeServerCommand, runsOf),
     ),
     vscode.commands.registerCommand('nn.showTraining', async (uri?: unknown, line?: unknown) => {
-      const target = typeof uri === 'string' ? { uri, line: typeof line === 'number' ? line : 0 } : runAtCursor(store);
+      let target: { uri: string; line: number } | undefined;
+      try {
+        target = typeof uri === 'string' ? { uri, line: typeof line === 'number' ? line : 0 } : await runToShow(store, runsOf);
+      } catch (error) {
+        void vscode.window.showErrorMessage(`nn: finding the run to show failed: ${String(error)}`);
+        return;
+      }
       if (!target) {
         void vscode.window.showInformationMessage('Put the cursor in a `train` block of a .nn file to show its training.');
         return;
@@ -110,10 +124,13 @@ function createClient(context: vscode.ExtensionContext): LanguageClient {
   return new LanguageClient('nn', 'NN Language Server', serverOptions, clientOptions);
 }
 
+type RunsOf = (document: vscode.TextDocument, position?: vscode.Position) => Promise<RunLocation[]>;
+
 /** Train or stop the run under the cursor (every run of the file when the cursor is outside them). */
 async function runOnActiveEditor(
   command: string,
   executeServerCommand: (command: string, args: unknown[]) => Promise<unknown>,
+  runsOf: RunsOf,
 ): Promise<void> {
   const editor = vscode.window.activeTextEditor;
   if (!editor || editor.document.languageId !== 'nn') {
@@ -121,23 +138,22 @@ async function runOnActiveEditor(
     return;
   }
   const uri = editor.document.uri.toString();
-  const line = enclosingTrainLine(editor.document.getText(), editor.selection.active.line);
   try {
-    await executeServerCommand(command, line === undefined ? [uri] : [uri, line]);
+    const [run] = await runsOf(editor.document, editor.selection.active);
+    await executeServerCommand(command, run === undefined ? [uri] : [uri, run.line]);
   } catch (error) {
     void vscode.window.showErrorMessage(`nn: ${command} failed: ${String(error)}`);
   }
 }
 
 /** The run the palette's "Show Training" means: the one under the cursor, else the one training, else the first. */
-function runAtCursor(store: RunStatusStore): { uri: string; line: number } | undefined {
+async function runToShow(store: RunStatusStore, runsOf: RunsOf): Promise<{ uri: string; line: number } | undefined> {
   const editor = vscode.window.activeTextEditor;
   if (!editor || editor.document.languageId !== 'nn') return undefined;
   const uri = editor.document.uri.toString();
-  const text = editor.document.getText();
   const line =
-    enclosingTrainLine(text, editor.selection.active.line) ??
+    (await runsOf(editor.document, editor.selection.active))[0]?.line ??
     store.runs(uri).find((r) => r.phase === 'running')?.line ??
-    trainLines(text)[0];
+    (await runsOf(editor.document))[0]?.line;
   return line === undefined ? undefined : { uri, line };
 }

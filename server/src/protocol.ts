@@ -6,6 +6,8 @@
 // and the training panel. A client that ignores them loses nothing else.
 // This file imports nothing but types, so both sides can include it.
 
+import type { Position, Range } from 'vscode-languageserver-protocol';
+
 /** Server commands (workspace/executeCommand). Arguments: [uri: string, line?: number (0-based line of `train`)]. */
 export const Commands = {
   train: 'nn.train',
@@ -120,6 +122,28 @@ export interface TrainingView {
   points: { x: number; y: number; label: number }[] | null;
   box: { xMin: number; xMax: number; yMin: number; yMax: number } | null;
   grid: number;
+}
+
+/**
+ * Client -> server request `nn/runs`: where the runs (`train` blocks) of a document are, from
+ * the server's syntax tree of its current text (blocks with errors included), so a client
+ * names a run without parsing the text. With `position`, the block whose lines hold the
+ * position's line (none when it is outside every block); without, every block in order.
+ * Returns null for a document the server does not have.
+ */
+export const RunsRequest = 'nn/runs';
+export interface RunsParams {
+  textDocument: { uri: string };
+  position?: Position;
+}
+export interface RunLocation {
+  /** 0-based line of the `train` keyword: the line the server commands and `nn/training` take. */
+  line: number;
+  /** From `train` to the block's `}` (to where the block stops, when it has none). */
+  range: Range;
+  /** The names as written; null where the text has none yet. */
+  network: string | null;
+  data: string | null;
 }
 
 /**

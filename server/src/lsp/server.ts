@@ -29,6 +29,7 @@ import { LineIndex } from '../language/positions';
 import type { Problem } from '../language/problems';
 import {
   Commands,
+  RunsRequest,
   RunStatusNotification,
   TrainingRequest,
   type InitializationOptions,
@@ -52,6 +53,7 @@ import { formatting } from './formatting';
 import { hover } from './hover';
 import { inlayHints } from './inlayHints';
 import { definition, prepareRename, references, rename } from './navigation';
+import { runLocations } from './runs';
 import { readSettings, type ResolvedSettings } from './settings';
 import { SEMANTIC_TOKENS_LEGEND, semanticTokens } from './semanticTokens';
 import { runAtLine, type ClientFeatures, type DocumentState } from './state';
@@ -602,6 +604,7 @@ export function startServer(connection: Connection, options: ServerOptions): voi
   connection.onRenameRequest(answer(rename, null));
   connection.onDocumentSymbol(answer(documentSymbols, []));
   connection.languages.semanticTokens.on(answer(semanticTokens, { data: [] }));
+  connection.onRequest(RunsRequest, answer(runLocations, null));
 
   /**
    * The state of the document as the client sees it now. A request may arrive between
