@@ -5,21 +5,13 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { buildCli } from '../support/cli';
+import { XOR_EXAMPLE } from '../support/specs';
 import { tempDir } from '../support/temp';
 
-const DECLARATIONS = `network xor {
-  input 2
-  layer hidden 3 sigmoid
-  layer output 1 sigmoid
-}
+/** docs/language.md §1's network and data, without its run. */
+const XOR_DECLARATIONS = XOR_EXAMPLE.slice(XOR_EXAMPLE.indexOf('network xor'), XOR_EXAMPLE.indexOf('train xor'));
 
-data xor_table {
-  0 0 -> 0
-  0 1 -> 1
-  1 0 -> 1
-  1 1 -> 0
-}
-
+const DECLARATIONS = `${XOR_DECLARATIONS}
 network line {
   input 1
   layer 4 linear
