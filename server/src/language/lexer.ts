@@ -1,4 +1,4 @@
-// Splits `.nn` text into tokens (LANGUAGE.md §2) and finds its comments; never throws, reports bad characters as problems.
+// Splits `.nn` text into tokens (docs/language.md §2) and finds its comments; never throws, reports bad characters as problems.
 
 import type { Problem } from './problems';
 import type { Span } from './syntax';
