@@ -122,6 +122,34 @@ export interface TrainingView {
   grid: number;
 }
 
+/** The formats of `nn export --format` and of the editor's "NN: Export Trained Model…" (docs/export.md). */
+export type ExportFormat = 'onnx' | 'safetensors' | 'pytorch' | 'json';
+
+/**
+ * Client -> server request `nn/exportModel`: the trained model of the run at a line, as the
+ * bytes of a file in the given format, made from the outcome the server already holds (it
+ * never trains for this). An `error` says why there is nothing to export (the run has not
+ * been trained, or diverged).
+ */
+export const ExportModelRequest = 'nn/exportModel';
+export interface ExportModelParams {
+  uri: string;
+  /** 0-based line inside the run's `train` block. */
+  line: number;
+  format: ExportFormat;
+}
+export type ExportModelResult =
+  | {
+      /** `<spec name>.run<N>.<extension>`, the name `nn export` gives the file by default. */
+      fileName: string;
+      /** The file's bytes, base64. */
+      data: string;
+    }
+  | { error: string };
+
+/** The VS Code client's command "NN: Export Trained Model…"; arguments [uri?, line?] (the run under the cursor without them). */
+export const ExportModelCommand = 'nn.exportModel';
+
 /**
  * `initializationOptions` of the VS Code client. A client that sends none (Neovim,
  * other editors) has no Workspace Trust, and its workspace counts as trusted.

@@ -2,7 +2,8 @@
 import { mkdirSync, readFileSync, writeFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { defaultScriptPath, exportCommand, parseExportArgs } from '../../server/src/cli/export';
+import { exportCommand, parseExportArgs } from '../../server/src/cli/export';
+import { defaultExportPath } from '../../server/src/export/formats';
 import { exportDocument, type ExportDocument } from '../../server/src/export/json';
 import { Trainer } from '../../server/src/nn/trainer';
 import { checkedWithoutErrors } from '../support/check';
@@ -244,13 +245,13 @@ describe('nn export --format json', () => {
     expect(text.startsWith('#!/usr/bin/env python3\n')).toBe(true);
     const finalLoss = (JSON.parse(run(['spec.nn', '--run', '1', '--format', 'json'], dir).stdout) as ExportDocument).training.finalLoss;
     expect(text).toContain(`FINAL_LOSS = ${finalLoss}`);
-    expect(defaultScriptPath('examples/xor.nn', 2)).toBe(join('examples', 'xor.run2.py'));
+    expect(defaultExportPath('examples/xor.nn', 2, 'pytorch')).toBe(join('examples', 'xor.run2.py'));
   });
 
   it.each([
     [['spec.nn', '--format', 'json'], 2, '--run N is required'],
-    [['spec.nn', '--run', '1'], 2, '--format json|pytorch is required'],
-    [['spec.nn', '--run', '1', '--format', 'onnx'], 2, '--format must be json or pytorch'],
+    [['spec.nn', '--run', '1'], 2, '--format json|pytorch|onnx|safetensors is required'],
+    [['spec.nn', '--run', '1', '--format', 'tflite'], 2, '--format must be json, pytorch, onnx or safetensors'],
     [['spec.nn', '--run', '0', '--format', 'json'], 2, '--run needs a whole number'],
     [['spec.nn', '--run', '2', '--format', 'json'], 2, 'has no run 2 (it has 1 train block)'],
     [['missing.nn', '--run', '1', '--format', 'json'], 2, "nn export: cannot read 'missing.nn': no such file\n"],
@@ -293,7 +294,7 @@ describe('nn export --format json', () => {
   it('--help prints the usage on stdout and exits 0', () => {
     const res = run(['--help'], workspace(XOR).dir);
     expect(res.status).toBe(0);
-    expect(res.stdout).toContain('usage: nn export FILE --run N --format json|pytorch [--out PATH] [--epochs N]');
+    expect(res.stdout).toContain('usage: nn export FILE --run N --format json|pytorch|onnx|safetensors [--out PATH] [--epochs N]');
   });
 
   it('parses arguments in any order', () => {

@@ -1,7 +1,7 @@
 // The CodeLens row above each `train` block (UX.md table): what can be done with the run and where it stands.
 
 import type { CodeLens, Command } from 'vscode-languageserver';
-import { Commands, type RunStatus } from '../protocol';
+import { Commands, ExportModelCommand, type RunStatus } from '../protocol';
 import type { RunSpec } from '../language/model';
 import type { TrainDecl } from '../language/syntax';
 import { formatLoss, formatSeconds, progressText, resultText } from '../training/summary';
@@ -51,6 +51,9 @@ function runCommands(state: DocumentState, run: RunSpec, status: RunStatus | und
   const showLens: Command = { title: '📈 Show training', command: SHOW_TRAINING_COMMAND, arguments: args };
   const show: Command[] = state.client.commandLinks ? [showLens] : [];
   const outcome = state.outcomes.get(run.key);
+  // "NN: Export Trained Model…" is the VS Code client's too; it exports the weights of a finished or stopped run.
+  const trained = outcome?.result && outcome.result.stopped !== 'diverged';
+  const exportLens: Command[] = state.client.commandLinks && trained ? [{ title: '$(export) Export…', command: ExportModelCommand, arguments: args }] : [];
   const stepped = outcome?.step ? [label(`step ${outcome.step.update} · batch loss ${formatLoss(outcome.step.batchLoss)}`)] : [];
   const phase = status?.phase ?? 'idle';
   const runState = {
@@ -70,12 +73,14 @@ function runCommands(state: DocumentState, run: RunSpec, status: RunStatus | und
     case 'diverged':
       return [train('▶ Retrain'), label(resultText(runState, run) ?? 'diverged')];
     case 'cancelled':
-      return [train('▶ Train'), step, ...show, ...stepped, label(resultText(runState, run) ?? 'stopped')];
+      return [train('▶ Train'), step, ...show, ...exportLens, ...stepped, label(resultText(runState, run) ?? 'stopped')];
     case 'done': {
       const result = outcome?.result;
       const missed = result && (result.stopped === 'time' || (result.stopped === 'epochs' && run.settings.stopLoss !== null));
       const text = label(resultText(runState, run) ?? 'trained');
-      return missed ? [train('▶ Retrain'), ...show, ...stepped, text] : [train('▶ Retrain'), step, ...show, ...stepped, text];
+      return missed
+        ? [train('▶ Retrain'), ...show, ...exportLens, ...stepped, text]
+        : [train('▶ Retrain'), step, ...show, ...exportLens, ...stepped, text];
     }
     default: {
       const lenses = [train('▶ Train'), step];

@@ -29,8 +29,11 @@ import { LineIndex } from '../language/positions';
 import type { Problem } from '../language/problems';
 import {
   Commands,
+  ExportModelRequest,
   RunStatusNotification,
   TrainingRequest,
+  type ExportModelParams,
+  type ExportModelResult,
   type InitializationOptions,
   type RunStatus,
   type RunStatusParams,
@@ -47,6 +50,7 @@ import { codeLenses } from './codeLens';
 import { commandTarget, selectRuns } from './commands';
 import { completion } from './completion';
 import { diagnostics } from './diagnostics';
+import { exportModel } from './exportModel';
 import { foldingRanges } from './folding';
 import { formatting } from './formatting';
 import { hover } from './hover';
@@ -571,6 +575,11 @@ export function startServer(connection: Connection, options: ServerOptions): voi
       box: frame?.box ?? null,
       grid: frame?.grid ?? 0,
     };
+  });
+
+  connection.onRequest<ExportModelResult, never>(ExportModelRequest, (params: ExportModelParams): ExportModelResult => {
+    const state = current(params.uri);
+    return state ? exportModel(state, params) : { error: 'Open the spec in the editor to export its runs.' };
   });
 
   // ---------------------------------------------------------------- features
