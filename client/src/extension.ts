@@ -10,10 +10,12 @@ import {
 } from 'vscode-languageclient/node';
 import {
   Commands,
+  ExportModelCommand,
   RunStatusNotification,
   type InitializationOptions,
   type RunStatusParams,
 } from '../../server/src/protocol';
+import { exportTrainedModel } from './exportModel';
 import { enclosingTrainLine, trainLines } from './runLocator';
 import { RunStatusStore } from './runStatusStore';
 import { TrainingStatusBar } from './statusBar';
@@ -56,6 +58,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
       }
       await panels.show(target.uri, target.line);
     }),
+    vscode.commands.registerCommand(ExportModelCommand, (uri?: unknown, line?: unknown) => exportTrainedModel(languageClient, store, uri, line)),
     vscode.workspace.onDidCloseTextDocument((document) => store.forget(document.uri.toString())),
     // Restricted Mode trains nothing, so restarting on trust loses no work and the server starts over trusted.
     vscode.workspace.onDidGrantWorkspaceTrust(async () => {
