@@ -39,18 +39,3 @@ export function dataRows(run: RunSpec): number[][] {
   const { inputs, inputWidth, rows } = run.data;
   return Array.from({ length: rows }, (_, r) => Array.from(inputs.subarray(r * inputWidth, (r + 1) * inputWidth)));
 }
-
-export const FLOWERS_CSV = `sepal_length,sepal_width,petal length,species
-5.1,3.5,1.4,setosa
-4.9,3.0,1.4,setosa
-7.0,3.2,4.7,versicolor
-6.4,3.2,4.5,versicolor
-6.3,3.3,6.0,virginica
-5.8,2.7,5.1,virginica
-5.0,3.4,1.5,setosa
-6.9,3.1,4.9,versicolor
-7.1,3.0,5.9,virginica
-5.4,3.9,1.7,setosa
-5.5,2.3,4.0,versicolor
-6.5,3.0,5.8,virginica
-`;

@@ -5,53 +5,8 @@ import { describe, expect, it } from 'vitest';
 import { ExportError } from '../../server/src/export/json';
 import { ONNX_IR_VERSION, ONNX_OPSET, onnxModel } from '../../server/src/export/onnx';
 import schemaText from '../../server/src/export/onnx/onnx.proto?raw';
-import { XOR_EXAMPLE } from '../support/specs';
-import { dataRows, FLOWERS_CSV, trainedRun } from './helpers';
-
-const REGRESSION = `network fit {
-  input 2
-  layer hidden 4 tanh
-  layer out 1 linear
-}
-
-data points {
-  normalize zscore
-  1 10 -> 0.5
-  2 30 -> 0.9
-  3 20 -> 1.4
-  4 50 -> 2.2
-  5 40 -> 2.4
-  6 60 -> 3.1
-}
-
-train fit on points {
-  optimizer sgd rate 0.05 momentum 0.9
-  epochs 200
-  batch 2
-  seed 7
-}
-`;
-
-const FLOWERS = `network flower {
-  input 3
-  layer hidden 5 relu
-  layer out 3 softmax
-}
-
-data flowers from "flowers.csv" {
-  target species onehot
-  normalize minmax
-}
-
-train flower on flowers {
-  loss cross_entropy
-  optimizer adam rate 0.01
-  epochs 150
-  batch 4
-  validate 25%
-  seed 3
-}
-`;
+import { DEEP, FLOWERS, FLOWERS_CSV, inF32, REGRESSION, XOR_EXAMPLE } from '../support/specs';
+import { dataRows, trainedRun } from './helpers';
 
 const CIRCLE = `network ring {
   input 2
@@ -71,40 +26,13 @@ train ring on disc {
 }
 `;
 
-const DEEP = `network deep {
-  input 3
-  layer wide 6 linear
-  layer kinked 4 leaky_relu
-  layer out 2 tanh
-}
-
-data table {
-  normalize minmax
-  1 200 -3 -> 0.1 -0.4
-  2 150 -1 -> 0.3 -0.1
-  3 120 0 -> 0.5 0.2
-  4 90 2 -> 0.2 0.4
-  5 60 3 -> -0.2 0.6
-  6 20 5 -> -0.5 0.3
-}
-
-train deep on table {
-  optimizer sgd rate 0.05
-  epochs 300
-  seed 2
-}
-`;
-
 const SPECS: { name: string; spec: string; files: Record<string, string> }[] = [
   { name: 'sigmoid → sigmoid, mse (xor)', spec: XOR_EXAMPLE, files: {} },
   { name: 'tanh → linear, mse, zscore normalization', spec: REGRESSION, files: {} },
-  { name: 'relu → softmax, cross-entropy, minmax normalization, CSV classes, 25% held out', spec: FLOWERS, files: { 'flowers.csv': FLOWERS_CSV } },
+  { name: 'relu → softmax, cross-entropy, minmax normalization, CSV classes, 20% held out', spec: FLOWERS, files: { 'flowers.csv': FLOWERS_CSV } },
   { name: 'leaky_relu → sigmoid, binary cross-entropy, generated data', spec: CIRCLE, files: {} },
-  { name: 'linear → leaky_relu → tanh, mse, minmax normalization', spec: DEEP, files: {} },
+  { name: 'linear → leaky_relu → tanh → sigmoid, mse, zscore normalization', spec: DEEP, files: {} },
 ];
-
-/** The spec with `precision f32` in its (first) train block. */
-const inF32 = (spec: string) => spec.replace(/^(train .*\{\n)/m, '$1  precision f32\n');
 
 const CASES = SPECS.flatMap((c) => [
   { ...c, precision: 'f64' as const, tolerance: 1e-12 },
@@ -211,11 +139,12 @@ describe('nn export --format onnx', () => {
   });
 
   it('writes no normalization nodes without normalize, and a linear layer as its Gemm alone', () => {
-    const xor = decode(onnxModel(trainedRun(XOR_EXAMPLE).run, trainedRun(XOR_EXAMPLE).result));
+    const trainedXor = trainedRun(XOR_EXAMPLE);
+    const xor = decode(onnxModel(trainedXor.run, trainedXor.result));
     expect(ops(xor)).toEqual(['Gemm', 'Sigmoid', 'Gemm', 'Sigmoid']);
     expect(xor.graph.node[0].input[0]).toBe('input');
     const deep = trainedRun(DEEP);
-    expect(ops(decode(onnxModel(deep.run, deep.result)))).toEqual(['Sub', 'Div', 'Gemm', 'Gemm', 'Mul', 'Max', 'Gemm', 'Tanh']);
+    expect(ops(decode(onnxModel(deep.run, deep.result)))).toEqual(['Sub', 'Div', 'Gemm', 'Gemm', 'Mul', 'Max', 'Gemm', 'Tanh', 'Gemm', 'Sigmoid']);
   });
 
   it('writes leaky_relu as Max(z, 0.01z) in double precision and as LeakyRelu in float', () => {

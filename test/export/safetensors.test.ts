@@ -3,37 +3,11 @@ import { describe, expect, it } from 'vitest';
 import { documentMetadata, exportDocument, exportJson } from '../../server/src/export/json';
 import { readSafetensors, safetensorsFile } from '../../server/src/export/safetensors';
 import { readWeights, weightsFormatOf, type WeightsTarget } from '../../server/src/export/weightsFile';
-import { XOR_EXAMPLE } from '../support/specs';
-import { FLOWERS_CSV, trainedRun, type TrainedRun } from './helpers';
+import { FLOWERS as FLOWERS_F64, FLOWERS_CSV, withF32Run, XOR_EXAMPLE } from '../support/specs';
+import { trainedRun, type TrainedRun } from './helpers';
 
-const FLOWERS = `network flower {
-  input 3
-  layer hidden 5 relu
-  layer out 3 softmax
-}
-
-data flowers from "flowers.csv" {
-  target species onehot
-  normalize zscore
-}
-
-train flower on flowers {
-  loss cross_entropy
-  optimizer adam rate 0.01
-  epochs 80
-  batch 4
-  seed 3
-}
-
-train flower on flowers {
-  loss cross_entropy
-  optimizer adam rate 0.01
-  epochs 80
-  batch 4
-  seed 3
-  precision f32
-}
-`;
+/** Run 1 at f64, run 2 at f32. */
+const FLOWERS = withF32Run(FLOWERS_F64);
 
 let xorCache: TrainedRun | undefined;
 const xor = () => (xorCache ??= trainedRun(XOR_EXAMPLE));

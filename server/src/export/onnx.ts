@@ -19,8 +19,9 @@ import schemaText from './onnx/onnx.proto?raw';
 export const ONNX_IR_VERSION = 8;
 /** The lowest opset CLI.md allows, so that older runtimes load the model too; every operator used is unchanged since. */
 export const ONNX_OPSET = 13;
-/** leaky_relu's slope for z ≤ 0 (server/src/nn/activations.ts). */
+/** leaky_relu's slope for z ≤ 0 (server/src/nn/activations.ts), and its scalar initializer in a double model. */
 const LEAKY_SLOPE = 0.01;
+const SLOPE = 'leaky_relu.slope';
 
 /** The graph's input and output: one row per sample. */
 export const ONNX_INPUT = 'input';
@@ -110,11 +111,12 @@ export function onnxModel(run: RunSpec, result: TrainResult): Uint8Array {
       doc_string: `layer ${layer.name}: ${layer.units} units, ${activation}`,
     });
     node.push(...activationNodes(activation, layer.name, z, a, precision, attributeTypes));
-    if (activation === 'leaky_relu' && precision === 'f64' && !initializer.some((t) => t.name === SLOPE)) {
-      initializer.push(tensor(SLOPE, [], [LEAKY_SLOPE]));
-    }
     current = a;
   });
+  // One scalar slope serves every leaky_relu layer of a double model (activationNodes).
+  if (precision === 'f64' && doc.layers.some((layer) => layer.activation === 'leaky_relu')) {
+    initializer.push(tensor(SLOPE, [], [LEAKY_SLOPE]));
+  }
 
   const outputUnits = doc.layers[last].units;
   const batchTensor = (name: string, width: number, doc_string: string) => ({
@@ -123,7 +125,7 @@ export function onnxModel(run: RunSpec, result: TrainResult): Uint8Array {
     type: { tensor_type: { elem_type: elementType, shape: { dim: [{ dim_param: 'N' }, { dim_value: width }] } } },
   });
   const outputMeaning = doc.classes
-    ? `class scores in the order of the metadata's "classes": ${doc.classes.join(', ')}`
+    ? `one output per class, in the order of the metadata's "classes": ${doc.classes.join(', ')}`
     : `the network's outputs (${doc.layers[last].activation} units of layer ${doc.layers[last].name})`;
   const object = {
     ir_version: ONNX_IR_VERSION,
@@ -144,9 +146,6 @@ export function onnxModel(run: RunSpec, result: TrainResult): Uint8Array {
   if (problem) throw new Error(`the ONNX model does not fit the schema: ${problem}`);
   return model.encode(model.fromObject(object)).finish();
 }
-
-/** The scalar initializer of leaky_relu's slope in double precision (one per model). */
-const SLOPE = 'leaky_relu.slope';
 
 /** The nodes of a = act(z) (none for linear: z is a). */
 function activationNodes(
