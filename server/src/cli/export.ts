@@ -1,4 +1,4 @@
-// `nn export FILE --run N --format json|pytorch|onnx|safetensors [--out PATH] [--epochs N]`: train one run and write the model (docs/export.md).
+// `nn export FILE --run N --format json|pytorch|onnx|safetensors [--out PATH] [--epochs N]`: train one run and write the model (docs/cli.md "nn export", docs/export.md).
 
 import { writeFileSync } from 'node:fs';
 import { basename, dirname, resolve } from 'node:path';
