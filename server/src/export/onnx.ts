@@ -17,7 +17,7 @@ import schemaText from './onnx/onnx.proto?raw';
 
 /** IR version 8 (ONNX 1.10 to 1.12); onnxruntime reads it from 1.10 on. */
 export const ONNX_IR_VERSION = 8;
-/** The lowest opset CLI.md allows, so that older runtimes load the model too; every operator used is unchanged since. */
+/** The lowest opset docs/export.md allows (13 to 17), so that older runtimes load the model too; every operator used is unchanged since. */
 export const ONNX_OPSET = 13;
 /** leaky_relu's slope for z ≤ 0 (server/src/nn/activations.ts), and its scalar initializer in a double model. */
 const LEAKY_SLOPE = 0.01;
