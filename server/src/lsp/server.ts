@@ -578,7 +578,7 @@ export function startServer(connection: Connection, options: ServerOptions): voi
   });
 
   connection.onRequest<ExportModelResult, never>(ExportModelRequest, (params: ExportModelParams): ExportModelResult => {
-    const state = current(params.uri);
+    const state = typeof params?.uri === 'string' ? current(params.uri) : null;
     return state ? exportModel(state, params) : { error: 'Open the spec in the editor to export its runs.' };
   });
 
