@@ -3,18 +3,18 @@
 // The trainer builds its parts with these; so does `nn export` in the editor, which has
 // a run's outcome but no trainer (the PyTorch script embeds the training part).
 
-import type { Dataset, TrainSettings } from '../language/model';
+import { heldOutRows, type Dataset, type TrainSettings } from '../language/model';
 import { normalizeInput } from './normalize';
 import { Rng, STREAM } from './rng';
 import type { Normalization } from './types';
 
 /**
- * Splits rows 0..rows−1 into training and validation parts: round(share × rows)
+ * Splits rows 0..rows−1 into training and validation parts: heldOutRows(rows, share)
  * rows, chosen by the seed, are held out (at least one row is always kept for
  * training). Both parts are in data order.
  */
 export function splitRows(rows: number, share: number | null, seed: number): { training: Int32Array; validation: Int32Array } {
-  const held = share === null || rows === 0 ? 0 : Math.min(Math.max(Math.round(share * rows), 0), rows - 1);
+  const held = rows === 0 ? 0 : Math.min(Math.max(heldOutRows(rows, share), 0), rows - 1);
   const order = new Int32Array(rows);
   for (let i = 0; i < rows; i++) order[i] = i;
   if (held > 0) new Rng(seed, STREAM.split).shuffle(order);
