@@ -17,9 +17,14 @@ export interface ClientFeatures {
   markdown: boolean;
   /**
    * The client runs commands from markdown links (`command:` URIs) and has the
-   * client-side commands such as `nn.showTraining` (the training panel): VS Code.
+   * client-side commands such as ClientCommands.showTraining (the training panel): VS Code.
    */
   commandLinks: boolean;
+  /**
+   * The client draws codicons (`$(play)`) in lens titles and hover markdown: VS Code. Other
+   * clients (Neovim) would show the `$(…)` as written, so they get plain words.
+   */
+  icons: boolean;
   /** Completion may insert snippets (`${1:name}` placeholders); when false, plain words only. Absent means yes. */
   snippets?: boolean;
 }
@@ -49,7 +54,7 @@ export interface DocumentState {
    */
   results: readonly Problem[];
   /** False in an untrusted workspace: no data files are read and nothing trains. */
-  trusted: boolean;
+  workspaceTrusted: boolean;
   client: ClientFeatures;
   /** The options this version was checked with; completion reads a CSV header through their reader and path rules (to list its columns). */
   checkOptions?: CheckOptions;
