@@ -75,3 +75,4 @@ export interface CheckResult extends ParseResult {
 
 export { parse } from './parser';
 export { check } from './checker';
+export { DataStore } from '../data/store';
