@@ -135,10 +135,10 @@ export class DataStore {
     return parsed;
   }
 
-  /** A generated data set, drawn (by `generate`, on a miss) from the generator's arguments. */
+  /** A generated data set, drawn (by `generate`, on a miss) from the generator's arguments; the oldest go first. */
   generated(key: GeneratedKey, generate: () => Dataset): Dataset {
     const id = `${key.name}\u0000${key.generator}\u0000${key.samples}\u0000${key.noise}\u0000${key.seed}`;
-    let dataset = this.generatedSets.get(id);
+    let dataset = this.generatedSets.peek(id);
     if (dataset === undefined) {
       dataset = generate();
       if (key.samples <= this.limits.generatedSamples) this.generatedSets.set(id, dataset, key.samples);
@@ -148,10 +148,8 @@ export class DataStore {
 
   /** The data set of a declaration with exactly this text, if it loaded cleanly under conditions `matches` accepts. */
   declaredDataset(declText: string, matches: (entry: DeclaredDataset) => boolean): DeclaredDataset | null {
-    const entry = this.declarations.peek(declText);
-    if (entry === undefined || !matches(entry)) return null;
-    this.declarations.get(declText); // most recently used
-    return entry;
+    const entry = this.declarations.get(declText);
+    return entry !== undefined && matches(entry) ? entry : null;
   }
 
   rememberDeclaredDataset(declText: string, entry: DeclaredDataset): void {
@@ -160,23 +158,24 @@ export class DataStore {
     this.declarations.set(declText, entry, cells);
   }
 
-  /** The digest of strings chained in order (run keys), computed by `compute` on a miss. */
-  digestOfStrings(parts: readonly string[], compute: () => string): string {
+  /** The digest of strings chained in order (run keys), `compute(parts)` on a miss; the oldest go first. */
+  digestOfStrings(parts: readonly string[], compute: (parts: readonly string[]) => string): string {
     // NUL cannot occur in a name or a number, so the joined key is unambiguous.
     const key = parts.join('\u0000');
-    let hex = this.digests.get(key);
+    // Every check asks for every run's key: peek, so a hit costs one lookup.
+    let hex = this.digests.peek(key);
     if (hex === undefined) {
-      hex = compute();
+      hex = compute(parts);
       this.digests.set(key, hex);
     }
     return hex;
   }
 
-  /** The digest of a data set's values, computed by `compute` the first time this store sees the set. */
-  datasetDigest(dataset: Dataset, compute: () => string): string {
+  /** The digest of a data set's values, `compute(dataset)` the first time this store sees the set. */
+  datasetDigest(dataset: Dataset, compute: (dataset: Dataset) => string): string {
     let hex = this.datasetDigests.get(dataset);
     if (hex === undefined) {
-      hex = compute();
+      hex = compute(dataset);
       this.datasetDigests.set(dataset, hex);
     }
     return hex;
@@ -210,9 +209,9 @@ function cellsOf(dataset: Dataset): number {
 }
 
 /**
- * A map that keeps its most recently used entries: at most `maxEntries`, and at most
- * `maxCost` in all (each entry's cost given when it is set; the newest entry stays even
- * when it alone is over).
+ * A map that keeps its most recently used entries (`get`; `peek` leaves the order as it is):
+ * at most `maxEntries`, and at most `maxCost` in all (each entry's cost given when it is set;
+ * the newest entry stays even when it alone is over).
  */
 class Lru<V> {
   private readonly entries = new Map<string, { value: V; cost: number }>();

@@ -80,11 +80,7 @@ class Checker {
 
   /** `new Digest().string(a).string(b)….hex()`, remembered in the store: a run's key is the same from one keystroke to the next. */
   private digestOfStrings(...parts: string[]): string {
-    return this.store.digestOfStrings(parts, () => {
-      const digest = new Digest();
-      for (const part of parts) digest.string(part);
-      return digest.hex();
-    });
+    return this.store.digestOfStrings(parts, stringsDigest);
   }
 
   private line(offset: number): number {
@@ -656,7 +652,7 @@ class Checker {
 
     let dataKey = dataKeys.get(data);
     if (dataKey === undefined) {
-      dataKey = this.store.datasetDigest(data, () => datasetDigest(data));
+      dataKey = this.store.datasetDigest(data, datasetDigest);
       dataKeys.set(data, dataKey);
     }
     let networkKey = dataKeys.get(network);
@@ -855,6 +851,12 @@ function settingsCanonical(settings: TrainSettings): string {
   const o = settings.optimizer;
   const optimizer = o.kind === 'sgd' ? `sgd ${o.rate} ${o.momentum}` : `adam ${o.rate} ${o.beta1} ${o.beta2} ${o.epsilon}`;
   return `train ${settings.loss} ${optimizer} ${settings.epochs} ${settings.batch} ${settings.seed} ${settings.stopLoss} ${settings.validate} ${settings.precision}`;
+}
+
+function stringsDigest(parts: readonly string[]): string {
+  const digest = new Digest();
+  for (const part of parts) digest.string(part);
+  return digest.hex();
 }
 
 function datasetDigest(data: Dataset): string {
