@@ -1,4 +1,4 @@
-// Spec texts several suites use as they are, so a change to the CLI.md example is made once.
+// Spec texts several suites use as they are, so a change to the example of docs/language.md §1 is made once.
 
 /** XOR's network: two inputs, three sigmoid hidden units, one sigmoid output. */
 export const XOR_NETWORK = `network xor {
@@ -17,7 +17,7 @@ export const XOR_TABLE = `data xor_table {
 }
 `;
 
-/** CLI.md's example: the classic three-layer network, learning XOR (comment line included, so line numbers match). */
+/** docs/language.md §1: the classic three-layer network, learning XOR (comment line included, so line numbers match). */
 export const XOR_EXAMPLE = `# The classic three-layer network, learning XOR.
 ${XOR_NETWORK}
 ${XOR_TABLE}

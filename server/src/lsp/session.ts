@@ -21,7 +21,7 @@ import type { Workspace } from './workspace';
 
 /** A document is checked at most this often while its text changes. */
 const CHECK_DEBOUNCE_MS = 20;
-/** Auto-train waits this long after the text stops changing (docs/ARCHITECTURE.md, "Auto-train"). */
+/** Auto-train waits this long after the text stops changing (docs/editor.md "Auto-train and the estimate"). */
 const AUTO_TRAIN_DELAY_MS = 300;
 /** Lens refreshes and nn/runStatus notifications per document, at most this often while training. */
 const PROGRESS_INTERVAL_MS = 100;

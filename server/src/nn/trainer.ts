@@ -1,7 +1,7 @@
 // The backpropagation trainer: batched forward pass, the delta rule, gradients and updates, epochs and stop rules.
 //
 // Shapes follow the math with one column per sample: for layer k (numbered from
-// 1, as in LANGUAGE.md), W⁽ᵏ⁾ is n_k × n_{k−1}, and z⁽ᵏ⁾, a⁽ᵏ⁾, δ⁽ᵏ⁾ are
+// 1, as in docs/language.md §4.1), W⁽ᵏ⁾ is n_k × n_{k−1}, and z⁽ᵏ⁾, a⁽ᵏ⁾, δ⁽ᵏ⁾ are
 // n_k × B for a chunk of B samples, so one step of the derivation is one matrix
 // product over the whole chunk:
 //   forward   z⁽ᵏ⁾ = W⁽ᵏ⁾ a⁽ᵏ⁻¹⁾ + b⁽ᵏ⁾,  a⁽ᵏ⁾ = act(z⁽ᵏ⁾)
@@ -51,7 +51,7 @@ export const CALL_WORK = 1 << 20;
 /** Each layer's W and b start on a multiple of this many elements in the parameter block (a 64-byte line in f32). */
 const PIECE_ALIGN = 16;
 
-/** How accuracy is judged, decided from the targets (LANGUAGE.md §4), or null for regression. */
+/** How accuracy is judged, decided from the targets (docs/language.md §4.15), or null for regression. */
 export type Classification = 'binary' | 'onehot' | null;
 
 export function classificationOf(data: Dataset): Classification {
@@ -445,7 +445,7 @@ export class Trainer {
     return this.wide;
   }
 
-  /** Mean per-sample loss of the current weights on the training part (CLI.md `finalLoss`). */
+  /** Mean per-sample loss of the current weights on the training part (`finalLoss`, docs/cli.md "The JSON document"). */
   trainingLoss(): number {
     return this.evaluate(this.trainInputs, this.trainTargets, this.trainingRows.length).loss;
   }
