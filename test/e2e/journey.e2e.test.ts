@@ -163,6 +163,10 @@ describe('a new user in VS Code', () => {
     expect(text).toMatch(/W/);
     // The trained matrix is there, with its numbers: units × inputs weights at least.
     expect(numbersIn(text).length).toBeGreaterThanOrEqual(units * inputs);
+    // Its "Show training" link carries a codicon, drawn, not spelled out.
+    expect(text).toMatch(/Show training/);
+    expect(text).not.toMatch(/\$\(/);
+    await wb.page.locator('.monaco-hover .codicon-graph-line').first().waitFor({ timeout: T.ui });
     await shot('05-hover-hidden-layer');
     await wb.dismissHover();
   });
