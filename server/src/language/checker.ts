@@ -12,7 +12,7 @@ import { GENERATOR_DEFAULTS, generateDataset } from '../data/generators';
 import { DataStore } from '../data/store';
 import { Digest } from './digest';
 import type { CheckOptions, CheckResult, NameReference } from './index';
-import type { Activation, Dataset, GeneratorKind, Init, LayerSpec, LossKind, NetworkSpec, NormalizeKind, OptimizerSpec, Precision, RunSpec, TrainSettings } from './model';
+import { heldOutRows, type Activation, type Dataset, type GeneratorKind, type Init, type LayerSpec, type LossKind, type NetworkSpec, type NormalizeKind, type OptimizerSpec, type Precision, type RunSpec, type TrainSettings } from './model';
 import { parse } from './parser';
 import { LineIndex } from './positions';
 import type { Fix, Problem, ProblemCode, Severity } from './problems';
@@ -628,15 +628,17 @@ class Checker {
       );
     }
 
-    const held = settings.validate !== null ? Math.round(settings.validate * data.rows) : 0;
+    const held = heldOutRows(data.rows, settings.validate);
     const trainingRows = data.rows - held;
     const validateStmt = decl.statements.find((s) => s.kind === 'validate');
-    if (settings.validate !== null && validateStmt !== undefined) {
+    if (settings.validate !== null && validateStmt?.kind === 'validate' && validateStmt.value) {
+      // The percentage as written: settings.validate × 100 may not give it back (0.07 × 100 = 7.000000000000001).
+      const percent = validateStmt.value.value;
       if (trainingRows < 1) {
-        this.report(validateStmt.span, 'out-of-range', `validate ${settings.validate * 100}% holds out all ${data.rows} rows of data set '${data.name}', leaving none to train on; hold out less`);
+        this.report(validateStmt.span, 'out-of-range', `validate ${percent}% holds out all ${data.rows} rows of data set '${data.name}', leaving none to train on; hold out less`);
         ok = false;
       } else if (held === 0) {
-        this.warn(validateStmt.span, 'validation-empty', `validate ${settings.validate * 100}% of ${plural(data.rows, 'row')} holds out no row, so nothing is validated; hold out more or remove it`);
+        this.warn(validateStmt.span, 'validation-empty', `validate ${percent}% of ${plural(data.rows, 'row')} holds out no row, so nothing is validated; hold out more or remove it`);
       }
     }
     const batchStmt = decl.statements.find((s) => s.kind === 'batch');

@@ -15,7 +15,7 @@
 // gradients are summed, so memory stays bounded; the order of every sum is
 // fixed, so the same run gives the same bits every time.
 
-import type { Activation, Dataset, NetworkSpec, TrainSettings } from '../language/model';
+import { heldOutRows, type Activation, type Dataset, type NetworkSpec, type TrainSettings } from '../language/model';
 import { addBiasAndActivate, multiplyByDerivative, type Vector } from './activations';
 import { BatchPlan, EPOCHS_PER_CALL, Status, type BatchState } from './batchPlan';
 import { HistoryBuilder } from './history';
@@ -74,12 +74,12 @@ export function classificationOf(data: Dataset): Classification {
 }
 
 /**
- * Splits rows 0..rows−1 into training and validation parts: round(share × rows)
+ * Splits rows 0..rows−1 into training and validation parts: heldOutRows(rows, share)
  * rows, chosen by the seed, are held out (at least one row is always kept for
  * training). Both parts are in data order.
  */
 export function splitRows(rows: number, share: number | null, seed: number): { training: Int32Array; validation: Int32Array } {
-  const held = share === null || rows === 0 ? 0 : Math.min(Math.max(Math.round(share * rows), 0), rows - 1);
+  const held = rows === 0 ? 0 : Math.min(Math.max(heldOutRows(rows, share), 0), rows - 1);
   const order = new Int32Array(rows);
   for (let i = 0; i < rows; i++) order[i] = i;
   if (held > 0) new Rng(seed, STREAM.split).shuffle(order);
