@@ -2,7 +2,7 @@
 
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
-import { ExportModelRequest, type ExportFormat, type ExportModelParams, type ExportModelResult, type RunStatus } from '../../server/src/protocol';
+import { ExportModelRequest, type ExportFormat, type ExportModelParams, type RunStatus } from '../../server/src/protocol';
 import { enclosingTrainLine } from './runLocator';
 import type { RunStatusStore } from './runStatusStore';
 
@@ -26,7 +26,7 @@ export async function exportTrainedModel(client: LanguageClient, store: RunStatu
   const format = await vscode.window.showQuickPick(FORMATS, { title: 'NN: Export Trained Model', placeHolder: 'Export the trained model as…' });
   if (!format) return;
   const params: ExportModelParams = { uri: target.uri, line: target.line, format: format.format };
-  const answer = await client.sendRequest<ExportModelResult>(ExportModelRequest, params);
+  const answer = await client.sendRequest(ExportModelRequest, params);
   if ('error' in answer) {
     void vscode.window.showErrorMessage(answer.error);
     return;

@@ -10,7 +10,7 @@ import { defaultExportPath, exportedModel, isExportFormat } from '../export/form
 import { ExportError } from '../export/json';
 import { trainingPart } from '../nn/parts';
 import type { ExportModelParams, ExportModelResult } from '../protocol';
-import { runAtLine, statusOf, type DocumentState } from './state';
+import { runAtLine, type DocumentState } from './state';
 
 export function exportModel(state: DocumentState, params: ExportModelParams): ExportModelResult {
   if (!isExportFormat(String(params.format))) return { error: `There is no export format '${params.format}'.` };
@@ -21,7 +21,7 @@ export function exportModel(state: DocumentState, params: ExportModelParams): Ex
   const what = `Run ${run.index} (${run.network.name} on ${run.data.name})`;
   const result = state.outcomes.get(run.key)?.result;
   if (!result) {
-    const phase = statusOf(state, run)?.phase;
+    const phase = state.statuses[state.check.runs.indexOf(run)]?.phase;
     if (phase === 'running' || phase === 'queued') return { error: `${what} is still training; export it when it has finished.` };
     return { error: `${what} has not been trained yet: train it (NN: Train Network), then export it.` };
   }
