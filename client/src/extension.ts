@@ -8,15 +8,9 @@ import {
   type LanguageClientOptions,
   type ServerOptions,
 } from 'vscode-languageclient/node';
-import {
-  Commands,
-  RunsRequest,
-  RunStatusNotification,
-  type InitializationOptions,
-  type RunLocation,
-  type RunsParams,
-  type RunStatusParams,
-} from '../../server/src/protocol';
+import { ClientCommands, Commands, RunStatusNotification, type InitializationOptions } from '../../server/src/protocol';
+import { exportTrainedModel } from './exportModel';
+import { runsOf } from './runs';
 import { RunStatusStore } from './runStatusStore';
 import { TrainingStatusBar } from './statusBar';
 import { PANEL_VIEW_TYPE, TrainingPanels } from './trainingPanel';
@@ -30,17 +24,11 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   client = createClient(context);
   const languageClient = client;
   context.subscriptions.push(
-    languageClient.onNotification(RunStatusNotification, (params: RunStatusParams) => store.update(params)),
+    languageClient.onNotification(RunStatusNotification, (params) => store.update(params)),
   );
 
   const executeServerCommand = async (command: string, args: unknown[]): Promise<unknown> =>
     languageClient.sendRequest(ExecuteCommandRequest.type, { command, arguments: args });
-  /** The runs of the document (the one whose block holds `position`, when given), from the server's syntax tree. */
-  const runsOf = async (document: vscode.TextDocument, position?: vscode.Position): Promise<RunLocation[]> => {
-    const params: RunsParams = { textDocument: { uri: document.uri.toString() } };
-    if (position) params.position = { line: position.line, character: position.character };
-    return (await languageClient.sendRequest<RunLocation[] | null>(RunsRequest, params)) ?? [];
-  };
 
   const panels = new TrainingPanels(context.extensionUri, languageClient, store, executeServerCommand);
   context.subscriptions.push(
@@ -52,14 +40,14 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   );
 
   context.subscriptions.push(
-    vscode.commands.registerCommand('nn.trainNetwork', () => runOnActiveEditor(Commands.train, executeServerCommand, runsOf)),
-    vscode.commands.registerCommand('nn.stopTrainingActive', () =>
-      runOnActiveEditor(Commands.stopTraining, executeServerCommand, runsOf),
+    vscode.commands.registerCommand(ClientCommands.trainNetwork, () => runOnActiveEditor(Commands.train, executeServerCommand, languageClient)),
+    vscode.commands.registerCommand(ClientCommands.stopTrainingActive, () =>
+      runOnActiveEditor(Commands.stopTraining, executeServerCommand, languageClient),
     ),
-    vscode.commands.registerCommand('nn.showTraining', async (uri?: unknown, line?: unknown) => {
+    vscode.commands.registerCommand(ClientCommands.showTraining, async (uri?: unknown, line?: unknown) => {
       let target: { uri: string; line: number } | undefined;
       try {
-        target = typeof uri === 'string' ? { uri, line: typeof line === 'number' ? line : 0 } : await runToShow(store, runsOf);
+        target = typeof uri === 'string' ? { uri, line: typeof line === 'number' ? line : 0 } : await runToShow(languageClient, store);
       } catch (error) {
         void vscode.window.showErrorMessage(`nn: finding the run to show failed: ${String(error)}`);
         return;
@@ -70,6 +58,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
       }
       await panels.show(target.uri, target.line);
     }),
+    vscode.commands.registerCommand(ClientCommands.exportModel, (uri?: unknown, line?: unknown) => exportTrainedModel(languageClient, store, uri, line)),
     vscode.workspace.onDidCloseTextDocument((document) => store.forget(document.uri.toString())),
     // Restricted Mode trains nothing, so restarting on trust loses no work and the server starts over trusted.
     vscode.workspace.onDidGrantWorkspaceTrust(async () => {
@@ -102,8 +91,9 @@ function createClient(context: vscode.ExtensionContext): LanguageClient {
   const clientOptions: LanguageClientOptions = {
     documentSelector: [{ language: 'nn' }],
     synchronize: { configurationSection: 'nn' },
-    // Hovers link to ▶ Train, ⏭ Step and "Show all weights": trust exactly those commands, nothing else.
-    markdown: { isTrusted: { enabledCommands: ['nn.train', 'nn.step', 'nn.showTraining'] } },
+    // Hovers link to Train, Step and "Show training": trust exactly those commands, nothing else.
+    // Their titles carry codicons ($(play)), which hovers draw only with supportThemeIcons.
+    markdown: { isTrusted: { enabledCommands: [Commands.train, Commands.step, ClientCommands.showTraining] }, supportThemeIcons: true },
     // Evaluated at every (re)start, so a restart after granting trust says so.
     initializationOptions: (): InitializationOptions => ({ workspaceTrusted: vscode.workspace.isTrusted }),
     middleware: {
@@ -124,13 +114,11 @@ function createClient(context: vscode.ExtensionContext): LanguageClient {
   return new LanguageClient('nn', 'NN Language Server', serverOptions, clientOptions);
 }
 
-type RunsOf = (document: vscode.TextDocument, position?: vscode.Position) => Promise<RunLocation[]>;
-
 /** Train or stop the run under the cursor (every run of the file when the cursor is outside them). */
 async function runOnActiveEditor(
   command: string,
   executeServerCommand: (command: string, args: unknown[]) => Promise<unknown>,
-  runsOf: RunsOf,
+  client: LanguageClient,
 ): Promise<void> {
   const editor = vscode.window.activeTextEditor;
   if (!editor || editor.document.languageId !== 'nn') {
@@ -139,7 +127,7 @@ async function runOnActiveEditor(
   }
   const uri = editor.document.uri.toString();
   try {
-    const [run] = await runsOf(editor.document, editor.selection.active);
+    const [run] = await runsOf(client, editor.document, editor.selection.active);
     await executeServerCommand(command, run === undefined ? [uri] : [uri, run.line]);
   } catch (error) {
     void vscode.window.showErrorMessage(`nn: ${command} failed: ${String(error)}`);
@@ -147,13 +135,13 @@ async function runOnActiveEditor(
 }
 
 /** The run the palette's "Show Training" means: the one under the cursor, else the one training, else the first. */
-async function runToShow(store: RunStatusStore, runsOf: RunsOf): Promise<{ uri: string; line: number } | undefined> {
+async function runToShow(client: LanguageClient, store: RunStatusStore): Promise<{ uri: string; line: number } | undefined> {
   const editor = vscode.window.activeTextEditor;
   if (!editor || editor.document.languageId !== 'nn') return undefined;
   const uri = editor.document.uri.toString();
   const line =
-    (await runsOf(editor.document, editor.selection.active))[0]?.line ??
+    (await runsOf(client, editor.document, editor.selection.active))[0]?.line ??
     store.runs(uri).find((r) => r.phase === 'running')?.line ??
-    (await runsOf(editor.document))[0]?.line;
+    (await runsOf(client, editor.document))[0]?.line;
   return line === undefined ? undefined : { uri, line };
 }

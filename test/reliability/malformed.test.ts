@@ -36,6 +36,9 @@ const requests: [string, unknown][] = [
   ['nn/runs', null],
   ['nn/runs', { textDocument: { uri }, position: 'x' }],
   ['nn/runs', { textDocument: { uri }, position: { line: 'x', character: -1 } }],
+  ['nn/exportModel', null],
+  ['nn/exportModel', { uri, line: 'a', format: {} }],
+  ['nn/exportModel', { uri, line: 2, format: 'tflite' }],
   ['workspace/executeCommand', { command: 'nn.train' }],
   ['workspace/executeCommand', { command: 'nn.step', arguments: [uri, -3] }],
   ['workspace/executeCommand', { command: 'nn.stopTraining', arguments: [{}, null] }],
@@ -70,7 +73,7 @@ describe('malformed messages', () => {
     await client.waitForDiagnostics(fresh, () => true);
     const hover = await client.request<{ contents: { value: string } } | null>('textDocument/hover', { textDocument: { uri: fresh }, position: { line: 2, character: 3 } });
     expect(hover?.contents.value).toMatch(/layer/);
-    expect(client.process.exitCode).toBeNull();
+    expect(client.process!.exitCode).toBeNull();
     expect(client.stderr.join('')).toBe('');
   });
 });

@@ -1047,11 +1047,11 @@ function keywordToken(token: Token, text: string): SyntaxToken {
   return { kind: 'keyword', text, span: spanOf(token) };
 }
 
-const OPERATORS: ReadonlySet<string> = new Set(['->', '<', '=', '..']);
+const OPERATORS: readonly string[] = ['->', '<', '=', '..'];
 
 /** An operator (`->`, `<`, `=`, `..`) or a bracket or comma of a node. */
 function punctuationToken(token: Token): SyntaxToken {
-  return { kind: OPERATORS.has(token.kind) ? 'operator' : 'punctuation', text: token.text, span: spanOf(token) };
+  return { kind: OPERATORS.includes(token.kind) ? 'operator' : 'punctuation', text: token.text, span: spanOf(token) };
 }
 
 /** How a token is named in a message: `'foo'`, `a line break`, `the end of the file`. */

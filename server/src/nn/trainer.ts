@@ -15,7 +15,7 @@
 // gradients are summed, so memory stays bounded; the order of every sum is
 // fixed, so the same run gives the same bits every time.
 
-import { heldOutRows, type Activation, type Dataset, type NetworkSpec, type TrainSettings } from '../language/model';
+import type { Activation, Dataset, NetworkSpec, TrainSettings } from '../language/model';
 import { addBiasAndActivate, multiplyByDerivative, type Vector } from './activations';
 import { BatchPlan, EPOCHS_PER_CALL, Status, type BatchState } from './batchPlan';
 import { HistoryBuilder } from './history';
@@ -24,6 +24,7 @@ import { outputLoss, type OutputLoss } from './losses';
 import { createKernels, type KernelHelpers, type KernelImplementation, type MatrixKernels } from './kernels';
 import { fitNormalization, normalizeInput } from './normalize';
 import { createOptimizer, type Optimizer } from './optimizers';
+import { gatherRows, splitRows } from './parts';
 import { Rng, STREAM } from './rng';
 import type {
   EpochReport,
@@ -71,21 +72,6 @@ export function classificationOf(data: Dataset): Classification {
     if (ones !== 1) return null;
   }
   return 'onehot';
-}
-
-/**
- * Splits rows 0..rows−1 into training and validation parts: heldOutRows(rows, share)
- * rows, chosen by the seed, are held out (at least one row is always kept for
- * training). Both parts are in data order.
- */
-export function splitRows(rows: number, share: number | null, seed: number): { training: Int32Array; validation: Int32Array } {
-  const held = rows === 0 ? 0 : Math.min(Math.max(heldOutRows(rows, share), 0), rows - 1);
-  const order = new Int32Array(rows);
-  for (let i = 0; i < rows; i++) order[i] = i;
-  if (held > 0) new Rng(seed, STREAM.split).shuffle(order);
-  const validation = order.slice(0, held).sort();
-  const training = order.slice(held).sort();
-  return { training, validation };
 }
 
 /** How the trainer may run, beyond the run's own settings; none of it changes the numbers. */
@@ -701,11 +687,7 @@ export class Trainer {
     const { inputWidth, targetWidth } = this.data;
     const inputs = this.kernels.allocateFloat64(rows.length * inputWidth);
     const targets = this.kernels.allocateFloat64(rows.length * targetWidth);
-    for (let r = 0; r < rows.length; r++) {
-      const source = this.data.inputs.subarray(rows[r] * inputWidth, (rows[r] + 1) * inputWidth);
-      normalizeInput(this.normalization, source, inputs.subarray(r * inputWidth, (r + 1) * inputWidth));
-      targets.set(this.data.targets.subarray(rows[r] * targetWidth, (rows[r] + 1) * targetWidth), r * targetWidth);
-    }
+    gatherRows(this.data, rows, this.normalization, inputs, targets);
     return [inputs, targets];
   }
 
