@@ -2,7 +2,7 @@
 import * as esbuild from 'esbuild';
 import { spawnSync } from 'node:child_process';
 import { chmodSync, existsSync, readdirSync, rmSync } from 'node:fs';
-import { writeKernelsModule } from './server/wasm/compile.mjs';
+import { writeKernelsModule } from './server/src/engine/wasm/compile.mjs';
 
 const watch = process.argv.includes('--watch');
 const production = process.argv.includes('--production');
@@ -29,7 +29,7 @@ const builds = [
   { entryPoints: { 'webview/panel': 'client/src/webview/main.ts' }, platform: 'browser', format: 'iife', target: 'es2020' },
 ].filter((b) => Object.values(b.entryPoints).every((p) => existsSync(p)));
 
-// The SIMD matrix kernels: AssemblyScript → wasm → a base64 module the bundles (and tests) import.
+// The engine's WebAssembly: its layout generated from engine/layout.ts, then AssemblyScript → wasm → a base64 module the bundles (and tests) import.
 await writeKernelsModule();
 
 const contexts = await Promise.all(

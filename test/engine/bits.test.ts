@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { check, DEFAULT_MAX_DATA_CELLS, DEFAULT_MAX_PARAMETERS } from '../../server/src/language/index';
 import type { Dataset, NetworkSpec, Precision, TrainSettings } from '../../server/src/language/model';
-import type { KernelHelpers } from '../../server/src/nn/kernels';
+import { createTrainer, type KernelHelpers } from '../../server/src/engine';
 import { Trainer } from '../../server/src/nn/trainer';
 import type { StopReason, TrainResult } from '../../server/src/nn/types';
 import { startKernelHelpers } from '../../server/src/training/kernelHelpers';
@@ -121,12 +121,13 @@ async function trainerOn(c: Case, precision: Precision, threads: number, referen
     threads > 1
       ? { count: threads - 1, start: (data, count) => { const running = startKernelHelpers(data, count); stoppers.push(running); return running; } }
       : undefined;
-  const trainer = new Trainer(c.network, c.data, { ...c.settings, precision }, reference ? { kernels: 'typescript' } : { helpers });
+  const run = { ...c.settings, precision };
+  const trainer = reference ? new Trainer(c.network, c.data, run) : createTrainer(c.network, c.data, run, { helpers });
+  expect(trainer.engine).toBe(reference ? 'reference' : 'batch-program');
   if (threads > 1) {
-    const kernels = (trainer as unknown as { kernels: { threads: number } }).kernels;
     const deadline = Date.now() + 20_000;
-    while (kernels.threads !== threads && Date.now() < deadline) await new Promise((resolve) => setImmediate(resolve));
-    expect(kernels.threads).toBe(threads);
+    while (trainer.threads !== threads && Date.now() < deadline) await new Promise((resolve) => setImmediate(resolve));
+    expect(trainer.threads).toBe(threads);
   }
   return { trainer, stop: () => stoppers.forEach((s) => s.stop()) };
 }

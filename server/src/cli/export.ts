@@ -7,7 +7,7 @@ import { pytorchScript } from '../export/pytorch';
 import type { CheckResult } from '../language/index';
 import type { RunSpec } from '../language/model';
 import { LineIndex } from '../language/positions';
-import { Trainer } from '../nn/trainer';
+import { createTrainer } from '../engine';
 import { checkSpec, describeWriteError, readSpec } from './check';
 
 export const EXPORT_USAGE = 'usage: nn export FILE --run N --format json|pytorch [--out PATH] [--epochs N]';
@@ -97,7 +97,7 @@ export function exportCommand(argv: string[], io: ExportIo): number {
     return 2;
   }
   const spec: RunSpec = args.epochs === null ? run : { ...run, settings: { ...run.settings, epochs: args.epochs } };
-  const trainer = new Trainer(spec.network, spec.data, spec.settings);
+  const trainer = createTrainer(spec.network, spec.data, spec.settings);
   const trained = trainer.train();
 
   const out = args.out ?? (args.format === 'pytorch' ? defaultScriptPath(args.file, args.run) : null);

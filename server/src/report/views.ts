@@ -5,7 +5,7 @@ import { pathToFileURL } from 'node:url';
 import type { RunSpec } from '../language/model';
 import { LineIndex } from '../language/positions';
 import { reportsOf, thinHistory } from '../nn/history';
-import { Trainer } from '../nn/trainer';
+import { createTrainer } from '../engine';
 import type { TrainResult, WeightSnapshot } from '../nn/types';
 import type { CurvePoint, PanelLayer, RunPhase, Snapshot, TrainingView } from '../protocol';
 import { BOUNDARY_GRID, boundaryGrid, dataPoints } from '../training/boundary';
@@ -45,7 +45,7 @@ const phases: Record<TrainResult['stopped'], RunPhase> = {
 function weightSnapshots(run: RunSpec, result: TrainResult, seconds: number): WeightSnapshot[] {
   if (result.snapshots && result.snapshots.length > 0) return result.snapshots;
   if (seconds > REPLAY_SECONDS || result.stopped === 'diverged' || result.epochs === 0) return [];
-  const replay = new Trainer(run.network, run.data, { ...run.settings, epochs: result.epochs });
+  const replay = createTrainer(run.network, run.data, { ...run.settings, epochs: result.epochs });
   const replayed = replay.train({ snapshots: { maxSnapshots: SNAPSHOTS, maxValues: SNAPSHOT_VALUES } });
   return replayed.snapshots ?? [];
 }
