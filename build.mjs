@@ -49,7 +49,7 @@ if (watch) {
 /**
  * dist/nn.js.cache: the bytecode of what `nn` compiles when it checks the examples and trains
  * each briefly (every run adds to what the runs before it wrote). A fresh `nn train` then
- * skips compiling the checker, the trainer and the network compiler. A watch build leaves it
+ * skips compiling the checker and the trainer. A watch build leaves it
  * alone: the cache names the bundle it was made from, and the launcher ignores it for any other.
  */
 function writeCodeCache() {
