@@ -59,7 +59,7 @@ export class BatchPlan implements BatchRunner {
     const scratch = kernels.allocate(widest * buffers.capacity);
     w[P.layers] = layerCount;
     w[P.capacity] = buffers.capacity;
-    w[P.loss] = lossCode(buffers.loss, buffers.activations[layerCount]);
+    w[P.loss] = lossCode(buffers.loss, buffers.act[layerCount]);
     w[P.classification] = buffers.classification === 'binary' ? 1 : buffers.classification === 'onehot' ? 2 : 0;
     w[P.optimizer] = buffers.optimizer.kind === 'sgd' ? 0 : 1;
     w[P.blockLength] = buffers.parameterBlock.length;
@@ -67,7 +67,7 @@ export class BatchPlan implements BatchRunner {
     w[P.gradients] = address(buffers.gradientBlock);
     w[P.state1] = address(buffers.optimizerState[0]);
     w[P.state2] = buffers.optimizerState.length > 1 ? address(buffers.optimizerState[1]) : 0;
-    w[P.targetColumns] = address(buffers.targetColumns);
+    w[P.targetColumns] = address(buffers.targets);
     w[P.scratch] = address(scratch);
     w[P.trainCount] = buffers.trainCount;
     w[P.batchSize] = buffers.batchSize;
@@ -83,9 +83,9 @@ export class BatchPlan implements BatchRunner {
     for (let k = 0; k <= layerCount; k++) {
       const base = P.layerBase + k * LAYER_WORDS;
       w[base + L.size] = buffers.sizes[k];
-      w[base + L.a] = address(buffers.activationValues[k]);
+      w[base + L.a] = address(buffers.activations[k]);
       if (k === 0) continue;
-      w[base + L.activation] = ACTIVATION[buffers.activations[k]];
+      w[base + L.activation] = ACTIVATION[buffers.act[k]];
       w[base + L.weights] = address(buffers.weights[k]);
       w[base + L.biases] = address(buffers.biases[k]);
       w[base + L.weightGradients] = address(buffers.weightGradients[k]);

@@ -6,9 +6,10 @@
 // engine"): test/engine compares every path with the reference, and
 // test/engine/bits.test.ts with the numbers recorded before any change.
 
-import type { Activation, LossKind, OptimizerSpec, Precision } from '../language/model';
+import type { LossKind, OptimizerSpec, Precision } from '../language/model';
 import type { Vector } from './activations';
 import type { Products } from './backprop';
+import type { NetworkMatrices } from './network';
 
 export type { Precision } from '../language/model';
 
@@ -47,30 +48,17 @@ export interface FastPath extends Products, OptimizerPasses {
 }
 
 /**
- * Every buffer of a trainer that a batch runner reads or writes, allocated by the fast path.
- * Per-layer arrays are indexed 0..L like the trainer's (index 0: the inputs, or unused).
+ * Every buffer of a trainer that a batch runner reads or writes, allocated by the fast path: the
+ * network's matrices (network.ts; per-layer arrays indexed 0..L) and the run's.
  */
-export interface TrainerBuffers {
-  sizes: number[];
-  activations: Activation[];
+export interface TrainerBuffers extends NetworkMatrices {
+  /** Columns of every z, a, δ buffer. */
+  capacity: number;
   loss: LossKind;
   classification: 'binary' | 'onehot' | null;
   optimizer: OptimizerSpec;
   /** sgd's velocity, or adam's first and second moments (optimizers.ts state). */
   optimizerState: Vector[];
-  /** Columns of every z, a, δ buffer. */
-  capacity: number;
-  parameterBlock: Vector;
-  gradientBlock: Vector;
-  weights: Vector[];
-  biases: Vector[];
-  weightGradients: Vector[];
-  biasGradients: Vector[];
-  preActivations: Vector[];
-  activationValues: Vector[];
-  deltas: Vector[];
-  weightUpdates: Float64Array[];
-  targetColumns: Vector;
   trainCount: number;
   batchSize: number;
   order: Int32Array;

@@ -13,16 +13,16 @@
 // run with createTrainer): then its products and passes run instead, and its
 // batch runner, if it has one, runs whole batches and epochs of this loop in one call.
 
-import type { Activation, Dataset, NetworkSpec, TrainSettings } from '../language/model';
+import type { Dataset, NetworkSpec, TrainSettings } from '../language/model';
 import type { Vector } from './activations';
 import { accumulateGradients, backpropagate, forward, outputDelta, plainProducts, type Layers, type Products } from './backprop';
 import { epochHooks, type EpochHook } from './epochEnd';
 import type { BatchRunner, BatchState, FastPath } from './fastPath';
 import { HistoryBuilder } from './history';
-import { initializeWeights } from './initializers';
 import { outputLoss, type OutputLoss } from './losses';
 import { fitNormalization, normalizeInput } from './normalize';
 import { createOptimizer, type Optimizer } from './optimizers';
+import { allocateNetwork } from './network';
 import { classificationOf, splitRows, type Classification } from './parts';
 import { Rng, STREAM } from './rng';
 import { SnapshotRecorder, type SnapshotSource } from './snapshotRecorder';
@@ -39,9 +39,6 @@ export const CHUNK_COLUMNS = 256;
  * cancelled run goes on (2²⁰ is well under a millisecond of arithmetic).
  */
 export const CALL_WORK = 1 << 20;
-
-/** Each layer's W and b start on a multiple of this many elements in the parameter block (a 64-byte line in f32). */
-const PIECE_ALIGN = 16;
 
 export class Trainer {
   readonly network: NetworkSpec;
@@ -63,7 +60,7 @@ export class Trainer {
   /** Layer sizes n_0 (inputs) … n_L. */
   private readonly sizes: number[];
   private readonly layerCount: number;
-  /** The derivation's matrices (backprop.ts); W and b are views of parameterBlock, the gradients of gradientBlock. */
+  /** The derivation's matrices (backprop.ts, network.ts); W and b are views of parameterBlock, the gradients of gradientBlock. */
   private readonly net: Layers;
   /** Every W and b (and, in the same places, every ∂L/∂W and ∂L/∂b), so the optimizer moves all parameters in one pass. */
   private readonly parameterBlock: Vector;
@@ -116,11 +113,7 @@ export class Trainer {
     this.fastPath = fastPath;
     this.engine = fastPath?.name ?? 'reference';
     this.products = fastPath ?? plainProducts(settings.precision);
-    this.sizes = [network.input, ...network.layers.map((layer) => layer.units)];
     this.layerCount = network.layers.length;
-    const L = this.layerCount;
-    const n = this.sizes;
-    const allocate = (length: number): Vector => this.allocate(length);
 
     // The split and the normalization come first: the normalization sees only the training part.
     const split = splitRows(data.rows, settings.validate, settings.seed);
@@ -140,57 +133,24 @@ export class Trainer {
     const columns = Math.max(1, Math.min(CHUNK_COLUMNS, Math.max(trainCount, this.validationRows.length)));
     this.capacity = columns;
 
-    // W⁽ᵏ⁾ and b⁽ᵏ⁾ of every layer are views of one block, their gradients of another (each piece
-    // starting on a 64-byte line; the gaps stay 0), so the optimizer moves all parameters in one
-    // pass: its steps are elementwise, so one pass gives the numbers of one pass per array.
-    const pieceStart: number[] = [];
-    let blockLength = 0;
-    for (let k = 1; k <= L; k++) {
-      pieceStart.push(blockLength);
-      blockLength += Math.ceil((n[k] * n[k - 1]) / PIECE_ALIGN) * PIECE_ALIGN;
-      pieceStart.push(blockLength);
-      blockLength += Math.ceil(n[k] / PIECE_ALIGN) * PIECE_ALIGN;
-    }
-    this.parameterBlock = allocate(blockLength);
-    this.gradientBlock = allocate(blockLength);
-    const piece = (block: Vector, start: number, length: number): Vector => block.subarray(start, start + length);
-    const empty = allocate(0);
-    const net: Layers = {
-      sizes: n,
-      act: ['linear', ...network.layers.map((layer) => layer.activation)] as Activation[],
-      weights: [empty], biases: [empty], weightGradients: [empty], biasGradients: [empty],
-      preActivations: [empty], activations: [allocate(n[0] * columns)], deltas: [empty],
-      targets: empty,
-    };
-    this.weightUpdates = [new Float64Array(0)];
-    const initRng = new Rng(settings.seed, STREAM.init);
-    for (let k = 1; k <= L; k++) {
-      const [weightStart, biasStart] = [pieceStart[2 * (k - 1)], pieceStart[2 * (k - 1) + 1]];
-      const weights = piece(this.parameterBlock, weightStart, n[k] * n[k - 1]);
-      initializeWeights(weights, network.layers[k - 1].init, n[k - 1], n[k], initRng);
-      net.weights.push(weights);
-      net.biases.push(piece(this.parameterBlock, biasStart, n[k]));
-      net.weightGradients.push(piece(this.gradientBlock, weightStart, n[k] * n[k - 1]));
-      net.biasGradients.push(piece(this.gradientBlock, biasStart, n[k]));
-      this.weightUpdates.push(this.allocateFloat64(n[k] * n[k - 1]));
-      net.preActivations.push(allocate(n[k] * columns));
-      net.deltas.push(allocate(n[k] * columns));
-      net.activations.push(allocate(n[k] * columns));
-    }
-    net.targets = allocate(n[L] * columns);
+    const net = allocateNetwork(network, columns, settings.seed, {
+      allocate: (length) => this.allocate(length),
+      allocateFloat64: (length) => this.allocateFloat64(length),
+    });
     this.net = net;
-    this.output = outputLoss(settings.loss, net.act[L]);
-    this.optimizer = createOptimizer(settings.optimizer, [blockLength], allocate, fastPath ?? undefined);
+    this.sizes = net.sizes;
+    this.parameterBlock = net.parameterBlock;
+    this.gradientBlock = net.gradientBlock;
+    this.weightUpdates = net.weightUpdates;
+    this.output = outputLoss(settings.loss, net.act[this.layerCount]);
+    this.optimizer = createOptimizer(settings.optimizer, [this.parameterBlock.length], (length) => this.allocate(length), fastPath ?? undefined);
     this.shuffleRng = new Rng(settings.seed, STREAM.shuffle);
     this.order = fastPath ? fastPath.allocateInt32(trainCount) : new Int32Array(trainCount);
     for (let i = 0; i < trainCount; i++) this.order[i] = i;
     this.hooks = epochHooks(settings);
     this.runner = fastPath?.batchRunner({
-      sizes: n, activations: net.act, loss: settings.loss, classification: this.classification,
-      optimizer: settings.optimizer, optimizerState: this.optimizer.state(0), capacity: columns,
-      parameterBlock: this.parameterBlock, gradientBlock: this.gradientBlock, weights: net.weights, biases: net.biases,
-      weightGradients: net.weightGradients, biasGradients: net.biasGradients, preActivations: net.preActivations,
-      activationValues: net.activations, deltas: net.deltas, weightUpdates: this.weightUpdates, targetColumns: net.targets,
+      ...net, capacity: columns, loss: settings.loss, classification: this.classification,
+      optimizer: settings.optimizer, optimizerState: this.optimizer.state(0),
       trainCount, batchSize: this.batchSize, order: this.order, trainInputs: this.trainInputs, trainTargets: this.trainTargets,
       validationCount: this.validationRows.length, validationInputs: this.validationInputs, validationTargets: this.validationTargets,
       stopLoss: settings.stopLoss,
