@@ -79,7 +79,7 @@ function createClient(context: vscode.ExtensionContext): LanguageClient {
   const module = context.asAbsolutePath('dist/server.js');
   // A larger young generation: each check of a long spec makes megabytes of short-lived
   // objects, and with Node's default 16 MB they are copied and promoted at nearly every
-  // edit (the server's CPU per edit of a 5,000-line spec: 18.6 -> 14.5 ms, bench/README.md).
+  // edit (bench/README.md has the figures).
   const execArgv = ['--max-semi-space-size=32'];
   const serverOptions: ServerOptions = {
     run: { module, transport: TransportKind.ipc, options: { execArgv } },

@@ -1,4 +1,4 @@
-// `nn`: the command line program; dispatches to the subcommands in cli/ (CLI.md). cliLauncher.ts runs it.
+// `nn`: the command line program; dispatches to the subcommands in cli/ (docs/cli.md). cliLauncher.ts runs it.
 //
 // To add a command, add one entry to COMMANDS.
 

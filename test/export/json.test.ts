@@ -1,4 +1,4 @@
-// `nn export --format json`: the document has CLI.md's shape, and its weights alone reproduce finalLoss.
+// `nn export --format json`: the document has the shape of docs/cli.md "The JSON document", and its weights alone reproduce finalLoss.
 import { mkdirSync, readFileSync, writeFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -111,7 +111,7 @@ const activate: Record<string, (z: number) => number> = {
 };
 
 /**
- * The mean training loss of an exported document, written from LANGUAGE.md §4 alone
+ * The mean training loss of an exported document, written from docs/language.md §4 alone
  * (naive formulas, no code shared with the trainer): what another implementation would do.
  */
 function lossOfDocument(doc: ExportDocument, rawInputs: number[][], targets: number[][]): number {
@@ -135,14 +135,14 @@ function lossOfDocument(doc: ExportDocument, rawInputs: number[][], targets: num
 }
 
 const CASES = [
-  { name: 'xor (CLI.md example)', spec: XOR, tolerance: 1e-10 },
+  { name: 'xor (docs/language.md §1)', spec: XOR, tolerance: 1e-10 },
   { name: 'zscore regression, sgd momentum, batch 2', spec: REGRESSION, tolerance: 1e-10 },
   { name: 'CSV one-hot classes, softmax cross-entropy, adam', spec: FLOWERS, tolerance: 1e-10 },
   { name: 'binary cross-entropy on one sigmoid, f32', spec: BINARY, tolerance: 1e-5 },
 ];
 
 describe('nn export --format json', () => {
-  it.each(CASES)('$name: CLI.md shape, and the weights alone give finalLoss', ({ spec, tolerance }) => {
+  it.each(CASES)('$name: the shape of docs/cli.md, and the weights alone give finalLoss', ({ spec, tolerance }) => {
     const { dir } = workspace(spec);
     const result = checkedWithoutErrors(spec, dir);
     const runSpec = result.runs[0];

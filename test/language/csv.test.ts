@@ -33,7 +33,7 @@ describe('loadCsv', () => {
     expect(problems.map((p) => [p.code, p.message])).toEqual([['csv-not-a-number', "d.csv line 3: '1,5' in column 'a' is not a number"]]);
   });
 
-  it('says a number too large for a double overflows, as for inline rows (LANGUAGE.md §5: non-finite numbers)', () => {
+  it('says a number too large for a double overflows, as for inline rows (docs/language.md §5.6: a number too large)', () => {
     const { problems } = load('a,b,y\n1,2,0\n1e999,2,0\n');
     expect(problems.map((p) => p.message)).toEqual(["d.csv line 3: '1e999' in column 'a' is too large to be a number (it overflows to infinity)"]);
   });

@@ -1,4 +1,4 @@
-// Inlay hints, shown as `‹…›` inserted into the spec text where the editor would draw them (as in UX.md).
+// Inlay hints, shown as `‹…›` inserted into the spec text where the editor would draw them (docs/editor.md "Inlay hints").
 import { describe, expect, it } from 'vitest';
 import type { InlayHint } from 'vscode-languageserver';
 import { fixed } from '../../server/src/lsp/describe';

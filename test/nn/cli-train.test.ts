@@ -1,4 +1,4 @@
-// `nn train` (CLI.md) through trainCommand with a fake terminal: summaries, JSON, exit codes, Ctrl+C, time limits, usage errors.
+// `nn train` (docs/cli.md "nn train") through trainCommand with a fake terminal: summaries, JSON, exit codes, Ctrl+C, time limits, usage errors.
 
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -86,7 +86,7 @@ describe('nn train', () => {
     expect(fake.stderr()).toBe('');
   });
 
-  it('--json writes exactly one document with the fields of CLI.md', async () => {
+  it('--json writes exactly one document with the fields of docs/cli.md', async () => {
     const file = spec('xor.nn', XOR_SPEC);
     const fake = fakeIo({ tty: false });
     expect(await trainCommand([file, '--json'], fake.io)).toBe(0);

@@ -41,7 +41,7 @@ export function dataset(rows: [number[], number[]][], options: Partial<Dataset> 
   };
 }
 
-/** The defaults of LANGUAGE.md §4, overridden where given. */
+/** The defaults of docs/language.md §4.8, overridden where given. */
 export function settings(overrides: Partial<TrainSettings> = {}): TrainSettings {
   return {
     loss: 'mse',

@@ -1,6 +1,6 @@
-// Spec texts several suites use as they are, so a change to the CLI.md example is made once.
+// Spec texts several suites use as they are, so a change to the example of docs/language.md §1 is made once.
 
-/** CLI.md's example: the classic three-layer network, learning XOR (comment line included, so line numbers match). */
+/** docs/language.md §1: the classic three-layer network, learning XOR (comment line included, so line numbers match). */
 export const XOR_EXAMPLE = `# The classic three-layer network, learning XOR.
 network xor {
   input 2

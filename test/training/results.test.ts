@@ -1,4 +1,4 @@
-// Result wording and quick fixes of a run's outcome (LANGUAGE.md §6, UX.md): numbers as people read them, fixes that edit the right place.
+// Result wording and quick fixes of a run's outcome (docs/editor.md "Diagnostics after a run"): numbers as people read them, fixes that edit the right place.
 
 import { describe, expect, it } from 'vitest';
 import type { RunSpec } from '../../server/src/language/model';

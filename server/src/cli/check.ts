@@ -1,4 +1,4 @@
-// `nn check FILE...`: parse and check specs, print one `path:LINE:COL: severity: message` line per problem (CLI.md).
+// `nn check FILE...`: parse and check specs, print one `path:LINE:COL: severity: message` line per problem (docs/cli.md "nn check").
 
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -46,7 +46,7 @@ export function describeWriteError(error: unknown, folder: string): string {
   return describeReadError(error).message;
 }
 
-/** The command line reads data files wherever the spec points (LANGUAGE.md §4: like any compiler). */
+/** The command line reads data files wherever the spec points (docs/language.md §4.18: like any compiler). */
 export const readDataFile: ReadFile = (absolutePath) => {
   try {
     return { text: readFileSync(absolutePath, 'utf8') };

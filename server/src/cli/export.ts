@@ -1,4 +1,4 @@
-// `nn export FILE --run N --format json|pytorch [--out PATH] [--epochs N]`: train one run and write the model (CLI.md).
+// `nn export FILE --run N --format json|pytorch [--out PATH] [--epochs N]`: train one run and write the model (docs/cli.md "nn export").
 
 import { writeFileSync } from 'node:fs';
 import { basename, dirname, extname, join, resolve } from 'node:path';

@@ -1,11 +1,11 @@
-// `nn train FILE …`: check a spec, train its runs on the command line, print a summary (or one JSON document) per CLI.md.
+// `nn train FILE …`: check a spec, train its runs on the command line, print a summary (or one JSON document) per docs/cli.md "nn train".
 //
 // Training is synchronous, so a Ctrl+C could not be seen while a run is in the
 // middle of it: the trainer is advanced in slices of SLICE_MS, and between slices
 // the event loop runs (SIGINT handler, progress bar). Slicing only decides where
 // training pauses; the numbers are the same as one uninterrupted train().
 // `--threads N` gives the trainer's matrix kernels N − 1 helper threads; results
-// never depend on the count (LANGUAGE.md §4; each product element is summed whole by one thread).
+// never depend on the count (docs/language.md §4.17; each product element is summed whole by one thread).
 
 import { dirname, resolve } from 'node:path';
 import type { RunSpec } from '../language/model';

@@ -1,8 +1,8 @@
-// `nn export --format pytorch`: a standalone Python 3 script that rebuilds a trained run in PyTorch (CLI.md).
+// `nn export --format pytorch`: a standalone Python 3 script that rebuilds a trained run in PyTorch (docs/cli.md "The PyTorch script").
 //
 // The script carries the network, the trained weights and the run's training part as the
 // trainer held it (normalized, one-hot, validation rows left out), and reproduces the
-// spec's loss definitions (LANGUAGE.md §4) with the same numerically stable formulas as
+// spec's loss definitions (docs/language.md §4.9) with the same numerically stable formulas as
 // server/src/nn/losses.ts, so its loss equals the trainer's `finalLoss` to rounding.
 // Small arrays are written as Python literals, so a reader can see them; large ones as
 // base64 of little-endian float64, which is exact and keeps the file a sane size.
@@ -170,7 +170,7 @@ class Network(nn.Module):
 
 
 def sample_losses(z, y):
-    """Each sample's loss from the last layer's z, with the spec's definitions (LANGUAGE.md section 4)."""
+    """Each sample's loss from the last layer's z, with the spec's definitions (docs/language.md section 4.9)."""
     kind = LAYERS[-1]["activation"]
     if LOSS == "mse":
         # L = 1/2 sum_l (y-hat_l - y_l)^2

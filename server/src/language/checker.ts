@@ -1,4 +1,4 @@
-// Checks the meaning of a parsed spec (LANGUAGE.md §4–§5) and resolves it into model values; never throws.
+// Checks the meaning of a parsed spec (docs/language.md §4–§5) and resolves it into model values; never throws.
 //
 // The checker walks the tree once: networks, then data sets, then runs. Each
 // declaration becomes a model value only when it is free of errors, and a run

@@ -2,7 +2,7 @@
 //
 // Contract (the implementations live in lexer.ts, parser.ts, checker.ts):
 //   parse(text)                 never throws; always a tree and a list of problems.
-//   check(text, options)        parse + every rule of LANGUAGE.md §5; never throws.
+//   check(text, options)        parse + every rule of docs/language.md §5; never throws.
 
 import type { Problem } from './problems';
 import type { Dataset, NetworkSpec, RunSpec } from './model';

@@ -22,7 +22,7 @@ export interface LayerSpec {
   name: string;
   units: number;
   activation: Activation;
-  /** Resolved: the written one, or the default for the activation (LANGUAGE.md §4). */
+  /** Resolved: the written one, or the default for the activation (docs/language.md §4.3). */
   init: Init;
   /** Span of the `layer` statement. */
   span: Span;

@@ -1,4 +1,4 @@
-// The CodeLens row above each `train` block (UX.md table): what can be done with the run and where it stands.
+// The CodeLens row above each `train` block (docs/editor.md "CodeLens"): what can be done with the run and where it stands.
 
 import type { CodeLens, Command } from 'vscode-languageserver';
 import { Commands, type RunStatus } from '../protocol';

@@ -65,7 +65,7 @@ export interface ServerOptions {
 
 /** A document is checked at most this often while its text changes. */
 const CHECK_DEBOUNCE_MS = 20;
-/** Auto-train waits this long after the text stops changing (UX.md "Training on its own"). */
+/** Auto-train waits this long after the text stops changing (docs/editor.md "Auto-train and the estimate"). */
 const AUTO_TRAIN_DELAY_MS = 300;
 /** Lens refreshes and nn/runStatus notifications per document, at most this often while training. */
 const PROGRESS_INTERVAL_MS = 100;

@@ -1,7 +1,7 @@
 // Backpropagation, as the derivation reads: the forward pass, the output δ, the delta rule and the gradients over a chunk of samples, with the plain matrix products they are made of.
 //
 // Shapes follow the math with one column per sample: for layer k (numbered from
-// 1, as in docs/language.md), W⁽ᵏ⁾ is n_k × n_{k−1}, and z⁽ᵏ⁾, a⁽ᵏ⁾, δ⁽ᵏ⁾ are
+// 1, as in docs/language.md §4.1), W⁽ᵏ⁾ is n_k × n_{k−1}, and z⁽ᵏ⁾, a⁽ᵏ⁾, δ⁽ᵏ⁾ are
 // n_k × B for a chunk of B samples, so one step of the derivation is one matrix
 // product over the whole chunk:
 //   forward   z⁽ᵏ⁾ = W⁽ᵏ⁾ a⁽ᵏ⁻¹⁾ + b⁽ᵏ⁾,  a⁽ᵏ⁾ = act(z⁽ᵏ⁾)           (activations.ts)

@@ -29,7 +29,7 @@ export interface EpochHook {
 /** The name of the stop rule's hook. */
 export const STOP_WHEN_LOSS_BELOW = 'stop when loss <';
 
-/** `stop when loss < T` (docs/language.md): the epoch's mean training loss under T ends the run. */
+/** `stop when loss < T` (docs/language.md §4.13): the epoch's mean training loss under T ends the run. */
 export function stopWhenLossBelow(target: number): EpochHook {
   return {
     name: STOP_WHEN_LOSS_BELOW,

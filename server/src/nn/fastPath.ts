@@ -1,10 +1,10 @@
 // What a faster implementation of the trainer's arithmetic provides: the interface server/src/engine/ implements and the Trainer calls; nn/ never imports an implementation.
 //
 // The Trainer computes with plain loops (backprop.ts, optimizers.ts) unless it is
-// given a FastPath (engine/index.ts createTrainer picks one per run). A fast path
-// must give the reference's numbers bit for bit (docs/ARCHITECTURE.md, "The
-// engine"): test/engine compares every path with the reference, and
-// test/engine/bits.test.ts with the numbers recorded before any change.
+// given a FastPath (engine/index.ts createTrainer picks one per run). A fast
+// path must give the reference's numbers bit for bit (see docs/ARCHITECTURE.md
+// "The reference and the engine"): test/engine compares every path with the
+// reference, and test/engine/bits.test.ts with the numbers recorded before.
 
 import type { LossKind, OptimizerSpec, Precision } from '../language/model';
 import type { Vector } from './activations';

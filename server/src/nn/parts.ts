@@ -3,7 +3,7 @@
 import type { Dataset } from '../language/model';
 import { Rng, STREAM } from './rng';
 
-/** How accuracy is judged, decided from the targets (docs/language.md), or null for regression. */
+/** How accuracy is judged, decided from the targets (docs/language.md §4.15), or null for regression. */
 export type Classification = 'binary' | 'onehot' | null;
 
 export function classificationOf(data: Dataset): Classification {

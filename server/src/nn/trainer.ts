@@ -347,7 +347,7 @@ export class Trainer {
     return this.wide;
   }
 
-  /** Mean per-sample loss of the current weights on the training part (the CLI's `finalLoss`). */
+  /** Mean per-sample loss of the current weights on the training part (`finalLoss`, docs/cli.md "The JSON document"). */
   trainingLoss(): number {
     return this.evaluate(this.trainInputs, this.trainTargets, this.trainingRows.length).loss;
   }

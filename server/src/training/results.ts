@@ -1,4 +1,4 @@
-// A run's result as a Problem on its `train` keyword (LANGUAGE.md §6): Information when trained, Warning when the target was missed, Error on divergence, with quick fixes.
+// A run's result as a Problem on its `train` keyword (docs/editor.md "Diagnostics after a run"): Information when trained, Warning when the target was missed, Error on divergence, with quick fixes.
 
 import type { CheckResult } from '../language';
 import type { RunSpec } from '../language/model';

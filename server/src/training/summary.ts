@@ -1,4 +1,4 @@
-// The words and numbers of a run's state, as the CodeLens, the result diagnostics and the status bar say them (UX.md).
+// The words and numbers of a run's state, as the CodeLens, the result diagnostics and the status bar say them (docs/editor.md "CodeLens").
 
 import type { RunSpec } from '../language/model';
 import type { ProgressReport } from './messages';
