@@ -8,8 +8,9 @@
 import type { BatchRunner, BatchState, CallOutcome, TrainerBuffers } from '../nn/fastPath';
 import type { Vector } from '../nn/activations';
 import { STOP_WHEN_LOSS_BELOW } from '../nn/epochEnd';
-import { helperFailure, type SimdKernels } from './kernels';
+import type { SimdKernels } from './kernels';
 import { ACTIVATION, EPOCHS_PER_CALL, F, FLOATS, L, LAYER_WORDS, P, RECORD_COLUMNS, STATUS, lossCode } from './layout';
+import { helperFailure } from './threads';
 
 /** The batch program's exports on a kernels' memory; every address is a byte offset in that memory. */
 export interface BatchProgram {

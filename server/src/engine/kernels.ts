@@ -11,7 +11,7 @@ import type { Vector } from '../nn/activations';
 import type { BatchRunner, FastPath, Precision, TrainerBuffers } from '../nn/fastPath';
 import { BatchPlan, type BatchProgram } from './batchPlan';
 import { CONTROL, EPILOGUE, JOB, JOB_FLOATS, JOB_WORDS, PARALLEL } from './layout';
-import { controlBytes, floatsOffset, type KernelHelpers } from './threads';
+import { controlBytes, floatsOffset, helperFailure, type KernelHelpers } from './threads';
 import { KERNELS_WASM_BASE64 } from './wasmBinary';
 
 interface KernelExports {
@@ -120,11 +120,6 @@ function kernelModule(): WasmModule {
  */
 function kernelImports(memory: WasmMemory): object {
   return { env: { memory, exp: Math.exp, tanh: Math.tanh, log: Math.log, log1p: Math.log1p } };
-}
-
-/** What a caller sees when a helper thread's kernel threw (a bug in the kernels: the operands are checked before). */
-export function helperFailure(cause?: unknown): Error {
-  return new Error('matrix kernels: a helper thread failed', cause === undefined ? undefined : { cause });
 }
 
 /** Stops a collected kernel set's helper threads. */

@@ -42,3 +42,8 @@ export function floatsOffset(helpers: number): number {
 export function controlBytes(helpers: number): number {
   return floatsOffset(helpers) + JOB_FLOATS * 8 * helpers;
 }
+
+/** What a caller sees when a helper thread's kernel threw (a bug in the kernels: the operands are checked before). */
+export function helperFailure(cause?: unknown): Error {
+  return new Error('matrix kernels: a helper thread failed', cause === undefined ? undefined : { cause });
+}
