@@ -18,7 +18,6 @@ import { createSimdKernels } from './kernels';
 import type { KernelHelpers } from './threads';
 
 export { compiledKernels } from './kernels';
-export { helperFailure } from './threads';
 export type { HelperData, KernelHelpers, StartHelpers } from './threads';
 
 /** What a path's predicate looks at: the run as the checker made it. */
