@@ -10,7 +10,7 @@ import type { Vector } from '../nn/activations';
 import { STOP_WHEN_LOSS_BELOW } from '../nn/epochEnd';
 import type { SimdKernels } from './kernels';
 import { ACTIVATION, EPOCHS_PER_CALL, F, FLOATS, L, LAYER_WORDS, P, RECORD_COLUMNS, STATUS, lossCode } from './layout';
-import { helperFailure } from './threads';
+import { floatsOffset, helperFailure } from './threads';
 
 /** The batch program's exports on a kernels' memory; every address is a byte offset in that memory. */
 export interface BatchProgram {
@@ -81,6 +81,7 @@ export class BatchPlan implements BatchRunner {
     w[P.records] = address(records);
     w[P.helpers] = program.helpers;
     w[P.control] = program.control;
+    w[P.controlFloats] = program.helpers > 0 ? program.control + floatsOffset(program.helpers) : 0;
     for (let k = 0; k <= layerCount; k++) {
       const base = P.layerBase + k * LAYER_WORDS;
       w[base + L.size] = buffers.sizes[k];

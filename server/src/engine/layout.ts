@@ -41,8 +41,8 @@ export const P = {
   status: 23, epochsDone: 24,
   /** The epochs a call finished, in RECORD_COLUMNS columns of EPOCHS_PER_CALL f64 each. */
   records: 25,
-  /** Helper threads sharing the large products, the sgd pass and the gather (0: none), and their control block. */
-  helpers: 26, control: 27,
+  /** Helper threads sharing the large products, the sgd pass and the gather (0: none), their control block, and its f64 area (threads.ts floatsOffset). */
+  helpers: 26, control: 27, controlFloats: 28,
   /** Where the layers' words start: LAYER_WORDS per layer k = 0..L (layer 0: size and a only). */
   layerBase: 32,
 } as const;

@@ -29,7 +29,7 @@ import {
   L_A, L_ACTIVATION, L_BIAS_GRADIENTS, L_BIASES, L_DELTA, L_SIZE, L_WEIGHT_GRADIENTS, L_WEIGHT_UPDATES, L_WEIGHTS, L_Z, LAYER_WORDS,
   LOSS_CROSS_ENTROPY_SIGMOID, LOSS_CROSS_ENTROPY_SOFTMAX, LOSS_MSE, LOSS_MSE_SOFTMAX,
   MATH_LEAKY_RELU_SLOPE, MATH_LOG_FLOOR,
-  P_BATCH_SIZE, P_BLOCK_LENGTH, P_CAPACITY, P_CLASSIFICATION, P_CONTROL, P_CORRECT, P_CURSOR, P_EPOCHS_DONE, P_GRADIENTS, P_HELPERS,
+  P_BATCH_SIZE, P_BLOCK_LENGTH, P_CAPACITY, P_CLASSIFICATION, P_CONTROL, P_CONTROL_FLOATS, P_CORRECT, P_CURSOR, P_EPOCHS_DONE, P_GRADIENTS, P_HELPERS,
   P_LAYER_BASE, P_LAYERS, P_LOSS, P_OPTIMIZER, P_ORDER, P_PARAMETERS, P_RECORDS, P_SCRATCH, P_STATE1, P_STATE2, P_STATUS,
   P_TARGET_COLUMNS, P_TRAIN_COUNT, P_TRAIN_INPUTS, P_TRAIN_TARGETS, P_UPDATES, P_VALIDATION_COUNT, P_VALIDATION_INPUTS, P_VALIDATION_TARGETS,
   PARALLEL_AWAIT_SPINS, PARALLEL_GATHER_MINIMUM, PARALLEL_PRODUCT_MINIMUM, PARALLEL_SGD_MINIMUM,
@@ -103,9 +103,10 @@ import {
 // samples are cut into one range per thread, this one taking the first; every element
 // is computed whole by one thread, so the numbers are those of one thread.
 
-/** The helpers of the call in progress and their control block (set from the plan by run and evaluate). */
+/** The helpers of the call in progress, their control block and its f64 area (set from the plan by run and evaluate). */
 let helpers: i32 = 0;
 let control: usize = 0;
+let controlFloats: usize = 0;
 
 // @ts-ignore: decorator
 @inline function controlWord(index: i32): usize {
@@ -189,8 +190,6 @@ function sgd<T>(theta: usize, gradient: usize, velocity: usize, n: i32, batch: f
   }
   const size = <i32>sizeof<T>();
   const width = (n + 16 * (helpers + 1) - 1) / (16 * (helpers + 1)) * 16;
-  // The f64 area after the jobs, 8-byte aligned (threads.ts floatsOffset).
-  const floats = control + ((<usize>((CONTROL_JOBS + JOB_WORDS * helpers) * 4) + 7) & ~<usize>7);
   for (let h = 0; h < helpers; h++) {
     const start = min((h + 1) * width, n);
     const offset = <usize>(start * size);
@@ -200,7 +199,7 @@ function sgd<T>(theta: usize, gradient: usize, velocity: usize, n: i32, batch: f
     store<i32>(job, <i32>(gradient + offset), 8);
     store<i32>(job, <i32>(velocity + offset), 12);
     store<i32>(job, min(width, n - start), 16);
-    const at = floats + <usize>(h * JOB_FLOATS * 8);
+    const at = controlFloats + <usize>(h * JOB_FLOATS * 8);
     store<f64>(at, batch);
     store<f64>(at, momentum, 8);
     store<f64>(at, rate, 16);
@@ -216,6 +215,7 @@ function sgd<T>(theta: usize, gradient: usize, velocity: usize, n: i32, batch: f
 @inline function useHelpers(plan: usize): void {
   helpers = word(plan, P_HELPERS);
   control = <usize>word(plan, P_CONTROL);
+  controlFloats = <usize>word(plan, P_CONTROL_FLOATS);
 }
 
 // @ts-ignore: decorator

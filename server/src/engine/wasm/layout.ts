@@ -84,6 +84,7 @@ export const P_EPOCHS_DONE: i32 = 24;
 export const P_RECORDS: i32 = 25;
 export const P_HELPERS: i32 = 26;
 export const P_CONTROL: i32 = 27;
+export const P_CONTROL_FLOATS: i32 = 28;
 export const P_LAYER_BASE: i32 = 32;
 export const PARALLEL_PRODUCT_MINIMUM: i32 = 131072;
 export const PARALLEL_SGD_MINIMUM: i32 = 32768;
