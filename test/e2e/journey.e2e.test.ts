@@ -137,10 +137,13 @@ describe('a new user in VS Code', () => {
   it('trains the run and shows the result in the CodeLens above train', async () => {
     await wb.revealTop();
     await wb.closePanel();
-    // Auto-training (the default) retrains a cheap run by itself; otherwise the user clicks ▶ Train.
-    const before = await wb.waitForLens(/▶ (Train|Retrain)|■ Stop/, T.lsp);
-    if (/▶ Train\b/.test(before) && !/loss \d/.test(before)) await wb.clickLens(/▶ Train/);
+    // Auto-training (the default) retrains a cheap run by itself; otherwise the user clicks Train.
+    const before = await wb.waitForLens(/\b(Train|Retrain|Stop)\b/, T.lsp);
+    if (/\bTrain\b/.test(before) && !/loss \d/.test(before)) await wb.clickLens(/\bTrain\b/);
     const lens = await wb.waitForLens(/Retrain[\s\S]*loss \d|loss \d[\s\S]*Retrain/, T.train);
+    // The lens's actions carry codicons, drawn by VS Code's icon font: never emoji, which need a font of their own.
+    expect(lens).not.toMatch(/[▶⏭📈■]|\$\(/u);
+    await wb.codeLenses().locator('.codicon-play').first().waitFor({ timeout: T.ui });
     expect(lens).toMatch(/loss [\d.]+(e-?\d+)? (at epoch \d+|after \d+ epochs)/);
     await wb.openProblems();
     const result = wb.problemRow(/trained: loss/);
@@ -160,6 +163,10 @@ describe('a new user in VS Code', () => {
     expect(text).toMatch(/W/);
     // The trained matrix is there, with its numbers: units × inputs weights at least.
     expect(numbersIn(text).length).toBeGreaterThanOrEqual(units * inputs);
+    // Its "Show training" link carries a codicon, drawn, not spelled out.
+    expect(text).toMatch(/Show training/);
+    expect(text).not.toMatch(/\$\(/);
+    await wb.page.locator('.monaco-hover .codicon-graph-line').first().waitFor({ timeout: T.ui });
     await shot('05-hover-hidden-layer');
     await wb.dismissHover();
   });
@@ -182,12 +189,13 @@ describe('a new user in VS Code', () => {
     const file = join(folder, 'long-run.nn');
     await wb.openFromExplorer('long-run.nn');
     // Over the auto-train budget: the run waits for the user.
-    await wb.waitForLens(/▶ Train/, T.lsp);
+    await wb.waitForLens(/\bTrain\b/, T.lsp);
     const train = findLine(file, /^\s*train\s/);
     await wb.goTo(train.line + 1, 3);
     await wb.runCommand('NN: Train Network');
     // Live progress: the lens shows the epoch and the loss while the run trains.
-    const running = await wb.waitForLens(/■ Stop[\s\S]*epoch \d+[\s\S]*loss [\d.]/, T.train);
+    const running = await wb.waitForLens(/\bStop\b[\s\S]*epoch \d+[\s\S]*loss [\d.]/, T.train);
+    await wb.codeLenses().locator('.codicon-debug-stop').first().waitFor({ timeout: T.ui });
     expect(running).toMatch(/epoch \d+\/1000000/);
     // The status bar pulses while the run trains.
     const pulsing = wb.page.locator('.statusbar-item', { has: wb.page.locator('.codicon-pulse'), hasText: /epoch \d+/ });
@@ -198,11 +206,11 @@ describe('a new user in VS Code', () => {
       'the run to stop',
       async () => {
         const text = await wb.lensText();
-        return !/■ Stop/.test(text) && /▶ (Train|Retrain)/.test(text) ? text : undefined;
+        return !/\bStop\b/.test(text) && /\b(Train|Retrain)\b/.test(text) ? text : undefined;
       },
       T.lsp,
     );
-    expect(stopped).not.toMatch(/■ Stop/);
+    expect(stopped).not.toMatch(/\bStop\b/);
     await pulsing.first().waitFor({ state: 'detached', timeout: T.ui });
     await shot('08-long-run-stopped');
   });

@@ -2,6 +2,8 @@
 
 import type { Activation, Dataset, Init, NetworkSpec, TrainSettings } from '../../server/src/language/model';
 import { Rng } from '../../server/src/nn/rng';
+import { createTrainer, SIMD_KERNELS } from '../../server/src/engine';
+import { Trainer } from '../../server/src/nn/trainer';
 
 const NO_SPAN = { start: 0, end: 0 };
 
@@ -81,3 +83,17 @@ export function randomOneHot(width: number): (rng: Rng) => number[] {
     return Array.from({ length: width }, (_, i) => (i === hot ? 1 : 0));
   };
 }
+
+/** A trainer of a run on one path. */
+export type MakeTrainer = (network: NetworkSpec, data: Dataset, settings: TrainSettings) => Trainer;
+
+/**
+ * The three ways train() runs an epoch (docs/ARCHITECTURE.md "The reference and the engine"): the
+ * batch program, the trainer's own loop on the SIMD kernels, and the reference's plain loops;
+ * `engine` is the name the trainer reports for it.
+ */
+export const TRAINING_PATHS: { name: string; engine: string; make: MakeTrainer }[] = [
+  { name: 'batch program', engine: 'batch-program', make: (n, d, s) => createTrainer(n, d, s) },
+  { name: 'SIMD kernels', engine: 'simd-kernels', make: (n, d, s) => createTrainer(n, d, s, { paths: [SIMD_KERNELS] }) },
+  { name: 'reference', engine: 'reference', make: (n, d, s) => new Trainer(n, d, s) },
+];

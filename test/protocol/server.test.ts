@@ -42,7 +42,7 @@ async function lenses(c: LspClient, uri: string): Promise<CodeLens[]> {
 }
 
 describe('language server over stdio', () => {
-  it('checks, offers ▶ Train, trains on nn.train and reports the result on the train line', async () => {
+  it('checks, offers Train, trains on nn.train and reports the result on the train line', async () => {
     client = await LspClient.start({ settings: { autoTrain: 'off' } });
     const trainLine = lineOf(XOR, /^train /);
     client.open(XOR_URI, XOR);
@@ -51,7 +51,7 @@ describe('language server over stdio', () => {
 
     const before = await lenses(client, XOR_URI);
     expect(before.every((l) => l.range.start.line === trainLine)).toBe(true);
-    expect(titles(before).slice(0, 2)).toEqual(['▶ Train', '⏭ Step']);
+    expect(titles(before).slice(0, 2)).toEqual(['$(play) Train', '$(debug-step-over) Step']);
     expect(titles(before)[2]).toMatch(/^est\. [\d.]+ s$/);
     expect(before[0].command).toMatchObject({ command: 'nn.train', arguments: [XOR_URI, trainLine] });
 
@@ -64,7 +64,7 @@ describe('language server over stdio', () => {
     expect(info.message).toMatch(/^trained: loss 0\.000\d+ at epoch \d+ \(target < 0\.001 reached\) in [\d.]+ s; accuracy 100%$/);
 
     const after = titles(await lenses(client, XOR_URI));
-    expect(after.slice(0, 3)).toEqual(['▶ Retrain', '⏭ Step', '📈 Show training']);
+    expect(after.slice(0, 3)).toEqual(['$(play) Retrain', '$(debug-step-over) Step', '$(graph-line) Show training']);
     expect(after[3]).toMatch(/^loss 0\.000\d+ at epoch \d+, target < 0\.001 reached · [\d.]+ s$/);
 
     // Hover on the hidden layer now shows its trained W (one row per unit) and δ.
@@ -113,12 +113,12 @@ describe('language server over stdio', () => {
     expect(done.diagnostics.find(result)!.message).toMatch(/^trained: /);
   });
 
-  it('leaves runs over the budget for ▶ Train and shows their estimate', async () => {
+  it('leaves runs over the budget for Train and shows their estimate', async () => {
     client = await LspClient.start({ settings: { autoTrainBudgetSeconds: 0 } });
     client.open(XOR_URI, XOR);
     await client.waitForDiagnostics(XOR_URI, () => true);
     const shown = titles(await lenses(client, XOR_URI));
-    expect(shown).toEqual(['▶ Train', '⏭ Step', expect.stringMatching(/^est\. /)]);
+    expect(shown).toEqual(['$(play) Train', '$(debug-step-over) Step', expect.stringMatching(/^est\. /)]);
     expect(client.runStatuses.flatMap((s) => s.runs).every((r) => r.phase === 'idle')).toBe(true);
   });
 
@@ -242,7 +242,7 @@ describe('language server over stdio', () => {
     await client.command('nn.train', uri, trainLine);
     await client.waitFor('progress', () => client!.runStatuses.some((s) => s.uri === uri && (s.runs[0]?.epoch ?? 0) > 0));
     const running = titles(await lenses(client, uri));
-    expect(running[0]).toBe('■ Stop');
+    expect(running[0]).toBe('$(debug-stop) Stop');
     expect(running[1]).toMatch(/^epoch \d+\/100000000 · loss [\d.e-]+ · [\d.]+ s$/);
 
     const asked = performance.now();
@@ -253,7 +253,7 @@ describe('language server over stdio', () => {
     console.info(`nn.stopTraining → stopped result: ${latency.toFixed(1)} ms`);
     expect(latency).toBeLessThan(250);
     expect(stopped.diagnostics.find(result)!.message).toMatch(/^stopped at epoch \d+ of 100000000: loss /);
-    expect(titles(await lenses(client, uri))[0]).toBe('▶ Train');
+    expect(titles(await lenses(client, uri))[0]).toBe('$(play) Train');
   });
 
   it('shows a cancellable work-done progress while training, and its Cancel stops the run', async () => {
@@ -271,7 +271,7 @@ describe('language server over stdio', () => {
     await client.waitFor('the progress to end', () => client!.progress.find((p) => p.token === begin.token && p.value.kind === 'end'));
   });
 
-  it('steps one update at a time with ⏭ Step', async () => {
+  it('steps one update at a time with Step', async () => {
     client = await LspClient.start({ settings: { autoTrain: 'off' } });
     const uri = 'file:///tmp/nn-protocol/step.nn';
     const trainLine = lineOf(XOR, /^train /);
@@ -282,7 +282,7 @@ describe('language server over stdio', () => {
       expect(await client.command<{ stepped: boolean }>('nn.step', uri, trainLine)).toEqual({ stepped: true });
       await client.waitFor(`step ${update}`, () => client!.runStatuses.slice(seen).some((s) => s.uri === uri && s.runs[0].summary.startsWith(`step ${update} `)));
       const shown = titles(await lenses(client, uri));
-      expect(shown).toContain('⏭ Step');
+      expect(shown).toContain('$(debug-step-over) Step');
       expect(shown.some((t) => new RegExp(`^step ${update} · batch loss [\\d.]+$`).test(t))).toBe(true);
     }
     // Hover on the hidden layer shows W before, the gradient and W after of the last step.
@@ -336,7 +336,7 @@ describe('language server over stdio', () => {
     client.open(irisUri, readFileSync(iris, 'utf8'));
     const trusted = await client.waitForDiagnostics(irisUri, () => true);
     expect(trusted.diagnostics.filter((d) => d.severity === ERROR)).toEqual([]);
-    expect(titles(await lenses(client, irisUri))[0]).toBe('▶ Train');
+    expect(titles(await lenses(client, irisUri))[0]).toBe('$(play) Train');
     // The panel names the one-hot outputs by their classes, before any training too.
     const irisTrainLine = lineOf(readFileSync(iris, 'utf8'), /^train /);
     const irisView = await client.request<{ classes?: string[] | null }>('nn/training', { uri: irisUri, line: irisTrainLine });
@@ -390,8 +390,9 @@ describe('language server over stdio', () => {
     expect(client.capabilities.semanticTokensProvider).toBeUndefined();
     // No training panel outside VS Code: no lens that would open one.
     const shown = titles(await lenses(client, XOR_URI));
-    expect(shown.slice(0, 2)).toEqual(['▶ Retrain', '⏭ Step']);
-    expect(shown).not.toContain('📈 Show training');
+    // Neovim draws no codicons: plain words, no `$(…)`.
+    expect(shown.slice(0, 2)).toEqual(['Retrain', 'Step']);
+    expect(shown.filter((title) => title.includes('$(') || /show training/i.test(title))).toEqual([]);
   });
 
   it('reports a missed target as a Warning with advice', async () => {
@@ -403,7 +404,7 @@ describe('language server over stdio', () => {
     expect(warning.severity).toBe(WARNING);
     expect(warning.message).toMatch(/^loss [\d.]+ after 50 epochs did not reach 0\.001\. /);
     const shown = titles(await lenses(client, uri));
-    expect(shown.slice(0, 2)).toEqual(['▶ Retrain', '📈 Show training']);
+    expect(shown.slice(0, 2)).toEqual(['$(play) Retrain', '$(graph-line) Show training']);
     expect(shown[2]).toMatch(/^loss [\d.]+ after 50 epochs \(target 0\.001 not reached\)$/);
   });
 
@@ -420,7 +421,7 @@ describe('language server over stdio', () => {
     expect(error.message).toMatch(
       /^loss became (NaN|infinite) at epoch \d+: rate 100 is too high for inputs this large \(up to 3000\)\. Lower the rate, or add 'normalize zscore' to data 'xor_table'\.$/,
     );
-    expect(titles(await lenses(client, uri))).toEqual(['▶ Retrain', expect.stringMatching(/^loss became (NaN|infinite) at epoch \d+$/)]);
+    expect(titles(await lenses(client, uri))).toEqual(['$(play) Retrain', expect.stringMatching(/^loss became (NaN|infinite) at epoch \d+$/)]);
     const actions = await client.request<{ title: string; isPreferred?: boolean }[]>('textDocument/codeAction', {
       textDocument: { uri },
       range: error.range,

@@ -67,7 +67,7 @@ describe('malformed messages', () => {
     await client.waitForDiagnostics(fresh, () => true);
     const hover = await client.request<{ contents: { value: string } } | null>('textDocument/hover', { textDocument: { uri: fresh }, position: { line: 2, character: 3 } });
     expect(hover?.contents.value).toMatch(/layer/);
-    expect(client.process.exitCode).toBeNull();
+    expect(client.process!.exitCode).toBeNull();
     expect(client.stderr.join('')).toBe('');
   });
 });

@@ -2,6 +2,7 @@
 
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { DataStore } from '../data/store';
 import { check, DEFAULT_MAX_DATA_CELLS, DEFAULT_MAX_PARAMETERS, type CheckResult, type ReadFile } from '../language/index';
 import { LineIndex } from '../language/positions';
 
@@ -69,14 +70,19 @@ export function readSpec(command: string, file: string, specPath: string, stderr
   }
 }
 
-/** Checks a spec as every command does: data files read wherever the spec points, the default size limits. */
-export function checkSpec(text: string, specPath: string): CheckResult {
+/**
+ * Checks a spec as every command does: data files read wherever the spec points, the
+ * default size limits. A command (one per process) keeps one `store` for all the specs
+ * it checks, so `nn check a.nn b.nn` parses a CSV both name once.
+ */
+export function checkSpec(text: string, specPath: string, store: DataStore): CheckResult {
   return check(text, {
     specPath,
     allowedRoot: null,
     readFile: readDataFile,
     maxParameters: DEFAULT_MAX_PARAMETERS,
     maxDataCells: DEFAULT_MAX_DATA_CELLS,
+    store,
   });
 }
 
@@ -104,6 +110,7 @@ export function checkCommand(argv: string[], io: CheckIo = processCheckIo()): nu
 
   let unreadable = false;
   let errors = false;
+  const store = new DataStore();
   for (const file of files) {
     const specPath = resolve(io.cwd, file);
     const text = readSpec('check', file, specPath, (message) => io.stderr(message));
@@ -111,7 +118,7 @@ export function checkCommand(argv: string[], io: CheckIo = processCheckIo()): nu
       unreadable = true;
       continue;
     }
-    const result = checkSpec(text, specPath);
+    const result = checkSpec(text, specPath, store);
     const lines = new LineIndex(text);
     let output = '';
     for (const problem of result.problems) {

@@ -8,6 +8,7 @@ import type { CheckResult } from '../language/index';
 import type { RunSpec } from '../language/model';
 import { LineIndex } from '../language/positions';
 import { createTrainer } from '../engine';
+import { DataStore } from '../data/store';
 import { checkSpec, describeWriteError, readSpec } from './check';
 
 export const EXPORT_USAGE = 'usage: nn export FILE --run N --format json|pytorch [--out PATH] [--epochs N]';
@@ -86,7 +87,7 @@ export function exportCommand(argv: string[], io: ExportIo): number {
   const specPath = resolve(cwd, args.file);
   const text = readSpec('export', args.file, specPath, (message) => io.stderr(message));
   if (text === undefined) return 2;
-  const result = checkSpec(text, specPath);
+  const result = checkSpec(text, specPath, new DataStore());
   printProblems(args.file, text, result, io);
   if (result.errorCount > 0) return 1;
 

@@ -12,11 +12,11 @@ import type { RunSpec } from '../language/model';
 import { LineIndex } from '../language/positions';
 import type { Problem } from '../language/problems';
 import { compiledKernels, createTrainer, type KernelHelpers } from '../engine';
-import type { Trainer } from '../nn/trainer';
 import { startKernelHelpers, startKernelHelpersEarly } from '../training/kernelHelpers';
 import type { EpochReport, StopReason, TrainResult } from '../nn/types';
-import { missAdvice } from '../training/results';
-import { formatPercent, formatSeconds, lossWord } from '../training/summary';
+import { missAdvice } from '../present/results';
+import { formatPercent, formatSeconds, lossWord } from '../present/summary';
+import { DataStore } from '../data/store';
 import { checkSpec, describeWriteError, readSpec } from './check';
 
 /** Four significant digits: enough to tell 0.0009999 from the `stop when loss < 0.001` it beat. */
@@ -26,7 +26,7 @@ function formatLoss(value: number | null | undefined): string {
   return String(Number(value.toPrecision(4)));
 }
 
-/** Weight snapshots recorded for `--report` (its slider), within this budget of numbers. */
+/** Weight snapshots recorded while training for `--report` (its slider), within this budget of numbers. */
 const REPORT_SNAPSHOTS = { maxSnapshots: 40, maxValues: 2_000_000 };
 
 /** Longest stretch of synchronous training between two looks at the event loop. */
@@ -64,18 +64,16 @@ export function processIo(): CliIo {
   };
 }
 
-/** One trained run, as `--report` receives it. */
+/** One trained run, as `--report` receives it: with `--report`, `result.snapshots` holds what the training recorded. */
 export interface TrainedRun {
   run: RunSpec;
   result: TrainResult;
   seconds: number;
-  trainer: Trainer;
 }
 
 /**
- * Writes the `--report PATH` page. The report module (owned elsewhere) provides it:
- *   export function writeReport(path: string, specPath: string, text: string, runs: TrainedRun[]): void
- * and cli.ts passes it in `hooks`; without it, --report is refused as not available yet.
+ * Writes the `--report PATH` page: report/views.ts writeReport, which cli.ts passes in
+ * `hooks`; without it, --report is refused as not available.
  */
 export type ReportWriter = (path: string, specPath: string, text: string, runs: TrainedRun[]) => void | Promise<void>;
 
@@ -211,7 +209,7 @@ async function trainSpec(options: TrainOptions, io: CliIo, hooks: TrainHooks, he
   const text = readSpec('train', options.file, specPath, (message) => io.stderr(message));
   if (text === undefined) return 2;
 
-  const checked = checkSpec(text, specPath);
+  const checked = checkSpec(text, specPath, new DataStore());
   const lines = new LineIndex(text);
   const problems = checked.problems.filter((p) => p.severity === 'error' || p.severity === 'warning');
   const jsonProblems = problems.map((p) => {
@@ -302,7 +300,7 @@ async function trainSliced(
   showProgress: boolean,
   helpers: KernelHelpers | undefined,
   recordSnapshots = false,
-): Promise<{ result: TrainResult; seconds: number; trainer: Trainer }> {
+): Promise<{ result: TrainResult; seconds: number }> {
   const trainer = createTrainer(run.network, run.data, run.settings, { helpers });
   const started = io.now();
   const deadline = maxSeconds === null ? Infinity : started + maxSeconds * 1000;
@@ -326,7 +324,7 @@ async function trainSliced(
   }
   const seconds = (io.now() - started) / 1000;
   if (showProgress) io.stderr('\r\x1b[K');
-  return { result: trainer.finish(stopped), seconds, trainer };
+  return { result: trainer.finish(stopped), seconds };
 }
 
 function progressBar(run: RunSpec, latest: EpochReport | null, seconds: number, columns: number): string {

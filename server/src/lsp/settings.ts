@@ -14,7 +14,7 @@ export const DEFAULT_SETTINGS: Readonly<NnSettings> = {
 /** What a document's features need to know of the settings and the workspace. */
 export interface ResolvedSettings extends NnSettings {
   /** The workspace is trusted: data files may be read and runs may train. */
-  trusted: boolean;
+  workspaceTrusted: boolean;
 }
 
 /** Takes whatever the client answered and keeps only well-formed values; the rest falls back to the defaults. */
@@ -26,7 +26,7 @@ export function resolveSettings(raw: unknown, init: InitializationOptions | unde
   // Trust comes from the client: in every configuration answer (it can change while the
   // server runs) or, for clients that only say it once, in initializationOptions.
   // A client without Workspace Trust (Neovim, …) says nothing: trusted.
-  const trusted =
+  const workspaceTrusted =
     typeof value.workspaceTrusted === 'boolean'
       ? value.workspaceTrusted
       : typeof init?.workspaceTrusted === 'boolean'
@@ -37,8 +37,7 @@ export function resolveSettings(raw: unknown, init: InitializationOptions | unde
     autoTrainBudgetSeconds: positive(value.autoTrainBudgetSeconds, DEFAULT_SETTINGS.autoTrainBudgetSeconds, 0),
     maxTrainingSeconds: positive(value.maxTrainingSeconds, DEFAULT_SETTINGS.maxTrainingSeconds, 0.001),
     maxParameters: Math.floor(positive(value.maxParameters, DEFAULT_SETTINGS.maxParameters, 1)),
-    workspaceTrusted: trusted,
-    trusted,
+    workspaceTrusted,
   };
 }
 

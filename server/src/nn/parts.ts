@@ -1,6 +1,6 @@
 // A data set as a run sees it: the training and validation parts drawn from the seed, and how accuracy is judged from the targets.
 
-import type { Dataset } from '../language/model';
+import { heldOutRows, type Dataset } from '../language/model';
 import { Rng, STREAM } from './rng';
 
 /** How accuracy is judged, decided from the targets (docs/language.md §4.15), or null for regression. */
@@ -26,12 +26,12 @@ export function classificationOf(data: Dataset): Classification {
 }
 
 /**
- * Splits rows 0..rows−1 into training and validation parts: round(share × rows)
+ * Splits rows 0..rows−1 into training and validation parts: heldOutRows(rows, share)
  * rows, chosen by the seed, are held out (at least one row is always kept for
  * training). Both parts are in data order.
  */
 export function splitRows(rows: number, share: number | null, seed: number): { training: Int32Array; validation: Int32Array } {
-  const held = share === null || rows === 0 ? 0 : Math.min(Math.max(Math.round(share * rows), 0), rows - 1);
+  const held = rows === 0 ? 0 : Math.min(Math.max(heldOutRows(rows, share), 0), rows - 1);
   const order = new Int32Array(rows);
   for (let i = 0; i < rows; i++) order[i] = i;
   if (held > 0) new Rng(seed, STREAM.split).shuffle(order);

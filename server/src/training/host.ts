@@ -12,7 +12,7 @@ import { SpeedEstimate } from './estimate';
 import type { ProgressReport } from './messages';
 import type { RunOutcome } from './outcome';
 import { WorkerPool, defaultPoolSize } from './pool';
-import { LiveSnapshots, type LiveSnapshotBudget } from './snapshots';
+import { LiveSnapshots, type LiveSnapshotBudget } from '../present/snapshots';
 
 /** Live snapshots kept per training: as many slider stops as a finished run has, within a million numbers. */
 export const LIVE_SNAPSHOTS: LiveSnapshotBudget = { maxSnapshots: 40, maxValues: 1_000_000 };
