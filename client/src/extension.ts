@@ -9,6 +9,7 @@ import {
   type ServerOptions,
 } from 'vscode-languageclient/node';
 import { ClientCommands, Commands, RunStatusNotification, type InitializationOptions } from '../../server/src/protocol';
+import { exportTrainedModel } from './exportModel';
 import { enclosingTrainLine, trainLines } from './runLocator';
 import { RunStatusStore } from './runStatusStore';
 import { TrainingStatusBar } from './statusBar';
@@ -51,6 +52,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
       }
       await panels.show(target.uri, target.line);
     }),
+    vscode.commands.registerCommand(ClientCommands.exportModel, (uri?: unknown, line?: unknown) => exportTrainedModel(languageClient, store, uri, line)),
     vscode.workspace.onDidCloseTextDocument((document) => store.forget(document.uri.toString())),
     // Restricted Mode trains nothing, so restarting on trust loses no work and the server starts over trusted.
     vscode.workspace.onDidGrantWorkspaceTrust(async () => {

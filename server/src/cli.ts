@@ -18,14 +18,14 @@ interface Command {
 }
 
 const stdio = {
-  stdout: (text: string) => void process.stdout.write(text),
+  stdout: (output: string | Uint8Array) => void process.stdout.write(output),
   stderr: (text: string) => void process.stderr.write(text),
 };
 
 const COMMANDS: Command[] = [
   { name: 'check', summary: 'check specs and print their problems', usage: CHECK_USAGE, run: (argv) => checkCommand(argv) },
   { name: 'train', summary: 'train the runs of a spec and print a summary', usage: TRAIN_USAGE, run: (argv) => trainCommand(argv, processIo(), { writeReport }) },
-  { name: 'export', summary: 'train one run and write the model as JSON or PyTorch', usage: EXPORT_USAGE, run: (argv) => exportCommand(argv, stdio) },
+  { name: 'export', summary: 'train one run and write the model as JSON, PyTorch, ONNX or safetensors', usage: EXPORT_USAGE, run: (argv) => exportCommand(argv, stdio) },
 ];
 
 function usage(): string {

@@ -2,8 +2,9 @@
 //
 // Standard LSP carries most of the product (diagnostics, CodeLens, hover, inlay
 // hints, executeCommand nn.train / nn.stopTraining, $/progress). These custom
-// messages feed what LSP has no words for: the status bar, the loss-curve view
-// and the training panel. A client that ignores them loses nothing else.
+// messages feed what LSP has no words for: the status bar, the loss-curve view,
+// the training panel and the export of a trained model. A client that ignores
+// them loses nothing else.
 // This file imports only the protocol's message types, so both sides (and the
 // webview, for the types) can include it.
 
@@ -29,6 +30,8 @@ export const ClientCommands = {
   stopTrainingActive: 'nn.stopTrainingActive',
   /** Opens the training panel; arguments [uri?, line?], else the run at the cursor. */
   showTraining: 'nn.showTraining',
+  /** "NN: Export Trained Model…": a format, a save dialog; arguments [uri?, line?], else the run at the cursor. */
+  exportModel: 'nn.exportModel',
 } as const;
 
 export type RunPhase = 'idle' | 'queued' | 'running' | 'done' | 'diverged' | 'cancelled' | 'failed';
@@ -138,6 +141,31 @@ export interface TrainingView {
   box: { xMin: number; xMax: number; yMin: number; yMax: number } | null;
   grid: number;
 }
+
+/** The formats of `nn export --format` and of the editor's "NN: Export Trained Model…" (docs/export.md). */
+export type ExportFormat = 'onnx' | 'safetensors' | 'pytorch' | 'json';
+
+/**
+ * Client -> server request `nn/exportModel`: the trained model of the run at a line, as the
+ * bytes of a file in the given format, made from the outcome the server already holds (it
+ * never trains for this). An `error` says why there is nothing to export (the run has not
+ * been trained, or diverged).
+ */
+export const ExportModelRequest = /* @__PURE__ */ new RequestType<ExportModelParams, ExportModelResult, void>('nn/exportModel');
+export interface ExportModelParams {
+  uri: string;
+  /** 0-based line inside the run's `train` block. */
+  line: number;
+  format: ExportFormat;
+}
+export type ExportModelResult =
+  | {
+      /** `<spec name>.run<N>.<extension>`, the name `nn export` gives the file by default. */
+      fileName: string;
+      /** The file's bytes, base64. */
+      data: string;
+    }
+  | { error: string };
 
 /**
  * `initializationOptions` of the VS Code client. A client that sends none (Neovim,

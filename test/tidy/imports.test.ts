@@ -105,6 +105,14 @@ describe('architecture invariants', () => {
     expect(offenders).toEqual([]);
   });
 
+  it('export/ and lsp/ never reach the trainer: exports are written from a result, and the LSP thread never trains', () => {
+    const offenders: string[] = [];
+    for (const file of serverFiles.filter((f) => /^server\/src\/(export|lsp)\//.test(f.path))) {
+      for (const spec of file.imports) if (/(^|\/)nn\/trainer$/.test(spec)) offenders.push(`${file.path} imports ${spec}`);
+    }
+    expect(offenders).toEqual([]);
+  });
+
   it('present/ (what the views say and draw) uses no worker machinery, editor or file system', () => {
     const offenders: string[] = [];
     for (const file of serverFiles.filter((f) => f.path.startsWith('server/src/present/'))) {

@@ -19,11 +19,12 @@ import {
   type ServerCapabilities,
 } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { Commands, TrainingRequest, type InitializationOptions } from '../protocol';
+import { Commands, ExportModelRequest, TrainingRequest, type InitializationOptions } from '../protocol';
 import { codeActions } from './codeActions';
 import { codeLenses } from './codeLens';
 import { executeCommand } from './commands';
 import { completion } from './completion';
+import { exportModel } from './exportModel';
 import { foldingRanges } from './folding';
 import { formatting } from './formatting';
 import { hover } from './hover';
@@ -149,6 +150,10 @@ export function startServer(connection: Connection, options: ServerOptions): { w
   connection.onRequest(TrainingRequest, (params) => {
     const session = workspace?.session(params.uri);
     return session ? trainingView(session, params) : null;
+  });
+  connection.onRequest(ExportModelRequest, (params) => {
+    const state = typeof params?.uri === 'string' ? workspace?.session(params.uri)?.current() : null;
+    return state ? exportModel(state, params) : { error: 'Open the spec in the editor to export its runs.' };
   });
 
   // ---------------------------------------------------------------- features

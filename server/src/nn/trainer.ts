@@ -23,7 +23,7 @@ import { outputLoss, type OutputLoss } from './losses';
 import { fitNormalization, normalizeInput } from './normalize';
 import { createOptimizer, type Optimizer } from './optimizers';
 import { allocateNetwork } from './network';
-import { classificationOf, splitRows, type Classification } from './parts';
+import { classificationOf, gatherRows, splitRows, type Classification } from './parts';
 import { Rng, STREAM } from './rng';
 import { SnapshotRecorder, type SnapshotSource } from './snapshotRecorder';
 import type {
@@ -563,11 +563,7 @@ export class Trainer {
     const { inputWidth, targetWidth } = this.data;
     const inputs = this.allocateFloat64(rows.length * inputWidth);
     const targets = this.allocateFloat64(rows.length * targetWidth);
-    for (let r = 0; r < rows.length; r++) {
-      const source = this.data.inputs.subarray(rows[r] * inputWidth, (rows[r] + 1) * inputWidth);
-      normalizeInput(this.normalization, source, inputs.subarray(r * inputWidth, (r + 1) * inputWidth));
-      targets.set(this.data.targets.subarray(rows[r] * targetWidth, (rows[r] + 1) * targetWidth), r * targetWidth);
-    }
+    gatherRows(this.data, rows, this.normalization, inputs, targets);
     return [inputs, targets];
   }
 
