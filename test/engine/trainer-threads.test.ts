@@ -1,9 +1,8 @@
 // A run trained with helper threads (`nn train --threads N`) ends with the same weights, bit for bit, as on one thread (docs/language.md §4.17).
 import { describe, expect, it } from 'vitest';
 import type { OptimizerSpec } from '../../server/src/language/model';
-import { compiledKernels, type KernelHelpers, type Precision } from '../../server/src/nn/kernels';
-import { encodeModule, FunctionBody, type ValueType } from '../../server/src/nn/codegen/assembler';
-import { Trainer } from '../../server/src/nn/trainer';
+import { compiledKernels, createTrainer, type KernelHelpers } from '../../server/src/engine';
+import type { Precision } from '../../server/src/nn/fastPath';
 import { startKernelHelpers, startKernelHelpersEarly } from '../../server/src/training/kernelHelpers';
 import { dataset, network, randomOneHot, randomRows, settings } from '../nn/helpers';
 
@@ -22,22 +21,21 @@ const OPTIMIZERS: OptimizerSpec[] = [
 async function trained(
   precision: Precision, optimizer: OptimizerSpec, threads: number, helpers: KernelHelpers['start'] = startKernelHelpers,
 ): Promise<{ weights: number[][]; losses: number[]; threads: number; batchProgram: boolean }> {
-  const trainer = new Trainer(
+  const trainer = createTrainer(
     NET, DATA,
     settings({ precision, batch: 200, epochs: 3, loss: 'cross_entropy', optimizer }),
     threads > 1 ? { helpers: { start: helpers, count: threads - 1 } } : {},
   );
   // Poll (with a deadline) until the helpers run, so the shared path is the one tested.
-  const kernels = (trainer as unknown as { kernels: { threads: number } }).kernels;
   const deadline = Date.now() + 20_000;
-  while (kernels.threads !== threads && Date.now() < deadline) await new Promise((resolve) => setImmediate(resolve));
+  while (trainer.threads !== threads && Date.now() < deadline) await new Promise((resolve) => setImmediate(resolve));
   const result = trainer.train();
   return {
     weights: result.layers.map((layer) => [...layer.weights, ...layer.biases]),
     losses: Array.from(result.history.loss),
-    threads: kernels.threads,
-    // The batch program (server/wasm/batches.ts) drives the run and shares its products itself.
-    batchProgram: (trainer as unknown as { plan: object | null }).plan !== null,
+    threads: trainer.threads,
+    // The batch program (engine/wasm/batches.ts) drives the run and shares its products itself.
+    batchProgram: trainer.engine === 'batch-program',
   };
 }
 
@@ -86,22 +84,41 @@ describe('helpers started before their trainer (nn train --threads N)', () => {
 });
 
 describe('a helper whose kernel throws', () => {
-  /** The kernels a helper calls, each a WebAssembly trap: what a bug in one would look like. */
+  /** Unsigned LEB128, as the WebAssembly binary format writes counts and sizes. */
+  const leb = (value: number): number[] => {
+    const bytes: number[] = [];
+    do {
+      let byte = value & 0x7f;
+      value >>>= 7;
+      if (value !== 0) byte |= 0x80;
+      bytes.push(byte);
+    } while (value !== 0);
+    return bytes;
+  };
+  const section = (id: number, items: number[][]): number[] => {
+    const body = [...leb(items.length), ...items.flat()];
+    return [id, ...leb(body.length), ...body];
+  };
+
+  /** The kernels a helper calls, each a WebAssembly trap (`unreachable`): what a bug in one would look like. */
   function trappingKernels(): object {
-    const kernel = (name: string, parameters: ValueType[]) => {
-      const body = new FunctionBody(parameters.length);
-      body.op(0x00); // unreachable
-      return { name, parameters, results: [] as ValueType[], body };
-    };
-    const product = Array<ValueType>(13).fill('i32');
-    const sgd: ValueType[] = ['i32', 'i32', 'i32', 'i32', 'f64', 'f64', 'f64'];
-    const gather = Array<ValueType>(8).fill('i32');
+    const [i32, f64] = [0x7f, 0x7c];
+    const product = Array<number>(13).fill(i32);
+    const sgd = [i32, i32, i32, i32, f64, f64, f64];
+    const gather = Array<number>(8).fill(i32);
+    const kernels: [string, number[]][] = [
+      ['product_f64', product], ['product_f32', product], ['sgd_f64', sgd], ['sgd_f32', sgd], ['gather_f64', gather], ['gather_f32', gather],
+    ];
+    const bytes = Uint8Array.from([
+      0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
+      ...section(1, kernels.map(([, parameters]) => [0x60, ...leb(parameters.length), ...parameters, 0x00])),
+      ...section(3, kernels.map((_, index) => leb(index))),
+      ...section(7, kernels.map(([name], index) => [...leb(name.length), ...Buffer.from(name), 0x00, ...leb(index)])),
+      ...section(10, kernels.map(() => [0x03, 0x00, 0x00, 0x0b])), // no locals; unreachable; end
+    ]);
     // The WebAssembly API (the project's `lib` has no DOM types, where it is declared).
     const api = (globalThis as unknown as { WebAssembly: { Module: new (bytes: Uint8Array) => object } }).WebAssembly;
-    return new api.Module(encodeModule([], [
-      kernel('product_f64', product), kernel('product_f32', product), kernel('sgd_f64', sgd), kernel('sgd_f32', sgd),
-      kernel('gather_f64', gather), kernel('gather_f32', gather),
-    ]));
+    return new api.Module(bytes);
   }
 
   it('stops the run with the kernels\' message, not a bare WebAssembly trap', async () => {

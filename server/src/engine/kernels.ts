@@ -1,18 +1,17 @@
-// Loads the WebAssembly SIMD matrix kernels and places the trainer's matrices in their memory.
+// The WebAssembly SIMD fast paths (nn/fastPath.ts): the products and optimizer passes of wasm/kernels.ts on the trainer's matrices placed in their memory, and, on top, the batch program of wasm/batches.ts.
 //
 // One compiled module per thread (compiled on first use, synchronously: it is a
-// few kilobytes); one memory per MatrixKernels, so a finished trainer's memory is
-// freed with it, and one instance on it, made when a kernel is first called: a
-// trainer whose network has code of its own (codegen/) calls none, and compiling
-// the module costs a fresh process about a millisecond. The memory is shared (a SharedArrayBuffer):
-// growing it never detaches the views handed out earlier, so `allocate` can be
-// called at any time, and worker threads could run kernels on the same memory.
+// few kilobytes); one memory per SimdKernels, so a finished trainer's memory is
+// freed with it, and one instance on it, made when a kernel is first called. The
+// memory is shared (a SharedArrayBuffer): growing it never detaches the views
+// handed out earlier, so `allocate` can be called at any time, and helper
+// threads run kernels on the same memory.
 
-import type { Vector } from '../activations';
-import type { BatchProgram, KernelImplementation, MatrixKernels, Precision } from './index';
-import { activationEpilogue, checkOperand, checkProduct, checkUpdate } from './index';
-import { Epilogue } from './reference';
-import { CONTROL, JOB, JOB_FLOATS, JOB_WORDS, controlBytes, floatsOffset, type StartHelpers } from './threads';
+import type { Vector } from '../nn/activations';
+import type { BatchRunner, FastPath, Precision, TrainerBuffers } from '../nn/fastPath';
+import { BatchPlan, type BatchProgram } from './batchPlan';
+import { CONTROL, EPILOGUE, JOB, JOB_FLOATS, JOB_WORDS, PARALLEL } from './layout';
+import { controlBytes, floatsOffset, helperFailure, type KernelHelpers } from './threads';
 import { KERNELS_WASM_BASE64 } from './wasmBinary';
 
 interface KernelExports {
@@ -76,7 +75,7 @@ const PROBE = Uint8Array.of(
 let runs: boolean | undefined;
 
 /** Whether this runtime has WebAssembly SIMD and shared memory (checked once, without compiling the kernels). */
-function kernelsCanRun(): boolean {
+export function simdRuns(): boolean {
   if (runs === undefined) {
     try {
       runs = !!WebAssembly && typeof SharedArrayBuffer === 'function' && WebAssembly.validate(PROBE);
@@ -94,10 +93,10 @@ let compiled: WasmModule | undefined;
  * (training/kernelHelpers.ts); null where they cannot.
  */
 export function compiledKernels(): object | null {
-  return kernelsCanRun() ? kernelModule() : null;
+  return simdRuns() ? kernelModule() : null;
 }
 
-/** The compiled module (where kernelsCanRun()). */
+/** The compiled module (where simdRuns()). */
 function kernelModule(): WasmModule {
   if (compiled) return compiled;
   if (!WebAssembly) throw new Error('WebAssembly is not available');
@@ -116,44 +115,30 @@ function kernelModule(): WasmModule {
 
 /**
  * What the module imports besides its memory: the JavaScript functions the trainer's
- * elementwise formulas call (server/wasm/batches.ts), so both paths compute the same values.
- * Every instance, on any thread, is given these.
+ * elementwise formulas call (wasm/batches.ts), so both paths compute the same values.
+ * Every instance, on any thread, is given these (training/kernelHelpers.ts too).
  */
 function kernelImports(memory: WasmMemory): object {
   return { env: { memory, exp: Math.exp, tanh: Math.tanh, log: Math.log, log1p: Math.log1p } };
 }
 
-/** Helper threads for the kernels: how to start them and how many (besides the calling thread). */
-export interface KernelHelpers {
-  start: StartHelpers;
-  count: number;
-}
-
-/** A product smaller than this many multiply-adds runs on the calling thread alone: waking helpers costs more. */
-const PARALLEL_MINIMUM = 1 << 17;
-/** Reads of the control block the calling thread makes, waiting for its helpers, before it sleeps. */
-const AWAIT_SPINS = 100_000;
-/** An sgd pass over fewer parameters than this runs on the calling thread alone. */
-const PARALLEL_SGD_MINIMUM = 1 << 15;
-
-/** What a caller sees when a helper thread's kernel threw (a bug in the kernels: the operands are checked before). */
-export function helperFailure(cause?: unknown): Error {
-  return new Error('matrix kernels: a helper thread failed', cause === undefined ? undefined : { cause });
-}
-
 /** Stops a collected kernel set's helper threads. */
 const helperStopper = new FinalizationRegistry<{ stop(): void }>((helpers) => helpers.stop());
 
-/** The SIMD kernels for one precision, or null where they cannot run. */
-export function createWasmKernels(precision: Precision, helpers?: KernelHelpers): MatrixKernels | null {
-  if (!kernelsCanRun() || !WebAssembly) return null;
+/**
+ * The SIMD kernels for one precision, or null where they cannot run; with `batchProgram`, the
+ * batch program runs the trainer's loop on them. With `helpers`, large products, sgd passes and
+ * the batch program's gathers are shared with that many more threads (same numbers).
+ */
+export function createSimdKernels(precision: Precision, batchProgram: boolean, helpers?: KernelHelpers): SimdKernels | null {
+  if (!simdRuns() || !WebAssembly) return null;
   let memory: WasmMemory;
   try {
     memory = new WebAssembly.Memory({ initial: 1, maximum: MAXIMUM_PAGES, shared: true });
   } catch {
     return null;
   }
-  const kernels = new WasmKernels(precision, memory);
+  const kernels = new SimdKernels(precision, memory, batchProgram);
   if (helpers && helpers.count > 0) {
     // In the kernels' memory, where the batch program shares its products through it too.
     const control = kernels.allocateInt32(Math.ceil(controlBytes(helpers.count) / 4));
@@ -170,8 +155,8 @@ interface Scratch {
   bytes: number;
 }
 
-class WasmKernels implements MatrixKernels {
-  readonly implementation: KernelImplementation = 'wasm-simd';
+export class SimdKernels implements FastPath {
+  readonly name: string;
   private readonly size: number;
   /** The module's instance on this memory, once a kernel has been called. */
   private instance: KernelExports | null = null;
@@ -179,8 +164,8 @@ class WasmKernels implements MatrixKernels {
   private readonly buffers = new WeakSet<ArrayBufferLike>();
   /** The next free byte. Nothing is ever freed: vectors live as long as the kernels. */
   private top = ALIGN;
-  /** Copies of operands that live outside the memory (A, B, C, bias), Bᵀ for multiplyTransposedRight, and z or act(z). */
-  private readonly scratch: Scratch[] = [0, 1, 2, 3, 4, 5].map(() => ({ address: 0, bytes: 0 }));
+  /** Copies of operands that live outside the memory (A, B, C; adam's fourth array), and Bᵀ for multiplyTransposedRight. */
+  private readonly scratch: Scratch[] = [0, 1, 2, 3, 4].map(() => ({ address: 0, bytes: 0 }));
   /** The helper threads' control block (threads.ts), and how many there are. */
   private control: Int32Array | null = null;
   /** The helpers' f64 job arguments (JOB_FLOATS per helper). */
@@ -191,7 +176,9 @@ class WasmKernels implements MatrixKernels {
   constructor(
     readonly precision: Precision,
     private readonly memory: WasmMemory,
+    private readonly withBatchProgram: boolean,
   ) {
+    this.name = withBatchProgram ? 'batch-program' : 'simd-kernels';
     this.size = precision === 'f32' ? 4 : 8;
     const wide = precision === 'f64';
     const kernel = (): KernelExports => this.kernel;
@@ -217,20 +204,6 @@ class WasmKernels implements MatrixKernels {
       address: (vector) => {
         if (!this.buffers.has(vector.buffer)) throw new RangeError('the batch program reads only vectors allocated by its kernels');
         return vector.byteOffset;
-      },
-      instantiate: (bytes) => {
-        if (!WebAssembly) throw new Error('WebAssembly is not available');
-        const math = { exp: Math.exp, tanh: Math.tanh, log: Math.log, log1p: Math.log1p };
-        // Instantiating reads only the imports the module declares: a module with its sgd
-        // written out leaves these alone, and the kernels' module uncompiled.
-        const kernels = {
-          get sgd_f64() { return kernel().sgd_f64; },
-          get sgd_f32() { return kernel().sgd_f32; },
-          get adam_f64() { return kernel().adam_f64; },
-          get adam_f32() { return kernel().adam_f32; },
-        };
-        const instance = new WebAssembly.Instance(new WebAssembly.Module(bytes), { env: { memory }, math, kernels });
-        return instance.exports as unknown as Pick<BatchProgram, 'run' | 'evaluate'>;
       },
     };
     this.buffers.add(memory.buffer);
@@ -261,9 +234,9 @@ class WasmKernels implements MatrixKernels {
     return this.precision === 'f32' ? this.kernel.adam_f32 : this.kernel.adam_f64;
   }
 
-  /** The whole-batch program (with helper threads, it shares its products through the same control block). */
-  get batches(): BatchProgram | null {
-    return this.program;
+  /** The batch program on these kernels' memory (with helper threads, it shares its products through the same control block), or null. */
+  batchRunner(buffers: TrainerBuffers): BatchRunner | null {
+    return this.withBatchProgram ? new BatchPlan(this.program, this, buffers) : null;
   }
 
   allocate(length: number): Vector {
@@ -289,46 +262,7 @@ class WasmKernels implements MatrixKernels {
     const pa = this.place(a, m * k, 0);
     const pb = this.place(b, k * n, 1);
     const pc = this.place(c, m * n, 2, false);
-    this.run(pc, n, pa, k, 1, pb, n, m, n, k, Epilogue.Store, 0);
-    this.copyBack(c, pc, m * n);
-  }
-
-  multiplyAddBias(c: Vector, a: Vector, b: Vector, bias: Vector, m: number, n: number, k: number): void {
-    checkProduct(this.precision, m, n, k, c, a, m * k, b, k * n);
-    checkOperand(this.precision, bias, m, 'bias');
-    const pa = this.place(a, m * k, 0);
-    const pb = this.place(b, k * n, 1);
-    const pc = this.place(c, m * n, 2, false);
-    const pbias = this.place(bias, m, 3);
-    this.run(pc, n, pa, k, 1, pb, n, m, n, k, Epilogue.Bias, pbias);
-    this.copyBack(c, pc, m * n);
-  }
-
-  multiplyAddBiasActivate(
-    c: Vector, out: Vector, a: Vector, b: Vector, bias: Vector, m: number, n: number, k: number, activation: 'relu' | 'linear',
-  ): void {
-    checkProduct(this.precision, m, n, k, c, a, m * k, b, k * n);
-    checkOperand(this.precision, out, m * n, 'out');
-    checkOperand(this.precision, bias, m, 'bias');
-    const epilogue = activationEpilogue(activation);
-    const pa = this.place(a, m * k, 0);
-    const pb = this.place(b, k * n, 1);
-    const pc = this.place(c, m * n, 2, false);
-    const pbias = this.place(bias, m, 3);
-    const pout = this.place(out, m * n, 5, false);
-    this.run(pc, n, pa, k, 1, pb, n, m, n, k, epilogue, pbias, pout - pc);
-    this.copyBack(c, pc, m * n);
-    this.copyBack(out, pout, m * n);
-  }
-
-  multiplyTransposedLeftRelu(c: Vector, a: Vector, b: Vector, z: Vector, m: number, n: number, k: number): void {
-    checkProduct(this.precision, m, n, k, c, a, k * m, b, k * n);
-    checkOperand(this.precision, z, m * n, 'z');
-    const pa = this.place(a, k * m, 0);
-    const pb = this.place(b, k * n, 1);
-    const pc = this.place(c, m * n, 2, false);
-    const pz = this.place(z, m * n, 5);
-    this.run(pc, n, pa, 1, m, pb, n, m, n, k, Epilogue.ReluMask, 0, pz - pc);
+    this.run(pc, n, pa, k, 1, pb, n, m, n, k, EPILOGUE.store, 0);
     this.copyBack(c, pc, m * n);
   }
 
@@ -338,7 +272,7 @@ class WasmKernels implements MatrixKernels {
     const pb = this.place(b, k * n, 1);
     const pc = this.place(c, m * n, 2, false);
     // P(i, t) = A[t][i]: a row stride of 1 and a step of m; the rows of B are read as they are.
-    this.run(pc, n, pa, 1, m, pb, n, m, n, k, Epilogue.Store, 0);
+    this.run(pc, n, pa, 1, m, pb, n, m, n, k, EPILOGUE.store, 0);
     this.copyBack(c, pc, m * n);
   }
 
@@ -351,7 +285,7 @@ class WasmKernels implements MatrixKernels {
     // contiguous) is transposed once: n·k moves against m·n·k multiply-adds.
     const bt = this.scratchFor(4, n * k);
     this.transpose(bt, pb, n, k);
-    this.run(pc, n, pa, k, 1, bt, n, m, n, k, accumulate ? Epilogue.Add : Epilogue.Store, 0);
+    this.run(pc, n, pa, k, 1, bt, n, m, n, k, accumulate ? EPILOGUE.add : EPILOGUE.store, 0);
     this.copyBack(c, pc, m * n);
   }
 
@@ -402,7 +336,7 @@ class WasmKernels implements MatrixKernels {
    * One product cut into contiguous ranges, one per thread (this one takes the
    * first): of rows (whole 4-row tiles) where P has more rows than Q has columns,
    * else of columns (whole 8-column tiles), so each thread reads a part of the
-   * larger operand and all of the smaller (server/wasm/batches.ts cuts alike).
+   * larger operand and all of the smaller (wasm/batches.ts cuts alike).
    * Each element is computed whole by one thread, in the same order, so the
    * split never shows in the numbers.
    */
@@ -411,7 +345,7 @@ class WasmKernels implements MatrixKernels {
     m: number, n: number, k: number, mode: number, bias: number, other = 0,
   ): void {
     const control = this.control;
-    if (!control || m * n * k < PARALLEL_MINIMUM || n < 16 || Atomics.load(control, CONTROL.ready) !== this.helperCount) {
+    if (!control || m * n * k < PARALLEL.productMinimum || n < 16 || Atomics.load(control, CONTROL.ready) !== this.helperCount) {
       this.product(c, cStride, p, pRow, pStep, q, qStride, m, n, k, mode, bias, other);
       return;
     }
@@ -444,7 +378,7 @@ class WasmKernels implements MatrixKernels {
   private sgdShared(theta: number, gradient: number, velocity: number, n: number, batch: number, momentum: number, rate: number): void {
     const control = this.control;
     const floats = this.floats;
-    if (!control || !floats || n < PARALLEL_SGD_MINIMUM || Atomics.load(control, CONTROL.ready) !== this.helperCount) {
+    if (!control || !floats || n < PARALLEL.sgdMinimum || Atomics.load(control, CONTROL.ready) !== this.helperCount) {
       this.sgd(theta, gradient, velocity, n, batch, momentum, rate);
       return;
     }
@@ -481,7 +415,7 @@ class WasmKernels implements MatrixKernels {
   /** Waits until every helper has finished its part (watching a while first: the parts take about as long). */
   private awaitHelpers(control: Int32Array): void {
     let pending = Atomics.load(control, CONTROL.pending);
-    for (let spin = 0; pending !== 0 && spin < AWAIT_SPINS; spin++) pending = Atomics.load(control, CONTROL.pending);
+    for (let spin = 0; pending !== 0 && spin < PARALLEL.awaitSpins; spin++) pending = Atomics.load(control, CONTROL.pending);
     for (; pending !== 0; pending = Atomics.load(control, CONTROL.pending)) {
       Atomics.wait(control, CONTROL.pending, pending);
     }
@@ -535,4 +469,35 @@ class WasmKernels implements MatrixKernels {
     if (c.byteOffset === address && this.buffers.has(c.buffer)) return;
     c.set(this.view(address, length));
   }
+}
+
+// ---- operand checks ---------------------------------------------------------
+//
+// Done before any kernel touches memory: a wrong operand is a bug in the caller,
+// and a kernel would read or write past it without a word.
+
+/** Throws unless the vector has the precision's type and holds the matrix it is said to (no allocation: it runs on every call). */
+function checkOperand(precision: Precision, vector: Vector, length: number, name: string): void {
+  if (!(precision === 'f32' ? vector instanceof Float32Array : vector instanceof Float64Array)) {
+    throw new TypeError(`${name}: expected a ${precision === 'f32' ? 'Float32Array' : 'Float64Array'} for ${precision} kernels`);
+  }
+  if (vector.length < length) throw new RangeError(`${name}: ${vector.length} elements, the product needs ${length}`);
+}
+
+/** The operands of C (m×n) = P · Q: whole dimensions, C of m·n elements, A and B of the lengths their layout needs (k·m for Aᵀ, n·k for Bᵀ). */
+function checkProduct(
+  precision: Precision, m: number, n: number, k: number, c: Vector, a: Vector, aLength: number, b: Vector, bLength: number,
+): void {
+  if (!(Number.isInteger(m) && Number.isInteger(n) && Number.isInteger(k) && m >= 0 && n >= 0 && k >= 0)) {
+    throw new RangeError(`matrix dimensions must be non-negative integers, got ${m}, ${n}, ${k}`);
+  }
+  checkOperand(precision, c, m * n, 'C');
+  checkOperand(precision, a, aLength, 'A');
+  checkOperand(precision, b, bLength, 'B');
+}
+
+/** The parameters and gradient of an optimizer pass over n elements (its state arrays are checked beside, by name). */
+function checkUpdate(precision: Precision, n: number, parameters: Vector, gradientSum: Vector): void {
+  checkOperand(precision, parameters, n, 'parameters');
+  checkOperand(precision, gradientSum, n, 'gradient');
 }

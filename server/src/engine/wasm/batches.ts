@@ -1,4 +1,4 @@
-// Whole batches and epochs of the trainer in one WebAssembly call: the loop of server/src/nn/trainer.ts, step for step.
+// Whole batches and epochs of the trainer in one WebAssembly call: the loop of server/src/nn/trainer.ts and backprop.ts, step for step.
 //
 // For a small network the arithmetic of a batch is a few hundred multiply-adds,
 // and calling a kernel per product (ten calls a batch, each across the
@@ -7,18 +7,34 @@
 // gather, forward, loss and δ⁽ᴸ⁾, backpropagation, gradients, the optimizer —
 // and, where the batch is the whole training part (no shuffling), whole epochs
 // with their validation pass, then returns. The numbers are the trainer's, bit
-// for bit (test/kernels/batches.test.ts): the same products (kernels.ts), and
+// for bit (test/engine/batches.test.ts): the same products (kernels.ts), and
 // each elementwise formula below is the JavaScript one of activations.ts,
 // losses.ts and optimizers.ts, in the same order, in f64, each stored value
 // rounded by the storage type (f32 with `precision f32`) and read back rounded,
 // as a Float32Array does. e^x, tanh, log and log1p are imported from the
 // JavaScript Math object, so they are the functions the JavaScript path calls.
 //
-// The trainer describes itself once, in a plan (i32 words, layout below and in
-// server/src/nn/batchPlan.ts), and passes run-time numbers in an f64 block.
+// The trainer describes itself once, in a plan (i32 words written by
+// engine/batchPlan.ts), and passes run-time numbers in an f64 block; their layout,
+// the codes below and the helpers' control block are engine/layout.ts's, through
+// layout.ts here, which the build generates from it.
 
 import { adam_f32, adam_f64, product_f32, product_f64, sgd_f32, sgd_f64, transpose_f32, transpose_f64 } from './kernels';
-import { ADD, BIAS_COPY, BIAS_RELU, RELU_MASK, STORE } from './modes';
+import {
+  ACTIVATION_LEAKY_RELU, ACTIVATION_LINEAR, ACTIVATION_RELU, ACTIVATION_SIGMOID, ACTIVATION_SOFTMAX, ACTIVATION_TANH,
+  CONTROL_FAILED, CONTROL_GENERATION, CONTROL_JOBS, CONTROL_PENDING, CONTROL_READY,
+  EPILOGUE_ADD, EPILOGUE_BIAS_COPY, EPILOGUE_BIAS_RELU, EPILOGUE_RELU_MASK, EPILOGUE_STORE, EPOCHS_PER_CALL,
+  F_BETA1, F_BETA1_POWER, F_BETA2, F_BETA2_POWER, F_EPOCH_LOSS, F_EPSILON, F_EVALUATED_LOSS, F_MOMENTUM, F_POWER_UPDATE, F_RATE, F_STOP_LOSS,
+  JOB_FLOATS, JOB_GATHER_F32, JOB_GATHER_F64, JOB_PRODUCT_F32, JOB_PRODUCT_F64, JOB_SGD_F32, JOB_SGD_F64, JOB_WORDS,
+  L_A, L_ACTIVATION, L_BIAS_GRADIENTS, L_BIASES, L_DELTA, L_SIZE, L_WEIGHT_GRADIENTS, L_WEIGHT_UPDATES, L_WEIGHTS, L_Z, LAYER_WORDS,
+  LOSS_CROSS_ENTROPY_SIGMOID, LOSS_CROSS_ENTROPY_SOFTMAX, LOSS_MSE, LOSS_MSE_SOFTMAX,
+  MATH_LEAKY_RELU_SLOPE, MATH_LOG_FLOOR,
+  P_BATCH_SIZE, P_BLOCK_LENGTH, P_CAPACITY, P_CLASSIFICATION, P_CONTROL, P_CONTROL_FLOATS, P_CORRECT, P_CURSOR, P_EPOCHS_DONE, P_GRADIENTS, P_HELPERS,
+  P_LAYER_BASE, P_LAYERS, P_LOSS, P_OPTIMIZER, P_ORDER, P_PARAMETERS, P_RECORDS, P_SCRATCH, P_STATE1, P_STATE2, P_STATUS,
+  P_TARGET_COLUMNS, P_TRAIN_COUNT, P_TRAIN_INPUTS, P_TRAIN_TARGETS, P_UPDATES, P_VALIDATION_COUNT, P_VALIDATION_INPUTS, P_VALIDATION_TARGETS,
+  PARALLEL_AWAIT_SPINS, PARALLEL_GATHER_MINIMUM, PARALLEL_PRODUCT_MINIMUM, PARALLEL_SGD_MINIMUM,
+  STATUS_DIVERGED_BATCH, STATUS_RUNNING, STATUS_STOPPED,
+} from './layout';
 
 // @ts-ignore: decorator
 @external('env', 'exp') declare function exp(x: f64): f64;
@@ -28,86 +44,6 @@ import { ADD, BIAS_COPY, BIAS_RELU, RELU_MASK, STORE } from './modes';
 @external('env', 'log') declare function log(x: f64): f64;
 // @ts-ignore: decorator
 @external('env', 'log1p') declare function log1p(x: f64): f64;
-
-// ---- the plan (i32 words); keep in step with server/src/nn/batchPlan.ts ------
-
-const P_LAYERS: i32 = 0; // L
-const P_CAPACITY: i32 = 1; // columns of every z, a, δ buffer
-const P_LOSS: i32 = 2; // LOSS_*
-const P_CLASSIFICATION: i32 = 3; // 0 regression, 1 binary, 2 one-hot
-const P_OPTIMIZER: i32 = 4; // 0 sgd, 1 adam
-const P_BLOCK_LENGTH: i32 = 5; // parameters in the block (with the alignment gaps)
-const P_PARAMETERS: i32 = 6; // the parameter block (every W and b)
-const P_GRADIENTS: i32 = 7; // the gradient block
-const P_STATE1: i32 = 8; // sgd velocity, adam m
-const P_STATE2: i32 = 9; // adam v
-const P_TARGET_COLUMNS: i32 = 10; // y of the chunk in flight, n_L × capacity
-const P_SCRATCH: i32 = 11; // a⁽ᵏ⁻¹⁾ᵀ for the gradient products
-const P_TRAIN_COUNT: i32 = 12;
-const P_BATCH_SIZE: i32 = 13;
-const P_ORDER: i32 = 14; // i32 positions into the training part, the epoch's order
-const P_TRAIN_INPUTS: i32 = 15; // f64, row-major
-const P_TRAIN_TARGETS: i32 = 16;
-const P_VALIDATION_COUNT: i32 = 17;
-const P_VALIDATION_INPUTS: i32 = 18;
-const P_VALIDATION_TARGETS: i32 = 19;
-const P_CURSOR: i32 = 20; // in/out: position in the epoch of the next batch
-const P_UPDATES: i32 = 21; // in/out: updates made
-const P_CORRECT: i32 = 22; // in/out: correct samples so far this epoch
-const P_STATUS: i32 = 23; // out: STATUS_*
-const P_EPOCHS_DONE: i32 = 24; // out: epochs completed by the call
-const P_RECORDS: i32 = 25; // the epochs completed by the call, in columns (EPOCHS_PER_CALL below)
-const P_HELPERS: i32 = 26; // helper threads sharing the large products and the sgd pass (0: none)
-const P_CONTROL: i32 = 27; // their control block, in this memory (nn/kernels/threads.ts)
-const P_LAYER_BASE: i32 = 32;
-// Per layer k = 0..L, LAYER_WORDS words from P_LAYER_BASE + k · LAYER_WORDS (layer 0: size and A only).
-const L_SIZE: i32 = 0;
-const L_ACTIVATION: i32 = 1; // ACT_*
-const L_WEIGHTS: i32 = 2;
-const L_BIASES: i32 = 3;
-const L_WEIGHT_GRADIENTS: i32 = 4;
-const L_BIAS_GRADIENTS: i32 = 5;
-const L_Z: i32 = 6;
-const L_A: i32 = 7;
-const L_DELTA: i32 = 8;
-const L_WEIGHT_UPDATES: i32 = 9; // f64: ΔW of the epoch's last update
-const LAYER_WORDS: i32 = 10;
-
-// The f64 block.
-const F_RATE: i32 = 0;
-const F_MOMENTUM: i32 = 1;
-const F_BETA1: i32 = 2;
-const F_BETA2: i32 = 3;
-const F_EPSILON: i32 = 4;
-const F_EPOCH_LOSS: i32 = 5; // in/out: the epoch's loss sum so far
-const F_BETA1_POWER: i32 = 6; // adam's β1ᵗ, β2ᵗ and t, advanced by repeated multiplication as optimizers.ts does
-const F_BETA2_POWER: i32 = 7;
-const F_POWER_UPDATE: i32 = 8;
-const F_STOP_LOSS: i32 = 9; // the stop rule's loss, or NaN for none
-const F_EVALUATED_LOSS: i32 = 10; // out of evaluate: the loss sum
-
-// Per completed epoch, in four columns of EPOCHS_PER_CALL (planLayout.ts) f64 each: loss (the mean),
-// accuracy, validation loss and validation accuracy, each divided as trainer.ts divides them.
-const EPOCHS_PER_CALL: i32 = 1024;
-
-const ACT_SIGMOID: i32 = 0;
-const ACT_TANH: i32 = 1;
-const ACT_RELU: i32 = 2;
-const ACT_LEAKY_RELU: i32 = 3;
-const ACT_LINEAR: i32 = 4;
-const ACT_SOFTMAX: i32 = 5;
-
-const LOSS_MSE: i32 = 0; // ½Σ(ŷ − y)², δ = (ŷ − y) · act′
-const LOSS_MSE_SOFTMAX: i32 = 1;
-const LOSS_CE_SOFTMAX: i32 = 2;
-const LOSS_CE_SIGMOID: i32 = 3;
-const LOSS_CE_OTHER: i32 = 4; // −Σ y log ŷ, ŷ floored
-
-const STATUS_RUNNING: i32 = 0; // stopped at the batch or epoch limit of the call
-const STATUS_DIVERGED_BATCH: i32 = 1; // a batch's loss was not finite: not applied, the epoch not finished
-const STATUS_STOPPED: i32 = 2; // the last completed epoch's loss was not finite or met the stop rule
-
-const LOG_FLOOR: f64 = 1e-12;
 
 // @ts-ignore: decorator
 @inline function word(plan: usize, index: i32): i32 {
@@ -156,41 +92,21 @@ const LOG_FLOOR: f64 = 1e-12;
   c: usize, cStride: i32, p: usize, pRow: i32, pStep: i32, q: usize, qStride: i32,
   m: i32, n: i32, k: i32, mode: i32, bias: usize, other: usize,
 ): void {
-  if (helpersReady() && <i64>m * <i64>n * <i64>k >= PARALLEL_MINIMUM && n >= 16) shareProduct<T>(c, cStride, p, pRow, pStep, q, qStride, m, n, k, mode, bias, other);
+  if (helpersReady() && <i64>m * <i64>n * <i64>k >= <i64>PARALLEL_PRODUCT_MINIMUM && n >= 16) shareProduct<T>(c, cStride, p, pRow, pStep, q, qStride, m, n, k, mode, bias, other);
   else product<T>(c, cStride, p, pRow, pStep, q, qStride, m, n, k, mode, bias, other);
 }
 
 // ---- helper threads (nn train --threads N) ------------------------------------
 //
-// The protocol of nn/kernels/threads.ts and kernels/wasm.ts, on the same control block
+// The protocol of engine/threads.ts and engine/kernels.ts, on the same control block
 // in this memory: a product's rows or columns, an sgd pass's elements and a gather's
 // samples are cut into one range per thread, this one taking the first; every element
 // is computed whole by one thread, so the numbers are those of one thread.
 
-const CONTROL_GENERATION: i32 = 0;
-const CONTROL_PENDING: i32 = 1;
-const CONTROL_FAILED: i32 = 2;
-const CONTROL_READY: i32 = 3;
-const CONTROL_JOBS: i32 = 4;
-const JOB_WORDS: i32 = 14;
-const JOB_PRODUCT_F64: i32 = 0;
-const JOB_PRODUCT_F32: i32 = 1;
-const JOB_SGD_F64: i32 = 2;
-const JOB_SGD_F32: i32 = 3;
-const JOB_GATHER_F64: i32 = 4;
-const JOB_GATHER_F32: i32 = 5;
-const JOB_FLOATS: i32 = 3;
-/** Products below this many multiply-adds, and sgd passes below this many parameters, stay on this thread. */
-const PARALLEL_MINIMUM: i64 = 1 << 17;
-const PARALLEL_SGD_MINIMUM: i32 = 1 << 15;
-/** A gather of fewer elements (samples × inputs and targets) than this stays on this thread. */
-const PARALLEL_GATHER_MINIMUM: i32 = 1 << 14;
-/** Reads of the control block this thread makes, waiting for its helpers, before it sleeps. */
-const AWAIT_SPINS: i32 = 100000;
-
-/** The helpers of the call in progress and their control block (set from the plan by run and evaluate). */
+/** The helpers of the call in progress, their control block and its f64 area (set from the plan by run and evaluate). */
 let helpers: i32 = 0;
 let control: usize = 0;
+let controlFloats: usize = 0;
 
 // @ts-ignore: decorator
 @inline function controlWord(index: i32): usize {
@@ -216,7 +132,7 @@ function wakeHelpers(): void {
 function awaitHelpers(): void {
   const at = controlWord(CONTROL_PENDING);
   let pending = atomic.load<i32>(at);
-  for (let spin = 0; pending != 0 && spin < AWAIT_SPINS; spin++) pending = atomic.load<i32>(at);
+  for (let spin = 0; pending != 0 && spin < PARALLEL_AWAIT_SPINS; spin++) pending = atomic.load<i32>(at);
   while (pending != 0) {
     atomic.wait<i32>(at, pending);
     pending = atomic.load<i32>(at);
@@ -274,8 +190,6 @@ function sgd<T>(theta: usize, gradient: usize, velocity: usize, n: i32, batch: f
   }
   const size = <i32>sizeof<T>();
   const width = (n + 16 * (helpers + 1) - 1) / (16 * (helpers + 1)) * 16;
-  // The f64 area after the jobs, 8-byte aligned (threads.ts floatsOffset).
-  const floats = control + ((<usize>((CONTROL_JOBS + JOB_WORDS * helpers) * 4) + 7) & ~<usize>7);
   for (let h = 0; h < helpers; h++) {
     const start = min((h + 1) * width, n);
     const offset = <usize>(start * size);
@@ -285,7 +199,7 @@ function sgd<T>(theta: usize, gradient: usize, velocity: usize, n: i32, batch: f
     store<i32>(job, <i32>(gradient + offset), 8);
     store<i32>(job, <i32>(velocity + offset), 12);
     store<i32>(job, min(width, n - start), 16);
-    const at = floats + <usize>(h * JOB_FLOATS * 8);
+    const at = controlFloats + <usize>(h * JOB_FLOATS * 8);
     store<f64>(at, batch);
     store<f64>(at, momentum, 8);
     store<f64>(at, rate, 16);
@@ -301,6 +215,7 @@ function sgd<T>(theta: usize, gradient: usize, velocity: usize, n: i32, batch: f
 @inline function useHelpers(plan: usize): void {
   helpers = word(plan, P_HELPERS);
   control = <usize>word(plan, P_CONTROL);
+  controlFloats = <usize>word(plan, P_CONTROL_FLOATS);
 }
 
 // @ts-ignore: decorator
@@ -322,10 +237,10 @@ function sgd<T>(theta: usize, gradient: usize, velocity: usize, n: i32, batch: f
 /** act′(z) given z and a = act(z), for the elementwise activations. */
 // @ts-ignore: decorator
 @inline function derivative(activation: i32, z: f64, a: f64): f64 {
-  if (activation == ACT_SIGMOID) return a * (1 - a);
-  if (activation == ACT_TANH) return 1 - a * a;
-  if (activation == ACT_RELU) return z > 0 ? 1 : 0;
-  if (activation == ACT_LEAKY_RELU) return z > 0 ? 1 : 0.01;
+  if (activation == ACTIVATION_SIGMOID) return a * (1 - a);
+  if (activation == ACTIVATION_TANH) return 1 - a * a;
+  if (activation == ACTIVATION_RELU) return z > 0 ? 1 : 0;
+  if (activation == ACTIVATION_LEAKY_RELU) return z > 0 ? 1 : MATH_LEAKY_RELU_SLOPE;
   return 1;
 }
 
@@ -361,19 +276,19 @@ function addBiasAndActivate<T>(activation: i32, biases: usize, z: usize, a: usiz
       const v = get<T>(z, i) + b;
       put<T>(z, i, v);
       let out = v;
-      if (activation == ACT_SIGMOID) out = sigmoid(v);
-      else if (activation == ACT_TANH) out = tanh(v);
-      else if (activation == ACT_RELU) out = v > 0 ? v : 0;
-      else if (activation == ACT_LEAKY_RELU) out = v > 0 ? v : 0.01 * v;
+      if (activation == ACTIVATION_SIGMOID) out = sigmoid(v);
+      else if (activation == ACTIVATION_TANH) out = tanh(v);
+      else if (activation == ACTIVATION_RELU) out = v > 0 ? v : 0;
+      else if (activation == ACTIVATION_LEAKY_RELU) out = v > 0 ? v : MATH_LEAKY_RELU_SLOPE * v;
       put<T>(a, i, out);
     }
   }
-  if (activation == ACT_SOFTMAX) for (let s = 0; s < columns; s++) softmaxColumn<T>(z, a, units, columns, s);
+  if (activation == ACTIVATION_SOFTMAX) for (let s = 0; s < columns; s++) softmaxColumn<T>(z, a, units, columns, s);
 }
 
 /** multiplyByDerivative: δ ← δ ⊙ act′(z), in place (never softmax: it is only allowed last). */
 function multiplyByDerivative<T>(activation: i32, z: usize, a: usize, delta: usize, count: i32): void {
-  if (activation == ACT_LINEAR) return;
+  if (activation == ACTIVATION_LINEAR) return;
   for (let i = 0; i < count; i++) put<T>(delta, i, get<T>(delta, i) * derivative(activation, get<T>(z, i), get<T>(a, i)));
 }
 
@@ -400,7 +315,7 @@ function lossAndDelta<T>(kind: i32, activation: i32, z: usize, a: usize, y: usiz
     for (let l = 0, i = column; l < units; l++, i += columns) put<T>(delta, i, get<T>(a, i) * (get<T>(a, i) - get<T>(y, i) - weighted));
     return 0.5 * sum;
   }
-  if (kind == LOSS_CE_SOFTMAX) {
+  if (kind == LOSS_CROSS_ENTROPY_SOFTMAX) {
     const lse = logSumExpColumn<T>(z, units, columns, column);
     let targetSum: f64 = 0;
     for (let l = 0, i = column; l < units; l++, i += columns) {
@@ -411,7 +326,7 @@ function lossAndDelta<T>(kind: i32, activation: i32, z: usize, a: usize, y: usiz
     for (let l = 0, i = column; l < units; l++, i += columns) put<T>(delta, i, get<T>(a, i) * targetSum - get<T>(y, i));
     return sum;
   }
-  if (kind == LOSS_CE_SIGMOID) {
+  if (kind == LOSS_CROSS_ENTROPY_SIGMOID) {
     for (let l = 0, i = column; l < units; l++, i += columns) {
       const zi = get<T>(z, i);
       // softplus(z) = log(1 + e^z) = max(z, 0) + log1p(e^−|z|)
@@ -420,7 +335,7 @@ function lossAndDelta<T>(kind: i32, activation: i32, z: usize, a: usize, y: usiz
     }
     return sum;
   }
-  // LOSS_CE_OTHER
+  // LOSS_CROSS_ENTROPY_OTHER
   for (let l = 0, i = column; l < units; l++, i += columns) {
     const target = get<T>(y, i);
     const output = get<T>(a, i);
@@ -428,8 +343,8 @@ function lossAndDelta<T>(kind: i32, activation: i32, z: usize, a: usize, y: usiz
       put<T>(delta, i, 0);
       continue;
     }
-    sum -= target * log(max<f64>(output, LOG_FLOOR)); // f64.max keeps a NaN, as Math.max does
-    put<T>(delta, i, output > LOG_FLOOR ? (-target / output) * derivative(activation, get<T>(z, i), output) : 0);
+    sum -= target * log(max<f64>(output, MATH_LOG_FLOOR)); // f64.max keeps a NaN, as Math.max does
+    put<T>(delta, i, output > MATH_LOG_FLOOR ? (-target / output) * derivative(activation, get<T>(z, i), output) : 0);
   }
   return sum;
 }
@@ -449,7 +364,7 @@ function isCorrect<T>(classification: i32, a: usize, y: usize, units: i32, colum
   return false;
 }
 
-// ---- trainer.ts: the passes ---------------------------------------------------
+// ---- backprop.ts and trainer.ts: the passes -----------------------------------
 
 /** gather: samples start.. of a part (through `order` when it is not 0) into a⁽⁰⁾ and y, one column each. */
 function gather<T>(plan: usize, inputs: usize, targets: usize, order: usize, start: i32, columns: i32): void {
@@ -504,11 +419,11 @@ function forward<T>(plan: usize, columns: i32): void {
     const w = <usize>layer(plan, k, L_WEIGHTS);
     const b = <usize>layer(plan, k, L_BIASES);
     const previous = <usize>layer(plan, k - 1, L_A);
-    if (activation == ACT_RELU || activation == ACT_LINEAR) {
-      multiply<T>(z, columns, w, inputs, 1, previous, columns, units, columns, inputs, activation == ACT_RELU ? BIAS_RELU : BIAS_COPY, b, a - z);
+    if (activation == ACTIVATION_RELU || activation == ACTIVATION_LINEAR) {
+      multiply<T>(z, columns, w, inputs, 1, previous, columns, units, columns, inputs, activation == ACTIVATION_RELU ? EPILOGUE_BIAS_RELU : EPILOGUE_BIAS_COPY, b, a - z);
       continue;
     }
-    multiply<T>(z, columns, w, inputs, 1, previous, columns, units, columns, inputs, STORE, 0, 0);
+    multiply<T>(z, columns, w, inputs, 1, previous, columns, units, columns, inputs, EPILOGUE_STORE, 0, 0);
     addBiasAndActivate<T>(activation, b, z, a, units, columns);
   }
 }
@@ -524,11 +439,11 @@ function backpropagate<T>(plan: usize, columns: i32): void {
     const z = <usize>layer(plan, k, L_Z);
     const w = <usize>layer(plan, k + 1, L_WEIGHTS);
     const deltaAbove = <usize>layer(plan, k + 1, L_DELTA);
-    if (activation == ACT_RELU) {
-      multiply<T>(delta, columns, w, 1, units, deltaAbove, columns, units, columns, above, RELU_MASK, 0, z - delta);
+    if (activation == ACTIVATION_RELU) {
+      multiply<T>(delta, columns, w, 1, units, deltaAbove, columns, units, columns, above, EPILOGUE_RELU_MASK, 0, z - delta);
       continue;
     }
-    multiply<T>(delta, columns, w, 1, units, deltaAbove, columns, units, columns, above, STORE, 0, 0);
+    multiply<T>(delta, columns, w, 1, units, deltaAbove, columns, units, columns, above, EPILOGUE_STORE, 0, 0);
     multiplyByDerivative<T>(activation, z, <usize>layer(plan, k, L_A), delta, units * columns);
   }
 }
@@ -543,7 +458,7 @@ function accumulateGradients<T>(plan: usize, columns: i32, accumulate: bool): vo
     const delta = <usize>layer(plan, k, L_DELTA);
     // The kernel reads rows of Q: a⁽ᵏ⁻¹⁾ᵀ is made once (n·k moves against m·n·k multiply-adds).
     transposeInto<T>(scratch, <usize>layer(plan, k - 1, L_A), inputs, columns);
-    multiply<T>(<usize>layer(plan, k, L_WEIGHT_GRADIENTS), inputs, delta, columns, 1, scratch, inputs, units, inputs, columns, accumulate ? ADD : STORE, 0, 0);
+    multiply<T>(<usize>layer(plan, k, L_WEIGHT_GRADIENTS), inputs, delta, columns, 1, scratch, inputs, units, inputs, columns, accumulate ? EPILOGUE_ADD : EPILOGUE_STORE, 0, 0);
     const biasGradient = <usize>layer(plan, k, L_BIAS_GRADIENTS);
     for (let j = 0; j < units; j++) {
       let sum: f64 = 0;

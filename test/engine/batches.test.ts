@@ -1,7 +1,8 @@
-// The whole-batch program (server/wasm/batches.ts) trains to the numbers of the trainer's own batch loop, bit for bit, whatever the run does.
+// The batch program (engine/wasm/batches.ts) trains to the numbers of the trainer's own batch loop, bit for bit, whatever the run does: on the SIMD kernels and on the reference's plain loops.
 import { describe, expect, it } from 'vitest';
+import { createTrainer, SIMD_KERNELS, type EngineOptions } from '../../server/src/engine';
 import type { Activation, LossKind, OptimizerSpec, TrainSettings } from '../../server/src/language/model';
-import { CALL_WORK, Trainer, type TrainerOptions } from '../../server/src/nn/trainer';
+import { CALL_WORK, Trainer } from '../../server/src/nn/trainer';
 import type { TrainControl, TrainResult } from '../../server/src/nn/types';
 import { Rng } from '../../server/src/nn/rng';
 import { dataset, network, randomOneHot, randomRows, settings, XOR_ROWS } from '../nn/helpers';
@@ -13,15 +14,18 @@ function fingerprint(result: TrainResult, trainer: Trainer, sample: [number[], n
   return { result, explanation: trainer.explain(sample[0], sample[1]) };
 }
 
-/** The batch program a trainer runs: the network's compiled loop, batches.ts's general one, or none (TypeScript). */
-function programOf(trainer: Trainer): 'compiled' | 'general' | 'none' {
-  const plan = (trainer as unknown as { plan: { compiled: boolean } | null }).plan;
-  return plan ? (plan.compiled ? 'compiled' : 'general') : 'none';
+/** A trainer on the batch program, on the SIMD kernels with the trainer's own loop, or on the reference. */
+function trainerOn(path: 'batch-program' | 'simd-kernels' | 'reference', layers: [number, Activation][], rows: Rows, run: Partial<TrainSettings>): Trainer {
+  const [spec, data, spelled] = [network(rows[0][0].length, ...layers), dataset(rows), settings(run)];
+  const options: EngineOptions = path === 'simd-kernels' ? { paths: [SIMD_KERNELS] } : {};
+  const trainer = path === 'reference' ? new Trainer(spec, data, spelled) : createTrainer(spec, data, spelled, options);
+  expect(trainer.engine).toBe(path);
+  return trainer;
 }
 
 /**
- * Trains with the network compiled to WebAssembly of its own, with batches.ts's general program,
- * and on the TypeScript path; checks that each ran what it should and that all three agree; returns one fingerprint.
+ * Trains on the batch program, on the SIMD kernels' loop and on the reference; checks that the last
+ * two agree; returns the batch program's fingerprint and the reference's.
  */
 function both(
   layers: [number, Activation][],
@@ -29,14 +33,8 @@ function both(
   run: Partial<TrainSettings>,
   drive: (trainer: Trainer) => TrainResult = (trainer) => trainer.train(),
 ): [unknown, unknown] {
-  const make = (options: TrainerOptions) => new Trainer(network(rows[0][0].length, ...layers), dataset(rows), settings(run), options);
-  const fingerprints = ([
-    [{ kernels: 'auto' }, 'compiled'],
-    [{ kernels: 'auto', compile: false }, 'general'],
-    [{ kernels: 'typescript' }, 'none'],
-  ] as const).map(([options, program]) => {
-    const trainer = make(options);
-    expect(programOf(trainer)).toBe(program);
+  const fingerprints = (['batch-program', 'simd-kernels', 'reference'] as const).map((path) => {
+    const trainer = trainerOn(path, layers, rows, run);
     return fingerprint(drive(trainer), trainer, rows[0]);
   });
   expect(fingerprints[1]).toEqual(fingerprints[2]);
@@ -70,42 +68,31 @@ describe.each(['f64', 'f32'] as const)('%s', (precision) => {
     expect(a).toEqual(b);
   });
 
-  // The compiled code's forms (compile.ts): in f64, two samples per pass with e^x written out at
-  // each use (above: at most 8 sigmoid and softmax units), or called as one function (more units);
-  // one sample per pass for batch 1, for odd batches' last sample, and past 1,024 parameters.
-  const forms: [string, [number, Activation][], Partial<TrainSettings>][] = [
-    ['12 sigmoid units: e^x as one function', [[12, 'sigmoid'], [1, 'sigmoid']], { batch: 4 }],
-    ['softmax over 9 units, cross-entropy: e^x as one function', [[6, 'tanh'], [9, 'softmax']], { batch: 6, loss: 'cross_entropy' }],
-    ['batch 1: one sample per pass', [[5, 'sigmoid'], [1, 'sigmoid']], { batch: 1 }],
-    ['odd batches (3, then the last 2 rows)', [[5, 'sigmoid'], [1, 'sigmoid']], { batch: 3 }],
-    ['1,081 parameters: one sample per pass', [[30, 'sigmoid'], [30, 'tanh'], [1, 'sigmoid']], { batch: 4 }],
-    ['a full batch of 261: chunks of 256 and 5, the last pass one sample', [[5, 'sigmoid'], [1, 'sigmoid']], { batch: 'full', validate: null }],
-  ];
   const ROWS_261 = randomRows(261, 3, 15, (rng) => [rng.int(2)]);
-  it.each(forms)('%s: same bits', (_name, layers, run) => {
-    const rows = layers[layers.length - 1][1] === 'softmax' ? randomRows(23, 3, 14, randomOneHot(9)) : run.batch === 'full' ? ROWS_261 : BINARY;
-    const [a, b] = both(layers, rows, { precision, epochs: 5, validate: 0.2, optimizer: { kind: 'sgd', rate: 0.5, momentum: 0.5 }, ...run });
+  it('a full batch of 261: chunks of 256 and 5, several epochs per call: same bits', () => {
+    const [a, b] = both([[5, 'sigmoid'], [1, 'sigmoid']], ROWS_261, { precision, batch: 'full', epochs: 5, optimizer: { kind: 'sgd', rate: 0.5, momentum: 0.5 } });
     expect(a).toEqual(b);
   });
 
   it('a batch larger than a chunk (600 rows in passes of 256), adam, normalized inputs: same bits', () => {
     const rows = randomRows(600, 6, 11, randomOneHot(4));
-    const make = (kernels: TrainerOptions['kernels']) =>
-      new Trainer(network(6, [9, 'relu'], [4, 'softmax']), dataset(rows, { normalize: 'zscore' }), settings({
+    const make = (path: 'batch-program' | 'reference') => {
+      const spec = network(6, [9, 'relu'], [4, 'softmax']);
+      const data = dataset(rows, { normalize: 'zscore' });
+      const run = settings({
         precision, loss: 'cross_entropy', epochs: 4, validate: 0.1, optimizer: { kind: 'adam', rate: 0.01, beta1: 0.9, beta2: 0.999, epsilon: 1e-8 },
-      }), { kernels });
-    const [program, typescript] = [make('auto'), make('typescript')];
-    expect(programOf(program)).toBe('compiled');
-    expect(fingerprint(program.train(), program, rows[0])).toEqual(fingerprint(typescript.train(), typescript, rows[0]));
+      });
+      return path === 'reference' ? new Trainer(spec, data, run) : createTrainer(spec, data, run);
+    };
+    const [program, reference] = [make('batch-program'), make('reference')];
+    expect(program.engine).toBe('batch-program');
+    expect(fingerprint(program.train(), program, rows[0])).toEqual(fingerprint(reference.train(), reference, rows[0]));
   });
 
-  it('products large enough for the SIMD tiles (64-48-10, batch 40; too large to compile): same bits', () => {
+  it('products large enough for the SIMD tiles (64-48-10, batch 40): same bits', () => {
     const rows = randomRows(120, 64, 12, randomOneHot(10));
-    const make = (kernels: TrainerOptions['kernels']) =>
-      new Trainer(network(64, [48, 'tanh'], [10, 'softmax']), dataset(rows), settings({ precision, loss: 'cross_entropy', batch: 40, epochs: 3 }), { kernels });
-    const [program, typescript] = [make('auto'), make('typescript')];
-    expect(programOf(program)).toBe('general');
-    expect(fingerprint(program.train(), program, rows[0])).toEqual(fingerprint(typescript.train(), typescript, rows[0]));
+    const [a, b] = both([[48, 'tanh'], [10, 'softmax']], rows, { precision, loss: 'cross_entropy', batch: 40, epochs: 3 });
+    expect(a).toEqual(b);
   });
 });
 
@@ -147,9 +134,27 @@ describe('runs that end early or are taken apart', () => {
     expect(a).toEqual(b);
   });
 
+  it('is polled at least once per epoch of mini-batches, and a cancelled run goes on to the same numbers', () => {
+    const rows = randomRows(10, 2, 5, () => [0]).map(([x]): [number[], number[]] => [x, [0.5 * x[0] - 0.25 * x[1]]]);
+    const make = () => createTrainer(network(2, [3, 'tanh'], [1, 'linear']), dataset(rows), settings({ batch: 3, epochs: 50 }));
+    let polls = 0;
+    const whole = make();
+    const uninterrupted = whole.train({ shouldStop: () => (polls++, null) });
+    expect(polls).toBeGreaterThanOrEqual(50);
+    let calls = 0;
+    const trainer = make();
+    const cancelled = trainer.train({ shouldStop: () => (++calls > 7 ? 'cancelled' : null) });
+    expect(cancelled.stopped).toBe('cancelled');
+    expect(cancelled.epochs).toBe(7); // one call per epoch: the batches of an epoch are a few hundred multiply-adds
+    const resumed = trainer.train();
+    expect(resumed.epochs).toBe(50);
+    expect(resumed.history).toEqual(uninterrupted.history);
+    expect(resumed.layers).toEqual(uninterrupted.layers);
+  });
+
   it('onEpoch sees every epoch, in order, with the reports of the history', () => {
     const seen: number[] = [];
-    const trainer = new Trainer(network(2, [4, 'sigmoid'], [1, 'sigmoid']), dataset(XOR_ROWS), settings({ epochs: 3000 }));
+    const trainer = createTrainer(network(2, [4, 'sigmoid'], [1, 'sigmoid']), dataset(XOR_ROWS), settings({ epochs: 3000 }));
     const result = trainer.train({ onEpoch: (report) => seen.push(report.epoch) });
     expect(seen).toEqual(Array.from(result.history.epoch));
     expect(seen.length).toBe(3000);
@@ -159,14 +164,14 @@ describe('runs that end early or are taken apart', () => {
     // 3 × (parameters ≈ 120·200) × 64 samples ≫ CALL_WORK: one batch per call.
     const rows = randomRows(256, 120, 13, randomOneHot(8));
     let polls = 0;
-    const trainer = new Trainer(network(120, [200, 'relu'], [8, 'softmax']), dataset(rows), settings({ batch: 64, epochs: 2, loss: 'cross_entropy' }));
+    const trainer = createTrainer(network(120, [200, 'relu'], [8, 'softmax']), dataset(rows), settings({ batch: 64, epochs: 2, loss: 'cross_entropy' }));
     expect(3 * 120 * 200 * 64).toBeGreaterThan(CALL_WORK);
     trainer.train({ shouldStop: () => (polls++, null) });
     expect(polls).toBe(8); // 4 batches per epoch, 2 epochs
   });
 });
 
-describe('random runs (seeded): the compiled, general and TypeScript loops agree', () => {
+describe('random runs (seeded): the batch program, the SIMD kernels and the reference agree', () => {
   // Shapes, activations, losses, optimizers, batch sizes (chunks of 256 included), held-out parts
   // and precisions the hand-picked cases above do not combine.
   const rng = new Rng(2024, 7);
@@ -217,20 +222,15 @@ describe('what a run instantiates', () => {
     }
     return made;
   }
-  const xor = (run: Partial<TrainSettings>, options: TrainerOptions = {}) => () => {
-    new Trainer(network(2, [4, 'sigmoid'], [1, 'sigmoid']), dataset(XOR_ROWS), settings({ epochs: 50, ...run }), options).train();
+  const xor = (options: EngineOptions = {}) => () => {
+    createTrainer(network(2, [4, 'sigmoid'], [1, 'sigmoid']), dataset(XOR_ROWS), settings({ epochs: 50 }), options).train();
   };
 
-  // The kernels' module costs a fresh process about a millisecond to compile: XOR's whole
-  // run (its final loss included) is the network's own code when the sgd step is written out.
-  it('a small sgd network: its own module only', () => {
-    expect(instancesDuring(xor({}))).toEqual(['run,evaluate']);
+  it('a run on a fast path: the kernels’ module, once, on the trainer’s memory', () => {
+    expect(instancesDuring(xor())).toEqual(['product_f64,product_f32']);
+    expect(instancesDuring(xor({ paths: [SIMD_KERNELS] }))).toEqual(['product_f64,product_f32']);
   });
-  it('adam: the kernels too, for the step (made as the network module takes it as an import)', () => {
-    const adam = { kind: 'adam', rate: 0.01, beta1: 0.9, beta2: 0.999, epsilon: 1e-8 } as const;
-    expect(instancesDuring(xor({ optimizer: adam }))).toEqual(['product_f64,product_f32', 'run,evaluate']);
-  });
-  it('without compiled code: the kernels alone', () => {
-    expect(instancesDuring(xor({}, { compile: false }))).toEqual(['product_f64,product_f32']);
+  it('on the reference: no WebAssembly at all', () => {
+    expect(instancesDuring(xor({ paths: [] }))).toEqual([]);
   });
 });

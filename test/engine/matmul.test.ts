@@ -1,11 +1,12 @@
-// matmul.ts (register-tiled TypeScript) and the trainer's kernels (SIMD and their TypeScript path) give the same f64 bits.
+// matmul.ts (register-tiled TypeScript), the SIMD kernels and the reference's plain loops give the same f64 bits.
 //
 // Three independent implementations of the same fixed summation order agreeing
 // to the last bit on odd shapes is the evidence that a run's numbers do not
 // depend on which kernels a machine can run.
 
 import { describe, expect, it } from 'vitest';
-import { createKernels } from '../../server/src/nn/kernels';
+import { createSimdKernels } from '../../server/src/engine/kernels';
+import { plainProducts } from '../../server/src/nn/backprop';
 import { multiply, multiplyTransposedLeft, multiplyTransposedRight } from '../support/matmul';
 import { Rng } from '../../server/src/nn/rng';
 
@@ -22,8 +23,13 @@ function random(length: number, rng: Rng): Float64Array {
   return Float64Array.from({ length }, () => rng.uniform(-1, 1) * 10 ** rng.int(4));
 }
 
-describe.each(['wasm-simd', 'typescript'] as const)('matmul.ts against the %s kernels', (implementation) => {
-  const kernels = createKernels('f64', implementation);
+const IMPLEMENTATIONS = {
+  'wasm-simd': createSimdKernels('f64', false)!,
+  reference: { ...plainProducts('f64'), allocate: (length: number) => new Float64Array(length) },
+};
+
+describe.each(['wasm-simd', 'reference'] as const)('matmul.ts against the %s products', (implementation) => {
+  const kernels = IMPLEMENTATIONS[implementation];
   const copy = (values: Float64Array) => {
     const vector = kernels.allocate(values.length);
     vector.set(values);

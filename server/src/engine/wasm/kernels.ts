@@ -2,7 +2,7 @@
 //
 // Compiled by build.mjs (`asc`, -O3, SIMD on) for f64 (f64x2) and f32 (f32x4)
 // from this one generic source. The numbers must equal, bit for bit, those of
-// the TypeScript reference path (server/src/nn/kernels/reference.ts), so the
+// the reference's plain loops (server/src/nn/backprop.ts plainProducts), so the
 // rule is: every output element is ONE sum over t = 0..k−1 in increasing
 // order, started at +0, with a separate multiply and add per term (WebAssembly
 // has no fused multiply-add). The vectors run across independent output
@@ -17,7 +17,8 @@
 //   P(i, t) = p[i·pRowStride + t·pStepStride]   (W, or Wᵀ read in place)
 //   Q[t][j] = q[t·qStride + j]                   (a row of Q is contiguous)
 //   C row stride cStride.
-// epilogue: STORE  C = Σ
+// epilogue (engine/layout.ts EPILOGUE):
+//           STORE  C = Σ
 //           ADD    C = C + Σ      (a gradient accumulated over chunks)
 //           BIAS   C = Σ + bias[i] (z = W a + b, bias per row)
 //           BIAS_RELU  z = C = Σ + bias[i];  O = z > 0 ? z : +0   (a = relu(z))
@@ -25,30 +26,30 @@
 //           RELU_MASK  C = Σ · (O > 0 ? 1 : 0)                    (δ = Wᵀδ ⊙ relu′(z), O = z)
 // O is a second matrix with C's layout, at byte offset `other` from C.
 
-import { ADD, BIAS, BIAS_COPY, BIAS_RELU, RELU_MASK } from './modes';
+import { EPILOGUE_ADD, EPILOGUE_BIAS, EPILOGUE_BIAS_COPY, EPILOGUE_BIAS_RELU, EPILOGUE_RELU_MASK } from './layout';
 
 // @ts-ignore: decorator
 @inline function finish<T>(sum: v128, c: usize, bias: usize, i: i32, mode: i32, other: usize): void {
-  if (mode == ADD) sum = v128.add<T>(v128.load(c), sum);
-  else if (mode == RELU_MASK) {
+  if (mode == EPILOGUE_ADD) sum = v128.add<T>(v128.load(c), sum);
+  else if (mode == EPILOGUE_RELU_MASK) {
     const one = v128.and(v128.splat<T>(<T>1), v128.gt<T>(v128.load(c + other), v128.splat<T>(<T>0)));
     sum = v128.mul<T>(sum, one);
-  } else if (mode >= BIAS) {
+  } else if (mode >= EPILOGUE_BIAS) {
     sum = v128.add<T>(sum, v128.load_splat<T>(bias + (<usize>i << alignof<T>())));
-    if (mode == BIAS_RELU) v128.store(c + other, v128.and(sum, v128.gt<T>(sum, v128.splat<T>(<T>0))));
-    else if (mode == BIAS_COPY) v128.store(c + other, sum);
+    if (mode == EPILOGUE_BIAS_RELU) v128.store(c + other, v128.and(sum, v128.gt<T>(sum, v128.splat<T>(<T>0))));
+    else if (mode == EPILOGUE_BIAS_COPY) v128.store(c + other, sum);
   }
   v128.store(c, sum);
 }
 
 // @ts-ignore: decorator
 @inline function finishScalar<T>(sum: T, c: usize, bias: usize, i: i32, mode: i32, other: usize): void {
-  if (mode == ADD) sum = load<T>(c) + sum;
-  else if (mode == RELU_MASK) sum = sum * (load<T>(c + other) > <T>0 ? <T>1 : <T>0);
-  else if (mode >= BIAS) {
+  if (mode == EPILOGUE_ADD) sum = load<T>(c) + sum;
+  else if (mode == EPILOGUE_RELU_MASK) sum = sum * (load<T>(c + other) > <T>0 ? <T>1 : <T>0);
+  else if (mode >= EPILOGUE_BIAS) {
     sum = sum + load<T>(bias + (<usize>i << alignof<T>()));
-    if (mode == BIAS_RELU) store<T>(c + other, sum > <T>0 ? sum : <T>0);
-    else if (mode == BIAS_COPY) store<T>(c + other, sum);
+    if (mode == EPILOGUE_BIAS_RELU) store<T>(c + other, sum > <T>0 ? sum : <T>0);
+    else if (mode == EPILOGUE_BIAS_COPY) store<T>(c + other, sum);
   }
   store<T>(c, sum);
 }

@@ -1,11 +1,20 @@
 // With helper threads the SIMD kernels split large products between threads, and the numbers stay the same bit for bit whatever the thread count.
 import { describe, expect, it } from 'vitest';
+import { createSimdKernels, type SimdKernels } from '../../server/src/engine/kernels';
+import type { KernelHelpers } from '../../server/src/engine/threads';
 import type { Vector } from '../../server/src/nn/activations';
-import { createKernels, type MatrixKernels, type Precision } from '../../server/src/nn/kernels';
+import type { Precision } from '../../server/src/nn/fastPath';
 import { startKernelHelpers } from '../../server/src/training/kernelHelpers';
 
+/** The SIMD kernels (they run in Node), with `helpers` when given. */
+function simd(precision: Precision, helpers?: KernelHelpers): SimdKernels {
+  const kernels = createSimdKernels(precision, false, helpers);
+  if (!kernels) throw new Error('WebAssembly SIMD does not run here');
+  return kernels;
+}
+
 /** Polls (with a deadline, never a fixed sleep) until the helpers have started. */
-async function whenThreads(kernels: MatrixKernels, threads: number): Promise<void> {
+async function whenThreads(kernels: SimdKernels, threads: number): Promise<void> {
   const deadline = Date.now() + 20_000;
   while (kernels.threads !== threads) {
     if (Date.now() > deadline) throw new Error(`helpers did not start: ${kernels.threads} of ${threads} threads`);
@@ -13,7 +22,7 @@ async function whenThreads(kernels: MatrixKernels, threads: number): Promise<voi
   }
 }
 
-function filled(kernels: MatrixKernels, length: number, seed: number): Vector {
+function filled(kernels: SimdKernels, length: number, seed: number): Vector {
   const v = kernels.allocate(length);
   let s = seed;
   for (let i = 0; i < length; i++) {
@@ -23,22 +32,17 @@ function filled(kernels: MatrixKernels, length: number, seed: number): Vector {
   return v;
 }
 
-/** Every product of the trainer on one shape: forward with bias (and relu), deltas (and relu′), gradient stored and accumulated. */
-function allProducts(kernels: MatrixKernels, m: number, n: number, k: number): number[] {
+/** Every product of the trainer on one shape: forward, deltas, gradient stored and accumulated. */
+function allProducts(kernels: SimdKernels, m: number, n: number, k: number): number[] {
   const out: number[] = [];
   const c = kernels.allocate(m * n);
-  kernels.multiplyAddBias(c, filled(kernels, m * k, 1), filled(kernels, k * n, 2), filled(kernels, m, 3), m, n, k);
+  kernels.multiply(c, filled(kernels, m * k, 1), filled(kernels, k * n, 2), m, n, k);
   out.push(...c);
   kernels.multiplyTransposedLeft(c, filled(kernels, k * m, 4), filled(kernels, k * n, 5), m, n, k);
   out.push(...c);
   kernels.multiplyTransposedRight(c, filled(kernels, m * k, 6), filled(kernels, n * k, 7), m, n, k, false);
   out.push(...c);
   kernels.multiplyTransposedRight(c, filled(kernels, m * k, 8), filled(kernels, n * k, 9), m, n, k, true);
-  out.push(...c);
-  const activated = kernels.allocate(m * n);
-  kernels.multiplyAddBiasActivate(c, activated, filled(kernels, m * k, 10), filled(kernels, k * n, 11), filled(kernels, m, 12), m, n, k, 'relu');
-  out.push(...c, ...activated);
-  kernels.multiplyTransposedLeftRelu(c, filled(kernels, k * m, 13), filled(kernels, k * n, 14), activated.map((x, i) => (i % 3 ? x : -x)), m, n, k);
   out.push(...c);
   return out;
 }
@@ -49,8 +53,8 @@ const SHAPES: [number, number, number][] = [[256, 64, 784], [131, 33, 65], [33, 
 
 describe.each(['f64', 'f32'] as Precision[])('%s kernels with helper threads', (precision) => {
   it.each([1, 2, 3])('%i helper(s) give the numbers of one thread, bit for bit', async (helpers) => {
-    const single = createKernels(precision, 'wasm-simd');
-    const shared = createKernels(precision, 'wasm-simd', { start: startKernelHelpers, count: helpers });
+    const single = simd(precision);
+    const shared = simd(precision, { start: startKernelHelpers, count: helpers });
     await whenThreads(shared, helpers + 1);
     for (const [m, n, k] of SHAPES) {
       const expected = allProducts(single, m, n, k);
@@ -63,8 +67,8 @@ describe.each(['f64', 'f32'] as Precision[])('%s kernels with helper threads', (
   });
 
   it.each([1, 2, 3])('%i helper(s) give the sgd pass of one thread, bit for bit (shared when ≥ 2¹⁵ parameters)', async (helpers) => {
-    const single = createKernels(precision, 'wasm-simd');
-    const shared = createKernels(precision, 'wasm-simd', { start: startKernelHelpers, count: helpers });
+    const single = simd(precision);
+    const shared = simd(precision, { start: startKernelHelpers, count: helpers });
     await whenThreads(shared, helpers + 1);
     for (const n of [50_003, 32_768, 1_000]) {
       const states = [single, shared].map((kernels) => {
