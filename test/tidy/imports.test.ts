@@ -95,6 +95,14 @@ describe('architecture invariants', () => {
     expect(offenders).toEqual([]);
   });
 
+  it('editor features read the syntax tree, never the lexer: only language/ lexes, and completion its half-typed line', () => {
+    const offenders: string[] = [];
+    for (const file of serverFiles.filter((f) => !f.path.startsWith('server/src/language/') && f.path !== 'server/src/lsp/completion.ts')) {
+      for (const spec of file.imports) if (/(^|\/)language\/lexer$/.test(spec)) offenders.push(`${file.path} imports ${spec}`);
+    }
+    expect(offenders).toEqual([]);
+  });
+
   it('language/ and data/ keep nothing at module level between calls: what they keep lives in the DataStore passed in', () => {
     const offenders: string[] = [];
     for (const file of serverFiles.filter((f) => /^server\/src\/(language|data)\//.test(f.path))) {
