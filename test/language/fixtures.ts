@@ -41,11 +41,22 @@ export function nodeReadFile(file: string): { text: string } | { error: string; 
   }
 }
 
+/** The bytes of a weights file, with the messages nodeReadFile gives. */
+export function nodeReadBytes(file: string): { bytes: Uint8Array } | { error: string; missing?: boolean } {
+  try {
+    return { bytes: new Uint8Array(readFileSync(file)) };
+  } catch (error) {
+    const failed = nodeReadFile(file);
+    return 'error' in failed ? failed : { error: String((error as Error).message) };
+  }
+}
+
 export function readFixture(file: string, text: string): Fixture {
   const options: CheckOptions = {
     specPath: file,
     allowedRoot: null,
     readFile: nodeReadFile,
+    readBytes: nodeReadBytes,
     maxParameters: DEFAULT_MAX_PARAMETERS,
     maxDataCells: DEFAULT_MAX_DATA_CELLS,
   };

@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { DataStore } from '../data/store';
-import { check, DEFAULT_MAX_DATA_CELLS, DEFAULT_MAX_PARAMETERS, type CheckResult, type ReadFile } from '../language/index';
+import { check, DEFAULT_MAX_DATA_CELLS, DEFAULT_MAX_PARAMETERS, type CheckResult, type ReadBytes, type ReadFile } from '../language/index';
 import { LineIndex } from '../language/positions';
 
 export const CHECK_USAGE = 'usage: nn check FILE...';
@@ -57,6 +57,17 @@ export const readDataFile: ReadFile = (absolutePath) => {
   }
 };
 
+/** The command line reads weights files (`weights … from`, docs/language.md §7.1) by the same rule, as bytes. */
+export const readDataBytes: ReadBytes = (absolutePath) => {
+  try {
+    const buffer = readFileSync(absolutePath);
+    return { bytes: new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength) };
+  } catch (error) {
+    const { message, missing } = describeReadError(error);
+    return { error: message, missing };
+  }
+};
+
 /**
  * The spec's text, or undefined after saying on stderr why it cannot be read, worded
  * the same way by `nn check`, `nn train` and `nn export` (as words, not error codes).
@@ -80,6 +91,7 @@ export function checkSpec(text: string, specPath: string, store: DataStore): Che
     specPath,
     allowedRoot: null,
     readFile: readDataFile,
+    readBytes: readDataBytes,
     maxParameters: DEFAULT_MAX_PARAMETERS,
     maxDataCells: DEFAULT_MAX_DATA_CELLS,
     store,

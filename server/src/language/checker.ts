@@ -496,6 +496,7 @@ class Checker {
       store: this.store,
       report: (span, code, message, fixes, severity) => this.report(span, code, message, fixes, severity),
       line: (offset) => this.line(offset),
+      clean: (span) => this.clean(span),
       filePath: (path, files) => this.filePath(path, files),
     };
   }
@@ -871,7 +872,8 @@ class Checker {
       }
     }
     for (const [name, decl] of this.weightsDecls) {
-      if (!this.used.has(decl) && decl.name !== undefined && this.clean(decl.span)) {
+      // Only weights that checked: a declaration with a mistake has its own problems to show first.
+      if (!this.used.has(decl) && decl.name !== undefined && this.weights.get(name)?.nameSpan === decl.name.span) {
         this.warn(decl.name.span, 'unused', `weights '${name}' are not used by any run; add 'start from ${name}' to a 'train' block of network '${decl.network?.text ?? 'NETWORK'}' or remove them`);
       }
     }

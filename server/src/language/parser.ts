@@ -883,8 +883,8 @@ class Parser {
             const row = this.parseWeightRow();
             if (row !== null) decl.rows.push(row);
           },
-          // A layer may be named `train` or `data`: a line `train W 1 2` is one of its rows.
-          () => this.peek(1).kind === 'name' && (this.peek(1).text === 'W' || this.peek(1).text === 'b'),
+          // A layer may be named `train` or `data`: a line `train W 1 2` is one of its rows (no declaration goes on so).
+          () => this.peek(1).kind === 'number' || (this.peek(1).kind === 'name' && ['W', 'b', 'w', 'B'].includes(this.peek(1).text)),
         );
       } else if (this.isWord(token, 'from')) {
         decl.tokens.push(keywordToken(this.advance(), 'from'));
@@ -911,9 +911,16 @@ class Parser {
       this.advance();
       path = { kind: 'string', span: spanOf(token), value: token.stringValue, terminated: token.terminated };
     } else if (token.kind === 'name') {
-      this.advance();
-      this.report(spanOf(token), 'expected', `put the file name in quotes: from "${token.text}"`, [
-        { title: `Change to "${token.text}"`, edits: [{ span: spanOf(token), newText: `"${token.text}"` }], preferred: true },
+      // `from model.json`: the name and what is written onto it (`.json`, which the lexer reported) are one path.
+      let end = this.advance().end;
+      while (!this.atStatementEnd() && this.peek().start === end) end = this.advance().end;
+      const span = { start: token.start, end };
+      for (let i = this.problems.length - 1; i >= 0; i--) {
+        if (this.problems[i].span.start >= span.start && this.problems[i].span.end <= span.end) this.problems.splice(i, 1);
+      }
+      const written = this.text.slice(span.start, span.end);
+      this.report(span, 'expected', `put the file name in quotes: from "${written}"`, [
+        { title: `Change to "${written}"`, edits: [{ span, newText: `"${written}"` }], preferred: true },
       ]);
     } else {
       this.unexpected(token, example);

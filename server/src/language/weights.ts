@@ -27,6 +27,8 @@ export interface WeightsCheckContext {
   report(span: Span, code: ProblemCode, message: string, fixes?: Fix[], severity?: Severity): void;
   /** 1-based line of an offset. */
   line(offset: number): number;
+  /** True when no error lies inside `span` (syntax errors included). */
+  clean(span: Span): boolean;
   /** The absolute path of a file the spec names, under the rules of data files (docs/language.md §4.18), or null once its problem is reported. */
   filePath(path: StringLit, files: string): string | null;
 }
@@ -64,6 +66,8 @@ function writtenWeights(context: WeightsCheckContext, decl: WeightsDecl, name: s
   const layerIndex = new Map(network.layers.map((layer, k) => [layer.name, k]));
   const given = new Map<number, LayerRows>();
   let ok = true;
+  /** A row of a layer the network does not have: the layers' counts would only repeat that mistake. */
+  let strangers = false;
   let previous: number | null = null;
   if (decl.path === undefined && decl.rows.length === 0) {
     if (blockOf(decl)?.close === undefined) return null;
@@ -82,6 +86,7 @@ function writtenWeights(context: WeightsCheckContext, decl: WeightsDecl, name: s
     if (k === undefined) {
       unknownLayer(context, row, network);
       ok = false;
+      strangers = true;
       previous = null;
       continue;
     }
@@ -138,6 +143,7 @@ function writtenWeights(context: WeightsCheckContext, decl: WeightsDecl, name: s
       }
     }
   }
+  if (strangers) return null;
   // Every layer given, each with one W row per unit and its b row.
   const missing: number[] = [];
   network.layers.forEach((layer, k) => {
@@ -148,10 +154,12 @@ function writtenWeights(context: WeightsCheckContext, decl: WeightsDecl, name: s
     }
     const count = rows.weights.length;
     if (count > layer.units) {
+      const extra = rows.weights.slice(layer.units);
       context.report(
-        rows.weights[layer.units].span,
+        extra[0].span,
         'weights-row-count',
         `layer '${layer.name}' has ${plural(layer.units, 'unit')}, so it takes ${plural(layer.units, 'W row')} (one per unit), not ${count}`,
+        [removeRowsFix(context.text, extra, `Remove the ${extra.length === 1 ? 'extra W row' : `${extra.length} extra W rows`}`)],
       );
       ok = false;
     } else if (count < layer.units) {
@@ -228,6 +236,20 @@ function insertRowsFix(text: string, decl: WeightsDecl, at: Span, rows: string[]
   return { title, edits: [{ span: { start: at.start, end: at.start }, newText: rows.map((row) => `${row}\n${indent}`).join('') }] };
 }
 
+/** Deletes rows with their lines. */
+function removeRowsFix(text: string, rows: readonly WeightRow[], title: string): Fix {
+  return {
+    title,
+    edits: rows.map((row) => {
+      let start = row.span.start;
+      while (start > 0 && (text[start - 1] === ' ' || text[start - 1] === '\t')) start--;
+      let end = row.span.end;
+      while (end < text.length && text[end] !== '\n') end++;
+      return { span: { start, end: Math.min(text.length, end + 1) }, newText: '' };
+    }),
+  };
+}
+
 /** Every row of the given layers, in zeros, at the end of the block. */
 function addLayersFix(text: string, decl: WeightsDecl, network: NetworkSpec, layers: number[], title: string): Fix {
   const rows: string[] = [];
@@ -253,7 +275,8 @@ function fileStatementSpan(decl: WeightsDecl, path: StringLit): Span {
 
 /** The weights of `weights … from "file"`, read with the options' reader and checked against the network, or null (reported). */
 function fileWeights(context: WeightsCheckContext, decl: WeightsDecl, path: StringLit, network: NetworkSpec): LayerParameters[] | null {
-  if (!path.terminated) return null;
+  // A declaration with a syntax error may not say what was meant: its file is not read.
+  if (!path.terminated || !context.clean(decl.span)) return null;
   if (path.value.trim() === '') {
     context.report(path.span, 'weights-file-missing', `the file name is empty; write the weights file's path, as in from "xor.run1.safetensors"`);
     return null;

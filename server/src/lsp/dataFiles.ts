@@ -1,9 +1,9 @@
-// How the editor reads a spec's data files for the checker: confined to the workspace folder (links followed), refused past a size, kept in the workspace's DataStore by (path, size, mtime).
+// How the editor reads a spec's data and weights files for the checker: confined to the workspace folder (links followed), refused past a size, kept in the workspace's DataStore by (path, size, mtime).
 
 import { readFileSync, realpathSync, statSync } from 'node:fs';
 import { isAbsolute, relative, sep } from 'node:path';
-import type { DataStore } from '../data/store';
-import type { ReadFile } from '../language';
+import type { DataStore, FileVersion } from '../data/store';
+import type { ReadBytes, ReadFile } from '../language';
 
 /** The largest data file the editor reads (the nn command line has no such limit). */
 const MAX_DATA_FILE_BYTES = 64 * 1024 * 1024;
@@ -17,24 +17,39 @@ function megabytes(bytes: number): string {
  * file (same size and modification time) comes from the store, unread.
  */
 export function dataFileReader(store: DataStore): ReadFile {
-  return (path) => {
-    try {
-      const stat = statSync(path);
-      // Worded as the command line words it (cli/check.ts describeReadError), so both say the same.
-      if (!stat.isFile()) return { error: stat.isDirectory() ? 'it is a folder, not a file' : 'it is not a regular file' };
-      // Parsing a CSV takes many times its size in memory, before its rows × columns can be
-      // counted against the data limit: a huge file is refused by its size, unread.
-      if (stat.size > MAX_DATA_FILE_BYTES) {
-        return { error: `it is ${megabytes(stat.size)}, more than the ${megabytes(MAX_DATA_FILE_BYTES)} the editor reads; use a sample of the data (the nn command line reads any size)` };
-      }
-      return { text: store.fileText({ path, size: stat.size, mtimeMs: stat.mtimeMs }, () => readFileSync(path, 'utf8')) };
-    } catch (error) {
-      const code = (error as NodeJS.ErrnoException).code;
-      if (code === 'ENOENT') return { error: 'no such file', missing: true };
-      if (code === 'EACCES' || code === 'EPERM') return { error: 'permission denied' };
-      return { error: error instanceof Error ? error.message : String(error) };
+  // Parsing a CSV takes many times its size in memory, before its rows × columns can be
+  // counted against the data limit: a huge file is refused by its size, unread.
+  const advice = 'use a sample of the data (the nn command line reads any size)';
+  return (path) => readStatted(path, advice, (version) => ({ text: store.fileText(version, () => readFileSync(path, 'utf8')) }));
+}
+
+/** Reads a weights file (`weights … from`, docs/language.md §7.1) as bytes, with the rules and store of data files. */
+export function weightsFileReader(store: DataStore): ReadBytes {
+  return (path) =>
+    readStatted(path, 'the nn command line reads any size', (version) => ({
+      bytes: store.fileBytes(version, () => {
+        const buffer = readFileSync(path);
+        return new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength);
+      }),
+    }));
+}
+
+/** A regular file of at most MAX_DATA_FILE_BYTES, by `read` with its version (path, size, mtime); else why not, in words. */
+function readStatted<R>(path: string, advice: string, read: (version: FileVersion) => R): R | { error: string; missing?: boolean } {
+  try {
+    const stat = statSync(path);
+    // Worded as the command line words it (cli/check.ts describeReadError), so both say the same.
+    if (!stat.isFile()) return { error: stat.isDirectory() ? 'it is a folder, not a file' : 'it is not a regular file' };
+    if (stat.size > MAX_DATA_FILE_BYTES) {
+      return { error: `it is ${megabytes(stat.size)}, more than the ${megabytes(MAX_DATA_FILE_BYTES)} the editor reads; ${advice}` };
     }
-  };
+    return read({ path, size: stat.size, mtimeMs: stat.mtimeMs });
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') return { error: 'no such file', missing: true };
+    if (code === 'EACCES' || code === 'EPERM') return { error: 'permission denied' };
+    return { error: error instanceof Error ? error.message : String(error) };
+  }
 }
 
 /**
@@ -42,7 +57,12 @@ export function dataFileReader(store: DataStore): ReadFile {
  * lead out of it. Every link is followed (realpath) before reading, and a file that really
  * lies outside `root` is refused with a message that says where it leads.
  */
-export function confinedReader(read: ReadFile, root: string, rootName: string): ReadFile {
+export function confinedReader<R>(
+  read: (path: string) => R | { error: string; missing?: boolean },
+  root: string,
+  rootName: string,
+  files = 'data files',
+): (path: string) => R | { error: string; missing?: boolean } {
   return (path) => {
     let real: string;
     let realRoot: string;
@@ -54,7 +74,7 @@ export function confinedReader(read: ReadFile, root: string, rootName: string): 
     }
     const inside = relative(realRoot, real);
     if (inside === '..' || inside.startsWith(`..${sep}`) || isAbsolute(inside)) {
-      return { error: `it is a link to ${real}, outside ${rootName}; the editor only reads data files inside it (the nn command line reads any path)` };
+      return { error: `it is a link to ${real}, outside ${rootName}; the editor only reads ${files} inside it (the nn command line reads any path)` };
     }
     return read(real);
   };

@@ -11,7 +11,7 @@ import { DataStore } from '../data/store';
 import { DEFAULT_MAX_DATA_CELLS, type CheckOptions } from '../language';
 import type { InitializationOptions } from '../protocol';
 import { TrainingHost, type HostOptions } from '../training/host';
-import { confinedReader, dataFileReader } from './dataFiles';
+import { confinedReader, dataFileReader, weightsFileReader } from './dataFiles';
 import { DocumentSession } from './session';
 import { readSettings, type ResolvedSettings } from './settings';
 import type { ClientFeatures } from './state';
@@ -50,6 +50,7 @@ export class Workspace {
   private folders: string[];
   private readonly sessions = new Map<string, DocumentSession>();
   private readonly readDataFile = dataFileReader(this.store);
+  private readonly readWeightsFile = weightsFileReader(this.store);
   private lensRefreshTimer: NodeJS.Timeout | undefined;
   private lastLensRefresh = 0;
   private disposed = false;
@@ -135,6 +136,7 @@ export class Workspace {
       allowedRoot: root ?? this.folders[0] ?? null,
       allowedRootName: rootName,
       readFile: settings.workspaceTrusted ? (root !== null ? confinedReader(this.readDataFile, root, rootName) : this.readDataFile) : null,
+      readBytes: settings.workspaceTrusted ? (root !== null ? confinedReader(this.readWeightsFile, root, rootName, 'weights files') : this.readWeightsFile) : null,
       maxParameters: settings.maxParameters,
       maxDataCells: DEFAULT_MAX_DATA_CELLS,
       store: this.store,
