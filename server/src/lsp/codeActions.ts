@@ -1,4 +1,4 @@
-// Quick fixes: every fix the checker and the training results attach to a problem, plus a few the editor adds (remove an unused declaration, declare a missing network or data set, a linear output for targets beyond [0, 1], another seed or momentum for a stuck run).
+// Quick fixes: every fix the checker and the training results attach to a problem, plus a few the editor adds (remove an unused declaration, declare a missing network or data set, a linear output for targets beyond [0, 1], another seed or momentum for a stuck run); and, on a trained run's `train` line, saving its weights (saveWeights.ts).
 //
 // Fixes are matched to problems by Problem.code and computed from the syntax
 // tree, never by re-reading messages.
@@ -10,6 +10,7 @@ import type { Fix, Problem } from '../language/problems';
 import type { Declaration, NetworkDecl, Span, TrainDecl } from '../language/syntax';
 import { blockOf } from '../language/walk';
 import { toDiagnostic, toWorkspaceEdit } from './convert';
+import { saveWeightsActions } from './saveWeights';
 import { allProblems } from './state';
 import type { DocumentState } from './state';
 
@@ -17,9 +18,16 @@ export function codeActions(state: DocumentState, params: CodeActionParams): Cod
   const start = state.lines.offsetAt(params.range.start);
   const end = state.lines.offsetAt(params.range.end);
   const only = params.context.only;
-  if (only && !only.some((kind) => kind === CodeActionKind.QuickFix || CodeActionKind.QuickFix.startsWith(`${kind}.`) || kind === CodeActionKind.Empty)) {
-    return [];
-  }
+  /** Whether the client asked for actions of this kind (all of them when it names none). */
+  const wants = (kind: string) => !only || only.some((asked) => asked === kind || kind.startsWith(`${asked}.`) || asked === CodeActionKind.Empty);
+  const actions: CodeAction[] = [];
+  if (wants(CodeActionKind.QuickFix)) actions.push(...quickFixes(state, start, end, params));
+  if (wants(CodeActionKind.RefactorExtract)) actions.push(...saveWeightsActions(state, start, end));
+  return actions;
+}
+
+/** The fixes of every problem in [start, end]. */
+function quickFixes(state: DocumentState, start: number, end: number, params: CodeActionParams): CodeAction[] {
   const actions: CodeAction[] = [];
   for (const problem of allProblems(state)) {
     if (problem.span.end < start || problem.span.start > end) continue;

@@ -70,7 +70,7 @@ function serverCapabilities(capabilities: ClientCapabilities): ServerCapabilitie
     executeCommandProvider: { commands: [Commands.train, Commands.stopTraining, Commands.step] },
     completionProvider: { triggerCharacters: [' '] },
     hoverProvider: true,
-    codeActionProvider: text?.codeAction?.codeActionLiteralSupport ? { codeActionKinds: [CodeActionKind.QuickFix] } : true,
+    codeActionProvider: text?.codeAction?.codeActionLiteralSupport ? { codeActionKinds: [CodeActionKind.QuickFix, CodeActionKind.RefactorExtract] } : true,
     documentFormattingProvider: true,
     foldingRangeProvider: true,
     definitionProvider: true,
@@ -116,7 +116,8 @@ export function startServer(connection: Connection, options: ServerOptions): { w
     // A data file edited outside the spec changes what the spec means: re-check open specs.
     if (watchFiles) {
       void connection.client.register(DidChangeWatchedFilesNotification.type, {
-        watchers: [{ globPattern: '**/*.{csv,CSV,tsv,txt}' }],
+        // Data files, and weights files (`weights … from`, docs/language.md §7.1).
+        watchers: [{ globPattern: '**/*.{csv,CSV,tsv,txt,json,safetensors}' }],
       });
     }
     if (workspace?.support.workspaceFolders) {
