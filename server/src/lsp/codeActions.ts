@@ -7,7 +7,7 @@ import { CodeActionKind } from 'vscode-languageserver';
 import type { CodeAction, CodeActionParams, Diagnostic } from 'vscode-languageserver';
 import type { CheckResult } from '../language';
 import type { Fix, Problem } from '../language/problems';
-import type { Declaration, NetworkDecl, Span, TrainDecl } from '../language/syntax';
+import type { Declaration, NetworkDecl, Span, TrainDecl, WeightsDecl } from '../language/syntax';
 import { blockOf } from '../language/walk';
 import { toDiagnostic, toWorkspaceEdit } from './convert';
 import { saveWeightsActions } from './saveWeights';
@@ -71,6 +71,7 @@ function extraFixes(text: string, check: CheckResult, problem: Problem): Fix[] {
   switch (problem.code) {
     case 'unused': {
       const decl = check.file.declarations.find((d) => d.kind !== 'train' && d.name && sameSpan(d.name.span, problem.span));
+      if (decl?.kind === 'weights') return [...startRunsFrom(text, check, decl), removeDeclaration(text, decl)];
       return decl ? [removeDeclaration(text, decl)] : [];
     }
     case 'targets-outside-unit-interval': {
@@ -160,6 +161,22 @@ function networkOf(check: CheckResult, train: TrainDecl): NetworkDecl | undefine
   return check.file.declarations.find((d): d is NetworkDecl => d.kind === 'network' && d.name?.text === name);
 }
 
+/** Unused weights: `start from` them in each run of their network that starts from nothing given yet. */
+function startRunsFrom(text: string, check: CheckResult, decl: WeightsDecl): Fix[] {
+  const name = decl.name?.text;
+  if (name === undefined) return [];
+  return check.file.declarations
+    .filter((d): d is TrainDecl => d.kind === 'train' && d.network?.text === decl.network?.text && !d.statements.some((s) => s.kind === 'start'))
+    .map((train) => insertStatement(text, train, `start from ${name}`, `Start the run on line ${lineOf(text, train.keyword.start)} from '${name}'`))
+    .filter((fix) => fix.edits.length > 0);
+}
+
+function lineOf(text: string, offset: number): number {
+  let line = 1;
+  for (let i = 0; i < offset; i++) if (text.charCodeAt(i) === 10) line++;
+  return line;
+}
+
 /** A new statement as the first line of the train block, indented like its first statement. */
 function insertStatement(text: string, train: TrainDecl, statement: string, title: string): Fix {
   const block = blockOf(train);
@@ -185,7 +202,7 @@ function removeDeclaration(text: string, decl: Declaration): Fix {
     else if (text[probe] === '\n') end = probe + 1;
     else break;
   }
-  const what = decl.kind === 'network' ? 'network' : 'data set';
+  const what = decl.kind === 'network' ? 'network' : decl.kind === 'data' ? 'data set' : 'weights';
   const name = decl.kind !== 'train' ? decl.name?.text : undefined;
   return { title: `Remove ${what} '${name ?? ''}'`, edits: [{ span: { start: decl.span.start, end }, newText: '' }] };
 }
