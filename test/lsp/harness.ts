@@ -37,6 +37,7 @@ export function fixture(
     specPath: '/work/spec.nn',
     allowedRoot: '/work',
     readFile: (path) => (path in files ? { text: files[path] } : { error: `no such file: ${path}` }),
+    readBytes: (path) => (path in files ? { bytes: new TextEncoder().encode(files[path]) } : { error: `no such file: ${path}` }),
     maxParameters: DEFAULT_MAX_PARAMETERS,
     maxDataCells: DEFAULT_MAX_DATA_CELLS,
   };

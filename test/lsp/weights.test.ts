@@ -153,9 +153,12 @@ describe('quick fixes of unused weights', () => {
 });
 
 describe('inlay hints', () => {
-  it('show how many numbers weights read from a file give', () => {
-    const { state } = fixture(SPEC);
-    // Written weights need no hint; file weights get their count beside the path (a harness without files has none to read).
-    expect(hints(state).filter((h) => h.label.includes('layers ·')).length).toBe(0);
+  it('show how many numbers weights read from a file give, beside the file; written weights need none', () => {
+    const document = { layers: [{ weights: [[0.15, 0.2], [0.25, 0.3]], biases: [0.35, 0.35] }, { weights: [[0.4, 0.45]], biases: [0.6] }] };
+    const spec = `${SPEC}weights saved for xor from "w.json"\n`;
+    const { state } = fixture(spec, { files: { '/work/w.json': JSON.stringify(document) } });
+    expect(state.check.problems.filter((p) => p.severity === 'error')).toEqual([]);
+    const weightHints = hints(state).filter((h) => h.label.includes('layers ·'));
+    expect(weightHints.map((h) => [spec.slice(0, h.offset).split('\n').pop(), h.label])).toEqual([['weights saved for xor from "w.json"', '2 layers · 9 params']]);
   });
 });
