@@ -24,6 +24,7 @@ import {
   type WorkDoneProgressServerReporter,
 } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
+import { describeFileError } from '../data/fileErrors';
 import { check, DEFAULT_MAX_DATA_CELLS, type CheckOptions, type CheckResult, type ReadFile } from '../language';
 import { LineIndex } from '../language/positions';
 import type { Problem } from '../language/problems';
@@ -672,7 +673,7 @@ function clearDataFileCache(): void {
 const readDataFile: ReadFile = (path) => {
   try {
     const stat = statSync(path);
-    // Worded as the command line words it (cli/check.ts describeReadError), so both say the same.
+    // Worded as the command line words it (cli/check.ts readTextFile), so both say the same.
     if (!stat.isFile()) return { error: stat.isDirectory() ? 'it is a folder, not a file' : 'it is not a regular file' };
     // Parsing a CSV takes many times its size in memory, before its rows × columns can be
     // counted against the data limit: a huge file is refused by its size, unread.
@@ -693,10 +694,8 @@ const readDataFile: ReadFile = (path) => {
     }
     return { text };
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') return { error: 'no such file', missing: true };
-    if (code === 'EACCES' || code === 'EPERM') return { error: 'permission denied' };
-    return { error: error instanceof Error ? error.message : String(error) };
+    const { message, missing } = describeFileError(error);
+    return missing ? { error: message, missing } : { error: message };
   }
 };
 
