@@ -1,7 +1,7 @@
 // What the command line reads: only regular files, never endless streams; system errors in words; UTF-16 named as such.
 
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, symlinkSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { checkCommand } from '../../server/src/cli/check';
@@ -70,6 +70,17 @@ describe('system errors in words', () => {
     const { status, stdout } = check({ 'long.nn': specReading(long) }, 'long.nn');
     expect(status).toBe(1);
     expect(stdout).toBe(`long.nn:5:1: error: cannot read 'a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/…a/a/a/a/a/a/a/a/a/a/a/a/x.csv': the path is longer than the file system allows\n`);
+  });
+});
+
+describe('a file larger than a string can be', () => {
+  it('is refused by its size, unread', () => {
+    const path = join(dir, 'huge.csv');
+    writeFileSync(path, '');
+    truncateSync(path, 600 * 1024 * 1024); // sparse: no disk taken
+    const { status, stdout } = check({ 'huge.nn': specReading('huge.csv') }, 'huge.nn');
+    expect(status).toBe(1);
+    expect(stdout).toBe("huge.nn:5:1: error: cannot read 'huge.csv': it is 600 MB, more than the 512 MB that can be read as text; use a sample of it\n");
   });
 });
 

@@ -7,27 +7,11 @@ import { describe, expect, it } from 'vitest';
 import { threadsToUse, trainCommand } from '../../server/src/cli/train';
 import { writeReport } from '../../server/src/report/views';
 import { collectingIo } from '../support/cliIo';
+import { XOR_EXAMPLE } from '../support/specs';
 import { tempDir } from '../support/temp';
 
 const dir = tempDir('nn-cli-limits-');
-const XOR = `network xor {
-  input 2
-  layer hidden 3 sigmoid
-  layer output 1 sigmoid
-}
-data table {
-  0 0 -> 0
-  0 1 -> 1
-  1 0 -> 1
-  1 1 -> 0
-}
-train xor on table {
-  optimizer sgd rate 0.5 momentum 0.9
-  epochs 2000
-  seed 1
-}
-`;
-writeFileSync(join(dir, 'xor.nn'), XOR);
+writeFileSync(join(dir, 'xor.nn'), XOR_EXAMPLE);
 
 async function train(...argv: string[]) {
   const terminal = collectingIo(dir);
