@@ -2,6 +2,7 @@
 import * as esbuild from 'esbuild';
 import { spawnSync } from 'node:child_process';
 import { chmodSync, existsSync, readdirSync, rmSync } from 'node:fs';
+import { rawImports } from './server/rawImports.mjs';
 import { writeKernelsModule } from './server/wasm/compile.mjs';
 
 const watch = process.argv.includes('--watch');
@@ -16,6 +17,8 @@ const common = {
   sourcemap: !production,
   minify: production,
   logLevel: 'info',
+  // The ONNX schema comes in as text (server/src/export/onnx.ts).
+  plugins: [rawImports],
 };
 
 const builds = [

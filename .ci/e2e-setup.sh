@@ -3,7 +3,7 @@
 #
 # The cache is keyed by version and reused when complete (a marker file is written
 # last, so an interrupted install is redone, never half-used). Only the npm
-# registry is used. See /work/shared/E2E.md for why each step is there.
+# registry is used. Each step says below why it is there.
 # Prints the install folder on its last line.
 set -euo pipefail
 

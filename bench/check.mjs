@@ -69,7 +69,7 @@ try {
     outfile: bundle,
     logLevel: 'error',
   });
-  const { check, DEFAULT_MAX_DATA_CELLS, DEFAULT_MAX_PARAMETERS } = await import(pathToFileURL(bundle).href);
+  const { check, DataStore, DEFAULT_MAX_DATA_CELLS, DEFAULT_MAX_PARAMETERS } = await import(pathToFileURL(bundle).href);
 
   const spec = generateSpec(5000);
   const csv = generateCsv();
@@ -80,6 +80,8 @@ try {
     readFile: () => ({ text: csv }),
     maxParameters: DEFAULT_MAX_PARAMETERS,
     maxDataCells: DEFAULT_MAX_DATA_CELLS,
+    // The editor's workspace store: what the checks of one session reuse (data/store.ts).
+    store: new DataStore(),
   };
 
   const first = check(spec.text, options);

@@ -8,12 +8,8 @@ import {
   type LanguageClientOptions,
   type ServerOptions,
 } from 'vscode-languageclient/node';
-import {
-  Commands,
-  RunStatusNotification,
-  type InitializationOptions,
-  type RunStatusParams,
-} from '../../server/src/protocol';
+import { ClientCommands, Commands, RunStatusNotification, type InitializationOptions } from '../../server/src/protocol';
+import { exportTrainedModel } from './exportModel';
 import { enclosingTrainLine, trainLines } from './runLocator';
 import { RunStatusStore } from './runStatusStore';
 import { TrainingStatusBar } from './statusBar';
@@ -28,7 +24,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   client = createClient(context);
   const languageClient = client;
   context.subscriptions.push(
-    languageClient.onNotification(RunStatusNotification, (params: RunStatusParams) => store.update(params)),
+    languageClient.onNotification(RunStatusNotification, (params) => store.update(params)),
   );
 
   const executeServerCommand = async (command: string, args: unknown[]): Promise<unknown> =>
@@ -44,11 +40,11 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   );
 
   context.subscriptions.push(
-    vscode.commands.registerCommand('nn.trainNetwork', () => runOnActiveEditor(Commands.train, executeServerCommand)),
-    vscode.commands.registerCommand('nn.stopTrainingActive', () =>
+    vscode.commands.registerCommand(ClientCommands.trainNetwork, () => runOnActiveEditor(Commands.train, executeServerCommand)),
+    vscode.commands.registerCommand(ClientCommands.stopTrainingActive, () =>
       runOnActiveEditor(Commands.stopTraining, executeServerCommand),
     ),
-    vscode.commands.registerCommand('nn.showTraining', async (uri?: unknown, line?: unknown) => {
+    vscode.commands.registerCommand(ClientCommands.showTraining, async (uri?: unknown, line?: unknown) => {
       const target = typeof uri === 'string' ? { uri, line: typeof line === 'number' ? line : 0 } : runAtCursor(store);
       if (!target) {
         void vscode.window.showInformationMessage('Put the cursor in a `train` block of a .nn file to show its training.');
@@ -56,6 +52,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
       }
       await panels.show(target.uri, target.line);
     }),
+    vscode.commands.registerCommand(ClientCommands.exportModel, (uri?: unknown, line?: unknown) => exportTrainedModel(languageClient, store, uri, line)),
     vscode.workspace.onDidCloseTextDocument((document) => store.forget(document.uri.toString())),
     // Restricted Mode trains nothing, so restarting on trust loses no work and the server starts over trusted.
     vscode.workspace.onDidGrantWorkspaceTrust(async () => {
@@ -79,7 +76,7 @@ function createClient(context: vscode.ExtensionContext): LanguageClient {
   const module = context.asAbsolutePath('dist/server.js');
   // A larger young generation: each check of a long spec makes megabytes of short-lived
   // objects, and with Node's default 16 MB they are copied and promoted at nearly every
-  // edit (the server's CPU per edit of a 5,000-line spec: 18.6 -> 14.5 ms, bench/README.md).
+  // edit (bench/README.md has the figures).
   const execArgv = ['--max-semi-space-size=32'];
   const serverOptions: ServerOptions = {
     run: { module, transport: TransportKind.ipc, options: { execArgv } },
@@ -88,8 +85,9 @@ function createClient(context: vscode.ExtensionContext): LanguageClient {
   const clientOptions: LanguageClientOptions = {
     documentSelector: [{ language: 'nn' }],
     synchronize: { configurationSection: 'nn' },
-    // Hovers link to ▶ Train, ⏭ Step and "Show all weights": trust exactly those commands, nothing else.
-    markdown: { isTrusted: { enabledCommands: ['nn.train', 'nn.step', 'nn.showTraining'] } },
+    // Hovers link to Train, Step and "Show training": trust exactly those commands, nothing else.
+    // Their titles carry codicons ($(play)), which hovers draw only with supportThemeIcons.
+    markdown: { isTrusted: { enabledCommands: [Commands.train, Commands.step, ClientCommands.showTraining] }, supportThemeIcons: true },
     // Evaluated at every (re)start, so a restart after granting trust says so.
     initializationOptions: (): InitializationOptions => ({ workspaceTrusted: vscode.workspace.isTrusted }),
     middleware: {

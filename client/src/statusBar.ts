@@ -1,6 +1,7 @@
 // The status bar item `$(pulse) xor: epoch 1200 · loss 0.021` for the active .nn editor; clicking it opens the training panel.
 
 import * as vscode from 'vscode';
+import { ClientCommands } from '../../server/src/protocol';
 import type { RunStatusStore } from './runStatusStore';
 import { statusBarContent } from './statusText';
 
@@ -37,7 +38,7 @@ export class TrainingStatusBar implements vscode.Disposable {
     }
     this.item.text = content.text;
     this.item.tooltip = content.tooltip;
-    this.item.command = { title: 'Show Training', command: 'nn.showTraining', arguments: [uri, content.run.line] };
+    this.item.command = { title: 'Show Training', command: ClientCommands.showTraining, arguments: [uri, content.run.line] };
     const failed = content.run.phase === 'diverged' || content.run.phase === 'failed';
     this.item.backgroundColor = failed ? new vscode.ThemeColor('statusBarItem.errorBackground') : undefined;
     this.item.show();

@@ -83,7 +83,7 @@ export class TrainingPanels implements vscode.Disposable {
 
   fetch(uri: string, line: number, held?: TrainingParams['held']): Promise<TrainingView | null> {
     const params: TrainingParams = held ? { uri, line, held } : { uri, line };
-    return this.client.sendRequest<TrainingView | null>(TrainingRequest, params);
+    return this.client.sendRequest(TrainingRequest, params);
   }
 
   runs(uri: string) {

@@ -1,4 +1,4 @@
-// `nn`: the command line program; dispatches to the subcommands in cli/ (CLI.md). cliLauncher.ts runs it.
+// `nn`: the command line program; dispatches to the subcommands in cli/ (docs/cli.md). cliLauncher.ts runs it.
 //
 // To add a command, add one entry to COMMANDS.
 
@@ -19,15 +19,15 @@ interface Command {
 }
 
 const stdio = {
-  // The exported model, written as the exporter made it (JSON and Python escape their own strings).
-  stdout: (text: string) => void process.stdout.write(text),
+  // The exported model (text or bytes), written as the exporter made it.
+  stdout: (output: string | Uint8Array) => void process.stdout.write(output),
   stderr: (text: string) => void process.stderr.write(printable(text)),
 };
 
 const COMMANDS: Command[] = [
   { name: 'check', summary: 'check specs and print their problems', usage: CHECK_USAGE, run: (argv) => checkCommand(argv) },
   { name: 'train', summary: 'train the runs of a spec and print a summary', usage: TRAIN_USAGE, run: (argv) => trainCommand(argv, processIo(), { writeReport }) },
-  { name: 'export', summary: 'train one run and write the model as JSON or PyTorch', usage: EXPORT_USAGE, run: (argv) => exportCommand(argv, stdio) },
+  { name: 'export', summary: 'train one run and write the model as JSON, PyTorch, ONNX or safetensors', usage: EXPORT_USAGE, run: (argv) => exportCommand(argv, stdio) },
 ];
 
 function usage(): string {

@@ -2,8 +2,8 @@
 //
 // V8 compiles a function at its first call. A fresh `nn train` calls a few
 // thousand functions once each (the checker, the trainer, the network
-// compiler), and compiling them is a large part of a small run: XOR's network
-// compiler alone spends about 3 ms compiling itself before it writes a byte.
+// compiler), and compiling them is a large part of a small run (bench/README.md
+// has the figures).
 // build.mjs runs the CLI on the examples once with NN_CODE_CACHE=write, and
 // the process writes what it compiled beside the bundle (script.createCachedData
 // after the run includes the functions compiled lazily). A later process hands

@@ -2,9 +2,13 @@
 //
 // Standard LSP carries most of the product (diagnostics, CodeLens, hover, inlay
 // hints, executeCommand nn.train / nn.stopTraining, $/progress). These custom
-// messages feed what LSP has no words for: the status bar, the loss-curve view
-// and the training panel. A client that ignores them loses nothing else.
-// This file imports nothing but types, so both sides can include it.
+// messages feed what LSP has no words for: the status bar, the loss-curve view,
+// the training panel and the export of a trained model. A client that ignores
+// them loses nothing else.
+// This file imports only the protocol's message types, so both sides (and the
+// webview, for the types) can include it.
+
+import { NotificationType, RequestType } from 'vscode-languageserver-protocol';
 
 /** Server commands (workspace/executeCommand). Arguments: [uri: string, line?: number (0-based line of `train`)]. */
 export const Commands = {
@@ -12,6 +16,22 @@ export const Commands = {
   stopTraining: 'nn.stopTraining',
   /** One update (one batch) of the run at the line; arguments [uri, line]. */
   step: 'nn.step',
+} as const;
+
+/**
+ * Commands the VS Code client registers (package.json contributes.commands; a test keeps
+ * the two in step). The server names `showTraining` in lenses and hover links, for clients
+ * that have it (ClientFeatures.commandLinks).
+ */
+export const ClientCommands = {
+  /** Palette: train the run under the cursor (every run outside one). */
+  trainNetwork: 'nn.trainNetwork',
+  /** Palette: stop the run under the cursor (every run outside one). */
+  stopTrainingActive: 'nn.stopTrainingActive',
+  /** Opens the training panel; arguments [uri?, line?], else the run at the cursor. */
+  showTraining: 'nn.showTraining',
+  /** "NN: Export Trained Model…": a format, a save dialog; arguments [uri?, line?], else the run at the cursor. */
+  exportModel: 'nn.exportModel',
 } as const;
 
 export type RunPhase = 'idle' | 'queued' | 'running' | 'done' | 'diverged' | 'cancelled' | 'failed';
@@ -39,7 +59,7 @@ export interface RunStatus {
  * Server -> client notification `nn/runStatus`: the runs of one document changed
  * state (sent at most ~10 times a second per document while training).
  */
-export const RunStatusNotification = 'nn/runStatus';
+export const RunStatusNotification = /* @__PURE__ */ new NotificationType<RunStatusParams>('nn/runStatus');
 export interface RunStatusParams {
   uri: string;
   version: number;
@@ -85,7 +105,7 @@ export interface Snapshot {
  * Client -> server request `nn/training`: everything the loss-curve view and the
  * training panel show for one run. Returns null when the document or run is unknown.
  */
-export const TrainingRequest = 'nn/training';
+export const TrainingRequest = /* @__PURE__ */ new RequestType<TrainingParams, TrainingView | null, void>('nn/training');
 export interface TrainingParams {
   uri: string;
   /** 0-based line of the `train` keyword (any line inside the block is accepted). */
@@ -121,6 +141,31 @@ export interface TrainingView {
   box: { xMin: number; xMax: number; yMin: number; yMax: number } | null;
   grid: number;
 }
+
+/** The formats of `nn export --format` and of the editor's "NN: Export Trained Model…" (docs/export.md). */
+export type ExportFormat = 'onnx' | 'safetensors' | 'pytorch' | 'json';
+
+/**
+ * Client -> server request `nn/exportModel`: the trained model of the run at a line, as the
+ * bytes of a file in the given format, made from the outcome the server already holds (it
+ * never trains for this). An `error` says why there is nothing to export (the run has not
+ * been trained, or diverged).
+ */
+export const ExportModelRequest = /* @__PURE__ */ new RequestType<ExportModelParams, ExportModelResult, void>('nn/exportModel');
+export interface ExportModelParams {
+  uri: string;
+  /** 0-based line inside the run's `train` block. */
+  line: number;
+  format: ExportFormat;
+}
+export type ExportModelResult =
+  | {
+      /** `<spec name>.run<N>.<extension>`, the name `nn export` gives the file by default. */
+      fileName: string;
+      /** The file's bytes, base64. */
+      data: string;
+    }
+  | { error: string };
 
 /**
  * `initializationOptions` of the VS Code client. A client that sends none (Neovim,

@@ -22,7 +22,7 @@ function run(overrides: Partial<RunStatus>): RunStatus {
 }
 
 describe('statusBarContent', () => {
-  it('shows the running run as in UX.md', () => {
+  it('shows the running run as in docs/editor.md "Status bar"', () => {
     const content = statusBarContent([run({ phase: 'running', epoch: 1200, loss: 0.02134 })]);
     expect(content?.text).toBe('$(pulse) xor: epoch 1200 · loss 0.02134');
   });

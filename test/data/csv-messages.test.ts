@@ -1,14 +1,17 @@
 // CSV problems as messages repeat them: one line each, at the line where the row starts, plural as counted, cells cut short and shown, not obeyed.
 import { describe, expect, it } from 'vitest';
 import { loadCsv } from '../../server/src/data/csv';
+import { DataStore } from '../../server/src/data/store';
 
-let file = 0;
 function messages(text: string): string[] {
-  // A fresh path per call, so no test sees another's cached parse.
-  const load = loadCsv({
-    name: 'd', fileLabel: 'd.csv', path: `/virtual/messages-${file++}.csv`, text,
-    header: true, inputs: null, target: null, onehot: false, normalize: null, maxDataCells: 1_000_000,
-  });
+  // A fresh store per call, so no test sees another's cached parse.
+  const load = loadCsv(
+    {
+      name: 'd', fileLabel: 'd.csv', path: '/virtual/d.csv', text,
+      header: true, inputs: null, target: null, onehot: false, normalize: null, maxDataCells: 1_000_000,
+    },
+    new DataStore(),
+  );
   return load.problems.map((p) => p.message);
 }
 

@@ -166,7 +166,7 @@ describe('the training panel in VS Code', () => {
   });
 
   it('draws the network and the decision boundary live while a run still trains', async () => {
-    // Far over the auto-train budget: it waits for ▶ Train, and trains long enough to watch.
+    // Far over the auto-train budget: it waits for Train, and trains long enough to watch.
     await wb.page.locator('.tabs-container .tab', { hasText: 'ring.nn' }).first().click();
     await wb.goTo(LINES.epochs, 1);
     await wb.page.keyboard.press('End');

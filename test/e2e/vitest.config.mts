@@ -1,4 +1,4 @@
-// The real-editor suite: code-server + Chromium, one journey at a time (see test/e2e/README.md and /work/shared/E2E.md).
+// The real-editor suite: code-server + Chromium, one journey at a time (README.md, "The other test suites").
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({

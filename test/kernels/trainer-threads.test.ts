@@ -1,4 +1,4 @@
-// A run trained with helper threads (`nn train --threads N`) ends with the same weights, bit for bit, as on one thread (LANGUAGE.md §4).
+// A run trained with helper threads (`nn train --threads N`) ends with the same weights, bit for bit, as on one thread (docs/language.md §4.17).
 import { describe, expect, it } from 'vitest';
 import type { OptimizerSpec } from '../../server/src/language/model';
 import { compiledKernels, type KernelHelpers, type Precision } from '../../server/src/nn/kernels';

@@ -1,11 +1,13 @@
-// check() reuses the data sets and run keys of unchanged declarations between calls: the answers must be those of a fresh check.
+// check() given a DataStore reuses the data sets and run keys of unchanged declarations between calls: the answers must be those of a fresh check.
 import { beforeEach, describe, expect, it } from 'vitest';
+import { DataStore } from '../../server/src/data/store';
 import { check, DEFAULT_MAX_DATA_CELLS, DEFAULT_MAX_PARAMETERS, type CheckOptions, type CheckResult } from '../../server/src/language';
-import { clearCheckCache } from '../../server/src/language/checkCache';
 import { csvFiles, mutate, random, seeds, tokenSoup } from './fuzzInputs';
 
 const files = new Map<string, string>();
-const options: CheckOptions = {
+/** The store an editor would keep across the checks of one test (a new one per test). */
+let store = new DataStore();
+const base: CheckOptions = {
   specPath: '/work/spec.nn',
   allowedRoot: '/work',
   readFile: (path) => {
@@ -15,6 +17,10 @@ const options: CheckOptions = {
   maxParameters: DEFAULT_MAX_PARAMETERS,
   maxDataCells: DEFAULT_MAX_DATA_CELLS,
 };
+/** With the test's store (warm after the first check). */
+const warmOptions = (options: CheckOptions = base): CheckOptions => ({ ...options, store });
+/** With a store of its own: a first check. */
+const freshOptions = (options: CheckOptions = base): CheckOptions => ({ ...options, store: new DataStore() });
 
 const NET = 'network n {\n  input 2\n  layer hidden 3 tanh\n  layer out 1 sigmoid\n}\n';
 const DATA = 'data d {\n  0 0 -> 0\n  0 1 -> 1\n  1 0 -> 3\n  1 1 -> 0\n}\n';
@@ -32,21 +38,20 @@ function seen(result: CheckResult) {
   };
 }
 
-/** Checks each version in turn with whatever the earlier versions left cached, and each again from nothing. */
-function expectSameAsFresh(versions: string[], optionsOf: (i: number) => CheckOptions = () => options): void {
+/** Checks each version in turn with whatever the earlier versions left in the store, and each again from nothing. */
+function expectSameAsFresh(versions: string[], optionsOf: (i: number) => CheckOptions = () => base): void {
   versions.forEach((text, i) => {
-    const warm = seen(check(text, optionsOf(i)));
-    clearCheckCache();
-    const fresh = seen(check(text, optionsOf(i)));
+    const warm = seen(check(text, warmOptions(optionsOf(i))));
+    const fresh = seen(check(text, freshOptions(optionsOf(i))));
     expect(warm, `version ${i}`).toEqual(fresh);
-    // Leave the cache as an editor would have it: filled by every version so far.
-    for (const earlier of versions.slice(0, i + 1)) check(earlier, optionsOf(i));
+    // Leave the store as an editor would have it: filled by every version so far.
+    for (const earlier of versions.slice(0, i + 1)) check(earlier, warmOptions(optionsOf(i)));
   });
 }
 
 describe('check() between edits', () => {
   beforeEach(() => {
-    clearCheckCache();
+    store = new DataStore();
     files.set('/work/t.csv', 'a,b,y\n0,0,0\n0,1,1\n1,0,1\n1,1,0\n');
   });
 
@@ -61,33 +66,33 @@ describe('check() between edits', () => {
   });
 
   it('moves the warning about a target above 1 with its row', () => {
-    check(SPEC, options);
-    const moved = check(`\n\n${SPEC}`, options);
+    check(SPEC, warmOptions());
+    const moved = check(`\n\n${SPEC}`, warmOptions());
     const warning = moved.problems.find((p) => p.code === 'targets-outside-unit-interval');
     expect(warning?.message).toContain('up to 3 (line 11)');
     expect(moved.datasets.get('d')?.rowSpans?.[2].start).toBe(`\n\n${SPEC}`.indexOf('1 0 -> 3'));
   });
 
   it('reads a changed CSV again', () => {
-    const before = check(SPEC, options).datasets.get('c');
+    const before = check(SPEC, warmOptions()).datasets.get('c');
     files.set('/work/t.csv', 'a,b,y\n0,0,1\n0,1,1\n1,0,1\n1,1,1\n');
-    const after = check(SPEC, options).datasets.get('c');
+    const after = check(SPEC, warmOptions()).datasets.get('c');
     expect([...(before?.targets ?? [])]).toEqual([0, 1, 1, 0]);
     expect([...(after?.targets ?? [])]).toEqual([1, 1, 1, 1]);
   });
 
   it('holds a data set against a lower nn limit again', () => {
-    const small = { ...options, maxDataCells: 8 };
-    expectSameAsFresh([SPEC, SPEC, SPEC], (i) => (i === 1 ? small : options));
-    check(SPEC, options);
-    expect(check(SPEC, small).problems.map((p) => p.code)).toContain('data-too-large');
+    const small = { ...base, maxDataCells: 8 };
+    expectSameAsFresh([SPEC, SPEC, SPEC], (i) => (i === 1 ? small : base));
+    check(SPEC, warmOptions());
+    expect(check(SPEC, warmOptions(small)).problems.map((p) => p.code)).toContain('data-too-large');
   });
 
   it('answers mutated specs, one after another, as a fresh check does', () => {
     const next = random(99);
     const csvMutations = new Map<string, string>();
     const fuzzOptions: CheckOptions = {
-      ...options,
+      ...base,
       specPath: '/work/fuzz.nn',
       allowedRoot: null,
       readFile: (file) => {
@@ -106,13 +111,12 @@ describe('check() between edits', () => {
         const [name, csv] = [...csvFiles][Math.floor(next() * csvFiles.size)];
         csvMutations.set(name, mutate(csv, next));
       }
-      const warm = seen(check(text, fuzzOptions));
-      clearCheckCache();
-      const fresh = seen(check(text, fuzzOptions));
+      const warm = seen(check(text, warmOptions(fuzzOptions)));
+      const fresh = seen(check(text, freshOptions(fuzzOptions)));
       if (JSON.stringify(warm) !== JSON.stringify(fresh)) expect(warm, JSON.stringify(text)).toEqual(fresh);
       recent.push(text);
       if (recent.length > 4) recent.shift();
-      for (const earlier of recent) check(earlier, fuzzOptions);
+      for (const earlier of recent) check(earlier, warmOptions(fuzzOptions));
     }
   });
 });

@@ -24,7 +24,7 @@ function only(text: string) {
 }
 
 describe('check', () => {
-  it('resolves every default of LANGUAGE.md §4', () => {
+  it('resolves every default of docs/language.md §4.8', () => {
     const run = only(`${NET}${DATA}train n on d {\n}\n`);
     expect(run.settings).toEqual({
       loss: 'mse',

@@ -1,4 +1,4 @@
-// Every check of LANGUAGE.md §5 and every construct of §3, one small spec per case under fixtures/.
+// Every check of docs/language.md §5 and every construct of §3, one small spec per case under fixtures/.
 import { readdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';

@@ -1,4 +1,4 @@
-// The lexical rules of LANGUAGE.md §2, one case per rule: what each piece of text becomes.
+// The lexical rules of docs/language.md §2, one case per rule: what each piece of text becomes.
 import { describe, expect, it } from 'vitest';
 import { lex } from '../../server/src/language/lexer';
 

@@ -1,4 +1,4 @@
-// The syntax tree of LANGUAGE.md §3 and the parser's recovery: what the tree holds after good and bad text.
+// The syntax tree of docs/language.md §3 and the parser's recovery: what the tree holds after good and bad text.
 import { describe, expect, it } from 'vitest';
 import { parse } from '../../server/src/language';
 import { LineIndex } from '../../server/src/language/positions';
@@ -15,7 +15,7 @@ function problems(text: string): string[] {
 }
 
 describe('parse', () => {
-  it('builds the tree of LANGUAGE.md §1 without problems', () => {
+  it('builds the tree of docs/language.md §1 without problems', () => {
     const { file, problems: found } = parse(XOR);
     expect(found).toEqual([]);
     const [network, data, train] = file.declarations as [NetworkDecl, DataDecl, TrainDecl];
@@ -87,7 +87,7 @@ describe('parse', () => {
     ]);
   });
 
-  it('reads a generator call broken over lines, as any text outside blocks may be (LANGUAGE.md §2)', () => {
+  it('reads a generator call broken over lines, as any text outside blocks may be (docs/language.md §2.3)', () => {
     const { file, problems: found } = parse('data s =\n  spiral\n  (samples 300,\n   noise 0.1)\ntrain n on s {\n}\n');
     expect(found).toEqual([]);
     const source = (file.declarations[0] as DataDecl).source;

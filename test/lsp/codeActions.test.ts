@@ -5,7 +5,7 @@ import { LineIndex } from '../../server/src/language/positions';
 import { codeActions } from '../../server/src/lsp/codeActions';
 import { toDiagnostic } from '../../server/src/lsp/convert';
 import type { DocumentState } from '../../server/src/lsp/state';
-import { resultProblem } from '../../server/src/training/results';
+import { resultProblem } from '../../server/src/present/results';
 import { dedent, fixture, trainAll, URI } from './harness';
 
 function actionsAt(state: DocumentState, offset: number): CodeAction[] {

@@ -50,8 +50,8 @@ export function fixture(
     outcomes: new Map(),
     statuses: [],
     results: [],
-    trusted: true,
-    client: { markdown: true, commandLinks: true },
+    workspaceTrusted: true,
+    client: { markdown: true, commandLinks: true, icons: true },
     checkOptions,
   };
   const withOutcomes = options.outcomes ? { ...state, outcomes: options.outcomes(state) } : state;

@@ -61,7 +61,7 @@ describe('hover on a layer', () => {
     const fx = fixture(at(XOR, 'layer hid'));
     const text = check(fx, ['z⁽¹⁾ = W⁽¹⁾x + b⁽¹⁾,  h = σ(z⁽¹⁾)', 'δ⁽¹⁾ = (W⁽²⁾ᵀ δ⁽²⁾) ⊙ h ⊙ (1 − h)']);
     expect(text).toContain('**layer hidden** — dense 2 → 4, sigmoid · 12 parameters');
-    expect(text).toContain('not trained yet — [▶ Train](command:nn.train?');
+    expect(text).toContain('not trained yet — [$(play) Train](command:nn.train?');
     expect(decodeURIComponent(/command:nn\.train\?([^)]+)/.exec(text)![1])).toBe(JSON.stringify([URI, 13]));
   });
 
@@ -146,7 +146,7 @@ describe('hover on a layer', () => {
     const fx = trainedFixture(at(XOR, 'layer ou'), { steps: 1 });
     const step = fx.state.outcomes.get(fx.state.check.runs[0].key)!.step!;
     const text = check(fx, ['W⁽²⁾ ← W⁽²⁾ − η ∂L/∂W⁽²⁾,  b⁽²⁾ ← b⁽²⁾ − η ∂L/∂b⁽²⁾']);
-    expect(text).toContain('⏭ update 1 (epoch 1) · batch of 4');
+    expect(text).toContain('$(debug-step-over) update 1 (epoch 1) · batch of 4');
     const before = tableRow(text, 'ŷ₁', 'before:');
     const gradient = tableRow(text, 'ŷ₁', '∂L/∂W⁽²⁾ =');
     const after = tableRow(text, 'ŷ₁', 'after:');
@@ -226,13 +226,13 @@ describe('hover on names and keywords', () => {
 describe('hover for clients without markdown', () => {
   it('sends plain text: no fences, no emphasis, link titles only', () => {
     const fx = fixture(at(XOR, 'layer hid'));
-    const plain = { ...fx, state: { ...fx.state, client: { markdown: false, commandLinks: false } } };
+    const plain = { ...fx, state: { ...fx.state, client: { markdown: false, commandLinks: false, icons: false } } };
     const result = hover(plain.state, { textDocument: { uri: URI }, position: plain.position })!;
     const value = (result.contents as MarkupContent).value;
     expect((result.contents as MarkupContent).kind).toBe('plaintext');
     expect(value).toContain('layer hidden — dense 2 → 4, sigmoid · 12 parameters');
-    expect(value).toContain('not trained yet — ▶ Train');
-    expect(value).not.toMatch(/```|\*\*|command:/);
+    expect(value).toContain('not trained yet — Train · Step');
+    expect(value).not.toMatch(/```|\*\*|command:|\$\(/);
   });
 });
 

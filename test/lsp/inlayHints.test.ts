@@ -1,8 +1,10 @@
-// Inlay hints, shown as `‹…›` inserted into the spec text where the editor would draw them (as in UX.md).
+// Inlay hints, shown as `‹…›` inserted into the spec text where the editor would draw them (docs/editor.md "Inlay hints").
 import { describe, expect, it } from 'vitest';
 import type { InlayHint } from 'vscode-languageserver';
 import { fixed } from '../../server/src/lsp/describe';
 import { inlayHints } from '../../server/src/lsp/inlayHints';
+import { Trainer } from '../../server/src/nn/trainer';
+import { AWKWARD_SHARES, validateSpec } from '../support/validateShares';
 import { dedent, fixture, trainedFixture, URI } from './harness';
 import type { Fixture } from './harness';
 
@@ -153,5 +155,13 @@ describe('inlay hints in train blocks', () => {
     // 120 training rows in batches of 16: 7 full batches and a last one of 8.
     expect(text).toContain('batch 16 ‹8 updates/epoch›');
     expect(text).toContain('batch full ‹1 update/epoch›');
+  });
+
+  // The hint and the trainer count the held-out rows with one function (language/model.ts heldOutRows).
+  it.each(AWKWARD_SHARES)('validate %s% of %s rows: the hint says %s held out, as many as the trainer holds out', (percent, rows, held) => {
+    const fx = fixture(validateSpec(percent, rows));
+    expect(render(fx)).toContain(`validate ${percent}% ‹${held} of ${rows} rows held out›`);
+    const [run] = fx.state.check.runs;
+    expect(new Trainer(run.network, run.data, run.settings).validationRows.length).toBe(held);
   });
 });

@@ -7,7 +7,7 @@ import { docFor, docMarkdown, KEYWORD_DOCS } from '../../server/src/lsp/keywordD
 import { classify } from '../../server/src/lsp/semanticTokens';
 import { fixture, URI } from './harness';
 
-/** Every word of LANGUAGE.md §3, with the category its slot documents it under. */
+/** Every word of docs/language.md §3, with the category its slot documents it under. */
 const GRAMMAR_WORDS: [string, Parameters<typeof docFor>[1]][] = [
   ...(['network', 'data', 'train', 'on'] as const).map((w) => [w, 'declaration'] as [string, 'declaration']),
   ...(['input', 'layer', 'init'] as const).map((w) => [w, 'network-statement'] as [string, 'network-statement']),

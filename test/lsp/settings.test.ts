@@ -6,7 +6,7 @@ import { DEFAULT_SETTINGS, resolveSettings } from '../../server/src/lsp/settings
 
 describe('settings', () => {
   it('takes the defaults when the client answers nothing (no workspace/configuration)', () => {
-    expect(resolveSettings(undefined, undefined)).toEqual({ ...DEFAULT_SETTINGS, workspaceTrusted: true, trusted: true });
+    expect(resolveSettings(undefined, undefined)).toEqual({ ...DEFAULT_SETTINGS, workspaceTrusted: true });
   });
 
   it.each([
@@ -29,7 +29,7 @@ describe('settings', () => {
     [{ workspaceTrusted: true }, { workspaceTrusted: false }, true],
     [{ workspaceTrusted: false }, undefined, false],
   ])('answer %j with initializationOptions %j is trusted: %s', (answer, init, trusted) => {
-    expect(resolveSettings(answer, init).trusted).toBe(trusted);
+    expect(resolveSettings(answer, init).workspaceTrusted).toBe(trusted);
   });
 });
 

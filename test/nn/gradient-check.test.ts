@@ -1,48 +1,72 @@
-// Backprop against central finite differences: every activation × loss pair, several shapes, through the Trainer API.
+// Backprop against central finite differences: every activation × loss pair, one-hot and soft targets, several shapes, on every path a trainer updates by.
 
 import { describe, expect, it } from 'vitest';
-import type { Activation, LossKind } from '../../server/src/language/model';
+import type { Activation, LossKind, TrainSettings } from '../../server/src/language/model';
 import type { Rng } from '../../server/src/nn/rng';
 import { Trainer } from '../../server/src/nn/trainer';
-import { dataset, network, randomOneHot, randomRows, settings } from './helpers';
+import { dataset, network, programOf, randomOneHot, randomRows, settings, TRAINING_PATHS } from './helpers';
 
 const STEP = 1e-3;
 
+/** Every layer's W and b (index 0 is layer 1). */
+type Parameters = { weights: Float64Array; biases: Float64Array }[];
+
 /**
- * The worst relative error between the trainer's ∂L/∂W, ∂L/∂b (from one
- * full-batch step) and the five-point central difference
- * (−L(θ+2h) + 8L(θ+h) − 8L(θ−h) + L(θ−2h)) / 12h of the mean training loss
- * (error O(h⁴), so h can be large enough to keep rounding small).
- * Gradients smaller than 1e-6 in both are compared against 1e-6 instead of
- * themselves, since their finite differences are mostly rounding.
+ * One full-batch update from the given weights, as a path of the trainer makes it: the mean
+ * loss its forward pass computed (before the update) and the ∂L/∂W, ∂L/∂b its backward pass
+ * computed. Loss and gradients come from the same pass, so a wrong loss (or a wrong δ) on
+ * that path shows as a mismatch rather than hiding behind another path's numbers.
  */
-function worstRelativeError(trainer: Trainer): number {
-  const initial = trainer.layers();
-  const report = trainer.step();
-  initial.forEach((layer, index) => trainer.setLayer(index + 1, layer.weights, layer.biases));
+type Update = (parameters: Parameters) => { loss: number; gradients: Parameters };
+
+function setAll(trainer: Trainer, parameters: Parameters): void {
+  parameters.forEach((layer, index) => trainer.setLayer(index + 1, layer.weights, layer.biases));
+}
+
+/** step(): the editor's ⏭ Step, the trainer's own batch loop (losses.ts) on its matrix kernels. */
+function viaStep(trainer: Trainer): Update {
+  return (parameters) => {
+    setAll(trainer, parameters);
+    const report = trainer.step();
+    return { loss: report.batchLoss, gradients: report.after.map((layer) => ({ weights: layer.weightGradient, biases: layer.biasGradient })) };
+  };
+}
+
+/** train() of one epoch with `batch full` (one update) on a fresh trainer: the epoch's loss and the update's gradients. */
+function viaEpoch(make: () => Trainer): Update {
+  return (parameters) => {
+    const trainer = make();
+    setAll(trainer, parameters);
+    const result = trainer.train();
+    expect(result.epochs).toBe(1);
+    return { loss: result.history.loss[0], gradients: result.layers.map((layer) => ({ weights: layer.weightGradient, biases: layer.biasGradient })) };
+  };
+}
+
+/**
+ * The worst relative error between the analytic ∂L/∂W, ∂L/∂b at `start` and the five-point
+ * central difference (−L(θ+2h) + 8L(θ+h) − 8L(θ−h) + L(θ−2h)) / 12h of the loss `update`
+ * reports (error O(h⁴), so h can be large enough to keep rounding small). Gradients smaller
+ * than 1e-6 in both are compared against 1e-6 instead of themselves, since their finite
+ * differences are mostly rounding.
+ */
+function worstRelativeError(start: Parameters, update: Update): number {
+  const analytic = update(start).gradients;
   let worst = 0;
-  initial.forEach((layer, index) => {
-    const k = index + 1;
-    const analytic = report.before[index];
-    const check = (parameters: Float64Array, gradient: Float64Array, set: (p: Float64Array) => void) => {
-      for (let i = 0; i < parameters.length; i++) {
-        const original = parameters[i];
+  start.forEach((layer, index) => {
+    for (const part of ['weights', 'biases'] as const) {
+      for (let i = 0; i < layer[part].length; i++) {
         const lossAt = (offset: number) => {
-          parameters[i] = original + offset;
-          set(parameters);
-          return trainer.trainingLoss();
+          const moved = start.map((l) => ({ weights: Float64Array.from(l.weights), biases: Float64Array.from(l.biases) }));
+          moved[index][part][i] += offset;
+          return update(moved).loss;
         };
         const numeric = (-lossAt(2 * STEP) + 8 * lossAt(STEP) - 8 * lossAt(-STEP) + lossAt(-2 * STEP)) / (12 * STEP);
-        parameters[i] = original;
-        set(parameters);
-        const error = Math.abs(numeric - gradient[i]) / Math.max(Math.abs(numeric), Math.abs(gradient[i]), 1e-6);
+        const gradient = analytic[index][part][i];
+        const error = Math.abs(numeric - gradient) / Math.max(Math.abs(numeric), Math.abs(gradient), 1e-6);
         worst = Math.max(worst, error);
       }
-    };
-    const weights = Float64Array.from(layer.weights);
-    const biases = Float64Array.from(layer.biases);
-    check(weights, analytic.weightGradient, (w) => trainer.setLayer(k, w, biases));
-    check(biases, analytic.biasGradient, (b) => trainer.setLayer(k, weights, b));
+    }
   });
   return worst;
 }
@@ -50,9 +74,11 @@ function worstRelativeError(trainer: Trainer): number {
 type Target = (rng: Rng) => number[];
 const unitInterval = (width: number): Target => (rng) => Array.from({ length: width }, () => rng.uniform(0.05, 0.95));
 const anyValue = (width: number): Target => (rng) => Array.from({ length: width }, () => rng.uniform(-1, 1));
+/** Positive targets whose sum is not 1 (soft labels, counts): softmax's δ is then ŷ Σy − y, not ŷ − y (docs/language.md §4.10). */
 const positive = (width: number): Target => (rng) => Array.from({ length: width }, () => rng.uniform(0.1, 1));
 
 interface Case {
+  name: string;
   loss: LossKind;
   output: Activation;
   hidden: Activation[];
@@ -63,66 +89,72 @@ interface Case {
 }
 
 const HIDDEN: Activation[] = ['sigmoid', 'tanh', 'relu', 'leaky_relu', 'linear'];
+const OUTPUTS: Activation[] = ['sigmoid', 'tanh', 'relu', 'leaky_relu', 'linear', 'softmax'];
 const SHAPES = [
   [2, 3],
   [3, 5, 4],
   [5, 7, 6],
 ];
 
-const cases: Case[] = [];
-for (const output of ['sigmoid', 'tanh', 'relu', 'leaky_relu', 'linear', 'softmax'] as Activation[]) {
-  SHAPES.forEach((sizes, shape) => {
+/** The cases of one shape: mse and cross_entropy on every output, and softmax with soft targets as well as one-hot ones. */
+function casesOf(sizes: number[], shape: number): Case[] {
+  return OUTPUTS.flatMap((output) => {
     const hidden = sizes.slice(1).map((_, i) => HIDDEN[(i + shape + output.length) % HIDDEN.length]);
-    // mse works with every output activation (softmax through its Jacobian).
-    cases.push({
-      loss: 'mse',
+    const of = (loss: LossKind, target: Case['target'], label = ''): Case => ({
+      name: `${loss} on ${output}${label}, ${sizes.join('-')} ${hidden.join('/')}`,
+      loss,
       output,
       hidden,
       sizes,
-      target: output === 'softmax' ? randomOneHot : output === 'sigmoid' ? unitInterval : anyValue,
+      target,
+      positiveOutputs: loss === 'cross_entropy' && output !== 'softmax' && output !== 'sigmoid',
     });
-    // cross_entropy: softmax + categorical, sigmoid + binary, and −Σ y log ŷ through act′ otherwise.
-    cases.push({
-      loss: 'cross_entropy',
-      output,
-      hidden,
-      sizes,
-      target: output === 'softmax' ? randomOneHot : output === 'sigmoid' ? unitInterval : positive,
-      positiveOutputs: output !== 'softmax' && output !== 'sigmoid',
-    });
+    if (output === 'softmax') {
+      // mse through the softmax Jacobian; categorical cross-entropy, with one-hot and with soft targets.
+      return [of('mse', randomOneHot), of('mse', positive, ' (soft targets)'), of('cross_entropy', randomOneHot), of('cross_entropy', positive, ' (soft targets)')];
+    }
+    // mse works with every output activation; cross_entropy is binary on sigmoid, −Σ y log ŷ through act′ otherwise.
+    return [
+      of('mse', output === 'sigmoid' ? unitInterval : anyValue),
+      of('cross_entropy', output === 'sigmoid' ? unitInterval : positive),
+    ];
   });
 }
 
-describe('backprop gradients match central finite differences (f64)', () => {
-  it.each(cases.map((c) => [`${c.loss} on ${c.output}, ${c.sizes.join('-')} ${c.hidden.join('/')}`, c] as const))(
-    '%s',
-    (_name, c) => {
-      const outputs = c.output === 'softmax' ? 3 : c.sizes.length === 2 ? 1 : 2;
-      const layers = [
-        ...c.sizes.slice(1).map((units, i) => [units, c.hidden[i]] as [number, Activation]),
-        [outputs, c.output] as [number, Activation],
-      ];
-      const rows = randomRows(7, c.sizes[0], c.sizes.length * 31 + outputs, c.target(outputs));
-      const trainer = new Trainer(
-        network(c.sizes[0], ...layers),
-        dataset(rows),
-        settings({ loss: c.loss, seed: 3, optimizer: { kind: 'sgd', rate: 0.1, momentum: 0 } }),
-      );
-      if (c.positiveOutputs) {
-        const last = trainer.layers()[layers.length - 1];
-        trainer.setLayer(layers.length, last.weights.map((w) => w * 0.2), last.biases.map(() => 2));
-      }
-      const worst = worstRelativeError(trainer);
-      if (process.env.NN_PRINT_GRADCHECK) console.log(`worst ${worst.toExponential(2)} ${_name}`);
-      expect(worst).toBeLessThan(1e-6);
-    },
-  );
+/** A trainer for the case, with the output biases lifted where ŷ must be positive. */
+function trainerFor(c: Case, run: Partial<TrainSettings> = {}, options: ConstructorParameters<typeof Trainer>[3] = {}): { make: () => Trainer; start: Parameters } {
+  const outputs = c.output === 'softmax' ? 3 : c.sizes.length === 2 ? 1 : 2;
+  const layers = [
+    ...c.sizes.slice(1).map((units, i) => [units, c.hidden[i]] as [number, Activation]),
+    [outputs, c.output] as [number, Activation],
+  ];
+  const rows = randomRows(7, c.sizes[0], c.sizes.length * 31 + outputs, c.target(outputs));
+  const make = () =>
+    new Trainer(network(c.sizes[0], ...layers), dataset(rows), settings({ loss: c.loss, seed: 3, optimizer: { kind: 'sgd', rate: 0.1, momentum: 0 }, ...run }), options);
+  const start: Parameters = make().layers().map((layer) => ({ weights: layer.weights, biases: layer.biases }));
+  if (c.positiveOutputs) {
+    const last = start[start.length - 1];
+    last.weights = last.weights.map((w) => w * 0.2);
+    last.biases = last.biases.map(() => 2);
+  }
+  return { make, start };
+}
+
+describe('backprop gradients of a step match central finite differences of its own loss (f64)', () => {
+  const cases = SHAPES.flatMap(casesOf);
+  it.each(cases.map((c) => [c.name, c] as const))('%s', (_name, c) => {
+    const { make, start } = trainerFor(c);
+    const worst = worstRelativeError(start, viaStep(make()));
+    if (process.env.NN_PRINT_GRADCHECK) console.log(`worst ${worst.toExponential(2)} ${c.name}`);
+    expect(worst).toBeLessThan(1e-6);
+  });
 
   it('a saturated sigmoid with cross_entropy gives a finite loss and gradient', () => {
     const trainer = new Trainer(network(1, [1, 'sigmoid']), dataset([[[1], [0]]]), settings({ loss: 'cross_entropy' }));
     trainer.setLayer(1, [800], [0]); // z = 800: σ(z) rounds to 1, log(1 − σ) would be log 0
     expect(trainer.trainingLoss()).toBeCloseTo(800, 9);
     const report = trainer.step();
+    expect(report.batchLoss).toBeCloseTo(800, 9);
     expect(report.before[0].weightGradient[0]).toBe(1); // (σ(z) − y) x
   });
 
@@ -130,5 +162,18 @@ describe('backprop gradients match central finite differences (f64)', () => {
     const trainer = new Trainer(network(1, [3, 'softmax']), dataset([[[1], [0, 0, 1]]]), settings({ loss: 'cross_entropy' }));
     trainer.setLayer(1, [1000, 0, -1000], [0, 0, 0]);
     expect(trainer.trainingLoss()).toBeCloseTo(2000, 6); // logΣe^z − z₃ = 1000 − (−1000)
+    expect(trainer.step().batchLoss).toBeCloseTo(2000, 6);
+  });
+});
+
+// train() runs its epochs in the network's own compiled WebAssembly, in the general batch program
+// (server/wasm/batches.ts), or in the TypeScript loop: each repeats the loss and δ formulas, so
+// each is checked against its own loss, not only against the others.
+describe.each(TRAINING_PATHS)('one epoch of train() on the $name path: its gradients match central differences of its own epoch loss (f64)', ({ name, options, program }) => {
+  const cases = casesOf(SHAPES[0], 0);
+  it.each(cases.map((c) => [c.name, c] as const))('%s', (_name, c) => {
+    const { make, start } = trainerFor(c, { epochs: 1, batch: 'full' }, options);
+    expect(programOf(make()), name).toBe(program);
+    expect(worstRelativeError(start, viaEpoch(make))).toBeLessThan(1e-6);
   });
 });

@@ -2,6 +2,7 @@
 
 import type { Activation, Dataset, Init, NetworkSpec, TrainSettings } from '../../server/src/language/model';
 import { Rng } from '../../server/src/nn/rng';
+import type { Trainer, TrainerOptions } from '../../server/src/nn/trainer';
 
 const NO_SPAN = { start: 0, end: 0 };
 
@@ -41,7 +42,7 @@ export function dataset(rows: [number[], number[]][], options: Partial<Dataset> 
   };
 }
 
-/** The defaults of LANGUAGE.md §4, overridden where given. */
+/** The defaults of docs/language.md §4.8, overridden where given. */
 export function settings(overrides: Partial<TrainSettings> = {}): TrainSettings {
   return {
     loss: 'mse',
@@ -81,3 +82,16 @@ export function randomOneHot(width: number): (rng: Rng) => number[] {
     return Array.from({ length: width }, (_, i) => (i === hot ? 1 : 0));
   };
 }
+
+/** The batch program a trainer runs its epochs in: the network's compiled loop, batches.ts's general one, or none (the TypeScript loop). */
+export function programOf(trainer: Trainer): 'compiled' | 'general' | 'none' {
+  const plan = (trainer as unknown as { plan: { compiled: boolean } | null }).plan;
+  return plan ? (plan.compiled ? 'compiled' : 'general') : 'none';
+}
+
+/** The three ways train() runs an epoch (docs/ARCHITECTURE.md "The whole-batch program"), by the options that choose them. */
+export const TRAINING_PATHS: { name: string; options: TrainerOptions; program: ReturnType<typeof programOf> }[] = [
+  { name: 'compiled', options: { kernels: 'auto' }, program: 'compiled' },
+  { name: 'general batch program', options: { kernels: 'auto', compile: false }, program: 'general' },
+  { name: 'TypeScript', options: { kernels: 'typescript' }, program: 'none' },
+];

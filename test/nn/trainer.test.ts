@@ -1,4 +1,4 @@
-// Training semantics of LANGUAGE.md §4 through the Trainer API: batches, epoch loss, split, normalization, stop rules, determinism.
+// Training semantics of docs/language.md §4 through the Trainer API: batches, epoch loss, split, normalization, stop rules, determinism.
 
 import { describe, expect, it } from 'vitest';
 import type { TrainSettings } from '../../server/src/language/model';

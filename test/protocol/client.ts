@@ -1,4 +1,4 @@
-// A minimal LSP client for tests and benchmarks: starts the built server (`node dist/server.js --stdio`) and talks JSON-RPC to it.
+// A minimal LSP client for tests and benchmarks: starts the built server (`node dist/server.js --stdio`), or the server's code in this process, and talks JSON-RPC to it.
 //
 // It answers the server's requests as an editor would (configuration, progress
 // creation, CodeLens refresh) and records what the server pushes, so a test can
@@ -7,9 +7,11 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { PassThrough } from 'node:stream';
 import { pathToFileURL } from 'node:url';
 import { createMessageConnection, StreamMessageReader, StreamMessageWriter, type MessageConnection } from 'vscode-jsonrpc/node';
 import type { ClientCapabilities, PublishDiagnosticsParams } from 'vscode-languageserver-protocol';
+import type { Workspace } from '../../server/src/lsp/workspace';
 import type { NnSettings, RunStatusParams } from '../../server/src/protocol';
 
 export const ROOT = join(__dirname, '..', '..');
@@ -72,8 +74,13 @@ export class LspClient {
   private readonly texts = new Map<string, string>();
   readonly stderr: string[] = [];
 
+  /** The server's workspace, when the server runs in this process (inProcess): what it keeps, to inspect. */
+  workspace: () => Workspace | null = () => null;
+  private disposeServer: () => void = () => undefined;
+
   private constructor(
-    readonly process: ChildProcess,
+    /** The server's process; null when it runs in this one. */
+    readonly process: ChildProcess | null,
     readonly connection: MessageConnection,
     settings: Partial<NnSettings>,
   ) {
@@ -86,6 +93,31 @@ export class LspClient {
     const connection = createMessageConnection(new StreamMessageReader(child.stdout!), new StreamMessageWriter(child.stdin!));
     const client = new LspClient(child, connection, options.settings ?? {});
     child.stderr!.on('data', (chunk: Buffer) => client.stderr.push(chunk.toString()));
+    return client.initialize(options, process.pid);
+  }
+
+  /**
+   * The server's code in this process (its training workers are still dist/worker.js threads),
+   * over in-memory streams, so a test can look into what it keeps (`workspace()`).
+   */
+  static async inProcess(options: StartOptions = {}): Promise<LspClient> {
+    buildServer();
+    const [{ createConnection }, { startServer }] = await Promise.all([import('vscode-languageserver/node'), import('../../server/src/lsp/server')]);
+    const toServer = new PassThrough();
+    const toClient = new PassThrough();
+    const serverConnection = createConnection(new StreamMessageReader(toServer), new StreamMessageWriter(toClient));
+    const server = startServer(serverConnection, { workerPath: join(ROOT, 'dist', 'worker.js') });
+    const connection = createMessageConnection(new StreamMessageReader(toClient), new StreamMessageWriter(toServer));
+    const client = new LspClient(null, connection, options.settings ?? {});
+    client.workspace = server.workspace;
+    client.disposeServer = () => serverConnection.dispose();
+    // No process id: the server would watch it, and exit this process when it could not find it.
+    return client.initialize(options, null);
+  }
+
+  private async initialize(options: StartOptions, processId: number | null): Promise<LspClient> {
+    const client = this;
+    const connection = this.connection;
     connection.onNotification('textDocument/publishDiagnostics', (params: PublishDiagnosticsParams) => {
       client.diagnostics.push(params);
       client.wake();
@@ -117,7 +149,7 @@ export class LspClient {
     // null: no folder open (a file opened on its own).
     const folder = options.workspaceFolder === undefined ? ROOT : options.workspaceFolder;
     const initialized = await connection.sendRequest<{ capabilities: Record<string, unknown> }>('initialize', {
-      processId: process.pid,
+      processId,
       // vscode-languageclient sends the editor's app name; the server recognises VS Code by it.
       clientInfo: { name: options.clientName ?? 'Visual Studio Code' },
       rootUri: folder === null ? null : pathToFileURL(folder).href,
@@ -200,20 +232,25 @@ export class LspClient {
   }
 
   async stop(): Promise<void> {
+    const child = this.process;
     try {
       await Promise.race([this.connection.sendRequest('shutdown'), new Promise((r) => setTimeout(r, 2000))]);
-      void this.connection.sendNotification('exit');
+      // `exit` ends the server's process: this one, for a server in process.
+      if (child) void this.connection.sendNotification('exit');
     } catch {
       // The server may be gone already.
     }
-    const exited = new Promise<void>((resolve) => {
-      if (this.process.exitCode !== null) resolve();
-      else this.process.once('exit', () => resolve());
-    });
-    const timer = setTimeout(() => this.process.kill('SIGKILL'), 2000);
-    await exited;
-    clearTimeout(timer);
+    if (child) {
+      const exited = new Promise<void>((resolve) => {
+        if (child.exitCode !== null) resolve();
+        else child.once('exit', () => resolve());
+      });
+      const timer = setTimeout(() => child.kill('SIGKILL'), 2000);
+      await exited;
+      clearTimeout(timer);
+    }
     this.connection.dispose();
+    this.disposeServer();
   }
 
   private wake(): void {

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { CodeLens, Diagnostic } from 'vscode-languageserver-protocol';
+import { exportCli } from '../export/helpers';
 import { buildServer, LspClient, ROOT } from './client';
 
 /** The file a new user opens first. */
@@ -42,7 +43,7 @@ async function lenses(c: LspClient, uri: string): Promise<CodeLens[]> {
 }
 
 describe('language server over stdio', () => {
-  it('checks, offers ▶ Train, trains on nn.train and reports the result on the train line', async () => {
+  it('checks, offers Train, trains on nn.train and reports the result on the train line', async () => {
     client = await LspClient.start({ settings: { autoTrain: 'off' } });
     const trainLine = lineOf(XOR, /^train /);
     client.open(XOR_URI, XOR);
@@ -51,7 +52,7 @@ describe('language server over stdio', () => {
 
     const before = await lenses(client, XOR_URI);
     expect(before.every((l) => l.range.start.line === trainLine)).toBe(true);
-    expect(titles(before).slice(0, 2)).toEqual(['▶ Train', '⏭ Step']);
+    expect(titles(before).slice(0, 2)).toEqual(['$(play) Train', '$(debug-step-over) Step']);
     expect(titles(before)[2]).toMatch(/^est\. [\d.]+ s$/);
     expect(before[0].command).toMatchObject({ command: 'nn.train', arguments: [XOR_URI, trainLine] });
 
@@ -64,8 +65,8 @@ describe('language server over stdio', () => {
     expect(info.message).toMatch(/^trained: loss 0\.000\d+ at epoch \d+ \(target < 0\.001 reached\) in [\d.]+ s; accuracy 100%$/);
 
     const after = titles(await lenses(client, XOR_URI));
-    expect(after.slice(0, 3)).toEqual(['▶ Retrain', '⏭ Step', '📈 Show training']);
-    expect(after[3]).toMatch(/^loss 0\.000\d+ at epoch \d+, target < 0\.001 reached · [\d.]+ s$/);
+    expect(after.slice(0, 4)).toEqual(['$(play) Retrain', '$(debug-step-over) Step', '$(graph-line) Show training', '$(export) Export…']);
+    expect(after[4]).toMatch(/^loss 0\.000\d+ at epoch \d+, target < 0\.001 reached · [\d.]+ s$/);
 
     // Hover on the hidden layer now shows its trained W (one row per unit) and δ.
     const layerLine = lineOf(XOR, /layer hidden/);
@@ -104,6 +105,37 @@ describe('language server over stdio', () => {
     expect(view!.points).toHaveLength(4);
   });
 
+  it('exports the trained run in every format from what it holds, without training again (nn/exportModel)', async () => {
+    client = await LspClient.start({ settings: { autoTrain: 'off' } });
+    const trainLine = lineOf(XOR, /^train /);
+    client.open(XOR_URI, XOR);
+    await client.waitForDiagnostics(XOR_URI, () => true);
+    const exportAs = (format: string) => client!.request<{ fileName: string; data: string } | { error: string }>('nn/exportModel', { uri: XOR_URI, line: trainLine + 1, format });
+    expect(await exportAs('onnx')).toEqual({ error: 'Run 1 (xor on xor_table) has not been trained yet: train it (NN: Train Network), then export it.' });
+
+    await client.command('nn.train', XOR_URI, trainLine);
+    await client.waitForDiagnostics(XOR_URI, (p) => p.diagnostics.some(result));
+    const statusesBefore = client.runStatuses.length;
+    const out = mkdtempSync(join(tmpdir(), 'nn-protocol-export-'));
+    try {
+      for (const [format, extension] of [['json', 'json'], ['pytorch', 'py'], ['onnx', 'onnx'], ['safetensors', 'safetensors']]) {
+        const answer = await exportAs(format);
+        if ('error' in answer) throw new Error(answer.error);
+        expect(answer.fileName).toBe(`xor.run1.${extension}`);
+        // The command line trains the same run afresh; training is deterministic, so the files are the same bytes.
+        const file = join(out, answer.fileName);
+        const cli = exportCli(['xor.nn', '--run', '1', '--format', format, '--out', file], join(ROOT, 'examples'));
+        expect(cli.status, cli.stderr).toBe(0);
+        expect(Buffer.from(answer.data, 'base64').equals(readFileSync(file))).toBe(true);
+      }
+    } finally {
+      rmSync(out, { recursive: true, force: true });
+    }
+    // Nothing trained for the exports: no run went back to queued or running.
+    const later = client.runStatuses.slice(statusesBefore).flatMap((s) => s.runs);
+    expect(later.filter((r) => r.phase === 'queued' || r.phase === 'running')).toEqual([]);
+  });
+
   it('trains by itself after opening when the run is under the budget (nn.autoTrain onChange)', async () => {
     client = await LspClient.start();
     const opened = performance.now();
@@ -113,12 +145,12 @@ describe('language server over stdio', () => {
     expect(done.diagnostics.find(result)!.message).toMatch(/^trained: /);
   });
 
-  it('leaves runs over the budget for ▶ Train and shows their estimate', async () => {
+  it('leaves runs over the budget for Train and shows their estimate', async () => {
     client = await LspClient.start({ settings: { autoTrainBudgetSeconds: 0 } });
     client.open(XOR_URI, XOR);
     await client.waitForDiagnostics(XOR_URI, () => true);
     const shown = titles(await lenses(client, XOR_URI));
-    expect(shown).toEqual(['▶ Train', '⏭ Step', expect.stringMatching(/^est\. /)]);
+    expect(shown).toEqual(['$(play) Train', '$(debug-step-over) Step', expect.stringMatching(/^est\. /)]);
     expect(client.runStatuses.flatMap((s) => s.runs).every((r) => r.phase === 'idle')).toBe(true);
   });
 
@@ -242,7 +274,7 @@ describe('language server over stdio', () => {
     await client.command('nn.train', uri, trainLine);
     await client.waitFor('progress', () => client!.runStatuses.some((s) => s.uri === uri && (s.runs[0]?.epoch ?? 0) > 0));
     const running = titles(await lenses(client, uri));
-    expect(running[0]).toBe('■ Stop');
+    expect(running[0]).toBe('$(debug-stop) Stop');
     expect(running[1]).toMatch(/^epoch \d+\/100000000 · loss [\d.e-]+ · [\d.]+ s$/);
 
     const asked = performance.now();
@@ -253,7 +285,7 @@ describe('language server over stdio', () => {
     console.info(`nn.stopTraining → stopped result: ${latency.toFixed(1)} ms`);
     expect(latency).toBeLessThan(250);
     expect(stopped.diagnostics.find(result)!.message).toMatch(/^stopped at epoch \d+ of 100000000: loss /);
-    expect(titles(await lenses(client, uri))[0]).toBe('▶ Train');
+    expect(titles(await lenses(client, uri))[0]).toBe('$(play) Train');
   });
 
   it('shows a cancellable work-done progress while training, and its Cancel stops the run', async () => {
@@ -271,7 +303,7 @@ describe('language server over stdio', () => {
     await client.waitFor('the progress to end', () => client!.progress.find((p) => p.token === begin.token && p.value.kind === 'end'));
   });
 
-  it('steps one update at a time with ⏭ Step', async () => {
+  it('steps one update at a time with Step', async () => {
     client = await LspClient.start({ settings: { autoTrain: 'off' } });
     const uri = 'file:///tmp/nn-protocol/step.nn';
     const trainLine = lineOf(XOR, /^train /);
@@ -282,7 +314,7 @@ describe('language server over stdio', () => {
       expect(await client.command<{ stepped: boolean }>('nn.step', uri, trainLine)).toEqual({ stepped: true });
       await client.waitFor(`step ${update}`, () => client!.runStatuses.slice(seen).some((s) => s.uri === uri && s.runs[0].summary.startsWith(`step ${update} `)));
       const shown = titles(await lenses(client, uri));
-      expect(shown).toContain('⏭ Step');
+      expect(shown).toContain('$(debug-step-over) Step');
       expect(shown.some((t) => new RegExp(`^step ${update} · batch loss [\\d.]+$`).test(t))).toBe(true);
     }
     // Hover on the hidden layer shows W before, the gradient and W after of the last step.
@@ -336,7 +368,7 @@ describe('language server over stdio', () => {
     client.open(irisUri, readFileSync(iris, 'utf8'));
     const trusted = await client.waitForDiagnostics(irisUri, () => true);
     expect(trusted.diagnostics.filter((d) => d.severity === ERROR)).toEqual([]);
-    expect(titles(await lenses(client, irisUri))[0]).toBe('▶ Train');
+    expect(titles(await lenses(client, irisUri))[0]).toBe('$(play) Train');
     // The panel names the one-hot outputs by their classes, before any training too.
     const irisTrainLine = lineOf(readFileSync(iris, 'utf8'), /^train /);
     const irisView = await client.request<{ classes?: string[] | null }>('nn/training', { uri: irisUri, line: irisTrainLine });
@@ -390,8 +422,9 @@ describe('language server over stdio', () => {
     expect(client.capabilities.semanticTokensProvider).toBeUndefined();
     // No training panel outside VS Code: no lens that would open one.
     const shown = titles(await lenses(client, XOR_URI));
-    expect(shown.slice(0, 2)).toEqual(['▶ Retrain', '⏭ Step']);
-    expect(shown).not.toContain('📈 Show training');
+    // Neovim draws no codicons: plain words, no `$(…)`; and no panel or save dialog to offer.
+    expect(shown.slice(0, 2)).toEqual(['Retrain', 'Step']);
+    expect(shown.filter((title) => title.includes('$(') || /show training|export/i.test(title))).toEqual([]);
   });
 
   it('reports a missed target as a Warning with advice', async () => {
@@ -403,8 +436,8 @@ describe('language server over stdio', () => {
     expect(warning.severity).toBe(WARNING);
     expect(warning.message).toMatch(/^loss [\d.]+ after 50 epochs did not reach 0\.001\. /);
     const shown = titles(await lenses(client, uri));
-    expect(shown.slice(0, 2)).toEqual(['▶ Retrain', '📈 Show training']);
-    expect(shown[2]).toMatch(/^loss [\d.]+ after 50 epochs \(target 0\.001 not reached\)$/);
+    expect(shown.slice(0, 3)).toEqual(['$(play) Retrain', '$(graph-line) Show training', '$(export) Export…']);
+    expect(shown[3]).toMatch(/^loss [\d.]+ after 50 epochs \(target 0\.001 not reached\)$/);
   });
 
   it('reports divergence as an Error with the epoch and a rate fix', async () => {
@@ -420,7 +453,7 @@ describe('language server over stdio', () => {
     expect(error.message).toMatch(
       /^loss became (NaN|infinite) at epoch \d+: rate 100 is too high for inputs this large \(up to 3000\)\. Lower the rate, or add 'normalize zscore' to data 'xor_table'\.$/,
     );
-    expect(titles(await lenses(client, uri))).toEqual(['▶ Retrain', expect.stringMatching(/^loss became (NaN|infinite) at epoch \d+$/)]);
+    expect(titles(await lenses(client, uri))).toEqual(['$(play) Retrain', expect.stringMatching(/^loss became (NaN|infinite) at epoch \d+$/)]);
     const actions = await client.request<{ title: string; isPreferred?: boolean }[]>('textDocument/codeAction', {
       textDocument: { uri },
       range: error.range,

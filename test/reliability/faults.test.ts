@@ -8,7 +8,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Diagnostic } from 'vscode-languageserver-protocol';
 import { check, DEFAULT_MAX_DATA_CELLS, DEFAULT_MAX_PARAMETERS, type CheckOptions } from '../../server/src/language';
 import { TrainingHost } from '../../server/src/training/host';
-import { resultProblem } from '../../server/src/training/results';
+import { resultProblem } from '../../server/src/present/results';
 import { buildServer, LspClient } from '../protocol/client';
 import { bundledWorker, checked, Events, xorSpec } from '../training/helpers';
 
@@ -48,7 +48,7 @@ describe('a training worker that dies', () => {
     expect(state.phase).toBe('failed');
     const problem = resultProblem(checks[0], checks[0].runs[0], state, specs[0]);
     expect(problem?.severity).toBe('error');
-    expect(problem?.message).toMatch(/^training failed: the training worker crashed \(it exited with code 70\); it has been restarted\. ▶ Train to try again\.$/);
+    expect(problem?.message).toMatch(/^training failed: the training worker crashed \(it exited with code 70\); it has been restarted\. Train to try again\.$/);
 
     // Nothing is lost: the queued run goes to the replacement worker (and stops at its limit), the short ones finish.
     for (const i of [1, 2, 3]) {
@@ -170,7 +170,7 @@ describe('data files that change under a run, the time limit', () => {
     client.open(uri, spec(10));
     const published = await client.waitForDiagnostics(uri, (p) => p.diagnostics.some((d) => d.severity === ERROR), 30_000);
     expect(published.diagnostics.map(messageOf)).toContain(
-      "cannot read 'data.csv': it is 300 MB, more than the 64 MB the editor reads; use a sample of the data (the nn command line reads any size)",
+      "cannot read 'data.csv': it is 300 MB, more than the 64 MB the editor reads; use a sample of the data (the nn command line reads files up to 512 MB)",
     );
   });
 });

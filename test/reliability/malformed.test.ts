@@ -33,6 +33,9 @@ const requests: [string, unknown][] = [
   ['textDocument/rename', { textDocument: { uri }, position: { line: 1, character: 3 } }],
   ['nn/training', null],
   ['nn/training', { uri: 5, line: 'a' }],
+  ['nn/exportModel', null],
+  ['nn/exportModel', { uri, line: 'a', format: {} }],
+  ['nn/exportModel', { uri, line: 2, format: 'tflite' }],
   ['workspace/executeCommand', { command: 'nn.train' }],
   ['workspace/executeCommand', { command: 'nn.step', arguments: [uri, -3] }],
   ['workspace/executeCommand', { command: 'nn.stopTraining', arguments: [{}, null] }],
@@ -67,7 +70,7 @@ describe('malformed messages', () => {
     await client.waitForDiagnostics(fresh, () => true);
     const hover = await client.request<{ contents: { value: string } } | null>('textDocument/hover', { textDocument: { uri: fresh }, position: { line: 2, character: 3 } });
     expect(hover?.contents.value).toMatch(/layer/);
-    expect(client.process.exitCode).toBeNull();
+    expect(client.process!.exitCode).toBeNull();
     expect(client.stderr.join('')).toBe('');
   });
 });

@@ -81,7 +81,7 @@ describe('protocol fuzz', () => {
     const next = random(20261127 + 7);
     const pick = <T>(items: readonly T[]): T => items[Math.floor(next() * items.length)];
     const docs: Doc[] = uris.map(() => ({ text: '', version: 0, open: false }));
-    const pid = client.process.pid!;
+    const pid = client.process!.pid!;
     const counts = { edits: 0, requests: 0, opens: 0, closes: 0, commands: 0 };
     const latencies: number[] = [];
     let slowest = { ms: 0, method: '' };
@@ -254,7 +254,7 @@ describe('protocol fuzz', () => {
       else command(i);
       // Wait for answers once enough are in flight (a client does not queue forever).
       if (inFlight.size >= IN_FLIGHT) await Promise.race(inFlight);
-      if (client.process.exitCode !== null) break;
+      if (client.process!.exitCode !== null) break;
       const now = performance.now();
       if (now - lastSample > 5000) {
         lastSample = now;
@@ -265,7 +265,7 @@ describe('protocol fuzz', () => {
     const seconds = (performance.now() - startedAt) / 1000;
 
     // Still alive and still right: a clean document checks and trains as usual.
-    expect(client.process.exitCode, `server exited\n${client.stderr.join('')}`).toBeNull();
+    expect(client.process!.exitCode, `server exited\n${client.stderr.join('')}`).toBeNull();
     const xor = pick(examples.slice(0, 1));
     for (let i = 0; i < DOCUMENTS; i++) if (docs[i].open) void client.connection.sendNotification('textDocument/didClose', { textDocument: { uri: uris[i] } });
     const fresh = pathToFileURL(join(ROOT, 'examples', 'fuzz-final.nn')).href;

@@ -5,31 +5,18 @@ import { describe, expect, it } from 'vitest';
 import { Trainer } from '../../server/src/nn/trainer';
 import { trainingView, writeReport } from '../../server/src/report/views';
 import { checkedWithoutErrors } from '../support/check';
+import { RING_EXAMPLE } from '../support/specs';
 import { tempDir } from '../support/temp';
 
-const spec = `# a ring of points
-network ring {
-  input 2
-  layer hidden 6 tanh
-  layer out 1 sigmoid
-}
+const spec = RING_EXAMPLE;
 
-data rings = circle(samples 120, noise 0.05, seed 2)
-
-train ring on rings {
-  optimizer sgd rate 1
-  epochs 300
-  seed 1
-  validate 20%
-}
-`;
-
+/** The runs as `nn train --report` trains them: snapshots recorded while training. */
 function trained(text: string) {
   const checked = checkedWithoutErrors(text);
   return checked.runs.map((run) => {
     const trainer = new Trainer(run.network, run.data, run.settings);
-    const result = trainer.train();
-    return { run, result, seconds: 0.05, trainer };
+    const result = trainer.train({ snapshots: { maxSnapshots: 40, maxValues: 2_000_000 } });
+    return { run, result, seconds: 0.05 };
   });
 }
 
@@ -46,7 +33,7 @@ describe('trainingView for the report', () => {
     expect(view.snapshots.at(-1)!.layers.map((l) => l.line)).toEqual([3, 4]);
   });
 
-  it('replays the run for evenly spaced snapshots that end at the trained weights', () => {
+  it('shows the evenly spaced snapshots the training recorded, ending at the trained weights', () => {
     expect(view.snapshots.length).toBeGreaterThan(5);
     expect(view.snapshots[0].epoch).toBe(0);
     const epochs = view.snapshots.map((s) => s.epoch);

@@ -73,6 +73,45 @@ describe('architecture invariants', () => {
     expect(offenders).toEqual([]);
   });
 
+  it('language/ and data/ keep nothing at module level between calls: what they keep lives in the DataStore passed in', () => {
+    const offenders: string[] = [];
+    for (const file of serverFiles.filter((f) => /^server\/src\/(language|data)\//.test(f.path))) {
+      for (const m of file.text.matchAll(/^(?:export\s+)?(?:const|let|var)\s+(\w+)\s*(?::[^=]+)?=\s*new\s+(?:Weak)?(?:Map|Set)\b/gm)) {
+        offenders.push(`${file.path}: ${m[1]}`);
+      }
+    }
+    expect(offenders).toEqual([]);
+  });
+
+  it('export/ and lsp/ never reach the trainer: exports are written from a result, and the LSP thread never trains', () => {
+    const offenders: string[] = [];
+    for (const file of serverFiles.filter((f) => /^server\/src\/(export|lsp)\//.test(f.path))) {
+      for (const spec of file.imports) if (/(^|\/)nn\/trainer$/.test(spec)) offenders.push(`${file.path} imports ${spec}`);
+    }
+    expect(offenders).toEqual([]);
+  });
+
+  it('present/ (what the views say and draw) uses no worker machinery, editor or file system', () => {
+    const offenders: string[] = [];
+    for (const file of serverFiles.filter((f) => f.path.startsWith('server/src/present/'))) {
+      for (const spec of file.imports) {
+        if (/vscode/.test(spec) || /^(node:)?(fs|worker_threads|child_process)$/.test(spec) || /\/(lsp|cli|report)\//.test(spec)) {
+          offenders.push(`${file.path} imports ${spec}`);
+        }
+      }
+      // Types of training/ (a run's state, its progress) are what it presents; its modules are not.
+      for (const m of file.text.matchAll(/^\s*import\s+(?!type\b)[^'"]*from\s*['"]([^'"]*\/training\/[^'"]*)['"]/gm)) offenders.push(`${file.path} imports ${m[1]}`);
+    }
+    expect(offenders).toEqual([]);
+  });
+
+  it('the report draws what `nn train` recorded: report/ never builds a Trainer', () => {
+    const offenders = serverFiles
+      .filter((f) => f.path.startsWith('server/src/report/'))
+      .flatMap((f) => f.imports.filter((spec) => /\/nn\/trainer$/.test(spec)).map((spec) => `${f.path} imports ${spec}`));
+    expect(offenders).toEqual([]);
+  });
+
   it('protocol.ts, shared by both sides, imports at most protocol types', () => {
     const protocol = serverFiles.find((f) => f.path === 'server/src/protocol.ts');
     expect(protocol).toBeDefined();

@@ -1,7 +1,9 @@
-// An independent reference: the trainer's updates (sgd, momentum, adam) on a fixed network and batch equal PyTorch's to 1e-9.
+// An independent reference: the trainer's updates (sgd, momentum, adam) on a fixed network and batch equal PyTorch's to 1e-9, by step() and by train() on every path.
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { Trainer } from '../../server/src/nn/trainer';
+import type { LayerState } from '../../server/src/nn/types';
+import { programOf, TRAINING_PATHS } from '../nn/helpers';
 import { PYTHON, runsOf, runWithDeadline, workspace } from './helpers';
 
 const HELPER = join(__dirname, 'reference_step.py');
@@ -37,6 +39,14 @@ const CASES: Case[] = [
     steps: 3,
   },
   {
+    // Soft targets whose sum is not 1 (1.3, 0.4, 2.1, 0.5, 0.75): δ = ŷ Σy − y, not ŷ − y (docs/language.md §4.10).
+    name: 'sgd steps: softmax cross-entropy with soft targets that do not sum to 1',
+    network: 'input 3\n  layer 4 tanh\n  layer 3 softmax',
+    data: '0.5 -1 2 -> 0.2 0.5 0.6\n  1.5 0.2 -0.3 -> 0.1 0 0.3\n  -0.7 0.9 0.1 -> 0.7 0.7 0.7\n  0.2 0.4 0.6 -> 0 0 0.5\n  -1.2 -0.4 0.8 -> 0.25 0.25 0.25',
+    train: 'loss cross_entropy\n  optimizer sgd rate 0.3',
+    steps: 2,
+  },
+  {
     name: 'adam steps: binary cross-entropy on one sigmoid, relu hidden',
     network: 'input 2\n  layer 5 relu\n  layer 1 sigmoid',
     data: '0.1 0.9 -> 1\n  0.8 0.3 -> 0\n  -0.4 0.5 -> 1\n  0.6 -0.7 -> 0\n  0.3 0.3 -> 1',
@@ -64,13 +74,23 @@ describe('the trainer against PyTorch on a fixed network and batch', () => {
     const spec = `network net {\n  ${network}\n}\n\ndata rows {\n  ${data}\n}\n\ntrain net on rows {\n  ${train}\n  batch full\n  epochs ${steps}\n}\n`;
     const dir = workspace(spec);
     const [run] = runsOf(spec, dir);
-    const trainer = new Trainer(run.network, run.data, run.settings);
     const sizes = [run.network.input, ...run.network.layers.map((l) => l.units)];
     const start = run.network.layers.map((_, k) => fixedWeights(k + 1, sizes[k + 1], sizes[k]));
-    start.forEach((layer, k) => trainer.setLayer(k + 1, layer.weights, layer.biases));
+    const startAt = (trainer: Trainer) => start.forEach((layer, k) => trainer.setLayer(k + 1, layer.weights, layer.biases));
+
+    // ⏭ Step: `steps` updates of the trainer's own batch loop.
+    const stepped = new Trainer(run.network, run.data, run.settings);
+    startAt(stepped);
     const batchLosses: number[] = [];
-    for (let s = 0; s < steps; s++) batchLosses.push(trainer.step().batchLoss);
-    const ours = trainer.layers();
+    for (let s = 0; s < steps; s++) batchLosses.push(stepped.step().batchLoss);
+    // train(): `steps` full-batch epochs, in the network's compiled code, the general batch program and the TypeScript loop.
+    const trained = TRAINING_PATHS.map(({ name, options, program }) => {
+      const trainer = new Trainer(run.network, run.data, run.settings, options);
+      expect(programOf(trainer), name).toBe(program);
+      startAt(trainer);
+      const result = trainer.train();
+      return { name, losses: Array.from(result.history.loss), layers: result.layers };
+    });
 
     const input = {
       layers: start.map((layer, k) => ({
@@ -91,20 +111,27 @@ describe('the trainer against PyTorch on a fixed network and batch', () => {
     expect(p.status, p.stderr).toBe(0);
     const torch = JSON.parse(p.stdout) as { layers: { weights: number[][]; biases: number[] }[]; losses: number[] };
 
-    for (let s = 0; s < steps; s++) expect(Math.abs(batchLosses[s] - torch.losses[s])).toBeLessThan(1e-9 * Math.max(1, Math.abs(torch.losses[s])));
     let moved = 0;
-    ours.forEach((layer, k) => {
-      const theirs = torch.layers[k];
-      for (let j = 0; j < layer.units; j++) {
-        const b = theirs.biases[j];
-        expect(Math.abs(layer.biases[j] - b), `b${k + 1}[${j}]`).toBeLessThan(1e-9 * Math.max(1, Math.abs(b)));
-        for (let i = 0; i < layer.inputs; i++) {
-          const w = theirs.weights[j][i];
-          expect(Math.abs(layer.weights[j * layer.inputs + i] - w), `W${k + 1}[${j}][${i}]`).toBeLessThan(1e-9 * Math.max(1, Math.abs(w)));
-          moved = Math.max(moved, Math.abs(w - start[k].weights[j * layer.inputs + i]));
-        }
+    const compare = (path: string, losses: number[], layers: LayerState[]) => {
+      expect(losses, path).toHaveLength(steps);
+      for (let s = 0; s < steps; s++) {
+        expect(Math.abs(losses[s] - torch.losses[s]), `${path}: loss ${s + 1}`).toBeLessThan(1e-9 * Math.max(1, Math.abs(torch.losses[s])));
       }
-    });
+      layers.forEach((layer, k) => {
+        const theirs = torch.layers[k];
+        for (let j = 0; j < layer.units; j++) {
+          const b = theirs.biases[j];
+          expect(Math.abs(layer.biases[j] - b), `${path}: b${k + 1}[${j}]`).toBeLessThan(1e-9 * Math.max(1, Math.abs(b)));
+          for (let i = 0; i < layer.inputs; i++) {
+            const w = theirs.weights[j][i];
+            expect(Math.abs(layer.weights[j * layer.inputs + i] - w), `${path}: W${k + 1}[${j}][${i}]`).toBeLessThan(1e-9 * Math.max(1, Math.abs(w)));
+            moved = Math.max(moved, Math.abs(w - start[k].weights[j * layer.inputs + i]));
+          }
+        }
+      });
+    };
+    compare('step()', batchLosses, stepped.layers());
+    for (const path of trained) compare(`train() on the ${path.name} path`, path.losses, path.layers);
     // The update really happened: agreement is not just two copies of the starting point.
     expect(moved).toBeGreaterThan(1e-4);
   });

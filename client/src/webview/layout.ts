@@ -1,6 +1,6 @@
 // Pure geometry and number formatting for the training panel and the static report (no DOM here, so it is unit-tested under Node).
 
-import type { PanelLayer, Snapshot, TrainingView } from '../../../server/src/protocol';
+import type { PanelLayer, TrainingView } from '../../../server/src/protocol';
 
 /** Columns taller than this show their first units and a "+N more" marker: a diagram must stay readable. */
 export const MAX_UNITS_SHOWN = 12;
@@ -156,11 +156,6 @@ export function superscript(n: number): string {
 /** The name of input i (0-based) as the data names it, or x₁, x₂, … */
 export function inputName(inputNames: readonly string[], i: number): string {
   return inputNames[i] ?? `x${subscript(i + 1)}`;
-}
-
-/** The snapshot index the slider starts at: the latest one. */
-export function latestSnapshot(view: TrainingView): Snapshot | undefined {
-  return view.snapshots[view.snapshots.length - 1];
 }
 
 /** The loss curve as uPlot's aligned columns; non-finite values become gaps (null). */

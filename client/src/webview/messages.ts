@@ -24,7 +24,7 @@ export type FromWebview =
   /** Buttons of the panel's header. */
   | { type: 'train' }
   | { type: 'stop' }
-  /** One update (one batch): ⏭ Step. */
+  /** One update (one batch): the Step button. */
   | { type: 'step' };
 
 /** What the webview keeps with vscode.setState, so VS Code can restore the panel after a reload. */

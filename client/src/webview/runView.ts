@@ -2,6 +2,7 @@
 
 import type { RunPhase, Snapshot, TrainingView } from '../../../server/src/protocol';
 import { BoundaryMap } from './boundary';
+import { setButtonLabel, type ButtonIcon } from './icons';
 import { LossCurve } from './curve';
 import { NetworkDiagram } from './diagram';
 import { formatNumber, formatPercent } from './layout';
@@ -26,6 +27,12 @@ const phaseLabels: Record<RunPhase, string> = {
   failed: 'failed',
 };
 
+function button(className: string, icon: ButtonIcon, words: string): HTMLButtonElement {
+  const b = element('button', className);
+  setButtonLabel(b, icon, words);
+  return b;
+}
+
 function element<K extends keyof HTMLElementTagNameMap>(tag: K, className?: string, text?: string): HTMLElementTagNameMap[K] {
   const e = document.createElement(tag);
   if (className) e.className = className;
@@ -40,9 +47,9 @@ export class RunView {
   private readonly phase = element('span', 'nn-phase');
   private readonly summary = element('p', 'nn-summary');
   private readonly stats = element('dl', 'nn-stats');
-  private readonly trainButton = element('button', 'nn-button primary', '▶ Train');
-  private readonly stopButton = element('button', 'nn-button', '■ Stop');
-  private readonly stepButton = element('button', 'nn-button', '⏭ Step');
+  private readonly trainButton = button('nn-button primary', 'play', 'Train');
+  private readonly stopButton = button('nn-button', 'stop', 'Stop');
+  private readonly stepButton = button('nn-button', 'step', 'Step');
   private readonly empty = element('p', 'nn-empty');
   private readonly body = element('div', 'nn-body');
   private readonly boundaryFigure = element('figure', 'nn-figure nn-boundary-figure');
@@ -54,7 +61,7 @@ export class RunView {
   private readonly slider = element('input');
   private readonly sliderOutput = element('output');
   private readonly latestButton = element('button', 'nn-button small', 'Latest');
-  private readonly replayButton = element('button', 'nn-button small', '▶ Replay');
+  private readonly replayButton = button('nn-button small', 'play', 'Replay');
   private readonly curve: LossCurve;
   private readonly boundary: BoundaryMap;
   private readonly diagram: NetworkDiagram;
@@ -153,7 +160,7 @@ export class RunView {
     this.phase.className = `nn-phase phase-${status.phase}`;
     this.summary.textContent = status.summary;
     const running = status.phase === 'running' || status.phase === 'queued';
-    this.trainButton.textContent = status.phase === 'idle' ? '▶ Train' : '▶ Retrain';
+    setButtonLabel(this.trainButton, 'play', status.phase === 'idle' ? 'Train' : 'Retrain');
     this.trainButton.disabled = running;
     this.stopButton.hidden = !running;
     this.stepButton.disabled = running;
@@ -165,7 +172,7 @@ export class RunView {
     this.empty.textContent =
       status.phase === 'queued' || status.phase === 'running'
         ? 'Training is starting…'
-        : 'Not trained yet: ▶ Train draws the loss curve, the network and its decision boundary here.';
+        : 'Not trained yet: Train draws the loss curve, the network and its decision boundary here.';
     if (!hasPicture) return;
 
     this.curve.update(view);
@@ -231,7 +238,7 @@ export class RunView {
     if (last <= 0) return;
     this.followLatest = false;
     this.slider.value = '0';
-    this.replayButton.textContent = '■ Pause';
+    setButtonLabel(this.replayButton, 'pause', 'Pause');
     this.showSnapshot();
     // About four seconds for the whole run, whatever the number of snapshots.
     const interval = Math.max(40, Math.min(400, 4000 / last));
@@ -249,7 +256,7 @@ export class RunView {
   private stopReplay(): void {
     if (this.replayTimer !== undefined) clearInterval(this.replayTimer);
     this.replayTimer = undefined;
-    this.replayButton.textContent = '▶ Replay';
+    setButtonLabel(this.replayButton, 'play', 'Replay');
   }
 
   /** Which colour is which class, and what the shading means (ŷ, or 1 − ŷ₁ for one-hot classes). */

@@ -1,11 +1,12 @@
-// `nn check FILE...`: parse and check specs, print one `path:LINE:COL: severity: message` line per problem (CLI.md).
+// `nn check FILE...`: parse and check specs, print one `path:LINE:COL: severity: message` line per problem (docs/cli.md "nn check").
 
-import { closeSync, constants, fstatSync, openSync, readFileSync, statSync, type Stats } from 'node:fs';
 import { resolve } from 'node:path';
-import { describeFileError, formatBytes, MAX_TEXT_BYTES } from '../data/fileErrors';
+import { describeFileError } from '../data/fileErrors';
+import { DataStore } from '../data/store';
 import { check, DEFAULT_MAX_DATA_CELLS, DEFAULT_MAX_PARAMETERS, type CheckResult, type ReadFile } from '../language/index';
 import { LineIndex } from '../language/positions';
 import { echo, visibleControls } from '../language/wording';
+import { readTextFile } from '../textFiles';
 
 export const CHECK_USAGE = 'usage: nn check FILE...';
 
@@ -41,40 +42,7 @@ export function describeWriteError(error: unknown, folder: string): string {
   return describeFileError(error).message;
 }
 
-/** Why a file that is not a regular file is not read: a folder, or a pipe or device that may never end. */
-function notRegular(stat: Stats): string {
-  return stat.isDirectory() ? 'it is a folder, not a file' : 'it is not a regular file';
-}
-
-/**
- * A spec or data file's text, or why it cannot be read, in words. Only regular files are
- * read: a FIFO would block forever and /dev/zero never ends. The type is checked before the
- * file is opened, and again on what was opened (it may have been swapped in between), which
- * is opened without blocking, so a FIFO put there in the meantime cannot hang the command.
- */
-export function readTextFile(absolutePath: string): { text: string } | { error: string; missing?: boolean } {
-  let fd: number | null = null;
-  try {
-    const before = statSync(absolutePath);
-    if (!before.isFile()) return { error: notRegular(before) };
-    fd = openSync(absolutePath, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
-    const stat = fstatSync(fd);
-    if (!stat.isFile()) return { error: notRegular(stat) };
-    if (stat.size > MAX_TEXT_BYTES) return { error: `it is ${formatBytes(stat.size)}, more than the ${formatBytes(MAX_TEXT_BYTES)} that can be read as text; use a sample of it` };
-    const bytes = readFileSync(fd);
-    if (bytes.length >= 2 && ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff))) {
-      return { error: 'it is saved as UTF-16; save it as UTF-8' };
-    }
-    return { text: bytes.toString('utf8') };
-  } catch (error) {
-    const { message, missing } = describeFileError(error);
-    return missing ? { error: message, missing } : { error: message };
-  } finally {
-    if (fd !== null) closeSync(fd);
-  }
-}
-
-/** The command line reads data files wherever the spec points (docs/language.md, "CSV files"), but only regular files. */
+/** The command line reads data files wherever the spec points (docs/language.md §4.18: like any compiler), but only regular files. */
 export const readDataFile: ReadFile = readTextFile;
 
 /**
@@ -93,14 +61,19 @@ export function fileLabel(file: string): string {
   return file.length > 1000 ? echo(file, 1000) : visibleControls(file);
 }
 
-/** Checks a spec as every command does: data files read wherever the spec points, the default size limits. */
-export function checkSpec(text: string, specPath: string): CheckResult {
+/**
+ * Checks a spec as every command does: data files read wherever the spec points, the
+ * default size limits. A command (one per process) keeps one `store` for all the specs
+ * it checks, so `nn check a.nn b.nn` parses a CSV both name once.
+ */
+export function checkSpec(text: string, specPath: string, store: DataStore): CheckResult {
   return check(text, {
     specPath,
     allowedRoot: null,
     readFile: readDataFile,
     maxParameters: DEFAULT_MAX_PARAMETERS,
     maxDataCells: DEFAULT_MAX_DATA_CELLS,
+    store,
   });
 }
 
@@ -128,6 +101,7 @@ export function checkCommand(argv: string[], io: CheckIo = processCheckIo()): nu
 
   let unreadable = false;
   let errors = false;
+  const store = new DataStore();
   for (const file of files) {
     const specPath = resolve(io.cwd, file);
     const text = readSpec('check', file, specPath, (message) => io.stderr(message));
@@ -135,7 +109,7 @@ export function checkCommand(argv: string[], io: CheckIo = processCheckIo()): nu
       unreadable = true;
       continue;
     }
-    const result = checkSpec(text, specPath);
+    const result = checkSpec(text, specPath, store);
     const lines = new LineIndex(text);
     let output = '';
     for (const problem of result.problems) {

@@ -1,11 +1,11 @@
-// `nn train FILE …`: check a spec, train its runs on the command line, print a summary (or one JSON document) per CLI.md.
+// `nn train FILE …`: check a spec, train its runs on the command line, print a summary (or one JSON document) per docs/cli.md "nn train".
 //
 // Training is synchronous, so a Ctrl+C could not be seen while a run is in the
 // middle of it: the trainer is advanced in slices of SLICE_MS, and between slices
 // the event loop runs (SIGINT handler, progress bar). Slicing only decides where
 // training pauses; the numbers are the same as one uninterrupted train().
 // `--threads N` gives the trainer's matrix kernels N − 1 helper threads; results
-// never depend on the count (LANGUAGE.md §4; each product element is summed whole by one thread).
+// never depend on the count (docs/language.md §4.17; each product element is summed whole by one thread).
 
 import { accessSync, constants, statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
@@ -17,8 +17,9 @@ import { compiledKernels, type KernelHelpers } from '../nn/kernels';
 import { Trainer } from '../nn/trainer';
 import { startKernelHelpers, startKernelHelpersEarly } from '../training/kernelHelpers';
 import type { EpochReport, StopReason, TrainResult } from '../nn/types';
-import { frozenAdvice, missAdvice, overflowAdvice } from '../training/results';
-import { formatPercent, formatSeconds, lossWord } from '../training/summary';
+import { frozenAdvice, missAdvice, overflowAdvice } from '../present/results';
+import { formatPercent, formatSeconds, lossWord } from '../present/summary';
+import { DataStore } from '../data/store';
 import { plural } from '../language/wording';
 import { checkSpec, describeWriteError, fileLabel, printable, readSpec } from './check';
 
@@ -29,7 +30,7 @@ function formatLoss(value: number | null | undefined): string {
   return String(Number(value.toPrecision(4)));
 }
 
-/** Weight snapshots recorded for `--report` (its slider), within this budget of numbers. */
+/** Weight snapshots recorded while training for `--report` (its slider), within this budget of numbers. */
 const REPORT_SNAPSHOTS = { maxSnapshots: 40, maxValues: 2_000_000 };
 
 /** Longest stretch of synchronous training between two looks at the event loop. */
@@ -70,18 +71,16 @@ export function processIo(): CliIo {
   };
 }
 
-/** One trained run, as `--report` receives it. */
+/** One trained run, as `--report` receives it: with `--report`, `result.snapshots` holds what the training recorded. */
 export interface TrainedRun {
   run: RunSpec;
   result: TrainResult;
   seconds: number;
-  trainer: Trainer;
 }
 
 /**
- * Writes the `--report PATH` page. The report module (owned elsewhere) provides it:
- *   export function writeReport(path: string, specPath: string, text: string, runs: TrainedRun[]): void
- * and cli.ts passes it in `hooks`; without it, --report is refused as not available yet.
+ * Writes the `--report PATH` page: report/views.ts writeReport, which cli.ts passes in
+ * `hooks`; without it, --report is refused as not available.
  */
 export type ReportWriter = (path: string, specPath: string, text: string, runs: TrainedRun[]) => void | Promise<void>;
 
@@ -186,7 +185,7 @@ export function problemLine(path: string, lines: LineIndex, problem: Problem): s
 /**
  * More threads than cores only add memory and switching (each helper is a thread with its own
  * heap: 1,000 took 10 GB), and the numbers are the same for any count: a larger count is
- * lowered to the machine's cores, with a note (docs/language.md, "nn train").
+ * lowered to the machine's cores, with a note (docs/cli.md "--threads N").
  */
 export function threadsToUse(requested: number, cores = availableParallelism()): { threads: number; note: string | null } {
   if (requested <= cores) return { threads: requested, note: null };
@@ -265,7 +264,7 @@ async function trainSpec(options: TrainOptions, io: CliIo, hooks: TrainHooks, he
   const text = readSpec('train', options.file, specPath, (message) => io.stderr(message));
   if (text === undefined) return 2;
 
-  const checked = checkSpec(text, specPath);
+  const checked = checkSpec(text, specPath, new DataStore());
   const lines = new LineIndex(text);
   const problems = checked.problems.filter((p) => p.severity === 'error' || p.severity === 'warning');
   const jsonProblems = problems.map((p) => {
@@ -356,7 +355,7 @@ async function trainSliced(
   showProgress: boolean,
   helpers: KernelHelpers | undefined,
   recordSnapshots = false,
-): Promise<{ result: TrainResult; seconds: number; trainer: Trainer }> {
+): Promise<{ result: TrainResult; seconds: number }> {
   const trainer = new Trainer(run.network, run.data, run.settings, { helpers });
   const started = io.now();
   const deadline = maxSeconds === null ? Infinity : started + maxSeconds * 1000;
@@ -381,7 +380,7 @@ async function trainSliced(
   }
   const seconds = (io.now() - started) / 1000;
   if (showProgress) draw('\r\x1b[K');
-  return { result: trainer.finish(stopped), seconds, trainer };
+  return { result: trainer.finish(stopped), seconds };
 }
 
 function progressBar(run: RunSpec, latest: EpochReport | null, seconds: number, columns: number): string {

@@ -1,8 +1,8 @@
 // Loads a CSV file into a Dataset: RFC 4180 parsing (csv-parse), column selection, numbers, onehot classes.
 //
 // Every problem names the CSV's own line, since that is where the user has to
-// look. Parsed files are cached by path and text, so re-checking a spec on
-// every keystroke does not re-parse an unchanged file.
+// look. Parsed files are kept in the caller's DataStore by path and text, so
+// re-checking a spec on every keystroke does not re-parse an unchanged file.
 
 import { parse as parseCsvText } from 'csv-parse/sync';
 import type { Dataset, NormalizeKind } from '../language/model';
@@ -10,6 +10,7 @@ import type { ProblemCode, Severity } from '../language/problems';
 import { suggest } from '../language/suggest';
 import { echo, plural } from '../language/wording';
 import { defaultInputNames } from './inline';
+import type { DataStore } from './store';
 
 /** A column as the spec names it: a header name (quoted or not) or a 0-based index. */
 export type ColumnName = { kind: 'name'; name: string } | { kind: 'index'; index: number };
@@ -26,7 +27,7 @@ export interface CsvRequest {
   name: string;
   /** How messages name the file: the path as the spec writes it. */
   fileLabel: string;
-  /** Absolute path, the cache key together with the text. */
+  /** Absolute path, the store's key together with the text. */
   path: string;
   text: string;
   header: boolean;
@@ -54,9 +55,10 @@ export interface CsvLoad {
   problems: CsvProblem[];
 }
 
-// ------------------------------------------------------------------ parsing (cached)
+// ------------------------------------------------------------------ parsing
 
-interface ParsedCsv {
+/** A CSV text as csv-parse read it, with what loads of it computed (kept in a DataStore). */
+export interface ParsedCsv {
   records: string[][];
   /** 1-based line of the file where each record ends (firstLine() gives where it starts). */
   lines: number[];
@@ -92,27 +94,6 @@ function numericTable(parsed: ParsedCsv, columnCount: number): Float64Array {
   return parsed.numbers;
 }
 
-const CACHE_SIZE = 16;
-const MAX_CACHED_CHARS = 8_000_000;
-const cache = new Map<string, ParsedCsv>();
-
-function parseCached(path: string, text: string): ParsedCsv {
-  const key = `${path}\u0000${text}`;
-  const hit = cache.get(key);
-  if (hit !== undefined) {
-    // Re-insert to keep the most recently used entries.
-    cache.delete(key);
-    cache.set(key, hit);
-    return hit;
-  }
-  const parsed = parseText(text);
-  // Very large files are not kept: the cache holds the text twice (key and records).
-  if (text.length > MAX_CACHED_CHARS) return parsed;
-  cache.set(key, parsed);
-  if (cache.size > CACHE_SIZE) cache.delete(cache.keys().next().value as string);
-  return parsed;
-}
-
 function parseText(text: string): ParsedCsv {
   try {
     // Ragged rows are allowed through the parser only so that they can be reported with their line below.
@@ -146,11 +127,6 @@ function describeCsvError(code: string | undefined, message: string | undefined)
   }
 }
 
-/** Forget every cached file (tests). */
-export function clearCsvCache(): void {
-  cache.clear();
-}
-
 // ------------------------------------------------------------------ numbers
 
 /**
@@ -168,11 +144,11 @@ export function parseCsvNumber(value: string): number | null {
 // ------------------------------------------------------------------ loading
 
 /**
- * Loads the data set a spec asks for. Loads are cached with the parsed file,
+ * Loads the data set a spec asks for. Loads are kept with the parsed file in `store`,
  * so the returned Dataset may be shared between checks: it is read-only.
  */
-export function loadCsv(request: CsvRequest): CsvLoad {
-  const parsed = parseCached(request.path, request.text);
+export function loadCsv(request: CsvRequest, store: DataStore): CsvLoad {
+  const parsed = store.parsedCsv(request.path, request.text, parseText);
   const key = JSON.stringify([request.name, request.fileLabel, request.header, request.inputs, request.target, request.onehot, request.normalize, request.maxDataCells]);
   const cached = parsed.loads?.get(key);
   if (cached !== undefined) return cached;

@@ -1,4 +1,4 @@
-// `nn export --format json`: the trained model as one JSON document (CLI.md), readable by any other tool.
+// `nn export --format json`: the trained model as one JSON document (docs/cli.md "The JSON document"), readable by any other tool.
 //
 // weights[j][i] is W_ji of the math (row j: unit j of the layer; column i: unit i of the
 // layer before, or input i). Numbers are written as JavaScript's shortest round-trip
@@ -35,7 +35,7 @@ export interface ExportDocument {
     epochs: number;
     batch: number | 'full';
     seed: number;
-    /** Beyond CLI.md's example: the number type the run trained in, which a re-implementation needs to reproduce it. */
+    /** The number type the run trained in, which a re-implementation needs to reproduce it. */
     precision: 'f64' | 'f32';
     /** Mean loss of the exported weights on the training part. */
     finalLoss: number;
@@ -45,7 +45,7 @@ export interface ExportDocument {
 /** Thrown when a run cannot be exported: it diverged, so there are no finite weights to write. */
 export class ExportError extends Error {}
 
-/** The CLI.md document for a trained run. */
+/** The document of docs/cli.md "The JSON document" for a trained run. */
 export function exportDocument(run: RunSpec, result: TrainResult): ExportDocument {
   if (result.stopped === 'diverged' || result.finalLoss === null) {
     throw new ExportError(`run ${run.index} diverged in epoch ${result.epochs} (the loss is not finite), so it has no weights to export; lower the rate`);
@@ -56,7 +56,7 @@ export function exportDocument(run: RunSpec, result: TrainResult): ExportDocumen
       ? {
           name: 'sgd',
           rate: settings.optimizer.rate,
-          // Written only when used, as in CLI.md's example; absent means plain sgd.
+          // Written only when used (docs/cli.md "The JSON document"); absent means plain sgd.
           ...(settings.optimizer.momentum !== 0 ? { momentum: settings.optimizer.momentum } : {}),
         }
       : {
@@ -123,6 +123,28 @@ export function formatDocument(value: unknown, indent = ''): string {
     return `{\n${entries.map(([k, v]) => `${inner}${JSON.stringify(k)}: ${formatDocument(v, inner)}`).join(',\n')}\n${indent}}`;
   }
   return JSON.stringify(value);
+}
+
+/**
+ * The document without the weights, one string per top-level field (JSON text, except
+ * strings such as the network's name), as the safetensors header's `__metadata__` and the
+ * ONNX model's metadata carry it: `layers` keeps each layer's name, units and activation.
+ * It takes any object, so a document read back from a file is described the same way.
+ */
+export function documentMetadata(doc: ExportDocument | Record<string, unknown>): Record<string, string> {
+  const metadata: Record<string, string> = {};
+  for (const [key, value] of Object.entries(doc)) {
+    if (value === undefined) continue;
+    const described = key === 'layers' && Array.isArray(value) ? value.map(layerOutline) : value;
+    metadata[key] = typeof described === 'string' ? described : JSON.stringify(described);
+  }
+  return metadata;
+}
+
+function layerOutline(layer: unknown): unknown {
+  if (layer === null || typeof layer !== 'object') return layer;
+  const { name, units, activation } = layer as Partial<ExportedLayer>;
+  return { name, units, activation };
 }
 
 /** exportDocument + formatDocument, with the final newline a file wants. */

@@ -1,4 +1,4 @@
-// Checks the meaning of a parsed spec (LANGUAGE.md §4–§5) and resolves it into model values; never throws.
+// Checks the meaning of a parsed spec (docs/language.md §4–§5) and resolves it into model values; never throws.
 //
 // The checker walks the tree once: networks, then data sets, then runs. Each
 // declaration becomes a model value only when it is free of errors, and a run
@@ -9,10 +9,10 @@ import * as nodePath from 'node:path';
 import { loadCsv, type ColumnName, type ColumnSelector } from '../data/csv';
 import { inlineDataset, type InlineRow } from '../data/inline';
 import { GENERATOR_DEFAULTS, generateDataset } from '../data/generators';
-import { cachedDataset, digestOfStrings, rememberDataset } from './checkCache';
+import { DataStore } from '../data/store';
 import { Digest } from './digest';
 import type { CheckOptions, CheckResult, NameReference } from './index';
-import type { Activation, Dataset, GeneratorKind, Init, LayerSpec, LossKind, NetworkSpec, NormalizeKind, OptimizerSpec, Precision, RunSpec, TrainSettings } from './model';
+import { heldOutRows, type Activation, type Dataset, type GeneratorKind, type Init, type LayerSpec, type LossKind, type NetworkSpec, type NormalizeKind, type OptimizerSpec, type Precision, type RunSpec, type TrainSettings } from './model';
 import { parse } from './parser';
 import { LineIndex } from './positions';
 import type { Fix, Problem, ProblemCode, Severity } from './problems';
@@ -68,11 +68,14 @@ class Checker {
   private sortedCount = 0;
   /** The text is UTF-16 read as UTF-8: nothing in it is checked. */
   private readonly encodingError: boolean;
+  /** What earlier checks left (CheckOptions.store); a store of its own when the caller keeps none. */
+  private readonly store: DataStore;
 
   constructor(
     private readonly text: string,
     private readonly options: CheckOptions,
   ) {
+    this.store = options.store ?? new DataStore();
     this.parsed = parse(text);
     const utf16 = utf16Problem(text);
     // Text read in the wrong encoding: one problem that says so, not one per character.
@@ -82,6 +85,11 @@ class Checker {
       if (problem.severity === 'error') this.errorSpans.push(problem.span);
     }
     this.encodingError = utf16 !== null;
+  }
+
+  /** `new Digest().string(a).string(b)….hex()`, remembered in the store: a run's key is the same from one keystroke to the next. */
+  private digestOfStrings(...parts: string[]): string {
+    return this.store.digestOfStrings(parts, stringsDigest);
   }
 
   private line(offset: number): number {
@@ -279,18 +287,18 @@ class Checker {
     }
   }
 
-  /** The rows as a data set; the same declaration text as in an earlier check reuses that check's values (checkCache.ts). */
+  /** The rows as a data set; the same declaration text as in an earlier check reuses that check's values (the DataStore). */
   private checkInline(decl: DataDecl, name: string, source: InlineData): DataInfo | null {
     const declText = this.text.slice(decl.span.start, decl.span.end);
     const maxDataCells = this.options.maxDataCells;
-    const known = cachedDataset(declText, (entry) => entry.kind === 'inline' && entry.maxDataCells === maxDataCells);
+    const known = this.store.declaredDataset(declText, (entry) => entry.kind === 'inline' && entry.maxDataCells === maxDataCells);
     if (known !== null) {
       let dataset = known.dataset;
       // The same text elsewhere in the file: the same values, with this text's row spans.
       if (dataset.rowSpans?.[0]?.start !== source.rows[0].span.start) {
-        const digest = datasetDigests.get(dataset);
+        const original = dataset;
         dataset = { ...dataset, rowSpans: source.rows.map((row) => row.span) };
-        if (digest !== undefined) datasetDigests.set(dataset, digest);
+        this.store.shareDigest(original, dataset);
         known.dataset = dataset;
       }
       const maxSpan = known.maxRow !== null ? source.rows[known.maxRow].span : null;
@@ -301,7 +309,7 @@ class Checker {
     if (info !== null && info.targetRange !== null) {
       const maxSpan = info.targetRange.maxSpan;
       const maxRow = maxSpan !== null ? source.rows.findIndex((row) => row.span === maxSpan) : -1;
-      rememberDataset(declText, {
+      this.store.rememberDeclaredDataset(declText, {
         kind: 'inline',
         dataset: info.dataset,
         targetRange: { min: info.targetRange.min, max: info.targetRange.max },
@@ -432,7 +440,7 @@ class Checker {
     const declText = this.text.slice(decl.span.start, decl.span.end);
     const maxDataCells = this.options.maxDataCells;
     const fileText = read.text;
-    const known = cachedDataset(
+    const known = this.store.declaredDataset(
       declText,
       (entry) => entry.kind === 'file' && entry.path === absolute && entry.fileText === fileText && entry.maxDataCells === maxDataCells,
     );
@@ -448,7 +456,7 @@ class Checker {
       onehot: source.target?.onehot !== undefined,
       normalize: (source.normalize?.method?.text ?? null) as NormalizeKind | null,
       maxDataCells: this.options.maxDataCells,
-    });
+    }, this.store);
     for (const problem of load.problems) {
       const span = problem.tag !== null ? refs[problem.tag].span : statement;
       this.report(span, problem.code, problem.message, undefined, problem.severity);
@@ -462,7 +470,7 @@ class Checker {
       if (value > max) max = value;
     }
     if (load.problems.length === 0) {
-      rememberDataset(declText, { kind: 'file', dataset, targetRange: { min, max }, maxRow: null, path: absolute, fileText, maxDataCells });
+      this.store.rememberDeclaredDataset(declText, { kind: 'file', dataset, targetRange: { min, max }, maxRow: null, path: absolute, fileText, maxDataCells });
     }
     return { decl, dataset, targetRange: { min, max, maxSpan: null } };
   }
@@ -507,7 +515,9 @@ class Checker {
       this.report(decl.name?.span ?? decl.keyword, 'data-too-large', `data set '${name}' would hold ${formatCount(cells)} numbers, more than the limit of ${formatCount(this.options.maxDataCells)}; use fewer rows`);
       return null;
     }
-    const dataset = generated(name, source.generator.text as GeneratorKind, values);
+    const generator = source.generator.text as GeneratorKind;
+    // Only small sets are kept (DataStore limits); a large one is cheap to redraw relative to its training.
+    const dataset = this.store.generated({ name, generator, ...values }, () => generateDataset(name, generator, values));
     return { decl, dataset, targetRange: { min: 0, max: 1, maxSpan: null } };
   }
 
@@ -639,15 +649,17 @@ class Checker {
       }
     }
 
-    const held = settings.validate !== null ? Math.round(settings.validate * data.rows) : 0;
+    const held = heldOutRows(data.rows, settings.validate);
     const trainingRows = data.rows - held;
     const validateStmt = decl.statements.find((s) => s.kind === 'validate');
-    if (settings.validate !== null && validateStmt !== undefined) {
+    if (settings.validate !== null && validateStmt?.kind === 'validate' && validateStmt.value) {
+      // The percentage as written: settings.validate × 100 may not give it back (0.07 × 100 = 7.000000000000001).
+      const percent = validateStmt.value.value;
       if (trainingRows < 1) {
-        this.report(validateStmt.span, 'out-of-range', `validate ${settings.validate * 100}% holds out all ${plural(data.rows, 'row')} of data set '${data.name}', leaving none to train on; hold out less`);
+        this.report(validateStmt.span, 'out-of-range', `validate ${percent}% holds out all ${plural(data.rows, 'row')} of data set '${data.name}', leaving none to train on; hold out less`);
         ok = false;
       } else if (held === 0) {
-        this.warn(validateStmt.span, 'validation-empty', `validate ${settings.validate * 100}% of ${plural(data.rows, 'row')} holds out no row, so nothing is validated; hold out more or remove it`);
+        this.warn(validateStmt.span, 'validation-empty', `validate ${percent}% of ${plural(data.rows, 'row')} holds out no row, so nothing is validated; hold out more or remove it`);
       }
     }
     const batchStmt = decl.statements.find((s) => s.kind === 'batch');
@@ -663,15 +675,15 @@ class Checker {
 
     let dataKey = dataKeys.get(data);
     if (dataKey === undefined) {
-      dataKey = datasetDigest(data);
+      dataKey = this.store.datasetDigest(data, datasetDigest);
       dataKeys.set(data, dataKey);
     }
     let networkKey = dataKeys.get(network);
     if (networkKey === undefined) {
-      networkKey = digestOfStrings(networkCanonical(network));
+      networkKey = this.digestOfStrings(networkCanonical(network));
       dataKeys.set(network, networkKey);
     }
-    const key = digestOfStrings(networkKey, settingsCanonical(settings), dataKey);
+    const key = this.digestOfStrings(networkKey, settingsCanonical(settings), dataKey);
     return { index, network, data, settings, span: decl.span, keywordSpan: decl.keyword, key };
   }
 
@@ -819,28 +831,6 @@ class Checker {
   }
 }
 
-/**
- * Generated data sets by name and arguments, so re-checking on every keystroke
- * does not redraw them. Datasets are read-only for every consumer (the trainer
- * copies rows out), so sharing one between checks is safe.
- */
-const generatedCache = new Map<string, Dataset>();
-
-function generated(name: string, kind: GeneratorKind, args: { samples: number; noise: number; seed: number }): Dataset {
-  const key = `${name}\u0000${kind}\u0000${args.samples}\u0000${args.noise}\u0000${args.seed}`;
-  let dataset = generatedCache.get(key);
-  if (dataset === undefined) {
-    dataset = generateDataset(name, kind, args);
-    // Only small sets are kept; a large one is cheap to redraw relative to its training.
-    if (args.samples <= 100_000) generatedCache.set(key, dataset);
-    if (generatedCache.size > 64) generatedCache.delete(generatedCache.keys().next().value as string);
-  }
-  return dataset;
-}
-
-/** Digests of data sets across checks: a cached Dataset keeps its digest. */
-const datasetDigests = new WeakMap<Dataset, string>();
-
 function optimizerRangeProblem(name: string, value: number): string | null {
   if (!Number.isFinite(value)) return 'must be a finite number';
   switch (name) {
@@ -904,14 +894,16 @@ function settingsCanonical(settings: TrainSettings): string {
   return `train ${settings.loss} ${optimizer} ${settings.epochs} ${settings.batch} ${settings.seed} ${settings.stopLoss} ${settings.validate} ${settings.precision}`;
 }
 
+function stringsDigest(parts: readonly string[]): string {
+  const digest = new Digest();
+  for (const part of parts) digest.string(part);
+  return digest.hex();
+}
+
 function datasetDigest(data: Dataset): string {
-  const known = datasetDigests.get(data);
-  if (known !== undefined) return known;
-  const digest = new Digest()
+  return new Digest()
     .string(`data ${data.name} ${data.rows} ${data.inputWidth} ${data.targetWidth} ${data.normalize} ${data.inputNames.join(',')} ${data.classes?.join(',') ?? ''}`)
     .numbers(data.inputs)
     .numbers(data.targets)
     .hex();
-  datasetDigests.set(data, digest);
-  return digest;
 }

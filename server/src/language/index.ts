@@ -2,8 +2,9 @@
 //
 // Contract (the implementations live in lexer.ts, parser.ts, checker.ts):
 //   parse(text)                 never throws; always a tree and a list of problems.
-//   check(text, options)        parse + every rule of LANGUAGE.md §5; never throws.
+//   check(text, options)        parse + every rule of docs/language.md §5; never throws.
 
+import type { DataStore } from '../data/store';
 import type { Problem } from './problems';
 import type { Dataset, NetworkSpec, RunSpec } from './model';
 import type { Span, SpecFile } from './syntax';
@@ -47,6 +48,11 @@ export interface CheckOptions {
   maxParameters: number;
   /** A data set with more rows × columns than this is refused before it is materialized. */
   maxDataCells: number;
+  /**
+   * What earlier checks loaded and may be reused (data/store.ts): the editor passes its
+   * workspace's store, the command line one per process. Absent: this check keeps nothing.
+   */
+  store?: DataStore;
 }
 
 export const DEFAULT_MAX_PARAMETERS = 5_000_000;
@@ -69,3 +75,4 @@ export interface CheckResult extends ParseResult {
 
 export { parse } from './parser';
 export { check } from './checker';
+export { DataStore } from '../data/store';

@@ -1,4 +1,4 @@
-// Splits `.nn` text into tokens (LANGUAGE.md §2); never throws, reports bad characters as problems.
+// Splits `.nn` text into tokens (docs/language.md §2); never throws, reports bad characters as problems.
 
 import type { Problem } from './problems';
 import { echo } from './wording';

@@ -22,7 +22,7 @@ export interface LayerSpec {
   name: string;
   units: number;
   activation: Activation;
-  /** Resolved: the written one, or the default for the activation (LANGUAGE.md §4). */
+  /** Resolved: the written one, or the default for the activation (docs/language.md §4.3). */
   init: Init;
   /** Span of the `layer` statement. */
   span: Span;
@@ -40,6 +40,17 @@ export interface NetworkSpec {
 export type OptimizerSpec =
   | { kind: 'sgd'; rate: number; momentum: number }
   | { kind: 'adam'; rate: number; beta1: number; beta2: number; epsilon: number };
+
+/**
+ * The rows `validate` holds out of a data set's `rows` (docs/language.md §4.14): round(P% × rows),
+ * halves up. `share` is P / 100 in binary, so P% × rows is taken to 15 significant digits before
+ * it is rounded: 14.5% of 100 rows computes as 14.499999999999998, which is 14.5 and holds out 15.
+ * The checker, the trainer's split and the editor's hints all count with this.
+ */
+export function heldOutRows(rows: number, share: number | null): number {
+  if (share === null) return 0;
+  return Math.round(Number((share * rows).toPrecision(15)));
+}
 
 /** The settings of one `train` block with all defaults applied. */
 export interface TrainSettings {

@@ -1,4 +1,4 @@
-// Builds the syntax tree of a `.nn` file (LANGUAGE.md §3) with error recovery; total: never throws.
+// Builds the syntax tree of a `.nn` file (docs/language.md §3) with error recovery; total: never throws.
 //
 // Recovery is line-based, as the language is: a statement never spans lines,
 // so after a mistake the parser reports it once and skips to the end of the
@@ -676,7 +676,7 @@ class Parser {
       ranges.push(range);
     }
     if (ranges.length === 0 && inTarget && this.isWord(this.peek(), 'onehot')) {
-      // The keyword wins over a column of that name (LANGUAGE.md §2): say how to mean the column.
+      // The keyword wins over a column of that name (docs/language.md §2.4): say how to mean the column.
       this.report(spanOf(this.peek()), 'expected', `expected the target column before 'onehot', as in 'target species onehot'; for a column named onehot, write it in quotes: "onehot"`);
     } else if (ranges.length === 0 && this.peek().kind !== 'invalid') {
       this.unexpected(this.peek(), `at least one column (a header name, a 0-based index or a "quoted name")`);
@@ -713,7 +713,7 @@ class Parser {
   private parseGenerated(): GeneratedData {
     const equals = this.advance();
     const data: GeneratedData = { kind: 'generated', span: spanOf(equals), equals: spanOf(equals), args: [], closed: false };
-    // The call is outside any block, so line breaks before the generator and its '(' are skipped (LANGUAGE.md §2).
+    // The call is outside any block, so line breaks before the generator and its '(' are skipped (docs/language.md §2.3).
     if (!this.skipHeaderNewlines()) {
       this.missingAtLineEnd(`a generator (${listWords(GENERATORS.map((g) => `'${g}'`))}), as in '= spiral(samples 300)'`);
       data.span = this.spanFrom(equals.start);

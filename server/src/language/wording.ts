@@ -2,7 +2,7 @@
 //
 // A spec, a CSV cell or a path can hold anything: an escape sequence that clears a
 // terminal, a line break, five megabytes. Messages repeat such text through echo(), and
-// every message of a check passes through oneLine() (docs/RELIABILITY.md, "Messages").
+// every message of a check passes through oneLine() (docs/language.md §5).
 
 /** `1 column`, `2 columns`. */
 export function plural(n: number, noun: string, pluralNoun = `${noun}s`): string {

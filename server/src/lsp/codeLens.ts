@@ -1,15 +1,13 @@
-// The CodeLens row above each `train` block (UX.md table): what can be done with the run and where it stands.
+// The CodeLens row above each `train` block (docs/editor.md "CodeLens"): what can be done with the run and where it stands.
 
 import type { CodeLens, Command } from 'vscode-languageserver';
-import { Commands, type RunStatus } from '../protocol';
+import { ClientCommands, Commands, type RunStatus } from '../protocol';
 import type { RunSpec } from '../language/model';
 import type { TrainDecl } from '../language/syntax';
-import { formatLoss, formatSeconds, progressText, resultText } from '../training/summary';
+import { formatLoss, formatSeconds, progressText, resultText } from '../present/summary';
+import { iconTitle } from './icons';
 import { rangeOf } from './spans';
 import type { DocumentState } from './state';
-
-/** The client command that opens the training panel (registered by the VS Code client). */
-export const SHOW_TRAINING_COMMAND = 'nn.showTraining';
 
 /** A lens that only says something: clients show a command with an empty id as plain text. */
 function label(title: string): Command {
@@ -23,7 +21,7 @@ export function codeLenses(state: DocumentState): CodeLens[] {
     const range = rangeOf(state.lines, decl.keyword);
     const line = range.start.line;
     const at = (command: Command): CodeLens => ({ range, command });
-    if (!state.trusted) {
+    if (!state.workspaceTrusted) {
       lenses.push(at(label('training is off in Restricted Mode (untrusted workspace)')));
       continue;
     }
@@ -44,13 +42,17 @@ export function codeLenses(state: DocumentState): CodeLens[] {
 
 function runCommands(state: DocumentState, run: RunSpec, status: RunStatus | undefined, estimate: number | null, line: number): Command[] {
   const args = [state.uri, line];
-  const train = (title: string): Command => ({ title, command: Commands.train, arguments: args });
-  const step: Command = { title: '⏭ Step', command: Commands.step, arguments: args };
-  const stop: Command = { title: '■ Stop', command: Commands.stopTraining, arguments: args };
+  const client = state.client;
+  const train = (words: 'Train' | 'Retrain'): Command => ({ title: iconTitle(client, 'play', words), command: Commands.train, arguments: args });
+  const step: Command = { title: iconTitle(client, 'debug-step-over', 'Step'), command: Commands.step, arguments: args };
+  const stop: Command = { title: iconTitle(client, 'debug-stop', 'Stop'), command: Commands.stopTraining, arguments: args };
   // The training panel is the VS Code client's; other editors get no lens that would do nothing.
-  const showLens: Command = { title: '📈 Show training', command: SHOW_TRAINING_COMMAND, arguments: args };
+  const showLens: Command = { title: iconTitle(client, 'graph-line', 'Show training'), command: ClientCommands.showTraining, arguments: args };
   const show: Command[] = state.client.commandLinks ? [showLens] : [];
   const outcome = state.outcomes.get(run.key);
+  // "NN: Export Trained Model…" is the VS Code client's too; it exports the weights of a finished or stopped run.
+  const trained = outcome?.result && outcome.result.stopped !== 'diverged';
+  const exportLens: Command[] = state.client.commandLinks && trained ? [{ title: iconTitle(client, 'export', 'Export…'), command: ClientCommands.exportModel, arguments: args }] : [];
   const stepped = outcome?.step ? [label(`step ${outcome.step.update} · batch loss ${formatLoss(outcome.step.batchLoss)}`)] : [];
   const phase = status?.phase ?? 'idle';
   const runState = {
@@ -66,19 +68,21 @@ function runCommands(state: DocumentState, run: RunSpec, status: RunStatus | und
     case 'running':
       return [stop, label(status ? runningText(status, run) : progressText(null, run))];
     case 'failed':
-      return [train('▶ Retrain'), label(status?.summary ?? 'training failed')];
+      return [train('Retrain'), label(status?.summary ?? 'training failed')];
     case 'diverged':
-      return [train('▶ Retrain'), label(resultText(runState, run) ?? 'diverged')];
+      return [train('Retrain'), label(resultText(runState, run) ?? 'diverged')];
     case 'cancelled':
-      return [train('▶ Train'), step, ...show, ...stepped, label(resultText(runState, run) ?? 'stopped')];
+      return [train('Train'), step, ...show, ...exportLens, ...stepped, label(resultText(runState, run) ?? 'stopped')];
     case 'done': {
       const result = outcome?.result;
       const missed = result && (result.stopped === 'time' || (result.stopped === 'epochs' && run.settings.stopLoss !== null));
       const text = label(resultText(runState, run) ?? 'trained');
-      return missed ? [train('▶ Retrain'), ...show, ...stepped, text] : [train('▶ Retrain'), step, ...show, ...stepped, text];
+      return missed
+        ? [train('Retrain'), ...show, ...exportLens, ...stepped, text]
+        : [train('Retrain'), step, ...show, ...exportLens, ...stepped, text];
     }
     default: {
-      const lenses = [train('▶ Train'), step];
+      const lenses = [train('Train'), step];
       if (outcome?.step) lenses.push(...show, ...stepped);
       if (estimate !== null) lenses.push(label(`est. ${formatSeconds(estimate)}`));
       return lenses;

@@ -1,7 +1,10 @@
-// The server commands' arguments (protocol.ts Commands: [uri, line?]) and which runs they mean.
+// The server commands (protocol.ts Commands, workspace/executeCommand): their arguments, which runs they mean, and what they do.
 
+import type { ExecuteCommandParams } from 'vscode-languageserver';
 import type { RunSpec } from '../language/model';
+import { Commands } from '../protocol';
 import { runAtLine, type DocumentState } from './state';
+import type { Workspace } from './workspace';
 
 export interface CommandTarget {
   uri: string;
@@ -21,4 +24,41 @@ export function selectRuns(state: DocumentState, line: number | null): RunSpec[]
   if (line === null) return [...state.check.runs];
   const run = runAtLine(state, line);
   return run ? [run] : [];
+}
+
+/** Train, stop or step the runs a command names; null for a command or document the server does not know. */
+export async function executeCommand(workspace: Workspace, params: ExecuteCommandParams): Promise<object | null> {
+  const target = commandTarget(params.arguments);
+  const state = target ? workspace.session(target.uri)?.state : null;
+  if (!target || !state) return null;
+  const host = workspace.host;
+  if (params.command === Commands.stopTraining) {
+    // Stopping needs no settings: do it before anything that waits on the client.
+    const runs = target.line === null ? null : selectRuns(state, target.line).map((r) => r.key);
+    return { stopped: host.stop(target.uri, runs) };
+  }
+  const settings = await workspace.settings(target.uri);
+  switch (params.command) {
+    case Commands.train: {
+      if (!settings.workspaceTrusted) {
+        void workspace.connection.window.showWarningMessage('NN: training is off in Restricted Mode; trust the workspace to train.');
+        return { started: 0 };
+      }
+      if (state.check.errorCount > 0) {
+        const n = state.check.errorCount;
+        void workspace.connection.window.showWarningMessage(`NN: fix ${n} ${n === 1 ? 'error' : 'errors'} to train.`);
+        return { started: 0 };
+      }
+      const runs = selectRuns(state, target.line);
+      const started = host.train(target.uri, runs.map((r) => r.key), settings.maxTrainingSeconds);
+      return { started: started.length };
+    }
+    case Commands.step: {
+      if (!settings.workspaceTrusted || state.check.errorCount > 0 || target.line === null) return { stepped: false };
+      const run = runAtLine(state, target.line);
+      return { stepped: run ? host.step(target.uri, run.key) : false };
+    }
+    default:
+      return null;
+  }
 }

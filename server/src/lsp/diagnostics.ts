@@ -12,7 +12,7 @@ export const UNTRUSTED_MESSAGE =
 
 export function diagnostics(state: DocumentState): Diagnostic[] {
   const problems: Problem[] = allProblems(state);
-  if (!state.trusted) {
+  if (!state.workspaceTrusted) {
     for (const decl of state.check.file.declarations) {
       if (decl.kind !== 'train') continue;
       problems.push({ span: (decl as TrainDecl).keyword, severity: 'info', code: 'training-failed', message: UNTRUSTED_MESSAGE });

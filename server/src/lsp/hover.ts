@@ -9,17 +9,15 @@ import type { Hover, HoverParams } from 'vscode-languageserver';
 import type { Dataset, NetworkSpec, RunSpec } from '../language/model';
 import type { DataDecl, DataRow, LayerStmt, NetworkDecl, Span, SpecFile, TrainDecl } from '../language/syntax';
 import type { LayerState } from '../nn/types';
-import { Commands } from '../protocol';
+import { ClientCommands, Commands } from '../protocol';
 import type { RunOutcome } from '../training/outcome';
 import { datasetSummary, fixed, formatNumber, layerInputs, layerParameters, networkParameters, networkShape } from './describe';
+import { iconTitle, type Codicon } from './icons';
 import { docFor, docMarkdown } from './keywordDocs';
 import type { DocCategory } from './keywordDocs';
 import { deltaFormula, forwardFormula, layerMark, lossFormula, outputSymbol, sub, unitLabel } from './notation';
 import { rangeOf, touches } from './spans';
 import type { DocumentState } from './state';
-
-/** The client command that opens the training panel at a run (registered by the VS Code client). */
-export const SHOW_TRAINING = 'nn.showTraining';
 
 /** Matrices larger than this show their corners. */
 export const MAX_ROWS = 8;
@@ -228,6 +226,11 @@ function unusedNote(state: DocumentState, kind: 'network' | 'data', name: string
   return `Not trainable yet: fix the errors of \`train\` on line ${line} to see the numbers.`;
 }
 
+/** Words with their codicon, for a client that draws codicons in markdown. */
+function hoverIcon(state: DocumentState, icon: Codicon, words: string): string {
+  return state.client.markdown ? iconTitle(state.client, icon, words) : words;
+}
+
 function commandLink(state: DocumentState, title: string, command: string, run: RunSpec): string {
   if (!state.client.commandLinks || !state.client.markdown) return title;
   const args = encodeURIComponent(JSON.stringify([state.uri, state.lines.positionAt(run.keywordSpan.start).line]));
@@ -299,7 +302,7 @@ function layerText(state: DocumentState, decl: NetworkDecl, statement: LayerStmt
           ? `v ← μv − η ∂L/∂W${layerMark(k)},  W${layerMark(k)} ← W${layerMark(k)} + v  (μ = ${opt.momentum}; b likewise)`
           : `W${layerMark(k)} ← W${layerMark(k)} − η ∂L/∂W${layerMark(k)},  b${layerMark(k)} ← b${layerMark(k)} − η ∂L/∂b${layerMark(k)}`;
     parts.push(
-      `⏭ update ${outcome.step.update} (epoch ${outcome.step.epoch}) · batch of ${outcome.step.batchSize} · batch loss ${formatNumber(outcome.step.batchLoss)} · η = ${outcome.step.learningRate}`,
+      `${hoverIcon(state, 'debug-step-over', 'update')} ${outcome.step.update} (epoch ${outcome.step.epoch}) · batch of ${outcome.step.batchSize} · batch loss ${formatNumber(outcome.step.batchLoss)} · η = ${outcome.step.learningRate}`,
       code([rule]),
       `W${layerMark(k)} before:`,
       code(matrixLines(rows, columns, before)),
@@ -322,14 +325,14 @@ function layerText(state: DocumentState, decl: NetworkDecl, statement: LayerStmt
   } else {
     parts.push(code([deltaFormula(network, k, loss)]));
     parts.push(`W${layerMark(k)} is ${layer.units} × ${inputs}, b${layerMark(k)} has ${layer.units}; init ${layer.init}.`);
-    parts.push(`not trained yet — ${commandLink(state, '▶ Train', Commands.train, run)} · ${commandLink(state, '⏭ Step', Commands.step, run)}`);
+    parts.push(`not trained yet — ${commandLink(state, hoverIcon(state, 'play', 'Train'), Commands.train, run)} · ${commandLink(state, hoverIcon(state, 'debug-step-over', 'Step'), Commands.step, run)}`);
     return parts.join('\n\n');
   }
   const abbreviated = layer.units > MAX_ROWS || inputs > MAX_COLUMNS;
   const footer = [`from ${runName(state, run)}`];
   // The panel opens only from a client that runs command links; elsewhere a link title would be noise.
   if (state.client.commandLinks && state.client.markdown) {
-    footer.push(commandLink(state, abbreviated ? 'Show all weights' : '📈 Show training', SHOW_TRAINING, run));
+    footer.push(commandLink(state, abbreviated ? 'Show all weights' : hoverIcon(state, 'graph-line', 'Show training'), ClientCommands.showTraining, run));
   }
   parts.push(footer.join(' · '));
   return parts.join('\n\n');
@@ -409,7 +412,7 @@ function rowText(state: DocumentState, decl: DataDecl, row: DataRow): string | n
   const explanation = found?.outcome?.rows?.[index];
   if (!found || !explanation || index < 0) {
     const parts = [code(lines)];
-    if (found) parts.push(`not trained yet — ${commandLink(state, '▶ Train', Commands.train, found.run)}`);
+    if (found) parts.push(`not trained yet — ${commandLink(state, hoverIcon(state, 'play', 'Train'), Commands.train, found.run)}`);
     else if (name) parts.push(unusedNote(state, 'data', name));
     return parts.join('\n\n');
   }

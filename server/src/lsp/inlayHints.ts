@@ -1,6 +1,7 @@
 // Inlay hints: each layer's shape and parameter count, each inline row's trained prediction ŷ, each loaded file or generated set's size, and what batch and validate mean in rows.
 
 import type { InlayHint, InlayHintParams } from 'vscode-languageserver';
+import { heldOutRows } from '../language/model';
 import type { DataDecl, NetworkDecl, Span, TrainDecl } from '../language/syntax';
 import { plural } from '../language/wording';
 import { datasetSummary, fixed, formatNumber, layerInputs, layerParameters, params } from './describe';
@@ -42,7 +43,7 @@ function trainHints(state: DocumentState, decl: TrainDecl): Hint[] {
   const run = state.check.runs.find((r) => r.keywordSpan.start === decl.keyword.start);
   if (!run) return [];
   const rows = run.data.rows;
-  const held = run.settings.validate !== null ? Math.round(run.settings.validate * rows) : 0;
+  const held = heldOutRows(rows, run.settings.validate);
   const training = rows - held;
   const out: Hint[] = [];
   for (const statement of decl.statements) {

@@ -14,7 +14,7 @@ export const DEFAULT_SETTINGS: Readonly<NnSettings> = {
 /** What a document's features need to know of the settings and the workspace. */
 export interface ResolvedSettings extends NnSettings {
   /** The workspace is trusted: data files may be read and runs may train. */
-  trusted: boolean;
+  workspaceTrusted: boolean;
 }
 
 /** Takes whatever the client answered and keeps only well-formed values; the rest falls back to the defaults. */
@@ -28,14 +28,13 @@ export function resolveSettings(raw: unknown, init: InitializationOptions | unde
   // A client without Workspace Trust (Neovim, …) says nothing: trusted. A value that is
   // there but is not `true` (`"false"`, `0`, `null`) is not trust.
   const said = (x: unknown): boolean | undefined => (x === undefined ? undefined : x === true);
-  const trusted = said(value.workspaceTrusted) ?? said(init?.workspaceTrusted) ?? true;
+  const workspaceTrusted = said(value.workspaceTrusted) ?? said(init?.workspaceTrusted) ?? true;
   return {
     autoTrain,
     autoTrainBudgetSeconds: positive(value.autoTrainBudgetSeconds, DEFAULT_SETTINGS.autoTrainBudgetSeconds, 0),
     maxTrainingSeconds: positive(value.maxTrainingSeconds, DEFAULT_SETTINGS.maxTrainingSeconds, 0.001),
     maxParameters: Math.floor(positive(value.maxParameters, DEFAULT_SETTINGS.maxParameters, 1)),
-    workspaceTrusted: trusted,
-    trusted,
+    workspaceTrusted,
   };
 }
 

@@ -1,7 +1,7 @@
 // The snapshot of one open document that every editor feature reads: text, checked spec, training outcomes and run statuses, all at one version.
 //
-// Features are pure functions `(state: DocumentState, params) => LSP value`; main.ts
-// builds a fresh DocumentState per document version and hands it in. Nothing here
+// Features are pure functions `(state: DocumentState, params) => LSP value`; a document's
+// DocumentSession (session.ts) builds a fresh DocumentState per version and hands it in. Nothing here
 // changes after it is built, so a feature may keep references to it freely.
 
 import type { CheckOptions, CheckResult } from '../language';
@@ -17,9 +17,14 @@ export interface ClientFeatures {
   markdown: boolean;
   /**
    * The client runs commands from markdown links (`command:` URIs) and has the
-   * client-side commands such as `nn.showTraining` (the training panel): VS Code.
+   * client-side commands such as ClientCommands.showTraining (the training panel): VS Code.
    */
   commandLinks: boolean;
+  /**
+   * The client draws codicons (`$(play)`) in lens titles and hover markdown: VS Code. Other
+   * clients (Neovim) would show the `$(…)` as written, so they get plain words.
+   */
+  icons: boolean;
   /** Completion may insert snippets (`${1:name}` placeholders); when false, plain words only. Absent means yes. */
   snippets?: boolean;
 }
@@ -49,7 +54,7 @@ export interface DocumentState {
    */
   results: readonly Problem[];
   /** False in an untrusted workspace: no data files are read and nothing trains. */
-  trusted: boolean;
+  workspaceTrusted: boolean;
   client: ClientFeatures;
   /** The options this version was checked with; completion reads a CSV header through their reader and path rules (to list its columns). */
   checkOptions?: CheckOptions;
@@ -67,20 +72,4 @@ export function runAtLine(state: DocumentState, line: number): RunSpec | undefin
     const last = state.lines.lineOf(Math.max(run.span.start, run.span.end - 1));
     return line >= first && line <= last;
   });
-}
-
-/** The run whose `train` declaration contains the offset, if it passed its checks. */
-export function runAtOffset(state: DocumentState, offset: number): RunSpec | undefined {
-  return state.check.runs.find((run) => offset >= run.span.start && offset <= run.span.end);
-}
-
-/** The finished or stepped outcome of a run of this document, if there is one. */
-export function outcomeOf(state: DocumentState, run: RunSpec): RunOutcome | undefined {
-  return state.outcomes.get(run.key);
-}
-
-/** The status of a run of this document (same order as check.runs). */
-export function statusOf(state: DocumentState, run: RunSpec): RunStatus | undefined {
-  const i = state.check.runs.indexOf(run);
-  return i >= 0 ? state.statuses[i] : undefined;
 }

@@ -1,4 +1,4 @@
-// Initial weights, drawn from the run's seed: xavier, he, uniform or zeros (LANGUAGE.md §4). Biases start at 0.
+// Initial weights, drawn from the run's seed: xavier, he, uniform or zeros (docs/language.md §4.3). Biases start at 0.
 
 import type { Init } from '../language/model';
 import type { Vector } from './activations';

@@ -1,7 +1,7 @@
 // The backpropagation trainer: batched forward pass, the delta rule, gradients and updates, epochs and stop rules.
 //
 // Shapes follow the math with one column per sample: for layer k (numbered from
-// 1, as in LANGUAGE.md), W⁽ᵏ⁾ is n_k × n_{k−1}, and z⁽ᵏ⁾, a⁽ᵏ⁾, δ⁽ᵏ⁾ are
+// 1, as in docs/language.md §4.1), W⁽ᵏ⁾ is n_k × n_{k−1}, and z⁽ᵏ⁾, a⁽ᵏ⁾, δ⁽ᵏ⁾ are
 // n_k × B for a chunk of B samples, so one step of the derivation is one matrix
 // product over the whole chunk:
 //   forward   z⁽ᵏ⁾ = W⁽ᵏ⁾ a⁽ᵏ⁻¹⁾ + b⁽ᵏ⁾,  a⁽ᵏ⁾ = act(z⁽ᵏ⁾)
@@ -24,6 +24,7 @@ import { outputLoss, type OutputLoss } from './losses';
 import { createKernels, type KernelHelpers, type KernelImplementation, type MatrixKernels } from './kernels';
 import { fitNormalization, normalizeInput } from './normalize';
 import { createOptimizer, type Optimizer } from './optimizers';
+import { gatherRows, splitRows } from './parts';
 import { Rng, STREAM } from './rng';
 import type {
   EpochReport,
@@ -51,7 +52,7 @@ export const CALL_WORK = 1 << 20;
 /** Each layer's W and b start on a multiple of this many elements in the parameter block (a 64-byte line in f32). */
 const PIECE_ALIGN = 16;
 
-/** How accuracy is judged, decided from the targets (LANGUAGE.md §4), or null for regression. */
+/** How accuracy is judged, decided from the targets (docs/language.md §4.15), or null for regression. */
 export type Classification = 'binary' | 'onehot' | null;
 
 export function classificationOf(data: Dataset): Classification {
@@ -71,21 +72,6 @@ export function classificationOf(data: Dataset): Classification {
     if (ones !== 1) return null;
   }
   return 'onehot';
-}
-
-/**
- * Splits rows 0..rows−1 into training and validation parts: round(share × rows)
- * rows, chosen by the seed, are held out (at least one row is always kept for
- * training). Both parts are in data order.
- */
-export function splitRows(rows: number, share: number | null, seed: number): { training: Int32Array; validation: Int32Array } {
-  const held = share === null || rows === 0 ? 0 : Math.min(Math.max(Math.round(share * rows), 0), rows - 1);
-  const order = new Int32Array(rows);
-  for (let i = 0; i < rows; i++) order[i] = i;
-  if (held > 0) new Rng(seed, STREAM.split).shuffle(order);
-  const validation = order.slice(0, held).sort();
-  const training = order.slice(held).sort();
-  return { training, validation };
 }
 
 /** How the trainer may run, beyond the run's own settings; none of it changes the numbers. */
@@ -445,7 +431,7 @@ export class Trainer {
     return this.wide;
   }
 
-  /** Mean per-sample loss of the current weights on the training part (CLI.md `finalLoss`). */
+  /** Mean per-sample loss of the current weights on the training part (`finalLoss`, docs/cli.md "The JSON document"). */
   trainingLoss(): number {
     return this.evaluate(this.trainInputs, this.trainTargets, this.trainingRows.length).loss;
   }
@@ -701,11 +687,7 @@ export class Trainer {
     const { inputWidth, targetWidth } = this.data;
     const inputs = this.kernels.allocateFloat64(rows.length * inputWidth);
     const targets = this.kernels.allocateFloat64(rows.length * targetWidth);
-    for (let r = 0; r < rows.length; r++) {
-      const source = this.data.inputs.subarray(rows[r] * inputWidth, (rows[r] + 1) * inputWidth);
-      normalizeInput(this.normalization, source, inputs.subarray(r * inputWidth, (r + 1) * inputWidth));
-      targets.set(this.data.targets.subarray(rows[r] * targetWidth, (rows[r] + 1) * targetWidth), r * targetWidth);
-    }
+    gatherRows(this.data, rows, this.normalization, inputs, targets);
     return [inputs, targets];
   }
 

@@ -20,7 +20,7 @@ export type StopReason = 'target' | 'epochs' | 'diverged' | 'time' | 'cancelled'
 export interface EpochReport {
   /** 1-based epoch number. */
   epoch: number;
-  /** Mean per-sample training loss of the epoch (LANGUAGE.md §4). */
+  /** Mean per-sample training loss of the epoch (docs/language.md §4.13). */
   loss: number;
   validationLoss: number | null;
   /** On the training part, for classification; null otherwise. */
@@ -35,7 +35,7 @@ export interface EpochReport {
  */
 export interface TrainHistory {
   epoch: Float64Array;
-  /** Mean per-sample training loss of each epoch (LANGUAGE.md §4). */
+  /** Mean per-sample training loss of each epoch (docs/language.md §4.13). */
   loss: Float64Array;
   /** On the training part, for classification; null for regression. */
   accuracy: Float64Array | null;
@@ -122,7 +122,7 @@ export interface TrainResult {
   accuracy: number | null;
   validationLoss: number | null;
   validationAccuracy: number | null;
-  /** Mean loss of the final weights on the training part (CLI.md `finalLoss`). */
+  /** Mean loss of the final weights on the training part (`finalLoss`, docs/cli.md "The JSON document"). */
   finalLoss: number | null;
   /** Every epoch's numbers, in order. */
   history: TrainHistory;

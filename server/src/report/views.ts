@@ -5,16 +5,19 @@ import { pathToFileURL } from 'node:url';
 import type { Dataset, RunSpec } from '../language/model';
 import { LineIndex } from '../language/positions';
 import { reportsOf, thinHistory } from '../nn/history';
-import { Trainer } from '../nn/trainer';
-import type { TrainResult, WeightSnapshot } from '../nn/types';
+import type { TrainResult } from '../nn/types';
 import type { CurvePoint, PanelLayer, RunPhase, Snapshot, TrainingView } from '../protocol';
-import { BOUNDARY_GRID, boundaryGrid, dataPoints } from '../training/boundary';
-import { panelLayer, snapshotLayers } from '../training/snapshots';
+import { BOUNDARY_GRID, boundaryGrid, dataPoints } from '../present/boundary';
+import { panelLayer, snapshotLayers } from '../present/snapshots';
 import type { RunState } from '../training/host';
-import { resultText } from '../training/summary';
+import { resultText } from '../present/summary';
 import { reportPieces } from './html';
 
-/** A run as `nn train --report` hands it over (structurally the CLI's TrainedRun). */
+/**
+ * A run as `nn train --report` hands it over (structurally the CLI's TrainedRun). The
+ * slider's snapshots are those its one training recorded (`result.snapshots`, asked for
+ * with TrainControl.snapshots): the report never trains a run again to get them.
+ */
 export interface ReportRun {
   run: RunSpec;
   result: TrainResult;
@@ -23,15 +26,6 @@ export interface ReportRun {
 
 /** Curve points kept per run, as the editor keeps them. */
 const CURVE_POINTS = 2000;
-/** Snapshots for the report's slider; the panel keeps as many. */
-const SNAPSHOTS = 40;
-const SNAPSHOT_VALUES = 2_000_000;
-/**
- * The CLI trains in slices without recording weights, so the slider's snapshots come
- * from training the run again (same seed, same numbers). Only runs that took less than
- * this are replayed; longer ones show their final weights alone.
- */
-const REPLAY_SECONDS = 20;
 
 /**
  * Data points drawn per run: enough to show the data's shape. A set of millions would make a
@@ -80,21 +74,12 @@ const phases: Record<TrainResult['stopped'], RunPhase> = {
   cancelled: 'cancelled',
 };
 
-/** Evenly spaced weight snapshots of the run, replayed when it was quick enough; always ends with the final weights. */
-function weightSnapshots(run: RunSpec, result: TrainResult, seconds: number): WeightSnapshot[] {
-  if (result.snapshots && result.snapshots.length > 0) return result.snapshots;
-  if (seconds > REPLAY_SECONDS || result.stopped === 'diverged' || result.epochs === 0) return [];
-  const replay = new Trainer(run.network, run.data, { ...run.settings, epochs: result.epochs });
-  const replayed = replay.train({ snapshots: { maxSnapshots: SNAPSHOTS, maxValues: SNAPSHOT_VALUES } });
-  return replayed.snapshots ?? [];
-}
-
 export function trainingView(uri: string, text: string, report: ReportRun): TrainingView {
   const { run, result, seconds } = report;
   const lines = new LineIndex(text);
   const layerLines = run.network.layers.map((layer) => lines.lineOf(layer.span.start));
   const final = result.layers.map((layer, k) => panelLayer(layer, layerLines[k] ?? 0));
-  const recorded = weightSnapshots(run, result, seconds);
+  const recorded = result.snapshots ?? [];
   // As in the editor: each snapshot shows the last single update at its time (the trainer records it).
   const layerSnapshots: { epoch: number; layers: PanelLayer[] }[] = recorded
     .filter((s) => s.epoch < result.epochs)

@@ -10,7 +10,7 @@ import type { RunSpec } from '../language/model';
 import type { CurvePoint } from '../protocol';
 import type { ProgressReport, RunFrame } from './messages';
 import type { JobHandle } from './pool';
-import type { LiveSnapshots } from './snapshots';
+import type { LiveSnapshots } from '../present/snapshots';
 
 export interface LiveJob {
   kind: 'train' | 'step';

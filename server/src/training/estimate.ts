@@ -1,6 +1,6 @@
 // How long a run will take: the machine's measured training speed and the cost estimate auto-train compares with its budget.
 
-import type { NetworkSpec, RunSpec } from '../language/model';
+import { heldOutRows, type NetworkSpec, type RunSpec } from '../language/model';
 
 /** Trainable parameters: Σ units × (inputs + 1). */
 export function parameterCount(network: NetworkSpec): number {
@@ -15,7 +15,7 @@ export function parameterCount(network: NetworkSpec): number {
 
 /** The work of a whole run in parameter·sample updates: parameters × training rows × epochs. */
 export function runWork(run: RunSpec): number {
-  const trainRows = Math.max(1, Math.round(run.data.rows * (1 - (run.settings.validate ?? 0))));
+  const trainRows = Math.max(1, run.data.rows - heldOutRows(run.data.rows, run.settings.validate));
   return parameterCount(run.network) * trainRows * run.settings.epochs;
 }
 

@@ -12,7 +12,7 @@ import { SpeedEstimate } from './estimate';
 import type { ProgressReport } from './messages';
 import type { RunOutcome } from './outcome';
 import { WorkerPool, defaultPoolSize } from './pool';
-import { LiveSnapshots, type LiveSnapshotBudget } from './snapshots';
+import { LiveSnapshots, type LiveSnapshotBudget } from '../present/snapshots';
 
 /** Live snapshots kept per training: as many slider stops as a finished run has, within a million numbers. */
 export const LIVE_SNAPSHOTS: LiveSnapshotBudget = { maxSnapshots: 40, maxValues: 1_000_000 };
@@ -94,7 +94,7 @@ export class TrainingHost {
     const started: string[] = [];
     for (const run of this.select(doc, keys)) {
       this.cancelLive(doc, run.key);
-      // A new training discards the stepped state (UX.md, Step).
+      // A new training discards the stepped state (docs/editor.md "Step").
       const cached = this.cache.peek(run.key);
       if (cached?.outcome.step) {
         if (cached.outcome.result) this.cache.set(run.key, { ...cached, outcome: { ...cached.outcome, step: null } });
@@ -108,7 +108,7 @@ export class TrainingHost {
   }
 
   /**
-   * One update of the run (UX.md, Step): continues a stepped run, starts from the
+   * One update of the run (docs/editor.md "Step"): continues a stepped run, starts from the
    * trained weights when the run finished, from fresh ones otherwise. Refused while
    * the run trains.
    */

@@ -20,8 +20,8 @@ const math = { exp: Math.exp, tanh: Math.tanh, log: Math.log, log1p: Math.log1p 
  * Has V8 compile the product and sgd kernels of a precision with its optimizing compiler: one
  * call of each, on an instance of the module with a memory of its own, uses up V8's budget for
  * them, and the code is the module's, so every instance on every thread runs it from then on.
- * Otherwise the first batches pay for that compiling while the threads wait on each other (the
- * first batch of a 784-256-10 run took 20 ms on two threads with its helper started, 9 on one).
+ * Otherwise the first batches pay for that compiling while the threads wait on each other
+ * (bench/README.md has the figures).
  */
 function warmUp(module, precision) {
   const scratch = new WebAssembly.Memory({ initial: 32, maximum: 65536, shared: true });
@@ -127,8 +127,8 @@ export const startKernelHelpers: StartHelpers = (data: HelperData, count: number
  * kernels (nn/kernels compiledKernels()). Booting a worker takes 10–30 ms, and optimizing its
  * kernels a few more; a trainer that starts its own helpers trains alone meanwhile, on a core
  * the booting thread shares. `nn train --threads N` starts them before it reads and checks the
- * spec (for a large CSV, most of a second), so they wait ready when training begins: 784-256-10,
- * 3 epochs on two threads, 155 → 146 ms (`nn train`, 21 alternating runs). The first trainer that asks for `count` helpers takes
+ * spec (for a large CSV, most of a second), so they wait ready when training begins (bench/README.md
+ * has the figures). The first trainer that asks for `count` helpers takes
  * them; others start their own. dispose() ends the ones no trainer took and says how many.
  */
 export function startKernelHelpersEarly(count: number, module: object): { start: StartHelpers; dispose(): Promise<number> } {

@@ -18,9 +18,9 @@ import type { RunSpec } from '../language/model';
 import type { PanelLayer, Snapshot } from '../protocol';
 import { CancelFlag, type HostMessage, type RunFrame, type RunRecord, type WorkerMessage } from './messages';
 import type { RunOutcome } from './outcome';
-import { dataPoints, trainerBoundary, BOUNDARY_GRID, type Box } from './boundary';
+import { dataPoints, trainerBoundary, BOUNDARY_GRID, type Box } from '../present/boundary';
 import { measureThroughput } from './measure';
-import { panelLayer, snapshotLayers, snapshotSize } from './snapshots';
+import { panelLayer, snapshotLayers, snapshotSize } from '../present/snapshots';
 
 /** Snapshots kept per run, evenly spaced over its epochs (the panel's scrubber). */
 const SNAPSHOTS = 40;

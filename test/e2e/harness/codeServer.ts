@@ -79,7 +79,7 @@ export function makeRunDirs(prefix = 'nn-e2e-'): RunDirs {
   return { ...dirs, env };
 }
 
-/** User settings that keep the workbench quiet and deterministic (E2E.md). Extra settings are merged in. */
+/** User settings that keep the workbench quiet and deterministic. Extra settings are merged in. */
 export function writeUserSettings(dirs: RunDirs, extra: Record<string, unknown> = {}): void {
   const settings = {
     'telemetry.telemetryLevel': 'off',

@@ -1,7 +1,7 @@
 // Drives the VS Code workbench in Debian's Chromium through playwright-core: open files, read squiggles, Problems, CodeLens, hovers, run palette commands, take screenshots.
 //
 // Every wait has a deadline and waits for an element or a condition, never a
-// fixed time. Selectors are the ones E2E.md found to work in VS Code 1.139.
+// fixed time. Selectors are ones found to work in VS Code 1.139.
 import { chromium, type Browser, type Frame, type Locator, type Page } from 'playwright-core';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';

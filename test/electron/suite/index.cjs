@@ -118,13 +118,13 @@ check('a long run starts from "NN: Train Network" and stops with "NN: Stop Train
   const { doc, editor } = await open('long-run.nn');
   const line = lineOf(doc, /^\s*train\s/);
   editor.selection = new vscode.Selection(line + 1, 2, line + 1, 2);
-  await until('the ▶ Train lens', async () => /▶ Train/.test(await lensTitles(doc)));
+  await until('the Train lens', async () => /\$\(play\) Train/.test(await lensTitles(doc)));
   await vscode.commands.executeCommand('nn.trainNetwork');
-  await until('the run to train', async () => /■ Stop/.test(await lensTitles(doc)), 60000);
+  await until('the run to train', async () => /\$\(debug-stop\) Stop/.test(await lensTitles(doc)), 60000);
   await vscode.commands.executeCommand('nn.stopTrainingActive');
   await until('the run to stop', async () => {
     const t = await lensTitles(doc);
-    return !/■ Stop/.test(t) && /▶ (Train|Retrain)/.test(t);
+    return !/\$\(debug-stop\) Stop/.test(t) && /\$\(play\) (Train|Retrain)/.test(t);
   });
 });
 

@@ -46,7 +46,7 @@ const INLINE_EXPONENTIALS = 8;
 /**
  * Networks with at most this many parameters take two samples per pass. Each gradient term is
  * written out once per lane, so a larger network's code grows to hundreds of kilobytes, which V8
- * compiles for longer than the pairs save (8-40-40-1: 414 KB, 50 ms to generate in a fresh process).
+ * compiles for longer than the pairs save.
  */
 const PAIR_PARAMETERS = 1024;
 /** Networks with at most this many parameters have the sgd step written out. */

@@ -7,7 +7,7 @@
 //   gradient  G (+)= D Aᵀ        multiplyTransposedRight
 // and the optimizers' elementwise updates (sgdUpdate, adamUpdate), which only
 // repeat optimizers.ts's JavaScript steps in SIMD lanes.
-// Contract on the numbers (LANGUAGE.md §4: same file, seed and precision give
+// Contract on the numbers (docs/language.md §4.17: same file, seed and precision give
 // the same numbers bit for bit): each element of C is ONE sum over the shared
 // dimension in increasing order, started at +0, with a separate multiply and
 // add per term; then + C (accumulate) or + b. `f32` kernels use Float32Array

@@ -6,7 +6,7 @@
 // A product's columns are cut into one contiguous range per thread, the calling
 // thread included. Every element of C is still one sum in the same order,
 // computed whole by one thread, so the numbers do not depend on how many
-// threads there are (LANGUAGE.md §4): no sum is split, nothing is reduced.
+// threads there are (docs/language.md §4.17): no sum is split, nothing is reduced.
 // The control block lives in the kernels' memory; server/wasm/batches.ts spells
 // its layout (CONTROL, JOB_WORDS, JOB, JOB_FLOATS, floatsOffset) out again, since
 // AssemblyScript cannot import this file: keep the two in step.

@@ -1,9 +1,9 @@
-// The words and numbers of a run's state, as the CodeLens, the result diagnostics and the status bar say them (UX.md).
+// The words and numbers of a run's state, as the CodeLens, the result diagnostics and the status bar say them (docs/editor.md "CodeLens").
 
 import type { RunSpec } from '../language/model';
 import { plural } from '../language/wording';
-import type { ProgressReport } from './messages';
-import type { RunState } from './host';
+import type { ProgressReport } from '../training/messages';
+import type { RunState } from '../training/host';
 
 /** Three significant digits, no trailing zeros: 0.00098, 0.126, 12.3, 3400. */
 export function formatLoss(value: number | null | undefined): string {

@@ -1,21 +1,15 @@
 // The real command line writing into a pipe whose reader leaves early (`nn train spec.nn | head -1`): a quiet stop, no EPIPE stack.
 
-import { spawn } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { buildCli } from '../support/cli';
-import { tempDir } from '../support/temp';
+import { spawnTrain } from '../support/cli';
+import { XOR_TABLE } from '../support/specs';
 
 const RUN = (epochs: number) => `train xor on xor_table {\n  epochs ${epochs}\n}\n`;
-const SPEC = `network xor {\n  input 2\n  layer 3 sigmoid\n  layer 1 sigmoid\n}\ndata xor_table {\n  0 0 -> 0\n  0 1 -> 1\n  1 0 -> 1\n  1 1 -> 0\n}\n${RUN(10)}${RUN(20000)}${RUN(20000)}`;
+const SPEC = `network xor {\n  input 2\n  layer 3 sigmoid\n  layer 1 sigmoid\n}\n${XOR_TABLE}${RUN(10)}${RUN(20000)}${RUN(20000)}`;
 
 describe('nn train into a closed pipe', () => {
   it('stops quietly with status 141 once the reader has gone', async () => {
-    const dir = tempDir('nn-pipe-');
-    const cli = await buildCli(dir);
-    writeFileSync(join(dir, 'xor.nn'), SPEC);
-    const child = spawn(process.execPath, [cli, 'train', 'xor.nn'], { cwd: dir });
+    const child = await spawnTrain('nn-pipe-', SPEC);
     let stderr = '';
     child.stderr.on('data', (chunk: Buffer) => void (stderr += chunk.toString()));
     // Like `head -1`: read the first chunk, then close the read end while the later runs train.

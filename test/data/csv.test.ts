@@ -1,14 +1,14 @@
 // Loading CSV text into a Dataset: RFC 4180 quoting, line ends, numbers as spreadsheets write them, classes.
 import { describe, expect, it } from 'vitest';
 import { loadCsv, parseCsvNumber, type ColumnSelector, type CsvRequest } from '../../server/src/data/csv';
+import { DataStore } from '../../server/src/data/store';
 
-let file = 0;
 function load(text: string, overrides: Partial<CsvRequest> = {}) {
-  // A fresh path per call, so no test sees another's cached parse.
+  // A store of its own per call: no test sees another's parse.
   return loadCsv({
     name: 'd',
     fileLabel: 'd.csv',
-    path: `/virtual/${file++}.csv`,
+    path: '/virtual/d.csv',
     text,
     header: true,
     inputs: null,
@@ -17,7 +17,7 @@ function load(text: string, overrides: Partial<CsvRequest> = {}) {
     normalize: null,
     maxDataCells: 1_000_000,
     ...overrides,
-  });
+  }, new DataStore());
 }
 
 describe('loadCsv', () => {
@@ -33,7 +33,7 @@ describe('loadCsv', () => {
     expect(problems.map((p) => [p.code, p.message])).toEqual([['csv-not-a-number', "d.csv line 3: '1,5' in column 'a' is not a number"]]);
   });
 
-  it('says a number too large for a double overflows, as for inline rows (LANGUAGE.md §5: non-finite numbers)', () => {
+  it('says a number too large for a double overflows, as for inline rows (docs/language.md §5.6: a number too large)', () => {
     const { problems } = load('a,b,y\n1,2,0\n1e999,2,0\n');
     expect(problems.map((p) => p.message)).toEqual(["d.csv line 3: '1e999' in column 'a' is too large to be a number (it overflows to infinity)"]);
   });
@@ -116,15 +116,20 @@ describe('loadCsv', () => {
     expect(problems[0]?.message).toBe("data set 'd' would hold 6 numbers (2 rows × 3), more than the limit of 5; use fewer rows");
   });
 
-  it('gives the same Dataset for the same file and request, and a new one when the text changes', () => {
+  it('gives the same Dataset for the same file and request from one store, and a new one when the text changes', () => {
     const request: CsvRequest = {
       name: 'd', fileLabel: 'd.csv', path: '/virtual/cached.csv', text: 'a,y\n1,0\n', header: true,
       inputs: null, target: null, onehot: false, normalize: null, maxDataCells: 100,
     };
-    const first = loadCsv(request).dataset;
-    expect(loadCsv({ ...request }).dataset).toBe(first);
-    const changed = loadCsv({ ...request, text: 'a,y\n2,0\n' }).dataset;
+    const store = new DataStore();
+    const first = loadCsv(request, store).dataset;
+    expect(loadCsv({ ...request }, store).dataset).toBe(first);
+    const changed = loadCsv({ ...request, text: 'a,y\n2,0\n' }, store).dataset;
     expect(changed).not.toBe(first);
     expect([...(changed?.inputs ?? [])]).toEqual([2]);
+    // Another store parses the file again: stores share nothing.
+    const elsewhere = loadCsv({ ...request }, new DataStore()).dataset;
+    expect(elsewhere).not.toBe(first);
+    expect(elsewhere).toEqual(first);
   });
 });

@@ -1,4 +1,4 @@
-// `nn check` as CLI.md states it: the line format, 1-based positions, and exit statuses 0, 1, 2.
+// `nn check` as docs/cli.md "nn check" states it: the line format, 1-based positions, and exit statuses 0, 1, 2.
 import { writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';

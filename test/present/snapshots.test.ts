@@ -4,8 +4,8 @@ import { describe, expect, it } from 'vitest';
 import { heldOf, mergeView } from '../../client/src/webview/series';
 import type { PanelLayer, Snapshot, TrainingView } from '../../server/src/protocol';
 import { Trainer } from '../../server/src/nn/trainer';
-import { boundaryGrid, dataPoints, trainerBoundary } from '../../server/src/training/boundary';
-import { LiveSnapshots, panelLayer, seriesId, snapshotsToSend, snapshotSize } from '../../server/src/training/snapshots';
+import { boundaryGrid, dataPoints, trainerBoundary } from '../../server/src/present/boundary';
+import { LiveSnapshots, panelLayer, seriesId, snapshotsToSend, snapshotSize } from '../../server/src/present/snapshots';
 import { dataset, network, randomRows, settings } from '../nn/helpers';
 
 function layer(weights: number): PanelLayer {

@@ -1,13 +1,13 @@
-// Result wording and quick fixes of a run's outcome (LANGUAGE.md §6, UX.md): numbers as people read them, fixes that edit the right place.
+// Result wording and quick fixes of a run's outcome (docs/editor.md "Diagnostics after a run"): numbers as people read them, fixes that edit the right place.
 
 import { describe, expect, it } from 'vitest';
 import type { RunSpec } from '../../server/src/language/model';
 import type { Fix } from '../../server/src/language/problems';
 import type { TrainResult } from '../../server/src/nn/types';
 import type { RunState } from '../../server/src/training/host';
-import { missAdvice, resultProblem } from '../../server/src/training/results';
-import { formatLoss, formatLossAgainst, formatSeconds } from '../../server/src/training/summary';
-import { checked } from './helpers';
+import { missAdvice, resultProblem } from '../../server/src/present/results';
+import { formatLoss, formatLossAgainst, formatSeconds } from '../../server/src/present/summary';
+import { checked } from '../training/helpers';
 
 describe('numbers in results', () => {
   it.each([

@@ -1,24 +1,14 @@
-// `nn train` (CLI.md) through trainCommand with a fake terminal: summaries, JSON, exit codes, Ctrl+C, time limits, usage errors.
+// `nn train` (docs/cli.md "nn train") through trainCommand with a fake terminal: summaries, JSON, exit codes, Ctrl+C, time limits, usage errors.
 
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { trainCommand, type CliIo } from '../../server/src/cli/train';
+import { XOR_NETWORK, XOR_TABLE } from '../support/specs';
 import { tempDir } from '../support/temp';
 
-const XOR_SPEC = `network xor {
-  input 2
-  layer hidden 3 sigmoid
-  layer output 1 sigmoid
-}
-
-data xor_table {
-  0 0 -> 0
-  0 1 -> 1
-  1 0 -> 1
-  1 1 -> 0
-}
-
+const XOR_SPEC = `${XOR_NETWORK}
+${XOR_TABLE}
 train xor on xor_table {
   optimizer sgd rate 0.5 momentum 0.9
   epochs 5000
@@ -86,7 +76,7 @@ describe('nn train', () => {
     expect(fake.stderr()).toBe('');
   });
 
-  it('--json writes exactly one document with the fields of CLI.md', async () => {
+  it('--json writes exactly one document with the fields of docs/cli.md', async () => {
     const file = spec('xor.nn', XOR_SPEC);
     const fake = fakeIo({ tty: false });
     expect(await trainCommand([file, '--json'], fake.io)).toBe(0);

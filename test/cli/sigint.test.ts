@@ -1,24 +1,15 @@
 // The real command line under a real Ctrl+C: the run in progress is reported as cancelled and the exit status is 130.
 
-import { spawn } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { buildCli } from '../support/cli';
-import { tempDir } from '../support/temp';
+import { spawnTrain } from '../support/cli';
+import { XOR_TABLE } from '../support/specs';
 
 const SPEC = `network xor {
   input 2
   layer 3 sigmoid
   layer 1 sigmoid
 }
-data xor_table {
-  0 0 -> 0
-  0 1 -> 1
-  1 0 -> 1
-  1 1 -> 0
-}
-train xor on xor_table {
+${XOR_TABLE}train xor on xor_table {
   epochs 10
 }
 train xor on xor_table {
@@ -28,10 +19,7 @@ train xor on xor_table {
 
 describe('nn train and SIGINT', () => {
   it("cancels the second run when interrupted after the first one's summary", async () => {
-    const dir = tempDir('nn-sigint-');
-    const cli = await buildCli(dir);
-    writeFileSync(join(dir, 'xor.nn'), SPEC);
-    const child = spawn(process.execPath, [cli, 'train', 'xor.nn'], { cwd: dir });
+    const child = await spawnTrain('nn-sigint-', SPEC);
     let stdout = '';
     let interrupted = false;
     child.stdout.on('data', (chunk: Buffer) => {

@@ -7,7 +7,7 @@ import { trainCommand } from '../../server/src/cli/train';
 import type { RunSpec } from '../../server/src/language/model';
 import { Trainer } from '../../server/src/nn/trainer';
 import type { RunState } from '../../server/src/training/host';
-import { resultProblem } from '../../server/src/training/results';
+import { resultProblem } from '../../server/src/present/results';
 import { checkedWithoutErrors } from '../support/check';
 import { collectingIo } from '../support/cliIo';
 import { tempDir } from '../support/temp';

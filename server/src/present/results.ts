@@ -1,4 +1,4 @@
-// A run's result as a Problem on its `train` keyword (LANGUAGE.md §6): Information when trained, Warning when the target was missed, Error on divergence, with quick fixes.
+// A run's result as a Problem on its `train` keyword (docs/editor.md "Diagnostics after a run"): Information when trained, Warning when the target was missed, Error on divergence, with quick fixes.
 
 import type { CheckResult } from '../language';
 import type { RunSpec } from '../language/model';
@@ -6,14 +6,14 @@ import type { Fix, Problem } from '../language/problems';
 import type { DataDecl, SpecFile, TrainDecl } from '../language/syntax';
 import { plural } from '../language/wording';
 import type { TrainResult } from '../nn/types';
-import type { RunState } from './host';
+import type { RunState } from '../training/host';
 import { formatLoss, formatLossAgainst, formatPercent, formatSeconds, lossWord } from './summary';
 
 /** The result problem of one run, or null while it has no result. */
 export function resultProblem(check: CheckResult, run: RunSpec, state: RunState, text: string): Problem | null {
   const span = run.keywordSpan;
   if (state.phase === 'failed') {
-    return { span, severity: 'error', code: 'training-failed', message: `training failed: ${state.failure ?? 'unknown error'}. ▶ Train to try again.` };
+    return { span, severity: 'error', code: 'training-failed', message: `training failed: ${state.failure ?? 'unknown error'}. Train to try again.` };
   }
   // While a run trains again, its previous result (same key, so the same numbers) stays shown.
   const outcome = state.outcome;

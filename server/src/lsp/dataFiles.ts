@@ -1,0 +1,59 @@
+// How the editor reads a spec's data files for the checker: confined to the workspace folder (links followed), refused past a size, kept in the workspace's DataStore by (path, size, mtime).
+
+import { realpathSync, statSync } from 'node:fs';
+import { isAbsolute, relative, sep } from 'node:path';
+import type { DataStore } from '../data/store';
+import type { ReadFile } from '../language';
+import { fileError, readRegularFile } from '../textFiles';
+
+/** The largest data file the editor reads (the nn command line reads up to 512 MB, the longest text Node.js holds). */
+const MAX_DATA_FILE_BYTES = 64 * 1024 * 1024;
+
+function megabytes(bytes: number): string {
+  return `${(bytes / (1024 * 1024)).toFixed(bytes < 10 * 1024 * 1024 ? 1 : 0)} MB`;
+}
+
+/**
+ * Reads a data file for the checker. check() runs on every keystroke, so an unchanged
+ * file (same size and modification time) comes from the store, unread.
+ */
+export function dataFileReader(store: DataStore): ReadFile {
+  return (path) => {
+    try {
+      const stat = statSync(path);
+      // Worded as the command line words it (textFiles.ts), so both say the same.
+      if (!stat.isFile()) return { error: stat.isDirectory() ? 'it is a folder, not a file' : 'it is not a regular file' };
+      // Parsing a CSV takes many times its size in memory, before its rows × columns can be
+      // counted against the data limit: a huge file is refused by its size, unread.
+      if (stat.size > MAX_DATA_FILE_BYTES) {
+        return { error: `it is ${megabytes(stat.size)}, more than the ${megabytes(MAX_DATA_FILE_BYTES)} the editor reads; use a sample of the data (the nn command line reads files up to 512 MB)` };
+      }
+      return { text: store.fileText({ path, size: stat.size, mtimeMs: stat.mtimeMs }, () => readRegularFile(path)) };
+    } catch (error) {
+      return fileError(error);
+    }
+  };
+}
+
+/**
+ * The checker tests data paths as written; a symbolic link inside the workspace can still
+ * lead out of it. Every link is followed (realpath) before reading, and a file that really
+ * lies outside `root` is refused with a message that says where it leads.
+ */
+export function confinedReader(read: ReadFile, root: string, rootName: string): ReadFile {
+  return (path) => {
+    let real: string;
+    let realRoot: string;
+    try {
+      real = realpathSync(path);
+      realRoot = realpathSync(root);
+    } catch {
+      return read(path); // missing or unreadable: the reader says which
+    }
+    const inside = relative(realRoot, real);
+    if (inside === '..' || inside.startsWith(`..${sep}`) || isAbsolute(inside)) {
+      return { error: `it is a link to ${real}, outside ${rootName}; the editor only reads data files inside it (the nn command line reads any path)` };
+    }
+    return read(real);
+  };
+}

@@ -1,0 +1,338 @@
+// One open document on the server: its checked state, the timers that check and auto-train it, what was published for it and its work-done progress, disposed of together when it closes.
+//
+// A session rebuilds its DocumentState for every checked version and whenever one of its
+// runs moves (TrainingHost events), publishes diagnostics only for the document's current
+// version, and answers requests with the state of the text the client has now. Training
+// itself happens in the workspace's TrainingHost, never here.
+
+import type { WorkDoneProgressServerReporter } from 'vscode-languageserver';
+import { check, type CheckOptions, type CheckResult } from '../language';
+import type { RunSpec } from '../language/model';
+import { LineIndex } from '../language/positions';
+import type { Problem } from '../language/problems';
+import { resultProblem } from '../present/results';
+import { progressText, statusSummary } from '../present/summary';
+import { RunStatusNotification, type RunStatus, type RunStatusParams } from '../protocol';
+import type { RunEvent, RunState, TrainingHost } from '../training/host';
+import type { RunOutcome } from '../training/outcome';
+import { diagnostics } from './diagnostics';
+import type { DocumentState } from './state';
+import type { Workspace } from './workspace';
+
+/** A document is checked at most this often while its text changes. */
+const CHECK_DEBOUNCE_MS = 20;
+/** Auto-train waits this long after the text stops changing (docs/editor.md "Auto-train and the estimate"). */
+const AUTO_TRAIN_DELAY_MS = 300;
+/** Lens refreshes and nn/runStatus notifications per document, at most this often while training. */
+const PROGRESS_INTERVAL_MS = 100;
+
+/** Why a document is checked: opened, its text changed, or something around it did (settings, trust, folders, data files). */
+export type CheckReason = 'open' | 'change' | 'settings';
+
+/** What a session holds at a moment (tests: a closed session holds nothing). */
+export interface SessionHoldings {
+  /** Pending timers: check, auto-train, progress. */
+  timers: number;
+  /** Open work-done progress reports. */
+  reporters: number;
+  /** Whether it still has a DocumentState. */
+  state: boolean;
+}
+
+export class DocumentSession {
+  /** The state last built: of the last check, with its runs' latest news. */
+  private latest: DocumentState | null = null;
+  /** The options of the last check, for the synchronous re-check of `current`. */
+  private options: CheckOptions | undefined;
+  private checkTimer: NodeJS.Timeout | undefined;
+  /** When the document was last checked (performance.now()), for the check interval. */
+  private lastChecked = -Infinity;
+  private autoTimer: NodeJS.Timeout | undefined;
+  private progressTimer: NodeJS.Timeout | undefined;
+  /** What was last published (version and diagnostics), so nothing is sent twice. */
+  private published: string | undefined;
+  /** One work-done progress per running run, by RunSpec.key. */
+  private readonly reporters = new Map<string, WorkDoneProgressServerReporter>();
+  private disposed = false;
+
+  constructor(
+    readonly uri: string,
+    private readonly workspace: Workspace,
+  ) {}
+
+  /** The state last built (the last check's version, or a newer one a request checked); null before the first check. */
+  get state(): DocumentState | null {
+    return this.latest;
+  }
+
+  /** The text changed: check soon (a burst of changes is checked once). The first check is the open's. */
+  textChanged(): void {
+    if (this.latest === null) return;
+    this.scheduleCheck(CHECK_DEBOUNCE_MS, 'change');
+  }
+
+  /**
+   * Checks soon: at once when the document was not checked in the last few milliseconds
+   * (a keystroke after a pause is answered immediately), otherwise once the interval has
+   * passed, with whatever text is latest then.
+   */
+  scheduleCheck(delay: number, reason: CheckReason): void {
+    if (this.disposed) return;
+    // A pending auto-train belongs to text that is changing again: wait for the new text.
+    if (reason === 'change') {
+      clearTimeout(this.autoTimer);
+      this.autoTimer = undefined;
+      if (this.checkTimer !== undefined) return;
+      delay = Math.max(0, delay - (performance.now() - this.lastChecked));
+    } else {
+      clearTimeout(this.checkTimer);
+    }
+    const run = () => {
+      this.checkTimer = undefined;
+      this.lastChecked = performance.now();
+      this.workspace.guarded(`checking ${this.uri}`, this.check(reason));
+    };
+    if (delay <= 0 && reason !== 'change') run();
+    else this.checkTimer = setTimeout(run, delay);
+  }
+
+  /**
+   * The state of the document as the client sees it now. A request may arrive between
+   * a change and its (debounced) check: then the check runs at once, so features never
+   * answer with positions of older text. Null before the first check.
+   */
+  current(): DocumentState | null {
+    const document = this.workspace.documents.get(this.uri);
+    const state = this.latest;
+    if (!document || this.disposed) return null;
+    if (state && state.version === document.version) return state;
+    const options = this.options;
+    if (!state || !options) return null;
+    const text = document.getText();
+    // The host keeps the runs of the last full check; this state only answers the request.
+    return this.build(document.version, text, new LineIndex(text), check(text, options), state.workspaceTrusted);
+  }
+
+  /** Everything the editor shows about one run of the current version (phase, progress, outcome, estimate). */
+  runState(run: RunSpec): RunState {
+    return this.workspace.host.state(this.uri, run);
+  }
+
+  /** What the training panel draws of a run: the finished record, and the live job while it trains. */
+  record(run: RunSpec): ReturnType<TrainingHost['record']> {
+    return this.workspace.host.record(this.uri, run.key);
+  }
+
+  /** Starts the runs that auto-train may start (settings, trust, no errors, within the budget). */
+  async autoTrain(trigger: 'onChange' | 'onSave'): Promise<void> {
+    const host = this.workspace.host;
+    if (!this.workspace.documents.get(this.uri) || this.disposed) return;
+    const settings = await this.workspace.settings(this.uri);
+    const state = this.latest;
+    if (this.disposed || settings.autoTrain !== trigger || !state || !settings.workspaceTrusted || state.check.errorCount > 0) return;
+    if (this.workspace.documents.get(this.uri)?.version !== state.version) return;
+    const keys = state.check.runs
+      .filter((run) => !host.settled(this.uri, run) && host.speed.seconds(run) <= settings.autoTrainBudgetSeconds)
+      .map((run) => run.key);
+    if (keys.length > 0) host.train(this.uri, keys, settings.maxTrainingSeconds);
+  }
+
+  /** One of this document's runs moved (the host's event). */
+  runEvent(event: RunEvent): void {
+    if (this.disposed) return;
+    if (event.kind === 'progress' || event.kind === 'snapshot' || event.kind === 'record') {
+      // Progress comes up to ~10 times a second per run; coalesce per document. A record
+      // changes only what the panel shows, which refetches on nn/runStatus.
+      if (this.progressTimer !== undefined) return;
+      this.progressTimer = setTimeout(() => {
+        this.progressTimer = undefined;
+        const state = this.refresh();
+        if (state && this.workspace.documents.get(this.uri)?.version === state.version) this.sendProgress(state);
+      }, PROGRESS_INTERVAL_MS);
+      return;
+    }
+    const state = this.refresh();
+    if (state) this.publish(state);
+    if (event.kind === 'done') this.workspace.refreshHints();
+  }
+
+  holdings(): SessionHoldings {
+    const timers = [this.checkTimer, this.autoTimer, this.progressTimer].filter((t) => t !== undefined).length;
+    return { timers, reporters: this.reporters.size, state: this.latest !== null };
+  }
+
+  /** The document closed (or the server shuts down): stop its timers, runs and progress reports, and forget its state. */
+  dispose(): void {
+    this.disposed = true;
+    for (const timer of [this.checkTimer, this.autoTimer, this.progressTimer]) clearTimeout(timer);
+    this.checkTimer = this.autoTimer = this.progressTimer = undefined;
+    this.workspace.host.close(this.uri);
+    for (const reporter of this.reporters.values()) reporter.done();
+    this.reporters.clear();
+    this.latest = null;
+    this.options = undefined;
+    this.published = undefined;
+  }
+
+  // ---------------------------------------------------------------- checking
+
+  private async check(reason: CheckReason): Promise<void> {
+    if (!this.workspace.documents.get(this.uri) || this.disposed) return;
+    const settings = await this.workspace.settings(this.uri);
+    // The text may have moved on (or the document closed) while the settings were on their way: check the latest.
+    const document = this.workspace.documents.get(this.uri);
+    if (!document || this.disposed) return;
+    const text = document.getText();
+    const options = this.workspace.checkOptions(this.uri, settings);
+    // A request may have checked this very version already (see `current`): reuse it.
+    const previous = this.latest;
+    const reuse =
+      reason === 'change' && previous?.version === document.version && previous.text === text && sameOptions(this.options, options);
+    this.options = options;
+    const result = reuse ? previous.check : check(text, options);
+    const lines = reuse ? previous.lines : new LineIndex(text);
+    // Nothing trains in an untrusted workspace, and nothing in a file with errors.
+    const trainable = settings.workspaceTrusted && result.errorCount === 0 ? result.runs : [];
+    this.workspace.host.update(this.uri, document.version, trainable);
+    this.publish(this.build(document.version, text, lines, result, settings.workspaceTrusted));
+    if (settings.autoTrain === 'onChange') {
+      clearTimeout(this.autoTimer);
+      const version = document.version;
+      const start = () => {
+        this.autoTimer = undefined;
+        if (this.workspace.documents.get(this.uri)?.version === version) this.workspace.guarded(`auto-training ${this.uri}`, this.autoTrain('onChange'));
+      };
+      if (reason === 'open') start();
+      else this.autoTimer = setTimeout(start, AUTO_TRAIN_DELAY_MS);
+    }
+  }
+
+  /** Builds (and keeps) the document's state from a check and the host's view of its runs. */
+  private build(version: number, text: string, lines: LineIndex, result: CheckResult, workspaceTrusted: boolean): DocumentState {
+    const statuses: RunStatus[] = [];
+    const results: Problem[] = [];
+    const estimates: number[] = [];
+    // Outcomes by key, for every run the text has, also while an error elsewhere stops
+    // training: a layer's trained weights stay in its hover while the user types.
+    const outcomes = new Map<string, RunOutcome>();
+    result.runs.forEach((run, i) => {
+      const runState = this.runState(run);
+      if (runState.outcome) outcomes.set(run.key, runState.outcome);
+      estimates.push(runState.estimate);
+      const problem = workspaceTrusted && result.errorCount === 0 ? resultProblem(result, run, runState, text) : null;
+      if (problem) results.push(problem);
+      const final = runState.outcome?.result;
+      const progress = runState.phase === 'running' || runState.phase === 'queued' ? runState.progress : null;
+      statuses.push({
+        line: lines.positionAt(run.keywordSpan.start).line,
+        index: i + 1,
+        network: run.network.name,
+        data: run.data.name,
+        phase: runState.phase,
+        epoch: progress?.epoch ?? final?.epochs ?? 0,
+        epochs: run.settings.epochs,
+        loss: progress ? progress.loss : final?.loss ?? null,
+        validationLoss: progress ? progress.validationLoss : final?.validationLoss ?? null,
+        accuracy: progress ? progress.accuracy : final?.accuracy ?? null,
+        seconds: progress?.seconds ?? runState.outcome?.seconds ?? 0,
+        summary: statusSummary(runState, run),
+      });
+    });
+    const state: DocumentState = {
+      uri: this.uri,
+      version,
+      text,
+      lines,
+      check: result,
+      outcomes,
+      statuses,
+      estimates,
+      results,
+      workspaceTrusted,
+      client: this.workspace.support.features,
+      checkOptions: this.options,
+    };
+    this.latest = state;
+    return state;
+  }
+
+  /** The state again, with the runs' latest news (no re-check: the text did not change). */
+  private refresh(): DocumentState | null {
+    const old = this.latest;
+    if (!old) return null;
+    return this.build(old.version, old.text, old.lines, old.check, old.workspaceTrusted);
+  }
+
+  // ---------------------------------------------------------------- telling the client
+
+  private publish(state: DocumentState): void {
+    // Only the document's current version may be published: a state of older text is stale.
+    if (this.workspace.documents.get(this.uri)?.version !== state.version) return;
+    const list = diagnostics(state);
+    // Runs change state often (queued, started, …); the editor hears about diagnostics only when they change.
+    const signature = `${state.version}\n${JSON.stringify(list)}`;
+    if (this.published !== signature) {
+      this.published = signature;
+      void this.workspace.connection.sendDiagnostics({ uri: this.uri, version: state.version, diagnostics: list });
+    }
+    this.sendProgress(state);
+  }
+
+  private sendProgress(state: DocumentState): void {
+    const params: RunStatusParams = { uri: this.uri, version: state.version, runs: [...state.statuses] };
+    void this.workspace.connection.sendNotification(RunStatusNotification, params);
+    this.workspace.refreshLenses();
+    this.updateReporters(state);
+  }
+
+  /** One work-done progress per training run, while it runs; its Cancel stops the run. */
+  private updateReporters(state: DocumentState): void {
+    if (!this.workspace.support.workDoneProgress) return;
+    const host = this.workspace.host;
+    const live = new Set<string>();
+    state.check.runs.forEach((run, i) => {
+      const status = state.statuses[i];
+      if (status.phase !== 'running') return;
+      live.add(run.key);
+      const message = progressText(this.runState(run).progress, run);
+      const percentage = Math.min(100, Math.round((100 * status.epoch) / Math.max(1, status.epochs)));
+      const existing = this.reporters.get(run.key);
+      if (existing) {
+        existing.report(percentage, message);
+        return;
+      }
+      const title = `Training ${run.network.name} on ${run.data.name}`;
+      this.workspace.connection.window.createWorkDoneProgress().then(
+        (reporter) => {
+          if (this.disposed || this.reporters.has(run.key) || this.runState(run).phase !== 'running') {
+            reporter.done();
+            return;
+          }
+          this.reporters.set(run.key, reporter);
+          reporter.begin(title, percentage, message, true);
+          reporter.token.onCancellationRequested(() => host.stop(this.uri, [run.key]));
+        },
+        () => undefined,
+      );
+    });
+    for (const [key, reporter] of this.reporters) {
+      if (!live.has(key)) {
+        reporter.done();
+        this.reporters.delete(key);
+      }
+    }
+  }
+}
+
+function sameOptions(a: CheckOptions | undefined, b: CheckOptions): boolean {
+  return (
+    a !== undefined &&
+    a.specPath === b.specPath &&
+    a.allowedRoot === b.allowedRoot &&
+    a.allowedRootName === b.allowedRootName &&
+    (a.readFile === null) === (b.readFile === null) &&
+    a.maxParameters === b.maxParameters &&
+    a.maxDataCells === b.maxDataCells &&
+    a.store === b.store
+  );
+}

@@ -1,0 +1,203 @@
+// The language server's workspace: what the client can do, its folders and settings, the training host, the data store, and one DocumentSession per open document.
+//
+// Everything the server keeps lives in this object and its sessions: closing a document
+// disposes of its session as a whole, and shutting down disposes of the workspace.
+
+import { dirname, resolve, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { CodeLensRefreshRequest, InlayHintRefreshRequest, type Connection, type TextDocuments } from 'vscode-languageserver';
+import type { TextDocument } from 'vscode-languageserver-textdocument';
+import { DataStore } from '../data/store';
+import { DEFAULT_MAX_DATA_CELLS, type CheckOptions } from '../language';
+import type { InitializationOptions } from '../protocol';
+import { TrainingHost, type HostOptions } from '../training/host';
+import { confinedReader, dataFileReader } from './dataFiles';
+import { DocumentSession } from './session';
+import { readSettings, type ResolvedSettings } from './settings';
+import type { ClientFeatures } from './state';
+
+/**
+ * CodeLens refreshes, at most this often. VS Code answers each refresh by cancelling its
+ * lens request and re-arming a debounce of at least 250 ms, so refreshes every 100 ms
+ * starve the lens: it froze on "Train" for a whole run while the status bar counted epochs.
+ */
+const LENS_REFRESH_INTERVAL_MS = 750;
+
+/** What the client said it can take (its capabilities and name), as far as the server needs to know. */
+export interface ClientSupport {
+  configuration: boolean;
+  codeLensRefresh: boolean;
+  inlayHintRefresh: boolean;
+  workDoneProgress: boolean;
+  workspaceFolders: boolean;
+  features: ClientFeatures;
+}
+
+export interface WorkspaceOptions {
+  support: ClientSupport;
+  init: InitializationOptions | undefined;
+  /** Absolute paths of the workspace folders. */
+  folders: string[];
+  host: HostOptions;
+}
+
+export class Workspace {
+  readonly support: ClientSupport;
+  readonly host: TrainingHost;
+  /** Data files, parsed CSVs, generated sets and declarations' data sets of every check in this workspace. */
+  readonly store = new DataStore();
+  private readonly init: InitializationOptions | undefined;
+  private folders: string[];
+  private readonly sessions = new Map<string, DocumentSession>();
+  private readonly readDataFile = dataFileReader(this.store);
+  private lensRefreshTimer: NodeJS.Timeout | undefined;
+  private lastLensRefresh = 0;
+  private disposed = false;
+
+  constructor(
+    readonly connection: Connection,
+    readonly documents: TextDocuments<TextDocument>,
+    options: WorkspaceOptions,
+  ) {
+    this.support = options.support;
+    this.init = options.init;
+    this.folders = options.folders;
+    this.host = new TrainingHost(options.host);
+    this.host.onEvent((event) => this.sessions.get(event.uri)?.runEvent(event));
+  }
+
+  // ---------------------------------------------------------------- documents
+
+  /** A document opened: its session (the one it has, if the client opens it twice), checked at once. */
+  open(uri: string): void {
+    if (this.disposed) return;
+    let session = this.sessions.get(uri);
+    if (!session) {
+      session = new DocumentSession(uri, this);
+      this.sessions.set(uri, session);
+    }
+    session.scheduleCheck(0, 'open');
+  }
+
+  /** The session of an open document. */
+  session(uri: string): DocumentSession | undefined {
+    return this.sessions.get(uri);
+  }
+
+  /** A document closed: its session goes, with everything it held, and its diagnostics are cleared. */
+  close(uri: string): void {
+    const session = this.sessions.get(uri);
+    session?.dispose();
+    this.sessions.delete(uri);
+    // Without a session the host still forgets the document (it may have been told of it by a request).
+    if (!session) this.host.close(uri);
+    void this.connection.sendDiagnostics({ uri, diagnostics: [] });
+  }
+
+  /** How many documents have a session (tests). */
+  get openDocuments(): number {
+    return this.sessions.size;
+  }
+
+  /** Something every check depends on changed (settings, trust, folders, data files): check every document again. */
+  recheckAll(): void {
+    for (const session of this.sessions.values()) session.scheduleCheck(0, 'settings');
+  }
+
+  /** Data files changed on disk: read them again. */
+  dataFilesChanged(): void {
+    this.store.forgetFiles();
+    this.recheckAll();
+  }
+
+  foldersChanged(added: readonly string[], removed: readonly string[]): void {
+    const gone = new Set(removed);
+    this.folders = [...this.folders.filter((f) => !gone.has(f)), ...added];
+    this.recheckAll();
+  }
+
+  // ---------------------------------------------------------------- settings and checks
+
+  /** The `nn` settings of the document's scope, asked of the client on every use. */
+  settings(uri: string): Promise<ResolvedSettings> {
+    return readSettings(this.connection, this.support.configuration, uri, this.init);
+  }
+
+  /** The options to check the document at `uri` with: where it may read data from, how, and the workspace's store. */
+  checkOptions(uri: string, settings: ResolvedSettings): CheckOptions {
+    const specPath = uriToPath(uri);
+    // A spec outside every workspace folder (a file opened on its own) reads from its own folder.
+    const rootName = specPath && !this.workspaceFolderOf(specPath) ? "the spec's folder" : 'the workspace folder';
+    const root = specPath ? this.allowedRoot(specPath) : null;
+    return {
+      specPath,
+      // An unsaved spec has no folder: its absolute data paths stay inside the first workspace folder.
+      allowedRoot: root ?? this.folders[0] ?? null,
+      allowedRootName: rootName,
+      readFile: settings.workspaceTrusted ? (root !== null ? confinedReader(this.readDataFile, root, rootName) : this.readDataFile) : null,
+      maxParameters: settings.maxParameters,
+      maxDataCells: DEFAULT_MAX_DATA_CELLS,
+      store: this.store,
+    };
+  }
+
+  /** The workspace folder that holds the spec (the innermost), or the spec's own folder. */
+  private allowedRoot(specPath: string): string {
+    return this.workspaceFolderOf(specPath) ?? dirname(specPath);
+  }
+
+  /** The innermost workspace folder that holds the spec, or null (a file opened on its own). */
+  private workspaceFolderOf(specPath: string): string | null {
+    const holding = this.folders.filter((f) => specPath === f || specPath.startsWith(f.endsWith(sep) ? f : f + sep));
+    holding.sort((a, b) => b.length - a.length);
+    return holding[0] ?? null;
+  }
+
+  // ---------------------------------------------------------------- the client
+
+  /** Asks the client to refetch lenses, throttled with a trailing call so the last state always lands. */
+  refreshLenses(): void {
+    if (!this.support.codeLensRefresh || this.lensRefreshTimer || this.disposed) return;
+    const wait = Math.max(0, this.lastLensRefresh + LENS_REFRESH_INTERVAL_MS - Date.now());
+    this.lensRefreshTimer = setTimeout(() => {
+      this.lensRefreshTimer = undefined;
+      this.lastLensRefresh = Date.now();
+      void this.connection.sendRequest(CodeLensRefreshRequest.type).catch(() => undefined);
+    }, wait);
+    this.lensRefreshTimer.unref();
+  }
+
+  /** A run's outcome changed: ŷ hints beside the data rows show new numbers. */
+  refreshHints(): void {
+    if (this.support.inlayHintRefresh) void this.connection.sendRequest(InlayHintRefreshRequest.type).catch(() => undefined);
+  }
+
+  /**
+   * A fault in one check or auto-train (a message no editor sends, a bug) must not take the
+   * server down as an unhandled rejection would: it is logged, and the next change checks again.
+   */
+  guarded(what: string, work: Promise<void>): void {
+    work.catch((error: unknown) => this.connection.console.error(`nn: ${what} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`));
+  }
+
+  /** The server shuts down: every session, the host's workers and the timers go. */
+  dispose(): void {
+    this.disposed = true;
+    for (const session of this.sessions.values()) session.dispose();
+    this.sessions.clear();
+    clearTimeout(this.lensRefreshTimer);
+    this.lensRefreshTimer = undefined;
+    this.host.dispose();
+    this.store.clear();
+  }
+}
+
+/** The absolute path of a file: URI, or null for any other scheme (an unsaved document). */
+export function uriToPath(uri: string): string | null {
+  if (!uri.startsWith('file:')) return null;
+  try {
+    return resolve(fileURLToPath(uri));
+  } catch {
+    return null;
+  }
+}
