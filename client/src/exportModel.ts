@@ -3,7 +3,7 @@
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import { ExportModelRequest, type ExportFormat, type ExportModelParams, type RunStatus } from '../../server/src/protocol';
-import { enclosingTrainLine } from './runLocator';
+import { runsOf } from './runs';
 import type { RunStatusStore } from './runStatusStore';
 
 interface FormatItem extends vscode.QuickPickItem {
@@ -21,7 +21,13 @@ const FORMATS: FormatItem[] = [
 
 /** Lens arguments [uri, line], or the run under the cursor of the active .nn editor. */
 export async function exportTrainedModel(client: LanguageClient, store: RunStatusStore, uri?: unknown, line?: unknown): Promise<void> {
-  const target = typeof uri === 'string' && typeof line === 'number' ? { uri, line } : await runToExport(store);
+  let target: { uri: string; line: number } | undefined;
+  try {
+    target = typeof uri === 'string' && typeof line === 'number' ? { uri, line } : await runToExport(client, store);
+  } catch (error) {
+    void vscode.window.showErrorMessage(`NN: finding the run to export failed: ${error instanceof Error ? error.message : String(error)}`);
+    return;
+  }
   if (!target) return;
   const format = await vscode.window.showQuickPick(FORMATS, { title: 'NN: Export Trained Model', placeHolder: 'Export the trained model as…' });
   if (!format) return;
@@ -52,15 +58,15 @@ export async function exportTrainedModel(client: LanguageClient, store: RunStatu
 }
 
 /** The run under the cursor; else the file's only run; else the user picks one of the runs that have finished. */
-async function runToExport(store: RunStatusStore): Promise<{ uri: string; line: number } | undefined> {
+async function runToExport(client: LanguageClient, store: RunStatusStore): Promise<{ uri: string; line: number } | undefined> {
   const editor = vscode.window.activeTextEditor;
   if (!editor || editor.document.languageId !== 'nn') {
     void vscode.window.showInformationMessage('Open a .nn file and put the cursor in a trained `train` block to export it.');
     return undefined;
   }
   const uri = editor.document.uri.toString();
-  const line = enclosingTrainLine(editor.document.getText(), editor.selection.active.line);
-  if (line !== undefined) return { uri, line };
+  const [atCursor] = await runsOf(client, editor.document, editor.selection.active);
+  if (atCursor !== undefined) return { uri, line: atCursor.line };
   const runs = store.runs(uri);
   if (runs.length === 1) return { uri, line: runs[0].line };
   const finished = runs.filter((r) => r.phase === 'done' || r.phase === 'cancelled');

@@ -8,7 +8,7 @@
 // This file imports only the protocol's message types, so both sides (and the
 // webview, for the types) can include it.
 
-import { NotificationType, RequestType } from 'vscode-languageserver-protocol';
+import { NotificationType, RequestType, type Position, type Range } from 'vscode-languageserver-protocol';
 
 /** Server commands (workspace/executeCommand). Arguments: [uri: string, line?: number (0-based line of `train`)]. */
 export const Commands = {
@@ -166,6 +166,28 @@ export type ExportModelResult =
       data: string;
     }
   | { error: string };
+
+/**
+ * Client -> server request `nn/runs`: where the runs (`train` blocks) of a document are, from
+ * the server's syntax tree of its current text (blocks with errors included), so a client
+ * names a run without parsing the text. With `position`, the block whose lines hold the
+ * position's line (none when it is outside every block); without, every block in order.
+ * Returns null for a document the server does not have.
+ */
+export const RunsRequest = /* @__PURE__ */ new RequestType<RunsParams, RunLocation[] | null, void>('nn/runs');
+export interface RunsParams {
+  textDocument: { uri: string };
+  position?: Position;
+}
+export interface RunLocation {
+  /** 0-based line of the `train` keyword: the line the server commands and `nn/training` take. */
+  line: number;
+  /** From `train` to the block's `}` (to where the block stops, when it has none). */
+  range: Range;
+  /** The names as written; null where the text has none yet. */
+  network: string | null;
+  data: string | null;
+}
 
 /**
  * `initializationOptions` of the VS Code client. A client that sends none (Neovim,

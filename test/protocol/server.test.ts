@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { CodeLens, Diagnostic } from 'vscode-languageserver-protocol';
+import { RunsRequest, type RunLocation } from '../../server/src/protocol';
 import { exportCli } from '../export/helpers';
 import { buildServer, LspClient, ROOT } from './client';
 
@@ -103,6 +104,24 @@ describe('language server over stdio', () => {
     expect(view!.snapshots[view!.snapshots.length - 1].epoch).toBe(epoch);
     expect(view!.snapshots.every((s) => s.boundary?.length === view!.grid * view!.grid)).toBe(true);
     expect(view!.points).toHaveLength(4);
+  });
+
+  it('says where the runs are (nn/runs), in the text as the client has it, for the palette commands', async () => {
+    client = await LspClient.start({ settings: { autoTrain: 'off' } });
+    client.open(XOR_URI, XOR);
+    await client.waitForDiagnostics(XOR_URI, () => true);
+    const trainLine = lineOf(XOR, /^train /);
+    const runs = (position?: { line: number; character: number }, uri = XOR_URI) =>
+      client!.request<RunLocation[] | null>(RunsRequest.method, { textDocument: { uri }, ...(position ? { position } : {}) });
+
+    expect((await runs())?.map((r) => [r.line, r.network, r.data])).toEqual([[trainLine, 'xor', 'xor_table']]);
+    expect((await runs({ line: trainLine + 2, character: 0 }))?.map((r) => r.line)).toEqual([trainLine]);
+    expect(await runs({ line: lineOf(XOR, /layer hidden/), character: 4 })).toEqual([]);
+    expect(await runs(undefined, 'file:///never-opened.nn')).toBeNull();
+
+    // Sent right after an edit, before its debounced check: the answer is about the new text.
+    client.change(XOR_URI, `# two lines\n# above\n${XOR}`);
+    expect((await runs({ line: trainLine + 2, character: 0 }))?.map((r) => r.line)).toEqual([trainLine + 2]);
   });
 
   it('exports the trained run in every format from what it holds, without training again (nn/exportModel)', async () => {

@@ -7,7 +7,7 @@ import { ExportError } from '../export/json';
 import type { CheckResult } from '../language/index';
 import type { RunSpec } from '../language/model';
 import { LineIndex } from '../language/positions';
-import { Trainer } from '../nn/trainer';
+import { createTrainer } from '../engine';
 import type { ExportFormat } from '../protocol';
 import { DataStore } from '../data/store';
 import { checkSpec, describeWriteError, readSpec } from './check';
@@ -101,7 +101,7 @@ export function exportCommand(argv: string[], io: ExportIo): number {
     return 2;
   }
   const spec: RunSpec = args.epochs === null ? run : { ...run, settings: { ...run.settings, epochs: args.epochs } };
-  const trainer = new Trainer(spec.network, spec.data, spec.settings);
+  const trainer = createTrainer(spec.network, spec.data, spec.settings);
   const trained = trainer.train();
 
   const out = args.out === '-' ? null : args.out ?? (args.format === 'json' ? null : defaultExportPath(args.file, args.run, args.format));

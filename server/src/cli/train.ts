@@ -13,8 +13,7 @@ import { dirname, resolve } from 'node:path';
 import type { RunSpec } from '../language/model';
 import { LineIndex } from '../language/positions';
 import type { Problem } from '../language/problems';
-import { compiledKernels, type KernelHelpers } from '../nn/kernels';
-import { Trainer } from '../nn/trainer';
+import { compiledKernels, createTrainer, type KernelHelpers } from '../engine';
 import { startKernelHelpers, startKernelHelpersEarly } from '../training/kernelHelpers';
 import type { EpochReport, StopReason, TrainResult } from '../nn/types';
 import { frozenAdvice, missAdvice, overflowAdvice } from '../present/results';
@@ -356,7 +355,7 @@ async function trainSliced(
   helpers: KernelHelpers | undefined,
   recordSnapshots = false,
 ): Promise<{ result: TrainResult; seconds: number }> {
-  const trainer = new Trainer(run.network, run.data, run.settings, { helpers });
+  const trainer = createTrainer(run.network, run.data, run.settings, { helpers });
   const started = io.now();
   const deadline = maxSeconds === null ? Infinity : started + maxSeconds * 1000;
   let latest: EpochReport | null = null;

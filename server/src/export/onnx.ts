@@ -10,6 +10,7 @@
 import type { Root, Type } from 'protobufjs';
 import { version } from '../../../package.json';
 import type { Activation, Precision, RunSpec } from '../language/model';
+import { LEAKY_RELU_SLOPE } from '../nn/activations';
 import type { TrainResult } from '../nn/types';
 import { littleEndian } from './bytes';
 import { documentMetadata, exportDocument } from './json';
@@ -19,8 +20,7 @@ import schemaText from './onnx/onnx.proto?raw';
 export const ONNX_IR_VERSION = 8;
 /** The lowest opset docs/export.md allows (13 to 17), so that older runtimes load the model too; every operator used is unchanged since. */
 export const ONNX_OPSET = 13;
-/** leaky_relu's slope for z ≤ 0 (server/src/nn/activations.ts), and its scalar initializer in a double model. */
-const LEAKY_SLOPE = 0.01;
+/** The scalar initializer of leaky_relu's slope (LEAKY_RELU_SLOPE) in a double model. */
 const SLOPE = 'leaky_relu.slope';
 
 /** The graph's input and output: one row per sample. */
@@ -115,7 +115,7 @@ export function onnxModel(run: RunSpec, result: TrainResult): Uint8Array {
   });
   // One scalar slope serves every leaky_relu layer of a double model (activationNodes).
   if (precision === 'f64' && doc.layers.some((layer) => layer.activation === 'leaky_relu')) {
-    initializer.push(tensor(SLOPE, [], [LEAKY_SLOPE]));
+    initializer.push(tensor(SLOPE, [], [LEAKY_RELU_SLOPE]));
   }
 
   const outputUnits = doc.layers[last].units;
@@ -171,9 +171,9 @@ function activationNodes(
     case 'linear':
       return [];
     case 'leaky_relu':
-      if (precision === 'f32') return one('LeakyRelu', [{ name: 'alpha', type: attributeTypes.FLOAT, f: LEAKY_SLOPE }]);
-      // onnxruntime has no double LeakyRelu kernel. max(z, 0.01z) is leaky_relu exactly:
-      // z > 0 gives z > 0.01z, z ≤ 0 gives 0.01z ≥ z, and 0.01z is the trainer's own product.
+      if (precision === 'f32') return one('LeakyRelu', [{ name: 'alpha', type: attributeTypes.FLOAT, f: LEAKY_RELU_SLOPE }]);
+      // onnxruntime has no double LeakyRelu kernel. max(z, αz) is leaky_relu exactly for a slope
+      // 0 < α < 1: z > 0 gives z > αz, z ≤ 0 gives αz ≥ z, and αz is the trainer's own product.
       return [
         { name: `${layer}.leak`, op_type: 'Mul', input: [z, SLOPE], output: [`${layer}.leak`] },
         { name: `${layer}.leaky_relu`, op_type: 'Max', input: [z, `${layer}.leak`], output: [a] },

@@ -8,6 +8,7 @@
 // base64 of little-endian float64, which is exact and keeps the file a sane size.
 
 import type { RunSpec } from '../language/model';
+import { LEAKY_RELU_SLOPE } from '../nn/activations';
 import type { TrainResult } from '../nn/types';
 import { littleEndian } from './bytes';
 import { exportDocument } from './json';
@@ -148,7 +149,7 @@ def activate(kind, z):
     if kind == "relu":
         return F.relu(z)
     if kind == "leaky_relu":
-        return F.leaky_relu(z, 0.01)
+        return F.leaky_relu(z, ${LEAKY_RELU_SLOPE})
     if kind == "linear":
         return z
     if kind == "softmax":

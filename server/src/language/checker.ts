@@ -17,7 +17,8 @@ import { parse } from './parser';
 import { LineIndex } from './positions';
 import type { Fix, Problem, ProblemCode, Severity } from './problems';
 import { listWords, suggest } from './suggest';
-import type { ColumnRange, ColumnRef, DataDecl, FileData, GeneratedData, InlineData, NetworkDecl, NumberLit, Span, TrainDecl, Word } from './syntax';
+import type { Column, ColumnRange, DataDecl, FileData, GeneratedData, InlineData, NetworkDecl, NumberLit, Span, TrainDecl, Word } from './syntax';
+import { blockOf, tokenOf } from './walk';
 import { echo, oneLine, plural } from './wording';
 
 /** What data-path messages call the folder the editor reads from, unless CheckOptions names another. */
@@ -179,13 +180,14 @@ class Checker {
     const name = decl.name?.text;
     const label = name !== undefined ? `network '${name}'` : 'the network';
     const at = decl.name?.span ?? decl.keyword;
-    let ok = decl.name !== undefined && this.networkDecls.get(decl.name.text) === decl && decl.block !== undefined;
+    const block = blockOf(decl);
+    let ok = decl.name !== undefined && this.networkDecls.get(decl.name.text) === decl && block !== undefined;
 
     const inputs = decl.statements.filter((s) => s.kind === 'input');
     const layers = decl.statements.filter((s) => s.kind === 'layer');
     let input: number | null = null;
     if (inputs.length === 0) {
-      if (decl.block !== undefined) {
+      if (block !== undefined) {
         this.report(at, 'input-missing', `${label} has no 'input'; add 'input N' (the width of x) as its first line`);
       }
       ok = false;
@@ -206,7 +208,7 @@ class Checker {
         } else input = first.size.value;
       } else ok = false;
     }
-    if (layers.length === 0 && decl.block !== undefined) {
+    if (layers.length === 0 && block !== undefined) {
       this.report(at, 'no-layers', `${label} has no layers; add one, as in 'layer out 1 sigmoid'`);
       ok = false;
     }
@@ -241,7 +243,7 @@ class Checker {
         ]);
       }
       let init: Init = DEFAULT_INIT[activation] ?? 'xavier';
-      if (layer.initKeyword !== undefined) {
+      if (tokenOf(layer, 'init') !== undefined) {
         if (layer.init === undefined) ok = false;
         else init = layer.init.text as Init;
       }
@@ -379,7 +381,7 @@ class Checker {
 
   /** The span problems about a CSV file's contents are shown on: `data d from "file.csv"`. */
   private fileStatementSpan(decl: DataDecl, source: FileData): Span {
-    return { start: decl.keyword.start, end: (source.path?.span ?? source.fromKeyword).end };
+    return { start: decl.keyword.start, end: (source.path?.span ?? source.keyword).end };
   }
 
   private checkFile(decl: DataDecl, name: string, source: FileData): DataInfo | null {
@@ -453,7 +455,7 @@ class Checker {
       header: source.header?.value?.text !== 'no',
       inputs,
       target,
-      onehot: source.target?.onehot !== undefined,
+      onehot: source.target !== undefined && tokenOf(source.target, 'onehot') !== undefined,
       normalize: (source.normalize?.method?.text ?? null) as NormalizeKind | null,
       maxDataCells: this.options.maxDataCells,
     }, this.store);
@@ -509,7 +511,8 @@ class Checker {
       }
       values[argName as keyof typeof GENERATOR_DEFAULTS] = value.value;
     }
-    if (!ok || !source.closed) return null;
+    // Without its `)` the call was reported as unclosed.
+    if (!ok || tokenOf(source, ')') === undefined) return null;
     const cells = values.samples * 3;
     if (cells > this.options.maxDataCells) {
       this.report(decl.name?.span ?? decl.keyword, 'data-too-large', `data set '${name}' would hold ${formatCount(cells)} numbers, more than the limit of ${formatCount(this.options.maxDataCells)}; use fewer rows`);
@@ -716,8 +719,9 @@ class Checker {
     const lossStmt = decl.statements.find((s) => s.kind === 'loss');
     const lossValue = lossStmt?.kind === 'loss' ? lossStmt.value : undefined;
     if (lossValue !== undefined) return [{ title: `Set loss to ${value}`, edits: [{ span: lossValue.span, newText: value }], preferred: true }];
-    if (decl.block === undefined) return [];
-    const insertAt = decl.block.open.end;
+    const block = blockOf(decl);
+    if (block === undefined) return [];
+    const insertAt = block.open.end;
     return [{ title: `Set loss to ${value}`, edits: [{ span: { start: insertAt, end: insertAt }, newText: `\n  loss ${value}` }], preferred: true }];
   }
 
@@ -847,8 +851,9 @@ function optimizerRangeProblem(name: string, value: number): string | null {
   }
 }
 
-function columnName(ref: ColumnRef): ColumnName {
-  return ref.kind === 'index' ? { kind: 'index', index: ref.index } : { kind: 'name', name: ref.name };
+function columnName(column: Column): ColumnName {
+  if (column.kind === 'number') return { kind: 'index', index: column.value };
+  return { kind: 'name', name: column.kind === 'word' ? column.text : column.value };
 }
 
 function valueOf(literal: NumberLit): number {

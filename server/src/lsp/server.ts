@@ -19,7 +19,7 @@ import {
   type ServerCapabilities,
 } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { Commands, ExportModelRequest, TrainingRequest, type InitializationOptions } from '../protocol';
+import { Commands, ExportModelRequest, RunsRequest, TrainingRequest, type InitializationOptions } from '../protocol';
 import { codeActions } from './codeActions';
 import { codeLenses } from './codeLens';
 import { executeCommand } from './commands';
@@ -30,6 +30,7 @@ import { formatting } from './formatting';
 import { hover } from './hover';
 import { inlayHints } from './inlayHints';
 import { definition, prepareRename, references, rename } from './navigation';
+import { runLocations } from './runs';
 import { SEMANTIC_TOKENS_LEGEND, semanticTokens } from './semanticTokens';
 import type { DocumentState } from './state';
 import { documentSymbols } from './symbols';
@@ -185,6 +186,7 @@ export function startServer(connection: Connection, options: ServerOptions): { w
   connection.onRenameRequest(answer(rename, null));
   connection.onDocumentSymbol(answer(documentSymbols, []));
   connection.languages.semanticTokens.on(answer(semanticTokens, { data: [] }));
+  connection.onRequest(RunsRequest, answer(runLocations, null));
 
   documents.listen(connection);
   connection.listen();

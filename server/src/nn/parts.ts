@@ -1,4 +1,4 @@
-// A data set's training and validation parts: which rows each holds (seeded), and their rows as the trainer holds them (normalized).
+// A data set as a run sees it: its training and validation parts (which rows each holds, seeded, and their rows as the trainer holds them, normalized), and how accuracy is judged from the targets.
 //
 // The trainer builds its parts with these; so does `nn export` in the editor, which has
 // a run's outcome but no trainer (the PyTorch script embeds the training part).
@@ -7,6 +7,28 @@ import { heldOutRows, type Dataset, type TrainSettings } from '../language/model
 import { normalizeInput } from './normalize';
 import { Rng, STREAM } from './rng';
 import type { Normalization } from './types';
+
+/** How accuracy is judged, decided from the targets (docs/language.md §4.15), or null for regression. */
+export type Classification = 'binary' | 'onehot' | null;
+
+export function classificationOf(data: Dataset): Classification {
+  if (data.rows === 0) return null;
+  const t = data.targets;
+  if (data.targetWidth === 1) {
+    for (let r = 0; r < data.rows; r++) if (t[r] !== 0 && t[r] !== 1) return null;
+    return 'binary';
+  }
+  for (let r = 0; r < data.rows; r++) {
+    let ones = 0;
+    for (let c = 0; c < data.targetWidth; c++) {
+      const v = t[r * data.targetWidth + c];
+      if (v === 1) ones++;
+      else if (v !== 0) return null;
+    }
+    if (ones !== 1) return null;
+  }
+  return 'onehot';
+}
 
 /**
  * Splits rows 0..rows−1 into training and validation parts: heldOutRows(rows, share)

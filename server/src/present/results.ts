@@ -4,6 +4,7 @@ import type { CheckResult } from '../language';
 import type { RunSpec } from '../language/model';
 import type { Fix, Problem } from '../language/problems';
 import type { DataDecl, SpecFile, TrainDecl } from '../language/syntax';
+import { blockOf } from '../language/walk';
 import { plural } from '../language/wording';
 import type { TrainResult } from '../nn/types';
 import type { RunState } from '../training/host';
@@ -228,9 +229,10 @@ function setRateFix(file: SpecFile, run: RunSpec, rate: number, text: string): F
     const after = optimizer.name?.span.end ?? optimizer.keyword.end;
     return { title, edits: [{ span: { start: after, end: after }, newText: ` rate ${rate}` }], preferred: true };
   }
-  if (!decl.block) return null;
-  const at = lineBreakAfter(text, decl.block.open.end);
-  const indent = bodyIndent(text, decl.block.open.start, decl.statements[0]?.span.start);
+  const block = blockOf(decl);
+  if (!block) return null;
+  const at = lineBreakAfter(text, block.open.end);
+  const indent = bodyIndent(text, block.open.start, decl.statements[0]?.span.start);
   return { title, edits: [{ span: { start: at, end: at }, newText: `${indent}optimizer sgd rate ${rate}\n` }], preferred: true };
 }
 
@@ -238,14 +240,14 @@ function addNormalizeFix(decl: DataDecl, text: string): Fix | null {
   const source = decl.source;
   const title = `Add normalize zscore to data '${decl.name?.text ?? ''}'`;
   if (!source || source.kind === 'generated') return null;
+  const block = blockOf(source);
+  if (!block) return null;
+  const at = lineBreakAfter(text, block.open.end);
   if (source.kind === 'inline') {
-    const at = lineBreakAfter(text, source.block.open.end);
-    const indent = bodyIndent(text, source.block.open.start, source.rows[0]?.span.start);
+    const indent = bodyIndent(text, block.open.start, source.rows[0]?.span.start);
     return { title, edits: [{ span: { start: at, end: at }, newText: `${indent}normalize zscore\n` }] };
   }
-  if (!source.block) return null;
-  const at = lineBreakAfter(text, source.block.open.end);
   const first = [source.inputs, source.target, source.header].filter((s) => s).map((s) => s!.span.start).sort((a, b) => a - b)[0];
-  const indent = bodyIndent(text, source.block.open.start, first);
+  const indent = bodyIndent(text, block.open.start, first);
   return { title, edits: [{ span: { start: at, end: at }, newText: `${indent}normalize zscore\n` }] };
 }
