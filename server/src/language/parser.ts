@@ -14,6 +14,7 @@ import { lex, type Token } from './lexer';
 import { LineIndex } from './positions';
 import type { Fix, Problem, ProblemCode } from './problems';
 import { listWords, suggest } from './suggest';
+import { echo } from './wording';
 import type {
   Argument,
   BatchStmt,
@@ -168,11 +169,11 @@ class Parser {
     if (valid) return { word, valid };
     const guess = suggest(token.text, allowed);
     if (guess !== null) {
-      this.report(word.span, 'unknown-value', `unknown ${what} '${token.text}'; did you mean '${guess}'?`, [
+      this.report(word.span, 'unknown-value', `unknown ${what} '${echo(token.text)}'; did you mean '${guess}'?`, [
         { title: `Change to '${guess}'`, edits: [{ span: word.span, newText: guess }], preferred: true },
       ]);
     } else {
-      this.report(word.span, 'unknown-value', `unknown ${what} '${token.text}'; use ${listWords(allowed.map((a) => `'${a}'`))}`);
+      this.report(word.span, 'unknown-value', `unknown ${what} '${echo(token.text)}'; use ${listWords(allowed.map((a) => `'${a}'`))}`);
     }
     return { word, valid: false };
   }
@@ -274,12 +275,12 @@ class Parser {
       if (!(DECLARATION_KEYWORDS as readonly string[]).includes(keyword)) {
         const guess = suggest(keyword, DECLARATION_KEYWORDS);
         if (guess !== null) {
-          this.report(spanOf(token), 'unknown-keyword', `unknown declaration '${keyword}'; did you mean '${guess}'?`, [
+          this.report(spanOf(token), 'unknown-keyword', `unknown declaration '${echo(keyword)}'; did you mean '${guess}'?`, [
             { title: `Change to '${guess}'`, edits: [{ span: spanOf(token), newText: guess }], preferred: true },
           ]);
           keyword = guess;
         } else {
-          this.report(spanOf(token), 'unknown-keyword', `unknown declaration '${keyword}'; a file holds 'network', 'data', 'train' and 'weights' declarations`);
+          this.report(spanOf(token), 'unknown-keyword', `unknown declaration '${echo(keyword)}'; a file holds 'network', 'data', 'train' and 'weights' declarations`);
           this.skipUnknownDeclaration();
           return null;
         }
@@ -436,12 +437,12 @@ class Parser {
     if (allowed.includes(token.text)) return token.text;
     const guess = suggest(token.text, allowed);
     if (guess !== null) {
-      this.report(spanOf(token), 'unknown-keyword', `unknown statement '${token.text}' in ${where}; did you mean '${guess}'?`, [
+      this.report(spanOf(token), 'unknown-keyword', `unknown statement '${echo(token.text)}' in ${where}; did you mean '${guess}'?`, [
         { title: `Change to '${guess}'`, edits: [{ span: spanOf(token), newText: guess }], preferred: true },
       ]);
       return guess;
     }
-    this.report(spanOf(token), 'unknown-keyword', `unknown statement '${token.text}' in ${where}; expected ${listWords(allowed.map((a) => `'${a}'`))}`);
+    this.report(spanOf(token), 'unknown-keyword', `unknown statement '${echo(token.text)}' in ${where}; expected ${listWords(allowed.map((a) => `'${a}'`))}`);
     this.skipRestOfStatement();
     return null;
   }
@@ -841,11 +842,11 @@ class Parser {
     const decl: WeightsDecl = { kind: 'weights', span: spanOf(keyword), keyword: lead.span, tokens: [lead], rows: [] };
     if (this.isWord(this.peek(), 'for') && this.peek(1).kind === 'name' && this.peek(2).kind !== 'name') {
       // `weights for xor {`: the name is missing, not `for`.
-      this.report(spanOf(this.peek()), 'expected', `expected a name for the weights before 'for', as in 'weights given for ${this.peek(1).text} {'`);
+      this.report(spanOf(this.peek()), 'expected', `expected a name for the weights before 'for', as in 'weights given for ${echo(this.peek(1).text)} {'`);
     } else {
       decl.name = this.parseDeclarationName('weights', 'weights given for xor {', 'weights', true);
     }
-    const example = `weights ${decl.name?.text ?? 'given'} for xor {`;
+    const example = `weights ${echo(decl.name?.text ?? 'given')} for xor {`;
     if ((decl.name !== undefined || this.isWord(this.peek(), 'for')) && this.skipHeaderNewlines()) {
       const token = this.peek();
       if (this.isWord(token, 'for')) {
@@ -853,13 +854,13 @@ class Parser {
         decl.network = this.parseDeclarationName('network the weights are for', example, 'network', false);
       } else if (token.kind === 'name' && this.peek(1).kind === 'name' && suggest(token.text, ['for']) !== null) {
         // `weights w fro xor {`: a misspelled `for`.
-        this.report(spanOf(token), 'unknown-keyword', `expected 'for' between the weights' name and the network, found '${token.text}'`, [
+        this.report(spanOf(token), 'unknown-keyword', `expected 'for' between the weights' name and the network, found '${echo(token.text)}'`, [
           { title: "Change to 'for'", edits: [{ span: spanOf(token), newText: 'for' }], preferred: true },
         ]);
         decl.tokens.push(keywordToken(this.advance(), 'for'));
         decl.network = this.word(this.advance(), 'network');
       } else if (token.kind === 'name' && !this.isWord(token, 'from')) {
-        this.report({ start: token.start, end: token.start }, 'expected', `expected 'for' before the network, as in 'weights ${decl.name?.text ?? 'given'} for ${token.text}'`, [
+        this.report({ start: token.start, end: token.start }, 'expected', `expected 'for' before the network, as in 'weights ${echo(decl.name?.text ?? 'given')} for ${echo(token.text)}'`, [
           { title: "Insert 'for'", edits: [{ span: { start: token.start, end: token.start }, newText: 'for ' }], preferred: true },
         ]);
         decl.network = this.word(this.advance(), 'network');
@@ -867,7 +868,7 @@ class Parser {
         this.unexpected(token, `'for' and the network the weights are for, as in '${example}'`);
       }
     }
-    const what = decl.name ? `weights '${decl.name.text}'` : 'the weights';
+    const what = decl.name ? `weights '${echo(decl.name.text)}'` : 'the weights';
     if (!this.skipHeaderNewlines()) {
       this.missingAtLineEnd(`'{' (rows of numbers) or 'from "file"' after ${what}`);
     } else {
@@ -919,7 +920,7 @@ class Parser {
         if (this.problems[i].span.start >= span.start && this.problems[i].span.end <= span.end) this.problems.splice(i, 1);
       }
       const written = this.text.slice(span.start, span.end);
-      this.report(span, 'expected', `put the file name in quotes: from "${written}"`, [
+      this.report(span, 'expected', `put the file name in quotes: from "${echo(written)}"`, [
         { title: `Change to "${written}"`, edits: [{ span, newText: `"${written}"` }], preferred: true },
       ]);
     } else {
@@ -945,7 +946,7 @@ class Parser {
     this.advance();
     const row: WeightRow = { kind: 'weight-row', span: spanOf(first), tokens: [], layer: this.word(first, 'layer'), values: [] };
     const part = this.peek();
-    const example = `'${first.text} W 0.15 0.2'`;
+    const example = `'${echo(first.text)} W 0.15 0.2'`;
     if (part.kind === 'name' && (part.text === 'W' || part.text === 'b')) {
       row.tokens.push(keywordToken(this.advance(), part.text));
     } else if (part.kind === 'name' && (part.text === 'w' || part.text === 'B')) {
@@ -955,7 +956,7 @@ class Parser {
       ]);
       row.tokens.push(keywordToken(this.advance(), meant));
     } else {
-      this.unexpected(part, `'W' (one unit's weights) or 'b' (the layer's biases) after '${first.text}', as in ${example}`);
+      this.unexpected(part, `'W' (one unit's weights) or 'b' (the layer's biases) after '${echo(first.text)}', as in ${example}`);
       this.skipRestOfStatement();
       row.malformed = true;
       row.span = this.spanFrom(first.start);
@@ -1191,7 +1192,7 @@ class Parser {
         continue;
       }
       if (token.kind === 'name' && suggest(token.text, [word]) !== null) {
-        this.report(spanOf(token), 'unknown-keyword', `unknown word '${token.text}'; did you mean '${word}'?`, [
+        this.report(spanOf(token), 'unknown-keyword', `unknown word '${echo(token.text)}'; did you mean '${word}'?`, [
           { title: `Change to '${word}'`, edits: [{ span: spanOf(token), newText: word }], preferred: true },
         ]);
         statement.tokens.push(keywordToken(this.advance(), word));
@@ -1229,8 +1230,7 @@ function punctuationToken(token: Token): SyntaxToken {
 function quoteToken(token: Token): string {
   if (token.kind === 'newline') return 'the end of the line';
   if (token.kind === 'eof') return 'the end of the file';
-  const text = token.text.length > 30 ? `${token.text.slice(0, 27)}...` : token.text;
-  return `'${text}'`;
+  return `'${echo(token.text)}'`;
 }
 
 function describe(token: Token): string {

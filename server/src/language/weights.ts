@@ -18,6 +18,7 @@ import type { Fix, ProblemCode, Severity } from './problems';
 import { listWords, suggest } from './suggest';
 import type { Span, StartStmt, StringLit, WeightRow, WeightsDecl } from './syntax';
 import { blockOf } from './walk';
+import { echo, plural } from './wording';
 
 /** What the weights checks need of the checker. */
 export interface WeightsCheckContext {
@@ -40,10 +41,6 @@ export function checkWeights(context: WeightsCheckContext, decl: WeightsDecl, ne
   const layers = decl.path !== undefined ? fileWeights(context, decl, decl.path, network) : writtenWeights(context, decl, name, network);
   if (layers === null) return null;
   return { name, network: network.name, layers, file: decl.path?.value ?? null, span: decl.span, nameSpan: decl.name.span };
-}
-
-function plural(n: number, noun: string, pluralNoun = `${noun}s`): string {
-  return `${n} ${n === 1 ? noun : pluralNoun}`;
 }
 
 /** Inputs of layer k (0-based): the network's input width, or the units of the layer before. */
@@ -211,11 +208,11 @@ function unknownLayer(context: WeightsCheckContext, row: WeightRow, network: Net
   const names = network.layers.map((layer) => layer.name);
   const guess = suggest(row.layer.text, names);
   if (guess !== null) {
-    context.report(row.layer.span, 'weights-unknown-layer', `network '${network.name}' has no layer '${row.layer.text}'; did you mean '${guess}'?`, [
+    context.report(row.layer.span, 'weights-unknown-layer', `network '${network.name}' has no layer '${echo(row.layer.text)}'; did you mean '${guess}'?`, [
       { title: `Change to '${guess}'`, edits: [{ span: row.layer.span, newText: guess }], preferred: true },
     ]);
   } else {
-    context.report(row.layer.span, 'weights-unknown-layer', `network '${network.name}' has no layer '${row.layer.text}'; its layers are ${listWords(names.map((n) => `'${n}'`), 'and')}`);
+    context.report(row.layer.span, 'weights-unknown-layer', `network '${network.name}' has no layer '${echo(row.layer.text)}'; its layers are ${listWords(names.map((n) => `'${n}'`), 'and')}`);
   }
 }
 
@@ -286,17 +283,17 @@ function fileWeights(context: WeightsCheckContext, decl: WeightsDecl, path: Stri
   const statement = fileStatementSpan(decl, path);
   const read = context.options.readFile === null ? null : context.options.readBytes;
   if (read === null) {
-    context.report(statement, 'weights-file-unreadable', `'${path.value}' is not read because the workspace is not trusted; trust the workspace to load weights files`);
+    context.report(statement, 'weights-file-unreadable', `'${echo(path.value)}' is not read because the workspace is not trusted; trust the workspace to load weights files`);
     return null;
   }
   if (read === undefined) {
-    context.report(statement, 'weights-file-unreadable', `'${path.value}' is not read here: this check reads no weights files`);
+    context.report(statement, 'weights-file-unreadable', `'${echo(path.value)}' is not read here: this check reads no weights files`);
     return null;
   }
   const file = read(absolute);
   if ('error' in file) {
-    const where = file.missing === true && !nodePath.isAbsolute(path.value) ? ` (looked for ${absolute}; the path is relative to the spec's folder)` : '';
-    context.report(statement, file.missing === true ? 'weights-file-missing' : 'weights-file-unreadable', `cannot read '${path.value}': ${file.error}${where}`);
+    const where = file.missing === true && !nodePath.isAbsolute(path.value) ? ` (looked for ${echo(absolute)}; the path is relative to the spec's folder)` : '';
+    context.report(statement, file.missing === true ? 'weights-file-missing' : 'weights-file-unreadable', `cannot read '${echo(path.value)}': ${file.error}${where}`);
     return null;
   }
   // The same bytes (a file the store kept) for a network of the same shape give the same answer.
@@ -304,7 +301,7 @@ function fileWeights(context: WeightsCheckContext, decl: WeightsDecl, path: Stri
   const format = weightsFormatOf(path.value);
   const given = context.store.parsedBytes(file.bytes, `${format} ${shape}`, () => readWeights(file.bytes, format, network));
   if ('error' in given) {
-    context.report(statement, 'weights-file-invalid', `cannot use '${path.value}' as weights for network '${network.name}': ${given.error}`);
+    context.report(statement, 'weights-file-invalid', `cannot use '${echo(path.value)}' as weights for network '${network.name}': ${given.error}`);
     return null;
   }
   return given.layers;

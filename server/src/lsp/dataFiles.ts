@@ -1,11 +1,12 @@
 // How the editor reads a spec's data and weights files for the checker: confined to the workspace folder (links followed), refused past a size, kept in the workspace's DataStore by (path, size, mtime).
 
-import { readFileSync, realpathSync, statSync } from 'node:fs';
+import { realpathSync, statSync } from 'node:fs';
 import { isAbsolute, relative, sep } from 'node:path';
 import type { DataStore, FileVersion } from '../data/store';
 import type { ReadBytes, ReadFile } from '../language';
+import { fileError, readRegularBytes, readRegularFile } from '../textFiles';
 
-/** The largest data file the editor reads (the nn command line has no such limit). */
+/** The largest data file the editor reads (the nn command line reads up to 512 MB, the longest text Node.js holds). */
 const MAX_DATA_FILE_BYTES = 64 * 1024 * 1024;
 
 function megabytes(bytes: number): string {
@@ -19,36 +20,27 @@ function megabytes(bytes: number): string {
 export function dataFileReader(store: DataStore): ReadFile {
   // Parsing a CSV takes many times its size in memory, before its rows × columns can be
   // counted against the data limit: a huge file is refused by its size, unread.
-  const advice = 'use a sample of the data (the nn command line reads any size)';
-  return (path) => readStatted(path, advice, (version) => ({ text: store.fileText(version, () => readFileSync(path, 'utf8')) }));
+  const advice = 'use a sample of the data (the nn command line reads files up to 512 MB)';
+  return (path) => readStatted(path, advice, (version) => ({ text: store.fileText(version, () => readRegularFile(path)) }));
 }
 
-/** Reads a weights file (`weights … from`, docs/language.md §7.1) as bytes, with the rules and store of data files. */
+/** Reads a weights file (`weights … from`, docs/language.md §7.1) as bytes, with the rules and the store of data files. */
 export function weightsFileReader(store: DataStore): ReadBytes {
-  return (path) =>
-    readStatted(path, 'the nn command line reads any size', (version) => ({
-      bytes: store.fileBytes(version, () => {
-        const buffer = readFileSync(path);
-        return new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength);
-      }),
-    }));
+  return (path) => readStatted(path, 'the nn command line reads files up to 512 MB', (version) => ({ bytes: store.fileBytes(version, () => readRegularBytes(path)) }));
 }
 
 /** A regular file of at most MAX_DATA_FILE_BYTES, by `read` with its version (path, size, mtime); else why not, in words. */
 function readStatted<R>(path: string, advice: string, read: (version: FileVersion) => R): R | { error: string; missing?: boolean } {
   try {
     const stat = statSync(path);
-    // Worded as the command line words it (cli/check.ts describeReadError), so both say the same.
+    // Worded as the command line words it (textFiles.ts), so both say the same.
     if (!stat.isFile()) return { error: stat.isDirectory() ? 'it is a folder, not a file' : 'it is not a regular file' };
     if (stat.size > MAX_DATA_FILE_BYTES) {
       return { error: `it is ${megabytes(stat.size)}, more than the ${megabytes(MAX_DATA_FILE_BYTES)} the editor reads; ${advice}` };
     }
     return read({ path, size: stat.size, mtimeMs: stat.mtimeMs });
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') return { error: 'no such file', missing: true };
-    if (code === 'EACCES' || code === 'EPERM') return { error: 'permission denied' };
-    return { error: error instanceof Error ? error.message : String(error) };
+    return fileError(error);
   }
 }
 
