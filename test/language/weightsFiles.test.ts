@@ -10,33 +10,24 @@ import { confinedReader, weightsFileReader } from '../../server/src/lsp/dataFile
 import { Trainer } from '../../server/src/nn/trainer';
 import type { TrainResult } from '../../server/src/nn/types';
 import { checkedWithoutErrors } from '../support/check';
+import { XOR_NETWORK, XOR_TABLE } from '../support/specs';
 import { tempDir } from '../support/temp';
 import { nodeReadBytes, nodeReadFile } from './fixtures';
 
-const NETWORK = `network xor {
-  input 2
-  layer hidden 3 sigmoid
-  layer output 1 sigmoid
-}
-data table {
-  0 0 -> 0
-  0 1 -> 1
-  1 0 -> 1
-  1 1 -> 0
-}
-`;
+/** XOR's network and truth table (`xor_table`). */
+const NETWORK = `${XOR_NETWORK}${XOR_TABLE}`;
 
 /** XOR trained a little in `precision`, in a fresh folder. */
 function trained(precision: 'f64' | 'f32'): { dir: string; run: RunSpec; result: TrainResult } {
   const dir = tempDir('nn-weights-');
-  const spec = `${NETWORK}train xor on table {\n  optimizer sgd rate 0.5\n  epochs 300\n  seed 4\n  precision ${precision}\n}\n`;
+  const spec = `${NETWORK}train xor on xor_table {\n  optimizer sgd rate 0.5\n  epochs 300\n  seed 4\n  precision ${precision}\n}\n`;
   const run = checkedWithoutErrors(spec, dir).runs[0];
   return { dir, run, result: new Trainer(run.network, run.data, run.settings).train() };
 }
 
 /** The spec that reads `file` as weights `saved` and starts a run of `precision` from them. */
 const reading = (file: string, precision: 'f64' | 'f32' = 'f64') =>
-  `${NETWORK}weights saved for xor from "${file}"\ntrain xor on table {\n  start from saved\n  epochs 5\n  precision ${precision}\n}\n`;
+  `${NETWORK}weights saved for xor from "${file}"\ntrain xor on xor_table {\n  start from saved\n  epochs 5\n  precision ${precision}\n}\n`;
 
 /** The IEEE-754 bits of numbers, to compare as bits (-0 and NaN included). */
 const bits = (values: ArrayLike<number>) => Array.from(new Uint32Array(Float64Array.from(values).buffer));
@@ -74,7 +65,7 @@ describe('weights read back from an export', () => {
     expect(key('a.json')).toBe(key('same.safetensors'));
     expect(key('a.json')).not.toBe(key('b.json'));
     // Without `start from` the run's key is another again (the initializer's weights).
-    expect(checkedWithoutErrors(`${NETWORK}train xor on table {\n  epochs 5\n}\n`, dir).runs[0].key).not.toBe(key('a.json'));
+    expect(checkedWithoutErrors(`${NETWORK}train xor on xor_table {\n  epochs 5\n}\n`, dir).runs[0].key).not.toBe(key('a.json'));
   });
 });
 

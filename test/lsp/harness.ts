@@ -60,6 +60,16 @@ export function fixture(
   return { state: withOutcomes, offset, position: lines.positionAt(offset) };
 }
 
+/** The text after LSP text edits (applied from the last to the first, so positions stay valid). */
+export function applyEdits(text: string, edits: readonly { range: { start: Position; end: Position }; newText: string }[]): string {
+  const lines = new LineIndex(text);
+  let out = text;
+  for (const e of [...edits].sort((a, b) => lines.offsetAt(b.range.start) - lines.offsetAt(a.range.start))) {
+    out = out.slice(0, lines.offsetAt(e.range.start)) + e.newText + out.slice(lines.offsetAt(e.range.end));
+  }
+  return out;
+}
+
 /** The text of a span-like range of the fixture (for readable assertions). */
 export function textOf(state: DocumentState, range: { start: Position; end: Position }): string {
   return state.text.slice(state.lines.offsetAt(range.start), state.lines.offsetAt(range.end));

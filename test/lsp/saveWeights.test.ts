@@ -1,46 +1,25 @@
 // "Save trained weights as 'weights …'" (docs/editor.md "Saving trained weights"): the declaration holds the trained bits, and a run started from it goes on where the first one was.
 import { describe, expect, it } from 'vitest';
 import type { CodeAction, TextEdit } from 'vscode-languageserver';
-import { LineIndex } from '../../server/src/language/positions';
 import { codeActions } from '../../server/src/lsp/codeActions';
 import type { DocumentState } from '../../server/src/lsp/state';
 import { Trainer } from '../../server/src/nn/trainer';
 import { checkedWithoutErrors } from '../support/check';
-import { fixture, trainAll, URI } from './harness';
+import { xorSpec } from '../training/helpers';
+import { applyEdits, fixture, trainAll, URI } from './harness';
 
 function actionsOnLine(state: DocumentState, line: number, only?: string[]): CodeAction[] {
   const position = { line, character: 0 };
   return codeActions(state, { textDocument: { uri: URI }, range: { start: position, end: position }, context: { diagnostics: [], ...(only ? { only } : {}) } });
 }
 
-function apply(text: string, edits: TextEdit[]): string {
-  const lines = new LineIndex(text);
-  let out = text;
-  for (const e of [...edits].sort((a, b) => lines.offsetAt(b.range.start) - lines.offsetAt(a.range.start))) {
-    out = out.slice(0, lines.offsetAt(e.range.start)) + e.newText + out.slice(lines.offsetAt(e.range.end));
-  }
-  return out;
-}
+const apply = (text: string, edits: TextEdit[]): string => applyEdits(text, edits);
 
 const bits = (values: ArrayLike<number>) => Array.from(new Uint32Array(Float64Array.from(values).buffer));
 
-/** XOR with `settings` in its train block (which is on line 11). */
-const spec = (settings: string, before = '') => `${before}network xor {
-  input 2
-  layer hidden 3 sigmoid
-  layer output 1 sigmoid
-}
-data table {
-  0 0 -> 0
-  0 1 -> 1
-  1 0 -> 1
-  1 1 -> 0
-}
-train xor on table {
-${settings}
-}
-`;
-const TRAIN_LINE = 11;
+/** XOR with `settings` in its train block (test/training/helpers.ts). */
+const spec = (settings: string, before = '') => xorSpec(settings, before);
+const TRAIN_LINE = spec('').split('\n').indexOf('train xor on table {');
 
 /** The state with every run trained (or stepped), as the worker leaves it. */
 function trained(text: string, steps?: number): DocumentState {

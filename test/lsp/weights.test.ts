@@ -1,7 +1,6 @@
 // The editor's features for given weights (docs/editor.md "Given weights"): colour, folding, outline, navigation, hovers, hints and fixes of a weights declaration and `start from`.
 import { describe, expect, it } from 'vitest';
 import { SymbolKind, type MarkupContent, type TextEdit } from 'vscode-languageserver';
-import { LineIndex } from '../../server/src/language/positions';
 import { codeActions } from '../../server/src/lsp/codeActions';
 import { toDiagnostic } from '../../server/src/lsp/convert';
 import { foldingRanges } from '../../server/src/lsp/folding';
@@ -11,7 +10,7 @@ import { definition, prepareRename, references, rename } from '../../server/src/
 import { classify } from '../../server/src/lsp/semanticTokens';
 import { documentSymbols } from '../../server/src/lsp/symbols';
 import type { DocumentState } from '../../server/src/lsp/state';
-import { fixture, textOf, trainAll, URI } from './harness';
+import { applyEdits, fixture, textOf, trainAll, URI } from './harness';
 
 const textDocument = { uri: URI };
 
@@ -87,11 +86,7 @@ describe('go to definition, references and rename of a weights name', () => {
   it('renames the declaration and every start from, and refuses a name another weights declaration has', () => {
     expect(prepareRename(state, { textDocument, position })).toMatchObject({ placeholder: 'given' });
     const edit = rename(state, { textDocument, position, newName: 'lecture' }) as { changes: Record<string, TextEdit[]> };
-    const lines = new LineIndex(state.text);
-    let text = state.text;
-    for (const e of [...edit.changes[URI]].sort((a, b) => lines.offsetAt(b.range.start) - lines.offsetAt(a.range.start))) {
-      text = text.slice(0, lines.offsetAt(e.range.start)) + e.newText + text.slice(lines.offsetAt(e.range.end));
-    }
+    const text = applyEdits(state.text, edit.changes[URI]);
     expect(text).toContain('weights lecture for xor {');
     expect(text).toContain('start from lecture');
     const two = fixture(`${SPEC}weights other for xor from "o.json"\n`).state;
@@ -144,9 +139,7 @@ describe('quick fixes of unused weights', () => {
     const position = state.lines.positionAt(unused.span.start);
     const actions = codeActions(state, { textDocument, range: { start: position, end: position }, context: { diagnostics: [toDiagnostic(state.lines, unused)] } });
     expect(actions.map((a) => a.title)).toEqual(["Start the run on line 17 from 'given'", "Remove weights 'given'"]);
-    const edits = actions[0].edit!.changes![URI];
-    const lines = new LineIndex(spec);
-    const fixed = spec.slice(0, lines.offsetAt(edits[0].range.start)) + edits[0].newText + spec.slice(lines.offsetAt(edits[0].range.end));
+    const fixed = applyEdits(spec, actions[0].edit!.changes![URI]);
     expect(fixed).toContain('train xor on table {\n  start from given\n  optimizer');
     expect(fixture(fixed).state.check.problems).toEqual([]);
   });
