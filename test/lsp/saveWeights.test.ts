@@ -1,7 +1,8 @@
 // "Save trained weights as 'weights …'" (docs/editor.md "Saving trained weights"): the declaration holds the trained bits, and a run started from it goes on where the first one was.
 import { describe, expect, it } from 'vitest';
 import type { CodeAction, TextEdit } from 'vscode-languageserver';
-import { codeActions } from '../../server/src/lsp/codeActions';
+import { codeActions, resolveCodeAction } from '../../server/src/lsp/codeActions';
+import { EAGER_PARAMETERS } from '../../server/src/lsp/saveWeights';
 import type { DocumentState } from '../../server/src/lsp/state';
 import { Trainer } from '../../server/src/nn/trainer';
 import { checkedWithoutErrors } from '../support/check';
@@ -105,6 +106,30 @@ describe('saving a run\'s weights as a declaration', () => {
     expect(saved).toContain('# weights of train xor on table after update 3 (⏭ Step, epoch 3)');
     const layers = checkedWithoutErrors(saved).weights.get('xor_stepped')!.layers;
     expect(bits(layers[0].weights)).toEqual(bits(step.after[0].weights));
+  });
+
+  it('in a client that resolves edits, comes without its edit, which is made from the text of when it is chosen', () => {
+    const text = spec('  optimizer sgd rate 0.5\n  epochs 40\n  seed 3');
+    const eager = trained(text);
+    const lazy = { ...eager, client: { ...eager.client, resolveEdits: true } };
+    const offered = actionsOnLine(lazy, TRAIN_LINE);
+    expect(offered.map((a) => [a.title, a.edit])).toEqual(actionsOnLine(eager, TRAIN_LINE).map((a) => [a.title, undefined]));
+    const resolved = offered.map((a) => resolveCodeAction(lazy, JSON.parse(JSON.stringify(a)) as CodeAction));
+    expect(resolved.map((a) => a.edit)).toEqual(actionsOnLine(eager, TRAIN_LINE).map((a) => a.edit));
+    // Resolved after the run is gone from the text: nothing to apply.
+    const edited = fixture(text.replace('epochs 40', 'epochs 41')).state;
+    expect(resolveCodeAction({ ...edited, client: lazy.client }, offered[0]).edit).toBeUndefined();
+  });
+
+  it(`in a client that does not resolve edits, is offered for networks of at most ${EAGER_PARAMETERS} parameters`, () => {
+    const wide = (units: number) => `network wide {\n  input 2\n  layer hidden ${units} relu\n  layer second ${units} relu\n  layer output 1 sigmoid\n}\ndata table {\n  0 1 -> 1\n}\ntrain wide on table {\n  epochs 1\n}\n`;
+    const parameters = (units: number) => 3 * units + units * (units + 1) + units + 1;
+    expect(parameters(138)).toBeLessThanOrEqual(EAGER_PARAMETERS);
+    expect(parameters(139)).toBeGreaterThan(EAGER_PARAMETERS);
+    expect(actionsOnLine(trained(wide(138), 1), 9)).toHaveLength(2);
+    const large = trained(wide(139), 1);
+    expect(actionsOnLine(large, 9)).toEqual([]);
+    expect(actionsOnLine({ ...large, client: { ...large.client, resolveEdits: true } }, 9)).toHaveLength(2);
   });
 
   it('is not offered for a run that diverged', () => {

@@ -6,7 +6,7 @@ import { pathToFileURL } from 'node:url';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { CodeAction } from 'vscode-languageserver-protocol';
 import { commentNumbers } from '../support/workedExample';
-import { buildServer, LspClient, ROOT } from './client';
+import { buildServer, LspClient, ROOT, VSCODE_CAPABILITIES } from './client';
 
 const FILE = join(ROOT, 'examples', 'worked-example.nn');
 const TEXT = readFileSync(FILE, 'utf8');
@@ -115,5 +115,23 @@ describe('the worked example in the editor', () => {
     const inserted = actions[0].edit!.changes![URI][0].newText;
     // The very numbers of the hand computation in plain floats (test/torch/worked_example.py), every digit.
     expect(inserted).toContain('weights net_trained for net {\n  hidden W  0.1497807161327628 0.19956143226552567\n');
+  });
+
+  it('a client that resolves edits gets the save actions without their edit, and the same edit when it resolves one', async () => {
+    const capabilities = { ...VSCODE_CAPABILITIES, textDocument: { ...VSCODE_CAPABILITIES.textDocument, codeAction: { codeActionLiteralSupport: { codeActionKind: { valueSet: ['quickfix', 'refactor'] } }, resolveSupport: { properties: ['edit'] } } } };
+    client = await LspClient.start({ settings: { autoTrain: 'onChange' }, capabilities });
+    expect(client.capabilities.codeActionProvider).toMatchObject({ resolveProvider: true, codeActionKinds: ['quickfix', 'refactor.extract'] });
+    client.open(URI, TEXT);
+    await client.waitForDiagnostics(URI, (p) => p.diagnostics.some((d) => d.code === 'trained'));
+    const trainLine = lineOf(/^train /);
+    const [save] = await client.request<CodeAction[]>('textDocument/codeAction', {
+      textDocument: { uri: URI },
+      range: { start: { line: trainLine, character: 0 }, end: { line: trainLine, character: 0 } },
+      context: { diagnostics: [], only: ['refactor'] },
+    });
+    expect(save).toMatchObject({ title: "Save trained weights as 'weights net_trained'", kind: 'refactor.extract' });
+    expect(save.edit).toBeUndefined();
+    const resolved = await client.request<CodeAction>('codeAction/resolve', save);
+    expect(resolved.edit!.changes![URI][0].newText).toContain('weights net_trained for net {\n  hidden W  0.1497807161327628 0.19956143226552567\n');
   });
 });

@@ -10,7 +10,7 @@ import type { Fix, Problem } from '../language/problems';
 import type { Declaration, NetworkDecl, Span, TrainDecl, WeightsDecl } from '../language/syntax';
 import { blockOf } from '../language/walk';
 import { toDiagnostic, toWorkspaceEdit } from './convert';
-import { saveWeightsActions } from './saveWeights';
+import { resolveSaveWeights, saveWeightsActions } from './saveWeights';
 import { allProblems } from './state';
 import type { DocumentState } from './state';
 
@@ -24,6 +24,11 @@ export function codeActions(state: DocumentState, params: CodeActionParams): Cod
   if (wants(CodeActionKind.QuickFix)) actions.push(...quickFixes(state, start, end, params));
   if (wants(CodeActionKind.RefactorExtract)) actions.push(...saveWeightsActions(state, start, end));
   return actions;
+}
+
+/** A code action made without its edit (the client resolves edits when chosen): the edit, from the state of now. */
+export function resolveCodeAction(state: DocumentState, action: CodeAction): CodeAction {
+  return resolveSaveWeights(state, action);
 }
 
 /** The fixes of every problem in [start, end]. */

@@ -20,7 +20,7 @@ import {
 } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { Commands, ExportModelRequest, RunsRequest, TrainingRequest, type InitializationOptions } from '../protocol';
-import { codeActions } from './codeActions';
+import { codeActions, resolveCodeAction } from './codeActions';
 import { codeLenses } from './codeLens';
 import { executeCommand } from './commands';
 import { completion } from './completion';
@@ -57,6 +57,7 @@ function clientSupport(capabilities: ClientCapabilities, clientName = ''): Clien
       commandLinks: /code/i.test(clientName),
       icons: /code/i.test(clientName),
       snippets: capabilities.textDocument?.completion?.completionItem?.snippetSupport === true,
+      resolveEdits: capabilities.textDocument?.codeAction?.resolveSupport?.properties.includes('edit') === true,
     },
   };
 }
@@ -70,7 +71,9 @@ function serverCapabilities(capabilities: ClientCapabilities): ServerCapabilitie
     executeCommandProvider: { commands: [Commands.train, Commands.stopTraining, Commands.step] },
     completionProvider: { triggerCharacters: [' '] },
     hoverProvider: true,
-    codeActionProvider: text?.codeAction?.codeActionLiteralSupport ? { codeActionKinds: [CodeActionKind.QuickFix, CodeActionKind.RefactorExtract] } : true,
+    codeActionProvider: text?.codeAction?.codeActionLiteralSupport
+      ? { codeActionKinds: [CodeActionKind.QuickFix, CodeActionKind.RefactorExtract], resolveProvider: text.codeAction.resolveSupport?.properties.includes('edit') === true }
+      : true,
     documentFormattingProvider: true,
     foldingRangeProvider: true,
     definitionProvider: true,
@@ -178,6 +181,11 @@ export function startServer(connection: Connection, options: ServerOptions): { w
   connection.onCompletion(answer(completion, []));
   connection.onHover(answer(hover, null));
   connection.onCodeAction(answer(codeActions, []));
+  connection.onCodeActionResolve((action) => {
+    const uri = (action.data as { uri?: unknown } | undefined)?.uri;
+    const state = typeof uri === 'string' ? workspace?.session(uri)?.current() : undefined;
+    return state ? resolveCodeAction(state, action) : action;
+  });
   connection.onDocumentFormatting(answer(formatting, []));
   connection.languages.inlayHint.on(answer(inlayHints, []));
   connection.onFoldingRanges(answer(foldingRanges, []));
