@@ -277,8 +277,9 @@ describe('a new user in VS Code', () => {
   it('opens the worked example, reads the new W of one update in the hover, and saves the trained weights to go on from them', async () => {
     const file = join(folder, 'worked-example.nn');
     await wb.openFromExplorer('worked-example.nn');
-    await wb.revealTop();
-    // Its one epoch (one update from the given weights) trains by itself; the lens gives E.
+    const train = findLine(file, /^train /);
+    // Its one epoch (one update from the given weights) trains by itself; the lens above `train` gives E.
+    await wb.goTo(train.line, 1);
     const lens = await wb.waitForLens(/loss 0\.2984 after 1 epoch/, T.train);
     expect(lens).toMatch(/Retrain/);
     // The hover on layer hidden shows W after the update with the decimals that make the change visible (0.15 → 0.1498).
@@ -289,7 +290,6 @@ describe('a new user in VS Code', () => {
     await wb.dismissHover();
     await shot('13-worked-example-hover');
     // The code action on the train line writes the trained weights into the spec and starts the run from them.
-    const train = findLine(file, /^train /);
     await wb.goTo(train.line, 1);
     await wb.applyQuickFix("Save trained weights as 'weights net_trained' and start this run from them");
     const edited = await pollUntil('the saved weights in the text', async () => {
