@@ -178,7 +178,8 @@ export class Workbench {
     if ((await this.editor().count()) === 0) await this.page.keyboard.press('Control+1');
     // The corner of the visible text area: .view-lines is the whole scrolled content, whose corner
     // lies above the editor when it is scrolled down (the click then lands on other parts of the page).
-    await this.editor().locator('.editor-scrollable').first().click({ position: { x: 5, y: 5 } });
+    // Below the top 6 px, where a scrolled editor draws its shadow (.scroll-decoration), which takes the click.
+    await this.editor().locator('.editor-scrollable').first().click({ position: { x: 5, y: 12 } });
     await this.editor().locator('textarea, .native-edit-context').first().focus();
   }
 
