@@ -29,28 +29,39 @@ export function dataFileReader(store: DataStore): ReadFile {
       }
       return { text: store.fileText({ path, size: stat.size, mtimeMs: stat.mtimeMs }, () => readFileSync(path, 'utf8')) };
     } catch (error) {
-      const code = (error as NodeJS.ErrnoException).code;
-      if (code === 'ENOENT') return { error: 'no such file', missing: true };
-      if (code === 'EACCES' || code === 'EPERM') return { error: 'permission denied' };
-      return { error: error instanceof Error ? error.message : String(error) };
+      return readFailure(error);
     }
   };
+}
+
+/** Why a file cannot be read, in words (the command line words the same codes alike: cli/check.ts describeReadError). */
+function readFailure(error: unknown): { error: string; missing?: boolean } {
+  const code = (error as NodeJS.ErrnoException | null)?.code;
+  if (code === 'ENOENT' || code === 'ENOTDIR') return { error: 'no such file', missing: true };
+  if (code === 'EACCES' || code === 'EPERM') return { error: 'permission denied' };
+  if (code === 'ELOOP') return { error: 'its symbolic links go round in a loop' };
+  return { error: error instanceof Error ? error.message : String(error) };
 }
 
 /**
  * The checker tests data paths as written; a symbolic link inside the workspace can still
  * lead out of it. Every link is followed (realpath) before reading, and a file that really
- * lies outside `root` is refused with a message that says where it leads.
+ * lies outside `root` is refused with a message that says where it leads. Only the real
+ * path is ever read: a path that cannot be resolved is not read at all.
  */
 export function confinedReader(read: ReadFile, root: string, rootName: string): ReadFile {
   return (path) => {
-    let real: string;
     let realRoot: string;
     try {
-      real = realpathSync(path);
       realRoot = realpathSync(root);
-    } catch {
-      return read(path); // missing or unreadable: the reader says which
+    } catch (error) {
+      return { error: `${rootName} (${root}) cannot be read: ${readFailure(error).error}` };
+    }
+    let real: string;
+    try {
+      real = realpathSync(path);
+    } catch (error) {
+      return readFailure(error);
     }
     const inside = relative(realRoot, real);
     if (inside === '..' || inside.startsWith(`..${sep}`) || isAbsolute(inside)) {
