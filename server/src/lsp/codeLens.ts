@@ -50,6 +50,9 @@ function runCommands(state: DocumentState, run: RunSpec, status: RunStatus | und
   const showLens: Command = { title: iconTitle(client, 'graph-line', 'Show training'), command: ClientCommands.showTraining, arguments: args };
   const show: Command[] = state.client.commandLinks ? [showLens] : [];
   const outcome = state.outcomes.get(run.key);
+  // "NN: Export Trained Model…" is the VS Code client's too; it exports the weights of a finished or stopped run.
+  const trained = outcome?.result && outcome.result.stopped !== 'diverged';
+  const exportLens: Command[] = state.client.commandLinks && trained ? [{ title: iconTitle(client, 'export', 'Export…'), command: ClientCommands.exportModel, arguments: args }] : [];
   const stepped = outcome?.step ? [label(`step ${outcome.step.update} · batch loss ${formatLoss(outcome.step.batchLoss)}`)] : [];
   const phase = status?.phase ?? 'idle';
   const runState = {
@@ -69,12 +72,14 @@ function runCommands(state: DocumentState, run: RunSpec, status: RunStatus | und
     case 'diverged':
       return [train('Retrain'), label(resultText(runState, run) ?? 'diverged')];
     case 'cancelled':
-      return [train('Train'), step, ...show, ...stepped, label(resultText(runState, run) ?? 'stopped')];
+      return [train('Train'), step, ...show, ...exportLens, ...stepped, label(resultText(runState, run) ?? 'stopped')];
     case 'done': {
       const result = outcome?.result;
       const missed = result && (result.stopped === 'time' || (result.stopped === 'epochs' && run.settings.stopLoss !== null));
       const text = label(resultText(runState, run) ?? 'trained');
-      return missed ? [train('Retrain'), ...show, ...stepped, text] : [train('Retrain'), step, ...show, ...stepped, text];
+      return missed
+        ? [train('Retrain'), ...show, ...exportLens, ...stepped, text]
+        : [train('Retrain'), step, ...show, ...exportLens, ...stepped, text];
     }
     default: {
       const lenses = [train('Train'), step];

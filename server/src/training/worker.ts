@@ -12,7 +12,8 @@
 import { parentPort } from 'node:worker_threads';
 import { performance } from 'node:perf_hooks';
 import { reportsOf, thinHistory } from '../nn/history';
-import { Trainer } from '../nn/trainer';
+import { createTrainer } from '../engine';
+import type { Trainer } from '../nn/trainer';
 import type { LayerState, TrainResult, WeightSnapshot } from '../nn/types';
 import type { RunSpec } from '../language/model';
 import type { PanelLayer, Snapshot } from '../protocol';
@@ -97,7 +98,7 @@ function stopControl(cancel: SharedArrayBuffer, started: number, maxSeconds: num
 function train(message: Extract<HostMessage, { type: 'train' }>): void {
   const { job, version, run } = message;
   const started = performance.now();
-  const trainer = new Trainer(run.network, run.data, run.settings);
+  const trainer = createTrainer(run.network, run.data, run.settings);
   let lastPost = started;
   const shouldStop = stopControl(message.cancel, started, message.maxSeconds);
   const live = liveSnapshots(message, trainer);
@@ -170,7 +171,7 @@ function step(message: Extract<HostMessage, { type: 'step' }>): void {
   let trainer = kept.get(run.key);
   let trained: TrainResult | null = null;
   if (!trainer) {
-    trainer = new Trainer(run.network, run.data, run.settings);
+    trainer = createTrainer(run.network, run.data, run.settings);
     // Same seed, same numbers: retraining gives back the weights the finished run had.
     if (message.from === 'trained') trained = trainer.train({ shouldStop: stopControl(message.cancel, started, Infinity) });
   }
