@@ -3,15 +3,10 @@
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { CodeLens } from 'vscode-languageserver-protocol';
 import { DocumentSession } from '../../server/src/lsp/session';
-import { XOR_NETWORK, XOR_TABLE } from '../support/specs';
+import { manyXorRuns } from '../support/specs';
 import { buildServer, LspClient } from './client';
 
 const RUNS = 100;
-/** XOR with `runs` train blocks, each a run of its own (its seed). */
-function manyRuns(runs: number): string {
-  const blocks = Array.from({ length: runs }, (_, i) => `train xor on xor_table {\n  optimizer sgd rate 0.5\n  epochs 100\n  seed ${i + 1}\n}\n`);
-  return `${XOR_NETWORK}\n${XOR_TABLE}\n${blocks.join('\n')}`;
-}
 
 let client: LspClient | null = null;
 beforeAll(() => buildServer(), 120_000);
@@ -36,7 +31,7 @@ describe(`a file of ${RUNS} runs`, () => {
     const autoTrainCalls = (count: number) => new Promise<void>((resolve) => (called = () => autoTrains.length >= count && resolve()));
     client = await LspClient.inProcess({ settings: { autoTrain: 'onChange', autoTrainBudgetSeconds: 600 } });
     const uri = 'file:///many-runs.nn';
-    const text = manyRuns(RUNS);
+    const text = manyXorRuns(RUNS, 100);
     client.open(uri, text);
     const statusOf = (version: number) => client!.runStatuses.filter((s) => s.uri === uri && s.version === version).at(-1);
     const allDone = await client.waitFor('every run trained', () => statusOf(1)?.runs.every((r) => r.phase === 'done') && statusOf(1), 120_000);

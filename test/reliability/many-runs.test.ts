@@ -4,17 +4,12 @@ import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { RunPhase, RunStatusParams } from '../../server/src/protocol';
 import { RUN_START_SECONDS } from '../../server/src/lsp/session';
 import { buildServer, LspClient } from '../protocol/client';
-import { XOR_NETWORK, XOR_TABLE } from '../support/specs';
+import { manyXorRuns } from '../support/specs';
 import { loadAverage, record } from './figures';
 import { rssMegabytes } from './process';
 
 const RUNS = 1000;
-/** XOR with `runs` train blocks, each a run of its own (its seed). */
-function manyRuns(runs: number): string {
-  const blocks = Array.from({ length: runs }, (_, i) => `train xor on xor_table {\n  optimizer sgd rate 0.5\n  epochs 200\n  seed ${i + 1}\n}\n`);
-  return `${XOR_NETWORK}\n${XOR_TABLE}\n${blocks.join('\n')}`;
-}
-const TEXT = manyRuns(RUNS);
+const TEXT = manyXorRuns(RUNS, 200);
 const LAYER = { line: TEXT.split('\n').findIndex((l) => /^\s*layer hidden/.test(l)), character: 4 };
 
 let client: LspClient | null = null;
