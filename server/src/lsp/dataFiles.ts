@@ -47,7 +47,8 @@ function readStatted<R>(path: string, advice: string, read: (version: FileVersio
 /**
  * The checker tests data paths as written; a symbolic link inside the workspace can still
  * lead out of it. Every link is followed (realpath) before reading, and a file that really
- * lies outside `root` is refused with a message that says where it leads.
+ * lies outside `root` is refused with a message that says where it leads. Only the real
+ * path is ever read: a path that cannot be resolved is not read at all.
  */
 export function confinedReader<R>(
   read: (path: string) => R | { error: string; missing?: boolean },
@@ -56,13 +57,17 @@ export function confinedReader<R>(
   files = 'data files',
 ): (path: string) => R | { error: string; missing?: boolean } {
   return (path) => {
-    let real: string;
     let realRoot: string;
     try {
-      real = realpathSync(path);
       realRoot = realpathSync(root);
-    } catch {
-      return read(path); // missing or unreadable: the reader says which
+    } catch (error) {
+      return { error: `${rootName} (${root}) cannot be read: ${fileError(error).error}` };
+    }
+    let real: string;
+    try {
+      real = realpathSync(path);
+    } catch (error) {
+      return fileError(error);
     }
     const inside = relative(realRoot, real);
     if (inside === '..' || inside.startsWith(`..${sep}`) || isAbsolute(inside)) {
