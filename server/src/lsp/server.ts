@@ -15,6 +15,7 @@ import {
   TextDocuments,
   TextDocumentSyncKind,
   type ClientCapabilities,
+  type CodeAction,
   type Connection,
   type InitializeParams,
   type InitializeResult,
@@ -232,11 +233,13 @@ export function startServer(connection: Connection, options: ServerOptions): { w
   connection.onCompletion(answer(completion, []));
   connection.onHover(answer(hover, null));
   connection.onCodeAction(answer(codeActions, []));
-  connection.onCodeActionResolve((action) => {
-    const uri = (action.data as { uri?: unknown } | undefined)?.uri;
-    const state = typeof uri === 'string' ? workspace?.session(uri)?.current() : undefined;
-    return state ? resolveCodeAction(state, action) : action;
-  });
+  connection.onCodeActionResolve(
+    lifecycle.gate((action: CodeAction) => {
+      const uri = (action.data as { uri?: unknown } | undefined)?.uri;
+      const state = typeof uri === 'string' ? workspace?.session(uri)?.current() : undefined;
+      return state ? resolveCodeAction(state, action) : action;
+    }),
+  );
   connection.onDocumentFormatting(answer(formatting, []));
   connection.languages.inlayHint.on(answer(inlayHints, []));
   connection.onFoldingRanges(answer(foldingRanges, []));
