@@ -50,7 +50,7 @@ function fanIn(network: NetworkSpec, k: number): number {
 
 /** What one layer's rows in the block are. */
 interface LayerRows {
-  /** Indices into decl.rows of its W rows, in order, and of its b row. */
+  /** Its W rows, in order, and its b row. */
   weights: WeightRow[];
   bias: WeightRow | null;
   /** Its first and last rows (a layer's rows are written together). */

@@ -54,7 +54,7 @@ export function saveWeightsActions(state: DocumentState, start: number, end: num
 
 /** A save action chosen in a client that resolves edits: its edit, from the document as it is now (unchanged when the run is gone). */
 export function resolveSaveWeights(state: DocumentState, action: CodeAction): CodeAction {
-  const data = action.data as Partial<SaveWeightsData> | undefined;
+  const data = action.data as Partial<SaveWeightsData> | null | undefined;
   if (data?.action !== 'save-weights' || typeof data.key !== 'string') return action;
   const found = saveWeightsOf(state, data.key);
   if (!found) return action;

@@ -235,7 +235,8 @@ export function startServer(connection: Connection, options: ServerOptions): { w
   connection.onCodeAction(answer(codeActions, []));
   connection.onCodeActionResolve(
     lifecycle.gate((action: CodeAction) => {
-      const uri = (action.data as { uri?: unknown } | undefined)?.uri;
+      // Any message may come: a resolve of no action of ours, or of nothing, returns what it was given.
+      const uri = ((action as CodeAction | null)?.data as { uri?: unknown } | null | undefined)?.uri;
       const state = typeof uri === 'string' ? workspace?.session(uri)?.current() : undefined;
       return state ? resolveCodeAction(state, action) : action;
     }),
