@@ -27,6 +27,8 @@ export interface ClientFeatures {
   icons: boolean;
   /** Completion may insert snippets (`${1:name}` placeholders); when false, plain words only. Absent means yes. */
   snippets?: boolean;
+  /** The client asks for a code action's edit when it is chosen (`codeAction/resolve`), so a costly edit is made only then. */
+  resolveEdits?: boolean;
 }
 
 export interface DocumentState {
