@@ -6,7 +6,9 @@ import { LineIndex } from '../../server/src/language/positions';
 import type { Position } from '../../server/src/language/positions';
 import type { DocumentState } from '../../server/src/lsp/state';
 import { Trainer } from '../../server/src/nn/trainer';
+import { runStatus } from '../../server/src/present/summary';
 import type { RunOutcome } from '../../server/src/training/outcome';
+import { runStateOf } from '../../server/src/training/runState';
 
 export const URI = 'file:///work/spec.nn';
 
@@ -47,16 +49,34 @@ export function fixture(
     text,
     lines,
     check: check(text, checkOptions),
-    outcomes: new Map(),
+    runStates: [],
     statuses: [],
     results: [],
     workspaceTrusted: true,
     client: { markdown: true, commandLinks: true, icons: true },
     checkOptions,
   };
-  const withOutcomes = options.outcomes ? { ...state, outcomes: options.outcomes(state) } : state;
   const offset = Math.max(0, cursor);
-  return { state: withOutcomes, offset, position: lines.positionAt(offset) };
+  return { state: withOutcomes(state, options.outcomes ? options.outcomes(state) : new Map()), offset, position: lines.positionAt(offset) };
+}
+
+/**
+ * The state with these outcomes as the host keeps them (by run key), each run's one state and
+ * status made by the same functions the server uses (training/runState.ts, present/summary.ts).
+ */
+export function withOutcomes(state: DocumentState, outcomes: ReadonlyMap<string, RunOutcome>): DocumentState {
+  const runs = state.check.runs;
+  const runStates = runs.map((run) => {
+    const outcome = outcomes.get(run.key);
+    return runStateOf({ live: null, cached: outcome ? { outcome, record: null } : null, failure: null, estimate: 0.01 });
+  });
+  const statuses = runs.map((run, i) => runStatus(runStates[i], run, { line: state.lines.positionAt(run.keywordSpan.start).line, index: i + 1, runs }));
+  return { ...state, runStates, statuses };
+}
+
+/** The outcome a state holds for a run (what the host cached), for tests that compare numbers. */
+export function outcomeOf(state: DocumentState, run: { key: string }): RunOutcome | undefined {
+  return state.runStates[state.check.runs.findIndex((r) => r.key === run.key)]?.outcome ?? undefined;
 }
 
 /** The text of a span-like range of the fixture (for readable assertions). */
@@ -79,6 +99,9 @@ export function trainAll(state: DocumentState, options: { steps?: number } = {})
     let step = null;
     if (options.steps) for (let i = 0; i < options.steps; i++) step = trainer.step();
     else result = trainer.train();
+    const position = step
+      ? { from: 'initial' as const, steps: options.steps!, epoch: step.epoch, loss: trainer.trainingLoss(), layers: step.after }
+      : null;
     const data = run.data;
     const rows = data.rowSpans
       ? Array.from({ length: data.rows }, (_, r) =>
@@ -88,7 +111,7 @@ export function trainAll(state: DocumentState, options: { steps?: number } = {})
           ),
         )
       : null;
-    outcomes.set(run.key, { key: run.key, result, step, seconds: 0.01, rows });
+    outcomes.set(run.key, { key: run.key, result, step, seconds: 0.01, rows, position });
     trainers.set(run.key, trainer);
   }
   return { outcomes, trainers };
@@ -98,5 +121,5 @@ export function trainAll(state: DocumentState, options: { steps?: number } = {})
 export function trainedFixture(spec: string, options: { steps?: number; files?: Record<string, string> } = {}): Fixture & { trainers: Map<string, Trainer> } {
   const untrained = fixture(spec, { files: options.files });
   const { outcomes, trainers } = trainAll(untrained.state, options);
-  return { ...untrained, state: { ...untrained.state, outcomes }, trainers };
+  return { ...untrained, state: withOutcomes(untrained.state, outcomes), trainers };
 }

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { MarkupContent } from 'vscode-languageserver';
 import { hover, vector } from '../../server/src/lsp/hover';
 import { fixed, formatNumber } from '../../server/src/lsp/describe';
-import { fixture, trainedFixture, URI } from './harness';
+import { fixture, outcomeOf, trainedFixture, URI, withOutcomes } from './harness';
 import type { Fixture } from './harness';
 
 const XOR = `
@@ -68,7 +68,7 @@ describe('hover on a layer', () => {
   it('after training: W and b as the trainer has them, δ of the last update, the gradient norm', () => {
     const fx = trainedFixture(at(XOR, 'layer hid'));
     const run = fx.state.check.runs[0];
-    const layer = fx.state.outcomes.get(run.key)!.result!.layers[0];
+    const layer = outcomeOf(fx.state, run)!.result!.layers[0];
     const trainerLayer = fx.trainers.get(run.key)!.layers()[0];
     expect(Array.from(layer.weights)).toEqual(Array.from(trainerLayer.weights));
     const text = check(fx, [
@@ -92,7 +92,7 @@ describe('hover on a layer', () => {
     const fx = trainedFixture(at(XOR, 'layer ou'));
     const text = check(fx, ['z⁽²⁾ = W⁽²⁾h + b⁽²⁾,  ŷ = σ(z⁽²⁾)', 'δ⁽²⁾ = (ŷ − y) ⊙ ŷ(1 − ŷ)']);
     expect(text.split('\n')).toContainEqual(expect.stringMatching(/^\s+h₁\s+h₂\s+h₃\s+h₄\s+b$/));
-    const layer = fx.state.outcomes.get(fx.state.check.runs[0].key)!.result!.layers[1];
+    const layer = outcomeOf(fx.state, fx.state.check.runs[0])!.result!.layers[1];
     expect(tableRow(text, 'ŷ₁').map((v) => fixed(v, 3))).toEqual([...Array.from(layer.weights), layer.biases[0]].map((v) => fixed(v, 3)));
   });
 
@@ -144,9 +144,9 @@ describe('hover on a layer', () => {
 
   it('after a step: W before, the gradient and W after, which differ by −η × gradient', () => {
     const fx = trainedFixture(at(XOR, 'layer ou'), { steps: 1 });
-    const step = fx.state.outcomes.get(fx.state.check.runs[0].key)!.step!;
+    const step = outcomeOf(fx.state, fx.state.check.runs[0])!.step!;
     const text = check(fx, ['W⁽²⁾ ← W⁽²⁾ − η ∂L/∂W⁽²⁾,  b⁽²⁾ ← b⁽²⁾ − η ∂L/∂b⁽²⁾']);
-    expect(text).toContain('$(debug-step-over) update 1 (epoch 1) · batch of 4');
+    expect(text).toContain('$(debug-step-over) step 1 from the initial weights · epoch 1 · batch of 4');
     const before = tableRow(text, 'ŷ₁', 'before:');
     const gradient = tableRow(text, 'ŷ₁', '∂L/∂W⁽²⁾ =');
     const after = tableRow(text, 'ŷ₁', 'after:');
@@ -267,10 +267,11 @@ describe('hover with incomplete outcomes', () => {
       stopped: 'diverged' as const, epochs: 1, loss: null, accuracy: null, validationLoss: null, validationAccuracy: null,
       finalLoss: null, history: { epoch: new Float64Array(0), loss: new Float64Array(0), accuracy: null, validationLoss: null, validationAccuracy: null }, layers: [], normalization: null, trainRows: 4, validationRows: 0,
     };
-    const state = { ...fx.state, outcomes: new Map([[run.key, { key: run.key, result: empty, step: null, seconds: 0, rows: [] }]]) };
+    const outcomes = new Map([[run.key, { key: run.key, result: empty, step: null, seconds: 0, rows: [] }]]);
+    const state = withOutcomes(fx.state, outcomes);
     expect(hover(state, { textDocument: { uri: URI }, position: fx.position })).not.toBeNull();
     const row = fixture(at(XOR, '  0 1'));
-    expect(hover({ ...row.state, outcomes: state.outcomes }, { textDocument: { uri: URI }, position: row.position })).not.toBeNull();
+    expect(hover(withOutcomes(row.state, outcomes), { textDocument: { uri: URI }, position: row.position })).not.toBeNull();
   });
 });
 

@@ -5,6 +5,7 @@ import type { RunSpec } from '../../server/src/language/model';
 import type { Fix } from '../../server/src/language/problems';
 import type { TrainResult } from '../../server/src/nn/types';
 import type { RunState } from '../../server/src/training/host';
+import { runStateOf } from '../../server/src/training/runState';
 import { missAdvice, resultProblem } from '../../server/src/present/results';
 import { formatLoss, formatLossAgainst, formatSeconds } from '../../server/src/present/summary';
 import { checked } from '../training/helpers';
@@ -77,7 +78,7 @@ function diverged(run: RunSpec, epoch: number): RunState {
     trainRows: 2,
     validationRows: 0,
   };
-  return { phase: 'diverged', progress: null, outcome: { key: run.key, result, step: null, seconds: 0.01, rows: null }, failure: null, estimate: 0 };
+  return runStateOf({ live: null, cached: { outcome: { key: run.key, result, step: null, seconds: 0.01, rows: null }, record: null }, failure: null, estimate: 0 });
 }
 
 function apply(text: string, fix: Fix): string {

@@ -70,7 +70,10 @@ export type ProblemCode =
   | 'trained'
   | 'target-missed'
   | 'diverged'
-  | 'training-failed';
+  | 'training-failed'
+  // a run's state in place of a result: training, or weights moved by Step or Reset
+  | 'training'
+  | 'stepped';
 
 export interface Problem {
   span: Span;

@@ -17,11 +17,14 @@ import { readSettings, type ResolvedSettings } from './settings';
 import type { ClientFeatures } from './state';
 
 /**
- * CodeLens refreshes, at most this often. VS Code answers each refresh by cancelling its
- * lens request and re-arming a debounce of at least 250 ms, so refreshes every 100 ms
- * starve the lens: it froze on "Train" for a whole run while the status bar counted epochs.
+ * Progress refreshes of the lenses, at most this often (a change of state, such as Stop, is
+ * refreshed at once). See `refreshLenses` for why a refresh also waits for the editor's answer.
  */
-const LENS_REFRESH_INTERVAL_MS = 750;
+const LENS_REFRESH_INTERVAL_MS = 500;
+/** A refresh the editor did not answer with a lens request within this long (no editor shows the file) no longer holds the next one back. */
+const LENS_ANSWER_TIMEOUT_MS = 1500;
+/** Inlay hint refreshes while runs train (live ŷ hints), at most this often. */
+const HINT_REFRESH_INTERVAL_MS = 1000;
 
 /** What the client said it can take (its capabilities and name), as far as the server needs to know. */
 export interface ClientSupport {
@@ -52,6 +55,13 @@ export class Workspace {
   private readonly readDataFile = dataFileReader(this.store);
   private lensRefreshTimer: NodeJS.Timeout | undefined;
   private lastLensRefresh = 0;
+  /** A lens refresh was sent and the editor has not asked for lenses since. */
+  private lensRefreshOut = false;
+  /** Runs moved since the editor last asked for lenses; `lensRefreshUrgent` when a run changed state (not only progress). */
+  private lensesStale = false;
+  private lensRefreshUrgent = false;
+  private hintRefreshTimer: NodeJS.Timeout | undefined;
+  private lastHintRefresh = 0;
   private disposed = false;
 
   constructor(
@@ -155,21 +165,81 @@ export class Workspace {
 
   // ---------------------------------------------------------------- the client
 
-  /** Asks the client to refetch lenses, throttled with a trailing call so the last state always lands. */
-  refreshLenses(): void {
-    if (!this.support.codeLensRefresh || this.lensRefreshTimer || this.disposed) return;
-    const wait = Math.max(0, this.lastLensRefresh + LENS_REFRESH_INTERVAL_MS - Date.now());
+  /**
+   * Asks the client to refetch lenses: at once when a run changed state (`urgent`: started,
+   * stopped, finished, stepped), else at most every LENS_REFRESH_INTERVAL_MS, and never while
+   * an earlier refresh has not been answered by a lens request.
+   *
+   * Why the wait for the answer: VS Code answers a refresh by re-arming a RunOnceScheduler with
+   * its lens debounce (at least 250 ms, the moving average of how long its lens requests took),
+   * and a re-armed scheduler starts its wait over. Refreshes sent on a fixed clock starve it
+   * as soon as that average passes the clock's period (under load, or with a busy extension
+   * host): no request is ever made again, the average never comes down, and the lens froze
+   * for the rest of the run. Sending the next refresh only after the editor has asked makes
+   * every refresh end in a request, whatever its debounce (docs/editor.md "CodeLens").
+   */
+  refreshLenses(urgent = false): void {
+    if (!this.support.codeLensRefresh || this.disposed) return;
+    this.lensesStale = true;
+    this.lensRefreshUrgent ||= urgent;
+    this.pumpLensRefresh();
+  }
+
+  /** The client asked for a document's lenses and got the latest state: a refresh may go again. */
+  lensesServed(): void {
+    if (!this.lensRefreshOut && !this.lensesStale) return;
+    this.lensRefreshOut = false;
+    this.lensesStale = false;
+    this.lensRefreshUrgent = false;
+    clearTimeout(this.lensRefreshTimer);
+    this.lensRefreshTimer = undefined;
+  }
+
+  private pumpLensRefresh(): void {
+    if (this.disposed || !this.lensesStale || this.lensRefreshOut) return;
+    if (this.lensRefreshTimer) {
+      // A progress refresh is waiting for its turn; a change of state does not wait with it.
+      if (!this.lensRefreshUrgent) return;
+      clearTimeout(this.lensRefreshTimer);
+    }
+    const wait = this.lensRefreshUrgent ? 0 : Math.max(0, this.lastLensRefresh + LENS_REFRESH_INTERVAL_MS - Date.now());
     this.lensRefreshTimer = setTimeout(() => {
       this.lensRefreshTimer = undefined;
       this.lastLensRefresh = Date.now();
+      this.lensRefreshOut = true;
+      this.lensesStale = false;
+      this.lensRefreshUrgent = false;
       void this.connection.sendRequest(CodeLensRefreshRequest.type).catch(() => undefined);
+      // No editor shows the file (nothing asks): the next change may refresh again after a while.
+      this.lensRefreshTimer = setTimeout(() => {
+        this.lensRefreshTimer = undefined;
+        this.lensRefreshOut = false;
+        this.pumpLensRefresh();
+      }, LENS_ANSWER_TIMEOUT_MS);
+      this.lensRefreshTimer.unref();
     }, wait);
     this.lensRefreshTimer.unref();
   }
 
-  /** A run's outcome changed: ŷ hints beside the data rows show new numbers. */
-  refreshHints(): void {
-    if (this.support.inlayHintRefresh) void this.connection.sendRequest(InlayHintRefreshRequest.type).catch(() => undefined);
+  /**
+   * Runs moved: ŷ hints beside the data rows show new numbers. A change of state refreshes at
+   * once; live progress at most every HINT_REFRESH_INTERVAL_MS.
+   */
+  refreshHints(urgent = true): void {
+    if (!this.support.inlayHintRefresh || this.disposed) return;
+    if (urgent) {
+      clearTimeout(this.hintRefreshTimer);
+      this.hintRefreshTimer = undefined;
+    } else if (this.hintRefreshTimer) {
+      return;
+    }
+    const wait = urgent ? 0 : Math.max(0, this.lastHintRefresh + HINT_REFRESH_INTERVAL_MS - Date.now());
+    this.hintRefreshTimer = setTimeout(() => {
+      this.hintRefreshTimer = undefined;
+      this.lastHintRefresh = Date.now();
+      void this.connection.sendRequest(InlayHintRefreshRequest.type).catch(() => undefined);
+    }, wait);
+    this.hintRefreshTimer.unref();
   }
 
   /**
@@ -186,7 +256,8 @@ export class Workspace {
     for (const session of this.sessions.values()) session.dispose();
     this.sessions.clear();
     clearTimeout(this.lensRefreshTimer);
-    this.lensRefreshTimer = undefined;
+    clearTimeout(this.hintRefreshTimer);
+    this.lensRefreshTimer = this.hintRefreshTimer = undefined;
     this.host.dispose();
     this.store.clear();
   }

@@ -4,8 +4,8 @@ import type { CheckResult } from '../language';
 import type { RunSpec } from '../language/model';
 import type { Fix, Problem } from '../language/problems';
 import type { DataDecl, SpecFile, TrainDecl } from '../language/syntax';
-import type { RunState } from '../training/host';
-import { formatLoss, formatLossAgainst, formatPercent, formatSeconds, lossWord } from './summary';
+import type { RunState } from '../training/runState';
+import { formatLoss, formatLossAgainst, formatPercent, formatSeconds, lossWord, statusSummary } from './summary';
 
 /** The result problem of one run, or null while it has no result. */
 export function resultProblem(check: CheckResult, run: RunSpec, state: RunState, text: string): Problem | null {
@@ -13,7 +13,17 @@ export function resultProblem(check: CheckResult, run: RunSpec, state: RunState,
   if (state.phase === 'failed') {
     return { span, severity: 'error', code: 'training-failed', message: `training failed: ${state.failure ?? 'unknown error'}. Train to try again.` };
   }
-  // While a run trains again, its previous result (same key, so the same numbers) stays shown.
+  // A run that trains (again) or waits to says so: the previous result is no longer what it stands at.
+  if (state.phase === 'running' || state.phase === 'queued') {
+    const doing = state.phase === 'queued' ? 'waiting for a free training worker' : state.stopping ? 'stopping' : 'training';
+    return { span, severity: 'info', code: 'training', message: `${doing}: the result will show here when the run ends` };
+  }
+  if (state.phase === 'stepped') {
+    const position = state.weights?.position;
+    const trained = position?.from === 'trained' && state.outcome?.result ? ` (trained to epoch ${state.outcome.result.epochs} in ${formatSeconds(state.outcome.seconds)})` : '';
+    const next = position && position.steps === 0 ? '. Step makes one update from here; Train trains from the seed.' : '';
+    return { span, severity: 'info', code: 'stepped', message: `${position && position.steps === 0 ? 'reset' : 'stepped'}: ${statusSummary(state, run)}${trained}${next}` };
+  }
   const outcome = state.outcome;
   const result = outcome?.result;
   if (!outcome || !result) return null;
