@@ -17,10 +17,14 @@ import { readSettings, type ResolvedSettings } from './settings';
 import type { ClientFeatures } from './state';
 
 /**
- * Progress refreshes of the lenses, at most this often (a change of state, such as Stop, is
- * refreshed at once). See `refreshLenses` for why a refresh also waits for the editor's answer.
+ * After the editor asked for lenses, a progress refresh waits this long before it asks again
+ * (a change of state, such as Stop, does not wait). VS Code shows the lenses it fetched only
+ * when its resolve debounce (RunOnceScheduler, at least 250 ms, more before it has measured
+ * anything) runs out, and every new fetch re-arms it: fetching again sooner would keep the
+ * new text from showing. With its fetch debounce (at least 250 ms) the lens moves about
+ * twice a second while a run trains (docs/editor.md "CodeLens").
  */
-const LENS_REFRESH_INTERVAL_MS = 500;
+const LENS_REFRESH_SPACING_MS = 300;
 /** A refresh the editor did not answer with a lens request within this long (no editor shows the file) no longer holds the next one back. */
 const LENS_ANSWER_TIMEOUT_MS = 1500;
 /** Inlay hint refreshes while runs train (live ŷ hints), at most this often. */
@@ -54,7 +58,8 @@ export class Workspace {
   private readonly sessions = new Map<string, DocumentSession>();
   private readonly readDataFile = dataFileReader(this.store);
   private lensRefreshTimer: NodeJS.Timeout | undefined;
-  private lastLensRefresh = 0;
+  /** When the editor last asked for lenses (Date.now()). */
+  private lastLensesServed = 0;
   /** A lens refresh was sent and the editor has not asked for lenses since. */
   private lensRefreshOut = false;
   /** Runs moved since the editor last asked for lenses; `lensRefreshUrgent` when a run changed state (not only progress). */
@@ -167,8 +172,8 @@ export class Workspace {
 
   /**
    * Asks the client to refetch lenses: at once when a run changed state (`urgent`: started,
-   * stopped, finished, stepped), else at most every LENS_REFRESH_INTERVAL_MS, and never while
-   * an earlier refresh has not been answered by a lens request.
+   * stopped, finished, stepped), else LENS_REFRESH_SPACING_MS after the editor last asked,
+   * and never while an earlier refresh has not been answered by a lens request.
    *
    * Why the wait for the answer: VS Code answers a refresh by re-arming a RunOnceScheduler with
    * its lens debounce (at least 250 ms, the moving average of how long its lens requests took),
@@ -187,6 +192,7 @@ export class Workspace {
 
   /** The client asked for a document's lenses and got the latest state: a refresh may go again. */
   lensesServed(): void {
+    this.lastLensesServed = Date.now();
     if (!this.lensRefreshOut && !this.lensesStale) return;
     this.lensRefreshOut = false;
     this.lensesStale = false;
@@ -202,10 +208,9 @@ export class Workspace {
       if (!this.lensRefreshUrgent) return;
       clearTimeout(this.lensRefreshTimer);
     }
-    const wait = this.lensRefreshUrgent ? 0 : Math.max(0, this.lastLensRefresh + LENS_REFRESH_INTERVAL_MS - Date.now());
+    const wait = this.lensRefreshUrgent ? 0 : Math.max(0, this.lastLensesServed + LENS_REFRESH_SPACING_MS - Date.now());
     this.lensRefreshTimer = setTimeout(() => {
       this.lensRefreshTimer = undefined;
-      this.lastLensRefresh = Date.now();
       this.lensRefreshOut = true;
       this.lensesStale = false;
       this.lensRefreshUrgent = false;
