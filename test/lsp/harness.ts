@@ -8,7 +8,10 @@ import type { DocumentState } from '../../server/src/lsp/state';
 import { Trainer } from '../../server/src/nn/trainer';
 import { runStatus } from '../../server/src/present/summary';
 import type { RunOutcome } from '../../server/src/training/outcome';
-import { runStateOf } from '../../server/src/training/runState';
+import { runStateOf, type RunParts } from '../../server/src/training/runState';
+import type { LiveJob } from '../../server/src/training/actor';
+import type { RunSpec } from '../../server/src/language/model';
+import { LiveSnapshots } from '../../server/src/present/snapshots';
 
 export const URI = 'file:///work/spec.nn';
 
@@ -65,13 +68,43 @@ export function fixture(
  * status made by the same functions the server uses (training/runState.ts, present/summary.ts).
  */
 export function withOutcomes(state: DocumentState, outcomes: ReadonlyMap<string, RunOutcome>): DocumentState {
-  const runs = state.check.runs;
-  const runStates = runs.map((run) => {
+  return withParts(state, (run) => {
     const outcome = outcomes.get(run.key);
-    return runStateOf({ live: null, cached: outcome ? { outcome, record: null } : null, failure: null, estimate: 0.01 });
+    return { live: null, cached: outcome ? { outcome, record: null } : null, failure: null, estimate: 0.01 };
   });
+}
+
+/** The state with each run's parts as the host would keep them (a live job, an outcome, a failure). */
+export function withParts(state: DocumentState, parts: (run: RunSpec) => RunParts): DocumentState {
+  const runs = state.check.runs;
+  const runStates = runs.map((run) => runStateOf(parts(run)));
   const statuses = runs.map((run, i) => runStatus(runStates[i], run, { line: state.lines.positionAt(run.keywordSpan.start).line, index: i + 1, runs }));
   return { ...state, runStates, statuses };
+}
+
+/** A training in progress as the host keeps it, with its latest live snapshot: the trainer's weights now. */
+export function liveJob(trainer: Trainer, run: RunSpec, epoch: number, loss: number): LiveJob {
+  const data = run.data;
+  const rows = data.rowSpans
+    ? Array.from({ length: data.rows }, (_, r) =>
+        trainer.explain(
+          Array.from(data.inputs.subarray(r * data.inputWidth, (r + 1) * data.inputWidth)),
+          Array.from(data.targets.subarray(r * data.targetWidth, (r + 1) * data.targetWidth)),
+        ),
+      )
+    : null;
+  return {
+    kind: 'train',
+    version: 1,
+    handle: null,
+    started: true,
+    progress: { epoch, epochs: run.settings.epochs, loss, validationLoss: null, accuracy: null, seconds: 0.5 },
+    curve: [],
+    snapshots: new LiveSnapshots({ maxSnapshots: 40, maxValues: 1_000_000 }),
+    frame: null,
+    weights: { epoch, loss, layers: trainer.layers(), rows },
+    stopping: false,
+  };
 }
 
 /** The outcome a state holds for a run (what the host cached), for tests that compare numbers. */

@@ -11,6 +11,7 @@ import type { DataDecl, DataRow, LayerStmt, NetworkDecl, Span, SpecFile, TrainDe
 import type { LayerState } from '../nn/types';
 import { ClientCommands, Commands, type RunStatus } from '../protocol';
 import type { RunState, RunWeights } from '../training/runState';
+import { positionText } from '../present/summary';
 import { datasetSummary, fixed, formatNumber, layerInputs, layerParameters, networkParameters, networkShape } from './describe';
 import { iconTitle, type Codicon } from './icons';
 import { docFor, docMarkdown } from './keywordDocs';
@@ -317,9 +318,9 @@ function layerSection(state: DocumentState, network: NetworkSpec, index: number,
     parts.push(...stepLines(state, network, index, run, weights, rows, columns));
   } else if (weights && now) {
     if (weights.source === 'live') {
-      parts.push(`${hoverIcon(state, 'pulse', 'live')} **epoch ${weights.epoch} · live**: the training's latest snapshot (hover again for newer weights)`);
+      parts.push(`${hoverIcon(state, 'pulse', 'live')} **${weightsPosition(weights, run)} · live**: the training's latest snapshot; hover again for newer weights`);
     } else if (weights.source === 'initial') {
-      parts.push(`**epoch 0 · initial weights** (Reset): ⏭ Step makes the first update from here`.replace('⏭ Step', hoverIcon(state, 'debug-step-over', 'Step')));
+      parts.push(`**${weightsPosition(weights, run)}** (Reset): ${hoverIcon(state, 'debug-step-over', 'Step')} makes the first update from here`);
     }
     parts.push(code(matrixLines(rows, columns, now)));
     const updated = weights.epoch > 0;
@@ -375,7 +376,7 @@ function stepLines(state: DocumentState, network: NetworkSpec, index: number, ru
   };
   const decimals = decimalsToShow(change);
   return [
-    `${hoverIcon(state, 'debug-step-over', count)}${from} · epoch ${step.epoch} · batch of ${step.batchSize} · batch loss ${formatNumber(step.batchLoss)} · η = ${step.learningRate}`,
+    `${hoverIcon(state, 'debug-step-over', `**${position ? weightsPosition(weights, run) : `${count} · epoch ${step.epoch}`}**`)} —${from} · batch of ${step.batchSize} · batch loss ${formatNumber(step.batchLoss)} (before the update) · η = ${step.learningRate}`,
     code([rule]),
     `W${layerMark(k)} before:`,
     code(matrixLines(rows, columns, before, decimals)),
@@ -387,6 +388,12 @@ function stepLines(state: DocumentState, network: NetworkSpec, index: number, ru
     code(matrixLines(rows, columns, change, 'scaled')),
     code([`δ${layerMark(k)} of this update (batch mean): ${vector(after.delta)}`, deltaFormula(network, k, run.settings.loss)]),
   ];
+}
+
+/** Where the weights stand, in the words of the run's status (present/summary.ts positionText): `step 3 · epoch 3 · loss 0.24`. */
+function weightsPosition(weights: RunWeights, run: RunSpec): string {
+  const position = weights.position;
+  return positionText({ phase: 'done', epoch: weights.epoch, loss: weights.loss, step: position?.steps ?? null, stepFrom: position?.from ?? null }, run);
 }
 
 /** The epoch the run's training reached, for "from the weights trained to epoch N". */

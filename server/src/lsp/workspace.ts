@@ -25,8 +25,15 @@ import type { ClientFeatures } from './state';
  * twice a second while a run trains (docs/editor.md "CodeLens").
  */
 const LENS_REFRESH_SPACING_MS = 300;
-/** A refresh the editor did not answer with a lens request within this long (no editor shows the file) no longer holds the next one back. */
-const LENS_ANSWER_TIMEOUT_MS = 1500;
+/**
+ * A refresh the editor did not answer with a lens request (no editor shows the file, or VS Code
+ * dropped its pending fetch when the editor lost focus) holds the next one back at most this many
+ * times as long as the editor usually takes to answer, within the bounds below: long enough
+ * never to starve a slow editor, short enough that the lens moves again soon after a focus change.
+ */
+const LENS_ANSWER_PATIENCE = 3;
+const LENS_ANSWER_TIMEOUT_MIN_MS = 1000;
+const LENS_ANSWER_TIMEOUT_MAX_MS = 10_000;
 /** Inlay hint refreshes while runs train (live ŷ hints), at most this often. */
 const HINT_REFRESH_INTERVAL_MS = 1000;
 
@@ -62,6 +69,9 @@ export class Workspace {
   private lastLensesServed = 0;
   /** A lens refresh was sent and the editor has not asked for lenses since. */
   private lensRefreshOut = false;
+  /** When the last refresh went out, and how long the editor usually takes to ask after one (a moving average). */
+  private lensRefreshSent = 0;
+  private lensAnswerDelay = 300;
   /** Runs moved since the editor last asked for lenses; `lensRefreshUrgent` when a run changed state (not only progress). */
   private lensesStale = false;
   private lensRefreshUrgent = false;
@@ -193,6 +203,7 @@ export class Workspace {
   /** The client asked for a document's lenses and got the latest state: a refresh may go again. */
   lensesServed(): void {
     this.lastLensesServed = Date.now();
+    if (this.lensRefreshOut) this.lensAnswerDelay = 0.7 * this.lensAnswerDelay + 0.3 * (this.lastLensesServed - this.lensRefreshSent);
     if (!this.lensRefreshOut && !this.lensesStale) return;
     this.lensRefreshOut = false;
     this.lensesStale = false;
@@ -212,15 +223,17 @@ export class Workspace {
     this.lensRefreshTimer = setTimeout(() => {
       this.lensRefreshTimer = undefined;
       this.lensRefreshOut = true;
+      this.lensRefreshSent = Date.now();
       this.lensesStale = false;
       this.lensRefreshUrgent = false;
       void this.connection.sendRequest(CodeLensRefreshRequest.type).catch(() => undefined);
-      // No editor shows the file (nothing asks): the next change may refresh again after a while.
+      // Nothing asked (no editor shows the file, or its fetch was dropped): the next change may refresh again after a while.
+      const patience = Math.min(LENS_ANSWER_TIMEOUT_MAX_MS, Math.max(LENS_ANSWER_TIMEOUT_MIN_MS, LENS_ANSWER_PATIENCE * this.lensAnswerDelay));
       this.lensRefreshTimer = setTimeout(() => {
         this.lensRefreshTimer = undefined;
         this.lensRefreshOut = false;
         this.pumpLensRefresh();
-      }, LENS_ANSWER_TIMEOUT_MS);
+      }, patience);
       this.lensRefreshTimer.unref();
     }, wait);
     this.lensRefreshTimer.unref();

@@ -271,6 +271,7 @@ export class TrainingHost {
         if (frame) job.frame = frame;
         if (progress) this.progressed(job, progress);
         this.emit({ uri, key, kind: 'snapshot' });
+        if (progress) this.emit({ uri, key, kind: 'progress' });
       },
       onDone: (outcome) => {
         if (!live()) return;

@@ -123,8 +123,10 @@ function train(message: Extract<HostMessage, { type: 'train' }>): void {
   const result = trainer.train({
     onEpoch(report) {
       const now = performance.now();
-      const snapshotDue = live.due(now);
-      if (!snapshotDue && now - lastPost < PROGRESS_INTERVAL_MS) return;
+      const progressDue = now - lastPost >= PROGRESS_INTERVAL_MS;
+      // A cheap snapshot (a small network's) goes with every progress report, so the hovers show the epoch the lens shows.
+      const snapshotDue = live.due(now) || (progressDue && live.cheap());
+      if (!snapshotDue && !progressDue) return;
       lastPost = now;
       const progress: ProgressReport = {
         epoch: report.epoch,
@@ -264,6 +266,7 @@ function liveSnapshots(message: Extract<HostMessage, { type: 'train' }>, trainer
   let frame: RunFrame | undefined = { points: data ? data.points : null, box: data ? data.box : null, grid: data ? BOUNDARY_GRID : 0 };
   let lastSent = -Infinity;
   let wait = LIVE_SNAPSHOT_INTERVAL_MS;
+  let sent = 0;
   const send = (epoch: number, loss: number, progress?: ProgressReport) => {
     const began = performance.now();
     const layers = trainer.layers();
@@ -273,12 +276,17 @@ function liveSnapshots(message: Extract<HostMessage, { type: 'train' }>, trainer
     frame = undefined;
     const now = performance.now();
     const values = layers.reduce((sum, layer) => sum + layerStateSize(layer), boundary?.length ?? 0);
-    wait = Math.max(LIVE_SNAPSHOT_INTERVAL_MS, (now - began) / LIVE_SNAPSHOT_SHARE, (1000 * values) / LIVE_VALUES_PER_SECOND);
+    // The first snapshot's time is mostly compiling the code that takes it: it says little of the next ones'.
+    const cost = sent === 0 ? 0 : now - began;
+    sent++;
+    wait = Math.max(LIVE_SNAPSHOT_INTERVAL_MS, cost / LIVE_SNAPSHOT_SHARE, (1000 * values) / LIVE_VALUES_PER_SECOND);
     lastSent = now;
   };
   return {
     send,
     due: (now: number) => now - lastSent >= wait,
+    /** Whether a snapshot costs little enough to go with every progress report. */
+    cheap: () => wait <= 2 * PROGRESS_INTERVAL_MS,
   };
 }
 

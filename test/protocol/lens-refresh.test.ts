@@ -1,0 +1,108 @@
+// The lens keeps moving in an editor that debounces its lens requests as VS Code does, and a Stop shows at the editor's next request (docs/editor.md "CodeLens").
+//
+// VS Code answers workspace/codeLens/refresh by re-arming a RunOnceScheduler: a refresh that
+// comes before the scheduler fired starts its wait over. This client does the same, with a
+// debounce longer than the refresh clock the server used to run on (750 ms): refreshes sent on
+// a clock would re-arm it forever and the lens would never be asked for again.
+
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { CodeLens } from 'vscode-languageserver-protocol';
+import { buildServer, LspClient, ROOT } from './client';
+
+const XOR = readFileSync(join(ROOT, 'examples', 'xor.nn'), 'utf8');
+const LONG = XOR.replace(/epochs \d+/, 'epochs 100000000').replace(/\n\s*stop when loss < [\d.e-]+/, '');
+const URI = 'file:///tmp/nn-protocol/lens-refresh.nn';
+const TRAIN = LONG.split('\n').findIndex((l) => /^train /.test(l));
+
+let client: LspClient | null = null;
+afterEach(async () => {
+  await client?.stop();
+  client = null;
+});
+beforeAll(() => buildServer(), 120_000);
+
+/** A lens controller as VS Code's: each refresh re-arms one timer; when it fires, the lenses are fetched. */
+function debouncedLenses(c: LspClient, debounceMs: number): { shown: { at: number; text: string }[]; drop(): void; dispose(): void } {
+  const shown: { at: number; text: string }[] = [];
+  let timer: NodeJS.Timeout | undefined;
+  let dropNext = false;
+  c.onCodeLensRefresh = () => {
+    clearTimeout(timer);
+    // VS Code drops a pending fetch when the editor loses focus (onDidBlurEditorText).
+    if (dropNext) {
+      dropNext = false;
+      return;
+    }
+    timer = setTimeout(async () => {
+      const lenses = await c.request<CodeLens[]>('textDocument/codeLens', { textDocument: { uri: URI } });
+      shown.push({ at: performance.now(), text: lenses.map((l) => l.command?.title ?? '').join(' | ') });
+      c.recheck();
+    }, debounceMs);
+  };
+  return { shown, drop: () => (dropNext = true), dispose: () => clearTimeout(timer) };
+}
+
+describe('lens refresh', () => {
+  it('keeps the lens moving when the editor debounces longer than the old refresh clock', async () => {
+    client = await LspClient.start({ settings: { autoTrain: 'off' } });
+    const editor = debouncedLenses(client, 900);
+    try {
+      client.open(URI, LONG);
+      await client.waitForDiagnostics(URI, () => true);
+      await client.command('nn.train', URI, TRAIN);
+      const started = performance.now();
+      // Six fetches of a running lens, each with a new epoch, within a deadline: never starved.
+      const running = () => editor.shown.filter((s) => s.at > started && /epoch \d+\//.test(s.text));
+      await client.waitFor('six lens fetches while the run trains', () => running().length >= 6, 15_000);
+      const epochs = running().map((s) => Number(/epoch (\d+)\//.exec(s.text)![1]));
+      expect(new Set(epochs).size).toBe(epochs.length);
+      // One fetch per debounce, plus the server's spacing after each fetch: about one a second here.
+      const gaps = running().slice(1).map((s, i) => s.at - running()[i].at);
+      expect(Math.max(...gaps)).toBeLessThan(2 * (900 + 300) + 500);
+    } finally {
+      editor.dispose();
+    }
+  });
+
+  it('asks for the lenses at once when a run changes state, so Stop shows at the editor’s next fetch', async () => {
+    client = await LspClient.start({ settings: { autoTrain: 'off' } });
+    const editor = debouncedLenses(client, 250);
+    try {
+      client.open(URI, LONG);
+      await client.waitForDiagnostics(URI, () => true);
+      await client.command('nn.train', URI, TRAIN);
+      await client.waitFor('a running lens', () => editor.shown.find((s) => /\bStop\b/.test(s.text)), 10_000);
+      const asked = performance.now();
+      await client.command('nn.stopTraining', URI, TRAIN);
+      const stopped = await client.waitFor('a lens without Stop', () => editor.shown.find((s) => s.at > asked && !/\$\(debug-stop\) Stop/.test(s.text)), 5_000);
+      const latency = stopped.at - asked;
+      console.info(`nn.stopTraining → a fetched lens without Stop (editor debounce 250 ms): ${latency.toFixed(0)} ms`);
+      // The server's part is the time beyond the editor's own debounce.
+      expect(latency).toBeLessThan(250 + 300);
+      expect(stopped.text).toMatch(/stopping at epoch \d+|stopped at epoch \d+/);
+    } finally {
+      editor.dispose();
+    }
+  });
+
+  it('moves again after the editor dropped a fetch (it lost focus)', async () => {
+    client = await LspClient.start({ settings: { autoTrain: 'off' } });
+    const editor = debouncedLenses(client, 250);
+    try {
+      client.open(URI, LONG);
+      await client.waitForDiagnostics(URI, () => true);
+      await client.command('nn.train', URI, TRAIN);
+      await client.waitFor('a running lens', () => editor.shown.find((s) => /epoch \d+\//.test(s.text)), 10_000);
+      editor.drop();
+      const dropped = performance.now();
+      // Its next refresh finds no fetch to answer it; the server asks again after its patience (a second or so here).
+      const next = await client.waitFor('a fetch after the dropped one', () => editor.shown.find((s) => s.at > dropped + 250), 5_000);
+      expect(next.at - dropped).toBeLessThan(3_000);
+      await client.command('nn.stopTraining', URI);
+    } finally {
+      editor.dispose();
+    }
+  });
+});
