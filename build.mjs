@@ -2,7 +2,8 @@
 import * as esbuild from 'esbuild';
 import { spawnSync } from 'node:child_process';
 import { chmodSync, existsSync, readdirSync, rmSync } from 'node:fs';
-import { writeKernelsModule } from './server/wasm/compile.mjs';
+import { rawImports } from './server/rawImports.mjs';
+import { writeKernelsModule } from './server/src/engine/wasm/compile.mjs';
 
 const watch = process.argv.includes('--watch');
 const production = process.argv.includes('--production');
@@ -16,6 +17,8 @@ const common = {
   sourcemap: !production,
   minify: production,
   logLevel: 'info',
+  // The ONNX schema comes in as text (server/src/export/onnx.ts).
+  plugins: [rawImports],
 };
 
 const builds = [
@@ -29,7 +32,7 @@ const builds = [
   { entryPoints: { 'webview/panel': 'client/src/webview/main.ts' }, platform: 'browser', format: 'iife', target: 'es2020' },
 ].filter((b) => Object.values(b.entryPoints).every((p) => existsSync(p)));
 
-// The SIMD matrix kernels: AssemblyScript → wasm → a base64 module the bundles (and tests) import.
+// The engine's WebAssembly: its layout generated from engine/layout.ts, then AssemblyScript → wasm → a base64 module the bundles (and tests) import.
 await writeKernelsModule();
 
 const contexts = await Promise.all(
@@ -49,7 +52,7 @@ if (watch) {
 /**
  * dist/nn.js.cache: the bytecode of what `nn` compiles when it checks the examples and trains
  * each briefly (every run adds to what the runs before it wrote). A fresh `nn train` then
- * skips compiling the checker, the trainer and the network compiler. A watch build leaves it
+ * skips compiling the checker and the trainer. A watch build leaves it
  * alone: the cache names the bundle it was made from, and the launcher ignores it for any other.
  */
 function writeCodeCache() {

@@ -1,11 +1,12 @@
-// GFLOP/s of the trainer's three matrix products (forward, deltas, weight gradients) on the benchmark workloads, WebAssembly SIMD against plain TypeScript.
+// GFLOP/s of the trainer's three matrix products (forward, deltas, weight gradients) on the benchmark workloads, WebAssembly SIMD against the reference's plain loops.
 //
 //   node bench/kernels.mjs [--seconds 0.5] [--threads N] [--cpu] [--json]
 //
-// The kernels are bundled from server/src/nn/kernels with esbuild (no build
+// The kernels are bundled from server/src/engine/kernels.ts, the plain loops from
+// server/src/nn/backprop.ts, with esbuild (no build
 // step needed). Shapes are those of one batch of each workload, activations
 // stored units × samples as in the trainer:
-//   forward   Z⁽ᵏ⁾ = W⁽ᵏ⁾ A⁽ᵏ⁻¹⁾ + b     (units × inputs)·(inputs × batch)
+//   forward   Z⁽ᵏ⁾ = W⁽ᵏ⁾ A⁽ᵏ⁻¹⁾         (units × inputs)·(inputs × batch)
 //   deltas    Wᵀ⁽ᵏ⁺¹⁾ D⁽ᵏ⁺¹⁾           (inputs × units)·(units × batch), k ≥ 2 only
 //   gradient  D⁽ᵏ⁾ A⁽ᵏ⁻¹⁾ᵀ             (units × batch)·(batch × inputs)
 // A multiply-add counts as 2 floating-point operations. "matmul.ts" is the
@@ -32,7 +33,8 @@ async function load(entry) {
   return import(`data:text/javascript;base64,${Buffer.from(out.outputFiles[0].text).toString('base64')}`);
 }
 
-const { createKernels } = await load('server/src/nn/kernels/index.ts');
+const { createSimdKernels } = await load('server/src/engine/kernels.ts');
+const { plainProducts } = await load('server/src/nn/backprop.ts');
 const { startKernelHelpers } = await load('server/src/training/kernelHelpers.ts');
 const cpu = args.includes('--cpu');
 const threads = args.includes('--threads') ? Math.max(1, Number(args[args.indexOf('--threads') + 1]) | 0) : 1;
@@ -83,8 +85,7 @@ function buffers(allocate, sizes, batch) {
 
 function call(impl, kind, L, m, n, kk, k) {
   if (kind === 'forward') {
-    if (impl.multiplyAddBias) impl.multiplyAddBias(L[k].z, L[k].weights, L[k - 1].activations, L[k].biases, m, n, kk);
-    else impl.multiply(L[k].z, L[k].weights, L[k - 1].activations, m, n, kk);
+    impl.multiply(L[k].z, L[k].weights, L[k - 1].activations, m, n, kk);
   } else if (kind === 'deltas') impl.multiplyTransposedLeft(L[k - 1].delta, L[k].weights, L[k].delta, m, n, kk);
   else impl.multiplyTransposedRight(L[k].gradient, L[k].delta, L[k - 1].activations, m, n, kk, false);
 }
@@ -118,17 +119,17 @@ function time(fn) {
 const rows = [];
 for (const workload of WORKLOADS) {
   for (const precision of ['f32', 'f64']) {
+    const allocate = (n) => (precision === 'f32' ? new Float32Array(n) : new Float64Array(n));
     const implementations = [
-      ['wasm-simd', createKernels(precision, 'wasm-simd')],
-      ['typescript', createKernels(precision, 'typescript')],
+      ['wasm-simd', createSimdKernels(precision, false)],
+      ['reference', { ...plainProducts(precision), allocate }],
     ];
     if (threads > 1) {
-      const shared = createKernels(precision, 'wasm-simd', { start: startKernelHelpers, count: threads - 1 });
+      const shared = createSimdKernels(precision, false, { start: startKernelHelpers, count: threads - 1 });
       const deadline = Date.now() + 20_000;
       while (shared.threads !== threads && Date.now() < deadline) await new Promise((resolve) => setImmediate(resolve));
       implementations.splice(1, 0, [`wasm-simd ×${shared.threads}`, shared]);
     }
-    const allocate = (n) => (precision === 'f32' ? new Float32Array(n) : new Float64Array(n));
     implementations.push(['matmul.ts', { ...matmul, allocate }]);
     for (const [name, impl] of implementations) {
       const L = buffers((n) => impl.allocate(n), workload.sizes, workload.batch);

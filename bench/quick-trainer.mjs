@@ -1,6 +1,6 @@
 // Quick timing of the trainer's hot loop (GFLOP/s = 6 × parameters × samples / time) on the shapes the bench suite compares.
 //
-// Bundles server/src/nn with esbuild's API into a temporary module, trains on random
+// Bundles the trainer (server/src/engine createTrainer) with esbuild's API into a temporary module, trains on random
 // data per shape, and prints GFLOP/s of the best and the median batch.
 // Usage: node bench/quick-trainer.mjs [--precision f32] [--seconds 2]
 
@@ -20,7 +20,7 @@ const dir = mkdtempSync(join(tmpdir(), 'nn-quick-'));
 const bundle = join(dir, 'trainer.mjs');
 await esbuild.build({
   stdin: {
-    contents: "export { Trainer } from './server/src/nn/trainer'; export { Rng } from './server/src/nn/rng';",
+    contents: "export { createTrainer } from './server/src/engine'; export { Rng } from './server/src/nn/rng';",
     resolveDir: root,
     loader: 'ts',
   },
@@ -30,7 +30,7 @@ await esbuild.build({
   outfile: bundle,
   logLevel: 'warning',
 });
-const { Trainer, Rng } = await import(pathToFileURL(bundle).href);
+const { createTrainer, Rng } = await import(pathToFileURL(bundle).href);
 rmSync(dir, { recursive: true, force: true });
 
 const SHAPES = [
@@ -65,7 +65,7 @@ for (const { sizes, batch, rows } of SHAPES) {
   for (let k = 1; k < sizes.length; k++) parameters += sizes[k] * (sizes[k - 1] + 1);
   // Time single batches (the machine may be shared: the best batch shows the code's speed, the
   // median what a loaded machine gives); the first epoch warms up the JIT and is not counted.
-  const trainer = new Trainer(network, data, { ...settings, epochs: 1_000_000 });
+  const trainer = createTrainer(network, data, { ...settings, epochs: 1_000_000 });
   const flopsPerBatch = 6 * parameters * batch;
   const batchesPerEpoch = Math.ceil(rows / batch);
   let warm = 0;

@@ -37,7 +37,7 @@ async function bundle() {
   mkdirSync(dirname(BUNDLE), { recursive: true });
   await esbuild.build({
     stdin: {
-      contents: "export { Trainer } from './server/src/nn/trainer';\nexport { startKernelHelpers } from './server/src/training/kernelHelpers';\n",
+      contents: "export { createTrainer } from './server/src/engine';\nexport { startKernelHelpers } from './server/src/training/kernelHelpers';\n",
       resolveDir: root, loader: 'ts',
     },
     bundle: true, platform: 'node', format: 'esm', target: 'node20', outfile: BUNDLE, logLevel: 'error',
@@ -46,14 +46,14 @@ async function bundle() {
 }
 
 async function child(threads, precision, epochs) {
-  const { Trainer, startKernelHelpers } = await import(pathToFileURL(BUNDLE).href);
+  const { createTrainer, startKernelHelpers } = await import(pathToFileURL(BUNDLE).href);
   const w = { ...WORKLOADS.c, epochs };
   const { network, dataset, settings } = nnWorkload(w, makeData(w), precision);
   const helpers = threads > 1 ? { start: startKernelHelpers, count: threads - 1 } : undefined;
-  const trainer = new Trainer(network, dataset, settings, { helpers });
+  const trainer = createTrainer(network, dataset, settings, { helpers });
   const t0 = performance.now();
-  while (trainer.kernels.threads !== threads) {
-    if (performance.now() - t0 > 10_000) throw new Error(`the helpers did not start (${trainer.kernels.threads} of ${threads} threads)`);
+  while (trainer.threads !== threads) {
+    if (performance.now() - t0 > 10_000) throw new Error(`the helpers did not start (${trainer.threads} of ${threads} threads)`);
     await new Promise((resolve) => setTimeout(resolve, 1));
   }
   const t1 = performance.now();

@@ -161,10 +161,10 @@ export function nnWorkload(w, data, precision) {
 }
 
 async function runNn(w, data, precision) {
-  const { Trainer } = loadNn();
+  const { createTrainer } = loadNn();
   const { network, dataset, settings } = nnWorkload(w, data, precision);
   const t0 = clock();
-  const trainer = new Trainer(network, dataset, settings);
+  const trainer = createTrainer(network, dataset, settings);
   const res = trainer.train({});
   return { ...since(t0), loss: res.loss, iterations: res.epochs };
 }

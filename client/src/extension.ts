@@ -9,7 +9,8 @@ import {
   type ServerOptions,
 } from 'vscode-languageclient/node';
 import { ClientCommands, Commands, RunStatusNotification, type InitializationOptions } from '../../server/src/protocol';
-import { enclosingTrainLine, trainLines } from './runLocator';
+import { exportTrainedModel } from './exportModel';
+import { runsOf } from './runs';
 import { RunStatusStore } from './runStatusStore';
 import { TrainingStatusBar } from './statusBar';
 import { PANEL_VIEW_TYPE, TrainingPanels } from './trainingPanel';
@@ -39,18 +40,25 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   );
 
   context.subscriptions.push(
-    vscode.commands.registerCommand(ClientCommands.trainNetwork, () => runOnActiveEditor(Commands.train, executeServerCommand)),
+    vscode.commands.registerCommand(ClientCommands.trainNetwork, () => runOnActiveEditor(Commands.train, executeServerCommand, languageClient)),
     vscode.commands.registerCommand(ClientCommands.stopTrainingActive, () =>
-      runOnActiveEditor(Commands.stopTraining, executeServerCommand),
+      runOnActiveEditor(Commands.stopTraining, executeServerCommand, languageClient),
     ),
     vscode.commands.registerCommand(ClientCommands.showTraining, async (uri?: unknown, line?: unknown) => {
-      const target = typeof uri === 'string' ? { uri, line: typeof line === 'number' ? line : 0 } : runAtCursor(store);
+      let target: { uri: string; line: number } | undefined;
+      try {
+        target = typeof uri === 'string' ? { uri, line: typeof line === 'number' ? line : 0 } : await runToShow(languageClient, store);
+      } catch (error) {
+        void vscode.window.showErrorMessage(`nn: finding the run to show failed: ${String(error)}`);
+        return;
+      }
       if (!target) {
         void vscode.window.showInformationMessage('Put the cursor in a `train` block of a .nn file to show its training.');
         return;
       }
       await panels.show(target.uri, target.line);
     }),
+    vscode.commands.registerCommand(ClientCommands.exportModel, (uri?: unknown, line?: unknown) => exportTrainedModel(languageClient, store, uri, line)),
     vscode.workspace.onDidCloseTextDocument((document) => store.forget(document.uri.toString())),
     // Restricted Mode trains nothing, so restarting on trust loses no work and the server starts over trusted.
     vscode.workspace.onDidGrantWorkspaceTrust(async () => {
@@ -110,6 +118,7 @@ function createClient(context: vscode.ExtensionContext): LanguageClient {
 async function runOnActiveEditor(
   command: string,
   executeServerCommand: (command: string, args: unknown[]) => Promise<unknown>,
+  client: LanguageClient,
 ): Promise<void> {
   const editor = vscode.window.activeTextEditor;
   if (!editor || editor.document.languageId !== 'nn') {
@@ -117,23 +126,22 @@ async function runOnActiveEditor(
     return;
   }
   const uri = editor.document.uri.toString();
-  const line = enclosingTrainLine(editor.document.getText(), editor.selection.active.line);
   try {
-    await executeServerCommand(command, line === undefined ? [uri] : [uri, line]);
+    const [run] = await runsOf(client, editor.document, editor.selection.active);
+    await executeServerCommand(command, run === undefined ? [uri] : [uri, run.line]);
   } catch (error) {
     void vscode.window.showErrorMessage(`nn: ${command} failed: ${String(error)}`);
   }
 }
 
 /** The run the palette's "Show Training" means: the one under the cursor, else the one training, else the first. */
-function runAtCursor(store: RunStatusStore): { uri: string; line: number } | undefined {
+async function runToShow(client: LanguageClient, store: RunStatusStore): Promise<{ uri: string; line: number } | undefined> {
   const editor = vscode.window.activeTextEditor;
   if (!editor || editor.document.languageId !== 'nn') return undefined;
   const uri = editor.document.uri.toString();
-  const text = editor.document.getText();
   const line =
-    enclosingTrainLine(text, editor.selection.active.line) ??
+    (await runsOf(client, editor.document, editor.selection.active))[0]?.line ??
     store.runs(uri).find((r) => r.phase === 'running')?.line ??
-    trainLines(text)[0];
+    (await runsOf(client, editor.document))[0]?.line;
   return line === undefined ? undefined : { uri, line };
 }

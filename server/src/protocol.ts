@@ -2,12 +2,13 @@
 //
 // Standard LSP carries most of the product (diagnostics, CodeLens, hover, inlay
 // hints, executeCommand nn.train / nn.stopTraining, $/progress). These custom
-// messages feed what LSP has no words for: the status bar, the loss-curve view
-// and the training panel. A client that ignores them loses nothing else.
+// messages feed what LSP has no words for: the status bar, the loss-curve view,
+// the training panel and the export of a trained model. A client that ignores
+// them loses nothing else.
 // This file imports only the protocol's message types, so both sides (and the
 // webview, for the types) can include it.
 
-import { NotificationType, RequestType } from 'vscode-languageserver-protocol';
+import { NotificationType, RequestType, type Position, type Range } from 'vscode-languageserver-protocol';
 
 /** Server commands (workspace/executeCommand). Arguments: [uri: string, line?: number (0-based line of `train`)]. */
 export const Commands = {
@@ -31,6 +32,8 @@ export const ClientCommands = {
   stopTrainingActive: 'nn.stopTrainingActive',
   /** Opens the training panel; arguments [uri?, line?], else the run at the cursor. */
   showTraining: 'nn.showTraining',
+  /** "NN: Export Trained Model…": a format, a save dialog; arguments [uri?, line?], else the run at the cursor. */
+  exportModel: 'nn.exportModel',
 } as const;
 
 /** Where a run stands. `stepped`: its weights were moved by Step or Reset since it was last trained (RunStatus.step). */
@@ -160,6 +163,53 @@ export interface TrainingView {
   points: { x: number; y: number; label: number }[] | null;
   box: { xMin: number; xMax: number; yMin: number; yMax: number } | null;
   grid: number;
+}
+
+/** The formats of `nn export --format` and of the editor's "NN: Export Trained Model…" (docs/export.md). */
+export type ExportFormat = 'onnx' | 'safetensors' | 'pytorch' | 'json';
+
+/**
+ * Client -> server request `nn/exportModel`: the trained model of the run at a line, as the
+ * bytes of a file in the given format, made from the outcome the server already holds (it
+ * never trains for this). An `error` says why there is nothing to export (the run has not
+ * been trained, or diverged).
+ */
+export const ExportModelRequest = /* @__PURE__ */ new RequestType<ExportModelParams, ExportModelResult, void>('nn/exportModel');
+export interface ExportModelParams {
+  uri: string;
+  /** 0-based line inside the run's `train` block. */
+  line: number;
+  format: ExportFormat;
+}
+export type ExportModelResult =
+  | {
+      /** `<spec name>.run<N>.<extension>`, the name `nn export` gives the file by default. */
+      fileName: string;
+      /** The file's bytes, base64. */
+      data: string;
+    }
+  | { error: string };
+
+/**
+ * Client -> server request `nn/runs`: where the runs (`train` blocks) of a document are, from
+ * the server's syntax tree of its current text (blocks with errors included), so a client
+ * names a run without parsing the text. With `position`, the block whose lines hold the
+ * position's line (none when it is outside every block); without, every block in order.
+ * Returns null for a document the server does not have.
+ */
+export const RunsRequest = /* @__PURE__ */ new RequestType<RunsParams, RunLocation[] | null, void>('nn/runs');
+export interface RunsParams {
+  textDocument: { uri: string };
+  position?: Position;
+}
+export interface RunLocation {
+  /** 0-based line of the `train` keyword: the line the server commands and `nn/training` take. */
+  line: number;
+  /** From `train` to the block's `}` (to where the block stops, when it has none). */
+  range: Range;
+  /** The names as written; null where the text has none yet. */
+  network: string | null;
+  data: string | null;
 }
 
 /**

@@ -1,10 +1,11 @@
-// A new user's first session in a real VS Code (code-server 1.139 + Chromium): install the .vsix, open the examples, and use every feature once.
+// A new user's first session in a real VS Code (code-server 1.139 + Chromium): install the .vsix, open the examples, and use every feature once, down to exporting the trained model.
 //
 // The steps run in order on one workbench, as a person would go through them;
 // each saves a screenshot under test-results/e2e/ that shows what the step claims.
 // Every wait is for an element or condition with a deadline (see harness/).
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { InferenceSession, Tensor } from 'onnxruntime-node';
 import type { Browser } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -19,6 +20,7 @@ import {
   type CodeServer,
 } from './harness/codeServer';
 import { launchBrowser, screenshotDir, spacedPattern, T, Workbench } from './harness/workbench';
+import { exportCli } from '../export/helpers';
 
 /** The text of a line of a file, and its 1-based number, found by a pattern (the example's own layout decides). */
 function findLine(file: string, pattern: RegExp): { text: string; line: number } {
@@ -238,5 +240,37 @@ describe('a new user in VS Code', () => {
     );
     expect(body).toMatch(/loss per epoch/i);
     await shot('09-training-panel');
+  });
+
+  it('exports the trained model in three clicks: the Export lens, ONNX, OK', async () => {
+    await wb.page.locator('.tabs-container .tab', { hasText: 'xor.nn' }).click();
+    await wb.page.locator('.tabs-container .tab.active', { hasText: 'xor.nn' }).waitFor({ timeout: T.ui });
+    await wb.dismissHover();
+    const exported = join(folder, 'xor.run1.onnx');
+    expect(existsSync(exported)).toBe(false);
+    // Click 1: the lens the trained run shows.
+    await wb.clickLens(/Export…/);
+    const widget = wb.page.locator('.quick-input-widget');
+    const onnx = widget.locator('.quick-input-list .monaco-list-row', { hasText: 'ONNX' }).first();
+    await onnx.waitFor({ state: 'visible', timeout: T.ui });
+    await shot('10-export-format');
+    // Click 2: the format. The save dialog (code-server's own, a quick input with an OK button) then offers xor.run1.onnx beside the spec.
+    await onnx.click();
+    const save = widget.locator('.quick-input-action .monaco-button', { hasText: /^(OK|Export)$/ });
+    await save.waitFor({ state: 'visible', timeout: T.lsp });
+    await pollUntil('the save dialog to offer xor.run1.onnx', async () => /xor\.run1\.onnx$/.test(await widget.locator('input').inputValue()) || undefined, T.ui);
+    await shot('11-export-save-dialog');
+    // Click 3: OK (a desktop VS Code's own dialog says Export).
+    await save.click();
+    await wb.page.locator('.notifications-toasts .notification-toast', { hasText: 'Exported the trained model as ONNX: xor.run1.onnx' }).waitFor({ timeout: T.lsp });
+    await shot('12-exported');
+    // The editor's file is the one `nn export` writes for the same run (training is deterministic), and it loads in onnxruntime.
+    const cli = exportCli(['xor.nn', '--run', '1', '--format', 'onnx', '--out', '-'], folder);
+    expect(cli.status, cli.stderr).toBe(0);
+    const file = readFileSync(exported);
+    expect(file.equals(cli.stdout)).toBe(true);
+    const session = await InferenceSession.create(file);
+    const { output } = await session.run({ input: new Tensor('float64', Float64Array.from([0, 0, 0, 1, 1, 0, 1, 1]), [4, 2]) });
+    expect(Array.from(output.data as Float64Array, (y) => Math.round(y))).toEqual([0, 1, 1, 0]);
   });
 });

@@ -2,89 +2,18 @@
 import { mkdirSync, readFileSync, writeFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { defaultScriptPath, exportCommand, parseExportArgs } from '../../server/src/cli/export';
+import { exportCommand, parseExportArgs } from '../../server/src/cli/export';
+import { defaultExportPath } from '../../server/src/export/formats';
 import { exportDocument, type ExportDocument } from '../../server/src/export/json';
 import { Trainer } from '../../server/src/nn/trainer';
 import { checkedWithoutErrors } from '../support/check';
-import { XOR_EXAMPLE as XOR } from '../support/specs';
+import { AND_GATE, FLOWERS as FLOWERS_20, FLOWERS_CSV as FLOWERS_CSV_12, inF32, REGRESSION, XOR_EXAMPLE as XOR } from '../support/specs';
 import { tempDir } from '../support/temp';
 
-const REGRESSION = `network fit {
-  input 2
-  layer 4 tanh
-  layer 1 linear
-}
-
-data points {
-  normalize zscore
-  1 10 -> 0.5
-  2 30 -> 0.9
-  3 20 -> 1.4
-  4 50 -> 2.2
-  5 40 -> 2.4
-  6 60 -> 3.1
-}
-
-train fit on points {
-  optimizer sgd rate 0.05 momentum 0.9
-  epochs 200
-  batch 2
-  seed 7
-}
-`;
-
-const FLOWERS_CSV = `sepal_length,sepal_width,petal length,species
-5.1,3.5,1.4,setosa
-4.9,3.0,1.4,setosa
-7.0,3.2,4.7,versicolor
-6.4,3.2,4.5,versicolor
-6.3,3.3,6.0,virginica
-5.8,2.7,5.1,virginica
-5.0,3.4,1.5,setosa
-6.9,3.1,4.9,versicolor
-7.1,3.0,5.9,virginica
-`;
-
-const FLOWERS = `network flower {
-  input 3
-  layer hidden 5 relu
-  layer out 3 softmax
-}
-
-data flowers from "flowers.csv" {
-  target species onehot
-  normalize minmax
-}
-
-train flower on flowers {
-  loss cross_entropy
-  optimizer adam rate 0.01
-  epochs 150
-  batch 4
-  seed 3
-}
-`;
-
-const BINARY = `network gate {
-  input 2
-  layer 2 leaky_relu
-  layer 1 sigmoid
-}
-
-data and_table {
-  0 0 -> 0
-  0 1 -> 0
-  1 0 -> 0
-  1 1 -> 1
-}
-
-train gate on and_table {
-  loss cross_entropy
-  optimizer sgd rate 0.3
-  epochs 300
-  precision f32
-}
-`;
+/** The shared flowers spec without a held-out part, on the CSV's first 9 rows (so the fitted normalization is easy to check). */
+const FLOWERS = FLOWERS_20.replace('batch 3', 'batch 4').replace('  validate 20%\n', '');
+const FLOWERS_CSV = FLOWERS_CSV_12.split('\n').slice(0, 10).join('\n') + '\n';
+const BINARY = inF32(AND_GATE);
 
 /** A fresh folder holding the spec (and the CSV the flowers spec reads). */
 function workspace(spec: string): { dir: string; file: string } {
@@ -244,13 +173,13 @@ describe('nn export --format json', () => {
     expect(text.startsWith('#!/usr/bin/env python3\n')).toBe(true);
     const finalLoss = (JSON.parse(run(['spec.nn', '--run', '1', '--format', 'json'], dir).stdout) as ExportDocument).training.finalLoss;
     expect(text).toContain(`FINAL_LOSS = ${finalLoss}`);
-    expect(defaultScriptPath('examples/xor.nn', 2)).toBe(join('examples', 'xor.run2.py'));
+    expect(defaultExportPath('examples/xor.nn', 2, 'pytorch')).toBe(join('examples', 'xor.run2.py'));
   });
 
   it.each([
     [['spec.nn', '--format', 'json'], 2, '--run N is required'],
-    [['spec.nn', '--run', '1'], 2, '--format json|pytorch is required'],
-    [['spec.nn', '--run', '1', '--format', 'onnx'], 2, '--format must be json or pytorch'],
+    [['spec.nn', '--run', '1'], 2, '--format json|pytorch|onnx|safetensors is required'],
+    [['spec.nn', '--run', '1', '--format', 'tflite'], 2, '--format must be json, pytorch, onnx or safetensors'],
     [['spec.nn', '--run', '0', '--format', 'json'], 2, '--run needs a whole number'],
     [['spec.nn', '--run', '2', '--format', 'json'], 2, 'has no run 2 (it has 1 train block)'],
     [['missing.nn', '--run', '1', '--format', 'json'], 2, "nn export: cannot read 'missing.nn': no such file\n"],
@@ -293,7 +222,7 @@ describe('nn export --format json', () => {
   it('--help prints the usage on stdout and exits 0', () => {
     const res = run(['--help'], workspace(XOR).dir);
     expect(res.status).toBe(0);
-    expect(res.stdout).toContain('usage: nn export FILE --run N --format json|pytorch [--out PATH] [--epochs N]');
+    expect(res.stdout).toContain('usage: nn export FILE --run N --format json|pytorch|onnx|safetensors [--out PATH] [--epochs N]');
   });
 
   it('parses arguments in any order', () => {

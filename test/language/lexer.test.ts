@@ -1,6 +1,7 @@
 // The lexical rules of docs/language.md §2, one case per rule: what each piece of text becomes.
 import { describe, expect, it } from 'vitest';
 import { lex } from '../../server/src/language/lexer';
+import { mutate, random, seeds, tokenSoup } from './fuzzInputs';
 
 /** Tokens as `kind:text` (newlines and the end left out unless asked for), plus the lexer's problems. */
 function tokens(text: string): string[] {
@@ -91,5 +92,37 @@ describe('lexer', () => {
     const layer = lex(text).tokens.find((t) => t.text === 'layer');
     expect(layer?.start).toBe(text.indexOf('layer'));
     expect(layer?.start).toBe(7);
+  });
+
+  const comments: [string, string[]][] = [
+    ['# a whole line', ['# a whole line']],
+    ['input 2  # after a statement  \t', ['# after a statement']],
+    ['from "a#b.csv" # real', ['# real']],
+    ['"# in an unclosed string\n#next line', ['#next line']],
+    ['12abc#x', ['#x']],
+    ['a\r\n# crlf\r\nb # lone cr\rc', ['# crlf', '# lone cr']],
+    ['#', ['#']],
+    ['x # no break at the end', ['# no break at the end']],
+  ];
+  it.each(comments)('finds the comments of %j', (text, expected) => {
+    expect(lex(text).comments.map((c) => text.slice(c.start, c.end))).toEqual(expected);
+  });
+
+  it('finds a comment in every gap between tokens that holds a #, over random and mutated text', () => {
+    const next = random(5);
+    const texts = [...seeds, ...seeds.map((s) => mutate(s, next)), ...Array.from({ length: 300 }, () => tokenSoup(next))];
+    for (const text of texts) {
+      const { tokens, comments } = lex(text);
+      // The definition: the lexer skips only blanks and comments between tokens.
+      const expected: { start: number; end: number }[] = [];
+      let position = 0;
+      for (const token of tokens) {
+        const gap = text.slice(position, token.start);
+        const hash = gap.indexOf('#');
+        if (hash >= 0) expected.push({ start: position + hash, end: position + gap.replace(/[ \t\v\f\u00a0\ufeff]+$/, '').length });
+        position = token.end;
+      }
+      expect(comments, JSON.stringify(text)).toEqual(expected);
+    }
   });
 });

@@ -3,7 +3,9 @@ import { describe, expect, it } from 'vitest';
 import { parse } from '../../server/src/language';
 import { LineIndex } from '../../server/src/language/positions';
 import type { DataDecl, NetworkDecl, TrainDecl } from '../../server/src/language/syntax';
+import { children, tokenOf, tokensOf, walk } from '../../server/src/language/walk';
 import { XOR_EXAMPLE as XOR } from '../support/specs';
+import { mutate, random, seeds, tokenSoup } from './fuzzInputs';
 
 /** Problems as `line:col message` (1-based), the way `nn check` prints them. */
 function problems(text: string): string[] {
@@ -63,12 +65,12 @@ describe('parse', () => {
     if (source?.kind !== 'file') throw new Error('expected file data');
     expect(source.path?.value).toBe('a b.csv');
     expect(source.inputs?.columns.map((c) => [c.from.kind, c.to?.kind ?? null])).toEqual([
-      ['name', 'name'],
-      ['index', null],
-      ['quoted', null],
+      ['word', 'word'],
+      ['number', null],
+      ['string', null],
     ]);
-    expect(source.target?.columns[0].from).toMatchObject({ kind: 'quoted', name: 'onehot' });
-    expect(source.target?.onehot).toBeDefined();
+    expect(source.target?.columns[0].from).toMatchObject({ kind: 'string', value: 'onehot' });
+    expect(tokenOf(source.target!, 'onehot')).toBeDefined();
     expect([source.header?.value?.text, source.normalize?.method?.text]).toEqual(['no', 'minmax']);
   });
 
@@ -76,7 +78,7 @@ describe('parse', () => {
     const { file, problems: found } = parse('data s = spiral(samples 300, noise 0.1, seed 1)\n');
     expect(found).toEqual([]);
     const source = (file.declarations[0] as DataDecl).source;
-    expect(source?.kind === 'generated' && [source.generator?.text, source.closed, source.args.map((a) => [a.name.text, a.value?.value])]).toEqual([
+    expect(source?.kind === 'generated' && [source.generator?.text, tokenOf(source, ')') !== undefined, source.args.map((a) => [a.name.text, a.value?.value])]).toEqual([
       'spiral',
       true,
       [
@@ -91,7 +93,7 @@ describe('parse', () => {
     const { file, problems: found } = parse('data s =\n  spiral\n  (samples 300,\n   noise 0.1)\ntrain n on s {\n}\n');
     expect(found).toEqual([]);
     const source = (file.declarations[0] as DataDecl).source;
-    expect(source?.kind === 'generated' && [source.generator?.text, source.closed, source.args.map((a) => a.name.text)]).toEqual([
+    expect(source?.kind === 'generated' && [source.generator?.text, tokenOf(source, ')') !== undefined, source.args.map((a) => a.name.text)]).toEqual([
       'spiral',
       true,
       ['samples', 'noise'],
@@ -198,5 +200,115 @@ describe('parse', () => {
     for (const text of ['', '{', '}', '"', '->', '((((', 'data d = (', 'network', 'train a on', 'data d from', '\u0000\uffff\ud800', '#', 'data d = xor(samples']) {
       expect(() => parse(text)).not.toThrow();
     }
+  });
+});
+
+describe('the tokens and comments the tree keeps', () => {
+  /** Each node that has tokens, as `kind: token …`; a token read as another word shows what was written: `on(onn)`. */
+  function tokenLines(text: string): string[] {
+    const lines: string[] = [];
+    walk(parse(text).file, (node) => {
+      const tokens = tokensOf(node);
+      if (tokens.length === 0) return;
+      const shown = tokens.map((t) => {
+        const written = text.slice(t.span.start, t.span.end);
+        return written === t.text ? t.text : `${t.text}(${written})`;
+      });
+      lines.push(`${node.kind}: ${shown.join(' ')}`);
+    });
+    return lines;
+  }
+
+  it('keeps every keyword, operator and bracket of each node', () => {
+    const text = [
+      'network n {',
+      '  input 2',
+      '  layer h 3 relu init he',
+      '}',
+      'data rows {',
+      '  0 1 -> 1',
+      '  normalize minmax',
+      '}',
+      'data csv from "c.csv" {',
+      '  inputs a..b',
+      '  target y onehot',
+      '  header no',
+      '}',
+      'data g = xor(samples 10, noise 0.1)',
+      'train n on rows {',
+      '  optimizer sgd rate 0.5',
+      '  stop when loss < 0.1',
+      '}',
+    ].join('\n');
+    expect(tokenLines(text)).toEqual([
+      'network: network { }',
+      'input: input',
+      'layer: layer init',
+      'data: data',
+      'inline: { }',
+      'row: ->',
+      'normalize: normalize',
+      'data: data',
+      'file: from { }',
+      'inputs: inputs',
+      'range: ..',
+      'target: target onehot',
+      'header: header',
+      'data: data',
+      'generated: = ( , )',
+      'train: train on { }',
+      'optimizer: optimizer',
+      'stop: stop when loss <',
+    ]);
+    const kinds = new Map<string, string>();
+    walk(parse(text).file, (node) => {
+      for (const t of tokensOf(node)) kinds.set(t.text, t.kind);
+    });
+    expect(Object.fromEntries(kinds)).toMatchObject({ on: 'keyword', init: 'keyword', '->': 'operator', '<': 'operator', '=': 'operator', '..': 'operator', '{': 'punctuation', ',': 'punctuation', ')': 'punctuation' });
+  });
+
+  const broken: [string, string, string[]][] = [
+    ['misspelled keywords read as the keywords they were taken for', 'train n onn d {\n  stop whenn loss < 1\n  epoch 3\n}\n', ['train: train on(onn) { }', 'stop: stop when(whenn) loss <', 'epochs: epochs(epoch)']],
+    ['a block without its }', 'network n {\n  input 2\n', ['network: network {', 'input: input']],
+    ['a call without its )', 'data d = xor(samples 3', ['data: data', 'generated: = (']],
+    ['a row with two arrows keeps the first', 'data d {\n  1 -> 2 -> 3\n}\n', ['data: data', 'inline: { }', 'row: ->']],
+    ['a range without its end', 'data d from "x.csv" {\n  inputs a..\n}\n', ['data: data', 'file: from { }', 'inputs: inputs', 'range: ..']],
+    ['init without its value', 'network n {\n  layer 3 relu init\n}\n', ['network: network { }', 'layer: layer init']],
+    ['the words after a mistake are not the statement\'s', 'train n on d {\n  stop when ss < 1\n}\n', ['train: train on { }', 'stop: stop when']],
+  ];
+  it.each(broken)('on broken input: %s', (_name, text, expected) => {
+    expect(tokenLines(text)).toEqual(expected);
+  });
+
+  it('holds only tokens that were written, inside their node, in order, beside its children, on any text', () => {
+    const next = random(3);
+    const texts = [
+      ...broken.map(([, text]) => text),
+      ...seeds,
+      ...seeds.flatMap((s) => Array.from({ length: 10 }, () => mutate(s, next))),
+      ...Array.from({ length: 200 }, () => tokenSoup(next)),
+    ];
+    for (const text of texts) {
+      const { file, problems: found } = parse(text);
+      const misspelled = new Set(found.filter((p) => p.code === 'unknown-keyword').map((p) => `${p.span.start}:${p.span.end}`));
+      walk(file, (node) => {
+        const tokens = tokensOf(node);
+        const childSpans = children(node).map((c) => c.span);
+        tokens.forEach((t, i) => {
+          const written = text.slice(t.span.start, t.span.end);
+          const where = `${JSON.stringify(t)} of ${node.kind} in ${JSON.stringify(text)}`;
+          if (written !== t.text) expect(t.kind === 'keyword' && misspelled.has(`${t.span.start}:${t.span.end}`), where).toBe(true);
+          expect(t.span.start >= node.span.start && t.span.end <= node.span.end, where).toBe(true);
+          if (i > 0) expect(t.span.start, where).toBeGreaterThanOrEqual(tokens[i - 1].span.end);
+          expect(childSpans.some((c) => t.span.start < c.end && c.start < t.span.end), where).toBe(false);
+        });
+      });
+    }
+  });
+
+  it('keeps every comment, on good and broken text', () => {
+    const text = '# first\nnetwork n {  # after a brace \t\n  input 2 # after a statement\n  layer "# not one\n# on the next line\n#';
+    const { file } = parse(text);
+    expect(file.comments.map((c) => text.slice(c.start, c.end))).toEqual(['# first', '# after a brace', '# after a statement', '# on the next line', '#']);
   });
 });

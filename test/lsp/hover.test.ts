@@ -219,6 +219,27 @@ describe('hover on names and keywords', () => {
     expect(hoverText(fixture(at(spec, 'when lo')))).toContain('Ends the run at the end of the first epoch');
   });
 
+  it('explains each word of `stop when loss <` where it stands', () => {
+    const spec = 'train n on d {\n  stop when loss < 0.01\n}\n';
+    const on = (marker: string): { text: string | null; range: string } => {
+      const fx = fixture(at(spec, marker));
+      const result = hover(fx.state, { textDocument: { uri: URI }, position: fx.position });
+      const range = result?.range;
+      return {
+        text: result ? (result.contents as MarkupContent).value : null,
+        range: range ? spec.slice(fx.state.lines.offsetAt(range.start), fx.state.lines.offsetAt(range.end)) : '',
+      };
+    };
+    // `when` has its own entry; the `loss` and `<` of the condition explain `stop`, on the word hovered.
+    expect(on('stop wh')).toMatchObject({ range: 'when' });
+    expect(on('stop wh').text).toContain('**when** — train statement');
+    expect(on('when lo')).toMatchObject({ range: 'loss' });
+    expect(on('when lo').text).toContain('**stop** — train statement');
+    expect(on('loss <')).toMatchObject({ range: '<' });
+    expect(on('loss <').text).toContain('**stop** — train statement');
+    expect(on('< 0.0').text).toBeNull();
+  });
+
   it('shows nothing on blanks and numbers of settings', () => {
     expect(hoverText(fixture(at(XOR, 'epochs 30')))).toBeNull();
     expect(hoverText(fixture('\n$0\n'))).toBeNull();
@@ -267,7 +288,7 @@ describe('hover with incomplete outcomes', () => {
     const run = fx.state.check.runs[0];
     const empty = {
       stopped: 'diverged' as const, epochs: 1, loss: null, accuracy: null, validationLoss: null, validationAccuracy: null,
-      finalLoss: null, history: { epoch: new Float64Array(0), loss: new Float64Array(0), accuracy: null, validationLoss: null, validationAccuracy: null }, layers: [], normalization: null, trainRows: 4, validationRows: 0,
+      finalLoss: null, history: { epoch: new Float64Array(0), loss: new Float64Array(0), accuracy: null, validationLoss: null, validationAccuracy: null }, layers: [], normalization: null, trainRows: 4, validationRows: 0, updates: 0,
     };
     const outcomes = new Map([[run.key, { key: run.key, result: empty, step: null, seconds: 0, rows: [] }]]);
     const state = withOutcomes(fx.state, outcomes);

@@ -98,6 +98,14 @@ describe('semantic tokens', () => {
     );
   });
 
+  it('colours a misspelled keyword the parser read as that keyword, and no word of another slot as a value', () => {
+    const { state } = fixture('network n {\n  layer 1 full init sigmoid\n}\ntrain n on d {\n  stop whenn loss < 1\n}\n');
+    const tokens = decode(state.text, semanticTokens(state, { textDocument: { uri: URI } }).data);
+    expect(tokens).toContain('whenn keyword');
+    // `full` is a value of `batch` and `sigmoid` an activation, neither is one here.
+    expect(tokens.filter((t) => t.startsWith('full') || t.startsWith('sigmoid'))).toEqual([]);
+  });
+
   it('leaves misspelled values uncoloured as values but still marks the statement keyword', () => {
     const { state } = fixture('network n {\n  input 2\n  layer 1 sigmoidd\n}\n');
     const tokens = decode(state.text, semanticTokens(state, { textDocument: { uri: URI } }).data);

@@ -1,7 +1,6 @@
-// Semantic tokens are computed without re-lexing the whole text or a binary search per token: the answer must be the one of the plain definition.
+// Semantic tokens come from the tree without a binary search per token: the answer must be the one of the plain definition.
 import { describe, expect, it } from 'vitest';
 import { parse } from '../../server/src/language';
-import { commentSpans } from '../../server/src/language/format';
 import { lex } from '../../server/src/language/lexer';
 import { LineIndex } from '../../server/src/language/positions';
 import { classify, encode, TOKEN_MODIFIERS, TOKEN_TYPES, type ClassifiedSpan } from '../../server/src/lsp/semanticTokens';
@@ -44,8 +43,8 @@ describe('semantic tokens on every kind of text', () => {
 
   it('classifies comments as lexing the whole text finds them', () => {
     for (const text of texts) {
-      const comments = classify(text, parse(text).file).filter((c) => c.type === 'comment').map((c) => c.span);
-      const expected = commentSpans(text, lex(text).tokens);
+      const comments = classify(parse(text).file).filter((c) => c.type === 'comment').map((c) => c.span);
+      const expected = lex(text).comments;
       // classify drops a span that overlaps an earlier one; none of these do.
       expect(comments, JSON.stringify(text)).toEqual(expected.filter((s) => s.end > s.start));
     }
@@ -54,7 +53,7 @@ describe('semantic tokens on every kind of text', () => {
   it('encodes positions as LineIndex.positionAt does', () => {
     for (const text of texts) {
       const lines = new LineIndex(text);
-      const spans = classify(text, parse(text).file);
+      const spans = classify(parse(text).file);
       expect(encode(spans, lines), JSON.stringify(text)).toEqual(encodeByPositions(spans, lines));
       // Out of order, across lines and at the very end: still the definition's answer.
       const odd: ClassifiedSpan[] = [...spans].reverse().concat([

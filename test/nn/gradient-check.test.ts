@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import type { Activation, LossKind, TrainSettings } from '../../server/src/language/model';
 import type { Rng } from '../../server/src/nn/rng';
 import { Trainer } from '../../server/src/nn/trainer';
-import { dataset, network, programOf, randomOneHot, randomRows, settings, TRAINING_PATHS } from './helpers';
+import { dataset, network, randomOneHot, randomRows, settings, TRAINING_PATHS, type MakeTrainer } from './helpers';
 
 const STEP = 1e-3;
 
@@ -122,7 +122,7 @@ function casesOf(sizes: number[], shape: number): Case[] {
 }
 
 /** A trainer for the case, with the output biases lifted where ŷ must be positive. */
-function trainerFor(c: Case, run: Partial<TrainSettings> = {}, options: ConstructorParameters<typeof Trainer>[3] = {}): { make: () => Trainer; start: Parameters } {
+function trainerFor(c: Case, run: Partial<TrainSettings> = {}, build: MakeTrainer = (n, d, s) => new Trainer(n, d, s)): { make: () => Trainer; start: Parameters } {
   const outputs = c.output === 'softmax' ? 3 : c.sizes.length === 2 ? 1 : 2;
   const layers = [
     ...c.sizes.slice(1).map((units, i) => [units, c.hidden[i]] as [number, Activation]),
@@ -130,7 +130,7 @@ function trainerFor(c: Case, run: Partial<TrainSettings> = {}, options: Construc
   ];
   const rows = randomRows(7, c.sizes[0], c.sizes.length * 31 + outputs, c.target(outputs));
   const make = () =>
-    new Trainer(network(c.sizes[0], ...layers), dataset(rows), settings({ loss: c.loss, seed: 3, optimizer: { kind: 'sgd', rate: 0.1, momentum: 0 }, ...run }), options);
+    build(network(c.sizes[0], ...layers), dataset(rows), settings({ loss: c.loss, seed: 3, optimizer: { kind: 'sgd', rate: 0.1, momentum: 0 }, ...run }));
   const start: Parameters = make().layers().map((layer) => ({ weights: layer.weights, biases: layer.biases }));
   if (c.positiveOutputs) {
     const last = start[start.length - 1];
@@ -166,14 +166,14 @@ describe('backprop gradients of a step match central finite differences of its o
   });
 });
 
-// train() runs its epochs in the network's own compiled WebAssembly, in the general batch program
-// (server/wasm/batches.ts), or in the TypeScript loop: each repeats the loss and δ formulas, so
-// each is checked against its own loss, not only against the others.
-describe.each(TRAINING_PATHS)('one epoch of train() on the $name path: its gradients match central differences of its own epoch loss (f64)', ({ name, options, program }) => {
+// train() runs its epochs in the batch program (server/src/engine/wasm/batches.ts), in the trainer's
+// own loop on the SIMD kernels, or on the reference's plain loops: the batch program repeats the
+// loss and δ formulas, so each path is checked against its own loss, not only against the others.
+describe.each(TRAINING_PATHS)('one epoch of train() on the $name path: its gradients match central differences of its own epoch loss (f64)', ({ name, engine, make: build }) => {
   const cases = casesOf(SHAPES[0], 0);
   it.each(cases.map((c) => [c.name, c] as const))('%s', (_name, c) => {
-    const { make, start } = trainerFor(c, { epochs: 1, batch: 'full' }, options);
-    expect(programOf(make()), name).toBe(program);
+    const { make, start } = trainerFor(c, { epochs: 1, batch: 'full' }, build);
+    expect(make().engine, name).toBe(engine);
     expect(worstRelativeError(start, viaEpoch(make))).toBeLessThan(1e-6);
   });
 });

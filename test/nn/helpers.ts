@@ -2,7 +2,8 @@
 
 import type { Activation, Dataset, Init, NetworkSpec, TrainSettings } from '../../server/src/language/model';
 import { Rng } from '../../server/src/nn/rng';
-import type { Trainer, TrainerOptions } from '../../server/src/nn/trainer';
+import { createTrainer, SIMD_KERNELS } from '../../server/src/engine';
+import { Trainer } from '../../server/src/nn/trainer';
 
 const NO_SPAN = { start: 0, end: 0 };
 
@@ -83,15 +84,16 @@ export function randomOneHot(width: number): (rng: Rng) => number[] {
   };
 }
 
-/** The batch program a trainer runs its epochs in: the network's compiled loop, batches.ts's general one, or none (the TypeScript loop). */
-export function programOf(trainer: Trainer): 'compiled' | 'general' | 'none' {
-  const plan = (trainer as unknown as { plan: { compiled: boolean } | null }).plan;
-  return plan ? (plan.compiled ? 'compiled' : 'general') : 'none';
-}
+/** A trainer of a run on one path. */
+export type MakeTrainer = (network: NetworkSpec, data: Dataset, settings: TrainSettings) => Trainer;
 
-/** The three ways train() runs an epoch (docs/ARCHITECTURE.md "The whole-batch program"), by the options that choose them. */
-export const TRAINING_PATHS: { name: string; options: TrainerOptions; program: ReturnType<typeof programOf> }[] = [
-  { name: 'compiled', options: { kernels: 'auto' }, program: 'compiled' },
-  { name: 'general batch program', options: { kernels: 'auto', compile: false }, program: 'general' },
-  { name: 'TypeScript', options: { kernels: 'typescript' }, program: 'none' },
+/**
+ * The three ways train() runs an epoch (docs/ARCHITECTURE.md "The reference and the engine"): the
+ * batch program, the trainer's own loop on the SIMD kernels, and the reference's plain loops;
+ * `engine` is the name the trainer reports for it.
+ */
+export const TRAINING_PATHS: { name: string; engine: string; make: MakeTrainer }[] = [
+  { name: 'batch program', engine: 'batch-program', make: (n, d, s) => createTrainer(n, d, s) },
+  { name: 'SIMD kernels', engine: 'simd-kernels', make: (n, d, s) => createTrainer(n, d, s, { paths: [SIMD_KERNELS] }) },
+  { name: 'reference', engine: 'reference', make: (n, d, s) => new Trainer(n, d, s) },
 ];

@@ -1,11 +1,9 @@
-// Updates of a 2-2-1 sigmoid network (sgd, momentum, adam) checked against the delta rule and docs/language.md §4.11 worked out by hand, scalar by scalar, on both kernel sets.
+// Updates of a 2-2-1 sigmoid network (sgd, momentum, adam) checked against the delta rule and docs/language.md §4.11 worked out by hand, scalar by scalar, on every path.
 
 import { describe, expect, it } from 'vitest';
 import type { OptimizerSpec } from '../../server/src/language/model';
-import type { KernelImplementation } from '../../server/src/nn/kernels';
-import { Trainer } from '../../server/src/nn/trainer';
 import type { LayerState } from '../../server/src/nn/types';
-import { dataset, network, settings } from './helpers';
+import { dataset, network, settings, TRAINING_PATHS } from './helpers';
 
 const sigmoid = (z: number) => 1 / (1 + Math.exp(-z));
 
@@ -66,9 +64,9 @@ function expectClose(actual: Parameters, expected: Parameters, what: string): vo
   for (const key of KEYS) expect(actual[key], `${what} ${key}`).toEqual(expected[key].map((v) => expect.closeTo(v, 15)));
 }
 
-describe.each(['typescript', 'wasm-simd'] as KernelImplementation[])('a 2-2-1 network on the %s kernels', (kernels) => {
+describe.each(TRAINING_PATHS)('a 2-2-1 network on the $name path', ({ make: build }) => {
   const make = (optimizer: OptimizerSpec) => {
-    const trainer = new Trainer(network(2, [2, 'sigmoid'], [1, 'sigmoid']), dataset(rows), settings({ optimizer }), { kernels });
+    const trainer = build(network(2, [2, 'sigmoid'], [1, 'sigmoid']), dataset(rows), settings({ optimizer }));
     trainer.setLayer(1, START.w1, START.b1);
     trainer.setLayer(2, START.w2, START.b2);
     return trainer;

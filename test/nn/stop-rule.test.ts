@@ -2,9 +2,8 @@
 
 import { describe, expect, it } from 'vitest';
 import type { Precision, TrainSettings } from '../../server/src/language/model';
-import { Trainer } from '../../server/src/nn/trainer';
 import type { TrainControl } from '../../server/src/nn/types';
-import { dataset, network, programOf, settings, TRAINING_PATHS, XOR_ROWS } from './helpers';
+import { dataset, network, settings, TRAINING_PATHS, XOR_ROWS } from './helpers';
 
 const RUN: Partial<TrainSettings> = { epochs: 60, seed: 1, batch: 'full', optimizer: { kind: 'sgd', rate: 0.5, momentum: 0.9 } };
 
@@ -14,12 +13,12 @@ const CONTROLS: [string, () => TrainControl][] = [
   ['with onEpoch', () => ({ onEpoch: () => undefined })],
 ];
 
-describe.each(TRAINING_PATHS)('the stop rule at a tie, on the $name path', ({ options, program }) => {
+describe.each(TRAINING_PATHS)('the stop rule at a tie, on the $name path', ({ engine, make }) => {
   describe.each(['f64', 'f32'] as Precision[])('%s', (precision) => {
     /** Trains XOR with the run's settings and a stop rule; counts the polls of shouldStop (one before each batch, or each call of a batch program). */
     const train = (run: Partial<TrainSettings>, control: TrainControl = {}) => {
-      const trainer = new Trainer(network(2, [4, 'sigmoid'], [1, 'sigmoid']), dataset(XOR_ROWS), settings({ ...RUN, precision, ...run }), options);
-      expect(programOf(trainer)).toBe(program);
+      const trainer = make(network(2, [4, 'sigmoid'], [1, 'sigmoid']), dataset(XOR_ROWS), settings({ ...RUN, precision, ...run }));
+      expect(trainer.engine).toBe(engine);
       let polls = 0;
       const result = trainer.train({ ...control, shouldStop: () => (polls++, null) });
       return { result, polls };

@@ -6,6 +6,8 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { CodeLens, Diagnostic } from 'vscode-languageserver-protocol';
+import { RunsRequest, type RunLocation } from '../../server/src/protocol';
+import { exportCli } from '../export/helpers';
 import { buildServer, LspClient, ROOT } from './client';
 
 /** The file a new user opens first. */
@@ -65,8 +67,8 @@ describe('language server over stdio', () => {
     expect(info.message).toMatch(/^trained: loss 0\.000\d+ at epoch \d+ \(target < 0\.001 reached\) in [\d.]+ s; accuracy 100%$/);
 
     const after = titles(await lenses(client, XOR_URI));
-    expect(after.slice(0, 4)).toEqual(['$(play) Retrain', '$(debug-step-over) Step', '$(debug-restart) Reset', '$(graph-line) Show training']);
-    expect(after[4]).toMatch(/^loss 0\.000\d+ at epoch \d+, target < 0\.001 reached · [\d.]+ s$/);
+    expect(after.slice(0, 5)).toEqual(['$(play) Retrain', '$(debug-step-over) Step', '$(debug-restart) Reset', '$(graph-line) Show training', '$(export) Export…']);
+    expect(after[5]).toMatch(/^loss 0\.000\d+ at epoch \d+, target < 0\.001 reached · [\d.]+ s$/);
 
     // Hover on the hidden layer now shows its trained W (one row per unit) and δ.
     const layerLine = lineOf(XOR, /layer hidden/);
@@ -103,6 +105,55 @@ describe('language server over stdio', () => {
     expect(view!.snapshots[view!.snapshots.length - 1].epoch).toBe(epoch);
     expect(view!.snapshots.every((s) => s.boundary?.length === view!.grid * view!.grid)).toBe(true);
     expect(view!.points).toHaveLength(4);
+  });
+
+  it('says where the runs are (nn/runs), in the text as the client has it, for the palette commands', async () => {
+    client = await LspClient.start({ settings: { autoTrain: 'off' } });
+    client.open(XOR_URI, XOR);
+    await client.waitForDiagnostics(XOR_URI, () => true);
+    const trainLine = lineOf(XOR, /^train /);
+    const runs = (position?: { line: number; character: number }, uri = XOR_URI) =>
+      client!.request<RunLocation[] | null>(RunsRequest.method, { textDocument: { uri }, ...(position ? { position } : {}) });
+
+    expect((await runs())?.map((r) => [r.line, r.network, r.data])).toEqual([[trainLine, 'xor', 'xor_table']]);
+    expect((await runs({ line: trainLine + 2, character: 0 }))?.map((r) => r.line)).toEqual([trainLine]);
+    expect(await runs({ line: lineOf(XOR, /layer hidden/), character: 4 })).toEqual([]);
+    expect(await runs(undefined, 'file:///never-opened.nn')).toBeNull();
+
+    // Sent right after an edit, before its debounced check: the answer is about the new text.
+    client.change(XOR_URI, `# two lines\n# above\n${XOR}`);
+    expect((await runs({ line: trainLine + 2, character: 0 }))?.map((r) => r.line)).toEqual([trainLine + 2]);
+  });
+
+  it('exports the trained run in every format from what it holds, without training again (nn/exportModel)', async () => {
+    client = await LspClient.start({ settings: { autoTrain: 'off' } });
+    const trainLine = lineOf(XOR, /^train /);
+    client.open(XOR_URI, XOR);
+    await client.waitForDiagnostics(XOR_URI, () => true);
+    const exportAs = (format: string) => client!.request<{ fileName: string; data: string } | { error: string }>('nn/exportModel', { uri: XOR_URI, line: trainLine + 1, format });
+    expect(await exportAs('onnx')).toEqual({ error: 'Run 1 (xor on xor_table) has not been trained yet: train it (NN: Train Network), then export it.' });
+
+    await client.command('nn.train', XOR_URI, trainLine);
+    await client.waitForDiagnostics(XOR_URI, (p) => p.diagnostics.some(result));
+    const statusesBefore = client.runStatuses.length;
+    const out = mkdtempSync(join(tmpdir(), 'nn-protocol-export-'));
+    try {
+      for (const [format, extension] of [['json', 'json'], ['pytorch', 'py'], ['onnx', 'onnx'], ['safetensors', 'safetensors']]) {
+        const answer = await exportAs(format);
+        if ('error' in answer) throw new Error(answer.error);
+        expect(answer.fileName).toBe(`xor.run1.${extension}`);
+        // The command line trains the same run afresh; training is deterministic, so the files are the same bytes.
+        const file = join(out, answer.fileName);
+        const cli = exportCli(['xor.nn', '--run', '1', '--format', format, '--out', file], join(ROOT, 'examples'));
+        expect(cli.status, cli.stderr).toBe(0);
+        expect(Buffer.from(answer.data, 'base64').equals(readFileSync(file))).toBe(true);
+      }
+    } finally {
+      rmSync(out, { recursive: true, force: true });
+    }
+    // Nothing trained for the exports: no run went back to queued or running.
+    const later = client.runStatuses.slice(statusesBefore).flatMap((s) => s.runs);
+    expect(later.filter((r) => r.phase === 'queued' || r.phase === 'running')).toEqual([]);
   });
 
   it('trains by itself after opening when the run is under the budget (nn.autoTrain onChange)', async () => {
@@ -391,9 +442,9 @@ describe('language server over stdio', () => {
     expect(client.capabilities.semanticTokensProvider).toBeUndefined();
     // No training panel outside VS Code: no lens that would open one.
     const shown = titles(await lenses(client, XOR_URI));
-    // Neovim draws no codicons: plain words, no `$(…)`.
+    // Neovim draws no codicons: plain words, no `$(…)`; and no panel or save dialog to offer.
     expect(shown.slice(0, 2)).toEqual(['Retrain', 'Step']);
-    expect(shown.filter((title) => title.includes('$(') || /show training/i.test(title))).toEqual([]);
+    expect(shown.filter((title) => title.includes('$(') || /show training|export/i.test(title))).toEqual([]);
   });
 
   it('reports a missed target as a Warning with advice', async () => {
@@ -405,8 +456,8 @@ describe('language server over stdio', () => {
     expect(warning.severity).toBe(WARNING);
     expect(warning.message).toMatch(/^loss [\d.]+ after 50 epochs did not reach 0\.001\. /);
     const shown = titles(await lenses(client, uri));
-    expect(shown.slice(0, 3)).toEqual(['$(play) Retrain', '$(debug-restart) Reset', '$(graph-line) Show training']);
-    expect(shown[3]).toMatch(/^loss [\d.]+ after 50 epochs \(target 0\.001 not reached\)$/);
+    expect(shown.slice(0, 4)).toEqual(['$(play) Retrain', '$(debug-restart) Reset', '$(graph-line) Show training', '$(export) Export…']);
+    expect(shown[4]).toMatch(/^loss [\d.]+ after 50 epochs \(target 0\.001 not reached\)$/);
   });
 
   it('reports divergence as an Error with the epoch and a rate fix', async () => {

@@ -3,6 +3,7 @@ import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as esbuild from 'esbuild';
+import { rawImports } from '../../server/rawImports.mjs';
 import { tempDir } from './temp';
 
 /**
@@ -14,7 +15,7 @@ export async function buildCli(dir: string): Promise<string> {
   const src = join(__dirname, '../../server/src');
   await esbuild.build({
     entryPoints: { cli: join(src, 'cliLauncher.ts'), nn: join(src, 'cli.ts') },
-    bundle: true, platform: 'node', format: 'cjs', outdir: dir, logLevel: 'silent',
+    bundle: true, platform: 'node', format: 'cjs', outdir: dir, logLevel: 'silent', plugins: [rawImports],
   });
   return join(dir, 'cli.js');
 }

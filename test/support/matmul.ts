@@ -1,10 +1,11 @@
 // Matrix products of the batched forward and backward passes, register-tiled in plain TypeScript: an independent check on the kernels.
 //
-// The trainer runs its products through server/src/nn/kernels (WebAssembly
-// SIMD, with a TypeScript path). This was the trainer's first implementation;
-// it is kept here, with the tests rather than in the product, as a third,
-// independently written one: test/nn/matmul.test.ts holds all three
-// bit-identical in f64, and bench/kernels.mjs compares their speed.
+// The trainer runs its products through the reference's plain loops
+// (server/src/nn/backprop.ts) or the engine's WebAssembly SIMD kernels. This was
+// the trainer's first implementation; it is kept here, with the tests rather
+// than in the product, as a third, independently written one:
+// test/engine/matmul.test.ts holds all three bit-identical in f64, and
+// bench/kernels.mjs compares their speed.
 //
 // Every matrix is row-major and packed (row stride = its column count). Three
 // shapes cover backpropagation with activations stored units × samples:

@@ -48,3 +48,124 @@ train ring on rings {
   validate 20%
 }
 `;
+
+/** Regression with zscore-normalized inputs, sgd with momentum, mini-batches of 2. */
+export const REGRESSION = `network fit {
+  input 2
+  layer 4 tanh
+  layer 1 linear
+}
+
+data points {
+  normalize zscore
+  1 10 -> 0.5
+  2 30 -> 0.9
+  3 20 -> 1.4
+  4 50 -> 2.2
+  5 40 -> 2.4
+  6 60 -> 3.1
+}
+
+train fit on points {
+  optimizer sgd rate 0.05 momentum 0.9
+  epochs 200
+  batch 2
+  seed 7
+}
+`;
+
+/** Three word-valued classes in a CSV with a quoted-looking header name ("petal length"), for FLOWERS. */
+export const FLOWERS_CSV = `sepal_length,sepal_width,petal length,species
+5.1,3.5,1.4,setosa
+4.9,3.0,1.4,setosa
+7.0,3.2,4.7,versicolor
+6.4,3.2,4.5,versicolor
+6.3,3.3,6.0,virginica
+5.8,2.7,5.1,virginica
+5.0,3.4,1.5,setosa
+6.9,3.1,4.9,versicolor
+7.1,3.0,5.9,virginica
+5.4,3.9,1.7,setosa
+5.5,2.3,4.0,versicolor
+6.5,3.0,5.8,virginica
+`;
+
+/** FLOWERS_CSV (as flowers.csv) one-hot: relu → softmax, cross-entropy, minmax, adam, 20% held out. */
+export const FLOWERS = `network flower {
+  input 3
+  layer hidden 5 relu
+  layer out 3 softmax
+}
+
+data flowers from "flowers.csv" {
+  target species onehot
+  normalize minmax
+}
+
+train flower on flowers {
+  loss cross_entropy
+  optimizer adam rate 0.01
+  epochs 150
+  batch 3
+  validate 20%
+  seed 3
+}
+`;
+
+/** Logical AND: leaky_relu → one sigmoid, binary cross-entropy. */
+export const AND_GATE = `network gate {
+  input 2
+  layer 2 leaky_relu
+  layer 1 sigmoid
+}
+
+data and_table {
+  0 0 -> 0
+  0 1 -> 0
+  1 0 -> 0
+  1 1 -> 1
+}
+
+train gate on and_table {
+  loss cross_entropy
+  optimizer sgd rate 0.3
+  epochs 300
+}
+`;
+
+/** The spec with `precision f32` added to its first train block. */
+export function inF32(spec: string): string {
+  return spec.replace(/^(train .*\{\n)/m, '$1  precision f32\n');
+}
+
+/** The spec's last train block again, at precision f32 (a second run). */
+export function withF32Run(spec: string): string {
+  const last = spec.slice(spec.lastIndexOf('\ntrain ') + 1);
+  return `${spec}\n${inF32(last)}`;
+}
+
+/** Four layers, one of each elementwise activation but relu: linear → leaky_relu → tanh → sigmoid, zscore, mse. */
+export const DEEP = `network deep {
+  input 3
+  layer wide 6 linear
+  layer kinked 4 leaky_relu
+  layer squashed 3 tanh
+  layer out 2 sigmoid
+}
+
+data table {
+  normalize zscore
+  1 200 -3 -> 0 1
+  2 150 -1 -> 0 1
+  3 120 0 -> 1 0
+  4 90 2 -> 1 0
+  5 60 3 -> 1 1
+  6 20 5 -> 0 0
+}
+
+train deep on table {
+  optimizer sgd rate 0.1
+  epochs 200
+  seed 2
+}
+`;

@@ -49,6 +49,28 @@ describe('architecture invariants', () => {
     expect(offenders).toEqual([]);
   });
 
+  it('nn/ is the reference: it imports nothing from engine/ (the engine implements nn/fastPath.ts and imports nn/)', () => {
+    const offenders: string[] = [];
+    for (const file of serverFiles.filter((f) => f.path.startsWith('server/src/nn/'))) {
+      for (const spec of file.imports) if (/(^|\/)engine(\/|$)/.test(spec)) offenders.push(`${file.path} imports ${spec}`);
+    }
+    expect(offenders).toEqual([]);
+  });
+
+  it('engine/ starts no threads and touches no editor, file system or timer; only nn/, language/ types and itself', () => {
+    const offenders: string[] = [];
+    for (const file of serverFiles.filter((f) => f.path.startsWith('server/src/engine/') && !f.path.startsWith('server/src/engine/wasm/'))) {
+      for (const spec of file.imports) {
+        if (/^(node:)?(fs|path|os|child_process|worker_threads|timers)$/.test(spec) || /vscode/.test(spec) || /\/(lsp|training|cli|protocol|data|export|report)\b/.test(spec)) {
+          offenders.push(`${file.path} imports ${spec}`);
+        }
+      }
+      if (/Math\.random\s*\(/.test(file.text)) offenders.push(`${file.path} calls Math.random`);
+      if (/\b(setTimeout|setInterval|setImmediate|performance\.now|Date\.now)\b/.test(file.text)) offenders.push(`${file.path} reads a clock or timer`);
+    }
+    expect(offenders).toEqual([]);
+  });
+
   it('only lsp/ and main.ts import vscode-languageserver; nothing on the server imports vscode', () => {
     const offenders: string[] = [];
     for (const file of serverFiles) {
@@ -73,12 +95,28 @@ describe('architecture invariants', () => {
     expect(offenders).toEqual([]);
   });
 
+  it('editor features read the syntax tree, never the lexer: only language/ lexes, and completion its half-typed line', () => {
+    const offenders: string[] = [];
+    for (const file of serverFiles.filter((f) => !f.path.startsWith('server/src/language/') && f.path !== 'server/src/lsp/completion.ts')) {
+      for (const spec of file.imports) if (/(^|\/)language\/lexer$/.test(spec)) offenders.push(`${file.path} imports ${spec}`);
+    }
+    expect(offenders).toEqual([]);
+  });
+
   it('language/ and data/ keep nothing at module level between calls: what they keep lives in the DataStore passed in', () => {
     const offenders: string[] = [];
     for (const file of serverFiles.filter((f) => /^server\/src\/(language|data)\//.test(f.path))) {
       for (const m of file.text.matchAll(/^(?:export\s+)?(?:const|let|var)\s+(\w+)\s*(?::[^=]+)?=\s*new\s+(?:Weak)?(?:Map|Set)\b/gm)) {
         offenders.push(`${file.path}: ${m[1]}`);
       }
+    }
+    expect(offenders).toEqual([]);
+  });
+
+  it('export/ and lsp/ never reach the trainer: exports are written from a result, and the LSP thread never trains', () => {
+    const offenders: string[] = [];
+    for (const file of serverFiles.filter((f) => /^server\/src\/(export|lsp)\//.test(f.path))) {
+      for (const spec of file.imports) if (/(^|\/)nn\/trainer$/.test(spec)) offenders.push(`${file.path} imports ${spec}`);
     }
     expect(offenders).toEqual([]);
   });

@@ -4,98 +4,13 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { ExportDocument } from '../../server/src/export/json';
 import { exportRun, jsonLines, PYTHON, relativeError, runWithDeadline, TORCHRUN, workspace } from './helpers';
-import { XOR_EXAMPLE as XOR } from '../support/specs';
+import { AND_GATE, FLOWERS, FLOWERS_CSV, REGRESSION as REGRESSION_6, withF32Run, XOR_EXAMPLE as XOR } from '../support/specs';
 
-const REGRESSION = `network fit {
-  input 2
-  layer 4 tanh
-  layer 1 linear
-}
-
-data points {
-  normalize zscore
-  1 10 -> 0.5
-  2 30 -> 0.9
-  3 20 -> 1.4
-  4 50 -> 2.2
-  5 40 -> 2.4
-  6 60 -> 3.1
-  7 70 -> 3.3
-  8 55 -> 4.1
-  9 90 -> 4.4
-}
-
-train fit on points {
-  optimizer sgd rate 0.05 momentum 0.9
-  epochs 100
-  batch 2
-  validate 25%
-  seed 7
-}
-`;
-
-const FLOWERS_CSV = `sepal_length,sepal_width,petal length,species
-5.1,3.5,1.4,setosa
-4.9,3.0,1.4,setosa
-7.0,3.2,4.7,versicolor
-6.4,3.2,4.5,versicolor
-6.3,3.3,6.0,virginica
-5.8,2.7,5.1,virginica
-5.0,3.4,1.5,setosa
-6.9,3.1,4.9,versicolor
-7.1,3.0,5.9,virginica
-5.4,3.9,1.7,setosa
-5.5,2.3,4.0,versicolor
-6.5,3.0,5.8,virginica
-`;
-
-const FLOWERS = `network flower {
-  input 3
-  layer hidden 5 relu
-  layer out 3 softmax
-}
-
-data flowers from "flowers.csv" {
-  target species onehot
-  normalize minmax
-}
-
-train flower on flowers {
-  loss cross_entropy
-  optimizer adam rate 0.01
-  epochs 150
-  batch 3
-  validate 20%
-  seed 3
-}
-`;
-
-const BINARY = `network gate {
-  input 2
-  layer 2 leaky_relu
-  layer 1 sigmoid
-}
-
-data and_table {
-  0 0 -> 0
-  0 1 -> 0
-  1 0 -> 0
-  1 1 -> 1
-}
-
-train gate on and_table {
-  loss cross_entropy
-  optimizer sgd rate 0.3
-  epochs 300
-}
-
-train gate on and_table {
-  loss cross_entropy
-  optimizer sgd rate 0.3
-  epochs 300
-  precision f32
-}
-`;
+/** The shared regression with three more rows, a quarter of them held out. */
+const REGRESSION = REGRESSION_6.replace('  6 60 -> 3.1\n', '  6 60 -> 3.1\n  7 70 -> 3.3\n  8 55 -> 4.1\n  9 90 -> 4.4\n')
+  .replace('epochs 200', 'epochs 100')
+  .replace('  batch 2\n', '  batch 2\n  validate 25%\n');
+const BINARY = withF32Run(AND_GATE);
 
 // 6,000 inputs and a 50 × 100 weight matrix: both are embedded as base64, not literals.
 const SPIRAL = `network big {

@@ -4,7 +4,9 @@ import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect } from 'vitest';
 import { exportCommand } from '../../server/src/cli/export';
+import { defaultExportPath } from '../../server/src/export/formats';
 import type { RunSpec } from '../../server/src/language/model';
+import type { ExportFormat } from '../../server/src/protocol';
 import { checkedWithoutErrors } from '../support/check';
 import { tempDir } from '../support/temp';
 
@@ -60,8 +62,8 @@ export function runsOf(spec: string, dir: string): RunSpec[] {
   return checkedWithoutErrors(spec, dir).runs;
 }
 
-/** `nn export spec.nn --run N --format F` in `dir`; returns stdout (json) or the script's path (pytorch). */
-export function exportRun(dir: string, run: number, format: 'json' | 'pytorch', extra: string[] = []): string {
+/** `nn export spec.nn --run N --format F` in `dir`; returns stdout (json) or the written file's path (the other formats, default path unless `--out` is in `extra`). */
+export function exportRun(dir: string, run: number, format: ExportFormat, extra: string[] = []): string {
   let stdout = '';
   let stderr = '';
   const status = exportCommand(['spec.nn', '--run', String(run), '--format', format, ...extra], {
@@ -70,5 +72,7 @@ export function exportRun(dir: string, run: number, format: 'json' | 'pytorch', 
     cwd: dir,
   });
   expect(status, stderr).toBe(0);
-  return format === 'json' ? stdout : join(dir, `spec.run${run}.py`);
+  const out = extra.indexOf('--out');
+  if (format === 'json' && out < 0) return stdout;
+  return join(dir, out >= 0 ? extra[out + 1] : defaultExportPath('spec.nn', run, format));
 }

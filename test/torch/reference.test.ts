@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { Trainer } from '../../server/src/nn/trainer';
 import type { LayerState } from '../../server/src/nn/types';
-import { programOf, TRAINING_PATHS } from '../nn/helpers';
+import { TRAINING_PATHS } from '../nn/helpers';
 import { PYTHON, runsOf, runWithDeadline, workspace } from './helpers';
 
 const HELPER = join(__dirname, 'reference_step.py');
@@ -83,10 +83,10 @@ describe('the trainer against PyTorch on a fixed network and batch', () => {
     startAt(stepped);
     const batchLosses: number[] = [];
     for (let s = 0; s < steps; s++) batchLosses.push(stepped.step().batchLoss);
-    // train(): `steps` full-batch epochs, in the network's compiled code, the general batch program and the TypeScript loop.
-    const trained = TRAINING_PATHS.map(({ name, options, program }) => {
-      const trainer = new Trainer(run.network, run.data, run.settings, options);
-      expect(programOf(trainer), name).toBe(program);
+    // train(): `steps` full-batch epochs, in the batch program, the trainer's loop on the SIMD kernels and the reference.
+    const trained = TRAINING_PATHS.map(({ name, engine, make }) => {
+      const trainer = make(run.network, run.data, run.settings);
+      expect(trainer.engine, name).toBe(engine);
       startAt(trainer);
       const result = trainer.train();
       return { name, losses: Array.from(result.history.loss), layers: result.layers };

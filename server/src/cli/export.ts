@@ -1,21 +1,23 @@
-// `nn export FILE --run N --format json|pytorch [--out PATH] [--epochs N]`: train one run and write the model (docs/cli.md "nn export").
+// `nn export FILE --run N --format json|pytorch|onnx|safetensors [--out PATH] [--epochs N]`: train one run and write the model (docs/cli.md "nn export", docs/export.md).
 
 import { writeFileSync } from 'node:fs';
-import { basename, dirname, extname, join, resolve } from 'node:path';
-import { ExportError, exportJson } from '../export/json';
-import { pytorchScript } from '../export/pytorch';
+import { basename, dirname, resolve } from 'node:path';
+import { defaultExportPath, exportedModel, isExportFormat } from '../export/formats';
+import { ExportError } from '../export/json';
 import type { CheckResult } from '../language/index';
 import type { RunSpec } from '../language/model';
 import { LineIndex } from '../language/positions';
-import { Trainer } from '../nn/trainer';
+import { createTrainer } from '../engine';
+import type { ExportFormat } from '../protocol';
 import { DataStore } from '../data/store';
 import { checkSpec, describeWriteError, readSpec } from './check';
 
-export const EXPORT_USAGE = 'usage: nn export FILE --run N --format json|pytorch [--out PATH] [--epochs N]';
+export const EXPORT_USAGE = 'usage: nn export FILE --run N --format json|pytorch|onnx|safetensors [--out PATH] [--epochs N]';
 
 /** Where the command writes; the CLI passes process.stdout/stderr, tests pass collectors. */
 export interface ExportIo {
-  stdout(text: string): void;
+  /** Text, or the bytes of a binary format (onnx, safetensors) with `--out -`. */
+  stdout(output: string | Uint8Array): void;
   stderr(text: string): void;
   /** Relative paths (the spec, --out) are resolved against this; the process's cwd when absent. */
   cwd?: string;
@@ -24,7 +26,7 @@ export interface ExportIo {
 interface ExportArgs {
   file: string;
   run: number;
-  format: 'json' | 'pytorch';
+  format: ExportFormat;
   out: string | null;
   epochs: number | null;
 }
@@ -49,7 +51,7 @@ export function parseExportArgs(args: string[]): ExportArgs | string {
       else epochs = n;
     } else if (a === '--format') {
       format = args[++i] ?? null;
-      if (format !== 'json' && format !== 'pytorch') return '--format must be json or pytorch';
+      if (format === null || !isExportFormat(format)) return '--format must be json, pytorch, onnx or safetensors';
     } else if (a === '--out') {
       out = args[++i] ?? null;
       if (!out) return '--out needs a path';
@@ -63,8 +65,8 @@ export function parseExportArgs(args: string[]): ExportArgs | string {
   }
   if (file === null) return 'no spec file given';
   if (run === null) return '--run N is required';
-  if (format === null) return '--format json|pytorch is required';
-  return { file, run, format: format as 'json' | 'pytorch', out, epochs };
+  if (format === null) return '--format json|pytorch|onnx|safetensors is required';
+  return { file, run, format: format as ExportFormat, out, epochs };
 }
 
 /** Runs the command; returns the exit status (0 written, 1 spec error or diverged run, 2 bad usage or unreadable file). */
@@ -72,9 +74,10 @@ export function exportCommand(argv: string[], io: ExportIo): number {
   if (argv.includes('--help') || argv.includes('-h')) {
     io.stdout(
       `${EXPORT_USAGE}\n` +
-        'Trains run N (1-based) and writes the trained model: json to stdout (or --out PATH), pytorch to\n' +
-        '<spec name>.run<N>.py beside the spec (or --out PATH), a script needing only torch.\n' +
-        '--epochs N overrides the run\'s epochs. Exit status: 0 written, 1 spec errors or a diverged run, 2 bad usage.\n',
+        'Trains run N (1-based) and writes the trained model: json to stdout; pytorch (a script needing\n' +
+        'only torch), onnx and safetensors to <spec name>.run<N>.py|.onnx|.safetensors beside the spec.\n' +
+        '--out PATH writes elsewhere, --out - to stdout. --epochs N overrides the run\'s epochs.\n' +
+        'Exit status: 0 written, 1 spec errors or a diverged run, 2 bad usage.\n',
     );
     return 0;
   }
@@ -98,17 +101,14 @@ export function exportCommand(argv: string[], io: ExportIo): number {
     return 2;
   }
   const spec: RunSpec = args.epochs === null ? run : { ...run, settings: { ...run.settings, epochs: args.epochs } };
-  const trainer = new Trainer(spec.network, spec.data, spec.settings);
+  const trainer = createTrainer(spec.network, spec.data, spec.settings);
   const trained = trainer.train();
 
-  const out = args.out ?? (args.format === 'pytorch' ? defaultScriptPath(args.file, args.run) : null);
+  const out = args.out === '-' ? null : args.out ?? (args.format === 'json' ? null : defaultExportPath(args.file, args.run, args.format));
   const outPath = out === null ? null : resolve(cwd, out);
-  let output: string;
+  let output: string | Uint8Array;
   try {
-    output =
-      args.format === 'json'
-        ? exportJson(spec, trained)
-        : pytorchScript(spec, trained, trainer.trainingPart(), { specPath: args.file, scriptName: basename(outPath ?? 'SCRIPT') });
+    output = exportedModel(args.format, spec, trained, () => trainer.trainingPart(), { specPath: args.file, scriptName: basename(outPath ?? 'SCRIPT') });
   } catch (error) {
     if (error instanceof ExportError) {
       io.stderr(`nn export: ${error.message}\n`);
@@ -129,12 +129,6 @@ export function exportCommand(argv: string[], io: ExportIo): number {
   }
   io.stderr(`nn export: wrote ${out} (run ${args.run}, ${trained.epochs} epoch${trained.epochs === 1 ? '' : 's'}, loss ${trained.finalLoss})\n`);
   return 0;
-}
-
-/** `<spec name>.run<N>.py` beside the spec. */
-export function defaultScriptPath(file: string, run: number): string {
-  const name = basename(file, extname(file));
-  return join(dirname(file), `${name}.run${run}.py`);
 }
 
 /** Problems in `nn check`'s format: errors and warnings to stderr, since stdout may hold the export. */

@@ -125,6 +125,28 @@ export function formatDocument(value: unknown, indent = ''): string {
   return JSON.stringify(value);
 }
 
+/**
+ * The document without the weights, one string per top-level field (JSON text, except
+ * strings such as the network's name), as the safetensors header's `__metadata__` and the
+ * ONNX model's metadata carry it: `layers` keeps each layer's name, units and activation.
+ * It takes any object, so a document read back from a file is described the same way.
+ */
+export function documentMetadata(doc: ExportDocument | Record<string, unknown>): Record<string, string> {
+  const metadata: Record<string, string> = {};
+  for (const [key, value] of Object.entries(doc)) {
+    if (value === undefined) continue;
+    const described = key === 'layers' && Array.isArray(value) ? value.map(layerOutline) : value;
+    metadata[key] = typeof described === 'string' ? described : JSON.stringify(described);
+  }
+  return metadata;
+}
+
+function layerOutline(layer: unknown): unknown {
+  if (layer === null || typeof layer !== 'object') return layer;
+  const { name, units, activation } = layer as Partial<ExportedLayer>;
+  return { name, units, activation };
+}
+
 /** exportDocument + formatDocument, with the final newline a file wants. */
 export function exportJson(run: RunSpec, result: TrainResult): string {
   return formatDocument(exportDocument(run, result)) + '\n';

@@ -8,7 +8,9 @@
 // base64 of little-endian float64, which is exact and keeps the file a sane size.
 
 import type { RunSpec } from '../language/model';
+import { LEAKY_RELU_SLOPE } from '../nn/activations';
 import type { TrainResult } from '../nn/types';
+import { littleEndian } from './bytes';
 import { exportDocument } from './json';
 
 /** The training part as the trainer holds it (Trainer.trainingPart()). */
@@ -79,6 +81,8 @@ export function pytorchScript(run: RunSpec, result: TrainResult, part: TrainingP
     `#   torchrun --nproc_per_node K --redirects 1 --tee 1 ${self} --train EPOCHS`,
     `${pad('#')}the same under torchrun (torch 1.13's torchrun needs the two flags)`,
     `#   add --save PATH to write the trained state_dict with torch.save.`,
+    `#   add --weights FILE.safetensors to start from the weights of that file`,
+    `${pad('#')}(nn export --format safetensors) instead of the embedded ones.`,
   ].join('\n');
 
   return `${header}
@@ -88,6 +92,7 @@ import base64
 import json
 import os
 import socket
+import struct
 import sys
 
 import torch
@@ -100,11 +105,17 @@ from torch.nn.parallel import DistributedDataParallel
 # ---- the run, as the spec and the trainer defined it --------------------------------------
 
 
+def _little_endian(raw, dtype):
+    """A 1-D tensor of the little-endian floats in the bytes raw."""
+    values = torch.frombuffer(bytearray(raw), dtype=dtype)
+    if sys.byteorder == "big":
+        values = values.view(torch.uint8).view(-1, values.element_size()).flip(1).reshape(-1).view(dtype)
+    return values
+
+
 def _decode(text, rows, columns):
     """Base64 of little-endian float64 values, as nn-lang embeds large arrays (exact, compact)."""
-    values = torch.frombuffer(bytearray(base64.b64decode(text)), dtype=torch.float64)
-    if sys.byteorder == "big":
-        values = values.view(torch.uint8).view(-1, 8).flip(1).reshape(-1).view(torch.float64)
+    values = _little_endian(base64.b64decode(text), torch.float64)
     return values.reshape(rows, columns).tolist() if columns else values.tolist()
 
 
@@ -138,7 +149,7 @@ def activate(kind, z):
     if kind == "relu":
         return F.relu(z)
     if kind == "leaky_relu":
-        return F.leaky_relu(z, 0.01)
+        return F.leaky_relu(z, ${LEAKY_RELU_SLOPE})
     if kind == "linear":
         return z
     if kind == "softmax":
@@ -187,6 +198,59 @@ def sample_losses(z, y):
     return -(y * torch.log(torch.clamp(activate(kind, z), min=1e-12))).sum(dim=1)
 
 
+def read_safetensors(path):
+    """The tensors of a safetensors file, read with json and struct alone. The format: an 8-byte
+    little-endian header length N, N bytes of JSON (each tensor's dtype, shape and [begin, end) byte
+    offsets into the data that follows), then the data."""
+    with open(path, "rb") as f:
+        blob = f.read()
+    if len(blob) < 8:
+        sys.exit(f"{path}: {len(blob)} bytes is too short for a safetensors file")
+    (length,) = struct.unpack("<Q", blob[:8])
+    if length > len(blob) - 8:
+        sys.exit(f"{path}: the header length says {length} bytes, but only {len(blob) - 8} follow (truncated?)")
+    header = json.loads(blob[8 : 8 + length].decode("utf-8"))
+    data = blob[8 + length :]
+    tensors = {}
+    for name, entry in header.items():
+        if name == "__metadata__":
+            continue
+        dtype = {"F64": torch.float64, "F32": torch.float32}.get(entry["dtype"])
+        if dtype is None:
+            sys.exit(f"{path}: {name} is {entry['dtype']}; the weights must be F64 or F32")
+        begin, end = entry["data_offsets"]
+        count = 1
+        for n in entry["shape"]:
+            count *= n
+        if not 0 <= begin <= end <= len(data) or end - begin != count * (8 if dtype == torch.float64 else 4):
+            sys.exit(f"{path}: the data_offsets of {name} do not fit its shape or the file (truncated?)")
+        tensors[name] = _little_endian(data[begin:end], dtype).reshape(entry["shape"])
+    return tensors
+
+
+def load_weights(network, path):
+    """Puts the layers.K.weight / layers.K.bias tensors of a safetensors file into the network (names and shapes checked)."""
+    tensors = read_safetensors(path)
+    wanted = network.state_dict()
+    for name, parameter in wanted.items():
+        if name not in tensors:
+            sys.exit(f"{path}: there is no tensor {name}; the network needs {list(parameter.shape)}")
+        if list(tensors[name].shape) != list(parameter.shape):
+            sys.exit(f"{path}: {name} is {list(tensors[name].shape)}, the network needs {list(parameter.shape)}")
+    extra = sorted(set(tensors) - set(wanted))
+    if extra:
+        sys.exit(f"{path}: the network has no parameter {extra[0]}")
+    network.load_state_dict({name: tensors[name].to(DTYPE) for name in wanted})
+
+
+def make_network(weights=None):
+    """The network with the embedded weights, or with those of a safetensors file."""
+    network = Network(LAYERS)
+    if weights:
+        load_weights(network, weights)
+    return network
+
+
 def make_optimizer(parameters):
     """The spec's optimizer. For sgd with momentum the spec writes v <- mu v - rate g, W <- W + v; torch's
     SGD keeps u <- mu u + g, W <- W - rate u. With a constant rate these are the same (v = -rate u)."""
@@ -211,7 +275,7 @@ def mean_loss(model, x, y):
         return sample_losses(model(x, logits=True), y).mean().item()
 
 
-def train(epochs, rank=0, world=1, save=None):
+def train(epochs, rank=0, world=1, save=None, weights=None):
     """Mini-batch training as the nn trainer does it: shuffled every epoch (not with batch full), a last
     smaller batch kept, the epoch's loss the mean of every sample's loss in its batch's forward pass.
     With several processes each takes every world-th sample of a batch; its loss is scaled so that
@@ -219,7 +283,7 @@ def train(epochs, rank=0, world=1, save=None):
     x, y = data()
     rows = x.shape[0]
     batch = rows if BATCH is None else min(BATCH, rows)
-    network = Network(LAYERS)
+    network = make_network(weights)
     model = DistributedDataParallel(network) if world > 1 else network
     optimizer = make_optimizer(model.parameters())
     order_generator = torch.Generator().manual_seed(SEED)
@@ -248,11 +312,11 @@ def _free_port():
         return s.getsockname()[1]
 
 
-def _worker(rank, world, epochs, save):
+def _worker(rank, world, epochs, save, weights):
     dist.init_process_group("gloo", rank=rank, world_size=world)
     torch.set_num_threads(1)  # K processes share the machine's cores
     try:
-        train(epochs, rank, world, save)
+        train(epochs, rank, world, save, weights)
     finally:
         dist.destroy_process_group()
 
@@ -262,6 +326,7 @@ def main():
     parser.add_argument("--train", type=int, metavar="EPOCHS", help="go on training for EPOCHS epochs")
     parser.add_argument("--workers", type=int, default=1, metavar="K", help="data-parallel over K processes (with --train)")
     parser.add_argument("--save", metavar="PATH", help="write the trained state_dict here (with --train)")
+    parser.add_argument("--weights", metavar="FILE", help="start from the weights of this safetensors file (nn export --format safetensors)")
     args = parser.parse_args()
     if args.workers < 1 or (args.train is not None and args.train < 0):
         parser.error("--workers and --train take a positive number")
@@ -273,22 +338,22 @@ def main():
         try:
             if args.train is None:
                 if rank == 0:
-                    print(json.dumps({"loss": mean_loss(Network(LAYERS), *data())}), flush=True)
+                    print(json.dumps({"loss": mean_loss(make_network(args.weights), *data())}), flush=True)
             else:
-                train(args.train, rank, world, args.save)
+                train(args.train, rank, world, args.save, args.weights)
         finally:
             dist.destroy_process_group()
         return
     if args.train is None:
         if args.workers != 1:
             parser.error("--workers needs --train")
-        print(json.dumps({"loss": mean_loss(Network(LAYERS), *data())}), flush=True)
+        print(json.dumps({"loss": mean_loss(make_network(args.weights), *data())}), flush=True)
     elif args.workers == 1:
-        train(args.train, save=args.save)
+        train(args.train, save=args.save, weights=args.weights)
     else:
         os.environ["MASTER_ADDR"] = "127.0.0.1"
         os.environ["MASTER_PORT"] = str(_free_port())
-        mp.spawn(_worker, args=(args.workers, args.train, args.save), nprocs=args.workers, join=True)
+        mp.spawn(_worker, args=(args.workers, args.train, args.save, args.weights), nprocs=args.workers, join=True)
 
 
 if __name__ == "__main__":
@@ -324,11 +389,7 @@ function pyValue(value: unknown): string {
 }
 
 function base64(values: ArrayLike<number>): string {
-  const bytes = new Float64Array(Array.from(values));
-  const view = new DataView(bytes.buffer);
-  // Float64Array uses the machine's byte order; the script reads little-endian.
-  for (let i = 0; i < bytes.length; i++) view.setFloat64(i * 8, bytes[i], true);
-  return Buffer.from(bytes.buffer).toString('base64');
+  return Buffer.from(littleEndian(values, 'f64')).toString('base64');
 }
 
 function vector(values: ArrayLike<number>): string {

@@ -10,8 +10,7 @@
 // formatter declines (returns null) rather than risk an edit that loses one.
 
 import { lex } from './lexer';
-import type { Token } from './lexer';
-import type { Span } from './syntax';
+import type { LexResult, Token } from './lexer';
 
 export interface FormatOptions {
   /** Spaces per block level. */
@@ -30,44 +29,14 @@ interface Block {
   rows: number[];
 }
 
-/**
- * The first `#` at or after a position, for positions that only grow. Caches the
- * last answer, so a text with few comments is not scanned to its end per token.
- */
-function hashFinder(text: string): (from: number) => number {
-  let found = -2;
-  return (from) => {
-    if (found === -1) return -1;
-    if (found < from) found = text.indexOf('#', from);
-    return found;
-  };
-}
-
-/** Spans of every comment (from `#` to the end of its line), given the text's tokens. */
-export function commentSpans(text: string, tokens: readonly Token[]): Span[] {
-  const spans: Span[] = [];
-  let position = 0;
-  const nextHash = hashFinder(text);
-  for (const token of tokens) {
-    const hash = nextHash(position);
-    if (hash >= 0 && hash < token.start) {
-      // The lexer skips a comment up to the line break, so the gap's end is the comment's end.
-      let end = token.start;
-      while (end > hash && /[ \t\v\f\u00a0\ufeff]/.test(text[end - 1])) end--;
-      spans.push({ start: hash, end });
-    }
-    position = token.end;
-  }
-  return spans;
-}
-
 /** The formatted text, or null when the text cannot be formatted safely (see the file comment). */
 export function format(text: string, options: FormatOptions = {}): string | null {
   const unit = ' '.repeat(options.indent ?? 2);
-  const { tokens } = lex(text);
+  const lexed = lex(text);
+  const { tokens } = lexed;
   if (tokens.some((t) => t.kind === 'invalid' || (t.kind === 'string' && !t.terminated))) return null;
 
-  const lines = splitLines(text, tokens);
+  const lines = splitLines(text, lexed);
   const rendered: string[] = [];
   const indents: number[] = [];
   const stack: Block[] = [];
@@ -147,15 +116,16 @@ function alignTrailingComments(lines: { code: string; comment: string | null }[]
   }
 }
 
-function splitLines(text: string, tokens: readonly Token[]): Line[] {
+function splitLines(text: string, { tokens, comments }: LexResult): Line[] {
   const lines: Line[] = [];
   let current: Line = { tokens: [], comment: null };
-  let position = 0;
-  const nextHash = hashFinder(text);
+  let next = 0;
   for (const token of tokens) {
-    const hash = nextHash(position);
-    if (hash >= 0 && hash < token.start) current.comment = text.slice(hash, token.start).trimEnd();
-    position = token.end;
+    // A comment runs to the end of its line, so the token after it is that line's break (or the end).
+    while (next < comments.length && comments[next].start < token.start) {
+      current.comment = text.slice(comments[next].start, comments[next].end).trimEnd();
+      next++;
+    }
     if (token.kind === 'newline' || token.kind === 'eof') {
       lines.push(current);
       current = { tokens: [], comment: null };

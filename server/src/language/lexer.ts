@@ -1,6 +1,8 @@
-// Splits `.nn` text into tokens (docs/language.md §2); never throws, reports bad characters as problems.
+// Splits `.nn` text into tokens (docs/language.md §2) and finds its comments; never throws, reports bad characters as problems.
 
 import type { Problem } from './problems';
+import type { Span } from './syntax';
+import { echo } from './wording';
 
 export type TokenKind =
   | 'name'
@@ -39,6 +41,8 @@ export interface Token {
 
 export interface LexResult {
   tokens: Token[];
+  /** Every comment, from its `#` to the end of its line with trailing blanks left out, in text order. */
+  comments: Span[];
   problems: Problem[];
 }
 
@@ -72,6 +76,7 @@ function isBlank(c: number): boolean {
 
 export function lex(text: string): LexResult {
   const tokens: Token[] = [];
+  const comments: Span[] = [];
   const problems: Problem[] = [];
   const length = text.length;
   let i = 0;
@@ -97,7 +102,11 @@ export function lex(text: string): LexResult {
       continue;
     }
     if (c === CH_HASH) {
+      const start = i;
       while (i < length && text.charCodeAt(i) !== CH_LF && text.charCodeAt(i) !== CH_CR) i++;
+      let end = i;
+      while (end > start && isBlank(text.charCodeAt(end - 1))) end--;
+      comments.push({ start, end });
       continue;
     }
     if (isNameStart(c)) {
@@ -172,11 +181,11 @@ export function lex(text: string): LexResult {
     if (written === '>') invalid(start, i, `unexpected '>'; a stop condition is written 'stop when loss < 0.001'`);
     else {
       const several = [...written].length > 1; // counted in characters, not UTF-16 units: '😀' is one
-      invalid(start, i, `unexpected character${several ? 's' : ''} '${written}'; remove ${several ? 'them' : 'it'}`);
+      invalid(start, i, `unexpected character${several ? 's' : ''} '${echo(written)}'; remove ${several ? 'them' : 'it'}`);
     }
   }
   push('eof', length, length);
-  return { tokens, problems };
+  return { tokens, comments, problems };
 
   /** Skips letters, digits, `_` and single dots (not `..`): the rest of a malformed number. */
   function skipRun(from: number): number {
@@ -228,7 +237,7 @@ export function lex(text: string): LexResult {
         end,
         malformed !== null && end === j
           ? malformed
-          : `'${written}' is not a number or a name: put a space between a number and a word, and start names with a letter`,
+          : `'${echo(written)}' is not a number or a name: put a space between a number and a word, and start names with a letter`,
       );
       return end;
     }

@@ -5,24 +5,28 @@
 // line. A block whose `}` is missing ends where the next declaration starts.
 // Misspelled keywords are reported with a suggestion and then parsed as the
 // suggested keyword, so one typo does not turn into a cascade of errors.
+//
+// Each node keeps the tokens of its own syntax as it reads them (keywords,
+// operators, brackets: syntax.ts), and the file keeps the lexer's comments.
 
 import type { ParseResult } from './index';
 import { lex, type Token } from './lexer';
 import { LineIndex } from './positions';
 import type { Fix, Problem, ProblemCode } from './problems';
 import { listWords, suggest } from './suggest';
+import { echo } from './wording';
 import type {
+  Argument,
   BatchStmt,
-  BlockSpan,
+  Branch,
+  Column,
   ColumnRange,
-  ColumnRef,
   DataDecl,
   DataRow,
   DataSource,
   Declaration,
   FileData,
   GeneratedData,
-  GeneratorArg,
   InlineData,
   NetworkDecl,
   NetworkStatement,
@@ -30,10 +34,13 @@ import type {
   NumberLit,
   PercentLit,
   Span,
+  StopStmt,
   StringLit,
+  SyntaxToken,
   TrainDecl,
   TrainStatement,
   Word,
+  WordRole,
 } from './syntax';
 import { ACTIVATIONS, GENERATORS, INITS, LOSSES } from './model';
 
@@ -55,6 +62,7 @@ export function parse(text: string): ParseResult {
 
 class Parser {
   private readonly tokens: Token[];
+  private readonly comments: Span[];
   private readonly problems: Problem[];
   private pos = 0;
   private lines: LineIndex | null = null;
@@ -65,6 +73,7 @@ class Parser {
   constructor(private readonly text: string) {
     const lexed = lex(text);
     this.tokens = lexed.tokens;
+    this.comments = lexed.comments;
     this.problems = lexed.problems;
   }
 
@@ -139,12 +148,12 @@ class Parser {
     this.skipRestOfStatement();
   }
 
-  private word(token: Token): Word {
-    return { span: spanOf(token), text: token.text };
+  private word(token: Token, role: WordRole, declares = false): Word {
+    return { kind: 'word', span: spanOf(token), text: token.text, role, declares };
   }
 
   private numberLit(token: Token): NumberLit {
-    return { span: spanOf(token), text: token.text, value: token.value, isInt: token.isInt };
+    return { kind: 'number', span: spanOf(token), text: token.text, value: token.value, isInt: token.isInt };
   }
 
   /**
@@ -152,15 +161,16 @@ class Parser {
    * with the closest known one as a quick fix. Returns the word as written.
    */
   private vocabulary(token: Token, what: string, allowed: readonly string[]): { word: Word; valid: boolean } {
-    const word = this.word(token);
-    if (allowed.includes(token.text)) return { word, valid: true };
+    const valid = allowed.includes(token.text);
+    const word = this.word(token, valid ? 'value' : 'unknown');
+    if (valid) return { word, valid };
     const guess = suggest(token.text, allowed);
     if (guess !== null) {
-      this.report(word.span, 'unknown-value', `unknown ${what} '${token.text}'; did you mean '${guess}'?`, [
+      this.report(word.span, 'unknown-value', `unknown ${what} '${echo(token.text)}'; did you mean '${guess}'?`, [
         { title: `Change to '${guess}'`, edits: [{ span: word.span, newText: guess }], preferred: true },
       ]);
     } else {
-      this.report(word.span, 'unknown-value', `unknown ${what} '${token.text}'; use ${listWords(allowed.map((a) => `'${a}'`))}`);
+      this.report(word.span, 'unknown-value', `unknown ${what} '${echo(token.text)}'; use ${listWords(allowed.map((a) => `'${a}'`))}`);
     }
     return { word, valid: false };
   }
@@ -252,7 +262,7 @@ class Parser {
       if (declaration !== null) declarations.push(declaration);
     }
     const problems = this.problems.sort((a, b) => a.span.start - b.span.start || a.span.end - b.span.end);
-    return { file: { span: { start: 0, end: this.text.length }, declarations }, problems };
+    return { file: { kind: 'spec', span: { start: 0, end: this.text.length }, tokens: [], declarations, comments: this.comments }, problems };
   }
 
   private parseDeclaration(): Declaration | null {
@@ -262,12 +272,12 @@ class Parser {
       if (!(DECLARATION_KEYWORDS as readonly string[]).includes(keyword)) {
         const guess = suggest(keyword, DECLARATION_KEYWORDS);
         if (guess !== null) {
-          this.report(spanOf(token), 'unknown-keyword', `unknown declaration '${keyword}'; did you mean '${guess}'?`, [
+          this.report(spanOf(token), 'unknown-keyword', `unknown declaration '${echo(keyword)}'; did you mean '${guess}'?`, [
             { title: `Change to '${guess}'`, edits: [{ span: spanOf(token), newText: guess }], preferred: true },
           ]);
           keyword = guess;
         } else {
-          this.report(spanOf(token), 'unknown-keyword', `unknown declaration '${keyword}'; a file holds 'network', 'data' and 'train' declarations`);
+          this.report(spanOf(token), 'unknown-keyword', `unknown declaration '${echo(keyword)}'; a file holds 'network', 'data' and 'train' declarations`);
           this.skipUnknownDeclaration();
           return null;
         }
@@ -311,8 +321,8 @@ class Parser {
     }
   }
 
-  /** The declaration's name; any word may be a name (`network data` is fine). */
-  private parseDeclarationName(what: string, example: string): Word | undefined {
+  /** The declaration's name, or a name it uses (`train NET on DATA`); any word may be a name (`network data` is fine). */
+  private parseDeclarationName(what: string, example: string, role: WordRole, declares: boolean): Word | undefined {
     if (!this.skipHeaderNewlines()) {
       this.missingAtLineEnd(`a name for the ${what}, as in '${example}'`);
       return undefined;
@@ -320,7 +330,7 @@ class Parser {
     const token = this.peek();
     if (token.kind === 'name') {
       this.advance();
-      return this.word(token);
+      return this.word(token, role, declares);
     }
     this.unexpected(token, `a name for the ${what}, as in '${example}'`);
     return undefined;
@@ -344,11 +354,12 @@ class Parser {
   }
 
   /**
-   * The statements of a block, one per line, up to its `}`. `statement` parses
-   * one statement starting at the current token and stops at the line's end.
+   * The statements of a block, one per line, up to its `}`; the braces become tokens of
+   * `owner`. `statement` parses one statement starting at the current token and stops at
+   * the line's end.
    */
-  private parseBlock(open: Token, what: string, ownKeywords: readonly string[], statement: () => void): BlockSpan {
-    const block: BlockSpan = { open: spanOf(open) };
+  private parseBlock(open: Token, what: string, ownKeywords: readonly string[], owner: Branch<string>, statement: () => void): void {
+    owner.tokens.push(punctuationToken(open));
     for (;;) {
       const token = this.peek();
       if (token.kind === 'newline') {
@@ -356,14 +367,14 @@ class Parser {
         continue;
       }
       if (token.kind === '}') {
-        block.close = spanOf(this.advance());
-        return block;
+        owner.tokens.push(punctuationToken(this.advance()));
+        return;
       }
       if (token.kind === 'eof' || (this.atLineStartDeclaration() && !ownKeywords.includes(token.text))) {
-        this.report(block.open, 'unterminated-block', `${what} has no closing '}'; add it after the block's last line`, [
+        this.report(spanOf(open), 'unterminated-block', `${what} has no closing '}'; add it after the block's last line`, [
           { title: "Add the closing '}'", edits: [{ span: { start: this.blockEndInsertion(), end: this.blockEndInsertion() }, newText: '}\n' }] },
         ]);
-        return block;
+        return;
       }
       const before = this.pos;
       statement();
@@ -384,12 +395,13 @@ class Parser {
 
   private parseNetwork(): NetworkDecl {
     const keyword = this.advance();
-    const decl: NetworkDecl = { kind: 'network', span: spanOf(keyword), keyword: spanOf(keyword), statements: [] };
-    decl.name = this.parseDeclarationName('network', 'network xor {');
+    const lead = keywordToken(keyword, 'network');
+    const decl: NetworkDecl = { kind: 'network', span: spanOf(keyword), keyword: lead.span, tokens: [lead], statements: [] };
+    decl.name = this.parseDeclarationName('network', 'network xor {', 'network', true);
     const what = decl.name ? `network '${decl.name.text}'` : 'the network';
     const open = this.parseOpenBrace(what);
     if (open !== null) {
-      decl.block = this.parseBlock(open, what, NETWORK_STATEMENTS, () => {
+      this.parseBlock(open, what, NETWORK_STATEMENTS, decl, () => {
         const statement = this.parseNetworkStatement();
         if (statement !== null) decl.statements.push(statement);
       });
@@ -413,12 +425,12 @@ class Parser {
     if (allowed.includes(token.text)) return token.text;
     const guess = suggest(token.text, allowed);
     if (guess !== null) {
-      this.report(spanOf(token), 'unknown-keyword', `unknown statement '${token.text}' in ${where}; did you mean '${guess}'?`, [
+      this.report(spanOf(token), 'unknown-keyword', `unknown statement '${echo(token.text)}' in ${where}; did you mean '${guess}'?`, [
         { title: `Change to '${guess}'`, edits: [{ span: spanOf(token), newText: guess }], preferred: true },
       ]);
       return guess;
     }
-    this.report(spanOf(token), 'unknown-keyword', `unknown statement '${token.text}' in ${where}; expected ${listWords(allowed.map((a) => `'${a}'`))}`);
+    this.report(spanOf(token), 'unknown-keyword', `unknown statement '${echo(token.text)}' in ${where}; expected ${listWords(allowed.map((a) => `'${a}'`))}`);
     this.skipRestOfStatement();
     return null;
   }
@@ -426,29 +438,29 @@ class Parser {
   private parseNetworkStatement(): NetworkStatement | null {
     const keyword = this.statementKeyword(NETWORK_STATEMENTS, 'a network');
     if (keyword === null) return null;
-    const keywordToken = this.advance();
-    const start = keywordToken.start;
+    const first = this.advance();
+    const start = first.start;
+    const lead = keywordToken(first, keyword);
     if (keyword === 'input') {
-      const statement: NetworkStatement = { kind: 'input', span: spanOf(keywordToken), keyword: spanOf(keywordToken) };
+      const statement: NetworkStatement = { kind: 'input', span: spanOf(first), keyword: lead.span, tokens: [lead] };
       statement.size = this.expectInt('the input width', 'input 2');
       statement.span = this.spanFrom(start);
       return statement;
     }
-    const layer: NetworkStatement = { kind: 'layer', span: spanOf(keywordToken), keyword: spanOf(keywordToken) };
+    const layer: NetworkStatement = { kind: 'layer', span: spanOf(first), keyword: lead.span, tokens: [lead] };
     if (this.peek().kind === 'name') {
       // `layer hidden 3 sigmoid`: a word before the units is the layer's name, unless the units are
       // missing and the word is an activation (`layer sigmoid`), which reads as a forgotten size.
       const next = this.peek(1);
       if (next.kind === 'number' || !(ACTIVATIONS as readonly string[]).includes(this.peek().text)) {
-        layer.name = this.word(this.advance());
+        layer.name = this.word(this.advance(), 'layer', true);
       }
     }
     layer.units = this.expectInt('the number of units', 'layer hidden 3 sigmoid');
     if (layer.units !== undefined) {
       if (this.peek().kind === 'name') {
-        const token = this.advance();
-        layer.activation = this.word(token);
-        this.vocabulary(token, 'activation', ACTIVATIONS);
+        // Kept even when unknown (role `unknown`): the layer is still there, and its word was reported.
+        layer.activation = this.vocabulary(this.advance(), 'activation', ACTIVATIONS).word;
       } else {
         this.unexpected(this.peek(), `an activation after the units (${listWords(ACTIVATIONS.map((a) => `'${a}'`))}), as in 'layer hidden 3 sigmoid'`);
         this.skipRestOfStatement();
@@ -457,7 +469,7 @@ class Parser {
       this.skipRestOfStatement();
     }
     if (this.isWord(this.peek(), 'init')) {
-      layer.initKeyword = spanOf(this.advance());
+      layer.tokens.push(keywordToken(this.advance(), 'init'));
       const init = this.expectVocabulary('initialization', INITS, 'init xavier');
       layer.init = init.word;
     } else if (this.peek().kind === 'name' && (INITS as readonly string[]).includes(this.peek().text)) {
@@ -483,8 +495,9 @@ class Parser {
 
   private parseData(): DataDecl {
     const keyword = this.advance();
-    const decl: DataDecl = { kind: 'data', span: spanOf(keyword), keyword: spanOf(keyword) };
-    decl.name = this.parseDeclarationName('data set', 'data table {');
+    const lead = keywordToken(keyword, 'data');
+    const decl: DataDecl = { kind: 'data', span: spanOf(keyword), keyword: lead.span, tokens: [lead] };
+    decl.name = this.parseDeclarationName('data set', 'data table {', 'data', true);
     const what = decl.name ? `data '${decl.name.text}'` : 'the data set';
     if (!this.skipHeaderNewlines()) {
       this.missingAtLineEnd(`'{', 'from' or '=' after ${what}`);
@@ -506,8 +519,8 @@ class Parser {
 
   private parseInline(what: string): InlineData {
     const open = this.advance();
-    const data: InlineData = { kind: 'inline', span: spanOf(open), block: { open: spanOf(open) }, rows: [] };
-    data.block = this.parseBlock(open, what, INLINE_STATEMENTS, () => {
+    const data: InlineData = { kind: 'inline', span: spanOf(open), tokens: [], rows: [] };
+    this.parseBlock(open, what, INLINE_STATEMENTS, data, () => {
       const token = this.peek();
       // A line that starts with a bad number ('.5', '12abc') or a percentage is still a row, reported as one,
       // so a block of such rows does not also read as having no rows.
@@ -527,20 +540,21 @@ class Parser {
 
   private parseRow(): DataRow {
     const start = this.peek().start;
-    const row: DataRow = { span: spanOf(this.peek()), inputs: [], targets: [] };
     // Written by index up to `count` and never emptied: emptying an array frees its storage.
     const numbers = this.rowNumbers;
     let count = 0;
     let targetsFrom = -1;
+    let arrow: SyntaxToken | undefined;
+    let malformed = false;
     let reported = false;
     while (!this.atStatementEnd()) {
       const token = this.advance();
       if (token.kind === 'number') numbers[count++] = this.numberLit(token);
-      else if (token.kind === '->' && row.arrow === undefined) {
-        row.arrow = spanOf(token);
+      else if (token.kind === '->' && arrow === undefined) {
+        arrow = punctuationToken(token);
         targetsFrom = count;
       } else {
-        row.malformed = true;
+        malformed = true;
         if (reported) continue;
         reported = true;
         if (token.kind === '->') this.report(spanOf(token), 'unexpected-token', `a row has one '->' between its inputs and its targets`);
@@ -548,20 +562,22 @@ class Parser {
         else if (token.kind !== 'invalid') this.report(spanOf(token), 'unexpected-token', `unexpected ${quoteToken(token)} in a data row; rows hold numbers, as in '0 1 -> 1'`);
       }
     }
-    if (targetsFrom < 0) row.inputs = numbers.slice(0, count);
-    else {
-      row.inputs = numbers.slice(0, targetsFrom);
-      row.targets = numbers.slice(targetsFrom, count);
-    }
-    row.span = this.spanFrom(start);
-    if (row.arrow === undefined || row.inputs.length === 0 || row.targets.length === 0) row.malformed = true;
+    // The row is made once its parts are known: each array of exactly its size.
+    const row: DataRow = {
+      kind: 'row',
+      span: this.spanFrom(start),
+      tokens: arrow === undefined ? [] : [arrow],
+      inputs: numbers.slice(0, targetsFrom < 0 ? count : targetsFrom),
+      targets: targetsFrom < 0 ? [] : numbers.slice(targetsFrom, count),
+    };
+    if (malformed || arrow === undefined || row.inputs.length === 0 || row.targets.length === 0) row.malformed = true;
     if (!reported) {
-      if (row.arrow === undefined) {
+      if (arrow === undefined) {
         this.report(row.span, 'expected', `a row needs '->' between its inputs and its targets, as in '0 1 -> 1'`);
       } else if (row.inputs.length === 0) {
-        this.report(row.arrow, 'expected', `expected input numbers before '->', as in '0 1 -> 1'`);
+        this.report(arrow.span, 'expected', `expected input numbers before '->', as in '0 1 -> 1'`);
       } else if (row.targets.length === 0) {
-        this.report(row.arrow, 'expected', `expected at least one target number after '->', as in '0 1 -> 1'`);
+        this.report(arrow.span, 'expected', `expected at least one target number after '->', as in '0 1 -> 1'`);
       }
     }
     return row;
@@ -569,7 +585,8 @@ class Parser {
 
   private parseNormalize(): NormalizeStmt {
     const keyword = this.advance();
-    const statement: NormalizeStmt = { kind: 'normalize', span: spanOf(keyword), keyword: spanOf(keyword) };
+    const lead = keywordToken(keyword, 'normalize');
+    const statement: NormalizeStmt = { kind: 'normalize', span: spanOf(keyword), keyword: lead.span, tokens: [lead] };
     const method = this.expectVocabulary('normalization', NORMALIZE_METHODS, 'normalize zscore');
     if (method.valid) statement.method = method.word;
     statement.span = this.spanFrom(keyword.start);
@@ -582,7 +599,8 @@ class Parser {
 
   private parseFileData(what: string): FileData {
     const from = this.advance();
-    const data: FileData = { kind: 'file', span: spanOf(from), fromKeyword: spanOf(from) };
+    const lead = keywordToken(from, 'from');
+    const data: FileData = { kind: 'file', span: spanOf(from), keyword: lead.span, tokens: [lead] };
     if (!this.skipHeaderNewlines()) {
       this.missingAtLineEnd(`a file name in quotes, as in 'from "houses.csv"'`);
       data.span = this.spanFrom(from.start);
@@ -591,7 +609,7 @@ class Parser {
     const pathToken = this.peek();
     if (pathToken.kind === 'string') {
       this.advance();
-      const path: StringLit = { span: spanOf(pathToken), value: pathToken.stringValue, terminated: pathToken.terminated };
+      const path: StringLit = { kind: 'string', span: spanOf(pathToken), value: pathToken.stringValue, terminated: pathToken.terminated };
       data.path = path;
     } else if (pathToken.kind === 'name') {
       this.advance();
@@ -608,7 +626,7 @@ class Parser {
     if (next.kind === '{') {
       this.skipHeaderNewlines();
       const open = this.advance();
-      data.block = this.parseBlock(open, what, FILE_STATEMENTS, () => this.parseFileStatement(data));
+      this.parseBlock(open, what, FILE_STATEMENTS, data, () => this.parseFileStatement(data));
     } else if (lookahead === 0 && !this.atStatementEnd()) {
       this.unexpected(this.peek(), `'{' or the end of the line after the file name`);
       this.skipRestOfStatement();
@@ -626,26 +644,27 @@ class Parser {
       else data.normalize = normalize;
       return;
     }
-    const keywordToken = this.advance();
+    const first = this.advance();
+    const lead = keywordToken(first, keyword);
     if (keyword === 'header') {
-      const header = { kind: 'header' as const, span: spanOf(keywordToken), keyword: spanOf(keywordToken), value: undefined as Word | undefined };
+      const header: NonNullable<FileData['header']> = { kind: 'header', span: spanOf(first), keyword: lead.span, tokens: [lead] };
       const value = this.expectVocabulary('header setting', HEADER_VALUES, 'header no');
       if (value.valid) header.value = value.word;
-      header.span = this.spanFrom(keywordToken.start);
+      header.span = this.spanFrom(first.start);
       if (data.header !== undefined) this.duplicate(header.keyword, 'header', data.header.span);
-      else data.header = header.value === undefined ? { kind: 'header', span: header.span, keyword: header.keyword } : header;
+      else data.header = header;
       return;
     }
     const columns = this.parseColumns(keyword === 'target');
     if (keyword === 'inputs') {
-      const statement = { kind: 'inputs' as const, span: this.spanFrom(keywordToken.start), keyword: spanOf(keywordToken), columns };
+      const statement: NonNullable<FileData['inputs']> = { kind: 'inputs', span: this.spanFrom(first.start), keyword: lead.span, tokens: [lead], columns };
       if (data.inputs !== undefined) this.duplicate(statement.keyword, 'inputs', data.inputs.span);
       else data.inputs = statement;
       return;
     }
-    const target: NonNullable<FileData['target']> = { kind: 'target', span: spanOf(keywordToken), keyword: spanOf(keywordToken), columns };
-    if (this.isWord(this.peek(), 'onehot')) target.onehot = spanOf(this.advance());
-    target.span = this.spanFrom(keywordToken.start);
+    const target: NonNullable<FileData['target']> = { kind: 'target', span: spanOf(first), keyword: lead.span, tokens: [lead], columns };
+    if (this.isWord(this.peek(), 'onehot')) target.tokens.push(keywordToken(this.advance(), 'onehot'));
+    target.span = this.spanFrom(first.start);
     if (data.target !== undefined) this.duplicate(target.keyword, 'target', data.target.span);
     else data.target = target;
   }
@@ -660,17 +679,18 @@ class Parser {
         this.skipRestOfStatement();
         break;
       }
-      const range: ColumnRange = { span: from.span, from };
+      const range: ColumnRange = { kind: 'range', span: from.span, tokens: [], from };
       if (this.peek().kind === '..') {
         const dots = this.advance();
+        range.tokens.push(punctuationToken(dots));
         const to = this.parseColumn();
         if (to === null) {
           if (this.peek().kind !== 'invalid') this.report(spanOf(dots), 'expected', `expected a column after '..', as in 'x1..x4'`);
           this.skipRestOfStatement();
         } else {
           range.to = to;
-          range.span = { start: from.span.start, end: to.span.end };
         }
+        range.span = { start: from.span.start, end: to === null ? dots.end : to.span.end };
       }
       ranges.push(range);
     }
@@ -683,15 +703,15 @@ class Parser {
     return ranges;
   }
 
-  private parseColumn(): ColumnRef | null {
+  private parseColumn(): Column | null {
     const token = this.peek();
     if (token.kind === 'name') {
       this.advance();
-      return { kind: 'name', span: spanOf(token), name: token.text };
+      return this.word(token, 'column');
     }
     if (token.kind === 'string') {
       this.advance();
-      return { kind: 'quoted', span: spanOf(token), name: token.stringValue };
+      return { kind: 'string', span: spanOf(token), value: token.stringValue, terminated: token.terminated };
     }
     if (token.kind === 'number') {
       this.advance();
@@ -701,7 +721,7 @@ class Parser {
       } else {
         this.checkWhole(literal, 'a column index');
       }
-      return { kind: 'index', span: literal.span, index: literal.value, literal };
+      return literal;
     }
     if (token.kind !== 'invalid' && !this.atStatementEnd()) {
       this.report(spanOf(token), 'unexpected-token', `unexpected ${quoteToken(token)}; a column is a header name, a 0-based index or a "quoted name"`);
@@ -711,7 +731,7 @@ class Parser {
 
   private parseGenerated(): GeneratedData {
     const equals = this.advance();
-    const data: GeneratedData = { kind: 'generated', span: spanOf(equals), equals: spanOf(equals), args: [], closed: false };
+    const data: GeneratedData = { kind: 'generated', span: spanOf(equals), tokens: [punctuationToken(equals)], args: [] };
     // The call is outside any block, so line breaks before the generator and its '(' are skipped (docs/language.md §2.3).
     if (!this.skipHeaderNewlines()) {
       this.missingAtLineEnd(`a generator (${listWords(GENERATORS.map((g) => `'${g}'`))}), as in '= spiral(samples 300)'`);
@@ -742,7 +762,7 @@ class Parser {
       data.span = this.spanFrom(equals.start);
       return data;
     }
-    this.advance();
+    data.tokens.push(punctuationToken(this.advance()));
     let expectArgument = true;
     let reported = false;
     for (;;) {
@@ -750,8 +770,7 @@ class Parser {
       while (this.peek().kind === 'newline') this.advance();
       const token = this.peek();
       if (token.kind === ')') {
-        this.advance();
-        data.closed = true;
+        data.tokens.push(punctuationToken(this.advance()));
         break;
       }
       if (token.kind === 'eof' || token.kind === '{' || token.kind === '}' || this.atLineStartDeclaration()) {
@@ -769,7 +788,7 @@ class Parser {
           reported = true;
           this.report(spanOf(token), 'unexpected-token', `unexpected ','; write arguments as 'samples 300, noise 0.1'`);
         }
-        this.advance();
+        data.tokens.push(punctuationToken(this.advance()));
         expectArgument = true;
         continue;
       }
@@ -781,7 +800,7 @@ class Parser {
           ]);
         }
         this.advance();
-        const arg: GeneratorArg = { span: spanOf(token), name: this.word(token) };
+        const arg: Argument = { kind: 'argument', span: spanOf(token), tokens: [], name: this.word(token, 'parameter') };
         if (this.peek().kind === 'number') arg.value = this.numberLit(this.advance());
         else if (!reported) {
           reported = true;
@@ -806,23 +825,28 @@ class Parser {
 
   private parseTrain(): TrainDecl {
     const keyword = this.advance();
-    const decl: TrainDecl = { kind: 'train', span: spanOf(keyword), keyword: spanOf(keyword), statements: [] };
+    const lead = keywordToken(keyword, 'train');
+    const decl: TrainDecl = { kind: 'train', span: spanOf(keyword), keyword: lead.span, tokens: [lead], statements: [] };
+    let on: SyntaxToken | undefined;
     if (this.isWord(this.peek(), 'on') && this.peek(1).kind === 'name' && this.peek(2).kind !== 'name') {
       // `train on table {`: the network is missing, not named `on`.
       this.report(spanOf(this.peek()), 'expected', `expected the network to train before 'on', as in 'train xor on ${this.peek(1).text}'`);
-      decl.onKeyword = spanOf(this.advance());
-      decl.data = this.parseDeclarationName('data set to train on', 'train xor on table {');
+      on = keywordToken(this.advance(), 'on');
+      decl.tokens.push(on);
+      decl.data = this.parseDeclarationName('data set to train on', 'train xor on table {', 'data', false);
     } else {
-      decl.network = this.parseDeclarationName('network to train', 'train xor on table {');
+      decl.network = this.parseDeclarationName('network to train', 'train xor on table {', 'network', false);
     }
     if (decl.network !== undefined && this.skipHeaderNewlines()) {
       const token = this.peek();
       if (this.isWord(token, 'on')) {
-        decl.onKeyword = spanOf(this.advance());
+        on = keywordToken(this.advance(), 'on');
+        decl.tokens.push(on);
       } else if (token.kind === 'name' && this.peek(1).kind === 'name') {
         // `train n onn d`: a misspelled `on`.
         this.advance();
-        decl.onKeyword = spanOf(token);
+        on = keywordToken(token, 'on');
+        decl.tokens.push(on);
         this.report(spanOf(token), 'unknown-keyword', `expected 'on' between the network and the data set, found '${token.text}'`, [
           { title: "Change to 'on'", edits: [{ span: spanOf(token), newText: 'on' }], preferred: true },
         ]);
@@ -833,15 +857,15 @@ class Parser {
       } else {
         this.unexpected(token, `'on' and the data set to train on, as in 'train ${decl.network.text} on table {'`);
       }
-      if (decl.onKeyword !== undefined || this.peek().kind === 'name') {
-        decl.data = this.parseDeclarationName('data set to train on', `train ${decl.network.text} on table {`);
+      if (on !== undefined || this.peek().kind === 'name') {
+        decl.data = this.parseDeclarationName('data set to train on', `train ${decl.network.text} on table {`, 'data', false);
       }
     }
     const what = decl.network ? `train '${decl.network.text}'` : 'the train block';
     const open = this.parseOpenBrace(what);
     if (open !== null) {
       const seen = new Map<string, Span>();
-      decl.block = this.parseBlock(open, what, TRAIN_STATEMENTS, () => {
+      this.parseBlock(open, what, TRAIN_STATEMENTS, decl, () => {
         const statement = this.parseTrainStatement();
         if (statement === null) return;
         const first = seen.get(statement.kind);
@@ -864,7 +888,8 @@ class Parser {
     if (keyword === null) return null;
     const token = this.advance();
     const start = token.start;
-    const base = { span: spanOf(token), keyword: spanOf(token) };
+    const lead = keywordToken(token, keyword);
+    const base = { span: spanOf(token), keyword: lead.span, tokens: [lead] };
     let statement: TrainStatement;
     switch (keyword) {
       case 'loss': {
@@ -892,11 +917,12 @@ class Parser {
             break;
           }
           this.advance();
-          const param = { span: spanOf(paramToken), name: this.word(paramToken), value: undefined as NumberLit | undefined };
-          param.value = this.expectNumber(`a number after '${paramToken.text}'`, `${paramToken.text} 0.5`);
+          const param: Argument = { kind: 'argument', span: spanOf(paramToken), tokens: [], name: this.word(paramToken, 'parameter') };
+          const value = this.expectNumber(`a number after '${paramToken.text}'`, `${paramToken.text} 0.5`);
+          if (value !== undefined) param.value = value;
           param.span = this.spanFrom(paramToken.start);
-          statement.params.push(param.value === undefined ? { span: param.span, name: param.name } : param);
-          if (param.value === undefined) {
+          statement.params.push(param);
+          if (value === undefined) {
             this.skipRestOfStatement();
             break;
           }
@@ -929,8 +955,9 @@ class Parser {
         break;
       }
       case 'stop': {
-        statement = { kind: 'stop', ...base };
-        const ok = this.expectSequence([
+        const stop: StopStmt = { kind: 'stop', ...base };
+        statement = stop;
+        const ok = this.expectSequence(stop, [
           ['when', "'when', as in 'stop when loss < 0.001'"],
           ['loss', "'loss', as in 'stop when loss < 0.001'"],
         ]);
@@ -940,7 +967,7 @@ class Parser {
           this.skipRestOfStatement();
           break;
         }
-        this.advance();
+        stop.tokens.push(punctuationToken(this.advance()));
         const threshold = this.expectNumber('the loss to reach', 'stop when loss < 0.001');
         if (threshold !== undefined) statement.threshold = threshold;
         break;
@@ -950,7 +977,7 @@ class Parser {
         const next = this.peek();
         if (next.kind === 'percent') {
           this.advance();
-          const value: PercentLit = { span: spanOf(next), value: next.value };
+          const value: PercentLit = { kind: 'percent', span: spanOf(next), value: next.value };
           statement.value = value;
         } else if (next.kind === 'number' && this.peek(1).kind === 'invalid' && this.peek(1).text === '%') {
           // `validate 20 %`: one error for the space, not one for the number and one for a stray '%'.
@@ -982,19 +1009,22 @@ class Parser {
     return statement;
   }
 
-  /** Reads fixed words in order (`when loss`); reports and skips the line at the first one missing. */
-  private expectSequence(words: [string, string][]): boolean {
+  /**
+   * Reads fixed words in order (`when loss`) as keywords of `statement`; reports and skips
+   * the line at the first one missing.
+   */
+  private expectSequence(statement: Branch<string>, words: [string, string][]): boolean {
     for (const [word, expected] of words) {
       const token = this.peek();
       if (this.isWord(token, word)) {
-        this.advance();
+        statement.tokens.push(keywordToken(this.advance(), word));
         continue;
       }
       if (token.kind === 'name' && suggest(token.text, [word]) !== null) {
-        this.report(spanOf(token), 'unknown-keyword', `unknown word '${token.text}'; did you mean '${word}'?`, [
+        this.report(spanOf(token), 'unknown-keyword', `unknown word '${echo(token.text)}'; did you mean '${word}'?`, [
           { title: `Change to '${word}'`, edits: [{ span: spanOf(token), newText: word }], preferred: true },
         ]);
-        this.advance();
+        statement.tokens.push(keywordToken(this.advance(), word));
         continue;
       }
       this.unexpected(token, expected);
@@ -1013,12 +1043,23 @@ function spanOf(token: Token): Span {
   return { start: token.start, end: token.end };
 }
 
+/** A keyword of a node, as the parser read it: `text` is the keyword meant (a reported misspelling reads as it). */
+function keywordToken(token: Token, text: string): SyntaxToken {
+  return { kind: 'keyword', text, span: spanOf(token) };
+}
+
+const OPERATORS: readonly string[] = ['->', '<', '=', '..'];
+
+/** An operator (`->`, `<`, `=`, `..`) or a bracket or comma of a node. */
+function punctuationToken(token: Token): SyntaxToken {
+  return { kind: OPERATORS.includes(token.kind) ? 'operator' : 'punctuation', text: token.text, span: spanOf(token) };
+}
+
 /** How a token is named in a message: `'foo'`, `a line break`, `the end of the file`. */
 function quoteToken(token: Token): string {
   if (token.kind === 'newline') return 'the end of the line';
   if (token.kind === 'eof') return 'the end of the file';
-  const text = token.text.length > 30 ? `${token.text.slice(0, 27)}...` : token.text;
-  return `'${text}'`;
+  return `'${echo(token.text)}'`;
 }
 
 function describe(token: Token): string {

@@ -24,6 +24,7 @@ export interface Fix {
  */
 export type ProblemCode =
   // lexical and syntax
+  | 'not-utf8'
   | 'invalid-token'
   | 'unterminated-string'
   | 'unexpected-token'
@@ -69,6 +70,7 @@ export type ProblemCode =
   // results of training
   | 'trained'
   | 'target-missed'
+  | 'rate-too-small'
   | 'diverged'
   | 'training-failed'
   // a run's state in place of a result: training, or weights moved by Step or Reset

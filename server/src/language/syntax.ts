@@ -1,9 +1,21 @@
 // The syntax tree of a `.nn` file: what the parser builds and every later layer reads.
 //
-// Every node carries its source span as UTF-16 offsets into the document text
-// (the same unit LSP positions use). Offsets become line/character in exactly
-// one place: `positions.ts`. A node's optional children are `undefined` when
-// the text did not contain them (the parser recovered past a mistake); the
+// Every node has a `kind` and its source span as UTF-16 offsets into the document
+// text (the same unit LSP positions use; they become line/character only in
+// `positions.ts`). The values written in the text (names, numbers, strings,
+// percentages) are leaf nodes. Every other node keeps the tokens of its own syntax
+// in `tokens`, in text order: its keywords, operators and brackets, each with its
+// kind and span, so no later layer lexes a slice again or works out where a
+// keyword is. Its child nodes are in named fields, a node or a list of nodes each,
+// which CHILD_FIELDS (at the end) lists for every kind; `walk.ts` reads children
+// through it (`children`, `walk`, `nodeAt`), so a feature lists only the kinds it
+// gives a meaning to. The file keeps its comments.
+//
+// A new node type: its interface (a Leaf, or a Branch or Statement with its
+// fields), a place in the Node union and in its parent's field, and its line in
+// CHILD_FIELDS; the compiler names whatever is missing. A field that holds a node
+// holds a child: no node refers to a node elsewhere in the tree. Optional children are undefined
+// when the text did not contain them (the parser recovered past a mistake); the
 // tree is never thrown away because of an error.
 
 /** Half-open range [start, end) of UTF-16 offsets into the document. */
@@ -12,14 +24,42 @@ export interface Span {
   end: number;
 }
 
-/** A bare word as written: a name, a keyword-valued slot (`sigmoid`), or an argument name. */
+/**
+ * A keyword (`train`, `on`, `init`, `when`), an operator (`->`, `<`, `=`, `..`) or
+ * punctuation (`{`, `}`, `(`, `)`, `,`) that belongs to a node's own syntax.
+ */
+export interface SyntaxToken {
+  kind: 'keyword' | 'operator' | 'punctuation';
+  /**
+   * The keyword as the parser read it (a misspelling it reported and accepted, such
+   * as `epoch` for `epochs`, reads as the keyword), or the operator or punctuation.
+   */
+  text: string;
+  span: Span;
+}
+
+// ---------------------------------------------------------------- leaves
+
+/**
+ * What a word written in the text stands for, as the parser knows from where it stands.
+ * `value` and `unknown` are the words of a slot with a fixed set (`sigmoid`, `mse`,
+ * `full`, `zscore`): `unknown` when the word is not one of the set (already reported).
+ */
+export type WordRole = 'network' | 'data' | 'layer' | 'column' | 'value' | 'unknown' | 'parameter';
+
+/** A bare word as written: a name, a word of a fixed set, or a parameter's name. */
 export interface Word {
+  kind: 'word';
   span: Span;
   text: string;
+  role: WordRole;
+  /** True where the word declares the name (`network xor`, `layer hidden`), false where it uses one. */
+  declares: boolean;
 }
 
 /** A number literal. `isInt` is true for a non-negative literal with no fraction and no exponent. */
 export interface NumberLit {
+  kind: 'number';
   span: Span;
   text: string;
   value: number;
@@ -28,6 +68,7 @@ export interface NumberLit {
 
 /** A `"..."` literal; `value` has its escapes resolved. */
 export interface StringLit {
+  kind: 'string';
   span: Span;
   value: string;
   terminated: boolean;
@@ -35,168 +76,158 @@ export interface StringLit {
 
 /** A percentage such as `20%`; `value` is 20. */
 export interface PercentLit {
+  kind: 'percent';
   span: Span;
   value: number;
 }
 
-/** `{` ... `}` of a block; `close` is undefined when the block is unterminated. */
+/** A node that is one token of the text, with no tokens or children of its own. */
+export type Leaf = Word | NumberLit | StringLit | PercentLit;
+
+// ---------------------------------------------------------------- inner nodes
+
+/** What every node but a leaf has: its kind, its span and the tokens of its own syntax. */
+export interface Branch<K extends string> {
+  kind: K;
+  span: Span;
+  tokens: SyntaxToken[];
+}
+
+/**
+ * A declaration or statement. Its keyword is its first token; `keyword` is that
+ * token's span, kept beside `tokens` because most of its problems are reported there.
+ */
+export interface Statement<K extends string> extends Branch<K> {
+  keyword: Span;
+}
+
+/** `{` … `}` of a block (from a node's tokens, `walk.ts` blockOf); `close` is undefined when the block is unterminated. */
 export interface BlockSpan {
   open: Span;
   close?: Span;
 }
 
-export interface SpecFile {
-  span: Span;
+/** The whole text: the root of the tree. */
+export interface SpecFile extends Branch<'spec'> {
   declarations: Declaration[];
+  /** Every comment, from its `#` to the end of its line (trailing blanks left out), in text order. */
+  comments: Span[];
 }
 
 export type Declaration = NetworkDecl | DataDecl | TrainDecl;
 
 // ---------------------------------------------------------------- network
 
-export interface NetworkDecl {
-  kind: 'network';
-  span: Span;
-  keyword: Span;
+/** `network NAME { … }`; tokens: `network`, `{`, `}`. */
+export interface NetworkDecl extends Statement<'network'> {
   name?: Word;
-  block?: BlockSpan;
   /** In source order, including misplaced ones (the checker reports order). */
   statements: NetworkStatement[];
 }
 
 export type NetworkStatement = InputStmt | LayerStmt;
 
-export interface InputStmt {
-  kind: 'input';
-  span: Span;
-  keyword: Span;
+/** `input N`. */
+export interface InputStmt extends Statement<'input'> {
   size?: NumberLit;
 }
 
-export interface LayerStmt {
-  kind: 'layer';
-  span: Span;
-  keyword: Span;
+/** `layer [NAME] UNITS ACTIVATION [init INIT]`; tokens: `layer`, and `init` when written. */
+export interface LayerStmt extends Statement<'layer'> {
   /** The layer's own name; unnamed layers are called `layer1`, `layer2`, … by the checker. */
   name?: Word;
   units?: NumberLit;
   /** As written; may be an unknown word (the parser reports it, with a suggestion). */
   activation?: Word;
-  initKeyword?: Span;
+  /** As written after `init`; may be an unknown word. */
   init?: Word;
 }
 
 // ---------------------------------------------------------------- data
 
-export interface DataDecl {
-  kind: 'data';
-  span: Span;
-  keyword: Span;
+/** `data NAME` and its source. */
+export interface DataDecl extends Statement<'data'> {
   name?: Word;
   source?: DataSource;
 }
 
 export type DataSource = InlineData | FileData | GeneratedData;
 
-export interface InlineData {
-  kind: 'inline';
-  span: Span;
-  block: BlockSpan;
+/** `{ rows }`; tokens: `{`, `}`. */
+export interface InlineData extends Branch<'inline'> {
   rows: DataRow[];
   normalize?: NormalizeStmt;
 }
 
-export interface DataRow {
-  span: Span;
+/** `inputs -> targets`; tokens: the `->` (the first one, when a malformed row has several). */
+export interface DataRow extends Branch<'row'> {
   inputs: NumberLit[];
-  arrow?: Span;
   targets: NumberLit[];
   /** True when the row holds something other than numbers and one arrow (already reported). */
   malformed?: boolean;
 }
 
-export interface NormalizeStmt {
-  kind: 'normalize';
-  span: Span;
-  keyword: Span;
+/** `normalize METHOD`. */
+export interface NormalizeStmt extends Statement<'normalize'> {
   /** `minmax` or `zscore` when valid. */
   method?: Word;
 }
 
-export interface FileData {
-  kind: 'file';
-  span: Span;
-  fromKeyword: Span;
+/** `from "PATH" [{ … }]`; its keyword is `from`; tokens: `from`, `{`, `}`. */
+export interface FileData extends Statement<'file'> {
   path?: StringLit;
-  block?: BlockSpan;
   inputs?: ColumnsStmt;
   target?: TargetStmt;
   normalize?: NormalizeStmt;
   header?: HeaderStmt;
 }
 
-/** One column reference: a header name, a 0-based index, or a quoted name. */
-export type ColumnRef =
-  | { kind: 'name'; span: Span; name: string }
-  | { kind: 'index'; span: Span; index: number; literal: NumberLit }
-  | { kind: 'quoted'; span: Span; name: string };
+/** One column: a header name (a word of role `column`), a 0-based index, or a quoted name. */
+export type Column = Word | NumberLit | StringLit;
 
-export interface ColumnRange {
-  span: Span;
-  from: ColumnRef;
+/** `a` or `a..b`; tokens: the `..`. */
+export interface ColumnRange extends Branch<'range'> {
+  from: Column;
   /** Set for `a..b`. */
-  to?: ColumnRef;
+  to?: Column;
 }
 
-export interface ColumnsStmt {
-  kind: 'inputs';
-  span: Span;
-  keyword: Span;
+/** `inputs COLUMNS`. */
+export interface ColumnsStmt extends Statement<'inputs'> {
   columns: ColumnRange[];
 }
 
-export interface TargetStmt {
-  kind: 'target';
-  span: Span;
-  keyword: Span;
+/** `target COLUMNS [onehot]`; tokens: `target`, and `onehot` when written. */
+export interface TargetStmt extends Statement<'target'> {
   columns: ColumnRange[];
-  onehot?: Span;
 }
 
-export interface HeaderStmt {
-  kind: 'header';
-  span: Span;
-  keyword: Span;
+/** `header yes|no`. */
+export interface HeaderStmt extends Statement<'header'> {
   /** `yes` or `no` when valid. */
   value?: Word;
 }
 
-export interface GeneratedData {
-  kind: 'generated';
-  span: Span;
-  equals: Span;
+/** `= GENERATOR(ARGS)`; tokens: `=`, `(`, the commas, and `)` when the call is closed. */
+export interface GeneratedData extends Branch<'generated'> {
   /** `xor`, `circle`, `spiral` or `gauss` when valid. */
   generator?: Word;
-  args: GeneratorArg[];
-  closed: boolean;
+  args: Argument[];
 }
 
-export interface GeneratorArg {
-  span: Span;
+/** `NAME NUMBER`: a generator's argument (`samples 300`) or an optimizer's parameter (`rate 0.5`). */
+export interface Argument extends Branch<'argument'> {
+  /** A word of role `parameter`; which names apply is the checker's business. */
   name: Word;
   value?: NumberLit;
 }
 
 // ---------------------------------------------------------------- train
 
-export interface TrainDecl {
-  kind: 'train';
-  span: Span;
-  keyword: Span;
+/** `train NETWORK on DATA { … }`; tokens: `train`, `on`, `{`, `}`. */
+export interface TrainDecl extends Statement<'train'> {
   network?: Word;
-  onKeyword?: Span;
   data?: Word;
-  block?: BlockSpan;
   statements: TrainStatement[];
 }
 
@@ -210,70 +241,107 @@ export type TrainStatement =
   | ValidateStmt
   | PrecisionStmt;
 
-export interface LossStmt {
-  kind: 'loss';
-  span: Span;
-  keyword: Span;
+export interface LossStmt extends Statement<'loss'> {
   /** `mse` or `cross_entropy` when valid. */
   value?: Word;
 }
 
-export interface OptimizerStmt {
-  kind: 'optimizer';
-  span: Span;
-  keyword: Span;
+export interface OptimizerStmt extends Statement<'optimizer'> {
   /** `sgd` or `adam` when valid. */
   name?: Word;
-  params: OptimizerParam[];
-}
-
-export interface OptimizerParam {
-  span: Span;
   /** `rate`, `momentum`, `beta1`, `beta2`, `epsilon` (the checker validates which apply). */
-  name: Word;
+  params: Argument[];
+}
+
+export interface EpochsStmt extends Statement<'epochs'> {
   value?: NumberLit;
 }
 
-export interface EpochsStmt {
-  kind: 'epochs';
-  span: Span;
-  keyword: Span;
-  value?: NumberLit;
-}
-
-export interface BatchStmt {
-  kind: 'batch';
-  span: Span;
-  keyword: Span;
+export interface BatchStmt extends Statement<'batch'> {
   /** A number, or `full`. */
   value?: NumberLit | Word;
 }
 
-export interface SeedStmt {
-  kind: 'seed';
-  span: Span;
-  keyword: Span;
+export interface SeedStmt extends Statement<'seed'> {
   value?: NumberLit;
 }
 
-export interface StopStmt {
-  kind: 'stop';
-  span: Span;
-  keyword: Span;
+/** `stop when loss < T`; tokens: `stop`, `when`, `loss`, `<`. */
+export interface StopStmt extends Statement<'stop'> {
   threshold?: NumberLit;
 }
 
-export interface ValidateStmt {
-  kind: 'validate';
-  span: Span;
-  keyword: Span;
+export interface ValidateStmt extends Statement<'validate'> {
   value?: PercentLit;
 }
 
-export interface PrecisionStmt {
-  kind: 'precision';
-  span: Span;
-  keyword: Span;
+export interface PrecisionStmt extends Statement<'precision'> {
   /** `f64` or `f32` when valid. */
   value?: Word;
 }
+
+// ---------------------------------------------------------------- every node
+
+/** Every kind of node of the tree. A new node type joins this union and CHILD_FIELDS below. */
+export type Node =
+  | SpecFile
+  | Declaration
+  | NetworkStatement
+  | DataSource
+  | DataRow
+  | NormalizeStmt
+  | ColumnsStmt
+  | TargetStmt
+  | HeaderStmt
+  | ColumnRange
+  | Argument
+  | TrainStatement
+  | Leaf;
+
+/** The node of a kind: `NodeOf<'layer'>` is LayerStmt. */
+export type NodeOf<K extends Node['kind']> = Extract<Node, { kind: K }>;
+
+/** The fields of a node type that hold children: a node, or a list of nodes. */
+export type ChildField<N> = { [F in keyof N]-?: NonNullable<N[F]> extends Node | readonly Node[] ? F : never }[keyof N];
+
+/**
+ * The fields that hold each kind's children, in the order they are written where the
+ * order is fixed (eslint-visitor-keys and Babel's VISITOR_KEYS are the same table).
+ * walk.ts reads children through it; the checks below fail to compile when a kind or a
+ * child field is missing.
+ */
+export const CHILD_FIELDS = {
+  spec: ['declarations'],
+  network: ['name', 'statements'],
+  input: ['size'],
+  layer: ['name', 'units', 'activation', 'init'],
+  data: ['name', 'source'],
+  inline: ['rows', 'normalize'],
+  row: ['inputs', 'targets'],
+  normalize: ['method'],
+  file: ['path', 'inputs', 'target', 'normalize', 'header'],
+  range: ['from', 'to'],
+  inputs: ['columns'],
+  target: ['columns'],
+  header: ['value'],
+  generated: ['generator', 'args'],
+  argument: ['name', 'value'],
+  train: ['network', 'data', 'statements'],
+  loss: ['value'],
+  optimizer: ['name', 'params'],
+  epochs: ['value'],
+  batch: ['value'],
+  seed: ['value'],
+  stop: ['threshold'],
+  validate: ['value'],
+  precision: ['value'],
+  word: [],
+  number: [],
+  string: [],
+  percent: [],
+} as const satisfies { [K in Node['kind']]: readonly ChildField<NodeOf<K>>[] };
+
+/** The child fields CHILD_FIELDS leaves out, by kind: `never` when it names them all. */
+type UnlistedChildFields = { [K in Node['kind']]: Exclude<ChildField<NodeOf<K>>, (typeof CHILD_FIELDS)[K][number]> }[Node['kind']];
+/** Fails to compile, naming the field, when a node type gains a child field CHILD_FIELDS does not list. */
+export const CHILD_FIELDS_COMPLETE: [UnlistedChildFields] extends [never] ? true : UnlistedChildFields = true;

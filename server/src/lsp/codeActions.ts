@@ -8,6 +8,7 @@ import type { CodeAction, CodeActionParams, Diagnostic } from 'vscode-languagese
 import type { CheckResult } from '../language';
 import type { Fix, Problem } from '../language/problems';
 import type { Declaration, NetworkDecl, Span, TrainDecl } from '../language/syntax';
+import { blockOf } from '../language/walk';
 import { toDiagnostic, toWorkspaceEdit } from './convert';
 import { allProblems } from './state';
 import type { DocumentState } from './state';
@@ -153,8 +154,9 @@ function networkOf(check: CheckResult, train: TrainDecl): NetworkDecl | undefine
 
 /** A new statement as the first line of the train block, indented like its first statement. */
 function insertStatement(text: string, train: TrainDecl, statement: string, title: string): Fix {
-  if (!train.block) return { title, edits: [] };
-  const at = train.block.open.end;
+  const block = blockOf(train);
+  if (!block) return { title, edits: [] };
+  const at = block.open.end;
   const first = train.statements[0];
   let indent = '  ';
   if (first) {

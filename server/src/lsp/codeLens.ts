@@ -55,6 +55,9 @@ function runCommands(state: DocumentState, run: RunSpec, runState: RunState, sta
   const show: Command[] = state.client.commandLinks ? [showLens] : [];
   const text = label(runState.busy ? `${runState.busy === 'step' ? 'stepping' : 'resetting'}…` : status.summary);
   const trainWord = runState.outcome?.result ? 'Retrain' : 'Train';
+  // "NN: Export Trained Model…" is the VS Code client's too; it exports the weights of a finished or stopped run.
+  const trained = runState.outcome?.result && runState.outcome.result.stopped !== 'diverged';
+  const exportLens: Command[] = state.client.commandLinks && trained ? [{ title: iconTitle(client, 'export', 'Export…'), command: ClientCommands.exportModel, arguments: args }] : [];
   switch (status.phase) {
     case 'queued':
       return [stop, text];
@@ -66,7 +69,7 @@ function runCommands(state: DocumentState, run: RunSpec, runState: RunState, sta
     case 'diverged':
       return [train('Retrain'), reset, text];
     case 'cancelled':
-      return [train('Train'), step, reset, ...show, text];
+      return [train('Train'), step, reset, ...show, ...exportLens, text];
     case 'stepped': {
       const atStart = status.step === 0 && status.stepFrom === 'initial';
       return [train(trainWord), step, ...(atStart ? [] : [reset]), ...show, text];
@@ -74,7 +77,7 @@ function runCommands(state: DocumentState, run: RunSpec, runState: RunState, sta
     case 'done': {
       const result = runState.outcome?.result;
       const missed = result && (result.stopped === 'time' || (result.stopped === 'epochs' && run.settings.stopLoss !== null));
-      return missed ? [train('Retrain'), reset, ...show, text] : [train('Retrain'), step, reset, ...show, text];
+      return missed ? [train('Retrain'), reset, ...show, ...exportLens, text] : [train('Retrain'), step, reset, ...show, ...exportLens, text];
     }
     default:
       return [train('Train'), step, label(estimateText(runState.estimate, run))];

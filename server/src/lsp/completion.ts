@@ -12,7 +12,8 @@ import { dirname, resolve, sep } from 'node:path';
 import type { CheckResult } from '../language';
 import { lex } from '../language/lexer';
 import type { Token } from '../language/lexer';
-import type { DataDecl, Declaration, SpecFile } from '../language/syntax';
+import type { DataDecl, Declaration, Node, SpecFile } from '../language/syntax';
+import { blockOf, children } from '../language/walk';
 import { datasetSummary, networkParameters, networkShape, params } from './describe';
 import { docDetail, docFor, docMarkdown, docsOf } from './keywordDocs';
 import type { DocCategory, KeywordDoc } from './keywordDocs';
@@ -122,20 +123,23 @@ export function completionContext(text: string, file: SpecFile, offset: number):
   return { block, declaration, before, prefix, prefixStart: offset - prefix.length };
 }
 
+/** What each kind of node with a block holds, as completion offers it. */
+const BLOCK_KINDS: Partial<Record<Node['kind'], BlockKind>> = { network: 'network', train: 'train', inline: 'inline-data', file: 'file-data' };
+
 /** The block that holds the cursor; a declaration's own header line counts as top level. */
 function blockAt(file: SpecFile, offset: number, lineStart: number): { block: BlockKind; declaration: Declaration | null } {
   for (const declaration of file.declarations) {
-    const source = declaration.kind === 'data' ? declaration.source : undefined;
-    const block = declaration.kind === 'data' ? (source && source.kind !== 'generated' ? source.block : undefined) : declaration.block;
-    if (!block) continue;
+    // The declaration's block, or its data source's.
+    const holder = [declaration, ...children(declaration)].find((node) => blockOf(node) !== undefined);
+    const block = holder && blockOf(holder);
+    const kind = holder && BLOCK_KINDS[holder.kind];
+    if (!block || !kind) continue;
     // The line must start after `{` (the header line is top level) and the cursor be before `}`.
     if (lineStart < block.open.end || (block.close && offset > block.close.start)) continue;
     // An unterminated block ends where the next declaration starts.
     const next = file.declarations[file.declarations.indexOf(declaration) + 1];
     if (!block.close && next && next.span.start <= offset) continue;
-    if (declaration.kind === 'network') return { block: 'network', declaration };
-    if (declaration.kind === 'train') return { block: 'train', declaration };
-    return { block: source?.kind === 'file' ? 'file-data' : 'inline-data', declaration };
+    return { block: kind, declaration };
   }
   return { block: 'top', declaration: null };
 }

@@ -7,7 +7,8 @@
 import { MarkupKind } from 'vscode-languageserver';
 import type { Hover, HoverParams } from 'vscode-languageserver';
 import type { Dataset, NetworkSpec, RunSpec } from '../language/model';
-import type { DataDecl, DataRow, LayerStmt, NetworkDecl, Span, SpecFile, TrainDecl } from '../language/syntax';
+import type { DataDecl, DataRow, LayerStmt, NetworkDecl, Node, Span, SpecFile, SyntaxToken, TrainDecl, Word } from '../language/syntax';
+import { isLeaf, nodePath, tokenAt, tokensOf } from '../language/walk';
 import type { LayerState } from '../nn/types';
 import { ClientCommands, Commands, type RunStatus } from '../protocol';
 import type { RunState, RunWeights } from '../training/runState';
@@ -17,7 +18,7 @@ import { iconTitle, type Codicon } from './icons';
 import { docFor, docMarkdown } from './keywordDocs';
 import type { DocCategory } from './keywordDocs';
 import { deltaFormula, forwardFormula, layerMark, lossFormula, outputSymbol, sub, unitLabel } from './notation';
-import { rangeOf, touches } from './spans';
+import { rangeOf } from './spans';
 import type { DocumentState } from './state';
 
 /** Matrices larger than this show their corners. */
@@ -56,91 +57,88 @@ export function plainText(markdown: string): string {
 
 // ------------------------------------------------------------------ what is under the cursor
 
-/** The thing under the cursor, from the syntax tree; null on blanks, numbers of settings, punctuation. */
+/** The documentation category of the statements a node of each kind holds (the declarations are the file's). */
+const STATEMENT_CATEGORY: Partial<Record<Node['kind'], DocCategory>> = {
+  spec: 'declaration',
+  network: 'network-statement',
+  data: 'data-statement',
+  inline: 'data-statement',
+  file: 'data-statement',
+  train: 'train-statement',
+};
+
+/** Where the words of a fixed set (`value`) and the names of numbers (`parameter`) are documented. */
+const VALUE_CATEGORIES: DocCategory[] = ['activation', 'init', 'loss', 'optimizer', 'generator', 'value'];
+const PARAMETER_CATEGORIES: DocCategory[] = ['optimizer-parameter', 'generator-argument'];
+
+/** The thing under the cursor, from the syntax tree (nodePath); null on blanks, numbers of settings, punctuation. */
 export function hoverTarget(file: SpecFile, offset: number): HoverTarget | null {
-  const keyword = (span: Span | undefined, word: string, ...categories: DocCategory[]): HoverTarget | null =>
-    span && touches(span, offset) ? { kind: 'keyword', word, categories, span } : null;
-  for (const decl of file.declarations) {
-    if (offset < decl.span.start || offset > decl.span.end) continue;
-    if (touches(decl.keyword, offset)) return { kind: 'keyword', word: decl.kind, categories: ['declaration'], span: decl.keyword };
-    if (decl.kind === 'network') {
-      if (touches(decl.name?.span, offset)) return { kind: 'network', name: decl.name!.text, span: decl.name!.span };
-      for (const statement of decl.statements) {
-        if (!touches(statement.span, offset)) continue;
-        if (statement.kind === 'input') return { kind: 'input', decl, span: statement.span };
-        const hit =
-          keyword(statement.activation?.span, statement.activation?.text ?? '', 'activation') ??
-          keyword(statement.initKeyword, 'init', 'network-statement') ??
-          keyword(statement.init?.span, statement.init?.text ?? '', 'init');
-        return hit ?? { kind: 'layer', decl, statement, span: statement.span };
-      }
-    } else if (decl.kind === 'data') {
-      if (touches(decl.name?.span, offset)) return { kind: 'data', name: decl.name!.text, span: decl.name!.span };
-      const source = decl.source;
-      if (!source) continue;
-      if (source.kind === 'inline') {
-        for (const row of source.rows) if (touches(row.span, offset)) return { kind: 'row', decl, row, span: row.span };
-      }
-      if (source.kind === 'inline' || source.kind === 'file') {
-        const n = source.normalize;
-        const hit = keyword(n?.keyword, 'normalize', 'data-statement') ?? keyword(n?.method?.span, n?.method?.text ?? '', 'value');
-        if (hit) return hit;
-      }
-      if (source.kind === 'file') {
-        if (touches(source.path?.span, offset) && decl.name) return { kind: 'data', name: decl.name.text, span: source.path!.span };
-        const hit =
-          keyword(source.fromKeyword, 'from', 'data-statement') ??
-          keyword(source.inputs?.keyword, 'inputs', 'data-statement') ??
-          keyword(source.target?.keyword, 'target', 'data-statement') ??
-          keyword(source.target?.onehot, 'onehot', 'data-statement') ??
-          keyword(source.header?.keyword, 'header', 'data-statement') ??
-          keyword(source.header?.value?.span, source.header?.value?.text ?? '', 'value');
-        if (hit) return hit;
-      }
-      if (source.kind === 'generated') {
-        const hit = keyword(source.generator?.span, source.generator?.text ?? '', 'generator');
-        if (hit) return hit;
-        for (const arg of source.args) {
-          const argHit = keyword(arg.name.span, arg.name.text, 'generator-argument');
-          if (argHit) return argHit;
-        }
-      }
-    } else {
-      if (touches(decl.network?.span, offset)) return { kind: 'network', name: decl.network!.text, span: decl.network!.span };
-      if (touches(decl.data?.span, offset)) return { kind: 'data', name: decl.data!.text, span: decl.data!.span };
-      const on = keyword(decl.onKeyword, 'on', 'declaration');
-      if (on) return on;
-      for (const statement of decl.statements) {
-        if (!touches(statement.span, offset)) continue;
-        if (touches(statement.keyword, offset)) return keyword(statement.keyword, statement.kind, 'train-statement');
-        switch (statement.kind) {
-          case 'loss':
-            return keyword(statement.value?.span, statement.value?.text ?? '', 'loss');
-          case 'optimizer': {
-            const hit = keyword(statement.name?.span, statement.name?.text ?? '', 'optimizer');
-            if (hit) return hit;
-            for (const param of statement.params) {
-              const paramHit = keyword(param.name.span, param.name.text, 'optimizer-parameter');
-              if (paramHit) return paramHit;
-            }
-            return null;
-          }
-          case 'batch':
-            return statement.value && !('isInt' in statement.value) ? keyword(statement.value.span, statement.value.text, 'value') : null;
-          case 'precision':
-            return keyword(statement.value?.span, statement.value?.text ?? '', 'value');
-          case 'stop': {
-            // `when loss <` belongs to `stop`: explain the whole statement there.
-            const words = { start: statement.keyword.end, end: statement.threshold?.span.start ?? statement.span.end };
-            return offset < words.end ? { kind: 'keyword', word: 'stop', categories: ['train-statement'], span: statement.keyword } : null;
-          }
-          default:
-            return null;
-        }
-      }
-    }
+  const path = nodePath(file, offset);
+  const node = path[path.length - 1];
+  if (node === undefined) return null;
+  if (node.kind === 'word') {
+    const target = wordTarget(node);
+    if (target !== undefined) return target;
   }
-  return null;
+  // A value without a meaning of its own (a number, a layer's name) means what its statement means.
+  const at = isLeaf(node) ? path.length - 2 : path.length - 1;
+  const owner = path[at];
+  const parent = at > 0 ? path[at - 1] : file;
+  if (owner === undefined) return null;
+  const decl = path[0];
+  switch (owner.kind) {
+    case 'input':
+      if (parent.kind === 'network') return { kind: 'input', decl: parent, span: owner.span };
+      return null;
+    case 'layer': {
+      // The layer's own keyword shows the layer; `init` has its documentation.
+      const token = owner === node ? tokenAt(owner, offset) : undefined;
+      if (token !== undefined && token.kind === 'keyword' && token !== owner.tokens[0]) return keywordTarget(owner, parent, token);
+      return parent.kind === 'network' ? { kind: 'layer', decl: parent, statement: owner, span: owner.span } : null;
+    }
+    case 'row':
+      return decl.kind === 'data' ? { kind: 'row', decl, row: owner, span: owner.span } : null;
+    case 'file':
+      // The path names the data set's file: show the data set.
+      if (node.kind === 'string' && decl.kind === 'data' && decl.name) return { kind: 'data', name: decl.name.text, span: node.span };
+      break;
+  }
+  if (owner !== node) return null;
+  const token = tokenAt(node, offset);
+  return token === undefined || token.kind === 'punctuation' ? null : keywordTarget(node, parent, token);
+}
+
+/** A word's own meaning: a name, or a documented value or parameter; undefined for a word that means what its statement means. */
+function wordTarget(word: Word): HoverTarget | null | undefined {
+  switch (word.role) {
+    case 'network':
+      return { kind: 'network', name: word.text, span: word.span };
+    case 'data':
+      return { kind: 'data', name: word.text, span: word.span };
+    case 'value':
+      return { kind: 'keyword', word: word.text, categories: VALUE_CATEGORIES, span: word.span };
+    case 'parameter':
+      return { kind: 'keyword', word: word.text, categories: PARAMETER_CATEGORIES, span: word.span };
+    case 'unknown':
+      return null;
+    default:
+      return undefined;
+  }
+}
+
+/**
+ * A keyword or operator of a node. The node's own keyword is documented in the category
+ * of its place; a later keyword by the entry the table has for it in this statement
+ * (`init` in `layer … init he`, `on` in `train … on …`), else, as an operator is, by
+ * the statement's keyword (the `loss` and `<` of `stop when loss <` explain `stop`).
+ */
+function keywordTarget(node: Node, parent: Node, token: SyntaxToken): HoverTarget | null {
+  const category = STATEMENT_CATEGORY[parent.kind];
+  const categories = category === undefined ? [] : [category];
+  const lead = tokensOf(node)[0];
+  if (lead === undefined || lead.kind !== 'keyword') return null;
+  const own = token.kind === 'keyword' && (token === lead || docFor(token.text, ...categories)?.syntax.startsWith(`${lead.text} `) === true);
+  return { kind: 'keyword', word: own ? token.text : lead.text, categories, span: token.span };
 }
 
 // ------------------------------------------------------------------ text of each kind

@@ -5,6 +5,8 @@
 // argument; `loss` starts a statement and appears in `stop when loss <`), so
 // entries are looked up by (category, word); `docFor` picks by category first.
 
+import { LEAKY_RELU_SLOPE } from '../nn/activations';
+
 export type DocCategory =
   | 'declaration'
   | 'network-statement'
@@ -141,8 +143,8 @@ export const KEYWORD_DOCS: readonly KeywordDoc[] = [
     word: 'leaky_relu',
     category: 'activation',
     syntax: 'layer NAME UNITS leaky_relu',
-    summary: 'Like relu, but with a small slope (0.01) below 0, so no unit stops learning entirely.',
-    formula: 'leaky_relu(z) = z if z > 0, else 0.01 z\nleaky_relu′(z) = 1 if z > 0, else 0.01',
+    summary: `Like relu, but with a small slope (${LEAKY_RELU_SLOPE}) below 0, so no unit stops learning entirely.`,
+    formula: `leaky_relu(z) = z if z > 0, else ${LEAKY_RELU_SLOPE} z\nleaky_relu′(z) = 1 if z > 0, else ${LEAKY_RELU_SLOPE}`,
     defaults: 'init he',
     example: 'layer hidden 16 leaky_relu',
   },

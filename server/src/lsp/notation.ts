@@ -4,6 +4,7 @@
 // derivation on paper does, so a learner can match the numbers to the page.
 
 import type { Activation, LossKind, NetworkSpec } from '../language/model';
+import { LEAKY_RELU_SLOPE } from '../nn/activations';
 
 const SUPERSCRIPT = '⁰¹²³⁴⁵⁶⁷⁸⁹';
 const SUBSCRIPT = '₀₁₂₃₄₅₆₇₈₉';
@@ -67,7 +68,7 @@ export function derivativeFactor(network: NetworkSpec, k: number): string | null
     case 'relu':
       return `𝟙[z${m} > 0]`;
     case 'leaky_relu':
-      return `(𝟙[z${m} > 0] + 0.01·𝟙[z${m} ≤ 0])`;
+      return `(𝟙[z${m} > 0] + ${LEAKY_RELU_SLOPE}·𝟙[z${m} ≤ 0])`;
     case 'linear':
       return null;
     case 'softmax':

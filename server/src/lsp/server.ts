@@ -19,16 +19,18 @@ import {
   type ServerCapabilities,
 } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { Commands, TrainingRequest, type InitializationOptions } from '../protocol';
+import { Commands, ExportModelRequest, RunsRequest, TrainingRequest, type InitializationOptions } from '../protocol';
 import { codeActions } from './codeActions';
 import { codeLenses } from './codeLens';
 import { executeCommand } from './commands';
 import { completion } from './completion';
+import { exportModel } from './exportModel';
 import { foldingRanges } from './folding';
 import { formatting } from './formatting';
 import { hover } from './hover';
 import { inlayHints } from './inlayHints';
 import { definition, prepareRename, references, rename } from './navigation';
+import { runLocations } from './runs';
 import { SEMANTIC_TOKENS_LEGEND, semanticTokens } from './semanticTokens';
 import type { DocumentState } from './state';
 import { documentSymbols } from './symbols';
@@ -150,6 +152,10 @@ export function startServer(connection: Connection, options: ServerOptions): { w
     const session = workspace?.session(params.uri);
     return session ? trainingView(session, params) : null;
   });
+  connection.onRequest(ExportModelRequest, (params) => {
+    const state = typeof params?.uri === 'string' ? workspace?.session(params.uri)?.current() : null;
+    return state ? exportModel(state, params) : { error: 'Open the spec in the editor to export its runs.' };
+  });
 
   // ---------------------------------------------------------------- features
 
@@ -186,6 +192,7 @@ export function startServer(connection: Connection, options: ServerOptions): { w
   connection.onRenameRequest(answer(rename, null));
   connection.onDocumentSymbol(answer(documentSymbols, []));
   connection.languages.semanticTokens.on(answer(semanticTokens, { data: [] }));
+  connection.onRequest(RunsRequest, answer(runLocations, null));
 
   documents.listen(connection);
   connection.listen();

@@ -1,10 +1,16 @@
 // The document outline: networks with their layers, data sets with their size, and train runs named `train NET on DATA`.
+//
+// The entries come from one walk of the syntax tree: a node that is a symbol gives an
+// entry, nested in the entry of the nearest enclosing node that gave one. entryOf
+// names the kinds that are symbols and adds what the checked model knows of them.
 
 import { DocumentSymbol, SymbolKind } from 'vscode-languageserver';
 import type { DocumentSymbolParams } from 'vscode-languageserver';
 import type { CheckResult } from '../language';
 import type { LineIndex } from '../language/positions';
-import type { DataDecl, Declaration, NetworkDecl, Span, TrainDecl } from '../language/syntax';
+import type { DataDecl, LayerStmt, NetworkDecl, Node, Span, TrainDecl } from '../language/syntax';
+import { walk } from '../language/walk';
+import { plural } from '../language/wording';
 import { datasetSummary, layerDetail, networkShape, networkParameters, params } from './describe';
 import { rangeOf } from './spans';
 import type { DocumentState } from './state';
@@ -25,55 +31,81 @@ export interface OutlineEntry {
 
 /** The outline from the syntax tree (so it survives errors), enriched with the checked model where it exists. */
 export function outline(check: CheckResult, state?: Pick<DocumentState, 'statuses'>): OutlineEntry[] {
-  const entries: OutlineEntry[] = [];
-  for (const declaration of check.file.declarations) {
-    const entry = entryOf(check, declaration, state);
-    if (entry) entries.push(entry);
-  }
-  return entries;
+  const top: OutlineEntry[] = [];
+  /** The entry lists open on the way down, and the nodes that opened them. */
+  const lists = [top];
+  const owners: Node[] = [check.file];
+  walk(
+    check.file,
+    (node, parent) => {
+      if (parent === undefined) return;
+      const entry = entryOf(check, node, parent, state);
+      if (entry === null) return;
+      lists[lists.length - 1].push(entry);
+      lists.push(entry.children);
+      owners.push(node);
+    },
+    {
+      leave: (node) => {
+        if (owners[owners.length - 1] !== node) return;
+        owners.pop();
+        lists.pop();
+      },
+      // A value (a word, a number) is never a symbol, and holds none.
+      leaves: false,
+    },
+  );
+  return top;
 }
 
-function entryOf(check: CheckResult, declaration: Declaration, state?: Pick<DocumentState, 'statuses'>): OutlineEntry | null {
-  switch (declaration.kind) {
+function entryOf(check: CheckResult, node: Node, parent: Node, state?: Pick<DocumentState, 'statuses'>): OutlineEntry | null {
+  switch (node.kind) {
     case 'network':
-      return networkEntry(check, declaration);
+      return networkEntry(check, node);
+    case 'layer':
+      return parent.kind === 'network' ? layerEntry(check, parent, node) : null;
     case 'data':
-      return dataEntry(check, declaration);
+      return dataEntry(check, node);
     case 'train':
-      return trainEntry(check, declaration, state);
+      return trainEntry(check, node, state);
+    default:
+      return null;
   }
+}
+
+/** The checked network, when it was built from this declaration (duplicates share a name). */
+function checkedNetwork(check: CheckResult, decl: NetworkDecl) {
+  const network = decl.name ? check.networks.get(decl.name.text) : undefined;
+  return network && decl.name && network.nameSpan.start === decl.name.span.start ? network : undefined;
 }
 
 function networkEntry(check: CheckResult, decl: NetworkDecl): OutlineEntry | null {
   if (!decl.name) return null;
-  const network = check.networks.get(decl.name.text);
-  // Only trust the checked model when it was built from this declaration (duplicates share a name).
-  const checked = network && network.nameSpan.start === decl.name.span.start ? network : undefined;
-  const children: OutlineEntry[] = [];
-  let layerIndex = 0;
-  for (const statement of decl.statements) {
-    if (statement.kind !== 'layer') continue;
-    layerIndex++;
-    const spec = checked?.layers.find((l) => l.span.start === statement.span.start);
-    const index = spec ? checked!.layers.indexOf(spec) : -1;
-    const name = statement.name?.text ?? `layer${layerIndex}`;
-    const written = [statement.units?.text, statement.activation?.text].filter(Boolean).join(' ');
-    children.push({
-      name,
-      detail: spec && index >= 0 ? layerDetail(checked!, index, spec) : written,
-      kind: SymbolKind.Field,
-      span: statement.span,
-      selection: statement.name?.span ?? statement.keyword,
-      children: [],
-    });
-  }
+  const checked = checkedNetwork(check, decl);
   return {
     name: decl.name.text,
     detail: checked ? `${networkShape(checked)} · ${params(networkParameters(checked))}` : 'network',
     kind: SymbolKind.Class,
     span: decl.span,
     selection: decl.name.span,
-    children,
+    children: [],
+  };
+}
+
+/** A layer of a named network, named as the checker names it (`layer2` when unnamed). */
+function layerEntry(check: CheckResult, decl: NetworkDecl, statement: LayerStmt): OutlineEntry | null {
+  if (!decl.name) return null;
+  const checked = checkedNetwork(check, decl);
+  const layerIndex = decl.statements.filter((s) => s.kind === 'layer').indexOf(statement) + 1;
+  const index = checked ? checked.layers.findIndex((l) => l.span.start === statement.span.start) : -1;
+  const written = [statement.units?.text, statement.activation?.text].filter(Boolean).join(' ');
+  return {
+    name: statement.name?.text ?? `layer${layerIndex}`,
+    detail: checked && index >= 0 ? layerDetail(checked, index, checked.layers[index]) : written,
+    kind: SymbolKind.Field,
+    span: statement.span,
+    selection: statement.name?.span ?? statement.keyword,
+    children: [],
   };
 }
 
@@ -103,7 +135,7 @@ function trainEntry(check: CheckResult, decl: TrainDecl, state?: Pick<DocumentSt
   if (run) {
     const status = state?.statuses[runIndex];
     const s = run.settings;
-    detail = status && status.phase !== 'idle' && status.summary ? status.summary : `${s.loss} · ${s.optimizer.kind} rate ${s.optimizer.rate} · ${s.epochs} epochs`;
+    detail = status && status.phase !== 'idle' && status.summary ? status.summary : `${s.loss} · ${s.optimizer.kind} rate ${s.optimizer.rate} · ${plural(s.epochs, 'epoch')}`;
   }
   return { name, detail, kind: SymbolKind.Event, span: decl.span, selection: decl.keyword, children: [] };
 }

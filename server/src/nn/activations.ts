@@ -10,6 +10,9 @@ import type { Activation } from '../language/model';
 /** Storage of every vector and matrix: f64 by default, f32 with `precision f32`. */
 export type Vector = Float64Array | Float32Array;
 
+/** leaky_relu's slope α below 0, the one constant every path uses (the engine's layout carries it to the WebAssembly, export/pytorch.ts to PyTorch). */
+export const LEAKY_RELU_SLOPE = 0.01;
+
 export interface ElementwiseActivation {
   /** a = act(z) */
   value(z: number): number;
@@ -33,10 +36,10 @@ export const ELEMENTWISE: Record<Exclude<Activation, 'softmax'>, ElementwiseActi
     value: (z) => (z > 0 ? z : 0),
     derivative: (z) => (z > 0 ? 1 : 0),
   },
-  // leaky_relu(z) = z if z > 0 else 0.01z;  leaky_relu′(z) = 1 if z > 0 else 0.01
+  // leaky_relu(z) = z if z > 0 else αz;  leaky_relu′(z) = 1 if z > 0 else α  (α = LEAKY_RELU_SLOPE)
   leaky_relu: {
-    value: (z) => (z > 0 ? z : 0.01 * z),
-    derivative: (z) => (z > 0 ? 1 : 0.01),
+    value: (z) => (z > 0 ? z : LEAKY_RELU_SLOPE * z),
+    derivative: (z) => (z > 0 ? 1 : LEAKY_RELU_SLOPE),
   },
   // linear(z) = z;  linear′(z) = 1
   linear: {
@@ -110,7 +113,7 @@ export function addBiasAndActivate(
       case 'leaky_relu':
         for (let i = start; i < end; i++) {
           const v = (z[i] += b);
-          a[i] = v > 0 ? v : 0.01 * v;
+          a[i] = v > 0 ? v : LEAKY_RELU_SLOPE * v;
         }
         break;
       case 'linear':
@@ -139,7 +142,7 @@ export function multiplyByDerivative(activation: Activation, z: Vector, a: Vecto
       for (let i = 0; i < count; i++) delta[i] *= z[i] > 0 ? 1 : 0;
       return;
     case 'leaky_relu':
-      for (let i = 0; i < count; i++) delta[i] *= z[i] > 0 ? 1 : 0.01;
+      for (let i = 0; i < count; i++) delta[i] *= z[i] > 0 ? 1 : LEAKY_RELU_SLOPE;
       return;
     case 'linear':
       return;

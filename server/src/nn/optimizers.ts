@@ -2,7 +2,7 @@
 
 import type { OptimizerSpec } from '../language/model';
 import type { Vector } from './activations';
-import type { MatrixKernels } from './kernels';
+import type { OptimizerPasses } from './fastPath';
 
 export interface Optimizer {
   /**
@@ -20,14 +20,14 @@ type Allocate = (length: number) => Vector;
 
 /**
  * One optimizer for a list of parameter arrays with the given lengths; all state is allocated here, once.
- * With `kernels`, each update runs as their SIMD pass, which gives the same bits as the loops below
- * (test/kernels/optimizer.test.ts holds them equal).
+ * With a fast path's `passes`, each update runs as its pass, which gives the same bits as the loops below
+ * (test/engine/optimizer.test.ts holds them equal).
  */
 export function createOptimizer(
   spec: OptimizerSpec,
   lengths: number[],
   allocate: Allocate,
-  kernels?: Pick<MatrixKernels, 'sgdUpdate' | 'adamUpdate'>,
+  passes?: OptimizerPasses,
 ): Optimizer {
   if (spec.kind === 'sgd') {
     const learningRate = spec.rate;
@@ -38,7 +38,7 @@ export function createOptimizer(
       // v ← μv − η ∂L/∂θ;  θ ← θ + v   (plain sgd when μ = 0: θ ← θ − η ∂L/∂θ)
       apply(slot, parameters, gradient, batchSize) {
         const velocity = velocities[slot];
-        if (kernels) return kernels.sgdUpdate(parameters, gradient, velocity, batchSize, momentum, learningRate);
+        if (passes) return passes.sgdUpdate(parameters, gradient, velocity, batchSize, momentum, learningRate);
         for (let i = 0; i < parameters.length; i++) {
           const g = (gradient[i] /= batchSize);
           velocity[i] = momentum * velocity[i] - learningRate * g;
@@ -67,8 +67,8 @@ export function createOptimizer(
       const v = secondMoments[slot];
       const correction1 = 1 - beta1Power;
       const correction2 = 1 - beta2Power;
-      if (kernels) {
-        return kernels.adamUpdate(parameters, gradient, m, v, batchSize, beta1, beta2, learningRate, epsilon, correction1, correction2);
+      if (passes) {
+        return passes.adamUpdate(parameters, gradient, m, v, batchSize, beta1, beta2, learningRate, epsilon, correction1, correction2);
       }
       for (let i = 0; i < parameters.length; i++) {
         const g = (gradient[i] /= batchSize);

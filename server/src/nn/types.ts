@@ -1,8 +1,8 @@
 // What the trainer reports: plain data that crosses the worker boundary (structured-clone safe).
 //
-// Contract (implemented in trainer.ts):
-//   const trainer = new Trainer(run.network, run.data, run.settings)  // weights drawn from settings.seed
-//   trainer.train(control): TrainResult      // whole run; polls control.shouldStop() between batches (or calls of the batch program)
+// Contract (implemented in trainer.ts; the engine's createTrainer builds one on the fastest path, same numbers):
+//   const trainer = createTrainer(run.network, run.data, run.settings)  // weights drawn from settings.seed
+//   trainer.train(control): TrainResult      // whole run; polls control.shouldStop() between batches (or calls of a batch runner)
 //   trainer.advance(control, pause) / finish(stopped)  // the same run in slices (the CLI, to see Ctrl+C)
 //   trainer.step(): StepReport               // exactly one update (one batch), for the editor's ⏭ Step
 //   trainer.layers(): LayerState[]           // W, b, last δ and gradients of every layer
@@ -49,8 +49,8 @@ export interface TrainControl {
   /** Called after every epoch. */
   onEpoch?(report: EpochReport): void;
   /**
-   * Polled between batches (on the whole-batch program: between its calls, each at most
-   * CALL_WORK multiply-adds, under a millisecond); a non-null answer ends the run with that reason.
+   * Polled between batches (on a batch runner: between its calls, each at most CALL_WORK
+   * multiply-adds, under a millisecond); a non-null answer ends the run with that reason.
    */
   shouldStop?(): 'cancelled' | 'time' | null;
   /**
@@ -131,6 +131,8 @@ export interface TrainResult {
   /** Number of rows trained on and held out. */
   trainRows: number;
   validationRows: number;
+  /** Updates applied; a diverged run with none had a loss that was not finite at its initial weights. */
+  updates: number;
   /** Present when TrainControl.snapshots asked for them, oldest first. */
   snapshots?: WeightSnapshot[];
 }

@@ -397,6 +397,8 @@ function stoppedOutcome(run: RunSpec, job: LiveJob): RunOutcome | null {
     normalization: null,
     trainRows: run.data.rows - held,
     validationRows: held,
+    // The snapshot was taken at the end of its epoch: that many epochs of whole batches.
+    updates: weights.epoch * Math.ceil((run.data.rows - held) / Math.max(1, run.settings.batch === 'full' ? run.data.rows - held : run.settings.batch)),
   };
   return { key: run.key, result, step: null, seconds: progress.seconds, rows: weights.rows };
 }

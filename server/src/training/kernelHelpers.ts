@@ -1,6 +1,7 @@
-// Starts the helper threads of the SIMD matrix kernels (nn/kernels/threads.ts), for `--threads N`: worker_threads may be used here, not in nn/.
+// Starts the helper threads of the SIMD matrix kernels (engine/threads.ts), for `--threads N`: worker_threads may be used here, not in nn/ or engine/.
 import { Worker } from 'node:worker_threads';
-import { CONTROL, JOB, JOB_FLOATS, JOB_WORDS, floatsOffset, type HelperData, type StartHelpers } from '../nn/kernels/threads';
+import { CONTROL, JOB, JOB_FLOATS, JOB_WORDS } from '../engine/layout';
+import { floatsOffset, type HelperData, type StartHelpers } from '../engine/threads';
 
 /** Reads of the control block a helper makes, waiting for a job, before it sleeps. */
 const HELPER_SPINS = 200_000;
@@ -15,7 +16,7 @@ const HELPER_SPINS = 200_000;
 const HELPER_SOURCE = `
 const { workerData, parentPort } = require('node:worker_threads');
 let words = null, floats = null, exports = null, index = 0;
-const math = { exp: Math.exp, tanh: Math.tanh, log: Math.log, log1p: Math.log1p }; // kernelImports in nn/kernels/wasm.ts
+const math = { exp: Math.exp, tanh: Math.tanh, log: Math.log, log1p: Math.log1p }; // kernelImports in engine/kernels.ts
 /**
  * Has V8 compile the product and sgd kernels of a precision with its optimizing compiler: one
  * call of each, on an instance of the module with a memory of its own, uses up V8's budget for
@@ -124,7 +125,7 @@ export const startKernelHelpers: StartHelpers = (data: HelperData, count: number
 
 /**
  * `count` helper threads started before the trainer that will use them, with the compiled
- * kernels (nn/kernels compiledKernels()). Booting a worker takes 10–30 ms, and optimizing its
+ * kernels (engine compiledKernels()). Booting a worker takes 10–30 ms, and optimizing its
  * kernels a few more; a trainer that starts its own helpers trains alone meanwhile, on a core
  * the booting thread shares. `nn train --threads N` starts them before it reads and checks the
  * spec (for a large CSV, most of a second), so they wait ready when training begins (bench/README.md

@@ -2,7 +2,7 @@
 
 import { performance } from 'node:perf_hooks';
 import type { Dataset, NetworkSpec, TrainSettings } from '../language/model';
-import { Trainer } from '../nn/trainer';
+import { createTrainer } from '../engine';
 import { DEFAULT_THROUGHPUT, parameterCount } from './estimate';
 
 /**
@@ -53,9 +53,9 @@ export function measureThroughput(): number {
   };
   try {
     // The first pass warms the JIT; the second one is timed.
-    new Trainer(network, data, { ...settings, epochs: 4 }).train({});
+    createTrainer(network, data, { ...settings, epochs: 4 }).train({});
     const started = performance.now();
-    new Trainer(network, data, settings).train({});
+    createTrainer(network, data, settings).train({});
     const seconds = (performance.now() - started) / 1000;
     const work = parameterCount(network) * rows * epochs;
     return seconds > 0 ? work / seconds : DEFAULT_THROUGHPUT;

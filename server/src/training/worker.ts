@@ -14,7 +14,8 @@
 import { parentPort } from 'node:worker_threads';
 import { performance } from 'node:perf_hooks';
 import { reportsOf, thinHistory } from '../nn/history';
-import { Trainer } from '../nn/trainer';
+import { createTrainer } from '../engine';
+import type { Trainer } from '../nn/trainer';
 import type { LayerState, TrainResult, WeightSnapshot } from '../nn/types';
 import type { RunSpec } from '../language/model';
 import type { PanelLayer, Snapshot } from '../protocol';
@@ -61,9 +62,9 @@ function keep(key: string, entry: KeptTrainer): void {
   while (kept.size > KEPT_TRAINERS) kept.delete(kept.keys().next().value as string);
 }
 
-/** A trainer of the run on the fastest path this runtime has. */
+/** A trainer of the run on the fastest path of the engine that takes it. */
 function newTrainer(run: RunSpec): Trainer {
-  return new Trainer(run.network, run.data, run.settings);
+  return createTrainer(run.network, run.data, run.settings);
 }
 
 function post(message: WorkerMessage): void {

@@ -1,0 +1,193 @@
+// The generic walk over the syntax tree: nodeAt on every kind of node, children in text order, a node's tokens and block.
+import { describe, expect, it } from 'vitest';
+import { parse } from '../../server/src/language';
+import { CHILD_FIELDS, type Node } from '../../server/src/language/syntax';
+import { blockOf, children, nodeAt, nodePath, tokenAt, tokenOf, walk } from '../../server/src/language/walk';
+
+/** Every kind of node at least once; arguments are written with two spaces, so a cursor can stand between name and value. */
+const SPEC = `network xor {
+  input 2
+  layer hidden 3 sigmoid init he
+}
+data rows {
+  0 1 -> 1
+  normalize zscore
+}
+data csv from "c.csv" {
+  header yes
+  target "y" onehot
+  inputs a..b 3
+}
+data gen = spiral(samples  40, noise 0.1)
+train xor on rows {
+  loss mse
+  optimizer sgd rate  0.5
+  epochs 10
+  batch full
+  seed 1
+  stop when loss < 0.01
+  validate 20%
+  precision f32
+}
+`;
+
+/** The offset of `|` in `marker`, which occurs (without the `|`) once in SPEC. */
+function offsetOf(marker: string): number {
+  const bar = marker.indexOf('|');
+  const plain = marker.replace('|', '');
+  const at = SPEC.indexOf(plain);
+  if (at < 0 || SPEC.indexOf(plain, at + 1) >= 0) throw new Error(`'${plain}' must occur once in the spec`);
+  return at + bar;
+}
+
+const { file, problems } = parse(SPEC);
+
+describe('nodeAt', () => {
+  // [cursor, the innermost node's kind, the kinds from the declaration inward]
+  const cases: [string, Node['kind'], string][] = [
+    ['net|work xor', 'network', 'network'],
+    ['network x|or', 'word', 'network word'],
+    ['in|put 2', 'input', 'network input'],
+    ['input |2', 'number', 'network input number'],
+    ['la|yer hidden', 'layer', 'network layer'],
+    ['sigmoid i|nit', 'layer', 'network layer'],
+    ['init h|e', 'word', 'network layer word'],
+    ['da|ta rows', 'data', 'data'],
+    ['data r|ows', 'word', 'data word'],
+    ['data rows |{', 'inline', 'data inline'],
+    ['0 1 -|> 1', 'row', 'data inline row'],
+    ['0 1 -> |1', 'number', 'data inline row number'],
+    ['norm|alize zscore', 'normalize', 'data inline normalize'],
+    ['fr|om "c.csv"', 'file', 'data file'],
+    ['"c.|csv"', 'string', 'data file string'],
+    ['head|er yes', 'header', 'data file header'],
+    ['tar|get "y"', 'target', 'data file target'],
+    ['"y" one|hot', 'target', 'data file target'],
+    ['in|puts a..b', 'inputs', 'data file inputs'],
+    ['a.|.b', 'range', 'data file inputs range'],
+    ['a..|b', 'word', 'data file inputs range word'],
+    ['gen |= spiral', 'generated', 'data generated'],
+    ['spi|ral(', 'word', 'data generated word'],
+    ['samples | 40', 'argument', 'data generated argument'],
+    ['noise 0.|1', 'number', 'data generated argument number'],
+    ['train xor o|n rows', 'train', 'train'],
+    ['train x|or on', 'word', 'train word'],
+    ['lo|ss mse', 'loss', 'train loss'],
+    ['optim|izer sgd', 'optimizer', 'train optimizer'],
+    ['rate | 0.5', 'argument', 'train optimizer argument'],
+    ['epo|chs 10', 'epochs', 'train epochs'],
+    ['bat|ch full', 'batch', 'train batch'],
+    ['seed |1', 'number', 'train seed number'],
+    ['se|ed 1', 'seed', 'train seed'],
+    ['stop wh|en', 'stop', 'train stop'],
+    ['loss |< 0.01', 'stop', 'train stop'],
+    ['vali|date 20%', 'validate', 'train validate'],
+    ['validate 2|0%', 'percent', 'train validate percent'],
+    ['prec|ision f32', 'precision', 'train precision'],
+  ];
+
+  it('parses the spec of every kind without problems', () => {
+    expect(problems).toEqual([]);
+  });
+
+  it.each(cases)('at %j is a %s', (marker, kind, path) => {
+    const offset = offsetOf(marker);
+    expect(nodeAt(file, offset)?.kind).toBe(kind);
+    expect(nodePath(file, offset).map((n) => n.kind).join(' ')).toBe(path);
+  });
+
+  it('has a case for every kind of node but the file itself', () => {
+    const covered = new Set(cases.map(([, kind]) => kind));
+    expect(Object.keys(CHILD_FIELDS).filter((kind) => kind !== 'spec' && !covered.has(kind as Node['kind']))).toEqual([]);
+  });
+
+  it('takes a cursor just after a word as on the word, and the word it is inside over one it touches', () => {
+    expect(nodeAt(file, offsetOf('hidden| 3'))).toMatchObject({ kind: 'word', text: 'hidden' });
+    // `a..b`: at the end of `a` the cursor touches the `..` token, which is no node.
+    expect(nodeAt(file, offsetOf('a|..b'))).toMatchObject({ kind: 'word', text: 'a' });
+    // `spiral(`: at the `(` the cursor is just after `spiral`.
+    expect(nodeAt(file, offsetOf('spiral|('))).toMatchObject({ kind: 'word', text: 'spiral' });
+  });
+
+  it('finds nothing between declarations or past the end', () => {
+    const spaced = parse('network a {\n}\n\n  \ndata b {\n}\n').file;
+    expect(nodePath(spaced, 15)).toEqual([]);
+    expect(nodePath(spaced, 13).map((n) => n.kind)).toEqual(['network']);
+    expect(nodeAt(file, SPEC.length)).toBeUndefined();
+    expect(nodeAt(parse('').file, 0)).toBeUndefined();
+  });
+
+  it('finds the token under the cursor among a node own tokens', () => {
+    const stop = nodeAt(file, offsetOf('stop wh|en'))!;
+    expect(tokenAt(stop, offsetOf('stop wh|en'))).toMatchObject({ kind: 'keyword', text: 'when' });
+    expect(tokenAt(stop, offsetOf('loss |< 0.01'))).toMatchObject({ kind: 'operator', text: '<' });
+    expect(tokenAt(stop, offsetOf('stop when loss < 0.|01'))).toBeUndefined();
+  });
+});
+
+describe('children and walk', () => {
+  it('gives children in text order, whatever order the fields are in', () => {
+    const csv = file.declarations[2];
+    const source = children(csv)[1];
+    expect(source.kind).toBe('file');
+    // Written header, target, inputs: the fields are inputs, target, …, header.
+    expect(children(source).map((n) => n.kind)).toEqual(['string', 'header', 'target', 'inputs']);
+    const row = nodeAt(file, offsetOf('0 1 -|> 1'))!;
+    expect(children(row).map((n) => SPEC.slice(n.span.start, n.span.end))).toEqual(['0', '1', '1']);
+  });
+
+  it('visits every node once, parents first, and can pass the leaves by', () => {
+    const all: Node[] = [];
+    const parents = new Map<Node, Node | undefined>();
+    walk(file, (node, parent) => {
+      all.push(node);
+      parents.set(node, parent);
+    });
+    expect(new Set(all).size).toBe(all.length);
+    for (const node of all) {
+      const parent = parents.get(node);
+      if (parent) expect(all.indexOf(parent)).toBeLessThan(all.indexOf(node));
+      if (parent) expect(children(parent)).toContain(node);
+    }
+    const branches: Node[] = [];
+    walk(file, (node) => void branches.push(node), { leaves: false });
+    expect(branches).toEqual(all.filter((n) => 'tokens' in n));
+  });
+
+  it('skips the children of a node its visitor declines, and leaves every node it entered', () => {
+    const seen: string[] = [];
+    const left: string[] = [];
+    walk(
+      file,
+      (node) => {
+        seen.push(node.kind);
+        return node.kind !== 'data';
+      },
+      { leave: (node) => left.push(node.kind) },
+    );
+    expect(seen).not.toContain('row');
+    expect(seen.filter((k) => k === 'data')).toHaveLength(3);
+    expect([...left].sort()).toEqual([...seen].sort());
+  });
+});
+
+describe('tokens', () => {
+  it('gives each block the braces it was written with', () => {
+    const [network, rows, csv, gen, train] = file.declarations;
+    for (const node of [network, children(rows)[1], children(csv)[1], train]) {
+      const block = blockOf(node)!;
+      expect(SPEC[block.open.start]).toBe('{');
+      expect(SPEC[block.close!.start]).toBe('}');
+    }
+    expect(blockOf(rows)).toBeUndefined();
+    expect(blockOf(gen)).toBeUndefined();
+    const unterminated = parse('train n on d {\n  epochs 3\n').file.declarations[0];
+    expect(blockOf(unterminated)).toEqual({ open: { start: 13, end: 14 } });
+  });
+
+  it('finds a keyword of a node by its text', () => {
+    const layer = nodeAt(file, offsetOf('la|yer hidden'))!;
+    expect(SPEC.slice(tokenOf(layer, 'init')!.span.start, tokenOf(layer, 'init')!.span.end)).toBe('init');
+    expect(tokenOf(nodeAt(file, offsetOf('in|put 2'))!, 'init')).toBeUndefined();
+  });
+});
