@@ -165,6 +165,20 @@ describe('language server over stdio', () => {
     expect(done.diagnostics.find(result)!.message).toMatch(/^trained: /);
   });
 
+  it('trains examples/spiral.nn by itself on open, under the default 2 s budget (docs/editor.md "Auto-train and the estimate")', async () => {
+    client = await LspClient.start();
+    const spiral = join(ROOT, 'examples', 'spiral.nn');
+    const uri = pathToFileURL(spiral).href;
+    client.open(uri, readFileSync(spiral, 'utf8'));
+    // Nobody asks it to train: the first run status that leaves 'idle' comes from auto-train.
+    const started = await client.waitFor('spiral.nn to start training by itself', () =>
+      client!.runStatuses.find((s) => s.uri === uri && s.runs[0] && s.runs[0].phase !== 'idle'),
+    );
+    expect(['queued', 'running', 'done']).toContain(started.runs[0].phase);
+    const done = await client.waitForDiagnostics(uri, (p) => p.diagnostics.some(result), 60_000);
+    expect(messageOf(done.diagnostics.find(result)!)).toMatch(/^trained: loss 0\.0\d+ at epoch \d+ \(target < 0\.02 reached\)/);
+  });
+
   it('leaves runs over the budget for Train and shows their estimate', async () => {
     client = await LspClient.start({ settings: { autoTrainBudgetSeconds: 0 } });
     client.open(XOR_URI, XOR);

@@ -53,7 +53,7 @@ export class TrainingHost {
       workerPath: options.workerPath,
       size: options.poolSize ?? defaultPoolSize(),
       cancelGraceMs: options.cancelGraceMs,
-      onThroughput: (throughput) => this.speed.measured(throughput),
+      onSpeed: (scale) => this.speed.measured(scale),
     });
   }
 

@@ -85,8 +85,8 @@ export interface ProgressReport {
 }
 
 export type WorkerMessage =
-  /** Sent once at start: the measured speed, in parameter·sample updates per second. */
-  | { type: 'ready'; throughput: number }
+  /** Sent once at start: this machine's measured speed, in seconds per second of the estimate's reference machine (estimate.ts). */
+  | { type: 'ready'; scale: number }
   /** At most ~10 per second per job. */
   | { type: 'progress'; job: number; version: number; key: string; progress: ProgressReport }
   /**

@@ -51,8 +51,8 @@ export interface PoolOptions {
   size: number;
   /** After a cancel, how long a worker may take to stop before it is terminated (ms). */
   cancelGraceMs?: number;
-  /** The speed a worker measured at start, in parameter·sample updates per second. */
-  onThroughput?(throughput: number): void;
+  /** The speed a worker measured at start, in seconds per second of the estimate's reference machine. */
+  onSpeed?(scale: number): void;
 }
 
 interface Job {
@@ -272,7 +272,7 @@ export class WorkerPool {
 
   private receive(slot: Slot, message: WorkerMessage): void {
     if (message.type === 'ready') {
-      this.options.onThroughput?.(message.throughput);
+      this.options.onSpeed?.(message.scale);
       return;
     }
     if (message.type === 'record') {

@@ -22,7 +22,7 @@ import type { PanelLayer, Snapshot } from '../protocol';
 import { CancelFlag, type HostMessage, type LiveWeights, type ProgressReport, type RunFrame, type RunRecord, type WorkerMessage } from './messages';
 import type { RunOutcome, StepPosition } from './outcome';
 import { dataPoints, trainerBoundary, BOUNDARY_GRID, type Box } from '../present/boundary';
-import { measureThroughput } from './measure';
+import { measureScale } from './measure';
 import { layerStateSize, panelLayer, snapshotLayers } from '../present/snapshots';
 
 /** Snapshots kept per run, evenly spaced over its epochs (the panel's scrubber). */
@@ -97,7 +97,7 @@ let measured = false;
 function measureWhenIdle(): void {
   if (measured) return;
   measured = true;
-  post({ type: 'ready', throughput: measureThroughput() });
+  post({ type: 'ready', scale: measureScale() });
 }
 setTimeout(measureWhenIdle, 200);
 
