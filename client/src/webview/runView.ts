@@ -161,7 +161,7 @@ export class RunView {
     this.view = view;
     const status = view.status;
     // The run's name, with its line when another run of the file shares its network (RunStatus.title).
-    const line = /\((line \d+)\)$/.exec(status.title)?.[1];
+    const line = /\((line \d+)\)$/.exec(status.title ?? '')?.[1];
     this.title.replaceChildren(
       element('span', 'nn-network', status.network),
       element('span', 'muted', ' on '),
@@ -175,7 +175,7 @@ export class RunView {
     setButtonLabel(this.trainButton, 'play', status.phase === 'idle' ? 'Train' : 'Retrain');
     this.trainButton.disabled = running;
     this.stopButton.hidden = !running;
-    this.stopButton.disabled = status.stopping;
+    this.stopButton.disabled = status.stopping === true;
     this.stepButton.disabled = running;
     this.resetButton.disabled = running || status.phase === 'idle' || (status.step === 0 && status.stepFrom === 'initial');
     this.renderStats(view);
@@ -296,12 +296,13 @@ export class RunView {
     const status = view.status;
     const last = view.curve[view.curve.length - 1];
     const items: [string, string, string?][] = [];
-    const stepped = status.step !== null;
-    if (status.step !== null) items.push(['step', `${status.step} from the ${status.stepFrom === 'trained' ? 'trained' : 'initial'} weights`]);
+    // A view from before these fields (a report written by an older version) has none of them.
+    const stepped = typeof status.step === 'number';
+    if (stepped) items.push(['step', `${status.step} from the ${status.stepFrom === 'trained' ? 'trained' : 'initial'} weights`]);
     items.push(
       ['epoch', status.epochs > 0 ? `${status.epoch} / ${status.epochs}` : String(status.epoch)],
       // The loss as the lens and the status bar write it (present/numbers.ts), so the views read alike.
-      ['loss', status.loss === null && status.phase === 'idle' ? '–' : formatLossAgainst(status.loss ?? (stepped ? null : (last?.loss ?? null)), status.target), 'training'],
+      ['loss', status.loss === null && status.phase === 'idle' ? '–' : formatLossAgainst(status.loss ?? (stepped ? null : (last?.loss ?? null)), status.target ?? null), 'training'],
     );
     // After Step, the curve is the training's, not where the weights are now.
     const fromCurve = stepped ? undefined : last;
