@@ -19,20 +19,20 @@ import type { ClientFeatures } from './state';
 /**
  * After the editor asked for lenses, a progress refresh waits this long before it asks again
  * (a change of state, such as Stop, does not wait). VS Code shows the lenses it fetched only
- * when its resolve debounce (RunOnceScheduler, at least 250 ms, more before it has measured
- * anything) runs out, and every new fetch re-arms it: fetching again sooner would keep the
- * new text from showing. With its fetch debounce (at least 250 ms) the lens moves about
- * twice a second while a run trains (docs/editor.md "CodeLens").
+ * when its resolve debounce (RunOnceScheduler, 250 ms once it has measured a resolve, 375 ms
+ * or so before) runs out, and every new fetch re-arms it: fetches must come further apart than
+ * that, and with its fetch debounce (at least 250 ms) they do. The lens then moves two or three
+ * times a second while a run trains (docs/editor.md "CodeLens").
  */
-const LENS_REFRESH_SPACING_MS = 300;
+const LENS_REFRESH_SPACING_MS = 150;
 /**
  * A refresh the editor did not answer with a lens request (no editor shows the file, or VS Code
  * dropped its pending fetch when the editor lost focus) holds the next one back at most this many
  * times as long as the editor usually takes to answer, within the bounds below: long enough
  * never to starve a slow editor, short enough that the lens moves again soon after a focus change.
  */
-const LENS_ANSWER_PATIENCE = 3;
-const LENS_ANSWER_TIMEOUT_MIN_MS = 1000;
+const LENS_ANSWER_PATIENCE = 4;
+const LENS_ANSWER_TIMEOUT_MIN_MS = 2500;
 const LENS_ANSWER_TIMEOUT_MAX_MS = 10_000;
 /** Inlay hint refreshes while runs train (live ŷ hints), at most this often. */
 const HINT_REFRESH_INTERVAL_MS = 1000;
