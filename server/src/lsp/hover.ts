@@ -379,7 +379,7 @@ function stepLines(state: DocumentState, network: NetworkSpec, index: number, ru
     `W${layerMark(k)} before:`,
     code(matrixLines(rows, columns, before, decimals)),
     `∂L/∂W${layerMark(k)} = δ${layerMark(k)} ${outputSymbol(network, k - 1)}ᵀ (column b: ∂L/∂b${layerMark(k)} = δ${layerMark(k)}), batch mean:`,
-    code(matrixLines(rows, columns, { ...after, weights: after.weightGradient, biases: after.biasGradient })),
+    code(matrixLines(rows, columns, { ...after, weights: after.weightGradient, biases: after.biasGradient }, 'scaled')),
     `W${layerMark(k)} after:`,
     code(matrixLines(rows, columns, after, decimals)),
     `ΔW${layerMark(k)} = W${layerMark(k)} after − W${layerMark(k)} before (column b: Δb${layerMark(k)}):`,

@@ -24,8 +24,11 @@ export function resultProblem(check: CheckResult, run: RunSpec, state: RunState,
   if (state.phase === 'stepped') {
     const position = state.weights?.position;
     const trained = position?.from === 'trained' && state.outcome?.result ? ` (trained to epoch ${state.outcome.result.epochs} in ${formatSeconds(state.outcome.seconds)})` : '';
-    const next = position && position.steps === 0 ? '. Step makes one update from here; Train trains from the seed.' : '';
-    return { span, severity: 'info', code: 'stepped', message: `${position && position.steps === 0 ? 'reset' : 'stepped'}: ${statusSummary(state, run)}${trained}${next}` };
+    if (position && position.steps === 0) {
+      const loss = formatLossAgainst(position.loss, run.settings.stopLoss);
+      return { span, severity: 'info', code: 'stepped', message: `reset to the initial weights: epoch 0 · loss ${loss}. Step makes one update from here; Train trains from the seed.` };
+    }
+    return { span, severity: 'info', code: 'stepped', message: `stepped: ${statusSummary(state, run)}${trained}` };
   }
   const outcome = state.outcome;
   const result = outcome?.result;

@@ -325,8 +325,8 @@ export class TrainingHost {
   }
 
   /**
-   * Where a step starts when the worker keeps no trainer of the run (docs/editor.md "Step and
-   * Reset"): after Step or Reset, where those steps started, with the steps made so far
+   * Where a step starts when the worker keeps no trainer of the run
+   * (docs/editor.md "Step and Reset"): after Step or Reset, where those steps started, with the steps made so far
    * repeated; else the trained weights when retraining reproduces them (a run that ended by
    * its target, its epochs or a divergence), else the initial ones. A run that was stopped
    * or hit its time limit cannot be reproduced by retraining, so its steps start afresh.
