@@ -6,6 +6,7 @@ import { LineIndex } from '../../server/src/language/positions';
 import type { Position } from '../../server/src/language/positions';
 import type { DocumentState } from '../../server/src/lsp/state';
 import { Trainer } from '../../server/src/nn/trainer';
+import type { SampleExplanation } from '../../server/src/nn/types';
 import { runStatus } from '../../server/src/present/summary';
 import type { RunOutcome } from '../../server/src/training/outcome';
 import { runStateOf, type RunParts } from '../../server/src/training/runState';
@@ -82,17 +83,21 @@ export function withParts(state: DocumentState, parts: (run: RunSpec) => RunPart
   return { ...state, runStates, statuses };
 }
 
+/** Every inline row of the run's data through the trainer's weights now, as the worker explains them (null for other data). */
+function explainedRows(trainer: Trainer, run: RunSpec): SampleExplanation[] | null {
+  const data = run.data;
+  if (!data.rowSpans) return null;
+  return Array.from({ length: data.rows }, (_, r) =>
+    trainer.explain(
+      Array.from(data.inputs.subarray(r * data.inputWidth, (r + 1) * data.inputWidth)),
+      Array.from(data.targets.subarray(r * data.targetWidth, (r + 1) * data.targetWidth)),
+    ),
+  );
+}
+
 /** A training in progress as the host keeps it, with its latest live snapshot: the trainer's weights now. */
 export function liveJob(trainer: Trainer, run: RunSpec, epoch: number, loss: number): LiveJob {
-  const data = run.data;
-  const rows = data.rowSpans
-    ? Array.from({ length: data.rows }, (_, r) =>
-        trainer.explain(
-          Array.from(data.inputs.subarray(r * data.inputWidth, (r + 1) * data.inputWidth)),
-          Array.from(data.targets.subarray(r * data.targetWidth, (r + 1) * data.targetWidth)),
-        ),
-      )
-    : null;
+  const rows = explainedRows(trainer, run);
   return {
     kind: 'train',
     version: 1,
@@ -135,16 +140,7 @@ export function trainAll(state: DocumentState, options: { steps?: number } = {})
     const position = step
       ? { from: 'initial' as const, steps: options.steps!, epoch: step.epoch, loss: trainer.trainingLoss(), layers: step.after }
       : null;
-    const data = run.data;
-    const rows = data.rowSpans
-      ? Array.from({ length: data.rows }, (_, r) =>
-          trainer.explain(
-            Array.from(data.inputs.subarray(r * data.inputWidth, (r + 1) * data.inputWidth)),
-            Array.from(data.targets.subarray(r * data.targetWidth, (r + 1) * data.targetWidth)),
-          ),
-        )
-      : null;
-    outcomes.set(run.key, { key: run.key, result, step, seconds: 0.01, rows, position });
+    outcomes.set(run.key, { key: run.key, result, step, seconds: 0.01, rows: explainedRows(trainer, run), position });
     trainers.set(run.key, trainer);
   }
   return { outcomes, trainers };

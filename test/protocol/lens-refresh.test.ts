@@ -44,18 +44,25 @@ function debouncedLenses(c: LspClient, debounceMs: number): { shown: { at: numbe
   return { shown, drop: () => (dropNext = true), dispose: () => clearTimeout(timer) };
 }
 
+/** A server, an editor that fetches lenses with this debounce, and LONG training in it. */
+async function training(debounceMs: number): Promise<{ c: LspClient; editor: ReturnType<typeof debouncedLenses> }> {
+  const c = await LspClient.start({ settings: { autoTrain: 'off' } });
+  client = c;
+  const editor = debouncedLenses(c, debounceMs);
+  c.open(URI, LONG);
+  await c.waitForDiagnostics(URI, () => true);
+  await c.command('nn.train', URI, TRAIN);
+  return { c, editor };
+}
+
 describe('lens refresh', () => {
   it('keeps the lens moving when the editor debounces longer than the old refresh clock', async () => {
-    client = await LspClient.start({ settings: { autoTrain: 'off' } });
-    const editor = debouncedLenses(client, 900);
+    const { c, editor } = await training(900);
     try {
-      client.open(URI, LONG);
-      await client.waitForDiagnostics(URI, () => true);
-      await client.command('nn.train', URI, TRAIN);
       const started = performance.now();
       // Six fetches of a running lens, each with a new epoch, within a deadline: never starved.
       const running = () => editor.shown.filter((s) => s.at > started && /epoch \d+\//.test(s.text));
-      await client.waitFor('six lens fetches while the run trains', () => running().length >= 6, 15_000);
+      await c.waitFor('six lens fetches while the run trains', () => running().length >= 6, 15_000);
       const epochs = running().map((s) => Number(/epoch (\d+)\//.exec(s.text)![1]));
       expect(new Set(epochs).size).toBe(epochs.length);
       // One fetch per debounce, plus the server's spacing after each fetch: about one a second here.
@@ -67,16 +74,12 @@ describe('lens refresh', () => {
   });
 
   it('asks for the lenses at once when a run changes state, so Stop shows at the editor’s next fetch', async () => {
-    client = await LspClient.start({ settings: { autoTrain: 'off' } });
-    const editor = debouncedLenses(client, 250);
+    const { c, editor } = await training(250);
     try {
-      client.open(URI, LONG);
-      await client.waitForDiagnostics(URI, () => true);
-      await client.command('nn.train', URI, TRAIN);
-      await client.waitFor('a running lens', () => editor.shown.find((s) => /\bStop\b/.test(s.text)), 10_000);
+      await c.waitFor('a running lens', () => editor.shown.find((s) => /\bStop\b/.test(s.text)), 10_000);
       const asked = performance.now();
-      await client.command('nn.stopTraining', URI, TRAIN);
-      const stopped = await client.waitFor('a lens without Stop', () => editor.shown.find((s) => s.at > asked && !/\$\(debug-stop\) Stop/.test(s.text)), 5_000);
+      await c.command('nn.stopTraining', URI, TRAIN);
+      const stopped = await c.waitFor('a lens without Stop', () => editor.shown.find((s) => s.at > asked && !/\$\(debug-stop\) Stop/.test(s.text)), 5_000);
       const latency = stopped.at - asked;
       console.info(`nn.stopTraining → a fetched lens without Stop (editor debounce 250 ms): ${latency.toFixed(0)} ms`);
       // The server's part is the time beyond the editor's own debounce.
@@ -88,19 +91,15 @@ describe('lens refresh', () => {
   });
 
   it('moves again after the editor dropped a fetch (it lost focus)', async () => {
-    client = await LspClient.start({ settings: { autoTrain: 'off' } });
-    const editor = debouncedLenses(client, 250);
+    const { c, editor } = await training(250);
     try {
-      client.open(URI, LONG);
-      await client.waitForDiagnostics(URI, () => true);
-      await client.command('nn.train', URI, TRAIN);
-      await client.waitFor('a running lens', () => editor.shown.find((s) => /epoch \d+\//.test(s.text)), 10_000);
+      await c.waitFor('a running lens', () => editor.shown.find((s) => /epoch \d+\//.test(s.text)), 10_000);
       editor.drop();
       const dropped = performance.now();
       // Its next refresh finds no fetch to answer it; the server asks again after its patience (2.5 s at least).
-      const next = await client.waitFor('a fetch after the dropped one', () => editor.shown.find((s) => s.at > dropped + 250), 6_000);
+      const next = await c.waitFor('a fetch after the dropped one', () => editor.shown.find((s) => s.at > dropped + 250), 6_000);
       expect(next.at - dropped).toBeLessThan(4_000);
-      await client.command('nn.stopTraining', URI);
+      await c.command('nn.stopTraining', URI);
     } finally {
       editor.dispose();
     }

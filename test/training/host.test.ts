@@ -193,14 +193,19 @@ describe('training host', () => {
   });
 });
 
+/** A host with SHORT trained to its end. */
+async function trained() {
+  const { host, events } = start();
+  const run = checked(xorSpec(SHORT)).runs[0];
+  host.update(URI, 1, [run]);
+  host.train(URI, null, 60);
+  await events.next((e) => e.kind === 'done', 20_000, 'the training');
+  return { host, events, run };
+}
+
 describe('Step and Reset (docs/editor.md "Step and Reset")', () => {
   it('Reset puts a trained run back at the seed’s weights, and Step counts its updates from there', async () => {
-    const { host, events } = start();
-    const runs = checked(xorSpec(SHORT)).runs;
-    const run = runs[0];
-    host.update(URI, 1, runs);
-    host.train(URI, null, 60);
-    await events.next((e) => e.kind === 'done', 20_000, 'the training');
+    const { host, events, run } = await trained();
     const trainedEpochs = host.state(URI, run).outcome!.result!.epochs;
 
     expect(host.reset(URI, run.key)).toBe(true);
@@ -227,22 +232,17 @@ describe('Step and Reset (docs/editor.md "Step and Reset")', () => {
   });
 
   it('Step after a finished run continues from its final weights, and says so', async () => {
-    const { host, events } = start();
-    const runs = checked(xorSpec(SHORT)).runs;
-    const run = runs[0];
-    host.update(URI, 1, runs);
-    host.train(URI, null, 60);
-    await events.next((e) => e.kind === 'done', 20_000, 'the training');
-    const trained = host.state(URI, run).outcome!;
+    const { host, events, run } = await trained();
+    const finished = host.state(URI, run).outcome!;
     host.step(URI, run.key);
     await events.next((e) => e.kind === 'done', 10_000, 'the step');
     const stepped = host.state(URI, run);
     expect(stepped.phase).toBe('stepped');
-    expect(stepped.weights?.position).toMatchObject({ from: 'trained', steps: 1, epoch: trained.result!.epochs + 1 });
-    expect(Array.from(stepped.weights!.step!.before[0].weights)).toEqual(Array.from(trained.result!.layers[0].weights));
+    expect(stepped.weights?.position).toMatchObject({ from: 'trained', steps: 1, epoch: finished.result!.epochs + 1 });
+    expect(Array.from(stepped.weights!.step!.before[0].weights)).toEqual(Array.from(finished.result!.layers[0].weights));
     // The training's result and time stay beside the stepped weights.
-    expect(stepped.outcome?.result).toBe(trained.result);
-    expect(stepped.outcome?.seconds).toBe(trained.seconds);
+    expect(stepped.outcome?.result).toBe(finished.result);
+    expect(stepped.outcome?.seconds).toBe(finished.seconds);
   });
 
   it('shows the live weights of a training, and Stop says so at once', async () => {
