@@ -174,16 +174,19 @@ describe('one state in every view', () => {
     const live = (text: string) => /\*\*(epoch (\d+) · loss [\d.e-]+) · live\*\*/.exec(text);
     const first = live(await hoverNow());
     expect(first).not.toBeNull();
-    // The hover's epoch and loss are a position the status bar showed (nn/runStatus): a snapshot
-    // goes with the progress report of its epoch, so the views never show two different ones.
-    const positions = () => new Set(client!.runStatuses.filter((s) => s.uri === URI).map((s) => s.runs[0].position));
-    expect(positions()).toContain(first![1]);
+    // The hover's weights are of an epoch the run reached: the status bar (nn/runStatus) has shown it
+    // or a later one. (A cheap snapshot goes with the progress report of its epoch, so on a small
+    // network they are usually the same epoch; a snapshot costly on a busy machine comes less often
+    // than progress, and the hover then says the epoch of its own.)
+    const latestEpoch = () => client!.runStatuses.filter((s) => s.uri === URI).at(-1)!.runs[0].epoch;
+    expect(Number(first![2])).toBeGreaterThan(0);
+    expect(Number(first![2])).toBeLessThanOrEqual(latestEpoch());
     // Hovering again later shows newer weights.
     const epoch = Number(first![2]);
     await client.waitFor('a later epoch', () => (client!.runStatuses.filter((s) => s.uri === URI).at(-1)?.runs[0].epoch ?? 0) > epoch);
     const again = live(await hoverNow());
     expect(Number(again![2])).toBeGreaterThan(epoch);
-    expect(positions()).toContain(again![1]);
+    expect(Number(again![2])).toBeLessThanOrEqual(latestEpoch());
     await client.command('nn.stopTraining', URI);
   }, 60_000);
 });
