@@ -76,6 +76,13 @@ describe('the editor tells one truth', () => {
     });
   }
 
+  /** Waits for the hover to finish fading in, so its screenshot is legible. */
+  const hoverShown = () =>
+    wb.page.waitForFunction(() => {
+      const hover = (globalThis as any).document.querySelector('.monaco-hover:not(.hidden)');
+      return hover !== null && (globalThis as any).getComputedStyle(hover).opacity === '1';
+    }, undefined, { timeout: T.ui });
+
   const lensChanges = (): Promise<{ at: number; text: string }[]> => wb.page.evaluate(() => (globalThis as any).__lens);
   const pageNow = (): Promise<number> => wb.page.evaluate(() => (globalThis as any).performance.now());
 
@@ -142,6 +149,7 @@ describe('the editor tells one truth', () => {
     const first = await wb.hover(wb.token(hidden.text, 'hidden'), /epoch \d+ · loss [\d.e-]+ · live/, T.lsp);
     const epochOf = (text: string) => Number(/epoch (\d+) · loss [\d.e-]+ · live/.exec(text)![1]);
     expect(first).toMatch(/h₁/);
+    await hoverShown();
     await shot('04-hover-live-weights');
     await wb.dismissHover();
     const again = await pollUntil(
@@ -178,6 +186,7 @@ describe('the editor tells one truth', () => {
     const hover = await wb.hover(wb.token(hidden.text, 'hidden'), /step 3/, T.lsp);
     expect(hover).toContain(words);
     expect(hover).toMatch(/W⁽¹⁾ before:[\s\S]*W⁽¹⁾ after:[\s\S]*ΔW⁽¹⁾/);
+    await hoverShown();
     await shot('06-step-3-hover');
     await wb.dismissHover();
     // Problems.

@@ -314,7 +314,7 @@ describe('hover while a run trains (docs/editor.md "Hovers")', () => {
     for (let i = 0; i < 57; i++) trainer.step();
     const state = withParts(fx.state, () => ({ live: liveJob(trainer, run, 57, 0.2113), cached: null, failure: null, estimate: 1 }));
     const text = hoverText({ ...fx, state })!;
-    expect(text).toContain('$(pulse) live **epoch 57 · loss 0.211 · live**');
+    expect(text).toContain('$(pulse) **epoch 57 · loss 0.211 · live**: the training\'s latest snapshot');
     // The numbers are the trainer's as they are now, not "not trained yet".
     expect(text).not.toContain('not trained yet');
     const layer = trainer.layers()[0];

@@ -172,7 +172,9 @@ export class RunView {
     this.phase.className = `nn-phase phase-${status.phase}`;
     this.summary.textContent = status.summary;
     const running = status.phase === 'running' || status.phase === 'queued';
-    setButtonLabel(this.trainButton, 'play', status.phase === 'idle' ? 'Train' : 'Retrain');
+    // As the lens says it: Train until the run has a training's result (steps from the initial weights have none).
+    const trainedBefore = status.phase !== 'idle' && !(status.phase === 'stepped' && status.stepFrom === 'initial');
+    setButtonLabel(this.trainButton, 'play', trainedBefore ? 'Retrain' : 'Train');
     this.trainButton.disabled = running;
     this.stopButton.hidden = !running;
     this.stopButton.disabled = status.stopping === true;
@@ -312,7 +314,8 @@ export class RunView {
     if (accuracy !== null) items.push(['accuracy', formatPercent(accuracy), 'accuracy']);
     const validationAccuracy = fromCurve?.validationAccuracy ?? null;
     if (validationAccuracy !== null) items.push(['validation accuracy', formatPercent(validationAccuracy), 'validation-accuracy']);
-    items.push(['time', formatSeconds(status.seconds)]);
+    // Steps from the initial weights have no training whose time this would be.
+    items.push(['time', stepped && status.stepFrom === 'initial' ? '–' : formatSeconds(status.seconds)]);
     this.stats.replaceChildren(
       ...items.map(([name, value, kind]) => {
         const item = element('div', `nn-stat${kind ? ` ${kind}` : ''}`);

@@ -316,7 +316,8 @@ function layerSection(state: DocumentState, network: NetworkSpec, index: number,
     parts.push(...stepLines(state, network, index, run, weights, rows, columns));
   } else if (weights && now) {
     if (weights.source === 'live') {
-      parts.push(`${hoverIcon(state, 'pulse', 'live')} **${weightsPosition(weights, run)} · live**: the training's latest snapshot; hover again for newer weights`);
+      const icon = state.client.markdown && state.client.icons ? '$(pulse) ' : '';
+      parts.push(`${icon}**${weightsPosition(weights, run)} · live**: the training's latest snapshot; hover again for newer weights`);
     } else if (weights.source === 'initial') {
       parts.push(`**${weightsPosition(weights, run)}** (Reset): ${hoverIcon(state, 'debug-step-over', 'Step')} makes the first update from here`);
     }
