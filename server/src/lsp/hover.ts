@@ -19,7 +19,7 @@ import { docFor, docMarkdown } from './keywordDocs';
 import type { DocCategory } from './keywordDocs';
 import { deltaFormula, forwardFormula, layerMark, lossFormula, outputSymbol, sub, unitLabel } from './notation';
 import { rangeOf } from './spans';
-import type { DocumentState } from './state';
+import { runIndexAt, runStateOf, type DocumentState } from './state';
 
 /** Matrices larger than this show their corners. */
 export const MAX_ROWS = 8;
@@ -397,7 +397,7 @@ function weightsPosition(weights: RunWeights, run: RunSpec): string {
 
 /** The epoch the run's training reached, for "from the weights trained to epoch N". */
 function trainedEpoch(state: DocumentState, run: RunSpec): number {
-  return state.runStates[state.check.runs.indexOf(run)]?.outcome?.result?.epochs ?? 0;
+  return runStateOf(state, run)?.outcome?.result?.epochs ?? 0;
 }
 
 /**
@@ -542,7 +542,7 @@ function weightsWords(weights: RunWeights): string {
 
 /** A run's status (its one state in words), of this version. */
 function statusOf(state: DocumentState, run: RunSpec): RunStatus | undefined {
-  return state.statuses[state.check.runs.indexOf(run)];
+  return state.statuses[runIndexAt(state.check, run.keywordSpan.start)];
 }
 
 function networkText(state: DocumentState, name: string): string | null {

@@ -66,10 +66,27 @@ export function allProblems(state: DocumentState): Problem[] {
   return [...state.check.problems, ...state.results];
 }
 
+/** Each check's runs by the offset of their `train` keyword (see runIndexAt). */
+const runIndexes = new WeakMap<CheckResult, Map<number, number>>();
+
+/**
+ * The index in `check.runs` of the run whose `train` keyword starts at `keywordStart`, or -1
+ * (a block with errors has no run). One map per check, so a feature that asks for every
+ * `train` block stays linear in the runs: a file may have thousands.
+ */
+export function runIndexAt(check: CheckResult, keywordStart: number): number {
+  let index = runIndexes.get(check);
+  if (!index) {
+    index = new Map(check.runs.map((run, i) => [run.keywordSpan.start, i]));
+    runIndexes.set(check, index);
+  }
+  return index.get(keywordStart) ?? -1;
+}
+
 /** The one state of a run of this version (undefined for a run of another text). */
 export function runStateOf(state: DocumentState, run: RunSpec): RunState | undefined {
-  const index = state.check.runs.indexOf(run);
-  return index >= 0 ? state.runStates[index] : undefined;
+  const index = runIndexAt(state.check, run.keywordSpan.start);
+  return index >= 0 && state.check.runs[index] === run ? state.runStates[index] : undefined;
 }
 
 /** The run whose `train` block contains `line` (0-based), if it passed its checks. */
