@@ -82,7 +82,10 @@ export type ProblemCode =
   | 'target-missed'
   | 'rate-too-small'
   | 'diverged'
-  | 'training-failed';
+  | 'training-failed'
+  // a run's state in place of a result: training, or weights moved by Step or Reset
+  | 'training'
+  | 'stepped';
 
 export interface Problem {
   span: Span;
