@@ -5,7 +5,7 @@
 
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { trainCommand, type CliIo } from '../../server/src/cli/train';
 import { collectingIo } from '../support/cliIo';
 import { REGRESSION } from '../support/specs';
@@ -44,6 +44,7 @@ interface JsonRun {
   accuracy: number | null;
   validationLoss: number | null;
   validationAccuracy: number | null;
+  seconds: number;
 }
 
 async function jsonRuns(file: string, extra: string[] = []): Promise<JsonRun[]> {
@@ -92,6 +93,9 @@ describe('nn train: the summary says what --json says', () => {
     expect(fit.accuracy).toBeNull();
     expect(fit.validationLoss).toBeNull();
     expect(Number(finals[0])).toBeGreaterThan(0);
+    // Seconds of training, on the real clock: a fraction of a second, not the clock's reading.
+    for (const run of [ring, fit]) expect(run.seconds).toBeGreaterThanOrEqual(0);
+    for (const run of [ring, fit]) expect(run.seconds).toBeLessThan(60);
   });
 
   it('--epochs shorter than the file says both counts; one epoch is "1 epoch run"', async () => {
@@ -136,6 +140,39 @@ describe('nn train: a file of several runs', () => {
     expect(JSON.parse(json.stdout())).toMatchObject({ file: 'none.nn', runs: [] });
   });
 
+  it('Ctrl+C is listened for while the runs train, and released after', async () => {
+    const file = spec('calm.nn', TRAINS);
+    let listening = 0;
+    const io = collectingIo(dir);
+    io.io.onInterrupt = () => {
+      listening++;
+      return () => void listening--;
+    };
+    await trainCommand([file, '--quiet'], io.io);
+    expect(listening).toBe(0);
+  });
+
+  it('a second Ctrl+C does not wait for the run to wind down: exit 130 at once', async () => {
+    const file = spec('calm-long.nn', TRAINS.replace('epochs 5', 'epochs 100000000'));
+    const io = collectingIo(dir);
+    let press: () => void = () => {};
+    io.io.onInterrupt = (handler) => {
+      press = handler;
+      return () => {};
+    };
+    const exit = vi.spyOn(process, 'exit').mockImplementation((() => undefined) as never);
+    try {
+      const done = trainCommand([file, '--quiet', '--max-seconds', '20'], io.io);
+      press();
+      expect(exit).not.toHaveBeenCalled();
+      press();
+      expect(exit).toHaveBeenCalledWith(130);
+      expect(await done).toBe(130);
+    } finally {
+      exit.mockRestore();
+    }
+  });
+
   it('--run N of a file with one block names the count in the singular', async () => {
     const file = spec('calm.nn', TRAINS);
     const io = collectingIo(dir);
@@ -149,6 +186,8 @@ describe('nn train: a file of several runs', () => {
     const io = collectingIo(dir);
     expect(await trainCommand([file], io.io)).toBe(1);
     expect(io.stdout()).toMatch(/; lower the rate \(now 50\)\n/);
+    // No number to show for a loss that is not finite, and no final weights' loss either.
+    expect(io.stdout()).toContain('\n  loss      n/a\n');
   });
 });
 

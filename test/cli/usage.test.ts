@@ -3,10 +3,10 @@
 
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
-import { CHECK_USAGE, checkCommand } from '../../server/src/cli/check';
+import { describe, expect, it, vi } from 'vitest';
+import { CHECK_USAGE, checkCommand, printable, processCheckIo } from '../../server/src/cli/check';
 import { EXPORT_USAGE, exportCommand, parseExportArgs } from '../../server/src/cli/export';
-import { TRAIN_USAGE, trainCommand } from '../../server/src/cli/train';
+import { processIo, TRAIN_USAGE, trainCommand } from '../../server/src/cli/train';
 import { collectingIo } from '../support/cliIo';
 import { tempDir } from '../support/temp';
 
@@ -97,6 +97,10 @@ describe('nn train arguments', () => {
     expect(run).toEqual({ status: 2, stdout: '', stderr: `nn train: ${message}\n${TRAIN_USAGE}\n` });
   });
 
+  it('a file that cannot be read is named, without the usage, exit 2', async () => {
+    expect(await train('nothere.nn')).toEqual({ status: 2, stdout: '', stderr: "nn train: cannot read 'nothere.nn': no such file\n" });
+  });
+
   it('--epochs=N and --epochs N are the same option; 1 is the least', async () => {
     const joined = await train('calm.nn', '--epochs=1', '--json');
     const apart = await train('calm.nn', '--epochs', '1', '--json');
@@ -169,5 +173,42 @@ describe('nn export arguments', () => {
     expect(none.status).toBe(2);
     expect(none.stderr).toMatch(/\nnn export: none\.nn has no train block to export\n$/);
     expect(exported('two.nn', '--format', 'json', '--run', '2').status).toBe(0);
+  });
+});
+
+describe('the real terminal', () => {
+  it('stdout and stderr escape control characters from a spec but keep line feeds and tabs; the progress bar keeps its own codes', () => {
+    const out = vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
+    const err = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
+    try {
+      const io = processIo();
+      io.stdout('a\x1b[2Jb\n\tc');
+      io.stderr('d\x07e\n');
+      io.drawProgress!('\r\x1b[Kbar');
+      const check = processCheckIo();
+      check.stdout('f\x1bg\n');
+      check.stderr('h\x1bi\n');
+      expect(out.mock.calls.map((c) => c[0])).toEqual([printable('a\x1b[2Jb\n\tc'), printable('f\x1bg\n')]);
+      expect(err.mock.calls.map((c) => c[0])).toEqual([printable('d\x07e\n'), '\r\x1b[Kbar', printable('h\x1bi\n')]);
+      expect(printable('a\x1b[2Jb\n\tc')).not.toContain('\x1b');
+      expect(printable('a\x1b[2Jb\n\tc')).toMatch(/^a.+b\n\tc$/);
+      expect(io.stderrColumns).toBe(process.stderr.columns || 80);
+      expect(io.cwd).toBe(process.cwd());
+      expect(check.cwd).toBe(process.cwd());
+    } finally {
+      out.mockRestore();
+      err.mockRestore();
+    }
+  });
+
+  it('Ctrl+C reaches the handler until it is released', () => {
+    const before = process.listenerCount('SIGINT');
+    const handler = vi.fn();
+    const release = processIo().onInterrupt(handler);
+    expect(process.listenerCount('SIGINT')).toBe(before + 1);
+    process.listeners('SIGINT').at(-1)!('SIGINT');
+    expect(handler).toHaveBeenCalledTimes(1);
+    release();
+    expect(process.listenerCount('SIGINT')).toBe(before);
   });
 });

@@ -1,15 +1,16 @@
-// The unit and handler tests as StrykerJS runs them for `npm run test:mutation` (docs/RELIABILITY.md
-// "Mutation score"): only suites that run the source in this process can see a mutant, so the suites
-// that build and spawn the server or the CLI (test/protocol, the spawned-CLI tests) and the tidy checks
-// (they read the source files, which Stryker rewrites) are left out; they run in `npm test`.
+// The tests StrykerJS runs for `npm run test:mutation` (docs/RELIABILITY.md "Mutation score"): those of
+// test/mutation/folders.mjs for the folder being mutated (NN_MUTATION_FOLDER, set by run.mjs).
 import { defineConfig } from 'vitest/config';
+// @ts-expect-error: a plain JavaScript module shared with run.mjs and stryker.config.mjs.
+import { FOLDERS } from './folders.mjs';
+
+const folder = process.env.NN_MUTATION_FOLDER ?? 'nn';
+const tests: string[] = FOLDERS[folder as keyof typeof FOLDERS];
 
 export default defineConfig({
   test: {
-    include: ['test/**/*.test.ts'],
+    include: tests.map((path) => (path.endsWith('.ts') ? path : `${path}/**/*.test.ts`)),
     exclude: [
-      'test/e2e/**', 'test/nvim/**', 'test/torch/**', 'test/reliability/**', 'test/protocol/**', 'test/tidy/**',
-      'test/client/**',
       // Each spawns a bundled `nn` process, where no mutant is active.
       'test/cli/code-cache.test.ts', 'test/cli/files.test.ts', 'test/cli/multi-run.test.ts', 'test/cli/pipe.test.ts',
       'test/cli/sigint.test.ts', 'test/cli/terminal.test.ts',
