@@ -15,7 +15,7 @@ import { compiledKernels, createTrainer, type KernelHelpers } from '../engine';
 import { startKernelHelpers, startKernelHelpersEarly } from '../training/kernelHelpers';
 import type { EpochReport, StopReason, TrainResult } from '../nn/types';
 import { missAdvice } from '../present/results';
-import { formatPercent, formatSeconds, lossWord } from '../present/summary';
+import { formatPercent, formatSeconds, keptNote, lossWord, patienceText, stopTarget } from '../present/summary';
 import { DataStore } from '../data/store';
 import { checkSpec, describeWriteError, readSpec } from './check';
 
@@ -273,6 +273,9 @@ async function trainSpec(options: TrainOptions, io: CliIo, hooks: TrainHooks, he
         validationLoss: result.validationLoss,
         validationAccuracy: result.validationAccuracy,
         stopped: result.stopped,
+        bestEpoch: result.bestEpoch ?? null,
+        penalty: result.penalty ?? null,
+        rate: result.rate ?? run.settings.optimizer.rate,
         seconds: Math.round(seconds * 1000) / 1000,
       })),
     );
@@ -339,9 +342,12 @@ function progressBar(run: RunSpec, latest: EpochReport | null, seconds: number, 
 }
 
 const STOPPED_TEXT: Record<StopReason, (run: RunSpec, result: TrainResult) => string> = {
-  target: (run) => `loss < ${run.settings.stopLoss} (target reached)`,
-  epochs: (run, result) =>
-    `all ${run.settings.epochs} epochs run${run.settings.stopLoss !== null ? `, target loss < ${run.settings.stopLoss} not reached. ${missAdvice(result.history.loss)}` : ''}`,
+  target: (run, result) => `${stopTarget(run, result)?.loss ?? 'loss'} < ${run.settings.stopLoss ?? run.settings.stopValidationLoss} (target reached)`,
+  epochs: (run, result) => {
+    const stop = stopTarget(run, result);
+    return `all ${run.settings.epochs} epochs run${keptNote(result)}${stop !== null ? `, target ${stop.loss} < ${stop.target} not reached. ${missAdvice(result.history.loss)}` : ''}`;
+  },
+  patience: (run, result) => patienceText(run, result),
   diverged: (run, result) => `diverged: the loss became ${lossWord(result.history.loss)} in epoch ${result.epochs}; ${divergenceAdvice(run)}`,
   time: () => 'time limit (--max-seconds)',
   cancelled: () => 'cancelled (Ctrl+C)',
@@ -380,6 +386,8 @@ function summary(file: string, lines: LineIndex, run: RunSpec, result: TrainResu
     const accuracy = result.validationAccuracy !== null ? `, accuracy ${formatPercent(result.validationAccuracy)}` : '';
     out.push(`  validation loss ${formatLoss(result.validationLoss)}${accuracy}`);
   }
+  if (result.penalty != null) out.push(`  penalty   ${formatLoss(result.penalty)} (of the final weights)`);
+  if (run.settings.schedule) out.push(`  rate      ${formatLoss(result.rate)} in the last epoch (schedule ${run.settings.schedule.kind})`);
   out.push(`  time      ${formatSeconds(seconds)}`);
   return `${out.join('\n')}\n`;
 }

@@ -57,6 +57,9 @@ export type ProblemCode =
   | 'data-too-large'
   | 'unknown-parameter'
   | 'column-conflict'
+  | 'dropout-on-last-layer'
+  | 'parameter-missing'
+  | 'validation-needed'
   // warnings
   | 'softmax-without-cross-entropy'
   | 'cross-entropy-without-softmax'

@@ -6,7 +6,7 @@ import type { Fix, Problem } from '../language/problems';
 import type { DataDecl, SpecFile, TrainDecl } from '../language/syntax';
 import { blockOf } from '../language/walk';
 import type { RunState } from '../training/host';
-import { formatLoss, formatLossAgainst, formatPercent, formatSeconds, lossWord } from './summary';
+import { formatLoss, formatLossAgainst, formatPercent, formatSeconds, keptNote, lossWord, patienceText, stopTarget } from './summary';
 
 /** The result problem of one run, or null while it has no result. */
 export function resultProblem(check: CheckResult, run: RunSpec, state: RunState, text: string): Problem | null {
@@ -18,7 +18,8 @@ export function resultProblem(check: CheckResult, run: RunSpec, state: RunState,
   const outcome = state.outcome;
   const result = outcome?.result;
   if (!outcome || !result) return null;
-  const target = run.settings.stopLoss;
+  const stop = stopTarget(run, result);
+  const target = stop?.target ?? null;
   const seconds = formatSeconds(outcome.seconds);
   const scores = scoreText(result);
   switch (result.stopped) {
@@ -27,17 +28,19 @@ export function resultProblem(check: CheckResult, run: RunSpec, state: RunState,
         span,
         severity: 'info',
         code: 'trained',
-        message: `trained: loss ${formatLossAgainst(result.loss, target)} at epoch ${result.epochs} (target < ${formatLoss(target)} reached) in ${seconds}${scores}`,
+        message: `trained: ${stop?.loss ?? 'loss'} ${formatLossAgainst(stop?.value, target)} at epoch ${result.epochs} (target < ${formatLoss(target)} reached) in ${seconds}${scores}`,
       };
+    case 'patience':
+      return { span, severity: 'info', code: 'trained', message: `trained: stopped at epoch ${result.epochs}: ${patienceText(run, result)}; in ${seconds}${scores}` };
     case 'epochs':
-      if (target === null) {
-        return { span, severity: 'info', code: 'trained', message: `trained: loss ${formatLoss(result.loss)} after ${result.epochs} epochs in ${seconds}${scores}` };
+      if (stop === null) {
+        return { span, severity: 'info', code: 'trained', message: `trained: loss ${formatLoss(result.loss)} after ${result.epochs} epochs${keptNote(result)} in ${seconds}${scores}` };
       }
       return {
         span,
         severity: 'warning',
         code: 'target-missed',
-        message: `loss ${formatLossAgainst(result.loss, target)} after ${result.epochs} epochs did not reach ${formatLoss(target)}. ${missAdvice(result.history.loss)}`,
+        message: `${stop.loss} ${formatLossAgainst(stop.value, target)} after ${result.epochs} epochs did not reach ${formatLoss(target)}${keptNote(result)}. ${missAdvice(result.history.loss)}`,
       };
     case 'time':
       return {
@@ -59,6 +62,7 @@ function scoreText(result: NonNullable<RunState['outcome']>['result']): string {
   if (result.accuracy !== null) parts.push(`accuracy ${formatPercent(result.accuracy)}`);
   if (result.validationLoss !== null) parts.push(`validation loss ${formatLoss(result.validationLoss)}`);
   if (result.validationAccuracy !== null) parts.push(`validation accuracy ${formatPercent(result.validationAccuracy)}`);
+  if (result.penalty != null) parts.push(`penalty ${formatLoss(result.penalty)}`);
   return parts.length > 0 ? `; ${parts.join(', ')}` : '';
 }
 

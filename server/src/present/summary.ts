@@ -1,6 +1,7 @@
 // The words and numbers of a run's state, as the CodeLens, the result diagnostics and the status bar say them (docs/editor.md "CodeLens").
 
 import type { RunSpec } from '../language/model';
+import type { TrainResult } from '../nn/types';
 import type { ProgressReport } from '../training/messages';
 import type { RunState } from '../training/host';
 
@@ -52,20 +53,48 @@ export function progressText(progress: ProgressReport | null, run: RunSpec): str
   return parts.join(' · ');
 }
 
+/**
+ * The run's `stop when` rule as the result texts name it (docs/language.md §4.13, §7.4): the loss it
+ * compares (the training loss, or the validation loss), that loss's last value, and the bound; null without one.
+ */
+export function stopTarget(run: RunSpec, result: TrainResult): { loss: string; value: number | null; target: number } | null {
+  if (run.settings.stopLoss !== null) return { loss: 'loss', value: result.loss, target: run.settings.stopLoss };
+  const validation = run.settings.stopValidationLoss ?? null;
+  if (validation === null) return null;
+  // After patience went back to an earlier epoch the result's validation loss is the kept weights'; the rule saw the last epoch's.
+  const losses = result.history.validationLoss;
+  const last = losses && losses.length > 0 ? losses[losses.length - 1] : null;
+  return { loss: 'validation loss', value: last !== null && Number.isFinite(last) ? last : null, target: validation };
+}
+
+/** Why a run with `patience` stopped: `no improvement for 50 epochs; kept the weights of epoch 362` (docs/language.md §7.4). */
+export function patienceText(run: RunSpec, result: TrainResult): string {
+  return `no improvement for ${run.settings.patience} epochs; kept the weights of epoch ${result.bestEpoch}`;
+}
+
+/** After a run that went back to the weights of an earlier epoch without stopping early (all epochs run): `; kept the weights of epoch 362`. */
+export function keptNote(result: TrainResult): string {
+  const best = result.bestEpoch ?? null;
+  return best !== null && best !== result.epochs && result.stopped !== 'patience' ? `; kept the weights of epoch ${best}` : '';
+}
+
 /** The one-line result as the CodeLens shows it, or null when the run has none. */
 export function resultText(state: RunState, run: RunSpec): string | null {
   const result = state.outcome?.result;
   if (state.phase === 'failed') return `training failed: ${state.failure ?? 'unknown error'}`;
   if (!result) return null;
   const seconds = formatSeconds(state.outcome!.seconds);
-  const target = run.settings.stopLoss;
+  const stop = stopTarget(run, result);
+  const target = stop?.target ?? null;
   switch (result.stopped) {
     case 'target':
-      return `loss ${formatLossAgainst(result.loss, target)} at epoch ${result.epochs}, target < ${formatLoss(target)} reached · ${seconds}`;
+      return `${stop?.loss ?? 'loss'} ${formatLossAgainst(stop?.value, target)} at epoch ${result.epochs}, target < ${formatLoss(target)} reached · ${seconds}`;
+    case 'patience':
+      return `stopped at epoch ${result.epochs}: ${patienceText(run, result)}${result.validationLoss !== null ? ` · val ${formatLoss(result.validationLoss)}` : ''} · ${seconds}`;
     case 'epochs':
-      return target !== null
-        ? `loss ${formatLossAgainst(result.loss, target)} after ${result.epochs} epochs (target ${formatLoss(target)} not reached)`
-        : `loss ${formatLoss(result.loss)} after ${result.epochs} epochs · ${seconds}`;
+      return stop !== null
+        ? `${stop.loss} ${formatLossAgainst(stop.value, target)} after ${result.epochs} epochs (target ${formatLoss(target)} not reached)${keptNote(result)}`
+        : `loss ${formatLoss(result.loss)} after ${result.epochs} epochs${keptNote(result)} · ${seconds}`;
     case 'diverged':
       return `loss became ${lossWord(result.history.loss)} at epoch ${result.epochs}`;
     case 'time':

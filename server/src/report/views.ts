@@ -33,6 +33,7 @@ const phases: Record<TrainResult['stopped'], RunPhase> = {
   time: 'done',
   diverged: 'diverged',
   cancelled: 'cancelled',
+  patience: 'done',
 };
 
 export function trainingView(uri: string, text: string, report: ReportRun): TrainingView {
