@@ -112,6 +112,7 @@ export class BatchPlan implements BatchRunner {
     w[P.updates] = state.updates;
     w[P.correct] = state.correct;
     this.floats[F.epochLoss] = state.epochLoss;
+    this.floats[F.rate] = state.rate;
     const outcome = this.outcome;
     try {
       outcome.batches = this.program.run(this.planAddress, this.floatsAddress, maxBatches, Math.min(maxEpochs, EPOCHS_PER_CALL));
