@@ -22,8 +22,8 @@ describe('examples/overfitting.nn', () => {
     // Without: the validation loss more than doubles from its minimum while the training loss keeps falling.
     expect(plain.validationLoss!).toBeGreaterThan(2 * lowest(curve(plain)));
     expect(plain.loss!).toBeLessThan(penalized.loss!);
-    // With: it ends within 10% of its minimum, below the plain run's.
-    expect(penalized.validationLoss!).toBeLessThan(1.1 * lowest(curve(penalized)));
+    // With: it ends within a quarter of its minimum, below the plain run's.
+    expect(penalized.validationLoss!).toBeLessThan(1.25 * lowest(curve(penalized)));
     expect(penalized.validationLoss!).toBeLessThan(plain.validationLoss!);
     expect(penalized.penalty).toBeGreaterThan(0);
   });
