@@ -27,7 +27,7 @@ import { outputLoss, type OutputLoss } from './losses';
 import { fitNormalization, normalizeInput } from './normalize';
 import { createOptimizer, type Optimizer, type OptimizerSection } from './optimizers';
 import { allocateNetwork } from './network';
-import { classificationOf, gatherRows, splitRows, type Classification } from './parts';
+import { classificationOf, gatherRows, splitRows, type Classification, type PartRows } from './parts';
 import { penalizeGradient, penaltyOf } from './regularization';
 import { Rng, STREAM } from './rng';
 import { SnapshotRecorder, type SnapshotSource } from './snapshotRecorder';
@@ -389,9 +389,11 @@ export class Trainer {
     return this.evaluate(this.trainInputs, this.trainTargets, this.trainingRows.length).loss;
   }
 
-  /** The training part as the run trains on it (normalized, validation rows held out), row-major copies; for `nn export`. */
-  trainingPart(): { inputs: Float64Array; targets: Float64Array } {
-    return { inputs: this.trainInputs.slice(), targets: this.trainTargets.slice() };
+  /** The training part as the run trains on it (normalized, validation rows held out), and the validation part when there is one, row-major copies; for `nn export`. */
+  trainingPart(): PartRows & { validation?: PartRows } {
+    const part: PartRows & { validation?: PartRows } = { inputs: this.trainInputs.slice(), targets: this.trainTargets.slice() };
+    if (this.validationRows.length > 0) part.validation = { inputs: this.validationInputs.slice(), targets: this.validationTargets.slice() };
+    return part;
   }
 
   /** Overwrites W⁽ᵏ⁾ (row-major, units × inputs) and b⁽ᵏ⁾ of layer k (from 1). */
