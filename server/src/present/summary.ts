@@ -1,6 +1,7 @@
 // The words and numbers of a run's state, as the CodeLens, the result diagnostics and the status bar say them (docs/editor.md "CodeLens").
 
 import type { RunSpec } from '../language/model';
+import { plural } from '../language/wording';
 import type { TrainResult } from '../nn/types';
 import type { ProgressReport } from '../training/messages';
 import type { RunState } from '../training/host';
@@ -93,8 +94,8 @@ export function resultText(state: RunState, run: RunSpec): string | null {
       return `stopped at epoch ${result.epochs}: ${patienceText(run, result)}${result.validationLoss !== null ? ` · val ${formatLoss(result.validationLoss)}` : ''} · ${seconds}`;
     case 'epochs':
       return stop !== null
-        ? `${stop.loss} ${formatLossAgainst(stop.value, target)} after ${result.epochs} epochs (target ${formatLoss(target)} not reached)${keptNote(result)}`
-        : `loss ${formatLoss(result.loss)} after ${result.epochs} epochs${keptNote(result)} · ${seconds}`;
+        ? `${stop.loss} ${formatLossAgainst(stop.value, target)} after ${plural(result.epochs, 'epoch')} (target ${formatLoss(target)} not reached)${keptNote(result)}`
+        : `loss ${formatLoss(result.loss)} after ${plural(result.epochs, 'epoch')}${keptNote(result)} · ${seconds}`;
     case 'diverged':
       return `loss became ${lossWord(result.history.loss)} at epoch ${result.epochs}`;
     case 'time':
