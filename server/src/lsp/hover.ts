@@ -67,8 +67,8 @@ const STATEMENT_CATEGORY: Partial<Record<Node['kind'], DocCategory>> = {
 };
 
 /** Where the words of a fixed set (`value`) and the names of numbers (`parameter`) are documented. */
-const VALUE_CATEGORIES: DocCategory[] = ['activation', 'init', 'loss', 'optimizer', 'generator', 'value'];
-const PARAMETER_CATEGORIES: DocCategory[] = ['optimizer-parameter', 'generator-argument'];
+const VALUE_CATEGORIES: DocCategory[] = ['activation', 'init', 'loss', 'optimizer', 'generator', 'regularizer', 'schedule', 'value'];
+const PARAMETER_CATEGORIES: DocCategory[] = ['optimizer-parameter', 'generator-argument', 'schedule-parameter'];
 
 /** The thing under the cursor, from the syntax tree (nodePath); null on blanks, numbers of settings, punctuation. */
 export function hoverTarget(file: SpecFile, offset: number): HoverTarget | null {
