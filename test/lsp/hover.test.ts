@@ -302,3 +302,59 @@ describe('hover on input', () => {
     expect(text).toContain('The width of the input vector x');
   });
 });
+
+// docs/language.md §7.2–§7.4 in the hovers: the settings with their defaults, dropout on a layer, the kept epoch, the rate and the penalty.
+describe('hover with the training vocabulary', () => {
+  const SPEC = `
+network n {
+  input 1
+  layer hidden 8 tanh dropout 25%
+  layer out 1 sigmoid init zeros
+}
+
+data flat {
+  0 -> 0.5
+  1 -> 0.5
+  0.5 -> 0.5
+  0.25 -> 0.5
+}
+
+train n on flat {
+  optimizer sgd rate 0.4
+  epochs 60
+  regularize l2 0.01
+  schedule exponential factor 0.9
+  patience 4
+}
+`;
+
+  it('shows the run\'s penalty, schedule and patience on `train`, and the defaults of a run without', () => {
+    const text = hoverText(fixture(at(SPEC, 'tra')))!;
+    expect(text).toContain('regularize l2 0.01');
+    expect(text).toContain('schedule exponential factor 0.9');
+    expect(text).toContain('patience 4');
+    const plain = hoverText(fixture(at(XOR, '\ntra')))!;
+    expect(plain).toMatch(/no penalty +\(default\)/);
+    expect(plain).toMatch(/no schedule \(constant rate\) +\(default\)/);
+    expect(plain).toMatch(/no early stopping +\(default\)/);
+  });
+
+  it('names a layer\'s dropout, and what it does to δ in training', () => {
+    const fx = trainedFixture(at(SPEC, 'layer hid'));
+    const text = hoverText(fx)!;
+    expect(text).toContain('dense 1 → 8, tanh, dropout 25% in training');
+    expect(text).toContain('in training, ⊙ m⁽¹⁾: each unit dropped (0) with probability 25%');
+  });
+
+  it('after patience stopped a run: the kept epoch\'s weights, the last epoch\'s rate, the penalty', () => {
+    const fx = trainedFixture(at(SPEC, 'layer o'));
+    const result = [...fx.state.outcomes.values()][0].result!;
+    // Zero output weights and targets of 0.5: nothing improves after epoch 1, so patience 4 stops at 5 and keeps epoch 1.
+    expect([result.stopped, result.epochs, result.bestEpoch]).toEqual(['patience', 5, 1]);
+    const text = hoverText(fx)!;
+    expect(text).toContain('epoch 1 (kept by patience; trained to 5)');
+    expect(text).toContain(`rate ${result.rate}`);
+    expect(result.rate).toBe(0.4 * 0.9 ** 4);
+    expect(text).toContain(`penalty ${formatNumber(result.penalty!)}`);
+  });
+});

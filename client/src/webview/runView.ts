@@ -277,6 +277,7 @@ export class RunView {
 
   private renderStats(view: TrainingView): void {
     const status = view.status;
+    const training = status.phase === 'running' || status.phase === 'queued';
     const last = view.curve[view.curve.length - 1];
     const items: [string, string, string?][] = [
       ['epoch', status.epochs > 0 ? `${status.epoch} / ${status.epochs}` : String(status.epoch)],
@@ -288,6 +289,10 @@ export class RunView {
     if (accuracy !== null) items.push(['accuracy', formatPercent(accuracy), 'accuracy']);
     const validationAccuracy = last?.validationAccuracy ?? null;
     if (validationAccuracy !== null) items.push(['validation accuracy', formatPercent(validationAccuracy), 'validation-accuracy']);
+    // docs/language.md §7.2–§7.4: the rate of a schedule, the penalty, the best (or, once ended, the kept) epoch of patience.
+    if (status.rate !== undefined) items.push(['rate', formatNumber(status.rate)]);
+    if (status.penalty !== undefined) items.push(['penalty', formatNumber(status.penalty)]);
+    if (status.bestEpoch !== undefined && status.bestEpoch > 0) items.push([training ? 'best epoch' : 'kept epoch', String(status.bestEpoch), 'kept']);
     const seconds = status.seconds < 0.01 ? '< 0.01' : status.seconds < 10 ? status.seconds.toFixed(2) : status.seconds.toFixed(1);
     items.push(['time', `${seconds} s`]);
     this.stats.replaceChildren(

@@ -4,7 +4,7 @@ import type { CodeLens, Command } from 'vscode-languageserver';
 import { ClientCommands, Commands, type RunStatus } from '../protocol';
 import type { RunSpec } from '../language/model';
 import type { TrainDecl } from '../language/syntax';
-import { formatLoss, formatSeconds, progressText, resultText } from '../present/summary';
+import { formatLoss, formatSeconds, progressText, resultText, vocabularyParts } from '../present/summary';
 import { iconTitle } from './icons';
 import { rangeOf } from './spans';
 import type { DocumentState } from './state';
@@ -95,6 +95,7 @@ function runningText(status: RunStatus, run: RunSpec): string {
   if (status.epoch === 0 && status.loss === null) return `epoch 0/${run.settings.epochs} · starting`;
   const parts = [`epoch ${status.epoch}/${status.epochs}`, `loss ${formatLoss(status.loss)}`];
   if (status.validationLoss !== null) parts.push(`val ${formatLoss(status.validationLoss)}`);
+  parts.push(...vocabularyParts(status));
   parts.push(formatSeconds(status.seconds));
   return parts.join(' · ');
 }

@@ -189,12 +189,25 @@ function settingsLines(state: DocumentState, run: RunSpec): string[] {
     ['epochs', `epochs ${s.epochs}`],
     ['batch', `batch ${s.batch}`],
     ['seed', `seed ${s.seed}`],
-    ['stop', s.stopLoss === null ? 'no stop target' : `stop when loss < ${s.stopLoss}`],
+    ['stop', s.stopLoss !== null ? `stop when loss < ${s.stopLoss}` : s.stopValidationLoss != null ? `stop when validation loss < ${s.stopValidationLoss}` : 'no stop target'],
     ['validate', s.validate === null ? 'no validation' : `validate ${Math.round(s.validate * 1000) / 10}%`],
     ['precision', `precision ${s.precision}`],
+    ...vocabularyLines(s),
   ];
   const width = Math.max(...entries.map(([, text]) => text.length));
   return entries.map(([kind, text]) => (written.has(kind) ? text : `${text.padEnd(width)}  (default)`));
+}
+
+/** The settings of docs/language.md §7.2–§7.4 as settingsLines writes them, keyed by their statement. */
+function vocabularyLines(s: RunSpec['settings']): [string, string][] {
+  const r = s.regularization;
+  const terms = r ? [r.l1 ? `l1 ${r.l1}` : '', r.l2 ? `l2 ${r.l2}` : ''].filter(Boolean).join(' ') : '';
+  const schedule = s.schedule ? Object.entries(s.schedule).map(([key, value]) => (key === 'kind' ? value : `${key} ${value}`)).join(' ') : '';
+  return [
+    ['regularize', r ? `regularize ${terms}` : 'no penalty'],
+    ['schedule', s.schedule ? `schedule ${schedule}` : 'no schedule (constant rate)'],
+    ['patience', s.patience != null ? `patience ${s.patience}` : 'no early stopping'],
+  ];
 }
 
 /** The run whose numbers a hover on this network shows: the first that has an outcome, else the first that uses it. */
@@ -276,7 +289,8 @@ function layerText(state: DocumentState, decl: NetworkDecl, statement: LayerStmt
   const k = index + 1;
   const layer = network.layers[index];
   const inputs = layerInputs(network, index);
-  const header = `**layer ${layer.name}** — dense ${inputs} → ${layer.units}, ${layer.activation} · ${layerParameters(network, index)} parameters`;
+  const dropout = layer.dropout ? `, dropout ${Number((layer.dropout * 100).toPrecision(12))}% in training` : '';
+  const header = `**layer ${layer.name}** — dense ${inputs} → ${layer.units}, ${layer.activation}${dropout} · ${layerParameters(network, index)} parameters`;
   const parts = [header, code([forwardFormula(network, k)])];
   const found = runForNetwork(state, network.name);
   if (!found) {
@@ -304,7 +318,7 @@ function layerText(state: DocumentState, decl: NetworkDecl, statement: LayerStmt
       code([rule]),
       `W${layerMark(k)} before:`,
       code(matrixLines(rows, columns, before)),
-      `∂L/∂W${layerMark(k)} = δ${layerMark(k)} ${outputSymbol(network, k - 1)}ᵀ (column b: ∂L/∂b${layerMark(k)} = δ${layerMark(k)}), batch mean:`,
+      `∂L/∂W${layerMark(k)} = δ${layerMark(k)} ${outputSymbol(network, k - 1)}ᵀ${penaltyTerm(run)} (column b: ∂L/∂b${layerMark(k)} = δ${layerMark(k)}), batch mean:`,
       code(matrixLines(rows, columns, { ...after, weights: after.weightGradient, biases: after.biasGradient })),
       `W${layerMark(k)} after:`,
       code(matrixLines(rows, columns, after)),
@@ -312,12 +326,17 @@ function layerText(state: DocumentState, decl: NetworkDecl, statement: LayerStmt
     );
   } else if (outcome?.result && outcome.result.layers[index]) {
     const trained = outcome.result.layers[index];
+    const result = outcome.result;
     parts.push(code(matrixLines(rows, columns, trained)));
+    // With patience the weights are those of the epoch the run kept (docs/language.md §7.4); with a schedule, the last epoch's rate.
+    const kept = result.bestEpoch != null && result.bestEpoch !== result.epochs ? `epoch ${result.bestEpoch} (kept by patience; trained to ${result.epochs})` : `epoch ${result.epochs}`;
+    const penalty = result.penalty != null ? ` · penalty ${formatNumber(result.penalty)}` : '';
     parts.push(
       code([
         `δ${layerMark(k)} of the last update (batch mean): ${vector(trained.delta)}`,
         deltaFormula(network, k, loss),
-        `‖∂L/∂W${layerMark(k)}‖ = ${formatNumber(trained.gradientNorm)} · epoch ${outcome.result.epochs} · rate ${run.settings.optimizer.rate}`,
+        ...dropoutLines(network, k),
+        `‖∂L/∂W${layerMark(k)}‖ = ${formatNumber(trained.gradientNorm)} · ${kept} · rate ${result.rate ?? run.settings.optimizer.rate}${penalty}`,
       ]),
     );
   } else {
@@ -334,6 +353,20 @@ function layerText(state: DocumentState, decl: NetworkDecl, statement: LayerStmt
   }
   parts.push(footer.join(' · '));
   return parts.join('\n\n');
+}
+
+/** The penalty's terms of a weight's gradient (docs/language.md §7.2), as the step's hover writes them after δ aᵀ. */
+function penaltyTerm(run: RunSpec): string {
+  const r = run.settings.regularization;
+  if (!r) return '';
+  return `${r.l2 ? ` + ${r.l2} W` : ''}${r.l1 ? ` + ${r.l1} sign(W)` : ''}`;
+}
+
+/** With dropout on layer k (docs/language.md §7.2): how its δ and what it passes on change in training. */
+function dropoutLines(network: NetworkSpec, k: number): string[] {
+  const share = network.layers[k - 1]?.dropout;
+  if (!share) return [];
+  return [`in training, ⊙ m${layerMark(k)}: each unit dropped (0) with probability ${Number((share * 100).toPrecision(12))}%, else × 1/(1 − ${share}); evaluation never drops`];
 }
 
 /** Indices shown along one axis: all of them, or the first three, a gap (-1) and the last two. */

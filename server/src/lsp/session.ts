@@ -11,7 +11,7 @@ import type { RunSpec } from '../language/model';
 import { LineIndex } from '../language/positions';
 import type { Problem } from '../language/problems';
 import { resultProblem } from '../present/results';
-import { progressText, statusSummary } from '../present/summary';
+import { progressText, statusSummary, vocabularyStatus } from '../present/summary';
 import { RunStatusNotification, type RunStatus, type RunStatusParams } from '../protocol';
 import type { RunEvent, RunState, TrainingHost } from '../training/host';
 import type { RunOutcome } from '../training/outcome';
@@ -236,6 +236,7 @@ export class DocumentSession {
         accuracy: progress ? progress.accuracy : final?.accuracy ?? null,
         seconds: progress?.seconds ?? runState.outcome?.seconds ?? 0,
         summary: statusSummary(runState, run),
+        ...vocabularyStatus(run, progress, final),
       });
     });
     const state: DocumentState = {

@@ -33,7 +33,7 @@ export function resultProblem(check: CheckResult, run: RunSpec, state: RunState,
         message: `trained: ${stop?.loss ?? 'loss'} ${formatLossAgainst(stop?.value, target)} at epoch ${result.epochs} (target < ${formatLoss(target)} reached) in ${seconds}${scores}`,
       };
     case 'patience':
-      return { span, severity: 'info', code: 'trained', message: `trained: stopped at epoch ${result.epochs}: ${patienceText(run, result)}; in ${seconds}${scores}` };
+      return { span, severity: 'info', code: 'trained', message: `trained in ${seconds}: stopped at epoch ${result.epochs}: ${patienceText(run, result)}${scores}` };
     case 'epochs': {
       const frozen = frozenAdvice(run, result);
       if (frozen !== null) {

@@ -3,6 +3,7 @@
 import type { RunSpec } from '../language/model';
 import { plural } from '../language/wording';
 import type { TrainResult } from '../nn/types';
+import type { RunStatus } from '../protocol';
 import type { ProgressReport } from '../training/messages';
 import type { RunState } from '../training/host';
 
@@ -45,13 +46,35 @@ export function formatPercent(share: number | null | undefined): string {
   return `${Number((share * 100).toPrecision(3))}%`;
 }
 
-/** `epoch 1200/20000 · loss 0.0213 · val 0.0250 · 0.4 s` */
+/** `epoch 1200/20000 · loss 0.0213 · val 0.0250 · 0.4 s` (and the rate, penalty and best epoch a run has: vocabularyParts) */
 export function progressText(progress: ProgressReport | null, run: RunSpec): string {
   if (!progress) return `epoch 0/${run.settings.epochs}`;
   const parts = [`epoch ${progress.epoch}/${progress.epochs}`, `loss ${formatLoss(progress.loss)}`];
   if (progress.validationLoss !== null) parts.push(`val ${formatLoss(progress.validationLoss)}`);
+  parts.push(...vocabularyParts(progress));
   parts.push(formatSeconds(progress.seconds));
   return parts.join(' · ');
+}
+
+/** What a run's status carries of docs/language.md §7.2–§7.4: the rate with a schedule, the penalty with regularization, the best (or kept) epoch with patience. */
+export function vocabularyStatus(run: RunSpec, progress: ProgressReport | null, result: TrainResult | null | undefined): Pick<RunStatus, 'rate' | 'penalty' | 'bestEpoch'> {
+  const status: Pick<RunStatus, 'rate' | 'penalty' | 'bestEpoch'> = {};
+  const rate = progress ? progress.rate : run.settings.schedule ? result?.rate : undefined;
+  const penalty = progress ? progress.penalty : result?.penalty;
+  const best = progress ? progress.bestEpoch : result?.bestEpoch;
+  if (rate !== undefined) status.rate = rate;
+  if (penalty !== undefined && penalty !== null) status.penalty = penalty;
+  if (best !== undefined && best !== null) status.bestEpoch = best;
+  return status;
+}
+
+/** `rate 0.05 · penalty 0.0123 · best epoch 1150`, the parts a run has, for the live lens, the status bar and the panel. */
+export function vocabularyParts(numbers: Pick<RunStatus, 'rate' | 'penalty' | 'bestEpoch'>): string[] {
+  const parts: string[] = [];
+  if (numbers.rate !== undefined) parts.push(`rate ${formatLoss(numbers.rate)}`);
+  if (numbers.penalty !== undefined) parts.push(`penalty ${formatLoss(numbers.penalty)}`);
+  if (numbers.bestEpoch !== undefined && numbers.bestEpoch > 0) parts.push(`best epoch ${numbers.bestEpoch}`);
+  return parts;
 }
 
 /**

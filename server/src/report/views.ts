@@ -10,7 +10,7 @@ import type { CurvePoint, PanelLayer, RunPhase, Snapshot, TrainingView } from '.
 import { BOUNDARY_GRID, boundaryGrid, dataPoints } from '../present/boundary';
 import { panelLayer, snapshotLayers } from '../present/snapshots';
 import type { RunState } from '../training/host';
-import { resultText } from '../present/summary';
+import { resultText, vocabularyStatus } from '../present/summary';
 import { reportPieces } from './html';
 
 /**
@@ -81,11 +81,13 @@ export function trainingView(uri: string, text: string, report: ReportRun): Trai
   const layerLines = run.network.layers.map((layer) => lines.lineOf(layer.span.start));
   const final = result.layers.map((layer, k) => panelLayer(layer, layerLines[k] ?? 0));
   const recorded = result.snapshots ?? [];
-  // As in the editor: each snapshot shows the last single update at its time (the trainer records it).
+  // As in the editor: each snapshot shows the last single update at its time (the trainer records it),
+  // up to the epoch whose weights the run kept (with patience, docs/language.md §7.4: the best one).
+  const kept = result.bestEpoch ?? result.epochs;
   const layerSnapshots: { epoch: number; layers: PanelLayer[] }[] = recorded
-    .filter((s) => s.epoch < result.epochs)
+    .filter((s) => s.epoch < kept)
     .map((s) => ({ epoch: s.epoch, layers: snapshotLayers(final, s) }));
-  layerSnapshots.push({ epoch: result.epochs, layers: final });
+  layerSnapshots.push({ epoch: kept, layers: final });
 
   const data = dataPoints(drawnRows(run.data));
   const snapshots: Snapshot[] = layerSnapshots.map((s) => ({
@@ -120,6 +122,7 @@ export function trainingView(uri: string, text: string, report: ReportRun): Trai
       accuracy: result.accuracy,
       seconds,
       summary: resultText(state, run) ?? '',
+      ...vocabularyStatus(run, null, result),
     },
     inputNames: run.data.inputNames,
     classes: run.data.classes,

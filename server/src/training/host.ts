@@ -255,7 +255,11 @@ export class TrainingHost {
       onProgress: (progress) => {
         if (!live()) return;
         job.progress = progress;
-        job.curve.push({ epoch: progress.epoch, loss: progress.loss, validationLoss: progress.validationLoss, accuracy: progress.accuracy, validationAccuracy: null });
+        job.curve.push({
+          epoch: progress.epoch, loss: progress.loss, validationLoss: progress.validationLoss, accuracy: progress.accuracy, validationAccuracy: null,
+          ...(progress.rate !== undefined ? { rate: progress.rate } : {}),
+          ...(progress.penalty !== undefined ? { penalty: progress.penalty } : {}),
+        });
         this.emit({ uri, key, kind: 'progress' });
       },
       onSnapshot: (snapshot, frame) => {
