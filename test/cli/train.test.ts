@@ -105,7 +105,7 @@ describe('nn train', () => {
     expect(document.runs[0].loss).toBeLessThan(0.001);
   });
 
-  it('--json and the summary report bestEpoch, the penalty and the last epoch\'s rate (docs/cli.md "Run results")', async () => {
+  it('--json and the summary report bestEpoch, the penalty and the last epoch\'s rate (docs/cli.md "--json")', async () => {
     const file = spec('vocabulary.nn', `${XOR_NETWORK}
 ${XOR_TABLE}
 train xor on xor_table {
