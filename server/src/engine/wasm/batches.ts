@@ -22,7 +22,10 @@
 // the codes below and the helpers' control block are engine/layout.ts's, through
 // layout.ts here, which the build generates from it.
 
-import { adam_f32, adam_f64, product_f32, product_f64, sgd_f32, sgd_f64, transpose_f32, transpose_f64 } from './kernels';
+import {
+  adam_f32, adam_f64, adam_penalized_f32, adam_penalized_f64, product_f32, product_f64, sgd_f32, sgd_f64, sgd_penalized_f32, sgd_penalized_f64,
+  transpose_f32, transpose_f64,
+} from './kernels';
 import {
   ACTIVATION_LEAKY_RELU, ACTIVATION_LINEAR, ACTIVATION_RELU, ACTIVATION_SIGMOID, ACTIVATION_SOFTMAX, ACTIVATION_TANH,
   CONTROL_FAILED, CONTROL_GENERATION, CONTROL_JOBS, CONTROL_PENDING, CONTROL_READY,
@@ -414,17 +417,6 @@ function multiplyByMask<T>(a: usize, mask: usize, out: usize, count: i32): void 
   for (let i = 0; i < count; i++) put<T>(out, i, get<T>(a, i) * get<T>(mask, i));
 }
 
-/** penalizeGradient: g ← Σg/B + λ2·w + λ1·sign(w) over one layer's `count` weights, in place. */
-function penalize<T>(weights: usize, gradient: usize, count: i32, batch: f64, l1: f64, l2: f64): void {
-  for (let i = 0; i < count; i++) {
-    const w = get<T>(weights, i);
-    let g = get<T>(gradient, i) / batch;
-    if (l2 != 0) g += l2 * w;
-    if (l1 != 0) g += w > 0 ? l1 : w < 0 ? -l1 : 0;
-    put<T>(gradient, i, g);
-  }
-}
-
 /** penaltyOf: λ1 Σ|w| + ½λ2 Σw² over the weights of layers 1..L, summed layer by layer in order. */
 function penaltyOf<T>(plan: usize, floats: usize): f64 {
   const L = word(plan, P_LAYERS);
@@ -581,7 +573,8 @@ function evaluatePart<T>(plan: usize, floats: usize, inputs: usize, targets: usi
 
 /**
  * The optimizer's step on the whole parameter block (optimizers.ts apply, as the kernels run it); with a penalty,
- * as trainer.ts applyUpdate: per layer, W's gradient penalized then its step with batch 1, then b's step.
+ * as trainer.ts applyUpdate: per layer, W's step on its penalized gradient (one pass of the penalized kernel:
+ * the numbers of the penalty pass then a step with batch 1), then b's step.
  */
 function applyOptimizer<T>(plan: usize, floats: usize, batchSize: i32, update: i32): void {
   const parameters = <usize>word(plan, P_PARAMETERS);
@@ -597,13 +590,14 @@ function applyOptimizer<T>(plan: usize, floats: usize, batchSize: i32, update: i
       sgd<T>(parameters, gradients, velocity, length, <f64>batchSize, momentum, rate);
       return;
     }
+    const l1 = float(floats, F_L1), l2 = float(floats, F_L2);
     for (let k = 1; k <= L; k++) {
       const w = <usize>layer(plan, k, L_WEIGHTS), b = <usize>layer(plan, k, L_BIASES);
       const units = layer(plan, k, L_SIZE);
       const count = units * layer(plan, k - 1, L_SIZE);
       const dw = <usize>layer(plan, k, L_WEIGHT_GRADIENTS);
-      penalize<T>(w, dw, count, <f64>batchSize, float(floats, F_L1), float(floats, F_L2));
-      sgd<T>(w, dw, velocity + (w - parameters), count, 1, momentum, rate);
+      if (sizeof<T>() == 4) sgd_penalized_f32(w, dw, velocity + (w - parameters), count, <f64>batchSize, momentum, rate, l1, l2);
+      else sgd_penalized_f64(w, dw, velocity + (w - parameters), count, <f64>batchSize, momentum, rate, l1, l2);
       sgd<T>(b, <usize>layer(plan, k, L_BIAS_GRADIENTS), velocity + (b - parameters), units, <f64>batchSize, momentum, rate);
     }
     return;
@@ -627,13 +621,15 @@ function applyOptimizer<T>(plan: usize, floats: usize, batchSize: i32, update: i
     adam<T>(parameters, gradients, m, v, length, <f64>batchSize, beta1, beta2, rate, epsilon, 1 - beta1Power, 1 - beta2Power);
     return;
   }
+  const l1 = float(floats, F_L1), l2 = float(floats, F_L2);
   for (let k = 1; k <= L; k++) {
     const w = <usize>layer(plan, k, L_WEIGHTS), b = <usize>layer(plan, k, L_BIASES);
     const units = layer(plan, k, L_SIZE);
     const count = units * layer(plan, k - 1, L_SIZE);
     const dw = <usize>layer(plan, k, L_WEIGHT_GRADIENTS);
-    penalize<T>(w, dw, count, <f64>batchSize, float(floats, F_L1), float(floats, F_L2));
-    adam<T>(w, dw, m + (w - parameters), v + (w - parameters), count, 1, beta1, beta2, rate, epsilon, 1 - beta1Power, 1 - beta2Power);
+    const mw = m + (w - parameters), vw = v + (w - parameters);
+    if (sizeof<T>() == 4) adam_penalized_f32(w, dw, mw, vw, count, <f64>batchSize, beta1, 1 - beta1, beta2, 1 - beta2, rate, epsilon, 1 - beta1Power, 1 - beta2Power, l1, l2);
+    else adam_penalized_f64(w, dw, mw, vw, count, <f64>batchSize, beta1, 1 - beta1, beta2, 1 - beta2, rate, epsilon, 1 - beta1Power, 1 - beta2Power, l1, l2);
     const db = <usize>layer(plan, k, L_BIAS_GRADIENTS);
     adam<T>(b, db, m + (b - parameters), v + (b - parameters), units, <f64>batchSize, beta1, beta2, rate, epsilon, 1 - beta1Power, 1 - beta2Power);
   }
