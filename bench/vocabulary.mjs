@@ -1,8 +1,9 @@
 // What the training vocabulary of docs/language.md §7.2–§7.4 costs: workloads (b) and (c) of trainer.mjs, each trained plain and with a penalty, dropout, a schedule and patience, as ratios to the plain run of the same process.
 //
 // Targets (issue 18): regularization, schedules and patience cost under 5 %, dropout under 25 %. Every variant runs
-// in one process, interleaved (each repetition runs every variant once, in turn), and the best of the repetitions
-// counts, so a busy machine slows them alike. With --before DIR (a built checkout of another revision, e.g. main),
+// in one process, interleaved (each repetition runs every variant once, in turn); a variant's ratio is the median,
+// over the repetitions, of its CPU time over the plain run's of the same repetition, so a busy machine's drift
+// slows both sides of each ratio alike (the seconds shown are the best of the repetitions). With --before DIR (a built checkout of another revision, e.g. main),
 // its plain runs join the same rotation, to show that runs without the new settings cost what they did.
 //
 //   node bench/vocabulary.mjs                        the table, CPU-time ratios
@@ -60,14 +61,22 @@ for (const key of keys) {
   const base = nnWorkload(w, makeData(w), precision);
   const runs = Object.entries(VARIANTS).map(([name, variant]) => ({ name, train: ours, run: variant(base) }));
   if (theirs) runs.unshift({ name: 'plain (before)', train: theirs, run: base });
-  const best = Object.fromEntries(runs.map(({ name }) => [name, { cpu: Infinity, wall: Infinity }]));
+  const best = Object.fromEntries(runs.map(({ name }) => [name, { cpu: Infinity, wall: Infinity, ratios: [] }]));
   // One untimed round first: each trainer's code compiled and its WebAssembly instantiated.
   for (const { train, run } of runs) timed(train, run);
   for (let r = 0; r < repeat; r++) {
+    const round = {};
     for (const { name, train, run } of runs) {
       const t = timed(train, run);
-      best[name] = { cpu: Math.min(best[name].cpu, t.cpu), wall: Math.min(best[name].wall, t.wall), loss: t.loss };
+      round[name] = t.cpu;
+      best[name].cpu = Math.min(best[name].cpu, t.cpu);
+      best[name].wall = Math.min(best[name].wall, t.wall);
     }
+    for (const { name } of runs) best[name].ratios.push(round[name] / round.plain);
+  }
+  for (const entry of Object.values(best)) {
+    const sorted = [...entry.ratios].sort((a, b) => a - b);
+    entry.ratio = sorted[Math.floor(sorted.length / 2)];
   }
   results[key] = best;
 }
@@ -75,14 +84,14 @@ for (const key of keys) {
 const lines = [];
 const now = new Date().toISOString().slice(0, 16).replace('T', ' ');
 lines.push(
-  `Measured ${now} UTC on ${os.cpus()[0].model} (${os.cpus().length} cores), Node ${process.version}, precision ${precision}; best of ${repeat} interleaved repetitions per variant, load average at the end ${os.loadavg().map((l) => l.toFixed(1)).join(' / ')}. Ratios from CPU seconds (wall seconds in brackets).`,
+  `Measured ${now} UTC on ${os.cpus()[0].model} (${os.cpus().length} cores), Node ${process.version}, precision ${precision}; ${repeat} interleaved repetitions, load average at the end ${os.loadavg().map((l) => l.toFixed(1)).join(' / ')}. CPU seconds: the best repetition; × plain: the median over the repetitions of CPU seconds over the plain run's of the same repetition.`,
   '',
   `| variant | ${keys.map((k) => `(${k}) CPU s`).join(' | ')} | ${keys.map((k) => `(${k}) × plain`).join(' | ')} |`,
   `|---|${keys.map(() => '---:').join('|')}|${keys.map(() => '---:').join('|')}|`,
 );
 for (const name of Object.keys(results[keys[0]])) {
   const cells = keys.map((k) => results[k][name].cpu.toFixed(3));
-  const ratios = keys.map((k) => `${(results[k][name].cpu / results[k].plain.cpu).toFixed(3)} (${(results[k][name].wall / results[k].plain.wall).toFixed(3)})`);
+  const ratios = keys.map((k) => results[k][name].ratio.toFixed(3));
   lines.push(`| ${name} | ${cells.join(' | ')} | ${ratios.join(' | ')} |`);
 }
 const table = lines.join('\n');
@@ -90,7 +99,7 @@ console.log(table);
 if (process.argv.includes('--readme')) {
   const readme = join(here, 'README.md');
   const text = readFileSync(readme, 'utf8');
-  const [start, end] = ['<!-- vocabulary:begin -->', '<!-- vocabulary:end -->'];
+  const [start, end] = [`<!-- vocabulary-${precision}:begin -->`, `<!-- vocabulary-${precision}:end -->`];
   if (!text.includes(start)) throw new Error(`README.md has no ${start} … ${end} section`);
   writeFileSync(readme, text.replace(new RegExp(`${start}[\\s\\S]*${end}`), `${start}\n${table}\n${end}`));
 }

@@ -289,12 +289,11 @@ export function transpose_f32(dst: usize, src: usize, rows: i32, cols: i32): voi
  * skipped (so a penalty of 0 is none), as nn/regularization.ts adds it: λ1·sign(θ) is λ1 − 0, 0 − λ1 or 0 − 0.
  */
 // @ts-ignore: decorator
-@inline function penalized(g: v128, theta: v128, l1: f64, l2: f64): v128 {
+@inline function penalized(g: v128, theta: v128, l1: f64, l2: f64, L1: v128, L2: v128): v128 {
   let out = g;
-  if (l2 != 0) out = f64x2.add(out, f64x2.mul(f64x2.splat(l2), theta));
+  if (l2 != 0) out = f64x2.add(out, f64x2.mul(L2, theta));
   if (l1 != 0) {
     const zero = f64x2.splat(0);
-    const L1 = f64x2.splat(l1);
     out = f64x2.add(out, f64x2.sub(v128.bitselect(L1, zero, f64x2.gt(theta, zero)), v128.bitselect(L1, zero, f64x2.lt(theta, zero))));
   }
   return out;
@@ -315,12 +314,12 @@ export function transpose_f32(dst: usize, src: usize, rows: i32, cols: i32): voi
  */
 // @ts-ignore: decorator
 @inline function sgd64(theta: usize, gradient: usize, velocity: usize, length: i32, batch: f64, momentum: f64, rate: f64, l1: f64, l2: f64): void {
-  const B = f64x2.splat(batch), M = f64x2.splat(momentum), R = f64x2.splat(rate);
+  const B = f64x2.splat(batch), M = f64x2.splat(momentum), R = f64x2.splat(rate), L1 = f64x2.splat(l1), L2 = f64x2.splat(l2);
   let i = 0;
   for (; i + 2 <= length; i += 2) {
     const at = <usize>i << 3;
     const th = v128.load(theta + at);
-    const g = penalized(f64x2.div(v128.load(gradient + at), B), th, l1, l2);
+    const g = penalized(f64x2.div(v128.load(gradient + at), B), th, l1, l2, L1, L2);
     v128.store(gradient + at, g);
     const v = f64x2.sub(f64x2.mul(M, v128.load(velocity + at)), f64x2.mul(R, g));
     v128.store(velocity + at, v);
@@ -338,7 +337,7 @@ export function transpose_f32(dst: usize, src: usize, rows: i32, cols: i32): voi
 
 // @ts-ignore: decorator
 @inline function sgd32(theta: usize, gradient: usize, velocity: usize, length: i32, batch: f64, momentum: f64, rate: f64, l1: f64, l2: f64): void {
-  const B = f64x2.splat(batch), M = f64x2.splat(momentum), R = f64x2.splat(rate);
+  const B = f64x2.splat(batch), M = f64x2.splat(momentum), R = f64x2.splat(rate), L1 = f64x2.splat(l1), L2 = f64x2.splat(l2);
   const penalty = l1 != 0 || l2 != 0;
   let i = 0;
   for (; i + 2 <= length; i += 2) {
@@ -347,7 +346,7 @@ export function transpose_f32(dst: usize, src: usize, rows: i32, cols: i32): voi
     let g = f64x2.div(widen(gradient + at), B);
     if (penalty) {
       // Stored rounded, and stepped on as stored.
-      const stored = narrow(penalized(g, th, l1, l2));
+      const stored = narrow(penalized(g, th, l1, l2, L1, L2));
       store2(gradient + at, stored);
       g = rounded(stored);
     } else store2(gradient + at, narrow(g));
@@ -393,12 +392,12 @@ export function sgd_penalized_f32(theta: usize, gradient: usize, velocity: usize
 ): void {
   const B = f64x2.splat(batch), B1 = f64x2.splat(beta1), C1 = f64x2.splat(oneMinusBeta1);
   const B2 = f64x2.splat(beta2), C2 = f64x2.splat(oneMinusBeta2), R = f64x2.splat(rate), E = f64x2.splat(epsilon);
-  const K1 = f64x2.splat(correction1), K2 = f64x2.splat(correction2);
+  const K1 = f64x2.splat(correction1), K2 = f64x2.splat(correction2), L1 = f64x2.splat(l1), L2 = f64x2.splat(l2);
   let i = 0;
   for (; i + 2 <= length; i += 2) {
     const at = <usize>i << 3;
     const th = v128.load(theta + at);
-    const g = penalized(f64x2.div(v128.load(gradient + at), B), th, l1, l2);
+    const g = penalized(f64x2.div(v128.load(gradient + at), B), th, l1, l2, L1, L2);
     v128.store(gradient + at, g);
     const m = f64x2.add(f64x2.mul(B1, v128.load(first + at)), f64x2.mul(C1, g));
     v128.store(first + at, m);
@@ -426,7 +425,7 @@ export function sgd_penalized_f32(theta: usize, gradient: usize, velocity: usize
 ): void {
   const B = f64x2.splat(batch), B1 = f64x2.splat(beta1), C1 = f64x2.splat(oneMinusBeta1);
   const B2 = f64x2.splat(beta2), C2 = f64x2.splat(oneMinusBeta2), R = f64x2.splat(rate), E = f64x2.splat(epsilon);
-  const K1 = f64x2.splat(correction1), K2 = f64x2.splat(correction2);
+  const K1 = f64x2.splat(correction1), K2 = f64x2.splat(correction2), L1 = f64x2.splat(l1), L2 = f64x2.splat(l2);
   const penalty = l1 != 0 || l2 != 0;
   let i = 0;
   for (; i + 2 <= length; i += 2) {
@@ -434,7 +433,7 @@ export function sgd_penalized_f32(theta: usize, gradient: usize, velocity: usize
     const th = widen(theta + at);
     let g = f64x2.div(widen(gradient + at), B);
     if (penalty) {
-      const stored = narrow(penalized(g, th, l1, l2));
+      const stored = narrow(penalized(g, th, l1, l2, L1, L2));
       store2(gradient + at, stored);
       g = rounded(stored);
     } else store2(gradient + at, narrow(g));
