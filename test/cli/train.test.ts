@@ -4,7 +4,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { trainCommand, type CliIo } from '../../server/src/cli/train';
-import { XOR_NETWORK, XOR_TABLE } from '../support/specs';
+import { neverImproves, XOR_NETWORK, XOR_TABLE } from '../support/specs';
 import { tempDir } from '../support/temp';
 
 const XOR_SPEC = `${XOR_NETWORK}
@@ -132,20 +132,7 @@ train xor on xor_table {
   });
 
   it('a run that patience stops says so: the epoch, the wait, the kept epoch', async () => {
-    const file = spec('patience.nn', `network n {
-  input 1
-  layer 3 tanh init zeros
-  layer 1 sigmoid init zeros
-}
-data flat {
-  0 -> 0.5
-  1 -> 0.5
-}
-train n on flat {
-  epochs 100
-  patience 7
-}
-`);
+    const file = spec('patience.nn', neverImproves('  epochs 100\n  patience 7\n'));
     const json = fakeIo({ tty: false });
     expect(await trainCommand([file, '--json'], json.io)).toBe(0);
     expect(JSON.parse(json.stdout()).runs[0]).toMatchObject({ stopped: 'patience', epochs: 8, bestEpoch: 1, penalty: null, rate: 0.1 });

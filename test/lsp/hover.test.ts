@@ -5,6 +5,7 @@ import { hover, vector } from '../../server/src/lsp/hover';
 import { fixed, formatNumber } from '../../server/src/lsp/describe';
 import { fixture, trainedFixture, URI } from './harness';
 import type { Fixture } from './harness';
+import { neverImproves } from '../support/specs';
 
 const XOR = `
 network xor {
@@ -305,28 +306,7 @@ describe('hover on input', () => {
 
 // docs/language.md §7.2–§7.4 in the hovers: the settings with their defaults, dropout on a layer, the kept epoch, the rate and the penalty.
 describe('hover with the training vocabulary', () => {
-  const SPEC = `
-network n {
-  input 1
-  layer hidden 8 tanh dropout 25%
-  layer out 1 sigmoid init zeros
-}
-
-data flat {
-  0 -> 0.5
-  1 -> 0.5
-  0.5 -> 0.5
-  0.25 -> 0.5
-}
-
-train n on flat {
-  optimizer sgd rate 0.4
-  epochs 60
-  regularize l2 0.01
-  schedule exponential factor 0.9
-  patience 4
-}
-`;
+  const SPEC = neverImproves('  optimizer sgd rate 0.4\n  epochs 60\n  regularize l2 0.01\n  schedule exponential factor 0.9\n  patience 4\n', 'hidden 8 tanh dropout 25%');
 
   it('shows the run\'s penalty, schedule and patience on `train`, and the defaults of a run without', () => {
     const text = hoverText(fixture(at(SPEC, 'tra')))!;

@@ -9,6 +9,7 @@ import { missAdvice, resultProblem } from '../../server/src/present/results';
 import { formatLoss, formatLossAgainst, formatSeconds, resultText, statusSummary, vocabularyParts, vocabularyStatus } from '../../server/src/present/summary';
 import { Trainer } from '../../server/src/nn/trainer';
 import { checked } from '../training/helpers';
+import { neverImproves } from '../support/specs';
 
 describe('numbers in results', () => {
   it.each([
@@ -141,22 +142,7 @@ describe('results of the training vocabulary', () => {
     const result = new Trainer(run.network, run.data, run.settings).train();
     return { run, check, state: { phase: 'done', progress: null, outcome: { key: run.key, result, step: null, seconds: 0.21, rows: null }, failure: null, estimate: 0 } };
   };
-  const FLAT = (train: string) => `network n {
-  input 1
-  layer 3 tanh init zeros
-  layer 1 sigmoid init zeros
-}
-
-data flat {
-  0 -> 0.5
-  1 -> 0.5
-  0.5 -> 0.5
-  0.25 -> 0.5
-}
-
-train n on flat {
-${train}}
-`;
+  const FLAT = (train: string) => neverImproves(train);
 
   it('says where patience stopped, how long it waited and which epoch it kept: diagnostic, lens and summary', () => {
     const text = FLAT('  epochs 100\n  patience 7\n  regularize l2 0.1\n');

@@ -169,3 +169,27 @@ train deep on table {
   seed 2
 }
 `;
+
+/**
+ * A run whose loss never improves after its first epoch (docs/language.md §7.4): zero output weights give
+ * ŷ = σ(0) = 0.5 for every row, every target is 0.5, so no gradient reaches the output. `train` is the body
+ * of its train block; `hidden` the rest of its hidden layer's line.
+ */
+export function neverImproves(train: string, hidden = '3 tanh init zeros'): string {
+  return `network n {
+  input 1
+  layer ${hidden}
+  layer out 1 sigmoid init zeros
+}
+
+data flat {
+  0 -> 0.5
+  1 -> 0.5
+  0.5 -> 0.5
+  0.25 -> 0.5
+}
+
+train n on flat {
+${train}}
+`;
+}

@@ -588,70 +588,59 @@ function evaluatePart<T>(plan: usize, floats: usize, inputs: usize, targets: usi
 function applyOptimizer<T>(plan: usize, floats: usize, batchSize: i32, update: i32): void {
   const parameters = <usize>word(plan, P_PARAMETERS);
   const gradients = <usize>word(plan, P_GRADIENTS);
-  const length = word(plan, P_BLOCK_LENGTH);
-  const rate = float(floats, F_RATE);
-  const L = word(plan, P_LAYERS);
-  const regularize = word(plan, P_REGULARIZE) != 0;
-  if (word(plan, P_OPTIMIZER) == 0) {
-    const velocity = <usize>word(plan, P_STATE1);
-    const momentum = float(floats, F_MOMENTUM);
-    if (!regularize) {
-      sgd<T>(parameters, gradients, velocity, length, <f64>batchSize, momentum, rate);
-      return;
+  if (word(plan, P_OPTIMIZER) != 0) {
+    // adam's β1ᵗ and β2ᵗ by repeated multiplication, once per update.
+    let beta1Power = float(floats, F_BETA1_POWER);
+    let beta2Power = float(floats, F_BETA2_POWER);
+    let powerUpdate = <i32>float(floats, F_POWER_UPDATE);
+    while (powerUpdate < update) {
+      beta1Power *= float(floats, F_BETA1);
+      beta2Power *= float(floats, F_BETA2);
+      powerUpdate++;
     }
-    const l1 = float(floats, F_L1), l2 = float(floats, F_L2);
-    for (let k = 1; k <= L; k++) {
-      const w = <usize>layer(plan, k, L_WEIGHTS), b = <usize>layer(plan, k, L_BIASES);
-      const units = layer(plan, k, L_SIZE);
-      const count = units * layer(plan, k - 1, L_SIZE);
-      const dw = <usize>layer(plan, k, L_WEIGHT_GRADIENTS);
-      if (sizeof<T>() == 4) sgd_penalized_f32(w, dw, velocity + (w - parameters), count, <f64>batchSize, momentum, rate, l1, l2);
-      else sgd_penalized_f64(w, dw, velocity + (w - parameters), count, <f64>batchSize, momentum, rate, l1, l2);
-      sgd<T>(b, <usize>layer(plan, k, L_BIAS_GRADIENTS), velocity + (b - parameters), units, <f64>batchSize, momentum, rate);
-    }
-    return;
+    setFloat(floats, F_BETA1_POWER, beta1Power);
+    setFloat(floats, F_BETA2_POWER, beta2Power);
+    setFloat(floats, F_POWER_UPDATE, <f64>powerUpdate);
   }
-  const beta1 = float(floats, F_BETA1);
-  const beta2 = float(floats, F_BETA2);
-  let beta1Power = float(floats, F_BETA1_POWER);
-  let beta2Power = float(floats, F_BETA2_POWER);
-  let powerUpdate = <i32>float(floats, F_POWER_UPDATE);
-  while (powerUpdate < update) {
-    beta1Power *= beta1;
-    beta2Power *= beta2;
-    powerUpdate++;
-  }
-  setFloat(floats, F_BETA1_POWER, beta1Power);
-  setFloat(floats, F_BETA2_POWER, beta2Power);
-  setFloat(floats, F_POWER_UPDATE, <f64>powerUpdate);
-  const epsilon = float(floats, F_EPSILON);
-  const m = <usize>word(plan, P_STATE1), v = <usize>word(plan, P_STATE2);
-  if (!regularize) {
-    adam<T>(parameters, gradients, m, v, length, <f64>batchSize, beta1, beta2, rate, epsilon, 1 - beta1Power, 1 - beta2Power);
+  const batch = <f64>batchSize;
+  if (word(plan, P_REGULARIZE) == 0) {
+    stepPiece<T>(plan, floats, parameters, gradients, word(plan, P_BLOCK_LENGTH), batch, 0, 0);
     return;
   }
   const l1 = float(floats, F_L1), l2 = float(floats, F_L2);
+  const L = word(plan, P_LAYERS);
   for (let k = 1; k <= L; k++) {
-    const w = <usize>layer(plan, k, L_WEIGHTS), b = <usize>layer(plan, k, L_BIASES);
     const units = layer(plan, k, L_SIZE);
-    const count = units * layer(plan, k - 1, L_SIZE);
-    const dw = <usize>layer(plan, k, L_WEIGHT_GRADIENTS);
-    const mw = m + (w - parameters), vw = v + (w - parameters);
-    if (sizeof<T>() == 4) adam_penalized_f32(w, dw, mw, vw, count, <f64>batchSize, beta1, 1 - beta1, beta2, 1 - beta2, rate, epsilon, 1 - beta1Power, 1 - beta2Power, l1, l2);
-    else adam_penalized_f64(w, dw, mw, vw, count, <f64>batchSize, beta1, 1 - beta1, beta2, 1 - beta2, rate, epsilon, 1 - beta1Power, 1 - beta2Power, l1, l2);
-    const db = <usize>layer(plan, k, L_BIAS_GRADIENTS);
-    adam<T>(b, db, m + (b - parameters), v + (b - parameters), units, <f64>batchSize, beta1, beta2, rate, epsilon, 1 - beta1Power, 1 - beta2Power);
+    stepPiece<T>(plan, floats, <usize>layer(plan, k, L_WEIGHTS), <usize>layer(plan, k, L_WEIGHT_GRADIENTS), units * layer(plan, k - 1, L_SIZE), batch, l1, l2);
+    stepPiece<T>(plan, floats, <usize>layer(plan, k, L_BIASES), <usize>layer(plan, k, L_BIAS_GRADIENTS), units, batch, 0, 0);
   }
 }
 
-/** An adam pass of kernels.ts over `length` elements (1 − β formed here, in f64, as optimizers.ts forms it). */
-// @ts-ignore: decorator
-@inline function adam<T>(
-  theta: usize, gradient: usize, m: usize, v: usize, length: i32, batch: f64,
-  beta1: f64, beta2: f64, rate: f64, epsilon: f64, correction1: f64, correction2: f64,
-): void {
-  if (sizeof<T>() == 4) adam_f32(theta, gradient, m, v, length, batch, beta1, 1 - beta1, beta2, 1 - beta2, rate, epsilon, correction1, correction2);
-  else adam_f64(theta, gradient, m, v, length, batch, beta1, 1 - beta1, beta2, 1 - beta2, rate, epsilon, correction1, correction2);
+/**
+ * The optimizer's pass over `length` parameters from `theta` (their gradient sums at `gradient`, their state at
+ * the same offset in the state arrays), penalized with l1 or l2; adam's powers are the f64 block's.
+ */
+function stepPiece<T>(plan: usize, floats: usize, theta: usize, gradient: usize, length: i32, batch: f64, l1: f64, l2: f64): void {
+  const offset = theta - <usize>word(plan, P_PARAMETERS);
+  const state1 = <usize>word(plan, P_STATE1) + offset;
+  const rate = float(floats, F_RATE);
+  const penalty = l1 != 0 || l2 != 0;
+  if (word(plan, P_OPTIMIZER) == 0) {
+    const momentum = float(floats, F_MOMENTUM);
+    if (!penalty) sgd<T>(theta, gradient, state1, length, batch, momentum, rate);
+    else if (sizeof<T>() == 4) sgd_penalized_f32(theta, gradient, state1, length, batch, momentum, rate, l1, l2);
+    else sgd_penalized_f64(theta, gradient, state1, length, batch, momentum, rate, l1, l2);
+    return;
+  }
+  const state2 = <usize>word(plan, P_STATE2) + offset;
+  const beta1 = float(floats, F_BETA1), beta2 = float(floats, F_BETA2), epsilon = float(floats, F_EPSILON);
+  const c1 = 1 - float(floats, F_BETA1_POWER), c2 = 1 - float(floats, F_BETA2_POWER);
+  // 1 − β is formed here, in f64, as optimizers.ts forms it.
+  if (sizeof<T>() == 4) {
+    if (penalty) adam_penalized_f32(theta, gradient, state1, state2, length, batch, beta1, 1 - beta1, beta2, 1 - beta2, rate, epsilon, c1, c2, l1, l2);
+    else adam_f32(theta, gradient, state1, state2, length, batch, beta1, 1 - beta1, beta2, 1 - beta2, rate, epsilon, c1, c2);
+  } else if (penalty) adam_penalized_f64(theta, gradient, state1, state2, length, batch, beta1, 1 - beta1, beta2, 1 - beta2, rate, epsilon, c1, c2, l1, l2);
+  else adam_f64(theta, gradient, state1, state2, length, batch, beta1, 1 - beta1, beta2, 1 - beta2, rate, epsilon, c1, c2);
 }
 
 /** ΔW bookkeeping of an epoch's last update: W before it (as f64) into the ΔW buffers, or ΔW = W after − W before. */

@@ -309,6 +309,31 @@ export function transpose_f32(dst: usize, src: usize, rows: i32, cols: i32): voi
 }
 
 /**
+ * f32: the mean gradient of two elements, stored back rounded (the two lanes of `narrow`): with a penalty, the
+ * penalized mean, which the step then uses as stored; without, the unrounded mean, which the step uses as computed.
+ */
+// @ts-ignore: decorator
+@inline function meanGradient32(gradient: usize, theta: v128, B: v128, penalty: bool, l1: f64, l2: f64, L1: v128, L2: v128): v128 {
+  const g = f64x2.div(widen(gradient), B);
+  if (!penalty) {
+    store2(gradient, narrow(g));
+    return g;
+  }
+  const stored = narrow(penalized(g, theta, l1, l2, L1, L2));
+  store2(gradient, stored);
+  return rounded(stored);
+}
+
+/** The scalar form of meanGradient32, for a last odd element: the gradient to step on, stored back rounded. */
+// @ts-ignore: decorator
+@inline function meanGradientScalar32(gradient: usize, theta: f64, batch: f64, penalty: bool, l1: f64, l2: f64): f64 {
+  let g = <f64>load<f32>(gradient) / batch;
+  if (penalty) g = <f64><f32>penalizedScalar(g, theta, l1, l2);
+  store<f32>(gradient, <f32>g);
+  return g;
+}
+
+/**
  * sgd: g ← Σg / batch (stored back); v ← μv − ηg; θ ← θ + v. With l1 or l2 (sgd_penalized), g is the
  * penalized mean, stored and used as stored (nn/trainer.ts applyUpdate: the penalty pass, then the step with batch 1).
  */
@@ -343,22 +368,14 @@ export function transpose_f32(dst: usize, src: usize, rows: i32, cols: i32): voi
   for (; i + 2 <= length; i += 2) {
     const at = <usize>i << 2;
     const th = widen(theta + at);
-    let g = f64x2.div(widen(gradient + at), B);
-    if (penalty) {
-      // Stored rounded, and stepped on as stored.
-      const stored = narrow(penalized(g, th, l1, l2, L1, L2));
-      store2(gradient + at, stored);
-      g = rounded(stored);
-    } else store2(gradient + at, narrow(g));
+    const g = meanGradient32(gradient + at, th, B, penalty, l1, l2, L1, L2);
     const v = narrow(f64x2.sub(f64x2.mul(M, widen(velocity + at)), f64x2.mul(R, g)));
     store2(velocity + at, v);
     store2(theta + at, narrow(f64x2.add(th, rounded(v))));
   }
   for (; i < length; i++) {
     const at = <usize>i << 2;
-    let g = <f64>load<f32>(gradient + at) / batch;
-    if (penalty) g = <f64><f32>penalizedScalar(g, <f64>load<f32>(theta + at), l1, l2);
-    store<f32>(gradient + at, <f32>g);
+    const g = meanGradientScalar32(gradient + at, <f64>load<f32>(theta + at), batch, penalty, l1, l2);
     store<f32>(velocity + at, <f32>(momentum * <f64>load<f32>(velocity + at) - rate * g));
     store<f32>(theta + at, <f32>(<f64>load<f32>(theta + at) + <f64>load<f32>(velocity + at)));
   }
@@ -431,12 +448,7 @@ export function sgd_penalized_f32(theta: usize, gradient: usize, velocity: usize
   for (; i + 2 <= length; i += 2) {
     const at = <usize>i << 2;
     const th = widen(theta + at);
-    let g = f64x2.div(widen(gradient + at), B);
-    if (penalty) {
-      const stored = narrow(penalized(g, th, l1, l2, L1, L2));
-      store2(gradient + at, stored);
-      g = rounded(stored);
-    } else store2(gradient + at, narrow(g));
+    const g = meanGradient32(gradient + at, th, B, penalty, l1, l2, L1, L2);
     const m = narrow(f64x2.add(f64x2.mul(B1, widen(first + at)), f64x2.mul(C1, g)));
     store2(first + at, m);
     const v = narrow(f64x2.add(f64x2.mul(B2, widen(second + at)), f64x2.mul(f64x2.mul(C2, g), g)));
@@ -446,9 +458,7 @@ export function sgd_penalized_f32(theta: usize, gradient: usize, velocity: usize
   }
   for (; i < length; i++) {
     const at = <usize>i << 2;
-    let g = <f64>load<f32>(gradient + at) / batch;
-    if (penalty) g = <f64><f32>penalizedScalar(g, <f64>load<f32>(theta + at), l1, l2);
-    store<f32>(gradient + at, <f32>g);
+    const g = meanGradientScalar32(gradient + at, <f64>load<f32>(theta + at), batch, penalty, l1, l2);
     store<f32>(first + at, <f32>(beta1 * <f64>load<f32>(first + at) + oneMinusBeta1 * g));
     store<f32>(second + at, <f32>(beta2 * <f64>load<f32>(second + at) + oneMinusBeta2 * g * g));
     const m = <f64>load<f32>(first + at);
