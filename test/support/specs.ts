@@ -170,6 +170,12 @@ train deep on table {
 }
 `;
 
+/** XOR's network and table with `count` train blocks, each a run of its own (seeds 1, 2, …), of `epochs` epochs. */
+export function manyXorRuns(count: number, epochs: number): string {
+  const blocks = Array.from({ length: count }, (_, i) => `train xor on xor_table {\n  optimizer sgd rate 0.5\n  epochs ${epochs}\n  seed ${i + 1}\n}\n`);
+  return `${XOR_NETWORK}\n${XOR_TABLE}\n${blocks.join('\n')}`;
+}
+
 /**
  * A run whose loss never improves after its first epoch (docs/language.md §7.4): zero output weights give
  * ŷ = σ(0) = 0.5 for every row, every target is 0.5, so no gradient reaches the output. `train` is the body
