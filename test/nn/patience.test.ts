@@ -53,6 +53,14 @@ describe.each(TRAINING_PATHS)('patience on the $name path', ({ make }) => {
     expect([result.stopped, result.bestEpoch, result.epochs]).toEqual(['patience', best, best + 15]);
   });
 
+  it('⏭ Step after patience went back goes on from the kept weights', () => {
+    const trainer = make(BIG, WAVY, settings({ ...OVERFIT, patience: 40 }));
+    const result = trainer.train();
+    const step = trainer.step();
+    expect(step.before.map((layer) => Array.from(layer.weights))).toEqual(result.layers.map((layer) => Array.from(layer.weights)));
+    expect(step.epoch).toBe(result.epochs + 1);
+  });
+
   it('stops a run that never improves after its first epoch plus N', () => {
     // Zero weights and targets of 0.5: ŷ = σ(0) = 0.5 from the start, no gradient, a constant loss.
     const net = network(1, [3, 'tanh', 'zeros'], [1, 'sigmoid', 'zeros']);

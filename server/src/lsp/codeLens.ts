@@ -75,7 +75,8 @@ function runCommands(state: DocumentState, run: RunSpec, status: RunStatus | und
       return [train('Train'), step, ...show, ...exportLens, ...stepped, label(resultText(runState, run) ?? 'stopped')];
     case 'done': {
       const result = outcome?.result;
-      const missed = result && (result.stopped === 'time' || (result.stopped === 'epochs' && run.settings.stopLoss !== null));
+      const target = run.settings.stopLoss ?? run.settings.stopValidationLoss ?? null;
+      const missed = result && (result.stopped === 'time' || (result.stopped === 'epochs' && target !== null));
       const text = label(resultText(runState, run) ?? 'trained');
       return missed
         ? [train('Retrain'), ...show, ...exportLens, ...stepped, text]

@@ -323,7 +323,7 @@ export class TrainingHost {
    */
   private stepStart(key: string): 'trained' | 'fresh' {
     const stopped = this.cache.peek(key)?.outcome.result?.stopped;
-    return stopped === 'target' || stopped === 'epochs' || stopped === 'diverged' ? 'trained' : 'fresh';
+    return stopped === 'target' || stopped === 'epochs' || stopped === 'patience' || stopped === 'diverged' ? 'trained' : 'fresh';
   }
 
   private store(run: RunSpec, outcome: RunOutcome): CachedRun {
