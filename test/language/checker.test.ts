@@ -39,6 +39,7 @@ describe('check', () => {
       schedule: null,
       patience: null,
       stopValidationLoss: null,
+      start: null,
     });
     expect(run.network.layers.map((l) => [l.name, l.units, l.activation, l.init])).toEqual([
       ['layer1', 3, 'relu', 'he'],

@@ -32,7 +32,13 @@ train xor on rows {
   regularize l1 0.001 l2  0.01
   schedule step factor 0.5 every  10
   patience 5
+  start from given
 }
+weights given for xor {
+  hidden W 1 2
+  hidden b 0.5
+}
+weights saved for xor from "w.json"
 `;
 
 /** The offset of `|` in `marker`, which occurs (without the `|`) once in SPEC. */
@@ -97,6 +103,14 @@ describe('nodeAt', () => {
     ['every | 10', 'argument', 'train schedule argument'],
     ['st|ep factor', 'word', 'train schedule word'],
     ['pati|ence 5', 'patience', 'train patience'],
+    ['sta|rt from', 'start', 'train start'],
+    ['start from gi|ven', 'word', 'train start word'],
+    ['weights gi|ven', 'word', 'weights word'],
+    ['given f|or xor', 'weights', 'weights'],
+    ['hidden |W 1 2', 'weight-row', 'weights weight-row'],
+    ['hidden W 1 |2', 'number', 'weights weight-row number'],
+    ['hid|den b', 'word', 'weights weight-row word'],
+    ['"w.js|on"', 'string', 'weights string'],
   ];
 
   it('parses the spec of every kind without problems', () => {

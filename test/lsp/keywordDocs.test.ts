@@ -27,6 +27,10 @@ const GRAMMAR_WORDS: [string, Parameters<typeof docFor>[1]][] = [
   ...REGULARIZERS.map((w) => [w, 'regularizer'] as [string, 'regularizer']),
   ...SCHEDULES.map((w) => [w, 'schedule'] as [string, 'schedule']),
   ...(['factor', 'every', 'min', 'patience'] as const).map((w) => [w, 'schedule-parameter'] as [string, 'schedule-parameter']),
+  // Given weights (docs/language.md §7.1).
+  ...(['weights', 'for'] as const).map((w) => [w, 'declaration'] as [string, 'declaration']),
+  ['start', 'train-statement'],
+  ...(['W', 'b'] as const).map((w) => [w, 'weights-row'] as [string, 'weights-row']),
 ];
 
 describe('keyword documentation', () => {

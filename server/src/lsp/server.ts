@@ -15,6 +15,7 @@ import {
   TextDocuments,
   TextDocumentSyncKind,
   type ClientCapabilities,
+  type CodeAction,
   type Connection,
   type InitializeParams,
   type InitializeResult,
@@ -23,7 +24,7 @@ import {
 } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { Commands, ExportModelRequest, RunsRequest, TrainingRequest, type InitializationOptions } from '../protocol';
-import { codeActions } from './codeActions';
+import { codeActions, resolveCodeAction } from './codeActions';
 import { codeLenses } from './codeLens';
 import { executeCommand } from './commands';
 import { completion } from './completion';
@@ -66,6 +67,7 @@ function clientSupport(capabilities: ClientCapabilities, clientName = ''): Clien
       commandLinks: /code/i.test(clientName),
       icons: /code/i.test(clientName),
       snippets: capabilities.textDocument?.completion?.completionItem?.snippetSupport === true,
+      resolveEdits: capabilities.textDocument?.codeAction?.resolveSupport?.properties.includes('edit') === true,
     },
   };
 }
@@ -76,10 +78,12 @@ function serverCapabilities(capabilities: ClientCapabilities): ServerCapabilitie
   const result: ServerCapabilities = {
     textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental, save: { includeText: false } },
     codeLensProvider: { resolveProvider: false },
-    executeCommandProvider: { commands: [Commands.train, Commands.stopTraining, Commands.step] },
+    executeCommandProvider: { commands: [Commands.train, Commands.stopTraining, Commands.step, Commands.reset] },
     completionProvider: { triggerCharacters: [' '] },
     hoverProvider: true,
-    codeActionProvider: text?.codeAction?.codeActionLiteralSupport ? { codeActionKinds: [CodeActionKind.QuickFix] } : true,
+    codeActionProvider: text?.codeAction?.codeActionLiteralSupport
+      ? { codeActionKinds: [CodeActionKind.QuickFix, CodeActionKind.RefactorExtract], resolveProvider: text.codeAction.resolveSupport?.properties.includes('edit') === true }
+      : true,
     documentFormattingProvider: true,
     foldingRangeProvider: true,
     definitionProvider: true,
@@ -153,7 +157,8 @@ export function startServer(connection: Connection, options: ServerOptions): { w
     // A data file edited outside the spec changes what the spec means: re-check open specs.
     if (watchFiles) {
       void connection.client.register(DidChangeWatchedFilesNotification.type, {
-        watchers: [{ globPattern: '**/*.{csv,CSV,tsv,txt}' }],
+        // Data files, and weights files (`weights … from`, docs/language.md §7.1).
+        watchers: [{ globPattern: '**/*.{csv,CSV,tsv,txt,json,safetensors}' }],
       });
     }
     if (workspace?.support.workspaceFolders) listenToFolders();
@@ -224,10 +229,24 @@ export function startServer(connection: Connection, options: ServerOptions): { w
     });
   }
 
-  connection.onCodeLens(answer(codeLenses, []));
+  // The editor asked for lenses: it has the latest state, so the next refresh may go (workspace.ts refreshLenses).
+  const lenses = answer(codeLenses, []);
+  connection.onCodeLens((params) => {
+    const answered = lenses(params);
+    workspace?.lensesServed();
+    return answered;
+  });
   connection.onCompletion(answer(completion, []));
   connection.onHover(answer(hover, null));
   connection.onCodeAction(answer(codeActions, []));
+  connection.onCodeActionResolve(
+    lifecycle.gate((action: CodeAction) => {
+      // Any message may come: a resolve of no action of ours, or of nothing, returns what it was given.
+      const uri = ((action as CodeAction | null)?.data as { uri?: unknown } | null | undefined)?.uri;
+      const state = typeof uri === 'string' ? workspace?.session(uri)?.current() : undefined;
+      return state ? resolveCodeAction(state, action) : action;
+    }),
+  );
   connection.onDocumentFormatting(answer(formatting, []));
   connection.languages.inlayHint.on(answer(inlayHints, []));
   connection.onFoldingRanges(answer(foldingRanges, []));
