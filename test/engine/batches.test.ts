@@ -1,3 +1,15 @@
+/** `steps` Steps, the rest of the run in pieces (paused at every third poll), then one Step more: the weights and result at the end. */
+function stepsPausesSteps(steps: number): (trainer: Trainer) => TrainResult {
+  return (trainer) => {
+    for (let i = 0; i < steps; i++) trainer.step();
+    let polls = 0;
+    while (trainer.advance({}, () => ++polls % 3 === 0) === 'paused');
+    const result = trainer.finish('epochs');
+    trainer.step();
+    return { ...result, layers: trainer.layers() };
+  };
+}
+
 // The batch program (engine/wasm/batches.ts) trains to the numbers of the trainer's own batch loop, bit for bit, whatever the run does: on the SIMD kernels and on the reference's plain loops.
 import { describe, expect, it } from 'vitest';
 import { createTrainer, SIMD_KERNELS, type EngineOptions } from '../../server/src/engine';
@@ -174,14 +186,7 @@ describe.each(['f64', 'f32'] as const)('the training vocabulary of docs/language
   });
 
   it('steps across epochs, a paused and resumed run, with dropout, a penalty and a schedule: same bits', () => {
-    const drive = (trainer: Trainer): TrainResult => {
-      for (let i = 0; i < 11; i++) trainer.step();
-      let polls = 0;
-      while (trainer.advance({}, () => ++polls % 3 === 0) === 'paused');
-      const result = trainer.finish('epochs');
-      trainer.step();
-      return { ...result, layers: trainer.layers() };
-    };
+    const drive = stepsPausesSteps(11);
     const run: Partial<TrainSettings> = { precision, batch: 4, epochs: 9, loss: 'cross_entropy', regularization: { l1: 0.001, l2: 0.01 }, schedule: { kind: 'exponential', factor: 0.9 } };
     const fingerprints = (['batch-program', 'reference'] as const).map((path) => {
       const net = network(3, [5, 'relu'], [3, 'softmax']);
@@ -219,14 +224,7 @@ describe('runs that end early or are taken apart', () => {
   });
 
   it('steps, a paused and resumed run, and steps again give the same numbers as the TypeScript path', () => {
-    const drive = (trainer: Trainer): TrainResult => {
-      for (let i = 0; i < 5; i++) trainer.step();
-      let polls = 0;
-      while (trainer.advance({}, () => ++polls % 3 === 0) === 'paused');
-      const result = trainer.finish('epochs');
-      trainer.step();
-      return { ...result, layers: trainer.layers() };
-    };
+    const drive = stepsPausesSteps(5);
     const [a, b] = both([[5, 'relu'], [3, 'softmax']], ONE_HOT, { batch: 4, epochs: 40, loss: 'cross_entropy' }, drive);
     expect(a).toEqual(b);
   });

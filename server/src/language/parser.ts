@@ -66,6 +66,20 @@ export function parse(text: string): ParseResult {
   return new Parser(text).parseFile();
 }
 
+/** How parsePairs reads one statement's `NAME NUMBER` pairs and words its errors. */
+interface PairRules {
+  /** The error for a number where a name belongs. */
+  bareNumber: (number: string) => string;
+  /** The name a bare number most likely lacks, which the quick fix inserts. */
+  first: string;
+  /** What was expected instead of a token that is neither. */
+  expected: string;
+  /** The pair's name as a word of the tree (reporting an unknown one). */
+  name: (token: Token) => Word;
+  /** What the number after `name` is, and an example, for expectNumber. */
+  number: (name: string) => [what: string, example: string];
+}
+
 class Parser {
   private readonly tokens: Token[];
   private readonly comments: Span[];
@@ -1202,69 +1216,63 @@ class Parser {
    * examples; `first` the parameter a bare number most likely lacks.
    */
   private parseParameters(statement: OptimizerStmt | ScheduleStmt, lead: string, first: string, expected: string): void {
-    while (!this.atStatementEnd()) {
-      const paramToken = this.peek();
-      if (paramToken.kind === 'number') {
-        const at = paramToken.start;
-        this.report(spanOf(paramToken), 'expected', `expected a parameter name before ${paramToken.text}, as in '${lead} ${first} ${paramToken.text}'`, [
-          { title: `Insert '${first}'`, edits: [{ span: { start: at, end: at }, newText: `${first} ` }], preferred: true },
-        ]);
-        this.skipRestOfStatement();
-        return;
-      }
-      if (paramToken.kind !== 'name') {
-        this.unexpected(paramToken, expected);
-        this.skipRestOfStatement();
-        return;
-      }
-      this.advance();
-      const param: Argument = { kind: 'argument', span: spanOf(paramToken), tokens: [], name: this.word(paramToken, 'parameter') };
-      const value = this.expectNumber(`a number after '${paramToken.text}'`, `${paramToken.text} 0.5`);
-      if (value !== undefined) param.value = value;
-      param.span = this.spanFrom(paramToken.start);
-      statement.params.push(param);
-      if (value === undefined) {
-        this.skipRestOfStatement();
-        return;
-      }
-    }
+    this.parsePairs(statement.params, {
+      bareNumber: (number) => `expected a parameter name before ${number}, as in '${lead} ${first} ${number}'`,
+      first,
+      expected,
+      name: (token) => this.word(token, 'parameter'),
+      number: (name) => [`a number after '${name}'`, `${name} 0.5`],
+    });
   }
 
   /** `regularize REG λ [REG λ]` (docs/language.md §7.2): `l1`/`l2` then the penalty's weight, to the end of the line. */
   private parseRegularize(base: Pick<RegularizeStmt, 'span' | 'keyword' | 'tokens'>): RegularizeStmt {
     const statement: RegularizeStmt = { kind: 'regularize', ...base, terms: [] };
-    const example = 'regularize l2 0.01';
     if (this.atStatementEnd()) {
-      this.unexpected(this.peek(), `the penalty ('l1' or 'l2') and its weight, as in '${example}'`);
+      this.unexpected(this.peek(), `the penalty ('l1' or 'l2') and its weight, as in 'regularize l2 0.01'`);
       return statement;
     }
+    this.parsePairs(statement.terms, {
+      bareNumber: (number) => `expected 'l1' or 'l2' before ${number}, as in 'regularize l2 ${number}'`,
+      first: 'l2',
+      expected: `'l1' or 'l2', as in 'regularize l1 0.001 l2 0.01'`,
+      name: (token) => this.vocabulary(token, 'penalty', REGULARIZERS).word,
+      number: (name) => [`the weight of the penalty after '${name}'`, `regularize ${name} 0.01`],
+    });
+    return statement;
+  }
+
+  /**
+   * `NAME NUMBER` pairs to the end of the line, each an argument in `into`; at the first pair that
+   * goes wrong (a number without its name, a number missing) one error and the rest of the line skipped.
+   */
+  private parsePairs(into: Argument[], rules: PairRules): void {
     while (!this.atStatementEnd()) {
       const token = this.peek();
       if (token.kind === 'number') {
         const at = token.start;
-        this.report(spanOf(token), 'expected', `expected 'l1' or 'l2' before ${token.text}, as in 'regularize l2 ${token.text}'`, [
-          { title: "Insert 'l2'", edits: [{ span: { start: at, end: at }, newText: 'l2 ' }], preferred: true },
+        this.report(spanOf(token), 'expected', rules.bareNumber(token.text), [
+          { title: `Insert '${rules.first}'`, edits: [{ span: { start: at, end: at }, newText: `${rules.first} ` }], preferred: true },
         ]);
         this.skipRestOfStatement();
-        break;
+        return;
       }
       if (token.kind !== 'name') {
-        this.unexpected(token, `'l1' or 'l2', as in 'regularize l1 0.001 l2 0.01'`);
+        this.unexpected(token, rules.expected);
         this.skipRestOfStatement();
-        break;
+        return;
       }
       this.advance();
-      const term: Argument = { kind: 'argument', span: spanOf(token), tokens: [], name: this.vocabulary(token, 'penalty', REGULARIZERS).word };
-      const value = this.expectNumber(`the weight of the penalty after '${token.text}'`, `regularize ${token.text} 0.01`);
-      if (value !== undefined) term.value = value;
-      term.span = this.spanFrom(token.start);
-      statement.terms.push(term);
+      const pair: Argument = { kind: 'argument', span: spanOf(token), tokens: [], name: rules.name(token) };
+      const value = this.expectNumber(...rules.number(token.text));
+      if (value !== undefined) pair.value = value;
+      pair.span = this.spanFrom(token.start);
+      into.push(pair);
       if (value === undefined) {
         this.skipRestOfStatement();
-        break;
+        return;
       }
     }
-    return statement;
   }
 
   /**
