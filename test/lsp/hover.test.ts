@@ -339,6 +339,25 @@ describe('hover with the training vocabulary', () => {
     expect(text).toContain(`rate ${result.rate}`);
     expect(result.rate).toBe(0.4 * 0.9 ** 4);
     expect(text).toContain(`penalty ${formatNumber(result.penalty!)}`);
+    // The run's one state says the same to the lens, the status bar and the panel.
+    const status = fx.state.statuses[0];
+    expect([status.bestEpoch, status.rate, status.penalty, status.epoch]).toEqual([1, result.rate, result.penalty, 5]);
+    expect(status.summary).toMatch(/^stopped at epoch 5: no improvement for 4 epochs; kept the weights of epoch 1 · /);
+  });
+
+  it('while the run trains: the hover, the lens and the status read the latest epoch\'s rate, penalty and best epoch', () => {
+    const fx = fixture(at(SPEC, 'layer hid'));
+    const run = fx.state.check.runs[0];
+    const trainer = new Trainer(run.network, run.data, run.settings);
+    for (let i = 0; i < 3; i++) trainer.step();
+    const job = liveJob(trainer, run, 3, 0.125);
+    const progress = { ...job.progress!, rate: 0.324, penalty: 0.0173, bestEpoch: 1 };
+    const state = withParts(fx.state, () => ({ live: { ...job, progress }, cached: null, failure: null, estimate: 1 }));
+    const text = hoverText({ ...fx, state })!;
+    expect(text).toContain('· epoch 3 · live · rate 0.324 · penalty 0.0173');
+    const status = state.statuses[0];
+    expect([status.rate, status.penalty, status.bestEpoch]).toEqual([0.324, 0.0173, 1]);
+    expect(status.summary).toBe('epoch 3/60 · loss 0.125 · rate 0.324 · penalty 0.0173 · best epoch 1 · 0.5 s');
   });
 });
 
