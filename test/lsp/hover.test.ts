@@ -323,8 +323,7 @@ describe('hover with the training vocabulary', () => {
   });
 
   it('names a layer\'s dropout, and what it does to δ in training', () => {
-    const fx = trainedFixture(at(SPEC, 'layer hid'));
-    const text = hoverText(fx)!;
+    const text = hoverText(trainedFixture(at(SPEC, 'layer hid')))!;
     expect(text).toContain('dense 1 → 8, tanh, dropout 25% in training');
     expect(text).toContain('in training, ⊙ m⁽¹⁾: each unit dropped (0) with probability 25%');
   });
