@@ -7,7 +7,7 @@ import type { TrainResult } from '../../server/src/nn/types';
 import type { RunState } from '../../server/src/training/host';
 import { runStateOf } from '../../server/src/training/runState';
 import { missAdvice, resultProblem } from '../../server/src/present/results';
-import { formatLoss, formatLossAgainst, formatSeconds, resultText, statusSummary, vocabularyParts, vocabularyStatus } from '../../server/src/present/summary';
+import { estimateText, formatLoss, formatLossAgainst, formatSeconds, resultText, statusSummary, vocabularyParts, vocabularyStatus } from '../../server/src/present/summary';
 import { Trainer } from '../../server/src/nn/trainer';
 import { checked } from '../training/helpers';
 import { neverImproves } from '../support/specs';
@@ -176,6 +176,8 @@ describe('results of the training vocabulary', () => {
     expect(state.outcome!.result!.stopped).toBe('target');
     expect(resultProblem(check, run, state, text)!.message).toMatch(/^trained: validation loss [\d.e-]+ at epoch 1 \(target < 1000 reached\)/);
     expect(resultText(state, run)).toMatch(/^validation loss [\d.e-]+ at epoch 1, target < 1000 reached/);
+    // A validation target may end the run early too: the estimate is an upper bound.
+    expect(estimateText(1.5, run)).toBe('est. up to 1.5 s');
   });
 
   it('says which epoch\'s weights a run kept after running all its epochs', () => {
