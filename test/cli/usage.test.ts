@@ -114,6 +114,18 @@ describe('nn train arguments', () => {
     expect(io.stderr()).toBe('nn train: --report is not available yet in this build\n');
   });
 
+  it('a report whose writing fails after training is said plainly, exit 2', async () => {
+    const io = collectingIo(dir);
+    const status = await trainCommand(['calm.nn', '--report', 'late.html', '--quiet'], io.io, {
+      writeReport: () => {
+        throw Object.assign(new Error('EACCES: permission denied'), { code: 'EACCES' });
+      },
+    });
+    expect(status).toBe(2);
+    expect(io.stdout()).toContain('train calm on small'); // the run was trained and summed up first
+    expect(io.stderr()).toMatch(/^nn train: cannot write the report 'late\.html': [a-z].+\n$/);
+  });
+
   it('--report over an existing file replaces it; over a device it is refused', async () => {
     writeFileSync(join(dir, 'old.html'), 'old');
     expect((await train('calm.nn', '--report', 'old.html', '--quiet')).status).toBe(0);
