@@ -39,6 +39,13 @@ async function jsonRuns(file: string, extra: string[] = []): Promise<JsonRun[]> 
   return JSON.parse(io.stdout()).runs;
 }
 
+/** `nn train NAME …` on `text` written as NAME, with what it printed. */
+async function trained(name: string, text: string, ...argv: string[]): Promise<{ status: number; stdout: string; stderr: string }> {
+  const io = collectingIo(dir);
+  const status = await trainCommand([spec(name, text), ...argv], io.io);
+  return { status, stdout: io.stdout(), stderr: io.stderr() };
+}
+
 /** The summary's lines with the time line's number left out (the clock is real). */
 function withoutTime(text: string): string {
   return text.replace(/^( {2}time {6}).*$/gm, '$1…');
@@ -167,48 +174,43 @@ describe('nn train: a file of several runs', () => {
   });
 
   it('--run N of a file with one block names the count in the singular', async () => {
-    const file = spec('calm.nn', TRAINS);
-    const io = collectingIo(dir);
-    expect(await trainCommand([file, '--run', '3'], io.io)).toBe(2);
-    expect(io.stderr()).toBe('nn train: there is no run 3 in calm.nn (it has 1 train block)\n');
-    expect(io.stdout()).toBe('');
+    expect(await trained('calm.nn', TRAINS, '--run', '3')).toEqual({
+      status: 2,
+      stdout: '',
+      stderr: 'nn train: there is no run 3 in calm.nn (it has 1 train block)\n',
+    });
   });
 
   it('--run N beyond the blocks counts them in the plural', async () => {
-    const file = spec('mixed.nn', TRAINS + DIVERGES);
-    const io = collectingIo(dir);
-    expect(await trainCommand([file, '--run', '5'], io.io)).toBe(2);
-    expect(io.stderr()).toBe('nn train: there is no run 5 in mixed.nn (it has 2 train blocks)\n');
+    const run = await trained('mixed.nn', TRAINS + DIVERGES, '--run', '5');
+    expect(run.status).toBe(2);
+    expect(run.stderr).toBe('nn train: there is no run 5 in mixed.nn (it has 2 train blocks)\n');
   });
 
   it('a diverged run names its largest input wherever it is in the data', async () => {
-    const file = spec('first-large.nn', DIVERGES.replace('-200 -> 3', '-2 -> 3'));
-    const io = collectingIo(dir);
-    expect(await trainCommand([file], io.io)).toBe(1);
-    expect(io.stdout()).toContain("or add 'normalize zscore' to data 'big' (inputs up to 100)\n");
+    const run = await trained('first-large.nn', DIVERGES.replace('-200 -> 3', '-2 -> 3'));
+    expect(run.status).toBe(1);
+    expect(run.stdout).toContain("or add 'normalize zscore' to data 'big' (inputs up to 100)\n");
   });
 
   it('a regression run with a held-out part shows its validation loss and no accuracy', async () => {
-    const file = spec('fit.nn', REGRESSION.replace('  seed 7\n', '  seed 7\n  validate 50%\n'));
-    const io = collectingIo(dir);
-    expect(await trainCommand([file], io.io)).toBe(0);
-    expect(io.stdout()).toMatch(/\n {2}validation loss [0-9.e-]+\n {2}time /);
+    const run = await trained('fit.nn', REGRESSION.replace('  seed 7\n', '  seed 7\n  validate 50%\n'));
+    expect(run.status).toBe(0);
+    expect(run.stdout).toMatch(/\n {2}validation loss [0-9.e-]+\n {2}time /);
   });
 
   it('a run that meets its validation target names that loss', async () => {
-    const file = spec('valtarget.nn', RING.replace('  validate 20%\n', '  validate 20%\n  stop when validation loss < 10\n'));
-    const io = collectingIo(dir);
-    expect(await trainCommand([file], io.io)).toBe(0);
-    expect(io.stdout()).toContain('\n  stopped   validation loss < 10 (target reached)\n');
+    const run = await trained('valtarget.nn', RING.replace('  validate 20%\n', '  validate 20%\n  stop when validation loss < 10\n'));
+    expect(run.status).toBe(0);
+    expect(run.stdout).toContain('\n  stopped   validation loss < 10 (target reached)\n');
   });
 
   it('a diverged run on small inputs advises a lower rate only', async () => {
-    const file = spec('small-wild.nn', 'network wild {\n  input 1\n  layer 4 linear\n  layer 1 linear\n}\ndata tiny {\n  10 -> 1\n  -10 -> 3\n}\ntrain wild on tiny {\n  optimizer sgd rate 50\n  epochs 1000\n}\n');
-    const io = collectingIo(dir);
-    expect(await trainCommand([file], io.io)).toBe(1);
-    expect(io.stdout()).toMatch(/; lower the rate \(now 50\)\n/);
+    const run = await trained('small-wild.nn', DIVERGES.replace('100 -> 1', '10 -> 1').replace('-200 -> 3', '-10 -> 3').replace('rate 5', 'rate 50'));
+    expect(run.status).toBe(1);
+    expect(run.stdout).toMatch(/; lower the rate \(now 50\)\n/);
     // No number to show for a loss that is not finite, and no final weights' loss either.
-    expect(io.stdout()).toContain('\n  loss      n/a\n');
+    expect(run.stdout).toContain('\n  loss      n/a\n');
   });
 });
 

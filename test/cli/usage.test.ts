@@ -82,21 +82,6 @@ describe('nn train arguments', () => {
     );
   });
 
-  it.each([
-    [['calm.nn', '--json=yes'], '--json takes no value'],
-    [['calm.nn', '--quiet=1'], '--quiet takes no value'],
-    [['calm.nn', '--epochs=0'], "--epochs needs a whole number ≥ 1, got '0'"],
-    [['calm.nn', '--max-seconds', '0'], "--max-seconds needs a number of seconds > 0, got '0'"],
-    [['calm.nn', '--max-seconds', '-1'], "--max-seconds needs a number of seconds > 0, got '-1'"],
-    [['calm.nn', '--max-seconds', ' '], "--max-seconds needs a number of seconds > 0, got ' '"],
-    [['calm.nn', '--max-seconds=Infinity'], "--max-seconds needs a number of seconds > 0, got 'Infinity'"],
-    [['calm.nn', '--report='], '--report needs a path'],
-    [['calm.nn', '--', '--json'], 'nn train takes one spec file'],
-  ])('%j: exit 2, "%s", then the usage', async (argv, message) => {
-    const run = await train(...argv);
-    expect(run).toEqual({ status: 2, stdout: '', stderr: `nn train: ${message}\n${TRAIN_USAGE}\n` });
-  });
-
   it('a file that cannot be read is named, without the usage, exit 2', async () => {
     expect(await train('nothere.nn')).toEqual({ status: 2, stdout: '', stderr: "nn train: cannot read 'nothere.nn': no such file\n" });
   });
