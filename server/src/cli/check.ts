@@ -2,6 +2,7 @@
 
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { dataFileAt, nearbyFiles, UnreadableFile } from '../loading/fileSource';
 import { DataStore } from '../data/store';
 import { check, DEFAULT_MAX_DATA_CELLS, DEFAULT_MAX_PARAMETERS, type CheckResult, type ReadFile } from '../language/index';
 import { LineIndex } from '../language/positions';
@@ -47,13 +48,14 @@ export function describeWriteError(error: unknown, folder: string): string {
   return describeReadError(error).message;
 }
 
-/** The command line reads data files wherever the spec points (docs/language.md §4.18: like any compiler). */
+/** The command line reads data files wherever the spec points (docs/language.md §4.18: like any compiler), if they are regular files. */
 export const readDataFile: ReadFile = (absolutePath) => {
   try {
-    return { text: readFileSync(absolutePath, 'utf8') };
+    return dataFileAt(absolutePath);
   } catch (error) {
+    if (error instanceof UnreadableFile) return { error: error.message };
     const { message, missing } = describeReadError(error);
-    return { error: message, missing };
+    return missing ? { error: message, missing, nearby: nearbyFiles(absolutePath) } : { error: message };
   }
 };
 

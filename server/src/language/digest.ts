@@ -4,6 +4,8 @@
 // runs vanishingly unlikely. Numbers are hashed by their IEEE-754 bits, so two
 // data sets that differ in the last bit get different keys.
 
+import type { ColumnEncoding, Dataset } from './model';
+
 /** Incremental 64-bit FNV-1a, kept as two 32-bit halves (JavaScript has no fast 64-bit integers). */
 export class Digest {
   private high = 0xcbf29ce4;
@@ -43,6 +45,20 @@ export class Digest {
   hex(): string {
     return this.high.toString(16).padStart(8, '0') + this.low.toString(16).padStart(8, '0');
   }
+}
+
+/**
+ * The digest of a data set's values and of what the trainer reads beside them (run keys): computed
+ * where the set is loaded (the editor's data worker) or on first use, and kept with the set.
+ */
+export function datasetDigest(data: Dataset): string {
+  const digest = new Digest().string(
+    `data ${data.name} ${data.rows} ${data.inputWidth} ${data.targetWidth} ${data.normalize} ${data.inputNames.join(',')} ${data.classes?.join(',') ?? ''}`,
+  );
+  // What only files of version 2 have (docs/language.md §7.6): a set without it keeps the key it had.
+  const encodings = (data.encodings ?? []).map((e: ColumnEncoding) => `${e.column}:${e.first}:${e.categories.join(',')}`).join(';');
+  if (data.missing === 'mean' || encodings !== '') digest.string(`missing ${data.missing === 'mean' ? 'mean' : 'none'}|${encodings}`);
+  return digest.numbers(data.inputs).numbers(data.targets).hex();
 }
 
 const scratch = new Float64Array(1);

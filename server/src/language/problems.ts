@@ -50,6 +50,8 @@ export type ProblemCode =
   | 'csv-unreadable'
   | 'csv-bad-row'
   | 'csv-not-a-number'
+  | 'csv-missing-value'
+  | 'csv-separator'
   | 'csv-unknown-column'
   | 'out-of-range'
   | 'path-outside-workspace'
@@ -66,6 +68,9 @@ export type ProblemCode =
   | 'csv-header-looks-like-data'
   | 'validation-empty'
   | 'softmax-single-unit'
+  // information
+  | 'csv-missing-values'
+  | 'data-loading'
   // results of training
   | 'trained'
   | 'target-missed'

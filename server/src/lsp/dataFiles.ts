@@ -1,36 +1,36 @@
-// How the editor reads a spec's data files for the checker: confined to the workspace folder (links followed), refused past a size, kept in the workspace's DataStore by (path, size, mtime).
+// How the editor finds a spec's data files for the checker: confined to the workspace folder (links followed), refused past a size; the workspace's loader reads them (off the LSP thread when large).
 
-import { readFileSync, realpathSync, statSync } from 'node:fs';
+import { realpathSync } from 'node:fs';
 import { isAbsolute, relative, sep } from 'node:path';
-import type { DataStore } from '../data/store';
 import type { ReadFile } from '../language';
+import { dataFileAt, nearbyFiles, UnreadableFile } from '../loading/fileSource';
 
 /** The largest data file the editor reads (the nn command line has no such limit). */
-const MAX_DATA_FILE_BYTES = 64 * 1024 * 1024;
+export const MAX_DATA_FILE_BYTES = 1024 * 1024 * 1024;
 
-function megabytes(bytes: number): string {
-  return `${(bytes / (1024 * 1024)).toFixed(bytes < 10 * 1024 * 1024 ? 1 : 0)} MB`;
+function size(bytes: number): string {
+  const megabytes = bytes / (1024 * 1024);
+  return megabytes >= 1024 ? `${Number((megabytes / 1024).toPrecision(2))} GB` : `${megabytes.toFixed(megabytes < 10 ? 1 : 0)} MB`;
 }
 
 /**
- * Reads a data file for the checker. check() runs on every keystroke, so an unchanged
- * file (same size and modification time) comes from the store, unread.
+ * Finds a data file for the checker: its version (path, size, modification time), which is
+ * what the workspace's loader keys its loads by, so an unchanged file is not read again.
  */
-export function dataFileReader(store: DataStore): ReadFile {
+export function dataFileReader(): ReadFile {
   return (path) => {
     try {
-      const stat = statSync(path);
-      // Worded as the command line words it (cli/check.ts describeReadError), so both say the same.
-      if (!stat.isFile()) return { error: stat.isDirectory() ? 'it is a folder, not a file' : 'it is not a regular file' };
-      // Parsing a CSV takes many times its size in memory, before its rows × columns can be
-      // counted against the data limit: a huge file is refused by its size, unread.
-      if (stat.size > MAX_DATA_FILE_BYTES) {
-        return { error: `it is ${megabytes(stat.size)}, more than the ${megabytes(MAX_DATA_FILE_BYTES)} the editor reads; use a sample of the data (the nn command line reads any size)` };
+      const found = dataFileAt(path);
+      // A file's numbers can take several times its size; past this it is refused by its size, unread.
+      if ('file' in found && found.file.size > MAX_DATA_FILE_BYTES) {
+        return { error: `it is ${size(found.file.size)}, more than the ${size(MAX_DATA_FILE_BYTES)} the editor reads; use a sample of the data (the nn command line reads any size)` };
       }
-      return { text: store.fileText({ path, size: stat.size, mtimeMs: stat.mtimeMs }, () => readFileSync(path, 'utf8')) };
+      return found;
     } catch (error) {
+      // Worded as the command line words it (cli/check.ts describeReadError), so both say the same.
+      if (error instanceof UnreadableFile) return { error: error.message };
       const code = (error as NodeJS.ErrnoException).code;
-      if (code === 'ENOENT') return { error: 'no such file', missing: true };
+      if (code === 'ENOENT') return { error: 'no such file', missing: true, nearby: nearbyFiles(path) };
       if (code === 'EACCES' || code === 'EPERM') return { error: 'permission denied' };
       return { error: error instanceof Error ? error.message : String(error) };
     }

@@ -49,7 +49,7 @@ export class Workspace {
   private readonly init: InitializationOptions | undefined;
   private folders: string[];
   private readonly sessions = new Map<string, DocumentSession>();
-  private readonly readDataFile = dataFileReader(this.store);
+  private readonly readDataFile = dataFileReader();
   private lensRefreshTimer: NodeJS.Timeout | undefined;
   private lastLensRefresh = 0;
   private disposed = false;
