@@ -34,7 +34,7 @@ describe('loadCsv', () => {
 
   it('names the line and column of a value that is not a number', () => {
     const { problems } = load('a,b,y\n1,2,0\n"1,5",2,0\n');
-    expect(problems.map((p) => [p.code, p.message])).toEqual([['csv-not-a-number', "d.csv line 3: '1,5' in column 'a' is not a number; if its values are categories, add 'encode a onehot'"]]);
+    expect(problems.map((p) => [p.code, p.message])).toEqual([['csv-not-a-number', "d.csv line 3: '1,5' in column 'a' is not a number"]]);
   });
 
   it('says a number too large for a double overflows, as for inline rows (docs/language.md §5.6: a number too large)', () => {
@@ -70,7 +70,7 @@ describe('loadCsv', () => {
 
   it('skips blank lines but counts them in line numbers', () => {
     const { problems } = load('a,y\n1,0\n\n\nx,1\n');
-    expect(problems[0]?.message).toBe("d.csv line 5: 'x' in column 'a' is not a number; if its values are categories, add 'encode a onehot'");
+    expect(problems[0]?.message).toBe("d.csv line 5: 'x' in column 'a' is not a number");
   });
 
   const numbers: [string, number | null][] = [

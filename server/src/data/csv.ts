@@ -14,6 +14,7 @@
 import type { ColumnEncoding, Dataset, MissingKind, NormalizeKind } from '../language/model';
 import type { ProblemCode, Severity } from '../language/problems';
 import { suggest } from '../language/suggest';
+import { echo, plural } from '../language/wording';
 import { CsvScanner, FieldKind, fieldText, type CsvRecordHandler, type CsvSyntaxError } from './csvScan';
 import { CSV_NUMBER, isMissingBytes, isMissingText, parseCsvNumber, parseDecimal } from './decimal';
 import { defaultInputNames } from './inline';
@@ -217,6 +218,8 @@ interface BadValues {
   first: string;
   code: ProblemCode;
   fixes?: DataFix[];
+  /** A word in a numeric column: which column, as what; advice comes if the whole column is words. */
+  word?: { column: number; role: 'input' | 'target' };
 }
 
 class CsvLoader implements CsvRecordHandler {
@@ -249,6 +252,10 @@ class CsvLoader implements CsvRecordHandler {
   private categories: Map<string, number>[] = [];
   private readonly classes = new Map<string, number>();
   private emptyLabel: string | null = null;
+  /** Per file column: words met in it (in a numeric column) and missing values; and the data rows read. */
+  private words = new Int32Array(0);
+  private missingIn = new Int32Array(0);
+  private rowsRead = 0;
   private bad: BadValues | null = null;
   /** A row's categories and class, added once the row is kept (a dropped row adds none). */
   private readonly rowLabels: (string | null)[] = [];
@@ -268,7 +275,7 @@ class CsvLoader implements CsvRecordHandler {
   }
 
   private columnLabel(index: number): string {
-    return this.header !== null ? `'${this.header[index]}'` : `${index}`;
+    return this.header !== null ? `'${echo(this.header[index])}'` : `${index}`;
   }
 
   // -------------------------------------------------------------- records
@@ -294,6 +301,7 @@ class CsvLoader implements CsvRecordHandler {
     }
     const plan = this.plan;
     if (plan === null || this.raggedRows > 0) return true;
+    this.rowsRead++;
     this.row(buffer, plan, line);
     return true;
   }
@@ -353,7 +361,7 @@ class CsvLoader implements CsvRecordHandler {
             this.emptyLabel =
               text === ''
                 ? `${this.file} line ${line}: the class label in column ${this.columnLabel(k)} is empty`
-                : `${this.file} line ${line}: the class label in column ${this.columnLabel(k)} is '${text}', a missing value`;
+                : `${this.file} line ${line}: the class label in column ${this.columnLabel(k)} is '${echo(text)}', a missing value`;
           }
         }
         labels.push(null);
@@ -442,8 +450,9 @@ class CsvLoader implements CsvRecordHandler {
 
   /** A missing value in column k (input position j, or −1 for a target): an error without a `missing` statement. */
   private missingValue(line: number, k: number, text: string, j: number): void {
+    this.missingIn[k]++;
     if (this.request.missing === null) {
-      const what = text === '' ? `column ${this.columnLabel(k)} is empty` : `'${text}' in column ${this.columnLabel(k)} is not a number`;
+      const what = text === '' ? `column ${this.columnLabel(k)} is empty` : `'${echo(text)}' in column ${this.columnLabel(k)} is not a number`;
       this.addBad(`${this.file} line ${line}: ${what}`, 'csv-missing-value', [{ kind: 'missing' }], '; it reads as a missing value: add \'missing drop\' or \'missing mean\'');
       return;
     }
@@ -451,26 +460,33 @@ class CsvLoader implements CsvRecordHandler {
   }
 
   private badValue(line: number, k: number, text: string, role: 'input' | 'target'): void {
-    const fixes: DataFix[] = [];
-    let advice = '';
-    const column = this.header !== null ? this.header[k] : String(k);
     if (CSV_NUMBER.test(text)) {
-      this.addBad(`${this.file} line ${line}: '${text}' in column ${this.columnLabel(k)} is too large to be a number (it overflows to infinity)`, 'csv-not-a-number');
+      this.addBad(`${this.file} line ${line}: '${echo(text)}' in column ${this.columnLabel(k)} is too large to be a number (it overflows to infinity)`, 'csv-not-a-number');
       return;
     }
     if (CSV_NUMBER.test(text.trim())) {
       // A quoted field keeps the spaces inside its quotes.
-      this.addBad(`${this.file} line ${line}: '${text}' in column ${this.columnLabel(k)} is not a number`, 'csv-not-a-number', undefined, '; a quoted field keeps the spaces inside its quotes, so remove them');
+      this.addBad(`${this.file} line ${line}: '${echo(text)}' in column ${this.columnLabel(k)} is not a number`, 'csv-not-a-number', undefined, '; a quoted field keeps the spaces inside its quotes, so remove them');
       return;
     }
-    if (role === 'input') {
-      fixes.push({ kind: 'encode', column });
-      advice = `; if its values are categories, add 'encode ${columnWord(column)} onehot'`;
-    } else if (this.plan?.targetColumns.length === 1) {
-      fixes.push({ kind: 'onehot', column });
-      advice = `; if its values are class labels, write 'target ${columnWord(column)} onehot'`;
+    this.words[k]++;
+    this.addBad(`${this.file} line ${line}: '${echo(text)}' in column ${this.columnLabel(k)} is not a number`, 'csv-not-a-number');
+    if (this.bad !== null && this.bad.count === 1 && this.bad.word === undefined && this.bad.code === 'csv-not-a-number') this.bad.word = { column: k, role };
+  }
+
+  /**
+   * What to do about a word in a numeric column, when every value of that column is a word (or
+   * missing): it holds categories or class labels, not a typo (docs/language.md §7.6).
+   */
+  private wordAdvice(word: NonNullable<BadValues['word']>): { advice: string; fixes: DataFix[] } | null {
+    const k = word.column;
+    if (this.words[k] + this.missingIn[k] < this.rowsRead) return null;
+    const column = this.header !== null ? this.header[k] : String(k);
+    if (word.role === 'input') {
+      return { advice: `; its values are words: to use them as categories, add 'encode ${echo(columnWord(column))} onehot'`, fixes: [{ kind: 'encode', column }] };
     }
-    this.addBad(`${this.file} line ${line}: '${text}' in column ${this.columnLabel(k)} is not a number`, 'csv-not-a-number', fixes, advice);
+    if (this.plan?.targetColumns.length !== 1) return null;
+    return { advice: `; its values are words: for class labels, write 'target ${echo(columnWord(column))} onehot'`, fixes: [{ kind: 'onehot', column }] };
   }
 
   /** Counts a bad value; the first one's message (with its advice and fixes) is the one reported, with the count of the others of its kind. */
@@ -513,7 +529,7 @@ class CsvLoader implements CsvRecordHandler {
         return null;
       }
       if (header === null) {
-        error(`${file} is read without a header ('header no'), so its columns are named by 0-based index, not '${name.name}'`, 'csv-unknown-column', tag);
+        error(`${file} is read without a header ('header no'), so its columns are named by 0-based index, not '${echo(name.name)}'`, 'csv-unknown-column', tag);
         return null;
       }
       const index = header.indexOf(name.name);
@@ -521,7 +537,7 @@ class CsvLoader implements CsvRecordHandler {
       // In a target, a misspelled `onehot` reads as a column name; say so rather than listing columns.
       const guess = suggest(name.name, header) ?? (inTarget ? suggest(name.name, ['onehot']) : null);
       error(
-        `column '${name.name}' is not in ${file}` + (guess !== null ? `; did you mean '${guess}'?` : `; its columns are ${header.map((h) => `'${h}'`).join(', ')}`),
+        `column '${echo(name.name)}' is not in ${file}` + (guess !== null ? `; did you mean '${echo(guess)}'?` : `; its columns are ${header.map((h) => `'${echo(h)}'`).join(', ')}`),
         'csv-unknown-column',
         tag,
       );
@@ -597,6 +613,8 @@ class CsvLoader implements CsvRecordHandler {
       if (!ok) return null;
     }
     this.categories = Array.from({ length: inputColumns.length }, () => new Map<string, number>());
+    this.words = new Int32Array(columnCount);
+    this.missingIn = new Int32Array(columnCount);
     return { inputColumns, encoded, targetColumns, storedInputs: inputColumns.length, storedTargets: request.onehot ? 1 : targetColumns.length };
   }
 
@@ -659,8 +677,9 @@ class CsvLoader implements CsvRecordHandler {
       );
     }
     if (this.bad !== null) {
-      const [message, advice] = this.bad.first.split('\u0000');
-      return this.fail(`${message}${more(this.bad.count - 1, 'value')}${advice}`, this.bad.code, null, this.bad.fixes);
+      const [message, written] = this.bad.first.split('\u0000');
+      const words = this.bad.word !== undefined ? this.wordAdvice(this.bad.word) : null;
+      return this.fail(`${message}${more(this.bad.count - 1, 'value')}${words?.advice ?? written}`, this.bad.code, null, words?.fixes ?? this.bad.fixes);
     }
     if (rows === 0) {
       return this.fail(
@@ -792,10 +811,6 @@ export function columnWord(column: string): string {
 
 function range(n: number): number[] {
   return Array.from({ length: n }, (_, i) => i);
-}
-
-function plural(n: number, noun: string): string {
-  return `${n} ${noun}${n === 1 ? '' : 's'}`;
 }
 
 function more(n: number, noun: string): string {

@@ -4,11 +4,9 @@ import { closeSync, constants, fstatSync, openSync, readdirSync, readSync, statS
 import { dirname } from 'node:path';
 import type { ByteSource } from '../data/csv';
 import type { DataFile, FileVersion } from '../data/load';
+import { UnreadableFile } from '../textFiles';
 
-/** Why a data file is not read, in words: thrown by openFileSource. */
-export class UnreadableFile extends Error {}
-
-/** The file at `path` if it is a regular file, with its size and modification time; throws the system's error or UnreadableFile. */
+/** The file at `path` if it is a regular file, with its size and modification time; throws the system's error or UnreadableFile (textFiles.ts). */
 export function statDataFile(path: string): FileVersion {
   const stat = statSync(path);
   if (!stat.isFile()) throw new UnreadableFile(stat.isDirectory() ? 'it is a folder, not a file' : 'it is not a regular file');

@@ -3,15 +3,12 @@
 import { realpathSync } from 'node:fs';
 import { isAbsolute, relative, sep } from 'node:path';
 import type { ReadFile } from '../language';
-import { dataFileAt, nearbyFiles, UnreadableFile } from '../loading/fileSource';
+import { formatBytes } from '../data/fileErrors';
+import { dataFileAt, nearbyFiles } from '../loading/fileSource';
+import { fileError } from '../textFiles';
 
 /** The largest data file the editor reads (the nn command line has no such limit). */
 export const MAX_DATA_FILE_BYTES = 1024 * 1024 * 1024;
-
-function size(bytes: number): string {
-  const megabytes = bytes / (1024 * 1024);
-  return megabytes >= 1024 ? `${Number((megabytes / 1024).toPrecision(2))} GB` : `${megabytes.toFixed(megabytes < 10 ? 1 : 0)} MB`;
-}
 
 /**
  * Finds a data file for the checker: its version (path, size, modification time), which is
@@ -23,16 +20,13 @@ export function dataFileReader(): ReadFile {
       const found = dataFileAt(path);
       // A file's numbers can take several times its size; past this it is refused by its size, unread.
       if ('file' in found && found.file.size > MAX_DATA_FILE_BYTES) {
-        return { error: `it is ${size(found.file.size)}, more than the ${size(MAX_DATA_FILE_BYTES)} the editor reads; use a sample of the data (the nn command line reads any size)` };
+        return { error: `it is ${formatBytes(found.file.size)}, more than the ${formatBytes(MAX_DATA_FILE_BYTES)} the editor reads; use a sample of the data (the nn command line reads any size)` };
       }
       return found;
     } catch (error) {
-      // Worded as the command line words it (cli/check.ts describeReadError), so both say the same.
-      if (error instanceof UnreadableFile) return { error: error.message };
-      const code = (error as NodeJS.ErrnoException).code;
-      if (code === 'ENOENT') return { error: 'no such file', missing: true, nearby: nearbyFiles(path) };
-      if (code === 'EACCES' || code === 'EPERM') return { error: 'permission denied' };
-      return { error: error instanceof Error ? error.message : String(error) };
+      // Worded as the command line words it (textFiles.ts), so both say the same.
+      const why = fileError(error);
+      return why.missing === true ? { ...why, nearby: nearbyFiles(path) } : why;
     }
   };
 }
