@@ -35,7 +35,8 @@ export interface LoadProgress {
   fraction: number | null;
 }
 
-export type Loaded<T> = { ready: T } | { pending: LoadProgress };
+/** A load's answer: done, under way elsewhere, or failed where it ran (a worker that stopped: the reason, in words). */
+export type Loaded<T> = { ready: T } | { pending: LoadProgress } | { failed: string };
 
 export interface DataLoader {
   csv(request: CsvRequest, file: DataFile): Loaded<CsvLoad>;

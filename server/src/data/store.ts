@@ -154,6 +154,11 @@ export class DataStore {
     return hex;
   }
 
+  /** The digest of a data set computed where it was loaded (the editor's data worker). */
+  knowDatasetDigest(dataset: Dataset, hex: string): void {
+    this.datasetDigests.set(dataset, hex);
+  }
+
   /** `copy` has `original`'s values (another place in the text): it gets its digest, if known, without computing. */
   shareDigest(original: Dataset, copy: Dataset): void {
     const hex = this.datasetDigests.get(original);

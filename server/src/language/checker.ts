@@ -472,7 +472,11 @@ class Checker {
     };
     const answer = this.loader.csv(request, read);
     if ('pending' in answer) {
-      this.pending.push({ name, span: statement, ...answer.pending });
+      this.waitFor(name, statement, answer.pending.activity, answer.pending.fraction);
+      return null;
+    }
+    if ('failed' in answer) {
+      this.report(statement, 'csv-unreadable', `cannot read '${echo(path.value)}': ${answer.failed}`);
       return null;
     }
     const load = answer.ready;
@@ -490,6 +494,15 @@ class Checker {
     }
     if (load.dataset === null || load.targetRange === null) return null;
     return { decl, dataset: load.dataset, targetRange: { ...load.targetRange, maxSpan: null } };
+  }
+
+  /**
+   * A data set whose load runs elsewhere (the editor's data worker): it is listed as pending, and
+   * its declaration says so until the load is in; its checks and its runs wait for it.
+   */
+  private waitFor(name: string, span: Span, activity: string, fraction: number | null): void {
+    this.pending.push({ name, span, activity, fraction });
+    this.problems.push({ span, severity: 'info', code: 'data-loading', message: `${activity}…; data set '${name}' is checked, and its runs trained, once it is loaded` });
   }
 
   /** The separator a data block reads with: `,`, or its `separator` statement's one character (`"\t"` is a tab); null when that is reported. */
@@ -593,8 +606,13 @@ class Checker {
     }
     const generator = source.generator.text as GeneratorKind;
     const answer = this.loader.generated({ name, generator, ...values });
+    const span = { start: decl.keyword.start, end: source.span.end };
     if ('pending' in answer) {
-      this.pending.push({ name, span: { start: decl.keyword.start, end: source.span.end }, ...answer.pending });
+      this.waitFor(name, span, answer.pending.activity, answer.pending.fraction);
+      return null;
+    }
+    if ('failed' in answer) {
+      this.report(span, 'data-load-failed', `data set '${name}' could not be drawn: ${answer.failed}`);
       return null;
     }
     return { decl, dataset: answer.ready, targetRange: { min: 0, max: 1, maxSpan: null } };

@@ -58,6 +58,7 @@ export type ProblemCode =
   | 'path-outside-workspace'
   | 'network-too-large'
   | 'data-too-large'
+  | 'data-load-failed'
   | 'unknown-parameter'
   | 'column-conflict'
   // warnings
