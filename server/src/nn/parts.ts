@@ -4,6 +4,7 @@
 // a run's outcome but no trainer (the PyTorch script embeds the training part).
 
 import { heldOutRows, type Dataset, type TrainSettings } from '../language/model';
+import { fillMissing } from './missing';
 import { normalizeInput } from './normalize';
 import { Rng, STREAM } from './rng';
 import type { Normalization } from './types';
@@ -55,9 +56,18 @@ export function gatherRows(data: Dataset, rows: Int32Array, normalization: Norma
   }
 }
 
-/** The training part as a run with these settings trained on it, given the normalization it fitted (Trainer.trainingPart() without a trainer). */
-export function trainingPart(data: Dataset, settings: TrainSettings, normalization: Normalization | null): { inputs: Float64Array; targets: Float64Array } {
+/**
+ * The training part as a run with these settings trained on it, given the fill of missing inputs
+ * and the normalization it fitted (Trainer.trainingPart() without a trainer).
+ */
+export function trainingPart(
+  data: Dataset,
+  settings: TrainSettings,
+  normalization: Normalization | null,
+  missingMeans: readonly number[] | null = null,
+): { inputs: Float64Array; targets: Float64Array } {
   const rows = splitRows(data.rows, settings.validate, settings.seed).training;
+  data = fillMissing(data, missingMeans);
   const inputs = new Float64Array(rows.length * data.inputWidth);
   const targets = new Float64Array(rows.length * data.targetWidth);
   gatherRows(data, rows, normalization, inputs, targets);
