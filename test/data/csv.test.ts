@@ -194,6 +194,35 @@ function clause(message: string | undefined): string | undefined {
   return message?.split(/; | \(and /)[0];
 }
 
+describe('what the loader holds', () => {
+  it('refuses a row that runs on for more than 16 MB (a quote left open, a file that is not CSV), holding no more of it', () => {
+    // A source of 40 MB of one line after a header, produced as it is read.
+    const size = 40 * 1024 * 1024;
+    let position = 0;
+    let held = 0;
+    const endless: ByteSource = {
+      size,
+      read(into, offset, length) {
+        held = Math.max(held, into.length);
+        const count = Math.min(length, size - position);
+        if (position === 0) {
+          into.set(new TextEncoder().encode('a,b\n"1,'), offset);
+          into.fill(0x32, offset + 7, offset + count);
+        } else into.fill(0x32, offset, offset + count);
+        position += count;
+        return count;
+      },
+      close() {},
+    };
+    const load = loadCsv(REQUEST, endless)!;
+    expect(load.problems.map((p) => p.message)).toEqual([
+      "d.csv line 2: the row that starts here runs on for more than 16 MB, which no data file's row does (is a quote left open, or is it not a CSV file?)",
+    ]);
+    expect(position).toBeLessThan(size);
+    expect(held).toBeLessThan(40 * 1024 * 1024);
+  });
+});
+
 describe('the streaming loader against csv-parse', () => {
   it('gives the same numbers, names and first problem on 5,000 random files, quoted or not', () => {
     const next = random(23);

@@ -117,9 +117,15 @@ export interface CsvLoadOptions {
 /** Bytes read at a time; a record longer than this is read in more. */
 const CHUNK_BYTES = 1 << 20;
 
+/**
+ * The longest row a data file may have. A row is kept whole until it ends, and a file of one
+ * endless line (a quote left open, a binary file) would be held entire: past this it is refused.
+ */
+export const MAX_ROW_BYTES = 16 * 1024 * 1024;
+
 // ------------------------------------------------------------------ reading bytes
 
-type ReadOutcome = 'done' | 'cancelled' | 'utf16';
+type ReadOutcome = 'done' | 'cancelled' | 'utf16' | { longRow: number };
 
 /** Feeds the source to the scanner chunk by chunk, keeping an unfinished record for the next chunk. */
 function scanSource(source: ByteSource, scanner: CsvScanner, options: CsvLoadOptions): ReadOutcome {
@@ -151,6 +157,7 @@ function scanSource(source: ByteSource, scanner: CsvScanner, options: CsvLoadOpt
     if (final || scanner.error !== null || scanner.stopped) return 'done';
     buffer.copyWithin(0, rest, end);
     kept = end - rest;
+    if (kept > MAX_ROW_BYTES) return { longRow: scanner.line };
     if (options.progress && !options.progress(source.size > 0 ? Math.min(1, read / source.size) : 1)) return 'cancelled';
   }
 }
@@ -165,6 +172,7 @@ export function readHeader(source: ByteSource, separator = ','): string[] | null
     },
   });
   try {
+    // A header is read in the first chunk or two; a file that never ends its first line has none.
     return scanSource(source, scanner, {}) === 'done' ? header : null;
   } finally {
     source.close();
@@ -196,6 +204,11 @@ export function loadCsv(request: CsvRequest, source: ByteSource, options: CsvLoa
   }
   if (outcome === 'cancelled') return null;
   if (outcome === 'utf16') return loader.fail(`${request.fileLabel} is saved as UTF-16; save it as UTF-8`, 'csv-unreadable');
+  if (typeof outcome === 'object') {
+    return loader.fail(
+      `${request.fileLabel} line ${outcome.longRow}: the row that starts here runs on for more than ${MAX_ROW_BYTES / (1024 * 1024)} MB, which no data file's row does (is a quote left open, or is it not a CSV file?)`,
+    );
+  }
   return loader.finish(scanner.error);
 }
 

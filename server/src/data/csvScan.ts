@@ -78,10 +78,15 @@ export class CsvScanner {
   /** The line the record handed to the handler ends on (where csv-parse reported it). */
   recordEndLine = 0;
   /** The line being read, as csv-parse counts lines (1-based). */
-  private line = 1;
+  private lineAt = 1;
   /** A CR or LF was just passed: the line count goes up at the next byte. */
   private lineBreakPending = false;
   private ending = UNKNOWN;
+
+  /** The line the record in progress (the next to be scanned) starts on, or the line reached. */
+  get line(): number {
+    return this.lineAt + (this.lineBreakPending ? 1 : 0);
+  }
 
   constructor(
     /** The field separator, one ASCII byte. */
@@ -97,7 +102,7 @@ export class CsvScanner {
   scan(buffer: Uint8Array, from: number, end: number, final: boolean): number {
     if (this.error !== null || this.stopped) return end;
     const separator = this.separator;
-    let line = this.line;
+    let line = this.lineAt;
     let pending = this.lineBreakPending;
     let ending = this.ending;
     // The state at the start of the record in progress, restored when it has to be scanned again.
@@ -246,7 +251,7 @@ export class CsvScanner {
         this.recordEndLine = line;
         if (!this.handler.record(buffer, count, recordLine === 0 ? line : recordLine)) {
           this.stopped = true;
-          this.line = line;
+          this.lineAt = line;
           return end;
         }
         i += delimiterLength - 1;
@@ -315,7 +320,7 @@ export class CsvScanner {
 
     if (i < end || !final) {
       // The record in progress needs bytes after `end`: it is scanned again from its start.
-      this.line = savedLine;
+      this.lineAt = savedLine;
       this.lineBreakPending = savedPending;
       this.ending = savedEnding;
       return recordStart;
@@ -329,7 +334,7 @@ export class CsvScanner {
       this.recordEndLine = line;
       if (!this.handler.record(buffer, count, recordLine === 0 ? line : recordLine)) this.stopped = true;
     }
-    this.line = line;
+    this.lineAt = line;
     this.lineBreakPending = pending;
     this.ending = ending;
     return end;
