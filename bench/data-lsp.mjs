@@ -112,10 +112,11 @@ async function scenario(name, folder, spec, loadedTest) {
   const uri = pathToFileURL(join(folder, 'spec.nn')).href;
   const opened = performance.now();
   void server.connection.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'nn', version: 1, text: spec } });
-  const first = await server.until((d) => d.uri === uri);
   let loaded = null;
   void server.until((d) => d.uri === uri && loadedTest(d)).then((d) => (loaded = d));
+  // Hovers from the moment the spec opens until its data is checked (the first, before any check, answer null).
   const during = await hoverUntil(server, uri, () => loaded !== null);
+  const first = await server.until((d) => d.uri === uri);
   await server.until((d) => d.uri === uri && loadedTest(d));
   const after = await hoverUntil(server, uri, () => false, 200);
   const edits = [];

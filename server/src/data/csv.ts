@@ -203,7 +203,7 @@ export function loadCsv(request: CsvRequest, source: ByteSource, options: CsvLoa
     source.close();
   }
   if (outcome === 'cancelled') return null;
-  if (outcome === 'utf16') return loader.fail(`${request.fileLabel} is saved as UTF-16; save it as UTF-8`, 'csv-unreadable');
+  if (outcome === 'utf16') return loader.fail(`cannot read '${request.fileLabel}': it is saved as UTF-16; save it as UTF-8`, 'csv-unreadable');
   if (typeof outcome === 'object') {
     return loader.fail(
       `${request.fileLabel} line ${outcome.longRow}: the row that starts here runs on for more than ${MAX_ROW_BYTES / (1024 * 1024)} MB, which no data file's row does (is a quote left open, or is it not a CSV file?)`,

@@ -3,8 +3,8 @@
 // A data set is loaded once and then read by the checker, the language server and the
 // training workers. Its arrays live in SharedArrayBuffers, so handing a data set to
 // another thread (the editor's data worker to the language server, the server to a
-// training worker) shares the memory instead of copying it (docs/ARCHITECTURE.md "Data
-// sets off the LSP thread"). A file's row count is known only once it is read, so the
+// training worker) shares the memory instead of copying it (see
+// docs/ARCHITECTURE.md "Data sets off the LSP thread"). A file's row count is known only once it is read, so the
 // arrays a loader fills are growable: the buffer reserves the most it may take and
 // commits pages as it grows, without copying. (A resizable ArrayBuffer would do the
 // same unshared, but V8 reads typed arrays over one several times slower.)
