@@ -150,6 +150,27 @@ describe('DataStore', () => {
     expect(store.load('a')).toBeUndefined();
   });
 
+  it('keeps a weights file\'s bytes by its version, and what was read from those bytes for as long as it keeps them', () => {
+    const store = new DataStore({ fileBytes: 10 });
+    const file = { path: '/w/w.safetensors', size: 4, mtimeMs: 1 };
+    const bytes = store.fileBytes(file, () => Uint8Array.of(1, 2, 3, 4));
+    expect(store.fileBytes({ ...file }, () => Uint8Array.of(9))).toBe(bytes);
+    let parses = 0;
+    const parse = () => ({ parsed: ++parses });
+    expect(store.parsedBytes(bytes, 'net 2 2', parse)).toEqual({ parsed: 1 });
+    expect(store.parsedBytes(bytes, 'net 2 2', parse)).toEqual({ parsed: 1 });
+    expect(store.parsedBytes(bytes, 'wide 3 2', parse)).toEqual({ parsed: 2 });
+    expect(store.parsedBytes(Uint8Array.of(1, 2, 3, 4), 'net 2 2', parse)).toEqual({ parsed: 3 });
+    // Bytes count against the files' limit: 4 + 4 bytes with another file's and 10 at most, the least recent goes.
+    store.fileBytes({ ...file, path: '/w/other' }, () => Uint8Array.of(5, 6, 7, 8));
+    expect(store.usage().files.bytes).toBeLessThanOrEqual(10);
+    let digests = 0;
+    const layers = [{}];
+    expect(store.weightsDigest(layers, () => `d${++digests}`)).toBe('d1');
+    expect(store.weightsDigest(layers, () => `d${++digests}`)).toBe('d1');
+    expect(store.weightsDigest([{}], () => `d${++digests}`)).toBe('d2');
+  });
+
   it('holds declarations’ data sets to their numbers, and refuses one that would take a quarter of them', () => {
     const store = new DataStore({ declarationCells: 100 });
     const entry = (set: Dataset) => ({ kind: 'inline' as const, dataset: set, targetRange: { min: 0, max: 0 }, maxRow: null, maxDataCells: 1000 });

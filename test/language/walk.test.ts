@@ -31,7 +31,13 @@ train xor on rows {
   stop when loss < 0.01
   validate 20%
   precision f32
+  start from given
 }
+weights given for xor {
+  hidden W 1 2
+  hidden b 0.5
+}
+weights saved for xor from "w.json"
 `;
 
 /** The offset of `|` in `marker`, which occurs (without the `|`) once in SPEC. */
@@ -94,6 +100,14 @@ describe('nodeAt', () => {
     ['vali|date 20%', 'validate', 'train validate'],
     ['validate 2|0%', 'percent', 'train validate percent'],
     ['prec|ision f32', 'precision', 'train precision'],
+    ['sta|rt from', 'start', 'train start'],
+    ['start from gi|ven', 'word', 'train start word'],
+    ['weights gi|ven', 'word', 'weights word'],
+    ['given f|or xor', 'weights', 'weights'],
+    ['hidden |W 1 2', 'weight-row', 'weights weight-row'],
+    ['hidden W 1 |2', 'number', 'weights weight-row number'],
+    ['hid|den b', 'word', 'weights weight-row word'],
+    ['"w.js|on"', 'string', 'weights string'],
   ];
 
   it('parses the spec of every kind without problems', () => {

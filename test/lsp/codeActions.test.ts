@@ -1,12 +1,12 @@
 // Quick fixes: the checker's fixes for common mistakes and the editor's extra ones, applied to the text at `$0`.
 import { describe, expect, it } from 'vitest';
 import type { CodeAction, TextEdit } from 'vscode-languageserver';
-import { LineIndex } from '../../server/src/language/positions';
 import { codeActions } from '../../server/src/lsp/codeActions';
 import { toDiagnostic } from '../../server/src/lsp/convert';
 import type { DocumentState } from '../../server/src/lsp/state';
 import { resultProblem } from '../../server/src/present/results';
-import { dedent, fixture, trainAll, URI } from './harness';
+import { runStateOf } from '../../server/src/training/runState';
+import { applyEdits, dedent, fixture, trainAll, URI, withOutcomes } from './harness';
 
 function actionsAt(state: DocumentState, offset: number): CodeAction[] {
   const position = state.lines.positionAt(offset);
@@ -14,14 +14,7 @@ function actionsAt(state: DocumentState, offset: number): CodeAction[] {
   return codeActions(state, { textDocument: { uri: URI }, range: { start: position, end: position }, context: { diagnostics } });
 }
 
-function apply(text: string, edits: TextEdit[]): string {
-  const lines = new LineIndex(text);
-  let out = text;
-  for (const e of [...edits].sort((a, b) => lines.offsetAt(b.range.start) - lines.offsetAt(a.range.start))) {
-    out = out.slice(0, lines.offsetAt(e.range.start)) + e.newText + out.slice(lines.offsetAt(e.range.end));
-  }
-  return out;
-}
+const apply = (text: string, edits: TextEdit[]): string => applyEdits(text, edits);
 
 /** The titles offered at `$0`, and the text after applying the one titled `chosen`. */
 function check(spec: string, titles: string[], chosen: string, expected: string, state?: DocumentState): void {
@@ -112,9 +105,9 @@ describe('quick fixes', () => {
     const run = fx.state.check.runs[0];
     const outcome = outcomes.get(run.key)!;
     expect(outcome.result!.stopped).toBe('diverged');
-    const problem = resultProblem(fx.state.check, run, { phase: 'diverged', progress: null, outcome, failure: null, estimate: 0 }, fx.state.text);
+    const problem = resultProblem(fx.state.check, run, runStateOf({ live: null, cached: { outcome, record: null }, failure: null, estimate: 0 }), fx.state.text);
     expect(problem?.code).toBe('diverged');
-    const state: DocumentState = { ...fx.state, outcomes, results: [problem!] };
+    const state: DocumentState = { ...withOutcomes(fx.state, outcomes), results: [problem!] };
     const actions = actionsAt(state, fx.offset);
     const titles = actions.map((a) => a.title);
     expect(titles).toContain("Add normalize zscore to data 'big'");
@@ -149,9 +142,9 @@ describe('quick fixes', () => {
     const { outcomes } = trainAll(fx.state);
     const run = fx.state.check.runs[0];
     const outcome = outcomes.get(run.key)!;
-    const problem = resultProblem(fx.state.check, run, { phase: 'done', progress: null, outcome, failure: null, estimate: 0 }, fx.state.text);
+    const problem = resultProblem(fx.state.check, run, runStateOf({ live: null, cached: { outcome, record: null }, failure: null, estimate: 0 }), fx.state.text);
     expect(problem?.code).toBe('target-missed');
-    const state: DocumentState = { ...fx.state, outcomes, results: [problem!] };
+    const state: DocumentState = { ...withOutcomes(fx.state, outcomes), results: [problem!] };
     const actions = actionsAt(state, fx.offset);
     expect(actions.map((a) => a.title)).toEqual(expect.arrayContaining(['Try seed 1', 'Add momentum 0.9', 'Set epochs to 10']));
     const seeded = apply(state.text, actions.find((a) => a.title === 'Try seed 1')!.edit!.changes![URI]);

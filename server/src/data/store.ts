@@ -13,11 +13,13 @@
 // rows by the declaration's exact text. Values are read-only for every consumer (the
 // trainer copies rows out), so sharing one between checks and threads is safe. Loads
 // are held to a number of bytes, but never evicted while an owner (an open document)
-// uses them. The store does no I/O and computes nothing: callers pass what they read
-// or made.
+// uses them. A weights file's bytes (docs/language.md §7.1) are kept by (path, size,
+// modification time), with what was read from them. The store does no I/O and computes
+// nothing: callers pass what they read or made.
 
 import type { Dataset, GeneratorKind } from '../language/model';
 import type { CsvLoad } from './csv';
+import type { FileVersion } from './load';
 
 /** A generated data set: the generator, its arguments, and the name of the set it makes. */
 export interface GeneratedKey {
@@ -43,6 +45,9 @@ export interface DeclaredDataset {
 }
 
 export interface StoreLimits {
+  /** Weights files' bytes: at most this many, of at most this many bytes together. */
+  fileEntries: number;
+  fileBytes: number;
   /**
    * Loaded data files and generated sets: at most this many, of at most this many bytes of
    * numbers together, counting only what no owner uses (what open documents show stays).
@@ -60,6 +65,8 @@ export interface StoreLimits {
 }
 
 export const DEFAULT_STORE_LIMITS: Readonly<StoreLimits> = {
+  fileEntries: 32,
+  fileBytes: 128 * 1024 * 1024,
   loadEntries: 256,
   loadBytes: 1024 * 1024 * 1024,
   declarationEntries: 4096,
@@ -69,6 +76,7 @@ export const DEFAULT_STORE_LIMITS: Readonly<StoreLimits> = {
 
 /** How much each section holds: entries, and the size its limit counts (bytes or numbers). */
 export interface StoreUsage {
+  files: { entries: number; bytes: number };
   loads: { entries: number; bytes: number; pinned: number };
   declarations: { entries: number; cells: number };
   digests: { entries: number };
@@ -77,15 +85,22 @@ export interface StoreUsage {
 export class DataStore {
   readonly limits: Readonly<StoreLimits>;
   private readonly loads: LoadCache;
+  /** Weights files' bytes. */
+  private readonly files: Lru<Uint8Array>;
   private readonly declarations: Lru<DeclaredDataset>;
   private readonly digests: Lru<string>;
   /** Digests of data sets this store handed out, by identity (a reused Dataset keeps its digest). */
   private datasetDigests = new WeakMap<Dataset, string>();
+  /** What was made of a file's bytes (weights read for a network), by the bytes' identity and what was asked. */
+  private parsedFiles = new WeakMap<Uint8Array, Map<string, unknown>>();
+  /** Digests of given weights' values (a run's key), by the identity of their layers. */
+  private weightsDigests = new WeakMap<object, string>();
 
   constructor(limits: Partial<StoreLimits> = {}) {
     this.limits = { ...DEFAULT_STORE_LIMITS, ...limits };
     const l = this.limits;
     this.loads = new LoadCache(l.loadEntries, l.loadBytes);
+    this.files = new Lru(l.fileEntries, l.fileBytes);
     this.declarations = new Lru(l.declarationEntries, l.declarationCells);
     this.digests = new Lru(l.digestEntries);
   }
@@ -114,9 +129,38 @@ export class DataStore {
     this.loads.retain(owner, []);
   }
 
-  /** Forgets the data files' loads no owner uses: files changed on disk, perhaps within one tick of their modification time. */
+  /** The bytes of a weights file at this version (docs/language.md §7.1), read (by `read`) only when the store does not hold them. */
+  fileBytes(file: FileVersion, read: () => Uint8Array): Uint8Array {
+    const key = `${file.path}\u0000${file.size}\u0000${file.mtimeMs}`;
+    let bytes = this.files.get(key);
+    if (bytes === undefined) {
+      bytes = read();
+      this.files.set(key, bytes, bytes.length);
+    }
+    return bytes;
+  }
+
+  /**
+   * What `parse` makes of `bytes` for `key` (a weights file read for a network of one shape), kept
+   * as long as the store keeps those very bytes (fileBytes hands out the same array on a hit).
+   */
+  parsedBytes<T>(bytes: Uint8Array, key: string, parse: () => T): T {
+    let byKey = this.parsedFiles.get(bytes);
+    if (byKey === undefined) {
+      byKey = new Map();
+      this.parsedFiles.set(bytes, byKey);
+    }
+    if (!byKey.has(key)) byKey.set(key, parse());
+    return byKey.get(key) as T;
+  }
+
+  /**
+   * Forgets the data files' loads no owner uses, and the weights files' bytes: files changed on
+   * disk, perhaps within one tick of their modification time.
+   */
   forgetFiles(): void {
     this.loads.dropUnpinned((key) => key.startsWith(FILE_KEY_PREFIX));
+    this.files.clear();
   }
 
   /** The data set of an inline declaration with exactly this text, if it loaded cleanly under conditions `matches` accepts. */
@@ -159,6 +203,16 @@ export class DataStore {
     this.datasetDigests.set(dataset, hex);
   }
 
+  /** The digest of given weights' values (docs/language.md §7.1), `compute()` the first time this store sees these layers. */
+  weightsDigest(layers: object, compute: () => string): string {
+    let hex = this.weightsDigests.get(layers);
+    if (hex === undefined) {
+      hex = compute();
+      this.weightsDigests.set(layers, hex);
+    }
+    return hex;
+  }
+
   /** `copy` has `original`'s values (another place in the text): it gets its digest, if known, without computing. */
   shareDigest(original: Dataset, copy: Dataset): void {
     const hex = this.datasetDigests.get(original);
@@ -167,6 +221,7 @@ export class DataStore {
 
   usage(): StoreUsage {
     return {
+      files: { entries: this.files.size, bytes: this.files.cost },
       loads: { entries: this.loads.size, bytes: this.loads.cost, pinned: this.loads.pinnedCount },
       declarations: { entries: this.declarations.size, cells: this.declarations.cost },
       digests: { entries: this.digests.size },
@@ -176,8 +231,10 @@ export class DataStore {
   /** Forgets everything. */
   clear(): void {
     this.loads.clear();
-    for (const section of [this.declarations, this.digests]) section.clear();
+    for (const section of [this.files, this.declarations, this.digests]) section.clear();
     this.datasetDigests = new WeakMap();
+    this.parsedFiles = new WeakMap();
+    this.weightsDigests = new WeakMap();
   }
 }
 

@@ -61,6 +61,16 @@ export type ProblemCode =
   | 'data-load-failed'
   | 'unknown-parameter'
   | 'column-conflict'
+  // given weights (docs/language.md §7.1)
+  | 'weights-unknown-layer'
+  | 'weights-layer-repeated'
+  | 'weights-layer-missing'
+  | 'weights-row-count'
+  | 'weights-row-length'
+  | 'weights-file-missing'
+  | 'weights-file-unreadable'
+  | 'weights-file-invalid'
+  | 'weights-wrong-network'
   // warnings
   | 'softmax-without-cross-entropy'
   | 'cross-entropy-without-softmax'
@@ -78,7 +88,10 @@ export type ProblemCode =
   | 'target-missed'
   | 'rate-too-small'
   | 'diverged'
-  | 'training-failed';
+  | 'training-failed'
+  // a run's state in place of a result: training, or weights moved by Step or Reset
+  | 'training'
+  | 'stepped';
 
 export interface Problem {
   span: Span;

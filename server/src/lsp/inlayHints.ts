@@ -2,11 +2,11 @@
 
 import type { InlayHint, InlayHintParams } from 'vscode-languageserver';
 import { heldOutRows } from '../language/model';
-import type { DataDecl, NetworkDecl, Span, TrainDecl } from '../language/syntax';
+import type { DataDecl, NetworkDecl, Span, TrainDecl, WeightsDecl } from '../language/syntax';
 import { plural } from '../language/wording';
 import { datasetSummary, fixed, formatNumber, layerInputs, layerParameters, params } from './describe';
 import { runForData } from './hover';
-import type { DocumentState } from './state';
+import { runIndexAt, type DocumentState } from './state';
 
 /** A hint before conversion: where (an offset) and what. */
 export interface Hint {
@@ -33,14 +33,15 @@ export function hints(state: DocumentState): Hint[] {
   for (const decl of state.check.file.declarations) {
     if (decl.kind === 'network') out.push(...layerHints(state, decl));
     else if (decl.kind === 'data') out.push(...dataHints(state, decl));
-    else out.push(...trainHints(state, decl));
+    else if (decl.kind === 'train') out.push(...trainHints(state, decl));
+    else out.push(...weightsHints(state, decl));
   }
   return out;
 }
 
 /** What `validate` and `batch` mean for this data: rows held out, updates per epoch. */
 function trainHints(state: DocumentState, decl: TrainDecl): Hint[] {
-  const run = state.check.runs.find((r) => r.keywordSpan.start === decl.keyword.start);
+  const run = state.check.runs[runIndexAt(state.check, decl.keyword.start)];
   if (!run) return [];
   const rows = run.data.rows;
   const held = heldOutRows(rows, run.settings.validate);
@@ -60,6 +61,14 @@ function trainHints(state: DocumentState, decl: TrainDecl): Hint[] {
     }
   }
   return out;
+}
+
+/** Weights read from a file: how many numbers they give, beside the file's name (as a data file's size is). */
+function weightsHints(state: DocumentState, decl: WeightsDecl): Hint[] {
+  const given = decl.name ? state.check.weights.get(decl.name.text) : undefined;
+  if (!given || !decl.path || given.nameSpan.start !== decl.name!.span.start) return [];
+  const count = given.layers.reduce((sum, layer) => sum + layer.weights.length + layer.biases.length, 0);
+  return [{ offset: decl.path.span.end, label: `${given.layers.length} ${given.layers.length === 1 ? 'layer' : 'layers'} · ${params(count)}`, tooltip: `every W and b of network '${given.network}', read from the file` }];
 }
 
 function layerHints(state: DocumentState, decl: NetworkDecl): Hint[] {
@@ -87,7 +96,8 @@ function dataHints(state: DocumentState, decl: DataDecl): Hint[] {
     return anchor ? [{ offset: anchor.end, label: datasetSummary(data) }] : [];
   }
   const found = runForData(state, data.name);
-  const rows = found?.outcome?.rows;
+  const weights = found?.runState.weights;
+  const rows = weights?.rows;
   if (!found || !rows || !data.rowSpans) return [];
   const out: Hint[] = [];
   data.rowSpans.forEach((span, r) => {
@@ -99,7 +109,7 @@ function dataHints(state: DocumentState, decl: DataDecl): Hint[] {
     out.push({
       offset: span.end,
       label,
-      tooltip: `prediction of train ${found.run.network.name} on ${found.run.data.name} (line ${lineOfRun}); loss ${formatNumber(explanation.loss, 3)}`,
+      tooltip: `prediction of train ${found.run.network.name} on ${found.run.data.name} (line ${lineOfRun})${weights?.source === 'live' ? `, live at epoch ${weights.epoch}` : weights?.source === 'trained' ? '' : ` (${weights?.source} weights, epoch ${weights?.epoch})`}; loss ${formatNumber(explanation.loss, 3)}`,
     });
   });
   return out;

@@ -1,4 +1,4 @@
-// The snapshot of one open document that every editor feature reads: text, checked spec, training outcomes and run statuses, all at one version.
+// The snapshot of one open document that every editor feature reads: text, checked spec, and the one state of each run with its status, all at one version.
 //
 // Features are pure functions `(state: DocumentState, params) => LSP value`; a document's
 // DocumentSession (session.ts) builds a fresh DocumentState per version and hands it in. Nothing here
@@ -9,7 +9,7 @@ import type { RunSpec } from '../language/model';
 import type { LineIndex } from '../language/positions';
 import type { Problem } from '../language/problems';
 import type { RunStatus } from '../protocol';
-import type { RunOutcome } from '../training/outcome';
+import type { RunState } from '../training/runState';
 
 /** What the client said it can do, as far as features need to know. */
 export interface ClientFeatures {
@@ -27,6 +27,8 @@ export interface ClientFeatures {
   icons: boolean;
   /** Completion may insert snippets (`${1:name}` placeholders); when false, plain words only. Absent means yes. */
   snippets?: boolean;
+  /** The client asks for a code action's edit when it is chosen (`codeAction/resolve`), so a costly edit is made only then. */
+  resolveEdits?: boolean;
 }
 
 export interface DocumentState {
@@ -38,14 +40,15 @@ export interface DocumentState {
   /** parse + check of this version's text. */
   check: CheckResult;
   /**
-   * Finished (or stepped) outcomes of this document's runs, keyed by RunSpec.key.
-   * Only keys of `check.runs` appear, so every outcome belongs to this text.
+   * The one state of each run of `check.runs`, in the same order (training/runState.ts): its
+   * phase, progress, outcome, estimate and the weights it stands at. Every view of a run
+   * (lens, result diagnostic, hovers, hints, status bar, panel) draws from this entry and the
+   * status made from it, so they agree. Also while an error elsewhere stops training: a layer's
+   * trained weights stay in its hover while the user types.
    */
-  outcomes: ReadonlyMap<string, RunOutcome>;
-  /** One status per run of `check.runs`, in the same order. */
+  runStates: readonly RunState[];
+  /** One status per run of `check.runs`, in the same order, made from `runStates` (present/summary.ts runStatus). */
   statuses: readonly RunStatus[];
-  /** Estimated seconds to train each run of `check.runs` on this machine, same order. */
-  estimates?: readonly number[];
   /**
    * Problems that describe training results ('trained', 'target-missed', 'diverged',
    * 'training-failed'), on the `train` keyword of their run, with quick fixes where
@@ -63,6 +66,29 @@ export interface DocumentState {
 /** Every problem shown for this version: the check's and the training results'. */
 export function allProblems(state: DocumentState): Problem[] {
   return [...state.check.problems, ...state.results];
+}
+
+/** Each check's runs by the offset of their `train` keyword (see runIndexAt). */
+const runIndexes = new WeakMap<CheckResult, Map<number, number>>();
+
+/**
+ * The index in `check.runs` of the run whose `train` keyword starts at `keywordStart`, or -1
+ * (a block with errors has no run). One map per check, so a feature that asks for every
+ * `train` block stays linear in the runs: a file may have thousands.
+ */
+export function runIndexAt(check: CheckResult, keywordStart: number): number {
+  let index = runIndexes.get(check);
+  if (!index) {
+    index = new Map(check.runs.map((run, i) => [run.keywordSpan.start, i]));
+    runIndexes.set(check, index);
+  }
+  return index.get(keywordStart) ?? -1;
+}
+
+/** The one state of a run of this version (undefined for a run of another text). */
+export function runStateOf(state: DocumentState, run: RunSpec): RunState | undefined {
+  const index = runIndexAt(state.check, run.keywordSpan.start);
+  return index >= 0 && state.check.runs[index] === run ? state.runStates[index] : undefined;
 }
 
 /** The run whose `train` block contains `line` (0-based), if it passed its checks. */

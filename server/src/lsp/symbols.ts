@@ -1,4 +1,4 @@
-// The document outline: networks with their layers, data sets with their size, and train runs named `train NET on DATA`.
+// The document outline: networks with their layers, data sets with their size, weights with their network, and train runs named `train NET on DATA`.
 //
 // The entries come from one walk of the syntax tree: a node that is a symbol gives an
 // entry, nested in the entry of the nearest enclosing node that gave one. entryOf
@@ -8,12 +8,12 @@ import { DocumentSymbol, SymbolKind } from 'vscode-languageserver';
 import type { DocumentSymbolParams } from 'vscode-languageserver';
 import type { CheckResult } from '../language';
 import type { LineIndex } from '../language/positions';
-import type { DataDecl, LayerStmt, NetworkDecl, Node, Span, TrainDecl } from '../language/syntax';
+import type { DataDecl, LayerStmt, NetworkDecl, Node, Span, TrainDecl, WeightsDecl } from '../language/syntax';
 import { walk } from '../language/walk';
 import { plural } from '../language/wording';
 import { datasetSummary, layerDetail, networkShape, networkParameters, params } from './describe';
 import { rangeOf } from './spans';
-import type { DocumentState } from './state';
+import { runIndexAt, type DocumentState } from './state';
 
 export function documentSymbols(state: DocumentState, _params: DocumentSymbolParams): DocumentSymbol[] {
   return outline(state.check, state).map((entry) => toSymbol(state.lines, entry));
@@ -68,6 +68,8 @@ function entryOf(check: CheckResult, node: Node, parent: Node, state?: Pick<Docu
       return dataEntry(check, node);
     case 'train':
       return trainEntry(check, node, state);
+    case 'weights':
+      return weightsEntry(check, node);
     default:
       return null;
   }
@@ -127,9 +129,24 @@ function dataEntry(check: CheckResult, decl: DataDecl): OutlineEntry | null {
   };
 }
 
+function weightsEntry(check: CheckResult, decl: WeightsDecl): OutlineEntry | null {
+  if (!decl.name) return null;
+  const given = check.weights.get(decl.name.text);
+  const origin = decl.path ? `from "${decl.path.value}"` : 'written here';
+  const count = given ? ` · ${params(given.layers.reduce((sum, layer) => sum + layer.weights.length + layer.biases.length, 0))}` : '';
+  return {
+    name: decl.name.text,
+    detail: `for ${decl.network?.text ?? '?'}${count} · ${origin}`,
+    kind: SymbolKind.Constant,
+    span: decl.span,
+    selection: decl.name.span,
+    children: [],
+  };
+}
+
 function trainEntry(check: CheckResult, decl: TrainDecl, state?: Pick<DocumentState, 'statuses'>): OutlineEntry {
   const name = `train ${decl.network?.text ?? '?'} on ${decl.data?.text ?? '?'}`;
-  const runIndex = check.runs.findIndex((r) => r.span.start === decl.span.start);
+  const runIndex = runIndexAt(check, decl.keyword.start);
   const run = runIndex >= 0 ? check.runs[runIndex] : undefined;
   let detail = '';
   if (run) {

@@ -9,21 +9,35 @@ import { CodeLensRefreshRequest, InlayHintRefreshRequest, type Connection, type 
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { DataLoader } from '../data/load';
 import { DataStore } from '../data/store';
-import { DEFAULT_MAX_DATA_CELLS, type CheckOptions } from '../language';
+import { DEFAULT_MAX_DATA_CELLS, type CheckOptions, type ReadBytes, type ReadFile } from '../language';
 import type { InitializationOptions } from '../protocol';
 import { DataLoads } from '../loading/host';
 import { TrainingHost, type HostOptions } from '../training/host';
-import { confinedReader, dataFileReader } from './dataFiles';
+import { confinedReader, dataFileReader, weightsFileReader } from './dataFiles';
 import { DocumentSession } from './session';
 import { readSettings, type ResolvedSettings } from './settings';
 import type { ClientFeatures } from './state';
 
 /**
- * CodeLens refreshes, at most this often. VS Code answers each refresh by cancelling its
- * lens request and re-arming a debounce of at least 250 ms, so refreshes every 100 ms
- * starve the lens: it froze on "Train" for a whole run while the status bar counted epochs.
+ * After the editor asked for lenses, a progress refresh waits this long before it asks again
+ * (a change of state, such as Stop, does not wait). VS Code shows the lenses it fetched only
+ * when its resolve debounce (RunOnceScheduler, 250 ms once it has measured a resolve, 375 ms
+ * or so before) runs out, and every new fetch re-arms it: fetches must come further apart than
+ * that, and with its fetch debounce (at least 250 ms) they do. The lens then moves two or three
+ * times a second while a run trains (docs/editor.md "CodeLens").
  */
-const LENS_REFRESH_INTERVAL_MS = 750;
+const LENS_REFRESH_SPACING_MS = 150;
+/**
+ * A refresh the editor did not answer with a lens request (no editor shows the file, or VS Code
+ * dropped its pending fetch when the editor lost focus) holds the next one back at most this many
+ * times as long as the editor usually takes to answer, within the bounds below: long enough
+ * never to starve a slow editor, short enough that the lens moves again soon after a focus change.
+ */
+const LENS_ANSWER_PATIENCE = 4;
+const LENS_ANSWER_TIMEOUT_MIN_MS = 2500;
+const LENS_ANSWER_TIMEOUT_MAX_MS = 10_000;
+/** Inlay hint refreshes while runs train (live ŷ hints), at most this often. */
+const HINT_REFRESH_INTERVAL_MS = 1000;
 
 /** What the client said it can take (its capabilities and name), as far as the server needs to know. */
 export interface ClientSupport {
@@ -58,8 +72,20 @@ export class Workspace {
   private folders: string[];
   private readonly sessions = new Map<string, DocumentSession>();
   private readonly readDataFile = dataFileReader();
+  private readonly readWeightsFile = weightsFileReader(this.store);
   private lensRefreshTimer: NodeJS.Timeout | undefined;
-  private lastLensRefresh = 0;
+  /** When the editor last asked for lenses (Date.now()). */
+  private lastLensesServed = 0;
+  /** A lens refresh was sent and the editor has not asked for lenses since. */
+  private lensRefreshOut = false;
+  /** When the last refresh went out, and how long the editor usually takes to ask after one (a moving average). */
+  private lensRefreshSent = 0;
+  private lensAnswerDelay = 300;
+  /** Runs moved since the editor last asked for lenses; `lensRefreshUrgent` when a run changed state (not only progress). */
+  private lensesStale = false;
+  private lensRefreshUrgent = false;
+  private hintRefreshTimer: NodeJS.Timeout | undefined;
+  private lastHintRefresh = 0;
   private disposed = false;
 
   constructor(
@@ -142,15 +168,20 @@ export class Workspace {
   /** The options to check the document at `uri` with: where it may read data from, how, and the workspace's store (and the document's loader). */
   checkOptions(uri: string, settings: ResolvedSettings, data?: DataLoader): CheckOptions {
     const specPath = uriToPath(uri);
-    // A spec outside every workspace folder (a file opened on its own) reads from its own folder.
-    const rootName = specPath && !this.workspaceFolderOf(specPath) ? "the spec's folder" : 'the workspace folder';
-    const root = specPath ? this.allowedRoot(specPath) : null;
+    const confinement = this.confinement(specPath);
+    let readFile: ReadFile | null = null;
+    let readBytes: ReadBytes | null = null;
+    if (settings.workspaceTrusted) {
+      readFile = confinement ? confinedReader(this.readDataFile, confinement.root, confinement.name) : unsavedWithoutFolder;
+      // Weights files (`weights … from`, docs/language.md §7.1) follow the rules of data files.
+      readBytes = confinement ? confinedReader(this.readWeightsFile, confinement.root, confinement.name, 'weights files') : unsavedWithoutFolderBytes;
+    }
     return {
       specPath,
-      // An unsaved spec has no folder: its absolute data paths stay inside the first workspace folder.
-      allowedRoot: root ?? this.folders[0] ?? null,
-      allowedRootName: rootName,
-      readFile: settings.workspaceTrusted ? (root !== null ? confinedReader(this.readDataFile, root, rootName) : this.readDataFile) : null,
+      allowedRoot: confinement?.root ?? null,
+      allowedRootName: confinement?.name,
+      readFile,
+      readBytes,
       maxParameters: settings.maxParameters,
       maxDataCells: DEFAULT_MAX_DATA_CELLS,
       store: this.store,
@@ -158,9 +189,16 @@ export class Workspace {
     };
   }
 
-  /** The workspace folder that holds the spec (the innermost), or the spec's own folder. */
-  private allowedRoot(specPath: string): string {
-    return this.workspaceFolderOf(specPath) ?? dirname(specPath);
+  /**
+   * Where the document's data files must really lie (docs/language.md §4.18), the same rule for
+   * every document: the workspace folder that holds the spec, or the spec's own folder when
+   * none does. A document without a file path (unsaved, `git:`, another host's file) has no
+   * folder of its own: the first workspace folder, or null when no folder is open.
+   */
+  private confinement(specPath: string | null): { root: string; name: string } | null {
+    if (specPath === null) return this.folders.length > 0 ? { root: this.folders[0], name: 'the workspace folder' } : null;
+    const folder = this.workspaceFolderOf(specPath);
+    return folder ? { root: folder, name: 'the workspace folder' } : { root: dirname(specPath), name: "the spec's folder" };
   }
 
   /** The innermost workspace folder that holds the spec, or null (a file opened on its own). */
@@ -172,14 +210,61 @@ export class Workspace {
 
   // ---------------------------------------------------------------- the client
 
-  /** Asks the client to refetch lenses, throttled with a trailing call so the last state always lands. */
-  refreshLenses(): void {
-    if (!this.support.codeLensRefresh || this.lensRefreshTimer || this.disposed) return;
-    const wait = Math.max(0, this.lastLensRefresh + LENS_REFRESH_INTERVAL_MS - Date.now());
+  /**
+   * Asks the client to refetch lenses: at once when a run changed state (`urgent`: started,
+   * stopped, finished, stepped), else LENS_REFRESH_SPACING_MS after the editor last asked,
+   * and never while an earlier refresh has not been answered by a lens request.
+   *
+   * Why the wait for the answer: VS Code answers a refresh by re-arming a RunOnceScheduler with
+   * its lens debounce (at least 250 ms, the moving average of how long its lens requests took),
+   * and a re-armed scheduler starts its wait over. Refreshes sent on a fixed clock starve it
+   * as soon as that average passes the clock's period (under load, or with a busy extension
+   * host): no request is ever made again, the average never comes down, and the lens froze
+   * for the rest of the run. Sending the next refresh only after the editor has asked makes
+   * every refresh end in a request, whatever its debounce (docs/editor.md "CodeLens").
+   */
+  refreshLenses(urgent = false): void {
+    if (!this.support.codeLensRefresh || this.disposed) return;
+    this.lensesStale = true;
+    this.lensRefreshUrgent ||= urgent;
+    this.pumpLensRefresh();
+  }
+
+  /** The client asked for a document's lenses and got the latest state: a refresh may go again. */
+  lensesServed(): void {
+    this.lastLensesServed = Date.now();
+    if (this.lensRefreshOut) this.lensAnswerDelay = 0.7 * this.lensAnswerDelay + 0.3 * (this.lastLensesServed - this.lensRefreshSent);
+    if (!this.lensRefreshOut && !this.lensesStale) return;
+    this.lensRefreshOut = false;
+    this.lensesStale = false;
+    this.lensRefreshUrgent = false;
+    clearTimeout(this.lensRefreshTimer);
+    this.lensRefreshTimer = undefined;
+  }
+
+  private pumpLensRefresh(): void {
+    if (this.disposed || !this.lensesStale || this.lensRefreshOut) return;
+    if (this.lensRefreshTimer) {
+      // A progress refresh is waiting for its turn; a change of state does not wait with it.
+      if (!this.lensRefreshUrgent) return;
+      clearTimeout(this.lensRefreshTimer);
+    }
+    const wait = this.lensRefreshUrgent ? 0 : Math.max(0, this.lastLensesServed + LENS_REFRESH_SPACING_MS - Date.now());
     this.lensRefreshTimer = setTimeout(() => {
       this.lensRefreshTimer = undefined;
-      this.lastLensRefresh = Date.now();
+      this.lensRefreshOut = true;
+      this.lensRefreshSent = Date.now();
+      this.lensesStale = false;
+      this.lensRefreshUrgent = false;
       void this.connection.sendRequest(CodeLensRefreshRequest.type).catch(() => undefined);
+      // Nothing asked (no editor shows the file, or its fetch was dropped): the next change may refresh again after a while.
+      const patience = Math.min(LENS_ANSWER_TIMEOUT_MAX_MS, Math.max(LENS_ANSWER_TIMEOUT_MIN_MS, LENS_ANSWER_PATIENCE * this.lensAnswerDelay));
+      this.lensRefreshTimer = setTimeout(() => {
+        this.lensRefreshTimer = undefined;
+        this.lensRefreshOut = false;
+        this.pumpLensRefresh();
+      }, patience);
+      this.lensRefreshTimer.unref();
     }, wait);
     this.lensRefreshTimer.unref();
   }
@@ -220,9 +305,25 @@ export class Workspace {
     }
   }
 
-  /** A run's outcome changed: ŷ hints beside the data rows show new numbers. */
-  refreshHints(): void {
-    if (this.support.inlayHintRefresh) void this.connection.sendRequest(InlayHintRefreshRequest.type).catch(() => undefined);
+  /**
+   * Runs moved: ŷ hints beside the data rows show new numbers. A change of state refreshes at
+   * once; live progress at most every HINT_REFRESH_INTERVAL_MS.
+   */
+  refreshHints(urgent = true): void {
+    if (!this.support.inlayHintRefresh || this.disposed) return;
+    if (urgent) {
+      clearTimeout(this.hintRefreshTimer);
+      this.hintRefreshTimer = undefined;
+    } else if (this.hintRefreshTimer) {
+      return;
+    }
+    const wait = urgent ? 0 : Math.max(0, this.lastHintRefresh + HINT_REFRESH_INTERVAL_MS - Date.now());
+    this.hintRefreshTimer = setTimeout(() => {
+      this.hintRefreshTimer = undefined;
+      this.lastHintRefresh = Date.now();
+      void this.connection.sendRequest(InlayHintRefreshRequest.type).catch(() => undefined);
+    }, wait);
+    this.hintRefreshTimer.unref();
   }
 
   /**
@@ -239,7 +340,8 @@ export class Workspace {
     for (const session of this.sessions.values()) session.dispose();
     this.sessions.clear();
     clearTimeout(this.lensRefreshTimer);
-    this.lensRefreshTimer = undefined;
+    clearTimeout(this.hintRefreshTimer);
+    this.lensRefreshTimer = this.hintRefreshTimer = undefined;
     this.host.dispose();
     this.loads.dispose();
     for (const reporter of this.loadReporters.values()) reporter?.done();
@@ -248,7 +350,20 @@ export class Workspace {
   }
 }
 
-/** The absolute path of a file: URI, or null for any other scheme (an unsaved document). */
+/**
+ * The reader of a document that has neither a file path nor a folder open: it reads nothing,
+ * and says why (an absolute path would otherwise reach any file on the machine).
+ */
+const unsavedWithoutFolder: ReadFile = () => ({
+  error: 'the spec is not a saved file and no folder is open, so the editor reads no data file for it; save it in a folder, or open a folder that holds the data',
+});
+
+/** unsavedWithoutFolder for weights files. */
+const unsavedWithoutFolderBytes: ReadBytes = () => ({
+  error: 'the spec is not a saved file and no folder is open, so the editor reads no weights file for it; save it in a folder, or open a folder that holds the weights file',
+});
+
+/** The absolute path of a file: URI, or null for any other scheme (an unsaved document) or another host's file. */
 export function uriToPath(uri: string): string | null {
   if (!uri.startsWith('file:')) return null;
   try {
