@@ -30,6 +30,10 @@ network n {
   layer hidden 4 relu
   layer out 1 sigmoid
 }
+network spare {
+  input 2
+  layer out 1 sigmoidd
+}
 data big from "big.csv"
 train n on big {
   epochs 1
@@ -65,7 +69,7 @@ describe('large data sets in the editor', () => {
     },
   ];
 
-  it.each(CASES)('answers hovers while $name loads, then checks it; an edit in a comment reads nothing again', async (c) => {
+  it.each(CASES)('answers hovers and completion while $name loads, with the rest of the spec checked, then checks it; an edit in a comment reads nothing again', async (c) => {
     const folder = tempDir('nn-data-loading-');
     writeCsv(join(folder, 'big.csv'), 2_000_000);
     const uri = pathToFileURL(join(folder, 'big.nn')).href;
@@ -77,21 +81,29 @@ describe('large data sets in the editor', () => {
     await client.waitFor('the first diagnostics', () => client!.diagnostics.some((d) => d.uri === uri), 60_000);
 
     const checked = (d: PublishDiagnosticsParams) => d.diagnostics.some((p) => String(p.message).startsWith(c.checked));
-    // Hovers on the network answer at once all the while (before, the first check held the thread until the data was in).
+    // Hovers and completion in the network answer at once all the while (before, the first check held the thread until the data was in).
     const latencies: number[] = [];
+    const completions: number[] = [];
     const loaded = () => client!.diagnostics.some((d) => d.uri === uri && checked(d));
     while (!loaded() && performance.now() - opened < 60_000) {
       const started = performance.now();
       const hover = await client.request<unknown>('textDocument/hover', { textDocument: { uri }, position: { line: 3, character: 9 } });
       latencies.push(performance.now() - started);
       expect(JSON.stringify(hover)).toContain('layer hidden');
+      const asked = performance.now();
+      const items = await client.request<{ label: string }[]>('textDocument/completion', { textDocument: { uri }, position: { line: 4, character: 2 } });
+      completions.push(performance.now() - asked);
+      expect(items.map((i) => i.label)).toContain('layer');
     }
     expect(loaded()).toBe(true);
     expect(latencies.length).toBeGreaterThan(5);
     expect(percentile(latencies, 95)).toBeLessThan(50);
+    expect(percentile(completions, 95)).toBeLessThan(50);
     // Meanwhile the declaration said so, the run waited, and the progress area counted.
     const first = client.diagnostics.find((d) => d.uri === uri);
     expect(first?.diagnostics.map((p) => p.message)).toContain(c.loading);
+    // The rest of the spec is checked without waiting: another network's error is there from the first diagnostics.
+    expect(first?.diagnostics.map((p) => p.message)).toContain("unknown activation 'sigmoidd'; did you mean 'sigmoid'?");
     expect(client.progress.some((p) => c.progress.test(p.value.message ?? ''))).toBe(true);
     expect(client.progress.some((p) => p.value.kind === 'end')).toBe(true);
 
