@@ -11,17 +11,10 @@ import * as esbuild from 'esbuild';
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { writeMnist } from './mnistData.mjs';
+import { join } from 'node:path';
+import { option, PYTHON, ROOT, writeMnist } from './mnistData.mjs';
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const PYTHON = '/usr/bin/python3';
-const args = process.argv.slice(2);
-const option = (name, fallback) => {
-  const at = args.indexOf(name);
-  return at >= 0 ? args[at + 1] : fallback;
-};
+const root = ROOT;
 const rows = Number(option('--rows', '60000'));
 const only = option('--only', null)?.split(',');
 

@@ -8,20 +8,16 @@
 // within twice `nn check`'s time.
 
 import { spawn, spawnSync } from 'node:child_process';
-import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync, writeSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { pathToFileURL } from 'node:url';
 import { createMessageConnection, StreamMessageReader, StreamMessageWriter } from 'vscode-jsonrpc/node';
-import { writeMnist } from './mnistData.mjs';
+import { option, ROOT, writeMnist } from './mnistData.mjs';
+import { writeXyCsv } from './xyCsv.mjs';
 
-const HERE = join(dirname(fileURLToPath(import.meta.url)), '..');
-const args = process.argv.slice(2);
-const option = (name, fallback) => {
-  const at = args.indexOf(name);
-  return at >= 0 ? args[at + 1] : fallback;
-};
+const HERE = ROOT;
 const SERVER_ROOT = option('--server', HERE);
 const EDITS = Number(option('--edits', '5'));
 const ONLY = option('--only', 'spiral,csv,mnist').split(',');
@@ -161,19 +157,7 @@ try {
   }
   if (ONLY.includes('csv')) {
     // 8.1M rows of `x,y`, about 60 MB (the issue's file: just under the old 64 MB limit).
-    const fd = openSync(join(work, 'big.csv'), 'w');
-    let text = 'x,y\n';
-    let state = 1;
-    for (let r = 0; r < 8_100_000; r++) {
-      state = (state * 1103515245 + 12345) >>> 0;
-      text += `${((state >>> 8) % 1000) / 100},${state & 1}\n`;
-      if (text.length > 1 << 20) {
-        writeSync(fd, text);
-        text = '';
-      }
-    }
-    writeSync(fd, text);
-    closeSync(fd);
+    writeXyCsv(join(work, 'big.csv'), 8_100_000, { decimals: true });
     const spec = `${NETWORK(1)}data big from "big.csv"\ntrain n on big {\n  epochs 1\n}\n`;
     results.push(await scenario('a 60 MB CSV, 8.1M rows', work, spec, (d) => d.diagnostics.some((p) => p.message.includes("data set 'big' has 1 input"))));
   }

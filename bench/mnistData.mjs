@@ -6,8 +6,21 @@
 // Usage: import { writeMnist } from './mnistData.mjs'; writeMnist(path, rows).
 
 import { closeSync, openSync, writeSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 export const MNIST_WIDTH = 784;
+
+/** The repository's root, and the python3 with Debian's numpy and torch (the torch suite's). */
+export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
+export const PYTHON = '/usr/bin/python3';
+
+/** The value after `--name` on the command line, or `fallback`. */
+export function option(name, fallback) {
+  const args = process.argv.slice(2);
+  const at = args.indexOf(name);
+  return at >= 0 ? args[at + 1] : fallback;
+}
 
 /** Writes the file; returns its size in bytes. Deterministic: the same rows and bytes every time. */
 export function writeMnist(path, rows = 60_000) {

@@ -1,28 +1,11 @@
 // Large data sets load off the LSP thread: the server answers while a CSV is read and a generated set drawn, reports progress, checks them once they are in, and an edit elsewhere reads nothing again (docs/editor.md "Large data sets").
-import { openSync, closeSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { PublishDiagnosticsParams } from 'vscode-languageserver-protocol';
 import { afterEach, describe, expect, it } from 'vitest';
 import { LspClient } from './client';
 import { tempDir } from '../support/temp';
-
-/** Writes `rows` rows of `x,y` (a header first), in chunks: about 8 bytes a row. */
-function writeCsv(path: string, rows: number, seed = 1): void {
-  const fd = openSync(path, 'w');
-  let text = 'x,y\n';
-  let state = seed;
-  for (let r = 0; r < rows; r++) {
-    state = (state * 1103515245 + 12345) >>> 0;
-    text += `${(state >>> 8) % 1000},${state & 1}\n`;
-    if (text.length > 1 << 20) {
-      writeSync(fd, text);
-      text = '';
-    }
-  }
-  writeSync(fd, text);
-  closeSync(fd);
-}
+import { writeXyCsv } from '../../bench/xyCsv.mjs';
 
 const SPEC = `# Large data in the editor.
 network n {
@@ -71,7 +54,7 @@ describe('large data sets in the editor', () => {
 
   it.each(CASES)('answers hovers and completion while $name loads, with the rest of the spec checked, then checks it; an edit in a comment reads nothing again', async (c) => {
     const folder = tempDir('nn-data-loading-');
-    writeCsv(join(folder, 'big.csv'), 2_000_000);
+    writeXyCsv(join(folder, 'big.csv'), 2_000_000);
     const uri = pathToFileURL(join(folder, 'big.nn')).href;
     const spec = SPEC.slice(0, SPEC.indexOf('data big')) + c.data;
     client = await LspClient.inProcess({ workspaceFolder: folder, settings: { autoTrain: 'off' } });
@@ -124,7 +107,7 @@ describe('large data sets in the editor', () => {
   it('keeps one version of a file that changes on disk again and again, and drops loads no document uses', async () => {
     const folder = tempDir('nn-data-changes-');
     const csv = join(folder, 'big.csv');
-    writeCsv(csv, 300_000);
+    writeXyCsv(csv, 300_000);
     const uri = pathToFileURL(join(folder, 'big.nn')).href;
     client = await LspClient.inProcess({ workspaceFolder: folder, settings: { autoTrain: 'off' } });
     const spec = SPEC;
@@ -132,7 +115,7 @@ describe('large data sets in the editor', () => {
     await client.waitForDiagnostics(uri, (d) => d.diagnostics.some((p) => String(p.message).includes("data set 'big' has 1 input")));
     const store = client.workspace()!.store;
     for (let version = 2; version <= 6; version++) {
-      writeCsv(csv, 300_000 + version, version);
+      writeXyCsv(csv, 300_000 + version, { seed: version });
       await client.connection.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri: pathToFileURL(csv).href, type: 2 }] });
       await client.waitFor(`version ${version} of big.csv`, () => {
         const big = client!.workspace()!.session(uri)?.state?.check.datasets.get('big');

@@ -3,15 +3,15 @@
 // It reads a text whole with csv-parse (RFC 4180, `trim`, `skip_empty_lines`, `bom`),
 // then turns every cell into a number with a regular expression and Number(). It knows
 // nothing of version 2 (separators, `encode`, `missing`): the random files it is
-// compared on hold none of that.
+// compared on hold none of that. Columns are found by the loader's own resolveSelectors:
+// what is compared is the reading of the text and its numbers.
 
 import { parse as parseCsvText } from 'csv-parse/sync';
 import { CSV_NUMBER, parseCsvNumber } from '../../server/src/data/decimal';
 import { defaultInputNames } from '../../server/src/data/inline';
-import type { ColumnName, ColumnSelector, CsvProblem, CsvRequest } from '../../server/src/data/csv';
+import { describeSyntaxError, resolveSelectors, type ColumnSelector, type CsvProblem, type CsvRequest } from '../../server/src/data/csv';
 import type { Dataset } from '../../server/src/language/model';
 import type { ProblemCode } from '../../server/src/language/problems';
-import { suggest } from '../../server/src/language/suggest';
 
 export interface LibraryLoad {
   dataset: Dataset | null;
@@ -55,18 +55,10 @@ function parseText(text: string): ParsedCsv {
 }
 
 function describeCsvError(code: string | undefined, message: string | undefined): string {
-  switch (code) {
-    case 'CSV_QUOTE_NOT_CLOSED':
-      return 'a quoted field is opened but never closed';
-    case 'INVALID_OPENING_QUOTE':
-      return 'a quote appears inside an unquoted field; quote the whole field and double inner quotes ("")';
-    case 'CSV_INVALID_CLOSING_QUOTE':
-      return 'a closing quote is followed by more text; double quotes inside a quoted field ("")';
-    case 'CSV_NON_TRIMABLE_CHAR_AFTER_CLOSING_QUOTE':
-      return 'a closing quote is followed by more text before the comma';
-    default:
-      return (message ?? 'the file is not valid CSV').replace(/\s+/g, ' ');
+  if (code === 'CSV_QUOTE_NOT_CLOSED' || code === 'INVALID_OPENING_QUOTE' || code === 'CSV_INVALID_CLOSING_QUOTE' || code === 'CSV_NON_TRIMABLE_CHAR_AFTER_CLOSING_QUOTE') {
+    return describeSyntaxError(code);
   }
+  return (message ?? 'the file is not valid CSV').replace(/\s+/g, ' ');
 }
 
 // ------------------------------------------------------------------ loading
@@ -127,58 +119,8 @@ function loadParsed(request: CsvRequest, parsed: ParsedCsv): LibraryLoad {
   const columnLabel = (index: number): string => (header !== null ? `'${header[index]}'` : `${index}`);
 
   // Resolve names and ranges to column indexes.
-  const resolveName = (name: ColumnName, tag: number, inTarget: boolean): number | null => {
-    if (name.kind === 'index') {
-      if (name.index < columnCount) return name.index;
-      error(`column ${name.index} does not exist: ${file} has ${plural(columnCount, 'column')} (0 to ${columnCount - 1})`, 'csv-unknown-column', tag);
-      return null;
-    }
-    if (header === null) {
-      error(`${file} is read without a header ('header no'), so its columns are named by 0-based index, not '${name.name}'`, 'csv-unknown-column', tag);
-      return null;
-    }
-    const index = header.indexOf(name.name);
-    if (index >= 0) return index;
-    // In a target, a misspelled `onehot` reads as a column name; say so rather than listing columns.
-    const guess = suggest(name.name, header) ?? (inTarget ? suggest(name.name, ['onehot']) : null);
-    error(
-      `column '${name.name}' is not in ${file}` + (guess !== null ? `; did you mean '${guess}'?` : `; its columns are ${header.map((h) => `'${h}'`).join(', ')}`),
-      'csv-unknown-column',
-      tag,
-    );
-    return null;
-  };
-  const resolve = (selectors: ColumnSelector[], inTarget: boolean): number[] | null => {
-    const columns: number[] = [];
-    const named = new Set<number>();
-    let ok = true;
-    for (const selector of selectors) {
-      const from = resolveName(selector.from, selector.tag, inTarget);
-      const to = selector.to !== undefined ? resolveName(selector.to, selector.tag, inTarget) : from;
-      if (from === null || to === null) {
-        ok = false;
-        continue;
-      }
-      if (to < from) {
-        // Each end named as the user wrote it (`1..0` says 1 and 0, not the header names behind them).
-        const written = (name: ColumnName, index: number) => (name.kind === 'index' ? `${index}` : columnLabel(index));
-        error(`the range runs backwards: column ${written(selector.from, from)} comes after ${written(selector.to!, to)}; write them the other way round`, 'out-of-range', selector.tag);
-        ok = false;
-        continue;
-      }
-      for (let c = from; c <= to; c++) {
-        // `inputs a a` would feed the same column twice: surely a slip, never what the user meant.
-        if (named.has(c)) {
-          error(`column ${columnLabel(c)} is named twice in '${inTarget ? 'target' : 'inputs'}'; name each column once`, 'column-conflict', selector.tag);
-          ok = false;
-          break;
-        }
-        named.add(c);
-        columns.push(c);
-      }
-    }
-    return ok ? columns : null;
-  };
+  const resolve = (selectors: ColumnSelector[], inTarget: boolean): number[] | null =>
+    resolveSelectors(selectors, inTarget ? 'target' : 'inputs', { header, columnCount, file, label: columnLabel }, error)?.columns ?? null;
 
   const targetColumns = request.target !== null ? resolve(request.target, true) : [columnCount - 1];
   const explicitInputs = request.inputs !== null ? resolve(request.inputs, false) : null;

@@ -535,61 +535,9 @@ class CsvLoader implements CsvRecordHandler {
       this.columnProblems.push({ code, severity: 'error', message, tag });
       ok = false;
     };
-    const resolveName = (name: ColumnName, tag: number, inTarget: boolean): number | null => {
-      if (name.kind === 'index') {
-        if (name.index < columnCount) return name.index;
-        error(`column ${name.index} does not exist: ${file} has ${plural(columnCount, 'column')} (0 to ${columnCount - 1})`, 'csv-unknown-column', tag);
-        return null;
-      }
-      if (header === null) {
-        error(`${file} is read without a header ('header no'), so its columns are named by 0-based index, not '${echo(name.name)}'`, 'csv-unknown-column', tag);
-        return null;
-      }
-      const index = header.indexOf(name.name);
-      if (index >= 0) return index;
-      // In a target, a misspelled `onehot` reads as a column name; say so rather than listing columns.
-      const guess = suggest(name.name, header) ?? (inTarget ? suggest(name.name, ['onehot']) : null);
-      error(
-        `column '${echo(name.name)}' is not in ${file}` + (guess !== null ? `; did you mean '${echo(guess)}'?` : `; its columns are ${header.map((h) => `'${echo(h)}'`).join(', ')}`),
-        'csv-unknown-column',
-        tag,
-      );
-      return null;
-    };
     const columnLabel = (index: number): string => this.columnLabel(index);
-    const resolveAll = (selectors: ColumnSelector[], statement: 'inputs' | 'target' | 'encode'): { columns: number[]; tags: number[] } | null => {
-      const columns: number[] = [];
-      const tags: number[] = [];
-      const named = new Set<number>();
-      let all = true;
-      for (const selector of selectors) {
-        const from = resolveName(selector.from, selector.tag, statement === 'target');
-        const to = selector.to !== undefined ? resolveName(selector.to, selector.tag, statement === 'target') : from;
-        if (from === null || to === null) {
-          all = false;
-          continue;
-        }
-        if (to < from) {
-          // Each end named as the user wrote it (`1..0` says 1 and 0, not the header names behind them).
-          const written = (name: ColumnName, index: number) => (name.kind === 'index' ? `${index}` : columnLabel(index));
-          error(`the range runs backwards: column ${written(selector.from, from)} comes after ${written(selector.to!, to)}; write them the other way round`, 'out-of-range', selector.tag);
-          all = false;
-          continue;
-        }
-        for (let c = from; c <= to; c++) {
-          // `inputs a a` would feed the same column twice: surely a slip, never what the user meant.
-          if (named.has(c)) {
-            error(`column ${columnLabel(c)} is named twice in '${statement}'; name each column once`, 'column-conflict', selector.tag);
-            all = false;
-            break;
-          }
-          named.add(c);
-          columns.push(c);
-          tags.push(selector.tag);
-        }
-      }
-      return all ? { columns, tags } : null;
-    };
+    const resolveAll = (selectors: ColumnSelector[], statement: 'inputs' | 'target' | 'encode') =>
+      resolveSelectors(selectors, statement, { header, columnCount, file, label: columnLabel }, error);
 
     const target = request.target !== null ? resolveAll(request.target, 'target') : { columns: [columnCount - 1], tags: [] };
     const explicitInputs = request.inputs !== null ? resolveAll(request.inputs, 'inputs') : null;
@@ -795,7 +743,8 @@ function expandClasses(codes: Float64Array, rows: number, classCount: number): F
   return targets;
 }
 
-function describeSyntaxError(code: CsvSyntaxError['code']): string {
+/** A syntax error of a CSV in words (csv-parse's codes, which the loader's reading keeps). */
+export function describeSyntaxError(code: CsvSyntaxError['code']): string {
   switch (code) {
     case 'CSV_QUOTE_NOT_CLOSED':
       return 'a quoted field is opened but never closed';
@@ -833,4 +782,76 @@ function more(n: number, noun: string): string {
 function listed(items: string[]): string {
   if (items.length <= 1) return items.join('');
   return `${items.slice(0, -1).join(', ')} and ${items[items.length - 1]}`;
+}
+
+/** A column of a data block (`inputs`, `target`, `encode`) found in the file: its index, or the message that says why not (docs/language.md §5.6). */
+function resolveColumn(name: ColumnName, header: readonly string[] | null, columnCount: number, file: string, inTarget: boolean): number | string {
+  if (name.kind === 'index') {
+    return name.index < columnCount ? name.index : `column ${name.index} does not exist: ${file} has ${plural(columnCount, 'column')} (0 to ${columnCount - 1})`;
+  }
+  if (header === null) return `${file} is read without a header ('header no'), so its columns are named by 0-based index, not '${echo(name.name)}'`;
+  const index = header.indexOf(name.name);
+  if (index >= 0) return index;
+  // In a target, a misspelled `onehot` reads as a column name; say so rather than listing columns.
+  const guess = suggest(name.name, header) ?? (inTarget ? suggest(name.name, ['onehot']) : null);
+  return `column '${echo(name.name)}' is not in ${file}` + (guess !== null ? `; did you mean '${echo(guess)}'?` : `; its columns are ${header.map((h) => `'${echo(h)}'`).join(', ')}`);
+}
+
+/** What a data block's columns are resolved against: the file's header (null with `header no`), its width, its name in messages, and a column's label. */
+export interface ColumnsOf {
+  header: readonly string[] | null;
+  columnCount: number;
+  file: string;
+  label(index: number): string;
+}
+
+/**
+ * The columns one statement names (`inputs`, `target`, `encode`), ranges expanded, each with
+ * its selector's tag; null when a column is unknown, a range runs backwards or a column is
+ * named twice, each reported through `error` (docs/language.md §5.6).
+ */
+export function resolveSelectors(
+  selectors: readonly ColumnSelector[],
+  statement: 'inputs' | 'target' | 'encode',
+  of: ColumnsOf,
+  error: (message: string, code: ProblemCode, tag: number | null) => void,
+): { columns: number[]; tags: number[] } | null {
+  const columnLabel = of.label;
+  const resolveName = (name: ColumnName, tag: number): number | null => {
+    const found = resolveColumn(name, of.header, of.columnCount, of.file, statement === 'target');
+    if (typeof found === 'number') return found;
+    error(found, 'csv-unknown-column', tag);
+    return null;
+  };
+  const columns: number[] = [];
+  const tags: number[] = [];
+  const named = new Set<number>();
+  let all = true;
+  for (const selector of selectors) {
+    const from = resolveName(selector.from, selector.tag);
+    const to = selector.to !== undefined ? resolveName(selector.to, selector.tag) : from;
+    if (from === null || to === null) {
+      all = false;
+      continue;
+    }
+    if (to < from) {
+      // Each end named as the user wrote it (`1..0` says 1 and 0, not the header names behind them).
+      const written = (name: ColumnName, index: number) => (name.kind === 'index' ? `${index}` : columnLabel(index));
+      error(`the range runs backwards: column ${written(selector.from, from)} comes after ${written(selector.to!, to)}; write them the other way round`, 'out-of-range', selector.tag);
+      all = false;
+      continue;
+    }
+    for (let c = from; c <= to; c++) {
+      // `inputs a a` would feed the same column twice: surely a slip, never what the user meant.
+      if (named.has(c)) {
+        error(`column ${columnLabel(c)} is named twice in '${statement}'; name each column once`, 'column-conflict', selector.tag);
+        all = false;
+        break;
+      }
+      named.add(c);
+      columns.push(c);
+      tags.push(selector.tag);
+    }
+  }
+  return all ? { columns, tags } : null;
 }
