@@ -234,6 +234,19 @@ export class DataLoads {
         break;
     }
     this.pump();
+    if (this.running === null) this.retire();
+  }
+
+  /**
+   * No job left: the worker goes. An idle thread's heap is never collected, so the arrays of
+   * the loads it made (shared with this thread) would stay alive in it after the store let
+   * them go: a file rewritten five times kept five loads. The next job starts a new worker.
+   */
+  private retire(): void {
+    const worker = this.worker;
+    if (worker === null) return;
+    this.worker = null;
+    void worker.terminate();
   }
 
   /** A job ended: record what it left (if it was still wanted), and have its owners check again. */
