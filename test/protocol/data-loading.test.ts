@@ -42,6 +42,7 @@ describe('large data sets in the editor', () => {
       loading: "reading big.csv…; data set 'big' is checked, and its runs trained, once it is loaded",
       checked: "data set 'big' has 1 input but network",
       progress: /^reading big\.csv: \d+%$/,
+      activity: 'reading big.csv',
     },
     {
       name: 'spiral(samples 3000000)',
@@ -49,6 +50,7 @@ describe('large data sets in the editor', () => {
       loading: "drawing spiral(samples 3000000)…; data set 'drawn' is checked, and its runs trained, once it is loaded",
       checked: "data set 'drawn' has 2 inputs but network",
       progress: /^drawing spiral\(samples 3000000\)…$/,
+      activity: 'drawing spiral(samples 3000000)',
     },
   ];
 
@@ -68,6 +70,11 @@ describe('large data sets in the editor', () => {
     const latencies: number[] = [];
     const completions: number[] = [];
     const loaded = () => client!.diagnostics.some((d) => d.uri === uri && checked(d));
+    // While it loads, the data set's hover says so and the run's lens waits (asked once; answers given after the load are not judged).
+    const dataHover = await client.request<{ contents: { value: string } } | null>('textDocument/hover', { textDocument: { uri }, position: { line: 10, character: 6 } });
+    if (!loaded()) expect(dataHover?.contents.value).toContain(`loading: ${c.activity}`);
+    const lenses = await client.request<{ command?: { title: string } }[]>('textDocument/codeLens', { textDocument: { uri } });
+    if (!loaded()) expect(lenses.map((l) => l.command?.title)).toContain(`waiting for data '${c.data.split(' ')[1]}' (${c.activity})`);
     while (!loaded() && performance.now() - opened < 60_000) {
       const started = performance.now();
       const hover = await client.request<unknown>('textDocument/hover', { textDocument: { uri }, position: { line: 3, character: 9 } });
