@@ -17,7 +17,7 @@ import { compiledKernels, createTrainer, type KernelHelpers } from '../engine';
 import { startKernelHelpers, startKernelHelpersEarly } from '../training/kernelHelpers';
 import type { EpochReport, StopReason, TrainResult } from '../nn/types';
 import { frozenAdvice, missAdvice, overflowAdvice } from '../present/results';
-import { formatPercent, formatSeconds, lossWord } from '../present/summary';
+import { formatPercent, formatSeconds, keptNote, lossWord, patienceText, stopTarget } from '../present/summary';
 import { DataStore } from '../data/store';
 import { plural } from '../language/wording';
 import { checkSpec, describeWriteError, fileLabel, printable, readSpec } from './check';
@@ -328,6 +328,9 @@ async function trainSpec(options: TrainOptions, io: CliIo, hooks: TrainHooks, he
         validationLoss: result.validationLoss,
         validationAccuracy: result.validationAccuracy,
         stopped: result.stopped,
+        bestEpoch: result.bestEpoch ?? null,
+        penalty: result.penalty ?? null,
+        rate: result.rate ?? run.settings.optimizer.rate,
         seconds: Math.round(seconds * 1000) / 1000,
       })),
     );
@@ -396,13 +399,15 @@ function progressBar(run: RunSpec, latest: EpochReport | null, seconds: number, 
 
 /** What a run's stop means; `writtenEpochs` is the file's epochs when --epochs ran fewer or more. */
 const STOPPED_TEXT: Record<StopReason, (run: RunSpec, result: TrainResult, writtenEpochs: number | null) => string> = {
-  target: (run) => `loss < ${run.settings.stopLoss} (target reached)`,
+  target: (run, result) => `${stopTarget(run, result)?.loss ?? 'loss'} < ${run.settings.stopLoss ?? run.settings.stopValidationLoss} (target reached)`,
   epochs: (run, result, writtenEpochs) => {
-    const all = run.settings.epochs === 1 ? '1 epoch run' : `all ${run.settings.epochs} epochs run`;
+    const all = `${run.settings.epochs === 1 ? '1 epoch run' : `all ${run.settings.epochs} epochs run`}${keptNote(result)}`;
     const frozen = frozenAdvice(run, result);
-    if (run.settings.stopLoss === null) return frozen !== null ? `${all}. ${frozen}` : all;
-    return `${all}, target loss < ${run.settings.stopLoss} not reached. ${frozen ?? missAdvice(result.history.loss, run.settings, writtenEpochs)}`;
+    const stop = stopTarget(run, result);
+    if (stop === null) return frozen !== null ? `${all}. ${frozen}` : all;
+    return `${all}, target ${stop.loss} < ${stop.target} not reached. ${frozen ?? missAdvice(result.history.loss, run.settings, writtenEpochs)}`;
   },
+  patience: (run, result) => patienceText(run, result),
   diverged: (run, result) => {
     const overflow = overflowAdvice(run, result);
     if (overflow !== null) return `diverged: the loss was ${lossWord(result.history.loss)} at the initial weights, before any update; ${overflow.advice}`;
@@ -447,6 +452,8 @@ function summary(file: string, lines: LineIndex, run: RunSpec, result: TrainResu
     const accuracy = result.validationAccuracy !== null ? `, accuracy ${formatPercent(result.validationAccuracy)}` : '';
     out.push(`  validation loss ${formatLoss(result.validationLoss)}${accuracy}`);
   }
+  if (result.penalty != null) out.push(`  penalty   ${formatLoss(result.penalty)} (of the final weights)`);
+  if (run.settings.schedule) out.push(`  rate      ${formatLoss(result.rate)} in the last epoch (schedule ${run.settings.schedule.kind})`);
   out.push(`  time      ${formatSeconds(seconds)}`);
   return `${out.join('\n')}\n`;
 }

@@ -4,7 +4,7 @@
 // layer before, or input i). Numbers are written as JavaScript's shortest round-trip
 // decimal, so parsing them back gives the very same doubles.
 
-import type { ColumnEncoding, RunSpec } from '../language/model';
+import type { ColumnEncoding, Regularization, RunSpec, ScheduleSpec } from '../language/model';
 import type { Normalization, TrainResult } from '../nn/types';
 
 export type ExportedOptimizer =
@@ -18,6 +18,8 @@ export interface ExportedLayer {
   /** units × inputs: weights[j][i] = W_ji. */
   weights: number[][];
   biases: number[];
+  /** `dropout P%` as the share P/100, on a layer that has some (docs/language.md §7.2). */
+  dropout?: number;
 }
 
 export interface ExportDocument {
@@ -46,6 +48,12 @@ export interface ExportDocument {
     precision: 'f64' | 'f32';
     /** Mean loss of the exported weights on the training part. */
     finalLoss: number;
+    /** The settings of docs/language.md §7.2–§7.4, each present only when the run has it. */
+    regularize?: Regularization;
+    schedule?: ScheduleSpec;
+    patience?: number;
+    /** With patience: the epoch whose weights these are. */
+    bestEpoch?: number;
   };
 }
 
@@ -85,12 +93,13 @@ export function exportDocument(run: RunSpec, result: TrainResult): ExportDocumen
       ? { encoding: run.data.encodings.map((e) => ({ column: e.column, categories: e.categories.slice(), first: e.first })) }
       : {}),
     ...(result.missingMeans ? { missing: { kind: 'mean' as const, fill: result.missingMeans.slice() } } : {}),
-    layers: result.layers.map((layer) => ({
+    layers: result.layers.map((layer, k) => ({
       name: layer.name,
       units: layer.units,
       activation: layer.activation,
       weights: rows(layer.weights, layer.units, layer.inputs),
       biases: Array.from(layer.biases),
+      ...(run.network.layers[k]?.dropout ? { dropout: run.network.layers[k].dropout } : {}),
     })),
     training: {
       data: run.data.name,
@@ -101,6 +110,10 @@ export function exportDocument(run: RunSpec, result: TrainResult): ExportDocumen
       seed: settings.seed,
       precision: settings.precision,
       finalLoss: result.finalLoss,
+      ...(settings.regularization ? { regularize: { ...settings.regularization } } : {}),
+      ...(settings.schedule ? { schedule: { ...settings.schedule } } : {}),
+      ...(settings.patience != null ? { patience: settings.patience } : {}),
+      ...(result.bestEpoch != null ? { bestEpoch: result.bestEpoch } : {}),
     },
   };
 }
