@@ -122,6 +122,15 @@ export interface Snapshot {
   layers: PanelLayer[];
   /** For two-input data: the network's first output on a grid×grid lattice over the data's box, row-major from the top. */
   boundary: number[] | null;
+  /** The training-health figures of these weights per layer, when this snapshot was measured (docs/editor.md "Training health"). */
+  health?: SnapshotHealth[] | null;
+}
+
+/** One layer's training-health figures in a snapshot: dead and saturated units (null where they do not apply), ‖∂L/∂W‖/‖W‖. */
+export interface SnapshotHealth {
+  dead: number | null;
+  saturated: number | null;
+  ratio: number | null;
 }
 
 /**

@@ -18,6 +18,7 @@ import type { Vector } from './activations';
 import { accumulateGradients, backpropagate, forward, outputDelta, plainProducts, type Layers, type Products } from './backprop';
 import { epochHooks, type EpochHook } from './epochEnd';
 import type { BatchRunner, BatchState, FastPath } from './fastPath';
+import { HEALTH_MAX_ROWS, HealthTally, healthSample, type HealthMeasure } from './health';
 import { HistoryBuilder } from './history';
 import { outputLoss, type OutputLoss } from './losses';
 import { fitNormalization, normalizeInput } from './normalize';
@@ -104,6 +105,8 @@ export class Trainer {
   private divergedEpoch: number | null = null;
   /** firstOutputs' own wider forward buffers, when the training's are narrow (see widePass). */
   private wide: WidePass | null = null;
+  /** health()'s own ∂L/∂W and ∂L/∂b (index 0 unused), allocated on first use. */
+  private healthGradients: { weights: Vector[]; biases: Vector[] } | null = null;
 
   /** A trainer on the plain loops, or on `fastPath` (engine/index.ts createTrainer picks one). */
   constructor(network: NetworkSpec, data: Dataset, settings: TrainSettings, fastPath: FastPath | null = null) {
@@ -346,6 +349,40 @@ export class Trainer {
     }
     this.wide = { capacity: CHUNK_COLUMNS, preActivations, activations };
     return this.wide;
+  }
+
+  /**
+   * The training-health figures of the current weights (nn/health.ts): one forward and backward
+   * pass, no update, over the training part or `limit` evenly strided rows of it, on the path's
+   * own products. The gradients are summed into buffers of its own and z, a, δ are scratch, so
+   * the run, its last update and what layers() shows are untouched.
+   */
+  health(limit: number = HEALTH_MAX_ROWS, epoch: number = this.epoch): HealthMeasure {
+    const net = this.net;
+    if (!this.healthGradients) {
+      const empty = this.allocate(0);
+      const weights = [empty];
+      const biases = [empty];
+      for (let k = 1; k <= this.layerCount; k++) {
+        weights.push(this.allocate(net.weights[k].length));
+        biases.push(this.allocate(net.biases[k].length));
+      }
+      this.healthGradients = { weights, biases };
+    }
+    const sums: Layers = { ...net, weightGradients: this.healthGradients.weights, biasGradients: this.healthGradients.biases };
+    const sample = healthSample(this.trainingRows.length, limit);
+    const tally = new HealthTally(this.sizes, net.act);
+    for (let chunk = 0; chunk < sample.length; chunk += this.capacity) {
+      const columns = Math.min(this.capacity, sample.length - chunk);
+      this.gather(this.trainInputs, this.trainTargets, sample, chunk, columns);
+      forward(net, this.products, columns);
+      let lossSum = 0;
+      for (let s = 0; s < columns; s++) lossSum += outputDelta(net, this.output, columns, s);
+      tally.addChunk(net.preActivations, columns, lossSum);
+      backpropagate(net, this.products, columns);
+      accumulateGradients(sums, this.products, columns, chunk > 0);
+    }
+    return tally.finish(epoch, this.trainingRows.length, net.weights, sums.weightGradients);
   }
 
   /** Mean per-sample loss of the current weights on the training part (`finalLoss`, docs/cli.md "The JSON document"). */

@@ -9,6 +9,7 @@
 //   trainer.explain(x, y): SampleExplanation // forward + backward of one sample, no update
 //   trainer.predict(x): number[]             // ŷ for a raw input x (normalized inside)
 //   trainer.trainingLoss(): number           // mean loss of the current weights on the training part
+//   trainer.health(limit): HealthMeasure      // per-layer training health of the current weights, one evaluation pass (health.ts)
 //   trainer.setLayer(k, weights, biases)     // overwrite W⁽ᵏ⁾, b⁽ᵏ⁾ (k from 1): tests, experiments
 //   trainer.trainingRows / validationRows    // the split (row indices into the data set), for export
 //   trainer.trainingPart()                   // the normalized training rows as trained on, for export

@@ -14,6 +14,7 @@ import type { StepStart } from './messages';
 import type { RunOutcome } from './outcome';
 import { WorkerPool, defaultPoolSize, type JobRequest } from './pool';
 import { runStateOf, type RunState } from './runState';
+import { snapshotHealth } from '../present/health';
 import { LiveSnapshots, panelLayer, type LiveSnapshotBudget } from '../present/snapshots';
 
 export type { RunState, RunWeights } from './runState';
@@ -276,9 +277,12 @@ export class TrainingHost {
       },
       onSnapshot: (weights, boundary, frame, progress) => {
         if (!live()) return;
-        const snapshot: Snapshot = { epoch: weights.epoch, layers: weights.layers.map((layer, k) => panelLayer(layer, layerOffsets[k] ?? 0)), boundary };
+        const snapshot: Snapshot = {
+          epoch: weights.epoch, layers: weights.layers.map((layer, k) => panelLayer(layer, layerOffsets[k] ?? 0)), boundary, health: snapshotHealth(weights.health ?? null),
+        };
         job.snapshots.add(snapshot);
-        job.weights = weights;
+        // A snapshot the health budget left unmeasured keeps the last measured figures.
+        job.weights = weights.health || !job.weights?.health ? weights : { ...weights, health: job.weights.health };
         if (frame) job.frame = frame;
         if (progress) this.progressed(job, progress);
         this.emit({ uri, key, kind: 'snapshot' });

@@ -6,6 +6,7 @@
 // synchronous training loop never sees one): it is a SharedArrayBuffer flag the
 // trainer polls between batches.
 
+import type { HealthMeasure } from '../nn/health';
 import type { RunSpec } from '../language/model';
 import type { LayerState, SampleExplanation } from '../nn/types';
 import type { CurvePoint, Snapshot } from '../protocol';
@@ -73,6 +74,8 @@ export interface LiveWeights {
   layers: LayerState[];
   /** Every inline row through these weights (the row hovers and ŷ hints); null for CSV and generated data. */
   rows: SampleExplanation[] | null;
+  /** The training-health figures of these weights, when this snapshot was measured (within the budget: docs/editor.md "Training health"). */
+  health?: HealthMeasure;
 }
 
 export interface ProgressReport {

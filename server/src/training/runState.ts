@@ -7,6 +7,7 @@
 // "One state, every view"). New per-run facts (a current rate, a penalty, expectations)
 // are added here, to ProgressReport or to TrainResult, and reach every view the same way.
 
+import type { HealthMeasure } from '../nn/health';
 import type { LayerState, SampleExplanation, StepReport } from '../nn/types';
 import type { RunPhase } from '../protocol';
 import type { LiveJob } from './actor';
@@ -33,6 +34,8 @@ export interface RunWeights {
   step: StepReport | null;
   /** After Step or Reset: what the steps started from and how many were made. */
   position: StepPosition | null;
+  /** Live: the training-health figures of the latest snapshot that was measured (trained ones: outcome.health). */
+  health?: HealthMeasure | null;
 }
 
 /** Everything the editor shows about one run of a document. */
@@ -79,7 +82,10 @@ export function runStateOf({ live, cached, failure, estimate }: RunParts): RunSt
   // progress leaves the settled weights in view until it answers.
   const liveWeights = training?.weights ?? null;
   const weights: RunWeights | null = liveWeights
-    ? { source: 'live', epoch: liveWeights.epoch, loss: Number.isFinite(liveWeights.loss) ? liveWeights.loss : null, layers: liveWeights.layers, rows: liveWeights.rows, step: null, position: null }
+    ? {
+      source: 'live', epoch: liveWeights.epoch, loss: Number.isFinite(liveWeights.loss) ? liveWeights.loss : null, layers: liveWeights.layers,
+      rows: liveWeights.rows, step: null, position: null, health: liveWeights.health ?? null,
+    }
     : training?.started
       ? null
       : settled;

@@ -24,6 +24,8 @@ import type { RunOutcome, StepPosition } from './outcome';
 import { dataPoints, trainerBoundary, BOUNDARY_GRID, type Box } from '../present/boundary';
 import { measureScale } from './measure';
 import { layerStateSize, panelLayer, snapshotLayers } from '../present/snapshots';
+import { HEALTH_SHARE, healthPlan, snapshotHealth, trainedHealth, type HealthPlan } from '../present/health';
+import type { HealthMeasure } from '../nn/health';
 
 /** Snapshots kept per run, evenly spaced over its epochs (the panel's scrubber). */
 const SNAPSHOTS = 40;
@@ -149,37 +151,55 @@ function train(message: Extract<HostMessage, { type: 'train' }>): void {
   // The weights travel once, in the record; the outcome keeps the final layers only.
   delete result.snapshots;
   keep(run.key, { trainer, from: 'trained', steps: 0 });
+  // Training health (docs/editor.md "Training health"): the final weights' figures go with the outcome, the
+  // other measured snapshots' with the record, all within the plan's share of the training's work.
+  const { plan, health } = trainedHealth(trainer, run, result, weightSnapshots);
+  const finalHealth = health.measure;
   // Every epoch's report of a long run is a large message to copy across threads just
   // when the user waits for the result; the LSP side needs only the curve's shape.
-  const outcome: RunOutcome = { key: run.key, result: { ...result, history: thinHistory(result.history, CURVE_POINTS) }, step: null, seconds, rows: explainRows(run, trainer) };
+  const outcome: RunOutcome = {
+    key: run.key, result: { ...result, history: thinHistory(result.history, CURVE_POINTS) }, step: null, seconds, rows: explainRows(run, trainer),
+    health,
+  };
   post({ type: 'done', job, version, key: run.key, outcome });
 
   // What only the panel needs comes second.
   const final = panelLayers(run, result.layers);
   const box = dataPoints(run.data)?.box ?? null;
-  const boundaries = box ? snapshotBoundaries(trainer, result.layers, weightSnapshots, box) : null;
+  const pictures = snapshotPictures(trainer, result.layers, weightSnapshots, box, plan);
+  const last = weightSnapshots.length - 1;
   const snapshots = weightSnapshots.map((snapshot, i) => ({
     epoch: snapshot.epoch,
     // The last snapshot holds the final weights: the final layers say the same and more.
     layers: snapshot.epoch === result.epochs ? final : snapshotLayers(final, snapshot),
-    boundary: boundaries ? boundaries[i] : null,
+    boundary: pictures.boundaries[i],
+    health: snapshotHealth(i === last ? finalHealth : pictures.health[i]),
   }));
-  if (snapshots.length === 0) snapshots.push({ epoch: result.epochs, layers: final, boundary: box ? trainerBoundary(trainer, box, BOUNDARY_GRID) : null });
+  if (snapshots.length === 0) {
+    snapshots.push({ epoch: result.epochs, layers: final, boundary: box ? trainerBoundary(trainer, box, BOUNDARY_GRID) : null, health: snapshotHealth(finalHealth) });
+  }
   post({ type: 'record', job, version, key: run.key, record: record(run, result, snapshots) });
 }
 
 /**
- * The boundary of every recorded snapshot, computed by the trainer itself (its kernels)
- * with the snapshot's weights loaded, then the final weights put back exactly, so ⏭ Step
- * continues from them.
+ * The boundary of every recorded snapshot and the health figures of those the plan measures
+ * (but the last: the final weights, measured already), computed by the trainer itself (its
+ * kernels) with the snapshot's weights loaded, then the final weights put back exactly, so
+ * ⏭ Step continues from them.
  */
-function snapshotBoundaries(trainer: Trainer, finalLayers: readonly LayerState[], snapshots: readonly WeightSnapshot[], box: Box): number[][] {
-  const boundaries = snapshots.map((snapshot) => {
-    snapshot.weights.forEach((weights, k) => trainer.setLayer(k + 1, weights, snapshot.biases[k]));
-    return trainerBoundary(trainer, box, BOUNDARY_GRID);
+function snapshotPictures(
+  trainer: Trainer, finalLayers: readonly LayerState[], snapshots: readonly WeightSnapshot[], box: Box | null, plan: HealthPlan,
+): { boundaries: (number[] | null)[]; health: (HealthMeasure | null)[] } {
+  const boundaries: (number[] | null)[] = [];
+  const health: (HealthMeasure | null)[] = [];
+  snapshots.forEach((snapshot, i) => {
+    const measure = plan.measured.has(i) && i < snapshots.length - 1;
+    if (box || measure) snapshot.weights.forEach((weights, k) => trainer.setLayer(k + 1, weights, snapshot.biases[k]));
+    boundaries.push(box ? trainerBoundary(trainer, box, BOUNDARY_GRID) : null);
+    health.push(measure ? trainer.health(plan.rows, snapshot.epoch) : null);
   });
   finalLayers.forEach((layer, k) => trainer.setLayer(k + 1, layer.weights, layer.biases));
-  return boundaries;
+  return { boundaries, health };
 }
 
 /**
@@ -268,10 +288,26 @@ function liveSnapshots(message: Extract<HostMessage, { type: 'train' }>, trainer
   let lastSent = -Infinity;
   let wait = LIVE_SNAPSHOT_INTERVAL_MS;
   let sent = 0;
+  // Live health figures: not of the initial weights, and within HEALTH_SHARE of the time trained so far
+  // (the last measurement's cost counted ahead), each of as many rows as the finished run's plan allows.
+  const started = performance.now();
+  const healthRows = healthPlan(trainer.trainingRows.length, run.settings.epochs, 1).rows;
+  let healthSpent = 0;
+  let healthCost = 0;
+  const measureHealth = (epoch: number): HealthMeasure | undefined => {
+    if (epoch === 0 || trainer.trainingRows.length === 0) return undefined;
+    const began = performance.now();
+    if (healthSpent + healthCost > HEALTH_SHARE * (began - started)) return undefined;
+    const measure = trainer.health(healthRows, epoch);
+    healthCost = performance.now() - began;
+    healthSpent += healthCost;
+    return measure;
+  };
   const send = (epoch: number, loss: number, progress?: ProgressReport) => {
     const began = performance.now();
     const layers = trainer.layers();
-    const weights: LiveWeights = { epoch, loss, layers, rows: explainRows(run, trainer) };
+    const health = measureHealth(epoch);
+    const weights: LiveWeights = { epoch, loss, layers, rows: explainRows(run, trainer), ...(health ? { health } : {}) };
     const boundary = data ? trainerBoundary(trainer, data.box, BOUNDARY_GRID) : null;
     post({ type: 'snapshot', job, version, key: run.key, weights, boundary, ...(frame ? { frame } : {}), ...(progress ? { progress } : {}) });
     frame = undefined;
