@@ -9,9 +9,11 @@ import {
   edgeWidth,
   formatNumber,
   formatPercent,
+  healthColumns,
   layoutDiagram,
   niceTicks,
   parseColor,
+  unitsText,
 } from '../../client/src/webview/layout';
 import { fourInputView, twoInputView } from '../report/fixtures';
 
@@ -186,5 +188,26 @@ describe('biasLabel', () => {
 
   it('never takes more than four characters, so it fits a node circle', () => {
     for (let e = -6; e <= 9; e += 0.37) for (const sign of [1, -1]) expect([...biasLabel(sign * 10 ** e)].length).toBeLessThanOrEqual(4);
+  });
+});
+
+describe('healthColumns and unitsText (the panel\'s training-health chart)', () => {
+  const layers = [layer('hidden', 2, 12, 3), layer('out', 12, 1, 4)];
+  const snapshot = (epoch: number, health: { dead: number | null; saturated: number | null; ratio: number | null }[] | null) => ({ epoch, layers, boundary: null, health });
+
+  it('draws one series per layer over the measured snapshots only, leaving out what a log axis cannot show', () => {
+    const view = {
+      snapshots: [
+        snapshot(0, null),
+        snapshot(10, [{ dead: 0, saturated: null, ratio: 0.5 }, { dead: null, saturated: 0, ratio: 0.1 }]),
+        snapshot(20, null),
+        snapshot(30, [{ dead: 5, saturated: null, ratio: 0 }, { dead: null, saturated: 1, ratio: 1e-3 }]),
+      ],
+    };
+    expect(healthColumns(view)).toEqual({ epochs: [10, 30], layers: ['hidden', 'out'], ratios: [[0.5, null], [0.1, 1e-3]] });
+    expect(healthColumns({ snapshots: [snapshot(0, null)] })).toBeNull();
+    expect(unitsText(view.snapshots[3])).toEqual(['hidden: 5 of 12 never activate', 'out: 1 of 1 saturated']);
+    expect(unitsText(view.snapshots[1])).toEqual([]);
+    expect(unitsText(view.snapshots[0])).toEqual([]);
   });
 });

@@ -135,22 +135,7 @@ export class LossCurve {
             if ((u.cursor.left ?? -1) < 0 && u.data[0].length > 0) queueMicrotask(() => this.showLatestInLegend());
           },
         ],
-        draw: [
-          (u: uPlot) => {
-            if (this.markerEpoch === null) return;
-            const x = u.valToPos(this.markerEpoch, 'x', true);
-            const ctx = u.ctx;
-            ctx.save();
-            ctx.strokeStyle = t.focus;
-            ctx.setLineDash([4, 3]);
-            ctx.lineWidth = 1.5 * devicePixelRatio;
-            ctx.beginPath();
-            ctx.moveTo(x, u.bbox.top);
-            ctx.lineTo(x, u.bbox.top + u.bbox.height);
-            ctx.stroke();
-            ctx.restore();
-          },
-        ],
+        draw: [epochMarker(() => this.markerEpoch, t)],
       },
     };
   }
@@ -159,4 +144,23 @@ export class LossCurve {
     this.resizeObserver.disconnect();
     this.plot?.destroy();
   }
+}
+
+/** A uPlot draw hook: a dashed vertical line at the epoch the snapshot slider shows (none when null). */
+export function epochMarker(epoch: () => number | null, t: Theme): (u: uPlot) => void {
+  return (u) => {
+    const at = epoch();
+    if (at === null) return;
+    const x = u.valToPos(at, 'x', true);
+    const ctx = u.ctx;
+    ctx.save();
+    ctx.strokeStyle = t.focus;
+    ctx.setLineDash([4, 3]);
+    ctx.lineWidth = 1.5 * devicePixelRatio;
+    ctx.beginPath();
+    ctx.moveTo(x, u.bbox.top);
+    ctx.lineTo(x, u.bbox.top + u.bbox.height);
+    ctx.stroke();
+    ctx.restore();
+  };
 }

@@ -206,6 +206,36 @@ export function curveColumns(view: TrainingView): {
   return { epochs, loss, validationLoss, accuracy, validationAccuracy, logScale: positive && loss.some((v) => v !== null) };
 }
 
+/**
+ * The panel's training-health chart (docs/editor.md "Training health"): ‖∂L/∂W‖/‖W‖ of every layer
+ * over the epochs of the measured snapshots (null where a value is not positive: the axis is log),
+ * and the dead and saturated units of the measured snapshot at or before `epoch`, in words.
+ */
+export function healthColumns(view: Pick<TrainingView, 'snapshots'>): { epochs: number[]; layers: string[]; ratios: (number | null)[][] } | null {
+  const measured = view.snapshots.filter((s) => s.health && s.health.length === s.layers.length);
+  if (measured.length === 0) return null;
+  const layers = measured[measured.length - 1].layers.map((l) => l.name);
+  const ratios = layers.map((_name, k) => measured.map((s) => {
+    const r = s.health![k]?.ratio ?? null;
+    return r !== null && r > 0 && Number.isFinite(r) ? r : null;
+  }));
+  return { epochs: measured.map((s) => s.epoch), layers, ratios };
+}
+
+/** The units findings of one snapshot's health, in words ("hidden: 5 of 12 never activate"), empty when none or not measured. */
+export function unitsText(snapshot: Pick<TrainingView['snapshots'][number], 'health' | 'layers'> | undefined): string[] {
+  const health = snapshot?.health;
+  if (!snapshot || !health) return [];
+  const lines: string[] = [];
+  snapshot.layers.forEach((layer, k) => {
+    const figures = health[k];
+    if (!figures) return;
+    if (figures.dead) lines.push(`${layer.name}: ${figures.dead} of ${layer.units} never activate`);
+    if (figures.saturated) lines.push(`${layer.name}: ${figures.saturated} of ${layer.units} saturated`);
+  });
+  return lines;
+}
+
 /** Linear interpolation between two RGB colours, t in [0, 1]. */
 export function mixRgb(a: readonly number[], b: readonly number[], t: number): [number, number, number] {
   const u = Math.max(0, Math.min(1, t));

@@ -5,6 +5,7 @@ import { BoundaryMap } from './boundary';
 import { setButtonLabel, type ButtonIcon } from './icons';
 import { LossCurve } from './curve';
 import { NetworkDiagram } from './diagram';
+import { HealthChart } from './health';
 import { formatLossAgainst, formatSeconds } from '../../../server/src/present/numbers';
 import { formatNumber, formatPercent } from './layout';
 import { readTheme, type Theme } from './theme';
@@ -70,6 +71,8 @@ export class RunView {
   private readonly boundary: BoundaryMap;
   private readonly diagram: NetworkDiagram;
   private readonly weights: WeightTables;
+  private readonly healthFigure = element('figure', 'nn-figure nn-health-figure');
+  private readonly health: HealthChart;
   private view: TrainingView | undefined;
   private followLatest = true;
   private replayTimer: ReturnType<typeof setInterval> | undefined;
@@ -137,13 +140,20 @@ export class RunView {
     const weightsHost = element('div', 'nn-weights-host');
     diagramFigure.append(this.diagramCaption, diagramHost, diagramLegend, weightsHost);
 
-    this.body.append(charts, this.sliderRow, diagramFigure);
+    const healthHost = element('div', 'nn-health');
+    this.healthFigure.append(
+      element('figcaption', undefined, 'Gradient size per layer: ‖∂L/∂W‖ / ‖W‖ on the training data'),
+      healthHost,
+      element('div', 'nn-legend muted', 'below 1e-5 a layer barely learns (vanishing gradient); above 1 a step outgrows the weights (exploding)'),
+    );
+    this.body.append(charts, this.sliderRow, diagramFigure, this.healthFigure);
     this.element.append(header, this.summary, this.stats, this.empty, this.body);
 
     this.curve = new LossCurve(curveHost, this.theme);
     this.boundary = new BoundaryMap(boundaryHost, this.theme);
     this.diagram = new NetworkDiagram(diagramHost, this.theme, { onLayerClick: options.onLayerClick });
     this.weights = new WeightTables(weightsHost, this.theme);
+    this.health = new HealthChart(healthHost, this.theme);
   }
 
   update(incoming: TrainingView): void {
@@ -210,6 +220,7 @@ export class RunView {
     this.renderBoundaryLegend(view.classes ?? null);
     // The first training of a run has a curve before it has any weights to draw.
     this.diagramFigure.hidden = count === 0;
+    this.healthFigure.hidden = !this.health.update(view);
     this.showSnapshot();
   }
 
@@ -246,6 +257,7 @@ export class RunView {
     }
     if (view.box) this.boundary.update(view, snapshot?.boundary ?? null);
     this.curve.setMarker(snapshot && snapshot !== latest ? snapshot.epoch : null);
+    this.health.show(snapshot, snapshot === latest);
   }
 
   private toggleReplay(): void {
@@ -330,5 +342,6 @@ export class RunView {
     this.curve.dispose();
     this.boundary.dispose();
     this.diagram.dispose();
+    this.health.dispose();
   }
 }

@@ -17,6 +17,8 @@ import { compiledKernels, createTrainer, type KernelHelpers } from '../engine';
 import { startKernelHelpers, startKernelHelpersEarly } from '../training/kernelHelpers';
 import type { EpochReport, StopReason, TrainResult } from '../nn/types';
 import { frozenAdvice, missAdvice, overflowAdvice } from '../present/results';
+import { blownText, findingText, flatText, measureSnapshots, trainedHealth, type RunHealth } from '../present/health';
+import { healthFindings, type HealthMeasure } from '../nn/health';
 import { formatPercent, formatSeconds, lossWord } from '../present/summary';
 import { DataStore } from '../data/store';
 import { plural } from '../language/wording';
@@ -75,6 +77,10 @@ export interface TrainedRun {
   run: RunSpec;
   result: TrainResult;
   seconds: number;
+  /** The health of the final weights, the flat-loss rule and a divergence's layer (docs/editor.md "Training health"). */
+  health?: RunHealth;
+  /** With --report: the health figures of `result.snapshots`, one per snapshot (null where the plan measured none). */
+  snapshotHealth?: (HealthMeasure | null)[];
 }
 
 /**
@@ -309,7 +315,7 @@ async function trainSpec(options: TrainOptions, io: CliIo, hooks: TrainHooks, he
       const outcome = await trainSliced(runWithSettings, options.maxSeconds, io, () => interrupted, showProgress, helpers, options.report !== null);
       trained.push({ run: runWithSettings, ...outcome });
       const written = options.epochs !== null ? run.settings.epochs : null;
-      if (!options.json) io.stdout(summary(options.file, lines, runWithSettings, outcome.result, outcome.seconds, trained.length > 1, written));
+      if (!options.json) io.stdout(summary(options.file, lines, runWithSettings, outcome, trained.length > 1, written));
       if (outcome.result.stopped === 'cancelled') break;
     }
   } finally {
@@ -355,7 +361,7 @@ async function trainSliced(
   showProgress: boolean,
   helpers: KernelHelpers | undefined,
   recordSnapshots = false,
-): Promise<{ result: TrainResult; seconds: number }> {
+): Promise<Omit<TrainedRun, 'run'>> {
   const trainer = createTrainer(run.network, run.data, run.settings, { helpers });
   const started = io.now();
   const deadline = maxSeconds === null ? Infinity : started + maxSeconds * 1000;
@@ -380,7 +386,12 @@ async function trainSliced(
   }
   const seconds = (io.now() - started) / 1000;
   if (showProgress) draw('\r\x1b[K');
-  return { result: trainer.finish(stopped), seconds };
+  const result = trainer.finish(stopped);
+  // Training health as the editor measures it (present/health.ts): the final weights, and for the report the snapshots within the plan.
+  const snapshots = result.snapshots ?? [];
+  const { plan, health } = trainedHealth(trainer, run, result, snapshots);
+  const snapshotHealth = recordSnapshots ? measureSnapshots(trainer, result.layers, snapshots, plan, health.measure) : undefined;
+  return { result, seconds, health, ...(snapshotHealth ? { snapshotHealth } : {}) };
 }
 
 function progressBar(run: RunSpec, latest: EpochReport | null, seconds: number, columns: number): string {
@@ -395,22 +406,35 @@ function progressBar(run: RunSpec, latest: EpochReport | null, seconds: number, 
 }
 
 /** What a run's stop means; `writtenEpochs` is the file's epochs when --epochs ran fewer or more. */
-const STOPPED_TEXT: Record<StopReason, (run: RunSpec, result: TrainResult, writtenEpochs: number | null) => string> = {
+const STOPPED_TEXT: Record<StopReason, (run: RunSpec, result: TrainResult, writtenEpochs: number | null, health: RunHealth | null) => string> = {
   target: (run) => `loss < ${run.settings.stopLoss} (target reached)`,
-  epochs: (run, result, writtenEpochs) => {
+  epochs: (run, result, writtenEpochs, health) => {
     const all = run.settings.epochs === 1 ? '1 epoch run' : `all ${run.settings.epochs} epochs run`;
     const frozen = frozenAdvice(run, result);
     if (run.settings.stopLoss === null) return frozen !== null ? `${all}. ${frozen}` : all;
-    return `${all}, target loss < ${run.settings.stopLoss} not reached. ${frozen ?? missAdvice(result.history.loss, run.settings, writtenEpochs)}`;
+    // --epochs that cut the run says so first (missAdvice); a flat loss otherwise says where it stuck.
+    const flat = health?.flat && writtenEpochs === null ? flatText(health.flat) : null;
+    return `${all}, target loss < ${run.settings.stopLoss} not reached. ${frozen ?? flat ?? missAdvice(result.history.loss, run.settings, writtenEpochs)}`;
   },
-  diverged: (run, result) => {
+  diverged: (run, result, _written, health) => {
     const overflow = overflowAdvice(run, result);
     if (overflow !== null) return `diverged: the loss was ${lossWord(result.history.loss)} at the initial weights, before any update; ${overflow.advice}`;
-    return `diverged: the loss became ${lossWord(result.history.loss)} in epoch ${result.epochs}; ${divergenceAdvice(run)}`;
+    const blown = health?.blown && result.updates > 0 ? `. ${blownText(run, health.blown)}` : '';
+    return `diverged: the loss became ${lossWord(result.history.loss)} in epoch ${result.epochs}; ${divergenceAdvice(run)}${blown}`;
   },
   time: () => 'time limit (--max-seconds)',
   cancelled: () => 'cancelled (Ctrl+C)',
 };
+
+/** Each health finding of the final weights on a line of its own, naming the layer and its line (none after a divergence). */
+function healthLines(lines: LineIndex, run: RunSpec, result: TrainResult, health: RunHealth | null): string[] {
+  if (!health?.measure || result.stopped === 'diverged') return [];
+  return healthFindings(health.measure).map((finding) => {
+    const layer = run.network.layers[finding.layer];
+    const line = lines.cliPosition(layer.span.start).line;
+    return `  health    layer '${layer.name}' (line ${line}): ${findingText(finding, health.measure!, layer.activation)}`;
+  });
+}
 
 /** What to change after a divergence, as the editor's diagnostic says it: a lower rate, and normalized inputs when they are large. */
 function divergenceAdvice(run: RunSpec): string {
@@ -421,7 +445,8 @@ function divergenceAdvice(run: RunSpec): string {
 }
 
 /** The human-readable summary of one run. */
-function summary(file: string, lines: LineIndex, run: RunSpec, result: TrainResult, seconds: number, separate: boolean, writtenEpochs: number | null): string {
+function summary(file: string, lines: LineIndex, run: RunSpec, trained: Omit<TrainedRun, 'run'>, separate: boolean, writtenEpochs: number | null): string {
+  const { result, seconds, health } = trained;
   const line = lines.cliPosition(run.keywordSpan.start).line;
   const sizes = [run.network.input, ...run.network.layers.map((layer) => layer.units)];
   let parameters = 0;
@@ -441,7 +466,8 @@ function summary(file: string, lines: LineIndex, run: RunSpec, result: TrainResu
     `  loss      ${formatLoss(result.loss)}${result.finalLoss !== null ? ` (final weights: ${formatLoss(result.finalLoss)})` : ''}`,
   );
   out.push(`  epoch     ${result.epochs} of ${run.settings.epochs}`);
-  out.push(`  stopped   ${STOPPED_TEXT[result.stopped](run, result, writtenEpochs)}`);
+  out.push(`  stopped   ${STOPPED_TEXT[result.stopped](run, result, writtenEpochs, health ?? null)}`);
+  out.push(...healthLines(lines, run, result, health ?? null));
   if (result.accuracy !== null) out.push(`  accuracy  ${formatPercent(result.accuracy)}`);
   if (result.validationLoss !== null) {
     const accuracy = result.validationAccuracy !== null ? `, accuracy ${formatPercent(result.validationAccuracy)}` : '';

@@ -10,7 +10,7 @@ import {
   type BlownLayer, type FlatLoss, type HealthFinding, type HealthMeasure,
 } from '../nn/health';
 import type { Trainer } from '../nn/trainer';
-import type { TrainResult, WeightSnapshot } from '../nn/types';
+import type { LayerState, TrainResult, WeightSnapshot } from '../nn/types';
 import type { SnapshotHealth } from '../protocol';
 import type { RunState } from '../training/runState';
 import { formatLoss } from './numbers';
@@ -72,6 +72,25 @@ export function trainedHealth(trainer: Trainer, run: RunSpec, result: TrainResul
   const plan = healthPlan(result.trainRows, result.epochs, snapshots.length);
   const measure = result.trainRows > 0 ? trainer.health(plan.rows, result.epochs) : null;
   return { plan, health: resultHealth(run, result, measure, snapshots) };
+}
+
+/**
+ * The health figures of the snapshots the plan measures, by the trainer itself with each one's
+ * weights loaded, then the final weights (`finalLayers`) put back exactly, so ⏭ Step continues
+ * from them. The last snapshot holds the final weights: `final` is its measurement, made already.
+ */
+export function measureSnapshots(
+  trainer: Trainer, finalLayers: readonly LayerState[], snapshots: readonly WeightSnapshot[], plan: HealthPlan, final: HealthMeasure | null,
+): (HealthMeasure | null)[] {
+  const last = snapshots.length - 1;
+  const measures = snapshots.map((snapshot, i) => {
+    if (i === last) return final;
+    if (!plan.measured.has(i)) return null;
+    snapshot.weights.forEach((weights, k) => trainer.setLayer(k + 1, weights, snapshot.biases[k]));
+    return trainer.health(plan.rows, snapshot.epoch);
+  });
+  finalLayers.forEach((layer, k) => trainer.setLayer(k + 1, layer.weights, layer.biases));
+  return measures;
 }
 
 /** The health figures the run's weights stand at now: live, or the trained ones; none after Step or Reset. */

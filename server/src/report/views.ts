@@ -9,6 +9,8 @@ import type { TrainResult } from '../nn/types';
 import type { CurvePoint, PanelLayer, Snapshot, TrainingView } from '../protocol';
 import { BOUNDARY_GRID, boundaryGrid, dataPoints } from '../present/boundary';
 import { panelLayer, snapshotLayers } from '../present/snapshots';
+import { snapshotHealth, type RunHealth } from '../present/health';
+import type { HealthMeasure } from '../nn/health';
 import { runStatus } from '../present/summary';
 import { runStateOf } from '../training/runState';
 import { reportPieces } from './html';
@@ -24,6 +26,9 @@ export interface ReportRun {
   seconds: number;
   /** The file's runs, so a run is named by its line when it shares its network with another. */
   runs?: readonly RunSpec[];
+  /** The health of the final weights, and of each of `result.snapshots` where measured (docs/editor.md "Training health"). */
+  health?: RunHealth;
+  snapshotHealth?: readonly (HealthMeasure | null)[];
 }
 
 /** Curve points kept per run, as the editor keeps them. */
@@ -75,22 +80,24 @@ export function trainingView(uri: string, text: string, report: ReportRun): Trai
   const final = result.layers.map((layer, k) => panelLayer(layer, layerLines[k] ?? 0));
   const recorded = result.snapshots ?? [];
   // As in the editor: each snapshot shows the last single update at its time (the trainer records it).
-  const layerSnapshots: { epoch: number; layers: PanelLayer[] }[] = recorded
-    .filter((s) => s.epoch < result.epochs)
-    .map((s) => ({ epoch: s.epoch, layers: snapshotLayers(final, s) }));
-  layerSnapshots.push({ epoch: result.epochs, layers: final });
+  const measured = report.snapshotHealth ?? [];
+  const layerSnapshots: { epoch: number; layers: PanelLayer[]; health: HealthMeasure | null }[] = recorded
+    .map((s, i) => ({ epoch: s.epoch, layers: snapshotLayers(final, s), health: measured[i] ?? null }))
+    .filter((s) => s.epoch < result.epochs);
+  layerSnapshots.push({ epoch: result.epochs, layers: final, health: report.health?.measure ?? null });
 
   const data = dataPoints(drawnRows(run.data));
   const snapshots: Snapshot[] = layerSnapshots.map((s) => ({
     epoch: s.epoch,
     layers: s.layers,
     boundary: data ? boundaryGrid(s.layers, result.normalization, data.box, BOUNDARY_GRID) : null,
+    health: snapshotHealth(s.health),
   }));
 
   const curve: CurvePoint[] = reportsOf(thinHistory(result.history, CURVE_POINTS));
 
   // The same state and status the editor makes of a finished run, so the report says what the panel says.
-  const state = runStateOf({ live: null, cached: { outcome: { key: run.key, result, step: null, seconds, rows: null }, record: null }, failure: null, estimate: seconds });
+  const state = runStateOf({ live: null, cached: { outcome: { key: run.key, result, step: null, seconds, rows: null, health: report.health ?? null }, record: null }, failure: null, estimate: seconds });
   return {
     uri,
     version: 0,

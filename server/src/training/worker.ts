@@ -24,7 +24,7 @@ import type { RunOutcome, StepPosition } from './outcome';
 import { dataPoints, trainerBoundary, BOUNDARY_GRID, type Box } from '../present/boundary';
 import { measureScale } from './measure';
 import { layerStateSize, panelLayer, snapshotLayers } from '../present/snapshots';
-import { HEALTH_SHARE, healthPlan, snapshotHealth, trainedHealth, type HealthPlan } from '../present/health';
+import { HEALTH_SHARE, healthPlan, measureSnapshots, snapshotHealth, trainedHealth } from '../present/health';
 import type { HealthMeasure } from '../nn/health';
 
 /** Snapshots kept per run, evenly spaced over its epochs (the panel's scrubber). */
@@ -166,14 +166,14 @@ function train(message: Extract<HostMessage, { type: 'train' }>): void {
   // What only the panel needs comes second.
   const final = panelLayers(run, result.layers);
   const box = dataPoints(run.data)?.box ?? null;
-  const pictures = snapshotPictures(trainer, result.layers, weightSnapshots, box, plan);
-  const last = weightSnapshots.length - 1;
+  const boundaries = box ? snapshotBoundaries(trainer, result.layers, weightSnapshots, box) : null;
+  const measures = measureSnapshots(trainer, result.layers, weightSnapshots, plan, finalHealth);
   const snapshots = weightSnapshots.map((snapshot, i) => ({
     epoch: snapshot.epoch,
     // The last snapshot holds the final weights: the final layers say the same and more.
     layers: snapshot.epoch === result.epochs ? final : snapshotLayers(final, snapshot),
-    boundary: pictures.boundaries[i],
-    health: snapshotHealth(i === last ? finalHealth : pictures.health[i]),
+    boundary: boundaries ? boundaries[i] : null,
+    health: snapshotHealth(measures[i]),
   }));
   if (snapshots.length === 0) {
     snapshots.push({ epoch: result.epochs, layers: final, boundary: box ? trainerBoundary(trainer, box, BOUNDARY_GRID) : null, health: snapshotHealth(finalHealth) });
@@ -182,24 +182,17 @@ function train(message: Extract<HostMessage, { type: 'train' }>): void {
 }
 
 /**
- * The boundary of every recorded snapshot and the health figures of those the plan measures
- * (but the last: the final weights, measured already), computed by the trainer itself (its
- * kernels) with the snapshot's weights loaded, then the final weights put back exactly, so
- * ⏭ Step continues from them.
+ * The boundary of every recorded snapshot, computed by the trainer itself (its kernels)
+ * with the snapshot's weights loaded, then the final weights put back exactly, so ⏭ Step
+ * continues from them.
  */
-function snapshotPictures(
-  trainer: Trainer, finalLayers: readonly LayerState[], snapshots: readonly WeightSnapshot[], box: Box | null, plan: HealthPlan,
-): { boundaries: (number[] | null)[]; health: (HealthMeasure | null)[] } {
-  const boundaries: (number[] | null)[] = [];
-  const health: (HealthMeasure | null)[] = [];
-  snapshots.forEach((snapshot, i) => {
-    const measure = plan.measured.has(i) && i < snapshots.length - 1;
-    if (box || measure) snapshot.weights.forEach((weights, k) => trainer.setLayer(k + 1, weights, snapshot.biases[k]));
-    boundaries.push(box ? trainerBoundary(trainer, box, BOUNDARY_GRID) : null);
-    health.push(measure ? trainer.health(plan.rows, snapshot.epoch) : null);
+function snapshotBoundaries(trainer: Trainer, finalLayers: readonly LayerState[], snapshots: readonly WeightSnapshot[], box: Box): number[][] {
+  const boundaries = snapshots.map((snapshot) => {
+    snapshot.weights.forEach((weights, k) => trainer.setLayer(k + 1, weights, snapshot.biases[k]));
+    return trainerBoundary(trainer, box, BOUNDARY_GRID);
   });
   finalLayers.forEach((layer, k) => trainer.setLayer(k + 1, layer.weights, layer.biases));
-  return { boundaries, health };
+  return boundaries;
 }
 
 /**
