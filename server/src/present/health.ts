@@ -24,9 +24,9 @@ export interface RunHealth {
 }
 
 /** Health measurements may cost at most this share of the training's sample passes (epochs × training rows)… */
-export const HEALTH_SHARE = 0.03;
-/** …but one measurement passes at least this many rows (or the whole training part, when smaller). */
-export const HEALTH_MIN_ROWS = 256;
+export const HEALTH_SHARE = 0.01;
+/** …plus this many multiply-adds (about a millisecond), so a small run is measured whole and often. */
+export const HEALTH_FREE_WORK = 1 << 20;
 
 /** Rows per measurement, and the indices of the snapshots measured. */
 export interface HealthPlan {
@@ -36,18 +36,24 @@ export interface HealthPlan {
 
 /**
  * Which of a finished run's `snapshots` get a health measurement and of how many rows: within
- * HEALTH_SHARE of the training's sample passes, at most HEALTH_MAX_ROWS rows each (at least
- * HEALTH_MIN_ROWS), evenly spread over the snapshots, the last (the final weights) always.
+ * HEALTH_SHARE of the training's sample passes plus HEALTH_FREE_WORK multiply-adds (a pass costs
+ * about 3 × parameters per row), each of at most HEALTH_MAX_ROWS rows, evenly spread over the
+ * snapshots, the last (the final weights) always.
  */
-export function healthPlan(trainRows: number, epochs: number, snapshots: number): HealthPlan {
-  const budget = HEALTH_SHARE * trainRows * Math.max(epochs, 1);
-  const rows = Math.max(1, Math.min(trainRows, HEALTH_MAX_ROWS, Math.max(HEALTH_MIN_ROWS, Math.floor(budget))));
+export function healthPlan(trainRows: number, epochs: number, snapshots: number, parameters: number): HealthPlan {
+  const budget = HEALTH_SHARE * trainRows * Math.max(epochs, 1) + HEALTH_FREE_WORK / Math.max(3 * parameters, 1);
+  const rows = Math.max(1, Math.min(trainRows, HEALTH_MAX_ROWS, Math.floor(budget)));
   const count = Math.max(1, Math.min(snapshots, Math.floor(budget / rows)));
   const measured = new Set<number>();
   if (snapshots === 0) return { rows, measured };
   const last = snapshots - 1;
   for (let j = 0; j < count; j++) measured.add(count === 1 ? last : Math.round((j * last) / (count - 1)));
   return { rows, measured };
+}
+
+/** Weights and biases of a network: what one measured row costs, three multiply-adds each. */
+export function parameterCount(layers: readonly { weights: ArrayLike<number>; biases: ArrayLike<number> }[]): number {
+  return layers.reduce((sum, layer) => sum + layer.weights.length + layer.biases.length, 0);
 }
 
 /** A measurement as a snapshot carries it to the panel (null when the snapshot was not measured). */
@@ -69,7 +75,7 @@ export function resultHealth(run: RunSpec, result: TrainResult, measure: HealthM
  * and a divergence's layer.
  */
 export function trainedHealth(trainer: Trainer, run: RunSpec, result: TrainResult, snapshots: readonly WeightSnapshot[]): { plan: HealthPlan; health: RunHealth } {
-  const plan = healthPlan(result.trainRows, result.epochs, snapshots.length);
+  const plan = healthPlan(result.trainRows, result.epochs, snapshots.length, parameterCount(result.layers));
   const measure = result.trainRows > 0 ? trainer.health(plan.rows, result.epochs) : null;
   return { plan, health: resultHealth(run, result, measure, snapshots) };
 }

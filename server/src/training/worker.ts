@@ -24,7 +24,7 @@ import type { RunOutcome, StepPosition } from './outcome';
 import { dataPoints, trainerBoundary, BOUNDARY_GRID, type Box } from '../present/boundary';
 import { measureScale } from './measure';
 import { layerStateSize, panelLayer, snapshotLayers } from '../present/snapshots';
-import { HEALTH_SHARE, healthPlan, measureSnapshots, snapshotHealth, trainedHealth } from '../present/health';
+import { HEALTH_SHARE, healthPlan, measureSnapshots, parameterCount, snapshotHealth, trainedHealth } from '../present/health';
 import type { HealthMeasure } from '../nn/health';
 
 /** Snapshots kept per run, evenly spaced over its epochs (the panel's scrubber). */
@@ -284,7 +284,7 @@ function liveSnapshots(message: Extract<HostMessage, { type: 'train' }>, trainer
   // Live health figures: not of the initial weights, and within HEALTH_SHARE of the time trained so far
   // (the last measurement's cost counted ahead), each of as many rows as the finished run's plan allows.
   const started = performance.now();
-  const healthRows = healthPlan(trainer.trainingRows.length, run.settings.epochs, 1).rows;
+  const healthRows = healthPlan(trainer.trainingRows.length, run.settings.epochs, 1, parameterCount(trainer.layers())).rows;
   let healthSpent = 0;
   let healthCost = 0;
   const measureHealth = (epoch: number): HealthMeasure | undefined => {
