@@ -124,6 +124,26 @@ export interface Snapshot {
   boundary: number[] | null;
   /** The training-health figures of these weights per layer, when this snapshot was measured (docs/editor.md "Training health"). */
   health?: SnapshotHealth[] | null;
+  /** What each unit the diagram shows has learned: its output over the input plane, or its histogram (docs/editor.md "The training panel"). */
+  units?: UnitPictures | null;
+}
+
+/** The most units of a layer the panel's diagram draws (and so has pictures of); the rest are counted. */
+export const UNITS_SHOWN = 12;
+
+/**
+ * Per-unit pictures of one snapshot. 'plane' (two-input data): each unit's activation a at the
+ * centres of a size × size lattice over the data's box, row-major from the top, as the boundary.
+ * 'histogram' (wider inputs): each unit's activations over the training data in `size` equal bins
+ * between its `ranges` [min, max], as counts.
+ */
+export interface UnitPictures {
+  kind: 'plane' | 'histogram';
+  size: number;
+  /** Per layer 1..L: its first min(units, UNITS_SHOWN) units, each `size`² cells (plane) or `size` counts (histogram), unit after unit. */
+  layers: number[][];
+  /** 'histogram': per layer, [min, max] of each shown unit, unit after unit. */
+  ranges?: number[][];
 }
 
 /** One layer's training-health figures in a snapshot: dead and saturated units (null where they do not apply), ‖∂L/∂W‖/‖W‖. */

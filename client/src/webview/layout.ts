@@ -236,6 +236,38 @@ export function unitsText(snapshot: Pick<TrainingView['snapshots'][number], 'hea
   return lines;
 }
 
+/**
+ * One unit's picture over the input plane as RGBA pixels (size × size, row-major from the top):
+ * a sigmoid or softmax output is coloured by its value (0 one colour, 1 the other, as the
+ * boundary), any other by its sign and size against the largest |a| of the picture.
+ */
+export function unitPixels(
+  values: readonly number[], offset: number, size: number, activation: string,
+  negative: readonly number[], positive: readonly number[], background: readonly number[],
+): Uint8ClampedArray<ArrayBuffer> {
+  const cells = size * size;
+  const probability = activation === 'sigmoid' || activation === 'softmax';
+  let largest = 0;
+  if (!probability) for (let c = 0; c < cells; c++) largest = Math.max(largest, Math.abs(values[offset + c] ?? 0));
+  const pixels = new Uint8ClampedArray(cells * 4);
+  for (let c = 0; c < cells; c++) {
+    const v = values[offset + c] ?? 0;
+    const t = probability ? v : largest > 0 ? 0.5 + (0.5 * v) / largest : 0.5;
+    const [r, g, b] = boundaryColor(t, negative, positive, background);
+    pixels.set([r, g, b, 255], c * 4);
+  }
+  return pixels;
+}
+
+/** The picture of input `i` (0: x₁ across, 1: x₂ up) on the same lattice as the units': its value from −1 to 1. */
+export function inputPlane(i: number, size: number): number[] {
+  const values: number[] = [];
+  for (let row = 0; row < size; row++) {
+    for (let col = 0; col < size; col++) values.push(i === 0 ? ((col + 0.5) / size) * 2 - 1 : 1 - ((row + 0.5) / size) * 2);
+  }
+  return values;
+}
+
 /** Linear interpolation between two RGB colours, t in [0, 1]. */
 export function mixRgb(a: readonly number[], b: readonly number[], t: number): [number, number, number] {
   const u = Math.max(0, Math.min(1, t));

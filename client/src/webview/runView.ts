@@ -1,6 +1,6 @@
 // One run's card: header and numbers, loss curve, decision boundary, snapshot slider and network diagram; used by the panel and the static report alike.
 
-import type { RunPhase, Snapshot, TrainingView } from '../../../server/src/protocol';
+import type { RunPhase, Snapshot, TrainingView, UnitPictures } from '../../../server/src/protocol';
 import { BoundaryMap } from './boundary';
 import { setButtonLabel, type ButtonIcon } from './icons';
 import { LossCurve } from './curve';
@@ -252,7 +252,7 @@ export class RunView {
     this.diagramCaption.textContent = `Network ${epochText}`.trim();
     this.boundaryCaption.textContent = `Decision boundary ${epochText}`.trim();
     if (snapshot) {
-      this.diagram.update(view.inputNames, snapshot.layers, snapshot.epoch, view.classes ?? null);
+      this.diagram.update(view.inputNames, snapshot.layers, snapshot.epoch, view.classes ?? null, unitsFor(view.snapshots, snapshot));
       this.weights.update(view.inputNames, snapshot.layers, snapshot.epoch);
     }
     if (view.box) this.boundary.update(view, snapshot?.boundary ?? null);
@@ -344,4 +344,18 @@ export class RunView {
     this.diagram.dispose();
     this.health.dispose();
   }
+}
+
+/**
+ * The per-unit pictures to draw with a snapshot: its own, or for histograms (drawn for the
+ * measured snapshots only: docs/editor.md "The training panel") the latest earlier snapshot's.
+ */
+function unitsFor(snapshots: readonly Snapshot[], snapshot: Snapshot): UnitPictures | null {
+  if (snapshot.units) return snapshot.units;
+  const index = snapshots.indexOf(snapshot);
+  for (let i = index - 1; i >= 0; i--) {
+    const units = snapshots[i].units;
+    if (units) return units.kind === 'histogram' ? units : null;
+  }
+  return null;
 }

@@ -19,6 +19,8 @@ import type { EpochReport, StopReason, TrainResult } from '../nn/types';
 import { frozenAdvice, missAdvice, overflowAdvice } from '../present/results';
 import { blownText, findingText, flatText, measureSnapshots, trainedHealth, type RunHealth } from '../present/health';
 import { healthFindings, type HealthMeasure } from '../nn/health';
+import { drawSnapshots, pictures } from '../present/boundary';
+import type { UnitPictures } from '../protocol';
 import { formatPercent, formatSeconds, lossWord } from '../present/summary';
 import { DataStore } from '../data/store';
 import { plural } from '../language/wording';
@@ -81,6 +83,8 @@ export interface TrainedRun {
   health?: RunHealth;
   /** With --report: the health figures of `result.snapshots`, one per snapshot (null where the plan measured none). */
   snapshotHealth?: (HealthMeasure | null)[];
+  /** With --report: the per-unit pictures of `result.snapshots`, as the editor's worker draws them. */
+  snapshotUnits?: (UnitPictures | null)[];
 }
 
 /**
@@ -390,8 +394,10 @@ async function trainSliced(
   // Training health as the editor measures it (present/health.ts): the final weights, and for the report the snapshots within the plan.
   const snapshots = result.snapshots ?? [];
   const { plan, health } = trainedHealth(trainer, run, result, snapshots);
-  const snapshotHealth = recordSnapshots ? measureSnapshots(trainer, result.layers, snapshots, plan, health.measure) : undefined;
-  return { result, seconds, health, ...(snapshotHealth ? { snapshotHealth } : {}) };
+  if (!recordSnapshots) return { result, seconds, health };
+  const snapshotHealth = measureSnapshots(trainer, result.layers, snapshots, plan, health.measure);
+  const snapshotUnits = drawSnapshots(trainer, result.layers, snapshots, pictures(run, trainer), plan.measured).map((drawn) => drawn.units);
+  return { result, seconds, health, snapshotHealth, snapshotUnits };
 }
 
 function progressBar(run: RunSpec, latest: EpochReport | null, seconds: number, columns: number): string {

@@ -311,15 +311,41 @@ export class Trainer {
    * grid at the products' speed. Overwrites only the forward scratch buffers.
    */
   firstOutputs(inputs: ArrayLike<number>, rows: number): Float64Array {
-    const width = this.sizes[0];
     const out = new Float64Array(rows);
+    this.forwardRows(inputs, rows, (pass, chunk, columns) => {
+      const y = pass.activations[this.layerCount];
+      for (let s = 0; s < columns; s++) out[chunk + s] = y[s];
+    });
+    return out;
+  }
+
+  /**
+   * a⁽ᵏ⁾ of the first `perLayer` units of every layer k = 1..L (index 0 is layer 1; units × rows,
+   * row-major) for many raw inputs, through the same passes as firstOutputs: the panel's
+   * per-unit pictures, each unit's output over the input plane.
+   */
+  unitOutputs(inputs: ArrayLike<number>, rows: number, perLayer: number): Float64Array[] {
+    const shown = this.sizes.slice(1).map((units) => Math.min(units, perLayer));
+    const out = shown.map((units) => new Float64Array(units * rows));
+    this.forwardRows(inputs, rows, (pass, chunk, columns) => {
+      for (let k = 1; k <= this.layerCount; k++) {
+        const a = pass.activations[k];
+        const target = out[k - 1];
+        for (let j = 0; j < shown[k - 1]; j++) for (let s = 0; s < columns; s++) target[j * rows + chunk + s] = a[j * columns + s];
+      }
+    });
+    return out;
+  }
+
+  /** The forward pass of many raw inputs a chunk at a time; `visit` reads each chunk's z and a. */
+  private forwardRows(inputs: ArrayLike<number>, rows: number, visit: (pass: WidePass, chunk: number, columns: number) => void): void {
+    const width = this.sizes[0];
     const raw = new Float64Array(width);
     const normalized = new Float64Array(width);
     // A tiny training set leaves room for a few columns only: a grid goes through wider buffers of its own
     // (each column's numbers do not depend on how many go through a pass with it).
     const pass = rows > this.capacity ? this.widePass() : { capacity: this.capacity, preActivations: this.net.preActivations, activations: this.net.activations };
     const x = pass.activations[0];
-    const y = pass.activations[this.layerCount];
     for (let chunk = 0; chunk < rows; chunk += pass.capacity) {
       const columns = Math.min(pass.capacity, rows - chunk);
       for (let s = 0; s < columns; s++) {
@@ -328,12 +354,11 @@ export class Trainer {
         for (let c = 0, i = s; c < width; c++, i += columns) x[i] = normalized[c];
       }
       forward(this.net, this.products, columns, pass.preActivations, pass.activations);
-      for (let s = 0; s < columns; s++) out[chunk + s] = y[s];
+      visit(pass, chunk, columns);
     }
-    return out;
   }
 
-  /** z and a buffers of CHUNK_COLUMNS columns for firstOutputs, allocated on first use (its own capacity otherwise). */
+  /** z and a buffers of CHUNK_COLUMNS columns for forwardRows, allocated on first use (its own capacity otherwise). */
   private widePass(): WidePass {
     if (this.wide) return this.wide;
     const net = this.net;

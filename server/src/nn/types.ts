@@ -8,6 +8,7 @@
 //   trainer.layers(): LayerState[]           // W, b, last δ and gradients of every layer
 //   trainer.explain(x, y): SampleExplanation // forward + backward of one sample, no update
 //   trainer.predict(x): number[]             // ŷ for a raw input x (normalized inside)
+//   trainer.firstOutputs(xs, n) / unitOutputs(xs, n, perLayer) // ŷ₁, or every shown unit's a, for many raw inputs (panel pictures)
 //   trainer.trainingLoss(): number           // mean loss of the current weights on the training part
 //   trainer.health(limit): HealthMeasure      // per-layer training health of the current weights, one evaluation pass (health.ts)
 //   trainer.setLayer(k, weights, biases)     // overwrite W⁽ᵏ⁾, b⁽ᵏ⁾ (k from 1): tests, experiments

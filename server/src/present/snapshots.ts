@@ -7,7 +7,7 @@
 // changes, so a client that holds some of them is sent only the newer ones.
 
 import type { LayerState, WeightSnapshot } from '../nn/types';
-import type { PanelLayer, Snapshot } from '../protocol';
+import type { PanelLayer, Snapshot, UnitPictures } from '../protocol';
 
 /** A trainer layer as the panel draws it; `line` is the layer statement's offset (the LSP side turns it into a line). */
 export function panelLayer(layer: LayerState, line: number): PanelLayer {
@@ -46,9 +46,15 @@ export function layerStateSize(layer: LayerState): number {
   return layer.weights.length * 2 + layer.biases.length * 3 + (layer.lastUpdate?.length ?? 0);
 }
 
+/** Numbers a snapshot's per-unit pictures hold. */
+export function unitPicturesSize(units: UnitPictures | null | undefined): number {
+  if (!units) return 0;
+  return units.layers.reduce((sum, values) => sum + values.length, 0) + (units.ranges?.reduce((sum, values) => sum + values.length, 0) ?? 0);
+}
+
 /** Numbers one snapshot holds (what the budget counts). */
 export function snapshotSize(snapshot: Snapshot): number {
-  let size = snapshot.boundary?.length ?? 0;
+  let size = (snapshot.boundary?.length ?? 0) + unitPicturesSize(snapshot.units);
   for (const layer of snapshot.layers) {
     size += layer.weights.length + layer.biases.length + (layer.weightGradient?.length ?? 0) + (layer.lastUpdate?.length ?? 0);
   }

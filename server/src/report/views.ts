@@ -6,7 +6,7 @@ import type { Dataset, RunSpec } from '../language/model';
 import { LineIndex } from '../language/positions';
 import { reportsOf, thinHistory } from '../nn/history';
 import type { TrainResult } from '../nn/types';
-import type { CurvePoint, PanelLayer, Snapshot, TrainingView } from '../protocol';
+import type { CurvePoint, PanelLayer, Snapshot, TrainingView, UnitPictures } from '../protocol';
 import { BOUNDARY_GRID, boundaryGrid, dataPoints } from '../present/boundary';
 import { panelLayer, snapshotLayers } from '../present/snapshots';
 import { snapshotHealth, type RunHealth } from '../present/health';
@@ -29,6 +29,8 @@ export interface ReportRun {
   /** The health of the final weights, and of each of `result.snapshots` where measured (docs/editor.md "Training health"). */
   health?: RunHealth;
   snapshotHealth?: readonly (HealthMeasure | null)[];
+  /** The per-unit pictures of each of `result.snapshots`, drawn by the command line's trainer. */
+  snapshotUnits?: readonly (UnitPictures | null)[];
 }
 
 /** Curve points kept per run, as the editor keeps them. */
@@ -81,10 +83,12 @@ export function trainingView(uri: string, text: string, report: ReportRun): Trai
   const recorded = result.snapshots ?? [];
   // As in the editor: each snapshot shows the last single update at its time (the trainer records it).
   const measured = report.snapshotHealth ?? [];
-  const layerSnapshots: { epoch: number; layers: PanelLayer[]; health: HealthMeasure | null }[] = recorded
-    .map((s, i) => ({ epoch: s.epoch, layers: snapshotLayers(final, s), health: measured[i] ?? null }))
+  const units = report.snapshotUnits ?? [];
+  const layerSnapshots: { epoch: number; layers: PanelLayer[]; health: HealthMeasure | null; units: UnitPictures | null }[] = recorded
+    .map((s, i) => ({ epoch: s.epoch, layers: snapshotLayers(final, s), health: measured[i] ?? null, units: units[i] ?? null }))
     .filter((s) => s.epoch < result.epochs);
-  layerSnapshots.push({ epoch: result.epochs, layers: final, health: report.health?.measure ?? null });
+  // The last recorded snapshot holds the final weights.
+  layerSnapshots.push({ epoch: result.epochs, layers: final, health: report.health?.measure ?? null, units: units[recorded.length - 1] ?? null });
 
   const data = dataPoints(drawnRows(run.data));
   const snapshots: Snapshot[] = layerSnapshots.map((s) => ({
@@ -92,6 +96,7 @@ export function trainingView(uri: string, text: string, report: ReportRun): Trai
     layers: s.layers,
     boundary: data ? boundaryGrid(s.layers, result.normalization, data.box, BOUNDARY_GRID) : null,
     health: snapshotHealth(s.health),
+    units: s.units,
   }));
 
   const curve: CurvePoint[] = reportsOf(thinHistory(result.history, CURVE_POINTS));

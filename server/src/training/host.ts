@@ -279,6 +279,7 @@ export class TrainingHost {
         if (!live()) return;
         const snapshot: Snapshot = {
           epoch: weights.epoch, layers: weights.layers.map((layer, k) => panelLayer(layer, layerOffsets[k] ?? 0)), boundary, health: snapshotHealth(weights.health ?? null),
+          units: weights.units ?? null,
         };
         job.snapshots.add(snapshot);
         // A snapshot the health budget left unmeasured keeps the last measured figures.

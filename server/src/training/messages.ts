@@ -9,7 +9,7 @@
 import type { HealthMeasure } from '../nn/health';
 import type { RunSpec } from '../language/model';
 import type { LayerState, SampleExplanation } from '../nn/types';
-import type { CurvePoint, Snapshot } from '../protocol';
+import type { CurvePoint, Snapshot, UnitPictures } from '../protocol';
 import type { RunOutcome } from './outcome';
 
 /** Values of the shared cancel flag (Int32Array of length 1). */
@@ -76,6 +76,8 @@ export interface LiveWeights {
   rows: SampleExplanation[] | null;
   /** The training-health figures of these weights, when this snapshot was measured (within the budget: docs/editor.md "Training health"). */
   health?: HealthMeasure;
+  /** The panel's per-unit pictures of these weights (present/boundary.ts). */
+  units?: UnitPictures | null;
 }
 
 export interface ProgressReport {

@@ -16,14 +16,14 @@ import { performance } from 'node:perf_hooks';
 import { reportsOf, thinHistory } from '../nn/history';
 import { createTrainer } from '../engine';
 import type { Trainer } from '../nn/trainer';
-import type { LayerState, TrainResult, WeightSnapshot } from '../nn/types';
+import type { LayerState, TrainResult } from '../nn/types';
 import type { RunSpec } from '../language/model';
 import type { PanelLayer, Snapshot } from '../protocol';
 import { CancelFlag, type HostMessage, type LiveWeights, type ProgressReport, type RunFrame, type RunRecord, type WorkerMessage } from './messages';
 import type { RunOutcome, StepPosition } from './outcome';
-import { dataPoints, trainerBoundary, BOUNDARY_GRID, type Box } from '../present/boundary';
+import { dataPoints, drawSnapshots, pictures, BOUNDARY_GRID } from '../present/boundary';
 import { measureScale } from './measure';
-import { layerStateSize, panelLayer, snapshotLayers } from '../present/snapshots';
+import { layerStateSize, panelLayer, snapshotLayers, unitPicturesSize } from '../present/snapshots';
 import { HEALTH_SHARE, healthPlan, measureSnapshots, parameterCount, snapshotHealth, trainedHealth } from '../present/health';
 import type { HealthMeasure } from '../nn/health';
 
@@ -165,35 +165,20 @@ function train(message: Extract<HostMessage, { type: 'train' }>): void {
 
   // What only the panel needs comes second.
   const final = panelLayers(run, result.layers);
-  const box = dataPoints(run.data)?.box ?? null;
-  const boundaries = box ? snapshotBoundaries(trainer, result.layers, weightSnapshots, box) : null;
+  const drawing = pictures(run, trainer);
+  const drawn = drawSnapshots(trainer, result.layers, weightSnapshots, drawing, plan.measured);
   const measures = measureSnapshots(trainer, result.layers, weightSnapshots, plan, finalHealth);
-  const snapshots = weightSnapshots.map((snapshot, i) => ({
+  const snapshots: Snapshot[] = weightSnapshots.map((snapshot, i) => ({
     epoch: snapshot.epoch,
     // The last snapshot holds the final weights: the final layers say the same and more.
     layers: snapshot.epoch === result.epochs ? final : snapshotLayers(final, snapshot),
-    boundary: boundaries ? boundaries[i] : null,
+    ...drawn[i],
     health: snapshotHealth(measures[i]),
   }));
-  if (snapshots.length === 0) {
-    snapshots.push({ epoch: result.epochs, layers: final, boundary: box ? trainerBoundary(trainer, box, BOUNDARY_GRID) : null, health: snapshotHealth(finalHealth) });
-  }
+  if (snapshots.length === 0) snapshots.push({ epoch: result.epochs, layers: final, ...drawing.draw(true), health: snapshotHealth(finalHealth) });
   post({ type: 'record', job, version, key: run.key, record: record(run, result, snapshots) });
 }
 
-/**
- * The boundary of every recorded snapshot, computed by the trainer itself (its kernels)
- * with the snapshot's weights loaded, then the final weights put back exactly, so ⏭ Step
- * continues from them.
- */
-function snapshotBoundaries(trainer: Trainer, finalLayers: readonly LayerState[], snapshots: readonly WeightSnapshot[], box: Box): number[][] {
-  const boundaries = snapshots.map((snapshot) => {
-    snapshot.weights.forEach((weights, k) => trainer.setLayer(k + 1, weights, snapshot.biases[k]));
-    return trainerBoundary(trainer, box, BOUNDARY_GRID);
-  });
-  finalLayers.forEach((layer, k) => trainer.setLayer(k + 1, layer.weights, layer.biases));
-  return boundaries;
-}
 
 /**
  * One update of ⏭ Step: continues the trainer this worker keeps for the run, else starts
@@ -238,8 +223,7 @@ function reset(message: Extract<HostMessage, { type: 'reset' }>): void {
 function finishMove(message: Extract<HostMessage, { type: 'step' | 'reset' }>, trainer: Trainer, outcome: RunOutcome): void {
   const { job, version, run } = message;
   const position = outcome.position!;
-  const box = dataPoints(run.data)?.box ?? null;
-  const snapshots = [{ epoch: position.epoch, layers: panelLayers(run, position.layers), boundary: box ? trainerBoundary(trainer, box, BOUNDARY_GRID) : null }];
+  const snapshots = [{ epoch: position.epoch, layers: panelLayers(run, position.layers), ...pictures(run, trainer).draw(true) }];
   post({ type: 'done', job, version, key: run.key, outcome });
   post({ type: 'record', job, version, key: run.key, record: record(run, null, snapshots) });
 }
@@ -281,6 +265,7 @@ function liveSnapshots(message: Extract<HostMessage, { type: 'train' }>, trainer
   let lastSent = -Infinity;
   let wait = LIVE_SNAPSHOT_INTERVAL_MS;
   let sent = 0;
+  const drawing = pictures(run, trainer);
   // Live health figures: not of the initial weights, and within HEALTH_SHARE of the time trained so far
   // (the last measurement's cost counted ahead), each of as many rows as the finished run's plan allows.
   const started = performance.now();
@@ -300,12 +285,12 @@ function liveSnapshots(message: Extract<HostMessage, { type: 'train' }>, trainer
     const began = performance.now();
     const layers = trainer.layers();
     const health = measureHealth(epoch);
-    const weights: LiveWeights = { epoch, loss, layers, rows: explainRows(run, trainer), ...(health ? { health } : {}) };
-    const boundary = data ? trainerBoundary(trainer, data.box, BOUNDARY_GRID) : null;
+    const { boundary, units } = drawing.draw(true);
+    const weights: LiveWeights = { epoch, loss, layers, rows: explainRows(run, trainer), units, ...(health ? { health } : {}) };
     post({ type: 'snapshot', job, version, key: run.key, weights, boundary, ...(frame ? { frame } : {}), ...(progress ? { progress } : {}) });
     frame = undefined;
     const now = performance.now();
-    const values = layers.reduce((sum, layer) => sum + layerStateSize(layer), boundary?.length ?? 0);
+    const values = layers.reduce((sum, layer) => sum + layerStateSize(layer), (boundary?.length ?? 0) + unitPicturesSize(units));
     // The first snapshot's time is mostly compiling the code that takes it: it says little of the next ones'.
     const cost = sent === 0 ? 0 : now - began;
     sent++;
