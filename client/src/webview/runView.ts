@@ -134,7 +134,7 @@ export class RunView {
     const diagramHost = element('div');
     const diagramLegend = element('div', 'nn-legend');
     diagramLegend.innerHTML =
-      '<span><i class="line positive"></i>positive weight</span><span><i class="line negative"></i>negative weight</span><span class="muted">thickness ∝ |w| · number in a node: its bias b · hover an edge for W and its last update (∂L/∂W, ΔW)' +
+      '<span><i class="line positive"></i>positive weight</span><span><i class="line negative"></i>negative weight</span><span class="muted">thickness ∝ |w| · in a node: what the unit has learned (its output over the input plane, or its histogram), else its bias b · hover a node to enlarge it, an edge for W and its last update (∂L/∂W, ΔW)' +
       (options.onLayerClick ? ' · click a layer to show it in the editor' : '') +
       '</span>';
     const weightsHost = element('div', 'nn-weights-host');
