@@ -18,6 +18,8 @@ export const Commands = {
   step: 'nn.step',
   /** Puts the run at the line back at its initial weights (epoch 0), so Step goes from there; arguments [uri, line]. */
   reset: 'nn.reset',
+  /** Backprop's gradient against the central difference at the weights of the run at the line (every run without one); arguments [uri, line?]. */
+  checkGradients: 'nn.checkGradients',
 } as const;
 
 /**
@@ -34,6 +36,8 @@ export const ClientCommands = {
   showTraining: 'nn.showTraining',
   /** "NN: Export Trained Model…": a format, a save dialog; arguments [uri?, line?], else the run at the cursor. */
   exportModel: 'nn.exportModel',
+  /** Palette "NN: Check Gradients": the run under the cursor (every run outside one). */
+  checkGradientsActive: 'nn.checkGradientsActive',
 } as const;
 
 /** Where a run stands. `stepped`: its weights were moved by Step or Reset since it was last trained (RunStatus.step). */

@@ -105,7 +105,7 @@ export class Trainer {
   private divergedEpoch: number | null = null;
   /** firstOutputs' own wider forward buffers, when the training's are narrow (see widePass). */
   private wide: WidePass | null = null;
-  /** health()'s own ∂L/∂W and ∂L/∂b (index 0 unused), allocated on first use. */
+  /** evaluationPass()'s own ∂L/∂W and ∂L/∂b (index 0 unused), allocated on first use. */
   private healthGradients: { weights: Vector[]; biases: Vector[] } | null = null;
 
   /** A trainer on the plain loops, or on `fastPath` (engine/index.ts createTrainer picks one). */
@@ -383,6 +383,32 @@ export class Trainer {
    * the run, its last update and what layers() shows are untouched.
    */
   health(limit: number = HEALTH_MAX_ROWS, epoch: number = this.epoch): HealthMeasure {
+    const tally = new HealthTally(this.sizes, this.net.act);
+    const pass = this.evaluationPass(limit, (z, columns, lossSum) => tally.addChunk(z, columns, lossSum));
+    return tally.finish(epoch, this.trainingRows.length, this.net.weights, pass.weightGradients);
+  }
+
+  /**
+   * The mean loss of the current weights on the training part (or `limit` evenly strided rows of
+   * it) and its backprop gradient ∂L/∂W⁽ᵏ⁾, ∂L/∂b⁽ᵏ⁾ (means over the rows; index 0 is layer 1), by
+   * the same pass as health(), the run untouched: what a gradient check compares with the slope.
+   */
+  lossAndGradient(limit: number = HEALTH_MAX_ROWS): { loss: number; rows: number; weights: Float64Array[]; biases: Float64Array[] } {
+    let lossSum = 0;
+    const pass = this.evaluationPass(limit, (_z, _columns, chunkLoss) => {
+      lossSum += chunkLoss;
+    });
+    const mean = (sums: Vector[]) => sums.slice(1).map((sum) => Float64Array.from(sum, (g) => g / pass.rows));
+    return { loss: lossSum / pass.rows, rows: pass.rows, weights: mean(pass.weightGradients), biases: mean(pass.biasGradients) };
+  }
+
+  /**
+   * One forward and backward pass, no update, over `limit` evenly strided rows of the training
+   * part, on the path's own products; the gradients are summed into buffers of its own (returned,
+   * index 0 unused) and z, a, δ are scratch, so the run and what layers() shows are untouched.
+   * `visit` sees each chunk's z and loss sum.
+   */
+  private evaluationPass(limit: number, visit: (z: Vector[], columns: number, lossSum: number) => void): { rows: number; weightGradients: Vector[]; biasGradients: Vector[] } {
     const net = this.net;
     if (!this.healthGradients) {
       const empty = this.allocate(0);
@@ -396,18 +422,17 @@ export class Trainer {
     }
     const sums: Layers = { ...net, weightGradients: this.healthGradients.weights, biasGradients: this.healthGradients.biases };
     const sample = healthSample(this.trainingRows.length, limit);
-    const tally = new HealthTally(this.sizes, net.act);
     for (let chunk = 0; chunk < sample.length; chunk += this.capacity) {
       const columns = Math.min(this.capacity, sample.length - chunk);
       this.gather(this.trainInputs, this.trainTargets, sample, chunk, columns);
       forward(net, this.products, columns);
       let lossSum = 0;
       for (let s = 0; s < columns; s++) lossSum += outputDelta(net, this.output, columns, s);
-      tally.addChunk(net.preActivations, columns, lossSum);
+      visit(net.preActivations, columns, lossSum);
       backpropagate(net, this.products, columns);
       accumulateGradients(sums, this.products, columns, chunk > 0);
     }
-    return tally.finish(epoch, this.trainingRows.length, net.weights, sums.weightGradients);
+    return { rows: sample.length, weightGradients: sums.weightGradients, biasGradients: sums.biasGradients };
   }
 
   /** Mean per-sample loss of the current weights on the training part (`finalLoss`, docs/cli.md "The JSON document"). */

@@ -12,7 +12,7 @@ import {
 import type { Trainer } from '../nn/trainer';
 import type { LayerState, TrainResult, WeightSnapshot } from '../nn/types';
 import type { SnapshotHealth } from '../protocol';
-import type { RunState } from '../training/runState';
+import type { CheckedGradients, RunState } from '../training/runState';
 import { formatLoss } from './numbers';
 import { addNormalizeFix, findData, setRateFix } from './results';
 
@@ -203,4 +203,18 @@ export function blownText(run: RunSpec, blown: BlownLayer): string {
   const factor = blown.growth >= 1e6 ? blown.growth.toExponential(1) : blown.growth >= 100 ? Math.round(blown.growth).toLocaleString('en-US') : blown.growth.toFixed(1);
   const growth = Number.isFinite(blown.growth) ? `grew ${factor}×` : 'stopped being finite';
   return `The weights of layer '${name}' blew up first (‖W‖ ${growth} by epoch ${blown.epoch}).`;
+}
+
+/** A relative error of a gradient check above this says backprop is not the slope (a correct one reads below 1e-6: docs/editor.md "Checking gradients"). */
+export const CHECK_WRONG = 1e-4;
+
+/** A gradient check in words: each layer's largest relative error, and what that says. */
+export function gradientCheckText(run: RunSpec, checked: CheckedGradients): { text: string; wrong: boolean } {
+  const { check } = checked;
+  const layers = check.layers.map((layer, k) => `${run.network.layers[k]?.name ?? `layer${k + 1}`} ${layer.error.toExponential(1)}`).join(', ');
+  const wrong = check.layers.some((layer) => !(layer.error <= CHECK_WRONG));
+  const rows = check.rows === check.of ? `${plural(check.rows, 'training row')}` : `${check.rows} sampled training rows of ${check.of}`;
+  const at = `${checked.source === 'live' ? 'live ' : ''}weights of epoch ${checked.epoch}`;
+  const verdict = wrong ? `backprop's gradient differs from the slope (errors above ${CHECK_WRONG})` : "backprop's gradient is the slope";
+  return { text: `gradient check of ${run.network.name} on ${run.data.name}, ${at}, ${rows}: largest relative error per layer ${layers}: ${verdict}.`, wrong };
 }

@@ -6,6 +6,7 @@
 // synchronous training loop never sees one): it is a SharedArrayBuffer flag the
 // trainer polls between batches.
 
+import type { GradientCheck } from '../nn/gradientCheck';
 import type { HealthMeasure } from '../nn/health';
 import type { RunSpec } from '../language/model';
 import type { LayerState, SampleExplanation } from '../nn/types';
@@ -54,6 +55,8 @@ export type HostMessage =
   | (JobMessage & { type: 'step'; from: StepStart; replay: number })
   /** ⏭ Reset: a trainer with the seed's initial weights, kept for the next Step; answers with them (epoch 0). */
   | (JobMessage & { type: 'reset' })
+  /** "NN: Check Gradients": backprop against the central difference at these weights (index 0 is layer 1), in f64. */
+  | (JobMessage & { type: 'gradcheck'; layers: GivenLayer[] })
   /** Forget the trainer kept for this key (a new training discards the stepped state). */
   | { type: 'forget'; key: string };
 
@@ -109,4 +112,12 @@ export type WorkerMessage =
   | { type: 'done'; job: number; version: number; key: string; outcome: RunOutcome }
   /** …then, right after, what only the panel needs (curve, snapshots, boundary grids). */
   | { type: 'record'; job: number; version: number; key: string; record: RunRecord }
-  | { type: 'failed'; job: number; version: number; key: string; message: string };
+  | { type: 'failed'; job: number; version: number; key: string; message: string }
+  /** The answer to 'gradcheck'. */
+  | { type: 'gradients'; job: number; version: number; key: string; check: GradientCheck };
+
+/** One layer's W (row-major) and b, as a gradient check is given them. */
+export interface GivenLayer {
+  weights: Float64Array;
+  biases: Float64Array;
+}

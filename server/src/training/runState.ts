@@ -7,6 +7,7 @@
 // "One state, every view"). New per-run facts (a current rate, a penalty, expectations)
 // are added here, to ProgressReport or to TrainResult, and reach every view the same way.
 
+import type { GradientCheck } from '../nn/gradientCheck';
 import type { HealthMeasure } from '../nn/health';
 import type { LayerState, SampleExplanation, StepReport } from '../nn/types';
 import type { RunPhase } from '../protocol';
@@ -55,6 +56,15 @@ export interface RunState {
   failure: string | null;
   /** Estimated seconds for the whole run on this machine (every epoch, docs/editor.md "Auto-train and the estimate"). */
   estimate: number;
+  /** The last "NN: Check Gradients" of the run, and the weights it checked (docs/editor.md "Checking gradients"). */
+  gradientCheck: CheckedGradients | null;
+}
+
+/** A gradient check and the weights it was made at. */
+export interface CheckedGradients {
+  check: GradientCheck;
+  epoch: number;
+  source: RunWeights['source'];
 }
 
 /** The parts the host keeps of a run. */
@@ -63,10 +73,11 @@ export interface RunParts {
   cached: CachedRun | null;
   failure: string | null;
   estimate: number;
+  gradientCheck?: CheckedGradients | null;
 }
 
 /** The run's one state, from the parts the host keeps. */
-export function runStateOf({ live, cached, failure, estimate }: RunParts): RunState {
+export function runStateOf({ live, cached, failure, estimate, gradientCheck }: RunParts): RunState {
   const outcome = cached?.outcome ?? null;
   const settled = settledWeights(outcome);
   const training = live?.kind === 'train' ? live : null;
@@ -98,6 +109,7 @@ export function runStateOf({ live, cached, failure, estimate }: RunParts): RunSt
     weights,
     failure: phase === 'failed' ? failure : null,
     estimate,
+    gradientCheck: gradientCheck ?? null,
   };
 }
 

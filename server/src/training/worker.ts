@@ -23,6 +23,7 @@ import { CancelFlag, type HostMessage, type LiveWeights, type ProgressReport, ty
 import type { RunOutcome, StepPosition } from './outcome';
 import { dataPoints, drawSnapshots, pictures, BOUNDARY_GRID } from '../present/boundary';
 import { measureScale } from './measure';
+import { checkGradients } from '../nn/gradientCheck';
 import { layerStateSize, panelLayer, snapshotLayers, unitPicturesSize } from '../present/snapshots';
 import { HEALTH_SHARE, healthPlan, measureSnapshots, parameterCount, snapshotHealth, trainedHealth } from '../present/health';
 import type { HealthMeasure } from '../nn/health';
@@ -80,11 +81,13 @@ port.on('message', (message: HostMessage) => {
       return;
     case 'train':
     case 'step':
-    case 'reset': {
+    case 'reset':
+    case 'gradcheck': {
       const { job, version, run } = message;
       try {
         if (message.type === 'train') train(message);
         else if (message.type === 'step') step(message);
+        else if (message.type === 'gradcheck') gradcheck(message);
         else reset(message);
       } catch (error) {
         post({ type: 'failed', job, version, key: run.key, message: error instanceof Error ? error.message : String(error) });
@@ -217,6 +220,14 @@ function reset(message: Extract<HostMessage, { type: 'reset' }>): void {
   keep(run.key, { trainer, from: 'initial', steps: 0 });
   const position: StepPosition = { from: 'initial', steps: 0, epoch: 0, loss: finiteOrNull(trainer.trainingLoss()), layers: trainer.layers() };
   finishMove(message, trainer, { key: run.key, result: null, step: null, seconds: 0, rows: explainRows(run, trainer), position });
+}
+
+/** "NN: Check Gradients": a trainer of the run in f64 at the given weights, backprop against the slope (nn/gradientCheck.ts). */
+function gradcheck(message: Extract<HostMessage, { type: 'gradcheck' }>): void {
+  const { job, version, run } = message;
+  const trainer = createTrainer(run.network, run.data, { ...run.settings, precision: 'f64' });
+  message.layers.forEach((layer, k) => trainer.setLayer(k + 1, layer.weights, layer.biases));
+  post({ type: 'gradients', job, version, key: run.key, check: checkGradients(trainer) });
 }
 
 /** Sends a step's or reset's outcome, then the panel's picture of the weights it left. */
