@@ -132,6 +132,15 @@ export interface Snapshot {
   units?: UnitPictures | null;
 }
 
+/** Confusion matrices of a classification run: entry [t][p] counts the rows of class t put in class p. */
+export interface Confusion {
+  /** Class names: `onehot`'s labels, or 0 and 1 for one output. */
+  classes: string[];
+  training: number[][];
+  /** Null without a validation part. */
+  validation: number[][] | null;
+}
+
 /** The most units of a layer the panel's diagram draws (and so has pictures of); the rest are counted. */
 export const UNITS_SHOWN = 12;
 
@@ -180,6 +189,8 @@ export interface TrainingView {
   /** Class labels in output order (`target … onehot`), to name the outputs; absent or null otherwise. */
   classes?: string[] | null;
   curve: CurvePoint[];
+  /** Classification runs: the confusion matrices of the final weights (docs/editor.md "The training panel"); absent otherwise. */
+  confusion?: Confusion | null;
   snapshots: Snapshot[];
   /**
    * Incremental snapshots (absent from views that are always whole, e.g. the static report):

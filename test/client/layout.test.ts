@@ -4,6 +4,7 @@ import type { PanelLayer } from '../../server/src/protocol';
 import {
   MAX_UNITS_SHOWN,
   biasLabel,
+  classScores,
   boundaryColor,
   curveColumns,
   edgeWidth,
@@ -209,5 +210,22 @@ describe('healthColumns and unitsText (the panel\'s training-health chart)', () 
     expect(unitsText(view.snapshots[3])).toEqual(['hidden: 5 of 12 never activate', 'out: 1 of 1 saturated']);
     expect(unitsText(view.snapshots[1])).toEqual([]);
     expect(unitsText(view.snapshots[0])).toEqual([]);
+  });
+});
+
+describe('classScores (the panel\'s precision and recall)', () => {
+  it('reads precision down a column and recall along a row, null where there is nothing to divide', () => {
+    // 8 of class 0 (6 right), 4 of class 1 (3 right), none of class 2; 1 row of class 0 put in class 2.
+    const matrix = [
+      [6, 1, 1],
+      [1, 3, 0],
+      [0, 0, 0],
+    ];
+    expect(classScores(matrix)).toEqual([
+      { precision: 6 / 7, recall: 6 / 8 },
+      { precision: 3 / 4, recall: 3 / 4 },
+      { precision: 0, recall: null },
+    ]);
+    expect(classScores([[0, 0], [2, 0]])).toEqual([{ precision: 0, recall: null }, { precision: null, recall: 0 }]);
   });
 });

@@ -77,7 +77,9 @@ describe('per-unit pictures', () => {
   it('come live from the worker while spiral.nn trains and change as it learns, then with every snapshot of the record', async () => {
     host = new TrainingHost({ workerPath: bundledWorker(), poolSize: 1 });
     const events = new Events(host);
-    const runs = checked(spiral).runs;
+    // All 3,000 epochs (no stop rule): long enough for several live snapshots on a fast machine.
+    const runs = checked(spiral.replace(/\n\s*stop when loss < [\d.]+/, '')).runs;
+    expect(runs[0].settings.stopLoss).toBeNull();
     const key = runs[0].key;
     host.update(URI, 1, runs);
     host.train(URI, null, 60);
@@ -102,6 +104,10 @@ describe('per-unit pictures', () => {
     // The final weights were measured; so were some snapshots before them, within the budget.
     expect(record.snapshots[record.snapshots.length - 1].health).toHaveLength(3);
     expect(record.snapshots.filter((s) => s.health).length).toBeGreaterThan(1);
+    // spiral.nn is a binary classification: the record brings the final weights' confusion matrices.
+    const sum = (m: number[][]) => m.flat().reduce((a, b) => a + b, 0);
+    expect(record.confusion?.classes).toEqual(['0', '1']);
+    expect([sum(record.confusion!.training), sum(record.confusion!.validation!)]).toEqual([240, 60]);
     const outcome = host.record(URI, key).cached!.outcome;
     expect(outcome.health?.measure?.layers).toHaveLength(3);
   });

@@ -268,6 +268,20 @@ export function inputPlane(i: number, size: number): number[] {
   return values;
 }
 
+/**
+ * Per-class precision and recall of a confusion matrix (entry [t][p]: rows of class t put in
+ * class p): precision = right / predicted as the class, recall = right / of the class; null
+ * where nothing was predicted as, or belongs to, the class.
+ */
+export function classScores(matrix: readonly (readonly number[])[]): { precision: number | null; recall: number | null }[] {
+  return matrix.map((row, c) => {
+    const right = row[c] ?? 0;
+    const actual = row.reduce((a, b) => a + b, 0);
+    const predicted = matrix.reduce((sum, r) => sum + (r[c] ?? 0), 0);
+    return { precision: predicted > 0 ? right / predicted : null, recall: actual > 0 ? right / actual : null };
+  });
+}
+
 /** Linear interpolation between two RGB colours, t in [0, 1]. */
 export function mixRgb(a: readonly number[], b: readonly number[], t: number): [number, number, number] {
   const u = Math.max(0, Math.min(1, t));

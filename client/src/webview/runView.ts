@@ -6,6 +6,7 @@ import { setButtonLabel, type ButtonIcon } from './icons';
 import { LossCurve } from './curve';
 import { NetworkDiagram } from './diagram';
 import { HealthChart } from './health';
+import { renderConfusion } from './confusion';
 import { formatLossAgainst, formatSeconds } from '../../../server/src/present/numbers';
 import { formatNumber, formatPercent } from './layout';
 import { readTheme, type Theme } from './theme';
@@ -72,6 +73,8 @@ export class RunView {
   private readonly diagram: NetworkDiagram;
   private readonly weights: WeightTables;
   private readonly healthFigure = element('figure', 'nn-figure nn-health-figure');
+  private readonly confusionFigure = element('figure', 'nn-figure nn-confusion-figure');
+  private readonly confusionHost = element('div', 'nn-confusion-host');
   private readonly health: HealthChart;
   private view: TrainingView | undefined;
   private followLatest = true;
@@ -146,7 +149,8 @@ export class RunView {
       healthHost,
       element('div', 'nn-legend muted', 'below 1e-5 a layer barely learns (vanishing gradient); above 1 a step outgrows the weights (exploding)'),
     );
-    this.body.append(charts, this.sliderRow, diagramFigure, this.healthFigure);
+    this.confusionFigure.append(element('figcaption', undefined, 'Classes: confusion matrix, precision and recall of the final weights'), this.confusionHost);
+    this.body.append(charts, this.sliderRow, diagramFigure, this.healthFigure, this.confusionFigure);
     this.element.append(header, this.summary, this.stats, this.empty, this.body);
 
     this.curve = new LossCurve(curveHost, this.theme);
@@ -221,6 +225,8 @@ export class RunView {
     // The first training of a run has a curve before it has any weights to draw.
     this.diagramFigure.hidden = count === 0;
     this.healthFigure.hidden = !this.health.update(view);
+    this.confusionFigure.hidden = !view.confusion;
+    if (view.confusion) renderConfusion(this.confusionHost, view.confusion);
     this.showSnapshot();
   }
 

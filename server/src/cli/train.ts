@@ -20,7 +20,8 @@ import { frozenAdvice, missAdvice, overflowAdvice } from '../present/results';
 import { blownText, findingText, flatText, measureSnapshots, trainedHealth, type RunHealth } from '../present/health';
 import { healthFindings, type HealthMeasure } from '../nn/health';
 import { drawSnapshots, pictures } from '../present/boundary';
-import type { UnitPictures } from '../protocol';
+import type { Confusion, UnitPictures } from '../protocol';
+import { confusionOf } from '../present/snapshots';
 import { formatPercent, formatSeconds, lossWord } from '../present/summary';
 import { DataStore } from '../data/store';
 import { plural } from '../language/wording';
@@ -85,6 +86,8 @@ export interface TrainedRun {
   snapshotHealth?: (HealthMeasure | null)[];
   /** With --report: the per-unit pictures of `result.snapshots`, as the editor's worker draws them. */
   snapshotUnits?: (UnitPictures | null)[];
+  /** With --report, for classification: the final weights' confusion matrices. */
+  confusion?: Confusion | null;
 }
 
 /**
@@ -397,7 +400,7 @@ async function trainSliced(
   if (!recordSnapshots) return { result, seconds, health };
   const snapshotHealth = measureSnapshots(trainer, result.layers, snapshots, plan, health.measure);
   const snapshotUnits = drawSnapshots(trainer, result.layers, snapshots, pictures(run, trainer), plan.measured).map((drawn) => drawn.units);
-  return { result, seconds, health, snapshotHealth, snapshotUnits };
+  return { result, seconds, health, snapshotHealth, snapshotUnits, confusion: confusionOf(run.data, trainer.confusion()) };
 }
 
 function progressBar(run: RunSpec, latest: EpochReport | null, seconds: number, columns: number): string {

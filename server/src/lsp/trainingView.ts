@@ -32,6 +32,7 @@ export function trainingView(session: DocumentSession, params: TrainingParams): 
     inputNames: run.data.inputNames,
     classes: run.data.classes,
     curve: training ? live.curve : record?.curve ?? [],
+    confusion: training ? null : (record?.confusion ?? null),
     ...part,
     snapshots: part.snapshots.map((s) => ({ ...s, layers: s.layers.map((l, k) => ({ ...l, line: layerLines[k] ?? 0 })) })),
     points: frame?.points ?? null,

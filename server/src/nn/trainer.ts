@@ -591,6 +591,49 @@ export class Trainer {
     return { loss: rows > 0 ? lossSum / rows : NaN, accuracy: rows > 0 ? correct / rows : NaN };
   }
 
+  /**
+   * For a classification run (docs/language.md §4.15), the confusion matrix of the current weights
+   * on the training part and on the validation part (null without one): entry [t][p] counts the rows
+   * of class t the network puts in class p (binary: class 1 when ŷ ≥ 0.5; one-hot: the largest
+   * output). Null for regression.
+   */
+  confusion(): { training: number[][]; validation: number[][] | null } | null {
+    if (this.classification === null) return null;
+    const classes = this.classification === 'binary' ? 2 : this.sizes[this.layerCount];
+    const part = (inputs: Float64Array, targets: Float64Array, rows: number): number[][] => {
+      const matrix = Array.from({ length: classes }, () => new Array<number>(classes).fill(0));
+      for (let chunk = 0; chunk < rows; chunk += this.capacity) {
+        const columns = Math.min(this.capacity, rows - chunk);
+        this.gather(inputs, targets, null, chunk, columns);
+        forward(this.net, this.products, columns);
+        for (let s = 0; s < columns; s++) {
+          const [target, predicted] = this.classesOf(columns, s);
+          matrix[target][predicted]++;
+        }
+      }
+      return matrix;
+    };
+    return {
+      training: part(this.trainInputs, this.trainTargets, this.trainingRows.length),
+      validation: this.validationRows.length > 0 ? part(this.validationInputs, this.validationTargets, this.validationRows.length) : null,
+    };
+  }
+
+  /** The target's class and the predicted one of sample `s` of the chunk in flight (classification runs). */
+  private classesOf(columns: number, s: number): [number, number] {
+    const L = this.layerCount;
+    const a = this.net.activations[L];
+    const y = this.net.targets;
+    if (this.classification === 'binary') return [y[s] === 1 ? 1 : 0, a[s] >= 0.5 ? 1 : 0];
+    let best = 0;
+    let target = 0;
+    for (let l = 1, i = columns + s; l < this.sizes[L]; l++, i += columns) {
+      if (a[i] > a[best * columns + s]) best = l;
+      if (y[i] > y[target * columns + s]) target = l;
+    }
+    return [target, best];
+  }
+
   /** Whether the network's output for sample `s` of the chunk picks the target's class. */
   private isCorrect(columns: number, s: number): boolean {
     const L = this.layerCount;

@@ -7,7 +7,8 @@
 // changes, so a client that holds some of them is sent only the newer ones.
 
 import type { LayerState, WeightSnapshot } from '../nn/types';
-import type { PanelLayer, Snapshot, UnitPictures } from '../protocol';
+import type { Confusion, PanelLayer, Snapshot, UnitPictures } from '../protocol';
+import type { Dataset } from '../language/model';
 
 /** A trainer layer as the panel draws it; `line` is the layer statement's offset (the LSP side turns it into a line). */
 export function panelLayer(layer: LayerState, line: number): PanelLayer {
@@ -137,4 +138,11 @@ export function snapshotsToSend(
     return { series, seqs, after, snapshots: entries.filter((e) => e.seq > after).map((e) => e.snapshot) };
   }
   return { series, seqs, snapshots: entries.map((e) => e.snapshot) };
+}
+
+/** A trainer's confusion matrices with their class names (`onehot`'s labels, else 0 and 1), or null for regression. */
+export function confusionOf(data: Dataset, matrices: { training: number[][]; validation: number[][] | null } | null): Confusion | null {
+  if (!matrices) return null;
+  const classes = data.classes && data.classes.length === matrices.training.length ? [...data.classes] : matrices.training.map((_row, c) => String(c));
+  return { classes, ...matrices };
 }

@@ -6,7 +6,7 @@ import type { Dataset, RunSpec } from '../language/model';
 import { LineIndex } from '../language/positions';
 import { reportsOf, thinHistory } from '../nn/history';
 import type { TrainResult } from '../nn/types';
-import type { CurvePoint, PanelLayer, Snapshot, TrainingView, UnitPictures } from '../protocol';
+import type { Confusion, CurvePoint, PanelLayer, Snapshot, TrainingView, UnitPictures } from '../protocol';
 import { BOUNDARY_GRID, boundaryGrid, dataPoints } from '../present/boundary';
 import { panelLayer, snapshotLayers } from '../present/snapshots';
 import { snapshotHealth, type RunHealth } from '../present/health';
@@ -31,6 +31,8 @@ export interface ReportRun {
   snapshotHealth?: readonly (HealthMeasure | null)[];
   /** The per-unit pictures of each of `result.snapshots`, drawn by the command line's trainer. */
   snapshotUnits?: readonly (UnitPictures | null)[];
+  /** Classification runs: the final weights' confusion matrices. */
+  confusion?: Confusion | null;
 }
 
 /** Curve points kept per run, as the editor keeps them. */
@@ -110,6 +112,7 @@ export function trainingView(uri: string, text: string, report: ReportRun): Trai
     inputNames: run.data.inputNames,
     classes: run.data.classes,
     curve,
+    confusion: report.confusion ?? null,
     snapshots,
     points: data ? data.points : null,
     box: data ? data.box : null,

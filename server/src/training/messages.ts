@@ -10,7 +10,7 @@ import type { GradientCheck } from '../nn/gradientCheck';
 import type { HealthMeasure } from '../nn/health';
 import type { RunSpec } from '../language/model';
 import type { LayerState, SampleExplanation } from '../nn/types';
-import type { CurvePoint, Snapshot, UnitPictures } from '../protocol';
+import type { Confusion, CurvePoint, Snapshot, UnitPictures } from '../protocol';
 import type { RunOutcome } from './outcome';
 
 /** Values of the shared cancel flag (Int32Array of length 1). */
@@ -33,6 +33,8 @@ export interface RunRecord extends RunFrame {
   inputNames: string[];
   curve: CurvePoint[];
   snapshots: Snapshot[];
+  /** Classification runs: the final weights' confusion matrices. */
+  confusion?: Confusion | null;
 }
 
 interface JobMessage {

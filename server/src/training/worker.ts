@@ -24,7 +24,7 @@ import type { RunOutcome, StepPosition } from './outcome';
 import { dataPoints, drawSnapshots, pictures, BOUNDARY_GRID } from '../present/boundary';
 import { measureScale } from './measure';
 import { checkGradients } from '../nn/gradientCheck';
-import { layerStateSize, panelLayer, snapshotLayers, unitPicturesSize } from '../present/snapshots';
+import { confusionOf, layerStateSize, panelLayer, snapshotLayers, unitPicturesSize } from '../present/snapshots';
 import { HEALTH_SHARE, healthPlan, measureSnapshots, parameterCount, snapshotHealth, trainedHealth } from '../present/health';
 import type { HealthMeasure } from '../nn/health';
 
@@ -179,7 +179,7 @@ function train(message: Extract<HostMessage, { type: 'train' }>): void {
     health: snapshotHealth(measures[i]),
   }));
   if (snapshots.length === 0) snapshots.push({ epoch: result.epochs, layers: final, ...drawing.draw(true), health: snapshotHealth(finalHealth) });
-  post({ type: 'record', job, version, key: run.key, record: record(run, result, snapshots) });
+  post({ type: 'record', job, version, key: run.key, record: { ...record(run, result, snapshots), confusion: confusionOf(run.data, trainer.confusion()) } });
 }
 
 
