@@ -132,6 +132,21 @@ export interface Snapshot {
   units?: UnitPictures | null;
 }
 
+/** One run's loss curves for the comparison, named by its line. */
+export interface RunCurve {
+  /** `train NET on DATA (line N)`, N 1-based. */
+  label: string;
+  /** 0-based line of its `train` keyword. */
+  line: number;
+  /** At most COMPARE_POINTS points, evenly thinned. */
+  epochs: number[];
+  loss: (number | null)[];
+  validationLoss: (number | null)[] | null;
+}
+
+/** Curve points per run in a comparison. */
+export const COMPARE_POINTS = 500;
+
 /** Confusion matrices of a classification run: entry [t][p] counts the rows of class t put in class p. */
 export interface Confusion {
   /** Class names: `onehot`'s labels, or 0 and 1 for one output. */
@@ -191,6 +206,8 @@ export interface TrainingView {
   curve: CurvePoint[];
   /** Classification runs: the confusion matrices of the final weights (docs/editor.md "The training panel"); absent otherwise. */
   confusion?: Confusion | null;
+  /** Every run of the file with a curve, this one included, for the panel's "Compare runs" (docs/editor.md "The training panel"). */
+  runs?: RunCurve[];
   snapshots: Snapshot[];
   /**
    * Incremental snapshots (absent from views that are always whole, e.g. the static report):

@@ -4,6 +4,7 @@ import type { PanelLayer } from '../../server/src/protocol';
 import {
   MAX_UNITS_SHOWN,
   biasLabel,
+  compareColumns,
   classScores,
   boundaryColor,
   curveColumns,
@@ -227,5 +228,24 @@ describe('classScores (the panel\'s precision and recall)', () => {
       { precision: 0, recall: null },
     ]);
     expect(classScores([[0, 0], [2, 0]])).toEqual([{ precision: 0, recall: null }, { precision: null, recall: 0 }]);
+  });
+});
+
+describe('compareColumns ("Compare runs")', () => {
+  it('puts every run on the union of their epochs, with gaps where a run has none, and names each by its line', () => {
+    const runs = [
+      { label: 'train ring on disc (line 14)', line: 13, epochs: [1, 2, 3], loss: [0.5, 0.25, 0.125], validationLoss: null },
+      { label: 'train ring on disc (line 24)', line: 23, epochs: [2, 4], loss: [0.4, 0.2], validationLoss: [0.45, null] },
+    ];
+    expect(compareColumns(runs)).toEqual({
+      epochs: [1, 2, 3, 4],
+      series: [
+        { label: 'train ring on disc (line 14)', run: 0, validation: false, values: [0.5, 0.25, 0.125, null] },
+        { label: 'train ring on disc (line 24)', run: 1, validation: false, values: [null, 0.4, null, 0.2] },
+        { label: 'train ring on disc (line 24) validation', run: 1, validation: true, values: [null, 0.45, null, null] },
+      ],
+      logScale: true,
+    });
+    expect(compareColumns([{ ...runs[0], loss: [0.5, 0, 0.1] }]).logScale).toBe(false);
   });
 });

@@ -1,6 +1,6 @@
 // Pure geometry and number formatting for the training panel and the static report (no DOM here, so it is unit-tested under Node).
 
-import type { PanelLayer, TrainingView } from '../../../server/src/protocol';
+import type { PanelLayer, RunCurve, TrainingView } from '../../../server/src/protocol';
 
 /** Columns taller than this show their first units and a "+N more" marker: a diagram must stay readable. */
 export const MAX_UNITS_SHOWN = 12;
@@ -280,6 +280,32 @@ export function classScores(matrix: readonly (readonly number[])[]): { precision
     const predicted = matrix.reduce((sum, r) => sum + (r[c] ?? 0), 0);
     return { precision: predicted > 0 ? right / predicted : null, recall: actual > 0 ? right / actual : null };
   });
+}
+
+/**
+ * The comparison of every run's curves on one epoch axis (uPlot's aligned data): the union of
+ * their epochs, and per run its training loss (and validation loss, when it has one) with null
+ * at the epochs it lacks; named by the run's line. `logScale` when every value is positive.
+ */
+export function compareColumns(runs: readonly RunCurve[]): {
+  epochs: number[];
+  series: { label: string; run: number; validation: boolean; values: (number | null)[] }[];
+  logScale: boolean;
+} {
+  const epochs = [...new Set(runs.flatMap((r) => r.epochs))].sort((a, b) => a - b);
+  const at = new Map(epochs.map((e, i) => [e, i]));
+  const series: { label: string; run: number; validation: boolean; values: (number | null)[] }[] = [];
+  runs.forEach((r, index) => {
+    const place = (values: readonly (number | null)[]) => {
+      const out = new Array<number | null>(epochs.length).fill(null);
+      r.epochs.forEach((e, i) => (out[at.get(e)!] = values[i] ?? null));
+      return out;
+    };
+    series.push({ label: r.label, run: index, validation: false, values: place(r.loss) });
+    if (r.validationLoss) series.push({ label: `${r.label} validation`, run: index, validation: true, values: place(r.validationLoss) });
+  });
+  const values = series.flatMap((s) => s.values);
+  return { epochs, series, logScale: values.every((v) => v === null || v > 0) && values.some((v) => v !== null) };
 }
 
 /** Linear interpolation between two RGB colours, t in [0, 1]. */

@@ -7,6 +7,7 @@ import { LossCurve } from './curve';
 import { NetworkDiagram } from './diagram';
 import { HealthChart } from './health';
 import { renderConfusion } from './confusion';
+import { CompareChart } from './compare';
 import { formatLossAgainst, formatSeconds } from '../../../server/src/present/numbers';
 import { formatNumber, formatPercent } from './layout';
 import { readTheme, type Theme } from './theme';
@@ -76,6 +77,11 @@ export class RunView {
   private readonly confusionFigure = element('figure', 'nn-figure nn-confusion-figure');
   private readonly confusionHost = element('div', 'nn-confusion-host');
   private readonly health: HealthChart;
+  private readonly compareToggle = element('input');
+  private compareLabel!: HTMLLabelElement;
+  private curveHost!: HTMLElement;
+  private compareHost!: HTMLElement;
+  private readonly compare: CompareChart;
   private view: TrainingView | undefined;
   private followLatest = true;
   private replayTimer: ReturnType<typeof setInterval> | undefined;
@@ -110,7 +116,19 @@ export class RunView {
     const charts = element('div', 'nn-charts');
     const curveFigure = element('figure', 'nn-figure nn-curve-figure');
     const curveHost = element('div', 'nn-curve');
-    curveFigure.append(element('figcaption', undefined, 'Loss per epoch'), curveHost);
+    const compareHost = element('div', 'nn-curve nn-compare');
+    compareHost.hidden = true;
+    // "Compare runs": every run of the file on one chart, when the file has more than one with a curve.
+    this.compareToggle.type = 'checkbox';
+    this.compareToggle.addEventListener('change', () => this.showComparison());
+    const compareLabel = element('label', 'nn-compare-toggle');
+    compareLabel.append(this.compareToggle, document.createTextNode(' Compare runs'));
+    this.compareLabel = compareLabel;
+    const caption = element('figcaption', undefined, 'Loss per epoch');
+    caption.append(compareLabel);
+    curveFigure.append(caption, curveHost, compareHost);
+    this.curveHost = curveHost;
+    this.compareHost = compareHost;
     const boundaryHost = element('div', 'nn-boundary-host');
     this.boundaryFigure.append(this.boundaryCaption, boundaryHost, this.boundaryLegend);
     charts.append(curveFigure, this.boundaryFigure);
@@ -158,6 +176,7 @@ export class RunView {
     this.diagram = new NetworkDiagram(diagramHost, this.theme, { onLayerClick: options.onLayerClick });
     this.weights = new WeightTables(weightsHost, this.theme);
     this.health = new HealthChart(healthHost, this.theme);
+    this.compare = new CompareChart(this.compareHost, this.theme);
   }
 
   update(incoming: TrainingView): void {
@@ -206,6 +225,8 @@ export class RunView {
     if (!hasPicture) return;
 
     this.curve.update(view);
+    this.compareLabel.hidden = (view.runs?.length ?? 0) < 2;
+    this.showComparison();
     const count = view.snapshots.length;
     this.sliderRow.hidden = count <= 1;
     this.slider.max = String(Math.max(0, count - 1));
@@ -228,6 +249,15 @@ export class RunView {
     this.confusionFigure.hidden = !view.confusion;
     if (view.confusion) renderConfusion(this.confusionHost, view.confusion);
     this.showSnapshot();
+  }
+
+  /** The comparison of every run's curves in place of this run's, when asked for and there are runs to compare. */
+  private showComparison(): void {
+    const runs = this.view?.runs ?? [];
+    const comparing = this.compareToggle.checked && runs.length >= 2;
+    this.compareHost.hidden = !comparing;
+    this.curveHost.hidden = comparing;
+    if (comparing) this.compare.update(runs);
   }
 
   /** The editor's cursor moved to this line: highlight the layer declared there. */
@@ -349,6 +379,7 @@ export class RunView {
     this.boundary.dispose();
     this.diagram.dispose();
     this.health.dispose();
+    this.compare.dispose();
   }
 }
 

@@ -7,7 +7,7 @@
 // changes, so a client that holds some of them is sent only the newer ones.
 
 import type { LayerState, WeightSnapshot } from '../nn/types';
-import type { Confusion, PanelLayer, Snapshot, UnitPictures } from '../protocol';
+import { COMPARE_POINTS, type Confusion, type CurvePoint, type PanelLayer, type RunCurve, type Snapshot, type UnitPictures } from '../protocol';
 import type { Dataset } from '../language/model';
 
 /** A trainer layer as the panel draws it; `line` is the layer statement's offset (the LSP side turns it into a line). */
@@ -145,4 +145,22 @@ export function confusionOf(data: Dataset, matrices: { training: number[][]; val
   if (!matrices) return null;
   const classes = data.classes && data.classes.length === matrices.training.length ? [...data.classes] : matrices.training.map((_row, c) => String(c));
   return { classes, ...matrices };
+}
+
+/**
+ * One run's curve for the panel's comparison (protocol.ts RunCurve): at most COMPARE_POINTS
+ * evenly spaced points (the last kept), non-finite losses as gaps.
+ */
+export function runCurve(label: string, line: number, curve: readonly CurvePoint[]): RunCurve {
+  const step = Math.max(1, Math.ceil(curve.length / COMPARE_POINTS));
+  const kept = curve.filter((_p, i) => i % step === 0 || i === curve.length - 1);
+  const finite = (v: number | null) => (v !== null && Number.isFinite(v) ? v : null);
+  const validation = kept.some((p) => finite(p.validationLoss) !== null);
+  return {
+    label,
+    line,
+    epochs: kept.map((p) => p.epoch),
+    loss: kept.map((p) => finite(p.loss)),
+    validationLoss: validation ? kept.map((p) => finite(p.validationLoss)) : null,
+  };
 }

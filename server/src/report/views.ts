@@ -8,7 +8,7 @@ import { reportsOf, thinHistory } from '../nn/history';
 import type { TrainResult } from '../nn/types';
 import type { Confusion, CurvePoint, PanelLayer, Snapshot, TrainingView, UnitPictures } from '../protocol';
 import { BOUNDARY_GRID, boundaryGrid, dataPoints } from '../present/boundary';
-import { panelLayer, snapshotLayers } from '../present/snapshots';
+import { panelLayer, runCurve, snapshotLayers } from '../present/snapshots';
 import { snapshotHealth, type RunHealth } from '../present/health';
 import type { HealthMeasure } from '../nn/health';
 import { runStatus } from '../present/summary';
@@ -134,7 +134,16 @@ export function writeReport(path: string, specPath: string, text: string, runs: 
       : undefined;
   const fd = openSync(path, 'w');
   try {
-    for (const piece of reportPieces(runs.map((r) => trainingView(uri, text, { ...r, runs: specs })), { note })) {
+    const views = runs.map((r) => trainingView(uri, text, { ...r, runs: specs }));
+    // Every run's curves in every card, for its "Compare runs" (as the editor's panel has them).
+    const lines = new LineIndex(text);
+    const curves = views.map((view, i) => {
+      const run = runs[i].run;
+      const line = lines.lineOf(run.keywordSpan.start);
+      return runCurve(`train ${run.network.name} on ${run.data.name} (line ${line + 1})`, line, view.curve);
+    });
+    for (const view of views) view.runs = curves;
+    for (const piece of reportPieces(views, { note })) {
       const bytes = Buffer.from(piece, 'utf8');
       for (let written = 0; written < bytes.length; ) written += writeSync(fd, bytes, written);
     }
