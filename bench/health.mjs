@@ -5,14 +5,12 @@
 //
 //   node bench/health.mjs                   workloads a, b, c, f64 and f32, 7 pairs each
 //   node bench/health.mjs --repeat 11 --workloads c
-import { createRequire } from 'node:module';
-import { mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { WORKLOADS, makeData, nnWorkload } from './trainer.mjs';
+import { bundleSources } from './bundle.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const root = join(here, '..');
 const BUNDLE = join(here, 'results', 'nn-health.mjs');
 
 function arg(name, fallback) {
@@ -20,16 +18,7 @@ function arg(name, fallback) {
   return i >= 0 ? process.argv[i + 1] : fallback;
 }
 
-const esbuild = createRequire(join(root, 'package.json'))('esbuild');
-mkdirSync(dirname(BUNDLE), { recursive: true });
-await esbuild.build({
-  stdin: {
-    contents: "export { createTrainer } from './server/src/engine';\nexport { trainedHealth, measureSnapshots } from './server/src/present/health';\n",
-    resolveDir: root, loader: 'ts',
-  },
-  bundle: true, platform: 'node', format: 'esm', target: 'node20', outfile: BUNDLE, logLevel: 'error',
-});
-await esbuild.stop();
+await bundleSources("export { createTrainer } from './server/src/engine';\nexport { trainedHealth, measureSnapshots } from './server/src/present/health';\n", BUNDLE);
 const { createTrainer, trainedHealth, measureSnapshots } = await import(pathToFileURL(BUNDLE).href);
 
 const repeat = Number(arg('--repeat', '7'));

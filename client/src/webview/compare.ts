@@ -2,6 +2,7 @@
 
 import uPlot from 'uplot';
 import type { RunCurve } from '../../../server/src/protocol';
+import { replot } from './curve';
 import { compareColumns, formatNumber } from './layout';
 import type { Theme } from './theme';
 
@@ -22,13 +23,8 @@ export class CompareChart {
     const columns = compareColumns(runs);
     const data: uPlot.AlignedData = [columns.epochs, ...columns.series.map((s) => s.values)];
     const key = [...columns.series.map((s) => s.label), columns.logScale].join('\u0000');
-    if (!this.plot || key !== this.shapeKey) {
-      this.plot?.destroy();
-      this.shapeKey = key;
-      this.plot = new uPlot(this.options(columns), data, this.container);
-    } else {
-      this.plot.setData(data);
-    }
+    this.plot = replot(this.plot, key !== this.shapeKey, () => new uPlot(this.options(columns), data, this.container), data);
+    this.shapeKey = key;
   }
 
   private size(): { width: number; height: number } {

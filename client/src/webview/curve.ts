@@ -32,13 +32,8 @@ export class LossCurve {
     ];
     // The series set (and log or linear axis) decides the chart's options; rebuild only when it changes.
     const key = [!!columns.validationLoss, !!columns.accuracy, !!columns.validationAccuracy, columns.logScale].join();
-    if (!this.plot || key !== this.shapeKey) {
-      this.plot?.destroy();
-      this.shapeKey = key;
-      this.plot = new uPlot(this.options(columns), data, this.container);
-    } else {
-      this.plot.setData(data);
-    }
+    this.plot = replot(this.plot, key !== this.shapeKey, () => new uPlot(this.options(columns), data, this.container), data);
+    this.shapeKey = key;
     this.showLatestInLegend();
   }
 
@@ -163,4 +158,14 @@ export function epochMarker(epoch: () => number | null, t: Theme): (u: uPlot) =>
     ctx.stroke();
     ctx.restore();
   };
+}
+
+/** The chart with new data: a new one (the old destroyed) when its shape changed or there is none, else the same with `data`. */
+export function replot(plot: uPlot | undefined, reshaped: boolean, create: () => uPlot, data: uPlot.AlignedData): uPlot {
+  if (plot && !reshaped) {
+    plot.setData(data);
+    return plot;
+  }
+  plot?.destroy();
+  return create();
 }

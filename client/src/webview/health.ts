@@ -2,7 +2,7 @@
 
 import uPlot from 'uplot';
 import type { Snapshot, TrainingView } from '../../../server/src/protocol';
-import { epochMarker } from './curve';
+import { epochMarker, replot } from './curve';
 import { formatNumber, healthColumns, unitsText } from './layout';
 import type { Theme } from './theme';
 
@@ -31,13 +31,8 @@ export class HealthChart {
     if (!columns) return false;
     const data: uPlot.AlignedData = [columns.epochs, ...columns.ratios];
     const key = columns.layers.join('\u0000');
-    if (!this.plot || key !== this.shapeKey) {
-      this.plot?.destroy();
-      this.shapeKey = key;
-      this.plot = new uPlot(this.options(columns.layers), data, this.chart);
-    } else {
-      this.plot.setData(data);
-    }
+    this.plot = replot(this.plot, key !== this.shapeKey, () => new uPlot(this.options(columns.layers), data, this.chart), data);
+    this.shapeKey = key;
     return true;
   }
 
