@@ -422,7 +422,8 @@ const STOPPED_TEXT: Record<StopReason, (run: RunSpec, result: TrainResult, writt
     const frozen = frozenAdvice(run, result);
     if (run.settings.stopLoss === null) return frozen !== null ? `${all}. ${frozen}` : all;
     // --epochs that cut the run says so first (missAdvice); a flat loss otherwise says where it stuck.
-    const flat = health?.flat && writtenEpochs === null ? flatText(health.flat) : null;
+    const flatSentence = health?.flat && writtenEpochs === null ? flatText(health.flat) : null;
+    const flat = flatSentence ? flatSentence[0].toUpperCase() + flatSentence.slice(1) : null;
     return `${all}, target loss < ${run.settings.stopLoss} not reached. ${frozen ?? flat ?? missAdvice(result.history.loss, run.settings, writtenEpochs)}`;
   },
   diverged: (run, result, _written, health) => {
