@@ -2,7 +2,7 @@
 
 import uPlot from 'uplot';
 import type { RunCurve } from '../../../server/src/protocol';
-import { replot } from './curve';
+import { replot, showLatest } from './curve';
 import { compareColumns, formatNumber } from './layout';
 import type { Theme } from './theme';
 
@@ -25,6 +25,7 @@ export class CompareChart {
     const key = [...columns.series.map((s) => s.label), columns.logScale].join('\u0000');
     this.plot = replot(this.plot, key !== this.shapeKey, () => new uPlot(this.options(columns), data, this.container), data);
     this.shapeKey = key;
+    showLatest(this.plot);
   }
 
   private size(): { width: number; height: number } {

@@ -39,10 +39,7 @@ export class LossCurve {
 
   /** Without a cursor over the chart, the legend shows the last epoch's numbers rather than dashes. */
   private showLatestInLegend(): void {
-    const plot = this.plot;
-    if (!plot || (plot.cursor.left ?? -1) >= 0) return;
-    const count = plot.data[0].length;
-    if (count > 0) plot.setLegend({ idx: count - 1 });
+    if (this.plot) showLatest(this.plot);
   }
 
   /** A vertical line at the epoch the snapshot slider shows. */
@@ -168,4 +165,11 @@ export function replot(plot: uPlot | undefined, reshaped: boolean, create: () =>
   }
   plot?.destroy();
   return create();
+}
+
+/** Without a cursor over the chart, its legend shows the last point's numbers rather than dashes. */
+export function showLatest(plot: uPlot): void {
+  if ((plot.cursor.left ?? -1) >= 0) return;
+  const count = plot.data[0].length;
+  if (count > 0) plot.setLegend({ idx: count - 1 });
 }

@@ -2,7 +2,7 @@
 
 import uPlot from 'uplot';
 import type { Snapshot, TrainingView } from '../../../server/src/protocol';
-import { epochMarker, replot } from './curve';
+import { epochMarker, replot, showLatest } from './curve';
 import { formatNumber, healthColumns, unitsText } from './layout';
 import type { Theme } from './theme';
 
@@ -33,6 +33,7 @@ export class HealthChart {
     const key = columns.layers.join('\u0000');
     this.plot = replot(this.plot, key !== this.shapeKey, () => new uPlot(this.options(columns.layers), data, this.chart), data);
     this.shapeKey = key;
+    showLatest(this.plot);
     return true;
   }
 
