@@ -22,7 +22,7 @@ import { healthFindings, type HealthMeasure } from '../nn/health';
 import { drawSnapshots, pictures } from '../present/boundary';
 import type { Confusion, UnitPictures } from '../protocol';
 import { confusionOf } from '../present/snapshots';
-import { formatPercent, formatSeconds, lossWord } from '../present/summary';
+import { formatPercent, formatSeconds, keptNote, lossWord, patienceText, stopTarget } from '../present/summary';
 import { DataStore } from '../data/store';
 import { plural } from '../language/wording';
 import { checkSpec, describeWriteError, fileLabel, printable, readSpec } from './check';
@@ -84,8 +84,9 @@ export interface TrainedRun {
   health?: RunHealth;
   /** With --report: the health figures of `result.snapshots`, one per snapshot (null where the plan measured none). */
   snapshotHealth?: (HealthMeasure | null)[];
-  /** With --report: the per-unit pictures of `result.snapshots`, as the editor's worker draws them. */
+  /** With --report: the per-unit pictures of `result.snapshots` and of the final weights, as the editor's worker draws them. */
   snapshotUnits?: (UnitPictures | null)[];
+  finalUnits?: UnitPictures | null;
   /** With --report, for classification: the final weights' confusion matrices. */
   confusion?: Confusion | null;
 }
@@ -341,6 +342,9 @@ async function trainSpec(options: TrainOptions, io: CliIo, hooks: TrainHooks, he
         validationLoss: result.validationLoss,
         validationAccuracy: result.validationAccuracy,
         stopped: result.stopped,
+        bestEpoch: result.bestEpoch ?? null,
+        penalty: result.penalty ?? null,
+        rate: result.rate ?? run.settings.optimizer.rate,
         seconds: Math.round(seconds * 1000) / 1000,
       })),
     );
@@ -400,7 +404,8 @@ async function trainSliced(
   if (!recordSnapshots) return { result, seconds, health };
   const snapshotHealth = measureSnapshots(trainer, result.layers, snapshots, plan, health.measure);
   const snapshotUnits = drawSnapshots(trainer, result.layers, snapshots, pictures(run, trainer), plan.measured).map((drawn) => drawn.units);
-  return { result, seconds, health, snapshotHealth, snapshotUnits, confusion: confusionOf(run.data, trainer.confusion()) };
+  const finalUnits = pictures(run, trainer).draw(true).units;
+  return { result, seconds, health, snapshotHealth, snapshotUnits, finalUnits, confusion: confusionOf(run.data, trainer.confusion()) };
 }
 
 function progressBar(run: RunSpec, latest: EpochReport | null, seconds: number, columns: number): string {
@@ -416,16 +421,18 @@ function progressBar(run: RunSpec, latest: EpochReport | null, seconds: number, 
 
 /** What a run's stop means; `writtenEpochs` is the file's epochs when --epochs ran fewer or more. */
 const STOPPED_TEXT: Record<StopReason, (run: RunSpec, result: TrainResult, writtenEpochs: number | null, health: RunHealth | null) => string> = {
-  target: (run) => `loss < ${run.settings.stopLoss} (target reached)`,
+  target: (run, result) => `${stopTarget(run, result)?.loss ?? 'loss'} < ${run.settings.stopLoss ?? run.settings.stopValidationLoss} (target reached)`,
   epochs: (run, result, writtenEpochs, health) => {
-    const all = run.settings.epochs === 1 ? '1 epoch run' : `all ${run.settings.epochs} epochs run`;
+    const all = `${run.settings.epochs === 1 ? '1 epoch run' : `all ${run.settings.epochs} epochs run`}${keptNote(result)}`;
     const frozen = frozenAdvice(run, result);
-    if (run.settings.stopLoss === null) return frozen !== null ? `${all}. ${frozen}` : all;
+    const stop = stopTarget(run, result);
+    if (stop === null) return frozen !== null ? `${all}. ${frozen}` : all;
     // --epochs that cut the run says so first (missAdvice); a flat loss otherwise says where it stuck.
     const flatSentence = health?.flat && writtenEpochs === null ? flatText(health.flat) : null;
     const flat = flatSentence ? flatSentence[0].toUpperCase() + flatSentence.slice(1) : null;
-    return `${all}, target loss < ${run.settings.stopLoss} not reached. ${frozen ?? flat ?? missAdvice(result.history.loss, run.settings, writtenEpochs)}`;
+    return `${all}, target ${stop.loss} < ${stop.target} not reached. ${frozen ?? flat ?? missAdvice(result.history.loss, run.settings, writtenEpochs)}`;
   },
+  patience: (run, result) => patienceText(run, result),
   diverged: (run, result, _written, health) => {
     const overflow = overflowAdvice(run, result);
     if (overflow !== null) return `diverged: the loss was ${lossWord(result.history.loss)} at the initial weights, before any update; ${overflow.advice}`;
@@ -483,6 +490,8 @@ function summary(file: string, lines: LineIndex, run: RunSpec, trained: Omit<Tra
     const accuracy = result.validationAccuracy !== null ? `, accuracy ${formatPercent(result.validationAccuracy)}` : '';
     out.push(`  validation loss ${formatLoss(result.validationLoss)}${accuracy}`);
   }
+  if (result.penalty != null) out.push(`  penalty   ${formatLoss(result.penalty)} (of the final weights)`);
+  if (run.settings.schedule) out.push(`  rate      ${formatLoss(result.rate)} in the last epoch (schedule ${run.settings.schedule.kind})`);
   out.push(`  time      ${formatSeconds(seconds)}`);
   return `${out.join('\n')}\n`;
 }

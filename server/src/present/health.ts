@@ -76,21 +76,21 @@ export function resultHealth(run: RunSpec, result: TrainResult, measure: HealthM
  */
 export function trainedHealth(trainer: Trainer, run: RunSpec, result: TrainResult, snapshots: readonly WeightSnapshot[]): { plan: HealthPlan; health: RunHealth } {
   const plan = healthPlan(result.trainRows, result.epochs, snapshots.length, parameterCount(result.layers));
-  const measure = result.trainRows > 0 ? trainer.health(plan.rows, result.epochs) : null;
+  // With patience the final weights are those of the epoch kept (docs/language.md §7.4).
+  const measure = result.trainRows > 0 ? trainer.health(plan.rows, result.bestEpoch ?? result.epochs) : null;
   return { plan, health: resultHealth(run, result, measure, snapshots) };
 }
 
 /**
  * The health figures of the snapshots the plan measures, by the trainer itself with each one's
  * weights loaded, then the final weights (`finalLayers`) put back exactly, so ⏭ Step continues
- * from them. The last snapshot holds the final weights: `final` is its measurement, made already.
+ * from them. A snapshot at the final weights' epoch holds them: `final` is its measurement, made already.
  */
 export function measureSnapshots(
   trainer: Trainer, finalLayers: readonly LayerState[], snapshots: readonly WeightSnapshot[], plan: HealthPlan, final: HealthMeasure | null,
 ): (HealthMeasure | null)[] {
-  const last = snapshots.length - 1;
   const measures = snapshots.map((snapshot, i) => {
-    if (i === last) return final;
+    if (final && snapshot.epoch === final.epoch) return final;
     if (!plan.measured.has(i)) return null;
     snapshot.weights.forEach((weights, k) => trainer.setLayer(k + 1, weights, snapshot.biases[k]));
     return trainer.health(plan.rows, snapshot.epoch);

@@ -29,8 +29,9 @@ export interface ReportRun {
   /** The health of the final weights, and of each of `result.snapshots` where measured (docs/editor.md "Training health"). */
   health?: RunHealth;
   snapshotHealth?: readonly (HealthMeasure | null)[];
-  /** The per-unit pictures of each of `result.snapshots`, drawn by the command line's trainer. */
+  /** The per-unit pictures of each of `result.snapshots`, and of the final weights, drawn by the command line's trainer. */
   snapshotUnits?: readonly (UnitPictures | null)[];
+  finalUnits?: UnitPictures | null;
   /** Classification runs: the final weights' confusion matrices. */
   confusion?: Confusion | null;
 }
@@ -83,14 +84,15 @@ export function trainingView(uri: string, text: string, report: ReportRun): Trai
   const layerLines = run.network.layers.map((layer) => lines.lineOf(layer.span.start));
   const final = result.layers.map((layer, k) => panelLayer(layer, layerLines[k] ?? 0));
   const recorded = result.snapshots ?? [];
-  // As in the editor: each snapshot shows the last single update at its time (the trainer records it).
+  // As in the editor: each snapshot shows the last single update at its time (the trainer records it),
+  // up to the epoch whose weights the run kept (with patience, docs/language.md §7.4: the best one).
+  const kept = result.bestEpoch ?? result.epochs;
   const measured = report.snapshotHealth ?? [];
   const units = report.snapshotUnits ?? [];
   const layerSnapshots: { epoch: number; layers: PanelLayer[]; health: HealthMeasure | null; units: UnitPictures | null }[] = recorded
     .map((s, i) => ({ epoch: s.epoch, layers: snapshotLayers(final, s), health: measured[i] ?? null, units: units[i] ?? null }))
-    .filter((s) => s.epoch < result.epochs);
-  // The last recorded snapshot holds the final weights.
-  layerSnapshots.push({ epoch: result.epochs, layers: final, health: report.health?.measure ?? null, units: units[recorded.length - 1] ?? null });
+    .filter((s) => s.epoch < kept);
+  layerSnapshots.push({ epoch: kept, layers: final, health: report.health?.measure ?? null, units: report.finalUnits ?? null });
 
   const data = dataPoints(drawnRows(run.data));
   const snapshots: Snapshot[] = layerSnapshots.map((s) => ({
