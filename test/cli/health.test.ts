@@ -5,23 +5,7 @@ import { expect, it } from 'vitest';
 import { trainCommand } from '../../server/src/cli/train';
 import { collectingIo } from '../support/cliIo';
 import { tempDir } from '../support/temp';
-
-const DEAD = `network ring {
-  input 2
-  layer hidden 12 relu
-  layer inside 1 sigmoid
-}
-
-data disc = circle(samples 200, noise 0.05, seed 2)
-
-train ring on disc {
-  loss cross_entropy
-  optimizer sgd rate 3
-  epochs 500
-  seed 2
-  stop when loss < 0.05
-}
-`;
+import { DEAD_RELU as DEAD } from '../support/specs';
 
 async function train(name: string, text: string): Promise<string> {
   const dir = tempDir('nn-cli-health-');

@@ -1,28 +1,14 @@
 // Issue 21 in a real VS Code (code-server + Chromium): a dead-ReLU spec shows its warning on the layer and the quick fix removes it; spiral's per-unit pictures appear and change while it trains, and a hover enlarges one.
-import { cpSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Browser, Frame } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { installVsix, locateVsix, makeRunDirs, pollUntil, removeRunDirs, startCodeServer, writeUserSettings, type CodeServer } from './harness/codeServer';
-import { launchBrowser, screenshotDir, T, Workbench } from './harness/workbench';
+import type { Frame } from 'playwright-core';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { pollUntil } from './harness/codeServer';
+import { editorSuite } from './harness/suite';
+import { T, type Workbench } from './harness/workbench';
+import { DEAD_RELU } from '../support/specs';
 
-/** A relu layer at sgd rate 3 on the circle: some units die in the first big steps (test/present/health.test.ts). */
-const deadSpec = `network ring {
-  input 2
-  layer hidden 12 relu
-  layer inside 1 sigmoid
-}
-
-data disc = circle(samples 200, noise 0.05, seed 2)
-
-train ring on disc {
-  loss cross_entropy
-  optimizer sgd rate 3
-  epochs 500
-  seed 2
-  stop when loss < 0.05
-}
-`;
+const deadSpec = DEAD_RELU;
 
 /** examples/spiral.nn with epochs far over the auto-train budget and no stop rule: it trains on Train, long enough to watch. */
 const spiralSpec = readFileSync(join(__dirname, '..', '..', 'examples', 'spiral.nn'), 'utf8')
@@ -30,38 +16,16 @@ const spiralSpec = readFileSync(join(__dirname, '..', '..', 'examples', 'spiral.
   .replace(/\n\s*stop when loss < [\d.]+/, '');
 
 describe('training health and unit pictures in VS Code', () => {
-  const dirs = makeRunDirs('nn-insight-e2e-');
-  const folder = join(dirs.workspace, 'insight');
-  let server: CodeServer | undefined;
-  let browser: Browser | undefined;
+  const suite = editorSuite('insight', 'insight', (folder) => {
+    writeFileSync(join(folder, 'dead.nn'), deadSpec);
+    writeFileSync(join(folder, 'spiral.nn'), spiralSpec);
+  });
   let wb: Workbench;
   let panel: Frame;
 
   const shot = (name: string) => wb.screenshot(`insight-${name}`);
-
-  beforeAll(async () => {
-    mkdirSync(folder, { recursive: true });
-    writeFileSync(join(folder, 'dead.nn'), deadSpec);
-    writeFileSync(join(folder, 'spiral.nn'), spiralSpec);
-    writeUserSettings(dirs);
-    installVsix(dirs, locateVsix());
-    server = await startCodeServer(dirs, folder);
-    browser = await launchBrowser(dirs);
-    wb = await Workbench.open(browser, server.url, folder);
-  });
-
-  afterEach(async (context) => {
-    if (context.task.result?.state === 'fail' && wb) {
-      await wb.screenshot(`FAILED-insight-${context.task.name.replace(/[^a-zA-Z0-9]+/g, '-').slice(0, 50)}`).catch(() => undefined);
-    }
-  });
-
-  afterAll(async () => {
-    await browser?.close().catch(() => undefined);
-    await server?.stop();
-    mkdirSync(screenshotDir, { recursive: true });
-    if (existsSync(dirs.logs)) cpSync(dirs.logs, join(screenshotDir, 'logs-insight'), { recursive: true });
-    removeRunDirs(dirs);
+  beforeAll(() => {
+    wb = suite.wb;
   });
 
   it('warns on the dead ReLU layer with its numbers, and "Set rate to 0.3" removes the warning', async () => {

@@ -7,6 +7,7 @@ import { fixesFor } from '../../server/src/lsp/codeActions';
 import { healthProblems } from '../../server/src/present/health';
 import { resultProblem } from '../../server/src/present/results';
 import { dedent, trainedFixture } from '../lsp/harness';
+import { DEAD_RELU as DEAD_RELU_SPEC } from '../support/specs';
 import type { Fix } from '../../server/src/language/problems';
 
 const EXAMPLES = join(__dirname, '../../examples');
@@ -31,24 +32,7 @@ function lineOf(text: string, offset: number): string {
   return text.slice(start, end < 0 ? text.length : end).trim();
 }
 
-/** A relu layer at sgd rate 3 on the circle: some units die in the first big steps and never come back. */
-const DEAD_RELU = dedent(`
-  network ring {
-    input 2
-    layer hidden 12 relu
-    layer inside 1 sigmoid
-  }
-
-  data disc = circle(samples 200, noise 0.05, seed 2)
-
-  train ring on disc {
-    loss cross_entropy
-    optimizer sgd rate 3
-    epochs 500
-    seed 2
-    stop when loss < 0.05
-  }
-`);
+const DEAD_RELU = DEAD_RELU_SPEC;
 
 describe('health findings', () => {
   it('puts a dead-ReLU warning with its numbers on the layer, and lowering the rate removes it', () => {
