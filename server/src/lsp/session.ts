@@ -12,6 +12,7 @@ import type { RunSpec } from '../language/model';
 import { LineIndex } from '../language/positions';
 import type { Problem } from '../language/problems';
 import { resultProblem } from '../present/results';
+import { healthProblems } from '../present/health';
 import { progressText, runStatus } from '../present/summary';
 import { RunStatusNotification, type RunStatusParams } from '../protocol';
 import type { RunEvent, RunState, TrainingHost } from '../training/host';
@@ -281,6 +282,7 @@ export class DocumentSession {
     result.runs.forEach((run, i) => {
       const problem = trainable ? resultProblem(result, run, runStates[i], text) : null;
       if (problem) results.push(problem);
+      if (trainable) results.push(...healthProblems(result, run, runStates[i], text));
     });
     const state: DocumentState = {
       uri: this.uri,
