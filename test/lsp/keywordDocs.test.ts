@@ -13,8 +13,8 @@ const GRAMMAR_WORDS: [string, Parameters<typeof docFor>[1]][] = [
   ...(['input', 'layer', 'init'] as const).map((w) => [w, 'network-statement'] as [string, 'network-statement']),
   ...ACTIVATIONS.map((w) => [w, 'activation'] as [string, 'activation']),
   ...INITS.map((w) => [w, 'init'] as [string, 'init']),
-  ...(['from', 'inputs', 'target', 'onehot', 'header', 'normalize'] as const).map((w) => [w, 'data-statement'] as [string, 'data-statement']),
-  ...(['minmax', 'zscore', 'yes', 'no', 'full', 'f64', 'f32'] as const).map((w) => [w, 'value'] as [string, 'value']),
+  ...(['from', 'inputs', 'target', 'onehot', 'header', 'normalize', 'encode', 'missing', 'separator'] as const).map((w) => [w, 'data-statement'] as [string, 'data-statement']),
+  ...(['minmax', 'zscore', 'yes', 'no', 'full', 'f64', 'f32', 'drop', 'mean'] as const).map((w) => [w, 'value'] as [string, 'value']),
   ...GENERATORS.map((w) => [w, 'generator'] as [string, 'generator']),
   ...(['samples', 'noise', 'seed'] as const).map((w) => [w, 'generator-argument'] as [string, 'generator-argument']),
   ...(['loss', 'optimizer', 'epochs', 'batch', 'seed', 'stop', 'when', 'validate', 'precision'] as const).map((w) => [w, 'train-statement'] as [string, 'train-statement']),
@@ -115,6 +115,9 @@ describe('keyword documentation', () => {
       '  target label onehot',
       '  normalize zscore',
       '  header yes',
+      '  encode city onehot',
+      '  missing mean',
+      '  separator ";"',
       '}',
       'data g = circle(samples 10, noise 0.1, seed 2)',
       'train n on rows {',
@@ -131,7 +134,7 @@ describe('keyword documentation', () => {
     ].join('\n');
     const { state } = fixture(spec);
     const words = classify(state.check.file).filter((c) => ['keyword', 'enumMember', 'parameter'].includes(c.type));
-    expect(words.length).toBe(45);
+    expect(words.length).toBe(50);
     for (const { span } of words) {
       const word = state.text.slice(span.start, span.end);
       const result = hover(state, { textDocument: { uri: URI }, position: state.lines.positionAt(span.start + 1) });

@@ -133,6 +133,28 @@ train gate on and_table {
 }
 `;
 
+/**
+ * A relu layer at sgd rate 3 on the circle: some of its 12 units die in the first big steps and
+ * never come back (a dead-ReLU warning on line 3, docs/editor.md "Training health"); at rate 0.3
+ * none do.
+ */
+export const DEAD_RELU = `network ring {
+  input 2
+  layer hidden 12 relu
+  layer inside 1 sigmoid
+}
+
+data disc = circle(samples 200, noise 0.05, seed 2)
+
+train ring on disc {
+  loss cross_entropy
+  optimizer sgd rate 3
+  epochs 500
+  seed 2
+  stop when loss < 0.05
+}
+`;
+
 /** The spec with `precision f32` added to its first train block. */
 export function inF32(spec: string): string {
   return spec.replace(/^(train .*\{\n)/m, '$1  precision f32\n');
@@ -167,6 +189,45 @@ train deep on table {
   optimizer sgd rate 0.1
   epochs 200
   seed 2
+}
+`;
+
+/** Houses with a word-valued column (district) and missing values (docs/language.md §7.6). */
+export const HOUSES_CSV = `area,district,rooms,price
+52,north,2,210
+75,south,3,260
+NA,north,2,200
+110,east,4,390
+64,south,,240
+88,east,3,330
+47,north,1,185
+95,south,4,
+71,?,3,270
+120,east,5,420
+58,north,2,215
+83,south,3,300
+`;
+
+export const HOUSES = `network price {
+  input 5
+  layer hidden 4 tanh
+  layer out 1 linear
+}
+
+data houses from "houses.csv" {
+  inputs area district rooms
+  target price
+  encode district onehot
+  missing mean
+  normalize zscore
+}
+
+train price on houses {
+  optimizer adam rate 0.05
+  epochs 300
+  batch 4
+  validate 20%
+  seed 3
 }
 `;
 

@@ -51,11 +51,14 @@ export type ProblemCode =
   | 'csv-unreadable'
   | 'csv-bad-row'
   | 'csv-not-a-number'
+  | 'csv-missing-value'
+  | 'csv-separator'
   | 'csv-unknown-column'
   | 'out-of-range'
   | 'path-outside-workspace'
   | 'network-too-large'
   | 'data-too-large'
+  | 'data-load-failed'
   | 'unknown-parameter'
   | 'column-conflict'
   | 'dropout-on-last-layer'
@@ -80,12 +83,21 @@ export type ProblemCode =
   | 'csv-header-looks-like-data'
   | 'validation-empty'
   | 'softmax-single-unit'
+  // information
+  | 'csv-missing-values'
+  | 'data-loading'
   // results of training
   | 'trained'
   | 'target-missed'
   | 'rate-too-small'
   | 'diverged'
   | 'training-failed'
+  // training health (docs/editor.md "Training health"): a loss stuck well above its target, and findings on a layer's line
+  | 'loss-flat'
+  | 'health-dead'
+  | 'health-saturated'
+  | 'health-vanishing'
+  | 'health-exploding'
   // a run's state in place of a result: training, or weights moved by Step or Reset
   | 'training'
   | 'stepped';
