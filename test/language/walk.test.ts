@@ -28,6 +28,7 @@ train xor on rows {
   stop when loss < 0.01
   validate 20%
   precision f32
+  expect validation accuracy > 90%
 }
 `;
 
@@ -84,6 +85,9 @@ describe('nodeAt', () => {
     ['vali|date 20%', 'validate', 'train validate'],
     ['validate 2|0%', 'percent', 'train validate percent'],
     ['prec|ision f32', 'precision', 'train precision'],
+    ['exp|ect validation', 'expect', 'train expect'],
+    ['validation accu|racy', 'expect', 'train expect'],
+    ['accuracy > 9|0%', 'percent', 'train expect percent'],
   ];
 
   it('parses the spec of every kind without problems', () => {

@@ -66,11 +66,18 @@ export type ProblemCode =
   | 'csv-header-looks-like-data'
   | 'validation-empty'
   | 'softmax-single-unit'
+  // expectations (docs/language.md §7 "Expectations")
+  | 'expectation-impossible'
+  | 'expectation-always-met'
+  | 'expectation-unmeasurable'
   // results of training
   | 'trained'
   | 'target-missed'
   | 'diverged'
-  | 'training-failed';
+  | 'training-failed'
+  | 'expectation-met'
+  | 'expectation-failed'
+  | 'expectation-not-graded';
 
 export interface Problem {
   span: Span;

@@ -239,7 +239,8 @@ export type TrainStatement =
   | SeedStmt
   | StopStmt
   | ValidateStmt
-  | PrecisionStmt;
+  | PrecisionStmt
+  | ExpectStmt;
 
 export interface LossStmt extends Statement<'loss'> {
   /** `mse` or `cross_entropy` when valid. */
@@ -278,6 +279,21 @@ export interface ValidateStmt extends Statement<'validate'> {
 export interface PrecisionStmt extends Statement<'precision'> {
   /** `f64` or `f32` when valid. */
   value?: Word;
+}
+
+/**
+ * `expect [validation] loss|accuracy <|> BOUND` (docs/language.md §7 "Expectations"); tokens:
+ * `expect`, `validation` when written, the metric's word and the comparison. A run may have several.
+ */
+export interface ExpectStmt extends Statement<'expect'> {
+  /** True for `expect validation …`: measured on the held-out part. */
+  validation: boolean;
+  /** The measure, when it was read (a misspelling the parser reported reads as the word it suggested). */
+  metric?: 'loss' | 'accuracy';
+  /** The comparison, when it was read. */
+  op?: '<' | '>';
+  /** The bound: a number for a loss, a percentage for an accuracy (a wrong kind is the checker's to report). */
+  bound?: NumberLit | PercentLit;
 }
 
 // ---------------------------------------------------------------- every node
@@ -335,6 +351,7 @@ export const CHILD_FIELDS = {
   stop: ['threshold'],
   validate: ['value'],
   precision: ['value'],
+  expect: ['bound'],
   word: [],
   number: [],
   string: [],

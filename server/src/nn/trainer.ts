@@ -27,7 +27,7 @@ import { classificationOf, gatherRows, splitRows, type Classification } from './
 import { Rng, STREAM } from './rng';
 import { SnapshotRecorder, type SnapshotSource } from './snapshotRecorder';
 import type {
-  EpochReport, LayerState, Normalization, SampleExplanation, StepReport, StopReason, TrainControl, TrainHistory, TrainResult,
+  EpochReport, FinalScores, LayerState, Normalization, SampleExplanation, StepReport, StopReason, TrainControl, TrainHistory, TrainResult,
 } from './types';
 
 /** The most samples that go through one forward/backward pass; larger batches are split into chunks. */
@@ -352,6 +352,25 @@ export class Trainer {
     return this.evaluate(this.trainInputs, this.trainTargets, this.trainingRows.length).loss;
   }
 
+  /**
+   * Loss and accuracy of the current weights on the training part and, with `validate`, on the
+   * held-out part: at the end of a run, the final weights' scores (TrainResult.final), which
+   * `expect` is graded on (docs/language.md §7 "Expectations").
+   */
+  finalScores(): FinalScores {
+    const finite = (x: number): number | null => (Number.isFinite(x) ? x : null);
+    const classification = this.classification !== null;
+    const training = this.evaluate(this.trainInputs, this.trainTargets, this.trainingRows.length);
+    const held = this.validationRows.length;
+    const validation = held > 0 ? this.evaluate(this.validationInputs, this.validationTargets, held) : null;
+    return {
+      loss: finite(training.loss),
+      accuracy: classification ? finite(training.accuracy) : null,
+      validationLoss: validation ? finite(validation.loss) : null,
+      validationAccuracy: validation && classification ? finite(validation.accuracy) : null,
+    };
+  }
+
   /** The training part as the run trains on it (normalized, validation rows held out), row-major copies; for `nn export`. */
   trainingPart(): { inputs: Float64Array; targets: Float64Array } {
     return { inputs: this.trainInputs.slice(), targets: this.trainTargets.slice() };
@@ -595,7 +614,8 @@ export class Trainer {
     const diverged = this.divergedEpoch !== null;
     const last: EpochReport | null = this.epoch > 0 ? this.epochHistory.report(this.epoch - 1) : null;
     const finite = (x: number | null | undefined): number | null => (x !== null && x !== undefined && Number.isFinite(x) ? x : null);
-    const finalLoss = this.trainingRows.length > 0 && !diverged ? finite(this.trainingLoss()) : null;
+    // The weights the run ends with, measured once (`finalLoss` and what `expect` is graded on).
+    const final = this.trainingRows.length > 0 && !diverged ? this.finalScores() : null;
     const result: TrainResult = {
       stopped,
       epochs: diverged ? (this.divergedEpoch as number) : this.epoch,
@@ -603,7 +623,8 @@ export class Trainer {
       accuracy: diverged ? null : (last?.accuracy ?? null),
       validationLoss: diverged ? null : finite(last?.validationLoss),
       validationAccuracy: diverged ? null : (last?.validationAccuracy ?? null),
-      finalLoss,
+      finalLoss: final?.loss ?? null,
+      final,
       history: this.epochHistory.snapshot(),
       layers: this.layers(),
       normalization: this.normalization,
