@@ -42,7 +42,13 @@ describe('completion', () => {
     ['init after the activation', 'network n {\n  input 2\n  layer h 4 relu $0\n}', ['init']],
     ['inits after init', 'network n {\n  input 2\n  layer h 4 relu init $0\n}', ['xavier', 'he', 'uniform', 'zeros']],
     ['nothing while typing a layer name', 'network n {\n  input 2\n  layer $0\n}', []],
-    ['train statements not yet written', `${NET}train xor on table {\n  loss mse\n  $0\n}`, ['optimizer', 'epochs', 'batch', 'seed', 'stop', 'validate', 'precision']],
+    ['train statements not yet written', `${NET}train xor on table {\n  loss mse\n  $0\n}`, ['optimizer', 'epochs', 'batch', 'seed', 'stop', 'validate', 'precision', 'expect']],
+    ['expect again: a run may have several', `${NET}train xor on table {\n  expect loss < 0.1\n  $0\n}`, ['loss', 'optimizer', 'epochs', 'batch', 'seed', 'stop', 'validate', 'precision', 'expect']],
+    ['what to expect of classes', `${NET}train xor on table {\n  expect $0\n}`, ['loss', 'accuracy']],
+    ['validation once the run validates', `${NET}train xor on table {\n  validate 25%\n  expect $0\n}`, ['loss', 'accuracy', 'validation']],
+    ['what to expect of the held-out rows', `${NET}train xor on table {\n  validate 25%\n  expect validation $0\n}`, ['loss', 'accuracy']],
+    ['the comparison', `${NET}train xor on table {\n  expect accuracy $0\n}`, ['<', '>']],
+    ['no accuracy for regression', 'network r {\n  input 1\n  layer 1 linear\n}\ndata v {\n  0 -> 0.5\n  1 -> 2.5\n}\ntrain r on v {\n  expect $0\n}', ['loss']],
     ['losses', `${NET}train xor on table {\n  loss $0\n}`, ['mse', 'cross_entropy']],
     ['optimizers', `${NET}train xor on table {\n  optimizer $0\n}`, ['sgd', 'adam']],
     ['sgd parameters', `${NET}train xor on table {\n  optimizer sgd $0\n}`, ['rate', 'momentum']],
@@ -108,7 +114,7 @@ describe('completion for clients without snippets (Neovim 0.7)', () => {
     const fx = fixture(`${NET}train xor on table {\n  $0\n}`);
     const state = { ...fx.state, client: { ...fx.state.client, snippets: false } };
     const list = completion(state, { textDocument: { uri: URI }, position: fx.position });
-    expect(list.map((i) => i.textEdit?.newText)).toEqual(['loss', 'optimizer', 'epochs', 'batch', 'seed', 'stop', 'validate', 'precision']);
+    expect(list.map((i) => i.textEdit?.newText)).toEqual(['loss', 'optimizer', 'epochs', 'batch', 'seed', 'stop', 'validate', 'precision', 'expect']);
     expect(list.every((i) => i.insertTextFormat !== InsertTextFormat.Snippet)).toBe(true);
     const top = fixture('$0');
     const topList = completion({ ...top.state, client: { ...top.state.client, snippets: false } }, { textDocument: { uri: URI }, position: top.position });

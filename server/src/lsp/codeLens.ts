@@ -4,6 +4,7 @@ import type { CodeLens, Command } from 'vscode-languageserver';
 import { ClientCommands, Commands, type RunStatus } from '../protocol';
 import type { RunSpec } from '../language/model';
 import type { TrainDecl } from '../language/syntax';
+import { tallyText, type GradedExpectation } from '../present/expectations';
 import { formatLoss, formatSeconds, progressText, resultText } from '../present/summary';
 import { iconTitle } from './icons';
 import { rangeOf } from './spans';
@@ -36,8 +37,16 @@ export function codeLenses(state: DocumentState): CodeLens[] {
     for (const command of runCommands(state, run, state.statuses[index], state.estimates?.[index] ?? null, line)) {
       lenses.push(at(command));
     }
+    const graded = state.graded?.[index];
+    if (graded) lenses.push(at(label(expectationTally(state, graded))));
   }
   return lenses;
+}
+
+/** `$(pass) 3 of 3 expectations met`, `$(error) 2 of 3 expectations met` (docs/editor.md "Expectations"). */
+function expectationTally(state: DocumentState, graded: readonly GradedExpectation[]): string {
+  const icon = graded.some((g) => g.verdict === 'failed') ? 'error' : graded.every((g) => g.verdict === 'met') ? 'pass' : 'circle-slash';
+  return iconTitle(state.client, icon, tallyText(graded));
 }
 
 function runCommands(state: DocumentState, run: RunSpec, status: RunStatus | undefined, estimate: number | null, line: number): Command[] {

@@ -2,6 +2,7 @@
 
 import type { InlayHint, InlayHintParams } from 'vscode-languageserver';
 import { heldOutRows } from '../language/model';
+import { hintText, verdictMessage } from '../present/expectations';
 import type { DataDecl, NetworkDecl, Span, TrainDecl } from '../language/syntax';
 import { datasetSummary, fixed, formatNumber, layerInputs, layerParameters, params } from './describe';
 import { runForData } from './hover';
@@ -39,7 +40,8 @@ export function hints(state: DocumentState): Hint[] {
 
 /** What `validate` and `batch` mean for this data: rows held out, updates per epoch. */
 function trainHints(state: DocumentState, decl: TrainDecl): Hint[] {
-  const run = state.check.runs.find((r) => r.keywordSpan.start === decl.keyword.start);
+  const index = state.check.runs.findIndex((r) => r.keywordSpan.start === decl.keyword.start);
+  const run = state.check.runs[index];
   if (!run) return [];
   const rows = run.data.rows;
   const held = heldOutRows(rows, run.settings.validate);
@@ -58,7 +60,11 @@ function trainHints(state: DocumentState, decl: TrainDecl): Hint[] {
       });
     }
   }
-  return out;
+  // Each expectation's verdict after the run: `✓ measured 97.3%` (docs/editor.md "Expectations").
+  for (const graded of state.graded?.[index] ?? []) {
+    out.push({ offset: graded.expectation.span.end, label: hintText(graded), tooltip: verdictMessage(graded) });
+  }
+  return out.sort((a, b) => a.offset - b.offset);
 }
 
 function layerHints(state: DocumentState, decl: NetworkDecl): Hint[] {

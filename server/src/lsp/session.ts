@@ -10,6 +10,7 @@ import { check, type CheckOptions, type CheckResult } from '../language';
 import type { RunSpec } from '../language/model';
 import { LineIndex } from '../language/positions';
 import type { Problem } from '../language/problems';
+import { expectationProblems, gradeExpectations, runEnd, type GradedExpectation } from '../present/expectations';
 import { resultProblem } from '../present/results';
 import { progressText, statusSummary } from '../present/summary';
 import { RunStatusNotification, type RunStatus, type RunStatusParams } from '../protocol';
@@ -212,6 +213,7 @@ export class DocumentSession {
     const statuses: RunStatus[] = [];
     const results: Problem[] = [];
     const estimates: number[] = [];
+    const graded: (GradedExpectation[] | null)[] = [];
     // Outcomes by key, for every run the text has, also while an error elsewhere stops
     // training: a layer's trained weights stay in its hover while the user types.
     const outcomes = new Map<string, RunOutcome>();
@@ -221,6 +223,11 @@ export class DocumentSession {
       estimates.push(runState.estimate);
       const problem = workspaceTrusted && result.errorCount === 0 ? resultProblem(result, run, runState, text) : null;
       if (problem) results.push(problem);
+      // Expectations are graded on the run's result: each one's verdict on its own line (docs/editor.md "Expectations").
+      const end = workspaceTrusted && result.errorCount === 0 && run.expectations.length > 0 ? runEnd(runState) : null;
+      const grades = end ? gradeExpectations(run.expectations, end) : null;
+      graded.push(grades);
+      if (grades) results.push(...expectationProblems(grades, this.workspace.support.features.inlayHints !== true));
       const final = runState.outcome?.result;
       const progress = runState.phase === 'running' || runState.phase === 'queued' ? runState.progress : null;
       statuses.push({
@@ -248,6 +255,7 @@ export class DocumentSession {
       statuses,
       estimates,
       results,
+      graded,
       workspaceTrusted,
       client: this.workspace.support.features,
       checkOptions: this.options,

@@ -14,6 +14,7 @@ import { TrainingHost, type HostOptions } from '../training/host';
 import { confinedReader, dataFileReader } from './dataFiles';
 import { DocumentSession } from './session';
 import { readSettings, type ResolvedSettings } from './settings';
+import { SpecTests } from './tests';
 import type { ClientFeatures } from './state';
 
 /**
@@ -46,6 +47,8 @@ export class Workspace {
   readonly host: TrainingHost;
   /** Data files, parsed CSVs, generated sets and declarations' data sets of every check in this workspace. */
   readonly store = new DataStore();
+  /** The Test Explorer's requests: runs with expectations, trained and graded (lsp/tests.ts). */
+  readonly tests = new SpecTests(this);
   private readonly init: InitializationOptions | undefined;
   private folders: string[];
   private readonly sessions = new Map<string, DocumentSession>();

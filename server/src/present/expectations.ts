@@ -5,7 +5,9 @@
 // disagree about a run: they are all drawn from the same result.
 
 import type { ExpectMetric, Expectation } from '../language/model';
+import type { Problem } from '../language/problems';
 import type { SpecFile, TrainDecl } from '../language/syntax';
+import type { RunState } from '../training/host';
 import type { FinalScores, TrainResult } from '../nn/types';
 import { formatLossAgainst } from './summary';
 
@@ -146,4 +148,30 @@ export function testNames(file: SpecFile): Map<TrainDecl, string> {
     names.set(decl, count === 1 ? base : `${base} (${count})`);
   }
   return names;
+}
+
+/**
+ * How a run ended, from its state, for grading: its failure, or its result while it is not
+ * training again; null while there is nothing to grade (never trained, training, stepped only).
+ */
+export function runEnd(state: Pick<RunState, 'phase' | 'outcome' | 'failure'>): RunEnd | null {
+  if (state.phase === 'failed') return { failure: state.failure ?? 'unknown error' };
+  if (state.phase === 'running' || state.phase === 'queued') return null;
+  const result = state.outcome?.result;
+  return result ? { result } : null;
+}
+
+/**
+ * A run's graded expectations as problems on their `expect` lines: an Error for each that failed,
+ * naming the measure; with `passes`, Information for each met or not graded too (for clients
+ * that show no inlay hints, where those results are hints otherwise).
+ */
+export function expectationProblems(graded: readonly GradedExpectation[], passes: boolean): Problem[] {
+  const problems: Problem[] = [];
+  for (const g of graded) {
+    const span = g.expectation.span;
+    if (g.verdict === 'failed') problems.push({ span, severity: 'error', code: 'expectation-failed', message: verdictMessage(g) });
+    else if (passes) problems.push({ span, severity: 'info', code: g.verdict === 'met' ? 'expectation-met' : 'expectation-not-graded', message: verdictMessage(g) });
+  }
+  return problems;
 }

@@ -83,8 +83,13 @@ export class TrainingHost {
   }
 
   close(uri: string): void {
-    this.docs.get(uri)?.dispose();
+    const doc = this.docs.get(uri);
+    if (!doc) return;
+    const live = [...doc.live.keys()];
+    doc.dispose();
     this.docs.delete(uri);
+    // Their answers are dropped from now on; whoever waits for these runs (a test) hears that they will not end.
+    for (const key of live) this.emit({ uri, key, kind: 'cancelled' });
   }
 
   /** Starts (or restarts) training of the runs with these keys (every run when null). Returns the keys started. */
