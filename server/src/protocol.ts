@@ -248,8 +248,11 @@ export interface TestOutcome {
   seconds: number;
   /** True when the result of this very run was already there, so nothing was trained. */
   cached: boolean;
-  /** Each expectation's verdict, in text order, with the message the editor shows on its line. */
-  expectations: { range: Range; text: string; verdict: 'met' | 'failed' | 'not-graded'; measured: number | null; message: string }[];
+  /**
+   * Each expectation's verdict, in text order: the message the editor shows on its line, and the
+   * line `nn test` prints for it (`FAIL: expect accuracy > 95% (measured 91.2%)`).
+   */
+  expectations: { range: Range; text: string; verdict: 'met' | 'failed' | 'not-graded'; measured: number | null; message: string; summary: string }[];
   /** Why the run was not graded (errored, skipped), and where that belongs when it has a place (the first error). */
   message?: string;
   range?: Range;

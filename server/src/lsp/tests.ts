@@ -13,7 +13,7 @@ import { check, parse, type CheckResult } from '../language';
 import type { RunSpec } from '../language/model';
 import { LineIndex } from '../language/positions';
 import type { SpecFile, TrainDecl } from '../language/syntax';
-import { expectationText, gradeExpectations, runEnd, testNames, verdictMessage, type GradedExpectation } from '../present/expectations';
+import { expectationText, gradeExpectations, runEnd, testNames, verdictLine, verdictMessage, type GradedExpectation } from '../present/expectations';
 import type { RunTestParams, TestFile, TestOutcome, TestRun } from '../protocol';
 import type { RunState } from '../training/host';
 import { rangeOf } from './spans';
@@ -141,6 +141,7 @@ export class SpecTests {
         verdict: g.verdict,
         measured: g.measured,
         message: verdictMessage(g),
+        summary: verdictLine(g),
       })),
       ...(status === 'skipped' ? { message: verdictMessage(graded.find((g) => g.verdict === 'not-graded')!) } : {}),
     };
