@@ -3,11 +3,12 @@
 // To add a command, add one entry to COMMANDS.
 
 import { version } from '../../package.json';
-import { CHECK_USAGE, checkCommand } from './cli/check';
+import { CHECK_USAGE, checkCommand, printable } from './cli/check';
 import { EXPORT_USAGE, exportCommand } from './cli/export';
 import { TEST_USAGE, testCommand } from './cli/test';
 import { TRAIN_USAGE, processIo, trainCommand } from './cli/train';
 import { suggest } from './language/suggest';
+import { echo } from './language/wording';
 import { writeReport } from './report/views';
 
 interface Command {
@@ -19,8 +20,9 @@ interface Command {
 }
 
 const stdio = {
+  // The exported model (text or bytes), written as the exporter made it.
   stdout: (output: string | Uint8Array) => void process.stdout.write(output),
-  stderr: (text: string) => void process.stderr.write(text),
+  stderr: (text: string) => void process.stderr.write(printable(text)),
 };
 
 const COMMANDS: Command[] = [
@@ -62,7 +64,7 @@ export async function main(argv: string[]): Promise<number> {
   const command = COMMANDS.find((c) => c.name === name);
   if (command === undefined) {
     const guess = suggest(name, COMMANDS.map((c) => c.name));
-    process.stderr.write(`nn: unknown command '${name}'${guess !== null ? `; did you mean '${guess}'?` : ''}\n\n${usage()}`);
+    process.stderr.write(`nn: unknown command '${printable(echo(name))}'${guess !== null ? `; did you mean '${guess}'?` : ''}\n\n${usage()}`);
     return 2;
   }
   return command.run(rest);

@@ -77,6 +77,7 @@ function diverged(run: RunSpec, epoch: number): RunState {
     normalization: null,
     trainRows: 2,
     validationRows: 0,
+    updates: epoch - 1,
   };
   return { phase: 'diverged', progress: null, outcome: { key: run.key, result, step: null, seconds: 0.01, rows: null }, failure: null, estimate: 0 };
 }

@@ -170,7 +170,7 @@ describe('data files that change under a run, the time limit', () => {
     client.open(uri, spec(10));
     const published = await client.waitForDiagnostics(uri, (p) => p.diagnostics.some((d) => d.severity === ERROR), 30_000);
     expect(published.diagnostics.map(messageOf)).toContain(
-      "cannot read 'data.csv': it is 300 MB, more than the 64 MB the editor reads; use a sample of the data (the nn command line reads any size)",
+      "cannot read 'data.csv': it is 300 MB, more than the 64 MB the editor reads; use a sample of the data (the nn command line reads files up to 512 MB)",
     );
   });
 });

@@ -62,7 +62,7 @@ export class WeightTables {
     details.open = open;
     const summary = document.createElement('summary');
     const n = k + 1;
-    summary.textContent = `W⁽${superscript(n)}⁾ and b⁽${superscript(n)}⁾ of ${layer.name}: ${layer.units} × ${layer.inputs} weights, ${layer.units} biases`;
+    summary.textContent = `W⁽${superscript(n)}⁾ and b⁽${superscript(n)}⁾ of ${layer.name}: ${layer.units} × ${layer.inputs} ${layer.units * layer.inputs === 1 ? 'weight' : 'weights'}, ${layer.units} ${layer.units === 1 ? 'bias' : 'biases'}`;
     details.append(summary);
     this.details.set(k, details);
     this.fillers.set(details, () => this.fillTable(details, inputNames, layers, layer, k));

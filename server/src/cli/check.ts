@@ -1,10 +1,12 @@
 // `nn check FILE...`: parse and check specs, print one `path:LINE:COL: severity: message` line per problem (docs/cli.md "nn check").
 
-import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { describeFileError } from '../data/fileErrors';
 import { DataStore } from '../data/store';
 import { check, DEFAULT_MAX_DATA_CELLS, DEFAULT_MAX_PARAMETERS, type CheckResult, type ReadFile } from '../language/index';
 import { LineIndex } from '../language/positions';
+import { echo, visibleControls } from '../language/wording';
+import { readTextFile } from '../textFiles';
 
 export const CHECK_USAGE = 'usage: nn check FILE...';
 
@@ -16,58 +18,47 @@ export interface CheckIo {
   cwd: string;
 }
 
-export function processCheckIo(): CheckIo {
-  return {
-    stdout: (text) => process.stdout.write(text),
-    stderr: (text) => process.stderr.write(text),
-    cwd: process.cwd(),
-  };
+/**
+ * Text as the command line prints it: control characters escaped, except the line feeds and
+ * tabs its output is laid out with, so nothing a spec, a data file or a path holds reaches
+ * the terminal as a command (a colour, a cleared screen, a title that swallows the next line).
+ */
+export function printable(text: string): string {
+  return visibleControls(text, true);
 }
 
-/** Why a file cannot be read, in words rather than errno codes. */
-export function describeReadError(error: unknown): { message: string; missing: boolean } {
-  const code = (error as NodeJS.ErrnoException | null)?.code;
-  switch (code) {
-    case 'ENOENT':
-      return { message: 'no such file', missing: true };
-    case 'EISDIR':
-      return { message: 'it is a folder, not a file', missing: false };
-    case 'EACCES':
-    case 'EPERM':
-      return { message: 'permission denied', missing: false };
-    default:
-      return { message: error instanceof Error ? error.message : String(error), missing: false };
-  }
+export function processCheckIo(): CheckIo {
+  return {
+    stdout: (text) => process.stdout.write(printable(text)),
+    stderr: (text) => process.stderr.write(printable(text)),
+    cwd: process.cwd(),
+  };
 }
 
 /** Why an output file (--out, --report) could not be written, in words (a missing folder is the usual reason). */
 export function describeWriteError(error: unknown, folder: string): string {
   const code = (error as NodeJS.ErrnoException | null)?.code;
-  if (code === 'ENOENT') return `there is no folder '${folder}'; create it first`;
-  return describeReadError(error).message;
+  if (code === 'ENOENT') return `there is no folder '${fileLabel(folder)}'; create it first`;
+  return describeFileError(error).message;
 }
 
-/** The command line reads data files wherever the spec points (docs/language.md §4.18: like any compiler). */
-export const readDataFile: ReadFile = (absolutePath) => {
-  try {
-    return { text: readFileSync(absolutePath, 'utf8') };
-  } catch (error) {
-    const { message, missing } = describeReadError(error);
-    return { error: message, missing };
-  }
-};
+/** The command line reads data files wherever the spec points (docs/language.md §4.18: like any compiler), but only regular files. */
+export const readDataFile: ReadFile = readTextFile;
 
 /**
  * The spec's text, or undefined after saying on stderr why it cannot be read, worded
  * the same way by `nn check`, `nn train` and `nn export` (as words, not error codes).
  */
 export function readSpec(command: string, file: string, specPath: string, stderr: (text: string) => void): string | undefined {
-  try {
-    return readFileSync(specPath, 'utf8');
-  } catch (error) {
-    stderr(`nn ${command}: cannot read '${file}': ${describeReadError(error).message}\n`);
-    return undefined;
-  }
+  const read = readTextFile(specPath);
+  if ('text' in read) return read.text;
+  stderr(`nn ${command}: cannot read '${fileLabel(file)}': ${read.error}\n`);
+  return undefined;
+}
+
+/** A file name as messages print it: no control character, and not five megabytes of it. */
+export function fileLabel(file: string): string {
+  return file.length > 1000 ? echo(file, 1000) : visibleControls(file);
 }
 
 /**
@@ -124,7 +115,7 @@ export function checkCommand(argv: string[], io: CheckIo = processCheckIo()): nu
     for (const problem of result.problems) {
       if (problem.severity !== 'error' && problem.severity !== 'warning') continue;
       const { line, column } = lines.cliPosition(problem.span.start);
-      output += `${file}:${line}:${column}: ${problem.severity}: ${problem.message}\n`;
+      output += `${fileLabel(file)}:${line}:${column}: ${problem.severity}: ${problem.message}\n`;
     }
     if (output !== '') io.stdout(output);
     if (result.errorCount > 0) errors = true;

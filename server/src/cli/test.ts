@@ -5,16 +5,16 @@
 // (a run without one is not trained), exactly as `nn train` trains it, and each
 // expectation is graded on the run's final weights (present/expectations.ts).
 
-import { existsSync, statSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { DataStore } from '../data/store';
 import { LineIndex } from '../language/positions';
 import type { Problem } from '../language/problems';
 import type { TrainDecl } from '../language/syntax';
 import { gradeExpectations, testNames, verdictLine } from '../present/expectations';
-import { checkSpec, describeWriteError, readSpec } from './check';
+import { checkSpec, describeWriteError, fileLabel, readSpec } from './check';
 import { junitXml, type JunitCase, type JunitSuite } from './junit';
-import { problemLine, processIo, runJson, trainSliced, type CliIo } from './train';
+import { problemLine, processIo, reportPathProblem, runJson, trainSliced, type CliIo } from './train';
 
 export const TEST_USAGE = 'usage: nn test FILE... [--json] [--junit PATH]';
 
@@ -85,9 +85,9 @@ export async function testCommand(argv: string[], io: CliIo = processIo()): Prom
   }
   // A report that cannot be written is said before minutes of training, not after.
   if (options.junit !== null) {
-    const folder = dirname(resolve(io.cwd, options.junit));
-    if (!existsSync(folder) || !statSync(folder).isDirectory()) {
-      io.stderr(`nn test: cannot write the JUnit report '${options.junit}': there is no folder '${dirname(options.junit)}'; create it first\n`);
+    const problem = reportPathProblem(resolve(io.cwd, options.junit), options.junit);
+    if (problem !== null) {
+      io.stderr(`nn test: cannot write the JUnit report '${fileLabel(options.junit)}': ${problem}\n`);
       return 2;
     }
   }
@@ -128,12 +128,12 @@ export async function testCommand(argv: string[], io: CliIo = processIo()): Prom
         broken = true;
         if (!options.json) for (const problem of problems) io.stdout(problemLine(file, lines, problem));
         spec.suite.cases = untestedCases(file, lines, names, problems, checked.errorCount);
-        if (!options.json) io.stdout(`${file}: not tested: the spec has ${checked.errorCount} ${checked.errorCount === 1 ? 'error' : 'errors'}\n`);
+        if (!options.json) io.stdout(`${fileLabel(file)}: not tested: the spec has ${checked.errorCount} ${checked.errorCount === 1 ? 'error' : 'errors'}\n`);
         continue;
       }
       if (!options.json) for (const problem of problems) io.stderr(problemLine(file, lines, problem));
       const runs = checked.runs.filter((run) => run.expectations.length > 0);
-      if (runs.length === 0 && !options.json) io.stdout(`${file}: no expectations to test (no run has an 'expect')\n`);
+      if (runs.length === 0 && !options.json) io.stdout(`${fileLabel(file)}: no expectations to test (no run has an 'expect')\n`);
       for (const run of runs) {
         const outcome = await trainSliced(run, null, io, () => interrupted, io.stderrIsTTY && !options.json, undefined);
         const graded = gradeExpectations(run.expectations, { result: outcome.result });
@@ -144,7 +144,7 @@ export async function testCommand(argv: string[], io: CliIo = processIo()): Prom
         const decl = checked.file.declarations.find((d): d is TrainDecl => d.kind === 'train' && d.keyword.start === run.keywordSpan.start);
         const results = graded.map((g) => ({ line: lines.cliPosition(g.expectation.span.start).line, graded: g }));
         spec.suite.cases.push({ name: (decl && names.get(decl)) ?? `run ${run.index}`, line, seconds: outcome.seconds, graded: results });
-        if (!options.json) io.stdout(results.map((r) => `${file}:${r.line}: ${verdictLine(r.graded)}\n`).join(''));
+        if (!options.json) io.stdout(results.map((r) => `${fileLabel(file)}:${r.line}: ${verdictLine(r.graded)}\n`).join(''));
         if (outcome.result.stopped === 'cancelled') break;
       }
     }
@@ -162,7 +162,7 @@ export async function testCommand(argv: string[], io: CliIo = processIo()): Prom
     try {
       writeFileSync(resolve(io.cwd, options.junit), junitXml(tested.map((t) => t.suite), startedAt));
     } catch (error) {
-      io.stderr(`nn test: cannot write the JUnit report '${options.junit}': ${describeWriteError(error, dirname(options.junit))}\n`);
+      io.stderr(`nn test: cannot write the JUnit report '${fileLabel(options.junit)}': ${describeWriteError(error, dirname(options.junit))}\n`);
       return 2;
     }
   }

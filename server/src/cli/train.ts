@@ -7,6 +7,8 @@
 // `--threads N` gives the trainer's matrix kernels N − 1 helper threads; results
 // never depend on the count (docs/language.md §4.17; each product element is summed whole by one thread).
 
+import { accessSync, constants, statSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { dirname, resolve } from 'node:path';
 import type { RunSpec } from '../language/model';
 import { LineIndex } from '../language/positions';
@@ -15,10 +17,11 @@ import { compiledKernels, createTrainer, type KernelHelpers } from '../engine';
 import { startKernelHelpers, startKernelHelpersEarly } from '../training/kernelHelpers';
 import type { EpochReport, StopReason, TrainResult } from '../nn/types';
 import { gradeExpectations, verdictLine } from '../present/expectations';
-import { missAdvice } from '../present/results';
+import { frozenAdvice, missAdvice, overflowAdvice } from '../present/results';
 import { formatPercent, formatSeconds, lossWord } from '../present/summary';
 import { DataStore } from '../data/store';
-import { checkSpec, describeWriteError, readSpec } from './check';
+import { plural } from '../language/wording';
+import { checkSpec, describeWriteError, fileLabel, printable, readSpec } from './check';
 
 /** Four significant digits: enough to tell 0.0009999 from the `stop when loss < 0.001` it beat. */
 function formatLoss(value: number | null | undefined): string {
@@ -42,6 +45,8 @@ export interface CliIo {
   stderr(text: string): void;
   /** Whether stderr is a terminal (the progress bar is drawn only then), and its width. */
   stderrIsTTY: boolean;
+  /** Draws the progress bar, whose own terminal codes must pass unescaped; stderr when absent. */
+  drawProgress?(text: string): void;
   stderrColumns: number;
   /** Calls `handler` on Ctrl+C until the returned function is called. */
   onInterrupt(handler: () => void): () => void;
@@ -52,8 +57,9 @@ export interface CliIo {
 
 export function processIo(): CliIo {
   return {
-    stdout: (text) => process.stdout.write(text),
-    stderr: (text) => process.stderr.write(text),
+    stdout: (text) => process.stdout.write(printable(text)),
+    stderr: (text) => process.stderr.write(printable(text)),
+    drawProgress: (text) => process.stderr.write(text),
     stderrIsTTY: Boolean(process.stderr.isTTY),
     stderrColumns: process.stderr.columns || 80,
     onInterrupt(handler) {
@@ -173,7 +179,45 @@ export function parseTrainArgs(argv: string[]): TrainOptions {
 /** `path:LINE:COL: severity: message`, the format of `nn check`. */
 export function problemLine(path: string, lines: LineIndex, problem: Problem): string {
   const { line, column } = lines.cliPosition(problem.span.start);
-  return `${path}:${line}:${column}: ${problem.severity}: ${problem.message}\n`;
+  return `${fileLabel(path)}:${line}:${column}: ${problem.severity}: ${problem.message}\n`;
+}
+
+/**
+ * More threads than cores only add memory and switching (each helper is a thread with its own
+ * heap: 1,000 took 10 GB), and the numbers are the same for any count: a larger count is
+ * lowered to the machine's cores, with a note (docs/cli.md "--threads N").
+ */
+export function threadsToUse(requested: number, cores = availableParallelism()): { threads: number; note: string | null } {
+  if (requested <= cores) return { threads: requested, note: null };
+  return {
+    threads: cores,
+    note: `nn train: --threads ${requested} is more than the ${plural(cores, 'core')} of this machine; using ${cores} (the results are the same for any count)\n`,
+  };
+}
+
+/**
+ * Why the report cannot be written at `path`, or null when it can: said before training, so a
+ * long run is not lost to a typo in the path. The folder must exist and be writable, and the
+ * path must not be a folder.
+ */
+export function reportPathProblem(path: string, written: string): string | null {
+  const folder = dirname(path);
+  const writtenFolder = dirname(written);
+  try {
+    const stat = statSync(path);
+    if (stat.isDirectory()) return 'it is a folder, not a file';
+    if (!stat.isFile()) return 'it is not a regular file';
+    accessSync(path, constants.W_OK);
+    return null;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') return describeWriteError(error, writtenFolder);
+  }
+  try {
+    accessSync(folder, constants.W_OK);
+    return null;
+  } catch (error) {
+    return describeWriteError(error, writtenFolder);
+  }
 }
 
 /** Runs `nn train` and returns the exit status: 0, 1 (spec errors, diverged), 130 (Ctrl+C), 2 (usage). */
@@ -194,6 +238,16 @@ export async function trainCommand(argv: string[], io: CliIo = processIo(), hook
     io.stderr('nn train: --report is not available yet in this build\n');
     return 2;
   }
+  if (options.report !== null) {
+    const problem = reportPathProblem(resolve(io.cwd, options.report), options.report);
+    if (problem !== null) {
+      io.stderr(`nn train: cannot write the report '${fileLabel(options.report)}': ${problem}\n`);
+      return 2;
+    }
+  }
+  const threads = threadsToUse(options.threads);
+  if (threads.note !== null && !options.quiet) io.stderr(threads.note);
+  options.threads = threads.threads;
   // --threads N: the helper threads boot while the spec is read and checked (startKernelHelpersEarly).
   const kernels = options.threads > 1 ? compiledKernels() : null;
   const early = kernels ? startKernelHelpersEarly(options.threads - 1, kernels) : null;
@@ -267,7 +321,7 @@ async function trainSpec(options: TrainOptions, io: CliIo, hooks: TrainHooks, he
     try {
       await hooks.writeReport(resolve(io.cwd, options.report), specPath, text, trained);
     } catch (error) {
-      io.stderr(`nn train: cannot write the report '${options.report}': ${describeWriteError(error, dirname(options.report))}\n`);
+      io.stderr(`nn train: cannot write the report '${fileLabel(options.report)}': ${describeWriteError(error, dirname(options.report))}\n`);
       return 2;
     }
   }
@@ -319,6 +373,7 @@ export async function trainSliced(
   const deadline = maxSeconds === null ? Infinity : started + maxSeconds * 1000;
   let latest: EpochReport | null = null;
   let stopped: StopReason | 'paused';
+  const draw = io.drawProgress ?? io.stderr;
   for (;;) {
     const sliceEnd = io.now() + SLICE_MS;
     stopped = trainer.advance(
@@ -331,12 +386,12 @@ export async function trainSliced(
       },
       () => io.now() >= sliceEnd,
     );
-    if (showProgress) io.stderr(progressBar(run, latest, (io.now() - started) / 1000, io.stderrColumns));
+    if (showProgress) draw(progressBar(run, latest, (io.now() - started) / 1000, io.stderrColumns));
     if (stopped !== 'paused') break;
     await new Promise((resolveSlice) => setImmediate(resolveSlice));
   }
   const seconds = (io.now() - started) / 1000;
-  if (showProgress) io.stderr('\r\x1b[K');
+  if (showProgress) draw('\r\x1b[K');
   return { result: trainer.finish(stopped), seconds };
 }
 
@@ -348,14 +403,22 @@ function progressBar(run: RunSpec, latest: EpochReport | null, seconds: number, 
   const width = Math.max(10, Math.min(30, columns - label.length - status.length - 4));
   const filled = Math.min(width, Math.round((epoch / total) * width));
   const line = `${label} [${'█'.repeat(filled)}${'·'.repeat(width - filled)}]${status}`;
-  return `\r\x1b[K${line.slice(0, Math.max(columns - 1, 20))}`;
+  return `\r\x1b[K${printable(line.slice(0, Math.max(columns - 1, 20)))}`;
 }
 
 const STOPPED_TEXT: Record<StopReason, (run: RunSpec, result: TrainResult) => string> = {
   target: (run) => `loss < ${run.settings.stopLoss} (target reached)`,
-  epochs: (run, result) =>
-    `all ${run.settings.epochs} epochs run${run.settings.stopLoss !== null ? `, target loss < ${run.settings.stopLoss} not reached. ${missAdvice(result.history.loss)}` : ''}`,
-  diverged: (run, result) => `diverged: the loss became ${lossWord(result.history.loss)} in epoch ${result.epochs}; ${divergenceAdvice(run)}`,
+  epochs: (run, result) => {
+    const all = run.settings.epochs === 1 ? '1 epoch run' : `all ${run.settings.epochs} epochs run`;
+    const frozen = frozenAdvice(run, result);
+    if (run.settings.stopLoss === null) return frozen !== null ? `${all}. ${frozen}` : all;
+    return `${all}, target loss < ${run.settings.stopLoss} not reached. ${frozen ?? missAdvice(result.history.loss)}`;
+  },
+  diverged: (run, result) => {
+    const overflow = overflowAdvice(run, result);
+    if (overflow !== null) return `diverged: the loss was ${lossWord(result.history.loss)} at the initial weights, before any update; ${overflow.advice}`;
+    return `diverged: the loss became ${lossWord(result.history.loss)} in epoch ${result.epochs}; ${divergenceAdvice(run)}`;
+  },
   time: () => 'time limit (--max-seconds)',
   cancelled: () => 'cancelled (Ctrl+C)',
 };
@@ -376,11 +439,11 @@ function summary(file: string, lines: LineIndex, run: RunSpec, result: TrainResu
   for (let k = 1; k < sizes.length; k++) parameters += sizes[k] * (sizes[k - 1] + 1);
   const rows =
     result.validationRows > 0
-      ? `${run.data.rows} rows (${result.trainRows} trained on, ${result.validationRows} held out)`
-      : `${run.data.rows} rows`;
+      ? `${plural(run.data.rows, 'row')} (${result.trainRows} trained on, ${result.validationRows} held out)`
+      : plural(run.data.rows, 'row');
   const out: string[] = [];
   if (separate) out.push('');
-  out.push(`${file}:${line}: train ${run.network.name} on ${run.data.name}`);
+  out.push(`${fileLabel(file)}:${line}: train ${run.network.name} on ${run.data.name}`);
   out.push(`  network   ${sizes.join('-')} (${parameters} parameters, ${run.network.layers.map((l) => l.activation).join('/')})`);
   out.push(`  data      ${rows}`);
   out.push(

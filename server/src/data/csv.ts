@@ -8,6 +8,7 @@ import { parse as parseCsvText } from 'csv-parse/sync';
 import type { Dataset, NormalizeKind } from '../language/model';
 import type { ProblemCode, Severity } from '../language/problems';
 import { suggest } from '../language/suggest';
+import { echo, plural } from '../language/wording';
 import { defaultInputNames } from './inline';
 import type { DataStore } from './store';
 
@@ -59,13 +60,27 @@ export interface CsvLoad {
 /** A CSV text as csv-parse read it, with what loads of it computed (kept in a DataStore). */
 export interface ParsedCsv {
   records: string[][];
-  /** 1-based line of the file where each record ends. */
+  /** 1-based line of the file where each record ends (firstLine() gives where it starts). */
   lines: number[];
   error: { line: number | null; message: string } | null;
   /** Every cell as a number (NaN when it is not one), row-major; computed once per file text. */
   numbers?: Float64Array;
   /** Loads of this text by request (columns, header, …): a re-check with the same spec reuses the Dataset. */
   loads?: Map<string, CsvLoad>;
+}
+
+/**
+ * The 1-based line where record `r` starts: a quoted field may hold line breaks, and a
+ * problem is reported where the row begins. csv-parse counts every CR and LF inside a field
+ * as a line, so the same count is taken back.
+ */
+function firstLine(parsed: ParsedCsv, r: number): number {
+  let breaks = 0;
+  for (const field of parsed.records[r]) {
+    if (!/[\r\n]/.test(field)) continue;
+    for (let i = 0; i < field.length; i++) if (field[i] === '\n' || field[i] === '\r') breaks++;
+  }
+  return parsed.lines[r] - breaks;
 }
 
 function numericTable(parsed: ParsedCsv, columnCount: number): Float64Array {
@@ -114,8 +129,11 @@ function describeCsvError(code: string | undefined, message: string | undefined)
 
 // ------------------------------------------------------------------ numbers
 
-/** Decimal numbers as spreadsheets write them: `3`, `-0.5`, `.5`, `5.`, `1e-3`. Nothing else (no hex, no "Infinity"). */
-const CSV_NUMBER = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
+/**
+ * Decimal numbers as spreadsheets write them: `3`, `-0.5`, `.5`, `5.`, `1e-3`. Nothing else (no hex, no "Infinity").
+ * Each digit can match one way only, so a cell of a million digits is tested in linear time.
+ */
+const CSV_NUMBER = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$/;
 
 export function parseCsvNumber(value: string): number | null {
   if (!CSV_NUMBER.test(value)) return null;
@@ -152,7 +170,8 @@ function loadParsed(request: CsvRequest, parsed: ParsedCsv): CsvLoad {
   if (parsed.error !== null) {
     return error(parsed.error.line !== null ? `${file} line ${parsed.error.line}: ${parsed.error.message}` : `${file}: ${parsed.error.message}`);
   }
-  const { records, lines } = parsed;
+  const { records } = parsed;
+  const line = (r: number): number => firstLine(parsed, r);
   if (records.length === 0) return error(`${file} is empty; give it a header line and rows of data, or point 'from' at another file`, 'empty-data');
   const header = request.header ? records[0] : null;
   const firstRow = request.header ? 1 : 0;
@@ -162,7 +181,7 @@ function loadParsed(request: CsvRequest, parsed: ParsedCsv): CsvLoad {
     // A spreadsheet saved with semicolons or tabs reads as one column; say so instead of "not a number".
     const separator = [';', '\t'].find((candidate) => records[0][0].includes(candidate));
     if (separator !== undefined) {
-      return error(`${file} line ${lines[0]} separates its values with ${separator === ';' ? "';'" : 'tabs'}, but data files are comma-separated; save it as CSV with commas`);
+      return error(`${file} line ${line(0)} separates its values with ${separator === ';' ? "';'" : 'tabs'}, but data files are comma-separated; save it as CSV with commas`);
     }
   }
 
@@ -185,11 +204,11 @@ function loadParsed(request: CsvRequest, parsed: ParsedCsv): CsvLoad {
     }
   }
   if (ragged > 0) {
-    const against = header !== null ? `the header has ${columnCount} columns` : `line ${lines[0]} has ${columnCount}`;
-    return error(`${file} line ${lines[firstRagged]} has ${plural(records[firstRagged].length, 'value')}, but ${against}${more(ragged - 1, 'row')}`);
+    const against = header !== null ? `the header has ${plural(columnCount, 'column')}` : `line ${line(0)} has ${columnCount}`;
+    return error(`${file} line ${line(firstRagged)} has ${plural(records[firstRagged].length, 'value')}, but ${against}${more(ragged - 1, 'row')}`);
   }
 
-  const columnLabel = (index: number): string => (header !== null ? `'${header[index]}'` : `${index}`);
+  const columnLabel = (index: number): string => (header !== null ? `'${echo(header[index])}'` : `${index}`);
 
   // Resolve names and ranges to column indexes.
   const resolveName = (name: ColumnName, tag: number, inTarget: boolean): number | null => {
@@ -199,7 +218,7 @@ function loadParsed(request: CsvRequest, parsed: ParsedCsv): CsvLoad {
       return null;
     }
     if (header === null) {
-      error(`${file} is read without a header ('header no'), so its columns are named by 0-based index, not '${name.name}'`, 'csv-unknown-column', tag);
+      error(`${file} is read without a header ('header no'), so its columns are named by 0-based index, not '${echo(name.name)}'`, 'csv-unknown-column', tag);
       return null;
     }
     const index = header.indexOf(name.name);
@@ -207,7 +226,7 @@ function loadParsed(request: CsvRequest, parsed: ParsedCsv): CsvLoad {
     // In a target, a misspelled `onehot` reads as a column name; say so rather than listing columns.
     const guess = suggest(name.name, header) ?? (inTarget ? suggest(name.name, ['onehot']) : null);
     error(
-      `column '${name.name}' is not in ${file}` + (guess !== null ? `; did you mean '${guess}'?` : `; its columns are ${header.map((h) => `'${h}'`).join(', ')}`),
+      `column '${echo(name.name)}' is not in ${file}` + (guess !== null ? `; did you mean '${echo(guess)}'?` : `; its columns are ${header.map((h) => `'${echo(h)}'`).join(', ')}`),
       'csv-unknown-column',
       tag,
     );
@@ -256,11 +275,11 @@ function loadParsed(request: CsvRequest, parsed: ParsedCsv): CsvLoad {
   }
   if (inputColumns.length === 0) return error(`${file} has no column left for the inputs once the target is taken`, 'column-conflict');
   if (request.onehot && targetColumns.length !== 1) {
-    return error(`'onehot' turns one column of class labels into outputs, but the target has ${targetColumns.length} columns`, 'column-conflict', request.target?.[0]?.tag ?? null);
+    return error(`'onehot' turns one column of class labels into outputs, but the target has ${plural(targetColumns.length, 'column')}`, 'column-conflict', request.target?.[0]?.tag ?? null);
   }
 
   const rowCount = records.length - firstRow;
-  const rowLine = (r: number): number => lines[r + firstRow];
+  const rowLine = (r: number): number => line(r + firstRow);
 
   // Class labels by first appearance, before anything is allocated.
   let classes: string[] | null = null;
@@ -279,7 +298,7 @@ function loadParsed(request: CsvRequest, parsed: ParsedCsv): CsvLoad {
   const cells = rowCount * (inputWidth + targetWidth);
   if (cells > request.maxDataCells) {
     return error(
-      `data set '${request.name}' would hold ${cells.toLocaleString('en-US')} numbers (${rowCount.toLocaleString('en-US')} rows × ${inputWidth + targetWidth}), more than the limit of ${request.maxDataCells.toLocaleString('en-US')}; use fewer rows`,
+      `data set '${request.name}' would hold ${cells.toLocaleString('en-US')} numbers (${rowCount.toLocaleString('en-US')} ${rowCount === 1 ? 'row' : 'rows'} × ${inputWidth + targetWidth}), more than the limit of ${request.maxDataCells.toLocaleString('en-US')}; use fewer rows`,
       'data-too-large',
     );
   }
@@ -298,8 +317,8 @@ function loadParsed(request: CsvRequest, parsed: ParsedCsv): CsvLoad {
         text === ''
           ? `${file} line ${rowLine(r)}: column ${columnLabel(column)} is empty`
           : CSV_NUMBER.test(text)
-            ? `${file} line ${rowLine(r)}: '${text}' in column ${columnLabel(column)} is too large to be a number (it overflows to infinity)`
-            : `${file} line ${rowLine(r)}: '${text}' in column ${columnLabel(column)} is not a number`;
+            ? `${file} line ${rowLine(r)}: '${echo(text)}' in column ${columnLabel(column)} is too large to be a number (it overflows to infinity)`
+            : `${file} line ${rowLine(r)}: '${echo(text)}' in column ${columnLabel(column)} is not a number`;
     }
     return 0;
   };
@@ -332,10 +351,6 @@ function loadParsed(request: CsvRequest, parsed: ParsedCsv): CsvLoad {
 
 function range(n: number): number[] {
   return Array.from({ length: n }, (_, i) => i);
-}
-
-function plural(n: number, noun: string): string {
-  return `${n} ${noun}${n === 1 ? '' : 's'}`;
 }
 
 function more(n: number, noun: string): string {

@@ -20,6 +20,7 @@ import type { Fix, Problem, ProblemCode, Severity } from './problems';
 import { listWords, suggest } from './suggest';
 import type { Column, ColumnRange, DataDecl, ExpectStmt, FileData, GeneratedData, InlineData, NetworkDecl, NumberLit, Span, TrainDecl, Word } from './syntax';
 import { blockOf, tokenOf } from './walk';
+import { echo, oneLine, plural } from './wording';
 
 /** What data-path messages call the folder the editor reads from, unless CheckOptions names another. */
 const WORKSPACE_FOLDER = 'the workspace folder';
@@ -67,6 +68,8 @@ class Checker {
    */
   private sortedErrorStarts: number[] = [];
   private sortedCount = 0;
+  /** The text is UTF-16 read as UTF-8: nothing in it is checked. */
+  private readonly encodingError: boolean;
   /** What earlier checks left (CheckOptions.store); a store of its own when the caller keeps none. */
   private readonly store: DataStore;
 
@@ -76,8 +79,14 @@ class Checker {
   ) {
     this.store = options.store ?? new DataStore();
     this.parsed = parse(text);
-    this.problems.push(...this.parsed.problems);
-    for (const problem of this.parsed.problems) if (problem.severity === 'error') this.errorSpans.push(problem.span);
+    const utf16 = utf16Problem(text);
+    // Text read in the wrong encoding: one problem that says so, not one per character.
+    const parsedProblems = utf16 !== null ? [utf16] : this.parsed.problems;
+    for (const problem of parsedProblems) {
+      this.problems.push(problem.message === oneLine(problem.message) ? problem : { ...problem, message: oneLine(problem.message) });
+      if (problem.severity === 'error') this.errorSpans.push(problem.span);
+    }
+    this.encodingError = utf16 !== null;
   }
 
   /** `new Digest().string(a).string(b)….hex()`, remembered in the store: a run's key is the same from one keystroke to the next. */
@@ -91,7 +100,7 @@ class Checker {
   }
 
   private report(span: Span, code: ProblemCode, message: string, fixes?: Fix[], severity: Severity = 'error'): void {
-    const problem: Problem = { span, severity, code, message };
+    const problem: Problem = { span, severity, code, message: oneLine(message) };
     if (fixes !== undefined && fixes.length > 0) problem.fixes = fixes;
     this.problems.push(problem);
     if (severity === 'error') this.errorSpans.push(span);
@@ -125,7 +134,7 @@ class Checker {
   }
 
   run(): CheckResult {
-    const declarations = this.parsed.file.declarations;
+    const declarations = this.encodingError ? [] : this.parsed.file.declarations;
     // Names first, so a train block may come before what it names.
     for (const decl of declarations) {
       if (decl.kind === 'train' || decl.name === undefined) continue;
@@ -133,7 +142,7 @@ class Checker {
       const what = decl.kind === 'network' ? 'network' : 'data set';
       const first = table.get(decl.name.text);
       if (first !== undefined && first.name !== undefined) {
-        this.report(decl.name.span, 'duplicate-name', `a ${what} named '${decl.name.text}' is already declared on line ${this.line(first.name.span.start)}; give this one another name`);
+        this.report(decl.name.span, 'duplicate-name', `a ${what} named '${echo(decl.name.text)}' is already declared on line ${this.line(first.name.span.start)}; give this one another name`);
       } else {
         table.set(decl.name.text, decl);
       }
@@ -195,7 +204,7 @@ class Checker {
       }
       if (first.size !== undefined) {
         if (first.size.value < 1) {
-          this.report(first.size.span, 'size-too-small', `the input width must be at least 1, not ${first.size.text}`);
+          this.report(first.size.span, 'size-too-small', `the input width must be at least 1, not ${echo(first.size.text)}`);
           ok = false;
         } else input = first.size.value;
       } else ok = false;
@@ -220,7 +229,7 @@ class Checker {
         return;
       }
       if (layer.units.value < 1) {
-        this.report(layer.units.span, 'size-too-small', `a layer needs at least 1 unit, not ${layer.units.text}`);
+        this.report(layer.units.span, 'size-too-small', `a layer needs at least 1 unit, not ${echo(layer.units.text)}`);
         ok = false;
       }
       const activation = layer.activation.text as Activation;
@@ -332,7 +341,7 @@ class Checker {
       for (const side of [row.inputs, row.targets]) {
         for (const literal of side) {
           if (!Number.isFinite(literal.value)) {
-            this.report(literal.span, 'non-finite', `${literal.text} is too large to be a number (it overflows to infinity)`);
+            this.report(literal.span, 'non-finite', `${echo(literal.text)} is too large to be a number (it overflows to infinity)`);
             ok = false;
           }
         }
@@ -390,7 +399,7 @@ class Checker {
     if (nodePath.isAbsolute(path.value)) absolute = nodePath.normalize(path.value);
     else if (this.options.specPath !== null) absolute = nodePath.resolve(nodePath.dirname(this.options.specPath), path.value);
     else {
-      this.report(path.span, 'csv-unreadable', `'${path.value}' is relative to the spec's folder, and this spec is not saved yet; save it to load the file`);
+      this.report(path.span, 'csv-unreadable', `'${echo(path.value)}' is relative to the spec's folder, and this spec is not saved yet; save it to load the file`);
       return null;
     }
     if (this.options.allowedRoot !== null) {
@@ -401,19 +410,19 @@ class Checker {
         this.report(
           path.span,
           'path-outside-workspace',
-          `'${path.value}' is outside ${root}; the editor only reads data files inside it (the nn command line reads any path). ${fix}`,
+          `'${echo(path.value)}' is outside ${root}; the editor only reads data files inside it (the nn command line reads any path). ${fix}`,
         );
         return null;
       }
     }
     if (this.options.readFile === null) {
-      this.report(statement, 'csv-unreadable', `'${path.value}' is not read because the workspace is not trusted; trust the workspace to load data files`);
+      this.report(statement, 'csv-unreadable', `'${echo(path.value)}' is not read because the workspace is not trusted; trust the workspace to load data files`);
       return null;
     }
     const read = this.options.readFile(absolute);
     if ('error' in read) {
-      const where = read.missing === true && !nodePath.isAbsolute(path.value) ? ` (looked for ${absolute}; the path is relative to the spec's folder)` : '';
-      this.report(statement, read.missing === true ? 'csv-missing' : 'csv-unreadable', `cannot read '${path.value}': ${read.error}${where}`);
+      const where = read.missing === true && !nodePath.isAbsolute(path.value) ? ` (looked for ${echo(absolute)}; the path is relative to the spec's folder)` : '';
+      this.report(statement, read.missing === true ? 'csv-missing' : 'csv-unreadable', `cannot read '${echo(path.value)}': ${read.error}${where}`);
       return null;
     }
 
@@ -441,7 +450,7 @@ class Checker {
     if (known !== null) return { decl, dataset: known.dataset, targetRange: { ...known.targetRange, maxSpan: null } };
     const load = loadCsv({
       name,
-      fileLabel: path.value,
+      fileLabel: echo(path.value),
       path: absolute,
       text: read.text,
       header: source.header?.value?.text !== 'no',
@@ -495,7 +504,7 @@ class Checker {
       const value = arg.value;
       if (argName === 'noise') {
         if (!(value.value >= 0) || !Number.isFinite(value.value)) {
-          this.report(value.span, 'out-of-range', `noise must be 0 or more, not ${value.text}`);
+          this.report(value.span, 'out-of-range', `noise must be 0 or more, not ${echo(value.text)}`);
           ok = false;
         }
       } else if (!this.wholeNumber(value, argName, argName === 'samples' ? 1 : 0, false)) {
@@ -524,15 +533,15 @@ class Checker {
       const fixes: Fix[] = Number.isSafeInteger(literal.value)
         ? [{ title: `Change to ${literal.value}`, edits: [{ span: literal.span, newText: String(literal.value) }], preferred: true }]
         : [];
-      this.report(literal.span, 'whole-number-needed', `${what} must be a whole number, not ${literal.text}`, fixes);
+      this.report(literal.span, 'whole-number-needed', `${what} must be a whole number, not ${echo(literal.text)}`, fixes);
       return false;
     }
     if (literal.value < minimum) {
-      this.report(literal.span, 'out-of-range', `${what} must be ${minimum === 0 ? '0 or more' : `at least ${minimum}`}, not ${literal.text}`);
+      this.report(literal.span, 'out-of-range', `${what} must be ${minimum === 0 ? '0 or more' : `at least ${minimum}`}, not ${echo(literal.text)}`);
       return false;
     }
     if (!Number.isSafeInteger(literal.value)) {
-      this.report(literal.span, 'out-of-range', `${what} ${literal.text} is too large; use at most ${Number.MAX_SAFE_INTEGER} (2^53 − 1)`);
+      this.report(literal.span, 'out-of-range', `${what} ${echo(literal.text)} is too large; use at most ${Number.MAX_SAFE_INTEGER} (2^53 − 1)`);
       return false;
     }
     return true;
@@ -542,11 +551,11 @@ class Checker {
     const guess = suggest(word.text, allowed);
     const list = listWords(allowed.map((a) => `'${a}'`), 'and');
     if (guess !== null) {
-      this.report(word.span, 'unknown-parameter', `${owner} has no parameter '${word.text}'; did you mean '${guess}'?`, [
+      this.report(word.span, 'unknown-parameter', `${owner} has no parameter '${echo(word.text)}'; did you mean '${guess}'?`, [
         { title: `Change to '${guess}'`, edits: [{ span: word.span, newText: guess }], preferred: true },
       ]);
     } else {
-      this.report(word.span, 'unknown-parameter', `${owner} has no parameter '${word.text}'; it takes ${list}`);
+      this.report(word.span, 'unknown-parameter', `${owner} has no parameter '${echo(word.text)}'; it takes ${list}`);
     }
   }
 
@@ -564,12 +573,12 @@ class Checker {
     }
     const what = kind === 'network' ? 'network' : 'data set';
     if (other.has(word.text)) {
-      this.report(word.span, 'unknown-name', `'${word.text}' is a ${kind === 'network' ? 'data set' : 'network'}, not a ${what}; write 'train NETWORK on DATA'`);
+      this.report(word.span, 'unknown-name', `'${echo(word.text)}' is a ${kind === 'network' ? 'data set' : 'network'}, not a ${what}; write 'train NETWORK on DATA'`);
       return null;
     }
     const guess = suggest(word.text, table.keys());
     if (guess !== null) {
-      this.report(word.span, 'unknown-name', `no ${what} named '${word.text}'; did you mean '${guess}'?`, [
+      this.report(word.span, 'unknown-name', `no ${what} named '${echo(word.text)}'; did you mean '${guess}'?`, [
         { title: `Change to '${guess}'`, edits: [{ span: word.span, newText: guess }], preferred: true },
       ]);
     } else {
@@ -577,7 +586,7 @@ class Checker {
       this.report(
         word.span,
         'unknown-name',
-        `no ${what} named '${word.text}'` + (known.length > 0 ? `; the file declares ${listWords(known.slice(0, 5).map((k) => `'${k}'`), 'and')}${known.length > 5 ? ', …' : ''}` : `; declare it with '${kind} ${word.text} …'`),
+        `no ${what} named '${echo(word.text)}'` + (known.length > 0 ? `; the file declares ${listWords(known.slice(0, 5).map((k) => `'${k}'`), 'and')}${known.length > 5 ? ', …' : ''}` : `; declare it with '${kind} ${echo(word.text)} …'`),
       );
     }
     return null;
@@ -623,14 +632,26 @@ class Checker {
 
     this.warnAboutLoss(decl, network, settings.loss);
     const range = info.targetRange;
-    if (last.activation === 'sigmoid' && range !== null && (range.min < 0 || range.max > 1)) {
-      const extreme = range.max > 1 ? `up to ${range.max}` : `down to ${range.min}`;
-      const where = range.max > 1 && range.maxSpan !== null ? ` (line ${this.line(range.maxSpan.start)})` : '';
-      this.warn(
-        decl.data.span,
-        'targets-outside-unit-interval',
-        `network '${network.name}' ends in sigmoid, whose outputs lie between 0 and 1, but data set '${data.name}' has targets ${extreme}${where}; use a linear last layer or scale the targets`,
-      );
+    if (range !== null && (range.min < 0 || range.max > 1)) {
+      const both = range.max > 1 && range.min < 0;
+      const extreme = both ? `from ${range.min} to ${range.max}` : range.max > 1 ? `up to ${range.max}` : `down to ${range.min}`;
+      const where = range.max > 1 && range.maxSpan !== null ? ` (${both ? `${range.max} on ` : ''}line ${this.line(range.maxSpan.start)})` : '';
+      if (settings.loss === 'cross_entropy') {
+        // −y log ŷ has no lower bound for such y: training would "succeed" with a negative loss.
+        this.report(
+          decl.data.span,
+          'targets-outside-unit-interval',
+          `loss cross_entropy needs targets between 0 and 1, but data set '${data.name}' has targets ${extreme}${where}, for which the loss has no lower bound; scale the targets into [0, 1] or use loss mse`,
+          this.setLossFixes(decl, 'mse'),
+        );
+        ok = false;
+      } else if (last.activation === 'sigmoid') {
+        this.warn(
+          decl.data.span,
+          'targets-outside-unit-interval',
+          `network '${network.name}' ends in sigmoid, whose outputs lie between 0 and 1, but data set '${data.name}' has targets ${extreme}${where}; use a linear last layer or scale the targets`,
+        );
+      }
     }
 
     const held = heldOutRows(data.rows, settings.validate);
@@ -640,7 +661,7 @@ class Checker {
       // The percentage as written: settings.validate × 100 may not give it back (0.07 × 100 = 7.000000000000001).
       const percent = validateStmt.value.value;
       if (trainingRows < 1) {
-        this.report(validateStmt.span, 'out-of-range', `validate ${percent}% holds out all ${data.rows} rows of data set '${data.name}', leaving none to train on; hold out less`);
+        this.report(validateStmt.span, 'out-of-range', `validate ${percent}% holds out all ${plural(data.rows, 'row')} of data set '${data.name}', leaving none to train on; hold out less`);
         ok = false;
       } else if (held === 0) {
         this.warn(validateStmt.span, 'validation-empty', `validate ${percent}% of ${plural(data.rows, 'row')} holds out no row, so nothing is validated; hold out more or remove it`);
@@ -675,14 +696,7 @@ class Checker {
   private warnAboutLoss(decl: TrainDecl, network: NetworkSpec, loss: LossKind): void {
     const last = network.layers[network.layers.length - 1];
     const lossStmt = decl.statements.find((s) => s.kind === 'loss');
-    const lossValue = lossStmt?.kind === 'loss' ? lossStmt.value : undefined;
-    const setLoss = (value: LossKind): Fix[] => {
-      if (lossValue !== undefined) return [{ title: `Set loss to ${value}`, edits: [{ span: lossValue.span, newText: value }], preferred: true }];
-      const block = blockOf(decl);
-      if (block === undefined) return [];
-      const insertAt = block.open.end;
-      return [{ title: `Set loss to ${value}`, edits: [{ span: { start: insertAt, end: insertAt }, newText: `\n  loss ${value}` }], preferred: true }];
-    };
+    const setLoss = (value: LossKind): Fix[] => this.setLossFixes(decl, value);
     const at = lossStmt?.span ?? decl.keyword;
     if (last.activation === 'softmax' && loss !== 'cross_entropy') {
       this.warn(
@@ -701,6 +715,17 @@ class Checker {
         setLoss('mse'),
       );
     }
+  }
+
+  /** The quick fix that sets a run's loss: the `loss` statement's value, or a new statement. */
+  private setLossFixes(decl: TrainDecl, value: LossKind): Fix[] {
+    const lossStmt = decl.statements.find((s) => s.kind === 'loss');
+    const lossValue = lossStmt?.kind === 'loss' ? lossStmt.value : undefined;
+    if (lossValue !== undefined) return [{ title: `Set loss to ${value}`, edits: [{ span: lossValue.span, newText: value }], preferred: true }];
+    const block = blockOf(decl);
+    if (block === undefined) return [];
+    const insertAt = block.open.end;
+    return [{ title: `Set loss to ${value}`, edits: [{ span: { start: insertAt, end: insertAt }, newText: `\n  loss ${value}` }], preferred: true }];
   }
 
   /** The settings with defaults applied, or null when a statement is wrong (each one reported). */
@@ -749,7 +774,7 @@ class Checker {
             const value = param.value.value;
             const problem = optimizerRangeProblem(paramName, value);
             if (problem !== null) {
-              this.report(param.value.span, 'out-of-range', `${paramName} ${problem}, not ${param.value.text}`);
+              this.report(param.value.span, 'out-of-range', `${paramName} ${problem}, not ${echo(param.value.text)}`);
               ok = false;
               continue;
             }
@@ -779,7 +804,7 @@ class Checker {
         case 'stop':
           if (statement.threshold === undefined) ok = false;
           else if (!Number.isFinite(statement.threshold.value)) {
-            this.report(statement.threshold.span, 'non-finite', `the loss to reach must be a finite number, not ${statement.threshold.text}`);
+            this.report(statement.threshold.span, 'non-finite', `the loss to reach must be a finite number, not ${echo(statement.threshold.text)}`);
             ok = false;
           } else stopLoss = statement.threshold.value;
           break;
@@ -952,8 +977,22 @@ function valueOf(literal: NumberLit): number {
   return literal.value;
 }
 
-function plural(n: number, noun: string, pluralNoun = `${noun}s`): string {
-  return `${n} ${n === 1 ? noun : pluralNoun}`;
+/**
+ * UTF-16 text read as UTF-8 (a file saved as UTF-16, or a client that decoded it so): every
+ * other character of ASCII text is NUL. One problem says so instead of one per character.
+ */
+function utf16Problem(text: string): Problem | null {
+  const sample = Math.min(text.length, 400);
+  if (sample < 8) return null;
+  let nuls = 0;
+  for (let i = 0; i < sample; i++) if (text.charCodeAt(i) === 0) nuls++;
+  if (nuls * 4 < sample) return null;
+  return {
+    span: { start: 0, end: 0 },
+    severity: 'error',
+    code: 'not-utf8',
+    message: 'this file is not UTF-8 text: it holds a NUL between its letters, as UTF-16 text does; save it as UTF-8',
+  };
 }
 
 function shape(inputs: number, targets: number): string {

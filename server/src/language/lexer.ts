@@ -2,6 +2,7 @@
 
 import type { Problem } from './problems';
 import type { Span } from './syntax';
+import { echo } from './wording';
 
 export type TokenKind =
   | 'name'
@@ -179,7 +180,7 @@ export function lex(text: string): LexResult {
     }
     const written = text.slice(start, i);
     const several = [...written].length > 1; // counted in characters, not UTF-16 units: '😀' is one
-    invalid(start, i, `unexpected character${several ? 's' : ''} '${written}'; remove ${several ? 'them' : 'it'}`);
+    invalid(start, i, `unexpected character${several ? 's' : ''} '${echo(written)}'; remove ${several ? 'them' : 'it'}`);
   }
   push('eof', length, length);
   return { tokens, comments, problems };
@@ -234,7 +235,7 @@ export function lex(text: string): LexResult {
         end,
         malformed !== null && end === j
           ? malformed
-          : `'${written}' is not a number or a name: put a space between a number and a word, and start names with a letter`,
+          : `'${echo(written)}' is not a number or a name: put a space between a number and a word, and start names with a letter`,
       );
       return end;
     }

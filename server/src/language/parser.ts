@@ -14,6 +14,7 @@ import { lex, type Token } from './lexer';
 import { LineIndex } from './positions';
 import type { Fix, Problem, ProblemCode } from './problems';
 import { listWords, suggest } from './suggest';
+import { echo } from './wording';
 import type {
   Argument,
   BatchStmt,
@@ -170,11 +171,11 @@ class Parser {
     if (valid) return { word, valid };
     const guess = suggest(token.text, allowed);
     if (guess !== null) {
-      this.report(word.span, 'unknown-value', `unknown ${what} '${token.text}'; did you mean '${guess}'?`, [
+      this.report(word.span, 'unknown-value', `unknown ${what} '${echo(token.text)}'; did you mean '${guess}'?`, [
         { title: `Change to '${guess}'`, edits: [{ span: word.span, newText: guess }], preferred: true },
       ]);
     } else {
-      this.report(word.span, 'unknown-value', `unknown ${what} '${token.text}'; use ${listWords(allowed.map((a) => `'${a}'`))}`);
+      this.report(word.span, 'unknown-value', `unknown ${what} '${echo(token.text)}'; use ${listWords(allowed.map((a) => `'${a}'`))}`);
     }
     return { word, valid: false };
   }
@@ -276,12 +277,12 @@ class Parser {
       if (!(DECLARATION_KEYWORDS as readonly string[]).includes(keyword)) {
         const guess = suggest(keyword, DECLARATION_KEYWORDS);
         if (guess !== null) {
-          this.report(spanOf(token), 'unknown-keyword', `unknown declaration '${keyword}'; did you mean '${guess}'?`, [
+          this.report(spanOf(token), 'unknown-keyword', `unknown declaration '${echo(keyword)}'; did you mean '${guess}'?`, [
             { title: `Change to '${guess}'`, edits: [{ span: spanOf(token), newText: guess }], preferred: true },
           ]);
           keyword = guess;
         } else {
-          this.report(spanOf(token), 'unknown-keyword', `unknown declaration '${keyword}'; a file holds 'network', 'data' and 'train' declarations`);
+          this.report(spanOf(token), 'unknown-keyword', `unknown declaration '${echo(keyword)}'; a file holds 'network', 'data' and 'train' declarations`);
           this.skipUnknownDeclaration();
           return null;
         }
@@ -429,12 +430,12 @@ class Parser {
     if (allowed.includes(token.text)) return token.text;
     const guess = suggest(token.text, allowed);
     if (guess !== null) {
-      this.report(spanOf(token), 'unknown-keyword', `unknown statement '${token.text}' in ${where}; did you mean '${guess}'?`, [
+      this.report(spanOf(token), 'unknown-keyword', `unknown statement '${echo(token.text)}' in ${where}; did you mean '${guess}'?`, [
         { title: `Change to '${guess}'`, edits: [{ span: spanOf(token), newText: guess }], preferred: true },
       ]);
       return guess;
     }
-    this.report(spanOf(token), 'unknown-keyword', `unknown statement '${token.text}' in ${where}; expected ${listWords(allowed.map((a) => `'${a}'`))}`);
+    this.report(spanOf(token), 'unknown-keyword', `unknown statement '${echo(token.text)}' in ${where}; expected ${listWords(allowed.map((a) => `'${a}'`))}`);
     this.skipRestOfStatement();
     return null;
   }
@@ -1121,7 +1122,7 @@ class Parser {
         continue;
       }
       if (token.kind === 'name' && suggest(token.text, [word]) !== null) {
-        this.report(spanOf(token), 'unknown-keyword', `unknown word '${token.text}'; did you mean '${word}'?`, [
+        this.report(spanOf(token), 'unknown-keyword', `unknown word '${echo(token.text)}'; did you mean '${word}'?`, [
           { title: `Change to '${word}'`, edits: [{ span: spanOf(token), newText: word }], preferred: true },
         ]);
         statement.tokens.push(keywordToken(this.advance(), word));
@@ -1159,8 +1160,7 @@ function punctuationToken(token: Token): SyntaxToken {
 function quoteToken(token: Token): string {
   if (token.kind === 'newline') return 'the end of the line';
   if (token.kind === 'eof') return 'the end of the file';
-  const text = token.text.length > 30 ? `${token.text.slice(0, 27)}...` : token.text;
-  return `'${text}'`;
+  return `'${echo(token.text)}'`;
 }
 
 function describe(token: Token): string {

@@ -24,6 +24,7 @@ export interface Fix {
  */
 export type ProblemCode =
   // lexical and syntax
+  | 'not-utf8'
   | 'invalid-token'
   | 'unterminated-string'
   | 'unexpected-token'
@@ -73,6 +74,7 @@ export type ProblemCode =
   // results of training
   | 'trained'
   | 'target-missed'
+  | 'rate-too-small'
   | 'diverged'
   | 'training-failed'
   | 'expectation-met'

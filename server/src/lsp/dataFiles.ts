@@ -1,11 +1,12 @@
 // How the editor reads a spec's data files for the checker: confined to the workspace folder (links followed), refused past a size, kept in the workspace's DataStore by (path, size, mtime).
 
-import { readFileSync, realpathSync, statSync } from 'node:fs';
+import { realpathSync, statSync } from 'node:fs';
 import { isAbsolute, relative, sep } from 'node:path';
 import type { DataStore } from '../data/store';
 import type { ReadFile } from '../language';
+import { fileError, readRegularFile } from '../textFiles';
 
-/** The largest data file the editor reads (the nn command line has no such limit). */
+/** The largest data file the editor reads (the nn command line reads up to 512 MB, the longest text Node.js holds). */
 const MAX_DATA_FILE_BYTES = 64 * 1024 * 1024;
 
 function megabytes(bytes: number): string {
@@ -20,19 +21,16 @@ export function dataFileReader(store: DataStore): ReadFile {
   return (path) => {
     try {
       const stat = statSync(path);
-      // Worded as the command line words it (cli/check.ts describeReadError), so both say the same.
+      // Worded as the command line words it (textFiles.ts), so both say the same.
       if (!stat.isFile()) return { error: stat.isDirectory() ? 'it is a folder, not a file' : 'it is not a regular file' };
       // Parsing a CSV takes many times its size in memory, before its rows × columns can be
       // counted against the data limit: a huge file is refused by its size, unread.
       if (stat.size > MAX_DATA_FILE_BYTES) {
-        return { error: `it is ${megabytes(stat.size)}, more than the ${megabytes(MAX_DATA_FILE_BYTES)} the editor reads; use a sample of the data (the nn command line reads any size)` };
+        return { error: `it is ${megabytes(stat.size)}, more than the ${megabytes(MAX_DATA_FILE_BYTES)} the editor reads; use a sample of the data (the nn command line reads files up to 512 MB)` };
       }
-      return { text: store.fileText({ path, size: stat.size, mtimeMs: stat.mtimeMs }, () => readFileSync(path, 'utf8')) };
+      return { text: store.fileText({ path, size: stat.size, mtimeMs: stat.mtimeMs }, () => readRegularFile(path)) };
     } catch (error) {
-      const code = (error as NodeJS.ErrnoException).code;
-      if (code === 'ENOENT') return { error: 'no such file', missing: true };
-      if (code === 'EACCES' || code === 'EPERM') return { error: 'permission denied' };
-      return { error: error instanceof Error ? error.message : String(error) };
+      return fileError(error);
     }
   };
 }

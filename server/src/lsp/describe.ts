@@ -1,6 +1,7 @@
 // Short descriptions of networks, layers and data sets, shared by hover, inlay hints, symbols and completion so they read the same everywhere.
 
 import type { Dataset, LayerSpec, NetworkSpec } from '../language/model';
+import { plural } from '../language/wording';
 
 /** Trainable parameters of layer `index` (0-based): units × (inputs + 1), the +1 being the bias. */
 export function layerParameters(network: NetworkSpec, index: number): number {
@@ -36,7 +37,7 @@ export function layerDetail(network: NetworkSpec, index: number, layer: LayerSpe
 /** `4 rows · 2 → 1` (with the classes for one-hot targets). */
 export function datasetSummary(data: Dataset): string {
   const rows = `${data.rows.toLocaleString('en-US')} ${data.rows === 1 ? 'row' : 'rows'}`;
-  const classes = data.classes ? ` (${data.classes.length} classes)` : '';
+  const classes = data.classes ? ` (${plural(data.classes.length, 'class', 'classes')})` : '';
   return `${rows} · ${data.inputWidth} → ${data.targetWidth}${classes}`;
 }
 

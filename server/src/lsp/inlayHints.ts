@@ -4,6 +4,7 @@ import type { InlayHint, InlayHintParams } from 'vscode-languageserver';
 import { heldOutRows } from '../language/model';
 import { hintText, verdictMessage } from '../present/expectations';
 import type { DataDecl, NetworkDecl, Span, TrainDecl } from '../language/syntax';
+import { plural } from '../language/wording';
 import { datasetSummary, fixed, formatNumber, layerInputs, layerParameters, params } from './describe';
 import { runForData } from './hover';
 import type { DocumentState } from './state';
@@ -49,7 +50,7 @@ function trainHints(state: DocumentState, decl: TrainDecl): Hint[] {
   const out: Hint[] = [];
   for (const statement of decl.statements) {
     if (statement.kind === 'validate' && run.settings.validate !== null) {
-      out.push({ offset: statement.span.end, label: `${held} of ${rows} rows held out`, tooltip: `${training} rows train, ${held} validate (chosen by seed ${run.settings.seed})` });
+      out.push({ offset: statement.span.end, label: `${held} of ${rows} rows held out`, tooltip: `${plural(training, 'row')} train, ${held} validate (chosen by seed ${run.settings.seed})` });
     } else if (statement.kind === 'batch') {
       const batch = run.settings.batch === 'full' ? training : Math.min(run.settings.batch, training);
       const updates = batch > 0 ? Math.ceil(training / batch) : 0;

@@ -25,13 +25,10 @@ export function resolveSettings(raw: unknown, init: InitializationOptions | unde
   const autoTrain = value.autoTrain === 'onSave' || value.autoTrain === 'off' || value.autoTrain === 'onChange' ? value.autoTrain : DEFAULT_SETTINGS.autoTrain;
   // Trust comes from the client: in every configuration answer (it can change while the
   // server runs) or, for clients that only say it once, in initializationOptions.
-  // A client without Workspace Trust (Neovim, …) says nothing: trusted.
-  const workspaceTrusted =
-    typeof value.workspaceTrusted === 'boolean'
-      ? value.workspaceTrusted
-      : typeof init?.workspaceTrusted === 'boolean'
-        ? init.workspaceTrusted
-        : true;
+  // A client without Workspace Trust (Neovim, …) says nothing: trusted. A value that is
+  // there but is not `true` (`"false"`, `0`, `null`) is not trust.
+  const said = (x: unknown): boolean | undefined => (x === undefined ? undefined : x === true);
+  const workspaceTrusted = said(value.workspaceTrusted) ?? said(init?.workspaceTrusted) ?? true;
   return {
     autoTrain,
     autoTrainBudgetSeconds: positive(value.autoTrainBudgetSeconds, DEFAULT_SETTINGS.autoTrainBudgetSeconds, 0),

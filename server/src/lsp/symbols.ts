@@ -10,6 +10,7 @@ import type { CheckResult } from '../language';
 import type { LineIndex } from '../language/positions';
 import type { DataDecl, LayerStmt, NetworkDecl, Node, Span, TrainDecl } from '../language/syntax';
 import { walk } from '../language/walk';
+import { plural } from '../language/wording';
 import { datasetSummary, layerDetail, networkShape, networkParameters, params } from './describe';
 import { rangeOf } from './spans';
 import type { DocumentState } from './state';
@@ -134,7 +135,7 @@ function trainEntry(check: CheckResult, decl: TrainDecl, state?: Pick<DocumentSt
   if (run) {
     const status = state?.statuses[runIndex];
     const s = run.settings;
-    detail = status && status.phase !== 'idle' && status.summary ? status.summary : `${s.loss} · ${s.optimizer.kind} rate ${s.optimizer.rate} · ${s.epochs} epochs`;
+    detail = status && status.phase !== 'idle' && status.summary ? status.summary : `${s.loss} · ${s.optimizer.kind} rate ${s.optimizer.rate} · ${plural(s.epochs, 'epoch')}`;
   }
   return { name, detail, kind: SymbolKind.Event, span: decl.span, selection: decl.keyword, children: [] };
 }

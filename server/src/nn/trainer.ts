@@ -630,6 +630,7 @@ export class Trainer {
       normalization: this.normalization,
       trainRows: this.trainingRows.length,
       validationRows: this.validationRows.length,
+      updates: this.updates,
     };
     if (recorder) result.snapshots = recorder.snapshots;
     return result;

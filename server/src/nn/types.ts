@@ -136,6 +136,8 @@ export interface TrainResult {
   /** Number of rows trained on and held out. */
   trainRows: number;
   validationRows: number;
+  /** Updates applied; a diverged run with none had a loss that was not finite at its initial weights. */
+  updates: number;
   /** Present when TrainControl.snapshots asked for them, oldest first. */
   snapshots?: WeightSnapshot[];
 }

@@ -5,6 +5,8 @@ import type { RunSpec } from '../language/model';
 import type { Fix, Problem } from '../language/problems';
 import type { DataDecl, SpecFile, TrainDecl } from '../language/syntax';
 import { blockOf } from '../language/walk';
+import { plural } from '../language/wording';
+import type { TrainResult } from '../nn/types';
 import type { RunState } from '../training/host';
 import { formatLoss, formatLossAgainst, formatPercent, formatSeconds, lossWord } from './summary';
 
@@ -29,16 +31,28 @@ export function resultProblem(check: CheckResult, run: RunSpec, state: RunState,
         code: 'trained',
         message: `trained: loss ${formatLossAgainst(result.loss, target)} at epoch ${result.epochs} (target < ${formatLoss(target)} reached) in ${seconds}${scores}`,
       };
-    case 'epochs':
+    case 'epochs': {
+      const frozen = frozenAdvice(run, result);
+      if (frozen !== null) {
+        const rateFix = raiseRateFix(check.file, run, text);
+        return {
+          span,
+          severity: 'warning',
+          code: 'rate-too-small',
+          message: `loss ${formatLossAgainst(result.loss, target)} after ${plural(result.epochs, 'epoch')}${target !== null ? `, target ${formatLoss(target)} not reached` : ''}. ${frozen}`,
+          ...(rateFix !== null ? { fixes: [rateFix] } : {}),
+        };
+      }
       if (target === null) {
-        return { span, severity: 'info', code: 'trained', message: `trained: loss ${formatLoss(result.loss)} after ${result.epochs} epochs in ${seconds}${scores}` };
+        return { span, severity: 'info', code: 'trained', message: `trained: loss ${formatLoss(result.loss)} after ${plural(result.epochs, 'epoch')} in ${seconds}${scores}` };
       }
       return {
         span,
         severity: 'warning',
         code: 'target-missed',
-        message: `loss ${formatLossAgainst(result.loss, target)} after ${result.epochs} epochs did not reach ${formatLoss(target)}. ${missAdvice(result.history.loss)}`,
+        message: `loss ${formatLossAgainst(result.loss, target)} after ${plural(result.epochs, 'epoch')} did not reach ${formatLoss(target)}. ${missAdvice(result.history.loss)}`,
       };
+    }
     case 'time':
       return {
         span,
@@ -49,7 +63,7 @@ export function resultProblem(check: CheckResult, run: RunSpec, state: RunState,
     case 'cancelled':
       return { span, severity: 'info', code: 'trained', message: `stopped at epoch ${result.epochs} of ${run.settings.epochs}: loss ${formatLoss(result.loss)}${scores}` };
     case 'diverged':
-      return divergence(check, run, result.epochs, lossWord(result.history.loss), text);
+      return divergence(check, run, result, text);
   }
 }
 
@@ -76,7 +90,78 @@ export function missAdvice(losses: ArrayLike<number>): string {
   return 'The run may be stuck: try another seed, more hidden units, or momentum.';
 }
 
-function divergence(check: CheckResult, run: RunSpec, epoch: number, word: string, text: string): Problem {
+/** The optimizer's default rate: what a rate too small to move any weight is raised to. */
+function defaultRate(run: RunSpec): number {
+  return run.settings.optimizer.kind === 'adam' ? 0.001 : 0.1;
+}
+
+/**
+ * Why a run did not learn although it ran, when no weight moved in its last update while the
+ * gradient was not 0: rate × gradient is below the weights' rounding (`rate 1e-320`), so
+ * training changes nothing. Null when the weights moved (or the result does not tell).
+ */
+export function frozenAdvice(run: RunSpec, result: TrainResult): string | null {
+  if (result.updates === 0 || result.layers.length === 0) return null;
+  let gradient = false;
+  for (const layer of result.layers) {
+    if (layer.lastUpdate === undefined) return null;
+    for (let i = 0; i < layer.lastUpdate.length; i++) if (layer.lastUpdate[i] !== 0) return null;
+    for (let i = 0; i < layer.weightGradient.length && !gradient; i++) gradient = layer.weightGradient[i] !== 0;
+  }
+  if (!gradient) return null;
+  const rate = run.settings.optimizer.rate;
+  return `Rate ${formatLoss(rate)} is too small to move any weight: the last update changed none of them, each step being below the weights' rounding. Raise the rate (${run.settings.optimizer.kind}'s default is ${defaultRate(run)}).`;
+}
+
+/**
+ * Why the loss was not finite before any update, or null when updates came first (the rate is
+ * then to blame). At the initial weights no rate can help: the data's values overflow the loss,
+ * through targets whose squared error is beyond the largest number, or through inputs so large
+ * that the network's sums overflow. `normalize` scales the inputs only.
+ */
+export function overflowAdvice(run: RunSpec, result: TrainResult): { advice: string; normalizeInputs: boolean } | null {
+  if (result.updates > 0) return null;
+  const targets = run.data.targets;
+  let largestTarget = 0;
+  let squaredErrors = 0;
+  for (let i = 0; i < targets.length; i++) {
+    largestTarget = Math.max(largestTarget, Math.abs(targets[i]));
+    squaredErrors += 0.5 * targets[i] * targets[i];
+  }
+  const inputs = largestInput(run);
+  if (!Number.isFinite(squaredErrors)) {
+    return {
+      advice: `targets up to ${formatLoss(largestTarget)} are too large: their squared error alone is beyond the largest number, so no rate can help. Scale the targets down ('normalize' scales the inputs only)`,
+      normalizeInputs: false,
+    };
+  }
+  if (run.data.normalize === null && inputs > 10) {
+    return {
+      advice: `inputs up to ${formatLoss(inputs)} overflow the network's sums, so no rate can help. Add 'normalize zscore' to data '${run.data.name}'`,
+      normalizeInputs: true,
+    };
+  }
+  return {
+    advice: `the data's values (inputs up to ${formatLoss(inputs)}, targets up to ${formatLoss(largestTarget)}) overflow it, so no rate can help. Scale them down`,
+    normalizeInputs: false,
+  };
+}
+
+function divergence(check: CheckResult, run: RunSpec, result: TrainResult, text: string): Problem {
+  const word = lossWord(result.history.loss);
+  const overflow = overflowAdvice(run, result);
+  if (overflow !== null) {
+    const dataDecl = overflow.normalizeInputs ? findData(check.file, run.data.name) : undefined;
+    const normalizeFix = dataDecl ? addNormalizeFix(dataDecl, text) : null;
+    return {
+      span: run.keywordSpan,
+      severity: 'error',
+      code: 'diverged',
+      message: `loss was ${word} at the initial weights, before any update: ${overflow.advice}.`,
+      ...(normalizeFix !== null ? { fixes: [normalizeFix] } : {}),
+    };
+  }
+  const epoch = result.epochs;
   const rate = run.settings.optimizer.rate;
   const largest = largestInput(run);
   const normalized = run.data.normalize !== null;
@@ -126,6 +211,11 @@ function bodyIndent(text: string, openBrace: number, firstStatement: number | un
 function lineBreakAfter(text: string, offset: number): number {
   const i = text.indexOf('\n', offset);
   return i < 0 ? text.length : i + 1;
+}
+
+/** "Set rate to" the optimizer's default, for a rate below it. */
+function raiseRateFix(file: SpecFile, run: RunSpec, text: string): Fix | null {
+  return run.settings.optimizer.rate < defaultRate(run) ? setRateFix(file, run, defaultRate(run), text) : null;
 }
 
 function setRateFix(file: SpecFile, run: RunSpec, rate: number, text: string): Fix | null {

@@ -1,6 +1,7 @@
 // The words and numbers of a run's state, as the CodeLens, the result diagnostics and the status bar say them (docs/editor.md "CodeLens").
 
 import type { RunSpec } from '../language/model';
+import { plural } from '../language/wording';
 import type { ProgressReport } from '../training/messages';
 import type { RunState } from '../training/host';
 
@@ -64,8 +65,8 @@ export function resultText(state: RunState, run: RunSpec): string | null {
       return `loss ${formatLossAgainst(result.loss, target)} at epoch ${result.epochs}, target < ${formatLoss(target)} reached · ${seconds}`;
     case 'epochs':
       return target !== null
-        ? `loss ${formatLossAgainst(result.loss, target)} after ${result.epochs} epochs (target ${formatLoss(target)} not reached)`
-        : `loss ${formatLoss(result.loss)} after ${result.epochs} epochs · ${seconds}`;
+        ? `loss ${formatLossAgainst(result.loss, target)} after ${plural(result.epochs, 'epoch')} (target ${formatLoss(target)} not reached)`
+        : `loss ${formatLoss(result.loss)} after ${plural(result.epochs, 'epoch')} · ${seconds}`;
     case 'diverged':
       return `loss became ${lossWord(result.history.loss)} at epoch ${result.epochs}`;
     case 'time':

@@ -16,6 +16,8 @@ export interface ReportAssets {
 export interface ReportOptions {
   /** Shown as the page's heading; defaults to the spec's file name. */
   title?: string;
+  /** A sentence added under the heading (what the page leaves out). */
+  note?: string;
   /** Overrides the bundle read from dist/webview (tests, other packagings). */
   assets?: ReportAssets;
 }
@@ -84,11 +86,66 @@ function escapeHtml(text: string): string {
 }
 
 /** JSON that cannot end its <script> element early, whatever names the spec uses. */
-function scriptSafeJson(value: unknown): string {
-  return JSON.stringify(value)
-    .replace(/</g, '\\u003c')
-    .replace(/\u2028/g, '\\u2028')
-    .replace(/\u2029/g, '\\u2029');
+function scriptSafe(json: string): string {
+  return json.replace(/</g, '\\u003c').replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
+}
+
+/** Pieces of about this many characters: a report's data can be larger than the longest string there can be. */
+const PIECE = 1 << 16;
+/** Numbers of an array written per JSON.stringify call. */
+const NUMBERS_PER_CALL = 8192;
+
+/**
+ * The text of JSON.stringify(value), in pieces whose concatenation it is, without any string
+ * ever holding all of it (for plain data: arrays, objects, numbers, strings, booleans, null).
+ */
+export function* jsonPieces(value: unknown): Generator<string> {
+  let buffer = '';
+  for (const text of jsonTokens(value)) {
+    buffer += text;
+    if (buffer.length >= PIECE) {
+      yield buffer;
+      buffer = '';
+    }
+  }
+  if (buffer !== '') yield buffer;
+}
+
+function* jsonTokens(value: unknown): Generator<string> {
+  if (Array.isArray(value)) {
+    if (value.every((x) => typeof x === 'number')) {
+      yield '[';
+      for (let i = 0; i < value.length; i += NUMBERS_PER_CALL) {
+        const part = JSON.stringify(value.slice(i, i + NUMBERS_PER_CALL));
+        yield (i > 0 ? ',' : '') + part.slice(1, -1);
+      }
+      yield ']';
+      return;
+    }
+    yield '[';
+    for (let i = 0; i < value.length; i++) {
+      if (i > 0) yield ',';
+      const item: unknown = value[i];
+      // As JSON.stringify: what JSON cannot hold is null inside an array.
+      if (item === undefined || typeof item === 'function' || typeof item === 'symbol') yield 'null';
+      else yield* jsonTokens(item);
+    }
+    yield ']';
+    return;
+  }
+  if (value !== null && typeof value === 'object' && typeof (value as { toJSON?: unknown }).toJSON !== 'function') {
+    yield '{';
+    let first = true;
+    for (const [key, item] of Object.entries(value)) {
+      if (item === undefined || typeof item === 'function' || typeof item === 'symbol') continue;
+      yield `${first ? '' : ','}${JSON.stringify(key)}:`;
+      first = false;
+      yield* jsonTokens(item);
+    }
+    yield '}';
+    return;
+  }
+  yield JSON.stringify(value) ?? 'null';
 }
 
 function stripSourceMap(code: string): string {
@@ -97,13 +154,22 @@ function stripSourceMap(code: string): string {
 
 /** Renders every run's training as one HTML page that needs no network and no other file. */
 export function renderReport(views: TrainingView[], options: ReportOptions = {}): string {
+  return [...reportPieces(views, options)].join('');
+}
+
+/**
+ * The page of renderReport() in pieces, for writing to a file one at a time: the data of a
+ * large run can be longer than a string can be (views.ts writeReport).
+ */
+export function* reportPieces(views: TrainingView[], options: ReportOptions = {}): Generator<string> {
   const assets = options.assets ?? loadReportAssets();
   const files = [...new Set(views.map((v) => decodeURIComponent(basename(v.uri))))];
   const title = options.title ?? (files.length > 0 ? files.join(', ') : 'nn');
   const runs = `${views.length} ${views.length === 1 ? 'run' : 'runs'}`;
   const script = stripSourceMap(assets.script).replace(/<\/(script)/gi, '<\\/$1');
   const style = stripSourceMap(assets.style).replace(/<\/(style)/gi, '<\\/$1');
-  return `<!DOCTYPE html>
+  const note = options.note !== undefined ? ` · ${escapeHtml(options.note)}` : '';
+  yield `<!DOCTYPE html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
@@ -116,10 +182,12 @@ export function renderReport(views: TrainingView[], options: ReportOptions = {})
 <body>
 <header class="nn-report-header">
 <h1>Training report: ${escapeHtml(title)}</h1>
-<p>${escapeHtml(runs)} · hover the network's edges for each weight, drag across the loss curve to zoom, double-click to zoom out</p>
+<p>${escapeHtml(runs)} · hover the network's edges for each weight, drag across the loss curve to zoom, double-click to zoom out${note}</p>
 </header>
 <main id="nn-root" data-mode="report"></main>
-<script type="application/json" id="nn-report-data">${scriptSafeJson(views)}</script>
+<script type="application/json" id="nn-report-data">`;
+  for (const piece of jsonPieces(views)) yield scriptSafe(piece);
+  yield `</script>
 <script>${script}</script>
 </body>
 </html>

@@ -1,8 +1,8 @@
 // Turns runs the command line trained into the TrainingViews the report draws (the same shape nn/training gives the panel).
 
-import { writeFileSync } from 'node:fs';
+import { closeSync, openSync, unlinkSync, writeSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
-import type { RunSpec } from '../language/model';
+import type { Dataset, RunSpec } from '../language/model';
 import { LineIndex } from '../language/positions';
 import { reportsOf, thinHistory } from '../nn/history';
 import type { TrainResult } from '../nn/types';
@@ -11,7 +11,7 @@ import { BOUNDARY_GRID, boundaryGrid, dataPoints } from '../present/boundary';
 import { panelLayer, snapshotLayers } from '../present/snapshots';
 import type { RunState } from '../training/host';
 import { resultText } from '../present/summary';
-import { renderReport } from './html';
+import { reportPieces } from './html';
 
 /**
  * A run as `nn train --report` hands it over (structurally the CLI's TrainedRun). The
@@ -26,6 +26,45 @@ export interface ReportRun {
 
 /** Curve points kept per run, as the editor keeps them. */
 const CURVE_POINTS = 2000;
+
+/**
+ * Data points drawn per run: enough to show the data's shape. A set of millions would make a
+ * page larger than a browser can read (its data is one string there, as here).
+ */
+export const REPORT_POINTS = 10_000;
+
+/**
+ * At most REPORT_POINTS rows of a two-input data set: evenly spaced, plus the rows where each
+ * input is smallest and largest, so the box drawn around them is the whole set's.
+ */
+export function drawnRows(data: Dataset): Dataset {
+  if (!sampled(data)) return data;
+  const extremes = 4;
+  const step = data.rows / (REPORT_POINTS - extremes);
+  const chosen = new Set<number>();
+  for (let k = 0; k < REPORT_POINTS - extremes; k++) chosen.add(Math.floor(k * step));
+  for (let i = 0; i < 2; i++) {
+    let smallest = 0;
+    let largest = 0;
+    for (let r = 1; r < data.rows; r++) {
+      if (data.inputs[2 * r + i] < data.inputs[2 * smallest + i]) smallest = r;
+      if (data.inputs[2 * r + i] > data.inputs[2 * largest + i]) largest = r;
+    }
+    chosen.add(smallest).add(largest);
+  }
+  const rows = [...chosen].sort((a, b) => a - b);
+  const inputs = new Float64Array(rows.length * 2);
+  const targets = new Float64Array(rows.length * data.targetWidth);
+  rows.forEach((r, i) => {
+    inputs.set(data.inputs.subarray(2 * r, 2 * r + 2), 2 * i);
+    targets.set(data.targets.subarray(r * data.targetWidth, (r + 1) * data.targetWidth), i * data.targetWidth);
+  });
+  return { ...data, rows: rows.length, inputs, targets, rowSpans: null };
+}
+
+function sampled(data: Dataset): boolean {
+  return data.inputWidth === 2 && data.rows > REPORT_POINTS;
+}
 
 const phases: Record<TrainResult['stopped'], RunPhase> = {
   target: 'done',
@@ -47,7 +86,7 @@ export function trainingView(uri: string, text: string, report: ReportRun): Trai
     .map((s) => ({ epoch: s.epoch, layers: snapshotLayers(final, s) }));
   layerSnapshots.push({ epoch: result.epochs, layers: final });
 
-  const data = dataPoints(run.data);
+  const data = dataPoints(drawnRows(run.data));
   const snapshots: Snapshot[] = layerSnapshots.map((s) => ({
     epoch: s.epoch,
     layers: s.layers,
@@ -91,8 +130,27 @@ export function trainingView(uri: string, text: string, report: ReportRun): Trai
   };
 }
 
-/** `nn train FILE --report PATH`: the CLI's ReportWriter. */
+/**
+ * `nn train FILE --report PATH`: the CLI's ReportWriter. The page is written in pieces, never
+ * held whole; a write that fails (a full disk) leaves no half-written page behind.
+ */
 export function writeReport(path: string, specPath: string, text: string, runs: ReportRun[]): void {
   const uri = pathToFileURL(specPath).toString();
-  writeFileSync(path, renderReport(runs.map((r) => trainingView(uri, text, r))));
+  const large = runs.filter((r) => sampled(r.run.data));
+  const note =
+    large.length > 0
+      ? `the plots draw ${REPORT_POINTS.toLocaleString('en-US')} of the points of ${large.map((r) => `'${r.run.data.name}' (${r.run.data.rows.toLocaleString('en-US')})`).join(', ')}`
+      : undefined;
+  const fd = openSync(path, 'w');
+  try {
+    for (const piece of reportPieces(runs.map((r) => trainingView(uri, text, r)), { note })) {
+      const bytes = Buffer.from(piece, 'utf8');
+      for (let written = 0; written < bytes.length; ) written += writeSync(fd, bytes, written);
+    }
+  } catch (error) {
+    closeSync(fd);
+    unlinkSync(path);
+    throw error;
+  }
+  closeSync(fd);
 }

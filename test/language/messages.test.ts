@@ -1,0 +1,86 @@
+// What check() messages repeat of the user's text: at most 60 characters of it, on one line, no control character; UTF-16 text is one problem.
+import { describe, expect, it } from 'vitest';
+import { check, DEFAULT_MAX_DATA_CELLS, DEFAULT_MAX_PARAMETERS } from '../../server/src/language';
+import { echo, oneLine, shorten, visibleControls } from '../../server/src/language/wording';
+
+function messages(text: string): string[] {
+  const result = check(text, {
+    specPath: '/virtual/spec.nn',
+    allowedRoot: null,
+    readFile: () => ({ error: 'no such file', missing: true }),
+    maxParameters: DEFAULT_MAX_PARAMETERS,
+    maxDataCells: DEFAULT_MAX_DATA_CELLS,
+  });
+  return result.problems.map((p) => p.message);
+}
+
+const NETWORK = 'network n {\n  input 1\n  layer 1 linear\n}\n';
+const LONG = 500_000;
+
+describe('long user text is cut', () => {
+  it.each([
+    ['a number of half a million digits', `${NETWORK}data d {\n  0 -> 1${'0'.repeat(LONG)}\n}\ntrain n on d {\n}\n`],
+    ['a path of half a million characters', `${NETWORK}data d from "${'a/'.repeat(LONG / 2)}x.csv"\ntrain n on d {\n}\n`],
+    ['a name of half a million letters', `${NETWORK}data d {\n  0 -> 1\n}\ntrain n on d${'x'.repeat(LONG)} {\n}\n`],
+    ['an unknown word of half a million letters', `${NETWORK}${'w'.repeat(LONG)}\n`],
+    ['a layer size of half a million digits', `network n {\n  input 1\n  layer ${'9'.repeat(LONG)} linear\n}\n`],
+  ])('%s', (_what, text) => {
+    const all = messages(text);
+    expect(all.length).toBeGreaterThan(0);
+    for (const message of all) expect(message.length).toBeLessThan(300);
+  });
+
+  it('keeps both ends of what it cuts', () => {
+    expect(messages(`${NETWORK}data d {\n  0 -> 1${'0'.repeat(LONG)}\n}\ntrain n on d {\n}\n`)).toContain(
+      `1${'0'.repeat(29)}…${'0'.repeat(29)} is too large to be a number (it overflows to infinity)`,
+    );
+  });
+});
+
+describe('control characters in a spec', () => {
+  it('a path with an escape sequence is quoted with it escaped', () => {
+    const [message] = messages(`${NETWORK}data d from "\u001b[2J\u009b.csv"\ntrain n on d {\n}\n`);
+    expect(message).toMatch(/^cannot read '\\u001b\[2J\\u009b\.csv': no such file \(looked for \/virtual\/\\u001b\[2J\\u009b\.csv;/);
+  });
+
+  it('no message of a spec full of control characters holds one', () => {
+    const soup = Array.from({ length: 64 }, (_, i) => `${String.fromCharCode(i < 32 ? i : 0x80 + i - 32)}x`).join(' ');
+    for (const message of messages(`${NETWORK}${soup}\n"${soup}"\n`)) expect(message).not.toMatch(/[\u0000-\u0008\u000a-\u001f\u007f-\u009f]/); // a tab may stay
+  });
+});
+
+describe('text read in the wrong encoding', () => {
+  const spec = `${NETWORK}data d {\n  0 -> 1\n}\ntrain n on d {\n}\n`;
+  it('UTF-16 read as UTF-8 is one error at the start, and nothing trains', () => {
+    for (const text of [Buffer.from(spec, 'utf16le').toString('utf8'), Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(spec, 'utf16le')]).toString('utf8')]) {
+      const result = check(text, { specPath: null, allowedRoot: null, readFile: null, maxParameters: 100, maxDataCells: 100 });
+      expect(result.problems.map((p) => [p.code, p.span, p.message])).toEqual([
+        ['not-utf8', { start: 0, end: 0 }, 'this file is not UTF-8 text: it holds a NUL between its letters, as UTF-16 text does; save it as UTF-8'],
+      ]);
+      expect(result.runs).toEqual([]);
+      expect(result.errorCount).toBe(1);
+    }
+  });
+
+  it('a few NULs in a UTF-8 spec are reported where they are', () => {
+    expect(messages(`${NETWORK}\u0000\n`)).toContain("unexpected character '\\u0000'; remove it");
+  });
+});
+
+describe('wording helpers', () => {
+  it.each([
+    ['short', 10, 'short'],
+    ['abcdefghijkl', 7, 'abc…jkl'],
+    ['😀😀😀😀😀😀', 6, '😀…😀'],
+  ])('shorten(%j, %i) is %j', (text, max, expected) => {
+    expect(shorten(text, max)).toBe(expected);
+    expect(shorten(text, max).length).toBeLessThanOrEqual(max);
+  });
+
+  it('escapes controls, keeping tabs and (when asked) line feeds', () => {
+    expect(visibleControls('a\tb\nc\rd\u001b\u007f\u0085\u202e')).toBe('a\tb\\nc\\rd\\u001b\\u007f\\u0085\\u202e');
+    expect(visibleControls('a\nb\u0007', true)).toBe('a\nb\\u0007');
+    expect(echo('x'.repeat(100)).length).toBe(60);
+    expect(oneLine('y'.repeat(10_000)).length).toBe(500);
+  });
+});
