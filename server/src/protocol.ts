@@ -225,10 +225,10 @@ export interface TestRun {
 }
 
 /**
- * Client -> server request `nn/runTest`: grades a run's expectations (docs/editor.md "The Test
- * Explorer"). The server trains the run in its worker pool unless the result of the run's current
- * text is cached (then it answers at once), waits for it, and grades each expectation on the final
- * weights. Open documents are tested as their text is in the editor; other files as they are on
+ * Client -> server request `nn/runTest`: grades a run's expectations
+ * (docs/editor.md "The Test Explorer"). The server trains the run in its worker pool unless the
+ * result of the run's current text is cached (then it answers at once), waits for it, and grades
+ * each expectation on the final weights. Open documents are tested as their text is in the editor; other files as they are on
  * disk. Cancelling the request stops the training.
  */
 export const RunTestRequest = /* @__PURE__ */ new RequestType<RunTestParams, TestOutcome, void>('nn/runTest');

@@ -96,6 +96,8 @@ describe('nn train', () => {
           validationAccuracy: null,
           stopped: 'target',
           seconds: expect.any(Number),
+          // Empty without `expect` (docs/cli.md "--json").
+          expectations: [],
         },
       ],
     });

@@ -1,4 +1,4 @@
-// The JUnit XML of `nn test --junit PATH` (docs/cli.md "`nn test`"): one testsuite per spec, one testcase per run with expectations, a failure per failed expectation.
+// The JUnit XML of `nn test --junit PATH` (docs/cli.md "nn test"): one testsuite per spec, one testcase per run with expectations, a failure per failed expectation.
 
 import { expectationText, verdictDetails, verdictLine, type GradedExpectation } from '../present/expectations';
 

@@ -1,4 +1,4 @@
-// `nn test FILE... [--json] [--junit PATH]`: train the runs that have expectations and say which hold (docs/cli.md "`nn test`").
+// `nn test FILE... [--json] [--junit PATH]`: train the runs that have expectations and say which hold (docs/cli.md "nn test").
 //
 // Each spec is checked as `nn check` checks it; a spec with errors is printed as check
 // prints it and is not trained. Every run with at least one `expect` trains to its end

@@ -332,7 +332,7 @@ async function trainSpec(options: TrainOptions, io: CliIo, hooks: TrainHooks, he
 }
 
 /**
- * One run of a `--json` document (docs/cli.md "`--json`"): its numbers, and its expectations graded
+ * One run of a `--json` document (docs/cli.md "--json"): its numbers, and its expectations graded
  * on the final weights (`nn test --json` writes the same objects).
  */
 export function runJson(run: RunSpec, result: TrainResult, seconds: number, lines: LineIndex): object {
