@@ -80,6 +80,18 @@ describe('check', () => {
     expect(only(base.replace('seed 1', 'seed 1\n  optimizer sgd rate 0.1')).key).toBe(key);
   });
 
+  it('keeps expectations out of the run key: they grade a training, they do not change it (docs/language.md §7.5)', () => {
+    const base = `${NET}${DATA}train n on d {\n  seed 1\n}\n`;
+    const key = only(base).key;
+    const expecting = only(base.replace('seed 1', 'seed 1\n  expect loss < 0.01\n  expect accuracy > 95%'));
+    expect(expecting.key).toBe(key);
+    expect(only(base.replace('seed 1', 'seed 1\n  expect accuracy > 50%')).key).toBe(key);
+    expect(expecting.expectations.map((e) => [e.metric, e.op, e.value, e.written])).toEqual([
+      ['loss', '<', 0.01, '0.01'],
+      ['accuracy', '>', 0.95, '95%'],
+    ]);
+  });
+
   it('lists references for go to definition and rename', () => {
     const text = `${NET}${DATA}train n on d {\n}\ntrain n on missing {\n}\n`;
     const result = check(text, options);
