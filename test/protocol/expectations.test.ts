@@ -123,6 +123,11 @@ describe('expectations in the editor', () => {
     const lenses = await client.request<CodeLens[]>('textDocument/codeLens', { textDocument: { uri } });
     const counts = lenses.map((l) => l.command?.title ?? '').filter((t) => /expectation/.test(t));
     expect(counts).toEqual(['$(pass) 2 of 2 expectations met', '$(error) 1 of 2 expectations met']);
+
+    // Hovering the expectation says the same verdict above its documentation.
+    const hover = await client.request<{ contents: { value: string } }>('textDocument/hover', { textDocument: { uri }, position: { line: failed.range.start.line, character: 4 } });
+    expect(hover.contents.value).toMatch(/^expectation not met: accuracy is (50|75|25|0)%, not above 99%; measured on the final weights/);
+    expect(hover.contents.value).toContain('**expect**');
   });
 
   it('regrades an edited expectation at once, without training again (expectations are not part of the run key)', async () => {
