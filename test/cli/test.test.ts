@@ -6,22 +6,12 @@ import { XMLValidator } from 'fast-xml-parser';
 import { parse as parseTestResults } from 'test-results-parser';
 import { describe, expect, it } from 'vitest';
 import { testCommand } from '../../server/src/cli/test';
-import type { CliIo } from '../../server/src/cli/train';
-import { XOR_NETWORK, XOR_TABLE } from '../support/specs';
+import { fakeIo as fakeTerminal, type FakeIo } from '../support/cliIo';
+import { XOR_LEARNED, XOR_NETWORK, XOR_TABLE } from '../support/specs';
 import { tempDir } from '../support/temp';
 
 /** XOR learned (momentum): both expectations hold. */
-const PASSING = `${XOR_NETWORK}
-${XOR_TABLE}
-train xor on xor_table {
-  optimizer sgd rate 0.5 momentum 0.9
-  epochs 5000
-  seed 1
-  stop when loss < 0.001
-  expect loss < 0.001
-  expect accuracy > 99%
-}
-`;
+const PASSING = XOR_LEARNED.replace('  stop when loss < 0.001\n', '  stop when loss < 0.001\n  expect loss < 0.001\n  expect accuracy > 99%\n');
 
 /** 200 epochs of plain sgd: far from learned. One expectation holds, one does not; the last run has none and is not trained. */
 const FAILING = `${XOR_NETWORK}
@@ -63,29 +53,9 @@ function spec(name: string, text: string): string {
   return name;
 }
 
-/** A terminal that is not one; Ctrl+C after `interruptAfter` clock readings. */
-function fakeIo(options: { interruptAfter?: number } = {}): { io: CliIo; stdout: () => string; stderr: () => string } {
-  let out = '';
-  let err = '';
-  let readings = 0;
-  let interrupt: (() => void) | null = null;
-  const io: CliIo = {
-    stdout: (text) => void (out += text),
-    stderr: (text) => void (err += text),
-    stderrIsTTY: false,
-    stderrColumns: 100,
-    onInterrupt(handler) {
-      interrupt = handler;
-      return () => void (interrupt = null);
-    },
-    now() {
-      readings++;
-      if (options.interruptAfter !== undefined && readings === options.interruptAfter) interrupt?.();
-      return performance.now();
-    },
-    cwd: dir,
-  };
-  return { io, stdout: () => out, stderr: () => err };
+/** A terminal in the test's folder (test/support/cliIo.ts); Ctrl+C after `interruptAfter` clock readings. */
+function fakeIo(options: { interruptAfter?: number } = {}): FakeIo {
+  return fakeTerminal(dir, options);
 }
 
 describe('nn test', () => {

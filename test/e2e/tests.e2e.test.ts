@@ -5,8 +5,8 @@ import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { installVsix, locateVsix, makeRunDirs, pollUntil, removeRunDirs, repoRoot, startCodeServer, writeUserSettings, type CodeServer } from './harness/codeServer';
-import { launchBrowser, screenshotDir, T, Workbench } from './harness/workbench';
+import { makeRunDirs, pollUntil, removeRunDirs, repoRoot, type CodeServer } from './harness/codeServer';
+import { openWorkspace, screenshotDir, T, type Workbench } from './harness/workbench';
 
 /** The 1-based line of the first line of a file that matches. */
 function lineOf(file: string, pattern: RegExp, after = 0): number {
@@ -29,14 +29,10 @@ describe('the Test Explorer', () => {
     if (existsSync(screenshotDir)) {
       for (const f of readdirSync(screenshotDir)) if (/^tests-.*\.png$/.test(f)) rmSync(join(screenshotDir, f));
     }
-    const vsix = locateVsix();
+    // The course folder: the examples, and an exercise with one run that meets its expectations and one that does not.
     cpSync(process.env.NN_E2E_EXAMPLES ?? join(repoRoot, 'examples'), folder, { recursive: true });
     cpSync(join(__dirname, 'fixtures', 'grading.nn'), grading);
-    writeUserSettings(dirs, { 'testing.automaticallyOpenPeekView': 'failureInVisibleDocument' });
-    installVsix(dirs, vsix);
-    server = await startCodeServer(dirs, folder);
-    browser = await launchBrowser(dirs);
-    wb = await Workbench.open(browser, server.url, folder);
+    ({ server, browser, wb } = await openWorkspace(dirs, folder, { 'testing.automaticallyOpenPeekView': 'failureInVisibleDocument' }));
   });
 
   afterEach(async (context) => {
