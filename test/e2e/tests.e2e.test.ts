@@ -107,16 +107,36 @@ describe('the Test Explorer', () => {
     const expectLine = lineOf(grading, new RegExp(expected.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')), lineOf(grading, /without it/i));
     // The peek's zone stands right below that line.
     const editor = wb.editor();
-    const lineBox = await editor.locator('.view-line', { hasText: expected.split(' ').slice(0, 3).join('\u00a0') }).last().boundingBox();
     const lineTop = await editor.locator('.margin-view-overlays .line-numbers', { hasText: new RegExp(`^${expectLine}$`) }).boundingBox();
     const peekBox = await peek.boundingBox();
     expect(lineTop).not.toBeNull();
     expect(peekBox!.y).toBeGreaterThanOrEqual(lineTop!.y + lineTop!.height - 2);
     expect(peekBox!.y).toBeLessThan(lineTop!.y + 2 * lineTop!.height + 8);
-    expect(lineBox).not.toBeNull();
     // And the failure is on the run's line in the gutter, and the measure beside each expectation.
     await editor.locator('.testing-run-glyph.codicon-testing-failed-icon').first().waitFor({ timeout: T.ui });
     await pollUntil('the measures beside the failed expectations', async () => /expect accuracy > 99%\s*✗ measured \d+%\s*\n\s*expect loss < 0\.05\s*✗ measured 0\.\d+/.test(await wb.editorText()), T.lsp);
     await shot('03-failure-at-its-line');
+  });
+
+  it('follows edits of the open spec: a run whose expectation goes leaves the tree, and comes back with it', async () => {
+    const firstRun = /^xor on table\s*1 expectation/;
+    await wb.page.locator('.test-output-peek .action-label.codicon-close').first().click();
+    await wb.page.locator('.test-output-peek').waitFor({ state: 'hidden', timeout: T.ui });
+    // Into the editor, at the top of the file (the sticky scroll header would cover the editor's corner).
+    await wb.line('epochs 300').click();
+    await wb.page.keyboard.press('Control+Home');
+    await wb.goTo(lineOf(grading, /expect accuracy > 99%/), 3);
+    await wb.page.keyboard.press('Control+Shift+K'); // delete the line: the first run has no expectation left
+    await pollUntil('the first run to leave the tree', async () => (await tree().locator('.monaco-list-row', { hasText: firstRun }).count()) === 0, T.lsp);
+    expect(await row('xor on table (2)').isVisible()).toBe(true);
+    // The lens says the same: the first run counts no expectation any more, the second still its two.
+    await pollUntil('the lenses to follow the edit', async () => {
+      const lenses = await wb.lensText();
+      return /0 of 2 expectations met/.test(lenses) && !/1 of 1 expectation met/.test(lenses);
+    }, T.lsp);
+    await shot('04-edited-run-left');
+    await wb.page.keyboard.press('Control+z');
+    await row(firstRun).waitFor({ timeout: T.lsp });
+    await shot('05-undone-run-back');
   });
 });
