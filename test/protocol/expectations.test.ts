@@ -239,6 +239,17 @@ describe('the Test Explorer requests', () => {
     expect(none).toMatchObject({ status: 'errored', message: "the file has no run 'nothing on here' any more" });
   });
 
+  it('trains nothing in Restricted Mode: the test errors and says why', async () => {
+    client = await LspClient.inProcess({ settings: { autoTrain: 'off', workspaceTrusted: false }, workspaceFolder: folder });
+    const events = recordEvents(client);
+    const uri = specFile('untrusted.nn', SPEC);
+    const listed = await client.request<TestFile>(TestRunsRequest.method, { uri });
+    expect(listed.runs).toHaveLength(2);
+    const outcome = await client.request<TestOutcome>(RunTestRequest.method, { uri, id: 'n on d' });
+    expect(outcome).toMatchObject({ status: 'errored', message: 'training is off in Restricted Mode (untrusted workspace); trust the workspace to run tests' });
+    expect(events).toEqual([]);
+  });
+
   it('stops the training when the test is cancelled, and says the run was not graded', async () => {
     client = await LspClient.inProcess({ settings: { autoTrain: 'off' }, workspaceFolder: folder });
     const events = recordEvents(client);
