@@ -42,7 +42,7 @@ export class SpecTestController implements vscode.Disposable {
         if (file) controller.invalidateTestResults(file);
         this.refreshSoon(uri);
       }),
-      watcher.onDidDelete((uri) => controller.items.delete(uri.toString())),
+      watcher.onDidDelete((uri) => this.forget(uri)),
       vscode.workspace.onDidChangeTextDocument((event) => {
         if (event.document.languageId === 'nn' && event.contentChanges.length > 0) this.refreshSoon(event.document.uri);
       }),
@@ -83,7 +83,7 @@ export class SpecTestController implements vscode.Disposable {
     const id = uri.toString();
     const controller = this.controller;
     if (!listed || listed.runs.length === 0) {
-      controller.items.delete(id);
+      this.forget(uri);
       return;
     }
     let file = controller.items.get(id);
@@ -105,6 +105,13 @@ export class SpecTestController implements vscode.Disposable {
     });
     file.children.replace(children);
     if (outdated.length > 0) controller.invalidateTestResults(outdated);
+  }
+
+  /** The file has no tests any more (deleted, or no run with an `expect`): its item goes, with what was kept of its runs. */
+  private forget(uri: vscode.Uri): void {
+    const id = uri.toString();
+    this.controller.items.delete(id);
+    for (const key of [...this.keys.keys()]) if (key.startsWith(`${id}#`)) this.keys.delete(key);
   }
 
   private refreshSoon(uri: vscode.Uri): void {
