@@ -845,7 +845,7 @@ class Checker {
       const side = `${expectation.metric} ${expectation.op}`;
       const first = seen.get(side);
       if (first !== undefined) {
-        this.warn(statement.span, 'duplicate-statement', `'expect ${side}' is already given on line ${this.line(first.start)}; keep one of them (the stricter bound decides)`);
+        this.warn(statement.span, 'duplicate-statement', `'expect ${side}' is already given on line ${this.line(first.start)}; keep one of them (the stricter bound decides)`, this.removeLineFix(statement.span));
       } else seen.set(side, statement.span);
       expectations.push(expectation);
     }
@@ -888,7 +888,7 @@ class Checker {
       this.report(bound.span, 'expectation-impossible', `${stated} can never hold: ${range}`);
       return null;
     }
-    if (always) this.warn(bound.span, 'expectation-always-met', `${stated} always holds, so it tests nothing: ${range}`);
+    if (always) this.warn(bound.span, 'expectation-always-met', `${stated} always holds, so it tests nothing: ${range}`, this.removeLineFix(statement.span));
     return { metric, op, value, written, span: statement.span };
   }
 
@@ -926,6 +926,18 @@ class Checker {
       }
     }
     return ok ? expectations : null;
+  }
+
+  /** Deletes the line of a statement that stands alone on it (its indentation and line break included). */
+  private removeLineFix(span: Span): Fix[] {
+    let start = span.start;
+    while (start > 0 && this.text[start - 1] !== '\n' && this.text[start - 1] !== '\r') start--;
+    let end = span.end;
+    while (end < this.text.length && (this.text[end] === ' ' || this.text[end] === '\t')) end++;
+    if (!/^[ \t]*$/.test(this.text.slice(start, span.start)) || (end < this.text.length && this.text[end] !== '\n' && this.text[end] !== '\r')) return [];
+    if (this.text[end] === '\r') end++;
+    if (this.text[end] === '\n') end++;
+    return [{ title: 'Remove this expectation', edits: [{ span: { start, end }, newText: '' }] }];
   }
 
   /** Inserts `validate 20%` on its own line above the expectation, indented as it is. */
