@@ -9,4 +9,4 @@ import { startServer } from './lsp/server';
 
 const connection = createConnection(ProposedFeatures.all);
 // The worker is bundled beside this file (build.mjs: dist/worker.js).
-startServer(connection, { workerPath: join(__dirname, 'worker.js') });
+startServer(connection, { workerPath: join(__dirname, 'worker.js'), exit: (code) => process.exit(code) });

@@ -88,12 +88,21 @@ export class LspClient {
   }
 
   static async start(options: StartOptions = {}): Promise<LspClient> {
+    return LspClient.spawn(options).initialize(options);
+  }
+
+  /**
+   * The built server, started and listened to but not initialized: for tests of what it
+   * answers before `initialize` (then `initialize()` when they want it running).
+   */
+  static spawn(options: StartOptions = {}): LspClient {
     buildServer();
     const child = spawn(process.execPath, [SERVER, '--stdio'], { cwd: ROOT, stdio: ['pipe', 'pipe', 'pipe'] });
     const connection = createMessageConnection(new StreamMessageReader(child.stdout!), new StreamMessageWriter(child.stdin!));
     const client = new LspClient(child, connection, options.settings ?? {});
     child.stderr!.on('data', (chunk: Buffer) => client.stderr.push(chunk.toString()));
-    return client.initialize(options, process.pid);
+    client.listen();
+    return client;
   }
 
   /**
@@ -111,11 +120,12 @@ export class LspClient {
     const client = new LspClient(null, connection, options.settings ?? {});
     client.workspace = server.workspace;
     client.disposeServer = () => serverConnection.dispose();
-    // No process id: the server would watch it, and exit this process when it could not find it.
-    return client.initialize(options, null);
+    client.listen();
+    return client.initialize(options);
   }
 
-  private async initialize(options: StartOptions, processId: number | null): Promise<LspClient> {
+  /** Answers the server's requests as an editor would and records what it pushes. */
+  private listen(): void {
     const client = this;
     const connection = this.connection;
     connection.onNotification('textDocument/publishDiagnostics', (params: PublishDiagnosticsParams) => {
@@ -146,6 +156,13 @@ export class LspClient {
     connection.onRequest('client/registerCapability', () => null);
     connection.onRequest('window/showMessageRequest', () => null);
     connection.listen();
+  }
+
+  /** The `initialize` request (the editor's capabilities, the folder), then `initialized`. */
+  async initialize(options: StartOptions = {}): Promise<LspClient> {
+    const connection = this.connection;
+    // No process id for a server in this process: it would watch it, and exit this process when it could not find it.
+    const processId = this.process ? process.pid : null;
     // null: no folder open (a file opened on its own).
     const folder = options.workspaceFolder === undefined ? ROOT : options.workspaceFolder;
     const initialized = await connection.sendRequest<{ capabilities: Record<string, unknown> }>('initialize', {
@@ -157,9 +174,9 @@ export class LspClient {
       capabilities: options.capabilities ?? VSCODE_CAPABILITIES,
       initializationOptions: options.initializationOptions,
     });
-    client.capabilities = initialized.capabilities;
+    this.capabilities = initialized.capabilities;
     await connection.sendNotification('initialized', {});
-    return client;
+    return this;
   }
 
   open(uri: string, text: string, version = 1): void {

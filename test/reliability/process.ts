@@ -8,3 +8,10 @@ export function rssMegabytes(pid: number): number {
   if (!match) throw new Error(`no VmRSS in /proc/${pid}/status`);
   return Number(match[1]) / 1024;
 }
+
+/** Threads the process runs (Threads of /proc/PID/status): the main thread, V8's, libuv's, and every worker. */
+export function threadCount(pid: number): number {
+  const match = /^Threads:\s+(\d+)/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  if (!match) throw new Error(`no Threads in /proc/${pid}/status`);
+  return Number(match[1]);
+}

@@ -27,6 +27,9 @@ beforeAll(() => {
   writeFileSync(join(workspace, 'data.csv'), CSV);
   writeFileSync(join(workspace, 'bad.csv'), 'a,b,y\n0,0,0\n0,oops,1\n');
   writeFileSync(join(outside, 'secret.csv'), CSV);
+  // Were it read, its first cell would be quoted in the diagnostic ("'SECRET-…' in column 'a' is not a number").
+  writeFileSync(join(outside, 'leak.csv'), 'a,b,y\nSECRET-7f3a,0,0\n');
+  symlinkSync(join(outside, 'leak.csv'), join(workspace, 'leak.csv'));
   symlinkSync(join(outside, 'secret.csv'), join(workspace, 'link.csv'));
   symlinkSync(outside, join(workspace, 'linkdir'));
   // A link that stays inside the workspace is fine.
@@ -79,6 +82,65 @@ describe('data paths stay inside the workspace folder', () => {
       }
     });
   }
+});
+
+describe('data paths of a document that is not a saved file', () => {
+  // An unsaved spec, a file of another repository view or of another host: no file path of its own.
+  // Each open is a new document (`n`), so its diagnostics are its own.
+  const documents = [
+    { name: 'an untitled document', uri: (n: number) => `untitled:Untitled-${n}` },
+    { name: 'a git: document', uri: (n: number) => `git:${join(workspace, 'specs', `spec${n}.nn`)}?${encodeURIComponent('{"ref":"HEAD"}')}` },
+    { name: 'a file of another host', uri: (n: number) => `file://otherhost${join(workspace, 'specs', `spec${n}.nn`)}` },
+  ];
+  let opened = 0;
+  const refusals: { name: string; path: () => string }[] = [
+    { name: 'a symlinked file pointing outside', path: () => join(workspace, 'leak.csv') },
+    { name: 'a file under a symlinked folder pointing outside', path: () => join(workspace, 'linkdir', 'leak.csv') },
+    { name: 'an absolute path outside', path: () => join(outside, 'leak.csv') },
+  ];
+  for (const document of documents) {
+    it(`${document.name}, with a folder open: the workspace folder's rule, links followed`, async () => {
+      client = await LspClient.start({ settings: { autoTrain: 'off' }, workspaceFolder: workspace });
+      for (const refusal of refusals) {
+        const uri = document.uri(++opened);
+        const diagnostics = await diagnosticsOf(client, uri, spec(refusal.path()));
+        const messages = diagnostics.map(messageOf);
+        expect(messages.join('\n'), refusal.name).not.toMatch(/SECRET/);
+        expect(diagnostics.filter((d) => d.severity === ERROR).map(messageOf), refusal.name).toEqual([expect.stringMatching(/outside the workspace folder/)]);
+        void client.connection.sendNotification('textDocument/didClose', { textDocument: { uri } });
+      }
+      // A file really inside the folder is read.
+      const uri = document.uri(++opened);
+      const inside = await diagnosticsOf(client, uri, spec(join(workspace, 'data.csv')));
+      expect(inside.filter((d) => d.severity === ERROR).map(messageOf)).toEqual([]);
+    });
+  }
+
+  it('with no folder open: no data file is read, and the diagnostic says why', async () => {
+    client = await LspClient.start({ settings: { autoTrain: 'off' }, workspaceFolder: null });
+    for (const document of documents) {
+      for (const path of [join(outside, 'leak.csv'), join(workspace, 'leak.csv')]) {
+        const uri = document.uri(++opened);
+        const diagnostics = await diagnosticsOf(client, uri, spec(path));
+        expect(diagnostics.map(messageOf).join('\n'), `${document.name}: ${path}`).not.toMatch(/SECRET/);
+        expect(diagnostics.filter((d) => d.severity === ERROR).map(messageOf), `${document.name}: ${path}`).toEqual([
+          expect.stringMatching(/not a saved file and no folder is open.*save it .*or open a folder/),
+        ]);
+        void client.connection.sendNotification('textDocument/didClose', { textDocument: { uri } });
+      }
+    }
+  });
+
+  it("a saved spec with no folder open: its own folder's rule, links followed", async () => {
+    client = await LspClient.start({ settings: { autoTrain: 'off' }, workspaceFolder: null });
+    for (const path of [join(workspace, 'leak.csv'), join(outside, 'leak.csv'), 'linkdir/leak.csv']) {
+      const uri = pathToFileURL(join(workspace, `alone${++opened}.nn`)).href;
+      const diagnostics = await diagnosticsOf(client, uri, spec(path));
+      expect(diagnostics.map(messageOf).join('\n'), path).not.toMatch(/SECRET/);
+      expect(diagnostics.filter((d) => d.severity === ERROR).map(messageOf), path).toEqual([expect.stringMatching(/outside the spec's folder/)]);
+      void client.connection.sendNotification('textDocument/didClose', { textDocument: { uri } });
+    }
+  });
 });
 
 describe('an untrusted workspace', () => {

@@ -180,3 +180,9 @@ train deep on table {
   seed 2
 }
 `;
+
+/** XOR's network and table with `count` train blocks, each a run of its own (seeds 1, 2, …), of `epochs` epochs. */
+export function manyXorRuns(count: number, epochs: number): string {
+  const blocks = Array.from({ length: count }, (_, i) => `train xor on xor_table {\n  optimizer sgd rate 0.5\n  epochs ${epochs}\n  seed ${i + 1}\n}\n`);
+  return `${XOR_NETWORK}\n${XOR_TABLE}\n${blocks.join('\n')}`;
+}

@@ -8,7 +8,7 @@ import { tallyText, type GradedExpectation } from '../present/expectations';
 import { formatLoss, formatSeconds, progressText, resultText } from '../present/summary';
 import { iconTitle } from './icons';
 import { rangeOf } from './spans';
-import type { DocumentState } from './state';
+import { runIndexAt, type DocumentState } from './state';
 
 /** A lens that only says something: clients show a command with an empty id as plain text. */
 function label(title: string): Command {
@@ -27,7 +27,7 @@ export function codeLenses(state: DocumentState): CodeLens[] {
       continue;
     }
     const errors = state.check.errorCount;
-    const index = state.check.runs.findIndex((r) => r.keywordSpan.start === decl.keyword.start);
+    const index = runIndexAt(state.check, decl.keyword.start);
     if (errors > 0 || index < 0) {
       const count = Math.max(errors, 1);
       lenses.push(at(label(`fix ${count} ${count === 1 ? 'error' : 'errors'} to train`)));

@@ -38,17 +38,22 @@ export function dataFileReader(store: DataStore): ReadFile {
 /**
  * The checker tests data paths as written; a symbolic link inside the workspace can still
  * lead out of it. Every link is followed (realpath) before reading, and a file that really
- * lies outside `root` is refused with a message that says where it leads.
+ * lies outside `root` is refused with a message that says where it leads. Only the real
+ * path is ever read: a path that cannot be resolved is not read at all.
  */
 export function confinedReader(read: ReadFile, root: string, rootName: string): ReadFile {
   return (path) => {
-    let real: string;
     let realRoot: string;
     try {
-      real = realpathSync(path);
       realRoot = realpathSync(root);
-    } catch {
-      return read(path); // missing or unreadable: the reader says which
+    } catch (error) {
+      return { error: `${rootName} (${root}) cannot be read: ${fileError(error).error}` };
+    }
+    let real: string;
+    try {
+      real = realpathSync(path);
+    } catch (error) {
+      return fileError(error);
     }
     const inside = relative(realRoot, real);
     if (inside === '..' || inside.startsWith(`..${sep}`) || isAbsolute(inside)) {

@@ -7,7 +7,7 @@ import type { DataDecl, NetworkDecl, Span, TrainDecl } from '../language/syntax'
 import { plural } from '../language/wording';
 import { datasetSummary, fixed, formatNumber, layerInputs, layerParameters, params } from './describe';
 import { runForData } from './hover';
-import type { DocumentState } from './state';
+import { runIndexAt, type DocumentState } from './state';
 
 /** A hint before conversion: where (an offset) and what. */
 export interface Hint {
@@ -41,7 +41,7 @@ export function hints(state: DocumentState): Hint[] {
 
 /** What `validate` and `batch` mean for this data: rows held out, updates per epoch. */
 function trainHints(state: DocumentState, decl: TrainDecl): Hint[] {
-  const index = state.check.runs.findIndex((r) => r.keywordSpan.start === decl.keyword.start);
+  const index = runIndexAt(state.check, decl.keyword.start);
   const run = state.check.runs[index];
   if (!run) return [];
   const rows = run.data.rows;

@@ -8,6 +8,8 @@
 
 import {
   CodeActionKind,
+  ErrorCodes,
+  ResponseError,
   DidChangeConfigurationNotification,
   DidChangeWatchedFilesNotification,
   TextDocuments,
@@ -17,6 +19,7 @@ import {
   type InitializeParams,
   type InitializeResult,
   type ServerCapabilities,
+  type Disposable,
 } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { Commands, ExportModelRequest, RunsRequest, RunTestRequest, TestRunsRequest, TrainingRequest, type InitializationOptions } from '../protocol';
@@ -29,6 +32,7 @@ import { foldingRanges } from './folding';
 import { formatting } from './formatting';
 import { hover } from './hover';
 import { inlayHints } from './inlayHints';
+import { Lifecycle } from './lifecycle';
 import { definition, prepareRename, references, rename } from './navigation';
 import { runLocations } from './runs';
 import { SEMANTIC_TOKENS_LEGEND, semanticTokens } from './semanticTokens';
@@ -41,6 +45,11 @@ export interface ServerOptions {
   /** Path of the bundled training worker (dist/worker.js). */
   workerPath: string;
   poolSize?: number;
+  /**
+   * Ends the process on `exit` with LSP's code (0 after an accepted shutdown, else 1);
+   * main.ts passes process.exit. Without it (a server inside a test's process), `exit` ends nothing.
+   */
+  exit?: (code: number) => void;
 }
 
 function clientSupport(capabilities: ClientCapabilities, clientName = ''): ClientSupport {
@@ -90,11 +99,31 @@ function serverCapabilities(capabilities: ClientCapabilities): ServerCapabilitie
 
 export function startServer(connection: Connection, options: ServerOptions): { workspace(): Workspace | null } {
   const documents = new TextDocuments(TextDocument);
+  const lifecycle = new Lifecycle();
   let workspace: Workspace | null = null;
   let watchFiles = false;
   let watchSettings = false;
+  let folderEvents: Disposable | undefined;
 
-  connection.onInitialize((params: InitializeParams): InitializeResult => {
+  /** Hear about added and removed workspace folders (data files are confined to them). */
+  function listenToFolders(): void {
+    folderEvents?.dispose();
+    folderEvents = connection.workspace.onDidChangeWorkspaceFolders((event) => {
+      const paths = (folders: readonly { uri: string }[]) => folders.map((f) => uriToPath(f.uri)).filter((p): p is string => p !== null);
+      workspace?.foldersChanged(paths(event.added), paths(event.removed));
+    });
+  }
+
+  connection.onInitialize((params: InitializeParams) => {
+    // initialize is sent once (docs/editor.md "The protocol's lifecycle"): another one would
+    // have made a second workspace and a second training pool beside the first.
+    const refusal = lifecycle.initializeRefusal();
+    if (refusal) {
+      // The library has already given a repeated initialize's capabilities to its own parts, and
+      // the folder part then fires a new event emitter: listen to that one.
+      if (workspace?.support.workspaceFolders && params?.capabilities?.workspace?.workspaceFolders) listenToFolders();
+      return refusal;
+    }
     watchFiles = params.capabilities.workspace?.didChangeWatchedFiles?.dynamicRegistration === true;
     watchSettings = params.capabilities.workspace?.didChangeConfiguration?.dynamicRegistration === true;
     let folders = (params.workspaceFolders ?? []).map((f) => uriToPath(f.uri)).filter((p): p is string => p !== null);
@@ -108,10 +137,18 @@ export function startServer(connection: Connection, options: ServerOptions): { w
       folders,
       host: { workerPath: options.workerPath, poolSize: options.poolSize },
     });
-    return { capabilities: serverCapabilities(params.capabilities), serverInfo: { name: 'nn-lang', version: '0.1.0' } };
+    lifecycle.initialized();
+    // Documents are heard from now on: a didOpen before initialize was dropped, as LSP says.
+    documents.listen(connection);
+    const result: InitializeResult = { capabilities: serverCapabilities(params.capabilities), serverInfo: { name: 'nn-lang', version: '0.1.0' } };
+    return result;
   });
 
+  let initializedOnce = false;
   connection.onInitialized(() => {
+    // Only the first `initialized`, and only after initialize: it registers for notifications once.
+    if (lifecycle.phase !== 'running' || initializedOnce) return;
+    initializedOnce = true;
     // Hear about changed `nn.*` settings (a new nn.maxParameters changes what is an error).
     if (watchSettings) void connection.client.register(DidChangeConfigurationNotification.type, { section: 'nn' });
     // A data file edited outside the spec changes what the spec means: re-check open specs.
@@ -120,17 +157,25 @@ export function startServer(connection: Connection, options: ServerOptions): { w
         watchers: [{ globPattern: '**/*.{csv,CSV,tsv,txt}' }],
       });
     }
-    if (workspace?.support.workspaceFolders) {
-      connection.workspace.onDidChangeWorkspaceFolders((event) => {
-        const paths = (folders: readonly { uri: string }[]) => folders.map((f) => uriToPath(f.uri)).filter((p): p is string => p !== null);
-        workspace?.foldersChanged(paths(event.added), paths(event.removed));
-      });
-    }
+    if (workspace?.support.workspaceFolders) listenToFolders();
   });
 
+  let shutdownAccepted = false;
   connection.onShutdown(() => {
+    const refusal = lifecycle.refusal();
+    if (refusal) throw refusal;
+    lifecycle.shutDown();
+    shutdownAccepted = true;
     workspace?.dispose();
   });
+  // The library ends the process with 0 after any shutdown request; a refused one (before
+  // initialize) does not count, so exit says 1 then (docs/editor.md "The protocol's lifecycle").
+  connection.onExit(() => {
+    if (!shutdownAccepted) options.exit?.(1);
+  });
+
+  // Requests of no handler below: the lifecycle's error before initialize and after shutdown, else "no such method".
+  connection.onRequest((method) => lifecycle.refusal() ?? new ResponseError(ErrorCodes.MethodNotFound, `unhandled method ${method}`));
 
   connection.onDidChangeWatchedFiles(() => workspace?.dataFilesChanged());
   // Settings (and trust) can change at any time; re-check everything with the new ones.
@@ -148,25 +193,37 @@ export function startServer(connection: Connection, options: ServerOptions): { w
 
   // ---------------------------------------------------------------- training
 
-  connection.onExecuteCommand((params) => (workspace ? executeCommand(workspace, params) : null));
-  connection.onRequest(TrainingRequest, (params) => {
-    const session = workspace?.session(params.uri);
-    return session ? trainingView(session, params) : null;
-  });
-  connection.onRequest(ExportModelRequest, (params) => {
-    const state = typeof params?.uri === 'string' ? workspace?.session(params.uri)?.current() : null;
-    return state ? exportModel(state, params) : { error: 'Open the spec in the editor to export its runs.' };
-  });
+  connection.onExecuteCommand(lifecycle.gate((params) => (workspace ? executeCommand(workspace, params) : null)));
+  connection.onRequest(
+    TrainingRequest,
+    lifecycle.gate((params) => {
+      const session = workspace?.session(params.uri);
+      return session ? trainingView(session, params) : null;
+    }),
+  );
+  connection.onRequest(
+    ExportModelRequest,
+    lifecycle.gate((params) => {
+      const state = typeof params?.uri === 'string' ? workspace?.session(params.uri)?.current() : null;
+      return state ? exportModel(state, params) : { error: 'Open the spec in the editor to export its runs.' };
+    }),
+  );
 
   // ---------------------------------------------------------------- tests (the Test Explorer)
 
-  connection.onRequest(TestRunsRequest, (params) => (workspace && typeof params?.uri === 'string' ? workspace.tests.list(params.uri) : null));
-  connection.onRequest(RunTestRequest, (params, token) => {
-    if (!workspace || typeof params?.uri !== 'string' || typeof params.id !== 'string') {
-      return { status: 'errored' as const, seconds: 0, cached: false, expectations: [], message: 'nn/runTest needs a uri and a run id' };
-    }
-    return workspace.tests.run(params, token);
-  });
+  connection.onRequest(
+    TestRunsRequest,
+    lifecycle.gate((params) => (workspace && typeof params?.uri === 'string' ? workspace.tests.list(params.uri) : null)),
+  );
+  connection.onRequest(
+    RunTestRequest,
+    lifecycle.gate((params, token) => {
+      if (!workspace || typeof params?.uri !== 'string' || typeof params.id !== 'string') {
+        return { status: 'errored' as const, seconds: 0, cached: false, expectations: [], message: 'nn/runTest needs a uri and a run id' };
+      }
+      return workspace.tests.run(params, token);
+    }),
+  );
 
   // ---------------------------------------------------------------- features
 
@@ -177,11 +234,11 @@ export function startServer(connection: Connection, options: ServerOptions): { w
   function answer<P extends { textDocument: { uri: string } }, R, N>(
     feature: (state: DocumentState, params: P) => R,
     none: N,
-  ): (params: P) => R | N {
-    return (params) => {
+  ): (params: P) => R | N | ResponseError<void> {
+    return lifecycle.gate((params: P) => {
       const state = workspace?.session(params.textDocument.uri)?.current();
       return state ? feature(state, params) : none;
-    };
+    });
   }
 
   connection.onCodeLens(answer(codeLenses, []));
@@ -199,7 +256,6 @@ export function startServer(connection: Connection, options: ServerOptions): { w
   connection.languages.semanticTokens.on(answer(semanticTokens, { data: [] }));
   connection.onRequest(RunsRequest, answer(runLocations, null));
 
-  documents.listen(connection);
   connection.listen();
   return { workspace: () => workspace };
 }

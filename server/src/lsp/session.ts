@@ -26,6 +26,14 @@ const CHECK_DEBOUNCE_MS = 20;
 const AUTO_TRAIN_DELAY_MS = 300;
 /** Lens refreshes and nn/runStatus notifications per document, at most this often while training. */
 const PROGRESS_INTERVAL_MS = 100;
+/**
+ * Runs that start, end or queue are published at once, then at most this often: each
+ * publish is linear in the document's runs, and a file of a thousand runs sends thousands
+ * of such events in a burst.
+ */
+const STATE_INTERVAL_MS = 50;
+/** …and at most every this many milliseconds per run of the document (see `interval`). */
+const NEWS_MS_PER_RUN = 0.5;
 
 /** Why a document is checked: opened, its text changed, or something around it did (settings, trust, folders, data files). */
 export type CheckReason = 'open' | 'change' | 'settings';
@@ -50,6 +58,12 @@ export class DocumentSession {
   private lastChecked = -Infinity;
   private autoTimer: NodeJS.Timeout | undefined;
   private progressTimer: NodeJS.Timeout | undefined;
+  /** The pending publish of runs' new states, when (performance.now()) the last one went, and whether it owes an inlay hint refresh. */
+  private stateTimer: NodeJS.Timeout | undefined;
+  private lastStatePublish = -Infinity;
+  private hintsOwed = false;
+  /** Milliseconds the last rebuild for runs' news took (state and send). */
+  private refreshCost = 0;
   /** What was last published (version and diagnostics), so nothing is sent twice. */
   private published: string | undefined;
   /** One work-done progress per running run, by RunSpec.key. */
@@ -132,9 +146,7 @@ export class DocumentSession {
     const state = this.latest;
     if (this.disposed || settings.autoTrain !== trigger || !state || !settings.workspaceTrusted || state.check.errorCount > 0) return;
     if (this.workspace.documents.get(this.uri)?.version !== state.version) return;
-    const keys = state.check.runs
-      .filter((run) => !host.settled(this.uri, run) && host.speed.seconds(run) <= settings.autoTrainBudgetSeconds)
-      .map((run) => run.key);
+    const keys = withinBudget(state.check.runs, (run) => (host.settled(this.uri, run) ? null : host.speed.seconds(run)), settings.autoTrainBudgetSeconds);
     if (keys.length > 0) host.train(this.uri, keys, settings.maxTrainingSeconds);
   }
 
@@ -147,26 +159,54 @@ export class DocumentSession {
       if (this.progressTimer !== undefined) return;
       this.progressTimer = setTimeout(() => {
         this.progressTimer = undefined;
-        const state = this.refresh();
-        if (state && this.workspace.documents.get(this.uri)?.version === state.version) this.sendProgress(state);
-      }, PROGRESS_INTERVAL_MS);
+        this.timed(() => {
+          const state = this.refresh();
+          if (state && this.workspace.documents.get(this.uri)?.version === state.version) this.sendProgress(state);
+        });
+      }, this.interval(PROGRESS_INTERVAL_MS));
       return;
     }
-    const state = this.refresh();
-    if (state) this.publish(state);
-    if (event.kind === 'done') this.workspace.refreshHints();
+    if (event.kind === 'done') this.hintsOwed = true;
+    if (this.stateTimer !== undefined) return;
+    const publish = () => {
+      this.stateTimer = undefined;
+      this.lastStatePublish = performance.now();
+      this.timed(() => {
+        const state = this.refresh();
+        if (state) this.publish(state);
+      });
+      if (this.hintsOwed) this.workspace.refreshHints();
+      this.hintsOwed = false;
+    };
+    this.stateTimer = setTimeout(publish, Math.max(0, this.lastStatePublish + this.interval(STATE_INTERVAL_MS) - performance.now()));
+  }
+
+  /**
+   * Time between two rebuilds for runs' news: `base`, or longer for a file with thousands of
+   * runs, whose every rebuild and send is linear in its runs: eight times what the last
+   * rebuild took (sending costs about as much again, after), and NEWS_MS_PER_RUN per run, so
+   * the thread stays mostly free for requests and the client is not sent megabytes a second.
+   */
+  private interval(base: number): number {
+    return Math.max(base, 8 * this.refreshCost, NEWS_MS_PER_RUN * (this.latest?.check.runs.length ?? 0));
+  }
+
+  private timed(work: () => void): void {
+    const started = performance.now();
+    work();
+    this.refreshCost = performance.now() - started;
   }
 
   holdings(): SessionHoldings {
-    const timers = [this.checkTimer, this.autoTimer, this.progressTimer].filter((t) => t !== undefined).length;
+    const timers = [this.checkTimer, this.autoTimer, this.progressTimer, this.stateTimer].filter((t) => t !== undefined).length;
     return { timers, reporters: this.reporters.size, state: this.latest !== null };
   }
 
   /** The document closed (or the server shuts down): stop its timers, runs and progress reports, and forget its state. */
   dispose(): void {
     this.disposed = true;
-    for (const timer of [this.checkTimer, this.autoTimer, this.progressTimer]) clearTimeout(timer);
-    this.checkTimer = this.autoTimer = this.progressTimer = undefined;
+    for (const timer of [this.checkTimer, this.autoTimer, this.progressTimer, this.stateTimer]) clearTimeout(timer);
+    this.checkTimer = this.autoTimer = this.progressTimer = this.stateTimer = undefined;
     this.workspace.host.close(this.uri);
     for (const reporter of this.reporters.values()) reporter.done();
     this.reporters.clear();
@@ -195,6 +235,7 @@ export class DocumentSession {
     // Nothing trains in an untrusted workspace, and nothing in a file with errors.
     const trainable = settings.workspaceTrusted && result.errorCount === 0 ? result.runs : [];
     this.workspace.host.update(this.uri, document.version, trainable);
+    this.workspace.host.show(this.uri, result.runs);
     this.publish(this.build(document.version, text, lines, result, settings.workspaceTrusted));
     if (settings.autoTrain === 'onChange') {
       clearTimeout(this.autoTimer);
@@ -343,4 +384,33 @@ function sameOptions(a: CheckOptions | undefined, b: CheckOptions): boolean {
     a.maxDataCells === b.maxDataCells &&
     a.store === b.store
   );
+}
+
+/**
+ * What a run costs beyond the training its estimate counts: a worker takes it up, sends its
+ * result and draws the panel's record. It makes a file of a thousand tiny runs cost what it
+ * does in the budget, not nothing.
+ */
+export const RUN_START_SECONDS = 0.01;
+
+/**
+ * The keys auto-train starts for one change (docs/editor.md "Auto-train and the estimate"):
+ * runs in file order whose estimates, with their start, fit in the budget together, each key
+ * once. A run that does not fit waits, and a cheaper one after it may still fit. `seconds` is
+ * null for a run auto-train leaves alone (it has a result, trains, or failed).
+ */
+export function withinBudget(runs: readonly RunSpec[], seconds: (run: RunSpec) => number | null, budget: number): string[] {
+  const keys = new Set<string>();
+  let left = budget;
+  for (const run of runs) {
+    if (keys.has(run.key)) continue;
+    const estimate = seconds(run);
+    if (estimate === null || estimate > budget) continue;
+    // A run within the budget on its own still starts on its own.
+    const cost = Math.min(budget, estimate + RUN_START_SECONDS);
+    if (cost > left) continue;
+    keys.add(run.key);
+    left -= cost;
+  }
+  return [...keys];
 }

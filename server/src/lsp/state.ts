@@ -78,6 +78,23 @@ export function allProblems(state: DocumentState): Problem[] {
   return [...state.check.problems, ...state.results];
 }
 
+/** Each check's runs by the offset of their `train` keyword (see runIndexAt). */
+const runIndexes = new WeakMap<CheckResult, Map<number, number>>();
+
+/**
+ * The index in `check.runs` of the run whose `train` keyword starts at `keywordStart`, or -1
+ * (a block with errors has no run). One map per check, so a feature that asks for every
+ * `train` block stays linear in the runs: a file may have thousands.
+ */
+export function runIndexAt(check: CheckResult, keywordStart: number): number {
+  let index = runIndexes.get(check);
+  if (!index) {
+    index = new Map(check.runs.map((run, i) => [run.keywordSpan.start, i]));
+    runIndexes.set(check, index);
+  }
+  return index.get(keywordStart) ?? -1;
+}
+
 /** The run whose `train` block contains `line` (0-based), if it passed its checks. */
 export function runAtLine(state: DocumentState, line: number): RunSpec | undefined {
   return state.check.runs.find((run) => {

@@ -13,7 +13,7 @@ import { walk } from '../language/walk';
 import { plural } from '../language/wording';
 import { datasetSummary, layerDetail, networkShape, networkParameters, params } from './describe';
 import { rangeOf } from './spans';
-import type { DocumentState } from './state';
+import { runIndexAt, type DocumentState } from './state';
 
 export function documentSymbols(state: DocumentState, _params: DocumentSymbolParams): DocumentSymbol[] {
   return outline(state.check, state).map((entry) => toSymbol(state.lines, entry));
@@ -129,7 +129,7 @@ function dataEntry(check: CheckResult, decl: DataDecl): OutlineEntry | null {
 
 function trainEntry(check: CheckResult, decl: TrainDecl, state?: Pick<DocumentState, 'statuses'>): OutlineEntry {
   const name = `train ${decl.network?.text ?? '?'} on ${decl.data?.text ?? '?'}`;
-  const runIndex = check.runs.findIndex((r) => r.span.start === decl.span.start);
+  const runIndex = runIndexAt(check, decl.keyword.start);
   const run = runIndex >= 0 ? check.runs[runIndex] : undefined;
   let detail = '';
   if (run) {

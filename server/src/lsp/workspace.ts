@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { CodeLensRefreshRequest, InlayHintRefreshRequest, type Connection, type TextDocuments } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { DataStore } from '../data/store';
-import { DEFAULT_MAX_DATA_CELLS, type CheckOptions } from '../language';
+import { DEFAULT_MAX_DATA_CELLS, type CheckOptions, type ReadFile } from '../language';
 import type { InitializationOptions } from '../protocol';
 import { TrainingHost, type HostOptions } from '../training/host';
 import { confinedReader, dataFileReader } from './dataFiles';
@@ -129,24 +129,32 @@ export class Workspace {
   /** The options to check the document at `uri` with: where it may read data from, how, and the workspace's store. */
   checkOptions(uri: string, settings: ResolvedSettings): CheckOptions {
     const specPath = uriToPath(uri);
-    // A spec outside every workspace folder (a file opened on its own) reads from its own folder.
-    const rootName = specPath && !this.workspaceFolderOf(specPath) ? "the spec's folder" : 'the workspace folder';
-    const root = specPath ? this.allowedRoot(specPath) : null;
+    const confinement = this.confinement(specPath);
+    let readFile: ReadFile | null = null;
+    if (settings.workspaceTrusted) {
+      readFile = confinement ? confinedReader(this.readDataFile, confinement.root, confinement.name) : unsavedWithoutFolder;
+    }
     return {
       specPath,
-      // An unsaved spec has no folder: its absolute data paths stay inside the first workspace folder.
-      allowedRoot: root ?? this.folders[0] ?? null,
-      allowedRootName: rootName,
-      readFile: settings.workspaceTrusted ? (root !== null ? confinedReader(this.readDataFile, root, rootName) : this.readDataFile) : null,
+      allowedRoot: confinement?.root ?? null,
+      allowedRootName: confinement?.name,
+      readFile,
       maxParameters: settings.maxParameters,
       maxDataCells: DEFAULT_MAX_DATA_CELLS,
       store: this.store,
     };
   }
 
-  /** The workspace folder that holds the spec (the innermost), or the spec's own folder. */
-  private allowedRoot(specPath: string): string {
-    return this.workspaceFolderOf(specPath) ?? dirname(specPath);
+  /**
+   * Where the document's data files must really lie (docs/language.md §4.18), the same rule for
+   * every document: the workspace folder that holds the spec, or the spec's own folder when
+   * none does. A document without a file path (unsaved, `git:`, another host's file) has no
+   * folder of its own: the first workspace folder, or null when no folder is open.
+   */
+  private confinement(specPath: string | null): { root: string; name: string } | null {
+    if (specPath === null) return this.folders.length > 0 ? { root: this.folders[0], name: 'the workspace folder' } : null;
+    const folder = this.workspaceFolderOf(specPath);
+    return folder ? { root: folder, name: 'the workspace folder' } : { root: dirname(specPath), name: "the spec's folder" };
   }
 
   /** The innermost workspace folder that holds the spec, or null (a file opened on its own). */
@@ -195,7 +203,15 @@ export class Workspace {
   }
 }
 
-/** The absolute path of a file: URI, or null for any other scheme (an unsaved document). */
+/**
+ * The reader of a document that has neither a file path nor a folder open: it reads nothing,
+ * and says why (an absolute path would otherwise reach any file on the machine).
+ */
+const unsavedWithoutFolder: ReadFile = () => ({
+  error: 'the spec is not a saved file and no folder is open, so the editor reads no data file for it; save it in a folder, or open a folder that holds the data',
+});
+
+/** The absolute path of a file: URI, or null for any other scheme (an unsaved document) or another host's file. */
 export function uriToPath(uri: string): string | null {
   if (!uri.startsWith('file:')) return null;
   try {

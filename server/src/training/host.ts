@@ -24,7 +24,8 @@ export interface HostOptions {
   workerPath: string;
   poolSize?: number;
   cancelGraceMs?: number;
-  cacheSize?: number;
+  /** The outcome cache's bound in bytes (cache.ts); what open documents show is kept whatever it is. */
+  cacheBytes?: number;
 }
 
 export type RunEventKind = 'queued' | 'started' | 'progress' | 'snapshot' | 'done' | 'record' | 'failed' | 'cancelled';
@@ -55,7 +56,7 @@ export class TrainingHost {
   private readonly listeners = new Set<(event: RunEvent) => void>();
 
   constructor(options: HostOptions) {
-    this.cache = new OutcomeCache(options.cacheSize);
+    this.cache = new OutcomeCache(options.cacheBytes);
     this.pool = new WorkerPool({
       workerPath: options.workerPath,
       size: options.poolSize ?? defaultPoolSize(),
@@ -82,12 +83,20 @@ export class TrainingHost {
     for (const key of doc.update(version, runs)) this.emit({ uri, key, kind: 'cancelled' });
   }
 
+  /**
+   * The runs the document shows now (its latest check's, trainable or not: a file with an
+   * error still shows its results): their outcomes stay cached while it is open.
+   */
+  show(uri: string, runs: readonly RunSpec[]): void {
+    this.cache.hold(uri, runs.map((run) => run.key));
+  }
+
   close(uri: string): void {
     const doc = this.docs.get(uri);
-    if (!doc) return;
-    const live = [...doc.live.keys()];
-    doc.dispose();
+    const live = doc ? [...doc.live.keys()] : [];
+    doc?.dispose();
     this.docs.delete(uri);
+    this.cache.release(uri);
     // Their answers are dropped from now on; whoever waits for these runs (a test) hears that they will not end.
     for (const key of live) this.emit({ uri, key, kind: 'cancelled' });
   }
@@ -210,9 +219,10 @@ export class TrainingHost {
   }
 
   private select(doc: DocumentRuns, keys: readonly string[] | null): RunSpec[] {
+    const wanted = keys ? new Set(keys) : null;
     const seen = new Set<string>();
     return doc.runs.filter((run) => {
-      if ((keys && !keys.includes(run.key)) || seen.has(run.key)) return false;
+      if ((wanted && !wanted.has(run.key)) || seen.has(run.key)) return false;
       seen.add(run.key);
       return true;
     });

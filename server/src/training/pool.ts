@@ -179,6 +179,8 @@ export class WorkerPool {
   private pump(): void {
     if (this.disposed) return;
     for (let i = 0; i < this.queue.length; ) {
+      // Every worker busy (the express one too, once started): nothing more can start, however long the queue.
+      if (this.expressSlot?.job && this.slots.every((s) => s.job)) return;
       const job = this.queue[i];
       const slot = this.slotFor(job);
       if (!slot) {
