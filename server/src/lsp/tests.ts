@@ -1,8 +1,8 @@
 // The Test Explorer's two requests (protocol.ts TestRunsRequest, RunTestRequest): a spec's runs with expectations, and one run trained (or found in the cache) and graded (docs/editor.md "The Test Explorer").
 //
-// An open document is tested as the editor has it: its session's state, its runs in the
-// host, and the verdicts its diagnostics show (DocumentState.graded), so the Test Explorer
-// and the editor say the same. A file that is not open is read from disk (a spec is read
+// An open document is tested as the editor has it: its session's text, its runs in the
+// host, and verdicts graded by the function its diagnostics are graded by, from the same
+// state of the run in the host, so the Test Explorer and the editor say the same. A file that is not open is read from disk (a spec is read
 // wherever it is; its data files under the editor's rules: lsp/dataFiles.ts), checked,
 // and its run trained by the same host: same worker pool, same cache, so a run already
 // trained for this text answers at once, and opening the file later shows its result.
@@ -13,7 +13,7 @@ import { check, parse, type CheckResult } from '../language';
 import type { RunSpec } from '../language/model';
 import { LineIndex } from '../language/positions';
 import type { SpecFile, TrainDecl } from '../language/syntax';
-import { expectationText, gradeExpectations, runEnd, testNames, verdictLine, verdictMessage, type GradedExpectation } from '../present/expectations';
+import { expectationText, gradeExpectations, runEnd, testNames, verdictLine, verdictMessage } from '../present/expectations';
 import type { RunTestParams, TestFile, TestOutcome, TestRun } from '../protocol';
 import type { RunState } from '../training/host';
 import { rangeOf } from './spans';
@@ -109,25 +109,25 @@ export class SpecTests {
     return { run, lines, maxSeconds: settings.maxTrainingSeconds, disk };
   }
 
-  /** The verdicts of the run once it settled: the open document's own (what its diagnostics show), or graded here for a file from disk. */
+  /**
+   * The verdicts of the run once it settled, graded as the document's views grade it (present/expectations.ts,
+   * from the host's state of the run, which the session's DocumentState.graded is built from too).
+   */
   private verdict(uri: string, id: string, target: Target, cached: boolean): TestOutcome {
     const host = this.workspace.host;
     let run = target.run;
     let lines = target.lines;
-    let graded: readonly GradedExpectation[] | null;
     const state = this.workspace.session(uri)?.current();
     if (state) {
-      // The text may have moved on while the run trained: the verdicts of the current text, if the run is still the one trained.
+      // The text may have moved on while the run trained: the expectations of the current text, if the run is still the one trained.
       const decl = declNamed(state.check.file, id);
-      const index = decl ? state.check.runs.findIndex((r) => r.keywordSpan.start === decl.keyword.start) : -1;
-      if (index < 0 || state.check.runs[index].key !== run.key) return notGraded('the run changed while it trained; run the test again');
-      run = state.check.runs[index];
+      const current = decl ? state.check.runs.find((r) => r.keywordSpan.start === decl.keyword.start) : undefined;
+      if (!current || current.key !== run.key) return notGraded('the run changed while it trained; run the test again');
+      run = current;
       lines = state.lines;
-      graded = state.graded?.[index] ?? null;
-    } else {
-      const end = runEnd(host.state(uri, run));
-      graded = end ? gradeExpectations(run.expectations, end) : null;
     }
+    const end = runEnd(host.state(uri, run));
+    const graded = end ? gradeExpectations(run.expectations, end) : null;
     if (!graded) return notGraded('the run has no result to grade; run the test again');
     const outcome = host.state(uri, run).outcome;
     const status = graded.some((g) => g.verdict === 'failed') ? 'failed' : graded.every((g) => g.verdict === 'met') ? 'passed' : 'skipped';
