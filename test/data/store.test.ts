@@ -109,6 +109,30 @@ describe('DataStore', () => {
     expect(reads).toEqual(['one', 'three', 'four', 'five']);
   });
 
+  it('keeps a weights file\'s bytes by its version beside the texts, and what was read from those bytes for as long as it keeps them', () => {
+    const store = new DataStore({ fileBytes: 10 });
+    const file = { path: '/w/w.safetensors', size: 4, mtimeMs: 1 };
+    const bytes = store.fileBytes(file, () => Uint8Array.of(1, 2, 3, 4));
+    expect(store.fileBytes({ ...file }, () => Uint8Array.of(9))).toBe(bytes);
+    // The same path as a text is another entry: bytes never come back as a string, nor the other way.
+    expect(store.fileText(file, () => 'text')).toBe('text');
+    expect(store.fileBytes(file, () => Uint8Array.of(9))).toBe(bytes);
+    let parses = 0;
+    const parse = () => ({ parsed: ++parses });
+    expect(store.parsedBytes(bytes, 'net 2 2', parse)).toEqual({ parsed: 1 });
+    expect(store.parsedBytes(bytes, 'net 2 2', parse)).toEqual({ parsed: 1 });
+    expect(store.parsedBytes(bytes, 'wide 3 2', parse)).toEqual({ parsed: 2 });
+    expect(store.parsedBytes(Uint8Array.of(1, 2, 3, 4), 'net 2 2', parse)).toEqual({ parsed: 3 });
+    // Bytes count against the files' limit like texts: 4 + 4 + 4 bytes > 10, the least recent goes.
+    store.fileBytes({ ...file, path: '/w/other' }, () => Uint8Array.of(5, 6, 7, 8));
+    expect(store.usage().files.bytes).toBeLessThanOrEqual(10);
+    let digests = 0;
+    const layers = [{}];
+    expect(store.weightsDigest(layers, () => `d${++digests}`)).toBe('d1');
+    expect(store.weightsDigest(layers, () => `d${++digests}`)).toBe('d1');
+    expect(store.weightsDigest([{}], () => `d${++digests}`)).toBe('d2');
+  });
+
   it('holds file texts to their bytes, least recently used first', () => {
     const store = new DataStore({ fileBytes: 10 });
     const file = (path: string, size: number) => ({ path, size, mtimeMs: 0 });

@@ -258,4 +258,33 @@ describe('a new user in VS Code', () => {
     const { output } = await session.run({ input: new Tensor('float64', Float64Array.from([0, 0, 0, 1, 1, 0, 1, 1]), [4, 2]) });
     expect(Array.from(output.data as Float64Array, (y) => Math.round(y))).toEqual([0, 1, 1, 0]);
   });
+
+  it('opens the worked example, reads the new W of one update in the hover, and saves the trained weights to go on from them', async () => {
+    const file = join(folder, 'worked-example.nn');
+    await wb.openFromExplorer('worked-example.nn');
+    const train = findLine(file, /^train /);
+    // Its one epoch (one update from the given weights) trains by itself; the lens above `train` gives E.
+    await wb.goTo(train.line, 1);
+    const lens = await wb.waitForLens(/loss 0\.298\d* after 1 epoch/, T.train);
+    expect(lens).toMatch(/Retrain/);
+    // The hover on layer hidden shows W after the update with the decimals that make the change visible (0.15 → 0.1498).
+    const hidden = findLine(file, /^\s*layer\s+hidden\b/);
+    await wb.goTo(hidden.line, 4);
+    const text = await wb.hover(wb.token(hidden.text, 'hidden'), /h₁\s+0\.1498\s+0\.1996\s+0\.3456/);
+    expect(text).toMatch(/started from the weights given by weights slide/);
+    await wb.dismissHover();
+    await shot('13-worked-example-hover');
+    // The code action on the train line writes the trained weights into the spec and starts the run from them.
+    await wb.goTo(train.line, 1);
+    await wb.applyQuickFix("Save trained weights as 'weights net_trained' and start this run from them");
+    const edited = await pollUntil('the saved weights in the text', async () => {
+      const t = await wb.editorText();
+      return t.includes('weights net_trained for net') ? t : undefined;
+    }, T.ui);
+    expect(edited).toMatch(spacedPattern('hidden W  0.1497807161327628 0.19956143226552567'));
+    expect(edited).toMatch(spacedPattern('start from net_trained'));
+    // The run now starts from them, and trains its epoch again: the second update of the derivation.
+    await wb.waitForLens(/loss 0\.28\d* after 1 epoch/, T.train);
+    await shot('14-worked-example-saved-weights');
+  });
 });

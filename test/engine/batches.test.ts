@@ -68,6 +68,20 @@ describe.each(['f64', 'f32'] as const)('%s', (precision) => {
     expect(a).toEqual(b);
   });
 
+  it('given start weights (start from, docs/language.md §7.1), momentum, batches of 4: same bits, and they are the weights trained from', () => {
+    // W⁽¹⁾ 5×3, b⁽¹⁾ 5, W⁽²⁾ 1×5, b⁽²⁾ 1 from a formula, not from a seed.
+    const layers = [
+      { weights: Float64Array.from({ length: 15 }, (_, i) => 0.9 * Math.sin(1.3 * i + 0.2)), biases: Float64Array.from({ length: 5 }, (_, j) => 0.1 * j - 0.2) },
+      { weights: Float64Array.from({ length: 5 }, (_, i) => 0.7 * Math.cos(2.1 * i)), biases: Float64Array.of(0.05) },
+    ];
+    const run: Partial<TrainSettings> = { precision, batch: 4, epochs: 30, optimizer: { kind: 'sgd', rate: 0.2, momentum: 0.9 }, start: { name: 'given', layers } };
+    const [a, b] = both([[5, 'tanh'], [1, 'sigmoid']], BINARY, run);
+    expect(a).toEqual(b);
+    const initial = trainerOn('batch-program', [[5, 'tanh'], [1, 'sigmoid']], BINARY, run).layers();
+    const stored = (values: Float64Array) => Array.from(precision === 'f32' ? Float32Array.from(values) : values);
+    expect(initial.map((l) => [Array.from(l.weights), Array.from(l.biases)])).toEqual(layers.map((l) => [stored(l.weights), stored(l.biases)]));
+  });
+
   const ROWS_261 = randomRows(261, 3, 15, (rng) => [rng.int(2)]);
   it('a full batch of 261: chunks of 256 and 5, several epochs per call: same bits', () => {
     const [a, b] = both([[5, 'sigmoid'], [1, 'sigmoid']], ROWS_261, { precision, batch: 'full', epochs: 5, optimizer: { kind: 'sgd', rate: 0.5, momentum: 0.5 } });

@@ -35,6 +35,7 @@ describe('check', () => {
       stopLoss: null,
       validate: null,
       precision: 'f64',
+      start: null,
     });
     expect(run.network.layers.map((l) => [l.name, l.units, l.activation, l.init])).toEqual([
       ['layer1', 3, 'relu', 'he'],

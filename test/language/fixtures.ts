@@ -20,6 +20,7 @@ import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { DEFAULT_MAX_DATA_CELLS, DEFAULT_MAX_PARAMETERS, type CheckOptions, type CheckResult } from '../../server/src/language';
 import { LineIndex } from '../../server/src/language/positions';
+import { echo } from '../../server/src/language/wording';
 
 const ANNOTATION = /^(\s*#\s*)(\^*)\s*(error|warning|info): (.*?)(?: \[fix: (.*)\])?\s*$/;
 
@@ -41,11 +42,22 @@ export function nodeReadFile(file: string): { text: string } | { error: string; 
   }
 }
 
+/** The bytes of a weights file, with the messages nodeReadFile gives. */
+export function nodeReadBytes(file: string): { bytes: Uint8Array } | { error: string; missing?: boolean } {
+  try {
+    return { bytes: new Uint8Array(readFileSync(file)) };
+  } catch (error) {
+    const failed = nodeReadFile(file);
+    return 'error' in failed ? failed : { error: String((error as Error).message) };
+  }
+}
+
 export function readFixture(file: string, text: string): Fixture {
   const options: CheckOptions = {
     specPath: file,
     allowedRoot: null,
     readFile: nodeReadFile,
+    readBytes: nodeReadBytes,
     maxParameters: DEFAULT_MAX_PARAMETERS,
     maxDataCells: DEFAULT_MAX_DATA_CELLS,
   };
@@ -85,11 +97,14 @@ export function renderProblems(text: string, result: CheckResult, expected: stri
   const index = new LineIndex(text);
   const wantsColumn = new Set(expected.filter((e) => /^\d+:/.test(e)).map((e) => e.replace(/^(\d+):\d+\+\d+ /, '$1 ').replace(/ \[fix: .*\]$/, '')));
   const wantsFix = new Set(expected.filter((e) => / \[fix: .*\]$/.test(e)).map((e) => e.replace(/^(\d+)(:\d+\+\d+)? /, '$1 ').replace(/ \[fix: .*\]$/, '')));
+  const fixturePaths = [...new Set(expected.flatMap((e) => [...e.matchAll(/<fixtures>\/([^\s;)]+)/g)].map((m) => m[1])))];
   return result.problems.map((problem) => {
     const start = index.positionAt(problem.span.start);
     const end = index.positionAt(problem.span.end);
-    // Messages that name an absolute path name it from the fixtures folder, wherever the checkout is.
-    const message = problem.message.split(folder).join('<fixtures>');
+    // Messages that name an absolute path name it from the fixtures folder, wherever the checkout is
+    // (a long one is shortened as every echo of user text is: the expected names it whole).
+    let message = problem.message.split(folder).join('<fixtures>');
+    for (const file of fixturePaths) message = message.split(echo(path.join(folder, file))).join(`<fixtures>/${file}`);
     const key = `${start.line + 1} ${problem.severity}: ${message}`;
     const sameLine = start.line === end.line;
     let at = `${start.line + 1}`;

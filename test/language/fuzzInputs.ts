@@ -21,6 +21,25 @@ for (const folder of folders) {
     if (name.endsWith('.csv')) csvFiles.set(name, readFileSync(path.join(folder, name), 'utf8'));
   }
 }
+/** The weights files of the fixtures (`weights … from`, fixtures/weights/), by file name. */
+export const weightsFiles = new Map<string, Uint8Array>();
+for (const name of readdirSync(path.join(__dirname, 'fixtures', 'weights'))) {
+  weightsFiles.set(name, new Uint8Array(readFileSync(path.join(__dirname, 'fixtures', 'weights', name))));
+}
+
+/** One to four random edits of a file's bytes: a byte changed, a stretch cut out, or the end cut off. */
+export function mutateBytes(bytes: Uint8Array, next: () => number): Uint8Array {
+  let result = bytes.slice();
+  const edits = 1 + Math.floor(next() * 4);
+  for (let e = 0; e < edits; e++) {
+    const at = Math.floor(next() * (result.length + 1));
+    const kind = Math.floor(next() * 3);
+    if (kind === 0 && at < result.length) result[at] = Math.floor(next() * 256);
+    else if (kind === 1) result = Uint8Array.from([...result.subarray(0, at), ...result.subarray(at + Math.floor(next() * 12))]);
+    else result = result.slice(0, at);
+  }
+  return result;
+}
 
 export const VOCABULARY = [
   'network', 'data', 'train', 'on', 'input', 'layer', 'init', 'from', 'inputs', 'target', 'onehot', 'normalize',
@@ -28,6 +47,7 @@ export const VOCABULARY = [
   'momentum', 'beta1', 'epochs', 'batch', 'full', 'seed', 'stop', 'when', 'validate', 'precision', 'f32', 'f64',
   'sigmoid', 'tanh', 'relu', 'leaky_relu', 'linear', 'softmax', 'xavier', 'he', 'xor', 'circle', 'spiral', 'gauss',
   'samples', 'noise', 'x', 'n', 'd', '{', '}', '(', ')', ',', '->', '<', '=', '..', '.', '-', '%', '"', '"iris.csv"',
+  'weights', 'for', 'W', 'b', 'w', 'start', '"weights/net.json"', '"weights/net.safetensors"', 'hidden', 'output',
   '"houses.csv"', '"../x.csv"', '0', '1', '2', '3', '-1', '0.5', '1e-3', '1e999', '12abc', '.5', '5.', '20%', '0..3',
   '\n', '\n', '\n', '\r\n', '\r', '\t', ' ', ' ', '# comment', 'é', '😀', '\u0000', '\\', '"unterminated',
 ];
@@ -91,6 +111,7 @@ export interface FuzzStats {
 export function fuzzChecks(total: number, seed = 20261127): FuzzStats {
   const next = random(seed);
   const csvMutations = new Map<string, string>();
+  const weightsMutations = new Map<string, Uint8Array>();
   const options: CheckOptions = {
     specPath: path.join(root, 'examples', 'fuzz.nn'),
     allowedRoot: null,
@@ -99,6 +120,12 @@ export function fuzzChecks(total: number, seed = 20261127): FuzzStats {
       const name = path.basename(file);
       const text = csvMutations.get(name) ?? csvFiles.get(name);
       return text === undefined ? { error: 'no such file', missing: true } : { text };
+    },
+    // Weights files too, sometimes with bytes changed or cut (the safetensors and JSON readers are fuzzed).
+    readBytes: (file) => {
+      const name = path.basename(file);
+      const bytes = weightsMutations.get(name) ?? weightsFiles.get(name);
+      return bytes === undefined ? { error: 'no such file', missing: true } : { bytes };
     },
     maxParameters: 1_000_000,
     maxDataCells: 200_000,
@@ -113,6 +140,11 @@ export function fuzzChecks(total: number, seed = 20261127): FuzzStats {
     if (next() < 0.2) {
       const [name, csv] = [...csvFiles][Math.floor(next() * csvFiles.size)];
       csvMutations.set(name, mutate(csv, next));
+    }
+    weightsMutations.clear();
+    if (next() < 0.2) {
+      const [name, bytes] = [...weightsFiles][Math.floor(next() * weightsFiles.size)];
+      weightsMutations.set(name, mutateBytes(bytes, next));
     }
     const started = performance.now();
     let result;

@@ -28,8 +28,14 @@ train xor on rows {
   stop when loss < 0.01
   validate 20%
   precision f32
+  start from given
   expect validation accuracy > 90%
 }
+weights given for xor {
+  hidden W 1 2
+  hidden b 0.5
+}
+weights saved for xor from "w.json"
 `;
 
 /** The offset of `|` in `marker`, which occurs (without the `|`) once in SPEC. */
@@ -88,6 +94,14 @@ describe('nodeAt', () => {
     ['exp|ect validation', 'expect', 'train expect'],
     ['validation accu|racy', 'expect', 'train expect'],
     ['accuracy > 9|0%', 'percent', 'train expect percent'],
+    ['sta|rt from', 'start', 'train start'],
+    ['start from gi|ven', 'word', 'train start word'],
+    ['weights gi|ven', 'word', 'weights word'],
+    ['given f|or xor', 'weights', 'weights'],
+    ['hidden |W 1 2', 'weight-row', 'weights weight-row'],
+    ['hidden W 1 |2', 'number', 'weights weight-row number'],
+    ['hid|den b', 'word', 'weights weight-row word'],
+    ['"w.js|on"', 'string', 'weights string'],
   ];
 
   it('parses the spec of every kind without problems', () => {

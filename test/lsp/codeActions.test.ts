@@ -1,12 +1,11 @@
 // Quick fixes: the checker's fixes for common mistakes and the editor's extra ones, applied to the text at `$0`.
 import { describe, expect, it } from 'vitest';
 import type { CodeAction, TextEdit } from 'vscode-languageserver';
-import { LineIndex } from '../../server/src/language/positions';
 import { codeActions } from '../../server/src/lsp/codeActions';
 import { toDiagnostic } from '../../server/src/lsp/convert';
 import type { DocumentState } from '../../server/src/lsp/state';
 import { resultProblem } from '../../server/src/present/results';
-import { dedent, fixture, trainAll, URI } from './harness';
+import { applyEdits, dedent, fixture, trainAll, URI } from './harness';
 
 function actionsAt(state: DocumentState, offset: number): CodeAction[] {
   const position = state.lines.positionAt(offset);
@@ -14,14 +13,7 @@ function actionsAt(state: DocumentState, offset: number): CodeAction[] {
   return codeActions(state, { textDocument: { uri: URI }, range: { start: position, end: position }, context: { diagnostics } });
 }
 
-function apply(text: string, edits: TextEdit[]): string {
-  const lines = new LineIndex(text);
-  let out = text;
-  for (const e of [...edits].sort((a, b) => lines.offsetAt(b.range.start) - lines.offsetAt(a.range.start))) {
-    out = out.slice(0, lines.offsetAt(e.range.start)) + e.newText + out.slice(lines.offsetAt(e.range.end));
-  }
-  return out;
-}
+const apply = (text: string, edits: TextEdit[]): string => applyEdits(text, edits);
 
 /** The titles offered at `$0`, and the text after applying the one titled `chosen`. */
 function check(spec: string, titles: string[], chosen: string, expected: string, state?: DocumentState): void {

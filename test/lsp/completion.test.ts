@@ -2,7 +2,10 @@
 import { describe, expect, it } from 'vitest';
 import { InsertTextFormat, MarkupKind } from 'vscode-languageserver';
 import type { CompletionItem, MarkupContent } from 'vscode-languageserver';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { completion } from '../../server/src/lsp/completion';
+import { tempDir } from '../support/temp';
 import { fixture, textOf, URI } from './harness';
 
 function items(spec: string, files?: Record<string, string>): { list: CompletionItem[]; fx: ReturnType<typeof fixture> } {
@@ -26,7 +29,7 @@ data table {
 
 describe('completion', () => {
   it.each<[string, string, string[]]>([
-    ['declarations at top level', '$0', ['network', 'data', 'train', 'network block', 'data block (rows)', 'data from CSV', 'data generated', 'train block']],
+    ['declarations at top level', '$0', ['network', 'data', 'train', 'weights', 'network block', 'data block (rows)', 'data from CSV', 'data generated', 'train block', 'weights block', 'weights from a file']],
     ['network names after train', `${NET}train $0`, ['xor']],
     ['`on` after the network', `${NET}train xor $0`, ['on']],
     ['data names after on', `${NET}train xor on t$0`, ['table']],
@@ -42,8 +45,8 @@ describe('completion', () => {
     ['init after the activation', 'network n {\n  input 2\n  layer h 4 relu $0\n}', ['init']],
     ['inits after init', 'network n {\n  input 2\n  layer h 4 relu init $0\n}', ['xavier', 'he', 'uniform', 'zeros']],
     ['nothing while typing a layer name', 'network n {\n  input 2\n  layer $0\n}', []],
-    ['train statements not yet written', `${NET}train xor on table {\n  loss mse\n  $0\n}`, ['optimizer', 'epochs', 'batch', 'seed', 'stop', 'validate', 'precision', 'expect']],
-    ['expect again: a run may have several', `${NET}train xor on table {\n  expect loss < 0.1\n  $0\n}`, ['loss', 'optimizer', 'epochs', 'batch', 'seed', 'stop', 'validate', 'precision', 'expect']],
+    ['train statements not yet written', `${NET}train xor on table {\n  loss mse\n  $0\n}`, ['optimizer', 'epochs', 'batch', 'seed', 'stop', 'validate', 'precision', 'start', 'expect']],
+    ['expect again: a run may have several', `${NET}train xor on table {\n  expect loss < 0.1\n  $0\n}`, ['loss', 'optimizer', 'epochs', 'batch', 'seed', 'stop', 'validate', 'precision', 'start', 'expect']],
     ['what to expect of classes', `${NET}train xor on table {\n  expect $0\n}`, ['loss', 'accuracy']],
     ['validation once the run validates', `${NET}train xor on table {\n  validate 25%\n  expect $0\n}`, ['loss', 'accuracy', 'validation']],
     ['what to expect of the held-out rows', `${NET}train xor on table {\n  validate 25%\n  expect validation $0\n}`, ['loss', 'accuracy']],
@@ -114,10 +117,59 @@ describe('completion for clients without snippets (Neovim 0.7)', () => {
     const fx = fixture(`${NET}train xor on table {\n  $0\n}`);
     const state = { ...fx.state, client: { ...fx.state.client, snippets: false } };
     const list = completion(state, { textDocument: { uri: URI }, position: fx.position });
-    expect(list.map((i) => i.textEdit?.newText)).toEqual(['loss', 'optimizer', 'epochs', 'batch', 'seed', 'stop', 'validate', 'precision', 'expect']);
+    expect(list.map((i) => i.textEdit?.newText)).toEqual(['loss', 'optimizer', 'epochs', 'batch', 'seed', 'stop', 'validate', 'precision', 'start', 'expect']);
     expect(list.every((i) => i.insertTextFormat !== InsertTextFormat.Snippet)).toBe(true);
     const top = fixture('$0');
     const topList = completion({ ...top.state, client: { ...top.state.client, snippets: false } }, { textDocument: { uri: URI }, position: top.position });
-    expect(topList.map((i) => i.label)).toEqual(['network', 'data', 'train']);
+    expect(topList.map((i) => i.label)).toEqual(['network', 'data', 'train', 'weights']);
+  });
+});
+
+describe('completion of given weights (docs/language.md §7.1)', () => {
+  const WEIGHTS = `${NET}weights given for xor {\n  out W 1 2\n  out b 0\n}\nweights other for elsewhere {\n}\n`;
+
+  it.each<[string, string, string[]]>([
+    ['`for` after the weights name', 'weights w $0', ['for']],
+    ['network names after for', `${NET}weights w for $0`, ['xor']],
+    ['`from` after the network', `${NET}weights w for xor $0`, ['from']],
+    ['the layers of the network, each also as all its rows', `${NET}weights w for xor {\n  $0\n}`, ['out', 'out (every row)']],
+    ['no layer that is already given', `${NET}weights w for xor {\n  out W 1 2\n  $0\n}`, []],
+    ['W and b after a layer name', `${NET}weights w for xor {\n  out $0\n}`, ['W', 'b']],
+    ['only what the layer still lacks', `${NET}weights w for xor {\n  out W 1 2\n  out $0\n}`, ['b']],
+    ['nothing in the block of an unknown network', 'weights w for nowhere {\n  $0\n}', []],
+    ['`from` after start', `${WEIGHTS}train xor on table {\n  start $0\n}`, ['from']],
+    ['weights names after start from, those for the run\'s network first', `${WEIGHTS}train xor on table {\n  start from $0\n}`, ['given', 'other']],
+  ])('%s', (_, spec, expected) => check(spec, expected));
+
+  it('a layer\'s rows as a snippet, one placeholder per number', () => {
+    const item = items(`${NET}weights w for xor {\n  $0\n}`).list.find((i) => i.label === 'out (every row)')!;
+    expect(item.insertTextFormat).toBe(InsertTextFormat.Snippet);
+    expect(item.textEdit?.newText).toBe('out W ${1:0} ${2:0}\nout b ${3:0}');
+    expect(item.detail).toBe('layer 1 of xor: 1 W row of 2, b of 1');
+  });
+
+  it('names the weights declared for the run\'s network as such', () => {
+    const list = items(`${WEIGHTS}train xor on table {\n  start from $0\n}`).list;
+    expect(list.map((i) => i.detail)).toEqual(['weights for xor · written here', 'weights for elsewhere · has errors']);
+  });
+
+  it('lists the weights files beside the spec after `from`, quoted, only where files may be read', () => {
+    const dir = tempDir('nn-completion-');
+    mkdirSync(join(dir, 'runs', 'deep', 'deeper'), { recursive: true });
+    mkdirSync(join(dir, '.git'));
+    for (const file of ['model.json', 'runs/xor.run1.safetensors', 'runs/deep/older.json', 'runs/deep/deeper/too-deep.json', 'data.csv', '.git/config.json']) writeFileSync(join(dir, file), '{}');
+    const at = (line: string, trusted = true) => {
+      const fx = fixture(`${NET}${line}$0`);
+      const checkOptions = { ...fx.state.checkOptions!, specPath: join(dir, 'spec.nn'), allowedRoot: dir, readFile: trusted ? fx.state.checkOptions!.readFile : null };
+      return completion({ ...fx.state, checkOptions }, { textDocument: { uri: URI }, position: fx.position });
+    };
+    const list = at('weights w for xor from ');
+    expect(list.map((i) => i.label)).toEqual(['model.json', 'runs/deep/older.json', 'runs/xor.run1.safetensors']);
+    expect(list.map((i) => i.textEdit?.newText)).toEqual(['"model.json"', '"runs/deep/older.json"', '"runs/xor.run1.safetensors"']);
+    // Inside the quotes the item replaces what is typed, quote included.
+    const typed = at('weights w for xor from "ru');
+    expect(typed.map((i) => i.label)).toContain('runs/xor.run1.safetensors');
+    expect(typed[0].textEdit).toMatchObject({ range: { start: { character: 23 }, end: { character: 26 } } });
+    expect(at('weights w for xor from ', false)).toEqual([]);
   });
 });

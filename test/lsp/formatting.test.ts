@@ -3,6 +3,7 @@ import { readdirSync, readFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { format } from '../../server/src/language/format';
+import { weightsDeclarationText } from '../../server/src/language/weights';
 import { lex } from '../../server/src/language/lexer';
 import { LineIndex } from '../../server/src/language/positions';
 import { formatting } from '../../server/src/lsp/formatting';
@@ -83,6 +84,46 @@ describe('format', () => {
       }
       `,
     );
+  });
+
+  it('aligns a weights block as matrices: the layer names padded, each layer\'s W columns right-aligned, b single-spaced', () => {
+    check(
+      `
+      weights given for xor {
+      hidden W 0.15   -0.2
+           hidden W 10.25 0.3
+        hidden b 0.35 0.35
+      # the output layer
+      out W 0.4 0.45
+      out   b 0.6
+      }
+      weights saved for xor from "w.json"
+      `,
+      `
+      weights given for xor {
+        hidden W  0.15 -0.2
+        hidden W 10.25  0.3
+        hidden b 0.35 0.35
+        # the output layer
+        out    W 0.4 0.45
+        out    b 0.6
+      }
+      weights saved for xor from "w.json"
+      `,
+    );
+  });
+
+  it('leaves saved weights as the code action writes them', () => {
+    const network = { name: 'xor', input: 2, layers: [{ name: 'hidden', units: 2 }, { name: 'output', units: 1 }] } as never;
+    const layers = [
+      { weights: Float64Array.from([0.1, -2.5, 13.75, 0.000125]), biases: Float64Array.from([-0, 1e-7]) },
+      { weights: Float64Array.from([1 / 3, -1 / 7]), biases: Float64Array.from([42]) },
+    ];
+    const text = `${weightsDeclarationText('saved', network, layers)}\n`;
+    expect(text).toBe(
+      'weights saved for xor {\n  hidden W   0.1     -2.5\n  hidden W 13.75 0.000125\n  hidden b -0 1e-7\n  output W 0.3333333333333333 -0.14285714285714285\n  output b 42\n}\n',
+    );
+    expect(format(text)).toBe(text);
   });
 
   it('keeps comments, one blank line at most, and ends with one newline', () => {

@@ -37,6 +37,7 @@ export function fixture(
     specPath: '/work/spec.nn',
     allowedRoot: '/work',
     readFile: (path) => (path in files ? { text: files[path] } : { error: `no such file: ${path}` }),
+    readBytes: (path) => (path in files ? { bytes: new TextEncoder().encode(files[path]) } : { error: `no such file: ${path}` }),
     maxParameters: DEFAULT_MAX_PARAMETERS,
     maxDataCells: DEFAULT_MAX_DATA_CELLS,
   };
@@ -57,6 +58,16 @@ export function fixture(
   const withOutcomes = options.outcomes ? { ...state, outcomes: options.outcomes(state) } : state;
   const offset = Math.max(0, cursor);
   return { state: withOutcomes, offset, position: lines.positionAt(offset) };
+}
+
+/** The text after LSP text edits (applied from the last to the first, so positions stay valid). */
+export function applyEdits(text: string, edits: readonly { range: { start: Position; end: Position }; newText: string }[]): string {
+  const lines = new LineIndex(text);
+  let out = text;
+  for (const e of [...edits].sort((a, b) => lines.offsetAt(b.range.start) - lines.offsetAt(a.range.start))) {
+    out = out.slice(0, lines.offsetAt(e.range.start)) + e.newText + out.slice(lines.offsetAt(e.range.end));
+  }
+  return out;
 }
 
 /** The text of a span-like range of the fixture (for readable assertions). */

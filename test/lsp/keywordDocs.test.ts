@@ -21,6 +21,10 @@ const GRAMMAR_WORDS: [string, Parameters<typeof docFor>[1]][] = [
   ...LOSSES.map((w) => [w, 'loss'] as [string, 'loss']),
   ...(['sgd', 'adam'] as const).map((w) => [w, 'optimizer'] as [string, 'optimizer']),
   ...(['rate', 'momentum', 'beta1', 'beta2', 'epsilon'] as const).map((w) => [w, 'optimizer-parameter'] as [string, 'optimizer-parameter']),
+  // Given weights (docs/language.md §7.1).
+  ...(['weights', 'for'] as const).map((w) => [w, 'declaration'] as [string, 'declaration']),
+  ['start', 'train-statement'],
+  ...(['W', 'b'] as const).map((w) => [w, 'weights-row'] as [string, 'weights-row']),
 ];
 
 describe('keyword documentation', () => {

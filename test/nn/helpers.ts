@@ -54,6 +54,7 @@ export function settings(overrides: Partial<TrainSettings> = {}): TrainSettings 
     stopLoss: null,
     validate: null,
     precision: 'f64',
+    start: null,
     ...overrides,
   };
 }

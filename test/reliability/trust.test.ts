@@ -11,6 +11,8 @@ import { buildServer, LspClient } from '../protocol/client';
 
 const ERROR = 1;
 const CSV = 'a,b,y\n0,0,0\n0,1,1\n1,0,1\n1,1,0\n';
+/** Weights for spec()'s network n (2-3-1), as `nn export --format json` writes them. */
+const WEIGHTS = JSON.stringify({ layers: [{ weights: [[1, 2], [3, 4], [5, 6]], biases: [0, 0, 0] }, { weights: [[1, -1, 1]], biases: [0.5] }] });
 
 /** workspace/ holds the spec and its data; outside/ is a sibling folder the editor must never read. */
 let base: string;
@@ -27,6 +29,10 @@ beforeAll(() => {
   writeFileSync(join(workspace, 'data.csv'), CSV);
   writeFileSync(join(workspace, 'bad.csv'), 'a,b,y\n0,0,0\n0,oops,1\n');
   writeFileSync(join(outside, 'secret.csv'), CSV);
+  // Weights files (`weights … from`) follow the same rules: one inside, one outside behind a link.
+  writeFileSync(join(workspace, 'w.json'), WEIGHTS);
+  writeFileSync(join(outside, 'secret.json'), WEIGHTS);
+  symlinkSync(join(outside, 'secret.json'), join(workspace, 'link.json'));
   // Were it read, its first cell would be quoted in the diagnostic ("'SECRET-…' in column 'a' is not a number").
   writeFileSync(join(outside, 'leak.csv'), 'a,b,y\nSECRET-7f3a,0,0\n');
   symlinkSync(join(outside, 'leak.csv'), join(workspace, 'leak.csv'));
@@ -82,6 +88,35 @@ describe('data paths stay inside the workspace folder', () => {
       }
     });
   }
+});
+
+describe('weights files stay inside the workspace folder, as data files do', () => {
+  const withWeights = (path: string) => spec('../data.csv').replace('train n on d {\n', `weights given for n from "${path}"\n\ntrain n on d {\n  start from given\n`);
+  for (const c of [
+    { name: 'a weights file inside', path: '../w.json', error: null },
+    { name: 'a link to a weights file outside', path: '../link.json', error: /cannot read '\.\.\/link\.json': it is a link to .*secret\.json, outside the workspace folder; the editor only reads weights files inside it/ },
+    { name: 'a path that climbs out', path: '../../outside/secret.json', error: /'\.\.\/\.\.\/outside\/secret\.json' is outside the workspace folder; the editor only reads weights files inside it/ },
+  ]) {
+    it(`${c.name}: ${c.error ? 'refused, and the error says why' : 'read'}`, async () => {
+      client = await LspClient.start({ settings: { autoTrain: 'off' }, workspaceFolder: workspace });
+      const uri = pathToFileURL(join(workspace, 'specs', 'weights.nn')).href;
+      const errors = (await diagnosticsOf(client, uri, withWeights(c.path))).filter((d) => d.severity === ERROR).map(messageOf);
+      if (c.error) {
+        expect(errors).toHaveLength(1);
+        expect(errors[0]).toMatch(c.error);
+      } else {
+        expect(errors).toEqual([]);
+      }
+    });
+  }
+
+  it('in an untrusted workspace no weights file is read', async () => {
+    client = await LspClient.start({ settings: { autoTrain: 'off', workspaceTrusted: false }, initializationOptions: { workspaceTrusted: false }, workspaceFolder: workspace });
+    const uri = pathToFileURL(join(workspace, 'specs', 'untrusted-weights.nn')).href;
+    const text = withWeights('../w.json').replace('data d from "../data.csv" {\n  target y\n}', 'data d {\n  0 0 -> 0\n}');
+    const errors = (await diagnosticsOf(client, uri, text)).filter((d) => d.severity === ERROR).map(messageOf);
+    expect(errors).toEqual(["'../w.json' is not read because the workspace is not trusted; trust the workspace to load weights files"]);
+  });
 });
 
 describe('data paths of a document that is not a saved file', () => {

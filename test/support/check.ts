@@ -6,7 +6,7 @@ import { check, DEFAULT_MAX_DATA_CELLS, DEFAULT_MAX_PARAMETERS, type CheckResult
 
 /**
  * The checked spec, which must have no errors (warnings allowed). With `dir`, the spec
- * is taken to be `dir/spec.nn` and data files are read from disk; without, nothing is read.
+ * is taken to be `dir/spec.nn` and data and weights files are read from disk; without, nothing is read.
  */
 export function checkedWithoutErrors(text: string, dir?: string): CheckResult {
   const result = check(text, {
@@ -16,6 +16,10 @@ export function checkedWithoutErrors(text: string, dir?: string): CheckResult {
       dir === undefined
         ? null
         : (path) => (existsSync(path) ? { text: readFileSync(path, 'utf8') } : { error: 'no such file', missing: true }),
+    readBytes:
+      dir === undefined
+        ? null
+        : (path) => (existsSync(path) ? { bytes: new Uint8Array(readFileSync(path)) } : { error: 'no such file', missing: true }),
     maxParameters: DEFAULT_MAX_PARAMETERS,
     maxDataCells: DEFAULT_MAX_DATA_CELLS,
   });

@@ -3,10 +3,10 @@
 import { resolve } from 'node:path';
 import { describeFileError } from '../data/fileErrors';
 import { DataStore } from '../data/store';
-import { check, DEFAULT_MAX_DATA_CELLS, DEFAULT_MAX_PARAMETERS, type CheckResult, type ReadFile } from '../language/index';
+import { check, DEFAULT_MAX_DATA_CELLS, DEFAULT_MAX_PARAMETERS, type CheckResult, type ReadBytes, type ReadFile } from '../language/index';
 import { LineIndex } from '../language/positions';
 import { echo, visibleControls } from '../language/wording';
-import { readTextFile } from '../textFiles';
+import { readBytesFile, readTextFile } from '../textFiles';
 
 export const CHECK_USAGE = 'usage: nn check FILE...';
 
@@ -45,6 +45,9 @@ export function describeWriteError(error: unknown, folder: string): string {
 /** The command line reads data files wherever the spec points (docs/language.md §4.18: like any compiler), but only regular files. */
 export const readDataFile: ReadFile = readTextFile;
 
+/** The command line reads weights files (`weights … from`, docs/language.md §7.1) by the same rule, as bytes. */
+export const readDataBytes: ReadBytes = readBytesFile;
+
 /**
  * The spec's text, or undefined after saying on stderr why it cannot be read, worded
  * the same way by `nn check`, `nn train` and `nn export` (as words, not error codes).
@@ -71,6 +74,7 @@ export function checkSpec(text: string, specPath: string, store: DataStore): Che
     specPath,
     allowedRoot: null,
     readFile: readDataFile,
+    readBytes: readDataBytes,
     maxParameters: DEFAULT_MAX_PARAMETERS,
     maxDataCells: DEFAULT_MAX_DATA_CELLS,
     store,

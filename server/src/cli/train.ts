@@ -446,6 +446,8 @@ function summary(file: string, lines: LineIndex, run: RunSpec, result: TrainResu
   out.push(`${fileLabel(file)}:${line}: train ${run.network.name} on ${run.data.name}`);
   out.push(`  network   ${sizes.join('-')} (${parameters} parameters, ${run.network.layers.map((l) => l.activation).join('/')})`);
   out.push(`  data      ${rows}`);
+  // Given initial weights (docs/language.md §7.1): the summary says where the run started.
+  if (run.settings.start) out.push(`  start     from weights ${run.settings.start.name}`);
   out.push(
     `  loss      ${formatLoss(result.loss)}${result.finalLoss !== null ? ` (final weights: ${formatLoss(result.finalLoss)})` : ''}`,
   );

@@ -90,13 +90,18 @@ export interface StoreUsage {
 
 export class DataStore {
   readonly limits: Readonly<StoreLimits>;
-  private readonly files: Lru<string>;
+  /** Data files' texts, and weights files' bytes (under keys of their own). */
+  private readonly files: Lru<string | Uint8Array>;
   private readonly csv: Lru<ParsedCsv>;
   private readonly generatedSets: Lru<Dataset>;
   private readonly declarations: Lru<DeclaredDataset>;
   private readonly digests: Lru<string>;
   /** Digests of data sets this store handed out, by identity (a reused Dataset keeps its digest). */
   private datasetDigests = new WeakMap<Dataset, string>();
+  /** What was made of a file's bytes (weights read for a network), by the bytes' identity and what was asked. */
+  private parsedFiles = new WeakMap<Uint8Array, Map<string, unknown>>();
+  /** Digests of given weights' values (a run's key), by the identity of their layers. */
+  private weightsDigests = new WeakMap<object, string>();
 
   constructor(limits: Partial<StoreLimits> = {}) {
     this.limits = { ...DEFAULT_STORE_LIMITS, ...limits };
@@ -112,11 +117,36 @@ export class DataStore {
   fileText(file: FileVersion, read: () => string): string {
     const key = `${file.path}\u0000${file.size}\u0000${file.mtimeMs}`;
     let text = this.files.get(key);
-    if (text === undefined) {
+    if (typeof text !== 'string') {
       text = read();
       this.files.set(key, text, file.size);
     }
     return text;
+  }
+
+  /** The bytes of a weights file at this version (docs/language.md §7.1), read (by `read`) only when the store does not hold them. */
+  fileBytes(file: FileVersion, read: () => Uint8Array): Uint8Array {
+    const key = `bytes\u0000${file.path}\u0000${file.size}\u0000${file.mtimeMs}`;
+    let bytes = this.files.get(key);
+    if (!(bytes instanceof Uint8Array)) {
+      bytes = read();
+      this.files.set(key, bytes, bytes.length);
+    }
+    return bytes;
+  }
+
+  /**
+   * What `parse` makes of `bytes` for `key` (a weights file read for a network of one shape), kept
+   * as long as the store keeps those very bytes (fileBytes hands out the same array on a hit).
+   */
+  parsedBytes<T>(bytes: Uint8Array, key: string, parse: () => T): T {
+    let byKey = this.parsedFiles.get(bytes);
+    if (byKey === undefined) {
+      byKey = new Map();
+      this.parsedFiles.set(bytes, byKey);
+    }
+    if (!byKey.has(key)) byKey.set(key, parse());
+    return byKey.get(key) as T;
   }
 
   /** Forgets every file text: files changed on disk, perhaps within one tick of their modification time. */
@@ -181,6 +211,16 @@ export class DataStore {
     return hex;
   }
 
+  /** The digest of given weights' values (docs/language.md §7.1), `compute()` the first time this store sees these layers. */
+  weightsDigest(layers: object, compute: () => string): string {
+    let hex = this.weightsDigests.get(layers);
+    if (hex === undefined) {
+      hex = compute();
+      this.weightsDigests.set(layers, hex);
+    }
+    return hex;
+  }
+
   /** `copy` has `original`'s values (another place in the text): it gets its digest, if known, without computing. */
   shareDigest(original: Dataset, copy: Dataset): void {
     const hex = this.datasetDigests.get(original);
@@ -201,6 +241,8 @@ export class DataStore {
   clear(): void {
     for (const section of [this.files, this.csv, this.generatedSets, this.declarations, this.digests]) section.clear();
     this.datasetDigests = new WeakMap();
+    this.parsedFiles = new WeakMap();
+    this.weightsDigests = new WeakMap();
   }
 }
 

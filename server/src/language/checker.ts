@@ -12,14 +12,15 @@ import { GENERATOR_DEFAULTS, generateDataset } from '../data/generators';
 import { DataStore } from '../data/store';
 import { Digest } from './digest';
 import type { CheckOptions, CheckResult, NameReference } from './index';
-import { heldOutRows, type Activation, type Dataset, type Expectation, type GeneratorKind, type Init, type LayerSpec, type LossKind, type NetworkSpec, type NormalizeKind, type OptimizerSpec, type Precision, type RunSpec, type TrainSettings } from './model';
+import { heldOutRows, type Activation, type Dataset, type Expectation, type GeneratorKind, type Init, type LayerSpec, type LossKind, type NetworkSpec, type NormalizeKind, type OptimizerSpec, type Precision, type RunSpec, type TrainSettings, type WeightsSpec } from './model';
 import { classificationOf } from '../nn/parts';
 import { parse } from './parser';
 import { LineIndex } from './positions';
 import type { Fix, Problem, ProblemCode, Severity } from './problems';
 import { listWords, suggest } from './suggest';
-import type { Column, ColumnRange, DataDecl, ExpectStmt, FileData, GeneratedData, InlineData, NetworkDecl, NumberLit, Span, TrainDecl, Word } from './syntax';
+import type { Column, ColumnRange, DataDecl, ExpectStmt, FileData, GeneratedData, InlineData, NetworkDecl, NumberLit, Span, StringLit, TrainDecl, WeightsDecl, Word } from './syntax';
 import { blockOf, tokenOf } from './walk';
+import { checkStart, checkWeights, startKey, type WeightsCheckContext } from './weights';
 import { echo, oneLine, plural } from './wording';
 
 /** What data-path messages call the folder the editor reads from, unless CheckOptions names another. */
@@ -56,7 +57,10 @@ class Checker {
   private readonly dataInfo = new Map<string, DataInfo>();
   private readonly networkDecls = new Map<string, NetworkDecl>();
   private readonly dataDecls = new Map<string, DataDecl>();
-  private readonly used = new Set<DataDecl | NetworkDecl>();
+  /** `weights` declarations by name, and the ones that checked (docs/language.md §7.1). */
+  private readonly weightsDecls = new Map<string, WeightsDecl>();
+  private readonly weights = new Map<string, WeightsSpec>();
+  private readonly used = new Set<DataDecl | NetworkDecl | WeightsDecl>();
   /** Built on the first line number a message needs: a clean file needs none. */
   private lines: LineIndex | null = null;
   private readonly parsed;
@@ -138,8 +142,8 @@ class Checker {
     // Names first, so a train block may come before what it names.
     for (const decl of declarations) {
       if (decl.kind === 'train' || decl.name === undefined) continue;
-      const table: Map<string, NetworkDecl | DataDecl> = decl.kind === 'network' ? this.networkDecls : this.dataDecls;
-      const what = decl.kind === 'network' ? 'network' : 'data set';
+      const table: Map<string, NetworkDecl | DataDecl | WeightsDecl> = decl.kind === 'network' ? this.networkDecls : decl.kind === 'data' ? this.dataDecls : this.weightsDecls;
+      const what = decl.kind === 'network' ? 'network' : decl.kind === 'data' ? 'data set' : 'weights declaration';
       const first = table.get(decl.name.text);
       if (first !== undefined && first.name !== undefined) {
         this.report(decl.name.span, 'duplicate-name', `a ${what} named '${echo(decl.name.text)}' is already declared on line ${this.line(first.name.span.start)}; give this one another name`);
@@ -150,6 +154,7 @@ class Checker {
     }
     for (const decl of declarations) if (decl.kind === 'network') this.checkNetwork(decl);
     for (const decl of declarations) if (decl.kind === 'data') this.checkData(decl);
+    for (const decl of declarations) if (decl.kind === 'weights') this.checkWeightsDecl(decl);
     const runs: RunSpec[] = [];
     /** Digests of data sets and networks, computed once per check however many runs share them. */
     const dataKeys = new Map<Dataset | NetworkSpec, string>();
@@ -169,6 +174,7 @@ class Checker {
       problems: this.problems,
       networks: this.networks,
       datasets: this.datasets,
+      weights: this.weights,
       runs: cleanRuns,
       references: this.references,
       errorCount: this.problems.reduce((n, p) => n + (p.severity === 'error' ? 1 : 0), 0),
@@ -395,26 +401,8 @@ class Checker {
       this.report(path.span, 'csv-missing', `the file name is empty; write the CSV's path, as in from "houses.csv"`);
       return null;
     }
-    let absolute: string;
-    if (nodePath.isAbsolute(path.value)) absolute = nodePath.normalize(path.value);
-    else if (this.options.specPath !== null) absolute = nodePath.resolve(nodePath.dirname(this.options.specPath), path.value);
-    else {
-      this.report(path.span, 'csv-unreadable', `'${echo(path.value)}' is relative to the spec's folder, and this spec is not saved yet; save it to load the file`);
-      return null;
-    }
-    if (this.options.allowedRoot !== null) {
-      const relative = nodePath.relative(this.options.allowedRoot, absolute);
-      if (relative === '..' || relative.startsWith(`..${nodePath.sep}`) || relative.startsWith('../') || nodePath.isAbsolute(relative)) {
-        const root = this.options.allowedRootName ?? WORKSPACE_FOLDER;
-        const fix = root === WORKSPACE_FOLDER ? 'Move the file into the workspace' : `Move the file into ${root}, or open a folder that holds both`;
-        this.report(
-          path.span,
-          'path-outside-workspace',
-          `'${echo(path.value)}' is outside ${root}; the editor only reads data files inside it (the nn command line reads any path). ${fix}`,
-        );
-        return null;
-      }
-    }
+    const absolute = this.filePath(path, 'data files');
+    if (absolute === null) return null;
     if (this.options.readFile === null) {
       this.report(statement, 'csv-unreadable', `'${echo(path.value)}' is not read because the workspace is not trusted; trust the workspace to load data files`);
       return null;
@@ -476,6 +464,63 @@ class Checker {
       this.store.rememberDeclaredDataset(declText, { kind: 'file', dataset, targetRange: { min, max }, maxRow: null, path: absolute, fileText, maxDataCells });
     }
     return { decl, dataset, targetRange: { min, max, maxSpan: null } };
+  }
+
+  /**
+   * The absolute path of a file the spec names (`files`: "data files", "weights files"), under the
+   * rules of docs/language.md §4.18: relative to the spec's folder, and in the editor inside its
+   * allowed folder. Null once the problem is reported.
+   */
+  private filePath(path: StringLit, files: string): string | null {
+    let absolute: string;
+    if (nodePath.isAbsolute(path.value)) absolute = nodePath.normalize(path.value);
+    else if (this.options.specPath !== null) absolute = nodePath.resolve(nodePath.dirname(this.options.specPath), path.value);
+    else {
+      const code = files === 'data files' ? 'csv-unreadable' : 'weights-file-unreadable';
+      this.report(path.span, code, `'${echo(path.value)}' is relative to the spec's folder, and this spec is not saved yet; save it to load the file`);
+      return null;
+    }
+    if (this.options.allowedRoot !== null) {
+      const relative = nodePath.relative(this.options.allowedRoot, absolute);
+      if (relative === '..' || relative.startsWith(`..${nodePath.sep}`) || relative.startsWith('../') || nodePath.isAbsolute(relative)) {
+        const root = this.options.allowedRootName ?? WORKSPACE_FOLDER;
+        const fix = root === WORKSPACE_FOLDER ? 'Move the file into the workspace' : `Move the file into ${root}, or open a folder that holds both`;
+        this.report(
+          path.span,
+          'path-outside-workspace',
+          `'${echo(path.value)}' is outside ${root}; the editor only reads ${files} inside it (the nn command line reads any path). ${fix}`,
+        );
+        return null;
+      }
+    }
+    return absolute;
+  }
+
+  // ------------------------------------------------------------ weights
+
+  /** What the weights checks (weights.ts) use of this checker. */
+  private weightsContext(): WeightsCheckContext {
+    return {
+      text: this.text,
+      options: this.options,
+      store: this.store,
+      report: (span, code, message, fixes, severity) => this.report(span, code, message, fixes, severity),
+      line: (offset) => this.line(offset),
+      clean: (span) => this.clean(span),
+      filePath: (path, files) => this.filePath(path, files),
+    };
+  }
+
+  /** A `weights` declaration (docs/language.md §7.1): its network, then its numbers against that network's shape. */
+  private checkWeightsDecl(decl: WeightsDecl): void {
+    const networkDecl = this.resolveName(decl.network, 'network', false, `weights are given for a network: 'weights ${decl.name?.text ?? 'NAME'} for NETWORK'`);
+    if (decl.name === undefined || this.weightsDecls.get(decl.name.text) !== decl || networkDecl === null || decl.network === undefined) return;
+    const network = this.networks.get(decl.network.text);
+    // A network with errors has them reported on it: its weights cannot be checked against it.
+    if (network === undefined) return;
+    const errorsBefore = this.errorSpans.length;
+    const spec = checkWeights(this.weightsContext(), decl, network);
+    if (spec !== null && this.errorSpans.length === errorsBefore && this.clean(decl.span)) this.weights.set(spec.name, spec);
   }
 
   private checkGenerated(decl: DataDecl, name: string, source: GeneratedData): DataInfo | null {
@@ -561,19 +606,24 @@ class Checker {
 
   // ------------------------------------------------------------ runs
 
-  private resolveName(word: Word | undefined, kind: 'network' | 'data'): NetworkDecl | DataDecl | null {
+  /**
+   * The declaration a name refers to, recorded as a reference; reported when there is none.
+   * `use` marks the declaration used (a `train` block uses its network; weights given for it do not);
+   * `usage` is what the message of a network and data set mixed up says to write.
+   */
+  private resolveName(word: Word | undefined, kind: 'network' | 'data' | 'weights', use = true, usage = "write 'train NETWORK on DATA'"): NetworkDecl | DataDecl | WeightsDecl | null {
     if (word === undefined) return null;
-    const table: Map<string, NetworkDecl | DataDecl> = kind === 'network' ? this.networkDecls : this.dataDecls;
-    const other: Map<string, NetworkDecl | DataDecl> = kind === 'network' ? this.dataDecls : this.networkDecls;
+    const table: Map<string, NetworkDecl | DataDecl | WeightsDecl> = kind === 'network' ? this.networkDecls : kind === 'data' ? this.dataDecls : this.weightsDecls;
+    const other: Map<string, NetworkDecl | DataDecl | WeightsDecl> = kind === 'network' ? this.dataDecls : kind === 'data' ? this.networkDecls : new Map();
     const decl = table.get(word.text) ?? null;
     this.references.push({ kind, name: word.text, span: word.span, declaration: decl?.name?.span ?? null });
     if (decl !== null) {
-      this.used.add(decl);
+      if (use) this.used.add(decl);
       return decl;
     }
-    const what = kind === 'network' ? 'network' : 'data set';
+    const what = kind === 'network' ? 'network' : kind === 'data' ? 'data set' : 'weights';
     if (other.has(word.text)) {
-      this.report(word.span, 'unknown-name', `'${echo(word.text)}' is a ${kind === 'network' ? 'data set' : 'network'}, not a ${what}; write 'train NETWORK on DATA'`);
+      this.report(word.span, 'unknown-name', `'${echo(word.text)}' is a ${kind === 'network' ? 'data set' : 'network'}, not a ${what}; ${usage}`);
       return null;
     }
     const guess = suggest(word.text, table.keys());
@@ -586,7 +636,12 @@ class Checker {
       this.report(
         word.span,
         'unknown-name',
-        `no ${what} named '${echo(word.text)}'` + (known.length > 0 ? `; the file declares ${listWords(known.slice(0, 5).map((k) => `'${k}'`), 'and')}${known.length > 5 ? ', …' : ''}` : `; declare it with '${kind} ${echo(word.text)} …'`),
+        `no ${what} named '${echo(word.text)}'` +
+          (known.length > 0
+            ? `; the file declares ${listWords(known.slice(0, 5).map((k) => `'${k}'`), 'and')}${known.length > 5 ? ', …' : ''}`
+            : kind === 'weights'
+              ? `; declare them with 'weights ${echo(word.text)} for NETWORK { … }'`
+              : `; declare it with '${kind} ${echo(word.text)} …'`),
       );
     }
     return null;
@@ -596,6 +651,8 @@ class Checker {
     const networkDecl = this.resolveName(decl.network, 'network') as NetworkDecl | null;
     const dataDecl = this.resolveName(decl.data, 'data') as DataDecl | null;
     const settings = this.checkSettings(decl);
+    const startStmt = decl.statements.find((s) => s.kind === 'start');
+    const startDecl = startStmt?.kind === 'start' ? this.resolveName(startStmt.weights, 'weights') : null;
     const written = this.checkExpectations(decl);
     const network = networkDecl !== null && decl.network !== undefined ? this.networks.get(decl.network.text) : undefined;
     const info = dataDecl !== null && decl.data !== undefined ? this.dataInfo.get(decl.data.text) : undefined;
@@ -603,6 +660,12 @@ class Checker {
     const data = info.dataset;
     const last = network.layers[network.layers.length - 1];
     let ok = settings !== null;
+    // `start from w` (docs/language.md §7.1): weights for this run's network, free of errors.
+    if (startStmt?.kind === 'start') {
+      const start = startDecl !== null ? checkStart(this.weightsContext(), startStmt, network, this.weights) : null;
+      if (start === null) ok = false;
+      else if (settings !== null) settings.start = start;
+    }
 
     // Shapes: the data's widths against the network's ends.
     if (data.inputWidth !== network.input) {
@@ -689,7 +752,9 @@ class Checker {
       networkKey = this.digestOfStrings(networkCanonical(network));
       dataKeys.set(network, networkKey);
     }
-    const key = this.digestOfStrings(networkKey, settingsCanonical(settings), dataKey);
+    const start = settings.start;
+    const startDigest = start === null ? [] : [this.store.weightsDigest(start.layers, () => startKey(start))];
+    const key = this.digestOfStrings(networkKey, settingsCanonical(settings), dataKey, ...startDigest);
     return { index, network, data, settings, span: decl.span, keywordSpan: decl.keyword, key, expectations };
   }
 
@@ -821,7 +886,7 @@ class Checker {
           break;
       }
     }
-    return ok ? { loss, optimizer, epochs, batch, seed, stopLoss, validate, precision } : null;
+    return ok ? { loss, optimizer, epochs, batch, seed, stopLoss, validate, precision, start: null } : null;
   }
 
   // ------------------------------------------------------------ expectations (docs/language.md §7 "Expectations")
@@ -959,6 +1024,12 @@ class Checker {
     for (const [name, decl] of this.dataDecls) {
       if (!this.used.has(decl) && decl.name !== undefined && this.clean(decl.span)) {
         this.warn(decl.name.span, 'unused', `data set '${name}' is not used by any 'train' block; add 'train NETWORK on ${name} { … }' or remove it`);
+      }
+    }
+    for (const [name, decl] of this.weightsDecls) {
+      // Only weights that checked: a declaration with a mistake has its own problems to show first.
+      if (!this.used.has(decl) && decl.name !== undefined && this.weights.get(name)?.nameSpan === decl.name.span) {
+        this.warn(decl.name.span, 'unused', `weights '${name}' are not used by any run; add 'start from ${name}' to a 'train' block of network '${decl.network?.text ?? 'NETWORK'}' or remove them`);
       }
     }
   }

@@ -1,4 +1,4 @@
-// The canonical layout of a `.nn` file: two-space indents, single spaces, aligned data rows; pure, idempotent, never changes a token.
+// The canonical layout of a `.nn` file: two-space indents, single spaces, aligned data rows and weights matrices; pure, idempotent, never changes a token.
 //
 // The formatter works on the token stream, line by line: a statement never
 // spans lines, so changing only the whitespace inside lines (and the number of
@@ -25,7 +25,9 @@ interface Line {
 
 interface Block {
   inlineData: boolean;
-  /** Row lines of an inline data block, aligned together once the block closes. */
+  /** A `weights … { }` block, whose rows are aligned as matrices (alignWeightRows). */
+  weights: boolean;
+  /** Row lines of an inline data or weights block, aligned together once the block closes. */
   rows: number[];
 }
 
@@ -49,16 +51,18 @@ export function format(text: string, options: FormatOptions = {}): string | null
     indents.push(Math.max(0, stack.length - leadingCloses));
     const block = stack[stack.length - 1];
     if (block?.inlineData && isRow(line)) block.rows.push(i);
+    if (block?.weights && isWeightRow(line)) block.rows.push(i);
     rendered.push(renderTokens(line.tokens));
     for (const token of line.tokens) {
       if (token.kind === '{') {
         // Outside blocks line breaks are skipped, so a declaration's header may end on an earlier line than its `{`.
-        stack.push({ inlineData: stack.length === 0 && opensInlineData(header), rows: [] });
+        stack.push({ inlineData: stack.length === 0 && opensInlineData(header), weights: stack.length === 0 && opensWeights(header), rows: [] });
         header = [];
       } else if (token.kind === '}') {
         const closed = stack.pop();
         if (!closed) return null;
-        alignRows(closed.rows, lines, rendered);
+        if (closed.weights) alignWeightRows(closed.rows, lines, rendered);
+        else alignRows(closed.rows, lines, rendered);
       } else if (stack.length === 0) {
         header.push(token);
       }
@@ -149,6 +153,44 @@ function opensInlineData(tokens: readonly Token[]): boolean {
   const first = tokens[0];
   if (!first || first.kind !== 'name' || first.text !== 'data') return false;
   return !tokens.some((t) => (t.kind === 'name' && t.text === 'from') || t.kind === '=' || t.kind === 'string');
+}
+
+/** `weights NAME for NETWORK {` opens rows of weights (docs/language.md §7.1). */
+function opensWeights(tokens: readonly Token[]): boolean {
+  const start = tokens.map((t) => t.kind === 'name' && t.text === 'weights').lastIndexOf(true);
+  return start >= 0 && !tokens.slice(start).some((t) => (t.kind === 'name' && t.text === 'from') || t.kind === 'string');
+}
+
+/** `LAYER W|b n…`: a layer's name, its part, and numbers only. */
+function isWeightRow(line: Line): boolean {
+  const [layer, part, ...numbers] = line.tokens;
+  return layer?.kind === 'name' && part?.kind === 'name' && numbers.length > 0 && numbers.every((t) => t.kind === 'number');
+}
+
+/**
+ * The rows of a weights block as matrices: layer names padded to one width so the `W`s and `b`s
+ * form a column, and within each layer's W rows every column of numbers right-aligned (W reads as
+ * the matrix it is); a b row keeps single spaces. language/weights.ts writes saved weights so.
+ */
+function alignWeightRows(rowIndices: readonly number[], lines: readonly Line[], rendered: string[]): void {
+  if (rowIndices.length === 0) return;
+  const rows = rowIndices.map((i) => {
+    const [layer, part, ...numbers] = lines[i].tokens;
+    return { line: i, layer: layer.text, part: part.text, cells: numbers.map((t) => t.text) };
+  });
+  const nameWidth = Math.max(...rows.map((r) => r.layer.length));
+  for (let start = 0; start < rows.length; ) {
+    let end = start;
+    while (end < rows.length && rows[end].layer === rows[start].layer && rowIndices[end] - rowIndices[start] === end - start) end++;
+    const matrix = rows.slice(start, end).filter((r) => r.part === 'W');
+    const widths: number[] = [];
+    for (const r of matrix) r.cells.forEach((cell, k) => (widths[k] = Math.max(widths[k] ?? 0, cell.length)));
+    for (const r of rows.slice(start, end)) {
+      const cells = r.part === 'W' ? r.cells.map((cell, k) => cell.padStart(widths[k])) : r.cells;
+      rendered[r.line] = `${r.layer.padEnd(nameWidth)} ${r.part} ${cells.join(' ')}`;
+    }
+    start = end;
+  }
 }
 
 /** Single spaces, except inside calls `f(a 1, b 2)` and around `..`. */

@@ -6,7 +6,7 @@
 
 import type { DataStore } from '../data/store';
 import type { Problem } from './problems';
-import type { Dataset, NetworkSpec, RunSpec } from './model';
+import type { Dataset, NetworkSpec, RunSpec, WeightsSpec } from './model';
 import type { Span, SpecFile } from './syntax';
 
 export interface ParseResult {
@@ -16,7 +16,7 @@ export interface ParseResult {
 
 /** A name that refers to a declaration (or fails to): for go to definition, references, rename. */
 export interface NameReference {
-  kind: 'network' | 'data';
+  kind: 'network' | 'data' | 'weights';
   name: string;
   span: Span;
   /** Span of the declaring name, or null when it refers to nothing. */
@@ -28,6 +28,9 @@ export interface NameReference {
  * (`missing` when the file does not exist, so the problem can say so).
  */
 export type ReadFile = (absolutePath: string) => { text: string } | { error: string; missing?: boolean };
+
+/** Reads a weights file (`weights … from`, docs/language.md §7.1) as bytes, under the rules and with the messages of ReadFile. */
+export type ReadBytes = (absolutePath: string) => { bytes: Uint8Array } | { error: string; missing?: boolean };
 
 export interface CheckOptions {
   /** Absolute path of the spec; data paths are relative to its folder. Null for an unsaved document. */
@@ -44,6 +47,12 @@ export interface CheckOptions {
   allowedRootName?: string;
   /** How to read CSV files; null means "reading files is not allowed" (untrusted workspace). */
   readFile: ReadFile | null;
+  /**
+   * How to read weights files, under the same rules as `readFile` (which also says whether files
+   * may be read at all: when it is null, no weights file is read either). Absent: this caller reads
+   * no weights files, and a `weights … from` says so.
+   */
+  readBytes?: ReadBytes | null;
   /** A network with more trainable parameters than this is refused before any allocation. */
   maxParameters: number;
   /** A data set with more rows × columns than this is refused before it is materialized. */
@@ -65,6 +74,8 @@ export interface CheckResult extends ParseResult {
   networks: Map<string, NetworkSpec>;
   /** Data sets that loaded, by name. */
   datasets: Map<string, Dataset>;
+  /** `weights` declarations that are free of errors, by name (docs/language.md §7.1). */
+  weights: Map<string, WeightsSpec>;
   /** Every `train` block whose network, data and settings are free of errors, in file order. */
   runs: RunSpec[];
   /** Every use and declaration of a network or data name. */

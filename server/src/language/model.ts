@@ -65,6 +65,39 @@ export interface TrainSettings {
   /** Held-out share in (0, 1), or null. */
   validate: number | null;
   precision: Precision;
+  /**
+   * `start from w` (docs/language.md §7.1): the run's initial weights, every layer's W and b, instead
+   * of the initializer's draw from the seed (which still orders batches). Null without `start from`.
+   */
+  start: StartWeights | null;
+}
+
+/** One layer's parameters in the math's layout: W row-major, units × inputs (W_ji at j × inputs + i), and b. */
+export interface LayerParameters {
+  weights: Float64Array;
+  biases: Float64Array;
+}
+
+/** The weights a run starts from: the `weights` declaration's name and its numbers, one entry per layer in order. */
+export interface StartWeights {
+  name: string;
+  layers: LayerParameters[];
+}
+
+/**
+ * A checked `weights w for n { … }` or `weights w for n from "file"` (docs/language.md §7.1): a
+ * value for every parameter of network `n`, shaped as its layers.
+ */
+export interface WeightsSpec {
+  name: string;
+  /** The network they are for (its name). */
+  network: string;
+  layers: LayerParameters[];
+  /** The file they were read from, as written in the spec; null for numbers written in the spec. */
+  file: string | null;
+  /** Span of the whole declaration, and of its name. */
+  span: Span;
+  nameSpan: Span;
 }
 
 /**

@@ -35,22 +35,25 @@ import type {
   NumberLit,
   PercentLit,
   Span,
+  StartStmt,
   StopStmt,
   StringLit,
   SyntaxToken,
   TrainDecl,
   TrainStatement,
+  WeightRow,
+  WeightsDecl,
   Word,
   WordRole,
 } from './syntax';
 import { ACTIVATIONS, GENERATORS, INITS, LOSSES } from './model';
 
 
-const DECLARATION_KEYWORDS = ['network', 'data', 'train'] as const;
+const DECLARATION_KEYWORDS = ['network', 'data', 'train', 'weights'] as const;
 const NETWORK_STATEMENTS = ['input', 'layer'] as const;
 const INLINE_STATEMENTS = ['normalize'] as const;
 const FILE_STATEMENTS = ['inputs', 'target', 'normalize', 'header'] as const;
-const TRAIN_STATEMENTS = ['loss', 'optimizer', 'epochs', 'batch', 'seed', 'stop', 'validate', 'precision', 'expect'] as const;
+const TRAIN_STATEMENTS = ['loss', 'optimizer', 'epochs', 'batch', 'seed', 'stop', 'validate', 'precision', 'start', 'expect'] as const;
 /** Statements of a train block that may be written more than once. */
 const REPEATABLE_TRAIN_STATEMENTS: readonly string[] = ['expect'];
 /** What an `expect` measures (docs/language.md §7 "Expectations"). */
@@ -282,13 +285,14 @@ class Parser {
           ]);
           keyword = guess;
         } else {
-          this.report(spanOf(token), 'unknown-keyword', `unknown declaration '${echo(keyword)}'; a file holds 'network', 'data' and 'train' declarations`);
+          this.report(spanOf(token), 'unknown-keyword', `unknown declaration '${echo(keyword)}'; a file holds 'network', 'data', 'train' and 'weights' declarations`);
           this.skipUnknownDeclaration();
           return null;
         }
       }
       if (keyword === 'network') return this.parseNetwork();
       if (keyword === 'data') return this.parseData();
+      if (keyword === 'weights') return this.parseWeights();
       return this.parseTrain();
     }
     if (token.kind === '}') {
@@ -299,7 +303,7 @@ class Parser {
       return null;
     }
     if (token.kind !== 'invalid') {
-      this.report(spanOf(token), 'unexpected-token', `unexpected ${quoteToken(token)}; a file holds 'network', 'data' and 'train' declarations`);
+      this.report(spanOf(token), 'unexpected-token', `unexpected ${quoteToken(token)}; a file holds 'network', 'data', 'train' and 'weights' declarations`);
     }
     this.skipUnknownDeclaration();
     return null;
@@ -363,7 +367,15 @@ class Parser {
    * `owner`. `statement` parses one statement starting at the current token and stops at
    * the line's end.
    */
-  private parseBlock(open: Token, what: string, ownKeywords: readonly string[], owner: Branch<string>, statement: () => void): void {
+  private parseBlock(
+    open: Token,
+    what: string,
+    ownKeywords: readonly string[],
+    owner: Branch<string>,
+    statement: () => void,
+    /** True when a line that starts with a declaration keyword still belongs to the block (a weights row of a layer named `train`). */
+    ownLine: () => boolean = () => false,
+  ): void {
     owner.tokens.push(punctuationToken(open));
     for (;;) {
       const token = this.peek();
@@ -375,7 +387,7 @@ class Parser {
         owner.tokens.push(punctuationToken(this.advance()));
         return;
       }
-      if (token.kind === 'eof' || (this.atLineStartDeclaration() && !ownKeywords.includes(token.text))) {
+      if (token.kind === 'eof' || (this.atLineStartDeclaration() && !ownKeywords.includes(token.text) && !ownLine())) {
         this.report(spanOf(open), 'unterminated-block', `${what} has no closing '}'; add it after the block's last line`, [
           { title: "Add the closing '}'", edits: [{ span: { start: this.blockEndInsertion(), end: this.blockEndInsertion() }, newText: '}\n' }] },
         ]);
@@ -826,6 +838,156 @@ class Parser {
     return data;
   }
 
+  // ------------------------------------------------------------ weights
+
+  /** `weights NAME for NETWORK { rows }` or `weights NAME for NETWORK from "FILE"` (docs/language.md §7.1). */
+  private parseWeights(): WeightsDecl {
+    const keyword = this.advance();
+    const lead = keywordToken(keyword, 'weights');
+    const decl: WeightsDecl = { kind: 'weights', span: spanOf(keyword), keyword: lead.span, tokens: [lead], rows: [] };
+    if (this.isWord(this.peek(), 'for') && this.peek(1).kind === 'name' && this.peek(2).kind !== 'name') {
+      // `weights for xor {`: the name is missing, not `for`.
+      this.report(spanOf(this.peek()), 'expected', `expected a name for the weights before 'for', as in 'weights given for ${echo(this.peek(1).text)} {'`);
+    } else {
+      decl.name = this.parseDeclarationName('weights', 'weights given for xor {', 'weights', true);
+    }
+    const example = `weights ${echo(decl.name?.text ?? 'given')} for xor {`;
+    if ((decl.name !== undefined || this.isWord(this.peek(), 'for')) && this.skipHeaderNewlines()) {
+      const token = this.peek();
+      if (this.isWord(token, 'for')) {
+        decl.tokens.push(keywordToken(this.advance(), 'for'));
+        decl.network = this.parseDeclarationName('network the weights are for', example, 'network', false);
+      } else if (token.kind === 'name' && this.peek(1).kind === 'name' && suggest(token.text, ['for']) !== null) {
+        // `weights w fro xor {`: a misspelled `for`.
+        this.report(spanOf(token), 'unknown-keyword', `expected 'for' between the weights' name and the network, found '${echo(token.text)}'`, [
+          { title: "Change to 'for'", edits: [{ span: spanOf(token), newText: 'for' }], preferred: true },
+        ]);
+        decl.tokens.push(keywordToken(this.advance(), 'for'));
+        decl.network = this.word(this.advance(), 'network');
+      } else if (token.kind === 'name' && !this.isWord(token, 'from')) {
+        this.report({ start: token.start, end: token.start }, 'expected', `expected 'for' before the network, as in 'weights ${echo(decl.name?.text ?? 'given')} for ${echo(token.text)}'`, [
+          { title: "Insert 'for'", edits: [{ span: { start: token.start, end: token.start }, newText: 'for ' }], preferred: true },
+        ]);
+        decl.network = this.word(this.advance(), 'network');
+      } else {
+        this.unexpected(token, `'for' and the network the weights are for, as in '${example}'`);
+      }
+    }
+    const what = decl.name ? `weights '${echo(decl.name.text)}'` : 'the weights';
+    if (!this.skipHeaderNewlines()) {
+      this.missingAtLineEnd(`'{' (rows of numbers) or 'from "file"' after ${what}`);
+    } else {
+      const token = this.peek();
+      if (token.kind === '{') {
+        const open = this.advance();
+        this.parseBlock(
+          open,
+          what,
+          [],
+          decl,
+          () => {
+            const row = this.parseWeightRow();
+            if (row !== null) decl.rows.push(row);
+          },
+          // A layer may be named `train` or `data`: a line `train W 1 2` is one of its rows (no declaration goes on so).
+          () => this.peek(1).kind === 'number' || (this.peek(1).kind === 'name' && ['W', 'b', 'w', 'B'].includes(this.peek(1).text)),
+        );
+      } else if (this.isWord(token, 'from')) {
+        decl.tokens.push(keywordToken(this.advance(), 'from'));
+        decl.path = this.parseWeightsPath();
+      } else if (!this.atStatementEnd() || token.kind === '}') {
+        this.unexpected(token, `'{' (rows of numbers) or 'from "file"' after ${what}`);
+        this.skipRestOfStatement();
+      }
+    }
+    decl.span = this.spanFrom(keyword.start);
+    return decl;
+  }
+
+  /** The `"FILE"` after `weights … from`, which ends the declaration. */
+  private parseWeightsPath(): StringLit | undefined {
+    const example = `a file name in quotes, as in 'from "xor.run1.safetensors"'`;
+    if (!this.skipHeaderNewlines()) {
+      this.missingAtLineEnd(example);
+      return undefined;
+    }
+    const token = this.peek();
+    let path: StringLit | undefined;
+    if (token.kind === 'string') {
+      this.advance();
+      path = { kind: 'string', span: spanOf(token), value: token.stringValue, terminated: token.terminated };
+    } else if (token.kind === 'name') {
+      // `from model.json`: the name and what is written onto it (`.json`, which the lexer reported) are one path.
+      let end = this.advance().end;
+      while (!this.atStatementEnd() && this.peek().start === end) end = this.advance().end;
+      const span = { start: token.start, end };
+      for (let i = this.problems.length - 1; i >= 0; i--) {
+        if (this.problems[i].span.start >= span.start && this.problems[i].span.end <= span.end) this.problems.splice(i, 1);
+      }
+      const written = this.text.slice(span.start, span.end);
+      this.report(span, 'expected', `put the file name in quotes: from "${echo(written)}"`, [
+        { title: `Change to "${written}"`, edits: [{ span, newText: `"${written}"` }], preferred: true },
+      ]);
+    } else {
+      this.unexpected(token, example);
+    }
+    if (!this.atStatementEnd()) {
+      this.unexpected(this.peek(), `the end of the line after the file name (weights come from a file or from rows in a block, not both)`);
+      this.skipRestOfStatement();
+    }
+    return path;
+  }
+
+  /** `LAYER W n…` or `LAYER b n…`; null for a line that does not start with a name (reported). */
+  private parseWeightRow(): WeightRow | null {
+    const first = this.peek();
+    if (first.kind !== 'name') {
+      if (first.kind !== 'invalid') {
+        this.report(spanOf(first), 'unexpected-token', `unexpected ${quoteToken(first)} in weights; a row starts with its layer's name, as in 'hidden W 0.15 0.2'`);
+      }
+      this.skipRestOfStatement();
+      return null;
+    }
+    this.advance();
+    const row: WeightRow = { kind: 'weight-row', span: spanOf(first), tokens: [], layer: this.word(first, 'layer'), values: [] };
+    const part = this.peek();
+    const example = `'${echo(first.text)} W 0.15 0.2'`;
+    if (part.kind === 'name' && (part.text === 'W' || part.text === 'b')) {
+      row.tokens.push(keywordToken(this.advance(), part.text));
+    } else if (part.kind === 'name' && (part.text === 'w' || part.text === 'B')) {
+      const meant = part.text === 'w' ? 'W' : 'b';
+      this.report(spanOf(part), 'unknown-keyword', `unknown word '${part.text}'; did you mean '${meant}'? (W is a capital, b is not)`, [
+        { title: `Change to '${meant}'`, edits: [{ span: spanOf(part), newText: meant }], preferred: true },
+      ]);
+      row.tokens.push(keywordToken(this.advance(), meant));
+    } else {
+      this.unexpected(part, `'W' (one unit's weights) or 'b' (the layer's biases) after '${echo(first.text)}', as in ${example}`);
+      this.skipRestOfStatement();
+      row.malformed = true;
+      row.span = this.spanFrom(first.start);
+      return row;
+    }
+    let reported = false;
+    while (!this.atStatementEnd()) {
+      const token = this.advance();
+      if (token.kind === 'number') {
+        row.values.push(this.numberLit(token));
+        continue;
+      }
+      row.malformed = true;
+      if (reported) continue;
+      reported = true;
+      if (token.kind === 'percent') this.report(spanOf(token), 'unexpected-token', `a weights row holds plain numbers; write ${token.value / 100} instead of ${token.text}`);
+      else if (token.kind !== 'invalid') this.report(spanOf(token), 'unexpected-token', `unexpected ${quoteToken(token)} in a weights row; rows hold numbers, as in ${example}`);
+    }
+    row.span = this.spanFrom(first.start);
+    if (row.values.length === 0 && !reported) {
+      row.malformed = true;
+      this.missingAtLineEnd(`the row's numbers after '${row.tokens[0].text}', as in ${example}`);
+    }
+    return row;
+  }
+
   // ------------------------------------------------------------ train
 
   private parseTrain(): TrainDecl {
@@ -1001,6 +1163,15 @@ class Parser {
         } else {
           this.unexpected(next, `the share of the data to hold out, as in 'validate 20%'`);
         }
+        break;
+      }
+      case 'start': {
+        const start: StartStmt = { kind: 'start', ...base };
+        statement = start;
+        if (!this.expectSequence(start, [['from', "'from', as in 'start from given'"]])) break;
+        const name = this.peek();
+        if (name.kind === 'name') start.weights = this.word(this.advance(), 'weights');
+        else this.unexpected(name, `the name of a weights declaration, as in 'start from given'`);
         break;
       }
       case 'expect':

@@ -58,6 +58,16 @@ export type ProblemCode =
   | 'data-too-large'
   | 'unknown-parameter'
   | 'column-conflict'
+  // given weights (docs/language.md §7.1)
+  | 'weights-unknown-layer'
+  | 'weights-layer-repeated'
+  | 'weights-layer-missing'
+  | 'weights-row-count'
+  | 'weights-row-length'
+  | 'weights-file-missing'
+  | 'weights-file-unreadable'
+  | 'weights-file-invalid'
+  | 'weights-wrong-network'
   // warnings
   | 'softmax-without-cross-entropy'
   | 'cross-entropy-without-softmax'

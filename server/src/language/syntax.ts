@@ -45,7 +45,7 @@ export interface SyntaxToken {
  * `value` and `unknown` are the words of a slot with a fixed set (`sigmoid`, `mse`,
  * `full`, `zscore`): `unknown` when the word is not one of the set (already reported).
  */
-export type WordRole = 'network' | 'data' | 'layer' | 'column' | 'value' | 'unknown' | 'parameter';
+export type WordRole = 'network' | 'data' | 'weights' | 'layer' | 'column' | 'value' | 'unknown' | 'parameter';
 
 /** A bare word as written: a name, a word of a fixed set, or a parameter's name. */
 export interface Word {
@@ -114,7 +114,7 @@ export interface SpecFile extends Branch<'spec'> {
   comments: Span[];
 }
 
-export type Declaration = NetworkDecl | DataDecl | TrainDecl;
+export type Declaration = NetworkDecl | DataDecl | TrainDecl | WeightsDecl;
 
 // ---------------------------------------------------------------- network
 
@@ -222,6 +222,34 @@ export interface Argument extends Branch<'argument'> {
   value?: NumberLit;
 }
 
+// ---------------------------------------------------------------- weights
+
+/**
+ * `weights NAME for NETWORK { rows }` or `weights NAME for NETWORK from "FILE"` (docs/language.md
+ * §7.1); tokens: `weights`, `for`, and `{`, `}` or `from`.
+ */
+export interface WeightsDecl extends Statement<'weights'> {
+  name?: Word;
+  /** The network the weights are for (a word of role `network`). */
+  network?: Word;
+  /** The rows written in the block, in order (none for the file form). */
+  rows: WeightRow[];
+  /** The file of `from "FILE"`. */
+  path?: StringLit;
+}
+
+/**
+ * `LAYER W n…` (one unit's incoming weights) or `LAYER b n…` (the layer's biases); tokens: the
+ * `W` or `b` as read (a reported `w` reads as `W`).
+ */
+export interface WeightRow extends Branch<'weight-row'> {
+  /** The layer's name (a word of role `layer`), or `layerK` for an unnamed layer. */
+  layer: Word;
+  values: NumberLit[];
+  /** True when the row holds something other than a layer, `W` or `b`, and numbers (already reported). */
+  malformed?: boolean;
+}
+
 // ---------------------------------------------------------------- train
 
 /** `train NETWORK on DATA { … }`; tokens: `train`, `on`, `{`, `}`. */
@@ -240,6 +268,7 @@ export type TrainStatement =
   | StopStmt
   | ValidateStmt
   | PrecisionStmt
+  | StartStmt
   | ExpectStmt;
 
 export interface LossStmt extends Statement<'loss'> {
@@ -281,6 +310,12 @@ export interface PrecisionStmt extends Statement<'precision'> {
   value?: Word;
 }
 
+/** `start from WEIGHTS` (docs/language.md §7.1); tokens: `start`, `from`. */
+export interface StartStmt extends Statement<'start'> {
+  /** A word of role `weights`. */
+  weights?: Word;
+}
+
 /**
  * `expect [validation] loss|accuracy <|> BOUND` (docs/language.md §7 "Expectations"); tokens:
  * `expect`, `validation` when written, the metric's word and the comparison. A run may have several.
@@ -312,6 +347,7 @@ export type Node =
   | ColumnRange
   | Argument
   | TrainStatement
+  | WeightRow
   | Leaf;
 
 /** The node of a kind: `NodeOf<'layer'>` is LayerStmt. */
@@ -351,6 +387,9 @@ export const CHILD_FIELDS = {
   stop: ['threshold'],
   validate: ['value'],
   precision: ['value'],
+  start: ['weights'],
+  weights: ['name', 'network', 'rows', 'path'],
+  'weight-row': ['layer', 'values'],
   expect: ['bound'],
   word: [],
   number: [],

@@ -1,4 +1,4 @@
-// Quick fixes: every fix the checker and the training results attach to a problem, plus a few the editor adds (remove an unused declaration, declare a missing network or data set, a linear output for targets beyond [0, 1], another seed or momentum for a stuck run).
+// Quick fixes: every fix the checker and the training results attach to a problem, plus a few the editor adds (remove an unused declaration, declare a missing network or data set, a linear output for targets beyond [0, 1], another seed or momentum for a stuck run); and, on a trained run's `train` line, saving its weights (saveWeights.ts).
 //
 // Fixes are matched to problems by Problem.code and computed from the syntax
 // tree, never by re-reading messages.
@@ -7,9 +7,10 @@ import { CodeActionKind } from 'vscode-languageserver';
 import type { CodeAction, CodeActionParams, Diagnostic } from 'vscode-languageserver';
 import type { CheckResult } from '../language';
 import type { Fix, Problem } from '../language/problems';
-import type { Declaration, NetworkDecl, Span, TrainDecl } from '../language/syntax';
+import type { Declaration, NetworkDecl, Span, TrainDecl, WeightsDecl } from '../language/syntax';
 import { blockOf } from '../language/walk';
 import { toDiagnostic, toWorkspaceEdit } from './convert';
+import { resolveSaveWeights, saveWeightsActions } from './saveWeights';
 import { allProblems } from './state';
 import type { DocumentState } from './state';
 
@@ -17,9 +18,21 @@ export function codeActions(state: DocumentState, params: CodeActionParams): Cod
   const start = state.lines.offsetAt(params.range.start);
   const end = state.lines.offsetAt(params.range.end);
   const only = params.context.only;
-  if (only && !only.some((kind) => kind === CodeActionKind.QuickFix || CodeActionKind.QuickFix.startsWith(`${kind}.`) || kind === CodeActionKind.Empty)) {
-    return [];
-  }
+  /** Whether the client asked for actions of this kind (all of them when it names none). */
+  const wants = (kind: string) => !only || only.some((asked) => asked === kind || kind.startsWith(`${asked}.`) || asked === CodeActionKind.Empty);
+  const actions: CodeAction[] = [];
+  if (wants(CodeActionKind.QuickFix)) actions.push(...quickFixes(state, start, end, params));
+  if (wants(CodeActionKind.RefactorExtract)) actions.push(...saveWeightsActions(state, start, end));
+  return actions;
+}
+
+/** A code action made without its edit (the client resolves edits when chosen): the edit, from the state of now. */
+export function resolveCodeAction(state: DocumentState, action: CodeAction): CodeAction {
+  return resolveSaveWeights(state, action);
+}
+
+/** The fixes of every problem in [start, end]. */
+function quickFixes(state: DocumentState, start: number, end: number, params: CodeActionParams): CodeAction[] {
   const actions: CodeAction[] = [];
   for (const problem of allProblems(state)) {
     if (problem.span.end < start || problem.span.start > end) continue;
@@ -63,6 +76,7 @@ function extraFixes(text: string, check: CheckResult, problem: Problem): Fix[] {
   switch (problem.code) {
     case 'unused': {
       const decl = check.file.declarations.find((d) => d.kind !== 'train' && d.name && sameSpan(d.name.span, problem.span));
+      if (decl?.kind === 'weights') return [...startRunsFrom(text, check, decl), removeDeclaration(text, decl)];
       return decl ? [removeDeclaration(text, decl)] : [];
     }
     case 'targets-outside-unit-interval': {
@@ -152,6 +166,22 @@ function networkOf(check: CheckResult, train: TrainDecl): NetworkDecl | undefine
   return check.file.declarations.find((d): d is NetworkDecl => d.kind === 'network' && d.name?.text === name);
 }
 
+/** Unused weights: `start from` them in each run of their network that starts from nothing given yet. */
+function startRunsFrom(text: string, check: CheckResult, decl: WeightsDecl): Fix[] {
+  const name = decl.name?.text;
+  if (name === undefined) return [];
+  return check.file.declarations
+    .filter((d): d is TrainDecl => d.kind === 'train' && d.network?.text === decl.network?.text && !d.statements.some((s) => s.kind === 'start'))
+    .map((train) => insertStatement(text, train, `start from ${name}`, `Start the run on line ${lineOf(text, train.keyword.start)} from '${name}'`))
+    .filter((fix) => fix.edits.length > 0);
+}
+
+function lineOf(text: string, offset: number): number {
+  let line = 1;
+  for (let i = 0; i < offset; i++) if (text.charCodeAt(i) === 10) line++;
+  return line;
+}
+
 /** A new statement as the first line of the train block, indented like its first statement. */
 function insertStatement(text: string, train: TrainDecl, statement: string, title: string): Fix {
   const block = blockOf(train);
@@ -177,7 +207,7 @@ function removeDeclaration(text: string, decl: Declaration): Fix {
     else if (text[probe] === '\n') end = probe + 1;
     else break;
   }
-  const what = decl.kind === 'network' ? 'network' : 'data set';
+  const what = decl.kind === 'network' ? 'network' : decl.kind === 'data' ? 'data set' : 'weights';
   const name = decl.kind !== 'train' ? decl.name?.text : undefined;
   return { title: `Remove ${what} '${name ?? ''}'`, edits: [{ span: { start: decl.span.start, end }, newText: '' }] };
 }

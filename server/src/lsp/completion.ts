@@ -4,11 +4,13 @@
 // before the cursor plus the kind of block the cursor is in (from the syntax
 // tree, which survives the half-typed line). Everything offered is valid at
 // that place: statements already written in a block are not offered again,
-// optimizer parameters follow the optimizer, `on` names data sets.
+// optimizer parameters follow the optimizer, `on` names data sets, a weights block names
+// its network's layers, `start from` names weights and `weights … from` the files beside the spec.
 
 import { CompletionItemKind, InsertTextFormat, MarkupKind } from 'vscode-languageserver';
 import type { CompletionItem, CompletionParams, Range } from 'vscode-languageserver';
-import { dirname, resolve, sep } from 'node:path';
+import { readdirSync } from 'node:fs';
+import { dirname, relative, resolve, sep } from 'node:path';
 import type { CheckResult } from '../language';
 import { lex } from '../language/lexer';
 import type { Token } from '../language/lexer';
@@ -21,7 +23,7 @@ import type { DocCategory, KeywordDoc } from './keywordDocs';
 import { rangeOf } from './spans';
 import type { DocumentState } from './state';
 
-export type BlockKind = 'top' | 'network' | 'inline-data' | 'file-data' | 'train';
+export type BlockKind = 'top' | 'network' | 'inline-data' | 'file-data' | 'train' | 'weights';
 
 /** Where the cursor is, in the terms completion needs. */
 export interface CompletionContext {
@@ -37,6 +39,8 @@ export interface CompletionContext {
 
 export function completion(state: DocumentState, params: CompletionParams): CompletionItem[] {
   const offset = state.lines.offsetAt(params.position);
+  const files = weightsFileCompletion(state, offset);
+  if (files) return files;
   const context = completionContext(state.text, state.check.file, offset);
   if (!context) return [];
   const range = rangeOf(state.lines, { start: context.prefixStart, end: offset });
@@ -125,7 +129,7 @@ export function completionContext(text: string, file: SpecFile, offset: number):
 }
 
 /** What each kind of node with a block holds, as completion offers it. */
-const BLOCK_KINDS: Partial<Record<Node['kind'], BlockKind>> = { network: 'network', train: 'train', inline: 'inline-data', file: 'file-data' };
+const BLOCK_KINDS: Partial<Record<Node['kind'], BlockKind>> = { network: 'network', train: 'train', inline: 'inline-data', file: 'file-data', weights: 'weights' };
 
 /** The block that holds the cursor; a declaration's own header line counts as top level. */
 function blockAt(file: SpecFile, offset: number, lineStart: number): { block: BlockKind; declaration: Declaration | null } {
@@ -191,6 +195,8 @@ export function complete(
       return completeFileData(context, columnsOf);
     case 'train':
       return completeTrain(context, check);
+    case 'weights':
+      return completeWeights(context, check);
   }
 }
 
@@ -211,14 +217,23 @@ function completeTop(context: CompletionContext, check: CheckResult): Candidate[
       { ...keyword('network', 'declaration'), sortText: '0network' },
       { ...keyword('data', 'declaration'), sortText: '0data' },
       { ...keyword('train', 'declaration'), sortText: '0train' },
+      { ...keyword('weights', 'declaration'), sortText: '0weights' },
       snippet('network block', 'network', 'network ${1:name} {\n  input ${2:2}\n  layer ${3:hidden} ${4:4} ${5|sigmoid,tanh,relu,leaky_relu,linear|}\n  layer ${6:output} ${7:1} ${8|sigmoid,linear,softmax|}\n}\n', 'network NAME { input · layers }'),
       snippet('data block (rows)', 'data', 'data ${1:name} {\n  ${2:0 0} -> ${3:0}\n}\n', 'data NAME { inputs -> targets }'),
       snippet('data from CSV', 'data', 'data ${1:name} from "${2:file.csv}" {\n  target ${3:column}\n}\n', 'data NAME from "file.csv" { … }'),
       snippet('data generated', 'data', 'data ${1:name} = ${2|xor,circle,spiral,gauss|}(samples ${3:200}, noise ${4:0.1})\n', 'data NAME = GENERATOR(samples N, noise S)'),
       snippet('train block', 'train', `train \${1:${firstName(check, 'network')}} on \${2:${firstName(check, 'data')}} {\n  loss \${3|mse,cross_entropy|}\n  optimizer \${4|sgd,adam|} rate \${5:0.1}\n  epochs \${6:1000}\n}\n`, 'train NETWORK on DATA { … }'),
+      snippet('weights block', 'weights', weightsSnippet(check), 'weights NAME for NETWORK { LAYER W … · LAYER b … }'),
+      snippet('weights from a file', 'weights', `weights \${1:saved} for \${2:${firstName(check, 'network')}} from "\${3:model.safetensors}"\n`, 'weights NAME for NETWORK from "file"'),
     ];
   }
   const first = b[0];
+  if (isWord(first, 'weights')) {
+    if (b.length === 2 && b[1].kind === 'name') return [keyword('for', 'declaration')];
+    if (b.length === 3 && isWord(b[2], 'for')) return networkNames(check);
+    if (b.length === 4 && isWord(b[2], 'for') && b[3].kind === 'name') return [{ ...keyword('weights', 'declaration'), label: 'from', insert: 'from' }];
+    return [];
+  }
   if (isWord(first, 'train')) {
     if (b.length === 1) return networkNames(check);
     if (b.length === 2 && b[1].kind === 'name') return [keyword('on', 'declaration')];
@@ -326,6 +341,12 @@ function completeTrain(context: CompletionContext, check: CheckResult): Candidat
   const b = context.before;
   const decl = context.declaration?.kind === 'train' ? context.declaration : undefined;
   if (isWord(b[0], 'expect')) return completeExpect(b, decl, check);
+  // `start from ▮`: the weights declared for the run's network first, then the others.
+  if (isWord(b[0], 'start')) {
+    if (b.length === 1) return [{ ...keyword('start', 'train-statement'), label: 'from', insert: 'from' }];
+    if (b.length === 2 && isWord(b[1], 'from')) return weightsNames(check, decl?.network?.text);
+    return [];
+  }
   if (b.length === 0) {
     const present = new Set(decl?.statements.map((s) => s.kind) ?? []);
     const snippets: Record<string, string> = {
@@ -337,6 +358,7 @@ function completeTrain(context: CompletionContext, check: CheckResult): Candidat
       stop: 'stop when loss < ${1:0.001}',
       validate: 'validate ${1:20}%',
       precision: 'precision ${1|f64,f32|}',
+      start: 'start from ${1:given}',
     };
     return [
       ...Object.keys(snippets)
@@ -399,6 +421,116 @@ function completeExpect(b: Token[], decl: TrainDecl | undefined, check: CheckRes
     }));
   }
   return [];
+}
+
+/** A weights block for the file's first network: every row of every layer, each number a placeholder. */
+function weightsSnippet(check: CheckResult): string {
+  const network = check.networks.values().next().value;
+  if (!network) return 'weights ${1:given} for ${2:network} {\n  ${3:layer} W ${4:0}\n  ${3:layer} b ${5:0}\n}\n';
+  let tab = 2;
+  const rows: string[] = [];
+  network.layers.forEach((layer, k) => rows.push(...layerRows(layer.name, layer.units, k === 0 ? network.input : network.layers[k - 1].units, () => tab++)));
+  return `weights \${1:given} for ${network.name} {\n${rows.map((row) => `  ${row}`).join('\n')}\n}\n`;
+}
+
+/** A layer's rows as snippet lines: `units` W rows of `inputs` placeholders, then its b row. */
+function layerRows(name: string, units: number, inputs: number, nextTab: () => number): string[] {
+  const cells = (n: number) => Array.from({ length: n }, () => `\${${nextTab()}:0}`).join(' ');
+  const rows = Array.from({ length: units }, () => `${name} W ${cells(inputs)}`);
+  rows.push(`${name} b ${cells(units)}`);
+  return rows;
+}
+
+/** In a weights block: the layers of its network not yet given (each also as a snippet of all its rows), then `W` or `b` after a layer's name. */
+function completeWeights(context: CompletionContext, check: CheckResult): Candidate[] {
+  const b = context.before;
+  const decl = context.declaration?.kind === 'weights' ? context.declaration : undefined;
+  const network = decl?.network ? check.networks.get(decl.network.text) : undefined;
+  if (!decl || !network) return [];
+  const rowsOf = (layer: string) => decl.rows.filter((row) => row.layer.text === layer);
+  if (b.length === 0) {
+    const candidates: Candidate[] = [];
+    network.layers.forEach((layer, k) => {
+      const inputs = k === 0 ? network.input : network.layers[k - 1].units;
+      if (rowsOf(layer.name).length > 0) return;
+      const detail = `layer ${k + 1} of ${network.name}: ${layer.units} W ${layer.units === 1 ? 'row' : 'rows'} of ${inputs}, b of ${layer.units}`;
+      candidates.push({ label: layer.name, kind: CompletionItemKind.Field, detail, sortText: `0${k}` });
+      let tab = 1;
+      candidates.push({
+        label: `${layer.name} (every row)`,
+        kind: CompletionItemKind.Snippet,
+        detail,
+        snippet: layerRows(layer.name, layer.units, inputs, () => tab++).join('\n'),
+        sortText: `1${k}`,
+      });
+    });
+    return candidates;
+  }
+  if (b.length === 1 && b[0].kind === 'name') {
+    const layer = network.layers.find((l) => l.name === b[0].text);
+    if (!layer) return [];
+    const rows = rowsOf(layer.name).filter((row) => row.span.start < context.prefixStart);
+    const out: Candidate[] = [];
+    if (rows.filter((row) => row.tokens[0]?.text === 'W').length < layer.units) out.push(fromDoc(docFor('W', 'weights-row')!, CompletionItemKind.Keyword));
+    if (!rows.some((row) => row.tokens[0]?.text === 'b')) out.push(fromDoc(docFor('b', 'weights-row')!, CompletionItemKind.Keyword));
+    return out;
+  }
+  return [];
+}
+
+/** The checked weights, those for `network` first (the others still listed: the check says why they do not fit). */
+function weightsNames(check: CheckResult, network: string | undefined): Candidate[] {
+  const names: Candidate[] = [];
+  for (const d of check.file.declarations) {
+    if (d.kind !== 'weights' || !d.name || names.some((n) => n.label === d.name!.text)) continue;
+    const given = check.weights.get(d.name.text);
+    const forNetwork = d.network?.text;
+    names.push({
+      label: d.name.text,
+      kind: CompletionItemKind.Constant,
+      detail: `weights for ${forNetwork ?? '?'}${given ? (given.file ? ` · from "${given.file}"` : ' · written here') : ' · has errors'}`,
+      sortText: `${forNetwork === network ? 0 : 1}${d.name.text}`,
+    });
+  }
+  return names.sort((a, b) => (a.sortText! < b.sortText! ? -1 : 1));
+}
+
+/** Weights files a `weights … from "` may name: `.json` and `.safetensors` files under the spec's folder (two levels deep). */
+function weightsFileCompletion(state: DocumentState, offset: number): CompletionItem[] | null {
+  let lineStart = offset;
+  while (lineStart > 0 && state.text[lineStart - 1] !== '\n' && state.text[lineStart - 1] !== '\r') lineStart--;
+  const line = state.text.slice(lineStart, offset);
+  const match = /^\s*weights\s+[A-Za-z_]\w*\s+for\s+[A-Za-z_]\w*\s+from\s+("?)([^"]*)$/.exec(line);
+  if (!match) return null;
+  const options = state.checkOptions;
+  // Files are listed only where the check may read them: trusted, from a saved spec.
+  if (!options?.readFile || !options.specPath) return [];
+  const folder = dirname(options.specPath);
+  const found: string[] = [];
+  const visit = (dir: string, depth: number) => {
+    let entries;
+    try {
+      entries = readdirSync(dir, { withFileTypes: true });
+    } catch {
+      return;
+    }
+    for (const entry of entries) {
+      if (found.length >= 200 || entry.name.startsWith('.') || entry.name === 'node_modules') continue;
+      const path = resolve(dir, entry.name);
+      if (entry.isDirectory() && depth < 2) visit(path, depth + 1);
+      else if (entry.isFile() && /\.(json|safetensors)$/i.test(entry.name)) found.push(relative(folder, path).split(sep).join('/'));
+    }
+  };
+  visit(folder, 0);
+  const start = offset - match[2].length - match[1].length;
+  const range = rangeOf(state.lines, { start, end: offset });
+  return found.sort().map((file) => ({
+    label: file,
+    kind: CompletionItemKind.File,
+    detail: /\.safetensors$/i.test(file) ? 'safetensors weights (nn export --format safetensors)' : 'JSON document (nn export --format json)',
+    textEdit: { range, newText: quote(file) },
+    filterText: `"${file}`,
+  }));
 }
 
 function firstName(check: CheckResult, kind: 'network' | 'data'): string {

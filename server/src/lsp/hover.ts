@@ -7,7 +7,7 @@
 import { MarkupKind } from 'vscode-languageserver';
 import type { Hover, HoverParams } from 'vscode-languageserver';
 import type { Dataset, NetworkSpec, RunSpec } from '../language/model';
-import type { DataDecl, DataRow, LayerStmt, NetworkDecl, Node, Span, SpecFile, SyntaxToken, TrainDecl, Word } from '../language/syntax';
+import type { DataDecl, DataRow, LayerStmt, NetworkDecl, Node, Span, SpecFile, SyntaxToken, TrainDecl, WeightRow, WeightsDecl, Word } from '../language/syntax';
 import { isLeaf, nodePath, tokenAt, tokensOf } from '../language/walk';
 import type { LayerState } from '../nn/types';
 import { ClientCommands, Commands } from '../protocol';
@@ -31,7 +31,9 @@ export type HoverTarget =
   | { kind: 'layer'; decl: NetworkDecl; statement: LayerStmt; span: Span }
   | { kind: 'row'; decl: DataDecl; row: DataRow; span: Span }
   | { kind: 'network'; name: string; span: Span }
-  | { kind: 'data'; name: string; span: Span };
+  | { kind: 'data'; name: string; span: Span }
+  | { kind: 'weights'; name: string; span: Span }
+  | { kind: 'weight-row'; decl: WeightsDecl; row: WeightRow; span: Span };
 
 export function hover(state: DocumentState, params: HoverParams): Hover | null {
   const offset = state.lines.offsetAt(params.position);
@@ -65,6 +67,7 @@ const STATEMENT_CATEGORY: Partial<Record<Node['kind'], DocCategory>> = {
   inline: 'data-statement',
   file: 'data-statement',
   train: 'train-statement',
+  weights: 'weights-row',
 };
 
 /** Where the words of a fixed set (`value`) and the names of numbers (`parameter`) are documented. */
@@ -102,6 +105,16 @@ export function hoverTarget(file: SpecFile, offset: number): HoverTarget | null 
       // The path names the data set's file: show the data set.
       if (node.kind === 'string' && decl.kind === 'data' && decl.name) return { kind: 'data', name: decl.name.text, span: node.span };
       break;
+    case 'weights':
+      // The path names the weights' file: show the weights.
+      if (node.kind === 'string' && owner.name) return { kind: 'weights', name: owner.name.text, span: node.span };
+      break;
+    case 'weight-row': {
+      // `W` and `b` have their documentation; the rest of the row says what its numbers are.
+      const token = owner === node ? tokenAt(owner, offset) : undefined;
+      if (token !== undefined && token.kind === 'keyword') return keywordTarget(owner, parent, token);
+      return parent.kind === 'weights' ? { kind: 'weight-row', decl: parent, row: owner, span: owner.span } : null;
+    }
   }
   if (owner !== node) return null;
   const token = tokenAt(node, offset);
@@ -115,6 +128,8 @@ function wordTarget(word: Word): HoverTarget | null | undefined {
       return { kind: 'network', name: word.text, span: word.span };
     case 'data':
       return { kind: 'data', name: word.text, span: word.span };
+    case 'weights':
+      return { kind: 'weights', name: word.text, span: word.span };
     case 'value':
       return { kind: 'keyword', word: word.text, categories: VALUE_CATEGORIES, span: word.span };
     case 'parameter':
@@ -157,6 +172,10 @@ export function hoverText(state: DocumentState, target: HoverTarget): string | n
       return networkText(state, target.name);
     case 'data':
       return dataText(state, target.name);
+    case 'weights':
+      return weightsText(state, target.name);
+    case 'weight-row':
+      return weightRowText(state, target.decl, target.row);
   }
 }
 
@@ -196,6 +215,7 @@ function settingsLines(state: DocumentState, run: RunSpec): string[] {
     ['stop', s.stopLoss === null ? 'no stop target' : `stop when loss < ${s.stopLoss}`],
     ['validate', s.validate === null ? 'no validation' : `validate ${Math.round(s.validate * 1000) / 10}%`],
     ['precision', `precision ${s.precision}`],
+    ['start', s.start === null ? 'weights drawn from the seed' : `start from ${s.start.name}`],
   ];
   const width = Math.max(...entries.map(([, text]) => text.length));
   return entries.map(([kind, text]) => (written.has(kind) ? text : `${text.padEnd(width)}  (default)`));
@@ -307,16 +327,18 @@ function layerText(state: DocumentState, decl: NetworkDecl, statement: LayerStmt
       `${hoverIcon(state, 'debug-step-over', 'update')} ${outcome.step.update} (epoch ${outcome.step.epoch}) · batch of ${outcome.step.batchSize} · batch loss ${formatNumber(outcome.step.batchLoss)} · η = ${outcome.step.learningRate}`,
       code([rule]),
       `W${layerMark(k)} before:`,
-      code(matrixLines(rows, columns, before)),
+      code(matrixLines(rows, columns, before, decimalsToShow(changeOf(before, after)))),
       `∂L/∂W${layerMark(k)} = δ${layerMark(k)} ${outputSymbol(network, k - 1)}ᵀ (column b: ∂L/∂b${layerMark(k)} = δ${layerMark(k)}), batch mean:`,
       code(matrixLines(rows, columns, { ...after, weights: after.weightGradient, biases: after.biasGradient })),
       `W${layerMark(k)} after:`,
-      code(matrixLines(rows, columns, after)),
+      code(matrixLines(rows, columns, after, decimalsToShow(changeOf(before, after)))),
       code([`δ${layerMark(k)} of this update (batch mean): ${vector(after.delta)}`, deltaFormula(network, k, loss)]),
     );
   } else if (outcome?.result && outcome.result.layers[index]) {
     const trained = outcome.result.layers[index];
-    parts.push(code(matrixLines(rows, columns, trained)));
+    // From given weights (`start from`), as many decimals as show how far training moved them.
+    const given = run.settings.start?.layers[index];
+    parts.push(code(matrixLines(rows, columns, trained, given ? decimalsToShow(changeOf(given, trained)) : undefined)));
     parts.push(
       code([
         `δ${layerMark(k)} of the last update (batch mean): ${vector(trained.delta)}`,
@@ -326,12 +348,20 @@ function layerText(state: DocumentState, decl: NetworkDecl, statement: LayerStmt
     );
   } else {
     parts.push(code([deltaFormula(network, k, loss)]));
-    parts.push(`W${layerMark(k)} is ${layer.units} × ${inputs}, b${layerMark(k)} has ${layer.units}; init ${layer.init}.`);
+    const given = run.settings.start?.layers[index];
+    if (given && run.settings.start) {
+      // `start from w` (docs/language.md §7.1): the run starts from these numbers, not from a draw.
+      parts.push(`W${layerMark(k)} and b${layerMark(k)} before training: ${givenBy(state, run.settings.start.name)}`);
+      parts.push(code(matrixLines(rows, columns, { ...given, units: layer.units, inputs })));
+    } else {
+      parts.push(`W${layerMark(k)} is ${layer.units} × ${inputs}, b${layerMark(k)} has ${layer.units}; init ${layer.init}.`);
+    }
     parts.push(`not trained yet — ${commandLink(state, hoverIcon(state, 'play', 'Train'), Commands.train, run)} · ${commandLink(state, hoverIcon(state, 'debug-step-over', 'Step'), Commands.step, run)}`);
     return parts.join('\n\n');
   }
   const abbreviated = layer.units > MAX_ROWS || inputs > MAX_COLUMNS;
   const footer = [`from ${runName(state, run)}`];
+  if (run.settings.start) footer.push(`started from the weights ${givenBy(state, run.settings.start.name)}`);
   // The panel opens only from a client that runs command links; elsewhere a link title would be noise.
   if (state.client.commandLinks && state.client.markdown) {
     footer.push(commandLink(state, abbreviated ? 'Show all weights' : hoverIcon(state, 'graph-line', 'Show training'), ClientCommands.showTraining, run));
@@ -340,21 +370,55 @@ function layerText(state: DocumentState, decl: NetworkDecl, statement: LayerStmt
   return parts.join('\n\n');
 }
 
+/** `given by weights w, line N`: where a run's start weights are declared. */
+function givenBy(state: DocumentState, name: string): string {
+  const given = state.check.weights.get(name);
+  return given ? `given by weights ${name}, line ${state.lines.positionAt(given.nameSpan.start).line + 1}` : `of weights ${name}`;
+}
+
 /** Indices shown along one axis: all of them, or the first three, a gap (-1) and the last two. */
 function shownIndices(count: number, max: number): number[] {
   if (count <= max) return Array.from({ length: count }, (_, i) => i);
   return [0, 1, 2, -1, count - 2, count - 1];
 }
 
-/** W with b as a last column, labelled rows and columns, numbers right-aligned; corners only when large. */
-export function matrixLines(rowLabels: string[], columnLabels: string[], layer: Pick<LayerState, 'weights' | 'biases' | 'units' | 'inputs'>): string[] {
+/** W and b after − before. */
+function changeOf(before: Pick<LayerState, 'weights' | 'biases'>, after: Pick<LayerState, 'weights' | 'biases'>): Pick<LayerState, 'weights' | 'biases'> {
+  return {
+    weights: Float64Array.from(after.weights, (w, i) => w - before.weights[i]),
+    biases: Float64Array.from(after.biases, (b, i) => b - before.biases[i]),
+  };
+}
+
+/**
+ * Decimals for W before and after a change: three, or more when the change is smaller, so the
+ * largest change shows in its first two significant digits (up to ten decimals).
+ */
+export function decimalsToShow(change: Pick<LayerState, 'weights' | 'biases'>): number {
+  let largest = 0;
+  for (const v of change.weights) if (Number.isFinite(v)) largest = Math.max(largest, Math.abs(v));
+  for (const v of change.biases) if (Number.isFinite(v)) largest = Math.max(largest, Math.abs(v));
+  if (largest === 0) return 3;
+  return Math.min(10, Math.max(3, 1 - Math.floor(Math.log10(largest))));
+}
+
+/**
+ * W with b as a last column, labelled rows and columns, numbers right-aligned; corners only when
+ * large. Three decimals (one past 100), or `decimals` to show more.
+ */
+export function matrixLines(
+  rowLabels: string[],
+  columnLabels: string[],
+  layer: Pick<LayerState, 'weights' | 'biases' | 'units' | 'inputs'>,
+  decimals?: number,
+): string[] {
   const inputs = layer.inputs;
   const rowsShown = shownIndices(layer.units, MAX_ROWS);
   const columnsShown = shownIndices(inputs, MAX_COLUMNS);
   let largest = 0;
   for (const v of layer.weights) if (Number.isFinite(v)) largest = Math.max(largest, Math.abs(v));
   for (const v of layer.biases) if (Number.isFinite(v)) largest = Math.max(largest, Math.abs(v));
-  const cell = (v: number): string => (largest >= 0.001 && largest < 1e5 ? fixed(v, largest >= 100 ? 1 : 3) : formatNumber(v));
+  const cell = (v: number): string => (largest >= 0.001 && largest < 1e5 ? fixed(v, Math.max(decimals ?? 0, largest >= 100 ? 1 : 3)) : formatNumber(v));
   const table: string[][] = [];
   table.push(['', ...columnsShown.map((j) => (j < 0 ? '…' : columnLabels[j])), 'b']);
   for (const i of rowsShown) {
@@ -475,6 +539,44 @@ function dataText(state: DocumentState, name: string): string | null {
   const runs = state.check.runs.filter((r) => r.data.name === name);
   if (runs.length > 0) parts.push(runs.map((r) => `${runName(state, r)}${statusSuffix(state, r)}`).join('  \n'));
   return parts.join('\n\n');
+}
+
+/** A `weights` name: what the declaration gives, where from, and the runs that start from it. */
+function weightsText(state: DocumentState, name: string): string | null {
+  const given = state.check.weights.get(name);
+  const decl = state.check.file.declarations.find((d): d is WeightsDecl => d.kind === 'weights' && d.name?.text === name);
+  if (!given) return decl ? `**weights ${name}** — has errors (see the problems on its declaration)` : `no weights named '${name}'`;
+  const network = state.check.networks.get(given.network);
+  const count = given.layers.reduce((sum, layer) => sum + layer.weights.length + layer.biases.length, 0);
+  const origin = given.file === null ? 'written here' : `read from "${codeName(given.file)}"`;
+  const parts = [`**weights ${name}** for network ${given.network} — ${count.toLocaleString('en-US')} numbers, ${origin}`];
+  if (network) {
+    const width = Math.max(...network.layers.map((l) => l.name.length));
+    parts.push(code(network.layers.map((layer, i) => `${layer.name.padEnd(width)}  W${layerMark(i + 1)} ${layer.units}×${layerInputs(network, i)} · b${layerMark(i + 1)} ${layer.units}`)));
+  }
+  const runs = state.check.runs.filter((r) => r.settings.start?.name === name);
+  parts.push(runs.length > 0 ? `runs that start from them: ${runs.map((r) => `${runName(state, r)}${statusSuffix(state, r)}`).join('  \n')}` : `No run starts from them yet: add \`start from ${name}\` to a \`train\` block of network '${given.network}'.`);
+  return parts.join('\n\n');
+}
+
+/** A row of a weights block: which unit's weights (or the biases) it holds, each number named as in the math. */
+function weightRowText(state: DocumentState, decl: WeightsDecl, row: WeightRow): string | null {
+  const network = decl.network ? state.check.networks.get(decl.network.text) : undefined;
+  const index = network ? network.layers.findIndex((l) => l.name === row.layer.text) : -1;
+  if (!network || index < 0) return null;
+  const k = index + 1;
+  const layer = network.layers[index];
+  const m = layerMark(k);
+  const numbers = row.values.map((n) => n.value);
+  if (row.tokens[0]?.text === 'b') {
+    const lines = numbers.map((b, j) => `b${m}${sub(j + 1)} = ${formatNumber(b, 6)}   (unit ${unitLabel(network, k, j)})`);
+    return [`**layer ${layer.name}, b${m}** — the biases, one per unit`, code(lines)].join('\n\n');
+  }
+  const j = decl.rows.filter((r) => r.layer.text === row.layer.text && r.tokens[0]?.text === 'W').indexOf(row);
+  const unit = unitLabel(network, k, j);
+  const lines = numbers.map((w, i) => `W${m}${sub(j + 1)}${sub(i + 1)} = ${formatNumber(w, 6)}   (${unitLabel(network, k - 1, i)} → ${unit})`);
+  const sum = `z${m}${sub(j + 1)} = ${numbers.map((_, i) => `W${m}${sub(j + 1)}${sub(i + 1)} ${unitLabel(network, k - 1, i)}`).slice(0, 4).join(' + ')}${numbers.length > 4 ? ' + …' : ''} + b${m}${sub(j + 1)}`;
+  return [`**layer ${layer.name}, W${m} row ${j + 1}** — the incoming weights of unit ${unit}`, code([sum, ...lines])].join('\n\n');
 }
 
 /**

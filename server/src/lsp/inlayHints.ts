@@ -3,7 +3,7 @@
 import type { InlayHint, InlayHintParams } from 'vscode-languageserver';
 import { heldOutRows } from '../language/model';
 import { hintText, verdictMessage } from '../present/expectations';
-import type { DataDecl, NetworkDecl, Span, TrainDecl } from '../language/syntax';
+import type { DataDecl, NetworkDecl, Span, TrainDecl, WeightsDecl } from '../language/syntax';
 import { plural } from '../language/wording';
 import { datasetSummary, fixed, formatNumber, layerInputs, layerParameters, params } from './describe';
 import { runForData } from './hover';
@@ -34,7 +34,8 @@ export function hints(state: DocumentState): Hint[] {
   for (const decl of state.check.file.declarations) {
     if (decl.kind === 'network') out.push(...layerHints(state, decl));
     else if (decl.kind === 'data') out.push(...dataHints(state, decl));
-    else out.push(...trainHints(state, decl));
+    else if (decl.kind === 'train') out.push(...trainHints(state, decl));
+    else out.push(...weightsHints(state, decl));
   }
   return out;
 }
@@ -66,6 +67,14 @@ function trainHints(state: DocumentState, decl: TrainDecl): Hint[] {
     out.push({ offset: graded.expectation.span.end, label: hintText(graded), tooltip: verdictMessage(graded) });
   }
   return out.sort((a, b) => a.offset - b.offset);
+}
+
+/** Weights read from a file: how many numbers they give, beside the file's name (as a data file's size is). */
+function weightsHints(state: DocumentState, decl: WeightsDecl): Hint[] {
+  const given = decl.name ? state.check.weights.get(decl.name.text) : undefined;
+  if (!given || !decl.path || given.nameSpan.start !== decl.name!.span.start) return [];
+  const count = given.layers.reduce((sum, layer) => sum + layer.weights.length + layer.biases.length, 0);
+  return [{ offset: decl.path.span.end, label: `${given.layers.length} ${given.layers.length === 1 ? 'layer' : 'layers'} · ${params(count)}`, tooltip: `every W and b of network '${given.network}', read from the file` }];
 }
 
 function layerHints(state: DocumentState, decl: NetworkDecl): Hint[] {

@@ -19,6 +19,7 @@ export type DocCategory =
   | 'optimizer-parameter'
   | 'generator'
   | 'generator-argument'
+  | 'weights-row'
   | 'value';
 
 export interface KeywordDoc {
@@ -48,6 +49,7 @@ const CATEGORY_LABEL: Record<DocCategory, string> = {
   'optimizer-parameter': 'optimizer parameter',
   generator: 'data generator',
   'generator-argument': 'generator argument',
+  'weights-row': 'weights row',
   value: 'value',
 };
 
@@ -73,11 +75,27 @@ export const KEYWORD_DOCS: readonly KeywordDoc[] = [
   {
     word: 'train',
     category: 'declaration',
-    syntax: 'train NETWORK on DATA { loss … · optimizer … · epochs … · batch … · seed … · stop when loss < T · validate P% · precision … }',
+    syntax: 'train NETWORK on DATA { loss … · optimizer … · epochs … · batch … · seed … · stop when loss < T · validate P% · precision … · start from WEIGHTS }',
     summary:
-      'A training run: a fresh copy of the network, with weights drawn from the seed, trained on the data set by backpropagation. Runs are independent; a file may hold many.',
+      'A training run: a fresh copy of the network, with weights drawn from the seed (or given: `start from`), trained on the data set by backpropagation. Runs are independent; a file may hold many.',
     defaults: 'loss mse, optimizer sgd rate 0.1 (adam rate 0.001), epochs 1000, batch full, seed 0, precision f64',
     example: 'train xor on xor_table {\n  loss mse\n  optimizer sgd rate 0.5\n  epochs 20000\n  stop when loss < 0.001\n}',
+  },
+  {
+    word: 'weights',
+    category: 'declaration',
+    syntax: 'weights NAME for NETWORK { LAYER W w… · LAYER b b… } | weights NAME for NETWORK from "file"',
+    summary:
+      'Every parameter of a network, given by hand (a worked example from a lecture) or read from a file `nn export` wrote (JSON or safetensors). For each layer: one `W` row per unit j with its incoming weights W_j1 … W_jn in input order, units in order, and one `b` row with the biases. A run uses them with `start from NAME`.',
+    formula: 'row j of layer k: W⁽ᵏ⁾_j1 … W⁽ᵏ⁾_jn  (z⁽ᵏ⁾_j = Σᵢ W⁽ᵏ⁾_ji a⁽ᵏ⁻¹⁾_i + b⁽ᵏ⁾_j)',
+    example: 'weights given for xor {\n  hidden W 0.15 0.2\n  hidden W 0.25 0.3\n  hidden b 0.35 0.35\n  output W 0.4 0.45\n  output b 0.6\n}',
+  },
+  {
+    word: 'for',
+    category: 'declaration',
+    syntax: 'weights NAME for NETWORK { … }',
+    summary: 'Names the network the weights are for: every one of its layers must be given, each row as long as the layer\'s fan-in (W) or units (b).',
+    example: 'weights given for xor from "xor.run1.safetensors"',
   },
   {
     word: 'on',
@@ -488,6 +506,15 @@ export const KEYWORD_DOCS: readonly KeywordDoc[] = [
     example: 'validate 20%',
   },
   {
+    word: 'start',
+    category: 'train-statement',
+    syntax: 'start from WEIGHTS',
+    summary:
+      'The run starts from the weights of a `weights` declaration for its network instead of drawing them from the seed (which still orders the batches). With weights saved from a run, it goes on from where that run was.',
+    defaults: 'weights drawn from the seed (init)',
+    example: 'start from given',
+  },
+  {
     word: 'precision',
     category: 'train-statement',
     syntax: 'precision f64 | precision f32',
@@ -532,6 +559,23 @@ export const KEYWORD_DOCS: readonly KeywordDoc[] = [
     syntax: 'precision f32',
     summary: '32-bit floating point: faster, less exact.',
     example: 'precision f32',
+  },
+  // ------------------------------------------------------------ weights rows
+  {
+    word: 'W',
+    category: 'weights-row',
+    syntax: 'LAYER W w₁ … wₙ',
+    summary:
+      'One unit\'s incoming weights: row j of the layer\'s W, one number per input of the layer (per unit of the layer before, or per input of the network). A layer has one W row per unit, in unit order.',
+    formula: 'z_j = W_j1 a₁ + … + W_jn aₙ + b_j',
+    example: 'hidden W 0.15 0.2',
+  },
+  {
+    word: 'b',
+    category: 'weights-row',
+    syntax: 'LAYER b b₁ … b_m',
+    summary: 'The layer\'s biases, one per unit, in unit order: b⁽ᵏ⁾ of z⁽ᵏ⁾ = W⁽ᵏ⁾a⁽ᵏ⁻¹⁾ + b⁽ᵏ⁾.',
+    example: 'hidden b 0.35 0.35',
   },
 ];
 

@@ -1,4 +1,4 @@
-// Go to definition, find references and rename for network and data set names, all from CheckResult.references.
+// Go to definition, find references and rename for network, data set and weights names, all from CheckResult.references.
 
 import { ErrorCodes, ResponseError } from 'vscode-languageserver';
 import type {
@@ -20,7 +20,7 @@ const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 /** A name under the cursor, with every place the same declaration is named. */
 export interface NameSite {
-  kind: 'network' | 'data';
+  kind: NameReference['kind'];
   name: string;
   /** The span under the cursor. */
   span: Span;
@@ -29,7 +29,7 @@ export interface NameSite {
   occurrences: Span[];
 }
 
-/** The network or data name at `offset`, or null when the cursor is on anything else. */
+/** The network, data or weights name at `offset`, or null when the cursor is on anything else. */
 export function nameAt(check: CheckResult, offset: number): NameSite | null {
   const hits = check.references.filter((r) => touches(r.span, offset));
   // A cursor between two names (`a,b` never occurs, but be exact) prefers the one it is inside.
@@ -103,6 +103,6 @@ export function renameProblem(check: CheckResult, site: NameSite, newName: strin
   return null;
 }
 
-function kindWord(kind: 'network' | 'data'): string {
-  return kind === 'network' ? 'network' : 'data set';
+function kindWord(kind: NameReference['kind']): string {
+  return kind === 'network' ? 'network' : kind === 'data' ? 'data set' : 'weights declaration';
 }

@@ -48,6 +48,7 @@ export interface ClassifiedSpan {
 const WORD_TYPES: Record<WordRole, TokenType | null> = {
   network: 'class',
   data: 'variable',
+  weights: 'variable',
   layer: 'property',
   column: 'property',
   value: 'enumMember',

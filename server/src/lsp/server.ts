@@ -15,6 +15,7 @@ import {
   TextDocuments,
   TextDocumentSyncKind,
   type ClientCapabilities,
+  type CodeAction,
   type Connection,
   type InitializeParams,
   type InitializeResult,
@@ -23,7 +24,7 @@ import {
 } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { Commands, ExportModelRequest, RunsRequest, RunTestRequest, TestRunsRequest, TrainingRequest, type InitializationOptions } from '../protocol';
-import { codeActions } from './codeActions';
+import { codeActions, resolveCodeAction } from './codeActions';
 import { codeLenses } from './codeLens';
 import { executeCommand } from './commands';
 import { completion } from './completion';
@@ -67,6 +68,7 @@ function clientSupport(capabilities: ClientCapabilities, clientName = ''): Clien
       icons: /code/i.test(clientName),
       snippets: capabilities.textDocument?.completion?.completionItem?.snippetSupport === true,
       inlayHints: capabilities.textDocument?.inlayHint !== undefined,
+      resolveEdits: capabilities.textDocument?.codeAction?.resolveSupport?.properties.includes('edit') === true,
     },
   };
 }
@@ -80,7 +82,9 @@ function serverCapabilities(capabilities: ClientCapabilities): ServerCapabilitie
     executeCommandProvider: { commands: [Commands.train, Commands.stopTraining, Commands.step] },
     completionProvider: { triggerCharacters: [' '] },
     hoverProvider: true,
-    codeActionProvider: text?.codeAction?.codeActionLiteralSupport ? { codeActionKinds: [CodeActionKind.QuickFix] } : true,
+    codeActionProvider: text?.codeAction?.codeActionLiteralSupport
+      ? { codeActionKinds: [CodeActionKind.QuickFix, CodeActionKind.RefactorExtract], resolveProvider: text.codeAction.resolveSupport?.properties.includes('edit') === true }
+      : true,
     documentFormattingProvider: true,
     foldingRangeProvider: true,
     definitionProvider: true,
@@ -154,7 +158,8 @@ export function startServer(connection: Connection, options: ServerOptions): { w
     // A data file edited outside the spec changes what the spec means: re-check open specs.
     if (watchFiles) {
       void connection.client.register(DidChangeWatchedFilesNotification.type, {
-        watchers: [{ globPattern: '**/*.{csv,CSV,tsv,txt}' }],
+        // Data files, and weights files (`weights … from`, docs/language.md §7.1).
+        watchers: [{ globPattern: '**/*.{csv,CSV,tsv,txt,json,safetensors}' }],
       });
     }
     if (workspace?.support.workspaceFolders) listenToFolders();
@@ -245,6 +250,14 @@ export function startServer(connection: Connection, options: ServerOptions): { w
   connection.onCompletion(answer(completion, []));
   connection.onHover(answer(hover, null));
   connection.onCodeAction(answer(codeActions, []));
+  connection.onCodeActionResolve(
+    lifecycle.gate((action: CodeAction) => {
+      // Any message may come: a resolve of no action of ours, or of nothing, returns what it was given.
+      const uri = ((action as CodeAction | null)?.data as { uri?: unknown } | null | undefined)?.uri;
+      const state = typeof uri === 'string' ? workspace?.session(uri)?.current() : undefined;
+      return state ? resolveCodeAction(state, action) : action;
+    }),
+  );
   connection.onDocumentFormatting(answer(formatting, []));
   connection.languages.inlayHint.on(answer(inlayHints, []));
   connection.onFoldingRanges(answer(foldingRanges, []));

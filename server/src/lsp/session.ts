@@ -380,6 +380,7 @@ function sameOptions(a: CheckOptions | undefined, b: CheckOptions): boolean {
     a.allowedRoot === b.allowedRoot &&
     a.allowedRootName === b.allowedRootName &&
     (a.readFile === null) === (b.readFile === null) &&
+    (a.readBytes == null) === (b.readBytes == null) &&
     a.maxParameters === b.maxParameters &&
     a.maxDataCells === b.maxDataCells &&
     a.store === b.store

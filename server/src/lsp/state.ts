@@ -33,6 +33,8 @@ export interface ClientFeatures {
    * hint on its line, otherwise an Information diagnostic (docs/editor.md "Expectations"). Absent means no.
    */
   inlayHints?: boolean;
+  /** The client asks for a code action's edit when it is chosen (`codeAction/resolve`), so a costly edit is made only then. */
+  resolveEdits?: boolean;
 }
 
 export interface DocumentState {

@@ -1,4 +1,4 @@
-// The document outline: networks with their layers, data sets with their size, and train runs named `train NET on DATA`.
+// The document outline: networks with their layers, data sets with their size, weights with their network, and train runs named `train NET on DATA`.
 //
 // The entries come from one walk of the syntax tree: a node that is a symbol gives an
 // entry, nested in the entry of the nearest enclosing node that gave one. entryOf
@@ -8,7 +8,7 @@ import { DocumentSymbol, SymbolKind } from 'vscode-languageserver';
 import type { DocumentSymbolParams } from 'vscode-languageserver';
 import type { CheckResult } from '../language';
 import type { LineIndex } from '../language/positions';
-import type { DataDecl, LayerStmt, NetworkDecl, Node, Span, TrainDecl } from '../language/syntax';
+import type { DataDecl, LayerStmt, NetworkDecl, Node, Span, TrainDecl, WeightsDecl } from '../language/syntax';
 import { walk } from '../language/walk';
 import { plural } from '../language/wording';
 import { datasetSummary, layerDetail, networkShape, networkParameters, params } from './describe';
@@ -68,6 +68,8 @@ function entryOf(check: CheckResult, node: Node, parent: Node, state?: Pick<Docu
       return dataEntry(check, node);
     case 'train':
       return trainEntry(check, node, state);
+    case 'weights':
+      return weightsEntry(check, node);
     default:
       return null;
   }
@@ -121,6 +123,21 @@ function dataEntry(check: CheckResult, decl: DataDecl): OutlineEntry | null {
     name: decl.name.text,
     detail: data ? `${datasetSummary(data)} · ${origin}` : origin,
     kind: SymbolKind.Variable,
+    span: decl.span,
+    selection: decl.name.span,
+    children: [],
+  };
+}
+
+function weightsEntry(check: CheckResult, decl: WeightsDecl): OutlineEntry | null {
+  if (!decl.name) return null;
+  const given = check.weights.get(decl.name.text);
+  const origin = decl.path ? `from "${decl.path.value}"` : 'written here';
+  const count = given ? ` · ${params(given.layers.reduce((sum, layer) => sum + layer.weights.length + layer.biases.length, 0))}` : '';
+  return {
+    name: decl.name.text,
+    detail: `for ${decl.network?.text ?? '?'}${count} · ${origin}`,
+    kind: SymbolKind.Constant,
     span: decl.span,
     selection: decl.name.span,
     children: [],

@@ -8,10 +8,10 @@ import { fileURLToPath } from 'node:url';
 import { CodeLensRefreshRequest, InlayHintRefreshRequest, type Connection, type TextDocuments } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { DataStore } from '../data/store';
-import { DEFAULT_MAX_DATA_CELLS, type CheckOptions, type ReadFile } from '../language';
+import { DEFAULT_MAX_DATA_CELLS, type CheckOptions, type ReadBytes, type ReadFile } from '../language';
 import type { InitializationOptions } from '../protocol';
 import { TrainingHost, type HostOptions } from '../training/host';
-import { confinedReader, dataFileReader } from './dataFiles';
+import { confinedReader, dataFileReader, weightsFileReader } from './dataFiles';
 import { DocumentSession } from './session';
 import { readSettings, type ResolvedSettings } from './settings';
 import { SpecTests } from './tests';
@@ -53,6 +53,7 @@ export class Workspace {
   private folders: string[];
   private readonly sessions = new Map<string, DocumentSession>();
   private readonly readDataFile = dataFileReader(this.store);
+  private readonly readWeightsFile = weightsFileReader(this.store);
   private lensRefreshTimer: NodeJS.Timeout | undefined;
   private lastLensRefresh = 0;
   private disposed = false;
@@ -131,14 +132,18 @@ export class Workspace {
     const specPath = uriToPath(uri);
     const confinement = this.confinement(specPath);
     let readFile: ReadFile | null = null;
+    let readBytes: ReadBytes | null = null;
     if (settings.workspaceTrusted) {
       readFile = confinement ? confinedReader(this.readDataFile, confinement.root, confinement.name) : unsavedWithoutFolder;
+      // Weights files (`weights … from`, docs/language.md §7.1) follow the rules of data files.
+      readBytes = confinement ? confinedReader(this.readWeightsFile, confinement.root, confinement.name, 'weights files') : unsavedWithoutFolderBytes;
     }
     return {
       specPath,
       allowedRoot: confinement?.root ?? null,
       allowedRootName: confinement?.name,
       readFile,
+      readBytes,
       maxParameters: settings.maxParameters,
       maxDataCells: DEFAULT_MAX_DATA_CELLS,
       store: this.store,
@@ -209,6 +214,11 @@ export class Workspace {
  */
 const unsavedWithoutFolder: ReadFile = () => ({
   error: 'the spec is not a saved file and no folder is open, so the editor reads no data file for it; save it in a folder, or open a folder that holds the data',
+});
+
+/** unsavedWithoutFolder for weights files. */
+const unsavedWithoutFolderBytes: ReadBytes = () => ({
+  error: 'the spec is not a saved file and no folder is open, so the editor reads no weights file for it; save it in a folder, or open a folder that holds the weights file',
 });
 
 /** The absolute path of a file: URI, or null for any other scheme (an unsaved document) or another host's file. */

@@ -1,6 +1,6 @@
-// A network's matrices for one run, allocated once: every W and b as views of one parameter block (their gradients of another), z, a and δ of a chunk, and the initial weights drawn from the seed.
+// A network's matrices for one run, allocated once: every W and b as views of one parameter block (their gradients of another), z, a and δ of a chunk, and the initial weights (drawn from the seed, or given).
 
-import type { Activation, NetworkSpec } from '../language/model';
+import type { Activation, LayerParameters, NetworkSpec } from '../language/model';
 import type { Vector } from './activations';
 import type { Layers } from './backprop';
 import { initializeWeights } from './initializers';
@@ -25,11 +25,12 @@ export interface NetworkMatrices extends Layers {
 
 /**
  * The matrices of `network` for chunks of `capacity` samples, with W⁽ᵏ⁾ drawn from `seed` layer by
- * layer (initializers.ts) and every b, gradient and buffer zero. W and b are views of one block so
- * the optimizer moves all parameters in one pass: its steps are elementwise, so one pass gives the
- * numbers of one pass per array.
+ * layer (initializers.ts) and every b, gradient and buffer zero; or, with `given` (`start from w`,
+ * docs/language.md §7.1), W⁽ᵏ⁾ and b⁽ᵏ⁾ copied from it, rounded to the run's precision. W and b are
+ * views of one block so the optimizer moves all parameters in one pass: its steps are elementwise,
+ * so one pass gives the numbers of one pass per array.
  */
-export function allocateNetwork(network: NetworkSpec, capacity: number, seed: number, memory: Memory): NetworkMatrices {
+export function allocateNetwork(network: NetworkSpec, capacity: number, seed: number, memory: Memory, given: readonly LayerParameters[] | null = null): NetworkMatrices {
   const n = [network.input, ...network.layers.map((layer) => layer.units)];
   const L = network.layers.length;
   const pieceStart: number[] = [];
@@ -56,9 +57,15 @@ export function allocateNetwork(network: NetworkSpec, capacity: number, seed: nu
   for (let k = 1; k <= L; k++) {
     const [weightStart, biasStart] = [pieceStart[2 * (k - 1)], pieceStart[2 * (k - 1) + 1]];
     const weights = piece(parameterBlock, weightStart, n[k] * n[k - 1]);
-    initializeWeights(weights, network.layers[k - 1].init, n[k - 1], n[k], initRng);
+    const biases = piece(parameterBlock, biasStart, n[k]);
+    if (given !== null) {
+      weights.set(given[k - 1].weights);
+      biases.set(given[k - 1].biases);
+    } else {
+      initializeWeights(weights, network.layers[k - 1].init, n[k - 1], n[k], initRng);
+    }
     net.weights.push(weights);
-    net.biases.push(piece(parameterBlock, biasStart, n[k]));
+    net.biases.push(biases);
     net.weightGradients.push(piece(gradientBlock, weightStart, n[k] * n[k - 1]));
     net.biasGradients.push(piece(gradientBlock, biasStart, n[k]));
     net.weightUpdates.push(memory.allocateFloat64(n[k] * n[k - 1]));

@@ -133,10 +133,11 @@ export class Trainer {
     const columns = Math.max(1, Math.min(CHUNK_COLUMNS, Math.max(trainCount, this.validationRows.length)));
     this.capacity = columns;
 
+    // The initial weights: drawn from the seed, or those of `start from w` (docs/language.md §7.1).
     const net = allocateNetwork(network, columns, settings.seed, {
       allocate: (length) => this.allocate(length),
       allocateFloat64: (length) => this.allocateFloat64(length),
-    });
+    }, settings.start?.layers ?? null);
     this.net = net;
     this.sizes = net.sizes;
     this.parameterBlock = net.parameterBlock;

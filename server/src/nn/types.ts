@@ -1,7 +1,7 @@
 // What the trainer reports: plain data that crosses the worker boundary (structured-clone safe).
 //
 // Contract (implemented in trainer.ts; the engine's createTrainer builds one on the fastest path, same numbers):
-//   const trainer = createTrainer(run.network, run.data, run.settings)  // weights drawn from settings.seed
+//   const trainer = createTrainer(run.network, run.data, run.settings)  // weights drawn from settings.seed, or settings.start's
 //   trainer.train(control): TrainResult      // whole run; polls control.shouldStop() between batches (or calls of a batch runner)
 //   trainer.advance(control, pause) / finish(stopped)  // the same run in slices (the CLI, to see Ctrl+C)
 //   trainer.step(): StepReport               // exactly one update (one batch), for the editor's ⏭ Step

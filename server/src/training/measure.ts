@@ -50,6 +50,7 @@ export function measureThroughput(): number {
     stopLoss: null,
     validate: null,
     precision: 'f64',
+    start: null,
   };
   try {
     // The first pass warms the JIT; the second one is timed.

@@ -77,12 +77,23 @@ export class Workbench {
     return this.page.locator('.explorer-folders-view .monaco-list-row', { hasText: name }).first();
   }
 
-  /** Opens a file as a user does: double-click in the explorer, then wait for its tab and editor. */
+  /**
+   * Opens a file as a user does: double-click in the explorer, then wait for its tab and editor. A
+   * double-click lost under load, or landing as the list redraws (a file just written), is repeated.
+   */
   async openFromExplorer(name: string): Promise<void> {
     const row = this.explorerRow(name);
-    await row.waitFor({ timeout: T.ui });
-    await row.dblclick();
-    await this.page.locator('.tabs-container .tab.active', { hasText: name }).waitFor({ timeout: T.ui });
+    const tab = this.page.locator('.tabs-container .tab.active', { hasText: name });
+    await pollUntil(
+      `${name} open in an editor`,
+      async () => {
+        await row.waitFor({ timeout: T.ui });
+        await row.dblclick();
+        return tab.waitFor({ timeout: 3_000 }).then(() => true, () => undefined);
+      },
+      T.ui,
+      0,
+    );
     await this.editor().locator('.view-lines .view-line').first().waitFor({ timeout: T.ui });
   }
 
@@ -192,7 +203,8 @@ export class Workbench {
     if ((await this.editor().count()) === 0) await this.page.keyboard.press('Control+1');
     // The corner of the visible text area: .view-lines is the whole scrolled content, whose corner
     // lies above the editor when it is scrolled down (the click then lands on other parts of the page).
-    await this.editor().locator('.editor-scrollable').first().click({ position: { x: 5, y: 5 } });
+    // Below the top 6 px, where a scrolled editor draws its shadow (.scroll-decoration), which takes the click.
+    await this.editor().locator('.editor-scrollable').first().click({ position: { x: 5, y: 12 } });
     await this.editor().locator('textarea, .native-edit-context').first().focus();
   }
 
