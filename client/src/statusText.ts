@@ -9,18 +9,6 @@ export interface StatusBarContent {
   run: RunStatus;
 }
 
-/**
- * Loss values span many decades. Four significant digits, so a loss just under a
- * `stop when loss < 0.001` target reads 0.0009999, never a misleading 0.001.
- */
-export function formatLoss(loss: number | null): string {
-  if (loss === null || !Number.isFinite(loss)) return String(loss ?? '–');
-  if (loss === 0) return '0';
-  const magnitude = Math.abs(loss);
-  if (magnitude >= 1e4 || magnitude < 1e-4) return loss.toExponential(2);
-  return Number(loss.toPrecision(4)).toString();
-}
-
 const icons: Record<RunStatus['phase'], string> = {
   idle: '$(circle-outline)',
   queued: '$(clock)',
@@ -29,31 +17,26 @@ const icons: Record<RunStatus['phase'], string> = {
   diverged: '$(error)',
   cancelled: '$(circle-slash)',
   failed: '$(error)',
+  stepped: '$(debug-step-over)',
 };
 
 /**
- * The item for a document: the run that is training (or queued) first, else the most
- * recently finished one; nothing when no run has started, so the bar stays quiet.
+ * The item for a document: the run that is training (or queued) first, else one that failed,
+ * else one that Step or Reset moved, else a finished one; nothing when no run has started, so
+ * the bar stays quiet. Its words are the run's `position`, which the server makes from the same
+ * state as the lens, the hovers and the panel (docs/editor.md "One state, every view").
  */
 export function statusBarContent(runs: readonly RunStatus[]): StatusBarContent | undefined {
   const active =
     runs.find((r) => r.phase === 'running') ??
     runs.find((r) => r.phase === 'queued') ??
     runs.find((r) => r.phase === 'diverged' || r.phase === 'failed') ??
+    runs.find((r) => r.phase === 'stepped') ??
     runs.find((r) => r.phase === 'done' || r.phase === 'cancelled');
   if (!active) return undefined;
-  const parts: string[] = [];
-  if (active.phase === 'queued') {
-    parts.push('queued');
-  } else if (active.phase === 'failed') {
-    parts.push('training failed');
-  } else {
-    parts.push(`epoch ${active.epoch}`);
-    if (active.loss !== null || active.phase === 'diverged') parts.push(`loss ${formatLoss(active.loss)}`);
-  }
   const others = runs.filter((r) => r !== active && (r.phase === 'running' || r.phase === 'queued')).length;
   const more = others > 0 ? ` (+${others})` : '';
-  const text = `${icons[active.phase]} ${active.network}: ${parts.join(' · ')}${more}`;
-  const tooltip = `${active.network} on ${active.data}: ${active.summary}\nClick to show the training panel.`;
+  const text = `${icons[active.phase]} ${active.network}: ${active.stopping ? 'stopping · ' : ''}${active.position}${more}`;
+  const tooltip = `${active.title}: ${active.summary}\nClick to show the training panel.`;
   return { text, tooltip, run: active };
 }

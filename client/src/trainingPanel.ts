@@ -209,6 +209,9 @@ class RunPanel {
       case 'step':
         void this.owner.command(Commands.step, this.uri, this.line);
         break;
+      case 'reset':
+        void this.owner.command(Commands.reset, this.uri, this.line);
+        break;
     }
   }
 
@@ -230,8 +233,9 @@ class RunPanel {
     void this.panel.webview.postMessage(message);
   }
 
+  /** `Training: ring on disc`, with the run's line when another run of the file trains the same network. */
   private title(view: TrainingView | null): string {
-    return view ? `Training: ${view.status.network} on ${view.status.data}` : 'NN: Training';
+    return view ? `Training: ${view.status.title}` : 'NN: Training';
   }
 
   private html(): string {

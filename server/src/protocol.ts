@@ -16,6 +16,8 @@ export const Commands = {
   stopTraining: 'nn.stopTraining',
   /** One update (one batch) of the run at the line; arguments [uri, line]. */
   step: 'nn.step',
+  /** Puts the run at the line back at its initial weights (epoch 0), so Step goes from there; arguments [uri, line]. */
+  reset: 'nn.reset',
 } as const;
 
 /**
@@ -34,9 +36,14 @@ export const ClientCommands = {
   exportModel: 'nn.exportModel',
 } as const;
 
-export type RunPhase = 'idle' | 'queued' | 'running' | 'done' | 'diverged' | 'cancelled' | 'failed';
+/** Where a run stands. `stepped`: its weights were moved by Step or Reset since it was last trained (RunStatus.step). */
+export type RunPhase = 'idle' | 'queued' | 'running' | 'done' | 'diverged' | 'cancelled' | 'failed' | 'stepped';
 
-/** The state of one `train` block, as the status bar and views show it. */
+/**
+ * The state of one `train` block, as every view shows it: the lens, the result diagnostic, the
+ * hovers, the status bar and the panel are drawn from the same per-run state on the server, so
+ * their epoch, loss and step always agree (docs/editor.md "One state, every view").
+ */
 export interface RunStatus {
   /** 0-based line of the `train` keyword, in the document version below. */
   line: number;
@@ -50,9 +57,25 @@ export interface RunStatus {
   loss: number | null;
   validationLoss: number | null;
   accuracy: number | null;
+  /** Seconds of the training shown (so far, while it trains); a Step does not change it. */
   seconds: number;
   /** A one-line summary, as the CodeLens shows it. */
   summary: string;
+  /**
+   * Where the run's weights stand in words, the same in every view: `epoch 826 · loss 0.0009996`,
+   * `step 3 · epoch 829 · loss 0.000997`, `not trained`.
+   */
+  position: string;
+  /** Updates made by Step since the run was trained or reset (0 right after Reset); null when the weights were not stepped. */
+  step: number | null;
+  /** Where the stepped weights started: the seed's initial weights (never trained, or Reset) or the trained ones; null when not stepped. */
+  stepFrom: 'initial' | 'trained' | null;
+  /** Stop was asked and the run has not answered yet. */
+  stopping: boolean;
+  /** The run's `stop when loss <` target, if any: losses are written with enough digits to compare with it. */
+  target: number | null;
+  /** The run as the views name it: `ring on disc`, with `(line 14)` when another run of the file has the same network and data names. */
+  title: string;
 }
 
 /**

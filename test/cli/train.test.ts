@@ -27,6 +27,15 @@ function fakeIo(options: Parameters<typeof fakeTerminal>[1] = {}): FakeIo {
 }
 
 describe('nn train', () => {
+  it('after --epochs cut a run short of its target, says so, and suggests nothing the run already does', async () => {
+    const file = spec('cut.nn', XOR_SPEC);
+    const fake = fakeIo();
+    await trainCommand([file, '--epochs', '10'], fake.io);
+    const stopped = /^ {2}stopped +(.*)$/m.exec(fake.stdout())![1];
+    expect(stopped).toBe('all 10 epochs run, target loss < 0.001 not reached. The run stopped after the 10 epochs --epochs allows (the file asks for 5000): run it without --epochs, or with more.');
+    expect(stopped).not.toMatch(/momentum/);
+  });
+
   it('trains every run and prints a human summary per run', async () => {
     const file = spec('xor.nn', XOR_SPEC + '\n' + XOR_SPEC.slice(XOR_SPEC.indexOf('train')));
     const fake = fakeIo();

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { PanelLayer } from '../../server/src/protocol';
 import {
   MAX_UNITS_SHOWN,
+  biasLabel,
   boundaryColor,
   curveColumns,
   edgeWidth,
@@ -162,5 +163,28 @@ describe('layoutDiagram margins', () => {
     expect(named.columns.at(-1)!.x).toBeLessThan(plain.columns.at(-1)!.x);
     // 'ŷ₂ versicolor' (13 characters, ~8 px each) fits right of the last column.
     expect(named.width - named.columns.at(-1)!.x).toBeGreaterThanOrEqual(13 * 8);
+  });
+});
+
+describe('biasLabel', () => {
+  it.each([
+    [0, '0'],
+    [0.004, '0'],
+    [0.4321, '.43'],
+    [-0.4321, '−.43'],
+    [0.999, '1.0'],
+    [2.46, '2.5'],
+    [-9.96, '−10'],
+    [123.4, '123'],
+    [-999.4, '−999'],
+    [1234, '1e3'],
+    [-98765, '−1e5'],
+    [Number.NaN, 'NaN'],
+  ])('%s → %s', (bias, label) => {
+    expect(biasLabel(bias)).toBe(label);
+  });
+
+  it('never takes more than four characters, so it fits a node circle', () => {
+    for (let e = -6; e <= 9; e += 0.37) for (const sign of [1, -1]) expect([...biasLabel(sign * 10 ** e)].length).toBeLessThanOrEqual(4);
   });
 });

@@ -3,11 +3,17 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { format } from '../../server/src/language/format';
 import { ClientCommands, Commands } from '../../server/src/protocol';
 
 const root = join(__dirname, '..', '..');
 const manifest = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as {
-  contributes: { commands: { command: string }[]; menus: Record<string, { command: string }[]>; keybindings: { command: string }[] };
+  contributes: {
+    commands: { command: string }[];
+    menus: Record<string, { command: string }[]>;
+    keybindings: { command: string }[];
+    configurationDefaults?: Record<string, Record<string, unknown>>;
+  };
 };
 
 function sourceFiles(dir: string): string[] {
@@ -37,5 +43,13 @@ describe('command ids', () => {
       for (const id of ids) if (text.includes(`'${id}'`) || text.includes(`"${id}"`) || text.includes(`\`${id}\``)) offenders.push(`${path}: ${id}`);
     }
     expect(offenders).toEqual([]);
+  });
+});
+
+describe('editor defaults for .nn files', () => {
+  it('indent as the formatter and the snippets do: two spaces, never tabs', () => {
+    expect(manifest.contributes.configurationDefaults?.['[nn]']).toMatchObject({ 'editor.tabSize': 2, 'editor.insertSpaces': true });
+    // The formatter's default indent is that width (docs/editor.md "Other language features").
+    expect(format('network n {\ninput 2\n}\n')).toBe('network n {\n  input 2\n}\n');
   });
 });

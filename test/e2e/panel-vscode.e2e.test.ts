@@ -129,13 +129,13 @@ describe('the training panel in VS Code', () => {
   it('steps one update from the panel: the lens counts it and the panel gains that snapshot', async () => {
     const snapshotsBefore = Number(await panel.locator('.nn-slider input').getAttribute('max'));
     await panel.locator('.nn-button', { hasText: 'Step' }).click();
-    // The count goes on from the trained run's updates: "step 3009 · batch loss …".
+    // From the trained run's weights: "step 1 from the trained weights · epoch 401 · loss …".
     // The panel has the focus now, so look for the lens in every editor, not just the active one.
     await pollUntil(
       'the step lens',
       async () => {
         const lenses = (await wb.page.locator('.codelens-decoration').allInnerTexts()).join(' | ');
-        return /step[\s\u00a0]\d+[\s\u00a0]·[\s\u00a0]batch loss/.test(lenses) ? lenses : undefined;
+        return /step[\s\u00a0]1[\s\u00a0]from[\s\u00a0]the[\s\u00a0]trained[\s\u00a0]weights[\s\u00a0]·[\s\u00a0]epoch[\s\u00a0]\d+[\s\u00a0]·[\s\u00a0]loss/.test(lenses) ? lenses : undefined;
       },
       T.lsp,
     );

@@ -324,12 +324,50 @@ describe('training panel webview', () => {
     await send({ type: 'view', view });
     await page.locator('.nn-button', { hasText: 'Retrain' }).click();
     await page.locator('.nn-button', { hasText: 'Step' }).click();
+    await page.locator('.nn-button', { hasText: 'Reset' }).click();
     // Keyboard: Tab onto a layer, Enter reveals it.
     await page.locator('.nn-diagram g.column.layer').first().focus();
     await page.keyboard.press('Enter');
     await expect
       .poll(async () => (await posted()).map((m) => m.type).filter((t) => t !== 'ready'))
-      .toEqual(['stop', 'train', 'step', 'revealLine']);
+      .toEqual(['stop', 'train', 'step', 'reset', 'revealLine']);
+    // At the initial weights already (after Reset), Reset has nothing to do.
+    await send({ type: 'view', view: { ...view, status: { ...view.status, phase: 'stepped', step: 0, stepFrom: 'initial', epoch: 0 } } });
+    await expect.poll(() => page.locator('.nn-button', { hasText: 'Reset' }).isDisabled()).toBe(true);
+    await page.close();
+  });
+
+  it('keeps the slider still under the pointer while its label grows, and every bias inside its node', async () => {
+    const { page, send, posted } = await openPanel();
+    await expect.poll(async () => (await posted()).length, { timeout: 10_000 }).toBeGreaterThan(0);
+    // Large biases: the longest labels a node can get.
+    const big = { ...view, snapshots: view.snapshots.map((s) => ({ ...s, layers: s.layers.map((l) => ({ ...l, biases: l.biases.map((b, i) => (i % 2 ? -1 : 1) * (123.4 + 1000 * Math.abs(b))) })) })) };
+    await send({ type: 'view', view: big });
+    const slider = page.locator('.nn-slider input');
+    await slider.waitFor({ timeout: 10_000 });
+    const widths = new Set<number>();
+    const lastIndex = Number(await slider.getAttribute('max'));
+    for (const index of [0, 1, Math.floor(lastIndex / 2), lastIndex]) {
+      await slider.fill(String(index));
+      widths.add(Math.round((await slider.boundingBox())!.width));
+    }
+    // "initial weights of 1500" and "epoch 37 of 1500" are labels of different lengths; the slider keeps its width.
+    expect(widths.size).toBe(1);
+    // Replay's label turns into Pause: the slider keeps its width then too.
+    await page.locator('.nn-slider button', { hasText: 'Replay' }).click();
+    widths.add(Math.round((await slider.boundingBox())!.width));
+    expect(widths.size).toBe(1);
+    const overflow = await page.evaluate(() => {
+      const d = (globalThis as any).document;
+      return [...d.querySelectorAll('.nn-diagram text.bias')]
+        .map((text: any) => {
+          const circle = text.previousElementSibling;
+          const r = Number(circle?.getAttribute('r') ?? 0);
+          return { label: text.textContent, width: text.getBBox().width, diameter: 2 * r };
+        })
+        .filter((b: { width: number; diameter: number }) => b.width > b.diameter - 2);
+    });
+    expect(overflow).toEqual([]);
     await page.close();
   });
 });

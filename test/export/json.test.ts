@@ -1,5 +1,5 @@
 // `nn export --format json`: the document has the shape of docs/cli.md "The JSON document", and its weights alone reproduce finalLoss.
-import { mkdirSync, readFileSync, writeFileSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { exportCommand, parseExportArgs } from '../../server/src/cli/export';
@@ -177,7 +177,6 @@ describe('nn export --format json', () => {
   });
 
   it.each([
-    [['spec.nn', '--format', 'json'], 2, '--run N is required'],
     [['spec.nn', '--run', '1'], 2, '--format json|pytorch|onnx|safetensors is required'],
     [['spec.nn', '--run', '1', '--format', 'tflite'], 2, '--format must be json, pytorch, onnx or safetensors'],
     [['spec.nn', '--run', '0', '--format', 'json'], 2, '--run needs a whole number'],
@@ -222,7 +221,27 @@ describe('nn export --format json', () => {
   it('--help prints the usage on stdout and exits 0', () => {
     const res = run(['--help'], workspace(XOR).dir);
     expect(res.status).toBe(0);
-    expect(res.stdout).toContain('usage: nn export FILE --run N --format json|pytorch|onnx|safetensors [--out PATH] [--epochs N]');
+    expect(res.stdout).toContain('usage: nn export FILE [--run N] --format json|pytorch|onnx|safetensors [--out PATH] [--epochs N]');
+  });
+
+  it('exports the only run of a file without --run, and asks which when there are several', () => {
+    const { dir } = workspace(XOR);
+    const only = run(['spec.nn', '--format', 'json'], dir);
+    expect(only.status).toBe(0);
+    expect(only.stdout).toBe(run(['spec.nn', '--run', '1', '--format', 'json'], dir).stdout);
+    const two = workspace(XOR + XOR.slice(XOR.indexOf('train ')));
+    const asked = run(['spec.nn', '--format', 'json'], two.dir);
+    expect(asked.status).toBe(2);
+    expect(asked.stdout).toBe('');
+    expect(asked.stderr).toBe('nn export: spec.nn has 2 train blocks: say which to export with --run N (1 to 2)\n');
+  });
+
+  it('writes every format to stdout with --out -, so a redirect gets it', () => {
+    const { dir } = workspace(XOR);
+    const script = run(['spec.nn', '--format', 'pytorch', '--out', '-'], dir);
+    expect(script.status).toBe(0);
+    expect(script.stdout.startsWith('#!/usr/bin/env python3\n')).toBe(true);
+    expect(existsSync(join(dir, 'spec.run1.py'))).toBe(false);
   });
 
   it('parses arguments in any order', () => {

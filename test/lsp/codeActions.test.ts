@@ -5,7 +5,8 @@ import { codeActions } from '../../server/src/lsp/codeActions';
 import { toDiagnostic } from '../../server/src/lsp/convert';
 import type { DocumentState } from '../../server/src/lsp/state';
 import { resultProblem } from '../../server/src/present/results';
-import { applyEdits, dedent, fixture, trainAll, URI } from './harness';
+import { runStateOf } from '../../server/src/training/runState';
+import { applyEdits, dedent, fixture, trainAll, URI, withOutcomes } from './harness';
 
 function actionsAt(state: DocumentState, offset: number): CodeAction[] {
   const position = state.lines.positionAt(offset);
@@ -112,9 +113,9 @@ describe('quick fixes', () => {
     const run = fx.state.check.runs[0];
     const outcome = outcomes.get(run.key)!;
     expect(outcome.result!.stopped).toBe('diverged');
-    const problem = resultProblem(fx.state.check, run, { phase: 'diverged', progress: null, outcome, failure: null, estimate: 0 }, fx.state.text);
+    const problem = resultProblem(fx.state.check, run, runStateOf({ live: null, cached: { outcome, record: null }, failure: null, estimate: 0 }), fx.state.text);
     expect(problem?.code).toBe('diverged');
-    const state: DocumentState = { ...fx.state, outcomes, results: [problem!] };
+    const state: DocumentState = { ...withOutcomes(fx.state, outcomes), results: [problem!] };
     const actions = actionsAt(state, fx.offset);
     const titles = actions.map((a) => a.title);
     expect(titles).toContain("Add normalize zscore to data 'big'");
@@ -149,9 +150,9 @@ describe('quick fixes', () => {
     const { outcomes } = trainAll(fx.state);
     const run = fx.state.check.runs[0];
     const outcome = outcomes.get(run.key)!;
-    const problem = resultProblem(fx.state.check, run, { phase: 'done', progress: null, outcome, failure: null, estimate: 0 }, fx.state.text);
+    const problem = resultProblem(fx.state.check, run, runStateOf({ live: null, cached: { outcome, record: null }, failure: null, estimate: 0 }), fx.state.text);
     expect(problem?.code).toBe('target-missed');
-    const state: DocumentState = { ...fx.state, outcomes, results: [problem!] };
+    const state: DocumentState = { ...withOutcomes(fx.state, outcomes), results: [problem!] };
     const actions = actionsAt(state, fx.offset);
     expect(actions.map((a) => a.title)).toEqual(expect.arrayContaining(['Try seed 1', 'Add momentum 0.9', 'Set epochs to 10']));
     const seeded = apply(state.text, actions.find((a) => a.title === 'Try seed 1')!.edit!.changes![URI]);

@@ -66,7 +66,30 @@ describe('completion', () => {
     ['nothing inside a comment', 'network n {\n  # layer $0\n}', []],
     ['file statements', 'data d from "d.csv" {\n  $0\n}', ['inputs', 'target', 'normalize', 'header']],
     ['header values', 'data d from "d.csv" {\n  header $0\n}', ['yes', 'no']],
+    // The statement on the cursor's line is the one being written: it is offered again.
+    ['the statement being rewritten, at the start of its line', `${NET}train xor on table {\n  loss mse\n  $0optimizer sgd rate 0.5\n  epochs 100\n}`, ['optimizer', 'batch', 'seed', 'stop', 'validate', 'precision', 'start', 'expect']],
+    ['the input being rewritten', 'network n {\n  $0input 2\n  layer h 4 tanh\n}', ['input', 'layer', 'layer (snippet)']],
+    ['a file statement being rewritten', 'data d from "d.csv" {\n  $0target y\n}', ['inputs', 'target', 'normalize', 'header']],
+    ['normalize being rewritten', 'data d {\n  $0normalize zscore\n  0 -> 1\n}', ['normalize']],
   ])('%s', (_, spec, expected) => check(spec, expected));
+
+describe('the train block snippet', () => {
+  const snippetOf = (spec: string) => (items(spec).list.find((i) => i.label === 'train block')!.textEdit as { newText: string }).newText;
+  it.each([
+    ['a softmax network', 'network n {\n  input 2\n  layer out 3 softmax\n}\ndata d {\n  0 0 -> 1 0 0\n}\n$0', 'cross_entropy,mse'],
+    ['one sigmoid unit on 0/1 targets', `${NET}$0`, 'cross_entropy,mse'],
+    ['one sigmoid unit on other targets', 'network n {\n  input 1\n  layer out 1 sigmoid\n}\ndata d {\n  0 -> 0.5\n}\n$0', 'mse,cross_entropy'],
+    ['a linear output (regression)', 'network n {\n  input 1\n  layer out 1 linear\n}\ndata d {\n  0 -> 3\n}\n$0', 'mse,cross_entropy'],
+  ])('puts first the loss that goes with %s', (_, spec, losses) => {
+    expect(snippetOf(spec)).toContain(`loss \${3|${losses}|}`);
+  });
+
+  it('makes the optimizer, its rate and the epochs tab stops', () => {
+    const text = snippetOf(`${NET}$0`);
+    expect(text).toContain('optimizer ${4|sgd,adam|} rate ${5:0.1}');
+    expect(text).toContain('epochs ${6:1000}');
+  });
+});
 
   it('offers every CSV column inside a from block, even while the statement is half-typed', () => {
     const files = { '/work/d.csv': 'a,b c,"say ""hi""",label\n1,2,3,x\n3,4,5,y\n' };

@@ -4,8 +4,9 @@ import { exportedModel } from '../../server/src/export/formats';
 import { codeLenses } from '../../server/src/lsp/codeLens';
 import { exportModel } from '../../server/src/lsp/exportModel';
 import type { DocumentState } from '../../server/src/lsp/state';
-import type { ExportFormat, RunStatus } from '../../server/src/protocol';
-import { fixture, trainedFixture, URI } from './harness';
+import type { ExportFormat } from '../../server/src/protocol';
+import { Trainer } from '../../server/src/nn/trainer';
+import { fixture, liveJob, outcomeOf, trainedFixture, URI, withOutcomes, withParts } from './harness';
 
 /** zscore fitted on a 25% split: the PyTorch script's training part must be rebuilt exactly as the trainer made it. */
 const SPEC = `
@@ -44,10 +45,9 @@ const FORMATS: [ExportFormat, string][] = [
   ['safetensors', 'spec.run1.safetensors'],
 ];
 
-/** The state with the run's status set, as the server builds it from the host. */
-function withPhase(state: DocumentState, phase: RunStatus['phase']): DocumentState {
-  const status = { line: 0, index: 1, network: 'fit', data: 'points', phase, epoch: 0, epochs: 120, loss: null, validationLoss: null, accuracy: null, seconds: 0, summary: '' };
-  return { ...state, statuses: [status] };
+/** The state of a run that trains: its one state and status, as the server builds them from the host. */
+function training(state: DocumentState): DocumentState {
+  return withParts(state, (run) => ({ live: liveJob(new Trainer(run.network, run.data, run.settings), run, 3, 0.5), cached: null, failure: null, estimate: 1 }));
 }
 
 describe('nn/exportModel', () => {
@@ -58,7 +58,7 @@ describe('nn/exportModel', () => {
     const answer = exportModel(state, { uri: URI, line: position.line + 3, format });
     if ('error' in answer) throw new Error(answer.error);
     expect(answer.fileName).toBe(fileName);
-    const expected = exportedModel(format, run, state.outcomes.get(run.key)!.result!, () => trainer.trainingPart(), { specPath: 'spec.nn', scriptName: fileName });
+    const expected = exportedModel(format, run, outcomeOf(state, run)!.result!, () => trainer.trainingPart(), { specPath: 'spec.nn', scriptName: fileName });
     expect(Buffer.from(answer.data, 'base64').equals(Buffer.from(expected))).toBe(true);
   });
 
@@ -68,7 +68,7 @@ describe('nn/exportModel', () => {
     expect(exportModel(untrained.state, { uri: URI, line, format: 'onnx' })).toEqual({
       error: 'Run 1 (fit on points) has not been trained yet: train it (NN: Train Network), then export it.',
     });
-    expect(exportModel(withPhase(untrained.state, 'running'), { uri: URI, line, format: 'onnx' })).toEqual({
+    expect(exportModel(training(untrained.state), { uri: URI, line, format: 'onnx' })).toEqual({
       error: 'Run 1 (fit on points) is still training; export it when it has finished.',
     });
     // ⏭ Step leaves an outcome without a finished training: nothing to export either.
@@ -86,13 +86,20 @@ describe('nn/exportModel', () => {
   it('is offered as a lens after a finished or stopped training, in VS Code only', () => {
     const { state, position } = trainedFixture(SPEC);
     const exportLens = (s: DocumentState) => codeLenses(s).find((l) => l.command?.command === 'nn.exportModel');
-    const done = exportLens(withPhase(state, 'done'));
+    const run = state.check.runs[0];
+    const outcome = outcomeOf(state, run)!;
+    expect(state.statuses[0].phase).toBe('done');
+    const done = exportLens(state);
     expect(done?.command).toEqual({ title: '$(export) Export…', command: 'nn.exportModel', arguments: [URI, position.line] });
     expect(done?.range.start.line).toBe(position.line);
-    expect(exportLens(withPhase(state, 'cancelled'))).toBeDefined();
-    // Not before training, not while training, not for a client without the VS Code command.
-    expect(exportLens(withPhase(fixture(SPEC).state, 'idle'))).toBeUndefined();
-    expect(exportLens(withPhase(state, 'running'))).toBeUndefined();
-    expect(exportLens(withPhase({ ...state, client: { ...state.client, commandLinks: false } }, 'done'))).toBeUndefined();
+    const stopped = withOutcomes(state, new Map([[run.key, { ...outcome, result: { ...outcome.result!, stopped: 'cancelled' as const } }]]));
+    expect(stopped.statuses[0].phase).toBe('cancelled');
+    expect(exportLens(stopped)).toBeDefined();
+    // Not before training, not while training (again), not for a client without the VS Code command.
+    expect(exportLens(fixture(SPEC).state)).toBeUndefined();
+    const retraining = withParts(state, (r) => ({ live: liveJob(new Trainer(r.network, r.data, r.settings), r, 3, 0.5), cached: { outcome, record: null }, failure: null, estimate: 1 }));
+    expect(retraining.statuses[0].phase).toBe('running');
+    expect(exportLens(retraining)).toBeUndefined();
+    expect(exportLens({ ...state, client: { ...state.client, commandLinks: false } })).toBeUndefined();
   });
 });

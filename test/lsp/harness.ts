@@ -6,7 +6,13 @@ import { LineIndex } from '../../server/src/language/positions';
 import type { Position } from '../../server/src/language/positions';
 import type { DocumentState } from '../../server/src/lsp/state';
 import { Trainer } from '../../server/src/nn/trainer';
+import type { SampleExplanation } from '../../server/src/nn/types';
+import { runStatus } from '../../server/src/present/summary';
 import type { RunOutcome } from '../../server/src/training/outcome';
+import { runStateOf, type RunParts } from '../../server/src/training/runState';
+import type { LiveJob } from '../../server/src/training/actor';
+import type { RunSpec } from '../../server/src/language/model';
+import { LiveSnapshots } from '../../server/src/present/snapshots';
 
 export const URI = 'file:///work/spec.nn';
 
@@ -48,16 +54,68 @@ export function fixture(
     text,
     lines,
     check: check(text, checkOptions),
-    outcomes: new Map(),
+    runStates: [],
     statuses: [],
     results: [],
     workspaceTrusted: true,
     client: { markdown: true, commandLinks: true, icons: true },
     checkOptions,
   };
-  const withOutcomes = options.outcomes ? { ...state, outcomes: options.outcomes(state) } : state;
   const offset = Math.max(0, cursor);
-  return { state: withOutcomes, offset, position: lines.positionAt(offset) };
+  return { state: withOutcomes(state, options.outcomes ? options.outcomes(state) : new Map()), offset, position: lines.positionAt(offset) };
+}
+
+/**
+ * The state with these outcomes as the host keeps them (by run key), each run's one state and
+ * status made by the same functions the server uses (training/runState.ts, present/summary.ts).
+ */
+export function withOutcomes(state: DocumentState, outcomes: ReadonlyMap<string, RunOutcome>): DocumentState {
+  return withParts(state, (run) => {
+    const outcome = outcomes.get(run.key);
+    return { live: null, cached: outcome ? { outcome, record: null } : null, failure: null, estimate: 0.01 };
+  });
+}
+
+/** The state with each run's parts as the host would keep them (a live job, an outcome, a failure). */
+export function withParts(state: DocumentState, parts: (run: RunSpec) => RunParts): DocumentState {
+  const runs = state.check.runs;
+  const runStates = runs.map((run) => runStateOf(parts(run)));
+  const statuses = runs.map((run, i) => runStatus(runStates[i], run, { line: state.lines.positionAt(run.keywordSpan.start).line, index: i + 1, runs }));
+  return { ...state, runStates, statuses };
+}
+
+/** Every inline row of the run's data through the trainer's weights now, as the worker explains them (null for other data). */
+function explainedRows(trainer: Trainer, run: RunSpec): SampleExplanation[] | null {
+  const data = run.data;
+  if (!data.rowSpans) return null;
+  return Array.from({ length: data.rows }, (_, r) =>
+    trainer.explain(
+      Array.from(data.inputs.subarray(r * data.inputWidth, (r + 1) * data.inputWidth)),
+      Array.from(data.targets.subarray(r * data.targetWidth, (r + 1) * data.targetWidth)),
+    ),
+  );
+}
+
+/** A training in progress as the host keeps it, with its latest live snapshot: the trainer's weights now. */
+export function liveJob(trainer: Trainer, run: RunSpec, epoch: number, loss: number): LiveJob {
+  const rows = explainedRows(trainer, run);
+  return {
+    kind: 'train',
+    version: 1,
+    handle: null,
+    started: true,
+    progress: { epoch, epochs: run.settings.epochs, loss, validationLoss: null, accuracy: null, seconds: 0.5 },
+    curve: [],
+    snapshots: new LiveSnapshots({ maxSnapshots: 40, maxValues: 1_000_000 }),
+    frame: null,
+    weights: { epoch, loss, layers: trainer.layers(), rows },
+    stopping: false,
+  };
+}
+
+/** The outcome a state holds for a run (what the host cached), for tests that compare numbers. */
+export function outcomeOf(state: DocumentState, run: { key: string }): RunOutcome | undefined {
+  return state.runStates[state.check.runs.findIndex((r) => r.key === run.key)]?.outcome ?? undefined;
 }
 
 /** The text after LSP text edits (applied from the last to the first, so positions stay valid). */
@@ -90,16 +148,10 @@ export function trainAll(state: DocumentState, options: { steps?: number } = {})
     let step = null;
     if (options.steps) for (let i = 0; i < options.steps; i++) step = trainer.step();
     else result = trainer.train();
-    const data = run.data;
-    const rows = data.rowSpans
-      ? Array.from({ length: data.rows }, (_, r) =>
-          trainer.explain(
-            Array.from(data.inputs.subarray(r * data.inputWidth, (r + 1) * data.inputWidth)),
-            Array.from(data.targets.subarray(r * data.targetWidth, (r + 1) * data.targetWidth)),
-          ),
-        )
+    const position = step
+      ? { from: 'initial' as const, steps: options.steps!, epoch: step.epoch, loss: trainer.trainingLoss(), layers: step.after }
       : null;
-    outcomes.set(run.key, { key: run.key, result, step, seconds: 0.01, rows });
+    outcomes.set(run.key, { key: run.key, result, step, seconds: 0.01, rows: explainedRows(trainer, run), position });
     trainers.set(run.key, trainer);
   }
   return { outcomes, trainers };
@@ -109,5 +161,5 @@ export function trainAll(state: DocumentState, options: { steps?: number } = {})
 export function trainedFixture(spec: string, options: { steps?: number; files?: Record<string, string> } = {}): Fixture & { trainers: Map<string, Trainer> } {
   const untrained = fixture(spec, { files: options.files });
   const { outcomes, trainers } = trainAll(untrained.state, options);
-  return { ...untrained, state: { ...untrained.state, outcomes }, trainers };
+  return { ...untrained, state: withOutcomes(untrained.state, outcomes), trainers };
 }

@@ -3,7 +3,9 @@ import { describe, expect, it } from 'vitest';
 import type { MarkupContent } from 'vscode-languageserver';
 import { hover, vector } from '../../server/src/lsp/hover';
 import { fixed, formatNumber } from '../../server/src/lsp/describe';
-import { fixture, trainedFixture, URI } from './harness';
+import { fixture, liveJob, outcomeOf, trainedFixture, URI, withOutcomes, withParts } from './harness';
+import { Trainer } from '../../server/src/nn/trainer';
+import { decimalsToShow } from '../../server/src/lsp/hover';
 import type { Fixture } from './harness';
 
 const XOR = `
@@ -68,7 +70,7 @@ describe('hover on a layer', () => {
   it('after training: W and b as the trainer has them, δ of the last update, the gradient norm', () => {
     const fx = trainedFixture(at(XOR, 'layer hid'));
     const run = fx.state.check.runs[0];
-    const layer = fx.state.outcomes.get(run.key)!.result!.layers[0];
+    const layer = outcomeOf(fx.state, run)!.result!.layers[0];
     const trainerLayer = fx.trainers.get(run.key)!.layers()[0];
     expect(Array.from(layer.weights)).toEqual(Array.from(trainerLayer.weights));
     const text = check(fx, [
@@ -92,7 +94,7 @@ describe('hover on a layer', () => {
     const fx = trainedFixture(at(XOR, 'layer ou'));
     const text = check(fx, ['z⁽²⁾ = W⁽²⁾h + b⁽²⁾,  ŷ = σ(z⁽²⁾)', 'δ⁽²⁾ = (ŷ − y) ⊙ ŷ(1 − ŷ)']);
     expect(text.split('\n')).toContainEqual(expect.stringMatching(/^\s+h₁\s+h₂\s+h₃\s+h₄\s+b$/));
-    const layer = fx.state.outcomes.get(fx.state.check.runs[0].key)!.result!.layers[1];
+    const layer = outcomeOf(fx.state, fx.state.check.runs[0])!.result!.layers[1];
     expect(tableRow(text, 'ŷ₁').map((v) => fixed(v, 3))).toEqual([...Array.from(layer.weights), layer.biases[0]].map((v) => fixed(v, 3)));
   });
 
@@ -144,9 +146,9 @@ describe('hover on a layer', () => {
 
   it('after a step: W before, the gradient and W after, which differ by −η × gradient', () => {
     const fx = trainedFixture(at(XOR, 'layer ou'), { steps: 1 });
-    const step = fx.state.outcomes.get(fx.state.check.runs[0].key)!.step!;
+    const step = outcomeOf(fx.state, fx.state.check.runs[0])!.step!;
     const text = check(fx, ['W⁽²⁾ ← W⁽²⁾ − η ∂L/∂W⁽²⁾,  b⁽²⁾ ← b⁽²⁾ − η ∂L/∂b⁽²⁾']);
-    expect(text).toContain('$(debug-step-over) update 1 (epoch 1) · batch of 4');
+    expect(text).toMatch(/\$\(debug-step-over\) \*\*step 1 · epoch 1 · loss [\d.]+\*\* — from the initial weights · batch of 4 · batch loss [\d.]+ \(before the update\)/);
     const before = tableRow(text, 'ŷ₁', 'before:');
     const gradient = tableRow(text, 'ŷ₁', '∂L/∂W⁽²⁾ =');
     const after = tableRow(text, 'ŷ₁', 'after:');
@@ -288,10 +290,11 @@ describe('hover with incomplete outcomes', () => {
       stopped: 'diverged' as const, epochs: 1, loss: null, accuracy: null, validationLoss: null, validationAccuracy: null,
       finalLoss: null, final: null, history: { epoch: new Float64Array(0), loss: new Float64Array(0), accuracy: null, validationLoss: null, validationAccuracy: null }, layers: [], normalization: null, trainRows: 4, validationRows: 0, updates: 0,
     };
-    const state = { ...fx.state, outcomes: new Map([[run.key, { key: run.key, result: empty, step: null, seconds: 0, rows: [] }]]) };
+    const outcomes = new Map([[run.key, { key: run.key, result: empty, step: null, seconds: 0, rows: [] }]]);
+    const state = withOutcomes(fx.state, outcomes);
     expect(hover(state, { textDocument: { uri: URI }, position: fx.position })).not.toBeNull();
     const row = fixture(at(XOR, '  0 1'));
-    expect(hover({ ...row.state, outcomes: state.outcomes }, { textDocument: { uri: URI }, position: row.position })).not.toBeNull();
+    expect(hover(withOutcomes(row.state, outcomes), { textDocument: { uri: URI }, position: row.position })).not.toBeNull();
   });
 });
 
@@ -300,5 +303,110 @@ describe('hover on input', () => {
     const text = hoverText(fixture(at(XOR, 'inp')))!;
     expect(text).toContain("**input 2** — x = (x₁, x₂): x1, x2 of data 'table', in train xor on table (line 14)");
     expect(text).toContain('The width of the input vector x');
+  });
+});
+
+describe('hover while a run trains (docs/editor.md "Hovers")', () => {
+  it('shows the live weights, marked with their epoch, and each row through them', () => {
+    const fx = fixture(at(XOR, 'layer hid'));
+    const run = fx.state.check.runs[0];
+    const trainer = new Trainer(run.network, run.data, run.settings);
+    for (let i = 0; i < 57; i++) trainer.step();
+    const state = withParts(fx.state, () => ({ live: liveJob(trainer, run, 57, 0.2113), cached: null, failure: null, estimate: 1 }));
+    const text = hoverText({ ...fx, state })!;
+    expect(text).toContain('$(pulse) **epoch 57 · loss 0.211 · live**: the training\'s latest snapshot');
+    // The numbers are the trainer's as they are now, not "not trained yet".
+    expect(text).not.toContain('not trained yet');
+    const layer = trainer.layers()[0];
+    expect(tableRow(text, 'h₁')[0]).toBeCloseTo(layer.weights[0], 3);
+    expect(text).toContain(`δ⁽¹⁾ of the last update (batch mean): ${vector(layer.delta)}`);
+    expect(text).toContain('· epoch 57 · live · rate 0.5');
+    // The lens and status bar say the same epoch and loss.
+    expect(state.statuses[0].position).toBe('epoch 57 · loss 0.211');
+
+    const row = fixture(at(XOR, '  0 1'));
+    const rowText = hoverText({ ...row, state: withParts(row.state, () => ({ live: liveJob(trainer, run, 57, 0.2113), cached: null, failure: null, estimate: 1 })) })!;
+    const explained = trainer.explain([0, 1], [1]);
+    expect(rowText).toContain(`ŷ = ${formatNumber(explained.output[0], 4)}`);
+    expect(rowText).toContain('through the live weights (epoch 57) of train xor on table (line 14)');
+  });
+
+  it('before the first snapshot, says it is on its way rather than offering Train', () => {
+    const fx = fixture(at(XOR, 'layer hid'));
+    const run = fx.state.check.runs[0];
+    const job = { ...liveJob(new Trainer(run.network, run.data, run.settings), run, 0, NaN), weights: null, progress: null };
+    const text = hoverText({ ...fx, state: withParts(fx.state, () => ({ live: job, cached: null, failure: null, estimate: 1 })) })!;
+    expect(text).toContain('training: its first snapshot of the weights is on its way.');
+    expect(text).not.toContain('not trained yet');
+  });
+});
+
+describe('hover after Reset and Step (docs/editor.md "Step and Reset")', () => {
+  it('after Reset: the initial weights at epoch 0, with their loss', () => {
+    const fx = fixture(at(XOR, 'layer hid'));
+    const run = fx.state.check.runs[0];
+    const trainer = new Trainer(run.network, run.data, run.settings);
+    const outcome = { key: run.key, result: null, step: null, seconds: 0, rows: null, position: { from: 'initial' as const, steps: 0, epoch: 0, loss: trainer.trainingLoss(), layers: trainer.layers() } };
+    const state = withOutcomes(fx.state, new Map([[run.key, outcome]]));
+    const text = hoverText({ ...fx, state })!;
+    expect(text).toContain(`**initial weights · epoch 0 · loss ${state.statuses[0].position.split('loss ')[1]}** (Reset)`);
+    expect(text).toContain('δ⁽¹⁾: no update yet');
+    expect(tableRow(text, 'h₂')[1]).toBeCloseTo(trainer.layers()[0].weights[3], 3);
+    expect(state.statuses[0]).toMatchObject({ phase: 'stepped', step: 0, stepFrom: 'initial', epoch: 0 });
+  });
+
+  it('shows W before and after with the digits the update changed, and ΔW itself', () => {
+    // A tiny rate: the update moves W in the fifth decimal, which three decimals would hide.
+    const spec = XOR.replace('optimizer sgd rate 0.5', 'optimizer sgd rate 0.0005');
+    const fx = trainedFixture(at(spec, 'layer hid'), { steps: 1 });
+    const step = outcomeOf(fx.state, fx.state.check.runs[0])!.step!;
+    const text = hoverText(fx)!;
+    const before = tableRow(text, 'h₁', 'before:');
+    const after = tableRow(text, 'h₁', 'after:');
+    // Some shown digit differs between before and after, as the weights do.
+    expect(before.some((v, j) => v !== after[j])).toBe(true);
+    const change = tableRow(text, 'h₁', 'ΔW⁽¹⁾ =');
+    expect(change[0]).toBeCloseTo(step.after[0].weights[0] - step.before[0].weights[0], 8);
+    expect(change[0]).not.toBe(0);
+  });
+
+  it.each([
+    [0.5, 3],
+    [0.004, 4],
+    [0.00002, 6],
+    [0, 3],
+  ])('decimals for a largest change of %s: %s', (largest, decimals) => {
+    expect(decimalsToShow({ weights: Float64Array.of(largest / 2, -largest), biases: Float64Array.of(0) })).toBe(decimals);
+  });
+});
+
+describe('a network with several runs (docs/editor.md "Several runs of one network")', () => {
+  const TWO = `${XOR}
+train xor on table {
+  loss mse
+  optimizer sgd rate 0.5
+  epochs 300
+  seed 7
+}
+`;
+  it('shows each run\'s weights, named by its line', () => {
+    const fx = trainedFixture(at(TWO, 'layer hid'));
+    const [first, second] = fx.state.check.runs;
+    const text = hoverText(fx)!;
+    expect(text).toContain(`**train xor on table (line 14)** · ${fx.state.statuses[0].position}`);
+    expect(text).toContain(`**train xor on table (line 21)** · ${fx.state.statuses[1].position}`);
+    const one = outcomeOf(fx.state, first)!.result!.layers[0];
+    const two = outcomeOf(fx.state, second)!.result!.layers[0];
+    expect(one.weights[0]).not.toBe(two.weights[0]);
+    expect(tableRow(text, 'h₁', '(line 14)')[0]).toBeCloseTo(one.weights[0], 3);
+    expect(tableRow(text, 'h₁', '(line 21)')[0]).toBeCloseTo(two.weights[0], 3);
+    expect(fx.state.statuses.map((s) => s.title)).toEqual(['xor on table (line 14)', 'xor on table (line 21)']);
+  });
+
+  it('explains a row through each run\'s weights', () => {
+    const fx = trainedFixture(at(TWO, '  0 1'));
+    const text = hoverText(fx)!;
+    expect(text).toContain('through the trained weights of train xor on table (line 14)');
+    expect(text).toContain('through the trained weights of train xor on table (line 21)');
   });
 });

@@ -12,7 +12,7 @@ import { definition, prepareRename, references } from '../../server/src/lsp/navi
 import { semanticTokens } from '../../server/src/lsp/semanticTokens';
 import type { DocumentState } from '../../server/src/lsp/state';
 import { documentSymbols } from '../../server/src/lsp/symbols';
-import { fixture, trainAll, URI } from './harness';
+import { fixture, trainAll, URI, withOutcomes } from './harness';
 
 const examplesDir = join(__dirname, '..', '..', 'examples');
 const files: Record<string, string> = {};
@@ -50,7 +50,7 @@ describe('robustness', () => {
     expect(exercise(state, offsets)).toBeGreaterThan(0);
     // One step gives every run an outcome with per-layer states and (for inline data) explained rows.
     const { outcomes } = trainAll(state, { steps: 1 });
-    const stepped = { ...state, outcomes };
+    const stepped = withOutcomes(state, outcomes);
     expect(exercise(stepped, offsets)).toBeGreaterThan(0);
   });
 

@@ -3,11 +3,11 @@ import { describe, expect, it } from 'vitest';
 import type { CodeAction, TextEdit } from 'vscode-languageserver';
 import { codeActions, resolveCodeAction } from '../../server/src/lsp/codeActions';
 import { EAGER_PARAMETERS } from '../../server/src/lsp/saveWeights';
-import type { DocumentState } from '../../server/src/lsp/state';
+import { runStateOf, type DocumentState } from '../../server/src/lsp/state';
 import { Trainer } from '../../server/src/nn/trainer';
 import { checkedWithoutErrors } from '../support/check';
 import { xorSpec } from '../training/helpers';
-import { applyEdits, fixture, trainAll, URI } from './harness';
+import { applyEdits, fixture, trainAll, URI, withOutcomes } from './harness';
 
 function actionsOnLine(state: DocumentState, line: number, only?: string[]): CodeAction[] {
   const position = { line, character: 0 };
@@ -25,7 +25,7 @@ const TRAIN_LINE = spec('').split('\n').indexOf('train xor on table {');
 /** The state with every run trained (or stepped), as the worker leaves it. */
 function trained(text: string, steps?: number): DocumentState {
   const { state } = fixture(text);
-  return { ...state, outcomes: trainAll(state, steps ? { steps } : {}).outcomes };
+  return withOutcomes(state, trainAll(state, steps ? { steps } : {}).outcomes);
 }
 
 describe('saving a run\'s weights as a declaration', () => {
@@ -46,7 +46,7 @@ describe('saving a run\'s weights as a declaration', () => {
   it.each(['f64', 'f32'] as const)('%s: writes every W and b so that they read back as the same bits', (precision) => {
     const text = spec(`  optimizer sgd rate 0.5\n  epochs 40\n  seed 3\n  precision ${precision}`);
     const state = trained(text);
-    const result = state.outcomes.get(state.check.runs[0].key)!.result!;
+    const result = runStateOf(state, state.check.runs[0])!.outcome!.result!;
     const saved = apply(text, actionsOnLine(state, TRAIN_LINE)[0].edit!.changes![URI]);
     expect(saved).toContain(`# weights of train xor on table after epoch 40, loss `);
     expect(saved).toMatch(/\nweights xor_trained for xor \{\n  hidden W [^\n]+\n  hidden W [^\n]+\n  hidden W [^\n]+\n  hidden b [^\n]+\n  output W [^\n]+\n  output b [^\n]+\n\}\n\ntrain xor on table \{/);
@@ -99,11 +99,11 @@ describe('saving a run\'s weights as a declaration', () => {
   it('after ⏭ Step saves the stepped weights', () => {
     const text = spec('  optimizer sgd rate 0.5\n  epochs 5');
     const state = trained(text, 3);
-    const step = state.outcomes.get(state.check.runs[0].key)!.step!;
+    const step = runStateOf(state, state.check.runs[0])!.outcome!.step!;
     const [save] = actionsOnLine(state, TRAIN_LINE);
     expect(save.title).toBe("Save trained weights as 'weights xor_stepped'");
     const saved = apply(text, save.edit!.changes![URI]);
-    expect(saved).toContain('# weights of train xor on table after update 3 (⏭ Step, epoch 3)');
+    expect(saved).toContain('# weights of train xor on table after step 3 (epoch 3)');
     const layers = checkedWithoutErrors(saved).weights.get('xor_stepped')!.layers;
     expect(bits(layers[0].weights)).toEqual(bits(step.after[0].weights));
   });
@@ -134,7 +134,7 @@ describe('saving a run\'s weights as a declaration', () => {
 
   it('is not offered for a run that diverged', () => {
     const state = trained('network n {\n  input 1\n  layer 1 linear\n}\ndata big {\n  1000 -> 1\n  3000 -> 2\n}\ntrain n on big {\n  optimizer sgd rate 100\n  epochs 50\n}\n');
-    expect(state.outcomes.get(state.check.runs[0].key)!.result!.stopped).toBe('diverged');
+    expect(runStateOf(state, state.check.runs[0])!.outcome!.result!.stopped).toBe('diverged');
     expect(actionsOnLine(state, 8)).toEqual([]);
   });
 });

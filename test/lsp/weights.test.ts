@@ -10,7 +10,7 @@ import { definition, prepareRename, references, rename } from '../../server/src/
 import { classify } from '../../server/src/lsp/semanticTokens';
 import { documentSymbols } from '../../server/src/lsp/symbols';
 import type { DocumentState } from '../../server/src/lsp/state';
-import { applyEdits, fixture, textOf, trainAll, URI } from './harness';
+import { applyEdits, fixture, textOf, trainAll, URI, withOutcomes } from './harness';
 
 const textDocument = { uri: URI };
 
@@ -119,7 +119,7 @@ describe('hovers', () => {
     const before = hoverAt(state, layer)!;
     expect(before).toContain('W⁽¹⁾ and b⁽¹⁾ before training: given by weights given, line 10');
     expect(before.split('\n')).toContainEqual(expect.stringMatching(/^h₂\s+0\.250\s+0\.300\s+0\.350$/));
-    const trained = { ...state, outcomes: trainAll(state).outcomes };
+    const trained = withOutcomes(state, trainAll(state).outcomes);
     expect(hoverAt(trained, layer)).toContain('started from the weights given by weights given, line 10');
     expect(hoverAt(state, after(state.text, '\ntrai'))).toContain('start from given');
   });

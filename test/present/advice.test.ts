@@ -7,6 +7,7 @@ import { trainCommand } from '../../server/src/cli/train';
 import type { RunSpec } from '../../server/src/language/model';
 import { Trainer } from '../../server/src/nn/trainer';
 import type { RunState } from '../../server/src/training/host';
+import { runStateOf } from '../../server/src/training/runState';
 import { resultProblem } from '../../server/src/present/results';
 import { checkedWithoutErrors } from '../support/check';
 import { collectingIo } from '../support/cliIo';
@@ -21,7 +22,7 @@ function editorResult(text: string) {
   const check = checkedWithoutErrors(text);
   const run: RunSpec = check.runs[0];
   const result = new Trainer(run.network, run.data, run.settings).train();
-  const state: RunState = { phase: 'done', progress: null, outcome: { key: run.key, result, step: null, seconds: 0.01, rows: null }, failure: null, estimate: 0 };
+  const state: RunState = runStateOf({ live: null, cached: { outcome: { key: run.key, result, step: null, seconds: 0.01, rows: null }, record: null }, failure: null, estimate: 0 });
   return resultProblem(check, run, state, text)!;
 }
 

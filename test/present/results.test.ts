@@ -5,6 +5,7 @@ import type { RunSpec } from '../../server/src/language/model';
 import type { Fix } from '../../server/src/language/problems';
 import type { TrainResult } from '../../server/src/nn/types';
 import type { RunState } from '../../server/src/training/host';
+import { runStateOf } from '../../server/src/training/runState';
 import { missAdvice, resultProblem } from '../../server/src/present/results';
 import { formatLoss, formatLossAgainst, formatSeconds } from '../../server/src/present/summary';
 import { checked } from '../training/helpers';
@@ -79,7 +80,7 @@ function diverged(run: RunSpec, epoch: number): RunState {
     validationRows: 0,
     updates: epoch - 1,
   };
-  return { phase: 'diverged', progress: null, outcome: { key: run.key, result, step: null, seconds: 0.01, rows: null }, failure: null, estimate: 0 };
+  return runStateOf({ live: null, cached: { outcome: { key: run.key, result, step: null, seconds: 0.01, rows: null }, record: null }, failure: null, estimate: 0 });
 }
 
 function apply(text: string, fix: Fix): string {
@@ -129,6 +130,20 @@ describe('advice when a run misses its target', () => {
     ['a short run still falling (5 epochs are not stuck)', [0.3, 0.25, 0.2, 0.16, 0.13], 'still falling'],
     ['a short flat run', [0.126, 0.126, 0.126], 'may be stuck'],
   ])('%s', (_name, losses, words) => {
-    expect(missAdvice(losses)).toContain(words);
+    expect(missAdvice(losses, { epochs: losses.length, optimizer: { kind: 'sgd', rate: 0.5, momentum: 0 } })).toContain(words);
+  });
+
+  it('never suggests what the run already does', () => {
+    const sgd = { epochs: 100, optimizer: { kind: 'sgd' as const, rate: 0.5, momentum: 0 } };
+    expect(missAdvice(flat, sgd)).toBe('The run may be stuck: try another seed, more hidden units, or momentum.');
+    expect(missAdvice(flat, { ...sgd, optimizer: { ...sgd.optimizer, momentum: 0.9 } })).toBe('The run may be stuck: try another seed or more hidden units.');
+    expect(missAdvice(flat, { epochs: 100, optimizer: { kind: 'adam', rate: 0.01, beta1: 0.9, beta2: 0.999, epsilon: 1e-8 } })).not.toMatch(/momentum/);
+  });
+
+  it('says the epochs were cut when --epochs ran fewer than the file asks for', () => {
+    const cut = { epochs: 10, optimizer: { kind: 'sgd' as const, rate: 0.5, momentum: 0.9 } };
+    expect(missAdvice(flat.slice(0, 10), cut, 20000)).toBe('The run stopped after the 10 epochs --epochs allows (the file asks for 20000): run it without --epochs, or with more.');
+    // More epochs than written is not a cut.
+    expect(missAdvice(flat.slice(0, 10), cut, 5)).toMatch(/may be stuck/);
   });
 });

@@ -21,7 +21,10 @@ function view(part: Partial<TrainingView>): TrainingView {
   return {
     uri: 'file:///a.nn',
     version: 1,
-    status: { line: 0, index: 1, network: 'n', data: 'd', phase: 'running', epoch: 0, epochs: 10, loss: null, validationLoss: null, accuracy: null, seconds: 0, summary: '' },
+    status: {
+      line: 0, index: 1, network: 'n', data: 'd', phase: 'running', epoch: 0, epochs: 10, loss: null, validationLoss: null, accuracy: null, seconds: 0,
+      summary: '', position: 'epoch 0 · loss n/a', step: null, stepFrom: null, stopping: false, target: null, title: 'n on d',
+    },
     inputNames: ['x', 'y'],
     curve: [],
     snapshots: [],

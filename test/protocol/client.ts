@@ -65,6 +65,8 @@ export class LspClient {
   readonly runStatuses: RunStatusParams[] = [];
   readonly progress: { token: unknown; value: { kind: string; message?: string; percentage?: number; cancellable?: boolean } }[] = [];
   codeLensRefreshes = 0;
+  /** Called on every workspace/codeLens/refresh, after it is counted: a test can act as an editor's lens controller. */
+  onCodeLensRefresh: () => void = () => undefined;
   /** What the server announced in its initialize answer. */
   capabilities: Record<string, unknown> = {};
   /** Settings the client answers workspace/configuration with; tests may change them. */
@@ -148,6 +150,7 @@ export class LspClient {
     connection.onRequest('window/workDoneProgress/create', () => null);
     connection.onRequest('workspace/codeLens/refresh', () => {
       client.codeLensRefreshes++;
+      client.onCodeLensRefresh();
       client.wake();
       return null;
     });
@@ -268,6 +271,11 @@ export class LspClient {
     }
     this.connection.dispose();
     this.disposeServer();
+  }
+
+  /** Something a waiter may be waiting for changed outside the messages (a test's own timer): check the waiters again. */
+  recheck(): void {
+    this.wake();
   }
 
   private wake(): void {

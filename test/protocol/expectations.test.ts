@@ -155,6 +155,37 @@ describe('expectations in the editor', () => {
     expect(events.slice(before).filter((e) => e.kind !== 'record')).toEqual([]);
   });
 
+  it('takes the verdicts away from every view while Step has moved the weights, and a retrain brings them back', async () => {
+    client = await LspClient.inProcess({ settings: { autoTrain: 'off' }, workspaceFolder: folder });
+    const uri = specFile('stepped.nn', SPEC);
+    const second = lineOf(SPEC, 'train n on d', lineOf(SPEC, 'train n on d') + 1);
+    client.open(uri, SPEC);
+    await client.waitForDiagnostics(uri, () => true);
+    const views = async () => {
+      const lenses = await client!.request<CodeLens[]>('textDocument/codeLens', { textDocument: { uri } });
+      const hints = await client!.request<InlayHint[]>('textDocument/inlayHint', { textDocument: { uri }, range: { start: { line: 0, character: 0 }, end: { line: 60, character: 0 } } });
+      return {
+        counts: lenses.map((l) => l.command?.title ?? '').filter((t) => /expectation/.test(t)),
+        verdicts: hints.filter((h) => /measured/.test(String(h.label))).map((h) => h.position.line),
+      };
+    };
+    await client.command('nn.train', uri, second);
+    const trained = await client.waitForDiagnostics(uri, (p) => p.diagnostics.filter(expectation).length === 1 && p.diagnostics.some((d) => d.code === 'target-missed' || d.code === 'trained'), 30_000);
+    expect(trained.diagnostics.filter(expectation)[0].range.start.line).toBe(lineOf(SPEC, 'expect accuracy > 99%', second));
+    expect(await views()).toEqual({ counts: ['$(error) 1 of 2 expectations met'], verdicts: [lineOf(SPEC, 'expect accuracy > 99%', second), lineOf(SPEC, 'expect loss > 0.01', second)] });
+
+    // One Step from the trained weights: they are no longer the training's final ones, so nothing is graded.
+    await client.command('nn.step', uri, second);
+    const stepped = await client.waitForDiagnostics(uri, (p) => p.diagnostics.some((d) => d.code === 'stepped'), 30_000);
+    expect(stepped.diagnostics.filter(expectation)).toEqual([]);
+    expect(await views()).toEqual({ counts: [], verdicts: [] });
+    // The Test Explorer agrees: its test trains the run again rather than grade weights Step moved.
+    const outcome = await client.request<TestOutcome>(RunTestRequest.method, { uri, id: 'n on d (2)' });
+    expect(outcome).toMatchObject({ status: 'failed', cached: false });
+    await client.waitForDiagnostics(uri, (p) => p.diagnostics.filter(expectation).length === 1 && !p.diagnostics.some((d) => d.code === 'stepped'), 30_000);
+    expect(await views()).toEqual({ counts: ['$(error) 1 of 2 expectations met'], verdicts: [lineOf(SPEC, 'expect accuracy > 99%', second), lineOf(SPEC, 'expect loss > 0.01', second)] });
+  });
+
   it('says a met expectation as an Information diagnostic to a client without inlay hints (Neovim 0.7)', async () => {
     const { inlayHint: _, ...textDocument } = VSCODE_CAPABILITIES.textDocument!;
     client = await LspClient.inProcess({ settings: { autoTrain: 'off' }, workspaceFolder: folder, capabilities: { ...VSCODE_CAPABILITIES, textDocument }, clientName: 'Neovim' });

@@ -1,7 +1,10 @@
 // The training host and its per-document actor, with real worker threads: stale answers dropped, cache by run key, prompt cancel, crash recovery, Step.
 
 import { afterEach, describe, expect, it } from 'vitest';
+import { Trainer } from '../../server/src/nn/trainer';
 import { TrainingHost } from '../../server/src/training/host';
+import type { RunOutcome } from '../../server/src/training/outcome';
+import { WorkerPool, type JobRequest } from '../../server/src/training/pool';
 import { bundledWorker, checked, Events, xorSpec } from './helpers';
 
 const URI = 'file:///spec.nn';
@@ -118,7 +121,7 @@ describe('training host', () => {
     expect(host.state(URI, short[0]).phase).toBe('done');
   });
 
-  it('terminates a worker that does not stop within the grace period', async () => {
+  it('terminates a worker that does not stop within the grace period, and keeps the run where the views last saw it', async () => {
     // One full batch of a wide network takes far longer than the 1 ms grace: only terminate() stops it.
     const rows = Array.from({ length: 400 }, (_, i) => `  ${i % 7} ${i % 5} -> ${i % 2}`).join('\n');
     const spec = `network wide {\n  input 2\n  layer 400 tanh\n  layer 400 tanh\n  layer 1 sigmoid\n}\ndata d {\n${rows}\n}\ntrain wide on d {\n  epochs 1000000\n}\n`;
@@ -127,9 +130,16 @@ describe('training host', () => {
     host.update(URI, 1, runs);
     host.train(URI, null, 60);
     await events.next((e) => e.kind === 'progress', 20_000, 'the run to make progress');
+    const seen = host.state(URI, runs[0]);
+    expect(seen.weights?.source).toBe('live');
     host.stop(URI, null);
+    expect(host.state(URI, runs[0])).toMatchObject({ phase: 'running', stopping: true });
     await events.next((e) => e.kind === 'cancelled', 5_000, 'the run to be abandoned');
-    expect(host.state(URI, runs[0]).phase).toBe('idle');
+    // Its last live snapshot and progress become its stopped result: not the state before it trained.
+    const stopped = host.state(URI, runs[0]);
+    expect(stopped.phase).toBe('cancelled');
+    expect(stopped.outcome?.result?.epochs).toBe(seen.weights!.epoch);
+    expect(Array.from(stopped.weights!.layers[0].weights)).toEqual(Array.from(seen.weights!.layers[0].weights));
 
     const short = checked(xorSpec(SHORT)).runs;
     host.update(URI, 2, short);
@@ -180,5 +190,111 @@ describe('training host', () => {
     const after = host.outcomes(URI).get(key)!;
     expect(after.result).toBe(trained.result);
     expect(Array.from(after.step!.before[0].weights)).toEqual(Array.from(trained.result!.layers[0].weights));
+  });
+});
+
+/** A host with SHORT trained to its end. */
+async function trained() {
+  const { host, events } = start();
+  const run = checked(xorSpec(SHORT)).runs[0];
+  host.update(URI, 1, [run]);
+  host.train(URI, null, 60);
+  await events.next((e) => e.kind === 'done', 20_000, 'the training');
+  return { host, events, run };
+}
+
+describe('Step and Reset (docs/editor.md "Step and Reset")', () => {
+  it('Reset puts a trained run back at the seed’s weights, and Step counts its updates from there', async () => {
+    const { host, events, run } = await trained();
+    const trainedEpochs = host.state(URI, run).outcome!.result!.epochs;
+
+    expect(host.reset(URI, run.key)).toBe(true);
+    await events.next((e) => e.kind === 'done', 10_000, 'the reset');
+    const reset = host.state(URI, run);
+    expect(reset.phase).toBe('stepped');
+    expect(reset.weights).toMatchObject({ source: 'initial', epoch: 0, position: { from: 'initial', steps: 0, epoch: 0 } });
+    // The trained result no longer describes the weights: it is gone with them.
+    expect(reset.outcome?.result).toBeNull();
+    const fresh = new Trainer(run.network, run.data, run.settings);
+    expect(Array.from(reset.weights!.layers[0].weights)).toEqual(Array.from(fresh.layers()[0].weights));
+    expect(reset.weights!.position!.loss).toBe(fresh.trainingLoss());
+
+    for (const count of [1, 2, 3]) {
+      expect(host.step(URI, run.key)).toBe(true);
+      await events.next((e) => e.kind === 'done', 10_000, `step ${count}`);
+      const report = fresh.step();
+      const state = host.state(URI, run);
+      expect(state.weights).toMatchObject({ source: 'stepped', epoch: report.epoch, position: { from: 'initial', steps: count } });
+      expect(Array.from(state.weights!.layers[1].weights)).toEqual(Array.from(report.after[1].weights));
+      expect(state.weights!.loss).toBe(fresh.trainingLoss());
+    }
+    expect(trainedEpochs).toBeGreaterThan(3);
+  });
+
+  it('Step after a finished run continues from its final weights, and says so', async () => {
+    const { host, events, run } = await trained();
+    const finished = host.state(URI, run).outcome!;
+    host.step(URI, run.key);
+    await events.next((e) => e.kind === 'done', 10_000, 'the step');
+    const stepped = host.state(URI, run);
+    expect(stepped.phase).toBe('stepped');
+    expect(stepped.weights?.position).toMatchObject({ from: 'trained', steps: 1, epoch: finished.result!.epochs + 1 });
+    expect(Array.from(stepped.weights!.step!.before[0].weights)).toEqual(Array.from(finished.result!.layers[0].weights));
+    // The training's result and time stay beside the stepped weights.
+    expect(stepped.outcome?.result).toBe(finished.result);
+    expect(stepped.outcome?.seconds).toBe(finished.seconds);
+  });
+
+  it('shows the live weights of a training, and Stop says so at once', async () => {
+    const { host, events } = start();
+    const runs = checked(xorSpec(LONG)).runs;
+    host.update(URI, 1, runs);
+    host.train(URI, null, 60);
+    await events.next((e) => e.kind === 'snapshot' && (host!.state(URI, runs[0]).weights?.epoch ?? 0) > 0, 10_000, 'a live snapshot past epoch 0');
+    const live = host.state(URI, runs[0]);
+    expect(live.phase).toBe('running');
+    expect(live.weights).toMatchObject({ source: 'live' });
+    // Every inline row goes through the live weights too (the row hovers and ŷ hints).
+    expect(live.weights!.rows).toHaveLength(4);
+    host.stop(URI, null);
+    expect(host.state(URI, runs[0]).stopping).toBe(true);
+    await events.next((e) => e.kind === 'done', 5_000, 'the stop');
+    expect(host.state(URI, runs[0]).phase).toBe('cancelled');
+  });
+});
+
+describe('a worker that did not make the earlier steps', () => {
+  it('repeats them (replay) and reaches the same weights as one that did', async () => {
+    const pool = new WorkerPool({ workerPath: bundledWorker(), size: 1 });
+    try {
+      const run = checked(xorSpec('optimizer sgd rate 0.5 momentum 0.9\n  epochs 50\n  batch 2\n  seed 4')).runs[0];
+      const once = (request: JobRequest) =>
+        new Promise<RunOutcome>((resolve, reject) => {
+          pool.submit(request, { onProgress: () => undefined, onDone: resolve, onRecord: () => undefined, onFailed: reject, onAbandoned: () => reject(new Error('abandoned')) });
+        });
+      await once({ type: 'reset', version: 1, run });
+      await once({ type: 'step', version: 1, run, from: 'fresh', replay: 0 });
+      const continued = await once({ type: 'step', version: 1, run, from: 'fresh', replay: 1 });
+      // Now the worker forgets its trainer, as another worker's would not have it: it repeats the two steps first.
+      pool.forget(run.key);
+      await once({ type: 'reset', version: 1, run });
+      pool.forget(run.key);
+      const replayed = await once({ type: 'step', version: 1, run, from: 'fresh', replay: 1 });
+      expect(continued.position).toMatchObject({ from: 'initial', steps: 2 });
+      expect(replayed.position).toMatchObject({ from: 'initial', steps: 2 });
+      expect(Array.from(replayed.step!.after[0].weights)).toEqual(Array.from(continued.step!.after[0].weights));
+
+      // From the trained weights: retrain, repeat, step.
+      const trained = await once({ type: 'train', version: 1, run, maxSeconds: 60 });
+      const first = await once({ type: 'step', version: 1, run, from: 'trained', replay: 0 });
+      const second = await once({ type: 'step', version: 1, run, from: 'trained', replay: 1 });
+      pool.forget(run.key);
+      const again = await once({ type: 'step', version: 1, run, from: 'trained', replay: 1 });
+      expect(first.position).toMatchObject({ from: 'trained', steps: 1, epoch: trained.result!.epochs + 1 });
+      expect(again.position).toMatchObject({ from: 'trained', steps: 2 });
+      expect(Array.from(again.step!.after[1].weights)).toEqual(Array.from(second.step!.after[1].weights));
+    } finally {
+      pool.dispose();
+    }
   });
 });

@@ -2,6 +2,7 @@
 
 import type { PanelLayer } from '../../../server/src/protocol';
 import {
+  biasLabel,
   edgeWidth,
   formatNumber,
   inputName,
@@ -255,7 +256,12 @@ export class NetworkDiagram {
       const strength = maxB > 0 && Number.isFinite(b) ? Math.abs(b) / maxB : 0;
       const [r, g, bl] = mixRgb(t.rgb.background, tint, 0.15 + 0.6 * strength);
       node.circle.setAttribute('fill', `rgb(${r},${g},${bl})`);
-      if (node.label) node.label.textContent = formatNumber(b, 2);
+      if (node.label) {
+        const text = biasLabel(b);
+        node.label.textContent = text;
+        // Four characters take a smaller type to stay inside the circle.
+        node.label.classList.toggle('long', [...text].length >= 4);
+      }
     }
   }
 

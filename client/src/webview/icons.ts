@@ -1,4 +1,4 @@
-// The panel's button icons as inline SVG in the shapes of VS Code's codicons (play, stop, step, pause): a webview has no codicon font, and emoji render as empty boxes without an emoji font.
+// The panel's button icons as inline SVG in the shapes of VS Code's codicons (play, stop, step, reset, pause): a webview has no codicon font, and emoji render as empty boxes without an emoji font.
 
 const SVG = 'http://www.w3.org/2000/svg';
 
@@ -8,6 +8,7 @@ const PATHS = {
   stop: 'M3.5 3.5h9v9h-9z',
   step: 'M2.5 2.5v11l7-5.5z M11 2.5h2.5v11H11z',
   pause: 'M4 2.5h3v11H4z M9 2.5h3v11H9z',
+  reset: 'M2.5 2.5h2v11h-2z M13.5 2.5v11l-8-5.5z',
 } as const;
 
 export type ButtonIcon = keyof typeof PATHS;

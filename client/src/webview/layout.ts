@@ -114,6 +114,30 @@ export function maxAbsBias(layers: readonly PanelLayer[]): number {
   return max;
 }
 
+/**
+ * A bias as a node's circle can hold it: at most four characters, one of them a narrow `.`
+ * (`−.43`, `2.4`, `−240`, `1e3`), so it stays inside the circle; the node's tooltip has the
+ * exact value.
+ */
+export function biasLabel(bias: number): string {
+  if (Number.isNaN(bias)) return 'NaN';
+  if (!Number.isFinite(bias)) return bias > 0 ? '∞' : '−∞';
+  const magnitude = Math.abs(bias);
+  const sign = bias < 0 ? '−' : '';
+  if (magnitude < 0.005) return '0';
+  if (magnitude < 0.995) return `${sign}${magnitude.toFixed(2).replace(/^0/, '')}`;
+  if (magnitude < 9.95) return `${sign}${magnitude.toFixed(1)}`;
+  if (magnitude < 999.5) return `${sign}${Math.round(magnitude)}`;
+  const exponent = Math.floor(Math.log10(magnitude));
+  let mantissa = Math.round(magnitude / 10 ** exponent);
+  let shown = exponent;
+  if (mantissa === 10) {
+    mantissa = 1;
+    shown++;
+  }
+  return `${sign}${mantissa}e${shown}`;
+}
+
 /** Stroke width of an edge: thin but visible at 0, about 7 px at the network's largest |w|. */
 export function edgeWidth(weight: number, maxAbs: number): number {
   if (!Number.isFinite(weight) || maxAbs <= 0) return 0.6;

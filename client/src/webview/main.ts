@@ -20,6 +20,7 @@ function startPanel(root: HTMLElement): void {
     onTrain: () => vscode.postMessage({ type: 'train' }),
     onStop: () => vscode.postMessage({ type: 'stop' }),
     onStep: () => vscode.postMessage({ type: 'step' }),
+    onReset: () => vscode.postMessage({ type: 'reset' }),
   });
   const notice = document.createElement('p');
   notice.className = 'nn-notice';

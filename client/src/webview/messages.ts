@@ -25,7 +25,9 @@ export type FromWebview =
   | { type: 'train' }
   | { type: 'stop' }
   /** One update (one batch): the Step button. */
-  | { type: 'step' };
+  | { type: 'step' }
+  /** Back to the initial weights (epoch 0): the Reset button. */
+  | { type: 'reset' };
 
 /** What the webview keeps with vscode.setState, so VS Code can restore the panel after a reload. */
 export interface PanelState {

@@ -5,6 +5,7 @@ import { BoundaryMap } from './boundary';
 import { setButtonLabel, type ButtonIcon } from './icons';
 import { LossCurve } from './curve';
 import { NetworkDiagram } from './diagram';
+import { formatLossAgainst, formatSeconds } from '../../../server/src/present/numbers';
 import { formatNumber, formatPercent } from './layout';
 import { readTheme, type Theme } from './theme';
 import { WeightTables } from './weights';
@@ -15,6 +16,7 @@ export interface RunViewOptions {
   onTrain?: () => void;
   onStop?: () => void;
   onStep?: () => void;
+  onReset?: () => void;
 }
 
 const phaseLabels: Record<RunPhase, string> = {
@@ -25,6 +27,7 @@ const phaseLabels: Record<RunPhase, string> = {
   diverged: 'diverged',
   cancelled: 'stopped',
   failed: 'failed',
+  stepped: 'stepped',
 };
 
 function button(className: string, icon: ButtonIcon, words: string): HTMLButtonElement {
@@ -50,6 +53,7 @@ export class RunView {
   private readonly trainButton = button('nn-button primary', 'play', 'Train');
   private readonly stopButton = button('nn-button', 'stop', 'Stop');
   private readonly stepButton = button('nn-button', 'step', 'Step');
+  private readonly resetButton = button('nn-button', 'reset', 'Reset');
   private readonly empty = element('p', 'nn-empty');
   private readonly body = element('div', 'nn-body');
   private readonly boundaryFigure = element('figure', 'nn-figure nn-boundary-figure');
@@ -61,7 +65,7 @@ export class RunView {
   private readonly slider = element('input');
   private readonly sliderOutput = element('output');
   private readonly latestButton = element('button', 'nn-button small', 'Latest');
-  private readonly replayButton = button('nn-button small', 'play', 'Replay');
+  private readonly replayButton = button('nn-button small nn-replay', 'play', 'Replay');
   private readonly curve: LossCurve;
   private readonly boundary: BoundaryMap;
   private readonly diagram: NetworkDiagram;
@@ -85,6 +89,11 @@ export class RunView {
       this.stepButton.title = 'One update (one batch): W ← W − η ∂L/∂W';
       this.stepButton.addEventListener('click', () => options.onStep?.());
       actions.append(this.stepButton);
+    }
+    if (options.onReset) {
+      this.resetButton.title = 'Back to the initial weights (epoch 0), so Step goes from there';
+      this.resetButton.addEventListener('click', () => options.onReset?.());
+      actions.append(this.resetButton);
     }
     if (options.onStop) {
       this.stopButton.addEventListener('click', () => options.onStop?.());
@@ -151,19 +160,26 @@ export class RunView {
       : incoming;
     this.view = view;
     const status = view.status;
+    // The run's name, with its line when another run of the file shares its network (RunStatus.title).
+    const line = /\((line \d+)\)$/.exec(status.title ?? '')?.[1];
     this.title.replaceChildren(
       element('span', 'nn-network', status.network),
       element('span', 'muted', ' on '),
       element('span', 'nn-data', status.data),
+      ...(line ? [element('span', 'muted nn-line', ` · ${line}`)] : []),
     );
-    this.phase.textContent = phaseLabels[status.phase];
+    this.phase.textContent = status.stopping ? 'stopping' : phaseLabels[status.phase];
     this.phase.className = `nn-phase phase-${status.phase}`;
     this.summary.textContent = status.summary;
     const running = status.phase === 'running' || status.phase === 'queued';
-    setButtonLabel(this.trainButton, 'play', status.phase === 'idle' ? 'Train' : 'Retrain');
+    // As the lens says it: Train until the run has a training's result (steps from the initial weights have none).
+    const trainedBefore = status.phase !== 'idle' && !(status.phase === 'stepped' && status.stepFrom === 'initial');
+    setButtonLabel(this.trainButton, 'play', trainedBefore ? 'Retrain' : 'Train');
     this.trainButton.disabled = running;
     this.stopButton.hidden = !running;
+    this.stopButton.disabled = status.stopping === true;
     this.stepButton.disabled = running;
+    this.resetButton.disabled = running || status.phase === 'idle' || (status.step === 0 && status.stepFrom === 'initial');
     this.renderStats(view);
 
     const hasPicture = view.curve.length > 0 || view.snapshots.length > 0;
@@ -179,6 +195,9 @@ export class RunView {
     const count = view.snapshots.length;
     this.sliderRow.hidden = count <= 1;
     this.slider.max = String(Math.max(0, count - 1));
+    // As wide as the longest label this run can have ("epoch 19999 of 20000"), in the font's digit widths.
+    const longest = String(Math.max(status.epochs, view.snapshots[count - 1]?.epoch ?? 0)).length;
+    this.sliderOutput.style.width = `${'initial weights'.length + 4 + longest}ch`;
     if (this.followLatest || shownEpoch === null) this.slider.value = this.slider.max;
     else {
       let index = 0;
@@ -278,18 +297,25 @@ export class RunView {
   private renderStats(view: TrainingView): void {
     const status = view.status;
     const last = view.curve[view.curve.length - 1];
-    const items: [string, string, string?][] = [
+    const items: [string, string, string?][] = [];
+    // A view from before these fields (a report written by an older version) has none of them.
+    const stepped = typeof status.step === 'number';
+    if (stepped) items.push(['step', `${status.step} from the ${status.stepFrom === 'trained' ? 'trained' : 'initial'} weights`]);
+    items.push(
       ['epoch', status.epochs > 0 ? `${status.epoch} / ${status.epochs}` : String(status.epoch)],
-      ['loss', formatNumber(status.loss ?? last?.loss ?? null), 'training'],
-    ];
-    const validationLoss = status.validationLoss ?? last?.validationLoss ?? null;
+      // The loss as the lens and the status bar write it (present/numbers.ts), so the views read alike.
+      ['loss', status.loss === null && status.phase === 'idle' ? '–' : formatLossAgainst(status.loss ?? (stepped ? null : (last?.loss ?? null)), status.target ?? null), 'training'],
+    );
+    // After Step, the curve is the training's, not where the weights are now.
+    const fromCurve = stepped ? undefined : last;
+    const validationLoss = status.validationLoss ?? fromCurve?.validationLoss ?? null;
     if (validationLoss !== null) items.push(['validation loss', formatNumber(validationLoss), 'validation']);
-    const accuracy = status.accuracy ?? last?.accuracy ?? null;
+    const accuracy = status.accuracy ?? fromCurve?.accuracy ?? null;
     if (accuracy !== null) items.push(['accuracy', formatPercent(accuracy), 'accuracy']);
-    const validationAccuracy = last?.validationAccuracy ?? null;
+    const validationAccuracy = fromCurve?.validationAccuracy ?? null;
     if (validationAccuracy !== null) items.push(['validation accuracy', formatPercent(validationAccuracy), 'validation-accuracy']);
-    const seconds = status.seconds < 0.01 ? '< 0.01' : status.seconds < 10 ? status.seconds.toFixed(2) : status.seconds.toFixed(1);
-    items.push(['time', `${seconds} s`]);
+    // Steps from the initial weights have no training whose time this would be.
+    items.push(['time', stepped && status.stepFrom === 'initial' ? '–' : formatSeconds(status.seconds)]);
     this.stats.replaceChildren(
       ...items.map(([name, value, kind]) => {
         const item = element('div', `nn-stat${kind ? ` ${kind}` : ''}`);

@@ -1,4 +1,4 @@
-// `nn export FILE --run N --format json|pytorch|onnx|safetensors [--out PATH] [--epochs N]`: train one run and write the model (docs/cli.md "nn export", docs/export.md).
+// `nn export FILE [--run N] --format json|pytorch|onnx|safetensors [--out PATH] [--epochs N]`: train one run and write the model (docs/cli.md "nn export", docs/export.md).
 
 import { writeFileSync } from 'node:fs';
 import { basename, dirname, resolve } from 'node:path';
@@ -12,7 +12,7 @@ import type { ExportFormat } from '../protocol';
 import { DataStore } from '../data/store';
 import { checkSpec, describeWriteError, readSpec } from './check';
 
-export const EXPORT_USAGE = 'usage: nn export FILE --run N --format json|pytorch|onnx|safetensors [--out PATH] [--epochs N]';
+export const EXPORT_USAGE = 'usage: nn export FILE [--run N] --format json|pytorch|onnx|safetensors [--out PATH] [--epochs N]';
 
 /** Where the command writes; the CLI passes process.stdout/stderr, tests pass collectors. */
 export interface ExportIo {
@@ -25,7 +25,8 @@ export interface ExportIo {
 
 interface ExportArgs {
   file: string;
-  run: number;
+  /** 1-based; null: the file's only run. */
+  run: number | null;
   format: ExportFormat;
   out: string | null;
   epochs: number | null;
@@ -64,7 +65,6 @@ export function parseExportArgs(args: string[]): ExportArgs | string {
     }
   }
   if (file === null) return 'no spec file given';
-  if (run === null) return '--run N is required';
   if (format === null) return '--format json|pytorch|onnx|safetensors is required';
   return { file, run, format: format as ExportFormat, out, epochs };
 }
@@ -74,7 +74,7 @@ export function exportCommand(argv: string[], io: ExportIo): number {
   if (argv.includes('--help') || argv.includes('-h')) {
     io.stdout(
       `${EXPORT_USAGE}\n` +
-        'Trains run N (1-based) and writes the trained model: json to stdout; pytorch (a script needing\n' +
+        'Trains run N (1-based; the only run when the file has one) and writes the trained model: json to stdout; pytorch (a script needing\n' +
         'only torch), onnx and safetensors to <spec name>.run<N>.py|.onnx|.safetensors beside the spec.\n' +
         '--out PATH writes elsewhere, --out - to stdout. --epochs N overrides the run\'s epochs.\n' +
         'Exit status: 0 written, 1 spec errors or a diverged run, 2 bad usage.\n',
@@ -94,17 +94,24 @@ export function exportCommand(argv: string[], io: ExportIo): number {
   printProblems(args.file, text, result, io);
   if (result.errorCount > 0) return 1;
 
-  const run = result.runs.find((r) => r.index === args.run);
+  const count = result.runs.length;
+  const blocks = `${count} train block${count === 1 ? '' : 's'}`;
+  // Without --run, the file's only run; a file with several must say which.
+  if (args.run === null && count !== 1) {
+    io.stderr(count === 0 ? `nn export: ${args.file} has no train block to export\n` : `nn export: ${args.file} has ${blocks}: say which to export with --run N (1 to ${count})\n`);
+    return 2;
+  }
+  const index = args.run ?? 1;
+  const run = result.runs.find((r) => r.index === index);
   if (!run) {
-    const count = result.runs.length;
-    io.stderr(`nn export: ${args.file} has no run ${args.run} (it has ${count} train block${count === 1 ? '' : 's'})\n`);
+    io.stderr(`nn export: ${args.file} has no run ${index} (it has ${blocks})\n`);
     return 2;
   }
   const spec: RunSpec = args.epochs === null ? run : { ...run, settings: { ...run.settings, epochs: args.epochs } };
   const trainer = createTrainer(spec.network, spec.data, spec.settings);
   const trained = trainer.train();
 
-  const out = args.out === '-' ? null : args.out ?? (args.format === 'json' ? null : defaultExportPath(args.file, args.run, args.format));
+  const out = args.out === '-' ? null : args.out ?? (args.format === 'json' ? null : defaultExportPath(args.file, index, args.format));
   const outPath = out === null ? null : resolve(cwd, out);
   let output: string | Uint8Array;
   try {
@@ -127,7 +134,7 @@ export function exportCommand(argv: string[], io: ExportIo): number {
     io.stderr(`nn export: cannot write '${out}': ${describeWriteError(error, dirname(out!))}\n`);
     return 2;
   }
-  io.stderr(`nn export: wrote ${out} (run ${args.run}, ${trained.epochs} epoch${trained.epochs === 1 ? '' : 's'}, loss ${trained.finalLoss})\n`);
+  io.stderr(`nn export: wrote ${out} (run ${index}, ${trained.epochs} epoch${trained.epochs === 1 ? '' : 's'}, loss ${trained.finalLoss})\n`);
   return 0;
 }
 

@@ -309,7 +309,8 @@ async function trainSpec(options: TrainOptions, io: CliIo, hooks: TrainHooks, he
       const showProgress = io.stderrIsTTY && !options.quiet;
       const outcome = await trainSliced(runWithSettings, options.maxSeconds, io, () => interrupted, showProgress, helpers, options.report !== null);
       trained.push({ run: runWithSettings, ...outcome });
-      if (!options.json) io.stdout(summary(options.file, lines, runWithSettings, outcome.result, outcome.seconds, trained.length > 1));
+      const written = options.epochs !== null ? run.settings.epochs : null;
+      if (!options.json) io.stdout(summary(options.file, lines, runWithSettings, outcome.result, outcome.seconds, trained.length > 1, written));
       if (outcome.result.stopped === 'cancelled') break;
     }
   } finally {
@@ -406,13 +407,14 @@ function progressBar(run: RunSpec, latest: EpochReport | null, seconds: number, 
   return `\r\x1b[K${printable(line.slice(0, Math.max(columns - 1, 20)))}`;
 }
 
-const STOPPED_TEXT: Record<StopReason, (run: RunSpec, result: TrainResult) => string> = {
+/** What a run's stop means; `writtenEpochs` is the file's epochs when --epochs ran fewer or more. */
+const STOPPED_TEXT: Record<StopReason, (run: RunSpec, result: TrainResult, writtenEpochs: number | null) => string> = {
   target: (run) => `loss < ${run.settings.stopLoss} (target reached)`,
-  epochs: (run, result) => {
+  epochs: (run, result, writtenEpochs) => {
     const all = run.settings.epochs === 1 ? '1 epoch run' : `all ${run.settings.epochs} epochs run`;
     const frozen = frozenAdvice(run, result);
     if (run.settings.stopLoss === null) return frozen !== null ? `${all}. ${frozen}` : all;
-    return `${all}, target loss < ${run.settings.stopLoss} not reached. ${frozen ?? missAdvice(result.history.loss)}`;
+    return `${all}, target loss < ${run.settings.stopLoss} not reached. ${frozen ?? missAdvice(result.history.loss, run.settings, writtenEpochs)}`;
   },
   diverged: (run, result) => {
     const overflow = overflowAdvice(run, result);
@@ -432,7 +434,7 @@ function divergenceAdvice(run: RunSpec): string {
 }
 
 /** The human-readable summary of one run. */
-function summary(file: string, lines: LineIndex, run: RunSpec, result: TrainResult, seconds: number, separate: boolean): string {
+function summary(file: string, lines: LineIndex, run: RunSpec, result: TrainResult, seconds: number, separate: boolean, writtenEpochs: number | null): string {
   const line = lines.cliPosition(run.keywordSpan.start).line;
   const sizes = [run.network.input, ...run.network.layers.map((layer) => layer.units)];
   let parameters = 0;
@@ -452,7 +454,7 @@ function summary(file: string, lines: LineIndex, run: RunSpec, result: TrainResu
     `  loss      ${formatLoss(result.loss)}${result.finalLoss !== null ? ` (final weights: ${formatLoss(result.finalLoss)})` : ''}`,
   );
   out.push(`  epoch     ${result.epochs} of ${run.settings.epochs}`);
-  out.push(`  stopped   ${STOPPED_TEXT[result.stopped](run, result)}`);
+  out.push(`  stopped   ${STOPPED_TEXT[result.stopped](run, result, writtenEpochs)}`);
   if (result.accuracy !== null) out.push(`  accuracy  ${formatPercent(result.accuracy)}`);
   if (result.validationLoss !== null) {
     const accuracy = result.validationAccuracy !== null ? `, accuracy ${formatPercent(result.validationAccuracy)}` : '';

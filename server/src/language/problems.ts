@@ -89,7 +89,10 @@ export type ProblemCode =
   | 'training-failed'
   | 'expectation-met'
   | 'expectation-failed'
-  | 'expectation-not-graded';
+  | 'expectation-not-graded'
+  // a run's state in place of a result: training, or weights moved by Step or Reset
+  | 'training'
+  | 'stepped';
 
 export interface Problem {
   span: Span;

@@ -5,7 +5,8 @@ import { ClientCommands, Commands, type RunStatus } from '../protocol';
 import type { RunSpec } from '../language/model';
 import type { TrainDecl } from '../language/syntax';
 import { tallyText, type GradedExpectation } from '../present/expectations';
-import { formatLoss, formatSeconds, progressText, resultText } from '../present/summary';
+import { estimateText } from '../present/summary';
+import type { RunState } from '../training/runState';
 import { iconTitle } from './icons';
 import { rangeOf } from './spans';
 import { runIndexAt, type DocumentState } from './state';
@@ -34,9 +35,7 @@ export function codeLenses(state: DocumentState): CodeLens[] {
       continue;
     }
     const run = state.check.runs[index];
-    for (const command of runCommands(state, run, state.statuses[index], state.estimates?.[index] ?? null, line)) {
-      lenses.push(at(command));
-    }
+    for (const command of runCommands(state, run, state.runStates[index], state.statuses[index], line)) lenses.push(at(command));
     const graded = state.graded?.[index];
     if (graded) lenses.push(at(label(expectationTally(state, graded))));
   }
@@ -49,61 +48,47 @@ function expectationTally(state: DocumentState, graded: readonly GradedExpectati
   return iconTitle(state.client, icon, tallyText(graded));
 }
 
-function runCommands(state: DocumentState, run: RunSpec, status: RunStatus | undefined, estimate: number | null, line: number): Command[] {
+/**
+ * The lenses of one run, from its one state: the actions it allows and its status's summary
+ * (the same words the status bar's tooltip, the panel and the hover on `train` use).
+ */
+function runCommands(state: DocumentState, run: RunSpec, runState: RunState, status: RunStatus, line: number): Command[] {
   const args = [state.uri, line];
   const client = state.client;
   const train = (words: 'Train' | 'Retrain'): Command => ({ title: iconTitle(client, 'play', words), command: Commands.train, arguments: args });
   const step: Command = { title: iconTitle(client, 'debug-step-over', 'Step'), command: Commands.step, arguments: args };
+  const reset: Command = { title: iconTitle(client, 'debug-restart', 'Reset'), command: Commands.reset, arguments: args };
   const stop: Command = { title: iconTitle(client, 'debug-stop', 'Stop'), command: Commands.stopTraining, arguments: args };
   // The training panel is the VS Code client's; other editors get no lens that would do nothing.
   const showLens: Command = { title: iconTitle(client, 'graph-line', 'Show training'), command: ClientCommands.showTraining, arguments: args };
   const show: Command[] = state.client.commandLinks ? [showLens] : [];
-  const outcome = state.outcomes.get(run.key);
+  const text = label(runState.busy ? `${runState.busy === 'step' ? 'stepping' : 'resetting'}…` : status.summary);
+  const trainWord = runState.outcome?.result ? 'Retrain' : 'Train';
   // "NN: Export Trained Model…" is the VS Code client's too; it exports the weights of a finished or stopped run.
-  const trained = outcome?.result && outcome.result.stopped !== 'diverged';
+  const trained = runState.outcome?.result && runState.outcome.result.stopped !== 'diverged';
   const exportLens: Command[] = state.client.commandLinks && trained ? [{ title: iconTitle(client, 'export', 'Export…'), command: ClientCommands.exportModel, arguments: args }] : [];
-  const stepped = outcome?.step ? [label(`step ${outcome.step.update} · batch loss ${formatLoss(outcome.step.batchLoss)}`)] : [];
-  const phase = status?.phase ?? 'idle';
-  const runState = {
-    phase,
-    progress: null,
-    outcome: outcome ?? null,
-    failure: phase === 'failed' ? status?.summary.replace(/^training failed: /, '') ?? null : null,
-    estimate: estimate ?? 0,
-  };
-  switch (phase) {
+  switch (status.phase) {
     case 'queued':
-      return [stop, label('waiting for a free training worker')];
+      return [stop, text];
     case 'running':
-      return [stop, label(status ? runningText(status, run) : progressText(null, run))];
+      // Once Stop is asked, the lens says so at once; the run's answer follows.
+      return status.stopping ? [text] : [stop, text];
     case 'failed':
-      return [train('Retrain'), label(status?.summary ?? 'training failed')];
+      return [train('Retrain'), text];
     case 'diverged':
-      return [train('Retrain'), label(resultText(runState, run) ?? 'diverged')];
+      return [train('Retrain'), reset, text];
     case 'cancelled':
-      return [train('Train'), step, ...show, ...exportLens, ...stepped, label(resultText(runState, run) ?? 'stopped')];
+      return [train('Train'), step, reset, ...show, ...exportLens, text];
+    case 'stepped': {
+      const atStart = status.step === 0 && status.stepFrom === 'initial';
+      return [train(trainWord), step, ...(atStart ? [] : [reset]), ...show, text];
+    }
     case 'done': {
-      const result = outcome?.result;
+      const result = runState.outcome?.result;
       const missed = result && (result.stopped === 'time' || (result.stopped === 'epochs' && run.settings.stopLoss !== null));
-      const text = label(resultText(runState, run) ?? 'trained');
-      return missed
-        ? [train('Retrain'), ...show, ...exportLens, ...stepped, text]
-        : [train('Retrain'), step, ...show, ...exportLens, ...stepped, text];
+      return missed ? [train('Retrain'), reset, ...show, ...exportLens, text] : [train('Retrain'), step, reset, ...show, ...exportLens, text];
     }
-    default: {
-      const lenses = [train('Train'), step];
-      if (outcome?.step) lenses.push(...show, ...stepped);
-      if (estimate !== null) lenses.push(label(`est. ${formatSeconds(estimate)}`));
-      return lenses;
-    }
+    default:
+      return [train('Train'), step, label(estimateText(runState.estimate, run))];
   }
-}
-
-/** `epoch 1200/20000 · loss 0.0213 · val 0.0250 · 0.4 s`, from the run's status. */
-function runningText(status: RunStatus, run: RunSpec): string {
-  if (status.epoch === 0 && status.loss === null) return `epoch 0/${run.settings.epochs} · starting`;
-  const parts = [`epoch ${status.epoch}/${status.epochs}`, `loss ${formatLoss(status.loss)}`];
-  if (status.validationLoss !== null) parts.push(`val ${formatLoss(status.validationLoss)}`);
-  parts.push(formatSeconds(status.seconds));
-  return parts.join(' · ');
 }

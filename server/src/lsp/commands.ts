@@ -26,7 +26,7 @@ export function selectRuns(state: DocumentState, line: number | null): RunSpec[]
   return run ? [run] : [];
 }
 
-/** Train, stop or step the runs a command names; null for a command or document the server does not know. */
+/** Train, stop, step or reset the runs a command names; null for a command or document the server does not know. */
 export async function executeCommand(workspace: Workspace, params: ExecuteCommandParams): Promise<object | null> {
   const target = commandTarget(params.arguments);
   const state = target ? workspace.session(target.uri)?.state : null;
@@ -57,6 +57,11 @@ export async function executeCommand(workspace: Workspace, params: ExecuteComman
       if (!settings.workspaceTrusted || state.check.errorCount > 0 || target.line === null) return { stepped: false };
       const run = runAtLine(state, target.line);
       return { stepped: run ? host.step(target.uri, run.key) : false };
+    }
+    case Commands.reset: {
+      if (!settings.workspaceTrusted || state.check.errorCount > 0 || target.line === null) return { reset: false };
+      const run = runAtLine(state, target.line);
+      return { reset: run ? host.reset(target.uri, run.key) : false };
     }
     default:
       return null;

@@ -14,7 +14,7 @@ import { dirname, relative, resolve, sep } from 'node:path';
 import type { CheckResult } from '../language';
 import { lex } from '../language/lexer';
 import type { Token } from '../language/lexer';
-import type { DataDecl, Declaration, Node, SpecFile, TrainDecl } from '../language/syntax';
+import type { DataDecl, Declaration, Node, Span, SpecFile, TrainDecl } from '../language/syntax';
 import { classificationOf } from '../nn/parts';
 import { blockOf, children } from '../language/walk';
 import { datasetSummary, networkParameters, networkShape, params } from './describe';
@@ -35,6 +35,13 @@ export interface CompletionContext {
   /** The word being typed (possibly empty) and where it starts. */
   prefix: string;
   prefixStart: number;
+  /** The offsets of the cursor's line: a statement that starts on it is the one being written, not one already set. */
+  line: Span;
+}
+
+/** Whether a statement is one the block already has, rather than the one on the cursor's line being written (or rewritten). */
+function alreadySet(context: CompletionContext, span: Span | undefined): boolean {
+  return span !== undefined && (span.start < context.line.start || span.start > context.line.end);
 }
 
 export function completion(state: DocumentState, params: CompletionParams): CompletionItem[] {
@@ -107,6 +114,8 @@ export function headerFields(text: string): string[] {
 export function completionContext(text: string, file: SpecFile, offset: number): CompletionContext | null {
   let lineStart = offset;
   while (lineStart > 0 && text[lineStart - 1] !== '\n' && text[lineStart - 1] !== '\r') lineStart--;
+  let lineEnd = offset;
+  while (lineEnd < text.length && text[lineEnd] !== '\n' && text[lineEnd] !== '\r') lineEnd++;
   const lineText = text.slice(lineStart, offset);
   const tokens = lex(lineText).tokens.filter((t) => t.kind !== 'eof' && t.kind !== 'newline');
   // Inside a comment or a string there is nothing to offer.
@@ -125,7 +134,7 @@ export function completionContext(text: string, file: SpecFile, offset: number):
     return null;
   }
   const { block, declaration } = blockAt(file, offset, lineStart);
-  return { block, declaration, before, prefix, prefixStart: offset - prefix.length };
+  return { block, declaration, before, prefix, prefixStart: offset - prefix.length, line: { start: lineStart, end: lineEnd } };
 }
 
 /** What each kind of node with a block holds, as completion offers it. */
@@ -222,7 +231,7 @@ function completeTop(context: CompletionContext, check: CheckResult): Candidate[
       snippet('data block (rows)', 'data', 'data ${1:name} {\n  ${2:0 0} -> ${3:0}\n}\n', 'data NAME { inputs -> targets }'),
       snippet('data from CSV', 'data', 'data ${1:name} from "${2:file.csv}" {\n  target ${3:column}\n}\n', 'data NAME from "file.csv" { … }'),
       snippet('data generated', 'data', 'data ${1:name} = ${2|xor,circle,spiral,gauss|}(samples ${3:200}, noise ${4:0.1})\n', 'data NAME = GENERATOR(samples N, noise S)'),
-      snippet('train block', 'train', `train \${1:${firstName(check, 'network')}} on \${2:${firstName(check, 'data')}} {\n  loss \${3|mse,cross_entropy|}\n  optimizer \${4|sgd,adam|} rate \${5:0.1}\n  epochs \${6:1000}\n}\n`, 'train NETWORK on DATA { … }'),
+      trainSnippet(check, snippet),
       snippet('weights block', 'weights', weightsSnippet(check), 'weights NAME for NETWORK { LAYER W … · LAYER b … }'),
       snippet('weights from a file', 'weights', `weights \${1:saved} for \${2:${firstName(check, 'network')}} from "\${3:model.safetensors}"\n`, 'weights NAME for NETWORK from "file"'),
     ];
@@ -264,7 +273,7 @@ function completeTop(context: CompletionContext, check: CheckResult): Candidate[
 function completeNetwork(context: CompletionContext): Candidate[] {
   const b = context.before;
   if (b.length === 0) {
-    const hasInput = context.declaration?.kind === 'network' && context.declaration.statements.some((s) => s.kind === 'input');
+    const hasInput = context.declaration?.kind === 'network' && context.declaration.statements.some((s) => s.kind === 'input' && alreadySet(context, s.span));
     const items = [
       { ...keyword('layer', 'network-statement') },
       {
@@ -294,7 +303,7 @@ function normalizeMethods(): Candidate[] {
 function completeInlineData(context: CompletionContext): Candidate[] {
   const b = context.before;
   const data = context.declaration?.kind === 'data' ? context.declaration.source : undefined;
-  if (b.length === 0) return data?.kind === 'inline' && data.normalize ? [] : [keyword('normalize', 'data-statement')];
+  if (b.length === 0) return data?.kind === 'inline' && alreadySet(context, data.normalize?.span) ? [] : [keyword('normalize', 'data-statement')];
   if (b.length === 1 && isWord(b[0], 'normalize')) return normalizeMethods();
   return [];
 }
@@ -305,10 +314,10 @@ function completeFileData(context: CompletionContext, columnsOf: (decl: DataDecl
   const file = source?.kind === 'file' ? source : undefined;
   if (b.length === 0) {
     const present = new Set<string>();
-    if (file?.inputs) present.add('inputs');
-    if (file?.target) present.add('target');
-    if (file?.normalize) present.add('normalize');
-    if (file?.header) present.add('header');
+    if (alreadySet(context, file?.inputs?.span)) present.add('inputs');
+    if (alreadySet(context, file?.target?.span)) present.add('target');
+    if (alreadySet(context, file?.normalize?.span)) present.add('normalize');
+    if (alreadySet(context, file?.header?.span)) present.add('header');
     return ['inputs', 'target', 'normalize', 'header'].filter((w) => !present.has(w)).map((w) => keyword(w, 'data-statement'));
   }
   const first = b[0];
@@ -348,7 +357,8 @@ function completeTrain(context: CompletionContext, check: CheckResult): Candidat
     return [];
   }
   if (b.length === 0) {
-    const present = new Set(decl?.statements.map((s) => s.kind) ?? []);
+    // The statement on the cursor's line is the one being written: it does not count as set.
+    const present = new Set(decl?.statements.filter((s) => alreadySet(context, s.span)).map((s) => s.kind) ?? []);
     const snippets: Record<string, string> = {
       loss: 'loss ${1|mse,cross_entropy|}',
       optimizer: 'optimizer ${1|sgd,adam|} rate ${2:0.1}',
@@ -531,6 +541,29 @@ function weightsFileCompletion(state: DocumentState, offset: number): Completion
     textEdit: { range, newText: quote(file) },
     filterText: `"${file}`,
   }));
+}
+
+/**
+ * The `train` block snippet: the first network and data set, and the loss that goes with the
+ * network's output (cross_entropy after softmax, or after one sigmoid unit on 0/1 targets;
+ * mse otherwise) first among the choices; the optimizer, its rate and the epochs are tab stops.
+ */
+function trainSnippet(check: CheckResult, snippet: (label: string, word: string, body: string, detail: string) => Candidate): Candidate {
+  const network = firstName(check, 'network');
+  const data = firstName(check, 'data');
+  const losses = classifies(check, network, data) ? 'cross_entropy,mse' : 'mse,cross_entropy';
+  const body = `train \${1:${network}} on \${2:${data}} {\n  loss \${3|${losses}|}\n  optimizer \${4|sgd,adam|} rate \${5:0.1}\n  epochs \${6:1000}\n}\n`;
+  return snippet('train block', 'train', body, 'train NETWORK on DATA { … }');
+}
+
+/** Whether the network's output is a classifier's for this data: softmax, or one sigmoid unit with 0/1 targets (any, when the data is unknown). */
+function classifies(check: CheckResult, networkName: string, dataName: string): boolean {
+  const last = check.networks.get(networkName)?.layers.at(-1);
+  if (!last) return false;
+  if (last.activation === 'softmax') return true;
+  if (last.activation !== 'sigmoid' || last.units !== 1) return false;
+  const targets = check.datasets.get(dataName)?.targets;
+  return !targets || targets.every((y) => y === 0 || y === 1);
 }
 
 function firstName(check: CheckResult, kind: 'network' | 'data'): string {

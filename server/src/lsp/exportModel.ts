@@ -10,7 +10,7 @@ import { defaultExportPath, exportedModel, isExportFormat } from '../export/form
 import { ExportError } from '../export/json';
 import { trainingPart } from '../nn/parts';
 import type { ExportModelParams, ExportModelResult } from '../protocol';
-import { runAtLine, type DocumentState } from './state';
+import { runAtLine, runStateOf, type DocumentState } from './state';
 
 export function exportModel(state: DocumentState, params: ExportModelParams): ExportModelResult {
   if (!isExportFormat(String(params.format))) return { error: `There is no export format '${params.format}'.` };
@@ -19,7 +19,7 @@ export function exportModel(state: DocumentState, params: ExportModelParams): Ex
     return { error: state.check.errorCount > 0 ? 'Fix the errors of the spec, train the run, then export it.' : 'Put the cursor in a `train` block to export its run.' };
   }
   const what = `Run ${run.index} (${run.network.name} on ${run.data.name})`;
-  const result = state.outcomes.get(run.key)?.result;
+  const result = runStateOf(state, run)?.outcome?.result;
   if (!result) {
     const phase = state.statuses[state.check.runs.indexOf(run)]?.phase;
     if (phase === 'running' || phase === 'queued') return { error: `${what} is still training; export it when it has finished.` };

@@ -10,8 +10,9 @@ import type { Dataset, NetworkSpec, RunSpec } from '../language/model';
 import type { DataDecl, DataRow, LayerStmt, NetworkDecl, Node, Span, SpecFile, SyntaxToken, TrainDecl, WeightRow, WeightsDecl, Word } from '../language/syntax';
 import { isLeaf, nodePath, tokenAt, tokensOf } from '../language/walk';
 import type { LayerState } from '../nn/types';
-import { ClientCommands, Commands } from '../protocol';
-import type { RunOutcome } from '../training/outcome';
+import { ClientCommands, Commands, type RunStatus } from '../protocol';
+import type { RunState, RunWeights } from '../training/runState';
+import { positionText } from '../present/summary';
 import { datasetSummary, fixed, formatNumber, layerInputs, layerParameters, networkParameters, networkShape } from './describe';
 import { iconTitle, type Codicon } from './icons';
 import { docFor, docMarkdown } from './keywordDocs';
@@ -19,7 +20,7 @@ import { verdictMessage } from '../present/expectations';
 import type { DocCategory } from './keywordDocs';
 import { deltaFormula, forwardFormula, layerMark, lossFormula, outputSymbol, sub, unitLabel } from './notation';
 import { rangeOf } from './spans';
-import type { DocumentState } from './state';
+import { runIndexAt, runStateOf, type DocumentState } from './state';
 
 /** Matrices larger than this show their corners. */
 export const MAX_ROWS = 8;
@@ -221,20 +222,26 @@ function settingsLines(state: DocumentState, run: RunSpec): string[] {
   return entries.map(([kind, text]) => (written.has(kind) ? text : `${text.padEnd(width)}  (default)`));
 }
 
-/** The run whose numbers a hover on this network shows: the first that has an outcome, else the first that uses it. */
-export function runForNetwork(state: DocumentState, network: string): { run: RunSpec; outcome: RunOutcome | undefined } | null {
-  const runs = state.check.runs.filter((r) => r.network.name === network);
-  const trained = runs.find((r) => state.outcomes.has(r.key));
-  const run = trained ?? runs[0];
-  return run ? { run, outcome: state.outcomes.get(run.key) } : null;
+/** A run of this version with its one state. */
+export interface RunInView {
+  run: RunSpec;
+  runState: RunState;
 }
 
-/** The run whose per-row explanations a data row shows: the first on this data set with rows explained. */
-export function runForData(state: DocumentState, data: string): { run: RunSpec; outcome: RunOutcome | undefined } | null {
-  const runs = state.check.runs.filter((r) => r.data.name === data);
-  const explained = runs.find((r) => state.outcomes.get(r.key)?.rows);
-  const run = explained ?? runs[0];
-  return run ? { run, outcome: state.outcomes.get(run.key) } : null;
+/** The runs of this network, in the file's order, each with its state. */
+export function runsOfNetwork(state: DocumentState, network: string): RunInView[] {
+  return state.check.runs.flatMap((run, i) => (run.network.name === network ? [{ run, runState: state.runStates[i] }] : []));
+}
+
+/** The runs on this data set, in the file's order, each with its state. */
+export function runsOfData(state: DocumentState, data: string): RunInView[] {
+  return state.check.runs.flatMap((run, i) => (run.data.name === data ? [{ run, runState: state.runStates[i] }] : []));
+}
+
+/** The run whose per-row explanations a data row's hint shows: the first on this data set whose weights explain its rows, else the first. */
+export function runForData(state: DocumentState, data: string): RunInView | null {
+  const runs = runsOfData(state, data);
+  return runs.find((r) => r.runState.weights?.rows) ?? runs[0] ?? null;
 }
 
 /** Why there are no numbers yet: no run uses the name, or the runs that do have errors. */
@@ -276,7 +283,7 @@ function code(lines: string[]): string {
 function inputText(state: DocumentState, decl: NetworkDecl): string | null {
   const doc = docFor('input', 'network-statement');
   const network = checkedNetwork(state, decl);
-  const found = network ? runForNetwork(state, network.name) : null;
+  const found = network ? (runsOfNetwork(state, network.name)[0] ?? null) : null;
   const parts: string[] = [];
   if (network && found) {
     const data = found.run.data;
@@ -302,48 +309,52 @@ function layerText(state: DocumentState, decl: NetworkDecl, statement: LayerStmt
   const inputs = layerInputs(network, index);
   const header = `**layer ${layer.name}** — dense ${inputs} → ${layer.units}, ${layer.activation} · ${layerParameters(network, index)} parameters`;
   const parts = [header, code([forwardFormula(network, k)])];
-  const found = runForNetwork(state, network.name);
-  if (!found) {
+  const runs = runsOfNetwork(state, network.name);
+  if (runs.length === 0) {
     parts.push(`W${layerMark(k)} is ${layer.units} × ${inputs}, b${layerMark(k)} has ${layer.units}; init ${layer.init}.`);
     parts.push(unusedNote(state, 'network', network.name));
     return parts.join('\n\n');
   }
-  const { run, outcome } = found;
+  // Each run of the network trains its own weights: every run's are shown, each named by its line.
+  const several = runs.length > 1;
+  for (const found of runs) {
+    if (several) parts.push('---', `**${runName(state, found.run)}** · ${statusOf(state, found.run)?.position ?? ''}`);
+    parts.push(...layerSection(state, network, index, found, several));
+  }
+  return parts.join('\n\n');
+}
+
+/** One run's part of a layer hover: its weights now (live, trained, stepped or reset), or how to get some. */
+function layerSection(state: DocumentState, network: NetworkSpec, index: number, { run, runState }: RunInView, several: boolean): string[] {
+  const k = index + 1;
+  const layer = network.layers[index];
+  const inputs = layerInputs(network, index);
   const loss = run.settings.loss;
   const rows = Array.from({ length: layer.units }, (_, i) => unitLabel(network, k, i));
   const columns = [...Array.from({ length: inputs }, (_, j) => unitLabel(network, k - 1, j)), 'b'];
-  // An outcome without this layer's state (a failed run) shows the untrained view.
-  if (outcome?.step && outcome.step.before[index] && outcome.step.after[index]) {
-    const before = outcome.step.before[index];
-    const after = outcome.step.after[index];
-    const opt = run.settings.optimizer;
-    const rule =
-      opt.kind === 'adam'
-        ? `W${layerMark(k)} ← W${layerMark(k)} − η m̂ / (√v̂ + ε)  (Adam; b likewise)`
-        : opt.momentum > 0
-          ? `v ← μv − η ∂L/∂W${layerMark(k)},  W${layerMark(k)} ← W${layerMark(k)} + v  (μ = ${opt.momentum}; b likewise)`
-          : `W${layerMark(k)} ← W${layerMark(k)} − η ∂L/∂W${layerMark(k)},  b${layerMark(k)} ← b${layerMark(k)} − η ∂L/∂b${layerMark(k)}`;
-    parts.push(
-      `${hoverIcon(state, 'debug-step-over', 'update')} ${outcome.step.update} (epoch ${outcome.step.epoch}) · batch of ${outcome.step.batchSize} · batch loss ${formatNumber(outcome.step.batchLoss)} · η = ${outcome.step.learningRate}`,
-      code([rule]),
-      `W${layerMark(k)} before:`,
-      code(matrixLines(rows, columns, before, decimalsToShow(changeOf(before, after)))),
-      `∂L/∂W${layerMark(k)} = δ${layerMark(k)} ${outputSymbol(network, k - 1)}ᵀ (column b: ∂L/∂b${layerMark(k)} = δ${layerMark(k)}), batch mean:`,
-      code(matrixLines(rows, columns, { ...after, weights: after.weightGradient, biases: after.biasGradient })),
-      `W${layerMark(k)} after:`,
-      code(matrixLines(rows, columns, after, decimalsToShow(changeOf(before, after)))),
-      code([`δ${layerMark(k)} of this update (batch mean): ${vector(after.delta)}`, deltaFormula(network, k, loss)]),
-    );
-  } else if (outcome?.result && outcome.result.layers[index]) {
-    const trained = outcome.result.layers[index];
+  const weights = runState.weights;
+  const now = weights?.layers[index];
+  const parts: string[] = [];
+  // Weights without this layer's state (a failed run) show the untrained view.
+  if (weights?.step && now && weights.step.before[index] && weights.step.after[index]) {
+    parts.push(...stepLines(state, network, index, run, weights, rows, columns));
+  } else if (weights && now) {
+    if (weights.source === 'live') {
+      const icon = state.client.markdown && state.client.icons ? '$(pulse) ' : '';
+      parts.push(`${icon}**${weightsPosition(weights, run)} · live**: the training's latest snapshot; hover again for newer weights`);
+    } else if (weights.source === 'initial') {
+      parts.push(`**${weightsPosition(weights, run)}** (Reset): ${hoverIcon(state, 'debug-step-over', 'Step')} makes the first update from here`);
+    }
     // From given weights (`start from`), as many decimals as show how far training moved them.
     const given = run.settings.start?.layers[index];
-    parts.push(code(matrixLines(rows, columns, trained, given ? decimalsToShow(changeOf(given, trained)) : undefined)));
+    parts.push(code(matrixLines(rows, columns, now, given ? decimalsToShow(changeOf(given, now)) : undefined)));
+    const updated = weights.epoch > 0;
+    const tail = weights.source === 'live' ? `epoch ${weights.epoch} · live` : `epoch ${weights.epoch}`;
     parts.push(
       code([
-        `δ${layerMark(k)} of the last update (batch mean): ${vector(trained.delta)}`,
+        updated ? `δ${layerMark(k)} of the last update (batch mean): ${vector(now.delta)}` : `δ${layerMark(k)}: no update yet`,
         deltaFormula(network, k, loss),
-        `‖∂L/∂W${layerMark(k)}‖ = ${formatNumber(trained.gradientNorm)} · epoch ${outcome.result.epochs} · rate ${run.settings.optimizer.rate}`,
+        `‖∂L/∂W${layerMark(k)}‖ = ${updated ? formatNumber(now.gradientNorm) : '0'} · ${tail} · rate ${run.settings.optimizer.rate}`,
       ]),
     );
   } else {
@@ -356,18 +367,83 @@ function layerText(state: DocumentState, decl: NetworkDecl, statement: LayerStmt
     } else {
       parts.push(`W${layerMark(k)} is ${layer.units} × ${inputs}, b${layerMark(k)} has ${layer.units}; init ${layer.init}.`);
     }
-    parts.push(`not trained yet — ${commandLink(state, hoverIcon(state, 'play', 'Train'), Commands.train, run)} · ${commandLink(state, hoverIcon(state, 'debug-step-over', 'Step'), Commands.step, run)}`);
-    return parts.join('\n\n');
+    if (runState.phase === 'running' || runState.phase === 'queued') parts.push('training: its first snapshot of the weights is on its way.');
+    else parts.push(`not trained yet — ${commandLink(state, hoverIcon(state, 'play', 'Train'), Commands.train, run)} · ${commandLink(state, hoverIcon(state, 'debug-step-over', 'Step'), Commands.step, run)}`);
+    return parts;
   }
   const abbreviated = layer.units > MAX_ROWS || inputs > MAX_COLUMNS;
-  const footer = [`from ${runName(state, run)}`];
+  const footer = several ? [] : [`from ${runName(state, run)}`];
   if (run.settings.start) footer.push(`started from the weights ${givenBy(state, run.settings.start.name)}`);
   // The panel opens only from a client that runs command links; elsewhere a link title would be noise.
   if (state.client.commandLinks && state.client.markdown) {
     footer.push(commandLink(state, abbreviated ? 'Show all weights' : hoverIcon(state, 'graph-line', 'Show training'), ClientCommands.showTraining, run));
   }
-  parts.push(footer.join(' · '));
-  return parts.join('\n\n');
+  if (footer.length > 0) parts.push(footer.join(' · '));
+  return parts;
+}
+
+/**
+ * A layer after Step: the update (which step, from where), the rule of the run's optimizer,
+ * W before, the gradient, W after and the change ΔW, with as many decimals in W as it takes
+ * for the change to show (docs/editor.md "Step and Reset").
+ */
+function stepLines(state: DocumentState, network: NetworkSpec, index: number, run: RunSpec, weights: RunWeights, rows: string[], columns: string[]): string[] {
+  const k = index + 1;
+  const step = weights.step!;
+  const before = step.before[index];
+  const after = step.after[index];
+  const opt = run.settings.optimizer;
+  const rule =
+    opt.kind === 'adam'
+      ? `W${layerMark(k)} ← W${layerMark(k)} − η m̂ / (√v̂ + ε)  (Adam; b likewise)`
+      : opt.momentum > 0
+        ? `v ← μv − η ∂L/∂W${layerMark(k)},  W${layerMark(k)} ← W${layerMark(k)} + v  (μ = ${opt.momentum}; b likewise)`
+        : `W${layerMark(k)} ← W${layerMark(k)} − η ∂L/∂W${layerMark(k)},  b${layerMark(k)} ← b${layerMark(k)} − η ∂L/∂b${layerMark(k)}`;
+  const position = weights.position;
+  const from = position ? (position.from === 'trained' ? ` from the weights trained to epoch ${trainedEpoch(state, run)}` : ' from the initial weights') : '';
+  const count = position ? `step ${position.steps}` : `update ${step.update}`;
+  const change = {
+    ...after,
+    weights: Float64Array.from(after.weights, (w, i) => w - before.weights[i]),
+    biases: Float64Array.from(after.biases, (b, i) => b - before.biases[i]),
+  };
+  const decimals = decimalsToShow(change);
+  return [
+    `${hoverIcon(state, 'debug-step-over', `**${position ? weightsPosition(weights, run) : `${count} · epoch ${step.epoch}`}**`)} —${from} · batch of ${step.batchSize} · batch loss ${formatNumber(step.batchLoss)} (before the update) · η = ${step.learningRate}`,
+    code([rule]),
+    `W${layerMark(k)} before:`,
+    code(matrixLines(rows, columns, before, decimals)),
+    `∂L/∂W${layerMark(k)} = δ${layerMark(k)} ${outputSymbol(network, k - 1)}ᵀ (column b: ∂L/∂b${layerMark(k)} = δ${layerMark(k)}), batch mean:`,
+    code(matrixLines(rows, columns, { ...after, weights: after.weightGradient, biases: after.biasGradient }, 'scaled')),
+    `W${layerMark(k)} after:`,
+    code(matrixLines(rows, columns, after, decimals)),
+    `ΔW${layerMark(k)} = W${layerMark(k)} after − W${layerMark(k)} before (column b: Δb${layerMark(k)}):`,
+    code(matrixLines(rows, columns, change, 'scaled')),
+    code([`δ${layerMark(k)} of this update (batch mean): ${vector(after.delta)}`, deltaFormula(network, k, run.settings.loss)]),
+  ];
+}
+
+/** Where the weights stand, in the words of the run's status (present/summary.ts positionText): `step 3 · epoch 3 · loss 0.24`. */
+function weightsPosition(weights: RunWeights, run: RunSpec): string {
+  const position = weights.position;
+  return positionText({ phase: 'done', epoch: weights.epoch, loss: weights.loss, step: position?.steps ?? null, stepFrom: position?.from ?? null }, run);
+}
+
+/** The epoch the run's training reached, for "from the weights trained to epoch N". */
+function trainedEpoch(state: DocumentState, run: RunSpec): number {
+  return runStateOf(state, run)?.outcome?.result?.epochs ?? 0;
+}
+
+/**
+ * Decimals for W before and after a step: three, or more when the update is smaller, so the
+ * largest change shows in its first two significant digits (up to ten decimals).
+ */
+export function decimalsToShow(change: Pick<LayerState, 'weights' | 'biases'>): number {
+  let largest = 0;
+  for (const v of change.weights) if (Number.isFinite(v)) largest = Math.max(largest, Math.abs(v));
+  for (const v of change.biases) if (Number.isFinite(v)) largest = Math.max(largest, Math.abs(v));
+  if (largest === 0) return 3;
+  return Math.min(10, Math.max(3, 1 - Math.floor(Math.log10(largest))));
 }
 
 /** `given by weights w, line N`: where a run's start weights are declared. */
@@ -391,26 +467,15 @@ function changeOf(before: Pick<LayerState, 'weights' | 'biases'>, after: Pick<La
 }
 
 /**
- * Decimals for W before and after a change: three, or more when the change is smaller, so the
- * largest change shows in its first two significant digits (up to ten decimals).
- */
-export function decimalsToShow(change: Pick<LayerState, 'weights' | 'biases'>): number {
-  let largest = 0;
-  for (const v of change.weights) if (Number.isFinite(v)) largest = Math.max(largest, Math.abs(v));
-  for (const v of change.biases) if (Number.isFinite(v)) largest = Math.max(largest, Math.abs(v));
-  if (largest === 0) return 3;
-  return Math.min(10, Math.max(3, 1 - Math.floor(Math.log10(largest))));
-}
-
-/**
  * W with b as a last column, labelled rows and columns, numbers right-aligned; corners only when
- * large. Three decimals (one past 100), or `decimals` to show more.
+ * large. Three decimals by default (one past 100), `decimals` to show more, or 'scaled' for
+ * the decimals that give the largest entry three significant digits (a small change ΔW).
  */
 export function matrixLines(
   rowLabels: string[],
   columnLabels: string[],
   layer: Pick<LayerState, 'weights' | 'biases' | 'units' | 'inputs'>,
-  decimals?: number,
+  decimals?: number | 'scaled',
 ): string[] {
   const inputs = layer.inputs;
   const rowsShown = shownIndices(layer.units, MAX_ROWS);
@@ -418,7 +483,11 @@ export function matrixLines(
   let largest = 0;
   for (const v of layer.weights) if (Number.isFinite(v)) largest = Math.max(largest, Math.abs(v));
   for (const v of layer.biases) if (Number.isFinite(v)) largest = Math.max(largest, Math.abs(v));
-  const cell = (v: number): string => (largest >= 0.001 && largest < 1e5 ? fixed(v, Math.max(decimals ?? 0, largest >= 100 ? 1 : 3)) : formatNumber(v));
+  const cell =
+    decimals === 'scaled'
+      ? sharedScale([...layer.weights, ...layer.biases])
+      : (v: number): string =>
+          largest >= 0.001 && largest < 1e5 ? fixed(v, Math.max(decimals ?? 0, largest >= 100 ? 1 : 3)) : formatNumber(v);
   const table: string[][] = [];
   table.push(['', ...columnsShown.map((j) => (j < 0 ? '…' : columnLabels[j])), 'b']);
   for (const i of rowsShown) {
@@ -473,27 +542,55 @@ function rowText(state: DocumentState, decl: DataDecl, row: DataRow): string | n
   const inputs = index >= 0 && data ? Array.from(data.inputs.subarray(index * data.inputWidth, (index + 1) * data.inputWidth)) : row.inputs.map((n) => n.value);
   const targets = index >= 0 && data ? Array.from(data.targets.subarray(index * data.targetWidth, (index + 1) * data.targetWidth)) : row.targets.map((n) => n.value);
   const ordinal = index >= 0 ? index + 1 : (decl.source?.kind === 'inline' ? decl.source.rows.indexOf(row) + 1 : 0);
-  const lines = [`sample ${ordinal}: x = ${tuple(inputs)}, target y = ${tuple(targets)}`];
-  const found = name ? runForData(state, name) : null;
-  const explanation = found?.outcome?.rows?.[index];
-  if (!found || !explanation || index < 0) {
-    const parts = [code(lines)];
-    if (found) parts.push(`not trained yet — ${commandLink(state, hoverIcon(state, 'play', 'Train'), Commands.train, found.run)}`);
+  const sample = `sample ${ordinal}: x = ${tuple(inputs)}, target y = ${tuple(targets)}`;
+  const runs = name ? runsOfData(state, name) : [];
+  const explained = index >= 0 ? runs.filter((r) => r.runState.weights?.rows?.[index]) : [];
+  if (explained.length === 0) {
+    const parts = [code([sample])];
+    const first = runs[0];
+    if (first && (first.runState.phase === 'running' || first.runState.phase === 'queued')) parts.push('training: the first snapshot of the weights is on its way.');
+    else if (first) parts.push(`not trained yet — ${commandLink(state, hoverIcon(state, 'play', 'Train'), Commands.train, first.run)}`);
     else if (name) parts.push(unusedNote(state, 'data', name));
     return parts.join('\n\n');
   }
-  const { run } = found;
-  const network = run.network;
-  const L = network.layers.length;
-  lines.push(`ŷ = ${tuple(explanation.output)}, loss ${lossFormula(network, run.settings.loss)} = ${formatNumber(explanation.loss, 3)}`);
-  for (let k = L; k >= 1 && explanation.deltas[k - 1]; k--) {
-    lines.push(`${deltaFormula(network, k, run.settings.loss)} = ${vector(explanation.deltas[k - 1])}`);
-  }
-  const parts = [code(lines)];
-  const notes = [`through the ${found.outcome?.step && !found.outcome.result ? 'stepped' : 'trained'} weights of ${runName(state, run)}`];
-  if (data?.normalize) notes.push(`inputs normalized (${data.normalize}) before the first layer`);
-  parts.push(notes.join(' · '));
+  // Every run on this data explains the row through its own weights, each named by its line.
+  const parts: string[] = [];
+  explained.forEach(({ run, runState }, i) => {
+    const weights = runState.weights!;
+    const explanation = weights.rows![index];
+    const network = run.network;
+    const L = network.layers.length;
+    const lines = i === 0 ? [sample] : [];
+    lines.push(`ŷ = ${tuple(explanation.output)}, loss ${lossFormula(network, run.settings.loss)} = ${formatNumber(explanation.loss, 3)}`);
+    for (let k = L; k >= 1 && explanation.deltas[k - 1]; k--) {
+      lines.push(`${deltaFormula(network, k, run.settings.loss)} = ${vector(explanation.deltas[k - 1])}`);
+    }
+    if (i > 0) parts.push('---');
+    parts.push(code(lines));
+    const notes = [`through the ${weightsWords(weights)} of ${runName(state, run)}`];
+    if (data?.normalize) notes.push(`inputs normalized (${data.normalize}) before the first layer`);
+    parts.push(notes.join(' · '));
+  });
   return parts.join('\n\n');
+}
+
+/** Which weights a row was explained with: `trained weights`, `live weights (epoch 1200)`, … */
+function weightsWords(weights: RunWeights): string {
+  switch (weights.source) {
+    case 'live':
+      return `live weights (epoch ${weights.epoch})`;
+    case 'trained':
+      return 'trained weights';
+    case 'initial':
+      return 'initial weights (Reset)';
+    case 'stepped':
+      return `stepped weights (step ${weights.position?.steps ?? 0}, epoch ${weights.epoch})`;
+  }
+}
+
+/** A run's status (its one state in words), of this version. */
+function statusOf(state: DocumentState, run: RunSpec): RunStatus | undefined {
+  return state.statuses[runIndexAt(state.check, run.keywordSpan.start)];
 }
 
 function networkText(state: DocumentState, name: string): string | null {

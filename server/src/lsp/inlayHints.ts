@@ -102,7 +102,8 @@ function dataHints(state: DocumentState, decl: DataDecl): Hint[] {
     return anchor ? [{ offset: anchor.end, label: datasetSummary(data) }] : [];
   }
   const found = runForData(state, data.name);
-  const rows = found?.outcome?.rows;
+  const weights = found?.runState.weights;
+  const rows = weights?.rows;
   if (!found || !rows || !data.rowSpans) return [];
   const out: Hint[] = [];
   data.rowSpans.forEach((span, r) => {
@@ -114,7 +115,7 @@ function dataHints(state: DocumentState, decl: DataDecl): Hint[] {
     out.push({
       offset: span.end,
       label,
-      tooltip: `prediction of train ${found.run.network.name} on ${found.run.data.name} (line ${lineOfRun}); loss ${formatNumber(explanation.loss, 3)}`,
+      tooltip: `prediction of train ${found.run.network.name} on ${found.run.data.name} (line ${lineOfRun})${weights?.source === 'live' ? `, live at epoch ${weights.epoch}` : weights?.source === 'trained' ? '' : ` (${weights?.source} weights, epoch ${weights?.epoch})`}; loss ${formatNumber(explanation.loss, 3)}`,
     });
   });
   return out;

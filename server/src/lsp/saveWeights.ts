@@ -17,7 +17,7 @@ import { blockOf } from '../language/walk';
 import { weightsDeclarationText } from '../language/weights';
 import { toWorkspaceEdit } from './convert';
 import { formatNumber } from './describe';
-import type { DocumentState } from './state';
+import { runStateOf, type DocumentState } from './state';
 
 /** The most parameters whose weights are written into the actions before one is chosen (for clients that do not resolve edits). */
 export const EAGER_PARAMETERS = 20_000;
@@ -86,16 +86,19 @@ export interface SavedWeights {
   suffix: string;
 }
 
-export function savedWeights(state: Pick<DocumentState, 'outcomes'>, run: RunSpec): SavedWeights | null {
-  const outcome = state.outcomes.get(run.key);
-  const result = outcome?.result;
-  const step = outcome?.step;
+export function savedWeights(state: DocumentState, run: RunSpec): SavedWeights | null {
+  // What every view shows for the run (training/runState.ts): trained, stepped; not a live snapshot that moves on.
+  const weights = runStateOf(state, run)?.weights;
   let saved: SavedWeights | null = null;
-  if (step) {
-    saved = { layers: step.after, origin: `after update ${step.update} (⏭ Step, epoch ${step.epoch})`, suffix: 'stepped' };
-  } else if (result && result.stopped !== 'diverged') {
-    const loss = result.loss === null ? '' : `, loss ${formatNumber(result.loss).replace('−', '-')}`;
-    saved = { layers: result.layers, origin: `after epoch ${result.epochs}${loss}`, suffix: 'trained' };
+  if (weights?.source === 'stepped' && weights.step) {
+    const step = weights.step;
+    const count = weights.position ? `step ${weights.position.steps}` : `update ${step.update}`;
+    saved = { layers: [...weights.layers], origin: `after ${count} (epoch ${step.epoch})`, suffix: 'stepped' };
+  } else if (weights?.source === 'trained') {
+    const result = runStateOf(state, run)?.outcome?.result;
+    if (result?.stopped === 'diverged') return null;
+    const loss = weights.loss === null ? '' : `, loss ${formatNumber(weights.loss).replace('−', '-')}`;
+    saved = { layers: [...weights.layers], origin: `after epoch ${weights.epoch}${loss}`, suffix: 'trained' };
   }
   if (saved === null || saved.layers.length !== run.network.layers.length) return null;
   const finite = saved.layers.every((layer) => layer.weights.every(Number.isFinite) && layer.biases.every(Number.isFinite));

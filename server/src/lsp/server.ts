@@ -79,7 +79,7 @@ function serverCapabilities(capabilities: ClientCapabilities): ServerCapabilitie
   const result: ServerCapabilities = {
     textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental, save: { includeText: false } },
     codeLensProvider: { resolveProvider: false },
-    executeCommandProvider: { commands: [Commands.train, Commands.stopTraining, Commands.step] },
+    executeCommandProvider: { commands: [Commands.train, Commands.stopTraining, Commands.step, Commands.reset] },
     completionProvider: { triggerCharacters: [' '] },
     hoverProvider: true,
     codeActionProvider: text?.codeAction?.codeActionLiteralSupport
@@ -246,7 +246,13 @@ export function startServer(connection: Connection, options: ServerOptions): { w
     });
   }
 
-  connection.onCodeLens(answer(codeLenses, []));
+  // The editor asked for lenses: it has the latest state, so the next refresh may go (workspace.ts refreshLenses).
+  const lenses = answer(codeLenses, []);
+  connection.onCodeLens((params) => {
+    const answered = lenses(params);
+    workspace?.lensesServed();
+    return answered;
+  });
   connection.onCompletion(answer(completion, []));
   connection.onHover(answer(hover, null));
   connection.onCodeAction(answer(codeActions, []));

@@ -12,10 +12,9 @@ import { LineIndex } from '../language/positions';
 import type { Problem } from '../language/problems';
 import { expectationProblems, gradeExpectations, runEnd, type GradedExpectation } from '../present/expectations';
 import { resultProblem } from '../present/results';
-import { progressText, statusSummary } from '../present/summary';
-import { RunStatusNotification, type RunStatus, type RunStatusParams } from '../protocol';
+import { progressText, runStatus } from '../present/summary';
+import { RunStatusNotification, type RunStatusParams } from '../protocol';
 import type { RunEvent, RunState, TrainingHost } from '../training/host';
-import type { RunOutcome } from '../training/outcome';
 import { diagnostics } from './diagnostics';
 import type { DocumentState } from './state';
 import type { Workspace } from './workspace';
@@ -161,12 +160,18 @@ export class DocumentSession {
         this.progressTimer = undefined;
         this.timed(() => {
           const state = this.refresh();
-          if (state && this.workspace.documents.get(this.uri)?.version === state.version) this.sendProgress(state);
+          if (state && this.workspace.documents.get(this.uri)?.version === state.version) {
+            this.sendProgress(state, false);
+            // Live ŷ hints follow the training's snapshots (at most once a second).
+            this.workspace.refreshHints(false);
+          }
         });
       }, this.interval(PROGRESS_INTERVAL_MS));
       return;
     }
-    if (event.kind === 'done') this.hintsOwed = true;
+    // A change of state (started, stopping, done, …) shows everywhere at once, its lens refresh
+    // included; the weights hints show change unless the run only queued or is stopping.
+    if (event.kind !== 'queued' && event.kind !== 'stopping') this.hintsOwed = true;
     if (this.stateTimer !== undefined) return;
     const publish = () => {
       this.stateTimer = undefined;
@@ -251,40 +256,22 @@ export class DocumentSession {
 
   /** Builds (and keeps) the document's state from a check and the host's view of its runs. */
   private build(version: number, text: string, lines: LineIndex, result: CheckResult, workspaceTrusted: boolean): DocumentState {
-    const statuses: RunStatus[] = [];
+    const trainable = workspaceTrusted && result.errorCount === 0;
+    // One state per run, read from the host once: every view of this version draws from it.
+    const runStates = result.runs.map((run) => this.runState(run));
+    const statuses = result.runs.map((run, i) =>
+      runStatus(runStates[i], run, { line: lines.positionAt(run.keywordSpan.start).line, index: i + 1, runs: result.runs }),
+    );
     const results: Problem[] = [];
-    const estimates: number[] = [];
     const graded: (GradedExpectation[] | null)[] = [];
-    // Outcomes by key, for every run the text has, also while an error elsewhere stops
-    // training: a layer's trained weights stay in its hover while the user types.
-    const outcomes = new Map<string, RunOutcome>();
     result.runs.forEach((run, i) => {
-      const runState = this.runState(run);
-      if (runState.outcome) outcomes.set(run.key, runState.outcome);
-      estimates.push(runState.estimate);
-      const problem = workspaceTrusted && result.errorCount === 0 ? resultProblem(result, run, runState, text) : null;
+      const problem = trainable ? resultProblem(result, run, runStates[i], text) : null;
       if (problem) results.push(problem);
       // Expectations are graded on the run's result: each one's verdict on its own line (docs/editor.md "Expectations").
-      const end = workspaceTrusted && result.errorCount === 0 && run.expectations.length > 0 ? runEnd(runState) : null;
+      const end = trainable && run.expectations.length > 0 ? runEnd(runStates[i]) : null;
       const grades = end ? gradeExpectations(run.expectations, end) : null;
       graded.push(grades);
       if (grades) results.push(...expectationProblems(grades, this.workspace.support.features.inlayHints !== true));
-      const final = runState.outcome?.result;
-      const progress = runState.phase === 'running' || runState.phase === 'queued' ? runState.progress : null;
-      statuses.push({
-        line: lines.positionAt(run.keywordSpan.start).line,
-        index: i + 1,
-        network: run.network.name,
-        data: run.data.name,
-        phase: runState.phase,
-        epoch: progress?.epoch ?? final?.epochs ?? 0,
-        epochs: run.settings.epochs,
-        loss: progress ? progress.loss : final?.loss ?? null,
-        validationLoss: progress ? progress.validationLoss : final?.validationLoss ?? null,
-        accuracy: progress ? progress.accuracy : final?.accuracy ?? null,
-        seconds: progress?.seconds ?? runState.outcome?.seconds ?? 0,
-        summary: statusSummary(runState, run),
-      });
     });
     const state: DocumentState = {
       uri: this.uri,
@@ -292,9 +279,8 @@ export class DocumentSession {
       text,
       lines,
       check: result,
-      outcomes,
+      runStates,
       statuses,
-      estimates,
       results,
       graded,
       workspaceTrusted,
@@ -324,13 +310,14 @@ export class DocumentSession {
       this.published = signature;
       void this.workspace.connection.sendDiagnostics({ uri: this.uri, version: state.version, diagnostics: list });
     }
-    this.sendProgress(state);
+    this.sendProgress(state, true);
   }
 
-  private sendProgress(state: DocumentState): void {
+  /** Run statuses, lenses and progress reports of the state; `changed` when a run changed state (its lens refreshes at once). */
+  private sendProgress(state: DocumentState, changed: boolean): void {
     const params: RunStatusParams = { uri: this.uri, version: state.version, runs: [...state.statuses] };
     void this.workspace.connection.sendNotification(RunStatusNotification, params);
-    this.workspace.refreshLenses();
+    this.workspace.refreshLenses(changed);
     this.updateReporters(state);
   }
 

@@ -1,4 +1,4 @@
-// The snapshot of one open document that every editor feature reads: text, checked spec, training outcomes and run statuses, all at one version.
+// The snapshot of one open document that every editor feature reads: text, checked spec, and the one state of each run with its status, all at one version.
 //
 // Features are pure functions `(state: DocumentState, params) => LSP value`; a document's
 // DocumentSession (session.ts) builds a fresh DocumentState per version and hands it in. Nothing here
@@ -10,7 +10,7 @@ import type { LineIndex } from '../language/positions';
 import type { Problem } from '../language/problems';
 import type { GradedExpectation } from '../present/expectations';
 import type { RunStatus } from '../protocol';
-import type { RunOutcome } from '../training/outcome';
+import type { RunState } from '../training/runState';
 
 /** What the client said it can do, as far as features need to know. */
 export interface ClientFeatures {
@@ -46,14 +46,15 @@ export interface DocumentState {
   /** parse + check of this version's text. */
   check: CheckResult;
   /**
-   * Finished (or stepped) outcomes of this document's runs, keyed by RunSpec.key.
-   * Only keys of `check.runs` appear, so every outcome belongs to this text.
+   * The one state of each run of `check.runs`, in the same order (training/runState.ts): its
+   * phase, progress, outcome, estimate and the weights it stands at. Every view of a run
+   * (lens, result diagnostic, hovers, hints, status bar, panel) draws from this entry and the
+   * status made from it, so they agree. Also while an error elsewhere stops training: a layer's
+   * trained weights stay in its hover while the user types.
    */
-  outcomes: ReadonlyMap<string, RunOutcome>;
-  /** One status per run of `check.runs`, in the same order. */
+  runStates: readonly RunState[];
+  /** One status per run of `check.runs`, in the same order, made from `runStates` (present/summary.ts runStatus). */
   statuses: readonly RunStatus[];
-  /** Estimated seconds to train each run of `check.runs` on this machine, same order. */
-  estimates?: readonly number[];
   /**
    * Problems that describe training results ('trained', 'target-missed', 'diverged',
    * 'training-failed'), on the `train` keyword of their run, with quick fixes where
@@ -95,6 +96,12 @@ export function runIndexAt(check: CheckResult, keywordStart: number): number {
     runIndexes.set(check, index);
   }
   return index.get(keywordStart) ?? -1;
+}
+
+/** The one state of a run of this version (undefined for a run of another text). */
+export function runStateOf(state: DocumentState, run: RunSpec): RunState | undefined {
+  const index = runIndexAt(state.check, run.keywordSpan.start);
+  return index >= 0 && state.check.runs[index] === run ? state.runStates[index] : undefined;
 }
 
 /** The run whose `train` block contains `line` (0-based), if it passed its checks. */

@@ -182,11 +182,13 @@ function declNamed(file: SpecFile, id: string): TrainDecl | undefined {
   return undefined;
 }
 
-/** True when the run has a result of its current text that can be graded as it is: not training, not stopped half-way, not failed. */
+/**
+ * True when the run has a result of its current text that can be graded as it is: not training,
+ * not stopped half-way, not failed, not moved by Step or Reset since (runEnd).
+ */
 function usable(state: RunState): boolean {
-  if (state.phase === 'running' || state.phase === 'queued' || state.phase === 'failed') return false;
-  const result = state.outcome?.result;
-  return result !== null && result !== undefined && result.stopped !== 'cancelled';
+  const end = runEnd(state);
+  return end !== null && 'result' in end && end.result.stopped !== 'cancelled';
 }
 
 /**

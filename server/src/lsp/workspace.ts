@@ -18,11 +18,25 @@ import { SpecTests } from './tests';
 import type { ClientFeatures } from './state';
 
 /**
- * CodeLens refreshes, at most this often. VS Code answers each refresh by cancelling its
- * lens request and re-arming a debounce of at least 250 ms, so refreshes every 100 ms
- * starve the lens: it froze on "Train" for a whole run while the status bar counted epochs.
+ * After the editor asked for lenses, a progress refresh waits this long before it asks again
+ * (a change of state, such as Stop, does not wait). VS Code shows the lenses it fetched only
+ * when its resolve debounce (RunOnceScheduler, 250 ms once it has measured a resolve, 375 ms
+ * or so before) runs out, and every new fetch re-arms it: fetches must come further apart than
+ * that, and with its fetch debounce (at least 250 ms) they do. The lens then moves two or three
+ * times a second while a run trains (docs/editor.md "CodeLens").
  */
-const LENS_REFRESH_INTERVAL_MS = 750;
+const LENS_REFRESH_SPACING_MS = 150;
+/**
+ * A refresh the editor did not answer with a lens request (no editor shows the file, or VS Code
+ * dropped its pending fetch when the editor lost focus) holds the next one back at most this many
+ * times as long as the editor usually takes to answer, within the bounds below: long enough
+ * never to starve a slow editor, short enough that the lens moves again soon after a focus change.
+ */
+const LENS_ANSWER_PATIENCE = 4;
+const LENS_ANSWER_TIMEOUT_MIN_MS = 2500;
+const LENS_ANSWER_TIMEOUT_MAX_MS = 10_000;
+/** Inlay hint refreshes while runs train (live ŷ hints), at most this often. */
+const HINT_REFRESH_INTERVAL_MS = 1000;
 
 /** What the client said it can take (its capabilities and name), as far as the server needs to know. */
 export interface ClientSupport {
@@ -55,7 +69,18 @@ export class Workspace {
   private readonly readDataFile = dataFileReader(this.store);
   private readonly readWeightsFile = weightsFileReader(this.store);
   private lensRefreshTimer: NodeJS.Timeout | undefined;
-  private lastLensRefresh = 0;
+  /** When the editor last asked for lenses (Date.now()). */
+  private lastLensesServed = 0;
+  /** A lens refresh was sent and the editor has not asked for lenses since. */
+  private lensRefreshOut = false;
+  /** When the last refresh went out, and how long the editor usually takes to ask after one (a moving average). */
+  private lensRefreshSent = 0;
+  private lensAnswerDelay = 300;
+  /** Runs moved since the editor last asked for lenses; `lensRefreshUrgent` when a run changed state (not only progress). */
+  private lensesStale = false;
+  private lensRefreshUrgent = false;
+  private hintRefreshTimer: NodeJS.Timeout | undefined;
+  private lastHintRefresh = 0;
   private disposed = false;
 
   constructor(
@@ -171,21 +196,84 @@ export class Workspace {
 
   // ---------------------------------------------------------------- the client
 
-  /** Asks the client to refetch lenses, throttled with a trailing call so the last state always lands. */
-  refreshLenses(): void {
-    if (!this.support.codeLensRefresh || this.lensRefreshTimer || this.disposed) return;
-    const wait = Math.max(0, this.lastLensRefresh + LENS_REFRESH_INTERVAL_MS - Date.now());
+  /**
+   * Asks the client to refetch lenses: at once when a run changed state (`urgent`: started,
+   * stopped, finished, stepped), else LENS_REFRESH_SPACING_MS after the editor last asked,
+   * and never while an earlier refresh has not been answered by a lens request.
+   *
+   * Why the wait for the answer: VS Code answers a refresh by re-arming a RunOnceScheduler with
+   * its lens debounce (at least 250 ms, the moving average of how long its lens requests took),
+   * and a re-armed scheduler starts its wait over. Refreshes sent on a fixed clock starve it
+   * as soon as that average passes the clock's period (under load, or with a busy extension
+   * host): no request is ever made again, the average never comes down, and the lens froze
+   * for the rest of the run. Sending the next refresh only after the editor has asked makes
+   * every refresh end in a request, whatever its debounce (docs/editor.md "CodeLens").
+   */
+  refreshLenses(urgent = false): void {
+    if (!this.support.codeLensRefresh || this.disposed) return;
+    this.lensesStale = true;
+    this.lensRefreshUrgent ||= urgent;
+    this.pumpLensRefresh();
+  }
+
+  /** The client asked for a document's lenses and got the latest state: a refresh may go again. */
+  lensesServed(): void {
+    this.lastLensesServed = Date.now();
+    if (this.lensRefreshOut) this.lensAnswerDelay = 0.7 * this.lensAnswerDelay + 0.3 * (this.lastLensesServed - this.lensRefreshSent);
+    if (!this.lensRefreshOut && !this.lensesStale) return;
+    this.lensRefreshOut = false;
+    this.lensesStale = false;
+    this.lensRefreshUrgent = false;
+    clearTimeout(this.lensRefreshTimer);
+    this.lensRefreshTimer = undefined;
+  }
+
+  private pumpLensRefresh(): void {
+    if (this.disposed || !this.lensesStale || this.lensRefreshOut) return;
+    if (this.lensRefreshTimer) {
+      // A progress refresh is waiting for its turn; a change of state does not wait with it.
+      if (!this.lensRefreshUrgent) return;
+      clearTimeout(this.lensRefreshTimer);
+    }
+    const wait = this.lensRefreshUrgent ? 0 : Math.max(0, this.lastLensesServed + LENS_REFRESH_SPACING_MS - Date.now());
     this.lensRefreshTimer = setTimeout(() => {
       this.lensRefreshTimer = undefined;
-      this.lastLensRefresh = Date.now();
+      this.lensRefreshOut = true;
+      this.lensRefreshSent = Date.now();
+      this.lensesStale = false;
+      this.lensRefreshUrgent = false;
       void this.connection.sendRequest(CodeLensRefreshRequest.type).catch(() => undefined);
+      // Nothing asked (no editor shows the file, or its fetch was dropped): the next change may refresh again after a while.
+      const patience = Math.min(LENS_ANSWER_TIMEOUT_MAX_MS, Math.max(LENS_ANSWER_TIMEOUT_MIN_MS, LENS_ANSWER_PATIENCE * this.lensAnswerDelay));
+      this.lensRefreshTimer = setTimeout(() => {
+        this.lensRefreshTimer = undefined;
+        this.lensRefreshOut = false;
+        this.pumpLensRefresh();
+      }, patience);
+      this.lensRefreshTimer.unref();
     }, wait);
     this.lensRefreshTimer.unref();
   }
 
-  /** A run's outcome changed: ŷ hints beside the data rows show new numbers. */
-  refreshHints(): void {
-    if (this.support.inlayHintRefresh) void this.connection.sendRequest(InlayHintRefreshRequest.type).catch(() => undefined);
+  /**
+   * Runs moved: ŷ hints beside the data rows show new numbers. A change of state refreshes at
+   * once; live progress at most every HINT_REFRESH_INTERVAL_MS.
+   */
+  refreshHints(urgent = true): void {
+    if (!this.support.inlayHintRefresh || this.disposed) return;
+    if (urgent) {
+      clearTimeout(this.hintRefreshTimer);
+      this.hintRefreshTimer = undefined;
+    } else if (this.hintRefreshTimer) {
+      return;
+    }
+    const wait = urgent ? 0 : Math.max(0, this.lastHintRefresh + HINT_REFRESH_INTERVAL_MS - Date.now());
+    this.hintRefreshTimer = setTimeout(() => {
+      this.hintRefreshTimer = undefined;
+      this.lastHintRefresh = Date.now();
+      void this.connection.sendRequest(InlayHintRefreshRequest.type).catch(() => undefined);
+    }, wait);
+    this.hintRefreshTimer.unref();
   }
 
   /**
@@ -202,7 +290,8 @@ export class Workspace {
     for (const session of this.sessions.values()) session.dispose();
     this.sessions.clear();
     clearTimeout(this.lensRefreshTimer);
-    this.lensRefreshTimer = undefined;
+    clearTimeout(this.hintRefreshTimer);
+    this.lensRefreshTimer = this.hintRefreshTimer = undefined;
     this.host.dispose();
     this.store.clear();
   }

@@ -1,4 +1,4 @@
-// A run's per-epoch numbers as columns: built as training goes, copied into a result, thinned for a curve.
+// A run's per-epoch numbers as columns: built as training goes, handed to a result as views, thinned for a curve.
 //
 // A 100,000-epoch run keeps 5 numbers an epoch in typed arrays (4 MB) instead of
 // 100,000 report objects, writes a call's worth of epochs with a few copies, and
@@ -54,6 +54,7 @@ export function thinHistory(history: TrainHistory, points: number): TrainHistory
 
 /** The columns of a run in progress: epochs 1, 2, 3, … and, after a diverged batch, that unfinished epoch last. */
 export class HistoryBuilder {
+  private epoch: Float64Array;
   private loss: Float64Array;
   private accuracy: Float64Array | null;
   private validationLoss: Float64Array | null;
@@ -67,6 +68,7 @@ export class HistoryBuilder {
    */
   constructor(classification: boolean, validation: boolean, epochs = 64) {
     const room = Math.max(1, Math.min(epochs, 1 << 16));
+    this.epoch = new Float64Array(room);
     this.loss = new Float64Array(room);
     this.accuracy = classification ? new Float64Array(room) : null;
     this.validationLoss = validation ? new Float64Array(room) : null;
@@ -77,6 +79,7 @@ export class HistoryBuilder {
   push(loss: number, accuracy: number, validationLoss: number, validationAccuracy: number): void {
     this.reserve(1);
     const i = this.length++;
+    this.epoch[i] = i + 1;
     this.loss[i] = loss;
     if (this.accuracy) this.accuracy[i] = accuracy;
     if (this.validationLoss) this.validationLoss[i] = validationLoss;
@@ -87,6 +90,7 @@ export class HistoryBuilder {
   append(columns: Float64Array<ArrayBufferLike>, stride: number, count: number): void {
     this.reserve(count);
     const at = this.length;
+    for (let i = at; i < at + count; i++) this.epoch[i] = i + 1;
     this.loss.set(columns.subarray(0, count), at);
     this.accuracy?.set(columns.subarray(stride, stride + count), at);
     this.validationLoss?.set(columns.subarray(2 * stride, 2 * stride + count), at);
@@ -104,17 +108,20 @@ export class HistoryBuilder {
     return report(i + 1, { loss, accuracy, validationLoss, validationAccuracy }, i);
   }
 
-  /** A copy of entries 0..length−1 (epochs 1..length). */
+  /**
+   * Entries 0..length−1 (epochs 1..length) as views of the columns, not copies: a finished
+   * entry never changes (later epochs are written after it, and growing moves them to new
+   * buffers), and a run of tens of millions of epochs would otherwise copy gigabytes when it
+   * ends (a Stop waited for that).
+   */
   snapshot(): TrainHistory {
-    const slice = (column: Float64Array | null) => (column ? column.slice(0, this.length) : null);
-    const epoch = new Float64Array(this.length);
-    for (let i = 0; i < epoch.length; i++) epoch[i] = i + 1;
+    const view = (column: Float64Array | null) => (column ? column.subarray(0, this.length) : null);
     return {
-      epoch,
-      loss: this.loss.slice(0, this.length),
-      accuracy: slice(this.accuracy),
-      validationLoss: slice(this.validationLoss),
-      validationAccuracy: slice(this.validationAccuracy),
+      epoch: this.epoch.subarray(0, this.length),
+      loss: this.loss.subarray(0, this.length),
+      accuracy: view(this.accuracy),
+      validationLoss: view(this.validationLoss),
+      validationAccuracy: view(this.validationAccuracy),
     };
   }
 
@@ -127,6 +134,7 @@ export class HistoryBuilder {
       grown.set(column.subarray(0, this.length));
       return grown;
     };
+    this.epoch = grow(this.epoch) as Float64Array;
     this.loss = grow(this.loss) as Float64Array;
     this.accuracy = grow(this.accuracy);
     this.validationLoss = grow(this.validationLoss);

@@ -7,7 +7,7 @@
 import type { ExpectMetric, Expectation } from '../language/model';
 import type { Problem } from '../language/problems';
 import type { SpecFile, TrainDecl } from '../language/syntax';
-import type { RunState } from '../training/host';
+import type { RunState } from '../training/runState';
 import type { FinalScores, TrainResult } from '../nn/types';
 import { formatLossAgainst } from './summary';
 
@@ -151,14 +151,24 @@ export function testNames(file: SpecFile): Map<TrainDecl, string> {
 }
 
 /**
- * How a run ended, from its state, for grading: its failure, or its result while it is not
- * training again; null while there is nothing to grade (never trained, training, stepped only).
+ * How a run ended, from its one state (training/runState.ts), for grading: its failure, or the
+ * result of the training its weights are at; null while there is nothing to grade: never
+ * trained, training, or moved by Step or Reset since (the weights it stands at are no longer
+ * the training's final ones, docs/language.md §7.5).
  */
 export function runEnd(state: Pick<RunState, 'phase' | 'outcome' | 'failure'>): RunEnd | null {
-  if (state.phase === 'failed') return { failure: state.failure ?? 'unknown error' };
-  if (state.phase === 'running' || state.phase === 'queued') return null;
-  const result = state.outcome?.result;
-  return result ? { result } : null;
+  switch (state.phase) {
+    case 'failed':
+      return { failure: state.failure ?? 'unknown error' };
+    case 'done':
+    case 'diverged':
+    case 'cancelled': {
+      const result = state.outcome?.result;
+      return result ? { result } : null;
+    }
+    default:
+      return null;
+  }
 }
 
 /**

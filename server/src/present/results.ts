@@ -1,14 +1,14 @@
 // A run's result as a Problem on its `train` keyword (docs/editor.md "Diagnostics after a run"): Information when trained, Warning when the target was missed, Error on divergence, with quick fixes.
 
 import type { CheckResult } from '../language';
-import type { RunSpec } from '../language/model';
+import type { RunSpec, TrainSettings } from '../language/model';
 import type { Fix, Problem } from '../language/problems';
 import type { DataDecl, SpecFile, TrainDecl } from '../language/syntax';
 import { blockOf } from '../language/walk';
 import { plural } from '../language/wording';
 import type { TrainResult } from '../nn/types';
-import type { RunState } from '../training/host';
-import { formatLoss, formatLossAgainst, formatPercent, formatSeconds, lossWord } from './summary';
+import type { RunState } from '../training/runState';
+import { formatLoss, formatLossAgainst, formatPercent, formatSeconds, lossWord, statusSummary } from './summary';
 
 /** The result problem of one run, or null while it has no result. */
 export function resultProblem(check: CheckResult, run: RunSpec, state: RunState, text: string): Problem | null {
@@ -16,7 +16,20 @@ export function resultProblem(check: CheckResult, run: RunSpec, state: RunState,
   if (state.phase === 'failed') {
     return { span, severity: 'error', code: 'training-failed', message: `training failed: ${state.failure ?? 'unknown error'}. Train to try again.` };
   }
-  // While a run trains again, its previous result (same key, so the same numbers) stays shown.
+  // A run that trains (again) or waits to says so: the previous result is no longer what it stands at.
+  if (state.phase === 'running' || state.phase === 'queued') {
+    const doing = state.phase === 'queued' ? 'waiting for a free training worker' : state.stopping ? 'stopping' : 'training';
+    return { span, severity: 'info', code: 'training', message: `${doing}: the result will show here when the run ends` };
+  }
+  if (state.phase === 'stepped') {
+    const position = state.weights?.position;
+    const trained = position?.from === 'trained' && state.outcome?.result ? ` (trained to epoch ${state.outcome.result.epochs} in ${formatSeconds(state.outcome.seconds)})` : '';
+    if (position && position.steps === 0) {
+      const loss = formatLossAgainst(position.loss, run.settings.stopLoss);
+      return { span, severity: 'info', code: 'stepped', message: `reset to the initial weights: epoch 0 · loss ${loss}. Step makes one update from here; Train trains from the seed.` };
+    }
+    return { span, severity: 'info', code: 'stepped', message: `stepped: ${statusSummary(state, run)}${trained}` };
+  }
   const outcome = state.outcome;
   const result = outcome?.result;
   if (!outcome || !result) return null;
@@ -50,7 +63,7 @@ export function resultProblem(check: CheckResult, run: RunSpec, state: RunState,
         span,
         severity: 'warning',
         code: 'target-missed',
-        message: `loss ${formatLossAgainst(result.loss, target)} after ${plural(result.epochs, 'epoch')} did not reach ${formatLoss(target)}. ${missAdvice(result.history.loss)}`,
+        message: `loss ${formatLossAgainst(result.loss, target)} after ${plural(result.epochs, 'epoch')} did not reach ${formatLoss(target)}. ${missAdvice(result.history.loss, run.settings)}`,
       };
     }
     case 'time':
@@ -76,8 +89,18 @@ function scoreText(result: NonNullable<RunState['outcome']>['result']): string {
   return parts.length > 0 ? `; ${parts.join(', ')}` : '';
 }
 
-/** Still falling at the end means "more epochs"; flat means stuck. Takes the epochs' losses. (Also the command line's summary.) */
-export function missAdvice(losses: ArrayLike<number>): string {
+/** Still falling at the end means "more epochs"; flat means stuck. */
+/**
+ * What to try after a missed target, fitted to the run (docs/editor.md "Diagnostics after a run"):
+ * when `nn train --epochs` cut the run's epochs, that first; a loss still falling means more epochs;
+ * otherwise the run may be stuck, and the advice names only what the run does not already do
+ * (momentum only for plain sgd). Takes the epochs' losses; `writtenEpochs` is the file's count
+ * when the command line ran fewer. (Also the command line's summary.)
+ */
+export function missAdvice(losses: ArrayLike<number>, settings: Pick<TrainSettings, 'optimizer' | 'epochs'>, writtenEpochs: number | null = null): string {
+  if (writtenEpochs !== null && writtenEpochs > settings.epochs) {
+    return `The run stopped after the ${plural(settings.epochs, 'epoch')} --epochs allows (the file asks for ${writtenEpochs}): run it without --epochs, or with more.`;
+  }
   const n = losses.length;
   // Over the last tenth of a long run; over the whole of a short one (5 epochs are not "stuck").
   if (n >= 2) {
@@ -87,7 +110,9 @@ export function missAdvice(losses: ArrayLike<number>): string {
       return 'The loss was still falling: try more epochs or a higher rate.';
     }
   }
-  return 'The run may be stuck: try another seed, more hidden units, or momentum.';
+  const optimizer = settings.optimizer;
+  const tries = ['another seed', 'more hidden units', ...(optimizer.kind === 'sgd' && optimizer.momentum === 0 ? ['momentum'] : [])];
+  return `The run may be stuck: try ${tries.slice(0, -1).join(', ')}${tries.length > 2 ? ',' : ''} or ${tries[tries.length - 1]}.`;
 }
 
 /** The optimizer's default rate: what a rate too small to move any weight is raised to. */

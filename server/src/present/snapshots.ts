@@ -41,6 +41,11 @@ function hasNonZero(values: ArrayLike<number>): boolean {
   return false;
 }
 
+/** Numbers one layer's state holds as a live snapshot sends it: W, b, δ, ∂L/∂W, ∂L/∂b and ΔW. */
+export function layerStateSize(layer: LayerState): number {
+  return layer.weights.length * 2 + layer.biases.length * 3 + (layer.lastUpdate?.length ?? 0);
+}
+
 /** Numbers one snapshot holds (what the budget counts). */
 export function snapshotSize(snapshot: Snapshot): number {
   let size = snapshot.boundary?.length ?? 0;

@@ -1,43 +1,13 @@
-// The words and numbers of a run's state, as the CodeLens, the result diagnostics and the status bar say them (docs/editor.md "CodeLens").
+// The words and numbers of a run's state, as the CodeLens, the result diagnostics, the hovers, the status bar and the panel say them (docs/editor.md "CodeLens", "One state, every view").
 
 import type { RunSpec } from '../language/model';
 import { plural } from '../language/wording';
+import type { RunStatus } from '../protocol';
 import type { ProgressReport } from '../training/messages';
-import type { RunState } from '../training/host';
+import type { RunState } from '../training/runState';
+import { formatLoss, formatLossAgainst, formatSeconds } from './numbers';
 
-/** Three significant digits, no trailing zeros: 0.00098, 0.126, 12.3, 3400. */
-export function formatLoss(value: number | null | undefined): string {
-  if (value === null || value === undefined) return 'n/a';
-  if (Number.isNaN(value)) return 'NaN';
-  if (!Number.isFinite(value)) return value > 0 ? '∞' : '−∞';
-  if (value === 0) return '0';
-  const magnitude = Math.abs(value);
-  if (magnitude >= 1e-4 && magnitude < 1e6) return String(Number(value.toPrecision(3)));
-  return value.toExponential(2).replace(/\.?0+e/, 'e').replace('e+', 'e');
-}
-
-/**
- * A loss beside the target it is compared with: enough digits that the two never read
- * the same (0.000998 against 0.001, not 0.001 against 0.001).
- */
-export function formatLossAgainst(value: number | null | undefined, target: number | null): string {
-  if (value === null || value === undefined || target === null || !Number.isFinite(value) || value === 0) return formatLoss(value);
-  for (let digits = 3; digits <= 8; digits++) {
-    const shown = Number(value.toPrecision(digits));
-    if ((value < target) === (shown < target) && shown !== target) return digits === 3 ? formatLoss(shown) : String(shown);
-  }
-  return formatLoss(value);
-}
-
-/** 0.21 s, 1.5 s, 40 s, 3 min. */
-export function formatSeconds(seconds: number): string {
-  if (!Number.isFinite(seconds)) return '∞';
-  if (seconds < 0.01) return '< 0.01 s';
-  if (seconds < 10) return `${Number(seconds.toPrecision(2))} s`;
-  if (seconds < 120) return `${Math.round(seconds)} s`;
-  if (seconds < 7200) return `${Math.round(seconds / 60)} min`;
-  return `${Math.round(seconds / 3600)} h`;
-}
+export { formatLoss, formatLossAgainst, formatSeconds } from './numbers';
 
 export function formatPercent(share: number | null | undefined): string {
   if (share === null || share === undefined || !Number.isFinite(share)) return 'n/a';
@@ -76,20 +46,106 @@ export function resultText(state: RunState, run: RunSpec): string | null {
   }
 }
 
-/** The one-line status of a run for RunStatus.summary (the status bar, the panel title). */
+/** The one-line status of a run for RunStatus.summary (the lens's text, the status bar's tooltip, the panel). */
 export function statusSummary(state: RunState, run: RunSpec): string {
   switch (state.phase) {
     case 'queued':
       return 'waiting for a free training worker';
     case 'running':
-      return progressText(state.progress, run);
-    case 'idle': {
-      const step = state.outcome?.step;
-      return step ? `step ${step.update} · batch loss ${formatLoss(step.batchLoss)}` : `not trained · est. ${formatSeconds(state.estimate)}`;
-    }
+      return state.stopping ? `stopping at ${progressText(state.progress, run).replace(/ · [^·]+ s$/, '')}` : progressText(state.progress, run);
+    case 'idle':
+      return `not trained · ${estimateText(state.estimate, run)}`;
+    case 'stepped':
+      return steppedText(state, run);
     default:
       return resultText(state, run) ?? 'not trained';
   }
+}
+
+/**
+ * Where Step or Reset left the weights: `step 3 from the trained weights · epoch 829 · loss
+ * 0.000997`, `step 2 from the initial weights · epoch 2 · loss 0.247`, `initial weights
+ * (Reset) · epoch 0 · loss 0.25`.
+ */
+function steppedText(state: RunState, run: RunSpec): string {
+  const position = state.weights?.position;
+  if (!position) return 'not trained';
+  const loss = `loss ${formatLossAgainst(position.loss, run.settings.stopLoss)}`;
+  if (position.steps === 0 && position.from === 'initial') return `initial weights (Reset) · epoch 0 · ${loss}`;
+  const from = position.from === 'trained' ? 'the trained weights' : 'the initial weights';
+  return `step ${position.steps} from ${from} · epoch ${position.epoch} · ${loss}`;
+}
+
+/**
+ * The estimate as the lens shows it: `est. 0.2 s`, or `est. up to 0.2 s` for a run with a `stop
+ * when` target, which may end it sooner (docs/editor.md "Auto-train and the estimate").
+ */
+export function estimateText(seconds: number, run: RunSpec): string {
+  return `est. ${run.settings.stopLoss !== null ? 'up to ' : ''}${formatSeconds(seconds)}`;
+}
+
+/** Where the run stands in a few words, the same in every view (RunStatus.position). */
+export function positionText(status: Pick<RunStatus, 'phase' | 'epoch' | 'loss' | 'step' | 'stepFrom'>, run: RunSpec): string {
+  switch (status.phase) {
+    case 'idle':
+      return 'not trained';
+    case 'queued':
+      return 'queued';
+    case 'failed':
+      return 'training failed';
+    default: {
+      const loss = `loss ${status.phase === 'diverged' && status.loss === null ? 'NaN' : formatLossAgainst(status.loss, run.settings.stopLoss)}`;
+      if (status.step === null) return `epoch ${status.epoch} · ${loss}`;
+      if (status.step === 0 && status.stepFrom === 'initial') return `initial weights · epoch 0 · ${loss}`;
+      return `step ${status.step} · epoch ${status.epoch} · ${loss}`;
+    }
+  }
+}
+
+/**
+ * How the views name a run: `ring on disc`, and `ring on disc (line 14)` when the file has
+ * other runs of the same network (docs/editor.md "Several runs of one network").
+ */
+export function runTitle(run: RunSpec, runs: readonly RunSpec[], line: number): string {
+  const shared = runs.filter((r) => r.network.name === run.network.name).length > 1;
+  return `${run.network.name} on ${run.data.name}${shared ? ` (line ${line + 1})` : ''}`;
+}
+
+/**
+ * A run's status, the numbers and words every view shows, from its one state: the epoch, loss
+ * and time of the live progress while it trains, else of the weights it stands at (the
+ * trained, stepped or reset ones).
+ */
+export function runStatus(state: RunState, run: RunSpec, where: { line: number; index: number; runs: readonly RunSpec[] }): RunStatus {
+  const training = state.phase === 'running' || state.phase === 'queued';
+  const progress = training ? state.progress : null;
+  const weights = training ? null : state.weights;
+  const result = state.outcome?.result ?? null;
+  const trained = weights?.source === 'trained' ? result : null;
+  const position = state.phase === 'stepped' ? (weights?.position ?? null) : null;
+  const numbers = {
+    phase: state.phase,
+    epoch: progress?.epoch ?? (state.phase === 'diverged' ? (result?.epochs ?? 0) : (weights?.epoch ?? 0)),
+    loss: progress ? progress.loss : (weights?.loss ?? null),
+    step: position?.steps ?? null,
+    stepFrom: position?.from ?? null,
+  };
+  return {
+    line: where.line,
+    index: where.index,
+    network: run.network.name,
+    data: run.data.name,
+    ...numbers,
+    epochs: run.settings.epochs,
+    validationLoss: progress ? progress.validationLoss : (trained?.validationLoss ?? null),
+    accuracy: progress ? progress.accuracy : (trained?.accuracy ?? null),
+    seconds: progress?.seconds ?? state.outcome?.seconds ?? 0,
+    summary: statusSummary(state, run),
+    position: positionText(numbers, run),
+    stopping: state.stopping,
+    target: run.settings.stopLoss,
+    title: runTitle(run, where.runs, where.line),
+  };
 }
 
 /** NaN or infinite, as the last epoch's loss (of the epochs' losses) was. */

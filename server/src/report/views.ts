@@ -6,11 +6,11 @@ import type { Dataset, RunSpec } from '../language/model';
 import { LineIndex } from '../language/positions';
 import { reportsOf, thinHistory } from '../nn/history';
 import type { TrainResult } from '../nn/types';
-import type { CurvePoint, PanelLayer, RunPhase, Snapshot, TrainingView } from '../protocol';
+import type { CurvePoint, PanelLayer, Snapshot, TrainingView } from '../protocol';
 import { BOUNDARY_GRID, boundaryGrid, dataPoints } from '../present/boundary';
 import { panelLayer, snapshotLayers } from '../present/snapshots';
-import type { RunState } from '../training/host';
-import { resultText } from '../present/summary';
+import { runStatus } from '../present/summary';
+import { runStateOf } from '../training/runState';
 import { reportPieces } from './html';
 
 /**
@@ -22,6 +22,8 @@ export interface ReportRun {
   run: RunSpec;
   result: TrainResult;
   seconds: number;
+  /** The file's runs, so a run is named by its line when it shares its network with another. */
+  runs?: readonly RunSpec[];
 }
 
 /** Curve points kept per run, as the editor keeps them. */
@@ -66,14 +68,6 @@ function sampled(data: Dataset): boolean {
   return data.inputWidth === 2 && data.rows > REPORT_POINTS;
 }
 
-const phases: Record<TrainResult['stopped'], RunPhase> = {
-  target: 'done',
-  epochs: 'done',
-  time: 'done',
-  diverged: 'diverged',
-  cancelled: 'cancelled',
-};
-
 export function trainingView(uri: string, text: string, report: ReportRun): TrainingView {
   const { run, result, seconds } = report;
   const lines = new LineIndex(text);
@@ -95,31 +89,12 @@ export function trainingView(uri: string, text: string, report: ReportRun): Trai
 
   const curve: CurvePoint[] = reportsOf(thinHistory(result.history, CURVE_POINTS));
 
-  const phase = phases[result.stopped];
-  const state: RunState = {
-    phase,
-    progress: null,
-    outcome: { key: run.key, result, step: null, seconds, rows: null },
-    failure: null,
-    estimate: seconds,
-  };
+  // The same state and status the editor makes of a finished run, so the report says what the panel says.
+  const state = runStateOf({ live: null, cached: { outcome: { key: run.key, result, step: null, seconds, rows: null }, record: null }, failure: null, estimate: seconds });
   return {
     uri,
     version: 0,
-    status: {
-      line: lines.lineOf(run.keywordSpan.start),
-      index: run.index,
-      network: run.network.name,
-      data: run.data.name,
-      phase,
-      epoch: result.epochs,
-      epochs: run.settings.epochs,
-      loss: result.loss,
-      validationLoss: result.validationLoss,
-      accuracy: result.accuracy,
-      seconds,
-      summary: resultText(state, run) ?? '',
-    },
+    status: runStatus(state, run, { line: lines.lineOf(run.keywordSpan.start), index: run.index, runs: report.runs ?? [run] }),
     inputNames: run.data.inputNames,
     classes: run.data.classes,
     curve,
@@ -136,6 +111,7 @@ export function trainingView(uri: string, text: string, report: ReportRun): Trai
  */
 export function writeReport(path: string, specPath: string, text: string, runs: ReportRun[]): void {
   const uri = pathToFileURL(specPath).toString();
+  const specs = runs.map((r) => r.run);
   const large = runs.filter((r) => sampled(r.run.data));
   const note =
     large.length > 0
@@ -143,7 +119,7 @@ export function writeReport(path: string, specPath: string, text: string, runs: 
       : undefined;
   const fd = openSync(path, 'w');
   try {
-    for (const piece of reportPieces(runs.map((r) => trainingView(uri, text, r)), { note })) {
+    for (const piece of reportPieces(runs.map((r) => trainingView(uri, text, { ...r, runs: specs })), { note })) {
       const bytes = Buffer.from(piece, 'utf8');
       for (let written = 0; written < bytes.length; ) written += writeSync(fd, bytes, written);
     }

@@ -8,12 +8,12 @@
 
 import type { RunSpec } from '../language/model';
 import type { CurvePoint } from '../protocol';
-import type { ProgressReport, RunFrame } from './messages';
+import type { LiveWeights, ProgressReport, RunFrame } from './messages';
 import type { JobHandle } from './pool';
 import type { LiveSnapshots } from '../present/snapshots';
 
 export interface LiveJob {
-  kind: 'train' | 'step';
+  kind: 'train' | 'step' | 'reset';
   /** Document version the job was started for. */
   version: number;
   handle: JobHandle | null;
@@ -24,6 +24,10 @@ export interface LiveJob {
   /** The network and boundary as training goes (bounded), and the data's points they are drawn with. */
   snapshots: LiveSnapshots;
   frame: RunFrame | null;
+  /** The weights of the latest live snapshot (hovers and hints while the run trains). */
+  weights: LiveWeights | null;
+  /** Stop was asked; the job has not answered yet. */
+  stopping: boolean;
 }
 
 export class DocumentRuns {

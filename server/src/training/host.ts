@@ -4,15 +4,19 @@
 // the owning actor says they are live (actor.ts), caches finished outcomes by run key,
 // and tells its listeners what changed so the server can republish.
 
-import type { RunSpec } from '../language/model';
-import type { RunPhase } from '../protocol';
+import { heldOutRows, type RunSpec } from '../language/model';
+import type { TrainResult } from '../nn/types';
+import type { Snapshot } from '../protocol';
 import { DocumentRuns, type LiveJob } from './actor';
 import { OutcomeCache, type CachedRun } from './cache';
 import { SpeedEstimate } from './estimate';
-import type { ProgressReport } from './messages';
+import type { StepStart } from './messages';
 import type { RunOutcome } from './outcome';
-import { WorkerPool, defaultPoolSize } from './pool';
-import { LiveSnapshots, type LiveSnapshotBudget } from '../present/snapshots';
+import { WorkerPool, defaultPoolSize, type JobRequest } from './pool';
+import { runStateOf, type RunState } from './runState';
+import { LiveSnapshots, panelLayer, type LiveSnapshotBudget } from '../present/snapshots';
+
+export type { RunState, RunWeights } from './runState';
 
 /** Live snapshots kept per training: as many slider stops as a finished run has, within a million numbers. */
 export const LIVE_SNAPSHOTS: LiveSnapshotBudget = { maxSnapshots: 40, maxValues: 1_000_000 };
@@ -28,24 +32,13 @@ export interface HostOptions {
   cacheBytes?: number;
 }
 
-export type RunEventKind = 'queued' | 'started' | 'progress' | 'snapshot' | 'done' | 'record' | 'failed' | 'cancelled';
+/** What moved: `stopping` is a Stop asked of a running job (its answer follows). */
+export type RunEventKind = 'queued' | 'started' | 'progress' | 'snapshot' | 'stopping' | 'done' | 'record' | 'failed' | 'cancelled';
 
 export interface RunEvent {
   uri: string;
   key: string;
   kind: RunEventKind;
-}
-
-/** Everything the editor shows about one run of a document. */
-export interface RunState {
-  phase: RunPhase;
-  /** Live progress while training (or the last progress before a stop). */
-  progress: ProgressReport | null;
-  outcome: RunOutcome | null;
-  /** Why the last job failed (crash, error). */
-  failure: string | null;
-  /** Estimated seconds for the whole run on this machine. */
-  estimate: number;
 }
 
 export class TrainingHost {
@@ -61,7 +54,7 @@ export class TrainingHost {
       workerPath: options.workerPath,
       size: options.poolSize ?? defaultPoolSize(),
       cancelGraceMs: options.cancelGraceMs,
-      onThroughput: (throughput) => this.speed.measured(throughput),
+      onSpeed: (scale) => this.speed.measured(scale),
     });
   }
 
@@ -108,10 +101,10 @@ export class TrainingHost {
     const started: string[] = [];
     for (const run of this.select(doc, keys)) {
       this.cancelLive(doc, run.key);
-      // A new training discards the stepped state (docs/editor.md "Step").
+      // A new training discards the stepped or reset state (docs/editor.md "Step and Reset").
       const cached = this.cache.peek(run.key);
-      if (cached?.outcome.step) {
-        if (cached.outcome.result) this.cache.set(run.key, { ...cached, outcome: { ...cached.outcome, step: null } });
+      if (cached?.outcome.position) {
+        if (cached.outcome.result) this.cache.set(run.key, { ...cached, outcome: { ...cached.outcome, step: null, position: null } });
         else this.cache.delete(run.key);
       }
       doc.failures.delete(run.key);
@@ -122,16 +115,25 @@ export class TrainingHost {
   }
 
   /**
-   * One update of the run (docs/editor.md "Step"): continues a stepped run, starts from the
-   * trained weights when the run finished, from fresh ones otherwise. Refused while
-   * the run trains.
+   * One update of the run (docs/editor.md "Step and Reset"): continues a stepped or reset run,
+   * starts from the trained weights when the run finished, from the initial ones otherwise.
+   * Refused while the run trains.
    */
   step(uri: string, key: string): boolean {
+    return this.move(uri, key, 'step');
+  }
+
+  /** Puts the run back at its initial weights, epoch 0, so Step goes from there. Refused while the run trains. */
+  reset(uri: string, key: string): boolean {
+    return this.move(uri, key, 'reset');
+  }
+
+  private move(uri: string, key: string, kind: 'step' | 'reset'): boolean {
     const doc = this.docs.get(uri);
     const run = doc?.run(key);
     if (!doc || !run || doc.live.has(key)) return false;
     doc.failures.delete(key);
-    this.submit(doc, run, 'step', Infinity);
+    this.submit(doc, run, kind, Infinity);
     return true;
   }
 
@@ -147,28 +149,26 @@ export class TrainingHost {
         doc.live.delete(key);
         job.handle?.cancel();
         this.emit({ uri, key, kind: 'cancelled' });
-      } else {
+      } else if (!job.stopping) {
+        // The views say so at once; the run's own answer (its result) follows within a batch.
+        job.stopping = true;
         job.handle?.cancel();
+        this.emit({ uri, key, kind: 'stopping' });
       }
       stopped++;
     }
     return stopped;
   }
 
-  /** The state of one run of the document's current version. */
+  /** The state of one run of the document's current version: what every view shows of it. */
   state(uri: string, run: RunSpec): RunState {
     const doc = this.docs.get(uri);
-    const live = doc?.live.get(run.key);
-    const cached = this.cache.peek(run.key);
-    const failure = doc?.failures.get(run.key) ?? null;
-    const outcome = cached?.outcome ?? null;
-    let phase: RunPhase = 'idle';
-    if (live) phase = live.started ? 'running' : 'queued';
-    else if (failure) phase = 'failed';
-    else if (outcome?.result) {
-      phase = outcome.result.stopped === 'diverged' ? 'diverged' : outcome.result.stopped === 'cancelled' ? 'cancelled' : 'done';
-    }
-    return { phase, progress: live?.progress ?? null, outcome, failure, estimate: this.speed.seconds(run) };
+    return runStateOf({
+      live: doc?.live.get(run.key) ?? null,
+      cached: this.cache.peek(run.key) ?? null,
+      failure: doc?.failures.get(run.key) ?? null,
+      estimate: this.speed.seconds(run),
+    });
   }
 
   /** True when the run has a cached outcome, a live job, or a failure: auto-train leaves it alone. */
@@ -235,7 +235,7 @@ export class TrainingHost {
     job.handle?.cancel();
   }
 
-  private submit(doc: DocumentRuns, run: RunSpec, kind: 'train' | 'step', maxSeconds: number): void {
+  private submit(doc: DocumentRuns, run: RunSpec, kind: LiveJob['kind'], maxSeconds: number): void {
     const uri = doc.uri;
     const key = run.key;
     const job: LiveJob = {
@@ -247,6 +247,8 @@ export class TrainingHost {
       curve: [],
       snapshots: new LiveSnapshots(LIVE_SNAPSHOTS),
       frame: null,
+      weights: null,
+      stopping: false,
     };
     doc.live.set(key, job);
     // Every answer goes through `owns`: once the job is no longer the run's live job
@@ -257,10 +259,14 @@ export class TrainingHost {
     // Short runs (and their steps, which may retrain to reach the finished weights) may use
     // the express worker rather than wait behind a long run.
     const express = this.speed.seconds(run) <= EXPRESS_SECONDS;
-    const request =
+    const version = doc.version;
+    const request: JobRequest =
       kind === 'train'
-        ? { type: 'train' as const, version: doc.version, run, maxSeconds, express }
-        : { type: 'step' as const, version: doc.version, run, from: this.stepStart(key), express };
+        ? { type: 'train', version, run, maxSeconds, express }
+        : kind === 'step'
+          ? { type: 'step', version, run, ...this.stepStart(key), express }
+          : { type: 'reset', version, run, express: true };
+    const layerOffsets = run.network.layers.map((layer) => layer.span.start);
     job.handle = this.pool.submit(request, {
       onStart: () => {
         if (!live()) return;
@@ -269,15 +275,18 @@ export class TrainingHost {
       },
       onProgress: (progress) => {
         if (!live()) return;
-        job.progress = progress;
-        job.curve.push({ epoch: progress.epoch, loss: progress.loss, validationLoss: progress.validationLoss, accuracy: progress.accuracy, validationAccuracy: null });
+        this.progressed(job, progress);
         this.emit({ uri, key, kind: 'progress' });
       },
-      onSnapshot: (snapshot, frame) => {
+      onSnapshot: (weights, boundary, frame, progress) => {
         if (!live()) return;
+        const snapshot: Snapshot = { epoch: weights.epoch, layers: weights.layers.map((layer, k) => panelLayer(layer, layerOffsets[k] ?? 0)), boundary };
         job.snapshots.add(snapshot);
+        job.weights = weights;
         if (frame) job.frame = frame;
+        if (progress) this.progressed(job, progress);
         this.emit({ uri, key, kind: 'snapshot' });
+        if (progress) this.emit({ uri, key, kind: 'progress' });
       },
       onDone: (outcome) => {
         if (!live()) return;
@@ -295,7 +304,8 @@ export class TrainingHost {
         // The record belongs to the outcome this job stored, if that is still the cached one.
         const entry = this.cache.peek(key);
         if (!stored || entry !== stored) return;
-        const merged = stored.outcome.step && previousRecord ? { ...previousRecord, snapshots: [...previousRecord.snapshots, ...record.snapshots] } : record;
+        // A step adds its picture to the run's; a reset starts the pictures over.
+        const merged = kind === 'step' && previousRecord ? { ...previousRecord, snapshots: [...previousRecord.snapshots, ...record.snapshots] } : record;
         const updated: CachedRun = { outcome: stored.outcome, record: merged };
         this.cache.set(key, updated);
         stored = updated;
@@ -310,28 +320,54 @@ export class TrainingHost {
       onAbandoned: () => {
         if (!live()) return;
         doc.live.delete(key);
+        // A training that had to be terminated after its Stop still ends where the views last
+        // saw it: its latest progress and live weights become its (stopped) result.
+        if (kind === 'train' && job.stopping) {
+          const outcome = stoppedOutcome(run, job);
+          if (outcome) this.cache.set(key, { outcome, record: job.frame ? { inputNames: run.data.inputNames, curve: job.curve, snapshots: job.snapshots.snapshotsAfter(null).map((e) => e.snapshot), ...job.frame } : null });
+        }
         this.emit({ uri, key, kind: 'cancelled' });
       },
     });
     if (!job.started) this.emit({ uri, key, kind: 'queued' });
   }
 
+  /** A progress report of the job: the latest, and a point of its live curve. */
+  private progressed(job: LiveJob, progress: NonNullable<LiveJob['progress']>): void {
+    if (job.progress && job.progress.epoch >= progress.epoch) return;
+    job.progress = progress;
+    job.curve.push({ epoch: progress.epoch, loss: progress.loss, validationLoss: progress.validationLoss, accuracy: progress.accuracy, validationAccuracy: null });
+  }
+
   /**
-   * Where a step starts when no worker keeps the run's trainer: from the trained weights
-   * when the run finished (retraining reproduces them), else from fresh ones. A run that
-   * was stopped or hit its time limit cannot be reproduced by retraining, so it starts fresh.
+   * Where a step starts when the worker keeps no trainer of the run
+   * (docs/editor.md "Step and Reset"): after Step or Reset, where those steps started, with the steps made so far
+   * repeated; else the trained weights when retraining reproduces them (a run that ended by
+   * its target, its epochs or a divergence), else the initial ones. A run that was stopped
+   * or hit its time limit cannot be reproduced by retraining, so its steps start afresh.
    */
-  private stepStart(key: string): 'trained' | 'fresh' {
-    const stopped = this.cache.peek(key)?.outcome.result?.stopped;
-    return stopped === 'target' || stopped === 'epochs' || stopped === 'diverged' ? 'trained' : 'fresh';
+  private stepStart(key: string): { from: StepStart; replay: number } {
+    const outcome = this.cache.peek(key)?.outcome;
+    const stopped = outcome?.result?.stopped;
+    const reproducible = stopped === 'target' || stopped === 'epochs' || stopped === 'diverged';
+    const position = outcome?.position;
+    if (position?.from === 'initial') return { from: 'fresh', replay: position.steps };
+    if (reproducible) return { from: 'trained', replay: position?.steps ?? 0 };
+    return { from: 'fresh', replay: 0 };
   }
 
   private store(run: RunSpec, outcome: RunOutcome): CachedRun {
     const previous = this.cache.peek(run.key);
     let entry: CachedRun;
-    if (outcome.step) {
-      // A step keeps the finished result beside it (and, until its own record comes, the panel's record).
-      entry = { outcome: { ...outcome, result: previous?.outcome.result ?? null }, record: previous?.record ?? null };
+    if (outcome.position) {
+      // Step and Reset keep the last training's time; a step from the trained weights keeps
+      // its result beside it (and, until its own record comes, the panel's record).
+      const fromTrained = outcome.position.from === 'trained';
+      const result = fromTrained ? (previous?.outcome.result ?? null) : null;
+      entry = {
+        outcome: { ...outcome, result, seconds: result ? (previous?.outcome.seconds ?? 0) : 0 },
+        record: outcome.step && previous?.record ? previous.record : null,
+      };
     } else {
       if (outcome.result) this.speed.finished(run, outcome.result.epochs, outcome.seconds);
       entry = { outcome, record: null };
@@ -343,4 +379,43 @@ export class TrainingHost {
   private emit(event: RunEvent): void {
     for (const listener of this.listeners) listener(event);
   }
+}
+
+/**
+ * The result of a training whose worker had to be terminated after its Stop: the epoch, loss
+ * and weights of its latest live snapshot and progress, as the views last showed them.
+ * Null when it sent none.
+ */
+function stoppedOutcome(run: RunSpec, job: LiveJob): RunOutcome | null {
+  const weights = job.weights;
+  const progress = job.progress;
+  if (!weights || !progress) return null;
+  const held = heldOutRows(run.data.rows, run.settings.validate);
+  const curve = job.curve;
+  const column = (pick: (point: (typeof curve)[number]) => number | null): Float64Array => Float64Array.from(curve, (p) => pick(p) ?? NaN);
+  const result: TrainResult = {
+    stopped: 'cancelled',
+    epochs: weights.epoch,
+    loss: Number.isFinite(weights.loss) ? weights.loss : null,
+    accuracy: progress.epoch === weights.epoch ? progress.accuracy : null,
+    validationLoss: progress.epoch === weights.epoch ? progress.validationLoss : null,
+    validationAccuracy: null,
+    finalLoss: null,
+    // A stopped run is not graded (docs/language.md §7.5): its final weights are not measured.
+    final: null,
+    history: {
+      epoch: column((p) => p.epoch),
+      loss: column((p) => p.loss),
+      accuracy: curve.some((p) => p.accuracy !== null) ? column((p) => p.accuracy) : null,
+      validationLoss: curve.some((p) => p.validationLoss !== null) ? column((p) => p.validationLoss) : null,
+      validationAccuracy: null,
+    },
+    layers: weights.layers.map((layer) => ({ ...layer })),
+    normalization: null,
+    trainRows: run.data.rows - held,
+    validationRows: held,
+    // The snapshot was taken at the end of its epoch: that many epochs of whole batches.
+    updates: weights.epoch * Math.ceil((run.data.rows - held) / Math.max(1, run.settings.batch === 'full' ? run.data.rows - held : run.settings.batch)),
+  };
+  return { key: run.key, result, step: null, seconds: progress.seconds, rows: weights.rows };
 }

@@ -7,6 +7,7 @@
 // trainer polls between batches.
 
 import type { RunSpec } from '../language/model';
+import type { LayerState, SampleExplanation } from '../nn/types';
 import type { CurvePoint, Snapshot } from '../protocol';
 import type { RunOutcome } from './outcome';
 
@@ -49,9 +50,30 @@ export type HostMessage =
    * holds no trainer for the key: 'trained' retrains first (deterministic, same result),
    * 'fresh' starts from the seed. A worker that holds the key's trainer continues it.
    */
-  | (JobMessage & { type: 'step'; from: 'trained' | 'fresh' })
+  | (JobMessage & { type: 'step'; from: StepStart; replay: number })
+  /** ⏭ Reset: a trainer with the seed's initial weights, kept for the next Step; answers with them (epoch 0). */
+  | (JobMessage & { type: 'reset' })
   /** Forget the trainer kept for this key (a new training discards the stepped state). */
   | { type: 'forget'; key: string };
+
+/**
+ * Where a step starts when the worker holds no trainer for the run: 'trained' retrains first
+ * (deterministic, so the same weights as the finished run), 'fresh' takes the seed's initial
+ * weights. `replay` updates are made first, so a worker that did not make the earlier steps
+ * reaches the same weights as the one that did.
+ */
+export type StepStart = 'trained' | 'fresh';
+
+/** What a live snapshot carries for the hovers and hints: the weights at an epoch of a training in progress. */
+export interface LiveWeights {
+  epoch: number;
+  /** The epoch's mean training loss (NaN at epoch 0). */
+  loss: number;
+  /** W, b, the last update's δ and gradients, as the trainer has them. */
+  layers: LayerState[];
+  /** Every inline row through these weights (the row hovers and ŷ hints); null for CSV and generated data. */
+  rows: SampleExplanation[] | null;
+}
 
 export interface ProgressReport {
   epoch: number;
@@ -63,16 +85,17 @@ export interface ProgressReport {
 }
 
 export type WorkerMessage =
-  /** Sent once at start: the measured speed, in parameter·sample updates per second. */
-  | { type: 'ready'; throughput: number }
+  /** Sent once at start: this machine's measured speed, in seconds per second of the estimate's reference machine (estimate.ts). */
+  | { type: 'ready'; scale: number }
   /** At most ~10 per second per job. */
   | { type: 'progress'; job: number; version: number; key: string; progress: ProgressReport }
   /**
    * While a run trains: the network and its boundary as they are now (the initial weights
    * first, then at most ~10 per second, fewer when a snapshot is costly). The first one
-   * carries the frame (points and box), which does not change during the run.
+   * carries the frame (points and box), which does not change during the run. A snapshot
+   * taken with a progress report carries it, so both name the same epoch.
    */
-  | { type: 'snapshot'; job: number; version: number; key: string; snapshot: Snapshot; frame?: RunFrame }
+  | { type: 'snapshot'; job: number; version: number; key: string; weights: LiveWeights; boundary: number[] | null; frame?: RunFrame; progress?: ProgressReport }
   /**
    * The outcome first (diagnostics, hovers and lenses wait for it)… Its
    * `result.history` is thinned to at most 2,000 evenly spaced epochs (the last always

@@ -6,16 +6,18 @@
 
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
-import { CancelFlag, type HostMessage, type ProgressReport, type RunFrame, type RunRecord, type WorkerMessage } from './messages';
-import type { Snapshot } from '../protocol';
+import { CancelFlag, type HostMessage, type LiveWeights, type ProgressReport, type RunFrame, type RunRecord, type StepStart, type WorkerMessage } from './messages';
 import type { RunSpec } from '../language/model';
 import type { RunOutcome } from './outcome';
 
 export interface JobHandlers {
   onStart?(): void;
   onProgress(progress: ProgressReport): void;
-  /** A live snapshot of a training job (weights and boundary so far); `frame` comes with the first. */
-  onSnapshot?(snapshot: Snapshot, frame: RunFrame | undefined): void;
+  /**
+   * A live snapshot of a training job (weights, rows and boundary so far); `frame` comes with the
+   * first, and `progress` when the snapshot was taken with a progress report (then both name its epoch).
+   */
+  onSnapshot?(weights: LiveWeights, boundary: number[] | null, frame: RunFrame | undefined, progress: ProgressReport | undefined): void;
   onDone(outcome: RunOutcome): void;
   /** The panel's record of a finished job, sent by the worker right after onDone. */
   onRecord(record: RunRecord): void;
@@ -27,7 +29,8 @@ export interface JobHandlers {
 
 export type JobRequest = (
   | { type: 'train'; version: number; run: RunSpec; maxSeconds: number }
-  | { type: 'step'; version: number; run: RunSpec; from: 'trained' | 'fresh' }
+  | { type: 'step'; version: number; run: RunSpec; from: StepStart; replay: number }
+  | { type: 'reset'; version: number; run: RunSpec }
 ) & {
   /**
    * A short job (a step, a run estimated at a couple of seconds): when every regular
@@ -48,8 +51,8 @@ export interface PoolOptions {
   size: number;
   /** After a cancel, how long a worker may take to stop before it is terminated (ms). */
   cancelGraceMs?: number;
-  /** The speed a worker measured at start, in parameter·sample updates per second. */
-  onThroughput?(throughput: number): void;
+  /** The speed a worker measured at start, in seconds per second of the estimate's reference machine. */
+  onSpeed?(scale: number): void;
 }
 
 interface Job {
@@ -68,7 +71,10 @@ interface Slot {
   express: boolean;
   worker: Worker;
   job: Job | null;
-  /** Keys whose trainer this worker keeps (for ⏭ Step), as far as the host knows. */
+  /**
+   * Keys whose trainer this worker keeps (for ⏭ Step), as far as the host knows. A key is held by
+   * at most one worker, the last to train, step or reset it, so a kept trainer is always the latest.
+   */
   holds: Set<string>;
 }
 
@@ -213,12 +219,15 @@ export class WorkerPool {
   private start(slot: Slot, job: Job): void {
     slot.job = job;
     job.slot = slot;
-    const base = { job: job.id, version: job.request.version, run: job.request.run, cancel: job.cancel };
-    if (job.request.type === 'train') {
-      this.post(slot, { ...base, type: 'train', maxSeconds: job.request.maxSeconds });
-    } else {
-      this.post(slot, { ...base, type: 'step', from: slot.holds.has(job.request.run.key) ? 'trained' : job.request.from });
+    const request = job.request;
+    // Another worker's trainer of this run is about to be out of date.
+    for (const other of this.slots) {
+      if (other !== slot && other.holds.delete(request.run.key)) this.post(other, { type: 'forget', key: request.run.key });
     }
+    const base = { job: job.id, version: request.version, run: request.run, cancel: job.cancel };
+    if (request.type === 'train') this.post(slot, { ...base, type: 'train', maxSeconds: request.maxSeconds });
+    else if (request.type === 'step') this.post(slot, { ...base, type: 'step', from: request.from, replay: request.replay });
+    else this.post(slot, { ...base, type: 'reset' });
     job.handlers.onStart?.();
   }
 
@@ -265,7 +274,7 @@ export class WorkerPool {
 
   private receive(slot: Slot, message: WorkerMessage): void {
     if (message.type === 'ready') {
-      this.options.onThroughput?.(message.throughput);
+      this.options.onSpeed?.(message.scale);
       return;
     }
     if (message.type === 'record') {
@@ -282,7 +291,7 @@ export class WorkerPool {
       return;
     }
     if (message.type === 'snapshot') {
-      job.handlers.onSnapshot?.(message.snapshot, message.frame);
+      job.handlers.onSnapshot?.(message.weights, message.boundary, message.frame, message.progress);
       return;
     }
     slot.job = null;

@@ -7,7 +7,9 @@
 // boundary grids), so the LSP thread only reads numbers and results are not held up.
 // While a run trains, live snapshots (weights, the last update, the boundary) go out
 // too: the initial weights at once, then at most ~10 a second, fewer for a large network
-// (a tenth of the training time, a bounded number of values a second).
+// (a tenth of the training time, a bounded number of values a second), each with every
+// inline row explained through those weights (the live hovers and ŷ hints). Step and
+// Reset keep their trainer, so the next Step continues it.
 
 import { parentPort } from 'node:worker_threads';
 import { performance } from 'node:perf_hooks';
@@ -17,11 +19,11 @@ import type { Trainer } from '../nn/trainer';
 import type { LayerState, TrainResult, WeightSnapshot } from '../nn/types';
 import type { RunSpec } from '../language/model';
 import type { PanelLayer, Snapshot } from '../protocol';
-import { CancelFlag, type HostMessage, type RunFrame, type RunRecord, type WorkerMessage } from './messages';
-import type { RunOutcome } from './outcome';
+import { CancelFlag, type HostMessage, type LiveWeights, type ProgressReport, type RunFrame, type RunRecord, type WorkerMessage } from './messages';
+import type { RunOutcome, StepPosition } from './outcome';
 import { dataPoints, trainerBoundary, BOUNDARY_GRID, type Box } from '../present/boundary';
-import { measureThroughput } from './measure';
-import { panelLayer, snapshotLayers, snapshotSize } from '../present/snapshots';
+import { measureScale } from './measure';
+import { layerStateSize, panelLayer, snapshotLayers } from '../present/snapshots';
 
 /** Snapshots kept per run, evenly spaced over its epochs (the panel's scrubber). */
 const SNAPSHOTS = 40;
@@ -42,13 +44,27 @@ const LIVE_VALUES_PER_SECOND = 250_000;
 const port = parentPort;
 if (!port) throw new Error('worker.ts runs as a worker thread');
 
-/** Trainers of finished or stepped runs, by RunSpec.key, so ⏭ Step continues them. */
-const kept = new Map<string, Trainer>();
+/** A trainer kept for ⏭ Step, and where its weights stand (docs/editor.md "Step and Reset"). */
+interface KeptTrainer {
+  trainer: Trainer;
+  /** What its steps started from: the trained weights (kept after a training) or the initial ones (after Reset). */
+  from: StepPosition['from'];
+  /** Steps made since. */
+  steps: number;
+}
 
-function keep(key: string, trainer: Trainer): void {
+/** Trainers of finished, stepped or reset runs, by RunSpec.key, so ⏭ Step continues them. */
+const kept = new Map<string, KeptTrainer>();
+
+function keep(key: string, entry: KeptTrainer): void {
   kept.delete(key);
-  kept.set(key, trainer);
+  kept.set(key, entry);
   while (kept.size > KEPT_TRAINERS) kept.delete(kept.keys().next().value as string);
+}
+
+/** A trainer of the run on the fastest path of the engine that takes it. */
+function newTrainer(run: RunSpec): Trainer {
+  return createTrainer(run.network, run.data, run.settings);
 }
 
 function post(message: WorkerMessage): void {
@@ -61,11 +77,13 @@ port.on('message', (message: HostMessage) => {
       kept.delete(message.key);
       return;
     case 'train':
-    case 'step': {
+    case 'step':
+    case 'reset': {
       const { job, version, run } = message;
       try {
         if (message.type === 'train') train(message);
-        else step(message);
+        else if (message.type === 'step') step(message);
+        else reset(message);
       } catch (error) {
         post({ type: 'failed', job, version, key: run.key, message: error instanceof Error ? error.message : String(error) });
       }
@@ -79,7 +97,7 @@ let measured = false;
 function measureWhenIdle(): void {
   if (measured) return;
   measured = true;
-  post({ type: 'ready', throughput: measureThroughput() });
+  post({ type: 'ready', scale: measureScale() });
 }
 setTimeout(measureWhenIdle, 200);
 
@@ -98,31 +116,30 @@ function stopControl(cancel: SharedArrayBuffer, started: number, maxSeconds: num
 function train(message: Extract<HostMessage, { type: 'train' }>): void {
   const { job, version, run } = message;
   const started = performance.now();
-  const trainer = createTrainer(run.network, run.data, run.settings);
+  const trainer = newTrainer(run);
   let lastPost = started;
   const shouldStop = stopControl(message.cancel, started, message.maxSeconds);
   const live = liveSnapshots(message, trainer);
-  live.send(0);
+  live.send(0, NaN);
   const result = trainer.train({
     onEpoch(report) {
-      live.maybeSend(report.epoch);
       const now = performance.now();
-      if (now - lastPost < PROGRESS_INTERVAL_MS) return;
+      const progressDue = now - lastPost >= PROGRESS_INTERVAL_MS;
+      // A cheap snapshot (a small network's) goes with every progress report, so the hovers show the epoch the lens shows.
+      const snapshotDue = live.due(now) || (progressDue && live.cheap());
+      if (!snapshotDue && !progressDue) return;
       lastPost = now;
-      post({
-        type: 'progress',
-        job,
-        version,
-        key: run.key,
-        progress: {
-          epoch: report.epoch,
-          epochs: run.settings.epochs,
-          loss: report.loss,
-          validationLoss: report.validationLoss,
-          accuracy: report.accuracy,
-          seconds: (now - started) / 1000,
-        },
-      });
+      const progress: ProgressReport = {
+        epoch: report.epoch,
+        epochs: run.settings.epochs,
+        loss: report.loss,
+        validationLoss: report.validationLoss,
+        accuracy: report.accuracy,
+        seconds: (now - started) / 1000,
+      };
+      // A snapshot goes with a progress report of its epoch, so the lens and the hover name the same one.
+      if (snapshotDue) live.send(report.epoch, report.loss, progress);
+      else post({ type: 'progress', job, version, key: run.key, progress });
     },
     shouldStop,
     snapshots: { maxSnapshots: SNAPSHOTS, maxValues: SNAPSHOT_VALUES },
@@ -131,7 +148,7 @@ function train(message: Extract<HostMessage, { type: 'train' }>): void {
   const weightSnapshots = result.snapshots ?? [];
   // The weights travel once, in the record; the outcome keeps the final layers only.
   delete result.snapshots;
-  keep(run.key, trainer);
+  keep(run.key, { trainer, from: 'trained', steps: 0 });
   // Every epoch's report of a long run is a large message to copy across threads just
   // when the user waits for the result; the LSP side needs only the curve's shape.
   const outcome: RunOutcome = { key: run.key, result: { ...result, history: thinHistory(result.history, CURVE_POINTS) }, step: null, seconds, rows: explainRows(run, trainer) };
@@ -165,29 +182,57 @@ function snapshotBoundaries(trainer: Trainer, finalLayers: readonly LayerState[]
   return boundaries;
 }
 
+/**
+ * One update of ⏭ Step: continues the trainer this worker keeps for the run, else starts
+ * where the host says (the trained weights, retrained; or the initial ones) and first
+ * repeats the steps made before (`replay`), so any worker reaches the same weights.
+ */
 function step(message: Extract<HostMessage, { type: 'step' }>): void {
   const { job, version, run } = message;
   const started = performance.now();
-  let trainer = kept.get(run.key);
-  let trained: TrainResult | null = null;
-  if (!trainer) {
-    trainer = createTrainer(run.network, run.data, run.settings);
+  let entry = kept.get(run.key);
+  if (!entry) {
+    const trainer = newTrainer(run);
     // Same seed, same numbers: retraining gives back the weights the finished run had.
-    if (message.from === 'trained') trained = trainer.train({ shouldStop: stopControl(message.cancel, started, Infinity) });
+    if (message.from === 'trained') {
+      const trained = trainer.train({ shouldStop: stopControl(message.cancel, started, Infinity) });
+      if (trained.stopped === 'cancelled') {
+        post({ type: 'failed', job, version, key: run.key, message: 'cancelled' });
+        return;
+      }
+    }
+    for (let i = 0; i < message.replay; i++) trainer.step();
+    entry = { trainer, from: message.from === 'trained' ? 'trained' : 'initial', steps: message.replay };
   }
-  if (trained && trained.stopped === 'cancelled') {
-    post({ type: 'failed', job, version, key: run.key, message: 'cancelled' });
-    return;
-  }
+  const trainer = entry.trainer;
   const report = trainer.step();
-  keep(run.key, trainer);
-  const seconds = (performance.now() - started) / 1000;
-  const outcome: RunOutcome = { key: run.key, result: null, step: report, seconds, rows: explainRows(run, trainer) };
-  const layers = panelLayers(run, report.after);
+  entry = { ...entry, steps: entry.steps + 1 };
+  keep(run.key, entry);
+  const position: StepPosition = { from: entry.from, steps: entry.steps, epoch: report.epoch, loss: finiteOrNull(trainer.trainingLoss()), layers: report.after };
+  finishMove(message, trainer, { key: run.key, result: null, step: report, seconds: (performance.now() - started) / 1000, rows: explainRows(run, trainer), position });
+}
+
+/** ⏭ Reset: the seed's initial weights, kept for the next Step (epoch 0). */
+function reset(message: Extract<HostMessage, { type: 'reset' }>): void {
+  const { run } = message;
+  const trainer = newTrainer(run);
+  keep(run.key, { trainer, from: 'initial', steps: 0 });
+  const position: StepPosition = { from: 'initial', steps: 0, epoch: 0, loss: finiteOrNull(trainer.trainingLoss()), layers: trainer.layers() };
+  finishMove(message, trainer, { key: run.key, result: null, step: null, seconds: 0, rows: explainRows(run, trainer), position });
+}
+
+/** Sends a step's or reset's outcome, then the panel's picture of the weights it left. */
+function finishMove(message: Extract<HostMessage, { type: 'step' | 'reset' }>, trainer: Trainer, outcome: RunOutcome): void {
+  const { job, version, run } = message;
+  const position = outcome.position!;
   const box = dataPoints(run.data)?.box ?? null;
-  const snapshots = [{ epoch: report.epoch, layers, boundary: box ? trainerBoundary(trainer, box, BOUNDARY_GRID) : null }];
+  const snapshots = [{ epoch: position.epoch, layers: panelLayers(run, position.layers), boundary: box ? trainerBoundary(trainer, box, BOUNDARY_GRID) : null }];
   post({ type: 'done', job, version, key: run.key, outcome });
   post({ type: 'record', job, version, key: run.key, record: record(run, null, snapshots) });
+}
+
+function finiteOrNull(value: number): number | null {
+  return Number.isFinite(value) ? value : null;
 }
 
 /** Forward and backward pass of every inline row through the current weights (hover on a row, ŷ hints). */
@@ -210,10 +255,11 @@ function panelLayers(run: RunSpec, layers: LayerState[]): PanelLayer[] {
 }
 
 /**
- * The live snapshots of one training: the current weights, the last update and the
- * boundary, sent when due. Due means at least LIVE_SNAPSHOT_INTERVAL_MS since the last
- * one and, for a large network, enough time between two that snapshots take at most
- * LIVE_SNAPSHOT_SHARE of the time and LIVE_VALUES_PER_SECOND of the traffic.
+ * The live snapshots of one training: the current weights, the last update, the boundary
+ * and every inline row through them, sent when due. Due means at least
+ * LIVE_SNAPSHOT_INTERVAL_MS since the last one and, for a large network, enough time
+ * between two that snapshots take at most LIVE_SNAPSHOT_SHARE of the time and
+ * LIVE_VALUES_PER_SECOND of the traffic.
  */
 function liveSnapshots(message: Extract<HostMessage, { type: 'train' }>, trainer: Trainer) {
   const { job, version, run } = message;
@@ -221,21 +267,27 @@ function liveSnapshots(message: Extract<HostMessage, { type: 'train' }>, trainer
   let frame: RunFrame | undefined = { points: data ? data.points : null, box: data ? data.box : null, grid: data ? BOUNDARY_GRID : 0 };
   let lastSent = -Infinity;
   let wait = LIVE_SNAPSHOT_INTERVAL_MS;
-  const send = (epoch: number) => {
+  let sent = 0;
+  const send = (epoch: number, loss: number, progress?: ProgressReport) => {
     const began = performance.now();
-    const layers = panelLayers(run, trainer.layers());
-    const snapshot: Snapshot = { epoch, layers, boundary: data ? trainerBoundary(trainer, data.box, BOUNDARY_GRID) : null };
-    post({ type: 'snapshot', job, version, key: run.key, snapshot, ...(frame ? { frame } : {}) });
+    const layers = trainer.layers();
+    const weights: LiveWeights = { epoch, loss, layers, rows: explainRows(run, trainer) };
+    const boundary = data ? trainerBoundary(trainer, data.box, BOUNDARY_GRID) : null;
+    post({ type: 'snapshot', job, version, key: run.key, weights, boundary, ...(frame ? { frame } : {}), ...(progress ? { progress } : {}) });
     frame = undefined;
     const now = performance.now();
-    wait = Math.max(LIVE_SNAPSHOT_INTERVAL_MS, (now - began) / LIVE_SNAPSHOT_SHARE, (1000 * snapshotSize(snapshot)) / LIVE_VALUES_PER_SECOND);
+    const values = layers.reduce((sum, layer) => sum + layerStateSize(layer), boundary?.length ?? 0);
+    // The first snapshot's time is mostly compiling the code that takes it: it says little of the next ones'.
+    const cost = sent === 0 ? 0 : now - began;
+    sent++;
+    wait = Math.max(LIVE_SNAPSHOT_INTERVAL_MS, cost / LIVE_SNAPSHOT_SHARE, (1000 * values) / LIVE_VALUES_PER_SECOND);
     lastSent = now;
   };
   return {
     send,
-    maybeSend(epoch: number) {
-      if (performance.now() - lastSent >= wait) send(epoch);
-    },
+    due: (now: number) => now - lastSent >= wait,
+    /** Whether a snapshot costs little enough to go with every progress report. */
+    cheap: () => wait <= 2 * PROGRESS_INTERVAL_MS,
   };
 }
 
