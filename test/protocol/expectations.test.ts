@@ -180,9 +180,11 @@ describe('expectations in the editor', () => {
     expect(stepped.diagnostics.filter(expectation)).toEqual([]);
     expect(await views()).toEqual({ counts: [], verdicts: [] });
     // The Test Explorer agrees: its test trains the run again rather than grade weights Step moved.
+    const mark = client.diagnostics.length;
     const outcome = await client.request<TestOutcome>(RunTestRequest.method, { uri, id: 'n on d (2)' });
     expect(outcome).toMatchObject({ status: 'failed', cached: false });
-    await client.waitForDiagnostics(uri, (p) => p.diagnostics.filter(expectation).length === 1 && !p.diagnostics.some((d) => d.code === 'stepped'), 30_000);
+    const regraded = (p: { uri: string; diagnostics: Diagnostic[] }) => p.uri === uri && p.diagnostics.filter(expectation).length === 1 && !p.diagnostics.some((d) => d.code === 'stepped');
+    await client.waitFor('the retrained run graded in the editor', () => client!.diagnostics.slice(mark).find(regraded), 30_000);
     expect(await views()).toEqual({ counts: ['$(error) 1 of 2 expectations met'], verdicts: [lineOf(SPEC, 'expect accuracy > 99%', second), lineOf(SPEC, 'expect loss > 0.01', second)] });
   });
 
