@@ -1,12 +1,12 @@
 // `nn test` (docs/cli.md "nn test"): one line per expectation, the count, exit statuses, --json, and --junit read back by a CI report's JUnit parser.
 
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { XMLValidator } from 'fast-xml-parser';
 import { parse as parseTestResults } from 'test-results-parser';
 import { describe, expect, it } from 'vitest';
 import { testCommand } from '../../server/src/cli/test';
-import { fakeIo as fakeTerminal, type FakeIo } from '../support/cliIo';
+import { collectingIo, fakeIo as fakeTerminal, type FakeIo } from '../support/cliIo';
 import { XOR_LEARNED, XOR_NETWORK, XOR_TABLE } from '../support/specs';
 import { tempDir } from '../support/temp';
 
@@ -186,4 +186,21 @@ describe('nn test', () => {
     expect(xml).toContain('<error message="the spec has 1 error; fix it to test it" type="spec-error">broken3.nn:3:18: error: unknown activation');
     expect(xml).toMatch(/<testcase name="xor on xor_table" classname="passing7\.nn" time="\d+\.\d{3}" file="passing7\.nn" line="14">/);
   });
+});
+
+describe('the examples', () => {
+  it('grade themselves: nn test examples/*.nn passes every expectation and exits 0, as the README shows for CI', async () => {
+    const root = resolve(__dirname, '../..');
+    const specs = readdirSync(join(root, 'examples')).filter((f) => f.endsWith('.nn')).sort().map((f) => `examples/${f}`);
+    const terminal = collectingIo(root);
+    expect(await testCommand(specs, terminal.io)).toBe(0);
+    const lines = terminal.stdout().trimEnd().split('\n');
+    const verdicts = lines.slice(0, -1);
+    expect(verdicts.every((l) => /^examples\/[\w-]+\.nn:\d+: pass: expect /.test(l)), lines.join('\n')).toBe(true);
+    expect(lines.at(-1)).toBe(`${verdicts.length} passed, 0 failed`);
+    // Every example grades something, and the ones whose comments promise a result expect it.
+    for (const spec of specs) expect(verdicts.some((l) => l.startsWith(`${spec}:`)), spec).toBe(true);
+    expect(verdicts).toContainEqual(expect.stringMatching(/^examples\/xor\.nn:\d+: pass: expect accuracy > 99% /));
+    expect(verdicts).toContainEqual(expect.stringMatching(/^examples\/iris\.nn:\d+: pass: expect validation accuracy > 95% /));
+  }, 60_000);
 });
