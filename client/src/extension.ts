@@ -68,7 +68,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   );
 
   // The Test Explorer: the runs with expectations of every spec in the workspace (docs/editor.md "The Test Explorer").
-  const tests = new SpecTestController(languageClient);
+  const tests = new SpecTestController(languageClient, store);
   context.subscriptions.push(tests);
 
   try {

@@ -6,7 +6,9 @@
 
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
-import { RunTestRequest, TestRunsRequest, type TestFile, type TestOutcome, type TestRun } from '../../server/src/protocol';
+import { RunTestRequest, TestRunsRequest, type RunStatus, type TestFile, type TestOutcome, type TestRun } from '../../server/src/protocol';
+import type { RunStatusStore } from './runStatusStore';
+import { trainingsEnded } from './trainingsEnded';
 
 /** How long the tree waits after a keystroke before it asks for a document's runs again. */
 const REFRESH_DELAY_MS = 300;
@@ -20,8 +22,17 @@ export class SpecTestController implements vscode.Disposable {
   private readonly timers = new Map<string, ReturnType<typeof setTimeout>>();
   private readonly subscriptions: vscode.Disposable[] = [];
   private discovery: Promise<void> | null = null;
+  /** Run items a test run of this controller is running now: their trainings report through it. */
+  private readonly running = new Set<string>();
+  /** The training seconds of the result each run item last reported, so one result is reported once. */
+  private readonly reported = new Map<string, number>();
+  /** Each open document's run statuses as last seen, to tell when a training ends. */
+  private readonly statuses = new Map<string, readonly RunStatus[]>();
 
-  constructor(private readonly client: LanguageClient) {
+  constructor(
+    private readonly client: LanguageClient,
+    private readonly store: RunStatusStore,
+  ) {
     const controller = this.controller;
     controller.resolveHandler = async (item) => {
       if (!item) await this.discover();
@@ -53,7 +64,36 @@ export class SpecTestController implements vscode.Disposable {
       vscode.workspace.onDidCloseTextDocument((document) => {
         if (document.languageId === 'nn' && document.uri.scheme === 'file') this.refreshSoon(document.uri);
       }),
+      store.onDidChange((uri) => void this.runsChanged(uri)),
     );
+  }
+
+  /**
+   * A run the editor trained (auto-train, the lens) is graded by the Test Explorer too, from the
+   * result it has (nothing trains again), so its mark agrees with the lens and the diagnostics.
+   */
+  private async runsChanged(uri: string): Promise<void> {
+    const after = this.store.runs(uri);
+    const before = this.statuses.get(uri) ?? [];
+    if (after.length === 0) this.statuses.delete(uri);
+    else this.statuses.set(uri, after);
+    const settled = trainingsEnded(before, after);
+    if (settled.length === 0) return;
+    // The tree as the text is now first: the edit that started the training retires the run's old result, not this one.
+    await this.refresh(vscode.Uri.parse(uri));
+    const file = this.controller.items.get(uri);
+    if (!file) return;
+    const ended: vscode.TestItem[] = [];
+    for (const status of settled) {
+      file.children.forEach((item) => {
+        // A test that waits for this training reports it; a result reported already (its test answered first) is not reported twice.
+        if (item.range?.start.line !== status.line || this.running.has(item.id) || this.reported.get(item.id) === status.seconds) return;
+        ended.push(item);
+      });
+    }
+    if (ended.length === 0) return;
+    const run = this.controller.createTestRun(new vscode.TestRunRequest(ended), 'trained in the editor');
+    void Promise.all(ended.map((item) => this.runOne(run, item, new vscode.CancellationTokenSource().token, true))).finally(() => run.end());
   }
 
   /** Lists every .nn file of the workspace (once, or again when asked to refresh). */
@@ -111,7 +151,7 @@ export class SpecTestController implements vscode.Disposable {
   private forget(uri: vscode.Uri): void {
     const id = uri.toString();
     this.controller.items.delete(id);
-    for (const key of [...this.keys.keys()]) if (key.startsWith(`${id}#`)) this.keys.delete(key);
+    for (const kept of [this.keys, this.reported]) for (const key of [...kept.keys()]) if (key.startsWith(`${id}#`)) kept.delete(key);
   }
 
   private refreshSoon(uri: vscode.Uri): void {
@@ -171,18 +211,23 @@ export class SpecTestController implements vscode.Disposable {
     return tests;
   }
 
-  private async runOne(run: vscode.TestRun, test: vscode.TestItem, token: vscode.CancellationToken): Promise<void> {
+  /** Runs one test on the server (or, `settledOnly`, grades the result its run has) and reports the outcome. */
+  private async runOne(run: vscode.TestRun, test: vscode.TestItem, token: vscode.CancellationToken, settledOnly = false): Promise<void> {
     const uri = test.uri!;
     const id = test.label;
     run.started(test);
     let outcome: TestOutcome;
+    if (!settledOnly) this.running.add(test.id);
     try {
-      outcome = await this.client.sendRequest(RunTestRequest, { uri: uri.toString(), id }, token);
+      outcome = await this.client.sendRequest(RunTestRequest, { uri: uri.toString(), id, settledOnly }, token);
     } catch (error) {
       if (token.isCancellationRequested) run.skipped(test);
       else run.errored(test, new vscode.TestMessage(`the language server could not run the test: ${error instanceof Error ? error.message : String(error)}`));
       return;
+    } finally {
+      if (!settledOnly) this.running.delete(test.id);
     }
+    this.reported.set(test.id, outcome.seconds);
     const duration = outcome.seconds * 1000;
     // As `nn test` prints them: `grading.nn:29: FAIL: expect accuracy > 99% (measured 50%)`. Without a location:
     // VS Code would draw output with one in the editor, where the verdicts already stand (hints, diagnostics).

@@ -259,6 +259,11 @@ export interface RunTestParams {
   uri: string;
   /** TestRun.id */
   id: string;
+  /**
+   * Grade only the result the run has, training nothing: for a run the editor trained (auto-train,
+   * the lens), whose verdicts the Test Explorer then shows as well. `skipped` when it has none.
+   */
+  settledOnly?: boolean;
 }
 export interface TestOutcome {
   /**

@@ -1,4 +1,4 @@
-// The Test Explorer in a real VS Code (code-server 1.139 + Chromium): the runs with expectations of the examples and of an exercise are listed, run with one click, marked passed or failed, and a failed expectation's message stands at its line.
+// The Test Explorer in a real VS Code (code-server 1.139 + Chromium): the runs with expectations of the examples and of an exercise are listed, run with one click, marked passed or failed, and a failed expectation's message stands at its line; a run the editor trains is marked too.
 //
 // Each step saves a screenshot under test-results/e2e/ (names starting `tests-`).
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
@@ -138,5 +138,22 @@ describe('the Test Explorer', () => {
     await wb.page.keyboard.press('Control+z');
     await row(firstRun).waitFor({ timeout: T.lsp });
     await shot('05-undone-run-back');
+  });
+
+  it('marks a run the editor trains by itself: the exercise fixed in the editor turns green without Run', async () => {
+    expect(await stateOf('xor on table (2)')).toBe('failed');
+    // The failing run gets momentum, as the first has: auto-train trains it once typing stops.
+    await wb.line(/optimizer\s+sgd\s+rate\s+0\.5\s*$/).click();
+    await wb.page.keyboard.press('End');
+    expect(await wb.cursorIs(lineOf(grading, /optimizer sgd rate 0\.5$/), 'optimizer sgd rate 0.5'.length + 3, T.ui)).toBe(true);
+    await wb.page.keyboard.type(' momentum 0.9');
+    await pollUntil(
+      'the run and its file marked passed by the training the editor started',
+      async () => (await stateOf('xor on table (2)')) === 'passed' && (await stateOf('grading.nn')) === 'passed',
+      T.train,
+      200,
+    );
+    await wb.waitForLens(/2 of 2 expectations met/);
+    await shot('06-trained-in-editor-passed');
   });
 });

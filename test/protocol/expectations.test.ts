@@ -261,6 +261,24 @@ describe('the Test Explorer requests', () => {
     expect(failed.expectations[0].message).toMatch(/^expectation not met: accuracy is \d+%, not above 99%$/);
   });
 
+  it('grades what a run the editor trained has, training nothing, when asked for settled results only', async () => {
+    client = await LspClient.inProcess({ settings: { autoTrain: 'off' }, workspaceFolder: folder });
+    const events = recordEvents(client);
+    const uri = specFile('settled.nn', SPEC);
+    client.open(uri, SPEC);
+    await client.waitForDiagnostics(uri, () => true);
+    // Nothing trained yet: nothing to grade, and nothing starts.
+    expect(await client.request<TestOutcome>(RunTestRequest.method, { uri, id: 'n on d', settledOnly: true })).toMatchObject({ status: 'skipped', message: 'the run has no result to grade' });
+    expect(events).toEqual([]);
+    // Trained by the lens: the Test Explorer's verdict is the editor's, from the same result.
+    await client.command('nn.train', uri, lineOf(SPEC, 'train n on d'));
+    await client.waitForDiagnostics(uri, (p) => p.diagnostics.some((d) => d.code === 'trained'), 30_000);
+    const graded = await client.request<TestOutcome>(RunTestRequest.method, { uri, id: 'n on d', settledOnly: true });
+    expect(graded).toMatchObject({ status: 'passed', cached: true });
+    expect(graded.expectations.map((e) => e.verdict)).toEqual(['met', 'met']);
+    expect(events.filter((e) => e.kind === 'started')).toHaveLength(1);
+  });
+
   it('errors with the first error of a spec that cannot train, at its place', async () => {
     client = await LspClient.inProcess({ settings: { autoTrain: 'off' }, workspaceFolder: folder });
     const broken = SPEC.replace('layer h 3 sigmoid', 'layer h 3 sigmoidd');

@@ -60,6 +60,8 @@ export class SpecTests {
     const key = found.run.key;
     if (found.disk) this.diskTests.set(uri, (this.diskTests.get(uri) ?? 0) + 1);
     try {
+      // What the run has, as its lens and diagnostics show it, training nothing.
+      if (params.settledOnly) return runEnd(host.state(uri, found.run)) ? this.verdict(uri, id, found, true) : notGraded('the run has no result to grade');
       let cached = usable(host.state(uri, found.run));
       if (!cached) {
         if (token.isCancellationRequested) return notGraded('the test was cancelled before the run started');
