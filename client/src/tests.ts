@@ -8,7 +8,7 @@ import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import { RunTestRequest, TestRunsRequest, type RunStatus, type TestFile, type TestOutcome, type TestRun } from '../../server/src/protocol';
 import type { RunStatusStore } from './runStatusStore';
-import { trainingsEnded } from './trainingsEnded';
+import { newResults } from './newResults';
 
 /** How long the tree waits after a keystroke before it asks for a document's runs again. */
 const REFRESH_DELAY_MS = 300;
@@ -77,7 +77,7 @@ export class SpecTestController implements vscode.Disposable {
     const before = this.statuses.get(uri) ?? [];
     if (after.length === 0) this.statuses.delete(uri);
     else this.statuses.set(uri, after);
-    const settled = trainingsEnded(before, after);
+    const settled = newResults(before, after);
     if (settled.length === 0) return;
     // The tree as the text is now first: the edit that started the training retires the run's old result, not this one.
     await this.refresh(vscode.Uri.parse(uri));

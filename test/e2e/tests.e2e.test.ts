@@ -1,7 +1,7 @@
 // The Test Explorer in a real VS Code (code-server 1.139 + Chromium): the runs with expectations of the examples and of an exercise are listed, run with one click, marked passed or failed, and a failed expectation's message stands at its line; a run the editor trains is marked too.
 //
 // Each step saves a screenshot under test-results/e2e/ (names starting `tests-`).
-import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -155,5 +155,23 @@ describe('the Test Explorer', () => {
     );
     await wb.waitForLens(/2 of 2 expectations met/);
     await shot('06-trained-in-editor-passed');
+  });
+
+  it('follows the files on disk: a new spec is listed, a run renamed on disk is renamed in the tree, a deleted spec leaves it', async () => {
+    const homework = join(folder, 'homework.nn');
+    const spec = (data: string) =>
+      `network gate {\n  input 2\n  layer out 1 sigmoid\n}\n\ndata ${data} {\n  0 0 -> 0\n  0 1 -> 0\n  1 0 -> 0\n  1 1 -> 1\n}\n\ntrain gate on ${data} {\n  optimizer sgd rate 2\n  epochs 2000\n  expect accuracy > 99%\n}\n`;
+    writeFileSync(homework, spec('and_table'));
+    await row('homework.nn').waitFor({ timeout: T.lsp });
+    await row('homework.nn').locator('.monaco-tl-twistie').click();
+    await row('gate on and_table').waitFor({ timeout: T.lsp });
+    await shot('07-new-file-listed');
+    // Changed by another program (git checkout, a script): the run's new name replaces the old.
+    writeFileSync(homework, spec('truth'));
+    await row('gate on truth').waitFor({ timeout: T.lsp });
+    expect(await tree().locator('.monaco-list-row', { hasText: 'gate on and_table' }).count()).toBe(0);
+    await shot('08-file-changed-on-disk');
+    rmSync(homework);
+    await pollUntil('the deleted file to leave the tree', async () => (await tree().locator('.monaco-list-row', { hasText: 'homework.nn' }).count()) === 0, T.lsp);
   });
 });
