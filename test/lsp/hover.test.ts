@@ -5,7 +5,7 @@ import { hover, vector } from '../../server/src/lsp/hover';
 import { fixed, formatNumber } from '../../server/src/lsp/describe';
 import { fixture, liveJob, outcomeOf, trainedFixture, URI, withOutcomes, withParts } from './harness';
 import { Trainer } from '../../server/src/nn/trainer';
-import { decimalsToShow } from '../../server/src/lsp/hover';
+import { decimalsToShow, MAX_RUNS_SHOWN } from '../../server/src/lsp/hover';
 import type { Fixture } from './harness';
 
 const XOR = `
@@ -408,5 +408,25 @@ train xor on table {
     const text = hoverText(fx)!;
     expect(text).toContain('through the trained weights of train xor on table (line 14)');
     expect(text).toContain('through the trained weights of train xor on table (line 21)');
+  });
+});
+
+describe('a network trained many times', () => {
+  // Six runs of one network on one data set: the hovers show the first four runs and count the rest.
+  const SIX = `${XOR}${[7, 8, 9, 10, 11].map((seed) => `\ntrain xor on table {\n  loss mse\n  optimizer sgd rate 0.5\n  epochs 50\n  seed ${seed}\n}\n`).join('')}`;
+
+  it('shows the weights of the first four runs on a layer, and counts the others', () => {
+    const fx = trainedFixture(at(SIX, 'layer hid'));
+    expect(fx.state.check.runs).toHaveLength(6);
+    const text = hoverText(fx)!;
+    expect(text.match(/\*\*train xor on table \(line \d+\)\*\*/g)).toHaveLength(MAX_RUNS_SHOWN);
+    expect(text).toContain('and 2 more runs of xor');
+  });
+
+  it('explains a row through the first four runs, and counts the others', () => {
+    const fx = trainedFixture(at(SIX, '  0 1'));
+    const text = hoverText(fx)!;
+    expect(text.match(/through the trained weights of/g)).toHaveLength(MAX_RUNS_SHOWN);
+    expect(text).toContain('and 2 more runs on table');
   });
 });

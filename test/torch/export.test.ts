@@ -149,7 +149,7 @@ describe('the exported PyTorch script', () => {
   it('runs under torchrun --nproc_per_node 2 with the same losses', () => {
     const { script: path, dir } = script(CASES[2].name);
     const single = jsonLines(runWithDeadline(PYTHON, [path, '--train', '10'], { seconds: 120 }).stdout);
-    const p = runWithDeadline(TORCHRUN, ['--nproc_per_node', '2', '--redirects', '1', '--tee', '1', path, '--train', '10'], {
+    const p = runWithDeadline(TORCHRUN, ['--standalone', '--nproc_per_node', '2', '--redirects', '1', '--tee', '1', path, '--train', '10'], {
       seconds: 180,
       cwd: dir,
     });

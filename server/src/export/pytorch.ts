@@ -78,7 +78,7 @@ export function pytorchScript(run: RunSpec, result: TrainResult, part: TrainingP
     `#   python3 ${self} --train EPOCHS --workers K`,
     `${pad('#')}the same, data-parallel (DistributedDataParallel, gloo, CPU)`,
     `${pad('#')}over K processes it starts itself`,
-    `#   torchrun --nproc_per_node K --redirects 1 --tee 1 ${self} --train EPOCHS`,
+    `#   torchrun --standalone --nproc_per_node K --redirects 1 --tee 1 ${self} --train EPOCHS`,
     `${pad('#')}the same under torchrun (torch 1.13's torchrun needs the two flags)`,
     `#   add --save PATH to write the trained state_dict with torch.save.`,
     `#   add --weights FILE.safetensors to start from the weights of that file`,

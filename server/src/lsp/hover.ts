@@ -25,6 +25,8 @@ import { runIndexAt, runStateOf, type DocumentState } from './state';
 /** Matrices larger than this show their corners. */
 export const MAX_ROWS = 8;
 export const MAX_COLUMNS = 6;
+/** Runs of one network whose weights a layer's hover shows; the others are counted (docs/editor.md "Several runs of one network"). */
+export const MAX_RUNS_SHOWN = 4;
 
 export type HoverTarget =
   | { kind: 'keyword'; word: string; categories: DocCategory[]; span: Span }
@@ -317,10 +319,13 @@ function layerText(state: DocumentState, decl: NetworkDecl, statement: LayerStmt
   }
   // Each run of the network trains its own weights: every run's are shown, each named by its line.
   const several = runs.length > 1;
-  for (const found of runs) {
+  for (const found of runs.slice(0, MAX_RUNS_SHOWN)) {
     if (several) parts.push('---', `**${runName(state, found.run)}** · ${statusOf(state, found.run)?.position ?? ''}`);
     parts.push(...layerSection(state, network, index, found, several));
   }
+  // A file may train one network hundreds of times: the hover stays readable (and quick) with the first few.
+  const more = runs.length - MAX_RUNS_SHOWN;
+  if (more > 0) parts.push('---', `and ${more} more ${more === 1 ? 'run' : 'runs'} of ${network.name}`);
   return parts.join('\n\n');
 }
 
@@ -555,7 +560,7 @@ function rowText(state: DocumentState, decl: DataDecl, row: DataRow): string | n
   }
   // Every run on this data explains the row through its own weights, each named by its line.
   const parts: string[] = [];
-  explained.forEach(({ run, runState }, i) => {
+  explained.slice(0, MAX_RUNS_SHOWN).forEach(({ run, runState }, i) => {
     const weights = runState.weights!;
     const explanation = weights.rows![index];
     const network = run.network;
@@ -571,6 +576,8 @@ function rowText(state: DocumentState, decl: DataDecl, row: DataRow): string | n
     if (data?.normalize) notes.push(`inputs normalized (${data.normalize}) before the first layer`);
     parts.push(notes.join(' · '));
   });
+  const more = explained.length - MAX_RUNS_SHOWN;
+  if (more > 0) parts.push('---', `and ${more} more ${more === 1 ? 'run' : 'runs'} on ${name}`);
   return parts.join('\n\n');
 }
 
