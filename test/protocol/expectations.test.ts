@@ -73,6 +73,14 @@ function specFile(name: string, text: string): string {
   return pathToFileURL(path).href;
 }
 
+/** A server in process (auto-train off, or as `options` say) with the spec at `uri` (SPEC) opened and checked. */
+async function openSpec(uri: string, options: Partial<Parameters<typeof LspClient.inProcess>[0]> = {}): Promise<LspClient> {
+  const c = await LspClient.inProcess({ settings: { autoTrain: 'off' }, workspaceFolder: folder, ...options });
+  c.open(uri, SPEC);
+  await c.waitForDiagnostics(uri, () => true);
+  return c;
+}
+
 /** Every run event of the in-process server's host, to count trainings. */
 function recordEvents(c: LspClient): RunEvent[] {
   const events: RunEvent[] = [];
@@ -98,10 +106,8 @@ function nextEvent(c: LspClient, accept: (event: RunEvent) => boolean, timeoutMs
 
 describe('expectations in the editor', () => {
   it('after a run, shows a failed expectation as an Error naming the measure, a met one as a hint, and counts them in the lens', async () => {
-    client = await LspClient.inProcess({ settings: { autoTrain: 'off' }, workspaceFolder: folder });
     const uri = specFile('editor.nn', SPEC);
-    client.open(uri, SPEC);
-    await client.waitForDiagnostics(uri, () => true);
+    client = await openSpec(uri);
     await client.command('nn.train', uri);
     const done = await client.waitForDiagnostics(uri, (p) => p.diagnostics.filter(expectation).length === 1 && p.diagnostics.filter((d) => d.code === 'trained' || d.code === 'target-missed').length === 2, 30_000);
     const [failed] = done.diagnostics.filter(expectation);
@@ -131,11 +137,9 @@ describe('expectations in the editor', () => {
   });
 
   it('regrades an edited expectation at once, without training again (expectations are not part of the run key)', async () => {
-    client = await LspClient.inProcess({ settings: { autoTrain: 'off' }, workspaceFolder: folder });
-    const events = recordEvents(client);
     const uri = specFile('regrade.nn', SPEC);
-    client.open(uri, SPEC);
-    await client.waitForDiagnostics(uri, () => true);
+    client = await openSpec(uri);
+    const events = recordEvents(client);
     await client.command('nn.train', uri);
     // Both runs have their results (a met expectation is a hint, not a diagnostic: count the results on `train`).
     await client.waitForDiagnostics(uri, (p) => p.diagnostics.filter(expectation).length === 1 && p.diagnostics.filter((d) => d.code === 'trained' || d.code === 'target-missed').length === 2, 30_000);
@@ -156,11 +160,9 @@ describe('expectations in the editor', () => {
   });
 
   it('takes the verdicts away from every view while Step has moved the weights, and a retrain brings them back', async () => {
-    client = await LspClient.inProcess({ settings: { autoTrain: 'off' }, workspaceFolder: folder });
     const uri = specFile('stepped.nn', SPEC);
+    client = await openSpec(uri);
     const second = lineOf(SPEC, 'train n on d', lineOf(SPEC, 'train n on d') + 1);
-    client.open(uri, SPEC);
-    await client.waitForDiagnostics(uri, () => true);
     const views = async () => {
       const lenses = await client!.request<CodeLens[]>('textDocument/codeLens', { textDocument: { uri } });
       const hints = await client!.request<InlayHint[]>('textDocument/inlayHint', { textDocument: { uri }, range: { start: { line: 0, character: 0 }, end: { line: 60, character: 0 } } });
@@ -190,10 +192,8 @@ describe('expectations in the editor', () => {
 
   it('says a met expectation as an Information diagnostic to a client without inlay hints (Neovim 0.7)', async () => {
     const { inlayHint: _, ...textDocument } = VSCODE_CAPABILITIES.textDocument!;
-    client = await LspClient.inProcess({ settings: { autoTrain: 'off' }, workspaceFolder: folder, capabilities: { ...VSCODE_CAPABILITIES, textDocument }, clientName: 'Neovim' });
     const uri = specFile('neovim.nn', SPEC);
-    client.open(uri, SPEC);
-    await client.waitForDiagnostics(uri, () => true);
+    client = await openSpec(uri, { capabilities: { ...VSCODE_CAPABILITIES, textDocument }, clientName: 'Neovim' });
     await client.command('nn.train', uri);
     const done = await client.waitForDiagnostics(uri, (p) => p.diagnostics.filter(expectation).length === 4, 30_000);
     const met = done.diagnostics.filter((d) => d.code === 'expectation-met');
@@ -262,11 +262,9 @@ describe('the Test Explorer requests', () => {
   });
 
   it('grades what a run the editor trained has, training nothing, when asked for settled results only', async () => {
-    client = await LspClient.inProcess({ settings: { autoTrain: 'off' }, workspaceFolder: folder });
-    const events = recordEvents(client);
     const uri = specFile('settled.nn', SPEC);
-    client.open(uri, SPEC);
-    await client.waitForDiagnostics(uri, () => true);
+    client = await openSpec(uri);
+    const events = recordEvents(client);
     // Nothing trained yet: nothing to grade, and nothing starts.
     expect(await client.request<TestOutcome>(RunTestRequest.method, { uri, id: 'n on d', settledOnly: true })).toMatchObject({ status: 'skipped', message: 'the run has no result to grade' });
     expect(events).toEqual([]);
