@@ -61,6 +61,12 @@ export interface RunStatus {
   seconds: number;
   /** A one-line summary, as the CodeLens shows it. */
   summary: string;
+  /** With a schedule: the learning rate of the latest epoch (docs/language.md §7.3). */
+  rate?: number;
+  /** With regularization: the penalty of the weights at the latest epoch's end (docs/language.md §7.2). */
+  penalty?: number;
+  /** With patience: the best epoch so far, or once the run has ended the epoch whose weights it kept (docs/language.md §7.4). */
+  bestEpoch?: number;
   /**
    * Where the run's weights stand in words, the same in every view: `epoch 826 · loss 0.0009996`,
    * `step 3 · epoch 829 · loss 0.000997`, `not trained`.
@@ -96,6 +102,9 @@ export interface CurvePoint {
   validationLoss: number | null;
   accuracy: number | null;
   validationAccuracy: number | null;
+  /** With a schedule: the epoch's learning rate; with regularization: the penalty at its end (docs/language.md §7.2–§7.3). */
+  rate?: number;
+  penalty?: number;
 }
 
 /** A layer as the training panel draws it. Matrices are row-major, units × inputs. */

@@ -139,7 +139,7 @@ describe('nn test', () => {
           runs: [
             {
               network: 'xor', data: 'xor_table', line: 14, epochs: 200, loss: expect.any(Number), accuracy: expect.any(Number),
-              validationLoss: null, validationAccuracy: null, stopped: 'epochs', seconds: expect.any(Number),
+              validationLoss: null, validationAccuracy: null, stopped: 'epochs', bestEpoch: null, penalty: null, rate: 0.5, seconds: expect.any(Number),
               expectations: [
                 { line: 18, metric: 'accuracy', op: '>', value: 0.99, measured: expect.any(Number), passed: false },
                 { line: 19, metric: 'loss', op: '>', value: 0.01, measured: expect.any(Number), passed: true },

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { trainCommand } from '../../server/src/cli/train';
 import { fakeIo as fakeTerminal, type FakeIo } from '../support/cliIo';
-import { XOR_LEARNED } from '../support/specs';
+import { neverImproves, XOR_LEARNED, XOR_NETWORK, XOR_TABLE } from '../support/specs';
 import { tempDir } from '../support/temp';
 
 const XOR_SPEC = XOR_LEARNED;
@@ -69,6 +69,9 @@ describe('nn train', () => {
           validationLoss: null,
           validationAccuracy: null,
           stopped: 'target',
+          bestEpoch: null,
+          penalty: null,
+          rate: 0.5,
           seconds: expect.any(Number),
           // Empty without `expect` (docs/cli.md "--json").
           expectations: [],
@@ -76,6 +79,42 @@ describe('nn train', () => {
       ],
     });
     expect(document.runs[0].loss).toBeLessThan(0.001);
+  });
+
+  it('--json and the summary report bestEpoch, the penalty and the last epoch\'s rate (docs/cli.md "--json")', async () => {
+    const file = spec('vocabulary.nn', `${XOR_NETWORK}
+${XOR_TABLE}
+train xor on xor_table {
+  optimizer sgd rate 0.5 momentum 0.9
+  epochs 400
+  regularize l2 0.001
+  schedule step factor 0.5 every 50
+  patience 500
+}
+`);
+    const fake = fakeIo({ tty: false });
+    expect(await trainCommand([file, '--json'], fake.io)).toBe(0);
+    const [run] = JSON.parse(fake.stdout()).runs;
+    expect([run.stopped, run.epochs]).toEqual(['epochs', 400]);
+    expect(run.bestEpoch).toBeGreaterThan(0);
+    expect(run.bestEpoch).toBeLessThanOrEqual(400);
+    expect(run.penalty).toBeGreaterThan(0);
+    // Epoch 400 trains at the rate halved after epochs 50, 100, …, 350.
+    expect(run.rate).toBe(0.5 * 0.5 ** 7);
+    const human = fakeIo({ tty: false });
+    await trainCommand([file], human.io);
+    expect(human.stdout()).toMatch(/penalty {3}[0-9.e-]+ \(of the final weights\)/);
+    expect(human.stdout()).toMatch(/rate {6}[0-9.e-]+ in the last epoch \(schedule step\)/);
+  });
+
+  it('a run that patience stops says so: the epoch, the wait, the kept epoch', async () => {
+    const file = spec('patience.nn', neverImproves('  epochs 100\n  patience 7\n'));
+    const json = fakeIo({ tty: false });
+    expect(await trainCommand([file, '--json'], json.io)).toBe(0);
+    expect(JSON.parse(json.stdout()).runs[0]).toMatchObject({ stopped: 'patience', epochs: 8, bestEpoch: 1, penalty: null, rate: 0.1 });
+    const human = fakeIo({ tty: false });
+    await trainCommand([file], human.io);
+    expect(human.stdout()).toContain('  stopped   no improvement for 7 epochs; kept the weights of epoch 1\n');
   });
 
   it('the same file trains to the same numbers every time', async () => {

@@ -287,4 +287,46 @@ describe('a new user in VS Code', () => {
     await wb.waitForLens(/loss 0\.28\d* after 1 epoch/, T.train);
     await shot('14-worked-example-saved-weights');
   });
+
+  it('opens the overfitting example: the run with a penalty ends with the lower validation loss, and the hover gives its penalty', async () => {
+    const file = join(folder, 'overfitting.nn');
+    await wb.openFromExplorer('overfitting.nn');
+    const lines = readFileSync(file, 'utf8').split(/\r?\n/);
+    const trains = lines.flatMap((text, i) => (/^train /.test(text) ? [i + 1] : []));
+    expect(trains).toHaveLength(2);
+    await wb.goTo(trains[1], 1);
+    // Both runs train by themselves when they fit the auto-train budget; on a slower machine Train starts each that did not.
+    await pollUntil('both runs trained', async () => {
+      const lenses = await wb.lensText();
+      if ((lenses.match(/after 2000 epochs/g) ?? []).length === 2) return lenses;
+      if (!/\bStop\b/.test(lenses) && /\bTrain\b/.test(lenses)) await wb.clickLens(/\bTrain\b/);
+      return undefined;
+    }, T.train);
+    // A layer's hover shows both runs' weights; the penalized run's last line gives its penalty beside the rate.
+    const hidden = findLine(file, /^\s*layer 48 tanh/);
+    // Into the text by a click on a word in view, then to the top, where the network is.
+    await wb.token('regularize l2 0.004', 'regularize').click();
+    await wb.page.keyboard.press('Control+Home');
+    expect(await wb.cursorIs(1, 1, T.ui)).toBe(true);
+    const text = await wb.hover(wb.token(hidden.text, 'layer'), /rate 0\.01 · penalty 0\.0\d+/);
+    // Both runs are shown, and only the second has a penalty.
+    expect(text.match(/train wide on wavy \(line \d+\)/g)).toHaveLength(2);
+    expect(text.match(/penalty/g)).toHaveLength(1);
+    await shot('15-overfitting-hover');
+    await wb.dismissHover();
+    // The result diagnostics give each run's validation loss, the penalized run's with its penalty.
+    await wb.openProblems();
+    const rows = wb.page.locator('.markers-panel .monaco-list-row', { hasText: /validation loss/ });
+    const texts = await pollUntil('both result diagnostics', async () => {
+      const all = await rows.allInnerTexts();
+      return all.length === 2 ? all : undefined;
+    }, T.lsp);
+    const validation = (text: string) => Number(/validation loss ([\d.]+)/.exec(text)![1]);
+    const penalized = texts.filter((t) => /penalty [\d.]+/.test(t));
+    const plain = texts.filter((t) => !/penalty/.test(t));
+    expect([penalized.length, plain.length]).toEqual([1, 1]);
+    expect(validation(penalized[0])).toBeLessThan(validation(plain[0]) / 2);
+    await shot('16-overfitting-problems');
+    await wb.closePanel();
+  });
 });

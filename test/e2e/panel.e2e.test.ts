@@ -4,7 +4,7 @@
 // part of webview.cspSource, and acquireVsCodeApi is a stub that records what the
 // panel posts. The full editor journey lives in journey.e2e.test.ts.
 import { createServer, type Server } from 'node:http';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
@@ -14,6 +14,9 @@ import { panelHtml } from '../../client/src/panelHtml';
 import { formatNumber } from '../../client/src/webview/layout';
 import type { ToWebview } from '../../client/src/webview/messages';
 import { renderReport } from '../../server/src/report/html';
+import { trainingView } from '../../server/src/report/views';
+import { Trainer } from '../../server/src/nn/trainer';
+import { checkedWithoutErrors } from '../support/check';
 import { fourInputView, twoInputView } from '../report/fixtures';
 
 const CHROMIUM = process.env.NN_E2E_CHROMIUM ?? '/usr/bin/chromium';
@@ -393,6 +396,42 @@ describe('static report', () => {
     expect(requests.filter((url) => !url.endsWith('/favicon.ico'))).toEqual([`${origin}/report.html`]);
     expect(problems).toEqual([]);
     await page.screenshot({ path: join(screenshots, 'report-light.png'), fullPage: true });
+    await page.close();
+  });
+});
+
+// docs/language.md §7.2–§7.4 in the panel: the rate, the penalty and the epoch patience kept, listed and marked on the curve.
+describe('training panel webview with the training vocabulary', () => {
+  it('lists the rate, the penalty and the kept epoch, draws a line at the kept epoch, and ends the slider there', async () => {
+    const text = readFileSync(join(__dirname, '..', '..', 'examples', 'overfitting.nn'), 'utf8').replace('  validate 30%\n  seed 1\n}', '  validate 30%\n  seed 1\n  patience 60\n  schedule exponential factor 0.999\n}');
+    const [run] = checkedWithoutErrors(text).runs;
+    const result = new Trainer(run.network, run.data, run.settings).train({ snapshots: { maxSnapshots: 40 } });
+    expect(result.stopped).toBe('patience');
+    const kept = trainingView('file:///tmp/overfitting.nn', text, { run, result, seconds: 0.3 });
+    const { page, problems, send, posted } = await openPanel();
+    await expect.poll(async () => (await posted()).length, { timeout: 10_000 }).toBeGreaterThan(0);
+    const pixels = () =>
+      page.evaluate(() => {
+        const canvas = (globalThis as any).document.querySelector('.nn-curve canvas');
+        const { data } = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height);
+        let sum = 0;
+        for (let i = 0; i < data.length; i += 97) sum = (sum * 31 + data[i]) % 1_000_000_007;
+        return sum;
+      });
+    await send({ type: 'view', view: { ...kept, status: { ...kept.status, bestEpoch: undefined } } });
+    await page.locator('.nn-curve canvas').first().waitFor({ timeout: 10_000 });
+    const without = await pixels();
+    await send({ type: 'view', view: kept });
+    await expect.poll(() => page.locator('.nn-stat.kept dd').textContent(), { timeout: 10_000 }).toBe(String(result.bestEpoch));
+    expect(await page.locator('.nn-stat.kept dt').textContent()).toBe('kept epoch');
+    const stats = await page.locator('.nn-stat dt').allTextContents();
+    expect(stats).toEqual(expect.arrayContaining(['rate', 'kept epoch']));
+    expect(await page.locator('.nn-summary').textContent()).toContain(`kept the weights of epoch ${result.bestEpoch}`);
+    // The kept epoch's line is drawn: the curve's pixels differ from the same view without it.
+    await expect.poll(pixels, { timeout: 5_000 }).not.toBe(without);
+    expect(kept.snapshots.at(-1)!.epoch).toBe(result.bestEpoch);
+    await page.screenshot({ path: join(screenshots, 'panel-kept-epoch.png'), fullPage: true });
+    expect(problems).toEqual([]);
     await page.close();
   });
 });

@@ -1,3 +1,15 @@
+/** `steps` Steps, the rest of the run in pieces (paused at every third poll), then one Step more: the weights and result at the end. */
+function stepsPausesSteps(steps: number): (trainer: Trainer) => TrainResult {
+  return (trainer) => {
+    for (let i = 0; i < steps; i++) trainer.step();
+    let polls = 0;
+    while (trainer.advance({}, () => ++polls % 3 === 0) === 'paused');
+    const result = trainer.finish('epochs');
+    trainer.step();
+    return { ...result, layers: trainer.layers() };
+  };
+}
+
 // The batch program (engine/wasm/batches.ts) trains to the numbers of the trainer's own batch loop, bit for bit, whatever the run does: on the SIMD kernels and on the reference's plain loops.
 import { describe, expect, it } from 'vitest';
 import { createTrainer, SIMD_KERNELS, type EngineOptions } from '../../server/src/engine';
@@ -110,6 +122,82 @@ describe.each(['f64', 'f32'] as const)('%s', (precision) => {
   });
 });
 
+/** `network`'s layers with dropout shares (docs/language.md §7.2), index 0 being layer 1. */
+function withDropout(layers: [number, Activation][], rows: Rows, shares: number[]): (run: Partial<TrainSettings>) => [unknown, unknown] {
+  return (run) => {
+    const fingerprints = (['batch-program', 'simd-kernels', 'reference'] as const).map((path) => {
+      const net = network(rows[0][0].length, ...layers);
+      const spec = { ...net, layers: net.layers.map((layer, k) => (shares[k] ? { ...layer, dropout: shares[k] } : layer)) };
+      const options: EngineOptions = path === 'simd-kernels' ? { paths: [SIMD_KERNELS] } : {};
+      const trainer = path === 'reference' ? new Trainer(spec, dataset(rows), settings(run)) : createTrainer(spec, dataset(rows), settings(run), options);
+      expect(trainer.engine).toBe(path);
+      return fingerprint(trainer.train(), trainer, rows[0]);
+    });
+    expect(fingerprints[1]).toEqual(fingerprints[2]);
+    return [fingerprints[0], fingerprints[2]];
+  };
+}
+
+describe.each(['f64', 'f32'] as const)('the training vocabulary of docs/language.md §7.2–§7.4 (%s)', (precision) => {
+  const WIDE_ROWS = randomRows(300, 3, 11, randomOneHot(3));
+  it.each(HIDDEN)('dropout after a %s layer, in mini-batches: same bits', (hidden) => {
+    const [a, b] = withDropout([[6, hidden], [5, 'relu'], [3, 'softmax']], ONE_HOT, [0.3, 0.5])({ precision, loss: 'cross_entropy', batch: 4, epochs: 5, validate: 0.2 });
+    expect(a).toEqual(b);
+  });
+
+  it('dropout in a whole-part batch of 300 (chunks of 256 and 44), many epochs per call: same bits', () => {
+    const [a, b] = withDropout([[7, 'tanh'], [3, 'softmax']], WIDE_ROWS, [0.25])({ precision, loss: 'cross_entropy', epochs: 12, optimizer: { kind: 'sgd', rate: 0.3, momentum: 0.9 } });
+    expect(a).toEqual(b);
+  });
+
+  it.each([
+    ['l2 with sgd', { kind: 'sgd', rate: 0.1, momentum: 0 }, { l1: 0, l2: 0.05 }],
+    ['l1 with momentum', { kind: 'sgd', rate: 0.1, momentum: 0.9 }, { l1: 0.01, l2: 0 }],
+    ['both with adam', { kind: 'adam', rate: 0.02, beta1: 0.9, beta2: 0.999, epsilon: 1e-8 }, { l1: 0.003, l2: 0.02 }],
+  ] as const)('%s, in mini-batches and whole batches: same bits', (_name, optimizer, regularization) => {
+    for (const batch of [5, 'full'] as const) {
+      const [a, b] = both([[5, 'relu'], [4, 'tanh'], [2, 'linear']], REGRESSION, { precision, batch, epochs: 8, optimizer, regularization, validate: 0.2 });
+      expect((a as { result: TrainResult }).result.penalty).toBeGreaterThan(0);
+      expect(a).toEqual(b);
+    }
+  });
+
+  it.each([
+    { kind: 'step', factor: 0.5, every: 2 },
+    { kind: 'exponential', factor: 0.8 },
+    { kind: 'cosine', min: 0.001 },
+    { kind: 'plateau', factor: 0.5, patience: 0 },
+  ] as const)('schedule $kind with momentum, whole batches (one epoch per call): same bits', (schedule) => {
+    const [a, b] = both([[6, 'sigmoid'], [1, 'sigmoid']], BINARY, { precision, epochs: 30, schedule, validate: 0.3, optimizer: { kind: 'sgd', rate: 2, momentum: 0.9 } });
+    expect(new Set((a as { result: TrainResult }).result.history.rate).size).toBeGreaterThan(1);
+    expect(a).toEqual(b);
+  });
+
+  it('patience going back to its best epoch, and the validation stop rule: same bits', () => {
+    const [a, b] = both([[12, 'tanh'], [2, 'linear']], REGRESSION, { precision, epochs: 400, batch: 4, patience: 10, validate: 0.3, optimizer: { kind: 'sgd', rate: 0.3, momentum: 0.9 } });
+    const patience = (a as { result: TrainResult }).result;
+    expect(patience.stopped).toBe('patience');
+    expect(patience.bestEpoch).toBeLessThan(patience.epochs);
+    expect(a).toEqual(b);
+    const target = patience.history.validationLoss![5];
+    const [c, d] = both([[12, 'tanh'], [2, 'linear']], REGRESSION, { precision, epochs: 400, stopValidationLoss: target, validate: 0.3, optimizer: { kind: 'sgd', rate: 0.3, momentum: 0.9 } });
+    expect((c as { result: TrainResult }).result.stopped).toBe('target');
+    expect(c).toEqual(d);
+  });
+
+  it('steps across epochs, a paused and resumed run, with dropout, a penalty and a schedule: same bits', () => {
+    const drive = stepsPausesSteps(11);
+    const run: Partial<TrainSettings> = { precision, batch: 4, epochs: 9, loss: 'cross_entropy', regularization: { l1: 0.001, l2: 0.01 }, schedule: { kind: 'exponential', factor: 0.9 } };
+    const fingerprints = (['batch-program', 'reference'] as const).map((path) => {
+      const net = network(3, [5, 'relu'], [3, 'softmax']);
+      const spec = { ...net, layers: [{ ...net.layers[0], dropout: 0.4 }, net.layers[1]] };
+      const trainer = path === 'reference' ? new Trainer(spec, dataset(ONE_HOT), settings(run)) : createTrainer(spec, dataset(ONE_HOT), settings(run));
+      return fingerprint(drive(trainer), trainer, ONE_HOT[0]);
+    });
+    expect(fingerprints[0]).toEqual(fingerprints[1]);
+  });
+});
+
 describe('runs that end early or are taken apart', () => {
   it('the stop rule, with mini-batches and with full batches, ends on the same epoch', () => {
     for (const batch of [3, 'full'] as const) {
@@ -136,14 +224,7 @@ describe('runs that end early or are taken apart', () => {
   });
 
   it('steps, a paused and resumed run, and steps again give the same numbers as the TypeScript path', () => {
-    const drive = (trainer: Trainer): TrainResult => {
-      for (let i = 0; i < 5; i++) trainer.step();
-      let polls = 0;
-      while (trainer.advance({}, () => ++polls % 3 === 0) === 'paused');
-      const result = trainer.finish('epochs');
-      trainer.step();
-      return { ...result, layers: trainer.layers() };
-    };
+    const drive = stepsPausesSteps(5);
     const [a, b] = both([[5, 'relu'], [3, 'softmax']], ONE_HOT, { batch: 4, epochs: 40, loss: 'cross_entropy' }, drive);
     expect(a).toEqual(b);
   });
@@ -186,8 +267,8 @@ describe('runs that end early or are taken apart', () => {
 });
 
 describe('random runs (seeded): the batch program, the SIMD kernels and the reference agree', () => {
-  // Shapes, activations, losses, optimizers, batch sizes (chunks of 256 included), held-out parts
-  // and precisions the hand-picked cases above do not combine.
+  // Shapes, activations, losses, optimizers, batch sizes (chunks of 256 included), held-out parts,
+  // precisions, dropout, penalties, schedules and patience the hand-picked cases above do not combine.
   const rng = new Rng(2024, 7);
   const pick = <T>(items: readonly T[]): T => items[rng.int(items.length)];
   const runs = Array.from({ length: 40 }, (_, index) => {
@@ -207,10 +288,15 @@ describe('random runs (seeded): the batch program, the SIMD kernels and the refe
       loss: pick(LOSSES), optimizer, epochs: 1 + rng.int(6), batch: rng.int(3) === 0 ? 'full' : 1 + rng.int(12),
       validate: rng.int(2) === 0 ? null : 0.2, precision: pick(['f64', 'f32'] as const), seed: index,
     };
-    return { index, layers: [...hidden, [units, output]] as [number, Activation][], rows, run };
+    // The training vocabulary of docs/language.md §7.2–§7.4, each in about a third of the runs.
+    if (rng.int(3) === 0) run.regularization = pick([{ l1: 0.01, l2: 0 }, { l1: 0, l2: 0.05 }, { l1: 0.002, l2: 0.01 }]);
+    if (rng.int(3) === 0) run.schedule = pick([{ kind: 'step', factor: 0.5, every: 2 }, { kind: 'exponential', factor: 0.9 }, { kind: 'cosine', min: 0 }, { kind: 'plateau', factor: 0.5, patience: 1 }] as const);
+    if (rng.int(3) === 0) run.patience = 1 + rng.int(3);
+    const dropout = hidden.map(() => (rng.int(3) === 0 ? pick([0.1, 0.5, 0.8]) : 0));
+    return { index, layers: [...hidden, [units, output]] as [number, Activation][], rows, run, dropout };
   });
-  it.each(runs)('run $index', ({ layers, rows, run }) => {
-    const [a, b] = both(layers, rows, run);
+  it.each(runs)('run $index', ({ layers, rows, run, dropout }) => {
+    const [a, b] = withDropout(layers, rows, dropout)(run);
     expect(a).toEqual(b);
   });
 });

@@ -67,6 +67,11 @@ const specFiles = (dir: string): string[] =>
  */
 const WIDE = network(96, [160, 'relu'], [192, 'tanh'], [5, 'softmax']);
 const WIDE_DATA = dataset(randomRows(300, 96, 4, randomOneHot(5)));
+/** With dropout on both hidden layers and a penalty: the 192 × 192 weights (≥ 2¹⁵) step in a shared sgd pass of their own. */
+const WIDE_DROPOUT: NetworkSpec = (() => {
+  const net = network(96, [192, 'relu'], [192, 'tanh'], [5, 'softmax']);
+  return { ...net, layers: net.layers.map((layer, k) => (k < 2 ? { ...layer, dropout: 0.2 / (k + 1) } : layer)) };
+})();
 
 const CASES: Case[] = [
   ...specFiles('examples').flatMap((path) => runsOf(path)),
@@ -83,6 +88,12 @@ const CASES: Case[] = [
       optimizer: kind === 'sgd' ? { kind, rate: 0.05, momentum: 0.9 } : { kind, rate: 0.01, beta1: 0.9, beta2: 0.999, epsilon: 1e-8 },
     }),
   })),
+  {
+    name: 'wide 96-192-192-5 with dropout and l1 + l2, sgd',
+    network: WIDE_DROPOUT,
+    data: WIDE_DATA,
+    settings: settings({ batch: 200, epochs: 3, loss: 'cross_entropy', optimizer: { kind: 'sgd', rate: 0.05, momentum: 0.9 }, regularization: { l1: 1e-4, l2: 1e-3 } }),
+  },
 ];
 
 /** What the golden file keeps of a run. */
@@ -92,6 +103,8 @@ interface Bits {
   finalLoss: number | null;
   weights: string;
   history: string;
+  bestEpoch?: number;
+  penalty?: number;
 }
 
 function digest(arrays: (Float64Array | null)[]): string {
@@ -105,12 +118,16 @@ function digest(arrays: (Float64Array | null)[]): string {
 
 function bitsOf(result: TrainResult): Bits {
   const { history } = result;
+  // The columns and fields of docs/language.md §7.2–§7.4 join only where a run has them, so the digests of the others stay as recorded.
+  const extra = [history.rate, history.penalty].filter((column): column is Float64Array => column !== undefined);
   return {
     stopped: result.stopped,
     epochs: result.epochs,
     finalLoss: result.finalLoss,
     weights: digest(result.layers.flatMap((layer) => [layer.weights, layer.biases])),
-    history: digest([history.loss, history.accuracy, history.validationLoss, history.validationAccuracy]),
+    history: digest([history.loss, history.accuracy, history.validationLoss, history.validationAccuracy, ...extra]),
+    ...(result.bestEpoch != null ? { bestEpoch: result.bestEpoch } : {}),
+    ...(result.penalty != null ? { penalty: result.penalty } : {}),
   };
 }
 

@@ -69,6 +69,23 @@ describe('a path that declines a run', () => {
   });
 });
 
+/** The fast path's batch runner as it is, recording the most epochs each call was asked for. */
+function recording(fast: FastPath, calls: { maxEpochs: number[] }): FastPath {
+  const programRunner = fast.batchRunner.bind(fast);
+  fast.batchRunner = (buffers) => {
+    const runner = programRunner(buffers) as BatchRunner;
+    return {
+      appliesHooks: runner.appliesHooks,
+      evaluate: (inputs, targets, rows) => runner.evaluate(inputs, targets, rows),
+      run(state, maxBatches, maxEpochs) {
+        calls.maxEpochs.push(maxEpochs);
+        return runner.run(state, maxBatches, maxEpochs);
+      },
+    };
+  };
+  return fast;
+}
+
 describe('a batch runner without a hook the run needs', () => {
   /** The batch program, saying it applies no epoch hook; records the most epochs it was asked for in one call. */
   function hookless(calls: { maxEpochs: number[] }): EnginePath {
@@ -108,6 +125,19 @@ describe('a batch runner without a hook the run needs', () => {
     expect(result.stopped).toBe('target');
     expect(calls.maxEpochs.length).toBe(result.epochs);
     expect(new Set(calls.maxEpochs)).toEqual(new Set([1]));
+  });
+
+  it('the batch program applies the validation stop rule itself; a schedule or patience takes one epoch per call', () => {
+    const epochsPerCall = (run: Partial<TrainSettings>): number => {
+      const calls = { maxEpochs: [] as number[] };
+      const path: EnginePath = { ...hookless(calls), create: (precision, helpers) => recording(BATCH_PROGRAM.create(precision, helpers) as FastPath, calls) };
+      createTrainer(network(2, [4, 'sigmoid'], [1, 'sigmoid']), dataset([...XOR_ROWS, ...XOR_ROWS]), settings({ epochs: 3000, validate: 0.25, ...run }), { paths: [path] }).train();
+      return Math.max(...calls.maxEpochs);
+    };
+    expect(epochsPerCall({ stopValidationLoss: 1e-9 })).toBeGreaterThan(100);
+    expect(epochsPerCall({ regularization: { l1: 0, l2: 0.01 } })).toBeGreaterThan(100);
+    expect(epochsPerCall({ schedule: { kind: 'exponential', factor: 0.999 } })).toBe(1);
+    expect(epochsPerCall({ patience: 5000 })).toBe(1);
   });
 
   it('a run without hooks keeps its calls of many epochs', () => {

@@ -35,6 +35,10 @@ describe('check', () => {
       stopLoss: null,
       validate: null,
       precision: 'f64',
+      regularization: null,
+      schedule: null,
+      patience: null,
+      stopValidationLoss: null,
       start: null,
     });
     expect(run.network.layers.map((l) => [l.name, l.units, l.activation, l.init])).toEqual([
@@ -91,6 +95,50 @@ describe('check', () => {
       ['loss', '<', 0.01, '0.01'],
       ['accuracy', '>', 0.95, '95%'],
     ]);
+  });
+
+  it('resolves the training vocabulary of docs/language.md §7.2–§7.4, with the schedules\' defaults', () => {
+    const net = NET.replace('layer 3 relu', 'layer 3 relu dropout 25%').replace('leaky_relu', 'leaky_relu init he dropout 12.5%');
+    const run = only(`${net}${DATA}train n on d {\n  regularize l2 0.01 l1 0.001\n  schedule plateau factor 0.5\n  patience 50\n  validate 25%\n  stop when validation loss < 0.02\n}\n`);
+    expect(run.network.layers.map((l) => l.dropout)).toEqual([0.25, 0.125, undefined]);
+    expect(run.settings).toMatchObject({
+      regularization: { l1: 0.001, l2: 0.01 },
+      schedule: { kind: 'plateau', factor: 0.5, patience: 10 },
+      patience: 50,
+      stopLoss: null,
+      stopValidationLoss: 0.02,
+    });
+    const schedule = (text: string) => only(`${NET}${DATA}train n on d {\n  ${text}\n}\n`).settings.schedule;
+    expect(schedule('schedule step every 3')).toEqual({ kind: 'step', factor: 0.1, every: 3 });
+    expect(schedule('schedule exponential factor 0.9')).toEqual({ kind: 'exponential', factor: 0.9 });
+    expect(schedule('schedule cosine')).toEqual({ kind: 'cosine', min: 0 });
+    expect(schedule('schedule plateau patience 0')).toEqual({ kind: 'plateau', factor: 0.1, patience: 0 });
+  });
+
+  it('keys the training vocabulary by what changes training: dropout 0% and zero penalties key as none', () => {
+    const base = `${NET}${DATA}train n on d {\n  seed 1\n  validate 25%\n}\n`;
+    const key = only(base).key;
+    const keyOf = (from: string, to: string) => only(base.replace(from, to)).key;
+    expect(keyOf('layer 3 relu', 'layer 3 relu dropout 0%')).toBe(key);
+    expect(keyOf('seed 1', 'seed 1\n  regularize l2 0')).toBe(key);
+    expect(keyOf('seed 1', 'seed 1\n  regularize l1 0 l2 0')).toBe(key);
+    const keys = [
+      keyOf('layer 3 relu', 'layer 3 relu dropout 10%'),
+      keyOf('layer 3 relu', 'layer 3 relu dropout 20%'),
+      keyOf('seed 1', 'seed 1\n  regularize l2 0.01'),
+      keyOf('seed 1', 'seed 1\n  regularize l1 0.01'),
+      keyOf('seed 1', 'seed 1\n  regularize l1 0.01 l2 0.01'),
+      keyOf('seed 1', 'seed 1\n  schedule exponential factor 0.9'),
+      keyOf('seed 1', 'seed 1\n  schedule exponential factor 0.8'),
+      keyOf('seed 1', 'seed 1\n  schedule step every 9'),
+      keyOf('seed 1', 'seed 1\n  schedule plateau'),
+      keyOf('seed 1', 'seed 1\n  schedule plateau patience 3'),
+      keyOf('seed 1', 'seed 1\n  schedule cosine'),
+      keyOf('seed 1', 'seed 1\n  patience 5'),
+      keyOf('seed 1', 'seed 1\n  stop when validation loss < 0.1'),
+      keyOf('seed 1', 'seed 1\n  stop when loss < 0.1'),
+    ];
+    expect(new Set([key, ...keys]).size).toBe(keys.length + 1);
   });
 
   it('lists references for go to definition and rename', () => {

@@ -7,7 +7,8 @@ import { blockOf, children, nodeAt, nodePath, tokenAt, tokenOf, walk } from '../
 /** Every kind of node at least once; arguments are written with two spaces, so a cursor can stand between name and value. */
 const SPEC = `network xor {
   input 2
-  layer hidden 3 sigmoid init he
+  layer hidden 3 sigmoid init he dropout 10%
+  layer 1 sigmoid
 }
 data rows {
   0 1 -> 1
@@ -28,6 +29,9 @@ train xor on rows {
   stop when loss < 0.01
   validate 20%
   precision f32
+  regularize l1 0.001 l2  0.01
+  schedule step factor 0.5 every  10
+  patience 5
   start from given
   expect validation accuracy > 90%
 }
@@ -59,6 +63,8 @@ describe('nodeAt', () => {
     ['la|yer hidden', 'layer', 'network layer'],
     ['sigmoid i|nit', 'layer', 'network layer'],
     ['init h|e', 'word', 'network layer word'],
+    ['he drop|out', 'layer', 'network layer'],
+    ['dropout 1|0%', 'percent', 'network layer percent'],
     ['da|ta rows', 'data', 'data'],
     ['data r|ows', 'word', 'data word'],
     ['data rows |{', 'inline', 'data inline'],
@@ -94,6 +100,13 @@ describe('nodeAt', () => {
     ['exp|ect validation', 'expect', 'train expect'],
     ['validation accu|racy', 'expect', 'train expect'],
     ['accuracy > 9|0%', 'percent', 'train expect percent'],
+    ['regu|larize', 'regularize', 'train regularize'],
+    ['l2 | 0.01', 'argument', 'train regularize argument'],
+    ['l|1 0.001', 'word', 'train regularize argument word'],
+    ['sche|dule step', 'schedule', 'train schedule'],
+    ['every | 10', 'argument', 'train schedule argument'],
+    ['st|ep factor', 'word', 'train schedule word'],
+    ['pati|ence 5', 'patience', 'train patience'],
     ['sta|rt from', 'start', 'train start'],
     ['start from gi|ven', 'word', 'train start word'],
     ['weights gi|ven', 'word', 'weights word'],

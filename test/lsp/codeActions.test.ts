@@ -39,6 +39,41 @@ train xor on table {
 `;
 
 describe('quick fixes', () => {
+  it('removes dropout from the last layer (docs/language.md §7.2)', () => {
+    check(
+      `network xor {\n  input 2\n  layer h 3 tanh dropout 10%\n  layer 1 sigmoid drop$0out 20%\n}\n${TAIL}`,
+      ['Remove the dropout'],
+      'Remove the dropout',
+      `network xor {\n  input 2\n  layer h 3 tanh dropout 10%\n  layer 1 sigmoid\n}\n${TAIL}`,
+    );
+  });
+
+  it('writes dropout as a percentage', () => {
+    check(
+      `network xor {\n  input 2\n  layer h 3 tanh dropout 0.$02\n  layer 1 sigmoid\n}\n${TAIL}`,
+      ['Change to 20%'],
+      'Change to 20%',
+      `network xor {\n  input 2\n  layer h 3 tanh dropout 20%\n  layer 1 sigmoid\n}\n${TAIL}`,
+    );
+  });
+
+  it('adds the validation that `stop when validation loss` needs, below it (docs/language.md §7.4)', () => {
+    const net = 'network xor {\n  input 2\n  layer 1 sigmoid\n}\ndata table {\n  0 0 -> 0\n  1 1 -> 1\n}\n';
+    check(
+      `${net}train xor on table {\n  epochs 10\n  stop when valid$0ation loss < 0.1\n  seed 2\n}\n`,
+      ["Add 'validate 20%'"],
+      "Add 'validate 20%'",
+      `${net}train xor on table {\n  epochs 10\n  stop when validation loss < 0.1\n  validate 20%\n  seed 2\n}\n`,
+    );
+  });
+
+  it('adds the parameter a schedule needs, and names PyTorch\'s parameters as the language does', () => {
+    const head = 'network xor {\n  input 2\n  layer 1 sigmoid\n}\ndata table {\n  0 0 -> 0\n  1 1 -> 1\n}\ntrain xor on table {\n';
+    check(`${head}  schedule st$0ep factor 0.5\n}\n`, ["Add 'every 100'"], "Add 'every 100'", `${head}  schedule step factor 0.5 every 100\n}\n`);
+    check(`${head}  schedule step gam$0ma 0.5 every 2\n}\n`, ["Change to 'factor'"], "Change to 'factor'", `${head}  schedule step factor 0.5 every 2\n}\n`);
+    check(`${head}  regularize 0.0$01\n}\n`, ["Insert 'l2'"], "Insert 'l2'", `${head}  regularize l2 0.01\n}\n`);
+  });
+
   it('corrects a misspelled activation', () => {
     check(
       `network xor {\n  input 2\n  layer 1 sigm$0oidd\n}\n${TAIL}`,

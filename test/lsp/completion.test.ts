@@ -42,16 +42,26 @@ describe('completion', () => {
     ['no second input', 'network n {\n  input 2\n  $0\n}', ['layer', 'layer (snippet)']],
     ['activations after the units', 'network n {\n  input 2\n  layer h 4 $0\n}', ['sigmoid', 'tanh', 'relu', 'leaky_relu', 'linear', 'softmax']],
     ['activations after units of an unnamed layer', 'network n {\n  input 2\n  layer 4 s$0\n}', ['sigmoid', 'tanh', 'relu', 'leaky_relu', 'linear', 'softmax']],
-    ['init after the activation', 'network n {\n  input 2\n  layer h 4 relu $0\n}', ['init']],
+    ['init and dropout after a hidden layer\'s activation', 'network n {\n  input 2\n  layer h 4 relu $0\n  layer 1 sigmoid\n}', ['init', 'dropout']],
+    ['only init after the last layer\'s activation (dropout belongs on hidden layers)', 'network n {\n  input 2\n  layer h 4 relu $0\n}', ['init']],
+    ['dropout after init', 'network n {\n  input 2\n  layer h 4 relu init he $0\n  layer 1 sigmoid\n}', ['dropout']],
+    ['init after dropout', 'network n {\n  input 2\n  layer h 4 relu dropout 20% $0\n  layer 1 sigmoid\n}', ['init']],
+    ['nothing after init and dropout', 'network n {\n  input 2\n  layer h 4 relu dropout 20% init he $0\n  layer 1 sigmoid\n}', []],
     ['inits after init', 'network n {\n  input 2\n  layer h 4 relu init $0\n}', ['xavier', 'he', 'uniform', 'zeros']],
     ['nothing while typing a layer name', 'network n {\n  input 2\n  layer $0\n}', []],
-    ['train statements not yet written', `${NET}train xor on table {\n  loss mse\n  $0\n}`, ['optimizer', 'epochs', 'batch', 'seed', 'stop', 'validate', 'precision', 'start', 'expect']],
-    ['expect again: a run may have several', `${NET}train xor on table {\n  expect loss < 0.1\n  $0\n}`, ['loss', 'optimizer', 'epochs', 'batch', 'seed', 'stop', 'validate', 'precision', 'start', 'expect']],
+    ['train statements not yet written', `${NET}train xor on table {\n  loss mse\n  $0\n}`, ['optimizer', 'epochs', 'batch', 'seed', 'stop', 'validate', 'precision', 'regularize', 'schedule', 'patience', 'start', 'expect']],
+    ['expect again: a run may have several', `${NET}train xor on table {\n  expect loss < 0.1\n  $0\n}`, ['loss', 'optimizer', 'epochs', 'batch', 'seed', 'stop', 'validate', 'precision', 'regularize', 'schedule', 'patience', 'start', 'expect']],
     ['what to expect of classes', `${NET}train xor on table {\n  expect $0\n}`, ['loss', 'accuracy']],
     ['validation once the run validates', `${NET}train xor on table {\n  validate 25%\n  expect $0\n}`, ['loss', 'accuracy', 'validation']],
     ['what to expect of the held-out rows', `${NET}train xor on table {\n  validate 25%\n  expect validation $0\n}`, ['loss', 'accuracy']],
     ['the comparison', `${NET}train xor on table {\n  expect accuracy $0\n}`, ['<', '>']],
     ['no accuracy for regression', 'network r {\n  input 1\n  layer 1 linear\n}\ndata v {\n  0 -> 0.5\n  1 -> 2.5\n}\ntrain r on v {\n  expect $0\n}', ['loss']],
+    ['penalties after regularize', `${NET}train xor on table {\n  regularize $0\n}`, ['l1', 'l2']],
+    ['the other penalty', `${NET}train xor on table {\n  regularize l2 0.01 $0\n}`, ['l1']],
+    ['nothing after a penalty\'s name', `${NET}train xor on table {\n  regularize l2 $0\n}`, []],
+    ['schedules', `${NET}train xor on table {\n  schedule $0\n}`, ['step', 'exponential', 'cosine', 'plateau']],
+    ['a schedule\'s parameters not yet given', `${NET}train xor on table {\n  schedule step factor 0.5 $0\n}`, ['every']],
+    ['plateau\'s parameters', `${NET}train xor on table {\n  schedule plateau $0\n}`, ['factor', 'patience']],
     ['losses', `${NET}train xor on table {\n  loss $0\n}`, ['mse', 'cross_entropy']],
     ['optimizers', `${NET}train xor on table {\n  optimizer $0\n}`, ['sgd', 'adam']],
     ['sgd parameters', `${NET}train xor on table {\n  optimizer sgd $0\n}`, ['rate', 'momentum']],
@@ -60,14 +70,15 @@ describe('completion', () => {
     ['full after batch', `${NET}train xor on table {\n  batch $0\n}`, ['full']],
     ['precisions', `${NET}train xor on table {\n  precision $0\n}`, ['f64', 'f32']],
     ['`when` after stop', `${NET}train xor on table {\n  stop $0\n}`, ['when']],
-    ['`loss` after stop when', `${NET}train xor on table {\n  stop when $0\n}`, ['loss']],
+    ['`loss` or `validation` after stop when', `${NET}train xor on table {\n  stop when $0\n}`, ['loss', 'validation']],
+    ['`loss` after stop when validation', `${NET}train xor on table {\n  stop when validation $0\n}`, ['loss']],
     ['normalize in inline data', 'data d {\n  0 -> 1\n  $0\n}', ['normalize']],
     ['methods after normalize', 'data d {\n  normalize $0\n}', ['minmax', 'zscore']],
     ['nothing inside a comment', 'network n {\n  # layer $0\n}', []],
     ['file statements', 'data d from "d.csv" {\n  $0\n}', ['inputs', 'target', 'normalize', 'header']],
     ['header values', 'data d from "d.csv" {\n  header $0\n}', ['yes', 'no']],
     // The statement on the cursor's line is the one being written: it is offered again.
-    ['the statement being rewritten, at the start of its line', `${NET}train xor on table {\n  loss mse\n  $0optimizer sgd rate 0.5\n  epochs 100\n}`, ['optimizer', 'batch', 'seed', 'stop', 'validate', 'precision', 'start', 'expect']],
+    ['the statement being rewritten, at the start of its line', `${NET}train xor on table {\n  loss mse\n  $0optimizer sgd rate 0.5\n  epochs 100\n}`, ['optimizer', 'batch', 'seed', 'stop', 'validate', 'precision', 'regularize', 'schedule', 'patience', 'start', 'expect']],
     ['the input being rewritten', 'network n {\n  $0input 2\n  layer h 4 tanh\n}', ['input', 'layer', 'layer (snippet)']],
     ['a file statement being rewritten', 'data d from "d.csv" {\n  $0target y\n}', ['inputs', 'target', 'normalize', 'header']],
     ['normalize being rewritten', 'data d {\n  $0normalize zscore\n  0 -> 1\n}', ['normalize']],
@@ -136,11 +147,22 @@ describe('the train block snippet', () => {
 });
 
 describe('completion for clients without snippets (Neovim 0.7)', () => {
+  it('writes a schedule with its parameters, a penalty with a weight, dropout with a percentage', () => {
+    const newText = (spec: string, label: string) => items(spec).list.find((i) => i.label === label)?.textEdit?.newText;
+    const train = (line: string) => `${NET}train xor on table {\n  ${line}\n}`;
+    expect(newText(train('schedule $0'), 'step')).toBe('step factor ${1:0.5} every ${2:100}');
+    expect(newText(train('schedule $0'), 'cosine')).toBe('cosine min ${1:0}');
+    expect(newText(train('schedule plateau factor 0.5 $0'), 'patience')).toBe('patience ${1:10}');
+    expect(newText(train('regularize $0'), 'l2')).toBe('l2 ${1:0.001}');
+    expect(newText(train('$0'), 'patience')).toBe('patience ${1:50}');
+    expect(newText('network n {\n  input 2\n  layer h 4 relu $0\n  layer 1 sigmoid\n}', 'dropout')).toBe('dropout ${1:20}%');
+  });
+
   it('offers plain words only: no templates, no placeholders', () => {
     const fx = fixture(`${NET}train xor on table {\n  $0\n}`);
     const state = { ...fx.state, client: { ...fx.state.client, snippets: false } };
     const list = completion(state, { textDocument: { uri: URI }, position: fx.position });
-    expect(list.map((i) => i.textEdit?.newText)).toEqual(['loss', 'optimizer', 'epochs', 'batch', 'seed', 'stop', 'validate', 'precision', 'start', 'expect']);
+    expect(list.map((i) => i.textEdit?.newText)).toEqual(['loss', 'optimizer', 'epochs', 'batch', 'seed', 'stop', 'validate', 'precision', 'regularize', 'schedule', 'patience', 'start', 'expect']);
     expect(list.every((i) => i.insertTextFormat !== InsertTextFormat.Snippet)).toBe(true);
     const top = fixture('$0');
     const topList = completion({ ...top.state, client: { ...top.state.client, snippets: false } }, { textDocument: { uri: URI }, position: top.position });

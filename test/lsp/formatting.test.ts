@@ -29,6 +29,35 @@ function applyEdits(text: string, edits: ReturnType<typeof formatting>): string 
 }
 
 describe('format', () => {
+  it('lays out the training vocabulary as every statement (docs/language.md §7.2–§7.4)', () => {
+    // Written carelessly, one line of the input per string.
+    const careless = [
+      'network n {',
+      'layer   h 4 relu   dropout   20%  init he',
+      '}',
+      'train n on d {',
+      '    regularize   l1 0.001    l2 0.01',
+      '  schedule  plateau factor 0.5   patience 3',
+      ' patience   50',
+      '  stop  when   validation loss<0.1',
+      '}',
+    ];
+    check(
+      `\n${careless.map((line) => `      ${line}`).join('\n')}\n      `,
+      `
+      network n {
+        layer h 4 relu dropout 20% init he
+      }
+      train n on d {
+        regularize l1 0.001 l2 0.01
+        schedule plateau factor 0.5 patience 3
+        patience 50
+        stop when validation loss < 0.1
+      }
+      `,
+    );
+  });
+
   it('indents blocks by two spaces, single-spaces tokens and aligns data rows', () => {
     check(
       `

@@ -7,6 +7,7 @@ import { fixture, liveJob, outcomeOf, trainedFixture, URI, withOutcomes, withPar
 import { Trainer } from '../../server/src/nn/trainer';
 import { decimalsToShow, MAX_RUNS_SHOWN } from '../../server/src/lsp/hover';
 import type { Fixture } from './harness';
+import { neverImproves } from '../support/specs';
 
 const XOR = `
 network xor {
@@ -303,6 +304,59 @@ describe('hover on input', () => {
     const text = hoverText(fixture(at(XOR, 'inp')))!;
     expect(text).toContain("**input 2** — x = (x₁, x₂): x1, x2 of data 'table', in train xor on table (line 14)");
     expect(text).toContain('The width of the input vector x');
+  });
+});
+
+// docs/language.md §7.2–§7.4 in the hovers: the settings with their defaults, dropout on a layer, the kept epoch, the rate and the penalty.
+describe('hover with the training vocabulary', () => {
+  const SPEC = neverImproves('  optimizer sgd rate 0.4\n  epochs 60\n  regularize l2 0.01\n  schedule exponential factor 0.9\n  patience 4\n', 'hidden 8 tanh dropout 25%');
+
+  it('shows the run\'s penalty, schedule and patience on `train`, and the defaults of a run without', () => {
+    const text = hoverText(fixture(at(SPEC, 'tra')))!;
+    expect(text).toContain('regularize l2 0.01');
+    expect(text).toContain('schedule exponential factor 0.9');
+    expect(text).toContain('patience 4');
+    const plain = hoverText(fixture(at(XOR, '\ntra')))!;
+    expect(plain).toMatch(/no penalty +\(default\)/);
+    expect(plain).toMatch(/no schedule \(constant rate\) +\(default\)/);
+    expect(plain).toMatch(/no early stopping +\(default\)/);
+  });
+
+  it('names a layer\'s dropout, and what it does to δ in training', () => {
+    const text = hoverText(trainedFixture(at(SPEC, 'layer hid')))!;
+    expect(text).toContain('dense 1 → 8, tanh, dropout 25% in training');
+    expect(text).toContain('in training, ⊙ m⁽¹⁾: each unit dropped (0) with probability 25%');
+  });
+
+  it('after patience stopped a run: the kept epoch\'s weights, the last epoch\'s rate, the penalty', () => {
+    const fx = trainedFixture(at(SPEC, 'layer o'));
+    const result = fx.state.runStates[0].outcome!.result!;
+    // Zero output weights and targets of 0.5: nothing improves after epoch 1, so patience 4 stops at 5 and keeps epoch 1.
+    expect([result.stopped, result.epochs, result.bestEpoch]).toEqual(['patience', 5, 1]);
+    const text = hoverText(fx)!;
+    expect(text).toContain('epoch 1 (kept by patience; trained to 5)');
+    expect(text).toContain(`rate ${result.rate}`);
+    expect(result.rate).toBe(0.4 * 0.9 ** 4);
+    expect(text).toContain(`penalty ${formatNumber(result.penalty!)}`);
+    // The run's one state says the same to the lens, the status bar and the panel.
+    const status = fx.state.statuses[0];
+    expect([status.bestEpoch, status.rate, status.penalty, status.epoch]).toEqual([1, result.rate, result.penalty, 5]);
+    expect(status.summary).toMatch(/^stopped at epoch 5: no improvement for 4 epochs; kept the weights of epoch 1 · /);
+  });
+
+  it('while the run trains: the hover, the lens and the status read the latest epoch\'s rate, penalty and best epoch', () => {
+    const fx = fixture(at(SPEC, 'layer hid'));
+    const run = fx.state.check.runs[0];
+    const trainer = new Trainer(run.network, run.data, run.settings);
+    for (let i = 0; i < 3; i++) trainer.step();
+    const job = liveJob(trainer, run, 3, 0.125);
+    const progress = { ...job.progress!, rate: 0.324, penalty: 0.0173, bestEpoch: 1 };
+    const state = withParts(fx.state, () => ({ live: { ...job, progress }, cached: null, failure: null, estimate: 1 }));
+    const text = hoverText({ ...fx, state })!;
+    expect(text).toContain('· epoch 3 · live · rate 0.324 · penalty 0.0173');
+    const status = state.statuses[0];
+    expect([status.rate, status.penalty, status.bestEpoch]).toEqual([0.324, 0.0173, 1]);
+    expect(status.summary).toBe('epoch 3/60 · loss 0.125 · rate 0.324 · penalty 0.0173 · best epoch 1 · 0.5 s');
   });
 });
 

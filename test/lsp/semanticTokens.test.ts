@@ -25,6 +25,42 @@ function check(spec: string, expected: string[]): void {
 }
 
 describe('semantic tokens', () => {
+  it('classifies the training vocabulary of docs/language.md §7.2–§7.4', () => {
+    check(
+      `
+      network n {
+        input 2
+        layer 4 relu dropout 20%
+        layer 1 sigmoid
+      }
+      data d {
+        0 1 -> 1
+      }
+      train n on d {
+        regularize l1 0.001 l2 0.01
+        schedule step factor 0.5 every 10
+        patience 20
+        validate 25%
+        stop when validation loss < 0.1
+      }
+      `,
+      [
+        'network keyword', 'n class.declaration',
+        'input keyword', '2 number',
+        'layer keyword', '4 number', 'relu enumMember', 'dropout keyword', '20% number',
+        'layer keyword', '1 number', 'sigmoid enumMember',
+        'data keyword', 'd variable.declaration',
+        '0 number', '1 number', '-> operator', '1 number',
+        'train keyword', 'n class', 'on keyword', 'd variable',
+        'regularize keyword', 'l1 enumMember', '0.001 number', 'l2 enumMember', '0.01 number',
+        'schedule keyword', 'step enumMember', 'factor parameter', '0.5 number', 'every parameter', '10 number',
+        'patience keyword', '20 number',
+        'validate keyword', '25% number',
+        'stop keyword', 'when keyword', 'validation keyword', 'loss keyword', '< operator', '0.1 number',
+      ],
+    );
+  });
+
   it('classifies a network block', () => {
     check(
       `

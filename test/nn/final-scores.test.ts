@@ -1,7 +1,10 @@
 // What `expect` is graded on (docs/language.md §7.5): TrainResult.final, the final weights measured once after the last update, on each part, the same on every path.
 
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { TrainSettings } from '../../server/src/language/model';
+import { checkedWithoutErrors } from '../support/check';
 import { dataset, network, randomOneHot, randomRows, settings, TRAINING_PATHS, XOR_ROWS } from './helpers';
 
 /** Loss and accuracy of the trainer's current weights, sample by sample through explain() (a forward pass of its own), on the given rows. */
@@ -56,6 +59,22 @@ describe('the final weights measured once after training', () => {
     const result = TRAINING_PATHS[0].make(network(1, [1, 'linear']), big, settings({ optimizer: { kind: 'sgd', rate: 100, momentum: 0 }, epochs: 50 })).train();
     expect(result.stopped).toBe('diverged');
     expect(result.final).toBeNull();
+  });
+
+  it('after patience went back to the best epoch, are those of the kept weights: what the run ends with', () => {
+    // examples/overfitting.nn's first run overfits after epoch ~170: patience keeps an early epoch's weights.
+    const run = checkedWithoutErrors(readFileSync(join(__dirname, '../../examples/overfitting.nn'), 'utf8')).runs[0];
+    for (const { make } of TRAINING_PATHS) {
+      const trainer = make(run.network, run.data, settings({ ...run.settings, epochs: 600, patience: 40 }));
+      const result = trainer.train();
+      expect(result.stopped).toBe('patience');
+      const final = result.final!;
+      // Measured on the kept weights: the best epoch's validation loss, not the last epoch's.
+      expect(final.validationLoss).toBe(result.validationLoss);
+      expect(final.validationLoss).toBe(result.history.validationLoss![result.bestEpoch! - 1]);
+      expect(final.validationLoss).toBeLessThan(result.history.validationLoss![result.epochs - 1]);
+      expect(final.loss).toBeCloseTo(measured(trainer, trainer.trainingRows, 'binary').loss, 12);
+    }
   });
 
   it('binary classification judges ŷ ≥ 0.5 as class 1', () => {

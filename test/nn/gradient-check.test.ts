@@ -1,7 +1,7 @@
 // Backprop against central finite differences: every activation × loss pair, one-hot and soft targets, several shapes, on every path a trainer updates by.
 
 import { describe, expect, it } from 'vitest';
-import type { Activation, LossKind, TrainSettings } from '../../server/src/language/model';
+import type { Activation, LossKind, Regularization, TrainSettings } from '../../server/src/language/model';
 import type { Rng } from '../../server/src/nn/rng';
 import { Trainer } from '../../server/src/nn/trainer';
 import { dataset, network, randomOneHot, randomRows, settings, TRAINING_PATHS, type MakeTrainer } from './helpers';
@@ -175,5 +175,57 @@ describe.each(TRAINING_PATHS)('one epoch of train() on the $name path: its gradi
     const { make, start } = trainerFor(c, { epochs: 1, batch: 'full' }, build);
     expect(make().engine, name).toBe(engine);
     expect(worstRelativeError(start, viaEpoch(make))).toBeLessThan(1e-6);
+  });
+});
+
+// `regularize` (docs/language.md §7.2): the differentiated loss is the data loss plus λ1 Σ|w| + ½λ2 Σw²
+// over the weights (not the biases), so the gradient a step uses must be that sum's. The penalty is
+// computed here from its definition, not by the trainer.
+describe('with a penalty, the gradients match central differences of the data loss plus the penalty (f64)', () => {
+  const PENALTIES: [string, Regularization][] = [
+    ['l2', { l1: 0, l2: 0.3 }],
+    ['l1', { l1: 0.2, l2: 0 }],
+    ['l1 and l2', { l1: 0.05, l2: 0.7 }],
+  ];
+  const penaltyAt = (parameters: Parameters, { l1, l2 }: Regularization): number => {
+    let sum = 0;
+    for (const layer of parameters) for (const w of layer.weights) sum += l1 * Math.abs(w) + 0.5 * l2 * w * w;
+    return sum;
+  };
+  const withPenalty = (update: Update, penalty: Regularization): Update => (parameters) => {
+    const { loss, gradients } = update(parameters);
+    return { loss: loss + penaltyAt(parameters, penalty), gradients };
+  };
+  /** |w| has no derivative at 0: the start keeps every weight at least 0.05 from it (the differences step 2e-3). */
+  const awayFromZero = (start: Parameters): Parameters =>
+    start.map((layer) => ({ weights: layer.weights.map((w) => (Math.abs(w) < 0.05 ? (w < 0 ? -0.05 : 0.05) : w)), biases: layer.biases }));
+  const cases = [...casesOf(SHAPES[1], 1), ...casesOf(SHAPES[2], 2)].filter((c) => c.output === 'sigmoid' || c.output === 'softmax' || c.output === 'linear');
+
+  describe.each(PENALTIES)('%s', (_label, penalty) => {
+    it.each(cases.map((c) => [c.name, c] as const))('step(): %s', (_name, c) => {
+      const { make, start } = trainerFor(c, { regularization: penalty });
+      expect(worstRelativeError(awayFromZero(start), withPenalty(viaStep(make()), penalty))).toBeLessThan(1e-6);
+    });
+
+    it.each(TRAINING_PATHS.map((path) => [path.name, path] as const))('one epoch of train() on the %s path', (name, { engine, make: build }) => {
+      for (const c of cases.slice(0, 4)) {
+        const { make, start } = trainerFor(c, { epochs: 1, batch: 'full', regularization: penalty }, build);
+        expect(make().engine, name).toBe(engine);
+        expect(worstRelativeError(awayFromZero(start), withPenalty(viaEpoch(make), penalty)), c.name).toBeLessThan(1e-6);
+      }
+    });
+  });
+
+  it('leaves the biases\' gradients unpenalized and the reported loss the data loss', () => {
+    const c = cases[0];
+    const plain = trainerFor(c).make();
+    const penalized = trainerFor(c, { regularization: { l1: 0.1, l2: 0.5 } }).make();
+    const a = plain.step();
+    const b = penalized.step();
+    expect(b.batchLoss).toBe(a.batchLoss);
+    b.after.forEach((layer, k) => {
+      expect(Array.from(layer.biasGradient)).toEqual(Array.from(a.after[k].biasGradient));
+      expect(Array.from(layer.weightGradient)).not.toEqual(Array.from(a.after[k].weightGradient));
+    });
   });
 });

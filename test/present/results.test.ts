@@ -7,8 +7,10 @@ import type { TrainResult } from '../../server/src/nn/types';
 import type { RunState } from '../../server/src/training/host';
 import { runStateOf } from '../../server/src/training/runState';
 import { missAdvice, resultProblem } from '../../server/src/present/results';
-import { formatLoss, formatLossAgainst, formatSeconds } from '../../server/src/present/summary';
+import { estimateText, formatLoss, formatLossAgainst, formatSeconds, resultText, statusSummary, vocabularyParts, vocabularyStatus } from '../../server/src/present/summary';
+import { Trainer } from '../../server/src/nn/trainer';
 import { checked } from '../training/helpers';
+import { neverImproves } from '../support/specs';
 
 describe('numbers in results', () => {
   it.each([
@@ -145,5 +147,52 @@ describe('advice when a run misses its target', () => {
     expect(missAdvice(flat.slice(0, 10), cut, 20000)).toBe('The run stopped after the 10 epochs --epochs allows (the file asks for 20000): run it without --epochs, or with more.');
     // More epochs than written is not a cut.
     expect(missAdvice(flat.slice(0, 10), cut, 5)).toMatch(/may be stuck/);
+  });
+});
+
+// docs/language.md §7.2–§7.4 in the result texts: what patience did, a validation target, the kept epoch, the live numbers.
+describe('results of the training vocabulary', () => {
+  const trained = (text: string): { run: RunSpec; state: RunState; check: ReturnType<typeof checked> } => {
+    const check = checked(text);
+    const run = check.runs[0];
+    const result = new Trainer(run.network, run.data, run.settings).train();
+    return { run, check, state: runStateOf({ live: null, cached: { outcome: { key: run.key, result, step: null, seconds: 0.21, rows: null }, record: null }, failure: null, estimate: 0 }) };
+  };
+  const FLAT = (train: string) => neverImproves(train);
+
+  it('says where patience stopped, how long it waited and which epoch it kept: diagnostic, lens and summary', () => {
+    const text = FLAT('  epochs 100\n  patience 7\n  regularize l2 0.1\n');
+    const { run, state, check } = trained(text);
+    const problem = resultProblem(check, run, state, text)!;
+    expect(problem.severity).toBe('info');
+    // Zero weights: the penalty of the kept weights is 0, and said.
+    expect(problem.message).toBe('trained in 0.21 s: stopped at epoch 8: no improvement for 7 epochs; kept the weights of epoch 1; penalty 0');
+    expect(resultText(state, run)).toBe('stopped at epoch 8: no improvement for 7 epochs; kept the weights of epoch 1 · 0.21 s');
+    expect(statusSummary(state, run)).toBe(resultText(state, run));
+  });
+
+  it('names the validation loss where the run stops on it', () => {
+    const text = spec('  optimizer sgd rate 0.00001\n').replace('data big {\n  0 3000 -> 1\n  1 2 -> 0\n}', 'data big {\n  0 3 -> 1\n  1 2 -> 0\n  2 2 -> 1\n  1 1 -> 0\n}').replace('  epochs 100', '  epochs 100\n  validate 25%\n  stop when validation loss < 1000');
+    const { run, state, check } = trained(text);
+    expect(state.outcome!.result!.stopped).toBe('target');
+    expect(resultProblem(check, run, state, text)!.message).toMatch(/^trained: validation loss [\d.e-]+ at epoch 1 \(target < 1000 reached\)/);
+    expect(resultText(state, run)).toMatch(/^validation loss [\d.e-]+ at epoch 1, target < 1000 reached/);
+    // A validation target may end the run early too: the estimate is an upper bound.
+    expect(estimateText(1.5, run)).toBe('est. up to 1.5 s');
+  });
+
+  it('says which epoch\'s weights a run kept after running all its epochs', () => {
+    const text = FLAT('  epochs 20\n  patience 50\n');
+    const { run, state } = trained(text);
+    expect(state.outcome!.result!.bestEpoch).toBe(1);
+    expect(resultText(state, run)).toBe('loss 0 after 20 epochs; kept the weights of epoch 1 · 0.21 s');
+  });
+
+  it('words the live rate, penalty and best epoch, only the ones a run has', () => {
+    expect(vocabularyParts({ rate: 0.05, penalty: 0.0123, bestEpoch: 1150 })).toEqual(['rate 0.05', 'penalty 0.0123', 'best epoch 1150']);
+    expect(vocabularyParts({ bestEpoch: 0 })).toEqual([]);
+    expect(vocabularyParts({})).toEqual([]);
+    const { run } = trained(FLAT('  epochs 20\n'));
+    expect(vocabularyStatus(run, { epoch: 3, epochs: 20, loss: 0.1, validationLoss: null, accuracy: null, seconds: 1, rate: 0.2, penalty: 0.5, bestEpoch: 2 }, null)).toEqual({ rate: 0.2, penalty: 0.5, bestEpoch: 2 });
   });
 });

@@ -186,3 +186,27 @@ export function manyXorRuns(count: number, epochs: number): string {
   const blocks = Array.from({ length: count }, (_, i) => `train xor on xor_table {\n  optimizer sgd rate 0.5\n  epochs ${epochs}\n  seed ${i + 1}\n}\n`);
   return `${XOR_NETWORK}\n${XOR_TABLE}\n${blocks.join('\n')}`;
 }
+
+/**
+ * A run whose loss never improves after its first epoch (docs/language.md §7.4): zero output weights give
+ * ŷ = σ(0) = 0.5 for every row, every target is 0.5, so no gradient reaches the output. `train` is the body
+ * of its train block; `hidden` the rest of its hidden layer's line.
+ */
+export function neverImproves(train: string, hidden = '3 tanh init zeros'): string {
+  return `network n {
+  input 1
+  layer ${hidden}
+  layer out 1 sigmoid init zeros
+}
+
+data flat {
+  0 -> 0.5
+  1 -> 0.5
+  0.5 -> 0.5
+  0.25 -> 0.5
+}
+
+train n on flat {
+${train}}
+`;
+}

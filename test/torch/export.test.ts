@@ -2,8 +2,9 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { Trainer } from '../../server/src/nn/trainer';
 import type { ExportDocument } from '../../server/src/export/json';
-import { exportRun, jsonLines, PYTHON, relativeError, runWithDeadline, TORCHRUN, workspace } from './helpers';
+import { exportRun, jsonLines, PYTHON, relativeError, runsOf, runWithDeadline, TORCHRUN, workspace } from './helpers';
 import { AND_GATE, FLOWERS, FLOWERS_CSV, REGRESSION as REGRESSION_6, withF32Run, XOR_EXAMPLE as XOR } from '../support/specs';
 
 /** The shared regression with three more rows, a quarter of them held out. */
@@ -165,3 +166,101 @@ describe('the exported PyTorch script', () => {
     expect(p.stderr).toContain('--workers needs --train');
   });
 });
+
+// docs/language.md §7.2–§7.4 in the script: the penalty (weight_decay on the weights' group, l1 in the loss), the
+// matching lr_scheduler, nn.Dropout, and patience with the best weights. Continued with --train from the exported
+// weights, a full-batch run follows the nn trainer continued from the same weights, epoch by epoch.
+describe('the exported script carries the training vocabulary', () => {
+  const base = (train: string, layer = '') => `network n {
+  input 2
+  layer hidden 6 tanh${layer}
+  layer out 1 sigmoid
+}
+
+data d = circle(samples 60, noise 0.2, seed 3)
+
+train n on d {
+  loss cross_entropy
+  batch full
+  seed 4
+${train}}
+`;
+
+  /** The nn trainer from the exported weights, `epochs` more epochs with the run's settings, as --train runs them. */
+  function continued(spec: string, epochs: number, dir: string, doc: ExportDocument) {
+    const [run] = runsOf(spec, dir);
+    const trainer = new Trainer(run.network, run.data, { ...run.settings, epochs });
+    doc.layers.forEach((layer, k) => trainer.setLayer(k + 1, layer.weights.flat(), layer.biases));
+    return trainer.train();
+  }
+
+  it.each([
+    ['both penalties with momentum and a step schedule', '  optimizer sgd rate 0.5 momentum 0.9\n  epochs 30\n  regularize l1 0.002 l2 0.02\n  schedule step factor 0.5 every 4\n'],
+    ['l2 with adam and a cosine schedule', '  optimizer adam rate 0.05\n  epochs 30\n  regularize l2 0.05\n  schedule cosine min 0.005\n'],
+  ])('%s: --train follows the nn trainer (losses and rates to 1e-9)', (_name, train) => {
+    const spec = base(train);
+    const dir = workspace(spec);
+    const doc = JSON.parse(exportRun(dir, 1, 'json')) as ExportDocument;
+    expect(doc.training.regularize).toBeDefined();
+    expect(doc.training.schedule).toBeDefined();
+    const p = runWithDeadline(PYTHON, [exportRun(dir, 1, 'pytorch'), '--train', '12'], { seconds: 120 });
+    expect(p.status, p.stderr).toBe(0);
+    const lines = jsonLines(p.stdout);
+    const ours = continued(spec, 12, dir, doc);
+    expect(lines).toHaveLength(12);
+    lines.forEach((line, i) => {
+      expect(relativeError(line.loss, ours.history.loss[i]), `epoch ${i + 1}`).toBeLessThan(1e-9);
+      expect(relativeError(line.rate, ours.history.rate![i]), `rate of epoch ${i + 1}`).toBeLessThan(1e-12);
+    });
+    expect(new Set(lines.map((l) => l.rate)).size).toBeGreaterThan(1);
+  });
+
+  it('patience on the held-out rows with a plateau schedule: the same epochs, the same stop, back to the same weights', () => {
+    // Noisier data and more units than the task needs: the held-out loss stops improving within a few epochs.
+    const spec = base('  optimizer adam rate 0.05\n  epochs 20\n  validate 30%\n  patience 6\n  schedule plateau factor 0.5 patience 1\n')
+      .replace('noise 0.2', 'noise 0.5')
+      .replace('hidden 6 tanh', 'hidden 24 tanh');
+    const dir = workspace(spec);
+    const doc = JSON.parse(exportRun(dir, 1, 'json')) as ExportDocument;
+    expect(doc.training.patience).toBe(6);
+    expect(doc.training.bestEpoch).toBeGreaterThan(0);
+    const saved = join(dir, 'kept.pt');
+    const p = runWithDeadline(PYTHON, [exportRun(dir, 1, 'pytorch'), '--train', '200', '--save', saved], { seconds: 120 });
+    expect(p.status, p.stderr).toBe(0);
+    const lines = jsonLines(p.stdout);
+    const summary = lines.pop()!;
+    const ours = continued(spec, 200, dir, doc);
+    expect(ours.stopped).toBe('patience');
+    expect(summary).toEqual({ stopped: 'patience', bestEpoch: ours.bestEpoch });
+    expect(lines).toHaveLength(ours.epochs);
+    lines.forEach((line, i) => {
+      expect(relativeError(line.loss, ours.history.loss[i]), `epoch ${i + 1}`).toBeLessThan(1e-9);
+      expect(relativeError(line.validationLoss, ours.history.validationLoss![i]), `validation loss of epoch ${i + 1}`).toBeLessThan(1e-9);
+    });
+    const read = runWithDeadline(PYTHON, ['-c', 'import json, sys, torch; s = torch.load(sys.argv[1]); print(json.dumps({k: v.tolist() for k, v in s.items()}))', saved], { seconds: 60 });
+    expect(read.status, read.stderr).toBe(0);
+    const kept = JSON.parse(read.stdout) as Record<string, number[][]>;
+    const weights = kept['layers.0.weight'].flat();
+    weights.forEach((w, i) => expect(Math.abs(w - ours.layers[0].weights[i])).toBeLessThan(1e-9));
+  });
+
+  it('dropout: nn.Dropout on the hidden layer, never in evaluation (the loss is finalLoss), and --train trains', () => {
+    const spec = base('  optimizer sgd rate 0.5\n  epochs 40\n', ' dropout 30%');
+    const dir = workspace(spec);
+    const doc = JSON.parse(exportRun(dir, 1, 'json')) as ExportDocument;
+    expect(doc.layers.map((l) => l.dropout)).toEqual([0.3, undefined]);
+    const path = exportRun(dir, 1, 'pytorch');
+    expect(readFileSync(path, 'utf8')).toContain('"dropout": 0.3,');
+    const evaluated = runWithDeadline(PYTHON, [path], { seconds: 120 });
+    expect(evaluated.status, evaluated.stderr).toBe(0);
+    expect(relativeError(jsonLines(evaluated.stdout)[0].loss, doc.training.finalLoss)).toBeLessThan(1e-9);
+    const trained = runWithDeadline(PYTHON, [path, '--train', '60'], { seconds: 120 });
+    expect(trained.status, trained.stderr).toBe(0);
+    const lines = jsonLines(trained.stdout);
+    expect(lines).toHaveLength(60);
+    // The epoch's loss is of the dropped-out passes: with 30% dropped it is not the full network's loss of epoch 1.
+    expect(relativeError(lines[0].loss, doc.training.finalLoss)).toBeGreaterThan(1e-6);
+    expect(lines[59].loss).toBeLessThan(lines[0].loss);
+  });
+});
+

@@ -89,3 +89,26 @@ describe('live snapshots', () => {
     expect(events.seen.slice(cancelledAt).filter((e) => e.kind === 'snapshot' && e.key === runs[0].key)).toEqual([]);
   });
 });
+
+describe('live numbers of the training vocabulary (docs/language.md §7.2–§7.4)', () => {
+  it('progress carries the rate of a schedule, the penalty and the best epoch of patience, as the run goes', async () => {
+    host = new TrainingHost({ workerPath: bundledWorker(), poolSize: 1 });
+    const events = new Events(host);
+    const runs = checked(xorSpec(`optimizer sgd rate ${RATE}\n  epochs 100000000\n  batch 1\n  seed 3\n  regularize l2 0.001\n  schedule exponential factor 0.9999\n  patience 100000000`)).runs;
+    host.update(URI, 1, runs);
+    host.train(URI, null, 60);
+    let count = 0;
+    await events.next((e) => e.kind === 'progress' && ++count >= 3, 20_000, 'three progress reports');
+    const progress = host.state(URI, runs[0]).progress!;
+    expect(progress.epoch).toBeGreaterThan(1);
+    // The rate the reported epoch trained at: η γ^(epoch − 1), by repeated multiplication as the schedule does.
+    let rate = RATE;
+    for (let e = 1; e < progress.epoch; e++) rate *= 0.9999;
+    expect(progress.rate).toBe(rate);
+    expect(progress.penalty).toBeGreaterThan(0);
+    expect(progress.bestEpoch).toBeGreaterThan(0);
+    expect(progress.bestEpoch).toBeLessThanOrEqual(progress.epoch);
+    const curve = host.record(URI, runs[0].key).live!.curve;
+    expect(curve[curve.length - 1]).toMatchObject({ rate: progress.rate, penalty: progress.penalty });
+  });
+});

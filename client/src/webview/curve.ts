@@ -9,6 +9,9 @@ export class LossCurve {
   private plot: uPlot | undefined;
   private shapeKey = '';
   private markerEpoch: number | null = null;
+  /** With patience (docs/language.md §7.4): the best epoch so far, or the epoch whose weights the run kept. */
+  private keptEpoch: number | null = null;
+  private keptFinal = false;
   private readonly resizeObserver: ResizeObserver;
 
   constructor(
@@ -23,6 +26,9 @@ export class LossCurve {
 
   update(view: TrainingView): void {
     const columns = curveColumns(view);
+    const best = view.status.bestEpoch;
+    this.keptEpoch = best !== undefined && best > 0 ? best : null;
+    this.keptFinal = view.status.phase !== 'running' && view.status.phase !== 'queued';
     const data: uPlot.AlignedData = [
       columns.epochs,
       columns.loss,
@@ -136,6 +142,7 @@ export class LossCurve {
           },
         ],
         draw: [
+          (u: uPlot) => this.drawKept(u),
           (u: uPlot) => {
             if (this.markerEpoch === null) return;
             const x = u.valToPos(this.markerEpoch, 'x', true);
@@ -153,6 +160,30 @@ export class LossCurve {
         ],
       },
     };
+  }
+
+  /** A solid line at the kept (or, while training, the best) epoch, labelled at the top: patience's choice on the curve. */
+  private drawKept(u: uPlot): void {
+    if (this.keptEpoch === null) return;
+    const t = this.theme;
+    const x = u.valToPos(this.keptEpoch, 'x', true);
+    const ctx = u.ctx;
+    ctx.save();
+    ctx.strokeStyle = t.validation;
+    ctx.fillStyle = t.validation;
+    ctx.lineWidth = 1.5 * devicePixelRatio;
+    ctx.beginPath();
+    ctx.moveTo(x, u.bbox.top);
+    ctx.lineTo(x, u.bbox.top + u.bbox.height);
+    ctx.stroke();
+    ctx.font = `${11 * devicePixelRatio}px ${t.fontFamily}`;
+    ctx.textBaseline = 'top';
+    const label = `${this.keptFinal ? 'kept' : 'best'}: epoch ${this.keptEpoch}`;
+    const width = ctx.measureText(label).width;
+    // Right of the line, or left of it where it would run off the plot.
+    const left = x + 4 * devicePixelRatio + width > u.bbox.left + u.bbox.width ? x - 4 * devicePixelRatio - width : x + 4 * devicePixelRatio;
+    ctx.fillText(label, left, u.bbox.top + 2 * devicePixelRatio);
+    ctx.restore();
   }
 
   dispose(): void {

@@ -296,6 +296,7 @@ export class RunView {
 
   private renderStats(view: TrainingView): void {
     const status = view.status;
+    const training = status.phase === 'running' || status.phase === 'queued';
     const last = view.curve[view.curve.length - 1];
     const items: [string, string, string?][] = [];
     // A view from before these fields (a report written by an older version) has none of them.
@@ -314,6 +315,10 @@ export class RunView {
     if (accuracy !== null) items.push(['accuracy', formatPercent(accuracy), 'accuracy']);
     const validationAccuracy = fromCurve?.validationAccuracy ?? null;
     if (validationAccuracy !== null) items.push(['validation accuracy', formatPercent(validationAccuracy), 'validation-accuracy']);
+    // docs/language.md §7.2–§7.4: the rate of a schedule, the penalty, the best (or, once ended, the kept) epoch of patience.
+    if (status.rate !== undefined) items.push(['rate', formatNumber(status.rate)]);
+    if (status.penalty !== undefined) items.push(['penalty', formatNumber(status.penalty)]);
+    if (status.bestEpoch !== undefined && status.bestEpoch > 0) items.push([training ? 'best epoch' : 'kept epoch', String(status.bestEpoch), 'kept']);
     // Steps from the initial weights have no training whose time this would be.
     items.push(['time', stepped && status.stepFrom === 'initial' ? '–' : formatSeconds(status.seconds)]);
     this.stats.replaceChildren(

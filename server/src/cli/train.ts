@@ -18,7 +18,7 @@ import { startKernelHelpers, startKernelHelpersEarly } from '../training/kernelH
 import type { EpochReport, StopReason, TrainResult } from '../nn/types';
 import { gradeExpectations, verdictLine } from '../present/expectations';
 import { frozenAdvice, missAdvice, overflowAdvice } from '../present/results';
-import { formatPercent, formatSeconds, lossWord } from '../present/summary';
+import { formatPercent, formatSeconds, keptNote, lossWord, patienceText, stopTarget } from '../present/summary';
 import { DataStore } from '../data/store';
 import { plural } from '../language/wording';
 import { checkSpec, describeWriteError, fileLabel, printable, readSpec } from './check';
@@ -347,6 +347,9 @@ export function runJson(run: RunSpec, result: TrainResult, seconds: number, line
     validationLoss: result.validationLoss,
     validationAccuracy: result.validationAccuracy,
     stopped: result.stopped,
+    bestEpoch: result.bestEpoch ?? null,
+    penalty: result.penalty ?? null,
+    rate: result.rate ?? run.settings.optimizer.rate,
     seconds: Math.round(seconds * 1000) / 1000,
     expectations: gradeExpectations(run.expectations, { result }).map((graded) => ({
       line: lines.cliPosition(graded.expectation.span.start).line,
@@ -409,13 +412,15 @@ function progressBar(run: RunSpec, latest: EpochReport | null, seconds: number, 
 
 /** What a run's stop means; `writtenEpochs` is the file's epochs when --epochs ran fewer or more. */
 const STOPPED_TEXT: Record<StopReason, (run: RunSpec, result: TrainResult, writtenEpochs: number | null) => string> = {
-  target: (run) => `loss < ${run.settings.stopLoss} (target reached)`,
+  target: (run, result) => `${stopTarget(run, result)?.loss ?? 'loss'} < ${run.settings.stopLoss ?? run.settings.stopValidationLoss} (target reached)`,
   epochs: (run, result, writtenEpochs) => {
-    const all = run.settings.epochs === 1 ? '1 epoch run' : `all ${run.settings.epochs} epochs run`;
+    const all = `${run.settings.epochs === 1 ? '1 epoch run' : `all ${run.settings.epochs} epochs run`}${keptNote(result)}`;
     const frozen = frozenAdvice(run, result);
-    if (run.settings.stopLoss === null) return frozen !== null ? `${all}. ${frozen}` : all;
-    return `${all}, target loss < ${run.settings.stopLoss} not reached. ${frozen ?? missAdvice(result.history.loss, run.settings, writtenEpochs)}`;
+    const stop = stopTarget(run, result);
+    if (stop === null) return frozen !== null ? `${all}. ${frozen}` : all;
+    return `${all}, target ${stop.loss} < ${stop.target} not reached. ${frozen ?? missAdvice(result.history.loss, run.settings, writtenEpochs)}`;
   },
+  patience: (run, result) => patienceText(run, result),
   diverged: (run, result) => {
     const overflow = overflowAdvice(run, result);
     if (overflow !== null) return `diverged: the loss was ${lossWord(result.history.loss)} at the initial weights, before any update; ${overflow.advice}`;
@@ -460,6 +465,8 @@ function summary(file: string, lines: LineIndex, run: RunSpec, result: TrainResu
     const accuracy = result.validationAccuracy !== null ? `, accuracy ${formatPercent(result.validationAccuracy)}` : '';
     out.push(`  validation loss ${formatLoss(result.validationLoss)}${accuracy}`);
   }
+  if (result.penalty != null) out.push(`  penalty   ${formatLoss(result.penalty)} (of the final weights)`);
+  if (run.settings.schedule) out.push(`  rate      ${formatLoss(result.rate)} in the last epoch (schedule ${run.settings.schedule.kind})`);
   out.push(`  time      ${formatSeconds(seconds)}`);
   for (const graded of gradeExpectations(run.expectations, { result })) out.push(`  ${verdictLine(graded)}`);
   return `${out.join('\n')}\n`;

@@ -7,7 +7,7 @@
 
 import type { BatchRunner, BatchState, CallOutcome, TrainerBuffers } from '../nn/fastPath';
 import type { Vector } from '../nn/activations';
-import { STOP_WHEN_LOSS_BELOW } from '../nn/epochEnd';
+import { STOP_WHEN_LOSS_BELOW, STOP_WHEN_VALIDATION_LOSS_BELOW } from '../nn/epochEnd';
 import type { SimdKernels } from './kernels';
 import { ACTIVATION, EPOCHS_PER_CALL, F, FLOATS, L, LAYER_WORDS, P, RECORD_COLUMNS, STATUS, lossCode } from './layout';
 import { floatsOffset, helperFailure } from './threads';
@@ -30,8 +30,8 @@ export interface BatchProgram {
   address(vector: Vector | Float64Array | Int32Array): number;
 }
 
-/** The epoch hooks the program applies inside a call: the stop rule on the training loss (F.stopLoss). */
-const APPLIED_HOOKS = [STOP_WHEN_LOSS_BELOW];
+/** The epoch hooks the program applies inside a call: the stop rules on the training loss (F.stopLoss) and on the validation loss (F.stopValidationLoss). */
+const APPLIED_HOOKS = [STOP_WHEN_LOSS_BELOW, STOP_WHEN_VALIDATION_LOSS_BELOW];
 
 export class BatchPlan implements BatchRunner {
   readonly appliesHooks: readonly string[] = APPLIED_HOOKS;
@@ -82,10 +82,22 @@ export class BatchPlan implements BatchRunner {
     w[P.helpers] = program.helpers;
     w[P.control] = program.control;
     w[P.controlFloats] = program.helpers > 0 ? program.control + floatsOffset(program.helpers) : 0;
+    const dropout = buffers.dropout;
+    w[P.dropout] = dropout ? 1 : 0;
+    if (dropout) {
+      const scales = kernels.allocateFloat64(layerCount + 1);
+      scales.set(dropout.scales);
+      w[P.dropoutScales] = address(scales);
+    }
+    w[P.regularize] = buffers.regularization ? 1 : 0;
     for (let k = 0; k <= layerCount; k++) {
       const base = P.layerBase + k * LAYER_WORDS;
       w[base + L.size] = buffers.sizes[k];
       w[base + L.a] = address(buffers.activations[k]);
+      w[base + L.output] = address(dropout ? dropout.outputs[k] : buffers.activations[k]);
+      const mask = dropout?.masks[k];
+      w[base + L.mask] = mask ? address(mask) : 0;
+      w[base + L.dropThreshold] = dropout ? dropout.thresholds[k] | 0 : 0;
       if (k === 0) continue;
       w[base + L.activation] = ACTIVATION[buffers.act[k]];
       w[base + L.weights] = address(buffers.weights[k]);
@@ -104,6 +116,9 @@ export class BatchPlan implements BatchRunner {
     f[F.beta1Power] = 1;
     f[F.beta2Power] = 1;
     f[F.stopLoss] = buffers.stopLoss ?? NaN;
+    f[F.stopValidationLoss] = buffers.stopValidationLoss ?? NaN;
+    f[F.l1] = buffers.regularization?.l1 ?? 0;
+    f[F.l2] = buffers.regularization?.l2 ?? 0;
   }
 
   run(state: BatchState, maxBatches: number, maxEpochs: number): CallOutcome {
@@ -111,7 +126,9 @@ export class BatchPlan implements BatchRunner {
     w[P.cursor] = state.cursor;
     w[P.updates] = state.updates;
     w[P.correct] = state.correct;
+    w.set(state.random, P.random);
     this.floats[F.epochLoss] = state.epochLoss;
+    this.floats[F.rate] = state.rate;
     const outcome = this.outcome;
     try {
       outcome.batches = this.program.run(this.planAddress, this.floatsAddress, maxBatches, Math.min(maxEpochs, EPOCHS_PER_CALL));
@@ -121,6 +138,7 @@ export class BatchPlan implements BatchRunner {
     state.cursor = w[P.cursor];
     state.updates = w[P.updates];
     state.correct = w[P.correct];
+    state.random.set(w.subarray(P.random, P.random + 4));
     state.epochLoss = this.floats[F.epochLoss];
     outcome.divergedBatch = w[P.status] === STATUS.divergedBatch;
     outcome.epochs = w[P.epochsDone];

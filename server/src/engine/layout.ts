@@ -43,22 +43,38 @@ export const P = {
   records: 25,
   /** Helper threads sharing the large products, the sgd pass and the gather (0: none), their control block, and its f64 area (threads.ts floatsOffset). */
   helpers: 26, control: 27, controlFloats: 28,
-  /** Where the layers' words start: LAYER_WORDS per layer k = 0..L (layer 0: size and a only). */
-  layerBase: 32,
+  /** In and out: the dropout stream's xoshiro128** state, four words (nn/rng.ts). */
+  random: 29,
+  /** 1 when a layer has dropout (docs/language.md §7.2), and the f64 array of each layer's 1/(1 − P), k = 0..L. */
+  dropout: 33, dropoutScales: 34,
+  /** 1 with `regularize` (docs/language.md §7.2): F.l1 and F.l2 penalize the weights' gradients. */
+  regularize: 35,
+  /** Where the layers' words start: LAYER_WORDS per layer k = 0..L (layer 0: size, a and output only). */
+  layerBase: 40,
 } as const;
 
-/** A layer's words, from P.layerBase + k · LAYER_WORDS. */
-export const L = { size: 0, activation: 1, weights: 2, biases: 3, weightGradients: 4, biasGradients: 5, z: 6, a: 7, delta: 8, weightUpdates: 9 } as const;
-export const LAYER_WORDS = 10;
+/**
+ * A layer's words, from P.layerBase + k · LAYER_WORDS. With dropout, `mask` is m⁽ᵏ⁾ (0: none), `output`
+ * ã⁽ᵏ⁾ = a⁽ᵏ⁾ ⊙ m⁽ᵏ⁾ (else a itself), `dropThreshold` ⌊P·2³²⌋ as the bits of a u32 (nn/dropout.ts).
+ */
+export const L = {
+  size: 0, activation: 1, weights: 2, biases: 3, weightGradients: 4, biasGradients: 5, z: 6, a: 7, delta: 8, weightUpdates: 9,
+  mask: 10, output: 11, dropThreshold: 12,
+} as const;
+export const LAYER_WORDS = 13;
 
-/** The f64 block: the optimizer's numbers, the epoch's loss sum (in and out), adam's β1ᵗ, β2ᵗ and t, the stop rule's loss (NaN: none), evaluate's loss sum (out). */
+/**
+ * The f64 block: the optimizer's numbers (the rate in before every call), the epoch's loss sum (in and out), adam's β1ᵗ, β2ᵗ
+ * and t, the stop rules' losses (NaN: none), evaluate's loss sum (out), the penalties' weights.
+ */
 export const F = {
   rate: 0, momentum: 1, beta1: 2, beta2: 3, epsilon: 4, epochLoss: 5, beta1Power: 6, beta2Power: 7, powerUpdate: 8, stopLoss: 9, evaluatedLoss: 10,
+  l1: 11, l2: 12, stopValidationLoss: 13,
 } as const;
-export const FLOATS = 11;
+export const FLOATS = 14;
 
-/** A call's epoch records: loss, accuracy, validation loss, validation accuracy, each a column of EPOCHS_PER_CALL. */
-export const RECORD_COLUMNS = 4;
+/** A call's epoch records: loss, accuracy, validation loss, validation accuracy, penalty, each a column of EPOCHS_PER_CALL. */
+export const RECORD_COLUMNS = 5;
 /** Epochs one call can finish and report (the records' room). */
 export const EPOCHS_PER_CALL = 1024;
 

@@ -4,7 +4,7 @@
 // layer before, or input i). Numbers are written as JavaScript's shortest round-trip
 // decimal, so parsing them back gives the very same doubles.
 
-import type { RunSpec } from '../language/model';
+import type { Regularization, RunSpec, ScheduleSpec } from '../language/model';
 import type { Normalization, TrainResult } from '../nn/types';
 
 export type ExportedOptimizer =
@@ -18,6 +18,8 @@ export interface ExportedLayer {
   /** units × inputs: weights[j][i] = W_ji. */
   weights: number[][];
   biases: number[];
+  /** `dropout P%` as the share P/100, on a layer that has some (docs/language.md §7.2). */
+  dropout?: number;
 }
 
 export interface ExportDocument {
@@ -39,6 +41,12 @@ export interface ExportDocument {
     precision: 'f64' | 'f32';
     /** Mean loss of the exported weights on the training part. */
     finalLoss: number;
+    /** The settings of docs/language.md §7.2–§7.4, each present only when the run has it. */
+    regularize?: Regularization;
+    schedule?: ScheduleSpec;
+    patience?: number;
+    /** With patience: the epoch whose weights these are. */
+    bestEpoch?: number;
   };
 }
 
@@ -74,12 +82,13 @@ export function exportDocument(run: RunSpec, result: TrainResult): ExportDocumen
       ? { kind: result.normalization.kind, offset: result.normalization.offset.slice(), scale: result.normalization.scale.slice() }
       : null,
     classes: run.data.classes ? run.data.classes.slice() : null,
-    layers: result.layers.map((layer) => ({
+    layers: result.layers.map((layer, k) => ({
       name: layer.name,
       units: layer.units,
       activation: layer.activation,
       weights: rows(layer.weights, layer.units, layer.inputs),
       biases: Array.from(layer.biases),
+      ...(run.network.layers[k]?.dropout ? { dropout: run.network.layers[k].dropout } : {}),
     })),
     training: {
       data: run.data.name,
@@ -90,6 +99,10 @@ export function exportDocument(run: RunSpec, result: TrainResult): ExportDocumen
       seed: settings.seed,
       precision: settings.precision,
       finalLoss: result.finalLoss,
+      ...(settings.regularization ? { regularize: { ...settings.regularization } } : {}),
+      ...(settings.schedule ? { schedule: { ...settings.schedule } } : {}),
+      ...(settings.patience != null ? { patience: settings.patience } : {}),
+      ...(result.bestEpoch != null ? { bestEpoch: result.bestEpoch } : {}),
     },
   };
 }

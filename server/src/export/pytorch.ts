@@ -13,10 +13,11 @@ import type { TrainResult } from '../nn/types';
 import { littleEndian } from './bytes';
 import { exportDocument } from './json';
 
-/** The training part as the trainer holds it (Trainer.trainingPart()). */
+/** The training part as the trainer holds it (Trainer.trainingPart()), and its validation part when it holds rows out. */
 export interface TrainingPart {
   inputs: Float64Array;
   targets: Float64Array;
+  validation?: { inputs: Float64Array; targets: Float64Array };
 }
 
 /** Arrays with more numbers than this are embedded as base64 instead of literals. */
@@ -53,11 +54,20 @@ export function pytorchScript(run: RunSpec, result: TrainResult, part: TrainingP
         `        # weights[j][i] = W_ji: row j is unit j of this layer, column i is unit i of the layer before.`,
         `        "weights": ${matrix(layer.weights.flat(), layer.units, inputs, '        ')},`,
         `        "biases": ${vector(layer.biases)},`,
+        `        "dropout": ${num(layer.dropout ?? 0)},`,
         `    },`,
       ].join('\n');
     })
     .join('\n');
-  const validation = result.validationRows > 0 ? `; ${result.validationRows} rows held out for validation are not included` : '';
+  // The held-out rows go in only where --train watches their loss: patience and the plateau schedule (docs/language.md §7.4).
+  const watchesValidation = part.validation !== undefined && (run.settings.patience != null || run.settings.schedule?.kind === 'plateau');
+  const validation =
+    result.validationRows > 0
+      ? watchesValidation
+        ? `; the ${result.validationRows} rows held out for validation are VALIDATION_INPUTS below`
+        : `; ${result.validationRows} rows held out for validation are not included`
+      : '';
+  const validationRows = watchesValidation && part.validation ? part.validation.inputs.length / inputWidth : 0;
   const normalization = doc.normalization
     ? `inputs normalized (${doc.normalization.kind}, fitted on these rows) as the trainer saw them`
     : 'inputs as written in the spec (no normalization)';
@@ -80,6 +90,12 @@ export function pytorchScript(run: RunSpec, result: TrainResult, part: TrainingP
     `${pad('#')}over K processes it starts itself`,
     `#   torchrun --standalone --nproc_per_node K --redirects 1 --tee 1 ${self} --train EPOCHS`,
     `${pad('#')}the same under torchrun (torch 1.13's torchrun needs the two flags)`,
+    ...(run.settings.patience != null
+      ? [
+          `${pad('#')}(with patience ${run.settings.patience}: until the watched loss stops improving, back to the`,
+          `${pad('#')}best epoch's weights, then {"stopped": …, "bestEpoch": …})`,
+        ]
+      : []),
     `#   add --save PATH to write the trained state_dict with torch.save.`,
     `#   add --weights FILE.safetensors to start from the weights of that file`,
     `${pad('#')}(nn export --format safetensors) instead of the embedded ones.`,
@@ -89,7 +105,9 @@ export function pytorchScript(run: RunSpec, result: TrainResult, part: TrainingP
 
 import argparse
 import base64
+import copy
 import json
+import math
 import os
 import socket
 import struct
@@ -130,6 +148,12 @@ INPUT_NAMES = ${pyValue(doc.inputs)}
 CLASSES = ${pyValue(doc.classes)}
 NORMALIZATION = ${pyValue(doc.normalization)}
 
+# docs/language.md section 7: a penalty on the weights (never the biases), a learning-rate schedule stepped once per
+# epoch, and patience, each None when the run has none. --train restarts the schedule from the spec's rate.
+REGULARIZE = ${pyValue(run.settings.regularization ?? null)}
+SCHEDULE = ${pyValue(run.settings.schedule ?? null)}
+PATIENCE = ${pyValue(run.settings.patience ?? null)}
+
 LAYERS = [
 ${layers}
 ]
@@ -137,6 +161,8 @@ ${layers}
 # The training part: ${rows} rows, ${normalization}${validation}.
 INPUTS = ${matrix(part.inputs, rows, inputWidth, '')}
 TARGETS = ${matrix(part.targets, rows, outputWidth, '')}
+VALIDATION_INPUTS = ${validationRows > 0 && part.validation ? matrix(part.validation.inputs, validationRows, inputWidth, '') : 'None'}
+VALIDATION_TARGETS = ${validationRows > 0 && part.validation ? matrix(part.validation.targets, validationRows, outputWidth, '') : 'None'}
 
 # ---- the network ----------------------------------------------------------------------------
 
@@ -158,12 +184,14 @@ def activate(kind, z):
 
 
 class Network(nn.Module):
-    """z(k) = W(k) a(k-1) + b(k), a(k) = act(z(k)) for every layer, as in the spec."""
+    """z(k) = W(k) a(k-1) + b(k), a(k) = act(z(k)) for every layer, as in the spec; in training, a hidden layer with
+    dropout zeroes each output with its probability and scales the rest by 1/(1 - p) (nn.Dropout, inverted dropout)."""
 
     def __init__(self, layers):
         super().__init__()
         self.layers = nn.ModuleList(nn.Linear(layer["inputs"], layer["units"], dtype=DTYPE) for layer in layers)
         self.kinds = [layer["activation"] for layer in layers]
+        self.dropouts = nn.ModuleList(nn.Dropout(layer["dropout"]) if layer["dropout"] > 0 else nn.Identity() for layer in layers)
         with torch.no_grad():
             for linear, layer in zip(self.layers, layers):
                 linear.weight.copy_(torch.tensor(layer["weights"], dtype=DTYPE))
@@ -171,11 +199,11 @@ class Network(nn.Module):
 
     def forward(self, x, logits=False):
         """The output y-hat, or with logits=True the last layer's z (the losses need it to stay finite)."""
-        for k, (linear, kind) in enumerate(zip(self.layers, self.kinds)):
+        for k, (linear, kind, dropout) in enumerate(zip(self.layers, self.kinds, self.dropouts)):
             z = linear(x)
             if logits and k == len(self.layers) - 1:
                 return z
-            x = activate(kind, z)
+            x = dropout(activate(kind, z))
         return x
 
 
@@ -251,14 +279,42 @@ def make_network(weights=None):
     return network
 
 
-def make_optimizer(parameters):
-    """The spec's optimizer. For sgd with momentum the spec writes v <- mu v - rate g, W <- W + v; torch's
-    SGD keeps u <- mu u + g, W <- W - rate u. With a constant rate these are the same (v = -rate u)."""
+def make_optimizer(network):
+    """The spec's optimizer, the weights and the biases in parameter groups of their own: an L2 penalty is the weights'
+    weight_decay (the gradient gains l2 w), the biases have none. For sgd with momentum the spec writes v <- mu v - rate g,
+    W <- W + v; torch's SGD keeps u <- mu u + g, W <- W - rate u. These are the same (v = -rate u): nn rescales v by
+    new rate / old rate whenever a schedule changes the rate, so the two follow one trajectory."""
+    decay = REGULARIZE["l2"] if REGULARIZE else 0.0
+    groups = [
+        {"params": [linear.weight for linear in network.layers], "weight_decay": decay},
+        {"params": [linear.bias for linear in network.layers], "weight_decay": 0.0},
+    ]
     if OPTIMIZER["name"] == "sgd":
-        return torch.optim.SGD(parameters, lr=OPTIMIZER["rate"], momentum=OPTIMIZER["momentum"])
-    return torch.optim.Adam(
-        parameters, lr=OPTIMIZER["rate"], betas=(OPTIMIZER["beta1"], OPTIMIZER["beta2"]), eps=OPTIMIZER["epsilon"]
+        return torch.optim.SGD(groups, lr=OPTIMIZER["rate"], momentum=OPTIMIZER["momentum"])
+    return torch.optim.Adam(groups, lr=OPTIMIZER["rate"], betas=(OPTIMIZER["beta1"], OPTIMIZER["beta2"]), eps=OPTIMIZER["epsilon"])
+
+
+def make_scheduler(optimizer, epochs):
+    """The spec's schedule as PyTorch's scheduler, stepped once per epoch; cosine over this run's epochs."""
+    if SCHEDULE is None:
+        return None
+    kind = SCHEDULE["kind"]
+    if kind == "step":
+        return torch.optim.lr_scheduler.StepLR(optimizer, step_size=SCHEDULE["every"], gamma=SCHEDULE["factor"])
+    if kind == "exponential":
+        return torch.optim.lr_scheduler.ExponentialLR(optimizer, gamma=SCHEDULE["factor"])
+    if kind == "cosine":
+        return torch.optim.lr_scheduler.CosineAnnealingLR(optimizer, T_max=max(epochs, 1), eta_min=SCHEDULE["min"])
+    # The watched loss must be strictly lower than the best so far: mode min, threshold 0.
+    return torch.optim.lr_scheduler.ReduceLROnPlateau(
+        optimizer, mode="min", factor=SCHEDULE["factor"], patience=SCHEDULE["patience"], threshold=0.0
     )
+
+
+def l1_penalty(network):
+    """l1 times the sum of |W| over every layer's weights: added to the loss that is differentiated (its gradient
+    l1 sign(W), 0 at 0), never to the loss reported."""
+    return REGULARIZE["l1"] * sum(linear.weight.abs().sum() for linear in network.layers)
 
 
 def data():
@@ -267,10 +323,21 @@ def data():
     )
 
 
+def validation_data():
+    """The held-out rows that patience and the plateau schedule watch, or (None, None) when they watch the training loss."""
+    if VALIDATION_INPUTS is None:
+        return None, None
+    return torch.tensor(VALIDATION_INPUTS, dtype=DTYPE).reshape(-1, LAYERS[0]["inputs"]), torch.tensor(
+        VALIDATION_TARGETS, dtype=DTYPE
+    ).reshape(-1, LAYERS[-1]["units"])
+
+
 # ---- what the script does -------------------------------------------------------------------
 
 
 def mean_loss(model, x, y):
+    """The mean loss of the model's weights on rows, evaluated as nn evaluates: never dropping."""
+    model.eval()
     with torch.no_grad():
         return sample_losses(model(x, logits=True), y).mean().item()
 
@@ -279,15 +346,23 @@ def train(epochs, rank=0, world=1, save=None, weights=None):
     """Mini-batch training as the nn trainer does it: shuffled every epoch (not with batch full), a last
     smaller batch kept, the epoch's loss the mean of every sample's loss in its batch's forward pass.
     With several processes each takes every world-th sample of a batch; its loss is scaled so that
-    DDP's average of the gradients is exactly the gradient of the whole batch."""
+    DDP's average of the gradients is exactly the gradient of the whole batch. After each epoch the schedule steps
+    and patience watches the loss (the held-out rows', when the run holds some out), as the nn trainer does; with
+    patience, training ends N epochs after the best one and goes back to that epoch's weights."""
     x, y = data()
+    validation_x, validation_y = validation_data()
     rows = x.shape[0]
     batch = rows if BATCH is None else min(BATCH, rows)
     network = make_network(weights)
     model = DistributedDataParallel(network) if world > 1 else network
-    optimizer = make_optimizer(model.parameters())
+    optimizer = make_optimizer(network)
+    scheduler = make_scheduler(optimizer, epochs)
     order_generator = torch.Generator().manual_seed(SEED)
-    for epoch in range(1, epochs + 1):
+    best, best_epoch, best_state, stopped, epoch = math.inf, 0, None, "epochs", 0
+    while epoch < epochs:
+        epoch += 1
+        rate = optimizer.param_groups[0]["lr"]
+        model.train()
         order = torch.randperm(rows, generator=order_generator) if batch < rows else torch.arange(rows)
         total = torch.zeros((), dtype=torch.float64)
         for start in range(0, rows, batch):
@@ -295,13 +370,35 @@ def train(epochs, rank=0, world=1, save=None, weights=None):
             mine = indices[rank::world]
             losses = sample_losses(model(x[mine], logits=True), y[mine])
             optimizer.zero_grad()
-            (losses.sum() * (world / len(indices))).backward()
+            objective = losses.sum() * (world / len(indices))
+            if REGULARIZE and REGULARIZE["l1"]:
+                objective = objective + l1_penalty(network)
+            objective.backward()
             optimizer.step()
             total += losses.detach().sum().to(torch.float64)
         if world > 1:
             dist.all_reduce(total)
+        report = {"epoch": epoch, "loss": total.item() / rows}
+        watched = report["loss"]
+        if validation_x is not None:
+            watched = report["validationLoss"] = mean_loss(network, validation_x, validation_y)
+        if SCHEDULE is not None:
+            report["rate"] = rate
         if rank == 0:
-            print(json.dumps({"epoch": epoch, "loss": total.item() / rows}), flush=True)
+            print(json.dumps(report), flush=True)
+        if PATIENCE is not None:
+            if watched < best:
+                best, best_epoch, best_state = watched, epoch, copy.deepcopy(network.state_dict())
+            elif epoch - best_epoch >= PATIENCE:
+                stopped = "patience"
+                break
+        if scheduler is not None:
+            scheduler.step(watched) if SCHEDULE["kind"] == "plateau" else scheduler.step()
+    if PATIENCE is not None:
+        if best_state is not None and best_epoch != epoch:
+            network.load_state_dict(best_state)
+        if rank == 0:
+            print(json.dumps({"stopped": stopped, "bestEpoch": best_epoch}), flush=True)
     if save and rank == 0:
         torch.save(network.state_dict(), save)
 

@@ -12,13 +12,13 @@ import { GENERATOR_DEFAULTS, generateDataset } from '../data/generators';
 import { DataStore } from '../data/store';
 import { Digest } from './digest';
 import type { CheckOptions, CheckResult, NameReference } from './index';
-import { heldOutRows, type Activation, type Dataset, type Expectation, type GeneratorKind, type Init, type LayerSpec, type LossKind, type NetworkSpec, type NormalizeKind, type OptimizerSpec, type Precision, type RunSpec, type TrainSettings, type WeightsSpec } from './model';
+import { heldOutRows, type Activation, type Dataset, type Expectation, type GeneratorKind, type Init, type LayerSpec, type LossKind, type NetworkSpec, type NormalizeKind, type OptimizerSpec, type Precision, type Regularization, type RunSpec, type ScheduleKind, type ScheduleSpec, type TrainSettings, type WeightsSpec } from './model';
 import { classificationOf } from '../nn/parts';
 import { parse } from './parser';
 import { LineIndex } from './positions';
 import type { Fix, Problem, ProblemCode, Severity } from './problems';
 import { listWords, suggest } from './suggest';
-import type { Column, ColumnRange, DataDecl, ExpectStmt, FileData, GeneratedData, InlineData, NetworkDecl, NumberLit, Span, StringLit, TrainDecl, WeightsDecl, Word } from './syntax';
+import type { Column, ColumnRange, DataDecl, ExpectStmt, FileData, GeneratedData, InlineData, LayerStmt, NetworkDecl, NumberLit, RegularizeStmt, ScheduleStmt, Span, StopStmt, StringLit, TrainDecl, WeightsDecl, Word } from './syntax';
 import { blockOf, tokenOf } from './walk';
 import { checkStart, checkWeights, startKey, type WeightsCheckContext } from './weights';
 import { echo, oneLine, plural } from './wording';
@@ -254,7 +254,9 @@ class Checker {
         if (layer.init === undefined) ok = false;
         else init = layer.init.text as Init;
       }
-      specs.push({ name: layerName, units: layer.units.value, activation, init, span: layer.span });
+      const dropout = this.checkDropout(layer, k === layers.length - 1);
+      if (dropout === null) ok = false;
+      specs.push({ name: layerName, units: layer.units.value, activation, init, span: layer.span, ...(dropout ? { dropout } : {}) });
     });
 
     if (!ok || input === null || specs.length !== layers.length || !this.clean(decl.span) || name === undefined || decl.name === undefined) return;
@@ -275,6 +277,31 @@ class Checker {
       return;
     }
     this.networks.set(name, { name, input, layers: specs, span: decl.span, nameSpan: decl.name.span });
+  }
+
+  /**
+   * `dropout P%` of a layer (docs/language.md §7.2): the share dropped, 0 when none is written, or
+   * null when it is wrong (out of range, written as something else, or on the last layer).
+   */
+  private checkDropout(layer: LayerStmt, last: boolean): number | null {
+    const keyword = tokenOf(layer, 'dropout');
+    if (keyword === undefined) return 0;
+    const percent = layer.dropout;
+    if (percent === undefined) return null; // reported by the parser
+    if (!(percent.value >= 0 && percent.value < 100)) {
+      this.report(percent.span, 'out-of-range', `dropout must drop at least 0% and less than 100% of the outputs, not ${percent.value}%`);
+      return null;
+    }
+    if (last) {
+      // The clause with the blanks before it, so removing it leaves the line as it was without it.
+      let start = keyword.span.start;
+      while (start > 0 && (this.text[start - 1] === ' ' || this.text[start - 1] === '\t')) start--;
+      this.report({ start: keyword.span.start, end: percent.span.end }, 'dropout-on-last-layer', `dropout belongs on hidden layers: on the last layer it would zero outputs that the loss compares with the targets; remove it`, [
+        { title: 'Remove the dropout', edits: [{ span: { start, end: percent.span.end }, newText: '' }], preferred: true },
+      ]);
+      return null;
+    }
+    return percent.value / 100;
   }
 
   // ------------------------------------------------------------ data
@@ -730,6 +757,7 @@ class Checker {
         this.warn(validateStmt.span, 'validation-empty', `validate ${percent}% of ${plural(data.rows, 'row')} holds out no row, so nothing is validated; hold out more or remove it`);
       }
     }
+    this.checkValidationNeeded(decl, settings);
     const batchStmt = decl.statements.find((s) => s.kind === 'batch');
     if (typeof settings.batch === 'number' && settings.batch > trainingRows && batchStmt !== undefined && trainingRows >= 1) {
       this.warn(
@@ -756,6 +784,22 @@ class Checker {
     const startDigest = start === null ? [] : [this.store.weightsDigest(start.layers, () => startKey(start))];
     const key = this.digestOfStrings(networkKey, settingsCanonical(settings), dataKey, ...startDigest);
     return { index, network, data, settings, span: decl.span, keywordSpan: decl.keyword, key, expectations };
+  }
+
+  /** `stop when validation loss < T` needs a validation part (docs/language.md §7.4): an error with a fix that adds one. */
+  private checkValidationNeeded(decl: TrainDecl, settings: TrainSettings): void {
+    const stop = decl.statements.find((s): s is StopStmt => s.kind === 'stop' && isValidationStop(s));
+    const word = stop && tokenOf(stop, 'validation');
+    if (!stop || !word || settings.validate !== null) return;
+    // A line of its own below the stop statement, indented as it is.
+    let lineStart = stop.span.start;
+    while (lineStart > 0 && this.text[lineStart - 1] !== '\n' && this.text[lineStart - 1] !== '\r') lineStart--;
+    const indent = /^[ \t]*/.exec(this.text.slice(lineStart, stop.span.start))?.[0] ?? '';
+    const lineEnd = this.text.indexOf('\n', stop.span.end);
+    const at = lineEnd < 0 ? this.text.length : lineEnd + 1;
+    this.report(word.span, 'validation-needed', `'stop when validation loss' needs rows held out to measure it on; add 'validate 20%' to this run`, [
+      { title: "Add 'validate 20%'", edits: [{ span: { start: at, end: at }, newText: `${lineEnd < 0 ? '\n' : ''}${indent}validate 20%\n` }], preferred: true },
+    ]);
   }
 
   private warnAboutLoss(decl: TrainDecl, network: NetworkSpec, loss: LossKind): void {
@@ -804,6 +848,11 @@ class Checker {
     let stopLoss: number | null = null;
     let validate: number | null = null;
     let precision: Precision = 'f64';
+    let regularization: Regularization | null = null;
+    let schedule: ScheduleSpec | null = null;
+    let scheduleStmt: ScheduleStmt | null = null;
+    let patience: number | null = null;
+    let stopValidationLoss: number | null = null;
     for (const statement of decl.statements) {
       switch (statement.kind) {
         case 'loss':
@@ -871,7 +920,24 @@ class Checker {
           else if (!Number.isFinite(statement.threshold.value)) {
             this.report(statement.threshold.span, 'non-finite', `the loss to reach must be a finite number, not ${echo(statement.threshold.text)}`);
             ok = false;
-          } else stopLoss = statement.threshold.value;
+          } else if (isValidationStop(statement)) stopValidationLoss = statement.threshold.value;
+          else stopLoss = statement.threshold.value;
+          break;
+        case 'regularize': {
+          const checked = this.checkRegularize(statement);
+          if (checked === undefined) ok = false;
+          else regularization = checked;
+          break;
+        }
+        case 'schedule': {
+          const checked = this.checkSchedule(statement);
+          if (checked === null) ok = false;
+          else [schedule, scheduleStmt] = [checked, statement];
+          break;
+        }
+        case 'patience':
+          if (statement.value === undefined || !this.wholeNumber(statement.value, 'patience', 1)) ok = false;
+          else patience = statement.value.value;
           break;
         case 'validate':
           if (statement.value === undefined) ok = false;
@@ -886,7 +952,110 @@ class Checker {
           break;
       }
     }
-    return ok ? { loss, optimizer, epochs, batch, seed, stopLoss, validate, precision, start: null } : null;
+    // The cosine schedule ends at its `min`, which must lie below the rate it starts from.
+    const min = schedule?.kind === 'cosine' ? scheduleStmt?.params.find((p) => p.name.text === 'min')?.value : undefined;
+    if (schedule?.kind === 'cosine' && min !== undefined && !(schedule.min < optimizer.rate)) {
+      this.report(min.span, 'out-of-range', `min must be below the rate the schedule starts from (${optimizer.rate}), not ${min.text}`);
+      ok = false;
+    }
+    return ok ? { loss, optimizer, epochs, batch, seed, stopLoss, validate, precision, regularization, schedule, patience, stopValidationLoss, start: null } : null;
+  }
+
+  /** `regularize l1 λ1 l2 λ2` (docs/language.md §7.2): the penalty, null when every weight is 0, undefined when wrong. */
+  private checkRegularize(statement: RegularizeStmt): Regularization | null | undefined {
+    const weights: Regularization = { l1: 0, l2: 0 };
+    const seen = new Set<string>();
+    let ok = statement.terms.length > 0;
+    for (const term of statement.terms) {
+      if (term.name.role !== 'value' || term.value === undefined) {
+        ok = false; // reported by the parser
+        continue;
+      }
+      const name = term.name.text as keyof Regularization;
+      if (seen.has(name)) {
+        this.report(term.name.span, 'duplicate-statement', `'${name}' is already given in this penalty; keep one of them`);
+        ok = false;
+        continue;
+      }
+      seen.add(name);
+      const value = term.value.value;
+      if (!Number.isFinite(value)) {
+        this.report(term.value.span, 'non-finite', `the weight of ${name} must be a finite number, not ${term.value.text}`);
+        ok = false;
+      } else if (value < 0) {
+        this.report(term.value.span, 'out-of-range', `the weight of ${name} must be 0 or more, not ${term.value.text}`);
+        ok = false;
+      } else weights[name] = value;
+    }
+    if (!ok) return undefined;
+    return weights.l1 === 0 && weights.l2 === 0 ? null : weights;
+  }
+
+  /** `schedule KIND …` (docs/language.md §7.3): its parameters checked and defaulted, or null when wrong. */
+  private checkSchedule(statement: ScheduleStmt): ScheduleSpec | null {
+    if (statement.name === undefined) return null;
+    const kind = statement.name.text as ScheduleKind;
+    const rules = SCHEDULE_PARAMETERS[kind];
+    const allowed = Object.keys(rules);
+    const values: Record<string, number> = {};
+    let ok = true;
+    for (const param of statement.params) {
+      const paramName = param.name.text;
+      const rule = rules[paramName];
+      if (rule === undefined) {
+        // PyTorch's names for the same parameters (StepLR's gamma and step_size, CosineAnnealingLR's eta_min).
+        const ours = TORCH_PARAMETER_NAMES[paramName];
+        if (ours !== undefined && rules[ours] !== undefined) {
+          this.report(param.name.span, 'unknown-parameter', `schedule ${kind} calls PyTorch's '${paramName}' '${ours}'`, [
+            { title: `Change to '${ours}'`, edits: [{ span: param.name.span, newText: ours }], preferred: true },
+          ]);
+        } else this.unknownParameter(param.name, `schedule ${kind}`, allowed);
+        ok = false;
+        continue;
+      }
+      if (paramName in values) {
+        this.report(param.name.span, 'duplicate-statement', `'${paramName}' is already given for schedule ${kind}; keep one of them`);
+        ok = false;
+        continue;
+      }
+      if (param.value === undefined) {
+        ok = false;
+        continue;
+      }
+      values[paramName] = param.value.value;
+      if (rule.whole !== undefined) {
+        if (!this.wholeNumber(param.value, paramName, rule.whole, false)) ok = false;
+        continue;
+      }
+      const problem = scheduleRangeProblem(kind, paramName, param.value.value);
+      if (problem !== null) {
+        this.report(param.value.span, Number.isFinite(param.value.value) ? 'out-of-range' : 'non-finite', `${paramName} ${problem}, not ${param.value.text}`);
+        ok = false;
+      }
+    }
+    for (const [paramName, rule] of Object.entries(rules)) {
+      if (paramName in values) continue;
+      if (rule.default !== undefined) {
+        values[paramName] = rule.default;
+        continue;
+      }
+      const end = statement.span.end;
+      this.report(statement.name.span, 'parameter-missing', `schedule ${kind} needs '${paramName} ${rule.example}': ${rule.meaning}, as in 'schedule ${kind} ${SCHEDULE_EXAMPLES[kind]}'`, [
+        { title: `Add '${paramName} ${rule.example}'`, edits: [{ span: { start: end, end }, newText: ` ${paramName} ${rule.example}` }], preferred: true },
+      ]);
+      ok = false;
+    }
+    if (!ok) return null;
+    switch (kind) {
+      case 'step':
+        return { kind, factor: values.factor, every: values.every };
+      case 'exponential':
+        return { kind, factor: values.factor };
+      case 'cosine':
+        return { kind, min: values.min };
+      case 'plateau':
+        return { kind, factor: values.factor, patience: values.patience };
+    }
   }
 
   // ------------------------------------------------------------ expectations (docs/language.md §7 "Expectations")
@@ -1035,6 +1204,45 @@ class Checker {
   }
 }
 
+/** Whether a `stop` statement stops on the validation loss (docs/language.md §7.4). */
+function isValidationStop(statement: StopStmt): boolean {
+  return tokenOf(statement, 'validation') !== undefined;
+}
+
+/**
+ * Each schedule's parameters (docs/language.md §7.3): a default where PyTorch's scheduler has one,
+ * else what a message that asks for it says; `whole` is the least whole number allowed.
+ */
+const SCHEDULE_PARAMETERS: Record<ScheduleKind, Record<string, { default?: number; whole?: number; example: string; meaning: string }>> = {
+  step: {
+    factor: { default: 0.1, example: '0.5', meaning: 'the multiplier of the rate' },
+    every: { whole: 1, example: '100', meaning: 'the epochs between two changes of the rate' },
+  },
+  exponential: { factor: { example: '0.99', meaning: 'the multiplier of the rate after every epoch' } },
+  cosine: { min: { default: 0, example: '0.001', meaning: 'the rate at the last epoch' } },
+  plateau: {
+    factor: { default: 0.1, example: '0.5', meaning: 'the multiplier of the rate' },
+    patience: { default: 10, whole: 0, example: '10', meaning: 'the epochs without improvement it waits' },
+  },
+};
+
+const TORCH_PARAMETER_NAMES: Record<string, string> = { gamma: 'factor', step_size: 'every', eta_min: 'min' };
+
+const SCHEDULE_EXAMPLES: Record<ScheduleKind, string> = {
+  step: 'factor 0.5 every 100',
+  exponential: 'factor 0.99',
+  cosine: 'min 0.001',
+  plateau: 'factor 0.5 patience 10',
+};
+
+function scheduleRangeProblem(kind: ScheduleKind, name: string, value: number): string | null {
+  if (!Number.isFinite(value)) return 'must be a finite number';
+  if (name === 'min') return value >= 0 ? null : 'must be 0 or more';
+  // ReduceLROnPlateau only lowers the rate; the other schedules may raise it too, as PyTorch's do.
+  if (kind === 'plateau') return value > 0 && value < 1 ? null : 'must be above 0 and below 1';
+  return value > 0 ? null : 'must be above 0';
+}
+
 function optimizerRangeProblem(name: string, value: number): string | null {
   if (!Number.isFinite(value)) return 'must be a finite number';
   switch (name) {
@@ -1090,13 +1298,25 @@ function formatCount(n: number): string {
 
 /** Everything of a network that training depends on, in a fixed order (spans left out: moving text does not retrain). */
 function networkCanonical(network: NetworkSpec): string {
-  return `net ${network.name} ${network.input}|${network.layers.map((l) => `${l.name} ${l.units} ${l.activation} ${l.init}`).join('|')}`;
+  // Dropout joins a layer's entry only when there is some: 0% trains as none, so it keys as none.
+  return `net ${network.name} ${network.input}|${network.layers.map((l) => `${l.name} ${l.units} ${l.activation} ${l.init}${l.dropout ? ` dropout ${l.dropout}` : ''}`).join('|')}`;
 }
 
 function settingsCanonical(settings: TrainSettings): string {
   const o = settings.optimizer;
   const optimizer = o.kind === 'sgd' ? `sgd ${o.rate} ${o.momentum}` : `adam ${o.rate} ${o.beta1} ${o.beta2} ${o.epsilon}`;
-  return `train ${settings.loss} ${optimizer} ${settings.epochs} ${settings.batch} ${settings.seed} ${settings.stopLoss} ${settings.validate} ${settings.precision}`;
+  return `train ${settings.loss} ${optimizer} ${settings.epochs} ${settings.batch} ${settings.seed} ${settings.stopLoss} ${settings.validate} ${settings.precision}${vocabularyCanonical(settings)}`;
+}
+
+/** The settings of docs/language.md §7.2–§7.4, each only when given, so a run without them keeps its key. */
+function vocabularyCanonical(settings: TrainSettings): string {
+  const parts: string[] = [];
+  const r = settings.regularization;
+  if (r) parts.push(`regularize ${r.l1} ${r.l2}`);
+  if (settings.schedule) parts.push(`schedule ${Object.values(settings.schedule).join(' ')}`);
+  if (settings.patience != null) parts.push(`patience ${settings.patience}`);
+  if (settings.stopValidationLoss != null) parts.push(`stop validation ${settings.stopValidationLoss}`);
+  return parts.map((part) => ` ${part}`).join('');
 }
 
 function stringsDigest(parts: readonly string[]): string {

@@ -24,6 +24,11 @@ export interface LayerSpec {
   activation: Activation;
   /** Resolved: the written one, or the default for the activation (docs/language.md §4.3). */
   init: Init;
+  /**
+   * `dropout P%` (docs/language.md §7.2): the share P/100 in [0, 1) of this hidden layer's outputs
+   * zeroed during training. Absent or 0: no dropout (0% trains exactly as none).
+   */
+  dropout?: number;
   /** Span of the `layer` statement. */
   span: Span;
 }
@@ -40,6 +45,23 @@ export interface NetworkSpec {
 export type OptimizerSpec =
   | { kind: 'sgd'; rate: number; momentum: number }
   | { kind: 'adam'; rate: number; beta1: number; beta2: number; epsilon: number };
+
+/** `regularize l1 λ1 l2 λ2` (docs/language.md §7.2): the weights of the L1 and L2 penalties, 0 for a term not given. */
+export interface Regularization {
+  l1: number;
+  l2: number;
+}
+
+/** A `schedule` (docs/language.md §7.3) with its parameters resolved. */
+export type ScheduleSpec =
+  | { kind: 'step'; factor: number; every: number }
+  | { kind: 'exponential'; factor: number }
+  | { kind: 'cosine'; min: number }
+  | { kind: 'plateau'; factor: number; patience: number };
+
+export type ScheduleKind = ScheduleSpec['kind'];
+export const SCHEDULES: readonly ScheduleKind[] = ['step', 'exponential', 'cosine', 'plateau'];
+export const REGULARIZERS: readonly (keyof Regularization)[] = ['l1', 'l2'];
 
 /**
  * The rows `validate` holds out of a data set's `rows` (docs/language.md §4.14): round(P% × rows),
@@ -65,6 +87,14 @@ export interface TrainSettings {
   /** Held-out share in (0, 1), or null. */
   validate: number | null;
   precision: Precision;
+  /** `regularize …` (docs/language.md §7.2); absent or null: no penalty. Never both terms 0. */
+  regularization?: Regularization | null;
+  /** `schedule …` (docs/language.md §7.3); absent or null: the rate stays the optimizer's. */
+  schedule?: ScheduleSpec | null;
+  /** `patience N` (docs/language.md §7.4): epochs without improvement that end the run; absent or null: none. */
+  patience?: number | null;
+  /** `stop when validation loss < T` (docs/language.md §7.4), or absent or null. */
+  stopValidationLoss?: number | null;
   /**
    * `start from w` (docs/language.md §7.1): the run's initial weights, every layer's W and b, instead
    * of the initializer's draw from the seed (which still orders batches). Null without `start from`.

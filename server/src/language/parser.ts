@@ -33,7 +33,10 @@ import type {
   NetworkStatement,
   NormalizeStmt,
   NumberLit,
+  OptimizerStmt,
   PercentLit,
+  RegularizeStmt,
+  ScheduleStmt,
   Span,
   StartStmt,
   StopStmt,
@@ -46,14 +49,14 @@ import type {
   Word,
   WordRole,
 } from './syntax';
-import { ACTIVATIONS, GENERATORS, INITS, LOSSES } from './model';
+import { ACTIVATIONS, GENERATORS, INITS, LOSSES, REGULARIZERS, SCHEDULES } from './model';
 
 
 const DECLARATION_KEYWORDS = ['network', 'data', 'train', 'weights'] as const;
 const NETWORK_STATEMENTS = ['input', 'layer'] as const;
 const INLINE_STATEMENTS = ['normalize'] as const;
 const FILE_STATEMENTS = ['inputs', 'target', 'normalize', 'header'] as const;
-const TRAIN_STATEMENTS = ['loss', 'optimizer', 'epochs', 'batch', 'seed', 'stop', 'validate', 'precision', 'start', 'expect'] as const;
+const TRAIN_STATEMENTS = ['loss', 'optimizer', 'epochs', 'batch', 'seed', 'stop', 'validate', 'precision', 'regularize', 'schedule', 'patience', 'start', 'expect'] as const;
 /** Statements of a train block that may be written more than once. */
 const REPEATABLE_TRAIN_STATEMENTS: readonly string[] = ['expect'];
 /** What an `expect` measures (docs/language.md §7 "Expectations"). */
@@ -66,6 +69,20 @@ const HEADER_VALUES = ['yes', 'no'] as const;
 /** Parses a whole file: always a tree (possibly incomplete) and the problems, sorted by position. */
 export function parse(text: string): ParseResult {
   return new Parser(text).parseFile();
+}
+
+/** How parsePairs reads one statement's `NAME NUMBER` pairs and words its errors. */
+interface PairRules {
+  /** The error for a number where a name belongs. */
+  bareNumber: (number: string) => string;
+  /** The name a bare number most likely lacks, which the quick fix inserts. */
+  first: string;
+  /** What was expected instead of a token that is neither. */
+  expected: string;
+  /** The pair's name as a word of the tree (reporting an unknown one). */
+  name: (token: Token) => Word;
+  /** What the number after `name` is, and an example, for expectNumber. */
+  number: (name: string) => [what: string, example: string];
 }
 
 class Parser {
@@ -485,19 +502,55 @@ class Parser {
     } else {
       this.skipRestOfStatement();
     }
-    if (this.isWord(this.peek(), 'init')) {
-      layer.tokens.push(keywordToken(this.advance(), 'init'));
-      const init = this.expectVocabulary('initialization', INITS, 'init xavier');
-      layer.init = init.word;
-    } else if (this.peek().kind === 'name' && (INITS as readonly string[]).includes(this.peek().text)) {
+    // `init INIT` and `dropout P%` may follow, in either order, each once.
+    for (;;) {
       const token = this.peek();
-      this.report(spanOf(token), 'expected', `write 'init ${token.text}' to choose the initial weights`, [
-        { title: `Change to 'init ${token.text}'`, edits: [{ span: { start: token.start, end: token.start }, newText: 'init ' }], preferred: true },
-      ]);
-      this.skipRestOfStatement();
+      if (this.isWord(token, 'init') || this.isWord(token, 'dropout')) {
+        const clause = token.text;
+        if (layer.tokens.some((t) => t.text === clause)) {
+          this.report(spanOf(token), 'duplicate-statement', `'${clause}' is already given for this layer; keep one of them`);
+          this.skipRestOfStatement();
+          break;
+        }
+        layer.tokens.push(keywordToken(this.advance(), clause));
+        if (clause === 'init') layer.init = this.expectVocabulary('initialization', INITS, 'init xavier').word;
+        else layer.dropout = this.expectPercent('the share of outputs to drop', 'dropout 20%', 'dropped');
+        if (clause === 'init' ? layer.init === undefined : layer.dropout === undefined) break;
+        continue;
+      }
+      if (token.kind === 'name' && (INITS as readonly string[]).includes(token.text)) {
+        this.report(spanOf(token), 'expected', `write 'init ${token.text}' to choose the initial weights`, [
+          { title: `Change to 'init ${token.text}'`, edits: [{ span: { start: token.start, end: token.start }, newText: 'init ' }], preferred: true },
+        ]);
+        this.skipRestOfStatement();
+      }
+      break;
     }
     layer.span = this.spanFrom(start);
     return layer;
+  }
+
+  /**
+   * A PERCENT (`20%`). A number without `%` (`0.2`, `20`) and `20 %` are reported with the
+   * percentage as a fix; `what` and `example` name what is expected, `verb` what the share does
+   * (`held out`, `dropped`). Returns the percentage when one was written as such.
+   */
+  private expectPercent(what: string, example: string, verb: string): PercentLit | undefined {
+    const next = this.peek();
+    if (next.kind === 'percent') return this.percentLit(this.advance());
+    if (this.spacedPercent()) {
+      // `20 %`: reported by spacedPercent.
+    } else if (next.kind === 'number') {
+      this.advance();
+      // A dropout written as a fraction (`dropout 0.2`) most likely means that share: 20%.
+      const percent = verb === 'dropped' && next.value > 0 && next.value < 1 ? `${Number((next.value * 100).toPrecision(12))}%` : `${next.text}%`;
+      this.report(spanOf(next), 'expected', `write the share ${verb} as a percentage: ${percent}`, [
+        { title: `Change to ${percent}`, edits: [{ span: spanOf(next), newText: percent }], preferred: true },
+      ]);
+    } else {
+      this.unexpected(next, `${what}, as in '${example}'`);
+    }
+    return undefined;
   }
 
   /** From `start` to the end of the last token consumed, not counting line breaks. */
@@ -1067,35 +1120,24 @@ class Parser {
       case 'optimizer': {
         const name = this.expectVocabulary('optimizer', OPTIMIZERS, 'optimizer sgd rate 0.5');
         statement = { kind: 'optimizer', ...base, params: [], ...(name.valid ? { name: name.word } : {}) };
-        if (name.word === undefined) break;
-        while (!this.atStatementEnd()) {
-          const paramToken = this.peek();
-          if (paramToken.kind === 'number') {
-            const at = paramToken.start;
-            this.report(spanOf(paramToken), 'expected', `expected a parameter name before ${paramToken.text}, as in 'optimizer ${name.word.text} rate ${paramToken.text}'`, [
-              { title: "Insert 'rate'", edits: [{ span: { start: at, end: at }, newText: 'rate ' }], preferred: true },
-            ]);
-            this.skipRestOfStatement();
-            break;
-          }
-          if (paramToken.kind !== 'name') {
-            this.unexpected(paramToken, `a parameter name such as 'rate' or 'momentum'`);
-            this.skipRestOfStatement();
-            break;
-          }
-          this.advance();
-          const param: Argument = { kind: 'argument', span: spanOf(paramToken), tokens: [], name: this.word(paramToken, 'parameter') };
-          const value = this.expectNumber(`a number after '${paramToken.text}'`, `${paramToken.text} 0.5`);
-          if (value !== undefined) param.value = value;
-          param.span = this.spanFrom(paramToken.start);
-          statement.params.push(param);
-          if (value === undefined) {
-            this.skipRestOfStatement();
-            break;
-          }
+        if (name.word !== undefined) this.parseParameters(statement, `optimizer ${name.word.text}`, 'rate', `a parameter name such as 'rate' or 'momentum'`);
+        break;
+      }
+      case 'schedule': {
+        const name = this.expectVocabulary('schedule', SCHEDULES, 'schedule exponential factor 0.99');
+        statement = { kind: 'schedule', ...base, params: [], ...(name.valid ? { name: name.word } : {}) };
+        if (name.word !== undefined) {
+          const first = name.word.text === 'cosine' ? 'min' : 'factor';
+          this.parseParameters(statement, `schedule ${name.word.text}`, first, `a parameter name such as '${first}'`);
         }
         break;
       }
+      case 'regularize':
+        statement = this.parseRegularize(base);
+        break;
+      case 'patience':
+        statement = { kind: 'patience', ...base, ...optional('value', this.expectInt('the number of epochs without improvement', 'patience 50')) };
+        break;
       case 'epochs':
         statement = { kind: 'epochs', ...base, ...optional('value', this.expectInt('the number of epochs', 'epochs 1000')) };
         break;
@@ -1124,10 +1166,11 @@ class Parser {
       case 'stop': {
         const stop: StopStmt = { kind: 'stop', ...base };
         statement = stop;
-        const ok = this.expectSequence(stop, [
-          ['when', "'when', as in 'stop when loss < 0.001'"],
-          ['loss', "'loss', as in 'stop when loss < 0.001'"],
-        ]);
+        let ok = this.expectSequence(stop, [['when', "'when', as in 'stop when loss < 0.001'"]]);
+        // `stop when validation loss < T` (docs/language.md §7.4).
+        const validation = ok && this.isWord(this.peek(), 'validation');
+        if (validation) stop.tokens.push(keywordToken(this.advance(), 'validation'));
+        ok = ok && this.expectSequence(stop, [['loss', `'loss', as in 'stop when ${validation ? 'validation ' : ''}loss < 0.001'`]]);
         if (!ok) break;
         if (this.peek().kind === '>') {
           // The rule ends a run when the loss falls below a bound; there is no other side to it.
@@ -1148,23 +1191,9 @@ class Parser {
         if (threshold !== undefined) statement.threshold = threshold;
         break;
       }
-      case 'validate': {
-        statement = { kind: 'validate', ...base };
-        const next = this.peek();
-        if (next.kind === 'percent') {
-          statement.value = this.percentLit(this.advance());
-        } else if (this.spacedPercent()) {
-          // `validate 20 %`: reported by spacedPercent.
-        } else if (next.kind === 'number') {
-          this.advance();
-          this.report(spanOf(next), 'expected', `write the share held out as a percentage: ${next.text}%`, [
-            { title: `Change to ${next.text}%`, edits: [{ span: spanOf(next), newText: `${next.text}%` }], preferred: true },
-          ]);
-        } else {
-          this.unexpected(next, `the share of the data to hold out, as in 'validate 20%'`);
-        }
+      case 'validate':
+        statement = { kind: 'validate', ...base, ...optional('value', this.expectPercent('the share of the data to hold out', 'validate 20%', 'held out')) };
         break;
-      }
       case 'start': {
         const start: StartStmt = { kind: 'start', ...base };
         statement = start;
@@ -1279,6 +1308,71 @@ class Parser {
     else if (bound.kind === 'percent') expect.bound = this.percentLit(this.advance());
     else this.unexpected(bound, `the bound, as in ${example(metric)}`);
     return expect;
+  }
+
+  /**
+   * `NAME NUMBER` pairs to the end of the line (an optimizer's or a schedule's parameters); which
+   * names apply is the checker's business. `lead` is the statement as written so far, for the
+   * examples; `first` the parameter a bare number most likely lacks.
+   */
+  private parseParameters(statement: OptimizerStmt | ScheduleStmt, lead: string, first: string, expected: string): void {
+    this.parsePairs(statement.params, {
+      bareNumber: (number) => `expected a parameter name before ${number}, as in '${lead} ${first} ${number}'`,
+      first,
+      expected,
+      name: (token) => this.word(token, 'parameter'),
+      number: (name) => [`a number after '${name}'`, `${name} 0.5`],
+    });
+  }
+
+  /** `regularize REG λ [REG λ]` (docs/language.md §7.2): `l1`/`l2` then the penalty's weight, to the end of the line. */
+  private parseRegularize(base: Pick<RegularizeStmt, 'span' | 'keyword' | 'tokens'>): RegularizeStmt {
+    const statement: RegularizeStmt = { kind: 'regularize', ...base, terms: [] };
+    if (this.atStatementEnd()) {
+      this.unexpected(this.peek(), `the penalty ('l1' or 'l2') and its weight, as in 'regularize l2 0.01'`);
+      return statement;
+    }
+    this.parsePairs(statement.terms, {
+      bareNumber: (number) => `expected 'l1' or 'l2' before ${number}, as in 'regularize l2 ${number}'`,
+      first: 'l2',
+      expected: `'l1' or 'l2', as in 'regularize l1 0.001 l2 0.01'`,
+      name: (token) => this.vocabulary(token, 'penalty', REGULARIZERS).word,
+      number: (name) => [`the weight of the penalty after '${name}'`, `regularize ${name} 0.01`],
+    });
+    return statement;
+  }
+
+  /**
+   * `NAME NUMBER` pairs to the end of the line, each an argument in `into`; at the first pair that
+   * goes wrong (a number without its name, a number missing) one error and the rest of the line skipped.
+   */
+  private parsePairs(into: Argument[], rules: PairRules): void {
+    while (!this.atStatementEnd()) {
+      const token = this.peek();
+      if (token.kind === 'number') {
+        const at = token.start;
+        this.report(spanOf(token), 'expected', rules.bareNumber(token.text), [
+          { title: `Insert '${rules.first}'`, edits: [{ span: { start: at, end: at }, newText: `${rules.first} ` }], preferred: true },
+        ]);
+        this.skipRestOfStatement();
+        return;
+      }
+      if (token.kind !== 'name') {
+        this.unexpected(token, rules.expected);
+        this.skipRestOfStatement();
+        return;
+      }
+      this.advance();
+      const pair: Argument = { kind: 'argument', span: spanOf(token), tokens: [], name: rules.name(token) };
+      const value = this.expectNumber(...rules.number(token.text));
+      if (value !== undefined) pair.value = value;
+      pair.span = this.spanFrom(token.start);
+      into.push(pair);
+      if (value === undefined) {
+        this.skipRestOfStatement();
+        return;
+      }
+    }
   }
 
   /**

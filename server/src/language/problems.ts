@@ -58,6 +58,9 @@ export type ProblemCode =
   | 'data-too-large'
   | 'unknown-parameter'
   | 'column-conflict'
+  | 'dropout-on-last-layer'
+  | 'parameter-missing'
+  | 'validation-needed'
   // given weights (docs/language.md §7.1)
   | 'weights-unknown-layer'
   | 'weights-layer-repeated'

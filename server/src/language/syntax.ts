@@ -132,7 +132,7 @@ export interface InputStmt extends Statement<'input'> {
   size?: NumberLit;
 }
 
-/** `layer [NAME] UNITS ACTIVATION [init INIT]`; tokens: `layer`, and `init` when written. */
+/** `layer [NAME] UNITS ACTIVATION [init INIT] [dropout P%]`; tokens: `layer`, and `init` and `dropout` when written. */
 export interface LayerStmt extends Statement<'layer'> {
   /** The layer's own name; unnamed layers are called `layer1`, `layer2`, … by the checker. */
   name?: Word;
@@ -141,6 +141,8 @@ export interface LayerStmt extends Statement<'layer'> {
   activation?: Word;
   /** As written after `init`; may be an unknown word. */
   init?: Word;
+  /** As written after `dropout` (docs/language.md §7.2). */
+  dropout?: PercentLit;
 }
 
 // ---------------------------------------------------------------- data
@@ -215,9 +217,9 @@ export interface GeneratedData extends Branch<'generated'> {
   args: Argument[];
 }
 
-/** `NAME NUMBER`: a generator's argument (`samples 300`) or an optimizer's parameter (`rate 0.5`). */
+/** `NAME NUMBER`: a generator's argument (`samples 300`), an optimizer's or schedule's parameter (`rate 0.5`), a penalty's term (`l2 0.01`). */
 export interface Argument extends Branch<'argument'> {
-  /** A word of role `parameter`; which names apply is the checker's business. */
+  /** A word of role `parameter` (which names apply is the checker's business), or for a penalty's term `l1`/`l2` of role `value`. */
   name: Word;
   value?: NumberLit;
 }
@@ -268,6 +270,9 @@ export type TrainStatement =
   | StopStmt
   | ValidateStmt
   | PrecisionStmt
+  | RegularizeStmt
+  | ScheduleStmt
+  | PatienceStmt
   | StartStmt
   | ExpectStmt;
 
@@ -296,7 +301,7 @@ export interface SeedStmt extends Statement<'seed'> {
   value?: NumberLit;
 }
 
-/** `stop when loss < T`; tokens: `stop`, `when`, `loss`, `<`. */
+/** `stop when [validation] loss < T`; tokens: `stop`, `when`, `validation` when written, `loss`, `<`. */
 export interface StopStmt extends Statement<'stop'> {
   threshold?: NumberLit;
 }
@@ -308,6 +313,24 @@ export interface ValidateStmt extends Statement<'validate'> {
 export interface PrecisionStmt extends Statement<'precision'> {
   /** `f64` or `f32` when valid. */
   value?: Word;
+}
+
+/** `regularize REG λ [REG λ]` (docs/language.md §7.2): each term an argument whose name is `l1` or `l2` (a word of role `value`). */
+export interface RegularizeStmt extends Statement<'regularize'> {
+  terms: Argument[];
+}
+
+/** `schedule KIND { NAME NUMBER }` (docs/language.md §7.3). */
+export interface ScheduleStmt extends Statement<'schedule'> {
+  /** `step`, `exponential`, `cosine` or `plateau` when valid. */
+  name?: Word;
+  /** `factor`, `every`, `min`, `patience` (the checker validates which apply). */
+  params: Argument[];
+}
+
+/** `patience N` (docs/language.md §7.4). */
+export interface PatienceStmt extends Statement<'patience'> {
+  value?: NumberLit;
 }
 
 /** `start from WEIGHTS` (docs/language.md §7.1); tokens: `start`, `from`. */
@@ -366,7 +389,7 @@ export const CHILD_FIELDS = {
   spec: ['declarations'],
   network: ['name', 'statements'],
   input: ['size'],
-  layer: ['name', 'units', 'activation', 'init'],
+  layer: ['name', 'units', 'activation', 'init', 'dropout'],
   data: ['name', 'source'],
   inline: ['rows', 'normalize'],
   row: ['inputs', 'targets'],
@@ -387,6 +410,9 @@ export const CHILD_FIELDS = {
   stop: ['threshold'],
   validate: ['value'],
   precision: ['value'],
+  regularize: ['terms'],
+  schedule: ['name', 'params'],
+  patience: ['value'],
   start: ['weights'],
   weights: ['name', 'network', 'rows', 'path'],
   'weight-row': ['layer', 'values'],

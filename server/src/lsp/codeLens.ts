@@ -85,7 +85,8 @@ function runCommands(state: DocumentState, run: RunSpec, runState: RunState, sta
     }
     case 'done': {
       const result = runState.outcome?.result;
-      const missed = result && (result.stopped === 'time' || (result.stopped === 'epochs' && run.settings.stopLoss !== null));
+      const target = run.settings.stopLoss ?? run.settings.stopValidationLoss ?? null;
+      const missed = result && (result.stopped === 'time' || (result.stopped === 'epochs' && target !== null));
       return missed ? [train('Retrain'), reset, ...show, ...exportLens, text] : [train('Retrain'), step, reset, ...show, ...exportLens, text];
     }
     default:

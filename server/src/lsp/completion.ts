@@ -287,13 +287,24 @@ function completeNetwork(context: CompletionContext): Candidate[] {
   }
   if (!isWord(b[0], 'layer')) return [];
   const lastToken = b[b.length - 1];
-  // `layer [NAME] UNITS ▮` → an activation; `… ACTIVATION ▮` → `init`; `init ▮` → an initialization.
+  // `layer [NAME] UNITS ▮` → an activation; `… ACTIVATION ▮` → `init`, `dropout`; `init ▮` → an initialization.
   if (lastToken.kind === 'number' && (b.length === 2 || (b.length === 3 && b[1].kind === 'name'))) return words('activation');
   if (isWord(lastToken, 'init')) return words('init');
-  if (lastToken.kind === 'name' && docFor(lastToken.text, 'activation') && !b.some((t) => isWord(t, 'init'))) {
-    return [keyword('init', 'network-statement')];
-  }
-  return [];
+  const previous = b[b.length - 2];
+  const clauseEnds =
+    (lastToken.kind === 'name' && docFor(lastToken.text, 'activation') !== undefined && !b.some((t) => isWord(t, 'init', 'dropout'))) ||
+    (lastToken.kind === 'name' && isWord(previous, 'init')) ||
+    (lastToken.kind === 'percent' && isWord(previous, 'dropout'));
+  if (!clauseEnds) return [];
+  // docs/language.md §7.2: dropout on hidden layers only, so not offered on the network's last layer.
+  const network = context.declaration?.kind === 'network' ? context.declaration : undefined;
+  const layers = network?.statements.filter((st) => st.kind === 'layer') ?? [];
+  const current = layers.find((layer) => layer.span.start <= b[0].start && b[0].start < layer.span.end + 1);
+  const last = current !== undefined && current === layers[layers.length - 1];
+  const clauses: Candidate[] = [];
+  if (!b.some((t) => isWord(t, 'init'))) clauses.push(keyword('init', 'network-statement'));
+  if (!b.some((t) => isWord(t, 'dropout')) && !last) clauses.push({ ...keyword('dropout', 'network-statement'), snippet: 'dropout ${1:20}%' });
+  return clauses;
 }
 
 function normalizeMethods(): Candidate[] {
@@ -368,6 +379,9 @@ function completeTrain(context: CompletionContext, check: CheckResult): Candidat
       stop: 'stop when loss < ${1:0.001}',
       validate: 'validate ${1:20}%',
       precision: 'precision ${1|f64,f32|}',
+      regularize: 'regularize ${1|l2,l1|} ${2:0.001}',
+      schedule: 'schedule ${1|step,exponential,cosine,plateau|}',
+      patience: 'patience ${1:50}',
       start: 'start from ${1:given}',
     };
     return [
@@ -384,7 +398,12 @@ function completeTrain(context: CompletionContext, check: CheckResult): Candidat
   if (b.length === 1 && isWord(first, 'precision')) return [fromDoc(docFor('f64', 'value')!, CompletionItemKind.EnumMember), fromDoc(docFor('f32', 'value')!, CompletionItemKind.EnumMember)];
   if (b.length === 1 && isWord(first, 'batch')) return [fromDoc(docFor('full', 'value')!, CompletionItemKind.EnumMember)];
   if (b.length === 1 && isWord(first, 'stop')) return [{ ...keyword('when', 'train-statement'), snippet: 'when loss < ${1:0.001}' }];
-  if (b.length === 2 && isWord(first, 'stop') && isWord(b[1], 'when')) return [keyword('loss', 'train-statement')];
+  if (b.length === 2 && isWord(first, 'stop') && isWord(b[1], 'when')) {
+    return [keyword('loss', 'train-statement'), { ...keyword('validation', 'train-statement'), snippet: 'validation loss < ${1:0.01}' }];
+  }
+  if (b.length === 3 && isWord(first, 'stop') && isWord(b[2], 'validation')) return [keyword('loss', 'train-statement')];
+  const vocabulary = completeTrainingVocabulary(b);
+  if (vocabulary !== null) return vocabulary;
   if (isWord(first, 'optimizer')) {
     if (b.length === 1) return words('optimizer');
     const optimizer = b[1].text;
@@ -431,6 +450,40 @@ function completeExpect(b: Token[], decl: TrainDecl | undefined, check: CheckRes
     }));
   }
   return [];
+}
+
+/** Each schedule's parameters with a value to start from (docs/language.md §7.3). */
+const SCHEDULE_PARAMETERS: Record<string, [string, string][]> = {
+  step: [['factor', '0.5'], ['every', '100']],
+  exponential: [['factor', '0.99']],
+  cosine: [['min', '0']],
+  plateau: [['factor', '0.5'], ['patience', '10']],
+};
+
+/** `regularize` and `schedule` (docs/language.md §7.2–§7.3), or null when the line is another statement. */
+function completeTrainingVocabulary(b: Token[]): Candidate[] | null {
+  const first = b[0];
+  const lastToken = b[b.length - 1];
+  if (isWord(first, 'regularize')) {
+    // `regularize ▮` or `regularize l1 0.001 ▮`: the penalties not given yet.
+    if (lastToken.kind === 'name' && b.length > 1) return [];
+    const used = new Set(b.slice(1).filter((t) => t.kind === 'name').map((t) => t.text));
+    return docsOf('regularizer')
+      .filter((doc) => !used.has(doc.word))
+      .map((doc) => ({ ...fromDoc(doc, CompletionItemKind.EnumMember), snippet: `${doc.word} \${1:${doc.word === 'l1' ? '0.0001' : '0.001'}}` }));
+  }
+  if (!isWord(first, 'schedule')) return null;
+  if (b.length === 1) {
+    return docsOf('schedule').map((doc) => ({
+      ...fromDoc(doc, CompletionItemKind.EnumMember),
+      snippet: [doc.word, ...SCHEDULE_PARAMETERS[doc.word].map(([name, value], i) => `${name} \${${i + 1}:${value}}`)].join(' '),
+    }));
+  }
+  if (lastToken.kind === 'name' && b.length > 2) return [];
+  const used = new Set(b.slice(2).filter((t) => t.kind === 'name').map((t) => t.text));
+  return (SCHEDULE_PARAMETERS[b[1].text] ?? [])
+    .filter(([name]) => !used.has(name))
+    .map(([name, value]) => ({ ...fromDoc(docFor(name, 'schedule-parameter')!, CompletionItemKind.Property), snippet: `${name} \${1:${value}}` }));
 }
 
 /** A weights block for the file's first network: every row of every layer, each number a placeholder. */

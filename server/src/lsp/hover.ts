@@ -74,8 +74,8 @@ const STATEMENT_CATEGORY: Partial<Record<Node['kind'], DocCategory>> = {
 };
 
 /** Where the words of a fixed set (`value`) and the names of numbers (`parameter`) are documented. */
-const VALUE_CATEGORIES: DocCategory[] = ['activation', 'init', 'loss', 'optimizer', 'generator', 'value'];
-const PARAMETER_CATEGORIES: DocCategory[] = ['optimizer-parameter', 'generator-argument'];
+const VALUE_CATEGORIES: DocCategory[] = ['activation', 'init', 'loss', 'optimizer', 'generator', 'regularizer', 'schedule', 'value'];
+const PARAMETER_CATEGORIES: DocCategory[] = ['optimizer-parameter', 'generator-argument', 'schedule-parameter'];
 
 /** The thing under the cursor, from the syntax tree (nodePath); null on blanks, numbers of settings, punctuation. */
 export function hoverTarget(file: SpecFile, offset: number): HoverTarget | null {
@@ -155,7 +155,9 @@ function keywordTarget(node: Node, parent: Node, token: SyntaxToken): HoverTarge
   const categories = category === undefined ? [] : [category];
   const lead = tokensOf(node)[0];
   if (lead === undefined || lead.kind !== 'keyword') return null;
-  const own = token.kind === 'keyword' && (token === lead || docFor(token.text, ...categories)?.syntax.startsWith(`${lead.text} `) === true);
+  // The entry is this statement's when one of its forms (`stop when validation loss < T | expect validation …`) starts with it.
+  const forms = docFor(token.text, ...categories)?.syntax.split(' | ') ?? [];
+  const own = token.kind === 'keyword' && (token === lead || forms.some((form) => form.startsWith(`${lead.text} `)));
   return { kind: 'keyword', word: own ? token.text : lead.text, categories, span: token.span };
 }
 
@@ -215,13 +217,26 @@ function settingsLines(state: DocumentState, run: RunSpec): string[] {
     ['epochs', `epochs ${s.epochs}`],
     ['batch', `batch ${s.batch}`],
     ['seed', `seed ${s.seed}`],
-    ['stop', s.stopLoss === null ? 'no stop target' : `stop when loss < ${s.stopLoss}`],
+    ['stop', s.stopLoss !== null ? `stop when loss < ${s.stopLoss}` : s.stopValidationLoss != null ? `stop when validation loss < ${s.stopValidationLoss}` : 'no stop target'],
     ['validate', s.validate === null ? 'no validation' : `validate ${Math.round(s.validate * 1000) / 10}%`],
     ['precision', `precision ${s.precision}`],
+    ...vocabularyLines(s),
     ['start', s.start === null ? 'weights drawn from the seed' : `start from ${s.start.name}`],
   ];
   const width = Math.max(...entries.map(([, text]) => text.length));
   return entries.map(([kind, text]) => (written.has(kind) ? text : `${text.padEnd(width)}  (default)`));
+}
+
+/** The settings of docs/language.md §7.2–§7.4 as settingsLines writes them, keyed by their statement. */
+function vocabularyLines(s: RunSpec['settings']): [string, string][] {
+  const r = s.regularization;
+  const terms = r ? [r.l1 ? `l1 ${r.l1}` : '', r.l2 ? `l2 ${r.l2}` : ''].filter(Boolean).join(' ') : '';
+  const schedule = s.schedule ? Object.entries(s.schedule).map(([key, value]) => (key === 'kind' ? value : `${key} ${value}`)).join(' ') : '';
+  return [
+    ['regularize', r ? `regularize ${terms}` : 'no penalty'],
+    ['schedule', s.schedule ? `schedule ${schedule}` : 'no schedule (constant rate)'],
+    ['patience', s.patience != null ? `patience ${s.patience}` : 'no early stopping'],
+  ];
 }
 
 /** A run of this version with its one state. */
@@ -309,7 +324,8 @@ function layerText(state: DocumentState, decl: NetworkDecl, statement: LayerStmt
   const k = index + 1;
   const layer = network.layers[index];
   const inputs = layerInputs(network, index);
-  const header = `**layer ${layer.name}** — dense ${inputs} → ${layer.units}, ${layer.activation} · ${layerParameters(network, index)} parameters`;
+  const dropout = layer.dropout ? `, dropout ${Number((layer.dropout * 100).toPrecision(12))}% in training` : '';
+  const header = `**layer ${layer.name}** — dense ${inputs} → ${layer.units}, ${layer.activation}${dropout} · ${layerParameters(network, index)} parameters`;
   const parts = [header, code([forwardFormula(network, k)])];
   const runs = runsOfNetwork(state, network.name);
   if (runs.length === 0) {
@@ -354,12 +370,13 @@ function layerSection(state: DocumentState, network: NetworkSpec, index: number,
     const given = run.settings.start?.layers[index];
     parts.push(code(matrixLines(rows, columns, now, given ? decimalsToShow(changeOf(given, now)) : undefined)));
     const updated = weights.epoch > 0;
-    const tail = weights.source === 'live' ? `epoch ${weights.epoch} · live` : `epoch ${weights.epoch}`;
+    const tail = `${weightsEpoch(weights, runState)}${vocabularyTail(run, runState)}`;
     parts.push(
       code([
         updated ? `δ${layerMark(k)} of the last update (batch mean): ${vector(now.delta)}` : `δ${layerMark(k)}: no update yet`,
         deltaFormula(network, k, loss),
-        `‖∂L/∂W${layerMark(k)}‖ = ${updated ? formatNumber(now.gradientNorm) : '0'} · ${tail} · rate ${run.settings.optimizer.rate}`,
+        ...dropoutLines(network, k),
+        `‖∂L/∂W${layerMark(k)}‖ = ${updated ? formatNumber(now.gradientNorm) : '0'} · ${tail}`,
       ]),
     );
   } else {
@@ -418,7 +435,7 @@ function stepLines(state: DocumentState, network: NetworkSpec, index: number, ru
     code([rule]),
     `W${layerMark(k)} before:`,
     code(matrixLines(rows, columns, before, decimals)),
-    `∂L/∂W${layerMark(k)} = δ${layerMark(k)} ${outputSymbol(network, k - 1)}ᵀ (column b: ∂L/∂b${layerMark(k)} = δ${layerMark(k)}), batch mean:`,
+    `∂L/∂W${layerMark(k)} = δ${layerMark(k)} ${outputSymbol(network, k - 1)}ᵀ${penaltyTerm(run)} (column b: ∂L/∂b${layerMark(k)} = δ${layerMark(k)}), batch mean:`,
     code(matrixLines(rows, columns, { ...after, weights: after.weightGradient, biases: after.biasGradient }, 'scaled')),
     `W${layerMark(k)} after:`,
     code(matrixLines(rows, columns, after, decimals)),
@@ -455,6 +472,44 @@ export function decimalsToShow(change: Pick<LayerState, 'weights' | 'biases'>): 
 function givenBy(state: DocumentState, name: string): string {
   const given = state.check.weights.get(name);
   return given ? `given by weights ${name}, line ${state.lines.positionAt(given.nameSpan.start).line + 1}` : `of weights ${name}`;
+}
+
+/**
+ * The epoch the shown weights are at: `epoch 56868 · live` while training, `epoch 362 (kept by
+ * patience; trained to 412)` after patience went back to its best epoch (docs/language.md §7.4).
+ */
+function weightsEpoch(weights: RunWeights, runState: RunState): string {
+  if (weights.source === 'live') return `epoch ${weights.epoch} · live`;
+  const result = runState.outcome?.result;
+  const best = result?.bestEpoch ?? null;
+  if (weights.source === 'trained' && result && best !== null && best !== result.epochs) return `epoch ${best} (kept by patience; trained to ${result.epochs})`;
+  return `epoch ${weights.epoch}`;
+}
+
+/**
+ * The rate and penalty beside the norm (docs/language.md §7.2–§7.3): while training, the latest
+ * epoch's; after it, the result's (the rate of its last epoch, the penalty of the kept weights).
+ */
+function vocabularyTail(run: RunSpec, runState: RunState): string {
+  const live = runState.weights?.source === 'live' ? runState.progress : null;
+  const result = runState.weights?.source === 'trained' ? runState.outcome?.result : null;
+  const rate = live?.rate ?? result?.rate ?? run.settings.optimizer.rate;
+  const penalty = live ? live.penalty : result?.penalty;
+  return ` · rate ${rate}${penalty != null ? ` · penalty ${formatNumber(penalty)}` : ''}`;
+}
+
+/** The penalty's terms of a weight's gradient (docs/language.md §7.2), as the step's hover writes them after δ aᵀ. */
+function penaltyTerm(run: RunSpec): string {
+  const r = run.settings.regularization;
+  if (!r) return '';
+  return `${r.l2 ? ` + ${r.l2} W` : ''}${r.l1 ? ` + ${r.l1} sign(W)` : ''}`;
+}
+
+/** With dropout on layer k (docs/language.md §7.2): how its δ and what it passes on change in training. */
+function dropoutLines(network: NetworkSpec, k: number): string[] {
+  const share = network.layers[k - 1]?.dropout;
+  if (!share) return [];
+  return [`in training, ⊙ m${layerMark(k)}: each unit dropped (0) with probability ${Number((share * 100).toPrecision(12))}%, else × 1/(1 − ${share}); evaluation never drops`];
 }
 
 /** Indices shown along one axis: all of them, or the first three, a gap (-1) and the last two. */

@@ -19,6 +19,9 @@ export type DocCategory =
   | 'optimizer-parameter'
   | 'generator'
   | 'generator-argument'
+  | 'regularizer'
+  | 'schedule'
+  | 'schedule-parameter'
   | 'weights-row'
   | 'value';
 
@@ -49,6 +52,9 @@ const CATEGORY_LABEL: Record<DocCategory, string> = {
   'optimizer-parameter': 'optimizer parameter',
   generator: 'data generator',
   'generator-argument': 'generator argument',
+  regularizer: 'penalty',
+  schedule: 'learning-rate schedule',
+  'schedule-parameter': 'schedule parameter',
   'weights-row': 'weights row',
   value: 'value',
 };
@@ -75,7 +81,7 @@ export const KEYWORD_DOCS: readonly KeywordDoc[] = [
   {
     word: 'train',
     category: 'declaration',
-    syntax: 'train NETWORK on DATA { loss … · optimizer … · epochs … · batch … · seed … · stop when loss < T · validate P% · precision … · start from WEIGHTS }',
+    syntax: 'train NETWORK on DATA { loss … · optimizer … · epochs … · batch … · seed … · stop when loss < T · validate P% · precision … · regularize … · schedule … · patience N · start from WEIGHTS }',
     summary:
       'A training run: a fresh copy of the network, with weights drawn from the seed (or given: `start from`), trained on the data set by backpropagation. Runs are independent; a file may hold many.',
     defaults: 'loss mse, optimizer sgd rate 0.1 (adam rate 0.001), epochs 1000, batch full, seed 0, precision f64',
@@ -115,11 +121,21 @@ export const KEYWORD_DOCS: readonly KeywordDoc[] = [
   {
     word: 'layer',
     category: 'network-statement',
-    syntax: 'layer [NAME] UNITS ACTIVATION [init INIT]',
+    syntax: 'layer [NAME] UNITS ACTIVATION [init INIT] [dropout P%]',
     summary:
       'A fully connected layer of UNITS units. W⁽ᵏ⁾ is units × (width of the previous layer), b⁽ᵏ⁾ has one entry per unit. Layers are numbered from 1; an unnamed layer is called `layer1`, `layer2`, … by its position.',
     formula: 'z⁽ᵏ⁾ = W⁽ᵏ⁾ a⁽ᵏ⁻¹⁾ + b⁽ᵏ⁾,  a⁽ᵏ⁾ = act(z⁽ᵏ⁾)\nparameters = units × (inputs + 1)',
     example: 'layer hidden 4 sigmoid',
+  },
+  {
+    word: 'dropout',
+    category: 'network-statement',
+    syntax: 'layer … ACTIVATION [init INIT] dropout P%   (hidden layers only)',
+    summary:
+      'Inverted dropout: during training each output of this layer is zeroed with probability P and the others are scaled by 1/(1 − P), so the next layer sees the same expected input. Masks come from the run\'s seed. Evaluation (validation, accuracy, hovers, predictions) never drops.',
+    formula: 'ã = a ⊙ m,  mᵢ = 0 with probability P, else 1/(1 − P)\nδ⁽ᵏ⁾ = ((W⁽ᵏ⁺¹⁾ᵀ δ⁽ᵏ⁺¹⁾) ⊙ act′(z⁽ᵏ⁾)) ⊙ m',
+    defaults: 'no dropout; P is in [0%, 100%)',
+    example: 'layer hidden 64 relu dropout 20%',
   },
   {
     word: 'init',
@@ -485,8 +501,8 @@ export const KEYWORD_DOCS: readonly KeywordDoc[] = [
   {
     word: 'stop',
     category: 'train-statement',
-    syntax: 'stop when loss < T',
-    summary: 'Ends the run at the end of the first epoch whose mean training loss is below T.',
+    syntax: 'stop when loss < T | stop when validation loss < T',
+    summary: 'Ends the run at the end of the first epoch whose mean training loss (or, with `validation`, whose validation loss) is below T.',
     defaults: 'run all epochs',
     example: 'stop when loss < 0.001',
   },
@@ -522,6 +538,125 @@ export const KEYWORD_DOCS: readonly KeywordDoc[] = [
     defaults: 'f64',
     example: 'precision f32',
   },
+  // ------------------------------------------------------------ regularization, schedules, early stopping (docs/language.md §7.2–§7.4)
+  {
+    word: 'regularize',
+    category: 'train-statement',
+    syntax: 'regularize l2 λ | regularize l1 λ | regularize l1 λ₁ l2 λ₂',
+    summary:
+      'Adds a penalty on the weights (never the biases) to the loss that is differentiated, which keeps the weights small and fights overfitting. The loss that is reported and compared with `stop when` stays the data loss; the penalty is shown beside it.',
+    formula: 'L′ = L + λ₁ Σ|w| + ½λ₂ Σw²\n∂L′/∂w = ∂L/∂w + λ₁ sign(w) + λ₂ w',
+    defaults: 'no penalty',
+    example: 'regularize l2 0.001',
+  },
+  {
+    word: 'l1',
+    category: 'regularizer',
+    syntax: 'regularize l1 λ',
+    summary: 'The L1 penalty λ Σ|w| (lasso): it pulls every weight toward 0 by the same amount, so small weights become exactly 0. Its derivative at 0 is 0.',
+    formula: 'λ Σ|w|,  gradient λ sign(w)',
+    example: 'regularize l1 0.0001',
+  },
+  {
+    word: 'l2',
+    category: 'regularizer',
+    syntax: 'regularize l2 λ',
+    summary: 'The L2 penalty ½λ Σw² (weight decay): it shrinks every weight in proportion to its size. PyTorch\'s weight_decay=λ on the weights.',
+    formula: '½λ Σw²,  gradient λ w',
+    example: 'regularize l2 0.001',
+  },
+  {
+    word: 'schedule',
+    category: 'train-statement',
+    syntax: 'schedule step factor γ every N | schedule exponential factor γ | schedule cosine [min η_min] | schedule plateau [factor γ] [patience N]',
+    summary:
+      'Changes the learning rate at the end of each epoch, as PyTorch\'s schedulers do when step() is called once per epoch; the exported PyTorch script uses the matching scheduler. The current rate is shown while the run trains.',
+    defaults: 'the optimizer\'s rate throughout',
+    example: 'schedule step factor 0.5 every 100',
+  },
+  {
+    word: 'step',
+    category: 'schedule',
+    syntax: 'schedule step [factor γ] every N',
+    summary: 'Multiplies the rate by γ after every N epochs (PyTorch\'s StepLR).',
+    formula: 'η_e = η · γ^⌊(e − 1)/N⌋',
+    defaults: 'factor 0.1',
+    example: 'schedule step factor 0.5 every 100',
+  },
+  {
+    word: 'exponential',
+    category: 'schedule',
+    syntax: 'schedule exponential factor γ',
+    summary: 'Multiplies the rate by γ after every epoch (PyTorch\'s ExponentialLR).',
+    formula: 'η_e = η · γ^(e − 1)',
+    example: 'schedule exponential factor 0.99',
+  },
+  {
+    word: 'cosine',
+    category: 'schedule',
+    syntax: 'schedule cosine [min η_min]',
+    summary: 'Lowers the rate along half a cosine, from the optimizer\'s rate to η_min at the run\'s last epoch (PyTorch\'s CosineAnnealingLR with T_max = epochs).',
+    formula: 'η_e = η_min + ½(η − η_min)(1 + cos(π (e − 1)/T))',
+    defaults: 'min 0',
+    example: 'schedule cosine min 0.0001',
+  },
+  {
+    word: 'plateau',
+    category: 'schedule',
+    syntax: 'schedule plateau [factor γ] [patience N]',
+    summary:
+      'Multiplies the rate by γ when the watched loss (the validation loss with `validate`, else the training loss) has not improved for more than N epochs in a row (PyTorch\'s ReduceLROnPlateau, mode min, threshold 0). A reduction of 1e-8 or less is skipped.',
+    defaults: 'factor 0.1, patience 10',
+    example: 'schedule plateau factor 0.5 patience 10',
+  },
+  {
+    word: 'factor',
+    category: 'schedule-parameter',
+    syntax: 'schedule step|exponential|plateau … factor γ',
+    summary: 'What the rate is multiplied by when the schedule changes it (PyTorch\'s gamma). Above 0; below 1 for plateau.',
+    defaults: '0.1 for step and plateau; exponential needs it',
+    example: 'schedule exponential factor 0.99',
+  },
+  {
+    word: 'every',
+    category: 'schedule-parameter',
+    syntax: 'schedule step … every N',
+    summary: 'The epochs between two changes of the rate (PyTorch\'s step_size), a whole number ≥ 1.',
+    example: 'schedule step factor 0.5 every 100',
+  },
+  {
+    word: 'min',
+    category: 'schedule-parameter',
+    syntax: 'schedule cosine min η_min',
+    summary: 'The rate the cosine ends at, at the run\'s last epoch (PyTorch\'s eta_min); at least 0 and below the optimizer\'s rate.',
+    defaults: '0',
+    example: 'schedule cosine min 0.0001',
+  },
+  {
+    word: 'patience',
+    category: 'schedule-parameter',
+    syntax: 'schedule plateau … patience N',
+    summary: 'How many epochs in a row without improvement the plateau schedule lets pass; the next one lowers the rate (a whole number ≥ 0).',
+    defaults: '10',
+    example: 'schedule plateau factor 0.5 patience 5',
+  },
+  {
+    word: 'patience',
+    category: 'train-statement',
+    syntax: 'patience N',
+    summary:
+      'Early stopping: ends the run when the watched loss (the validation loss with `validate`, else the training loss) has not been lower than its best for N epochs, and keeps the weights of the best epoch (Keras\'s EarlyStopping with restore_best_weights). A run that ends on its `stop when` target keeps that epoch\'s weights.',
+    defaults: 'no early stopping; N is a whole number ≥ 1',
+    example: 'patience 50',
+  },
+  {
+    word: 'validation',
+    category: 'train-statement',
+    syntax: 'stop when validation loss < T | expect validation loss < T | expect validation accuracy > P%',
+    summary:
+      'The rows `validate` holds out instead of the training part: how the run does on rows it never trained on. `stop when validation loss < T` stops at the end of the first epoch whose validation loss is below T; `expect validation …` grades the final weights on those rows. Needs `validate`.',
+    example: 'stop when validation loss < 0.05',
+  },
   {
     word: 'expect',
     category: 'train-statement',
@@ -538,13 +673,6 @@ export const KEYWORD_DOCS: readonly KeywordDoc[] = [
     summary:
       "The share of rows whose predicted class is the target's (one 0/1 output: ŷ ≥ 0.5 means 1; one-hot targets: the largest output), of the final weights. Classification only; written as a percentage.",
     example: 'expect accuracy > 95%',
-  },
-  {
-    word: 'validation',
-    category: 'train-statement',
-    syntax: 'expect validation loss < T | expect validation accuracy > P%',
-    summary: 'Measures the rows `validate` holds out instead of the training part: how the run does on rows it never trained on.',
-    example: 'expect validation loss < 0.05',
   },
   {
     word: 'f64',

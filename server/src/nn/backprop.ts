@@ -9,11 +9,14 @@
 //   hidden    δ⁽ᵏ⁾ = (W⁽ᵏ⁺¹⁾ᵀ δ⁽ᵏ⁺¹⁾) ⊙ act′(z⁽ᵏ⁾)
 //   gradients ∂L/∂W⁽ᵏ⁾ = Σ over the batch of δ⁽ᵏ⁾ a⁽ᵏ⁻¹⁾ᵀ,  ∂L/∂b⁽ᵏ⁾ = Σ δ⁽ᵏ⁾
 //             (summed here; the optimizer divides by the batch size: optimizers.ts)
+// In training, a layer with dropout (dropout.ts) passes ã⁽ᵏ⁾ = a⁽ᵏ⁾ ⊙ m⁽ᵏ⁾ on
+// instead of a⁽ᵏ⁾, and its δ⁽ᵏ⁾ is multiplied by the same mask.
 // trainer.ts runs these steps batch by batch. The products are the plain loops
 // at the end of this file, or a fast path's (fastPath.ts) with the same bits.
 
 import type { Activation } from '../language/model';
 import { addBiasAndActivate, multiplyByDerivative, type Vector } from './activations';
+import { multiplyByMask, type DropoutLayers } from './dropout';
 import type { OutputLoss } from './losses';
 import type { Precision } from './fastPath';
 
@@ -46,14 +49,22 @@ export interface Layers {
   targets: Vector;
 }
 
-/** z⁽ᵏ⁾ = W⁽ᵏ⁾ a⁽ᵏ⁻¹⁾ + b⁽ᵏ⁾, a⁽ᵏ⁾ = act(z⁽ᵏ⁾), for k = 1..L, over `columns` samples (in the layers' own z and a unless given others). */
+/**
+ * z⁽ᵏ⁾ = W⁽ᵏ⁾ a⁽ᵏ⁻¹⁾ + b⁽ᵏ⁾, a⁽ᵏ⁾ = act(z⁽ᵏ⁾), for k = 1..L, over `columns` samples (in the layers' own z
+ * and a unless given others). With `dropout` (training only, its masks drawn): ã⁽ᵏ⁾ = a⁽ᵏ⁾ ⊙ m⁽ᵏ⁾ of each
+ * layer with dropout, which the next layer reads.
+ */
 export function forward(
   net: Layers, products: Products, columns: number, z: Vector[] = net.preActivations, a: Vector[] = net.activations,
+  dropout: DropoutLayers | null = null,
 ): void {
   const n = net.sizes;
+  const inputs = dropout ? dropout.outputs : a;
   for (let k = 1; k < n.length; k++) {
-    products.multiply(z[k], net.weights[k], a[k - 1], n[k], columns, n[k - 1]);
+    products.multiply(z[k], net.weights[k], inputs[k - 1], n[k], columns, n[k - 1]);
     addBiasAndActivate(net.act[k], net.biases[k], z[k], a[k], n[k], columns);
+    const mask = dropout?.masks[k];
+    if (mask) multiplyByMask(a[k], mask, dropout.outputs[k], n[k] * columns);
   }
 }
 
@@ -63,20 +74,26 @@ export function outputDelta(net: Layers, loss: OutputLoss, columns: number, s: n
   return loss.lossAndDelta(net.preActivations[L], net.activations[L], net.targets, net.deltas[L], net.sizes[L], columns, s);
 }
 
-/** δ⁽ᵏ⁾ = (W⁽ᵏ⁺¹⁾ᵀ δ⁽ᵏ⁺¹⁾) ⊙ act′(z⁽ᵏ⁾) for k = L−1..1; δ⁽ᴸ⁾ is already in place. */
-export function backpropagate(net: Layers, products: Products, columns: number): void {
+/** δ⁽ᵏ⁾ = (W⁽ᵏ⁺¹⁾ᵀ δ⁽ᵏ⁺¹⁾) ⊙ act′(z⁽ᵏ⁾) for k = L−1..1, then ⊙ m⁽ᵏ⁾ for a layer with dropout; δ⁽ᴸ⁾ is already in place. */
+export function backpropagate(net: Layers, products: Products, columns: number, dropout: DropoutLayers | null = null): void {
   const n = net.sizes;
   for (let k = n.length - 2; k >= 1; k--) {
     products.multiplyTransposedLeft(net.deltas[k], net.weights[k + 1], net.deltas[k + 1], n[k], columns, n[k + 1]);
     multiplyByDerivative(net.act[k], net.preActivations[k], net.activations[k], net.deltas[k], n[k] * columns);
+    const mask = dropout?.masks[k];
+    if (mask) multiplyByMask(net.deltas[k], mask, net.deltas[k], n[k] * columns);
   }
 }
 
-/** ∂L/∂W⁽ᵏ⁾ (+)= δ⁽ᵏ⁾ a⁽ᵏ⁻¹⁾ᵀ and ∂L/∂b⁽ᵏ⁾ (+)= Σ δ⁽ᵏ⁾ over the chunk's samples; `accumulate` adds to an earlier chunk's. */
-export function accumulateGradients(net: Layers, products: Products, columns: number, accumulate: boolean): void {
+/**
+ * ∂L/∂W⁽ᵏ⁾ (+)= δ⁽ᵏ⁾ a⁽ᵏ⁻¹⁾ᵀ and ∂L/∂b⁽ᵏ⁾ (+)= Σ δ⁽ᵏ⁾ over the chunk's samples (ã⁽ᵏ⁻¹⁾ with `dropout`);
+ * `accumulate` adds to an earlier chunk's.
+ */
+export function accumulateGradients(net: Layers, products: Products, columns: number, accumulate: boolean, dropout: DropoutLayers | null = null): void {
   const n = net.sizes;
+  const inputs = dropout ? dropout.outputs : net.activations;
   for (let k = 1; k < n.length; k++) {
-    products.multiplyTransposedRight(net.weightGradients[k], net.deltas[k], net.activations[k - 1], n[k], n[k - 1], columns, accumulate);
+    products.multiplyTransposedRight(net.weightGradients[k], net.deltas[k], inputs[k - 1], n[k], n[k - 1], columns, accumulate);
     const delta = net.deltas[k];
     const biasGradient = net.biasGradients[k];
     for (let j = 0; j < n[k]; j++) {

@@ -6,9 +6,10 @@
 // "The reference and the engine"): test/engine compares every path with the
 // reference, and test/engine/bits.test.ts with the numbers recorded before.
 
-import type { LossKind, OptimizerSpec, Precision } from '../language/model';
+import type { LossKind, OptimizerSpec, Precision, Regularization } from '../language/model';
 import type { Vector } from './activations';
 import type { Products } from './backprop';
+import type { DropoutLayers } from './dropout';
 import type { NetworkMatrices } from './network';
 
 export type { Precision } from '../language/model';
@@ -68,6 +69,12 @@ export interface TrainerBuffers extends NetworkMatrices {
   validationInputs: Float64Array;
   validationTargets: Float64Array;
   stopLoss: number | null;
+  /** `stop when validation loss < T` (docs/language.md §7.4), or null. */
+  stopValidationLoss: number | null;
+  /** The layers' dropout (docs/language.md §7.2; its masks and outputs allocated by the path), or null. */
+  dropout: DropoutLayers | null;
+  /** `regularize` (docs/language.md §7.2), or null. */
+  regularization: Regularization | null;
 }
 
 /** The trainer's counters that a call reads and moves on. */
@@ -79,6 +86,10 @@ export interface BatchState {
   /** Correct samples so far this epoch, and the epoch's loss sum so far. */
   correct: number;
   epochLoss: number;
+  /** The learning rate of the call's updates (a schedule changes it between calls). */
+  rate: number;
+  /** The dropout stream's state (Rng.saveState): in, and out as the call's draws left it. */
+  random: Int32Array;
 }
 
 /** What a call did. The object and its records are valid until the next call. */
@@ -87,7 +98,7 @@ export interface CallOutcome {
   batches: number;
   /** Epochs finished by the call. */
   epochs: number;
-  /** Their numbers: loss, accuracy, validation loss, validation accuracy, each a column of `recordColumn` entries. */
+  /** Their numbers: loss, accuracy, validation loss, validation accuracy, penalty, each a column of `recordColumn` entries. */
   records: Float64Array;
   recordColumn: number;
   /** A batch's loss was not finite: it was not applied, and its epoch is unfinished. */

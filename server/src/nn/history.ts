@@ -20,13 +20,16 @@ export function reportAt(history: TrainHistory, i: number): EpochReport {
 /** The report of entry i of the columns, as epoch `epoch`. */
 function report(epoch: number, columns: Omit<TrainHistory, 'epoch'>, i: number): EpochReport {
   const optional = (column: Float64Array | null): number | null => (column === null || Number.isNaN(column[i]) ? null : column[i]);
-  return {
+  const entry: EpochReport = {
     epoch,
     loss: columns.loss[i],
     accuracy: optional(columns.accuracy),
     validationLoss: optional(columns.validationLoss),
     validationAccuracy: optional(columns.validationAccuracy),
   };
+  if (columns.rate) entry.rate = columns.rate[i];
+  if (columns.penalty) entry.penalty = columns.penalty[i];
+  return entry;
 }
 
 /** Every entry as a report (a curve's points). */
@@ -49,7 +52,19 @@ export function thinHistory(history: TrainHistory, points: number): TrainHistory
     accuracy: pick(history.accuracy),
     validationLoss: pick(history.validationLoss),
     validationAccuracy: pick(history.validationAccuracy),
+    ...extraColumns(history, pick),
   };
+}
+
+/** The columns of docs/language.md §7.2–§7.3 that a history has (a rate with a schedule, a penalty with regularization), each through `copy`. */
+function extraColumns(
+  history: { rate?: Float64Array | null; penalty?: Float64Array | null },
+  copy: (column: Float64Array) => Float64Array | null,
+): Pick<TrainHistory, 'rate' | 'penalty'> {
+  const extra: Pick<TrainHistory, 'rate' | 'penalty'> = {};
+  if (history.rate) extra.rate = copy(history.rate) as Float64Array;
+  if (history.penalty) extra.penalty = copy(history.penalty) as Float64Array;
+  return extra;
 }
 
 /** The columns of a run in progress: epochs 1, 2, 3, … and, after a diverged batch, that unfinished epoch last. */
@@ -59,24 +74,30 @@ export class HistoryBuilder {
   private accuracy: Float64Array | null;
   private validationLoss: Float64Array | null;
   private validationAccuracy: Float64Array | null;
+  /** The rate of each epoch (with a schedule) and the penalty at its end (with regularization): docs/language.md §7.2–§7.3. */
+  private rate: Float64Array | null;
+  private penalty: Float64Array | null;
   length = 0;
 
   /**
    * Which optional columns the run has: accuracy for classification, validation with a held-out
-   * part; room for `epochs` to start with (the run's count, so a run allocates its columns once),
-   * up to 65,536, growing by doubling after that.
+   * part, the rate with a schedule, the penalty with regularization; room for `epochs` to start
+   * with (the run's count, so a run allocates its columns once), up to 65,536, growing by
+   * doubling after that.
    */
-  constructor(classification: boolean, validation: boolean, epochs = 64) {
+  constructor(classification: boolean, validation: boolean, epochs = 64, extra: { rate?: boolean; penalty?: boolean } = {}) {
     const room = Math.max(1, Math.min(epochs, 1 << 16));
     this.epoch = new Float64Array(room);
     this.loss = new Float64Array(room);
     this.accuracy = classification ? new Float64Array(room) : null;
     this.validationLoss = validation ? new Float64Array(room) : null;
     this.validationAccuracy = classification && validation ? new Float64Array(room) : null;
+    this.rate = extra.rate ? new Float64Array(room) : null;
+    this.penalty = extra.penalty ? new Float64Array(room) : null;
   }
 
   /** Appends the next epoch (NaN for a value it does not have). */
-  push(loss: number, accuracy: number, validationLoss: number, validationAccuracy: number): void {
+  push(loss: number, accuracy: number, validationLoss: number, validationAccuracy: number, rate = NaN, penalty = NaN): void {
     this.reserve(1);
     const i = this.length++;
     this.epoch[i] = i + 1;
@@ -84,10 +105,15 @@ export class HistoryBuilder {
     if (this.accuracy) this.accuracy[i] = accuracy;
     if (this.validationLoss) this.validationLoss[i] = validationLoss;
     if (this.validationAccuracy) this.validationAccuracy[i] = validationAccuracy;
+    if (this.rate) this.rate[i] = rate;
+    if (this.penalty) this.penalty[i] = penalty;
   }
 
-  /** Appends `count` epochs from columns laid out one after another, `stride` apart: loss, accuracy, validation loss, validation accuracy. */
-  append(columns: Float64Array<ArrayBufferLike>, stride: number, count: number): void {
+  /**
+   * Appends `count` epochs from columns laid out one after another, `stride` apart: loss, accuracy,
+   * validation loss, validation accuracy, penalty; all trained at `rate`.
+   */
+  append(columns: Float64Array<ArrayBufferLike>, stride: number, count: number, rate = NaN): void {
     this.reserve(count);
     const at = this.length;
     for (let i = at; i < at + count; i++) this.epoch[i] = i + 1;
@@ -95,6 +121,8 @@ export class HistoryBuilder {
     this.accuracy?.set(columns.subarray(stride, stride + count), at);
     this.validationLoss?.set(columns.subarray(2 * stride, 2 * stride + count), at);
     this.validationAccuracy?.set(columns.subarray(3 * stride, 3 * stride + count), at);
+    this.penalty?.set(columns.subarray(4 * stride, 4 * stride + count), at);
+    this.rate?.fill(rate, at, at + count);
     this.length += count;
   }
 
@@ -102,10 +130,15 @@ export class HistoryBuilder {
     return this.loss[i];
   }
 
+  /** The validation loss of entry i; NaN without a validation part. */
+  validationLossAt(i: number): number {
+    return this.validationLoss ? this.validationLoss[i] : NaN;
+  }
+
   /** Entry i (epoch i + 1) as a report. */
   report(i: number): EpochReport {
     const { loss, accuracy, validationLoss, validationAccuracy } = this;
-    return report(i + 1, { loss, accuracy, validationLoss, validationAccuracy }, i);
+    return report(i + 1, { loss, accuracy, validationLoss, validationAccuracy, ...extraColumns({ rate: this.rate, penalty: this.penalty }, (column) => column) }, i);
   }
 
   /**
@@ -122,6 +155,7 @@ export class HistoryBuilder {
       accuracy: view(this.accuracy),
       validationLoss: view(this.validationLoss),
       validationAccuracy: view(this.validationAccuracy),
+      ...extraColumns({ rate: this.rate, penalty: this.penalty }, view),
     };
   }
 
@@ -139,5 +173,7 @@ export class HistoryBuilder {
     this.accuracy = grow(this.accuracy);
     this.validationLoss = grow(this.validationLoss);
     this.validationAccuracy = grow(this.validationAccuracy);
+    this.rate = grow(this.rate);
+    this.penalty = grow(this.penalty);
   }
 }

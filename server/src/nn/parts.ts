@@ -55,9 +55,24 @@ export function gatherRows(data: Dataset, rows: Int32Array, normalization: Norma
   }
 }
 
-/** The training part as a run with these settings trained on it, given the normalization it fitted (Trainer.trainingPart() without a trainer). */
-export function trainingPart(data: Dataset, settings: TrainSettings, normalization: Normalization | null): { inputs: Float64Array; targets: Float64Array } {
-  const rows = splitRows(data.rows, settings.validate, settings.seed).training;
+/** A part's rows as the trainer holds them: normalized inputs and targets, row-major. */
+export interface PartRows {
+  inputs: Float64Array;
+  targets: Float64Array;
+}
+
+/**
+ * The training part as a run with these settings trained on it, given the normalization it fitted, and its
+ * validation part when it holds rows out (Trainer.trainingPart() without a trainer).
+ */
+export function trainingPart(data: Dataset, settings: TrainSettings, normalization: Normalization | null): PartRows & { validation?: PartRows } {
+  const split = splitRows(data.rows, settings.validate, settings.seed);
+  const part: PartRows & { validation?: PartRows } = rowsOf(data, split.training, normalization);
+  if (split.validation.length > 0) part.validation = rowsOf(data, split.validation, normalization);
+  return part;
+}
+
+function rowsOf(data: Dataset, rows: Int32Array, normalization: Normalization | null): PartRows {
   const inputs = new Float64Array(rows.length * data.inputWidth);
   const targets = new Float64Array(rows.length * data.targetWidth);
   gatherRows(data, rows, normalization, inputs, targets);

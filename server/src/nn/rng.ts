@@ -3,8 +3,8 @@
 // Math.random cannot be seeded, and floating-point based generators could differ
 // across platforms; xoshiro128** uses only Math.imul, shifts and xors, so a seed
 // gives the same sequence everywhere. A run draws from several independent
-// streams (initial weights, validation split, shuffling) so that, for example,
-// adding `validate 20%` does not change the initial weights.
+// streams (initial weights, validation split, shuffling, dropout masks) so that,
+// for example, adding `validate 20%` does not change the initial weights.
 
 /** The independent streams of one run. */
 export const STREAM = {
@@ -12,6 +12,8 @@ export const STREAM = {
   split: 2,
   shuffle: 3,
   generator: 4,
+  /** Dropout masks (docs/language.md §7.2). */
+  dropout: 5,
 } as const;
 
 /** splitmix32: spreads a seed over the 128-bit state, as the xoshiro authors recommend. */
@@ -52,6 +54,22 @@ export class Rng {
     rng.s2 = s2 | 0;
     rng.s3 = s3 | 0;
     return rng;
+  }
+
+  /** Writes the generator's state (four 32-bit words) into `words`, for a batch program that draws from it too. */
+  saveState(words: Int32Array): void {
+    words[0] = this.s0;
+    words[1] = this.s1;
+    words[2] = this.s2;
+    words[3] = this.s3;
+  }
+
+  /** Continues from a state written by saveState (and moved on by the same algorithm elsewhere). */
+  loadState(words: Int32Array): void {
+    this.s0 = words[0] | 0;
+    this.s1 = words[1] | 0;
+    this.s2 = words[2] | 0;
+    this.s3 = words[3] | 0;
   }
 
   /** The next 32-bit unsigned integer. */

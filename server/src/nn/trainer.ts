@@ -3,7 +3,10 @@
 // One batch (runBatch): the batch's samples go through backprop.ts a chunk at a
 // time (a batch larger than CHUNK_COLUMNS samples, `batch full` on a big data
 // set, is processed in chunks whose gradients are summed, so memory stays
-// bounded), then the optimizer moves every parameter once. Every buffer is
+// bounded), with each chunk's dropout masks drawn first (dropout.ts), then the
+// optimizer moves every parameter once (the weights' gradients penalized first:
+// regularization.ts). At an epoch's end its numbers are recorded and its hooks
+// run (epochEnd.ts: stop rules, patience, the schedule). Every buffer is
 // allocated once, in the constructor: the training loop allocates nothing per
 // batch or sample. The order of every sum is fixed, so the same run gives the
 // same bits every time.
@@ -13,17 +16,19 @@
 // run with createTrainer): then its products and passes run instead, and its
 // batch runner, if it has one, runs whole batches and epochs of this loop in one call.
 
-import type { Dataset, NetworkSpec, TrainSettings } from '../language/model';
+import type { Dataset, NetworkSpec, Regularization, TrainSettings } from '../language/model';
 import type { Vector } from './activations';
 import { accumulateGradients, backpropagate, forward, outputDelta, plainProducts, type Layers, type Products } from './backprop';
-import { epochHooks, type EpochHook } from './epochEnd';
+import { drawMasks, dropThreshold, type DropoutLayers } from './dropout';
+import { epochHooks, type EpochEndActions, type EpochHook } from './epochEnd';
 import type { BatchRunner, BatchState, FastPath } from './fastPath';
 import { HistoryBuilder } from './history';
 import { outputLoss, type OutputLoss } from './losses';
 import { fitNormalization, normalizeInput } from './normalize';
-import { createOptimizer, type Optimizer } from './optimizers';
+import { createOptimizer, type Optimizer, type OptimizerSection } from './optimizers';
 import { allocateNetwork } from './network';
-import { classificationOf, gatherRows, splitRows, type Classification } from './parts';
+import { classificationOf, gatherRows, splitRows, type Classification, type PartRows } from './parts';
+import { penalizeGradient, penaltyOf } from './regularization';
 import { Rng, STREAM } from './rng';
 import { SnapshotRecorder, type SnapshotSource } from './snapshotRecorder';
 import type {
@@ -76,11 +81,23 @@ export class Trainer {
   /** The fast path's batch loop in single calls, or null (runBatch runs here). */
   private readonly runner: BatchRunner | null;
   /** The counters handed to the runner and back, one object for every call. */
-  private readonly runnerState: BatchState = { cursor: 0, updates: 0, correct: 0, epochLoss: 0 };
+  private readonly runnerState: BatchState = { cursor: 0, updates: 0, correct: 0, epochLoss: 0, rate: 0, random: new Int32Array(4) };
   /** What runs after every epoch, and whether the runner must stop after each (a hook it does not apply). */
   private readonly hooks: EpochHook[];
   private readonly epochByEpoch: boolean;
   private readonly shuffleRng: Rng;
+  /** `dropout` (docs/language.md §7.2): each chunk's masks and the layers' dropped outputs, and the stream the masks come from; null without. */
+  private readonly dropout: DropoutLayers | null;
+  private readonly dropoutRng: Rng;
+  /** `regularize` (docs/language.md §7.2), and the optimizer's step on each layer's W and b apart (the weights' gradients are penalized); null without. */
+  private readonly regularization: Regularization | null;
+  private readonly sections: { weights: OptimizerSection; biases: OptimizerSection }[] | null;
+  /** What the end of an epoch may change (epochEnd.ts): the rate, the weights kept by patience. */
+  private readonly epochActions: EpochEndActions;
+  /** The weights (and their last update's gradients) of the best epoch so far, kept by `patience`. */
+  private best: { epoch: number; parameters: Vector; gradients: Vector } | null = null;
+  /** With `patience`: the epoch whose weights the run ended with (docs/language.md §7.4), once it has ended. */
+  private keptEpoch: number | null = null;
 
   /** Normalized inputs and targets of each part, row-major (row i is trainingRows[i]). */
   private readonly trainInputs: Float64Array;
@@ -125,7 +142,11 @@ export class Trainer {
     [this.trainInputs, this.trainTargets] = this.gatherPart(this.trainingRows);
     [this.validationInputs, this.validationTargets] = this.gatherPart(this.validationRows);
     this.classification = classificationOf(data);
-    this.epochHistory = new HistoryBuilder(this.classification !== null, this.validationRows.length > 0, settings.epochs);
+    this.regularization = settings.regularization ?? null;
+    this.epochHistory = new HistoryBuilder(this.classification !== null, this.validationRows.length > 0, settings.epochs, {
+      rate: (settings.schedule ?? null) !== null,
+      penalty: this.regularization !== null,
+    });
 
     const trainCount = this.trainingRows.length;
     this.batchSize = settings.batch === 'full' ? trainCount : Math.min(settings.batch, trainCount);
@@ -146,15 +167,27 @@ export class Trainer {
     this.output = outputLoss(settings.loss, net.act[this.layerCount]);
     this.optimizer = createOptimizer(settings.optimizer, [this.parameterBlock.length], (length) => this.allocate(length), fastPath ?? undefined);
     this.shuffleRng = new Rng(settings.seed, STREAM.shuffle);
+    this.dropoutRng = new Rng(settings.seed, STREAM.dropout);
+    this.dropout = this.dropoutLayers(network, columns);
+    this.sections = this.regularization ? this.layerSections() : null;
+    const optimizer = this.optimizer;
+    this.epochActions = {
+      get rate() {
+        return optimizer.rate;
+      },
+      setRate: (rate) => optimizer.setRate(rate),
+      keepWeights: (epoch) => this.keepWeights(epoch),
+    };
     this.order = fastPath ? fastPath.allocateInt32(trainCount) : new Int32Array(trainCount);
     for (let i = 0; i < trainCount; i++) this.order[i] = i;
-    this.hooks = epochHooks(settings);
+    this.hooks = epochHooks(settings, this.validationRows.length > 0);
     this.runner = fastPath?.batchRunner({
       ...net, capacity: columns, loss: settings.loss, classification: this.classification,
       optimizer: settings.optimizer, optimizerState: this.optimizer.state(0),
       trainCount, batchSize: this.batchSize, order: this.order, trainInputs: this.trainInputs, trainTargets: this.trainTargets,
       validationCount: this.validationRows.length, validationInputs: this.validationInputs, validationTargets: this.validationTargets,
-      stopLoss: settings.stopLoss,
+      stopLoss: settings.stopLoss, stopValidationLoss: settings.stopValidationLoss ?? null,
+      dropout: this.dropout, regularization: this.regularization,
     }) ?? null;
     const runner = this.runner;
     this.epochByEpoch = runner !== null && this.hooks.some((hook) => !runner.appliesHooks.includes(hook.name));
@@ -169,9 +202,10 @@ export class Trainer {
   train(control: TrainControl = {}): TrainResult {
     const recorder = control.snapshots ? new SnapshotRecorder(control.snapshots, this.parameterCount()) : null;
     recorder?.record(this.epoch, this.lastLoss(), this.snapshotSource());
-    const stopped = this.loop(control, null, recorder);
+    const stopped = this.loop(control, null, recorder) as StopReason;
     recorder?.finish(this.epoch, this.lastLoss(), this.snapshotSource());
-    return this.result(stopped as StopReason, recorder);
+    this.keepBestAtEnd(stopped);
+    return this.result(stopped, recorder);
   }
 
   /**
@@ -194,7 +228,9 @@ export class Trainer {
     const recorder = this.sliceRecorder;
     this.sliceRecorder = null;
     recorder?.finish(this.epoch, this.lastLoss(), this.snapshotSource());
-    return this.result(this.divergedEpoch !== null ? 'diverged' : stopped, recorder);
+    const reason = this.divergedEpoch !== null ? 'diverged' : stopped;
+    this.keepBestAtEnd(reason);
+    return this.result(reason, recorder);
   }
 
   private loop(control: TrainControl, pause: (() => boolean) | null, recorder: SnapshotRecorder | null): StopReason | 'paused' {
@@ -211,10 +247,8 @@ export class Trainer {
         control.onEpoch?.(history.report(r));
         if (this.divergedEpoch !== null && r === history.length - 1) break;
         recorder?.record(r + 1, history.lossAt(r), this.snapshotSource());
-        for (const hook of this.hooks) {
-          const ended = hook.afterEpoch({ epoch: r + 1, history });
-          if (ended) return ended;
-        }
+        const ended = this.endEpoch(r + 1);
+        if (ended) return ended;
       }
     }
     return this.divergedEpoch !== null ? 'diverged' : 'epochs';
@@ -222,7 +256,7 @@ export class Trainer {
 
   /** Exactly one update (one batch), continuing where the last step or train left off. */
   step(): StepReport {
-    const learningRate = this.settings.optimizer.rate;
+    const learningRate = this.optimizer.rate;
     if (this.trainingRows.length === 0) {
       const layers = this.layers();
       return { update: this.updates, epoch: this.epoch, batchLoss: NaN, batchSize: 0, learningRate, before: layers, after: layers };
@@ -231,7 +265,10 @@ export class Trainer {
     const biasesBefore = this.net.biases.map((b) => Float64Array.from(b));
     const epoch = this.epoch + 1;
     const batchSize = Math.min(this.batchSize, this.trainingRows.length - this.cursor);
+    const epochsBefore = this.epochHistory.length;
     const batchLoss = this.runBatch(true);
+    // An epoch a step finishes ends as in training (its schedule sets the next rate), but steps go on whatever a rule says.
+    if (this.epochHistory.length > epochsBefore && this.divergedEpoch === null) this.endEpoch(this.epoch);
     const after = this.layers();
     const before = after.map((layer, index) => ({
       ...layer,
@@ -372,9 +409,11 @@ export class Trainer {
     };
   }
 
-  /** The training part as the run trains on it (normalized, validation rows held out), row-major copies; for `nn export`. */
-  trainingPart(): { inputs: Float64Array; targets: Float64Array } {
-    return { inputs: this.trainInputs.slice(), targets: this.trainTargets.slice() };
+  /** The training part as the run trains on it (normalized, validation rows held out), and the validation part when there is one, row-major copies; for `nn export`. */
+  trainingPart(): PartRows & { validation?: PartRows } {
+    const part: PartRows & { validation?: PartRows } = { inputs: this.trainInputs.slice(), targets: this.trainTargets.slice() };
+    if (this.validationRows.length > 0) part.validation = { inputs: this.validationInputs.slice(), targets: this.validationTargets.slice() };
+    return part;
   }
 
   /** Overwrites W⁽ᵏ⁾ (row-major, units × inputs) and b⁽ᵏ⁾ of layer k (from 1). */
@@ -411,13 +450,15 @@ export class Trainer {
     for (let chunk = start; chunk < end; chunk += this.capacity) {
       const columns = Math.min(this.capacity, end - chunk);
       this.gather(this.trainInputs, this.trainTargets, this.order, chunk, columns);
-      forward(net, this.products, columns);
+      const dropout = this.dropout;
+      if (dropout) drawMasks(dropout, this.sizes, columns, this.dropoutRng);
+      forward(net, this.products, columns, undefined, undefined, dropout);
       for (let s = 0; s < columns; s++) {
         lossSum += outputDelta(net, this.output, columns, s);
         if (this.isCorrect(columns, s)) this.epochCorrect++;
       }
-      backpropagate(net, this.products, columns);
-      accumulateGradients(net, this.products, columns, chunk > start);
+      backpropagate(net, this.products, columns, dropout);
+      accumulateGradients(net, this.products, columns, chunk > start, dropout);
     }
     const size = end - start;
     this.epochLossSum += lossSum;
@@ -432,7 +473,7 @@ export class Trainer {
     // over W once per epoch, nothing next to an epoch's products.
     const record = recordUpdate || end === trainCount;
     if (record) for (let k = 1; k <= L; k++) this.weightUpdates[k].set(net.weights[k]);
-    this.optimizer.apply(0, this.parameterBlock, this.gradientBlock, size, this.updates);
+    this.applyUpdate(size);
     if (record) {
       for (let k = 1; k <= L; k++) {
         const update = this.weightUpdates[k];
@@ -465,13 +506,16 @@ export class Trainer {
     state.updates = this.updates;
     state.correct = this.epochCorrect;
     state.epochLoss = this.epochLossSum;
+    state.rate = this.optimizer.rate;
+    this.dropoutRng.saveState(state.random);
     const outcome = runner.run(state, maxBatches, maxEpochs);
     this.cursor = state.cursor;
     this.updates = state.updates;
     this.epochCorrect = state.correct;
     this.epochLossSum = state.epochLoss;
+    this.dropoutRng.loadState(state.random);
     if (outcome.epochs > 0) {
-      this.epochHistory.append(outcome.records, outcome.recordColumn, outcome.epochs);
+      this.epochHistory.append(outcome.records, outcome.recordColumn, outcome.epochs, state.rate);
       this.epoch += outcome.epochs;
       this.recordedUpdate = this.updates;
       // The runner stops at an epoch whose loss is not finite: only the last can be.
@@ -500,7 +544,102 @@ export class Trainer {
       withValidation && this.validationRows.length > 0
         ? this.evaluate(this.validationInputs, this.validationTargets, this.validationRows.length)
         : null;
-    this.epochHistory.push(loss, accuracy, validation ? validation.loss : NaN, validation ? validation.accuracy : NaN);
+    const penalty = this.regularization && withValidation ? penaltyOf(this.net.weights, this.regularization) : NaN;
+    this.epochHistory.push(loss, accuracy, validation ? validation.loss : NaN, validation ? validation.accuracy : NaN, this.optimizer.rate, penalty);
+  }
+
+  // ---- the vocabulary of docs/language.md §7.2–§7.4 ------------------------------
+
+  /** The optimizer's step for a batch of `size`; with regularization the weights step on their penalized mean gradient. */
+  private applyUpdate(size: number): void {
+    const penalty = this.regularization;
+    const sections = this.sections;
+    if (penalty === null || sections === null) {
+      this.optimizer.apply(0, this.parameterBlock, this.gradientBlock, size, this.updates);
+      return;
+    }
+    // W: g ← Σg/B + λ2·w + λ1·sign(w), already a mean, so its step divides by 1; b: the step on Σg/B.
+    const net = this.net;
+    for (let k = 1; k <= this.layerCount; k++) {
+      penalizeGradient(net.weights[k], net.weightGradients[k], size, penalty);
+      sections[k - 1].weights.apply(net.weights[k], net.weightGradients[k], 1, this.updates);
+      sections[k - 1].biases.apply(net.biases[k], net.biasGradients[k], size, this.updates);
+    }
+  }
+
+  /** The optimizer's step on each layer's W and on its b, as sections of the parameter block (the optimizer's slot 0). */
+  private layerSections(): { weights: OptimizerSection; biases: OptimizerSection }[] {
+    const block = this.parameterBlock;
+    const at = (piece: Vector): number => (piece.byteOffset - block.byteOffset) / block.BYTES_PER_ELEMENT;
+    const sections = [];
+    for (let k = 1; k <= this.layerCount; k++) {
+      const weights = this.net.weights[k];
+      const biases = this.net.biases[k];
+      sections.push({ weights: this.optimizer.section(0, at(weights), weights.length), biases: this.optimizer.section(0, at(biases), biases.length) });
+    }
+    return sections;
+  }
+
+  /** The masks and dropped outputs of the layers with dropout (none on the last: the checker refuses it), or null when none has. */
+  private dropoutLayers(network: NetworkSpec, capacity: number): DropoutLayers | null {
+    if (!network.layers.some((layer, k) => (layer.dropout ?? 0) > 0 && k < network.layers.length - 1)) return null;
+    const net = this.net;
+    const dropout: DropoutLayers = { masks: [null], outputs: [net.activations[0]], thresholds: [0], scales: [1] };
+    network.layers.forEach((layer, index) => {
+      const k = index + 1;
+      const share = k < this.layerCount ? (layer.dropout ?? 0) : 0;
+      dropout.masks.push(share > 0 ? this.allocate(this.sizes[k] * capacity) : null);
+      dropout.outputs.push(share > 0 ? this.allocate(this.sizes[k] * capacity) : net.activations[k]);
+      dropout.thresholds.push(dropThreshold(share));
+      dropout.scales.push(1 / (1 - share));
+    });
+    return dropout;
+  }
+
+  /** Runs the epoch-end hooks of epoch `epoch` (1-based); the first reason one gives ends the run. */
+  private endEpoch(epoch: number): StopReason | null {
+    for (const hook of this.hooks) {
+      const ended = hook.afterEpoch({ epoch, history: this.epochHistory, run: this.epochActions });
+      if (ended) return ended;
+    }
+    return null;
+  }
+
+  /** `patience`: the weights as they are now (and their last update's gradients) become the best epoch's. */
+  private keepWeights(epoch: number): void {
+    if (this.best === null) this.best = { epoch, parameters: this.parameterBlock.slice(), gradients: this.gradientBlock.slice() };
+    else {
+      this.best.epoch = epoch;
+      this.best.parameters.set(this.parameterBlock);
+      this.best.gradients.set(this.gradientBlock);
+    }
+  }
+
+  /**
+   * With `patience` (docs/language.md §7.4), a run that ends by patience or after all its epochs goes back to
+   * the weights of its best epoch; one that met its target, diverged or was stopped keeps its last.
+   */
+  private keepBestAtEnd(stopped: StopReason): void {
+    if ((this.settings.patience ?? null) === null) return;
+    const best = this.best;
+    if (best !== null && (stopped === 'patience' || stopped === 'epochs') && best.epoch !== this.epoch) {
+      this.parameterBlock.set(best.parameters);
+      this.gradientBlock.set(best.gradients);
+      // ΔW of the last update belongs to other weights now.
+      this.recordedUpdate = -1;
+      this.keptEpoch = best.epoch;
+    } else this.keptEpoch = this.epoch;
+  }
+
+  /** The best epoch so far by the monitored loss (with `patience`; 0 before the first), for live progress. */
+  get bestEpoch(): number | null {
+    if ((this.settings.patience ?? null) === null) return null;
+    return this.keptEpoch ?? this.best?.epoch ?? 0;
+  }
+
+  /** The learning rate of the next update (a schedule's, else the optimizer's). */
+  get rate(): number {
+    return this.optimizer.rate;
   }
 
   /** Mean loss and accuracy of the current weights on one part, in chunks, without touching gradients. */
@@ -615,17 +754,23 @@ export class Trainer {
     const diverged = this.divergedEpoch !== null;
     const last: EpochReport | null = this.epoch > 0 ? this.epochHistory.report(this.epoch - 1) : null;
     const finite = (x: number | null | undefined): number | null => (x !== null && x !== undefined && Number.isFinite(x) ? x : null);
-    // The weights the run ends with, measured once (`finalLoss` and what `expect` is graded on).
+    // The weights the run ends with (the kept ones after patience), measured once: `finalLoss` and what `expect` is graded on.
     const final = this.trainingRows.length > 0 && !diverged ? this.finalScores() : null;
+    // After patience went back to an earlier epoch, the validation numbers are the kept weights' (docs/language.md §7.4).
+    const restored = this.keptEpoch !== null && this.keptEpoch !== this.epoch && this.validationRows.length > 0;
+    const kept = restored ? this.evaluate(this.validationInputs, this.validationTargets, this.validationRows.length) : null;
     const result: TrainResult = {
       stopped,
       epochs: diverged ? (this.divergedEpoch as number) : this.epoch,
       loss: diverged ? null : finite(last?.loss),
       accuracy: diverged ? null : (last?.accuracy ?? null),
-      validationLoss: diverged ? null : finite(last?.validationLoss),
-      validationAccuracy: diverged ? null : (last?.validationAccuracy ?? null),
+      validationLoss: diverged ? null : kept ? finite(kept.loss) : finite(last?.validationLoss),
+      validationAccuracy: diverged ? null : kept && last?.validationAccuracy !== null ? kept.accuracy : (last?.validationAccuracy ?? null),
       finalLoss: final?.loss ?? null,
       final,
+      bestEpoch: this.keptEpoch,
+      penalty: this.regularization && !diverged ? finite(penaltyOf(this.net.weights, this.regularization)) : null,
+      rate: last?.rate ?? this.settings.optimizer.rate,
       history: this.epochHistory.snapshot(),
       layers: this.layers(),
       normalization: this.normalization,

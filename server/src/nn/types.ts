@@ -15,7 +15,8 @@
 //   trainer.history(): TrainHistory          // every epoch's numbers so far
 // nn/ is pure: no timers, no I/O, no Math.random; time limits and cancellation come in through control.
 
-export type StopReason = 'target' | 'epochs' | 'diverged' | 'time' | 'cancelled';
+/** Why a run ended; 'patience' (docs/language.md §7.4): its monitored loss stopped improving. */
+export type StopReason = 'target' | 'epochs' | 'diverged' | 'time' | 'cancelled' | 'patience';
 
 export interface EpochReport {
   /** 1-based epoch number. */
@@ -26,6 +27,10 @@ export interface EpochReport {
   /** On the training part, for classification; null otherwise. */
   accuracy: number | null;
   validationAccuracy: number | null;
+  /** With a schedule: the learning rate the epoch trained at (docs/language.md §7.3). */
+  rate?: number;
+  /** With regularization: λ1 Σ|w| + ½λ2 Σw² of the weights at the epoch's end (docs/language.md §7.2). */
+  penalty?: number;
 }
 
 /**
@@ -43,6 +48,10 @@ export interface TrainHistory {
   validationLoss: Float64Array | null;
   /** For classification with a validation part; null otherwise. */
   validationAccuracy: Float64Array | null;
+  /** With a schedule: each epoch's learning rate; absent otherwise (the optimizer's rate throughout). */
+  rate?: Float64Array;
+  /** With regularization: the penalty at each epoch's end; absent otherwise. */
+  penalty?: Float64Array;
 }
 
 export interface TrainControl {
@@ -129,6 +138,15 @@ export interface TrainResult {
    * docs/language.md §7 "Expectations"); null after a divergence or without training rows.
    */
   final: FinalScores | null;
+  /**
+   * With `patience`: the epoch whose weights the run ended with (docs/language.md §7.4: the best,
+   * unless the run met its target or was stopped); null otherwise.
+   */
+  bestEpoch?: number | null;
+  /** With regularization: the penalty of the final weights (docs/language.md §7.2); null otherwise. */
+  penalty?: number | null;
+  /** The learning rate of the last epoch (the optimizer's, unless a schedule changed it). */
+  rate?: number;
   /** Every epoch's numbers, in order. */
   history: TrainHistory;
   layers: LayerState[];

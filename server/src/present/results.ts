@@ -8,7 +8,7 @@ import { blockOf } from '../language/walk';
 import { plural } from '../language/wording';
 import type { TrainResult } from '../nn/types';
 import type { RunState } from '../training/runState';
-import { formatLoss, formatLossAgainst, formatPercent, formatSeconds, lossWord, statusSummary } from './summary';
+import { formatLoss, formatLossAgainst, formatPercent, formatSeconds, keptNote, lossWord, patienceText, statusSummary, stopTarget } from './summary';
 
 /** The result problem of one run, or null while it has no result. */
 export function resultProblem(check: CheckResult, run: RunSpec, state: RunState, text: string): Problem | null {
@@ -33,7 +33,8 @@ export function resultProblem(check: CheckResult, run: RunSpec, state: RunState,
   const outcome = state.outcome;
   const result = outcome?.result;
   if (!outcome || !result) return null;
-  const target = run.settings.stopLoss;
+  const stop = stopTarget(run, result);
+  const target = stop?.target ?? null;
   const seconds = formatSeconds(outcome.seconds);
   const scores = scoreText(result);
   switch (result.stopped) {
@@ -42,8 +43,10 @@ export function resultProblem(check: CheckResult, run: RunSpec, state: RunState,
         span,
         severity: 'info',
         code: 'trained',
-        message: `trained: loss ${formatLossAgainst(result.loss, target)} at epoch ${result.epochs} (target < ${formatLoss(target)} reached) in ${seconds}${scores}`,
+        message: `trained: ${stop?.loss ?? 'loss'} ${formatLossAgainst(stop?.value, target)} at epoch ${result.epochs} (target < ${formatLoss(target)} reached) in ${seconds}${scores}`,
       };
+    case 'patience':
+      return { span, severity: 'info', code: 'trained', message: `trained in ${seconds}: stopped at epoch ${result.epochs}: ${patienceText(run, result)}${scores}` };
     case 'epochs': {
       const frozen = frozenAdvice(run, result);
       if (frozen !== null) {
@@ -52,18 +55,18 @@ export function resultProblem(check: CheckResult, run: RunSpec, state: RunState,
           span,
           severity: 'warning',
           code: 'rate-too-small',
-          message: `loss ${formatLossAgainst(result.loss, target)} after ${plural(result.epochs, 'epoch')}${target !== null ? `, target ${formatLoss(target)} not reached` : ''}. ${frozen}`,
+          message: `${stop?.loss ?? 'loss'} ${formatLossAgainst(stop?.value ?? result.loss, target)} after ${plural(result.epochs, 'epoch')}${target !== null ? `, target ${formatLoss(target)} not reached` : ''}${keptNote(result)}. ${frozen}`,
           ...(rateFix !== null ? { fixes: [rateFix] } : {}),
         };
       }
-      if (target === null) {
-        return { span, severity: 'info', code: 'trained', message: `trained: loss ${formatLoss(result.loss)} after ${plural(result.epochs, 'epoch')} in ${seconds}${scores}` };
+      if (stop === null) {
+        return { span, severity: 'info', code: 'trained', message: `trained: loss ${formatLoss(result.loss)} after ${plural(result.epochs, 'epoch')}${keptNote(result)} in ${seconds}${scores}` };
       }
       return {
         span,
         severity: 'warning',
         code: 'target-missed',
-        message: `loss ${formatLossAgainst(result.loss, target)} after ${plural(result.epochs, 'epoch')} did not reach ${formatLoss(target)}. ${missAdvice(result.history.loss, run.settings)}`,
+        message: `${stop.loss} ${formatLossAgainst(stop.value, target)} after ${plural(result.epochs, 'epoch')} did not reach ${formatLoss(target)}${keptNote(result)}. ${missAdvice(result.history.loss, run.settings)}`,
       };
     }
     case 'time':
@@ -86,6 +89,7 @@ function scoreText(result: NonNullable<RunState['outcome']>['result']): string {
   if (result.accuracy !== null) parts.push(`accuracy ${formatPercent(result.accuracy)}`);
   if (result.validationLoss !== null) parts.push(`validation loss ${formatLoss(result.validationLoss)}`);
   if (result.validationAccuracy !== null) parts.push(`validation accuracy ${formatPercent(result.validationAccuracy)}`);
+  if (result.penalty != null) parts.push(`penalty ${formatLoss(result.penalty)}`);
   return parts.length > 0 ? `; ${parts.join(', ')}` : '';
 }
 

@@ -2,6 +2,7 @@
 
 import type { RunSpec } from '../language/model';
 import { plural } from '../language/wording';
+import type { TrainResult } from '../nn/types';
 import type { RunStatus } from '../protocol';
 import type { ProgressReport } from '../training/messages';
 import type { RunState } from '../training/runState';
@@ -14,13 +15,60 @@ export function formatPercent(share: number | null | undefined): string {
   return `${Number((share * 100).toPrecision(3))}%`;
 }
 
-/** `epoch 1200/20000 · loss 0.0213 · val 0.0250 · 0.4 s` */
+/** `epoch 1200/20000 · loss 0.0213 · val 0.0250 · 0.4 s` (and the rate, penalty and best epoch a run has: vocabularyParts) */
 export function progressText(progress: ProgressReport | null, run: RunSpec): string {
   if (!progress) return `epoch 0/${run.settings.epochs}`;
   const parts = [`epoch ${progress.epoch}/${progress.epochs}`, `loss ${formatLoss(progress.loss)}`];
   if (progress.validationLoss !== null) parts.push(`val ${formatLoss(progress.validationLoss)}`);
+  parts.push(...vocabularyParts(progress));
   parts.push(formatSeconds(progress.seconds));
   return parts.join(' · ');
+}
+
+/** What a run's status carries of docs/language.md §7.2–§7.4: the rate with a schedule, the penalty with regularization, the best (or kept) epoch with patience. */
+export function vocabularyStatus(run: RunSpec, progress: ProgressReport | null, result: TrainResult | null | undefined): Pick<RunStatus, 'rate' | 'penalty' | 'bestEpoch'> {
+  const status: Pick<RunStatus, 'rate' | 'penalty' | 'bestEpoch'> = {};
+  const rate = progress ? progress.rate : run.settings.schedule ? result?.rate : undefined;
+  const penalty = progress ? progress.penalty : result?.penalty;
+  const best = progress ? progress.bestEpoch : result?.bestEpoch;
+  if (rate !== undefined) status.rate = rate;
+  if (penalty !== undefined && penalty !== null) status.penalty = penalty;
+  if (best !== undefined && best !== null) status.bestEpoch = best;
+  return status;
+}
+
+/** `rate 0.05 · penalty 0.0123 · best epoch 1150`, the parts a run has, for the live lens, the status bar and the panel. */
+export function vocabularyParts(numbers: Pick<RunStatus, 'rate' | 'penalty' | 'bestEpoch'>): string[] {
+  const parts: string[] = [];
+  if (numbers.rate !== undefined) parts.push(`rate ${formatLoss(numbers.rate)}`);
+  if (numbers.penalty !== undefined) parts.push(`penalty ${formatLoss(numbers.penalty)}`);
+  if (numbers.bestEpoch !== undefined && numbers.bestEpoch > 0) parts.push(`best epoch ${numbers.bestEpoch}`);
+  return parts;
+}
+
+/**
+ * The run's `stop when` rule as the result texts name it (docs/language.md §4.13, §7.4): the loss it
+ * compares (the training loss, or the validation loss), that loss's last value, and the bound; null without one.
+ */
+export function stopTarget(run: RunSpec, result: TrainResult): { loss: string; value: number | null; target: number } | null {
+  if (run.settings.stopLoss !== null) return { loss: 'loss', value: result.loss, target: run.settings.stopLoss };
+  const validation = run.settings.stopValidationLoss ?? null;
+  if (validation === null) return null;
+  // After patience went back to an earlier epoch the result's validation loss is the kept weights'; the rule saw the last epoch's.
+  const losses = result.history.validationLoss;
+  const last = losses && losses.length > 0 ? losses[losses.length - 1] : null;
+  return { loss: 'validation loss', value: last !== null && Number.isFinite(last) ? last : null, target: validation };
+}
+
+/** Why a run with `patience` stopped: `no improvement for 50 epochs; kept the weights of epoch 362` (docs/language.md §7.4). */
+export function patienceText(run: RunSpec, result: TrainResult): string {
+  return `no improvement for ${run.settings.patience} epochs; kept the weights of epoch ${result.bestEpoch}`;
+}
+
+/** After a run that went back to the weights of an earlier epoch without stopping early (all epochs run): `; kept the weights of epoch 362`. */
+export function keptNote(result: TrainResult): string {
+  const best = result.bestEpoch ?? null;
+  return best !== null && best !== result.epochs && result.stopped !== 'patience' ? `; kept the weights of epoch ${best}` : '';
 }
 
 /** The one-line result as the CodeLens shows it, or null when the run has none. */
@@ -29,14 +77,17 @@ export function resultText(state: RunState, run: RunSpec): string | null {
   if (state.phase === 'failed') return `training failed: ${state.failure ?? 'unknown error'}`;
   if (!result) return null;
   const seconds = formatSeconds(state.outcome!.seconds);
-  const target = run.settings.stopLoss;
+  const stop = stopTarget(run, result);
+  const target = stop?.target ?? null;
   switch (result.stopped) {
     case 'target':
-      return `loss ${formatLossAgainst(result.loss, target)} at epoch ${result.epochs}, target < ${formatLoss(target)} reached · ${seconds}`;
+      return `${stop?.loss ?? 'loss'} ${formatLossAgainst(stop?.value, target)} at epoch ${result.epochs}, target < ${formatLoss(target)} reached · ${seconds}`;
+    case 'patience':
+      return `stopped at epoch ${result.epochs}: ${patienceText(run, result)}${result.validationLoss !== null ? ` · val ${formatLoss(result.validationLoss)}` : ''} · ${seconds}`;
     case 'epochs':
-      return target !== null
-        ? `loss ${formatLossAgainst(result.loss, target)} after ${plural(result.epochs, 'epoch')} (target ${formatLoss(target)} not reached)`
-        : `loss ${formatLoss(result.loss)} after ${plural(result.epochs, 'epoch')} · ${seconds}`;
+      return stop !== null
+        ? `${stop.loss} ${formatLossAgainst(stop.value, target)} after ${plural(result.epochs, 'epoch')} (target ${formatLoss(target)} not reached)${keptNote(result)}`
+        : `loss ${formatLoss(result.loss)} after ${plural(result.epochs, 'epoch')}${keptNote(result)} · ${seconds}`;
     case 'diverged':
       return `loss became ${lossWord(result.history.loss)} at epoch ${result.epochs}`;
     case 'time':
@@ -81,7 +132,7 @@ function steppedText(state: RunState, run: RunSpec): string {
  * when` target, which may end it sooner (docs/editor.md "Auto-train and the estimate").
  */
 export function estimateText(seconds: number, run: RunSpec): string {
-  return `est. ${run.settings.stopLoss !== null ? 'up to ' : ''}${formatSeconds(seconds)}`;
+  return `est. ${run.settings.stopLoss !== null || (run.settings.stopValidationLoss ?? null) !== null ? 'up to ' : ''}${formatSeconds(seconds)}`;
 }
 
 /** Where the run stands in a few words, the same in every view (RunStatus.position). */
@@ -145,6 +196,7 @@ export function runStatus(state: RunState, run: RunSpec, where: { line: number; 
     stopping: state.stopping,
     target: run.settings.stopLoss,
     title: runTitle(run, where.runs, where.line),
+    ...vocabularyStatus(run, progress, trained ?? (state.phase === 'stepped' ? null : result)),
   };
 }
 

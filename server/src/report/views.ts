@@ -74,11 +74,13 @@ export function trainingView(uri: string, text: string, report: ReportRun): Trai
   const layerLines = run.network.layers.map((layer) => lines.lineOf(layer.span.start));
   const final = result.layers.map((layer, k) => panelLayer(layer, layerLines[k] ?? 0));
   const recorded = result.snapshots ?? [];
-  // As in the editor: each snapshot shows the last single update at its time (the trainer records it).
+  // As in the editor: each snapshot shows the last single update at its time (the trainer records it),
+  // up to the epoch whose weights the run kept (with patience, docs/language.md §7.4: the best one).
+  const kept = result.bestEpoch ?? result.epochs;
   const layerSnapshots: { epoch: number; layers: PanelLayer[] }[] = recorded
-    .filter((s) => s.epoch < result.epochs)
+    .filter((s) => s.epoch < kept)
     .map((s) => ({ epoch: s.epoch, layers: snapshotLayers(final, s) }));
-  layerSnapshots.push({ epoch: result.epochs, layers: final });
+  layerSnapshots.push({ epoch: kept, layers: final });
 
   const data = dataPoints(drawnRows(run.data));
   const snapshots: Snapshot[] = layerSnapshots.map((s) => ({

@@ -336,7 +336,11 @@ export class TrainingHost {
   private progressed(job: LiveJob, progress: NonNullable<LiveJob['progress']>): void {
     if (job.progress && job.progress.epoch >= progress.epoch) return;
     job.progress = progress;
-    job.curve.push({ epoch: progress.epoch, loss: progress.loss, validationLoss: progress.validationLoss, accuracy: progress.accuracy, validationAccuracy: null });
+    job.curve.push({
+      epoch: progress.epoch, loss: progress.loss, validationLoss: progress.validationLoss, accuracy: progress.accuracy, validationAccuracy: null,
+      ...(progress.rate !== undefined ? { rate: progress.rate } : {}),
+      ...(progress.penalty !== undefined ? { penalty: progress.penalty } : {}),
+    });
   }
 
   /**
@@ -349,7 +353,7 @@ export class TrainingHost {
   private stepStart(key: string): { from: StepStart; replay: number } {
     const outcome = this.cache.peek(key)?.outcome;
     const stopped = outcome?.result?.stopped;
-    const reproducible = stopped === 'target' || stopped === 'epochs' || stopped === 'diverged';
+    const reproducible = stopped === 'target' || stopped === 'epochs' || stopped === 'patience' || stopped === 'diverged';
     const position = outcome?.position;
     if (position?.from === 'initial') return { from: 'fresh', replay: position.steps };
     if (reproducible) return { from: 'trained', replay: position?.steps ?? 0 };

@@ -82,6 +82,10 @@ export interface ProgressReport {
   validationLoss: number | null;
   accuracy: number | null;
   seconds: number;
+  /** docs/language.md §7.2–§7.4: the epoch's rate (with a schedule) and penalty (with regularization), the best epoch so far (with patience). */
+  rate?: number;
+  penalty?: number;
+  bestEpoch?: number;
 }
 
 export type WorkerMessage =

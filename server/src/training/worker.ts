@@ -16,7 +16,7 @@ import { performance } from 'node:perf_hooks';
 import { reportsOf, thinHistory } from '../nn/history';
 import { createTrainer } from '../engine';
 import type { Trainer } from '../nn/trainer';
-import type { LayerState, TrainResult, WeightSnapshot } from '../nn/types';
+import type { EpochReport, LayerState, TrainResult, WeightSnapshot } from '../nn/types';
 import type { RunSpec } from '../language/model';
 import type { PanelLayer, Snapshot } from '../protocol';
 import { CancelFlag, type HostMessage, type LiveWeights, type ProgressReport, type RunFrame, type RunRecord, type WorkerMessage } from './messages';
@@ -136,6 +136,7 @@ function train(message: Extract<HostMessage, { type: 'train' }>): void {
         validationLoss: report.validationLoss,
         accuracy: report.accuracy,
         seconds: (now - started) / 1000,
+        ...liveVocabulary(report, trainer),
       };
       // A snapshot goes with a progress report of its epoch, so the lens and the hover name the same one.
       if (snapshotDue) live.send(report.epoch, report.loss, progress);
@@ -157,15 +158,28 @@ function train(message: Extract<HostMessage, { type: 'train' }>): void {
   // What only the panel needs comes second.
   const final = panelLayers(run, result.layers);
   const box = dataPoints(run.data)?.box ?? null;
-  const boundaries = box ? snapshotBoundaries(trainer, result.layers, weightSnapshots, box) : null;
-  const snapshots = weightSnapshots.map((snapshot, i) => ({
+  // With patience the run ends on the weights of the epoch it kept (docs/language.md §7.4): so do the snapshots.
+  const kept = result.bestEpoch ?? result.epochs;
+  const shown = weightSnapshots.filter((snapshot) => snapshot.epoch <= kept);
+  const boundaries = box ? snapshotBoundaries(trainer, result.layers, shown, box) : null;
+  const snapshots = shown.map((snapshot, i) => ({
     epoch: snapshot.epoch,
     // The last snapshot holds the final weights: the final layers say the same and more.
-    layers: snapshot.epoch === result.epochs ? final : snapshotLayers(final, snapshot),
+    layers: snapshot.epoch === kept ? final : snapshotLayers(final, snapshot),
     boundary: boundaries ? boundaries[i] : null,
   }));
-  if (snapshots.length === 0) snapshots.push({ epoch: result.epochs, layers: final, boundary: box ? trainerBoundary(trainer, box, BOUNDARY_GRID) : null });
+  if (snapshots[snapshots.length - 1]?.epoch !== kept) snapshots.push({ epoch: kept, layers: final, boundary: box ? trainerBoundary(trainer, box, BOUNDARY_GRID) : null });
   post({ type: 'record', job, version, key: run.key, record: record(run, result, snapshots) });
+}
+
+/** What a progress report adds for docs/language.md §7.2–§7.4: the rate, the penalty, the best epoch so far. */
+function liveVocabulary(report: EpochReport, trainer: Trainer): Pick<ProgressReport, 'rate' | 'penalty' | 'bestEpoch'> {
+  const best = trainer.bestEpoch;
+  return {
+    ...(report.rate !== undefined ? { rate: report.rate } : {}),
+    ...(report.penalty !== undefined ? { penalty: report.penalty } : {}),
+    ...(best !== null ? { bestEpoch: best } : {}),
+  };
 }
 
 /**

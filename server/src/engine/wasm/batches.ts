@@ -6,7 +6,10 @@
 // far more than the arithmetic. This runs what trainer.ts runs for a batch —
 // gather, forward, loss and δ⁽ᴸ⁾, backpropagation, gradients, the optimizer —
 // and, where the batch is the whole training part (no shuffling), whole epochs
-// with their validation pass, then returns. The numbers are the trainer's, bit
+// with their validation pass, then returns. With dropout it draws each chunk's
+// masks from the dropout stream (nn/rng.ts's xoshiro128**, its state handed in
+// and out by the plan) as nn/dropout.ts does; with a penalty it penalizes the
+// weights' gradients as nn/regularization.ts does. The numbers are the trainer's, bit
 // for bit (test/engine/batches.test.ts): the same products (kernels.ts), and
 // each elementwise formula below is the JavaScript one of activations.ts,
 // losses.ts and optimizers.ts, in the same order, in f64, each stored value
@@ -19,18 +22,24 @@
 // the codes below and the helpers' control block are engine/layout.ts's, through
 // layout.ts here, which the build generates from it.
 
-import { adam_f32, adam_f64, product_f32, product_f64, sgd_f32, sgd_f64, transpose_f32, transpose_f64 } from './kernels';
+import {
+  adam_f32, adam_f64, adam_penalized_f32, adam_penalized_f64, product_f32, product_f64, sgd_f32, sgd_f64, sgd_penalized_f32, sgd_penalized_f64,
+  transpose_f32, transpose_f64,
+} from './kernels';
 import {
   ACTIVATION_LEAKY_RELU, ACTIVATION_LINEAR, ACTIVATION_RELU, ACTIVATION_SIGMOID, ACTIVATION_SOFTMAX, ACTIVATION_TANH,
   CONTROL_FAILED, CONTROL_GENERATION, CONTROL_JOBS, CONTROL_PENDING, CONTROL_READY,
   EPILOGUE_ADD, EPILOGUE_BIAS_COPY, EPILOGUE_BIAS_RELU, EPILOGUE_RELU_MASK, EPILOGUE_STORE, EPOCHS_PER_CALL,
-  F_BETA1, F_BETA1_POWER, F_BETA2, F_BETA2_POWER, F_EPOCH_LOSS, F_EPSILON, F_EVALUATED_LOSS, F_MOMENTUM, F_POWER_UPDATE, F_RATE, F_STOP_LOSS,
+  F_BETA1, F_BETA1_POWER, F_BETA2, F_BETA2_POWER, F_EPOCH_LOSS, F_EPSILON, F_EVALUATED_LOSS, F_L1, F_L2, F_MOMENTUM, F_POWER_UPDATE, F_RATE, F_STOP_LOSS,
+  F_STOP_VALIDATION_LOSS,
   JOB_FLOATS, JOB_GATHER_F32, JOB_GATHER_F64, JOB_PRODUCT_F32, JOB_PRODUCT_F64, JOB_SGD_F32, JOB_SGD_F64, JOB_WORDS,
-  L_A, L_ACTIVATION, L_BIAS_GRADIENTS, L_BIASES, L_DELTA, L_SIZE, L_WEIGHT_GRADIENTS, L_WEIGHT_UPDATES, L_WEIGHTS, L_Z, LAYER_WORDS,
+  L_A, L_ACTIVATION, L_BIAS_GRADIENTS, L_BIASES, L_DELTA, L_DROP_THRESHOLD, L_MASK, L_OUTPUT, L_SIZE, L_WEIGHT_GRADIENTS, L_WEIGHT_UPDATES, L_WEIGHTS, L_Z,
+  LAYER_WORDS,
   LOSS_CROSS_ENTROPY_SIGMOID, LOSS_CROSS_ENTROPY_SOFTMAX, LOSS_MSE, LOSS_MSE_SOFTMAX,
   MATH_LEAKY_RELU_SLOPE, MATH_LOG_FLOOR,
-  P_BATCH_SIZE, P_BLOCK_LENGTH, P_CAPACITY, P_CLASSIFICATION, P_CONTROL, P_CONTROL_FLOATS, P_CORRECT, P_CURSOR, P_EPOCHS_DONE, P_GRADIENTS, P_HELPERS,
-  P_LAYER_BASE, P_LAYERS, P_LOSS, P_OPTIMIZER, P_ORDER, P_PARAMETERS, P_RECORDS, P_SCRATCH, P_STATE1, P_STATE2, P_STATUS,
+  P_BATCH_SIZE, P_BLOCK_LENGTH, P_CAPACITY, P_CLASSIFICATION, P_CONTROL, P_CONTROL_FLOATS, P_CORRECT, P_CURSOR, P_DROPOUT, P_DROPOUT_SCALES, P_EPOCHS_DONE,
+  P_GRADIENTS, P_HELPERS, P_LAYER_BASE, P_LAYERS, P_LOSS, P_OPTIMIZER, P_ORDER, P_PARAMETERS, P_RANDOM, P_RECORDS, P_REGULARIZE, P_SCRATCH, P_STATE1, P_STATE2,
+  P_STATUS,
   P_TARGET_COLUMNS, P_TRAIN_COUNT, P_TRAIN_INPUTS, P_TRAIN_TARGETS, P_UPDATES, P_VALIDATION_COUNT, P_VALIDATION_INPUTS, P_VALIDATION_TARGETS,
   PARALLEL_AWAIT_SPINS, PARALLEL_GATHER_MINIMUM, PARALLEL_PRODUCT_MINIMUM, PARALLEL_SGD_MINIMUM,
   STATUS_DIVERGED_BATCH, STATUS_RUNNING, STATUS_STOPPED,
@@ -364,6 +373,76 @@ function isCorrect<T>(classification: i32, a: usize, y: usize, units: i32, colum
   return false;
 }
 
+// ---- rng.ts, dropout.ts and regularization.ts -----------------------------------
+
+/** The dropout stream's xoshiro128** state during a call (loaded from the plan by run, stored back at its end). */
+let random0: u32 = 0;
+let random1: u32 = 0;
+let random2: u32 = 0;
+let random3: u32 = 0;
+
+/** Rng.nextUint32: the next 32-bit number of the stream, by the same integer steps. */
+// @ts-ignore: decorator
+@inline function nextUint32(): u32 {
+  const s1 = random1;
+  const result = rotl<u32>(s1 * 5, 7) * 9;
+  const t = s1 << 9;
+  random2 ^= random0;
+  random3 ^= random1;
+  random1 ^= random2;
+  random0 ^= random3;
+  random2 ^= t;
+  random3 = rotl<u32>(random3, 11);
+  return result;
+}
+
+/** drawMasks: m⁽ᵏ⁾ of a chunk's `columns` samples, sample by sample, layer by layer, unit by unit: 0 when the draw is below ⌊P·2³²⌋, else 1/(1 − P). */
+function drawMasks<T>(plan: usize, columns: i32): void {
+  const L = word(plan, P_LAYERS);
+  const scales = <usize>word(plan, P_DROPOUT_SCALES);
+  for (let s = 0; s < columns; s++) {
+    for (let k = 1; k < L; k++) {
+      const mask = <usize>layer(plan, k, L_MASK);
+      if (!mask) continue;
+      const threshold = <u32>layer(plan, k, L_DROP_THRESHOLD);
+      const scale = load<f64>(scales + (<usize>k << 3));
+      const units = layer(plan, k, L_SIZE);
+      for (let j = 0, i = s; j < units; j++, i += columns) put<T>(mask, i, nextUint32() < threshold ? 0 : scale);
+    }
+  }
+}
+
+/**
+ * multiplyByMask: out ← a ⊙ m over `count` elements, a vector at a time. In f32 the product of two singles
+ * is exact in f64, so the single-precision product is the JavaScript's f64 product rounded as it stores it.
+ */
+function multiplyByMask<T>(a: usize, mask: usize, out: usize, count: i32): void {
+  const lanes = <i32>(16 / sizeof<T>());
+  let i = 0;
+  for (; i + lanes <= count; i += lanes) {
+    const at = <usize>i * sizeof<T>();
+    v128.store(out + at, sizeof<T>() == 4 ? f32x4.mul(v128.load(a + at), v128.load(mask + at)) : f64x2.mul(v128.load(a + at), v128.load(mask + at)));
+  }
+  for (; i < count; i++) put<T>(out, i, get<T>(a, i) * get<T>(mask, i));
+}
+
+/** penaltyOf: λ1 Σ|w| + ½λ2 Σw² over the weights of layers 1..L, summed layer by layer in order. */
+function penaltyOf<T>(plan: usize, floats: usize): f64 {
+  const L = word(plan, P_LAYERS);
+  let absolute: f64 = 0;
+  let squares: f64 = 0;
+  for (let k = 1; k <= L; k++) {
+    const w = <usize>layer(plan, k, L_WEIGHTS);
+    const count = layer(plan, k, L_SIZE) * layer(plan, k - 1, L_SIZE);
+    for (let i = 0; i < count; i++) {
+      const v = get<T>(w, i);
+      absolute += abs<f64>(v);
+      squares += v * v;
+    }
+  }
+  return float(floats, F_L1) * absolute + 0.5 * float(floats, F_L2) * squares;
+}
+
 // ---- backprop.ts and trainer.ts: the passes -----------------------------------
 
 /** gather: samples start.. of a part (through `order` when it is not 0) into a⁽⁰⁾ and y, one column each. */
@@ -407,9 +486,13 @@ function gatherColumns<T>(plan: usize, inputs: usize, targets: usize, order: usi
   }
 }
 
-/** forward: z⁽ᵏ⁾ = W⁽ᵏ⁾ a⁽ᵏ⁻¹⁾ + b⁽ᵏ⁾, a⁽ᵏ⁾ = act(z⁽ᵏ⁾), k = 1..L (relu and linear in the product's own pass). */
-function forward<T>(plan: usize, columns: i32): void {
+/**
+ * forward: z⁽ᵏ⁾ = W⁽ᵏ⁾ a⁽ᵏ⁻¹⁾ + b⁽ᵏ⁾, a⁽ᵏ⁾ = act(z⁽ᵏ⁾), k = 1..L (relu and linear in the product's own pass);
+ * in `training` with dropout, ã⁽ᵏ⁾ = a⁽ᵏ⁾ ⊙ m⁽ᵏ⁾ of each layer with a mask, which the next layer reads.
+ */
+function forward<T>(plan: usize, columns: i32, training: bool): void {
   const L = word(plan, P_LAYERS);
+  const input = training ? L_OUTPUT : L_A;
   for (let k = 1; k <= L; k++) {
     const units = layer(plan, k, L_SIZE);
     const inputs = layer(plan, k - 1, L_SIZE);
@@ -418,17 +501,19 @@ function forward<T>(plan: usize, columns: i32): void {
     const a = <usize>layer(plan, k, L_A);
     const w = <usize>layer(plan, k, L_WEIGHTS);
     const b = <usize>layer(plan, k, L_BIASES);
-    const previous = <usize>layer(plan, k - 1, L_A);
+    const previous = <usize>layer(plan, k - 1, input);
     if (activation == ACTIVATION_RELU || activation == ACTIVATION_LINEAR) {
       multiply<T>(z, columns, w, inputs, 1, previous, columns, units, columns, inputs, activation == ACTIVATION_RELU ? EPILOGUE_BIAS_RELU : EPILOGUE_BIAS_COPY, b, a - z);
-      continue;
+    } else {
+      multiply<T>(z, columns, w, inputs, 1, previous, columns, units, columns, inputs, EPILOGUE_STORE, 0, 0);
+      addBiasAndActivate<T>(activation, b, z, a, units, columns);
     }
-    multiply<T>(z, columns, w, inputs, 1, previous, columns, units, columns, inputs, EPILOGUE_STORE, 0, 0);
-    addBiasAndActivate<T>(activation, b, z, a, units, columns);
+    const mask = <usize>layer(plan, k, L_MASK);
+    if (training && mask) multiplyByMask<T>(a, mask, <usize>layer(plan, k, L_OUTPUT), units * columns);
   }
 }
 
-/** backpropagate: δ⁽ᵏ⁾ = (W⁽ᵏ⁺¹⁾ᵀ δ⁽ᵏ⁺¹⁾) ⊙ act′(z⁽ᵏ⁾), k = L−1..1. */
+/** backpropagate: δ⁽ᵏ⁾ = (W⁽ᵏ⁺¹⁾ᵀ δ⁽ᵏ⁺¹⁾) ⊙ act′(z⁽ᵏ⁾), k = L−1..1, then ⊙ m⁽ᵏ⁾ for a layer with a mask (training only calls this). */
 function backpropagate<T>(plan: usize, columns: i32): void {
   const L = word(plan, P_LAYERS);
   for (let k = L - 1; k >= 1; k--) {
@@ -441,14 +526,16 @@ function backpropagate<T>(plan: usize, columns: i32): void {
     const deltaAbove = <usize>layer(plan, k + 1, L_DELTA);
     if (activation == ACTIVATION_RELU) {
       multiply<T>(delta, columns, w, 1, units, deltaAbove, columns, units, columns, above, EPILOGUE_RELU_MASK, 0, z - delta);
-      continue;
+    } else {
+      multiply<T>(delta, columns, w, 1, units, deltaAbove, columns, units, columns, above, EPILOGUE_STORE, 0, 0);
+      multiplyByDerivative<T>(activation, z, <usize>layer(plan, k, L_A), delta, units * columns);
     }
-    multiply<T>(delta, columns, w, 1, units, deltaAbove, columns, units, columns, above, EPILOGUE_STORE, 0, 0);
-    multiplyByDerivative<T>(activation, z, <usize>layer(plan, k, L_A), delta, units * columns);
+    const mask = <usize>layer(plan, k, L_MASK);
+    if (mask) multiplyByMask<T>(delta, mask, delta, units * columns);
   }
 }
 
-/** accumulateGradients: ∂L/∂W⁽ᵏ⁾ (+)= δ⁽ᵏ⁾ a⁽ᵏ⁻¹⁾ᵀ, ∂L/∂b⁽ᵏ⁾ (+)= Σ δ⁽ᵏ⁾ over the chunk. */
+/** accumulateGradients: ∂L/∂W⁽ᵏ⁾ (+)= δ⁽ᵏ⁾ a⁽ᵏ⁻¹⁾ᵀ (ã⁽ᵏ⁻¹⁾ with dropout), ∂L/∂b⁽ᵏ⁾ (+)= Σ δ⁽ᵏ⁾ over the chunk. */
 function accumulateGradients<T>(plan: usize, columns: i32, accumulate: bool): void {
   const L = word(plan, P_LAYERS);
   const scratch = <usize>word(plan, P_SCRATCH);
@@ -457,7 +544,7 @@ function accumulateGradients<T>(plan: usize, columns: i32, accumulate: bool): vo
     const inputs = layer(plan, k - 1, L_SIZE);
     const delta = <usize>layer(plan, k, L_DELTA);
     // The kernel reads rows of Q: a⁽ᵏ⁻¹⁾ᵀ is made once (n·k moves against m·n·k multiply-adds).
-    transposeInto<T>(scratch, <usize>layer(plan, k - 1, L_A), inputs, columns);
+    transposeInto<T>(scratch, <usize>layer(plan, k - 1, L_OUTPUT), inputs, columns);
     multiply<T>(<usize>layer(plan, k, L_WEIGHT_GRADIENTS), inputs, delta, columns, 1, scratch, inputs, units, inputs, columns, accumulate ? EPILOGUE_ADD : EPILOGUE_STORE, 0, 0);
     const biasGradient = <usize>layer(plan, k, L_BIAS_GRADIENTS);
     for (let j = 0; j < units; j++) {
@@ -483,7 +570,7 @@ function evaluatePart<T>(plan: usize, floats: usize, inputs: usize, targets: usi
   for (let chunk = 0; chunk < rows; chunk += capacity) {
     const columns = min(capacity, rows - chunk);
     gather<T>(plan, inputs, targets, 0, chunk, columns);
-    forward<T>(plan, columns);
+    forward<T>(plan, columns, false);
     for (let s = 0; s < columns; s++) {
       lossSum += lossAndDelta<T>(kind, activation, z, a, y, delta, units, columns, s);
       if (isCorrect<T>(classification, a, y, units, columns, s)) correct++;
@@ -493,33 +580,67 @@ function evaluatePart<T>(plan: usize, floats: usize, inputs: usize, targets: usi
   return correct;
 }
 
-/** The optimizer's step on the whole parameter block (optimizers.ts apply, as the kernels run it). */
+/**
+ * The optimizer's step on the whole parameter block (optimizers.ts apply, as the kernels run it); with a penalty,
+ * as trainer.ts applyUpdate: per layer, W's step on its penalized gradient (one pass of the penalized kernel:
+ * the numbers of the penalty pass then a step with batch 1), then b's step.
+ */
 function applyOptimizer<T>(plan: usize, floats: usize, batchSize: i32, update: i32): void {
   const parameters = <usize>word(plan, P_PARAMETERS);
   const gradients = <usize>word(plan, P_GRADIENTS);
-  const length = word(plan, P_BLOCK_LENGTH);
-  const rate = float(floats, F_RATE);
-  if (word(plan, P_OPTIMIZER) == 0) {
-    sgd<T>(parameters, gradients, <usize>word(plan, P_STATE1), length, <f64>batchSize, float(floats, F_MOMENTUM), rate);
+  if (word(plan, P_OPTIMIZER) != 0) {
+    // adam's β1ᵗ and β2ᵗ by repeated multiplication, once per update.
+    let beta1Power = float(floats, F_BETA1_POWER);
+    let beta2Power = float(floats, F_BETA2_POWER);
+    let powerUpdate = <i32>float(floats, F_POWER_UPDATE);
+    while (powerUpdate < update) {
+      beta1Power *= float(floats, F_BETA1);
+      beta2Power *= float(floats, F_BETA2);
+      powerUpdate++;
+    }
+    setFloat(floats, F_BETA1_POWER, beta1Power);
+    setFloat(floats, F_BETA2_POWER, beta2Power);
+    setFloat(floats, F_POWER_UPDATE, <f64>powerUpdate);
+  }
+  const batch = <f64>batchSize;
+  if (word(plan, P_REGULARIZE) == 0) {
+    stepPiece<T>(plan, floats, parameters, gradients, word(plan, P_BLOCK_LENGTH), batch, 0, 0);
     return;
   }
-  const beta1 = float(floats, F_BETA1);
-  const beta2 = float(floats, F_BETA2);
-  let beta1Power = float(floats, F_BETA1_POWER);
-  let beta2Power = float(floats, F_BETA2_POWER);
-  let powerUpdate = <i32>float(floats, F_POWER_UPDATE);
-  while (powerUpdate < update) {
-    beta1Power *= beta1;
-    beta2Power *= beta2;
-    powerUpdate++;
+  const l1 = float(floats, F_L1), l2 = float(floats, F_L2);
+  const L = word(plan, P_LAYERS);
+  for (let k = 1; k <= L; k++) {
+    const units = layer(plan, k, L_SIZE);
+    stepPiece<T>(plan, floats, <usize>layer(plan, k, L_WEIGHTS), <usize>layer(plan, k, L_WEIGHT_GRADIENTS), units * layer(plan, k - 1, L_SIZE), batch, l1, l2);
+    stepPiece<T>(plan, floats, <usize>layer(plan, k, L_BIASES), <usize>layer(plan, k, L_BIAS_GRADIENTS), units, batch, 0, 0);
   }
-  setFloat(floats, F_BETA1_POWER, beta1Power);
-  setFloat(floats, F_BETA2_POWER, beta2Power);
-  setFloat(floats, F_POWER_UPDATE, <f64>powerUpdate);
-  const epsilon = float(floats, F_EPSILON);
-  const m = <usize>word(plan, P_STATE1), v = <usize>word(plan, P_STATE2);
-  if (sizeof<T>() == 4) adam_f32(parameters, gradients, m, v, length, <f64>batchSize, beta1, 1 - beta1, beta2, 1 - beta2, rate, epsilon, 1 - beta1Power, 1 - beta2Power);
-  else adam_f64(parameters, gradients, m, v, length, <f64>batchSize, beta1, 1 - beta1, beta2, 1 - beta2, rate, epsilon, 1 - beta1Power, 1 - beta2Power);
+}
+
+/**
+ * The optimizer's pass over `length` parameters from `theta` (their gradient sums at `gradient`, their state at
+ * the same offset in the state arrays), penalized with l1 or l2; adam's powers are the f64 block's.
+ */
+function stepPiece<T>(plan: usize, floats: usize, theta: usize, gradient: usize, length: i32, batch: f64, l1: f64, l2: f64): void {
+  const offset = theta - <usize>word(plan, P_PARAMETERS);
+  const state1 = <usize>word(plan, P_STATE1) + offset;
+  const rate = float(floats, F_RATE);
+  const penalty = l1 != 0 || l2 != 0;
+  if (word(plan, P_OPTIMIZER) == 0) {
+    const momentum = float(floats, F_MOMENTUM);
+    if (!penalty) sgd<T>(theta, gradient, state1, length, batch, momentum, rate);
+    else if (sizeof<T>() == 4) sgd_penalized_f32(theta, gradient, state1, length, batch, momentum, rate, l1, l2);
+    else sgd_penalized_f64(theta, gradient, state1, length, batch, momentum, rate, l1, l2);
+    return;
+  }
+  const state2 = <usize>word(plan, P_STATE2) + offset;
+  const beta1 = float(floats, F_BETA1), beta2 = float(floats, F_BETA2), epsilon = float(floats, F_EPSILON);
+  const c1 = 1 - float(floats, F_BETA1_POWER), c2 = 1 - float(floats, F_BETA2_POWER);
+  // 1 − β is formed here, in f64, as optimizers.ts forms it.
+  if (sizeof<T>() == 4) {
+    if (penalty) adam_penalized_f32(theta, gradient, state1, state2, length, batch, beta1, 1 - beta1, beta2, 1 - beta2, rate, epsilon, c1, c2, l1, l2);
+    else adam_f32(theta, gradient, state1, state2, length, batch, beta1, 1 - beta1, beta2, 1 - beta2, rate, epsilon, c1, c2);
+  } else if (penalty) adam_penalized_f64(theta, gradient, state1, state2, length, batch, beta1, 1 - beta1, beta2, 1 - beta2, rate, epsilon, c1, c2, l1, l2);
+  else adam_f64(theta, gradient, state1, state2, length, batch, beta1, 1 - beta1, beta2, 1 - beta2, rate, epsilon, c1, c2);
 }
 
 /** ΔW bookkeeping of an epoch's last update: W before it (as f64) into the ΔW buffers, or ΔW = W after − W before. */
@@ -559,6 +680,13 @@ function run<T>(plan: usize, floats: usize, maxBatches: i32, maxEpochs: i32): i3
   const validationCount = word(plan, P_VALIDATION_COUNT);
   const records = <usize>word(plan, P_RECORDS);
   const stopLoss = float(floats, F_STOP_LOSS);
+  const stopValidationLoss = float(floats, F_STOP_VALIDATION_LOSS);
+  const dropout = word(plan, P_DROPOUT) != 0;
+  const regularize = word(plan, P_REGULARIZE) != 0;
+  random0 = <u32>word(plan, P_RANDOM);
+  random1 = <u32>word(plan, P_RANDOM + 1);
+  random2 = <u32>word(plan, P_RANDOM + 2);
+  random3 = <u32>word(plan, P_RANDOM + 3);
   let cursor = word(plan, P_CURSOR);
   let updates = word(plan, P_UPDATES);
   let correct = word(plan, P_CORRECT);
@@ -573,7 +701,8 @@ function run<T>(plan: usize, floats: usize, maxBatches: i32, maxEpochs: i32): i3
     for (let chunk = start; chunk < end; chunk += capacity) {
       const columns = min(capacity, end - chunk);
       gather<T>(plan, inputs, targets, order, chunk, columns);
-      forward<T>(plan, columns);
+      if (dropout) drawMasks<T>(plan, columns);
+      forward<T>(plan, columns, true);
       for (let s = 0; s < columns; s++) {
         lossSum += lossAndDelta<T>(kind, activation, z, a, y, delta, units, columns, s);
         if (isCorrect<T>(classification, a, y, units, columns, s)) correct++;
@@ -600,18 +729,21 @@ function run<T>(plan: usize, floats: usize, maxBatches: i32, maxEpochs: i32): i3
     const column = <usize>EPOCHS_PER_CALL << 3;
     store<f64>(record, loss);
     store<f64>(record + column, <f64>correct / <f64>trainCount);
+    if (regularize) store<f64>(record + 4 * column, penaltyOf<T>(plan, floats));
+    let validationLoss: f64 = NaN;
     if (validationCount > 0) {
       const validationCorrect = evaluatePart<T>(
         plan, floats, <usize>word(plan, P_VALIDATION_INPUTS), <usize>word(plan, P_VALIDATION_TARGETS), validationCount,
       );
-      store<f64>(record + 2 * column, float(floats, F_EVALUATED_LOSS) / <f64>validationCount);
+      validationLoss = float(floats, F_EVALUATED_LOSS) / <f64>validationCount;
+      store<f64>(record + 2 * column, validationLoss);
       store<f64>(record + 3 * column, <f64>validationCorrect / <f64>validationCount);
     }
     epochs++;
     cursor = 0;
     epochLoss = 0;
     correct = 0;
-    if (!isFinite<f64>(loss) || loss < stopLoss) {
+    if (!isFinite<f64>(loss) || loss < stopLoss || validationLoss < stopValidationLoss) {
       status = STATUS_STOPPED;
       break;
     }
@@ -623,6 +755,10 @@ function run<T>(plan: usize, floats: usize, maxBatches: i32, maxEpochs: i32): i3
   setWord(plan, P_CORRECT, correct);
   setWord(plan, P_STATUS, status);
   setWord(plan, P_EPOCHS_DONE, epochs);
+  setWord(plan, P_RANDOM, <i32>random0);
+  setWord(plan, P_RANDOM + 1, <i32>random1);
+  setWord(plan, P_RANDOM + 2, <i32>random2);
+  setWord(plan, P_RANDOM + 3, <i32>random3);
   setFloat(floats, F_EPOCH_LOSS, epochLoss);
   return batches;
 }

@@ -284,21 +284,75 @@ export function transpose_f32(dst: usize, src: usize, rows: i32, cols: i32): voi
   return f64x2.promote_low_f32x4(narrowed);
 }
 
-/** sgd: g ← Σg / batch (stored back); v ← μv − ηg; θ ← θ + v. */
-export function sgd_f64(theta: usize, gradient: usize, velocity: usize, length: i32, batch: f64, momentum: f64, rate: f64): void {
-  const B = f64x2.splat(batch), M = f64x2.splat(momentum), R = f64x2.splat(rate);
+/**
+ * docs/language.md §7.2: a weight's gradient with the penalty, g + λ2·θ + λ1·sign(θ), a term whose weight is 0
+ * skipped (so a penalty of 0 is none), as nn/regularization.ts adds it: λ1·sign(θ) is λ1 − 0, 0 − λ1 or 0 − 0.
+ */
+// @ts-ignore: decorator
+@inline function penalized(g: v128, theta: v128, l1: f64, l2: f64, L1: v128, L2: v128): v128 {
+  let out = g;
+  if (l2 != 0) out = f64x2.add(out, f64x2.mul(L2, theta));
+  if (l1 != 0) {
+    const zero = f64x2.splat(0);
+    out = f64x2.add(out, f64x2.sub(v128.bitselect(L1, zero, f64x2.gt(theta, zero)), v128.bitselect(L1, zero, f64x2.lt(theta, zero))));
+  }
+  return out;
+}
+
+/** The scalar form of `penalized`. */
+// @ts-ignore: decorator
+@inline function penalizedScalar(g: f64, theta: f64, l1: f64, l2: f64): f64 {
+  let out = g;
+  if (l2 != 0) out += l2 * theta;
+  if (l1 != 0) out += theta > 0 ? l1 : theta < 0 ? -l1 : 0;
+  return out;
+}
+
+/**
+ * f32: the mean gradient of two elements, stored back rounded (the two lanes of `narrow`): with a penalty, the
+ * penalized mean, which the step then uses as stored; without, the unrounded mean, which the step uses as computed.
+ */
+// @ts-ignore: decorator
+@inline function meanGradient32(gradient: usize, theta: v128, B: v128, penalty: bool, l1: f64, l2: f64, L1: v128, L2: v128): v128 {
+  const g = f64x2.div(widen(gradient), B);
+  if (!penalty) {
+    store2(gradient, narrow(g));
+    return g;
+  }
+  const stored = narrow(penalized(g, theta, l1, l2, L1, L2));
+  store2(gradient, stored);
+  return rounded(stored);
+}
+
+/** The scalar form of meanGradient32, for a last odd element: the gradient to step on, stored back rounded. */
+// @ts-ignore: decorator
+@inline function meanGradientScalar32(gradient: usize, theta: f64, batch: f64, penalty: bool, l1: f64, l2: f64): f64 {
+  let g = <f64>load<f32>(gradient) / batch;
+  if (penalty) g = <f64><f32>penalizedScalar(g, theta, l1, l2);
+  store<f32>(gradient, <f32>g);
+  return g;
+}
+
+/**
+ * sgd: g ← Σg / batch (stored back); v ← μv − ηg; θ ← θ + v. With l1 or l2 (sgd_penalized), g is the
+ * penalized mean, stored and used as stored (nn/trainer.ts applyUpdate: the penalty pass, then the step with batch 1).
+ */
+// @ts-ignore: decorator
+@inline function sgd64(theta: usize, gradient: usize, velocity: usize, length: i32, batch: f64, momentum: f64, rate: f64, l1: f64, l2: f64): void {
+  const B = f64x2.splat(batch), M = f64x2.splat(momentum), R = f64x2.splat(rate), L1 = f64x2.splat(l1), L2 = f64x2.splat(l2);
   let i = 0;
   for (; i + 2 <= length; i += 2) {
     const at = <usize>i << 3;
-    const g = f64x2.div(v128.load(gradient + at), B);
+    const th = v128.load(theta + at);
+    const g = penalized(f64x2.div(v128.load(gradient + at), B), th, l1, l2, L1, L2);
     v128.store(gradient + at, g);
     const v = f64x2.sub(f64x2.mul(M, v128.load(velocity + at)), f64x2.mul(R, g));
     v128.store(velocity + at, v);
-    v128.store(theta + at, f64x2.add(v128.load(theta + at), v));
+    v128.store(theta + at, f64x2.add(th, v));
   }
   for (; i < length; i++) {
     const at = <usize>i << 3;
-    const g = load<f64>(gradient + at) / batch;
+    const g = penalizedScalar(load<f64>(gradient + at) / batch, load<f64>(theta + at), l1, l2);
     store<f64>(gradient + at, g);
     const v = momentum * load<f64>(velocity + at) - rate * g;
     store<f64>(velocity + at, v);
@@ -306,52 +360,72 @@ export function sgd_f64(theta: usize, gradient: usize, velocity: usize, length: 
   }
 }
 
-export function sgd_f32(theta: usize, gradient: usize, velocity: usize, length: i32, batch: f64, momentum: f64, rate: f64): void {
-  const B = f64x2.splat(batch), M = f64x2.splat(momentum), R = f64x2.splat(rate);
+// @ts-ignore: decorator
+@inline function sgd32(theta: usize, gradient: usize, velocity: usize, length: i32, batch: f64, momentum: f64, rate: f64, l1: f64, l2: f64): void {
+  const B = f64x2.splat(batch), M = f64x2.splat(momentum), R = f64x2.splat(rate), L1 = f64x2.splat(l1), L2 = f64x2.splat(l2);
+  const penalty = l1 != 0 || l2 != 0;
   let i = 0;
   for (; i + 2 <= length; i += 2) {
     const at = <usize>i << 2;
-    const g = f64x2.div(widen(gradient + at), B);
-    store2(gradient + at, narrow(g));
+    const th = widen(theta + at);
+    const g = meanGradient32(gradient + at, th, B, penalty, l1, l2, L1, L2);
     const v = narrow(f64x2.sub(f64x2.mul(M, widen(velocity + at)), f64x2.mul(R, g)));
     store2(velocity + at, v);
-    store2(theta + at, narrow(f64x2.add(widen(theta + at), rounded(v))));
+    store2(theta + at, narrow(f64x2.add(th, rounded(v))));
   }
   for (; i < length; i++) {
     const at = <usize>i << 2;
-    const g = <f64>load<f32>(gradient + at) / batch;
-    store<f32>(gradient + at, <f32>g);
+    const g = meanGradientScalar32(gradient + at, <f64>load<f32>(theta + at), batch, penalty, l1, l2);
     store<f32>(velocity + at, <f32>(momentum * <f64>load<f32>(velocity + at) - rate * g));
     store<f32>(theta + at, <f32>(<f64>load<f32>(theta + at) + <f64>load<f32>(velocity + at)));
   }
 }
 
+export function sgd_f64(theta: usize, gradient: usize, velocity: usize, length: i32, batch: f64, momentum: f64, rate: f64): void {
+  sgd64(theta, gradient, velocity, length, batch, momentum, rate, 0, 0);
+}
+
+export function sgd_f32(theta: usize, gradient: usize, velocity: usize, length: i32, batch: f64, momentum: f64, rate: f64): void {
+  sgd32(theta, gradient, velocity, length, batch, momentum, rate, 0, 0);
+}
+
+/** sgd on a layer's weights with `regularize` (docs/language.md §7.2): the penalty and the step in one pass. */
+export function sgd_penalized_f64(theta: usize, gradient: usize, velocity: usize, length: i32, batch: f64, momentum: f64, rate: f64, l1: f64, l2: f64): void {
+  sgd64(theta, gradient, velocity, length, batch, momentum, rate, l1, l2);
+}
+
+export function sgd_penalized_f32(theta: usize, gradient: usize, velocity: usize, length: i32, batch: f64, momentum: f64, rate: f64, l1: f64, l2: f64): void {
+  sgd32(theta, gradient, velocity, length, batch, momentum, rate, l1, l2);
+}
+
 /**
  * adam: g ← Σg / batch (stored back); m ← β1 m + (1 − β1) g; v ← β2 v + (1 − β2) g g;
- * θ ← θ − η (m / c1) / (√(v / c2) + ε), with m and v as stored.
+ * θ ← θ − η (m / c1) / (√(v / c2) + ε), with m and v as stored. With l1 or l2, g is the penalized mean, as sgd's.
  */
-export function adam_f64(
+// @ts-ignore: decorator
+@inline function adam64(
   theta: usize, gradient: usize, first: usize, second: usize, length: i32, batch: f64,
-  beta1: f64, oneMinusBeta1: f64, beta2: f64, oneMinusBeta2: f64, rate: f64, epsilon: f64, correction1: f64, correction2: f64,
+  beta1: f64, oneMinusBeta1: f64, beta2: f64, oneMinusBeta2: f64, rate: f64, epsilon: f64, correction1: f64, correction2: f64, l1: f64, l2: f64,
 ): void {
   const B = f64x2.splat(batch), B1 = f64x2.splat(beta1), C1 = f64x2.splat(oneMinusBeta1);
   const B2 = f64x2.splat(beta2), C2 = f64x2.splat(oneMinusBeta2), R = f64x2.splat(rate), E = f64x2.splat(epsilon);
-  const K1 = f64x2.splat(correction1), K2 = f64x2.splat(correction2);
+  const K1 = f64x2.splat(correction1), K2 = f64x2.splat(correction2), L1 = f64x2.splat(l1), L2 = f64x2.splat(l2);
   let i = 0;
   for (; i + 2 <= length; i += 2) {
     const at = <usize>i << 3;
-    const g = f64x2.div(v128.load(gradient + at), B);
+    const th = v128.load(theta + at);
+    const g = penalized(f64x2.div(v128.load(gradient + at), B), th, l1, l2, L1, L2);
     v128.store(gradient + at, g);
     const m = f64x2.add(f64x2.mul(B1, v128.load(first + at)), f64x2.mul(C1, g));
     v128.store(first + at, m);
     const v = f64x2.add(f64x2.mul(B2, v128.load(second + at)), f64x2.mul(f64x2.mul(C2, g), g));
     v128.store(second + at, v);
     const step = f64x2.div(f64x2.mul(R, f64x2.div(m, K1)), f64x2.add(f64x2.sqrt(f64x2.div(v, K2)), E));
-    v128.store(theta + at, f64x2.sub(v128.load(theta + at), step));
+    v128.store(theta + at, f64x2.sub(th, step));
   }
   for (; i < length; i++) {
     const at = <usize>i << 3;
-    const g = load<f64>(gradient + at) / batch;
+    const g = penalizedScalar(load<f64>(gradient + at) / batch, load<f64>(theta + at), l1, l2);
     store<f64>(gradient + at, g);
     const m = beta1 * load<f64>(first + at) + oneMinusBeta1 * g;
     store<f64>(first + at, m);
@@ -361,35 +435,65 @@ export function adam_f64(
   }
 }
 
-export function adam_f32(
+// @ts-ignore: decorator
+@inline function adam32(
   theta: usize, gradient: usize, first: usize, second: usize, length: i32, batch: f64,
-  beta1: f64, oneMinusBeta1: f64, beta2: f64, oneMinusBeta2: f64, rate: f64, epsilon: f64, correction1: f64, correction2: f64,
+  beta1: f64, oneMinusBeta1: f64, beta2: f64, oneMinusBeta2: f64, rate: f64, epsilon: f64, correction1: f64, correction2: f64, l1: f64, l2: f64,
 ): void {
   const B = f64x2.splat(batch), B1 = f64x2.splat(beta1), C1 = f64x2.splat(oneMinusBeta1);
   const B2 = f64x2.splat(beta2), C2 = f64x2.splat(oneMinusBeta2), R = f64x2.splat(rate), E = f64x2.splat(epsilon);
-  const K1 = f64x2.splat(correction1), K2 = f64x2.splat(correction2);
+  const K1 = f64x2.splat(correction1), K2 = f64x2.splat(correction2), L1 = f64x2.splat(l1), L2 = f64x2.splat(l2);
+  const penalty = l1 != 0 || l2 != 0;
   let i = 0;
   for (; i + 2 <= length; i += 2) {
     const at = <usize>i << 2;
-    const g = f64x2.div(widen(gradient + at), B);
-    store2(gradient + at, narrow(g));
+    const th = widen(theta + at);
+    const g = meanGradient32(gradient + at, th, B, penalty, l1, l2, L1, L2);
     const m = narrow(f64x2.add(f64x2.mul(B1, widen(first + at)), f64x2.mul(C1, g)));
     store2(first + at, m);
     const v = narrow(f64x2.add(f64x2.mul(B2, widen(second + at)), f64x2.mul(f64x2.mul(C2, g), g)));
     store2(second + at, v);
     const step = f64x2.div(f64x2.mul(R, f64x2.div(rounded(m), K1)), f64x2.add(f64x2.sqrt(f64x2.div(rounded(v), K2)), E));
-    store2(theta + at, narrow(f64x2.sub(widen(theta + at), step)));
+    store2(theta + at, narrow(f64x2.sub(th, step)));
   }
   for (; i < length; i++) {
     const at = <usize>i << 2;
-    const g = <f64>load<f32>(gradient + at) / batch;
-    store<f32>(gradient + at, <f32>g);
+    const g = meanGradientScalar32(gradient + at, <f64>load<f32>(theta + at), batch, penalty, l1, l2);
     store<f32>(first + at, <f32>(beta1 * <f64>load<f32>(first + at) + oneMinusBeta1 * g));
     store<f32>(second + at, <f32>(beta2 * <f64>load<f32>(second + at) + oneMinusBeta2 * g * g));
     const m = <f64>load<f32>(first + at);
     const v = <f64>load<f32>(second + at);
     store<f32>(theta + at, <f32>(<f64>load<f32>(theta + at) - (rate * (m / correction1)) / (Math.sqrt(v / correction2) + epsilon)));
   }
+}
+
+export function adam_f64(
+  theta: usize, gradient: usize, first: usize, second: usize, length: i32, batch: f64,
+  beta1: f64, oneMinusBeta1: f64, beta2: f64, oneMinusBeta2: f64, rate: f64, epsilon: f64, correction1: f64, correction2: f64,
+): void {
+  adam64(theta, gradient, first, second, length, batch, beta1, oneMinusBeta1, beta2, oneMinusBeta2, rate, epsilon, correction1, correction2, 0, 0);
+}
+
+export function adam_f32(
+  theta: usize, gradient: usize, first: usize, second: usize, length: i32, batch: f64,
+  beta1: f64, oneMinusBeta1: f64, beta2: f64, oneMinusBeta2: f64, rate: f64, epsilon: f64, correction1: f64, correction2: f64,
+): void {
+  adam32(theta, gradient, first, second, length, batch, beta1, oneMinusBeta1, beta2, oneMinusBeta2, rate, epsilon, correction1, correction2, 0, 0);
+}
+
+/** adam on a layer's weights with `regularize` (docs/language.md §7.2): the penalty and the step in one pass. */
+export function adam_penalized_f64(
+  theta: usize, gradient: usize, first: usize, second: usize, length: i32, batch: f64,
+  beta1: f64, oneMinusBeta1: f64, beta2: f64, oneMinusBeta2: f64, rate: f64, epsilon: f64, correction1: f64, correction2: f64, l1: f64, l2: f64,
+): void {
+  adam64(theta, gradient, first, second, length, batch, beta1, oneMinusBeta1, beta2, oneMinusBeta2, rate, epsilon, correction1, correction2, l1, l2);
+}
+
+export function adam_penalized_f32(
+  theta: usize, gradient: usize, first: usize, second: usize, length: i32, batch: f64,
+  beta1: f64, oneMinusBeta1: f64, beta2: f64, oneMinusBeta2: f64, rate: f64, epsilon: f64, correction1: f64, correction2: f64, l1: f64, l2: f64,
+): void {
+  adam32(theta, gradient, first, second, length, batch, beta1, oneMinusBeta1, beta2, oneMinusBeta2, rate, epsilon, correction1, correction2, l1, l2);
 }
 
 // ---- whole batches ------------------------------------------------------------
