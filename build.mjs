@@ -25,6 +25,8 @@ const builds = [
   { entryPoints: { client: 'client/src/extension.ts' }, external: ['vscode'] },
   { entryPoints: { server: 'server/src/main.ts' } },
   { entryPoints: { worker: 'server/src/training/worker.ts' } },
+  // The data worker: reads data files and draws generated sets off the LSP thread.
+  { entryPoints: { loader: 'server/src/loading/worker.ts' } },
   // `nn`: a launcher, and the program it runs with its code cache (server/src/codeCache.ts).
   { entryPoints: { cli: 'server/src/cliLauncher.ts' }, banner: { js: '#!/usr/bin/env node' } },
   { entryPoints: { nn: 'server/src/cli.ts' } },

@@ -34,7 +34,7 @@ describe('control characters are shown, not obeyed', () => {
     expect(run.stdout).not.toMatch(CONTROL);
     expect(run.stdout.split('\n')).toEqual([
       "hostile.nn:5:1: error: hostile.csv line 3: '\\u001b]0;pwned' in column 'a' is not a number (and 2 more values like it)",
-      "hostile.nn:6:1: error: second.csv line 2: 'x' in column 'b' is not a number",
+      "hostile.nn:6:1: error: second.csv line 2: 'x' in column 'b' is not a number; its values are words: for class labels, write 'target b onehot'",
       '',
     ]);
   });
@@ -53,7 +53,9 @@ describe('control characters are shown, not obeyed', () => {
     const run = nn('train', 'json.nn', '--json');
     expect(run.status).toBe(1);
     expect(run.stdout).not.toMatch(CONTROL);
-    expect(JSON.parse(run.stdout).problems[0].message).toBe("json.csv line 2: '\\u009b31m\\u001b[0m' in column 'a' is not a number");
+    expect(JSON.parse(run.stdout).problems[0].message).toBe(
+      "json.csv line 2: '\\u009b31m\\u001b[0m' in column 'a' is not a number; its values are words: to use them as categories, add 'encode a onehot'",
+    );
   });
 });
 

@@ -1,6 +1,8 @@
 // The DataStore a check is given: reuse within one store, nothing shared between stores, nothing kept without one, and every section held to its limits.
 
 import { describe, expect, it } from 'vitest';
+import { textSource, type CsvRequest } from '../../server/src/data/csv';
+import { csvKey, loadNow, type DataFile } from '../../server/src/data/load';
 import { DataStore } from '../../server/src/data/store';
 import { check, DEFAULT_MAX_DATA_CELLS, DEFAULT_MAX_PARAMETERS, type CheckOptions, type CheckResult } from '../../server/src/language';
 import type { Dataset } from '../../server/src/language/model';
@@ -43,6 +45,11 @@ function options(store: DataStore | undefined, reads: string[] = []): CheckOptio
     store,
   };
 }
+
+const REQUEST: CsvRequest = {
+  name: 'd', fileLabel: 'a.csv', header: true, separator: ',', inputs: null, target: null,
+  onehot: false, encode: null, missing: null, normalize: null, maxDataCells: 1000,
+};
 
 const sets = (result: CheckResult): Dataset[] => ['inline', 'csv', 'drawn'].map((name) => result.datasets.get(name)!);
 
@@ -95,35 +102,66 @@ describe('DataStore', () => {
     });
   });
 
-  it('keeps a file by path, size and modification time, and reads it again when one of them changes or files changed', () => {
+  it('keeps a file’s load by path, size and modification time, and reads it again when one of them changes or files changed', () => {
     const store = new DataStore();
-    const reads: string[] = [];
-    const read = (text: string) => () => (reads.push(text), text);
-    const file = { path: '/w/a.csv', size: 4, mtimeMs: 1 };
-    expect(store.fileText(file, read('one'))).toBe('one');
-    expect(store.fileText({ ...file }, read('two'))).toBe('one');
-    expect(store.fileText({ ...file, mtimeMs: 2 }, read('three'))).toBe('three');
-    expect(store.fileText({ ...file, size: 5 }, read('four'))).toBe('four');
+    const loader = loadNow(store);
+    const reads: number[] = [];
+    const file = (size: number, mtimeMs: number): DataFile => ({ file: { path: '/w/a.csv', size, mtimeMs }, open: () => (reads.push(mtimeMs), textSource('a,y\n1,0\n')) });
+    loader.csv(REQUEST, file(8, 1));
+    loader.csv(REQUEST, file(8, 1));
+    loader.csv(REQUEST, file(8, 2));
+    loader.csv(REQUEST, file(9, 2));
     store.forgetFiles();
-    expect(store.fileText(file, read('five'))).toBe('five');
-    expect(reads).toEqual(['one', 'three', 'four', 'five']);
+    loader.csv(REQUEST, file(9, 2));
+    expect(reads).toEqual([1, 2, 2, 2]);
+    // Another request of the same file (another data block) is another load.
+    loader.csv({ ...REQUEST, header: false }, file(9, 2));
+    expect(reads).toEqual([1, 2, 2, 2, 2]);
   });
 
-  it('keeps a weights file\'s bytes by its version beside the texts, and what was read from those bytes for as long as it keeps them', () => {
+  it('keeps one version of a file: a newer one pushes out the older, unless an open document still shows it', () => {
+    const store = new DataStore();
+    const file = (mtimeMs: number): DataFile => ({ file: { path: '/w/a.csv', size: 8, mtimeMs }, open: () => textSource('a,y\n1,0\n') });
+    const loader = loadNow(store);
+    for (let version = 1; version <= 20; version++) loader.csv(REQUEST, file(version));
+    expect(store.usage().loads.entries).toBe(1);
+    store.retain('doc', [csvKey(REQUEST, file(20))]);
+    loader.csv(REQUEST, file(21));
+    expect(store.usage().loads).toMatchObject({ entries: 2, pinned: 1 });
+    store.release('doc');
+    loader.csv(REQUEST, file(22));
+    expect(store.usage().loads.entries).toBe(1);
+  });
+
+  it('holds loads to their bytes, least recently used first, but never evicts what an owner retains', () => {
+    const store = new DataStore({ loadBytes: 100 });
+    const put = (key: string, rows: number) => store.putLoad(key, { kind: 'generated', dataset: dataset(rows, key) });
+    put('a', 3); // 48 bytes
+    put('b', 3);
+    store.retain('doc', ['a']);
+    put('c', 3); // 144 bytes: b, the oldest not retained, goes
+    expect(store.load('a')).toBeDefined();
+    expect(store.load('b')).toBeUndefined();
+    expect(store.load('c')).toBeDefined();
+    put('d', 10); // 160 bytes alone: over, but the newest stays; c goes, a is retained
+    expect(['a', 'c', 'd'].map((key) => store.load(key) !== undefined)).toEqual([true, false, true]);
+    store.release('doc');
+    put('e', 1);
+    expect(store.load('a')).toBeUndefined();
+  });
+
+  it('keeps a weights file\'s bytes by its version, and what was read from those bytes for as long as it keeps them', () => {
     const store = new DataStore({ fileBytes: 10 });
     const file = { path: '/w/w.safetensors', size: 4, mtimeMs: 1 };
     const bytes = store.fileBytes(file, () => Uint8Array.of(1, 2, 3, 4));
     expect(store.fileBytes({ ...file }, () => Uint8Array.of(9))).toBe(bytes);
-    // The same path as a text is another entry: bytes never come back as a string, nor the other way.
-    expect(store.fileText(file, () => 'text')).toBe('text');
-    expect(store.fileBytes(file, () => Uint8Array.of(9))).toBe(bytes);
     let parses = 0;
     const parse = () => ({ parsed: ++parses });
     expect(store.parsedBytes(bytes, 'net 2 2', parse)).toEqual({ parsed: 1 });
     expect(store.parsedBytes(bytes, 'net 2 2', parse)).toEqual({ parsed: 1 });
     expect(store.parsedBytes(bytes, 'wide 3 2', parse)).toEqual({ parsed: 2 });
     expect(store.parsedBytes(Uint8Array.of(1, 2, 3, 4), 'net 2 2', parse)).toEqual({ parsed: 3 });
-    // Bytes count against the files' limit like texts: 4 + 4 + 4 bytes > 10, the least recent goes.
+    // Bytes count against the files' limit: 4 + 4 bytes with another file's and 10 at most, the least recent goes.
     store.fileBytes({ ...file, path: '/w/other' }, () => Uint8Array.of(5, 6, 7, 8));
     expect(store.usage().files.bytes).toBeLessThanOrEqual(10);
     let digests = 0;
@@ -133,21 +171,9 @@ describe('DataStore', () => {
     expect(store.weightsDigest([{}], () => `d${++digests}`)).toBe('d2');
   });
 
-  it('holds file texts to their bytes, least recently used first', () => {
-    const store = new DataStore({ fileBytes: 10 });
-    const file = (path: string, size: number) => ({ path, size, mtimeMs: 0 });
-    store.fileText(file('a', 4), () => 'aaaa');
-    store.fileText(file('b', 4), () => 'bbbb');
-    store.fileText(file('a', 4), () => 'not read'); // a is now the most recent
-    store.fileText(file('c', 4), () => 'cccc'); // 12 bytes: b, the least recent, goes
-    expect(store.usage().files).toEqual({ entries: 2, bytes: 8 });
-    expect(store.fileText(file('a', 4), () => 'read again')).toBe('aaaa');
-    expect(store.fileText(file('b', 4), () => 'read again')).toBe('read again');
-  });
-
   it('holds declarations’ data sets to their numbers, and refuses one that would take a quarter of them', () => {
     const store = new DataStore({ declarationCells: 100 });
-    const entry = (set: Dataset) => ({ kind: 'inline' as const, dataset: set, targetRange: { min: 0, max: 0 }, maxRow: null, path: null, fileText: null, maxDataCells: 1000 });
+    const entry = (set: Dataset) => ({ kind: 'inline' as const, dataset: set, targetRange: { min: 0, max: 0 }, maxRow: null, maxDataCells: 1000 });
     store.rememberDeclaredDataset('big', entry(dataset(13))); // 26 numbers: more than a quarter
     expect(store.declaredDataset('big', () => true)).toBeNull();
     for (const name of ['a', 'b', 'c', 'd', 'e']) store.rememberDeclaredDataset(name, entry(dataset(12, name))); // 24 each
@@ -158,32 +184,13 @@ describe('DataStore', () => {
     expect(store.declaredDataset('e', () => false)).toBeNull();
   });
 
-  it('keeps generated sets up to the sample limit, and parsed CSVs up to the text limit', () => {
-    const store = new DataStore({ generatedSamples: 10, csvChars: 8 });
-    const args = { name: 'g', generator: 'xor' as const, noise: 0, seed: 1 };
-    let draws = 0;
-    const draw = (rows: number) => () => (draws++, dataset(rows));
-    store.generated({ ...args, samples: 10 }, draw(10));
-    store.generated({ ...args, samples: 10 }, draw(10));
-    store.generated({ ...args, samples: 11 }, draw(11));
-    store.generated({ ...args, samples: 11 }, draw(11));
-    expect(draws).toBe(3);
-    let parses = 0;
-    const parse = () => (parses++, { records: [], lines: [], error: null });
-    store.parsedCsv('/p', 'a,y\n1,0\n', parse);
-    store.parsedCsv('/p', 'a,y\n1,0\n', parse);
-    store.parsedCsv('/p', 'a,y\n1,0\n2,0\n', parse);
-    store.parsedCsv('/p', 'a,y\n1,0\n2,0\n', parse);
-    expect(parses).toBe(3);
-    expect(store.usage().csv).toEqual({ entries: 1, chars: 8 });
-  });
-
   it('holds every section to its number of entries', () => {
-    const store = new DataStore({ digestEntries: 3, generatedEntries: 2 });
+    const store = new DataStore({ digestEntries: 3, loadEntries: 2 });
+    const loader = loadNow(store);
     for (let i = 0; i < 5; i++) store.digestOfStrings([`part ${i}`], () => `hex ${i}`);
-    for (let seed = 0; seed < 5; seed++) store.generated({ name: 'g', generator: 'xor', samples: 4, noise: 0, seed }, () => dataset(4));
+    for (let seed = 0; seed < 5; seed++) loader.generated({ name: 'g', generator: 'xor', samples: 4, noise: 0, seed });
     expect(store.usage().digests.entries).toBe(3);
-    expect(store.usage().generated).toEqual({ entries: 2, samples: 8 });
+    expect(store.usage().loads).toEqual({ entries: 2, bytes: 2 * 4 * 3 * 8, pinned: 0 });
     expect(store.digestOfStrings(['part 4'], () => 'recomputed')).toBe('hex 4');
     expect(store.digestOfStrings(['part 0'], () => 'recomputed')).toBe('recomputed');
   });

@@ -7,7 +7,7 @@ import { defaultExportPath } from '../../server/src/export/formats';
 import { exportDocument, type ExportDocument } from '../../server/src/export/json';
 import { Trainer } from '../../server/src/nn/trainer';
 import { checkedWithoutErrors } from '../support/check';
-import { AND_GATE, FLOWERS as FLOWERS_20, FLOWERS_CSV as FLOWERS_CSV_12, inF32, REGRESSION, XOR_EXAMPLE as XOR } from '../support/specs';
+import { AND_GATE, FLOWERS as FLOWERS_20, FLOWERS_CSV as FLOWERS_CSV_12, HOUSES, HOUSES_CSV, inF32, REGRESSION, XOR_EXAMPLE as XOR } from '../support/specs';
 import { tempDir } from '../support/temp';
 
 /** The shared flowers spec without a held-out part, on the CSV's first 9 rows (so the fitted normalization is easy to check). */
@@ -142,6 +142,22 @@ describe('nn export --format json', () => {
     // The xor run meets `stop when loss < 0.001` long before 20000 epochs.
     expect(xor.training.epochs).toBeLessThan(20000);
     expect(xor.training.finalLoss).toBeLessThan(0.0011);
+  });
+
+  it('lists an encoded column’s categories and the fill of missing inputs, and writes neither for a file without them', () => {
+    const { dir } = workspace(HOUSES);
+    writeFileSync(join(dir, 'houses.csv'), HOUSES_CSV);
+    const doc = JSON.parse(run(['spec.nn', '--run', '1', '--format', 'json'], dir).stdout) as ExportDocument;
+    expect(doc.inputs).toEqual(['area', 'district=north', 'district=south', 'district=east', 'rooms']);
+    expect(doc.encoding).toEqual([{ column: 'district', categories: ['north', 'south', 'east'], first: 1 }]);
+    expect(doc.missing?.kind).toBe('mean');
+    expect(doc.missing?.fill).toHaveLength(5);
+    // The fill is the mean over the training part: not over every row, and not over the held-out ones.
+    const houses = checkedWithoutErrors(HOUSES, dir).runs[0];
+    const trainer = new Trainer(houses.network, houses.data, houses.settings);
+    expect(doc.missing?.fill).toEqual(trainer.missingMeans);
+    const xor = JSON.parse(run(['spec.nn', '--run', '1', '--format', 'json'], workspace(XOR).dir).stdout) as Record<string, unknown>;
+    expect('encoding' in xor || 'missing' in xor).toBe(false);
   });
 
   it('numbers round-trip exactly and matrices read one unit per line', () => {

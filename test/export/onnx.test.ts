@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { ExportError } from '../../server/src/export/json';
 import { ONNX_IR_VERSION, ONNX_OPSET, onnxModel } from '../../server/src/export/onnx';
 import schemaText from '../../server/src/export/onnx/onnx.proto?raw';
-import { DEEP, FLOWERS, FLOWERS_CSV, inF32, REGRESSION, XOR_EXAMPLE } from '../support/specs';
+import { DEEP, FLOWERS, FLOWERS_CSV, HOUSES, HOUSES_CSV, inF32, REGRESSION, XOR_EXAMPLE } from '../support/specs';
 import { dataRows, trainedRun } from './helpers';
 
 const CIRCLE = `network ring {
@@ -90,6 +90,25 @@ describe('nn export --format onnx', () => {
       }
     });
     expect(worst).toBeLessThanOrEqual(tolerance);
+    session.release();
+  });
+
+  it('takes raw rows with NaN for a missing value: it fills them as the trainer did (missing mean) before normalizing, and lists the categories', async () => {
+    const { run, trainer, result } = trainedRun(HOUSES, { 'houses.csv': HOUSES_CSV });
+    const bytes = onnxModel(run, result);
+    const model = decode(bytes);
+    expect(ops(model)).toEqual(['IsNaN', 'Where', 'Sub', 'Div', 'Gemm', 'Tanh', 'Gemm']);
+    const metadata = Object.fromEntries(model.metadata_props.map((p) => [p.key, p.value]));
+    expect(JSON.parse(metadata.encoding)).toEqual([{ column: 'district', categories: ['north', 'south', 'east'], first: 1 }]);
+    expect(JSON.parse(metadata.missing)).toEqual({ kind: 'mean', fill: result.missingMeans });
+    const session = await InferenceSession.create(bytes);
+    const rows = dataRows(run);
+    expect(rows.some((x) => x.some(Number.isNaN))).toBe(true);
+    const { output } = await session.run({ input: new Tensor('float64', Float64Array.from(rows.flat()), [rows.length, 5]) });
+    rows.forEach((x, r) => {
+      const filled = x.map((v, c) => (Number.isNaN(v) ? result.missingMeans![c] : v));
+      expect(Number(output.data[r])).toBeCloseTo(trainer.predict(filled)[0], 12);
+    });
     session.release();
   });
 

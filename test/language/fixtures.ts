@@ -18,7 +18,8 @@
 
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { DEFAULT_MAX_DATA_CELLS, DEFAULT_MAX_PARAMETERS, type CheckOptions, type CheckResult } from '../../server/src/language';
+import { readDataFile } from '../../server/src/cli/check';
+import { DEFAULT_MAX_DATA_CELLS, DEFAULT_MAX_PARAMETERS, type CheckOptions, type CheckResult, type ReadFile } from '../../server/src/language';
 import { LineIndex } from '../../server/src/language/positions';
 import { echo } from '../../server/src/language/wording';
 
@@ -30,17 +31,8 @@ export interface Fixture {
   runs: number | null;
 }
 
-export function nodeReadFile(file: string): { text: string } | { error: string; missing?: boolean } {
-  try {
-    return { text: readFileSync(file, 'utf8') };
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') return { error: 'no such file', missing: true };
-    if (code === 'EISDIR') return { error: 'it is a folder, not a file' };
-    if (code === 'EACCES') return { error: 'permission denied' };
-    return { error: String((error as Error).message) };
-  }
-}
+/** Data files as the command line finds them: streamed from disk by the loader, with the folder's names when one is missing. */
+export const nodeReadFile: ReadFile = readDataFile;
 
 /** The bytes of a weights file, with the messages nodeReadFile gives. */
 export function nodeReadBytes(file: string): { bytes: Uint8Array } | { error: string; missing?: boolean } {

@@ -17,7 +17,10 @@ data rows {
 data csv from "c.csv" {
   header yes
   target "y" onehot
-  inputs a..b 3
+  inputs a..b 3 city
+  encode city onehot
+  missing mean
+  separator ";"
 }
 data gen = spiral(samples  40, noise 0.1)
 train xor on rows {
@@ -79,6 +82,13 @@ describe('nodeAt', () => {
     ['in|puts a..b', 'inputs', 'data file inputs'],
     ['a.|.b', 'range', 'data file inputs range'],
     ['a..|b', 'word', 'data file inputs range word'],
+    ['enc|ode city', 'encode', 'data file encode'],
+    ['encode ci|ty', 'word', 'data file encode range word'],
+    ['city on|ehot', 'encode', 'data file encode'],
+    ['miss|ing mean', 'missing', 'data file missing'],
+    ['missing me|an', 'word', 'data file missing word'],
+    ['separ|ator', 'separator', 'data file separator'],
+    ['separator "|;"', 'string', 'data file separator string'],
     ['gen |= spiral', 'generated', 'data generated'],
     ['spi|ral(', 'word', 'data generated word'],
     ['samples | 40', 'argument', 'data generated argument'],
@@ -162,7 +172,7 @@ describe('children and walk', () => {
     const source = children(csv)[1];
     expect(source.kind).toBe('file');
     // Written header, target, inputs: the fields are inputs, target, …, header.
-    expect(children(source).map((n) => n.kind)).toEqual(['string', 'header', 'target', 'inputs']);
+    expect(children(source).map((n) => n.kind)).toEqual(['string', 'header', 'target', 'inputs', 'encode', 'missing', 'separator']);
     const row = nodeAt(file, offsetOf('0 1 -|> 1'))!;
     expect(children(row).map((n) => SPEC.slice(n.span.start, n.span.end))).toEqual(['0', '1', '1']);
   });

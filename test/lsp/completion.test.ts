@@ -1,10 +1,10 @@
 // Completion offers exactly the words valid at the cursor `$0`, each with its documentation.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { InsertTextFormat, MarkupKind } from 'vscode-languageserver';
 import type { CompletionItem, MarkupContent } from 'vscode-languageserver';
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { completion } from '../../server/src/lsp/completion';
+import { completion, fileNameCompletion } from '../../server/src/lsp/completion';
 import { tempDir } from '../support/temp';
 import { fixture, textOf, URI } from './harness';
 
@@ -75,12 +75,15 @@ describe('completion', () => {
     ['normalize in inline data', 'data d {\n  0 -> 1\n  $0\n}', ['normalize']],
     ['methods after normalize', 'data d {\n  normalize $0\n}', ['minmax', 'zscore']],
     ['nothing inside a comment', 'network n {\n  # layer $0\n}', []],
-    ['file statements', 'data d from "d.csv" {\n  $0\n}', ['inputs', 'target', 'normalize', 'header']],
+    ['file statements', 'data d from "d.csv" {\n  $0\n}', ['inputs', 'target', 'encode', 'missing', 'separator', 'normalize', 'header']],
+    ['file statements not yet written', 'data d from "d.csv" {\n  missing drop\n  separator ";"\n  $0\n}', ['inputs', 'target', 'encode', 'normalize', 'header']],
     ['header values', 'data d from "d.csv" {\n  header $0\n}', ['yes', 'no']],
+    ['missing values', 'data d from "d.csv" {\n  missing $0\n}', ['drop', 'mean']],
+    ['separators', 'data d from "d.csv" {\n  separator $0\n}', ['";"', '"\\t"', '","']],
     // The statement on the cursor's line is the one being written: it is offered again.
     ['the statement being rewritten, at the start of its line', `${NET}train xor on table {\n  loss mse\n  $0optimizer sgd rate 0.5\n  epochs 100\n}`, ['optimizer', 'batch', 'seed', 'stop', 'validate', 'precision', 'regularize', 'schedule', 'patience', 'start', 'expect']],
     ['the input being rewritten', 'network n {\n  $0input 2\n  layer h 4 tanh\n}', ['input', 'layer', 'layer (snippet)']],
-    ['a file statement being rewritten', 'data d from "d.csv" {\n  $0target y\n}', ['inputs', 'target', 'normalize', 'header']],
+    ['a file statement being rewritten', 'data d from "d.csv" {\n  $0target y\n}', ['inputs', 'target', 'encode', 'missing', 'separator', 'normalize', 'header']],
     ['normalize being rewritten', 'data d {\n  $0normalize zscore\n  0 -> 1\n}', ['normalize']],
   ])('%s', (_, spec, expected) => check(spec, expected));
 
@@ -114,6 +117,14 @@ describe('the train block snippet', () => {
     ]);
     // Columns already named on the line are not offered again; after the target's columns, onehot.
     expect(labels('data d from "d.csv" {\n  target label $0\n}').map(([l]) => l)).toEqual(['a', 'b c', 'say "hi"', 'onehot']);
+    // The columns to encode, then onehot.
+    expect(labels('data d from "d.csv" {\n  encode $0\n}').map(([l]) => l)).toEqual(['a', 'b c', 'say "hi"', 'label']);
+    expect(labels('data d from "d.csv" {\n  encode a $0\n}').map(([l]) => l)).toEqual(['b c', 'say "hi"', 'label', 'onehot']);
+  });
+
+  it('reads the header of a file with another separator by it', () => {
+    const files = { '/work/d.csv': 'a;b;label\n1;2;x\n' };
+    expect(items('data d from "d.csv" {\n  separator ";"\n  inputs $0\n}', files).list.map((i) => i.label)).toEqual(['a', 'b', 'label']);
   });
 
   it('offers no names for a CSV without a header, nor for a file that cannot be read', () => {
@@ -216,5 +227,42 @@ describe('completion of given weights (docs/language.md §7.1)', () => {
     expect(typed.map((i) => i.label)).toContain('runs/xor.run1.safetensors');
     expect(typed[0].textEdit).toMatchObject({ range: { start: { character: 23 }, end: { character: 26 } } });
     expect(at('weights w for xor from ', false)).toEqual([]);
+  });
+});
+
+describe('file names inside from "…"', () => {
+  /** A state of `spec` saved in a real folder holding `files` (names; a trailing / makes a folder). */
+  function inFolder(spec: string, names: string[]) {
+    const root = tempDir('nn-files-');
+    for (const name of names) {
+      if (name.endsWith('/')) mkdirSync(join(root, name), { recursive: true });
+      else writeFileSync(join(root, name), 'a,b\n1,2\n');
+    }
+    const { state, offset } = fixture(spec);
+    const specPath = join(root, 'spec.nn');
+    const options = { ...state.checkOptions!, specPath, allowedRoot: root };
+    return { state: { ...state, checkOptions: options }, offset, root };
+  }
+  const complete = (spec: string, names: string[]) => {
+    const { state, offset } = inFolder(spec, names);
+    return fileNameCompletion(state, offset)!.map((item) => [item.label, item.textEdit && 'range' in item.textEdit ? textOf(state, item.textEdit.range) : null]);
+  };
+
+  it('offers the data files and folders beside the spec, replacing the name typed so far', () => {
+    expect(complete('data d from "ir$0', ['iris.csv', 'notes.md', 'tabs.tsv', 'sub/', '.hidden.csv'])).toEqual([
+      ['iris.csv', 'ir'],
+      ['tabs.tsv', 'ir'],
+      ['sub/', 'ir'],
+    ]);
+  });
+
+  it('goes into the folder the typed path names, and not out of the workspace', () => {
+    expect(complete('data d from "sub/x$0"', ['sub/', 'sub/inner.csv'])).toEqual([['inner.csv', 'x']]);
+    expect(complete('data d from "../$0', ['iris.csv'])).toEqual([]);
+  });
+
+  it('is not asked for outside the string of a from', () => {
+    const { state, offset } = inFolder('data d from "iris.csv" $0', ['iris.csv']);
+    expect(fileNameCompletion(state, offset)).toBeNull();
   });
 });

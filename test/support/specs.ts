@@ -181,6 +181,45 @@ train deep on table {
 }
 `;
 
+/** Houses with a word-valued column (district) and missing values (docs/language.md §7.6). */
+export const HOUSES_CSV = `area,district,rooms,price
+52,north,2,210
+75,south,3,260
+NA,north,2,200
+110,east,4,390
+64,south,,240
+88,east,3,330
+47,north,1,185
+95,south,4,
+71,?,3,270
+120,east,5,420
+58,north,2,215
+83,south,3,300
+`;
+
+export const HOUSES = `network price {
+  input 5
+  layer hidden 4 tanh
+  layer out 1 linear
+}
+
+data houses from "houses.csv" {
+  inputs area district rooms
+  target price
+  encode district onehot
+  missing mean
+  normalize zscore
+}
+
+train price on houses {
+  optimizer adam rate 0.05
+  epochs 300
+  batch 4
+  validate 20%
+  seed 3
+}
+`;
+
 /** XOR's network and table with `count` train blocks, each a run of its own (seeds 1, 2, …), of `epochs` epochs. */
 export function manyXorRuns(count: number, epochs: number): string {
   const blocks = Array.from({ length: count }, (_, i) => `train xor on xor_table {\n  optimizer sgd rate 0.5\n  epochs ${epochs}\n  seed ${i + 1}\n}\n`);

@@ -5,7 +5,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { Trainer } from '../../server/src/nn/trainer';
 import type { ExportDocument } from '../../server/src/export/json';
 import { exportRun, jsonLines, PYTHON, relativeError, runsOf, runWithDeadline, TORCHRUN, workspace } from './helpers';
-import { AND_GATE, FLOWERS, FLOWERS_CSV, REGRESSION as REGRESSION_6, withF32Run, XOR_EXAMPLE as XOR } from '../support/specs';
+import { AND_GATE, FLOWERS, FLOWERS_CSV, HOUSES, HOUSES_CSV, REGRESSION as REGRESSION_6, withF32Run, XOR_EXAMPLE as XOR } from '../support/specs';
 
 /** The shared regression with three more rows, a quarter of them held out. */
 const REGRESSION = REGRESSION_6.replace('  6 60 -> 3.1\n', '  6 60 -> 3.1\n  7 70 -> 3.3\n  8 55 -> 4.1\n  9 90 -> 4.4\n')
@@ -47,6 +47,7 @@ const CASES: Case[] = [
   { name: 'binary cross-entropy on one sigmoid', spec: BINARY, run: 1, tolerance: 1e-9 },
   { name: 'binary cross-entropy at precision f32', spec: BINARY, run: 2, tolerance: 1e-5 },
   { name: 'spiral 3000 rows, 2-100-50-1 (base64-embedded arrays)', spec: SPIRAL, run: 1, tolerance: 1e-9 },
+  { name: 'a word-valued column encoded one-hot, missing values filled with the training mean, zscore', spec: HOUSES, files: { 'houses.csv': HOUSES_CSV }, run: 1, tolerance: 1e-9 },
 ];
 
 /** Each case exported once: its folder, script and JSON document. */
@@ -77,6 +78,31 @@ describe('the exported PyTorch script', () => {
     expect(lines).toHaveLength(1);
     expect(Object.keys(lines[0])).toEqual(['loss']);
     expect(relativeError(lines[0].loss, doc.training.finalLoss)).toBeLessThan(tolerance);
+  });
+
+  it('prepare() takes raw rows as the data file writes them (words, NA) to the inputs the network trained on', () => {
+    const { script: path, dir } = script(CASES[6].name);
+    const run = runsOf(HOUSES, dir)[0];
+    // Every raw row of the file, and what the trainer made of it (filled, encoded, normalized) for the training part.
+    const rows = HOUSES_CSV.trim().split('\n').slice(1).map((line) => line.split(',').slice(0, 3));
+    const program = [
+      'import importlib.util, json, sys',
+      `spec = importlib.util.spec_from_file_location("exported", ${JSON.stringify(path)})`,
+      'module = importlib.util.module_from_spec(spec)',
+      'spec.loader.exec_module(module)',
+      `rows = json.loads(${JSON.stringify(JSON.stringify(rows))})`,
+      'print(json.dumps({"raw": module.RAW_COLUMNS, "prepared": [module.prepare(r) for r in rows], "inputs": module.INPUTS}))',
+    ].join('\n');
+    const p = runWithDeadline(PYTHON, ['-c', program], { seconds: 60, cwd: dir });
+    expect(p.status, p.stderr).toBe(0);
+    const out = JSON.parse(p.stdout) as { raw: string[]; prepared: number[][]; inputs: number[][] };
+    expect(out.raw).toEqual(['area', 'district', 'rooms']);
+    // The rows kept (the eighth, without a price, is left out); the script embeds the training part, some of them.
+    const kept = out.prepared.filter((_, r) => r !== 7);
+    for (const input of out.inputs) {
+      expect(kept.some((x) => x.every((v, c) => Math.abs(v - input[c]) <= 1e-12))).toBe(true);
+    }
+    expect(run.data.rows).toBe(11);
   });
 
   it('embeds large arrays as base64 and small ones as readable literals', () => {

@@ -2,11 +2,12 @@
 
 import { resolve } from 'node:path';
 import { describeFileError } from '../data/fileErrors';
+import { dataFileAt, nearbyFiles } from '../loading/fileSource';
 import { DataStore } from '../data/store';
 import { check, DEFAULT_MAX_DATA_CELLS, DEFAULT_MAX_PARAMETERS, type CheckResult, type ReadBytes, type ReadFile } from '../language/index';
 import { LineIndex } from '../language/positions';
 import { echo, visibleControls } from '../language/wording';
-import { readBytesFile, readTextFile } from '../textFiles';
+import { fileError, readBytesFile, readTextFile } from '../textFiles';
 
 export const CHECK_USAGE = 'usage: nn check FILE...';
 
@@ -42,8 +43,18 @@ export function describeWriteError(error: unknown, folder: string): string {
   return describeFileError(error).message;
 }
 
-/** The command line reads data files wherever the spec points (docs/language.md §4.18: like any compiler), but only regular files. */
-export const readDataFile: ReadFile = readTextFile;
+/**
+ * The command line reads data files wherever the spec points (docs/language.md §4.18: like any
+ * compiler), of any size, but only regular files; the loader streams them.
+ */
+export const readDataFile: ReadFile = (absolutePath) => {
+  try {
+    return dataFileAt(absolutePath);
+  } catch (error) {
+    const why = fileError(error);
+    return why.missing === true ? { ...why, nearby: nearbyFiles(absolutePath) } : why;
+  }
+};
 
 /** The command line reads weights files (`weights … from`, docs/language.md §7.1) by the same rule, as bytes. */
 export const readDataBytes: ReadBytes = readBytesFile;

@@ -1,45 +1,65 @@
-// Loads a CSV file into a Dataset: RFC 4180 parsing (csv-parse), column selection, numbers, onehot classes.
+// Loads a CSV file into a Dataset in one streaming pass: bytes to numbers without a string per field, column selection, categories, missing values (docs/language.md §4.5, §7 "Data").
 //
-// Every problem names the CSV's own line, since that is where the user has to
-// look. Parsed files are kept in the caller's DataStore by path and text, so
-// re-checking a spec on every keystroke does not re-parse an unchanged file.
+// The file comes in chunks from a ByteSource (a file read as it streams, or a text in
+// memory); csvScan.ts finds the records and fields, and each numeric field goes from
+// its bytes straight into the data set's shared, growable arrays (memory.ts). Only
+// what is not a number becomes a string: the header, class labels and categories,
+// and the value a message names.
+//
+// Every problem names the CSV's own line, since that is where the user has to look,
+// and problems are reported in a fixed order (the file, its separator, its rows, the
+// columns the spec names, then the values), as they were when the file was read
+// whole, so one file gives one message however it is read.
 
-import { parse as parseCsvText } from 'csv-parse/sync';
-import type { Dataset, NormalizeKind } from '../language/model';
+import type { ColumnEncoding, Dataset, MissingKind, NormalizeKind } from '../language/model';
 import type { ProblemCode, Severity } from '../language/problems';
 import { suggest } from '../language/suggest';
 import { echo, plural } from '../language/wording';
+import { CsvScanner, FieldKind, fieldText, type CsvRecordHandler, type CsvSyntaxError } from './csvScan';
+import { CSV_NUMBER, isMissingBytes, isMissingText, parseCsvNumber, parseDecimal } from './decimal';
 import { defaultInputNames } from './inline';
-import type { DataStore } from './store';
+import { growableFloat64, sharedFloat64, type GrowableArray } from './memory';
+
+export { parseCsvNumber } from './decimal';
 
 /** A column as the spec names it: a header name (quoted or not) or a 0-based index. */
 export type ColumnName = { kind: 'name'; name: string } | { kind: 'index'; index: number };
 
-/** `a` or `a..b` in an `inputs`/`target` statement; `tag` lets the caller map problems back to the spec. */
+/** `a` or `a..b` in an `inputs`/`target`/`encode` statement; `tag` lets the caller map problems back to the spec. */
 export interface ColumnSelector {
   tag: number;
   from: ColumnName;
   to?: ColumnName;
 }
 
+/** What a data block asks of its file: everything but the file itself, which comes as a ByteSource. */
 export interface CsvRequest {
   /** The data set's name in the spec. */
   name: string;
   /** How messages name the file: the path as the spec writes it. */
   fileLabel: string;
-  /** Absolute path, the store's key together with the text. */
-  path: string;
-  text: string;
   header: boolean;
+  /** The field separator: one ASCII character (`,` by default; `separator ";"`). */
+  separator: string;
   /** null: every column but the target. */
   inputs: ColumnSelector[] | null;
   /** null: the last column. */
   target: ColumnSelector[] | null;
   onehot: boolean;
+  /** Input columns whose values are words, each turned into one input per category; null: none. */
+  encode: ColumnSelector[] | null;
+  missing: MissingKind | null;
   normalize: NormalizeKind | null;
   /** Refuse before materializing when rows × (inputs + targets) is larger. */
   maxDataCells: number;
 }
+
+/** A change to the data block that would fix a problem; the checker turns it into an edit. */
+export type DataFix =
+  | { kind: 'separator'; separator: string }
+  | { kind: 'encode'; column: string }
+  | { kind: 'missing' }
+  | { kind: 'onehot'; column: string };
 
 export interface CsvProblem {
   code: ProblemCode;
@@ -47,72 +67,684 @@ export interface CsvProblem {
   message: string;
   /** The selector the problem is about, or null for the file as a whole (the `data` statement). */
   tag: number | null;
+  /** The data block's statement the problem is about, when it is one of these and not a column. */
+  statement?: 'missing' | 'separator';
+  fixes?: DataFix[];
 }
 
 export interface CsvLoad {
   /** null when any error was found. */
   dataset: Dataset | null;
   problems: CsvProblem[];
+  /** Smallest and largest target of the data set, for the checker's warnings. */
+  targetRange: { min: number; max: number } | null;
 }
 
-// ------------------------------------------------------------------ parsing
-
-/** A CSV text as csv-parse read it, with what loads of it computed (kept in a DataStore). */
-export interface ParsedCsv {
-  records: string[][];
-  /** 1-based line of the file where each record ends (firstLine() gives where it starts). */
-  lines: number[];
-  error: { line: number | null; message: string } | null;
-  /** Every cell as a number (NaN when it is not one), row-major; computed once per file text. */
-  numbers?: Float64Array;
-  /** Loads of this text by request (columns, header, …): a re-check with the same spec reuses the Dataset. */
-  loads?: Map<string, CsvLoad>;
+/** Where the bytes of a data file come from: a file as it streams in, or a text held in memory. */
+export interface ByteSource {
+  /** The size in bytes, for progress (the end is where `read` returns 0). */
+  readonly size: number;
+  /** Reads up to `length` bytes into `into` at `offset`; 0 at the end. */
+  read(into: Uint8Array, offset: number, length: number): number;
+  close(): void;
 }
+
+/** A ByteSource over bytes in memory. */
+export function bytesSource(bytes: Uint8Array): ByteSource {
+  let position = 0;
+  return {
+    size: bytes.length,
+    read(into, offset, length) {
+      const count = Math.min(length, bytes.length - position);
+      into.set(bytes.subarray(position, position + count), offset);
+      position += count;
+      return count;
+    },
+    close() {},
+  };
+}
+
+/** A ByteSource over a text (UTF-8). */
+export function textSource(text: string): ByteSource {
+  return bytesSource(new TextEncoder().encode(text));
+}
+
+export interface CsvLoadOptions {
+  /** Told the share of the file read so far, every chunk; answering false stops the load (loadCsv returns null). */
+  progress?(fraction: number): boolean;
+}
+
+/** Bytes read at a time; a record longer than this is read in more. */
+const CHUNK_BYTES = 1 << 20;
 
 /**
- * The 1-based line where record `r` starts: a quoted field may hold line breaks, and a
- * problem is reported where the row begins. csv-parse counts every CR and LF inside a field
- * as a line, so the same count is taken back.
+ * The longest row a data file may have. A row is kept whole until it ends, and a file of one
+ * endless line (a quote left open, a binary file) would be held entire: past this it is refused.
  */
-function firstLine(parsed: ParsedCsv, r: number): number {
-  let breaks = 0;
-  for (const field of parsed.records[r]) {
-    if (!/[\r\n]/.test(field)) continue;
-    for (let i = 0; i < field.length; i++) if (field[i] === '\n' || field[i] === '\r') breaks++;
+export const MAX_ROW_BYTES = 16 * 1024 * 1024;
+
+// ------------------------------------------------------------------ reading bytes
+
+type ReadOutcome = 'done' | 'cancelled' | 'utf16' | { longRow: number };
+
+/** Feeds the source to the scanner chunk by chunk, keeping an unfinished record for the next chunk. */
+function scanSource(source: ByteSource, scanner: CsvScanner, options: CsvLoadOptions): ReadOutcome {
+  let buffer = new Uint8Array(CHUNK_BYTES * 2);
+  let kept = 0;
+  let first = true;
+  let read = 0;
+  for (;;) {
+    if (buffer.length - kept < CHUNK_BYTES) {
+      const larger = new Uint8Array(Math.max(buffer.length * 2, kept + CHUNK_BYTES));
+      larger.set(buffer.subarray(0, kept));
+      buffer = larger;
+    }
+    const count = source.read(buffer, kept, buffer.length - kept);
+    read += count;
+    const end = kept + count;
+    const final = count === 0;
+    let from = 0;
+    if (first && (end >= 3 || final)) {
+      first = false;
+      if (end >= 2 && ((buffer[0] === 0xff && buffer[1] === 0xfe) || (buffer[0] === 0xfe && buffer[1] === 0xff))) return 'utf16';
+      if (end >= 3 && buffer[0] === 0xef && buffer[1] === 0xbb && buffer[2] === 0xbf) from = 3;
+    } else if (first) {
+      // Fewer than three bytes so far: wait for more before deciding about a byte-order mark.
+      kept = end;
+      continue;
+    }
+    const rest = scanner.scan(buffer, from, end, final);
+    if (final || scanner.error !== null || scanner.stopped) return 'done';
+    buffer.copyWithin(0, rest, end);
+    kept = end - rest;
+    if (kept > MAX_ROW_BYTES) return { longRow: scanner.line };
+    if (options.progress && !options.progress(source.size > 0 ? Math.min(1, read / source.size) : 1)) return 'cancelled';
   }
-  return parsed.lines[r] - breaks;
 }
 
-function numericTable(parsed: ParsedCsv, columnCount: number): Float64Array {
-  if (parsed.numbers === undefined) {
-    const numbers = new Float64Array(parsed.records.length * columnCount);
-    parsed.records.forEach((record, r) => {
-      for (let c = 0; c < columnCount; c++) numbers[r * columnCount + c] = parseCsvNumber(record[c] ?? '') ?? NaN;
-    });
-    parsed.numbers = numbers;
-  }
-  return parsed.numbers;
-}
-
-function parseText(text: string): ParsedCsv {
+/** The fields of a CSV's first record (its header line), or null when the file has none or cannot be read as CSV. */
+export function readHeader(source: ByteSource, separator = ','): string[] | null {
+  let header = null as string[] | null;
+  const scanner: CsvScanner = new CsvScanner(separator.charCodeAt(0), {
+    record(buffer, count) {
+      header = recordTexts(scanner, buffer, count);
+      return false;
+    },
+  });
   try {
-    // Ragged rows are allowed through the parser only so that they can be reported with their line below.
-    const output = parseCsvText(text, {
-      info: true,
-      bom: true,
-      trim: true,
-      skip_empty_lines: true,
-      relax_column_count: true,
-    }) as unknown as { record: string[]; info: { lines: number } }[];
-    return { records: output.map((o) => o.record), lines: output.map((o) => o.info.lines), error: null };
-  } catch (error) {
-    // csv-parse signals malformed input (an unclosed quote, a quote inside a field) by throwing.
-    const e = error as { code?: string; lines?: number; message?: string };
-    return { records: [], lines: [], error: { line: typeof e.lines === 'number' ? e.lines : null, message: describeCsvError(e.code, e.message) } };
+    // A header is read in the first chunk or two; a file that never ends its first line has none.
+    return scanSource(source, scanner, {}) === 'done' ? header : null;
+  } finally {
+    source.close();
   }
 }
 
-function describeCsvError(code: string | undefined, message: string | undefined): string {
+function recordTexts(scanner: CsvScanner, buffer: Uint8Array, count: number): string[] {
+  const texts: string[] = [];
+  for (let k = 0; k < count; k++) texts.push(fieldText(buffer, scanner.fieldStart[k], scanner.fieldEnd[k], scanner.fieldKind[k]));
+  return texts;
+}
+
+// ------------------------------------------------------------------ loading
+
+/**
+ * Loads the data set a data block asks for from `source` (closed when done). Returns null
+ * when options.progress cancelled the load. The returned Dataset is read-only (it is shared
+ * between checks and threads).
+ */
+export function loadCsv(request: CsvRequest, source: ByteSource, options: CsvLoadOptions = {}): CsvLoad | null {
+  const loader = new CsvLoader(request, source.size);
+  const scanner = new CsvScanner(request.separator.charCodeAt(0), loader);
+  loader.scanner = scanner;
+  let outcome: ReadOutcome;
+  try {
+    outcome = scanSource(source, scanner, options);
+  } finally {
+    source.close();
+  }
+  if (outcome === 'cancelled') return null;
+  if (outcome === 'utf16') return loader.fail(`cannot read '${request.fileLabel}': it is saved as UTF-16; save it as UTF-8`, 'csv-unreadable');
+  if (typeof outcome === 'object') {
+    return loader.fail(
+      `${request.fileLabel} line ${outcome.longRow}: the row that starts here runs on for more than ${MAX_ROW_BYTES / (1024 * 1024)} MB, which no data file's row does (is a quote left open, or is it not a CSV file?)`,
+    );
+  }
+  return loader.finish(scanner.error);
+}
+
+/** Which file column feeds each input and target, once the header (or first row) is known. */
+interface Plan {
+  /** File column of each written input, in input order. */
+  inputColumns: number[];
+  /** 1 where that input column is encoded (`encode`): its words become categories. */
+  encoded: Uint8Array;
+  targetColumns: number[];
+  /** Numbers stored per row while reading: one per input column (a category's index for an encoded one). */
+  storedInputs: number;
+  /** Per row: the target columns' numbers, or the class's index with onehot. */
+  storedTargets: number;
+}
+
+/** The first value that stopped the load, and how many more like it. */
+interface BadValues {
+  count: number;
+  first: string;
+  code: ProblemCode;
+  fixes?: DataFix[];
+  /** A word in a numeric column: which column, as what; advice comes if the whole column is words. */
+  word?: { column: number; role: 'input' | 'target' };
+}
+
+class CsvLoader implements CsvRecordHandler {
+  scanner!: CsvScanner;
+  private readonly file: string;
+  private readonly problems: CsvProblem[] = [];
+  /** Problems of the columns the spec names, reported after the rows' shape. */
+  private readonly columnProblems: CsvProblem[] = [];
+  private columnCount = -1;
+  private header: string[] | null = null;
+  private headerLine = 0;
+  private firstRecord: string[] | null = null;
+  private records = 0;
+  private plan: Plan | null = null;
+
+  private raggedRows = 0;
+  private firstRagged: { line: number; values: number } | null = null;
+
+  /** Rows kept (the data set's rows), rows left out for a missing value, and where the first of those is. */
+  private rows = 0;
+  private dropped = 0;
+  private firstDroppedLine = 0;
+  private droppedForTarget = 0;
+  private filled = 0;
+  private readonly filledColumns = new Set<number>();
+  private storing = true;
+  private inputs: GrowableArray<Float64Array> | null = null;
+  private targets: GrowableArray<Float64Array> | null = null;
+  /** Categories of each encoded input (by input position) and the onehot classes, by first appearance. */
+  private categories: Map<string, number>[] = [];
+  private readonly classes = new Map<string, number>();
+  private emptyLabel: string | null = null;
+  /** Per file column: words met in it (in a numeric column) and missing values; and the data rows read. */
+  private words = new Int32Array(0);
+  private missingIn = new Int32Array(0);
+  private rowsRead = 0;
+  private bad: BadValues | null = null;
+  /** A row's categories and class, added once the row is kept (a dropped row adds none). */
+  private readonly rowLabels: (string | null)[] = [];
+
+  constructor(
+    private readonly request: CsvRequest,
+    private readonly size: number,
+  ) {
+    this.file = request.fileLabel;
+  }
+
+  fail(message: string, code: ProblemCode = 'csv-bad-row', tag: number | null = null, fixes?: DataFix[]): CsvLoad {
+    const problem: CsvProblem = { code, severity: 'error', message, tag };
+    if (fixes !== undefined) problem.fixes = fixes;
+    this.problems.push(problem);
+    return { dataset: null, problems: this.problems, targetRange: null };
+  }
+
+  private columnLabel(index: number): string {
+    return this.header !== null ? `'${echo(this.header[index])}'` : `${index}`;
+  }
+
+  // -------------------------------------------------------------- records
+
+  record(buffer: Uint8Array, count: number, line: number): boolean {
+    const scanner = this.scanner;
+    if (this.columnCount < 0) {
+      this.columnCount = count;
+      this.headerLine = line;
+      this.firstRecord = recordTexts(scanner, buffer, count);
+      if (this.request.header) {
+        this.header = this.firstRecord;
+        this.plan = this.resolve();
+        this.records++;
+        return true;
+      }
+      this.plan = this.resolve();
+    }
+    this.records++;
+    if (count !== this.columnCount) {
+      if (this.raggedRows++ === 0) this.firstRagged = { line, values: count };
+      return true;
+    }
+    const plan = this.plan;
+    if (plan === null || this.raggedRows > 0) return true;
+    this.rowsRead++;
+    this.row(buffer, plan, line);
+    return true;
+  }
+
+  /** One data row: its numbers into the arrays, its words into categories, or why it cannot be used. */
+  private row(buffer: Uint8Array, plan: Plan, line: number): void {
+    const scanner = this.scanner;
+    const starts = scanner.fieldStart;
+    const ends = scanner.fieldEnd;
+    const kinds = scanner.fieldKind;
+    const wholes = scanner.fieldWhole;
+    const { inputColumns, encoded, targetColumns, storedInputs, storedTargets } = plan;
+    if (this.storing && this.inputs === null) this.allocate(plan, ends[this.columnCount - 1] - starts[0] + 1);
+    const inputs = this.inputs;
+    const targets = this.targets;
+    if (this.storing && inputs !== null && targets !== null) {
+      if (!inputs.ensure((this.rows + 1) * storedInputs) || !targets.ensure((this.rows + 1) * storedTargets)) this.storing = false;
+    }
+    const store = this.storing && inputs !== null && targets !== null;
+    const inputArray = store ? inputs.array : null;
+    const targetArray = store ? targets.array : null;
+    const inputBase = this.rows * storedInputs;
+    const targetBase = this.rows * storedTargets;
+    let missing = false;
+    let targetMissing = false;
+    const labels = this.rowLabels;
+    labels.length = 0;
+
+    for (let j = 0; j < inputColumns.length; j++) {
+      const k = inputColumns[j];
+      if (encoded[j] === 1) {
+        const text = fieldText(buffer, starts[k], ends[k], kinds[k]);
+        if (isMissingText(text)) {
+          missing = true;
+          labels.push(null);
+          this.missingValue(line, k, text, j);
+        } else labels.push(text);
+        continue;
+      }
+      // Whole numbers (pixels, counts, classes) the scanner has read already; the others from their bytes.
+      let value = wholes[k];
+      if (value < 0) value = kinds[k] <= FieldKind.quoted ? parseDecimal(buffer, starts[k], ends[k]) : this.textNumber(buffer, k);
+      if (value - value !== 0) {
+        value = this.irregular(buffer, line, k, j);
+        if (value !== value) missing = true;
+      }
+      if (inputArray !== null) inputArray[inputBase + j] = value;
+    }
+
+    if (this.request.onehot) {
+      const k = targetColumns[0];
+      const text = fieldText(buffer, starts[k], ends[k], kinds[k]);
+      if (isMissingText(text)) {
+        targetMissing = true;
+        if (this.request.missing === null) {
+          if (this.emptyLabel === null) {
+            this.emptyLabel =
+              text === ''
+                ? `${this.file} line ${line}: the class label in column ${this.columnLabel(k)} is empty`
+                : `${this.file} line ${line}: the class label in column ${this.columnLabel(k)} is '${echo(text)}', a missing value`;
+          }
+        }
+        labels.push(null);
+      } else labels.push(text);
+    } else {
+      for (let t = 0; t < targetColumns.length; t++) {
+        const k = targetColumns[t];
+        let value = wholes[k];
+        if (value < 0) value = kinds[k] <= FieldKind.quoted ? parseDecimal(buffer, starts[k], ends[k]) : this.textNumber(buffer, k);
+        if (value - value !== 0) {
+          if (this.isMissing(buffer, k)) {
+            targetMissing = true;
+            if (this.request.missing === null) this.missingValue(line, k, fieldText(buffer, starts[k], ends[k], kinds[k]), -1);
+          } else this.badValue(line, k, fieldText(buffer, starts[k], ends[k], kinds[k]), 'target');
+          value = 0;
+        }
+        if (targetArray !== null) targetArray[targetBase + t] = value;
+      }
+    }
+
+    if ((missing || targetMissing) && this.request.missing !== null) {
+      // A row is left out when `missing drop` says so, or when its target is missing (nothing to learn from it).
+      if (this.request.missing === 'drop' || targetMissing) {
+        if (this.dropped++ === 0) this.firstDroppedLine = line;
+        if (targetMissing) this.droppedForTarget++;
+        return;
+      }
+    }
+    // The row is kept: its words become categories and classes, by first appearance.
+    let position = 0;
+    for (let j = 0; j < inputColumns.length; j++) {
+      if (encoded[j] !== 1) continue;
+      const label = labels[position++];
+      let code = NaN;
+      if (label !== null) {
+        const seen = this.categories[j];
+        code = seen.get(label) ?? -1;
+        if (code < 0) {
+          code = seen.size;
+          seen.set(label, code);
+        }
+      }
+      if (inputArray !== null) inputArray[inputBase + j] = code;
+    }
+    if (this.request.onehot) {
+      const label = labels[position];
+      let code = 0;
+      if (label !== null && label !== undefined) {
+        code = this.classes.get(label) ?? -1;
+        if (code < 0) {
+          code = this.classes.size;
+          this.classes.set(label, code);
+        }
+      }
+      if (targetArray !== null) targetArray[targetBase] = code;
+    }
+    if (missing) this.filled++;
+    this.rows++;
+  }
+
+  /** An input field that is not a finite number: NaN when it is missing (noted), 0 when it is not a number (counted as bad). */
+  private irregular(buffer: Uint8Array, line: number, k: number, j: number): number {
+    const scanner = this.scanner;
+    const text = fieldText(buffer, scanner.fieldStart[k], scanner.fieldEnd[k], scanner.fieldKind[k]);
+    if (this.isMissing(buffer, k)) {
+      this.missingValue(line, k, text, j);
+      return NaN;
+    }
+    this.badValue(line, k, text, 'input');
+    return 0;
+  }
+
+  /** A field that is not plain ASCII: its text (trimmed as a string), as a number if it is one. */
+  private textNumber(buffer: Uint8Array, k: number): number {
+    const scanner = this.scanner;
+    const text = fieldText(buffer, scanner.fieldStart[k], scanner.fieldEnd[k], scanner.fieldKind[k]);
+    return CSV_NUMBER.test(text) ? Number(text) : NaN;
+  }
+
+  private isMissing(buffer: Uint8Array, k: number): boolean {
+    const scanner = this.scanner;
+    const kind = scanner.fieldKind[k];
+    if (kind <= FieldKind.quoted) return isMissingBytes(buffer, scanner.fieldStart[k], scanner.fieldEnd[k]);
+    return isMissingText(fieldText(buffer, scanner.fieldStart[k], scanner.fieldEnd[k], kind));
+  }
+
+  /** A missing value in column k (input position j, or −1 for a target): an error without a `missing` statement. */
+  private missingValue(line: number, k: number, text: string, j: number): void {
+    this.missingIn[k]++;
+    if (this.request.missing === null) {
+      const what = text === '' ? `column ${this.columnLabel(k)} is empty` : `'${echo(text)}' in column ${this.columnLabel(k)} is not a number`;
+      this.addBad(`${this.file} line ${line}: ${what}`, 'csv-missing-value', [{ kind: 'missing' }], '; it reads as a missing value: add \'missing drop\' or \'missing mean\'');
+      return;
+    }
+    if (j >= 0) this.filledColumns.add(k);
+  }
+
+  private badValue(line: number, k: number, text: string, role: 'input' | 'target'): void {
+    if (CSV_NUMBER.test(text)) {
+      this.addBad(`${this.file} line ${line}: '${echo(text)}' in column ${this.columnLabel(k)} is too large to be a number (it overflows to infinity)`, 'csv-not-a-number');
+      return;
+    }
+    if (CSV_NUMBER.test(text.trim())) {
+      // A quoted field keeps the spaces inside its quotes.
+      this.addBad(`${this.file} line ${line}: '${echo(text)}' in column ${this.columnLabel(k)} is not a number`, 'csv-not-a-number', undefined, '; a quoted field keeps the spaces inside its quotes, so remove them');
+      return;
+    }
+    this.words[k]++;
+    this.addBad(`${this.file} line ${line}: '${echo(text)}' in column ${this.columnLabel(k)} is not a number`, 'csv-not-a-number');
+    if (this.bad !== null && this.bad.count === 1 && this.bad.word === undefined && this.bad.code === 'csv-not-a-number') this.bad.word = { column: k, role };
+  }
+
+  /**
+   * What to do about a word in a numeric column, when every value of that column is a word (or
+   * missing): it holds categories or class labels, not a typo (docs/language.md §7.6).
+   */
+  private wordAdvice(word: NonNullable<BadValues['word']>): { advice: string; fixes: DataFix[] } | null {
+    const k = word.column;
+    if (this.words[k] + this.missingIn[k] < this.rowsRead) return null;
+    const column = this.header !== null ? this.header[k] : String(k);
+    if (word.role === 'input') {
+      return { advice: `; its values are words: to use them as categories, add 'encode ${echo(columnWord(column))} onehot'`, fixes: [{ kind: 'encode', column }] };
+    }
+    if (this.plan?.targetColumns.length !== 1) return null;
+    return { advice: `; its values are words: for class labels, write 'target ${echo(columnWord(column))} onehot'`, fixes: [{ kind: 'onehot', column }] };
+  }
+
+  /** Counts a bad value; the first one's message (with its advice and fixes) is the one reported, with the count of the others of its kind. */
+  private addBad(message: string, code: ProblemCode, fixes?: DataFix[], advice = ''): void {
+    if (this.bad === null) {
+      this.bad = { count: 1, first: message + '\u0000' + advice, code };
+      if (fixes !== undefined && fixes.length > 0) this.bad.fixes = fixes;
+    } else if (this.bad.code === code) this.bad.count++;
+  }
+
+  /**
+   * The arrays of the data set, for as many rows as the file holds if its rows are as long as
+   * the first (a quarter more: pages that are never written take no memory), growing if not.
+   * They may hold one row over the limit: a load that needs more is refused.
+   */
+  private allocate(plan: Plan, firstRowBytes: number): void {
+    const maxCells = this.request.maxDataCells;
+    const guess = Math.max(16, Math.ceil((1.25 * this.size) / Math.max(1, firstRowBytes)));
+    this.inputs = growableFloat64(Math.min(guess * plan.storedInputs, maxCells), maxCells + plan.storedInputs);
+    this.targets = growableFloat64(Math.min(guess * plan.storedTargets, maxCells), maxCells + plan.storedTargets);
+  }
+
+  // -------------------------------------------------------------- the columns
+
+  /** Resolves the spec's columns against the header (or the first row's width); problems are kept for after the rows' shape is known. */
+  private resolve(): Plan | null {
+    const request = this.request;
+    const columnCount = this.columnCount;
+    const header = this.header;
+    const file = this.file;
+    let ok = true;
+    const error = (message: string, code: ProblemCode, tag: number | null): void => {
+      this.columnProblems.push({ code, severity: 'error', message, tag });
+      ok = false;
+    };
+    const columnLabel = (index: number): string => this.columnLabel(index);
+    const resolveAll = (selectors: ColumnSelector[], statement: 'inputs' | 'target' | 'encode') =>
+      resolveSelectors(selectors, statement, { header, columnCount, file, label: columnLabel }, error);
+
+    const target = request.target !== null ? resolveAll(request.target, 'target') : { columns: [columnCount - 1], tags: [] };
+    const explicitInputs = request.inputs !== null ? resolveAll(request.inputs, 'inputs') : null;
+    const encode = request.encode !== null ? resolveAll(request.encode, 'encode') : null;
+    if (target === null || (request.inputs !== null && explicitInputs === null) || (request.encode !== null && encode === null)) return null;
+    const targetColumns = target.columns;
+    const inputColumns = explicitInputs?.columns ?? range(columnCount).filter((c) => !targetColumns.includes(c));
+    for (const c of inputColumns) {
+      if (targetColumns.includes(c)) {
+        error(`column ${columnLabel(c)} is both an input and the target; leave it out of 'inputs'`, 'column-conflict', request.inputs?.[0]?.tag ?? null);
+        return null;
+      }
+    }
+    if (inputColumns.length === 0) {
+      error(`${file} has no column left for the inputs once the target is taken`, 'column-conflict', null);
+      return null;
+    }
+    if (request.onehot && targetColumns.length !== 1) {
+      error(`'onehot' turns one column of class labels into outputs, but the target has ${plural(targetColumns.length, 'column')}`, 'column-conflict', request.target?.[0]?.tag ?? null);
+      return null;
+    }
+    const encoded = new Uint8Array(inputColumns.length);
+    if (encode !== null) {
+      encode.columns.forEach((c, i) => {
+        const position = inputColumns.indexOf(c);
+        if (position >= 0) {
+          encoded[position] = 1;
+        } else if (targetColumns.includes(c)) {
+          error(`column ${columnLabel(c)} is the target; 'encode' turns input columns into categories (for class labels, write 'target … onehot')`, 'column-conflict', encode.tags[i]);
+        } else {
+          error(`column ${columnLabel(c)} is not an input; add it to 'inputs' or leave it out of 'encode'`, 'column-conflict', encode.tags[i]);
+        }
+      });
+      if (!ok) return null;
+    }
+    this.categories = Array.from({ length: inputColumns.length }, () => new Map<string, number>());
+    this.words = new Int32Array(columnCount);
+    this.missingIn = new Int32Array(columnCount);
+    return { inputColumns, encoded, targetColumns, storedInputs: inputColumns.length, storedTargets: request.onehot ? 1 : targetColumns.length };
+  }
+
+  // -------------------------------------------------------------- the end
+
+  finish(syntax: CsvSyntaxError | null): CsvLoad {
+    const file = this.file;
+    const request = this.request;
+    if (syntax !== null) return this.fail(`${file} line ${syntax.line}: ${describeSyntaxError(syntax.code)}`);
+    if (this.records === 0) return this.fail(`${file} is empty; give it a header line and rows of data, or point 'from' at another file`, 'empty-data');
+    if (request.header && this.records === 1) return this.fail(`${file} has a header line but no rows of data; add rows below the header`, 'empty-data');
+    if (this.columnCount === 1 && this.firstRecord !== null) {
+      // A spreadsheet saved with another separator reads as one column; say which one it uses.
+      const candidates = [',', ';', '\t'].filter((c) => c !== request.separator);
+      const other = candidates.find((candidate) => this.firstRecord![0].includes(candidate));
+      if (other !== undefined) {
+        const named = other === ',' ? 'commas' : other === ';' ? "';'" : 'tabs';
+        const reads = request.separator === ',' ? 'data files are comma-separated' : `this data block reads ${separatorName(request.separator)}`;
+        const problem: CsvProblem = {
+          code: 'csv-separator',
+          severity: 'error',
+          message: `${file} line ${this.headerLine} separates its values with ${named}, but ${reads}; add 'separator ${separatorLiteral(other)}' to read it`,
+          tag: null,
+          fixes: [{ kind: 'separator', separator: other }],
+        };
+        if (request.separator !== ',') problem.statement = 'separator';
+        this.problems.push(problem);
+        return { dataset: null, problems: this.problems, targetRange: null };
+      }
+    }
+    if (this.header !== null && this.header.every((cell) => parseCsvNumber(cell) !== null)) {
+      this.problems.push({
+        code: 'csv-header-looks-like-data',
+        severity: 'warning',
+        message: `the first line of ${file} holds only numbers but is read as the header; add 'header no' if it is data`,
+        tag: null,
+      });
+    }
+    if (this.firstRagged !== null) {
+      const against = this.header !== null ? `the header has ${plural(this.columnCount, 'column')}` : `line ${this.headerLine} has ${this.columnCount}`;
+      return this.fail(`${file} line ${this.firstRagged.line} has ${plural(this.firstRagged.values, 'value')}, but ${against}${more(this.raggedRows - 1, 'row')}`);
+    }
+    const plan = this.plan;
+    if (plan === null) {
+      this.problems.push(...this.columnProblems);
+      return { dataset: null, problems: this.problems, targetRange: null };
+    }
+    if (this.emptyLabel !== null) return this.fail(`${this.emptyLabel}; add 'missing drop' to leave out rows without one`, 'csv-bad-row', null, [{ kind: 'missing' }]);
+
+    const classes = request.onehot ? [...this.classes.keys()] : null;
+    const categories = plan.inputColumns.map((_, j) => (plan.encoded[j] === 1 ? [...this.categories[j].keys()] : null));
+    const inputWidth = categories.reduce((sum, c) => sum + (c !== null ? c.length : 1), 0);
+    const targetWidth = classes !== null ? classes.length : plan.targetColumns.length;
+    const rows = this.rows;
+    const cells = rows * (inputWidth + targetWidth);
+    if (!this.storing || cells > request.maxDataCells) {
+      return this.fail(
+        `data set '${request.name}' would hold ${cells.toLocaleString('en-US')} numbers (${rows.toLocaleString('en-US')} ${rows === 1 ? 'row' : 'rows'} × ${inputWidth + targetWidth}), more than the limit of ${request.maxDataCells.toLocaleString('en-US')}; use fewer rows`,
+        'data-too-large',
+      );
+    }
+    if (this.bad !== null) {
+      const [message, written] = this.bad.first.split('\u0000');
+      const words = this.bad.word !== undefined ? this.wordAdvice(this.bad.word) : null;
+      return this.fail(`${message}${more(this.bad.count - 1, 'value')}${words?.advice ?? written}`, this.bad.code, null, words?.fixes ?? this.bad.fixes);
+    }
+    if (rows === 0) {
+      return this.fail(
+        `every row of ${file} has a missing value, so 'missing ${request.missing}' leaves no row to learn from`,
+        'empty-data',
+        null,
+      );
+    }
+    this.reportMissing();
+
+    const storedInputs = this.inputs!.finish(rows * plan.storedInputs);
+    const storedTargets = this.targets!.finish(rows * plan.storedTargets);
+    const header = this.header;
+    const inputNames: string[] = [];
+    const encodings: ColumnEncoding[] = [];
+    plan.inputColumns.forEach((c, j) => {
+      const name = header !== null ? header[c] : null;
+      const own = categories[j];
+      if (own === null) {
+        inputNames.push(name ?? `x${inputNames.length + 1}`);
+        return;
+      }
+      const column = name ?? String(c);
+      encodings.push({ column, categories: own, first: inputNames.length });
+      for (const category of own) inputNames.push(`${column}=${category}`);
+    });
+    const inputs = encodings.length === 0 ? storedInputs : expandCategories(storedInputs, rows, plan, categories, inputWidth);
+    const targets = classes !== null ? expandClasses(storedTargets, rows, classes.length) : storedTargets;
+    let min = Infinity;
+    let max = -Infinity;
+    for (let i = 0; i < targets.length; i++) {
+      const value = targets[i];
+      if (value < min) min = value;
+      if (value > max) max = value;
+    }
+    const dataset: Dataset = {
+      name: request.name,
+      rows,
+      inputWidth,
+      targetWidth,
+      inputs,
+      targets,
+      inputNames: header !== null || encodings.length > 0 ? inputNames : defaultInputNames(inputWidth),
+      classes,
+      normalize: request.normalize,
+      rowSpans: null,
+    };
+    if (encodings.length > 0) dataset.encodings = encodings;
+    if (request.missing !== null) dataset.missing = request.missing;
+    return { dataset, problems: this.problems, targetRange: { min, max } };
+  }
+
+  /** What `missing` did, said on its statement: rows left out, values to be filled. */
+  private reportMissing(): void {
+    const request = this.request;
+    if (request.missing === null) return;
+    const total = this.rows + this.dropped;
+    const info = (message: string): void => {
+      this.problems.push({ code: 'csv-missing-values', severity: 'info', message, tag: null, statement: 'missing' });
+    };
+    if (request.missing === 'drop') {
+      if (this.dropped > 0) info(`left out ${this.dropped} of ${plural(total, 'row')} with a missing value (the first on line ${this.firstDroppedLine})`);
+      else info(`${this.file} has no missing value`);
+      return;
+    }
+    const columns = [...this.filledColumns].sort((a, b) => a - b).map((c) => this.columnLabel(c));
+    if (this.filled > 0) {
+      info(`${plural(this.filled, 'row')} with a missing value in ${listed(columns)}: filled with the column's mean over each run's training part`);
+    }
+    if (this.droppedForTarget > 0) info(`left out ${plural(this.droppedForTarget, 'row')} whose target is missing (the first on line ${this.firstDroppedLine})`);
+    if (this.filled === 0 && this.droppedForTarget === 0) info(`${this.file} has no missing value`);
+  }
+}
+
+/** Inputs with each encoded column's category index spread into one input per category (1 for its own, 0 for the others; NaN for every one when missing). */
+function expandCategories(stored: Float64Array, rows: number, plan: Plan, categories: (string[] | null)[], width: number): Float64Array {
+  const inputs = sharedFloat64(rows * width);
+  const storedWidth = plan.storedInputs;
+  for (let r = 0; r < rows; r++) {
+    let out = r * width;
+    for (let j = 0; j < storedWidth; j++) {
+      const value = stored[r * storedWidth + j];
+      const own = categories[j];
+      if (own === null) {
+        inputs[out++] = value;
+        continue;
+      }
+      if (Number.isNaN(value)) for (let k = 0; k < own.length; k++) inputs[out + k] = NaN;
+      else inputs[out + value] = 1;
+      out += own.length;
+    }
+  }
+  return inputs;
+}
+
+/** One output per class: 1 for the row's class, 0 for the others. */
+function expandClasses(codes: Float64Array, rows: number, classCount: number): Float64Array {
+  const targets = sharedFloat64(rows * classCount);
+  for (let r = 0; r < rows; r++) targets[r * classCount + codes[r]] = 1;
+  return targets;
+}
+
+/** A syntax error of a CSV in words (csv-parse's codes, which the loader's reading keeps). */
+export function describeSyntaxError(code: CsvSyntaxError['code']): string {
   switch (code) {
     case 'CSV_QUOTE_NOT_CLOSED':
       return 'a quoted field is opened but never closed';
@@ -122,231 +754,21 @@ function describeCsvError(code: string | undefined, message: string | undefined)
       return 'a closing quote is followed by more text; double quotes inside a quoted field ("")';
     case 'CSV_NON_TRIMABLE_CHAR_AFTER_CLOSING_QUOTE':
       return 'a closing quote is followed by more text before the comma';
-    default:
-      return (message ?? 'the file is not valid CSV').replace(/\s+/g, ' ');
   }
 }
 
-// ------------------------------------------------------------------ numbers
-
-/**
- * Decimal numbers as spreadsheets write them: `3`, `-0.5`, `.5`, `5.`, `1e-3`. Nothing else (no hex, no "Infinity").
- * Each digit can match one way only, so a cell of a million digits is tested in linear time.
- */
-const CSV_NUMBER = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$/;
-
-export function parseCsvNumber(value: string): number | null {
-  if (!CSV_NUMBER.test(value)) return null;
-  const number = Number(value);
-  return Number.isFinite(number) ? number : null;
+/** A separator as the spec writes it: `";"`, `"\t"`. */
+export function separatorLiteral(separator: string): string {
+  return separator === '\t' ? '"\\t"' : `"${separator}"`;
 }
 
-// ------------------------------------------------------------------ loading
-
-/**
- * Loads the data set a spec asks for. Loads are kept with the parsed file in `store`,
- * so the returned Dataset may be shared between checks: it is read-only.
- */
-export function loadCsv(request: CsvRequest, store: DataStore): CsvLoad {
-  const parsed = store.parsedCsv(request.path, request.text, parseText);
-  const key = JSON.stringify([request.name, request.fileLabel, request.header, request.inputs, request.target, request.onehot, request.normalize, request.maxDataCells]);
-  const cached = parsed.loads?.get(key);
-  if (cached !== undefined) return cached;
-  const load = loadParsed(request, parsed);
-  parsed.loads ??= new Map();
-  if (parsed.loads.size >= 8) parsed.loads.clear();
-  parsed.loads.set(key, load);
-  return load;
+function separatorName(separator: string): string {
+  return separator === ',' ? 'commas' : separator === '\t' ? 'tabs' : `'${separator}'`;
 }
 
-function loadParsed(request: CsvRequest, parsed: ParsedCsv): CsvLoad {
-  const problems: CsvProblem[] = [];
-  const file = request.fileLabel;
-  const error = (message: string, code: ProblemCode = 'csv-bad-row', tag: number | null = null): CsvLoad => {
-    problems.push({ code, severity: 'error', message, tag });
-    return { dataset: null, problems };
-  };
-
-  if (parsed.error !== null) {
-    return error(parsed.error.line !== null ? `${file} line ${parsed.error.line}: ${parsed.error.message}` : `${file}: ${parsed.error.message}`);
-  }
-  const { records } = parsed;
-  const line = (r: number): number => firstLine(parsed, r);
-  if (records.length === 0) return error(`${file} is empty; give it a header line and rows of data, or point 'from' at another file`, 'empty-data');
-  const header = request.header ? records[0] : null;
-  const firstRow = request.header ? 1 : 0;
-  if (records.length === firstRow) return error(`${file} has a header line but no rows of data; add rows below the header`, 'empty-data');
-  const columnCount = records[0].length;
-  if (columnCount === 1) {
-    // A spreadsheet saved with semicolons or tabs reads as one column; say so instead of "not a number".
-    const separator = [';', '\t'].find((candidate) => records[0][0].includes(candidate));
-    if (separator !== undefined) {
-      return error(`${file} line ${line(0)} separates its values with ${separator === ';' ? "';'" : 'tabs'}, but data files are comma-separated; save it as CSV with commas`);
-    }
-  }
-
-  if (header !== null && header.every((cell) => parseCsvNumber(cell) !== null)) {
-    problems.push({
-      code: 'csv-header-looks-like-data',
-      severity: 'warning',
-      message: `the first line of ${file} holds only numbers but is read as the header; add 'header no' if it is data`,
-      tag: null,
-    });
-  }
-
-  // Rows with a different number of values than the first line.
-  let ragged = 0;
-  let firstRagged = -1;
-  for (let r = firstRow; r < records.length; r++) {
-    if (records[r].length !== columnCount) {
-      if (ragged === 0) firstRagged = r;
-      ragged++;
-    }
-  }
-  if (ragged > 0) {
-    const against = header !== null ? `the header has ${plural(columnCount, 'column')}` : `line ${line(0)} has ${columnCount}`;
-    return error(`${file} line ${line(firstRagged)} has ${plural(records[firstRagged].length, 'value')}, but ${against}${more(ragged - 1, 'row')}`);
-  }
-
-  const columnLabel = (index: number): string => (header !== null ? `'${echo(header[index])}'` : `${index}`);
-
-  // Resolve names and ranges to column indexes.
-  const resolveName = (name: ColumnName, tag: number, inTarget: boolean): number | null => {
-    if (name.kind === 'index') {
-      if (name.index < columnCount) return name.index;
-      error(`column ${name.index} does not exist: ${file} has ${plural(columnCount, 'column')} (0 to ${columnCount - 1})`, 'csv-unknown-column', tag);
-      return null;
-    }
-    if (header === null) {
-      error(`${file} is read without a header ('header no'), so its columns are named by 0-based index, not '${echo(name.name)}'`, 'csv-unknown-column', tag);
-      return null;
-    }
-    const index = header.indexOf(name.name);
-    if (index >= 0) return index;
-    // In a target, a misspelled `onehot` reads as a column name; say so rather than listing columns.
-    const guess = suggest(name.name, header) ?? (inTarget ? suggest(name.name, ['onehot']) : null);
-    error(
-      `column '${echo(name.name)}' is not in ${file}` + (guess !== null ? `; did you mean '${echo(guess)}'?` : `; its columns are ${header.map((h) => `'${echo(h)}'`).join(', ')}`),
-      'csv-unknown-column',
-      tag,
-    );
-    return null;
-  };
-  const resolve = (selectors: ColumnSelector[], inTarget: boolean): number[] | null => {
-    const columns: number[] = [];
-    const named = new Set<number>();
-    let ok = true;
-    for (const selector of selectors) {
-      const from = resolveName(selector.from, selector.tag, inTarget);
-      const to = selector.to !== undefined ? resolveName(selector.to, selector.tag, inTarget) : from;
-      if (from === null || to === null) {
-        ok = false;
-        continue;
-      }
-      if (to < from) {
-        // Each end named as the user wrote it (`1..0` says 1 and 0, not the header names behind them).
-        const written = (name: ColumnName, index: number) => (name.kind === 'index' ? `${index}` : columnLabel(index));
-        error(`the range runs backwards: column ${written(selector.from, from)} comes after ${written(selector.to!, to)}; write them the other way round`, 'out-of-range', selector.tag);
-        ok = false;
-        continue;
-      }
-      for (let c = from; c <= to; c++) {
-        // `inputs a a` would feed the same column twice: surely a slip, never what the user meant.
-        if (named.has(c)) {
-          error(`column ${columnLabel(c)} is named twice in '${inTarget ? 'target' : 'inputs'}'; name each column once`, 'column-conflict', selector.tag);
-          ok = false;
-          break;
-        }
-        named.add(c);
-        columns.push(c);
-      }
-    }
-    return ok ? columns : null;
-  };
-
-  const targetColumns = request.target !== null ? resolve(request.target, true) : [columnCount - 1];
-  const explicitInputs = request.inputs !== null ? resolve(request.inputs, false) : null;
-  if (targetColumns === null || (request.inputs !== null && explicitInputs === null)) return { dataset: null, problems };
-  const inputColumns = explicitInputs ?? range(columnCount).filter((c) => !targetColumns.includes(c));
-  for (const c of inputColumns) {
-    if (targetColumns.includes(c)) {
-      return error(`column ${columnLabel(c)} is both an input and the target; leave it out of 'inputs'`, 'column-conflict', request.inputs?.[0]?.tag ?? null);
-    }
-  }
-  if (inputColumns.length === 0) return error(`${file} has no column left for the inputs once the target is taken`, 'column-conflict');
-  if (request.onehot && targetColumns.length !== 1) {
-    return error(`'onehot' turns one column of class labels into outputs, but the target has ${plural(targetColumns.length, 'column')}`, 'column-conflict', request.target?.[0]?.tag ?? null);
-  }
-
-  const rowCount = records.length - firstRow;
-  const rowLine = (r: number): number => line(r + firstRow);
-
-  // Class labels by first appearance, before anything is allocated.
-  let classes: string[] | null = null;
-  const seen = new Map<string, number>();
-  if (request.onehot) {
-    const column = targetColumns[0];
-    for (let r = 0; r < rowCount; r++) {
-      const label = records[r + firstRow][column];
-      if (label === '') return error(`${file} line ${rowLine(r)}: the class label in column ${columnLabel(column)} is empty`, 'csv-bad-row');
-      if (!seen.has(label)) seen.set(label, seen.size);
-    }
-    classes = [...seen.keys()];
-  }
-  const targetWidth = classes !== null ? classes.length : targetColumns.length;
-  const inputWidth = inputColumns.length;
-  const cells = rowCount * (inputWidth + targetWidth);
-  if (cells > request.maxDataCells) {
-    return error(
-      `data set '${request.name}' would hold ${cells.toLocaleString('en-US')} numbers (${rowCount.toLocaleString('en-US')} ${rowCount === 1 ? 'row' : 'rows'} × ${inputWidth + targetWidth}), more than the limit of ${request.maxDataCells.toLocaleString('en-US')}; use fewer rows`,
-      'data-too-large',
-    );
-  }
-
-  const inputs = new Float64Array(rowCount * inputWidth);
-  const targets = new Float64Array(rowCount * targetWidth);
-  let badValues = 0;
-  let firstBad = '';
-  const table = numericTable(parsed, columnCount);
-  const numeric = (r: number, column: number): number => {
-    const value = table[(r + firstRow) * columnCount + column];
-    if (value === value) return value; // not NaN
-    const text = records[r + firstRow][column];
-    if (badValues++ === 0) {
-      firstBad =
-        text === ''
-          ? `${file} line ${rowLine(r)}: column ${columnLabel(column)} is empty`
-          : CSV_NUMBER.test(text)
-            ? `${file} line ${rowLine(r)}: '${echo(text)}' in column ${columnLabel(column)} is too large to be a number (it overflows to infinity)`
-            : `${file} line ${rowLine(r)}: '${echo(text)}' in column ${columnLabel(column)} is not a number`;
-    }
-    return 0;
-  };
-  for (let r = 0; r < rowCount; r++) {
-    for (let i = 0; i < inputWidth; i++) inputs[r * inputWidth + i] = numeric(r, inputColumns[i]);
-    if (classes !== null) {
-      targets[r * targetWidth + (seen.get(records[r + firstRow][targetColumns[0]]) ?? 0)] = 1;
-    } else {
-      for (let t = 0; t < targetWidth; t++) targets[r * targetWidth + t] = numeric(r, targetColumns[t]);
-    }
-  }
-  if (badValues > 0) return error(`${firstBad}${more(badValues - 1, 'value')}`, 'csv-not-a-number');
-
-  return {
-    dataset: {
-      name: request.name,
-      rows: rowCount,
-      inputWidth,
-      targetWidth,
-      inputs,
-      targets,
-      inputNames: header !== null ? inputColumns.map((c) => header[c]) : defaultInputNames(inputWidth),
-      classes,
-      normalize: request.normalize,
-      rowSpans: null,
-    },
-    problems,
-  };
+/** A column as a spec names it: bare when it is a name, quoted otherwise. */
+export function columnWord(column: string): string {
+  return /^[A-Za-z_][A-Za-z0-9_]*$/.test(column) && column !== 'onehot' ? column : `"${column.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
 }
 
 function range(n: number): number[] {
@@ -355,4 +777,81 @@ function range(n: number): number[] {
 
 function more(n: number, noun: string): string {
   return n > 0 ? ` (and ${plural(n, 'more ' + noun)} like it)` : '';
+}
+
+function listed(items: string[]): string {
+  if (items.length <= 1) return items.join('');
+  return `${items.slice(0, -1).join(', ')} and ${items[items.length - 1]}`;
+}
+
+/** A column of a data block (`inputs`, `target`, `encode`) found in the file: its index, or the message that says why not (docs/language.md §5.6). */
+function resolveColumn(name: ColumnName, header: readonly string[] | null, columnCount: number, file: string, inTarget: boolean): number | string {
+  if (name.kind === 'index') {
+    return name.index < columnCount ? name.index : `column ${name.index} does not exist: ${file} has ${plural(columnCount, 'column')} (0 to ${columnCount - 1})`;
+  }
+  if (header === null) return `${file} is read without a header ('header no'), so its columns are named by 0-based index, not '${echo(name.name)}'`;
+  const index = header.indexOf(name.name);
+  if (index >= 0) return index;
+  // In a target, a misspelled `onehot` reads as a column name; say so rather than listing columns.
+  const guess = suggest(name.name, header) ?? (inTarget ? suggest(name.name, ['onehot']) : null);
+  return `column '${echo(name.name)}' is not in ${file}` + (guess !== null ? `; did you mean '${echo(guess)}'?` : `; its columns are ${header.map((h) => `'${echo(h)}'`).join(', ')}`);
+}
+
+/** What a data block's columns are resolved against: the file's header (null with `header no`), its width, its name in messages, and a column's label. */
+export interface ColumnsOf {
+  header: readonly string[] | null;
+  columnCount: number;
+  file: string;
+  label(index: number): string;
+}
+
+/**
+ * The columns one statement names (`inputs`, `target`, `encode`), ranges expanded, each with
+ * its selector's tag; null when a column is unknown, a range runs backwards or a column is
+ * named twice, each reported through `error` (docs/language.md §5.6).
+ */
+export function resolveSelectors(
+  selectors: readonly ColumnSelector[],
+  statement: 'inputs' | 'target' | 'encode',
+  of: ColumnsOf,
+  error: (message: string, code: ProblemCode, tag: number | null) => void,
+): { columns: number[]; tags: number[] } | null {
+  const columnLabel = of.label;
+  const resolveName = (name: ColumnName, tag: number): number | null => {
+    const found = resolveColumn(name, of.header, of.columnCount, of.file, statement === 'target');
+    if (typeof found === 'number') return found;
+    error(found, 'csv-unknown-column', tag);
+    return null;
+  };
+  const columns: number[] = [];
+  const tags: number[] = [];
+  const named = new Set<number>();
+  let all = true;
+  for (const selector of selectors) {
+    const from = resolveName(selector.from, selector.tag);
+    const to = selector.to !== undefined ? resolveName(selector.to, selector.tag) : from;
+    if (from === null || to === null) {
+      all = false;
+      continue;
+    }
+    if (to < from) {
+      // Each end named as the user wrote it (`1..0` says 1 and 0, not the header names behind them).
+      const written = (name: ColumnName, index: number) => (name.kind === 'index' ? `${index}` : columnLabel(index));
+      error(`the range runs backwards: column ${written(selector.from, from)} comes after ${written(selector.to!, to)}; write them the other way round`, 'out-of-range', selector.tag);
+      all = false;
+      continue;
+    }
+    for (let c = from; c <= to; c++) {
+      // `inputs a a` would feed the same column twice: surely a slip, never what the user meant.
+      if (named.has(c)) {
+        error(`column ${columnLabel(c)} is named twice in '${statement}'; name each column once`, 'column-conflict', selector.tag);
+        all = false;
+        break;
+      }
+      named.add(c);
+      columns.push(c);
+      tags.push(selector.tag);
+    }
+  }
+  return all ? { columns, tags } : null;
 }

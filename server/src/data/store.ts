@@ -1,28 +1,25 @@
 // What one owner keeps of data between checks (the editor: one per workspace; the command line: one per process), passed to check() in CheckOptions.store.
 //
 // The editor checks the whole spec on every keystroke, and nearly every `data`
-// declaration is the same as a keystroke ago: reading its file, parsing its CSV,
-// drawing its generated points or copying its rows again would be most of a check.
-// Everything kept for that lives here, in bounded sections, and nowhere else: a check
-// given a fresh store (or none) costs what a first check costs, whatever the process
-// checked before, and two stores never share an entry.
+// declaration is the same as a keystroke ago: reading its file, drawing its generated
+// points or copying its rows again would be most of a check. Everything kept for that
+// lives here, in bounded sections, and nowhere else: a check given a fresh store (or
+// none) costs what a first check costs, whatever the process checked before, and two
+// stores never share an entry.
 //
-// Each section is keyed by what makes its value: a file by (path, size, modification
-// time), a parsed CSV by its path and text, a generated set by the generator's
-// arguments, a declaration's data set by the declaration's exact text. Values are
-// read-only for every consumer (the trainer copies rows out), so sharing one between
-// checks is safe. The store does no I/O and computes nothing: callers pass the
-// function that reads or makes a value, called only on a miss.
+// Each section is keyed by what makes its value: a data file's load by the file (path,
+// size, modification time, or its text) and the data block's request, a generated set
+// by the generator's arguments (data/load.ts makes the keys), a declaration's inline
+// rows by the declaration's exact text. Values are read-only for every consumer (the
+// trainer copies rows out), so sharing one between checks and threads is safe. Loads
+// are held to a number of bytes, but never evicted while an owner (an open document)
+// uses them. A weights file's bytes (docs/language.md §7.1) are kept by (path, size,
+// modification time), with what was read from them. The store does no I/O and computes
+// nothing: callers pass what they read or made.
 
 import type { Dataset, GeneratorKind } from '../language/model';
-import type { ParsedCsv } from './csv';
-
-/** A file as it was read: another size or modification time is another file. */
-export interface FileVersion {
-  path: string;
-  size: number;
-  mtimeMs: number;
-}
+import type { CsvLoad } from './csv';
+import type { FileVersion } from './load';
 
 /** A generated data set: the generator, its arguments, and the name of the set it makes. */
 export interface GeneratedKey {
@@ -33,30 +30,30 @@ export interface GeneratedKey {
   seed: number;
 }
 
-/** The data set a `data` declaration loaded to without a single problem, and what the checker needs to reuse it. */
+/** A data set as loaded: a data file's load (its data set or the problems that stopped it), or a generated set. */
+export type StoredLoad = { kind: 'csv'; load: CsvLoad } | { kind: 'generated'; dataset: Dataset };
+
+/** The data set an inline `data` declaration loaded to without a single problem, and what the checker needs to reuse it. */
 export interface DeclaredDataset {
-  kind: 'inline' | 'file';
+  kind: 'inline';
   dataset: Dataset;
-  /** Smallest and largest target; for inline data, the row (index into the block's rows) holding the largest. */
+  /** Smallest and largest target; the row (index into the block's rows) holding the largest. */
   targetRange: { min: number; max: number };
   maxRow: number | null;
-  /** For a CSV: the absolute path and the file text it was loaded from, which must match too. */
-  path: string | null;
-  fileText: string | null;
   /** The limit it was checked against: a lower limit must check it again. */
   maxDataCells: number;
 }
 
 export interface StoreLimits {
-  /** Data files' texts: at most this many, of at most this many bytes together. */
+  /** Weights files' bytes: at most this many, of at most this many bytes together. */
   fileEntries: number;
   fileBytes: number;
-  /** Parsed CSV files: at most this many; a text longer than csvChars is parsed every time (it would be held twice). */
-  csvEntries: number;
-  csvChars: number;
-  /** Generated sets: at most this many; a set of more than generatedSamples is drawn every time (cheap beside its training). */
-  generatedEntries: number;
-  generatedSamples: number;
+  /**
+   * Loaded data files and generated sets: at most this many, of at most this many bytes of
+   * numbers together, counting only what no owner uses (what open documents show stays).
+   */
+  loadEntries: number;
+  loadBytes: number;
   /**
    * Declarations' data sets: at most this many, of at most this many numbers (rows × columns)
    * together; a set of more than a quarter of them is loaded every time, so it cannot push out the rest.
@@ -70,30 +67,26 @@ export interface StoreLimits {
 export const DEFAULT_STORE_LIMITS: Readonly<StoreLimits> = {
   fileEntries: 32,
   fileBytes: 128 * 1024 * 1024,
-  csvEntries: 16,
-  csvChars: 8_000_000,
-  generatedEntries: 64,
-  generatedSamples: 100_000,
+  loadEntries: 256,
+  loadBytes: 1024 * 1024 * 1024,
   declarationEntries: 4096,
   declarationCells: 8_000_000,
   digestEntries: 16_384,
 };
 
-/** How much each section holds: entries, and the size its limit counts (bytes, characters, samples or numbers). */
+/** How much each section holds: entries, and the size its limit counts (bytes or numbers). */
 export interface StoreUsage {
   files: { entries: number; bytes: number };
-  csv: { entries: number; chars: number };
-  generated: { entries: number; samples: number };
+  loads: { entries: number; bytes: number; pinned: number };
   declarations: { entries: number; cells: number };
   digests: { entries: number };
 }
 
 export class DataStore {
   readonly limits: Readonly<StoreLimits>;
-  /** Data files' texts, and weights files' bytes (under keys of their own). */
-  private readonly files: Lru<string | Uint8Array>;
-  private readonly csv: Lru<ParsedCsv>;
-  private readonly generatedSets: Lru<Dataset>;
+  private readonly loads: LoadCache;
+  /** Weights files' bytes. */
+  private readonly files: Lru<Uint8Array>;
   private readonly declarations: Lru<DeclaredDataset>;
   private readonly digests: Lru<string>;
   /** Digests of data sets this store handed out, by identity (a reused Dataset keeps its digest). */
@@ -106,29 +99,41 @@ export class DataStore {
   constructor(limits: Partial<StoreLimits> = {}) {
     this.limits = { ...DEFAULT_STORE_LIMITS, ...limits };
     const l = this.limits;
+    this.loads = new LoadCache(l.loadEntries, l.loadBytes);
     this.files = new Lru(l.fileEntries, l.fileBytes);
-    this.csv = new Lru(l.csvEntries);
-    this.generatedSets = new Lru(l.generatedEntries);
     this.declarations = new Lru(l.declarationEntries, l.declarationCells);
     this.digests = new Lru(l.digestEntries);
   }
 
-  /** The text of a data file at this version, read (by `read`) only when the store does not hold it. */
-  fileText(file: FileVersion, read: () => string): string {
-    const key = `${file.path}\u0000${file.size}\u0000${file.mtimeMs}`;
-    let text = this.files.get(key);
-    if (typeof text !== 'string') {
-      text = read();
-      this.files.set(key, text, file.size);
-    }
-    return text;
+  /** A data file's load or a generated set, kept by its key (data/load.ts), now the most recently used. */
+  load(key: string): StoredLoad | undefined {
+    return this.loads.get(key);
+  }
+
+  /**
+   * Keeps a load by its key. `group` names what its versions share (a file's path): an older
+   * version that no owner uses goes at once, so a file that keeps changing on disk takes the
+   * memory of one load, not of every version.
+   */
+  putLoad(key: string, value: StoredLoad, group: string | null = null): void {
+    this.loads.set(key, value, loadBytes(value), group);
+  }
+
+  /** `owner` (an open document) uses exactly these loads now: they are not evicted until it uses others or is released. */
+  retain(owner: string, keys: Iterable<string>): void {
+    this.loads.retain(owner, keys);
+  }
+
+  /** `owner` is gone (the document closed): what it used may be evicted. */
+  release(owner: string): void {
+    this.loads.retain(owner, []);
   }
 
   /** The bytes of a weights file at this version (docs/language.md §7.1), read (by `read`) only when the store does not hold them. */
   fileBytes(file: FileVersion, read: () => Uint8Array): Uint8Array {
-    const key = `bytes\u0000${file.path}\u0000${file.size}\u0000${file.mtimeMs}`;
+    const key = `${file.path}\u0000${file.size}\u0000${file.mtimeMs}`;
     let bytes = this.files.get(key);
-    if (!(bytes instanceof Uint8Array)) {
+    if (bytes === undefined) {
       bytes = read();
       this.files.set(key, bytes, bytes.length);
     }
@@ -149,34 +154,16 @@ export class DataStore {
     return byKey.get(key) as T;
   }
 
-  /** Forgets every file text: files changed on disk, perhaps within one tick of their modification time. */
+  /**
+   * Forgets the data files' loads no owner uses, and the weights files' bytes: files changed on
+   * disk, perhaps within one tick of their modification time.
+   */
   forgetFiles(): void {
+    this.loads.dropUnpinned((key) => key.startsWith(FILE_KEY_PREFIX));
     this.files.clear();
   }
 
-  /** A CSV text parsed (by `parse`, on a miss); path and text are the key. */
-  parsedCsv(path: string, text: string, parse: (text: string) => ParsedCsv): ParsedCsv {
-    const key = `${path}\u0000${text}`;
-    let parsed = this.csv.get(key);
-    if (parsed === undefined) {
-      parsed = parse(text);
-      if (text.length <= this.limits.csvChars) this.csv.set(key, parsed, text.length);
-    }
-    return parsed;
-  }
-
-  /** A generated data set, drawn (by `generate`, on a miss) from the generator's arguments; the oldest go first. */
-  generated(key: GeneratedKey, generate: () => Dataset): Dataset {
-    const id = `${key.name}\u0000${key.generator}\u0000${key.samples}\u0000${key.noise}\u0000${key.seed}`;
-    let dataset = this.generatedSets.peek(id);
-    if (dataset === undefined) {
-      dataset = generate();
-      if (key.samples <= this.limits.generatedSamples) this.generatedSets.set(id, dataset, key.samples);
-    }
-    return dataset;
-  }
-
-  /** The data set of a declaration with exactly this text, if it loaded cleanly under conditions `matches` accepts. */
+  /** The data set of an inline declaration with exactly this text, if it loaded cleanly under conditions `matches` accepts. */
   declaredDataset(declText: string, matches: (entry: DeclaredDataset) => boolean): DeclaredDataset | null {
     const entry = this.declarations.get(declText);
     return entry !== undefined && matches(entry) ? entry : null;
@@ -211,6 +198,11 @@ export class DataStore {
     return hex;
   }
 
+  /** The digest of a data set computed where it was loaded (the editor's data worker). */
+  knowDatasetDigest(dataset: Dataset, hex: string): void {
+    this.datasetDigests.set(dataset, hex);
+  }
+
   /** The digest of given weights' values (docs/language.md §7.1), `compute()` the first time this store sees these layers. */
   weightsDigest(layers: object, compute: () => string): string {
     let hex = this.weightsDigests.get(layers);
@@ -230,8 +222,7 @@ export class DataStore {
   usage(): StoreUsage {
     return {
       files: { entries: this.files.size, bytes: this.files.cost },
-      csv: { entries: this.csv.size, chars: this.csv.cost },
-      generated: { entries: this.generatedSets.size, samples: this.generatedSets.cost },
+      loads: { entries: this.loads.size, bytes: this.loads.cost, pinned: this.loads.pinnedCount },
       declarations: { entries: this.declarations.size, cells: this.declarations.cost },
       digests: { entries: this.digests.size },
     };
@@ -239,11 +230,21 @@ export class DataStore {
 
   /** Forgets everything. */
   clear(): void {
-    for (const section of [this.files, this.csv, this.generatedSets, this.declarations, this.digests]) section.clear();
+    this.loads.clear();
+    for (const section of [this.files, this.declarations, this.digests]) section.clear();
     this.datasetDigests = new WeakMap();
     this.parsedFiles = new WeakMap();
     this.weightsDigests = new WeakMap();
   }
+}
+
+/** How data/load.ts begins the key of a data file's load (a file on disk, not a text). */
+export const FILE_KEY_PREFIX = 'file\u0000';
+
+/** The bytes of a load's numbers. */
+function loadBytes(value: StoredLoad): number {
+  const dataset = value.kind === 'csv' ? value.load.dataset : value.dataset;
+  return dataset === null ? 0 : dataset.inputs.byteLength + dataset.targets.byteLength;
 }
 
 function cellsOf(dataset: Dataset): number {
@@ -304,5 +305,95 @@ class Lru<V> {
   clear(): void {
     this.entries.clear();
     this.total = 0;
+  }
+}
+
+/**
+ * The loads section: least recently used first out, over `maxEntries` or `maxBytes`, except what
+ * an owner retains (the data sets open documents show are never evicted under them).
+ */
+class LoadCache {
+  private readonly entries = new Map<string, { value: StoredLoad; bytes: number; group: string | null }>();
+  private readonly owners = new Map<string, Set<string>>();
+  /** How many owners retain each key. */
+  private readonly pins = new Map<string, number>();
+  private total = 0;
+
+  constructor(
+    private readonly maxEntries: number,
+    private readonly maxBytes: number,
+  ) {}
+
+  get size(): number {
+    return this.entries.size;
+  }
+
+  get cost(): number {
+    return this.total;
+  }
+
+  get pinnedCount(): number {
+    return this.pins.size;
+  }
+
+  get(key: string): StoredLoad | undefined {
+    const entry = this.entries.get(key);
+    if (entry === undefined) return undefined;
+    this.entries.delete(key);
+    this.entries.set(key, entry);
+    return entry.value;
+  }
+
+  set(key: string, value: StoredLoad, bytes: number, group: string | null): void {
+    this.remove(key);
+    if (group !== null) this.dropUnpinned((other) => other !== key && this.entries.get(other)?.group === group);
+    this.entries.set(key, { value, bytes, group });
+    this.total += bytes;
+    this.evict(key);
+  }
+
+  retain(owner: string, keys: Iterable<string>): void {
+    const next = new Set(keys);
+    const previous = this.owners.get(owner);
+    for (const key of next) if (!previous?.has(key)) this.pins.set(key, (this.pins.get(key) ?? 0) + 1);
+    if (previous !== undefined) {
+      for (const key of previous) {
+        if (next.has(key)) continue;
+        const count = (this.pins.get(key) ?? 1) - 1;
+        if (count > 0) this.pins.set(key, count);
+        else this.pins.delete(key);
+      }
+    }
+    if (next.size > 0) this.owners.set(owner, next);
+    else this.owners.delete(owner);
+    this.evict(null);
+  }
+
+  dropUnpinned(matches: (key: string) => boolean): void {
+    for (const key of [...this.entries.keys()]) if (!this.pins.has(key) && matches(key)) this.remove(key);
+  }
+
+  clear(): void {
+    this.entries.clear();
+    this.owners.clear();
+    this.pins.clear();
+    this.total = 0;
+  }
+
+  private remove(key: string): void {
+    const entry = this.entries.get(key);
+    if (entry === undefined) return;
+    this.total -= entry.bytes;
+    this.entries.delete(key);
+  }
+
+  /** Oldest unretained entries out while over a limit; `keep` (just set) stays even when it alone is over. */
+  private evict(keep: string | null): void {
+    if (this.entries.size <= this.maxEntries && this.total <= this.maxBytes) return;
+    for (const key of [...this.entries.keys()]) {
+      if (this.entries.size <= this.maxEntries && this.total <= this.maxBytes) return;
+      if (key === keep || this.pins.has(key)) continue;
+      this.remove(key);
+    }
   }
 }

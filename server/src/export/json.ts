@@ -4,7 +4,7 @@
 // layer before, or input i). Numbers are written as JavaScript's shortest round-trip
 // decimal, so parsing them back gives the very same doubles.
 
-import type { Regularization, RunSpec, ScheduleSpec } from '../language/model';
+import type { ColumnEncoding, Regularization, RunSpec, ScheduleSpec } from '../language/model';
 import type { Normalization, TrainResult } from '../nn/types';
 
 export type ExportedOptimizer =
@@ -28,6 +28,13 @@ export interface ExportDocument {
   inputs: string[];
   normalization: Normalization | null;
   classes: string[] | null;
+  /**
+   * Input columns of words given to the network one-hot (`encode`): each column's categories in
+   * input order, inputs `first` … `first + categories.length − 1`. Only written when there are some.
+   */
+  encoding?: ColumnEncoding[];
+  /** `missing mean`: the value each input that is missing (NaN) is replaced with, before normalization. Only written with it. */
+  missing?: { kind: 'mean'; fill: number[] };
   layers: ExportedLayer[];
   training: {
     data: string;
@@ -82,6 +89,10 @@ export function exportDocument(run: RunSpec, result: TrainResult): ExportDocumen
       ? { kind: result.normalization.kind, offset: result.normalization.offset.slice(), scale: result.normalization.scale.slice() }
       : null,
     classes: run.data.classes ? run.data.classes.slice() : null,
+    ...(run.data.encodings && run.data.encodings.length > 0
+      ? { encoding: run.data.encodings.map((e) => ({ column: e.column, categories: e.categories.slice(), first: e.first })) }
+      : {}),
+    ...(result.missingMeans ? { missing: { kind: 'mean' as const, fill: result.missingMeans.slice() } } : {}),
     layers: result.layers.map((layer, k) => ({
       name: layer.name,
       units: layer.units,

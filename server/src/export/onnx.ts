@@ -13,7 +13,7 @@ import type { Activation, Precision, RunSpec } from '../language/model';
 import { LEAKY_RELU_SLOPE } from '../nn/activations';
 import type { TrainResult } from '../nn/types';
 import { littleEndian } from './bytes';
-import { documentMetadata, exportDocument } from './json';
+import { documentMetadata, exportDocument, type ExportDocument } from './json';
 import schemaText from './onnx/onnx.proto?raw';
 
 /** IR version 8 (ONNX 1.10 to 1.12); onnxruntime reads it from 1.10 on. */
@@ -83,6 +83,13 @@ export function onnxModel(run: RunSpec, result: TrainResult): Uint8Array {
   const node: NodeObject[] = [];
 
   let current = ONNX_INPUT;
+  if (doc.missing) {
+    // A missing input (NaN) becomes its column's mean over the training part, as the trainer filled it.
+    initializer.push(tensor('missing.fill', [doc.input], doc.missing.fill));
+    node.push({ name: 'missing.isnan', op_type: 'IsNaN', input: [current], output: ['input.missing'] });
+    node.push({ name: 'missing.fill', op_type: 'Where', input: ['input.missing', 'missing.fill', current], output: ['input.filled'], doc_string: 'missing mean' });
+    current = 'input.filled';
+  }
   if (doc.normalization) {
     // x' = (x − offset) / scale, as fitted on the training part: raw inputs go in.
     initializer.push(tensor('normalization.offset', [doc.input], doc.normalization.offset));
@@ -137,7 +144,7 @@ export function onnxModel(run: RunSpec, result: TrainResult): Uint8Array {
       name: doc.network,
       node,
       initializer,
-      input: [batchTensor(ONNX_INPUT, doc.input, `one row per sample: ${doc.inputs.join(', ')}${doc.normalization ? ' (raw values; the model normalizes them)' : ''}`)],
+      input: [batchTensor(ONNX_INPUT, doc.input, `one row per sample: ${doc.inputs.join(', ')}${inputNote(doc)}`)],
       output: [batchTensor(ONNX_OUTPUT, outputUnits, outputMeaning)],
     },
     metadata_props: Object.entries(documentMetadata(doc)).map(([key, value]) => ({ key, value })),
@@ -148,6 +155,15 @@ export function onnxModel(run: RunSpec, result: TrainResult): Uint8Array {
 }
 
 /** The nodes of a = act(z) (none for linear: z is a). */
+/** What the input's description adds: what the model does to raw values, and that encoded columns come in one-hot. */
+function inputNote(doc: ExportDocument): string {
+  const notes: string[] = [];
+  if (doc.missing) notes.push('NaN for a missing value; the model fills it');
+  if (doc.normalization) notes.push('raw values; the model normalizes them');
+  if (doc.encoding) notes.push(`one-hot for ${doc.encoding.map((e) => `'${e.column}'`).join(', ')}: 1 for the row's category, 0 for the others (categories in the metadata)`);
+  return notes.length > 0 ? ` (${notes.join('; ')})` : '';
+}
+
 function activationNodes(
   activation: Activation,
   layer: string,

@@ -99,6 +99,10 @@ export function pytorchScript(run: RunSpec, result: TrainResult, part: TrainingP
     `#   add --save PATH to write the trained state_dict with torch.save.`,
     `#   add --weights FILE.safetensors to start from the weights of that file`,
     `${pad('#')}(nn export --format safetensors) instead of the embedded ones.`,
+    `#`,
+    `# prepare(row) turns a raw row (RAW_COLUMNS as the data file writes them: numbers,`,
+    `# the words of encoded columns, "" or NA for a missing value) into the network's inputs,`,
+    `# as the spec does: model(torch.tensor([prepare(row)], dtype=DTYPE)) is its prediction.`,
   ].join('\n');
 
   return `${header}
@@ -147,6 +151,11 @@ FINAL_LOSS = ${num(doc.training.finalLoss)}  # the nn trainer's loss of these we
 INPUT_NAMES = ${pyValue(doc.inputs)}
 CLASSES = ${pyValue(doc.classes)}
 NORMALIZATION = ${pyValue(doc.normalization)}
+# The data file's columns the inputs come from, in order; an encoded column gives one input per category.
+RAW_COLUMNS = ${pyValue(rawColumns(doc))}
+ENCODING = ${pyValue(Object.fromEntries((doc.encoding ?? []).map((e) => [e.column, e.categories])))}
+MISSING_FILL = ${pyValue(doc.missing?.fill ?? null)}  # missing mean: what a missing input becomes, before normalization
+MISSING_WORDS = ["", "NA", "N/A", "NAN", "NULL", "?"]
 
 # docs/language.md section 7: a penalty on the weights (never the biases), a learning-rate schedule stepped once per
 # epoch, and patience, each None when the run has none. --train restarts the schedule from the spec's rate.
@@ -311,6 +320,29 @@ def make_scheduler(optimizer, epochs):
     )
 
 
+def prepare(row):
+    \"\"\"The network's inputs for one raw row (the values of RAW_COLUMNS), as the spec reads a data file:
+    an encoded column's word becomes 1 for its category and 0 for the others (a word not seen in
+    training: all 0), a missing value (None, "", NA, N/A, NaN, null or ?) becomes MISSING_FILL's
+    value, and NORMALIZATION is applied.\"\"\"
+    if len(row) != len(RAW_COLUMNS):
+        raise ValueError(f"a row has {len(RAW_COLUMNS)} values ({', '.join(RAW_COLUMNS)}), not {len(row)}")
+    x = []
+    for column, value in zip(RAW_COLUMNS, row):
+        text = "" if value is None else str(value).strip()
+        missing = text.upper() in MISSING_WORDS
+        categories = ENCODING.get(column)
+        if categories is not None:
+            x.extend([float("nan")] * len(categories) if missing else [1.0 if text == c else 0.0 for c in categories])
+        else:
+            x.append(float("nan") if missing else float(text))
+    if MISSING_FILL is not None:
+        x = [MISSING_FILL[i] if v != v else v for i, v in enumerate(x)]
+    if NORMALIZATION is not None:
+        x = [(v - o) / s for v, o, s in zip(x, NORMALIZATION["offset"], NORMALIZATION["scale"])]
+    return x
+
+
 def l1_penalty(network):
     """l1 times the sum of |W| over every layer's weights: added to the loss that is differentiated (its gradient
     l1 sign(W), 0 at 0), never to the loss reported."""
@@ -456,6 +488,21 @@ def main():
 if __name__ == "__main__":
     main()
 `;
+}
+
+/** The data file's columns the network's inputs come from: an encoded column once, in place of its categories' inputs. */
+function rawColumns(doc: ReturnType<typeof exportDocument>): string[] {
+  const columns: string[] = [];
+  for (let i = 0; i < doc.inputs.length; i++) {
+    const encoded = doc.encoding?.find((e) => e.first === i);
+    if (encoded === undefined) {
+      columns.push(doc.inputs[i]);
+      continue;
+    }
+    columns.push(encoded.column);
+    i += encoded.categories.length - 1;
+  }
+  return columns;
 }
 
 // ---- Python literals ----------------------------------------------------------------------

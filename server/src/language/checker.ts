@@ -6,13 +6,14 @@
 // sorted by position; the editor, the CLI and the tests all read the same list.
 
 import * as nodePath from 'node:path';
-import { loadCsv, type ColumnName, type ColumnSelector } from '../data/csv';
+import { columnWord, separatorLiteral, type ColumnName, type ColumnSelector, type CsvRequest, type DataFix } from '../data/csv';
 import { inlineDataset, type InlineRow } from '../data/inline';
-import { GENERATOR_DEFAULTS, generateDataset } from '../data/generators';
+import { GENERATOR_DEFAULTS } from '../data/generators';
+import { loadNow, type DataLoader } from '../data/load';
 import { DataStore } from '../data/store';
-import { Digest } from './digest';
-import type { CheckOptions, CheckResult, NameReference } from './index';
-import { heldOutRows, type Activation, type Dataset, type Expectation, type GeneratorKind, type Init, type LayerSpec, type LossKind, type NetworkSpec, type NormalizeKind, type OptimizerSpec, type Precision, type Regularization, type RunSpec, type ScheduleKind, type ScheduleSpec, type TrainSettings, type WeightsSpec } from './model';
+import { datasetDigest, Digest } from './digest';
+import type { CheckOptions, CheckResult, NameReference, PendingData } from './index';
+import { heldOutRows, type Activation, type Dataset, type Expectation, type GeneratorKind, type Init, type LayerSpec, type LossKind, type MissingKind, type NetworkSpec, type NormalizeKind, type OptimizerSpec, type Precision, type Regularization, type RunSpec, type ScheduleKind, type ScheduleSpec, type TrainSettings, type WeightsSpec } from './model';
 import { classificationOf } from '../nn/parts';
 import { parse } from './parser';
 import { LineIndex } from './positions';
@@ -76,12 +77,17 @@ class Checker {
   private readonly encodingError: boolean;
   /** What earlier checks left (CheckOptions.store); a store of its own when the caller keeps none. */
   private readonly store: DataStore;
+  /** How data files and generated sets are loaded (CheckOptions.data): at once by default. */
+  private readonly loader: DataLoader;
+  /** Data sets whose load is under way elsewhere (the editor's data worker). */
+  private readonly pending: PendingData[] = [];
 
   constructor(
     private readonly text: string,
     private readonly options: CheckOptions,
   ) {
     this.store = options.store ?? new DataStore();
+    this.loader = options.data ?? loadNow(this.store);
     this.parsed = parse(text);
     const utf16 = utf16Problem(text);
     // Text read in the wrong encoding: one problem that says so, not one per character.
@@ -178,6 +184,7 @@ class Checker {
       runs: cleanRuns,
       references: this.references,
       errorCount: this.problems.reduce((n, p) => n + (p.severity === 'error' ? 1 : 0), 0),
+      pending: this.pending,
     };
   }
 
@@ -350,8 +357,6 @@ class Checker {
         dataset: info.dataset,
         targetRange: { min: info.targetRange.min, max: info.targetRange.max },
         maxRow: maxRow >= 0 ? maxRow : null,
-        path: null,
-        fileText: null,
         maxDataCells,
       });
     }
@@ -437,7 +442,17 @@ class Checker {
     const read = this.options.readFile(absolute);
     if ('error' in read) {
       const where = read.missing === true && !nodePath.isAbsolute(path.value) ? ` (looked for ${echo(absolute)}; the path is relative to the spec's folder)` : '';
-      this.report(statement, read.missing === true ? 'csv-missing' : 'csv-unreadable', `cannot read '${echo(path.value)}': ${read.error}${where}`);
+      const written = path.value;
+      const base = written.slice(Math.max(written.lastIndexOf('/'), written.lastIndexOf('\\')) + 1);
+      const guess = read.missing === true && read.nearby !== undefined && base !== '' ? suggest(base, read.nearby) : null;
+      if (guess !== null) {
+        const fixed = written.slice(0, written.length - base.length) + guess;
+        this.report(statement, 'csv-missing', `cannot read '${echo(written)}': ${read.error}${where}; did you mean '${echo(guess)}'?`, [
+          { title: `Change to '${echo(fixed)}'`, edits: [{ span: path.span, newText: quoteString(fixed) }], preferred: true },
+        ]);
+      } else {
+        this.report(statement, read.missing === true ? 'csv-missing' : 'csv-unreadable', `cannot read '${echo(written)}': ${read.error}${where}`);
+      }
       return null;
     }
 
@@ -454,43 +469,114 @@ class Checker {
     };
     const inputs = source.inputs !== undefined && source.inputs.columns.length > 0 ? selectors(source.inputs.columns) : null;
     const target = source.target !== undefined && source.target.columns.length > 0 ? selectors(source.target.columns) : null;
-    if ((source.inputs !== undefined && inputs === null) || (source.target !== undefined && target === null)) return null;
-    const declText = this.text.slice(decl.span.start, decl.span.end);
-    const maxDataCells = this.options.maxDataCells;
-    const fileText = read.text;
-    const known = this.store.declaredDataset(
-      declText,
-      (entry) => entry.kind === 'file' && entry.path === absolute && entry.fileText === fileText && entry.maxDataCells === maxDataCells,
-    );
-    if (known !== null) return { decl, dataset: known.dataset, targetRange: { ...known.targetRange, maxSpan: null } };
-    const load = loadCsv({
+    const encode = source.encode !== undefined && source.encode.columns.length > 0 ? selectors(source.encode.columns) : null;
+    if ((source.inputs !== undefined && inputs === null) || (source.target !== undefined && target === null) || (source.encode !== undefined && encode === null)) return null;
+    const separator = this.separatorOf(source);
+    if (separator === null) return null;
+    const request: CsvRequest = {
       name,
       fileLabel: echo(path.value),
-      path: absolute,
-      text: read.text,
       header: source.header?.value?.text !== 'no',
+      separator,
       inputs,
       target,
       onehot: source.target !== undefined && tokenOf(source.target, 'onehot') !== undefined,
+      encode,
+      missing: (source.missing?.value?.text ?? null) as MissingKind | null,
       normalize: (source.normalize?.method?.text ?? null) as NormalizeKind | null,
       maxDataCells: this.options.maxDataCells,
-    }, this.store);
+    };
+    const answer = this.loader.csv(request, read);
+    if ('pending' in answer) {
+      this.waitFor(name, statement, answer.pending.activity, answer.pending.fraction);
+      return null;
+    }
+    if ('failed' in answer) {
+      this.report(statement, 'csv-unreadable', `cannot read '${echo(path.value)}': ${answer.failed}`);
+      return null;
+    }
+    const load = answer.ready;
     for (const problem of load.problems) {
-      const span = problem.tag !== null ? refs[problem.tag].span : statement;
-      this.report(span, problem.code, problem.message, undefined, problem.severity);
+      const span =
+        problem.tag !== null
+          ? refs[problem.tag].span
+          : problem.statement === 'missing' && source.missing !== undefined
+            ? source.missing.span
+            : problem.statement === 'separator' && source.separator !== undefined
+              ? source.separator.span
+              : statement;
+      const fixes = (problem.fixes ?? []).flatMap((fix) => this.dataFixes(source, fix));
+      this.report(span, problem.code, problem.message, fixes, problem.severity);
     }
-    if (load.dataset === null) return null;
-    const dataset = load.dataset;
-    let min = Infinity;
-    let max = -Infinity;
-    for (const value of dataset.targets) {
-      if (value < min) min = value;
-      if (value > max) max = value;
+    if (load.dataset === null || load.targetRange === null) return null;
+    return { decl, dataset: load.dataset, targetRange: { ...load.targetRange, maxSpan: null } };
+  }
+
+  /**
+   * A data set whose load runs elsewhere (the editor's data worker): it is listed as pending, and
+   * its declaration says so until the load is in; its checks and its runs wait for it.
+   */
+  private waitFor(name: string, span: Span, activity: string, fraction: number | null): void {
+    this.pending.push({ name, span, activity, fraction });
+    this.problems.push({ span, severity: 'info', code: 'data-loading', message: `${activity}…; data set '${name}' is checked, and its runs trained, once it is loaded` });
+  }
+
+  /** The separator a data block reads with: `,`, or its `separator` statement's one character (`"\t"` is a tab); null when that is reported. */
+  private separatorOf(source: FileData): string | null {
+    const statement = source.separator;
+    if (statement === undefined) return ',';
+    const literal = statement.value;
+    if (literal === undefined || !literal.terminated) return null;
+    const value = literal.value === '\\t' ? '\t' : literal.value;
+    const code = value.charCodeAt(0);
+    if (value.length !== 1 || code > 0x7e || (code < 0x20 && value !== '\t') || value === ' ' || value === '"') {
+      this.report(
+        literal.span,
+        'out-of-range',
+        `the separator is one character (not a space, a quote or a line break), as in separator ";" or separator "\\t" for tabs, not ${literal.value === '' ? 'an empty string' : quoteString(literal.value)}`,
+      );
+      return null;
     }
-    if (load.problems.length === 0) {
-      this.store.rememberDeclaredDataset(declText, { kind: 'file', dataset, targetRange: { min, max }, maxRow: null, path: absolute, fileText, maxDataCells });
+    return value;
+  }
+
+  /** The edits that make a data block do what a CSV problem's fix says. */
+  private dataFixes(source: FileData, fix: DataFix): Fix[] {
+    switch (fix.kind) {
+      case 'separator': {
+        const literal = separatorLiteral(fix.separator);
+        if (source.separator?.value !== undefined) return [{ title: `Change to separator ${literal}`, edits: [{ span: source.separator.value.span, newText: literal }], preferred: true }];
+        return this.statementFix(source, `Add separator ${literal}`, `separator ${literal}`, true);
+      }
+      case 'encode': {
+        const word = columnWord(fix.column);
+        const encode = source.encode;
+        if (encode !== undefined && encode.columns.length > 0) {
+          const at = encode.columns[encode.columns.length - 1].span.end;
+          return [{ title: `Encode column '${fix.column}' as one-hot`, edits: [{ span: { start: at, end: at }, newText: ` ${word}` }], preferred: true }];
+        }
+        return this.statementFix(source, `Encode column '${fix.column}' as one-hot`, `encode ${word} onehot`, true);
+      }
+      case 'missing':
+        return [...this.statementFix(source, "Add 'missing drop'", 'missing drop', false), ...this.statementFix(source, "Add 'missing mean'", 'missing mean', false)];
+      case 'onehot': {
+        const target = source.target;
+        if (target !== undefined && target.columns.length === 1) {
+          const at = target.columns[0].span.end;
+          return [{ title: "Add 'onehot' to the target", edits: [{ span: { start: at, end: at }, newText: ' onehot' }], preferred: true }];
+        }
+        return this.statementFix(source, `Make '${fix.column}' a one-hot target`, `target ${columnWord(fix.column)} onehot`, true);
+      }
     }
-    return { decl, dataset, targetRange: { min, max, maxSpan: null } };
+  }
+
+  /** A fix that adds a statement to the data block (opening one when the declaration has none). */
+  private statementFix(source: FileData, title: string, statement: string, preferred: boolean): Fix[] {
+    const block = blockOf(source);
+    const fix = (span: Span, newText: string): Fix[] => [{ title, edits: [{ span, newText }], ...(preferred ? { preferred } : {}) }];
+    if (block !== undefined) return fix({ start: block.open.end, end: block.open.end }, `\n  ${statement}`);
+    if (source.path === undefined) return [];
+    return fix({ start: source.path.span.end, end: source.path.span.end }, ` {\n  ${statement}\n}`);
   }
 
   /**
@@ -592,9 +678,17 @@ class Checker {
       return null;
     }
     const generator = source.generator.text as GeneratorKind;
-    // Only small sets are kept (DataStore limits); a large one is cheap to redraw relative to its training.
-    const dataset = this.store.generated({ name, generator, ...values }, () => generateDataset(name, generator, values));
-    return { decl, dataset, targetRange: { min: 0, max: 1, maxSpan: null } };
+    const answer = this.loader.generated({ name, generator, ...values });
+    const span = { start: decl.keyword.start, end: source.span.end };
+    if ('pending' in answer) {
+      this.waitFor(name, span, answer.pending.activity, answer.pending.fraction);
+      return null;
+    }
+    if ('failed' in answer) {
+      this.report(span, 'data-load-failed', `data set '${name}' could not be drawn: ${answer.failed}`);
+      return null;
+    }
+    return { decl, dataset: answer.ready, targetRange: { min: 0, max: 1, maxSpan: null } };
   }
 
   /** A whole number of at least `minimum`; reports and returns false otherwise. */
@@ -1325,10 +1419,7 @@ function stringsDigest(parts: readonly string[]): string {
   return digest.hex();
 }
 
-function datasetDigest(data: Dataset): string {
-  return new Digest()
-    .string(`data ${data.name} ${data.rows} ${data.inputWidth} ${data.targetWidth} ${data.normalize} ${data.inputNames.join(',')} ${data.classes?.join(',') ?? ''}`)
-    .numbers(data.inputs)
-    .numbers(data.targets)
-    .hex();
+/** How a string is written in the language: quotes, with `"` and `\\` escaped. */
+function quoteString(value: string): string {
+  return `"${value.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
 }

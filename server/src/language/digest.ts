@@ -4,6 +4,8 @@
 // runs vanishingly unlikely. Numbers are hashed by their IEEE-754 bits, so two
 // data sets that differ in the last bit get different keys.
 
+import type { ColumnEncoding, Dataset } from './model';
+
 /** Incremental 64-bit FNV-1a, kept as two 32-bit halves (JavaScript has no fast 64-bit integers). */
 export class Digest {
   private high = 0xcbf29ce4;
@@ -36,13 +38,55 @@ export class Digest {
     this.word(values.length);
     // Hash the bits directly (a Float64Array's byte offset is a multiple of 8, so this view is aligned).
     const words = new Uint32Array(values.buffer, values.byteOffset, values.length * 2);
-    for (let i = 0; i < words.length; i++) this.word(words[i]);
+    // A data set has up to 50M numbers: each double's halves go through two 32-bit lanes of
+    // MurmurHash3's mixing (multiplications that stay in 32 bits, several times faster than
+    // FNV's 64-bit step), finished with its avalanche and mixed in here.
+    let low = 0x9747b28c;
+    let high = 0x85ebca6b;
+    for (let i = 0; i < words.length; i += 2) {
+      let k = Math.imul(words[i], 0xcc9e2d51);
+      k = (k << 15) | (k >>> 17);
+      low ^= Math.imul(k, 0x1b873593);
+      low = (low << 13) | (low >>> 19);
+      low = (Math.imul(low, 5) + 0xe6546b64) | 0;
+      k = Math.imul(words[i + 1], 0x1b873593);
+      k = (k << 16) | (k >>> 16);
+      high ^= Math.imul(k, 0xcc9e2d51);
+      high = (high << 17) | (high >>> 15);
+      high = (Math.imul(high, 5) + 0x561ccd1b) | 0;
+    }
+    this.word(avalanche(low ^ words.length));
+    this.word(avalanche(high ^ words.length));
     return this;
   }
 
   hex(): string {
     return this.high.toString(16).padStart(8, '0') + this.low.toString(16).padStart(8, '0');
   }
+}
+
+/**
+ * The digest of a data set's values and of what the trainer reads beside them (run keys): computed
+ * where the set is loaded (the editor's data worker) or on first use, and kept with the set.
+ */
+export function datasetDigest(data: Dataset): string {
+  const digest = new Digest().string(
+    `data ${data.name} ${data.rows} ${data.inputWidth} ${data.targetWidth} ${data.normalize} ${data.inputNames.join(',')} ${data.classes?.join(',') ?? ''}`,
+  );
+  // What only files of version 2 have (docs/language.md §7.6): a set without it keeps the key it had.
+  const encodings = (data.encodings ?? []).map((e: ColumnEncoding) => `${e.column}:${e.first}:${e.categories.join(',')}`).join(';');
+  if (data.missing === 'mean' || encodings !== '') digest.string(`missing ${data.missing === 'mean' ? 'mean' : 'none'}|${encodings}`);
+  return digest.numbers(data.inputs).numbers(data.targets).hex();
+}
+
+/** MurmurHash3's finalizer: every bit of the result depends on every bit of h. */
+function avalanche(h: number): number {
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  h ^= h >>> 16;
+  return h >>> 0;
 }
 
 const scratch = new Float64Array(1);

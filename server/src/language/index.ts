@@ -4,6 +4,7 @@
 //   parse(text)                 never throws; always a tree and a list of problems.
 //   check(text, options)        parse + every rule of docs/language.md §5; never throws.
 
+import type { DataFile, DataLoader } from '../data/load';
 import type { DataStore } from '../data/store';
 import type { Problem } from './problems';
 import type { Dataset, NetworkSpec, RunSpec, WeightsSpec } from './model';
@@ -24,10 +25,11 @@ export interface NameReference {
 }
 
 /**
- * Reads a data file for the checker. Returns its text, or a message saying why it cannot
- * (`missing` when the file does not exist, so the problem can say so).
+ * Finds a data file for the checker: the file to stream (or its text), or a message saying
+ * why it cannot be read (`missing` when it does not exist, with the names of the files
+ * `nearby` in its folder, so the problem can say which was meant).
  */
-export type ReadFile = (absolutePath: string) => { text: string } | { error: string; missing?: boolean };
+export type ReadFile = (absolutePath: string) => DataFile | { error: string; missing?: boolean; nearby?: string[] };
 
 /** Reads a weights file (`weights … from`, docs/language.md §7.1) as bytes, under the rules and with the messages of ReadFile. */
 export type ReadBytes = (absolutePath: string) => { bytes: Uint8Array } | { error: string; missing?: boolean };
@@ -62,6 +64,11 @@ export interface CheckOptions {
    * workspace's store, the command line one per process. Absent: this check keeps nothing.
    */
   store?: DataStore;
+  /**
+   * How data sets are loaded (data/load.ts): the editor loads large ones off its thread and
+   * the check waits for none of them. Absent: each is loaded at once and kept in the store.
+   */
+  data?: DataLoader;
 }
 
 export const DEFAULT_MAX_PARAMETERS = 5_000_000;
@@ -82,6 +89,22 @@ export interface CheckResult extends ParseResult {
   references: NameReference[];
   /** Number of error-severity problems (a file with errors is not trained). */
   errorCount: number;
+  /**
+   * Data sets still loading (the editor's data worker): their declarations are not checked
+   * yet, and the runs on them wait (they are not in `runs`, and no problem is reported for them).
+   */
+  pending: PendingData[];
+}
+
+/** A data set whose load is under way elsewhere: its declaration, and what the load is doing. */
+export interface PendingData {
+  name: string;
+  /** The `data d from "file.csv"` or `data d = spiral(…)` part of the declaration. */
+  span: Span;
+  /** `reading digits.csv`, `drawing spiral(samples 16000000)`. */
+  activity: string;
+  /** The share done, when known. */
+  fraction: number | null;
 }
 
 export { parse } from './parser';

@@ -11,6 +11,8 @@ export type LossKind = 'mse' | 'cross_entropy';
 export type Precision = 'f64' | 'f32';
 export type NormalizeKind = 'minmax' | 'zscore';
 export type GeneratorKind = 'xor' | 'circle' | 'spiral' | 'gauss';
+/** `missing drop` or `missing mean` in a data file's block (docs/language.md §7.6). */
+export type MissingKind = 'drop' | 'mean';
 
 export const ACTIVATIONS: readonly Activation[] = ['sigmoid', 'tanh', 'relu', 'leaky_relu', 'linear', 'softmax'];
 export const INITS: readonly Init[] = ['xavier', 'he', 'uniform', 'zeros'];
@@ -151,6 +153,22 @@ export interface Dataset {
   normalize: NormalizeKind | null;
   /** For inline data: the span of each row, so results can be shown beside it. */
   rowSpans: Span[] | null;
+  /** Input columns of words turned into one input per category (`encode … onehot`), in input order; absent or null without. */
+  encodings?: ColumnEncoding[] | null;
+  /**
+   * The data block's `missing` statement. With `mean`, a missing input is NaN here and the
+   * trainer fills it with its column's mean over the run's training part (docs/language.md §7.6);
+   * rows `drop` leaves out are not here at all.
+   */
+  missing?: MissingKind | null;
+}
+
+/** One encoded input column: its categories in order of first appearance, the inputs `first` … `first + categories.length − 1`. */
+export interface ColumnEncoding {
+  /** The column's header name (or its 0-based index, as text, without a header). */
+  column: string;
+  categories: string[];
+  first: number;
 }
 
 /** What an `expect` measures on a run's final weights (docs/language.md §7 "Expectations"). */

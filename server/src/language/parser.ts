@@ -55,7 +55,7 @@ import { ACTIVATIONS, GENERATORS, INITS, LOSSES, REGULARIZERS, SCHEDULES } from 
 const DECLARATION_KEYWORDS = ['network', 'data', 'train', 'weights'] as const;
 const NETWORK_STATEMENTS = ['input', 'layer'] as const;
 const INLINE_STATEMENTS = ['normalize'] as const;
-const FILE_STATEMENTS = ['inputs', 'target', 'normalize', 'header'] as const;
+const FILE_STATEMENTS = ['inputs', 'target', 'encode', 'missing', 'separator', 'normalize', 'header'] as const;
 const TRAIN_STATEMENTS = ['loss', 'optimizer', 'epochs', 'batch', 'seed', 'stop', 'validate', 'precision', 'regularize', 'schedule', 'patience', 'start', 'expect'] as const;
 /** Statements of a train block that may be written more than once. */
 const REPEATABLE_TRAIN_STATEMENTS: readonly string[] = ['expect'];
@@ -65,6 +65,7 @@ const NORMALIZE_METHODS = ['minmax', 'zscore'] as const;
 const OPTIMIZERS = ['sgd', 'adam'] as const;
 const PRECISIONS = ['f64', 'f32'] as const;
 const HEADER_VALUES = ['yes', 'no'] as const;
+const MISSING_VALUES = ['drop', 'mean'] as const;
 
 /** Parses a whole file: always a tree (possibly incomplete) and the problems, sorted by position. */
 export function parse(text: string): ParseResult {
@@ -725,7 +726,49 @@ class Parser {
       else data.header = header;
       return;
     }
-    const columns = this.parseColumns(keyword === 'target');
+    if (keyword === 'missing') {
+      const missing: NonNullable<FileData['missing']> = { kind: 'missing', span: spanOf(first), keyword: lead.span, tokens: [lead] };
+      const value = this.expectVocabulary('way to treat missing values', MISSING_VALUES, 'missing drop');
+      if (value.valid) missing.value = value.word;
+      missing.span = this.spanFrom(first.start);
+      if (data.missing !== undefined) this.duplicate(missing.keyword, 'missing', data.missing.span);
+      else data.missing = missing;
+      return;
+    }
+    if (keyword === 'separator') {
+      const separator: NonNullable<FileData['separator']> = { kind: 'separator', span: spanOf(first), keyword: lead.span, tokens: [lead] };
+      const token = this.peek();
+      if (token.kind === 'string') {
+        this.advance();
+        separator.value = { kind: 'string', span: spanOf(token), value: token.stringValue, terminated: token.terminated };
+      } else if (token.kind !== 'invalid' && !this.atStatementEnd() && token.text.length === 1) {
+        this.advance();
+        this.report(spanOf(token), 'expected', `put the separator in quotes: separator "${token.text}"`, [
+          { title: `Change to "${token.text}"`, edits: [{ span: spanOf(token), newText: `"${token.text}"` }], preferred: true },
+        ]);
+      } else {
+        this.unexpected(token, `the separator in quotes, as in 'separator ";"' or 'separator "\\t"' for tabs`);
+      }
+      separator.span = this.spanFrom(first.start);
+      if (data.separator !== undefined) this.duplicate(separator.keyword, 'separator', data.separator.span);
+      else data.separator = separator;
+      return;
+    }
+    const columns = this.parseColumns(keyword === 'target' || keyword === 'encode', keyword === 'encode' ? 'encode city onehot' : 'target species onehot');
+    if (keyword === 'encode') {
+      const encode: NonNullable<FileData['encode']> = { kind: 'encode', span: spanOf(first), keyword: lead.span, tokens: [lead], columns };
+      if (this.isWord(this.peek(), 'onehot')) encode.tokens.push(keywordToken(this.advance(), 'onehot'));
+      else if (columns.length > 0 && this.atStatementEnd()) {
+        const at = columns[columns.length - 1].span.end;
+        this.report({ start: at, end: at }, 'expected', `expected 'onehot' after the columns: 'encode … onehot' gives each category an input of its own`, [
+          { title: "Add 'onehot'", edits: [{ span: { start: at, end: at }, newText: ' onehot' }], preferred: true },
+        ]);
+      }
+      encode.span = this.spanFrom(first.start);
+      if (data.encode !== undefined) this.duplicate(encode.keyword, 'encode', data.encode.span);
+      else data.encode = encode;
+      return;
+    }
     if (keyword === 'inputs') {
       const statement: NonNullable<FileData['inputs']> = { kind: 'inputs', span: this.spanFrom(first.start), keyword: lead.span, tokens: [lead], columns };
       if (data.inputs !== undefined) this.duplicate(statement.keyword, 'inputs', data.inputs.span);
@@ -739,8 +782,8 @@ class Parser {
     else data.target = target;
   }
 
-  /** `a b..c "d e" 3`; in a target, the word `onehot` ends the list (the keyword wins). */
-  private parseColumns(inTarget: boolean): ColumnRange[] {
+  /** `a b..c "d e" 3`; in a target or `encode`, the word `onehot` ends the list (the keyword wins). */
+  private parseColumns(inTarget: boolean, example = 'target species onehot'): ColumnRange[] {
     const ranges: ColumnRange[] = [];
     for (;;) {
       if (this.atStatementEnd() || (inTarget && this.isWord(this.peek(), 'onehot'))) break;
@@ -766,7 +809,7 @@ class Parser {
     }
     if (ranges.length === 0 && inTarget && this.isWord(this.peek(), 'onehot')) {
       // The keyword wins over a column of that name (docs/language.md §2.4): say how to mean the column.
-      this.report(spanOf(this.peek()), 'expected', `expected the target column before 'onehot', as in 'target species onehot'; for a column named onehot, write it in quotes: "onehot"`);
+      this.report(spanOf(this.peek()), 'expected', `expected ${example.startsWith('encode') ? 'the columns to encode' : 'the target column'} before 'onehot', as in '${example}'; for a column named onehot, write it in quotes: "onehot"`);
     } else if (ranges.length === 0 && this.peek().kind !== 'invalid') {
       this.unexpected(this.peek(), `at least one column (a header name, a 0-based index or a "quoted name")`);
     }

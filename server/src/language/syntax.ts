@@ -180,6 +180,9 @@ export interface FileData extends Statement<'file'> {
   path?: StringLit;
   inputs?: ColumnsStmt;
   target?: TargetStmt;
+  encode?: EncodeStmt;
+  missing?: MissingStmt;
+  separator?: SeparatorStmt;
   normalize?: NormalizeStmt;
   header?: HeaderStmt;
 }
@@ -208,6 +211,22 @@ export interface TargetStmt extends Statement<'target'> {
 export interface HeaderStmt extends Statement<'header'> {
   /** `yes` or `no` when valid. */
   value?: Word;
+}
+
+/** `encode COLUMNS onehot` (docs/language.md §7.6); tokens: `encode`, and `onehot` when written. */
+export interface EncodeStmt extends Statement<'encode'> {
+  columns: ColumnRange[];
+}
+
+/** `missing drop|mean`. */
+export interface MissingStmt extends Statement<'missing'> {
+  /** `drop` or `mean` when valid. */
+  value?: Word;
+}
+
+/** `separator "C"`. */
+export interface SeparatorStmt extends Statement<'separator'> {
+  value?: StringLit;
 }
 
 /** `= GENERATOR(ARGS)`; tokens: `=`, `(`, the commas, and `)` when the call is closed. */
@@ -367,6 +386,9 @@ export type Node =
   | ColumnsStmt
   | TargetStmt
   | HeaderStmt
+  | EncodeStmt
+  | MissingStmt
+  | SeparatorStmt
   | ColumnRange
   | Argument
   | TrainStatement
@@ -394,11 +416,14 @@ export const CHILD_FIELDS = {
   inline: ['rows', 'normalize'],
   row: ['inputs', 'targets'],
   normalize: ['method'],
-  file: ['path', 'inputs', 'target', 'normalize', 'header'],
+  file: ['path', 'inputs', 'target', 'encode', 'missing', 'separator', 'normalize', 'header'],
   range: ['from', 'to'],
   inputs: ['columns'],
   target: ['columns'],
   header: ['value'],
+  encode: ['columns'],
+  missing: ['value'],
+  separator: ['value'],
   generated: ['generator', 'args'],
   argument: ['name', 'value'],
   train: ['network', 'data', 'statements'],

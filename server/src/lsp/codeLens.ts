@@ -29,6 +29,12 @@ export function codeLenses(state: DocumentState): CodeLens[] {
     }
     const errors = state.check.errorCount;
     const index = runIndexAt(state.check, decl.keyword.start);
+    // A run on a data set still loading waits for it (docs/editor.md "Large data sets").
+    const waiting = index < 0 ? state.check.pending.find((p) => p.name === decl.data?.text) : undefined;
+    if (waiting !== undefined) {
+      lenses.push(at(label(`waiting for data '${waiting.name}' (${waiting.activity})`)));
+      continue;
+    }
     if (errors > 0 || index < 0) {
       const count = Math.max(errors, 1);
       lenses.push(at(label(`fix ${count} ${count === 1 ? 'error' : 'errors'} to train`)));

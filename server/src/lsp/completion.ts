@@ -9,8 +9,9 @@
 
 import { CompletionItemKind, InsertTextFormat, MarkupKind } from 'vscode-languageserver';
 import type { CompletionItem, CompletionParams, Range } from 'vscode-languageserver';
-import { readdirSync } from 'node:fs';
+import { readdirSync, type Dirent } from 'node:fs';
 import { dirname, relative, resolve, sep } from 'node:path';
+import { readHeader, textSource } from '../data/csv';
 import type { CheckResult } from '../language';
 import { lex } from '../language/lexer';
 import type { Token } from '../language/lexer';
@@ -46,8 +47,9 @@ function alreadySet(context: CompletionContext, span: Span | undefined): boolean
 
 export function completion(state: DocumentState, params: CompletionParams): CompletionItem[] {
   const offset = state.lines.offsetAt(params.position);
-  const files = weightsFileCompletion(state, offset);
-  if (files) return files;
+  // A weights file's path first (its line says `weights … from`), then any other `from "…"`: a data file.
+  const files = weightsFileCompletion(state, offset) ?? fileNameCompletion(state, offset);
+  if (files !== null) return files;
   const context = completionContext(state.text, state.check.file, offset);
   if (!context) return [];
   const range = rangeOf(state.lines, { start: context.prefixStart, end: offset });
@@ -82,32 +84,64 @@ export function csvColumns(state: Pick<DocumentState, 'check' | 'checkOptions'>,
     if (!absolute.startsWith(root)) return null;
   }
   const read = options.readFile(absolute);
-  return 'text' in read ? headerFields(read.text) : null;
+  if ('error' in read) return null;
+  // Only the first record is read, however large the file.
+  const separator = source.separator?.value?.value === '\\t' ? '\t' : (source.separator?.value?.value ?? ',');
+  if (separator.length !== 1) return null;
+  return readHeader('file' in read ? read.open() : textSource(read.text), separator);
 }
 
-/** The fields of a CSV text's first record (RFC 4180: quoted fields, "" for a quote, line breaks inside quotes). */
-export function headerFields(text: string): string[] {
-  const fields: string[] = [];
-  let field = '';
-  let quoted = false;
-  let i = text.charCodeAt(0) === 0xfeff ? 1 : 0;
-  for (; i < text.length; i++) {
-    const c = text[i];
-    if (quoted) {
-      if (c === '"' && text[i + 1] === '"') {
-        field += '"';
-        i++;
-      } else if (c === '"') quoted = false;
-      else field += c;
-    } else if (c === '"' && field === '') quoted = true;
-    else if (c === ',') {
-      fields.push(field);
-      field = '';
-    } else if (c === '\n' || c === '\r') break;
-    else field += c;
+/** The file names a data path may name: data files and folders. */
+const DATA_FILE = /\.(csv|tsv|txt|dat|data)$/i;
+
+/**
+ * Inside the quotes of `data NAME from "…`: the files and folders of the folder the typed path
+ * points into (relative to the spec), within the folder the editor reads data from, and only in
+ * a trusted workspace. Null when the cursor is not in such a string.
+ */
+export function fileNameCompletion(state: Pick<DocumentState, 'text' | 'lines' | 'checkOptions' | 'client'>, offset: number): CompletionItem[] | null {
+  const text = state.text;
+  let lineStart = offset;
+  while (lineStart > 0 && text[lineStart - 1] !== '\n' && text[lineStart - 1] !== '\r') lineStart--;
+  const tokens = lex(text.slice(lineStart, offset)).tokens.filter((t) => t.kind !== 'eof' && t.kind !== 'newline');
+  const last = tokens[tokens.length - 1];
+  const fromAt = tokens.length - 2;
+  if (last?.kind !== 'string' || last.terminated || fromAt < 0 || tokens[fromAt].kind !== 'name' || tokens[fromAt].text !== 'from') return null;
+  const options = state.checkOptions;
+  if (!options?.readFile || !options.specPath) return [];
+  const typed = last.stringValue;
+  const slash = Math.max(typed.lastIndexOf('/'), typed.lastIndexOf('\\'));
+  const folderPart = typed.slice(0, slash + 1);
+  const folder = resolve(dirname(options.specPath), folderPart);
+  if (options.allowedRoot !== null && folder !== options.allowedRoot && !folder.startsWith(options.allowedRoot.endsWith(sep) ? options.allowedRoot : options.allowedRoot + sep)) return [];
+  let entries: Dirent[];
+  try {
+    entries = readdirSync(folder, { withFileTypes: true });
+  } catch {
+    return [];
   }
-  fields.push(field);
-  return fields.length === 1 && fields[0] === '' ? [] : fields;
+  // The name after the last separator of the path, as written, is what an item replaces.
+  const raw = last.text.slice(1);
+  const start = lineStart + last.start + 1 + Math.max(raw.lastIndexOf('/'), raw.lastIndexOf('\\')) + 1;
+  const range = { start: state.lines.positionAt(start), end: state.lines.positionAt(offset) };
+  return entries
+    .filter((entry) => !entry.name.startsWith('.') && (entry.isDirectory() || (entry.isFile() && DATA_FILE.test(entry.name))))
+    .slice(0, 500)
+    .map((entry) => {
+      const folderEntry = entry.isDirectory();
+      const name = folderEntry ? `${entry.name}/` : entry.name;
+      const item: CompletionItem = {
+        label: name,
+        kind: folderEntry ? CompletionItemKind.Folder : CompletionItemKind.File,
+        detail: folderEntry ? `folder ${folderPart}${name}` : `data file ${folderPart}${name}`,
+        sortText: `${folderEntry ? 1 : 0}${name}`,
+        textEdit: { range, newText: name.replace(/\\/g, '\\\\').replace(/"/g, '\\"') },
+      };
+      // A folder's files come next, as its name is completed.
+      if (folderEntry && state.client.commandLinks) item.command = { title: 'Suggest', command: 'editor.action.triggerSuggest' };
+      return item;
+    })
+    .sort((a, b) => (a.sortText! < b.sortText! ? -1 : 1));
 }
 
 /** The context at `offset`, or null where nothing can be completed (comments, strings). */
@@ -324,20 +358,33 @@ function completeFileData(context: CompletionContext, columnsOf: (decl: DataDecl
   const source = context.declaration?.kind === 'data' ? context.declaration.source : undefined;
   const file = source?.kind === 'file' ? source : undefined;
   if (b.length === 0) {
-    const present = new Set<string>();
-    if (alreadySet(context, file?.inputs?.span)) present.add('inputs');
-    if (alreadySet(context, file?.target?.span)) present.add('target');
-    if (alreadySet(context, file?.normalize?.span)) present.add('normalize');
-    if (alreadySet(context, file?.header?.span)) present.add('header');
-    return ['inputs', 'target', 'normalize', 'header'].filter((w) => !present.has(w)).map((w) => keyword(w, 'data-statement'));
+    const statements = ['inputs', 'target', 'encode', 'missing', 'separator', 'normalize', 'header'] as const;
+    const snippets: Partial<Record<(typeof statements)[number], string>> = {
+      encode: 'encode ${1:column} onehot',
+      missing: 'missing ${1|drop,mean|}',
+      separator: 'separator "${1|;,\\t|}"',
+    };
+    return statements
+      .filter((w) => !alreadySet(context, file?.[w]?.span))
+      .map((w) => (snippets[w] !== undefined ? { ...keyword(w, 'data-statement'), snippet: snippets[w] } : keyword(w, 'data-statement')));
   }
   const first = b[0];
   if (b.length === 1 && isWord(first, 'normalize')) return normalizeMethods();
+  if (b.length === 1 && isWord(first, 'missing')) {
+    return [fromDoc(docFor('drop', 'value')!, CompletionItemKind.EnumMember), fromDoc(docFor('mean', 'value')!, CompletionItemKind.EnumMember)];
+  }
+  if (b.length === 1 && isWord(first, 'separator')) {
+    return [
+      { label: '";"', kind: CompletionItemKind.Value, detail: 'semicolons', insert: '";"' },
+      { label: '"\\t"', kind: CompletionItemKind.Value, detail: 'tabs', insert: '"\\t"' },
+      { label: '","', kind: CompletionItemKind.Value, detail: 'commas (the default)', insert: '","' },
+    ];
+  }
   if (b.length === 1 && isWord(first, 'header')) {
     return [fromDoc(docFor('yes', 'value')!, CompletionItemKind.EnumMember), fromDoc(docFor('no', 'value')!, CompletionItemKind.EnumMember)];
   }
-  if (isWord(first, 'inputs', 'target')) {
-    if (isWord(first, 'target') && b.some((t) => isWord(t, 'onehot'))) return [];
+  if (isWord(first, 'inputs', 'target', 'encode')) {
+    if (isWord(first, 'target', 'encode') && b.some((t) => isWord(t, 'onehot'))) return [];
     const decl = context.declaration?.kind === 'data' ? context.declaration : undefined;
     const name = decl?.name?.text ?? 'the data set';
     const used = new Set(b.slice(1).map((t) => (t.kind === 'string' ? t.stringValue : t.text)));
@@ -351,7 +398,7 @@ function completeFileData(context: CompletionContext, columnsOf: (decl: DataDecl
         // A column name that is not an identifier, or that a keyword would shadow, must be quoted.
         insert: /^[A-Za-z_][A-Za-z0-9_]*$/.test(column) && column !== 'onehot' ? undefined : quote(column),
       }));
-    const extra = isWord(first, 'target') && b.length > 1 ? [keyword('onehot', 'data-statement')] : [];
+    const extra = isWord(first, 'target', 'encode') && b.length > 1 ? [keyword('onehot', 'data-statement')] : [];
     return [...columns, ...extra];
   }
   return [];

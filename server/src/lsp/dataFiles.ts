@@ -1,61 +1,68 @@
-// How the editor reads a spec's data and weights files for the checker: confined to the workspace folder (links followed), refused past a size, kept in the workspace's DataStore by (path, size, mtime).
+// How the editor finds a spec's data files for the checker: confined to the workspace folder (links followed), refused past a size; the workspace's loader reads them (off the LSP thread when large). Weights files are read here, kept in the workspace's DataStore by (path, size, mtime).
 
-import { realpathSync, statSync } from 'node:fs';
+import { realpathSync } from 'node:fs';
 import { isAbsolute, relative, sep } from 'node:path';
-import type { DataStore, FileVersion } from '../data/store';
 import type { ReadBytes, ReadFile } from '../language';
-import { fileError, readRegularBytes, readRegularFile } from '../textFiles';
+import type { DataStore } from '../data/store';
+import { formatBytes } from '../data/fileErrors';
+import { dataFileAt, nearbyFiles, statDataFile } from '../loading/fileSource';
+import { fileError, readRegularBytes } from '../textFiles';
 
-/** The largest data file the editor reads (the nn command line reads up to 512 MB, the longest text Node.js holds). */
-const MAX_DATA_FILE_BYTES = 64 * 1024 * 1024;
+/** The largest data file the editor reads (the nn command line has no such limit). */
+export const MAX_DATA_FILE_BYTES = 1024 * 1024 * 1024;
 
-function megabytes(bytes: number): string {
-  return `${(bytes / (1024 * 1024)).toFixed(bytes < 10 * 1024 * 1024 ? 1 : 0)} MB`;
-}
+/** The largest weights file the editor reads: it is read on the LSP thread, whole (the nn command line reads up to 512 MB). */
+export const MAX_WEIGHTS_FILE_BYTES = 64 * 1024 * 1024;
 
 /**
- * Reads a data file for the checker. check() runs on every keystroke, so an unchanged
- * file (same size and modification time) comes from the store, unread.
+ * Finds a data file for the checker: its version (path, size, modification time), which is
+ * what the workspace's loader keys its loads by, so an unchanged file is not read again.
  */
-export function dataFileReader(store: DataStore): ReadFile {
-  // Parsing a CSV takes many times its size in memory, before its rows × columns can be
-  // counted against the data limit: a huge file is refused by its size, unread.
-  const advice = 'use a sample of the data (the nn command line reads files up to 512 MB)';
-  return (path) => readStatted(path, advice, (version) => ({ text: store.fileText(version, () => readRegularFile(path)) }));
-}
-
-/** Reads a weights file (`weights … from`, docs/language.md §7.1) as bytes, with the rules and the store of data files. */
-export function weightsFileReader(store: DataStore): ReadBytes {
-  return (path) => readStatted(path, 'the nn command line reads files up to 512 MB', (version) => ({ bytes: store.fileBytes(version, () => readRegularBytes(path)) }));
-}
-
-/** A regular file of at most MAX_DATA_FILE_BYTES, by `read` with its version (path, size, mtime); else why not, in words. */
-function readStatted<R>(path: string, advice: string, read: (version: FileVersion) => R): R | { error: string; missing?: boolean } {
-  try {
-    const stat = statSync(path);
-    // Worded as the command line words it (textFiles.ts), so both say the same.
-    if (!stat.isFile()) return { error: stat.isDirectory() ? 'it is a folder, not a file' : 'it is not a regular file' };
-    if (stat.size > MAX_DATA_FILE_BYTES) {
-      return { error: `it is ${megabytes(stat.size)}, more than the ${megabytes(MAX_DATA_FILE_BYTES)} the editor reads; ${advice}` };
+export function dataFileReader(): ReadFile {
+  return (path) => {
+    try {
+      const found = dataFileAt(path);
+      // A file's numbers can take several times its size; past this it is refused by its size, unread.
+      if ('file' in found && found.file.size > MAX_DATA_FILE_BYTES) {
+        return { error: `it is ${formatBytes(found.file.size)}, more than the ${formatBytes(MAX_DATA_FILE_BYTES)} the editor reads; use a sample of the data (the nn command line reads any size)` };
+      }
+      return found;
+    } catch (error) {
+      // Worded as the command line words it (textFiles.ts), so both say the same.
+      const why = fileError(error);
+      return why.missing === true ? { ...why, nearby: nearbyFiles(path) } : why;
     }
-    return read({ path, size: stat.size, mtimeMs: stat.mtimeMs });
-  } catch (error) {
-    return fileError(error);
-  }
+  };
+}
+
+/** Reads a weights file (`weights … from`, docs/language.md §7.1) as bytes, with the rules of data files; an unchanged file comes from the store, unread. */
+export function weightsFileReader(store: DataStore): ReadBytes {
+  return (path) => {
+    try {
+      const version = statDataFile(path);
+      if (version.size > MAX_WEIGHTS_FILE_BYTES) {
+        return { error: `it is ${formatBytes(version.size)}, more than the ${formatBytes(MAX_WEIGHTS_FILE_BYTES)} the editor reads; the nn command line reads files up to 512 MB` };
+      }
+      return { bytes: store.fileBytes(version, () => readRegularBytes(path)) };
+    } catch (error) {
+      return fileError(error);
+    }
+  };
 }
 
 /**
  * The checker tests data paths as written; a symbolic link inside the workspace can still
  * lead out of it. Every link is followed (realpath) before reading, and a file that really
  * lies outside `root` is refused with a message that says where it leads. Only the real
- * path is ever read: a path that cannot be resolved is not read at all.
+ * path is ever read: a path that cannot be resolved is not read at all (a missing data file
+ * is still asked for the names beside it, for "did you mean").
  */
 export function confinedReader<R>(
   read: (path: string) => R | { error: string; missing?: boolean },
   root: string,
   rootName: string,
   files = 'data files',
-): (path: string) => R | { error: string; missing?: boolean } {
+): (path: string) => R | { error: string; missing?: boolean; nearby?: string[] } {
   return (path) => {
     let realRoot: string;
     try {
@@ -67,7 +74,8 @@ export function confinedReader<R>(
     try {
       real = realpathSync(path);
     } catch (error) {
-      return fileError(error);
+      const why = fileError(error);
+      return why.missing === true && files === 'data files' ? { ...why, nearby: nearbyFiles(path) } : why;
     }
     const inside = relative(realRoot, real);
     if (inside === '..' || inside.startsWith(`..${sep}`) || isAbsolute(inside)) {

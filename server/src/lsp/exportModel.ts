@@ -28,7 +28,7 @@ export function exportModel(state: DocumentState, params: ExportModelParams): Ex
   const specName = specFileName(state.uri);
   const fileName = basename(defaultExportPath(specName, run.index, params.format));
   try {
-    const model = exportedModel(params.format, run, result, () => trainingPart(run.data, run.settings, result.normalization), {
+    const model = exportedModel(params.format, run, result, () => trainingPart(run.data, run.settings, result.normalization, result.missingMeans ?? null), {
       specPath: specName,
       scriptName: fileName,
     });

@@ -155,9 +155,9 @@ function keywordTarget(node: Node, parent: Node, token: SyntaxToken): HoverTarge
   const categories = category === undefined ? [] : [category];
   const lead = tokensOf(node)[0];
   if (lead === undefined || lead.kind !== 'keyword') return null;
-  // The entry is this statement's when one of its forms (`stop when validation loss < T | expect validation …`) starts with it.
-  const forms = docFor(token.text, ...categories)?.syntax.split(' | ') ?? [];
-  const own = token.kind === 'keyword' && (token === lead || forms.some((form) => form.startsWith(`${lead.text} `)));
+  // A word of several statements lists each one's syntax, separated by ` · ` (`onehot` in `target` and `encode`).
+  const syntaxes = docFor(token.text, ...categories)?.syntax.split(' · ') ?? [];
+  const own = token.kind === 'keyword' && (token === lead || syntaxes.some((syntax) => syntax.startsWith(`${lead.text} `)));
   return { kind: 'keyword', word: own ? token.text : lead.text, categories, span: token.span };
 }
 
@@ -681,6 +681,11 @@ function statusSuffix(state: DocumentState, run: RunSpec): string {
 function dataText(state: DocumentState, name: string): string | null {
   const data = state.check.datasets.get(name);
   const decl = state.check.file.declarations.find((d): d is DataDecl => d.kind === 'data' && d.name?.text === name);
+  const pending = state.check.pending.find((p) => p.name === name);
+  if (pending) {
+    const done = pending.fraction !== null ? ` (${Math.round(pending.fraction * 100)}% when this version was checked)` : '';
+    return `**data ${name}** — loading: ${pending.activity}${done}; it is checked, and its runs train, once it is loaded`;
+  }
   if (!data) return decl ? `**data ${name}** — not loaded (see the problems on its declaration)` : `no data set named '${name}'`;
   const parts = [`**data ${name}** — ${datasetSummary(data)}`];
   const lines: string[] = [];
@@ -691,7 +696,10 @@ function dataText(state: DocumentState, name: string): string | null {
   }
   if (source?.kind === 'inline') lines.push('inline rows');
   lines.push(`inputs: ${shortList(data.inputNames.map(codeName))}`);
+  for (const encoding of data.encodings ?? []) lines.push(`encode ${codeName(encoding.column)}: ${shortList(encoding.categories.map(codeName))} (one input each)`);
   if (data.classes) lines.push(`classes: ${shortList(data.classes.map(codeName))} (one-hot)`);
+  if (data.missing === 'mean') lines.push('missing mean (filled with the training part\'s mean of each column)');
+  if (data.missing === 'drop') lines.push('missing drop (rows with a missing value left out)');
   if (data.normalize) lines.push(`normalize ${data.normalize} (fitted on the training part)`);
   lines.push(...rangeLines(data));
   parts.push(code(lines));
@@ -757,9 +765,14 @@ function shortList(items: readonly string[]): string {
   return items.length > 10 ? `${items.slice(0, 8).join(', ')}, … (${items.length})` : items.join(', ');
 }
 
-/** The range of each input column (at most four), so an unnormalized wide range is visible. */
+/**
+ * The range of each input column (at most four), so an unnormalized wide range is visible. A
+ * data set is read-only and may have millions of rows: its ranges are computed once.
+ */
 function rangeLines(data: Dataset): string[] {
-  const lines: string[] = [];
+  let lines = RANGES.get(data);
+  if (lines !== undefined) return lines;
+  lines = [];
   const columns = Math.min(data.inputWidth, 4);
   for (let c = 0; c < columns; c++) {
     let min = Infinity;
@@ -772,5 +785,9 @@ function rangeLines(data: Dataset): string[] {
     if (data.rows > 0) lines.push(`  ${codeName(data.inputNames[c] ?? `x${sub(c + 1)}`)} ∈ [${formatNumber(min)}, ${formatNumber(max)}]`);
   }
   if (data.inputWidth > columns) lines.push('  …');
+  RANGES.set(data, lines);
   return lines;
 }
+
+/** rangeLines by data set, as long as the data set lives. */
+const RANGES = new WeakMap<Dataset, string[]>();

@@ -240,8 +240,8 @@ export const KEYWORD_DOCS: readonly KeywordDoc[] = [
   {
     word: 'from',
     category: 'data-statement',
-    syntax: 'data NAME from "path.csv" { inputs … · target … [onehot] · normalize … · header yes|no }',
-    summary: 'Reads a comma-separated file, relative to this spec. The first line is a header unless `header no`. Without `target`, the last column is the target.',
+    syntax: 'data NAME from "path.csv" { inputs … · target … [onehot] · encode … onehot · missing drop|mean · separator "C" · normalize … · header yes|no }',
+    summary: 'Reads a comma-separated file (another separator with `separator`), relative to this spec. The first line is a header unless `header no`. Without `target`, the last column is the target.',
     example: 'data iris from "iris.csv" {\n  target species onehot\n  normalize zscore\n}',
   },
   {
@@ -263,10 +263,53 @@ export const KEYWORD_DOCS: readonly KeywordDoc[] = [
   {
     word: 'onehot',
     category: 'data-statement',
-    syntax: 'target COLUMN onehot',
-    summary: 'Turns one column of class labels (numbers or words) into one output per distinct class, classes ordered by first appearance. Pairs with a softmax output and cross_entropy.',
-    formula: 'label c ↦ y = eᶜ  (1 at the class\'s position, 0 elsewhere)',
+    syntax: 'target COLUMN onehot · encode COLUMN … onehot',
+    summary:
+      'In `target`: turns one column of class labels (numbers or words) into one output per distinct class, classes ordered by first appearance; pairs with a softmax output and cross_entropy. In `encode`: turns each input column of words into one input per category the same way.',
+    formula: 'label c ↦ eᶜ  (1 at the class\'s position, 0 elsewhere)',
     example: 'target species onehot',
+  },
+  {
+    word: 'encode',
+    category: 'data-statement',
+    syntax: 'encode COLUMN … onehot',
+    summary:
+      'Input columns whose values are words (a city, a colour) become one input per category, in order of first appearance, 1 for the row\'s category and 0 for the others: the network\'s input width grows by the categories less one per column.',
+    formula: 'city = Lyon ↦ (0, 1, 0)  with categories Paris, Lyon, Nice',
+    example: 'encode city onehot',
+  },
+  {
+    word: 'missing',
+    category: 'data-statement',
+    syntax: 'missing drop | missing mean',
+    summary:
+      'What to do with a missing value: an empty field, or NA, N/A, NaN, null or ? in any case. `drop` leaves out every row that has one; `mean` fills an input with its column\'s mean over each run\'s training part (rows whose target is missing are left out).',
+    defaults: 'a missing value is an error naming its line and column',
+    example: 'missing mean',
+  },
+  {
+    word: 'drop',
+    category: 'value',
+    syntax: 'missing drop',
+    summary: 'Leaves out every row with a missing value in a column the data set uses; the count is shown on the statement.',
+    example: 'missing drop',
+  },
+  {
+    word: 'mean',
+    category: 'value',
+    syntax: 'missing mean',
+    summary:
+      'Fills a missing input with its column\'s mean over the run\'s training part, fitted like normalization (before it) after the run holds out its validation rows; a row whose target is missing is left out.',
+    formula: 'x = mean of the column\'s known values in the training part',
+    example: 'missing mean',
+  },
+  {
+    word: 'separator',
+    category: 'data-statement',
+    syntax: 'separator "C"',
+    summary: 'The character between a file\'s fields, when it is not a comma: `";"` for spreadsheets of some locales, `"\\t"` for tabs.',
+    defaults: '","',
+    example: 'separator ";"',
   },
   {
     word: 'header',
@@ -652,7 +695,7 @@ export const KEYWORD_DOCS: readonly KeywordDoc[] = [
   {
     word: 'validation',
     category: 'train-statement',
-    syntax: 'stop when validation loss < T | expect validation loss < T | expect validation accuracy > P%',
+    syntax: 'stop when validation loss < T · expect validation loss < T · expect validation accuracy > P%',
     summary:
       'The rows `validate` holds out instead of the training part: how the run does on rows it never trained on. `stop when validation loss < T` stops at the end of the first epoch whose validation loss is below T; `expect validation …` grades the final weights on those rows. Needs `validate`.',
     example: 'stop when validation loss < 0.05',

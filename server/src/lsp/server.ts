@@ -6,6 +6,7 @@
 // DocumentSession per open document (session.ts); training happens in the TrainingHost's
 // workers, never here.
 
+import { dirname, join } from 'node:path';
 import {
   CodeActionKind,
   ErrorCodes,
@@ -45,6 +46,8 @@ import { Workspace, uriToPath, type ClientSupport } from './workspace';
 export interface ServerOptions {
   /** Path of the bundled training worker (dist/worker.js). */
   workerPath: string;
+  /** Path of the bundled data worker (default: dist/loader.js beside the training worker). */
+  loaderPath?: string;
   poolSize?: number;
   /**
    * Ends the process on `exit` with LSP's code (0 after an accepted shutdown, else 1);
@@ -140,6 +143,7 @@ export function startServer(connection: Connection, options: ServerOptions): { w
       init: (params.initializationOptions ?? undefined) as InitializationOptions | undefined,
       folders,
       host: { workerPath: options.workerPath, poolSize: options.poolSize },
+      loaderPath: options.loaderPath ?? join(dirname(options.workerPath), 'loader.js'),
     });
     lifecycle.initialized();
     // Documents are heard from now on: a didOpen before initialize was dropped, as LSP says.

@@ -7,6 +7,7 @@
 
 import type { WorkDoneProgressServerReporter } from 'vscode-languageserver';
 import { check, type CheckOptions, type CheckResult } from '../language';
+import type { OwnerLoader } from '../loading/host';
 import type { RunSpec } from '../language/model';
 import { LineIndex } from '../language/positions';
 import type { Problem } from '../language/problems';
@@ -34,8 +35,8 @@ const STATE_INTERVAL_MS = 50;
 /** …and at most every this many milliseconds per run of the document (see `interval`). */
 const NEWS_MS_PER_RUN = 0.5;
 
-/** Why a document is checked: opened, its text changed, or something around it did (settings, trust, folders, data files). */
-export type CheckReason = 'open' | 'change' | 'settings';
+/** Why a document is checked: opened, its text changed, something around it did (settings, trust, folders, data files), or a data set it waited for is loaded. */
+export type CheckReason = 'open' | 'change' | 'settings' | 'data';
 
 /** What a session holds at a moment (tests: a closed session holds nothing). */
 export interface SessionHoldings {
@@ -68,11 +69,15 @@ export class DocumentSession {
   /** One work-done progress per running run, by RunSpec.key. */
   private readonly reporters = new Map<string, WorkDoneProgressServerReporter>();
   private disposed = false;
+  /** How this document's checks load data: large sets off the LSP thread (loading/host.ts). */
+  private readonly data: OwnerLoader;
 
   constructor(
     readonly uri: string,
     private readonly workspace: Workspace,
-  ) {}
+  ) {
+    this.data = workspace.loads.owner(uri);
+  }
 
   /** The state last built (the last check's version, or a newer one a request checked); null before the first check. */
   get state(): DocumentState | null {
@@ -124,7 +129,7 @@ export class DocumentSession {
     if (!state || !options) return null;
     const text = document.getText();
     // The host keeps the runs of the last full check; this state only answers the request.
-    return this.build(document.version, text, new LineIndex(text), check(text, options), state.workspaceTrusted);
+    return this.build(document.version, text, new LineIndex(text), this.checked(text, options), state.workspaceTrusted);
   }
 
   /** Everything the editor shows about one run of the current version (phase, progress, outcome, estimate). */
@@ -213,6 +218,7 @@ export class DocumentSession {
     for (const timer of [this.checkTimer, this.autoTimer, this.progressTimer, this.stateTimer]) clearTimeout(timer);
     this.checkTimer = this.autoTimer = this.progressTimer = this.stateTimer = undefined;
     this.workspace.host.close(this.uri);
+    this.workspace.loads.release(this.uri);
     for (const reporter of this.reporters.values()) reporter.done();
     this.reporters.clear();
     this.latest = null;
@@ -229,13 +235,13 @@ export class DocumentSession {
     const document = this.workspace.documents.get(this.uri);
     if (!document || this.disposed) return;
     const text = document.getText();
-    const options = this.workspace.checkOptions(this.uri, settings);
+    const options = this.workspace.checkOptions(this.uri, settings, this.data);
     // A request may have checked this very version already (see `current`): reuse it.
     const previous = this.latest;
     const reuse =
       reason === 'change' && previous?.version === document.version && previous.text === text && sameOptions(this.options, options);
     this.options = options;
-    const result = reuse ? previous.check : check(text, options);
+    const result = reuse ? previous.check : this.checked(text, options);
     const lines = reuse ? previous.lines : new LineIndex(text);
     // Nothing trains in an untrusted workspace, and nothing in a file with errors.
     const trainable = settings.workspaceTrusted && result.errorCount === 0 ? result.runs : [];
@@ -251,6 +257,16 @@ export class DocumentSession {
       };
       if (reason === 'open') start();
       else this.autoTimer = setTimeout(start, AUTO_TRAIN_DELAY_MS);
+    }
+  }
+
+  /** check(), telling the workspace's loads which data sets this document now uses (and waits for). */
+  private checked(text: string, options: CheckOptions): CheckResult {
+    this.data.begin();
+    try {
+      return check(text, options);
+    } finally {
+      this.data.settle();
     }
   }
 

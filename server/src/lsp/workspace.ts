@@ -5,11 +5,13 @@
 
 import { dirname, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { CodeLensRefreshRequest, InlayHintRefreshRequest, type Connection, type TextDocuments } from 'vscode-languageserver';
+import { CodeLensRefreshRequest, InlayHintRefreshRequest, type Connection, type TextDocuments, type WorkDoneProgressServerReporter } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
+import type { DataLoader } from '../data/load';
 import { DataStore } from '../data/store';
 import { DEFAULT_MAX_DATA_CELLS, type CheckOptions, type ReadBytes, type ReadFile } from '../language';
 import type { InitializationOptions } from '../protocol';
+import { DataLoads } from '../loading/host';
 import { TrainingHost, type HostOptions } from '../training/host';
 import { confinedReader, dataFileReader, weightsFileReader } from './dataFiles';
 import { DocumentSession } from './session';
@@ -54,19 +56,25 @@ export interface WorkspaceOptions {
   /** Absolute paths of the workspace folders. */
   folders: string[];
   host: HostOptions;
+  /** Path of the bundled data worker (dist/loader.js). */
+  loaderPath: string;
 }
 
 export class Workspace {
   readonly support: ClientSupport;
   readonly host: TrainingHost;
-  /** Data files, parsed CSVs, generated sets and declarations' data sets of every check in this workspace. */
+  /** Data files' loads, generated sets, declarations' data sets and run-key digests of every check in this workspace. */
   readonly store = new DataStore();
   /** The Test Explorer's requests: runs with expectations, trained and graded (lsp/tests.ts). */
   readonly tests = new SpecTests(this);
+  /** Loads large data sets off the LSP thread, for every document's checks. */
+  readonly loads: DataLoads;
+  /** One work-done progress per data load under way, by job id. */
+  private readonly loadReporters = new Map<number, WorkDoneProgressServerReporter | null>();
   private readonly init: InitializationOptions | undefined;
   private folders: string[];
   private readonly sessions = new Map<string, DocumentSession>();
-  private readonly readDataFile = dataFileReader(this.store);
+  private readonly readDataFile = dataFileReader();
   private readonly readWeightsFile = weightsFileReader(this.store);
   private lensRefreshTimer: NodeJS.Timeout | undefined;
   /** When the editor last asked for lenses (Date.now()). */
@@ -93,6 +101,14 @@ export class Workspace {
     this.folders = options.folders;
     this.host = new TrainingHost(options.host);
     this.host.onEvent((event) => this.sessions.get(event.uri)?.runEvent(event));
+    this.loads = new DataLoads({
+      workerPath: options.loaderPath,
+      store: this.store,
+      onLoaded: (owners) => {
+        for (const owner of owners) this.sessions.get(owner)?.scheduleCheck(0, 'data');
+      },
+      onJobs: () => this.reportLoads(),
+    });
   }
 
   // ---------------------------------------------------------------- documents
@@ -135,7 +151,7 @@ export class Workspace {
 
   /** Data files changed on disk: read them again. */
   dataFilesChanged(): void {
-    this.store.forgetFiles();
+    this.loads.forgetFiles();
     this.recheckAll();
   }
 
@@ -152,8 +168,8 @@ export class Workspace {
     return readSettings(this.connection, this.support.configuration, uri, this.init);
   }
 
-  /** The options to check the document at `uri` with: where it may read data from, how, and the workspace's store. */
-  checkOptions(uri: string, settings: ResolvedSettings): CheckOptions {
+  /** The options to check the document at `uri` with: where it may read data from, how, and the workspace's store (and the document's loader). */
+  checkOptions(uri: string, settings: ResolvedSettings, data?: DataLoader): CheckOptions {
     const specPath = uriToPath(uri);
     const confinement = this.confinement(specPath);
     let readFile: ReadFile | null = null;
@@ -172,6 +188,7 @@ export class Workspace {
       maxParameters: settings.maxParameters,
       maxDataCells: DEFAULT_MAX_DATA_CELLS,
       store: this.store,
+      ...(data !== undefined ? { data } : {}),
     };
   }
 
@@ -256,6 +273,42 @@ export class Workspace {
   }
 
   /**
+   * One work-done progress per data load under way ("reading digits.csv: 41%"), begun when the
+   * load is queued and ended when it is in; clients without work-done progress see the
+   * declaration's Information diagnostic and the lens of its runs.
+   */
+  private reportLoads(): void {
+    if (!this.support.workDoneProgress || this.disposed) return;
+    const jobs = this.loads.current();
+    for (const job of jobs) {
+      const percentage = job.fraction !== null ? Math.round(job.fraction * 100) : undefined;
+      const message = percentage !== undefined ? `${job.activity}: ${percentage}%` : `${job.activity}…`;
+      if (this.loadReporters.has(job.id)) {
+        this.loadReporters.get(job.id)?.report(percentage ?? 0, message);
+        continue;
+      }
+      this.loadReporters.set(job.id, null);
+      this.connection.window.createWorkDoneProgress().then(
+        (reporter) => {
+          if (!this.loadReporters.has(job.id) || this.disposed) {
+            reporter.done();
+            return;
+          }
+          this.loadReporters.set(job.id, reporter);
+          reporter.begin('Loading data', percentage ?? 0, message, false);
+        },
+        () => undefined,
+      );
+    }
+    const live = new Set(jobs.map((job) => job.id));
+    for (const [id, reporter] of this.loadReporters) {
+      if (live.has(id)) continue;
+      reporter?.done();
+      this.loadReporters.delete(id);
+    }
+  }
+
+  /**
    * Runs moved: ŷ hints beside the data rows show new numbers. A change of state refreshes at
    * once; live progress at most every HINT_REFRESH_INTERVAL_MS.
    */
@@ -293,6 +346,9 @@ export class Workspace {
     clearTimeout(this.hintRefreshTimer);
     this.lensRefreshTimer = this.hintRefreshTimer = undefined;
     this.host.dispose();
+    this.loads.dispose();
+    for (const reporter of this.loadReporters.values()) reporter?.done();
+    this.loadReporters.clear();
     this.store.clear();
   }
 }

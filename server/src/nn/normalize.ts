@@ -15,35 +15,43 @@ export function fitNormalization(
   width: number,
   rows: ArrayLike<number>,
 ): Normalization {
-  const offset: number[] = [];
-  const scale: number[] = [];
-  for (let c = 0; c < width; c++) {
-    if (kind === 'zscore') {
-      let sum = 0;
-      for (let r = 0; r < rows.length; r++) sum += inputs[rows[r] * width + c];
-      const mean = rows.length > 0 ? sum / rows.length : 0;
-      let squares = 0;
-      for (let r = 0; r < rows.length; r++) {
-        const d = inputs[rows[r] * width + c] - mean;
-        squares += d * d;
+  // Row by row, every column at once: the matrix is read in the order it lies in memory (a
+  // column at a time strides over it, which took 0.45 s on 60,000 rows of 784). Each column
+  // still adds its rows in order, so the sums are the same numbers.
+  const count = rows.length;
+  if (kind === 'zscore') {
+    const sum = new Float64Array(width);
+    for (let r = 0; r < count; r++) {
+      const at = rows[r] * width;
+      for (let c = 0; c < width; c++) sum[c] += inputs[at + c];
+    }
+    const mean = sum.map((total) => (count > 0 ? total / count : 0));
+    const squares = new Float64Array(width);
+    for (let r = 0; r < count; r++) {
+      const at = rows[r] * width;
+      for (let c = 0; c < width; c++) {
+        const d = inputs[at + c] - mean[c];
+        squares[c] += d * d;
       }
-      const std = rows.length > 0 ? Math.sqrt(squares / rows.length) : 0;
-      offset.push(mean);
-      scale.push(std > 0 ? std : 1);
-    } else {
-      let min = Infinity;
-      let max = -Infinity;
-      for (let r = 0; r < rows.length; r++) {
-        const x = inputs[rows[r] * width + c];
-        if (x < min) min = x;
-        if (x > max) max = x;
-      }
-      if (rows.length === 0) min = max = 0;
-      offset.push(min);
-      scale.push(max > min ? max - min : 1);
+    }
+    const std = squares.map((total) => (count > 0 ? Math.sqrt(total / count) : 0));
+    return { kind, offset: Array.from(mean), scale: Array.from(std, (s) => (s > 0 ? s : 1)) };
+  }
+  const min = new Float64Array(width).fill(Infinity);
+  const max = new Float64Array(width).fill(-Infinity);
+  for (let r = 0; r < count; r++) {
+    const at = rows[r] * width;
+    for (let c = 0; c < width; c++) {
+      const x = inputs[at + c];
+      if (x < min[c]) min[c] = x;
+      if (x > max[c]) max[c] = x;
     }
   }
-  return { kind, offset, scale };
+  if (count === 0) {
+    min.fill(0);
+    max.fill(0);
+  }
+  return { kind, offset: Array.from(min), scale: Array.from(min, (low, c) => (max[c] > low ? max[c] - low : 1)) };
 }
 
 /** x' = (x − offset) / scale for one input vector (a no-op without normalization). */

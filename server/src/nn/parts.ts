@@ -4,7 +4,7 @@
 // a run's outcome but no trainer (the PyTorch script embeds the training part).
 
 import { heldOutRows, type Dataset, type TrainSettings } from '../language/model';
-import { normalizeInput } from './normalize';
+import { fillMissing } from './missing';
 import { Rng, STREAM } from './rng';
 import type { Normalization } from './types';
 
@@ -48,9 +48,16 @@ export function splitRows(rows: number, share: number | null, seed: number): { t
 /** Writes the given rows of the data set, normalized, into row-major input and target matrices. */
 export function gatherRows(data: Dataset, rows: Int32Array, normalization: Normalization | null, inputs: Float64Array, targets: Float64Array): void {
   const { inputWidth, targetWidth } = data;
+  const source = data.inputs;
+  // normalizeInput's x' = (x − offset) / scale, written out over the whole matrix (a call and
+  // two subarrays per row took 0.66 s on 60,000 rows of 784).
+  const offset = normalization !== null ? Float64Array.from(normalization.offset) : null;
+  const scale = normalization !== null ? Float64Array.from(normalization.scale) : null;
   for (let r = 0; r < rows.length; r++) {
-    const source = data.inputs.subarray(rows[r] * inputWidth, (rows[r] + 1) * inputWidth);
-    normalizeInput(normalization, source, inputs.subarray(r * inputWidth, (r + 1) * inputWidth));
+    const from = rows[r] * inputWidth;
+    const to = r * inputWidth;
+    if (offset === null || scale === null) inputs.set(source.subarray(from, from + inputWidth), to);
+    else for (let c = 0; c < inputWidth; c++) inputs[to + c] = (source[from + c] - offset[c]) / scale[c];
     targets.set(data.targets.subarray(rows[r] * targetWidth, (rows[r] + 1) * targetWidth), r * targetWidth);
   }
 }
@@ -62,11 +69,18 @@ export interface PartRows {
 }
 
 /**
- * The training part as a run with these settings trained on it, given the normalization it fitted, and its
- * validation part when it holds rows out (Trainer.trainingPart() without a trainer).
+ * The training part as a run with these settings trained on it, given the fill of missing inputs
+ * and the normalization it fitted, and its validation part when it holds rows out
+ * (Trainer.trainingPart() without a trainer).
  */
-export function trainingPart(data: Dataset, settings: TrainSettings, normalization: Normalization | null): PartRows & { validation?: PartRows } {
+export function trainingPart(
+  data: Dataset,
+  settings: TrainSettings,
+  normalization: Normalization | null,
+  missingMeans: readonly number[] | null = null,
+): PartRows & { validation?: PartRows } {
   const split = splitRows(data.rows, settings.validate, settings.seed);
+  data = fillMissing(data, missingMeans);
   const part: PartRows & { validation?: PartRows } = rowsOf(data, split.training, normalization);
   if (split.validation.length > 0) part.validation = rowsOf(data, split.validation, normalization);
   return part;

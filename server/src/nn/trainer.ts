@@ -24,6 +24,7 @@ import { epochHooks, type EpochEndActions, type EpochHook } from './epochEnd';
 import type { BatchRunner, BatchState, FastPath } from './fastPath';
 import { HistoryBuilder } from './history';
 import { outputLoss, type OutputLoss } from './losses';
+import { fillMissing, fitMissingMeans } from './missing';
 import { fitNormalization, normalizeInput } from './normalize';
 import { createOptimizer, type Optimizer, type OptimizerSection } from './optimizers';
 import { allocateNetwork } from './network';
@@ -51,6 +52,8 @@ export class Trainer {
   readonly settings: TrainSettings;
   /** Fitted on the training part; null without `normalize`. */
   readonly normalization: Normalization | null;
+  /** What each missing input is filled with (its column's mean over the training part); null without `missing mean`. */
+  readonly missingMeans: number[] | null;
   /** Row indices into the data set of the training and held-out parts, in data order. */
   readonly trainingRows: Int32Array;
   readonly validationRows: Int32Array;
@@ -125,17 +128,19 @@ export class Trainer {
   /** A trainer on the plain loops, or on `fastPath` (engine/index.ts createTrainer picks one). */
   constructor(network: NetworkSpec, data: Dataset, settings: TrainSettings, fastPath: FastPath | null = null) {
     this.network = network;
-    this.data = data;
     this.settings = settings;
     this.fastPath = fastPath;
     this.engine = fastPath?.name ?? 'reference';
     this.products = fastPath ?? plainProducts(settings.precision);
     this.layerCount = network.layers.length;
 
-    // The split and the normalization come first: the normalization sees only the training part.
+    // The split, the fill of missing inputs and the normalization come first: both are fitted on the training part only.
     const split = splitRows(data.rows, settings.validate, settings.seed);
     this.trainingRows = split.training;
     this.validationRows = split.validation;
+    this.missingMeans = fitMissingMeans(data, this.trainingRows);
+    data = fillMissing(data, this.missingMeans);
+    this.data = data;
     this.normalization = data.normalize
       ? fitNormalization(data.normalize, data.inputs, data.inputWidth, this.trainingRows)
       : null;
@@ -774,6 +779,7 @@ export class Trainer {
       history: this.epochHistory.snapshot(),
       layers: this.layers(),
       normalization: this.normalization,
+      missingMeans: this.missingMeans,
       trainRows: this.trainingRows.length,
       validationRows: this.validationRows.length,
       updates: this.updates,

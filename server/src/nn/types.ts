@@ -151,6 +151,8 @@ export interface TrainResult {
   history: TrainHistory;
   layers: LayerState[];
   normalization: Normalization | null;
+  /** With `missing mean`: what each input that was missing is filled with (its column's mean over the training part); absent or null otherwise. */
+  missingMeans?: number[] | null;
   /** Number of rows trained on and held out. */
   trainRows: number;
   validationRows: number;

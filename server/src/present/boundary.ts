@@ -16,7 +16,10 @@ export interface Box {
   yMax: number;
 }
 
-/** The points of a two-input data set (label: first target) and a box around them with a margin; null for other widths. */
+/** The most data points a boundary picture shows. */
+export const MAX_POINTS = 10_000;
+
+/** The points of a two-input data set (label: first target; at most MAX_POINTS, evenly spaced) and a box around them all with a margin; null for other widths. */
 export function dataPoints(data: Dataset): { points: { x: number; y: number; label: number }[]; box: Box } | null {
   if (data.inputWidth !== 2 || data.rows === 0) return null;
   const points = [];
@@ -27,6 +30,14 @@ export function dataPoints(data: Dataset): { points: { x: number; y: number; lab
   for (let r = 0; r < data.rows; r++) {
     const x = data.inputs[2 * r];
     const y = data.inputs[2 * r + 1];
+    xMin = Math.min(xMin, x);
+    xMax = Math.max(xMax, x);
+    yMin = Math.min(yMin, y);
+    yMax = Math.max(yMax, y);
+  }
+  // A large set is drawn from evenly spaced rows: a picture holds no more, and each point is an object sent to the panel.
+  const stride = Math.max(1, Math.ceil(data.rows / MAX_POINTS));
+  for (let r = 0; r < data.rows; r += stride) {
     // For one-hot targets the label is the class index; for one output, the target itself.
     let label = data.targets[r * data.targetWidth];
     if (data.targetWidth > 1) {
@@ -34,11 +45,7 @@ export function dataPoints(data: Dataset): { points: { x: number; y: number; lab
       for (let l = 1; l < data.targetWidth; l++) if (data.targets[r * data.targetWidth + l] > data.targets[r * data.targetWidth + best]) best = l;
       label = best;
     }
-    points.push({ x, y, label });
-    xMin = Math.min(xMin, x);
-    xMax = Math.max(xMax, x);
-    yMin = Math.min(yMin, y);
-    yMax = Math.max(yMax, y);
+    points.push({ x: data.inputs[2 * r], y: data.inputs[2 * r + 1], label });
   }
   const padX = (xMax - xMin || 1) * 0.1;
   const padY = (yMax - yMin || 1) * 0.1;

@@ -1,7 +1,7 @@
 // A run's result as a Problem on its `train` keyword (docs/editor.md "Diagnostics after a run"): Information when trained, Warning when the target was missed, Error on divergence, with quick fixes.
 
 import type { CheckResult } from '../language';
-import type { RunSpec, TrainSettings } from '../language/model';
+import type { Dataset, RunSpec, TrainSettings } from '../language/model';
 import type { Fix, Problem } from '../language/problems';
 import type { DataDecl, SpecFile, TrainDecl } from '../language/syntax';
 import { blockOf } from '../language/walk';
@@ -210,11 +210,17 @@ function divergence(check: CheckResult, run: RunSpec, result: TrainResult, text:
   return { span: run.keywordSpan, severity: 'error', code: 'diverged', message, fixes };
 }
 
+/** The largest input in magnitude; a data set is read-only and may have millions of rows, so it is found once per set. */
 function largestInput(run: RunSpec): number {
-  let largest = 0;
+  let largest = LARGEST_INPUT.get(run.data);
+  if (largest !== undefined) return largest;
+  largest = 0;
   for (const x of run.data.inputs) if (Math.abs(x) > largest) largest = Math.abs(x);
+  LARGEST_INPUT.set(run.data, largest);
   return largest;
 }
+
+const LARGEST_INPUT = new WeakMap<Dataset, number>();
 
 function findTrain(file: SpecFile, run: RunSpec): TrainDecl | undefined {
   return file.declarations.find((d): d is TrainDecl => d.kind === 'train' && d.keyword.start === run.keywordSpan.start);
