@@ -136,7 +136,7 @@ describe('keyword documentation', () => {
     ].join('\n');
     const { state } = fixture(spec);
     const words = classify(state.check.file).filter((c) => ['keyword', 'enumMember', 'parameter'].includes(c.type));
-    expect(words.length).toBe(50);
+    expect(words.length).toBe(55);
     for (const { span } of words) {
       const word = state.text.slice(span.start, span.end);
       const result = hover(state, { textDocument: { uri: URI }, position: state.lines.positionAt(span.start + 1) });
