@@ -15,12 +15,12 @@
 // The runs alternate (1, N, 1, N, …) so a burst of load hits both alike. The
 // final losses must be equal: the threads never change a number.
 import { spawnSync } from 'node:child_process';
-import { createRequire } from 'node:module';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import os from 'node:os';
 import { WORKLOADS, makeData, nnWorkload } from './trainer.mjs';
+import { bundleSources } from './bundle.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, '..');
@@ -33,16 +33,7 @@ function arg(name, fallback) {
 
 /** The trainer and the helper starter, bundled from the sources as they are checked out. */
 async function bundle() {
-  const esbuild = createRequire(join(root, 'package.json'))('esbuild');
-  mkdirSync(dirname(BUNDLE), { recursive: true });
-  await esbuild.build({
-    stdin: {
-      contents: "export { createTrainer } from './server/src/engine';\nexport { startKernelHelpers } from './server/src/training/kernelHelpers';\n",
-      resolveDir: root, loader: 'ts',
-    },
-    bundle: true, platform: 'node', format: 'esm', target: 'node20', outfile: BUNDLE, logLevel: 'error',
-  });
-  await esbuild.stop();
+  await bundleSources("export { createTrainer } from './server/src/engine';\nexport { startKernelHelpers } from './server/src/training/kernelHelpers';\n", BUNDLE);
 }
 
 async function child(threads, precision, epochs) {

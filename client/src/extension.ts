@@ -45,6 +45,9 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     vscode.commands.registerCommand(ClientCommands.stopTrainingActive, () =>
       runOnActiveEditor(Commands.stopTraining, executeServerCommand, languageClient),
     ),
+    vscode.commands.registerCommand(ClientCommands.checkGradientsActive, () =>
+      runOnActiveEditor(Commands.checkGradients, executeServerCommand, languageClient),
+    ),
     vscode.commands.registerCommand(ClientCommands.showTraining, async (uri?: unknown, line?: unknown) => {
       let target: { uri: string; line: number } | undefined;
       try {

@@ -18,6 +18,8 @@ export const Commands = {
   step: 'nn.step',
   /** Puts the run at the line back at its initial weights (epoch 0), so Step goes from there; arguments [uri, line]. */
   reset: 'nn.reset',
+  /** Backprop's gradient against the central difference at the weights of the run at the line (every run without one); arguments [uri, line?]. */
+  checkGradients: 'nn.checkGradients',
 } as const;
 
 /**
@@ -34,6 +36,8 @@ export const ClientCommands = {
   showTraining: 'nn.showTraining',
   /** "NN: Export Trained Model…": a format, a save dialog; arguments [uri?, line?], else the run at the cursor. */
   exportModel: 'nn.exportModel',
+  /** Palette "NN: Check Gradients": the run under the cursor (every run outside one). */
+  checkGradientsActive: 'nn.checkGradientsActive',
 } as const;
 
 /** Where a run stands. `stepped`: its weights were moved by Step or Reset since it was last trained (RunStatus.step). */
@@ -131,6 +135,59 @@ export interface Snapshot {
   layers: PanelLayer[];
   /** For two-input data: the network's first output on a grid×grid lattice over the data's box, row-major from the top. */
   boundary: number[] | null;
+  /** The training-health figures of these weights per layer, when this snapshot was measured (docs/editor.md "Training health"). */
+  health?: SnapshotHealth[] | null;
+  /** What each unit the diagram shows has learned: its output over the input plane, or its histogram (docs/editor.md "The training panel"). */
+  units?: UnitPictures | null;
+}
+
+/** One run's loss curves for the comparison, named by its line. */
+export interface RunCurve {
+  /** `train NET on DATA (line N)`, N 1-based. */
+  label: string;
+  /** 0-based line of its `train` keyword. */
+  line: number;
+  /** At most COMPARE_POINTS points, evenly thinned. */
+  epochs: number[];
+  loss: (number | null)[];
+  validationLoss: (number | null)[] | null;
+}
+
+/** Curve points per run in a comparison. */
+export const COMPARE_POINTS = 500;
+
+/** Confusion matrices of a classification run: entry [t][p] counts the rows of class t put in class p. */
+export interface Confusion {
+  /** Class names: `onehot`'s labels, or 0 and 1 for one output. */
+  classes: string[];
+  training: number[][];
+  /** Null without a validation part. */
+  validation: number[][] | null;
+}
+
+/** The most units of a layer the panel's diagram draws (and so has pictures of); the rest are counted. */
+export const UNITS_SHOWN = 12;
+
+/**
+ * Per-unit pictures of one snapshot. 'plane' (two-input data): each unit's activation a at the
+ * centres of a size × size lattice over the data's box, row-major from the top, as the boundary.
+ * 'histogram' (wider inputs): each unit's activations over the training data in `size` equal bins
+ * between its `ranges` [min, max], as counts.
+ */
+export interface UnitPictures {
+  kind: 'plane' | 'histogram';
+  size: number;
+  /** Per layer 1..L: its first min(units, UNITS_SHOWN) units, each `size`² cells (plane) or `size` counts (histogram), unit after unit. */
+  layers: number[][];
+  /** 'histogram': per layer, [min, max] of each shown unit, unit after unit. */
+  ranges?: number[][];
+}
+
+/** One layer's training-health figures in a snapshot: dead and saturated units (null where they do not apply), ‖∂L/∂W‖/‖W‖. */
+export interface SnapshotHealth {
+  dead: number | null;
+  saturated: number | null;
+  ratio: number | null;
 }
 
 /**
@@ -156,6 +213,10 @@ export interface TrainingView {
   /** Class labels in output order (`target … onehot`), to name the outputs; absent or null otherwise. */
   classes?: string[] | null;
   curve: CurvePoint[];
+  /** Classification runs: the confusion matrices of the final weights (docs/editor.md "The training panel"); absent otherwise. */
+  confusion?: Confusion | null;
+  /** Every run of the file with a curve, this one included, for the panel's "Compare runs" (docs/editor.md "The training panel"). */
+  runs?: RunCurve[];
   snapshots: Snapshot[];
   /**
    * Incremental snapshots (absent from views that are always whole, e.g. the static report):

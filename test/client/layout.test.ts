@@ -4,14 +4,18 @@ import type { PanelLayer } from '../../server/src/protocol';
 import {
   MAX_UNITS_SHOWN,
   biasLabel,
+  compareColumns,
+  classScores,
   boundaryColor,
   curveColumns,
   edgeWidth,
   formatNumber,
   formatPercent,
+  healthColumns,
   layoutDiagram,
   niceTicks,
   parseColor,
+  unitsText,
 } from '../../client/src/webview/layout';
 import { fourInputView, twoInputView } from '../report/fixtures';
 
@@ -186,5 +190,62 @@ describe('biasLabel', () => {
 
   it('never takes more than four characters, so it fits a node circle', () => {
     for (let e = -6; e <= 9; e += 0.37) for (const sign of [1, -1]) expect([...biasLabel(sign * 10 ** e)].length).toBeLessThanOrEqual(4);
+  });
+});
+
+describe('healthColumns and unitsText (the panel\'s training-health chart)', () => {
+  const layers = [layer('hidden', 2, 12, 3), layer('out', 12, 1, 4)];
+  const snapshot = (epoch: number, health: { dead: number | null; saturated: number | null; ratio: number | null }[] | null) => ({ epoch, layers, boundary: null, health });
+
+  it('draws one series per layer over the measured snapshots only, leaving out what a log axis cannot show', () => {
+    const view = {
+      snapshots: [
+        snapshot(0, null),
+        snapshot(10, [{ dead: 0, saturated: null, ratio: 0.5 }, { dead: null, saturated: 0, ratio: 0.1 }]),
+        snapshot(20, null),
+        snapshot(30, [{ dead: 5, saturated: null, ratio: 0 }, { dead: null, saturated: 1, ratio: 1e-3 }]),
+      ],
+    };
+    expect(healthColumns(view)).toEqual({ epochs: [10, 30], layers: ['hidden', 'out'], ratios: [[0.5, null], [0.1, 1e-3]] });
+    expect(healthColumns({ snapshots: [snapshot(0, null)] })).toBeNull();
+    expect(unitsText(view.snapshots[3])).toEqual(['hidden: 5 of 12 never activate', 'out: 1 of 1 saturated']);
+    expect(unitsText(view.snapshots[1])).toEqual([]);
+    expect(unitsText(view.snapshots[0])).toEqual([]);
+  });
+});
+
+describe('classScores (the panel\'s precision and recall)', () => {
+  it('reads precision down a column and recall along a row, null where there is nothing to divide', () => {
+    // 8 of class 0 (6 right), 4 of class 1 (3 right), none of class 2; 1 row of class 0 put in class 2.
+    const matrix = [
+      [6, 1, 1],
+      [1, 3, 0],
+      [0, 0, 0],
+    ];
+    expect(classScores(matrix)).toEqual([
+      { precision: 6 / 7, recall: 6 / 8 },
+      { precision: 3 / 4, recall: 3 / 4 },
+      { precision: 0, recall: null },
+    ]);
+    expect(classScores([[0, 0], [2, 0]])).toEqual([{ precision: 0, recall: null }, { precision: null, recall: 0 }]);
+  });
+});
+
+describe('compareColumns ("Compare runs")', () => {
+  it('puts every run on the union of their epochs, with gaps where a run has none, and names each by its line', () => {
+    const runs = [
+      { label: 'train ring on disc (line 14)', line: 13, epochs: [1, 2, 3], loss: [0.5, 0.25, 0.125], validationLoss: null },
+      { label: 'train ring on disc (line 24)', line: 23, epochs: [2, 4], loss: [0.4, 0.2], validationLoss: [0.45, null] },
+    ];
+    expect(compareColumns(runs)).toEqual({
+      epochs: [1, 2, 3, 4],
+      series: [
+        { label: 'train ring on disc (line 14)', run: 0, validation: false, values: [0.5, 0.25, 0.125, null] },
+        { label: 'train ring on disc (line 24)', run: 1, validation: false, values: [null, 0.4, null, 0.2] },
+        { label: 'train ring on disc (line 24) validation', run: 1, validation: true, values: [null, 0.45, null, null] },
+      ],
+      logScale: true,
+    });
+    expect(compareColumns([{ ...runs[0], loss: [0.5, 0, 0.1] }]).logScale).toBe(false);
   });
 });

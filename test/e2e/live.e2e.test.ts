@@ -3,12 +3,12 @@
 // Each step saves a screenshot under test-results/e2e/ (live-NN-*.png). Every wait is for an
 // element or a condition with a deadline; the lens's changes are timestamped in the page by a
 // MutationObserver, so reading them costs no polling delay.
-import { cpSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Browser } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { installVsix, locateVsix, makeRunDirs, pollUntil, removeRunDirs, repoRoot, startCodeServer, writeUserSettings, type CodeServer } from './harness/codeServer';
-import { launchBrowser, screenshotDir, T, Workbench } from './harness/workbench';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { pollUntil, repoRoot } from './harness/codeServer';
+import { editorSuite } from './harness/suite';
+import { T, type Workbench } from './harness/workbench';
 
 /** examples/xor.nn with more epochs and no stop target: a learner who wants to watch it train long enough to hover. */
 const XOR = readFileSync(join(repoRoot, 'examples', 'xor.nn'), 'utf8');
@@ -22,36 +22,15 @@ function lineOf(text: string, pattern: RegExp): { text: string; line: number } {
 }
 
 describe('the editor tells one truth', () => {
-  const dirs = makeRunDirs('nn-live-e2e-');
-  const folder = join(dirs.workspace, 'examples');
-  let server: CodeServer | undefined;
-  let browser: Browser | undefined;
-  let wb: Workbench;
-  const shot = (name: string) => wb.screenshot(`live-${name}`);
-
-  beforeAll(async () => {
+  const suite = editorSuite('live', 'examples', (folder) => {
     cpSync(join(repoRoot, 'examples'), folder, { recursive: true });
     writeFileSync(join(folder, 'xor.nn'), XOR_LONG);
     cpSync(join(__dirname, 'fixtures', 'long-run.nn'), join(folder, 'long-run.nn'));
-    writeUserSettings(dirs);
-    installVsix(dirs, locateVsix());
-    server = await startCodeServer(dirs, folder);
-    browser = await launchBrowser(dirs);
-    wb = await Workbench.open(browser, server.url, folder);
   });
-
-  afterEach(async (context) => {
-    if (context.task.result?.state === 'fail' && wb) {
-      await wb.screenshot(`FAILED-live-${context.task.name.replace(/[^a-zA-Z0-9]+/g, '-').slice(0, 50)}`).catch(() => undefined);
-    }
-  });
-
-  afterAll(async () => {
-    await browser?.close().catch(() => undefined);
-    await server?.stop();
-    mkdirSync(screenshotDir, { recursive: true });
-    if (existsSync(dirs.logs)) cpSync(dirs.logs, join(screenshotDir, 'logs-live'), { recursive: true });
-    removeRunDirs(dirs);
+  let wb: Workbench;
+  const shot = (name: string) => wb.screenshot(`live-${name}`);
+  beforeAll(() => {
+    wb = suite.wb;
   });
 
   /** Starts timestamping every change of the active editor's lens text in the page. */

@@ -3,22 +3,13 @@
 // panel.e2e.test.ts checks the webview alone under its CSP; this suite checks the
 // wiring that only the editor has: the client's command, the server's request, the
 // reveal of a `layer` line on click, and the highlight that follows the cursor.
-import { cpSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Browser, Frame } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import {
-  backupFiles,
-  installVsix,
-  locateVsix,
-  makeRunDirs,
-  pollUntil,
-  removeRunDirs,
-  startCodeServer,
-  writeUserSettings,
-  type CodeServer,
-} from './harness/codeServer';
-import { launchBrowser, screenshotDir, T, Workbench } from './harness/workbench';
+import type { Frame } from 'playwright-core';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { backupFiles, pollUntil } from './harness/codeServer';
+import { editorSuite } from './harness/suite';
+import { T, type Workbench } from './harness/workbench';
 
 const ringSpec = `# Two rings: a small network learns a round decision boundary.
 network ring {
@@ -41,37 +32,13 @@ train ring on rings {
 const LINES = { hiddenLayer: 4, outLayer: 5, train: 10, epochs: 12 };
 
 describe('the training panel in VS Code', () => {
-  const dirs = makeRunDirs('nn-panel-e2e-');
-  const folder = join(dirs.workspace, 'rings');
-  let server: CodeServer | undefined;
-  let browser: Browser | undefined;
+  const suite = editorSuite('panel-vscode', 'rings', (folder) => writeFileSync(join(folder, 'ring.nn'), ringSpec));
+  const dirs = suite.dirs;
   let wb: Workbench;
   let panel: Frame;
-
   const shot = (name: string) => wb.screenshot(`panel-vscode-${name}`);
-
-  beforeAll(async () => {
-    mkdirSync(folder, { recursive: true });
-    writeFileSync(join(folder, 'ring.nn'), ringSpec);
-    writeUserSettings(dirs);
-    installVsix(dirs, locateVsix());
-    server = await startCodeServer(dirs, folder);
-    browser = await launchBrowser(dirs);
-    wb = await Workbench.open(browser, server.url, folder);
-  });
-
-  afterEach(async (context) => {
-    if (context.task.result?.state === 'fail' && wb) {
-      await wb.screenshot(`FAILED-panel-vscode-${context.task.name.replace(/[^a-zA-Z0-9]+/g, '-').slice(0, 50)}`).catch(() => undefined);
-    }
-  });
-
-  afterAll(async () => {
-    await browser?.close().catch(() => undefined);
-    await server?.stop();
-    mkdirSync(screenshotDir, { recursive: true });
-    if (existsSync(dirs.logs)) cpSync(dirs.logs, join(screenshotDir, 'logs-panel'), { recursive: true });
-    removeRunDirs(dirs);
+  beforeAll(() => {
+    wb = suite.wb;
   });
 
   it('opens from "NN: Show Training" with the trained run: curve, boundary and one edge per weight', async () => {

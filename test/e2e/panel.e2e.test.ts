@@ -364,7 +364,9 @@ describe('training panel webview', () => {
       const d = (globalThis as any).document;
       return [...d.querySelectorAll('.nn-diagram text.bias')]
         .map((text: any) => {
-          const circle = text.previousElementSibling;
+          // The node's circle comes before its label (its picture, when it has one, between them).
+          let circle = text.previousElementSibling;
+          while (circle && circle.tagName !== 'circle') circle = circle.previousElementSibling;
           const r = Number(circle?.getAttribute('r') ?? 0);
           return { label: text.textContent, width: text.getBBox().width, diameter: 2 * r };
         })

@@ -7,6 +7,7 @@ import type { Position } from '../../server/src/language/positions';
 import type { DocumentState } from '../../server/src/lsp/state';
 import { Trainer } from '../../server/src/nn/trainer';
 import type { SampleExplanation } from '../../server/src/nn/types';
+import { trainedHealth } from '../../server/src/present/health';
 import { runStatus } from '../../server/src/present/summary';
 import type { RunOutcome } from '../../server/src/training/outcome';
 import { runStateOf, type RunParts } from '../../server/src/training/runState';
@@ -146,12 +147,18 @@ export function trainAll(state: DocumentState, options: { steps?: number } = {})
     const trainer = new Trainer(run.network, run.data, run.settings);
     let result = null;
     let step = null;
+    let health = null;
     if (options.steps) for (let i = 0; i < options.steps; i++) step = trainer.step();
-    else result = trainer.train();
+    else {
+      // As the worker does: snapshots recorded, the health of the final weights measured (present/health.ts).
+      result = trainer.train({ snapshots: { maxSnapshots: 40 } });
+      health = trainedHealth(trainer, run, result, result.snapshots ?? []).health;
+      delete result.snapshots;
+    }
     const position = step
       ? { from: 'initial' as const, steps: options.steps!, epoch: step.epoch, loss: trainer.trainingLoss(), layers: step.after }
       : null;
-    outcomes.set(run.key, { key: run.key, result, step, seconds: 0.01, rows: explainedRows(trainer, run), position });
+    outcomes.set(run.key, { key: run.key, result, step, seconds: 0.01, rows: explainedRows(trainer, run), position, health });
     trainers.set(run.key, trainer);
   }
   return { outcomes, trainers };

@@ -65,6 +65,8 @@ export class LspClient {
   readonly runStatuses: RunStatusParams[] = [];
   readonly progress: { token: unknown; value: { kind: string; message?: string; percentage?: number; cancellable?: boolean } }[] = [];
   codeLensRefreshes = 0;
+  /** The messages shown (window/showMessageRequest, as connection.window.show…Message sends them), in order. */
+  readonly messages: { type: number; message: string }[] = [];
   /** Called on every workspace/codeLens/refresh, after it is counted: a test can act as an editor's lens controller. */
   onCodeLensRefresh: () => void = () => undefined;
   /** What the server announced in its initialize answer. */
@@ -157,7 +159,11 @@ export class LspClient {
     connection.onRequest('workspace/inlayHint/refresh', () => null);
     connection.onRequest('workspace/semanticTokens/refresh', () => null);
     connection.onRequest('client/registerCapability', () => null);
-    connection.onRequest('window/showMessageRequest', () => null);
+    connection.onRequest('window/showMessageRequest', (params: { type: number; message: string }) => {
+      client.messages.push({ type: params.type, message: params.message });
+      client.wake();
+      return null;
+    });
     connection.listen();
   }
 

@@ -485,7 +485,8 @@ describe('language server over stdio', () => {
     expect(error.code).toBe('diverged');
     expect(error.severity).toBe(ERROR);
     expect(error.message).toMatch(
-      /^loss became (NaN|infinite) at epoch \d+: rate 100 is too high for inputs this large \(up to 3000\)\. Lower the rate, or add 'normalize zscore' to data 'xor_table'\.$/,
+      // …and the layer whose weights blew up first (docs/editor.md "Training health").
+      /^loss became (NaN|infinite) at epoch \d+: rate 100 is too high for inputs this large \(up to 3000\)\. Lower the rate, or add 'normalize zscore' to data 'xor_table'\. The weights of layer '\w+' blew up first \(‖W‖ (grew [\d.,e+]+×|stopped being finite) by epoch \d+\)\.$/,
     );
     // examples/xor.nn expects its loss and accuracy: a run that diverged meets neither, and says why on each.
     expect(titles(await lenses(client, uri))).toEqual(['$(play) Retrain', '$(debug-restart) Reset', expect.stringMatching(/^loss became (NaN|infinite) at epoch \d+$/), '$(error) 0 of 2 expectations met']);

@@ -144,6 +144,28 @@ train gate on and_table {
 }
 `;
 
+/**
+ * A relu layer at sgd rate 3 on the circle: some of its 12 units die in the first big steps and
+ * never come back (a dead-ReLU warning on line 3, docs/editor.md "Training health"); at rate 0.3
+ * none do.
+ */
+export const DEAD_RELU = `network ring {
+  input 2
+  layer hidden 12 relu
+  layer inside 1 sigmoid
+}
+
+data disc = circle(samples 200, noise 0.05, seed 2)
+
+train ring on disc {
+  loss cross_entropy
+  optimizer sgd rate 3
+  epochs 500
+  seed 2
+  stop when loss < 0.05
+}
+`;
+
 /** The spec with `precision f32` added to its first train block. */
 export function inF32(spec: string): string {
   return spec.replace(/^(train .*\{\n)/m, '$1  precision f32\n');

@@ -122,8 +122,9 @@ describe('training host', () => {
   });
 
   it('terminates a worker that does not stop within the grace period, and keeps the run where the views last saw it', async () => {
-    // One full batch of a wide network takes far longer than the 1 ms grace: only terminate() stops it.
-    const rows = Array.from({ length: 400 }, (_, i) => `  ${i % 7} ${i % 5} -> ${i % 2}`).join('\n');
+    // One full batch of a wide network takes far longer than the 1 ms grace (about a second: longer
+    // than a loaded machine may delay the grace timer, or the batch would end first): only terminate() stops it.
+    const rows = Array.from({ length: 4000 }, (_, i) => `  ${i % 7} ${i % 5} -> ${i % 2}`).join('\n');
     const spec = `network wide {\n  input 2\n  layer 400 tanh\n  layer 400 tanh\n  layer 1 sigmoid\n}\ndata d {\n${rows}\n}\ntrain wide on d {\n  epochs 1000000\n}\n`;
     const { host, events } = start({ cancelGraceMs: 1 });
     const runs = checked(spec).runs;

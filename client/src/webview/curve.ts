@@ -38,22 +38,14 @@ export class LossCurve {
     ];
     // The series set (and log or linear axis) decides the chart's options; rebuild only when it changes.
     const key = [!!columns.validationLoss, !!columns.accuracy, !!columns.validationAccuracy, columns.logScale].join();
-    if (!this.plot || key !== this.shapeKey) {
-      this.plot?.destroy();
-      this.shapeKey = key;
-      this.plot = new uPlot(this.options(columns), data, this.container);
-    } else {
-      this.plot.setData(data);
-    }
+    this.plot = replot(this.plot, key !== this.shapeKey, () => new uPlot(this.options(columns), data, this.container), data);
+    this.shapeKey = key;
     this.showLatestInLegend();
   }
 
   /** Without a cursor over the chart, the legend shows the last epoch's numbers rather than dashes. */
   private showLatestInLegend(): void {
-    const plot = this.plot;
-    if (!plot || (plot.cursor.left ?? -1) >= 0) return;
-    const count = plot.data[0].length;
-    if (count > 0) plot.setLegend({ idx: count - 1 });
+    if (this.plot) showLatest(this.plot);
   }
 
   /** A vertical line at the epoch the snapshot slider shows. */
@@ -141,23 +133,7 @@ export class LossCurve {
             if ((u.cursor.left ?? -1) < 0 && u.data[0].length > 0) queueMicrotask(() => this.showLatestInLegend());
           },
         ],
-        draw: [
-          (u: uPlot) => this.drawKept(u),
-          (u: uPlot) => {
-            if (this.markerEpoch === null) return;
-            const x = u.valToPos(this.markerEpoch, 'x', true);
-            const ctx = u.ctx;
-            ctx.save();
-            ctx.strokeStyle = t.focus;
-            ctx.setLineDash([4, 3]);
-            ctx.lineWidth = 1.5 * devicePixelRatio;
-            ctx.beginPath();
-            ctx.moveTo(x, u.bbox.top);
-            ctx.lineTo(x, u.bbox.top + u.bbox.height);
-            ctx.stroke();
-            ctx.restore();
-          },
-        ],
+        draw: [(u: uPlot) => this.drawKept(u), epochMarker(() => this.markerEpoch, t)],
       },
     };
   }
@@ -190,4 +166,40 @@ export class LossCurve {
     this.resizeObserver.disconnect();
     this.plot?.destroy();
   }
+}
+
+/** A uPlot draw hook: a dashed vertical line at the epoch the snapshot slider shows (none when null). */
+export function epochMarker(epoch: () => number | null, t: Theme): (u: uPlot) => void {
+  return (u) => {
+    const at = epoch();
+    if (at === null) return;
+    const x = u.valToPos(at, 'x', true);
+    const ctx = u.ctx;
+    ctx.save();
+    ctx.strokeStyle = t.focus;
+    ctx.setLineDash([4, 3]);
+    ctx.lineWidth = 1.5 * devicePixelRatio;
+    ctx.beginPath();
+    ctx.moveTo(x, u.bbox.top);
+    ctx.lineTo(x, u.bbox.top + u.bbox.height);
+    ctx.stroke();
+    ctx.restore();
+  };
+}
+
+/** The chart with new data: a new one (the old destroyed) when its shape changed or there is none, else the same with `data`. */
+export function replot(plot: uPlot | undefined, reshaped: boolean, create: () => uPlot, data: uPlot.AlignedData): uPlot {
+  if (plot && !reshaped) {
+    plot.setData(data);
+    return plot;
+  }
+  plot?.destroy();
+  return create();
+}
+
+/** Without a cursor over the chart, its legend shows the last point's numbers rather than dashes. */
+export function showLatest(plot: uPlot): void {
+  if ((plot.cursor.left ?? -1) >= 0) return;
+  const count = plot.data[0].length;
+  if (count > 0) plot.setLegend({ idx: count - 1 });
 }

@@ -1,17 +1,19 @@
 // The network diagram in SVG: a node per unit, an edge per weight coloured by sign and as thick as |w|, biases on the nodes, W_ji on hover.
 
-import type { PanelLayer } from '../../../server/src/protocol';
+import type { PanelLayer, UnitPictures } from '../../../server/src/protocol';
 import {
   biasLabel,
   edgeWidth,
   formatNumber,
   inputName,
+  inputPlane,
   layoutDiagram,
   maxAbsBias,
   maxAbsWeight,
   mixRgb,
   subscript,
   superscript,
+  unitPixels,
   type EdgeLayout,
 } from './layout';
 import type { Theme } from './theme';
@@ -34,7 +36,13 @@ interface NodeElements {
   unit: number;
   circle: SVGCircleElement;
   label: SVGTextElement | null;
+  /** The unit's picture, clipped to its circle (hidden without one), and the picture's data URL for the enlarged hover. */
+  picture: SVGImageElement;
+  pictureUrl: string | null;
 }
+
+/** Numbers the diagrams of one page have given their clip paths, so two panels' ids never meet. */
+let clipIds = 0;
 
 export interface DiagramOptions {
   /** Clicking a layer's column: reveal its `layer` line in the editor. */
@@ -56,6 +64,10 @@ export class NetworkDiagram {
   private layoutWidth = 0;
   private epoch = 0;
   private classes: readonly string[] | null = null;
+  private units: UnitPictures | null = null;
+  /** The node under the pointer, whose enlarged picture follows live updates. */
+  private hoveredNode: NodeElements | null = null;
+  private readonly canvas = document.createElement('canvas');
   private readonly resizeObserver: ResizeObserver;
 
   constructor(
@@ -84,7 +96,8 @@ export class NetworkDiagram {
   }
 
   /** `epoch` is the snapshot's: its layers' weightGradient and lastUpdate are those of the last update by then. */
-  update(inputNames: readonly string[], layers: readonly PanelLayer[], epoch = 0, classes: readonly string[] | null = null): void {
+  update(inputNames: readonly string[], layers: readonly PanelLayer[], epoch = 0, classes: readonly string[] | null = null, units: UnitPictures | null = null): void {
+    this.units = units;
     // Compared by content: every message brings a fresh array.
     if ((classes ?? []).join('\u0000') !== (this.classes ?? []).join('\u0000')) this.topologyKey = '';
     this.classes = classes;
@@ -110,6 +123,7 @@ export class NetworkDiagram {
 
   private build(): void {
     this.hoveredEdge = null;
+    this.hoveredNode = null;
     this.hideTooltip();
     this.root.replaceChildren();
     this.edges = [];
@@ -126,7 +140,8 @@ export class NetworkDiagram {
     const columnLayer = svg('g');
     const edgeLayer = svg('g', { class: 'edges' });
     const nodeLayer = svg('g', { class: 'nodes' });
-    this.root.append(columnLayer, edgeLayer, nodeLayer);
+    const defs = svg('defs');
+    this.root.append(defs, columnLayer, edgeLayer, nodeLayer);
 
     for (const column of layout.columns) {
       const group = svg('g', { class: column.line === null ? 'column input' : 'column layer' });
@@ -200,7 +215,15 @@ export class NetworkDiagram {
     for (const column of layout.columns) {
       for (const node of column.nodes) {
         const circle = svg('circle', { class: 'node', cx: node.x, cy: node.y, r: layout.radius });
-        nodeLayer.append(circle);
+        // The unit's picture fills its circle (Playground's thumbnails), above the bias tint and under its label.
+        const clip = `nn-unit-clip-${++clipIds}`;
+        const clipPath = svg('clipPath', { id: clip });
+        clipPath.append(svg('circle', { cx: node.x, cy: node.y, r: layout.radius - 1 }));
+        defs.append(clipPath);
+        const r = layout.radius;
+        const picture = svg('image', { class: 'unit-picture', x: node.x - r, y: node.y - r, width: 2 * r, height: 2 * r, 'clip-path': `url(#${clip})`, preserveAspectRatio: 'none' });
+        picture.style.display = 'none';
+        nodeLayer.append(circle, picture);
         let label: SVGTextElement | null = null;
         if (column.column > 0 && layout.radius >= 13) {
           label = svg('text', { class: 'bias', x: node.x, y: node.y + 3.5, 'text-anchor': 'middle' });
@@ -215,10 +238,18 @@ export class NetworkDiagram {
           name.textContent = this.outputLabel(node.unit, column.units);
           nodeLayer.append(name);
         }
-        const nodeElements: NodeElements = { column: column.column, unit: node.unit, circle, label };
-        circle.addEventListener('mouseenter', (e) => this.showTooltip(e, this.nodeTooltip(nodeElements)));
-        circle.addEventListener('mousemove', (e) => this.moveTooltip(e));
-        circle.addEventListener('mouseleave', () => this.hideTooltip());
+        const nodeElements: NodeElements = { column: column.column, unit: node.unit, circle, label, picture, pictureUrl: null };
+        for (const target of [circle, picture, ...(label ? [label] : [])] as SVGElement[]) {
+          target.addEventListener('mouseenter', (e: MouseEvent) => {
+            this.hoveredNode = nodeElements;
+            this.showTooltip(e, this.nodeTooltip(nodeElements));
+          });
+          target.addEventListener('mousemove', (e: MouseEvent) => this.moveTooltip(e));
+          target.addEventListener('mouseleave', () => {
+            this.hoveredNode = null;
+            this.hideTooltip();
+          });
+        }
         this.nodes.push(nodeElements);
       }
     }
@@ -263,6 +294,64 @@ export class NetworkDiagram {
         node.label.classList.toggle('long', [...text].length >= 4);
       }
     }
+    this.paintPictures();
+  }
+
+  /** Each shown unit's picture (and the inputs' own, for the input plane), or none when the snapshot has none. */
+  private paintPictures(): void {
+    const units = this.units;
+    for (const node of this.nodes) {
+      const url = units ? this.pictureUrl(units, node) : null;
+      node.pictureUrl = url;
+      node.picture.style.display = url ? '' : 'none';
+      if (url) node.picture.setAttribute('href', url);
+      // A picture leaves no room for the bias label: the hover names b.
+      node.label?.classList.toggle('pictured', url !== null);
+    }
+    if (this.hoveredNode && !this.tooltip.hidden) this.tooltip.innerHTML = this.nodeTooltip(this.hoveredNode);
+  }
+
+  private pictureUrl(units: UnitPictures, node: NodeElements): string | null {
+    const t = this.theme;
+    const size = units.size;
+    const canvas = this.canvas;
+    const context = canvas.getContext('2d');
+    if (!context) return null;
+    if (units.kind === 'plane') {
+      let values: readonly number[];
+      let offset = 0;
+      let activation = 'linear';
+      if (node.column === 0) {
+        if (node.unit > 1) return null;
+        values = inputPlane(node.unit, size);
+      } else {
+        values = units.layers[node.column - 1] ?? [];
+        offset = node.unit * size * size;
+        activation = this.layers[node.column - 1]?.activation ?? 'linear';
+        if (offset + size * size > values.length) return null;
+      }
+      canvas.width = size;
+      canvas.height = size;
+      const pixels = unitPixels(values, offset, size, activation, t.rgb.negative, t.rgb.positive, t.rgb.background);
+      context.putImageData(new ImageData(pixels, size, size), 0, 0);
+      return canvas.toDataURL();
+    }
+    if (node.column === 0) return null;
+    const counts = units.layers[node.column - 1] ?? [];
+    const offset = node.unit * size;
+    if (offset + size > counts.length) return null;
+    const most = Math.max(1, ...counts.slice(offset, offset + size));
+    canvas.width = 48;
+    canvas.height = 48;
+    context.fillStyle = t.background;
+    context.fillRect(0, 0, 48, 48);
+    context.fillStyle = t.positive;
+    const bar = 36 / size;
+    for (let i = 0; i < size; i++) {
+      const height = (counts[offset + i] / most) * 30;
+      context.fillRect(6 + i * bar, 40 - height, Math.max(1, bar - 0.5), height);
+    }
+    return canvas.toDataURL();
   }
 
   private edgeTooltip(edge: EdgeLayout): string {
@@ -287,14 +376,27 @@ export class NetworkDiagram {
   }
 
   private nodeTooltip(node: NodeElements): string {
-    if (node.column === 0) return tooltipHtml(inputName(this.inputNames, node.unit), [['input', `x${subscript(node.unit + 1)}`]]);
+    if (node.column === 0) return tooltipHtml(inputName(this.inputNames, node.unit), [['input', `x${subscript(node.unit + 1)}`]]) + this.enlarged(node);
     const layer = this.layers[node.column - 1];
     if (!layer) return '';
     const k = superscript(node.column);
-    return tooltipHtml(`${layer.name} ${node.unit + 1}`, [
+    const rows: [string, string][] = [
       [`b⁽${k}⁾${subscript(node.unit + 1)}`, formatNumber(layer.biases[node.unit])],
       ['activation', layer.activation],
-    ]);
+    ];
+    const units = this.units;
+    if (units?.kind === 'histogram' && node.pictureUrl) {
+      const range = units.ranges?.[node.column - 1];
+      if (range) rows.push([`a⁽${k}⁾${subscript(node.unit + 1)} on the training data`, `${formatNumber(range[2 * node.unit])} … ${formatNumber(range[2 * node.unit + 1])}`]);
+    }
+    return tooltipHtml(`${layer.name} ${node.unit + 1}`, rows) + this.enlarged(node);
+  }
+
+  /** The unit's picture, enlarged, with what it shows. */
+  private enlarged(node: NodeElements): string {
+    if (!node.pictureUrl || !this.units) return '';
+    const what = this.units.kind === 'plane' ? 'output over the input plane (the boundary\u2019s box)' : 'histogram of its activations on the training data';
+    return `<img class="nn-unit-enlarged" src="${node.pictureUrl}" width="128" height="128" alt="${escapeHtml(what)}"><div class="nn-unit-caption">${escapeHtml(what)}</div>`;
   }
 
   private showTooltip(event: MouseEvent, html: string): void {

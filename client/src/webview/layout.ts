@@ -1,6 +1,6 @@
 // Pure geometry and number formatting for the training panel and the static report (no DOM here, so it is unit-tested under Node).
 
-import type { PanelLayer, TrainingView } from '../../../server/src/protocol';
+import type { PanelLayer, RunCurve, TrainingView } from '../../../server/src/protocol';
 
 /** Columns taller than this show their first units and a "+N more" marker: a diagram must stay readable. */
 export const MAX_UNITS_SHOWN = 12;
@@ -204,6 +204,108 @@ export function curveColumns(view: TrainingView): {
   // A log axis shows the last decades of a loss that keeps falling; it needs every value positive.
   const positive = [...loss, ...(validationLoss ?? [])].every((v) => v === null || v > 0);
   return { epochs, loss, validationLoss, accuracy, validationAccuracy, logScale: positive && loss.some((v) => v !== null) };
+}
+
+/**
+ * The panel's training-health chart (docs/editor.md "Training health"): ‖∂L/∂W‖/‖W‖ of every layer
+ * over the epochs of the measured snapshots (null where a value is not positive: the axis is log),
+ * and the dead and saturated units of the measured snapshot at or before `epoch`, in words.
+ */
+export function healthColumns(view: Pick<TrainingView, 'snapshots'>): { epochs: number[]; layers: string[]; ratios: (number | null)[][] } | null {
+  const measured = view.snapshots.filter((s) => s.health && s.health.length === s.layers.length);
+  if (measured.length === 0) return null;
+  const layers = measured[measured.length - 1].layers.map((l) => l.name);
+  const ratios = layers.map((_name, k) => measured.map((s) => {
+    const r = s.health![k]?.ratio ?? null;
+    return r !== null && r > 0 && Number.isFinite(r) ? r : null;
+  }));
+  return { epochs: measured.map((s) => s.epoch), layers, ratios };
+}
+
+/** The units findings of one snapshot's health, in words ("hidden: 5 of 12 never activate"), empty when none or not measured. */
+export function unitsText(snapshot: Pick<TrainingView['snapshots'][number], 'health' | 'layers'> | undefined): string[] {
+  const health = snapshot?.health;
+  if (!snapshot || !health) return [];
+  const lines: string[] = [];
+  snapshot.layers.forEach((layer, k) => {
+    const figures = health[k];
+    if (!figures) return;
+    if (figures.dead) lines.push(`${layer.name}: ${figures.dead} of ${layer.units} never activate`);
+    if (figures.saturated) lines.push(`${layer.name}: ${figures.saturated} of ${layer.units} saturated`);
+  });
+  return lines;
+}
+
+/**
+ * One unit's picture over the input plane as RGBA pixels (size × size, row-major from the top):
+ * a sigmoid or softmax output is coloured by its value (0 one colour, 1 the other, as the
+ * boundary), any other by its sign and size against the largest |a| of the picture.
+ */
+export function unitPixels(
+  values: readonly number[], offset: number, size: number, activation: string,
+  negative: readonly number[], positive: readonly number[], background: readonly number[],
+): Uint8ClampedArray<ArrayBuffer> {
+  const cells = size * size;
+  const probability = activation === 'sigmoid' || activation === 'softmax';
+  let largest = 0;
+  if (!probability) for (let c = 0; c < cells; c++) largest = Math.max(largest, Math.abs(values[offset + c] ?? 0));
+  const pixels = new Uint8ClampedArray(cells * 4);
+  for (let c = 0; c < cells; c++) {
+    const v = values[offset + c] ?? 0;
+    const t = probability ? v : largest > 0 ? 0.5 + (0.5 * v) / largest : 0.5;
+    const [r, g, b] = boundaryColor(t, negative, positive, background);
+    pixels.set([r, g, b, 255], c * 4);
+  }
+  return pixels;
+}
+
+/** The picture of input `i` (0: x₁ across, 1: x₂ up) on the same lattice as the units': its value from −1 to 1. */
+export function inputPlane(i: number, size: number): number[] {
+  const values: number[] = [];
+  for (let row = 0; row < size; row++) {
+    for (let col = 0; col < size; col++) values.push(i === 0 ? ((col + 0.5) / size) * 2 - 1 : 1 - ((row + 0.5) / size) * 2);
+  }
+  return values;
+}
+
+/**
+ * Per-class precision and recall of a confusion matrix (entry [t][p]: rows of class t put in
+ * class p): precision = right / predicted as the class, recall = right / of the class; null
+ * where nothing was predicted as, or belongs to, the class.
+ */
+export function classScores(matrix: readonly (readonly number[])[]): { precision: number | null; recall: number | null }[] {
+  return matrix.map((row, c) => {
+    const right = row[c] ?? 0;
+    const actual = row.reduce((a, b) => a + b, 0);
+    const predicted = matrix.reduce((sum, r) => sum + (r[c] ?? 0), 0);
+    return { precision: predicted > 0 ? right / predicted : null, recall: actual > 0 ? right / actual : null };
+  });
+}
+
+/**
+ * The comparison of every run's curves on one epoch axis (uPlot's aligned data): the union of
+ * their epochs, and per run its training loss (and validation loss, when it has one) with null
+ * at the epochs it lacks; named by the run's line. `logScale` when every value is positive.
+ */
+export function compareColumns(runs: readonly RunCurve[]): {
+  epochs: number[];
+  series: { label: string; run: number; validation: boolean; values: (number | null)[] }[];
+  logScale: boolean;
+} {
+  const epochs = [...new Set(runs.flatMap((r) => r.epochs))].sort((a, b) => a - b);
+  const at = new Map(epochs.map((e, i) => [e, i]));
+  const series: { label: string; run: number; validation: boolean; values: (number | null)[] }[] = [];
+  runs.forEach((r, index) => {
+    const place = (values: readonly (number | null)[]) => {
+      const out = new Array<number | null>(epochs.length).fill(null);
+      r.epochs.forEach((e, i) => (out[at.get(e)!] = values[i] ?? null));
+      return out;
+    };
+    series.push({ label: r.label, run: index, validation: false, values: place(r.loss) });
+    if (r.validationLoss) series.push({ label: `${r.label} validation`, run: index, validation: true, values: place(r.validationLoss) });
+  });
+  const values = series.flatMap((s) => s.values);
+  return { epochs, series, logScale: values.every((v) => v === null || v > 0) && values.some((v) => v !== null) };
 }
 
 /** Linear interpolation between two RGB colours, t in [0, 1]. */

@@ -1,10 +1,13 @@
 // One run's card: header and numbers, loss curve, decision boundary, snapshot slider and network diagram; used by the panel and the static report alike.
 
-import type { RunPhase, Snapshot, TrainingView } from '../../../server/src/protocol';
+import type { RunPhase, Snapshot, TrainingView, UnitPictures } from '../../../server/src/protocol';
 import { BoundaryMap } from './boundary';
 import { setButtonLabel, type ButtonIcon } from './icons';
 import { LossCurve } from './curve';
 import { NetworkDiagram } from './diagram';
+import { HealthChart } from './health';
+import { renderConfusion } from './confusion';
+import { CompareChart } from './compare';
 import { formatLossAgainst, formatSeconds } from '../../../server/src/present/numbers';
 import { formatNumber, formatPercent } from './layout';
 import { readTheme, type Theme } from './theme';
@@ -70,6 +73,15 @@ export class RunView {
   private readonly boundary: BoundaryMap;
   private readonly diagram: NetworkDiagram;
   private readonly weights: WeightTables;
+  private readonly healthFigure = element('figure', 'nn-figure nn-health-figure');
+  private readonly confusionFigure = element('figure', 'nn-figure nn-confusion-figure');
+  private readonly confusionHost = element('div', 'nn-confusion-host');
+  private readonly health: HealthChart;
+  private readonly compareToggle = element('input');
+  private compareLabel!: HTMLLabelElement;
+  private curveHost!: HTMLElement;
+  private compareHost!: HTMLElement;
+  private readonly compare: CompareChart;
   private view: TrainingView | undefined;
   private followLatest = true;
   private replayTimer: ReturnType<typeof setInterval> | undefined;
@@ -104,7 +116,19 @@ export class RunView {
     const charts = element('div', 'nn-charts');
     const curveFigure = element('figure', 'nn-figure nn-curve-figure');
     const curveHost = element('div', 'nn-curve');
-    curveFigure.append(element('figcaption', undefined, 'Loss per epoch'), curveHost);
+    const compareHost = element('div', 'nn-curve nn-compare');
+    compareHost.hidden = true;
+    // "Compare runs": every run of the file on one chart, when the file has more than one with a curve.
+    this.compareToggle.type = 'checkbox';
+    this.compareToggle.addEventListener('change', () => this.showComparison());
+    const compareLabel = element('label', 'nn-compare-toggle');
+    compareLabel.append(this.compareToggle, document.createTextNode(' Compare runs'));
+    this.compareLabel = compareLabel;
+    const caption = element('figcaption', undefined, 'Loss per epoch');
+    caption.append(compareLabel);
+    curveFigure.append(caption, curveHost, compareHost);
+    this.curveHost = curveHost;
+    this.compareHost = compareHost;
     const boundaryHost = element('div', 'nn-boundary-host');
     this.boundaryFigure.append(this.boundaryCaption, boundaryHost, this.boundaryLegend);
     charts.append(curveFigure, this.boundaryFigure);
@@ -131,19 +155,28 @@ export class RunView {
     const diagramHost = element('div');
     const diagramLegend = element('div', 'nn-legend');
     diagramLegend.innerHTML =
-      '<span><i class="line positive"></i>positive weight</span><span><i class="line negative"></i>negative weight</span><span class="muted">thickness ∝ |w| · number in a node: its bias b · hover an edge for W and its last update (∂L/∂W, ΔW)' +
+      '<span><i class="line positive"></i>positive weight</span><span><i class="line negative"></i>negative weight</span><span class="muted">thickness ∝ |w| · in a node: what the unit has learned (its output over the input plane, or its histogram), else its bias b · hover a node to enlarge it, an edge for W and its last update (∂L/∂W, ΔW)' +
       (options.onLayerClick ? ' · click a layer to show it in the editor' : '') +
       '</span>';
     const weightsHost = element('div', 'nn-weights-host');
     diagramFigure.append(this.diagramCaption, diagramHost, diagramLegend, weightsHost);
 
-    this.body.append(charts, this.sliderRow, diagramFigure);
+    const healthHost = element('div', 'nn-health');
+    this.healthFigure.append(
+      element('figcaption', undefined, 'Gradient size per layer: ‖∂L/∂W‖ / ‖W‖ on the training data'),
+      healthHost,
+      element('div', 'nn-legend muted', 'below 1e-5 a layer barely learns (vanishing gradient); above 1 a step outgrows the weights (exploding)'),
+    );
+    this.confusionFigure.append(element('figcaption', undefined, 'Classes: confusion matrix, precision and recall of the final weights'), this.confusionHost);
+    this.body.append(charts, this.sliderRow, diagramFigure, this.healthFigure, this.confusionFigure);
     this.element.append(header, this.summary, this.stats, this.empty, this.body);
 
     this.curve = new LossCurve(curveHost, this.theme);
     this.boundary = new BoundaryMap(boundaryHost, this.theme);
     this.diagram = new NetworkDiagram(diagramHost, this.theme, { onLayerClick: options.onLayerClick });
     this.weights = new WeightTables(weightsHost, this.theme);
+    this.health = new HealthChart(healthHost, this.theme);
+    this.compare = new CompareChart(this.compareHost, this.theme);
   }
 
   update(incoming: TrainingView): void {
@@ -192,6 +225,8 @@ export class RunView {
     if (!hasPicture) return;
 
     this.curve.update(view);
+    this.compareLabel.hidden = (view.runs?.length ?? 0) < 2;
+    this.showComparison();
     const count = view.snapshots.length;
     this.sliderRow.hidden = count <= 1;
     this.slider.max = String(Math.max(0, count - 1));
@@ -210,7 +245,19 @@ export class RunView {
     this.renderBoundaryLegend(view.classes ?? null);
     // The first training of a run has a curve before it has any weights to draw.
     this.diagramFigure.hidden = count === 0;
+    this.healthFigure.hidden = !this.health.update(view);
+    this.confusionFigure.hidden = !view.confusion;
+    if (view.confusion) renderConfusion(this.confusionHost, view.confusion);
     this.showSnapshot();
+  }
+
+  /** The comparison of every run's curves in place of this run's, when asked for and there are runs to compare. */
+  private showComparison(): void {
+    const runs = this.view?.runs ?? [];
+    const comparing = this.compareToggle.checked && runs.length >= 2;
+    this.compareHost.hidden = !comparing;
+    this.curveHost.hidden = comparing;
+    if (comparing) this.compare.update(runs);
   }
 
   /** The editor's cursor moved to this line: highlight the layer declared there. */
@@ -241,11 +288,12 @@ export class RunView {
     this.diagramCaption.textContent = `Network ${epochText}`.trim();
     this.boundaryCaption.textContent = `Decision boundary ${epochText}`.trim();
     if (snapshot) {
-      this.diagram.update(view.inputNames, snapshot.layers, snapshot.epoch, view.classes ?? null);
+      this.diagram.update(view.inputNames, snapshot.layers, snapshot.epoch, view.classes ?? null, unitsFor(view.snapshots, snapshot));
       this.weights.update(view.inputNames, snapshot.layers, snapshot.epoch);
     }
     if (view.box) this.boundary.update(view, snapshot?.boundary ?? null);
     this.curve.setMarker(snapshot && snapshot !== latest ? snapshot.epoch : null);
+    this.health.show(snapshot, snapshot === latest);
   }
 
   private toggleReplay(): void {
@@ -335,5 +383,21 @@ export class RunView {
     this.curve.dispose();
     this.boundary.dispose();
     this.diagram.dispose();
+    this.health.dispose();
+    this.compare.dispose();
   }
+}
+
+/**
+ * The per-unit pictures to draw with a snapshot: its own, or for histograms (drawn for the
+ * measured snapshots only: docs/editor.md "The training panel") the latest earlier snapshot's.
+ */
+function unitsFor(snapshots: readonly Snapshot[], snapshot: Snapshot): UnitPictures | null {
+  if (snapshot.units) return snapshot.units;
+  const index = snapshots.indexOf(snapshot);
+  for (let i = index - 1; i >= 0; i--) {
+    const units = snapshots[i].units;
+    if (units) return units.kind === 'histogram' ? units : null;
+  }
+  return null;
 }

@@ -18,6 +18,11 @@ import { startKernelHelpers, startKernelHelpersEarly } from '../training/kernelH
 import type { EpochReport, StopReason, TrainResult } from '../nn/types';
 import { gradeExpectations, verdictLine } from '../present/expectations';
 import { frozenAdvice, missAdvice, overflowAdvice } from '../present/results';
+import { blownText, findingText, flatText, measureSnapshots, trainedHealth, type RunHealth } from '../present/health';
+import { healthFindings, type HealthMeasure } from '../nn/health';
+import { drawSnapshots, pictures } from '../present/boundary';
+import type { Confusion, UnitPictures } from '../protocol';
+import { confusionOf } from '../present/snapshots';
 import { formatPercent, formatSeconds, keptNote, lossWord, patienceText, stopTarget } from '../present/summary';
 import { DataStore } from '../data/store';
 import { plural } from '../language/wording';
@@ -76,6 +81,15 @@ export interface TrainedRun {
   run: RunSpec;
   result: TrainResult;
   seconds: number;
+  /** The health of the final weights, the flat-loss rule and a divergence's layer (docs/editor.md "Training health"). */
+  health?: RunHealth;
+  /** With --report: the health figures of `result.snapshots`, one per snapshot (null where the plan measured none). */
+  snapshotHealth?: (HealthMeasure | null)[];
+  /** With --report: the per-unit pictures of `result.snapshots` and of the final weights, as the editor's worker draws them. */
+  snapshotUnits?: (UnitPictures | null)[];
+  finalUnits?: UnitPictures | null;
+  /** With --report, for classification: the final weights' confusion matrices. */
+  confusion?: Confusion | null;
 }
 
 /**
@@ -310,7 +324,7 @@ async function trainSpec(options: TrainOptions, io: CliIo, hooks: TrainHooks, he
       const outcome = await trainSliced(runWithSettings, options.maxSeconds, io, () => interrupted, showProgress, helpers, options.report !== null);
       trained.push({ run: runWithSettings, ...outcome });
       const written = options.epochs !== null ? run.settings.epochs : null;
-      if (!options.json) io.stdout(summary(options.file, lines, runWithSettings, outcome.result, outcome.seconds, trained.length > 1, written));
+      if (!options.json) io.stdout(summary(options.file, lines, runWithSettings, outcome, trained.length > 1, written));
       if (outcome.result.stopped === 'cancelled') break;
     }
   } finally {
@@ -371,7 +385,7 @@ export async function trainSliced(
   showProgress: boolean,
   helpers: KernelHelpers | undefined,
   recordSnapshots = false,
-): Promise<{ result: TrainResult; seconds: number }> {
+): Promise<Omit<TrainedRun, 'run'>> {
   const trainer = createTrainer(run.network, run.data, run.settings, { helpers });
   const started = io.now();
   const deadline = maxSeconds === null ? Infinity : started + maxSeconds * 1000;
@@ -396,7 +410,15 @@ export async function trainSliced(
   }
   const seconds = (io.now() - started) / 1000;
   if (showProgress) draw('\r\x1b[K');
-  return { result: trainer.finish(stopped), seconds };
+  const result = trainer.finish(stopped);
+  // Training health as the editor measures it (present/health.ts): the final weights, and for the report the snapshots within the plan.
+  const snapshots = result.snapshots ?? [];
+  const { plan, health } = trainedHealth(trainer, run, result, snapshots);
+  if (!recordSnapshots) return { result, seconds, health };
+  const snapshotHealth = measureSnapshots(trainer, result.layers, snapshots, plan, health.measure);
+  const snapshotUnits = drawSnapshots(trainer, result.layers, snapshots, pictures(run, trainer), plan.measured).map((drawn) => drawn.units);
+  const finalUnits = pictures(run, trainer).draw(true).units;
+  return { result, seconds, health, snapshotHealth, snapshotUnits, finalUnits, confusion: confusionOf(run.data, trainer.confusion()) };
 }
 
 function progressBar(run: RunSpec, latest: EpochReport | null, seconds: number, columns: number): string {
@@ -411,24 +433,38 @@ function progressBar(run: RunSpec, latest: EpochReport | null, seconds: number, 
 }
 
 /** What a run's stop means; `writtenEpochs` is the file's epochs when --epochs ran fewer or more. */
-const STOPPED_TEXT: Record<StopReason, (run: RunSpec, result: TrainResult, writtenEpochs: number | null) => string> = {
+const STOPPED_TEXT: Record<StopReason, (run: RunSpec, result: TrainResult, writtenEpochs: number | null, health: RunHealth | null) => string> = {
   target: (run, result) => `${stopTarget(run, result)?.loss ?? 'loss'} < ${run.settings.stopLoss ?? run.settings.stopValidationLoss} (target reached)`,
-  epochs: (run, result, writtenEpochs) => {
+  epochs: (run, result, writtenEpochs, health) => {
     const all = `${run.settings.epochs === 1 ? '1 epoch run' : `all ${run.settings.epochs} epochs run`}${keptNote(result)}`;
     const frozen = frozenAdvice(run, result);
     const stop = stopTarget(run, result);
     if (stop === null) return frozen !== null ? `${all}. ${frozen}` : all;
-    return `${all}, target ${stop.loss} < ${stop.target} not reached. ${frozen ?? missAdvice(result.history.loss, run.settings, writtenEpochs)}`;
+    // --epochs that cut the run says so first (missAdvice); a flat loss otherwise says where it stuck.
+    const flatSentence = health?.flat && writtenEpochs === null ? flatText(health.flat) : null;
+    const flat = flatSentence ? flatSentence[0].toUpperCase() + flatSentence.slice(1) : null;
+    return `${all}, target ${stop.loss} < ${stop.target} not reached. ${frozen ?? flat ?? missAdvice(result.history.loss, run.settings, writtenEpochs)}`;
   },
   patience: (run, result) => patienceText(run, result),
-  diverged: (run, result) => {
+  diverged: (run, result, _written, health) => {
     const overflow = overflowAdvice(run, result);
     if (overflow !== null) return `diverged: the loss was ${lossWord(result.history.loss)} at the initial weights, before any update; ${overflow.advice}`;
-    return `diverged: the loss became ${lossWord(result.history.loss)} in epoch ${result.epochs}; ${divergenceAdvice(run)}`;
+    const blown = health?.blown && result.updates > 0 ? `. ${blownText(run, health.blown)}` : '';
+    return `diverged: the loss became ${lossWord(result.history.loss)} in epoch ${result.epochs}; ${divergenceAdvice(run)}${blown}`;
   },
   time: () => 'time limit (--max-seconds)',
   cancelled: () => 'cancelled (Ctrl+C)',
 };
+
+/** Each health finding of the final weights on a line of its own, naming the layer and its line (none after a divergence). */
+function healthLines(lines: LineIndex, run: RunSpec, result: TrainResult, health: RunHealth | null): string[] {
+  if (!health?.measure || result.stopped === 'diverged') return [];
+  return healthFindings(health.measure).map((finding) => {
+    const layer = run.network.layers[finding.layer];
+    const line = lines.cliPosition(layer.span.start).line;
+    return `  health    layer '${layer.name}' (line ${line}): ${findingText(finding, health.measure!, layer.activation)}`;
+  });
+}
 
 /** What to change after a divergence, as the editor's diagnostic says it: a lower rate, and normalized inputs when they are large. */
 function divergenceAdvice(run: RunSpec): string {
@@ -439,7 +475,8 @@ function divergenceAdvice(run: RunSpec): string {
 }
 
 /** The human-readable summary of one run. */
-function summary(file: string, lines: LineIndex, run: RunSpec, result: TrainResult, seconds: number, separate: boolean, writtenEpochs: number | null): string {
+function summary(file: string, lines: LineIndex, run: RunSpec, trained: Omit<TrainedRun, 'run'>, separate: boolean, writtenEpochs: number | null): string {
+  const { result, seconds, health } = trained;
   const line = lines.cliPosition(run.keywordSpan.start).line;
   const sizes = [run.network.input, ...run.network.layers.map((layer) => layer.units)];
   let parameters = 0;
@@ -459,7 +496,8 @@ function summary(file: string, lines: LineIndex, run: RunSpec, result: TrainResu
     `  loss      ${formatLoss(result.loss)}${result.finalLoss !== null ? ` (final weights: ${formatLoss(result.finalLoss)})` : ''}`,
   );
   out.push(`  epoch     ${result.epochs} of ${run.settings.epochs}`);
-  out.push(`  stopped   ${STOPPED_TEXT[result.stopped](run, result, writtenEpochs)}`);
+  out.push(`  stopped   ${STOPPED_TEXT[result.stopped](run, result, writtenEpochs, health ?? null)}`);
+  out.push(...healthLines(lines, run, result, health ?? null));
   if (result.accuracy !== null) out.push(`  accuracy  ${formatPercent(result.accuracy)}`);
   if (result.validationLoss !== null) {
     const accuracy = result.validationAccuracy !== null ? `, accuracy ${formatPercent(result.validationAccuracy)}` : '';

@@ -99,6 +99,12 @@ export type ProblemCode =
   | 'expectation-met'
   | 'expectation-failed'
   | 'expectation-not-graded'
+  // training health (docs/editor.md "Training health"): a loss stuck well above its target, and findings on a layer's line
+  | 'loss-flat'
+  | 'health-dead'
+  | 'health-saturated'
+  | 'health-vanishing'
+  | 'health-exploding'
   // a run's state in place of a result: training, or weights moved by Step or Reset
   | 'training'
   | 'stepped';

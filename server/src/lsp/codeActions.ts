@@ -87,6 +87,7 @@ function extraFixes(text: string, check: CheckResult, problem: Problem): Fix[] {
       const name = last.name ? `layer '${last.name.text}'` : 'the last layer';
       return [{ title: `Make ${name} linear`, edits: [{ span: last.activation.span, newText: 'linear' }] }];
     }
+    case 'loss-flat':
     case 'target-missed': {
       const train = trainAt(check, problem.span);
       const run = check.runs.find((r) => r.keywordSpan.start === problem.span.start);

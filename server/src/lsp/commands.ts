@@ -4,6 +4,7 @@ import type { ExecuteCommandParams } from 'vscode-languageserver';
 import type { RunSpec } from '../language/model';
 import { Commands } from '../protocol';
 import { runAtLine, type DocumentState } from './state';
+import { gradientCheckText } from '../present/health';
 import type { Workspace } from './workspace';
 
 export interface CommandTarget {
@@ -52,6 +53,23 @@ export async function executeCommand(workspace: Workspace, params: ExecuteComman
       const runs = selectRuns(state, target.line);
       const started = host.train(target.uri, runs.map((r) => r.key), settings.maxTrainingSeconds);
       return { started: started.length };
+    }
+    case Commands.checkGradients: {
+      if (!settings.workspaceTrusted || state.check.errorCount > 0) return { checked: 0 };
+      const runs = selectRuns(state, target.line);
+      let checked = 0;
+      for (const run of runs) {
+        const result = await host.checkGradients(target.uri, run.key);
+        const window = workspace.connection.window;
+        if (!result) {
+          void window.showInformationMessage(`NN: train or step ${run.network.name} on ${run.data.name} first: a gradient check needs its weights.`);
+          continue;
+        }
+        checked++;
+        const { text, wrong } = gradientCheckText(run, result);
+        void (wrong ? window.showWarningMessage(`NN: ${text}`) : window.showInformationMessage(`NN: ${text}`));
+      }
+      return { checked };
     }
     case Commands.step: {
       if (!settings.workspaceTrusted || state.check.errorCount > 0 || target.line === null) return { stepped: false };

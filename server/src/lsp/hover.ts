@@ -4,6 +4,7 @@
 // syntax tree (hoverTarget), build the text from the checked model and the
 // run outcomes (pure functions of DocumentState), convert it to an LSP Hover.
 
+import { CHECK_WRONG } from '../present/health';
 import { MarkupKind } from 'vscode-languageserver';
 import type { Hover, HoverParams } from 'vscode-languageserver';
 import type { Dataset, NetworkSpec, RunSpec } from '../language/model';
@@ -397,8 +398,15 @@ function layerSection(state: DocumentState, network: NetworkSpec, index: number,
   const footer = several ? [] : [`from ${runName(state, run)}`];
   if (run.settings.start) footer.push(`started from the weights ${givenBy(state, run.settings.start.name)}`);
   // The panel opens only from a client that runs command links; elsewhere a link title would be noise.
+  // The run's last gradient check, this layer's figure (docs/editor.md "Checking gradients").
+  const checked = runState.gradientCheck;
+  const layerCheck = checked?.check.layers[index];
+  if (checked && layerCheck) {
+    parts.push(`gradient check (weights of epoch ${checked.epoch}): largest relative error ${layerCheck.error.toExponential(1)} over ${layerCheck.checked} of ${layerCheck.of} parameters: ${layerCheck.error <= CHECK_WRONG ? 'backprop is the slope' : 'backprop differs from the slope'}`);
+  }
   if (state.client.commandLinks && state.client.markdown) {
     footer.push(commandLink(state, abbreviated ? 'Show all weights' : hoverIcon(state, 'graph-line', 'Show training'), ClientCommands.showTraining, run));
+    footer.push(commandLink(state, hoverIcon(state, 'check', 'Check gradients'), Commands.checkGradients, run));
   }
   if (footer.length > 0) parts.push(footer.join(' · '));
   return parts;

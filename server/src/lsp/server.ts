@@ -82,7 +82,7 @@ function serverCapabilities(capabilities: ClientCapabilities): ServerCapabilitie
   const result: ServerCapabilities = {
     textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental, save: { includeText: false } },
     codeLensProvider: { resolveProvider: false },
-    executeCommandProvider: { commands: [Commands.train, Commands.stopTraining, Commands.step, Commands.reset] },
+    executeCommandProvider: { commands: [Commands.train, Commands.stopTraining, Commands.step, Commands.reset, Commands.checkGradients] },
     completionProvider: { triggerCharacters: [' '] },
     hoverProvider: true,
     codeActionProvider: text?.codeAction?.codeActionLiteralSupport

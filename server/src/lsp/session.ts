@@ -13,6 +13,7 @@ import { LineIndex } from '../language/positions';
 import type { Problem } from '../language/problems';
 import { expectationProblems, gradeExpectations, runEnd, type GradedExpectation } from '../present/expectations';
 import { resultProblem } from '../present/results';
+import { healthProblems } from '../present/health';
 import { progressText, runStatus } from '../present/summary';
 import { RunStatusNotification, type RunStatusParams } from '../protocol';
 import type { RunEvent, RunState, TrainingHost } from '../training/host';
@@ -283,6 +284,7 @@ export class DocumentSession {
     result.runs.forEach((run, i) => {
       const problem = trainable ? resultProblem(result, run, runStates[i], text) : null;
       if (problem) results.push(problem);
+      if (trainable) results.push(...healthProblems(result, run, runStates[i], text));
       // Expectations are graded on the run's result: each one's verdict on its own line (docs/editor.md "Expectations").
       const end = trainable && run.expectations.length > 0 ? runEnd(runStates[i]) : null;
       const grades = end ? gradeExpectations(run.expectations, end) : null;

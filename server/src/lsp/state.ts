@@ -58,7 +58,8 @@ export interface DocumentState {
   /**
    * Problems that describe training results ('trained', 'target-missed', 'diverged',
    * 'training-failed'), on the `train` keyword of their run, with quick fixes where
-   * one exists (lower the rate, add normalize). Diagnostics publish these beside
+   * one exists (lower the rate, add normalize); and the run's training-health findings
+   * ('health-dead', …) on its layers' lines (present/health.ts). Diagnostics publish these beside
    * `check.problems`; code actions read their `fixes` just like a check problem's.
    */
   results: readonly Problem[];

@@ -1,6 +1,6 @@
 // The answer to nn/training: what the training panel draws of one run, live while it trains, else its finished record.
 
-import { seriesId, snapshotsToSend } from '../present/snapshots';
+import { runCurve, seriesId, snapshotsToSend } from '../present/snapshots';
 import type { TrainingParams, TrainingView } from '../protocol';
 import type { DocumentSession } from './session';
 import { runAtLine } from './state';
@@ -32,6 +32,14 @@ export function trainingView(session: DocumentSession, params: TrainingParams): 
     inputNames: run.data.inputNames,
     classes: run.data.classes,
     curve: training ? live.curve : record?.curve ?? [],
+    confusion: training ? null : (record?.confusion ?? null),
+    // Every run of the file with a curve (live or finished), this one included: the panel's "Compare runs".
+    runs: state.check.runs.flatMap((other) => {
+      const parts = session.record(other);
+      const curve = parts.live ? parts.live.curve : (parts.cached?.record?.curve ?? []);
+      const line = state.lines.positionAt(other.keywordSpan.start).line;
+      return curve.length > 0 ? [runCurve(`train ${other.network.name} on ${other.data.name} (line ${line + 1})`, line, curve)] : [];
+    }),
     ...part,
     snapshots: part.snapshots.map((s) => ({ ...s, layers: s.layers.map((l, k) => ({ ...l, line: layerLines[k] ?? 0 })) })),
     points: frame?.points ?? null,

@@ -22,6 +22,7 @@ import { accumulateGradients, backpropagate, forward, outputDelta, plainProducts
 import { drawMasks, dropThreshold, type DropoutLayers } from './dropout';
 import { epochHooks, type EpochEndActions, type EpochHook } from './epochEnd';
 import type { BatchRunner, BatchState, FastPath } from './fastPath';
+import { HEALTH_MAX_ROWS, HealthTally, healthSample, type HealthMeasure } from './health';
 import { HistoryBuilder } from './history';
 import { outputLoss, type OutputLoss } from './losses';
 import { fillMissing, fitMissingMeans } from './missing';
@@ -124,6 +125,8 @@ export class Trainer {
   private divergedEpoch: number | null = null;
   /** firstOutputs' own wider forward buffers, when the training's are narrow (see widePass). */
   private wide: WidePass | null = null;
+  /** evaluationPass()'s own ∂L/∂W and ∂L/∂b (index 0 unused), allocated on first use. */
+  private healthGradients: { weights: Vector[]; biases: Vector[] } | null = null;
 
   /** A trainer on the plain loops, or on `fastPath` (engine/index.ts createTrainer picks one). */
   constructor(network: NetworkSpec, data: Dataset, settings: TrainSettings, fastPath: FastPath | null = null) {
@@ -350,15 +353,41 @@ export class Trainer {
    * grid at the products' speed. Overwrites only the forward scratch buffers.
    */
   firstOutputs(inputs: ArrayLike<number>, rows: number): Float64Array {
-    const width = this.sizes[0];
     const out = new Float64Array(rows);
+    this.forwardRows(inputs, rows, (pass, chunk, columns) => {
+      const y = pass.activations[this.layerCount];
+      for (let s = 0; s < columns; s++) out[chunk + s] = y[s];
+    });
+    return out;
+  }
+
+  /**
+   * a⁽ᵏ⁾ of the first `perLayer` units of every layer k = 1..L (index 0 is layer 1; units × rows,
+   * row-major) for many raw inputs, through the same passes as firstOutputs: the panel's
+   * per-unit pictures, each unit's output over the input plane.
+   */
+  unitOutputs(inputs: ArrayLike<number>, rows: number, perLayer: number): Float64Array[] {
+    const shown = this.sizes.slice(1).map((units) => Math.min(units, perLayer));
+    const out = shown.map((units) => new Float64Array(units * rows));
+    this.forwardRows(inputs, rows, (pass, chunk, columns) => {
+      for (let k = 1; k <= this.layerCount; k++) {
+        const a = pass.activations[k];
+        const target = out[k - 1];
+        for (let j = 0; j < shown[k - 1]; j++) for (let s = 0; s < columns; s++) target[j * rows + chunk + s] = a[j * columns + s];
+      }
+    });
+    return out;
+  }
+
+  /** The forward pass of many raw inputs a chunk at a time; `visit` reads each chunk's z and a. */
+  private forwardRows(inputs: ArrayLike<number>, rows: number, visit: (pass: WidePass, chunk: number, columns: number) => void): void {
+    const width = this.sizes[0];
     const raw = new Float64Array(width);
     const normalized = new Float64Array(width);
     // A tiny training set leaves room for a few columns only: a grid goes through wider buffers of its own
     // (each column's numbers do not depend on how many go through a pass with it).
     const pass = rows > this.capacity ? this.widePass() : { capacity: this.capacity, preActivations: this.net.preActivations, activations: this.net.activations };
     const x = pass.activations[0];
-    const y = pass.activations[this.layerCount];
     for (let chunk = 0; chunk < rows; chunk += pass.capacity) {
       const columns = Math.min(pass.capacity, rows - chunk);
       for (let s = 0; s < columns; s++) {
@@ -367,12 +396,11 @@ export class Trainer {
         for (let c = 0, i = s; c < width; c++, i += columns) x[i] = normalized[c];
       }
       forward(this.net, this.products, columns, pass.preActivations, pass.activations);
-      for (let s = 0; s < columns; s++) out[chunk + s] = y[s];
+      visit(pass, chunk, columns);
     }
-    return out;
   }
 
-  /** z and a buffers of CHUNK_COLUMNS columns for firstOutputs, allocated on first use (its own capacity otherwise). */
+  /** z and a buffers of CHUNK_COLUMNS columns for forwardRows, allocated on first use (its own capacity otherwise). */
   private widePass(): WidePass {
     if (this.wide) return this.wide;
     const net = this.net;
@@ -388,6 +416,65 @@ export class Trainer {
     }
     this.wide = { capacity: CHUNK_COLUMNS, preActivations, activations };
     return this.wide;
+  }
+
+  /**
+   * The training-health figures of the current weights (nn/health.ts): one forward and backward
+   * pass, no update, over the training part or `limit` evenly strided rows of it, on the path's
+   * own products. The gradients are summed into buffers of its own and z, a, δ are scratch, so
+   * the run, its last update and what layers() shows are untouched.
+   */
+  health(limit: number = HEALTH_MAX_ROWS, epoch: number = this.epoch): HealthMeasure {
+    const tally = new HealthTally(this.sizes, this.net.act);
+    const pass = this.evaluationPass(limit, (z, columns, lossSum) => tally.addChunk(z, columns, lossSum));
+    return tally.finish(epoch, this.trainingRows.length, this.net.weights, pass.weightGradients);
+  }
+
+  /**
+   * The mean loss of the current weights on the training part (or `limit` evenly strided rows of
+   * it) and its backprop gradient ∂L/∂W⁽ᵏ⁾, ∂L/∂b⁽ᵏ⁾ (means over the rows; index 0 is layer 1), by
+   * the same pass as health(), the run untouched: what a gradient check compares with the slope.
+   */
+  lossAndGradient(limit: number = HEALTH_MAX_ROWS): { loss: number; rows: number; weights: Float64Array[]; biases: Float64Array[] } {
+    let lossSum = 0;
+    const pass = this.evaluationPass(limit, (_z, _columns, chunkLoss) => {
+      lossSum += chunkLoss;
+    });
+    const mean = (sums: Vector[]) => sums.slice(1).map((sum) => Float64Array.from(sum, (g) => g / pass.rows));
+    return { loss: lossSum / pass.rows, rows: pass.rows, weights: mean(pass.weightGradients), biases: mean(pass.biasGradients) };
+  }
+
+  /**
+   * One forward and backward pass, no update, over `limit` evenly strided rows of the training
+   * part, on the path's own products; the gradients are summed into buffers of its own (returned,
+   * index 0 unused) and z, a, δ are scratch, so the run and what layers() shows are untouched.
+   * `visit` sees each chunk's z and loss sum.
+   */
+  private evaluationPass(limit: number, visit: (z: Vector[], columns: number, lossSum: number) => void): { rows: number; weightGradients: Vector[]; biasGradients: Vector[] } {
+    const net = this.net;
+    if (!this.healthGradients) {
+      const empty = this.allocate(0);
+      const weights = [empty];
+      const biases = [empty];
+      for (let k = 1; k <= this.layerCount; k++) {
+        weights.push(this.allocate(net.weights[k].length));
+        biases.push(this.allocate(net.biases[k].length));
+      }
+      this.healthGradients = { weights, biases };
+    }
+    const sums: Layers = { ...net, weightGradients: this.healthGradients.weights, biasGradients: this.healthGradients.biases };
+    const sample = healthSample(this.trainingRows.length, limit);
+    for (let chunk = 0; chunk < sample.length; chunk += this.capacity) {
+      const columns = Math.min(this.capacity, sample.length - chunk);
+      this.gather(this.trainInputs, this.trainTargets, sample, chunk, columns);
+      forward(net, this.products, columns);
+      let lossSum = 0;
+      for (let s = 0; s < columns; s++) lossSum += outputDelta(net, this.output, columns, s);
+      visit(net.preActivations, columns, lossSum);
+      backpropagate(net, this.products, columns);
+      accumulateGradients(sums, this.products, columns, chunk > 0);
+    }
+    return { rows: sample.length, weightGradients: sums.weightGradients, biasGradients: sums.biasGradients };
   }
 
   /** Mean per-sample loss of the current weights on the training part (`finalLoss`, docs/cli.md "The JSON document"). */
@@ -665,6 +752,49 @@ export class Trainer {
       }
     }
     return { loss: rows > 0 ? lossSum / rows : NaN, accuracy: rows > 0 ? correct / rows : NaN };
+  }
+
+  /**
+   * For a classification run (docs/language.md §4.15), the confusion matrix of the current weights
+   * on the training part and on the validation part (null without one): entry [t][p] counts the rows
+   * of class t the network puts in class p (binary: class 1 when ŷ ≥ 0.5; one-hot: the largest
+   * output). Null for regression.
+   */
+  confusion(): { training: number[][]; validation: number[][] | null } | null {
+    if (this.classification === null) return null;
+    const classes = this.classification === 'binary' ? 2 : this.sizes[this.layerCount];
+    const part = (inputs: Float64Array, targets: Float64Array, rows: number): number[][] => {
+      const matrix = Array.from({ length: classes }, () => new Array<number>(classes).fill(0));
+      for (let chunk = 0; chunk < rows; chunk += this.capacity) {
+        const columns = Math.min(this.capacity, rows - chunk);
+        this.gather(inputs, targets, null, chunk, columns);
+        forward(this.net, this.products, columns);
+        for (let s = 0; s < columns; s++) {
+          const [target, predicted] = this.classesOf(columns, s);
+          matrix[target][predicted]++;
+        }
+      }
+      return matrix;
+    };
+    return {
+      training: part(this.trainInputs, this.trainTargets, this.trainingRows.length),
+      validation: this.validationRows.length > 0 ? part(this.validationInputs, this.validationTargets, this.validationRows.length) : null,
+    };
+  }
+
+  /** The target's class and the predicted one of sample `s` of the chunk in flight (classification runs). */
+  private classesOf(columns: number, s: number): [number, number] {
+    const L = this.layerCount;
+    const a = this.net.activations[L];
+    const y = this.net.targets;
+    if (this.classification === 'binary') return [y[s] === 1 ? 1 : 0, a[s] >= 0.5 ? 1 : 0];
+    let best = 0;
+    let target = 0;
+    for (let l = 1, i = columns + s; l < this.sizes[L]; l++, i += columns) {
+      if (a[i] > a[best * columns + s]) best = l;
+      if (y[i] > y[target * columns + s]) target = l;
+    }
+    return [target, best];
   }
 
   /** Whether the network's output for sample `s` of the chunk picks the target's class. */

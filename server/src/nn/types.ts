@@ -8,7 +8,11 @@
 //   trainer.layers(): LayerState[]           // W, b, last δ and gradients of every layer
 //   trainer.explain(x, y): SampleExplanation // forward + backward of one sample, no update
 //   trainer.predict(x): number[]             // ŷ for a raw input x (normalized inside)
+//   trainer.firstOutputs(xs, n) / unitOutputs(xs, n, perLayer) // ŷ₁, or every shown unit's a, for many raw inputs (panel pictures)
 //   trainer.trainingLoss(): number           // mean loss of the current weights on the training part
+//   trainer.confusion()                      // classification: confusion matrices of the current weights (training, validation)
+//   trainer.health(limit): HealthMeasure      // per-layer training health of the current weights, one evaluation pass (health.ts)
+//   trainer.lossAndGradient(limit)           // mean loss and backprop gradient of the current weights, no update (gradientCheck.ts)
 //   trainer.setLayer(k, weights, biases)     // overwrite W⁽ᵏ⁾, b⁽ᵏ⁾ (k from 1): tests, experiments
 //   trainer.trainingRows / validationRows    // the split (row indices into the data set), for export
 //   trainer.trainingPart()                   // the normalized training rows as trained on, for export

@@ -1,10 +1,11 @@
-// The decision boundary of a two-input network: its first output on a grid over the data's box, and the data's points to draw over it.
+// The decision boundary of a two-input network: its first output on a grid over the data's box, and the data's points to draw over it; and the per-unit pictures of the panel's diagram (each unit's output over that box, or its histogram for wider inputs).
 
-import type { Dataset } from '../language/model';
+import type { Dataset, RunSpec } from '../language/model';
+import { healthSample } from '../nn/health';
 import { addBiasAndActivate } from '../nn/activations';
 import type { Trainer } from '../nn/trainer';
-import type { Normalization } from '../nn/types';
-import type { PanelLayer } from '../protocol';
+import type { LayerState, Normalization, WeightSnapshot } from '../nn/types';
+import { UNITS_SHOWN, type PanelLayer, type UnitPictures } from '../protocol';
 
 /** Cells per side of the boundary grid. */
 export const BOUNDARY_GRID = 40;
@@ -90,9 +91,77 @@ export function boundaryGrid(layers: PanelLayer[], normalization: Normalization 
   return rounded(activations.subarray(0, columns));
 }
 
+/**
+ * Numbers per snapshot the per-unit pictures may hold: a 16 × 16 picture of each unit the
+ * diagram shows while they fit (32 units), 12 × 12 or 8 × 8 beyond. A 2-150-150-1 network
+ * shows 12 + 12 + 1 units: 25 × 256 = 6,400 numbers, beside the boundary's 1,600.
+ */
+export const UNIT_PICTURE_BUDGET = 8192;
+
+/** Cells per side of the per-unit pictures of a network whose diagram shows `units` units. */
+export function unitGridSize(units: number): number {
+  for (const size of [16, 12]) if (units * size * size <= UNIT_PICTURE_BUDGET) return size;
+  return 8;
+}
+
+/** Units of each layer the diagram shows, and so pictures. */
+function shownUnits(sizes: readonly number[]): number[] {
+  return sizes.map((units) => Math.min(units, UNITS_SHOWN));
+}
+
+/** Each shown unit's output over the input plane, computed by the trainer with its current weights and its own passes (the worker). */
+export function trainerUnitPictures(trainer: Trainer, box: Box): UnitPictures {
+  const sizes = trainer.network.layers.map((layer) => layer.units);
+  const size = unitGridSize(shownUnits(sizes).reduce((a, b) => a + b, 0));
+  const outputs = trainer.unitOutputs(latticePoints(box, size), size * size, UNITS_SHOWN);
+  return { kind: 'plane', size, layers: outputs.map((values) => rounded(values, 1e3)) };
+}
+
+/** Bins of a unit's histogram (wider inputs). */
+export const HISTOGRAM_BINS = 12;
+
+/**
+ * Each shown unit's activations over (a sample of) the training data as a histogram: the
+ * trainer's passes over the rows' raw inputs, HISTOGRAM_BINS equal bins between the unit's
+ * smallest and largest value.
+ */
+export function trainerUnitHistograms(trainer: Trainer, inputs: ArrayLike<number>, rows: number): UnitPictures {
+  const outputs = trainer.unitOutputs(inputs, rows, UNITS_SHOWN);
+  const layers: number[][] = [];
+  const ranges: number[][] = [];
+  for (const values of outputs) {
+    const units = rows > 0 ? values.length / rows : 0;
+    const counts: number[] = [];
+    const range: number[] = [];
+    for (let j = 0; j < units; j++) {
+      let min = Infinity;
+      let max = -Infinity;
+      for (let s = 0; s < rows; s++) {
+        const v = values[j * rows + s];
+        if (Number.isFinite(v)) {
+          min = Math.min(min, v);
+          max = Math.max(max, v);
+        }
+      }
+      const bins = new Array<number>(HISTOGRAM_BINS).fill(0);
+      const width = max - min;
+      for (let s = 0; s < rows; s++) {
+        const v = values[j * rows + s];
+        if (!Number.isFinite(v)) continue;
+        bins[width > 0 ? Math.min(HISTOGRAM_BINS - 1, Math.floor(((v - min) / width) * HISTOGRAM_BINS)) : 0]++;
+      }
+      counts.push(...bins);
+      range.push(...(min <= max ? [min, max] : [0, 0]).map((x) => Math.round(x * 1e4) / 1e4));
+    }
+    layers.push(counts);
+    ranges.push(range);
+  }
+  return { kind: 'histogram', size: HISTOGRAM_BINS, layers, ranges };
+}
+
 /** Four decimals are all a colour can show; a non-finite output is drawn as 0. */
-function rounded(values: Float64Array): number[] {
-  return Array.from(values, (v) => (Number.isFinite(v) ? Math.round(v * 1e4) / 1e4 : 0));
+function rounded(values: Float64Array, scale = 1e4): number[] {
+  return Array.from(values, (v) => (Number.isFinite(v) ? Math.round(v * scale) / scale : 0));
 }
 
 /** The centres of the grid × grid cells over the box, row-major from the top, as raw (x, y) rows. */
@@ -116,4 +185,43 @@ export function latticePoints(box: Box, grid: number): Float64Array {
  */
 export function trainerBoundary(trainer: Trainer, box: Box, grid: number): number[] {
   return rounded(trainer.firstOutputs(latticePoints(box, grid), grid * grid));
+}
+
+/**
+ * The boundary and per-unit pictures of every recorded snapshot, computed by the trainer
+ * itself (its kernels) with the snapshot's weights loaded, then the final weights put back
+ * exactly, so ⏭ Step continues from them. Histograms only for the last snapshot and those in
+ * `measured` (the health plan's: docs/editor.md "Training health").
+ */
+export function drawSnapshots(
+  trainer: Trainer, finalLayers: readonly LayerState[], snapshots: readonly WeightSnapshot[], pictures: Pictures, measured: ReadonlySet<number>,
+): { boundary: number[] | null; units: UnitPictures | null }[] {
+  const last = snapshots.length - 1;
+  const drawn = snapshots.map((snapshot, i) => {
+    snapshot.weights.forEach((weights, k) => trainer.setLayer(k + 1, weights, snapshot.biases[k]));
+    // Histograms pass training rows, so only the snapshots the health plan measures get them.
+    return pictures.draw(i === last || measured.has(i));
+  });
+  finalLayers.forEach((layer, k) => trainer.setLayer(k + 1, layer.weights, layer.biases));
+  return drawn;
+}
+
+/** HISTOGRAM_ROWS: the training rows a unit's histogram is made of (an evenly strided sample beyond). */
+const HISTOGRAM_ROWS = 256;
+
+export interface Pictures {
+  /** The boundary and the per-unit pictures of the trainer's current weights; histograms only when `histograms`. */
+  draw(histograms: boolean): { boundary: number[] | null; units: UnitPictures | null };
+}
+
+/** What the panel draws of a run's weights (docs/editor.md "The training panel"): for two-input data the boundary and each unit's plane, else each unit's histogram. */
+export function pictures(run: RunSpec, trainer: Trainer): Pictures {
+  const box = dataPoints(run.data)?.box ?? null;
+  if (box) return { draw: () => ({ boundary: trainerBoundary(trainer, box, BOUNDARY_GRID), units: trainerUnitPictures(trainer, box) }) };
+  const rows = trainer.trainingRows;
+  const sample = healthSample(rows.length, HISTOGRAM_ROWS);
+  const width = run.data.inputWidth;
+  const inputs = new Float64Array(sample.length * width);
+  sample.forEach((position, i) => inputs.set(run.data.inputs.subarray(rows[position] * width, (rows[position] + 1) * width), i * width));
+  return { draw: (histograms) => ({ boundary: null, units: histograms && sample.length > 0 ? trainerUnitHistograms(trainer, inputs, sample.length) : null }) };
 }

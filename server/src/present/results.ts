@@ -8,6 +8,7 @@ import { blockOf } from '../language/walk';
 import { plural } from '../language/wording';
 import type { TrainResult } from '../nn/types';
 import type { RunState } from '../training/runState';
+import { blownText, flatText } from './health';
 import { formatLoss, formatLossAgainst, formatPercent, formatSeconds, keptNote, lossWord, patienceText, statusSummary, stopTarget } from './summary';
 
 /** The result problem of one run, or null while it has no result. */
@@ -62,6 +63,15 @@ export function resultProblem(check: CheckResult, run: RunSpec, state: RunState,
       if (stop === null) {
         return { span, severity: 'info', code: 'trained', message: `trained: loss ${formatLoss(result.loss)} after ${plural(result.epochs, 'epoch')}${keptNote(result)} in ${seconds}${scores}` };
       }
+      const flat = outcome.health?.flat;
+      if (flat) {
+        return {
+          span,
+          severity: 'warning',
+          code: 'loss-flat',
+          message: `${stop.loss} ${formatLossAgainst(stop.value, target)} after ${plural(result.epochs, 'epoch')} did not reach ${formatLoss(target)}${keptNote(result)}: ${flatText(flat)}`,
+        };
+      }
       return {
         span,
         severity: 'warning',
@@ -78,8 +88,11 @@ export function resultProblem(check: CheckResult, run: RunSpec, state: RunState,
       };
     case 'cancelled':
       return { span, severity: 'info', code: 'trained', message: `stopped at epoch ${result.epochs} of ${run.settings.epochs}: loss ${formatLoss(result.loss)}${scores}` };
-    case 'diverged':
-      return divergence(check, run, result, text);
+    case 'diverged': {
+      const problem = divergence(check, run, result, text);
+      const blown = outcome.health?.blown;
+      return blown && result.updates > 0 ? { ...problem, message: `${problem.message} ${blownText(run, blown)}` } : problem;
+    }
   }
 }
 
@@ -226,7 +239,7 @@ function findTrain(file: SpecFile, run: RunSpec): TrainDecl | undefined {
   return file.declarations.find((d): d is TrainDecl => d.kind === 'train' && d.keyword.start === run.keywordSpan.start);
 }
 
-function findData(file: SpecFile, name: string): DataDecl | undefined {
+export function findData(file: SpecFile, name: string): DataDecl | undefined {
   return file.declarations.find((d): d is DataDecl => d.kind === 'data' && d.name?.text === name);
 }
 
@@ -253,7 +266,7 @@ function raiseRateFix(file: SpecFile, run: RunSpec, text: string): Fix | null {
   return run.settings.optimizer.rate < defaultRate(run) ? setRateFix(file, run, defaultRate(run), text) : null;
 }
 
-function setRateFix(file: SpecFile, run: RunSpec, rate: number, text: string): Fix | null {
+export function setRateFix(file: SpecFile, run: RunSpec, rate: number, text: string): Fix | null {
   const decl = findTrain(file, run);
   if (!decl) return null;
   const title = `Set rate to ${rate}`;
@@ -271,7 +284,7 @@ function setRateFix(file: SpecFile, run: RunSpec, rate: number, text: string): F
   return { title, edits: [{ span: { start: at, end: at }, newText: `${indent}optimizer sgd rate ${rate}\n` }], preferred: true };
 }
 
-function addNormalizeFix(decl: DataDecl, text: string): Fix | null {
+export function addNormalizeFix(decl: DataDecl, text: string): Fix | null {
   const source = decl.source;
   const title = `Add normalize zscore to data '${decl.name?.text ?? ''}'`;
   if (!source || source.kind === 'generated') return null;

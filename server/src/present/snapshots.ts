@@ -7,7 +7,8 @@
 // changes, so a client that holds some of them is sent only the newer ones.
 
 import type { LayerState, WeightSnapshot } from '../nn/types';
-import type { PanelLayer, Snapshot } from '../protocol';
+import { COMPARE_POINTS, type Confusion, type CurvePoint, type PanelLayer, type RunCurve, type Snapshot, type UnitPictures } from '../protocol';
+import type { Dataset } from '../language/model';
 
 /** A trainer layer as the panel draws it; `line` is the layer statement's offset (the LSP side turns it into a line). */
 export function panelLayer(layer: LayerState, line: number): PanelLayer {
@@ -46,9 +47,15 @@ export function layerStateSize(layer: LayerState): number {
   return layer.weights.length * 2 + layer.biases.length * 3 + (layer.lastUpdate?.length ?? 0);
 }
 
+/** Numbers a snapshot's per-unit pictures hold. */
+export function unitPicturesSize(units: UnitPictures | null | undefined): number {
+  if (!units) return 0;
+  return units.layers.reduce((sum, values) => sum + values.length, 0) + (units.ranges?.reduce((sum, values) => sum + values.length, 0) ?? 0);
+}
+
 /** Numbers one snapshot holds (what the budget counts). */
 export function snapshotSize(snapshot: Snapshot): number {
-  let size = snapshot.boundary?.length ?? 0;
+  let size = (snapshot.boundary?.length ?? 0) + unitPicturesSize(snapshot.units);
   for (const layer of snapshot.layers) {
     size += layer.weights.length + layer.biases.length + (layer.weightGradient?.length ?? 0) + (layer.lastUpdate?.length ?? 0);
   }
@@ -131,4 +138,29 @@ export function snapshotsToSend(
     return { series, seqs, after, snapshots: entries.filter((e) => e.seq > after).map((e) => e.snapshot) };
   }
   return { series, seqs, snapshots: entries.map((e) => e.snapshot) };
+}
+
+/** A trainer's confusion matrices with their class names (`onehot`'s labels, else 0 and 1), or null for regression. */
+export function confusionOf(data: Dataset, matrices: { training: number[][]; validation: number[][] | null } | null): Confusion | null {
+  if (!matrices) return null;
+  const classes = data.classes && data.classes.length === matrices.training.length ? [...data.classes] : matrices.training.map((_row, c) => String(c));
+  return { classes, ...matrices };
+}
+
+/**
+ * One run's curve for the panel's comparison (protocol.ts RunCurve): at most COMPARE_POINTS
+ * evenly spaced points (the last kept), non-finite losses as gaps.
+ */
+export function runCurve(label: string, line: number, curve: readonly CurvePoint[]): RunCurve {
+  const step = Math.max(1, Math.ceil(curve.length / COMPARE_POINTS));
+  const kept = curve.filter((_p, i) => i % step === 0 || i === curve.length - 1);
+  const finite = (v: number | null) => (v !== null && Number.isFinite(v) ? v : null);
+  const validation = kept.some((p) => finite(p.validationLoss) !== null);
+  return {
+    label,
+    line,
+    epochs: kept.map((p) => p.epoch),
+    loss: kept.map((p) => finite(p.loss)),
+    validationLoss: validation ? kept.map((p) => finite(p.validationLoss)) : null,
+  };
 }

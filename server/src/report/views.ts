@@ -6,9 +6,11 @@ import type { Dataset, RunSpec } from '../language/model';
 import { LineIndex } from '../language/positions';
 import { reportsOf, thinHistory } from '../nn/history';
 import type { TrainResult } from '../nn/types';
-import type { CurvePoint, PanelLayer, Snapshot, TrainingView } from '../protocol';
+import type { Confusion, CurvePoint, PanelLayer, Snapshot, TrainingView, UnitPictures } from '../protocol';
 import { BOUNDARY_GRID, boundaryGrid, dataPoints } from '../present/boundary';
-import { panelLayer, snapshotLayers } from '../present/snapshots';
+import { panelLayer, runCurve, snapshotLayers } from '../present/snapshots';
+import { snapshotHealth, type RunHealth } from '../present/health';
+import type { HealthMeasure } from '../nn/health';
 import { runStatus } from '../present/summary';
 import { runStateOf } from '../training/runState';
 import { reportPieces } from './html';
@@ -24,6 +26,14 @@ export interface ReportRun {
   seconds: number;
   /** The file's runs, so a run is named by its line when it shares its network with another. */
   runs?: readonly RunSpec[];
+  /** The health of the final weights, and of each of `result.snapshots` where measured (docs/editor.md "Training health"). */
+  health?: RunHealth;
+  snapshotHealth?: readonly (HealthMeasure | null)[];
+  /** The per-unit pictures of each of `result.snapshots`, and of the final weights, drawn by the command line's trainer. */
+  snapshotUnits?: readonly (UnitPictures | null)[];
+  finalUnits?: UnitPictures | null;
+  /** Classification runs: the final weights' confusion matrices. */
+  confusion?: Confusion | null;
 }
 
 /** Curve points kept per run, as the editor keeps them. */
@@ -77,22 +87,26 @@ export function trainingView(uri: string, text: string, report: ReportRun): Trai
   // As in the editor: each snapshot shows the last single update at its time (the trainer records it),
   // up to the epoch whose weights the run kept (with patience, docs/language.md §7.4: the best one).
   const kept = result.bestEpoch ?? result.epochs;
-  const layerSnapshots: { epoch: number; layers: PanelLayer[] }[] = recorded
-    .filter((s) => s.epoch < kept)
-    .map((s) => ({ epoch: s.epoch, layers: snapshotLayers(final, s) }));
-  layerSnapshots.push({ epoch: kept, layers: final });
+  const measured = report.snapshotHealth ?? [];
+  const units = report.snapshotUnits ?? [];
+  const layerSnapshots: { epoch: number; layers: PanelLayer[]; health: HealthMeasure | null; units: UnitPictures | null }[] = recorded
+    .map((s, i) => ({ epoch: s.epoch, layers: snapshotLayers(final, s), health: measured[i] ?? null, units: units[i] ?? null }))
+    .filter((s) => s.epoch < kept);
+  layerSnapshots.push({ epoch: kept, layers: final, health: report.health?.measure ?? null, units: report.finalUnits ?? null });
 
   const data = dataPoints(drawnRows(run.data));
   const snapshots: Snapshot[] = layerSnapshots.map((s) => ({
     epoch: s.epoch,
     layers: s.layers,
     boundary: data ? boundaryGrid(s.layers, result.normalization, data.box, BOUNDARY_GRID) : null,
+    health: snapshotHealth(s.health),
+    units: s.units,
   }));
 
   const curve: CurvePoint[] = reportsOf(thinHistory(result.history, CURVE_POINTS));
 
   // The same state and status the editor makes of a finished run, so the report says what the panel says.
-  const state = runStateOf({ live: null, cached: { outcome: { key: run.key, result, step: null, seconds, rows: null }, record: null }, failure: null, estimate: seconds });
+  const state = runStateOf({ live: null, cached: { outcome: { key: run.key, result, step: null, seconds, rows: null, health: report.health ?? null }, record: null }, failure: null, estimate: seconds });
   return {
     uri,
     version: 0,
@@ -100,6 +114,7 @@ export function trainingView(uri: string, text: string, report: ReportRun): Trai
     inputNames: run.data.inputNames,
     classes: run.data.classes,
     curve,
+    confusion: report.confusion ?? null,
     snapshots,
     points: data ? data.points : null,
     box: data ? data.box : null,
@@ -121,7 +136,16 @@ export function writeReport(path: string, specPath: string, text: string, runs: 
       : undefined;
   const fd = openSync(path, 'w');
   try {
-    for (const piece of reportPieces(runs.map((r) => trainingView(uri, text, { ...r, runs: specs })), { note })) {
+    const views = runs.map((r) => trainingView(uri, text, { ...r, runs: specs }));
+    // Every run's curves in every card, for its "Compare runs" (as the editor's panel has them).
+    const lines = new LineIndex(text);
+    const curves = views.map((view, i) => {
+      const run = runs[i].run;
+      const line = lines.lineOf(run.keywordSpan.start);
+      return runCurve(`train ${run.network.name} on ${run.data.name} (line ${line + 1})`, line, view.curve);
+    });
+    for (const view of views) view.runs = curves;
+    for (const piece of reportPieces(views, { note })) {
       const bytes = Buffer.from(piece, 'utf8');
       for (let written = 0; written < bytes.length; ) written += writeSync(fd, bytes, written);
     }

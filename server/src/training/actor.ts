@@ -6,6 +6,7 @@
 // dropped. That is the whole rule that keeps results off changed text: an answer
 // lands only if it belongs to the live job of a run the current version still has.
 
+import type { CheckedGradients } from './runState';
 import type { RunSpec } from '../language/model';
 import type { CurvePoint } from '../protocol';
 import type { LiveWeights, ProgressReport, RunFrame } from './messages';
@@ -37,6 +38,8 @@ export class DocumentRuns {
   readonly live = new Map<string, LiveJob>();
   /** Runs whose last job failed (crash, error), by key, with the message. */
   readonly failures = new Map<string, string>();
+  /** The last gradient check of each run ("NN: Check Gradients"), by key. */
+  readonly checks = new Map<string, CheckedGradients>();
 
   constructor(readonly uri: string) {}
 
@@ -57,6 +60,7 @@ export class DocumentRuns {
       cancelled.push(key);
     }
     for (const key of [...this.failures.keys()]) if (!keys.has(key)) this.failures.delete(key);
+    for (const key of [...this.checks.keys()]) if (!keys.has(key)) this.checks.delete(key);
     return cancelled;
   }
 

@@ -13,7 +13,8 @@ import { SpeedEstimate } from './estimate';
 import type { StepStart } from './messages';
 import type { RunOutcome } from './outcome';
 import { WorkerPool, defaultPoolSize, type JobRequest } from './pool';
-import { runStateOf, type RunState } from './runState';
+import { runStateOf, type CheckedGradients, type RunState } from './runState';
+import { snapshotHealth } from '../present/health';
 import { LiveSnapshots, panelLayer, type LiveSnapshotBudget } from '../present/snapshots';
 
 export type { RunState, RunWeights } from './runState';
@@ -33,7 +34,7 @@ export interface HostOptions {
 }
 
 /** What moved: `stopping` is a Stop asked of a running job (its answer follows). */
-export type RunEventKind = 'queued' | 'started' | 'progress' | 'snapshot' | 'stopping' | 'done' | 'record' | 'failed' | 'cancelled';
+export type RunEventKind = 'queued' | 'started' | 'progress' | 'snapshot' | 'stopping' | 'done' | 'record' | 'failed' | 'cancelled' | 'checked';
 
 export interface RunEvent {
   uri: string;
@@ -168,6 +169,40 @@ export class TrainingHost {
       cached: this.cache.peek(run.key) ?? null,
       failure: doc?.failures.get(run.key) ?? null,
       estimate: this.speed.seconds(run),
+      gradientCheck: doc?.checks.get(run.key) ?? null,
+    });
+  }
+
+  /**
+   * "NN: Check Gradients" (docs/editor.md "Checking gradients"): backprop against the central
+   * difference at the weights the run stands at now (trained, stepped, reset or live), in a
+   * worker. Null when the run has no weights yet or the check could not run. The result is kept
+   * in the run's state (hovers show it) until the run changes.
+   */
+  checkGradients(uri: string, key: string): Promise<CheckedGradients | null> {
+    const doc = this.docs.get(uri);
+    const run = doc?.run(key);
+    if (!doc || !run) return Promise.resolve(null);
+    const weights = this.state(uri, run).weights;
+    if (!weights) return Promise.resolve(null);
+    const layers = weights.layers.map((layer) => ({ weights: Float64Array.from(layer.weights), biases: Float64Array.from(layer.biases) }));
+    return new Promise((resolve) => {
+      const none = () => resolve(null);
+      this.pool.submit({ type: 'gradcheck', version: doc.version, run, layers, express: true }, {
+        onProgress: () => undefined,
+        onDone: none,
+        onRecord: () => undefined,
+        onFailed: none,
+        onAbandoned: none,
+        onChecked: (check) => {
+          const checked: CheckedGradients = { check, epoch: weights.epoch, source: weights.source };
+          if (doc === this.docs.get(uri) && doc.run(key)) {
+            doc.checks.set(key, checked);
+            this.emit({ uri, key, kind: 'checked' });
+          }
+          resolve(checked);
+        },
+      });
     });
   }
 
@@ -280,9 +315,13 @@ export class TrainingHost {
       },
       onSnapshot: (weights, boundary, frame, progress) => {
         if (!live()) return;
-        const snapshot: Snapshot = { epoch: weights.epoch, layers: weights.layers.map((layer, k) => panelLayer(layer, layerOffsets[k] ?? 0)), boundary };
+        const snapshot: Snapshot = {
+          epoch: weights.epoch, layers: weights.layers.map((layer, k) => panelLayer(layer, layerOffsets[k] ?? 0)), boundary, health: snapshotHealth(weights.health ?? null),
+          units: weights.units ?? null,
+        };
         job.snapshots.add(snapshot);
-        job.weights = weights;
+        // A snapshot the health budget left unmeasured keeps the last measured figures.
+        job.weights = weights.health || !job.weights?.health ? weights : { ...weights, health: job.weights.health };
         if (frame) job.frame = frame;
         if (progress) this.progressed(job, progress);
         this.emit({ uri, key, kind: 'snapshot' });

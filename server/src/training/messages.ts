@@ -6,9 +6,11 @@
 // synchronous training loop never sees one): it is a SharedArrayBuffer flag the
 // trainer polls between batches.
 
+import type { GradientCheck } from '../nn/gradientCheck';
+import type { HealthMeasure } from '../nn/health';
 import type { RunSpec } from '../language/model';
 import type { LayerState, SampleExplanation } from '../nn/types';
-import type { CurvePoint, Snapshot } from '../protocol';
+import type { Confusion, CurvePoint, Snapshot, UnitPictures } from '../protocol';
 import type { RunOutcome } from './outcome';
 
 /** Values of the shared cancel flag (Int32Array of length 1). */
@@ -31,6 +33,8 @@ export interface RunRecord extends RunFrame {
   inputNames: string[];
   curve: CurvePoint[];
   snapshots: Snapshot[];
+  /** Classification runs: the final weights' confusion matrices. */
+  confusion?: Confusion | null;
 }
 
 interface JobMessage {
@@ -53,6 +57,8 @@ export type HostMessage =
   | (JobMessage & { type: 'step'; from: StepStart; replay: number })
   /** ⏭ Reset: a trainer with the seed's initial weights, kept for the next Step; answers with them (epoch 0). */
   | (JobMessage & { type: 'reset' })
+  /** "NN: Check Gradients": backprop against the central difference at these weights (index 0 is layer 1), in f64. */
+  | (JobMessage & { type: 'gradcheck'; layers: GivenLayer[] })
   /** Forget the trainer kept for this key (a new training discards the stepped state). */
   | { type: 'forget'; key: string };
 
@@ -73,6 +79,10 @@ export interface LiveWeights {
   layers: LayerState[];
   /** Every inline row through these weights (the row hovers and ŷ hints); null for CSV and generated data. */
   rows: SampleExplanation[] | null;
+  /** The training-health figures of these weights, when this snapshot was measured (within the budget: docs/editor.md "Training health"). */
+  health?: HealthMeasure;
+  /** The panel's per-unit pictures of these weights (present/boundary.ts). */
+  units?: UnitPictures | null;
 }
 
 export interface ProgressReport {
@@ -108,4 +118,12 @@ export type WorkerMessage =
   | { type: 'done'; job: number; version: number; key: string; outcome: RunOutcome }
   /** …then, right after, what only the panel needs (curve, snapshots, boundary grids). */
   | { type: 'record'; job: number; version: number; key: string; record: RunRecord }
-  | { type: 'failed'; job: number; version: number; key: string; message: string };
+  | { type: 'failed'; job: number; version: number; key: string; message: string }
+  /** The answer to 'gradcheck'. */
+  | { type: 'gradients'; job: number; version: number; key: string; check: GradientCheck };
+
+/** One layer's W (row-major) and b, as a gradient check is given them. */
+export interface GivenLayer {
+  weights: Float64Array;
+  biases: Float64Array;
+}

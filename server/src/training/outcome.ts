@@ -5,6 +5,7 @@
 // in the file keeps a run's outcome.
 
 import type { LayerState, SampleExplanation, StepReport, TrainResult } from '../nn/types';
+import type { RunHealth } from '../present/health';
 
 export interface RunOutcome {
   /** RunSpec.key of the run this came from. */
@@ -23,6 +24,8 @@ export interface RunOutcome {
   rows: SampleExplanation[] | null;
   /** Set by Step and Reset: where the weights stand since they left the trained (or initial) ones. */
   position?: StepPosition | null;
+  /** After a training: the health figures of the final weights, the flat-loss rule, a divergence's layer (docs/editor.md "Training health"). */
+  health?: RunHealth | null;
 }
 
 /** The weights of a run that Step or Reset moved (docs/editor.md "Step and Reset"). */

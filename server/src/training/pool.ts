@@ -6,7 +6,8 @@
 
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
-import { CancelFlag, type HostMessage, type LiveWeights, type ProgressReport, type RunFrame, type RunRecord, type StepStart, type WorkerMessage } from './messages';
+import type { GradientCheck } from '../nn/gradientCheck';
+import { CancelFlag, type GivenLayer, type HostMessage, type LiveWeights, type ProgressReport, type RunFrame, type RunRecord, type StepStart, type WorkerMessage } from './messages';
 import type { RunSpec } from '../language/model';
 import type { RunOutcome } from './outcome';
 
@@ -25,12 +26,15 @@ export interface JobHandlers {
   onFailed(message: string, crashed: boolean): void;
   /** Cancelled before it started, or its worker had to be terminated to stop it. */
   onAbandoned(): void;
+  /** A gradient check's answer (the job has no outcome nor record). */
+  onChecked?(check: GradientCheck): void;
 }
 
 export type JobRequest = (
   | { type: 'train'; version: number; run: RunSpec; maxSeconds: number }
   | { type: 'step'; version: number; run: RunSpec; from: StepStart; replay: number }
   | { type: 'reset'; version: number; run: RunSpec }
+  | { type: 'gradcheck'; version: number; run: RunSpec; layers: GivenLayer[] }
 ) & {
   /**
    * A short job (a step, a run estimated at a couple of seconds): when every regular
@@ -220,11 +224,17 @@ export class WorkerPool {
     slot.job = job;
     job.slot = slot;
     const request = job.request;
+    const base = { job: job.id, version: request.version, run: request.run, cancel: job.cancel };
+    // A gradient check moves no run: every kept trainer stays as it is.
+    if (request.type === 'gradcheck') {
+      this.post(slot, { ...base, type: 'gradcheck', layers: request.layers });
+      job.handlers.onStart?.();
+      return;
+    }
     // Another worker's trainer of this run is about to be out of date.
     for (const other of this.slots) {
       if (other !== slot && other.holds.delete(request.run.key)) this.post(other, { type: 'forget', key: request.run.key });
     }
-    const base = { job: job.id, version: request.version, run: request.run, cancel: job.cancel };
     if (request.type === 'train') this.post(slot, { ...base, type: 'train', maxSeconds: request.maxSeconds });
     else if (request.type === 'step') this.post(slot, { ...base, type: 'step', from: request.from, replay: request.replay });
     else this.post(slot, { ...base, type: 'reset' });
@@ -297,7 +307,9 @@ export class WorkerPool {
     slot.job = null;
     job.slot = null;
     if (job.killTimer) clearTimeout(job.killTimer);
-    if (message.type === 'done') {
+    if (message.type === 'gradients') {
+      job.handlers.onChecked?.(message.check);
+    } else if (message.type === 'done') {
       slot.holds.add(message.key);
       this.awaitingRecord.set(job.id, { slot, handlers: job.handlers });
       job.handlers.onDone(message.outcome);

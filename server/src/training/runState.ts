@@ -7,6 +7,8 @@
 // "One state, every view"). New per-run facts (a current rate, a penalty, expectations)
 // are added here, to ProgressReport or to TrainResult, and reach every view the same way.
 
+import type { GradientCheck } from '../nn/gradientCheck';
+import type { HealthMeasure } from '../nn/health';
 import type { LayerState, SampleExplanation, StepReport } from '../nn/types';
 import type { RunPhase } from '../protocol';
 import type { LiveJob } from './actor';
@@ -33,6 +35,8 @@ export interface RunWeights {
   step: StepReport | null;
   /** After Step or Reset: what the steps started from and how many were made. */
   position: StepPosition | null;
+  /** Live: the training-health figures of the latest snapshot that was measured (trained ones: outcome.health). */
+  health?: HealthMeasure | null;
 }
 
 /** Everything the editor shows about one run of a document. */
@@ -52,6 +56,15 @@ export interface RunState {
   failure: string | null;
   /** Estimated seconds for the whole run on this machine (every epoch, docs/editor.md "Auto-train and the estimate"). */
   estimate: number;
+  /** The last "NN: Check Gradients" of the run, and the weights it checked (docs/editor.md "Checking gradients"). */
+  gradientCheck: CheckedGradients | null;
+}
+
+/** A gradient check and the weights it was made at. */
+export interface CheckedGradients {
+  check: GradientCheck;
+  epoch: number;
+  source: RunWeights['source'];
 }
 
 /** The parts the host keeps of a run. */
@@ -60,10 +73,11 @@ export interface RunParts {
   cached: CachedRun | null;
   failure: string | null;
   estimate: number;
+  gradientCheck?: CheckedGradients | null;
 }
 
 /** The run's one state, from the parts the host keeps. */
-export function runStateOf({ live, cached, failure, estimate }: RunParts): RunState {
+export function runStateOf({ live, cached, failure, estimate, gradientCheck }: RunParts): RunState {
   const outcome = cached?.outcome ?? null;
   const settled = settledWeights(outcome);
   const training = live?.kind === 'train' ? live : null;
@@ -79,7 +93,10 @@ export function runStateOf({ live, cached, failure, estimate }: RunParts): RunSt
   // progress leaves the settled weights in view until it answers.
   const liveWeights = training?.weights ?? null;
   const weights: RunWeights | null = liveWeights
-    ? { source: 'live', epoch: liveWeights.epoch, loss: Number.isFinite(liveWeights.loss) ? liveWeights.loss : null, layers: liveWeights.layers, rows: liveWeights.rows, step: null, position: null }
+    ? {
+      source: 'live', epoch: liveWeights.epoch, loss: Number.isFinite(liveWeights.loss) ? liveWeights.loss : null, layers: liveWeights.layers,
+      rows: liveWeights.rows, step: null, position: null, health: liveWeights.health ?? null,
+    }
     : training?.started
       ? null
       : settled;
@@ -92,6 +109,7 @@ export function runStateOf({ live, cached, failure, estimate }: RunParts): RunSt
     weights,
     failure: phase === 'failed' ? failure : null,
     estimate,
+    gradientCheck: gradientCheck ?? null,
   };
 }
 

@@ -16,14 +16,17 @@ import { performance } from 'node:perf_hooks';
 import { reportsOf, thinHistory } from '../nn/history';
 import { createTrainer } from '../engine';
 import type { Trainer } from '../nn/trainer';
-import type { EpochReport, LayerState, TrainResult, WeightSnapshot } from '../nn/types';
+import type { EpochReport, LayerState, TrainResult } from '../nn/types';
 import type { RunSpec } from '../language/model';
 import type { PanelLayer, Snapshot } from '../protocol';
 import { CancelFlag, type HostMessage, type LiveWeights, type ProgressReport, type RunFrame, type RunRecord, type WorkerMessage } from './messages';
 import type { RunOutcome, StepPosition } from './outcome';
-import { dataPoints, trainerBoundary, BOUNDARY_GRID, type Box } from '../present/boundary';
+import { dataPoints, drawSnapshots, pictures, BOUNDARY_GRID } from '../present/boundary';
 import { measureScale } from './measure';
-import { layerStateSize, panelLayer, snapshotLayers } from '../present/snapshots';
+import { checkGradients } from '../nn/gradientCheck';
+import { confusionOf, layerStateSize, panelLayer, snapshotLayers, unitPicturesSize } from '../present/snapshots';
+import { HEALTH_SHARE, healthPlan, measureSnapshots, parameterCount, snapshotHealth, trainedHealth } from '../present/health';
+import type { HealthMeasure } from '../nn/health';
 
 /** Snapshots kept per run, evenly spaced over its epochs (the panel's scrubber). */
 const SNAPSHOTS = 40;
@@ -78,11 +81,13 @@ port.on('message', (message: HostMessage) => {
       return;
     case 'train':
     case 'step':
-    case 'reset': {
+    case 'reset':
+    case 'gradcheck': {
       const { job, version, run } = message;
       try {
         if (message.type === 'train') train(message);
         else if (message.type === 'step') step(message);
+        else if (message.type === 'gradcheck') gradcheck(message);
         else reset(message);
       } catch (error) {
         post({ type: 'failed', job, version, key: run.key, message: error instanceof Error ? error.message : String(error) });
@@ -150,26 +155,35 @@ function train(message: Extract<HostMessage, { type: 'train' }>): void {
   // The weights travel once, in the record; the outcome keeps the final layers only.
   delete result.snapshots;
   keep(run.key, { trainer, from: 'trained', steps: 0 });
+  // Training health (docs/editor.md "Training health"): the final weights' figures go with the outcome, the
+  // other measured snapshots' with the record, all within the plan's share of the training's work.
+  const { plan, health } = trainedHealth(trainer, run, result, weightSnapshots);
+  const finalHealth = health.measure;
   // Every epoch's report of a long run is a large message to copy across threads just
   // when the user waits for the result; the LSP side needs only the curve's shape.
-  const outcome: RunOutcome = { key: run.key, result: { ...result, history: thinHistory(result.history, CURVE_POINTS) }, step: null, seconds, rows: explainRows(run, trainer) };
+  const outcome: RunOutcome = {
+    key: run.key, result: { ...result, history: thinHistory(result.history, CURVE_POINTS) }, step: null, seconds, rows: explainRows(run, trainer),
+    health,
+  };
   post({ type: 'done', job, version, key: run.key, outcome });
 
   // What only the panel needs comes second.
   const final = panelLayers(run, result.layers);
-  const box = dataPoints(run.data)?.box ?? null;
   // With patience the run ends on the weights of the epoch it kept (docs/language.md §7.4): so do the snapshots.
   const kept = result.bestEpoch ?? result.epochs;
   const shown = weightSnapshots.filter((snapshot) => snapshot.epoch <= kept);
-  const boundaries = box ? snapshotBoundaries(trainer, result.layers, shown, box) : null;
-  const snapshots = shown.map((snapshot, i) => ({
+  const drawing = pictures(run, trainer);
+  const drawn = drawSnapshots(trainer, result.layers, shown, drawing, plan.measured);
+  const measures = measureSnapshots(trainer, result.layers, shown, plan, finalHealth);
+  const snapshots: Snapshot[] = shown.map((snapshot, i) => ({
     epoch: snapshot.epoch,
     // The last snapshot holds the final weights: the final layers say the same and more.
     layers: snapshot.epoch === kept ? final : snapshotLayers(final, snapshot),
-    boundary: boundaries ? boundaries[i] : null,
+    ...drawn[i],
+    health: snapshotHealth(measures[i]),
   }));
-  if (snapshots[snapshots.length - 1]?.epoch !== kept) snapshots.push({ epoch: kept, layers: final, boundary: box ? trainerBoundary(trainer, box, BOUNDARY_GRID) : null });
-  post({ type: 'record', job, version, key: run.key, record: record(run, result, snapshots) });
+  if (snapshots[snapshots.length - 1]?.epoch !== kept) snapshots.push({ epoch: kept, layers: final, ...drawing.draw(true), health: snapshotHealth(finalHealth) });
+  post({ type: 'record', job, version, key: run.key, record: { ...record(run, result, snapshots), confusion: confusionOf(run.data, trainer.confusion()) } });
 }
 
 /** What a progress report adds for docs/language.md §7.2–§7.4: the rate, the penalty, the best epoch so far. */
@@ -180,20 +194,6 @@ function liveVocabulary(report: EpochReport, trainer: Trainer): Pick<ProgressRep
     ...(report.penalty !== undefined ? { penalty: report.penalty } : {}),
     ...(best !== null ? { bestEpoch: best } : {}),
   };
-}
-
-/**
- * The boundary of every recorded snapshot, computed by the trainer itself (its kernels)
- * with the snapshot's weights loaded, then the final weights put back exactly, so ⏭ Step
- * continues from them.
- */
-function snapshotBoundaries(trainer: Trainer, finalLayers: readonly LayerState[], snapshots: readonly WeightSnapshot[], box: Box): number[][] {
-  const boundaries = snapshots.map((snapshot) => {
-    snapshot.weights.forEach((weights, k) => trainer.setLayer(k + 1, weights, snapshot.biases[k]));
-    return trainerBoundary(trainer, box, BOUNDARY_GRID);
-  });
-  finalLayers.forEach((layer, k) => trainer.setLayer(k + 1, layer.weights, layer.biases));
-  return boundaries;
 }
 
 /**
@@ -235,12 +235,19 @@ function reset(message: Extract<HostMessage, { type: 'reset' }>): void {
   finishMove(message, trainer, { key: run.key, result: null, step: null, seconds: 0, rows: explainRows(run, trainer), position });
 }
 
+/** "NN: Check Gradients": a trainer of the run in f64 at the given weights, backprop against the slope (nn/gradientCheck.ts). */
+function gradcheck(message: Extract<HostMessage, { type: 'gradcheck' }>): void {
+  const { job, version, run } = message;
+  const trainer = createTrainer(run.network, run.data, { ...run.settings, precision: 'f64' });
+  message.layers.forEach((layer, k) => trainer.setLayer(k + 1, layer.weights, layer.biases));
+  post({ type: 'gradients', job, version, key: run.key, check: checkGradients(trainer) });
+}
+
 /** Sends a step's or reset's outcome, then the panel's picture of the weights it left. */
 function finishMove(message: Extract<HostMessage, { type: 'step' | 'reset' }>, trainer: Trainer, outcome: RunOutcome): void {
   const { job, version, run } = message;
   const position = outcome.position!;
-  const box = dataPoints(run.data)?.box ?? null;
-  const snapshots = [{ epoch: position.epoch, layers: panelLayers(run, position.layers), boundary: box ? trainerBoundary(trainer, box, BOUNDARY_GRID) : null }];
+  const snapshots = [{ epoch: position.epoch, layers: panelLayers(run, position.layers), ...pictures(run, trainer).draw(true) }];
   post({ type: 'done', job, version, key: run.key, outcome });
   post({ type: 'record', job, version, key: run.key, record: record(run, null, snapshots) });
 }
@@ -282,15 +289,32 @@ function liveSnapshots(message: Extract<HostMessage, { type: 'train' }>, trainer
   let lastSent = -Infinity;
   let wait = LIVE_SNAPSHOT_INTERVAL_MS;
   let sent = 0;
+  const drawing = pictures(run, trainer);
+  // Live health figures: not of the initial weights, and within HEALTH_SHARE of the time trained so far
+  // (the last measurement's cost counted ahead), each of as many rows as the finished run's plan allows.
+  const started = performance.now();
+  const healthRows = healthPlan(trainer.trainingRows.length, run.settings.epochs, 1, parameterCount(trainer.layers())).rows;
+  let healthSpent = 0;
+  let healthCost = 0;
+  const measureHealth = (epoch: number): HealthMeasure | undefined => {
+    if (epoch === 0 || trainer.trainingRows.length === 0) return undefined;
+    const began = performance.now();
+    if (healthSpent + healthCost > HEALTH_SHARE * (began - started)) return undefined;
+    const measure = trainer.health(healthRows, epoch);
+    healthCost = performance.now() - began;
+    healthSpent += healthCost;
+    return measure;
+  };
   const send = (epoch: number, loss: number, progress?: ProgressReport) => {
     const began = performance.now();
     const layers = trainer.layers();
-    const weights: LiveWeights = { epoch, loss, layers, rows: explainRows(run, trainer) };
-    const boundary = data ? trainerBoundary(trainer, data.box, BOUNDARY_GRID) : null;
+    const health = measureHealth(epoch);
+    const { boundary, units } = drawing.draw(true);
+    const weights: LiveWeights = { epoch, loss, layers, rows: explainRows(run, trainer), units, ...(health ? { health } : {}) };
     post({ type: 'snapshot', job, version, key: run.key, weights, boundary, ...(frame ? { frame } : {}), ...(progress ? { progress } : {}) });
     frame = undefined;
     const now = performance.now();
-    const values = layers.reduce((sum, layer) => sum + layerStateSize(layer), boundary?.length ?? 0);
+    const values = layers.reduce((sum, layer) => sum + layerStateSize(layer), (boundary?.length ?? 0) + unitPicturesSize(units));
     // The first snapshot's time is mostly compiling the code that takes it: it says little of the next ones'.
     const cost = sent === 0 ? 0 : now - began;
     sent++;

@@ -1,0 +1,40 @@
+// Trainer.confusion (docs/editor.md "The training panel"): the confusion matrices of the current weights, which agree with the run's accuracy.
+
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { createTrainer } from '../../server/src/engine';
+import { confusionOf } from '../../server/src/present/snapshots';
+import { checkedWithoutErrors } from '../support/check';
+
+const EXAMPLES = join(__dirname, '../../examples');
+
+describe('confusion matrices', () => {
+  it('of iris: every row counted once, named by onehot, the diagonal the accuracy', () => {
+    const run = checkedWithoutErrors(readFileSync(join(EXAMPLES, 'iris.nn'), 'utf8'), EXAMPLES).runs[0];
+    const trainer = createTrainer(run.network, run.data, run.settings);
+    const result = trainer.train();
+    const confusion = confusionOf(run.data, trainer.confusion())!;
+    expect(confusion.classes).toEqual(run.data.classes);
+    expect(confusion.classes).toHaveLength(3);
+    const total = (m: number[][]) => m.flat().reduce((a, b) => a + b, 0);
+    const diagonal = (m: number[][]) => m.reduce((sum, row, c) => sum + row[c], 0);
+    expect(total(confusion.training)).toBe(result.trainRows);
+    expect(total(confusion.validation!)).toBe(result.validationRows);
+    // The same weights and rule as the run's last accuracy figures (of the final weights: the validation pass's).
+    expect(diagonal(confusion.validation!) / result.validationRows).toBe(result.validationAccuracy);
+    // Each true class has as many rows as the data holds of it in the training part.
+    const perClass = [0, 0, 0];
+    for (const r of trainer.trainingRows) perClass[run.data.targets.subarray(3 * r, 3 * r + 3).indexOf(1)]++;
+    expect(confusion.training.map((row) => row.reduce((a, b) => a + b, 0))).toEqual(perClass);
+  });
+
+  it('of a binary run: classes 0 and 1, ŷ ≥ 0.5 is class 1; none for regression', () => {
+    const run = checkedWithoutErrors(readFileSync(join(EXAMPLES, 'xor.nn'), 'utf8')).runs[0];
+    const trainer = createTrainer(run.network, run.data, run.settings);
+    trainer.train();
+    expect(confusionOf(run.data, trainer.confusion())).toEqual({ classes: ['0', '1'], training: [[2, 0], [0, 2]], validation: null });
+    const houses = checkedWithoutErrors(readFileSync(join(EXAMPLES, 'houses.nn'), 'utf8'), EXAMPLES).runs[0];
+    expect(createTrainer(houses.network, houses.data, houses.settings).confusion()).toBeNull();
+  });
+});
