@@ -13,6 +13,7 @@ import { exportTrainedModel } from './exportModel';
 import { runsOf } from './runs';
 import { RunStatusStore } from './runStatusStore';
 import { TrainingStatusBar } from './statusBar';
+import { SpecTestController } from './tests';
 import { PANEL_VIEW_TYPE, TrainingPanels } from './trainingPanel';
 
 let client: LanguageClient | undefined;
@@ -69,11 +70,18 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     }),
   );
 
+  // The Test Explorer: the runs with expectations of every spec in the workspace (docs/editor.md "The Test Explorer").
+  const tests = new SpecTestController(languageClient, store);
+  context.subscriptions.push(tests);
+
   try {
     await languageClient.start();
   } catch (error) {
     void vscode.window.showErrorMessage(`The nn language server did not start: ${String(error)}`);
+    return;
   }
+  // Listed at once, so a new user sees the examples' tests without opening anything.
+  void tests.discover();
 }
 
 export async function deactivate(): Promise<void> {

@@ -5,6 +5,7 @@
 import { version } from '../../package.json';
 import { CHECK_USAGE, checkCommand, printable } from './cli/check';
 import { EXPORT_USAGE, exportCommand } from './cli/export';
+import { TEST_USAGE, testCommand } from './cli/test';
 import { TRAIN_USAGE, processIo, trainCommand } from './cli/train';
 import { suggest } from './language/suggest';
 import { echo } from './language/wording';
@@ -27,6 +28,7 @@ const stdio = {
 const COMMANDS: Command[] = [
   { name: 'check', summary: 'check specs and print their problems', usage: CHECK_USAGE, run: (argv) => checkCommand(argv) },
   { name: 'train', summary: 'train the runs of a spec and print a summary', usage: TRAIN_USAGE, run: (argv) => trainCommand(argv, processIo(), { writeReport }) },
+  { name: 'test', summary: 'train the runs that have expectations and check that they hold', usage: TEST_USAGE, run: (argv) => testCommand(argv, processIo()) },
   { name: 'export', summary: 'train one run and write the model as JSON, PyTorch, ONNX or safetensors', usage: EXPORT_USAGE, run: (argv) => exportCommand(argv, stdio) },
 ];
 

@@ -283,6 +283,80 @@ export interface RunLocation {
 }
 
 /**
+ * Client -> server request `nn/testRuns`: the runs of a spec that have expectations, as the tests
+ * VS Code's Test Explorer lists (docs/editor.md "The Test Explorer"). From the syntax tree of the
+ * open document's text, or of the file on disk when it is not open (parsed only: no data file is
+ * read), so runs with errors are listed too. Null for a file the server cannot read as a spec.
+ */
+export const TestRunsRequest = /* @__PURE__ */ new RequestType<TestRunsParams, TestFile | null, void>('nn/testRuns');
+export interface TestRunsParams {
+  uri: string;
+}
+export interface TestFile {
+  uri: string;
+  /** The open document's version the runs are of, or null when they are of the file on disk. */
+  version: number | null;
+  /** Every run with at least one `expect`, in file order. */
+  runs: TestRun[];
+}
+export interface TestRun {
+  /**
+   * The run's name as a test, unique in its file and kept while lines move: `xor on xor_table`,
+   * `xor on xor_table (2)` for the second run of the same names (`nn test --junit` names its test cases so).
+   */
+  id: string;
+  /** 0-based line of the `train` keyword, and the block's range. */
+  line: number;
+  range: Range;
+  /** Its `expect` statements as written (`expect accuracy > 95%`), with their ranges. */
+  expectations: { range: Range; text: string }[];
+  /**
+   * The run's key (the content its result depends on: network, data, settings) when it passes
+   * its checks in an open document; null otherwise. A new key means earlier results are out of date.
+   */
+  key: string | null;
+}
+
+/**
+ * Client -> server request `nn/runTest`: grades a run's expectations
+ * (docs/editor.md "The Test Explorer"). The server trains the run in its worker pool unless the
+ * result of the run's current text is cached (then it answers at once), waits for it, and grades
+ * each expectation on the final weights. Open documents are tested as their text is in the editor; other files as they are on
+ * disk. Cancelling the request stops the training.
+ */
+export const RunTestRequest = /* @__PURE__ */ new RequestType<RunTestParams, TestOutcome, void>('nn/runTest');
+export interface RunTestParams {
+  uri: string;
+  /** TestRun.id */
+  id: string;
+  /**
+   * Grade only the result the run has, training nothing: for a run the editor trained (auto-train,
+   * the lens), whose verdicts the Test Explorer then shows as well. `skipped` when it has none.
+   */
+  settledOnly?: boolean;
+}
+export interface TestOutcome {
+  /**
+   * `passed`: every expectation met; `failed`: one or more not met (a diverged or failed run fails
+   * them all); `errored`: the run could not be trained (errors in the spec, Restricted Mode, no such
+   * run); `skipped`: it did not end (stopped, cancelled, or changed while it trained).
+   */
+  status: 'passed' | 'failed' | 'errored' | 'skipped';
+  /** Seconds the graded training took (0 when nothing was trained). */
+  seconds: number;
+  /** True when the result of this very run was already there, so nothing was trained. */
+  cached: boolean;
+  /**
+   * Each expectation's verdict, in text order: the message the editor shows on its line, and the
+   * line `nn test` prints for it (`FAIL: expect accuracy > 95% (measured 91.2%)`).
+   */
+  expectations: { range: Range; text: string; verdict: 'met' | 'failed' | 'not-graded'; measured: number | null; message: string; summary: string }[];
+  /** Why the run was not graded (errored, skipped), and where that belongs when it has a place (the first error). */
+  message?: string;
+  range?: Range;
+}
+
+/**
  * `initializationOptions` of the VS Code client. A client that sends none (Neovim,
  * other editors) has no Workspace Trust, and its workspace counts as trusted.
  */

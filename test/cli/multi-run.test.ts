@@ -98,7 +98,7 @@ function trainLine(runs: string[], n: number): number {
 }
 
 /** Exactly the fields of a run in docs/cli.md "--json". */
-const RUN_FIELDS = ['network', 'data', 'line', 'epochs', 'loss', 'accuracy', 'validationLoss', 'validationAccuracy', 'stopped', 'bestEpoch', 'penalty', 'rate', 'seconds'];
+const RUN_FIELDS = ['network', 'data', 'line', 'epochs', 'loss', 'accuracy', 'validationLoss', 'validationAccuracy', 'stopped', 'bestEpoch', 'penalty', 'rate', 'seconds', 'expectations'];
 
 describe('nn train on a file with several runs', () => {
   it.each([

@@ -3,19 +3,12 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { trainCommand, type CliIo } from '../../server/src/cli/train';
-import { neverImproves, XOR_NETWORK, XOR_TABLE } from '../support/specs';
+import { trainCommand } from '../../server/src/cli/train';
+import { fakeIo as fakeTerminal, type FakeIo } from '../support/cliIo';
+import { neverImproves, XOR_LEARNED, XOR_NETWORK, XOR_TABLE } from '../support/specs';
 import { tempDir } from '../support/temp';
 
-const XOR_SPEC = `${XOR_NETWORK}
-${XOR_TABLE}
-train xor on xor_table {
-  optimizer sgd rate 0.5 momentum 0.9
-  epochs 5000
-  seed 1
-  stop when loss < 0.001
-}
-`;
+const XOR_SPEC = XOR_LEARNED;
 
 const LONG_RUN = `train xor on xor_table {
   epochs 100000000
@@ -28,37 +21,9 @@ function spec(name: string, text: string): string {
   return name;
 }
 
-interface Fake {
-  io: CliIo;
-  stdout: () => string;
-  stderr: () => string;
-}
-
-/** A terminal whose clock advances `tick` ms per reading; `interruptAfter` readings, it presses Ctrl+C. */
-function fakeIo(options: { tty?: boolean; tick?: number; interruptAfter?: number } = {}): Fake {
-  let out = '';
-  let err = '';
-  let clock = 0;
-  let readings = 0;
-  let interrupt: (() => void) | null = null;
-  const io: CliIo = {
-    stdout: (text) => void (out += text),
-    stderr: (text) => void (err += text),
-    stderrIsTTY: options.tty ?? false,
-    stderrColumns: 100,
-    onInterrupt(handler) {
-      interrupt = handler;
-      return () => void (interrupt = null);
-    },
-    now() {
-      readings++;
-      if (options.interruptAfter !== undefined && readings === options.interruptAfter) interrupt?.();
-      clock += options.tick ?? 0;
-      return clock;
-    },
-    cwd: dir,
-  };
-  return { io, stdout: () => out, stderr: () => err };
+/** A terminal in the test's folder (test/support/cliIo.ts). */
+function fakeIo(options: Parameters<typeof fakeTerminal>[1] = {}): FakeIo {
+  return fakeTerminal(dir, options);
 }
 
 describe('nn train', () => {
@@ -108,6 +73,8 @@ describe('nn train', () => {
           penalty: null,
           rate: 0.5,
           seconds: expect.any(Number),
+          // Empty without `expect` (docs/cli.md "--json").
+          expectations: [],
         },
       ],
     });

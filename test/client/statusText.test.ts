@@ -1,31 +1,7 @@
 // The status bar text for a document's runs.
 import { describe, expect, it } from 'vitest';
-import type { RunStatus } from '../../server/src/protocol';
 import { statusBarContent } from '../../client/src/statusText';
-
-function run(overrides: Partial<RunStatus>): RunStatus {
-  return {
-    line: 10,
-    index: 1,
-    network: 'xor',
-    data: 'table',
-    phase: 'idle',
-    epoch: 0,
-    epochs: 20000,
-    loss: null,
-    validationLoss: null,
-    accuracy: null,
-    seconds: 0,
-    summary: '',
-    position: 'not trained',
-    step: null,
-    stepFrom: null,
-    stopping: false,
-    target: null,
-    title: 'xor on table',
-    ...overrides,
-  };
-}
+import { runStatus as run } from '../support/runStatus';
 
 describe('statusBarContent', () => {
   it('shows the running run in the words of its position, as in docs/editor.md "Status bar"', () => {

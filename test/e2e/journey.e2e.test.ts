@@ -8,18 +8,8 @@ import { join } from 'node:path';
 import { InferenceSession, Tensor } from 'onnxruntime-node';
 import type { Browser } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import {
-  installVsix,
-  locateVsix,
-  makeRunDirs,
-  pollUntil,
-  removeRunDirs,
-  repoRoot,
-  startCodeServer,
-  writeUserSettings,
-  type CodeServer,
-} from './harness/codeServer';
-import { launchBrowser, screenshotDir, spacedPattern, T, Workbench } from './harness/workbench';
+import { makeRunDirs, pollUntil, removeRunDirs, repoRoot, type CodeServer } from './harness/codeServer';
+import { openWorkspace, screenshotDir, spacedPattern, T, type Workbench } from './harness/workbench';
 import { exportCli } from '../export/helpers';
 
 /** The text of a line of a file, and its 1-based number, found by a pattern (the example's own layout decides). */
@@ -50,15 +40,10 @@ describe('a new user in VS Code', () => {
       for (const f of readdirSync(screenshotDir)) if (/^(\d\d-|FAILED-).*\.png$/.test(f)) rmSync(join(screenshotDir, f));
       rmSync(join(screenshotDir, 'logs'), { recursive: true, force: true });
     }
-    const vsix = locateVsix();
     // The user's examples folder, copied so the journey's edits never touch the repository.
     cpSync(process.env.NN_E2E_EXAMPLES ?? join(repoRoot, 'examples'), folder, { recursive: true });
     cpSync(join(__dirname, 'fixtures', 'long-run.nn'), join(folder, 'long-run.nn'));
-    writeUserSettings(dirs);
-    installVsix(dirs, vsix);
-    server = await startCodeServer(dirs, folder);
-    browser = await launchBrowser(dirs);
-    wb = await Workbench.open(browser, server.url, folder);
+    ({ server, browser, wb } = await openWorkspace(dirs, folder));
   });
 
   // A failed step leaves a picture of what the user would have seen at that moment.

@@ -85,6 +85,18 @@ describe('check', () => {
     expect(only(base.replace('seed 1', 'seed 1\n  optimizer sgd rate 0.1')).key).toBe(key);
   });
 
+  it('keeps expectations out of the run key: they grade a training, they do not change it (docs/language.md §7.5)', () => {
+    const base = `${NET}${DATA}train n on d {\n  seed 1\n}\n`;
+    const key = only(base).key;
+    const expecting = only(base.replace('seed 1', 'seed 1\n  expect loss < 0.01\n  expect accuracy > 95%'));
+    expect(expecting.key).toBe(key);
+    expect(only(base.replace('seed 1', 'seed 1\n  expect accuracy > 50%')).key).toBe(key);
+    expect(expecting.expectations.map((e) => [e.metric, e.op, e.value, e.written])).toEqual([
+      ['loss', '<', 0.01, '0.01'],
+      ['accuracy', '>', 0.95, '95%'],
+    ]);
+  });
+
   it('resolves the training vocabulary of docs/language.md §7.2–§7.4, with the schedules\' defaults', () => {
     const net = NET.replace('layer 3 relu', 'layer 3 relu dropout 25%').replace('leaky_relu', 'leaky_relu init he dropout 12.5%');
     const run = only(`${net}${DATA}train n on d {\n  regularize l2 0.01 l1 0.001\n  schedule plateau factor 0.5\n  patience 50\n  validate 25%\n  stop when validation loss < 0.02\n}\n`);

@@ -36,6 +36,7 @@ train xor on rows {
   schedule step factor 0.5 every  10
   patience 5
   start from given
+  expect validation accuracy > 90%
 }
 weights given for xor {
   hidden W 1 2
@@ -106,6 +107,9 @@ describe('nodeAt', () => {
     ['vali|date 20%', 'validate', 'train validate'],
     ['validate 2|0%', 'percent', 'train validate percent'],
     ['prec|ision f32', 'precision', 'train precision'],
+    ['exp|ect validation', 'expect', 'train expect'],
+    ['validation accu|racy', 'expect', 'train expect'],
+    ['accuracy > 9|0%', 'percent', 'train expect percent'],
     ['regu|larize', 'regularize', 'train regularize'],
     ['l2 | 0.01', 'argument', 'train regularize argument'],
     ['l|1 0.001', 'word', 'train regularize argument word'],

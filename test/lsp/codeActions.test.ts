@@ -102,6 +102,14 @@ describe('quick fixes', () => {
     check(spec, ['Set loss to cross_entropy'], 'Set loss to cross_entropy', spec.replace('$0', '').replace('loss mse', 'loss cross_entropy'));
   });
 
+  it('removes an expectation that tests nothing, and adds the held-out rows a validation measure needs', () => {
+    const net = `network xor {\n  input 2\n  layer 1 sigmoid\n}\n${TAIL}`;
+    const always = net.replace('  epochs 10\n', '  epochs 10\n  expect loss > -$01\n  expect accuracy > 90%\n');
+    check(always, ['Remove this expectation'], 'Remove this expectation', net.replace('  epochs 10\n', '  epochs 10\n  expect accuracy > 90%\n'));
+    const unmeasured = net.replace('  epochs 10\n', '  epochs 10\n  expect validation acc$0uracy > 90%\n');
+    check(unmeasured, ["Add 'validate 20%'"], "Add 'validate 20%'", net.replace('  epochs 10\n', '  epochs 10\n  validate 20%\n  expect validation accuracy > 90%\n'));
+  });
+
   it('removes an unused data set', () => {
     const spec = `network xor {\n  input 2\n  layer 1 sigmoid\n}\ndata sp$0are {\n  1 1 -> 1\n}\n\n${TAIL}`;
     check(spec, ["Remove data set 'spare'"], "Remove data set 'spare'", `network xor {\n  input 2\n  layer 1 sigmoid\n}\n${TAIL}`);

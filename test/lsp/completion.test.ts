@@ -49,7 +49,13 @@ describe('completion', () => {
     ['nothing after init and dropout', 'network n {\n  input 2\n  layer h 4 relu dropout 20% init he $0\n  layer 1 sigmoid\n}', []],
     ['inits after init', 'network n {\n  input 2\n  layer h 4 relu init $0\n}', ['xavier', 'he', 'uniform', 'zeros']],
     ['nothing while typing a layer name', 'network n {\n  input 2\n  layer $0\n}', []],
-    ['train statements not yet written', `${NET}train xor on table {\n  loss mse\n  $0\n}`, ['optimizer', 'epochs', 'batch', 'seed', 'stop', 'validate', 'precision', 'regularize', 'schedule', 'patience', 'start']],
+    ['train statements not yet written', `${NET}train xor on table {\n  loss mse\n  $0\n}`, ['optimizer', 'epochs', 'batch', 'seed', 'stop', 'validate', 'precision', 'regularize', 'schedule', 'patience', 'start', 'expect']],
+    ['expect again: a run may have several', `${NET}train xor on table {\n  expect loss < 0.1\n  $0\n}`, ['loss', 'optimizer', 'epochs', 'batch', 'seed', 'stop', 'validate', 'precision', 'regularize', 'schedule', 'patience', 'start', 'expect']],
+    ['what to expect of classes', `${NET}train xor on table {\n  expect $0\n}`, ['loss', 'accuracy']],
+    ['validation once the run validates', `${NET}train xor on table {\n  validate 25%\n  expect $0\n}`, ['loss', 'accuracy', 'validation']],
+    ['what to expect of the held-out rows', `${NET}train xor on table {\n  validate 25%\n  expect validation $0\n}`, ['loss', 'accuracy']],
+    ['the comparison', `${NET}train xor on table {\n  expect accuracy $0\n}`, ['<', '>']],
+    ['no accuracy for regression', 'network r {\n  input 1\n  layer 1 linear\n}\ndata v {\n  0 -> 0.5\n  1 -> 2.5\n}\ntrain r on v {\n  expect $0\n}', ['loss']],
     ['penalties after regularize', `${NET}train xor on table {\n  regularize $0\n}`, ['l1', 'l2']],
     ['the other penalty', `${NET}train xor on table {\n  regularize l2 0.01 $0\n}`, ['l1']],
     ['nothing after a penalty\'s name', `${NET}train xor on table {\n  regularize l2 $0\n}`, []],
@@ -75,7 +81,7 @@ describe('completion', () => {
     ['missing values', 'data d from "d.csv" {\n  missing $0\n}', ['drop', 'mean']],
     ['separators', 'data d from "d.csv" {\n  separator $0\n}', ['";"', '"\\t"', '","']],
     // The statement on the cursor's line is the one being written: it is offered again.
-    ['the statement being rewritten, at the start of its line', `${NET}train xor on table {\n  loss mse\n  $0optimizer sgd rate 0.5\n  epochs 100\n}`, ['optimizer', 'batch', 'seed', 'stop', 'validate', 'precision', 'regularize', 'schedule', 'patience', 'start']],
+    ['the statement being rewritten, at the start of its line', `${NET}train xor on table {\n  loss mse\n  $0optimizer sgd rate 0.5\n  epochs 100\n}`, ['optimizer', 'batch', 'seed', 'stop', 'validate', 'precision', 'regularize', 'schedule', 'patience', 'start', 'expect']],
     ['the input being rewritten', 'network n {\n  $0input 2\n  layer h 4 tanh\n}', ['input', 'layer', 'layer (snippet)']],
     ['a file statement being rewritten', 'data d from "d.csv" {\n  $0target y\n}', ['inputs', 'target', 'encode', 'missing', 'separator', 'normalize', 'header']],
     ['normalize being rewritten', 'data d {\n  $0normalize zscore\n  0 -> 1\n}', ['normalize']],
@@ -167,7 +173,7 @@ describe('completion for clients without snippets (Neovim 0.7)', () => {
     const fx = fixture(`${NET}train xor on table {\n  $0\n}`);
     const state = { ...fx.state, client: { ...fx.state.client, snippets: false } };
     const list = completion(state, { textDocument: { uri: URI }, position: fx.position });
-    expect(list.map((i) => i.textEdit?.newText)).toEqual(['loss', 'optimizer', 'epochs', 'batch', 'seed', 'stop', 'validate', 'precision', 'regularize', 'schedule', 'patience', 'start']);
+    expect(list.map((i) => i.textEdit?.newText)).toEqual(['loss', 'optimizer', 'epochs', 'batch', 'seed', 'stop', 'validate', 'precision', 'regularize', 'schedule', 'patience', 'start', 'expect']);
     expect(list.every((i) => i.insertTextFormat !== InsertTextFormat.Snippet)).toBe(true);
     const top = fixture('$0');
     const topList = completion({ ...top.state, client: { ...top.state.client, snippets: false } }, { textDocument: { uri: URI }, position: top.position });

@@ -184,6 +184,10 @@ describe('format', () => {
     check('data d\n{\n0 -> 1\n-0.5 -> 0\n}\n', 'data d\n{\n     0 -> 1\n  -0.5 -> 0\n}\n');
   });
 
+  it('lays out expectations as every statement: single spaces, the percentage kept whole', () => {
+    check('train n on d {\nexpect   validation  accuracy>95%\n    expect loss<0.01\n}\n', 'train n on d {\n  expect validation accuracy > 95%\n  expect loss < 0.01\n}\n');
+  });
+
   it('keeps \\r\\n line ends', () => {
     expect(format('network n {\r\ninput 1\r\n}')).toBe('network n {\r\n  input 1\r\n}\r\n');
   });

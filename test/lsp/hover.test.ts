@@ -289,7 +289,7 @@ describe('hover with incomplete outcomes', () => {
     const run = fx.state.check.runs[0];
     const empty = {
       stopped: 'diverged' as const, epochs: 1, loss: null, accuracy: null, validationLoss: null, validationAccuracy: null,
-      finalLoss: null, history: { epoch: new Float64Array(0), loss: new Float64Array(0), accuracy: null, validationLoss: null, validationAccuracy: null }, layers: [], normalization: null, trainRows: 4, validationRows: 0, updates: 0,
+      finalLoss: null, final: null, history: { epoch: new Float64Array(0), loss: new Float64Array(0), accuracy: null, validationLoss: null, validationAccuracy: null }, layers: [], normalization: null, trainRows: 4, validationRows: 0, updates: 0,
     };
     const outcomes = new Map([[run.key, { key: run.key, result: empty, step: null, seconds: 0, rows: [] }]]);
     const state = withOutcomes(fx.state, outcomes);

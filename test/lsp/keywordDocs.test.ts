@@ -17,7 +17,7 @@ const GRAMMAR_WORDS: [string, Parameters<typeof docFor>[1]][] = [
   ...(['minmax', 'zscore', 'yes', 'no', 'full', 'f64', 'f32', 'drop', 'mean'] as const).map((w) => [w, 'value'] as [string, 'value']),
   ...GENERATORS.map((w) => [w, 'generator'] as [string, 'generator']),
   ...(['samples', 'noise', 'seed'] as const).map((w) => [w, 'generator-argument'] as [string, 'generator-argument']),
-  ...(['loss', 'optimizer', 'epochs', 'batch', 'seed', 'stop', 'when', 'validate', 'precision'] as const).map((w) => [w, 'train-statement'] as [string, 'train-statement']),
+  ...(['loss', 'optimizer', 'epochs', 'batch', 'seed', 'stop', 'when', 'validate', 'precision', 'expect', 'validation', 'accuracy'] as const).map((w) => [w, 'train-statement'] as [string, 'train-statement']),
   ...LOSSES.map((w) => [w, 'loss'] as [string, 'loss']),
   ...(['sgd', 'adam'] as const).map((w) => [w, 'optimizer'] as [string, 'optimizer']),
   ...(['rate', 'momentum', 'beta1', 'beta2', 'epsilon'] as const).map((w) => [w, 'optimizer-parameter'] as [string, 'optimizer-parameter']),
@@ -129,19 +129,23 @@ describe('keyword documentation', () => {
       '  stop when loss < 0.1',
       '  validate 20%',
       '  precision f32',
+      '  expect validation accuracy > 90%',
+      '  expect loss < 0.1',
       '}',
       '',
     ].join('\n');
     const { state } = fixture(spec);
     const words = classify(state.check.file).filter((c) => ['keyword', 'enumMember', 'parameter'].includes(c.type));
-    expect(words.length).toBe(50);
+    expect(words.length).toBe(55);
     for (const { span } of words) {
       const word = state.text.slice(span.start, span.end);
       const result = hover(state, { textDocument: { uri: URI }, position: state.lines.positionAt(span.start + 1) });
       expect(result, `hover on '${word}' at ${span.start}`).not.toBeNull();
       const value = (result!.contents as MarkupContent).value;
-      // The `loss` of `stop when loss <` is explained by `stop` (`when` has its own entry); `layer` shows the layer itself.
-      const expected = state.text.slice(span.start - 10, span.start) === 'stop when ' ? 'stop' : word;
+      // The `loss` of `stop when loss <` is explained by `stop` (`when` has its own entry), that of `expect loss <` by
+      // `expect` (`validation` and `accuracy` have their own); `layer` shows the layer itself.
+      const before = state.text.slice(span.start - 10, span.start);
+      const expected = before === 'stop when ' ? 'stop' : before.endsWith('expect ') && word === 'loss' ? 'expect' : word;
       if (word !== 'layer') expect(value, `hover on '${word}'`).toContain(`**${expected}**`);
     }
   });

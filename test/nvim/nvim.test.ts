@@ -3,7 +3,7 @@
 // init.lua drives Neovim headless and prints what it received, one "NN ..." line
 // per fact; this test runs it on a copy of examples/xor.nn and asserts on those lines.
 import { spawn } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -101,6 +101,18 @@ describe('Neovim as an LSP client of the nn server', () => {
     // Information on the `train` line, with the loss and the epoch it reached.
     expect(result).toMatch(new RegExp(`^diag 3 ${trainLine()}:\\d+ trained: loss \\d`));
     expect(result).toMatch(/epoch \d+/);
+  });
+
+  it('says each met expectation of the example as an Information diagnostic on its line (Neovim 0.7 shows no inlay hints)', () => {
+    // examples/xor.nn expects its loss and accuracy (docs/editor.md "Expectations").
+    const lines = readFileSync(example, 'utf8').split(/\r?\n/);
+    const lineOf = (pattern: RegExp): number => lines.findIndex((l) => pattern.test(l));
+    const met = section('trained').filter((l) => /expectation/.test(l));
+    expect(met).toEqual([
+      expect.stringMatching(new RegExp(`^diag 3 ${lineOf(/^\s*expect loss/)}:2 expectation met: loss is 0\\.000\\d+, below 0\\.001$`)),
+      `diag 3 ${lineOf(/^\s*expect accuracy/)}:2 expectation met: accuracy is 100%, above 99%`,
+    ]);
+    expect(run.lines.filter((l) => l.startsWith(`lens ${trainLine()} `))).toContain(`lens ${trainLine()} 2 of 2 expectations met`);
   });
 
   it('shows the result in the CodeLens above train', () => {

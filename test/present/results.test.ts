@@ -74,6 +74,7 @@ function diverged(run: RunSpec, epoch: number): RunState {
     validationLoss: null,
     validationAccuracy: null,
     finalLoss: null,
+    final: null,
     history: { epoch: Float64Array.of(epoch), loss: Float64Array.of(NaN), accuracy: null, validationLoss: null, validationAccuracy: null },
     layers: [],
     normalization: null,

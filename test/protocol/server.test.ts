@@ -488,7 +488,12 @@ describe('language server over stdio', () => {
       // …and the layer whose weights blew up first (docs/editor.md "Training health").
       /^loss became (NaN|infinite) at epoch \d+: rate 100 is too high for inputs this large \(up to 3000\)\. Lower the rate, or add 'normalize zscore' to data 'xor_table'\. The weights of layer '\w+' blew up first \(‖W‖ (grew [\d.,e+]+×|stopped being finite) by epoch \d+\)\.$/,
     );
-    expect(titles(await lenses(client, uri))).toEqual(['$(play) Retrain', '$(debug-restart) Reset', expect.stringMatching(/^loss became (NaN|infinite) at epoch \d+$/)]);
+    // examples/xor.nn expects its loss and accuracy: a run that diverged meets neither, and says why on each.
+    expect(titles(await lenses(client, uri))).toEqual(['$(play) Retrain', '$(debug-restart) Reset', expect.stringMatching(/^loss became (NaN|infinite) at epoch \d+$/), '$(error) 0 of 2 expectations met']);
+    expect(done.diagnostics.filter((d) => d.code === 'expectation-failed').map((d) => d.message)).toEqual([
+      expect.stringMatching(/^expectation not met: the run diverged at epoch \d+, so there is no loss to compare with 0\.001$/),
+      expect.stringMatching(/^expectation not met: the run diverged at epoch \d+, so there is no accuracy to compare with 99%$/),
+    ]);
     const actions = await client.request<{ title: string; isPreferred?: boolean }[]>('textDocument/codeAction', {
       textDocument: { uri },
       range: error.range,

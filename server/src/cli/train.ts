@@ -16,6 +16,7 @@ import type { Problem } from '../language/problems';
 import { compiledKernels, createTrainer, type KernelHelpers } from '../engine';
 import { startKernelHelpers, startKernelHelpersEarly } from '../training/kernelHelpers';
 import type { EpochReport, StopReason, TrainResult } from '../nn/types';
+import { gradeExpectations, verdictLine } from '../present/expectations';
 import { frozenAdvice, missAdvice, overflowAdvice } from '../present/results';
 import { blownText, findingText, flatText, measureSnapshots, trainedHealth, type RunHealth } from '../present/health';
 import { healthFindings, type HealthMeasure } from '../nn/health';
@@ -330,25 +331,7 @@ async function trainSpec(options: TrainOptions, io: CliIo, hooks: TrainHooks, he
     stopListening();
   }
 
-  if (options.json) {
-    writeJson(
-      trained.map(({ run, result, seconds }) => ({
-        network: run.network.name,
-        data: run.data.name,
-        line: lines.cliPosition(run.keywordSpan.start).line,
-        epochs: result.epochs,
-        loss: result.loss,
-        accuracy: result.accuracy,
-        validationLoss: result.validationLoss,
-        validationAccuracy: result.validationAccuracy,
-        stopped: result.stopped,
-        bestEpoch: result.bestEpoch ?? null,
-        penalty: result.penalty ?? null,
-        rate: result.rate ?? run.settings.optimizer.rate,
-        seconds: Math.round(seconds * 1000) / 1000,
-      })),
-    );
-  }
+  if (options.json) writeJson(trained.map(({ run, result, seconds }) => runJson(run, result, seconds, lines)));
   if (options.report !== null && hooks.writeReport) {
     try {
       await hooks.writeReport(resolve(io.cwd, options.report), specPath, text, trained);
@@ -363,8 +346,38 @@ async function trainSpec(options: TrainOptions, io: CliIo, hooks: TrainHooks, he
   return 0;
 }
 
+/**
+ * One run of a `--json` document (docs/cli.md "--json"): its numbers, and its expectations graded
+ * on the final weights (`nn test --json` writes the same objects).
+ */
+export function runJson(run: RunSpec, result: TrainResult, seconds: number, lines: LineIndex): object {
+  return {
+    network: run.network.name,
+    data: run.data.name,
+    line: lines.cliPosition(run.keywordSpan.start).line,
+    epochs: result.epochs,
+    loss: result.loss,
+    accuracy: result.accuracy,
+    validationLoss: result.validationLoss,
+    validationAccuracy: result.validationAccuracy,
+    stopped: result.stopped,
+    bestEpoch: result.bestEpoch ?? null,
+    penalty: result.penalty ?? null,
+    rate: result.rate ?? run.settings.optimizer.rate,
+    seconds: Math.round(seconds * 1000) / 1000,
+    expectations: gradeExpectations(run.expectations, { result }).map((graded) => ({
+      line: lines.cliPosition(graded.expectation.span.start).line,
+      metric: graded.expectation.metric,
+      op: graded.expectation.op,
+      value: graded.expectation.value,
+      measured: graded.measured,
+      passed: graded.verdict === 'not-graded' ? null : graded.verdict === 'met',
+    })),
+  };
+}
+
 /** Trains one run in slices, polling for Ctrl+C and the time limit between batches. */
-async function trainSliced(
+export async function trainSliced(
   run: RunSpec,
   maxSeconds: number | null,
   io: CliIo,
@@ -493,5 +506,6 @@ function summary(file: string, lines: LineIndex, run: RunSpec, trained: Omit<Tra
   if (result.penalty != null) out.push(`  penalty   ${formatLoss(result.penalty)} (of the final weights)`);
   if (run.settings.schedule) out.push(`  rate      ${formatLoss(result.rate)} in the last epoch (schedule ${run.settings.schedule.kind})`);
   out.push(`  time      ${formatSeconds(seconds)}`);
+  for (const graded of gradeExpectations(run.expectations, { result })) out.push(`  ${verdictLine(graded)}`);
   return `${out.join('\n')}\n`;
 }

@@ -13,12 +13,13 @@ import { loadNow, type DataLoader } from '../data/load';
 import { DataStore } from '../data/store';
 import { datasetDigest, Digest } from './digest';
 import type { CheckOptions, CheckResult, NameReference, PendingData } from './index';
-import { heldOutRows, type Activation, type Dataset, type GeneratorKind, type Init, type LayerSpec, type LossKind, type MissingKind, type NetworkSpec, type NormalizeKind, type OptimizerSpec, type Precision, type Regularization, type RunSpec, type ScheduleKind, type ScheduleSpec, type TrainSettings, type WeightsSpec } from './model';
+import { heldOutRows, type Activation, type Dataset, type Expectation, type GeneratorKind, type Init, type LayerSpec, type LossKind, type MissingKind, type NetworkSpec, type NormalizeKind, type OptimizerSpec, type Precision, type Regularization, type RunSpec, type ScheduleKind, type ScheduleSpec, type TrainSettings, type WeightsSpec } from './model';
+import { classificationOf } from '../nn/parts';
 import { parse } from './parser';
 import { LineIndex } from './positions';
 import type { Fix, Problem, ProblemCode, Severity } from './problems';
 import { listWords, suggest } from './suggest';
-import type { Column, ColumnRange, DataDecl, FileData, GeneratedData, InlineData, LayerStmt, NetworkDecl, NumberLit, RegularizeStmt, ScheduleStmt, Span, StopStmt, StringLit, TrainDecl, WeightsDecl, Word } from './syntax';
+import type { Column, ColumnRange, DataDecl, ExpectStmt, FileData, GeneratedData, InlineData, LayerStmt, NetworkDecl, NumberLit, RegularizeStmt, ScheduleStmt, Span, StopStmt, StringLit, TrainDecl, WeightsDecl, Word } from './syntax';
 import { blockOf, tokenOf } from './walk';
 import { checkStart, checkWeights, startKey, type WeightsCheckContext } from './weights';
 import { echo, oneLine, plural } from './wording';
@@ -773,6 +774,7 @@ class Checker {
     const settings = this.checkSettings(decl);
     const startStmt = decl.statements.find((s) => s.kind === 'start');
     const startDecl = startStmt?.kind === 'start' ? this.resolveName(startStmt.weights, 'weights') : null;
+    const written = this.checkExpectations(decl);
     const network = networkDecl !== null && decl.network !== undefined ? this.networks.get(decl.network.text) : undefined;
     const info = dataDecl !== null && decl.data !== undefined ? this.dataInfo.get(decl.data.text) : undefined;
     if (network === undefined || info === undefined || decl.data === undefined || decl.network === undefined) return null;
@@ -859,7 +861,8 @@ class Checker {
         [{ title: "Change to 'batch full'", edits: [{ span: batchStmt.span, newText: 'batch full' }] }],
       );
     }
-    if (!ok) return null;
+    const expectations = written && this.measurable(decl, written, data, settings, held);
+    if (!ok || !expectations) return null;
 
     let dataKey = dataKeys.get(data);
     if (dataKey === undefined) {
@@ -874,7 +877,7 @@ class Checker {
     const start = settings.start;
     const startDigest = start === null ? [] : [this.store.weightsDigest(start.layers, () => startKey(start))];
     const key = this.digestOfStrings(networkKey, settingsCanonical(settings), dataKey, ...startDigest);
-    return { index, network, data, settings, span: decl.span, keywordSpan: decl.keyword, key };
+    return { index, network, data, settings, span: decl.span, keywordSpan: decl.keyword, key, expectations };
   }
 
   /** `stop when validation loss < T` needs a validation part (docs/language.md §7.4): an error with a fix that adds one. */
@@ -1147,6 +1150,132 @@ class Checker {
       case 'plateau':
         return { kind, factor: values.factor, patience: values.patience };
     }
+  }
+
+  // ------------------------------------------------------------ expectations (docs/language.md §7 "Expectations")
+
+  /**
+   * The run's `expect` statements as expectations, each checked on its own: the kind of its bound
+   * (a percentage for accuracy, a number for a loss), a bound that can never be met (an error) or
+   * is always met (a warning), the same measure and side given twice. Null when one is wrong.
+   */
+  private checkExpectations(decl: TrainDecl): Expectation[] | null {
+    const expectations: Expectation[] = [];
+    const seen = new Map<string, Span>();
+    let ok = true;
+    for (const statement of decl.statements) {
+      if (statement.kind !== 'expect') continue;
+      const expectation = this.checkExpectation(statement);
+      if (expectation === null) {
+        ok = false;
+        continue;
+      }
+      const side = `${expectation.metric} ${expectation.op}`;
+      const first = seen.get(side);
+      if (first !== undefined) {
+        this.warn(statement.span, 'duplicate-statement', `'expect ${side}' is already given on line ${this.line(first.start)}; keep one of them (the stricter bound decides)`, this.removeLineFix(statement.span));
+      } else seen.set(side, statement.span);
+      expectations.push(expectation);
+    }
+    return ok ? expectations : null;
+  }
+
+  private checkExpectation(statement: ExpectStmt): Expectation | null {
+    const bound = statement.bound;
+    if (statement.metric === undefined || statement.op === undefined || bound === undefined) return null;
+    const metric = statement.validation ? (`validation ${statement.metric}` as const) : statement.metric;
+    const written = this.text.slice(bound.span.start, bound.span.end);
+    const accuracy = statement.metric === 'accuracy';
+    if (!Number.isFinite(bound.value)) {
+      this.report(bound.span, 'non-finite', `the bound must be a finite number, not ${written}`);
+      return null;
+    }
+    if (accuracy && bound.kind === 'number') {
+      // A share (0.95) or a percentage without its sign (95): either way the user means 95%.
+      const percent = Number((Math.abs(bound.value) <= 1 ? bound.value * 100 : bound.value).toPrecision(12));
+      this.report(bound.span, 'expected', `write the accuracy as a percentage: ${percent}%`, [
+        { title: `Change to ${percent}%`, edits: [{ span: bound.span, newText: `${percent}%` }], preferred: true },
+      ]);
+      return null;
+    }
+    if (!accuracy && bound.kind === 'percent') {
+      const number = Number((bound.value / 100).toPrecision(12));
+      this.report(bound.span, 'expected', `a loss is a number, not a percentage: write ${number}`, [
+        { title: `Change to ${number}`, edits: [{ span: bound.span, newText: String(number) }], preferred: true },
+      ]);
+      return null;
+    }
+    const value = accuracy ? bound.value / 100 : bound.value;
+    const op = statement.op;
+    const stated = `expect ${metric} ${op} ${written}`;
+    // A loss lies in [0, ∞) and an accuracy in [0%, 100%]: a bound outside decides the expectation before any training.
+    const never = accuracy ? (op === '>' ? value >= 1 : value <= 0) : op === '<' && value <= 0;
+    const always = accuracy ? (op === '>' ? value < 0 : value > 1) : op === '>' && value < 0;
+    const range = accuracy ? 'an accuracy lies between 0% and 100%' : 'a loss is never below 0';
+    if (never) {
+      this.report(bound.span, 'expectation-impossible', `${stated} can never hold: ${range}`);
+      return null;
+    }
+    if (always) this.warn(bound.span, 'expectation-always-met', `${stated} always holds, so it tests nothing: ${range}`, this.removeLineFix(statement.span));
+    return { metric, op, value, written, span: statement.span };
+  }
+
+  /**
+   * Whether the run measures what its expectations ask for (docs/language.md §4.14, §4.15): an
+   * accuracy needs classification targets, a validation measure needs held-out rows.
+   */
+  private measurable(decl: TrainDecl, expectations: Expectation[], data: Dataset, settings: TrainSettings, held: number): Expectation[] | null {
+    let ok = true;
+    let classification: boolean | undefined;
+    for (const expectation of expectations) {
+      const statement = decl.statements.find((s) => s.span.start === expectation.span.start);
+      const at = statement?.kind === 'expect' ? { start: statement.span.start, end: statement.tokens[statement.tokens.length - 2]?.span.end ?? statement.span.end } : expectation.span;
+      if (expectation.metric.endsWith('accuracy')) {
+        classification ??= classificationOf(data) !== null;
+        if (!classification) {
+          this.report(
+            at,
+            'expectation-unmeasurable',
+            `accuracy is measured for classification only, and the targets of data set '${data.name}' are not classes (one column of 0 and 1, or one-hot columns); expect a loss instead, as in 'expect ${expectation.metric.replace('accuracy', 'loss')} < 0.01'`,
+          );
+          ok = false;
+          continue;
+        }
+      }
+      if (!expectation.metric.startsWith('validation')) continue;
+      if (settings.validate === null) {
+        this.report(at, 'expectation-unmeasurable', `'expect ${expectation.metric}' measures held-out rows, and this run holds out none; add 'validate 20%' to it`, this.addValidateFix(decl, expectation));
+        ok = false;
+      } else if (held === 0) {
+        const validate = decl.statements.find((s) => s.kind === 'validate');
+        const percent = validate?.kind === 'validate' && validate.value ? `${validate.value.value}%` : `${settings.validate * 100}%`;
+        this.report(at, 'expectation-unmeasurable', `validate ${percent} of ${plural(data.rows, 'row')} holds out no row, so there is no ${expectation.metric} to measure; hold out more`);
+        ok = false;
+      }
+    }
+    return ok ? expectations : null;
+  }
+
+  /** Deletes the line of a statement that stands alone on it (its indentation and line break included). */
+  private removeLineFix(span: Span): Fix[] {
+    let start = span.start;
+    while (start > 0 && this.text[start - 1] !== '\n' && this.text[start - 1] !== '\r') start--;
+    let end = span.end;
+    while (end < this.text.length && (this.text[end] === ' ' || this.text[end] === '\t')) end++;
+    if (!/^[ \t]*$/.test(this.text.slice(start, span.start)) || (end < this.text.length && this.text[end] !== '\n' && this.text[end] !== '\r')) return [];
+    if (this.text[end] === '\r') end++;
+    if (this.text[end] === '\n') end++;
+    return [{ title: 'Remove this expectation', edits: [{ span: { start, end }, newText: '' }] }];
+  }
+
+  /** Inserts `validate 20%` on its own line above the expectation, indented as it is. */
+  private addValidateFix(decl: TrainDecl, expectation: Expectation): Fix[] {
+    let lineStart = expectation.span.start;
+    while (lineStart > 0 && this.text[lineStart - 1] !== '\n' && this.text[lineStart - 1] !== '\r') lineStart--;
+    if (!/^[ \t]*$/.test(this.text.slice(lineStart, expectation.span.start)) || blockOf(decl) === undefined) return [];
+    const indent = this.text.slice(lineStart, expectation.span.start);
+    const eol = /\r\n/.test(this.text) ? '\r\n' : '\n';
+    return [{ title: "Add 'validate 20%'", edits: [{ span: { start: lineStart, end: lineStart }, newText: `${indent}validate 20%${eol}` }], preferred: true }];
   }
 
   private reportUnused(): void {

@@ -16,6 +16,7 @@ export type TokenKind =
   | ','
   | '->'
   | '<'
+  | '>'
   | '='
   | '..'
   | 'newline'
@@ -178,11 +179,8 @@ export function lex(text: string): LexResult {
       i++;
     }
     const written = text.slice(start, i);
-    if (written === '>') invalid(start, i, `unexpected '>'; a stop condition is written 'stop when loss < 0.001'`);
-    else {
-      const several = [...written].length > 1; // counted in characters, not UTF-16 units: '😀' is one
-      invalid(start, i, `unexpected character${several ? 's' : ''} '${echo(written)}'; remove ${several ? 'them' : 'it'}`);
-    }
+    const several = [...written].length > 1; // counted in characters, not UTF-16 units: '😀' is one
+    invalid(start, i, `unexpected character${several ? 's' : ''} '${echo(written)}'; remove ${several ? 'them' : 'it'}`);
   }
   push('eof', length, length);
   return { tokens, comments, problems };
@@ -304,5 +302,6 @@ const SINGLE: Record<string, TokenKind | undefined> = {
   ')': ')',
   ',': ',',
   '<': '<',
+  '>': '>',
   '=': '=',
 };

@@ -171,6 +171,24 @@ export interface ColumnEncoding {
   first: number;
 }
 
+/** What an `expect` measures on a run's final weights (docs/language.md §7 "Expectations"). */
+export type ExpectMetric = 'loss' | 'accuracy' | 'validation loss' | 'validation accuracy';
+
+/**
+ * One `expect` statement of a run: after the run, its metric on the final weights is compared
+ * with the bound. It changes nothing about the training, so it is not part of the run key.
+ */
+export interface Expectation {
+  metric: ExpectMetric;
+  op: '<' | '>';
+  /** The bound: a loss, or an accuracy as a share from 0 to 1 (`95%` is 0.95), as `TrainResult` reports them. */
+  value: number;
+  /** The bound as written: `0.01`, `95%`. */
+  written: string;
+  /** Span of the whole `expect` statement. */
+  span: Span;
+}
+
 /** One `train` block that passed every check and can be trained. */
 export interface RunSpec {
   /** 1-based position among the file's `train` blocks (the CLI's `--run N`). */
@@ -186,4 +204,9 @@ export interface RunSpec {
    * settings): equal keys give bit-identical training, so results are cached by it.
    */
   key: string;
+  /**
+   * The run's `expect` statements, in text order (docs/language.md §7 "Expectations"): graded
+   * after the run, never part of `key` (editing one never retrains).
+   */
+  expectations: Expectation[];
 }

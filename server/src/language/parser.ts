@@ -25,6 +25,7 @@ import type {
   DataRow,
   DataSource,
   Declaration,
+  ExpectStmt,
   FileData,
   GeneratedData,
   InlineData,
@@ -55,7 +56,11 @@ const DECLARATION_KEYWORDS = ['network', 'data', 'train', 'weights'] as const;
 const NETWORK_STATEMENTS = ['input', 'layer'] as const;
 const INLINE_STATEMENTS = ['normalize'] as const;
 const FILE_STATEMENTS = ['inputs', 'target', 'encode', 'missing', 'separator', 'normalize', 'header'] as const;
-const TRAIN_STATEMENTS = ['loss', 'optimizer', 'epochs', 'batch', 'seed', 'stop', 'validate', 'precision', 'regularize', 'schedule', 'patience', 'start'] as const;
+const TRAIN_STATEMENTS = ['loss', 'optimizer', 'epochs', 'batch', 'seed', 'stop', 'validate', 'precision', 'regularize', 'schedule', 'patience', 'start', 'expect'] as const;
+/** Statements of a train block that may be written more than once. */
+const REPEATABLE_TRAIN_STATEMENTS: readonly string[] = ['expect'];
+/** What an `expect` measures (docs/language.md §7 "Expectations"). */
+const EXPECT_METRICS = ['loss', 'accuracy'] as const;
 const NORMALIZE_METHODS = ['minmax', 'zscore'] as const;
 const OPTIMIZERS = ['sgd', 'adam'] as const;
 const PRECISIONS = ['f64', 'f32'] as const;
@@ -533,20 +538,9 @@ class Parser {
    */
   private expectPercent(what: string, example: string, verb: string): PercentLit | undefined {
     const next = this.peek();
-    if (next.kind === 'percent') {
-      this.advance();
-      return { kind: 'percent', span: spanOf(next), value: next.value };
-    }
-    if (next.kind === 'number' && this.peek(1).kind === 'invalid' && this.peek(1).text === '%') {
-      // `20 %`: one error for the space, not one for the number and one for a stray '%'.
-      this.advance();
-      const percent = this.advance();
-      const stray = this.problems.findIndex((p) => p.span.start === percent.start && p.span.end === percent.end);
-      if (stray >= 0) this.problems.splice(stray, 1);
-      const span = { start: next.start, end: percent.end };
-      this.report(span, 'expected', `write the percentage without a space: ${next.text}%`, [
-        { title: `Change to ${next.text}%`, edits: [{ span, newText: `${next.text}%` }], preferred: true },
-      ]);
+    if (next.kind === 'percent') return this.percentLit(this.advance());
+    if (this.spacedPercent()) {
+      // `20 %`: reported by spacedPercent.
     } else if (next.kind === 'number') {
       this.advance();
       // A dropout written as a fraction (`dropout 0.2`) most likely means that share: 20%.
@@ -1137,7 +1131,7 @@ class Parser {
       this.parseBlock(open, what, TRAIN_STATEMENTS, decl, () => {
         const statement = this.parseTrainStatement();
         if (statement === null) return;
-        const first = seen.get(statement.kind);
+        const first = REPEATABLE_TRAIN_STATEMENTS.includes(statement.kind) ? undefined : seen.get(statement.kind);
         if (first !== undefined) {
           this.duplicate(statement.keyword, statement.kind, first);
         } else {
@@ -1221,6 +1215,15 @@ class Parser {
         if (validation) stop.tokens.push(keywordToken(this.advance(), 'validation'));
         ok = ok && this.expectSequence(stop, [['loss', `'loss', as in 'stop when ${validation ? 'validation ' : ''}loss < 0.001'`]]);
         if (!ok) break;
+        if (this.peek().kind === '>') {
+          // The rule ends a run when the loss falls below a bound; there is no other side to it.
+          const greater = spanOf(this.peek());
+          this.report(greater, 'unexpected-token', `unexpected '>'; a stop condition is written 'stop when loss < 0.001'`, [
+            { title: "Change to '<'", edits: [{ span: greater, newText: '<' }] },
+          ]);
+          this.skipRestOfStatement();
+          break;
+        }
         if (this.peek().kind !== '<') {
           this.unexpected(this.peek(), `'<', as in 'stop when loss < 0.001'`);
           this.skipRestOfStatement();
@@ -1243,6 +1246,9 @@ class Parser {
         else this.unexpected(name, `the name of a weights declaration, as in 'start from given'`);
         break;
       }
+      case 'expect':
+        statement = this.parseExpect({ kind: 'expect', ...base, validation: false });
+        break;
       default: {
         const value = this.expectVocabulary('precision', PRECISIONS, 'precision f64');
         statement = { kind: 'precision', ...base, ...(value.valid ? { value: value.word } : {}) };
@@ -1251,6 +1257,100 @@ class Parser {
     }
     statement.span = this.spanFrom(start);
     return statement;
+  }
+
+  private percentLit(token: Token): PercentLit {
+    return { kind: 'percent', span: spanOf(token), value: token.value };
+  }
+
+  /**
+   * `20 %`: a number and a stray '%' the lexer reported. Reads both and says one thing, with the
+   * fix, instead of one error for the number and one for the '%'. False when the text is not that.
+   */
+  private spacedPercent(): boolean {
+    const next = this.peek();
+    if (next.kind !== 'number' || this.peek(1).kind !== 'invalid' || this.peek(1).text !== '%') return false;
+    this.advance();
+    const percent = this.advance();
+    const stray = this.problems.findIndex((p) => p.span.start === percent.start && p.span.end === percent.end);
+    if (stray >= 0) this.problems.splice(stray, 1);
+    const span = { start: next.start, end: percent.end };
+    this.report(span, 'expected', `write the percentage without a space: ${next.text}%`, [
+      { title: `Change to ${next.text}%`, edits: [{ span, newText: `${next.text}%` }], preferred: true },
+    ]);
+    return true;
+  }
+
+  /**
+   * The rest of `expect [validation] loss|accuracy <|> BOUND` (docs/language.md §7 "Expectations").
+   * Whether the bound's kind suits the measure (a percentage for accuracy) is the checker's to say.
+   */
+  private parseExpect(expect: ExpectStmt): ExpectStmt {
+    const example = (metric?: string) =>
+      metric === 'loss' ? `'expect ${expect.validation ? 'validation ' : ''}loss < 0.01'` : `'expect ${expect.validation ? 'validation ' : ''}accuracy > 95%'`;
+    let token = this.peek();
+    if (this.isWord(token, 'validation')) {
+      expect.tokens.push(keywordToken(this.advance(), 'validation'));
+      expect.validation = true;
+      token = this.peek();
+    } else if (token.kind === 'name' && this.peek(1).kind === 'name' && suggest(token.text, ['validation']) !== null) {
+      // `expect validaton accuracy > 90%`: a misspelled `validation` before the measure.
+      this.report(spanOf(token), 'unknown-keyword', `unknown word '${token.text}'; did you mean 'validation'?`, [
+        { title: "Change to 'validation'", edits: [{ span: spanOf(token), newText: 'validation' }], preferred: true },
+      ]);
+      expect.tokens.push(keywordToken(this.advance(), 'validation'));
+      expect.validation = true;
+      token = this.peek();
+    }
+    if (token.kind !== 'name') {
+      this.unexpected(token, `what to measure, 'loss' or 'accuracy', as in ${example()}`);
+      this.skipRestOfStatement();
+      return expect;
+    }
+    let metric = token.text;
+    if (!(EXPECT_METRICS as readonly string[]).includes(metric)) {
+      const guess = suggest(metric, EXPECT_METRICS);
+      if (guess === null) {
+        this.report(spanOf(token), 'unknown-keyword', `unknown measure '${metric}'; an expectation measures 'loss' or 'accuracy'${expect.validation ? '' : ", or with 'validation' before them, those of the held-out rows"}`);
+        this.skipRestOfStatement();
+        return expect;
+      }
+      this.report(spanOf(token), 'unknown-keyword', `unknown measure '${metric}'; did you mean '${guess}'?`, [
+        { title: `Change to '${guess}'`, edits: [{ span: spanOf(token), newText: guess }], preferred: true },
+      ]);
+      metric = guess;
+    }
+    expect.metric = metric as ExpectStmt['metric'];
+    expect.tokens.push(keywordToken(this.advance(), metric));
+
+    const op = this.peek();
+    if (op.kind !== '<' && op.kind !== '>') {
+      if (op.kind === '=') {
+        this.report(spanOf(op), 'expected', `write '<' or '>': an expectation says on which side of the bound the ${metric} must end, as in ${example(metric)}`);
+      } else {
+        this.unexpected(op, `'<' or '>', as in ${example(metric)}`);
+      }
+      this.skipRestOfStatement();
+      return expect;
+    }
+    expect.tokens.push(punctuationToken(this.advance()));
+    expect.op = op.kind;
+    const equals = this.peek();
+    if (equals.kind === '=' && equals.start === op.end) {
+      // `<=`: the comparison is strict; the bound itself decides (a measure is rarely exactly on it).
+      this.advance();
+      const span = { start: op.start, end: equals.end };
+      this.report(span, 'expected', `an expectation compares strictly: write '${op.kind}', not '${op.kind}='`, [
+        { title: `Change to '${op.kind}'`, edits: [{ span, newText: op.kind }], preferred: true },
+      ]);
+    }
+
+    const bound = this.peek();
+    if (this.spacedPercent()) return expect;
+    if (bound.kind === 'number') expect.bound = this.numberLit(this.advance());
+    else if (bound.kind === 'percent') expect.bound = this.percentLit(this.advance());
+    else this.unexpected(bound, `the bound, as in ${example(metric)}`);
+    return expect;
   }
 
   /**
@@ -1357,7 +1457,7 @@ function keywordToken(token: Token, text: string): SyntaxToken {
   return { kind: 'keyword', text, span: spanOf(token) };
 }
 
-const OPERATORS: readonly string[] = ['->', '<', '=', '..'];
+const OPERATORS: readonly string[] = ['->', '<', '>', '=', '..'];
 
 /** An operator (`->`, `<`, `=`, `..`) or a bracket or comma of a node. */
 function punctuationToken(token: Token): SyntaxToken {

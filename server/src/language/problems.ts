@@ -83,6 +83,10 @@ export type ProblemCode =
   | 'csv-header-looks-like-data'
   | 'validation-empty'
   | 'softmax-single-unit'
+  // expectations (docs/language.md §7 "Expectations")
+  | 'expectation-impossible'
+  | 'expectation-always-met'
+  | 'expectation-unmeasurable'
   // information
   | 'csv-missing-values'
   | 'data-loading'
@@ -92,6 +96,9 @@ export type ProblemCode =
   | 'rate-too-small'
   | 'diverged'
   | 'training-failed'
+  | 'expectation-met'
+  | 'expectation-failed'
+  | 'expectation-not-graded'
   // training health (docs/editor.md "Training health"): a loss stuck well above its target, and findings on a layer's line
   | 'loss-flat'
   | 'health-dead'

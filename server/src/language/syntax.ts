@@ -292,7 +292,8 @@ export type TrainStatement =
   | RegularizeStmt
   | ScheduleStmt
   | PatienceStmt
-  | StartStmt;
+  | StartStmt
+  | ExpectStmt;
 
 export interface LossStmt extends Statement<'loss'> {
   /** `mse` or `cross_entropy` when valid. */
@@ -355,6 +356,21 @@ export interface PatienceStmt extends Statement<'patience'> {
 export interface StartStmt extends Statement<'start'> {
   /** A word of role `weights`. */
   weights?: Word;
+}
+
+/**
+ * `expect [validation] loss|accuracy <|> BOUND` (docs/language.md §7 "Expectations"); tokens:
+ * `expect`, `validation` when written, the metric's word and the comparison. A run may have several.
+ */
+export interface ExpectStmt extends Statement<'expect'> {
+  /** True for `expect validation …`: measured on the held-out part. */
+  validation: boolean;
+  /** The measure, when it was read (a misspelling the parser reported reads as the word it suggested). */
+  metric?: 'loss' | 'accuracy';
+  /** The comparison, when it was read. */
+  op?: '<' | '>';
+  /** The bound: a number for a loss, a percentage for an accuracy (a wrong kind is the checker's to report). */
+  bound?: NumberLit | PercentLit;
 }
 
 // ---------------------------------------------------------------- every node
@@ -425,6 +441,7 @@ export const CHILD_FIELDS = {
   start: ['weights'],
   weights: ['name', 'network', 'rows', 'path'],
   'weight-row': ['layer', 'values'],
+  expect: ['bound'],
   word: [],
   number: [],
   string: [],

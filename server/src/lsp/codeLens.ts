@@ -4,6 +4,7 @@ import type { CodeLens, Command } from 'vscode-languageserver';
 import { ClientCommands, Commands, type RunStatus } from '../protocol';
 import type { RunSpec } from '../language/model';
 import type { TrainDecl } from '../language/syntax';
+import { tallyText, type GradedExpectation } from '../present/expectations';
 import { estimateText } from '../present/summary';
 import type { RunState } from '../training/runState';
 import { iconTitle } from './icons';
@@ -41,8 +42,16 @@ export function codeLenses(state: DocumentState): CodeLens[] {
     }
     const run = state.check.runs[index];
     for (const command of runCommands(state, run, state.runStates[index], state.statuses[index], line)) lenses.push(at(command));
+    const graded = state.graded?.[index];
+    if (graded) lenses.push(at(label(expectationTally(state, graded))));
   }
   return lenses;
+}
+
+/** `$(pass) 3 of 3 expectations met`, `$(error) 2 of 3 expectations met` (docs/editor.md "Expectations"). */
+function expectationTally(state: DocumentState, graded: readonly GradedExpectation[]): string {
+  const icon = graded.some((g) => g.verdict === 'failed') ? 'error' : graded.every((g) => g.verdict === 'met') ? 'pass' : 'circle-slash';
+  return iconTitle(state.client, icon, tallyText(graded));
 }
 
 /**

@@ -15,7 +15,8 @@ import { readHeader, textSource } from '../data/csv';
 import type { CheckResult } from '../language';
 import { lex } from '../language/lexer';
 import type { Token } from '../language/lexer';
-import type { DataDecl, Declaration, Node, Span, SpecFile } from '../language/syntax';
+import type { DataDecl, Declaration, Node, Span, SpecFile, TrainDecl } from '../language/syntax';
+import { classificationOf } from '../nn/parts';
 import { blockOf, children } from '../language/walk';
 import { datasetSummary, networkParameters, networkShape, params } from './describe';
 import { docDetail, docFor, docMarkdown, docsOf } from './keywordDocs';
@@ -406,6 +407,7 @@ function completeFileData(context: CompletionContext, columnsOf: (decl: DataDecl
 function completeTrain(context: CompletionContext, check: CheckResult): Candidate[] {
   const b = context.before;
   const decl = context.declaration?.kind === 'train' ? context.declaration : undefined;
+  if (isWord(b[0], 'expect')) return completeExpect(b, decl, check);
   // `start from ▮`: the weights declared for the run's network first, then the others.
   if (isWord(b[0], 'start')) {
     if (b.length === 1) return [{ ...keyword('start', 'train-statement'), label: 'from', insert: 'from' }];
@@ -429,9 +431,13 @@ function completeTrain(context: CompletionContext, check: CheckResult): Candidat
       patience: 'patience ${1:50}',
       start: 'start from ${1:given}',
     };
-    return Object.keys(snippets)
-      .filter((w) => !present.has(w as never))
-      .map((w) => ({ ...keyword(w, 'train-statement'), snippet: snippets[w] }));
+    return [
+      ...Object.keys(snippets)
+        .filter((w) => !present.has(w as never))
+        .map((w) => ({ ...keyword(w, 'train-statement'), snippet: snippets[w] })),
+      // A run may have several expectations: `expect` is always offered.
+      { ...keyword('expect', 'train-statement'), snippet: 'expect ' },
+    ];
   }
   const first = b[0];
   const lastToken = b[b.length - 1];
@@ -459,6 +465,36 @@ function completeTrain(context: CompletionContext, check: CheckResult): Candidat
         const value = optimizer === 'adam' && p === 'rate' ? '0.001' : (doc.defaults ?? '').split(/[ ,]/)[0];
         return { ...fromDoc(doc, CompletionItemKind.Property), snippet: `${p} \${1:${value}}` };
       });
+  }
+  return [];
+}
+
+/**
+ * The words of `expect [validation] loss|accuracy <|> BOUND` (docs/language.md §7 "Expectations"),
+ * as far as the run measures them: accuracy for classification data, validation with `validate`.
+ */
+function completeExpect(b: Token[], decl: TrainDecl | undefined, check: CheckResult): Candidate[] {
+  const data = decl?.data ? check.datasets.get(decl.data.text) : undefined;
+  const classification = data === undefined || classificationOf(data) !== null;
+  const validates = decl?.statements.some((s) => s.kind === 'validate') ?? false;
+  const words = b.slice(1);
+  const metric = (validation: boolean): Candidate[] => [
+    { ...keyword('loss', 'train-statement'), label: 'loss', detail: `${validation ? 'the held-out rows’' : 'the training part’s'} loss on the final weights`, documentation: docMarkdown(docFor('expect', 'train-statement')!), snippet: 'loss < ${1:0.01}' },
+    ...(classification ? [{ ...keyword('accuracy', 'train-statement'), snippet: 'accuracy > ${1:95}%' }] : []),
+  ];
+  if (words.length === 0) return [...metric(false), ...(validates ? [keyword('validation', 'train-statement')] : [])];
+  if (words.length === 1 && isWord(words[0], 'validation')) return metric(true);
+  const last = words[words.length - 1];
+  if (words.length <= 2 && isWord(last, 'loss', 'accuracy')) {
+    const accuracy = last.text === 'accuracy';
+    const bound = accuracy ? '${1:95}%' : '${1:0.01}';
+    return (['<', '>'] as const).map((op) => ({
+      label: op,
+      kind: CompletionItemKind.Operator,
+      detail: `the ${accuracy ? 'accuracy' : 'loss'} must end ${op === '<' ? 'below' : 'above'} the bound`,
+      snippet: `${op} ${bound}`,
+      sortText: (accuracy ? op === '>' : op === '<') ? '0' : '1',
+    }));
   }
   return [];
 }

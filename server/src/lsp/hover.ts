@@ -17,6 +17,7 @@ import { positionText } from '../present/summary';
 import { datasetSummary, fixed, formatNumber, layerInputs, layerParameters, networkParameters, networkShape } from './describe';
 import { iconTitle, type Codicon } from './icons';
 import { docFor, docMarkdown } from './keywordDocs';
+import { verdictMessage } from '../present/expectations';
 import type { DocCategory } from './keywordDocs';
 import { deltaFormula, forwardFormula, layerMark, lossFormula, outputSymbol, sub, unitLabel } from './notation';
 import { rangeOf } from './spans';
@@ -198,6 +199,9 @@ function keywordText(state: DocumentState, word: string, categories: DocCategory
       parts.unshift(`${title}\n\n${code(settingsLines(state, run))}`);
     }
   }
+  // On an `expect`, first its verdict after the run, as its line shows it (docs/editor.md "Expectations").
+  const graded = state.graded?.flatMap((list) => list ?? []).find((g) => span.start >= g.expectation.span.start && span.start < g.expectation.span.end);
+  if (graded) parts.unshift(`${verdictMessage(graded)}; measured on the final weights of the run's last training`);
   return parts.join('\n\n---\n\n');
 }
 

@@ -2,6 +2,7 @@
 
 import type { InlayHint, InlayHintParams } from 'vscode-languageserver';
 import { heldOutRows } from '../language/model';
+import { hintText, verdictMessage } from '../present/expectations';
 import type { DataDecl, NetworkDecl, Span, TrainDecl, WeightsDecl } from '../language/syntax';
 import { plural } from '../language/wording';
 import { datasetSummary, fixed, formatNumber, layerInputs, layerParameters, params } from './describe';
@@ -41,7 +42,8 @@ export function hints(state: DocumentState): Hint[] {
 
 /** What `validate` and `batch` mean for this data: rows held out, updates per epoch. */
 function trainHints(state: DocumentState, decl: TrainDecl): Hint[] {
-  const run = state.check.runs[runIndexAt(state.check, decl.keyword.start)];
+  const index = runIndexAt(state.check, decl.keyword.start);
+  const run = state.check.runs[index];
   if (!run) return [];
   const rows = run.data.rows;
   const held = heldOutRows(rows, run.settings.validate);
@@ -60,7 +62,11 @@ function trainHints(state: DocumentState, decl: TrainDecl): Hint[] {
       });
     }
   }
-  return out;
+  // Each expectation's verdict after the run: `✓ measured 97.3%` (docs/editor.md "Expectations").
+  for (const graded of state.graded?.[index] ?? []) {
+    out.push({ offset: graded.expectation.span.end, label: hintText(graded), tooltip: verdictMessage(graded) });
+  }
+  return out.sort((a, b) => a.offset - b.offset);
 }
 
 /** Weights read from a file: how many numbers they give, beside the file's name (as a data file's size is). */

@@ -695,9 +695,27 @@ export const KEYWORD_DOCS: readonly KeywordDoc[] = [
   {
     word: 'validation',
     category: 'train-statement',
-    syntax: 'stop when validation loss < T',
-    summary: 'Stops on the loss of the held-out rows instead of the training loss: at the end of the first epoch whose validation loss is below T. Needs `validate`.',
+    syntax: 'stop when validation loss < T · expect validation loss < T · expect validation accuracy > P%',
+    summary:
+      'The rows `validate` holds out instead of the training part: how the run does on rows it never trained on. `stop when validation loss < T` stops at the end of the first epoch whose validation loss is below T; `expect validation …` grades the final weights on those rows. Needs `validate`.',
     example: 'stop when validation loss < 0.05',
+  },
+  {
+    word: 'expect',
+    category: 'train-statement',
+    syntax: 'expect [validation] loss < T | expect [validation] accuracy > P%',
+    summary:
+      'What the run must achieve, graded after it on its final weights: the loss or the accuracy of the training part, or with `validation` of the held-out rows. A run may have several. Each result shows on its line (✓ and the measure, or an error naming it), the lens counts them, and the runs with expectations are tests in the Test Explorer and for `nn test`. Expectations never change the training.',
+    defaults: 'no expectations',
+    example: 'expect validation accuracy > 95%',
+  },
+  {
+    word: 'accuracy',
+    category: 'train-statement',
+    syntax: 'expect [validation] accuracy > P%',
+    summary:
+      "The share of rows whose predicted class is the target's (one 0/1 output: ŷ ≥ 0.5 means 1; one-hot targets: the largest output), of the final weights. Classification only; written as a percentage.",
+    example: 'expect accuracy > 95%',
   },
   {
     word: 'f64',

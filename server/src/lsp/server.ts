@@ -24,7 +24,7 @@ import {
   type Disposable,
 } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { Commands, ExportModelRequest, RunsRequest, TrainingRequest, type InitializationOptions } from '../protocol';
+import { Commands, ExportModelRequest, RunsRequest, RunTestRequest, TestRunsRequest, TrainingRequest, type InitializationOptions } from '../protocol';
 import { codeActions, resolveCodeAction } from './codeActions';
 import { codeLenses } from './codeLens';
 import { executeCommand } from './commands';
@@ -70,6 +70,7 @@ function clientSupport(capabilities: ClientCapabilities, clientName = ''): Clien
       commandLinks: /code/i.test(clientName),
       icons: /code/i.test(clientName),
       snippets: capabilities.textDocument?.completion?.completionItem?.snippetSupport === true,
+      inlayHints: capabilities.textDocument?.inlayHint !== undefined,
       resolveEdits: capabilities.textDocument?.codeAction?.resolveSupport?.properties.includes('edit') === true,
     },
   };
@@ -214,6 +215,22 @@ export function startServer(connection: Connection, options: ServerOptions): { w
     lifecycle.gate((params) => {
       const state = typeof params?.uri === 'string' ? workspace?.session(params.uri)?.current() : null;
       return state ? exportModel(state, params) : { error: 'Open the spec in the editor to export its runs.' };
+    }),
+  );
+
+  // ---------------------------------------------------------------- tests (the Test Explorer)
+
+  connection.onRequest(
+    TestRunsRequest,
+    lifecycle.gate((params) => (workspace && typeof params?.uri === 'string' ? workspace.tests.list(params.uri) : null)),
+  );
+  connection.onRequest(
+    RunTestRequest,
+    lifecycle.gate((params, token) => {
+      if (!workspace || typeof params?.uri !== 'string' || typeof params.id !== 'string') {
+        return { status: 'errored' as const, seconds: 0, cached: false, expectations: [], message: 'nn/runTest needs a uri and a run id' };
+      }
+      return workspace.tests.run(params, token);
     }),
   );
 

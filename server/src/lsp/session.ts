@@ -11,6 +11,7 @@ import type { OwnerLoader } from '../loading/host';
 import type { RunSpec } from '../language/model';
 import { LineIndex } from '../language/positions';
 import type { Problem } from '../language/problems';
+import { expectationProblems, gradeExpectations, runEnd, type GradedExpectation } from '../present/expectations';
 import { resultProblem } from '../present/results';
 import { healthProblems } from '../present/health';
 import { progressText, runStatus } from '../present/summary';
@@ -279,10 +280,16 @@ export class DocumentSession {
       runStatus(runStates[i], run, { line: lines.positionAt(run.keywordSpan.start).line, index: i + 1, runs: result.runs }),
     );
     const results: Problem[] = [];
+    const graded: (GradedExpectation[] | null)[] = [];
     result.runs.forEach((run, i) => {
       const problem = trainable ? resultProblem(result, run, runStates[i], text) : null;
       if (problem) results.push(problem);
       if (trainable) results.push(...healthProblems(result, run, runStates[i], text));
+      // Expectations are graded on the run's result: each one's verdict on its own line (docs/editor.md "Expectations").
+      const end = trainable && run.expectations.length > 0 ? runEnd(runStates[i]) : null;
+      const grades = end ? gradeExpectations(run.expectations, end) : null;
+      graded.push(grades);
+      if (grades) results.push(...expectationProblems(grades, this.workspace.support.features.inlayHints !== true));
     });
     const state: DocumentState = {
       uri: this.uri,
@@ -293,6 +300,7 @@ export class DocumentSession {
       runStates,
       statuses,
       results,
+      graded,
       workspaceTrusted,
       client: this.workspace.support.features,
       checkOptions: this.options,

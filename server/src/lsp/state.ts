@@ -8,6 +8,7 @@ import type { CheckOptions, CheckResult } from '../language';
 import type { RunSpec } from '../language/model';
 import type { LineIndex } from '../language/positions';
 import type { Problem } from '../language/problems';
+import type { GradedExpectation } from '../present/expectations';
 import type { RunStatus } from '../protocol';
 import type { RunState } from '../training/runState';
 
@@ -27,6 +28,11 @@ export interface ClientFeatures {
   icons: boolean;
   /** Completion may insert snippets (`${1:name}` placeholders); when false, plain words only. Absent means yes. */
   snippets?: boolean;
+  /**
+   * The client shows inlay hints (VS Code does, Neovim 0.7 does not): a met expectation is then a
+   * hint on its line, otherwise an Information diagnostic (docs/editor.md "Expectations"). Absent means no.
+   */
+  inlayHints?: boolean;
   /** The client asks for a code action's edit when it is chosen (`codeAction/resolve`), so a costly edit is made only then. */
   resolveEdits?: boolean;
 }
@@ -57,6 +63,13 @@ export interface DocumentState {
    * `check.problems`; code actions read their `fixes` just like a check problem's.
    */
   results: readonly Problem[];
+  /**
+   * The graded expectations of each run of `check.runs`, same order (present/expectations.ts), or
+   * null for a run with nothing to grade yet (never trained, training) or in a file with errors.
+   * The expectation diagnostics in `results`, the inlay hints, the lens and the Test Explorer's
+   * results are all drawn from these. Absent: none graded.
+   */
+  graded?: readonly (readonly GradedExpectation[] | null)[];
   /** False in an untrusted workspace: no data files are read and nothing trains. */
   workspaceTrusted: boolean;
   client: ClientFeatures;

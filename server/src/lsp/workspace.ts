@@ -16,6 +16,7 @@ import { TrainingHost, type HostOptions } from '../training/host';
 import { confinedReader, dataFileReader, weightsFileReader } from './dataFiles';
 import { DocumentSession } from './session';
 import { readSettings, type ResolvedSettings } from './settings';
+import { SpecTests } from './tests';
 import type { ClientFeatures } from './state';
 
 /**
@@ -64,6 +65,8 @@ export class Workspace {
   readonly host: TrainingHost;
   /** Data files' loads, generated sets, declarations' data sets and run-key digests of every check in this workspace. */
   readonly store = new DataStore();
+  /** The Test Explorer's requests: runs with expectations, trained and graded (lsp/tests.ts). */
+  readonly tests = new SpecTests(this);
   /** Loads large data sets off the LSP thread, for every document's checks. */
   readonly loads: DataLoads;
   /** One work-done progress per data load under way, by job id. */

@@ -34,7 +34,7 @@ import { penalizeGradient, penaltyOf } from './regularization';
 import { Rng, STREAM } from './rng';
 import { SnapshotRecorder, type SnapshotSource } from './snapshotRecorder';
 import type {
-  EpochReport, LayerState, Normalization, SampleExplanation, StepReport, StopReason, TrainControl, TrainHistory, TrainResult,
+  EpochReport, FinalScores, LayerState, Normalization, SampleExplanation, StepReport, StopReason, TrainControl, TrainHistory, TrainResult,
 } from './types';
 
 /** The most samples that go through one forward/backward pass; larger batches are split into chunks. */
@@ -482,6 +482,25 @@ export class Trainer {
     return this.evaluate(this.trainInputs, this.trainTargets, this.trainingRows.length).loss;
   }
 
+  /**
+   * Loss and accuracy of the current weights on the training part and, with `validate`, on the
+   * held-out part: at the end of a run, the final weights' scores (TrainResult.final), which
+   * `expect` is graded on (docs/language.md §7 "Expectations").
+   */
+  finalScores(): FinalScores {
+    const finite = (x: number): number | null => (Number.isFinite(x) ? x : null);
+    const classification = this.classification !== null;
+    const training = this.evaluate(this.trainInputs, this.trainTargets, this.trainingRows.length);
+    const held = this.validationRows.length;
+    const validation = held > 0 ? this.evaluate(this.validationInputs, this.validationTargets, held) : null;
+    return {
+      loss: finite(training.loss),
+      accuracy: classification ? finite(training.accuracy) : null,
+      validationLoss: validation ? finite(validation.loss) : null,
+      validationAccuracy: validation && classification ? finite(validation.accuracy) : null,
+    };
+  }
+
   /** The training part as the run trains on it (normalized, validation rows held out), and the validation part when there is one, row-major copies; for `nn export`. */
   trainingPart(): PartRows & { validation?: PartRows } {
     const part: PartRows & { validation?: PartRows } = { inputs: this.trainInputs.slice(), targets: this.trainTargets.slice() };
@@ -870,7 +889,8 @@ export class Trainer {
     const diverged = this.divergedEpoch !== null;
     const last: EpochReport | null = this.epoch > 0 ? this.epochHistory.report(this.epoch - 1) : null;
     const finite = (x: number | null | undefined): number | null => (x !== null && x !== undefined && Number.isFinite(x) ? x : null);
-    const finalLoss = this.trainingRows.length > 0 && !diverged ? finite(this.trainingLoss()) : null;
+    // The weights the run ends with (the kept ones after patience), measured once: `finalLoss` and what `expect` is graded on.
+    const final = this.trainingRows.length > 0 && !diverged ? this.finalScores() : null;
     // After patience went back to an earlier epoch, the validation numbers are the kept weights' (docs/language.md §7.4).
     const restored = this.keptEpoch !== null && this.keptEpoch !== this.epoch && this.validationRows.length > 0;
     const kept = restored ? this.evaluate(this.validationInputs, this.validationTargets, this.validationRows.length) : null;
@@ -881,7 +901,8 @@ export class Trainer {
       accuracy: diverged ? null : (last?.accuracy ?? null),
       validationLoss: diverged ? null : kept ? finite(kept.loss) : finite(last?.validationLoss),
       validationAccuracy: diverged ? null : kept && last?.validationAccuracy !== null ? kept.accuracy : (last?.validationAccuracy ?? null),
-      finalLoss,
+      finalLoss: final?.loss ?? null,
+      final,
       bestEpoch: this.keptEpoch,
       penalty: this.regularization && !diverged ? finite(penaltyOf(this.net.weights, this.regularization)) : null,
       rate: last?.rate ?? this.settings.optimizer.rate,

@@ -138,6 +138,11 @@ export interface TrainResult {
   /** Mean loss of the final weights on the training part (`finalLoss`, docs/cli.md "The JSON document"). */
   finalLoss: number | null;
   /**
+   * The final weights measured once after training, on each part (what `expect` is graded on,
+   * docs/language.md §7 "Expectations"); null after a divergence or without training rows.
+   */
+  final: FinalScores | null;
+  /**
    * With `patience`: the epoch whose weights the run ended with (docs/language.md §7.4: the best,
    * unless the run met its target or was stopped); null otherwise.
    */
@@ -159,6 +164,18 @@ export interface TrainResult {
   updates: number;
   /** Present when TrainControl.snapshots asked for them, oldest first. */
   snapshots?: WeightSnapshot[];
+}
+
+/**
+ * Loss and accuracy of a run's final weights (the weights it ends with), evaluated once after
+ * its last update: on the training part, and on the held-out part with `validate`. Each is null
+ * where it does not apply (accuracy for regression, validation without `validate`) or is not finite.
+ */
+export interface FinalScores {
+  loss: number | null;
+  accuracy: number | null;
+  validationLoss: number | null;
+  validationAccuracy: number | null;
 }
 
 /**

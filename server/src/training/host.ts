@@ -86,9 +86,13 @@ export class TrainingHost {
   }
 
   close(uri: string): void {
-    this.docs.get(uri)?.dispose();
+    const doc = this.docs.get(uri);
+    const live = doc ? [...doc.live.keys()] : [];
+    doc?.dispose();
     this.docs.delete(uri);
     this.cache.release(uri);
+    // Their answers are dropped from now on; whoever waits for these runs (a test) hears that they will not end.
+    for (const key of live) this.emit({ uri, key, kind: 'cancelled' });
   }
 
   /** Starts (or restarts) training of the runs with these keys (every run when null). Returns the keys started. */
@@ -440,6 +444,8 @@ function stoppedOutcome(run: RunSpec, job: LiveJob): RunOutcome | null {
     validationLoss: progress.epoch === weights.epoch ? progress.validationLoss : null,
     validationAccuracy: null,
     finalLoss: null,
+    // A stopped run is not graded (docs/language.md §7.5): its final weights are not measured.
+    final: null,
     history: {
       epoch: column((p) => p.epoch),
       loss: column((p) => p.loss),

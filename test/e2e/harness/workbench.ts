@@ -5,7 +5,7 @@
 import { chromium, type Browser, type Frame, type Locator, type Page } from 'playwright-core';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { pollUntil, repoRoot, type RunDirs } from './codeServer';
+import { installVsix, locateVsix, pollUntil, repoRoot, startCodeServer, writeUserSettings, type CodeServer, type RunDirs } from './codeServer';
 
 export const CHROMIUM = process.env.NN_E2E_CHROMIUM ?? '/usr/bin/chromium';
 export const screenshotDir = join(repoRoot, 'test-results', 'e2e');
@@ -28,6 +28,20 @@ export async function launchBrowser(dirs: RunDirs): Promise<Browser> {
     env: { ...dirs.env, CHROME_CONFIG_HOME: dirs.env.XDG_CONFIG_HOME } as Record<string, string>,
     timeout: 60_000,
   });
+}
+
+/**
+ * The start of a session: the packaged extension installed (`locateVsix` first, so a missing .vsix
+ * fails before anything starts), code-server on `folder` with the user settings (plus `settings`),
+ * and the workbench open in Chromium. Whoever calls it stops the browser and the server.
+ */
+export async function openWorkspace(dirs: RunDirs, folder: string, settings: Record<string, unknown> = {}): Promise<{ server: CodeServer; browser: Browser; wb: Workbench }> {
+  const vsix = locateVsix();
+  writeUserSettings(dirs, settings);
+  installVsix(dirs, vsix);
+  const server = await startCodeServer(dirs, folder);
+  const browser = await launchBrowser(dirs);
+  return { server, browser, wb: await Workbench.open(browser, server.url, folder) };
 }
 
 /** Short default deadlines: a step that waits longer says so. */
