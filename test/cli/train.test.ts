@@ -251,6 +251,15 @@ train xor on xor_table {
     [['xor.nn', '--frobnicate'], 'unknown option --frobnicate'],
     [['xor.nn', '--run'], '--run needs a value'],
     [['nothere.nn'], "cannot read 'nothere.nn': no such file"],
+    [['xor.nn', '--json=yes'], '--json takes no value'],
+    [['xor.nn', '--quiet=1'], '--quiet takes no value'],
+    [['xor.nn', '--epochs=0'], "--epochs needs a whole number ≥ 1, got '0'"],
+    [['xor.nn', '--max-seconds', '0'], "--max-seconds needs a number of seconds > 0, got '0'"],
+    [['xor.nn', '--max-seconds', '-1'], "--max-seconds needs a number of seconds > 0, got '-1'"],
+    [['xor.nn', '--max-seconds', ' '], "--max-seconds needs a number of seconds > 0, got ' '"],
+    [['xor.nn', '--max-seconds=Infinity'], "--max-seconds needs a number of seconds > 0, got 'Infinity'"],
+    [['xor.nn', '--report='], '--report needs a path'],
+    [['xor.nn', '--', '--json'], 'nn train takes one spec file'],
   ])('usage error %j: exit 2 with "%s"', async (args, message) => {
     spec('xor.nn', XOR_SPEC);
     const fake = fakeIo();

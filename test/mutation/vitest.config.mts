@@ -1,0 +1,22 @@
+// The tests StrykerJS runs for `npm run test:mutation` (docs/RELIABILITY.md "Mutation score"): those of
+// test/mutation/folders.mjs for the folder being mutated (NN_MUTATION_FOLDER, set by run.mjs).
+import { defineConfig } from 'vitest/config';
+// @ts-expect-error: a plain JavaScript module shared with run.mjs and stryker.config.mjs.
+import { FOLDERS } from './folders.mjs';
+
+const folder = process.env.NN_MUTATION_FOLDER ?? 'nn';
+const tests: string[] = FOLDERS[folder as keyof typeof FOLDERS];
+
+export default defineConfig({
+  test: {
+    include: tests.map((path) => (path.endsWith('.ts') ? path : `${path}/**/*.test.ts`)),
+    exclude: [
+      // Each spawns a bundled `nn` process, where no mutant is active.
+      'test/cli/code-cache.test.ts', 'test/cli/files.test.ts', 'test/cli/multi-run.test.ts', 'test/cli/pipe.test.ts',
+      'test/cli/sigint.test.ts', 'test/cli/terminal.test.ts',
+      'node_modules/**',
+    ],
+    // The instrumented reference is many times slower than the plain one.
+    testTimeout: 180_000,
+  },
+});
