@@ -13,12 +13,12 @@
 //        node bench/estimate.mjs --examples (the examples only)
 //        node bench/estimate.mjs --repeat 3 (each run's best of 3, for a busy machine)
 
-import * as esbuild from 'esbuild';
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { bundleSources } from './bundle.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const args = process.argv.slice(2);
@@ -34,19 +34,7 @@ if (build.status !== 0) {
 // The host and the checker, bundled from the sources as the server bundles them.
 const dir = mkdtempSync(join(tmpdir(), 'nn-estimate-'));
 const bundle = join(dir, 'host.mjs');
-await esbuild.build({
-  stdin: {
-    contents:
-      "export { TrainingHost } from './server/src/training/host'; export { check, DEFAULT_MAX_DATA_CELLS, DEFAULT_MAX_PARAMETERS } from './server/src/language'; export { runFeatures, referenceSeconds } from './server/src/training/estimate'; export { measureScale } from './server/src/training/measure';",
-    resolveDir: root,
-    loader: 'ts',
-  },
-  bundle: true,
-  platform: 'node',
-  format: 'esm',
-  outfile: bundle,
-  logLevel: 'warning',
-});
+await bundleSources("export { TrainingHost } from './server/src/training/host'; export { check, DEFAULT_MAX_DATA_CELLS, DEFAULT_MAX_PARAMETERS } from './server/src/language'; export { runFeatures, referenceSeconds } from './server/src/training/estimate'; export { measureScale } from './server/src/training/measure';", bundle);
 const { TrainingHost, check, DEFAULT_MAX_DATA_CELLS, DEFAULT_MAX_PARAMETERS, runFeatures, referenceSeconds, measureScale } = await import(pathToFileURL(bundle).href);
 rmSync(dir, { recursive: true, force: true });
 

@@ -1,14 +1,14 @@
 // Quick timing of the trainer's hot loop (GFLOP/s = 6 × parameters × samples / time) on the shapes the bench suite compares.
 //
-// Bundles the trainer (server/src/engine createTrainer) with esbuild's API into a temporary module, trains on random
+// Bundles the trainer (server/src/engine createTrainer) with bundle.mjs into a temporary module, trains on random
 // data per shape, and prints GFLOP/s of the best and the median batch.
 // Usage: node bench/quick-trainer.mjs [--precision f32] [--seconds 2]
 
-import * as esbuild from 'esbuild';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL, fileURLToPath } from 'node:url';
+import { bundleSources } from './bundle.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const args = process.argv.slice(2);
@@ -18,18 +18,7 @@ const budgetSeconds = Number(flag('--seconds', '2'));
 
 const dir = mkdtempSync(join(tmpdir(), 'nn-quick-'));
 const bundle = join(dir, 'trainer.mjs');
-await esbuild.build({
-  stdin: {
-    contents: "export { createTrainer } from './server/src/engine'; export { Rng } from './server/src/nn/rng';",
-    resolveDir: root,
-    loader: 'ts',
-  },
-  bundle: true,
-  platform: 'node',
-  format: 'esm',
-  outfile: bundle,
-  logLevel: 'warning',
-});
+await bundleSources("export { createTrainer } from './server/src/engine'; export { Rng } from './server/src/nn/rng';", bundle);
 const { createTrainer, Rng } = await import(pathToFileURL(bundle).href);
 rmSync(dir, { recursive: true, force: true });
 
