@@ -10,3 +10,27 @@ export const FOLDERS = {
   cli: ['test/cli', 'test/export'],
   lsp: ['test/lsp', 'test/training/live.test.ts'],
 };
+
+// Named parts of a folder (`npm run test:mutation -- FOLDER PART`): the files one run mutates, so that a folder
+// too slow to run whole on the shared machine is scored part by part. Each part keeps its own report and
+// incremental file (reports/mutation/FOLDER-PART.json), so running one part does not discard another's results.
+export const PARTS = {
+  nn: {
+    // The math of the derivation (docs/language.md §4.9–§4.11, §7.2–§7.3).
+    math: ['activations', 'losses', 'backprop', 'optimizers', 'regularization', 'dropout', 'schedules'],
+    // The training loop: batches, the split, the stop rules, patience, the result.
+    trainer: ['trainer', 'parts', 'epochEnd', 'history'],
+    // The rest: seeds, initial weights, normalization, missing values, health, the gradient check, snapshots.
+    rest: ['rng', 'initializers', 'network', 'normalize', 'missing', 'health', 'gradientCheck', 'snapshotRecorder', 'fastPath', 'types'],
+  },
+  language: {
+    front: ['lexer', 'parser', 'syntax', 'walk', 'positions'],
+    checker: ['checker', 'problems', 'suggest', 'wording', 'model', 'digest', 'index'],
+    rest: ['format', 'weights'],
+  },
+  lsp: {
+    views: ['hover', 'inlayHints', 'codeLens', 'diagnostics', 'describe', 'notation', 'trainingView', 'runs', 'spans', 'icons', 'convert'],
+    editing: ['completion', 'codeActions', 'formatting', 'folding', 'semanticTokens', 'symbols', 'navigation', 'keywordDocs'],
+    server: ['server', 'session', 'workspace', 'state', 'lifecycle', 'settings', 'commands', 'dataFiles', 'exportModel', 'saveWeights', 'tests'],
+  },
+};
