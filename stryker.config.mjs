@@ -4,7 +4,8 @@ import { PARTS } from './test/mutation/folders.mjs';
 
 const folder = process.env.NN_MUTATION_FOLDER ?? 'nn';
 const part = process.env.NN_MUTATION_PART || '';
-const files = part ? PARTS[folder][part].map((name) => `server/src/${folder}/${name}.ts`) : [`server/src/${folder}/**/*.ts`];
+// A name with a line range (`backprop:1-106`) mutates those lines only (Stryker's mutation range).
+const files = part ? PARTS[folder][part].map((name) => `server/src/${folder}/${name.replace(/^([^:]+)/, '$1.ts')}`) : [`server/src/${folder}/**/*.ts`];
 // The report and incremental files of a part are its own: reports/mutation/nn-math.json …
 const stem = part ? `${folder}-${part}` : folder;
 

@@ -16,8 +16,12 @@ export const FOLDERS = {
 // incremental file (reports/mutation/FOLDER-PART.json), so running one part does not discard another's results.
 export const PARTS = {
   nn: {
-    // The math of the derivation (docs/language.md §4.9–§4.11, §7.2–§7.3).
-    math: ['activations', 'losses', 'backprop', 'optimizers', 'regularization', 'dropout', 'schedules'],
+    // The math of the derivation (docs/language.md §4.9–§4.11, §7.2–§7.3), without the matrix products.
+    math: ['activations', 'losses', 'backprop:1-106', 'optimizers', 'regularization', 'dropout', 'schedules'],
+    // The matrix products as plain loops (backprop.ts from line 107): every multiply-add of every test runs
+    // through them, so with them instrumented the tests run over a hundred times slower; apart, they are
+    // scored by the few tests that compute products by hand.
+    products: ['backprop:107-150'],
     // The training loop: batches, the split, the stop rules, patience, the result.
     trainer: ['trainer', 'parts', 'epochEnd', 'history'],
     // The rest: seeds, initial weights, normalization, missing values, health, the gradient check, snapshots.
@@ -33,4 +37,13 @@ export const PARTS = {
     editing: ['completion', 'codeActions', 'formatting', 'folding', 'semanticTokens', 'symbols', 'navigation', 'keywordDocs'],
     server: ['server', 'session', 'workspace', 'state', 'lifecycle', 'settings', 'commands', 'dataFiles', 'exportModel', 'saveWeights', 'tests'],
   },
+};
+
+// The tests of a part, where they are fewer than its folder's: a mutant that survives reruns every test that
+// covers it, so the tests that train whole examples (seconds plain, minutes instrumented) are left to the
+// parts whose code they are about. Each still runs in `npm test`.
+const MATH_TESTS = ['activations', 'sgd-step', 'worked-example', 'gradient-check', 'trajectory', 'dropout', 'schedules', 'optimizers', 'regularization', 'trainer', 'final-scores'];
+export const PART_TESTS = {
+  'nn-math': MATH_TESTS.map((name) => `test/nn/${name}.test.ts`),
+  'nn-products': ['activations', 'sgd-step', 'worked-example', 'trajectory', 'dropout', 'regularization'].map((name) => `test/nn/${name}.test.ts`),
 };

@@ -1,11 +1,12 @@
 // The tests StrykerJS runs for `npm run test:mutation` (docs/RELIABILITY.md "Mutation score"): those of
-// test/mutation/folders.mjs for the folder being mutated (NN_MUTATION_FOLDER, set by run.mjs).
+// test/mutation/folders.mjs for the folder being mutated (NN_MUTATION_FOLDER, set by run.mjs), or for its part.
 import { defineConfig } from 'vitest/config';
 // @ts-expect-error: a plain JavaScript module shared with run.mjs and stryker.config.mjs.
-import { FOLDERS } from './folders.mjs';
+import { FOLDERS, PART_TESTS } from './folders.mjs';
 
 const folder = process.env.NN_MUTATION_FOLDER ?? 'nn';
-const tests: string[] = FOLDERS[folder as keyof typeof FOLDERS];
+const part = process.env.NN_MUTATION_PART || '';
+const tests: string[] = PART_TESTS[`${folder}-${part}` as keyof typeof PART_TESTS] ?? FOLDERS[folder as keyof typeof FOLDERS];
 
 export default defineConfig({
   test: {
