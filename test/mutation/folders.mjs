@@ -45,5 +45,7 @@ export const PARTS = {
 const MATH_TESTS = ['activations', 'sgd-step', 'worked-example', 'gradient-check', 'trajectory', 'dropout', 'schedules', 'optimizers', 'regularization', 'trainer', 'final-scores'];
 export const PART_TESTS = {
   'nn-math': MATH_TESTS.map((name) => `test/nn/${name}.test.ts`),
+  // Every test of test/nn but the gradient check of every example, which trains each one whole.
+  'nn-trainer': ['test/nn/**/*.test.ts', '!test/nn/gradcheck-command.test.ts'],
   'nn-products': ['activations', 'sgd-step', 'worked-example', 'trajectory', 'dropout', 'regularization'].map((name) => `test/nn/${name}.test.ts`),
 };

@@ -10,8 +10,10 @@ const tests: string[] = PART_TESTS[`${folder}-${part}` as keyof typeof PART_TEST
 
 export default defineConfig({
   test: {
-    include: tests.map((path) => (path.endsWith('.ts') ? path : `${path}/**/*.test.ts`)),
+    include: tests.filter((path) => !path.startsWith('!')).map((path) => (path.endsWith('.ts') ? path : `${path}/**/*.test.ts`)),
     exclude: [
+      // A part's tests written `!file` are left out.
+      ...tests.filter((path) => path.startsWith('!')).map((path) => path.slice(1)),
       // Each spawns a bundled `nn` process, where no mutant is active.
       'test/cli/code-cache.test.ts', 'test/cli/files.test.ts', 'test/cli/multi-run.test.ts', 'test/cli/pipe.test.ts',
       'test/cli/sigint.test.ts', 'test/cli/terminal.test.ts',

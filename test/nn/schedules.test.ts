@@ -6,6 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ScheduleSpec } from '../../server/src/language/model';
 import { PLATEAU_EPSILON, rateSchedule } from '../../server/src/nn/schedules';
+import { TRAINING_PATHS, dataset, network, randomRows, settings } from './helpers';
 
 /** The rate of epochs 1..epochs as a trainer sees them: epoch 1 at `base`, then next() after each epoch. */
 function rates(spec: ScheduleSpec, base: number, epochs: number, losses: readonly number[] = [], horizon = epochs): number[] {
@@ -92,5 +93,30 @@ describe('schedule plateau factor γ patience N', () => {
     expect(schedule.next(3, 2e-8, 1)).toBe(2e-8);
     expect(schedule.next(4, 1.5e-8, 1)).toBe(1.5e-8);
     expect(PLATEAU_EPSILON).toBe(1e-8);
+  });
+});
+
+describe.each(TRAINING_PATHS)('a run with a schedule on the $name path', ({ make }) => {
+  const ROWS = randomRows(30, 2, 4, (rng) => [rng.uniform(-1, 1)]);
+  const train = (schedule: ScheduleSpec, validate: number | null) =>
+    make(network(2, [4, 'tanh'], [1, 'linear']), dataset(ROWS), settings({ epochs: 12, batch: 5, seed: 3, validate, optimizer: { kind: 'sgd', rate: 0.4, momentum: 0.5 }, schedule })).train();
+
+  it('trains each epoch at the rate the schedule gives, and reports the last', () => {
+    const result = train({ kind: 'step', factor: 0.5, every: 4 }, null);
+    expect(Array.from(result.history.rate!)).toEqual(rates({ kind: 'step', factor: 0.5, every: 4 }, 0.4, 12));
+    expect(result.rate).toBe(0.1);
+  });
+
+  it.each([
+    ['the validation loss when the run holds rows out', 0.3],
+    ['the training loss otherwise', null],
+  ])('plateau watches %s', (_label, validate) => {
+    const spec: ScheduleSpec = { kind: 'plateau', factor: 0.5, patience: 0 };
+    const result = train(spec, validate);
+    const watched = Array.from(validate === null ? result.history.loss : result.history.validationLoss!);
+    const got = Array.from(result.history.rate!);
+    expect(got).toEqual(rates(spec, 0.4, 12, watched));
+    // Not a schedule that never acts: the rate was lowered at least once.
+    expect(got[11]).toBeLessThan(0.4);
   });
 });
