@@ -1,14 +1,21 @@
 // For each folder `npm run test:mutation` mutates: the test files that run its code in the test process.
 // Left out everywhere: the suites that spawn the server or the CLI (a mutant is active only in the test
 // process) and the tidy checks (they read the source, which Stryker rewrites).
+const SLOW = [
+  '!test/lsp/semanticTokensSpeed.test.ts', '!test/language/fuzz.test.ts', '!test/lsp/robustness.test.ts',
+  '!test/language/checkCache.test.ts', '!test/data/csvScan.test.ts',
+];
 export const FOLDERS = {
   // The reference is scored by its own tests of meaning (gradient checks, hand derivations, the worked
   // example), not by the engine's comparisons with it: those take a minute a run, and every mutant that
   // runs at import or in a describe block (Stryker's "static" mutants, half of nn/) needs a whole run.
   nn: ['test/nn'],
-  language: ['test/language', 'test/lsp', 'test/cli/check.test.ts', 'test/data'],
+  // Left out (`!file`): the timing test (instrumented code is many times slower), and the tests that push
+  // thousands of random or large texts through everything (fuzz, robustness, the check cache, the CSV scan):
+  // seconds plain, many minutes instrumented, rerun for every mutant that survives. They run in `npm test`.
+  language: ['test/language', 'test/lsp', 'test/cli/check.test.ts', 'test/data', ...SLOW],
   cli: ['test/cli', 'test/export'],
-  lsp: ['test/lsp', 'test/training/live.test.ts'],
+  lsp: ['test/lsp', 'test/training/live.test.ts', ...SLOW],
 };
 
 // Named parts of a folder (`npm run test:mutation -- FOLDER PART`): the files one run mutates, so that a folder
