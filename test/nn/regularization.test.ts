@@ -3,6 +3,7 @@
 // gradient's side (the penalty's derivative in every step) is held by test/nn/gradient-check.test.ts.
 
 import { describe, expect, it } from 'vitest';
+import { penalizeGradient } from '../../server/src/nn/regularization';
 import type { LayerState } from '../../server/src/nn/types';
 import { TRAINING_PATHS, dataset, network, randomRows, settings } from './helpers';
 
@@ -38,5 +39,14 @@ describe.each(TRAINING_PATHS)('the penalty on the $name path', ({ make }) => {
   it('a run without regularize reports no penalty', () => {
     const result = make(network(3, [1, 'linear']), dataset(ROWS), settings({ epochs: 2, seed: 2 })).train();
     expect(result.penalty).toBeNull();
+  });
+});
+
+describe('the penalty in the gradient', () => {
+  it('adds λ1·sign(w) + λ2·w to the batch mean of each weight, sign 0 at w = 0 (as PyTorch differentiates |w|)', () => {
+    const weights = Float64Array.from([0.5, -0.25, 0, -0]);
+    const sums = Float64Array.from([0.4, -0.2, 0.6, -0.8]);
+    penalizeGradient(weights, sums, 2, { l1: 0.1, l2: 0.01 });
+    expect(Array.from(sums)).toEqual([0.2 + 0.01 * 0.5 + 0.1, -0.1 + 0.01 * -0.25 - 0.1, 0.3, -0.4].map((g) => expect.closeTo(g, 15)));
   });
 });

@@ -120,3 +120,18 @@ describe.each(TRAINING_PATHS)('a run with a schedule on the $name path', ({ make
     expect(got[11]).toBeLessThan(0.4);
   });
 });
+
+describe.each(TRAINING_PATHS)('a schedule that takes the rate to 0 on the $name path', ({ make }) => {
+  it('momentum keeps a finite velocity: the run ends its epochs, the weights frozen once the rate is 0', () => {
+    // 0.5 · 0.01^e underflows to 0 after about 160 epochs; the velocity's rescale by η_new/η_old must not make 0/0.
+    const rows = randomRows(8, 2, 5, (rng) => [rng.uniform(-1, 1)]);
+    const result = make(network(2, [3, 'tanh'], [1, 'linear']), dataset(rows), settings({
+      epochs: 200, batch: 'full', seed: 1, optimizer: { kind: 'sgd', rate: 0.5, momentum: 0.9 }, schedule: { kind: 'exponential', factor: 0.01 },
+    })).train();
+    expect(result.stopped).toBe('epochs');
+    expect(result.rate).toBe(0);
+    const loss = Array.from(result.history.loss);
+    expect(loss.every(Number.isFinite)).toBe(true);
+    expect(loss[199]).toBe(loss[180]);
+  });
+});
