@@ -54,5 +54,5 @@ export const PART_TESTS = {
   'nn-math': MATH_TESTS.map((name) => `test/nn/${name}.test.ts`),
   // Every test of test/nn but the gradient check of every example, which trains each one whole.
   'nn-trainer': ['test/nn/**/*.test.ts', '!test/nn/gradcheck-command.test.ts'],
-  'nn-products': ['activations', 'sgd-step', 'worked-example', 'trajectory', 'dropout', 'regularization'].map((name) => `test/nn/${name}.test.ts`),
+  'nn-products': ['products', 'activations', 'sgd-step', 'worked-example', 'trajectory', 'dropout', 'regularization'].map((name) => `test/nn/${name}.test.ts`),
 };
