@@ -12,12 +12,12 @@ describe('cross_entropy on an output that is not a probability (linear)', () => 
   const W = [0.5, -0.25, 0.1, 0.3, -0.8, 0.2];
   const b = [0.2, 0.1, 0.3];
   const x = [0.4, 1];
-  const trainer = new Trainer(network(2, [3, 'linear']), dataset([[x, [0, 0, 1]]]), settings({ loss: 'cross_entropy' }));
-  trainer.setLayer(1, W, b);
   const z = [0, 1, 2].map((l) => W[2 * l] * x[0] + W[2 * l + 1] * x[1] + b[l]);
 
   it('takes −Σ y log ŷ and δ = −y/ŷ on outputs above the floor, and nothing from a unit whose target is 0', () => {
     expect(z.every((v) => v > 0)).toBe(true);
+    const trainer = new Trainer(network(2, [3, 'linear']), dataset([[x, [0, 0, 1]]]), settings({ loss: 'cross_entropy' }));
+    trainer.setLayer(1, W, b);
     const y = [0.2, 0, 0.8];
     const explained = trainer.explain(x, y);
     expect(explained.loss).toBeCloseTo(-(0.2 * Math.log(z[0]) + 0.8 * Math.log(z[2])), 14);
