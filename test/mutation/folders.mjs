@@ -49,7 +49,7 @@ export const PARTS = {
 // The tests of a part, where they are fewer than its folder's: a mutant that survives reruns every test that
 // covers it, so the tests that train whole examples (seconds plain, minutes instrumented) are left to the
 // parts whose code they are about. Each still runs in `npm test`.
-const MATH_TESTS = ['activations', 'sgd-step', 'worked-example', 'gradient-check', 'trajectory', 'dropout', 'schedules', 'optimizers', 'regularization', 'trainer', 'final-scores'];
+const MATH_TESTS = ['activations', 'losses', 'sgd-step', 'worked-example', 'gradient-check', 'trajectory', 'dropout', 'schedules', 'optimizers', 'regularization', 'trainer', 'final-scores'];
 export const PART_TESTS = {
   'nn-math': MATH_TESTS.map((name) => `test/nn/${name}.test.ts`),
   // Every test of test/nn but the gradient check of every example, which trains each one whole.
