@@ -19,6 +19,14 @@ interface PenalizedKernels {
   adam_penalized_f32(...args: number[]): void;
 }
 
+/** The two WebAssembly APIs used here (the project's `lib` has no DOM types, where they are declared). */
+const wasm = (globalThis as unknown as {
+  WebAssembly: {
+    Memory: new (descriptor: { initial: number; maximum: number; shared: boolean }) => { buffer: ArrayBuffer };
+    Instance: new (module: object, imports: object) => { exports: object };
+  };
+}).WebAssembly;
+
 function values(length: number, seed: number, specials: boolean): number[] {
   let s = seed;
   const out: number[] = [];
@@ -45,9 +53,10 @@ const PENALTIES: Regularization[] = [
 
 /** Three updates through the kernel of `precision` in a fresh memory: parameters, gradients and state, concatenated. */
 function withKernel(precision: Precision, spec: OptimizerSpec, penalty: Regularization, length: number, specials: boolean, batch: number): number[] {
-  const memory = new WebAssembly.Memory({ initial: 1, maximum: 65536, shared: true });
-  const module = compiledKernels() as WebAssembly.Module;
-  const kernel = new WebAssembly.Instance(module, { env: { memory, exp: Math.exp, tanh: Math.tanh, log: Math.log, log1p: Math.log1p } }).exports as unknown as PenalizedKernels;
+  const memory = new wasm.Memory({ initial: 1, maximum: 65536, shared: true });
+  const module = compiledKernels();
+  if (!module) throw new Error('WebAssembly SIMD does not run here');
+  const kernel = new wasm.Instance(module, { env: { memory, exp: Math.exp, tanh: Math.tanh, log: Math.log, log1p: Math.log1p } }).exports as unknown as PenalizedKernels;
   const type = precision === 'f32' ? Float32Array : Float64Array;
   const bytes = (length * type.BYTES_PER_ELEMENT + 15) & ~15;
   const arrays = [0, 1, 2, 3].map((k) => new type(memory.buffer, 1024 + k * bytes, length));
