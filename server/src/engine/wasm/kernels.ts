@@ -390,25 +390,49 @@ function penalizePass32(theta: usize, gradient: usize, length: i32, batch: f64, 
  */
 // @ts-ignore: decorator
 @inline function sgd64(theta: usize, gradient: usize, velocity: usize, length: i32, batch: f64, momentum: f64, rate: f64, l1: f64, l2: f64): void {
+  if (l1 != 0) {
+    if (l2 != 0) sgd64Pass(theta, gradient, velocity, length, batch, momentum, rate, l1, l2, true, true);
+    else sgd64Pass(theta, gradient, velocity, length, batch, momentum, rate, l1, l2, true, false);
+  } else if (l2 != 0) sgd64Pass(theta, gradient, velocity, length, batch, momentum, rate, l1, l2, false, true);
+  else sgd64Pass(theta, gradient, velocity, length, batch, momentum, rate, l1, l2, false, false);
+}
+
+/** sgd64's pass, its penalty terms fixed by the constant flags of its caller (a loop per combination), two pairs an iteration. */
+// @ts-ignore: decorator
+@inline function sgd64Pass(
+  theta: usize, gradient: usize, velocity: usize, length: i32, batch: f64, momentum: f64, rate: f64, l1: f64, l2: f64, useL1: bool, useL2: bool,
+): void {
   const B = f64x2.splat(batch), M = f64x2.splat(momentum), R = f64x2.splat(rate), L1 = f64x2.splat(l1), L2 = f64x2.splat(l2);
   let i = 0;
-  for (; i + 2 <= length; i += 2) {
+  for (; i + 4 <= length; i += 4) {
     const at = <usize>i << 3;
-    const th = v128.load(theta + at);
-    const g = penalized(f64x2.div(v128.load(gradient + at), B), th, l1 != 0, l2 != 0, L1, L2);
-    v128.store(gradient + at, g);
-    const v = f64x2.sub(f64x2.mul(M, v128.load(velocity + at)), f64x2.mul(R, g));
-    v128.store(velocity + at, v);
-    v128.store(theta + at, f64x2.add(th, v));
+    sgdPair64(theta + at, gradient + at, velocity + at, B, M, R, useL1, useL2, L1, L2);
+    sgdPair64(theta + at + 16, gradient + at + 16, velocity + at + 16, B, M, R, useL1, useL2, L1, L2);
+  }
+  if (i + 2 <= length) {
+    const at = <usize>i << 3;
+    sgdPair64(theta + at, gradient + at, velocity + at, B, M, R, useL1, useL2, L1, L2);
+    i += 2;
   }
   for (; i < length; i++) {
     const at = <usize>i << 3;
-    const g = penalizedScalar(load<f64>(gradient + at) / batch, load<f64>(theta + at), l1, l2);
+    const g = penalizedScalar(load<f64>(gradient + at) / batch, load<f64>(theta + at), useL1 ? l1 : 0, useL2 ? l2 : 0);
     store<f64>(gradient + at, g);
     const v = momentum * load<f64>(velocity + at) - rate * g;
     store<f64>(velocity + at, v);
     store<f64>(theta + at, load<f64>(theta + at) + v);
   }
+}
+
+/** sgd on the two f64 elements at theta, gradient and velocity. */
+// @ts-ignore: decorator
+@inline function sgdPair64(theta: usize, gradient: usize, velocity: usize, B: v128, M: v128, R: v128, useL1: bool, useL2: bool, L1: v128, L2: v128): void {
+  const th = v128.load(theta);
+  const g = penalized(f64x2.div(v128.load(gradient), B), th, useL1, useL2, L1, L2);
+  v128.store(gradient, g);
+  const v = f64x2.sub(f64x2.mul(M, v128.load(velocity)), f64x2.mul(R, g));
+  v128.store(velocity, v);
+  v128.store(theta, f64x2.add(th, v));
 }
 
 /**
@@ -492,6 +516,7 @@ export function sgd_penalized_f32(theta: usize, gradient: usize, velocity: usize
 @inline function adam64(
   theta: usize, gradient: usize, first: usize, second: usize, length: i32, batch: f64,
   beta1: f64, oneMinusBeta1: f64, beta2: f64, oneMinusBeta2: f64, rate: f64, epsilon: f64, correction1: f64, correction2: f64, l1: f64, l2: f64,
+  useL1: bool, useL2: bool,
 ): void {
   const B = f64x2.splat(batch), B1 = f64x2.splat(beta1), C1 = f64x2.splat(oneMinusBeta1);
   const B2 = f64x2.splat(beta2), C2 = f64x2.splat(oneMinusBeta2), R = f64x2.splat(rate), E = f64x2.splat(epsilon);
@@ -500,7 +525,7 @@ export function sgd_penalized_f32(theta: usize, gradient: usize, velocity: usize
   for (; i + 2 <= length; i += 2) {
     const at = <usize>i << 3;
     const th = v128.load(theta + at);
-    const g = penalized(f64x2.div(v128.load(gradient + at), B), th, l1 != 0, l2 != 0, L1, L2);
+    const g = penalized(f64x2.div(v128.load(gradient + at), B), th, useL1, useL2, L1, L2);
     v128.store(gradient + at, g);
     const m = f64x2.add(f64x2.mul(B1, v128.load(first + at)), f64x2.mul(C1, g));
     v128.store(first + at, m);
@@ -511,7 +536,7 @@ export function sgd_penalized_f32(theta: usize, gradient: usize, velocity: usize
   }
   for (; i < length; i++) {
     const at = <usize>i << 3;
-    const g = penalizedScalar(load<f64>(gradient + at) / batch, load<f64>(theta + at), l1, l2);
+    const g = penalizedScalar(load<f64>(gradient + at) / batch, load<f64>(theta + at), useL1 ? l1 : 0, useL2 ? l2 : 0);
     store<f64>(gradient + at, g);
     const m = beta1 * load<f64>(first + at) + oneMinusBeta1 * g;
     store<f64>(first + at, m);
@@ -556,7 +581,7 @@ export function adam_f64(
   theta: usize, gradient: usize, first: usize, second: usize, length: i32, batch: f64,
   beta1: f64, oneMinusBeta1: f64, beta2: f64, oneMinusBeta2: f64, rate: f64, epsilon: f64, correction1: f64, correction2: f64,
 ): void {
-  adam64(theta, gradient, first, second, length, batch, beta1, oneMinusBeta1, beta2, oneMinusBeta2, rate, epsilon, correction1, correction2, 0, 0);
+  adam64(theta, gradient, first, second, length, batch, beta1, oneMinusBeta1, beta2, oneMinusBeta2, rate, epsilon, correction1, correction2, 0, 0, false, false);
 }
 
 export function adam_f32(
@@ -571,7 +596,12 @@ export function adam_penalized_f64(
   theta: usize, gradient: usize, first: usize, second: usize, length: i32, batch: f64,
   beta1: f64, oneMinusBeta1: f64, beta2: f64, oneMinusBeta2: f64, rate: f64, epsilon: f64, correction1: f64, correction2: f64, l1: f64, l2: f64,
 ): void {
-  adam64(theta, gradient, first, second, length, batch, beta1, oneMinusBeta1, beta2, oneMinusBeta2, rate, epsilon, correction1, correction2, l1, l2);
+  // One loop per combination of terms (constant flags), as sgd64's.
+  if (l1 != 0) {
+    if (l2 != 0) adam64(theta, gradient, first, second, length, batch, beta1, oneMinusBeta1, beta2, oneMinusBeta2, rate, epsilon, correction1, correction2, l1, l2, true, true);
+    else adam64(theta, gradient, first, second, length, batch, beta1, oneMinusBeta1, beta2, oneMinusBeta2, rate, epsilon, correction1, correction2, l1, l2, true, false);
+  } else if (l2 != 0) adam64(theta, gradient, first, second, length, batch, beta1, oneMinusBeta1, beta2, oneMinusBeta2, rate, epsilon, correction1, correction2, l1, l2, false, true);
+  else adam64(theta, gradient, first, second, length, batch, beta1, oneMinusBeta1, beta2, oneMinusBeta2, rate, epsilon, correction1, correction2, 0, 0, false, false);
 }
 
 export function adam_penalized_f32(
