@@ -9,8 +9,8 @@ import { describe, expect, it } from 'vitest';
 import { compiledKernels } from '../../server/src/engine/kernels';
 import type { OptimizerSpec, Precision, Regularization } from '../../server/src/language/model';
 import type { Vector } from '../../server/src/nn/activations';
-import { createOptimizer } from '../../server/src/nn/optimizers';
 import { penalizeGradient } from '../../server/src/nn/regularization';
+import { differing, referenceUpdates, stateValues, values } from '../support/optimizerValues';
 
 interface PenalizedKernels {
   sgd_penalized_f64(...args: number[]): void;
@@ -26,17 +26,6 @@ const wasm = (globalThis as unknown as {
     Instance: new (module: object, imports: object) => { exports: object };
   };
 }).WebAssembly;
-
-function values(length: number, seed: number, specials: boolean): number[] {
-  let s = seed;
-  const out: number[] = [];
-  const odd = [0, -0, 1e-40, -3e-39, 1e30, -1e30, 3e38, Infinity, NaN, 5e-324];
-  for (let i = 0; i < length; i++) {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    out.push(specials && s % 11 === 0 ? odd[s % odd.length] : (s / 4294967296 - 0.5) * 2 ** ((s >>> 5) % 20 - 10));
-  }
-  return out;
-}
 
 const SPECS: OptimizerSpec[] = [
   { kind: 'sgd', rate: 0.037, momentum: 0.9 },
@@ -62,8 +51,8 @@ function withKernel(precision: Precision, spec: OptimizerSpec, penalty: Regulari
   const arrays = [0, 1, 2, 3].map((k) => new type(memory.buffer, 1024 + k * bytes, length));
   const [theta, gradient, first, second] = arrays;
   theta.set(values(length, 1, specials));
-  first.set(values(length, 3, specials));
-  second.set(values(length, 4, specials).map(Math.abs));
+  first.set(stateValues(length, 0, specials));
+  second.set(stateValues(length, 1, specials));
   const at = (v: Vector): number => v.byteOffset;
   let beta1Power = 1, beta2Power = 1;
   for (let update = 1; update <= 3; update++) {
@@ -84,29 +73,7 @@ function withKernel(precision: Precision, spec: OptimizerSpec, penalty: Regulari
 
 /** The same as the reference trainer does it: the penalty pass, then the optimizer's step on the penalized mean (batch 1). */
 function withReference(precision: Precision, spec: OptimizerSpec, penalty: Regularization, length: number, specials: boolean, batch: number): number[] {
-  const type = precision === 'f32' ? Float32Array : Float64Array;
-  const states: Vector[] = [];
-  const seeds = [3, 4];
-  const optimizer = createOptimizer(spec, [length], (n) => {
-    const v = new type(n);
-    const seed = seeds[states.length];
-    v.set(seed === 4 ? values(n, seed, specials).map(Math.abs) : values(n, seed, specials));
-    states.push(v);
-    return v;
-  });
-  const theta = new type(values(length, 1, specials));
-  const gradient = new type(length);
-  for (let update = 1; update <= 3; update++) {
-    gradient.set(values(length, 10 + update, specials));
-    penalizeGradient(theta, gradient, batch, penalty, precision);
-    optimizer.apply(0, theta, gradient, 1, update);
-  }
-  return [...theta, ...gradient, ...states.flatMap((s) => [...s])];
-}
-
-function differing(x: number[], y: number[]): number {
-  if (x.length !== y.length) return Infinity;
-  return x.filter((v, i) => !Object.is(v, y[i])).length;
+  return referenceUpdates(precision, spec, length, specials, 1, (theta, gradient) => penalizeGradient(theta, gradient, batch, penalty, precision));
 }
 
 describe.each(['f64', 'f32'] as Precision[])('%s', (precision) => {
