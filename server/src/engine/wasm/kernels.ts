@@ -262,6 +262,8 @@ export function transpose_f32(dst: usize, src: usize, rows: i32, cols: i32): voi
 // the storage type and read back rounded, exactly as a Float32Array does. So
 // f32 storage is widened to f64x2 lanes, computed, and narrowed when stored.
 // No sum runs across elements, so the order question does not arise.
+// The one exception is an f32 run's weight penalty, single-precision arithmetic by definition
+// (docs/language.md §7.2): penalize4 computes it in f32x4, four weights at a time.
 
 // Two f32 at a time: loaded into the low half and widened, or narrowed and
 // stored from the low half. (Moving the high half down instead costs a shuffle
