@@ -50,3 +50,27 @@ describe('the penalty in the gradient', () => {
     expect(Array.from(sums)).toEqual([0.2 + 0.01 * 0.5 + 0.1, -0.1 + 0.01 * -0.25 - 0.1, 0.3, -0.4].map((g) => expect.closeTo(g, 15)));
   });
 });
+
+describe('the penalty in the gradient of an f32 run (docs/language.md §7.2)', () => {
+  it('is single-precision arithmetic: Σg/B, then + λ2·w, then + λ1·sign(w), each rounded, with λ1 and λ2 rounded', () => {
+    const f = Math.fround;
+    // 64 weights and gradient sums: enough that leaving out any one rounding changes some of them.
+    let seed = 1;
+    const next = () => (seed = (seed * 16807) % 2147483647) / 2147483647;
+    const weights = Float32Array.from({ length: 64 }, () => next() * 2 - 1);
+    weights[5] = 0; // sign 0: no l1 term
+    const sums = Float32Array.from({ length: 64 }, () => next() * 4 - 2);
+    const given = Float32Array.from(sums);
+    const [l1, l2] = [0.01, 0.3];
+    const expected = Array.from(weights, (w, i) => {
+      let g = f(sums[i] / 3);
+      g = f(g + f(f(l2) * w));
+      return f(g + (w > 0 ? f(l1) : w < 0 ? -f(l1) : 0));
+    });
+    penalizeGradient(weights, sums, 3, { l1, l2 }, 'f32');
+    expect(Array.from(sums)).toEqual(expected);
+    // Not the f64 formula rounded once at the end.
+    const once = Array.from(weights, (w, i) => f(given[i] / 3 + l2 * w + (w > 0 ? l1 : w < 0 ? -l1 : 0)));
+    expect(expected).not.toEqual(once);
+  });
+});
