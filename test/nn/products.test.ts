@@ -52,24 +52,45 @@ describe('precision f32', () => {
 
 describe('a batch larger than one pass', () => {
   it(`sums the gradients of its chunks of ${CHUNK_COLUMNS} samples into the batch mean`, () => {
-    const rows = randomRows(2 * CHUNK_COLUMNS + 88, 2, 8, (rng) => [rng.uniform(-1, 1)]);
-    const trainer = new Trainer(network(2, [1, 'linear']), dataset(rows), settings({ batch: 'full' }));
-    const w = [0.4, -0.3];
-    const b = 0.1;
-    trainer.setLayer(1, w, [b]);
+    const rows = randomRows(2 * CHUNK_COLUMNS + 88, 2, 8, (rng) => [rng.uniform(-1, 1), rng.uniform(-1, 1)]);
+    const trainer = new Trainer(network(2, [2, 'linear']), dataset(rows), settings({ batch: 'full' }));
+    const W = [0.4, -0.3, 0.25, 0.6];
+    const b = [0.1, -0.2];
+    trainer.setLayer(1, W, b);
     const report = trainer.step();
-    let gw0 = 0;
-    let gw1 = 0;
-    let gb = 0;
-    for (const [x, [y]] of rows) {
-      const error = w[0] * x[0] + w[1] * x[1] + b - y;
-      gw0 += error * x[0];
-      gw1 += error * x[1];
-      gb += error;
+    const gW = [0, 0, 0, 0];
+    const gb = [0, 0];
+    for (const [x, y] of rows) {
+      for (let l = 0; l < 2; l++) {
+        const error = W[2 * l] * x[0] + W[2 * l + 1] * x[1] + b[l] - y[l];
+        gW[2 * l] += error * x[0];
+        gW[2 * l + 1] += error * x[1];
+        gb[l] += error;
+      }
     }
     const n = rows.length;
     expect(report.batchSize).toBe(n);
-    expect(Array.from(report.after[0].weightGradient)).toEqual([gw0 / n, gw1 / n].map((g) => expect.closeTo(g, 14)));
-    expect(report.after[0].biasGradient[0]).toBeCloseTo(gb / n, 14);
+    expect(Array.from(report.after[0].weightGradient)).toEqual(gW.map((g) => expect.closeTo(g / n, 14)));
+    expect(Array.from(report.after[0].biasGradient)).toEqual(gb.map((g) => expect.closeTo(g / n, 14)));
+  });
+});
+
+describe('precision f32 on a batch of several samples through layers of several units', () => {
+  it('gives the f64 run’s gradients to single precision', () => {
+    const rows: [number[], number[]][] = [[[0.3, -0.5], [0.2, 0.9]], [[-0.7, 0.1], [0.6, -0.4]], [[0.2, 0.8], [-0.3, 0.1]]];
+    const make = (precision: 'f32' | 'f64') => {
+      const trainer = new Trainer(network(2, [3, 'tanh'], [2, 'linear']), dataset(rows), settings({ precision, batch: 'full' }));
+      trainer.setLayer(1, [0.5, -0.4, 0.3, 0.8, -0.6, 0.2], [0.1, 0, -0.1]);
+      trainer.setLayer(2, [0.7, -0.2, 0.4, -0.5, 0.9, 0.3], [0.05, -0.05]);
+      return trainer.step().after;
+    };
+    const [single, double] = [make('f32'), make('f64')];
+    single.forEach((layer, k) => {
+      Array.from(layer.weightGradient).forEach((g, i) => {
+        const exact = double[k].weightGradient[i];
+        expect(Math.abs(g - exact), `layer ${k + 1} weight ${i}`).toBeLessThan(1e-6 * Math.max(1, Math.abs(exact)));
+      });
+    });
+    expect(Array.from(single[0].weightGradient)).not.toEqual(Array.from(double[0].weightGradient));
   });
 });
