@@ -1,7 +1,7 @@
 // `npm run test:mutation -- FOLDER [PART] [stryker options]`: StrykerJS on one folder of server/src (nn, language,
 // cli or lsp), or on one named part of it (test/mutation/folders.mjs PARTS), with the tests that cover it
 // (test/mutation/vitest.config.mts), niced, one test process (docs/RELIABILITY.md "Mutation score"). Extra
-// options go to `stryker run`, e.g. `--mutate` for some files or `--incremental false` for a full run.
+// options go to `stryker run`, e.g. `--mutate` for some files or `--force` for a full run.
 import { spawnSync } from 'node:child_process';
 import { FOLDERS, PARTS } from './folders.mjs';
 
