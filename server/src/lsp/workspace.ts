@@ -37,6 +37,8 @@ const LENS_REFRESH_SPACING_MS = 150;
 const LENS_ANSWER_PATIENCE = 4;
 const LENS_ANSWER_TIMEOUT_MIN_MS = 2500;
 const LENS_ANSWER_TIMEOUT_MAX_MS = 10_000;
+/** A wait for a lazy lens's resolve that ends without one doubles the next, at most this many times (2.5 s → 80 s). */
+const LENS_RESOLVE_MAX_DOUBLINGS = 5;
 /** Inlay hint refreshes while runs train (live ŷ hints), at most this often. */
 const HINT_REFRESH_INTERVAL_MS = 1000;
 
@@ -44,6 +46,8 @@ const HINT_REFRESH_INTERVAL_MS = 1000;
 export interface ClientSupport {
   configuration: boolean;
   codeLensRefresh: boolean;
+  /** The client resolves a lens's command lazily (textDocument.codeLens.resolveSupport): VS Code. */
+  codeLensResolve: boolean;
   inlayHintRefresh: boolean;
   workDoneProgress: boolean;
   workspaceFolders: boolean;
@@ -87,6 +91,12 @@ export class Workspace {
   /** Runs moved since the editor last asked for lenses; `lensRefreshUrgent` when a run changed state (not only progress). */
   private lensesStale = false;
   private lensRefreshUrgent = false;
+  /** Lazy lenses were sent and the editor has not resolved them yet; when they went, how long resolves usually take, and waits that ended without one. */
+  private lensResolveOwed = false;
+  private lensesSentLazily = 0;
+  private lensResolveDelay = 300;
+  private lensResolveMisses = 0;
+  private lensResolveTimer: NodeJS.Timeout | undefined;
   private hintRefreshTimer: NodeJS.Timeout | undefined;
   private lastHintRefresh = 0;
   private disposed = false;
@@ -216,7 +226,8 @@ export class Workspace {
   /**
    * Asks the client to refetch lenses: at once when a run changed state (`urgent`: started,
    * stopped, finished, stepped), else LENS_REFRESH_SPACING_MS after the editor last asked,
-   * and never while an earlier refresh has not been answered by a lens request.
+   * and never while an earlier refresh has not been answered by a lens request, nor, for an
+   * editor that resolves lenses lazily, while the lenses it was sent have not been resolved.
    *
    * Why the wait for the answer: VS Code answers a refresh by re-arming a RunOnceScheduler with
    * its lens debounce (at least 250 ms, the moving average of how long its lens requests took),
@@ -225,6 +236,15 @@ export class Workspace {
    * host): no request is ever made again, the average never comes down, and the lens froze
    * for the rest of the run. Sending the next refresh only after the editor has asked makes
    * every refresh end in a request, whatever its debounce (docs/editor.md "CodeLens").
+   *
+   * Why the wait for the resolve: VS Code draws a lens's new text only in its resolve pass, on
+   * a second RunOnceScheduler that every lens answer re-arms, with a delay it learns from the
+   * same moving average, updated only when a pass completes. A slow first answer (a server
+   * starting on a loaded machine) teaches it a delay of seconds; once answers come faster than
+   * that, every answer re-arms the pass before it runs, the delay is never learnt again, and the
+   * lens stays as it was drawn first while the run trains. The server sees the pass only when
+   * the lenses go without their commands (codeLens.ts lazyLenses), and sends the next refresh
+   * after it, so an answer never lands on a pending pass.
    */
   refreshLenses(urgent = false): void {
     if (!this.support.codeLensRefresh || this.disposed) return;
@@ -233,10 +253,15 @@ export class Workspace {
     this.pumpLensRefresh();
   }
 
-  /** The client asked for a document's lenses and got the latest state: a refresh may go again. */
-  lensesServed(): void {
-    this.lastLensesServed = Date.now();
-    if (this.lensRefreshOut) this.lensAnswerDelay = 0.7 * this.lensAnswerDelay + 0.3 * (this.lastLensesServed - this.lensRefreshSent);
+  /**
+   * The client asked for a document's lenses and got the latest state: a refresh may go again,
+   * or, when they went lazily (`resolveOwed`), once the editor has resolved them.
+   */
+  lensesServed(resolveOwed = false): void {
+    const now = Date.now();
+    this.lastLensesServed = now;
+    if (this.lensRefreshOut) this.lensAnswerDelay = 0.7 * this.lensAnswerDelay + 0.3 * (now - this.lensRefreshSent);
+    if (resolveOwed) this.awaitLensResolve(now);
     if (!this.lensRefreshOut && !this.lensesStale) return;
     this.lensRefreshOut = false;
     this.lensesStale = false;
@@ -245,14 +270,47 @@ export class Workspace {
     this.lensRefreshTimer = undefined;
   }
 
+  /** The editor resolved lazy lenses: it has drawn them, and the next refresh may go. */
+  lensesResolved(): void {
+    this.lensResolveMisses = 0;
+    if (!this.lensResolveOwed) return;
+    this.lensResolveOwed = false;
+    this.lensResolveDelay = 0.7 * this.lensResolveDelay + 0.3 * (Date.now() - this.lensesSentLazily);
+    clearTimeout(this.lensResolveTimer);
+    this.lensResolveTimer = undefined;
+    this.pumpLensRefresh();
+  }
+
+  /**
+   * Lazy lenses went out: wait for their resolve. An editor resolves only the lenses it shows, so
+   * none may come (the lenses are scrolled out of view); after a while the refreshes go on, and
+   * each wait that ends without a resolve doubles the next one, so a resolve debounce longer than
+   * any guess is outwaited in a few rounds.
+   */
+  private awaitLensResolve(now: number): void {
+    this.lensResolveOwed = true;
+    this.lensesSentLazily = now;
+    clearTimeout(this.lensResolveTimer);
+    const patience = Math.min(LENS_ANSWER_TIMEOUT_MAX_MS, Math.max(LENS_ANSWER_TIMEOUT_MIN_MS, LENS_ANSWER_PATIENCE * this.lensResolveDelay));
+    this.lensResolveTimer = setTimeout(() => {
+      this.lensResolveTimer = undefined;
+      this.lensResolveOwed = false;
+      this.lensResolveMisses = Math.min(this.lensResolveMisses + 1, LENS_RESOLVE_MAX_DOUBLINGS);
+      this.pumpLensRefresh();
+    }, patience * 2 ** this.lensResolveMisses);
+    this.lensResolveTimer.unref();
+  }
+
   private pumpLensRefresh(): void {
-    if (this.disposed || !this.lensesStale || this.lensRefreshOut) return;
+    if (this.disposed || !this.lensesStale || this.lensRefreshOut || this.lensResolveOwed) return;
     if (this.lensRefreshTimer) {
       // A progress refresh is waiting for its turn; a change of state does not wait with it.
       if (!this.lensRefreshUrgent) return;
       clearTimeout(this.lensRefreshTimer);
     }
-    const wait = this.lensRefreshUrgent ? 0 : Math.max(0, this.lastLensesServed + LENS_REFRESH_SPACING_MS - Date.now());
+    // After a resolve the editor's own debounces space its passes: no spacing of ours is needed.
+    const spacing = this.support.codeLensResolve ? 0 : LENS_REFRESH_SPACING_MS;
+    const wait = this.lensRefreshUrgent ? 0 : Math.max(0, this.lastLensesServed + spacing - Date.now());
     this.lensRefreshTimer = setTimeout(() => {
       this.lensRefreshTimer = undefined;
       this.lensRefreshOut = true;
@@ -343,6 +401,7 @@ export class Workspace {
     for (const session of this.sessions.values()) session.dispose();
     this.sessions.clear();
     clearTimeout(this.lensRefreshTimer);
+    clearTimeout(this.lensResolveTimer);
     clearTimeout(this.hintRefreshTimer);
     this.lensRefreshTimer = this.hintRefreshTimer = undefined;
     this.host.dispose();
