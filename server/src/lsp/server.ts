@@ -18,6 +18,7 @@ import {
   type ClientCapabilities,
   type CodeAction,
   type CodeLens,
+  type CodeLensParams,
   type Connection,
   type InitializeParams,
   type InitializeResult,
@@ -260,19 +261,24 @@ export function startServer(connection: Connection, options: ServerOptions): { w
   // The editor asked for lenses: it has the latest state, so the next refresh may go (workspace.ts
   // refreshLenses); an editor that resolves them lazily shows them at its resolve, which paces it then.
   const lenses = answer(codeLenses, []);
-  connection.onCodeLens((params) => {
+  const serveLenses = (params: CodeLensParams) => {
     const answered = lenses(params);
     if (!Array.isArray(answered) || !workspace) return answered;
     const lazy = workspace.support.codeLensResolve;
-    workspace.lensesServed(lazy && answered.length > 0);
-    return lazy ? lazyLenses(params.textDocument.uri, answered) : answered;
+    const served = workspace.lensesServed(params.textDocument.uri, lazy && answered.length > 0);
+    return lazy ? lazyLenses(params.textDocument.uri, served, answered) : answered;
+  };
+  connection.onCodeLens((params) => {
+    // Just after the editor began a resolve pass, the answer waits a moment so it lands after the pass's end.
+    const hold = workspace?.lensAnswerHold() ?? 0;
+    return hold > 0 ? new Promise((done) => setTimeout(() => done(serveLenses(params)), hold)) : serveLenses(params);
   });
   connection.onCodeLensResolve(
     lifecycle.gate((lens: CodeLens) => {
       // Any message may come: a resolve of no lens of ours returns what it was given.
       const data = lazyLensData(lens);
       if (!data || !workspace || typeof lens.range?.start?.line !== 'number') return lens;
-      workspace.lensesResolved();
+      workspace.lensesResolved(data.uri, data.answer);
       return resolveLens(workspace.session(data.uri)?.current() ?? null, lens, data);
     }),
   );

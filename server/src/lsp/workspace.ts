@@ -20,12 +20,10 @@ import { SpecTests } from './tests';
 import type { ClientFeatures } from './state';
 
 /**
- * After the editor asked for lenses, a progress refresh waits this long before it asks again
- * (a change of state, such as Stop, does not wait). VS Code shows the lenses it fetched only
- * when its resolve debounce (RunOnceScheduler, 250 ms once it has measured a resolve, 375 ms
- * or so before) runs out, and every new fetch re-arms it: fetches must come further apart than
- * that, and with its fetch debounce (at least 250 ms) they do. The lens then moves two or three
- * times a second while a run trains (docs/editor.md "CodeLens").
+ * For a client that does not resolve lenses lazily: after the editor asked for lenses, a
+ * progress refresh waits this long before it asks again (a change of state, such as Stop, does
+ * not wait), so its fetches come further apart than a resolve debounce of about 250 ms. A client
+ * that resolves them lazily (VS Code) is paced by its resolves instead (refreshLenses).
  */
 const LENS_REFRESH_SPACING_MS = 150;
 /**
@@ -39,6 +37,11 @@ const LENS_ANSWER_TIMEOUT_MIN_MS = 2500;
 const LENS_ANSWER_TIMEOUT_MAX_MS = 10_000;
 /** A wait for a lazy lens's resolve that ends without one doubles the next, at most this many times (2.5 s → 80 s). */
 const LENS_RESOLVE_MAX_DOUBLINGS = 5;
+/** The margin a refresh's fetch is aimed after the editor's resolve pass: it doubles after each fetch that came first, and creeps back down after passes that came first. */
+const LENS_ALIGN_MARGIN_MIN_MS = 60;
+const LENS_ALIGN_MARGIN_MAX_MS = 2000;
+/** A lens answer waits until this long after the editor's last resolve (lensAnswerHold). */
+const LENS_ANSWER_HOLD_MS = 50;
 /** Inlay hint refreshes while runs train (live ŷ hints), at most this often. */
 const HINT_REFRESH_INTERVAL_MS = 1000;
 
@@ -97,6 +100,12 @@ export class Workspace {
   private lensResolveDelay = 300;
   private lensResolveMisses = 0;
   private lensResolveTimer: NodeJS.Timeout | undefined;
+  /** How far after the expected resolve pass a refresh's fetch is aimed; paused after a fetch came before the pass. */
+  private lensAlignMargin = LENS_ALIGN_MARGIN_MIN_MS;
+  private lensAlignPaused = false;
+  /** Lens answers served so far per document (each lazy lens carries its answer's number), and when the editor last resolved one. */
+  private readonly lensAnswers = new Map<string, number>();
+  private lastLensResolve = 0;
   private hintRefreshTimer: NodeJS.Timeout | undefined;
   private lastHintRefresh = 0;
   private disposed = false;
@@ -144,6 +153,7 @@ export class Workspace {
     const session = this.sessions.get(uri);
     session?.dispose();
     this.sessions.delete(uri);
+    this.lensAnswers.delete(uri);
     // Without a session the host still forgets the document (it may have been told of it by a request).
     if (!session) this.host.close(uri);
     void this.connection.sendDiagnostics({ uri, diagnostics: [] });
@@ -257,25 +267,63 @@ export class Workspace {
    * The client asked for a document's lenses and got the latest state: a refresh may go again,
    * or, when they went lazily (`resolveOwed`), once the editor has resolved them.
    */
-  lensesServed(resolveOwed = false): void {
+  lensesServed(uri: string, resolveOwed = false): number {
     const now = Date.now();
     this.lastLensesServed = now;
+    const answer = (this.lensAnswers.get(uri) ?? 0) + 1;
+    this.lensAnswers.set(uri, answer);
     if (this.lensRefreshOut) this.lensAnswerDelay = 0.7 * this.lensAnswerDelay + 0.3 * (now - this.lensRefreshSent);
+    if (this.lensResolveOwed) {
+      // Asked again before it resolved the last lenses: the refresh went too early and re-armed the
+      // editor's pass (or the lenses are out of view). Wait for the resolve once, then keep further off it.
+      this.lensAlignMargin = Math.min(LENS_ALIGN_MARGIN_MAX_MS, 2 * this.lensAlignMargin);
+      this.lensAlignPaused = true;
+    }
     if (resolveOwed) this.awaitLensResolve(now);
-    if (!this.lensRefreshOut && !this.lensesStale) return;
-    this.lensRefreshOut = false;
-    this.lensesStale = false;
-    this.lensRefreshUrgent = false;
-    clearTimeout(this.lensRefreshTimer);
-    this.lensRefreshTimer = undefined;
+    else this.lensResolveOwed = false;
+    if (this.lensRefreshOut || this.lensesStale) {
+      this.lensRefreshOut = false;
+      this.lensesStale = false;
+      this.lensRefreshUrgent = false;
+      clearTimeout(this.lensRefreshTimer);
+      this.lensRefreshTimer = undefined;
+    }
+    return answer;
   }
 
-  /** The editor resolved lazy lenses: it has drawn them, and the next refresh may go. */
-  lensesResolved(): void {
+  /**
+   * How long a lens answer should wait: one that reached VS Code while a resolve pass is still on
+   * its way back would have the pass's commands written onto its new lenses, and the answer
+   * before it released, so the row drawn would hold commands that no longer run.
+   */
+  lensAnswerHold(): number {
+    if (!this.support.codeLensResolve) return 0;
+    return Math.max(0, this.lastLensResolve + LENS_ANSWER_HOLD_MS - Date.now());
+  }
+
+  /**
+   * The editor resolved lazy lenses of the document's answer `answer`: it has drawn them, and the next refresh
+   * may go. A resolve of an older answer than the last means a pass overlapped a newer answer
+   * (see lensAnswerHold): the row may hold dead commands, and only a new answer resolved
+   * afresh mends it, so a refresh goes at once.
+   */
+  lensesResolved(uri: string, answer: number): void {
+    this.lastLensResolve = Date.now();
     this.lensResolveMisses = 0;
+    if (answer < (this.lensAnswers.get(uri) ?? 0)) {
+      this.lensResolveOwed = false;
+      clearTimeout(this.lensResolveTimer);
+      this.lensResolveTimer = undefined;
+      this.lensesStale = true;
+      this.lensRefreshUrgent = true;
+      this.pumpLensRefresh();
+      return;
+    }
     if (!this.lensResolveOwed) return;
     this.lensResolveOwed = false;
-    this.lensResolveDelay = 0.7 * this.lensResolveDelay + 0.3 * (Date.now() - this.lensesSentLazily);
+    this.lensResolveDelay = 0.7 * this.lensResolveDelay + 0.3 * (this.lastLensResolve - this.lensesSentLazily);
+    if (this.lensAlignPaused) this.lensAlignPaused = false;
+    else this.lensAlignMargin = Math.max(LENS_ALIGN_MARGIN_MIN_MS, 0.8 * this.lensAlignMargin);
     clearTimeout(this.lensResolveTimer);
     this.lensResolveTimer = undefined;
     this.pumpLensRefresh();
@@ -302,15 +350,25 @@ export class Workspace {
   }
 
   private pumpLensRefresh(): void {
-    if (this.disposed || !this.lensesStale || this.lensRefreshOut || this.lensResolveOwed) return;
-    if (this.lensRefreshTimer) {
-      // A progress refresh is waiting for its turn; a change of state does not wait with it.
-      if (!this.lensRefreshUrgent) return;
-      clearTimeout(this.lensRefreshTimer);
+    if (this.disposed || !this.lensesStale || this.lensRefreshOut) return;
+    const lazy = this.support.codeLensResolve;
+    let at: number;
+    if (this.lensResolveOwed) {
+      // Lenses wait for their resolve pass. The refresh may go before it, timed so that the fetch it
+      // causes comes a margin after the pass: the editor then has a pass pending nearly all the
+      // time, and whatever happens (a Stop) is drawn at the next one, which reads the state then.
+      if (!lazy || this.lensAlignPaused || this.lensRefreshTimer) return;
+      at = this.lensesSentLazily + this.lensResolveDelay - this.lensAnswerDelay + this.lensAlignMargin;
+    } else {
+      if (this.lensRefreshTimer) {
+        // A progress refresh is waiting for its turn; a change of state does not wait with it.
+        if (!this.lensRefreshUrgent && !lazy) return;
+        clearTimeout(this.lensRefreshTimer);
+      }
+      // After a resolve the editor's own debounces space its passes: no spacing of ours is needed.
+      at = this.lensRefreshUrgent ? 0 : this.lastLensesServed + (lazy ? 0 : LENS_REFRESH_SPACING_MS);
     }
-    // After a resolve the editor's own debounces space its passes: no spacing of ours is needed.
-    const spacing = this.support.codeLensResolve ? 0 : LENS_REFRESH_SPACING_MS;
-    const wait = this.lensRefreshUrgent ? 0 : Math.max(0, this.lastLensesServed + spacing - Date.now());
+    const wait = Math.max(0, at - Date.now());
     this.lensRefreshTimer = setTimeout(() => {
       this.lensRefreshTimer = undefined;
       this.lensRefreshOut = true;
