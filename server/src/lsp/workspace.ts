@@ -100,9 +100,8 @@ export class Workspace {
   private lensResolveDelay = 300;
   private lensResolveMisses = 0;
   private lensResolveTimer: NodeJS.Timeout | undefined;
-  /** How far after the expected resolve pass a refresh's fetch is aimed; paused after a fetch came before the pass. */
+  /** How far after the expected resolve pass a refresh's fetch is aimed. */
   private lensAlignMargin = LENS_ALIGN_MARGIN_MIN_MS;
-  private lensAlignPaused = false;
   /** Lens answers served so far per document (each lazy lens carries its answer's number), and when the editor last resolved one. */
   private readonly lensAnswers = new Map<string, number>();
   private lastLensResolve = 0;
@@ -275,9 +274,9 @@ export class Workspace {
     if (this.lensRefreshOut) this.lensAnswerDelay = 0.7 * this.lensAnswerDelay + 0.3 * (now - this.lensRefreshSent);
     if (this.lensResolveOwed) {
       // Asked again before it resolved the last lenses: the refresh went too early and re-armed the
-      // editor's pass (or the lenses are out of view). Wait for the resolve once, then keep further off it.
+      // editor's pass (or the lenses are out of view). The next one is aimed at the pass this answer
+      // arms, further off it.
       this.lensAlignMargin = Math.min(LENS_ALIGN_MARGIN_MAX_MS, 2 * this.lensAlignMargin);
-      this.lensAlignPaused = true;
     }
     if (resolveOwed) this.awaitLensResolve(now);
     else this.lensResolveOwed = false;
@@ -322,8 +321,7 @@ export class Workspace {
     if (!this.lensResolveOwed) return;
     this.lensResolveOwed = false;
     this.lensResolveDelay = 0.7 * this.lensResolveDelay + 0.3 * (this.lastLensResolve - this.lensesSentLazily);
-    if (this.lensAlignPaused) this.lensAlignPaused = false;
-    else this.lensAlignMargin = Math.max(LENS_ALIGN_MARGIN_MIN_MS, 0.8 * this.lensAlignMargin);
+    this.lensAlignMargin = Math.max(LENS_ALIGN_MARGIN_MIN_MS, 0.8 * this.lensAlignMargin);
     clearTimeout(this.lensResolveTimer);
     this.lensResolveTimer = undefined;
     this.pumpLensRefresh();
@@ -357,7 +355,7 @@ export class Workspace {
       // Lenses wait for their resolve pass. The refresh may go before it, timed so that the fetch it
       // causes comes a margin after the pass: the editor then has a pass pending nearly all the
       // time, and whatever happens (a Stop) is drawn at the next one, which reads the state then.
-      if (!lazy || this.lensAlignPaused || this.lensRefreshTimer) return;
+      if (!lazy || this.lensRefreshTimer) return;
       at = this.lensesSentLazily + this.lensResolveDelay - this.lensAnswerDelay + this.lensAlignMargin;
     } else {
       if (this.lensRefreshTimer) {
