@@ -258,8 +258,9 @@ export class Workspace {
   /**
    * Asks the client to refetch lenses: at once when a run changed state (`urgent`: started,
    * stopped, finished, stepped), else LENS_REFRESH_SPACING_MS after the editor last asked,
-   * and never while an earlier refresh has not been answered by a lens request, nor, for an
-   * editor that resolves lenses lazily, while the lenses it was sent have not been resolved.
+   * and never while an earlier refresh has not been answered by a lens request; for an editor
+   * that resolves lenses lazily, timed so that the fetch lands just after the resolve pass of
+   * the lenses it was sent (pumpLensRefresh), or after that resolve has come.
    *
    * Why the wait for the answer: VS Code answers a refresh by re-arming a RunOnceScheduler with
    * its lens debounce (at least 250 ms, the moving average of how long its lens requests took),
@@ -275,8 +276,8 @@ export class Workspace {
    * starting on a loaded machine) teaches it a delay of seconds; once answers come faster than
    * that, every answer re-arms the pass before it runs, the delay is never learnt again, and the
    * lens stays as it was drawn first while the run trains. The server sees the pass only when
-   * the lenses go without their commands (codeLens.ts lazyLenses), and sends the next refresh
-   * after it, so an answer never lands on a pending pass.
+   * the lenses go without their commands (codeLens.ts lazyLenses), and aims each refresh so that
+   * its answer lands after the pending pass, never on it.
    */
   refreshLenses(urgent = false): void {
     if (!this.support.codeLensRefresh || this.disposed) return;
@@ -324,8 +325,8 @@ export class Workspace {
   }
 
   /**
-   * The editor resolved lazy lenses of the document's answer `answer`: it has drawn them, and the next refresh
-   * may go. A resolve of an older answer than the last means a pass overlapped a newer answer
+   * The editor resolved lazy lenses of the document's answer `answer`: it has drawn them, and
+   * the next refresh may go. A resolve of an older answer than the last means a pass overlapped a newer answer
    * (see lensAnswerHold): the row may hold dead commands, and only a new answer resolved
    * afresh mends it, so a refresh goes at once.
    */
