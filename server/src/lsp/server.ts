@@ -43,7 +43,7 @@ import { SEMANTIC_TOKENS_LEGEND, semanticTokens } from './semanticTokens';
 import type { DocumentState } from './state';
 import { documentSymbols } from './symbols';
 import { trainingView } from './trainingView';
-import { Workspace, uriToPath, type ClientSupport } from './workspace';
+import { LENS_ANSWER_HOLD_MAX_MS, Workspace, uriToPath, type ClientSupport } from './workspace';
 
 export interface ServerOptions {
   /** Path of the bundled training worker (dist/worker.js). */
@@ -268,11 +268,16 @@ export function startServer(connection: Connection, options: ServerOptions): { w
     const served = workspace.lensesServed(params.textDocument.uri, lazy && answered.length > 0);
     return lazy ? lazyLenses(params.textDocument.uri, served, answered) : answered;
   };
-  connection.onCodeLens((params) => {
-    // Just after the editor began a resolve pass, the answer waits a moment so it lands after the pass's end.
-    const hold = workspace?.lensAnswerHold() ?? 0;
-    return hold > 0 ? new Promise((done) => setTimeout(() => done(serveLenses(params)), hold)) : serveLenses(params);
-  });
+  // Just after the editor began a resolve pass, or while one may be on its way, the answer waits
+  // (at most LENS_ANSWER_HOLD_MAX_MS) so it lands after the pass's end (workspace.ts lensAnswerHold).
+  const heldLenses = async (params: CodeLensParams) => {
+    const deadline = Date.now() + LENS_ANSWER_HOLD_MAX_MS;
+    for (let hold = workspace?.lensAnswerHold() ?? 0; hold > 0 && Date.now() < deadline; hold = workspace?.lensAnswerHold() ?? 0) {
+      await new Promise((done) => setTimeout(done, Math.min(hold, deadline - Date.now())));
+    }
+    return serveLenses(params);
+  };
+  connection.onCodeLens((params) => ((workspace?.lensAnswerHold() ?? 0) > 0 ? heldLenses(params) : serveLenses(params)));
   connection.onCodeLensResolve(
     lifecycle.gate((lens: CodeLens) => {
       // Any message may come: a resolve of no lens of ours returns what it was given.

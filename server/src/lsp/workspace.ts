@@ -41,8 +41,9 @@ const LENS_RESOLVE_MAX_DOUBLINGS = 5;
 /** The margin a refresh's fetch is aimed after the editor's resolve pass: it doubles after each fetch that came first, and creeps back down after passes that came first. */
 const LENS_ALIGN_MARGIN_MIN_MS = 60;
 const LENS_ALIGN_MARGIN_MAX_MS = 2000;
-/** A lens answer waits until this long after the editor's last resolve (lensAnswerHold). */
+/** A lens answer waits until this long after the editor's last resolve (lensAnswerHold), and for a resolve still owed at most LENS_ANSWER_HOLD_MAX_MS. */
 const LENS_ANSWER_HOLD_MS = 50;
+export const LENS_ANSWER_HOLD_MAX_MS = 300;
 /** Inlay hint refreshes while runs train (live ŷ hints), at most this often. */
 const HINT_REFRESH_INTERVAL_MS = 1000;
 /** Garbage is collected after a check once the store let go of this many bytes of data sets (documentChecked). */
@@ -321,6 +322,8 @@ export class Workspace {
    */
   lensAnswerHold(): number {
     if (!this.support.codeLensResolve) return 0;
+    // Asked before the lenses sent last were resolved: their pass may be on its way, behind this request.
+    if (this.lensResolveOwed) return LENS_ANSWER_HOLD_MS;
     return Math.max(0, this.lastLensResolve + LENS_ANSWER_HOLD_MS - Date.now());
   }
 
