@@ -276,3 +276,169 @@ describe('the streaming loader against csv-parse', () => {
     }
   });
 });
+
+/** Numbers the fast path reads itself or hands to parseDecimal: short whole numbers, and the forms at its edges. */
+function edgeNumber(next: () => number): string {
+  const digits = (n: number) => Array.from({ length: n }, () => Math.floor(next() * 10)).join('');
+  switch (Math.floor(next() * 12)) {
+    case 0:
+    case 1:
+    case 2:
+      // Pixels: 0 to 255, mostly 0.
+      return next() < 0.6 ? '0' : String(Math.floor(next() * 256));
+    case 3:
+      // Leading zeros, up to and past 15 digits in all.
+      return '0'.repeat(1 + Math.floor(next() * 16)) + digits(1 + Math.floor(next() * 3));
+    case 4:
+      return ['+', '-'][Math.floor(next() * 2)] + digits(1 + Math.floor(next() * 4));
+    case 5:
+      return ['-0', '+0', '-0.0', '0.0', '-.0', '0e0', '-0e5'][Math.floor(next() * 7)];
+    case 6:
+      // 15, 16 and more digits: exact below 2^53, rounded above it.
+      return digits(15 + Math.floor(next() * 6));
+    case 7:
+      return ['9007199254740992', '9007199254740993', '9007199254740995', '18014398509481985', '999999999999999', '1000000000000000'][Math.floor(next() * 6)];
+    case 8:
+      // Long decimals, past what a double holds.
+      return `${digits(1 + Math.floor(next() * 3))}.${digits(10 + Math.floor(next() * 15))}`;
+    case 9:
+      return `${digits(1 + Math.floor(next() * 2))}${['e', 'E'][Math.floor(next() * 2)]}${['', '-', '+'][Math.floor(next() * 3)]}${digits(1 + Math.floor(next() * 2))}`;
+    case 10:
+      return ['.5', '5.', '0.1', '123.456', '1e-400', '5e-324', '1.7976931348623157e308'][Math.floor(next() * 7)];
+    default:
+      return randomNumber(next);
+  }
+}
+
+/**
+ * Files as scripts write them: unquoted, unpadded, one kind of line end; what the loader's
+ * fast path (CsvLoader.fastRecord) reads. Now and then a cell or row it must leave to the
+ * scanner: a word, an empty or missing cell, a stray line break, a quoted or padded cell, a
+ * ragged row, a blank line. `padded` is the same file with a space before every data row,
+ * which the fast path leaves to the scanner: the same data read the general way.
+ */
+function plainFile(next: () => number): { text: string; padded: string; request: Partial<CsvRequest>; libraryReads: boolean } {
+  const columns = 2 + Math.floor(next() * 5);
+  const rows = 1 + Math.floor(next() * 10);
+  const ending = ['\n', '\r\n', '\r'][Math.floor(next() * 3)];
+  const header = next() < 0.8;
+  const onehot = next() < 0.3;
+  const missing = [null, null, 'drop', 'mean'][Math.floor(next() * 4)] as CsvRequest['missing'];
+  // csv-parse's reading knows no missing values: a label 'NA' is a class to it.
+  let libraryReads = missing === null;
+  const lines: string[] = [];
+  const padded: string[] = [];
+  if (header) lines.push(Array.from({ length: columns }, (_, c) => `c${c}`).join(','));
+  if (header) padded.push(lines[0]);
+  for (let r = 0; r < rows; r++) {
+    const width = next() < 0.02 ? columns + (next() < 0.5 ? 1 : -1) : columns;
+    const cells: string[] = [];
+    for (let c = 0; c < width; c++) {
+      let cell = next() < 0.02 ? ['x', '', 'NaN', 'NA', '?', '1x', '--1', '1e', '.', '1\r2', '3\n4'][Math.floor(next() * 11)] : edgeNumber(next);
+      // csv-parse names the line a record ends on, the loader the one it starts on.
+      if (/[\r\n]/.test(cell)) libraryReads = false;
+      if (onehot && c === columns - 1) {
+        cell = ['a', 'b', '3', '3.0', '03', 'x-y', 'é', 'b\u00a0', 'NA', ''][Math.floor(next() * (next() < 0.1 ? 10 : 8))];
+        if (cell === 'NA') libraryReads = false;
+      }
+      if (next() < 0.01) cell = next() < 0.5 ? `"${cell}"` : ` ${cell}`;
+      cells.push(cell);
+    }
+    lines.push(cells.join(','));
+    padded.push(' ' + cells.join(','));
+    if (next() < 0.02) {
+      lines.push('');
+      padded.push('');
+    }
+  }
+  const last = next() < 0.8 ? ending : '';
+  const request: Partial<CsvRequest> = { header, missing };
+  const index = (i: number): ColumnSelector['from'] => ({ kind: 'index', index: i });
+  const choice = next();
+  if (onehot) request.onehot = true;
+  if (onehot || choice < 0.2) request.target = [{ tag: 0, from: index(columns - 1) }];
+  else if (choice < 0.4) request.target = [{ tag: 0, from: index(columns - 2), to: index(columns - 1) }];
+  // Sometimes a column is read by neither inputs nor target.
+  if (next() < 0.3 && columns > 2) request.inputs = [{ tag: 1, from: index(1), to: index(columns - (request.target?.[0]?.to !== undefined ? 3 : 2)) }];
+  return { text: lines.join(ending) + last, padded: padded.join(ending) + last, request, libraryReads };
+}
+
+function finiteNumber(next: () => number): string {
+  for (;;) {
+    const cell = edgeNumber(next);
+    if (Number.isFinite(Number(cell))) return cell;
+  }
+}
+
+describe('the fast path for plain rows against csv-parse', () => {
+  it('gives the same bits as Number() and the same first problem on 3,000 random plain files, whole and streamed', () => {
+    const next = random(31);
+    let loaded = 0;
+    for (let i = 0; i < 3_000; i++) {
+      const { text, padded, request, libraryReads } = plainFile(next);
+      const context = JSON.stringify({ text, request });
+      const ours = load(text, request);
+      const same = (a: Float64Array, b: Float64Array) => a.length === b.length && a.every((x, k) => Object.is(x, b[k]));
+      // Every row read the general way: the same problems, in full, and the same data set, bit for bit.
+      const general = load(padded, request);
+      expect(ours.problems, context).toEqual(general.problems);
+      expect(ours.dataset === null, context).toBe(general.dataset === null);
+      if (ours.dataset !== null) {
+        expect({ ...ours.dataset, inputs: null, targets: null }, context).toEqual({ ...general.dataset!, inputs: null, targets: null });
+        expect(same(ours.dataset.inputs, general.dataset!.inputs) && same(ours.dataset.targets, general.dataset!.targets), context).toBe(true);
+      }
+      // A separator other than the comma reads the same.
+      const other = [';', '\t', '|'][i % 3];
+      const separated = load(text.replace(/,/g, other), { ...request, separator: other });
+      const firstError = (problems: { severity: string; message: string }[]) => clause(problems.find((p) => p.severity === 'error')?.message);
+      expect(firstError(separated.problems), context).toBe(firstError(ours.problems));
+      if (ours.dataset !== null) expect(same(separated.dataset!.inputs, ours.dataset.inputs) && same(separated.dataset!.targets, ours.dataset.targets), context).toBe(true);
+      if (!libraryReads) continue;
+      const theirs = libraryLoadCsv({ ...REQUEST, ...request }, text);
+      expect(firstError(ours.problems), context).toBe(firstError(theirs.problems));
+      if (theirs.dataset === null) {
+        expect(ours.dataset, context).toBeNull();
+        continue;
+      }
+      loaded++;
+      const dataset = ours.dataset!;
+      expect([dataset.rows, dataset.inputWidth, dataset.targetWidth], context).toEqual([theirs.dataset.rows, theirs.dataset.inputWidth, theirs.dataset.targetWidth]);
+      expect(dataset.classes, context).toEqual(theirs.dataset.classes);
+      expect(same(dataset.inputs, theirs.dataset.inputs), context).toBe(true);
+      expect(same(dataset.targets, theirs.dataset.targets), context).toBe(true);
+      // Streamed in chunks of a few bytes, rows are cut anywhere: the same data set.
+      const bytes = new TextEncoder().encode(text);
+      const chunk = 1 + Math.floor(next() * 11);
+      let position = 0;
+      const trickle: ByteSource = {
+        size: bytes.length,
+        read(into, offset, length) {
+          const count = Math.min(length, chunk, bytes.length - position);
+          into.set(bytes.subarray(position, position + count), offset);
+          position += count;
+          return count;
+        },
+        close() {},
+      };
+      expect(loadCsv({ ...REQUEST, ...request }, trickle)!.dataset, context).toEqual(dataset);
+    }
+    expect(loaded).toBeGreaterThan(600);
+  });
+
+  it('reads a large plain file, chunk boundaries and all, as Number() reads its cells', () => {
+    // More than one 1 MB chunk, so rows are cut where chunks end.
+    const next = random(37);
+    const rows: string[] = ['a,b,c,y'];
+    const expected: number[] = [];
+    for (let r = 0; r < 60_000; r++) {
+      const cells = [finiteNumber(next), finiteNumber(next), finiteNumber(next), String(r % 3)];
+      rows.push(cells.join(','));
+      for (const cell of cells.slice(0, 3)) expected.push(Number(cell));
+    }
+    const loaded = load(rows.join('\r\n') + '\r\n', { target: [{ tag: 0, from: { kind: 'name', name: 'y' } }], onehot: true });
+    expect(loaded.problems.filter((p) => p.severity === 'error')).toEqual([]);
+    expect(loaded.dataset!.rows).toBe(60_000);
+    expect(loaded.dataset!.classes).toEqual(['0', '1', '2']);
+    expect([...loaded.dataset!.inputs].every((x, k) => Object.is(x, expected[k]))).toBe(true);
+  });
+});
