@@ -1,6 +1,6 @@
 // Loading CSV text into a Dataset: RFC 4180 quoting, line ends, numbers as spreadsheets write them, classes.
 import { describe, expect, it } from 'vitest';
-import { loadCsv, parseCsvNumber, textSource, type ByteSource, type ColumnSelector, type CsvLoad, type CsvRequest } from '../../server/src/data/csv';
+import { loadCsv, parseCsvNumber, textSource, type ByteSource, type ColumnSelector, type CsvLoad, type CsvLoadOptions, type CsvRequest } from '../../server/src/data/csv';
 import { loadNow } from '../../server/src/data/load';
 import { DataStore } from '../../server/src/data/store';
 import { libraryLoadCsv } from '../support/csvLibrary';
@@ -440,5 +440,57 @@ describe('the fast path for plain rows against csv-parse', () => {
     expect(loaded.dataset!.rows).toBe(60_000);
     expect(loaded.dataset!.classes).toEqual(['0', '1', '2']);
     expect([...loaded.dataset!.inputs].every((x, k) => Object.is(x, expected[k]))).toBe(true);
+  });
+});
+
+describe('reading on two threads', () => {
+  // Small chunks, so that even small files are read in many rounds shared with the helper thread.
+  const twoThreads = (chunkBytes: number): CsvLoadOptions => ({ helper: { minBytes: 0, chunkBytes, waitForHelper: true } });
+  const same = (a: Float64Array, b: Float64Array) => a.length === b.length && a.every((x, k) => Object.is(x, b[k]));
+
+  it('gives the same data set, bit for bit, and the same problems as one thread on 2,000 random plain files', () => {
+    const next = random(41);
+    let shared = 0;
+    for (let i = 0; i < 2_000; i++) {
+      const { text, request } = plainFile(next);
+      const context = JSON.stringify({ text, request });
+      const alone = loadCsv({ ...REQUEST, ...request }, textSource(text), { helper: false })!;
+      const both = loadCsv({ ...REQUEST, ...request }, textSource(text), twoThreads(16 + Math.floor(next() * 100)))!;
+      expect(both.problems, context).toEqual(alone.problems);
+      expect(both.dataset === null, context).toBe(alone.dataset === null);
+      if (alone.dataset === null) continue;
+      shared++;
+      expect({ ...both.dataset!, inputs: null, targets: null }, context).toEqual({ ...alone.dataset, inputs: null, targets: null });
+      expect(same(both.dataset!.inputs, alone.dataset.inputs) && same(both.dataset!.targets, alone.dataset.targets), context).toBe(true);
+    }
+    expect(shared).toBeGreaterThan(1_000);
+  });
+
+  it('reads an MNIST-shaped file the same on two threads as on one, with word labels and a stray quote far in', () => {
+    const next = random(43);
+    const lines = [`${Array.from({ length: 20 }, (_, c) => `p${c}`).join(',')},label`];
+    for (let r = 0; r < 20_000; r++) {
+      const cells = Array.from({ length: 20 }, () => (next() < 0.7 ? '0' : String(Math.floor(next() * 256))));
+      lines.push(`${cells.join(',')},${['cat', 'dog', 'owl'][r % 3]}`);
+    }
+    const text = lines.join('\n') + '\n';
+    const request = { ...REQUEST, target: [{ tag: 0, from: { kind: 'name', name: 'label' } }], onehot: true } as CsvRequest;
+    const alone = loadCsv(request, textSource(text), { helper: false })!;
+    const both = loadCsv(request, textSource(text), twoThreads(64 * 1024))!;
+    expect(alone.problems).toEqual([]);
+    expect(both.problems).toEqual([]);
+    expect(both.dataset!.classes).toEqual(['cat', 'dog', 'owl']);
+    expect(same(both.dataset!.inputs, alone.dataset!.inputs) && same(both.dataset!.targets, alone.dataset!.targets)).toBe(true);
+    // A quote on line 15,000 stops the load where one thread stops it.
+    const quoted = text.split('\n');
+    quoted[14_999] = quoted[14_999].replace(/^(\d+)/, '$1"');
+    const problem = "d.csv line 15000: a quote appears inside an unquoted field; quote the whole field and double inner quotes (\"\")";
+    expect(loadCsv(request, textSource(quoted.join('\n')), { helper: false })!.problems.map((p) => p.message)).toEqual([problem]);
+    expect(loadCsv(request, textSource(quoted.join('\n')), twoThreads(64 * 1024))!.problems.map((p) => p.message)).toEqual([problem]);
+    // A word on the last line is a typo among 20,000 numbers, not a column of words.
+    const word = text.replace(/\n\d+,([^\n]*\n)$/, '\nx,$1');
+    const typo = "d.csv line 20001: 'x' in column 'p0' is not a number";
+    expect(loadCsv(request, textSource(word), { helper: false })!.problems.map((p) => p.message)).toEqual([typo]);
+    expect(loadCsv(request, textSource(word), twoThreads(64 * 1024))!.problems.map((p) => p.message)).toEqual([typo]);
   });
 });

@@ -15,10 +15,11 @@ import type { ColumnEncoding, Dataset, MissingKind, NormalizeKind } from '../lan
 import type { ProblemCode, Severity } from '../language/problems';
 import { suggest } from '../language/suggest';
 import { echo, plural } from '../language/wording';
-import { CR, CsvScanner, ENDS_CRLF, ENDS_LF, FieldKind, LF, QUOTE, SPACE, fieldText, type CsvRecordHandler, type CsvSyntaxError } from './csvScan';
+import { CR, CsvScanner, ENDS_CR, FieldKind, LF, fieldText, type CsvRecordHandler, type CsvSyntaxError } from './csvScan';
 import { CSV_NUMBER, isMissingBytes, isMissingText, parseCsvNumber, parseDecimal, POWERS_OF_TEN } from './decimal';
 import { defaultInputNames } from './inline';
 import { growableFloat64, sharedFloat64, type GrowableArray } from './memory';
+import { PLAIN_IGNORED, PLAIN_LABEL, PLAIN_TARGET, plainRowsHelper, readPlainRecord, type PlainLayout, type PlainRowsHelper } from './plainRows';
 
 export { parseCsvNumber } from './decimal';
 
@@ -112,10 +113,24 @@ export function textSource(text: string): ByteSource {
 export interface CsvLoadOptions {
   /** Told the share of the file read so far, every chunk; answering false stops the load (loadCsv returns null). */
   progress?(fraction: number): boolean;
+  /**
+   * Reading on two threads (a helper reads part of each chunk): from files of `minBytes`
+   * (HELPER_MIN_BYTES by default), in chunks of `chunkBytes`; false: on this thread only.
+   */
+  helper?: false | { minBytes?: number; chunkBytes?: number; waitForHelper?: boolean };
 }
 
 /** Bytes read at a time; a record longer than this is read in more. */
 const CHUNK_BYTES = 1 << 20;
+
+/** Files from this size are read on two threads (smaller ones take less than a helper takes to start), in chunks of HELPER_CHUNK_BYTES. */
+export const HELPER_MIN_BYTES = 16 << 20;
+const HELPER_CHUNK_BYTES = 4 << 20;
+/**
+ * Where a chunk is split: the helper reads what follows this share of it. It also copies its
+ * rows into place while this thread reads the next chunk, so this thread takes a little more.
+ */
+const HELPER_SHARE = 0.55;
 
 /**
  * The longest row a data file may have. A row is kept whole until it ends, and a file of one
@@ -127,15 +142,23 @@ export const MAX_ROW_BYTES = 16 * 1024 * 1024;
 
 type ReadOutcome = 'done' | 'cancelled' | 'utf16' | { longRow: number };
 
-/** Feeds the source to the scanner chunk by chunk, keeping an unfinished record for the next chunk. */
-function scanSource(source: ByteSource, scanner: CsvScanner, options: CsvLoadOptions): ReadOutcome {
-  let buffer = new Uint8Array(CHUNK_BYTES * 2);
+/**
+ * Feeds the source to the scanner chunk by chunk, keeping an unfinished record for the next
+ * chunk; with a loader that has a helper thread, each chunk is read in a helper round first.
+ */
+function scanSource(source: ByteSource, scanner: CsvScanner, options: CsvLoadOptions, loader: CsvLoader | null = null): ReadOutcome {
+  const helper = loader !== null && options.helper !== false && source.size >= (options.helper?.minBytes ?? HELPER_MIN_BYTES);
+  const chunkBytes = helper ? (options.helper !== false ? options.helper?.chunkBytes : undefined) ?? HELPER_CHUNK_BYTES : CHUNK_BYTES;
+  // The helper reads the chunks too: they are in shared memory.
+  const allocate = (length: number) => (helper ? new Uint8Array(new SharedArrayBuffer(length)) : new Uint8Array(length));
+  if (helper) loader.wantsHelper = options.helper !== false && options.helper?.waitForHelper === true ? 'wait' : 'yes';
+  let buffer = allocate(chunkBytes * 2);
   let kept = 0;
   let first = true;
   let read = 0;
   for (;;) {
-    if (buffer.length - kept < CHUNK_BYTES) {
-      const larger = new Uint8Array(Math.max(buffer.length * 2, kept + CHUNK_BYTES));
+    if (buffer.length - kept < chunkBytes) {
+      const larger = allocate(Math.max(buffer.length * 2, kept + chunkBytes));
       larger.set(buffer.subarray(0, kept));
       buffer = larger;
     }
@@ -153,6 +176,7 @@ function scanSource(source: ByteSource, scanner: CsvScanner, options: CsvLoadOpt
       kept = end;
       continue;
     }
+    if (loader !== null) from = loader.helperRound(buffer, from, end);
     const rest = scanner.scan(buffer, from, end, final);
     if (final || scanner.error !== null || scanner.stopped) return 'done';
     buffer.copyWithin(0, rest, end);
@@ -198,9 +222,10 @@ export function loadCsv(request: CsvRequest, source: ByteSource, options: CsvLoa
   loader.scanner = scanner;
   let outcome: ReadOutcome;
   try {
-    outcome = scanSource(source, scanner, options);
+    outcome = scanSource(source, scanner, options, loader);
   } finally {
     source.close();
+    loader.finishHelper();
   }
   if (outcome === 'cancelled') return null;
   if (outcome === 'utf16') return loader.fail(`cannot read '${request.fileLabel}': it is saved as UTF-16; save it as UTF-8`, 'csv-unreadable');
@@ -212,12 +237,6 @@ export function loadCsv(request: CsvRequest, source: ByteSource, options: CsvLoa
   return loader.finish(scanner.error);
 }
 
-/** Where fastRecord puts a column's field besides an input (its position, ≥ 0): nowhere, the onehot label, target t at FAST_TARGET − t. */
-const FAST_IGNORED = -1;
-const FAST_LABEL = -2;
-const FAST_TARGET = -3;
-const MINUS = 0x2d;
-const POINT = 0x2e;
 
 /** Which file column feeds each input and target, once the header (or first row) is known. */
 interface Plan {
@@ -279,10 +298,15 @@ class CsvLoader implements CsvRecordHandler {
   private bad: BadValues | null = null;
   /** A row's categories and class, added once the row is kept (a dropped row adds none). */
   private readonly rowLabels: (string | null)[] = [];
-  /** Per file column, where fastRecord puts its field (FAST_* or an input's position); null when the file's rows all go through `row`. */
-  private fastColumns: Int32Array | null = null;
-  /** How many of the first file columns are inputs in a row (columns 0, 1, … feeding inputs j, j + 1, …). */
-  private fastRun = 0;
+  /** How fastRecord reads a plain row of this file; null when its rows all go through `row`. */
+  private layout: PlainLayout | null = null;
+  /** The thread that reads part of each chunk (large files), once the columns are known. */
+  helper: PlainRowsHelper | null = null;
+  /** Set by scanSource when the file is large enough for a helper ('wait': wait for it to run before reading on). */
+  wantsHelper: 'no' | 'yes' | 'wait' = 'no';
+  /** Rows the helper placed (first row, count, …) and their onehot classes. */
+  private readonly placedRows: number[] = [];
+  private readonly placedLabels: number[] = [];
 
   constructor(
     private readonly request: CsvRequest,
@@ -313,12 +337,14 @@ class CsvLoader implements CsvRecordHandler {
       if (this.request.header) {
         this.header = this.firstRecord;
         this.plan = this.resolve();
-        this.fastColumns = this.fastPlan();
+        this.layout = this.plainLayout();
+        this.startHelper();
         this.records++;
         return true;
       }
       this.plan = this.resolve();
-      this.fastColumns = this.fastPlan();
+      this.layout = this.plainLayout();
+      this.startHelper();
     }
     this.records++;
     if (count !== this.columnCount) {
@@ -449,143 +475,122 @@ class CsvLoader implements CsvRecordHandler {
   }
 
   /**
-   * Where fastRecord puts each file column's field, when the plan allows it: no `encode` (its
-   * words go through `row`), and a separator that cannot be part of a number's digits.
+   * How fastRecord reads this file's rows, when the plan allows it: no `encode` (its words go
+   * through `row`), and a separator that cannot be part of a number's digits.
    */
-  private fastPlan(): Int32Array | null {
+  private plainLayout(): PlainLayout | null {
     const plan = this.plan;
     const separator = this.request.separator.charCodeAt(0);
     if (plan === null || plan.encoded.includes(1) || (separator >= 0x30 && separator <= 0x39)) return null;
-    const columns = new Int32Array(this.columnCount).fill(FAST_IGNORED);
+    const columns = new Int32Array(this.columnCount).fill(PLAIN_IGNORED);
     plan.inputColumns.forEach((c, j) => (columns[c] = j));
-    plan.targetColumns.forEach((c, t) => (columns[c] = this.request.onehot ? FAST_LABEL : FAST_TARGET - t));
+    plan.targetColumns.forEach((c, t) => (columns[c] = this.request.onehot ? PLAIN_LABEL : PLAIN_TARGET - t));
     let run = 0;
     while (run < columns.length && columns[0] >= 0 && columns[run] === columns[0] + run) run++;
-    this.fastRun = run;
-    return columns;
+    return { columns, run, separator, powers: POWERS_OF_TEN, parse: parseDecimal, isMissing: isMissingText, label: null };
+  }
+
+  /** True while a plain row can be read by fastRecord (or the helper): the arrays exist, nothing has stopped storing. */
+  private readingPlainRows(): boolean {
+    return this.layout !== null && this.inputs !== null && this.targets !== null && this.raggedRows === 0 && this.storing;
   }
 
   /**
-   * The scanner's fast path (CsvRecordHandler.fastRecord): a data row of plain numbers on one line,
-   * read from its bytes straight into the data set's arrays, as `row` would store it. Whole numbers
-   * of up to 15 digits (pixels, counts) are read here; other numbers by parseDecimal. Anything else
+   * The scanner's fast path (CsvRecordHandler.fastRecord): a plain data row (plainRows.ts), read
+   * from its bytes straight into the data set's arrays, as `row` would store it. Anything else
    * (a quote, white space, a word, a missing value, a ragged row, a row past the limit) is left
    * to the scanner and `row`, which say what is wrong and where.
    */
   fastRecord(buffer: Uint8Array, at: number, end: number, ending: number): number {
-    const columns = this.fastColumns;
-    const plan = this.plan;
-    const inputs = this.inputs;
-    const targets = this.targets;
-    if (columns === null || plan === null || inputs === null || targets === null || this.raggedRows > 0 || !this.storing) return -1;
+    if (!this.readingPlainRows()) return -1;
+    const plan = this.plan!;
+    const inputs = this.inputs!;
+    const targets = this.targets!;
     const row = this.rows;
     if (!inputs.ensure((row + 1) * plan.storedInputs) || !targets.ensure((row + 1) * plan.storedTargets)) return -1;
-    const inputArray = inputs.array;
-    const targetArray = targets.array;
-    const inputBase = row * plan.storedInputs;
-    const targetBase = row * plan.storedTargets;
-    const separator = this.request.separator.charCodeAt(0);
-    const lineEnd = ending === ENDS_LF ? LF : CR;
-    const last = columns.length - 1;
-    let label: string | null = null;
-    let p = at;
-    let k = 0;
-    // The leading run of inputs in file order (all of them, in most files): whole numbers ended by a separator, in a tighter loop.
-    const run = this.fastRun;
-    const out = inputBase + columns[0];
-    for (; k < run && p + 4 <= end; k++) {
-      // One to three digits and a separator, written out (most pixels, counts and codes).
-      const d0 = buffer[p] - 0x30;
-      if (d0 >>> 0 > 9) break;
-      const c1 = buffer[p + 1];
-      if (c1 === separator) {
-        inputArray[out + k] = d0;
-        p += 2;
-        continue;
-      }
-      const d1 = c1 - 0x30;
-      if (d1 >>> 0 > 9) break;
-      const c2 = buffer[p + 2];
-      if (c2 === separator) {
-        inputArray[out + k] = d0 * 10 + d1;
-        p += 3;
-        continue;
-      }
-      const d2 = c2 - 0x30;
-      if (d2 >>> 0 > 9 || buffer[p + 3] !== separator) break;
-      inputArray[out + k] = d0 * 100 + d1 * 10 + d2;
-      p += 4;
-    }
-    for (; k <= last; k++) {
-      const stop = k === last ? lineEnd : separator;
-      const to = columns[k];
-      const start = p;
-      let value = 0;
-      let c = -1;
-      if (to !== FAST_LABEL && to !== FAST_IGNORED) {
-        // A plain decimal: an optional minus, digits, an optional point and digits, 15 digits at most
-        // in all; the value is parseDecimal's (one exact division by a power of ten, as Number() rounds).
-        const negative = buffer[p] === MINUS;
-        if (negative) p++;
-        const digitsFrom = p;
-        let point = -1;
-        while (p < end) {
-          c = buffer[p];
-          const digit = c - 0x30;
-          if (digit >>> 0 > 9) {
-            if (c !== POINT || point >= 0) break;
-            point = p;
-          } else value = value * 10 + digit;
-          p++;
-        }
-        if (p >= end) return -1;
-        const digits = p - digitsFrom - (point >= 0 ? 1 : 0);
-        if (c === stop && digits > 0 && digits <= 15) {
-          if (point >= 0 && p - point > 1) value /= POWERS_OF_TEN[p - point - 1];
-          if (negative) value = -value;
-          if (to >= 0) inputArray[inputBase + to] = value;
-          else targetArray[targetBase + FAST_TARGET - to] = value;
-          p++;
-          continue;
-        }
-      }
-      // Not a short whole number: the field's end, then its bytes read in full.
-      if (p >= end) return -1;
-      c = buffer[p];
-      while (c !== separator && c !== CR && c !== LF) {
-        if (c <= SPACE || c === QUOTE || c >= 0x7f) return -1;
-        if (++p >= end) return -1;
-        c = buffer[p];
-      }
-      if (c !== stop) return -1;
-      if (to === FAST_LABEL) {
-        label = fieldText(buffer, start, p, FieldKind.plain);
-        if (isMissingText(label)) return -1;
-      } else if (to !== FAST_IGNORED) {
-        value = parseDecimal(buffer, start, p);
-        if (value - value !== 0) return -1;
-        if (to >= 0) inputArray[inputBase + to] = value;
-        else targetArray[targetBase + FAST_TARGET - to] = value;
-      }
-      p++;
-    }
-    // The line ending: CRLF's LF follows the CR the last field stopped at.
-    if (ending === ENDS_CRLF) {
-      if (p >= end || buffer[p] !== LF) return -1;
-      p++;
-    }
-    if (label !== null) {
-      let code = this.classes.get(label) ?? -1;
-      if (code < 0) {
-        code = this.classes.size;
-        this.classes.set(label, code);
-      }
-      targetArray[targetBase] = code;
-    }
+    const layout = this.layout!;
+    const next = readPlainRecord(buffer, at, end, ending, layout, inputs.array, row * plan.storedInputs, targets.array, row * plan.storedTargets);
+    if (next < 0) return -1;
+    if (layout.label !== null) targets.array[row * plan.storedTargets] = this.classOf(layout.label);
     this.records++;
     this.rowsRead++;
     this.rows++;
-    return p;
+    return next;
+  }
+
+  /** A class label's index, by first appearance. */
+  private classOf(label: string): number {
+    let code = this.classes.get(label) ?? -1;
+    if (code < 0) {
+      code = this.classes.size;
+      this.classes.set(label, code);
+    }
+    return code;
+  }
+
+  /**
+   * One round of reading a chunk on two threads: the helper reads the rows after a line end
+   * past HELPER_SHARE of `buffer[from, end)` (up to its last complete line), while this thread
+   * scans the rows before it. When both parts are plain rows, the helper's are placed after
+   * this thread's, exactly as if it had read them; otherwise this thread reads the helper's part
+   * again itself. Returns where scanning goes on.
+   */
+  helperRound(buffer: Uint8Array, from: number, end: number): number {
+    const helper = this.helper;
+    const scanner = this.scanner;
+    if (helper === null || !helper.ready || !this.readingPlainRows() || !scanner.atLineStart) return from;
+    const ending = scanner.lineEnding;
+    // (lastIndexOf counts a negative start from the end of the buffer: an empty chunk is none.)
+    if (ending === 0 || end - from < 2) return from;
+    const lineEnd = ending === ENDS_CR ? CR : LF;
+    const to = buffer.lastIndexOf(lineEnd, end - 1) + 1;
+    const split = buffer.indexOf(lineEnd, from + Math.floor((to - from) * HELPER_SHARE)) + 1;
+    if (to <= 0 || split <= from || split >= to) return from;
+    helper.read(buffer.buffer as SharedArrayBuffer, split, to, ending);
+    const rest = scanner.scan(buffer, from, split, false);
+    const share = helper.share();
+    if (share.rows < 0 || rest !== split || scanner.error !== null || scanner.stopped || !scanner.atLineStart || !this.readingPlainRows()) return rest;
+    const plan = this.plan!;
+    const row = this.rows;
+    const inputs = this.inputs!;
+    const targets = this.targets!;
+    if (!inputs.ensure((row + share.rows) * plan.storedInputs) || !targets.ensure((row + share.rows) * plan.storedTargets)) return rest;
+    helper.place(row, inputs.shared, targets.shared);
+    if (share.labels !== null) {
+      // The classes by first appearance, in the rows' order; the helper's copy writes the rest of each row.
+      for (const label of share.labels) this.placedLabels.push(this.classOf(label!));
+    }
+    this.placedRows.push(row, share.rows);
+    this.rows += share.rows;
+    this.rowsRead += share.rows;
+    this.records += share.rows;
+    scanner.skipLines(share.rows);
+    return to;
+  }
+
+  /** Starts the helper thread when scanSource wants one and the file's rows can be plain. */
+  private startHelper(): void {
+    const plan = this.plan;
+    if (this.wantsHelper === 'no' || this.layout === null || plan === null) return;
+    const helper = plainRowsHelper();
+    if (this.wantsHelper === 'wait') helper.waitReady();
+    helper.begin(this.layout, this.request.onehot, plan.storedInputs, plan.storedTargets);
+    this.helper = helper;
+  }
+
+  /** Waits for the helper's copies and writes the onehot class of the rows it placed. */
+  finishHelper(): void {
+    const helper = this.helper;
+    if (helper === null) return;
+    helper.finish();
+    if (this.placedLabels.length > 0) {
+      const targets = this.targets!.array;
+      const width = this.plan!.storedTargets;
+      let label = 0;
+      for (let k = 0; k < this.placedRows.length; k += 2) {
+        for (let r = this.placedRows[k]; r < this.placedRows[k] + this.placedRows[k + 1]; r++) targets[r * width] = this.placedLabels[label++];
+      }
+    }
   }
 
   /** An input field that is not a finite number: NaN when it is missing (noted), 0 when it is not a number (counted as bad). */

@@ -92,6 +92,21 @@ export class CsvScanner {
   private lineBreakPending = false;
   private ending = UNKNOWN;
 
+  /** True between records, right after a line ending (where a helper's rows may be placed). */
+  get atLineStart(): boolean {
+    return this.lineBreakPending && this.error === null && !this.stopped;
+  }
+
+  /** The records' line ending (ENDS_LF, ENDS_CRLF, ENDS_CR), or 0 before the first is met. */
+  get lineEnding(): number {
+    return this.ending;
+  }
+
+  /** Counts `count` records of one line each that were read elsewhere (CsvLoader.helperRound), as if scanned. */
+  skipLines(count: number): void {
+    this.lineAt += count;
+  }
+
   /** The line the record in progress (the next to be scanned) starts on, or the line reached. */
   get line(): number {
     return this.lineAt + (this.lineBreakPending ? 1 : 0);

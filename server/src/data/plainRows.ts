@@ -1,0 +1,351 @@
+// Plain data rows read straight from bytes (the loader's fast path), and a helper thread that reads the second half of each chunk of a large file with it (docs/ARCHITECTURE.md "Data sets off the LSP thread").
+//
+// A plain row lies on one line and holds unquoted, unpadded ASCII fields: numbers
+// and, for a onehot target, a class label. readPlainRecord reads one into the data
+// set's arrays; anything else it leaves to the scanner (csvScan.ts) and the loader's
+// general path (csv.ts), which say what is wrong and where. The helper thread runs
+// the same function on its own copy of the source text (HELPER_SOURCE embeds it), so
+// the function refers to nothing outside itself: what it needs comes in `layout`.
+
+import { receiveMessageOnPort, MessageChannel, Worker, type MessagePort } from 'node:worker_threads';
+import { isMissingText } from './decimal';
+
+/** Where readPlainRecord puts a column's field besides an input (its position, ≥ 0): nowhere, the onehot label, target t at PLAIN_TARGET − t. */
+export const PLAIN_IGNORED = -1;
+export const PLAIN_LABEL = -2;
+export const PLAIN_TARGET = -3;
+
+/** What readPlainRecord reads a file's rows with. */
+export interface PlainLayout {
+  /** Per file column: an input's position (≥ 0), PLAIN_IGNORED, PLAIN_LABEL or PLAIN_TARGET − t. */
+  columns: Int32Array;
+  /** How many of the first file columns are inputs in a row (columns 0, 1, … feeding inputs j, j + 1, …). */
+  run: number;
+  /** The separator's byte (never a digit). */
+  separator: number;
+  /** 10⁰ … 10²²: the powers of ten a double holds exactly. */
+  powers: readonly number[];
+  /** The number in bytes[start, end) (NaN when not one), for what is not a plain decimal; null: leave such a row to the scanner. */
+  parse: ((bytes: Uint8Array, start: number, end: number) => number) | null;
+  /** True when a label's text marks a missing value. */
+  isMissing(text: string): boolean;
+  /** Out: the onehot label of the record read last. */
+  label: string | null;
+}
+
+/**
+ * Reads the plain row that starts at `at` (the first byte of a line) into `inputs` at
+ * `inputBase` and `targets` at `targetBase`, its label into layout.label. Returns the offset
+ * just past its line ending (`ending`: 1 LF, 2 CRLF, 3 CR; csvScan.ts ENDS_*), or −1 when the
+ * row is not plain or does not end before `end` (nothing it wrote counts then).
+ *
+ * Whole numbers of one to three digits are read by straight-line code; plain decimals (an
+ * optional minus, digits, an optional point, at most 15 digits) in the same pass, their
+ * value mantissa / 10^k as parseDecimal computes it (an exact division, as Number() rounds);
+ * other numbers by layout.parse.
+ */
+export function readPlainRecord(
+  buffer: Uint8Array,
+  at: number,
+  end: number,
+  ending: number,
+  layout: PlainLayout,
+  inputs: Float64Array,
+  inputBase: number,
+  targets: Float64Array,
+  targetBase: number,
+): number {
+  // Bytes: 0x22 quote, 0x20 space, 0x0d CR, 0x0a LF, 0x2d minus, 0x2e point, 0x30 zero.
+  const columns = layout.columns;
+  const separator = layout.separator;
+  const lineEnd = ending === 1 ? 0x0a : 0x0d;
+  const last = columns.length - 1;
+  layout.label = null;
+  let p = at;
+  let k = 0;
+  // The leading run of inputs: fields of one to three digits and their separator.
+  const run = layout.run;
+  const out = inputBase + columns[0];
+  for (; k < run && p + 4 <= end; k++) {
+    const d0 = buffer[p] - 0x30;
+    if (d0 >>> 0 > 9) break;
+    const c1 = buffer[p + 1];
+    if (c1 === separator) {
+      inputs[out + k] = d0;
+      p += 2;
+      continue;
+    }
+    const d1 = c1 - 0x30;
+    if (d1 >>> 0 > 9) break;
+    const c2 = buffer[p + 2];
+    if (c2 === separator) {
+      inputs[out + k] = d0 * 10 + d1;
+      p += 3;
+      continue;
+    }
+    const d2 = c2 - 0x30;
+    if (d2 >>> 0 > 9 || buffer[p + 3] !== separator) break;
+    inputs[out + k] = d0 * 100 + d1 * 10 + d2;
+    p += 4;
+  }
+  for (; k <= last; k++) {
+    const stop = k === last ? lineEnd : separator;
+    const to = columns[k];
+    const start = p;
+    let value = 0;
+    let c = -1;
+    if (to !== -2 && to !== -1) {
+      const negative = buffer[p] === 0x2d;
+      if (negative) p++;
+      const digitsFrom = p;
+      let point = -1;
+      while (p < end) {
+        c = buffer[p];
+        const digit = c - 0x30;
+        if (digit >>> 0 > 9) {
+          if (c !== 0x2e || point >= 0) break;
+          point = p;
+        } else value = value * 10 + digit;
+        p++;
+      }
+      if (p >= end) return -1;
+      const digits = p - digitsFrom - (point >= 0 ? 1 : 0);
+      if (c === stop && digits > 0 && digits <= 15) {
+        if (point >= 0 && p - point > 1) value /= layout.powers[p - point - 1];
+        if (negative) value = -value;
+        if (to >= 0) inputs[inputBase + to] = value;
+        else targets[targetBase - 3 - to] = value;
+        p++;
+        continue;
+      }
+    }
+    // Not a plain decimal: the field's end, then its bytes read in full.
+    if (p >= end) return -1;
+    c = buffer[p];
+    while (c !== separator && c !== 0x0d && c !== 0x0a) {
+      if (c <= 0x20 || c === 0x22 || c >= 0x7f) return -1;
+      if (++p >= end) return -1;
+      c = buffer[p];
+    }
+    if (c !== stop) return -1;
+    if (to === -2) {
+      let label = '';
+      for (let i = start; i < p; i++) label += String.fromCharCode(buffer[i]);
+      if (layout.isMissing(label)) return -1;
+      layout.label = label;
+    } else if (to !== -1) {
+      if (layout.parse === null) return -1;
+      value = layout.parse(buffer, start, p);
+      if (value - value !== 0) return -1;
+      if (to >= 0) inputs[inputBase + to] = value;
+      else targets[targetBase - 3 - to] = value;
+    }
+    p++;
+  }
+  // CRLF's LF follows the CR the last field stopped at.
+  if (ending === 2) {
+    if (p >= end || buffer[p] !== 0x0a) return -1;
+    p++;
+  }
+  return p;
+}
+
+// ------------------------------------------------------------------ the helper thread
+
+/** A share of a chunk for the helper: the rows in bytes[from, to), read into its own arrays. */
+interface ReadJob {
+  kind: 'read';
+  bytes: SharedArrayBuffer;
+  from: number;
+  to: number;
+  ending: number;
+}
+
+/** Where the rows of the last share go, once the rows before them are known: from row `row` of the data set's arrays. */
+interface PlaceJob {
+  kind: 'place';
+  row: number;
+  inputs: SharedArrayBuffer;
+  targets: SharedArrayBuffer;
+}
+
+/** What the helper read: every line of its share as a plain row (`rows` of them, with their labels with onehot), or not (rows −1). */
+export interface PlainShare {
+  rows: number;
+  labels: (string | null)[] | null;
+}
+
+/** Control words: shares read, shares placed (each counted when done), and 1 once the thread runs. */
+const READ = 0;
+const PLACED = 1;
+const READY = 2;
+const FAILED = 3;
+
+const HELPER_SOURCE = `
+const { workerData } = require('node:worker_threads');
+const readPlainRecord = ${readPlainRecord.toString()};
+const layout = {
+  columns: null,
+  run: 0,
+  separator: 0,
+  powers: Array.from({ length: 23 }, (_, k) => Number('1e' + k)),
+  parse: null,
+  isMissing: ${isMissingText.toString()},
+  label: null,
+};
+const port = workerData.port;
+const control = new Int32Array(workerData.control);
+let file = null;
+let inputs = new Float64Array(0);
+let targets = new Float64Array(0);
+let rows = 0;
+function signal(word) {
+  Atomics.add(control, word, 1);
+  Atomics.notify(control, word);
+}
+function read(job) {
+  const bytes = new Uint8Array(job.bytes);
+  const labels = file.onehot ? [] : null;
+  rows = 0;
+  let p = job.from;
+  while (p < job.to) {
+    if ((rows + 1) * file.inputWidth > inputs.length) {
+      const larger = new Float64Array(Math.max(1 << 16, inputs.length * 2));
+      larger.set(inputs);
+      inputs = larger;
+    }
+    if ((rows + 1) * file.targetWidth > targets.length) {
+      const larger = new Float64Array(Math.max(1 << 12, targets.length * 2));
+      larger.set(targets);
+      targets = larger;
+    }
+    const next = readPlainRecord(bytes, p, job.to, job.ending, layout, inputs, rows * file.inputWidth, targets, rows * file.targetWidth);
+    if (next < 0) {
+      rows = -1;
+      break;
+    }
+    if (labels !== null) labels.push(layout.label);
+    rows++;
+    p = next;
+  }
+  port.postMessage({ rows, labels });
+}
+function place(job) {
+  new Float64Array(job.inputs, job.row * file.inputWidth * 8, rows * file.inputWidth).set(inputs.subarray(0, rows * file.inputWidth));
+  new Float64Array(job.targets, job.row * file.targetWidth * 8, rows * file.targetWidth).set(targets.subarray(0, rows * file.targetWidth));
+}
+port.on('message', (job) => {
+  if (job.kind === 'file') {
+    file = job;
+    layout.columns = job.columns;
+    layout.run = job.run;
+    layout.separator = job.separator;
+    return;
+  }
+  if (job.kind === 'done') {
+    // What a load read is not kept between loads.
+    inputs = new Float64Array(0);
+    targets = new Float64Array(0);
+    return;
+  }
+  const word = job.kind === 'read' ? ${READ} : ${PLACED};
+  try {
+    if (job.kind === 'read') read(job);
+    else place(job);
+  } catch {
+    if (job.kind === 'read') port.postMessage({ rows: -1, labels: null });
+    else Atomics.store(control, ${FAILED}, 1);
+  }
+  signal(word);
+});
+Atomics.store(control, ${READY}, 1);
+Atomics.notify(control, ${READY});
+`;
+
+/** How long a share may take before the helper is taken for broken (it reads a few megabytes). */
+const HELPER_TIMEOUT_MS = 60_000;
+
+/**
+ * A helper thread that reads the second part of a chunk while the loader reads the first
+ * (CsvLoader.helperRound): begin() says how the file's rows are read, read() starts a share,
+ * share() waits for what it read, place() has it copied into the data set's arrays at its
+ * row (while the loader goes on), finish() waits for every copy. One thread serves the loads
+ * of a thread one after another (plainRowsHelper()); it never keeps the process alive.
+ */
+export class PlainRowsHelper {
+  private readonly worker: Worker;
+  private readonly port: MessagePort;
+  private readonly control = new Int32Array(new SharedArrayBuffer(16));
+  private reads = 0;
+  private places = 0;
+
+  constructor() {
+    const channel = new MessageChannel();
+    this.port = channel.port1;
+    this.worker = new Worker(HELPER_SOURCE, { eval: true, workerData: { port: channel.port2, control: this.control.buffer }, transferList: [channel.port2] });
+    this.worker.unref();
+    this.port.unref();
+    // A thread that cannot start never says it is ready, and loaders read alone.
+    this.worker.on('error', () => undefined);
+  }
+
+  /** True once the thread runs (booting takes tens of milliseconds; the loader reads alone meanwhile). */
+  get ready(): boolean {
+    return Atomics.load(this.control, READY) === 1 && Atomics.load(this.control, FAILED) === 0;
+  }
+
+  /** Waits until the thread runs (tests, which read small files on two threads). */
+  waitReady(): void {
+    this.wait(READY, 1);
+  }
+
+  begin(layout: PlainLayout, onehot: boolean, inputWidth: number, targetWidth: number): void {
+    this.port.postMessage({ kind: 'file', columns: layout.columns, run: layout.run, separator: layout.separator, onehot, inputWidth, targetWidth });
+  }
+
+  read(bytes: SharedArrayBuffer, from: number, to: number, ending: number): void {
+    this.reads++;
+    this.port.postMessage({ kind: 'read', bytes, from, to, ending } satisfies ReadJob);
+  }
+
+  /** What the share started last holds (waits for it). */
+  share(): PlainShare {
+    this.wait(READ, this.reads);
+    const message = receiveMessageOnPort(this.port);
+    if (message === undefined) throw new Error('the helper thread reading rows gave no answer');
+    return message.message as PlainShare;
+  }
+
+  place(row: number, inputs: SharedArrayBuffer, targets: SharedArrayBuffer): void {
+    this.places++;
+    this.port.postMessage({ kind: 'place', row, inputs, targets } satisfies PlaceJob);
+  }
+
+  /** Waits until every share placed is in the arrays, and lets the thread drop what it read. */
+  finish(): void {
+    this.wait(PLACED, this.places);
+    this.port.postMessage({ kind: 'done' });
+    if (Atomics.load(this.control, FAILED) === 1) throw new Error('the helper thread reading rows could not place them');
+  }
+
+  private wait(word: number, count: number): void {
+    const deadline = Date.now() + HELPER_TIMEOUT_MS;
+    for (;;) {
+      const seen = Atomics.load(this.control, word);
+      if (seen >= count) return;
+      if (Date.now() > deadline || Atomics.wait(this.control, word, seen, HELPER_TIMEOUT_MS) === 'timed-out') {
+        // Nothing more is given to it: loaders read alone from now on.
+        Atomics.store(this.control, FAILED, 1);
+        throw new Error('the helper thread reading rows stopped answering');
+      }
+    }
+  }
+}
+
+let helper: PlainRowsHelper | null = null;
+
+/** This thread's helper, started on first use. */
+export function plainRowsHelper(): PlainRowsHelper {
+  helper ??= new PlainRowsHelper();
+  return helper;
+}
