@@ -2,6 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { loadCsv, parseCsvNumber, textSource, type ByteSource, type ColumnSelector, type CsvLoad, type CsvLoadOptions, type CsvRequest } from '../../server/src/data/csv';
 import { loadNow } from '../../server/src/data/load';
+import { rowsHelper } from '../../server/src/loading/rowsHelper';
 import { DataStore } from '../../server/src/data/store';
 import { libraryLoadCsv } from '../support/csvLibrary';
 import { random } from '../support/random';
@@ -445,7 +446,7 @@ describe('the fast path for plain rows against csv-parse', () => {
 
 describe('reading on two threads', () => {
   // Small chunks, so that even small files are read in many rounds shared with the helper thread.
-  const twoThreads = (chunkBytes: number): CsvLoadOptions => ({ helper: { minBytes: 0, chunkBytes, waitForHelper: true } });
+  const twoThreads = (chunkBytes: number): CsvLoadOptions => ({ helper: { thread: rowsHelper(), minBytes: 0, chunkBytes, waitForHelper: true } });
   const same = (a: Float64Array, b: Float64Array) => a.length === b.length && a.every((x, k) => Object.is(x, b[k]));
 
   it('gives the same data set, bit for bit, and the same problems as one thread on 2,000 random plain files', () => {

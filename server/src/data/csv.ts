@@ -19,7 +19,7 @@ import { CR, CsvScanner, ENDS_CR, FieldKind, LF, fieldText, type CsvRecordHandle
 import { CSV_NUMBER, isMissingBytes, isMissingText, parseCsvNumber, parseDecimal, POWERS_OF_TEN } from './decimal';
 import { defaultInputNames } from './inline';
 import { growableFloat64, sharedFloat64, type GrowableArray } from './memory';
-import { PLAIN_IGNORED, PLAIN_LABEL, PLAIN_TARGET, plainRowsHelper, readPlainRecord, type PlainLayout, type PlainRowsHelper } from './plainRows';
+import { PLAIN_IGNORED, PLAIN_LABEL, PLAIN_TARGET, readPlainRecord, type PlainLayout, type RowsHelper } from './plainRows';
 
 export { parseCsvNumber } from './decimal';
 
@@ -114,10 +114,11 @@ export interface CsvLoadOptions {
   /** Told the share of the file read so far, every chunk; answering false stops the load (loadCsv returns null). */
   progress?(fraction: number): boolean;
   /**
-   * Reading on two threads (a helper reads part of each chunk): from files of `minBytes`
-   * (HELPER_MIN_BYTES by default), in chunks of `chunkBytes`; false: on this thread only.
+   * Reading on two threads, with `thread` reading part of each chunk: from files of
+   * `minBytes` (HELPER_MIN_BYTES by default), in chunks of `chunkBytes`; `waitForHelper`
+   * waits for the thread to run before reading on (tests). Without it: on this thread only.
    */
-  helper?: false | { minBytes?: number; chunkBytes?: number; waitForHelper?: boolean };
+  helper?: false | { thread: RowsHelper; minBytes?: number; chunkBytes?: number; waitForHelper?: boolean };
 }
 
 /** Bytes read at a time; a record longer than this is read in more. */
@@ -147,11 +148,12 @@ type ReadOutcome = 'done' | 'cancelled' | 'utf16' | { longRow: number };
  * chunk; with a loader that has a helper thread, each chunk is read in a helper round first.
  */
 function scanSource(source: ByteSource, scanner: CsvScanner, options: CsvLoadOptions, loader: CsvLoader | null = null): ReadOutcome {
-  const helper = loader !== null && options.helper !== false && source.size >= (options.helper?.minBytes ?? HELPER_MIN_BYTES);
-  const chunkBytes = helper ? (options.helper !== false ? options.helper?.chunkBytes : undefined) ?? HELPER_CHUNK_BYTES : CHUNK_BYTES;
+  const wanted = options.helper !== undefined && options.helper !== false && source.size >= (options.helper.minBytes ?? HELPER_MIN_BYTES) ? options.helper : null;
+  const helper = loader !== null && wanted !== null;
+  const chunkBytes = wanted !== null ? (wanted.chunkBytes ?? HELPER_CHUNK_BYTES) : CHUNK_BYTES;
   // The helper reads the chunks too: they are in shared memory.
   const allocate = (length: number) => (helper ? new Uint8Array(new SharedArrayBuffer(length)) : new Uint8Array(length));
-  if (helper) loader.wantsHelper = options.helper !== false && options.helper?.waitForHelper === true ? 'wait' : 'yes';
+  if (helper) loader.wantsHelper = { thread: wanted.thread, wait: wanted.waitForHelper === true };
   let buffer = allocate(chunkBytes * 2);
   let kept = 0;
   let first = true;
@@ -301,9 +303,9 @@ class CsvLoader implements CsvRecordHandler {
   /** How fastRecord reads a plain row of this file; null when its rows all go through `row`. */
   private layout: PlainLayout | null = null;
   /** The thread that reads part of each chunk (large files), once the columns are known. */
-  helper: PlainRowsHelper | null = null;
-  /** Set by scanSource when the file is large enough for a helper ('wait': wait for it to run before reading on). */
-  wantsHelper: 'no' | 'yes' | 'wait' = 'no';
+  helper: RowsHelper | null = null;
+  /** Set by scanSource when the file is large enough for a helper (`wait`: wait for it to run before reading on). */
+  wantsHelper: { thread: RowsHelper; wait: boolean } | null = null;
   /** Rows the helper placed (first row, count, …) and their onehot classes. */
   private readonly placedRows: number[] = [];
   private readonly placedLabels: number[] = [];
@@ -571,9 +573,9 @@ class CsvLoader implements CsvRecordHandler {
   /** Starts the helper thread when scanSource wants one and the file's rows can be plain. */
   private startHelper(): void {
     const plan = this.plan;
-    if (this.wantsHelper === 'no' || this.layout === null || plan === null) return;
-    const helper = plainRowsHelper();
-    if (this.wantsHelper === 'wait') helper.waitReady();
+    if (this.wantsHelper === null || this.layout === null || plan === null) return;
+    const helper = this.wantsHelper.thread;
+    if (this.wantsHelper.wait) helper.waitReady();
     helper.begin(this.layout, this.request.onehot, plan.storedInputs, plan.storedTargets);
     this.helper = helper;
   }
