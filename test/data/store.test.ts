@@ -150,6 +150,20 @@ describe('DataStore', () => {
     expect(store.load('a')).toBeUndefined();
   });
 
+  it('tells the bytes of the loads it let go, once (the server collects their shared memory then)', () => {
+    const store = new DataStore({ loadBytes: 100 });
+    const put = (key: string, rows: number, group: string | null = null) => store.putLoad(key, { kind: 'generated', dataset: dataset(rows, key) }, group);
+    put('v1', 3, 'file'); // 48 bytes
+    expect(store.takeReleasedBytes()).toBe(0);
+    put('v2', 2, 'file'); // the older version of the same file goes: 48 bytes let go
+    expect(store.takeReleasedBytes()).toBe(48);
+    expect(store.takeReleasedBytes()).toBe(0);
+    put('other', 5); // 80 bytes: over the limit, v2 (32 bytes) is evicted
+    expect(store.takeReleasedBytes()).toBe(32);
+    store.clear();
+    expect(store.takeReleasedBytes()).toBe(80);
+  });
+
   it('keeps a weights file\'s bytes by its version, and what was read from those bytes for as long as it keeps them', () => {
     const store = new DataStore({ fileBytes: 10 });
     const file = { path: '/w/w.safetensors', size: 4, mtimeMs: 1 };

@@ -118,6 +118,8 @@ describe('large data sets at issue 16 sizes', () => {
     }
     record('large-data', `a 60 MB CSV rewritten 5 times: RSS ${Math.round(first)} MB after the first load, then ${after.map(Math.round).join(', ')} MB (load ${loadAverage()})`);
     // One load is about 130 MB of numbers (8.1M rows × 2 × 8 bytes): five versions kept would be 650 MB more.
-    expect(Math.max(...after) - first).toBeLessThan(400);
+    // Shared memory is freed only when collected, which V8 does not do for it on its own
+    // (data/memory.ts): without the server's collection after a check, 240–500 MB more.
+    expect(Math.max(...after) - first).toBeLessThan(200);
   }, 600_000);
 });

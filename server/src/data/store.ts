@@ -123,6 +123,15 @@ export class DataStore {
     this.loads.set(key, value, loadBytes(value), group);
   }
 
+  /**
+   * The bytes of the loads the store let go since the last call. Their memory is shared
+   * (data/memory.ts) and freed only when collected: `collectSharedMemory` once nothing
+   * else refers to them.
+   */
+  takeReleasedBytes(): number {
+    return this.loads.takeReleased();
+  }
+
   /** `owner` (an open document) uses exactly these loads now: they are not evicted until it uses others or is released. */
   retain(owner: string, keys: Iterable<string>): void {
     this.loads.retain(owner, keys);
@@ -322,6 +331,8 @@ class LoadCache {
   /** How many owners retain each key. */
   private readonly pins = new Map<string, number>();
   private total = 0;
+  /** Bytes of the entries removed since `takeReleased`. */
+  private released = 0;
 
   constructor(
     private readonly maxEntries: number,
@@ -378,6 +389,7 @@ class LoadCache {
   }
 
   clear(): void {
+    this.released += this.total;
     this.entries.clear();
     this.owners.clear();
     this.pins.clear();
@@ -388,7 +400,14 @@ class LoadCache {
     const entry = this.entries.get(key);
     if (entry === undefined) return;
     this.total -= entry.bytes;
+    this.released += entry.bytes;
     this.entries.delete(key);
+  }
+
+  takeReleased(): number {
+    const released = this.released;
+    this.released = 0;
+    return released;
   }
 
   /** Oldest unretained entries out while over a limit; `keep` (just set) stays even when it alone is over. */

@@ -249,6 +249,7 @@ export class DocumentSession {
     this.workspace.host.update(this.uri, document.version, trainable);
     this.workspace.host.show(this.uri, result.runs);
     this.publish(this.build(document.version, text, lines, result, settings.workspaceTrusted));
+    this.workspace.documentChecked();
     if (settings.autoTrain === 'onChange') {
       clearTimeout(this.autoTimer);
       const version = document.version;

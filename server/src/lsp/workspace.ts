@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { CodeLensRefreshRequest, InlayHintRefreshRequest, type Connection, type TextDocuments, type WorkDoneProgressServerReporter } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { DataLoader } from '../data/load';
+import { collectSharedMemory } from '../data/memory';
 import { DataStore } from '../data/store';
 import { DEFAULT_MAX_DATA_CELLS, type CheckOptions, type ReadBytes, type ReadFile } from '../language';
 import type { InitializationOptions } from '../protocol';
@@ -39,6 +40,8 @@ const LENS_ANSWER_TIMEOUT_MIN_MS = 2500;
 const LENS_ANSWER_TIMEOUT_MAX_MS = 10_000;
 /** Inlay hint refreshes while runs train (live ŷ hints), at most this often. */
 const HINT_REFRESH_INTERVAL_MS = 1000;
+/** Garbage is collected after a check once the store let go of this many bytes of data sets (documentChecked). */
+const COLLECT_AFTER_BYTES = 32 * 1024 * 1024;
 
 /** What the client said it can take (its capabilities and name), as far as the server needs to know. */
 export interface ClientSupport {
@@ -89,6 +92,9 @@ export class Workspace {
   private lensRefreshUrgent = false;
   private hintRefreshTimer: NodeJS.Timeout | undefined;
   private lastHintRefresh = 0;
+  /** Bytes of loads the store let go and not yet collected (documentChecked). */
+  private releasedBytes = 0;
+  private collecting = false;
   private disposed = false;
 
   constructor(
@@ -147,6 +153,23 @@ export class Workspace {
   /** Something every check depends on changed (settings, trust, folders, data files): check every document again. */
   recheckAll(): void {
     for (const session of this.sessions.values()) session.scheduleCheck(0, 'settings');
+  }
+
+  /**
+   * A document was checked and published, so its previous state, and the data sets only that
+   * state showed, are garbage: when the store has let go of enough of them, their shared
+   * memory is collected (data/memory.ts `collectSharedMemory`: nothing else would free it soon).
+   */
+  documentChecked(): void {
+    this.releasedBytes += this.store.takeReleasedBytes();
+    if (this.releasedBytes < COLLECT_AFTER_BYTES || this.collecting) return;
+    this.collecting = true;
+    // After the turn that published: the check's locals (the state it replaced) are gone by then.
+    setImmediate(() => {
+      this.collecting = false;
+      this.releasedBytes = 0;
+      if (!this.disposed) collectSharedMemory();
+    });
   }
 
   /** Data files changed on disk: read them again. */
