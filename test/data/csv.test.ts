@@ -190,6 +190,49 @@ function randomFile(next: () => number): { text: string; request: Partial<CsvReq
   return { text, request: { header, onehot, ...(onehot ? { target: [{ tag: 0, from: { kind: 'index', index: columns - 1 } }] } : {}) } };
 }
 
+/** The first error's first clause. */
+function firstError(problems: { severity: string; message: string }[]): string | undefined {
+  return clause(problems.find((p) => p.severity === 'error')?.message);
+}
+
+/** Bit for bit, -0 included. */
+function same(a: Float64Array, b: Float64Array): boolean {
+  return a.length === b.length && a.every((x, k) => Object.is(x, b[k]));
+}
+
+/** The same first problem as csv-parse's reading, and when it loads, the same shape, names, classes and numbers; true when it loaded. */
+function agreesWithLibrary(ours: CsvLoad, text: string, request: Partial<CsvRequest>, context: string): boolean {
+  const theirs = libraryLoadCsv({ ...REQUEST, ...request }, text);
+  expect(firstError(ours.problems), context).toBe(firstError(theirs.problems));
+  if (theirs.dataset === null) {
+    expect(ours.dataset, context).toBeNull();
+    return false;
+  }
+  const dataset = ours.dataset!;
+  expect([dataset.rows, dataset.inputWidth, dataset.targetWidth], context).toEqual([theirs.dataset.rows, theirs.dataset.inputWidth, theirs.dataset.targetWidth]);
+  expect(dataset.inputNames, context).toEqual(theirs.dataset.inputNames);
+  expect(dataset.classes, context).toEqual(theirs.dataset.classes);
+  expect(same(dataset.inputs, theirs.dataset.inputs), context).toBe(true);
+  expect(same(dataset.targets, theirs.dataset.targets), context).toBe(true);
+  return true;
+}
+
+/** A text as a file that comes in `chunk` bytes at a time, so records are cut anywhere. */
+function trickle(text: string, chunk: number): ByteSource {
+  const bytes = new TextEncoder().encode(text);
+  let position = 0;
+  return {
+    size: bytes.length,
+    read(into, offset, length) {
+      const count = Math.min(length, chunk, bytes.length - position);
+      into.set(bytes.subarray(position, position + count), offset);
+      position += count;
+      return count;
+    },
+    close() {},
+  };
+}
+
 /** A message's first clause: the streaming loader adds advice after `;` and counts others only of the same kind. */
 function clause(message: string | undefined): string | undefined {
   return message?.split(/; | \(and /)[0];
@@ -230,24 +273,7 @@ describe('the streaming loader against csv-parse', () => {
     let loaded = 0;
     for (let i = 0; i < 5_000; i++) {
       const { text, request } = randomFile(next);
-      const ours = load(text, request);
-      const theirs = libraryLoadCsv({ ...REQUEST, ...request }, text);
-      const context = JSON.stringify(text);
-      const firstError = (problems: { severity: string; message: string }[]) => clause(problems.find((p) => p.severity === 'error')?.message);
-      expect(firstError(ours.problems), context).toBe(firstError(theirs.problems));
-      if (theirs.dataset === null) {
-        expect(ours.dataset, context).toBeNull();
-        continue;
-      }
-      loaded++;
-      const dataset = ours.dataset!;
-      expect([dataset.rows, dataset.inputWidth, dataset.targetWidth], context).toEqual([theirs.dataset.rows, theirs.dataset.inputWidth, theirs.dataset.targetWidth]);
-      expect(dataset.inputNames, context).toEqual(theirs.dataset.inputNames);
-      expect(dataset.classes, context).toEqual(theirs.dataset.classes);
-      // Bit for bit, -0 included.
-      const same = (a: Float64Array, b: Float64Array) => a.length === b.length && a.every((x, k) => Object.is(x, b[k]));
-      expect(same(dataset.inputs, theirs.dataset.inputs), context).toBe(true);
-      expect(same(dataset.targets, theirs.dataset.targets), context).toBe(true);
+      if (agreesWithLibrary(load(text, request), text, request, JSON.stringify(text))) loaded++;
     }
     // Most files are clean, so the numbers were compared, not only the refusals.
     expect(loaded).toBeGreaterThan(2_000);
@@ -257,21 +283,8 @@ describe('the streaming loader against csv-parse', () => {
     const next = random(29);
     for (let i = 0; i < 500; i++) {
       const { text, request } = randomFile(next);
-      const bytes = new TextEncoder().encode(text);
       const whole = load(text, request);
-      const chunk = 1 + Math.floor(next() * 5);
-      let position = 0;
-      const trickle: ByteSource = {
-        size: bytes.length,
-        read(into, offset, length) {
-          const count = Math.min(length, chunk, bytes.length - position);
-          into.set(bytes.subarray(position, position + count), offset);
-          position += count;
-          return count;
-        },
-        close() {},
-      };
-      const streamed = loadCsv({ ...REQUEST, ...request }, trickle)!;
+      const streamed = loadCsv({ ...REQUEST, ...request }, trickle(text, 1 + Math.floor(next() * 5)))!;
       expect(streamed.problems, JSON.stringify(text)).toEqual(whole.problems);
       expect(streamed.dataset, JSON.stringify(text)).toEqual(whole.dataset);
     }
@@ -379,7 +392,6 @@ describe('the fast path for plain rows against csv-parse', () => {
       const { text, padded, request, libraryReads } = plainFile(next);
       const context = JSON.stringify({ text, request });
       const ours = load(text, request);
-      const same = (a: Float64Array, b: Float64Array) => a.length === b.length && a.every((x, k) => Object.is(x, b[k]));
       // Every row read the general way: the same problems, in full, and the same data set, bit for bit.
       const general = load(padded, request);
       expect(ours.problems, context).toEqual(general.problems);
@@ -391,37 +403,12 @@ describe('the fast path for plain rows against csv-parse', () => {
       // A separator other than the comma reads the same.
       const other = [';', '\t', '|'][i % 3];
       const separated = load(text.replace(/,/g, other), { ...request, separator: other });
-      const firstError = (problems: { severity: string; message: string }[]) => clause(problems.find((p) => p.severity === 'error')?.message);
       expect(firstError(separated.problems), context).toBe(firstError(ours.problems));
       if (ours.dataset !== null) expect(same(separated.dataset!.inputs, ours.dataset.inputs) && same(separated.dataset!.targets, ours.dataset.targets), context).toBe(true);
-      if (!libraryReads) continue;
-      const theirs = libraryLoadCsv({ ...REQUEST, ...request }, text);
-      expect(firstError(ours.problems), context).toBe(firstError(theirs.problems));
-      if (theirs.dataset === null) {
-        expect(ours.dataset, context).toBeNull();
-        continue;
-      }
+      if (!libraryReads || !agreesWithLibrary(ours, text, request, context)) continue;
       loaded++;
-      const dataset = ours.dataset!;
-      expect([dataset.rows, dataset.inputWidth, dataset.targetWidth], context).toEqual([theirs.dataset.rows, theirs.dataset.inputWidth, theirs.dataset.targetWidth]);
-      expect(dataset.classes, context).toEqual(theirs.dataset.classes);
-      expect(same(dataset.inputs, theirs.dataset.inputs), context).toBe(true);
-      expect(same(dataset.targets, theirs.dataset.targets), context).toBe(true);
       // Streamed in chunks of a few bytes, rows are cut anywhere: the same data set.
-      const bytes = new TextEncoder().encode(text);
-      const chunk = 1 + Math.floor(next() * 11);
-      let position = 0;
-      const trickle: ByteSource = {
-        size: bytes.length,
-        read(into, offset, length) {
-          const count = Math.min(length, chunk, bytes.length - position);
-          into.set(bytes.subarray(position, position + count), offset);
-          position += count;
-          return count;
-        },
-        close() {},
-      };
-      expect(loadCsv({ ...REQUEST, ...request }, trickle)!.dataset, context).toEqual(dataset);
+      expect(loadCsv({ ...REQUEST, ...request }, trickle(text, 1 + Math.floor(next() * 11)))!.dataset, context).toEqual(ours.dataset);
     }
     expect(loaded).toBeGreaterThan(600);
   });
@@ -447,7 +434,6 @@ describe('the fast path for plain rows against csv-parse', () => {
 describe('reading on two threads', () => {
   // Small chunks, so that even small files are read in many rounds shared with the helper thread.
   const twoThreads = (chunkBytes: number): CsvLoadOptions => ({ helper: { thread: rowsHelper(), minBytes: 0, chunkBytes, waitForHelper: true } });
-  const same = (a: Float64Array, b: Float64Array) => a.length === b.length && a.every((x, k) => Object.is(x, b[k]));
 
   it('gives the same data set, bit for bit, and the same problems as one thread on 2,000 random plain files', () => {
     const next = random(41);
