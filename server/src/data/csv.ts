@@ -533,8 +533,9 @@ class CsvLoader implements CsvRecordHandler {
   /**
    * One round of reading a chunk on two threads: the helper reads the rows after a line end
    * past HELPER_SHARE of `buffer[from, end)` (up to its last complete line), while this thread
-   * scans the rows before it. When both parts are plain rows, the helper's are placed after
-   * this thread's, exactly as if it had read them; otherwise this thread reads the helper's part
+   * scans the rows before it. The plain rows the helper read (up to the first line that is not
+   * one) are placed after this thread's, exactly as if it had read them, and this thread reads on
+   * from there; if its own part did not end cleanly at the split, it reads the helper's part
    * again itself. Returns where scanning goes on.
    */
   helperRound(buffer: Uint8Array, from: number, end: number): number {
@@ -551,7 +552,7 @@ class CsvLoader implements CsvRecordHandler {
     helper.read(buffer.buffer as SharedArrayBuffer, split, to, ending);
     const rest = scanner.scan(buffer, from, split, false);
     const share = helper.share();
-    if (share.rows < 0 || rest !== split || scanner.error !== null || scanner.stopped || !scanner.atLineStart || !this.readingPlainRows()) return rest;
+    if (share.rows === 0 || rest !== split || scanner.error !== null || scanner.stopped || !scanner.atLineStart || !this.readingPlainRows()) return rest;
     const plan = this.plan!;
     const row = this.rows;
     const inputs = this.inputs!;
@@ -567,7 +568,8 @@ class CsvLoader implements CsvRecordHandler {
     this.rowsRead += share.rows;
     this.records += share.rows;
     scanner.skipLines(share.rows);
-    return to;
+    // From a line that is not a plain row on (if any), this thread reads on the general way.
+    return share.end;
   }
 
   /** Starts the helper thread when scanSource wants one and the file's rows can be plain. */

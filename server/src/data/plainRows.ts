@@ -149,10 +149,11 @@ export function readPlainRecord(
 
 // ------------------------------------------------------------------ the helper thread
 
-/** What the helper read of its share: every line as a plain row (`rows` of them, with their labels with onehot), or not (rows −1). */
+/** What the helper read of its share: its first `rows` lines, plain rows (with their labels with onehot), up to `end` (the share's end, or the first line that is not a plain row). */
 export interface PlainShare {
   rows: number;
   labels: (string | null)[] | null;
+  end: number;
 }
 
 /**

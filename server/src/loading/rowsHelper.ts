@@ -71,15 +71,12 @@ function read(job) {
       targets = larger;
     }
     const next = readPlainRecord(bytes, p, job.to, job.ending, layout, inputs, rows * file.inputWidth, targets, rows * file.targetWidth);
-    if (next < 0) {
-      rows = -1;
-      break;
-    }
+    if (next < 0) break;
     if (labels !== null) labels.push(layout.label);
     rows++;
     p = next;
   }
-  port.postMessage({ rows, labels });
+  port.postMessage({ rows, labels, end: p });
 }
 function place(job) {
   new Float64Array(job.inputs, job.row * file.inputWidth * 8, rows * file.inputWidth).set(inputs.subarray(0, rows * file.inputWidth));
@@ -104,7 +101,7 @@ port.on('message', (job) => {
     if (job.kind === 'read') read(job);
     else place(job);
   } catch {
-    if (job.kind === 'read') port.postMessage({ rows: -1, labels: null });
+    if (job.kind === 'read') port.postMessage({ rows: 0, labels: null, end: job.from });
     else Atomics.store(control, ${FAILED}, 1);
   }
   signal(word);
