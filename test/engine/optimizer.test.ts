@@ -4,18 +4,7 @@ import type { OptimizerSpec } from '../../server/src/language/model';
 import { createSimdKernels, type SimdKernels } from '../../server/src/engine/kernels';
 import type { Vector } from '../../server/src/nn/activations';
 import type { Precision } from '../../server/src/nn/fastPath';
-import { createOptimizer } from '../../server/src/nn/optimizers';
-
-function values(length: number, seed: number, specials: boolean): number[] {
-  let s = seed;
-  const out: number[] = [];
-  const odd = [0, -0, 1e-40, -3e-39, 1e30, -1e30, 3e38, Infinity, NaN, 5e-324];
-  for (let i = 0; i < length; i++) {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    out.push(specials && s % 11 === 0 ? odd[s % odd.length] : (s / 4294967296 - 0.5) * 2 ** ((s >>> 5) % 20 - 10));
-  }
-  return out;
-}
+import { differing, referenceUpdates, stateValues, values } from '../support/optimizerValues';
 
 const SPECS: OptimizerSpec[] = [
   { kind: 'sgd', rate: 0.1, momentum: 0 },
@@ -26,12 +15,12 @@ const SPECS: OptimizerSpec[] = [
 
 /** Three updates of one array through the kernels; returns parameters, gradients and optimizer state, concatenated. */
 function withKernels(kernels: SimdKernels, spec: OptimizerSpec, length: number, specials: boolean, batch: number): number[] {
-  const make = (seed: number): Vector => {
+  const make = (numbers: number[]): Vector => {
     const v = kernels.allocate(length);
-    v.set(values(length, seed, specials));
+    v.set(numbers);
     return v;
   };
-  const theta = make(1), state1 = make(3), state2 = make(4);
+  const theta = make(values(length, 1, specials)), state1 = make(stateValues(length, 0, specials)), state2 = make(stateValues(length, 1, specials));
   const gradient = kernels.allocate(length);
   let beta1Power = 1, beta2Power = 1;
   for (let update = 1; update <= 3; update++) {
@@ -47,30 +36,6 @@ function withKernels(kernels: SimdKernels, spec: OptimizerSpec, length: number, 
   return [...theta, ...gradient, ...state1, ...(spec.kind === 'adam' ? state2 : [])];
 }
 
-/** The same through optimizers.ts itself, its state seeded the same way through its allocator. */
-function withOptimizer(precision: Precision, spec: OptimizerSpec, length: number, specials: boolean, batch: number): number[] {
-  const type = precision === 'f32' ? Float32Array : Float64Array;
-  const states: Vector[] = [];
-  const optimizer = createOptimizer(spec, [length], (n) => {
-    const v = new type(n);
-    v.set(values(n, 3 + states.length, specials));
-    states.push(v);
-    return v;
-  });
-  const theta = new type(values(length, 1, specials));
-  const gradient = new type(length);
-  for (let update = 1; update <= 3; update++) {
-    gradient.set(values(length, 10 + update, specials));
-    optimizer.apply(0, theta, gradient, batch, update);
-  }
-  return [...theta, ...gradient, ...states.flatMap((s) => [...s])];
-}
-
-function differing(x: number[], y: number[]): number {
-  if (x.length !== y.length) return Infinity;
-  return x.filter((v, i) => !Object.is(v, y[i])).length;
-}
-
 describe.each(['f64', 'f32'] as Precision[])('%s', (precision) => {
   const wasm = createSimdKernels(precision, false);
   if (!wasm) throw new Error('WebAssembly SIMD does not run here');
@@ -80,7 +45,7 @@ describe.each(['f64', 'f32'] as Precision[])('%s', (precision) => {
       for (const batch of [7, 64, 1, 100, 2 ** 20]) {
         for (const length of [1, 3, 4, 7, 65, 1000]) {
           for (const specials of [false, true]) {
-            const reference = withOptimizer(precision, spec, length, specials, batch);
+            const reference = referenceUpdates(precision, spec, length, specials, batch);
             const where = `batch ${batch}, length ${length}, specials ${specials}`;
             expect(differing(withKernels(wasm, spec, length, specials, batch), reference), `wasm, ${where}`).toBe(0);
           }

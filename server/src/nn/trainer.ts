@@ -653,7 +653,7 @@ export class Trainer {
     // W: g ← Σg/B + λ2·w + λ1·sign(w), already a mean, so its step divides by 1; b: the step on Σg/B.
     const net = this.net;
     for (let k = 1; k <= this.layerCount; k++) {
-      penalizeGradient(net.weights[k], net.weightGradients[k], size, penalty);
+      penalizeGradient(net.weights[k], net.weightGradients[k], size, penalty, this.settings.precision);
       sections[k - 1].weights.apply(net.weights[k], net.weightGradients[k], 1, this.updates);
       sections[k - 1].biases.apply(net.biases[k], net.biasGradients[k], size, this.updates);
     }

@@ -381,35 +381,46 @@ let random1: u32 = 0;
 let random2: u32 = 0;
 let random3: u32 = 0;
 
-/** Rng.nextUint32: the next 32-bit number of the stream, by the same integer steps. */
-// @ts-ignore: decorator
-@inline function nextUint32(): u32 {
-  const s1 = random1;
-  const result = rotl<u32>(s1 * 5, 7) * 9;
-  const t = s1 << 9;
-  random2 ^= random0;
-  random3 ^= random1;
-  random1 ^= random2;
-  random0 ^= random3;
-  random2 ^= t;
-  random3 = rotl<u32>(random3, 11);
-  return result;
-}
-
-/** drawMasks: m⁽ᵏ⁾ of a chunk's `columns` samples, sample by sample, layer by layer, unit by unit: 0 when the draw is below ⌊P·2³²⌋, else 1/(1 − P). */
+/**
+ * drawMasks: m⁽ᵏ⁾ of a chunk's `columns` samples, sample by sample, layer by layer, unit by unit: 0 when the draw is below ⌊P·2³²⌋, else 1/(1 − P).
+ * The generator's state is held in locals for the whole chunk (Rng.nextUint32's integer steps, written out): the module's globals live in memory, and a
+ * chain of stores and loads through them per draw cost more than the draw's arithmetic.
+ */
 function drawMasks<T>(plan: usize, columns: i32): void {
   const L = word(plan, P_LAYERS);
   const scales = <usize>word(plan, P_DROPOUT_SCALES);
+  let s0 = random0, s1 = random1, s2 = random2, s3 = random3;
   for (let s = 0; s < columns; s++) {
     for (let k = 1; k < L; k++) {
       const mask = <usize>layer(plan, k, L_MASK);
       if (!mask) continue;
       const threshold = <u32>layer(plan, k, L_DROP_THRESHOLD);
+      // The scale's bits, and-ed with all ones (kept) or zeros (dropped): +0 or the scale without a branch per draw.
       const scale = load<f64>(scales + (<usize>k << 3));
+      const bits32 = reinterpret<u32>(<f32>scale);
+      const bits64 = reinterpret<u64>(scale);
       const units = layer(plan, k, L_SIZE);
-      for (let j = 0, i = s; j < units; j++, i += columns) put<T>(mask, i, nextUint32() < threshold ? 0 : scale);
+      const step = <usize>columns << alignof<T>();
+      let at = mask + (<usize>s << alignof<T>());
+      for (let j = 0; j < units; j++, at += step) {
+        const draw = rotl<u32>(s1 * 5, 7) * 9;
+        const t = s1 << 9;
+        s2 ^= s0;
+        s3 ^= s1;
+        s1 ^= s2;
+        s0 ^= s3;
+        s2 ^= t;
+        s3 = rotl<u32>(s3, 11);
+        const kept = -<u32>(draw >= threshold);
+        if (sizeof<T>() == 4) store<u32>(at, bits32 & kept);
+        else store<u64>(at, bits64 & (<u64>kept | (<u64>kept << 32)));
+      }
     }
   }
+  random0 = s0;
+  random1 = s1;
+  random2 = s2;
+  random3 = s3;
 }
 
 /**

@@ -262,6 +262,8 @@ export function transpose_f32(dst: usize, src: usize, rows: i32, cols: i32): voi
 // the storage type and read back rounded, exactly as a Float32Array does. So
 // f32 storage is widened to f64x2 lanes, computed, and narrowed when stored.
 // No sum runs across elements, so the order question does not arise.
+// The one exception is an f32 run's weight penalty, single-precision arithmetic by definition
+// (docs/language.md §7.2): penalize4 computes it in f32x4, four weights at a time.
 
 // Two f32 at a time: loaded into the low half and widened, or narrowed and
 // stored from the low half. (Moving the high half down instead costs a shuffle
@@ -289,12 +291,14 @@ export function transpose_f32(dst: usize, src: usize, rows: i32, cols: i32): voi
  * skipped (so a penalty of 0 is none), as nn/regularization.ts adds it: λ1·sign(θ) is λ1 − 0, 0 − λ1 or 0 − 0.
  */
 // @ts-ignore: decorator
-@inline function penalized(g: v128, theta: v128, l1: f64, l2: f64, L1: v128, L2: v128): v128 {
+@inline function penalized(g: v128, theta: v128, useL1: bool, useL2: bool, L1: v128, L2: v128): v128 {
   let out = g;
-  if (l2 != 0) out = f64x2.add(out, f64x2.mul(L2, theta));
-  if (l1 != 0) {
-    const zero = f64x2.splat(0);
-    out = f64x2.add(out, f64x2.sub(v128.bitselect(L1, zero, f64x2.gt(theta, zero)), v128.bitselect(L1, zero, f64x2.lt(theta, zero))));
+  if (useL2) out = f64x2.add(out, f64x2.mul(L2, theta));
+  if (useL1) {
+    // λ1 with θ's sign bit flipped into it where θ < 0, and +0 where θ is ±0 or NaN (|θ| > 0 false): the values
+    // λ1 − 0, 0 − λ1 and 0 − 0 exactly, in four bit operations and one comparison.
+    const signed = v128.xor(L1, v128.and(theta, f64x2.splat(-0.0)));
+    out = f64x2.add(out, v128.and(signed, f64x2.gt(f64x2.abs(theta), f64x2.splat(0))));
   }
   return out;
 }
@@ -309,28 +313,77 @@ export function transpose_f32(dst: usize, src: usize, rows: i32, cols: i32): voi
 }
 
 /**
- * f32: the mean gradient of two elements, stored back rounded (the two lanes of `narrow`): with a penalty, the
- * penalized mean, which the step then uses as stored; without, the unrounded mean, which the step uses as computed.
+ * f32: the mean gradient of two elements, stored back rounded (the two lanes of `narrow`); the step uses the
+ * unrounded mean, as computed. With `given`, the two are already the gradient to step on (the penalty pass
+ * wrote them): read as stored.
  */
 // @ts-ignore: decorator
-@inline function meanGradient32(gradient: usize, theta: v128, B: v128, penalty: bool, l1: f64, l2: f64, L1: v128, L2: v128): v128 {
+@inline function meanGradient32(gradient: usize, B: v128, given: bool): v128 {
+  if (given) return widen(gradient);
   const g = f64x2.div(widen(gradient), B);
-  if (!penalty) {
-    store2(gradient, narrow(g));
-    return g;
-  }
-  const stored = narrow(penalized(g, theta, l1, l2, L1, L2));
-  store2(gradient, stored);
-  return rounded(stored);
+  store2(gradient, narrow(g));
+  return g;
 }
 
-/** The scalar form of meanGradient32, for a last odd element: the gradient to step on, stored back rounded. */
+/** The scalar form of meanGradient32, for a last odd element. */
 // @ts-ignore: decorator
-@inline function meanGradientScalar32(gradient: usize, theta: f64, batch: f64, penalty: bool, l1: f64, l2: f64): f64 {
-  let g = <f64>load<f32>(gradient) / batch;
-  if (penalty) g = <f64><f32>penalizedScalar(g, theta, l1, l2);
+@inline function meanGradientScalar32(gradient: usize, batch: f64, given: bool): f64 {
+  if (given) return <f64>load<f32>(gradient);
+  const g = <f64>load<f32>(gradient) / batch;
   store<f32>(gradient, <f32>g);
   return g;
+}
+
+/** The largest batch whose size f32 holds exactly (2²⁴): up to it, f32x4.div divides by it as the reference does. */
+// @ts-ignore: decorator
+@inline const EXACT_F32_INTEGER: f64 = 16777216;
+
+/**
+ * docs/language.md §7.2, precision f32: the penalized gradients of four weights in single precision, written over
+ * their Σg: g = f32(Σg / B); with λ2, g = f32(g + f32(λ2·θ)); with λ1, g = f32(g + λ1·sign(θ)); λ1 and λ2 are
+ * rounded to single precision (nn/regularization.ts penalizeGradient). An f32x4 operation on single-precision
+ * operands gives the double-precision result rounded, so these are that function's numbers, when B is exact in
+ * f32 (at most 2²⁴; a larger batch takes penalizeScalar32).
+ */
+// @ts-ignore: decorator
+@inline function penalize4(gradient: usize, theta: usize, B: v128, useL1: bool, useL2: bool, L1: v128, L2: v128): void {
+  let g = f32x4.div(v128.load(gradient), B);
+  const th = v128.load(theta);
+  if (useL2) g = f32x4.add(g, f32x4.mul(L2, th));
+  if (useL1) {
+    // λ1 with θ's sign bit flipped into it where θ < 0, and +0 where θ is ±0 or NaN (|θ| > 0 false).
+    const signed = v128.xor(L1, v128.and(th, f32x4.splat(-0.0)));
+    g = f32x4.add(g, v128.and(signed, f32x4.gt(f32x4.abs(th), f32x4.splat(0))));
+  }
+  v128.store(gradient, g);
+}
+
+/** The scalar form of penalize4, for one weight and any B (the quotient in double, rounded, as the reference's). */
+// @ts-ignore: decorator
+@inline function penalizeScalar32(gradient: usize, theta: usize, batch: f64, l1: f32, l2: f32): void {
+  const th = load<f32>(theta);
+  let g = <f32>(<f64>load<f32>(gradient) / batch);
+  if (l2 != 0) g = g + l2 * th;
+  if (l1 != 0) g = g + (th > 0 ? l1 : th < 0 ? -l1 : <f32>0);
+  store<f32>(gradient, g);
+}
+
+/** The f32 penalty's pass on its own over `length` weights (nn/regularization.ts penalizeGradient). */
+function penalizePass32(theta: usize, gradient: usize, length: i32, batch: f64, l1: f64, l2: f64): void {
+  const useL1 = <f32>l1 != 0, useL2 = <f32>l2 != 0;
+  if (batch > EXACT_F32_INTEGER || (!useL1 && !useL2)) penalizeLoop32(theta, gradient, 0, length, batch, l1, l2, false, useL1, useL2);
+  else if (!useL1) penalizeLoop32(theta, gradient, length, length, batch, l1, l2, false, false, true);
+  else if (!useL2) penalizeLoop32(theta, gradient, length, length, batch, l1, l2, true, true, false);
+  else penalizeLoop32(theta, gradient, length, length, batch, l1, l2, true, true, true);
+}
+
+/** penalizePass32's loop: the first `vectors` weights (rounded down to fours) by penalize4, the rest one at a time. */
+// @ts-ignore: decorator
+@inline function penalizeLoop32(theta: usize, gradient: usize, vectors: i32, length: i32, batch: f64, l1: f64, l2: f64, vectorL1: bool, useL1: bool, useL2: bool): void {
+  const B = f32x4.splat(<f32>batch), L1 = f32x4.splat(<f32>l1), L2 = f32x4.splat(<f32>l2);
+  let i = 0;
+  for (; i + 4 <= vectors; i += 4) penalize4(gradient + (<usize>i << 2), theta + (<usize>i << 2), B, vectorL1, useL2, L1, L2);
+  for (; i < length; i++) penalizeScalar32(gradient + (<usize>i << 2), theta + (<usize>i << 2), batch, useL1 ? <f32>l1 : 0, useL2 ? <f32>l2 : 0);
 }
 
 /**
@@ -339,20 +392,33 @@ export function transpose_f32(dst: usize, src: usize, rows: i32, cols: i32): voi
  */
 // @ts-ignore: decorator
 @inline function sgd64(theta: usize, gradient: usize, velocity: usize, length: i32, batch: f64, momentum: f64, rate: f64, l1: f64, l2: f64): void {
+  if (l1 != 0) {
+    if (l2 != 0) sgd64Pass(theta, gradient, velocity, length, batch, momentum, rate, l1, l2, true, true);
+    else sgd64Pass(theta, gradient, velocity, length, batch, momentum, rate, l1, l2, true, false);
+  } else if (l2 != 0) sgd64Pass(theta, gradient, velocity, length, batch, momentum, rate, l1, l2, false, true);
+  else sgd64Pass(theta, gradient, velocity, length, batch, momentum, rate, l1, l2, false, false);
+}
+
+/** sgd64's pass, its penalty terms fixed by the constant flags of its caller (a loop per combination), two pairs an iteration. */
+// @ts-ignore: decorator
+@inline function sgd64Pass(
+  theta: usize, gradient: usize, velocity: usize, length: i32, batch: f64, momentum: f64, rate: f64, l1: f64, l2: f64, useL1: bool, useL2: bool,
+): void {
   const B = f64x2.splat(batch), M = f64x2.splat(momentum), R = f64x2.splat(rate), L1 = f64x2.splat(l1), L2 = f64x2.splat(l2);
   let i = 0;
-  for (; i + 2 <= length; i += 2) {
+  for (; i + 4 <= length; i += 4) {
     const at = <usize>i << 3;
-    const th = v128.load(theta + at);
-    const g = penalized(f64x2.div(v128.load(gradient + at), B), th, l1, l2, L1, L2);
-    v128.store(gradient + at, g);
-    const v = f64x2.sub(f64x2.mul(M, v128.load(velocity + at)), f64x2.mul(R, g));
-    v128.store(velocity + at, v);
-    v128.store(theta + at, f64x2.add(th, v));
+    sgdPair64(theta + at, gradient + at, velocity + at, B, M, R, useL1, useL2, L1, L2);
+    sgdPair64(theta + at + 16, gradient + at + 16, velocity + at + 16, B, M, R, useL1, useL2, L1, L2);
+  }
+  if (i + 2 <= length) {
+    const at = <usize>i << 3;
+    sgdPair64(theta + at, gradient + at, velocity + at, B, M, R, useL1, useL2, L1, L2);
+    i += 2;
   }
   for (; i < length; i++) {
     const at = <usize>i << 3;
-    const g = penalizedScalar(load<f64>(gradient + at) / batch, load<f64>(theta + at), l1, l2);
+    const g = penalizedScalar(load<f64>(gradient + at) / batch, load<f64>(theta + at), useL1 ? l1 : 0, useL2 ? l2 : 0);
     store<f64>(gradient + at, g);
     const v = momentum * load<f64>(velocity + at) - rate * g;
     store<f64>(velocity + at, v);
@@ -360,25 +426,71 @@ export function transpose_f32(dst: usize, src: usize, rows: i32, cols: i32): voi
   }
 }
 
+/** sgd on the two f64 elements at theta, gradient and velocity. */
 // @ts-ignore: decorator
-@inline function sgd32(theta: usize, gradient: usize, velocity: usize, length: i32, batch: f64, momentum: f64, rate: f64, l1: f64, l2: f64): void {
-  const B = f64x2.splat(batch), M = f64x2.splat(momentum), R = f64x2.splat(rate), L1 = f64x2.splat(l1), L2 = f64x2.splat(l2);
-  const penalty = l1 != 0 || l2 != 0;
+@inline function sgdPair64(theta: usize, gradient: usize, velocity: usize, B: v128, M: v128, R: v128, useL1: bool, useL2: bool, L1: v128, L2: v128): void {
+  const th = v128.load(theta);
+  const g = penalized(f64x2.div(v128.load(gradient), B), th, useL1, useL2, L1, L2);
+  v128.store(gradient, g);
+  const v = f64x2.sub(f64x2.mul(M, v128.load(velocity)), f64x2.mul(R, g));
+  v128.store(velocity, v);
+  v128.store(theta, f64x2.add(th, v));
+}
+
+/**
+ * sgd32's pass. With `penalize`, each block of four weights is first penalized (penalize4, its terms fixed by the
+ * constant flags of the caller, so that each combination is a loop of its own) and then steps on its gradient as
+ * stored; `given`: the gradients are already the ones to step on. Two independent pairs of elements an iteration.
+ */
+// @ts-ignore: decorator
+@inline function sgd32Pass(
+  theta: usize, gradient: usize, velocity: usize, length: i32, batch: f64, momentum: f64, rate: f64, l1: f64, l2: f64,
+  penalize: bool, useL1: bool, useL2: bool, given: bool,
+): void {
+  const B = f64x2.splat(batch), M = f64x2.splat(momentum), R = f64x2.splat(rate);
+  const B32 = f32x4.splat(<f32>batch), L1 = f32x4.splat(<f32>l1), L2 = f32x4.splat(<f32>l2);
+  const stored = given || penalize;
   let i = 0;
-  for (; i + 2 <= length; i += 2) {
+  for (; i + 4 <= length; i += 4) {
     const at = <usize>i << 2;
-    const th = widen(theta + at);
-    const g = meanGradient32(gradient + at, th, B, penalty, l1, l2, L1, L2);
-    const v = narrow(f64x2.sub(f64x2.mul(M, widen(velocity + at)), f64x2.mul(R, g)));
-    store2(velocity + at, v);
-    store2(theta + at, narrow(f64x2.add(th, rounded(v))));
+    if (penalize) penalize4(gradient + at, theta + at, B32, useL1, useL2, L1, L2);
+    sgdPair32(theta + at, gradient + at, velocity + at, B, M, R, stored);
+    sgdPair32(theta + at + 8, gradient + at + 8, velocity + at + 8, B, M, R, stored);
   }
   for (; i < length; i++) {
     const at = <usize>i << 2;
-    const g = meanGradientScalar32(gradient + at, <f64>load<f32>(theta + at), batch, penalty, l1, l2);
+    if (penalize) penalizeScalar32(gradient + at, theta + at, batch, useL1 ? <f32>l1 : 0, useL2 ? <f32>l2 : 0);
+    const g = meanGradientScalar32(gradient + at, batch, stored);
     store<f32>(velocity + at, <f32>(momentum * <f64>load<f32>(velocity + at) - rate * g));
     store<f32>(theta + at, <f32>(<f64>load<f32>(theta + at) + <f64>load<f32>(velocity + at)));
   }
+}
+
+/** sgd on the two f32 elements at theta, gradient and velocity. */
+// @ts-ignore: decorator
+@inline function sgdPair32(theta: usize, gradient: usize, velocity: usize, B: v128, M: v128, R: v128, given: bool): void {
+  const th = widen(theta);
+  const g = meanGradient32(gradient, B, given);
+  const v = narrow(f64x2.sub(f64x2.mul(M, widen(velocity)), f64x2.mul(R, g)));
+  store2(velocity, v);
+  store2(theta, narrow(f64x2.add(th, rounded(v))));
+}
+
+/**
+ * sgd: g ← Σg / batch (stored back); v ← μv − ηg; θ ← θ + v. With `penalty` (sgd_penalized), g is the f32
+ * penalized mean of penalize4, stored and used as stored (nn/trainer.ts applyUpdate: the penalty pass, then the
+ * step with batch 1).
+ */
+// @ts-ignore: decorator
+@inline function sgd32(theta: usize, gradient: usize, velocity: usize, length: i32, batch: f64, momentum: f64, rate: f64, l1: f64, l2: f64, penalty: bool): void {
+  const useL1 = <f32>l1 != 0, useL2 = <f32>l2 != 0;
+  if (!penalty) sgd32Pass(theta, gradient, velocity, length, batch, momentum, rate, 0, 0, false, false, false, false);
+  else if (batch > EXACT_F32_INTEGER || (!useL1 && !useL2)) {
+    penalizePass32(theta, gradient, length, batch, l1, l2);
+    sgd32Pass(theta, gradient, velocity, length, batch, momentum, rate, 0, 0, false, false, false, true);
+  } else if (!useL1) sgd32Pass(theta, gradient, velocity, length, batch, momentum, rate, l1, l2, true, false, true, false);
+  else if (!useL2) sgd32Pass(theta, gradient, velocity, length, batch, momentum, rate, l1, l2, true, true, false, false);
+  else sgd32Pass(theta, gradient, velocity, length, batch, momentum, rate, l1, l2, true, true, true, false);
 }
 
 export function sgd_f64(theta: usize, gradient: usize, velocity: usize, length: i32, batch: f64, momentum: f64, rate: f64): void {
@@ -386,7 +498,7 @@ export function sgd_f64(theta: usize, gradient: usize, velocity: usize, length: 
 }
 
 export function sgd_f32(theta: usize, gradient: usize, velocity: usize, length: i32, batch: f64, momentum: f64, rate: f64): void {
-  sgd32(theta, gradient, velocity, length, batch, momentum, rate, 0, 0);
+  sgd32(theta, gradient, velocity, length, batch, momentum, rate, 0, 0, false);
 }
 
 /** sgd on a layer's weights with `regularize` (docs/language.md §7.2): the penalty and the step in one pass. */
@@ -395,7 +507,7 @@ export function sgd_penalized_f64(theta: usize, gradient: usize, velocity: usize
 }
 
 export function sgd_penalized_f32(theta: usize, gradient: usize, velocity: usize, length: i32, batch: f64, momentum: f64, rate: f64, l1: f64, l2: f64): void {
-  sgd32(theta, gradient, velocity, length, batch, momentum, rate, l1, l2);
+  sgd32(theta, gradient, velocity, length, batch, momentum, rate, l1, l2, true);
 }
 
 /**
@@ -406,6 +518,7 @@ export function sgd_penalized_f32(theta: usize, gradient: usize, velocity: usize
 @inline function adam64(
   theta: usize, gradient: usize, first: usize, second: usize, length: i32, batch: f64,
   beta1: f64, oneMinusBeta1: f64, beta2: f64, oneMinusBeta2: f64, rate: f64, epsilon: f64, correction1: f64, correction2: f64, l1: f64, l2: f64,
+  useL1: bool, useL2: bool,
 ): void {
   const B = f64x2.splat(batch), B1 = f64x2.splat(beta1), C1 = f64x2.splat(oneMinusBeta1);
   const B2 = f64x2.splat(beta2), C2 = f64x2.splat(oneMinusBeta2), R = f64x2.splat(rate), E = f64x2.splat(epsilon);
@@ -414,7 +527,7 @@ export function sgd_penalized_f32(theta: usize, gradient: usize, velocity: usize
   for (; i + 2 <= length; i += 2) {
     const at = <usize>i << 3;
     const th = v128.load(theta + at);
-    const g = penalized(f64x2.div(v128.load(gradient + at), B), th, l1, l2, L1, L2);
+    const g = penalized(f64x2.div(v128.load(gradient + at), B), th, useL1, useL2, L1, L2);
     v128.store(gradient + at, g);
     const m = f64x2.add(f64x2.mul(B1, v128.load(first + at)), f64x2.mul(C1, g));
     v128.store(first + at, m);
@@ -425,7 +538,7 @@ export function sgd_penalized_f32(theta: usize, gradient: usize, velocity: usize
   }
   for (; i < length; i++) {
     const at = <usize>i << 3;
-    const g = penalizedScalar(load<f64>(gradient + at) / batch, load<f64>(theta + at), l1, l2);
+    const g = penalizedScalar(load<f64>(gradient + at) / batch, load<f64>(theta + at), useL1 ? l1 : 0, useL2 ? l2 : 0);
     store<f64>(gradient + at, g);
     const m = beta1 * load<f64>(first + at) + oneMinusBeta1 * g;
     store<f64>(first + at, m);
@@ -438,17 +551,16 @@ export function sgd_penalized_f32(theta: usize, gradient: usize, velocity: usize
 // @ts-ignore: decorator
 @inline function adam32(
   theta: usize, gradient: usize, first: usize, second: usize, length: i32, batch: f64,
-  beta1: f64, oneMinusBeta1: f64, beta2: f64, oneMinusBeta2: f64, rate: f64, epsilon: f64, correction1: f64, correction2: f64, l1: f64, l2: f64,
+  beta1: f64, oneMinusBeta1: f64, beta2: f64, oneMinusBeta2: f64, rate: f64, epsilon: f64, correction1: f64, correction2: f64, given: bool,
 ): void {
   const B = f64x2.splat(batch), B1 = f64x2.splat(beta1), C1 = f64x2.splat(oneMinusBeta1);
   const B2 = f64x2.splat(beta2), C2 = f64x2.splat(oneMinusBeta2), R = f64x2.splat(rate), E = f64x2.splat(epsilon);
-  const K1 = f64x2.splat(correction1), K2 = f64x2.splat(correction2), L1 = f64x2.splat(l1), L2 = f64x2.splat(l2);
-  const penalty = l1 != 0 || l2 != 0;
+  const K1 = f64x2.splat(correction1), K2 = f64x2.splat(correction2);
   let i = 0;
   for (; i + 2 <= length; i += 2) {
     const at = <usize>i << 2;
     const th = widen(theta + at);
-    const g = meanGradient32(gradient + at, th, B, penalty, l1, l2, L1, L2);
+    const g = meanGradient32(gradient + at, B, given);
     const m = narrow(f64x2.add(f64x2.mul(B1, widen(first + at)), f64x2.mul(C1, g)));
     store2(first + at, m);
     const v = narrow(f64x2.add(f64x2.mul(B2, widen(second + at)), f64x2.mul(f64x2.mul(C2, g), g)));
@@ -458,7 +570,7 @@ export function sgd_penalized_f32(theta: usize, gradient: usize, velocity: usize
   }
   for (; i < length; i++) {
     const at = <usize>i << 2;
-    const g = meanGradientScalar32(gradient + at, <f64>load<f32>(theta + at), batch, penalty, l1, l2);
+    const g = meanGradientScalar32(gradient + at, batch, given);
     store<f32>(first + at, <f32>(beta1 * <f64>load<f32>(first + at) + oneMinusBeta1 * g));
     store<f32>(second + at, <f32>(beta2 * <f64>load<f32>(second + at) + oneMinusBeta2 * g * g));
     const m = <f64>load<f32>(first + at);
@@ -471,14 +583,14 @@ export function adam_f64(
   theta: usize, gradient: usize, first: usize, second: usize, length: i32, batch: f64,
   beta1: f64, oneMinusBeta1: f64, beta2: f64, oneMinusBeta2: f64, rate: f64, epsilon: f64, correction1: f64, correction2: f64,
 ): void {
-  adam64(theta, gradient, first, second, length, batch, beta1, oneMinusBeta1, beta2, oneMinusBeta2, rate, epsilon, correction1, correction2, 0, 0);
+  adam64(theta, gradient, first, second, length, batch, beta1, oneMinusBeta1, beta2, oneMinusBeta2, rate, epsilon, correction1, correction2, 0, 0, false, false);
 }
 
 export function adam_f32(
   theta: usize, gradient: usize, first: usize, second: usize, length: i32, batch: f64,
   beta1: f64, oneMinusBeta1: f64, beta2: f64, oneMinusBeta2: f64, rate: f64, epsilon: f64, correction1: f64, correction2: f64,
 ): void {
-  adam32(theta, gradient, first, second, length, batch, beta1, oneMinusBeta1, beta2, oneMinusBeta2, rate, epsilon, correction1, correction2, 0, 0);
+  adam32(theta, gradient, first, second, length, batch, beta1, oneMinusBeta1, beta2, oneMinusBeta2, rate, epsilon, correction1, correction2, false);
 }
 
 /** adam on a layer's weights with `regularize` (docs/language.md §7.2): the penalty and the step in one pass. */
@@ -486,14 +598,21 @@ export function adam_penalized_f64(
   theta: usize, gradient: usize, first: usize, second: usize, length: i32, batch: f64,
   beta1: f64, oneMinusBeta1: f64, beta2: f64, oneMinusBeta2: f64, rate: f64, epsilon: f64, correction1: f64, correction2: f64, l1: f64, l2: f64,
 ): void {
-  adam64(theta, gradient, first, second, length, batch, beta1, oneMinusBeta1, beta2, oneMinusBeta2, rate, epsilon, correction1, correction2, l1, l2);
+  // One loop per combination of terms (constant flags), as sgd64's.
+  if (l1 != 0) {
+    if (l2 != 0) adam64(theta, gradient, first, second, length, batch, beta1, oneMinusBeta1, beta2, oneMinusBeta2, rate, epsilon, correction1, correction2, l1, l2, true, true);
+    else adam64(theta, gradient, first, second, length, batch, beta1, oneMinusBeta1, beta2, oneMinusBeta2, rate, epsilon, correction1, correction2, l1, l2, true, false);
+  } else if (l2 != 0) adam64(theta, gradient, first, second, length, batch, beta1, oneMinusBeta1, beta2, oneMinusBeta2, rate, epsilon, correction1, correction2, l1, l2, false, true);
+  else adam64(theta, gradient, first, second, length, batch, beta1, oneMinusBeta1, beta2, oneMinusBeta2, rate, epsilon, correction1, correction2, 0, 0, false, false);
 }
 
 export function adam_penalized_f32(
   theta: usize, gradient: usize, first: usize, second: usize, length: i32, batch: f64,
   beta1: f64, oneMinusBeta1: f64, beta2: f64, oneMinusBeta2: f64, rate: f64, epsilon: f64, correction1: f64, correction2: f64, l1: f64, l2: f64,
 ): void {
-  adam32(theta, gradient, first, second, length, batch, beta1, oneMinusBeta1, beta2, oneMinusBeta2, rate, epsilon, correction1, correction2, l1, l2);
+  // The f32 penalty's pass, then the step on its gradients as stored (nn/trainer.ts applyUpdate).
+  penalizePass32(theta, gradient, length, batch, l1, l2);
+  adam32(theta, gradient, first, second, length, batch, beta1, oneMinusBeta1, beta2, oneMinusBeta2, rate, epsilon, correction1, correction2, true);
 }
 
 // ---- whole batches ------------------------------------------------------------
