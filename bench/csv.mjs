@@ -1,6 +1,7 @@
 // Reads the MNIST-shaped CSV (bench/mnistData.mjs) into one Float64Array with each candidate loader: nn-lang's streaming loader and the JavaScript CSV libraries, each in a fresh process, for time and peak memory.
 //
-// Run from the repository root after `cd bench && npm ci`: `node bench/csv.mjs [--rows 60000] [--only nn,udsv]`.
+// Run from the repository root after `cd bench && npm ci`: `node bench/csv.mjs [--rows 60000] [--only nn-lang,udsv]`.
+// nn-lang is measured on one thread and on two (a helper thread reading part of each chunk, as `nn` does).
 // Each loader does the whole job a data set needs: from the file to a row-major
 // Float64Array of every cell (the libraries parse the text, then their rows or
 // columns are copied into it). Wall and CPU seconds, and peak RSS (the process's
@@ -23,6 +24,15 @@ const LOADERS = {
   'nn-lang': `
     const { loadCsv, openFileSource } = require(BUNDLE);
     const load = loadCsv({ name: 'd', fileLabel: 'mnist.csv', header: true, separator: ',', inputs: null, target: null, onehot: false, encode: null, missing: null, normalize: null, maxDataCells: 50_000_000 }, openFileSource(FILE));
+    if (load.dataset === null) throw new Error(load.problems[0].message);
+    const d = load.dataset;
+    // Inputs and targets are two arrays: the checksum reads them as the one table the others make.
+    const width = d.inputWidth + d.targetWidth;
+    const table = { length: d.rows * width };
+    report(d.rows, width, new Proxy(table, { get: (t, i) => (i === 'length' ? t.length : (i % width < d.inputWidth ? d.inputs[Math.floor(i / width) * d.inputWidth + (i % width)] : d.targets[Math.floor(i / width)])) }));`,
+  'nn-lang (two threads)': `
+    const { loadCsv, openFileSource, rowsHelper } = require(BUNDLE);
+    const load = loadCsv({ name: 'd', fileLabel: 'mnist.csv', header: true, separator: ',', inputs: null, target: null, onehot: false, encode: null, missing: null, normalize: null, maxDataCells: 50_000_000 }, openFileSource(FILE), { helper: { thread: rowsHelper() } });
     if (load.dataset === null) throw new Error(load.problems[0].message);
     const d = load.dataset;
     // Inputs and targets are two arrays: the checksum reads them as the one table the others make.
@@ -99,7 +109,7 @@ try {
   console.log(`MNIST-shaped file: ${rows.toLocaleString('en-US')} rows × 785 columns, ${(bytes / 1e6).toFixed(1)} MB; load average ${loadavg()[0].toFixed(1)} on ${cpus().length} cores`);
   const bundle = join(work, 'loader.cjs');
   await esbuild.build({
-    stdin: { contents: "export { loadCsv } from './server/src/data/csv';\nexport { openFileSource } from './server/src/loading/fileSource';\n", resolveDir: root, loader: 'ts' },
+    stdin: { contents: "export { loadCsv } from './server/src/data/csv';\nexport { openFileSource } from './server/src/loading/fileSource';\nexport { rowsHelper } from './server/src/loading/rowsHelper';\n", resolveDir: root, loader: 'ts' },
     bundle: true,
     platform: 'node',
     format: 'cjs',

@@ -1,6 +1,8 @@
 // Real-sized data end to end: `nn check` and `nn train` of an MNIST-shaped file (bench/mnistData.mjs) against numpy.loadtxt and Debian's PyTorch on the same file, network and batches, in one run.
 //
-// Run from the repository root: `node bench/mnist.mjs [--rows 60000] [--repeat 1]`.
+// Run from the repository root: `node bench/mnist.mjs [--rows 60000] [--repeat 1] [--against DIR]`.
+// --against DIR also times `nn check` and `nn train` of another checkout's dist/ (built there
+// beforehand), each run of one right after the same run of the other: before/after on a busy machine.
 // It builds dist/ (as `npm run build` does), writes the file to a temporary folder,
 // and times, each in a fresh process (the best of --repeat):
 //   nn check        the spec that reads the file (reading and checking it is all it does)
@@ -22,6 +24,7 @@ import { option, PYTHON, ROOT, writeMnist } from './mnistData.mjs';
 const root = ROOT;
 const rows = Number(option('--rows', '60000'));
 const repeat = Number(option('--repeat', '1'));
+const against = option('--against', null);
 
 const SPEC = `# 784-128-10 on an MNIST-shaped file (bench/mnist.mjs).
 network digits {
@@ -77,14 +80,17 @@ a = numpy.loadtxt(sys.argv[1], delimiter=",", skiprows=1)
 print(json.dumps({"load": time.perf_counter() - t, "rows": a.shape[0]}))
 `;
 
-/** Runs a command under /usr/bin/time: wall seconds (of the whole process), peak RSS, stdout. */
+/** Runs a command under /usr/bin/time: wall seconds (of the whole process), CPU seconds (user + system, all its threads), peak RSS, stdout. */
 function timed(command, commandArgs, cwd) {
   const started = performance.now();
-  const run = spawnSync('/usr/bin/time', ['-f', 'rss %M', command, ...commandArgs], { cwd, encoding: 'utf8', maxBuffer: 1 << 26 });
+  const run = spawnSync('/usr/bin/time', ['-f', 'rss %M cpu %U %S', command, ...commandArgs], { cwd, encoding: 'utf8', maxBuffer: 1 << 26 });
   const seconds = (performance.now() - started) / 1000;
   const rssMB = Number(/rss (\d+)/.exec(run.stderr)?.[1] ?? NaN) / 1024;
-  return { status: run.status, seconds, rssMB, stdout: run.stdout, stderr: run.stderr };
+  const cpu = /cpu ([\d.]+) ([\d.]+)/.exec(run.stderr);
+  return { status: run.status, seconds, cpu: cpu ? Number(cpu[1]) + Number(cpu[2]) : NaN, rssMB, stdout: run.stdout, stderr: run.stderr };
 }
+
+const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 
 function best(runs) {
   return runs.reduce((a, b) => (b.seconds < a.seconds ? b : a));
@@ -113,6 +119,24 @@ try {
     }
     results[name] = best(all);
   };
+  if (against !== null) {
+    // Before/after, interleaved: this tree's check and train, then the other's, `repeat` times.
+    const other = join(against, 'dist', 'cli.js');
+    const samples = { 'this tree': { check: [], train: [] }, [against]: { check: [], train: [] } };
+    for (let i = 0; i < Math.max(repeat, 3); i++) {
+      for (const [name, cli] of [['this tree', nn], [against, other]]) {
+        samples[name].check.push(timed(process.execPath, [cli, 'check', 'digits.nn'], work));
+        samples[name].train.push(timed(process.execPath, [cli, 'train', 'digits.nn', '--json'], work));
+      }
+    }
+    console.log('| build | nn check wall / CPU s | nn train wall / CPU s | loading share, wall / CPU (medians) |');
+    console.log('|---|---|---|---|');
+    for (const [name, { check, train }] of Object.entries(samples)) {
+      const [cw, cc, tw, tc] = [check.map((r) => r.seconds), check.map((r) => r.cpu), train.map((r) => r.seconds), train.map((r) => r.cpu)].map(median);
+      console.log(`| ${name} | ${cw.toFixed(2)} / ${cc.toFixed(2)} | ${tw.toFixed(2)} / ${tc.toFixed(2)} | ${((100 * cw) / tw).toFixed(0)}% / ${((100 * cc) / tc).toFixed(0)}% |`);
+    }
+    console.log(`load average now ${loadavg()[0].toFixed(1)}\n`);
+  }
   runs('nn check', () => timed(process.execPath, [nn, 'check', 'digits.nn'], work));
   runs('nn train', () => timed(process.execPath, [nn, 'train', 'digits.nn', '--json'], work));
   runs('numpy.loadtxt', () => timed(PYTHON, ['-c', NUMPY, file], work));

@@ -81,7 +81,7 @@ describe('the editor tells one truth', () => {
     console.info(`lens in code-server, 20 s of training: ${seen.length} changes, largest gap ${Math.max(...gaps).toFixed(0)} ms`);
     await shot('01-lens-moving');
 
-    // Stop from the lens: the status bar says so at once, the lens at VS Code's next fetch.
+    // Stop from the lens: the status bar says so at once, the lens at VS Code's next resolve pass.
     const statusBar = wb.page.locator('.statusbar-item', { hasText: /long|wide/ }).first();
     await wb.page.evaluate(() => {
       const w = globalThis as any;
@@ -90,18 +90,44 @@ describe('the editor tells one truth', () => {
       new w.MutationObserver(() => {
         if (w.__statusAt === null && /stopping|codicon-circle-slash/.test(bar.innerHTML)) w.__statusAt = w.performance.now();
       }).observe(bar, { subtree: true, childList: true, characterData: true, attributes: true });
+      // The moment of the click itself, as the page saw it.
+      w.document.addEventListener('mousedown', () => (w.__clickAt = w.performance.now()), true);
     });
-    const clicked = await pageNow();
-    await wb.clickLens(/\bStop\b/);
-    await pollUntil('the lens without Stop', async () => ((await lensChanges()).some((c) => c.at > clicked && !/\bStop\b/.test(c.text)) ? true : undefined), T.lsp, 50);
-    const lensAt = (await lensChanges()).find((c) => c.at > clicked && !/\bStop\b/.test(c.text))!.at;
+    const clickAt = (): Promise<number> => wb.page.evaluate(() => (globalThis as any).__clickAt as number);
+    /** Clicks Stop and returns how long the lens took to drop it, from the click as the page saw it. */
+    const stopAndTime = async (): Promise<number> => {
+      await wb.clickLens(/\bStop\b/);
+      const clicked = await clickAt();
+      await pollUntil('the lens without Stop', async () => ((await lensChanges()).some((c) => c.at > clicked && !/\bStop\b/.test(c.text)) ? true : undefined), T.lsp, 50);
+      return (await lensChanges()).find((c) => c.at > clicked && !/\bStop\b/.test(c.text))!.at - clicked;
+    };
+    const stops = [await stopAndTime()];
     const statusAt = await pollUntil('the status bar to show the stop', () => wb.page.evaluate(() => (globalThis as any).__statusAt as number | null), T.ui, 20);
-    console.info(`Stop clicked → status bar ${(statusAt - clicked).toFixed(0)} ms, lens ${(lensAt - clicked).toFixed(0)} ms`);
-    expect(statusAt - clicked).toBeLessThan(300);
-    // VS Code fetches lenses at least 250 ms after a refresh and shows them at least 250 ms after a fetch.
-    expect(lensAt - clicked).toBeLessThan(1000);
+    const statusLatency = statusAt - (await clickAt());
     await expect.poll(() => statusBar.innerText(), { timeout: T.ui }).toMatch(/epoch \d+ · loss [\d.]+/);
     await shot('02-stopped');
+    // Six more Stops, each a different number of status bar updates into a new run: the status bar
+    // moves on the server's clock, not VS Code's lens cycle, so the clicks fall anywhere in that cycle, as a user's do.
+    for (const updates of [1, 2, 3, 4, 5, 6]) {
+      await wb.clickLens(/\bTrain\b/);
+      await wb.waitForLens(/\bStop\b[\s\S]*epoch \d+\/1000000/, T.train);
+      let seen = await statusBar.innerText();
+      for (let i = 0; i < updates; i++) {
+        seen = await pollUntil('a status bar update', async () => {
+          const text = await statusBar.innerText();
+          return text !== seen ? text : undefined;
+        }, T.lsp, 20);
+      }
+      stops.push(await stopAndTime());
+      await wb.waitForLens(/\bTrain\b[\s\S]*stopped at epoch/, T.lsp);
+    }
+    const sorted = [...stops].sort((a, b) => a - b);
+    const median = sorted[Math.floor(sorted.length / 2)];
+    console.info(`Stop clicked → status bar ${statusLatency.toFixed(0)} ms; lens ${stops.map((t) => t.toFixed(0)).join(', ')} ms (median ${median.toFixed(0)} ms)`);
+    expect(statusLatency).toBeLessThan(300);
+    // VS Code draws a lens line it shows only at a resolve pass, at least 250 ms after the answer before it; the server keeps one pending.
+    expect(median).toBeLessThan(300);
+    expect(Math.max(...stops)).toBeLessThan(1000);
     // The 20 seconds, judged once the run is stopped (a failure leaves nothing training behind it).
     expect(covered).toBeGreaterThan(19_000);
     expect(Math.max(...gaps)).toBeLessThan(1000);

@@ -8,6 +8,7 @@ import { check, DEFAULT_MAX_DATA_CELLS, DEFAULT_MAX_PARAMETERS, type CheckResult
 import { LineIndex } from '../language/positions';
 import { echo, visibleControls } from '../language/wording';
 import { fileError, readBytesFile, readTextFile } from '../textFiles';
+import { storeWithRowsHelper } from '../loading/rowsHelper';
 
 export const CHECK_USAGE = 'usage: nn check FILE...';
 
@@ -116,7 +117,7 @@ export function checkCommand(argv: string[], io: CheckIo = processCheckIo()): nu
 
   let unreadable = false;
   let errors = false;
-  const store = new DataStore();
+  const store = storeWithRowsHelper();
   for (const file of files) {
     const specPath = resolve(io.cwd, file);
     const text = readSpec('check', file, specPath, (message) => io.stderr(message));

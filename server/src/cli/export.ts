@@ -9,8 +9,8 @@ import type { RunSpec } from '../language/model';
 import { LineIndex } from '../language/positions';
 import { createTrainer } from '../engine';
 import type { ExportFormat } from '../protocol';
-import { DataStore } from '../data/store';
 import { checkSpec, describeWriteError, readSpec } from './check';
+import { storeWithRowsHelper } from '../loading/rowsHelper';
 
 export const EXPORT_USAGE = 'usage: nn export FILE [--run N] --format json|pytorch|onnx|safetensors [--out PATH] [--epochs N]';
 
@@ -90,7 +90,7 @@ export function exportCommand(argv: string[], io: ExportIo): number {
   const specPath = resolve(cwd, args.file);
   const text = readSpec('export', args.file, specPath, (message) => io.stderr(message));
   if (text === undefined) return 2;
-  const result = checkSpec(text, specPath, new DataStore());
+  const result = checkSpec(text, specPath, storeWithRowsHelper());
   printProblems(args.file, text, result, io);
   if (result.errorCount > 0) return 1;
 

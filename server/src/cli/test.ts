@@ -7,7 +7,6 @@
 
 import { writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { DataStore } from '../data/store';
 import { LineIndex } from '../language/positions';
 import type { Problem } from '../language/problems';
 import type { TrainDecl } from '../language/syntax';
@@ -15,6 +14,7 @@ import { gradeExpectations, testNames, verdictLine } from '../present/expectatio
 import { checkSpec, describeWriteError, fileLabel, readSpec } from './check';
 import { junitXml, type JunitCase, type JunitSuite } from './junit';
 import { problemLine, processIo, reportPathProblem, runJson, trainSliced, type CliIo } from './train';
+import { storeWithRowsHelper } from '../loading/rowsHelper';
 
 export const TEST_USAGE = 'usage: nn test FILE... [--json] [--junit PATH]';
 
@@ -98,7 +98,7 @@ export async function testCommand(argv: string[], io: CliIo = processIo()): Prom
     if (interrupted) process.exit(130); // a second Ctrl+C does not wait for the run to wind down
     interrupted = true;
   });
-  const store = new DataStore();
+  const store = storeWithRowsHelper();
   const tested: TestedSpec[] = [];
   let unreadable = false;
   let broken = false;

@@ -24,9 +24,9 @@ import { drawSnapshots, pictures } from '../present/boundary';
 import type { Confusion, UnitPictures } from '../protocol';
 import { confusionOf } from '../present/snapshots';
 import { formatPercent, formatSeconds, keptNote, lossWord, patienceText, stopTarget } from '../present/summary';
-import { DataStore } from '../data/store';
 import { plural } from '../language/wording';
 import { checkSpec, describeWriteError, fileLabel, printable, readSpec } from './check';
+import { storeWithRowsHelper } from '../loading/rowsHelper';
 
 /** Four significant digits: enough to tell 0.0009999 from the `stop when loss < 0.001` it beat. */
 function formatLoss(value: number | null | undefined): string {
@@ -278,7 +278,7 @@ async function trainSpec(options: TrainOptions, io: CliIo, hooks: TrainHooks, he
   const text = readSpec('train', options.file, specPath, (message) => io.stderr(message));
   if (text === undefined) return 2;
 
-  const checked = checkSpec(text, specPath, new DataStore());
+  const checked = checkSpec(text, specPath, storeWithRowsHelper());
   const lines = new LineIndex(text);
   const problems = checked.problems.filter((p) => p.severity === 'error' || p.severity === 'warning');
   const jsonProblems = problems.map((p) => {

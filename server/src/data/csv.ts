@@ -15,10 +15,11 @@ import type { ColumnEncoding, Dataset, MissingKind, NormalizeKind } from '../lan
 import type { ProblemCode, Severity } from '../language/problems';
 import { suggest } from '../language/suggest';
 import { echo, plural } from '../language/wording';
-import { CsvScanner, FieldKind, fieldText, type CsvRecordHandler, type CsvSyntaxError } from './csvScan';
-import { CSV_NUMBER, isMissingBytes, isMissingText, parseCsvNumber, parseDecimal } from './decimal';
+import { CR, CsvScanner, ENDS_CR, FieldKind, LF, fieldText, type CsvRecordHandler, type CsvSyntaxError } from './csvScan';
+import { CSV_NUMBER, isMissingBytes, isMissingText, parseCsvNumber, parseDecimal, POWERS_OF_TEN } from './decimal';
 import { defaultInputNames } from './inline';
 import { growableFloat64, sharedFloat64, type GrowableArray } from './memory';
+import { PLAIN_IGNORED, PLAIN_LABEL, PLAIN_TARGET, readPlainRecord, type PlainLayout, type RowsHelper } from './plainRows';
 
 export { parseCsvNumber } from './decimal';
 
@@ -112,10 +113,25 @@ export function textSource(text: string): ByteSource {
 export interface CsvLoadOptions {
   /** Told the share of the file read so far, every chunk; answering false stops the load (loadCsv returns null). */
   progress?(fraction: number): boolean;
+  /**
+   * Reading on two threads, with `thread` reading part of each chunk: from files of
+   * `minBytes` (HELPER_MIN_BYTES by default), in chunks of `chunkBytes`; `waitForHelper`
+   * waits for the thread to run before reading on (tests). Without it: on this thread only.
+   */
+  helper?: false | { thread: RowsHelper; minBytes?: number; chunkBytes?: number; waitForHelper?: boolean };
 }
 
 /** Bytes read at a time; a record longer than this is read in more. */
 const CHUNK_BYTES = 1 << 20;
+
+/** Files from this size are read on two threads (smaller ones take less than a helper takes to start), in chunks of HELPER_CHUNK_BYTES. */
+export const HELPER_MIN_BYTES = 16 << 20;
+const HELPER_CHUNK_BYTES = 4 << 20;
+/**
+ * Where a chunk is split: the helper reads what follows this share of it. It also copies its
+ * rows into place while this thread reads the next chunk, so this thread takes a little more.
+ */
+const HELPER_SHARE = 0.55;
 
 /**
  * The longest row a data file may have. A row is kept whole until it ends, and a file of one
@@ -127,15 +143,24 @@ export const MAX_ROW_BYTES = 16 * 1024 * 1024;
 
 type ReadOutcome = 'done' | 'cancelled' | 'utf16' | { longRow: number };
 
-/** Feeds the source to the scanner chunk by chunk, keeping an unfinished record for the next chunk. */
-function scanSource(source: ByteSource, scanner: CsvScanner, options: CsvLoadOptions): ReadOutcome {
-  let buffer = new Uint8Array(CHUNK_BYTES * 2);
+/**
+ * Feeds the source to the scanner chunk by chunk, keeping an unfinished record for the next
+ * chunk; with a loader that has a helper thread, each chunk is read in a helper round first.
+ */
+function scanSource(source: ByteSource, scanner: CsvScanner, options: CsvLoadOptions, loader: CsvLoader | null = null): ReadOutcome {
+  const wanted = options.helper !== undefined && options.helper !== false && source.size >= (options.helper.minBytes ?? HELPER_MIN_BYTES) ? options.helper : null;
+  const helper = loader !== null && wanted !== null;
+  const chunkBytes = wanted !== null ? (wanted.chunkBytes ?? HELPER_CHUNK_BYTES) : CHUNK_BYTES;
+  // The helper reads the chunks too: they are in shared memory.
+  const allocate = (length: number) => (helper ? new Uint8Array(new SharedArrayBuffer(length)) : new Uint8Array(length));
+  if (helper) loader.wantsHelper = { thread: wanted.thread, wait: wanted.waitForHelper === true };
+  let buffer = allocate(chunkBytes * 2);
   let kept = 0;
   let first = true;
   let read = 0;
   for (;;) {
-    if (buffer.length - kept < CHUNK_BYTES) {
-      const larger = new Uint8Array(Math.max(buffer.length * 2, kept + CHUNK_BYTES));
+    if (buffer.length - kept < chunkBytes) {
+      const larger = allocate(Math.max(buffer.length * 2, kept + chunkBytes));
       larger.set(buffer.subarray(0, kept));
       buffer = larger;
     }
@@ -153,6 +178,7 @@ function scanSource(source: ByteSource, scanner: CsvScanner, options: CsvLoadOpt
       kept = end;
       continue;
     }
+    if (loader !== null) from = loader.helperRound(buffer, from, end);
     const rest = scanner.scan(buffer, from, end, final);
     if (final || scanner.error !== null || scanner.stopped) return 'done';
     buffer.copyWithin(0, rest, end);
@@ -198,9 +224,10 @@ export function loadCsv(request: CsvRequest, source: ByteSource, options: CsvLoa
   loader.scanner = scanner;
   let outcome: ReadOutcome;
   try {
-    outcome = scanSource(source, scanner, options);
+    outcome = scanSource(source, scanner, options, loader);
   } finally {
     source.close();
+    loader.finishHelper();
   }
   if (outcome === 'cancelled') return null;
   if (outcome === 'utf16') return loader.fail(`cannot read '${request.fileLabel}': it is saved as UTF-16; save it as UTF-8`, 'csv-unreadable');
@@ -211,6 +238,7 @@ export function loadCsv(request: CsvRequest, source: ByteSource, options: CsvLoa
   }
   return loader.finish(scanner.error);
 }
+
 
 /** Which file column feeds each input and target, once the header (or first row) is known. */
 interface Plan {
@@ -272,6 +300,15 @@ class CsvLoader implements CsvRecordHandler {
   private bad: BadValues | null = null;
   /** A row's categories and class, added once the row is kept (a dropped row adds none). */
   private readonly rowLabels: (string | null)[] = [];
+  /** How fastRecord reads a plain row of this file; null when its rows all go through `row`. */
+  private layout: PlainLayout | null = null;
+  /** The thread that reads part of each chunk (large files), once the columns are known. */
+  helper: RowsHelper | null = null;
+  /** Set by scanSource when the file is large enough for a helper (`wait`: wait for it to run before reading on). */
+  wantsHelper: { thread: RowsHelper; wait: boolean } | null = null;
+  /** Rows the helper placed (first row, count, …) and their onehot classes. */
+  private readonly placedRows: number[] = [];
+  private readonly placedLabels: number[] = [];
 
   constructor(
     private readonly request: CsvRequest,
@@ -302,10 +339,14 @@ class CsvLoader implements CsvRecordHandler {
       if (this.request.header) {
         this.header = this.firstRecord;
         this.plan = this.resolve();
+        this.layout = this.plainLayout();
+        this.startHelper();
         this.records++;
         return true;
       }
       this.plan = this.resolve();
+      this.layout = this.plainLayout();
+      this.startHelper();
     }
     this.records++;
     if (count !== this.columnCount) {
@@ -433,6 +474,127 @@ class CsvLoader implements CsvRecordHandler {
     }
     if (missing) this.filled++;
     this.rows++;
+  }
+
+  /**
+   * How fastRecord reads this file's rows, when the plan allows it: no `encode` (its words go
+   * through `row`), and a separator that cannot be part of a number's digits.
+   */
+  private plainLayout(): PlainLayout | null {
+    const plan = this.plan;
+    const separator = this.request.separator.charCodeAt(0);
+    if (plan === null || plan.encoded.includes(1) || (separator >= 0x30 && separator <= 0x39)) return null;
+    const columns = new Int32Array(this.columnCount).fill(PLAIN_IGNORED);
+    plan.inputColumns.forEach((c, j) => (columns[c] = j));
+    plan.targetColumns.forEach((c, t) => (columns[c] = this.request.onehot ? PLAIN_LABEL : PLAIN_TARGET - t));
+    let run = 0;
+    while (run < columns.length && columns[0] >= 0 && columns[run] === columns[0] + run) run++;
+    return { columns, run, separator, powers: POWERS_OF_TEN, parse: parseDecimal, isMissing: isMissingText, label: null };
+  }
+
+  /** True while a plain row can be read by fastRecord (or the helper): the arrays exist, nothing has stopped storing. */
+  private readingPlainRows(): boolean {
+    return this.layout !== null && this.inputs !== null && this.targets !== null && this.raggedRows === 0 && this.storing;
+  }
+
+  /**
+   * The scanner's fast path (CsvRecordHandler.fastRecord): a plain data row (plainRows.ts), read
+   * from its bytes straight into the data set's arrays, as `row` would store it. Anything else
+   * (a quote, white space, a word, a missing value, a ragged row, a row past the limit) is left
+   * to the scanner and `row`, which say what is wrong and where.
+   */
+  fastRecord(buffer: Uint8Array, at: number, end: number, ending: number): number {
+    if (!this.readingPlainRows()) return -1;
+    const plan = this.plan!;
+    const inputs = this.inputs!;
+    const targets = this.targets!;
+    const row = this.rows;
+    if (!inputs.ensure((row + 1) * plan.storedInputs) || !targets.ensure((row + 1) * plan.storedTargets)) return -1;
+    const layout = this.layout!;
+    const next = readPlainRecord(buffer, at, end, ending, layout, inputs.array, row * plan.storedInputs, targets.array, row * plan.storedTargets);
+    if (next < 0) return -1;
+    if (layout.label !== null) targets.array[row * plan.storedTargets] = this.classOf(layout.label);
+    this.records++;
+    this.rowsRead++;
+    this.rows++;
+    return next;
+  }
+
+  /** A class label's index, by first appearance. */
+  private classOf(label: string): number {
+    let code = this.classes.get(label) ?? -1;
+    if (code < 0) {
+      code = this.classes.size;
+      this.classes.set(label, code);
+    }
+    return code;
+  }
+
+  /**
+   * One round of reading a chunk on two threads: the helper reads the rows after a line end
+   * past HELPER_SHARE of `buffer[from, end)` (up to its last complete line), while this thread
+   * scans the rows before it. The plain rows the helper read (up to the first line that is not
+   * one) are placed after this thread's, exactly as if it had read them, and this thread reads on
+   * from there; if its own part did not end cleanly at the split, it reads the helper's part
+   * again itself. Returns where scanning goes on.
+   */
+  helperRound(buffer: Uint8Array, from: number, end: number): number {
+    const helper = this.helper;
+    const scanner = this.scanner;
+    if (helper === null || !helper.ready || !this.readingPlainRows() || !scanner.atLineStart) return from;
+    const ending = scanner.lineEnding;
+    // (lastIndexOf counts a negative start from the end of the buffer: an empty chunk is none.)
+    if (ending === 0 || end - from < 2) return from;
+    const lineEnd = ending === ENDS_CR ? CR : LF;
+    const to = buffer.lastIndexOf(lineEnd, end - 1) + 1;
+    const split = buffer.indexOf(lineEnd, from + Math.floor((to - from) * HELPER_SHARE)) + 1;
+    if (to <= 0 || split <= from || split >= to) return from;
+    helper.read(buffer.buffer as SharedArrayBuffer, split, to, ending);
+    const rest = scanner.scan(buffer, from, split, false);
+    const share = helper.share();
+    if (share.rows === 0 || rest !== split || scanner.error !== null || scanner.stopped || !scanner.atLineStart || !this.readingPlainRows()) return rest;
+    const plan = this.plan!;
+    const row = this.rows;
+    const inputs = this.inputs!;
+    const targets = this.targets!;
+    if (!inputs.ensure((row + share.rows) * plan.storedInputs) || !targets.ensure((row + share.rows) * plan.storedTargets)) return rest;
+    helper.place(row, inputs.shared, targets.shared);
+    if (share.labels !== null) {
+      // The classes by first appearance, in the rows' order; the helper's copy writes the rest of each row.
+      for (const label of share.labels) this.placedLabels.push(this.classOf(label!));
+    }
+    this.placedRows.push(row, share.rows);
+    this.rows += share.rows;
+    this.rowsRead += share.rows;
+    this.records += share.rows;
+    scanner.skipLines(share.rows);
+    // From a line that is not a plain row on (if any), this thread reads on the general way.
+    return share.end;
+  }
+
+  /** Starts the helper thread when scanSource wants one and the file's rows can be plain. */
+  private startHelper(): void {
+    const plan = this.plan;
+    if (this.wantsHelper === null || this.layout === null || plan === null) return;
+    const helper = this.wantsHelper.thread;
+    if (this.wantsHelper.wait) helper.waitReady();
+    helper.begin(this.layout, this.request.onehot, plan.storedInputs, plan.storedTargets);
+    this.helper = helper;
+  }
+
+  /** Waits for the helper's copies and writes the onehot class of the rows it placed. */
+  finishHelper(): void {
+    const helper = this.helper;
+    if (helper === null) return;
+    helper.finish();
+    if (this.placedLabels.length > 0) {
+      const targets = this.targets!.array;
+      const width = this.plan!.storedTargets;
+      let label = 0;
+      for (let k = 0; k < this.placedRows.length; k += 2) {
+        for (let r = this.placedRows[k]; r < this.placedRows[k] + this.placedRows[k + 1]; r++) targets[r * width] = this.placedLabels[label++];
+      }
+    }
   }
 
   /** An input field that is not a finite number: NaN when it is missing (noted), 0 when it is not a number (counted as bad). */

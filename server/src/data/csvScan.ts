@@ -16,11 +16,11 @@
 // A record that is not complete when a chunk ends is scanned again, whole, with the
 // next chunk: `scan` returns where it starts, and the caller keeps those bytes.
 
-const QUOTE = 0x22;
-const CR = 0x0d;
-const LF = 0x0a;
+export const QUOTE = 0x22;
+export const CR = 0x0d;
+export const LF = 0x0a;
 const FF = 0x0c;
-const SPACE = 0x20;
+export const SPACE = 0x20;
 const TAB = 0x09;
 const VT = 0x0b;
 
@@ -47,13 +47,22 @@ export interface CsvSyntaxError {
 export interface CsvRecordHandler {
   /** Return false to stop scanning (the rest of the file is not needed). */
   record(buffer: Uint8Array, count: number, line: number): boolean;
+  /**
+   * Optional: takes in the record that starts at `at` (the first byte of a line) whole, straight
+   * from its bytes, and returns the offset just past its line ending; or −1 to leave it to the
+   * scanner (which then calls `record`). It may take in only a record that lies on one line, ends
+   * with `ending` (ENDS_LF, ENDS_CRLF or ENDS_CR) before `end`, and has no quote, no white space
+   * and no byte outside ASCII: there the fields are the bytes between separators, as the
+   * scanner would read them.
+   */
+  fastRecord?(buffer: Uint8Array, at: number, end: number, ending: number): number;
 }
 
 /** Line ending of the records, found at the first line break outside quotes. */
 const UNKNOWN = 0;
-const ENDS_LF = 1;
-const ENDS_CRLF = 2;
-const ENDS_CR = 3;
+export const ENDS_LF = 1;
+export const ENDS_CRLF = 2;
+export const ENDS_CR = 3;
 
 /** Field states: nothing read yet (leading white space skipped), an unquoted value, inside quotes, after a closing quote. */
 const START = 0;
@@ -82,6 +91,21 @@ export class CsvScanner {
   /** A CR or LF was just passed: the line count goes up at the next byte. */
   private lineBreakPending = false;
   private ending = UNKNOWN;
+
+  /** True between records, right after a line ending (where a helper's rows may be placed). */
+  get atLineStart(): boolean {
+    return this.lineBreakPending && this.error === null && !this.stopped;
+  }
+
+  /** The records' line ending (ENDS_LF, ENDS_CRLF, ENDS_CR), or 0 before the first is met. */
+  get lineEnding(): number {
+    return this.ending;
+  }
+
+  /** Counts `count` records of one line each that were read elsewhere (CsvLoader.helperRound), as if scanned. */
+  skipLines(count: number): void {
+    this.lineAt += count;
+  }
 
   /** The line the record in progress (the next to be scanned) starts on, or the line reached. */
   get line(): number {
@@ -125,11 +149,28 @@ export class CsvScanner {
     let whole = 0;
     let digitsOnly = true;
 
+    const fastRecords = this.handler.fastRecord !== undefined;
     let i = from;
     for (; i < end; i++) {
       if (pending) {
         line++;
         pending = false;
+        if (fastRecords && count === 0 && mode === START && ending !== UNKNOWN) {
+          // A line begins: the handler may take the whole record in at once.
+          const next = this.handler.fastRecord!(buffer, i, end, ending);
+          if (next >= 0) {
+            this.recordEndLine = line;
+            // Its line ending was the last byte taken: the next line is counted at the next byte.
+            pending = true;
+            i = next - 1;
+            recordStart = next;
+            fieldFrom = next;
+            savedLine = line;
+            savedPending = true;
+            savedEnding = ending;
+            continue;
+          }
+        }
       } else if (mode === START && ending !== UNKNOWN) {
         // The fast lane: unquoted fields that start with a byte other than a blank or a quote, one
         // after another while a separator ends each. Whatever else comes (quotes, blanks, the field

@@ -16,7 +16,7 @@ const LOWER_E = 0x65;
 const UPPER_E = 0x45;
 
 /** 10⁰ … 10²²: the powers of ten a double holds exactly. */
-const POWERS_OF_TEN = Array.from({ length: 23 }, (_, k) => Number(`1e${k}`));
+export const POWERS_OF_TEN = Array.from({ length: 23 }, (_, k) => Number(`1e${k}`));
 
 /**
  * The number written in `bytes[start, end)` (ASCII), NaN when it is not one, ±Infinity when

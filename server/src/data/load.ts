@@ -72,7 +72,8 @@ export function loadNow(store: DataStore): DataLoader {
       const known = keep ? store.load(key) : undefined;
       if (known?.kind === 'csv') return { ready: known.load };
       // Without a progress callback a load is never cancelled, so it always gives a result.
-      const load = loadCsv(request, 'file' in file ? file.open() : textSource(file.text)) as CsvLoad;
+      const helper = store.rowsHelper !== null ? { thread: store.rowsHelper } : false;
+      const load = loadCsv(request, 'file' in file ? file.open() : textSource(file.text), { helper }) as CsvLoad;
       if (keep) store.putLoad(key, { kind: 'csv', load }, csvGroup(file));
       return { ready: load };
     },

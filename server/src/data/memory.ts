@@ -31,6 +31,11 @@ export class GrowableArray<T extends Element> {
     this.array = make(this.buffer, capacity);
   }
 
+  /** The shared memory itself (a helper thread writes into it). */
+  get shared(): SharedArrayBuffer {
+    return this.buffer;
+  }
+
   /** Room for at least `length` elements (false when that is over the maximum). Grows by an eighth at least. */
   ensure(length: number): boolean {
     if (length <= this.array.length) return true;

@@ -20,6 +20,7 @@
 import type { Dataset, GeneratorKind } from '../language/model';
 import type { CsvLoad } from './csv';
 import type { FileVersion } from './load';
+import type { RowsHelper } from './plainRows';
 
 /** A generated data set: the generator, its arguments, and the name of the set it makes. */
 export interface GeneratedKey {
@@ -95,6 +96,9 @@ export class DataStore {
   private parsedFiles = new WeakMap<Uint8Array, Map<string, unknown>>();
   /** Digests of given weights' values (a run's key), by the identity of their layers. */
   private weightsDigests = new WeakMap<object, string>();
+
+  /** The thread that helps read large files, when the owner has one (the command line: loading/rowsHelper.ts); loads here read on one thread without it. */
+  rowsHelper: RowsHelper | null = null;
 
   constructor(limits: Partial<StoreLimits> = {}) {
     this.limits = { ...DEFAULT_STORE_LIMITS, ...limits };

@@ -8,6 +8,7 @@
 import { performance } from 'node:perf_hooks';
 import { parentPort } from 'node:worker_threads';
 import { loadCsv } from '../data/csv';
+import { rowsHelper } from './rowsHelper';
 import { generate } from '../data/load';
 import type { StoredLoad } from '../data/store';
 import { datasetDigest } from '../language/digest';
@@ -61,6 +62,7 @@ function run(job: LoadJob): void {
         }
         return true;
       },
+      helper: { thread: rowsHelper() },
     });
     if (csv === null) {
       post({ type: 'cancelled', job: job.job });

@@ -1,6 +1,6 @@
 // The CodeLens row above each `train` block (docs/editor.md "CodeLens"): what can be done with the run and where it stands.
 
-import type { CodeLens, Command } from 'vscode-languageserver';
+import type { CodeLens, Command, Range } from 'vscode-languageserver';
 import { ClientCommands, Commands, type RunStatus } from '../protocol';
 import type { RunSpec } from '../language/model';
 import type { TrainDecl } from '../language/syntax';
@@ -77,8 +77,9 @@ function runCommands(state: DocumentState, run: RunSpec, runState: RunState, sta
     case 'queued':
       return [stop, text];
     case 'running':
-      // Once Stop is asked, the lens says so at once; the run's answer follows.
-      return status.stopping ? [text] : [stop, text];
+      // Once Stop is asked, the lens says so at once; the run's answer follows. The row keeps its
+      // two lenses, so an editor that resolves lenses late shows the stop in place (lazyLenses).
+      return status.stopping ? [label(iconTitle(client, 'loading~spin', 'Stopping')), text] : [stop, text];
     case 'failed':
       return [train('Retrain'), text];
     case 'diverged':
@@ -98,4 +99,67 @@ function runCommands(state: DocumentState, run: RunSpec, runState: RunState, sta
     default:
       return [train('Train'), step, label(estimateText(runState.estimate, run))];
   }
+}
+
+/** What a lazy lens carries to its resolve: its place in its row and the command it had when it was sent. */
+interface LazyLensData {
+  uri: string;
+  /** Which answer it came in (Workspace.lensesServed): a resolve of an older answer than the last means the editor's pass overlapped a newer answer. */
+  answer: number;
+  /** Its index in the row of lenses on its line, and the row's length. */
+  slot: number;
+  row: number;
+  command: Command;
+}
+
+/**
+ * The lenses without their commands, for an editor that resolves them (VS Code): it shows a
+ * lens's new text only at its resolve pass, which it runs a debounce after each answer, and
+ * each new answer re-arms that debounce. Sent lazily, every resolve is a request the server
+ * sees, so the workspace paces its refreshes by them (workspace.ts refreshLenses), and the
+ * resolve reads the run's state as it is then (resolveLens), not as it was at the answer
+ * (docs/editor.md "CodeLens").
+ */
+export function lazyLenses(uri: string, answer: number, lenses: readonly CodeLens[]): CodeLens[] {
+  const rows = new Map<number, number>();
+  for (const lens of lenses) rows.set(lens.range.start.line, (rows.get(lens.range.start.line) ?? 0) + 1);
+  const seen = new Map<number, number>();
+  return lenses.map((lens) => {
+    const line = lens.range.start.line;
+    const slot = seen.get(line) ?? 0;
+    seen.set(line, slot + 1);
+    const data: LazyLensData = { uri, answer, slot, row: rows.get(line)!, command: lens.command ?? label('') };
+    return { range: lens.range, data };
+  });
+}
+
+/** The lazy lens's data, if it is one of ours (any message may come). */
+export function lazyLensData(lens: CodeLens | null | undefined): LazyLensData | null {
+  const data = (lens as { data?: unknown } | null | undefined)?.data as Partial<LazyLensData> | null | undefined;
+  if (!data || typeof data !== 'object' || typeof data.uri !== 'string' || typeof data.answer !== 'number' || typeof data.slot !== 'number' || typeof data.row !== 'number') return null;
+  const command = data.command;
+  if (!command || typeof command !== 'object' || typeof command.title !== 'string' || typeof command.command !== 'string') return null;
+  return data as LazyLensData;
+}
+
+/**
+ * A lazy lens resolved, from the state as it is now: the command at its place in its line's row
+ * when the row still has the same length (a run's progress, Stop asked). A row that grew (the run
+ * stopped or finished: [Stop, words] became [Train, Step, …, words]) keeps its first actions and
+ * its last place shows the run's words, so the lens tells the new state at once; the editor asks
+ * for the whole row at the next refresh. A row that shrank is drawn as it was sent until then.
+ */
+export function resolveLens(state: DocumentState | null, lens: CodeLens & { range: Range }, data: LazyLensData): CodeLens {
+  const line = lens.range.start.line;
+  const row = state ? codeLenses(state).filter((l) => l.range.start.line === line) : [];
+  let now: Command | undefined;
+  if (row.length === data.row) now = row[data.slot].command;
+  else if (row.length > data.row) {
+    const words = row.findIndex((l) => l.command?.command === '');
+    const last = data.slot === data.row - 1;
+    // The actions before the words, and the words in the last place; anything else waits for the new row.
+    if (last && words >= 0) now = row[words].command;
+    else if (!last && (words < 0 || data.slot < words)) now = row[data.slot].command;
+  }
+  return { range: lens.range, command: now ?? data.command };
 }

@@ -3,7 +3,7 @@
 import type { ClientFeatures } from './state';
 
 /** The codicons the server's titles use (https://microsoft.github.io/vscode-codicons/). */
-export type Codicon = 'play' | 'debug-step-over' | 'debug-restart' | 'debug-stop' | 'graph-line' | 'pulse' | 'export' | 'check' | 'pass' | 'error' | 'circle-slash';
+export type Codicon = 'play' | 'debug-step-over' | 'debug-restart' | 'debug-stop' | 'graph-line' | 'pulse' | 'export' | 'check' | 'pass' | 'error' | 'circle-slash' | 'loading~spin';
 
 /** `$(play) Train` for a client that draws codicons; `Train` otherwise. */
 export function iconTitle(client: ClientFeatures, icon: Codicon, words: string): string {

@@ -17,6 +17,8 @@ import {
   TextDocumentSyncKind,
   type ClientCapabilities,
   type CodeAction,
+  type CodeLens,
+  type CodeLensParams,
   type Connection,
   type InitializeParams,
   type InitializeResult,
@@ -26,7 +28,7 @@ import {
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { Commands, ExportModelRequest, RunsRequest, RunTestRequest, TestRunsRequest, TrainingRequest, type InitializationOptions } from '../protocol';
 import { codeActions, resolveCodeAction } from './codeActions';
-import { codeLenses } from './codeLens';
+import { codeLenses, lazyLensData, lazyLenses, resolveLens } from './codeLens';
 import { executeCommand } from './commands';
 import { completion } from './completion';
 import { exportModel } from './exportModel';
@@ -41,7 +43,7 @@ import { SEMANTIC_TOKENS_LEGEND, semanticTokens } from './semanticTokens';
 import type { DocumentState } from './state';
 import { documentSymbols } from './symbols';
 import { trainingView } from './trainingView';
-import { Workspace, uriToPath, type ClientSupport } from './workspace';
+import { LENS_ANSWER_HOLD_MAX_MS, Workspace, uriToPath, type ClientSupport } from './workspace';
 
 export interface ServerOptions {
   /** Path of the bundled training worker (dist/worker.js). */
@@ -61,6 +63,7 @@ function clientSupport(capabilities: ClientCapabilities, clientName = ''): Clien
   return {
     configuration: capabilities.workspace?.configuration === true,
     codeLensRefresh: capabilities.workspace?.codeLens?.refreshSupport === true,
+    codeLensResolve: resolvesLenses(capabilities),
     inlayHintRefresh: capabilities.workspace?.inlayHint?.refreshSupport === true,
     workDoneProgress: capabilities.window?.workDoneProgress === true,
     workspaceFolders: capabilities.workspace?.workspaceFolders === true,
@@ -76,12 +79,17 @@ function clientSupport(capabilities: ClientCapabilities, clientName = ''): Clien
   };
 }
 
+/** The client resolves a lens's command lazily (VS Code): it gets its lenses without commands (codeLens.ts lazyLenses). */
+function resolvesLenses(capabilities: ClientCapabilities): boolean {
+  return capabilities.textDocument?.codeLens?.resolveSupport?.properties?.includes('command') === true;
+}
+
 /** The capabilities to announce, chosen by what the client can take. */
 function serverCapabilities(capabilities: ClientCapabilities): ServerCapabilities {
   const text = capabilities.textDocument;
   const result: ServerCapabilities = {
     textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental, save: { includeText: false } },
-    codeLensProvider: { resolveProvider: false },
+    codeLensProvider: { resolveProvider: resolvesLenses(capabilities) },
     executeCommandProvider: { commands: [Commands.train, Commands.stopTraining, Commands.step, Commands.reset, Commands.checkGradients] },
     completionProvider: { triggerCharacters: [' '] },
     hoverProvider: true,
@@ -250,13 +258,35 @@ export function startServer(connection: Connection, options: ServerOptions): { w
     });
   }
 
-  // The editor asked for lenses: it has the latest state, so the next refresh may go (workspace.ts refreshLenses).
+  // The editor asked for lenses: it has the latest state, so the next refresh may go (workspace.ts
+  // refreshLenses); an editor that resolves them lazily shows them at its resolve, which paces it then.
   const lenses = answer(codeLenses, []);
-  connection.onCodeLens((params) => {
+  const serveLenses = (params: CodeLensParams) => {
     const answered = lenses(params);
-    workspace?.lensesServed();
-    return answered;
-  });
+    if (!Array.isArray(answered) || !workspace) return answered;
+    const lazy = workspace.support.codeLensResolve;
+    const served = workspace.lensesServed(params.textDocument.uri, lazy && answered.length > 0);
+    return lazy ? lazyLenses(params.textDocument.uri, served, answered) : answered;
+  };
+  // Just after the editor began a resolve pass, or while one may be on its way, the answer waits
+  // (at most LENS_ANSWER_HOLD_MAX_MS) so it lands after the pass's end (workspace.ts lensAnswerHold).
+  const heldLenses = async (params: CodeLensParams) => {
+    const deadline = Date.now() + LENS_ANSWER_HOLD_MAX_MS;
+    for (let hold = workspace?.lensAnswerHold() ?? 0; hold > 0 && Date.now() < deadline; hold = workspace?.lensAnswerHold() ?? 0) {
+      await new Promise((done) => setTimeout(done, Math.min(hold, deadline - Date.now())));
+    }
+    return serveLenses(params);
+  };
+  connection.onCodeLens((params) => ((workspace?.lensAnswerHold() ?? 0) > 0 ? heldLenses(params) : serveLenses(params)));
+  connection.onCodeLensResolve(
+    lifecycle.gate((lens: CodeLens) => {
+      // Any message may come: a resolve of no lens of ours returns what it was given.
+      const data = lazyLensData(lens);
+      if (!data || !workspace || typeof lens.range?.start?.line !== 'number') return lens;
+      workspace.lensesResolved(data.uri, data.answer);
+      return resolveLens(workspace.session(data.uri)?.current() ?? null, lens, data);
+    }),
+  );
   connection.onCompletion(answer(completion, []));
   connection.onHover(answer(hover, null));
   connection.onCodeAction(answer(codeActions, []));
