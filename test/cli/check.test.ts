@@ -56,4 +56,11 @@ describe('nn check', () => {
     const { status, stdout } = run({ 'd.csv': 'a,y\n1,0\n', 'e.nn': 'network n {\n  input 1\n  layer 1 sigmoid\n}\ndata d from "d.csv"\ntrain n on d {\n}\n' }, (dir) => [path.join(dir, 'e.nn')]);
     expect([status, stdout]).toEqual([0, '']);
   });
+
+  it('names a data file beside a missing one that the spec probably meant', () => {
+    const spec = 'network n {\n  input 1\n  layer 1 sigmoid\n}\ndata d from "point.csv" {\n  inputs x\n  target y\n}\ntrain n on d {\n}\n';
+    const { status, stdout } = run({ 'm.nn': spec, 'points.csv': 'x,y\n0,1\n' }, () => ['m.nn']);
+    expect(status).toBe(1);
+    expect(stdout).toMatch(/^m\.nn:5:\d+: error: cannot read 'point\.csv': .*; did you mean 'points\.csv'\?\n$/);
+  });
 });

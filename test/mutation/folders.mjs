@@ -1,12 +1,58 @@
 // For each folder `npm run test:mutation` mutates: the test files that run its code in the test process.
 // Left out everywhere: the suites that spawn the server or the CLI (a mutant is active only in the test
 // process) and the tidy checks (they read the source, which Stryker rewrites).
+const SLOW = [
+  '!test/lsp/semanticTokensSpeed.test.ts', '!test/language/fuzz.test.ts', '!test/lsp/robustness.test.ts',
+  '!test/language/checkCache.test.ts', '!test/data/csvScan.test.ts',
+];
 export const FOLDERS = {
   // The reference is scored by its own tests of meaning (gradient checks, hand derivations, the worked
   // example), not by the engine's comparisons with it: those take a minute a run, and every mutant that
   // runs at import or in a describe block (Stryker's "static" mutants, half of nn/) needs a whole run.
   nn: ['test/nn'],
-  language: ['test/language', 'test/lsp', 'test/cli/check.test.ts', 'test/data'],
+  // Left out (`!file`): the timing test (instrumented code is many times slower), and the tests that push
+  // thousands of random or large texts through everything (fuzz, robustness, the check cache, the CSV scan):
+  // seconds plain, many minutes instrumented, rerun for every mutant that survives. They run in `npm test`.
+  language: ['test/language', 'test/lsp', 'test/cli/check.test.ts', 'test/data', ...SLOW],
   cli: ['test/cli', 'test/export'],
-  lsp: ['test/lsp', 'test/training/live.test.ts'],
+  lsp: ['test/lsp', 'test/training/live.test.ts', ...SLOW],
+};
+
+// Named parts of a folder (`npm run test:mutation -- FOLDER PART`): the files one run mutates, so that a folder
+// too slow to run whole on the shared machine is scored part by part. Each part keeps its own report and
+// incremental file (reports/mutation/FOLDER-PART.json), so running one part does not discard another's results.
+export const PARTS = {
+  nn: {
+    // The math of the derivation (docs/language.md §4.9–§4.11, §7.2–§7.3), without the matrix products.
+    math: ['activations', 'losses', 'backprop:1-106', 'optimizers', 'regularization', 'dropout', 'schedules'],
+    // The matrix products as plain loops (backprop.ts from line 107): every multiply-add of every test runs
+    // through them, so with them instrumented the tests run over a hundred times slower; apart, they are
+    // scored by the few tests that compute products by hand.
+    products: ['backprop:107-150'],
+    // The training loop: batches, the split, the stop rules, patience, the result.
+    trainer: ['trainer', 'parts', 'epochEnd', 'history'],
+    // The rest: seeds, initial weights, normalization, missing values, health, the gradient check, snapshots.
+    rest: ['rng', 'initializers', 'network', 'normalize', 'missing', 'health', 'gradientCheck', 'snapshotRecorder', 'fastPath', 'types'],
+  },
+  language: {
+    front: ['lexer', 'parser', 'syntax', 'walk', 'positions'],
+    checker: ['checker', 'problems', 'suggest', 'wording', 'model', 'digest', 'index'],
+    rest: ['format', 'weights'],
+  },
+  lsp: {
+    views: ['hover', 'inlayHints', 'codeLens', 'diagnostics', 'describe', 'notation', 'trainingView', 'runs', 'spans', 'icons', 'convert'],
+    editing: ['completion', 'codeActions', 'formatting', 'folding', 'semanticTokens', 'symbols', 'navigation', 'keywordDocs'],
+    server: ['server', 'session', 'workspace', 'state', 'lifecycle', 'settings', 'commands', 'dataFiles', 'exportModel', 'saveWeights', 'tests'],
+  },
+};
+
+// The tests of a part, where they are fewer than its folder's: a mutant that survives reruns every test that
+// covers it, so the tests that train whole examples (seconds plain, minutes instrumented) are left to the
+// parts whose code they are about. Each still runs in `npm test`.
+const MATH_TESTS = ['activations', 'losses', 'sgd-step', 'worked-example', 'gradient-check', 'trajectory', 'dropout', 'schedules', 'optimizers', 'regularization', 'trainer', 'final-scores'];
+export const PART_TESTS = {
+  'nn-math': MATH_TESTS.map((name) => `test/nn/${name}.test.ts`),
+  // Every test of test/nn but the gradient check of every example, which trains each one whole.
+  'nn-trainer': ['test/nn/**/*.test.ts', '!test/nn/gradcheck-command.test.ts'],
+  'nn-products': ['products', 'activations', 'sgd-step', 'worked-example', 'trajectory', 'dropout', 'regularization'].map((name) => `test/nn/${name}.test.ts`),
 };

@@ -130,3 +130,56 @@ describe('dropout 0%', () => {
     }
   });
 });
+
+describe('the order of the draws (docs/language.md §7.2)', () => {
+  it('is one draw per output, sample by sample, then layer by layer, then unit by unit, from the run’s dropout stream', () => {
+    const sizes = [2, 3, 4, 2];
+    const columns = 3;
+    const threshold = dropThreshold(0.5);
+    const dropout: DropoutLayers = {
+      masks: [null, new Float64Array(3 * columns), null, new Float64Array(2 * columns)],
+      outputs: [],
+      thresholds: [0, threshold, 0, threshold],
+      scales: [1, 2, 1, 2],
+    };
+    drawMasks(dropout, sizes, columns, new Rng(4, STREAM.dropout));
+    const rng = new Rng(4, STREAM.dropout);
+    const expected = [null, new Float64Array(3 * columns), null, new Float64Array(2 * columns)];
+    for (let s = 0; s < columns; s++) {
+      for (const k of [1, 3]) for (let j = 0; j < sizes[k]; j++) expected[k]![j * columns + s] = rng.nextUint32() < threshold ? 0 : 2;
+    }
+    expect(dropout.masks).toEqual(expected);
+    // The next draw of the stream is the next chunk's first: no draw is skipped or spent twice.
+    const next = new Rng(4, STREAM.dropout);
+    for (let d = 0; d < columns * 5; d++) next.nextUint32();
+    expect(next.nextUint32()).toBe(rng.nextUint32());
+  });
+});
+
+describe('a batch of several samples with dropout', () => {
+  it('follows the derivation: ŷ = W⁽²⁾ã⁽¹⁾ + b⁽²⁾, ∂L/∂W⁽²⁾ = mean δ⁽²⁾ã⁽¹⁾ᵀ, δ⁽¹⁾ = (W⁽²⁾ᵀδ⁽²⁾) ⊙ σ′(z⁽¹⁾) ⊙ m', () => {
+    // Four copies of one sample (so the shuffle cannot reorder them), each with its own mask.
+    const x = [0.3, -0.2, 0.9];
+    const y = [0.4, -0.1];
+    const net = withDropout(network(3, [6, 'sigmoid'], [2, 'linear']), [0.5]);
+    const rows: [number[], number[]][] = [0, 1, 2, 3].map(() => [x, y]);
+    const trainer = new Trainer(net, dataset(rows), settings({ batch: 4 }));
+    const report = trainer.step();
+    const [W2, b2] = [report.before[1].weights, report.before[1].biases];
+    const a1 = new Trainer(withDropout(net, []), dataset(rows), settings({ batch: 4 })).explain(x, y).activations[0];
+    const masks = new Float64Array(6 * 4);
+    drawMasks({ masks: [null, masks, null], outputs: [], thresholds: [0, dropThreshold(0.5), 0], scales: [1, 2, 1] }, [3, 6, 2], 4, new Rng(0, STREAM.dropout));
+    const gradW1 = new Array(18).fill(0);
+    const gradW2 = new Array(12).fill(0);
+    for (let s = 0; s < 4; s++) {
+      const kept = a1.map((a, j) => a * masks[j * 4 + s]);
+      const delta2 = [0, 1].map((l) => kept.reduce((sum, a, j) => sum + W2[l * 6 + j] * a, 0) + b2[l] - y[l]);
+      delta2.forEach((d, l) => kept.forEach((a, j) => (gradW2[l * 6 + j] += (d * a) / 4)));
+      const delta1 = a1.map((a, j) => (W2[j] * delta2[0] + W2[6 + j] * delta2[1]) * a * (1 - a) * masks[j * 4 + s]);
+      delta1.forEach((d, j) => x.forEach((xi, i) => (gradW1[j * 3 + i] += (d * xi) / 4)));
+    }
+    expect(new Set(Array.from(masks)).size).toBe(2);
+    expect(Array.from(report.after[1].weightGradient)).toEqual(gradW2.map((g) => expect.closeTo(g, 14)));
+    expect(Array.from(report.after[0].weightGradient)).toEqual(gradW1.map((g) => expect.closeTo(g, 14)));
+  });
+});

@@ -98,3 +98,13 @@ export const TRAINING_PATHS: { name: string; engine: string; make: MakeTrainer }
   { name: 'SIMD kernels', engine: 'simd-kernels', make: (n, d, s) => createTrainer(n, d, s, { paths: [SIMD_KERNELS] }) },
   { name: 'reference', engine: 'reference', make: (n, d, s) => new Trainer(n, d, s) },
 ];
+
+/**
+ * A value computed on first use, inside the first test that asks for it, not while the file's tests are
+ * collected: a run trained in a describe block is outside every test, so per-test coverage (the mutation
+ * runs of docs/RELIABILITY.md) counts it for no test and reruns the whole file for each mutant it reaches.
+ */
+export function lazy<T>(make: () => T): () => T {
+  let value: { made: T } | null = null;
+  return () => (value ??= { made: make() }).made;
+}

@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Precision, TrainSettings } from '../../server/src/language/model';
 import type { TrainControl } from '../../server/src/nn/types';
-import { dataset, network, settings, TRAINING_PATHS, XOR_ROWS } from './helpers';
+import { dataset, lazy, network, settings, TRAINING_PATHS, XOR_ROWS } from './helpers';
 
 const RUN: Partial<TrainSettings> = { epochs: 60, seed: 1, batch: 'full', optimizer: { kind: 'sgd', rate: 0.5, momentum: 0.9 } };
 
@@ -23,13 +23,15 @@ describe.each(TRAINING_PATHS)('the stop rule at a tie, on the $name path', ({ en
       const result = trainer.train({ ...control, shouldStop: () => (polls++, null) });
       return { result, polls };
     };
-    const free = train({}).result;
-    const losses = Array.from(free.history.loss);
-    // An epoch k whose loss is below every earlier one and above the next: T = its loss is met first at k + 1.
-    const k = losses.findIndex((loss, i) => i >= 10 && losses.slice(0, i).every((earlier) => earlier > loss) && losses[i + 1] < loss) + 1;
-    const tie = losses[k - 1];
+    const tieOf = lazy(() => {
+      const losses = Array.from(train({}).result.history.loss);
+      // An epoch k whose loss is below every earlier one and above the next: T = its loss is met first at k + 1.
+      const k = losses.findIndex((loss, i) => i >= 10 && losses.slice(0, i).every((earlier) => earlier > loss) && losses[i + 1] < loss) + 1;
+      return { losses, k, tie: losses[k - 1] };
+    });
 
     it.each(CONTROLS)('an epoch whose loss equals T does not stop the run; the next, below T, does (%s)', (_name, control) => {
+      const { losses, k, tie } = tieOf();
       expect(k).toBeGreaterThan(10);
       const { result, polls } = train({ stopLoss: tie }, control());
       expect(result.stopped).toBe('target');
@@ -41,6 +43,7 @@ describe.each(TRAINING_PATHS)('the stop rule at a tie, on the $name path', ({ en
     });
 
     it.each(CONTROLS)('a run whose last epoch ties T ran every epoch: it ends as epochs, not target (%s)', (_name, control) => {
+      const { k, tie } = tieOf();
       const { result } = train({ epochs: k, stopLoss: tie }, control());
       expect(result).toMatchObject({ stopped: 'epochs', epochs: k, loss: tie });
     });

@@ -1,0 +1,32 @@
+// `node test/mutation/survivors.mjs reports/mutation/nn-math.json …`: the score of Stryker JSON reports (together)
+// and every mutant that survived or had no test, one line each (file:line, the mutator, the replacement), to read
+// them after `npm run test:mutation` (docs/RELIABILITY.md "Mutation score").
+import { readFileSync } from 'node:fs';
+import { relative } from 'node:path';
+
+const reports = process.argv.slice(2);
+if (reports.length === 0) {
+  console.error('usage: node test/mutation/survivors.mjs REPORT.json …');
+  process.exit(2);
+}
+const counts = {};
+const lines = [];
+for (const report of reports) {
+  const { files } = JSON.parse(readFileSync(report, 'utf8'));
+  for (const [file, { mutants, source }] of Object.entries(files)) {
+    const text = source.split('\n');
+    for (const mutant of mutants) {
+      counts[mutant.status] = (counts[mutant.status] ?? 0) + 1;
+      if (mutant.status !== 'Survived' && mutant.status !== 'NoCoverage') continue;
+      const { line, column } = mutant.location.start;
+      const original = text[line - 1].trim().slice(0, 100);
+      const replacement = (mutant.replacement ?? '').replace(/\s+/g, ' ').slice(0, 80);
+      lines.push(`${relative(process.cwd(), file)}:${line}:${column} ${mutant.status} ${mutant.mutatorName}: ${replacement}\n    ${original}`);
+    }
+  }
+}
+const killed = (counts.Killed ?? 0) + (counts.Timeout ?? 0);
+const detectable = killed + (counts.Survived ?? 0) + (counts.NoCoverage ?? 0);
+console.log(lines.join('\n'));
+console.log(Object.entries(counts).map(([status, n]) => `${status} ${n}`).join(', '));
+console.log(`score ${((100 * killed) / detectable).toFixed(2)}% (${killed} of ${detectable}; killed and timed out of all but compile errors, ignored and pending)`);
