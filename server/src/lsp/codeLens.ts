@@ -17,11 +17,17 @@ function label(title: string): Command {
 }
 
 export function codeLenses(state: DocumentState): CodeLens[] {
+  return lensRows(state, null);
+}
+
+/** The lenses of the document, or only those of the row on `onLine` (a lazy lens's resolve). */
+function lensRows(state: DocumentState, onLine: number | null): CodeLens[] {
   const lenses: CodeLens[] = [];
   const trains = state.check.file.declarations.filter((d): d is TrainDecl => d.kind === 'train');
   for (const decl of trains) {
     const range = rangeOf(state.lines, decl.keyword);
     const line = range.start.line;
+    if (onLine !== null && line !== onLine) continue;
     const at = (command: Command): CodeLens => ({ range, command });
     if (!state.workspaceTrusted) {
       lenses.push(at(label('training is off in Restricted Mode (untrusted workspace)')));
@@ -151,7 +157,7 @@ export function lazyLensData(lens: CodeLens | null | undefined): LazyLensData | 
  */
 export function resolveLens(state: DocumentState | null, lens: CodeLens & { range: Range }, data: LazyLensData): CodeLens {
   const line = lens.range.start.line;
-  const row = state ? codeLenses(state).filter((l) => l.range.start.line === line) : [];
+  const row = state ? lensRows(state, line) : [];
   let now: Command | undefined;
   if (row.length === data.row) now = row[data.slot].command;
   else if (row.length > data.row) {
