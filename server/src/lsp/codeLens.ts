@@ -110,7 +110,7 @@ function runCommands(state: DocumentState, run: RunSpec, runState: RunState, sta
 /** What a lazy lens carries to its resolve: its place in its row and the command it had when it was sent. */
 interface LazyLensData {
   uri: string;
-  /** Which answer it came in (Workspace.lensesServed): a resolve of an older answer than the last means the editor's pass overlapped a newer answer. */
+  /** Which answer it came in (LensRefresh.served): a resolve of an older answer than the last means the editor's pass overlapped a newer answer. */
   answer: number;
   /** Its index in the row of lenses on its line, and the row's length. */
   slot: number;
@@ -122,7 +122,7 @@ interface LazyLensData {
  * The lenses without their commands, for an editor that resolves them (VS Code): it shows a
  * lens's new text only at its resolve pass, which it runs a debounce after each answer, and
  * each new answer re-arms that debounce. Sent lazily, every resolve is a request the server
- * sees, so the workspace paces its refreshes by them (workspace.ts refreshLenses), and the
+ * sees, so the workspace paces its refreshes by them (lensRefresh.ts refresh), and the
  * resolve reads the run's state as it is then (resolveLens), not as it was at the answer
  * (docs/editor.md "CodeLens").
  */

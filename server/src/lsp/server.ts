@@ -43,7 +43,8 @@ import { SEMANTIC_TOKENS_LEGEND, semanticTokens } from './semanticTokens';
 import type { DocumentState } from './state';
 import { documentSymbols } from './symbols';
 import { trainingView } from './trainingView';
-import { LENS_ANSWER_HOLD_MAX_MS, Workspace, uriToPath, type ClientSupport } from './workspace';
+import { LENS_ANSWER_HOLD_MAX_MS } from './lensRefresh';
+import { Workspace, uriToPath, type ClientSupport } from './workspace';
 
 export interface ServerOptions {
   /** Path of the bundled training worker (dist/worker.js). */
@@ -258,32 +259,32 @@ export function startServer(connection: Connection, options: ServerOptions): { w
     });
   }
 
-  // The editor asked for lenses: it has the latest state, so the next refresh may go (workspace.ts
-  // refreshLenses); an editor that resolves them lazily shows them at its resolve, which paces it then.
+  // The editor asked for lenses: it has the latest state, so the next refresh may go (lensRefresh.ts
+  // refresh); an editor that resolves them lazily shows them at its resolve, which paces it then.
   const lenses = answer(codeLenses, []);
   const serveLenses = (params: CodeLensParams) => {
     const answered = lenses(params);
     if (!Array.isArray(answered) || !workspace) return answered;
     const lazy = workspace.support.codeLensResolve;
-    const served = workspace.lensesServed(params.textDocument.uri, lazy && answered.length > 0);
+    const served = workspace.lenses.served(params.textDocument.uri, lazy && answered.length > 0);
     return lazy ? lazyLenses(params.textDocument.uri, served, answered) : answered;
   };
   // Just after the editor began a resolve pass, or while one may be on its way, the answer waits
-  // (at most LENS_ANSWER_HOLD_MAX_MS) so it lands after the pass's end (workspace.ts lensAnswerHold).
+  // (at most LENS_ANSWER_HOLD_MAX_MS) so it lands after the pass's end (lensRefresh.ts answerHold).
   const heldLenses = async (params: CodeLensParams) => {
     const deadline = Date.now() + LENS_ANSWER_HOLD_MAX_MS;
-    for (let hold = workspace?.lensAnswerHold() ?? 0; hold > 0 && Date.now() < deadline; hold = workspace?.lensAnswerHold() ?? 0) {
+    for (let hold = workspace?.lenses.answerHold() ?? 0; hold > 0 && Date.now() < deadline; hold = workspace?.lenses.answerHold() ?? 0) {
       await new Promise((done) => setTimeout(done, Math.min(hold, deadline - Date.now())));
     }
     return serveLenses(params);
   };
-  connection.onCodeLens((params) => ((workspace?.lensAnswerHold() ?? 0) > 0 ? heldLenses(params) : serveLenses(params)));
+  connection.onCodeLens((params) => ((workspace?.lenses.answerHold() ?? 0) > 0 ? heldLenses(params) : serveLenses(params)));
   connection.onCodeLensResolve(
     lifecycle.gate((lens: CodeLens) => {
       // Any message may come: a resolve of no lens of ours returns what it was given.
       const data = lazyLensData(lens);
       if (!data || !workspace || typeof lens.range?.start?.line !== 'number') return lens;
-      workspace.lensesResolved(data.uri, data.answer);
+      workspace.lenses.resolved(data.uri, data.answer);
       return resolveLens(workspace.session(data.uri)?.current() ?? null, lens, data);
     }),
   );

@@ -336,7 +336,7 @@ export class DocumentSession {
   private sendProgress(state: DocumentState, changed: boolean): void {
     const params: RunStatusParams = { uri: this.uri, version: state.version, runs: [...state.statuses] };
     void this.workspace.connection.sendNotification(RunStatusNotification, params);
-    this.workspace.refreshLenses(changed);
+    this.workspace.lenses.refresh(changed);
     this.updateReporters(state);
   }
 
