@@ -88,6 +88,9 @@ export class Workspace {
       workerPath: options.loaderPath,
       store: this.store,
       onLoaded: (owners) => {
+        // A new version replaced an old one the documents had already moved off (they waited for
+        // this one): free it now, before the checks that show the new one.
+        this.collectReleased();
         for (const owner of owners) this.sessions.get(owner)?.scheduleCheck(0, 'data');
       },
       onJobs: () => this.reportLoads(),
@@ -145,9 +148,16 @@ export class Workspace {
     // After the turn that published: the check's locals (the state it replaced) are gone by then.
     setImmediate(() => {
       this.collecting = false;
-      this.releasedBytes = 0;
-      if (!this.disposed) collectSharedMemory();
+      this.collectReleased();
     });
+  }
+
+  /** Collects now if the store has let go of COLLECT_AFTER_BYTES of loads since the last collection. */
+  private collectReleased(): void {
+    this.releasedBytes += this.store.takeReleasedBytes();
+    if (this.releasedBytes < COLLECT_AFTER_BYTES || this.disposed) return;
+    this.releasedBytes = 0;
+    collectSharedMemory();
   }
 
   /** Data files changed on disk: read them again. */
