@@ -35,6 +35,7 @@ export interface LoadJobState {
   id: number;
   /** `reading digits.csv`, `drawing spiral(samples 16000000)`. */
   activity: string;
+  /** The share done: a file's read from 0 (its size is known before it starts), null for a generated set. */
   fraction: number | null;
 }
 
@@ -91,7 +92,7 @@ export class DataLoads {
         if (known?.kind === 'csv') return { ready: known.load };
         const failed = this.failures.get(key);
         if (failed !== undefined) return { failed };
-        const job = this.job(key, csvGroup(file), `reading ${request.fileLabel}`, { type: 'csv', request, file: file.file });
+        const job = this.job(key, csvGroup(file), `reading ${request.fileLabel}`, { type: 'csv', request, file: file.file }, 0);
         return { pending: { activity: job.activity, fraction: job.fraction } };
       },
       generated: (request: GeneratedRequest) => {
@@ -149,10 +150,10 @@ export class DataLoads {
     return false;
   }
 
-  private job(key: string, group: string | null, activity: string, message: Job['message']): Job {
+  private job(key: string, group: string | null, activity: string, message: Job['message'], fraction: number | null = null): Job {
     const existing = this.jobs.get(key);
     if (existing !== undefined) return existing;
-    const job: Job = { id: this.nextId++, key, group, activity, fraction: null, message, cancel: new Int32Array(new SharedArrayBuffer(4)), started: false };
+    const job: Job = { id: this.nextId++, key, group, activity, fraction, message, cancel: new Int32Array(new SharedArrayBuffer(4)), started: false };
     this.jobs.set(key, job);
     this.queue.push(job);
     // Start on the next turn: the check that asked settles first, so the job is wanted by then.

@@ -12,7 +12,7 @@ import { collectSharedMemory } from '../data/memory';
 import { DataStore } from '../data/store';
 import { DEFAULT_MAX_DATA_CELLS, type CheckOptions, type ReadBytes, type ReadFile } from '../language';
 import type { InitializationOptions } from '../protocol';
-import { DataLoads } from '../loading/host';
+import { DataLoads, type LoadJobState } from '../loading/host';
 import { TrainingHost, type HostOptions } from '../training/host';
 import { confinedReader, dataFileReader, weightsFileReader } from './dataFiles';
 import { LensRefresh } from './lensRefresh';
@@ -232,11 +232,14 @@ export class Workspace {
    */
   private reportLoads(): void {
     if (!this.support.workDoneProgress || this.disposed) return;
+    const shown = (job: LoadJobState) => {
+      const percentage = job.fraction !== null ? Math.round(job.fraction * 100) : undefined;
+      return { percentage, message: percentage !== undefined ? `${job.activity}: ${percentage}%` : `${job.activity}…` };
+    };
     const jobs = this.loads.current();
     for (const job of jobs) {
-      const percentage = job.fraction !== null ? Math.round(job.fraction * 100) : undefined;
-      const message = percentage !== undefined ? `${job.activity}: ${percentage}%` : `${job.activity}…`;
       if (this.loadReporters.has(job.id)) {
+        const { percentage, message } = shown(job);
         this.loadReporters.get(job.id)?.report(percentage ?? 0, message);
         continue;
       }
@@ -248,6 +251,9 @@ export class Workspace {
             return;
           }
           this.loadReporters.set(job.id, reporter);
+          // Reports that came while the client answered were not shown: begin where the load is now.
+          const now = this.loads.current().find((j) => j.id === job.id) ?? job;
+          const { percentage, message } = shown(now);
           reporter.begin('Loading data', percentage ?? 0, message, false);
         },
         () => undefined,
