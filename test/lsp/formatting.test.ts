@@ -240,6 +240,59 @@ const SAMPLES = [
   'network r {\n  input 3\n  layer 8 relu init he\n  layer 2 softmax\n}\ndata d {\n  -1.5 2e3 0 -> 1 0\n  1 2 3 -> 0 1\n  normalize minmax\n}\ntrain r on d {\n  loss cross_entropy\n  optimizer adam rate 0.01 beta1 0.9 beta2 0.999 epsilon 1e-8\n  validate 25%\n  precision f32\n}\n',
 ];
 
+describe('format: the edges of a layout', () => {
+  it('formats an empty text, or one of blank lines, to nothing', () => {
+    expect(format('')).toBe('');
+    expect(format('\n\n  \n')).toBe('');
+  });
+
+  it('ends a text without a line break, or with mixed line ends, with \\n; only a text of \\r\\n alone keeps \\r\\n', () => {
+    expect(format('data g = gauss(samples 10)')).toBe('data g = gauss(samples 10)\n');
+    expect(format('network n {\r\n  input 2\n}\r\n')).toBe('network n {\n  input 2\n}\n');
+    expect(format('\nnetwork n {\r\n  input 2\r\n}\r\n')).toBe('network n {\n  input 2\n}\n');
+    expect(format('network n {\r\n  input 2\r\n}\r\n')).toBe('network n {\r\n  input 2\r\n}\r\n');
+  });
+
+  it('keeps a trailing comment on the last line, and drops the spaces after a comment', () => {
+    expect(format('network n {\n  input 2   # two   \n} # end')).toBe('network n {\n  input 2  # two\n}          # end\n');
+  });
+
+  it('formats a data block closed on its last row, leaving that row as written', () => {
+    expect(format('data d {\n  0  10 -> 1\n  10 0 -> 0 }\n')).toBe('data d {\n  0 10 -> 1\n  10 0 -> 0 }\n');
+  });
+
+  it('lines up the arrows of ragged rows, and leaves no space after an arrow without targets', () => {
+    expect(format('data d {\n  1 2 3 -> 1\n  10 2 -> 0\n  5 ->\n}\n')).toBe('data d {\n   1 2 3 -> 1\n  10 2   -> 0\n   5     ->\n}\n');
+  });
+
+  it("aligns a layer's W columns by its W rows only, and only across consecutive rows", () => {
+    check(
+      `
+      weights w for n {
+        hidden W 1 2
+        hidden W 3 40
+        hidden b 0.35 0.35
+        out W 1
+        # between
+        out W 100
+        out b 0
+      }
+      `,
+      `
+      weights w for n {
+        hidden W 1  2
+        hidden W 3 40
+        hidden b 0.35 0.35
+        out    W 1
+        # between
+        out    W 100
+        out    b 0
+      }
+      `,
+    );
+  });
+});
+
 describe('format properties', () => {
   const corpus = [...SAMPLES, ...examples.map((f) => readFileSync(join(examplesDir, f), 'utf8'))];
 
