@@ -146,10 +146,22 @@ describe('a weights file that cannot be used: one error on its statement', () =>
 
   it('an empty path, an unsaved spec, an untrusted workspace, and a checker that reads no weights files', () => {
     expect(errorOf(dir, '')).toBe(`weights-file-missing @ "": the file name is empty; write the weights file's path, as in from "xor.run1.safetensors"`);
+    expect(errorOf(dir, '   ')).toBe(`weights-file-missing @ "   ": the file name is empty; write the weights file's path, as in from "xor.run1.safetensors"`);
     expect(errorOf(dir, 'model.json', { specPath: null })).toBe(`weights-file-unreadable @ "model.json": 'model.json' is relative to the spec's folder, and this spec is not saved yet; save it to load the file`);
     write('model.json', json);
     expect(errorOf(dir, 'model.json', { readFile: null })).toBe(`weights-file-unreadable @ ${at('model.json')}: 'model.json' is not read because the workspace is not trusted; trust the workspace to load weights files`);
     expect(errorOf(dir, 'model.json', { readBytes: undefined })).toBe(`weights-file-unreadable @ ${at('model.json')}: 'model.json' is not read here: this check reads no weights files`);
+  });
+
+  it('the editor keeps a file it read, but checks it again against a network of another shape', () => {
+    write('kept.json', json);
+    const store = new DataStore();
+    const options = { store, readBytes: weightsFileReader(store) };
+    expect(checkIn(dir, reading('kept.json'), options).problems.filter((p) => p.severity === 'error')).toEqual([]);
+    const wider = checkIn(dir, reading('kept.json').replace('layer hidden 3', 'layer hidden 4'), options);
+    expect(wider.problems.filter((p) => p.severity === 'error').map((p) => p.message)).toEqual([
+      "cannot use 'kept.json' as weights for network 'xor': layers[0].weights is 3 × 2 in the file, but layer 'hidden' (layer 1 of network 'xor') needs 4 × 2 (units × inputs)",
+    ]);
   });
 
   it('in the editor: a path outside the workspace folder, and a link inside it that leads out, are refused', () => {
