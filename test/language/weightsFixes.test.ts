@@ -48,6 +48,26 @@ describe('the fixes of a weights block leave a block that checks, at its own ind
     expect(fixed(NETWORK + two, 'Remove the 2 extra W rows')).toBe(NETWORK + one.replace('  layer2 W 0.55 0.65\n', ''));
   });
 
+  it('removes an extra row indented with a tab, with its trailing comment', () => {
+    const block = 'weights w for n {\n\thidden W 0.1 0.2\n\thidden W 0.15 0.25\n\thidden b 0.3 0.4\n\tlayer2 W 0.5 0.6\n\tlayer2 b 0.7\n\tlayer2 W 1 1  # a second try\n}\n';
+    expect(fixed(NETWORK + block, 'Remove the extra W row')).toBe(NETWORK + block.replace('\tlayer2 W 1 1  # a second try\n', ''));
+  });
+
+  it("adds the missing W rows after the layer's last W row, not its first", () => {
+    const wide = 'network n {\n  input 1\n  layer hidden 3 sigmoid\n  layer 1 sigmoid\n}\ndata d {\n  0 -> 1\n}\n';
+    const block = 'weights w for n {\n  hidden W 0.1\n  hidden W 0.2\n  hidden b 0 0 0\n  layer2 W 1 2 3\n  layer2 b 0\n}\n';
+    expect(fixed(wide + block, 'Add 1 W row of zeros')).toBe(wide + block.replace('hidden W 0.2\n', 'hidden W 0.2\n  hidden W 0\n'));
+  });
+
+  it("shows a layer without W rows on its name, and a 1-unit layer without b row asks for its 1 bias", () => {
+    const text = `${NETWORK}weights w for n {\n  hidden b 0.3 0.4\n  layer2 W 0.5 0.6\n}\n`;
+    const problems = checked(text).problems.filter((p) => p.code.startsWith('weights-'));
+    expect(problems.map((p) => `${text.slice(p.span.start, p.span.end)}: ${p.message}`)).toEqual([
+      "hidden: layer 'hidden' has 2 units, so it takes 2 W rows (one per unit), not 0",
+      "layer2 W 0.5 0.6: layer 'layer2' has no b row; add 'layer2 b' with its 1 bias",
+    ]);
+  });
+
   it('removes an extra row on the last line of a file that ends without a line break', () => {
     const text = `${NETWORK}weights w for n {\n  hidden W 0.1 0.2\n  hidden W 0.15 0.25\n  hidden b 0.3 0.4\n  layer2 W 0.5 0.6\n  layer2 b 0.7\n  layer2 W 0.55 0.65`;
     const fix = checked(text).problems.flatMap((p) => p.fixes ?? []).find((f) => f.title === 'Remove the extra W row')!;
