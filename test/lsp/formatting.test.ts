@@ -265,6 +265,14 @@ describe('format: the edges of a layout', () => {
     expect(format('data d {\n  1 2 3 -> 1\n  10 2 -> 0\n  5 ->\n}\n')).toBe('data d {\n   1 2 3 -> 1\n  10 2   -> 0\n   5     ->\n}\n');
   });
 
+  it('aligns rows only in inline data and weights written in the block: stray rows elsewhere (a syntax error) stay single-spaced', () => {
+    const stray = ['0  1 -> 1', '10 0 -> 0', 'hidden  W 1', 'out W 10'];
+    for (const header of ['data d from "d.csv" {', 'network n {', 'train n on d {', 'weights w for n from "w.json" {', 'data g = gauss(samples 10) {', 'data d "d.csv" {']) {
+      const text = `${header}\n${stray.map((row) => `  ${row}`).join('\n')}\n}\n`;
+      expect(format(text), header).toBe(`${header}\n${stray.map((row) => `  ${row.replace(/ +/g, ' ')}`).join('\n')}\n}\n`);
+    }
+  });
+
   it("aligns a layer's W columns by its W rows only, and only across consecutive rows", () => {
     check(
       `
