@@ -33,6 +33,11 @@ describe("a train block's header", () => {
     expect(problems('train n {\n}\n')).toEqual([`"{": expected 'on' and the data set to train on, as in 'train n on table {', found '{'`]);
   });
 
+  it("with a second name after 'on', or a number where 'on' goes", () => {
+    expect(problems('train on d e {\n}\n')).toEqual([`"d": expected 'on' between the network and the data set, found 'd' [Change to 'on': "train on on e {\\n}\\n"] (preferred)`]);
+    expect(problems('train n 3 d {\n}\n')).toEqual([`"3": expected 'on' and the data set to train on, as in 'train n on table {', found '3'`]);
+  });
+
   it('with no name at all', () => {
     expect(problems('train {\n}\n')).toEqual([`"{": expected a name for the network to train, as in 'train xor on table {', found '{'`]);
     expect(problems('train n on {\n}\n')).toEqual([`"{": expected a name for the data set to train on, as in 'train n on table {', found '{'`]);
@@ -53,11 +58,17 @@ describe("a train block's statements", () => {
     expect(problems(train('stop when loss > 0.1'))).toEqual([
       `">": unexpected '>'; a stop condition is written 'stop when loss < 0.001' [Change to '<': "train n on d {\\n  stop when loss < 0.1\\n}\\n"]`,
     ]);
+    const stopped = parse(train('stop when x\n  epochs 3'));
+    expect(stopped.problems.map((p) => p.message)).toEqual([`expected 'loss', as in 'stop when loss < 0.001', found 'x'`]);
+    const block = stopped.file.declarations[0];
+    expect(block.kind === 'train' && block.statements.map((s) => s.kind)).toEqual(['stop', 'epochs']);
     expect(problems(train('stop when loss < x'))).toEqual([`"x": expected the loss to reach, as in 'stop when loss < 0.001', found 'x'`]);
   });
 
   it('a percentage written with a space: one error, with its fix', () => {
     expect(problems(train('validate 20 %'))).toEqual([`"20 %": write the percentage without a space: 20% [Change to 20%: "train n on d {\\n  validate 20%\\n}\\n"] (preferred)`]);
+    expect(problems(train('validate 20'))).toEqual([`"20": write the share held out as a percentage: 20% [Change to 20%: "train n on d {\\n  validate 20%\\n}\\n"] (preferred)`]);
+    expect(problems(train('validate x %'))).toEqual([`"x": expected the share of the data to hold out, as in 'validate 20%', found 'x'`, `"%": unexpected character '%'; remove it`]);
     // Another stray character after a number is not a percent sign.
     expect(problems(train('validate 20 @')).join('\n')).not.toContain('without a space');
   });
