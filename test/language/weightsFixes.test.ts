@@ -79,6 +79,11 @@ describe('the fixes of a weights block leave a block that checks, at its own ind
     expect(fixed(NETWORK + block, 'Add a b row of zeros')).toBe(NETWORK + block.replace('0.15 0.25\n', '0.15 0.25\n   hidden b 0 0\n'));
   });
 
+  it('indents added rows by two spaces when the first row shares its line with the brace', () => {
+    const block = 'weights w for n { hidden W 0.1 0.2\n  hidden W 0.15 0.25\n  hidden b 0.3 0.4\n  layer2 W 0.5 0.6\n}\n';
+    expect(fixed(NETWORK + block, 'Add a b row of zeros')).toBe(NETWORK + block.replace('0.5 0.6\n', '0.5 0.6\n  layer2 b 0\n'));
+  });
+
   it('adds a missing layer with zeros at the end of the block', () => {
     const block = 'weights w for n {\n  hidden W 0.1 0.2\n  hidden W 0.15 0.25\n  hidden b 0.3 0.4\n}\n';
     expect(fixed(NETWORK + block, "Add layer 'layer2' with zeros")).toBe(NETWORK + block.replace('0.3 0.4\n', '0.3 0.4\n  layer2 W 0 0\n  layer2 b 0\n'));
