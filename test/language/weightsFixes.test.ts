@@ -31,14 +31,46 @@ function fixed(text: string, title: string): string {
 }
 
 describe('the fixes of a weights block leave a block that checks, at its own indentation', () => {
-  it('adds the missing W rows of zeros after the last one, one per missing unit', () => {
-    const block = 'weights w for n {\n    hidden W 0.1 0.2\n    hidden b 0.3 0.4\n    layer2 W 0.5 0.6\n    layer2 b 0.7\n}\n';
-    expect(fixed(NETWORK + block, 'Add 1 W row of zeros')).toBe(NETWORK + block.replace('0.1 0.2\n', '0.1 0.2\n    hidden W 0 0\n'));
-  });
-
-  it("adds a layer's W rows before its b row when it has none, in a block indented with a tab", () => {
-    const block = 'weights w for n {\n\thidden b 0.3 0.4\n\tlayer2 W 0.5 0.6\n\tlayer2 b 0.7\n}\n';
-    expect(fixed(NETWORK + block, 'Add 2 W rows of zeros')).toBe(NETWORK + block.replace('\thidden b', '\thidden W 0 0\n\thidden W 0 0\n\thidden b'));
+  // [what, the block, the fix's title, the text it replaces and the text it leaves]
+  it.each<[string, string, string, [string, string]]>([
+    [
+      'adds the missing W rows of zeros after the last one, one per missing unit',
+      'weights w for n {\n    hidden W 0.1 0.2\n    hidden b 0.3 0.4\n    layer2 W 0.5 0.6\n    layer2 b 0.7\n}\n',
+      'Add 1 W row of zeros',
+      ['0.1 0.2\n', '0.1 0.2\n    hidden W 0 0\n'],
+    ],
+    [
+      "adds a layer's W rows before its b row when it has none, in a block indented with a tab",
+      'weights w for n {\n\thidden b 0.3 0.4\n\tlayer2 W 0.5 0.6\n\tlayer2 b 0.7\n}\n',
+      'Add 2 W rows of zeros',
+      ['\thidden b', '\thidden W 0 0\n\thidden W 0 0\n\thidden b'],
+    ],
+    [
+      'removes an extra row indented with a tab, with its trailing comment',
+      'weights w for n {\n\thidden W 0.1 0.2\n\thidden W 0.15 0.25\n\thidden b 0.3 0.4\n\tlayer2 W 0.5 0.6\n\tlayer2 b 0.7\n\tlayer2 W 1 1  # a second try\n}\n',
+      'Remove the extra W row',
+      ['\tlayer2 W 1 1  # a second try\n', ''],
+    ],
+    [
+      "adds a layer's b row of zeros after its last row",
+      'weights w for n {\n   hidden W 0.1 0.2\n   hidden W 0.15 0.25\n   layer2 W 0.5 0.6\n   layer2 b 0.7\n}\n',
+      'Add a b row of zeros',
+      ['0.15 0.25\n', '0.15 0.25\n   hidden b 0 0\n'],
+    ],
+    [
+      'indents added rows by two spaces when the first row shares its line with the brace',
+      'weights w for n { hidden W 0.1 0.2\n  hidden W 0.15 0.25\n  hidden b 0.3 0.4\n  layer2 W 0.5 0.6\n}\n',
+      'Add a b row of zeros',
+      ['0.5 0.6\n', '0.5 0.6\n  layer2 b 0\n'],
+    ],
+    [
+      'adds a missing layer with zeros at the end of the block',
+      'weights w for n {\n  hidden W 0.1 0.2\n  hidden W 0.15 0.25\n  hidden b 0.3 0.4\n}\n',
+      "Add layer 'layer2' with zeros",
+      ['0.3 0.4\n', '0.3 0.4\n  layer2 W 0 0\n  layer2 b 0\n'],
+    ],
+  ])('%s', (_, block, title, [before, after]) => {
+    expect(fixed(NETWORK + block, title)).toBe(NETWORK + block.replace(before, after));
   });
 
   it('removes one extra W row, or several, with their lines and nothing else', () => {
@@ -46,11 +78,6 @@ describe('the fixes of a weights block leave a block that checks, at its own ind
     expect(fixed(NETWORK + one, 'Remove the extra W row')).toBe(NETWORK + one.replace('  layer2 W 0.55 0.65\n', ''));
     const two = one.replace('  layer2 W 0.55 0.65\n', '  layer2 W 0.55 0.65\n  layer2 W 0.8 0.9\n');
     expect(fixed(NETWORK + two, 'Remove the 2 extra W rows')).toBe(NETWORK + one.replace('  layer2 W 0.55 0.65\n', ''));
-  });
-
-  it('removes an extra row indented with a tab, with its trailing comment', () => {
-    const block = 'weights w for n {\n\thidden W 0.1 0.2\n\thidden W 0.15 0.25\n\thidden b 0.3 0.4\n\tlayer2 W 0.5 0.6\n\tlayer2 b 0.7\n\tlayer2 W 1 1  # a second try\n}\n';
-    expect(fixed(NETWORK + block, 'Remove the extra W row')).toBe(NETWORK + block.replace('\tlayer2 W 1 1  # a second try\n', ''));
   });
 
   it("adds the missing W rows after the layer's last W row, not its first", () => {
@@ -72,21 +99,6 @@ describe('the fixes of a weights block leave a block that checks, at its own ind
     const text = `${NETWORK}weights w for n {\n  hidden W 0.1 0.2\n  hidden W 0.15 0.25\n  hidden b 0.3 0.4\n  layer2 W 0.5 0.6\n  layer2 b 0.7\n  layer2 W 0.55 0.65`;
     const fix = checked(text).problems.flatMap((p) => p.fixes ?? []).find((f) => f.title === 'Remove the extra W row')!;
     expect(applied(text, fix)).toBe(`${NETWORK}weights w for n {\n  hidden W 0.1 0.2\n  hidden W 0.15 0.25\n  hidden b 0.3 0.4\n  layer2 W 0.5 0.6\n  layer2 b 0.7\n`);
-  });
-
-  it("adds a layer's b row of zeros after its last row", () => {
-    const block = 'weights w for n {\n   hidden W 0.1 0.2\n   hidden W 0.15 0.25\n   layer2 W 0.5 0.6\n   layer2 b 0.7\n}\n';
-    expect(fixed(NETWORK + block, 'Add a b row of zeros')).toBe(NETWORK + block.replace('0.15 0.25\n', '0.15 0.25\n   hidden b 0 0\n'));
-  });
-
-  it('indents added rows by two spaces when the first row shares its line with the brace', () => {
-    const block = 'weights w for n { hidden W 0.1 0.2\n  hidden W 0.15 0.25\n  hidden b 0.3 0.4\n  layer2 W 0.5 0.6\n}\n';
-    expect(fixed(NETWORK + block, 'Add a b row of zeros')).toBe(NETWORK + block.replace('0.5 0.6\n', '0.5 0.6\n  layer2 b 0\n'));
-  });
-
-  it('adds a missing layer with zeros at the end of the block', () => {
-    const block = 'weights w for n {\n  hidden W 0.1 0.2\n  hidden W 0.15 0.25\n  hidden b 0.3 0.4\n}\n';
-    expect(fixed(NETWORK + block, "Add layer 'layer2' with zeros")).toBe(NETWORK + block.replace('0.3 0.4\n', '0.3 0.4\n  layer2 W 0 0\n  layer2 b 0\n'));
   });
 
   it('fills an empty block with every layer in zeros, two spaces in', () => {

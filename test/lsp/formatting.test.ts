@@ -274,30 +274,10 @@ describe('format: the edges of a layout', () => {
   });
 
   it("aligns a layer's W columns by its W rows only, and only across consecutive rows", () => {
-    check(
-      `
-      weights w for n {
-        hidden W 1 2
-        hidden W 3 40
-        hidden b 0.35 0.35
-        out W 1
-        # between
-        out W 100
-        out b 0
-      }
-      `,
-      `
-      weights w for n {
-        hidden W 1  2
-        hidden W 3 40
-        hidden b 0.35 0.35
-        out    W 1
-        # between
-        out    W 100
-        out    b 0
-      }
-      `,
-    );
+    const messy = 'weights w for n {\nhidden W 1 2\nhidden W 3 40\nhidden b 0.35 0.35\nout W 1\n# between\nout W 100\nout b 0\n}\n';
+    const aligned = 'weights w for n {\n  hidden W 1  2\n  hidden W 3 40\n  hidden b 0.35 0.35\n  out    W 1\n  # between\n  out    W 100\n  out    b 0\n}\n';
+    expect(format(messy)).toBe(aligned);
+    expect(format(aligned)).toBe(aligned);
   });
 });
 
