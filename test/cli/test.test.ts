@@ -275,6 +275,18 @@ describe('nn test: options, warnings and what it prints around the verdicts', ()
     expect(fake.stdout()).toMatch(/^long-first\.nn:18: not graded: .*\nlong-first\.nn:19: not graded: .*\n0 passed, 0 failed\n$/);
   });
 
+  it('--json after Ctrl+C: the stopped run is there, its expectations neither passed nor failed (null)', async () => {
+    const long = PASSING.replace('epochs 5000', 'epochs 100000000').replace('  stop when loss < 0.001\n', '');
+    const fake = fakeIo({ interruptAfter: 3 });
+    expect(await testCommand([spec('long-json.nn', long), '--json'], fake.io)).toBe(130);
+    const [run] = JSON.parse(fake.stdout()).files[0].runs;
+    expect(run.stopped).toBe('cancelled');
+    expect(run.expectations.map((e: { passed: boolean | null; measured: number | null }) => [e.passed, e.measured])).toEqual([
+      [null, null],
+      [null, null],
+    ]);
+  });
+
   it('a second Ctrl+C does not wait for the run to wind down: exit 130 at once', async () => {
     const long = PASSING.replace('epochs 5000', 'epochs 100000000').replace('  stop when loss < 0.001\n', '');
     const fake = collectingIo(dir);
