@@ -7,6 +7,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
 import { trainCommand, type CliIo } from '../../server/src/cli/train';
+import { writeReport } from '../../server/src/report/views';
 import { collectingIo } from '../support/cliIo';
 import { REGRESSION, RING_EXAMPLE } from '../support/specs';
 import { tempDir } from '../support/temp';
@@ -150,6 +151,15 @@ describe('nn train: a file of several runs', () => {
     const run = await trained('overflow.nn', text);
     expect(run.status).toBe(1);
     expect(run.stdout).toMatch(/\n {2}stopped {3}diverged: the loss became infinite in epoch \d+; lower the rate \(now 3\)\n {2}time {6}/);
+  });
+
+  it('with --report, a diverged run also names the layer whose weights blew up first (the report records the snapshots it needs)', async () => {
+    const file = spec('blown.nn', DIVERGES);
+    const io = collectingIo(dir);
+    expect(await trainCommand([file, '--report', 'blown.html'], io.io, { writeReport })).toBe(1);
+    expect(io.stdout()).toMatch(
+      /\n {2}stopped {3}diverged: the loss became NaN in epoch \d+; lower the rate \(now 5\), or add 'normalize zscore' to data 'big' \(inputs up to 200\)\. The weights of layer 'layer1' blew up first \(‖W‖ grew [\d,]+× by epoch \d+\)\.\n/,
+    );
   });
 
   it('a run whose rate moves no weight, without a stop target, says so after its epochs', async () => {
