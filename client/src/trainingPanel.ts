@@ -68,6 +68,7 @@ export class TrainingPanels implements vscode.Disposable {
    */
   async restore(panel: vscode.WebviewPanel, state: unknown): Promise<void> {
     if (!isPanelState(state)) {
+      this.client.outputChannel.appendLine(`nn: a training panel came back without the run it showed (its saved state: ${JSON.stringify(state) ?? 'none'}); it is closed`);
       panel.dispose();
       return;
     }

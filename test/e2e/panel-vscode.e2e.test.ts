@@ -121,7 +121,12 @@ describe('the training panel in VS Code', () => {
     await wb.save();
     // Reloading before the workbench drops ring.nn's unsaved-changes backup would bring the file back unsaved.
     await pollUntil('the backup of the unsaved ring.nn to be discarded', async () => (backupFiles(dirs).length === 0 ? true : undefined), T.ui);
-    await wb.page.reload();
+    // "Developer: Reload Window" as a user would: the workbench persists its UI state (the panel and what
+    // its webview saved) before it reloads. A browser reload cannot wait for that, and now and then the
+    // panel's tab came back without its saved run and was closed.
+    const reloaded = wb.page.waitForEvent('load', { timeout: 60_000 });
+    await wb.runCommand('Developer: Reload Window');
+    await reloaded;
     await wb.page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
     await wb.page.locator('.tabs-container .tab', { hasText: 'Training: ring on rings' }).first().waitFor({ timeout: T.lsp });
     // The saved file comes back saved.

@@ -1,5 +1,5 @@
 // The hooks every real-editor suite has: a code-server with the built extension on a folder of its own, a browser on it, a screenshot of each failing test, and the logs kept when it ends.
-import { cpSync, existsSync, mkdirSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, afterEach, beforeAll } from 'vitest';
@@ -38,6 +38,8 @@ export function editorSuite(name: string, folderName: string, prepare: (folder: 
   afterEach(async (context) => {
     if (context.task.result?.state === 'fail' && wb) {
       await wb.screenshot(`FAILED-${name}-${context.task.name.replace(/[^a-zA-Z0-9]+/g, '-').slice(0, 50)}`).catch(() => undefined);
+      // CI keeps only the output: the language server's last words go there.
+      console.log(`[${name}] the end of the language server's log after "${context.task.name}":\n${serverLogTail(dirs, 60)}`);
     }
   });
 
@@ -46,6 +48,8 @@ export function editorSuite(name: string, folderName: string, prepare: (folder: 
     await server?.stop();
     mkdirSync(screenshotDir, { recursive: true });
     if (existsSync(dirs.logs)) cpSync(dirs.logs, join(screenshotDir, `logs-${name}`), { recursive: true });
+    const userLogs = join(dirs.userData, 'logs');
+    if (existsSync(userLogs)) cpSync(userLogs, join(screenshotDir, `logs-${name}`, 'vscode'), { recursive: true });
     removeRunDirs(dirs);
   });
 
@@ -57,4 +61,15 @@ export function editorSuite(name: string, folderName: string, prepare: (folder: 
       return wb;
     },
   };
+}
+
+/** The last `lines` lines of every "NN Language Server" output log of the run (there is one per window load). */
+function serverLogTail(dirs: RunDirs, lines: number): string {
+  const root = join(dirs.userData, 'logs');
+  if (!existsSync(root)) return '(no logs)';
+  const logs = (readdirSync(root, { recursive: true }) as string[]).filter((p) => p.endsWith('NN Language Server.log')).sort();
+  if (logs.length === 0) return '(no language server log)';
+  return logs
+    .map((p) => `--- ${p}\n${readFileSync(join(root, p), 'utf8').split('\n').slice(-lines).join('\n')}`)
+    .join('\n');
 }

@@ -353,19 +353,38 @@ export class Workbench {
 
   /** The first webview frame (webviews are nested iframes) that has an element matching `selector`. */
   async frameWith(selector: string, timeoutMs: number = T.ui): Promise<Frame> {
-    return pollUntil(
-      `a webview frame with ${selector}`,
-      async () => {
-        for (const frame of this.page.frames()) {
-          // The workbench itself has canvases too (overview ruler): only webview frames count.
-          if (frame === this.page.mainFrame()) continue;
-          if (await frame.$(selector).catch(() => null)) return frame;
-        }
-        return undefined;
-      },
-      timeoutMs,
-      200,
-    );
+    try {
+      return await pollUntil(
+        `a webview frame with ${selector}`,
+        async () => {
+          for (const frame of this.page.frames()) {
+            // The workbench itself has canvases too (overview ruler): only webview frames count.
+            if (frame === this.page.mainFrame()) continue;
+            if (await frame.$(selector).catch(() => null)) return frame;
+          }
+          return undefined;
+        },
+        timeoutMs,
+        200,
+      );
+    } catch (error) {
+      // Say what the webviews showed instead: a failure in CI has only its message to read.
+      throw new Error(`${error instanceof Error ? error.message : String(error)}; the webview frames showed: ${await this.describeFrames()}`);
+    }
+  }
+
+  /** Each webview frame's address and the start of its text, for failure messages. */
+  async describeFrames(): Promise<string> {
+    const described: string[] = [];
+    for (const frame of this.page.frames()) {
+      // The web worker extension host's frame holds only its loader script.
+      if (frame === this.page.mainFrame() || frame.url().includes('webWorkerExtensionHostIframe')) continue;
+      const text = await frame
+        .evaluate(() => (globalThis as unknown as { document: { body?: { innerText: string } } }).document.body?.innerText ?? '')
+        .catch((e: unknown) => `(unreadable: ${String(e)})`);
+      described.push(`[${frame.url().slice(0, 80)}] ${JSON.stringify(text.replace(/\s+/g, ' ').slice(0, 300))}`);
+    }
+    return described.length > 0 ? described.join(' | ') : 'no webview frames';
   }
 }
 
