@@ -83,9 +83,9 @@ describe('nn train --report', () => {
     for (const [view, kind] of [[plane, 'plane'], [histogram, 'histogram']] as const) {
       const final = view.snapshots.at(-1)!;
       expect(final.units?.kind, kind).toBe(kind);
-      expect(final.health.length, kind).toBe(2);
+      expect(final.health, kind).toHaveLength(2);
       // Earlier snapshots too: the ones the health plan measures have their figures and (histograms) pictures.
-      expect(view.snapshots.slice(0, -1).some((s) => s.health.some((layer) => layer.ratio !== null)), kind).toBe(true);
+      expect(view.snapshots.slice(0, -1).some((s) => s.health?.some((layer) => layer.ratio !== null)), kind).toBe(true);
       expect(view.snapshots.slice(0, -1).some((s) => s.units?.kind === kind), kind).toBe(true);
     }
   });
