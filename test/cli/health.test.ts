@@ -7,11 +7,11 @@ import { collectingIo } from '../support/cliIo';
 import { tempDir } from '../support/temp';
 import { DEAD_RELU as DEAD } from '../support/specs';
 
-async function train(name: string, text: string): Promise<string> {
+async function train(name: string, text: string, ...options: string[]): Promise<string> {
   const dir = tempDir('nn-cli-health-');
   writeFileSync(join(dir, name), text);
   const terminal = collectingIo(dir);
-  await trainCommand([name], terminal.io);
+  await trainCommand([name, ...options], terminal.io);
   return terminal.stdout();
 }
 
@@ -27,4 +27,11 @@ it('says where the loss of XOR with seed 2 went flat', async () => {
   expect(await train('xor.nn', xor)).toMatch(
     /\n {2}stopped {3}all 20000 epochs run, target loss < 0\.001 not reached\. Loss flat at 0\.0625 since epoch \d+: likely a local minimum; try another seed or more hidden units\.\n/,
   );
+});
+
+it('says first that --epochs cut the run, even where the loss went flat (docs/cli.md: a run cut short was not given the chance)', async () => {
+  const xor = readFileSync(join(__dirname, '../../examples/xor.nn'), 'utf8').replace('seed 1', 'seed 2');
+  const stopped = /\n {2}stopped {3}(.*)\n/.exec(await train('xor.nn', xor, '--epochs', '15000'))![1];
+  expect(stopped).toMatch(/^all 15000 epochs run, target loss < 0\.001 not reached\. The run stopped after the 15000 epochs --epochs allows \(the file asks for 20000\)/);
+  expect(stopped).not.toContain('flat');
 });

@@ -70,4 +70,23 @@ describe('nn train --report', () => {
       expect(view.snapshots[0].layers[0].weights).not.toEqual(view.snapshots.at(-1)!.layers[0].weights);
     }
   });
+
+  it("draws each unit and measures the health of the final weights, as the editor's panel does: planes for two inputs, histograms otherwise", async () => {
+    const dir = tempDir('nn-report-units-');
+    const oneInput = 'network fit {\n  input 1\n  layer 3 tanh\n  layer 1 linear\n}\ndata d {\n  0 -> 0\n  1 -> 1\n  2 -> 4\n  3 -> 9\n}\ntrain fit on d {\n  optimizer sgd rate 0.01\n  epochs 200\n  seed 1\n}\n';
+    writeFileSync(join(dir, 'two.nn'), SPEC);
+    writeFileSync(join(dir, 'one.nn'), oneInput);
+    expect(await trainCommand(['two.nn', '--report', 'two.html'], quietIo(dir), { writeReport })).toBe(0);
+    expect(await trainCommand(['one.nn', '--report', 'one.html'], quietIo(dir), { writeReport })).toBe(0);
+    const [plane] = reportViews(readFileSync(join(dir, 'two.html'), 'utf8'));
+    const [histogram] = reportViews(readFileSync(join(dir, 'one.html'), 'utf8'));
+    for (const [view, kind] of [[plane, 'plane'], [histogram, 'histogram']] as const) {
+      const final = view.snapshots.at(-1)!;
+      expect(final.units?.kind, kind).toBe(kind);
+      expect(final.health, kind).toHaveLength(2);
+      // Earlier snapshots too: the ones the health plan measures have their figures and (histograms) pictures.
+      expect(view.snapshots.slice(0, -1).some((s) => s.health?.some((layer) => layer.ratio !== null)), kind).toBe(true);
+      expect(view.snapshots.slice(0, -1).some((s) => s.units?.kind === kind), kind).toBe(true);
+    }
+  });
 });

@@ -7,6 +7,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
 import { trainCommand, type CliIo } from '../../server/src/cli/train';
+import { writeReport } from '../../server/src/report/views';
 import { collectingIo } from '../support/cliIo';
 import { REGRESSION, RING_EXAMPLE } from '../support/specs';
 import { tempDir } from '../support/temp';
@@ -127,6 +128,47 @@ describe('nn train: a file of several runs', () => {
     const io = collectingIo(dir);
     expect(await trainCommand([file, '--json'], io.io)).toBe(1);
     expect(JSON.parse(io.stdout()).runs.map((r: { stopped: string }) => r.stopped).sort()).toEqual(['diverged', 'epochs']);
+  });
+
+  it('a diverged run: the reason and the advice, no health lines, and each expectation failed, indented', async () => {
+    const run = await trained('wild.nn', DIVERGES.replace('  epochs 1000\n', '  epochs 1000\n  expect loss < 0.1\n'));
+    expect(run.status).toBe(1);
+    expect(withoutTime(run.stdout).split('\n')).toEqual([
+      'wild.nn:10: train wild on big',
+      '  network   1-4-1 (13 parameters, linear/linear)',
+      '  data      2 rows',
+      '  loss      n/a',
+      expect.stringMatching(/^ {2}epoch {5}(\d+) of 1000$/),
+      expect.stringMatching(/^ {2}stopped {3}diverged: the loss became (NaN|infinite) in epoch \d+; lower the rate \(now 5\), or add 'normalize zscore' to data 'big' \(inputs up to 200\)$/),
+      '  time      …',
+      expect.stringMatching(/^ {2}FAIL: expect loss < 0\.1 \(the run diverged at epoch \d+\)$/),
+      '',
+    ]);
+  });
+
+  it('a run whose loss overflowed while its weights are still numbers: diverged, and no health lines about those weights', async () => {
+    const text = 'network n {\n  input 1\n  layer 8 tanh\n  layer 1 linear\n}\ndata d {\n  0 -> 0\n  1 -> 100\n  2 -> -100\n}\ntrain n on d {\n  optimizer sgd rate 3\n  epochs 1000\n}\n';
+    const run = await trained('overflow.nn', text);
+    expect(run.status).toBe(1);
+    expect(run.stdout).toMatch(/\n {2}stopped {3}diverged: the loss became infinite in epoch \d+; lower the rate \(now 3\)\n {2}time {6}/);
+  });
+
+  it('with --report, a diverged run also names the layer whose weights blew up first (the report records the snapshots it needs)', async () => {
+    const file = spec('blown.nn', DIVERGES);
+    const io = collectingIo(dir);
+    expect(await trainCommand([file, '--report', 'blown.html'], io.io, { writeReport })).toBe(1);
+    expect(io.stdout()).toMatch(
+      /\n {2}stopped {3}diverged: the loss became NaN in epoch \d+; lower the rate \(now 5\), or add 'normalize zscore' to data 'big' \(inputs up to 200\)\. The weights of layer 'layer1' blew up first \(‖W‖ grew [\d,]+× by epoch \d+\)\.\n/,
+    );
+  });
+
+  it('a run whose rate moves no weight, without a stop target, says so after its epochs', async () => {
+    const text = 'network n {\n  input 1\n  layer 3 sigmoid\n  layer 1 sigmoid\n}\ndata d {\n  0 -> 0\n  1 -> 1\n}\ntrain n on d {\n  optimizer sgd rate 1e-320\n  epochs 100\n}\n';
+    const run = await trained('frozen.nn', text);
+    expect(run.status).toBe(0);
+    expect(run.stdout).toContain(
+      "\n  stopped   all 100 epochs run. Rate 1e-320 is too small to move any weight: the last update changed none of them, each step being below the weights' rounding. Raise the rate (sgd's default is 0.1).\n",
+    );
   });
 
   it('a file without train blocks says so and exits 0; --json says it with an empty list', async () => {

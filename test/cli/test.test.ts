@@ -4,7 +4,7 @@ import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { XMLValidator } from 'fast-xml-parser';
 import { parse as parseTestResults } from 'test-results-parser';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { testCommand } from '../../server/src/cli/test';
 import { collectingIo, fakeIo as fakeTerminal, type FakeIo } from '../support/cliIo';
 import { XOR_LEARNED, XOR_NETWORK, XOR_TABLE } from '../support/specs';
@@ -100,11 +100,21 @@ describe('nn test', () => {
     ]);
   });
 
-  it('exits 2 for bad usage and for a spec that cannot be read', async () => {
-    for (const argv of [[], ['--frobnicate', 'x.nn'], ['x.nn', '--junit'], ['x.nn', '--json=yes']]) {
+  it('exits 2 for bad usage, saying what is wrong, and for a spec that cannot be read', async () => {
+    const usage: [string[], string][] = [
+      [[], 'no spec file given'],
+      [['--', '--json'], 'no spec file given'],
+      [['--frobnicate', 'x.nn'], 'unknown option --frobnicate'],
+      [['x.nn', '--frobnicate=1'], 'unknown option --frobnicate'],
+      [['x.nn', '--junit'], '--junit needs a path'],
+      [['x.nn', '--junit='], '--junit needs a path'],
+      [['x.nn', '--json=yes'], '--json takes no value'],
+    ];
+    for (const [argv, message] of usage) {
       const fake = fakeIo();
       expect(await testCommand(argv, fake.io), argv.join(' ')).toBe(2);
-      expect(fake.stderr()).toMatch(/^nn test: .*\nusage: nn test FILE\.\.\. \[--json\] \[--junit PATH\]\n$/);
+      expect(fake.stderr()).toBe(`nn test: ${message}\nusage: nn test FILE... [--json] [--junit PATH]\n`);
+      expect(fake.stdout()).toBe('');
     }
     const fake = fakeIo();
     expect(await testCommand(['nothere.nn', spec('passing4.nn', PASSING)], fake.io)).toBe(2);
@@ -185,6 +195,121 @@ describe('nn test', () => {
     expect(xml).toMatch(/<failure message="expect accuracy &gt; 99%: measured \d+%" type="expectation">failing3\.nn:18: FAIL: expect accuracy &gt; 99% \(measured \d+%\)<\/failure>/);
     expect(xml).toContain('<error message="the spec has 1 error; fix it to test it" type="spec-error">broken3.nn:3:18: error: unknown activation');
     expect(xml).toMatch(/<testcase name="xor on xor_table" classname="passing7\.nn" time="\d+\.\d{3}" file="passing7\.nn" line="14">/);
+  });
+});
+
+describe('nn test: options, warnings and what it prints around the verdicts', () => {
+  it('--help and -h print the usage and every option, and exit 0', async () => {
+    for (const flag of ['--help', '-h']) {
+      const fake = fakeIo();
+      expect(await testCommand(['x.nn', flag], fake.io), flag).toBe(0);
+      const help = fake.stdout();
+      expect(help.startsWith('usage: nn test FILE... [--json] [--junit PATH]\n'), flag).toBe(true);
+      for (const option of ['--json', '--junit PATH', 'Exit status: 0']) expect(help, flag).toContain(option);
+      expect(fake.stderr()).toBe('');
+    }
+  });
+
+  it('reads -- as nothing, and --junit=PATH as --junit PATH', async () => {
+    const fake = fakeIo();
+    expect(await testCommand(['--', spec('dashes.nn', PASSING), '--junit=dashes.xml'], fake.io)).toBe(0);
+    expect(fake.stdout()).toMatch(/^dashes\.nn:19: pass: .*\ndashes\.nn:20: pass: .*\n2 passed, 0 failed\n$/);
+    expect(readFileSync(join(dir, 'dashes.xml'), 'utf8')).toContain('<testcase name="xor on xor_table" classname="dashes.nn"');
+  });
+
+  it("prints a spec's warnings on stderr, apart from the verdicts, and puts them in --json's problems", async () => {
+    const text = `${PASSING}\nnetwork lonely {\n  input 1\n  layer 1 linear\n}\n`;
+    const warning = "warned.nn:23:9: warning: network 'lonely' is not trained by any 'train' block; add 'train lonely on DATA { … }' or remove it\n";
+    const human = fakeIo();
+    expect(await testCommand([spec('warned.nn', text)], human.io)).toBe(0);
+    expect(human.stderr()).toBe(warning);
+    expect(human.stdout()).toMatch(/^warned\.nn:19: pass: .*\nwarned\.nn:20: pass: .*\n2 passed, 0 failed\n$/);
+    const json = fakeIo();
+    expect(await testCommand(['warned.nn', '--json'], json.io)).toBe(0);
+    expect(json.stderr()).toBe('');
+    expect(JSON.parse(json.stdout()).files[0].problems).toEqual([
+      { line: 23, column: 9, severity: 'warning', message: expect.stringMatching(/^network 'lonely' is not trained/) },
+    ]);
+  });
+
+  it('counts the errors of a spec in the plural, and prints its warnings with them', async () => {
+    const text = `${BROKEN.replace('epochs 5000', 'epochs -1')}\nnetwork lonely {\n  input 1\n  layer 1 linear\n}\n`;
+    const fake = fakeIo();
+    expect(await testCommand([spec('two-errors.nn', text)], fake.io)).toBe(1);
+    expect(fake.stdout().split('\n')).toEqual([
+      "two-errors.nn:3:18: error: unknown activation 'sigmoidd'; did you mean 'sigmoid'?",
+      'two-errors.nn:16:10: error: epochs must be at least 1, not -1',
+      expect.stringMatching(/^two-errors\.nn:23:9: warning: network 'lonely' is not trained/),
+      'two-errors.nn: not tested: the spec has 2 errors',
+      '0 passed, 0 failed',
+      '',
+    ]);
+    expect(fake.stderr()).toBe('');
+  });
+
+  it('says so of a spec without any expect, trains none of its runs, and exits 0; --json says it with no runs', async () => {
+    const file = spec('no-expect.nn', XOR_LEARNED.replace('epochs 5000', 'epochs 100000000').replace('  stop when loss < 0.001\n', ''));
+    const human = fakeIo();
+    expect(await testCommand([file], human.io)).toBe(0);
+    expect(human.stdout()).toBe("no-expect.nn: no expectations to test (no run has an 'expect')\n0 passed, 0 failed\n");
+    const json = fakeIo();
+    expect(await testCommand([file, '--json'], json.io)).toBe(0);
+    expect(JSON.parse(json.stdout())).toEqual({ files: [{ file: 'no-expect.nn', problems: [], runs: [] }], passed: 0, failed: 0 });
+  });
+
+  it('draws the progress bar on a terminal, and none with --json', async () => {
+    const file = spec('bar.nn', PASSING);
+    const terminal = fakeTerminal(dir, { tty: true, tick: 5 });
+    expect(await testCommand([file], terminal.io)).toBe(0);
+    expect(terminal.stderr()).toMatch(/^\r\x1b\[Kxor on xor_table \[[█·]+\] epoch \d+\/5000 · loss /);
+    expect(terminal.stderr().endsWith('\r\x1b[K')).toBe(true);
+    const json = fakeTerminal(dir, { tty: true, tick: 5 });
+    expect(await testCommand([file, '--json'], json.io)).toBe(0);
+    expect(json.stderr()).toBe('');
+  });
+
+  it('stops at Ctrl+C in the middle of a file: its later runs are neither trained nor graded', async () => {
+    const long = PASSING.replace('epochs 5000', 'epochs 100000000').replace('  stop when loss < 0.001\n', '');
+    const fake = fakeIo({ interruptAfter: 3 });
+    expect(await testCommand([spec('long-first.nn', `${long}\n${PASSING.slice(PASSING.indexOf('train xor'))}`)], fake.io)).toBe(130);
+    expect(fake.stdout()).toMatch(/^long-first\.nn:18: not graded: .*\nlong-first\.nn:19: not graded: .*\n0 passed, 0 failed\n$/);
+  });
+
+  it('--json after Ctrl+C: the stopped run is there, its expectations neither passed nor failed (null)', async () => {
+    const long = PASSING.replace('epochs 5000', 'epochs 100000000').replace('  stop when loss < 0.001\n', '');
+    const fake = fakeIo({ interruptAfter: 3 });
+    expect(await testCommand([spec('long-json.nn', long), '--json'], fake.io)).toBe(130);
+    const [run] = JSON.parse(fake.stdout()).files[0].runs;
+    expect(run.stopped).toBe('cancelled');
+    expect(run.expectations.map((e: { passed: boolean | null; measured: number | null }) => [e.passed, e.measured])).toEqual([
+      [null, null],
+      [null, null],
+    ]);
+  });
+
+  it('a second Ctrl+C does not wait for the run to wind down: exit 130 at once', async () => {
+    const long = PASSING.replace('epochs 5000', 'epochs 100000000').replace('  stop when loss < 0.001\n', '');
+    const fake = collectingIo(dir);
+    let press: () => void = () => {};
+    let listening = 0;
+    fake.io.onInterrupt = (handler) => {
+      press = handler;
+      listening++;
+      return () => void listening--;
+    };
+    const exit = vi.spyOn(process, 'exit').mockImplementation((() => undefined) as never);
+    try {
+      const done = testCommand([spec('calm-long.nn', long)], fake.io);
+      press();
+      expect(exit).not.toHaveBeenCalled();
+      press();
+      expect(exit).toHaveBeenCalledWith(130);
+      expect(await done).toBe(130);
+      // Ctrl+C is listened for while the runs train, and released after.
+      expect(listening).toBe(0);
+    } finally {
+      exit.mockRestore();
+    }
   });
 });
 

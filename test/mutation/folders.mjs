@@ -14,7 +14,8 @@ export const FOLDERS = {
   // thousands of random or large texts through everything (fuzz, robustness, the check cache, the CSV scan):
   // seconds plain, many minutes instrumented, rerun for every mutant that survives. They run in `npm test`.
   language: ['test/language', 'test/lsp', 'test/cli/check.test.ts', 'test/data', ...SLOW],
-  cli: ['test/cli', 'test/export'],
+  // With test/present/advice.test.ts: it runs `nn train` in this process on runs that cannot learn (the advice lines).
+  cli: ['test/cli', 'test/export', 'test/present/advice.test.ts'],
   lsp: ['test/lsp', 'test/training/live.test.ts', ...SLOW],
 };
 
