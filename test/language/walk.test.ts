@@ -1,7 +1,7 @@
 // The generic walk over the syntax tree: nodeAt on every kind of node, children in text order, a node's tokens and block.
-import { describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { parse } from '../../server/src/language';
-import { CHILD_FIELDS, type Node } from '../../server/src/language/syntax';
+import { CHILD_FIELDS, type Node, type SpecFile } from '../../server/src/language/syntax';
 import { blockOf, children, nodeAt, nodePath, tokenAt, tokenOf, walk } from '../../server/src/language/walk';
 
 /** Every kind of node at least once; arguments are written with two spaces, so a cursor can stand between name and value. */
@@ -54,7 +54,11 @@ function offsetOf(marker: string): number {
   return at + bar;
 }
 
-const { file, problems } = parse(SPEC);
+// Parsed in each test, not while the file's tests are collected: code run outside a test is outside every
+// test's coverage, and a mutation run would rerun every test for each mutant it reaches (docs/RELIABILITY.md).
+let file: SpecFile;
+let problems: ReturnType<typeof parse>['problems'];
+beforeEach(() => void ({ file, problems } = parse(SPEC)));
 
 describe('nodeAt', () => {
   // [cursor, the innermost node's kind, the kinds from the declaration inward]

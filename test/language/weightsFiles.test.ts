@@ -1,7 +1,7 @@
 // `weights w for n from "file"` (docs/language.md §7.1): an export read back to the same bits, and every bad file, missing file or refused path a clear error on the statement.
 import { mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { exportJson } from '../../server/src/export/json';
 import { safetensorsFile } from '../../server/src/export/safetensors';
 import { check, DataStore, DEFAULT_MAX_DATA_CELLS, DEFAULT_MAX_PARAMETERS, type CheckOptions } from '../../server/src/language';
@@ -94,10 +94,18 @@ function errorOf(dir: string, file: string, options: Partial<CheckOptions> = {})
 }
 
 describe('a weights file that cannot be used: one error on its statement', () => {
-  const { dir, run, result } = trained('f64');
-  const safetensors = safetensorsFile(run, result);
-  const json = exportJson(run, result);
-  const header = Number(new DataView(safetensors.buffer, safetensors.byteOffset).getBigUint64(0, true));
+  // Trained in each test, not while the tests are collected (outside every test's coverage: docs/RELIABILITY.md "Mutation score").
+  let dir: string;
+  let safetensors: Uint8Array;
+  let json: string;
+  let header: number;
+  beforeEach(() => {
+    const made = trained('f64');
+    dir = made.dir;
+    safetensors = safetensorsFile(made.run, made.result);
+    json = exportJson(made.run, made.result);
+    header = Number(new DataView(safetensors.buffer, safetensors.byteOffset).getBigUint64(0, true));
+  });
   const write = (name: string, bytes: Uint8Array | string) => {
     writeFileSync(join(dir, name), bytes);
     return name;
@@ -114,9 +122,9 @@ describe('a weights file that cannot be used: one error on its statement', () =>
     return out;
   };
 
-  it.each<[string, () => string, string]>([
+  it.each<[string, () => string, string | (() => string)]>([
     ['a truncated safetensors file', () => write('cut.safetensors', safetensors.subarray(0, safetensors.length - 5)), `tensor "layers.1.bias" lies at bytes 96–104 of the data, but the data is only 99 bytes long: the file is truncated`],
-    ['a header longer than the file', () => write('long.safetensors', safetensors.subarray(0, 30)), `the header length says ${header} bytes, but only 22 bytes follow it: the file is truncated, or not a safetensors file`],
+    ['a header longer than the file', () => write('long.safetensors', safetensors.subarray(0, 30)), () => `the header length says ${header} bytes, but only 22 bytes follow it: the file is truncated, or not a safetensors file`],
     ['a file shorter than its length field', () => write('tiny.safetensors', safetensors.subarray(0, 3)), 'the file is 3 bytes long, too short for a safetensors file (it starts with an 8-byte header length)'],
     ['weights stored as integers', () => write('ints.safetensors', withHeader((h) => (h['layers.1.bias'].dtype = 'I64'))), 'layers.1.bias is I64; nn reads weights stored as F64 or F32'],
     ['a missing tensor', () => write('missing.safetensors', withHeader((h) => delete h['layers.1.bias'], safetensors.subarray(8 + header, safetensors.length - 8))), `the file has no layers.1.bias for layer 'output' (layer 2 of network 'xor')`],
@@ -127,7 +135,7 @@ describe('a weights file that cannot be used: one error on its statement', () =>
     ['a file that is not JSON', () => write('notes.txt', 'W = [[1, 2]]'), 'the file is not valid JSON: '],
   ])('%s', (_, make, message) => {
     const file = make();
-    expect(errorOf(dir, file)).toContain(`weights-file-invalid @ ${at(file)}: cannot use '${file}' as weights for network 'xor': ${message}`);
+    expect(errorOf(dir, file)).toContain(`weights-file-invalid @ ${at(file)}: cannot use '${file}' as weights for network 'xor': ${typeof message === 'string' ? message : message()}`);
   });
 
   it('a missing file, a folder and an unreadable file say so, with where the file was looked for', () => {
@@ -138,10 +146,22 @@ describe('a weights file that cannot be used: one error on its statement', () =>
 
   it('an empty path, an unsaved spec, an untrusted workspace, and a checker that reads no weights files', () => {
     expect(errorOf(dir, '')).toBe(`weights-file-missing @ "": the file name is empty; write the weights file's path, as in from "xor.run1.safetensors"`);
+    expect(errorOf(dir, '   ')).toBe(`weights-file-missing @ "   ": the file name is empty; write the weights file's path, as in from "xor.run1.safetensors"`);
     expect(errorOf(dir, 'model.json', { specPath: null })).toBe(`weights-file-unreadable @ "model.json": 'model.json' is relative to the spec's folder, and this spec is not saved yet; save it to load the file`);
     write('model.json', json);
     expect(errorOf(dir, 'model.json', { readFile: null })).toBe(`weights-file-unreadable @ ${at('model.json')}: 'model.json' is not read because the workspace is not trusted; trust the workspace to load weights files`);
     expect(errorOf(dir, 'model.json', { readBytes: undefined })).toBe(`weights-file-unreadable @ ${at('model.json')}: 'model.json' is not read here: this check reads no weights files`);
+  });
+
+  it('the editor keeps a file it read, but checks it again against a network of another shape', () => {
+    write('kept.json', json);
+    const store = new DataStore();
+    const options = { store, readBytes: weightsFileReader(store) };
+    expect(checkIn(dir, reading('kept.json'), options).problems.filter((p) => p.severity === 'error')).toEqual([]);
+    const wider = checkIn(dir, reading('kept.json').replace('layer hidden 3', 'layer hidden 4'), options);
+    expect(wider.problems.filter((p) => p.severity === 'error').map((p) => p.message)).toEqual([
+      "cannot use 'kept.json' as weights for network 'xor': layers[0].weights is 3 × 2 in the file, but layer 'hidden' (layer 1 of network 'xor') needs 4 × 2 (units × inputs)",
+    ]);
   });
 
   it('in the editor: a path outside the workspace folder, and a link inside it that leads out, are refused', () => {

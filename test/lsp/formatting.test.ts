@@ -240,6 +240,47 @@ const SAMPLES = [
   'network r {\n  input 3\n  layer 8 relu init he\n  layer 2 softmax\n}\ndata d {\n  -1.5 2e3 0 -> 1 0\n  1 2 3 -> 0 1\n  normalize minmax\n}\ntrain r on d {\n  loss cross_entropy\n  optimizer adam rate 0.01 beta1 0.9 beta2 0.999 epsilon 1e-8\n  validate 25%\n  precision f32\n}\n',
 ];
 
+describe('format: the edges of a layout', () => {
+  it('formats an empty text, or one of blank lines, to nothing', () => {
+    expect(format('')).toBe('');
+    expect(format('\n\n  \n')).toBe('');
+  });
+
+  it('ends a text without a line break, or with mixed line ends, with \\n; only a text of \\r\\n alone keeps \\r\\n', () => {
+    expect(format('data g = gauss(samples 10)')).toBe('data g = gauss(samples 10)\n');
+    expect(format('network n {\r\n  input 2\n}\r\n')).toBe('network n {\n  input 2\n}\n');
+    expect(format('\nnetwork n {\r\n  input 2\r\n}\r\n')).toBe('network n {\n  input 2\n}\n');
+    expect(format('network n {\r\n  input 2\r\n}\r\n')).toBe('network n {\r\n  input 2\r\n}\r\n');
+  });
+
+  it('keeps a trailing comment on the last line, and drops the spaces after a comment', () => {
+    expect(format('network n {\n  input 2   # two   \n} # end')).toBe('network n {\n  input 2  # two\n}          # end\n');
+  });
+
+  it('formats a data block closed on its last row, leaving that row as written', () => {
+    expect(format('data d {\n  0  10 -> 1\n  10 0 -> 0 }\n')).toBe('data d {\n  0 10 -> 1\n  10 0 -> 0 }\n');
+  });
+
+  it('lines up the arrows of ragged rows, and leaves no space after an arrow without targets', () => {
+    expect(format('data d {\n  1 2 3 -> 1\n  10 2 -> 0\n  5 ->\n}\n')).toBe('data d {\n   1 2 3 -> 1\n  10 2   -> 0\n   5     ->\n}\n');
+  });
+
+  it('aligns rows only in inline data and weights written in the block: stray rows elsewhere (a syntax error) stay single-spaced', () => {
+    const stray = ['0  1 -> 1', '10 0 -> 0', 'hidden  W 1', 'out W 10'];
+    for (const header of ['data d from "d.csv" {', 'network n {', 'train n on d {', 'weights w for n from "w.json" {', 'data g = gauss(samples 10) {', 'data d "d.csv" {']) {
+      const text = `${header}\n${stray.map((row) => `  ${row}`).join('\n')}\n}\n`;
+      expect(format(text), header).toBe(`${header}\n${stray.map((row) => `  ${row.replace(/ +/g, ' ')}`).join('\n')}\n}\n`);
+    }
+  });
+
+  it("aligns a layer's W columns by its W rows only, and only across consecutive rows", () => {
+    const messy = 'weights w for n {\nhidden W 1 2\nhidden W 3 40\nhidden b 0.35 0.35\nout W 1\n# between\nout W 100\nout b 0\n}\n';
+    const aligned = 'weights w for n {\n  hidden W 1  2\n  hidden W 3 40\n  hidden b 0.35 0.35\n  out    W 1\n  # between\n  out    W 100\n  out    b 0\n}\n';
+    expect(format(messy)).toBe(aligned);
+    expect(format(aligned)).toBe(aligned);
+  });
+});
+
 describe('format properties', () => {
   const corpus = [...SAMPLES, ...examples.map((f) => readFileSync(join(examplesDir, f), 'utf8'))];
 

@@ -1,5 +1,5 @@
 // The editor's features for given weights (docs/editor.md "Given weights"): colour, folding, outline, navigation, hovers, hints and fixes of a weights declaration and `start from`.
-import { describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { SymbolKind, type MarkupContent, type TextEdit } from 'vscode-languageserver';
 import { codeActions } from '../../server/src/lsp/codeActions';
 import { toDiagnostic } from '../../server/src/lsp/convert';
@@ -50,7 +50,9 @@ function hoverAt(state: DocumentState, offset: number): string | null {
 }
 
 describe('colour, folding and outline', () => {
-  const { state } = fixture(SPEC);
+  // Checked in each test, not while the tests are collected (outside every test's coverage: docs/RELIABILITY.md "Mutation score").
+  let state: DocumentState;
+  beforeEach(() => void ({ state } = fixture(SPEC)));
 
   it('colours the declaration, its rows and start from by what each word is', () => {
     const spans = classify(state.check.file).map((c) => `${state.text.slice(c.span.start, c.span.end)} ${c.type}${c.modifiers.length ? `.${c.modifiers.join('.')}` : ''}`);
@@ -74,8 +76,12 @@ describe('colour, folding and outline', () => {
 });
 
 describe('go to definition, references and rename of a weights name', () => {
-  const { state } = fixture(SPEC);
-  const position = state.lines.positionAt(after(state.text, 'start from gi'));
+  let state: DocumentState;
+  let position: ReturnType<DocumentState['lines']['positionAt']>;
+  beforeEach(() => {
+    ({ state } = fixture(SPEC));
+    position = state.lines.positionAt(after(state.text, 'start from gi'));
+  });
 
   it('goes from start from to the declaration, and finds both', () => {
     const location = definition(state, { textDocument, position });

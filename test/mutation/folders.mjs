@@ -56,4 +56,9 @@ export const PART_TESTS = {
   // Every test of test/nn but the gradient check of every example, which trains each one whole.
   'nn-trainer': ['test/nn/**/*.test.ts', '!test/nn/gradcheck-command.test.ts'],
   'nn-products': ['products', 'activations', 'sgd-step', 'worked-example', 'trajectory', 'dropout', 'regularization'].map((name) => `test/nn/${name}.test.ts`),
+  // The lexer and the parser run in every test of the folder (each opens a document), so a mutant of theirs that
+  // survives reruns all of them, and instrumented they make each run slower: 2 minutes a run, 6 mutants in the
+  // first 2 minutes. They are scored by the language's own tests (the parser's and lexer's tests, every fixture's
+  // messages at their places, the walk), which is what they are for; the editor's features are the lsp folder's.
+  'language-front': ['test/language', 'test/cli/check.test.ts', '!test/language/fuzz.test.ts', '!test/language/checkCache.test.ts'],
 };
