@@ -5,6 +5,9 @@ const SLOW = [
   '!test/lsp/semanticTokensSpeed.test.ts', '!test/language/fuzz.test.ts', '!test/lsp/robustness.test.ts',
   '!test/language/checkCache.test.ts', '!test/data/csvScan.test.ts',
 ];
+const PROTOCOL_IN_PROCESS = ['server', 'insight', 'lens-resolve', 'lens-refresh', 'stale-publish', 'worked-example', 'expectations'].map(
+  (name) => `test/protocol/${name}.test.ts`,
+);
 export const FOLDERS = {
   // The reference is scored by its own tests of meaning (gradient checks, hand derivations, the worked
   // example), not by the engine's comparisons with it: those take a minute a run, and every mutant that
@@ -16,7 +19,9 @@ export const FOLDERS = {
   language: ['test/language', 'test/lsp', 'test/cli/check.test.ts', 'test/data', ...SLOW],
   // With test/present/advice.test.ts: it runs `nn train` in this process on runs that cannot learn (the advice lines).
   cli: ['test/cli', 'test/export', 'test/present/advice.test.ts'],
-  lsp: ['test/lsp', 'test/training/live.test.ts', ...SLOW],
+  // With the protocol suites whose server LspClient.start runs in the test process under a mutation run
+  // (test/protocol/client.ts): the views a user reads (lenses, diagnostics, the panel's view) are tested there.
+  lsp: ['test/lsp', 'test/training/live.test.ts', ...PROTOCOL_IN_PROCESS, ...SLOW],
 };
 
 // Named parts of a folder (`npm run test:mutation -- FOLDER PART`): the files one run mutates, so that a folder

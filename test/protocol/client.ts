@@ -92,6 +92,9 @@ export class LspClient {
   }
 
   static async start(options: StartOptions = {}): Promise<LspClient> {
+    // Under a mutation run (docs/RELIABILITY.md "Mutation score") the server runs in the test process, where
+    // Stryker's mutants are; tests that need a process of its own use spawn().
+    if (process.env.NN_MUTATION_FOLDER) return LspClient.inProcess(options);
     return LspClient.spawn(options).initialize(options);
   }
 
