@@ -5,7 +5,7 @@
 // loading thread does. It lives here rather than in data/, which starts no threads.
 
 import { receiveMessageOnPort, MessageChannel, Worker, type MessagePort } from 'node:worker_threads';
-import { isMissingText } from '../data/decimal';
+import { isMissingText, POWERS_OF_TEN } from '../data/decimal';
 import { readPlainRecord, type PlainLayout, type PlainShare, type RowsHelper } from '../data/plainRows';
 import { DataStore } from '../data/store';
 
@@ -39,7 +39,7 @@ const layout = {
   columns: null,
   run: 0,
   separator: 0,
-  powers: Array.from({ length: 23 }, (_, k) => Number('1e' + k)),
+  powers: ${JSON.stringify(POWERS_OF_TEN)},
   parse: null,
   isMissing: ${isMissingText.toString()},
   label: null,

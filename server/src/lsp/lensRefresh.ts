@@ -30,6 +30,11 @@ const LENS_ALIGN_MARGIN_MAX_MS = 2000;
 const LENS_ANSWER_HOLD_MS = 50;
 export const LENS_ANSWER_HOLD_MAX_MS = 300;
 
+/** How long to wait for an editor's answer (a lens request, a resolve) that usually takes `usual` ms. */
+function patienceFor(usual: number): number {
+  return Math.min(LENS_ANSWER_TIMEOUT_MAX_MS, Math.max(LENS_ANSWER_TIMEOUT_MIN_MS, LENS_ANSWER_PATIENCE * usual));
+}
+
 /** What the pacing needs to know of the client. */
 export interface LensClient {
   /** It takes workspace/codeLens/refresh. */
@@ -176,7 +181,7 @@ export class LensRefresh {
     this.lensResolveOwed = true;
     this.lensesSentLazily = now;
     clearTimeout(this.lensResolveTimer);
-    const patience = Math.min(LENS_ANSWER_TIMEOUT_MAX_MS, Math.max(LENS_ANSWER_TIMEOUT_MIN_MS, LENS_ANSWER_PATIENCE * this.lensResolveDelay));
+    const patience = patienceFor(this.lensResolveDelay);
     this.lensResolveTimer = setTimeout(() => {
       this.lensResolveTimer = undefined;
       this.lensResolveOwed = false;
@@ -214,7 +219,7 @@ export class LensRefresh {
       this.lensRefreshUrgent = false;
       void this.connection.sendRequest(CodeLensRefreshRequest.type).catch(() => undefined);
       // Nothing asked (no editor shows the file, or its fetch was dropped): the next change may refresh again after a while.
-      const patience = Math.min(LENS_ANSWER_TIMEOUT_MAX_MS, Math.max(LENS_ANSWER_TIMEOUT_MIN_MS, LENS_ANSWER_PATIENCE * this.lensAnswerDelay));
+      const patience = patienceFor(this.lensAnswerDelay);
       this.lensRefreshTimer = setTimeout(() => {
         this.lensRefreshTimer = undefined;
         this.lensRefreshOut = false;

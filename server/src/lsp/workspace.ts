@@ -224,7 +224,6 @@ export class Workspace {
 
   // ---------------------------------------------------------------- the client
 
-
   /**
    * One work-done progress per data load under way ("reading digits.csv: 41%"), begun when the
    * load is queued and ended when it is in; clients without work-done progress see the
@@ -232,14 +231,10 @@ export class Workspace {
    */
   private reportLoads(): void {
     if (!this.support.workDoneProgress || this.disposed) return;
-    const shown = (job: LoadJobState) => {
-      const percentage = job.fraction !== null ? Math.round(job.fraction * 100) : undefined;
-      return { percentage, message: percentage !== undefined ? `${job.activity}: ${percentage}%` : `${job.activity}…` };
-    };
     const jobs = this.loads.current();
     for (const job of jobs) {
       if (this.loadReporters.has(job.id)) {
-        const { percentage, message } = shown(job);
+        const { percentage, message } = loadProgress(job);
         this.loadReporters.get(job.id)?.report(percentage ?? 0, message);
         continue;
       }
@@ -253,7 +248,7 @@ export class Workspace {
           this.loadReporters.set(job.id, reporter);
           // Reports that came while the client answered were not shown: begin where the load is now.
           const now = this.loads.current().find((j) => j.id === job.id) ?? job;
-          const { percentage, message } = shown(now);
+          const { percentage, message } = loadProgress(now);
           reporter.begin('Loading data', percentage ?? 0, message, false);
         },
         () => undefined,
@@ -333,4 +328,10 @@ export function uriToPath(uri: string): string | null {
   } catch {
     return null;
   }
+}
+
+/** A load's line in the progress area: `reading digits.csv: 41%`, or `drawing spiral(samples 16000000)…` with no share known. */
+function loadProgress(job: LoadJobState): { percentage: number | undefined; message: string } {
+  const percentage = job.fraction !== null ? Math.round(job.fraction * 100) : undefined;
+  return { percentage, message: percentage !== undefined ? `${job.activity}: ${percentage}%` : `${job.activity}…` };
 }
