@@ -239,7 +239,6 @@ export function loadCsv(request: CsvRequest, source: ByteSource, options: CsvLoa
   return loader.finish(scanner.error);
 }
 
-
 /** Which file column feeds each input and target, once the header (or first row) is known. */
 interface Plan {
   /** File column of each written input, in input order. */
