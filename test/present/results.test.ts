@@ -179,6 +179,7 @@ describe('results of the training vocabulary', () => {
     expect(resultText(state, run)).toMatch(/^validation loss [\d.e-]+ at epoch 1, target < 1000 reached/);
     // A validation target may end the run early too: the estimate is an upper bound.
     expect(estimateText(1.5, run)).toBe('est. up to 1.5 s');
+    expect(estimateText(0.004, run)).toBe('est. < 0.01 s');
   });
 
   it('says which epoch\'s weights a run kept after running all its epochs', () => {

@@ -129,10 +129,12 @@ function steppedText(state: RunState, run: RunSpec): string {
 
 /**
  * The estimate as the lens shows it: `est. 0.2 s`, or `est. up to 0.2 s` for a run with a `stop
- * when` target, which may end it sooner (docs/editor.md "Auto-train and the estimate").
+ * when` target, which may end it sooner; `est. < 0.01 s` for either (docs/editor.md "Auto-train and the estimate").
  */
 export function estimateText(seconds: number, run: RunSpec): string {
-  return `est. ${run.settings.stopLoss !== null || (run.settings.stopValidationLoss ?? null) !== null ? 'up to ' : ''}${formatSeconds(seconds)}`;
+  // "up to < 0.01 s" says no more than "< 0.01 s".
+  const bound = seconds >= 0.01 && (run.settings.stopLoss !== null || (run.settings.stopValidationLoss ?? null) !== null);
+  return `est. ${bound ? 'up to ' : ''}${formatSeconds(seconds)}`;
 }
 
 /** Where the run stands in a few words, the same in every view (RunStatus.position). */
