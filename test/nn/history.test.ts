@@ -21,6 +21,9 @@ describe('a trainer’s history', () => {
     const result = new Trainer(network(2, [1, 'linear']), dataset([[[0, 1], [0.5]], [[1, 0], [0.25]]]), settings({ epochs: 3 })).train();
     expect(result.history).toMatchObject({ accuracy: null, validationLoss: null, validationAccuracy: null });
     expect(reportAt(result.history, 2)).toMatchObject({ epoch: 3, accuracy: null, validationLoss: null });
+    // No rate without a schedule, no penalty without regularize (docs/language.md §7.2–§7.3): not even as NaN.
+    expect('rate' in result.history || 'penalty' in result.history).toBe(false);
+    expect('rate' in reportAt(result.history, 2) || 'penalty' in reportAt(result.history, 2)).toBe(false);
   });
 
   it('copies: training on does not change a result already returned', () => {

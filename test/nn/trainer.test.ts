@@ -2,9 +2,10 @@
 
 import { describe, expect, it } from 'vitest';
 import type { TrainSettings } from '../../server/src/language/model';
+import type { TrainControl } from '../../server/src/nn/types';
 import { Trainer } from '../../server/src/nn/trainer';
 import { reportsOf } from '../../server/src/nn/history';
-import { XOR_ROWS, dataset, network, randomOneHot, randomRows, settings } from './helpers';
+import { TRAINING_PATHS, XOR_ROWS, dataset, network, randomOneHot, randomRows, settings } from './helpers';
 
 /** Ten rows of a noisy line y = 0.5 x1 − 0.25 x2, for regression runs. */
 const LINE_ROWS = randomRows(10, 2, 5, () => [0]).map(([x]): [number[], number[]] => [x, [0.5 * x[0] - 0.25 * x[1]]]);
@@ -200,6 +201,35 @@ describe('stopping', () => {
     expect(reports.slice(0, -1).every((h) => Number.isFinite(h.loss))).toBe(true);
     expect(result.epochs).toBeLessThan(1000);
     expect(epochs[epochs.length - 1]).toBe(result.epochs);
+  });
+
+  it.each(TRAINING_PATHS)('divergence on the $name path: onEpoch and the snapshots see every finished epoch, not the unfinished one', ({ make }) => {
+    const train = (control: TrainControl) =>
+      make(
+        network(2, [8, 'linear'], [1, 'linear']),
+        dataset(LINE_ROWS.map(([x, y]) => [x.map((v) => v * 10), y])),
+        settings({ optimizer: { kind: 'sgd', rate: 0.1, momentum: 0 }, epochs: 1000, batch: 'full' }),
+      ).train(control);
+    const epochs: number[] = [];
+    const result = train({ onEpoch: (report) => epochs.push(report.epoch) });
+    // Seven epochs end, the eighth diverges: on the batch program, all eight in one call.
+    expect([result.stopped, result.epochs]).toEqual(['diverged', 8]);
+    expect(epochs).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
+    // Snapshots (a call of the batch program ends at each) of epochs 0..7, each of finite weights: the diverged epoch has none.
+    const { snapshots } = train({ snapshots: {} });
+    expect(snapshots!.map((snapshot) => snapshot.epoch)).toEqual([0, 1, 2, 3, 4, 5, 6, 7]);
+    expect(snapshots!.every((snapshot) => snapshot.weights.every((w) => w.every(Number.isFinite)))).toBe(true);
+  });
+
+  it('a data set without rows trains nothing: no epoch, no update, and a step has no batch', () => {
+    const empty = dataset([], { inputWidth: 2, targetWidth: 1 });
+    const result = new Trainer(network(2, [1, 'linear']), empty, settings({ epochs: 5 })).train();
+    expect(result).toMatchObject({ stopped: 'epochs', epochs: 0, loss: null, finalLoss: null, updates: 0, trainRows: 0 });
+    const trainer = new Trainer(network(2, [1, 'linear']), empty, settings({ epochs: 5 }));
+    const step = trainer.step();
+    expect(step).toMatchObject({ update: 0, epoch: 0, batchSize: 0 });
+    expect(step.batchLoss).toBeNaN();
+    expect(step.after).toEqual(step.before);
   });
 
   it('shouldStop is polled between batches: cancelled after 5 updates', () => {
