@@ -35,6 +35,8 @@ describe.each(TRAINING_PATHS)('training in slices on the $name path', ({ engine,
     expect(whole.bestEpoch).toBeLessThan(whole.epochs);
     expect(result).toMatchObject({ stopped: 'patience', epochs: whole.epochs, bestEpoch: whole.bestEpoch, loss: whole.loss, validationLoss: whole.validationLoss, finalLoss: whole.finalLoss });
     expect(flat(result)).toEqual(flat(whole));
+    // The last update's ΔW belongs to the weights patience left: none is shown for the kept ones.
+    expect(result.layers.every((layer) => layer.lastUpdate === undefined)).toBe(true);
     expect(Array.from(result.history.loss)).toEqual(Array.from(whole.history.loss));
     // The snapshots, the first (epoch 0) through the last, recorded across the slices.
     expect(result.snapshots!.map((s) => s.epoch)).toEqual(whole.snapshots!.map((s) => s.epoch));

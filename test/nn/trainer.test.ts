@@ -221,6 +221,55 @@ describe('stopping', () => {
     expect(snapshots!.every((snapshot) => snapshot.weights.every((w) => w.every(Number.isFinite)))).toBe(true);
   });
 
+  it.each(TRAINING_PATHS)('divergence on the $name path in a finished epoch (its mean loss overflows), or before any update', ({ make }) => {
+    // Batches of one row whose loss ½ŷ² = 5e307 is finite, four of them an epoch: the epoch's sum overflows. Rate 0 keeps ŷ = 1e154.
+    const trainer = make(network(1, [1, 'linear']), dataset([[[1], [0]], [[1], [0]], [[1], [0]], [[1], [0]]]), settings({ optimizer: { kind: 'sgd', rate: 0, momentum: 0 }, epochs: 5, batch: 1 }));
+    trainer.setLayer(1, [1e154], [0]);
+    const finished = trainer.train();
+    expect([finished.stopped, finished.epochs, finished.updates, finished.history.loss.length]).toEqual(['diverged', 1, 4, 1]);
+    expect(finished.history.loss[0]).toBe(Infinity);
+    // Targets of 1e200: the squared error is infinite at the initial weights, so no update is applied;
+    // the unfinished epoch is reported without validation numbers.
+    const huge = dataset(LINE_ROWS.map(([x]) => [x, [1e200]]));
+    const first = make(network(2, [3, 'tanh'], [1, 'linear']), huge, settings({ epochs: 10, batch: 2, validate: 0.2 })).train();
+    expect([first.stopped, first.epochs, first.updates]).toEqual(['diverged', 1, 0]);
+    expect(reportsOf(first.history)).toEqual([expect.objectContaining({ epoch: 1, validationLoss: null })]);
+  });
+
+  it.each(TRAINING_PATHS)('a run cancelled inside an epoch on the $name path shows no ΔW but the last update\'s', ({ make }) => {
+    // Ten rows in batches of 3: four updates an epoch, cancelled after the fifth.
+    const run = () => make(network(2, [3, 'tanh'], [1, 'linear']), dataset(LINE_ROWS), settings({ batch: 3, epochs: 50 }));
+    let polls = 0;
+    const result = run().train({ shouldStop: () => (++polls > 5 ? 'cancelled' : null) });
+    const stepper = run();
+    let step = stepper.step();
+    while (step.update < result.updates) step = stepper.step();
+    result.layers.forEach((layer, k) => {
+      if (layer.lastUpdate === undefined) return;
+      expect(Array.from(layer.lastUpdate)).toEqual(Array.from(step.after[k].weights, (w, i) => w - step.before[k].weights[i]));
+    });
+  });
+
+  it('layers() gives each layer\'s gradient norm, √Σ(∂L/∂W)²', () => {
+    const trainer = new Trainer(network(2, [3, 'tanh'], [1, 'sigmoid']), dataset(XOR_ROWS), settings({ epochs: 3 }));
+    trainer.train();
+    for (const layer of trainer.layers()) {
+      const squares = Array.from(layer.weightGradient).reduce((sum, g) => sum + g * g, 0);
+      expect(squares).toBeGreaterThan(0);
+      expect(layer.gradientNorm).toBeCloseTo(Math.sqrt(squares), 15);
+    }
+  });
+
+  it('setLayer refuses a layer that does not exist, or weights and biases of other sizes', () => {
+    const trainer = new Trainer(network(2, [3, 'tanh'], [1, 'sigmoid']), dataset(XOR_ROWS), settings());
+    expect(() => trainer.setLayer(0, [], [])).toThrow('layer 0 does not exist (1..2)');
+    expect(() => trainer.setLayer(3, [], [])).toThrow('layer 3 does not exist (1..2)');
+    expect(() => trainer.setLayer(1, [1, 2, 3, 4, 5, 6], [0, 0])).toThrow('layer 1 has 6 weights and 3 biases');
+    expect(() => trainer.setLayer(2, [1, 2], [0])).toThrow('layer 2 has 3 weights and 1 biases');
+    trainer.setLayer(2, [1, 2, 3], [4]);
+    expect(trainer.layers()[1]).toMatchObject({ weights: Float64Array.from([1, 2, 3]), biases: Float64Array.from([4]) });
+  });
+
   it('a data set without rows trains nothing: no epoch, no update, and a step has no batch', () => {
     const empty = dataset([], { inputWidth: 2, targetWidth: 1 });
     const result = new Trainer(network(2, [1, 'linear']), empty, settings({ epochs: 5 })).train();
