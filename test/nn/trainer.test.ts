@@ -3,7 +3,8 @@
 import { describe, expect, it } from 'vitest';
 import type { TrainSettings } from '../../server/src/language/model';
 import type { TrainControl } from '../../server/src/nn/types';
-import { Trainer } from '../../server/src/nn/trainer';
+import { createTrainer } from '../../server/src/engine';
+import { CALL_WORK, Trainer } from '../../server/src/nn/trainer';
 import { reportsOf } from '../../server/src/nn/history';
 import { TRAINING_PATHS, XOR_ROWS, dataset, network, randomOneHot, randomRows, settings } from './helpers';
 
@@ -379,5 +380,32 @@ describe('results', () => {
         expect(Array.from(layer.lastUpdate!)).toEqual(Array.from(layer.weights, (w, i) => w - step.before[k].weights[i]));
       });
     }
+  });
+});
+
+describe('the batch program is stopped between calls of at most CALL_WORK multiply-adds (a Stop is prompt)', () => {
+  /** Polls of shouldStop in a run of `epochs`, and the bound: its work (3 × parameters × training rows + parameters × held-out rows an epoch) over CALL_WORK. */
+  const polled = (rows: number, inputs: number, hidden: number, overrides: Partial<TrainSettings>) => {
+    const trainer = createTrainer(network(inputs, [hidden, 'tanh'], [1, 'sigmoid']), dataset(randomRows(rows, inputs, 2, (rng) => [rng.uniform(-1, 1) > 0 ? 1 : 0])), settings(overrides));
+    expect(trainer.engine).toBe('batch-program');
+    let polls = 0;
+    const result = trainer.train({ shouldStop: () => (polls++, null) });
+    const parameters = inputs * hidden + hidden + hidden + 1;
+    const work = result.epochs * (3 * parameters * trainer.trainingRows.length + parameters * trainer.validationRows.length);
+    return { polls, calls: Math.ceil(work / CALL_WORK) };
+  };
+
+  it('many short epochs in a call, as many as the bound allows, the held-out rows\' pass counted (batch full, 24 of 30 rows held out)', () => {
+    const { polls, calls } = polled(30, 2, 16, { epochs: 2000, validate: 0.8 });
+    expect(calls).toBe(6);
+    expect(polls).toBeGreaterThanOrEqual(calls);
+    expect(polls).toBeLessThanOrEqual(2 * calls + 1);
+  });
+
+  it('an epoch longer than the bound split between calls (batches of 10 of 2,000 rows)', () => {
+    const { polls, calls } = polled(2000, 8, 32, { epochs: 3, batch: 10 });
+    expect(calls).toBe(6);
+    expect(polls).toBeGreaterThanOrEqual(calls);
+    expect(polls).toBeLessThanOrEqual(2 * calls + 1);
   });
 });
