@@ -84,4 +84,20 @@ describe.each(TRAINING_PATHS)('passes without an update on the $name path', ({ m
     expect(three.loss).toBeCloseTo(expected.loss, 14);
     three.weights.forEach((w, k) => w.forEach((g, i) => expect(g).toBeCloseTo(expected.weights[k][i], 14)));
   });
+
+  it('lossAndGradient over more rows than a pass holds: the chunks summed', () => {
+    // 300 rows: chunks of 256 and 44. The mean over them is the mean of the two parts' own answers, weighted by their rows.
+    const rows = randomRows(300, 2, 6, (rng) => [rng.uniform(0, 1)]);
+    const net = network(2, [3, 'tanh'], [1, 'sigmoid']);
+    const whole = make(net, dataset(rows), settings({ epochs: 0 }));
+    const parts = [rows.slice(0, 256), rows.slice(256)].map((part) => {
+      const trainer = make(net, dataset(part), settings({ epochs: 0 }));
+      whole.layers().forEach((layer, k) => trainer.setLayer(k + 1, layer.weights, layer.biases));
+      return trainer.lossAndGradient();
+    });
+    const answer = whole.lossAndGradient();
+    expect(answer.rows).toBe(300);
+    expect(answer.loss).toBeCloseTo((256 * parts[0].loss + 44 * parts[1].loss) / 300, 14);
+    answer.weights.forEach((w, k) => w.forEach((g, i) => expect(g).toBeCloseTo((256 * parts[0].weights[k][i] + 44 * parts[1].weights[k][i]) / 300, 14)));
+  });
 });

@@ -356,6 +356,15 @@ describe('results', () => {
     expect(new Trainer(network(2, [1, 'linear']), dataset(LINE_ROWS), settings({ epochs: 3 })).train().snapshots).toBeUndefined();
   });
 
+  it.each(TRAINING_PATHS)('snapshots on the $name path: each the weights of the run cut at its epoch', ({ make }) => {
+    const run = (epochs: number) => make(network(2, [3, 'sigmoid'], [1, 'sigmoid']), dataset(XOR_ROWS), settings({ epochs, optimizer: { kind: 'sgd', rate: 0.5, momentum: 0.9 } }));
+    const snapshots = run(40).train({ snapshots: { maxSnapshots: 6 } }).snapshots!;
+    expect(snapshots.map((snapshot) => snapshot.epoch)).toEqual([0, 8, 16, 24, 32, 40]);
+    for (const snapshot of snapshots.slice(1)) {
+      expect(snapshot.weights.map((w) => Array.from(w))).toEqual(run(snapshot.epoch).train().layers.map((layer) => Array.from(layer.weights)));
+    }
+  });
+
   it('snapshots carry the last single update: ΔW = −η ∂L/∂W of the epoch\'s last batch, not the change since the previous snapshot', () => {
     // Two batches an epoch: the epoch's change is two updates, the recorded ΔW one.
     const trainer = new Trainer(network(2, [3, 'sigmoid'], [1, 'sigmoid']), dataset(XOR_ROWS), settings({ epochs: 6, batch: 2, optimizer: { kind: 'sgd', rate: 0.5, momentum: 0 } }));
