@@ -235,6 +235,15 @@ describe('stopping', () => {
     const first = make(network(2, [3, 'tanh'], [1, 'linear']), huge, settings({ epochs: 10, batch: 2, validate: 0.2 })).train();
     expect([first.stopped, first.epochs, first.updates]).toEqual(['diverged', 1, 0]);
     expect(reportsOf(first.history)).toEqual([expect.objectContaining({ epoch: 1, validationLoss: null })]);
+    // A classification run infinite at its initial weights (inputs of 1e160): the unfinished epoch's accuracy is the share
+    // of its rows the initial weights put in the right class.
+    const classes = LINE_ROWS.map(([x], i): [number[], number[]] => [x.map((v) => v * 1e160), [i % 2]]);
+    const classifier = make(network(2, [1, 'linear']), dataset(classes), settings({ epochs: 10, batch: 'full' }));
+    const right = classes.filter(([x, y]) => (classifier.predict(x)[0] >= 0.5 ? 1 : 0) === y[0]).length;
+    expect(right % 10).not.toBe(0);
+    const diverged = classifier.train();
+    expect([diverged.stopped, diverged.epochs, diverged.updates]).toEqual(['diverged', 1, 0]);
+    expect(diverged.history.accuracy![0]).toBe(right / 10);
   });
 
   it.each(TRAINING_PATHS)('a run cancelled inside an epoch on the $name path shows no ΔW but the last update\'s', ({ make }) => {
