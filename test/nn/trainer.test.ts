@@ -270,6 +270,13 @@ describe('stopping', () => {
     }
   });
 
+  it('explain() and predict() refuse a sample of another width, naming both', () => {
+    const trainer = new Trainer(network(2, [3, 'tanh'], [1, 'sigmoid']), dataset(XOR_ROWS), settings());
+    expect(() => trainer.predict([1, 2, 3])).toThrow('the network takes 2 inputs, got 3');
+    expect(() => trainer.explain([1], [0])).toThrow('the network takes 2 inputs, got 1');
+    expect(() => trainer.explain([1, 0], [0, 1])).toThrow('the network has 1 outputs, got 2 targets');
+  });
+
   it('setLayer refuses a layer that does not exist, or weights and biases of other sizes', () => {
     const trainer = new Trainer(network(2, [3, 'tanh'], [1, 'sigmoid']), dataset(XOR_ROWS), settings());
     expect(() => trainer.setLayer(0, [], [])).toThrow('layer 0 does not exist (1..2)');
@@ -357,6 +364,9 @@ describe('results', () => {
     const result = trainer.train({ snapshots: { maxSnapshots: 10 } });
     const epochs = result.snapshots!.map((s) => s.epoch);
     expect(epochs.length).toBeLessThanOrEqual(10);
+    // Each with its epoch's training loss (none for the initial weights).
+    expect(result.snapshots![0].loss).toBeNaN();
+    for (const snapshot of result.snapshots!.slice(1)) expect(snapshot.loss).toBe(result.history.loss[snapshot.epoch - 1]);
     expect(epochs[0]).toBe(0);
     expect(epochs[epochs.length - 1]).toBe(1001);
     const gaps = new Set(epochs.slice(1, -1).map((e, i) => e - epochs[i]));
