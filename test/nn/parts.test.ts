@@ -1,7 +1,7 @@
 // A data set as a run sees it (server/src/nn/parts.ts): whether its targets make a classification (docs/language.md §4.15), and the training part `nn export` embeds in the editor, without a trainer.
 
 import { describe, expect, it } from 'vitest';
-import { classificationOf, trainingPart } from '../../server/src/nn/parts';
+import { classificationOf, splitRows, trainingPart } from '../../server/src/nn/parts';
 import { Trainer } from '../../server/src/nn/trainer';
 import { dataset, lazy, network, randomOneHot, randomRows, settings } from './helpers';
 
@@ -12,6 +12,7 @@ describe('accuracy is judged only on targets that name a class', () => {
     ['two outputs of any value (regression)', [[0.3, 0.7], [1, 0], [0, 1]], null],
     ['0/1 targets with two ones in a row (several labels, not one class)', [[1, 0], [1, 1], [0, 1]], null],
     ['0/1 targets with no one in a row', [[1, 0], [0, 0], [0, 1]], null],
+    ['a one beside a value that is not 0 or 1', [[1, 0.5], [1, 0], [0, 1]], null],
     ['one target that is not 0 or 1', [[0], [0.5], [1]], null],
   ])('%s: %s', (_name, targets, expected) => {
     const data = dataset(targets.map((y, i): [number[], number[]] => [[i], y]));
@@ -25,6 +26,15 @@ describe('accuracy is judged only on targets that name a class', () => {
 
   it('an empty data set is no classification', () => {
     expect(classificationOf(dataset([], { inputWidth: 1, targetWidth: 1 }))).toBeNull();
+  });
+});
+
+describe('the split (splitRows)', () => {
+  it('always keeps a row for training, even when the share rounds to every row', () => {
+    // validate 99% of 4 rows rounds to 4: the checker refuses it, and the trainer still trains on one.
+    const { training, validation } = splitRows(4, 0.99, 1);
+    expect([training.length, validation.length]).toEqual([1, 3]);
+    expect([...training, ...validation].sort()).toEqual([0, 1, 2, 3]);
   });
 });
 
