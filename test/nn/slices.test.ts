@@ -37,6 +37,10 @@ describe.each(TRAINING_PATHS)('training in slices on the $name path', ({ engine,
     expect(flat(result)).toEqual(flat(whole));
     // The last update's ΔW belongs to the weights patience left: none is shown for the kept ones.
     expect(result.layers.every((layer) => layer.lastUpdate === undefined)).toBe(true);
+    // And the gradients shown are the kept epoch's: those of the run cut there.
+    const cut = run({ epochs: whole.bestEpoch!, patience: null }).train();
+    expect(result.layers.map((layer) => Array.from(layer.weightGradient))).toEqual(cut.layers.map((layer) => Array.from(layer.weightGradient)));
+    expect(cut.bestEpoch).toBeNull();
     expect(Array.from(result.history.loss)).toEqual(Array.from(whole.history.loss));
     // The snapshots, the first (epoch 0) through the last, recorded across the slices.
     expect(result.snapshots!.map((s) => s.epoch)).toEqual(whole.snapshots!.map((s) => s.epoch));
@@ -83,5 +87,29 @@ describe.each(TRAINING_PATHS)('the best epoch while a run trains, on the $name p
     });
     expect(trainer.bestEpoch).toBe(result.bestEpoch);
     expect(make(network(2, [1, 'sigmoid']), dataset(rows()), settings({ ...RUN, patience: null })).bestEpoch).toBeNull();
+  });
+});
+
+describe.each(TRAINING_PATHS)('patience beside the other settings, on the $name path', ({ make }) => {
+  it('a best epoch that is the last keeps its ΔW; a stop rule that is not met leaves patience and the schedule acting', () => {
+    // XOR improving every epoch: the best is the last.
+    const xor = dataset([[[0, 0], [0]], [[0, 1], [1]], [[1, 0], [1]], [[1, 1], [0]]]);
+    const net = network(2, [4, 'tanh'], [1, 'sigmoid']);
+    const last = make(net, xor, settings({ epochs: 30, patience: 1000, optimizer: { kind: 'sgd', rate: 0.5, momentum: 0 } })).train();
+    expect([last.stopped, last.bestEpoch]).toEqual(['epochs', 30]);
+    expect(last.layers.every((layer) => layer.lastUpdate !== undefined)).toBe(true);
+    // A stop target never met, patience, a schedule: each hook runs after every epoch, not only the first in the list.
+    const all = make(net, dataset(rows()), settings({ ...RUN, stopLoss: 1e-30, schedule: { kind: 'step', factor: 0.5, every: 1 } })).train();
+    expect(all.stopped).toBe('patience');
+    expect(Array.from(all.history.rate!.subarray(0, 3))).toEqual([1, 0.5, 0.25]);
+  });
+
+  it('a regression run that went back to its best epoch has no validation accuracy', () => {
+    const regression = dataset(rows().map(([x], i): [number[], number[]] => [x, [x[0] - x[1] + (i % 3) * 0.4]]));
+    const result = make(network(2, [16, 'tanh'], [1, 'linear']), regression, settings({ ...RUN, patience: 5 })).train();
+    expect(result.stopped).toBe('patience');
+    expect(result.bestEpoch).toBeLessThan(result.epochs);
+    expect(result.validationAccuracy).toBeNull();
+    expect(result.validationLoss).toBe(result.history.validationLoss![result.bestEpoch! - 1]);
   });
 });
