@@ -373,6 +373,10 @@ describe('results', () => {
     expect(gaps.size).toBe(1);
     expect(Array.from(result.snapshots![epochs.length - 1].weights[0])).toEqual(Array.from(result.layers[0].weights));
     expect(new Trainer(network(2, [1, 'linear']), dataset(LINE_ROWS), settings({ epochs: 3 })).train().snapshots).toBeUndefined();
+    // Within a budget of numbers: a snapshot holds about three per parameter (W, b, ∂L/∂W, ΔW); 13 parameters here.
+    const budget = new Trainer(network(2, [3, 'sigmoid'], [1, 'sigmoid']), dataset(XOR_ROWS), settings({ epochs: 1001 })).train({ snapshots: { maxValues: 4 * 3 * 13 } }).snapshots!;
+    expect(budget.length).toBeLessThanOrEqual(4);
+    expect(budget.length).toBeGreaterThanOrEqual(2);
   });
 
   it.each(TRAINING_PATHS)('snapshots on the $name path: each the weights of the run cut at its epoch', ({ make }) => {
