@@ -60,5 +60,8 @@ describe.each(TRAINING_PATHS)('confusion matrices at the edges, on the $name pat
     const matrix = trainer.confusion()!.training;
     expect(matrix.flat().reduce((a, b) => a + b, 0)).toBe(300);
     expect((matrix[0][0] + matrix[1][1]) / 300).toBe(result.final!.accuracy);
+    // The final loss, measured over the same chunks, is a number: no column past the last row went in.
+    expect(result.final!.loss).toBeCloseTo(trainer.trainingLoss(), 14);
+    expect(Number.isFinite(result.final!.loss)).toBe(true);
   });
 });

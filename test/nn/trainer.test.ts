@@ -290,7 +290,7 @@ describe('stopping', () => {
   it('a data set without rows trains nothing: no epoch, no update, and a step has no batch', () => {
     const empty = dataset([], { inputWidth: 2, targetWidth: 1 });
     const result = new Trainer(network(2, [1, 'linear']), empty, settings({ epochs: 5 })).train();
-    expect(result).toMatchObject({ stopped: 'epochs', epochs: 0, loss: null, finalLoss: null, updates: 0, trainRows: 0 });
+    expect(result).toMatchObject({ stopped: 'epochs', epochs: 0, loss: null, finalLoss: null, final: null, updates: 0, trainRows: 0 });
     const trainer = new Trainer(network(2, [1, 'linear']), empty, settings({ epochs: 5 }));
     const step = trainer.step();
     expect(step).toMatchObject({ update: 0, epoch: 0, batchSize: 0 });
