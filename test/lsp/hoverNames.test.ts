@@ -5,7 +5,8 @@ import { describe, expect, it } from 'vitest';
 import type { MarkupContent } from 'vscode-languageserver';
 import { check } from '../../server/src/language';
 import { hover } from '../../server/src/lsp/hover';
-import { fixture, trainedFixture, URI } from './harness';
+import { Trainer } from '../../server/src/nn/trainer';
+import { fixture, liveJob, outcomeOf, trainedFixture, URI, withOutcomes, withParts } from './harness';
 import type { Fixture } from './harness';
 
 /** The spec with `$0` put just after the first occurrence of `marker`. */
@@ -344,5 +345,74 @@ describe('hover on a layer: the optimizer, the penalty and the gradient check', 
     expect(checked(3.2e-7)).toContain('\n\ngradient check (weights of epoch 20): largest relative error 3.2e-7 over 4 of 4 parameters: backprop is the slope\n\n');
     expect(checked(1e-4)).toContain('largest relative error 1.0e-4 over 4 of 4 parameters: backprop is the slope');
     expect(checked(0.25)).toContain('largest relative error 2.5e-1 over 4 of 4 parameters: backprop differs from the slope');
+  });
+});
+
+describe('hover on a data row: whose weights explain it', () => {
+  const ROWS = `
+    network xor {
+      input 2
+      layer hidden 3 tanh
+      layer out 1 sigmoid
+    }
+    data table {
+      0 0 -> 0
+      0 1 -> 1
+      1 0 -> 1
+      1 1 -> 0
+    }
+    train xor on table {
+      optimizer sgd rate 0.5
+      epochs 20
+    }
+  `;
+
+  it('after Step, and after Reset: the stepped or the initial weights, named so', () => {
+    const stepped = text(trainedFixture(at(ROWS, '  0 1'), { steps: 2 }))!;
+    expect(stepped).toContain('\n\nthrough the stepped weights (step 2, epoch 2) of train xor on table (line 12)');
+    const fx = trainedFixture(at(ROWS, '  0 1'), { steps: 1 });
+    const run = fx.state.check.runs[0];
+    const outcome = outcomeOf(fx.state, run)!;
+    const reset = withOutcomes(fx.state, new Map([[run.key, { ...outcome, step: null, position: { ...outcome.position!, steps: 0, epoch: 0 } }]]));
+    expect(text({ ...fx, state: reset })).toContain('\n\nthrough the initial weights (Reset) of train xor on table (line 12)');
+  });
+
+  it('with normalized inputs: says the row is normalized before the first layer', () => {
+    const shown = text(trainedFixture(at(ROWS.replace('      1 1 -> 0\n', '      1 1 -> 0\n      normalize zscore\n'), '  0 1')))!;
+    expect(shown).toContain('\n\nthrough the trained weights of train xor on table (line 13) · inputs normalized (zscore) before the first layer');
+  });
+
+  it('while its run waits for a worker: the first snapshot is on its way, no Train link', () => {
+    const fx = fixture(at(ROWS, '  0 1'));
+    const run = fx.state.check.runs[0];
+    const queued = { ...liveJob(new Trainer(run.network, run.data, run.settings), run, 0, NaN), started: false, weights: null, progress: null };
+    const state = withParts(fx.state, () => ({ live: queued, cached: null, failure: null, estimate: 1 }));
+    expect(state.runStates[0].phase).toBe('queued');
+    expect(text({ ...fx, state })).toBe('```text\nsample 2: x = (0, 1), target y = 1\n```\n\ntraining: the first snapshot of the weights is on its way.');
+  });
+
+  it('of a data block with errors: the row as written, by its place, and why there are no numbers', () => {
+    const broken = ROWS.replace('      1 0 -> 1\n', '      1 0 -> 1 1\n');
+    expect(text(fixture(at(broken, '  1 1')))).toBe(
+      '```text\nsample 4: x = (1, 1), target y = 0\n```\n\nNot trainable yet: fix the errors of `train` on line 12 to see the numbers.',
+    );
+    const unused = broken.replace(/train xor on table \{[^}]*\}/, '');
+    expect(text(fixture(at(unused, '  1 1')))).toContain("No `train` block uses data set 'table' yet.");
+  });
+
+  it('of two runs on the data: each explains it through its own weights, the sample said once', () => {
+    const two = `${ROWS}
+    train xor on table {
+      optimizer sgd rate 0.1
+      epochs 5
+    }
+    `;
+    const shown = text(trainedFixture(at(two, '  0 1')))!;
+    const parts = shown.split('\n\n---\n\n');
+    expect(parts).toHaveLength(2);
+    expect(parts[0]).toMatch(/^```text\nsample 2: x = \(0, 1\), target y = 1\nŷ = /);
+    expect(parts[0]).toMatch(/\n\nthrough the trained weights of train xor on table \(line 12\)$/);
+    expect(parts[1]).toMatch(/^```text\nŷ = [\d.]+, loss ½\(ŷ − y\)² = /);
+    expect(parts[1]).toMatch(/\n\nthrough the trained weights of train xor on table \(line 17\)$/);
   });
 });
