@@ -6,6 +6,7 @@ import type { MarkupContent } from 'vscode-languageserver';
 import { check } from '../../server/src/language';
 import { hover } from '../../server/src/lsp/hover';
 import { Trainer } from '../../server/src/nn/trainer';
+import { gradeExpectations } from '../../server/src/present/expectations';
 import { fixture, liveJob, outcomeOf, trainedFixture, URI, withOutcomes, withParts } from './harness';
 import type { Fixture } from './harness';
 
@@ -414,5 +415,57 @@ describe('hover on a data row: whose weights explain it', () => {
     expect(parts[0]).toMatch(/\n\nthrough the trained weights of train xor on table \(line 12\)$/);
     expect(parts[1]).toMatch(/^```text\nŷ = [\d.]+, loss ½\(ŷ − y\)² = /);
     expect(parts[1]).toMatch(/\n\nthrough the trained weights of train xor on table \(line 17\)$/);
+  });
+});
+
+describe('hover on the words of a statement, and on names with runs', () => {
+  const NET = `
+    network xor {
+      input 10
+      layer hidden 3 tanh init xavier
+      layer out 1 sigmoid
+    }
+    weights w for xor {
+      hidden W 0.1 0.2 0.3 0.4 0.5 0.6 0.7 0.8 0.9 1.0
+      hidden W 0.1 0.2 0.3 0.4 0.5 0.6 0.7 0.8 0.9 1.0
+      hidden W 0.1 0.2 0.3 0.4 0.5 0.6 0.7 0.8 0.9 1.0
+      hidden b 0 0 0
+      out W 1 1 1
+      out b 0
+    }
+    data table {
+      1 2 3 4 5 6 7 8 9 10 -> 1
+      0 0 0 0 0 0 0 0 0 0 -> 0
+    }
+    train xor on table {
+      start from w
+      epochs 3
+      expect loss < 0.9
+    }
+  `;
+
+  it('documents init in a layer, and W and b in a weights row, on the word itself', () => {
+    expect(text(fixture(at(NET, 'tanh in')))).toContain('**init** — network statement');
+    expect(text(fixture(at(NET, 'tanh in')))).toContain("How the layer's initial weights are drawn");
+    expect(text(fixture(at(NET, 'hidden W')))).toContain('**W** — weights row');
+    expect(text(fixture(at(NET, 'hidden b')))).toContain('**b** — weights row');
+  });
+
+  it('shows a row of ten inputs with its ends, and the sum of ten weights with its first four terms', () => {
+    expect(text(fixture(at(NET, '  1 2 3')))).toContain('sample 1: x = (1, 2, 3, 4, 5, 6, …, 10), target y = 1');
+    expect(text(fixture(at(NET, 'hidden W 0.1 0.2 0.3')))).toContain('z⁽¹⁾₁ = W⁽¹⁾₁₁ x₁ + W⁽¹⁾₁₂ x₂ + W⁽¹⁾₁₃ x₃ + W⁽¹⁾₁₄ x₄ + … + b⁽¹⁾₁');
+  });
+
+  it("on expect, the verdict after the run first; on a name, its runs with where they stand once they trained", () => {
+    const fx = trainedFixture(at(NET, 'expect lo'));
+    const [run] = fx.state.check.runs;
+    const graded = gradeExpectations(run.expectations, { result: outcomeOf(fx.state, run)!.result! });
+    const shown = text({ ...fx, state: { ...fx.state, graded: [graded] } })!;
+    expect(shown.split('\n\n---\n\n')[0]).toMatch(/^expectation met: loss is [\d.]+, below 0\.9; measured on the final weights of the run's last training$/);
+    expect(text(fx)!.startsWith('**expect**')).toBe(true);
+    const net = text(trainedFixture(at(NET, 'train xo')))!;
+    expect(net).toMatch(/\n\ntrain xor on table \(line 18\): loss [\d.]+ after 3 epochs · /);
+    expect(text(fixture(at(NET, 'train xo')))!).toMatch(/\n\ntrain xor on table \(line 18\)$/);
+    expect(text(fixture(at('network n {\n  input 2\n  layer 3 tanhh\n}\ntrain n on d {\n}\n', 'train n')))).toBe('**network n** — has errors');
   });
 });
