@@ -12,11 +12,11 @@ const lines = new LineIndex(TEXT);
 
 describe('a problem as a diagnostic', () => {
   it('keeps its place, words and code, says it comes from nn, with the severity of its kind', () => {
-    const problem = (severity: Problem['severity'], code = 'bad-input'): Problem => ({ span: { start: 14, end: 21 }, severity, code, message: 'words' });
+    const problem = (severity: Problem['severity'], code: Problem['code'] = 'unknown-keyword'): Problem => ({ span: { start: 14, end: 21 }, severity, code, message: 'words' });
     expect(toDiagnostic(lines, problem('error'))).toEqual({
       range: { start: { line: 1, character: 2 }, end: { line: 1, character: 9 } },
       severity: DiagnosticSeverity.Error,
-      code: 'bad-input',
+      code: 'unknown-keyword',
       source: 'nn',
       message: 'words',
     });
@@ -26,7 +26,7 @@ describe('a problem as a diagnostic', () => {
 
   it('draws an unused declaration faded (the Unnecessary tag), and nothing else', () => {
     expect(toDiagnostic(lines, { span: { start: 0, end: 7 }, severity: 'warning', code: 'unused', message: 'unused' }).tags).toEqual([DiagnosticTag.Unnecessary]);
-    expect(toDiagnostic(lines, { span: { start: 0, end: 7 }, severity: 'warning', code: 'unused-setting', message: 'x' }).tags).toBeUndefined();
+    expect(toDiagnostic(lines, { span: { start: 0, end: 7 }, severity: 'warning', code: 'duplicate-name', message: 'x' }).tags).toBeUndefined();
   });
 });
 
