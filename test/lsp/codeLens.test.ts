@@ -224,6 +224,12 @@ describe('the lens row when a block cannot train', () => {
       '$(play) Train', '$(debug-step-over) Step', 'est. 0.01 s',
       "waiting for data 'big' (drawing spiral(samples 16000000))",
     ]);
+    // A block with an error of its own waits for no other data set's load: it has an error to fix.
+    const broken = `${spec}\n    train fit on xor {\n      epochs -1\n    }\n`;
+    const both = check(broken, { ...state.checkOptions!, data: { csv: () => ({ failed: 'no files here' }), generated: () => ({ pending: { activity: 'drawing spiral(samples 16000000)', fraction: null } }) } });
+    expect(titles(withOutcomes({ ...fixture(broken).state, check: both }, new Map()))).toEqual([
+      'fix 1 error to train', "waiting for data 'big' (drawing spiral(samples 16000000))", 'fix 1 error to train',
+    ]);
   });
 });
 
@@ -249,6 +255,14 @@ describe('lazy lenses of a file with several runs', () => {
     expect(lazy.map((lens) => resolveLens(now, lens as CodeLens & { range: Range }, lazyLensData(lens)!).command!.title)).toEqual([
       '$(debug-stop) Stop', 'epoch 17/40 · loss 0.25 · 0.5 s',
     ]);
+  });
+
+  it('show the new row at once when a block whose one lens said to fix errors now trains and is stopping', () => {
+    const sent = fixture(XOR.replace('epochs 40', 'epochs -1')).state;
+    expect(titles(sent)).toEqual(['fix 1 error to train']);
+    const now = withJob(fixture(XOR).state, job('train', { stopping: true }));
+    const [lens] = lazyLenses(URI, 1, codeLenses(sent));
+    expect(resolveLens(now, lens as CodeLens & { range: Range }, lazyLensData(lens)!).command!.title).toBe('$(loading~spin) Stopping');
   });
 
   it('are ours only with every field of the right type; anything else any client sends is not', () => {

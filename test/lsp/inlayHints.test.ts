@@ -258,6 +258,11 @@ describe('inlay hint tooltips', () => {
     ]);
   });
 
+  it('of a train block with errors: none for the block, the layers still have theirs', () => {
+    const shown = tooltips(fixture(XOR.replace('epochs 3000', 'epochs -1').replace('    seed 1\n', '    seed 1\n    batch 2\n    validate 25%\n')));
+    expect(shown.map(([label]) => label)).toEqual(['2→4 · 12 params', '4→1 · 5 params']);
+  });
+
   it('come in document order, an expectation before batch included', () => {
     const spec = XOR.replace('    optimizer sgd rate 0.5\n', '    expect loss < 0.5\n    optimizer sgd rate 0.5\n    batch 2\n');
     const fx = trainedFixture(spec);
