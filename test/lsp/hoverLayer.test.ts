@@ -100,12 +100,13 @@ describe('the hover on a layer, part by part', () => {
     expect(text(fx, PLAIN)).toMatch(/‖∂L\/∂W⁽¹⁾‖ = [\d.]+ · epoch 5 · rate 0\.1$/);
   });
 
-  it('with four runs: all of them; with five: four and "1 more run", in the singular', () => {
+  it('with four runs: all of them; with five: four and "1 more run", in the singular; with seven, "3 more runs"', () => {
     const runs = (n: number) => `${XOR}${'train xor on table {\n  epochs 5\n}\n'.repeat(n - 1)}`;
     expect(text(fixture(at(runs(4), 'layer hid')))).not.toContain('more run');
     const five = text(fixture(at(runs(5), 'layer hid')));
     expect(five.endsWith('\n\n---\n\nand 1 more run of xor')).toBe(true);
     expect(five.split('\n\n---\n\n')).toHaveLength(6);
+    expect(text(fixture(at(runs(7), 'layer hid'))).endsWith('\n\n---\n\nand 3 more runs of xor')).toBe(true);
   });
 
   it('while training: the pulse icon only where the client draws icons', () => {
