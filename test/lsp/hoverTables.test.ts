@@ -18,6 +18,8 @@ describe('matrixLines: W with b as its last column, right-aligned under labels',
     expect(matrixLines(['h₁', 'h₂'], ['x₁', 'x₂'], layer([150, -1.25, 3, 0.125], [0, 2], 2, 2))).toEqual(['        x₁     x₂     b', 'h₁   150.0   −1.3   0.0', 'h₂     3.0    0.1   2.0']);
     expect(matrixLines(['h₁'], ['x₁'], layer([0.0004], [-0.0002], 1, 1))).toEqual(['         x₁         b', 'h₁   0.0004   −0.0002']);
     expect(matrixLines(['h₁'], ['x₁'], layer([123456], [1], 1, 1))).toEqual(['           x₁   b', 'h₁   1.235e+5   1']);
+    expect(matrixLines(['h₁'], ['x₁'], layer([1e5], [1], 1, 1))).toEqual(['           x₁   b', 'h₁   1.000e+5   1']);
+    expect(matrixLines(['h₁'], ['x₁'], layer([99999], [1], 1, 1))).toEqual(['          x₁     b', 'h₁   99999.0   1.0']);
     expect(matrixLines(['h₁'], ['x₁'], layer([0.5], [0.25], 1, 1), 5)).toEqual(['          x₁         b', 'h₁   0.50000   0.25000']);
     expect(matrixLines(['h₁'], ['x₁'], layer([0.00123], [-0.0004], 1, 1), 'scaled')).toEqual(['          x₁          b', 'h₁   0.00123   −0.00040']);
   });
