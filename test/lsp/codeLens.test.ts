@@ -9,27 +9,16 @@ import type { GradedExpectation } from '../../server/src/present/expectations';
 import type { LiveJob } from '../../server/src/training/actor';
 import type { RunOutcome } from '../../server/src/training/outcome';
 import { LiveSnapshots } from '../../server/src/present/snapshots';
+import { XOR_NETWORK, XOR_TABLE } from '../support/specs';
 import { fixture, trainAll, URI, withOutcomes, withParts } from './harness';
 
-const XOR = `
-  network fit {
-    input 2
-    layer hidden 3 tanh
-    layer out 1 sigmoid
-  }
-
-  data xor {
-    0 0 -> 0
-    0 1 -> 1
-    1 0 -> 1
-    1 1 -> 0
-  }
-
-  train fit on xor {
-    optimizer sgd rate 0.5
-    epochs 40
-    seed 1
-  }
+const XOR = `${XOR_NETWORK}
+${XOR_TABLE}
+train xor on xor_table {
+  optimizer sgd rate 0.5
+  epochs 40
+  seed 1
+}
 `;
 
 const titles = (state: DocumentState): string[] => codeLenses(state).map((l) => l.command!.title);
@@ -178,10 +167,10 @@ describe('the lens row of a train block', () => {
 
 describe('the lens row when a block cannot train', () => {
   const TWO = `${XOR}
-  train fit on xor {
-    epochs 10
-  }
-  `;
+train xor on xor_table {
+  epochs 10
+}
+`;
 
   it('in Restricted Mode: one lens a block that says why, and one Information diagnostic on each train keyword', () => {
     const { state } = fixture(TWO);
@@ -206,7 +195,7 @@ describe('the lens row when a block cannot train', () => {
   it('on data still loading: waits for it by name, while a block on loaded data trains', () => {
     const spec = `${XOR}
     data big = spiral(samples 16000000)
-    train fit on big {
+    train xor on big {
       epochs 2
     }
     `;
@@ -225,7 +214,7 @@ describe('the lens row when a block cannot train', () => {
       "waiting for data 'big' (drawing spiral(samples 16000000))",
     ]);
     // A block with an error of its own waits for no other data set's load: it has an error to fix.
-    const broken = `${spec}\n    train fit on xor {\n      epochs -1\n    }\n`;
+    const broken = `${spec}\n    train xor on xor_table {\n      epochs -1\n    }\n`;
     const both = check(broken, { ...state.checkOptions!, data: { csv: () => ({ failed: 'no files here' }), generated: () => ({ pending: { activity: 'drawing spiral(samples 16000000)', fraction: null } }) } });
     expect(titles(withOutcomes({ ...fixture(broken).state, check: both }, new Map()))).toEqual([
       'fix 1 error to train', "waiting for data 'big' (drawing spiral(samples 16000000))", 'fix 1 error to train',
@@ -235,10 +224,10 @@ describe('the lens row when a block cannot train', () => {
 
 describe('lazy lenses of a file with several runs', () => {
   const TWO = `${XOR}
-  train fit on xor {
-    epochs 10
-  }
-  `;
+train xor on xor_table {
+  epochs 10
+}
+`;
 
   it('resolve each lens from its own row', () => {
     const state = trained(TWO);

@@ -1,52 +1,25 @@
 // The hover on a layer, part by part, in each state of its runs (docs/editor.md "Hover"): what a learner reads beside
 // `layer`, W and b with their labels, δ and its formula, the norm, where the numbers come from, and the links.
 import { describe, expect, it } from 'vitest';
-import type { MarkupContent } from 'vscode-languageserver';
-import { hover } from '../../server/src/lsp/hover';
 import type { ClientFeatures } from '../../server/src/lsp/state';
 import { Trainer } from '../../server/src/nn/trainer';
-import { fixture, liveJob, trainAll, trainedFixture, URI, withOutcomes, withParts } from './harness';
+import { xorTanh } from '../support/specs';
+import { at, fixture, hoverValue, liveJob, trainAll, trainedFixture, URI, withOutcomes, withParts } from './harness';
 import type { Fixture } from './harness';
 
-function at(spec: string, marker: string): string {
-  const i = spec.indexOf(marker);
-  if (i < 0) throw new Error(`marker ${marker} not in spec`);
-  return spec.slice(0, i + marker.length) + '$0' + spec.slice(i + marker.length);
-}
-
-function text(fx: Fixture, client?: ClientFeatures): string {
-  const state = client ? { ...fx.state, client } : fx.state;
-  const result = hover(state, { textDocument: { uri: URI }, position: fx.position });
-  return (result!.contents as MarkupContent).value;
-}
+const text = (fx: Fixture, client?: ClientFeatures): string => hoverValue(fx, client)!;
 
 const PLAIN: ClientFeatures = { markdown: false, commandLinks: false, icons: false };
 const LINK = (command: string, line: number) => `(command:${command}?${encodeURIComponent(JSON.stringify([URI, line]))})`;
 
-const XOR = `
-network xor {
-  input 2
-  layer hidden 3 tanh
-  layer out 1 sigmoid
-}
-data table {
-  0 0 -> 0
-  0 1 -> 1
-  1 0 -> 1
-  1 1 -> 0
-}
-train xor on table {
-  optimizer sgd rate 0.5
-  epochs 40
-}
-`;
+const XOR = xorTanh('  optimizer sgd rate 0.5\n  epochs 40\n');
 const HEADER = '**layer hidden** — dense 2 → 3, tanh · 9 parameters';
 const FORWARD = '```text\nz⁽¹⁾ = W⁽¹⁾x + b⁽¹⁾,  h = tanh(z⁽¹⁾)\n```';
 const COLUMNS = '```text\n         x₁       x₂        b\n';
 
 describe('the hover on a layer, part by part', () => {
   it('of a network no run uses: its shape, its formula, what W and b will be, and why there are no numbers', () => {
-    const alone = XOR.slice(0, XOR.indexOf('data table'));
+    const alone = XOR.slice(0, XOR.indexOf('data xor_table'));
     expect(text(fixture(at(alone, 'layer hid')))).toBe(
       [HEADER, FORWARD, 'W⁽¹⁾ is 3 × 2, b⁽¹⁾ has 3; init xavier.', "No `train` block uses network 'xor' yet."].join('\n\n'),
     );
@@ -61,7 +34,7 @@ describe('the hover on a layer, part by part', () => {
     expect(text(fx)).toBe(
       [
         HEADER, FORWARD, '```text\nδ⁽¹⁾ = (W⁽²⁾ᵀ δ⁽²⁾) ⊙ (1 − h²)\n```', 'W⁽¹⁾ is 3 × 2, b⁽¹⁾ has 3; init xavier.',
-        `not trained yet — [$(play) Train]${LINK('nn.train', 11)} · [$(debug-step-over) Step]${LINK('nn.step', 11)}`,
+        `not trained yet — [$(play) Train]${LINK('nn.train', 13)} · [$(debug-step-over) Step]${LINK('nn.step', 13)}`,
       ].join('\n\n'),
     );
     const run = fx.state.check.runs[0];
@@ -77,31 +50,31 @@ describe('the hover on a layer, part by part', () => {
     expect(parts[2].startsWith(COLUMNS)).toBe(true);
     expect(parts[2].split('\n').map((line) => line.split(/\s+/)[0])).toEqual(['```text', '', 'h₁', 'h₂', 'h₃', '```']);
     expect(parts[3]).toMatch(/^```text\nδ⁽¹⁾ of the last update \(batch mean\): \[.*\]\nδ⁽¹⁾ = \(W⁽²⁾ᵀ δ⁽²⁾\) ⊙ \(1 − h²\)\n‖∂L\/∂W⁽¹⁾‖ = [\d.]+ · epoch 40 · rate 0\.5\n```$/);
-    expect(parts[4]).toBe(`from train xor on table (line 12) · [$(graph-line) Show training]${LINK('nn.showTraining', 11)} · [$(check) Check gradients]${LINK('nn.checkGradients', 11)}`);
+    expect(parts[4]).toBe(`from train xor on xor_table (line 14) · [$(graph-line) Show training]${LINK('nn.showTraining', 13)} · [$(check) Check gradients]${LINK('nn.checkGradients', 13)}`);
   });
 
   it('in a client without links, or without markdown: where the numbers come from, no links', () => {
     const fx = trainedFixture(at(XOR, 'layer hid'));
-    expect(text(fx, PLAIN).split('\n\n').at(-1)).toBe('from train xor on table (line 12)');
-    expect(text(fx, { markdown: true, commandLinks: false, icons: true }).split('\n\n').at(-1)).toBe('from train xor on table (line 12)');
-    expect(text(fx, { markdown: false, commandLinks: true, icons: false }).split('\n\n').at(-1)).toBe('from train xor on table (line 12)');
+    expect(text(fx, PLAIN).split('\n\n').at(-1)).toBe('from train xor on xor_table (line 14)');
+    expect(text(fx, { markdown: true, commandLinks: false, icons: true }).split('\n\n').at(-1)).toBe('from train xor on xor_table (line 14)');
+    expect(text(fx, { markdown: false, commandLinks: true, icons: false }).split('\n\n').at(-1)).toBe('from train xor on xor_table (line 14)');
   });
 
   it('with several runs: each run named with where it stands, no "from" line, and no empty footer without links', () => {
-    const two = `${XOR}train xor on table {\n  epochs 5\n}\n`;
+    const two = `${XOR}train xor on xor_table {\n  epochs 5\n}\n`;
     const fx = trainedFixture(at(two, 'layer hid'));
     const runs = text(fx).split('\n\n---\n\n');
     expect(runs).toHaveLength(3);
     expect(runs[0]).toBe(`${HEADER}\n\n${FORWARD}`);
-    expect(runs[1]).toMatch(/^\*\*train xor on table \(line 12\)\*\* · epoch 40 · loss [\d.]+\n\n```text\n/);
-    expect(runs[2]).toMatch(/^\*\*train xor on table \(line 16\)\*\* · epoch 5 · loss [\d.]+\n\n```text\n/);
-    expect(runs[2].endsWith(`\n\n[$(graph-line) Show training]${LINK('nn.showTraining', 15)} · [$(check) Check gradients]${LINK('nn.checkGradients', 15)}`)).toBe(true);
+    expect(runs[1]).toMatch(/^\*\*train xor on xor_table \(line 14\)\*\* · epoch 40 · loss [\d.]+\n\n```text\n/);
+    expect(runs[2]).toMatch(/^\*\*train xor on xor_table \(line 18\)\*\* · epoch 5 · loss [\d.]+\n\n```text\n/);
+    expect(runs[2].endsWith(`\n\n[$(graph-line) Show training]${LINK('nn.showTraining', 17)} · [$(check) Check gradients]${LINK('nn.checkGradients', 17)}`)).toBe(true);
     expect(text(fx)).not.toContain('from train');
     expect(text(fx, PLAIN)).toMatch(/‖∂L\/∂W⁽¹⁾‖ = [\d.]+ · epoch 5 · rate 0\.1$/);
   });
 
   it('with four runs: all of them; with five: four and "1 more run", in the singular; with seven, "3 more runs"', () => {
-    const runs = (n: number) => `${XOR}${'train xor on table {\n  epochs 5\n}\n'.repeat(n - 1)}`;
+    const runs = (n: number) => `${XOR}${'train xor on xor_table {\n  epochs 5\n}\n'.repeat(n - 1)}`;
     expect(text(fixture(at(runs(4), 'layer hid')))).not.toContain('more run');
     const five = text(fixture(at(runs(5), 'layer hid')));
     expect(five.endsWith('\n\n---\n\nand 1 more run of xor')).toBe(true);
@@ -139,7 +112,7 @@ describe('the hover on a layer, part by part', () => {
     const outcome = { ...stepped, result: trained.result, position: { ...stepped.position!, from: 'trained' as const } };
     const shown = text({ ...fx, state: withOutcomes(fx.state, new Map([[key, outcome]])) });
     expect(shown).toMatch(/\*\*step 2 · epoch 2 · loss [\d.]+\*\* — from the weights trained to epoch 40 · batch of 4 · /);
-    expect(shown).toMatch(/```text\nδ⁽¹⁾ of this update \(batch mean\): \[.*\]\nδ⁽¹⁾ = \(W⁽²⁾ᵀ δ⁽²⁾\) ⊙ \(1 − h²\)\n```\n\nfrom train xor on table/);
+    expect(shown).toMatch(/```text\nδ⁽¹⁾ of this update \(batch mean\): \[.*\]\nδ⁽¹⁾ = \(W⁽²⁾ᵀ δ⁽²⁾\) ⊙ \(1 − h²\)\n```\n\nfrom train xor on xor_table/);
   });
 
   it('a matrix larger than 8 units or 6 inputs: its corners, and the panel offered as "Show all weights"', () => {

@@ -2,25 +2,14 @@
 // given in the file or read from one; each row of a weights block; a run's settings with every default resolved
 // (docs/editor.md "Hover").
 import { describe, expect, it } from 'vitest';
-import type { MarkupContent } from 'vscode-languageserver';
 import { check } from '../../server/src/language';
-import { hover } from '../../server/src/lsp/hover';
 import { Trainer } from '../../server/src/nn/trainer';
 import { gradeExpectations } from '../../server/src/present/expectations';
-import { fixture, liveJob, outcomeOf, trainedFixture, URI, withOutcomes, withParts } from './harness';
+import { xorTanh } from '../support/specs';
+import { at, fixture, hoverValue, liveJob, outcomeOf, trainedFixture, withOutcomes, withParts } from './harness';
 import type { Fixture } from './harness';
 
-/** The spec with `$0` put just after the first occurrence of `marker`. */
-function at(spec: string, marker: string): string {
-  const i = spec.indexOf(marker);
-  if (i < 0) throw new Error(`marker ${marker} not in spec`);
-  return spec.slice(0, i + marker.length) + '$0' + spec.slice(i + marker.length);
-}
-
-function text(fx: Fixture): string | null {
-  const result = hover(fx.state, { textDocument: { uri: URI }, position: fx.position });
-  return result ? (result.contents as MarkupContent).value : null;
-}
+const text = (fx: Fixture): string | null => hoverValue(fx);
 
 const CSV = 'a,b,c,d,e,colour,label\n1,2,3,4,5,red,x\n2,3,4,5,6,blue,y\n3,,5,6,7,red,z\n';
 const CSV_SPEC = `
@@ -307,25 +296,7 @@ describe('hover on names from a CSV header', () => {
 });
 
 describe('hover on a layer: the optimizer, the penalty and the gradient check', () => {
-  const SPEC = `
-    network xor {
-      input 2
-      layer hidden 3 tanh
-      layer out 1 sigmoid
-    }
-    data table {
-      0 0 -> 0
-      0 1 -> 1
-      1 0 -> 1
-      1 1 -> 0
-    }
-    train xor on table {
-      optimizer adam rate 0.05
-      regularize l1 0.001 l2 0.01
-      epochs 20
-      seed 2
-    }
-  `;
+  const SPEC = xorTanh('  optimizer adam rate 0.05\n  regularize l1 0.001 l2 0.01\n  epochs 20\n  seed 2\n');
 
   it("after a step of Adam with both penalties: Adam's rule, and each penalty's term in the gradient", () => {
     const shown = text(trainedFixture(at(SPEC, 'layer hid'), { steps: 1 }))!;
@@ -350,37 +321,21 @@ describe('hover on a layer: the optimizer, the penalty and the gradient check', 
 });
 
 describe('hover on a data row: whose weights explain it', () => {
-  const ROWS = `
-    network xor {
-      input 2
-      layer hidden 3 tanh
-      layer out 1 sigmoid
-    }
-    data table {
-      0 0 -> 0
-      0 1 -> 1
-      1 0 -> 1
-      1 1 -> 0
-    }
-    train xor on table {
-      optimizer sgd rate 0.5
-      epochs 20
-    }
-  `;
+  const ROWS = xorTanh('  optimizer sgd rate 0.5\n  epochs 20\n');
 
   it('after Step, and after Reset: the stepped or the initial weights, named so', () => {
     const stepped = text(trainedFixture(at(ROWS, '  0 1'), { steps: 2 }))!;
-    expect(stepped).toContain('\n\nthrough the stepped weights (step 2, epoch 2) of train xor on table (line 12)');
+    expect(stepped).toContain('\n\nthrough the stepped weights (step 2, epoch 2) of train xor on xor_table (line 14)');
     const fx = trainedFixture(at(ROWS, '  0 1'), { steps: 1 });
     const run = fx.state.check.runs[0];
     const outcome = outcomeOf(fx.state, run)!;
     const reset = withOutcomes(fx.state, new Map([[run.key, { ...outcome, step: null, position: { ...outcome.position!, steps: 0, epoch: 0 } }]]));
-    expect(text({ ...fx, state: reset })).toContain('\n\nthrough the initial weights (Reset) of train xor on table (line 12)');
+    expect(text({ ...fx, state: reset })).toContain('\n\nthrough the initial weights (Reset) of train xor on xor_table (line 14)');
   });
 
   it('with normalized inputs: says the row is normalized before the first layer', () => {
-    const shown = text(trainedFixture(at(ROWS.replace('      1 1 -> 0\n', '      1 1 -> 0\n      normalize zscore\n'), '  0 1')))!;
-    expect(shown).toContain('\n\nthrough the trained weights of train xor on table (line 13) · inputs normalized (zscore) before the first layer');
+    const shown = text(trainedFixture(at(ROWS.replace('  1 1 -> 0\n', '  1 1 -> 0\n  normalize zscore\n'), '  0 1')))!;
+    expect(shown).toContain('\n\nthrough the trained weights of train xor on xor_table (line 15) · inputs normalized (zscore) before the first layer');
   });
 
   it('while its run waits for a worker: the first snapshot is on its way, no Train link', () => {
@@ -393,28 +348,28 @@ describe('hover on a data row: whose weights explain it', () => {
   });
 
   it('of a data block with errors: the row as written, by its place, and why there are no numbers', () => {
-    const broken = ROWS.replace('      1 0 -> 1\n', '      1 0 -> 1 1\n');
+    const broken = ROWS.replace('  1 0 -> 1\n', '  1 0 -> 1 1\n');
     expect(text(fixture(at(broken, '  1 1')))).toBe(
-      '```text\nsample 4: x = (1, 1), target y = 0\n```\n\nNot trainable yet: fix the errors of `train` on line 12 to see the numbers.',
+      '```text\nsample 4: x = (1, 1), target y = 0\n```\n\nNot trainable yet: fix the errors of `train` on line 14 to see the numbers.',
     );
-    const unused = broken.replace(/train xor on table \{[^}]*\}/, '');
-    expect(text(fixture(at(unused, '  1 1')))).toContain("No `train` block uses data set 'table' yet.");
+    const unused = broken.replace(/train xor on xor_table \{[^}]*\}/, '');
+    expect(text(fixture(at(unused, '  1 1')))).toContain("No `train` block uses data set 'xor_table' yet.");
   });
 
   it('of two runs on the data: each explains it through its own weights, the sample said once', () => {
     const two = `${ROWS}
-    train xor on table {
-      optimizer sgd rate 0.1
-      epochs 5
-    }
-    `;
+train xor on xor_table {
+  optimizer sgd rate 0.1
+  epochs 5
+}
+`;
     const shown = text(trainedFixture(at(two, '  0 1')))!;
     const parts = shown.split('\n\n---\n\n');
     expect(parts).toHaveLength(2);
     expect(parts[0]).toMatch(/^```text\nsample 2: x = \(0, 1\), target y = 1\nŷ = /);
-    expect(parts[0]).toMatch(/\n\nthrough the trained weights of train xor on table \(line 12\)$/);
+    expect(parts[0]).toMatch(/\n\nthrough the trained weights of train xor on xor_table \(line 14\)$/);
     expect(parts[1]).toMatch(/^```text\nŷ = [\d.]+, loss ½\(ŷ − y\)² = /);
-    expect(parts[1]).toMatch(/\n\nthrough the trained weights of train xor on table \(line 17\)$/);
+    expect(parts[1]).toMatch(/\n\nthrough the trained weights of train xor on xor_table \(line 19\)$/);
   });
 });
 

@@ -134,24 +134,29 @@ describe('inlay hints', () => {
   });
 });
 
+/** 150 generated rows: 20% held out and batches of 16 (a last one of 8), batches of 15 (none left over), the full batch. */
+const BATCHES = `
+  network n {
+    input 2
+    layer 1 sigmoid
+  }
+  data g = gauss(samples 150)
+  train n on g {
+    validate 20%
+    batch 16
+    seed 7
+  }
+  train n on g {
+    batch 15
+  }
+  train n on g {
+    batch full
+  }
+`;
+
 describe('inlay hints in train blocks', () => {
   it('says how many rows validate holds out and how many updates an epoch makes', () => {
-    const text = render(
-      fixture(`
-        network n {
-          input 2
-          layer 1 sigmoid
-        }
-        data g = gauss(samples 150)
-        train n on g {
-          validate 20%
-          batch 16
-        }
-        train n on g {
-          batch full
-        }
-      `),
-    );
+    const text = render(fixture(BATCHES));
     expect(text).toContain('validate 20% ‹30 of 150 rows held out›');
     // 120 training rows in batches of 16: 7 full batches and a last one of 8.
     expect(text).toContain('batch 16 ‹8 updates/epoch›');
@@ -183,26 +188,7 @@ describe('inlay hint tooltips', () => {
   });
 
   it('say how validate splits the rows and how batch cuts the training rows, the last batch included', () => {
-    const shown = tooltips(
-      fixture(`
-        network n {
-          input 2
-          layer 1 sigmoid
-        }
-        data g = gauss(samples 150)
-        train n on g {
-          validate 20%
-          batch 16
-          seed 7
-        }
-        train n on g {
-          batch 15
-        }
-        train n on g {
-          batch full
-        }
-      `),
-    );
+    const shown = tooltips(fixture(BATCHES));
     expect(shown.slice(2)).toEqual([
       ['30 of 150 rows held out', '120 rows train, 30 validate (chosen by seed 7)'],
       ['8 updates/epoch', '120 training rows in batches of 16, the last one of 8'],
