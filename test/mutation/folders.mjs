@@ -66,4 +66,7 @@ export const PART_TESTS = {
   // first 2 minutes. They are scored by the language's own tests (the parser's and lexer's tests, every fixture's
   // messages at their places, the walk), which is what they are for; the editor's features are the lsp folder's.
   'language-front': ['test/language', 'test/cli/check.test.ts', '!test/language/fuzz.test.ts', '!test/language/checkCache.test.ts'],
+  // The checker runs in every test of the folder as well (each opens a document), so the same holds: it is scored by
+  // what the checker is for, every message at its place in the fixtures and the language's own tests, and `nn check`.
+  'language-checker': ['test/language', 'test/cli/check.test.ts', '!test/language/fuzz.test.ts', '!test/language/checkCache.test.ts'],
 };
