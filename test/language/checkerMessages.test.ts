@@ -21,13 +21,21 @@ function checked(text: string, more: Partial<CheckOptions> = {}): CheckResult {
   });
 }
 
-/** Each problem as `"text under it" severity code: message`, and its fixes as `[title: the text after the fix] (preferred)`. */
+/** Where an offset is, as `line:column` (1-based). */
+function at(text: string, offset: number): string {
+  const before = text.slice(0, offset).split('\n');
+  return `${before.length}:${before[before.length - 1].length + 1}`;
+}
+
+/**
+ * Each problem as `"text under it" severity code: message`, and its fixes as
+ * `[title: "text replaced"@line:column → "new text"] (preferred)`, one edit after another.
+ */
 function problems(text: string, more: Partial<CheckOptions> = {}): string[] {
   return checked(text, more).problems.map((p) => {
     const fixes = (p.fixes ?? []).map((fix) => {
-      let out = text;
-      for (const edit of [...fix.edits].sort((a, b) => b.span.start - a.span.start)) out = out.slice(0, edit.span.start) + edit.newText + out.slice(edit.span.end);
-      return ` [${fix.title}: ${JSON.stringify(out)}]${fix.preferred === true ? ' (preferred)' : ''}`;
+      const edits = fix.edits.map((e) => `${JSON.stringify(text.slice(e.span.start, e.span.end))}@${at(text, e.span.start)} → ${JSON.stringify(e.newText)}`);
+      return ` [${fix.title}: ${edits.join(', ')}]${fix.preferred === true ? ' (preferred)' : ''}`;
     });
     return `${JSON.stringify(text.slice(p.span.start, p.span.end))} ${p.severity} ${p.code}: ${p.message}${fixes.join('')}`;
   });
@@ -49,7 +57,7 @@ describe('networks', () => {
     ]);
     const text = `network n {\n  input 2\n  layer 1 softmax\n}\n${DATA}train n on d {\n  loss cross_entropy\n}\n`;
     expect(problems(text).filter((p) => p.includes('softmax-single-unit'))).toEqual([
-      `"softmax" warning softmax-single-unit: softmax over a single unit always outputs 1, so this network cannot learn; use sigmoid for one output [Change to 'sigmoid': ${JSON.stringify(text.replace('1 softmax', '1 sigmoid'))}] (preferred)`,
+      `"softmax" warning softmax-single-unit: softmax over a single unit always outputs 1, so this network cannot learn; use sigmoid for one output [Change to 'sigmoid': "softmax"@3:11 → "sigmoid"] (preferred)`,
     ]);
   });
 
@@ -62,7 +70,7 @@ describe('networks', () => {
   it("removing the last layer's dropout takes the blanks and tabs before it, and nothing else", () => {
     const text = `network n {\n  input 2\n  layer 3 tanh dropout 10%\n  layer 1 sigmoid \t dropout 10%\n}\n${DATA}train n on d {\n}\n`;
     expect(problems(text)).toEqual([
-      `"dropout 10%" error dropout-on-last-layer: dropout belongs on hidden layers: on the last layer it would zero outputs that the loss compares with the targets; remove it [Remove the dropout: ${JSON.stringify(text.replace('sigmoid \t dropout 10%', 'sigmoid'))}] (preferred)`,
+      `"dropout 10%" error dropout-on-last-layer: dropout belongs on hidden layers: on the last layer it would zero outputs that the loss compares with the targets; remove it [Remove the dropout: " \\t dropout 10%"@4:18 → ""] (preferred)`,
     ]);
   });
 
@@ -110,5 +118,58 @@ describe('which declarations are free of errors', () => {
     expect(result.errorCount).toBe(12 * 3 + 8);
     // The data sets e… are used by no run, but they have errors: no warning that they are unused.
     expect(result.problems.filter((p) => p.severity !== 'error')).toEqual([]);
+  });
+});
+
+describe('runs', () => {
+  it("the data's widths against the network's ends, each with the fix that makes them agree", () => {
+    const text = `network n {\n  input 3\n  layer hidden 4 tanh\n  layer out 2 sigmoid\n}\nnetwork m {\n  input 2\n  layer 2 softmax\n}\n${DATA}train n on d {\n}\ntrain m on d {\n  loss cross_entropy\n}\n`;
+    expect(problems(text)).toEqual([
+      `"d" error input-width-mismatch: data set 'd' has 2 inputs but network 'n' takes 3 (input 3, line 2) [Change input to 2: "3"@2:9 → "2"]`,
+      `"d" error target-width-mismatch: data set 'd' has 1 target but network 'n' gives 2 outputs (layer out 2 sigmoid, line 4) [Change layer 'out' to 1 unit: "2"@4:13 → "1"]`,
+      `"d" error target-width-mismatch: data set 'd' has 1 target but network 'm' gives 2 outputs (layer 2 softmax, line 8) [Change the last layer to 1 unit: "2"@8:9 → "1"]`,
+    ]);
+  });
+
+  it('targets outside [0, 1]: an error with cross_entropy, a warning on a sigmoid output, and where the largest is', () => {
+    const text =
+      'network n {\n  input 2\n  layer 4 tanh\n  layer 1 sigmoid\n}\nnetwork lin {\n  input 2\n  layer 1 linear\n}\n' +
+      'data up {\n  0 0 -> 0\n  1 1 -> 3\n}\ndata down {\n  0 0 -> 0\n  1 1 -> -3\n}\ndata both {\n  0 0 -> 2\n  1 1 -> -1\n  0 1 -> 0.5\n}\n' +
+      'train n on up {\n}\ntrain n on down {\n  loss cross_entropy\n}\ntrain lin on up {\n  loss cross_entropy\n}\ntrain n on both {\n}\ntrain lin on both {\n}\n';
+    expect(problems(text)).toEqual([
+      `"up" warning targets-outside-unit-interval: network 'n' ends in sigmoid, whose outputs lie between 0 and 1, but data set 'up' has targets up to 3 (line 12); use a linear last layer or scale the targets`,
+      `"down" error targets-outside-unit-interval: loss cross_entropy needs targets between 0 and 1, but data set 'down' has targets down to -3, for which the loss has no lower bound; scale the targets into [0, 1] or use loss mse [Set loss to mse: "cross_entropy"@26:8 → "mse"] (preferred)`,
+      `"up" error targets-outside-unit-interval: loss cross_entropy needs targets between 0 and 1, but data set 'up' has targets up to 3 (line 12), for which the loss has no lower bound; scale the targets into [0, 1] or use loss mse [Set loss to mse: "cross_entropy"@29:8 → "mse"] (preferred)`,
+      `"loss cross_entropy" warning cross-entropy-without-softmax: cross_entropy expects a softmax last layer or a single sigmoid unit, but network 'lin' ends in 1 linear unit; use loss mse or end the network in softmax [Set loss to mse: "cross_entropy"@29:8 → "mse"] (preferred)`,
+      `"both" warning targets-outside-unit-interval: network 'n' ends in sigmoid, whose outputs lie between 0 and 1, but data set 'both' has targets from -1 to 2 (2 on line 19); use a linear last layer or scale the targets`,
+    ]);
+  });
+
+  it('validate and batch against the rows there are: all held out, none held out, a batch larger than what is left', () => {
+    const text =
+      'network n {\n  input 2\n  layer 1 sigmoid\n}\n' +
+      DATA +
+      'train n on d {\n  validate 99%\n}\ntrain n on d {\n  validate 10%\n}\ntrain n on d {\n  validate 60%\n  batch 2\n}\ntrain n on d {\n  batch 1\n}\ntrain n on d {\n  batch 3\n}\ntrain n on d {\n  batch 2\n}\n';
+    expect(problems(text)).toEqual([
+      `"validate 99%" error out-of-range: validate 99% holds out all 2 rows of data set 'd', leaving none to train on; hold out less`,
+      `"validate 10%" warning validation-empty: validate 10% of 2 rows holds out no row, so nothing is validated; hold out more or remove it`,
+      `"batch 2" warning batch-larger-than-data: batch 2 is larger than the 1 training row of data set 'd'; every update uses all of them, as with 'batch full' [Change to 'batch full': "batch 2"@17:3 → "batch full"]`,
+      `"batch 3" warning batch-larger-than-data: batch 3 is larger than the 2 training rows of data set 'd'; every update uses all of them, as with 'batch full' [Change to 'batch full': "batch 3"@23:3 → "batch full"]`,
+    ]);
+    expect(checked(text).runs.map((run) => run.index)).toEqual([2, 3, 4, 5, 6]);
+  });
+
+  it("a validation stop without rows held out: the fix adds 'validate 20%' on the next line, indented as the stop is", () => {
+    const text = `network n {\n  input 2\n  layer 1 sigmoid\n}\n${DATA}train n on d {\n  batch 1\n\t  stop when validation loss < 0.1\n  epochs 5\n}\n`;
+    expect(problems(text)).toEqual([
+      `"validation" error validation-needed: 'stop when validation loss' needs rows held out to measure it on; add 'validate 20%' to this run [Add 'validate 20%': ""@12:1 → "\\t  validate 20%\\n"] (preferred)`,
+    ]);
+  });
+
+  it('softmax with the default loss: the fix writes the loss as the first line of the block', () => {
+    const text = `network m {\n  input 2\n  layer 2 softmax\n}\ndata c {\n  0 0 -> 1 0\n  1 1 -> 0 1\n}\ntrain m on c {\n  epochs 5\n}\n`;
+    expect(problems(text)).toEqual([
+      `"train" warning softmax-without-cross-entropy: network 'm' ends in softmax, which is meant to go with loss cross_entropy, but this run uses the default loss mse; set 'loss cross_entropy' [Set loss to cross_entropy: ""@9:15 → "\\n  loss cross_entropy"] (preferred)`,
+    ]);
   });
 });
