@@ -173,3 +173,32 @@ describe('runs', () => {
     ]);
   });
 });
+
+describe("a run's settings", () => {
+  const NET = `network n {\n  input 2\n  layer 1 sigmoid\n}\n${DATA}`;
+
+  it("an optimizer's parameters: a near miss with its fix, one given twice, one of the other optimizer", () => {
+    expect(problems(`${NET}train n on d {\n  optimizer sgd rat 0.1 momentum 0.5 momentum 0.6 beta1 0.9\n}\n`)).toEqual([
+      `"rat" error unknown-parameter: sgd has no parameter 'rat'; did you mean 'rate'? [Change to 'rate': "rat"@10:17 → "rate"] (preferred)`,
+      `"momentum" error duplicate-statement: 'momentum' is already given for sgd; keep one of them`,
+      `"beta1" error unknown-parameter: sgd has no parameter 'beta1'; it takes 'rate' and 'momentum'`,
+    ]);
+  });
+
+  it("a schedule's parameters: PyTorch's names with the fix to ours, one missing with the fix that adds it after the others", () => {
+    expect(problems(`${NET}train n on d {\n  schedule step gamma 0.5 step_size 10\n}\ntrain n on d {\n  schedule step every 10 every 2 factor 0.5 lr 3\n}\n`)).toEqual([
+      `"step" error parameter-missing: schedule step needs 'every 100': the epochs between two changes of the rate, as in 'schedule step factor 0.5 every 100' [Add 'every 100': ""@10:39 → " every 100"] (preferred)`,
+      `"gamma" error unknown-parameter: schedule step calls PyTorch's 'gamma' 'factor' [Change to 'factor': "gamma"@10:17 → "factor"] (preferred)`,
+      `"step_size" error unknown-parameter: schedule step calls PyTorch's 'step_size' 'every' [Change to 'every': "step_size"@10:27 → "every"] (preferred)`,
+      `"every" error duplicate-statement: 'every' is already given for schedule step; keep one of them`,
+      `"lr" error unknown-parameter: schedule step has no parameter 'lr'; it takes 'factor' and 'every'`,
+    ]);
+  });
+
+  it('a whole number written with an exponent: the fix writes it out; one beyond 2^53 has no fix', () => {
+    expect(problems(`${NET}train n on d {\n  epochs 1e3\n  seed 9007199254740993\n}\n`)).toEqual([
+      `"1e3" error whole-number-needed: the number of epochs must be a whole number, not 1e3 [Change to 1000: "1e3"@10:10 → "1000"] (preferred)`,
+      `"9007199254740993" error out-of-range: seed 9007199254740993 is too large; use at most 9007199254740991 (2^53 − 1)`,
+    ]);
+  });
+});
