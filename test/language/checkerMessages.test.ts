@@ -202,3 +202,54 @@ describe("a run's settings", () => {
     ]);
   });
 });
+
+describe('expectations (docs/language.md §7 "Expectations")', () => {
+  const NETS = 'network n {\n  input 2\n  layer 1 sigmoid\n}\nnetwork r {\n  input 2\n  layer 1 linear\n}\n';
+  const SETS = `${DATA}data reg {\n  0 0 -> 0.5\n  1 1 -> 0.2\n}\n`;
+
+  it('each bound that decides before training, each written in the wrong kind, each given twice: its message, its fix', () => {
+    const text =
+      `${NETS.slice(0, 42)}${DATA}train n on d {\n  expect loss < 0.1\n\texpect loss < 0.2 \t\n  expect accuracy > 0.95\n  expect accuracy > 95\n  expect loss < 5%\n` +
+      '  expect loss > -1\n  expect accuracy < 120%\n  expect accuracy > 100%\n  expect accuracy < 0%\n  expect loss < 0\n  expect accuracy > -5%\n  expect loss < 1e999\n}\n' +
+      'train n on d {\n  expect loss < 0.1\n  expect loss < 0.3 # why\n}\n';
+    expect(problems(text)).toEqual([
+      `"expect loss < 0.2" warning duplicate-statement: 'expect loss <' is already given on line 10; keep one of them (the stricter bound decides) [Remove this expectation: "\\texpect loss < 0.2 \\t\\n"@11:1 → ""]`,
+      `"0.95" error expected: write the accuracy as a percentage: 95% [Change to 95%: "0.95"@12:21 → "95%"] (preferred)`,
+      `"95" error expected: write the accuracy as a percentage: 95% [Change to 95%: "95"@13:21 → "95%"] (preferred)`,
+      `"5%" error expected: a loss is a number, not a percentage: write 0.05 [Change to 0.05: "5%"@14:17 → "0.05"] (preferred)`,
+      `"-1" warning expectation-always-met: expect loss > -1 always holds, so it tests nothing: a loss is never below 0 [Remove this expectation: "  expect loss > -1\\n"@15:1 → ""]`,
+      `"120%" warning expectation-always-met: expect accuracy < 120% always holds, so it tests nothing: an accuracy lies between 0% and 100% [Remove this expectation: "  expect accuracy < 120%\\n"@16:1 → ""]`,
+      `"100%" error expectation-impossible: expect accuracy > 100% can never hold: an accuracy lies between 0% and 100%`,
+      `"0%" error expectation-impossible: expect accuracy < 0% can never hold: an accuracy lies between 0% and 100%`,
+      `"0" error expectation-impossible: expect loss < 0 can never hold: a loss is never below 0`,
+      `"-5%" warning expectation-always-met: expect accuracy > -5% always holds, so it tests nothing: an accuracy lies between 0% and 100% [Remove this expectation: "  expect accuracy > -5%\\n"@20:1 → ""]`,
+      `"1e999" error non-finite: the bound must be a finite number, not 1e999`,
+      // A comment after the statement: removing the line would remove it too, so no fix is offered.
+      `"expect loss < 0.3" warning duplicate-statement: 'expect loss <' is already given on line 24; keep one of them (the stricter bound decides)`,
+    ]);
+  });
+
+  it('bounds at the edge of what can be measured are kept', () => {
+    const result = checked(`${NETS.slice(0, 42)}${DATA}train n on d {\n  expect accuracy > 0%\n  expect accuracy < 100%\n  expect loss > 0\n  expect loss < 1e-9\n}\n`);
+    expect(result.problems).toEqual([]);
+    expect(result.runs[0].expectations.map((e) => `${e.metric} ${e.op} ${e.value}`)).toEqual(['accuracy > 0', 'accuracy < 1', 'loss > 0', 'loss < 1e-9']);
+  });
+
+  it('what a run cannot measure: accuracy without classes, a validation measure without held-out rows (with the fix), or with none held out', () => {
+    const text = `${NETS}${SETS}train r on reg {\n  expect accuracy > 90%\n    expect validation loss < 0.1\n}\ntrain n on d {\n  validate 10%\n  expect validation accuracy > 50%\n}\n`;
+    expect(problems(text)).toEqual([
+      `"expect accuracy" error expectation-unmeasurable: accuracy is measured for classification only, and the targets of data set 'reg' are not classes (one column of 0 and 1, or one-hot columns); expect a loss instead, as in 'expect loss < 0.01'`,
+      `"expect validation loss" error expectation-unmeasurable: 'expect validation loss' measures held-out rows, and this run holds out none; add 'validate 20%' to it [Add 'validate 20%': ""@19:1 → "    validate 20%\\n"] (preferred)`,
+      `"validate 10%" warning validation-empty: validate 10% of 2 rows holds out no row, so nothing is validated; hold out more or remove it`,
+      `"expect validation accuracy" error expectation-unmeasurable: validate 10% of 2 rows holds out no row, so there is no validation accuracy to measure; hold out more`,
+    ]);
+  });
+
+  it('in a file with CRLF line ends, the fixes keep them', () => {
+    const text = `network n {\r\n  input 2\r\n  layer 1 sigmoid\r\n}\r\n${DATA.replace(/\n/g, '\r\n')}train n on d {\r\n\texpect validation loss < 0.1\r\n  expect loss > -1\r\n  expect loss < 0.5\r\n}\r\n`;
+    expect(problems(text)).toEqual([
+      `"expect validation loss" error expectation-unmeasurable: 'expect validation loss' measures held-out rows, and this run holds out none; add 'validate 20%' to it [Add 'validate 20%': ""@10:1 → "\\tvalidate 20%\\r\\n"] (preferred)`,
+      `"-1" warning expectation-always-met: expect loss > -1 always holds, so it tests nothing: a loss is never below 0 [Remove this expectation: "  expect loss > -1\\r\\n"@11:1 → ""]`,
+    ]);
+  });
+});
