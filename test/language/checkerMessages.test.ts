@@ -4,6 +4,7 @@
 // run of the checker, docs/RELIABILITY.md "Mutation score").
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { DataStore } from '../../server/src/data/store';
 import { check, DEFAULT_MAX_DATA_CELLS, DEFAULT_MAX_PARAMETERS, type CheckOptions, type CheckResult } from '../../server/src/language';
 import { nodeReadBytes, nodeReadFile } from './fixtures';
 
@@ -37,7 +38,7 @@ function problems(text: string, more: Partial<CheckOptions> = {}): string[] {
       const edits = fix.edits.map((e) => `${JSON.stringify(text.slice(e.span.start, e.span.end))}@${at(text, e.span.start)} → ${JSON.stringify(e.newText)}`);
       return ` [${fix.title}: ${edits.join(', ')}]${fix.preferred === true ? ' (preferred)' : ''}`;
     });
-    return `${JSON.stringify(text.slice(p.span.start, p.span.end))} ${p.severity} ${p.code}: ${p.message}${fixes.join('')}`;
+    return `${JSON.stringify(text.slice(p.span.start, p.span.end))} ${p.severity} ${p.code}: ${p.message.split(fixtures).join('<fixtures>')}${fixes.join('')}`;
   });
 }
 
@@ -250,6 +251,118 @@ describe('expectations (docs/language.md §7 "Expectations")', () => {
     expect(problems(text)).toEqual([
       `"expect validation loss" error expectation-unmeasurable: 'expect validation loss' measures held-out rows, and this run holds out none; add 'validate 20%' to it [Add 'validate 20%': ""@10:1 → "\\tvalidate 20%\\r\\n"] (preferred)`,
       `"-1" warning expectation-always-met: expect loss > -1 always holds, so it tests nothing: a loss is never below 0 [Remove this expectation: "  expect loss > -1\\r\\n"@11:1 → ""]`,
+    ]);
+  });
+});
+
+describe('data sets', () => {
+  const NET = 'network n {\n  input 2\n  layer 1 sigmoid\n}\n';
+
+  it('a data set checked again from the store: the same problems, at the lines where its text now is', () => {
+    const store = new DataStore();
+    const text = `${NET}data d {\n  0 0 -> 0\n  1 1 -> 3\n  0 1 -> 3\n}\ntrain n on d {\n}\n`;
+    const warning = (line: number) => `"d" warning targets-outside-unit-interval: network 'n' ends in sigmoid, whose outputs lie between 0 and 1, but data set 'd' has targets up to 3 (line ${line}); use a linear last layer or scale the targets`;
+    // The first row that holds the largest target is named.
+    expect(problems(text, { store })).toEqual([warning(7)]);
+    expect(problems(text, { store })).toEqual([warning(7)]);
+    const moved = `# two lines\n# above\n${text}`;
+    expect(problems(moved, { store })).toEqual([warning(9)]);
+    const run = checked(moved, { store }).runs[0];
+    expect(run.data.rowSpans?.map((span) => moved.slice(span.start, span.end))).toEqual(['0 0 -> 0', '1 1 -> 3', '0 1 -> 3']);
+    expect(run.data.rowSpans?.[0].start).toBe(moved.indexOf('0 0 -> 0'));
+    // The same text under another limit is checked against that limit, not taken from the store.
+    expect(problems(text, { store, maxDataCells: 8 })).toEqual([`"d" error data-too-large: data set 'd' holds 9 numbers, more than the limit of 8; use fewer rows`]);
+  });
+
+  it('a data set with a bad row is not kept in the store: checked again, the row is reported again', () => {
+    const store = new DataStore();
+    for (const rows of ['0 0 -> 0\n  1 1e999 -> 1', '0 0 -> 0\n  1 1 -> 1 1']) {
+      const text = `${NET}data d {\n  ${rows}\n}\ntrain n on d {\n}\n`;
+      const first = problems(text, { store });
+      expect(first).toHaveLength(1);
+      expect(problems(text, { store })).toEqual(first);
+      expect(checked(text, { store }).runs).toEqual([]);
+    }
+  });
+
+  it('a CSV path: empty, missing (with the folder it was looked for in), a near miss kept in its folder, a folder', () => {
+    const text = 'data b from "  "\ndata m from "./flowrs.csv"\ndata f from "sub"\ndata z from "zzz.csv"\n';
+    expect(problems(text)).toEqual([
+      `"\\"  \\"" error csv-missing: the file name is empty; write the CSV's path, as in from "houses.csv"`,
+      `"data m from \\"./flowrs.csv\\"" error csv-missing: cannot read './flowrs.csv': no such file (looked for <fixtures>/flowrs.csv; the path is relative to the spec's folder); did you mean 'flowers.csv'? [Change to './flowers.csv': "\\"./flowrs.csv\\""@2:13 → "\\"./flowers.csv\\""] (preferred)`,
+      `"data f from \\"sub\\"" error csv-unreadable: cannot read 'sub': it is a folder, not a file`,
+      `"data z from \\"zzz.csv\\"" error csv-missing: cannot read 'zzz.csv': no such file (looked for <fixtures>/zzz.csv; the path is relative to the spec's folder)`,
+    ]);
+  });
+
+  it('a separator is one printable ASCII character other than a space or a quote; a tab is written "\\t"', () => {
+    const text = ['" "', '""', '"ab"', '"é"', '"\\""'].map((s, i) => `data s${i} from "flowers.csv" {\n  separator ${s}\n}\n`).join('');
+    const rule = 'the separator is one character (not a space, a quote or a line break), as in separator ";" or separator "\\t" for tabs, not';
+    expect(problems(text)).toEqual([
+      `"\\" \\"" error out-of-range: ${rule} " "`,
+      `"\\"\\"" error out-of-range: ${rule} an empty string`,
+      `"\\"ab\\"" error out-of-range: ${rule} "ab"`,
+      `"\\"é\\"" error out-of-range: ${rule} "é"`,
+      `"\\"\\\\\\"\\"" error out-of-range: ${rule} "\\""`,
+    ]);
+    const tabs = checked(`${NET}data t from "tabs.csv" {\n  separator "\\t"\n}\ntrain n on t {\n}\n`);
+    expect(tabs.problems.filter((p) => p.severity === 'error')).toEqual([]);
+  });
+
+  it("a CSV problem that is not about the separator is shown on the data statement, even when the block has a separator", () => {
+    expect(problems('data sp from "not-a-number.csv" {\n  separator ","\n}\n')).toEqual([
+      `"data sp from \\"not-a-number.csv\\"" error csv-missing-value: not-a-number.csv line 3: 'n/a' in column 'b' is not a number (and 1 more value like it); it reads as a missing value: add 'missing drop' or 'missing mean' [Add 'missing drop': ""@1:34 → "\\n  missing drop"] [Add 'missing mean': ""@1:34 → "\\n  missing mean"]`,
+    ]);
+  });
+
+  it('the fixes of CSV problems, by their edits: a statement added to the block, or a block opened for it; a column added to encode', () => {
+    expect(problems('data e from "missing.csv"\ndata s from "semicolons.csv"\ndata t from "tabs.csv" {\n  separator ";"\n}\ndata w from "two-words.csv" {\n  encode color onehot\n}\n')).toEqual([
+      `"data e from \\"missing.csv\\"" error csv-missing-value: missing.csv line 2: 'NA' in column 'b' is not a number (and 4 more values like it); it reads as a missing value: add 'missing drop' or 'missing mean' [Add 'missing drop': ""@1:26 → " {\\n  missing drop\\n}"] [Add 'missing mean': ""@1:26 → " {\\n  missing mean\\n}"]`,
+      `"data s from \\"semicolons.csv\\"" error csv-separator: semicolons.csv line 1 separates its values with ';', but data files are comma-separated; add 'separator ";"' to read it [Add separator ";": ""@2:29 → " {\\n  separator \\";\\"\\n}"] (preferred)`,
+      `"separator \\";\\"" error csv-separator: tabs.csv line 1 separates its values with tabs, but this data block reads ';'; add 'separator "\\t"' to read it [Change to separator "\\t": "\\";\\""@4:13 → "\\"\\\\t\\""] (preferred)`,
+      `"data w from \\"two-words.csv\\"" error csv-not-a-number: two-words.csv line 2: 'small' in column 'size' is not a number (and 1 more value like it); its values are words: to use them as categories, add 'encode size onehot' [Encode column 'size' as one-hot: ""@7:15 → " size"] (preferred)`,
+    ]);
+  });
+
+  it('a relative path in a spec not saved yet: data files and weights files say so, each with its own code', () => {
+    expect(problems(`${NET}data d from "x.csv"\nweights w for n from "w.json"\ntrain n on d {\n}\n`, { specPath: null })).toEqual([
+      `"\\"x.csv\\"" error csv-unreadable: 'x.csv' is relative to the spec's folder, and this spec is not saved yet; save it to load the file`,
+      `"\\"w.json\\"" error weights-file-unreadable: 'w.json' is relative to the spec's folder, and this spec is not saved yet; save it to load the file`,
+    ]);
+  });
+
+  it("in the editor, a path out of the allowed folder is refused, and a name that only starts with '..' is not out", () => {
+    const root = { allowedRoot: path.join(fixtures, 'sub'), specPath: path.join(fixtures, 'sub', 'spec.nn') };
+    expect(problems('data a from "../flowers.csv"\ndata b from ".."\ndata c from "..inside.csv"\n', root)).toEqual([
+      `"\\"../flowers.csv\\"" error path-outside-workspace: '../flowers.csv' is outside the workspace folder; the editor only reads data files inside it (the nn command line reads any path). Move the file into the workspace`,
+      `"\\"..\\"" error path-outside-workspace: '..' is outside the workspace folder; the editor only reads data files inside it (the nn command line reads any path). Move the file into the workspace`,
+      // (the folder it was looked for in is long here, so the message shortens it)
+      expect.stringMatching(/^"data c from \\"..inside.csv\\"" error csv-missing: cannot read '..inside.csv': no such file \(looked for .*; the path is relative to the spec's folder\); did you mean 'inside.csv'\? \[Change to 'inside.csv': "\\"..inside.csv\\""@3:13 → "\\"inside.csv\\""\] \(preferred\)$/),
+    ]);
+    expect(problems('data a from "../flowers.csv"\n', { ...root, allowedRootName: "the spec's folder" })).toEqual([
+      `"\\"../flowers.csv\\"" error path-outside-workspace: '../flowers.csv' is outside the spec's folder; the editor only reads data files inside it (the nn command line reads any path). Move the file into the spec's folder, or open a folder that holds both`,
+    ]);
+  });
+
+  it('a data set loaded elsewhere (the editor\'s data worker) is pending: an information at its statement, and its runs wait', () => {
+    const loader = {
+      csv: () => ({ pending: { activity: 'reading flowers.csv', fraction: 0.5 } }),
+      generated: () => ({ pending: { activity: 'drawing circle', fraction: null } }),
+    };
+    const text = `${NET}data f from "flowers.csv"\ndata g = circle(samples 10)\ntrain n on f {\n}\ntrain n on g {\n}\n`;
+    const result = checked(text, { data: loader });
+    expect(problems(text, { data: loader })).toEqual([
+      `"data f from \\"flowers.csv\\"" info data-loading: reading flowers.csv…; data set 'f' is checked, and its runs trained, once it is loaded`,
+      `"data g = circle(samples 10)" info data-loading: drawing circle…; data set 'g' is checked, and its runs trained, once it is loaded`,
+    ]);
+    expect(result.pending.map((p) => [p.name, text.slice(p.span.start, p.span.end), p.activity, p.fraction])).toEqual([
+      ['f', 'data f from "flowers.csv"', 'reading flowers.csv', 0.5],
+      ['g', 'data g = circle(samples 10)', 'drawing circle', null],
+    ]);
+    expect(result.runs).toEqual([]);
+    expect(problems(text, { data: { csv: () => ({ failed: 'the data worker stopped' }), generated: () => ({ failed: 'out of memory' }) } })).toEqual([
+      `"data f from \\"flowers.csv\\"" error csv-unreadable: cannot read 'flowers.csv': the data worker stopped`,
+      `"data g = circle(samples 10)" error data-load-failed: data set 'g' could not be drawn: out of memory`,
     ]);
   });
 });
