@@ -270,6 +270,10 @@ describe('data sets', () => {
     const run = checked(moved, { store }).runs[0];
     expect(run.data.rowSpans?.map((span) => moved.slice(span.start, span.end))).toEqual(['0 0 -> 0', '1 1 -> 3', '0 1 -> 3']);
     expect(run.data.rowSpans?.[0].start).toBe(moved.indexOf('0 0 -> 0'));
+    // The largest target in the first row: its line is named from the store too.
+    const firstRow = `${NET}data d {\n  1 1 -> 3\n  0 0 -> 0\n}\ntrain n on d {\n}\n`;
+    expect(problems(firstRow, { store })).toEqual([warning(6)]);
+    expect(problems(firstRow, { store })).toEqual([warning(6)]);
     // The same text under another limit is checked against that limit, not taken from the store.
     expect(problems(text, { store, maxDataCells: 8 })).toEqual([`"d" error data-too-large: data set 'd' holds 9 numbers, more than the limit of 8; use fewer rows`]);
   });
