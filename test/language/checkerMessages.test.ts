@@ -370,3 +370,49 @@ describe('data sets', () => {
     ]);
   });
 });
+
+describe('names and generated data', () => {
+  const net = (name: string) => `network ${name} {\n  input 2\n  layer 1 sigmoid\n}\n`;
+
+  it('a name that is not declared: a near miss with its fix, the names the file has (five at most), or how to declare one', () => {
+    const text = `${['n', 'n2', 'n3', 'n4', 'n5', 'n6'].map(net).join('')}${DATA}train nn on dd {\n}\ntrain zz on d {\n  start from ww\n}\ntrain d on n {\n}\nweights w for d {\n}\n`;
+    expect(problems(text).filter((p) => !p.includes(' unused: '))).toEqual([
+      `"nn" error unknown-name: no network named 'nn'; did you mean 'n'? [Change to 'n': "nn"@29:7 → "n"] (preferred)`,
+      `"dd" error unknown-name: no data set named 'dd'; did you mean 'd'? [Change to 'd': "dd"@29:13 → "d"] (preferred)`,
+      `"zz" error unknown-name: no network named 'zz'; the file declares 'n', 'n2', 'n3', 'n4' and 'n5', …`,
+      `"ww" error unknown-name: no weights named 'ww'; did you mean 'w'? [Change to 'w': "ww"@32:14 → "w"] (preferred)`,
+      `"d" error unknown-name: 'd' is a data set, not a network; write 'train NETWORK on DATA'`,
+      `"n" error unknown-name: 'n' is a network, not a data set; write 'train NETWORK on DATA'`,
+      `"d" error unknown-name: 'd' is a data set, not a network; weights are given for a network: 'weights w for NETWORK'`,
+    ]);
+    expect(problems('train zz on yy {\n  start from ww\n}\n')).toEqual([
+      `"zz" error unknown-name: no network named 'zz'; declare it with 'network zz …'`,
+      `"yy" error unknown-name: no data set named 'yy'; declare it with 'data yy …'`,
+      `"ww" error unknown-name: no weights named 'ww'; declare them with 'weights ww for NETWORK { … }'`,
+    ]);
+  });
+
+  it('names are references for go to definition and rename, found or not', () => {
+    const text = `${net('n')}${DATA}train n on e {\n}\n`;
+    const refs = checked(text).references.map((r) => `${r.kind} ${text.slice(r.span.start, r.span.end)} → ${r.declaration === null ? 'nothing' : text.slice(r.declaration.start, r.declaration.end) + '@' + at(text, r.declaration.start)}`);
+    expect(refs).toEqual(['network n → n@1:9', 'data d → d@5:6', 'network n → n@1:9', 'data e → nothing']);
+  });
+
+  it("a generator's arguments: each wrong one where it is written, and the limit on what it would draw", () => {
+    const text = 'data a = circle(samples 0, noise -1, seed 1.5, seed 2, smaples 5, what 3)\ndata e = xor(samples 9007199254740993)\ndata c = spiral(samples 2000000)\n';
+    expect(problems(text, { maxDataCells: 6_000_000 - 1 })).toEqual([
+      `"0" error out-of-range: samples must be at least 1, not 0`,
+      `"-1" error out-of-range: noise must be 0 or more, not -1`,
+      `"1.5" error whole-number-needed: seed must be a whole number, not 1.5`,
+      `"seed" error duplicate-statement: 'seed' is already given in this call; keep one of them`,
+      `"smaples" error unknown-parameter: 'circle' has no parameter 'smaples'; did you mean 'samples'? [Change to 'samples': "smaples"@1:56 → "samples"] (preferred)`,
+      `"what" error unknown-parameter: 'circle' has no parameter 'what'; it takes 'samples', 'noise' and 'seed'`,
+      `"9007199254740993" error out-of-range: samples 9007199254740993 is too large; use at most 9007199254740991 (2^53 − 1)`,
+      `"c" error data-too-large: data set 'c' would hold 6,000,000 numbers, more than the limit of 5,999,999; use fewer rows`,
+    ]);
+    // At the limit, and with a noise of 0 and a seed of 0, the set is drawn.
+    const drawn = checked(`${net('n')}data g = gauss(samples 4, noise 0, seed 0)\ntrain n on g {\n}\n`, { maxDataCells: 12 });
+    expect(drawn.problems).toEqual([]);
+    expect(drawn.runs[0].data.rows).toBe(4);
+  });
+});
