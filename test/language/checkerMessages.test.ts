@@ -416,3 +416,16 @@ describe('names and generated data', () => {
     expect(drawn.runs[0].data.rows).toBe(4);
   });
 });
+
+describe('the order of problems', () => {
+  it('two at the same place: the shorter first, whichever was found first', () => {
+    // The duplicate is found while the expectations are read, the accuracy's problem later, when the run is put together.
+    const text = 'network r {\n  input 2\n  layer 1 linear\n}\ndata reg {\n  0 0 -> 0.5\n  1 1 -> 0.2\n}\ntrain r on reg {\n  expect accuracy > 90%\n  expect accuracy > 95%\n}\n';
+    const unmeasurable = `error expectation-unmeasurable: accuracy is measured for classification only, and the targets of data set 'reg' are not classes (one column of 0 and 1, or one-hot columns); expect a loss instead, as in 'expect loss < 0.01'`;
+    expect(problems(text)).toEqual([
+      `"expect accuracy" ${unmeasurable}`,
+      `"expect accuracy" ${unmeasurable}`,
+      `"expect accuracy > 95%" warning duplicate-statement: 'expect accuracy >' is already given on line 10; keep one of them (the stricter bound decides) [Remove this expectation: "  expect accuracy > 95%\\n"@11:1 → ""]`,
+    ]);
+  });
+});
