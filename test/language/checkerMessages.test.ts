@@ -6,6 +6,7 @@ import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DataStore } from '../../server/src/data/store';
 import { check, DEFAULT_MAX_DATA_CELLS, DEFAULT_MAX_PARAMETERS, type CheckOptions, type CheckResult } from '../../server/src/language';
+import { echo } from '../../server/src/language/wording';
 import { nodeReadBytes, nodeReadFile } from './fixtures';
 
 const fixtures = path.join(__dirname, 'fixtures');
@@ -20,6 +21,11 @@ function checked(text: string, more: Partial<CheckOptions> = {}): CheckResult {
     maxDataCells: DEFAULT_MAX_DATA_CELLS,
     ...more,
   });
+}
+
+/** A message with the folder a file was looked for in left out: it is the checkout's, shortened when long. */
+function withoutFolder(message: string): string {
+  return message.replace(/\(looked for .*?; the path is relative/, '(looked for …; the path is relative');
 }
 
 /** Where an offset is, as `line:column` (1-based). */
@@ -38,7 +44,7 @@ function problems(text: string, more: Partial<CheckOptions> = {}): string[] {
       const edits = fix.edits.map((e) => `${JSON.stringify(text.slice(e.span.start, e.span.end))}@${at(text, e.span.start)} → ${JSON.stringify(e.newText)}`);
       return ` [${fix.title}: ${edits.join(', ')}]${fix.preferred === true ? ' (preferred)' : ''}`;
     });
-    return `${JSON.stringify(text.slice(p.span.start, p.span.end))} ${p.severity} ${p.code}: ${p.message.split(fixtures).join('<fixtures>')}${fixes.join('')}`;
+    return `${JSON.stringify(text.slice(p.span.start, p.span.end))} ${p.severity} ${p.code}: ${withoutFolder(p.message)}${fixes.join('')}`;
   });
 }
 
@@ -293,10 +299,12 @@ describe('data sets', () => {
     const text = 'data b from "  "\ndata m from "./flowrs.csv"\ndata f from "sub"\ndata z from "zzz.csv"\n';
     expect(problems(text)).toEqual([
       `"\\"  \\"" error csv-missing: the file name is empty; write the CSV's path, as in from "houses.csv"`,
-      `"data m from \\"./flowrs.csv\\"" error csv-missing: cannot read './flowrs.csv': no such file (looked for <fixtures>/flowrs.csv; the path is relative to the spec's folder); did you mean 'flowers.csv'? [Change to './flowers.csv': "\\"./flowrs.csv\\""@2:13 → "\\"./flowers.csv\\""] (preferred)`,
+      `"data m from \\"./flowrs.csv\\"" error csv-missing: cannot read './flowrs.csv': no such file (looked for …; the path is relative to the spec's folder); did you mean 'flowers.csv'? [Change to './flowers.csv': "\\"./flowrs.csv\\""@2:13 → "\\"./flowers.csv\\""] (preferred)`,
       `"data f from \\"sub\\"" error csv-unreadable: cannot read 'sub': it is a folder, not a file`,
-      `"data z from \\"zzz.csv\\"" error csv-missing: cannot read 'zzz.csv': no such file (looked for <fixtures>/zzz.csv; the path is relative to the spec's folder)`,
+      `"data z from \\"zzz.csv\\"" error csv-missing: cannot read 'zzz.csv': no such file (looked for …; the path is relative to the spec's folder)`,
     ]);
+    // The folder it was looked for in, as the message repeats user text (shortened when long).
+    expect(checked(text).problems[3].message).toContain(`(looked for ${echo(path.join(fixtures, 'zzz.csv'))};`);
   });
 
   it('a separator is one printable ASCII character other than a space or a quote; a tab is written "\\t"', () => {
@@ -340,8 +348,7 @@ describe('data sets', () => {
     expect(problems('data a from "../flowers.csv"\ndata b from ".."\ndata c from "..inside.csv"\n', root)).toEqual([
       `"\\"../flowers.csv\\"" error path-outside-workspace: '../flowers.csv' is outside the workspace folder; the editor only reads data files inside it (the nn command line reads any path). Move the file into the workspace`,
       `"\\"..\\"" error path-outside-workspace: '..' is outside the workspace folder; the editor only reads data files inside it (the nn command line reads any path). Move the file into the workspace`,
-      // (the folder it was looked for in is long here, so the message shortens it)
-      expect.stringMatching(/^"data c from \\"..inside.csv\\"" error csv-missing: cannot read '..inside.csv': no such file \(looked for .*; the path is relative to the spec's folder\); did you mean 'inside.csv'\? \[Change to 'inside.csv': "\\"..inside.csv\\""@3:13 → "\\"inside.csv\\""\] \(preferred\)$/),
+      `"data c from \\"..inside.csv\\"" error csv-missing: cannot read '..inside.csv': no such file (looked for …; the path is relative to the spec's folder); did you mean 'inside.csv'? [Change to 'inside.csv': "\\"..inside.csv\\""@3:13 → "\\"inside.csv\\""] (preferred)`,
     ]);
     expect(problems('data a from "../flowers.csv"\n', { ...root, allowedRootName: "the spec's folder" })).toEqual([
       `"\\"../flowers.csv\\"" error path-outside-workspace: '../flowers.csv' is outside the spec's folder; the editor only reads data files inside it (the nn command line reads any path). Move the file into the spec's folder, or open a folder that holds both`,
