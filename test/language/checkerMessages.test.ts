@@ -138,6 +138,13 @@ describe('runs', () => {
     ]);
   });
 
+  it('one-hot targets are counted with their classes, and the fix gives the last layer a unit for each', () => {
+    const text = 'network n {\n  input 3\n  layer 2 softmax\n}\ndata f from "flowers.csv" {\n  target species onehot\n}\ntrain n on f {\n  loss cross_entropy\n}\n';
+    expect(problems(text)).toEqual([
+      `"f" error target-width-mismatch: data set 'f' has 3 targets (3 classes, one-hot) but network 'n' gives 2 outputs (layer 2 softmax, line 3) [Change the last layer to 3 units: "2"@3:9 → "3"]`,
+    ]);
+  });
+
   it('targets outside [0, 1]: an error with cross_entropy, a warning on a sigmoid output, and where the largest is', () => {
     const text =
       'network n {\n  input 2\n  layer 4 tanh\n  layer 1 sigmoid\n}\nnetwork lin {\n  input 2\n  layer 1 linear\n}\n' +
@@ -416,6 +423,11 @@ describe('names and generated data', () => {
       `"what" error unknown-parameter: 'circle' has no parameter 'what'; it takes 'samples', 'noise' and 'seed'`,
       `"9007199254740993" error out-of-range: samples 9007199254740993 is too large; use at most 9007199254740991 (2^53 − 1)`,
       `"c" error data-too-large: data set 'c' would hold 6,000,000 numbers, more than the limit of 5,999,999; use fewer rows`,
+    ]);
+    // A whole number written with an exponent: the fix writes it out, when it is a number JavaScript holds exactly.
+    expect(problems('data g = xor(samples 5e1)\ndata h = xor(samples 1e400)\n')).toEqual([
+      `"5e1" error whole-number-needed: samples must be a whole number, not 5e1 [Change to 50: "5e1"@1:22 → "50"] (preferred)`,
+      `"1e400" error whole-number-needed: samples must be a whole number, not 1e400`,
     ]);
     // At the limit, and with a noise of 0 and a seed of 0, the set is drawn.
     const drawn = checked(`${net('n')}data g = gauss(samples 4, noise 0, seed 0)\ntrain n on g {\n}\n`, { maxDataCells: 12 });
