@@ -448,3 +448,46 @@ describe('the order of problems', () => {
     ]);
   });
 });
+
+describe('the edges of each setting (docs/language.md §4.8, §7.2–§7.4)', () => {
+  it('the last value a rule accepts is accepted, and the first it refuses is refused, with its range in words', () => {
+    const text =
+      `network n {\n  input 2\n  layer 1 sigmoid\n}\n${DATA}` +
+      'train n on d {\n  optimizer sgd rate 1e-9 momentum 0\n  schedule step every 1 factor 2\n  regularize l1 0 l2 1e-9\n  validate 1%\n  patience 1\n  epochs 1\n  seed 0\n}\n' +
+      'train n on d {\n  optimizer adam beta1 0 beta2 0 epsilon 1e-300\n  schedule cosine min 0\n}\n' +
+      'train n on d {\n  optimizer adam\n  schedule cosine min 0.005\n}\n' +
+      'train n on d {\n  schedule plateau factor 0.999 patience 0\n  validate 99%\n}\n' +
+      'train n on d {\n  optimizer sgd momentum 0.999999\n  schedule exponential factor 1.5\n  batch 1\n}\n' +
+      'train n on d {\n  schedule plateau factor 1\n  optimizer sgd momentum 1 rate -1\n}\n' +
+      'train n on d {\n  schedule cosine min -1\n  optimizer adam epsilon -1 beta2 1\n}\n' +
+      'train n on d {\n  schedule step every 0 factor 1e999\n  validate 0%\n}\n';
+    expect(problems(text)).toEqual([
+      `"validate 1%" warning validation-empty: validate 1% of 2 rows holds out no row, so nothing is validated; hold out more or remove it`,
+      // The cosine's end below the rate it starts from: adam's default rate when none is written.
+      `"0.005" error out-of-range: min must be below the rate the schedule starts from (0.001), not 0.005`,
+      `"validate 99%" error out-of-range: validate 99% holds out all 2 rows of data set 'd', leaving none to train on; hold out less`,
+      `"1" error out-of-range: factor must be above 0 and below 1, not 1`,
+      `"1" error out-of-range: momentum must be at least 0 and below 1, not 1`,
+      `"-1" error out-of-range: rate must be above 0, not -1`,
+      `"-1" error out-of-range: min must be 0 or more, not -1`,
+      `"-1" error out-of-range: epsilon must be above 0, not -1`,
+      `"1" error out-of-range: beta2 must be at least 0 and below 1, not 1`,
+      `"0" error out-of-range: every must be at least 1, not 0`,
+      `"1e999" error non-finite: factor must be a finite number, not 1e999`,
+      `"0%" error out-of-range: validate must hold out more than 0% and less than 100% of the data, not 0%`,
+    ]);
+    const runs = checked(text).runs;
+    expect(runs.map((run) => run.index)).toEqual([1, 2, 5]);
+    expect(runs[0].settings).toMatchObject({
+      optimizer: { kind: 'sgd', rate: 1e-9, momentum: 0 },
+      schedule: { kind: 'step', every: 1, factor: 2 },
+      regularization: { l1: 0, l2: 1e-9 },
+      validate: 0.01,
+      patience: 1,
+      epochs: 1,
+      seed: 0,
+    });
+    expect(runs[1].settings).toMatchObject({ optimizer: { kind: 'adam', rate: 0.001, beta1: 0, beta2: 0, epsilon: 1e-300 }, schedule: { kind: 'cosine', min: 0 } });
+    expect(runs[2].settings).toMatchObject({ optimizer: { kind: 'sgd', rate: 0.1, momentum: 0.999999 }, schedule: { kind: 'exponential', factor: 1.5 }, batch: 1 });
+  });
+});
