@@ -459,7 +459,7 @@ describe('the edges of each setting (docs/language.md §4.8, §7.2–§7.4)', ()
       'train n on d {\n  schedule plateau factor 0.999 patience 0\n  validate 99%\n}\n' +
       'train n on d {\n  optimizer sgd momentum 0.999999\n  schedule exponential factor 1.5\n  batch 1\n}\n' +
       'train n on d {\n  schedule plateau factor 1\n  optimizer sgd momentum 1 rate -1\n}\n' +
-      'train n on d {\n  schedule cosine min -1\n  optimizer adam epsilon -1 beta2 1\n}\n' +
+      'train n on d {\n  schedule cosine min -1\n  optimizer adam epsilon 0 beta2 1\n}\n' +
       'train n on d {\n  schedule step every 0 factor 1e999\n  validate 0%\n}\n';
     expect(problems(text)).toEqual([
       `"validate 1%" warning validation-empty: validate 1% of 2 rows holds out no row, so nothing is validated; hold out more or remove it`,
@@ -470,7 +470,7 @@ describe('the edges of each setting (docs/language.md §4.8, §7.2–§7.4)', ()
       `"1" error out-of-range: momentum must be at least 0 and below 1, not 1`,
       `"-1" error out-of-range: rate must be above 0, not -1`,
       `"-1" error out-of-range: min must be 0 or more, not -1`,
-      `"-1" error out-of-range: epsilon must be above 0, not -1`,
+      `"0" error out-of-range: epsilon must be above 0, not 0`,
       `"1" error out-of-range: beta2 must be at least 0 and below 1, not 1`,
       `"0" error out-of-range: every must be at least 1, not 0`,
       `"1e999" error non-finite: factor must be a finite number, not 1e999`,
