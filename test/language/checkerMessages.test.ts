@@ -173,6 +173,14 @@ describe('runs', () => {
     expect(checked(text).runs.map((run) => run.index)).toEqual([2, 3, 4, 5, 6]);
   });
 
+  it('cross_entropy on two sigmoid units is warned about; with every row held out, no batch is larger than the rest', () => {
+    const text = 'network n {\n  input 2\n  layer 2 sigmoid\n}\ndata d {\n  0 0 -> 0 1\n  1 1 -> 1 0\n}\ntrain n on d {\n  loss cross_entropy\n  validate 99%\n  batch 5\n}\n';
+    expect(problems(text)).toEqual([
+      `"loss cross_entropy" warning cross-entropy-without-softmax: cross_entropy expects a softmax last layer or a single sigmoid unit, but network 'n' ends in 2 sigmoid units; use loss mse or end the network in softmax [Set loss to mse: "cross_entropy"@10:8 → "mse"] (preferred)`,
+      `"validate 99%" error out-of-range: validate 99% holds out all 2 rows of data set 'd', leaving none to train on; hold out less`,
+    ]);
+  });
+
   it("a validation stop without rows held out: the fix adds 'validate 20%' on the next line, indented as the stop is", () => {
     const text = `network n {\n  input 2\n  layer 1 sigmoid\n}\n${DATA}train n on d {\n  batch 1\n\t  stop when validation loss < 0.1\n  epochs 5\n}\n`;
     expect(problems(text)).toEqual([
