@@ -1,5 +1,5 @@
 // What the checker says (docs/language.md §5, §7), as a user meets it: each message on the text it underlines, its
-// severity, and each quick fix by the text it leaves and whether it is the preferred one. The fixtures pin most
+// severity, and each quick fix by its edit (the text it replaces, where, with what) and whether it is preferred. The fixtures pin most
 // messages at their lines and their first fix by title; these pin what those leave open (found by the mutation
 // run of the checker, docs/RELIABILITY.md "Mutation score").
 import * as path from 'node:path';
