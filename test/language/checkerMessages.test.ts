@@ -188,6 +188,25 @@ describe('runs', () => {
     ]);
   });
 
+  it("a validation stop followed by a comment, or by the block's closing brace: the fix's line still lands inside the block", () => {
+    const head = `network n {\n  input 2\n  layer 1 sigmoid\n}\n${DATA}`;
+    const message = `error validation-needed: 'stop when validation loss' needs rows held out to measure it on; add 'validate 20%' to this run`;
+    const cases: [string, string][] = [
+      ['train n on d {\n  stop when validation loss < 0.1  # soon\n}\n', `[Add 'validate 20%': ""@11:1 → "  validate 20%\\n"] (preferred)`],
+      ['train n on d {\n  stop when validation loss < 0.1 }\n', `[Add 'validate 20%': ""@10:35 → "\\n  validate 20%\\n"] (preferred)`],
+      ['train n on d { stop when validation loss < 0.1 }', `[Add 'validate 20%': ""@9:48 → "\\nvalidate 20%\\n"] (preferred)`],
+    ];
+    for (const [train, fix] of cases) {
+      const text = head + train;
+      expect(problems(text)).toEqual([`"validation" ${message} ${fix}`]);
+      // Applied, the run checks: the new line is a statement of the block.
+      const edit = checked(text).problems[0].fixes![0].edits[0];
+      const fixed = text.slice(0, edit.span.start) + edit.newText + text.slice(edit.span.end);
+      expect(checked(fixed).problems.filter((p) => p.severity === 'error')).toEqual([]);
+      expect(checked(fixed).runs[0].settings.validate).toBe(0.2);
+    }
+  });
+
   it('softmax with the default loss: the fix writes the loss as the first line of the block', () => {
     const text = `network m {\n  input 2\n  layer 2 softmax\n}\ndata c {\n  0 0 -> 1 0\n  1 1 -> 0 1\n}\ntrain m on c {\n  epochs 5\n}\n`;
     expect(problems(text)).toEqual([
