@@ -433,6 +433,14 @@ describe('names and generated data', () => {
     ]);
   });
 
+  it("five names are listed whole; a network's name is no weights' name", () => {
+    const text = `${net('n')}${['a', 'b', 'c', 'e', 'f'].map((name) => `data ${name} {\n  0 0 -> 0\n}\n`).join('')}train n on zz {\n  start from n\n}\n`;
+    expect(problems(text).filter((p) => !p.includes(' unused: '))).toEqual([
+      `"zz" error unknown-name: no data set named 'zz'; the file declares 'a', 'b', 'c', 'e' and 'f'`,
+      `"n" error unknown-name: no weights named 'n'; declare them with 'weights n for NETWORK { … }'`,
+    ]);
+  });
+
   it('names are references for go to definition and rename, found or not', () => {
     const text = `${net('n')}${DATA}train n on e {\n}\n`;
     const refs = checked(text).references.map((r) => `${r.kind} ${text.slice(r.span.start, r.span.end)} → ${r.declaration === null ? 'nothing' : text.slice(r.declaration.start, r.declaration.end) + '@' + at(text, r.declaration.start)}`);
