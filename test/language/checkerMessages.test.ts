@@ -441,6 +441,13 @@ describe('names and generated data', () => {
     ]);
   });
 
+  it('weights without a name given for a data set: the usage shows where the name goes', () => {
+    expect(problems(`${DATA}weights for d {\n}\ntrain n on d {\n}\n`).filter((p) => p.includes('unknown-name'))).toEqual([
+      `"d" error unknown-name: 'd' is a data set, not a network; weights are given for a network: 'weights NAME for NETWORK'`,
+      `"n" error unknown-name: no network named 'n'; declare it with 'network n …'`,
+    ]);
+  });
+
   it('names are references for go to definition and rename, found or not', () => {
     const text = `${net('n')}${DATA}train n on e {\n}\n`;
     const refs = checked(text).references.map((r) => `${r.kind} ${text.slice(r.span.start, r.span.end)} → ${r.declaration === null ? 'nothing' : text.slice(r.declaration.start, r.declaration.end) + '@' + at(text, r.declaration.start)}`);
