@@ -236,6 +236,13 @@ describe("a run's settings", () => {
     ]);
   });
 
+  it("a stop target that overflows; PyTorch's name of another schedule's parameter is not offered as ours", () => {
+    expect(problems(`${NET}train n on d {\n  stop when loss < 1e999\n  schedule step every 5 eta_min 0.1\n}\n`)).toEqual([
+      `"1e999" error non-finite: the loss to reach must be a finite number, not 1e999`,
+      `"eta_min" error unknown-parameter: schedule step has no parameter 'eta_min'; it takes 'factor' and 'every'`,
+    ]);
+  });
+
   it('a whole number written with an exponent: the fix writes it out; one beyond 2^53 has no fix', () => {
     expect(problems(`${NET}train n on d {\n  epochs 1e3\n  seed 9007199254740993\n}\n`)).toEqual([
       `"1e3" error whole-number-needed: the number of epochs must be a whole number, not 1e3 [Change to 1000: "1e3"@10:10 → "1000"] (preferred)`,
