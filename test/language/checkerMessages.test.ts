@@ -540,3 +540,28 @@ describe('the edges of each setting (docs/language.md §4.8, §7.2–§7.4)', ()
     expect(runs[2].settings).toMatchObject({ optimizer: { kind: 'sgd', rate: 0.1, momentum: 0.999999 }, schedule: { kind: 'exponential', factor: 1.5 }, batch: 1 });
   });
 });
+
+describe('expectations and weights, the rest', () => {
+  it('unused weights, a share of 1 read as 100%, a percentage that holds out no row as written, validation accuracy without classes', () => {
+    const text =
+      'network n {\n  input 2\n  layer 1 sigmoid\n}\nnetwork r {\n  input 2\n  layer 1 linear\n}\n' +
+      `${DATA}data reg {\n  0 0 -> 0.5\n  1 1 -> 0.2\n}\nweights w for n {\n  layer1 W 0.1 0.2\n  layer1 b 0\n}\n` +
+      'train n on d {\n  epochs 5\n  validate 7%\n  expect validation loss < 0.5\n}\ntrain n on d {\n  expect accuracy > 1\n}\n' +
+      'train r on reg {\n  validate 50%\n  expect validation accuracy > 50%\n}\n';
+    expect(problems(text)).toEqual([
+      `"w" warning unused: weights 'w' are not used by any run; add 'start from w' to a 'train' block of network 'n' or remove them`,
+      `"validate 7%" warning validation-empty: validate 7% of 2 rows holds out no row, so nothing is validated; hold out more or remove it`,
+      `"expect validation loss" error expectation-unmeasurable: validate 7% of 2 rows holds out no row, so there is no validation loss to measure; hold out more`,
+      `"1" error expected: write the accuracy as a percentage: 100% [Change to 100%: "1"@27:21 → "100%"] (preferred)`,
+      `"expect validation accuracy" error expectation-unmeasurable: accuracy is measured for classification only, and the targets of data set 'reg' are not classes (one column of 0 and 1, or one-hot columns); expect a loss instead, as in 'expect validation loss < 0.01'`,
+    ]);
+  });
+
+  it('an expectation on the line of the block\'s opening brace: no fix removes or indents that line', () => {
+    const text = `network n {\n  input 2\n  layer 1 sigmoid\n}\n${DATA}train n on d { expect loss > -1\n}\ntrain n on d { expect validation loss < 0.1\n}\n`;
+    expect(problems(text)).toEqual([
+      `"-1" warning expectation-always-met: expect loss > -1 always holds, so it tests nothing: a loss is never below 0`,
+      `"expect validation loss" error expectation-unmeasurable: 'expect validation loss' measures held-out rows, and this run holds out none; add 'validate 20%' to it`,
+    ]);
+  });
+});
