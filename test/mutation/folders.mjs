@@ -73,4 +73,7 @@ export const PART_TESTS = {
   // (37 minutes) spent 12 minutes on their last 150 mutants that way. Without them the score can only be lower.
   'lsp-hover': ['test/lsp', ...SLOW],
   'language-front': ['test/language', 'test/cli/check.test.ts', '!test/language/fuzz.test.ts', '!test/language/checkCache.test.ts'],
+  // The checker runs in every test of the folder as well (each opens a document), so the same holds: it is scored by
+  // what the checker is for, every message at its place in the fixtures and the language's own tests, and `nn check`.
+  'language-checker': ['test/language', 'test/cli/check.test.ts', '!test/language/fuzz.test.ts', '!test/language/checkCache.test.ts'],
 };
