@@ -115,6 +115,39 @@ describe('check', () => {
     expect(schedule('schedule plateau patience 0')).toEqual({ kind: 'plateau', factor: 0.1, patience: 0 });
   });
 
+  it('keys runs by every setting of docs/language.md §4.8 and every part of the network: a run changed in any one trains anew', () => {
+    const base = `${NET}${DATA}train n on d {\n  seed 1\n}\n`;
+    const key = only(base).key;
+    const keyOf = (from: string, to: string) => only(base.replace(from, to)).key;
+    const settings = (text: string) => keyOf('seed 1', `seed 1\n  ${text}`);
+    const keys = [
+      settings('loss cross_entropy'),
+      settings('optimizer sgd rate 0.2'),
+      settings('optimizer sgd momentum 0.9'),
+      settings('optimizer adam'),
+      settings('optimizer adam rate 0.01'),
+      settings('optimizer adam beta1 0.8'),
+      settings('optimizer adam beta2 0.99'),
+      settings('optimizer adam epsilon 1e-6'),
+      settings('epochs 999'),
+      settings('batch 2'),
+      settings('batch 3'),
+      keyOf('seed 1', 'seed 0'),
+      settings('validate 50%'),
+      settings('precision f32'),
+      only(base.replace('network n', 'network m').replace('train n', 'train m')).key,
+      keyOf('layer hidden 2', 'layer other 2'),
+      keyOf('leaky_relu', 'tanh'),
+      keyOf('init uniform', 'init xavier'),
+      keyOf('layer 3 relu', 'layer 3 relu init xavier'),
+    ];
+    expect(new Set([key, ...keys]).size).toBe(keys.length + 1);
+    // A network's input width and its data change together.
+    const wide = only(`${NET.replace('input 2', 'input 3')}${DATA.replace(/(\d) (\d) ->/g, '$1 $2 0 ->')}train n on d {\n  seed 1\n}\n`).key;
+    const wideData = only(`${NET.replace('input 2', 'input 3')}${DATA.replace(/(\d) (\d) ->/g, '$1 $2 1 ->')}train n on d {\n  seed 1\n}\n`).key;
+    expect(new Set([key, wide, wideData]).size).toBe(3);
+  });
+
   it('keys the training vocabulary by what changes training: dropout 0% and zero penalties key as none', () => {
     const base = `${NET}${DATA}train n on d {\n  seed 1\n  validate 25%\n}\n`;
     const key = only(base).key;

@@ -4,7 +4,9 @@ import { check, DEFAULT_MAX_DATA_CELLS, DEFAULT_MAX_PARAMETERS } from '../../ser
 import type { CheckOptions } from '../../server/src/language';
 import { LineIndex } from '../../server/src/language/positions';
 import type { Position } from '../../server/src/language/positions';
-import type { DocumentState } from '../../server/src/lsp/state';
+import type { MarkupContent } from 'vscode-languageserver';
+import { hover } from '../../server/src/lsp/hover';
+import type { ClientFeatures, DocumentState } from '../../server/src/lsp/state';
 import { Trainer } from '../../server/src/nn/trainer';
 import type { SampleExplanation } from '../../server/src/nn/types';
 import { trainedHealth } from '../../server/src/present/health';
@@ -169,4 +171,18 @@ export function trainedFixture(spec: string, options: { steps?: number; files?: 
   const untrained = fixture(spec, { files: options.files });
   const { outcomes, trainers } = trainAll(untrained.state, options);
   return { ...untrained, state: withOutcomes(untrained.state, outcomes), trainers };
+}
+
+/** The spec with the cursor (`$0`) put just after the first occurrence of `marker`. */
+export function at(spec: string, marker: string): string {
+  const i = spec.indexOf(marker);
+  if (i < 0) throw new Error(`marker ${marker} not in spec`);
+  return spec.slice(0, i + marker.length) + '$0' + spec.slice(i + marker.length);
+}
+
+/** The hover's text at the fixture's cursor (in another client's terms when one is given), or null without a hover. */
+export function hoverValue(fx: Fixture, client?: ClientFeatures): string | null {
+  const state = client ? { ...fx.state, client } : fx.state;
+  const result = hover(state, { textDocument: { uri: URI }, position: fx.position });
+  return result ? (result.contents as MarkupContent).value : null;
 }

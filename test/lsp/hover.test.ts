@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { MarkupContent } from 'vscode-languageserver';
 import { hover, vector } from '../../server/src/lsp/hover';
 import { fixed, formatNumber } from '../../server/src/lsp/describe';
-import { fixture, liveJob, outcomeOf, trainedFixture, URI, withOutcomes, withParts } from './harness';
+import { at, fixture, hoverValue, liveJob, outcomeOf, trainedFixture, URI, withOutcomes, withParts } from './harness';
 import { Trainer } from '../../server/src/nn/trainer';
 import { decimalsToShow, MAX_RUNS_SHOWN } from '../../server/src/lsp/hover';
 import type { Fixture } from './harness';
@@ -31,17 +31,7 @@ train xor on table {
 }
 `;
 
-/** The spec with `$0` put just after the first occurrence of `at`. */
-function at(spec: string, marker: string): string {
-  const i = spec.indexOf(marker);
-  if (i < 0) throw new Error(`marker ${marker} not in spec`);
-  return spec.slice(0, i + marker.length) + '$0' + spec.slice(i + marker.length);
-}
-
-function hoverText(fx: Fixture): string | null {
-  const result = hover(fx.state, { textDocument: { uri: URI }, position: fx.position });
-  return result ? (result.contents as MarkupContent).value : null;
-}
+const hoverText = (fx: Fixture): string | null => hoverValue(fx);
 
 /** Every line of the text that contains all the given pieces, for readable assertions. */
 function check(fx: Fixture, expectedLines: string[]): string {

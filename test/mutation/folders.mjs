@@ -47,6 +47,8 @@ export const PARTS = {
   },
   lsp: {
     views: ['hover', 'inlayHints', 'codeLens', 'diagnostics', 'describe', 'notation', 'trainingView', 'runs', 'spans', 'icons', 'convert'],
+    // hover.ts alone, with the unit tests only (PART_TESTS['lsp-hover']).
+    hover: ['hover'],
     editing: ['completion', 'codeActions', 'formatting', 'folding', 'semanticTokens', 'symbols', 'navigation', 'keywordDocs'],
     server: ['server', 'session', 'workspace', 'state', 'lifecycle', 'settings', 'commands', 'dataFiles', 'exportModel', 'saveWeights', 'tests'],
   },
@@ -65,5 +67,13 @@ export const PART_TESTS = {
   // survives reruns all of them, and instrumented they make each run slower: 2 minutes a run, 6 mutants in the
   // first 2 minutes. They are scored by the language's own tests (the parser's and lexer's tests, every fixture's
   // messages at their places, the walk), which is what they are for; the editor's features are the lsp folder's.
+  // hover.ts is a pure function of a document's state, which test/lsp builds directly (the layer, row, name and keyword
+  // hovers of test/lsp/hover*.test.ts). The protocol suites reach it through the same function, but a mutant that survives
+  // reruns every test that covers it, and a protocol test takes seconds in the test process: the views part's seven files
+  // (37 minutes) spent 12 minutes on their last 150 mutants that way. Without them the score can only be lower.
+  'lsp-hover': ['test/lsp', ...SLOW],
   'language-front': ['test/language', 'test/cli/check.test.ts', '!test/language/fuzz.test.ts', '!test/language/checkCache.test.ts'],
+  // The checker runs in every test of the folder as well (each opens a document), so the same holds: it is scored by
+  // what the checker is for, every message at its place in the fixtures and the language's own tests, and `nn check`.
+  'language-checker': ['test/language', 'test/cli/check.test.ts', '!test/language/fuzz.test.ts', '!test/language/checkCache.test.ts'],
 };

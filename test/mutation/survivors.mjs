@@ -1,21 +1,24 @@
 // `node test/mutation/survivors.mjs reports/mutation/nn-math.json …`: the score of Stryker JSON reports (together)
 // and every mutant that survived or had no test, one line each (file:line, the mutator, the replacement), to read
-// them after `npm run test:mutation` (docs/RELIABILITY.md "Mutation score").
+// them after `npm run test:mutation` (docs/RELIABILITY.md "Mutation score"). `REPORT.json:FROM-TO` takes only the
+// mutants of those lines: a report of a `--mutate FILE:FROM-TO` run also holds the lines earlier runs scored.
 import { readFileSync } from 'node:fs';
 import { relative } from 'node:path';
 
 const reports = process.argv.slice(2);
 if (reports.length === 0) {
-  console.error('usage: node test/mutation/survivors.mjs REPORT.json …');
+  console.error('usage: node test/mutation/survivors.mjs REPORT.json[:FROM-TO] …');
   process.exit(2);
 }
 const counts = {};
 const lines = [];
-for (const report of reports) {
+for (const argument of reports) {
+  const [, report, from, to] = /^(.*?)(?::(\d+)-(\d+))?$/.exec(argument);
   const { files } = JSON.parse(readFileSync(report, 'utf8'));
   for (const [file, { mutants, source }] of Object.entries(files)) {
     const text = source.split('\n');
     for (const mutant of mutants) {
+      if (from !== undefined && (mutant.location.start.line < Number(from) || mutant.location.start.line > Number(to))) continue;
       counts[mutant.status] = (counts[mutant.status] ?? 0) + 1;
       if (mutant.status !== 'Survived' && mutant.status !== 'NoCoverage') continue;
       const { line, column } = mutant.location.start;

@@ -211,7 +211,7 @@ describe('language server over stdio', () => {
     type View = {
       status: { phase: string };
       classes?: string[] | null;
-      snapshots: { epoch: number; boundary: number[] | null }[];
+      snapshots: { epoch: number; boundary: number[] | null; layers: { line: number }[] }[];
       series?: number;
       seqs?: number[];
       after?: number;
@@ -231,6 +231,10 @@ describe('language server over stdio', () => {
     expect(whole!.seqs).toHaveLength(whole!.snapshots.length);
     expect(whole!.snapshots.every((s) => s.boundary?.length === whole!.grid ** 2)).toBe(true);
     expect(whole!.snapshots.at(-1)!.boundary).not.toEqual(whole!.snapshots[0].boundary);
+    // Each layer of the diagram knows its line, so a click on it reveals its `layer` statement.
+    const layerLines = LONG.split('\n').flatMap((l, i) => (/^\s*layer /.test(l) ? [i] : []));
+    expect(layerLines).toHaveLength(2);
+    expect(whole!.snapshots.every((s) => JSON.stringify(s.layers.map((l) => l.line)) === JSON.stringify(layerLines))).toBe(true);
 
     // Asking again with what is held: only newer snapshots come.
     const upTo = whole!.seqs!.at(-1)!;

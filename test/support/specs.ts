@@ -271,3 +271,17 @@ train n on flat {
 ${train}}
 `;
 }
+
+/** XOR with three tanh hidden units, on `xor_table`, its train block's body `body` (the lsp views' tests: lenses, hovers). */
+export function xorTanh(body: string): string {
+  return `network xor {
+  input 2
+  layer hidden 3 tanh
+  layer out 1 sigmoid
+}
+
+${XOR_TABLE}
+train xor on xor_table {
+${body}}
+`;
+}

@@ -890,9 +890,13 @@ class Checker {
     while (lineStart > 0 && this.text[lineStart - 1] !== '\n' && this.text[lineStart - 1] !== '\r') lineStart--;
     const indent = /^[ \t]*/.exec(this.text.slice(lineStart, stop.span.start))?.[0] ?? '';
     const lineEnd = this.text.indexOf('\n', stop.span.end);
-    const at = lineEnd < 0 ? this.text.length : lineEnd + 1;
+    // The block's `}` on the stop's own line: the new line goes before it, inside the block.
+    const close = blockOf(decl)?.close;
+    const closesHere = close !== undefined && close.start >= stop.span.end && (lineEnd < 0 || close.start < lineEnd);
+    const at = closesHere ? close.start : lineEnd < 0 ? this.text.length : lineEnd + 1;
+    const newText = closesHere ? `\n${indent}validate 20%\n` : `${lineEnd < 0 ? '\n' : ''}${indent}validate 20%\n`;
     this.report(word.span, 'validation-needed', `'stop when validation loss' needs rows held out to measure it on; add 'validate 20%' to this run`, [
-      { title: "Add 'validate 20%'", edits: [{ span: { start: at, end: at }, newText: `${lineEnd < 0 ? '\n' : ''}${indent}validate 20%\n` }], preferred: true },
+      { title: "Add 'validate 20%'", edits: [{ span: { start: at, end: at }, newText }], preferred: true },
     ]);
   }
 
