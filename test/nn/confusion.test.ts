@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { createTrainer } from '../../server/src/engine';
 import { confusionOf } from '../../server/src/present/snapshots';
 import { checkedWithoutErrors } from '../support/check';
+import { TRAINING_PATHS, dataset, network, randomOneHot, randomRows, settings } from './helpers';
 
 const EXAMPLES = join(__dirname, '../../examples');
 
@@ -36,5 +37,31 @@ describe('confusion matrices', () => {
     expect(confusionOf(run.data, trainer.confusion())).toEqual({ classes: ['0', '1'], training: [[2, 0], [0, 2]], validation: null });
     const houses = checkedWithoutErrors(readFileSync(join(EXAMPLES, 'houses.nn'), 'utf8'), EXAMPLES).runs[0];
     expect(createTrainer(houses.network, houses.data, houses.settings).confusion()).toBeNull();
+  });
+});
+
+describe.each(TRAINING_PATHS)('confusion matrices at the edges, on the $name path', ({ make }) => {
+  it('ŷ of exactly 0.5 is class 1, and equal outputs pick the first class, as the accuracy does', () => {
+    // Zero weights: a sigmoid says 0.5 for every row, a softmax 1/3 for each class.
+    const rows = randomRows(12, 2, 9, (rng) => [rng.uniform(-1, 1) > 0 ? 1 : 0]);
+    const binary = make(network(2, [1, 'sigmoid', 'zeros']), dataset(rows), settings({ epochs: 0 }));
+    const ones = rows.filter(([, y]) => y[0] === 1).length;
+    expect(binary.confusion()!.training).toEqual([[0, 12 - ones], [0, ones]]);
+    const onehot = make(network(2, [3, 'softmax', 'zeros']), dataset(randomRows(12, 2, 9, randomOneHot(3))), settings({ epochs: 0, loss: 'cross_entropy' }));
+    const matrix = onehot.confusion()!.training;
+    expect(matrix.map((row) => row.slice(1).every((count) => count === 0))).toEqual([true, true, true]);
+    expect(matrix.reduce((sum, row) => sum + row[0], 0)).toBe(12);
+  });
+
+  it('of more rows than a pass holds: every row counted once', () => {
+    const rows = randomRows(300, 2, 9, (rng) => [rng.uniform(-1, 1) > 0 ? 1 : 0]);
+    const trainer = make(network(2, [4, 'tanh'], [1, 'sigmoid']), dataset(rows), settings({ epochs: 5 }));
+    const result = trainer.train();
+    const matrix = trainer.confusion()!.training;
+    expect(matrix.flat().reduce((a, b) => a + b, 0)).toBe(300);
+    expect((matrix[0][0] + matrix[1][1]) / 300).toBe(result.final!.accuracy);
+    // The final loss, measured over the same chunks, is a number: no column past the last row went in.
+    expect(result.final!.loss).toBeCloseTo(trainer.trainingLoss(), 14);
+    expect(Number.isFinite(result.final!.loss)).toBe(true);
   });
 });

@@ -107,6 +107,15 @@ describe.each(TRAINING_PATHS)('a run with a schedule on the $name path', ({ make
     expect(result.rate).toBe(0.1);
   });
 
+  it('⏭ Step: an epoch a step finishes sets the next rate, as in training; a step inside an epoch does not', () => {
+    const spec: ScheduleSpec = { kind: 'step', factor: 0.5, every: 1 };
+    const trainer = make(network(2, [4, 'tanh'], [1, 'linear']), dataset(ROWS), settings({ epochs: 12, batch: 5, seed: 3, optimizer: { kind: 'sgd', rate: 0.4, momentum: 0.5 }, schedule: spec }));
+    // 30 rows in batches of 5: six steps an epoch.
+    const stepRates = Array.from({ length: 18 }, () => trainer.step().learningRate);
+    expect(stepRates).toEqual([0.4, 0.2, 0.1].flatMap((rate) => Array<number>(6).fill(rate)));
+    expect(trainer.rate).toBe(0.05);
+  });
+
   it.each([
     ['the validation loss when the run holds rows out', 0.3],
     ['the training loss otherwise', null],

@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Precision, TrainSettings } from '../../server/src/language/model';
 import type { TrainControl } from '../../server/src/nn/types';
-import { dataset, lazy, network, settings, TRAINING_PATHS, XOR_ROWS } from './helpers';
+import { dataset, lazy, network, randomRows, settings, TRAINING_PATHS, XOR_ROWS } from './helpers';
 
 const RUN: Partial<TrainSettings> = { epochs: 60, seed: 1, batch: 'full', optimizer: { kind: 'sgd', rate: 0.5, momentum: 0.9 } };
 
@@ -47,5 +47,23 @@ describe.each(TRAINING_PATHS)('the stop rule at a tie, on the $name path', ({ en
       const { result } = train({ epochs: k, stopLoss: tie }, control());
       expect(result).toMatchObject({ stopped: 'epochs', epochs: k, loss: tie });
     });
+  });
+});
+
+describe.each(TRAINING_PATHS)('`stop when validation loss < T` at a tie, on the $name path', ({ engine, make }) => {
+  /** 24 rows of a sign rule, six held out (docs/language.md §7.4: the rule is strict, as the training loss's). */
+  const train = (run: Partial<TrainSettings>) => {
+    const rows = randomRows(24, 2, 5, (rng) => [rng.uniform(-1, 1)]).map(([x]): [number[], number[]] => [x, [x[0] * x[1] > 0 ? 1 : 0]]);
+    const trainer = make(network(2, [4, 'tanh'], [1, 'sigmoid']), dataset(rows), settings({ ...RUN, validate: 0.25, ...run }));
+    expect(trainer.engine).toBe(engine);
+    return trainer.train();
+  };
+
+  it('an epoch whose validation loss equals T does not stop the run; the next, below T, does', () => {
+    const validation = Array.from(train({}).history.validationLoss!);
+    const k = validation.findIndex((loss, i) => i >= 5 && validation.slice(0, i).every((earlier) => earlier > loss) && validation[i + 1] < loss) + 1;
+    expect(k).toBeGreaterThan(5);
+    const result = train({ stopValidationLoss: validation[k - 1] });
+    expect([result.stopped, result.epochs]).toEqual(['target', k + 1]);
   });
 });

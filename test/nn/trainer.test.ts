@@ -2,9 +2,11 @@
 
 import { describe, expect, it } from 'vitest';
 import type { TrainSettings } from '../../server/src/language/model';
-import { Trainer } from '../../server/src/nn/trainer';
+import type { TrainControl } from '../../server/src/nn/types';
+import { createTrainer } from '../../server/src/engine';
+import { CALL_WORK, Trainer } from '../../server/src/nn/trainer';
 import { reportsOf } from '../../server/src/nn/history';
-import { XOR_ROWS, dataset, network, randomOneHot, randomRows, settings } from './helpers';
+import { TRAINING_PATHS, XOR_ROWS, dataset, network, randomOneHot, randomRows, settings } from './helpers';
 
 /** Ten rows of a noisy line y = 0.5 x1 − 0.25 x2, for regression runs. */
 const LINE_ROWS = randomRows(10, 2, 5, () => [0]).map(([x]): [number[], number[]] => [x, [0.5 * x[0] - 0.25 * x[1]]]);
@@ -202,6 +204,100 @@ describe('stopping', () => {
     expect(epochs[epochs.length - 1]).toBe(result.epochs);
   });
 
+  it.each(TRAINING_PATHS)('divergence on the $name path: onEpoch and the snapshots see every finished epoch, not the unfinished one', ({ make }) => {
+    const train = (control: TrainControl) =>
+      make(
+        network(2, [8, 'linear'], [1, 'linear']),
+        dataset(LINE_ROWS.map(([x, y]) => [x.map((v) => v * 10), y])),
+        settings({ optimizer: { kind: 'sgd', rate: 0.1, momentum: 0 }, epochs: 1000, batch: 'full' }),
+      ).train(control);
+    const epochs: number[] = [];
+    const result = train({ onEpoch: (report) => epochs.push(report.epoch) });
+    // Seven epochs end, the eighth diverges: on the batch program, all eight in one call.
+    expect([result.stopped, result.epochs]).toEqual(['diverged', 8]);
+    expect(epochs).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
+    // Snapshots (a call of the batch program ends at each) of epochs 0..7, each of finite weights: the diverged epoch has none.
+    const { snapshots } = train({ snapshots: {} });
+    expect(snapshots!.map((snapshot) => snapshot.epoch)).toEqual([0, 1, 2, 3, 4, 5, 6, 7]);
+    expect(snapshots!.every((snapshot) => snapshot.weights.every((w) => w.every(Number.isFinite)))).toBe(true);
+  });
+
+  it.each(TRAINING_PATHS)('divergence on the $name path in a finished epoch (its mean loss overflows), or before any update', ({ make }) => {
+    // Batches of one row whose loss ½ŷ² = 5e307 is finite, four of them an epoch: the epoch's sum overflows. Rate 0 keeps ŷ = 1e154.
+    const trainer = make(network(1, [1, 'linear']), dataset([[[1], [0]], [[1], [0]], [[1], [0]], [[1], [0]]]), settings({ optimizer: { kind: 'sgd', rate: 0, momentum: 0 }, epochs: 5, batch: 1 }));
+    trainer.setLayer(1, [1e154], [0]);
+    const finished = trainer.train();
+    expect([finished.stopped, finished.epochs, finished.updates, finished.history.loss.length]).toEqual(['diverged', 1, 4, 1]);
+    expect(finished.history.loss[0]).toBe(Infinity);
+    // Targets of 1e200: the squared error is infinite at the initial weights, so no update is applied;
+    // the unfinished epoch is reported without validation numbers.
+    const huge = dataset(LINE_ROWS.map(([x]) => [x, [1e200]]));
+    const first = make(network(2, [3, 'tanh'], [1, 'linear']), huge, settings({ epochs: 10, batch: 2, validate: 0.2 })).train();
+    expect([first.stopped, first.epochs, first.updates]).toEqual(['diverged', 1, 0]);
+    expect(reportsOf(first.history)).toEqual([expect.objectContaining({ epoch: 1, validationLoss: null })]);
+    // A classification run infinite at its initial weights (inputs of 1e160): the unfinished epoch's accuracy is the share
+    // of its rows the initial weights put in the right class.
+    const classes = LINE_ROWS.map(([x], i): [number[], number[]] => [x.map((v) => v * 1e160), [i % 2]]);
+    const classifier = make(network(2, [1, 'linear']), dataset(classes), settings({ epochs: 10, batch: 'full' }));
+    const right = classes.filter(([x, y]) => (classifier.predict(x)[0] >= 0.5 ? 1 : 0) === y[0]).length;
+    expect(right % 10).not.toBe(0);
+    const diverged = classifier.train();
+    expect([diverged.stopped, diverged.epochs, diverged.updates]).toEqual(['diverged', 1, 0]);
+    expect(diverged.history.accuracy![0]).toBe(right / 10);
+  });
+
+  it.each(TRAINING_PATHS)('a run cancelled inside an epoch on the $name path shows no ΔW but the last update\'s', ({ make }) => {
+    // Ten rows in batches of 3: four updates an epoch, cancelled after the fifth.
+    const run = () => make(network(2, [3, 'tanh'], [1, 'linear']), dataset(LINE_ROWS), settings({ batch: 3, epochs: 50 }));
+    let polls = 0;
+    const result = run().train({ shouldStop: () => (++polls > 5 ? 'cancelled' : null) });
+    const stepper = run();
+    let step = stepper.step();
+    while (step.update < result.updates) step = stepper.step();
+    result.layers.forEach((layer, k) => {
+      if (layer.lastUpdate === undefined) return;
+      expect(Array.from(layer.lastUpdate)).toEqual(Array.from(step.after[k].weights, (w, i) => w - step.before[k].weights[i]));
+    });
+  });
+
+  it('layers() gives each layer\'s gradient norm, √Σ(∂L/∂W)²', () => {
+    const trainer = new Trainer(network(2, [3, 'tanh'], [1, 'sigmoid']), dataset(XOR_ROWS), settings({ epochs: 3 }));
+    trainer.train();
+    for (const layer of trainer.layers()) {
+      const squares = Array.from(layer.weightGradient).reduce((sum, g) => sum + g * g, 0);
+      expect(squares).toBeGreaterThan(0);
+      expect(layer.gradientNorm).toBeCloseTo(Math.sqrt(squares), 15);
+    }
+  });
+
+  it('explain() and predict() refuse a sample of another width, naming both', () => {
+    const trainer = new Trainer(network(2, [3, 'tanh'], [1, 'sigmoid']), dataset(XOR_ROWS), settings());
+    expect(() => trainer.predict([1, 2, 3])).toThrow('the network takes 2 inputs, got 3');
+    expect(() => trainer.explain([1], [0])).toThrow('the network takes 2 inputs, got 1');
+    expect(() => trainer.explain([1, 0], [0, 1])).toThrow('the network has 1 outputs, got 2 targets');
+  });
+
+  it('setLayer refuses a layer that does not exist, or weights and biases of other sizes', () => {
+    const trainer = new Trainer(network(2, [3, 'tanh'], [1, 'sigmoid']), dataset(XOR_ROWS), settings());
+    expect(() => trainer.setLayer(0, [], [])).toThrow('layer 0 does not exist (1..2)');
+    expect(() => trainer.setLayer(3, [], [])).toThrow('layer 3 does not exist (1..2)');
+    expect(() => trainer.setLayer(1, [1, 2, 3, 4, 5, 6], [0, 0])).toThrow('layer 1 has 6 weights and 3 biases');
+    expect(() => trainer.setLayer(2, [1, 2], [0])).toThrow('layer 2 has 3 weights and 1 biases');
+    trainer.setLayer(2, [1, 2, 3], [4]);
+    expect(trainer.layers()[1]).toMatchObject({ weights: Float64Array.from([1, 2, 3]), biases: Float64Array.from([4]) });
+  });
+
+  it('a data set without rows trains nothing: no epoch, no update, and a step has no batch', () => {
+    const empty = dataset([], { inputWidth: 2, targetWidth: 1 });
+    const result = new Trainer(network(2, [1, 'linear']), empty, settings({ epochs: 5 })).train();
+    expect(result).toMatchObject({ stopped: 'epochs', epochs: 0, loss: null, finalLoss: null, final: null, updates: 0, trainRows: 0 });
+    const trainer = new Trainer(network(2, [1, 'linear']), empty, settings({ epochs: 5 }));
+    const step = trainer.step();
+    expect(step).toMatchObject({ update: 0, epoch: 0, batchSize: 0 });
+    expect(step.batchLoss).toBeNaN();
+    expect(step.after).toEqual(step.before);
+  });
+
   it('shouldStop is polled between batches: cancelled after 5 updates', () => {
     let polls = 0;
     const trainer = new Trainer(network(2, [1, 'linear']), dataset(LINE_ROWS), settings({ batch: 3 }));
@@ -268,12 +364,28 @@ describe('results', () => {
     const result = trainer.train({ snapshots: { maxSnapshots: 10 } });
     const epochs = result.snapshots!.map((s) => s.epoch);
     expect(epochs.length).toBeLessThanOrEqual(10);
+    // Each with its epoch's training loss (none for the initial weights).
+    expect(result.snapshots![0].loss).toBeNaN();
+    for (const snapshot of result.snapshots!.slice(1)) expect(snapshot.loss).toBe(result.history.loss[snapshot.epoch - 1]);
     expect(epochs[0]).toBe(0);
     expect(epochs[epochs.length - 1]).toBe(1001);
     const gaps = new Set(epochs.slice(1, -1).map((e, i) => e - epochs[i]));
     expect(gaps.size).toBe(1);
     expect(Array.from(result.snapshots![epochs.length - 1].weights[0])).toEqual(Array.from(result.layers[0].weights));
     expect(new Trainer(network(2, [1, 'linear']), dataset(LINE_ROWS), settings({ epochs: 3 })).train().snapshots).toBeUndefined();
+    // Within a budget of numbers: a snapshot holds about three per parameter (W, b, ∂L/∂W, ΔW); 13 parameters here.
+    const budget = new Trainer(network(2, [3, 'sigmoid'], [1, 'sigmoid']), dataset(XOR_ROWS), settings({ epochs: 1001 })).train({ snapshots: { maxValues: 4 * 3 * 13 } }).snapshots!;
+    expect(budget.length).toBeLessThanOrEqual(4);
+    expect(budget.length).toBeGreaterThanOrEqual(2);
+  });
+
+  it.each(TRAINING_PATHS)('snapshots on the $name path: each the weights of the run cut at its epoch', ({ make }) => {
+    const run = (epochs: number) => make(network(2, [3, 'sigmoid'], [1, 'sigmoid']), dataset(XOR_ROWS), settings({ epochs, optimizer: { kind: 'sgd', rate: 0.5, momentum: 0.9 } }));
+    const snapshots = run(40).train({ snapshots: { maxSnapshots: 6 } }).snapshots!;
+    expect(snapshots.map((snapshot) => snapshot.epoch)).toEqual([0, 8, 16, 24, 32, 40]);
+    for (const snapshot of snapshots.slice(1)) {
+      expect(snapshot.weights.map((w) => Array.from(w))).toEqual(run(snapshot.epoch).train().layers.map((layer) => Array.from(layer.weights)));
+    }
   });
 
   it('snapshots carry the last single update: ΔW = −η ∂L/∂W of the epoch\'s last batch, not the change since the previous snapshot', () => {
@@ -300,5 +412,32 @@ describe('results', () => {
         expect(Array.from(layer.lastUpdate!)).toEqual(Array.from(layer.weights, (w, i) => w - step.before[k].weights[i]));
       });
     }
+  });
+});
+
+describe('the batch program is stopped between calls of at most CALL_WORK multiply-adds (a Stop is prompt)', () => {
+  /** Polls of shouldStop in a run of `epochs`, and the bound: its work (3 × parameters × training rows + parameters × held-out rows an epoch) over CALL_WORK. */
+  const polled = (rows: number, inputs: number, hidden: number, overrides: Partial<TrainSettings>) => {
+    const trainer = createTrainer(network(inputs, [hidden, 'tanh'], [1, 'sigmoid']), dataset(randomRows(rows, inputs, 2, (rng) => [rng.uniform(-1, 1) > 0 ? 1 : 0])), settings(overrides));
+    expect(trainer.engine).toBe('batch-program');
+    let polls = 0;
+    const result = trainer.train({ shouldStop: () => (polls++, null) });
+    const parameters = inputs * hidden + hidden + hidden + 1;
+    const work = result.epochs * (3 * parameters * trainer.trainingRows.length + parameters * trainer.validationRows.length);
+    return { polls, calls: Math.ceil(work / CALL_WORK) };
+  };
+
+  it('many short epochs in a call, as many as the bound allows, the held-out rows\' pass counted (batch full, 24 of 30 rows held out)', () => {
+    const { polls, calls } = polled(30, 2, 16, { epochs: 2000, validate: 0.8 });
+    expect(calls).toBe(6);
+    expect(polls).toBeGreaterThanOrEqual(calls);
+    expect(polls).toBeLessThanOrEqual(2 * calls + 1);
+  });
+
+  it('an epoch longer than the bound split between calls (batches of 10 of 2,000 rows)', () => {
+    const { polls, calls } = polled(2000, 8, 32, { epochs: 3, batch: 10 });
+    expect(calls).toBe(6);
+    expect(polls).toBeGreaterThanOrEqual(calls);
+    expect(polls).toBeLessThanOrEqual(2 * calls + 1);
   });
 });

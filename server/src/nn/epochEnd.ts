@@ -108,7 +108,7 @@ export function patienceHook(patience: number, validation: boolean): EpochHook {
  * meets its target ends there), then patience, then the schedule (which only matters when the
  * run goes on). `validation`: whether the run holds rows out.
  */
-export function epochHooks(settings: TrainSettings, validation = false): EpochHook[] {
+export function epochHooks(settings: TrainSettings, validation: boolean): EpochHook[] {
   const hooks: EpochHook[] = [];
   if (settings.stopLoss !== null) hooks.push(stopWhenLossBelow(settings.stopLoss));
   if (settings.stopValidationLoss != null) hooks.push(stopWhenValidationLossBelow(settings.stopValidationLoss));
