@@ -26,6 +26,14 @@ describe('a trainer’s history', () => {
     expect('rate' in reportAt(result.history, 2) || 'penalty' in reportAt(result.history, 2)).toBe(false);
   });
 
+  it('takes room for at most 65,536 epochs at first: a run of 100,000,000 epochs does not reserve gigabytes it may never use', () => {
+    const before = process.memoryUsage().arrayBuffers;
+    const builder = new HistoryBuilder(true, true, 100_000_000, { rate: true, penalty: true });
+    // Seven columns of 65,536 doubles: 3.7 MB (with room for the whole run: 5.6 GB, or a RangeError).
+    expect(process.memoryUsage().arrayBuffers - before).toBeLessThan(8e6);
+    expect(builder.length).toBe(0);
+  });
+
   it('copies: training on does not change a result already returned', () => {
     const trainer = new Trainer(network(2, [3, 'sigmoid'], [1, 'sigmoid']), dataset(XOR_ROWS), settings({ epochs: 50 }));
     const first = trainer.train();
