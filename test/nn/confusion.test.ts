@@ -47,6 +47,8 @@ describe.each(TRAINING_PATHS)('confusion matrices at the edges, on the $name pat
     const binary = make(network(2, [1, 'sigmoid', 'zeros']), dataset(rows), settings({ epochs: 0 }));
     const ones = rows.filter(([, y]) => y[0] === 1).length;
     expect(binary.confusion()!.training).toEqual([[0, 12 - ones], [0, ones]]);
+    // The run's accuracy by the same rule: every row called class 1, right for the rows whose target is 1.
+    expect(binary.train().final!.accuracy).toBe(ones / 12);
     const onehot = make(network(2, [3, 'softmax', 'zeros']), dataset(randomRows(12, 2, 9, randomOneHot(3))), settings({ epochs: 0, loss: 'cross_entropy' }));
     const matrix = onehot.confusion()!.training;
     expect(matrix.map((row) => row.slice(1).every((count) => count === 0))).toEqual([true, true, true]);
