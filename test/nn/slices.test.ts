@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import type { TrainSettings } from '../../server/src/language/model';
 import type { Trainer } from '../../server/src/nn/trainer';
 import type { StopReason, TrainControl, TrainResult } from '../../server/src/nn/types';
-import { TRAINING_PATHS, dataset, lazy, network, randomRows, settings } from './helpers';
+import { TRAINING_PATHS, XOR_ROWS, dataset, lazy, network, randomRows, settings } from './helpers';
 
 /** 30 noisy rows of a sign rule, six held out: a run whose validation loss turns up, so patience ends it. */
 const rows = lazy(() => randomRows(30, 2, 7, (rng) => [rng.uniform(-1, 1)]).map(([x], i): [number[], number[]] => [x, [(x[0] * x[1] > 0) !== (i % 5 === 0) ? 1 : 0]]));
@@ -93,7 +93,7 @@ describe.each(TRAINING_PATHS)('the best epoch while a run trains, on the $name p
 describe.each(TRAINING_PATHS)('patience beside the other settings, on the $name path', ({ make }) => {
   it('a best epoch that is the last keeps its ΔW; a stop rule that is not met leaves patience and the schedule acting', () => {
     // XOR improving every epoch: the best is the last.
-    const xor = dataset([[[0, 0], [0]], [[0, 1], [1]], [[1, 0], [1]], [[1, 1], [0]]]);
+    const xor = dataset(XOR_ROWS);
     const net = network(2, [4, 'tanh'], [1, 'sigmoid']);
     const last = make(net, xor, settings({ epochs: 30, patience: 1000, optimizer: { kind: 'sgd', rate: 0.5, momentum: 0 } })).train();
     expect([last.stopped, last.bestEpoch]).toEqual(['epochs', 30]);
