@@ -3,6 +3,7 @@
 // messages at their lines and their first fix by title; these pin what those leave open (found by the mutation
 // run of the checker, docs/RELIABILITY.md "Mutation score").
 import * as path from 'node:path';
+import { applyFix } from '../support/check';
 import { describe, expect, it } from 'vitest';
 import { DataStore } from '../../server/src/data/store';
 import { check, DEFAULT_MAX_DATA_CELLS, DEFAULT_MAX_PARAMETERS, type CheckOptions, type CheckResult } from '../../server/src/language';
@@ -200,8 +201,7 @@ describe('runs', () => {
       const text = head + train;
       expect(problems(text)).toEqual([`"validation" ${message} ${fix}`]);
       // Applied, the run checks: the new line is a statement of the block.
-      const edit = checked(text).problems[0].fixes![0].edits[0];
-      const fixed = text.slice(0, edit.span.start) + edit.newText + text.slice(edit.span.end);
+      const fixed = applyFix(text, checked(text).problems[0].fixes![0]);
       expect(checked(fixed).problems.filter((p) => p.severity === 'error')).toEqual([]);
       expect(checked(fixed).runs[0].settings.validate).toBe(0.2);
     }

@@ -1,5 +1,6 @@
 // The syntax errors of a train block's header and statements (docs/language.md §3, §5): each message where the
 // mistake is, and each quick fix by the text it leaves.
+import { applyFix } from '../support/check';
 import { describe, expect, it } from 'vitest';
 import { parse } from '../../server/src/language';
 
@@ -7,9 +8,7 @@ import { parse } from '../../server/src/language';
 function problems(text: string): string[] {
   return parse(text).problems.map((p) => {
     const fixes = (p.fixes ?? []).map((fix) => {
-      let out = text;
-      for (const edit of [...fix.edits].sort((a, b) => b.span.start - a.span.start)) out = out.slice(0, edit.span.start) + edit.newText + out.slice(edit.span.end);
-      return ` [${fix.title}: ${JSON.stringify(out)}]${fix.preferred === true ? ' (preferred)' : ''}`;
+      return ` [${fix.title}: ${JSON.stringify(applyFix(text, fix))}]${fix.preferred === true ? ' (preferred)' : ''}`;
     });
     return `${JSON.stringify(text.slice(p.span.start, p.span.end))}: ${p.message}${fixes.join('')}`;
   });

@@ -3,7 +3,7 @@
 // one obvious correction marked preferred. The fixture (fixtures/weights.nn) names each fix; these apply them.
 import { describe, expect, it } from 'vitest';
 import { check, DEFAULT_MAX_DATA_CELLS, DEFAULT_MAX_PARAMETERS, type CheckResult } from '../../server/src/language';
-import type { Fix } from '../../server/src/language/problems';
+import { applyFix } from '../support/check';
 import { exactNumber, weightsDeclarationText } from '../../server/src/language/weights';
 
 /** Network n: 2 inputs, a hidden layer of 2 units, an unnamed output layer (`layer2`) of 1. */
@@ -13,19 +13,13 @@ function checked(text: string): CheckResult {
   return check(text, { specPath: null, allowedRoot: null, readFile: null, readBytes: null, maxParameters: DEFAULT_MAX_PARAMETERS, maxDataCells: DEFAULT_MAX_DATA_CELLS });
 }
 
-/** The text with the fix's edits applied (from the last to the first, so the spans stay true). */
-function applied(text: string, fix: Fix): string {
-  let out = text;
-  for (const edit of [...fix.edits].sort((a, b) => b.span.start - a.span.start)) out = out.slice(0, edit.span.start) + edit.newText + out.slice(edit.span.end);
-  return out;
-}
 
 /** The one fix titled `title` of the problems of `text`, applied; the result must check without errors. */
 function fixed(text: string, title: string): string {
   const fixes = checked(text).problems.flatMap((p) => p.fixes ?? []);
   const fix = fixes.find((f) => f.title === title);
   if (fix === undefined) throw new Error(`no fix '${title}' among ${fixes.map((f) => `'${f.title}'`).join(', ')}`);
-  const out = applied(text, fix);
+  const out = applyFix(text, fix);
   expect(checked(out).problems.filter((p) => p.severity === 'error')).toEqual([]);
   return out;
 }
@@ -98,7 +92,7 @@ describe('the fixes of a weights block leave a block that checks, at its own ind
   it('removes an extra row on the last line of a file that ends without a line break', () => {
     const text = `${NETWORK}weights w for n {\n  hidden W 0.1 0.2\n  hidden W 0.15 0.25\n  hidden b 0.3 0.4\n  layer2 W 0.5 0.6\n  layer2 b 0.7\n  layer2 W 0.55 0.65`;
     const fix = checked(text).problems.flatMap((p) => p.fixes ?? []).find((f) => f.title === 'Remove the extra W row')!;
-    expect(applied(text, fix)).toBe(`${NETWORK}weights w for n {\n  hidden W 0.1 0.2\n  hidden W 0.15 0.25\n  hidden b 0.3 0.4\n  layer2 W 0.5 0.6\n  layer2 b 0.7\n`);
+    expect(applyFix(text, fix)).toBe(`${NETWORK}weights w for n {\n  hidden W 0.1 0.2\n  hidden W 0.15 0.25\n  hidden b 0.3 0.4\n  layer2 W 0.5 0.6\n  layer2 b 0.7\n`);
   });
 
   it('fills an empty block with every layer in zeros, two spaces in', () => {

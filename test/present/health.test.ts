@@ -8,7 +8,7 @@ import { healthProblems } from '../../server/src/present/health';
 import { resultProblem } from '../../server/src/present/results';
 import { dedent, trainedFixture } from '../lsp/harness';
 import { DEAD_RELU as DEAD_RELU_SPEC } from '../support/specs';
-import type { Fix } from '../../server/src/language/problems';
+import { applyFix } from '../support/check';
 
 const EXAMPLES = join(__dirname, '../../examples');
 
@@ -20,11 +20,6 @@ function problemsOf(fixture: ReturnType<typeof trainedFixture>) {
   });
 }
 
-function apply(text: string, fix: Fix): string {
-  let out = text;
-  for (const edit of [...fix.edits].sort((a, b) => b.span.start - a.span.start)) out = out.slice(0, edit.span.start) + edit.newText + out.slice(edit.span.end);
-  return out;
-}
 
 function lineOf(text: string, offset: number): string {
   const start = text.lastIndexOf('\n', offset - 1) + 1;
@@ -46,10 +41,10 @@ describe('health findings', () => {
     const titles = fixesFor(fixture.state, dead).map((f) => f.title);
     expect(titles).toEqual(["Use leaky_relu in layer 'hidden'", 'Set rate to 0.3']);
 
-    const lowered = apply(fixture.state.text, fixesFor(fixture.state, dead).find((f) => f.title === 'Set rate to 0.3')!);
+    const lowered = applyFix(fixture.state.text, fixesFor(fixture.state, dead).find((f) => f.title === 'Set rate to 0.3')!);
     expect(lowered).toContain('optimizer sgd rate 0.3');
     expect(problemsOf(trainedFixture(lowered)).filter((p) => p.code.startsWith('health-'))).toEqual([]);
-    const leaky = apply(fixture.state.text, fixesFor(fixture.state, dead)[0]);
+    const leaky = applyFix(fixture.state.text, fixesFor(fixture.state, dead)[0]);
     expect(leaky).toContain('layer hidden 12 leaky_relu');
   });
 
@@ -82,7 +77,7 @@ describe('the flat loss', () => {
     );
     const [fix] = fixesFor(fixture.state, problem);
     expect(fix.title).toBe('Try seed 3');
-    const reseeded = apply(xor, fix);
+    const reseeded = applyFix(xor, fix);
     expect(reseeded).toMatch(/\n\s*seed 3\n/);
     expect(problemsOf(trainedFixture(reseeded))[0].code).toBe('trained');
   });

@@ -2,7 +2,7 @@
 
 import { describe, expect, it } from 'vitest';
 import type { RunSpec } from '../../server/src/language/model';
-import type { Fix } from '../../server/src/language/problems';
+import { applyFix } from '../support/check';
 import type { TrainResult } from '../../server/src/nn/types';
 import type { RunState } from '../../server/src/training/host';
 import { runStateOf } from '../../server/src/training/runState';
@@ -85,10 +85,6 @@ function diverged(run: RunSpec, epoch: number): RunState {
   return runStateOf({ live: null, cached: { outcome: { key: run.key, result, step: null, seconds: 0.01, rows: null }, record: null }, failure: null, estimate: 0 });
 }
 
-function apply(text: string, fix: Fix): string {
-  const edits = [...fix.edits].sort((a, b) => b.span.start - a.span.start);
-  return edits.reduce((t, e) => t.slice(0, e.span.start) + e.newText + t.slice(e.span.end), text);
-}
 
 describe('divergence', () => {
   it.each([
@@ -107,8 +103,8 @@ describe('divergence', () => {
     expect(problem.message).toMatch(/^loss became NaN at epoch 37: rate [\d.]+ is too high for inputs this large \(up to 3000\)\. Lower the rate, or add 'normalize zscore' to data 'big'\.$/);
     const setRate = problem.fixes!.find((f) => f.title.startsWith('Set rate to'))!;
     const rate = run.settings.optimizer.rate > 1 ? '0.01' : String(run.settings.optimizer.rate / 10);
-    expect(apply(text, setRate)).toBe(spec(expected.replace('0.01', rate)));
-    expect(checked(apply(text, setRate)).runs[0].settings.optimizer.rate).toBe(Number(rate));
+    expect(applyFix(text, setRate)).toBe(spec(expected.replace('0.01', rate)));
+    expect(checked(applyFix(text, setRate)).runs[0].settings.optimizer.rate).toBe(Number(rate));
   });
 
   it('offers "Add normalize zscore" that lands inside the data block', () => {
@@ -117,7 +113,7 @@ describe('divergence', () => {
     const run = check.runs[0];
     const problem = resultProblem(check, run, diverged(run, 3), text)!;
     const normalize = problem.fixes!.find((f) => f.title === "Add normalize zscore to data 'big'")!;
-    const fixed = apply(text, normalize);
+    const fixed = applyFix(text, normalize);
     expect(fixed).toContain('data big {\n  normalize zscore\n  0 3000 -> 1');
     expect(checked(fixed).runs[0].data.normalize).toBe('zscore');
   });

@@ -3,6 +3,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect } from 'vitest';
 import { check, DEFAULT_MAX_DATA_CELLS, DEFAULT_MAX_PARAMETERS, type CheckResult } from '../../server/src/language/index';
+import type { Fix } from '../../server/src/language/problems';
 
 /**
  * The checked spec, which must have no errors (warnings allowed). With `dir`, the spec
@@ -25,4 +26,11 @@ export function checkedWithoutErrors(text: string, dir?: string): CheckResult {
   });
   expect(result.problems.filter((p) => p.severity === 'error')).toEqual([]);
   return result;
+}
+
+/** The text with a quick fix's edits applied, from the last to the first so that the spans stay true. */
+export function applyFix(text: string, fix: Pick<Fix, 'edits'>): string {
+  let out = text;
+  for (const edit of [...fix.edits].sort((a, b) => b.span.start - a.span.start)) out = out.slice(0, edit.span.start) + edit.newText + out.slice(edit.span.end);
+  return out;
 }
