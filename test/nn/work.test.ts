@@ -1,0 +1,127 @@
+// The work a trainer asks of its fast path (docs/ARCHITECTURE.md "The reference and the engine"), stated as counts:
+// the memory a run's dropout costs, and the evaluation passes an epoch makes. A change that only adds work gives the
+// same numbers, so the tests of meaning cannot see it; a user sees it as memory or time, and these counts do.
+
+import { describe, expect, it } from 'vitest';
+import type { NetworkSpec } from '../../server/src/language/model';
+import { BATCH_PROGRAM } from '../../server/src/engine';
+import type { FastPath, TrainerBuffers } from '../../server/src/nn/fastPath';
+import { Trainer } from '../../server/src/nn/trainer';
+import { dataset, network, randomRows, settings } from './helpers';
+
+/** What a recording fast path saw: the buffers its batch program was given, the vector elements allocated, each evaluation's rows. */
+interface Seen {
+  buffers: TrainerBuffers | null;
+  allocated: number;
+  evaluations: number[];
+}
+
+/** The batch program's fast path, with its allocations, its batch program's buffers and its evaluation passes recorded. */
+function recordingPath(): { path: FastPath; seen: Seen } {
+  const real = BATCH_PROGRAM.create('f64', undefined);
+  if (!real) throw new Error('the batch program does not run here');
+  const seen: Seen = { buffers: null, allocated: 0, evaluations: [] };
+  const overrides: Partial<FastPath> = {
+    allocate: (length) => {
+      seen.allocated += length;
+      return real.allocate(length);
+    },
+    batchRunner: (buffers) => {
+      seen.buffers = buffers;
+      const runner = real.batchRunner(buffers);
+      if (!runner) return null;
+      return {
+        appliesHooks: runner.appliesHooks,
+        run: (state, batches, epochs) => runner.run(state, batches, epochs),
+        evaluate: (inputs, targets, rows) => {
+          seen.evaluations.push(rows);
+          return runner.evaluate(inputs, targets, rows);
+        },
+      };
+    },
+  };
+  const path = new Proxy(real, {
+    get(target, key) {
+      if (key in overrides) return overrides[key as keyof FastPath];
+      const value: unknown = Reflect.get(target, key, target);
+      return typeof value === 'function' ? value.bind(target) : value;
+    },
+  });
+  return { path, seen };
+}
+
+/** A 3–8–6–2 network with `dropout` shares on its layers (index 0 is layer 1; 0 or absent: none). */
+function withDropout(...shares: number[]): NetworkSpec {
+  const net = network(3, [8, 'tanh'], [6, 'relu'], [2, 'sigmoid']);
+  return { ...net, layers: net.layers.map((layer, k) => (shares[k] ? { ...layer, dropout: shares[k] } : layer)) };
+}
+
+const DATA = dataset(randomRows(20, 3, 4, (rng) => [rng.int(2), rng.int(2)]));
+const RUN = settings({ epochs: 3, batch: 5 });
+
+function built(net: NetworkSpec, overrides: Partial<typeof RUN> = {}): { trainer: Trainer; seen: Seen } {
+  const { path, seen } = recordingPath();
+  const trainer = new Trainer(net, DATA, { ...RUN, ...overrides }, path);
+  return { trainer, seen };
+}
+
+describe('the memory a run’s dropout costs (docs/language.md §7.2)', () => {
+  it('a network without dropout gets no masks and no dropped outputs: its batch program draws nothing', () => {
+    const { trainer, seen } = built(withDropout());
+    expect(seen.buffers).not.toBeNull();
+    expect(seen.buffers?.dropout).toBeNull();
+    // The run trains on the batch program all the same.
+    expect(trainer.train().epochs).toBe(3);
+  });
+
+  it('dropout on one hidden layer costs its mask and its dropped outputs, n × capacity numbers each, and nothing for the other layers', () => {
+    const plain = built(withDropout());
+    const dropped = built(withDropout(0, 0.5));
+    const capacity = dropped.seen.buffers?.capacity ?? 0;
+    expect(capacity).toBe(20);
+    // Layer 2 has 6 units: a mask and an output buffer of 6 × 20.
+    expect(dropped.seen.allocated - plain.seen.allocated).toBe(2 * 6 * capacity);
+    const layers = dropped.seen.buffers?.dropout;
+    expect(layers?.masks.map((mask) => mask?.length ?? null)).toEqual([null, null, 6 * capacity, null]);
+    // Layers without dropout hand the next layer their own a⁽ᵏ⁾, not a copy of it.
+    const activations = dropped.seen.buffers?.activations ?? [];
+    expect(layers?.outputs[1]).toBe(activations[1]);
+    expect(layers?.outputs[2]).not.toBe(activations[2]);
+    expect(layers?.outputs[3]).toBe(activations[3]);
+  });
+
+  it('dropout given on the output layer (which the checker refuses) drops nothing there', () => {
+    // Only on the last layer: no dropout at all.
+    expect(built(withDropout(0, 0, 0.5)).seen.buffers?.dropout).toBeNull();
+    // With a hidden layer's dropout too: no mask, no threshold and no scale on the last layer.
+    const { seen } = built(withDropout(0.25, 0, 0.5));
+    const layers = seen.buffers?.dropout;
+    expect(layers?.masks[3]).toBeNull();
+    expect(layers?.thresholds[3]).toBe(0);
+    expect(layers?.scales[3]).toBe(1);
+    expect(layers?.masks[1]?.length).toBe(8 * (seen.buffers?.capacity ?? 0));
+  });
+});
+
+describe('the evaluation passes an epoch makes', () => {
+  it('without a validation part, finishing an epoch evaluates nothing', () => {
+    const { trainer, seen } = built(withDropout());
+    // Four batches of five rows are one epoch: eight steps finish two.
+    for (let i = 0; i < 8; i++) trainer.step();
+    expect(trainer.train({ shouldStop: () => 'stopped' }).epochs).toBe(2);
+    // Only the result's final scores measure the training part, once.
+    expect(seen.evaluations).toEqual([20]);
+  });
+
+  it('with one, each finished epoch evaluates the validation part once, in the batch program', () => {
+    const { trainer, seen } = built(withDropout(), { validate: 0.25 });
+    // 15 training rows, batches of five: three steps an epoch, six steps two epochs.
+    for (let i = 0; i < 6; i++) trainer.step();
+    expect(seen.evaluations).toEqual([5, 5]);
+    const result = trainer.train({ shouldStop: () => 'stopped' });
+    expect(result.epochs).toBe(2);
+    // Then the final scores: the training part and the validation part, once each.
+    expect(seen.evaluations).toEqual([5, 5, 15, 5]);
+    expect(result.validationLoss).toBeGreaterThan(0);
+  });
+});
