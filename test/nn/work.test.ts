@@ -125,3 +125,17 @@ describe('the evaluation passes an epoch makes', () => {
     expect(result.validationLoss).toBeGreaterThan(0);
   });
 });
+
+describe('the order a full batch is summed in', () => {
+  it('batch full: the batch program sums the rows in their order, every call, and gives the reference’s bits', () => {
+    const full = { epochs: 40, batch: 'full' as const, seed: 5 };
+    const { trainer, seen } = built(withDropout(), full);
+    const result = trainer.train();
+    expect(result.epochs).toBe(40);
+    // Never shuffled: a shuffle changes no mean but the rounding of its sum.
+    expect(Array.from(seen.buffers?.order ?? [])).toEqual(Array.from({ length: 20 }, (_, i) => i));
+    const reference = new Trainer(withDropout(), DATA, { ...RUN, ...full });
+    expect(reference.train().history.loss).toEqual(result.history.loss);
+    expect(reference.layers().map((layer) => Array.from(layer.weights))).toEqual(trainer.layers().map((layer) => Array.from(layer.weights)));
+  });
+});
