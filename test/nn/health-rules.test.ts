@@ -93,9 +93,9 @@ describe('the tally of one measurement', () => {
   it('a tanh unit is saturated when |z| > 4 on more than 90% of the samples', () => {
     const samples = 10;
     const tally = new HealthTally([1, 3], ['linear', 'tanh'] as Activation[]);
-    // Unit 0: |z| = 4.01 on 10 of 10; unit 1: on 9 of 10 (90%, not more); unit 2: |z| = 4 exactly on all.
+    // Unit 0: |z| = 4.01 on 9 of 10 (90%, not more); unit 1: on 10 of 10; unit 2: |z| = 4 exactly on all.
     const row = (hits: number, value: number) => Array.from({ length: samples }, (_, s) => (s < hits ? value : 0));
-    tally.addChunk([new Float64Array(0), z([row(10, -4.01), row(9, 4.01), row(10, 4)])], samples, 0);
+    tally.addChunk([new Float64Array(0), z([row(9, 4.01), row(10, -4.01), row(10, 4)])], samples, 0);
     const figures = tally.finish(1, samples, [new Float64Array(0), Float64Array.of(1)], [new Float64Array(0), Float64Array.of(0)]);
     expect(figures.layers[0]).toMatchObject({ dead: null, saturated: 1 });
   });
