@@ -139,3 +139,32 @@ describe('the order a full batch is summed in', () => {
     expect(reference.layers().map((layer) => Array.from(layer.weights))).toEqual(trainer.layers().map((layer) => Array.from(layer.weights)));
   });
 });
+
+describe('the evaluation passes at the end of a run with patience (docs/language.md §7.4)', () => {
+  it('going back to an earlier epoch without a validation part: only the final scores’ pass over the training part', () => {
+    // Sixteen noisy rows of a line, a wide network and a large rate: the training loss wanders, patience goes back.
+    const noisy = dataset(randomRows(16, 1, 21, (rng) => [rng.uniform(-1, 1)]).map(([x], i): [number[], number[]] => [x, [0.5 * x[0] + (i % 2 === 0 ? 0.3 : -0.3)]]));
+    const { path, seen } = recordingPath();
+    const jumpy = network(1, [32, 'tanh'], [32, 'tanh'], [1, 'linear']);
+    const result = new Trainer(jumpy, noisy, settings({ optimizer: { kind: 'sgd', rate: 0.9, momentum: 0.9 }, epochs: 400, seed: 2, patience: 15 }), path).train();
+    expect(result.stopped).toBe('patience');
+    expect(result.bestEpoch).toBeLessThan(result.epochs);
+    expect(seen.evaluations).toEqual([16]);
+  });
+
+  it('with the best epoch the last: the validation part is not measured again', () => {
+    const { path, seen } = recordingPath();
+    const result = new Trainer(network(3, [2, 'sigmoid']), DATA, settings({ epochs: 5, batch: 'full', validate: 0.25, patience: 3, optimizer: { kind: 'sgd', rate: 0.5, momentum: 0 } }), path).train();
+    expect([result.stopped, result.epochs, result.bestEpoch]).toEqual(['epochs', 5, 5]);
+    // The final scores' two passes; the epochs' validation passes are the batch program's own.
+    expect(seen.evaluations).toEqual([15, 5]);
+  });
+
+  it('going back with a validation part: its numbers are measured again on the kept weights, once', () => {
+    const { path, seen } = recordingPath();
+    const result = new Trainer(network(3, [16, 'tanh'], [2, 'sigmoid']), DATA, settings({ epochs: 300, batch: 5, validate: 0.25, patience: 5, optimizer: { kind: 'sgd', rate: 2, momentum: 0.9 } }), path).train();
+    expect(result.stopped).toBe('patience');
+    expect(result.bestEpoch).toBeLessThan(result.epochs);
+    expect(seen.evaluations).toEqual([15, 5, 5]);
+  });
+});
