@@ -126,6 +126,19 @@ describe('the evaluation passes an epoch makes', () => {
   });
 });
 
+describe('the memory of the measuring passes', () => {
+  it('the health measures and the gradient check allocate their gradient buffers once, not at every pass', () => {
+    const { trainer, seen } = built(withDropout());
+    trainer.lossAndGradient();
+    const first = seen.allocated;
+    // W and b of the three layers: 3·8 + 8 + 8·6 + 6 + 6·2 + 2 = 100 numbers, for the first pass only.
+    const { seen: without } = built(withDropout());
+    expect(first - without.allocated).toBe(100);
+    for (let i = 0; i < 5; i++) trainer.lossAndGradient();
+    expect(seen.allocated).toBe(first);
+  });
+});
+
 describe('the order a full batch is summed in', () => {
   it('batch full: the batch program sums the rows in their order, every call, and gives the reference’s bits', () => {
     const full = { epochs: 40, batch: 'full' as const, seed: 5 };
