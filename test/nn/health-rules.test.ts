@@ -90,6 +90,14 @@ describe('the tally of one measurement', () => {
     expect([figures.epoch, figures.rows, figures.of, figures.loss]).toEqual([3, 3, 3, 1]);
   });
 
+  it('leaky_relu counts as relu: dead below or at 0 on every sample; sigmoid as tanh', () => {
+    const tally = new HealthTally([1, 2, 2], ['linear', 'leaky_relu', 'sigmoid'] as Activation[]);
+    tally.addChunk([new Float64Array(0), z([[-1, 0], [-1, 2]]), z([[5, 5], [0, 5]])], 2, 0);
+    const none = [new Float64Array(0), Float64Array.of(1, 1), Float64Array.of(1, 1)];
+    const figures = tally.finish(1, 2, none, none);
+    expect(figures.layers.map((layer) => [layer.dead, layer.saturated])).toEqual([[1, null], [null, 1]]);
+  });
+
   it('a tanh unit is saturated when |z| > 4 on more than 90% of the samples', () => {
     const samples = 10;
     const tally = new HealthTally([1, 3], ['linear', 'tanh'] as Activation[]);
