@@ -108,7 +108,7 @@ describe('the evaluation passes an epoch makes', () => {
     const { trainer, seen } = built(withDropout());
     // Four batches of five rows are one epoch: eight steps finish two.
     for (let i = 0; i < 8; i++) trainer.step();
-    expect(trainer.train({ shouldStop: () => 'stopped' }).epochs).toBe(2);
+    expect(trainer.train({ shouldStop: () => 'cancelled' }).epochs).toBe(2);
     // Only the result's final scores measure the training part, once.
     expect(seen.evaluations).toEqual([20]);
   });
@@ -118,7 +118,7 @@ describe('the evaluation passes an epoch makes', () => {
     // 15 training rows, batches of five: three steps an epoch, six steps two epochs.
     for (let i = 0; i < 6; i++) trainer.step();
     expect(seen.evaluations).toEqual([5, 5]);
-    const result = trainer.train({ shouldStop: () => 'stopped' });
+    const result = trainer.train({ shouldStop: () => 'cancelled' });
     expect(result.epochs).toBe(2);
     // Then the final scores: the training part and the validation part, once each.
     expect(seen.evaluations).toEqual([5, 5, 15, 5]);
