@@ -151,6 +151,21 @@ describe('the order a full batch is summed in', () => {
     expect(reference.train().history.loss).toEqual(result.history.loss);
     expect(reference.layers().map((layer) => Array.from(layer.weights))).toEqual(trainer.layers().map((layer) => Array.from(layer.weights)));
   });
+
+  it('⏭ Step, then training: the batch program finishes the epoch the step began in its order, as the reference does', () => {
+    // Batches of 5 of 20 rows: two steps leave the epoch at row 10; training goes on from there without a new shuffle.
+    const stepped = (trainer: Trainer) => {
+      trainer.step();
+      trainer.step();
+      return trainer.train();
+    };
+    const { trainer, seen } = built(withDropout());
+    const fast = stepped(trainer);
+    expect(seen.buffers).not.toBeNull();
+    const reference = stepped(new Trainer(withDropout(), DATA, RUN));
+    expect(fast.history.loss).toEqual(reference.history.loss);
+    expect(fast.layers.map((layer) => Array.from(layer.weights))).toEqual(reference.layers.map((layer) => Array.from(layer.weights)));
+  });
 });
 
 describe('the evaluation passes at the end of a run with patience (docs/language.md §7.4)', () => {
