@@ -52,6 +52,13 @@ function problems(text: string, more: Partial<CheckOptions> = {}): string[] {
 const DATA = 'data d {\n  0 0 -> 0\n  1 1 -> 1\n}\n';
 
 describe('networks', () => {
+  it('a network whose parameters overflow a number: more than 10^308 of them', () => {
+    const huge = `1${'0'.repeat(200)}`;
+    expect(problems(`network n {\n  input ${huge}\n  layer ${huge} sigmoid\n}\n`)).toEqual([
+      `"n" error network-too-large: network 'n' has more than 10^308 parameters, more than the limit of 5,000,000 that can be trained here; use fewer or smaller layers`,
+    ]);
+  });
+
   it('a network without a name is called "the network"', () => {
     expect(problems('network {\n  layer 1 sigmoid\n}\n')).toEqual([
       `"network" error input-missing: the network has no 'input'; add 'input N' (the width of x) as its first line`,
@@ -441,6 +448,17 @@ describe('data sets', () => {
     });
   });
 
+  it('the near miss of a path written with a backslash keeps it escaped in the fix', () => {
+    const text = 'data d from "sub\\\\flowrs.csv"\n';
+    const result = checked(text, { readFile: () => ({ error: 'no such file', missing: true, nearby: ['flowers.csv'] }) });
+    expect(result.problems.map((p) => [p.message.replace(/\(looked for .*?;/, '(looked for …;'), p.fixes?.map((fix) => [fix.title, applyFix(text, fix)])])).toEqual([
+      [
+        "cannot read 'sub\\flowrs.csv': no such file (looked for …; the path is relative to the spec's folder); did you mean 'flowers.csv'?",
+        [["Change to 'sub\\flowers.csv'", 'data d from "sub\\\\flowers.csv"\n']],
+      ],
+    ]);
+  });
+
   it('a missing path that ends in a slash names no file, so nothing near it is guessed', () => {
     const nearby = { readFile: () => ({ error: 'no such file', missing: true, nearby: ['a', 'b.csv'] }) };
     expect(problems('data d from "tables/"\n', nearby)).toEqual([
@@ -551,6 +569,20 @@ describe('the order of problems', () => {
 });
 
 describe('the edges of each setting (docs/language.md §4.8, §7.2–§7.4)', () => {
+  it('a rate or an epsilon that overflows is not a finite number; a plateau factor of 0 is refused as below 1 is', () => {
+    const text =
+      `network n {\n  input 2\n  layer 1 sigmoid\n}\n${DATA}` +
+      'train n on d {\n  optimizer sgd rate 1e999\n}\n' +
+      'train n on d {\n  optimizer adam epsilon 1e999\n}\n' +
+      'train n on d {\n  schedule plateau factor 0\n}\n';
+    expect(problems(text)).toEqual([
+      `"1e999" error out-of-range: rate must be a finite number, not 1e999`,
+      `"1e999" error out-of-range: epsilon must be a finite number, not 1e999`,
+      `"0" error out-of-range: factor must be above 0 and below 1, not 0`,
+    ]);
+    expect(checked(text).runs).toEqual([]);
+  });
+
   it('the last value a rule accepts is accepted, and the first it refuses is refused, with its range in words', () => {
     const text =
       `network n {\n  input 2\n  layer 1 sigmoid\n}\n${DATA}` +

@@ -65,6 +65,21 @@ describe('text read in the wrong encoding', () => {
   it('a few NULs in a UTF-8 spec are reported where they are', () => {
     expect(messages(`${NETWORK}\u0000\n`)).toContain("unexpected character '\\u0000'; remove it");
   });
+
+  it('UTF-16 is told by a quarter of NULs among the first 400 characters, in a text of 8 characters or more (docs/language.md §5.1)', () => {
+    const codes = (text: string) => check(text, { specPath: null, allowedRoot: null, readFile: null, maxParameters: 100, maxDataCells: 100 }).problems.map((p) => p.code);
+    const notUtf8 = ['not-utf8'];
+    // Eight characters, every other one NUL: UTF-16; seven are too few to tell, each NUL is shown where it is.
+    expect(codes('\u0000n\u0000e\u0000t\u0000w')).toEqual(notUtf8);
+    expect(codes('\u0000n\u0000e\u0000t\u0000')).toEqual(Array(4).fill('invalid-token'));
+    // 100 NULs among the first 400 characters is a quarter: UTF-16, whatever follows.
+    const quarter = 'net\u0000'.repeat(100);
+    expect(codes(`${quarter}${'x'.repeat(100)}`)).toEqual(notUtf8);
+    // 99 among the first 400 is less than a quarter, and a NUL at the 401st character is not counted.
+    const fewer = `${'net\u0000'.repeat(99)}netw\u0000${'x'.repeat(100)}`;
+    expect(codes(fewer)).not.toContain('not-utf8');
+    expect(codes(fewer).filter((code) => code === 'invalid-token')).toHaveLength(100);
+  });
 });
 
 describe('wording helpers', () => {
