@@ -87,6 +87,19 @@ describe('wording helpers', () => {
     ['short', 10, 'short'],
     ['abcdefghijkl', 7, 'abc…jkl'],
     ['😀😀😀😀😀😀', 6, '😀…😀'],
+    // Exactly max characters: kept whole.
+    ['abcdefg', 7, 'abcdefg'],
+    // A pair at the end of the head or the start of the tail goes whole or not at all: the first and last
+    // code points of the astral planes (U+10000 is D800 DC00, U+10FFFF is DBFF DFFF), and an emoji.
+    ['a😀bcdefgh', 5, 'a…gh'],
+    ['a\u{10000}bcdefgh', 5, 'a…gh'],
+    ['a\u{10FFFF}bcdefgh', 5, 'a…gh'],
+    ['abcdefg😀h', 5, 'ab…h'],
+    ['abcdefg\u{10000}h', 5, 'ab…h'],
+    ['abcdefg\u{10FFFF}h', 5, 'ab…h'],
+    // A character above the surrogates (U+FF21, fullwidth A) is one unit, cut like any letter.
+    ['aＡbcdefgh', 5, 'aＡ…gh'],
+    ['abcdefgＡh', 5, 'ab…Ａh'],
   ])('shorten(%j, %i) is %j', (text, max, expected) => {
     expect(shorten(text, max)).toBe(expected);
     expect(shorten(text, max).length).toBeLessThanOrEqual(max);
@@ -95,7 +108,10 @@ describe('wording helpers', () => {
   it('escapes controls, keeping tabs and (when asked) line feeds', () => {
     expect(visibleControls('a\tb\nc\rd\u001b\u007f\u0085\u202e')).toBe('a\tb\\nc\\rd\\u001b\\u007f\\u0085\\u202e');
     expect(visibleControls('a\nb\u0007', true)).toBe('a\nb\\u0007');
+    expect(visibleControls('a\u001bb\nc\u0007', true)).toBe('a\\u001bb\nc\\u0007');
     expect(echo('x'.repeat(100)).length).toBe(60);
     expect(oneLine('y'.repeat(10_000)).length).toBe(500);
+    // A message of exactly the longest length is kept whole.
+    expect(oneLine('z'.repeat(500))).toBe('z'.repeat(500));
   });
 });
