@@ -576,8 +576,8 @@ describe('the edges of each setting (docs/language.md §4.8, §7.2–§7.4)', ()
       'train n on d {\n  optimizer adam epsilon 1e999\n}\n' +
       'train n on d {\n  schedule plateau factor 0\n}\n';
     expect(problems(text)).toEqual([
-      `"1e999" error out-of-range: rate must be a finite number, not 1e999`,
-      `"1e999" error out-of-range: epsilon must be a finite number, not 1e999`,
+      `"1e999" error non-finite: rate must be a finite number, not 1e999`,
+      `"1e999" error non-finite: epsilon must be a finite number, not 1e999`,
       `"0" error out-of-range: factor must be above 0 and below 1, not 0`,
     ]);
     expect(checked(text).runs).toEqual([]);
