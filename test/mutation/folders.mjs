@@ -37,8 +37,11 @@ export const PARTS = {
     products: ['backprop:107-150'],
     // The training loop: batches, the split, the stop rules, patience, the result.
     trainer: ['trainer', 'parts', 'epochEnd', 'history'],
-    // The rest: seeds, initial weights, normalization, missing values, health, the gradient check, snapshots.
-    rest: ['rng', 'initializers', 'network', 'normalize', 'missing', 'health', 'gradientCheck', 'snapshotRecorder', 'fastPath', 'types'],
+    // The seeded generator, with the tests that replay its numbers (PART_TESTS['nn-rng']): test files draw their rows
+    // from it while they are collected, so every mutant of it is static and runs every test of the run.
+    rng: ['rng'],
+    // The rest: initial weights, normalization, missing values, health, the gradient check, snapshots.
+    rest: ['initializers', 'network', 'normalize', 'missing', 'health', 'gradientCheck', 'snapshotRecorder', 'fastPath', 'types'],
   },
   language: {
     front: ['lexer', 'parser', 'syntax', 'walk', 'positions'],
@@ -62,6 +65,9 @@ export const PART_TESTS = {
   'nn-math': MATH_TESTS.map((name) => `test/nn/${name}.test.ts`),
   // Every test of test/nn but the gradient check of every example, which trains each one whole.
   'nn-trainer': ['test/nn/**/*.test.ts', '!test/nn/gradcheck-command.test.ts'],
+  // The generator's numbers (the reference C code's), and what is drawn from it: initial weights, the split, dropout's
+  // masks, the shuffle. Its mutants are static (above), so each runs all of these: 1 s plain, not test/nn's 40 s.
+  'nn-rng': ['rng', 'initializers', 'split', 'dropout', 'trainer'].map((name) => `test/nn/${name}.test.ts`),
   'nn-products': ['products', 'activations', 'sgd-step', 'worked-example', 'trajectory', 'dropout', 'regularization'].map((name) => `test/nn/${name}.test.ts`),
   // The lexer and the parser run in every test of the folder (each opens a document), so a mutant of theirs that
   // survives reruns all of them, and instrumented they make each run slower: 2 minutes a run, 6 mutants in the

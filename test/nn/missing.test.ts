@@ -62,4 +62,23 @@ describe('missing mean', () => {
     const trainer = new Trainer(network(2, [1, 'sigmoid']), data, settings({ epochs: 1 }));
     expect(trainer.missingMeans).toEqual([1.5, 0]);
   });
+
+  it('without `missing mean` there is no fill: no means, and the loaded rows themselves, not a copy', () => {
+    const data = dataset(ROWS.filter(([x]) => !Number.isNaN(x[1])));
+    const trainer = new Trainer(network(2, [1, 'linear']), data, settings({ epochs: 1 }));
+    expect(trainer.missingMeans).toBeNull();
+    expect(trainer.data.inputs).toBe(data.inputs);
+    expect(trainer.train().missingMeans).toBeNull();
+  });
+
+  it('fills each column with its own mean, row after row (three columns, two missing in one row)', () => {
+    const rows: [number[], number[]][] = [
+      [[1, NA, 10], [0]],
+      [[NA, 4, NA], [1]],
+      [[3, 6, 20], [0]],
+    ];
+    const trainer = new Trainer(network(3, [1, 'linear']), dataset(rows, { missing: 'mean' }), settings({ epochs: 1 }));
+    expect(trainer.missingMeans).toEqual([2, 5, 15]);
+    expect(Array.from(trainer.data.inputs)).toEqual([1, 5, 10, 2, 4, 15, 3, 6, 20]);
+  });
 });

@@ -116,6 +116,17 @@ describe.each(TRAINING_PATHS)('a run with a schedule on the $name path', ({ make
     expect(trainer.rate).toBe(0.05);
   });
 
+  it('⏭ Step: a batch that diverges ends no epoch, so the schedule leaves the rate as it was', () => {
+    // Targets of 1e200: every batch's squared error is infinite, the first step's included; a run never trains past it,
+    // but a Step may be pressed again. Exponential halves the rate at every epoch's end.
+    const huge = ROWS.map(([x]): [number[], number[]] => [x, [1e200]]);
+    const trainer = make(network(2, [4, 'tanh'], [1, 'linear']), dataset(huge), settings({ epochs: 12, batch: 5, seed: 3, optimizer: { kind: 'sgd', rate: 0.4, momentum: 0 }, schedule: { kind: 'exponential', factor: 0.5 } }));
+    const first = trainer.step();
+    expect([first.batchLoss, first.learningRate]).toEqual([Infinity, 0.4]);
+    expect(trainer.rate).toBe(0.4);
+    expect(trainer.step().learningRate).toBe(0.4);
+  });
+
   it.each([
     ['the validation loss when the run holds rows out', 0.3],
     ['the training loss otherwise', null],
