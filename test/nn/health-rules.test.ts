@@ -55,6 +55,10 @@ describe('the relative gradient', () => {
     const small = 2 ** -20;
     expect(kinds(measure(layer({ gradientRatio: small }), layer({ gradientRatio: 100 * small })))).toEqual(['0:vanishing']);
     expect(kinds(measure(layer({ gradientRatio: small }), layer({ gradientRatio: 99 * small })))).toEqual([]);
+    // No gradient anywhere (an exact fit, or every unit dead: the dead finding says so) is no vanishing gradient;
+    // a hidden layer at exactly 0 under an output layer that still moves is one.
+    expect(kinds(measure(layer({ gradientRatio: 0 }), layer({ gradientRatio: 0 })))).toEqual([]);
+    expect(kinds(measure(layer({ gradientRatio: 0 }), layer({ gradientRatio: 1e-3 })))).toEqual(['0:vanishing']);
     // The output layer itself is never vanishing, not even at a gradient of exactly 0.
     expect(kinds(measure(layer({ gradientRatio: 1 }), layer({ gradientRatio: 1e-9 })))).toEqual([]);
     expect(kinds(measure(layer({ gradientRatio: 1 }), layer({ gradientRatio: 0 })))).toEqual([]);

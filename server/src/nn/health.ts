@@ -154,7 +154,8 @@ export interface HealthFinding {
  * - saturated: at least UNIT_SHARE of a hidden sigmoid or tanh layer's units saturated (the output layer
  *   is left out: a confident classifier's output saturates by design);
  * - vanishing: a hidden layer's relative gradient below VANISHING_RATIO while the output layer's is at least
- *   VANISHING_DROP times larger (a run at its minimum has small gradients everywhere, which is no finding);
+ *   VANISHING_DROP times larger, and above 0 (a run at its minimum has small gradients everywhere, and one
+ *   with no gradient at all, an exact fit, has nothing that shrank on its way back: neither is a finding);
  * - exploding: a layer's relative gradient above EXPLODING_RATIO.
  */
 export function healthFindings(measure: HealthMeasure): HealthFinding[] {
@@ -168,7 +169,7 @@ export function healthFindings(measure: HealthMeasure): HealthFinding[] {
     if (hidden && layer.saturated !== null && layer.saturated > 0 && layer.saturated >= UNIT_SHARE * layer.units) {
       findings.push({ ...base, kind: 'saturated', count: layer.saturated });
     }
-    if (hidden && layer.gradientRatio < VANISHING_RATIO && outputRatio >= VANISHING_DROP * layer.gradientRatio) {
+    if (hidden && layer.gradientRatio < VANISHING_RATIO && outputRatio > 0 && outputRatio >= VANISHING_DROP * layer.gradientRatio) {
       findings.push({ ...base, kind: 'vanishing', count: 0 });
     }
     if (layer.gradientRatio > EXPLODING_RATIO) findings.push({ ...base, kind: 'exploding', count: 0 });
