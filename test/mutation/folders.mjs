@@ -72,6 +72,10 @@ export const PART_TESTS = {
   // reruns every test that covers it, and a protocol test takes seconds in the test process: the views part's seven files
   // (37 minutes) spent 12 minutes on their last 150 mutants that way. Without them the score can only be lower.
   'lsp-hover': ['test/lsp', ...SLOW],
+  // The editing features (completion, quick fixes, formatting, folding, semantic tokens, symbols, navigation, keyword
+  // docs) are pure functions of a document's state as well, each tested by its own file of test/lsp; the protocol
+  // suites reach them only to check the wiring (the `lsp server` part), at seconds a test for every survivor.
+  'lsp-editing': ['test/lsp', ...SLOW],
   'language-front': ['test/language', 'test/cli/check.test.ts', '!test/language/fuzz.test.ts', '!test/language/checkCache.test.ts'],
   // The checker runs in every test of the folder as well (each opens a document), so the same holds: it is scored by
   // what the checker is for, every message at its place in the fixtures and the language's own tests, and `nn check`.
