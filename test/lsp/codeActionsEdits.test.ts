@@ -83,10 +83,10 @@ describe('which fixes the light bulb offers', () => {
 
 describe('the editor\'s own fixes', () => {
   it('makes the last layer linear, named or not, when targets leave [0, 1]', () => {
-    const spec = `network n {\n  input 1\n  layer h 2 tanh\n  layer 1 sigmoid\n}\ndata d {\n  1 -> 5\n  2 -> 9\n}\ntrain n on d {\n}\n`;
+    const spec = `network first {\n  input 1\n  layer 1 sigmoid\n}\nnetwork n {\n  input 1\n  layer h 2 tanh\n  layer 1 sigmoid\n}\ndata d {\n  1 -> 5\n  2 -> 9\n}\ntrain n on d {\n}\n`;
     const { state } = fixture(spec);
     const fix = actions(state, state.text.indexOf('on d') + 3).find((a) => a.title === 'Make the last layer linear');
-    expect(applied(state, fix)).toBe(spec.replace('layer 1 sigmoid', 'layer 1 linear'));
+    expect(applied(state, fix)).toBe(spec.replace('layer 1 sigmoid\n}\ndata', 'layer 1 linear\n}\ndata'));
   });
 
   /** The state with a result problem of `code` on the run at index `run` (as present/results.ts attaches them). */
@@ -109,6 +109,14 @@ describe('the editor\'s own fixes', () => {
       second.replace('rate 0.1', 'rate 0.1 momentum 0.9'),
       second.replace('epochs 30', 'epochs 60'),
     ]);
+  });
+
+  it('for a run with momentum already: no momentum fix; the seed replaced wherever it stands in the block', () => {
+    const run = `train xor on table {\n  optimizer sgd rate 0.1 momentum 0.5\n  epochs 30\n  seed 4\n}\n`;
+    const { state, at } = withResult(`${NET}${run}`, 'target-missed', 0);
+    const list = actions(state, at);
+    expect(titles(list)).toEqual(['Try seed 5', 'Set epochs to 60']);
+    expect(applied(state, list[0]).slice(NET.length)).toBe(run.replace('seed 4', 'seed 5'));
   });
 
   it('for a flat loss: writes the seed and the epochs a run leaves out, indented like its statements; no momentum for adam', () => {
@@ -153,7 +161,7 @@ describe('the editor\'s own fixes', () => {
     const spec = [
       `network xor {\n  input 2\n  layer 1 sigmoid\n}\n${weights}data table {\n  0 0 -> 0\n}\n`,
       'train xor on table {\n    epochs 10\n}\n',
-      'train xor on table {\n  start from v\n}\n',
+      'train xor on table {\n  epochs 5\n  start from v\n}\n',
       'network other {\n  input 2\n  layer 1 sigmoid\n}\ntrain other on table {\n}\n',
       'weights v for xor {\n  layer1 W 1 2\n  layer1 b 0\n}\n',
     ].join('');
