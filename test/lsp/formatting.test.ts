@@ -329,6 +329,10 @@ describe('formatting handler', () => {
     };
     // Spaces in the middle of a line: those two spaces, nothing else.
     expect(edit('network n {\n  input   1\n}\n')).toEqual([[1, 8, 1, 10, '']]);
+    // Spaces at a line's end: those, not the line break after them.
+    expect(edit('network n {\n  input 1   \n}\n')).toEqual([[1, 9, 1, 12, '']]);
+    // A tab for an indent: the tab replaced, in place.
+    expect(edit('network n {\n\tinput 1\n}\n')).toEqual([[1, 0, 1, 1, '  ']]);
     // An indent: two spaces inserted at the line's start.
     expect(edit('network n {\ninput 1\n}\n')).toEqual([[1, 0, 1, 0, '  ']]);
     // Blank lines at the end: only them.
