@@ -171,4 +171,9 @@ describe('the editor\'s own fixes', () => {
     expect(applied(state, list[0])).toBe(spec.replace('train xor on table {\n    epochs 10', 'train xor on table {\n    start from w\n    epochs 10'));
     expect(applied(state, list[1])).toBe(spec.replace(weights, ''));
   });
+
+  it('offers no start from unused weights for a run still without its block', () => {
+    const { state } = fixture(`network xor {\n  input 2\n  layer 1 sigmoid\n}\nweights w for xor {\n  layer1 W 1 2\n  layer1 b 0\n}\ndata table {\n  0 0 -> 0\n}\ntrain xor on table\n`);
+    expect(titles(actions(state, state.text.indexOf('w for')))).toEqual(["Remove weights 'w'"]);
+  });
 });
