@@ -1,6 +1,6 @@
 // Quick fixes as a user meets them: which problems' fixes the light bulb offers for the cursor or selection, for
 // which kinds of action the client asked, tied to which diagnostic, and the text each fix leaves
-// (docs/editor.md "Quick fixes"). codeActions.test.ts checks each fix of the checker; these check the editor's own.
+// (docs/editor.md "Diagnostics while you type" and "Diagnostics after a run"). codeActions.test.ts checks each fix of the checker; these check the editor's own.
 import { describe, expect, it } from 'vitest';
 import type { CodeAction, Diagnostic } from 'vscode-languageserver';
 import { codeActions } from '../../server/src/lsp/codeActions';
