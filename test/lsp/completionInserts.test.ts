@@ -5,17 +5,9 @@ import { describe, expect, it } from 'vitest';
 import { CompletionItemKind, InsertTextFormat } from 'vscode-languageserver';
 import type { CompletionItem } from 'vscode-languageserver';
 import { completion } from '../../server/src/lsp/completion';
-import { fixture, URI } from './harness';
+import { fixture, URI, XOR_AND_TABLE } from './harness';
 
-const NET = `
-network xor {
-  input 2
-  layer out 1 sigmoid
-}
-data table {
-  0 0 -> 0
-}
-`;
+const NET = XOR_AND_TABLE;
 const train = (line: string) => `${NET}train xor on table {\n  ${line}\n}`;
 
 function list(spec: string): CompletionItem[] {
