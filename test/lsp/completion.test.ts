@@ -6,7 +6,7 @@ import { InsertTextFormat, MarkupKind } from 'vscode-languageserver';
 import type { CompletionItem, MarkupContent } from 'vscode-languageserver';
 import { completion, fileNameCompletion } from '../../server/src/lsp/completion';
 import { tempDir } from '../support/temp';
-import { fixture, textOf, URI } from './harness';
+import { fixture, textOf, URI, XOR_AND_TABLE } from './harness';
 
 function items(spec: string, files?: Record<string, string>): { list: CompletionItem[]; fx: ReturnType<typeof fixture> } {
   const fx = fixture(spec, { files });
@@ -17,15 +17,7 @@ function check(spec: string, expected: string[], files?: Record<string, string>)
   expect(items(spec, files).list.map((i) => i.label)).toEqual(expected);
 }
 
-const NET = `
-network xor {
-  input 2
-  layer out 1 sigmoid
-}
-data table {
-  0 0 -> 0
-}
-`;
+const NET = XOR_AND_TABLE;
 
 describe('completion', () => {
   it.each<[string, string, string[]]>([

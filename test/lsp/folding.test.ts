@@ -55,4 +55,40 @@ describe('folding ranges', () => {
       [],
     );
   });
+
+  it('folds a data block from its declaration\'s line when `from` starts the next', () => {
+    check(
+      `
+      data t
+        from "x.csv" {
+        target y
+      }
+      `,
+      ['0-2 region'],
+    );
+  });
+
+  it('does not fold an empty block whose brace closes on the next line', () => {
+    check('network n {\n}\n', []);
+  });
+
+  it('folds comment lines, indented or not, up to the end of the file; a comment after a statement is not one', () => {
+    check(
+      `
+      network n {
+        input 2 # two
+        # inputs
+        layer 1 sigmoid
+      }
+      network m {
+        # one
+        # two
+        input 2
+      }
+      # end
+      # of file
+      `,
+      ['0-3 region', '5-8 region', '6-7 comment', '10-11 comment'],
+    );
+  });
 });

@@ -320,6 +320,31 @@ describe('formatting handler', () => {
     expect(applyEdits(state.text, edits)).toBe('network n {\n  input 1\n  layer 1 linear\n}\n');
   });
 
+  it('edits only what changed, so the cursor and folds around it stay put, and never between \\r and \\n', () => {
+    const edit = (text: string) => {
+      const { state } = fixture(text);
+      const edits = formatting(state, { textDocument: { uri: URI }, options: { tabSize: 2, insertSpaces: true } });
+      expect(applyEdits(state.text, edits)).toBe(format(text));
+      return edits.map((e) => [e.range.start.line, e.range.start.character, e.range.end.line, e.range.end.character, e.newText]);
+    };
+    // Spaces in the middle of a line: those two spaces, nothing else.
+    expect(edit('network n {\n  input   1\n}\n')).toEqual([[1, 8, 1, 10, '']]);
+    // Spaces at a line's end: those, not the line break after them.
+    expect(edit('network n {\n  input 1   \n}\n')).toEqual([[1, 9, 1, 12, '']]);
+    // A tab for an indent: the tab replaced, in place.
+    expect(edit('network n {\n\tinput 1\n}\n')).toEqual([[1, 0, 1, 1, '  ']]);
+    // An indent: two spaces inserted at the line's start.
+    expect(edit('network n {\ninput 1\n}\n')).toEqual([[1, 0, 1, 0, '  ']]);
+    // Blank lines at the end: only them.
+    expect(edit('network n {\n  input 1\n}\n\n\n')).toEqual([[3, 0, 5, 0, '']]);
+    // The last line break, in the file's own style.
+    expect(edit('network n {\r\n  input 1\r\n}')).toEqual([[2, 1, 2, 1, '\r\n']]);
+    // A \r\n in a file of \n is replaced whole, not cut after its \r.
+    expect(edit('network n {\n  input 1\r\n}\n')).toEqual([[1, 9, 2, 0, '\n']]);
+    // A lone \r in a file of \r\n: the edit starts at the \r, not after it.
+    expect(edit('network n {\r  input 1\r\n}\r\n')).toEqual([[0, 11, 1, 0, '\r\n']]);
+  });
+
   it('returns no edits for formatted text and for text it cannot format safely', () => {
     for (const text of ['network n {\n  input 1\n}\n', 'network n {\n  input 1x\n}\n']) {
       const { state } = fixture(text);

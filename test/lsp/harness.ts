@@ -19,6 +19,17 @@ import { LiveSnapshots } from '../../server/src/present/snapshots';
 
 export const URI = 'file:///work/spec.nn';
 
+/** A network of two inputs and one sigmoid output, and a one-row data set for it: the declarations completion tests complete after. */
+export const XOR_AND_TABLE = `
+network xor {
+  input 2
+  layer out 1 sigmoid
+}
+data table {
+  0 0 -> 0
+}
+`;
+
 export interface Fixture {
   state: DocumentState;
   /** Offset and position of `$0`, or of the text's start when there is no marker. */

@@ -473,4 +473,13 @@ describe('a network trained many times', () => {
     expect(text.match(/through the trained weights of/g)).toHaveLength(MAX_RUNS_SHOWN);
     expect(text).toContain('and 2 more runs on table');
   });
+
+  it('explains a row through four runs with no count, and through four of five with "1 more run", in the singular', () => {
+    const runs = (n: number) => `${XOR}${[7, 8, 9, 10, 11].slice(0, n - 1).map((seed) => `\ntrain xor on table {\n  loss mse\n  optimizer sgd rate 0.5\n  epochs 5\n  seed ${seed}\n}\n`).join('')}`;
+    const four = hoverText(trainedFixture(at(runs(4), '  0 1')))!;
+    expect(four.match(/through the trained weights of/g)).toHaveLength(4);
+    expect(four).not.toContain('more run');
+    const five = hoverText(trainedFixture(at(runs(5), '  0 1')))!;
+    expect(five.endsWith('\n\n---\n\nand 1 more run on table')).toBe(true);
+  });
 });

@@ -142,3 +142,76 @@ describe('rename', () => {
     expect(prepareRename(keyword.state, { textDocument, position: keyword.position })).toBeNull();
   });
 });
+
+describe('names that no declaration answers, and names in any order', () => {
+  const UNRESOLVED = `
+    data t {
+      0 -> 1
+    }
+    train ghost on t {
+    }
+    train ghost on ghost {
+      start from ghost
+    }
+    train other on t {
+    }
+  `;
+
+  it('lists the other uses of the same undeclared name of the same kind as its references', () => {
+    checkReferences(UNRESOLVED.replace('train ghost on t', 'train gh$0ost on t'), true, ['3:6 ghost', '5:6 ghost']);
+    checkReferences(UNRESOLVED.replace('on ghost', 'on gh$0ost'), true, ['5:15 ghost']);
+    checkReferences(UNRESOLVED.replace('from ghost', 'from gh$0ost'), true, ['6:13 ghost']);
+  });
+
+  it('says which kind of declaration an undeclared name lacks, and renames nothing', () => {
+    const refused = (spec: string) => {
+      const { state, position } = fixture(spec);
+      const prepared = prepareRename(state, { textDocument, position });
+      const renamed = rename(state, { textDocument, position, newName: 'found' });
+      expect(renamed).toBeInstanceOf(ResponseError);
+      expect((renamed as ResponseError<void>).message).toBe((prepared as ResponseError<void>).message);
+      return (prepared as ResponseError<void>).message;
+    };
+    expect(refused(UNRESOLVED.replace('train ghost on t', 'train gh$0ost on t'))).toBe("'ghost' names no network in this file, so there is nothing to rename");
+    expect(refused(UNRESOLVED.replace('on ghost', 'on gh$0ost'))).toBe("'ghost' names no data set in this file, so there is nothing to rename");
+    expect(refused(UNRESOLVED.replace('from ghost', 'from gh$0ost'))).toBe("'ghost' names no weights declaration in this file, so there is nothing to rename");
+  });
+
+  it('renames a name to itself, and to a name only undeclared uses have (they then name it)', () => {
+    const spec = `
+      network ghost {
+        input 1
+        layer 1 linear
+      }
+      data t {
+        0 -> 1
+      }
+      train ghost on t {
+      }
+      train real on t {
+      }
+    `;
+    checkRename(spec.replace('network ghost', 'network gh$0ost'), 'ghost', spec);
+    checkRename(spec.replace('network ghost', 'network gh$0ost'), 'real', spec.replace(/ghost/g, 'real'));
+  });
+
+  it('lists references in the order of the text when the uses come before the declaration', () => {
+    checkReferences(
+      `
+      train late on t$0 {
+      }
+      train late on t {
+      }
+      network late {
+        input 1
+        layer 1 linear
+      }
+      data t {
+        0 -> 1
+      }
+      `,
+      true,
+      ['0:14 t', '2:14 t', '8:5 t'],
+    );
+  });
+});

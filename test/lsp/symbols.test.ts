@@ -75,4 +75,63 @@ describe('document symbols', () => {
       ],
     );
   });
+
+  it('describes by what is written the declarations the checker did not build: a second network of a name, data without a source, unnamed parts', () => {
+    check(
+      `
+      network n {
+        input 1
+        layer 1 linear
+      }
+      network n {
+        input 2
+        layer h 3 tanh
+        layer h2
+      }
+      network {
+        input 2
+        layer h 2 tanh
+      }
+      data d
+      data f from "missing.csv" {
+      }
+      data g = (samples 3)
+      train {
+      }
+      `,
+      [
+        'network n — 1 → 1 · 2 params [n]',
+        '  layer layer1 — 1 → 1, linear · 2 params [layer]',
+        'network n — network [n]',
+        '  layer h — 3 tanh [h]',
+        '  layer h2 —  [h2]',
+        'data d — data [d]',
+        'data f — from "missing.csv" [f]',
+        'data g — generated [g]',
+        'run train ? on ? —  [train]',
+      ],
+    );
+  });
+
+  it('shows given weights with their network, size and source', () => {
+    const { state } = fixture(`
+      network n {
+        input 2
+        layer 1 sigmoid
+      }
+      weights w for n {
+        layer1 W 1 2
+        layer1 b 0
+      }
+      weights s for n from "w.json"
+      weights x for {
+      }
+    `);
+    const symbols = documentSymbols(state, { textDocument: { uri: URI } });
+    expect(symbols.slice(1).map((s) => [s.kind, s.name, s.detail])).toEqual([
+      [SymbolKind.Constant, 'w', 'for n · 3 params · written here'],
+      [SymbolKind.Constant, 's', 'for n · from "w.json"'],
+      [SymbolKind.Constant, 'x', 'for ? · written here'],
+    ]);
+  });
 });

@@ -53,6 +53,8 @@ export const PARTS = {
     // hover.ts alone, with the unit tests only (PART_TESTS['lsp-hover']).
     hover: ['hover'],
     editing: ['completion', 'codeActions', 'formatting', 'folding', 'semanticTokens', 'symbols', 'navigation', 'keywordDocs'],
+    // completion.ts alone, with its own tests only (PART_TESTS['lsp-completion']).
+    completion: ['completion'],
     server: ['server', 'session', 'workspace', 'state', 'lifecycle', 'settings', 'commands', 'dataFiles', 'exportModel', 'saveWeights', 'tests'],
   },
 };
@@ -78,6 +80,15 @@ export const PART_TESTS = {
   // reruns every test that covers it, and a protocol test takes seconds in the test process: the views part's seven files
   // (37 minutes) spent 12 minutes on their last 150 mutants that way. Without them the score can only be lower.
   'lsp-hover': ['test/lsp', ...SLOW],
+  // The editing features (completion, quick fixes, formatting, folding, semantic tokens, symbols, navigation, keyword
+  // docs) are pure functions of a document's state as well, each tested by its own file of test/lsp; the protocol
+  // suites reach them only to check the wiring (the `lsp server` part), at seconds a test for every survivor.
+  'lsp-editing': ['test/lsp', ...SLOW],
+  // completion.ts's tables (the schedules' parameters, the activation choice, the block kinds, the data file names) run
+  // at import, so Stryker runs each of their mutants against every test of the part: with test/lsp, 32 such mutants
+  // were estimated at 91% of the run's time (a minute each). Only completion's own tests import it (and the robustness
+  // test, left out everywhere): with them alone a static mutant reruns two files.
+  'lsp-completion': ['test/lsp/completion.test.ts', 'test/lsp/completionInserts.test.ts'],
   'language-front': ['test/language', 'test/cli/check.test.ts', '!test/language/fuzz.test.ts', '!test/language/checkCache.test.ts'],
   // The checker runs in every test of the folder as well (each opens a document), so the same holds: it is scored by
   // what the checker is for, every message at its place in the fixtures and the language's own tests, and `nn check`.
