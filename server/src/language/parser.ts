@@ -440,9 +440,9 @@ class Parser {
         const statement = this.parseNetworkStatement();
         if (statement !== null) decl.statements.push(statement);
       });
-    } else {
-      this.skipRestOfStatement();
     }
+    // Without its '{', parseOpenBrace stopped at the line's end or at the next line's declaration, which
+    // must still be read: nothing is left to skip.
     decl.span = this.spanFrom(keyword.start);
     return decl;
   }
@@ -1139,9 +1139,9 @@ class Parser {
           decl.statements.push(statement);
         }
       });
-    } else {
-      this.skipRestOfStatement();
     }
+    // As for a network: parseOpenBrace has skipped what it could of the header's line, and a declaration
+    // on the next line must still be read.
     decl.span = this.spanFrom(keyword.start);
     return decl;
   }
