@@ -789,8 +789,8 @@ class Parser {
       if (this.atStatementEnd() || (inTarget && this.isWord(this.peek(), 'onehot'))) break;
       const from = this.parseColumn();
       if (from === null) {
-        this.skipRestOfStatement();
-        break;
+        this.skipRestOfStatement(); // parseColumn, or the lexer for an invalid token, has said what is wrong
+        return ranges;
       }
       const range: ColumnRange = { kind: 'range', span: from.span, tokens: [], from };
       if (this.peek().kind === '..') {
@@ -810,7 +810,7 @@ class Parser {
     if (ranges.length === 0 && inTarget && this.isWord(this.peek(), 'onehot')) {
       // The keyword wins over a column of that name (docs/language.md §2.4): say how to mean the column.
       this.report(spanOf(this.peek()), 'expected', `expected ${example.startsWith('encode') ? 'the columns to encode' : 'the target column'} before 'onehot', as in '${example}'; for a column named onehot, write it in quotes: "onehot"`);
-    } else if (ranges.length === 0 && this.peek().kind !== 'invalid') {
+    } else if (ranges.length === 0) {
       this.unexpected(this.peek(), `at least one column (a header name, a 0-based index or a "quoted name")`);
     }
     return ranges;
