@@ -991,7 +991,7 @@ class Parser {
       } else if (this.isWord(token, 'from')) {
         decl.tokens.push(keywordToken(this.advance(), 'from'));
         decl.path = this.parseWeightsPath();
-      } else if (!this.atStatementEnd() || token.kind === '}') {
+      } else if (!this.atStatementEnd() || token.kind === '}' || decl.network !== undefined) {
         this.unexpected(token, `'{' (rows of numbers) or 'from "file"' after ${what}`);
         this.skipRestOfStatement();
       }
