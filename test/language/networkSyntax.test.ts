@@ -30,7 +30,7 @@ describe("a network's header", () => {
     const text = 'network n\ndata d {\n  0 -> 1\n}\n';
     expect(problems(text)).toEqual([`"": expected '{' to open network 'n', found the end of the line`]);
     const { file } = parse(text);
-    expect(file.declarations.map((d) => `${d.kind} ${d.name?.text}`)).toEqual(['network n', 'data d']);
+    expect(file.declarations.map((d) => `${d.kind} ${d.kind === 'train' ? d.network?.text : d.name?.text}`)).toEqual(['network n', 'data d']);
     const data = file.declarations[1];
     expect(data.kind === 'data' && data.source?.kind === 'inline' && data.source.rows.length).toBe(1);
     // The same with blank lines between, and with a word where the '{' goes.
