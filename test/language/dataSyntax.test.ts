@@ -3,15 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { parse } from '../../server/src/language';
 import type { DataDecl, FileData, GeneratedData, InlineData } from '../../server/src/language/syntax';
-import { applyFix } from '../support/check';
-
-/** Each problem as `"text under it": message`, and its fixes as `[title: the text after the fix] (preferred)`. */
-function problems(text: string): string[] {
-  return parse(text).problems.map((p) => {
-    const fixes = (p.fixes ?? []).map((fix) => ` [${fix.title}: ${JSON.stringify(applyFix(text, fix))}]${fix.preferred === true ? ' (preferred)' : ''}`);
-    return `${JSON.stringify(text.slice(p.span.start, p.span.end))}: ${p.message}${fixes.join('')}`;
-  });
-}
+import { syntaxProblems as problems } from '../support/check';
 
 const file = (body: string) => `data d from "d.csv" {\n  ${body}\n}\n`;
 const rows = (body: string) => `data d {\n  ${body}\n}\n`;

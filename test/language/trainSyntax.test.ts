@@ -1,18 +1,8 @@
 // The syntax errors of a train block's header and statements (docs/language.md §3, §5): each message where the
 // mistake is, and each quick fix by the text it leaves.
-import { applyFix } from '../support/check';
+import { syntaxProblems as problems } from '../support/check';
 import { describe, expect, it } from 'vitest';
 import { parse } from '../../server/src/language';
-
-/** Each problem as `"text under it": message`, and its fixes as `[title: the text after the fix] (preferred)`. */
-function problems(text: string): string[] {
-  return parse(text).problems.map((p) => {
-    const fixes = (p.fixes ?? []).map((fix) => {
-      return ` [${fix.title}: ${JSON.stringify(applyFix(text, fix))}]${fix.preferred === true ? ' (preferred)' : ''}`;
-    });
-    return `${JSON.stringify(text.slice(p.span.start, p.span.end))}: ${p.message}${fixes.join('')}`;
-  });
-}
 
 describe("a train block's header", () => {
   it('without its network: the data set is still read', () => {
