@@ -16,6 +16,17 @@ function network(text: string): NetworkDecl {
 describe("a network's header", () => {
   it('without its name', () => {
     expect(problems('network {\n}\n')).toEqual([`"{": expected a name for the network, as in 'network xor {', found '{'`]);
+    // Later messages call it 'the network'.
+    expect(problems('network {\n  input 2\n')).toEqual([
+      `"{": expected a name for the network, as in 'network xor {', found '{'`,
+      `"{": the network has no closing '}'; add it after the block's last line [Add the closing '}': "network {\\n  input 2\\n}\\n"]`,
+    ]);
+  });
+
+  it('its name declares the network (the editor marks it as a declaration and goes to it)', () => {
+    const decl = network('network n {\n  layer h 2 relu\n}\n');
+    const layer = decl.statements[0];
+    expect([decl.name?.declares, layer.kind === 'layer' && layer.name?.declares]).toEqual([true, true]);
   });
 
   it("without its '{': the next line's declaration is still read, with no error of its own", () => {
@@ -50,6 +61,8 @@ describe("a network's header", () => {
     const text = 'network n {\n  input 2\n}\n\n\n';
     const decl = network(text);
     expect(text.slice(decl.span.start, decl.span.end)).toBe('network n {\n  input 2\n}');
+    // A header alone, even a keyword alone, is spanned over what was written.
+    expect(network('network').span).toEqual({ start: 0, end: 7 });
     const open = 'network n\n\n';
     expect(open.slice(network(open).span.start, network(open).span.end)).toBe('network n');
   });
@@ -135,6 +148,10 @@ describe("a network's statements", () => {
     ]);
     expect(problems(net('layer h 3 relu dropout 20'))).toEqual([
       `"20": write the share dropped as a percentage: 20% [Change to 20%: "network n {\\n  layer h 3 relu dropout 20%\\n}\\n"] (preferred)`,
+    ]);
+    // Only a value strictly between 0 and 1 is read as a fraction.
+    expect(problems(net('layer h 3 relu dropout -0.5'))).toEqual([
+      `"-0.5": write the share dropped as a percentage: -0.5% [Change to -0.5%: "network n {\\n  layer h 3 relu dropout -0.5%\\n}\\n"] (preferred)`,
     ]);
     // 1 and 0 are not fractions of a share: written as they are.
     expect(problems(net('layer h 3 relu dropout 1'))).toEqual([

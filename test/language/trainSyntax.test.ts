@@ -65,6 +65,8 @@ describe("a train block's statements", () => {
 
   it('a percentage written with a space: one error, with its fix', () => {
     expect(problems(train('validate 20 %'))).toEqual([`"20 %": write the percentage without a space: 20% [Change to 20%: "train n on d {\\n  validate 20%\\n}\\n"] (preferred)`]);
+    // validate takes fractional percentages (docs/language.md §7), so 0.2 is offered as 0.2%, not as 20% as dropout's is.
+    expect(problems(train('validate 0.2'))).toEqual([`"0.2": write the share held out as a percentage: 0.2% [Change to 0.2%: "train n on d {\\n  validate 0.2%\\n}\\n"] (preferred)`]);
     expect(problems(train('validate 20'))).toEqual([`"20": write the share held out as a percentage: 20% [Change to 20%: "train n on d {\\n  validate 20%\\n}\\n"] (preferred)`]);
     expect(problems(train('validate x %'))).toEqual([`"x": expected the share of the data to hold out, as in 'validate 20%', found 'x'`, `"%": unexpected character '%'; remove it`]);
     // Another stray character after a number is not a percent sign.
