@@ -36,6 +36,13 @@ describe("a train block's header", () => {
     expect(data.kind === 'data' && data.source?.kind === 'inline' && data.source.rows.length).toBe(1);
   });
 
+  it("without its network, and without its '}': later messages call it 'the train block'", () => {
+    expect(problems('train on d {\n  epochs 3\n')).toEqual([
+      `"on": expected the network to train before 'on', as in 'train xor on d'`,
+      `"{": the train block has no closing '}'; add it after the block's last line [Add the closing '}': "train on d {\\n  epochs 3\\n}\\n"]`,
+    ]);
+  });
+
   it('with no name at all', () => {
     expect(problems('train {\n}\n')).toEqual([`"{": expected a name for the network to train, as in 'train xor on table {', found '{'`]);
     expect(problems('train n on {\n}\n')).toEqual([`"{": expected a name for the data set to train on, as in 'train n on table {', found '{'`]);
@@ -47,6 +54,9 @@ describe("a train block's statements", () => {
 
   it('batch: a size, full, or what is expected', () => {
     expect(problems(train('batch'))).toEqual([`"\\n": expected the batch size or 'full', as in 'batch 32', found the end of the line`]);
+    // An unknown word keeps no batch size: the run is not trained on the whole set because of a typo.
+    const typo = parse(train('batch fulll')).file.declarations[0];
+    expect(typo.kind === 'train' && typo.statements[0].kind === 'batch' && typo.statements[0].value).toBeUndefined();
     expect(problems(train('batch fulll'))).toEqual([`"fulll": unknown batch size 'fulll'; did you mean 'full'? [Change to 'full': "train n on d {\\n  batch full\\n}\\n"] (preferred)`]);
   });
 
@@ -83,6 +93,11 @@ describe("a train block's statements", () => {
     expect(problems(train('schedule cosine 3'))).toEqual([`"3": expected a parameter name before 3, as in 'schedule cosine min 3' [Insert 'min': "train n on d {\\n  schedule cosine min 3\\n}\\n"] (preferred)`]);
     expect(problems(train('schedule step 3'))).toEqual([`"3": expected a parameter name before 3, as in 'schedule step factor 3' [Insert 'factor': "train n on d {\\n  schedule step factor 3\\n}\\n"] (preferred)`]);
     expect(problems(train('optimizer sgd 0.5'))).toEqual([`"0.5": expected a parameter name before 0.5, as in 'optimizer sgd rate 0.5' [Insert 'rate': "train n on d {\\n  optimizer sgd rate 0.5\\n}\\n"] (preferred)`]);
+    expect(problems(train('optimizer sgd rate 0.1 "x"'))).toEqual([`"\\"x\\"": expected a parameter name such as 'rate' or 'momentum', found '"x"'`]);
+    expect(problems(train('schedule cosine "x"'))).toEqual([`"\\"x\\"": expected a parameter name such as 'min', found '"x"'`]);
+    expect(problems(train('schedule'))).toEqual([
+      `"\\n": expected schedule ('step', 'exponential', 'cosine' or 'plateau'), as in 'schedule exponential factor 0.99', found the end of the line`,
+    ]);
     expect(problems(train('patience x'))).toEqual([`"x": expected the number of epochs without improvement, as in 'patience 50', found 'x'`]);
     expect(problems(train('epochs x'))).toEqual([`"x": expected the number of epochs, as in 'epochs 1000', found 'x'`]);
     expect(problems(train('seed x'))).toEqual([`"x": expected the seed, as in 'seed 1', found 'x'`]);
