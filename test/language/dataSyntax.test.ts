@@ -32,6 +32,13 @@ function generated(text: string): GeneratedData {
 describe("a data declaration's header", () => {
   it('without a name, or without a source', () => {
     expect(problems('data {\n}\n')).toEqual([`"{": expected a name for the data set, as in 'data table {', found '{'`]);
+    // Later messages call it 'the data set'.
+    expect(problems('data {\n  1 -> 1\n')).toEqual([
+      `"{": expected a name for the data set, as in 'data table {', found '{'`,
+      `"{": the data set has no closing '}'; add it after the block's last line [Add the closing '}': "data {\\n  1 -> 1\\n}\\n"]`,
+    ]);
+    // Its name declares the data set (the editor marks it as a declaration and goes to it).
+    expect(data('data d {\n}\n').name?.declares).toBe(true);
     expect(problems('data d\n')).toEqual([`"": expected '{' (rows), 'from "file.csv"' or '= spiral(…)' after data 'd', found the end of the file`]);
     expect(problems('data d x\n')).toEqual([`"x": expected '{' (rows), 'from "file.csv"' or '= spiral(…)' after data 'd', found 'x'`]);
     expect(problems('data d\nnetwork n {\n}\n')).toEqual([`"": expected '{', 'from' or '=' after data 'd', found the end of the line`]);
@@ -107,6 +114,18 @@ describe('a data file block', () => {
     expect(problems(file('header maybe'))).toEqual([`"maybe": unknown header setting 'maybe'; use 'yes' or 'no'`]);
     expect(fromFile(file('header maybe')).header?.value).toBeUndefined();
     expect(problems(file('header'))).toEqual([`"\\n": expected header setting ('yes' or 'no'), as in 'header no', found the end of the line`]);
+    expect(problems(file('missing'))).toEqual([`"\\n": expected way to treat missing values ('drop' or 'mean'), as in 'missing drop', found the end of the line`]);
+    // Each statement keeps its keyword (the editor colours it).
+    const keywords = fromFile(file('header no\n  missing mean\n  separator ";"\n  normalize zscore\n  inputs a\n  target b onehot\n  encode c onehot'));
+    expect([keywords.header, keywords.missing, keywords.separator, keywords.normalize, keywords.inputs, keywords.target, keywords.encode].map((s) => s?.tokens.map((t) => t.text))).toEqual([
+      ['header'],
+      ['missing'],
+      ['separator'],
+      ['normalize'],
+      ['inputs'],
+      ['target', 'onehot'],
+      ['encode', 'onehot'],
+    ]);
     expect(problems(file('missing sometimes'))).toEqual([`"sometimes": unknown way to treat missing values 'sometimes'; use 'drop' or 'mean'`]);
     expect(fromFile(file('missing sometimes')).missing?.value).toBeUndefined();
     for (const statement of ['header no', 'missing drop', 'separator ";"', 'normalize zscore', 'inputs a', 'target b', 'encode c onehot']) {
@@ -119,6 +138,13 @@ describe('a data file block', () => {
 
   it('separator: in quotes; a lone character gets them as a fix', () => {
     expect(problems(file('separator ,'))).toEqual([`",": put the separator in quotes: separator "," [Change to ",": "data d from \\"d.csv\\" {\\n  separator \\",\\"\\n}\\n"] (preferred)`]);
+    // ';' and '|' are not characters of the language: the quotes are what is missing, not the character.
+    expect(problems(file('separator ;'))).toEqual([`";": put the separator in quotes: separator ";" [Change to ";": "data d from \\"d.csv\\" {\\n  separator \\";\\"\\n}\\n"] (preferred)`]);
+    expect(problems(file('separator |\n  inputs @'))).toEqual([
+      `"|": put the separator in quotes: separator "|" [Change to "|": "data d from \\"d.csv\\" {\\n  separator \\"|\\"\\n  inputs @\\n}\\n"] (preferred)`,
+      `"@": unexpected character '@'; remove it`,
+    ]);
+    expect(problems(file('separator ;;'))).toEqual([`";;": unexpected characters ';;'; remove them`]);
     expect(problems(file('separator ab'))).toEqual([`"ab": expected the separator in quotes, as in 'separator ";"' or 'separator "\\t"' for tabs, found 'ab'`]);
     expect(problems(file('separator'))).toEqual([`"\\n": expected the separator in quotes, as in 'separator ";"' or 'separator "\\t"' for tabs, found the end of the line`]);
     const text = file('separator "\\t"');

@@ -741,8 +741,9 @@ class Parser {
       if (token.kind === 'string') {
         this.advance();
         separator.value = { kind: 'string', span: spanOf(token), value: token.stringValue, terminated: token.terminated };
-      } else if (token.kind !== 'invalid' && !this.atStatementEnd() && token.text.length === 1) {
-        this.advance();
+      } else if (!this.atStatementEnd() && token.text.length === 1) {
+        // `separator ;`: the lexer's "unexpected character ';'; remove it" gives way to the quotes that are missing.
+        if (this.advance().kind === 'invalid') this.problems.splice(this.problems.findIndex((p) => p.span.start === token.start), 1);
         this.report(spanOf(token), 'expected', `put the separator in quotes: separator "${token.text}"`, [
           { title: `Change to "${token.text}"`, edits: [{ span: spanOf(token), newText: `"${token.text}"` }], preferred: true },
         ]);
