@@ -226,6 +226,29 @@ describe('generated data', () => {
     expect(problems('data d = 3\n')).toEqual([`"3": expected generator ('xor', 'circle', 'spiral' or 'gauss'), as in '= spiral(samples 300)', found '3'`]);
     expect(problems('data d = spiral\n')).toEqual([`"spiral": expected '(' after 'spiral', as in 'spiral(samples 200)' [Add '()': "data d = spiral()\\n"] (preferred)`]);
     expect(problems('data d = spiral x\n')).toEqual([`"x": expected '(' after 'spiral', found 'x'`]);
+    // Without its '(', the generator's line ends the declaration: the next line's is still read.
+    const next = 'data d = spiral\nnetwork n {\n}\n';
+    expect(problems(next)).toEqual([`"spiral": expected '(' after 'spiral', as in 'spiral(samples 200)' [Add '()': "data d = spiral()\\nnetwork n {\\n}\\n"] (preferred)`]);
+    expect(parse(next).file.declarations.map((d) => d.kind)).toEqual(['data', 'network']);
+  });
+
+  it("a call's arguments end at a brace, with the fix that closes them", () => {
+    expect(problems('data d = spiral(samples 3 {\n')).toEqual([`"spiral(samples 3": the arguments of 'spiral(' have no closing ')'; add it [Add ')': "data d = spiral(samples 3) {\\n"] (preferred)`]);
+    expect(problems('data d = spiral(samples 3 }\n')).toEqual([`"spiral(samples 3": the arguments of 'spiral(' have no closing ')'; add it [Add ')': "data d = spiral(samples 3) }\\n"] (preferred)`]);
+  });
+
+  it("one message for a call's arguments, the first, even when they run over several lines", () => {
+    const one: [string, string][] = [
+      ['data d = spiral(\n  3\n', `"3": unexpected '3'; arguments are written 'samples 300, noise 0.1, seed 1'`],
+      ['data d = spiral(,\n  , samples 1)\n', `",": unexpected ','; write arguments as 'samples 300, noise 0.1'`],
+      ['data d = spiral(samples 1 noise 2\n  seed 3)\n', `"": expected ',' before 'noise' [Insert ',': "data d = spiral(samples 1, noise 2\\n  seed 3)\\n"] (preferred)`],
+      ['data d = spiral(noise\n  , seed)\n', `"\\n": expected a number after 'noise', as in 'noise 0.1', found the end of the line`],
+      ['data d = spiral(3,\n  noise)\n', `"3": unexpected '3'; arguments are written 'samples 300, noise 0.1, seed 1'`],
+      ['data d = spiral(3\n  4)\n', `"3": unexpected '3'; arguments are written 'samples 300, noise 0.1, seed 1'`],
+      // A stray character was reported by the lexer, once.
+      ['data d = spiral(@)\n', `"@": unexpected character '@'; remove it`],
+    ];
+    for (const [text, message] of one) expect(problems(text), text).toEqual([message]);
   });
 
   it("the arguments' mistakes: one message, the first", () => {
