@@ -170,6 +170,11 @@ describe('check', () => {
       keyOf('seed 1', 'seed 1\n  patience 5'),
       keyOf('seed 1', 'seed 1\n  stop when validation loss < 0.1'),
       keyOf('seed 1', 'seed 1\n  stop when loss < 0.1'),
+      // Each value of a setting, not only whether it is there; a schedule's numbers kept apart (0.1 and 11, 0.11 and 1).
+      keyOf('seed 1', 'seed 1\n  patience 6'),
+      keyOf('seed 1', 'seed 1\n  stop when validation loss < 0.2'),
+      keyOf('seed 1', 'seed 1\n  schedule step factor 0.1 every 11'),
+      keyOf('seed 1', 'seed 1\n  schedule step factor 0.11 every 1'),
     ];
     expect(new Set([key, ...keys]).size).toBe(keys.length + 1);
   });

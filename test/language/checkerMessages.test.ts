@@ -52,6 +52,13 @@ function problems(text: string, more: Partial<CheckOptions> = {}): string[] {
 const DATA = 'data d {\n  0 0 -> 0\n  1 1 -> 1\n}\n';
 
 describe('networks', () => {
+  it('a network whose parameters overflow a number: more than 10^308 of them', () => {
+    const huge = `1${'0'.repeat(200)}`;
+    expect(problems(`network n {\n  input ${huge}\n  layer ${huge} sigmoid\n}\n`)).toEqual([
+      `"n" error network-too-large: network 'n' has more than 10^308 parameters, more than the limit of 5,000,000 that can be trained here; use fewer or smaller layers`,
+    ]);
+  });
+
   it('a network without a name is called "the network"', () => {
     expect(problems('network {\n  layer 1 sigmoid\n}\n')).toEqual([
       `"network" error input-missing: the network has no 'input'; add 'input N' (the width of x) as its first line`,
@@ -349,7 +356,7 @@ describe('data sets', () => {
   });
 
   it('a separator is one printable ASCII character other than a space or a quote; a tab is written "\\t"', () => {
-    const text = ['" "', '""', '"ab"', '"é"', '"\\""'].map((s, i) => `data s${i} from "flowers.csv" {\n  separator ${s}\n}\n`).join('');
+    const text = ['" "', '""', '"ab"', '"é"', '"\\""', '"\u0001"'].map((s, i) => `data s${i} from "flowers.csv" {\n  separator ${s}\n}\n`).join('');
     const rule = 'the separator is one character (not a space, a quote or a line break), as in separator ";" or separator "\\t" for tabs, not';
     expect(problems(text)).toEqual([
       `"\\" \\"" error out-of-range: ${rule} " "`,
@@ -357,7 +364,13 @@ describe('data sets', () => {
       `"\\"ab\\"" error out-of-range: ${rule} "ab"`,
       `"\\"é\\"" error out-of-range: ${rule} "é"`,
       `"\\"\\\\\\"\\"" error out-of-range: ${rule} "\\""`,
+      // A control character other than the tab, written as the lexer takes it: raw, between the quotes.
+      `"\\"\\u0001\\"" error out-of-range: ${rule} "\\u0001"`,
     ]);
+    // The last printable ASCII character, '~', is a separator like any other.
+    const tilde = checked(`${NET}data t from "tilde.csv" {\n  separator "~"\n}\ntrain n on t {\n}\n`, { readFile: () => ({ text: 'a~b~y\n0~1~1\n1~1~0\n' }) });
+    expect(tilde.problems).toEqual([]);
+    expect(Array.from(tilde.runs[0].data.inputs)).toEqual([0, 1, 1, 1]);
     const tabs = checked(`${NET}data t from "tabs.csv" {\n  separator "\\t"\n}\ntrain n on t {\n}\n`);
     expect(tabs.problems.filter((p) => p.severity === 'error')).toEqual([]);
   });
@@ -416,6 +429,63 @@ describe('data sets', () => {
       `"data f from \\"flowers.csv\\"" error csv-unreadable: cannot read 'flowers.csv': the data worker stopped`,
       `"data g = circle(samples 10)" error data-load-failed: data set 'g' could not be drawn: out of memory`,
     ]);
+  });
+  it('the one-hot fixes by their edits: encode opened in a new block, onehot added to a target, a one-hot target written', () => {
+    const species = `flowers.csv line 2: 'setosa' in column 'species' is not a number (and 5 more values like it); its values are words: for class labels, write 'target species onehot'`;
+    const texts = ['data w from "two-words.csv"\n', 'data f from "flowers.csv" {\n  target species\n}\n', 'data g from "flowers.csv"\n'];
+    expect(texts.map((text) => problems(text))).toEqual([
+      [
+        `"data w from \\"two-words.csv\\"" error csv-not-a-number: two-words.csv line 2: 'red' in column 'color' is not a number (and 3 more values like it); its values are words: to use them as categories, add 'encode color onehot' [Encode column 'color' as one-hot: ""@1:28 → " {\\n  encode color onehot\\n}"] (preferred)`,
+      ],
+      [`"data f from \\"flowers.csv\\"" error csv-not-a-number: ${species} [Add 'onehot' to the target: ""@2:17 → " onehot"] (preferred)`],
+      [`"data g from \\"flowers.csv\\"" error csv-not-a-number: ${species} [Make 'species' a one-hot target: ""@1:26 → " {\\n  target species onehot\\n}"] (preferred)`],
+    ]);
+    // Each fix does what it says: the problem it was offered for is gone.
+    texts.forEach((text, i) => {
+      const fixed = applyFix(text, checked(text).problems[0].fixes![0]);
+      const column = ['color', 'species', 'species'][i];
+      expect(problems(fixed).filter((p) => p.includes(`in column '${column}' is not a number`))).toEqual([]);
+    });
+  });
+
+  it('the near miss of a path written with a backslash keeps it escaped in the fix', () => {
+    const text = 'data d from "sub\\\\flowrs.csv"\n';
+    const result = checked(text, { readFile: () => ({ error: 'no such file', missing: true, nearby: ['flowers.csv'] }) });
+    expect(result.problems.map((p) => [p.message.replace(/\(looked for .*?;/, '(looked for …;'), p.fixes?.map((fix) => [fix.title, applyFix(text, fix)])])).toEqual([
+      [
+        "cannot read 'sub\\flowrs.csv': no such file (looked for …; the path is relative to the spec's folder); did you mean 'flowers.csv'?",
+        [["Change to 'sub\\flowers.csv'", 'data d from "sub\\\\flowers.csv"\n']],
+      ],
+    ]);
+  });
+
+  it('a missing path that ends in a slash names no file, so nothing near it is guessed', () => {
+    const nearby = { readFile: () => ({ error: 'no such file', missing: true, nearby: ['a', 'b.csv'] }) };
+    expect(problems('data d from "tables/"\n', nearby)).toEqual([
+      `"data d from \\"tables/\\"" error csv-missing: cannot read 'tables/': no such file (looked for …; the path is relative to the spec's folder)`,
+    ]);
+    // The same reader guesses for a file name.
+    expect(problems('data d from "tables/c.csv"\n', nearby)[0]).toContain("did you mean 'b.csv'?");
+  });
+
+  it('an absolute path is read as written, in a spec not saved yet too', () => {
+    const text = `network n {\n  input 3\n  layer 3 softmax\n}\ndata f from ${JSON.stringify(path.join(fixtures, 'flowers.csv'))} {\n  target species onehot\n}\ntrain n on f {\n  loss cross_entropy\n}\n`;
+    const result = checked(text, { specPath: null });
+    expect(result.problems).toEqual([]);
+    expect(result.runs.map((run) => [run.data.rows, run.data.classes])).toEqual([[6, ['setosa', 'versicolor', 'virginica']]]);
+  });
+
+  it('a data set checked again from the store is the stored one, not rows read again; moved, it is copied once with its new row spans', () => {
+    const store = new DataStore();
+    const text = `${NET}data d {\n  0 0 -> 0\n  1 1 -> 1\n}\ntrain n on d {\n}\n`;
+    const first = checked(text, { store }).runs[0].data;
+    expect(checked(text, { store }).runs[0].data).toBe(first);
+    expect(store.usage().declarations.entries).toBe(1);
+    const moved = `\n${text}`;
+    const copy = checked(moved, { store }).runs[0].data;
+    expect(copy).not.toBe(first);
+    expect(copy.inputs).toBe(first.inputs);
+    expect(checked(moved, { store }).runs[0].data).toBe(copy);
   });
 });
 
@@ -499,6 +569,20 @@ describe('the order of problems', () => {
 });
 
 describe('the edges of each setting (docs/language.md §4.8, §7.2–§7.4)', () => {
+  it('a rate or an epsilon that overflows is not a finite number; a plateau factor of 0 is refused as below 1 is', () => {
+    const text =
+      `network n {\n  input 2\n  layer 1 sigmoid\n}\n${DATA}` +
+      'train n on d {\n  optimizer sgd rate 1e999\n}\n' +
+      'train n on d {\n  optimizer adam epsilon 1e999\n}\n' +
+      'train n on d {\n  schedule plateau factor 0\n}\n';
+    expect(problems(text)).toEqual([
+      `"1e999" error non-finite: rate must be a finite number, not 1e999`,
+      `"1e999" error non-finite: epsilon must be a finite number, not 1e999`,
+      `"0" error out-of-range: factor must be above 0 and below 1, not 0`,
+    ]);
+    expect(checked(text).runs).toEqual([]);
+  });
+
   it('the last value a rule accepts is accepted, and the first it refuses is refused, with its range in words', () => {
     const text =
       `network n {\n  input 2\n  layer 1 sigmoid\n}\n${DATA}` +

@@ -1,6 +1,7 @@
 // Run keys tell data sets apart by every bit of every number (RunSpec.key: equal keys give bit-identical training).
 import { describe, expect, it } from 'vitest';
-import { Digest } from '../../server/src/language/digest';
+import { datasetDigest, Digest } from '../../server/src/language/digest';
+import type { Dataset } from '../../server/src/language/model';
 
 const hex = (values: Float64Array) => new Digest().numbers(values).hex();
 
@@ -22,5 +23,50 @@ describe('Digest.numbers', () => {
     expect(hex(Float64Array.of(1, 2))).not.toBe(hex(Float64Array.of(2, 1)));
     expect(hex(Float64Array.of(1, 2))).not.toBe(hex(Float64Array.of(1, 2, 0)));
     expect(hex(base)).toBe(hex(base.slice()));
+  });
+});
+
+describe('Digest.string and hex', () => {
+  it('a digest is 16 hex digits, and near strings (every run key part is short) get different ones', () => {
+    const texts = Array.from({ length: 2000 }, (_, i) => `k${i}`);
+    const digests = texts.map((text) => new Digest().string(text).hex());
+    for (const digest of digests) expect(digest).toMatch(/^[0-9a-f]{16}$/);
+    expect(new Set(digests).size).toBe(texts.length);
+    expect(new Digest().string('k1').string('2').hex()).not.toBe(new Digest().string('k12').hex());
+  });
+});
+
+describe('datasetDigest', () => {
+  const base = (): Dataset => ({
+    name: 'd',
+    rows: 2,
+    inputWidth: 2,
+    targetWidth: 1,
+    inputs: Float64Array.of(1, 0, 0, 1),
+    targets: Float64Array.of(1, 0),
+    inputNames: ['ab', 'c'],
+    classes: null,
+    normalize: null,
+    rowSpans: null,
+  });
+
+  it('a run retrains when anything it shows of its data changes, numbers or not: names, classes, normalization, categories', () => {
+    const encoded = (categories: string[], column = 'color'): Dataset => ({ ...base(), inputNames: ['color=a', 'color=b'], encodings: [{ column, first: 0, categories }] });
+    const variants: Dataset[] = [
+      base(),
+      { ...base(), name: 'e' },
+      { ...base(), normalize: 'zscore' },
+      { ...base(), inputNames: ['a', 'bc'] },
+      { ...base(), classes: ['ab', 'c'] },
+      { ...base(), classes: ['a', 'bc'] },
+      encoded(['red', 'blue']),
+      encoded(['green', 'blue']),
+      encoded(['re', 'dblue']),
+      encoded(['red', 'blue'], 'colour'),
+    ];
+    const digests = variants.map(datasetDigest);
+    expect(new Set(digests).size).toBe(variants.length);
+    // The same values in another object: the same key.
+    expect(datasetDigest({ ...base(), inputs: base().inputs.slice() })).toBe(digests[0]);
   });
 });

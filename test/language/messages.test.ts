@@ -65,6 +65,21 @@ describe('text read in the wrong encoding', () => {
   it('a few NULs in a UTF-8 spec are reported where they are', () => {
     expect(messages(`${NETWORK}\u0000\n`)).toContain("unexpected character '\\u0000'; remove it");
   });
+
+  it('UTF-16 is told by a quarter of NULs among the first 400 characters, in a text of 8 characters or more (docs/language.md §5.1)', () => {
+    const codes = (text: string) => check(text, { specPath: null, allowedRoot: null, readFile: null, maxParameters: 100, maxDataCells: 100 }).problems.map((p) => p.code);
+    const notUtf8 = ['not-utf8'];
+    // Eight characters, every other one NUL: UTF-16; seven are too few to tell, each NUL is shown where it is.
+    expect(codes('\u0000n\u0000e\u0000t\u0000w')).toEqual(notUtf8);
+    expect(codes('\u0000n\u0000e\u0000t\u0000')).toEqual(Array(4).fill('invalid-token'));
+    // 100 NULs among the first 400 characters is a quarter: UTF-16, whatever follows.
+    const quarter = 'net\u0000'.repeat(100);
+    expect(codes(`${quarter}${'x'.repeat(100)}`)).toEqual(notUtf8);
+    // 99 among the first 400 is less than a quarter, and a NUL at the 401st character is not counted.
+    const fewer = `${'net\u0000'.repeat(99)}netw\u0000${'x'.repeat(100)}`;
+    expect(codes(fewer)).not.toContain('not-utf8');
+    expect(codes(fewer).filter((code) => code === 'invalid-token')).toHaveLength(100);
+  });
 });
 
 describe('wording helpers', () => {
@@ -72,6 +87,17 @@ describe('wording helpers', () => {
     ['short', 10, 'short'],
     ['abcdefghijkl', 7, 'abc…jkl'],
     ['😀😀😀😀😀😀', 6, '😀…😀'],
+    // Exactly max characters: kept whole.
+    ['abcdefg', 7, 'abcdefg'],
+    // A pair at the end of the head or the start of the tail goes whole or not at all: the first and last
+    // code points of the astral planes (U+10000 is D800 DC00, U+10FFFF is DBFF DFFF), and an emoji.
+    ...['😀', '\u{10000}', '\u{10FFFF}'].flatMap((pair): [string, number, string][] => [
+      [`a${pair}bcdefgh`, 5, 'a…gh'],
+      [`abcdefg${pair}h`, 5, 'ab…h'],
+    ]),
+    // A character above the surrogates (U+FF21, fullwidth A) is one unit, cut like any letter.
+    ['aＡbcdefgh', 5, 'aＡ…gh'],
+    ['abcdefgＡh', 5, 'ab…Ａh'],
   ])('shorten(%j, %i) is %j', (text, max, expected) => {
     expect(shorten(text, max)).toBe(expected);
     expect(shorten(text, max).length).toBeLessThanOrEqual(max);
@@ -80,7 +106,10 @@ describe('wording helpers', () => {
   it('escapes controls, keeping tabs and (when asked) line feeds', () => {
     expect(visibleControls('a\tb\nc\rd\u001b\u007f\u0085\u202e')).toBe('a\tb\\nc\\rd\\u001b\\u007f\\u0085\\u202e');
     expect(visibleControls('a\nb\u0007', true)).toBe('a\nb\\u0007');
+    expect(visibleControls('a\u001bb\nc\u0007', true)).toBe('a\\u001bb\nc\\u0007');
     expect(echo('x'.repeat(100)).length).toBe(60);
     expect(oneLine('y'.repeat(10_000)).length).toBe(500);
+    // A message of exactly the longest length is kept whole.
+    expect(oneLine('z'.repeat(500))).toBe('z'.repeat(500));
   });
 });

@@ -52,6 +52,11 @@ describe('suggest', () => {
     }
     // Longer than the reused rows were at first.
     expect(editDistance('x'.repeat(80), 'y'.repeat(70))).toBe(80);
+    // The rows grow to twice a longer word's length plus 2 (7,919 letters: 15,840); a word of exactly that length
+    // needs one more cell than they hold, so they grow again.
+    expect(editDistance('ab', 'b'.repeat(7_919))).toBe(7_918);
+    const long = `b${'c'.repeat(15_838)}a`;
+    expect(editDistance('ab', long)).toBe(referenceDistance('ab', long));
   });
 
   it('suggests what the plain definition suggests', () => {

@@ -986,7 +986,7 @@ class Checker {
             const value = param.value.value;
             const problem = optimizerRangeProblem(paramName, value);
             if (problem !== null) {
-              this.report(param.value.span, 'out-of-range', `${paramName} ${problem}, not ${echo(param.value.text)}`);
+              this.report(param.value.span, Number.isFinite(value) ? 'out-of-range' : 'non-finite', `${paramName} ${problem}, not ${echo(param.value.text)}`);
               ok = false;
               continue;
             }
