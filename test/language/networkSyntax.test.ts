@@ -29,13 +29,18 @@ describe("a network's header", () => {
     expect([decl.name?.declares, layer.kind === 'layer' && layer.name?.declares]).toEqual([true, true]);
   });
 
-  it("without its '{': the next line's declaration is still read, with no error of its own", () => {
-    const text = 'network n\ndata d {\n  0 -> 1\n}\n';
-    expect(problems(text)).toEqual([`"": expected '{' to open network 'n', found the end of the line`]);
-    const { file } = parse(text);
-    expect(file.declarations.map((d) => `${d.kind} ${d.kind === 'train' ? d.network?.text : d.name?.text}`)).toEqual(['network n', 'data d']);
-    const data = file.declarations[1];
-    expect(data.kind === 'data' && data.source?.kind === 'inline' && data.source.rows.length).toBe(1);
+  it("without its '{' (a network's or a train block's): the next line's declaration is still read, with no error of its own", () => {
+    for (const [header, what, first] of [
+      ['network n', "network 'n'", 'network n'],
+      ['train n on d', "train 'n'", 'train n'],
+    ]) {
+      const text = `${header}\ndata d {\n  0 -> 1\n}\n`;
+      expect(problems(text)).toEqual([`"": expected '{' to open ${what}, found the end of the line`]);
+      const { file } = parse(text);
+      expect(file.declarations.map((d) => `${d.kind} ${d.kind === 'train' ? d.network?.text : d.name?.text}`)).toEqual([first, 'data d']);
+      const data = file.declarations[1];
+      expect(data.kind === 'data' && data.source?.kind === 'inline' && data.source.rows.length).toBe(1);
+    }
     // The same with blank lines between, and with a word where the '{' goes.
     expect(problems('network n\n\ntrain n on d {\n}\n')).toEqual([`"": expected '{' to open network 'n', found the end of the line`]);
     expect(parse('network n foo\ndata d {\n  0 -> 1\n}\n').file.declarations.map((d) => d.kind)).toEqual(['network', 'data']);

@@ -27,15 +27,6 @@ describe("a train block's header", () => {
     expect(problems('train n 3 d {\n}\n')).toEqual([`"3": expected 'on' and the data set to train on, as in 'train n on table {', found '3'`]);
   });
 
-  it("without its '{': the next line's declaration is still read, with no error of its own", () => {
-    const text = 'train n on d\ndata d {\n  0 -> 1\n}\n';
-    expect(problems(text)).toEqual([`"": expected '{' to open train 'n', found the end of the line`]);
-    const { file } = parse(text);
-    expect(file.declarations.map((d) => `${d.kind} ${d.kind === 'train' ? d.network?.text : d.name?.text}`)).toEqual(['train n', 'data d']);
-    const data = file.declarations[1];
-    expect(data.kind === 'data' && data.source?.kind === 'inline' && data.source.rows.length).toBe(1);
-  });
-
   it("without its network, and without its '}': later messages call it 'the train block'", () => {
     expect(problems('train on d {\n  epochs 3\n')).toEqual([
       `"on": expected the network to train before 'on', as in 'train xor on d'`,
