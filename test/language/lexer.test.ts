@@ -38,6 +38,25 @@ describe('lexer', () => {
     ['"x.csv"', ['string:"x.csv"']],
     ['@@ a', ['invalid:@@', 'name:a']],
     ['é', ['invalid:é']],
+    // Names start with any letter or '_', the first and last of each range included.
+    ['A1 Z9 a1 z9 _', ['name:A1', 'name:Z9', 'name:a1', 'name:z9', 'name:_']],
+    // The blanks editors insert: no-break space, byte order mark, vertical tab, form feed.
+    ['a\u00a0b\ufeffc\vd\fe', ['name:a', 'name:b', 'name:c', 'name:d', 'name:e']],
+    ['a.b', ['name:a', 'invalid:.', 'name:b']],
+    // '<', '>' and ')' next to '>' are tokens of their own; only '=>' is the mistaken arrow.
+    ['<> )>', ['<', '>', ')', '>']],
+    // A run of stray characters ends where a token of the language starts.
+    ['@#c', ['invalid:@']],
+    ['@"s"', ['invalid:@', 'string:"s"']],
+    ['@{}', ['invalid:@', '{', '}']],
+    ['@,@<', ['invalid:@', ',', 'invalid:@', '<']],
+    ['@-1 @-', ['invalid:@', 'number:-1', 'invalid:@', 'invalid:-']],
+    ['@.5 @..', ['invalid:@', 'invalid:.5', 'invalid:@', '..']],
+    ['@\rb', ['invalid:@', 'newline:\r', 'name:b']],
+    // A malformed number stops at a range's '..'.
+    ['1a..3', ['invalid:1a', '..', 'number:3']],
+    ['5.e3', ['invalid:5.e3']],
+    ['a "b" c', ['name:a', 'string:"b"', 'name:c']],
   ];
   it.each(cases)('%j', (text, expected) => {
     expect(tokens(text)).toEqual(expected);
@@ -64,6 +83,25 @@ describe('lexer', () => {
     expect(problems).toHaveLength(1);
     expect(problems[0]).toMatchObject({ code: 'unterminated-string', span: { start: 0, end: 4 } });
     expect(problems[0].fixes?.[0].edits[0]).toEqual({ span: { start: 4, end: 4 }, newText: '"' });
+    expect(problems[0].fixes?.[0]).toMatchObject({ title: 'Close the string', preferred: true });
+  });
+
+  it("ends an unclosed string before a ' {' at its line's end, where the block most likely opens", () => {
+    const strings = (text: string) =>
+      lex(text)
+        .tokens.filter((t) => t.kind === 'string' || t.kind === '{')
+        .map((t) => (t.kind === 'string' ? [t.text, t.stringValue, t.terminated] : '{'));
+    expect(strings('data d from "x.csv {\n')).toEqual([['"x.csv', 'x.csv', false], '{']);
+    expect(strings('data d from "x.csv  { \n')).toEqual([['"x.csv', 'x.csv', false], '{']);
+    // The fix closes the string there: 'from "x.csv" {'.
+    const fix = lex('data d from "x.csv {\n').problems[0].fixes?.[0].edits[0];
+    expect(fix).toEqual({ span: { start: 18, end: 18 }, newText: '"' });
+    // A brace inside the string, or followed by more, is the string's own.
+    expect(strings('"a { b\n')).toEqual([['"a { b', 'a { b', false]]);
+    expect(strings('"x.csv {x\n')).toEqual([['"x.csv {x', 'x.csv {x', false]]);
+    expect(strings('"x.csv{\n')).toEqual([['"x.csv{', 'x.csv{', false]]);
+    // With nothing before the brace there is no file name to keep apart from it.
+    expect(strings('" {\n')).toEqual([['" {', ' {', false]]);
   });
 
   it('reports each invalid token once, saying what to write instead', () => {
@@ -73,6 +111,24 @@ describe('lexer', () => {
       "'5.' is not a number: write '5' or '5.0'",
       "'12abc' is not a number or a name: put a space between a number and a word, and start names with a letter",
     ]);
+    // A point with more after it is not the '5.' mistake: the whole run is named.
+    expect(lex('5.e3 5.x').problems.map((p) => p.message)).toEqual([
+      "'5.e3' is not a number or a name: put a space between a number and a word, and start names with a letter",
+      "'5.x' is not a number or a name: put a space between a number and a word, and start names with a letter",
+    ]);
+    expect(lex('a.b').problems.map((p) => p.message)).toEqual(["unexpected '.'; a range of columns is written 'a..b'"]);
+  });
+
+  it('gives a run of stray characters one token and one problem, over exactly its characters', () => {
+    const text = 'x @@';
+    const { tokens: ts, problems } = lex(text);
+    expect(ts.map((t) => [t.kind, t.start, t.end])).toEqual([
+      ['name', 0, 1],
+      ['invalid', 2, 4],
+      ['eof', 4, 4],
+    ]);
+    expect(problems.map((p) => [p.span, p.message])).toEqual([[{ start: 2, end: 4 }, "unexpected characters '@@'; remove them"]]);
+    expect(lex('@#c').comments).toEqual([{ start: 1, end: 3 }]);
   });
 
   it("reads '=>' as one mistaken arrow, with the fix to '->'", () => {
@@ -80,6 +136,8 @@ describe('lexer', () => {
     expect(ts.map((t) => t.kind)).toEqual(['number', 'number', 'invalid', 'number', 'eof']);
     expect(problems.map((p) => p.message)).toEqual(["unexpected '=>'; the arrow between inputs and targets is written '->', as in '0 1 -> 1'"]);
     expect(problems[0].fixes?.[0].edits[0]).toEqual({ span: { start: 4, end: 6 }, newText: '->' });
+    expect(ts[2]).toMatchObject({ text: '=>', start: 4, end: 6 });
+    expect(problems[0]).toMatchObject({ span: { start: 4, end: 6 }, fixes: [{ title: "Change to '->'", preferred: true }] });
   });
 
   it('counts a stray character outside the BMP as one character', () => {

@@ -2,7 +2,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect } from 'vitest';
-import { check, DEFAULT_MAX_DATA_CELLS, DEFAULT_MAX_PARAMETERS, type CheckResult } from '../../server/src/language/index';
+import { check, DEFAULT_MAX_DATA_CELLS, DEFAULT_MAX_PARAMETERS, parse, type CheckResult } from '../../server/src/language/index';
 import type { Fix } from '../../server/src/language/problems';
 
 /**
@@ -33,4 +33,15 @@ export function applyFix(text: string, fix: Pick<Fix, 'edits'>): string {
   let out = text;
   for (const edit of [...fix.edits].sort((a, b) => b.span.start - a.span.start)) out = out.slice(0, edit.span.start) + edit.newText + out.slice(edit.span.end);
   return out;
+}
+
+/**
+ * The parser's problems with `text` as a user reads them: each as `"text under it": message`, and each of its
+ * fixes as `[title: the whole text after the fix]`, with ` (preferred)` for a preferred one.
+ */
+export function syntaxProblems(text: string): string[] {
+  return parse(text).problems.map((p) => {
+    const fixes = (p.fixes ?? []).map((fix) => ` [${fix.title}: ${JSON.stringify(applyFix(text, fix))}]${fix.preferred === true ? ' (preferred)' : ''}`);
+    return `${JSON.stringify(text.slice(p.span.start, p.span.end))}: ${p.message}${fixes.join('')}`;
+  });
 }

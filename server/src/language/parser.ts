@@ -440,9 +440,9 @@ class Parser {
         const statement = this.parseNetworkStatement();
         if (statement !== null) decl.statements.push(statement);
       });
-    } else {
-      this.skipRestOfStatement();
     }
+    // Without its '{', parseOpenBrace stopped at the line's end or at the next line's declaration, which
+    // must still be read: nothing is left to skip.
     decl.span = this.spanFrom(keyword.start);
     return decl;
   }
@@ -741,8 +741,9 @@ class Parser {
       if (token.kind === 'string') {
         this.advance();
         separator.value = { kind: 'string', span: spanOf(token), value: token.stringValue, terminated: token.terminated };
-      } else if (token.kind !== 'invalid' && !this.atStatementEnd() && token.text.length === 1) {
-        this.advance();
+      } else if (!this.atStatementEnd() && token.text.length === 1) {
+        // `separator ;`: the lexer's "unexpected character ';'; remove it" gives way to the quotes that are missing.
+        if (this.advance().kind === 'invalid') this.problems.splice(this.problems.findIndex((p) => p.span.start === token.start), 1);
         this.report(spanOf(token), 'expected', `put the separator in quotes: separator "${token.text}"`, [
           { title: `Change to "${token.text}"`, edits: [{ span: spanOf(token), newText: `"${token.text}"` }], preferred: true },
         ]);
@@ -789,8 +790,8 @@ class Parser {
       if (this.atStatementEnd() || (inTarget && this.isWord(this.peek(), 'onehot'))) break;
       const from = this.parseColumn();
       if (from === null) {
-        this.skipRestOfStatement();
-        break;
+        this.skipRestOfStatement(); // parseColumn, or the lexer for an invalid token, has said what is wrong
+        return ranges;
       }
       const range: ColumnRange = { kind: 'range', span: from.span, tokens: [], from };
       if (this.peek().kind === '..') {
@@ -810,7 +811,7 @@ class Parser {
     if (ranges.length === 0 && inTarget && this.isWord(this.peek(), 'onehot')) {
       // The keyword wins over a column of that name (docs/language.md §2.4): say how to mean the column.
       this.report(spanOf(this.peek()), 'expected', `expected ${example.startsWith('encode') ? 'the columns to encode' : 'the target column'} before 'onehot', as in '${example}'; for a column named onehot, write it in quotes: "onehot"`);
-    } else if (ranges.length === 0 && this.peek().kind !== 'invalid') {
+    } else if (ranges.length === 0) {
       this.unexpected(this.peek(), `at least one column (a header name, a 0-based index or a "quoted name")`);
     }
     return ranges;
@@ -991,7 +992,7 @@ class Parser {
       } else if (this.isWord(token, 'from')) {
         decl.tokens.push(keywordToken(this.advance(), 'from'));
         decl.path = this.parseWeightsPath();
-      } else if (!this.atStatementEnd() || token.kind === '}') {
+      } else if (!this.atStatementEnd() || token.kind === '}' || decl.network !== undefined) {
         this.unexpected(token, `'{' (rows of numbers) or 'from "file"' after ${what}`);
         this.skipRestOfStatement();
       }
@@ -1139,9 +1140,9 @@ class Parser {
           decl.statements.push(statement);
         }
       });
-    } else {
-      this.skipRestOfStatement();
     }
+    // As for a network: parseOpenBrace has skipped what it could of the header's line, and a declaration
+    // on the next line must still be read.
     decl.span = this.spanFrom(keyword.start);
     return decl;
   }
