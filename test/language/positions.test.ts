@@ -35,3 +35,29 @@ describe('LineIndex', () => {
     expect(index.positionAt(3)).toEqual({ line: 0, character: 2 });
   });
 });
+
+describe('LineIndex at the edges a client can send (LSP: a line ends at \\n, \\r\\n or a lone \\r)', () => {
+  it('a lone \\r ends a line, and the character after it starts the next', () => {
+    const index = new LineIndex('a\rb\rc');
+    expect(index.lineCount).toBe(3);
+    expect(index.positionAt(2)).toEqual({ line: 1, character: 0 });
+    expect(index.positionAt(4)).toEqual({ line: 2, character: 0 });
+    expect(index.cliPosition(4)).toEqual({ line: 3, column: 1 });
+  });
+
+  it('clamps a character past the end of a line before its lone \\r, and on the last line at the end of the text', () => {
+    const index = new LineIndex('ab\rcd');
+    expect(index.offsetAt({ line: 0, character: 99 })).toBe(2);
+    expect(index.offsetAt({ line: 1, character: 99 })).toBe(5);
+    // An empty line between two lone \r ends where it starts.
+    expect(new LineIndex('a\r\rb').offsetAt({ line: 1, character: 5 })).toBe(2);
+  });
+
+  it('clamps a negative line or character to the start of the text or line, and a line one past the last to the end', () => {
+    const index = new LineIndex('ab\ncd');
+    expect(index.offsetAt({ line: -1, character: 5 })).toBe(0);
+    expect(index.offsetAt({ line: 1, character: -3 })).toBe(3);
+    expect(index.offsetAt({ line: 1, character: Number.NaN })).toBe(3);
+    expect(index.offsetAt({ line: 2, character: 0 })).toBe(5);
+  });
+});
