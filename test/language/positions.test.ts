@@ -55,6 +55,7 @@ describe('LineIndex at the edges a client can send (LSP: a line ends at \\n, \\r
 
   it('clamps a negative line or character to the start of the text or line, and a line one past the last to the end', () => {
     const index = new LineIndex('ab\ncd');
+    expect(index.offsetAt({ line: 0, character: 99 })).toBe(2);
     expect(index.offsetAt({ line: -1, character: 5 })).toBe(0);
     expect(index.offsetAt({ line: 1, character: -3 })).toBe(3);
     expect(index.offsetAt({ line: 1, character: Number.NaN })).toBe(3);
