@@ -743,7 +743,7 @@ class Parser {
         separator.value = { kind: 'string', span: spanOf(token), value: token.stringValue, terminated: token.terminated };
       } else if (!this.atStatementEnd() && token.text.length === 1) {
         // `separator ;`: the lexer's "unexpected character ';'; remove it" gives way to the quotes that are missing.
-        if (this.advance().kind === 'invalid') this.problems.splice(this.problems.findIndex((p) => p.span.start === token.start), 1);
+        if (this.advance().kind === 'invalid') this.withdrawLexerProblems(spanOf(token));
         this.report(spanOf(token), 'expected', `put the separator in quotes: separator "${token.text}"`, [
           { title: `Change to "${token.text}"`, edits: [{ span: spanOf(token), newText: `"${token.text}"` }], preferred: true },
         ]);
@@ -1018,9 +1018,7 @@ class Parser {
       let end = this.advance().end;
       while (!this.atStatementEnd() && this.peek().start === end) end = this.advance().end;
       const span = { start: token.start, end };
-      for (let i = this.problems.length - 1; i >= 0; i--) {
-        if (this.problems[i].span.start >= span.start && this.problems[i].span.end <= span.end) this.problems.splice(i, 1);
-      }
+      this.withdrawLexerProblems(span);
       const written = this.text.slice(span.start, span.end);
       this.report(span, 'expected', `put the file name in quotes: from "${echo(written)}"`, [
         { title: `Change to "${written}"`, edits: [{ span, newText: `"${written}"` }], preferred: true },
@@ -1265,6 +1263,16 @@ class Parser {
   }
 
   /**
+   * Takes back the problems reported inside `span` (the lexer's, for a token the parser reads as something
+   * the user meant and reports once, with its fix).
+   */
+  private withdrawLexerProblems(span: Span): void {
+    for (let i = this.problems.length - 1; i >= 0; i--) {
+      if (this.problems[i].span.start >= span.start && this.problems[i].span.end <= span.end) this.problems.splice(i, 1);
+    }
+  }
+
+  /**
    * `20 %`: a number and a stray '%' the lexer reported. Reads both and says one thing, with the
    * fix, instead of one error for the number and one for the '%'. False when the text is not that.
    */
@@ -1273,8 +1281,7 @@ class Parser {
     if (next.kind !== 'number' || this.peek(1).kind !== 'invalid' || this.peek(1).text !== '%') return false;
     this.advance();
     const percent = this.advance();
-    const stray = this.problems.findIndex((p) => p.span.start === percent.start && p.span.end === percent.end);
-    if (stray >= 0) this.problems.splice(stray, 1);
+    this.withdrawLexerProblems(spanOf(percent));
     const span = { start: next.start, end: percent.end };
     this.report(span, 'expected', `write the percentage without a space: ${next.text}%`, [
       { title: `Change to ${next.text}%`, edits: [{ span, newText: `${next.text}%` }], preferred: true },
