@@ -55,7 +55,7 @@ export const PARTS = {
     editing: ['completion', 'codeActions', 'formatting', 'folding', 'semanticTokens', 'symbols', 'navigation', 'keywordDocs'],
     // completion.ts alone, with its own tests only (PART_TESTS['lsp-completion']).
     completion: ['completion'],
-    server: ['server', 'session', 'workspace', 'state', 'lifecycle', 'settings', 'commands', 'dataFiles', 'exportModel', 'saveWeights', 'tests'],
+    server: ['server', 'session', 'workspace', 'state', 'lifecycle', 'settings', 'commands', 'dataFiles', 'exportModel', 'saveWeights', 'tests', 'lensRefresh'],
   },
 };
 

@@ -33,3 +33,10 @@ const detectable = killed + (counts.Survived ?? 0) + (counts.NoCoverage ?? 0);
 console.log(lines.join('\n'));
 console.log(Object.entries(counts).map(([status, n]) => `${status} ${n}`).join(', '));
 console.log(`score ${((100 * killed) / detectable).toFixed(2)}% (${killed} of ${detectable}; killed and timed out of all but compile errors, ignored and pending)`);
+// Ignored mutants are those of a `// Stryker disable next-line MUTATOR: reason` comment: equivalent mutants of code
+// that stays (docs/RELIABILITY.md "Equivalent mutants"). Stryker leaves them out of its score; this line counts them
+// as survived, so that both figures can be given.
+const ignored = counts.Ignored ?? 0;
+if (ignored > 0) {
+  console.log(`score ${((100 * killed) / (detectable + ignored)).toFixed(2)}% with the ${ignored} ignored counted as survived (${killed} of ${detectable + ignored})`);
+}
