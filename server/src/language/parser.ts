@@ -948,7 +948,9 @@ class Parser {
     } else {
       decl.name = this.parseDeclarationName('weights', 'weights given for xor {', 'weights', true);
     }
-    const example = `weights ${echo(decl.name?.text ?? 'given')} for xor {`;
+    // Stryker disable next-line StringLiteral: a message with this example is shown only after a name was read
+    const named = echo(decl.name?.text ?? 'given');
+    const example = `weights ${named} for xor {`;
     if ((decl.name !== undefined || this.isWord(this.peek(), 'for')) && this.skipHeaderNewlines()) {
       const token = this.peek();
       if (this.isWord(token, 'for')) {
@@ -962,7 +964,7 @@ class Parser {
         decl.tokens.push(keywordToken(this.advance(), 'for'));
         decl.network = this.word(this.advance(), 'network');
       } else if (token.kind === 'name' && !this.isWord(token, 'from')) {
-        this.report({ start: token.start, end: token.start }, 'expected', `expected 'for' before the network, as in 'weights ${echo(decl.name?.text ?? 'given')} for ${echo(token.text)}'`, [
+        this.report({ start: token.start, end: token.start }, 'expected', `expected 'for' before the network, as in 'weights ${named} for ${echo(token.text)}'`, [
           { title: "Insert 'for'", edits: [{ span: { start: token.start, end: token.start }, newText: 'for ' }], preferred: true },
         ]);
         decl.network = this.word(this.advance(), 'network');
@@ -980,6 +982,7 @@ class Parser {
         this.parseBlock(
           open,
           what,
+          // Stryker disable next-line ArrayDeclaration: no declaration keyword is a keyword of a weights block
           [],
           decl,
           () => {
@@ -987,7 +990,8 @@ class Parser {
             if (row !== null) decl.rows.push(row);
           },
           // A layer may be named `train` or `data`: a line `train W 1 2` is one of its rows (no declaration goes on so).
-          () => this.peek(1).kind === 'number' || (this.peek(1).kind === 'name' && ['W', 'b', 'w', 'B'].includes(this.peek(1).text)),
+          // Only a name is written as a letter alone (docs/language.md §2.4), so its text says it is a name.
+          () => this.peek(1).kind === 'number' || ['W', 'b', 'w', 'B'].includes(this.peek(1).text),
         );
       } else if (this.isWord(token, 'from')) {
         decl.tokens.push(keywordToken(this.advance(), 'from'));
@@ -1047,9 +1051,10 @@ class Parser {
     const row: WeightRow = { kind: 'weight-row', span: spanOf(first), tokens: [], layer: this.word(first, 'layer'), values: [] };
     const part = this.peek();
     const example = `'${echo(first.text)} W 0.15 0.2'`;
-    if (part.kind === 'name' && (part.text === 'W' || part.text === 'b')) {
+    // Only a name is written as a letter alone (docs/language.md §2.4).
+    if (part.text === 'W' || part.text === 'b') {
       row.tokens.push(keywordToken(this.advance(), part.text));
-    } else if (part.kind === 'name' && (part.text === 'w' || part.text === 'B')) {
+    } else if (part.text === 'w' || part.text === 'B') {
       const meant = part.text === 'w' ? 'W' : 'b';
       this.report(spanOf(part), 'unknown-keyword', `unknown word '${part.text}'; did you mean '${meant}'? (W is a capital, b is not)`, [
         { title: `Change to '${meant}'`, edits: [{ span: spanOf(part), newText: meant }], preferred: true },
