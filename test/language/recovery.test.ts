@@ -72,4 +72,26 @@ describe('recovery inside a statement', () => {
     const [missing] = parse(text).problems;
     expect([missing.span, missing.message]).toEqual([{ start: 7, end: 7 }, "expected a name for the network, as in 'network xor {', found the end of the line"]);
   });
+
+  it('a header cut short at its line: one error, and the declaration on the next line read whole', () => {
+    // Each header stops at the next line's declaration keyword; the parts read after that stop there too, so the next
+    // declaration is neither taken for the rest of the header nor its block for the header's block.
+    const cases: [string, string][] = [
+      ['network\n', "expected a name for the network, as in 'network xor {'"],
+      ['network n\n', "expected '{' to open network 'n'"],
+      ['data\n', "expected a name for the data set, as in 'data table {'"],
+      ['train\n', "expected a name for the network to train, as in 'train xor on table {'"],
+      ['train n on\n', "expected a name for the data set to train on, as in 'train n on table {'"],
+      ['weights\n', "expected a name for the weights, as in 'weights given for xor {'"],
+      ['weights w for\n', "expected a name for the network the weights are for, as in 'weights w for xor {'"],
+    ];
+    for (const [header, message] of cases) {
+      for (const [next, kind] of [['network m {\n  input 2\n}\n', 'network'], ['data d {\n  1 -> 1\n}\n', 'data']]) {
+        const text = header + next;
+        expect(problems(text)).toEqual([`"": ${message}, found the end of the line`]);
+        expect(kinds(text).at(-1)).toBe(kind);
+        expect(parse(text).file.declarations.at(-1)?.span.start).toBe(header.length);
+      }
+    }
+  });
 });

@@ -251,18 +251,14 @@ class Parser {
 
   /**
    * Newlines between the words of a declaration's header are skipped (they are
-   * outside any block), but a line that starts with `network`, `data` or
-   * `train` begins the next declaration. Returns false in that case.
+   * outside any block), but a line that starts with `network`, `data`,
+   * `train` or `weights` begins the next declaration. Returns false in that
+   * case, and again on every later call of the same header: the header's
+   * later parts stop there too instead of reading that declaration.
    */
   private skipHeaderNewlines(): boolean {
-    let skipped = false;
-    while (this.peek().kind === 'newline') {
-      this.advance();
-      skipped = true;
-    }
-    if (!skipped) return true;
-    const next = this.peek();
-    return !(next.kind === 'name' && (DECLARATION_KEYWORDS as readonly string[]).includes(next.text));
+    while (this.peek().kind === 'newline') this.advance();
+    return !this.atLineStartDeclaration();
   }
 
   /** True when the current token is a declaration keyword at the start of a line. */
