@@ -947,7 +947,7 @@ class Parser {
     // Stryker disable next-line StringLiteral: a message with this example is shown only after a name was read
     const named = echo(decl.name?.text ?? 'given');
     const example = `weights ${named} for xor {`;
-    if ((decl.name !== undefined || this.isWord(this.peek(), 'for')) && this.skipHeaderNewlines()) {
+    if (this.skipHeaderNewlines()) {
       const token = this.peek();
       if (this.isWord(token, 'for')) {
         decl.tokens.push(keywordToken(this.advance(), 'for'));
@@ -992,7 +992,7 @@ class Parser {
       } else if (this.isWord(token, 'from')) {
         decl.tokens.push(keywordToken(this.advance(), 'from'));
         decl.path = this.parseWeightsPath();
-      } else if (!this.atStatementEnd() || token.kind === '}' || decl.network !== undefined) {
+      } else {
         this.unexpected(token, `'{' (rows of numbers) or 'from "file"' after ${what}`);
         this.skipRestOfStatement();
       }
