@@ -38,6 +38,32 @@ describe('recovery between declarations', () => {
     expect(problems('@ 4\nnetwork n {\n}\n')).toEqual([`"@": unexpected character '@'; remove it`]);
   });
 
+  it("an unknown declaration's skip ends at its own '}', or, unclosed, at a declaration just after an inner '}'", () => {
+    // After the block closes, the next line is a declaration again: a misspelt keyword there is read with its fix.
+    const text = 'frob x {\n}\nnetwrk n {\n}\n';
+    expect(problems(text)).toEqual([
+      `"frob": unknown declaration 'frob'; a file holds 'network', 'data', 'train' and 'weights' declarations`,
+      `"netwrk": unknown declaration 'netwrk'; did you mean 'network'? [Change to 'network': "frob x {\\n}\\nnetwork n {\\n}\\n"] (preferred)`,
+    ]);
+    expect(kinds(text)).toEqual(['network']);
+    // An inner block closed, and a declaration right after its '}': the unclosed outer block ends there.
+    expect(kinds('frob x {\n  {\n  }network n {\n  input 2\n}\n')).toEqual(['network']);
+  });
+
+  it("a block's last statement may end at the block's '}' on its own line", () => {
+    const text = 'network n {\n  input 2 }\ndata d {\n  1 -> 1\n}\n';
+    expect(problems(text)).toEqual([]);
+    expect(kinds(text)).toEqual(['network', 'data']);
+    const network = parse(text).file.declarations[0];
+    expect(network.kind === 'network' && network.statements.map((s) => s.kind)).toEqual(['input']);
+  });
+
+  it("a syntax error's code says whether something is missing ('expected') or in the way ('unexpected-token')", () => {
+    // The editor shows the code beside the message (and a quick fix may be keyed on it).
+    const codes = (text: string) => parse(text).problems.map((p) => p.code);
+    expect(codes('network n {\n  input\n  input x\n}\nnetwork')).toEqual(['expected', 'unexpected-token', 'expected']);
+  });
+
   it('a declaration may follow a closing brace on the same line', () => {
     expect(problems('network n {\n}data d {\n  1 -> 1\n}\n')).toEqual([]);
     expect(kinds('network n {\n}data d {\n  1 -> 1\n}\n')).toEqual(['network', 'data']);
