@@ -64,6 +64,14 @@ describe('recovery between declarations', () => {
     expect(codes('network n {\n  input\n  input x\n}\nnetwork')).toEqual(['expected', 'unexpected-token', 'expected']);
   });
 
+  it("problems come in the order of their places; at one place, the one that marks a point before the one that spans", () => {
+    // The parser's "expected 'onehot'" is a point where the columns end, at the '@' the lexer reported first: the
+    // point comes first.
+    const text = 'data d from "c.csv" {\n  encode city on@ot\n}\n';
+    const at = text.indexOf('@');
+    expect(parse(text).problems.map((p) => [p.span.start - at, p.span.end - at, p.code])).toEqual([[0, 0, 'expected'], [0, 1, 'invalid-token']]);
+  });
+
   it('a declaration may follow a closing brace on the same line', () => {
     expect(problems('network n {\n}data d {\n  1 -> 1\n}\n')).toEqual([]);
     expect(kinds('network n {\n}data d {\n  1 -> 1\n}\n')).toEqual(['network', 'data']);
