@@ -116,8 +116,9 @@ class Parser {
     return token;
   }
 
+  /** Whether `token` is the name `word`: only a name is written in letters alone (docs/language.md §2.4). */
   private isWord(token: Token, word: string): boolean {
-    return token.kind === 'name' && token.text === word;
+    return token.text === word;
   }
 
   /** End of the current statement: a line break, a closing brace or the end of the text. */
@@ -127,8 +128,7 @@ class Parser {
   }
 
   private lineOf(offset: number): number {
-    if (this.lines === null) this.lines = new LineIndex(this.text);
-    return this.lines.lineOf(offset) + 1;
+    return (this.lines ??= new LineIndex(this.text)).lineOf(offset) + 1;
   }
 
   private report(span: Span, code: ProblemCode, message: string, fixes?: Fix[]): void {
@@ -153,9 +153,10 @@ class Parser {
 
   /** Reports something missing at the end of a line that has already been passed (the header ran out). */
   private missingAtLineEnd(expected: string): void {
+    // A header's keyword was read, so a token that is not a line break comes before.
     let index = this.pos - 1;
-    while (index > 0 && this.tokens[index].kind === 'newline') index--;
-    const at = index >= 0 ? this.tokens[index].end : 0;
+    while (this.tokens[index].kind === 'newline') index--;
+    const at = this.tokens[index].end;
     this.report({ start: at, end: at }, 'expected', `expected ${expected}, found the end of the line`);
   }
 
@@ -206,6 +207,7 @@ class Parser {
     const token = this.peek();
     if (token.kind !== 'name') {
       this.unexpected(token, `${what} (${listWords(allowed.map((a) => `'${a}'`))}), as in '${example}'`);
+      // Stryker disable next-line BooleanLiteral: with no word, every caller would only set an undefined word
       return { valid: false };
     }
     this.advance();
@@ -261,12 +263,15 @@ class Parser {
     return !this.atLineStartDeclaration();
   }
 
-  /** True when the current token is a declaration keyword at the start of a line. */
+  /**
+   * True when the current token is a declaration keyword at the start of a line (or just after a `}`). Asked only
+   * after a declaration's first token was read, so there is a token before.
+   */
   private atLineStartDeclaration(): boolean {
     const token = this.peek();
     if (token.kind !== 'name' || !(DECLARATION_KEYWORDS as readonly string[]).includes(token.text)) return false;
-    const previous = this.pos > 0 ? this.tokens[this.pos - 1] : undefined;
-    return previous === undefined || previous.kind === 'newline' || previous.kind === '}';
+    const previous = this.tokens[this.pos - 1];
+    return previous.kind === 'newline' || previous.kind === '}';
   }
 
   // ------------------------------------------------------------ file
@@ -331,7 +336,8 @@ class Parser {
       const token = this.peek();
       if (token.kind === 'eof') return;
       if (depth === 0 && token.kind === 'newline') return;
-      if (depth > 0 && this.atLineStartDeclaration()) return;
+      // Inside its block: on the declaration's own line no token starts a line or follows a '}' (one returns first).
+      if (this.atLineStartDeclaration()) return;
       if (token.kind === '{') depth++;
       if (token.kind === '}') {
         depth--;
@@ -417,9 +423,7 @@ class Parser {
 
   /** Where to insert a missing `}`: at the start of the line that begins the next declaration, or at the end. */
   private blockEndInsertion(): number {
-    const token = this.peek();
-    if (token.kind === 'eof') return this.text.length;
-    return token.start;
+    return this.peek().start; // the end of the text's token starts at its end
   }
 
   // ------------------------------------------------------------ network
