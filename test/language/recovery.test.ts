@@ -48,6 +48,13 @@ describe('recovery between declarations', () => {
     expect(kinds(text)).toEqual(['network']);
     // An inner block closed, and a declaration right after its '}': the unclosed outer block ends there.
     expect(kinds('frob x {\n  {\n  }network n {\n  input 2\n}\n')).toEqual(['network']);
+    // Without a block, the skip ends at its line's end: the next line is read again, a misspelt keyword with its fix.
+    expect(problems('frob x\nnetwrk n {\n}\n')[1]).toBe(
+      `"netwrk": unknown declaration 'netwrk'; did you mean 'network'? [Change to 'network': "frob x\\nnetwork n {\\n}\\n"] (preferred)`,
+    );
+    expect(kinds('frob x\nnetwrk n {\n}\n')).toEqual(['network']);
+    // What follows the block's '}' on its line is read again too: a stray number is reported.
+    expect(problems('frob x {\n} 3 4\nnetwork n {\n}\n')[1]).toBe(`"3": unexpected '3'; a file holds 'network', 'data', 'train' and 'weights' declarations`);
   });
 
   it("a block's last statement may end at the block's '}' on its own line", () => {
