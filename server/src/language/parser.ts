@@ -269,7 +269,8 @@ class Parser {
    */
   private atLineStartDeclaration(): boolean {
     const token = this.peek();
-    if (token.kind !== 'name' || !(DECLARATION_KEYWORDS as readonly string[]).includes(token.text)) return false;
+    // A keyword is letters alone, and only a name is written so (docs/language.md §2.4).
+    if (!(DECLARATION_KEYWORDS as readonly string[]).includes(token.text)) return false;
     const previous = this.tokens[this.pos - 1];
     return previous.kind === 'newline' || previous.kind === '}';
   }
