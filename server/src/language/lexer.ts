@@ -82,7 +82,9 @@ export function lex(text: string): LexResult {
   const length = text.length;
   let i = 0;
 
+  // Stryker disable next-line BooleanLiteral: the parser reads isInt of number tokens only, which pass their own
   const push = (kind: TokenKind, start: number, end: number, value = 0, isInt = false): void => {
+    // Stryker disable next-line StringLiteral,BooleanLiteral: stringValue and terminated are read of string tokens only, made in lexString
     tokens.push({ kind, start, end, text: text.slice(start, end), value, isInt, stringValue: '', terminated: true });
   };
   const invalid = (start: number, end: number, message: string): void => {
@@ -188,13 +190,13 @@ export function lex(text: string): LexResult {
   /** Skips letters, digits, `_` and single dots (not `..`): the rest of a malformed number. */
   function skipRun(from: number): number {
     let j = from;
-    while (j < length) {
+    // Past the end charCodeAt is NaN, neither a name character nor a dot: the run ends there.
+    for (;;) {
       const d = text.charCodeAt(j);
       if (isNameChar(d)) j++;
       else if (d === CH_DOT && text.charCodeAt(j + 1) !== CH_DOT) j++;
-      else break;
+      else return j;
     }
-    return j;
   }
 
   function lexNumber(start: number): number {
@@ -241,7 +243,7 @@ export function lex(text: string): LexResult {
     }
     const value = Number(text.slice(start, j));
     if (text.charCodeAt(j) === CH_PERCENT) {
-      push('percent', start, j + 1, value, false);
+      push('percent', start, j + 1, value);
       return j + 1;
     }
     push('number', start, j, value, isInt);
@@ -281,6 +283,7 @@ export function lex(text: string): LexResult {
       value += text[j];
       j++;
     }
+    // Stryker disable next-line BooleanLiteral: the parser reads isInt of number tokens only, never of a string
     tokens.push({ kind: 'string', start, end: j, text: text.slice(start, j), value: 0, isInt: false, stringValue: value, terminated });
     if (!terminated) {
       problems.push({
