@@ -108,13 +108,14 @@ export function lex(text: string): LexResult {
       const start = i;
       while (i < length && text.charCodeAt(i) !== CH_LF && text.charCodeAt(i) !== CH_CR) i++;
       let end = i;
-      while (end > start && isBlank(text.charCodeAt(end - 1))) end--;
+      // The comment's '#' at start is no blank: the strip stops after it.
+      while (isBlank(text.charCodeAt(end - 1))) end--;
       comments.push({ start, end });
       continue;
     }
     if (isNameStart(c)) {
       const start = i;
-      while (i < length && isNameChar(text.charCodeAt(i))) i++;
+      while (isNameChar(text.charCodeAt(i))) i++; // NaN past the end
       push('name', start, i);
       continue;
     }
@@ -200,8 +201,8 @@ export function lex(text: string): LexResult {
   }
 
   function lexNumber(start: number): number {
-    let j = start;
-    if (text.charCodeAt(j) === CH_MINUS) j++;
+    // The first character is a digit, or a '-' before one.
+    let j = start + 1;
     while (isDigit(text.charCodeAt(j))) j++;
     let isInt = text.charCodeAt(start) !== CH_MINUS;
     let malformed: string | null = null;
