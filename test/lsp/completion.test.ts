@@ -79,6 +79,68 @@ describe('completion', () => {
     ['normalize being rewritten', 'data d {\n  $0normalize zscore\n  0 -> 1\n}', ['normalize']],
   ])('%s', (_, spec, expected) => check(spec, expected));
 
+  // Where nothing fits (a finished statement, a word where a name or a `(` is due, a clause given twice), nothing is
+  // offered: a word offered there would be written into a line that does not parse.
+  const WEIGHTS = `${NET}weights given for xor {\n  out W 0 0\n  out b 0\n}\n`;
+  it.each<[string, string, string[]]>([
+    ['nothing after `weights` and a number', 'weights 3 $0', []],
+    ['nothing after a weights header without `for`', 'weights w x xor $0', []],
+    ['nothing after `for` and a number', 'weights w for 3 $0', []],
+    ['nothing after a whole weights header', `${NET}weights w for xor from "w.json" $0`, []],
+    ['nothing after `train` and a number', 'train 3 $0', []],
+    ['nothing after a whole train header', `${NET}train xor on table $0`, []],
+    ['no data names after another word than `on`', `${NET}train xor of $0`, []],
+    ['nothing after a network\'s name', 'network n $0', []],
+    ['nothing after `data` alone', 'data $0', []],
+    ['nothing after `data` and a number', 'data 3 $0', []],
+    ['no generators after another word than =', 'data d x $0', []],
+    ['no generator arguments without =', 'data d x($0', []],
+    ['no generator arguments without (', 'data d = xor, $0', []],
+    ['no generator arguments after the )', 'data d = circle(samples 10), $0', []],
+    ['the data set\'s own name is no argument given', 'data samples = circle($0', ['samples', 'noise', 'seed']],
+    ['nothing after input', 'network n {\n  input 2 $0\n}', []],
+    ['nothing after a layer\'s name', 'network n {\n  input 2\n  layer h $0\n}', []],
+    ['nothing after a dropout without %', 'network n {\n  input 2\n  layer h 4 relu dropout 20 $0\n  layer 1 sigmoid\n}', []],
+    ['nothing after two numbers', 'network n {\n  input 2\n  layer 4 5 $0\n}', []],
+    ['nothing after a second activation', 'network n {\n  input 2\n  layer h 4 relu init he tanh $0\n  layer 1 sigmoid\n}', []],
+    ['nothing after an activation that follows dropout', 'network n {\n  input 2\n  layer h 4 relu dropout 20% tanh $0\n  layer 1 sigmoid\n}', []],
+    ['only init on the last of two layers', 'network n {\n  input 2\n  layer h 4 relu\n  layer o 1 sigmoid $0\n}', ['init']],
+    ['no second normalize in rows', 'data d {\n  normalize zscore\n  0 -> 1\n  $0\n}', []],
+    ['nothing after a normalize method in rows', 'data d {\n  0 -> 1\n  normalize minmax $0\n}', []],
+    ['nothing after a row\'s first number', 'data d {\n  0 $0\n}', []],
+    ['methods after normalize in a file block', 'data d from "d.csv" {\n  normalize $0\n}', ['minmax', 'zscore']],
+    ['nothing after a file block\'s normalize method', 'data d from "d.csv" {\n  normalize zscore $0\n}', []],
+    ['nothing after a missing policy', 'data d from "d.csv" {\n  missing drop $0\n}', []],
+    ['nothing after a separator', 'data d from "d.csv" {\n  separator ";" $0\n}', []],
+    ['nothing after a header value', 'data d from "d.csv" {\n  header yes $0\n}', []],
+    ['nothing after `start from` and a name', `${WEIGHTS}train xor on table {\n  start from given $0\n}`, []],
+    ['no weights after `start` and another word', `${WEIGHTS}train xor on table {\n  start with $0\n}`, []],
+    ['nothing after a loss', `${NET}train xor on table {\n  loss mse $0\n}`, []],
+    ['nothing after a precision', `${NET}train xor on table {\n  precision f32 $0\n}`, []],
+    ['nothing after batch full', `${NET}train xor on table {\n  batch full $0\n}`, []],
+    ['nothing after stop when validation loss', `${NET}train xor on table {\n  stop when validation loss $0\n}`, []],
+    ['nothing after seed', `${NET}train xor on table {\n  seed $0\n}`, []],
+    ['nothing after a schedule parameter\'s name', `${NET}train xor on table {\n  schedule step factor $0\n}`, []],
+    ['no comparison after an unknown metric', `${NET}train xor on table {\n  expect x $0\n}`, []],
+  ])('%s', (_, spec, expected) => check(spec, expected));
+
+  it('offers a file\'s columns by name, quoting those a keyword would take, and not those already given', () => {
+    const files = { '/work/d.csv': 'a,b c,onehot,encode,label\n1,2,3,4,x\n' };
+    const columns = (line: string) => items(`data d from "d.csv" {\n  ${line}\n}`, files).list.map((i) => [i.label, i.detail, i.textEdit!.newText]);
+    expect(columns('inputs $0')).toEqual([
+      ['a', 'column 0 of d', 'a'],
+      ['b c', 'column 1 of d', '"b c"'],
+      ['onehot', 'column 2 of d', '"onehot"'],
+      ['encode', 'column 3 of d', 'encode'],
+      ['label', 'column 4 of d', 'label'],
+    ]);
+    // A column named like the statement is still offered; a quoted column already given is not.
+    expect(columns('encode "b c" $0').map(([label]) => label)).toEqual(['a', 'onehot', 'encode', 'label', 'onehot']);
+    // After onehot the target or the encoded columns are complete.
+    expect(columns('target label onehot $0')).toEqual([]);
+    expect(columns('encode a onehot $0')).toEqual([]);
+  });
+
 describe('the train block snippet', () => {
   const snippetOf = (spec: string) => (items(spec).list.find((i) => i.label === 'train block')!.textEdit as { newText: string }).newText;
   it.each([

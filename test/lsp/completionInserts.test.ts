@@ -164,3 +164,38 @@ describe('what completion inserts', () => {
     expect(list(train('expect validation loss < $0'))).toEqual([]);
   });
 });
+
+describe('the documentation and details of the words completion writes for a keyword', () => {
+  const docOf = (item: CompletionItem | undefined): string => (item?.documentation as { value: string } | undefined)?.value ?? '';
+
+  it('documents each declaration template by its declaration', () => {
+    const templates = list('$0').slice(4);
+    expect(templates.map((i) => [i.label, docOf(i).split('\n')[0]])).toEqual([
+      ['network block', '**network** — declaration'],
+      ['data block (rows)', '**data** — declaration'],
+      ['data from CSV', '**data** — declaration'],
+      ['data generated', '**data** — declaration'],
+      ['train block', '**train** — declaration'],
+      ['weights block', '**weights** — declaration'],
+      ['weights from a file', '**weights** — declaration'],
+    ]);
+    expect(docOf(list('network n {\n  input 2\n  $0\n}').find((i) => i.label === 'layer (snippet)'))).toMatch(/^\*\*layer\*\* — network statement/);
+  });
+
+  it('writes `from` where a weights header or `start` wants it, documented by its statement', () => {
+    for (const spec of [`${NET}weights w for xor $0`, train('start $0')]) {
+      const [from, ...others] = list(spec);
+      expect(others).toEqual([]);
+      expect([from.label, from.textEdit?.newText]).toEqual(['from', 'from']);
+      expect(docOf(from)).toMatch(spec.includes('start') ? /^\*\*start\*\* — train statement/ : /^\*\*weights\*\* — declaration/);
+    }
+  });
+
+  it('writes each separator quoted and says which it is', () => {
+    expect(list('data d from "d.csv" {\n  separator $0\n}').map((i) => [i.label, i.detail, i.textEdit?.newText])).toEqual([
+      ['";"', 'semicolons', '";"'],
+      ['"\\t"', 'tabs', '"\\t"'],
+      ['","', 'commas (the default)', '","'],
+    ]);
+  });
+});
