@@ -5,7 +5,7 @@ import { hover, vector } from '../../server/src/lsp/hover';
 import { fixed, formatNumber } from '../../server/src/lsp/describe';
 import { at, fixture, hoverValue, liveJob, outcomeOf, trainedFixture, URI, withOutcomes, withParts } from './harness';
 import { Trainer } from '../../server/src/nn/trainer';
-import { decimalsToShow, MAX_RUNS_SHOWN } from '../../server/src/lsp/hover';
+import { decimalsToShow, MAX_RUNS_SHOWN, plainText } from '../../server/src/lsp/hover';
 import type { Fixture } from './harness';
 import { neverImproves } from '../support/specs';
 
@@ -481,5 +481,24 @@ describe('a network trained many times', () => {
     expect(four).not.toContain('more run');
     const five = hoverText(trainedFixture(at(runs(5), '  0 1')))!;
     expect(five.endsWith('\n\n---\n\nand 1 more run on table')).toBe(true);
+  });
+});
+
+describe('hover for clients without markdown', () => {
+  it('drops the fences and the separators, keeps bold words, link titles and code as their text', () => {
+    const markdown = [
+      '**run 1** · train xor on t · [Train](command:nn.train?%5B%5D) · `loss 0.25`',
+      '',
+      '```text',
+      'loss mse  (default)',
+      '```',
+      '',
+      '---',
+      '',
+      '**sigmoid** — activation, see [docs](https://example.org/a) and `σ(z)`',
+    ].join('\n');
+    expect(plainText(markdown)).toBe(
+      ['run 1 · train xor on t · Train · loss 0.25', '', 'loss mse  (default)', '', '', 'sigmoid — activation, see docs and σ(z)'].join('\n'),
+    );
   });
 });

@@ -231,11 +231,12 @@ function settingsLines(state: DocumentState, run: RunSpec): string[] {
 /** The settings of docs/language.md §7.2–§7.4 as settingsLines writes them, keyed by their statement. */
 function vocabularyLines(s: RunSpec['settings']): [string, string][] {
   const r = s.regularization;
-  const terms = r ? [r.l1 ? `l1 ${r.l1}` : '', r.l2 ? `l2 ${r.l2}` : ''].filter(Boolean).join(' ') : '';
-  const schedule = s.schedule ? Object.entries(s.schedule).map(([key, value]) => (key === 'kind' ? value : `${key} ${value}`)).join(' ') : '';
   return [
-    ['regularize', r ? `regularize ${terms}` : 'no penalty'],
-    ['schedule', s.schedule ? `schedule ${schedule}` : 'no schedule (constant rate)'],
+    ['regularize', r ? `regularize ${[r.l1 ? `l1 ${r.l1}` : '', r.l2 ? `l2 ${r.l2}` : ''].filter(Boolean).join(' ')}` : 'no penalty'],
+    [
+      'schedule',
+      s.schedule ? `schedule ${Object.entries(s.schedule).map(([key, value]) => (key === 'kind' ? value : `${key} ${value}`)).join(' ')}` : 'no schedule (constant rate)',
+    ],
     ['patience', s.patience != null ? `patience ${s.patience}` : 'no early stopping'],
   ];
 }
