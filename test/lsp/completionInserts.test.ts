@@ -199,3 +199,26 @@ describe('the documentation and details of the words completion writes for a key
     ]);
   });
 });
+
+describe('what completion offers in a weights block of two layers', () => {
+  const NET2 = 'network n {\n  input 3\n  layer h 2 tanh\n  layer o 1 sigmoid\n}\n';
+  const block = (body: string) => `${NET2}weights w for n {\n${body}\n}\n`;
+
+  it('each layer not given, by its place, shape and fan-in, each followed by all its rows as a snippet (the names sort first)', () => {
+    expect(list(block('  $0')).map((i) => [i.label, i.kind, i.detail, i.sortText, i.textEdit?.newText])).toEqual([
+      ['h', CompletionItemKind.Field, 'layer 1 of n: 2 W rows of 3, b of 2', '00', 'h'],
+      ['h (every row)', CompletionItemKind.Snippet, 'layer 1 of n: 2 W rows of 3, b of 2', '10', 'h W ${1:0} ${2:0} ${3:0}\nh W ${4:0} ${5:0} ${6:0}\nh b ${7:0} ${8:0}'],
+      ['o', CompletionItemKind.Field, 'layer 2 of n: 1 W row of 2, b of 1', '01', 'o'],
+      ['o (every row)', CompletionItemKind.Snippet, 'layer 2 of n: 1 W row of 2, b of 1', '11', 'o W ${1:0} ${2:0}\no b ${3:0}'],
+    ]);
+    expect(list(block('  h W 1 2 3\n  $0')).map((i) => i.label)).toEqual(['o', 'o (every row)']);
+  });
+
+  it('W while the layer lacks rows and b while it has none, counting the rows above the cursor', () => {
+    expect(list(block('  h W 1 2 3\n  h $0\n  h b 0 0')).map((i) => i.label)).toEqual(['W', 'b']);
+    expect(list(block('  h W 1 2 3\n  h W 4 5 6\n  h $0')).map((i) => i.label)).toEqual(['b']);
+    expect(list(block('  h W 1 2 3\n  h W 4 5 6\n  h b 0 0\n  h $0')).map((i) => i.label)).toEqual([]);
+    expect(list(block('  x $0')).map((i) => i.label)).toEqual([]);
+    expect(list(block('  h W $0')).map((i) => i.label)).toEqual([]);
+  });
+});
