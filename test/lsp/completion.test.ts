@@ -2,7 +2,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { InsertTextFormat, MarkupKind } from 'vscode-languageserver';
+import { CompletionItemKind, InsertTextFormat, MarkupKind } from 'vscode-languageserver';
 import type { CompletionItem, MarkupContent } from 'vscode-languageserver';
 import { completion, fileNameCompletion } from '../../server/src/lsp/completion';
 import { tempDir } from '../support/temp';
@@ -281,6 +281,19 @@ describe('completion of given weights (docs/language.md §7.1)', () => {
     expect(typed.map((i) => i.label)).toContain('runs/xor.run1.safetensors');
     expect(typed[0].textEdit).toMatchObject({ range: { start: { character: 23 }, end: { character: 26 } } });
     expect(at('weights w for xor from ', false)).toEqual([]);
+  });
+
+  it('says which export wrote each weights file, and leaves out node_modules', () => {
+    const dir = tempDir('nn-completion-');
+    mkdirSync(join(dir, 'node_modules', 'pkg'), { recursive: true });
+    for (const file of ['a.json', 'b.SAFETENSORS', 'node_modules/pkg/package.json', 'node_modules/x.json']) writeFileSync(join(dir, file), '{}');
+    const fx = fixture(`${NET}weights w for xor from $0`);
+    const checkOptions = { ...fx.state.checkOptions!, specPath: join(dir, 'spec.nn'), allowedRoot: dir };
+    const list = completion({ ...fx.state, checkOptions }, { textDocument: { uri: URI }, position: fx.position });
+    expect(list.map((i) => [i.label, i.kind, i.detail, i.filterText])).toEqual([
+      ['a.json', CompletionItemKind.File, 'JSON document (nn export --format json)', '"a.json'],
+      ['b.SAFETENSORS', CompletionItemKind.File, 'safetensors weights (nn export --format safetensors)', '"b.SAFETENSORS'],
+    ]);
   });
 });
 
