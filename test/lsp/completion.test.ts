@@ -181,6 +181,12 @@ describe('the train block snippet', () => {
     expect(items('data d from "d.csv" {\n  separator ";"\n  inputs $0\n}', files).list.map((i) => i.label)).toEqual(['a', 'b', 'label']);
   });
 
+  it('reads a tab-separated header by its escape, and no header by a separator of two characters', () => {
+    const files = { '/work/d.tsv': 'a\tb c\tlabel\n1\t2\tx\n' };
+    expect(items('data d from "d.tsv" {\n  separator "\\t"\n  inputs $0\n}', files).list.map((i) => i.label)).toEqual(['a', 'b c', 'label']);
+    expect(items('data d from "d.tsv" {\n  separator ";;"\n  inputs $0\n}', files).list).toEqual([]);
+  });
+
   it('offers no names for a CSV without a header, nor for a file that cannot be read', () => {
     const files = { '/work/d.csv': '1,2,3\n4,5,6\n' };
     expect(items('data d from "d.csv" {\n  header no\n  inputs $0\n}', files).list).toEqual([]);
@@ -321,6 +327,17 @@ describe('file names inside from "…"', () => {
       ['tabs.tsv', 'ir'],
       ['sub/', 'ir'],
     ]);
+  });
+
+  it('says what each entry is, files before folders, and asks for a folder\'s files once one is chosen', () => {
+    const { state, offset } = inFolder('data d from "sub/$0', ['sub/', 'sub/inner.csv', 'sub/deeper/']);
+    expect(fileNameCompletion(state, offset)!.map((i) => [i.label, i.kind, i.detail, i.sortText, i.command?.command])).toEqual([
+      ['inner.csv', CompletionItemKind.File, 'data file sub/inner.csv', '0inner.csv', undefined],
+      ['deeper/', CompletionItemKind.Folder, 'folder sub/deeper/', '1deeper/', 'editor.action.triggerSuggest'],
+    ]);
+    // A client without command links is not asked to run one.
+    const plain = { ...state, client: { ...state.client, commandLinks: false } };
+    expect(fileNameCompletion(plain, offset)!.map((i) => i.command)).toEqual([undefined, undefined]);
   });
 
   it('goes into the folder the typed path names, and not out of the workspace', () => {
