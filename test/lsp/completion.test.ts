@@ -77,6 +77,9 @@ describe('completion', () => {
     ['the input being rewritten', 'network n {\n  $0input 2\n  layer h 4 tanh\n}', ['input', 'layer', 'layer (snippet)']],
     ['a file statement being rewritten', 'data d from "d.csv" {\n  $0target y\n}', ['inputs', 'target', 'encode', 'missing', 'separator', 'normalize', 'header']],
     ['normalize being rewritten', 'data d {\n  $0normalize zscore\n  0 -> 1\n}', ['normalize']],
+    ['nothing right after a number, until a space', 'network n {\n  input 2\n  layer h 4$0\n}', []],
+    ['nothing inside a string', 'data d from "d.csv" {\n  separator ";$0"\n}', []],
+    ['the declarations after a block left open, once the next declaration has begun', 'network n {\n  input 2\ndata d {\n  0 -> 1\n}\n$0', ['network', 'data', 'train', 'weights', 'network block', 'data block (rows)', 'data from CSV', 'data generated', 'train block', 'weights block', 'weights from a file']],
   ])('%s', (_, spec, expected) => check(spec, expected));
 
   // Where nothing fits (a finished statement, a word where a name or a `(` is due, a clause given twice), nothing is
@@ -227,6 +230,14 @@ describe('completion for clients without snippets (Neovim 0.7)', () => {
     expect(newText(train('regularize $0'), 'l2')).toBe('l2 ${1:0.001}');
     expect(newText(train('$0'), 'patience')).toBe('patience ${1:50}');
     expect(newText('network n {\n  input 2\n  layer h 4 relu $0\n  layer 1 sigmoid\n}', 'dropout')).toBe('dropout ${1:20}%');
+  });
+
+  it('documents each word as a string for a client without markdown', () => {
+    const fx = fixture('network n {\n  input 2\n  layer h 4 $0\n}');
+    const state = { ...fx.state, client: { ...fx.state.client, markdown: false } };
+    const sigmoid = completion(state, { textDocument: { uri: URI }, position: fx.position }).find((i) => i.label === 'sigmoid')!;
+    expect(typeof sigmoid.documentation).toBe('string');
+    expect(sigmoid.documentation).toContain('σ(z) = 1 / (1 + e⁻ᶻ)');
   });
 
   it('offers plain words only: no templates, no placeholders', () => {
