@@ -107,6 +107,7 @@ describe('completion', () => {
     ['nothing after two numbers', 'network n {\n  input 2\n  layer 4 5 $0\n}', []],
     ['nothing after a second activation', 'network n {\n  input 2\n  layer h 4 relu init he tanh $0\n  layer 1 sigmoid\n}', []],
     ['nothing after an activation that follows dropout', 'network n {\n  input 2\n  layer h 4 relu dropout 20% tanh $0\n  layer 1 sigmoid\n}', []],
+    ['only init on the last layer, though input follows it', 'network n {\n  layer h 4 relu $0\n  input 2\n}', ['init']],
     ['only init on the last of two layers', 'network n {\n  input 2\n  layer h 4 relu\n  layer o 1 sigmoid $0\n}', ['init']],
     ['no second normalize in rows', 'data d {\n  normalize zscore\n  0 -> 1\n  $0\n}', []],
     ['nothing after a normalize method in rows', 'data d {\n  0 -> 1\n  normalize minmax $0\n}', []],
@@ -137,6 +138,8 @@ describe('completion', () => {
       ['encode', 'column 3 of d', 'encode'],
       ['label', 'column 4 of d', 'label'],
     ]);
+    // A data block whose name is not written yet is no block to complete in.
+    expect(items('data from "d.csv" {\n  inputs $0\n}', files).list).toEqual([]);
     // A column named like the statement is still offered; a quoted column already given is not.
     expect(columns('encode "b c" $0').map(([label]) => label)).toEqual(['a', 'onehot', 'encode', 'label', 'onehot']);
     // After onehot the target or the encoded columns are complete.

@@ -388,6 +388,7 @@ function completeFileData(context: CompletionContext, columnsOf: (decl: DataDecl
   if (isWord(first, 'inputs', 'target', 'encode')) {
     if (isWord(first, 'target', 'encode') && b.some((t) => isWord(t, 'onehot'))) return [];
     const decl = context.declaration?.kind === 'data' ? context.declaration : undefined;
+    // Stryker disable next-line StringLiteral: a data block without a name offers no columns, so no detail names it
     const name = decl?.name?.text ?? 'the data set';
     const used = new Set(b.slice(1).map((t) => (t.kind === 'string' ? t.stringValue : t.text)));
     const columns: Candidate[] = ((decl && columnsOf(decl)) ?? [])
@@ -418,6 +419,7 @@ function completeTrain(context: CompletionContext, check: CheckResult): Candidat
   }
   if (b.length === 0) {
     // The statement on the cursor's line is the one being written: it does not count as set.
+    // Stryker disable next-line ArrayDeclaration: a train block's context always holds its train declaration
     const present = new Set(decl?.statements.filter((s) => alreadySet(context, s.span)).map((s) => s.kind) ?? []);
     const snippets: Record<string, string> = {
       loss: 'loss ${1|mse,cross_entropy|}',
@@ -479,6 +481,7 @@ function completeTrain(context: CompletionContext, check: CheckResult): Candidat
 function completeExpect(b: Token[], decl: TrainDecl | undefined, check: CheckResult): Candidate[] {
   const data = decl?.data ? check.datasets.get(decl.data.text) : undefined;
   const classification = data === undefined || classificationOf(data) !== null;
+  // Stryker disable next-line BooleanLiteral: a train block's context always holds its train declaration
   const validates = decl?.statements.some((s) => s.kind === 'validate') ?? false;
   const words = b.slice(1);
   const metric = (validation: boolean): Candidate[] => [
