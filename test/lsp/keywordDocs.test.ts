@@ -207,6 +207,23 @@ describe('what the keyword documentation tells a reader', () => {
   const shown = (word: string, category: DocCategory): string => docMarkdown(docFor(word, category)!);
   const defaults = (word: string, category: DocCategory): string => docFor(word, category)!.defaults ?? '';
 
+  it('looks a word up by the categories of its slot, in order, and by the word alone without them', () => {
+    expect(docFor('seed', 'generator-argument')?.category).toBe('generator-argument');
+    expect(docFor('seed', 'activation', 'train-statement', 'generator-argument')?.category).toBe('train-statement');
+    // A slot whose categories do not have the word has no documentation for it, even if another category does.
+    expect(docFor('seed', 'activation')).toBeUndefined();
+    expect(docFor('sigmoid')?.category).toBe('activation');
+    expect(docFor('sigmoidal')).toBeUndefined();
+    expect(docsOf('loss').map((doc) => doc.word)).toEqual([...LOSSES]);
+  });
+
+  it('ends every documentation with its example in an nn code block', () => {
+    for (const doc of KEYWORD_DOCS) expect(docMarkdown(doc).endsWith('\n\nExample:\n```nn\n' + doc.example + '\n```')).toBe(true);
+    // Without its title (completion shows the word already), it starts with the syntax.
+    const sigmoid = docFor('sigmoid', 'activation')!;
+    expect(docMarkdown(sigmoid, { title: false }).startsWith('```nn\n' + sigmoid.syntax + '\n```\n\n' + sigmoid.summary)).toBe(true);
+  });
+
   it('documents only the words of the grammar, each under the slot it stands in', () => {
     const grammar = new Set(GRAMMAR_WORDS.map(([word, category]) => `${category}:${word}`));
     expect(KEYWORD_DOCS.filter((d) => !grammar.has(`${d.category}:${d.word}`)).map((d) => `${d.category}:${d.word}`)).toEqual([]);
