@@ -422,6 +422,11 @@ describe('hover after Reset and Step (docs/editor.md "Step and Reset")', () => {
   ])('decimals for a largest change of %s: %s', (largest, decimals) => {
     expect(decimalsToShow({ weights: Float64Array.of(largest / 2, -largest), biases: Float64Array.of(0) })).toBe(decimals);
   });
+
+  it('takes the decimals from the finite changes only: a diverged weight or bias does not hide a small step', () => {
+    expect(decimalsToShow({ weights: Float64Array.of(0.00002, Infinity), biases: Float64Array.of(0) })).toBe(6);
+    expect(decimalsToShow({ weights: Float64Array.of(0.00002), biases: Float64Array.of(NaN, -Infinity) })).toBe(6);
+  });
 });
 
 describe('a network with several runs (docs/editor.md "Several runs of one network")', () => {

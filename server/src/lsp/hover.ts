@@ -516,7 +516,7 @@ function penaltyTerm(run: RunSpec): string {
 
 /** With dropout on layer k (docs/language.md §7.2): how its δ and what it passes on change in training. */
 function dropoutLines(network: NetworkSpec, k: number): string[] {
-  const share = network.layers[k - 1]?.dropout;
+  const share = network.layers[k - 1].dropout;
   if (!share) return [];
   return [`in training, ⊙ m${layerMark(k)}: each unit dropped (0) with probability ${Number((share * 100).toPrecision(12))}%, else × 1/(1 − ${share}); evaluation never drops`];
 }
