@@ -123,6 +123,15 @@ describe('hover on a layer with dropout', () => {
   });
 });
 
+describe('hover on a weights row of four numbers, and of a layer the network lacks', () => {
+  const spec = 'network n {\n  input 4\n  layer out 1 sigmoid\n}\nweights w for n {\n  out W 1 2 3 4\n  out b 0\n}\nweights v for n {\n  other W 1 2 3 4\n}\n';
+
+  it('writes z with all four terms (an ellipsis only past four), and nothing for the unknown layer', () => {
+    expect(text(fixture(at(spec, '  out W 1')))!.split('\n')[3]).toBe('z⁽¹⁾₁ = W⁽¹⁾₁₁ x₁ + W⁽¹⁾₁₂ x₂ + W⁽¹⁾₁₃ x₃ + W⁽¹⁾₁₄ x₄ + b⁽¹⁾₁');
+    expect(text(fixture(at(spec, '  oth')))).toBeNull();
+  });
+});
+
 describe('hover on train', () => {
   it('of the second of two runs: its own settings, those written unmarked (batch, seed, one penalty, the loss target, f32)', () => {
     const spec = [
