@@ -189,15 +189,14 @@ function keywordText(state: DocumentState, word: string, categories: DocCategory
   const doc = docFor(word, ...categories);
   if (!doc) return null;
   const parts = [docMarkdown(doc)];
-  // On `train`, say where the run stands and what it will do (defaults resolved) before explaining the keyword.
-  if (word === 'train' && categories.includes('declaration')) {
-    const index = state.check.runs.findIndex((r) => r.keywordSpan.start === span.start);
-    const run = index >= 0 ? state.check.runs[index] : undefined;
-    if (run) {
-      const status = state.statuses[index];
-      const title = `**run ${run.index}** · train ${run.network.name} on ${run.data.name}${status?.summary ? ` · ${status.summary}` : ''}`;
-      parts.unshift(`${title}\n\n${code(settingsLines(state, run))}`);
-    }
+  // On a run's `train` keyword (no other word starts where a run does), say where the run stands and what it will
+  // do (defaults resolved) before explaining the keyword.
+  const index = state.check.runs.findIndex((r) => r.keywordSpan.start === span.start);
+  if (index >= 0) {
+    const run = state.check.runs[index];
+    const status = state.statuses[index];
+    const title = `**run ${run.index}** · train ${run.network.name} on ${run.data.name}${status.summary ? ` · ${status.summary}` : ''}`;
+    parts.unshift(`${title}\n\n${code(settingsLines(state, run))}`);
   }
   // On an `expect`, first its verdict after the run, as its line shows it (docs/editor.md "Expectations").
   const graded = state.graded?.flatMap((list) => list ?? []).find((g) => span.start >= g.expectation.span.start && span.start < g.expectation.span.end);
