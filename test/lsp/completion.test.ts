@@ -126,6 +126,7 @@ describe('completion', () => {
     ['nothing after seed', `${NET}train xor on table {\n  seed $0\n}`, []],
     ['nothing after a schedule parameter\'s name', `${NET}train xor on table {\n  schedule step factor $0\n}`, []],
     ['no comparison after an unknown metric', `${NET}train xor on table {\n  expect x $0\n}`, []],
+    ['no comparison after a finished expectation and a stray metric', `${NET}train xor on table {\n  expect loss < 0.1 accuracy $0\n}`, []],
   ])('%s', (_, spec, expected) => check(spec, expected));
 
   it('offers a file\'s columns by name, quoting those a keyword would take, and not those already given', () => {
