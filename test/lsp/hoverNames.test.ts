@@ -132,6 +132,16 @@ describe('hover on a weights row of four numbers, and of a layer the network lac
   });
 });
 
+describe('hover on the words of a weights declaration read from a file', () => {
+  it('documents for and from, and shows the weights on the path', () => {
+    const spec = 'network n {\n  input 1\n  layer out 1 sigmoid\n}\nweights w for n from "w.json"\n';
+    const first = (marker: string) => text(fixture(at(spec, marker)))!.split('\n')[0];
+    expect(first('weights w f')).toBe('**for** — declaration');
+    expect(first('for n fr')).toBe('**weights** — declaration');
+    expect(first('"w.j')).toMatch(/^\*\*weights w\*\* — /);
+  });
+});
+
 describe('hover on train', () => {
   it('of the second of two runs: its own settings, those written unmarked (batch, seed, one penalty, the loss target, f32)', () => {
     const spec = [
