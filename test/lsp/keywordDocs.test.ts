@@ -229,10 +229,20 @@ describe('what the keyword documentation tells a reader', () => {
     expect(KEYWORD_DOCS.filter((d) => !grammar.has(`${d.category}:${d.word}`)).map((d) => `${d.category}:${d.word}`)).toEqual([]);
   });
 
-  it('sketches the syntax of every word with the word in it, in an nn code block', () => {
+  it('sketches the syntax of every word with the word in it, on one line, in an nn code block and in completion\'s detail', () => {
     for (const doc of KEYWORD_DOCS) {
       expect(doc.syntax, `${doc.category}:${doc.word}`).toMatch(new RegExp(`\\b${doc.word}\\b`));
+      expect(doc.syntax).not.toContain('\n');
       expect(docMarkdown(doc)).toContain('```nn\n' + doc.syntax + '\n```');
+      expect(docDetail(doc).endsWith(` · ${doc.syntax}`)).toBe(true);
+    }
+  });
+
+  it('shows no formula or default a word does not have', () => {
+    for (const doc of KEYWORD_DOCS) {
+      expect(docMarkdown(doc), `${doc.category}:${doc.word}`).not.toContain('undefined');
+      expect(docMarkdown(doc).includes('\n\n```\n')).toBe(doc.formula !== undefined);
+      expect(docMarkdown(doc).includes('\n\nDefault: ')).toBe(doc.defaults !== undefined);
     }
   });
 
