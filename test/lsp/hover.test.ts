@@ -517,7 +517,7 @@ describe('hover on wide rows and data sets', () => {
     const ten = 'network n {\n  input 10\n  layer 2 softmax\n}\ndata d {\n  1 2 3 4 5 6 7 8 9 10 -> 1 0\n  2 3 4 5 6 7 8 9 10 11 -> 0 1\n}\ntrain n on d {\n  loss cross_entropy\n}\n';
     // The second row's targets are the data's second pair, not the first's.
     expect(firstLine(fixture(at(ten, '  2 3')))).toBe('sample 2: x = (2, 3, 4, 5, 6, 7, …, 11), target y = (0, 1)');
-    // Ten input names are listed whole; a data set of more is shortened (docs/editor.md "Other places").
+    // Ten input names are listed whole; a data set of more is shortened (docs/editor.md "Hovers").
     expect(hoverText(fixture(at(ten, 'data d')))).toContain('\ninputs: x1, x2, x3, x4, x5, x6, x7, x8, x9, x10\n');
   });
 });

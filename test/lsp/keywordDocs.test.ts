@@ -154,7 +154,7 @@ describe('keyword documentation', () => {
   });
 });
 
-/** The label a hover's title gives each category (`**sigmoid** — activation`, docs/editor.md "Keywords"). */
+/** The label a hover's title gives each category (`**sigmoid** — activation`, docs/editor.md "Hovers"). */
 const CATEGORY_TITLES: [DocCategory, string][] = [
   ['declaration', 'declaration'],
   ['network-statement', 'network statement'],
