@@ -55,6 +55,8 @@ export const PARTS = {
     editing: ['completion', 'codeActions', 'formatting', 'folding', 'semanticTokens', 'symbols', 'navigation', 'keywordDocs'],
     // completion.ts alone, with its own tests only (PART_TESTS['lsp-completion']).
     completion: ['completion'],
+    // keywordDocs.ts alone, with the tests of what its documentation says (PART_TESTS['lsp-keywords']).
+    keywords: ['keywordDocs'],
     server: ['server', 'session', 'workspace', 'state', 'lifecycle', 'settings', 'commands', 'dataFiles', 'exportModel', 'saveWeights', 'tests', 'lensRefresh'],
   },
 };
@@ -89,6 +91,12 @@ export const PART_TESTS = {
   // were estimated at 91% of the run's time (a minute each). Only completion's own tests import it (and the robustness
   // test, left out everywhere): with them alone a static mutant reruns two files.
   'lsp-completion': ['test/lsp/completion.test.ts', 'test/lsp/completionInserts.test.ts'],
+  // keywordDocs.ts is one table built at import (the documentation of every word), so every mutant of it is static and
+  // runs every test of the part: with test/lsp (whose harness imports hover.ts, and so the table) that is the whole
+  // folder for each of some 500 string mutants. Its own tests check what a reader reads of every word (each word's
+  // title, syntax sketch, formula, defaults compared with the checker's, example, and the hovers of a whole spec);
+  // hover's and completion's tests reach the same table through their features and are the other parts' tests.
+  'lsp-keywords': ['test/lsp/keywordDocs.test.ts'],
   'language-front': ['test/language', 'test/cli/check.test.ts', '!test/language/fuzz.test.ts', '!test/language/checkCache.test.ts'],
   // The checker runs in every test of the folder as well (each opens a document), so the same holds: it is scored by
   // what the checker is for, every message at its place in the fixtures and the language's own tests, and `nn check`.

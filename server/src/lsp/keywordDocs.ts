@@ -776,7 +776,7 @@ export function docMarkdown(doc: KeywordDoc, options: { title?: boolean } = {}):
   return parts.join('\n\n');
 }
 
-/** A short label for completion item details: the category and the syntax sketch. */
+/** A short label for completion item details: the category and the syntax sketch (one line, as every sketch is). */
 export function docDetail(doc: KeywordDoc): string {
-  return `${CATEGORY_LABEL[doc.category]} · ${doc.syntax.split('\n')[0]}`;
+  return `${CATEGORY_LABEL[doc.category]} · ${doc.syntax}`;
 }
