@@ -242,6 +242,9 @@ describe('completion for clients without snippets (Neovim 0.7)', () => {
     const sigmoid = completion(state, { textDocument: { uri: URI }, position: fx.position }).find((i) => i.label === 'sigmoid')!;
     expect(typeof sigmoid.documentation).toBe('string');
     expect(sigmoid.documentation).toContain('σ(z) = 1 / (1 + e⁻ᶻ)');
+    // The same plain text as a hover: no fences or emphasis shown as characters.
+    expect(sigmoid.documentation).toMatch(/^sigmoid — /);
+    expect(sigmoid.documentation).not.toMatch(/```|\*\*/);
   });
 
   it('offers plain words only: no templates, no placeholders', () => {

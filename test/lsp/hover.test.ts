@@ -5,7 +5,8 @@ import { hover, vector } from '../../server/src/lsp/hover';
 import { fixed, formatNumber } from '../../server/src/lsp/describe';
 import { at, fixture, hoverValue, liveJob, outcomeOf, trainedFixture, URI, withOutcomes, withParts } from './harness';
 import { Trainer } from '../../server/src/nn/trainer';
-import { decimalsToShow, MAX_RUNS_SHOWN, plainText } from '../../server/src/lsp/hover';
+import { decimalsToShow, MAX_RUNS_SHOWN } from '../../server/src/lsp/hover';
+import { plainText } from '../../server/src/lsp/keywordDocs';
 import type { Fixture } from './harness';
 import { neverImproves } from '../support/specs';
 

@@ -706,7 +706,7 @@ function toItem(candidate: Candidate, range: Range, markdown: boolean): Completi
   const item: CompletionItem = { label: candidate.label, kind: candidate.kind };
   if (candidate.detail) item.detail = candidate.detail;
   if (candidate.documentation) {
-    item.documentation = markdown ? { kind: MarkupKind.Markdown, value: candidate.documentation } : candidate.documentation;
+    item.documentation = markdown ? { kind: MarkupKind.Markdown, value: candidate.documentation } : plainText(candidate.documentation);
   }
   if (candidate.sortText) item.sortText = candidate.sortText;
   const newText = candidate.snippet ?? candidate.insert ?? candidate.label;

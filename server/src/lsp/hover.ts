@@ -16,7 +16,7 @@ import type { RunState, RunWeights } from '../training/runState';
 import { positionText } from '../present/summary';
 import { datasetSummary, fixed, formatNumber, layerInputs, layerParameters, networkParameters, networkShape } from './describe';
 import { iconTitle, type Codicon } from './icons';
-import { docFor, docMarkdown } from './keywordDocs';
+import { docFor, docMarkdown, plainText } from './keywordDocs';
 import { verdictMessage } from '../present/expectations';
 import type { DocCategory } from './keywordDocs';
 import { deltaFormula, forwardFormula, layerMark, lossFormula, outputSymbol, sub, unitLabel } from './notation';
@@ -49,16 +49,6 @@ export function hover(state: DocumentState, params: HoverParams): Hover | null {
     contents: state.client.markdown ? { kind: MarkupKind.Markdown, value: text } : { kind: MarkupKind.PlainText, value: plainText(text) },
     range: rangeOf(state.lines, target.span),
   };
-}
-
-/** The markdown as plain text for clients without markdown (Neovim's plain floats): no fences, no emphasis, link titles only. */
-export function plainText(markdown: string): string {
-  return markdown
-    .split('\n')
-    .filter((line) => !/^```/.test(line))
-    .map((line) => line.replace(/\*\*([^*]+)\*\*/g, '$1').replace(/\[([^\]]+)\]\([^)]*\)/g, '$1').replace(/`([^`]+)`/g, '$1'))
-    .join('\n')
-    .replace(/\n---\n/g, '\n');
 }
 
 // ------------------------------------------------------------------ what is under the cursor
