@@ -19,7 +19,7 @@ import type { DataDecl, Declaration, Node, Span, SpecFile, TrainDecl } from '../
 import { classificationOf } from '../nn/parts';
 import { blockOf, children } from '../language/walk';
 import { datasetSummary, networkParameters, networkShape, params } from './describe';
-import { docDetail, docFor, docMarkdown, docsOf } from './keywordDocs';
+import { docDetail, docFor, docMarkdown, docsOf, plainText } from './keywordDocs';
 import type { DocCategory, KeywordDoc } from './keywordDocs';
 import { rangeOf } from './spans';
 import type { DocumentState } from './state';
