@@ -105,6 +105,12 @@ describe('server commands', () => {
     expect(ws.calls).toEqual([`stop ${URI} run1`, `stop ${URI} none`, `stop ${URI} all`]);
   });
 
+  it('means the run whose block holds the line, from its `train` line to its closing brace', async () => {
+    const ws = workspaceOf(state);
+    for (const line of [7, 8, 10, 11, 12, 14, 15]) await executeCommand(ws.workspace, run('nn.stopTraining', URI, line));
+    expect(ws.calls.map((call) => call.split(' ').at(-1))).toEqual(['none', 'run1', 'run1', 'none', 'run2', 'run2', 'none']);
+  });
+
   it('nn.step and nn.reset act on the run at the line only, and refuse without one, untrusted or with errors', async () => {
     const ws = workspaceOf(state);
     expect(await executeCommand(ws.workspace, run('nn.step', URI, SECOND_RUN_LINE))).toEqual({ stepped: true });
