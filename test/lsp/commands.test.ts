@@ -52,9 +52,9 @@ function workspaceOf(
   const host = {
     train: (uri: string, runKeys: string[], maxSeconds: number) => (calls.push(`train ${uri} ${runKeys.map(name).join(',')} ${maxSeconds}s`), runKeys.slice(0, 1)),
     stop: (uri: string, runKeys: string[] | null) => (calls.push(`stop ${uri} ${runKeys === null ? 'all' : runKeys.map(name).join(',') || 'none'}`), 3),
-    step: (uri: string, key: string) => (calls.push(`step ${name(key)}`), true),
-    reset: (uri: string, key: string) => (calls.push(`reset ${name(key)}`), true),
-    checkGradients: async (uri: string, key: string) => (calls.push(`check ${name(key)}`), options.gradients?.(key) ?? null),
+    step: (uri: string, key: string) => (calls.push(`step ${uri} ${name(key)}`), true),
+    reset: (uri: string, key: string) => (calls.push(`reset ${uri} ${name(key)}`), true),
+    checkGradients: async (uri: string, key: string) => (calls.push(`check ${uri} ${name(key)}`), options.gradients?.(key) ?? null),
   };
   const show = (kind: string) => (message: string) => (messages.push(`${kind}: ${message}`), Promise.resolve(undefined));
   const workspace = {
@@ -119,7 +119,7 @@ describe('server commands', () => {
     expect(await executeCommand(ws.workspace, run('nn.reset', URI))).toEqual({ reset: false });
     expect(await executeCommand(ws.workspace, run('nn.step', URI, BETWEEN_RUNS))).toEqual({ stepped: false });
     expect(await executeCommand(ws.workspace, run('nn.reset', URI, BETWEEN_RUNS))).toEqual({ reset: false });
-    expect(ws.calls).toEqual(['step run2', 'reset run1']);
+    expect(ws.calls).toEqual([`step ${URI} run2`, `reset ${URI} run1`]);
     const untrusted = workspaceOf(state, { trusted: false });
     const broken = workspaceOf(fixture(`${TWO_RUNS}\n  train n on nothing {}\n`).state);
     for (const ws2 of [untrusted, broken]) {
@@ -141,7 +141,7 @@ describe('server commands', () => {
     const none = workspaceOf(state);
     expect(await executeCommand(none.workspace, run('nn.checkGradients', URI, FIRST_RUN_LINE))).toEqual({ checked: 0 });
     expect(none.messages).toEqual(['info: NN: train or step n on d first: a gradient check needs its weights.']);
-    expect(none.calls).toEqual(['check run1']);
+    expect(none.calls).toEqual([`check ${URI} run1`]);
     for (const refused of [workspaceOf(state, { trusted: false }), workspaceOf(fixture(`${TWO_RUNS}\n  train n on nothing {}\n`).state)]) {
       expect(await executeCommand(refused.workspace, run('nn.checkGradients', URI))).toEqual({ checked: 0 });
       expect(refused.calls).toEqual([]);
