@@ -62,6 +62,18 @@ describe('nn/exportModel', () => {
     expect(Buffer.from(answer.data, 'base64').equals(Buffer.from(expected))).toBe(true);
   });
 
+  it('names the file after a spec that is not a file: URI by its last segment, or untitled', () => {
+    const { state, position } = trainedFixture(SPEC);
+    const line = position.line + 3;
+    const named = (uri: string) => {
+      const answer = exportModel({ ...state, uri }, { uri, line, format: 'json' });
+      return 'error' in answer ? answer.error : answer.fileName;
+    };
+    expect(named('vscode-vfs://github/me/repo/my%20model.nn')).toBe('my model.run1.json');
+    expect(named('untitled:Untitled-1')).toBe('untitled.run1.json');
+    expect(named('untitled:notes.nn.txt')).toBe('untitled.run1.json');
+  });
+
   it('says what to do when there is nothing to export', () => {
     const untrained = fixture(SPEC);
     const line = untrained.position.line;
