@@ -29,11 +29,17 @@ afterEach(() => {
 });
 
 describe('lens refresh: a client that does not resolve lenses', () => {
-  it('asks again for progress 150 ms after the last fetch, and not before', () => {
-    const { lenses, sent } = pacer(NEOVIM);
+  /** A Neovim pacer whose lenses were fetched at 1000 ms, with a progress refresh asked for then. */
+  function progressAfterFetch(): { lenses: LensRefresh; sent: number[] } {
+    const paced = pacer(NEOVIM);
     vi.setSystemTime(1000);
-    lenses.served(URI);
-    lenses.refresh();
+    paced.lenses.served(URI);
+    paced.lenses.refresh();
+    return paced;
+  }
+
+  it('asks again for progress 150 ms after the last fetch, and not before', () => {
+    const { sent } = progressAfterFetch();
     vi.advanceTimersByTime(149);
     expect(sent).toEqual([]);
     vi.advanceTimersByTime(1);
@@ -41,10 +47,7 @@ describe('lens refresh: a client that does not resolve lenses', () => {
   });
 
   it('asks at once for a change of state, also while a progress refresh waits its turn', () => {
-    const { lenses, sent } = pacer(NEOVIM);
-    vi.setSystemTime(1000);
-    lenses.served(URI);
-    lenses.refresh();
+    const { lenses, sent } = progressAfterFetch();
     vi.advanceTimersByTime(10);
     lenses.refresh(true);
     vi.advanceTimersByTime(0);
