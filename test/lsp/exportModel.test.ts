@@ -88,6 +88,9 @@ describe('nn/exportModel', () => {
     expect(exportModel(stepped.state, { uri: URI, line, format: 'json' })).toMatchObject({ error: expect.stringMatching(/has not been trained yet/) });
     const trained = trainedFixture(SPEC);
     expect(exportModel(trained.state, { uri: URI, line: 1, format: 'onnx' })).toEqual({ error: 'Put the cursor in a `train` block to export its run.' });
+    // A spec with an error has no run to export anywhere: the answer says to fix it first.
+    const broken = fixture(SPEC.replace('layer out 1 sigmoid', 'layer out 1 sigmoidd'));
+    expect(exportModel(broken.state, { uri: URI, line, format: 'json' })).toEqual({ error: 'Fix the errors of the spec, train the run, then export it.' });
     expect(exportModel(trained.state, { uri: URI, line, format: 'tflite' as ExportFormat })).toEqual({ error: "There is no export format 'tflite'." });
     const diverged = trainedFixture(SPEC.replace('layer out 1 sigmoid', 'layer out 1 linear').replace('loss cross_entropy', 'loss mse').replace('adam rate 0.05', 'sgd rate 1000'));
     expect(exportModel(diverged.state, { uri: URI, line, format: 'safetensors' })).toMatchObject({
