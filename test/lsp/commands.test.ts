@@ -111,6 +111,24 @@ describe('server commands', () => {
     expect(ws.calls.map((call) => call.split(' ').at(-1))).toEqual(['none', 'run1', 'run1', 'none', 'run2', 'run2', 'none']);
   });
 
+  it('line 0 is a line: a run declared first in the file is the one a command at line 0 means', async () => {
+    const first = fixture(`
+      train n on d {
+        epochs 5
+      }
+      network n {
+        input 1
+        layer out 1 sigmoid
+      }
+      data d {
+        0 -> 0
+      }
+    `).state;
+    const ws = workspaceOf(first);
+    expect(await executeCommand(ws.workspace, run('nn.step', URI, 0))).toEqual({ stepped: true });
+    expect(ws.calls).toEqual([`step ${URI} run1`]);
+  });
+
   it('nn.step and nn.reset act on the run at the line only, and refuse without one, untrusted or with errors', async () => {
     const ws = workspaceOf(state);
     expect(await executeCommand(ws.workspace, run('nn.step', URI, SECOND_RUN_LINE))).toEqual({ stepped: true });
