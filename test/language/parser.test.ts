@@ -16,6 +16,20 @@ function problems(text: string): string[] {
   });
 }
 
+describe('the names a file declares', () => {
+  it("only the declarations' and the layers' names declare (the editor's declaration modifier and go to definition)", () => {
+    const text = 'network n {\n  input 2\n  layer hidden 3 sigmoid init xavier\n  layer 1 sigmoid\n}\ndata d {\n  0 0 -> 0\n  normalize minmax\n}\n'
+      + 'weights w for n {\n  hidden W 1 2\n}\ntrain n on d {\n  loss mse\n  optimizer sgd rate 0.5\n  precision f64\n}\n';
+    const declared: string[] = [];
+    const used: string[] = [];
+    walk(parse(text).file, (node) => {
+      if (node.kind === 'word') (node.declares ? declared : used).push(node.text);
+    });
+    expect(declared).toEqual(['n', 'hidden', 'd', 'w']);
+    expect(used).toEqual(expect.arrayContaining(['sigmoid', 'xavier', 'minmax', 'n', 'hidden', 'mse', 'sgd', 'f64']));
+  });
+});
+
 describe('parse', () => {
   it('builds the tree of docs/language.md §1 without problems', () => {
     const { file, problems: found } = parse(XOR);

@@ -38,6 +38,47 @@ describe('recovery between declarations', () => {
     expect(problems('@ 4\nnetwork n {\n}\n')).toEqual([`"@": unexpected character '@'; remove it`]);
   });
 
+  it("an unknown declaration's skip ends at its own '}', or, unclosed, at a declaration just after an inner '}'", () => {
+    // After the block closes, the next line is a declaration again: a misspelt keyword there is read with its fix.
+    const text = 'frob x {\n}\nnetwrk n {\n}\n';
+    expect(problems(text)).toEqual([
+      `"frob": unknown declaration 'frob'; a file holds 'network', 'data', 'train' and 'weights' declarations`,
+      `"netwrk": unknown declaration 'netwrk'; did you mean 'network'? [Change to 'network': "frob x {\\n}\\nnetwork n {\\n}\\n"] (preferred)`,
+    ]);
+    expect(kinds(text)).toEqual(['network']);
+    // An inner block closed, and a declaration right after its '}': the unclosed outer block ends there.
+    expect(kinds('frob x {\n  {\n  }network n {\n  input 2\n}\n')).toEqual(['network']);
+    // Without a block, the skip ends at its line's end: the next line is read again, a misspelt keyword with its fix.
+    expect(problems('frob x\nnetwrk n {\n}\n')[1]).toBe(
+      `"netwrk": unknown declaration 'netwrk'; did you mean 'network'? [Change to 'network': "frob x\\nnetwork n {\\n}\\n"] (preferred)`,
+    );
+    expect(kinds('frob x\nnetwrk n {\n}\n')).toEqual(['network']);
+    // What follows the block's '}' on its line is read again too: a stray number is reported.
+    expect(problems('frob x {\n} 3 4\nnetwork n {\n}\n')[1]).toBe(`"3": unexpected '3'; a file holds 'network', 'data', 'train' and 'weights' declarations`);
+  });
+
+  it("a block's last statement may end at the block's '}' on its own line", () => {
+    const text = 'network n {\n  input 2 }\ndata d {\n  1 -> 1\n}\n';
+    expect(problems(text)).toEqual([]);
+    expect(kinds(text)).toEqual(['network', 'data']);
+    const network = parse(text).file.declarations[0];
+    expect(network.kind === 'network' && network.statements.map((s) => s.kind)).toEqual(['input']);
+  });
+
+  it("a syntax error's code says whether something is missing ('expected') or in the way ('unexpected-token')", () => {
+    // The editor shows the code beside the message (and a quick fix may be keyed on it).
+    const codes = (text: string) => parse(text).problems.map((p) => p.code);
+    expect(codes('network n {\n  input\n  input x\n}\nnetwork')).toEqual(['expected', 'unexpected-token', 'expected']);
+  });
+
+  it("problems come in the order of their places; at one place, the one that marks a point before the one that spans", () => {
+    // The parser's "expected 'onehot'" is a point where the columns end, at the '@' the lexer reported first: the
+    // point comes first.
+    const text = 'data d from "c.csv" {\n  encode city on@ot\n}\n';
+    const at = text.indexOf('@');
+    expect(parse(text).problems.map((p) => [p.span.start - at, p.span.end - at, p.code])).toEqual([[0, 0, 'expected'], [0, 1, 'invalid-token']]);
+  });
+
   it('a declaration may follow a closing brace on the same line', () => {
     expect(problems('network n {\n}data d {\n  1 -> 1\n}\n')).toEqual([]);
     expect(kinds('network n {\n}data d {\n  1 -> 1\n}\n')).toEqual(['network', 'data']);
@@ -71,5 +112,27 @@ describe('recovery inside a statement', () => {
     const text = 'network\n\ndata d {\n  1 -> 1\n}\n';
     const [missing] = parse(text).problems;
     expect([missing.span, missing.message]).toEqual([{ start: 7, end: 7 }, "expected a name for the network, as in 'network xor {', found the end of the line"]);
+  });
+
+  it('a header cut short at its line: one error, and the declaration on the next line read whole', () => {
+    // Each header stops at the next line's declaration keyword; the parts read after that stop there too, so the next
+    // declaration is neither taken for the rest of the header nor its block for the header's block.
+    const cases: [string, string][] = [
+      ['network\n', "expected a name for the network, as in 'network xor {'"],
+      ['network n\n', "expected '{' to open network 'n'"],
+      ['data\n', "expected a name for the data set, as in 'data table {'"],
+      ['train\n', "expected a name for the network to train, as in 'train xor on table {'"],
+      ['train n on\n', "expected a name for the data set to train on, as in 'train n on table {'"],
+      ['weights\n', "expected a name for the weights, as in 'weights given for xor {'"],
+      ['weights w for\n', "expected a name for the network the weights are for, as in 'weights w for xor {'"],
+    ];
+    for (const [header, message] of cases) {
+      for (const [next, kind] of [['network m {\n  input 2\n}\n', 'network'], ['data d {\n  1 -> 1\n}\n', 'data']]) {
+        const text = header + next;
+        expect(problems(text)).toEqual([`"": ${message}, found the end of the line`]);
+        expect(kinds(text).at(-1)).toBe(kind);
+        expect(parse(text).file.declarations.at(-1)?.span.start).toBe(header.length);
+      }
+    }
   });
 });

@@ -45,6 +45,39 @@ describe("a weights declaration's header", () => {
     expect(problems('weights w\n')).toEqual([`"": expected 'for' and the network the weights are for, as in 'weights w for xor {', found the end of the file`]);
   });
 
+  it('the name, for and the network are read by their places, so any word may be each', () => {
+    // `for` followed by a name and another: the weights are named `for`.
+    const named = weights('weights for for n {\n}\n');
+    expect([problems('weights for for n {\n}\n'), named.name?.text, named.network?.text]).toEqual([[], 'for', 'n']);
+    // `for` followed by no name is read as the name; what is missing then is `for` and the network.
+    expect(problems('weights for {\n}\n')).toEqual([`"{": expected 'for' and the network the weights are for, as in 'weights for for xor {', found '{'`]);
+    // The name declares the weights (the editor's declaration modifier, go to definition); the network's is a use.
+    const decl = weights('weights w for n {\n}\n');
+    expect([decl.name?.declares, decl.network?.declares]).toEqual([true, false]);
+    expect(problems('weights\n')).toEqual([`"": expected a name for the weights, as in 'weights given for xor {', found the end of the file`]);
+    // Without a name, the rest of the header's messages say "the weights".
+    expect(problems('weights for n\n')).toEqual([
+      `"for": expected a name for the weights before 'for', as in 'weights given for n {'`,
+      `"": expected '{' (rows of numbers) or 'from "file"' after the weights, found the end of the file`,
+    ]);
+  });
+
+  it("a word where 'for' belongs: a misspelt 'for' only when it resembles 'for' and a name follows", () => {
+    // A misspelt `for` is kept as the keyword `for` in the tree (the editor colours it so).
+    expect(weights('weights w fro n {\n}\n').tokens.map((t) => t.text)).toEqual(['weights', 'for', '{', '}']);
+    // `fro` with no name after it is the network, and `for` is what is missing.
+    expect(problems('weights w fro {\n}\n')).toEqual([`"": expected 'for' before the network, as in 'weights w for fro' [Insert 'for': "weights w for fro {\\n}\\n"] (preferred)`]);
+    expect(weights('weights w fro {\n}\n').network?.text).toBe('fro');
+    // A name unlike `for` is the network too, even with a name after it.
+    expect(problems('weights w net n {\n}\n')[0]).toBe(`"": expected 'for' before the network, as in 'weights w for net' [Insert 'for': "weights w for net n {\\n}\\n"] (preferred)`);
+    expect(weights('weights w net n {\n}\n').network?.text).toBe('net');
+    // Not a name: neither; `from` is not a network's name but the start of the body, so `for` and the network are missing.
+    expect(problems('weights w {\n}\n')).toEqual([`"{": expected 'for' and the network the weights are for, as in 'weights w for xor {', found '{'`]);
+    expect(problems('weights w from "w.safetensors"\n')).toEqual([`"from": expected 'for' and the network the weights are for, as in 'weights w for xor {', found 'from'`]);
+    // A token the lexer refused is reported once, by the lexer, even when it reads like `for`.
+    expect(problems('weights w 4or n\n')).toEqual([`"4or": '4or' is not a number or a name: put a space between a number and a word, and start names with a letter`]);
+  });
+
   it('from: one file name in quotes, which ends the declaration', () => {
     expect(weights('weights w for n from "xor.run1.safetensors"\n').path).toMatchObject({ value: 'xor.run1.safetensors', terminated: true });
     expect(problems('weights w for n\n  from\n  "a.json"\n')).toEqual([]);
@@ -77,6 +110,13 @@ describe('weights rows', () => {
     expect(problems('weights w for n {\n  h W 1\nnetwork n {\n}\n')).toEqual([
       `"{": weights 'w' has no closing '}'; add it after the block's last line [Add the closing '}': "weights w for n {\\n  h W 1\\n}\\nnetwork n {\\n}\\n"]`,
     ]);
+    // A layer named like a declaration keeps its rows with each of W, b, w and B, and with a number where W or b belongs.
+    expect(rows(block('train W 1\n  train b 1\n  train w 1\n  train B 1\n  train 0.5\n  data 1'))).toEqual([
+      'train W 1', 'train b 1', 'train W 1', 'train b 1', 'train ? !', 'data ? !',
+    ]);
+    expect(problems(block('train 0.5'))).toEqual([
+      `"0.5": expected 'W' (one unit's weights) or 'b' (the layer's biases) after 'train', as in 'train W 0.15 0.2', found '0.5'`,
+    ]);
     const text = block('hidden W 0.15 0.2   ');
     const row = weights(text).rows[0];
     expect(text.slice(row.span.start, row.span.end)).toBe('hidden W 0.15 0.2');
@@ -106,5 +146,12 @@ describe('weights rows', () => {
       'hidden b 1',
     ]);
     expect(weights(block('@ 1\n  0.5\n  h W 1')).rows).toHaveLength(1);
+    // A mistake the lexer reported is the row's one message: the parser adds none at the row's start, after it, or
+    // for the numbers it leaves missing.
+    for (const body of ['@ W 1', 'hidden W @ 50%', 'hidden W @']) expect(problems(block(body))).toEqual([`"@": unexpected character '@'; remove it`]);
+    // A word after the layer that is neither W nor b, nor one of them in the wrong case.
+    expect(problems(block('hidden X 0.5'))).toEqual([
+      `"X": expected 'W' (one unit's weights) or 'b' (the layer's biases) after 'hidden', as in 'hidden W 0.15 0.2', found 'X'`,
+    ]);
   });
 });

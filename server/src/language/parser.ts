@@ -116,8 +116,9 @@ class Parser {
     return token;
   }
 
+  /** Whether `token` is the name `word`: only a name is written in letters alone (docs/language.md §2.4). */
   private isWord(token: Token, word: string): boolean {
-    return token.kind === 'name' && token.text === word;
+    return token.text === word;
   }
 
   /** End of the current statement: a line break, a closing brace or the end of the text. */
@@ -127,8 +128,7 @@ class Parser {
   }
 
   private lineOf(offset: number): number {
-    if (this.lines === null) this.lines = new LineIndex(this.text);
-    return this.lines.lineOf(offset) + 1;
+    return (this.lines ??= new LineIndex(this.text)).lineOf(offset) + 1;
   }
 
   private report(span: Span, code: ProblemCode, message: string, fixes?: Fix[]): void {
@@ -153,9 +153,10 @@ class Parser {
 
   /** Reports something missing at the end of a line that has already been passed (the header ran out). */
   private missingAtLineEnd(expected: string): void {
+    // A header's keyword was read, so a token that is not a line break comes before.
     let index = this.pos - 1;
-    while (index > 0 && this.tokens[index].kind === 'newline') index--;
-    const at = index >= 0 ? this.tokens[index].end : 0;
+    while (this.tokens[index].kind === 'newline') index--;
+    const at = this.tokens[index].end;
     this.report({ start: at, end: at }, 'expected', `expected ${expected}, found the end of the line`);
   }
 
@@ -206,6 +207,7 @@ class Parser {
     const token = this.peek();
     if (token.kind !== 'name') {
       this.unexpected(token, `${what} (${listWords(allowed.map((a) => `'${a}'`))}), as in '${example}'`);
+      // Stryker disable next-line BooleanLiteral: with no word, every caller would only set an undefined word
       return { valid: false };
     }
     this.advance();
@@ -251,26 +253,26 @@ class Parser {
 
   /**
    * Newlines between the words of a declaration's header are skipped (they are
-   * outside any block), but a line that starts with `network`, `data` or
-   * `train` begins the next declaration. Returns false in that case.
+   * outside any block), but a line that starts with `network`, `data`,
+   * `train` or `weights` begins the next declaration. Returns false in that
+   * case, and again on every later call of the same header: the header's
+   * later parts stop there too instead of reading that declaration.
    */
   private skipHeaderNewlines(): boolean {
-    let skipped = false;
-    while (this.peek().kind === 'newline') {
-      this.advance();
-      skipped = true;
-    }
-    if (!skipped) return true;
-    const next = this.peek();
-    return !(next.kind === 'name' && (DECLARATION_KEYWORDS as readonly string[]).includes(next.text));
+    while (this.peek().kind === 'newline') this.advance();
+    return !this.atLineStartDeclaration();
   }
 
-  /** True when the current token is a declaration keyword at the start of a line. */
+  /**
+   * True when the current token is a declaration keyword at the start of a line (or just after a `}`). Asked only
+   * after a declaration's first token was read, so there is a token before.
+   */
   private atLineStartDeclaration(): boolean {
     const token = this.peek();
-    if (token.kind !== 'name' || !(DECLARATION_KEYWORDS as readonly string[]).includes(token.text)) return false;
-    const previous = this.pos > 0 ? this.tokens[this.pos - 1] : undefined;
-    return previous === undefined || previous.kind === 'newline' || previous.kind === '}';
+    // A keyword is letters alone, and only a name is written so (docs/language.md §2.4).
+    if (!(DECLARATION_KEYWORDS as readonly string[]).includes(token.text)) return false;
+    const previous = this.tokens[this.pos - 1];
+    return previous.kind === 'newline' || previous.kind === '}';
   }
 
   // ------------------------------------------------------------ file
@@ -335,7 +337,8 @@ class Parser {
       const token = this.peek();
       if (token.kind === 'eof') return;
       if (depth === 0 && token.kind === 'newline') return;
-      if (depth > 0 && this.atLineStartDeclaration()) return;
+      // Inside its block: on the declaration's own line no token starts a line or follows a '}' (one returns first).
+      if (this.atLineStartDeclaration()) return;
       if (token.kind === '{') depth++;
       if (token.kind === '}') {
         depth--;
@@ -421,9 +424,7 @@ class Parser {
 
   /** Where to insert a missing `}`: at the start of the line that begins the next declaration, or at the end. */
   private blockEndInsertion(): number {
-    const token = this.peek();
-    if (token.kind === 'eof') return this.text.length;
-    return token.start;
+    return this.peek().start; // the end of the text's token starts at its end
   }
 
   // ------------------------------------------------------------ network
@@ -948,8 +949,10 @@ class Parser {
     } else {
       decl.name = this.parseDeclarationName('weights', 'weights given for xor {', 'weights', true);
     }
-    const example = `weights ${echo(decl.name?.text ?? 'given')} for xor {`;
-    if ((decl.name !== undefined || this.isWord(this.peek(), 'for')) && this.skipHeaderNewlines()) {
+    // Stryker disable next-line StringLiteral: a message with this example is shown only after a name was read
+    const named = echo(decl.name?.text ?? 'given');
+    const example = `weights ${named} for xor {`;
+    if (this.skipHeaderNewlines()) {
       const token = this.peek();
       if (this.isWord(token, 'for')) {
         decl.tokens.push(keywordToken(this.advance(), 'for'));
@@ -962,7 +965,7 @@ class Parser {
         decl.tokens.push(keywordToken(this.advance(), 'for'));
         decl.network = this.word(this.advance(), 'network');
       } else if (token.kind === 'name' && !this.isWord(token, 'from')) {
-        this.report({ start: token.start, end: token.start }, 'expected', `expected 'for' before the network, as in 'weights ${echo(decl.name?.text ?? 'given')} for ${echo(token.text)}'`, [
+        this.report({ start: token.start, end: token.start }, 'expected', `expected 'for' before the network, as in 'weights ${named} for ${echo(token.text)}'`, [
           { title: "Insert 'for'", edits: [{ span: { start: token.start, end: token.start }, newText: 'for ' }], preferred: true },
         ]);
         decl.network = this.word(this.advance(), 'network');
@@ -980,6 +983,7 @@ class Parser {
         this.parseBlock(
           open,
           what,
+          // Stryker disable next-line ArrayDeclaration: no declaration keyword is a keyword of a weights block
           [],
           decl,
           () => {
@@ -987,12 +991,13 @@ class Parser {
             if (row !== null) decl.rows.push(row);
           },
           // A layer may be named `train` or `data`: a line `train W 1 2` is one of its rows (no declaration goes on so).
-          () => this.peek(1).kind === 'number' || (this.peek(1).kind === 'name' && ['W', 'b', 'w', 'B'].includes(this.peek(1).text)),
+          // Only a name is written as a letter alone (docs/language.md §2.4), so its text says it is a name.
+          () => this.peek(1).kind === 'number' || ['W', 'b', 'w', 'B'].includes(this.peek(1).text),
         );
       } else if (this.isWord(token, 'from')) {
         decl.tokens.push(keywordToken(this.advance(), 'from'));
         decl.path = this.parseWeightsPath();
-      } else if (!this.atStatementEnd() || token.kind === '}' || decl.network !== undefined) {
+      } else {
         this.unexpected(token, `'{' (rows of numbers) or 'from "file"' after ${what}`);
         this.skipRestOfStatement();
       }
@@ -1047,9 +1052,10 @@ class Parser {
     const row: WeightRow = { kind: 'weight-row', span: spanOf(first), tokens: [], layer: this.word(first, 'layer'), values: [] };
     const part = this.peek();
     const example = `'${echo(first.text)} W 0.15 0.2'`;
-    if (part.kind === 'name' && (part.text === 'W' || part.text === 'b')) {
+    // Only a name is written as a letter alone (docs/language.md §2.4).
+    if (part.text === 'W' || part.text === 'b') {
       row.tokens.push(keywordToken(this.advance(), part.text));
-    } else if (part.kind === 'name' && (part.text === 'w' || part.text === 'B')) {
+    } else if (part.text === 'w' || part.text === 'B') {
       const meant = part.text === 'w' ? 'W' : 'b';
       this.report(spanOf(part), 'unknown-keyword', `unknown word '${part.text}'; did you mean '${meant}'? (W is a capital, b is not)`, [
         { title: `Change to '${meant}'`, edits: [{ span: spanOf(part), newText: meant }], preferred: true },
