@@ -86,6 +86,15 @@ describe('lexer', () => {
     expect(problems[0].fixes?.[0]).toMatchObject({ title: 'Close the string', preferred: true });
   });
 
+  it('ends an unterminated string at a lone \\r, and at the end of the text without reading past it', () => {
+    const cr = lex('"ab\rcd');
+    expect(cr.tokens.map((t) => t.kind)).toEqual(['string', 'newline', 'name', 'eof']);
+    expect(cr.tokens[0]).toMatchObject({ terminated: false, stringValue: 'ab', end: 3 });
+    const last = lex('from "x.csv');
+    expect(last.tokens[1]).toMatchObject({ kind: 'string', terminated: false, stringValue: 'x.csv', end: 11 });
+    expect(last.problems.map((p) => p.span)).toEqual([{ start: 5, end: 11 }]);
+  });
+
   it("ends an unclosed string before a ' {' at its line's end, where the block most likely opens", () => {
     const strings = (text: string) =>
       lex(text)

@@ -118,10 +118,23 @@ describe('expectations, penalties and parameters', () => {
     ]);
     const fixed = statement('expect validaton accuracy > 90%');
     expect(fixed.kind === 'expect' && [fixed.validation, fixed.metric, fixed.bound?.value]).toEqual([true, 'accuracy', 90]);
+    // Read as the keyword it was taken for (its hover and colour are validation's).
+    expect(fixed.tokens.map((t) => `${t.kind} ${t.text}`)).toEqual(['keyword expect', 'keyword validation', 'keyword accuracy', 'operator >']);
     expect(problems(train('expect speed > 3'))).toEqual([
       `"speed": unknown measure 'speed'; an expectation measures 'loss' or 'accuracy', or with 'validation' before them, those of the held-out rows`,
     ]);
     expect(problems(train('expect validation speed > 3'))).toEqual([`"speed": unknown measure 'speed'; an expectation measures 'loss' or 'accuracy'`]);
+    // A word near 'validation' is taken for it only where a measure follows; alone it is the measure that is wrong.
+    const unknownMeasure = (word: string) =>
+      `"${word}": unknown measure '${word}'; an expectation measures 'loss' or 'accuracy', or with 'validation' before them, those of the held-out rows`;
+    expect(problems(train('expect validaton < 0.1'))).toEqual([unknownMeasure('validaton')]);
+    expect(problems(train('expect validaton'))).toEqual([unknownMeasure('validaton')]);
+    // A word far from 'validation' before the measure is not offered as it.
+    expect(problems(train('expect training loss < 0.1'))).toEqual([unknownMeasure('training')]);
+    // Quoted, 'validation' is not a word: what to measure is asked for.
+    expect(problems(train('expect "validation" accuracy > 90%'))).toEqual([
+      `"\\"validation\\"": expected what to measure, 'loss' or 'accuracy', as in 'expect accuracy > 95%', found '"validation"'`,
+    ]);
     expect(problems(train('expect los < 3'))).toEqual([`"los": unknown measure 'los'; did you mean 'loss'? [Change to 'loss': "train n on d {\\n  expect loss < 3\\n}\\n"] (preferred)`]);
     const guessed = statement('expect los < 3');
     expect(guessed.kind === 'expect' && [guessed.metric, guessed.tokens.map((t) => t.text)]).toEqual(['loss', ['expect', 'loss', '<']]);
@@ -176,6 +189,9 @@ describe('expectations, penalties and parameters', () => {
   it('stop: a misspelt word is read as the one meant', () => {
     expect(problems(train('stop whenn loss < 3'))).toEqual([`"whenn": unknown word 'whenn'; did you mean 'when'? [Change to 'when': "train n on d {\\n  stop when loss < 3\\n}\\n"] (preferred)`]);
     expect(problems(train('stop when lss < 3'))).toEqual([`"lss": unknown word 'lss'; did you mean 'loss'? [Change to 'loss': "train n on d {\\n  stop when loss < 3\\n}\\n"] (preferred)`]);
+    // A quoted keyword is not a misspelling of it.
+    expect(problems(train('stop "when" loss < 3'))).toEqual([`"\\"when\\"": expected 'when', as in 'stop when loss < 0.001', found '"when"'`]);
+    expect(problems(train('start "from" given'))).toEqual([`"\\"from\\"": expected 'from', as in 'start from given', found '"from"'`]);
     const stop = statement('stop whenn lss < 3');
     expect(stop.kind === 'stop' && [stop.tokens.map((t) => t.text), stop.threshold?.value]).toEqual([['stop', 'when', 'loss', '<'], 3]);
   });

@@ -167,6 +167,18 @@ describe('nodeAt', () => {
     expect(tokenAt(stop, offsetOf('stop wh|en'))).toMatchObject({ kind: 'keyword', text: 'when' });
     expect(tokenAt(stop, offsetOf('loss |< 0.01'))).toMatchObject({ kind: 'operator', text: '<' });
     expect(tokenAt(stop, offsetOf('stop when loss < 0.|01'))).toBeUndefined();
+    // The node's first token: the statement's own keyword.
+    expect(tokenAt(stop, offsetOf('st|op when'))).toMatchObject({ kind: 'keyword', text: 'stop' });
+  });
+
+  it('finds a row written after normalize, whose fields list the rows first', () => {
+    const text = 'data d {\n  normalize zscore\n  0 -> 1\n}\n';
+    const spec = parse(text).file;
+    const inline = children(spec.declarations[0])[1];
+    expect(children(inline).map((n) => n.kind)).toEqual(['normalize', 'row']);
+    const arrow = text.indexOf('->');
+    expect(nodeAt(spec, arrow)?.kind).toBe('row');
+    expect(nodePath(spec, arrow + 3).map((n) => n.kind)).toEqual(['data', 'inline', 'row', 'number']);
   });
 });
 
@@ -189,6 +201,8 @@ describe('children and walk', () => {
       parents.set(node, parent);
     });
     expect(new Set(all).size).toBe(all.length);
+    // By default the leaves too: every value written (the semantic tokens colour them).
+    expect(new Set(all.filter((n) => !('tokens' in n)).map((n) => n.kind))).toEqual(new Set(['word', 'number', 'string', 'percent']));
     for (const node of all) {
       const parent = parents.get(node);
       if (parent) expect(all.indexOf(parent)).toBeLessThan(all.indexOf(node));
@@ -226,6 +240,8 @@ describe('tokens', () => {
     }
     expect(blockOf(rows)).toBeUndefined();
     expect(blockOf(gen)).toBeUndefined();
+    // `= spiral(samples 40, noise 0.1)`: brackets, but no block.
+    expect(blockOf(children(gen)[1])).toBeUndefined();
     const unterminated = parse('train n on d {\n  epochs 3\n').file.declarations[0];
     expect(blockOf(unterminated)).toEqual({ open: { start: 13, end: 14 } });
   });

@@ -82,7 +82,9 @@ export function lex(text: string): LexResult {
   const length = text.length;
   let i = 0;
 
+  // Stryker disable next-line BooleanLiteral: the parser reads isInt of number tokens only, which pass their own
   const push = (kind: TokenKind, start: number, end: number, value = 0, isInt = false): void => {
+    // Stryker disable next-line StringLiteral,BooleanLiteral: stringValue and terminated are read of string tokens only, made in lexString
     tokens.push({ kind, start, end, text: text.slice(start, end), value, isInt, stringValue: '', terminated: true });
   };
   const invalid = (start: number, end: number, message: string): void => {
@@ -106,13 +108,14 @@ export function lex(text: string): LexResult {
       const start = i;
       while (i < length && text.charCodeAt(i) !== CH_LF && text.charCodeAt(i) !== CH_CR) i++;
       let end = i;
-      while (end > start && isBlank(text.charCodeAt(end - 1))) end--;
+      // The comment's '#' at start is no blank: the strip stops after it.
+      while (isBlank(text.charCodeAt(end - 1))) end--;
       comments.push({ start, end });
       continue;
     }
     if (isNameStart(c)) {
       const start = i;
-      while (i < length && isNameChar(text.charCodeAt(i))) i++;
+      while (isNameChar(text.charCodeAt(i))) i++; // NaN past the end
       push('name', start, i);
       continue;
     }
@@ -188,18 +191,18 @@ export function lex(text: string): LexResult {
   /** Skips letters, digits, `_` and single dots (not `..`): the rest of a malformed number. */
   function skipRun(from: number): number {
     let j = from;
-    while (j < length) {
+    // Past the end charCodeAt is NaN, neither a name character nor a dot: the run ends there.
+    for (;;) {
       const d = text.charCodeAt(j);
       if (isNameChar(d)) j++;
       else if (d === CH_DOT && text.charCodeAt(j + 1) !== CH_DOT) j++;
-      else break;
+      else return j;
     }
-    return j;
   }
 
   function lexNumber(start: number): number {
-    let j = start;
-    if (text.charCodeAt(j) === CH_MINUS) j++;
+    // The first character is a digit, or a '-' before one.
+    let j = start + 1;
     while (isDigit(text.charCodeAt(j))) j++;
     let isInt = text.charCodeAt(start) !== CH_MINUS;
     let malformed: string | null = null;
@@ -241,7 +244,7 @@ export function lex(text: string): LexResult {
     }
     const value = Number(text.slice(start, j));
     if (text.charCodeAt(j) === CH_PERCENT) {
-      push('percent', start, j + 1, value, false);
+      push('percent', start, j + 1, value);
       return j + 1;
     }
     push('number', start, j, value, isInt);
@@ -281,6 +284,7 @@ export function lex(text: string): LexResult {
       value += text[j];
       j++;
     }
+    // Stryker disable next-line BooleanLiteral: the parser reads isInt of number tokens only, never of a string
     tokens.push({ kind: 'string', start, end: j, text: text.slice(start, j), value: 0, isInt: false, stringValue: value, terminated });
     if (!terminated) {
       problems.push({

@@ -1420,11 +1420,9 @@ class Parser {
         return;
       }
       this.advance();
-      const pair: Argument = { kind: 'argument', span: spanOf(token), tokens: [], name: rules.name(token) };
+      const name = rules.name(token);
       const value = this.expectNumber(...rules.number(token.text));
-      if (value !== undefined) pair.value = value;
-      pair.span = this.spanFrom(token.start);
-      into.push(pair);
+      into.push({ kind: 'argument', span: this.spanFrom(token.start), tokens: [], name, ...optional('value', value) });
       if (value === undefined) {
         this.skipRestOfStatement();
         return;
@@ -1452,6 +1450,7 @@ class Parser {
       }
       this.unexpected(token, expected);
       this.skipRestOfStatement();
+      // Stryker disable next-line BooleanLiteral: the callers then read at the line's end, whose error one-error-per-line drops
       return false;
     }
     return true;

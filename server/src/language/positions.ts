@@ -43,6 +43,7 @@ export class LineIndex {
   lineOf(offset: number): number {
     const o = clamp(offset, 0, this.text.length);
     let low = 0;
+    // Stryker disable next-line ArithmeticOperator: a start past the last is undefined, never <= o, so the search ends the same
     let high = this.lineStarts.length - 1;
     while (low < high) {
       const mid = (low + high + 1) >> 1;
@@ -55,9 +56,10 @@ export class LineIndex {
   /** Offset just past the last character of `line`, before its line break. */
   lineContentEnd(line: number): number {
     if (line + 1 >= this.lineStarts.length) return this.text.length;
+    // A later line starts just past a line break, so end >= 1; at -1 charCodeAt is NaN.
     let end = this.lineStarts[line + 1];
-    if (end > 0 && this.text.charCodeAt(end - 1) === 10) end--;
-    if (end > 0 && this.text.charCodeAt(end - 1) === 13) end--;
+    if (this.text.charCodeAt(end - 1) === 10) end--;
+    if (this.text.charCodeAt(end - 1) === 13) end--;
     return end;
   }
 

@@ -39,6 +39,7 @@ export function forEachChild(node: Node, visit: (child: Node) => void): void {
 /** The node's children, in text order. */
 export function children(node: Node): Node[] {
   const list: Node[] = [];
+  // Stryker disable next-line BooleanLiteral: sorting a list already in text order keeps it as it is
   let ordered = true;
   forEachChild(node, (child) => {
     if (list.length > 0 && child.span.start < list[list.length - 1].span.start) ordered = false;
@@ -138,11 +139,11 @@ export function tokenOf(node: Node, text: string): SyntaxToken | undefined {
 
 /** The `{` … `}` of a node that opens a block, from its tokens; undefined for a node without one. */
 export function blockOf(node: Node): BlockSpan | undefined {
-  let open: Span | undefined;
-  for (const token of tokensOf(node)) {
-    if (token.kind !== 'punctuation') continue;
-    if (token.text === '{' && open === undefined) open = token.span;
-    else if (token.text === '}' && open !== undefined) return { open, close: token.span };
-  }
-  return open === undefined ? undefined : { open };
+  // A node owns at most one `{` and the `}` after it (the parser's parseBlock adds both), and no
+  // other token of a node is written so.
+  const tokens = tokensOf(node);
+  const open = tokens.find((token) => token.text === '{');
+  if (open === undefined) return undefined;
+  const close = tokens.find((token) => token.text === '}');
+  return close === undefined ? { open: open.span } : { open: open.span, close: close.span };
 }
