@@ -2,7 +2,7 @@
 import { readdirSync, readFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { format } from '../../server/src/language/format';
+import { format, sameTokens } from '../../server/src/language/format';
 import { weightsDeclarationText } from '../../server/src/language/weights';
 import { lex } from '../../server/src/language/lexer';
 import { LineIndex } from '../../server/src/language/positions';
@@ -267,10 +267,16 @@ describe('format: the edges of a layout', () => {
 
   it('aligns rows only in inline data and weights written in the block: stray rows elsewhere (a syntax error) stay single-spaced', () => {
     const stray = ['0  1 -> 1', '10 0 -> 0', 'hidden  W 1', 'out W 10'];
-    for (const header of ['data d from "d.csv" {', 'network n {', 'train n on d {', 'weights w for n from "w.json" {', 'data g = gauss(samples 10) {', 'data d "d.csv" {']) {
+    // `from` without its file (a syntax error) still says the block is not inline rows.
+    for (const header of ['data d from "d.csv" {', 'network n {', 'train n on d {', 'weights w for n from "w.json" {', 'data g = gauss(samples 10) {', 'data d "d.csv" {', 'data d from {', 'weights w for n from {']) {
       const text = `${header}\n${stray.map((row) => `  ${row}`).join('\n')}\n}\n`;
       expect(format(text), header).toBe(`${header}\n${stray.map((row) => `  ${row.replace(/ +/g, ' ')}`).join('\n')}\n}\n`);
     }
+  });
+
+  it('aligns the rows of inline data that follows a data set read from a file without a block', () => {
+    const text = 'data d from "x.csv"\ndata e {\n  0 0 -> 0\n  10 1 -> 1\n}\n';
+    expect(format(text)).toBe('data d from "x.csv"\ndata e {\n   0 0 -> 0\n  10 1 -> 1\n}\n');
   });
 
   it("aligns a layer's W columns by its W rows only, and only across consecutive rows", () => {
@@ -278,6 +284,23 @@ describe('format: the edges of a layout', () => {
     const aligned = 'weights w for n {\n  hidden W 1  2\n  hidden W 3 40\n  hidden b 0.35 0.35\n  out    W 1\n  # between\n  out    W 100\n  out    b 0\n}\n';
     expect(format(messy)).toBe(aligned);
     expect(format(aligned)).toBe(aligned);
+  });
+});
+
+describe("format's guard: the same tokens on the same lines", () => {
+  const same = (a: string, b: string): boolean => sameTokens(lex(a).tokens, lex(b).tokens);
+
+  it('accepts another layout of the same tokens, blank lines and spaces aside', () => {
+    expect(same('network n {\n  input 2\n}\n', 'network   n {\n\n\n input 2 \n}')).toBe(true);
+  });
+
+  it('refuses a changed, split, joined, moved, added or removed token', () => {
+    expect(same('input 2\n', 'input 3\n')).toBe(false);
+    expect(same('ab\n', 'a b\n')).toBe(false);
+    expect(same('input 2\n', 'input\n2\n')).toBe(false);
+    expect(same('a\nb\n', 'b\na\n')).toBe(false);
+    expect(same('a\nb\n', 'a\nb\nc\n')).toBe(false);
+    expect(same('a\nb\nc\n', 'a\nb\n')).toBe(false);
   });
 });
 

