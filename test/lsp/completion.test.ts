@@ -2,7 +2,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { InsertTextFormat, MarkupKind } from 'vscode-languageserver';
+import { CompletionItemKind, InsertTextFormat, MarkupKind } from 'vscode-languageserver';
 import type { CompletionItem, MarkupContent } from 'vscode-languageserver';
 import { completion, fileNameCompletion } from '../../server/src/lsp/completion';
 import { tempDir } from '../support/temp';
@@ -77,7 +77,76 @@ describe('completion', () => {
     ['the input being rewritten', 'network n {\n  $0input 2\n  layer h 4 tanh\n}', ['input', 'layer', 'layer (snippet)']],
     ['a file statement being rewritten', 'data d from "d.csv" {\n  $0target y\n}', ['inputs', 'target', 'encode', 'missing', 'separator', 'normalize', 'header']],
     ['normalize being rewritten', 'data d {\n  $0normalize zscore\n  0 -> 1\n}', ['normalize']],
+    ['nothing right after a number, until a space', 'network n {\n  input 2\n  layer h 4$0\n}', []],
+    ['nothing inside a string', 'data d from "d.csv" {\n  separator ";$0"\n}', []],
+    ['the declarations after a block left open, once the next declaration has begun', 'network n {\n  input 2\ndata d {\n  0 -> 1\n}\n$0', ['network', 'data', 'train', 'weights', 'network block', 'data block (rows)', 'data from CSV', 'data generated', 'train block', 'weights block', 'weights from a file']],
   ])('%s', (_, spec, expected) => check(spec, expected));
+
+  // Where nothing fits (a finished statement, a word where a name or a `(` is due, a clause given twice), nothing is
+  // offered: a word offered there would be written into a line that does not parse.
+  const WEIGHTS = `${NET}weights given for xor {\n  out W 0 0\n  out b 0\n}\n`;
+  it.each<[string, string, string[]]>([
+    ['nothing after `weights` and a number', 'weights 3 $0', []],
+    ['nothing after a weights header without `for`', 'weights w x xor $0', []],
+    ['nothing after `for` and a number', 'weights w for 3 $0', []],
+    ['nothing after a whole weights header', `${NET}weights w for xor from "w.json" $0`, []],
+    ['nothing after `train` and a number', 'train 3 $0', []],
+    ['nothing after a whole train header', `${NET}train xor on table $0`, []],
+    ['no data names after another word than `on`', `${NET}train xor of $0`, []],
+    ['nothing after a network\'s name', 'network n $0', []],
+    ['nothing after `data` alone', 'data $0', []],
+    ['nothing after `data` and a number', 'data 3 $0', []],
+    ['no generators after another word than =', 'data d x $0', []],
+    ['no generator arguments without =', 'data d x($0', []],
+    ['no generator arguments without (', 'data d = xor, $0', []],
+    ['no generator arguments after the )', 'data d = circle(samples 10), $0', []],
+    ['the data set\'s own name is no argument given', 'data samples = circle($0', ['samples', 'noise', 'seed']],
+    ['nothing after input', 'network n {\n  input 2 $0\n}', []],
+    ['nothing after a layer\'s name', 'network n {\n  input 2\n  layer h $0\n}', []],
+    ['nothing after a dropout without %', 'network n {\n  input 2\n  layer h 4 relu dropout 20 $0\n  layer 1 sigmoid\n}', []],
+    ['nothing after two numbers', 'network n {\n  input 2\n  layer 4 5 $0\n}', []],
+    ['nothing after a second activation', 'network n {\n  input 2\n  layer h 4 relu init he tanh $0\n  layer 1 sigmoid\n}', []],
+    ['nothing after an activation that follows dropout', 'network n {\n  input 2\n  layer h 4 relu dropout 20% tanh $0\n  layer 1 sigmoid\n}', []],
+    ['only init on the last layer, though input follows it', 'network n {\n  layer h 4 relu $0\n  input 2\n}', ['init']],
+    ['only init on the last of two layers', 'network n {\n  input 2\n  layer h 4 relu\n  layer o 1 sigmoid $0\n}', ['init']],
+    ['no second normalize in rows', 'data d {\n  normalize zscore\n  0 -> 1\n  $0\n}', []],
+    ['nothing after a normalize method in rows', 'data d {\n  0 -> 1\n  normalize minmax $0\n}', []],
+    ['nothing after a row\'s first number', 'data d {\n  0 $0\n}', []],
+    ['methods after normalize in a file block', 'data d from "d.csv" {\n  normalize $0\n}', ['minmax', 'zscore']],
+    ['nothing after a file block\'s normalize method', 'data d from "d.csv" {\n  normalize zscore $0\n}', []],
+    ['nothing after a missing policy', 'data d from "d.csv" {\n  missing drop $0\n}', []],
+    ['nothing after a separator', 'data d from "d.csv" {\n  separator ";" $0\n}', []],
+    ['nothing after a header value', 'data d from "d.csv" {\n  header yes $0\n}', []],
+    ['nothing after `start from` and a name', `${WEIGHTS}train xor on table {\n  start from given $0\n}`, []],
+    ['no weights after `start` and another word', `${WEIGHTS}train xor on table {\n  start with $0\n}`, []],
+    ['nothing after a loss', `${NET}train xor on table {\n  loss mse $0\n}`, []],
+    ['nothing after a precision', `${NET}train xor on table {\n  precision f32 $0\n}`, []],
+    ['nothing after batch full', `${NET}train xor on table {\n  batch full $0\n}`, []],
+    ['nothing after stop when validation loss', `${NET}train xor on table {\n  stop when validation loss $0\n}`, []],
+    ['nothing after seed', `${NET}train xor on table {\n  seed $0\n}`, []],
+    ['nothing after a schedule parameter\'s name', `${NET}train xor on table {\n  schedule step factor $0\n}`, []],
+    ['no comparison after an unknown metric', `${NET}train xor on table {\n  expect x $0\n}`, []],
+    ['no comparison after a finished expectation and a stray metric', `${NET}train xor on table {\n  expect loss < 0.1 accuracy $0\n}`, []],
+  ])('%s', (_, spec, expected) => check(spec, expected));
+
+  it('offers a file\'s columns by name, quoting those a keyword would take, and not those already given', () => {
+    const files = { '/work/d.csv': 'a,b c,onehot,encode,label\n1,2,3,4,x\n' };
+    const columns = (line: string) => items(`data d from "d.csv" {\n  ${line}\n}`, files).list.map((i) => [i.label, i.detail, i.textEdit!.newText]);
+    expect(columns('inputs $0')).toEqual([
+      ['a', 'column 0 of d', 'a'],
+      ['b c', 'column 1 of d', '"b c"'],
+      ['onehot', 'column 2 of d', '"onehot"'],
+      ['encode', 'column 3 of d', 'encode'],
+      ['label', 'column 4 of d', 'label'],
+    ]);
+    // A data block whose name is not written yet is no block to complete in.
+    expect(items('data from "d.csv" {\n  inputs $0\n}', files).list).toEqual([]);
+    // A column named like the statement is still offered; a quoted column already given is not.
+    expect(columns('encode "b c" $0').map(([label]) => label)).toEqual(['a', 'onehot', 'encode', 'label', 'onehot']);
+    // After onehot the target or the encoded columns are complete.
+    expect(columns('target label onehot $0')).toEqual([]);
+    expect(columns('encode a onehot $0')).toEqual([]);
+  });
 
 describe('the train block snippet', () => {
   const snippetOf = (spec: string) => (items(spec).list.find((i) => i.label === 'train block')!.textEdit as { newText: string }).newText;
@@ -117,6 +186,12 @@ describe('the train block snippet', () => {
   it('reads the header of a file with another separator by it', () => {
     const files = { '/work/d.csv': 'a;b;label\n1;2;x\n' };
     expect(items('data d from "d.csv" {\n  separator ";"\n  inputs $0\n}', files).list.map((i) => i.label)).toEqual(['a', 'b', 'label']);
+  });
+
+  it('reads a tab-separated header by its escape, and no header by a separator of two characters', () => {
+    const files = { '/work/d.tsv': 'a\tb c\tlabel\n1\t2\tx\n' };
+    expect(items('data d from "d.tsv" {\n  separator "\\t"\n  inputs $0\n}', files).list.map((i) => i.label)).toEqual(['a', 'b c', 'label']);
+    expect(items('data d from "d.tsv" {\n  separator ";;"\n  inputs $0\n}', files).list).toEqual([]);
   });
 
   it('offers no names for a CSV without a header, nor for a file that cannot be read', () => {
@@ -159,6 +234,17 @@ describe('completion for clients without snippets (Neovim 0.7)', () => {
     expect(newText(train('regularize $0'), 'l2')).toBe('l2 ${1:0.001}');
     expect(newText(train('$0'), 'patience')).toBe('patience ${1:50}');
     expect(newText('network n {\n  input 2\n  layer h 4 relu $0\n  layer 1 sigmoid\n}', 'dropout')).toBe('dropout ${1:20}%');
+  });
+
+  it('documents each word as a string for a client without markdown', () => {
+    const fx = fixture('network n {\n  input 2\n  layer h 4 $0\n}');
+    const state = { ...fx.state, client: { ...fx.state.client, markdown: false } };
+    const sigmoid = completion(state, { textDocument: { uri: URI }, position: fx.position }).find((i) => i.label === 'sigmoid')!;
+    expect(typeof sigmoid.documentation).toBe('string');
+    expect(sigmoid.documentation).toContain('σ(z) = 1 / (1 + e⁻ᶻ)');
+    // The same plain text as a hover: no fences or emphasis shown as characters.
+    expect(sigmoid.documentation).toMatch(/^sigmoid — /);
+    expect(sigmoid.documentation).not.toMatch(/```|\*\*/);
   });
 
   it('offers plain words only: no templates, no placeholders', () => {
@@ -220,6 +306,19 @@ describe('completion of given weights (docs/language.md §7.1)', () => {
     expect(typed[0].textEdit).toMatchObject({ range: { start: { character: 23 }, end: { character: 26 } } });
     expect(at('weights w for xor from ', false)).toEqual([]);
   });
+
+  it('says which export wrote each weights file, and leaves out node_modules', () => {
+    const dir = tempDir('nn-completion-');
+    mkdirSync(join(dir, 'node_modules', 'pkg'), { recursive: true });
+    for (const file of ['a.json', 'b.SAFETENSORS', 'node_modules/pkg/package.json', 'node_modules/x.json']) writeFileSync(join(dir, file), '{}');
+    const fx = fixture(`${NET}weights w for xor from $0`);
+    const checkOptions = { ...fx.state.checkOptions!, specPath: join(dir, 'spec.nn'), allowedRoot: dir };
+    const list = completion({ ...fx.state, checkOptions }, { textDocument: { uri: URI }, position: fx.position });
+    expect(list.map((i) => [i.label, i.kind, i.detail, i.filterText])).toEqual([
+      ['a.json', CompletionItemKind.File, 'JSON document (nn export --format json)', '"a.json'],
+      ['b.SAFETENSORS', CompletionItemKind.File, 'safetensors weights (nn export --format safetensors)', '"b.SAFETENSORS'],
+    ]);
+  });
 });
 
 describe('file names inside from "…"', () => {
@@ -246,6 +345,17 @@ describe('file names inside from "…"', () => {
       ['tabs.tsv', 'ir'],
       ['sub/', 'ir'],
     ]);
+  });
+
+  it('says what each entry is, files before folders, and asks for a folder\'s files once one is chosen', () => {
+    const { state, offset } = inFolder('data d from "sub/$0', ['sub/', 'sub/inner.csv', 'sub/deeper/']);
+    expect(fileNameCompletion(state, offset)!.map((i) => [i.label, i.kind, i.detail, i.sortText, i.command?.command])).toEqual([
+      ['inner.csv', CompletionItemKind.File, 'data file sub/inner.csv', '0inner.csv', undefined],
+      ['deeper/', CompletionItemKind.Folder, 'folder sub/deeper/', '1deeper/', 'editor.action.triggerSuggest'],
+    ]);
+    // A client without command links is not asked to run one.
+    const plain = { ...state, client: { ...state.client, commandLinks: false } };
+    expect(fileNameCompletion(plain, offset)!.map((i) => i.command)).toEqual([undefined, undefined]);
   });
 
   it('goes into the folder the typed path names, and not out of the workspace', () => {

@@ -164,3 +164,61 @@ describe('what completion inserts', () => {
     expect(list(train('expect validation loss < $0'))).toEqual([]);
   });
 });
+
+describe('the documentation and details of the words completion writes for a keyword', () => {
+  const docOf = (item: CompletionItem | undefined): string => (item?.documentation as { value: string } | undefined)?.value ?? '';
+
+  it('documents each declaration template by its declaration', () => {
+    const templates = list('$0').slice(4);
+    expect(templates.map((i) => [i.label, docOf(i).split('\n')[0]])).toEqual([
+      ['network block', '**network** — declaration'],
+      ['data block (rows)', '**data** — declaration'],
+      ['data from CSV', '**data** — declaration'],
+      ['data generated', '**data** — declaration'],
+      ['train block', '**train** — declaration'],
+      ['weights block', '**weights** — declaration'],
+      ['weights from a file', '**weights** — declaration'],
+    ]);
+    expect(docOf(list('network n {\n  input 2\n  $0\n}').find((i) => i.label === 'layer (snippet)'))).toMatch(/^\*\*layer\*\* — network statement/);
+  });
+
+  it('writes `from` where a weights header or `start` wants it, documented by its statement', () => {
+    for (const spec of [`${NET}weights w for xor $0`, train('start $0')]) {
+      const [from, ...others] = list(spec);
+      expect(others).toEqual([]);
+      expect([from.label, from.textEdit?.newText]).toEqual(['from', 'from']);
+      expect(docOf(from)).toMatch(spec.includes('start') ? /^\*\*start\*\* — train statement/ : /^\*\*weights\*\* — declaration/);
+    }
+  });
+
+  it('writes each separator quoted and says which it is', () => {
+    expect(list('data d from "d.csv" {\n  separator $0\n}').map((i) => [i.label, i.detail, i.textEdit?.newText])).toEqual([
+      ['";"', 'semicolons', '";"'],
+      ['"\\t"', 'tabs', '"\\t"'],
+      ['","', 'commas (the default)', '","'],
+    ]);
+  });
+});
+
+describe('what completion offers in a weights block of two layers', () => {
+  const NET2 = 'network n {\n  input 3\n  layer h 2 tanh\n  layer o 1 sigmoid\n}\n';
+  const block = (body: string) => `${NET2}weights w for n {\n${body}\n}\n`;
+
+  it('each layer not given, by its place, shape and fan-in, each followed by all its rows as a snippet (the names sort first)', () => {
+    expect(list(block('  $0')).map((i) => [i.label, i.kind, i.detail, i.sortText, i.textEdit?.newText])).toEqual([
+      ['h', CompletionItemKind.Field, 'layer 1 of n: 2 W rows of 3, b of 2', '00', 'h'],
+      ['h (every row)', CompletionItemKind.Snippet, 'layer 1 of n: 2 W rows of 3, b of 2', '10', 'h W ${1:0} ${2:0} ${3:0}\nh W ${4:0} ${5:0} ${6:0}\nh b ${7:0} ${8:0}'],
+      ['o', CompletionItemKind.Field, 'layer 2 of n: 1 W row of 2, b of 1', '01', 'o'],
+      ['o (every row)', CompletionItemKind.Snippet, 'layer 2 of n: 1 W row of 2, b of 1', '11', 'o W ${1:0} ${2:0}\no b ${3:0}'],
+    ]);
+    expect(list(block('  h W 1 2 3\n  $0')).map((i) => i.label)).toEqual(['o', 'o (every row)']);
+  });
+
+  it('W while the layer lacks rows and b while it has none, counting the rows above the cursor', () => {
+    expect(list(block('  h W 1 2 3\n  h $0\n  h b 0 0')).map((i) => i.label)).toEqual(['W', 'b']);
+    expect(list(block('  h W 1 2 3\n  h W 4 5 6\n  h $0')).map((i) => i.label)).toEqual(['b']);
+    expect(list(block('  h W 1 2 3\n  h W 4 5 6\n  h b 0 0\n  h $0')).map((i) => i.label)).toEqual([]);
+    expect(list(block('  x $0')).map((i) => i.label)).toEqual([]);
+    expect(list(block('  h W $0')).map((i) => i.label)).toEqual([]);
+  });
+});

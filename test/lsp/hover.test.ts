@@ -6,6 +6,7 @@ import { fixed, formatNumber } from '../../server/src/lsp/describe';
 import { at, fixture, hoverValue, liveJob, outcomeOf, trainedFixture, URI, withOutcomes, withParts } from './harness';
 import { Trainer } from '../../server/src/nn/trainer';
 import { decimalsToShow, MAX_RUNS_SHOWN } from '../../server/src/lsp/hover';
+import { plainText } from '../../server/src/lsp/keywordDocs';
 import type { Fixture } from './harness';
 import { neverImproves } from '../support/specs';
 
@@ -422,6 +423,11 @@ describe('hover after Reset and Step (docs/editor.md "Step and Reset")', () => {
   ])('decimals for a largest change of %s: %s', (largest, decimals) => {
     expect(decimalsToShow({ weights: Float64Array.of(largest / 2, -largest), biases: Float64Array.of(0) })).toBe(decimals);
   });
+
+  it('takes the decimals from the finite changes only: a diverged weight or bias does not hide a small step', () => {
+    expect(decimalsToShow({ weights: Float64Array.of(0.00002, Infinity), biases: Float64Array.of(0) })).toBe(6);
+    expect(decimalsToShow({ weights: Float64Array.of(0.00002), biases: Float64Array.of(NaN, -Infinity) })).toBe(6);
+  });
 });
 
 describe('a network with several runs (docs/editor.md "Several runs of one network")', () => {
@@ -481,5 +487,38 @@ describe('a network trained many times', () => {
     expect(four).not.toContain('more run');
     const five = hoverText(trainedFixture(at(runs(5), '  0 1')))!;
     expect(five.endsWith('\n\n---\n\nand 1 more run on table')).toBe(true);
+  });
+});
+
+describe('hover for clients without markdown', () => {
+  it('drops the fences and the separators, keeps bold words, link titles and code as their text', () => {
+    const markdown = [
+      '**run 1** · train xor on t · [Train](command:nn.train?%5B%5D) · `loss 0.25`',
+      '',
+      '```text',
+      'loss mse  (default)',
+      '```',
+      '',
+      '---',
+      '',
+      '**sigmoid** — activation, see [docs](https://example.org/a) and `σ(z)`',
+    ].join('\n');
+    expect(plainText(markdown)).toBe(
+      ['run 1 · train xor on t · Train · loss 0.25', '', 'loss mse  (default)', '', '', 'sigmoid — activation, see docs and σ(z)'].join('\n'),
+    );
+  });
+});
+
+describe('hover on wide rows and data sets', () => {
+  const firstLine = (fx: Fixture): string => hoverText(fx)!.split('\n')[1];
+
+  it('shows eight inputs whole, and more than eight as the first six, … and the last', () => {
+    const eight = 'network n {\n  input 8\n  layer 1 sigmoid\n}\ndata d {\n  1 2 3 4 5 6 7 8 -> 0\n  1 2 3 4 5 6 7 9 -> 1\n}\ntrain n on d {\n  epochs 1\n}\n';
+    expect(firstLine(fixture(at(eight, '  1 2 3')))).toBe('sample 1: x = (1, 2, 3, 4, 5, 6, 7, 8), target y = 0');
+    const ten = 'network n {\n  input 10\n  layer 2 softmax\n}\ndata d {\n  1 2 3 4 5 6 7 8 9 10 -> 1 0\n  2 3 4 5 6 7 8 9 10 11 -> 0 1\n}\ntrain n on d {\n  loss cross_entropy\n}\n';
+    // The second row's targets are the data's second pair, not the first's.
+    expect(firstLine(fixture(at(ten, '  2 3')))).toBe('sample 2: x = (2, 3, 4, 5, 6, 7, …, 11), target y = (0, 1)');
+    // Ten input names are listed whole; a data set of more is shortened (docs/editor.md "Hovers").
+    expect(hoverText(fixture(at(ten, 'data d')))).toContain('\ninputs: x1, x2, x3, x4, x5, x6, x7, x8, x9, x10\n');
   });
 });

@@ -123,7 +123,50 @@ describe('hover on a layer with dropout', () => {
   });
 });
 
+describe('hover on a weights row of four numbers, and of a layer the network lacks', () => {
+  const spec = 'network n {\n  input 4\n  layer out 1 sigmoid\n}\nweights w for n {\n  out W 1 2 3 4\n  out b 0\n}\nweights v for n {\n  other W 1 2 3 4\n}\n';
+
+  it('writes z with all four terms (an ellipsis only past four), and nothing for the unknown layer', () => {
+    expect(text(fixture(at(spec, '  out W 1')))!.split('\n')[3]).toBe('z⁽¹⁾₁ = W⁽¹⁾₁₁ x₁ + W⁽¹⁾₁₂ x₂ + W⁽¹⁾₁₃ x₃ + W⁽¹⁾₁₄ x₄ + b⁽¹⁾₁');
+    expect(text(fixture(at(spec, '  oth')))).toBeNull();
+  });
+});
+
+describe('hover on the words of a weights declaration read from a file', () => {
+  it('documents for and from, and shows the weights on the path', () => {
+    const spec = 'network n {\n  input 1\n  layer out 1 sigmoid\n}\nweights w for n from "w.json"\n';
+    const first = (marker: string) => text(fixture(at(spec, marker)))!.split('\n')[0];
+    expect(first('weights w f')).toBe('**for** — declaration');
+    expect(first('for n fr')).toBe('**weights** — declaration');
+    expect(first('"w.j')).toMatch(/^\*\*weights w\*\* — /);
+  });
+});
+
 describe('hover on train', () => {
+  it('of the second of two runs: its own settings, those written unmarked (batch, seed, one penalty, the loss target, f32)', () => {
+    const spec = [
+      'network xor {', '  input 2', '  layer out 1 sigmoid', '}', 'data table {', '  0 0 -> 0', '}',
+      'train xor on table {', '  epochs 5', '}',
+      'train xor on table {', '  batch 1', '  seed 7', '  stop when loss < 0.01', '  precision f32', '  regularize l1 0.001', '}', '',
+    ].join('\n');
+    const second = spec.lastIndexOf('train xor');
+    const shown = text(fixture(`${spec.slice(0, second + 2)}$0${spec.slice(second + 2)}`))!;
+    expect(shown.split('\n')[0]).toMatch(/^\*\*run 2\*\* · train xor on table · /);
+    expect(shown.slice(shown.indexOf('```text\n'), shown.indexOf('\n```\n'))).toBe(`\`\`\`text
+loss mse                     (default)
+optimizer sgd rate 0.1       (default)
+epochs 1000                  (default)
+batch 1
+seed 7
+stop when loss < 0.01
+no validation                (default)
+precision f32
+regularize l1 0.001
+no schedule (constant rate)  (default)
+no early stopping            (default)
+weights drawn from the seed  (default)`);
+  });
+
   it('lists the settings of §7 as written: adam, the penalty, the schedule, patience, the validation target', () => {
     const shown = text(fixture(at(CSV_SPEC, 'trai'), { files: CSV_FILES }))!;
     const settings = shown.slice(0, shown.indexOf('\n```\n'));

@@ -43,6 +43,19 @@ describe('matrixLines: W with b as its last column, right-aligned under labels',
   });
 });
 
+describe('matrixLines: the decimals by the largest finite entry', () => {
+  const cells = (weights: number[], biases: number[]) => matrixLines(['h₁'], ['x₁'], layer(weights, biases, 1, 1))[1].trim().split(/\s+/).slice(1);
+
+  it('three decimals from 0.001, one from 100, compact below 0.001; a diverged entry sets no scale', () => {
+    expect(cells([0.001], [0])).toEqual(['0.001', '0.000']);
+    expect(cells([0.0009], [0])).toEqual(['0.0009', '0']);
+    expect(cells([100], [0.25])).toEqual(['100.0', '0.3']);
+    expect(cells([99.5], [0.25])).toEqual(['99.500', '0.250']);
+    expect(cells([Infinity], [0.5])).toEqual(['∞', '0.500']);
+    expect(cells([0.5], [-Infinity])).toEqual(['0.500', '−∞']);
+  });
+});
+
 describe('vectors: one number of decimals for all, enough for three digits of the largest', () => {
   it('one value bare, several in brackets, a long one with its ends, zeros, huge and tiny ones compact', () => {
     expect(vector([0.5])).toBe('0.5');
@@ -55,6 +68,15 @@ describe('vectors: one number of decimals for all, enough for three digits of th
     expect(sharedScale([12.5])(3)).toBe('3.0');
     expect(sharedScale([0.012])(0.0004)).toBe('0.0004');
     expect(sharedScale([0])(0.5)).toBe('0.5');
+  });
+
+  it('switches to compact numbers at 10⁶ and below 10⁻⁷ exactly, and scales by the finite values only', () => {
+    expect(vector([1e6, 2])).toBe('[1e+6, 2]');
+    expect(vector([999999, 2])).toBe('[999999, 2]');
+    expect(vector([1e-7, 0])).toBe('[0.000000100, 0.000000000]');
+    // A diverged entry does not set the scale of the others.
+    expect(vector([1.5, Infinity])).toBe('[1.50, ∞]');
+    expect(vector([NaN, 0.25])).toBe('[NaN, 0.250]');
   });
 });
 

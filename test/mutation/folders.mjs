@@ -59,6 +59,8 @@ export const PARTS = {
     server: ['server', 'session', 'workspace', 'tests'],
     // The server's pieces that test/lsp drives directly (PART_TESTS['lsp-serverUnits']): a survivor reruns unit tests, not protocol suites.
     serverUnits: ['state', 'lifecycle', 'settings', 'commands', 'dataFiles', 'exportModel', 'saveWeights', 'lensRefresh'],
+    // keywordDocs.ts alone, with the tests of what its documentation says (PART_TESTS['lsp-keywords']).
+    keywords: ['keywordDocs'],
   },
 };
 
@@ -104,6 +106,12 @@ export const PART_TESTS = {
   // tested 276 of 482 mutants in 37 minutes at load 17-24 (each survivor reran every protocol test that reached it, and
   // lifecycle's gate and the settings reach them all) and was stopped. Without them the score can only be lower.
   'lsp-serverUnits': ['test/lsp', 'test/language/weightsFiles.test.ts', ...SLOW],
+  // keywordDocs.ts is one table built at import (the documentation of every word), so every mutant of it is static and
+  // runs every test of the part: with test/lsp (whose harness imports hover.ts, and so the table) that is the whole
+  // folder for each of some 500 string mutants. Its own tests check what a reader reads of every word (each word's
+  // title, syntax sketch, formula, defaults compared with the checker's, example, and the hovers of a whole spec);
+  // hover's and completion's tests reach the same table through their features and are the other parts' tests.
+  'lsp-keywords': ['test/lsp/keywordDocs.test.ts'],
   'language-front': ['test/language', 'test/cli/check.test.ts', '!test/language/fuzz.test.ts', '!test/language/checkCache.test.ts'],
   // The checker runs in every test of the folder as well (each opens a document), so the same holds: it is scored by
   // what the checker is for, every message at its place in the fixtures and the language's own tests, and `nn check`.

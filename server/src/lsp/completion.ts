@@ -217,8 +217,9 @@ function keyword(word: string, ...categories: DocCategory[]): Candidate {
   return doc ? fromDoc(doc, CompletionItemKind.Keyword) : { label: word, kind: CompletionItemKind.Keyword };
 }
 
+/** Whether the token is one of the words: only a name's text is a bare word (a string's keeps its quotes, a number's is digits). */
 function isWord(token: Token | undefined, ...texts: string[]): boolean {
-  return token !== undefined && token.kind === 'name' && texts.includes(token.text);
+  return token !== undefined && texts.includes(token.text);
 }
 
 /** Every candidate for the context, in the order they should be offered. */
@@ -290,13 +291,14 @@ function completeTop(context: CompletionContext, check: CheckResult): Candidate[
       snippet: `${doc.word}(samples \${1:200}, noise \${2:0})`,
     }));
     const open = b.findIndex((t) => t.kind === '(');
-    if (b[2]?.kind === '=' && open >= 0 && !b.some((t) => t.kind === ')')) {
+    if (b[2]?.kind === '=' && open !== -1 && !b.some((t) => t.kind === ')')) {
       const lastToken = b[b.length - 1];
       if (lastToken.kind === '(' || lastToken.kind === ',') {
-        const used = new Set(b.filter((t, i) => i > open && t.kind === 'name').map((t) => t.text));
+        // The words from `(` on: the parenthesis, numbers and commas are no argument's name.
+        const used = new Set(b.slice(open).map((t) => t.text));
         return docsOf('generator-argument')
           .filter((doc) => !used.has(doc.word))
-          .map((doc) => ({ ...fromDoc(doc, CompletionItemKind.Property), snippet: `${doc.word} \${1:${doc.defaults ?? ''}}` }));
+          .map((doc) => ({ ...fromDoc(doc, CompletionItemKind.Property), snippet: `${doc.word} \${1:${doc.defaults!}}` }));
       }
     }
     return [];
@@ -333,7 +335,7 @@ function completeNetwork(context: CompletionContext): Candidate[] {
   // docs/language.md §7.2: dropout on hidden layers only, so not offered on the network's last layer.
   const network = context.declaration?.kind === 'network' ? context.declaration : undefined;
   const layers = network?.statements.filter((st) => st.kind === 'layer') ?? [];
-  const current = layers.find((layer) => layer.span.start <= b[0].start && b[0].start < layer.span.end + 1);
+  const current = layers.find((layer) => layer.span.start === b[0].start);
   const last = current !== undefined && current === layers[layers.length - 1];
   const clauses: Candidate[] = [];
   if (!b.some((t) => isWord(t, 'init'))) clauses.push(keyword('init', 'network-statement'));
@@ -366,7 +368,7 @@ function completeFileData(context: CompletionContext, columnsOf: (decl: DataDecl
     };
     return statements
       .filter((w) => !alreadySet(context, file?.[w]?.span))
-      .map((w) => (snippets[w] !== undefined ? { ...keyword(w, 'data-statement'), snippet: snippets[w] } : keyword(w, 'data-statement')));
+      .map((w) => ({ ...keyword(w, 'data-statement'), snippet: snippets[w] }));
   }
   const first = b[0];
   if (b.length === 1 && isWord(first, 'normalize')) return normalizeMethods();
@@ -386,6 +388,7 @@ function completeFileData(context: CompletionContext, columnsOf: (decl: DataDecl
   if (isWord(first, 'inputs', 'target', 'encode')) {
     if (isWord(first, 'target', 'encode') && b.some((t) => isWord(t, 'onehot'))) return [];
     const decl = context.declaration?.kind === 'data' ? context.declaration : undefined;
+    // Stryker disable next-line StringLiteral: a data block without a name offers no columns, so no detail names it
     const name = decl?.name?.text ?? 'the data set';
     const used = new Set(b.slice(1).map((t) => (t.kind === 'string' ? t.stringValue : t.text)));
     const columns: Candidate[] = ((decl && columnsOf(decl)) ?? [])
@@ -416,6 +419,7 @@ function completeTrain(context: CompletionContext, check: CheckResult): Candidat
   }
   if (b.length === 0) {
     // The statement on the cursor's line is the one being written: it does not count as set.
+    // Stryker disable next-line ArrayDeclaration: a train block's context always holds its train declaration
     const present = new Set(decl?.statements.filter((s) => alreadySet(context, s.span)).map((s) => s.kind) ?? []);
     const snippets: Record<string, string> = {
       loss: 'loss ${1|mse,cross_entropy|}',
@@ -457,12 +461,13 @@ function completeTrain(context: CompletionContext, check: CheckResult): Candidat
     // After a parameter's name its value is due, not another name.
     if (lastToken.kind === 'name' && b.length > 2) return [];
     const allowed = optimizer === 'adam' ? ['rate', 'beta1', 'beta2', 'epsilon'] : optimizer === 'sgd' ? ['rate', 'momentum'] : [];
-    const used = new Set(b.slice(2).filter((t) => t.kind === 'name').map((t) => t.text));
+    // Every word of the line counts as given: `optimizer` and its kind are no parameter's name.
+    const used = new Set(b.map((t) => t.text));
     return allowed
       .filter((p) => !used.has(p))
       .map((p) => {
         const doc = docFor(p, 'optimizer-parameter')!;
-        const value = optimizer === 'adam' && p === 'rate' ? '0.001' : (doc.defaults ?? '').split(/[ ,]/)[0];
+        const value = optimizer === 'adam' && p === 'rate' ? '0.001' : doc.defaults!.split(/[ ,]/)[0];
         return { ...fromDoc(doc, CompletionItemKind.Property), snippet: `${p} \${1:${value}}` };
       });
   }
@@ -476,10 +481,11 @@ function completeTrain(context: CompletionContext, check: CheckResult): Candidat
 function completeExpect(b: Token[], decl: TrainDecl | undefined, check: CheckResult): Candidate[] {
   const data = decl?.data ? check.datasets.get(decl.data.text) : undefined;
   const classification = data === undefined || classificationOf(data) !== null;
+  // Stryker disable next-line BooleanLiteral: a train block's context always holds its train declaration
   const validates = decl?.statements.some((s) => s.kind === 'validate') ?? false;
   const words = b.slice(1);
   const metric = (validation: boolean): Candidate[] => [
-    { ...keyword('loss', 'train-statement'), label: 'loss', detail: `${validation ? 'the held-out rows’' : 'the training part’s'} loss on the final weights`, documentation: docMarkdown(docFor('expect', 'train-statement')!), snippet: 'loss < ${1:0.01}' },
+    { label: 'loss', kind: CompletionItemKind.Keyword, detail: `${validation ? 'the held-out rows’' : 'the training part’s'} loss on the final weights`, documentation: docMarkdown(docFor('expect', 'train-statement')!), snippet: 'loss < ${1:0.01}' },
     ...(classification ? [{ ...keyword('accuracy', 'train-statement'), snippet: 'accuracy > ${1:95}%' }] : []),
   ];
   if (words.length === 0) return [...metric(false), ...(validates ? [keyword('validation', 'train-statement')] : [])];
@@ -514,7 +520,8 @@ function completeTrainingVocabulary(b: Token[]): Candidate[] | null {
   if (isWord(first, 'regularize')) {
     // `regularize ▮` or `regularize l1 0.001 ▮`: the penalties not given yet.
     if (lastToken.kind === 'name' && b.length > 1) return [];
-    const used = new Set(b.slice(1).filter((t) => t.kind === 'name').map((t) => t.text));
+    // Every word of the line counts as given: `regularize` is no penalty's name.
+    const used = new Set(b.map((t) => t.text));
     return docsOf('regularizer')
       .filter((doc) => !used.has(doc.word))
       .map((doc) => ({ ...fromDoc(doc, CompletionItemKind.EnumMember), snippet: `${doc.word} \${1:${doc.word === 'l1' ? '0.0001' : '0.001'}}` }));
@@ -527,7 +534,8 @@ function completeTrainingVocabulary(b: Token[]): Candidate[] | null {
     }));
   }
   if (lastToken.kind === 'name' && b.length > 2) return [];
-  const used = new Set(b.slice(2).filter((t) => t.kind === 'name').map((t) => t.text));
+  // Every word of the line counts as given: `schedule` and its kind are no parameter's name.
+  const used = new Set(b.map((t) => t.text));
   return (SCHEDULE_PARAMETERS[b[1].text] ?? [])
     .filter(([name]) => !used.has(name))
     .map(([name, value]) => ({ ...fromDoc(docFor(name, 'schedule-parameter')!, CompletionItemKind.Property), snippet: `${name} \${1:${value}}` }));
@@ -698,7 +706,7 @@ function toItem(candidate: Candidate, range: Range, markdown: boolean): Completi
   const item: CompletionItem = { label: candidate.label, kind: candidate.kind };
   if (candidate.detail) item.detail = candidate.detail;
   if (candidate.documentation) {
-    item.documentation = markdown ? { kind: MarkupKind.Markdown, value: candidate.documentation } : candidate.documentation;
+    item.documentation = markdown ? { kind: MarkupKind.Markdown, value: candidate.documentation } : plainText(candidate.documentation);
   }
   if (candidate.sortText) item.sortText = candidate.sortText;
   const newText = candidate.snippet ?? candidate.insert ?? candidate.label;

@@ -16,7 +16,7 @@ import type { RunState, RunWeights } from '../training/runState';
 import { positionText } from '../present/summary';
 import { datasetSummary, fixed, formatNumber, layerInputs, layerParameters, networkParameters, networkShape } from './describe';
 import { iconTitle, type Codicon } from './icons';
-import { docFor, docMarkdown } from './keywordDocs';
+import { docFor, docMarkdown, plainText } from './keywordDocs';
 import { verdictMessage } from '../present/expectations';
 import type { DocCategory } from './keywordDocs';
 import { deltaFormula, forwardFormula, layerMark, lossFormula, outputSymbol, sub, unitLabel } from './notation';
@@ -49,16 +49,6 @@ export function hover(state: DocumentState, params: HoverParams): Hover | null {
     contents: state.client.markdown ? { kind: MarkupKind.Markdown, value: text } : { kind: MarkupKind.PlainText, value: plainText(text) },
     range: rangeOf(state.lines, target.span),
   };
-}
-
-/** The markdown as plain text for clients without markdown (Neovim's plain floats): no fences, no emphasis, link titles only. */
-export function plainText(markdown: string): string {
-  return markdown
-    .split('\n')
-    .filter((line) => !/^```/.test(line))
-    .map((line) => line.replace(/\*\*([^*]+)\*\*/g, '$1').replace(/\[([^\]]+)\]\([^)]*\)/g, '$1').replace(/`([^`]+)`/g, '$1'))
-    .join('\n')
-    .replace(/\n---\n/g, '\n');
 }
 
 // ------------------------------------------------------------------ what is under the cursor
@@ -189,15 +179,14 @@ function keywordText(state: DocumentState, word: string, categories: DocCategory
   const doc = docFor(word, ...categories);
   if (!doc) return null;
   const parts = [docMarkdown(doc)];
-  // On `train`, say where the run stands and what it will do (defaults resolved) before explaining the keyword.
-  if (word === 'train' && categories.includes('declaration')) {
-    const index = state.check.runs.findIndex((r) => r.keywordSpan.start === span.start);
-    const run = index >= 0 ? state.check.runs[index] : undefined;
-    if (run) {
-      const status = state.statuses[index];
-      const title = `**run ${run.index}** · train ${run.network.name} on ${run.data.name}${status?.summary ? ` · ${status.summary}` : ''}`;
-      parts.unshift(`${title}\n\n${code(settingsLines(state, run))}`);
-    }
+  // On a run's `train` keyword (no other word starts where a run does), say where the run stands and what it will
+  // do (defaults resolved) before explaining the keyword.
+  const index = state.check.runs.findIndex((r) => r.keywordSpan.start === span.start);
+  if (index >= 0) {
+    const run = state.check.runs[index];
+    const status = state.statuses[index];
+    const title = `**run ${run.index}** · train ${run.network.name} on ${run.data.name}${status.summary ? ` · ${status.summary}` : ''}`;
+    parts.unshift(`${title}\n\n${code(settingsLines(state, run))}`);
   }
   // On an `expect`, first its verdict after the run, as its line shows it (docs/editor.md "Expectations").
   const graded = state.graded?.flatMap((list) => list ?? []).find((g) => span.start >= g.expectation.span.start && span.start < g.expectation.span.end);
@@ -231,11 +220,12 @@ function settingsLines(state: DocumentState, run: RunSpec): string[] {
 /** The settings of docs/language.md §7.2–§7.4 as settingsLines writes them, keyed by their statement. */
 function vocabularyLines(s: RunSpec['settings']): [string, string][] {
   const r = s.regularization;
-  const terms = r ? [r.l1 ? `l1 ${r.l1}` : '', r.l2 ? `l2 ${r.l2}` : ''].filter(Boolean).join(' ') : '';
-  const schedule = s.schedule ? Object.entries(s.schedule).map(([key, value]) => (key === 'kind' ? value : `${key} ${value}`)).join(' ') : '';
   return [
-    ['regularize', r ? `regularize ${terms}` : 'no penalty'],
-    ['schedule', s.schedule ? `schedule ${schedule}` : 'no schedule (constant rate)'],
+    ['regularize', r ? `regularize ${[r.l1 ? `l1 ${r.l1}` : '', r.l2 ? `l2 ${r.l2}` : ''].filter(Boolean).join(' ')}` : 'no penalty'],
+    [
+      'schedule',
+      s.schedule ? `schedule ${Object.entries(s.schedule).map(([key, value]) => (key === 'kind' ? value : `${key} ${value}`)).join(' ')}` : 'no schedule (constant rate)',
+    ],
     ['patience', s.patience != null ? `patience ${s.patience}` : 'no early stopping'],
   ];
 }
@@ -515,7 +505,7 @@ function penaltyTerm(run: RunSpec): string {
 
 /** With dropout on layer k (docs/language.md §7.2): how its δ and what it passes on change in training. */
 function dropoutLines(network: NetworkSpec, k: number): string[] {
-  const share = network.layers[k - 1]?.dropout;
+  const share = network.layers[k - 1].dropout;
   if (!share) return [];
   return [`in training, ⊙ m${layerMark(k)}: each unit dropped (0) with probability ${Number((share * 100).toPrecision(12))}%, else × 1/(1 − ${share}); evaluation never drops`];
 }

@@ -776,7 +776,17 @@ export function docMarkdown(doc: KeywordDoc, options: { title?: boolean } = {}):
   return parts.join('\n\n');
 }
 
-/** A short label for completion item details: the category and the syntax sketch. */
+/** The markdown as plain text for clients without markdown (Neovim's plain floats), in hovers and completion documentation: no fences, no emphasis, link titles only. */
+export function plainText(markdown: string): string {
+  return markdown
+    .split('\n')
+    .filter((line) => !/^```/.test(line))
+    .map((line) => line.replace(/\*\*([^*]+)\*\*/g, '$1').replace(/\[([^\]]+)\]\([^)]*\)/g, '$1').replace(/`([^`]+)`/g, '$1'))
+    .join('\n')
+    .replace(/\n---\n/g, '\n');
+}
+
+/** A short label for completion item details: the category and the syntax sketch (one line, as every sketch is). */
 export function docDetail(doc: KeywordDoc): string {
-  return `${CATEGORY_LABEL[doc.category]} · ${doc.syntax.split('\n')[0]}`;
+  return `${CATEGORY_LABEL[doc.category]} · ${doc.syntax}`;
 }
