@@ -62,6 +62,18 @@ describe('nn/exportModel', () => {
     expect(Buffer.from(answer.data, 'base64').equals(Buffer.from(expected))).toBe(true);
   });
 
+  it('names the file after a spec that is not a file: URI by its last segment, or untitled', () => {
+    const { state, position } = trainedFixture(SPEC);
+    const line = position.line + 3;
+    const named = (uri: string) => {
+      const answer = exportModel({ ...state, uri }, { uri, line, format: 'json' });
+      return 'error' in answer ? answer.error : answer.fileName;
+    };
+    expect(named('vscode-vfs://github/me/repo/my%20model.nn')).toBe('my model.run1.json');
+    expect(named('untitled:Untitled-1')).toBe('untitled.run1.json');
+    expect(named('untitled:notes.nn.txt')).toBe('untitled.run1.json');
+  });
+
   it('says what to do when there is nothing to export', () => {
     const untrained = fixture(SPEC);
     const line = untrained.position.line;
@@ -76,6 +88,9 @@ describe('nn/exportModel', () => {
     expect(exportModel(stepped.state, { uri: URI, line, format: 'json' })).toMatchObject({ error: expect.stringMatching(/has not been trained yet/) });
     const trained = trainedFixture(SPEC);
     expect(exportModel(trained.state, { uri: URI, line: 1, format: 'onnx' })).toEqual({ error: 'Put the cursor in a `train` block to export its run.' });
+    // A spec with an error has no run to export anywhere: the answer says to fix it first.
+    const broken = fixture(SPEC.replace('layer out 1 sigmoid', 'layer out 1 sigmoidd'));
+    expect(exportModel(broken.state, { uri: URI, line, format: 'json' })).toEqual({ error: 'Fix the errors of the spec, train the run, then export it.' });
     expect(exportModel(trained.state, { uri: URI, line, format: 'tflite' as ExportFormat })).toEqual({ error: "There is no export format 'tflite'." });
     const diverged = trainedFixture(SPEC.replace('layer out 1 sigmoid', 'layer out 1 linear').replace('loss cross_entropy', 'loss mse').replace('adam rate 0.05', 'sgd rate 1000'));
     expect(exportModel(diverged.state, { uri: URI, line, format: 'safetensors' })).toMatchObject({

@@ -96,6 +96,14 @@ describe('saving a run\'s weights as a declaration', () => {
     expect(checkedWithoutErrors(resumed).runs[0].settings.start?.name).toBe('xor_trained2');
   });
 
+  it('counts up past every name taken: xor_trained and xor_trained2 give xor_trained3', () => {
+    const block = (name: string) => `weights ${name} for xor {\n  hidden W 1 1\n  hidden W 1 1\n  hidden W 1 1\n  hidden b 0 0 0\n  output W 1 1 1\n  output b 0\n}\n`;
+    const before = block('xor_trained') + block('xor_trained2');
+    const state = trained(spec('  epochs 5', before));
+    const [save] = actionsOnLine(state, TRAIN_LINE + before.split('\n').length - 1);
+    expect(save.title).toBe("Save trained weights as 'weights xor_trained3'");
+  });
+
   it('after ⏭ Step saves the stepped weights', () => {
     const text = spec('  optimizer sgd rate 0.5\n  epochs 5');
     const state = trained(text, 3);

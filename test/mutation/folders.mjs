@@ -55,9 +55,12 @@ export const PARTS = {
     editing: ['completion', 'codeActions', 'formatting', 'folding', 'semanticTokens', 'symbols', 'navigation', 'keywordDocs'],
     // completion.ts alone, with its own tests only (PART_TESTS['lsp-completion']).
     completion: ['completion'],
+    // The handler table, the sessions, the workspace and the Test Explorer: reached only over the protocol (PART_TESTS['lsp-server']).
+    server: ['server', 'session', 'workspace', 'tests'],
+    // The server's pieces that test/lsp drives directly (PART_TESTS['lsp-serverUnits']): a survivor reruns unit tests, not protocol suites.
+    serverUnits: ['state', 'lifecycle', 'settings', 'commands', 'dataFiles', 'exportModel', 'saveWeights', 'lensRefresh'],
     // keywordDocs.ts alone, with the tests of what its documentation says (PART_TESTS['lsp-keywords']).
     keywords: ['keywordDocs'],
-    server: ['server', 'session', 'workspace', 'state', 'lifecycle', 'settings', 'commands', 'dataFiles', 'exportModel', 'saveWeights', 'tests', 'lensRefresh'],
   },
 };
 
@@ -91,6 +94,18 @@ export const PART_TESTS = {
   // were estimated at 91% of the run's time (a minute each). Only completion's own tests import it (and the robustness
   // test, left out everywhere): with them alone a static mutant reruns two files.
   'lsp-completion': ['test/lsp/completion.test.ts', 'test/lsp/completionInserts.test.ts'],
+  // The server part (the handler table, sessions, the workspace, settings, commands, the Testing API, the lens refresh)
+  // is reached by test/lsp's session, command, lifecycle and lens refresh tests and, for the rest, only over the
+  // protocol: the suites whose server runs in this process under a mutation run (PROTOCOL_IN_PROCESS), and
+  // weightsFiles.test.ts for the data reader. Not data-loading's (in process too): it times hovers against 50 ms, which
+  // instrumented code on a loaded machine does not meet (its dry run failed); nor test/training/live.test.ts, which
+  // drives the training host (not this folder). A protocol test takes seconds, so each surviving mutant costs much.
+  'lsp-server': ['test/lsp', ...PROTOCOL_IN_PROCESS, 'test/language/weightsFiles.test.ts', ...SLOW],
+  // The pieces of the server with unit tests of their own (commands, settings, lifecycle, lensRefresh, dataFiles, specTests,
+  // exportModel, saveWeights): test/lsp and the weights files' reader only. With the protocol suites, a run of seven of them
+  // tested 276 of 482 mutants in 37 minutes at load 17-24 (each survivor reran every protocol test that reached it, and
+  // lifecycle's gate and the settings reach them all) and was stopped. Without them the score can only be lower.
+  'lsp-serverUnits': ['test/lsp', 'test/language/weightsFiles.test.ts', ...SLOW],
   // keywordDocs.ts is one table built at import (the documentation of every word), so every mutant of it is static and
   // runs every test of the part: with test/lsp (whose harness imports hover.ts, and so the table) that is the whole
   // folder for each of some 500 string mutants. Its own tests check what a reader reads of every word (each word's
